@@ -1,0 +1,52 @@
+#!/bin/sh
+# Install everything vigil needs to build, run and test on Debian 12.
+# Idempotent: packages already present are skipped quickly. Works as root or
+# through sudo. Test tools from npm are installed from tests/package-lock.json.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO="sudo"
+fi
+
+PKGS="build-essential cmake pkg-config make gcc clang clang-format
+libclang-rt-14-dev
+libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
+postgresql-15 postgresql-client-15
+libssl-dev libcurl4-openssl-dev libzstd-dev libarchive-dev libxml2-dev
+libgpgme-dev gnupg libargon2-dev libinih-dev libcmocka-dev
+p11-kit libp11-kit-dev softhsm2
+jq curl ca-certificates chromium xxd"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if ! command -v node >/dev/null 2>&1; then
+	missing="$missing nodejs npm"
+fi
+
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing
+else
+	echo "deps: Debian packages present"
+fi
+
+# npm test tools (playwright-core, validators) from the lockfile.
+if [ -f "$here/tests/package.json" ]; then
+	if [ ! -d "$here/tests/node_modules" ] ||
+		[ "$here/tests/package-lock.json" -nt "$here/tests/node_modules/.package-lock.json" ]; then
+		echo "deps: npm ci in tests/"
+		(cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
+	else
+		echo "deps: npm test tools present"
+	fi
+fi

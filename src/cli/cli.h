@@ -1,0 +1,91 @@
+/*
+ * cli.h - the command-line framework: `vigil <noun> <verb> [options]`.
+ *
+ * Each noun is a function int cmd_<noun>(struct cli *, int argc, char **argv)
+ * listed in main.c's table; nouns with verbs dispatch through cli_dispatch()
+ * with their own table. Exit codes: 0 ok, 1 failure, 2 usage error.
+ * Human output goes to stdout, errors to stderr; --json prints JSON only.
+ */
+#ifndef VIGIL_CLI_CLI_H
+#define VIGIL_CLI_CLI_H
+
+#include "core/json.h"
+
+struct store;
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+struct cli {
+	const char *db_url; /* --db, VIGIL_DB, or the default */
+	const char *prog;   /* "vigil" */
+	const char *path;   /* "vigil sbom import" for messages */
+};
+
+struct cli_verb {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *summary;
+};
+
+/*
+ * Dispatch argv[1] among verbs. argv[0] is the noun. Handles "help",
+ * "--help", "-h" and missing or unknown verbs (usage, exit 2).
+ */
+int cli_dispatch(struct cli *c, const char *noun, const char *about, const struct cli_verb *verbs,
+		 int argc, char **argv);
+
+/* Print "vigil: <message>" to stderr; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "usage: ..." to stderr; returns CLI_USAGE. */
+int cli_usage(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Map a vg code to an exit code and print err. */
+int cli_error(const struct vg_error *err);
+
+/* Open the store named by c->db_url; prints one clear sentence and returns
+ * CLI_FAIL when it cannot. migrate != 0 applies pending migrations. The
+ * actor of the connection is "cli:<login user>" unless VIGIL_ACTOR is set. */
+int cli_open_store(struct cli *c, int migrate, struct store **out);
+
+/* Print a JSON value (pretty, newline) to stdout and release it. */
+int cli_print_json(json_t *v);
+
+/*
+ * A tiny option parser shared by verbs (getopt_long with the long options
+ * given, argv permuted so positional arguments may come anywhere).
+ * Options: "name" for a flag, "name=" for one taking a value. Results are
+ * looked up with cli_opt()/cli_flag(); positional arguments come back in
+ * pos[] (npos). Unknown options print usage and return CLI_USAGE.
+ */
+#define CLI_MAX_OPTS 24
+#define CLI_MAX_POS  16
+struct cli_args {
+	char namebuf[CLI_MAX_OPTS][48];
+	const char *names[CLI_MAX_OPTS];
+	const char *values[CLI_MAX_OPTS];
+	int given[CLI_MAX_OPTS];
+	int nopts;
+	char *pos[CLI_MAX_POS];
+	int npos;
+	int help;
+};
+/* Returns CLI_OK, CLI_USAGE, or -1 after printing --help. */
+int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, const char *usage,
+	      struct cli_args *a);
+#define CLI_PARSE_OR_RETURN(...)                     \
+	do {                                         \
+		int r_ = cli_parse(__VA_ARGS__);     \
+		if (r_)                              \
+			return r_ < 0 ? CLI_OK : r_; \
+	} while (0)
+const char *cli_opt(const struct cli_args *a, const char *name);
+int cli_flag(const struct cli_args *a, const char *name);
+
+/* Nouns implemented so far. */
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_token(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+
+#endif

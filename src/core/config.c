@@ -1,0 +1,129 @@
+#define _POSIX_C_SOURCE 200809L
+#include "core/config.h"
+#include "core/error.h"
+
+#include <ctype.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kv {
+	char *key;
+	char *value;
+};
+
+static struct kv *items;
+static size_t nitems;
+
+int vg_config_set(const char *key, const char *value)
+{
+	char *v = strdup(value);
+	struct kv *n;
+	if (!v)
+		return VG_ENOMEM;
+	for (size_t i = 0; i < nitems; i++) {
+		if (strcmp(items[i].key, key) == 0) {
+			free(items[i].value);
+			items[i].value = v;
+			return VG_OK;
+		}
+	}
+	n = realloc(items, (nitems + 1) * sizeof(*items));
+	if (!n) {
+		free(v);
+		return VG_ENOMEM;
+	}
+	items = n;
+	items[nitems].key = strdup(key);
+	items[nitems].value = v;
+	if (!items[nitems].key) {
+		free(v);
+		return VG_ENOMEM;
+	}
+	nitems++;
+	return VG_OK;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	char key[256];
+	(void)user;
+	snprintf(key, sizeof(key), "%s.%s", section, name);
+	return vg_config_set(key, value) == VG_OK;
+}
+
+int vg_config_load(const char *path, struct vg_error *err)
+{
+	int rc;
+	if (!path)
+		return VG_OK;
+	rc = ini_parse(path, handler, NULL);
+	if (rc == -1)
+		return vg_error_set(err, VG_ENOTFOUND, "%s: cannot open configuration file", path);
+	if (rc > 0)
+		return vg_error_set(err, VG_EPARSE,
+				    "%s: line %d: expected 'name = value' or '[section]'", path,
+				    rc);
+	if (rc < 0)
+		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", path);
+	return VG_OK;
+}
+
+const char *vg_config_get(const char *key, const char *dflt)
+{
+	char env[300] = "VIGIL_";
+	size_t o = 6;
+	const char *e;
+
+	for (const char *p = key; *p && o + 1 < sizeof(env); p++)
+		env[o++] = (*p == '.' || *p == '-') ? '_' : (char)toupper((unsigned char)*p);
+	env[o] = '\0';
+	e = getenv(env);
+	if (e && *e)
+		return e;
+	for (size_t i = 0; i < nitems; i++)
+		if (strcmp(items[i].key, key) == 0)
+			return items[i].value;
+	return dflt;
+}
+
+int64_t vg_config_int(const char *key, int64_t dflt)
+{
+	const char *v = vg_config_get(key, NULL);
+	char *end;
+	long long n;
+	if (!v)
+		return dflt;
+	n = strtoll(v, &end, 10);
+	if (end == v)
+		return dflt;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		n *= 1024;
+		break;
+	case 'm':
+	case 'M':
+		n *= 1024 * 1024;
+		break;
+	case 'g':
+	case 'G':
+		n *= 1024LL * 1024 * 1024;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+void vg_config_free(void)
+{
+	for (size_t i = 0; i < nitems; i++) {
+		free(items[i].key);
+		free(items[i].value);
+	}
+	free(items);
+	items = NULL;
+	nitems = 0;
+}

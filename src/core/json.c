@@ -1,0 +1,84 @@
+#include "core/json.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <string.h>
+
+static int depth_ok(const char *p, size_t n, size_t *where)
+{
+	/* A cheap scan ahead of the parser: count bracket depth outside strings. */
+	int depth = 0, instr = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (instr) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				instr = 0;
+			continue;
+		}
+		if (c == '"')
+			instr = 1;
+		else if (c == '[' || c == '{') {
+			if (++depth > VG_JSON_MAX_DEPTH) {
+				*where = i;
+				return 0;
+			}
+		} else if (c == ']' || c == '}')
+			depth--;
+	}
+	return 1;
+}
+
+json_t *vg_json_parse(const char *data, size_t n, const char *what, struct vg_error *err)
+{
+	json_error_t je;
+	json_t *v;
+	size_t where = 0;
+
+	if (!depth_ok(data, n, &where)) {
+		vg_error_set(err, VG_EPARSE, "%s: byte %zu: nesting deeper than %d levels", what,
+			     where, VG_JSON_MAX_DEPTH);
+		return NULL;
+	}
+	v = json_loadb(data, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	if (!v)
+		vg_error_set(err, VG_EPARSE, "%s: byte %d, line %d, column %d: %s", what,
+			     je.position, je.line, je.column, je.text);
+	return v;
+}
+
+char *vg_json_canonical(const json_t *v)
+{
+	return json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+	return vg_buf_add(data, buffer, size) ? -1 : 0;
+}
+
+int vg_json_append(struct vg_buf *b, const json_t *v)
+{
+	if (json_dump_callback(v, dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
+		return VG_ENOMEM;
+	return VG_OK;
+}
+
+const char *vg_json_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+long long vg_json_int(const json_t *obj, const char *key, long long dflt)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_integer(v))
+		return dflt;
+	return json_integer_value(v);
+}
+
+int vg_json_set_str(json_t *obj, const char *key, const char *s)
+{
+	return json_object_set_new(obj, key, s ? json_string(s) : json_null()) ? VG_ENOMEM : VG_OK;
+}

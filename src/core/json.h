@@ -1,0 +1,44 @@
+/*
+ * json.h - the one place vigil includes its JSON library (jansson today).
+ *
+ * Code uses jansson's json_t API through this header only, so the library can
+ * be swapped by measurement. Helpers here add what jansson lacks: parsing with
+ * an error that names the source and byte offset, bounded depth, and the
+ * canonical encoding used for hashes and signatures.
+ */
+#ifndef VIGIL_CORE_JSON_H
+#define VIGIL_CORE_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct vg_error;
+struct vg_buf;
+
+#define VG_JSON_MAX_DEPTH 256
+
+/*
+ * Parse n bytes of JSON. On failure returns NULL and err says
+ * "<what>: byte <offset>, line <l>: <reason>". what names the input (a file
+ * name, "request body"). Documents nested deeper than VG_JSON_MAX_DEPTH are
+ * refused. Returned reference is owned by the caller (json_decref).
+ */
+json_t *vg_json_parse(const char *data, size_t n, const char *what, struct vg_error *err);
+
+/*
+ * Canonical encoding: UTF-8, object keys sorted, no insignificant white
+ * space, integers as integers. Returns a malloc'ed string or NULL.
+ */
+char *vg_json_canonical(const json_t *v);
+
+/* Compact encoding appended to b (keys in insertion order). */
+int vg_json_append(struct vg_buf *b, const json_t *v);
+
+/* Convenience getters: NULL / default when missing or of another type. */
+const char *vg_json_str(const json_t *obj, const char *key);
+long long vg_json_int(const json_t *obj, const char *key, long long dflt);
+
+/* Set key to a string, or to JSON null when s is NULL. */
+int vg_json_set_str(json_t *obj, const char *key, const char *s);
+
+#endif

@@ -1,0 +1,649 @@
+/*
+ * store.c - the backend-independent half of the store: opening by URL,
+ * audit enforcement, the audit chain, migrations and one-shot helpers.
+ */
+#define _GNU_SOURCE
+#include "store/store_int.h"
+#include "core/asset.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/hash.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Tables whose rows are bookkeeping, not audited state. Keep this list short. */
+static const char *const exempt_tables[] = {
+    "audit_log", "vigil_schema", "sessions", "login_attempts", "http_metrics", NULL,
+};
+
+static int is_exempt(const char *table)
+{
+	for (int i = 0; exempt_tables[i]; i++)
+		if (strcasecmp(table, exempt_tables[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *skip_ws(const char *p)
+{
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+static int word(const char **pp, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p = skip_ws(*pp);
+	if (strncasecmp(p, w, n) == 0 && !isalnum((unsigned char)p[n]) && p[n] != '_') {
+		*pp = p + n;
+		return 1;
+	}
+	return 0;
+}
+
+/* Classify a statement: does it write to a table that must be audited? */
+static void classify(struct store_stmt *st, const char *sql)
+{
+	const char *p = sql;
+	size_t n = 0;
+
+	st->mutating = 0;
+	st->table[0] = '\0';
+	if (word(&p, "INSERT") || word(&p, "REPLACE")) {
+		word(&p, "OR");
+		if (!word(&p, "REPLACE") && !word(&p, "IGNORE") && !word(&p, "ABORT"))
+			(void)0;
+		if (!word(&p, "INTO"))
+			return;
+	} else if (word(&p, "UPDATE")) {
+		/* table follows */
+	} else if (word(&p, "DELETE")) {
+		if (!word(&p, "FROM"))
+			return;
+	} else {
+		/* SELECT, WITH ... SELECT, DDL: DDL only runs in migrations via exec_raw. */
+		const char *q = skip_ws(sql);
+		if (strncasecmp(q, "WITH", 4) == 0 &&
+		    (strcasestr(q, "INSERT") || strcasestr(q, "UPDATE") ||
+		     strcasestr(q, "DELETE"))) {
+			st->mutating = 1;
+			snprintf(st->table, sizeof(st->table), "(cte)");
+		}
+		return;
+	}
+	p = skip_ws(p);
+	if (*p == '"')
+		p++;
+	while ((isalnum((unsigned char)p[n]) || p[n] == '_') && n + 1 < sizeof(st->table))
+		n++;
+	memcpy(st->table, p, n);
+	st->table[n] = '\0';
+	st->mutating = !is_exempt(st->table);
+}
+
+static char *redact_url(const char *url)
+{
+	/* postgresql://user:secret@host/db -> postgresql://user:***@host/db; also password=... */
+	char *out = malloc(strlen(url) + 8);
+	const char *scheme, *at, *colon;
+	char *pw;
+
+	if (!out)
+		return NULL;
+	strcpy(out, url);
+	scheme = strstr(url, "://");
+	if (scheme) {
+		at = strchr(scheme + 3, '@');
+		colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+		if (at && colon) {
+			size_t pre = (size_t)(colon - url) + 1;
+			snprintf(out + pre, strlen(url) + 8 - pre, "***%s", at);
+		}
+	}
+	pw = strstr(out, "password=");
+	if (pw) {
+		char *e = pw + 9;
+		while (*e && *e != '&' && *e != ' ')
+			e++;
+		memmove(pw + 12, e, strlen(e) + 1);
+		memcpy(pw + 9, "***", 3);
+	}
+	return out;
+}
+
+int store_open(const char *url, int migrate, struct store **out, struct vg_error *err)
+{
+	struct store *s;
+	int rc, ver = 0;
+
+	*out = NULL;
+	if (!url || !*url)
+		return vg_error_set(err, VG_EINVAL, "no database given (use --db or VIGIL_DB)");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		s->ops = &store_pg_ops;
+	} else {
+		s->ops = &store_sqlite_ops;
+		if (strncmp(url, "sqlite:", 7) == 0)
+			url += 7;
+	}
+	s->url_safe = redact_url(url);
+	snprintf(s->actor, sizeof(s->actor), "system");
+	rc = s->ops->open(s, url, err);
+	if (rc) {
+		free(s->url_safe);
+		free(s);
+		return rc;
+	}
+	if (migrate) {
+		rc = store_migrate(s, err);
+		if (rc)
+			goto fail;
+	}
+	rc = store_schema_version(s, &ver, err);
+	if (rc)
+		goto fail;
+	if (ver > store_schema_target()) {
+		rc = vg_error_set(err, VG_EDBVER,
+				  "database %s has schema version %d, newer than this vigil "
+				  "(%d): upgrade vigil",
+				  s->url_safe, ver, store_schema_target());
+		goto fail;
+	}
+	if (!migrate && ver < store_schema_target()) {
+		rc = vg_error_set(err, VG_EDBVER,
+				  "database %s has schema version %d, this vigil needs %d: run "
+				  "'vigil init'",
+				  s->url_safe, ver, store_schema_target());
+		goto fail;
+	}
+	*out = s;
+	return VG_OK;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		store_tx_rollback(s);
+	s->ops->close(s);
+	free(s->url_safe);
+	free(s);
+}
+
+enum store_backend_kind store_kind(const struct store *s)
+{
+	return s->ops->kind;
+}
+
+const char *store_url_safe(const struct store *s)
+{
+	return s->url_safe ? s->url_safe : "(database)";
+}
+
+void store_set_actor(struct store *s, const char *actor, const char *remote)
+{
+	snprintf(s->actor, sizeof(s->actor), "%s", actor ? actor : "system");
+	snprintf(s->remote, sizeof(s->remote), "%s", remote ? remote : "");
+}
+
+const char *store_actor(const struct store *s)
+{
+	return s->actor;
+}
+
+int store_in_tx(const struct store *s)
+{
+	return s->in_tx;
+}
+
+int store_tx_begin(struct store *s, struct vg_error *err)
+{
+	int rc;
+	if (s->in_tx)
+		return vg_error_set(err, VG_EINTERNAL, "nested transaction");
+	rc = s->ops->exec_raw(s, s->ops->begin_sql, err);
+	if (rc)
+		return rc;
+	s->in_tx = 1;
+	s->tx_mutated = 0;
+	s->tx_audited = 0;
+	return VG_OK;
+}
+
+int store_tx_commit(struct store *s, struct vg_error *err)
+{
+	int rc;
+	if (!s->in_tx)
+		return vg_error_set(err, VG_EINTERNAL, "commit without transaction");
+	if (s->tx_mutated && !s->tx_audited) {
+		store_tx_rollback(s);
+		return vg_error_set(err, VG_EAUDIT,
+				    "refused: a transaction changed audited data without an audit "
+				    "record; rolled back");
+	}
+	rc = s->ops->exec_raw(s, "COMMIT", err);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	s->in_tx = 0;
+	return VG_OK;
+}
+
+void store_tx_rollback(struct store *s)
+{
+	if (!s->in_tx)
+		return;
+	s->ops->exec_raw(s, "ROLLBACK", NULL);
+	s->in_tx = 0;
+	s->tx_mutated = 0;
+	s->tx_audited = 0;
+}
+
+/* ---- statements ---- */
+
+int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err)
+{
+	struct store_stmt *st = calloc(1, sizeof(*st));
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	st->s = s;
+	classify(st, sql);
+	rc = s->ops->prepare(s, sql, st, err);
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return VG_OK;
+}
+
+int store_bind_text(struct store_stmt *st, int i, const char *v)
+{
+	if (!v)
+		return st->s->ops->bind(st, i, BIND_NULL, NULL, 0, 0);
+	return st->s->ops->bind(st, i, BIND_TEXT, v, strlen(v), 0);
+}
+
+int store_bind_int64(struct store_stmt *st, int i, int64_t v)
+{
+	return st->s->ops->bind(st, i, BIND_INT, NULL, 0, v);
+}
+
+int store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n)
+{
+	return st->s->ops->bind(st, i, BIND_BLOB, p ? p : "", n, 0);
+}
+
+int store_bind_null(struct store_stmt *st, int i)
+{
+	return st->s->ops->bind(st, i, BIND_NULL, NULL, 0, 0);
+}
+
+int store_step(struct store_stmt *st, struct vg_error *err)
+{
+	if (st->mutating) {
+		if (!st->s->in_tx)
+			return vg_error_set(err, VG_EAUDIT,
+					    "refused: write to '%s' outside an audited transaction",
+					    st->table);
+		st->s->tx_mutated = 1;
+	}
+	return st->s->ops->step(st, err);
+}
+
+int store_reset(struct store_stmt *st)
+{
+	return st->s->ops->reset(st);
+}
+
+int store_col_count(struct store_stmt *st)
+{
+	return st->s->ops->col_count(st);
+}
+
+int store_col_isnull(struct store_stmt *st, int i)
+{
+	return st->s->ops->col_isnull(st, i);
+}
+
+const char *store_col_text(struct store_stmt *st, int i)
+{
+	return st->s->ops->col_text(st, i);
+}
+
+int64_t store_col_int64(struct store_stmt *st, int i)
+{
+	return st->s->ops->col_int64(st, i);
+}
+
+const void *store_col_blob(struct store_stmt *st, int i, size_t *n)
+{
+	return st->s->ops->col_blob(st, i, n);
+}
+
+const char *store_col_name(struct store_stmt *st, int i)
+{
+	return st->s->ops->col_name(st, i);
+}
+
+int64_t store_changes(struct store_stmt *st)
+{
+	return st->s->ops->changes(st);
+}
+
+void store_finalize(struct store_stmt *st)
+{
+	if (!st)
+		return;
+	st->s->ops->finalize(st);
+	free(st);
+}
+
+/* ---- one-shot helpers ---- */
+
+static int bind_va(struct store_stmt *st, const char *types, va_list ap)
+{
+	int rc = VG_OK;
+	for (int i = 0; types && types[i] && !rc; i++) {
+		switch (types[i]) {
+		case 't':
+			rc = store_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'i':
+			rc = store_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = store_bind_blob(st, i + 1, p, n);
+			break;
+		}
+		case 'n':
+			rc = store_bind_null(st, i + 1);
+			break;
+		default:
+			rc = VG_EINTERNAL;
+		}
+	}
+	return rc;
+}
+
+static int prep_va(struct store *s, struct store_stmt **st, struct vg_error *err, const char *sql,
+		   const char *types, va_list ap)
+{
+	int rc = store_prepare(s, sql, st, err);
+	if (rc)
+		return rc;
+	rc = bind_va(*st, types, ap);
+	if (rc) {
+		store_finalize(*st);
+		*st = NULL;
+		return vg_error_set(err, rc, "cannot bind parameters");
+	}
+	return VG_OK;
+}
+
+int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types, ...)
+{
+	struct store_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = prep_va(s, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		;
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+int store_query_int64(struct store *s, int64_t *out, struct vg_error *err, const char *sql,
+		      const char *types, ...)
+{
+	struct store_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = prep_va(s, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*out = store_col_int64(st, 0);
+		rc = VG_OK;
+	} else if (rc == STORE_DONE) {
+		rc = VG_ENOTFOUND;
+	}
+	store_finalize(st);
+	return rc;
+}
+
+int store_query_text(struct store *s, char **out, struct vg_error *err, const char *sql,
+		     const char *types, ...)
+{
+	struct store_stmt *st;
+	va_list ap;
+	int rc;
+
+	*out = NULL;
+	va_start(ap, types);
+	rc = prep_va(s, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		const char *t = store_col_text(st, 0);
+		*out = t ? strdup(t) : NULL;
+		rc = (t && !*out) ? VG_ENOMEM : VG_OK;
+	} else if (rc == STORE_DONE) {
+		rc = VG_ENOTFOUND;
+	}
+	store_finalize(st);
+	return rc;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
+		     const char *types, ...)
+{
+	struct store_stmt *st;
+	va_list ap;
+	int rc, ncol;
+	json_t *arr;
+
+	*out = NULL;
+	va_start(ap, types);
+	rc = prep_va(s, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	arr = json_array();
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		json_t *row = json_object();
+		ncol = store_col_count(st);
+		for (int i = 0; i < ncol; i++) {
+			const char *name = store_col_name(st, i);
+			const char *txt = store_col_text(st, i);
+			json_t *v;
+			char key[128];
+
+			snprintf(key, sizeof(key), "%s", name);
+			if (!txt) {
+				v = json_null();
+				if (ends_with(key, "_json"))
+					key[strlen(key) - 5] = '\0';
+			} else if (ends_with(key, "_at")) {
+				char ts[VG_TIME_BUFSZ];
+				v = json_string(
+				    vg_time_format(store_col_int64(st, i), ts, sizeof(ts)));
+			} else if (ends_with(key, "_json")) {
+				key[strlen(key) - 5] = '\0';
+				v = json_loads(txt, JSON_DECODE_ANY, NULL);
+				if (!v)
+					v = json_string(txt);
+			} else {
+				char *end;
+				long long iv = strtoll(txt, &end, 10);
+				if (*txt && *end == '\0' &&
+				    (isdigit((unsigned char)txt[0]) || (txt[0] == '-' && txt[1])) &&
+				    !(txt[0] == '0' && txt[1]))
+					v = json_integer(iv);
+				else
+					v = json_string(txt);
+			}
+			json_object_set_new(row, key, v);
+		}
+		json_array_append_new(arr, row);
+	}
+	store_finalize(st);
+	if (rc != STORE_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return VG_OK;
+}
+
+int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err)
+{
+	return s->ops->try_leader(s, job, leader, err);
+}
+
+/* ---- the audit chain ---- */
+
+int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *remote,
+		     const char *action, const char *object_type, const char *object_id,
+		     const char *before, const char *after, const char *prev,
+		     char out[VG_SHA256_HEX])
+{
+	char ts[VG_TIME_BUFSZ];
+	json_t *o = json_object();
+	char *c;
+
+	if (!o)
+		return VG_ENOMEM;
+	json_object_set_new(o, "seq", json_integer(seq));
+	json_object_set_new(o, "at", json_string(vg_time_format(at, ts, sizeof(ts))));
+	vg_json_set_str(o, "actor", actor);
+	vg_json_set_str(o, "remote", remote);
+	vg_json_set_str(o, "action", action);
+	vg_json_set_str(o, "object_type", object_type);
+	vg_json_set_str(o, "object_id", object_id);
+	vg_json_set_str(o, "before", before);
+	vg_json_set_str(o, "after", after);
+	vg_json_set_str(o, "prev", prev);
+	c = vg_json_canonical(o);
+	json_decref(o);
+	if (!c)
+		return VG_ENOMEM;
+	vg_sha256_hex(c, strlen(c), out);
+	free(c);
+	return VG_OK;
+}
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+int store_audit(struct store *s, const char *action, const char *object_type, const char *object_id,
+		const json_t *before, const json_t *after, struct vg_error *err)
+{
+	int own_tx = 0, rc;
+	int64_t seq = 0, now = vg_now();
+	char *prev = NULL, *b = NULL, *a = NULL;
+	char hash[VG_SHA256_HEX];
+	struct store_stmt *st = NULL;
+
+	if (!s->in_tx) {
+		rc = store_tx_begin(s, err);
+		if (rc)
+			return rc;
+		own_tx = 1;
+	}
+	rc = s->ops->lock_audit(s, err);
+	if (rc)
+		goto out;
+	rc =
+	    store_prepare(s, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &st, err);
+	if (rc)
+		goto out;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		seq = store_col_int64(st, 0);
+		prev = strdup(store_col_text(st, 1));
+		rc = VG_OK;
+	} else if (rc == STORE_DONE) {
+		prev = strdup(ZERO_HASH);
+		rc = VG_OK;
+	}
+	store_finalize(st);
+	if (rc)
+		goto out;
+	seq++;
+	b = before ? vg_json_canonical(before) : NULL;
+	a = after ? vg_json_canonical(after) : NULL;
+	if (!prev) {
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = store_audit_hash(seq, now, s->actor, s->remote, action, object_type,
+			      object_id ? object_id : "", b, a, prev, hash);
+	if (rc)
+		goto out;
+	rc = store_exec(s, err,
+			"INSERT INTO audit_log (seq, at, actor, remote, action, object_type, "
+			"object_id, before_json, after_json, prev_hash, hash) "
+			"VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			"iittttttttt", seq, now, s->actor, s->remote, action, object_type,
+			object_id ? object_id : "", b, a, prev, hash);
+	if (rc)
+		goto out;
+	s->tx_audited = 1;
+out:
+	free(prev);
+	free(b);
+	free(a);
+	if (own_tx) {
+		if (rc)
+			store_tx_rollback(s);
+		else
+			rc = store_tx_commit(s, err);
+	}
+	return rc;
+}

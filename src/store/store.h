@@ -1,0 +1,139 @@
+/*
+ * store.h - vigil's one SQL interface, with two backends: SQLite (embedded,
+ * the default) and PostgreSQL (libpq, for several servers sharing one
+ * database). Each backend is one const struct of function pointers
+ * (store_int.h); callers only use the functions below.
+ *
+ * Rules:
+ *  - One struct store is one connection, used by one thread at a time.
+ *  - SQL is written once, portably, with '?' placeholders; the PostgreSQL
+ *    backend rewrites them to $1..$n. Bind indexes are 1-based, column
+ *    indexes 0-based.
+ *  - Audited writes: every INSERT/UPDATE/DELETE on a table that is not in
+ *    the short list of bookkeeping tables (sessions, login attempts, the
+ *    audit log itself) must happen inside store_tx_begin()/store_tx_commit()
+ *    and the transaction must contain at least one store_audit() record.
+ *    store_step() refuses such a write outside a transaction and
+ *    store_tx_commit() refuses (and rolls back) a transaction without its
+ *    record, with VG_EAUDIT. This is how "no code path changes audited data
+ *    without its record" is enforced in one place.
+ *  - Errors never contain the database password.
+ */
+#ifndef VIGIL_STORE_STORE_H
+#define VIGIL_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/json.h"
+
+struct vg_error;
+struct store;
+struct store_stmt;
+
+enum store_backend_kind { STORE_SQLITE = 1, STORE_PG = 2 };
+
+#define STORE_ROW  100 /* store_step(): a row is available */
+#define STORE_DONE 101 /* store_step(): the statement has finished */
+
+/* The schema version this binary expects (the highest migration). */
+int store_schema_target(void);
+
+/*
+ * Open a connection. url is a SQLite file path (optionally "sqlite:" prefixed)
+ * or a "postgresql://" / "postgres://" URL. The connection is checked and the
+ * schema version compared: VG_EDBVER when the database is newer than this
+ * binary. With migrate != 0 pending migrations are applied first.
+ * *out is owned by the caller (store_close).
+ */
+int store_open(const char *url, int migrate, struct store **out, struct vg_error *err);
+void store_close(struct store *s);
+
+enum store_backend_kind store_kind(const struct store *s);
+/* The URL with any password replaced by "***" (safe to print). */
+const char *store_url_safe(const struct store *s);
+/* Current schema version recorded in the database (0 when empty). */
+int store_schema_version(struct store *s, int *out, struct vg_error *err);
+/* Apply pending migrations, each in its own transaction. */
+int store_migrate(struct store *s, struct vg_error *err);
+
+/* Who acts on this connection (user or token name, or "system") and from
+ * where; recorded in every audit record until changed. Copies both. */
+void store_set_actor(struct store *s, const char *actor, const char *remote);
+const char *store_actor(const struct store *s);
+
+/* Transactions. begin/commit/rollback; nesting is an error. */
+int store_tx_begin(struct store *s, struct vg_error *err);
+int store_tx_commit(struct store *s, struct vg_error *err);
+void store_tx_rollback(struct store *s);
+int store_in_tx(const struct store *s);
+
+/*
+ * Append an audit record in the current transaction: action ("user.create"),
+ * object type and id, before and after values (JSON, may be NULL). The
+ * record is hash-chained to the previous one. Outside a transaction, one is
+ * opened and committed around the record.
+ */
+int store_audit(struct store *s, const char *action, const char *object_type, const char *object_id,
+		const json_t *before, const json_t *after, struct vg_error *err);
+
+/*
+ * The hash of one audit record: SHA-256 (hex) over the canonical JSON
+ * encoding (sorted keys, compact) of {seq, at (RFC 3339), actor, remote,
+ * action, object_type, object_id, before, after (canonical JSON text or
+ * null), prev (previous record's hash; 64 zeros for the first)}.
+ */
+int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *remote,
+		     const char *action, const char *object_type, const char *object_id,
+		     const char *before, const char *after, const char *prev, char out[65]);
+#define STORE_AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Prepared statements. *out owned by the caller (store_finalize). */
+int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err);
+int store_bind_text(struct store_stmt *st, int i, const char *v); /* NULL binds NULL */
+int store_bind_int64(struct store_stmt *st, int i, int64_t v);
+int store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n);
+int store_bind_null(struct store_stmt *st, int i);
+/* Returns STORE_ROW, STORE_DONE or an error code (VG_EDB, VG_EEXIST on a
+ * unique violation, VG_EAUDIT). */
+int store_step(struct store_stmt *st, struct vg_error *err);
+/* Start again with the same binds cleared. */
+int store_reset(struct store_stmt *st);
+int store_col_count(struct store_stmt *st);
+int store_col_isnull(struct store_stmt *st, int i);
+/* Valid until the next step/reset/finalize. NULL for SQL NULL. */
+const char *store_col_text(struct store_stmt *st, int i);
+int64_t store_col_int64(struct store_stmt *st, int i);
+const void *store_col_blob(struct store_stmt *st, int i, size_t *n);
+const char *store_col_name(struct store_stmt *st, int i);
+/* Rows changed by the last finished INSERT/UPDATE/DELETE. */
+int64_t store_changes(struct store_stmt *st);
+void store_finalize(struct store_stmt *st);
+
+/*
+ * One-shot helpers. types is a string of bind kinds, one per '?':
+ *   t const char*  (NULL binds NULL)     i int64_t
+ *   b const void*, size_t                n (no argument) NULL
+ * store_exec runs a statement to completion; store_query_int64 returns the
+ * first column of the first row in *out (VG_ENOTFOUND when no row);
+ * store_query_text returns a malloc'ed copy (NULL for SQL NULL).
+ */
+int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types, ...);
+int store_query_int64(struct store *s, int64_t *out, struct vg_error *err, const char *sql,
+		      const char *types, ...);
+int store_query_text(struct store *s, char **out, struct vg_error *err, const char *sql,
+		     const char *types, ...);
+
+/*
+ * Run a query and return all rows as a JSON array of objects keyed by column
+ * name. Columns whose names end in "_at" holding integers are rendered as
+ * RFC 3339 strings; columns ending in "_json" are parsed and the suffix dropped.
+ */
+int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
+		     const char *types, ...);
+
+/* Leader election for background jobs: SQLite always wins (single process);
+ * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
+int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * store_int.h - what a storage backend implements. Only src/store/ includes
+ * this. A backend is one const struct store_ops; store.c does everything
+ * that is the same for all backends (audit enforcement, helpers, migrations).
+ */
+#ifndef VIGIL_STORE_INT_H
+#define VIGIL_STORE_INT_H
+
+#include "store/store.h"
+
+enum { BIND_NULL, BIND_TEXT, BIND_INT, BIND_BLOB };
+
+struct store_ops {
+	const char *name;
+	enum store_backend_kind kind;
+	const char *begin_sql; /* how a write transaction starts */
+	int (*open)(struct store *s, const char *url, struct vg_error *err);
+	void (*close)(struct store *s);
+	/* Run SQL that returns no rows and takes no parameters (may be several statements). */
+	int (*exec_raw)(struct store *s, const char *sql, struct vg_error *err);
+	int (*prepare)(struct store *s, const char *sql, struct store_stmt *st,
+		       struct vg_error *err);
+	int (*bind)(struct store_stmt *st, int i, int kind, const void *p, size_t n, int64_t v);
+	int (*step)(struct store_stmt *st, struct vg_error *err);
+	int (*reset)(struct store_stmt *st);
+	int (*col_count)(struct store_stmt *st);
+	int (*col_isnull)(struct store_stmt *st, int i);
+	const char *(*col_text)(struct store_stmt *st, int i);
+	int64_t (*col_int64)(struct store_stmt *st, int i);
+	const void *(*col_blob)(struct store_stmt *st, int i, size_t *n);
+	const char *(*col_name)(struct store_stmt *st, int i);
+	int64_t (*changes)(struct store_stmt *st);
+	void (*finalize)(struct store_stmt *st);
+	/* Serialise audit-chain appends across connections, inside the tx. */
+	int (*lock_audit)(struct store *s, struct vg_error *err);
+	int (*try_leader)(struct store *s, const char *job, int *leader, struct vg_error *err);
+	/* Replacement for a migration token such as "@ID@" (NULL if unknown). */
+	const char *(*type_token)(const char *tok);
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *impl;
+	char *url_safe;
+	char actor[128];
+	char remote[64];
+	int in_tx;
+	int tx_mutated;
+	int tx_audited;
+};
+
+struct store_stmt {
+	struct store *s;
+	void *impl;
+	int mutating; /* writes to a table whose changes must be audited */
+	char table[64];
+};
+
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+#endif
