@@ -1,5 +1,6 @@
 # Generate a C file holding a table of embedded files.
 # Usage: cmake -DOUT=file.c -DSYMBOL=name -DBASE=dir -DFILES="a;b" -P embed.cmake
+string(REPLACE "|" ";" FILES "${FILES}")
 set(src "#include \"core/asset.h\"\n\n")
 set(tab "")
 set(i 0)

@@ -1,0 +1,14 @@
+/*
+ * routes.c - every room's route table, listed once. A room adds its table
+ * here (and declares it extern below); nothing else in src/http/ knows it.
+ */
+#include "http/http.h"
+
+extern const struct http_route core_routes[];
+extern const struct http_route ui_routes[];
+
+const struct http_route *const http_route_tables[] = {
+    core_routes,
+    ui_routes,
+    NULL,
+};
