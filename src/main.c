@@ -21,6 +21,8 @@ static const struct {
     {"token", cmd_token, "manage API tokens (create, list, revoke)"},
     {"audit", cmd_audit, "read and verify the tamper-evident audit trail"},
     {"demo", cmd_demo, "load the demo data set"},
+    {"routes", cmd_routes, "list the HTTP routes and the roles allowed on each"},
+    {"purl", cmd_purl, "parse and canonicalise package-urls"},
 };
 
 static void help(FILE *out)

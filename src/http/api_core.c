@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -21,10 +22,11 @@ static int health(struct http_req *req, struct http_resp *resp)
 	int ok = store_schema_version(req->db, &ver, &err) == VG_OK;
 
 	return http_json(resp, ok ? 200 : 503,
-			 json_pack("{s:s, s:s, s:s, s:i, s:s}", "status", ok ? "ok" : "degraded",
-				   "version", VIGIL_VERSION, "database", ok ? "ok" : "unavailable",
-				   "schema_version", ver, "backend",
-				   store_kind(req->db) == STORE_PG ? "postgresql" : "sqlite"));
+			 json_pack("{s:s, s:s, s:s, s:i, s:s, s:b}", "status",
+				   ok ? "ok" : "degraded", "version", VIGIL_VERSION, "database",
+				   ok ? "ok" : "unavailable", "schema_version", ver, "backend",
+				   store_kind(req->db) == STORE_PG ? "postgresql" : "sqlite",
+				   "leader", jobs_is_leader()));
 }
 
 static int metrics(struct http_req *req, struct http_resp *resp)

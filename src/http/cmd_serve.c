@@ -40,6 +40,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	o.threads = (unsigned)vg_config_int("server.threads", 4);
 	o.body_limit = (size_t)vg_config_int("server.body_limit", 64LL * 1024 * 1024);
 	o.port_file = cli_opt(&a, "port-file");
+	o.job_tick = vg_config_int("jobs.tick", 10);
 	o.db_url = c->db_url;
 	if (o.threads < 1 || o.threads > 128)
 		return cli_usage(c, "--threads must be 1 to 128");

@@ -102,6 +102,7 @@ struct http_server_opts {
 	unsigned threads;      /* worker threads */
 	size_t body_limit;     /* bytes */
 	const char *port_file; /* write the bound port here (for tests) */
+	int64_t job_tick;      /* seconds between job scheduler ticks */
 };
 /* Run until SIGTERM/SIGINT; in-flight requests finish; returns an exit code. */
 int http_serve(const struct http_server_opts *o, struct vg_error *err);

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -724,11 +725,16 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	}
 	vg_info("listening on http://%s:%u/ (%u workers)", inet_ntoa(sa.sin_addr), port,
 		o->threads);
+	if (jobs_start(o->db_url, o->job_tick, err)) {
+		MHD_stop_daemon(d);
+		return err ? err->code : VG_EINTERNAL;
+	}
 	while (!g_stop)
 		pause();
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
+	jobs_stop();
 	for (int i = 0; i < 300 && atomic_load(&g_inflight) > 0; i++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);

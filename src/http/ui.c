@@ -151,7 +151,7 @@ static int login_post(struct http_req *req, struct http_resp *resp)
 	int rc;
 
 	if (http_form(req, "csrf", csrf, sizeof(csrf)) || !cookie || !vg_ct_streq(csrf, cookie)) {
-		resp->status = 403;
+		resp->status = 400;
 		login_page(resp, "The form expired or was replayed; please log in again.", NULL);
 		return VG_OK;
 	}

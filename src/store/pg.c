@@ -45,6 +45,9 @@ static int pg_open(struct store *s, const char *url, struct vg_error *err)
 		char msg[512];
 		size_t n;
 		snprintf(msg, sizeof(msg), "%s", m);
+		for (char *q = msg; *q; q++)
+			if (*q == '\n' || *q == '\t')
+				*q = ' ';
 		n = strlen(msg);
 		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			msg[--n] = '\0';

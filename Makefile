@@ -1,0 +1,43 @@
+# vigil: the two commands a newcomer needs are `make run` and `make test`.
+# Both install what they need (scripts/deps.sh) on Debian 12, as root or via sudo.
+
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+LISTEN ?= 127.0.0.1:8080
+DB ?= ./var/vigil.db
+
+.PHONY: all deps build run test bench fuzz format check-format clean
+
+all: build
+
+deps:
+	sh scripts/deps.sh
+
+build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_WERROR=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: deps build
+	mkdir -p var
+	$(BUILD)/vigil --db $(DB) init
+	$(BUILD)/vigil --db $(DB) demo load
+	@echo "vigil: open http://$(LISTEN)/ui/ and log in as admin / vigil-demo-admin"
+	$(BUILD)/vigil --db $(DB) serve --listen $(LISTEN)
+
+test:
+	sh scripts/test.sh
+
+bench: deps build
+	sh scripts/bench.sh
+
+fuzz: deps
+	sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c')
+
+check-format:
+	sh scripts/check-format.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

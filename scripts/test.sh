@@ -1,0 +1,94 @@
+#!/bin/sh
+# The whole test suite, as `make test` and CI run it:
+#   1. install dependencies (scripts/deps.sh)
+#   2. build with -Werror; run every test (unit, integration, browser, style) on SQLite
+#   3. start a throw-away PostgreSQL 15 and run unit + integration tests again on it
+#   4. ASan+UBSan build; unit + integration tests on SQLite
+#   5. fuzz smoke run of every libFuzzer target
+# Ends with one line "N passed, N failed" counting ctest tests and fuzz targets.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here" || exit 1
+
+sh scripts/deps.sh || { echo "dependency installation failed"; exit 1; }
+
+JOBS=$(nproc 2>/dev/null || echo 2)
+PASS=0
+FAIL=0
+FAILED=""
+work=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test.XXXXXX")
+chmod 755 "$work"
+cleanup() {
+	sh scripts/pg.sh stop "$work/pg" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# run_ctest NAME BUILD_DIR [ctest args...]: run ctest, count results from its summary.
+run_ctest() {
+	name=$1
+	dir=$2
+	shift 2
+	echo "=== $name ==="
+	(cd "$dir" && ctest --output-on-failure --timeout 900 "$@") >"$work/ctest.log" 2>&1
+	cat "$work/ctest.log"
+	total=$(sed -n 's/.*tests failed out of \([0-9][0-9]*\).*/\1/p' "$work/ctest.log" | tail -1)
+	failed=$(sed -n 's/.*, \([0-9][0-9]*\) tests failed out of.*/\1/p' "$work/ctest.log" | tail -1)
+	if [ -z "$total" ]; then
+		echo "$name: ctest did not report a summary"
+		FAIL=$((FAIL + 1))
+		FAILED="$FAILED $name"
+		return
+	fi
+	PASS=$((PASS + total - failed))
+	FAIL=$((FAIL + failed))
+	[ "$failed" -eq 0 ] || FAILED="$FAILED $name"
+}
+
+build() {
+	dir=$1
+	shift
+	cmake -S . -B "$dir" -DVIGIL_WERROR=ON "$@" >"$work/cmake.log" 2>&1 ||
+		{ cat "$work/cmake.log"; echo "configure of $dir failed"; exit 1; }
+	cmake --build "$dir" -j "$JOBS" || { echo "build of $dir failed"; exit 1; }
+}
+
+build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_ctest "sqlite" build
+
+url=$(sh scripts/pg.sh start "$work/pg") || {
+	echo "could not start PostgreSQL"
+	cat "$work/pg/initdb.log" "$work/pg/server.log" 2>/dev/null
+	exit 1
+}
+echo "PostgreSQL for tests: $url"
+export VIGIL_TEST_PG="$url"
+run_ctest "postgresql" build -L "unit|integration"
+unset VIGIL_TEST_PG
+
+build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_ctest "asan+ubsan" build-asan -L "unit|integration" -E "t0900|t3100"
+
+echo "=== fuzz smoke ==="
+if sh scripts/fuzz.sh "${VIGIL_FUZZ_SECONDS:-10}" >"$work/fuzz.log" 2>&1; then
+	fuzz_ok=1
+else
+	fuzz_ok=0
+fi
+cat "$work/fuzz.log"
+fp=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p' "$work/fuzz.log" | tail -1)
+ff=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p' "$work/fuzz.log" | tail -1)
+if [ -z "$fp" ]; then
+	FAIL=$((FAIL + 1))
+	FAILED="$FAILED fuzz"
+else
+	PASS=$((PASS + fp))
+	FAIL=$((FAIL + ff))
+	[ "$fuzz_ok" -eq 1 ] || FAILED="$FAILED fuzz"
+fi
+
+echo
+[ -z "$FAILED" ] || echo "failed parts:$FAILED"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ] && [ -z "$FAILED" ]

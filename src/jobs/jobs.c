@@ -1,0 +1,124 @@
+#define _POSIX_C_SOURCE 200809L
+#include "jobs/jobs.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static pthread_t g_thread;
+static int g_running;
+static atomic_int g_stop;
+static atomic_int g_leader;
+static char *g_url;
+static int64_t g_tick;
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
+
+int jobs_is_leader(void)
+{
+	return atomic_load(&g_leader);
+}
+
+int jobs_run_all(struct store *s, struct vg_error *err)
+{
+	int rc = VG_OK;
+	for (int t = 0; vg_job_tables[t]; t++)
+		for (const struct vg_job *j = vg_job_tables[t]; j->name; j++) {
+			struct vg_error e = {0};
+			store_set_actor(s, "system", "job");
+			if (j->run(s, &e)) {
+				vg_warn("job %s failed: %s", j->name, vg_error_msg(&e));
+				if (!rc) {
+					rc = e.code ? e.code : VG_EINTERNAL;
+					if (err)
+						*err = e;
+				}
+			}
+		}
+	return rc;
+}
+
+static void *loop(void *arg)
+{
+	struct store *s = NULL;
+	int64_t last[64] = {0};
+	(void)arg;
+
+	while (!atomic_load(&g_stop)) {
+		struct vg_error err = {0};
+		struct timespec ts;
+		int leader = 0, k = 0;
+
+		if (!s && store_open(g_url, 0, &s, &err)) {
+			vg_warn("jobs: %s", vg_error_msg(&err));
+			s = NULL;
+		}
+		if (s && !atomic_load(&g_leader)) {
+			if (store_try_leader(s, "vigil.jobs", &leader, &err) == VG_OK && leader) {
+				atomic_store(&g_leader, 1);
+				vg_info("jobs: this server is the leader");
+			} else if (err.code) {
+				/* connection lost: reopen next tick */
+				store_close(s);
+				s = NULL;
+			}
+		}
+		if (s && atomic_load(&g_leader)) {
+			int64_t now = vg_now();
+			for (int t = 0; vg_job_tables[t]; t++)
+				for (const struct vg_job *j = vg_job_tables[t]; j->name; j++, k++) {
+					struct vg_error e = {0};
+					if (k < 64 && last[k] && now - last[k] < j->every)
+						continue;
+					if (k < 64)
+						last[k] = now;
+					store_set_actor(s, "system", "job");
+					if (j->run(s, &e))
+						vg_warn("job %s: %s", j->name, vg_error_msg(&e));
+				}
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += g_tick;
+		pthread_mutex_lock(&g_mu);
+		if (!atomic_load(&g_stop))
+			pthread_cond_timedwait(&g_cv, &g_mu, &ts);
+		pthread_mutex_unlock(&g_mu);
+	}
+	atomic_store(&g_leader, 0);
+	store_close(s); /* releases the advisory lock */
+	return NULL;
+}
+
+int jobs_start(const char *db_url, int64_t tick, struct vg_error *err)
+{
+	g_url = strdup(db_url);
+	g_tick = tick > 0 ? tick : 10;
+	atomic_store(&g_stop, 0);
+	if (!g_url || pthread_create(&g_thread, NULL, loop, NULL) != 0) {
+		free(g_url);
+		g_url = NULL;
+		return vg_error_set(err, VG_EINTERNAL, "cannot start the job scheduler");
+	}
+	g_running = 1;
+	return VG_OK;
+}
+
+void jobs_stop(void)
+{
+	if (!g_running)
+		return;
+	pthread_mutex_lock(&g_mu);
+	atomic_store(&g_stop, 1);
+	pthread_cond_broadcast(&g_cv);
+	pthread_mutex_unlock(&g_mu);
+	pthread_join(g_thread, NULL);
+	g_running = 0;
+	free(g_url);
+	g_url = NULL;
+}

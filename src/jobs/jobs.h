@@ -1,0 +1,37 @@
+/*
+ * jobs.h - background jobs. Every `vigil serve` process runs a scheduler
+ * thread, but only the elected leader runs jobs: on PostgreSQL the leader
+ * holds pg_try_advisory_lock("vigil.jobs") on its own connection, so when
+ * several servers share one database exactly one runs them, and another
+ * takes over within one tick when the leader stops. On SQLite the single
+ * process is always the leader.
+ *
+ * A room adds jobs by listing its table in src/jobs/registry.c.
+ */
+#ifndef VIGIL_JOBS_JOBS_H
+#define VIGIL_JOBS_JOBS_H
+
+#include <stdint.h>
+
+struct store;
+struct vg_error;
+
+struct vg_job {
+	const char *name;
+	int64_t every; /* seconds between runs */
+	int (*run)(struct store *s, struct vg_error *err);
+};
+
+/* NULL-terminated list of NULL-name-terminated tables. */
+extern const struct vg_job *const vg_job_tables[];
+
+/* Start the scheduler thread on db_url, ticking every tick seconds. */
+int jobs_start(const char *db_url, int64_t tick, struct vg_error *err);
+/* Stop the scheduler and wait for a running job to finish. */
+void jobs_stop(void);
+/* 1 when this process is the leader right now. */
+int jobs_is_leader(void);
+/* Run every job once now on s (for `vigil jobs run` and tests). */
+int jobs_run_all(struct store *s, struct vg_error *err);
+
+#endif
