@@ -18,7 +18,9 @@ postgresql-15 postgresql-client-15
 libssl-dev libcurl4-openssl-dev libzstd-dev libarchive-dev libxml2-dev
 libgpgme-dev gnupg libargon2-dev libinih-dev libcmocka-dev
 p11-kit libp11-kit-dev softhsm2
-jq curl ca-certificates chromium xxd"
+jq curl ca-certificates chromium xxd
+rpm ruby php-cli python3-packaging libmaven3-core-java openjdk-17-jre-headless
+openssl python3"
 
 missing=""
 for p in $PKGS; do

@@ -21,8 +21,12 @@ static const struct {
     {"token", cmd_token, "manage API tokens (create, list, revoke)"},
     {"audit", cmd_audit, "read and verify the tamper-evident audit trail"},
     {"demo", cmd_demo, "load the demo data set"},
+    {"product", cmd_product, "manage products and their versions"},
+    {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
+    {"vuln", cmd_vuln, "version order, vers ranges, vulnerability matching"},
     {"routes", cmd_routes, "list the HTTP routes and the roles allowed on each"},
     {"purl", cmd_purl, "parse and canonicalise package-urls"},
+    {"securitytxt", cmd_securitytxt, "validate, generate and sign security.txt (RFC 9116)"},
 };
 
 static void help(FILE *out)

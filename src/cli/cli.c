@@ -98,6 +98,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 	      struct cli_args *a)
 {
 	struct option lo[CLI_MAX_OPTS + 2];
+	char shorts[CLI_MAX_OPTS * 2 + 2] = "h";
+	size_t ns = 1;
 	int n = 0, ch, idx;
 
 	memset(a, 0, sizeof(*a));
@@ -111,6 +113,13 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 		lo[n].has_arg = has ? required_argument : no_argument;
 		lo[n].flag = NULL;
 		lo[n].val = 1000 + n;
+		if (strlen(name) == 1) {
+			/* one-letter options are also short options: -o FILE */
+			shorts[ns++] = name[0];
+			if (has)
+				shorts[ns++] = ':';
+			shorts[ns] = '\0';
+		}
 	}
 	a->nopts = n;
 	lo[n].name = "help";
@@ -120,7 +129,13 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 	memset(&lo[n + 1], 0, sizeof(lo[0]));
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", lo, &idx)) != -1) {
+	while ((ch = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
+		int k;
+		for (k = 0; k < n && ch < 1000 && ch != 'h'; k++)
+			if (a->names[k][0] == ch && a->names[k][1] == '\0')
+				break;
+		if (ch < 1000 && ch != 'h' && ch != '?' && ch != ':' && k < n)
+			ch = 1000 + k;
 		if (ch == 'h') {
 			a->help = 1;
 		} else if (ch >= 1000 && ch < 1000 + n) {

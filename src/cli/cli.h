@@ -87,7 +87,11 @@ int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_token(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_vuln(struct cli *c, int argc, char **argv);
 int cmd_purl(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
+int cmd_product(struct cli *c, int argc, char **argv);
+int cmd_sbom(struct cli *c, int argc, char **argv);
+int cmd_securitytxt(struct cli *c, int argc, char **argv);
 
 #endif

@@ -15,14 +15,14 @@
 #include <string.h>
 
 #define BYTEAOID 17
-#define MAXPARAM 256
+#define MAXPARAM 32767 /* PostgreSQL's own limit is 65535 */
 
 struct pgstmt {
 	char *sql;
 	int nparams;
-	char *values[MAXPARAM];
-	int lengths[MAXPARAM];
-	int formats[MAXPARAM];
+	char **values;
+	int *lengths;
+	int *formats;
 	PGresult *res;
 	int row; /* current row, -1 before the first */
 	int executed;
@@ -139,6 +139,17 @@ static int pg_prepare(struct store *s, const char *sql, struct store_stmt *st, s
 		return vg_error_set(err, VG_EINTERNAL, "statement has too many parameters");
 	}
 	(void)s;
+	p->values = calloc((size_t)p->nparams + 1, sizeof(*p->values));
+	p->lengths = calloc((size_t)p->nparams + 1, sizeof(*p->lengths));
+	p->formats = calloc((size_t)p->nparams + 1, sizeof(*p->formats));
+	if (!p->values || !p->lengths || !p->formats) {
+		free(p->values);
+		free(p->lengths);
+		free(p->formats);
+		free(p->sql);
+		free(p);
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	p->row = -1;
 	st->impl = p;
 	return VG_OK;
@@ -290,6 +301,9 @@ static void pg_finalize(struct store_stmt *st)
 {
 	struct pgstmt *p = st->impl;
 	pg_reset(st);
+	free(p->values);
+	free(p->lengths);
+	free(p->formats);
 	free(p->sql);
 	free(p);
 }

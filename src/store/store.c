@@ -214,6 +214,11 @@ const char *store_actor(const struct store *s)
 	return s->actor;
 }
 
+const char *store_remote(const struct store *s)
+{
+	return s->remote;
+}
+
 int store_in_tx(const struct store *s)
 {
 	return s->in_tx;

@@ -61,6 +61,7 @@ int store_migrate(struct store *s, struct vg_error *err);
  * where; recorded in every audit record until changed. Copies both. */
 void store_set_actor(struct store *s, const char *actor, const char *remote);
 const char *store_actor(const struct store *s);
+const char *store_remote(const struct store *s);
 
 /* Transactions. begin/commit/rollback; nesting is an error. */
 int store_tx_begin(struct store *s, struct vg_error *err);

@@ -1,0 +1,50 @@
+#include "core/events.h"
+#include "core/error.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define MAX_SUBS 64
+
+static struct {
+	const char *name;
+	vg_event_fn fn;
+	void *arg;
+} subs[MAX_SUBS];
+static int nsubs;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+int vg_event_subscribe(const char *name, vg_event_fn fn, void *arg)
+{
+	int rc = VG_OK;
+	pthread_mutex_lock(&mu);
+	if (nsubs >= MAX_SUBS) {
+		rc = VG_ENOMEM;
+	} else {
+		subs[nsubs].name = name;
+		subs[nsubs].fn = fn;
+		subs[nsubs].arg = arg;
+		nsubs++;
+	}
+	pthread_mutex_unlock(&mu);
+	return rc;
+}
+
+void vg_event_emit(struct store *s, const char *name, const json_t *payload)
+{
+	int n;
+	pthread_mutex_lock(&mu);
+	n = nsubs;
+	pthread_mutex_unlock(&mu);
+	/* Subscriptions are made at start-up; entries below n never change. */
+	for (int i = 0; i < n; i++)
+		if (strcmp(subs[i].name, "*") == 0 || strcmp(subs[i].name, name) == 0)
+			subs[i].fn(s, name, payload, subs[i].arg);
+}
+
+void vg_event_reset(void)
+{
+	pthread_mutex_lock(&mu);
+	nsubs = 0;
+	pthread_mutex_unlock(&mu);
+}

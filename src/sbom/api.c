@@ -1,0 +1,456 @@
+/*
+ * api.c - the SBOM room's HTTP routes: products, SBOM upload (raw body),
+ * revisions, originals, components, diff, export, and the Dependency-Track
+ * compatible upload endpoints (PUT and POST /api/v1/bom).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "core/error.h"
+#include "core/hash.h"
+#include "http/http.h"
+#include "sbom/export.h"
+#include "sbom/inventory.h"
+#include "sbom/model.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int fail(struct http_resp *resp, const struct vg_error *err)
+{
+	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
+}
+
+static int products_list(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *rows;
+	if (product_list_json(req->db, &rows, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:o}", "products", rows));
+}
+
+static int product_from_body(json_t *b, struct product_info *p)
+{
+	p->vendor = vg_json_str(b, "vendor");
+	p->cra_class = vg_json_str(b, "cra_class");
+	p->support_until = vg_json_str(b, "support_until");
+	p->placed_on_market = vg_json_str(b, "placed_on_market");
+	return VG_OK;
+}
+
+static int products_create(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct product_info p = {0};
+	json_t *b = http_body_json(req, resp), *o = NULL;
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	p.name = vg_json_str(b, "name");
+	product_from_body(b, &p);
+	if (!p.name) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL, "request body: /name: expected a string");
+	}
+	rc = product_create(req->db, &p, &err);
+	if (!rc)
+		rc = product_show_json(req->db, p.name, &o, &err);
+	json_decref(b);
+	if (rc)
+		return fail(resp, &err);
+	return http_json(resp, 201, o);
+}
+
+static int product_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o;
+	if (product_show_json(req->db, http_param(req, "p"), &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int product_patch(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct product_info p = {0};
+	json_t *b = http_body_json(req, resp), *o = NULL;
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	p.name = http_param(req, "p");
+	product_from_body(b, &p);
+	rc = product_update(req->db, &p, &err);
+	if (!rc)
+		rc = product_show_json(req->db, p.name, &o, &err);
+	json_decref(b);
+	if (rc)
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static json_t *import_json(const struct sbom_import_req *r, const struct sbom_import_result *res)
+{
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s}", "id",
+			 (json_int_t)res->sbom_id, "product", r->product, "version", r->version,
+			 "revision", (json_int_t)res->revision, "format", res->format, "encoding",
+			 res->encoding, "spec_version", res->spec_version, "components",
+			 (json_int_t)res->components, "dependencies", (json_int_t)res->edges,
+			 "sha256", res->sha256);
+}
+
+static int sbom_upload(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct sbom_import_req r = {0};
+	struct sbom_import_result res;
+
+	r.product = http_param(req, "p");
+	r.version = http_param(req, "v");
+	r.data = req->body.data ? req->body.data : "";
+	r.n = req->body.len;
+	r.filename = http_query(req, "filename") ? http_query(req, "filename") : "request body";
+	if (sbom_import(req->db, &r, &res, &err))
+		return fail(resp, &err);
+	return http_json(resp, 201, import_json(&r, &res));
+}
+
+static int sboms_of_version(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *rows;
+	if (sbom_list_json(req->db, http_param(req, "p"), http_param(req, "v"), &rows, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:o}", "sboms", rows));
+}
+
+static int sboms_of_product(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *rows;
+	if (sbom_list_json(req->db, http_param(req, "p"), NULL, &rows, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:o}", "sboms", rows));
+}
+
+static int id_param(struct http_req *req, struct http_resp *resp, int64_t *id)
+{
+	const char *s = http_param(req, "id");
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || v <= 0)
+		return http_error(resp, VG_EINVAL, "SBOM id '%s': expected a positive number",
+				  s ? s : "");
+	*id = v;
+	return VG_OK;
+}
+
+static int sbom_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o;
+	int64_t id;
+	if (id_param(req, resp, &id))
+		return VG_EINVAL;
+	if (sbom_show_json(req->db, id, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int sbom_get_original(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	char *data = NULL, sha[VG_SHA256_HEX];
+	size_t n = 0;
+	int64_t id;
+	int rc;
+	if (id_param(req, resp, &id))
+		return VG_EINVAL;
+	if (sbom_original(req->db, id, &data, &n, &err))
+		return fail(resp, &err);
+	vg_sha256_hex(data, n, sha);
+	rc = http_text(resp, 200,
+		       n && data[0] == '<' ? "application/xml" : "application/octet-stream", data,
+		       n);
+	http_set_header(resp, "X-Content-SHA256", sha);
+	free(data);
+	return rc;
+}
+
+static int sbom_del(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	int64_t id;
+	if (id_param(req, resp, &id))
+		return VG_EINVAL;
+	if (sbom_delete(req->db, id, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
+}
+
+static int components(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *rows;
+	const char *lim = http_query(req, "limit"), *off = http_query(req, "offset");
+	int64_t limit = lim ? atoll(lim) : 100, offset = off ? atoll(off) : 0;
+	if (limit <= 0 || limit > 1000)
+		limit = 1000;
+	if (offset < 0)
+		offset = 0;
+	if (sbom_components_json(req->db, http_param(req, "p"), http_param(req, "v"),
+				 http_query(req, "q"), limit, offset, &rows, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200,
+			 json_pack("{s:o, s:I, s:I}", "components", rows, "limit",
+				   (json_int_t)limit, "offset", (json_int_t)offset));
+}
+
+static int diff(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o;
+	const char *from = http_query(req, "from"), *to = http_query(req, "to");
+	if (!from || !to)
+		return http_error(resp, VG_EINVAL,
+				  "query parameters from and to (versions) are "
+				  "required");
+	if (sbom_diff_json(req->db, http_param(req, "p"), from, to, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int export_route(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	const char *fmt = http_query(req, "format");
+	char *out = NULL;
+	int rc;
+	if (!fmt)
+		fmt = "cyclonedx-1.6";
+	if (sbom_export(req->db, http_param(req, "p"), http_param(req, "v"), fmt, &out, &err))
+		return fail(resp, &err);
+	rc = http_text(resp, 200,
+		       strncmp(fmt, "spdx", 4) == 0 ? "application/spdx+json"
+						    : "application/vnd.cyclonedx+json",
+		       out, strlen(out));
+	free(out);
+	return rc;
+}
+
+static int validate_route(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct sbom_doc *doc = NULL;
+	json_t *o;
+	if (sbom_check(req->body.data ? req->body.data : "", req->body.len, "request body", &doc,
+		       &err))
+		return http_json(
+		    resp, 422, json_pack("{s:b, s:[s]}", "valid", 0, "errors", vg_error_msg(&err)));
+	o = json_pack("{s:b, s:s, s:s, s:s, s:I}", "valid", 1, "format",
+		      sbom_format_name(doc->format), "encoding", sbom_encoding_name(doc->encoding),
+		      "spec_version", doc->spec_version ? doc->spec_version : "", "components",
+		      (json_int_t)doc->n_components);
+	sbom_doc_free(doc);
+	return http_json(resp, 200, o);
+}
+
+/* ---- Dependency-Track compatibility ---- */
+
+static void uuid4(char out[37])
+{
+	unsigned char b[16];
+	char h[33];
+	vg_random(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	vg_hex(b, sizeof(b), h);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+}
+
+static int dt_import(struct http_req *req, struct http_resp *resp, const char *name,
+		     const char *version, int autocreate, const char *data, size_t n)
+{
+	struct vg_error err = {0};
+	struct sbom_import_req r = {0};
+	struct sbom_import_result res;
+	char token[37];
+
+	if (!name || !*name || !version || !*version)
+		return http_error(resp, VG_EINVAL,
+				  "projectName and projectVersion are required (project UUIDs are "
+				  "not used by vigil)");
+	r.product = name;
+	r.version = version;
+	r.data = data;
+	r.n = n;
+	r.filename = "bom";
+	r.create_product = autocreate;
+	if (sbom_import(req->db, &r, &res, &err))
+		return fail(resp, &err);
+	uuid4(token);
+	return http_json(resp, 200,
+			 json_pack("{s:s, s:I, s:I}", "token", token, "id", (json_int_t)res.sbom_id,
+				   "components", (json_int_t)res.components));
+}
+
+static int dt_put(struct http_req *req, struct http_resp *resp)
+{
+	json_t *b = http_body_json(req, resp);
+	const char *bom;
+	unsigned char *raw;
+	size_t n = 0;
+	int rc, autoc;
+	if (!b)
+		return VG_EPARSE;
+	bom = vg_json_str(b, "bom");
+	autoc = json_is_true(json_object_get(b, "autoCreate"));
+	if (!bom) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL, "request body: /bom: expected a base64 string");
+	}
+	raw = vg_base64_decode(bom, strlen(bom), &n);
+	if (!raw) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL, "request body: /bom: not valid base64");
+	}
+	rc = dt_import(req, resp, vg_json_str(b, "projectName"), vg_json_str(b, "projectVersion"),
+		       autoc, (const char *)raw, n);
+	free(raw);
+	json_decref(b);
+	return rc;
+}
+
+/* One part of a multipart/form-data body. */
+struct part {
+	char name[64];
+	const char *data;
+	size_t n;
+};
+
+static const char *memfind(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	if (nn == 0 || hn < nn)
+		return NULL;
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (h[i] == nd[0] && memcmp(h + i, nd, nn) == 0)
+			return h + i;
+	return NULL;
+}
+
+static int multipart(const struct http_req *req, struct part *parts, int max, int *nparts)
+{
+	const char *ct = http_header(req, "Content-Type"), *b;
+	char delim[256];
+	const char *p, *end;
+	size_t dl;
+
+	*nparts = 0;
+	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+	    !(b = strstr(ct, "boundary=")))
+		return VG_EINVAL;
+	b += 9;
+	if (*b == '"')
+		b++;
+	dl = (size_t)snprintf(delim, sizeof(delim), "--%.*s", (int)strcspn(b, "\";"), b);
+	if (dl >= sizeof(delim) || dl < 3)
+		return VG_EINVAL;
+	p = req->body.data;
+	end = p + req->body.len;
+	if (!p)
+		return VG_EINVAL;
+	p = memfind(p, (size_t)(end - p), delim, dl);
+	while (p && *nparts < max) {
+		const char *hdr = p + dl, *hend, *next, *nm;
+		if (hdr + 2 <= end && hdr[0] == '-' && hdr[1] == '-')
+			break; /* closing delimiter */
+		hend = memfind(hdr, (size_t)(end - hdr), "\r\n\r\n", 4);
+		if (!hend)
+			return VG_EINVAL;
+		next = memfind(hend + 4, (size_t)(end - hend - 4), delim, dl);
+		if (!next)
+			return VG_EINVAL;
+		nm = memfind(hdr, (size_t)(hend - hdr), "name=\"", 6);
+		if (nm) {
+			struct part *pt = &parts[(*nparts)++];
+			size_t k = 0;
+			nm += 6;
+			while (nm < hend && *nm != '"' && k + 1 < sizeof(pt->name))
+				pt->name[k++] = *nm++;
+			pt->name[k] = '\0';
+			pt->data = hend + 4;
+			pt->n = (size_t)(next - pt->data);
+			if (pt->n >= 2 && pt->data[pt->n - 2] == '\r' &&
+			    pt->data[pt->n - 1] == '\n')
+				pt->n -= 2;
+		}
+		p = next;
+	}
+	return VG_OK;
+}
+
+static int dt_post(struct http_req *req, struct http_resp *resp)
+{
+	struct part parts[16];
+	int n = 0, autoc = 0;
+	char name[256] = "", version[256] = "";
+	const char *bom = NULL;
+	size_t bn = 0;
+
+	if (multipart(req, parts, 16, &n))
+		return http_error(resp, VG_EINVAL,
+				  "request body: expected multipart/form-data with a boundary");
+	for (int i = 0; i < n; i++) {
+		if (strcmp(parts[i].name, "projectName") == 0)
+			snprintf(name, sizeof(name), "%.*s", (int)parts[i].n, parts[i].data);
+		else if (strcmp(parts[i].name, "projectVersion") == 0)
+			snprintf(version, sizeof(version), "%.*s", (int)parts[i].n, parts[i].data);
+		else if (strcmp(parts[i].name, "autoCreate") == 0)
+			autoc = parts[i].n == 4 && strncasecmp(parts[i].data, "true", 4) == 0;
+		else if (strcmp(parts[i].name, "bom") == 0) {
+			bom = parts[i].data;
+			bn = parts[i].n;
+		}
+	}
+	if (!bom)
+		return http_error(resp, VG_EINVAL, "request body: the part 'bom' is missing");
+	return dt_import(req, resp, name, version, autoc, bom, bn);
+}
+
+#define UPLOAD  (ROLE_ADMIN | ROLE_PSIRT | ROLE_CI)
+#define READ_CI (ROLE_READ | ROLE_CI)
+
+const struct http_route sbom_routes[] = {
+    {"GET", "/api/v1/products", READ_CI, 0, products_list, "List products", "sbom"},
+    {"POST", "/api/v1/products", ROLE_ADMIN | ROLE_PSIRT, 0, products_create,
+     "Create a product {name, vendor, cra_class, support_until, placed_on_market}", "sbom"},
+    {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get, "A product and its versions", "sbom"},
+    {"PATCH", "/api/v1/products/{p}", ROLE_ADMIN | ROLE_PSIRT, 0, product_patch, "Change a product",
+     "sbom"},
+    {"GET", "/api/v1/products/{p}/sboms", ROLE_READ, 0, sboms_of_product,
+     "Every SBOM revision of a product", "sbom"},
+    {"POST", "/api/v1/products/{p}/versions/{v}/sboms", UPLOAD, 0, sbom_upload,
+     "Upload an SBOM (raw CycloneDX or SPDX body) as a new revision", "sbom"},
+    {"GET", "/api/v1/products/{p}/versions/{v}/sboms", READ_CI, 0, sboms_of_version,
+     "SBOM revisions of a version", "sbom"},
+    {"GET", "/api/v1/products/{p}/versions/{v}/components", ROLE_READ, 0, components,
+     "Components of the newest revision (q, limit, offset)", "sbom"},
+    {"GET", "/api/v1/products/{p}/versions/{v}/export", READ_CI, 0, export_route,
+     "Export (format=cyclonedx-1.6|cyclonedx-1.7|spdx-2.3)", "sbom"},
+    {"GET", "/api/v1/products/{p}/diff", ROLE_READ, 0, diff, "Diff between two versions (from, to)",
+     "sbom"},
+    {"GET", "/api/v1/sboms/{id}", ROLE_READ, 0, sbom_get, "One SBOM revision", "sbom"},
+    {"GET", "/api/v1/sboms/{id}/original", ROLE_READ, 0, sbom_get_original,
+     "The original document, byte for byte", "sbom"},
+    {"DELETE", "/api/v1/sboms/{id}", ROLE_ADMIN, 0, sbom_del,
+     "Delete a revision after its retention end", "sbom"},
+    {"POST", "/api/v1/sbom/validate", READ_CI, 0, validate_route,
+     "Validate a document without storing it", "sbom"},
+    {"PUT", "/api/v1/bom", UPLOAD, 0, dt_put,
+     "Dependency-Track compatible upload {projectName, projectVersion, autoCreate, bom}", "sbom"},
+    {"POST", "/api/v1/bom", UPLOAD, 0, dt_post, "Dependency-Track compatible multipart upload",
+     "sbom"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};

@@ -1,0 +1,978 @@
+#define _POSIX_C_SOURCE 200809L
+#include "sbom/inventory.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/events.h"
+#include "core/hash.h"
+#include "sbom/model.h"
+#include "sbom/parse.h"
+#include "sbom/purl.h"
+#include "store/store.h"
+#include "vuln/version.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zstd.h>
+
+/* ---- products ---- */
+
+static const char *const cra_classes[] = {"default", "important-1", "important-2", "critical",
+					  NULL};
+
+static int check_product(const struct product_info *p, int creating, struct vg_error *err)
+{
+	int64_t t;
+	if (creating && (!p->name || !*p->name || strlen(p->name) > 200))
+		return vg_error_set(err, VG_EINVAL, "product name must be 1 to 200 characters");
+	if (p->cra_class) {
+		int ok = 0;
+		for (int i = 0; cra_classes[i]; i++)
+			ok |= strcmp(cra_classes[i], p->cra_class) == 0;
+		if (!ok)
+			return vg_error_set(err, VG_EINVAL,
+					    "--cra-class '%s': expected default, important-1, "
+					    "important-2 or critical",
+					    p->cra_class);
+	}
+	if (p->support_until) {
+		char d[16];
+		if (strlen(p->support_until) != 7 ||
+		    (snprintf(d, sizeof(d), "%s-01", p->support_until), vg_time_parse(d, &t, NULL)))
+			return vg_error_set(err, VG_EINVAL,
+					    "--support-until '%s': expected YYYY-MM",
+					    p->support_until);
+	}
+	if (p->placed_on_market &&
+	    (strlen(p->placed_on_market) != 10 || vg_time_parse(p->placed_on_market, &t, NULL)))
+		return vg_error_set(err, VG_EINVAL, "--placed-on-market '%s': expected YYYY-MM-DD",
+				    p->placed_on_market);
+	return VG_OK;
+}
+
+static int product_row(struct store *s, const char *name, json_t **out, struct vg_error *err)
+{
+	json_t *rows;
+	int rc = store_query_json(s, &rows, err,
+				  "SELECT id, name, vendor, cra_class, support_until, "
+				  "placed_on_market, created_at FROM products WHERE name = ?",
+				  "t", name);
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOTFOUND,
+				    "no product '%s' (create it with 'vigil product create')",
+				    name);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return VG_OK;
+}
+
+int product_create(struct store *s, const struct product_info *p, struct vg_error *err)
+{
+	json_t *after;
+	int rc = check_product(p, 1, err);
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_exec(s, err,
+			"INSERT INTO products (name, vendor, cra_class, support_until, "
+			"placed_on_market, created_at) VALUES (?,?,?,?,?,?)",
+			"ttttti", p->name, p->vendor, p->cra_class ? p->cra_class : "default",
+			p->support_until, p->placed_on_market, vg_now());
+	if (rc == VG_EEXIST)
+		vg_error_set(err, rc, "product '%s' already exists", p->name);
+	if (!rc) {
+		rc = product_row(s, p->name, &after, err);
+		if (!rc) {
+			json_object_del(after, "id");
+			rc = store_audit(s, "product.create", "product", p->name, NULL, after, err);
+			json_decref(after);
+		}
+	}
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int product_update(struct store *s, const struct product_info *p, struct vg_error *err)
+{
+	json_t *before = NULL, *after = NULL;
+	int rc = check_product(p, 0, err);
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = product_row(s, p->name, &before, err);
+	if (!rc && p->vendor)
+		rc = store_exec(s, err, "UPDATE products SET vendor = ? WHERE name = ?", "tt",
+				p->vendor, p->name);
+	if (!rc && p->cra_class)
+		rc = store_exec(s, err, "UPDATE products SET cra_class = ? WHERE name = ?", "tt",
+				p->cra_class, p->name);
+	if (!rc && p->support_until)
+		rc = store_exec(s, err, "UPDATE products SET support_until = ? WHERE name = ?",
+				"tt", p->support_until, p->name);
+	if (!rc && p->placed_on_market)
+		rc = store_exec(s, err, "UPDATE products SET placed_on_market = ? WHERE name = ?",
+				"tt", p->placed_on_market, p->name);
+	if (!rc)
+		rc = product_row(s, p->name, &after, err);
+	if (!rc) {
+		json_object_del(before, "id");
+		json_object_del(after, "id");
+		rc = store_audit(s, "product.update", "product", p->name, before, after, err);
+	}
+	json_decref(before);
+	json_decref(after);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int product_list_json(struct store *s, json_t **out, struct vg_error *err)
+{
+	return store_query_json(
+	    s, out, err,
+	    "SELECT p.name, p.vendor, p.cra_class, p.support_until, p.placed_on_market, "
+	    "p.created_at, (SELECT COUNT(*) FROM product_versions v WHERE v.product_id = p.id) "
+	    "AS versions FROM products p ORDER BY p.name",
+	    NULL);
+}
+
+int product_show_json(struct store *s, const char *name, json_t **out, struct vg_error *err)
+{
+	json_t *p, *vers;
+	int rc = product_row(s, name, &p, err);
+	if (rc)
+		return rc;
+	rc = store_query_json(
+	    s, &vers, err,
+	    "SELECT v.version, v.created_at, (SELECT COUNT(*) FROM sboms b WHERE b.version_id = "
+	    "v.id) AS revisions, (SELECT MAX(b.uploaded_at) FROM sboms b WHERE b.version_id = "
+	    "v.id) AS last_upload_at FROM product_versions v WHERE v.product_id = ? ORDER BY "
+	    "v.created_at, v.id",
+	    "i", (int64_t)json_integer_value(json_object_get(p, "id")));
+	if (rc) {
+		json_decref(p);
+		return rc;
+	}
+	json_object_del(p, "id");
+	json_object_set_new(p, "versions", vers);
+	*out = p;
+	return VG_OK;
+}
+
+/* ---- retention ---- */
+
+static int64_t retention_end(const char *support_until, const char *placed, int64_t uploaded)
+{
+	int64_t end = 0, t;
+	if (placed && vg_time_parse(placed, &t, NULL) == VG_OK)
+		end = vg_time_add_months(t, 120);
+	else
+		end = vg_time_add_months(uploaded, 120);
+	if (support_until) {
+		char d[16];
+		snprintf(d, sizeof(d), "%s-01", support_until);
+		if (vg_time_parse(d, &t, NULL) == VG_OK) {
+			t = vg_time_add_months(t, 1); /* through the end of that month */
+			if (t > end)
+				end = t;
+		}
+	}
+	return end;
+}
+
+/* ---- import ---- */
+
+int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc **out,
+	       struct vg_error *err)
+{
+	struct sbom_doc *doc = NULL;
+	int rc = sbom_parse(data, n, filename ? filename : "sbom", &doc, err);
+	if (rc)
+		return rc;
+	if (out)
+		*out = doc;
+	else
+		sbom_doc_free(doc);
+	return VG_OK;
+}
+
+static void component_identity(const struct sbom_component *c, const char *canon_identity,
+			       struct vg_buf *out)
+{
+	vg_buf_reset(out);
+	if (canon_identity) {
+		vg_buf_adds(out, canon_identity);
+		return;
+	}
+	vg_buf_adds(out, "name:");
+	if (c->group && *c->group) {
+		vg_buf_adds(out, c->group);
+		vg_buf_addc(out, '/');
+	}
+	for (const char *p = c->name; p && *p; p++)
+		vg_buf_addc(out, (char)tolower((unsigned char)*p));
+	if (c->supplier && *c->supplier) {
+		vg_buf_addc(out, '|');
+		vg_buf_adds(out, c->supplier);
+	}
+}
+
+static char *hashes_json(const struct sbom_component *c)
+{
+	json_t *a;
+	char *s;
+	if (!c->n_hashes)
+		return NULL;
+	a = json_array();
+	for (uint32_t i = 0; i < c->n_hashes; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "alg", c->hashes[i].alg, "content",
+						   c->hashes[i].value));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static char *extra_json(const struct sbom_component *c)
+{
+	json_t *o = json_object();
+	char *s = NULL;
+	if (c->description)
+		json_object_set_new(o, "description", json_string(c->description));
+	if (c->scope)
+		json_object_set_new(o, "scope", json_string(c->scope));
+	if (c->parent != SBOM_NONE)
+		json_object_set_new(o, "parent", json_integer(c->parent));
+	if (c->n_extrefs) {
+		json_t *a = json_array();
+		for (uint32_t i = 0; i < c->n_extrefs; i++) {
+			json_t *e = json_pack("{s:s?, s:s?}", "type", c->extrefs[i].type, "url",
+					      c->extrefs[i].url);
+			if (c->extrefs[i].comment)
+				json_object_set_new(e, "comment",
+						    json_string(c->extrefs[i].comment));
+			json_array_append_new(a, e);
+		}
+		json_object_set_new(o, "externalReferences", a);
+	}
+	if (c->n_properties) {
+		json_t *a = json_array();
+		for (uint32_t i = 0; i < c->n_properties; i++)
+			json_array_append_new(a, json_pack("{s:s?, s:s?}", "name",
+							   c->properties[i].name, "value",
+							   c->properties[i].value));
+		json_object_set_new(o, "properties", a);
+	}
+	if (json_object_size(o))
+		s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+#define COMP_COLS  14
+#define COMP_BATCH 200
+
+static int insert_components(struct store *s, int64_t sbom_id, const struct sbom_doc *doc,
+			     struct vg_error *err)
+{
+	struct store_stmt *full = NULL, *st;
+	struct vg_buf sql = VG_BUF_INIT, ident = VG_BUF_INIT;
+	char *owned[COMP_BATCH * 4];
+	size_t i = 0;
+	int rc = VG_OK;
+
+	while (i < doc->n_components && !rc) {
+		size_t n = doc->n_components - i < COMP_BATCH ? doc->n_components - i : COMP_BATCH;
+		int k = 0, nowned = 0;
+
+		if (n == COMP_BATCH && full) {
+			st = full;
+			store_reset(st);
+		} else {
+			vg_buf_reset(&sql);
+			vg_buf_adds(&sql, "INSERT INTO components (sbom_id, idx, ref, name, grp, "
+					  "version, type, purl, identity, cpe, supplier, licenses, "
+					  "hashes_json, extra_json) VALUES ");
+			for (size_t j = 0; j < n; j++)
+				vg_buf_adds(&sql, j ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+						    : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+			rc = store_prepare(s, sql.data, &st, err);
+			if (rc)
+				break;
+			if (n == COMP_BATCH)
+				full = st;
+		}
+		for (size_t j = 0; j < n; j++) {
+			const struct sbom_component *c = &doc->components[i + j];
+			struct purl p = {0};
+			char *canon = NULL, *pid = NULL;
+
+			if (c->purl && purl_parse(c->purl, 0, &p, NULL) == VG_OK) {
+				canon = purl_to_string(&p);
+				pid = purl_identity(&p);
+			}
+			purl_release(&p);
+			component_identity(c, pid, &ident);
+			store_bind_int64(st, ++k, sbom_id);
+			store_bind_int64(st, ++k, (int64_t)(i + j));
+			store_bind_text(st, ++k, c->ref);
+			store_bind_text(st, ++k, c->name ? c->name : "");
+			store_bind_text(st, ++k, c->group);
+			store_bind_text(st, ++k, c->version);
+			store_bind_text(st, ++k, c->type);
+			store_bind_text(st, ++k, canon ? canon : c->purl);
+			store_bind_text(st, ++k, ident.data ? ident.data : "");
+			store_bind_text(st, ++k, c->cpe);
+			store_bind_text(st, ++k, c->supplier);
+			store_bind_text(st, ++k, c->licenses);
+			owned[nowned++] = hashes_json(c);
+			store_bind_text(st, ++k, owned[nowned - 1]);
+			owned[nowned++] = extra_json(c);
+			store_bind_text(st, ++k, owned[nowned - 1]);
+			free(canon);
+			free(pid);
+		}
+		rc = store_step(st, err);
+		rc = rc == STORE_DONE ? VG_OK : rc;
+		for (int j = 0; j < nowned; j++)
+			free(owned[j]);
+		if (st != full)
+			store_finalize(st);
+		i += n;
+	}
+	store_finalize(full);
+	vg_buf_release(&sql);
+	vg_buf_release(&ident);
+	return rc;
+}
+
+#define EDGE_BATCH 500
+
+static int insert_edges(struct store *s, int64_t sbom_id, const struct sbom_doc *doc,
+			struct vg_error *err)
+{
+	struct vg_buf sql = VG_BUF_INIT;
+	size_t i = 0;
+	int rc = VG_OK;
+
+	while (i < doc->n_edges && !rc) {
+		size_t n = doc->n_edges - i < EDGE_BATCH ? doc->n_edges - i : EDGE_BATCH;
+		struct store_stmt *st = NULL;
+		int k = 0;
+
+		vg_buf_reset(&sql);
+		vg_buf_adds(&sql,
+			    "INSERT INTO dependencies (sbom_id, from_idx, to_idx, kind) VALUES ");
+		for (size_t j = 0; j < n; j++)
+			vg_buf_adds(&sql, j ? ",(?,?,?,?)" : "(?,?,?,?)");
+		rc = store_prepare(s, sql.data, &st, err);
+		if (rc)
+			break;
+		for (size_t j = 0; j < n; j++) {
+			const struct sbom_edge *e = &doc->edges[i + j];
+			store_bind_int64(st, ++k, sbom_id);
+			store_bind_int64(st, ++k, e->from);
+			store_bind_int64(st, ++k, e->to);
+			store_bind_text(st, ++k,
+					e->spdx_type ? e->spdx_type : sbom_edge_kind_name(e->kind));
+		}
+		rc = store_step(st, err);
+		rc = rc == STORE_DONE ? VG_OK : rc;
+		store_finalize(st);
+		i += n;
+	}
+	vg_buf_release(&sql);
+	return rc;
+}
+
+static int store_blob(struct store *s, const char *data, size_t n, const char *sha,
+		      struct vg_error *err)
+{
+	int64_t have = 0;
+	size_t cap, zn;
+	void *z;
+	int rc;
+
+	if (store_query_int64(s, &have, NULL, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", "t",
+			      sha) == VG_OK &&
+	    have)
+		return VG_OK;
+	cap = ZSTD_compressBound(n);
+	z = malloc(cap ? cap : 1);
+	if (!z)
+		return vg_error_set(err, VG_ENOMEM, "out of memory compressing the original");
+	zn = ZSTD_compress(z, cap, data, n, 3);
+	if (ZSTD_isError(zn)) {
+		free(z);
+		return vg_error_set(err, VG_EINTERNAL, "cannot compress the original: %s",
+				    ZSTD_getErrorName(zn));
+	}
+	rc = store_exec(
+	    s, err, "INSERT INTO blobs (sha256, size, zsize, data, created_at) VALUES (?,?,?,?,?)",
+	    "tiibi", sha, (int64_t)n, (int64_t)zn, z, zn, vg_now());
+	free(z);
+	return rc;
+}
+
+static int version_id(struct store *s, int64_t product_id, const char *version, int create,
+		      int64_t *out, struct vg_error *err)
+{
+	int rc = store_query_int64(s, out, err,
+				   "SELECT id FROM product_versions WHERE product_id = ? AND "
+				   "version = ?",
+				   "it", product_id, version);
+	if (rc != VG_ENOTFOUND || !create)
+		return rc;
+	rc = store_exec(s, err,
+			"INSERT INTO product_versions (product_id, version, created_at) VALUES "
+			"(?,?,?)",
+			"iti", product_id, version, vg_now());
+	if (!rc)
+		rc = store_query_int64(s, out, err,
+				       "SELECT id FROM product_versions WHERE product_id = ? AND "
+				       "version = ?",
+				       "it", product_id, version);
+	return rc;
+}
+
+int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
+		struct vg_error *err)
+{
+	struct sbom_doc *doc = NULL;
+	json_t *prod = NULL, *after = NULL;
+	int64_t pid, vid, rev = 0, now = vg_now(), sbom_id = 0;
+	char sha[VG_SHA256_HEX], subject[64];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!r->product || !*r->product)
+		return vg_error_set(err, VG_EINVAL, "no product given");
+	if (!r->version || !*r->version || strlen(r->version) > 200)
+		return vg_error_set(err, VG_EINVAL, "version must be 1 to 200 characters");
+	rc = sbom_check(r->data, r->n, r->filename, &doc, err);
+	if (rc)
+		return rc;
+	vg_sha256_hex(r->data, r->n, sha);
+	rc = store_tx_begin(s, err);
+	if (rc)
+		goto out;
+	rc = product_row(s, r->product, &prod, err);
+	if (rc == VG_ENOTFOUND && r->create_product) {
+		struct product_info pi = {.name = r->product};
+		store_tx_rollback(s);
+		rc = product_create(s, &pi, err);
+		if (rc && rc != VG_EEXIST)
+			goto out;
+		rc = store_tx_begin(s, err);
+		if (!rc)
+			rc = product_row(s, r->product, &prod, err);
+	}
+	if (rc)
+		goto fail;
+	pid = json_integer_value(json_object_get(prod, "id"));
+	rc = version_id(s, pid, r->version, 1, &vid, err);
+	if (rc)
+		goto fail;
+	rc = store_query_int64(s, &rev, err,
+			       "SELECT COALESCE(MAX(revision), 0) FROM sboms WHERE version_id = ?",
+			       "i", vid);
+	if (rc)
+		goto fail;
+	rev++;
+	rc = store_blob(s, r->data, r->n, sha, err);
+	if (rc)
+		goto fail;
+	rc = store_exec(
+	    s, err,
+	    "INSERT INTO sboms (version_id, revision, format, encoding, spec_version, serial, "
+	    "original_sha256, filename, uploaded_by, uploaded_from, uploaded_at, retain_until, "
+	    "component_count, edge_count, primary_idx) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "iittttttttiiiii", vid, rev, sbom_format_name(doc->format),
+	    sbom_encoding_name(doc->encoding), doc->spec_version ? doc->spec_version : "",
+	    doc->serial, sha, r->filename, store_actor(s), store_remote(s), now,
+	    retention_end(vg_json_str(prod, "support_until"), vg_json_str(prod, "placed_on_market"),
+			  now),
+	    (int64_t)doc->n_components, (int64_t)doc->n_edges,
+	    (int64_t)(doc->primary == SBOM_NONE ? -1 : (int64_t)doc->primary));
+	if (!rc)
+		rc = store_query_int64(s, &sbom_id, err,
+				       "SELECT id FROM sboms WHERE version_id = ? AND revision = ?",
+				       "ii", vid, rev);
+	if (!rc)
+		rc = insert_components(s, sbom_id, doc, err);
+	if (!rc)
+		rc = insert_edges(s, sbom_id, doc, err);
+	if (rc)
+		goto fail;
+	after =
+	    json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:s?}", "product", r->product,
+		      "version", r->version, "revision", (json_int_t)rev, "format",
+		      sbom_format_name(doc->format), "encoding", sbom_encoding_name(doc->encoding),
+		      "spec_version", doc->spec_version ? doc->spec_version : "", "sha256", sha,
+		      "components", (json_int_t)doc->n_components, "edges",
+		      (json_int_t)doc->n_edges, "filename", r->filename);
+	snprintf(subject, sizeof(subject), "%lld", (long long)sbom_id);
+	rc = store_audit(s, "sbom.import", "sbom", subject, NULL, after, err);
+	if (rc)
+		goto fail;
+	rc = store_tx_commit(s, err);
+	if (rc)
+		goto out;
+	out->sbom_id = sbom_id;
+	out->revision = rev;
+	out->components = (int64_t)doc->n_components;
+	out->edges = (int64_t)doc->n_edges;
+	snprintf(out->sha256, sizeof(out->sha256), "%s", sha);
+	snprintf(out->format, sizeof(out->format), "%s", sbom_format_name(doc->format));
+	snprintf(out->encoding, sizeof(out->encoding), "%s", sbom_encoding_name(doc->encoding));
+	snprintf(out->spec_version, sizeof(out->spec_version), "%s",
+		 doc->spec_version ? doc->spec_version : "");
+	json_object_set_new(after, "sbom_id", json_integer(sbom_id));
+	vg_event_emit(s, "sbom.imported", after);
+	goto out;
+fail:
+	store_tx_rollback(s);
+out:
+	json_decref(prod);
+	json_decref(after);
+	sbom_doc_free(doc);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+int sbom_list_json(struct store *s, const char *product, const char *version, json_t **out,
+		   struct vg_error *err)
+{
+	json_t *p;
+	int rc = product_row(s, product, &p, err);
+	if (rc)
+		return rc;
+	json_decref(p);
+	return store_query_json(
+	    s, out, err,
+	    "SELECT b.id, p.name AS product, v.version, b.revision, b.format, b.encoding, "
+	    "b.spec_version, b.serial, b.filename, b.original_sha256 AS sha256, b.uploaded_by, "
+	    "b.uploaded_from, b.uploaded_at, b.retain_until_at, b.component_count AS "
+	    "components, b.edge_count AS dependencies FROM (SELECT *, retain_until AS "
+	    "retain_until_at FROM sboms) b JOIN product_versions v ON v.id = b.version_id JOIN "
+	    "products p ON p.id = v.product_id WHERE p.name = ? AND (? IS NULL OR v.version = "
+	    "?) ORDER BY b.uploaded_at DESC, b.id DESC",
+	    "ttt", product, version, version);
+}
+
+int sbom_latest(struct store *s, const char *product, const char *version, int64_t *id,
+		struct vg_error *err)
+{
+	int rc =
+	    store_query_int64(s, id, err,
+			      "SELECT b.id FROM sboms b JOIN product_versions v ON v.id = "
+			      "b.version_id JOIN products p ON p.id = v.product_id WHERE p.name "
+			      "= ? AND v.version = ? ORDER BY b.revision DESC LIMIT 1",
+			      "tt", product, version);
+	if (rc == VG_ENOTFOUND)
+		vg_error_set(err, rc, "no SBOM for %s version %s", product, version);
+	return rc;
+}
+
+static int sbom_meta(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	json_t *rows;
+	int rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT b.id, p.name AS product, v.version, b.revision, b.format, b.encoding, "
+	    "b.spec_version, b.serial, b.filename, b.original_sha256 AS sha256, b.uploaded_by, "
+	    "b.uploaded_from, b.uploaded_at, b.retain_until AS retain_until_at, "
+	    "b.component_count AS components, b.edge_count AS dependencies, b.primary_idx, "
+	    "p.support_until, p.placed_on_market FROM sboms b JOIN product_versions v ON v.id "
+	    "= b.version_id JOIN products p ON p.id = v.product_id WHERE b.id = ?",
+	    "i", id);
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOTFOUND, "no SBOM with id %lld", (long long)id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return VG_OK;
+}
+
+int sbom_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	json_t *m, *comps, *deps;
+	int rc = sbom_meta(s, id, &m, err);
+	if (rc)
+		return rc;
+	rc = store_query_json(s, &comps, err,
+			      "SELECT idx, ref, name, grp AS \"group\", version, type, purl, "
+			      "identity, cpe, supplier, licenses, hashes_json, extra_json FROM "
+			      "components WHERE sbom_id = ? ORDER BY idx",
+			      "i", id);
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
+	rc = store_query_json(s, &deps, err,
+			      "SELECT from_idx AS \"from\", to_idx AS \"to\", kind FROM "
+			      "dependencies WHERE sbom_id = ? ORDER BY from_idx, to_idx",
+			      "i", id);
+	if (rc) {
+		json_decref(m);
+		json_decref(comps);
+		return rc;
+	}
+	json_object_del(m, "support_until");
+	json_object_del(m, "placed_on_market");
+	json_object_set_new(m, "component_list", comps);
+	json_object_set_new(m, "dependency_list", deps);
+	*out = m;
+	return VG_OK;
+}
+
+int sbom_original(struct store *s, int64_t id, char **data, size_t *n, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	char sha[VG_SHA256_HEX], want[VG_SHA256_HEX], subject[64];
+	unsigned long long size = 0;
+	char *buf = NULL;
+	int rc;
+
+	*data = NULL;
+	*n = 0;
+	rc = store_prepare(s,
+			   "SELECT b.original_sha256, o.size, o.data FROM sboms b JOIN blobs o ON "
+			   "o.sha256 = b.original_sha256 WHERE b.id = ?",
+			   &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		size_t zn;
+		const void *z = store_col_blob(st, 2, &zn);
+		snprintf(want, sizeof(want), "%s", store_col_text(st, 0));
+		size = (unsigned long long)store_col_int64(st, 1);
+		buf = malloc(size ? size : 1);
+		if (!buf) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		} else {
+			size_t got = ZSTD_decompress(buf, size, z, zn);
+			if (ZSTD_isError(got) || got != size)
+				rc = vg_error_set(err, VG_EIO,
+						  "original of SBOM %lld is damaged (cannot "
+						  "decompress)",
+						  (long long)id);
+			else
+				rc = VG_OK;
+		}
+	} else if (rc == STORE_DONE) {
+		rc = vg_error_set(err, VG_ENOTFOUND, "no SBOM with id %lld", (long long)id);
+	}
+	store_finalize(st);
+	if (!rc) {
+		vg_sha256_hex(buf, size, sha);
+		if (strcmp(sha, want) != 0)
+			rc = vg_error_set(err, VG_EIO,
+					  "original of SBOM %lld does not match its SHA-256 %s",
+					  (long long)id, want);
+	}
+	if (!rc) {
+		json_t *a = json_pack("{s:s, s:I}", "sha256", want, "bytes", (json_int_t)size);
+		snprintf(subject, sizeof(subject), "%lld", (long long)id);
+		rc = store_audit(s, "sbom.read_original", "sbom", subject, NULL, a, err);
+		json_decref(a);
+	}
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*data = buf;
+	*n = size;
+	return VG_OK;
+}
+
+int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
+{
+	json_t *m = NULL;
+	char subject[64], ts[VG_TIME_BUFSZ];
+	int64_t end, now = vg_now();
+	int rc;
+
+	snprintf(subject, sizeof(subject), "%lld", (long long)id);
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = sbom_meta(s, id, &m, err);
+	if (rc)
+		goto fail;
+	{
+		int64_t stored = 0, uploaded = 0;
+		vg_time_parse(vg_json_str(m, "retain_until_at"), &stored, NULL);
+		vg_time_parse(vg_json_str(m, "uploaded_at"), &uploaded, NULL);
+		end = retention_end(vg_json_str(m, "support_until"),
+				    vg_json_str(m, "placed_on_market"), uploaded);
+		if (stored > end)
+			end = stored;
+	}
+	if (now < end) {
+		json_t *a = json_pack("{s:s, s:s}", "refused", "retention period has not ended",
+				      "retain_until", vg_time_format(end, ts, sizeof(ts)));
+		store_tx_rollback(s);
+		/* The refusal itself is evidence: audited in its own transaction. */
+		store_audit(s, "sbom.delete_refused", "sbom", subject, NULL, a, NULL);
+		json_decref(a);
+		json_decref(m);
+		return vg_error_set(err, VG_ERETAIN,
+				    "SBOM %lld must be kept until %s (retention: support end or "
+				    "placing on the market + 10 years)",
+				    (long long)id, ts);
+	}
+	rc = store_exec(s, err, "DELETE FROM dependencies WHERE sbom_id = ?", "i", id);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM components WHERE sbom_id = ?", "i", id);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM sboms WHERE id = ?", "i", id);
+	if (!rc)
+		rc = store_exec(s, err,
+				"DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM "
+				"sboms WHERE original_sha256 = ?)",
+				"tt", vg_json_str(m, "sha256"), vg_json_str(m, "sha256"));
+	if (!rc) {
+		json_object_del(m, "support_until");
+		json_object_del(m, "placed_on_market");
+		rc = store_audit(s, "sbom.delete", "sbom", subject, m, NULL, err);
+	}
+	if (rc)
+		goto fail;
+	json_decref(m);
+	return store_tx_commit(s, err);
+fail:
+	json_decref(m);
+	store_tx_rollback(s);
+	return rc;
+}
+
+int sbom_components_json(struct store *s, const char *product, const char *version, const char *q,
+			 int64_t limit, int64_t offset, json_t **out, struct vg_error *err)
+{
+	int64_t id;
+	char like[300];
+	int rc = sbom_latest(s, product, version, &id, err);
+	if (rc)
+		return rc;
+	snprintf(like, sizeof(like), "%%%s%%", q ? q : "");
+	for (char *p = like; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return store_query_json(
+	    s, out, err,
+	    "SELECT idx, ref, name, grp AS \"group\", version, type, purl, cpe, "
+	    "supplier, licenses, hashes_json FROM components WHERE sbom_id = ? "
+	    "AND (LOWER(name) LIKE ? OR LOWER(COALESCE(purl, '')) LIKE ? OR "
+	    "LOWER(COALESCE(licenses, '')) LIKE ?) ORDER BY name, version, idx "
+	    "LIMIT ? OFFSET ?",
+	    "itttii", id, like, like, like, limit, offset);
+}
+
+/* ---- diff ---- */
+
+struct centry {
+	const char *identity, *version, *licenses, *purl, *name;
+};
+
+static int centry_cmp(const void *a, const void *b)
+{
+	const struct centry *x = a, *y = b;
+	int c = strcmp(x->identity, y->identity);
+	if (c)
+		return c;
+	return strcmp(x->version ? x->version : "", y->version ? y->version : "");
+}
+
+static int load_entries(json_t *rows, struct centry **out, size_t *n)
+{
+	size_t k = json_array_size(rows), i;
+	json_t *r;
+	*out = calloc(k ? k : 1, sizeof(**out));
+	if (!*out)
+		return VG_ENOMEM;
+	json_array_foreach(rows, i, r)
+	{
+		(*out)[i].identity = vg_json_str(r, "identity");
+		(*out)[i].version = vg_json_str(r, "version");
+		(*out)[i].licenses = vg_json_str(r, "licenses");
+		(*out)[i].purl = vg_json_str(r, "purl");
+		(*out)[i].name = vg_json_str(r, "name");
+		if (!(*out)[i].identity)
+			(*out)[i].identity = "";
+	}
+	qsort(*out, k, sizeof(**out), centry_cmp);
+	*n = k;
+	return VG_OK;
+}
+
+static json_t *entry_json(const struct centry *e)
+{
+	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity", e->identity, "name", e->name,
+			 "version", e->version, "purl", e->purl, "licenses", e->licenses);
+}
+
+/* Order of two versions in the ecosystem of the purl, or 2 when unknown. */
+static int order_of(const char *purl_str, const char *a, const char *b)
+{
+	struct purl p = {0};
+	const char *eco = NULL;
+	int c = 2;
+	if (!a || !b)
+		return 2;
+	if (purl_str && purl_parse(purl_str, 0, &p, NULL) == VG_OK)
+		eco = purl_osv_ecosystem(&p);
+	if (!eco || version_compare(eco, a, b, &c, NULL) != VG_OK) {
+		c = 2;
+		if (version_compare("semver", a, b, &c, NULL) != VG_OK)
+			c = 2;
+	}
+	purl_release(&p);
+	return c;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int sbom_diff_json(struct store *s, const char *product, const char *from, const char *to,
+		   json_t **out, struct vg_error *err)
+{
+	int64_t ida, idb;
+	json_t *ra = NULL, *rb = NULL, *added, *removed, *up, *down, *changed, *lic;
+	struct centry *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0, i = 0, j = 0;
+	int rc;
+	const char *sql = "SELECT identity, name, version, licenses, purl FROM components WHERE "
+			  "sbom_id = ?";
+
+	rc = sbom_latest(s, product, from, &ida, err);
+	if (!rc)
+		rc = sbom_latest(s, product, to, &idb, err);
+	if (!rc)
+		rc = store_query_json(s, &ra, err, sql, "i", ida);
+	if (!rc)
+		rc = store_query_json(s, &rb, err, sql, "i", idb);
+	if (!rc && (load_entries(ra, &a, &na) || load_entries(rb, &b, &nb)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
+	added = json_array();
+	removed = json_array();
+	up = json_array();
+	down = json_array();
+	changed = json_array();
+	lic = json_array();
+	while (i < na || j < nb) {
+		int c;
+		size_t ie = i, je = j;
+		if (i >= na)
+			c = 1;
+		else if (j >= nb)
+			c = -1;
+		else
+			c = strcmp(a[i].identity, b[j].identity);
+		if (c < 0) {
+			json_array_append_new(removed, entry_json(&a[i++]));
+			continue;
+		}
+		if (c > 0) {
+			json_array_append_new(added, entry_json(&b[j++]));
+			continue;
+		}
+		/* same identity: the group of entries on each side */
+		while (ie < na && strcmp(a[ie].identity, a[i].identity) == 0)
+			ie++;
+		while (je < nb && strcmp(b[je].identity, b[j].identity) == 0)
+			je++;
+		if (ie - i == 1 && je - j == 1) {
+			if (!same_str(a[i].version, b[j].version)) {
+				int o = order_of(b[j].purl ? b[j].purl : a[i].purl, a[i].version,
+						 b[j].version);
+				json_t *e =
+				    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity",
+					      a[i].identity, "name", b[j].name, "from",
+					      a[i].version, "to", b[j].version, "purl", b[j].purl);
+				json_array_append_new(o < 0             ? up
+						      : o > 0 && o != 2 ? down
+									: changed,
+						      e);
+			}
+			if (!same_str(a[i].licenses, b[j].licenses))
+				json_array_append_new(
+				    lic, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity",
+						   a[i].identity, "name", b[j].name, "version",
+						   b[j].version, "from", a[i].licenses, "to",
+						   b[j].licenses));
+		} else {
+			/* several instances: versions only on one side are removed / added */
+			size_t x = i, y = j;
+			while (x < ie || y < je) {
+				int d;
+				if (x >= ie)
+					d = 1;
+				else if (y >= je)
+					d = -1;
+				else
+					d = strcmp(a[x].version ? a[x].version : "",
+						   b[y].version ? b[y].version : "");
+				if (d < 0)
+					json_array_append_new(removed, entry_json(&a[x++]));
+				else if (d > 0)
+					json_array_append_new(added, entry_json(&b[y++]));
+				else {
+					if (!same_str(a[x].licenses, b[y].licenses))
+						json_array_append_new(
+						    lic,
+						    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
+							      "identity", a[x].identity, "name",
+							      b[y].name, "version", b[y].version,
+							      "from", a[x].licenses, "to",
+							      b[y].licenses));
+					x++;
+					y++;
+				}
+			}
+		}
+		i = ie;
+		j = je;
+	}
+	*out = json_pack(
+	    "{s:s, s:s, s:s, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o}",
+	    "product", product, "from", from, "to", to, "from_sbom", (json_int_t)ida, "to_sbom",
+	    (json_int_t)idb, "summary", "added", (json_int_t)json_array_size(added), "removed",
+	    (json_int_t)json_array_size(removed), "upgraded", (json_int_t)json_array_size(up),
+	    "downgraded", (json_int_t)json_array_size(down), "changed",
+	    (json_int_t)json_array_size(changed), "license_changes",
+	    (json_int_t)json_array_size(lic), "added", added, "removed", removed, "upgraded", up,
+	    "downgraded", down, "changed", changed, "license_changes", lic);
+	rc = *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+out:
+	free(a);
+	free(b);
+	json_decref(ra);
+	json_decref(rb);
+	return rc;
+}
