@@ -17,6 +17,8 @@ extern const struct vg_asset vg_migrations[];
 extern const size_t vg_migrations_count;
 extern const struct vg_asset vg_web_assets[];
 extern const size_t vg_web_assets_count;
+extern const struct vg_asset vg_demo_assets[];
+extern const size_t vg_demo_assets_count;
 
 /* Find an asset by path in a table; NULL when absent. */
 const struct vg_asset *vg_asset_find(const struct vg_asset *tab, size_t n, const char *path);

@@ -3,6 +3,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "auth/auth.h"
+#include "core/asset.h"
+#include "sbom/inventory.h"
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -135,6 +137,43 @@ static int demo_load(struct cli *c, int argc, char **argv)
 		if (auth_user_add(s, people[i].name, people[i].role, people[i].pw, &err)) {
 			store_close(s);
 			return cli_error(&err);
+		}
+	}
+	/* A product with two firmware versions and their SBOMs (demo/, written for vigil). */
+	{
+		int64_t n = 0;
+		store_query_int64(s, &n, NULL, "SELECT COUNT(*) FROM products WHERE name = ?", "t",
+				  "acme-gateway");
+		if (!n) {
+			struct product_info p = {.name = "acme-gateway",
+						 .vendor = "ACME Devices",
+						 .cra_class = "important-1",
+						 .support_until = "2031-12",
+						 .placed_on_market = "2026-03-01"};
+			static const char *const files[][2] = {
+			    {"acme-gateway-1.0.0.cdx.json", "1.0.0"},
+			    {"acme-gateway-1.1.0.cdx.json", "1.1.0"},
+			};
+			if (product_create(s, &p, &err)) {
+				store_close(s);
+				return cli_error(&err);
+			}
+			for (size_t i = 0; i < 2; i++) {
+				const struct vg_asset *da = vg_asset_find(
+				    vg_demo_assets, vg_demo_assets_count, files[i][0]);
+				struct sbom_import_req r = {.product = "acme-gateway",
+							    .version = files[i][1],
+							    .filename = files[i][0]};
+				struct sbom_import_result res;
+				if (!da)
+					continue;
+				r.data = (const char *)da->data;
+				r.n = da->len;
+				if (sbom_import(s, &r, &res, &err)) {
+					store_close(s);
+					return cli_error(&err);
+				}
+			}
 		}
 	}
 	store_close(s);

@@ -1607,6 +1607,8 @@ int securitytxt_validate(const char *data, size_t n, const struct securitytxt_op
 	const char *urls[1];
 	memset(out, 0, sizeof(*out));
 	urls[0] = opt ? opt->url : NULL;
+	if (urls[0])
+		snprintf(out->url, sizeof(out->url), "%s", urls[0]);
 	return securitytxt__validate_into(data, n, opt, urls, urls[0] ? 1 : 0, out, err);
 }
 

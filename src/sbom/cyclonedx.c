@@ -8,6 +8,7 @@
  */
 #include "sbom/parse.h"
 #include "core/error.h"
+#include "core/jscan.h"
 #include "sbom/sbom_int.h"
 
 #include <libxml/parser.h>
@@ -31,579 +32,815 @@ static int known_version(const char *v, const char *const *list, size_t n)
 
 /* ------------------------------------------------------------------ JSON */
 
+/*
+ * JSON goes through the pull scanner (core/jscan.h), not a jansson tree: on a
+ * 50,000-component BOM the tree alone costs more than the whole import may.
+ * Members come in any order, so a component's bom-ref is registered after
+ * its other members, and dependencies are resolved after the whole document.
+ */
+
+struct cdx_dep {
+	const char *raw; /* view into the input */
+	uint32_t len;
+	uint8_t escaped, kind; /* kind 0: the entry's "ref" */
+	uint32_t i, j;         /* /dependencies/i/(dependsOn|provides)/j */
+};
+
 struct cdx {
 	struct sbom_doc *doc;
 	const char *file;
 	const struct sbom_parse_opts *opts;
 	struct vg_error *err;
+	struct vg_jscan s;
 	struct sbom_jptr ptr;
+	struct sbom_lic lic;
+	struct cdx_dep *deps;
+	size_t n_deps, cap_deps;
+	int have_format, have_version;
 };
-
-static int jerr(struct cdx *x, const char *key, const char *what)
-{
-	size_t at = key ? sbom_jptr_key(&x->ptr, key) : x->ptr.len;
-	vg_error_set(x->err, VG_EPARSE, "%s: %s: %s", x->file, sbom_jptr_str(&x->ptr), what);
-	sbom_jptr_pop(&x->ptr, at);
-	return VG_EPARSE;
-}
 
 static int oom(struct cdx *x)
 {
 	return vg_error_set(x->err, VG_ENOMEM, "%s: out of memory", x->file);
 }
 
-/* A string member copied into the document; *out NULL when absent or null. */
-static int jstr(struct cdx *x, json_t *v, const char *key, const char **out)
+/* A scanner error, or one of ours at the scanner's position. */
+static int jfail(struct cdx *x, const char *key, const char *what)
 {
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return VG_OK;
-	if (!json_is_string(v))
-		return jerr(x, key, "expected a string");
-	*out = sbom_doc_strndup(x->doc, json_string_value(v), json_string_length(v));
-	return *out ? VG_OK : oom(x);
-}
-
-static int jarray(struct cdx *x, json_t *v, const char *key)
-{
-	return json_is_array(v) ? VG_OK : jerr(x, key, "expected an array");
-}
-
-static int jobject(struct cdx *x, json_t *v, const char *key)
-{
-	return json_is_object(v) ? VG_OK : jerr(x, key, "expected an object");
-}
-
-static int cdx_hashes(struct cdx *x, json_t *arr, uint32_t idx)
-{
-	int rc;
-	size_t n = json_array_size(arr), i, at = sbom_jptr_key(&x->ptr, "hashes");
-	struct sbom_hash *h = n ? sbom_doc_alloc(x->doc, n * sizeof(*h)) : NULL;
-	json_t *e;
-	if (n && !h)
-		return oom(x);
-	json_array_foreach(arr, i, e)
-	{
-		size_t at2 = sbom_jptr_idx(&x->ptr, i);
-		if ((rc = jobject(x, e, NULL)) ||
-		    (rc = jstr(x, json_object_get(e, "alg"), "alg", &h[i].alg)) ||
-		    (rc = jstr(x, json_object_get(e, "content"), "content", &h[i].value)))
-			return rc;
-		if (!h[i].alg || !h[i].value)
-			return jerr(x, NULL, "expected \"alg\" and \"content\"");
-		sbom_jptr_pop(&x->ptr, at2);
-	}
-	sbom_jptr_pop(&x->ptr, at);
-	x->doc->components[idx].hashes = h;
-	x->doc->components[idx].n_hashes = (uint32_t)n;
-	return VG_OK;
-}
-
-static int cdx_licenses(struct cdx *x, json_t *arr, uint32_t idx)
-{
-	struct sbom_lic lic;
-	size_t i, at = sbom_jptr_key(&x->ptr, "licenses");
-	json_t *e;
-	int rc = VG_OK;
-	sbom_lic_init(&lic);
-	json_array_foreach(arr, i, e)
-	{
-		size_t at2 = sbom_jptr_idx(&x->ptr, i);
-		json_t *l, *ex;
-		if ((rc = jobject(x, e, NULL)))
-			goto out;
-		if ((ex = json_object_get(e, "expression"))) {
-			if (!json_is_string(ex)) {
-				rc = jerr(x, "expression", "expected a string");
-				goto out;
-			}
-			rc = sbom_lic_add_expr(&lic, json_string_value(ex));
-		} else if ((l = json_object_get(e, "license"))) {
-			json_t *id = json_object_get(l, "id"), *name = json_object_get(l, "name");
-			if (!json_is_object(l)) {
-				rc = jerr(x, "license", "expected an object");
-				goto out;
-			}
-			if ((id && !json_is_string(id)) || (name && !json_is_string(name))) {
-				rc = jerr(x, "license", "expected string \"id\" or \"name\"");
-				goto out;
-			}
-			rc = id ? sbom_lic_add_id(&lic, json_string_value(id))
-				: sbom_lic_add_name(&lic, json_string_value(name));
-		}
-		if (rc) {
-			rc = oom(x);
-			goto out;
-		}
-		sbom_jptr_pop(&x->ptr, at2);
-	}
-	sbom_jptr_pop(&x->ptr, at);
-	if ((rc = sbom_lic_finish(&lic, x->doc, &x->doc->components[idx].licenses)))
-		return oom(x);
-	return VG_OK;
-out:
-	sbom_lic_release(&lic);
-	return rc;
-}
-
-static int cdx_extrefs(struct cdx *x, json_t *arr, uint32_t idx)
-{
-	int rc;
-	size_t n = json_array_size(arr), i, at = sbom_jptr_key(&x->ptr, "externalReferences");
-	struct sbom_extref *r = n ? sbom_doc_alloc(x->doc, n * sizeof(*r)) : NULL;
-	json_t *e;
-	if (n && !r)
-		return oom(x);
-	json_array_foreach(arr, i, e)
-	{
-		size_t at2 = sbom_jptr_idx(&x->ptr, i);
-		if ((rc = jobject(x, e, NULL)) ||
-		    (rc = jstr(x, json_object_get(e, "type"), "type", &r[i].type)) ||
-		    (rc = jstr(x, json_object_get(e, "url"), "url", &r[i].url)) ||
-		    (rc = jstr(x, json_object_get(e, "comment"), "comment", &r[i].comment)))
-			return rc;
-		if (!r[i].url)
-			r[i].url = "";
-		if (!r[i].type)
-			r[i].type = "other";
-		sbom_jptr_pop(&x->ptr, at2);
-	}
-	sbom_jptr_pop(&x->ptr, at);
-	x->doc->components[idx].extrefs = r;
-	x->doc->components[idx].n_extrefs = (uint32_t)n;
-	return VG_OK;
-}
-
-static int cdx_properties(struct cdx *x, json_t *arr, uint32_t idx)
-{
-	int rc;
-	size_t n = json_array_size(arr), i, at = sbom_jptr_key(&x->ptr, "properties");
-	struct sbom_property *p = n ? sbom_doc_alloc(x->doc, n * sizeof(*p)) : NULL;
-	json_t *e;
-	if (n && !p)
-		return oom(x);
-	json_array_foreach(arr, i, e)
-	{
-		size_t at2 = sbom_jptr_idx(&x->ptr, i);
-		if ((rc = jobject(x, e, NULL)) ||
-		    (rc = jstr(x, json_object_get(e, "name"), "name", &p[i].name)) ||
-		    (rc = jstr(x, json_object_get(e, "value"), "value", &p[i].value)))
-			return rc;
-		if (!p[i].name)
-			p[i].name = "";
-		sbom_jptr_pop(&x->ptr, at2);
-	}
-	sbom_jptr_pop(&x->ptr, at);
-	x->doc->components[idx].properties = p;
-	x->doc->components[idx].n_properties = (uint32_t)n;
-	return VG_OK;
-}
-
-static int cdx_components(struct cdx *x, json_t *arr, uint32_t parent, int depth);
-
-static int cdx_component(struct cdx *x, json_t *c, uint32_t parent, int depth, uint32_t *out)
-{
-	const char *key;
-	json_t *v, *children = NULL;
-	uint32_t idx;
-	int rc;
-
-	if ((rc = jobject(x, c, NULL)))
-		return rc;
-	if (depth > SBOM_MAX_NESTING)
-		return jerr(x, NULL, "components nested deeper than 64 levels");
-	v = json_object_get(c, "bom-ref");
-	if (v && !json_is_string(v))
-		return jerr(x, "bom-ref", "expected a string");
-	rc = sbom_doc_add_component(x->doc, v ? json_string_value(v) : NULL, &idx);
-	if (rc == VG_EEXIST) {
-		size_t at = sbom_jptr_key(&x->ptr, "bom-ref");
-		vg_error_set(x->err, VG_EPARSE,
-			     "%s: %s: duplicate bom-ref \"%s\"; bom-refs must be unique", x->file,
-			     sbom_jptr_str(&x->ptr), json_string_value(v));
-		sbom_jptr_pop(&x->ptr, at);
-		return VG_EPARSE;
-	}
-	if (rc)
-		return oom(x);
-	x->doc->components[idx].parent = parent;
-	if (out)
-		*out = idx;
-
-	/* One pass over the members; a switch on the first byte keeps the
-	 * string comparisons few. */
-	json_object_foreach(c, key, v)
-	{
-		struct sbom_component *cp = &x->doc->components[idx];
-		const char **dst = NULL;
-		switch (key[0]) {
-		case 'c':
-			if (strcmp(key, "cpe") == 0)
-				dst = &cp->cpe;
-			else if (strcmp(key, "components") == 0)
-				children = v;
-			break;
-		case 'd':
-			if (strcmp(key, "description") == 0)
-				dst = &cp->description;
-			break;
-		case 'e':
-			if (strcmp(key, "externalReferences") == 0) {
-				if ((rc = jarray(x, v, key)) || (rc = cdx_extrefs(x, v, idx)))
-					return rc;
-			}
-			break;
-		case 'g':
-			if (strcmp(key, "group") == 0)
-				dst = &cp->group;
-			break;
-		case 'h':
-			if (strcmp(key, "hashes") == 0) {
-				if ((rc = jarray(x, v, key)) || (rc = cdx_hashes(x, v, idx)))
-					return rc;
-			}
-			break;
-		case 'l':
-			if (strcmp(key, "licenses") == 0) {
-				if ((rc = jarray(x, v, key)) || (rc = cdx_licenses(x, v, idx)))
-					return rc;
-			}
-			break;
-		case 'n':
-			if (strcmp(key, "name") == 0)
-				dst = &cp->name;
-			break;
-		case 'p':
-			if (strcmp(key, "purl") == 0)
-				dst = &cp->purl;
-			else if (strcmp(key, "properties") == 0) {
-				if ((rc = jarray(x, v, key)) || (rc = cdx_properties(x, v, idx)))
-					return rc;
-			}
-			break;
-		case 's':
-			if (strcmp(key, "scope") == 0) {
-				dst = &cp->scope;
-			} else if (strcmp(key, "supplier") == 0) {
-				if ((rc = jobject(x, v, key)))
-					return rc;
-				size_t at = sbom_jptr_key(&x->ptr, key);
-				rc = jstr(x, json_object_get(v, "name"), "name", &cp->supplier);
-				if (rc)
-					return rc;
-				sbom_jptr_pop(&x->ptr, at);
-			}
-			break;
-		case 't':
-			if (strcmp(key, "type") == 0)
-				dst = &cp->type;
-			break;
-		case 'v':
-			if (strcmp(key, "version") == 0)
-				dst = &cp->version;
-			break;
-		}
-		if (dst && (rc = jstr(x, v, key, dst)))
-			return rc;
-	}
-	if (!x->doc->components[idx].name)
-		x->doc->components[idx].name = "";
-	if (children) {
-		size_t at = sbom_jptr_key(&x->ptr, "components");
-		if ((rc = jarray(x, children, NULL)) ||
-		    (rc = cdx_components(x, children, idx, depth + 1)))
-			return rc;
-		sbom_jptr_pop(&x->ptr, at);
-	}
-	return VG_OK;
-}
-
-static int cdx_components(struct cdx *x, json_t *arr, uint32_t parent, int depth)
-{
-	size_t i;
-	json_t *c;
-	int rc;
-	json_array_foreach(arr, i, c)
-	{
-		size_t at = sbom_jptr_idx(&x->ptr, i);
-		if ((rc = cdx_component(x, c, parent, depth, NULL)))
-			return rc;
-		sbom_jptr_pop(&x->ptr, at);
-	}
-	return VG_OK;
-}
-
-static int cdx_services(struct cdx *x, json_t *arr, int depth)
-{
-	size_t i;
-	json_t *s;
-	int rc;
-	if (depth > SBOM_MAX_NESTING)
-		return jerr(x, NULL, "services nested deeper than 64 levels");
-	json_array_foreach(arr, i, s)
-	{
-		size_t at = sbom_jptr_idx(&x->ptr, i);
-		json_t *ref, *sub;
-		if ((rc = jobject(x, s, NULL)))
-			return rc;
-		if ((ref = json_object_get(s, "bom-ref"))) {
-			if (!json_is_string(ref))
-				return jerr(x, "bom-ref", "expected a string");
-			rc = sbom_doc_add_other_ref(x->doc, json_string_value(ref));
-			if (rc == VG_EEXIST) {
-				size_t a = sbom_jptr_key(&x->ptr, "bom-ref");
-				vg_error_set(x->err, VG_EPARSE,
-					     "%s: %s: duplicate bom-ref \"%s\"; bom-refs must be "
-					     "unique",
-					     x->file, sbom_jptr_str(&x->ptr),
-					     json_string_value(ref));
-				sbom_jptr_pop(&x->ptr, a);
-				return VG_EPARSE;
-			}
-			if (rc)
-				return oom(x);
-		}
-		if ((sub = json_object_get(s, "services"))) {
-			size_t a = sbom_jptr_key(&x->ptr, "services");
-			if ((rc = jarray(x, sub, NULL)) || (rc = cdx_services(x, sub, depth + 1)))
-				return rc;
-			sbom_jptr_pop(&x->ptr, a);
-		}
-		sbom_jptr_pop(&x->ptr, at);
-	}
-	return VG_OK;
-}
-
-/* Resolve one dependency ref: *idx component index, SBOM_NONE for a service or
- * a dangling ref that is allowed. */
-static int cdx_dep_ref(struct cdx *x, json_t *v, const char *key, uint32_t *idx)
-{
-	const char *ref;
-	if (!json_is_string(v))
-		return jerr(x, key, "expected a string");
-	ref = json_string_value(v);
-	*idx = sbom_doc_find(x->doc, ref);
-	if (*idx != SBOM_NONE || sbom_doc_ref_known(x->doc, ref) ||
-	    (x->opts && x->opts->allow_dangling))
-		return VG_OK;
+	char where[200];
 	size_t at = key ? sbom_jptr_key(&x->ptr, key) : x->ptr.len;
-	vg_error_set(x->err, VG_EPARSE,
-		     "%s: %s: dangling dependency: no component or service has bom-ref \"%s\"",
-		     x->file, sbom_jptr_str(&x->ptr), ref);
+	if (what)
+		vg_jscan_fail(&x->s, what);
+	vg_error_set(x->err, VG_EPARSE, "%s: %s: %s", x->file, sbom_jptr_str(&x->ptr),
+		     vg_jscan_error(&x->s, where, sizeof(where)));
 	sbom_jptr_pop(&x->ptr, at);
 	return VG_EPARSE;
 }
 
-static int cdx_dep_list(struct cdx *x, json_t *dep, const char *key, uint32_t from,
-			enum sbom_edge_kind kind)
+static int jcopy(struct cdx *x, const struct vg_jstr *j, const char **out)
 {
-	json_t *arr = json_object_get(dep, key), *t;
-	size_t i;
-	int rc;
-	if (!arr)
-		return VG_OK;
-	if ((rc = jarray(x, arr, key)))
+	char *p = (char *)sbom_doc_strndup(x->doc, j->raw, j->len);
+	if (!p)
+		return oom(x);
+	if (j->escaped)
+		vg_jstr_decode(j, p); /* decoding never lengthens */
+	*out = p;
+	return VG_OK;
+}
+
+/* A string member: *out NULL for null. */
+static int jstr(struct cdx *x, const char *key, const char **out)
+{
+	struct vg_jstr j;
+	enum vg_jtype t = vg_jscan_peek(&x->s);
+	*out = NULL;
+	if (t == VG_JT_NULL)
+		return vg_jscan_skip(&x->s) ? jfail(x, key, NULL) : VG_OK;
+	if (t != VG_JT_STRING)
+		return jfail(x, key, t == VG_JT_ERROR ? NULL : "expected a string");
+	if (vg_jscan_string(&x->s, &j))
+		return jfail(x, key, NULL);
+	return jcopy(x, &j, out);
+}
+
+static int jskip(struct cdx *x, const char *key)
+{
+	return vg_jscan_skip(&x->s) ? jfail(x, key, NULL) : VG_OK;
+}
+
+static int jobject(struct cdx *x, const char *key)
+{
+	return vg_jscan_object(&x->s) ? jfail(x, key, NULL) : VG_OK;
+}
+
+static int jarray(struct cdx *x, const char *key)
+{
+	return vg_jscan_array(&x->s) ? jfail(x, key, NULL) : VG_OK;
+}
+
+/* Next member: 1 with *key, 0 at the end, VG_EPARSE (negative) on error. */
+static int jkey(struct cdx *x, struct vg_jstr *key)
+{
+	int r = vg_jscan_key(&x->s, key);
+	return r < 0 ? -jfail(x, NULL, NULL) : r;
+}
+
+static int jitem(struct cdx *x)
+{
+	int r = vg_jscan_item(&x->s);
+	return r < 0 ? -jfail(x, NULL, NULL) : r;
+}
+
+/* Grow an arena array by one element (doubling, copying). */
+static void *agrow(struct sbom_doc *doc, void *arr, uint32_t n, uint32_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	uint32_t ncap = *cap ? *cap * 2 : 2;
+	void *na = sbom_doc_alloc(doc, (size_t)ncap * elem);
+	if (na && n)
+		memcpy(na, arr, (size_t)n * elem);
+	*cap = ncap;
+	return na;
+}
+
+/*
+ * An array of objects: for each object, call fn(x, arg) with the object
+ * entered; fn reads members up to and including the closing brace.
+ */
+static int jeach(struct cdx *x, const char *key, int (*fn)(struct cdx *, void *), void *arg)
+{
+	int r, rc;
+	size_t at = sbom_jptr_key(&x->ptr, key), i = 0;
+	if ((rc = jarray(x, NULL)))
 		return rc;
-	size_t at = sbom_jptr_key(&x->ptr, key);
-	json_array_foreach(arr, i, t)
-	{
-		uint32_t to;
-		size_t at2 = sbom_jptr_idx(&x->ptr, i);
-		if ((rc = cdx_dep_ref(x, t, NULL, &to)))
+	while ((r = jitem(x)) == 1) {
+		size_t at2 = sbom_jptr_idx(&x->ptr, i++);
+		if ((rc = jobject(x, NULL)) || (rc = fn(x, arg)))
 			return rc;
 		sbom_jptr_pop(&x->ptr, at2);
-		if (from == SBOM_NONE || to == SBOM_NONE)
-			x->doc->n_dropped_edges++;
-		else if (sbom_doc_add_edge(x->doc, from, to, kind, NULL))
-			return oom(x);
 	}
+	if (r < 0)
+		return -r;
 	sbom_jptr_pop(&x->ptr, at);
 	return VG_OK;
 }
 
-static int cdx_dependencies(struct cdx *x, json_t *arr)
+struct cdx_comp {
+	struct sbom_component c;
+	uint32_t cap_h, cap_e, cap_p;
+};
+
+static int hash_member(struct cdx *x, void *arg)
 {
-	size_t i;
-	json_t *d;
-	int rc;
-	json_array_foreach(arr, i, d)
-	{
-		size_t at = sbom_jptr_idx(&x->ptr, i);
-		uint32_t from;
-		if ((rc = jobject(x, d, NULL)))
+	struct cdx_comp *cc = arg;
+	struct sbom_hash h = {NULL, NULL};
+	struct vg_jstr k;
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "alg"))
+			rc = jstr(x, "alg", &h.alg);
+		else if (vg_jstr_eq(&k, "content"))
+			rc = jstr(x, "content", &h.value);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
 			return rc;
-		json_t *ref = json_object_get(d, "ref");
-		if (!ref)
-			return jerr(x, NULL, "expected \"ref\"");
-		if ((rc = cdx_dep_ref(x, ref, "ref", &from)) ||
-		    (rc = cdx_dep_list(x, d, "dependsOn", from, SBOM_EDGE_DEPENDS_ON)) ||
-		    (rc = cdx_dep_list(x, d, "provides", from, SBOM_EDGE_PROVIDES)))
+	}
+	if (r < 0)
+		return -r;
+	if (!h.alg || !h.value)
+		return jfail(x, NULL, "expected \"alg\" and \"content\"");
+	struct sbom_hash *a = agrow(x->doc, cc->c.hashes, cc->c.n_hashes, &cc->cap_h, sizeof(h));
+	if (!a)
+		return oom(x);
+	cc->c.hashes = a;
+	a[cc->c.n_hashes++] = h;
+	return VG_OK;
+}
+
+static int extref_member(struct cdx *x, void *arg)
+{
+	struct cdx_comp *cc = arg;
+	struct sbom_extref e = {NULL, NULL, NULL};
+	struct vg_jstr k;
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "type"))
+			rc = jstr(x, "type", &e.type);
+		else if (vg_jstr_eq(&k, "url"))
+			rc = jstr(x, "url", &e.url);
+		else if (vg_jstr_eq(&k, "comment"))
+			rc = jstr(x, "comment", &e.comment);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
 			return rc;
-		sbom_jptr_pop(&x->ptr, at);
+	}
+	if (r < 0)
+		return -r;
+	if (!e.url)
+		e.url = "";
+	if (!e.type)
+		e.type = "other";
+	struct sbom_extref *a =
+	    agrow(x->doc, cc->c.extrefs, cc->c.n_extrefs, &cc->cap_e, sizeof(e));
+	if (!a)
+		return oom(x);
+	cc->c.extrefs = a;
+	a[cc->c.n_extrefs++] = e;
+	return VG_OK;
+}
+
+static int property_member(struct cdx *x, void *arg)
+{
+	struct cdx_comp *cc = arg;
+	struct sbom_property p = {NULL, NULL};
+	struct vg_jstr k;
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "name"))
+			rc = jstr(x, "name", &p.name);
+		else if (vg_jstr_eq(&k, "value"))
+			rc = jstr(x, "value", &p.value);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if (!p.name)
+		p.name = "";
+	struct sbom_property *a =
+	    agrow(x->doc, cc->c.properties, cc->c.n_properties, &cc->cap_p, sizeof(p));
+	if (!a)
+		return oom(x);
+	cc->c.properties = a;
+	a[cc->c.n_properties++] = p;
+	return VG_OK;
+}
+
+/* {"license":{"id"|"name"}} or {"expression":...}; adds to x->lic. */
+static int license_member(struct cdx *x, void *arg)
+{
+	struct vg_jstr k, v;
+	int r, rc = VG_OK;
+	(void)arg;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "expression")) {
+			const char *e;
+			if ((rc = jstr(x, "expression", &e)))
+				return rc;
+			if (e && sbom_lic_add_expr(&x->lic, e))
+				return oom(x);
+		} else if (vg_jstr_eq(&k, "license")) {
+			const char *id = NULL, *name = NULL;
+			size_t at = sbom_jptr_key(&x->ptr, "license");
+			int r2;
+			if ((rc = jobject(x, NULL)))
+				return rc;
+			while ((r2 = jkey(x, &v)) == 1) {
+				if (vg_jstr_eq(&v, "id"))
+					rc = jstr(x, "id", &id);
+				else if (vg_jstr_eq(&v, "name"))
+					rc = jstr(x, "name", &name);
+				else
+					rc = jskip(x, NULL);
+				if (rc)
+					return rc;
+			}
+			if (r2 < 0)
+				return -r2;
+			sbom_jptr_pop(&x->ptr, at);
+			if (id ? sbom_lic_add_id(&x->lic, id) : sbom_lic_add_name(&x->lic, name))
+				return oom(x);
+		} else if ((rc = jskip(x, NULL))) {
+			return rc;
+		}
+	}
+	return r < 0 ? -r : VG_OK;
+}
+
+static int component_members(struct cdx *x, void *arg);
+
+struct cdx_parent {
+	uint32_t idx;
+	int depth;
+};
+
+static int child_component(struct cdx *x, void *arg)
+{
+	return component_members(x, arg);
+}
+
+/* Members of one component object (already entered); arg: its parent. */
+static int component_members(struct cdx *x, void *arg)
+{
+	const struct cdx_parent *par = arg;
+	struct cdx_comp cc;
+	const char *ref = NULL;
+	struct vg_jstr k;
+	uint32_t idx;
+	int r, rc;
+
+	if (par->depth > SBOM_MAX_NESTING)
+		return jfail(x, NULL, "components nested deeper than 64 levels");
+	/* The slot first: nested components must know their parent's index. */
+	if (sbom_doc_add_component(x->doc, NULL, &idx))
+		return oom(x);
+	memset(&cc, 0, sizeof(cc));
+	cc.c.parent = par->idx;
+	cc.c.name = "";
+	while ((r = jkey(x, &k)) == 1) {
+		const char **dst = NULL, *name = NULL;
+		rc = VG_OK;
+		switch (k.len ? k.raw[0] : 0) {
+		case 'b':
+			if (vg_jstr_eq(&k, "bom-ref"))
+				rc = jstr(x, "bom-ref", &ref);
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'c':
+			if (vg_jstr_eq(&k, "cpe")) {
+				dst = &cc.c.cpe, name = "cpe";
+			} else if (vg_jstr_eq(&k, "components")) {
+				struct cdx_parent me = {idx, par->depth + 1};
+				rc = jeach(x, "components", child_component, &me);
+			} else {
+				rc = jskip(x, NULL);
+			}
+			break;
+		case 'd':
+			if (vg_jstr_eq(&k, "description"))
+				dst = &cc.c.description, name = "description";
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'e':
+			if (vg_jstr_eq(&k, "externalReferences"))
+				rc = jeach(x, "externalReferences", extref_member, &cc);
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'g':
+			if (vg_jstr_eq(&k, "group"))
+				dst = &cc.c.group, name = "group";
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'h':
+			if (vg_jstr_eq(&k, "hashes"))
+				rc = jeach(x, "hashes", hash_member, &cc);
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'l':
+			if (vg_jstr_eq(&k, "licenses")) {
+				sbom_lic_reset(&x->lic);
+				rc = jeach(x, "licenses", license_member, NULL);
+				if (!rc && sbom_lic_take(&x->lic, x->doc, &cc.c.licenses))
+					rc = oom(x);
+			} else {
+				rc = jskip(x, NULL);
+			}
+			break;
+		case 'n':
+			if (vg_jstr_eq(&k, "name"))
+				dst = &cc.c.name, name = "name";
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'p':
+			if (vg_jstr_eq(&k, "purl"))
+				dst = &cc.c.purl, name = "purl";
+			else if (vg_jstr_eq(&k, "properties"))
+				rc = jeach(x, "properties", property_member, &cc);
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 's':
+			if (vg_jstr_eq(&k, "scope")) {
+				dst = &cc.c.scope, name = "scope";
+			} else if (vg_jstr_eq(&k, "supplier")) {
+				size_t at = sbom_jptr_key(&x->ptr, "supplier");
+				struct vg_jstr k2;
+				int r2;
+				if ((rc = jobject(x, NULL)))
+					return rc;
+				while ((r2 = jkey(x, &k2)) == 1) {
+					if (vg_jstr_eq(&k2, "name"))
+						rc = jstr(x, "name", &cc.c.supplier);
+					else
+						rc = jskip(x, NULL);
+					if (rc)
+						return rc;
+				}
+				if (r2 < 0)
+					return -r2;
+				sbom_jptr_pop(&x->ptr, at);
+			} else {
+				rc = jskip(x, NULL);
+			}
+			break;
+		case 't':
+			if (vg_jstr_eq(&k, "type"))
+				dst = &cc.c.type, name = "type";
+			else
+				rc = jskip(x, NULL);
+			break;
+		case 'v':
+			if (vg_jstr_eq(&k, "version"))
+				dst = &cc.c.version, name = "version";
+			else
+				rc = jskip(x, NULL);
+			break;
+		default:
+			rc = jskip(x, NULL);
+		}
+		if (!rc && dst)
+			rc = jstr(x, name, dst);
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if (!cc.c.name)
+		cc.c.name = "";
+	x->doc->components[idx] = cc.c;
+	if (ref) {
+		rc = sbom_doc_set_ref(x->doc, idx, ref);
+		if (rc == VG_EEXIST) {
+			size_t at = sbom_jptr_key(&x->ptr, "bom-ref");
+			vg_error_set(x->err, VG_EPARSE,
+				     "%s: %s: duplicate bom-ref \"%s\"; bom-refs must be unique",
+				     x->file, sbom_jptr_str(&x->ptr), ref);
+			sbom_jptr_pop(&x->ptr, at);
+			return VG_EPARSE;
+		}
+		if (rc)
+			return oom(x);
 	}
 	return VG_OK;
 }
 
-static int cdx_tool_entry(struct cdx *x, json_t *t, int modern)
+static int service_members(struct cdx *x, void *arg)
 {
-	const char *vendor = NULL, *name = NULL, *version = NULL;
-	int rc;
-	if ((rc = jobject(x, t, NULL)))
-		return rc;
-	if (modern) {
-		/* 1.5+: a component or service; the vendor is its group, supplier
-		 * or provider. */
-		json_t *org = json_object_get(t, "supplier");
-		if (!org)
-			org = json_object_get(t, "provider");
-		vendor = json_string_value(json_object_get(org, "name"));
-		if (!vendor)
-			vendor = json_string_value(json_object_get(t, "group"));
-	} else {
-		vendor = json_string_value(json_object_get(t, "vendor"));
+	int depth = *(int *)arg, r, rc;
+	struct vg_jstr k;
+	const char *ref = NULL;
+	if (depth > SBOM_MAX_NESTING)
+		return jfail(x, NULL, "services nested deeper than 64 levels");
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "bom-ref")) {
+			rc = jstr(x, "bom-ref", &ref);
+		} else if (vg_jstr_eq(&k, "services")) {
+			int d = depth + 1;
+			rc = jeach(x, "services", service_members, &d);
+		} else {
+			rc = jskip(x, NULL);
+		}
+		if (rc)
+			return rc;
 	}
-	name = json_string_value(json_object_get(t, "name"));
-	version = json_string_value(json_object_get(t, "version"));
+	if (r < 0)
+		return -r;
+	if (ref && (rc = sbom_doc_add_other_ref(x->doc, ref))) {
+		if (rc != VG_EEXIST)
+			return oom(x);
+		size_t at = sbom_jptr_key(&x->ptr, "bom-ref");
+		vg_error_set(x->err, VG_EPARSE,
+			     "%s: %s: duplicate bom-ref \"%s\"; bom-refs must be unique", x->file,
+			     sbom_jptr_str(&x->ptr), ref);
+		sbom_jptr_pop(&x->ptr, at);
+		return VG_EPARSE;
+	}
+	return VG_OK;
+}
+
+static int dep_push(struct cdx *x, const struct vg_jstr *j, int kind, size_t i, size_t k)
+{
+	if (x->n_deps == x->cap_deps) {
+		size_t cap = x->cap_deps ? x->cap_deps * 2 : 256;
+		struct cdx_dep *d = realloc(x->deps, cap * sizeof(*d));
+		if (!d)
+			return oom(x);
+		x->deps = d;
+		x->cap_deps = cap;
+	}
+	if (j->len > UINT32_MAX || i > UINT32_MAX || k > UINT32_MAX)
+		return jfail(x, NULL, "too large");
+	struct cdx_dep *d = &x->deps[x->n_deps++];
+	d->raw = j->raw;
+	d->len = (uint32_t)j->len;
+	d->escaped = (uint8_t)j->escaped;
+	d->kind = (uint8_t)kind;
+	d->i = (uint32_t)i;
+	d->j = (uint32_t)k;
+	return VG_OK;
+}
+
+static int dependencies(struct cdx *x)
+{
+	int r, rc;
+	size_t i = 0, at = sbom_jptr_key(&x->ptr, "dependencies");
+	if ((rc = jarray(x, NULL)))
+		return rc;
+	while ((r = jitem(x)) == 1) {
+		size_t at2 = sbom_jptr_idx(&x->ptr, i);
+		struct vg_jstr k, ref = {NULL, 0, 0};
+		int have_ref = 0;
+		size_t first = x->n_deps;
+		if ((rc = jobject(x, NULL)))
+			return rc;
+		/* The entry's ref goes first in the list, whatever the member order. */
+		if ((rc = dep_push(x, &ref, 0, i, 0)))
+			return rc;
+		while ((r = jkey(x, &k)) == 1) {
+			int kind = vg_jstr_eq(&k, "dependsOn")  ? SBOM_EDGE_DEPENDS_ON
+				   : vg_jstr_eq(&k, "provides") ? SBOM_EDGE_PROVIDES
+								: 0;
+			if (vg_jstr_eq(&k, "ref")) {
+				if (vg_jscan_string(&x->s, &ref))
+					return jfail(x, "ref", NULL);
+				have_ref = 1;
+			} else if (kind) {
+				size_t j = 0;
+				int r2;
+				size_t at3 = sbom_jptr_key(
+				    &x->ptr, kind == SBOM_EDGE_PROVIDES ? "provides" : "dependsOn");
+				if ((rc = jarray(x, NULL)))
+					return rc;
+				while ((r2 = jitem(x)) == 1) {
+					struct vg_jstr t;
+					if (vg_jscan_string(&x->s, &t)) {
+						sbom_jptr_idx(&x->ptr, j);
+						return jfail(x, NULL, NULL);
+					}
+					if ((rc = dep_push(x, &t, kind, i, j++)))
+						return rc;
+				}
+				if (r2 < 0)
+					return -r2;
+				sbom_jptr_pop(&x->ptr, at3);
+			} else if ((rc = jskip(x, NULL))) {
+				return rc;
+			}
+		}
+		if (r < 0)
+			return -r;
+		if (!have_ref)
+			return jfail(x, NULL, "expected \"ref\"");
+		x->deps[first].raw = ref.raw;
+		x->deps[first].len = (uint32_t)ref.len;
+		x->deps[first].escaped = (uint8_t)ref.escaped;
+		sbom_jptr_pop(&x->ptr, at2);
+		i++;
+	}
+	if (r < 0)
+		return -r;
+	sbom_jptr_pop(&x->ptr, at);
+	return VG_OK;
+}
+
+static uint32_t dep_lookup(struct cdx *x, const struct cdx_dep *d, int *known, char *tmp)
+{
+	if (!d->escaped)
+		return sbom_doc_findn(x->doc, d->raw, d->len, known);
+	struct vg_jstr j = {d->raw, d->len, 1};
+	size_t n = vg_jstr_decode(&j, tmp);
+	return sbom_doc_findn(x->doc, tmp, n, known);
+}
+
+static int resolve_dependencies(struct cdx *x)
+{
+	uint32_t from = SBOM_NONE;
+	char *tmp = NULL;
+	size_t tmpcap = 0;
+	int rc = VG_OK;
+	for (size_t n = 0; n < x->n_deps; n++) {
+		const struct cdx_dep *d = &x->deps[n];
+		int known;
+		if (d->escaped && d->len + 1 > tmpcap) {
+			free(tmp);
+			tmpcap = (size_t)d->len + 1;
+			if (!(tmp = malloc(tmpcap))) {
+				rc = oom(x);
+				break;
+			}
+		}
+		uint32_t idx = dep_lookup(x, d, &known, tmp);
+		if (!known && !(x->opts && x->opts->allow_dangling)) {
+			char where[96];
+			if (d->kind == 0)
+				snprintf(where, sizeof(where), "/dependencies/%u/ref", d->i);
+			else
+				snprintf(where, sizeof(where), "/dependencies/%u/%s/%u", d->i,
+					 d->kind == SBOM_EDGE_PROVIDES ? "provides" : "dependsOn",
+					 d->j);
+			rc = vg_error_set(
+			    x->err, VG_EPARSE,
+			    "%s: %s: dangling dependency: no component or service has "
+			    "bom-ref \"%.*s\"",
+			    x->file, where, (int)(d->len > 200 ? 200 : d->len), d->raw);
+			break;
+		}
+		if (d->kind == 0) {
+			from = idx;
+			continue;
+		}
+		if (from == SBOM_NONE || idx == SBOM_NONE)
+			x->doc->n_dropped_edges++;
+		else if (sbom_doc_add_edge(x->doc, from, idx, (enum sbom_edge_kind)d->kind, NULL)) {
+			rc = oom(x);
+			break;
+		}
+	}
+	free(tmp);
+	return rc;
+}
+
+static int tool_members(struct cdx *x, void *arg)
+{
+	const char *vendor = NULL, *name = NULL, *version = NULL, *org = NULL, *group = NULL;
+	struct vg_jstr k, k2;
+	int r, r2, rc;
+	(void)arg;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "vendor")) {
+			rc = jstr(x, "vendor", &vendor);
+		} else if (vg_jstr_eq(&k, "name")) {
+			rc = jstr(x, "name", &name);
+		} else if (vg_jstr_eq(&k, "version")) {
+			rc = jstr(x, "version", &version);
+		} else if (vg_jstr_eq(&k, "group")) {
+			rc = jstr(x, "group", &group);
+		} else if ((vg_jstr_eq(&k, "supplier") || vg_jstr_eq(&k, "provider")) &&
+			   vg_jscan_peek(&x->s) == VG_JT_OBJECT) {
+			if ((rc = jobject(x, NULL)))
+				return rc;
+			while ((r2 = jkey(x, &k2)) == 1) {
+				if (vg_jstr_eq(&k2, "name"))
+					rc = jstr(x, "name", &org);
+				else
+					rc = jskip(x, NULL);
+				if (rc)
+					return rc;
+			}
+			if (r2 < 0)
+				return -r2;
+		} else {
+			rc = jskip(x, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if (!vendor)
+		vendor = org ? org : group;
 	return sbom_doc_add_tool(x->doc, vendor, name, version) ? oom(x) : VG_OK;
 }
 
-static int cdx_tools(struct cdx *x, json_t *tools)
+static int tools(struct cdx *x)
 {
-	size_t i, at;
-	json_t *t;
-	int rc;
-	if (json_is_array(tools)) {
-		json_array_foreach(tools, i, t)
-		{
-			at = sbom_jptr_idx(&x->ptr, i);
-			if ((rc = cdx_tool_entry(x, t, 0)))
-				return rc;
-			sbom_jptr_pop(&x->ptr, at);
-		}
-		return VG_OK;
+	struct vg_jstr k;
+	int r, rc;
+	size_t at = sbom_jptr_key(&x->ptr, "tools");
+	if (vg_jscan_peek(&x->s) == VG_JT_ARRAY) {
+		sbom_jptr_pop(&x->ptr, at);
+		return jeach(x, "tools", tool_members, NULL);
 	}
-	if (!json_is_object(tools))
-		return jerr(x, NULL, "expected an array or an object");
-	static const char *const kinds[] = {"components", "services"};
-	for (size_t k = 0; k < 2; k++) {
-		json_t *arr = json_object_get(tools, kinds[k]);
-		if (!arr)
-			continue;
-		if ((rc = jarray(x, arr, kinds[k])))
+	if ((rc = jobject(x, NULL)))
+		return rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "components"))
+			rc = jeach(x, "components", tool_members, NULL);
+		else if (vg_jstr_eq(&k, "services"))
+			rc = jeach(x, "services", tool_members, NULL);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
 			return rc;
-		size_t at0 = sbom_jptr_key(&x->ptr, kinds[k]);
-		json_array_foreach(arr, i, t)
-		{
-			at = sbom_jptr_idx(&x->ptr, i);
-			if ((rc = cdx_tool_entry(x, t, 1)))
-				return rc;
-			sbom_jptr_pop(&x->ptr, at);
-		}
-		sbom_jptr_pop(&x->ptr, at0);
 	}
+	if (r < 0)
+		return -r;
+	sbom_jptr_pop(&x->ptr, at);
 	return VG_OK;
 }
 
-int sbom_cyclonedx_from_json(json_t *root, const char *filename, const struct sbom_parse_opts *opts,
-			     struct sbom_doc **out, struct vg_error *err)
+static int metadata(struct cdx *x)
 {
-	struct cdx x = {.file = filename, .opts = opts, .err = err};
-	json_t *v, *meta;
-	const char *fmt, *ver;
-	int rc;
-	size_t at;
-
-	*out = NULL;
-	sbom_jptr_init(&x.ptr);
-	if (!json_is_object(root))
-		return vg_error_set(err, VG_EPARSE, "%s: /: expected a JSON object", filename);
-	fmt = json_string_value(json_object_get(root, "bomFormat"));
-	if (!fmt || strcmp(fmt, "CycloneDX") != 0)
-		return vg_error_set(err, VG_EPARSE, "%s: /bomFormat: expected \"CycloneDX\"",
-				    filename);
-	v = json_object_get(root, "specVersion");
-	ver = json_string_value(v);
-	if (!ver)
-		return vg_error_set(err, VG_EPARSE, "%s: /specVersion: expected a string",
-				    filename);
-	if (!known_version(ver, json_versions, sizeof(json_versions) / sizeof(json_versions[0])))
-		return vg_error_set(err, VG_EPARSE,
-				    "%s: /specVersion: unknown CycloneDX spec version \"%.32s\"; "
-				    "expected 1.2 to 1.7",
-				    filename, ver);
-	if (!(x.doc = sbom_doc_new(SBOM_FORMAT_CYCLONEDX, SBOM_ENC_JSON)))
-		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", filename);
-	if (!(x.doc->spec_version = sbom_doc_strdup(x.doc, ver))) {
-		rc = oom(&x);
-		goto out;
-	}
-	if ((rc = jstr(&x, json_object_get(root, "serialNumber"), "serialNumber", &x.doc->serial)))
-		goto out;
-	v = json_object_get(root, "version");
-	if (v && !json_is_integer(v)) {
-		rc = jerr(&x, "version", "expected an integer");
-		goto out;
-	}
-	x.doc->bom_version = v ? json_integer_value(v) : 0;
-
-	if ((meta = json_object_get(root, "metadata"))) {
-		at = sbom_jptr_key(&x.ptr, "metadata");
-		if ((rc = jobject(&x, meta, NULL)) ||
-		    (rc = jstr(&x, json_object_get(meta, "timestamp"), "timestamp",
-			       &x.doc->created)))
-			goto out;
-		if ((v = json_object_get(meta, "tools"))) {
-			size_t a = sbom_jptr_key(&x.ptr, "tools");
-			if ((rc = cdx_tools(&x, v)))
-				goto out;
-			sbom_jptr_pop(&x.ptr, a);
+	struct vg_jstr k;
+	int r, rc;
+	size_t at = sbom_jptr_key(&x->ptr, "metadata");
+	if ((rc = jobject(x, NULL)))
+		return rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "timestamp")) {
+			rc = jstr(x, "timestamp", &x->doc->created);
+		} else if (vg_jstr_eq(&k, "tools")) {
+			rc = tools(x);
+		} else if (vg_jstr_eq(&k, "component")) {
+			struct cdx_parent top = {SBOM_NONE, 0};
+			size_t a = sbom_jptr_key(&x->ptr, "component");
+			uint32_t first = (uint32_t)x->doc->n_components;
+			if ((rc = jobject(x, NULL)) || (rc = component_members(x, &top)))
+				return rc;
+			x->doc->primary = first; /* its slot is taken before its children's */
+			sbom_jptr_pop(&x->ptr, a);
+		} else {
+			rc = jskip(x, NULL);
 		}
-		if ((v = json_object_get(meta, "component"))) {
-			size_t a = sbom_jptr_key(&x.ptr, "component");
-			if ((rc = cdx_component(&x, v, SBOM_NONE, 0, &x.doc->primary)))
-				goto out;
-			sbom_jptr_pop(&x.ptr, a);
-		}
-		sbom_jptr_pop(&x.ptr, at);
+		if (rc)
+			return rc;
 	}
-	if ((v = json_object_get(root, "components"))) {
-		at = sbom_jptr_key(&x.ptr, "components");
-		if ((rc = jarray(&x, v, NULL)) || (rc = cdx_components(&x, v, SBOM_NONE, 0)))
-			goto out;
-		sbom_jptr_pop(&x.ptr, at);
-	}
-	if ((v = json_object_get(root, "services"))) {
-		at = sbom_jptr_key(&x.ptr, "services");
-		if ((rc = jarray(&x, v, NULL)) || (rc = cdx_services(&x, v, 0)))
-			goto out;
-		sbom_jptr_pop(&x.ptr, at);
-	}
-	if ((v = json_object_get(root, "dependencies"))) {
-		at = sbom_jptr_key(&x.ptr, "dependencies");
-		if ((rc = jarray(&x, v, NULL)) || (rc = cdx_dependencies(&x, v)))
-			goto out;
-		sbom_jptr_pop(&x.ptr, at);
-	}
-	*out = x.doc;
+	if (r < 0)
+		return -r;
+	sbom_jptr_pop(&x->ptr, at);
 	return VG_OK;
-out:
-	sbom_doc_free(x.doc);
-	return rc;
+}
+
+static int bom(struct cdx *x)
+{
+	struct vg_jstr k, v;
+	int r, rc;
+	if ((rc = jobject(x, NULL)))
+		return rc;
+	while ((r = jkey(x, &k)) == 1) {
+		rc = VG_OK;
+		if (vg_jstr_eq(&k, "bomFormat")) {
+			if (vg_jscan_string(&x->s, &v) || !vg_jstr_eq(&v, "CycloneDX"))
+				return jfail(x, "bomFormat", "expected \"CycloneDX\"");
+			x->have_format = 1;
+		} else if (vg_jstr_eq(&k, "specVersion")) {
+			if (vg_jscan_string(&x->s, &v))
+				return jfail(x, "specVersion", NULL);
+			const char *ver = NULL;
+			for (size_t i = 0; i < sizeof(json_versions) / sizeof(json_versions[0]);
+			     i++)
+				if (vg_jstr_eq(&v, json_versions[i]))
+					ver = json_versions[i];
+			if (!ver)
+				return vg_error_set(x->err, VG_EPARSE,
+						    "%s: /specVersion: unknown CycloneDX spec "
+						    "version \"%.*s\"; expected 1.2 to 1.7",
+						    x->file, (int)(v.len > 32 ? 32 : v.len), v.raw);
+			x->doc->spec_version = ver;
+			x->have_version = 1;
+		} else if (vg_jstr_eq(&k, "serialNumber")) {
+			rc = jstr(x, "serialNumber", &x->doc->serial);
+		} else if (vg_jstr_eq(&k, "version")) {
+			if (vg_jscan_peek(&x->s) == VG_JT_NUMBER) {
+				if (vg_jscan_int(&x->s, &x->doc->bom_version))
+					return jfail(x, "version", NULL);
+			} else {
+				return jfail(x, "version", "expected an integer");
+			}
+		} else if (vg_jstr_eq(&k, "metadata")) {
+			rc = metadata(x);
+		} else if (vg_jstr_eq(&k, "components")) {
+			struct cdx_parent top = {SBOM_NONE, 0};
+			rc = jeach(x, "components", component_members, &top);
+		} else if (vg_jstr_eq(&k, "services")) {
+			int d = 0;
+			rc = jeach(x, "services", service_members, &d);
+		} else if (vg_jstr_eq(&k, "dependencies")) {
+			rc = dependencies(x);
+		} else {
+			rc = jskip(x, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if (vg_jscan_end(&x->s))
+		return jfail(x, NULL, NULL);
+	if (!x->have_format)
+		return vg_error_set(x->err, VG_EPARSE, "%s: /bomFormat: expected \"CycloneDX\"",
+				    x->file);
+	if (!x->have_version)
+		return vg_error_set(x->err, VG_EPARSE,
+				    "%s: /specVersion: missing; expected 1.2 to 1.7", x->file);
+	return resolve_dependencies(x);
 }
 
 int sbom_cyclonedx_parse_json(const char *data, size_t n, const char *filename,
 			      const struct sbom_parse_opts *opts, struct sbom_doc **out,
 			      struct vg_error *err)
 {
+	struct cdx x;
 	int rc;
-	json_t *root;
 	*out = NULL;
 	if ((rc = sbom_input_check(data, n, filename, opts, err)))
 		return rc;
-	if (!(root = sbom_json_load(data, n, filename, err)))
-		return VG_EPARSE;
-	rc = sbom_cyclonedx_from_json(root, filename, opts, out, err);
-	json_decref(root);
+	memset(&x, 0, sizeof(x));
+	x.file = filename;
+	x.opts = opts;
+	x.err = err;
+	sbom_jptr_init(&x.ptr);
+	sbom_lic_init(&x.lic);
+	/* Skip a UTF-8 byte-order mark. */
+	if (n >= 3 && (unsigned char)data[0] == 0xef && (unsigned char)data[1] == 0xbb &&
+	    (unsigned char)data[2] == 0xbf) {
+		data += 3;
+		n -= 3;
+	}
+	vg_jscan_init(&x.s, data, n, VG_JSON_MAX_DEPTH);
+	if (!(x.doc = sbom_doc_new(SBOM_FORMAT_CYCLONEDX, SBOM_ENC_JSON))) {
+		rc = oom(&x);
+		goto out;
+	}
+	if ((rc = bom(&x)))
+		goto out;
+	*out = x.doc;
+	x.doc = NULL;
+out:
+	sbom_lic_release(&x.lic);
+	free(x.deps);
+	sbom_doc_free(x.doc);
 	return rc;
 }
 

@@ -571,7 +571,8 @@ int sbom_list_json(struct store *s, const char *product, const char *version, js
 	    "b.uploaded_from, b.uploaded_at, b.retain_until_at, b.component_count AS "
 	    "components, b.edge_count AS dependencies FROM (SELECT *, retain_until AS "
 	    "retain_until_at FROM sboms) b JOIN product_versions v ON v.id = b.version_id JOIN "
-	    "products p ON p.id = v.product_id WHERE p.name = ? AND (? IS NULL OR v.version = "
+	    "products p ON p.id = v.product_id WHERE p.name = ? AND (CAST(? AS TEXT) IS NULL OR "
+	    "v.version = "
 	    "?) ORDER BY b.uploaded_at DESC, b.id DESC",
 	    "ttt", product, version, version);
 }

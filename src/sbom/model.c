@@ -134,7 +134,7 @@ const char *sbom_doc_strdup(struct sbom_doc *doc, const char *s)
  */
 static uint64_t hash_seed;
 
-static uint32_t ref_hash(const char *s)
+static uint32_t ref_hashn(const char *s, size_t n)
 {
 	if (!hash_seed) {
 		uint64_t seed = 0;
@@ -143,14 +143,20 @@ static uint32_t ref_hash(const char *s)
 		hash_seed = seed;
 	}
 	uint64_t h = hash_seed;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		h ^= *p;
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
 		h *= 0x100000001b3ull;
 	}
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	return (uint32_t)h;
+}
+
+static uint32_t ref_hash(const char *s)
+{
+	return ref_hashn(s, strlen(s));
 }
 
 static int map_grow(struct sbom_doc *doc)
@@ -259,6 +265,41 @@ uint32_t sbom_doc_find(const struct sbom_doc *doc, const char *ref)
 {
 	uint32_t v = map_get(doc, ref);
 	return (v == REF_EMPTY || (v & REF_OTHER)) ? SBOM_NONE : v;
+}
+
+uint32_t sbom_doc_findn(const struct sbom_doc *doc, const char *ref, size_t n, int *known)
+{
+	uint32_t v = REF_EMPTY;
+	/* Without a NUL among the n bytes, a key equal in its first n bytes is
+	 * at least n long, so key[n] can be read. */
+	if (doc->map_cap && !memchr(ref, '\0', n)) {
+		uint32_t h = ref_hashn(ref, n);
+		size_t mask = doc->map_cap - 1, j = h & mask;
+		for (;;) {
+			const struct sbom_refmap_slot *s = &doc->map[j];
+			if (!s->key)
+				break;
+			if (s->hash == h && strncmp(s->key, ref, n) == 0 && s->key[n] == '\0') {
+				v = s->val;
+				break;
+			}
+			j = (j + 1) & mask;
+		}
+	}
+	if (known)
+		*known = v != REF_EMPTY;
+	return (v == REF_EMPTY || (v & REF_OTHER)) ? SBOM_NONE : v;
+}
+
+int sbom_doc_set_ref(struct sbom_doc *doc, uint32_t idx, const char *ref)
+{
+	const char *r;
+	if (map_get(doc, ref) != REF_EMPTY)
+		return VG_EEXIST;
+	if (!(r = sbom_doc_strdup(doc, ref)) || map_put(doc, r, idx) != VG_OK)
+		return VG_ENOMEM;
+	doc->components[idx].ref = r;
+	return VG_OK;
 }
 
 int sbom_doc_ref_known(const struct sbom_doc *doc, const char *ref)

@@ -171,8 +171,19 @@ int sbom_doc_add_component(struct sbom_doc *doc, const char *ref, uint32_t *idx)
  */
 int sbom_doc_add_other_ref(struct sbom_doc *doc, const char *ref);
 
+/*
+ * Give component idx (added with ref NULL) its ref, for parsers that learn
+ * the ref after the component's other fields. VG_EEXIST when ref is taken
+ * (the component keeps ref NULL), VG_ENOMEM. ref is copied.
+ */
+int sbom_doc_set_ref(struct sbom_doc *doc, uint32_t idx, const char *ref);
+
 /* Index of the component with this ref, or SBOM_NONE. */
 uint32_t sbom_doc_find(const struct sbom_doc *doc, const char *ref);
+
+/* The same for the n bytes at ref (need not be NUL-terminated); *known (may
+ * be NULL) is set to 1 when ref is registered at all, component or not. */
+uint32_t sbom_doc_findn(const struct sbom_doc *doc, const char *ref, size_t n, int *known);
 
 /* 1 when ref is registered at all (component or other), else 0. */
 int sbom_doc_ref_known(const struct sbom_doc *doc, const char *ref);

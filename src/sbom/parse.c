@@ -1,6 +1,7 @@
 #include "sbom/parse.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/jscan.h"
 #include "sbom/sbom_int.h"
 
 #include <ctype.h>
@@ -236,6 +237,22 @@ int sbom_lic_add_expr(struct sbom_lic *l, const char *expr)
 	return expr && *expr ? lic_term(l, "", expr, 0) : VG_OK;
 }
 
+void sbom_lic_reset(struct sbom_lic *l)
+{
+	vg_buf_reset(&l->buf);
+	l->nterms = 0;
+	l->first_compound = 0;
+}
+
+int sbom_lic_take(struct sbom_lic *l, struct sbom_doc *doc, const char **out)
+{
+	*out = NULL;
+	if (l->nterms && !(*out = sbom_doc_strndup(doc, l->buf.data, l->buf.len)))
+		return VG_ENOMEM;
+	sbom_lic_reset(l);
+	return VG_OK;
+}
+
 int sbom_lic_finish(struct sbom_lic *l, struct sbom_doc *doc, const char **out)
 {
 	*out = NULL;
@@ -398,20 +415,46 @@ int sbom_parse_ex(const char *data, size_t n, const char *filename,
 		return sbom_cyclonedx_parse_xml(data, n, filename, opts, out, err);
 	}
 	if (*p == '{') {
+		/* Which format: the first top-level member name that tells. Values
+		 * before it are skipped, not built, so a CycloneDX BOM is never
+		 * made into a tree. */
+		struct vg_jscan s;
+		struct vg_jstr k;
+		int r, kind = 0;
+		char where[200];
+		vg_jscan_init(&s, p, (size_t)(end - p), VG_JSON_MAX_DEPTH);
+		if (vg_jscan_object(&s) == 0) {
+			while ((r = vg_jscan_key(&s, &k)) == 1) {
+				if (vg_jstr_eq(&k, "bomFormat"))
+					kind = kind ? kind : 1;
+				else if (vg_jstr_eq(&k, "spdxVersion"))
+					kind = kind ? kind : 2;
+				else if (vg_jstr_eq(&k, "@graph") || vg_jstr_eq(&k, "@context"))
+					kind = kind ? kind : 3;
+				/* The first telling key decides; the format's own parser
+				 * checks the rest. */
+				if (kind || vg_jscan_skip(&s))
+					break;
+			}
+			if (!kind)
+				vg_jscan_end(&s);
+		}
+		if (s.failed)
+			return vg_error_set(err, VG_EPARSE, "%s: %s", filename,
+					    vg_jscan_error(&s, where, sizeof(where)));
+		if (kind == 1)
+			return sbom_cyclonedx_parse_json(data, n, filename, opts, out, err);
+		if (!kind)
+			return vg_error_set(
+			    err, VG_EPARSE,
+			    "%s: /: not an SBOM: expected \"bomFormat\" (CycloneDX), "
+			    "\"spdxVersion\" (SPDX 2) or \"@graph\" (SPDX 3)",
+			    filename);
 		json_t *root = sbom_json_load(data, n, filename, err);
 		if (!root)
 			return VG_EPARSE;
-		if (json_object_get(root, "bomFormat"))
-			rc = sbom_cyclonedx_from_json(root, filename, opts, out, err);
-		else if (json_object_get(root, "spdxVersion"))
-			rc = sbom_spdx_from_json(root, filename, opts, out, err);
-		else if (json_object_get(root, "@graph") || json_object_get(root, "@context"))
-			rc = sbom_spdx3_from_json(root, filename, opts, out, err);
-		else
-			rc = vg_error_set(err, VG_EPARSE,
-					  "%s: /: not an SBOM: expected \"bomFormat\" (CycloneDX), "
-					  "\"spdxVersion\" (SPDX 2) or \"@graph\" (SPDX 3)",
-					  filename);
+		rc = kind == 2 ? sbom_spdx_from_json(root, filename, opts, out, err)
+			       : sbom_spdx3_from_json(root, filename, opts, out, err);
 		json_decref(root);
 		return rc;
 	}

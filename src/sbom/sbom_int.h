@@ -53,6 +53,10 @@ int sbom_lic_add_expr(struct sbom_lic *l, const char *expr);
 /* The expression copied into doc (NULL when no terms; *out set), then release. */
 int sbom_lic_finish(struct sbom_lic *l, struct sbom_doc *doc, const char **out);
 void sbom_lic_release(struct sbom_lic *l);
+/* Start a new expression, keeping the buffer (one builder for many components). */
+void sbom_lic_reset(struct sbom_lic *l);
+/* Like sbom_lic_finish() but keeps the buffer for the next sbom_lic_reset(). */
+int sbom_lic_take(struct sbom_lic *l, struct sbom_doc *doc, const char **out);
 
 /* Strip "Organization: " / "Person: " / "Tool: " and a trailing " (email)". */
 const char *sbom_spdx_actor_name(struct sbom_doc *doc, const char *s);
@@ -69,9 +73,7 @@ const char *sbom_spdx_purpose_type(struct sbom_doc *doc, const char *purpose);
  */
 int sbom_spdx_rel_edge(const char *type, enum sbom_edge_kind *kind, int *reverse);
 
-/* Format-specific builders over an already parsed JSON root (parse.c dispatches). */
-int sbom_cyclonedx_from_json(json_t *root, const char *filename, const struct sbom_parse_opts *opts,
-			     struct sbom_doc **out, struct vg_error *err);
+/* SPDX builders over an already parsed JSON root (parse.c dispatches). */
 int sbom_spdx_from_json(json_t *root, const char *filename, const struct sbom_parse_opts *opts,
 			struct sbom_doc **out, struct vg_error *err);
 int sbom_spdx3_from_json(json_t *root, const char *filename, const struct sbom_parse_opts *opts,

@@ -312,6 +312,7 @@ static void vers_file(const char *rel)
 	json_t *j = load_json(rel), *t;
 	json_t *tests = json_is_array(j) ? j : json_object_get(j, "tests");
 	size_t i;
+	int skipped = unsupported;
 
 	assert_non_null(tests);
 	json_array_foreach(tests, i, t)
@@ -423,6 +424,10 @@ static void vers_file(const char *rel)
 			fail_msg("%s: unknown test type %s", rel, type);
 		}
 	}
+	if (unsupported > skipped)
+		print_message("unsupported: %s: %d tests (native range conversion, or the "
+			      "openssl/conan/gentoo schemes)\n",
+			      rel, unsupported - skipped);
 	json_decref(j);
 }
 

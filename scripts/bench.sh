@@ -1,0 +1,215 @@
+#!/bin/sh
+# The SBOM benchmark of `make bench` (issue 3, "Performance"): figures are
+# printed, nothing is asserted about time. Steps:
+#   1. build vigil (RelWithDebInfo in $BUILD, default build) and the bench tools
+#   2. generate a CycloneDX 1.6 JSON of 50,000 components with a dependency
+#      graph (bench_gen_cyclonedx) and its next release (bench/variant.jq:
+#      5% of the versions bumped, 1% removed, 1% added)
+#   3. time `vigil sbom import` as a real process, each run into a fresh
+#      database, on SQLite and on a throw-away PostgreSQL (scripts/pg.sh)
+#   4. time `vigil sbom diff` between the two releases and `vigil sbom export
+#      --format cyclonedx-1.6` of the 50,000 components, on both backends
+# Each figure is the median wall time of $RUNS runs (default 3) and the largest
+# peak RSS of those runs, measured by GNU time (/usr/bin/time). The goals of
+# the issue (import under 2 s on SQLite, peak memory under 10x the file size)
+# are reported as "goal met" / "goal missed" and never fail the bench; a
+# command that fails does (exit 1).
+# Environment: BUILD, VIGIL_BENCH_COMPONENTS (50000), VIGIL_BENCH_RUNS (3),
+# VIGIL_BENCH_PG=0 to skip PostgreSQL.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+BUILD=${BUILD:-build}
+N=${VIGIL_BENCH_COMPONENTS:-50000}
+RUNS=${VIGIL_BENCH_RUNS:-3}
+WITH_PG=${VIGIL_BENCH_PG:-1}
+JOBS=$(nproc 2>/dev/null || echo 2)
+TIME=/usr/bin/time
+GOAL_SECONDS=2
+GOAL_RATIO=10
+unset VIGIL_DB VIGIL_CONFIG
+
+for tool in "$TIME" jq cmake; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		{ echo "bench: $tool is missing (sh scripts/deps.sh installs it)" >&2; exit 1; }
+done
+if [ "$WITH_PG" = 1 ] && ! command -v psql >/dev/null 2>&1; then
+	echo "bench: psql is missing (sh scripts/deps.sh installs it)" >&2
+	exit 1
+fi
+
+echo "=== build ($BUILD, RelWithDebInfo) ==="
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_WERROR=ON >/dev/null
+cmake --build "$BUILD" -j "$JOBS" --target vigil bench_gen_cyclonedx bench_sbom_parse >/dev/null
+VIGIL=$here/$BUILD/vigil
+case $BUILD in /*) VIGIL=$BUILD/vigil ;; esac
+BIN=$(dirname "$VIGIL")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")
+chmod 755 "$work"
+PGURL=""
+cleanup() {
+	[ -z "$PGURL" ] || sh scripts/pg.sh stop "$work/pg" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# fail MSG: report a failed step with what the command printed, and stop.
+fail() {
+	echo "bench: $1" >&2
+	for f in "$work/out" "$work/err" "$work/time"; do
+		[ -s "$f" ] && sed 's/^/  | /' "$f" | tail -20 >&2
+	done
+	exit 1
+}
+
+# run CMD...: run a setup step (not timed); stop on failure.
+run() {
+	"$@" >"$work/out" 2>"$work/err" || fail "command failed: $*"
+}
+
+# measure LOG CMD...: run CMD under GNU time, append "seconds peak_kib" to LOG.
+# The command's output stays in $work/out and $work/err for checks.
+measure() {
+	log=$1
+	shift
+	"$TIME" -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" ||
+		fail "command failed: $*"
+	tail -1 "$work/time" >>"$log"
+}
+
+# fresh_db BACKEND NAME: a new empty database with product "bench" in $DB.
+fresh_db() {
+	if [ "$1" = sqlite ]; then
+		DB=$work/$2.db
+		rm -f "$DB" "$DB-wal" "$DB-shm"
+	else
+		run psql "$PGURL" -q -c "CREATE DATABASE $2"
+		DB=${PGURL%/*}/$2
+	fi
+	run "$VIGIL" --db "$DB" init
+	run "$VIGIL" --db "$DB" product create bench
+}
+
+median() { awk '{print $1}' "$1" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
+peak_mib() { awk 'm < $2 { m = $2 } END { printf "%.1f", m / 1024 }' "$1"; }
+ratio() { awk -v k="$(awk 'm < $2 { m = $2 } END { print m }' "$1")" -v f="$2" \
+	'BEGIN { printf "%.1f", k * 1024 / f }'; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+goal() { if below "$1" "$2"; then echo "goal met"; else echo "goal missed"; fi; }
+
+echo "=== generate $N components ==="
+A=$work/bom-1.json
+B=$work/bom-2.json
+run "$BIN/bench_gen_cyclonedx" "$N" "$A"
+cat "$work/err"
+run jq -c -f bench/variant.jq "$A"
+mv "$work/out" "$B"
+SIZE=$(wc -c <"$A")
+SIZE_MB=$(awk -v s="$SIZE" 'BEGIN { printf "%.1f", s / 1e6 }')
+echo "$A: $SIZE_MB MB; $B: $(wc -c <"$B" | awk '{ printf "%.1f", $1 / 1e6 }') MB"
+
+echo "=== parser alone (in process, no database) ==="
+run "$BIN/bench_sbom_parse" "$A" "$RUNS"
+cat "$work/out"
+
+ROWS=$work/rows
+: >"$ROWS"
+
+# bench_backend BACKEND: import, diff and export on one backend.
+bench_backend() {
+	be=$1
+	echo "=== $be ==="
+	: >"$work/import-$be"
+	: >"$work/diff-$be"
+	: >"$work/export-$be"
+	r=1
+	while [ "$r" -le "$RUNS" ]; do
+		fresh_db "$be" "bench_import_$r"
+		measure "$work/import-$be" "$VIGIL" --db "$DB" sbom import "$A" \
+			--product bench --version 1
+		# the generator's N components plus its metadata.component
+		grep -q "[^0-9]$((N + 1)) components" "$work/out" ||
+			fail "import did not store $((N + 1)) components: $(cat "$work/out")"
+		echo "import run $r: $(tail -1 "$work/import-$be") (s, KiB)"
+		r=$((r + 1))
+	done
+
+	# diff and export read the last import's database, with the next release
+	run "$VIGIL" --db "$DB" sbom import "$B" --product bench --version 2
+	r=1
+	while [ "$r" -le "$RUNS" ]; do
+		measure "$work/diff-$be" "$VIGIL" --db "$DB" sbom diff --product bench 1 2 --json
+		echo "diff run $r: $(tail -1 "$work/diff-$be") (s, KiB)"
+		r=$((r + 1))
+	done
+	summary=$(jq -c .summary "$work/out") || fail "diff output is not JSON"
+	echo "diff summary: $summary"
+	echo "$summary" | jq -e '.upgraded > 0 and .added > 0 and .removed > 0' >/dev/null ||
+		fail "diff found no upgraded, added or removed components"
+	r=1
+	while [ "$r" -le "$RUNS" ]; do
+		rm -f "$work/export.json"
+		measure "$work/export-$be" "$VIGIL" --db "$DB" sbom export --product bench \
+			--version 1 --format cyclonedx-1.6 -o "$work/export.json"
+		echo "export run $r: $(tail -1 "$work/export-$be") (s, KiB)"
+		r=$((r + 1))
+	done
+	exported=$(jq '[.metadata.component // empty, .components[],
+		(.components[].components // [])[]] | length' "$work/export.json") ||
+		fail "export output is not JSON"
+	[ "$exported" -eq $((N + 1)) ] ||
+		fail "export wrote $exported components, not $((N + 1))"
+	EXPORT_MB=$(wc -c <"$work/export.json" | awk '{ printf "%.1f", $1 / 1e6 }')
+
+	t=$(median "$work/import-$be")
+	if [ "$be" = sqlite ]; then
+		tgoal="< ${GOAL_SECONDS} s: $(goal "$t" "$GOAL_SECONDS")"
+	else
+		tgoal="(none)"
+	fi
+	mgoal="< ${GOAL_RATIO}x: $(goal "$(ratio "$work/import-$be" "$SIZE")" "$GOAL_RATIO")"
+	printf '%s|%s|%s|%s|%s|%s|%s\n' "sbom import" "$be" "$t" \
+		"$(peak_mib "$work/import-$be")" "$(ratio "$work/import-$be" "$SIZE")x" \
+		"$tgoal" "$mgoal" >>"$ROWS"
+	printf '%s|%s|%s|%s|%s|%s|%s\n' "sbom diff" "$be" "$(median "$work/diff-$be")" \
+		"$(peak_mib "$work/diff-$be")" "$(ratio "$work/diff-$be" "$SIZE")x" "" "" >>"$ROWS"
+	printf '%s|%s|%s|%s|%s|%s|%s\n' "sbom export" "$be" "$(median "$work/export-$be")" \
+		"$(peak_mib "$work/export-$be")" "$(ratio "$work/export-$be" "$SIZE")x" "" "" \
+		>>"$ROWS"
+}
+
+bench_backend sqlite
+if [ "$WITH_PG" = 1 ]; then
+	PGURL=$(sh scripts/pg.sh start "$work/pg") || {
+		PGURL=""
+		cat "$work/pg/initdb.log" "$work/pg/server.log" 2>/dev/null
+		fail "could not start PostgreSQL"
+	}
+	bench_backend postgresql
+	sh scripts/pg.sh stop "$work/pg"
+	PGURL=""
+fi
+
+echo
+echo "=== vigil SBOM benchmark ==="
+echo "input:   CycloneDX 1.6 JSON, $N components with a dependency graph, $SIZE_MB MB"
+echo "diff:    against the next release (5% of versions bumped, 1% removed, 1% added)"
+echo "export:  cyclonedx-1.6 of the $N components ($EXPORT_MB MB written)"
+echo "machine: $JOBS cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+echo "figures: median wall time of $RUNS runs (each import into a fresh database);"
+echo "         peak RSS = largest of the runs; RSS/file = peak RSS / input file size"
+echo "goals:   import under ${GOAL_SECONDS} s on SQLite; peak memory under ${GOAL_RATIO}x the file size"
+echo
+fmt='%-12s %-11s %9s %15s %9s  %-22s %s\n'
+# shellcheck disable=SC2059
+printf "$fmt" operation backend "wall (s)" "peak RSS (MiB)" RSS/file "time goal" "memory goal"
+# shellcheck disable=SC2059
+printf "$fmt" ------------ ----------- --------- --------------- --------- \
+	---------------------- ----------------------
+while IFS='|' read -r op be t m rt tg mg; do
+	# shellcheck disable=SC2059
+	printf "$fmt" "$op" "$be" "$t" "$m" "$rt" "$tg" "$mg"
+done <"$ROWS"

@@ -1,0 +1,117 @@
+/*
+ * jsonschema.h - JSON Schema validation over jansson values (core/json.h).
+ *
+ * Drafts 4, 6 and 7 are supported in full (the keywords of the official test
+ * suite outside its optional/ folder). Drafts 2019-09 and 2020-12 are
+ * supported for the keywords they share with draft 7 plus $defs, $anchor,
+ * dependentRequired, dependentSchemas, prefixItems, minContains and
+ * maxContains, and $ref beside other keywords. The annotation-driven keywords
+ * (unevaluatedItems, unevaluatedProperties) and dynamic references
+ * ($recursiveRef / $dynamicRef to a dynamic anchor) are not implemented: a
+ * schema that needs them makes validation fail with VG_EINVAL instead of
+ * silently passing.
+ *
+ * Rules:
+ *  - A struct vg_jsonschema is a set of schema documents, each known by a URI
+ *    (the one it was added under, and its $id / id). $ref is resolved across
+ *    all documents of the set by RFC 3986 reference resolution; nothing is
+ *    fetched from a network or a disk at validation time.
+ *  - The set is filled once, then only read: vg_jsonschema_validate() may be
+ *    called from several threads at once on one set.
+ *  - A draft comes from a document's "$schema"; a document without one gets
+ *    the set's default draft.
+ *  - Regular expressions (pattern, patternProperties, format "regex") are
+ *    ECMA-262 in the schemas; they run on PCRE2 in UTF mode with \u escapes,
+ *    under a match limit, so a hostile instance cannot make matching explode.
+ *  - Validation recursion is bounded (max_depth schema levels, $ref included),
+ *    so a schema that refers to itself without consuming the instance fails
+ *    with VG_ETOOBIG instead of exhausting the stack.
+ *  - "format" is an annotation unless opts->assert_format is set; then the
+ *    formats date-time, date, time, email, idn-email, hostname, ipv4, ipv6,
+ *    uri, uri-reference, iri, iri-reference, uuid, json-pointer and regex are
+ *    checked (best effort for the idn/iri forms); other formats pass.
+ */
+#ifndef VIGIL_CORE_JSONSCHEMA_H
+#define VIGIL_CORE_JSONSCHEMA_H
+
+#include <stddef.h>
+
+#include "core/json.h"
+
+struct vg_error;
+struct vg_jsonschema;
+
+enum vg_jsonschema_draft {
+	VG_JSONSCHEMA_DRAFT4 = 4,
+	VG_JSONSCHEMA_DRAFT6 = 6,
+	VG_JSONSCHEMA_DRAFT7 = 7,
+	VG_JSONSCHEMA_DRAFT2019_09 = 2019,
+	VG_JSONSCHEMA_DRAFT2020_12 = 2020,
+};
+
+#define VG_JSONSCHEMA_MAX_ERRORS 100
+#define VG_JSONSCHEMA_MAX_DEPTH  1000
+
+/* One reason an instance does not validate. All strings are owned by the result. */
+struct vg_jsonschema_error {
+	char *instance; /* JSON pointer into the instance ("" is the root) */
+	char *schema;   /* keyword location: JSON pointer through the schema, $ref included */
+	char *message;  /* what was expected ("expected type string, got integer") */
+};
+
+struct vg_jsonschema_result {
+	int valid;                          /* 1 when the instance validates */
+	struct vg_jsonschema_error *errors; /* at most max_errors of them */
+	size_t n_errors;
+	size_t n_dropped; /* errors past the cap, counted but not kept */
+};
+
+struct vg_jsonschema_opts {
+	size_t max_errors; /* 0: VG_JSONSCHEMA_MAX_ERRORS */
+	int max_depth;     /* 0: VG_JSONSCHEMA_MAX_DEPTH */
+	int assert_format; /* 1: "format" is an assertion */
+};
+
+/*
+ * A new, empty set whose documents without "$schema" follow default_draft
+ * (one of enum vg_jsonschema_draft). *out is freed with vg_jsonschema_free().
+ */
+int vg_jsonschema_new(int default_draft, struct vg_jsonschema **out, struct vg_error *err);
+void vg_jsonschema_free(struct vg_jsonschema *s);
+
+/*
+ * Add a schema document known as uri (an absolute URI; NULL: its $id, which
+ * must then be absolute). The set takes its own reference to doc. Every
+ * "$id"/"id" and "$anchor" inside becomes a name too. Fails with VG_EEXIST
+ * when a name is already taken by another document, VG_EINVAL when the
+ * document is not a schema (not an object or boolean) or has no name.
+ */
+int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc,
+		      struct vg_error *err);
+
+/* Read, parse and add the file at path (at most 16 MiB); uri as above. */
+int vg_jsonschema_add_file(struct vg_jsonschema *s, const char *path, const char *uri,
+			   struct vg_error *err);
+
+/*
+ * Validate instance against the schema named uri (a document URI, optionally
+ * with a fragment: "http://x/s.json#/definitions/a"). res is filled in (call
+ * vg_jsonschema_result_release() afterwards, whatever the return code).
+ * Returns VG_OK when validation ran (res->valid says the verdict), or an error
+ * when it could not run: VG_ENOTFOUND (uri or a $ref target is not in the
+ * set), VG_EINVAL (broken schema: bad regex, unsupported keyword), VG_ETOOBIG
+ * (recursion past max_depth), VG_ENOMEM. opts may be NULL.
+ */
+int vg_jsonschema_validate(const struct vg_jsonschema *s, const char *uri, const json_t *instance,
+			   const struct vg_jsonschema_opts *opts, struct vg_jsonschema_result *res,
+			   struct vg_error *err);
+
+void vg_jsonschema_result_release(struct vg_jsonschema_result *res);
+
+/*
+ * Resolve reference ref against base (RFC 3986 section 5.2). Returns a
+ * malloc'ed string or NULL (out of memory).
+ */
+char *vg_uri_resolve(const char *base, const char *ref);
+
+#endif
