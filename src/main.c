@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +24,12 @@ static const struct {
     {"demo", cmd_demo, "load the demo data set"},
     {"product", cmd_product, "manage products and their versions"},
     {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
+    {"notify", cmd_notify, "notification channels, rules and the delivery log"},
     {"vuln", cmd_vuln, "version order, vers ranges, vulnerability matching"},
     {"routes", cmd_routes, "list the HTTP routes and the roles allowed on each"},
     {"purl", cmd_purl, "parse and canonicalise package-urls"},
     {"securitytxt", cmd_securitytxt, "validate, generate and sign security.txt (RFC 9116)"},
+    {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
 };
 
 static void help(FILE *out)
@@ -91,6 +94,7 @@ int main(int argc, char **argv)
 	if (!db)
 		db = vg_config_get("database.url", "./var/vigil.db");
 	c.db_url = db;
+	notify_init();
 	c.prog = "vigil";
 
 	if (argc < 2) {

@@ -92,6 +92,8 @@ int cmd_purl(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
 int cmd_product(struct cli *c, int argc, char **argv);
 int cmd_sbom(struct cli *c, int argc, char **argv);
+int cmd_notify(struct cli *c, int argc, char **argv);
 int cmd_securitytxt(struct cli *c, int argc, char **argv);
+int cmd_cvss(struct cli *c, int argc, char **argv);
 
 #endif

@@ -8,7 +8,15 @@ extern const struct http_route core_routes[];
 extern const struct http_route ui_routes[];
 extern const struct http_route sbom_routes[];
 extern const struct http_route sbom_ui_routes[];
+extern const struct http_route notify_routes[];
 
+/* clang-format off */
 const struct http_route *const http_route_tables[] = {
-    core_routes, ui_routes, sbom_routes, sbom_ui_routes, NULL,
+    core_routes,
+    ui_routes,
+    sbom_routes,
+    sbom_ui_routes,
+    notify_routes,
+    NULL,
 };
+/* clang-format on */

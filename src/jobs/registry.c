@@ -5,6 +5,7 @@
 #include "jobs/jobs.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "notify/notify.h"
 #include "store/store.h"
 
 /* Expired browser sessions and stale login counters are bookkeeping, not
@@ -19,8 +20,15 @@ static int housekeeping(struct store *s, struct vg_error *err)
 	return rc;
 }
 
+static int deliver(struct store *s, struct vg_error *err)
+{
+	int sent = 0, failed = 0;
+	return notify_deliver_due(s, 100, &sent, &failed, err);
+}
+
 static const struct vg_job core_jobs[] = {
     {"housekeeping", 300, housekeeping},
+    {"notify.deliver", 1, deliver},
     {NULL, 0, NULL},
 };
 

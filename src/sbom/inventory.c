@@ -233,55 +233,156 @@ static void component_identity(const struct sbom_component *c, const char *canon
 	}
 }
 
-static char *hashes_json(const struct sbom_component *c)
+/*
+ * The hashes and the extra fields of a component are stored as JSON text,
+ * written straight into a buffer: building jansson values and dumping them
+ * took a quarter of the time of a 50,000-component import. The text is what
+ * jansson's compact dump gives for the same values (same escapes, same key
+ * order). Strings are valid UTF-8 (every parser checks its input); a byte that
+ * is not becomes U+FFFD, so the column always holds valid JSON.
+ */
+static size_t utf8_len(const unsigned char *p)
 {
-	json_t *a;
-	char *s;
-	if (!c->n_hashes)
-		return NULL;
-	a = json_array();
-	for (uint32_t i = 0; i < c->n_hashes; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "alg", c->hashes[i].alg, "content",
-						   c->hashes[i].value));
-	s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return s;
+	size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+	if (*p < 0xc2 || *p > 0xf4)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((*p == 0xe0 && p[1] < 0xa0) || (*p == 0xed && p[1] > 0x9f) ||
+	    (*p == 0xf0 && p[1] < 0x90) || (*p == 0xf4 && p[1] > 0x8f))
+		return 0; /* overlong, surrogate, past U+10FFFF */
+	return n;
 }
 
-static char *extra_json(const struct sbom_component *c)
+static void add_json_str(struct vg_buf *b, const char *str)
 {
-	json_t *o = json_object();
-	char *s = NULL;
-	if (c->description)
-		json_object_set_new(o, "description", json_string(c->description));
-	if (c->scope)
-		json_object_set_new(o, "scope", json_string(c->scope));
-	if (c->parent != SBOM_NONE)
-		json_object_set_new(o, "parent", json_integer(c->parent));
-	if (c->n_extrefs) {
-		json_t *a = json_array();
-		for (uint32_t i = 0; i < c->n_extrefs; i++) {
-			json_t *e = json_pack("{s:s?, s:s?}", "type", c->extrefs[i].type, "url",
-					      c->extrefs[i].url);
-			if (c->extrefs[i].comment)
-				json_object_set_new(e, "comment",
-						    json_string(c->extrefs[i].comment));
-			json_array_append_new(a, e);
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)str;
+
+	if (!str) {
+		vg_buf_adds(b, "null");
+		return;
+	}
+	vg_buf_addc(b, '"');
+	while (*p) {
+		const unsigned char *run = p;
+		size_t n;
+		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		vg_buf_add(b, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		if (*p >= 0x80) {
+			n = utf8_len(p);
+			if (n)
+				vg_buf_add(b, p, n);
+			else
+				vg_buf_adds(b, "\xef\xbf\xbd");
+			p += n ? n : 1;
+			continue;
 		}
-		json_object_set_new(o, "externalReferences", a);
+		vg_buf_addc(b, '\\');
+		switch (*p) {
+		case '"':
+		case '\\':
+			vg_buf_addc(b, (char)*p);
+			break;
+		case '\b':
+			vg_buf_addc(b, 'b');
+			break;
+		case '\f':
+			vg_buf_addc(b, 'f');
+			break;
+		case '\n':
+			vg_buf_addc(b, 'n');
+			break;
+		case '\r':
+			vg_buf_addc(b, 'r');
+			break;
+		case '\t':
+			vg_buf_addc(b, 't');
+			break;
+		default:
+			vg_buf_adds(b, "u00");
+			vg_buf_addc(b, hex[*p >> 4]);
+			vg_buf_addc(b, hex[*p & 15]);
+		}
+		p++;
+	}
+	vg_buf_addc(b, '"');
+}
+
+/* key then value; first says whether a comma goes before. */
+static void add_json_member(struct vg_buf *b, int first, const char *key, const char *val)
+{
+	if (!first)
+		vg_buf_addc(b, ',');
+	add_json_str(b, key);
+	vg_buf_addc(b, ':');
+	add_json_str(b, val);
+}
+
+/* [{"alg":..,"content":..},...] into b, or NULL when there are no hashes. */
+static const char *hashes_json(const struct sbom_component *c, struct vg_buf *b)
+{
+	int first = 1;
+	vg_buf_reset(b);
+	if (!c->n_hashes)
+		return NULL;
+	vg_buf_addc(b, '[');
+	for (uint32_t i = 0; i < c->n_hashes; i++) {
+		if (!c->hashes[i].alg || !c->hashes[i].value)
+			continue;
+		vg_buf_adds(b, first ? "{" : ",{");
+		add_json_member(b, 1, "alg", c->hashes[i].alg);
+		add_json_member(b, 0, "content", c->hashes[i].value);
+		vg_buf_addc(b, '}');
+		first = 0;
+	}
+	vg_buf_addc(b, ']');
+	return b->data;
+}
+
+/* {"description", "scope", "parent", "externalReferences", "properties"}
+ * into b (each only when present), or NULL when there is none of them. */
+static const char *extra_json(const struct sbom_component *c, struct vg_buf *b)
+{
+	vg_buf_reset(b);
+	vg_buf_addc(b, '{');
+	if (c->description)
+		add_json_member(b, b->len == 1, "description", c->description);
+	if (c->scope)
+		add_json_member(b, b->len == 1, "scope", c->scope);
+	if (c->parent != SBOM_NONE)
+		vg_buf_addf(b, "%s\"parent\":%lld", b->len == 1 ? "" : ",", (long long)c->parent);
+	if (c->n_extrefs) {
+		vg_buf_adds(b,
+			    b->len == 1 ? "\"externalReferences\":[" : ",\"externalReferences\":[");
+		for (uint32_t i = 0; i < c->n_extrefs; i++) {
+			vg_buf_adds(b, i ? ",{" : "{");
+			add_json_member(b, 1, "type", c->extrefs[i].type);
+			add_json_member(b, 0, "url", c->extrefs[i].url);
+			if (c->extrefs[i].comment)
+				add_json_member(b, 0, "comment", c->extrefs[i].comment);
+			vg_buf_addc(b, '}');
+		}
+		vg_buf_addc(b, ']');
 	}
 	if (c->n_properties) {
-		json_t *a = json_array();
-		for (uint32_t i = 0; i < c->n_properties; i++)
-			json_array_append_new(a, json_pack("{s:s?, s:s?}", "name",
-							   c->properties[i].name, "value",
-							   c->properties[i].value));
-		json_object_set_new(o, "properties", a);
+		vg_buf_adds(b, b->len == 1 ? "\"properties\":[" : ",\"properties\":[");
+		for (uint32_t i = 0; i < c->n_properties; i++) {
+			vg_buf_adds(b, i ? ",{" : "{");
+			add_json_member(b, 1, "name", c->properties[i].name);
+			add_json_member(b, 0, "value", c->properties[i].value);
+			vg_buf_addc(b, '}');
+		}
+		vg_buf_addc(b, ']');
 	}
-	if (json_object_size(o))
-		s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	if (b->len == 1)
+		return NULL;
+	vg_buf_addc(b, '}');
+	return b->data;
 }
 
 #define COMP_COLS  14
@@ -291,14 +392,14 @@ static int insert_components(struct store *s, int64_t sbom_id, const struct sbom
 			     struct vg_error *err)
 {
 	struct store_stmt *full = NULL, *st;
-	struct vg_buf sql = VG_BUF_INIT, ident = VG_BUF_INIT;
-	char *owned[COMP_BATCH * 4];
+	struct vg_buf sql = VG_BUF_INIT, ident = VG_BUF_INIT, hashes = VG_BUF_INIT,
+		      extra = VG_BUF_INIT;
 	size_t i = 0;
 	int rc = VG_OK;
 
 	while (i < doc->n_components && !rc) {
 		size_t n = doc->n_components - i < COMP_BATCH ? doc->n_components - i : COMP_BATCH;
-		int k = 0, nowned = 0;
+		int k = 0;
 
 		if (n == COMP_BATCH && full) {
 			st = full;
@@ -340,17 +441,14 @@ static int insert_components(struct store *s, int64_t sbom_id, const struct sbom
 			store_bind_text(st, ++k, c->cpe);
 			store_bind_text(st, ++k, c->supplier);
 			store_bind_text(st, ++k, c->licenses);
-			owned[nowned++] = hashes_json(c);
-			store_bind_text(st, ++k, owned[nowned - 1]);
-			owned[nowned++] = extra_json(c);
-			store_bind_text(st, ++k, owned[nowned - 1]);
+			/* binding copies the text, so the buffers serve every row */
+			store_bind_text(st, ++k, hashes_json(c, &hashes));
+			store_bind_text(st, ++k, extra_json(c, &extra));
 			free(canon);
 			free(pid);
 		}
 		rc = store_step(st, err);
 		rc = rc == STORE_DONE ? VG_OK : rc;
-		for (int j = 0; j < nowned; j++)
-			free(owned[j]);
 		if (st != full)
 			store_finalize(st);
 		i += n;
@@ -358,6 +456,8 @@ static int insert_components(struct store *s, int64_t sbom_id, const struct sbom
 	store_finalize(full);
 	vg_buf_release(&sql);
 	vg_buf_release(&ident);
+	vg_buf_release(&hashes);
+	vg_buf_release(&extra);
 	return rc;
 }
 
@@ -366,23 +466,32 @@ static int insert_components(struct store *s, int64_t sbom_id, const struct sbom
 static int insert_edges(struct store *s, int64_t sbom_id, const struct sbom_doc *doc,
 			struct vg_error *err)
 {
+	struct store_stmt *full = NULL, *st;
 	struct vg_buf sql = VG_BUF_INIT;
 	size_t i = 0;
 	int rc = VG_OK;
 
 	while (i < doc->n_edges && !rc) {
 		size_t n = doc->n_edges - i < EDGE_BATCH ? doc->n_edges - i : EDGE_BATCH;
-		struct store_stmt *st = NULL;
 		int k = 0;
 
-		vg_buf_reset(&sql);
-		vg_buf_adds(&sql,
-			    "INSERT INTO dependencies (sbom_id, from_idx, to_idx, kind) VALUES ");
-		for (size_t j = 0; j < n; j++)
-			vg_buf_adds(&sql, j ? ",(?,?,?,?)" : "(?,?,?,?)");
-		rc = store_prepare(s, sql.data, &st, err);
-		if (rc)
-			break;
+		/* one statement serves every full batch: preparing a 500-row INSERT
+		 * each time cost a tenth of a large import */
+		if (n == EDGE_BATCH && full) {
+			st = full;
+			store_reset(st);
+		} else {
+			vg_buf_reset(&sql);
+			vg_buf_adds(&sql, "INSERT INTO dependencies (sbom_id, from_idx, to_idx, "
+					  "kind) VALUES ");
+			for (size_t j = 0; j < n; j++)
+				vg_buf_adds(&sql, j ? ",(?,?,?,?)" : "(?,?,?,?)");
+			rc = store_prepare(s, sql.data, &st, err);
+			if (rc)
+				break;
+			if (n == EDGE_BATCH)
+				full = st;
+		}
 		for (size_t j = 0; j < n; j++) {
 			const struct sbom_edge *e = &doc->edges[i + j];
 			store_bind_int64(st, ++k, sbom_id);
@@ -393,9 +502,11 @@ static int insert_edges(struct store *s, int64_t sbom_id, const struct sbom_doc 
 		}
 		rc = store_step(st, err);
 		rc = rc == STORE_DONE ? VG_OK : rc;
-		store_finalize(st);
+		if (st != full)
+			store_finalize(st);
 		i += n;
 	}
+	store_finalize(full);
 	vg_buf_release(&sql);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/hash.h"
 #include "core/json.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -124,7 +125,10 @@ static void test_open_migrate(void **state)
 	assert_int_equal(store_open(f->url, 0, &again, &err), VG_OK);
 	assert_int_equal(store_schema_version(again, &ver, &err), VG_OK);
 	assert_int_equal(ver, target);
-	assert_int_equal(store_open(f->url, 1, &again, &err) == VG_OK, 1);
+	store_close(again);
+	again = NULL;
+	assert_int_equal(store_open(f->url, 1, &again, &err), VG_OK);
+	assert_int_equal(count(again, "SELECT COUNT(*) FROM vigil_schema"), target);
 	store_close(again);
 }
 
@@ -311,9 +315,10 @@ static void test_types_roundtrip(void **state)
 
 	vg_error_clear(&err);
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(
-	    store_prepare(s, "INSERT INTO t_vals (id, txt, num, bin) VALUES (?, ?, ?, ?)", &st, &err),
-	    VG_OK);
+	assert_int_equal(store_prepare(s,
+				       "INSERT INTO t_vals (id, txt, num, bin) VALUES (?, ?, ?, ?)",
+				       &st, &err),
+			 VG_OK);
 	/* one prepared statement, reset between rows */
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(store_bind_int64(st, 1, i + 1), VG_OK);
@@ -334,9 +339,10 @@ static void test_types_roundtrip(void **state)
 	assert_int_equal(store_audit(s, "test.insert", "t_vals", "1-6", NULL, NULL, &err), VG_OK);
 	assert_int_equal(store_tx_commit(s, &err), VG_OK);
 
-	assert_int_equal(
-	    store_prepare(s, "SELECT id AS the_id, txt, num, bin FROM t_vals ORDER BY id", &st, &err),
-	    VG_OK);
+	assert_int_equal(store_prepare(s,
+				       "SELECT id AS the_id, txt, num, bin FROM t_vals ORDER BY id",
+				       &st, &err),
+			 VG_OK);
 	assert_int_equal(store_step(st, &err), STORE_ROW);
 	assert_int_equal(store_col_count(st), 4);
 	assert_string_equal(store_col_name(st, 0), "the_id");
@@ -395,13 +401,13 @@ static void test_types_roundtrip(void **state)
 	store_finalize(st);
 
 	/* one-shot helpers */
-	assert_int_equal(store_query_int64(s, &v, &err, "SELECT num FROM t_vals WHERE id = ?", "i",
-					   (int64_t)2),
-			 VG_OK);
+	assert_int_equal(
+	    store_query_int64(s, &v, &err, "SELECT num FROM t_vals WHERE id = ?", "i", (int64_t)2),
+	    VG_OK);
 	assert_int_equal(v, INT64_MIN);
-	assert_int_equal(store_query_int64(s, &v, &err, "SELECT num FROM t_vals WHERE id = ?", "i",
-					   (int64_t)77),
-			 VG_ENOTFOUND);
+	assert_int_equal(
+	    store_query_int64(s, &v, &err, "SELECT num FROM t_vals WHERE id = ?", "i", (int64_t)77),
+	    VG_ENOTFOUND);
 	assert_int_equal(store_query_text(s, &text, &err, "SELECT txt FROM t_vals WHERE id = ?",
 					  "i", (int64_t)1),
 			 VG_OK);
@@ -426,8 +432,8 @@ static void test_types_roundtrip(void **state)
 
 	/* changes of an UPDATE touching two rows, and of one touching none */
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(store_prepare(s, "UPDATE t_vals SET num = 7 WHERE id IN (3, 4)", &st, &err),
-			 VG_OK);
+	assert_int_equal(
+	    store_prepare(s, "UPDATE t_vals SET num = 7 WHERE id IN (3, 4)", &st, &err), VG_OK);
 	assert_int_equal(store_step(st, &err), STORE_DONE);
 	assert_int_equal(store_changes(st), 2);
 	store_finalize(st);
@@ -507,9 +513,9 @@ static void test_unique_violation(void **state)
 	}
 	/* a NOT NULL violation is a database error, not a conflict */
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES (?, ?)",
-				    "tn", "k2"),
-			 VG_EDB);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES (?, ?)", "tn", "k2"),
+	    VG_EDB);
 	store_tx_rollback(s);
 }
 
@@ -527,9 +533,9 @@ static void test_transactions(void **state)
 	/* not visible to another connection before commit, visible after */
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
 	assert_true(store_in_tx(s));
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('a', '1')",
-				    NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('a', '1')", NULL),
+	    VG_OK);
 	assert_int_equal(store_audit(s, "setting.set", "setting", "a", NULL, after, &err), VG_OK);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM settings"), 1);
 	assert_int_equal(count(other, "SELECT COUNT(*) FROM settings"), 0);
@@ -541,9 +547,9 @@ static void test_transactions(void **state)
 
 	/* rollback: neither the row nor its record stays */
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('b', '2')",
-				    NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('b', '2')", NULL),
+	    VG_OK);
 	assert_int_equal(store_audit(s, "setting.set", "setting", "b", NULL, after, &err), VG_OK);
 	store_tx_rollback(s);
 	assert_false(store_in_tx(s));
@@ -566,9 +572,9 @@ static void test_transactions(void **state)
 
 	/* closing a connection in a transaction rolls it back */
 	assert_int_equal(store_tx_begin(other, &err), VG_OK);
-	assert_int_equal(store_exec(other, &err,
-				    "INSERT INTO settings (key, value) VALUES ('c', '3')", NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(other, &err, "INSERT INTO settings (key, value) VALUES ('c', '3')", NULL),
+	    VG_OK);
 	assert_int_equal(store_audit(other, "setting.set", "setting", "c", NULL, after, &err),
 			 VG_OK);
 	store_close(other);
@@ -593,7 +599,8 @@ static void test_audit_outside_tx_refused(void **state)
 	    "DELETE FROM settings",
 	    "REPLACE INTO settings (key, value) VALUES ('k', 'v')",
 	    "INSERT OR REPLACE INTO settings (key, value) VALUES ('k', 'v')",
-	    "WITH v AS (SELECT 'k' AS key) INSERT INTO settings (key, value) SELECT key, 'v' FROM v",
+	    "WITH v AS (SELECT 'k' AS key) INSERT INTO settings (key, value) SELECT key, 'v' FROM "
+	    "v",
 	};
 
 	set_setting(s, "keep", "me");
@@ -605,9 +612,9 @@ static void test_audit_outside_tx_refused(void **state)
 		assert_int_equal(err.code, VG_EAUDIT);
 	}
 	vg_error_clear(&err);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES (?, ?)",
-				    "tt", "k", "v"),
-			 VG_EAUDIT);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES (?, ?)", "tt", "k", "v"),
+	    VG_EAUDIT);
 	assert_non_null(strstr(err.msg, "settings"));
 	/* the same check on a prepared statement */
 	assert_int_equal(store_prepare(s, "UPDATE settings SET value = ?", &st, &err), VG_OK);
@@ -632,9 +639,9 @@ static void test_audit_required_at_commit(void **state)
 
 	vg_error_clear(&err);
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES (?, ?)",
-				    "tt", "k", "v"),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES (?, ?)", "tt", "k", "v"),
+	    VG_OK);
 	assert_int_equal(store_tx_commit(s, &err), VG_EAUDIT);
 	assert_int_equal(err.code, VG_EAUDIT);
 	assert_false(store_in_tx(s));
@@ -648,13 +655,13 @@ static void test_audit_required_at_commit(void **state)
 
 	/* an audited transaction may hold several writes, before and after the record */
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('a', '1')",
-				    NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('a', '1')", NULL),
+	    VG_OK);
 	assert_int_equal(store_audit(s, "setting.set", "setting", "a", NULL, NULL, &err), VG_OK);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('b', '2')",
-				    NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('b', '2')", NULL),
+	    VG_OK);
 	assert_int_equal(store_tx_commit(s, &err), VG_OK);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM settings"), 2);
 
@@ -712,8 +719,8 @@ static void test_audit_record_and_actor(void **state)
 		snprintf(prev, sizeof(prev), "%s", store_col_text(st, 9));
 		assert_int_equal(store_audit_hash(n0 + 1, 1789120800, "alice", "192.0.2.7",
 						  "setting.set", "setting", "mode",
-						  "{\"value\":\"old\"}", "{\"n\":2,\"value\":\"new\"}",
-						  prev, h),
+						  "{\"value\":\"old\"}",
+						  "{\"n\":2,\"value\":\"new\"}", prev, h),
 				 VG_OK);
 		assert_string_equal(store_col_text(st, 10), h);
 		/* the previous record's hash is this one's prev */
@@ -759,7 +766,8 @@ static void test_audit_hash_stable(void **state)
 	assert_string_not_equal(a, b);
 	store_audit_hash(1, 0, "System", "", "x", "t", "1", NULL, NULL, STORE_AUDIT_ZERO_HASH, b);
 	assert_string_not_equal(a, b);
-	store_audit_hash(1, 0, "system", "::1", "x", "t", "1", NULL, NULL, STORE_AUDIT_ZERO_HASH, b);
+	store_audit_hash(1, 0, "system", "::1", "x", "t", "1", NULL, NULL, STORE_AUDIT_ZERO_HASH,
+			 b);
 	assert_string_not_equal(a, b);
 	store_audit_hash(1, 0, "system", "", "x", "t", "1", "{}", NULL, STORE_AUDIT_ZERO_HASH, b);
 	assert_string_not_equal(a, b);
@@ -790,9 +798,9 @@ static void test_exempt_tables(void **state)
 			 VG_OK);
 	assert_int_equal(store_audit(s, "user.create", "user", "bob", NULL, NULL, &err), VG_OK);
 	assert_int_equal(store_tx_commit(s, &err), VG_OK);
-	assert_int_equal(store_query_int64(s, &uid, &err, "SELECT id FROM users WHERE name = 'bob'",
-					   NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_query_int64(s, &uid, &err, "SELECT id FROM users WHERE name = 'bob'", NULL),
+	    VG_OK);
 	before = audit_count(s);
 
 	/* bookkeeping tables need no transaction and no record */
@@ -822,8 +830,8 @@ static void test_exempt_tables(void **state)
 
 	/* a table whose name merely starts like an exempt one is audited */
 	assert_int_equal(store_exec(s, &err, "CREATE TABLE sessions_extra (k TEXT)", NULL), VG_OK);
-	assert_int_equal(
-	    store_exec(s, &err, "INSERT INTO sessions_extra (k) VALUES ('x')", NULL), VG_EAUDIT);
+	assert_int_equal(store_exec(s, &err, "INSERT INTO sessions_extra (k) VALUES ('x')", NULL),
+			 VG_EAUDIT);
 }
 
 static void test_query_json(void **state)
@@ -835,13 +843,14 @@ static void test_query_json(void **state)
 	char *enc;
 
 	vg_error_clear(&err);
-	assert_int_equal(store_query_json(s, &rows, &err,
-					  "SELECT 1700000000 AS created_at, '{\"a\":[1,2]}' AS "
-					  "meta_json, 'x' AS name, 42 AS n, -7 AS neg, NULL AS "
-					  "gone_json, NULL AS done_at, '007' AS code, 'not json' AS "
-					  "raw_json, ? AS bound",
-					  "t", "b?"),
-			 VG_OK);
+	assert_int_equal(
+	    store_query_json(s, &rows, &err,
+			     "SELECT 1700000000 AS created_at, '{\"a\":[1,2]}' AS "
+			     "meta_json, 'x' AS name, 42 AS n, -7 AS neg, NULL AS "
+			     "gone_json, NULL AS done_at, '007' AS code, 'not json' AS "
+			     "raw_json, ? AS bound",
+			     "t", "b?"),
+	    VG_OK);
 	assert_true(json_is_array(rows));
 	assert_int_equal(json_array_size(rows), 1);
 	r = json_array_get(rows, 0);
@@ -872,22 +881,23 @@ static void test_query_json(void **state)
 			 VG_OK);
 	assert_int_equal(json_array_size(rows), 2);
 	assert_int_equal(vg_json_int(json_array_get(rows, 0), "value", 0), 1);
-	assert_true(json_is_true(json_object_get(json_object_get(json_array_get(rows, 1), "value"),
-						 "x")));
+	assert_true(
+	    json_is_true(json_object_get(json_object_get(json_array_get(rows, 1), "value"), "x")));
 	json_decref(rows);
-	assert_int_equal(store_query_json(s, &rows, &err, "SELECT key FROM settings WHERE key = ?",
-					  "t", "none"),
-			 VG_OK);
+	assert_int_equal(
+	    store_query_json(s, &rows, &err, "SELECT key FROM settings WHERE key = ?", "t", "none"),
+	    VG_OK);
 	assert_true(json_is_array(rows));
 	assert_int_equal(json_array_size(rows), 0);
 	json_decref(rows);
 
 	/* audit_log times come out as RFC 3339 */
-	assert_int_equal(store_query_json(s, &rows, &err,
-					  "SELECT seq, at AS recorded_at, after_json FROM audit_log "
-					  "ORDER BY seq DESC LIMIT 1",
-					  NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_query_json(s, &rows, &err,
+			     "SELECT seq, at AS recorded_at, after_json FROM audit_log "
+			     "ORDER BY seq DESC LIMIT 1",
+			     NULL),
+	    VG_OK);
 	r = json_array_get(rows, 0);
 	assert_true(json_is_string(json_object_get(r, "recorded_at")));
 	assert_int_equal(strlen(vg_json_str(r, "recorded_at")), 20);
@@ -946,6 +956,11 @@ static void test_try_leader(void **state)
 	f->s = other;
 }
 
+static const char *or_null(const char *s)
+{
+	return s ? s : "(null)";
+}
+
 /*
  * KNOWN BUG (src/store/store.c, store_query_json): store.h says columns
  * ending in "_at" are rendered as RFC 3339 when they hold integers, but the
@@ -967,11 +982,18 @@ static void bug_store_query_json_at_text(void **state)
 					  NULL),
 			 VG_OK);
 	r = json_array_get(rows, 0);
-	/* an integer 0 is a time (the epoch) */
-	assert_string_equal(vg_json_str(r, "zero_at"), "1970-01-01T00:00:00Z");
-	assert_string_equal(vg_json_str(r, "due_at"), "tomorrow");
-	assert_string_equal(vg_json_str(r, "seen_at"), "2026-09-11T10:00:00Z");
-	json_decref(rows);
+	{
+		/* copy out before asserting: a failed assertion must not leak rows */
+		char zero[32], due[32], seen[32];
+		snprintf(zero, sizeof(zero), "%s", or_null(vg_json_str(r, "zero_at")));
+		snprintf(due, sizeof(due), "%s", or_null(vg_json_str(r, "due_at")));
+		snprintf(seen, sizeof(seen), "%s", or_null(vg_json_str(r, "seen_at")));
+		json_decref(rows);
+		/* an integer 0 is a time (the epoch) */
+		assert_string_equal(zero, "1970-01-01T00:00:00Z");
+		assert_string_equal(due, "tomorrow");
+		assert_string_equal(seen, "2026-09-11T10:00:00Z");
+	}
 }
 
 /*
@@ -1003,21 +1025,24 @@ static void bug_store_audit_bypass(void **state)
 			"t.key = src.key WHEN NOT MATCHED THEN INSERT (key, value) VALUES "
 			"(src.key, src.value)",
 			NULL);
-	assert_int_not_equal(rc, VG_OK);
+	if (count(s, "SELECT COUNT(*) FROM settings WHERE key = 'm'") != 0)
+		fail_msg("MERGE (rc %d) wrote to settings without an audit record", rc);
 	vg_error_clear(&err);
 	rc = store_exec(s, &err, "TRUNCATE settings", NULL);
-	assert_int_not_equal(rc, VG_OK);
-	assert_int_equal(count(s, "SELECT COUNT(*) FROM settings"), 1);
+	if (count(s, "SELECT COUNT(*) FROM settings WHERE key = 'keep'") != 1)
+		fail_msg("TRUNCATE (rc %d) emptied settings without an audit record", rc);
+	assert_int_equal(audit_count(s), before);
 
 	assert_int_equal(store_tx_begin(s, &err), VG_OK);
-	assert_int_equal(store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('x', 'y')",
-				    NULL),
-			 VG_OK);
+	assert_int_equal(
+	    store_exec(s, &err, "INSERT INTO settings (key, value) VALUES ('x', 'y')", NULL),
+	    VG_OK);
 	rc = store_exec(s, &err, "COMMIT", NULL);
 	assert_int_equal(store_tx_commit(s, &err), VG_EAUDIT);
 	assert_false(store_in_tx(s));
-	assert_int_not_equal(rc, VG_OK);
-	assert_int_equal(count(s, "SELECT COUNT(*) FROM settings"), 1);
+	/* the unaudited row must not be there */
+	if (count(s, "SELECT COUNT(*) FROM settings WHERE key = 'x'") != 0)
+		fail_msg("raw COMMIT (rc %d) stored a write without an audit record", rc);
 	assert_int_equal(audit_count(s), before);
 }
 

@@ -1,0 +1,343 @@
+#define _POSIX_C_SOURCE 200809L
+#include "notify/notify.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/events.h"
+#include "core/log.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int notify_severity_rank(const char *s)
+{
+	static const char *const names[] = {"info", "low", "medium", "high", "critical"};
+	for (int i = 0; s && i < 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+json_t *notify_message_json(const struct notify_message *m)
+{
+	char ts[VG_TIME_BUFSZ];
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:O, s:s}", "event", m->event, "summary",
+			 m->summary ? m->summary : m->event, "severity", m->severity, "dedup_key",
+			 m->dedup_key, "time", vg_time_format(m->at, ts, sizeof(ts)), "details",
+			 m->details ? (json_t *)m->details : json_null(), "source", "vigil");
+}
+
+/* A copy of a channel configuration with its secrets masked. */
+static json_t *masked(const char *config_text)
+{
+	static const char *const secret_keys[] = {"secret", "routing_key", "password", NULL};
+	json_t *c = json_loads(config_text, 0, NULL);
+	if (!c)
+		return json_null();
+	for (int i = 0; secret_keys[i]; i++)
+		if (json_object_get(c, secret_keys[i]))
+			json_object_set_new(c, secret_keys[i], json_string("***"));
+	return c;
+}
+
+int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
+		       struct vg_error *err)
+{
+	const struct notify_ops *ops = notify_ops_find(kind);
+	char *text;
+	json_t *after;
+	int rc;
+
+	if (!name || !*name || strlen(name) > 64)
+		return vg_error_set(err, VG_EINVAL, "channel name must be 1 to 64 characters");
+	if (!ops)
+		return vg_error_set(err, VG_EINVAL,
+				    "channel kind '%s': expected webhook, email or pagerduty",
+				    kind ? kind : "");
+	rc = ops->check(config, err);
+	if (rc)
+		return rc;
+	text = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO notify_channels (name, kind, config_json, created_at) "
+				"VALUES (?,?,?,?)",
+				"ttti", name, kind, text, vg_now());
+	if (rc == VG_EEXIST)
+		vg_error_set(err, rc, "a channel named '%s' already exists", name);
+	after = json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind, "config", masked(text));
+	if (!rc)
+		rc = store_audit(s, "notify.channel_add", "notify_channel", name, NULL, after, err);
+	json_decref(after);
+	free(text);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int notify_channel_remove(struct store *s, const char *name, struct vg_error *err)
+{
+	int64_t n = 0;
+	int rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_query_int64(s, &n, err, "SELECT COUNT(*) FROM notify_channels WHERE name = ?",
+			       "t", name);
+	if (!rc && !n)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no channel named '%s'", name);
+	if (!rc)
+		rc = store_exec(s, err, "UPDATE notify_channels SET enabled = 0 WHERE name = ?",
+				"t", name);
+	if (!rc)
+		rc = store_audit(s, "notify.channel_disable", "notify_channel", name, NULL, NULL,
+				 err);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int notify_channel_list_json(struct store *s, json_t **out, struct vg_error *err)
+{
+	json_t *rows, *r;
+	size_t i;
+	int rc = store_query_json(s, &rows, err,
+				  "SELECT name, kind, config_json AS config_text, enabled, "
+				  "created_at FROM notify_channels ORDER BY name",
+				  NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		json_object_set_new(r, "config", masked(vg_json_str(r, "config_text")));
+		json_object_del(r, "config_text");
+	}
+	*out = rows;
+	return VG_OK;
+}
+
+int notify_rule_add(struct store *s, const char *event, const char *min_severity,
+		    const char *channel, struct vg_error *err)
+{
+	int64_t cid = 0;
+	json_t *after;
+	char id[32];
+	int rc;
+
+	if (!event || !*event || strlen(event) > 100)
+		return vg_error_set(err, VG_EINVAL, "--event: expected an event name or '*'");
+	if (min_severity && notify_severity_rank(min_severity) < 0)
+		return vg_error_set(err, VG_EINVAL,
+				    "--min-severity '%s': expected info, low, medium, high or "
+				    "critical",
+				    min_severity);
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_query_int64(s, &cid, err,
+			       "SELECT id FROM notify_channels WHERE name = ? AND enabled = 1", "t",
+			       channel ? channel : "");
+	if (rc == VG_ENOTFOUND)
+		vg_error_set(err, rc, "no channel named '%s'", channel ? channel : "");
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO notify_rules (event, min_severity, channel_id, "
+				"created_at) VALUES (?,?,?,?)",
+				"ttii", event, min_severity, cid, vg_now());
+	after = json_pack("{s:s, s:s?, s:s}", "event", event, "min_severity", min_severity,
+			  "channel", channel ? channel : "");
+	snprintf(id, sizeof(id), "%s", event);
+	if (!rc)
+		rc = store_audit(s, "notify.rule_add", "notify_rule", id, NULL, after, err);
+	json_decref(after);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int notify_rule_list_json(struct store *s, json_t **out, struct vg_error *err)
+{
+	return store_query_json(s, out, err,
+				"SELECT r.id, r.event, r.min_severity, c.name AS channel, "
+				"r.created_at FROM notify_rules r JOIN notify_channels c ON c.id = "
+				"r.channel_id ORDER BY r.id",
+				NULL);
+}
+
+static int event_matches(const char *pattern, const char *event)
+{
+	size_t n = strlen(pattern);
+	if (strcmp(pattern, "*") == 0 || strcmp(pattern, event) == 0)
+		return 1;
+	/* "sla.*" matches every event of that family */
+	return n >= 2 && pattern[n - 1] == '*' && pattern[n - 2] == '.' &&
+	       strncmp(pattern, event, n - 1) == 0;
+}
+
+int notify_enqueue(struct store *s, const char *event, const json_t *payload, int *n,
+		   struct vg_error *err)
+{
+	json_t *rules, *r;
+	size_t i;
+	char *text;
+	const char *sev = vg_json_str(payload, "severity");
+	int rc;
+
+	*n = 0;
+	rc = store_query_json(s, &rules, err,
+			      "SELECT r.event, r.min_severity, r.channel_id FROM notify_rules r "
+			      "JOIN notify_channels c ON c.id = r.channel_id WHERE c.enabled = 1 "
+			      "ORDER BY r.id",
+			      NULL);
+	if (rc)
+		return rc;
+	text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_array_foreach(rules, i, r)
+	{
+		const char *min = vg_json_str(r, "min_severity");
+		int64_t cid = vg_json_int(r, "channel_id", 0), dup = 0;
+		if (!event_matches(vg_json_str(r, "event"), event))
+			continue;
+		/* A rule with a threshold needs a known severity at or above it; an event
+		 * without severity (or an unknown one) never silently passes. */
+		if (min && (notify_severity_rank(sev) < 0 ||
+			    notify_severity_rank(sev) < notify_severity_rank(min)))
+			continue;
+		/* Two rules sending one event to the same channel deliver it once. */
+		if (store_query_int64(s, &dup, NULL,
+				      "SELECT COUNT(*) FROM notify_deliveries WHERE event = ? AND "
+				      "channel_id = ? AND payload_json = ?",
+				      "tit", event, cid, text ? text : "{}") == VG_OK &&
+		    dup)
+			continue;
+		rc = store_exec(s, err,
+				"INSERT INTO notify_deliveries (event, channel_id, payload_json, "
+				"dedup_key, status, attempts, next_attempt_at, created_at) VALUES "
+				"(?,?,?,?,'queued',0,?,?)",
+				"tittii", event, cid, text ? text : "{}",
+				vg_json_str(payload, "dedup_key"), vg_now(), vg_now());
+		if (rc)
+			break;
+		(*n)++;
+	}
+	free(text);
+	json_decref(rules);
+	return rc;
+}
+
+static int64_t backoff(int64_t attempts)
+{
+	static const int64_t steps[] = {60, 300, 900, 3600};
+	if (attempts >= 1 && attempts <= 4)
+		return steps[attempts - 1];
+	return 4 * 3600;
+}
+
+int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err)
+{
+	json_t *due, *d;
+	size_t i;
+	int64_t now = vg_now(), max_attempts = vg_config_int("notify.max_attempts", 8);
+	int rc;
+
+	*sent = *failed = 0;
+	rc = store_query_json(s, &due, err,
+			      "SELECT d.id, d.event, d.payload_json AS payload_text, d.dedup_key, "
+			      "d.attempts, d.created_at AS created, c.kind, c.config_json AS "
+			      "config_text FROM notify_deliveries d JOIN notify_channels c ON c.id "
+			      "= d.channel_id WHERE d.status IN ('queued', 'retry') AND "
+			      "d.next_attempt_at <= ? ORDER BY d.id LIMIT ?",
+			      "ii", now, (int64_t)max);
+	if (rc)
+		return rc;
+	json_array_foreach(due, i, d)
+	{
+		const struct notify_ops *ops = notify_ops_find(vg_json_str(d, "kind"));
+		json_t *cfg = json_loads(vg_json_str(d, "config_text"), 0, NULL);
+		json_t *payload = json_loads(vg_json_str(d, "payload_text"), JSON_DECODE_ANY, NULL);
+		struct notify_message m = {0};
+		struct notify_result res = {0};
+		struct vg_error e = {0};
+		int64_t attempts = vg_json_int(d, "attempts", 0) + 1, id = vg_json_int(d, "id", 0);
+		int src;
+
+		m.event = vg_json_str(d, "event");
+		m.summary = vg_json_str(payload, "summary");
+		m.severity = vg_json_str(payload, "severity");
+		m.dedup_key = vg_json_str(d, "dedup_key");
+		m.details = payload;
+		m.at = now;
+		{
+			const char *at = vg_json_str(payload, "at");
+			int64_t t;
+			if (at && vg_time_parse(at, &t, NULL) == VG_OK)
+				m.at = t;
+		}
+		src = ops && cfg ? notify_channel_send(ops, cfg, &m, &res, &e)
+				 : vg_error_set(&e, VG_EINVAL, "channel configuration unusable");
+		if (src == VG_OK) {
+			store_exec(s, NULL,
+				   "UPDATE notify_deliveries SET status = 'sent', attempts = ?, "
+				   "sent_at = ?, response_code = ?, last_error = NULL WHERE id = ?",
+				   "iiii", attempts, vg_now(), (int64_t)res.status, id);
+			(*sent)++;
+		} else {
+			int dead = attempts >= max_attempts;
+			store_exec(
+			    s, NULL,
+			    "UPDATE notify_deliveries SET status = ?, attempts = ?, "
+			    "next_attempt_at = ?, response_code = ?, last_error = ? WHERE id = ?",
+			    "tiiiti", dead ? "dead" : "retry", attempts, now + backoff(attempts),
+			    (int64_t)res.status, vg_error_msg(&e), id);
+			vg_warn("notification %lld (%s) failed (attempt %lld): %s", (long long)id,
+				m.event, (long long)attempts, vg_error_msg(&e));
+			(*failed)++;
+		}
+		json_decref(cfg);
+		json_decref(payload);
+	}
+	json_decref(due);
+	return VG_OK;
+}
+
+int notify_log_json(struct store *s, int64_t limit, json_t **out, struct vg_error *err)
+{
+	return store_query_json(
+	    s, out, err,
+	    "SELECT d.id, d.event, c.name AS channel, c.kind, d.status, "
+	    "d.attempts, d.response_code, d.last_error, d.created_at, "
+	    "d.next_attempt_at, d.sent_at, d.dedup_key FROM notify_deliveries d "
+	    "JOIN notify_channels c ON c.id = d.channel_id ORDER BY d.id DESC "
+	    "LIMIT ?",
+	    "i", limit > 0 ? limit : 100);
+}
+
+static void on_event(struct store *s, const char *name, const json_t *payload, void *arg)
+{
+	struct vg_error err = {0};
+	int n = 0;
+	(void)arg;
+	if (!s)
+		return;
+	if (notify_enqueue(s, name, payload, &n, &err))
+		vg_warn("notify: cannot queue %s: %s", name, vg_error_msg(&err));
+}
+
+void notify_init(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	vg_event_subscribe("*", on_event, NULL);
+}

@@ -1,0 +1,868 @@
+/*
+ * test_auth.c - access control on the backend under test: roles, argon2id
+ * passwords, users, API tokens (only a SHA-256 stored), browser sessions,
+ * and the failed-login rate limit with its audit records. Time is moved with
+ * VIGIL_NOW.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/error.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/hash.h"
+#include "core/json.h"
+#include "store/store.h"
+#include "testdb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fx {
+	char *url;
+	struct store *s;
+};
+
+#define T0     "2026-09-11T10:00:00Z"
+#define T0_SEC 1789120800LL
+
+static void set_now(int64_t t)
+{
+	char buf[VG_TIME_BUFSZ];
+	setenv("VIGIL_NOW", vg_time_format(t, buf, sizeof(buf)), 1);
+}
+
+static int fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct vg_error err;
+
+	if (!f)
+		return -1;
+	setenv("VIGIL_NOW", T0, 1);
+	f->url = testdb_fresh();
+	vg_error_clear(&err);
+	if (store_open(f->url, 1, &f->s, &err) != VG_OK) {
+		fprintf(stderr, "store_open %s: %s\n", f->url, err.msg);
+		testdb_drop(f->url);
+		free(f);
+		return -1;
+	}
+	store_set_actor(f->s, "admin-cli", "local");
+	*state = f;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->s);
+	testdb_drop(f->url);
+	free(f);
+	unsetenv("VIGIL_NOW");
+	vg_config_free();
+	return 0;
+}
+
+static int64_t count(struct store *s, const char *sql, const char *types, const char *arg)
+{
+	struct vg_error err;
+	int64_t n = -1;
+	vg_error_clear(&err);
+	if (store_query_int64(s, &n, &err, sql, types, arg) != VG_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	return n;
+}
+
+static int64_t audit_count(struct store *s)
+{
+	return count(s, "SELECT COUNT(*) FROM audit_log", NULL, NULL);
+}
+
+/* The names of all tables of the database. */
+static json_t *table_names(struct store *s)
+{
+	struct vg_error err;
+	json_t *rows = NULL;
+	const char *sql = store_kind(s) == STORE_PG
+			      ? "SELECT table_name AS name FROM information_schema.tables WHERE "
+				"table_schema = current_schema()"
+			      : "SELECT name FROM sqlite_master WHERE type = 'table'";
+	vg_error_clear(&err);
+	if (store_query_json(s, &rows, &err, sql, NULL) != VG_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	assert_true(json_array_size(rows) >= 5);
+	return rows;
+}
+
+/* How many cells of the whole database (any table, row, column) contain
+ * needle; where names the first one as "table.column". */
+static int db_contains(struct store *s, const char *needle, char *where, size_t wn)
+{
+	json_t *tables = table_names(s), *t;
+	size_t i;
+	int found = 0;
+
+	where[0] = '\0';
+	json_array_foreach(tables, i, t)
+	{
+		const char *name = vg_json_str(t, "name");
+		char sql[200];
+		struct store_stmt *st = NULL;
+		struct vg_error err;
+
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s", name);
+		if (store_prepare(s, sql, &st, &err))
+			fail_msg("%s: %s", sql, err.msg);
+		while (store_step(st, &err) == STORE_ROW) {
+			for (int c = 0; c < store_col_count(st); c++) {
+				const char *v = store_col_text(st, c);
+				if (v && strstr(v, needle)) {
+					if (!found++)
+						snprintf(where, wn, "%s.%s", name,
+							 store_col_name(st, c));
+				}
+			}
+		}
+		store_finalize(st);
+	}
+	json_decref(tables);
+	return found;
+}
+
+static void assert_nowhere(struct store *s, const char *needle, const char *what)
+{
+	char where[200];
+	if (db_contains(s, needle, where, sizeof(where)))
+		fail_msg("%s found in the database, in %s", what, where);
+}
+
+/* The last audit record's column (malloc'ed). */
+static char *last_audit(struct store *s, const char *col)
+{
+	struct vg_error err;
+	char sql[200], *v = NULL;
+	snprintf(sql, sizeof(sql), "SELECT %s FROM audit_log ORDER BY seq DESC LIMIT 1", col);
+	vg_error_clear(&err);
+	if (store_query_text(s, &v, &err, sql, NULL) != VG_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	return v;
+}
+
+static void assert_last_audit(struct store *s, const char *col, const char *want)
+{
+	char *v = last_audit(s, col);
+	if (!v || strcmp(v, want) != 0)
+		fail_msg("last audit record %s = %s, want %s", col, v ? v : "NULL", want);
+	free(v);
+}
+
+static void chain_intact(struct store *s)
+{
+	struct vg_error err;
+	int64_t n, bad;
+	vg_error_clear(&err);
+	if (audit_verify(s, &n, &bad, &err) != VG_OK)
+		fail_msg("audit chain: %s", err.msg);
+}
+
+/* ---- roles and passwords ---- */
+
+static void test_roles(void **state)
+{
+	static const char *const names[] = {"admin", "psirt", "auditor", "ci", "device"};
+	static const int bits[] = {ROLE_ADMIN, ROLE_PSIRT, ROLE_AUDITOR, ROLE_CI, ROLE_DEVICE};
+	int all = 0;
+	(void)state;
+
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(auth_role_parse(names[i]), bits[i]);
+		assert_string_equal(auth_role_name(bits[i]), names[i]);
+		assert_int_equal(all & bits[i], 0); /* distinct bits */
+		all |= bits[i];
+	}
+	assert_int_equal(all, ROLE_ANY);
+	assert_int_equal(ROLE_READ & ROLE_CI, 0);
+	assert_int_equal(ROLE_READ & ROLE_DEVICE, 0);
+	assert_int_not_equal(ROLE_READ & ROLE_AUDITOR, 0);
+	assert_int_equal(ROLE_PUBLIC & ROLE_ANY, 0);
+	assert_int_equal(auth_role_parse("root"), ROLE_NONE);
+	assert_int_equal(auth_role_parse("Admin"), ROLE_NONE);
+	assert_int_equal(auth_role_parse("admin "), ROLE_NONE);
+	assert_int_equal(auth_role_parse(""), ROLE_NONE);
+	assert_int_equal(auth_role_parse(NULL), ROLE_NONE);
+	assert_string_equal(auth_role_name(ROLE_NONE), "none");
+	assert_string_equal(auth_role_name(ROLE_ADMIN | ROLE_CI), "none");
+	assert_string_equal(auth_role_name(ROLE_PUBLIC), "none");
+}
+
+static void test_password_hash(void **state)
+{
+	char h1[160], h2[160];
+	(void)state;
+
+	assert_int_equal(auth_password_hash("correct horse", h1, sizeof(h1)), VG_OK);
+	assert_true(strncmp(h1, "$argon2id$", 10) == 0);
+	assert_non_null(strstr(h1, "m=19456,t=2,p=1"));
+	assert_null(strstr(h1, "correct horse"));
+	assert_int_equal(auth_password_verify(h1, "correct horse"), 1);
+	assert_int_equal(auth_password_verify(h1, "correct horsE"), 0);
+	assert_int_equal(auth_password_verify(h1, "correct horse "), 0);
+	assert_int_equal(auth_password_verify(h1, ""), 0);
+	/* a fresh salt each time */
+	assert_int_equal(auth_password_hash("correct horse", h2, sizeof(h2)), VG_OK);
+	assert_string_not_equal(h1, h2);
+	assert_int_equal(auth_password_verify(h2, "correct horse"), 1);
+	/* garbage hashes never verify */
+	assert_int_equal(auth_password_verify("not a hash", "correct horse"), 0);
+	assert_int_equal(auth_password_verify("", ""), 0);
+	h1[strlen(h1) - 2] = h1[strlen(h1) - 2] == 'A' ? 'B' : 'A';
+	assert_int_equal(auth_password_verify(h1, "correct horse"), 0);
+	/* an output buffer too small is an error, not an overflow */
+	assert_int_not_equal(auth_password_hash("correct horse", h2, 20), VG_OK);
+}
+
+/* ---- users ---- */
+
+static void test_user_add(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	char name64[65], name65[66], pwlong[1100], *hash = NULL, *after;
+	int64_t n0;
+	static const char *const bad_names[] = {"",    "a b", "x;drop", "caf\xc3\xa9",
+						"a/b", "a'b", "tab\t",  "new\nline"};
+
+	memset(name64, 'u', 64);
+	name64[64] = '\0';
+	memset(name65, 'u', 65);
+	name65[65] = '\0';
+	memset(pwlong, 'p', 1025);
+	pwlong[1025] = '\0';
+	n0 = audit_count(s);
+
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		vg_error_clear(&err);
+		if (auth_user_add(s, bad_names[i], "admin", "long enough", &err) != VG_EINVAL)
+			fail_msg("user name '%s' accepted", bad_names[i]);
+		assert_non_null(strstr(err.msg, "name"));
+	}
+	assert_int_equal(auth_user_add(s, NULL, "admin", "long enough", &err), VG_EINVAL);
+	assert_int_equal(auth_user_add(s, name65, "admin", "long enough", &err), VG_EINVAL);
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "bob", "root", "long enough", &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "'root'"));
+	assert_int_equal(auth_user_add(s, "bob", NULL, "long enough", &err), VG_EINVAL);
+	assert_int_equal(auth_user_add(s, "bob", "", "long enough", &err), VG_EINVAL);
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "bob", "admin", "1234567", &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "8"));
+	assert_int_equal(auth_user_add(s, "bob", "admin", "", &err), VG_EINVAL);
+	assert_int_equal(auth_user_add(s, "bob", "admin", NULL, &err), VG_EINVAL);
+	assert_int_equal(auth_user_add(s, "bob", "admin", pwlong, &err), VG_EINVAL);
+	/* nothing was written by any refusal */
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM users", NULL, NULL), 0);
+	assert_int_equal(audit_count(s), n0);
+
+	/* edge lengths are fine */
+	assert_int_equal(auth_user_add(s, name64, "ci", "12345678", &err), VG_OK);
+	pwlong[1024] = '\0';
+	assert_int_equal(auth_user_add(s, "x", "device", pwlong, &err), VG_OK);
+	assert_int_equal(auth_user_add(s, "Jane.Doe-2_x@example.org", "auditor", "12345678", &err),
+			 VG_OK);
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "alice", "psirt", "s3cret-passw0rd", &err), VG_OK);
+	assert_int_equal(count(s,
+			       "SELECT COUNT(*) FROM users WHERE name = ? AND role = 'psirt' "
+			       "AND disabled = 0",
+			       "t", "alice"),
+			 1);
+	assert_int_equal(count(s, "SELECT created_at FROM users WHERE name = ?", "t", "alice"),
+			 T0_SEC);
+	assert_int_equal(audit_count(s), n0 + 4);
+	assert_last_audit(s, "action", "user.create");
+	assert_last_audit(s, "object_type", "user");
+	assert_last_audit(s, "object_id", "alice");
+	assert_last_audit(s, "actor", "admin-cli");
+	after = last_audit(s, "after_json");
+	assert_string_equal(after, "{\"name\":\"alice\",\"role\":\"psirt\"}");
+	free(after);
+
+	/* no password material in the audit trail, nor the clear password anywhere */
+	assert_int_equal(store_query_text(s, &hash, &err,
+					  "SELECT password_hash FROM users WHERE name = ?", "t",
+					  "alice"),
+			 VG_OK);
+	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+	assert_int_equal(auth_password_verify(hash, "s3cret-passw0rd"), 1);
+	assert_int_equal(count(s,
+			       "SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%argon2%' "
+			       "OR before_json LIKE '%argon2%' OR after_json LIKE '%password%'",
+			       NULL, NULL),
+			 0);
+	{
+		/* the hash's salt+digest part only occurs in users.password_hash */
+		const char *tail = strrchr(hash, '$');
+		char where[200];
+		assert_int_equal(db_contains(s, tail + 1, where, sizeof(where)), 1);
+		assert_string_equal(where, "users.password_hash");
+	}
+	free(hash);
+	assert_nowhere(s, "s3cret-passw0rd", "the clear password");
+
+	/* duplicates: a conflict, with nothing half-written */
+	n0 = audit_count(s);
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "alice", "admin", "another-pass", &err), VG_EEXIST);
+	assert_int_equal(err.code, VG_EEXIST);
+	assert_non_null(strstr(err.msg, "alice"));
+	assert_false(store_in_tx(s));
+	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM users WHERE name = ?", "t", "alice"), 1);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM users WHERE role = 'admin'", NULL, NULL),
+			 0);
+	chain_intact(s);
+}
+
+static void test_user_passwd_disable(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+	char sid[64];
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "carol", "admin", "first-password", &err), VG_OK);
+	assert_int_equal(auth_login(s, "carol", "first-password", "::1", &p, &err), VG_OK);
+	assert_int_equal(auth_session_create(s, &p, "::1", sid, sizeof(sid), &err), VG_OK);
+
+	store_set_actor(s, "admin-cli", "local");
+	assert_int_equal(auth_user_passwd(s, "carol", "second-password", &err), VG_OK);
+	assert_last_audit(s, "action", "user.password");
+	assert_last_audit(s, "object_id", "carol");
+	/* a new password ends the sessions */
+	assert_int_equal(auth_session_check(s, sid, &p, &err), VG_EAUTH);
+	assert_int_equal(auth_login(s, "carol", "first-password", "::1", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_login(s, "carol", "second-password", "::1", &p, &err), VG_OK);
+	assert_nowhere(s, "second-password", "the clear password");
+	assert_int_equal(auth_user_passwd(s, "carol", "short", &err), VG_EINVAL);
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_passwd(s, "nobody", "long enough", &err), VG_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "nobody"));
+
+	assert_int_equal(auth_user_disable(s, "carol", 1, &err), VG_OK);
+	assert_last_audit(s, "action", "user.disable");
+	assert_last_audit(s, "before_json", "{\"disabled\":false}");
+	assert_last_audit(s, "after_json", "{\"disabled\":true}");
+	assert_int_equal(auth_login(s, "carol", "second-password", "::1", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_user_disable(s, "carol", 0, &err), VG_OK);
+	assert_last_audit(s, "action", "user.enable");
+	assert_int_equal(auth_login(s, "carol", "second-password", "::1", &p, &err), VG_OK);
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_disable(s, "nobody", 1, &err), VG_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "nobody"));
+	assert_false(store_in_tx(s));
+	chain_intact(s);
+}
+
+/* ---- tokens ---- */
+
+static int b64url_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+static void test_tokens(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+	char tok[64], tok2[64], bad[64], hash[VG_SHA256_HEX], *stored = NULL, *after;
+	int64_t n0;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_token_create(s, "ci-bot", "ci", 0, tok, sizeof(tok), &err), VG_OK);
+	assert_true(strncmp(tok, "vgl_", 4) == 0);
+	assert_int_equal(strlen(tok), 4 + 43);
+	for (size_t i = 4; tok[i]; i++)
+		assert_true(b64url_char(tok[i]));
+	assert_last_audit(s, "action", "token.create");
+	assert_last_audit(s, "object_id", "ci-bot");
+	assert_last_audit(s, "actor", "admin-cli");
+
+	/* only the SHA-256 is stored; the clear token (or its random part) nowhere */
+	vg_sha256_hex(tok, strlen(tok), hash);
+	assert_int_equal(store_query_text(s, &stored, &err,
+					  "SELECT token_hash FROM api_tokens WHERE name = ?", "t",
+					  "ci-bot"),
+			 VG_OK);
+	assert_string_equal(stored, hash);
+	free(stored);
+	assert_nowhere(s, tok, "the clear token");
+	assert_nowhere(s, tok + 4, "the token's random part");
+	assert_nowhere(s, tok + 12, "the token's last 35 characters");
+	after = last_audit(s, "after_json");
+	assert_null(strstr(after, tok + 4));
+	assert_null(strstr(after, hash));
+	free(after);
+	assert_int_equal(
+	    count(s, "SELECT COUNT(*) FROM api_tokens WHERE created_by = 'admin-cli'", NULL, NULL),
+	    1);
+
+	memset(&p, 0x55, sizeof(p));
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_CI);
+	assert_string_equal(p.name, "token:ci-bot");
+	assert_int_equal(p.user_id, 0);
+	assert_int_equal(p.via_session, 0);
+
+	/* near misses are refused, and leave an anonymous principal */
+	snprintf(bad, sizeof(bad), "%s", tok);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'A' ? 'B' : 'A';
+	memset(&p, 0x55, sizeof(p));
+	assert_int_equal(auth_token_check(s, bad, &p, &err), VG_EAUTH);
+	assert_int_equal(p.role, ROLE_NONE);
+	assert_int_equal(auth_token_check(s, tok + 4, &p, &err), VG_EAUTH);
+	assert_int_equal(auth_token_check(s, hash, &p, &err), VG_EAUTH); /* the stored value */
+	assert_int_equal(auth_token_check(s, "", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_token_check(s, NULL, &p, &err), VG_EAUTH);
+	{
+		char huge[4096];
+		memset(huge, 'A', sizeof(huge) - 1);
+		huge[sizeof(huge) - 1] = '\0';
+		assert_int_equal(auth_token_check(s, huge, &p, &err), VG_EAUTH);
+	}
+
+	/* names, roles and conflicts */
+	n0 = audit_count(s);
+	assert_int_equal(auth_token_create(s, "bad name", "ci", 0, tok2, sizeof(tok2), &err),
+			 VG_EINVAL);
+	assert_int_equal(auth_token_create(s, "t2", "superuser", 0, tok2, sizeof(tok2), &err),
+			 VG_EINVAL);
+	vg_error_clear(&err);
+	assert_int_equal(auth_token_create(s, "ci-bot", "admin", 0, tok2, sizeof(tok2), &err),
+			 VG_EEXIST);
+	assert_non_null(strstr(err.msg, "ci-bot"));
+	assert_false(store_in_tx(s));
+	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM api_tokens", NULL, NULL), 1);
+	/* a failed create does not hand out a usable token */
+	assert_int_equal(auth_token_check(s, tok2, &p, &err), VG_EAUTH);
+
+	/* two tokens are different */
+	assert_int_equal(auth_token_create(s, "device-1", "device", 0, tok2, sizeof(tok2), &err),
+			 VG_OK);
+	assert_string_not_equal(tok, tok2);
+	assert_int_equal(auth_token_check(s, tok2, &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_DEVICE);
+
+	/* revoke: refused from then on; revoking again or unknown is not found */
+	vg_error_clear(&err);
+	assert_int_equal(auth_token_revoke(s, "ci-bot", &err), VG_OK);
+	assert_last_audit(s, "action", "token.revoke");
+	assert_last_audit(s, "object_id", "ci-bot");
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_EAUTH);
+	assert_int_equal(auth_token_check(s, tok2, &p, &err), VG_OK);
+	n0 = audit_count(s);
+	vg_error_clear(&err);
+	assert_int_equal(auth_token_revoke(s, "ci-bot", &err), VG_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "ci-bot"));
+	assert_int_equal(auth_token_revoke(s, "never-made", &err), VG_ENOTFOUND);
+	assert_int_equal(audit_count(s), n0);
+	assert_false(store_in_tx(s));
+	chain_intact(s);
+}
+
+static void test_token_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+	char tok[64];
+
+	vg_error_clear(&err);
+	assert_int_equal(
+	    auth_token_create(s, "short", "psirt", T0_SEC + 3600, tok, sizeof(tok), &err), VG_OK);
+	assert_int_equal(count(s, "SELECT expires_at FROM api_tokens WHERE name = ?", "t", "short"),
+			 T0_SEC + 3600);
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_PSIRT);
+	set_now(T0_SEC + 3599);
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_OK);
+	set_now(T0_SEC + 3600);
+	vg_error_clear(&err);
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_EAUTH);
+	assert_int_equal(p.role, ROLE_NONE);
+	set_now(T0_SEC + 86400 * 365);
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_EAUTH);
+	/* back in time it works again: expiry is a comparison with the clock */
+	set_now(T0_SEC);
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_OK);
+
+	/* without expiry: valid far in the future */
+	assert_int_equal(auth_token_create(s, "forever", "auditor", 0, tok, sizeof(tok), &err),
+			 VG_OK);
+	assert_int_equal(count(s,
+			       "SELECT COUNT(*) FROM api_tokens WHERE name = ? AND expires_at "
+			       "IS NULL",
+			       "t", "forever"),
+			 1);
+	set_now(T0_SEC + 86400LL * 365 * 50);
+	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_AUDITOR);
+}
+
+/* ---- sessions ---- */
+
+static void test_sessions(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p, q;
+	char sid[64], sid2[64], hash[VG_SHA256_HEX];
+	int64_t n0;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "dora", "auditor", "dora-password", &err), VG_OK);
+	assert_int_equal(auth_login(s, "dora", "dora-password", "203.0.113.9", &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_AUDITOR);
+	assert_string_equal(p.name, "dora");
+	assert_true(p.user_id > 0);
+
+	n0 = audit_count(s);
+	assert_int_equal(auth_session_create(s, &p, "203.0.113.9", sid, sizeof(sid), &err), VG_OK);
+	assert_int_equal(strlen(sid), 43);
+	for (size_t i = 0; sid[i]; i++)
+		assert_true(b64url_char(sid[i]));
+	/* sessions are bookkeeping: no transaction left open, no audit record */
+	assert_false(store_in_tx(s));
+	assert_int_equal(audit_count(s), n0);
+	/* stored as a hash only */
+	vg_sha256_hex(sid, strlen(sid), hash);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?", "t", hash),
+			 1);
+	assert_nowhere(s, sid, "the session id");
+	assert_int_equal(
+	    count(s, "SELECT expires_at FROM sessions WHERE token_hash = ?", "t", hash),
+	    T0_SEC + 8 * 3600);
+
+	memset(&q, 0x55, sizeof(q));
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_OK);
+	assert_int_equal(q.user_id, p.user_id);
+	assert_string_equal(q.name, "dora");
+	assert_int_equal(q.role, ROLE_AUDITOR);
+	assert_int_equal(q.via_session, 1);
+	assert_true(strlen(q.csrf) >= 32);
+	assert_null(strstr(q.csrf, sid));
+
+	/* a second session is independent, with its own CSRF token */
+	assert_int_equal(auth_session_create(s, &p, "203.0.113.9", sid2, sizeof(sid2), &err),
+			 VG_OK);
+	assert_string_not_equal(sid, sid2);
+	{
+		struct auth_principal r;
+		assert_int_equal(auth_session_check(s, sid2, &r, &err), VG_OK);
+		assert_string_not_equal(r.csrf, q.csrf);
+	}
+
+	/* unknown, empty, NULL and huge ids */
+	memset(&q, 0x55, sizeof(q));
+	assert_int_equal(auth_session_check(s, hash, &q, &err), VG_EAUTH);
+	assert_int_equal(q.role, ROLE_NONE);
+	assert_int_equal(q.via_session, 0);
+	assert_int_equal(auth_session_check(s, "", &q, &err), VG_EAUTH);
+	assert_int_equal(auth_session_check(s, NULL, &q, &err), VG_EAUTH);
+	{
+		char huge[1000];
+		memset(huge, 'A', sizeof(huge) - 1);
+		huge[sizeof(huge) - 1] = '\0';
+		assert_int_equal(auth_session_check(s, huge, &q, &err), VG_EAUTH);
+	}
+
+	/* expiry after the default 8 hours */
+	set_now(T0_SEC + 8 * 3600 - 1);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_OK);
+	set_now(T0_SEC + 8 * 3600);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_EAUTH);
+	set_now(T0_SEC);
+
+	/* logout */
+	assert_int_equal(auth_session_delete(s, sid2, &err), VG_OK);
+	assert_int_equal(auth_session_check(s, sid2, &q, &err), VG_EAUTH);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_OK);
+	assert_int_equal(auth_session_delete(s, "never-issued", &err), VG_OK);
+	assert_false(store_in_tx(s));
+}
+
+static void test_session_ttl_config(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p, q;
+	char sid[64];
+
+	vg_error_clear(&err);
+	assert_int_equal(vg_config_set("auth.session_ttl", "60"), VG_OK);
+	assert_int_equal(auth_user_add(s, "eve", "device", "eve-password", &err), VG_OK);
+	assert_int_equal(auth_login(s, "eve", "eve-password", "::1", &p, &err), VG_OK);
+	assert_int_equal(auth_session_create(s, &p, "::1", sid, sizeof(sid), &err), VG_OK);
+	set_now(T0_SEC + 59);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_OK);
+	assert_int_equal(q.role, ROLE_DEVICE);
+	set_now(T0_SEC + 60);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_EAUTH);
+	vg_config_free();
+}
+
+static void test_session_disabled_user(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p, q;
+	char sid[64], sid2[64];
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "frank", "psirt", "frank-password", &err), VG_OK);
+	assert_int_equal(auth_login(s, "frank", "frank-password", "::1", &p, &err), VG_OK);
+	assert_int_equal(auth_session_create(s, &p, "::1", sid, sizeof(sid), &err), VG_OK);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_OK);
+
+	store_set_actor(s, "admin-cli", "local");
+	assert_int_equal(auth_user_disable(s, "frank", 1, &err), VG_OK);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_EAUTH);
+	assert_int_equal(q.role, ROLE_NONE);
+	/* a session made for a disabled user (a race with the disable) is refused too */
+	assert_int_equal(auth_session_create(s, &p, "::1", sid2, sizeof(sid2), &err), VG_OK);
+	assert_int_equal(auth_session_check(s, sid2, &q, &err), VG_EAUTH);
+	/* enabling again does not bring back the old session */
+	assert_int_equal(auth_user_disable(s, "frank", 0, &err), VG_OK);
+	assert_int_equal(auth_session_check(s, sid, &q, &err), VG_EAUTH);
+	/* sessions of a deleted user go with it */
+	{
+		int64_t uid = p.user_id;
+		assert_int_equal(store_tx_begin(s, &err), VG_OK);
+		assert_int_equal(
+		    store_exec(s, &err, "DELETE FROM users WHERE name = 'frank'", NULL), VG_OK);
+		assert_int_equal(store_audit(s, "user.delete", "user", "frank", NULL, NULL, &err),
+				 VG_OK);
+		assert_int_equal(store_tx_commit(s, &err), VG_OK);
+		assert_int_equal(auth_session_check(s, sid2, &q, &err), VG_EAUTH);
+		{
+			char idbuf[32];
+			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)uid);
+			assert_int_equal(count(s,
+					       "SELECT COUNT(*) FROM sessions WHERE "
+					       "CAST(user_id AS TEXT) = ?",
+					       "t", idbuf),
+					 0);
+		}
+	}
+}
+
+/* ---- login ---- */
+
+static int64_t login_records(struct store *s)
+{
+	return count(s,
+		     "SELECT COUNT(*) FROM audit_log WHERE action IN ('auth.login', "
+		     "'auth.login_failed')",
+		     NULL, NULL);
+}
+
+static void test_login(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+	char *after;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "gina", "admin", "gina-password", &err), VG_OK);
+
+	memset(&p, 0x55, sizeof(p));
+	assert_int_equal(auth_login(s, "gina", "gina-password", "192.0.2.1", &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_ADMIN);
+	assert_string_equal(p.name, "gina");
+	assert_true(p.user_id > 0);
+	assert_int_equal(p.via_session, 0);
+	assert_false(store_in_tx(s));
+	assert_int_equal(login_records(s), 1);
+	assert_last_audit(s, "action", "auth.login");
+	assert_last_audit(s, "actor", "gina");
+	assert_last_audit(s, "remote", "192.0.2.1");
+	assert_last_audit(s, "object_type", "user");
+	assert_last_audit(s, "object_id", "gina");
+	after = last_audit(s, "after_json");
+	assert_string_equal(after, "{\"reason\":\"ok\",\"success\":true}");
+	free(after);
+
+	/* wrong password, unknown user, NULL password: the same refusal */
+	memset(&p, 0x55, sizeof(p));
+	vg_error_clear(&err);
+	assert_int_equal(auth_login(s, "gina", "wrong-password", "192.0.2.1", &p, &err), VG_EAUTH);
+	assert_int_equal(p.role, ROLE_NONE);
+	assert_int_equal(p.user_id, 0);
+	{
+		char msg1[sizeof(err.msg)];
+		snprintf(msg1, sizeof(msg1), "%s", err.msg);
+		assert_last_audit(s, "action", "auth.login_failed");
+		vg_error_clear(&err);
+		assert_int_equal(auth_login(s, "nobody", "whatever-pw", "192.0.2.2", &p, &err),
+				 VG_EAUTH);
+		/* a caller cannot tell an unknown name from a wrong password */
+		assert_string_equal(err.msg, msg1);
+	}
+	assert_last_audit(s, "object_id", "nobody");
+	assert_last_audit(s, "actor", "nobody");
+	assert_int_equal(auth_login(s, "gina", NULL, "192.0.2.3", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_login(s, NULL, "gina-password", "192.0.2.4", &p, &err), VG_EAUTH);
+	assert_last_audit(s, "actor", "(anonymous)");
+	assert_int_equal(auth_login(s, "", "gina-password", "192.0.2.5", &p, &err), VG_EAUTH);
+	assert_int_equal(login_records(s), 6);
+	assert_false(store_in_tx(s));
+
+	/* passwords tried are never stored */
+	assert_nowhere(s, "wrong-password", "a wrong password");
+	assert_nowhere(s, "gina-password", "the password");
+	chain_intact(s);
+}
+
+static void test_login_rate_limit(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+	int64_t before;
+	char *after;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "hank", "psirt", "hank-password", &err), VG_OK);
+	before = login_records(s);
+
+	/* five failures inside the window */
+	for (int i = 0; i < 5; i++) {
+		set_now(T0_SEC + i * 60);
+		assert_int_equal(auth_login(s, "hank", "bad-guess", "198.51.100.1", &p, &err),
+				 VG_EAUTH);
+	}
+	/* now even the right password is refused */
+	set_now(T0_SEC + 5 * 60);
+	vg_error_clear(&err);
+	memset(&p, 0x55, sizeof(p));
+	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.1", &p, &err),
+			 VG_ERATE);
+	assert_int_equal(err.code, VG_ERATE);
+	assert_int_equal(p.role, ROLE_NONE);
+	assert_last_audit(s, "action", "auth.login_failed");
+	after = last_audit(s, "after_json");
+	assert_non_null(strstr(after, "rate limited"));
+	free(after);
+	/* from another address too: the limit is per user name */
+	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.99", &p, &err),
+			 VG_ERATE);
+	/* the window runs from the first failure: just before its end, still limited */
+	set_now(T0_SEC + 899);
+	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.1", &p, &err),
+			 VG_ERATE);
+
+	/* after the window the right password works again */
+	set_now(T0_SEC + 900);
+	vg_error_clear(&err);
+	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.7", &p, &err), VG_OK);
+	assert_int_equal(p.role, ROLE_PSIRT);
+	assert_last_audit(s, "action", "auth.login");
+
+	/* every attempt, good or bad or limited, left one record */
+	assert_int_equal(login_records(s), before + 9);
+	assert_false(store_in_tx(s));
+	chain_intact(s);
+}
+
+static void test_login_rate_limit_per_address(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "ivan", "ci", "ivan-password", &err), VG_OK);
+	/* one address guessing many names */
+	for (int i = 0; i < 5; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "guess%d", i);
+		assert_int_equal(auth_login(s, name, "guess-password", "203.0.113.66", &p, &err),
+				 VG_EAUTH);
+	}
+	assert_int_equal(auth_login(s, "ivan", "ivan-password", "203.0.113.66", &p, &err),
+			 VG_ERATE);
+	/* the same user from elsewhere is fine */
+	assert_int_equal(auth_login(s, "ivan", "ivan-password", "203.0.113.67", &p, &err), VG_OK);
+	set_now(T0_SEC + 900);
+	assert_int_equal(auth_login(s, "ivan", "ivan-password", "203.0.113.66", &p, &err), VG_OK);
+}
+
+static void test_login_limit_config(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	struct auth_principal p;
+
+	vg_error_clear(&err);
+	assert_int_equal(vg_config_set("auth.max_failures", "2"), VG_OK);
+	assert_int_equal(vg_config_set("auth.failure_window", "60"), VG_OK);
+	assert_int_equal(auth_user_add(s, "judy", "admin", "judy-password", &err), VG_OK);
+	assert_int_equal(auth_login(s, "judy", "nope-nope", "::1", &p, &err), VG_EAUTH);
+	/* a success in between clears the user's count */
+	assert_int_equal(auth_login(s, "judy", "judy-password", "::2", &p, &err), VG_OK);
+	assert_int_equal(auth_login(s, "judy", "nope-nope", "::3", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_login(s, "judy", "judy-password", "::4", &p, &err), VG_OK);
+	assert_int_equal(auth_login(s, "judy", "nope-nope", "::5", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_login(s, "judy", "nope-nope", "::6", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_login(s, "judy", "judy-password", "::7", &p, &err), VG_ERATE);
+	set_now(T0_SEC + 60);
+	assert_int_equal(auth_login(s, "judy", "judy-password", "::7", &p, &err), VG_OK);
+	vg_config_free();
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_roles),
+	    cmocka_unit_test(test_password_hash),
+	    T(test_user_add),
+	    T(test_user_passwd_disable),
+	    T(test_tokens),
+	    T(test_token_expiry),
+	    T(test_sessions),
+	    T(test_session_ttl_config),
+	    T(test_session_disabled_user),
+	    T(test_login),
+	    T(test_login_rate_limit),
+	    T(test_login_rate_limit_per_address),
+	    T(test_login_limit_config),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
