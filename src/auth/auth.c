@@ -305,7 +305,8 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 				      name ? name : "", NULL, after, &aerr);
 		if (arc) {
 			rc = arc;
-			*err = aerr;
+			if (err)
+				*err = aerr;
 		}
 	}
 	json_decref(after);

@@ -16,6 +16,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+struct vg_error;
+
 struct vg_buf {
 	char *data;
 	size_t len;

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,21 +99,28 @@ int64_t vg_config_int(const char *key, int64_t dflt)
 	n = strtoll(v, &end, 10);
 	if (end == v)
 		return dflt;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		n *= 1024;
-		break;
-	case 'm':
-	case 'M':
-		n *= 1024 * 1024;
-		break;
-	case 'g':
-	case 'G':
-		n *= 1024LL * 1024 * 1024;
-		break;
-	default:
-		break;
+	{
+		long long mul = 1;
+		switch (*end) {
+		case 'k':
+		case 'K':
+			mul = 1024;
+			break;
+		case 'm':
+		case 'M':
+			mul = 1024 * 1024;
+			break;
+		case 'g':
+		case 'G':
+			mul = 1024LL * 1024 * 1024;
+			break;
+		default:
+			break;
+		}
+		/* an overflowing size is not a size: fall back to the default */
+		if (n > LLONG_MAX / mul || n < LLONG_MIN / mul)
+			return dflt;
+		n *= mul;
 	}
 	return n;
 }

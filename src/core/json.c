@@ -41,7 +41,7 @@ json_t *vg_json_parse(const char *data, size_t n, const char *what, struct vg_er
 			     where, VG_JSON_MAX_DEPTH);
 		return NULL;
 	}
-	v = json_loadb(data, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+	v = json_loadb(data, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
 	if (!v)
 		vg_error_set(err, VG_EPARSE, "%s: byte %d, line %d, column %d: %s", what,
 			     je.position, je.line, je.column, je.text);

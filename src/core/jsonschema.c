@@ -9,7 +9,7 @@
  * only outside of trial branches (anyOf, oneOf, not, if, contains): those
  * report one summary error at their own keyword.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE       200809L
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include "core/jsonschema.h"
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_FILE_MAX  ((size_t)16 * 1024 * 1024)
+#define SCHEMA_FILE_MAX   ((size_t)16 * 1024 * 1024)
 #define REGEX_MATCH_LIMIT 1000000u
 #define REGEX_DEPTH_LIMIT 10000u
 
@@ -97,7 +97,8 @@ static int remove_dots(struct vg_buf *out, const char *in, size_t n)
 			i += 3;
 		} else if (left >= 2 && !strncmp(p, "./", 2)) {
 			i += 2;
-		} else if ((left >= 3 && !strncmp(p, "/./", 3)) || (left == 2 && !strncmp(p, "/.", 2))) {
+		} else if ((left >= 3 && !strncmp(p, "/./", 3)) ||
+			   (left == 2 && !strncmp(p, "/.", 2))) {
 			i += 2;
 			if (left == 2) {
 				rc = vg_buf_addc(&tmp, '/');
@@ -330,8 +331,7 @@ static pcre2_code *regex_compile(const char *src, size_t n)
 {
 	int ec;
 	PCRE2_SIZE eo;
-	return pcre2_compile((PCRE2_SPTR)src, n, PCRE2_UTF | PCRE2_ALT_BSUX,
-			     &ec, &eo, NULL);
+	return pcre2_compile((PCRE2_SPTR)src, n, PCRE2_UTF | PCRE2_ALT_BSUX, &ec, &eo, NULL);
 }
 
 static int add_regex(struct vg_jsonschema *s, const char *src)
@@ -376,18 +376,25 @@ static const char *id_keyword(int draft)
 }
 
 /* Keywords whose value is one schema, an array of them, or an object of them. */
-static const char *const KW_ONE[] = {"additionalItems", "additionalProperties", "contains",
-				     "propertyNames",   "not",
-				     "if",              "then",
-				     "else",            "unevaluatedItems",
+static const char *const KW_ONE[] = {"additionalItems",
+				     "additionalProperties",
+				     "contains",
+				     "propertyNames",
+				     "not",
+				     "if",
+				     "then",
+				     "else",
+				     "unevaluatedItems",
 				     "unevaluatedProperties",
-				     "contentSchema",   NULL};
+				     "contentSchema",
+				     NULL};
 static const char *const KW_ARRAY[] = {"allOf", "anyOf", "oneOf", "prefixItems", NULL};
-static const char *const KW_OBJECT[] = {"properties", "patternProperties", "definitions", "$defs",
-					"dependentSchemas", "dependencies", NULL};
+static const char *const KW_OBJECT[] = {"properties", "patternProperties", "definitions",
+					"$defs",      "dependentSchemas",  "dependencies",
+					NULL};
 
-static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, int draft,
-		      int depth, struct vg_error *err);
+static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, int draft, int depth,
+		      struct vg_error *err);
 
 static int index_child(struct vg_jsonschema *s, json_t *v, const char *base, int draft, int depth,
 		       struct vg_error *err)
@@ -397,8 +404,8 @@ static int index_child(struct vg_jsonschema *s, json_t *v, const char *base, int
 	return VG_OK;
 }
 
-static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, int draft,
-		      int depth, struct vg_error *err)
+static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, int draft, int depth,
+		      struct vg_error *err)
 {
 	char *own = NULL;
 	const char *id;
@@ -413,7 +420,8 @@ static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, i
 			if (id[1] && id[1] != '/') {
 				char *a = vg_uri_resolve(base, id);
 				if (!a)
-					return vg_error_set(err, VG_ENOMEM, "json schema: out of memory");
+					return vg_error_set(err, VG_ENOMEM,
+							    "json schema: out of memory");
 				rc = add_name(s, a, node, base, draft, err);
 				free(a);
 			}
@@ -456,8 +464,8 @@ static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, i
 		}
 	}
 	for (size_t i = 0; KW_ONE[i]; i++)
-		if ((rc = index_child(s, json_object_get(node, KW_ONE[i]), base, draft, depth,
-				      err)))
+		if ((rc =
+			 index_child(s, json_object_get(node, KW_ONE[i]), base, draft, depth, err)))
 			goto out;
 	for (size_t i = 0; KW_ARRAY[i]; i++) {
 		json_t *a = json_object_get(node, KW_ARRAY[i]), *v;
@@ -496,14 +504,14 @@ out:
 	return rc;
 }
 
-int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc,
-		      struct vg_error *err)
+int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc, struct vg_error *err)
 {
 	int draft, rc;
 	char *base = NULL;
 
 	if (!json_is_object(doc) && !json_is_boolean(doc))
-		return vg_error_set(err, VG_EINVAL, "json schema: %s: expected an object or boolean",
+		return vg_error_set(err, VG_EINVAL,
+				    "json schema: %s: expected an object or boolean",
 				    uri ? uri : "(unnamed)");
 	draft = draft_of(json_string_value(json_object_get(doc, "$schema")), s->default_draft);
 	if (uri) {
@@ -511,8 +519,9 @@ int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc,
 	} else {
 		const char *id = json_string_value(json_object_get(doc, id_keyword(draft)));
 		if (!id || !strchr(id, ':'))
-			return vg_error_set(err, VG_EINVAL,
-					    "json schema: document without an absolute $id needs a URI");
+			return vg_error_set(
+			    err, VG_EINVAL,
+			    "json schema: document without an absolute $id needs a URI");
 		base = strdup(id);
 	}
 	if (!base)
@@ -844,7 +853,8 @@ static int uri_chars_ok(const char *p, size_t n, int iri)
 		if (c == '%') {
 			if (i + 2 >= n)
 				return 0;
-			if (!isxdigit((unsigned char)p[i + 1]) || !isxdigit((unsigned char)p[i + 2]))
+			if (!isxdigit((unsigned char)p[i + 1]) ||
+			    !isxdigit((unsigned char)p[i + 2]))
 				return 0;
 			i += 2;
 			continue;
@@ -979,7 +989,7 @@ struct ctx {
 	int max_depth;
 	int assert_format;
 	int depth;
-	int quiet; /* > 0 inside trial branches: no errors kept, stop at the first */
+	int quiet;            /* > 0 inside trial branches: no errors kept, stop at the first */
 	struct vg_buf ip, sp; /* instance pointer, keyword location */
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
@@ -987,7 +997,8 @@ struct ctx {
 	struct vg_error *err;
 };
 
-static int hard(struct ctx *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int hard(struct ctx *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int hard(struct ctx *c, int code, const char *fmt, ...)
 {
@@ -1072,7 +1083,6 @@ static int ptr_push_index(struct vg_buf *b, size_t i)
 {
 	return vg_buf_addf(b, "/%zu", i);
 }
-
 
 static const char *type_name(const json_t *v)
 {
@@ -1217,8 +1227,8 @@ static char *pct_decode(const char *p, size_t n)
 	if (!o)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '%' && i + 2 < n &&
-		    isxdigit((unsigned char)p[i + 1]) && isxdigit((unsigned char)p[i + 2])) {
+		if (p[i] == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+		    isxdigit((unsigned char)p[i + 2])) {
 			char hx[3] = {p[i + 1], p[i + 2], 0};
 			*q++ = (char)strtol(hx, NULL, 16);
 			i += 2;
@@ -1302,8 +1312,10 @@ static const json_t *resolve(const struct vg_jsonschema *s, const char *uri, cha
 			node = NULL;
 		}
 		if (node && json_is_object(node)) {
-			const char *id = json_string_value(json_object_get(node, id_keyword(draft)));
-			if (id && id[0] != '#' && (draft >= 2019 || !json_object_get(node, "$ref"))) {
+			const char *id =
+			    json_string_value(json_object_get(node, id_keyword(draft)));
+			if (id && id[0] != '#' &&
+			    (draft >= 2019 || !json_object_get(node, "$ref"))) {
 				char *nb = vg_uri_resolve(b, id);
 				if (!nb) {
 					*oom = 1;
@@ -1364,16 +1376,16 @@ static int eval_ref(struct ctx *c, const char *ref, const char *kw, const char *
 	return rc;
 }
 
-#define TRY(x)                       \
-	do {                         \
-		int r_ = (x);        \
-		if (r_ < 0)          \
-			return -1;   \
-		if (!r_) {           \
-			ok = 0;      \
-			if (c->quiet) \
+#define TRY(x)                            \
+	do {                              \
+		int r_ = (x);             \
+		if (r_ < 0)               \
+			return -1;        \
+		if (!r_) {                \
+			ok = 0;           \
+			if (c->quiet)     \
 				return 0; \
-		}                    \
+		}                         \
 	} while (0)
 
 static int eval_object(struct ctx *c, const json_t *sch, const char *base, int draft,
@@ -1583,8 +1595,9 @@ static int eval_array(struct ctx *c, const json_t *sch, const char *base, int dr
 		}
 		c->quiet--;
 		if (hits < lo) {
-			fail(c, "contains", "expected at least %lld item(s) matching contains, got %lld",
-			     lo, hits);
+			fail(c, "contains",
+			     "expected at least %lld item(s) matching contains, got %lld", lo,
+			     hits);
 			TRY(0);
 		}
 		if (hi >= 0 && hits > hi) {
@@ -1680,7 +1693,8 @@ static int eval_string(struct ctx *c, const json_t *sch, const json_t *inst)
 		if (m < 0)
 			return -1;
 		if (!m) {
-			fail(c, "pattern", "expected a string matching /%s/", json_string_value(kwv));
+			fail(c, "pattern", "expected a string matching /%s/",
+			     json_string_value(kwv));
 			TRY(0);
 		}
 	}
@@ -1700,7 +1714,8 @@ static int eval_logic(struct ctx *c, const json_t *sch, const char *base, int dr
 	int ok = 1;
 
 	if ((kwv = json_object_get(sch, "allOf")) && json_is_array(kwv))
-		json_array_foreach(kwv, i, v) TRY(sub(c, v, base, draft, inst, "allOf", NULL, i, 1));
+		json_array_foreach(kwv, i, v)
+		    TRY(sub(c, v, base, draft, inst, "allOf", NULL, i, 1));
 	if ((kwv = json_object_get(sch, "anyOf")) && json_is_array(kwv)) {
 		int any = 0;
 		c->quiet++;
@@ -1745,8 +1760,9 @@ static int eval_logic(struct ctx *c, const json_t *sch, const char *base, int dr
 		}
 		c->quiet--;
 		if (hits == 0) {
-			fail(c, "oneOf", "expected a value matching exactly one of %zu schemas, none "
-					 "matched",
+			fail(c, "oneOf",
+			     "expected a value matching exactly one of %zu schemas, none "
+			     "matched",
 			     json_array_size(kwv));
 			TRY(0);
 		} else if (hits > 1) {
@@ -1853,8 +1869,8 @@ static int eval(struct ctx *c, const json_t *sch, const char *base, int draft, c
 			free(nb);
 			if (t && (json_is_true(json_object_get(t, "$recursiveAnchor")) ||
 				  json_object_get(t, "$dynamicAnchor"))) {
-				ok = hard(c, VG_EINVAL, "keyword %s to a dynamic anchor is not supported",
-					  dk[i]);
+				ok = hard(c, VG_EINVAL,
+					  "keyword %s to a dynamic anchor is not supported", dk[i]);
 				goto out;
 			}
 			r = eval_ref(c, ref, dk[i], base, draft, inst);
@@ -1877,9 +1893,9 @@ static int eval(struct ctx *c, const json_t *sch, const char *base, int draft, c
 		} else if (json_is_array(kwv)) {
 			size_t i;
 			const json_t *t;
-			json_array_foreach(kwv, i, t) if (json_is_string(t) &&
-							  has_type(inst, json_string_value(t),
-								   draft)) match = 1;
+			json_array_foreach(
+			    kwv, i, t) if (json_is_string(t) &&
+					   has_type(inst, json_string_value(t), draft)) match = 1;
 		} else {
 			match = 1;
 		}

@@ -86,8 +86,7 @@ void vg_jsonschema_free(struct vg_jsonschema *s);
  * when a name is already taken by another document, VG_EINVAL when the
  * document is not a schema (not an object or boolean) or has no name.
  */
-int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc,
-		      struct vg_error *err);
+int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc, struct vg_error *err);
 
 /* Read, parse and add the file at path (at most 16 MiB); uri as above. */
 int vg_jsonschema_add_file(struct vg_jsonschema *s, const char *path, const char *uri,

@@ -49,7 +49,8 @@ static void head(struct vg_buf *b, const char *title)
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		       "<title>");
 	vg_buf_add_html(b, title);
-	vg_buf_adds(b, " - vigil</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+	vg_buf_adds(b, " - vigil</title><link rel=\"icon\" href=\"data:,\">"
+		       "<link rel=\"stylesheet\" href=\"/static/app.css\">"
 		       "<script src=\"/static/app.js\" defer></script></head>\n");
 }
 

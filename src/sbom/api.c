@@ -244,17 +244,21 @@ static int validate_route(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct sbom_doc *doc = NULL;
-	json_t *o;
-	if (sbom_check(req->body.data ? req->body.data : "", req->body.len, "request body", &doc,
-		       &err))
-		return http_json(
-		    resp, 422, json_pack("{s:b, s:[s]}", "valid", 0, "errors", vg_error_msg(&err)));
-	o = json_pack("{s:b, s:s, s:s, s:s, s:I}", "valid", 1, "format",
-		      sbom_format_name(doc->format), "encoding", sbom_encoding_name(doc->encoding),
-		      "spec_version", doc->spec_version ? doc->spec_version : "", "components",
-		      (json_int_t)doc->n_components);
+	json_t *report = NULL;
+	int rc = sbom_check(req->body.data ? req->body.data : "", req->body.len, "request body",
+			    &doc, &report, &err);
+	if (!report)
+		report = json_object();
+	json_object_set_new(report, "valid", json_boolean(rc == VG_OK));
+	if (rc) {
+		if (!json_array_size(json_object_get(report, "errors")))
+			json_object_set_new(report, "errors",
+					    json_pack("[{s:s}]", "message", vg_error_msg(&err)));
+		return http_json(resp, 422, report);
+	}
+	json_object_set_new(report, "components", json_integer((json_int_t)doc->n_components));
 	sbom_doc_free(doc);
-	return http_json(resp, 200, o);
+	return http_json(resp, 200, report);
 }
 
 /* ---- Dependency-Track compatibility ---- */

@@ -442,6 +442,7 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 	struct vg_buf b = VG_BUF_INIT;
 	struct vg_error err = {0};
 	struct sbom_doc *doc = NULL;
+	json_t *report = NULL;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "FILE [--json]", &a);
@@ -451,21 +452,17 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 		vg_buf_release(&b);
 		return cli_error(&err);
 	}
-	rc = sbom_check(b.data, b.len, a.pos[0], &doc, &err);
+	rc = sbom_check(b.data, b.len, a.pos[0], &doc, &report, &err);
 	vg_buf_release(&b);
 	if (cli_flag(&a, "json")) {
-		json_t *o = json_pack("{s:s, s:b}", "file", a.pos[0], "valid", rc == VG_OK);
-		if (rc)
-			json_object_set_new(o, "errors", json_pack("[s]", vg_error_msg(&err)));
-		else {
-			json_object_set_new(o, "format",
-					    json_string(sbom_format_name(doc->format)));
-			json_object_set_new(o, "encoding",
-					    json_string(sbom_encoding_name(doc->encoding)));
-			json_object_set_new(o, "spec_version", json_string(doc->spec_version));
-			json_object_set_new(o, "components",
-					    json_integer((json_int_t)doc->n_components));
-		}
+		json_t *o = report ? report : json_object();
+		report = NULL;
+		json_object_set_new(o, "valid", json_boolean(rc == VG_OK));
+		if (rc && !json_array_size(json_object_get(o, "errors")))
+			json_object_set_new(o, "errors",
+					    json_pack("[{s:s}]", "message", vg_error_msg(&err)));
+		if (!rc)
+			json_object_set_new(o, "components", json_integer((json_int_t)doc->n_components));
 		cli_print_json(o);
 	} else if (rc) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
@@ -474,6 +471,7 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 		       sbom_format_name(doc->format), doc->spec_version,
 		       sbom_encoding_name(doc->encoding), doc->n_components);
 	}
+	json_decref(report);
 	sbom_doc_free(doc);
 	return rc ? CLI_FAIL : CLI_OK;
 }

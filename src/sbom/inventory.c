@@ -8,6 +8,7 @@
 #include "sbom/model.h"
 #include "sbom/parse.h"
 #include "sbom/purl.h"
+#include "sbom/validate.h"
 #include "store/store.h"
 #include "vuln/version.h"
 
@@ -28,6 +29,15 @@ static int check_product(const struct product_info *p, int creating, struct vg_e
 	int64_t t;
 	if (creating && (!p->name || !*p->name || strlen(p->name) > 200))
 		return vg_error_set(err, VG_EINVAL, "product name must be 1 to 200 characters");
+	if (creating) {
+		/* names appear in URL paths: no '/', no control characters */
+		for (const unsigned char *c = (const unsigned char *)p->name; *c; c++)
+			if (*c == '/' || *c == '\\' || *c < 0x20 || *c == 0x7f)
+				return vg_error_set(err, VG_EINVAL,
+						    "product name '%s': '/', '\\' and control "
+						    "characters are not allowed",
+						    p->name);
+	}
 	if (p->cra_class) {
 		int ok = 0;
 		for (int i = 0; cra_classes[i]; i++)
@@ -199,10 +209,38 @@ static int64_t retention_end(const char *support_until, const char *placed, int6
 /* ---- import ---- */
 
 int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc **out,
-	       struct vg_error *err)
+	       json_t **report, struct vg_error *err)
 {
 	struct sbom_doc *doc = NULL;
-	int rc = sbom_parse(data, n, filename ? filename : "sbom", &doc, err);
+	struct sbom_validation v;
+	const char *name = filename ? filename : "sbom";
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (report)
+		*report = NULL;
+	rc = sbom_validate(data, n, name, &v, err);
+	if (report)
+		*report = sbom_validation_to_json(&v);
+	if (rc == VG_EPARSE && v.n_errors) {
+		/* the first errors, each naming the file, the place and what was expected */
+		struct vg_buf b = VG_BUF_INIT;
+		size_t k = v.n_errors < 5 ? v.n_errors : 5;
+		for (size_t i = 0; i < k; i++) {
+			if (i)
+				vg_buf_adds(&b, "; ");
+			sbom_validation_error_text(&v, i, &b);
+		}
+		if (v.n_errors + v.n_dropped > k)
+			vg_buf_addf(&b, " (and %zu more)", v.n_errors + v.n_dropped - k);
+		vg_error_set(err, rc, "%s", b.data ? b.data : "invalid document");
+		vg_buf_release(&b);
+	}
+	sbom_validation_release(&v);
+	if (rc)
+		return rc;
+	rc = sbom_parse(data, n, name, &doc, err);
 	if (rc)
 		return rc;
 	if (out)
@@ -575,7 +613,7 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		return vg_error_set(err, VG_EINVAL, "no product given");
 	if (!r->version || !*r->version || strlen(r->version) > 200)
 		return vg_error_set(err, VG_EINVAL, "version must be 1 to 200 characters");
-	rc = sbom_check(r->data, r->n, r->filename, &doc, err);
+	rc = sbom_check(r->data, r->n, r->filename, &doc, NULL, err);
 	if (rc)
 		return rc;
 	vg_sha256_hex(r->data, r->n, sha);

@@ -63,11 +63,13 @@ struct sbom_import_result {
 struct sbom_doc;
 /*
  * Check a document without storing it: detect the format, validate it against
- * its specification, parse it. *out (may be NULL) receives the parsed model
- * (sbom_doc_free()).
+ * the official schema of its specification version (sbom/validate.h), then
+ * parse it (duplicate refs, dangling dependencies). *out (may be NULL)
+ * receives the parsed model (sbom_doc_free()); *report (may be NULL) the
+ * validation result as JSON (caller owns; set even on failure).
  */
 int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc **out,
-	       struct vg_error *err);
+	       json_t **report, struct vg_error *err);
 
 /* Parse, validate and store one SBOM. The uploader is the store's actor. */
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,

@@ -2,7 +2,9 @@
  * pg.c - the PostgreSQL backend (libpq). Statements are executed with
  * PQexecParams on the first step; '?' placeholders become $1..$n. Integers
  * travel as text, blobs in binary format; results come back as text (bytea
- * columns are unescaped on request).
+ * columns are unescaped on request). A statement run again after a reset is
+ * prepared on the server (once, under a name unique in the process) so that
+ * batches of a bulk insert are not parsed and planned each time.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "store/store_int.h"
@@ -10,6 +12,7 @@
 
 #include <libpq-fe.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,12 @@ struct pgstmt {
 	PGresult *res;
 	int row; /* current row, -1 before the first */
 	int executed;
+	unsigned runs;       /* executions so far */
+	char name[32];       /* server-side prepared statement, "" when none */
 	unsigned char *blob; /* unescaped bytea of the last col_blob() */
 };
+
+static atomic_ulong stmt_seq;
 
 static void quiet_notice(void *arg, const char *msg)
 {
@@ -204,9 +211,30 @@ static int pg_step(struct store_stmt *st, struct vg_error *err)
 
 	if (!p->executed) {
 		ExecStatusType s;
-		p->res = PQexecParams(st->s->impl, p->sql, p->nparams, NULL,
-				      (const char *const *)p->values, p->lengths, p->formats, 0);
+		if (p->runs == 1 && !p->name[0]) {
+			/* a failed PREPARE aborts the transaction like the statement
+			 * itself would: report it the same way */
+			char name[sizeof(p->name)];
+			snprintf(name, sizeof(name), "vg_%lu", atomic_fetch_add(&stmt_seq, 1));
+			p->res = PQprepare(st->s->impl, name, p->sql, p->nparams, NULL);
+			s = PQresultStatus(p->res);
+			if (s != PGRES_COMMAND_OK) {
+				p->executed = 1;
+				return result_err(st->s, p->res, err, "statement failed");
+			}
+			PQclear(p->res);
+			memcpy(p->name, name, sizeof(name));
+		}
+		if (p->name[0])
+			p->res = PQexecPrepared(st->s->impl, p->name, p->nparams,
+						(const char *const *)p->values, p->lengths,
+						p->formats, 0);
+		else
+			p->res =
+			    PQexecParams(st->s->impl, p->sql, p->nparams, NULL,
+					 (const char *const *)p->values, p->lengths, p->formats, 0);
 		p->executed = 1;
+		p->runs++;
 		s = PQresultStatus(p->res);
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 			return result_err(st->s, p->res, err, "statement failed");
@@ -301,6 +329,13 @@ static void pg_finalize(struct store_stmt *st)
 {
 	struct pgstmt *p = st->impl;
 	pg_reset(st);
+	if (p->name[0] && st->s->impl) {
+		/* In an aborted transaction this fails and the statement stays on
+		 * the server until the connection closes; its name is never reused. */
+		char sql[64];
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", p->name);
+		PQclear(PQexec(st->s->impl, sql));
+	}
 	free(p->values);
 	free(p->lengths);
 	free(p->formats);

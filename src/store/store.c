@@ -77,6 +77,11 @@ static void classify(struct store_stmt *st, const char *sql)
 	} else if (word(&p, "DELETE")) {
 		if (!word(&p, "FROM"))
 			return;
+	} else if (word(&p, "TRUNCATE")) {
+		word(&p, "TABLE");
+		word(&p, "ONLY");
+	} else if (word(&p, "MERGE")) {
+		word(&p, "INTO");
 	} else {
 		/* SELECT, WITH ... SELECT, DDL: DDL only runs in migrations via exec_raw. */
 		const char *q = skip_ws(sql);
@@ -277,6 +282,24 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out, str
 	int rc;
 
 	*out = NULL;
+	{
+		/* Transaction control goes through store_tx_*() (so the audit check
+		 * cannot be stepped around) and schema changes through migrations. */
+		static const char *const refused[] = {"BEGIN",  "COMMIT", "ROLLBACK", "END",
+						      "SAVEPOINT", "RELEASE", "CREATE", "DROP",
+						      "ALTER",  "ATTACH", "DETACH",  "PRAGMA",
+						      "VACUUM", "COPY",   "GRANT",   "REVOKE",
+						      NULL};
+		const char *q = sql;
+		for (int i = 0; refused[i]; i++)
+			if (word(&q, refused[i])) {
+				free(st);
+				return vg_error_set(err, VG_EINTERNAL,
+						    "refused: '%s' is not allowed through "
+						    "store_prepare()",
+						    refused[i]);
+			}
+	}
 	if (!st)
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	st->s = s;
@@ -481,6 +504,18 @@ int store_query_text(struct store *s, char **out, struct vg_error *err, const ch
 	return rc;
 }
 
+static int is_integer_text(const char *t)
+{
+	if (*t == '-')
+		t++;
+	if (!*t)
+		return 0;
+	for (; *t; t++)
+		if (*t < '0' || *t > '9')
+			return 0;
+	return 1;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
@@ -516,7 +551,7 @@ int store_query_json(struct store *s, json_t **out, struct vg_error *err, const 
 				v = json_null();
 				if (ends_with(key, "_json"))
 					key[strlen(key) - 5] = '\0';
-			} else if (ends_with(key, "_at")) {
+			} else if (ends_with(key, "_at") && is_integer_text(txt)) {
 				char ts[VG_TIME_BUFSZ];
 				v = json_string(
 				    vg_time_format(store_col_int64(st, i), ts, sizeof(ts)));

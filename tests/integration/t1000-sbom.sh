@@ -113,6 +113,12 @@ check_eq "unknown spec version refused" "$(run_cmd "$VIGIL" sbom import "$T_DIR/
 check_contains "version named" "$(cat "$T_DIR/err")" "9.9"
 python3 -c 'print("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":" + "[" * 5000 + "]" * 5000 + "}")' >"$T_DIR/deep.json"
 check_eq "deep nesting refused" "$(run_cmd "$VIGIL" sbom import "$T_DIR/deep.json" --product bridge --version bad)" 1
+printf '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","version":"1"}]}' >"$T_DIR/noname.json"
+check_eq "schema violation refused" "$(run_cmd "$VIGIL" sbom import "$T_DIR/noname.json" --product bridge --version bad)" 1
+check_contains "schema error names the file" "$(cat "$T_DIR/err")" "noname.json"
+check_contains "schema error names the pointer" "$(cat "$T_DIR/err")" "/components/0"
+check_contains "schema error says what was expected" "$(cat "$T_DIR/err")" "name"
+check_eq "validate --json lists schema errors" "$("$VIGIL" sbom validate "$T_DIR/noname.json" --json | jq -r '.errors[0].pointer')" "/components/0"
 check_eq "nothing stored" "$("$VIGIL" sbom list --product bridge --json | jq length)" "$before"
 check_eq "no version created by refused imports" "$("$VIGIL" product show bridge --json | jq '[.versions[] | select(.version=="bad")] | length')" 0
 check_eq "validate a good file" "$(run_cmd "$VIGIL" sbom validate "$BR/proton-bridge-v1.6.3.bom.json")" 0

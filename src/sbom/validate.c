@@ -1,0 +1,638 @@
+/*
+ * validate.c - SBOM schema validation (see validate.h for the rules).
+ *
+ * The compiled schemas live in one process-wide cache guarded by a mutex:
+ * one JSON Schema set per CycloneDX version, one XSD per CycloneDX XML
+ * version, one set for SPDX 2. A schema that fails to load is not cached, so
+ * fixing the configuration works without a restart. The JSON sets and XSDs
+ * are read-only once built, so validations run in parallel outside the lock.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "sbom/validate.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/jsonschema.h"
+#include "sbom/parse.h"
+#include "sbom/sbom_int.h"
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef VIGIL_SCHEMA_DIR
+#define VIGIL_SCHEMA_DIR ""
+#endif
+
+#define CDX_MINOR_MAX 7 /* CycloneDX 1.0 .. 1.7 */
+#define CDX_BASE_URI  "http://cyclonedx.org/schema/"
+#define SPDX2_URI     "urn:vigil:schema:spdx-2.3"
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vg_jsonschema *cdx_json[CDX_MINOR_MAX + 1];
+static char cdx_json_path[CDX_MINOR_MAX + 1][512];
+static xmlSchemaPtr cdx_xsd[CDX_MINOR_MAX + 1];
+static char cdx_xsd_path[CDX_MINOR_MAX + 1][512];
+static struct vg_jsonschema *spdx2_json;
+static char spdx2_path[512];
+
+void sbom_validate_cleanup(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i <= CDX_MINOR_MAX; i++) {
+		vg_jsonschema_free(cdx_json[i]);
+		cdx_json[i] = NULL;
+		if (cdx_xsd[i])
+			xmlSchemaFree(cdx_xsd[i]);
+		cdx_xsd[i] = NULL;
+	}
+	vg_jsonschema_free(spdx2_json);
+	spdx2_json = NULL;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static const char *schema_dir(void)
+{
+	return vg_config_get("sbom.schema_dir", VIGIL_SCHEMA_DIR);
+}
+
+/* The first of the names that exists in dir, into path; 0 when none does. */
+static int find_file(const char *dir, const char *const *names, char *path, size_t size)
+{
+	for (size_t i = 0; names[i]; i++) {
+		snprintf(path, size, "%s/%s", dir, names[i]);
+		if (access(path, R_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int add_cdx_file(struct vg_jsonschema *s, const char *path, struct vg_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char uri[512];
+	/* The bom schemas refer to their companions by file name, relative to their $id. */
+	snprintf(uri, sizeof(uri), CDX_BASE_URI "%s", slash ? slash + 1 : path);
+	return vg_jsonschema_add_file(s, path, uri, err);
+}
+
+/* Build (or find cached) the JSON Schema set of CycloneDX 1.<minor>. Under cache_lock. */
+static int cdx_json_set(int minor, struct vg_error *err)
+{
+	const char *dir = schema_dir();
+	char bom[512], name1[64], name2[64], path[512];
+	const char *bom_names[] = {name1, name2, NULL};
+	static const char *const companions[][3] = {
+	    {"spdx.SNAPSHOT.schema.json", "spdx.schema.json", NULL},
+	    {"jsf-0.82.SNAPSHOT.schema.json", "jsf-0.82.schema.json", NULL},
+	    {"cryptography-defs.SNAPSHOT.schema.json", "cryptography-defs.schema.json", NULL},
+	};
+	struct vg_jsonschema *s = NULL;
+	int rc;
+
+	if (cdx_json[minor])
+		return VG_OK;
+	snprintf(name1, sizeof(name1), "bom-1.%d.SNAPSHOT.schema.json", minor);
+	snprintf(name2, sizeof(name2), "bom-1.%d.schema.json", minor);
+	if (!find_file(dir, bom_names, bom, sizeof(bom)))
+		return vg_error_set(err, VG_ENOTFOUND,
+				    "CycloneDX 1.%d JSON schema: neither %s nor %s in %s (set "
+				    "sbom.schema_dir or VIGIL_SBOM_SCHEMA_DIR)",
+				    minor, name1, name2, dir);
+	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT7, &s, err)))
+		return rc;
+	if ((rc = add_cdx_file(s, bom, err)))
+		goto fail;
+	for (size_t i = 0; i < sizeof(companions) / sizeof(companions[0]); i++)
+		if (find_file(dir, companions[i], path, sizeof(path)) &&
+		    (rc = add_cdx_file(s, path, err)))
+			goto fail;
+	cdx_json[minor] = s;
+	snprintf(cdx_json_path[minor], sizeof(cdx_json_path[minor]), "%s", bom);
+	return VG_OK;
+fail:
+	vg_jsonschema_free(s);
+	return rc;
+}
+
+static void xml_quiet(void *ud, xmlErrorPtr e)
+{
+	(void)ud;
+	(void)e;
+}
+
+static int cdx_xsd_load(int minor, struct vg_error *err)
+{
+	const char *dir = schema_dir();
+	char path[512], name1[64], name2[64];
+	const char *names[] = {name1, name2, NULL};
+	xmlSchemaParserCtxtPtr pc;
+
+	if (cdx_xsd[minor])
+		return VG_OK;
+	snprintf(name1, sizeof(name1), "bom-1.%d.SNAPSHOT.xsd", minor);
+	snprintf(name2, sizeof(name2), "bom-1.%d.xsd", minor);
+	if (!find_file(dir, names, path, sizeof(path)))
+		return vg_error_set(err, VG_ENOTFOUND,
+				    "CycloneDX 1.%d XSD: neither %s nor %s in %s (set "
+				    "sbom.schema_dir or VIGIL_SBOM_SCHEMA_DIR)",
+				    minor, name1, name2, dir);
+	pc = xmlSchemaNewParserCtxt(path);
+	if (!pc)
+		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", path);
+	/* the schema's own diagnostics would go to stderr: keep them out */
+	xmlSchemaSetParserStructuredErrors(pc, xml_quiet, NULL);
+	cdx_xsd[minor] = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+	if (!cdx_xsd[minor])
+		return vg_error_set(err, VG_EINVAL, "%s: not a usable XML schema", path);
+	snprintf(cdx_xsd_path[minor], sizeof(cdx_xsd_path[minor]), "%s", path);
+	return VG_OK;
+}
+
+/* VG_OK with spdx2_json set, VG_OK with it NULL (not configured), or an error. */
+static int spdx2_set(struct vg_error *err)
+{
+	const char *dir = vg_config_get("sbom.spdx_schema_dir", NULL);
+	char path[512];
+	static const char *const names[] = {"spdx-schema.json", "spdx-2.3-schema.json", NULL};
+	struct vg_jsonschema *s = NULL;
+	int rc;
+
+	if (spdx2_json || !dir || !*dir)
+		return VG_OK;
+	if (!find_file(dir, names, path, sizeof(path)))
+		return vg_error_set(err, VG_ENOTFOUND,
+				    "SPDX 2.3 JSON schema: no spdx-schema.json in %s "
+				    "(sbom.spdx_schema_dir)",
+				    dir);
+	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT2019_09, &s, err)))
+		return rc;
+	if ((rc = vg_jsonschema_add_file(s, path, SPDX2_URI, err))) {
+		vg_jsonschema_free(s);
+		return rc;
+	}
+	spdx2_json = s;
+	snprintf(spdx2_path, sizeof(spdx2_path), "%s", path);
+	return VG_OK;
+}
+
+/* ------------------------------------------------------------ results */
+
+static int add_error(struct sbom_validation *v, const char *pointer, int line, const char *schema,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int add_error(struct sbom_validation *v, const char *pointer, int line, const char *schema,
+		     const char *fmt, ...)
+{
+	struct sbom_validation_error *e;
+	struct vg_buf m = VG_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	v->valid = 0;
+	if (v->n_errors >= SBOM_VALIDATE_MAX_ERRORS) {
+		v->n_dropped++;
+		return VG_OK;
+	}
+	if (!v->errors) {
+		v->errors = calloc(SBOM_VALIDATE_MAX_ERRORS, sizeof(*v->errors));
+		if (!v->errors)
+			return VG_ENOMEM;
+	}
+	va_start(ap, fmt);
+	rc = vg_buf_vaddf(&m, fmt, ap);
+	va_end(ap);
+	e = &v->errors[v->n_errors];
+	e->line = line;
+	e->pointer = pointer ? strdup(pointer) : NULL;
+	e->schema = schema ? strdup(schema) : NULL;
+	if (rc || (pointer && !e->pointer) || (schema && !e->schema)) {
+		free(e->pointer);
+		free(e->schema);
+		vg_buf_release(&m);
+		memset(e, 0, sizeof(*e));
+		return VG_ENOMEM;
+	}
+	e->message = vg_buf_detach(&m, NULL);
+	v->n_errors++;
+	return VG_OK;
+}
+
+void sbom_validation_release(struct sbom_validation *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n_errors; i++) {
+		free(v->errors[i].pointer);
+		free(v->errors[i].schema);
+		free(v->errors[i].message);
+	}
+	free(v->errors);
+	v->errors = NULL;
+	v->n_errors = 0;
+	v->n_dropped = 0;
+}
+
+int sbom_validation_error_text(const struct sbom_validation *v, size_t i, struct vg_buf *b)
+{
+	const struct sbom_validation_error *e;
+	if (i >= v->n_errors)
+		return VG_EINVAL;
+	e = &v->errors[i];
+	if (e->pointer)
+		return vg_buf_addf(b, "%s: %s: %s", v->filename, *e->pointer ? e->pointer : "/",
+				   e->message);
+	if (e->line > 0)
+		return vg_buf_addf(b, "%s: line %d: %s", v->filename, e->line, e->message);
+	return vg_buf_addf(b, "%s: %s", v->filename, e->message);
+}
+
+json_t *sbom_validation_to_json(const struct sbom_validation *v)
+{
+	json_t *o = json_object(), *errs = json_array();
+	int rc = 0;
+	if (!o || !errs)
+		goto fail;
+	rc |= vg_json_set_str(o, "file", v->filename);
+	rc |= vg_json_set_str(o, "format", v->format ? sbom_format_name(v->format) : NULL);
+	rc |= vg_json_set_str(o, "encoding", v->encoding ? sbom_encoding_name(v->encoding) : NULL);
+	rc |= vg_json_set_str(o, "spec_version", *v->spec_version ? v->spec_version : NULL);
+	rc |= json_object_set_new(o, "valid", json_boolean(v->valid));
+	rc |= json_object_set_new(o, "schema_checked", json_boolean(v->schema_checked));
+	rc |= vg_json_set_str(o, "schema", *v->schema ? v->schema : NULL);
+	for (size_t i = 0; i < v->n_errors && !rc; i++) {
+		const struct sbom_validation_error *e = &v->errors[i];
+		json_t *je = json_object();
+		if (!je)
+			goto fail;
+		if (e->pointer)
+			rc |= vg_json_set_str(je, "pointer", e->pointer);
+		if (e->line > 0)
+			rc |= json_object_set_new(je, "line", json_integer(e->line));
+		if (e->schema)
+			rc |= vg_json_set_str(je, "schema", e->schema);
+		rc |= vg_json_set_str(je, "message", e->message);
+		rc |= json_array_append_new(errs, je);
+	}
+	rc |= json_object_set_new(o, "errors", errs);
+	errs = NULL;
+	rc |= json_object_set_new(o, "errors_dropped", json_integer((json_int_t)v->n_dropped));
+	if (rc)
+		goto fail;
+	return o;
+fail:
+	json_decref(errs);
+	json_decref(o);
+	return NULL;
+}
+
+/* --------------------------------------------------------- detection */
+
+static int json_validate(const struct vg_jsonschema *s, const char *uri, const json_t *doc,
+			 struct sbom_validation *v, struct vg_error *err)
+{
+	struct vg_jsonschema_result res;
+	struct vg_jsonschema_opts o = {.max_errors = SBOM_VALIDATE_MAX_ERRORS, .assert_format = 1};
+	int rc = vg_jsonschema_validate(s, uri, doc, &o, &res, err);
+	if (rc) {
+		vg_error_prefix(err, "%s", v->filename);
+		vg_jsonschema_result_release(&res);
+		return rc;
+	}
+	v->schema_checked = 1;
+	for (size_t i = 0; i < res.n_errors && !rc; i++)
+		rc = add_error(v, res.errors[i].instance, 0, res.errors[i].schema, "%s",
+			       res.errors[i].message);
+	v->n_dropped += res.n_dropped;
+	if (!res.valid)
+		v->valid = 0;
+	vg_jsonschema_result_release(&res);
+	return rc;
+}
+
+static int validate_json(const char *data, size_t n, struct sbom_validation *v,
+			 struct vg_error *err)
+{
+	struct vg_error perr = {0};
+	json_t *doc = vg_json_parse(data, n, v->filename, &perr);
+	const json_t *jv;
+	int rc = VG_OK;
+
+	if (!doc) {
+		/* perr.msg already starts with the file name */
+		const char *msg = perr.msg;
+		size_t fl = strlen(v->filename);
+		if (!strncmp(msg, v->filename, fl) && msg[fl] == ':')
+			msg += fl + 2;
+		return add_error(v, NULL, 0, NULL, "%s", msg);
+	}
+	if (!json_is_object(doc)) {
+		rc = add_error(v, "", 0, NULL, "expected a JSON object at the top, got %s",
+			       json_is_array(doc) ? "an array" : "a scalar");
+		goto out;
+	}
+	v->encoding = SBOM_ENC_JSON;
+	if (json_object_get(doc, "bomFormat") ||
+	    (json_object_get(doc, "specVersion") && !json_object_get(doc, "spdxVersion"))) {
+		const char *sv = json_string_value(json_object_get(doc, "specVersion"));
+		int minor;
+		v->format = SBOM_FORMAT_CYCLONEDX;
+		if (!sv || strlen(sv) != 3 || strncmp(sv, "1.", 2) || sv[2] < '2' ||
+		    sv[2] > '0' + CDX_MINOR_MAX) {
+			rc = add_error(v, "/specVersion", 0, NULL,
+				       "expected a CycloneDX spec version 1.2 to 1.%d, got %s",
+				       CDX_MINOR_MAX, sv ? sv : "no string");
+			goto out;
+		}
+		snprintf(v->spec_version, sizeof(v->spec_version), "%s", sv);
+		minor = sv[2] - '0';
+		pthread_mutex_lock(&cache_lock);
+		rc = cdx_json_set(minor, err);
+		pthread_mutex_unlock(&cache_lock);
+		if (rc)
+			goto out;
+		snprintf(v->schema, sizeof(v->schema), "%s", cdx_json_path[minor]);
+		{
+			char uri[600];
+			const char *slash = strrchr(cdx_json_path[minor], '/');
+			snprintf(uri, sizeof(uri), CDX_BASE_URI "%s",
+				 slash ? slash + 1 : cdx_json_path[minor]);
+			rc = json_validate(cdx_json[minor], uri, doc, v, err);
+		}
+	} else if ((jv = json_object_get(doc, "spdxVersion"))) {
+		const char *sv = json_string_value(jv);
+		v->format = SBOM_FORMAT_SPDX;
+		if (!sv || (strcmp(sv, "SPDX-2.2") && strcmp(sv, "SPDX-2.3"))) {
+			char *t = vg_json_canonical(jv);
+			rc = add_error(v, "/spdxVersion", 0, NULL,
+				       "expected \"SPDX-2.2\" or \"SPDX-2.3\", got %s",
+				       t ? t : "another value");
+			free(t);
+			goto out;
+		}
+		snprintf(v->spec_version, sizeof(v->spec_version), "%s", sv + 5);
+		pthread_mutex_lock(&cache_lock);
+		rc = spdx2_set(err);
+		pthread_mutex_unlock(&cache_lock);
+		if (rc || !spdx2_json)
+			goto out;
+		snprintf(v->schema, sizeof(v->schema), "%s", spdx2_path);
+		rc = json_validate(spdx2_json, SPDX2_URI, doc, v, err);
+	} else if ((jv = json_object_get(doc, "@context"))) {
+		/* SPDX 3: the context names the version */
+		const char *ctx = json_string_value(jv);
+		v->format = SBOM_FORMAT_SPDX;
+		v->encoding = SBOM_ENC_JSONLD;
+		if (json_is_array(jv)) {
+			size_t i;
+			const json_t *e;
+			json_array_foreach(jv, i,
+					   e) if (json_is_string(e) &&
+						  strstr(json_string_value(e), "spdx.org/rdf/"))
+			    ctx = json_string_value(e);
+		}
+		if (!ctx || !strstr(ctx, "spdx.org/rdf/3.0.1/")) {
+			rc = add_error(v, "/@context", 0, NULL,
+				       "expected the SPDX 3.0.1 context "
+				       "https://spdx.org/rdf/3.0.1/spdx-context.jsonld, got %s",
+				       ctx ? ctx : "no SPDX context");
+			goto out;
+		}
+		snprintf(v->spec_version, sizeof(v->spec_version), "3.0.1");
+		if (!json_is_array(json_object_get(doc, "@graph")))
+			rc = add_error(v, "/@graph", 0, NULL, "expected an array of elements");
+	} else {
+		rc = add_error(v, "", 0, NULL,
+			       "expected a CycloneDX (bomFormat, specVersion) or SPDX "
+			       "(spdxVersion, @context) document");
+	}
+out:
+	json_decref(doc);
+	return rc;
+}
+
+struct xml_errs {
+	struct sbom_validation *v;
+	int rc;
+};
+
+static void xml_error(void *ud, const xmlError *e)
+{
+	struct xml_errs *x = ud;
+	char msg[1024];
+	size_t len;
+	if (!e || x->rc || e->level < XML_ERR_ERROR)
+		return; /* warnings repeat the error before them */
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "invalid");
+	len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	x->rc = add_error(x->v, NULL, e->line, NULL,
+			  "expected a document valid against the XSD: %s", msg);
+}
+
+/* xmlStructuredErrorFunc's pointer type differs between libxml2 versions. */
+static void xml_error_cb(void *ud, xmlErrorPtr e)
+{
+	xml_error(ud, e);
+}
+
+static int has_doctype(const char *data, size_t n)
+{
+	/* a DOCTYPE must come before the root element; look at the prolog only */
+	for (size_t i = 0; i + 9 <= n; i++) {
+		if (data[i] != '<')
+			continue;
+		if (!strncmp(data + i, "<!DOCTYPE", 9))
+			return 1;
+		if (data[i + 1] != '?' && data[i + 1] != '!')
+			return 0;
+	}
+	return 0;
+}
+
+static int validate_xml(const char *data, size_t n, struct sbom_validation *v, struct vg_error *err)
+{
+	xmlParserCtxtPtr pc = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	const char *ns;
+	int rc = VG_OK, minor;
+
+	v->encoding = SBOM_ENC_XML;
+	if (has_doctype(data, n))
+		return add_error(v, NULL, 0, NULL,
+				 "expected no DOCTYPE (entities and DTDs are refused)");
+	if (n > (size_t)INT32_MAX)
+		return add_error(v, NULL, 0, NULL, "expected a smaller XML document");
+	pc = xmlNewParserCtxt();
+	if (!pc)
+		return VG_ENOMEM;
+	doc = xmlCtxtReadMemory(pc, data, (int)n, v->filename, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc || !pc->wellFormed) {
+		const xmlError *e = xmlCtxtGetLastError(pc);
+		char msg[512];
+		size_t len;
+		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "malformed");
+		len = strlen(msg);
+		while (len && msg[len - 1] == '\n')
+			msg[--len] = '\0';
+		rc = add_error(v, NULL, e ? e->line : 0, NULL, "expected well-formed XML: %s", msg);
+		goto out;
+	}
+	root = xmlDocGetRootElement(doc);
+	ns = root && root->ns ? (const char *)root->ns->href : "";
+	if (!root || strcmp((const char *)root->name, "bom") ||
+	    strncmp(ns, "http://cyclonedx.org/schema/bom/1.", 34)) {
+		rc = add_error(v, NULL, root ? root->line : 0, NULL,
+			       "expected a CycloneDX <bom> element in namespace "
+			       "http://cyclonedx.org/schema/bom/1.N, got <%s> in \"%s\"",
+			       root ? (const char *)root->name : "", ns);
+		goto out;
+	}
+	v->format = SBOM_FORMAT_CYCLONEDX;
+	if (strlen(ns) != 35 || ns[34] < '0' || ns[34] > '0' + CDX_MINOR_MAX) {
+		rc = add_error(v, NULL, root->line, NULL,
+			       "expected a CycloneDX XML namespace of version 1.0 to 1.%d, got %s",
+			       CDX_MINOR_MAX, ns);
+		goto out;
+	}
+	minor = ns[34] - '0';
+	snprintf(v->spec_version, sizeof(v->spec_version), "1.%d", minor);
+	pthread_mutex_lock(&cache_lock);
+	rc = cdx_xsd_load(minor, err);
+	pthread_mutex_unlock(&cache_lock);
+	if (rc)
+		goto out;
+	snprintf(v->schema, sizeof(v->schema), "%s", cdx_xsd_path[minor]);
+	{
+		xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(cdx_xsd[minor]);
+		struct xml_errs x = {v, VG_OK};
+		int r;
+		if (!vc) {
+			rc = VG_ENOMEM;
+			goto out;
+		}
+		xmlSchemaSetValidStructuredErrors(vc, xml_error_cb, &x);
+		r = xmlSchemaValidateDoc(vc, doc);
+		xmlSchemaFreeValidCtxt(vc);
+		v->schema_checked = 1;
+		if (x.rc)
+			rc = x.rc;
+		else if (r > 0 && v->n_errors == 0)
+			rc = add_error(v, NULL, 0, NULL,
+				       "expected a document valid against the XSD");
+		else if (r < 0)
+			rc = vg_error_set(err, VG_EINTERNAL, "%s: XSD validation could not run",
+					  v->filename);
+	}
+out:
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(pc);
+	return rc;
+}
+
+static int validate_tagvalue(const char *data, size_t n, struct sbom_validation *v)
+{
+	size_t i = 0;
+	int line = 1;
+	struct sbom_doc *doc = NULL;
+	struct vg_error perr = {0};
+
+	v->encoding = SBOM_ENC_TAGVALUE;
+	while (i < n) {
+		const char *p = data + i, *eol = memchr(p, '\n', n - i);
+		size_t len = eol ? (size_t)(eol - p) : n - i;
+		if (len >= 12 && !strncmp(p, "SPDXVersion:", 12)) {
+			const char *val = p + 12, *end = p + len;
+			while (val < end && (*val == ' ' || *val == '\t'))
+				val++;
+			while (end > val && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+				end--;
+			v->format = SBOM_FORMAT_SPDX;
+			if ((end - val == 8 && !strncmp(val, "SPDX-2.2", 8)) ||
+			    (end - val == 8 && !strncmp(val, "SPDX-2.3", 8))) {
+				snprintf(v->spec_version, sizeof(v->spec_version), "%.3s", val + 5);
+				break;
+			}
+			return add_error(v, NULL, line, NULL,
+					 "expected SPDXVersion SPDX-2.2 or SPDX-2.3, got %.*s",
+					 (int)(end - val > 40 ? 40 : end - val), val);
+		}
+		i += len + 1;
+		line++;
+	}
+	if (!v->format)
+		return add_error(v, NULL, 0, NULL,
+				 "expected a CycloneDX or SPDX document (JSON, XML or SPDX "
+				 "tag-value with an SPDXVersion line)");
+	/* no schema exists for tag-value: the parser's checks stand in for it */
+	if (sbom_spdx_parse_tagvalue(data, n, v->filename, NULL, &doc, &perr) != VG_OK) {
+		const char *msg = perr.msg;
+		size_t fl = strlen(v->filename);
+		if (!strncmp(msg, v->filename, fl) && msg[fl] == ':')
+			msg += fl + 2;
+		return add_error(v, NULL, 0, NULL, "%s", msg);
+	}
+	sbom_doc_free(doc);
+	return VG_OK;
+}
+
+int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_validation *out,
+		  struct vg_error *err)
+{
+	struct vg_error ierr = {0};
+	size_t i = 0, start = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->filename, sizeof(out->filename), "%s", filename ? filename : "(input)");
+	out->valid = 1;
+	rc = sbom_input_check(data, n, out->filename, NULL, &ierr);
+	if (rc) {
+		const char *msg = ierr.msg;
+		size_t fl = strlen(out->filename);
+		if (!strncmp(msg, out->filename, fl) && msg[fl] == ':')
+			msg += fl + 2;
+		if (add_error(out, NULL, 0, NULL, "%s", msg))
+			return vg_error_set(err, VG_ENOMEM, "%s: out of memory", out->filename);
+		if (err)
+			*err = ierr;
+		return rc;
+	}
+	if (n >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		i = start = 3; /* a UTF-8 byte-order mark is allowed, and skipped */
+	while (i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	/* the parsers get the text from the byte-order mark on, so lines count right */
+	if (i < n && data[i] == '{')
+		rc = validate_json(data + start, n - start, out, err);
+	else if (i < n && data[i] == '<')
+		rc = validate_xml(data, n, out, err);
+	else
+		rc = validate_tagvalue(data, n, out);
+	if (rc) {
+		if (rc == VG_ENOMEM)
+			vg_error_set(err, VG_ENOMEM, "%s: out of memory", out->filename);
+		out->valid = 0;
+		return rc;
+	}
+	if (!out->valid) {
+		struct vg_buf b = VG_BUF_INIT;
+		if (out->n_errors)
+			sbom_validation_error_text(out, 0, &b);
+		vg_error_set(err, VG_EPARSE, "%s (%zu error%s)", b.data ? b.data : out->filename,
+			     out->n_errors + out->n_dropped,
+			     out->n_errors + out->n_dropped == 1 ? "" : "s");
+		vg_buf_release(&b);
+		return VG_EPARSE;
+	}
+	return VG_OK;
+}
