@@ -3,14 +3,18 @@
 # printed, nothing is asserted about time. Steps:
 #   1. build vigil (RelWithDebInfo in $BUILD, default build) and the bench tools
 #   2. generate a CycloneDX 1.6 JSON of 50,000 components with a dependency
-#      graph (bench_gen_cyclonedx) and its next release (bench/variant.jq:
-#      5% of the versions bumped, 1% removed, 1% added)
-#   3. time `vigil sbom import` as a real process, each run into a fresh
+#      graph and its next release (5% of the versions bumped, 1% removed, 1%
+#      added): bench/bench_gen_sbom.c
+#   3. time `vigil sbom validate` (schema check and parse, no database), and
+#      `vigil sbom import` as a real process, each run into a fresh
 #      database, on SQLite and on a throw-away PostgreSQL (scripts/pg.sh)
 #   4. time `vigil sbom diff` between the two releases and `vigil sbom export
 #      --format cyclonedx-1.6` of the 50,000 components, on both backends
 # Each figure is the median wall time of $RUNS runs (default 3) and the largest
-# peak RSS of those runs, measured by GNU time (/usr/bin/time). The goals of
+# peak RSS of those runs, measured by GNU time (/usr/bin/time), with the CPU
+# time of vigil (user + system) and, on PostgreSQL, of its server backend (the
+# postmaster's reaped-children time): on a shared machine wall time varies
+# with the load, CPU time much less. The goals of
 # the issue (import under 2 s on SQLite, peak memory under 10x the file size)
 # are reported as "goal met" / "goal missed" and never fail the bench; a
 # command that fails does (exit 1).
@@ -25,6 +29,7 @@ N=${VIGIL_BENCH_COMPONENTS:-50000}
 RUNS=${VIGIL_BENCH_RUNS:-3}
 WITH_PG=${VIGIL_BENCH_PG:-1}
 JOBS=$(nproc 2>/dev/null || echo 2)
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 TIME=/usr/bin/time
 GOAL_SECONDS=2
 GOAL_RATIO=10
@@ -41,7 +46,7 @@ fi
 
 echo "=== build ($BUILD, RelWithDebInfo) ==="
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_WERROR=ON >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target vigil bench_gen_cyclonedx bench_sbom_parse >/dev/null
+cmake --build "$BUILD" -j "$JOBS" --target vigil bench_gen_sbom bench_sbom_parse >/dev/null
 VIGIL=$here/$BUILD/vigil
 case $BUILD in /*) VIGIL=$BUILD/vigil ;; esac
 BIN=$(dirname "$VIGIL")
@@ -70,14 +75,29 @@ run() {
 	"$@" >"$work/out" 2>"$work/err" || fail "command failed: $*"
 }
 
-# measure LOG CMD...: run CMD under GNU time, append "seconds peak_kib" to LOG.
-# The command's output stays in $work/out and $work/err for checks.
+# server_ticks: CPU clock ticks of the PostgreSQL backends that have ended
+# (cutime + cstime of the postmaster); 0 on SQLite.
+server_ticks() {
+	if [ -n "$PGURL" ] && [ -f "$work/pg/data/postmaster.pid" ]; then
+		awk '{ print $16 + $17 }' "/proc/$(head -1 "$work/pg/data/postmaster.pid")/stat"
+	else
+		echo 0
+	fi
+}
+
+# measure LOG CMD...: run CMD under GNU time, append "wall_s peak_kib cpu_s
+# server_cpu_s" to LOG. The command's output stays in $work/out and
+# $work/err for checks.
 measure() {
 	log=$1
 	shift
-	"$TIME" -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" ||
+	t0=$(server_ticks)
+	"$TIME" -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>"$work/err" ||
 		fail "command failed: $*"
-	tail -1 "$work/time" >>"$log"
+	[ -z "$PGURL" ] || sleep 0.3 # the backend ends after the client
+	t1=$(server_ticks)
+	tail -1 "$work/time" | awk -v d=$((t1 - t0)) -v hz="$HZ" \
+		'{ printf "%s %s %.2f %.2f\n", $1, $2, $3 + $4, d / hz }' >>"$log"
 }
 
 # fresh_db BACKEND NAME: a new empty database with product "bench" in $DB.
@@ -93,7 +113,8 @@ fresh_db() {
 	run "$VIGIL" --db "$DB" product create bench
 }
 
-median() { awk '{print $1}' "$1" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
+# median FILE [COLUMN]: median of a column (default 1, the wall time) of a log
+median() { awk -v c="${2:-1}" '{ print $c }' "$1" | sort -n | sed -n "$(((RUNS + 1) / 2))p"; }
 peak_mib() { awk 'm < $2 { m = $2 } END { printf "%.1f", m / 1024 }' "$1"; }
 ratio() { awk -v k="$(awk 'm < $2 { m = $2 } END { print m }' "$1")" -v f="$2" \
 	'BEGIN { printf "%.1f", k * 1024 / f }'; }
@@ -103,20 +124,34 @@ goal() { if below "$1" "$2"; then echo "goal met"; else echo "goal missed"; fi; 
 echo "=== generate $N components ==="
 A=$work/bom-1.json
 B=$work/bom-2.json
-run "$BIN/bench_gen_cyclonedx" "$N" "$A"
+run "$BIN/bench_gen_sbom" "$N" "$A"
 cat "$work/err"
-run jq -c -f bench/variant.jq "$A"
-mv "$work/out" "$B"
+run "$BIN/bench_gen_sbom" "$N" "$B" --next
+cat "$work/err"
 SIZE=$(wc -c <"$A")
 SIZE_MB=$(awk -v s="$SIZE" 'BEGIN { printf "%.1f", s / 1e6 }')
 echo "$A: $SIZE_MB MB; $B: $(wc -c <"$B" | awk '{ printf "%.1f", $1 / 1e6 }') MB"
 
+ROWS=$work/rows
+: >"$ROWS"
+
+echo "=== validate (no database) ==="
+# a generator that writes an invalid document is named before the imports fail
+"$VIGIL" sbom validate "$A" >"$work/out" 2>"$work/err" ||
+	fail "the generated BOM $A is refused: bench_gen_sbom writes an invalid document"
+"$VIGIL" sbom validate "$B" >"$work/out" 2>"$work/err" ||
+	fail "the generated next release $B is refused: bench_gen_sbom writes an invalid document"
+: >"$work/validate"
+r=1
+while [ "$r" -le "$RUNS" ]; do
+	measure "$work/validate" "$VIGIL" sbom validate "$A"
+	echo "validate run $r: $(tail -1 "$work/validate") (wall s, KiB, cpu s, -)"
+	r=$((r + 1))
+done
+
 echo "=== parser alone (in process, no database) ==="
 run "$BIN/bench_sbom_parse" "$A" "$RUNS"
 cat "$work/out"
-
-ROWS=$work/rows
-: >"$ROWS"
 
 # bench_backend BACKEND: import, diff and export on one backend.
 bench_backend() {
@@ -133,7 +168,7 @@ bench_backend() {
 		# the generator's N components plus its metadata.component
 		grep -q "[^0-9]$((N + 1)) components" "$work/out" ||
 			fail "import did not store $((N + 1)) components: $(cat "$work/out")"
-		echo "import run $r: $(tail -1 "$work/import-$be") (s, KiB)"
+		echo "import run $r: $(tail -1 "$work/import-$be") (wall s, KiB, cpu s, db cpu s)"
 		r=$((r + 1))
 	done
 
@@ -142,7 +177,7 @@ bench_backend() {
 	r=1
 	while [ "$r" -le "$RUNS" ]; do
 		measure "$work/diff-$be" "$VIGIL" --db "$DB" sbom diff --product bench 1 2 --json
-		echo "diff run $r: $(tail -1 "$work/diff-$be") (s, KiB)"
+		echo "diff run $r: $(tail -1 "$work/diff-$be") (wall s, KiB, cpu s, db cpu s)"
 		r=$((r + 1))
 	done
 	summary=$(jq -c .summary "$work/out") || fail "diff output is not JSON"
@@ -154,7 +189,7 @@ bench_backend() {
 		rm -f "$work/export.json"
 		measure "$work/export-$be" "$VIGIL" --db "$DB" sbom export --product bench \
 			--version 1 --format cyclonedx-1.6 -o "$work/export.json"
-		echo "export run $r: $(tail -1 "$work/export-$be") (s, KiB)"
+		echo "export run $r: $(tail -1 "$work/export-$be") (wall s, KiB, cpu s, db cpu s)"
 		r=$((r + 1))
 	done
 	exported=$(jq '[.metadata.component // empty, .components[],
@@ -171,16 +206,20 @@ bench_backend() {
 		tgoal="(none)"
 	fi
 	mgoal="< ${GOAL_RATIO}x: $(goal "$(ratio "$work/import-$be" "$SIZE")" "$GOAL_RATIO")"
-	printf '%s|%s|%s|%s|%s|%s|%s\n' "sbom import" "$be" "$t" \
-		"$(peak_mib "$work/import-$be")" "$(ratio "$work/import-$be" "$SIZE")x" \
-		"$tgoal" "$mgoal" >>"$ROWS"
-	printf '%s|%s|%s|%s|%s|%s|%s\n' "sbom diff" "$be" "$(median "$work/diff-$be")" \
-		"$(peak_mib "$work/diff-$be")" "$(ratio "$work/diff-$be" "$SIZE")x" "" "" >>"$ROWS"
-	printf '%s|%s|%s|%s|%s|%s|%s\n' "sbom export" "$be" "$(median "$work/export-$be")" \
-		"$(peak_mib "$work/export-$be")" "$(ratio "$work/export-$be" "$SIZE")x" "" "" \
-		>>"$ROWS"
+	row "sbom import" "$be" "$work/import-$be" "$tgoal" "$mgoal"
+	row "sbom diff" "$be" "$work/diff-$be" "" ""
+	row "sbom export" "$be" "$work/export-$be" "" ""
 }
 
+# row OPERATION BACKEND LOG TIME_GOAL MEMORY_GOAL: one line of the table.
+row() {
+	dbcpu=-
+	[ "$2" != postgresql ] || dbcpu=$(median "$3" 4)
+	printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$(median "$3")" "$(median "$3" 3)" \
+		"$dbcpu" "$(peak_mib "$3")" "$(ratio "$3" "$SIZE")x" "$4" "$5" >>"$ROWS"
+}
+
+row "sbom validate" "-" "$work/validate" "" ""
 bench_backend sqlite
 if [ "$WITH_PG" = 1 ]; then
 	PGURL=$(sh scripts/pg.sh start "$work/pg") || {
@@ -199,17 +238,22 @@ echo "input:   CycloneDX 1.6 JSON, $N components with a dependency graph, $SIZE_
 echo "diff:    against the next release (5% of versions bumped, 1% removed, 1% added)"
 echo "export:  cyclonedx-1.6 of the $N components ($EXPORT_MB MB written)"
 echo "machine: $JOBS cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
-echo "figures: median wall time of $RUNS runs (each import into a fresh database);"
-echo "         peak RSS = largest of the runs; RSS/file = peak RSS / input file size"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end; wall times grow with it"
+echo "figures: medians of $RUNS runs (each import into a fresh database): wall time,"
+echo "         vigil's CPU time (user + system), PostgreSQL backend's CPU time;"
+echo "         peak RSS = largest of the runs (vigil); RSS/file = peak RSS / input file size"
 echo "goals:   import under ${GOAL_SECONDS} s on SQLite; peak memory under ${GOAL_RATIO}x the file size"
 echo
-fmt='%-12s %-11s %9s %15s %9s  %-22s %s\n'
+fmt='%-13s %-11s %8s %8s %11s %15s %9s  %-22s %s\n'
 # shellcheck disable=SC2059
-printf "$fmt" operation backend "wall (s)" "peak RSS (MiB)" RSS/file "time goal" "memory goal"
+printf "$fmt" operation backend "wall (s)" "cpu (s)" "db cpu (s)" "peak RSS (MiB)" RSS/file \
+	"time goal" "memory goal"
 # shellcheck disable=SC2059
-printf "$fmt" ------------ ----------- --------- --------------- --------- \
+printf "$fmt" ------------- ----------- -------- -------- ----------- --------------- --------- \
 	---------------------- ----------------------
-while IFS='|' read -r op be t m rt tg mg; do
+while IFS='|' read -r op be t c dc m rt tg mg; do
 	# shellcheck disable=SC2059
-	printf "$fmt" "$op" "$be" "$t" "$m" "$rt" "$tg" "$mg"
+	printf "$fmt" "$op" "$be" "$t" "$c" "$dc" "$m" "$rt" "$tg" "$mg"
 done <"$ROWS"
+
+BUILD="$BUILD" sh bench/bench_vuln.sh # issue 4: feeds and matching

@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "notify/notify.h"
+#include "psirt/art14.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,15 @@ static const struct {
     {"routes", cmd_routes, "list the HTTP routes and the roles allowed on each"},
     {"purl", cmd_purl, "parse and canonicalise package-urls"},
     {"securitytxt", cmd_securitytxt, "validate, generate and sign security.txt (RFC 9116)"},
+    {"feed", cmd_feed, "import vulnerability feeds (OSV, CISA KEV)"},
+    {"findings", cmd_findings, "list findings (component x vulnerability per product version)"},
+    {"sla", cmd_sla, "SLA policies for findings and the alert run"},
+    {"vex", cmd_vex, "VEX export and import (CycloneDX, CSAF, OpenVEX)"},
+    {"art14", cmd_art14, "CRA Article 14 clocks, drafts, approvals and filing record"},
+    {"incident", cmd_incident, "record severe incidents (CRA Article 14(3))"},
+    {"case", cmd_case, "PSIRT cases: reports, acknowledgement, workflow, messages"},
+    {"oncall", cmd_oncall, "on-call paging: rotations, escalation policies, pages, drills"},
+    {"pgp", cmd_pgp, "the PSIRT OpenPGP key: status, expiry, rotation"},
     {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
 };
 
@@ -95,7 +105,10 @@ int main(int argc, char **argv)
 		db = vg_config_get("database.url", "./var/vigil.db");
 	c.db_url = db;
 	notify_init();
+	art14_init();
 	c.prog = "vigil";
+	vuln_init();
+	oncall_init();
 
 	if (argc < 2) {
 		help(stderr);

@@ -94,6 +94,17 @@ int cmd_product(struct cli *c, int argc, char **argv);
 int cmd_sbom(struct cli *c, int argc, char **argv);
 int cmd_notify(struct cli *c, int argc, char **argv);
 int cmd_securitytxt(struct cli *c, int argc, char **argv);
+int cmd_feed(struct cli *c, int argc, char **argv);
+int cmd_findings(struct cli *c, int argc, char **argv);
+int cmd_sla(struct cli *c, int argc, char **argv);
+int cmd_vex(struct cli *c, int argc, char **argv);
+void vuln_init(void); /* src/vuln/vulndb.c: event subscriptions */
 int cmd_cvss(struct cli *c, int argc, char **argv);
+int cmd_oncall(struct cli *c, int argc, char **argv);
+int cmd_pgp(struct cli *c, int argc, char **argv);
+void oncall_init(void); /* src/psirt/oncall.c: pages for urgent events */
+int cmd_art14(struct cli *c, int argc, char **argv);
+int cmd_incident(struct cli *c, int argc, char **argv);
+int cmd_case(struct cli *c, int argc, char **argv);
 
 #endif

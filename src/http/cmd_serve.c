@@ -11,6 +11,8 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "vuln/osv.h"
+#include "vuln/vulndb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +109,32 @@ int cmd_routes(struct cli *c, int argc, char **argv)
 
 /* The demo data set: people for each role. Later rooms add products, SBOMs,
  * advisories and cases here. Idempotent: existing records are kept. */
+static int demo_osv_rec(void *arg, const struct advisory *a, struct vg_error *err)
+{
+	return vulndb_import_add(arg, a, err);
+}
+
+/* Demo advisories (demo/osv-demo.json, written for vigil) after the SBOMs:
+ * findings for the triage queue. Re-importing changes nothing. */
+static int demo_advisories(struct store *s, struct vg_error *err)
+{
+	const struct vg_asset *da =
+	    vg_asset_find(vg_demo_assets, vg_demo_assets_count, "osv-demo.json");
+	struct vulndb_import *im = NULL;
+	int rc;
+	if (!da)
+		return VG_OK;
+	if ((rc = vulndb_import_begin(s, "osv", "demo/osv-demo.json", &im, err)))
+		return rc;
+	rc = osv_read_buffer((const char *)da->data, da->len, "osv-demo.json", demo_osv_rec, NULL,
+			     im, NULL, err);
+	if (rc) {
+		vulndb_import_abort(im);
+		return rc;
+	}
+	return vulndb_import_end(im, NULL, err);
+}
+
 static int demo_load(struct cli *c, int argc, char **argv)
 {
 	static const struct {
@@ -175,6 +203,10 @@ static int demo_load(struct cli *c, int argc, char **argv)
 				}
 			}
 		}
+	}
+	if (demo_advisories(s, &err)) {
+		store_close(s);
+		return cli_error(&err);
 	}
 	store_close(s);
 	printf("demo data loaded into %s\n", c->db_url);

@@ -9,6 +9,12 @@ extern const struct http_route ui_routes[];
 extern const struct http_route sbom_routes[];
 extern const struct http_route sbom_ui_routes[];
 extern const struct http_route notify_routes[];
+extern const struct http_route psirt_routes[];
+extern const struct http_route oncall_routes[];
+extern const struct http_route vuln_routes[];
+extern const struct http_route vuln_ui_routes[];
+extern const struct http_route triage_routes[];
+extern const struct http_route triage_ui_routes[];
 
 /* clang-format off */
 const struct http_route *const http_route_tables[] = {
@@ -17,6 +23,12 @@ const struct http_route *const http_route_tables[] = {
     sbom_routes,
     sbom_ui_routes,
     notify_routes,
+    psirt_routes,
+    oncall_routes,
+    vuln_routes,
+    vuln_ui_routes,
+    triage_routes,
+    triage_ui_routes,
     NULL,
 };
 /* clang-format on */

@@ -252,11 +252,15 @@ int http_form(const struct http_req *req, const char *name, char *out, size_t ou
 		const char *eq = memchr(p, '=', (size_t)(e - p));
 		if (eq && url_decode(p, (size_t)(eq - p), key, sizeof(key)) == (long)nl &&
 		    memcmp(key, name, nl) == 0) {
-			if (url_decode(eq + 1, (size_t)(e - eq - 1), out, outsz) < 0)
+			if (url_decode(eq + 1, (size_t)(e - eq - 1), out, outsz) < 0) {
+				out[0] = '\0';
 				return VG_ETOOBIG;
+			}
 			return VG_OK;
 		}
-		p = e + 1;
+		if (!amp)
+			break;
+		p = amp + 1;
 	}
 	out[0] = '\0';
 	return VG_ENOTFOUND;

@@ -26,6 +26,10 @@ static int deliver(struct store *s, struct vg_error *err)
 	return notify_deliver_due(s, 100, &sent, &failed, err);
 }
 
+extern const struct vg_job psirt_jobs[];
+extern const struct vg_job oncall_jobs[];
+extern const struct vg_job triage_jobs[];
+
 static const struct vg_job core_jobs[] = {
     {"housekeeping", 300, housekeeping},
     {"notify.deliver", 1, deliver},
@@ -34,5 +38,8 @@ static const struct vg_job core_jobs[] = {
 
 const struct vg_job *const vg_job_tables[] = {
     core_jobs,
+    psirt_jobs,
+    oncall_jobs,
+    triage_jobs,
     NULL,
 };

@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "psirt/reach.h"
 #include "psirt/securitytxt.h"
 
 #include <stdio.h>
@@ -259,6 +260,11 @@ int cmd_securitytxt(struct cli *c, int argc, char **argv)
 	static const struct cli_verb verbs[] = {
 	    {"validate", st_validate, "check a security.txt file or URL against RFC 9116"},
 	    {"generate", st_generate, "write a security.txt, optionally OpenPGP-signed"},
+	    {"watch", stwatch_cmd_watch, "watch security.txt URLs (add, list, remove)"},
+	    {"check-watched", stwatch_cmd_check, "check every watched URL now (the daily job)"},
+	    {"probe-contact", stwatch_cmd_probe, "send a test message to a mailto: contact"},
+	    {"confirm-probe", stwatch_cmd_confirm, "record the PSIRT's receipt of a probe"},
+	    {"probes", stwatch_cmd_probes, "list contact probes"},
 	    {NULL, NULL, NULL},
 	};
 	return cli_dispatch(c, "securitytxt",

@@ -295,7 +295,7 @@ static size_t utf8_len(const unsigned char *p)
 
 static void add_json_str(struct vg_buf *b, const char *str)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)str;
 
 	if (!str) {

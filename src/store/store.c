@@ -174,6 +174,18 @@ int store_open(const char *url, int migrate, struct store **out, struct vg_error
 				  s->url_safe, ver, store_schema_target());
 		goto fail;
 	}
+	if (!migrate && ver >= store_schema_target()) {
+		/* every embedded migration must be applied, gaps included */
+		int64_t applied = 0;
+		rc = store_query_int64(s, &applied, err,
+				       "SELECT COUNT(DISTINCT version) FROM vigil_schema WHERE version "
+				       "<= ?",
+				       "i", (int64_t)store_schema_target());
+		if (rc)
+			goto fail;
+		if (applied < (int64_t)vg_migrations_count)
+			ver = 0;
+	}
 	if (!migrate && ver < store_schema_target()) {
 		rc = vg_error_set(err, VG_EDBVER,
 				  "database %s has schema version %d, this vigil needs %d: run "

@@ -50,7 +50,12 @@ json_t *advisory_to_json(const struct advisory *a)
 		return NULL;
 	json_object_set_new(o, "schema_version", json_string("1.6.0"));
 	vg_json_set_str(o, "id", a->id);
-	set_time(o, "modified", a->modified);
+	{
+		/* modified is required: 0 (unknown, or Go's 0001-01-01) as the epoch. */
+		char buf[32];
+		json_object_set_new(o, "modified",
+				    json_string(vg_time_format(a->modified, buf, sizeof(buf))));
+	}
 	set_time(o, "published", a->published);
 	set_time(o, "withdrawn", a->withdrawn);
 	json_object_set_new(o, "aliases", str_array(a->aliases, a->n_aliases));
@@ -91,8 +96,8 @@ json_t *advisory_to_json(const struct advisory *a)
 	json_object_set_new(o, "affected", arr);
 	arr = json_array();
 	for (size_t i = 0; i < a->n_refs; i++)
-		json_array_append_new(arr, json_pack("{s:s?, s:s?}", "type", a->refs[i].type, "url",
-						     a->refs[i].url));
+		json_array_append_new(
+		    arr, json_pack("{s:s?, s:s?}", "type", a->refs[i].type, "url", a->refs[i].url));
 	json_object_set_new(o, "references", arr);
 	json_object_set_new(o, "database_specific",
 			    json_pack("{s:s?}", "source", a->source ? a->source : "osv"));
@@ -114,10 +119,10 @@ void advisory_eco_base(const char *eco, char *out, size_t outsz)
 static int lower_eco(const char *base)
 {
 	static const char *const lower[] = {
-	    "NuGet",     "Packagist", "Hex",         "crates.io", "Pub",       "Debian",
-	    "Ubuntu",    "Alpine",    "Red Hat",     "AlmaLinux", "Rocky Linux", "SUSE",
-	    "openSUSE",  "Wolfi",     "Chainguard",  "Mageia",    "openEuler", "Azure Linux",
-	    "Photon OS", "Bitnami",   "Alpaquita",   "MinimOS",   "ConanCenter"};
+	    "NuGet",     "Packagist", "Hex",        "crates.io", "Pub",         "Debian",
+	    "Ubuntu",    "Alpine",    "Red Hat",    "AlmaLinux", "Rocky Linux", "SUSE",
+	    "openSUSE",  "Wolfi",     "Chainguard", "Mageia",    "openEuler",   "Azure Linux",
+	    "Photon OS", "Bitnami",   "Alpaquita",  "MinimOS",   "ConanCenter"};
 	for (size_t i = 0; i < sizeof(lower) / sizeof(lower[0]); i++)
 		if (strcmp(base, lower[i]) == 0)
 			return 1;

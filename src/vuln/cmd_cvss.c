@@ -7,6 +7,7 @@
 #include "vuln/cvss.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Scores carry one decimal; print them as JSON reals with exactly that. */

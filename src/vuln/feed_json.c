@@ -9,8 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void feed_ctx_init(struct feed_ctx *c, const char *file, struct feed_arena *a,
-		   struct vg_error *err)
+void feed_ctx_init(struct feed_ctx *c, const char *file, struct feed_arena *a, struct vg_error *err)
 {
 	c->file = file ? file : "(input)";
 	c->err = err;
@@ -152,8 +151,7 @@ int feed_str_value(struct feed_ctx *c, const json_t *v, const char **out)
 	return VG_OK;
 }
 
-int feed_str(struct feed_ctx *c, const json_t *obj, const char *key, int required,
-	     const char **out)
+int feed_str(struct feed_ctx *c, const json_t *obj, const char *key, int required, const char **out)
 {
 	const json_t *v;
 	size_t old;
@@ -252,8 +250,8 @@ int feed_array(struct feed_ctx *c, const json_t *obj, const char *key, int requi
 	return rc;
 }
 
-int feed_str_list(struct feed_ctx *c, const json_t *obj, const char *key, int required,
-		  size_t max, const char ***out, size_t *n)
+int feed_str_list(struct feed_ctx *c, const json_t *obj, const char *key, int required, size_t max,
+		  const char ***out, size_t *n)
 {
 	const json_t *arr;
 	const char **list;

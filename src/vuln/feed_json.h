@@ -73,7 +73,7 @@ int feed_array(struct feed_ctx *c, const json_t *obj, const char *key, int requi
 	       const json_t **out);
 
 /* Array of strings member, copied: *out has *n entries (NULL, 0 when absent). */
-int feed_str_list(struct feed_ctx *c, const json_t *obj, const char *key, int required,
-		  size_t max, const char ***out, size_t *n);
+int feed_str_list(struct feed_ctx *c, const json_t *obj, const char *key, int required, size_t max,
+		  const char ***out, size_t *n);
 
 #endif

@@ -53,8 +53,8 @@ struct match_range {
 /* One affected entry of an advisory, compiled for evaluation. */
 struct match_pkg {
 	enum version_scheme scheme;
-	int scheme_ok;  /* 0: ecosystem unknown to version.h: versions list only */
-	char *release;  /* "12" of "Debian:12", NULL when the ecosystem has none */
+	int scheme_ok;   /* 0: ecosystem unknown to version.h: versions list only */
+	char *release;   /* "12" of "Debian:12", NULL when the ecosystem has none */
 	char **versions; /* sorted (strcmp) for bsearch */
 	uint32_t n_versions, n_ranges;
 	struct match_range *ranges;
@@ -72,17 +72,28 @@ struct match_why {
  * Compile af into out (OUT; match_pkg_release() frees it, also after a
  * failure). Fails only with VG_ENOMEM.
  */
-int match_pkg_compile(const struct adv_affected *af, struct match_pkg *out,
-		      struct vg_error *err);
+int match_pkg_compile(const struct adv_affected *af, struct match_pkg *out, struct vg_error *err);
 void match_pkg_release(struct match_pkg *m);
 
 /*
- * Does m affect version vtext? v is vtext parsed in m->scheme, or NULL when
- * that failed (then only the versions list can match). Returns 1 (why
+ * One component version, parsed lazily in each scheme a range asks for
+ * (a SEMVER range of a PyPI entry compares in SemVer order). Init with
+ * match_vcache_init(), free with match_vcache_release().
+ */
+struct match_vcache {
+	const char *text;
+	signed char state[VS__COUNT]; /* 0 not tried, 1 parsed, -1 invalid */
+	struct version v[VS__COUNT];
+};
+void match_vcache_init(struct match_vcache *c, const char *text);
+void match_vcache_release(struct match_vcache *c);
+
+/*
+ * Does m affect version c->text? Ranges whose scheme rejects the version
+ * are skipped; the versions list compares text exactly. Returns 1 (why
  * filled, may be NULL) or 0.
  */
-int match_pkg_test(const struct match_pkg *m, const struct version *v, const char *vtext,
-		   struct match_why *why);
+int match_pkg_test(const struct match_pkg *m, struct match_vcache *c, struct match_why *why);
 
 /* The fixed versions of m's ranges, joined with ", " into out. */
 void match_pkg_fixed(const struct match_pkg *m, char *out, size_t outsz);
@@ -110,9 +121,10 @@ int match_key_from_purl(const char *purl, struct match_key *out, struct vg_error
 /* ---- the in-memory index ---- */
 
 struct match_adv {
-	char *id;       /* advisory id */
-	char *vuln_id;  /* canonical id */
-	char **aliases; /* NULL-terminated */
+	char *id;             /* advisory id */
+	char *vuln_id;        /* canonical id */
+	char source[16];      /* "osv", "nvd", ... */
+	char **aliases;       /* NULL-terminated */
 	const char *severity; /* static label or NULL */
 	double score;
 	int64_t modified;
@@ -127,10 +139,12 @@ void match_index_free(struct match_index *ix);
 
 /*
  * Add (or replace, by id) advisory a: each affected entry is compiled and
- * filed under (ecosystem base, normalised name). Withdrawn advisories are
- * kept but never match. VG_OK or VG_ENOMEM.
+ * filed under (ecosystem base, normalised name). vuln_id is the
+ * vulnerability it belongs to (NULL: advisory_canonical_id(a)). Withdrawn
+ * advisories are kept but never match. VG_OK or VG_ENOMEM.
  */
-int match_index_add(struct match_index *ix, const struct advisory *a, struct vg_error *err);
+int match_index_add(struct match_index *ix, const struct advisory *a, const char *vuln_id,
+		    struct vg_error *err);
 
 /* Advisories, affected entries and unusable ranges held. */
 void match_index_stats(const struct match_index *ix, size_t *advisories, size_t *entries,
@@ -143,7 +157,7 @@ typedef void (*match_hit_fn)(void *arg, const struct match_adv *adv, const struc
  * Call fn for every (advisory, entry) affecting k's version. Returns the
  * number of hits.
  */
-size_t match_index_query(const struct match_index *ix, const struct match_key *k,
-			 match_hit_fn fn, void *arg);
+size_t match_index_query(const struct match_index *ix, const struct match_key *k, match_hit_fn fn,
+			 void *arg);
 
 #endif

@@ -100,8 +100,7 @@ static int parse_node(struct rec *r, const json_t *j, struct nvd_node *node)
 		return rc;
 	node->n_matches = json_array_size(arr);
 	if (r->cve->n_matches_total + node->n_matches > NVD_MAX_MATCHES)
-		return feed_fail(c, "more than %d cpeMatch entries in one record",
-				 NVD_MAX_MATCHES);
+		return feed_fail(c, "more than %d cpeMatch entries in one record", NVD_MAX_MATCHES);
 	r->cve->n_matches_total += node->n_matches;
 	node->matches = feed_arena_array(c->arena, node->n_matches, sizeof(*node->matches));
 	if (!node->matches)
@@ -158,8 +157,7 @@ static int parse_configs(struct rec *r, const json_t *cve)
 	size_t old, k, i;
 	int rc;
 
-	if ((rc = feed_array(c, cve, "configurations", 0, NVD_MAX_MATCHES, &arr)) != VG_OK ||
-	    !arr)
+	if ((rc = feed_array(c, cve, "configurations", 0, NVD_MAX_MATCHES, &arr)) != VG_OK || !arr)
 		return rc;
 	r->cve->configs =
 	    feed_arena_array(c->arena, json_array_size(arr), sizeof(*r->cve->configs));
@@ -195,7 +193,8 @@ static int parse_description(struct rec *r, const json_t *cve)
 		if (!json_is_object(d))
 			rc = feed_fail(c, "expected an object");
 		else if ((rc = feed_str(c, d, "lang", 1, &lang)) == VG_OK &&
-			 (rc = feed_str(c, d, "value", 1, &value)) == VG_OK && !r->cve->description &&
+			 (rc = feed_str(c, d, "value", 1, &value)) == VG_OK &&
+			 !r->cve->description &&
 			 (strcmp(lang, "en") == 0 || strncmp(lang, "en-", 3) == 0))
 			r->cve->description = value;
 		feed_ptr_pop(c, k);
@@ -651,7 +650,7 @@ static int tok_is(const struct tok *t, const char *w)
 
 static int is_prerelease_word(const struct tok *t)
 {
-	static const char *const words[] = {"alpha", "beta",	 "rc",	      "pre", "preview",
+	static const char *const words[] = {"alpha", "beta",     "rc",        "pre", "preview",
 					    "dev",   "snapshot", "milestone", "cr",  "ea"};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (tok_is(t, words[i]))
@@ -759,9 +758,18 @@ int nvd_version_cmp(const char *a, const char *b)
 
 /* ---------------------------------------------------------- matching */
 
+/* NVD writes "-" (and could write "*" or "") where it means no bound. */
+static const char *bound(const char *b)
+{
+	if (!b || !*b || strcmp(b, "-") == 0 || strcmp(b, "*") == 0)
+		return NULL;
+	return b;
+}
+
 static int has_bounds(const struct nvd_cpe_match *m)
 {
-	return m->start_incl || m->start_excl || m->end_incl || m->end_excl;
+	return bound(m->start_incl) || bound(m->start_excl) || bound(m->end_incl) ||
+	       bound(m->end_excl);
 }
 
 /* The version of target for range checks: version + update (malloc'ed). */
@@ -802,13 +810,13 @@ int nvd_match_version(const struct nvd_cpe_match *m, const struct cpe *target)
 	v = target_version(target);
 	if (!v)
 		return 0;
-	if (m->start_incl && nvd_version_cmp(v, m->start_incl) < 0)
+	if (bound(m->start_incl) && nvd_version_cmp(v, m->start_incl) < 0)
 		ok = 0;
-	if (ok && m->start_excl && nvd_version_cmp(v, m->start_excl) <= 0)
+	if (ok && bound(m->start_excl) && nvd_version_cmp(v, m->start_excl) <= 0)
 		ok = 0;
-	if (ok && m->end_incl && nvd_version_cmp(v, m->end_incl) > 0)
+	if (ok && bound(m->end_incl) && nvd_version_cmp(v, m->end_incl) > 0)
 		ok = 0;
-	if (ok && m->end_excl && nvd_version_cmp(v, m->end_excl) >= 0)
+	if (ok && bound(m->end_excl) && nvd_version_cmp(v, m->end_excl) >= 0)
 		ok = 0;
 	free(v);
 	return ok;
@@ -822,16 +830,16 @@ char *nvd_range_str(const struct nvd_cpe_match *m, char *buf, size_t n)
 	if (n == 0)
 		return buf;
 	buf[0] = '\0';
-#define ADD(op, v)                                                                           \
-	if (v) {                                                                             \
-		int w = snprintf(buf + len, n - len, "%s%s%s", sep, op, v);                  \
-		len = (w < 0 || (size_t)w >= n - len) ? n - 1 : len + (size_t)w;             \
-		sep = ", ";                                                                  \
+#define ADD(op, v)                                                               \
+	if (v) {                                                                 \
+		int w = snprintf(buf + len, n - len, "%s%s%s", sep, op, v);      \
+		len = (w < 0 || (size_t)w >= n - len) ? n - 1 : len + (size_t)w; \
+		sep = ", ";                                                      \
 	}
-	ADD(">=", m->start_incl)
-	ADD(">", m->start_excl)
-	ADD("<=", m->end_incl)
-	ADD("<", m->end_excl)
+	ADD(">=", bound(m->start_incl))
+	ADD(">", bound(m->start_excl))
+	ADD("<=", bound(m->end_incl))
+	ADD("<", bound(m->end_excl))
 #undef ADD
 	return buf;
 }

@@ -54,6 +54,9 @@
  *  - Java updates: NVD spells ranges "1.8.0_241" or "1.8.0 update 241" and
  *    CPE names "1.8.0:update_241"; an update attribute "update_N" is read as
  *    "_N" before comparing.
+ *  - A bound of "-" (CVE-2022-4064: versionStartIncluding "-") means no
+ *    bound; so would "*" or "". Vendor spellings such as "va40g_hf01" or
+ *    "sr10.3" are compared in the generic order like any other text.
  *  - Firmware and hardware CPEs usually carry version "-" in the criteria
  *    (CVE-2022-43308): a device CPE must also say "-" to match, which is
  *    what the CPE dictionary entries for such devices say.
@@ -73,8 +76,8 @@
 
 struct vg_error;
 
-#define NVD_MAX_BYTES	   (512u << 20)
-#define NVD_MAX_MATCHES	   200000
+#define NVD_MAX_BYTES      (512u << 20)
+#define NVD_MAX_MATCHES    200000
 #define NVD_MAX_RECORD_MEM (256u << 20)
 #define NVD_MAX_SKIP_MSGS  64
 
@@ -84,10 +87,10 @@ enum nvd_cvss { NVD_CVSS_V2, NVD_CVSS_V30, NVD_CVSS_V31, NVD_CVSS_V40 };
 
 struct nvd_metric {
 	enum nvd_cvss version;
-	const char *source;	   /* "nvd@nist.gov", a CNA's address */
-	int primary;		   /* type "Primary" (else "Secondary") */
-	const char *vector;	   /* cvssData.vectorString */
-	double base_score;	   /* cvssData.baseScore */
+	const char *source;        /* "nvd@nist.gov", a CNA's address */
+	int primary;               /* type "Primary" (else "Secondary") */
+	const char *vector;        /* cvssData.vectorString */
+	double base_score;         /* cvssData.baseScore */
 	const char *base_severity; /* cvssData (3.x, 4.0) or the metric (2.0); may be NULL */
 };
 
@@ -106,8 +109,8 @@ struct nvd_reference {
 
 struct nvd_cpe_match {
 	int vulnerable;
-	const char *criteria;	       /* as written in the record */
-	struct cpe cpe;		       /* criteria parsed */
+	const char *criteria;          /* as written in the record */
+	struct cpe cpe;                /* criteria parsed */
 	const char *match_criteria_id; /* NULL when absent */
 	/* version bounds; NULL when absent */
 	const char *start_incl, *start_excl, *end_incl, *end_excl;
@@ -132,7 +135,7 @@ struct nvd_cve {
 	const char *source_identifier;
 	const char *published, *last_modified;
 	const char *vuln_status; /* "Analyzed", "Modified", "Rejected", ... */
-	int withdrawn;		 /* vuln_status "Rejected" */
+	int withdrawn;           /* vuln_status "Rejected" */
 	const char *description; /* the English one; NULL when none */
 	/* CISA KEV fields NVD copies into the record; NULL when absent */
 	const char *cisa_exploit_add, *cisa_action_due, *cisa_required_action,
@@ -192,15 +195,15 @@ void nvd_feed_release(struct nvd_feed *f);
 struct nvd_evidence {
 	const struct nvd_cpe_match *m; /* the cpeMatch entry (owned by the record) */
 	size_t config, node, match;    /* its place: configurations/config/nodes/node/... */
-	size_t cpe;		       /* index of the given CPE that satisfied it */
+	size_t cpe;                    /* index of the given CPE that satisfied it */
 };
 
 struct nvd_match {
-	int vulnerable;	      /* some configuration holds through a vulnerable entry */
-	size_t n_configs;     /* configurations that make the set vulnerable */
-	size_t first_config;  /* index of the first of them */
-	int undecided;	      /* a criterion matched a CPE whose version is ANY */
-	size_t n_evidence;    /* entries below (at most NVD_MAX_EVIDENCE) */
+	int vulnerable;        /* some configuration holds through a vulnerable entry */
+	size_t n_configs;      /* configurations that make the set vulnerable */
+	size_t first_config;   /* index of the first of them */
+	int undecided;         /* a criterion matched a CPE whose version is ANY */
+	size_t n_evidence;     /* entries below (at most NVD_MAX_EVIDENCE) */
 	size_t n_evidence_all; /* all satisfied entries of those configurations */
 	/* satisfied entries of the configurations that hold, vulnerable ones
 	 * and platform (vulnerable:false) ones, in document order */

@@ -108,7 +108,8 @@ static int parse_range(struct feed_ctx *c, const json_t *r, struct adv_range *ou
 			found = 1;
 		}
 		if (!rc && !found)
-			rc = feed_fail(c, "expected one of introduced, fixed, last_affected, limit");
+			rc =
+			    feed_fail(c, "expected one of introduced, fixed, last_affected, limit");
 		feed_ptr_pop(c, l);
 		if (rc)
 			break;
@@ -160,8 +161,7 @@ static int parse_affected(struct feed_ctx *c, const json_t *a, struct adv_affect
 		if (rc)
 			return rc;
 	}
-	return feed_str_list(c, a, "versions", 0, ADV_MAX_LIST, &out->versions,
-			     &out->n_versions);
+	return feed_str_list(c, a, "versions", 0, ADV_MAX_LIST, &out->versions, &out->n_versions);
 }
 
 static int parse_record(struct feed_ctx *c, const json_t *rec, struct advisory *out)
@@ -224,8 +224,8 @@ static int parse_record(struct feed_ctx *c, const json_t *rec, struct advisory *
 		return rc;
 	if (arr && json_array_size(arr)) {
 		size_t l0 = feed_ptr_key(c, "affected");
-		out->affected = feed_arena_array(c->arena, json_array_size(arr),
-						 sizeof(*out->affected));
+		out->affected =
+		    feed_arena_array(c->arena, json_array_size(arr), sizeof(*out->affected));
 		if (!out->affected)
 			rc = feed_oom(c);
 		for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
@@ -270,8 +270,7 @@ static int parse_record(struct feed_ctx *c, const json_t *rec, struct advisory *
 	return rc;
 }
 
-int osv_from_json(const json_t *rec, const char *file, struct advisory *out,
-		  struct vg_error *err)
+int osv_from_json(const json_t *rec, const char *file, struct advisory *out, struct vg_error *err)
 {
 	struct feed_ctx c;
 	char label[512];
@@ -315,8 +314,7 @@ static json_t *scalar_json(const yaml_event_t *ev)
 	return json_stringn(v, n);
 }
 
-static int yaml_fail(struct vg_error *err, const char *file, const yaml_mark_t *m,
-		     const char *what)
+static int yaml_fail(struct vg_error *err, const char *file, const yaml_mark_t *m, const char *what)
 {
 	return vg_error_set(err, VG_EPARSE, "%s: line %zu, column %zu: %s", file,
 			    (size_t)m->line + 1, (size_t)m->column + 1, what);

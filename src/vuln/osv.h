@@ -34,8 +34,7 @@ struct vg_error;
  * messages. On failure returns VG_EPARSE / VG_ETOOBIG / VG_ENOMEM with err
  * set ("<file>: <id>: <pointer>: ..."); out is then to be released.
  */
-int osv_from_json(const json_t *rec, const char *file, struct advisory *out,
-		  struct vg_error *err);
+int osv_from_json(const json_t *rec, const char *file, struct advisory *out, struct vg_error *err);
 
 /*
  * Convert a YAML document (n bytes) to JSON: mappings to objects,

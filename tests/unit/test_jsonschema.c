@@ -187,11 +187,12 @@ static size_t run_draft(int draft, const char *folder, size_t *total)
 					if (!want)
 						assert_true(res.n_errors > 0);
 				} else {
-					print_message("FAIL %s/%s: %s / %s: rc=%d valid=%d want=%d %s\n",
-						      folder, names[f],
-						      json_string_value(json_object_get(g, "description")),
-						      json_string_value(json_object_get(t, "description")),
-						      rc, res.valid, want, rc ? err.msg : "");
+					print_message(
+					    "FAIL %s/%s: %s / %s: rc=%d valid=%d want=%d %s\n",
+					    folder, names[f],
+					    json_string_value(json_object_get(g, "description")),
+					    json_string_value(json_object_get(t, "description")),
+					    rc, res.valid, want, rc ? err.msg : "");
 				}
 				vg_jsonschema_result_release(&res);
 			}
@@ -261,19 +262,18 @@ static int check(struct vg_jsonschema *s, const char *uri, const char *inst,
 static void test_errors_name_place(void **state)
 {
 	(void)state;
-	struct vg_jsonschema *s =
-	    set_of(7, "urn:t", "{\"type\":\"object\",\"required\":[\"name\"],"
-			       "\"properties\":{\"list\":{\"type\":\"array\",\"items\":"
-			       "{\"$ref\":\"#/definitions/item\"}}},"
-			       "\"additionalProperties\":false,"
-			       "\"definitions\":{\"item\":{\"type\":\"string\","
-			       "\"pattern\":\"^[a-z]+$\"}}}");
+	struct vg_jsonschema *s = set_of(7, "urn:t",
+					 "{\"type\":\"object\",\"required\":[\"name\"],"
+					 "\"properties\":{\"list\":{\"type\":\"array\",\"items\":"
+					 "{\"$ref\":\"#/definitions/item\"}}},"
+					 "\"additionalProperties\":false,"
+					 "\"definitions\":{\"item\":{\"type\":\"string\","
+					 "\"pattern\":\"^[a-z]+$\"}}}");
 	struct vg_jsonschema_result res;
 	struct vg_error err = {0};
 
-	assert_int_equal(check(s, "urn:t", "{\"list\":[\"ok\",5,\"NO\"],\"x/y\":1}", NULL, &res,
-			       &err),
-			 VG_OK);
+	assert_int_equal(
+	    check(s, "urn:t", "{\"list\":[\"ok\",5,\"NO\"],\"x/y\":1}", NULL, &res, &err), VG_OK);
 	assert_false(res.valid);
 	assert_int_equal(res.n_errors, 4);
 	/* required, then properties in document order, then additionalProperties */
@@ -351,8 +351,8 @@ static void test_cross_document_refs(void **state)
 	json_decref(da);
 	json_decref(db);
 	json_decref(dc);
-	assert_int_equal(check(s, "http://example.org/schema/a.json",
-			       "{\"lic\":\"MIT\",\"sig\":3}", NULL, &res, &err),
+	assert_int_equal(check(s, "http://example.org/schema/a.json", "{\"lic\":\"MIT\",\"sig\":3}",
+			       NULL, &res, &err),
 			 VG_OK);
 	assert_true(res.valid);
 	vg_jsonschema_result_release(&res);
@@ -503,14 +503,14 @@ static void test_draft2019_basics(void **state)
 {
 	(void)state;
 	/* $ref beside other keywords, $defs, $anchor, dependentRequired */
-	struct vg_jsonschema *s = set_of(
-	    2019, "urn:n",
-	    "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\","
-	    "\"$ref\":\"#/$defs/base\",\"required\":[\"b\"],"
-	    "\"properties\":{\"c\":{\"$ref\":\"#num\"}},"
-	    "\"dependentRequired\":{\"b\":[\"c\"]},"
-	    "\"$defs\":{\"base\":{\"required\":[\"a\"]},\"n\":{\"$anchor\":\"num\","
-	    "\"type\":\"number\",\"minContains\":2}}}");
+	struct vg_jsonschema *s =
+	    set_of(2019, "urn:n",
+		   "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\","
+		   "\"$ref\":\"#/$defs/base\",\"required\":[\"b\"],"
+		   "\"properties\":{\"c\":{\"$ref\":\"#num\"}},"
+		   "\"dependentRequired\":{\"b\":[\"c\"]},"
+		   "\"$defs\":{\"base\":{\"required\":[\"a\"]},\"n\":{\"$anchor\":\"num\","
+		   "\"type\":\"number\",\"minContains\":2}}}");
 	struct vg_jsonschema_result res;
 	struct vg_error err = {0};
 	assert_int_equal(check(s, "urn:n", "{\"a\":1,\"b\":2,\"c\":3}", NULL, &res, &err), VG_OK);

@@ -12,12 +12,14 @@
 
 #include <cmocka.h>
 
+#include "core/asset.h"
 #include "core/error.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/json.h"
 #include "store/store.h"
+#include "store/store_int.h" /* scratch tables: schema changes bypass store_prepare() */
 #include "testdb.h"
 
 #include <stdio.h>
@@ -96,16 +98,19 @@ static void test_open_migrate(void **state)
 	struct vg_error err;
 	int ver = -1;
 	int target = store_schema_target();
+	/* migration numbers need not be contiguous: one row per migration file */
+	int64_t files = (int64_t)vg_migrations_count;
 
 	assert_true(target >= 1);
+	assert_true(files >= 1 && files <= target);
 	assert_int_equal(store_kind(f->s), testdb_is_pg() ? STORE_PG : STORE_SQLITE);
 	assert_int_equal(store_schema_version(f->s, &ver, &err), VG_OK);
 	assert_int_equal(ver, target);
-	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM vigil_schema"), target);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM vigil_schema"), files);
 	assert_int_equal(count(f->s, "SELECT MAX(version) FROM vigil_schema"), target);
 	/* each migration left its audit record */
 	assert_int_equal(
-	    count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = 'schema.migrate'"), target);
+	    count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = 'schema.migrate'"), files);
 	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log WHERE object_type = 'schema' "
 				     "AND object_id LIKE '0001%'"),
 			 1);
@@ -117,8 +122,8 @@ static void test_open_migrate(void **state)
 
 	/* migrating again is a no-op */
 	assert_int_equal(store_migrate(f->s, &err), VG_OK);
-	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM vigil_schema"), target);
-	assert_int_equal(audit_count(f->s), target);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM vigil_schema"), files);
+	assert_int_equal(audit_count(f->s), files);
 
 	/* a second connection without migrate opens the up-to-date database */
 	vg_error_clear(&err);
@@ -128,7 +133,7 @@ static void test_open_migrate(void **state)
 	store_close(again);
 	again = NULL;
 	assert_int_equal(store_open(f->url, 1, &again, &err), VG_OK);
-	assert_int_equal(count(again, "SELECT COUNT(*) FROM vigil_schema"), target);
+	assert_int_equal(count(again, "SELECT COUNT(*) FROM vigil_schema"), files);
 	store_close(again);
 }
 
@@ -256,7 +261,7 @@ static void test_url_safe(void **state)
 		snprintf(u, sizeof(u), "sqlite:%s", f->url);
 		assert_int_equal(store_open(u, 0, &s, &err), VG_OK);
 		assert_int_equal(store_kind(s), STORE_SQLITE);
-		assert_int_equal(count(s, "SELECT COUNT(*) FROM vigil_schema"),
+		assert_int_equal(count(s, "SELECT MAX(version) FROM vigil_schema"),
 				 store_schema_target());
 		store_close(s);
 		return;
@@ -289,7 +294,7 @@ static void create_vals(struct store *s)
 		 "CREATE TABLE t_vals (id BIGINT PRIMARY KEY, txt TEXT, num BIGINT, bin %s)",
 		 store_kind(s) == STORE_PG ? "BYTEA" : "BLOB");
 	vg_error_clear(&err);
-	if (store_exec(s, &err, sql, NULL) != VG_OK)
+	if (s->ops->exec_raw(s, sql, &err) != VG_OK)
 		fail_msg("%s: %s", sql, err.msg);
 }
 
@@ -829,7 +834,11 @@ static void test_exempt_tables(void **state)
 	assert_int_equal(audit_count(s), before);
 
 	/* a table whose name merely starts like an exempt one is audited */
-	assert_int_equal(store_exec(s, &err, "CREATE TABLE sessions_extra (k TEXT)", NULL), VG_OK);
+	assert_int_equal(s->ops->exec_raw(s, "CREATE TABLE sessions_extra (k TEXT)", &err), VG_OK);
+	/* schema changes never go through store_prepare() (only migrations make them) */
+	assert_int_equal(store_exec(s, &err, "CREATE TABLE t_refused (k TEXT)", NULL), VG_EINTERNAL);
+	assert_int_equal(store_exec(s, &err, "DROP TABLE sessions_extra", NULL), VG_EINTERNAL);
+	assert_int_equal(store_exec(s, &err, "COMMIT", NULL), VG_EINTERNAL);
 	assert_int_equal(store_exec(s, &err, "INSERT INTO sessions_extra (k) VALUES ('x')", NULL),
 			 VG_EAUDIT);
 }

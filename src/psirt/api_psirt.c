@@ -1,0 +1,183 @@
+/*
+ * api_psirt.c - the PSIRT room's HTTP routes: the public report intake for
+ * tools (POST /api/v1/reports) and the reporter's status view by tracking
+ * token, cases, Article 14 obligations and drafts (JSON and a printable
+ * page).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "core/clock.h"
+#include "core/error.h"
+#include "http/http.h"
+#include "http/ui.h"
+#include "psirt/art14.h"
+#include "psirt/cases.h"
+#include "psirt/psirt_int.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(struct http_resp *resp, const struct vg_error *err)
+{
+	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
+}
+
+static int report_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct case_report r;
+	json_t *hold = NULL;
+	char token[CASE_TOKEN_BUFSZ], url[160];
+	int64_t id = 0;
+	int rc;
+
+	rc =
+	    case_report_parse(req->body.data ? req->body.data : "", req->body.len, &r, &hold, &err);
+	if (!rc)
+		rc = case_create(req->db, &r, "api", req->remote, token, sizeof(token), &id, &err);
+	json_decref(hold);
+	if (rc)
+		return fail(resp, &err);
+	snprintf(url, sizeof(url), "/api/v1/reports/%s", token);
+	rc = http_json(resp, 201,
+		       json_pack("{s:s, s:s, s:s, s:s}", "token", token, "status_url", url, "state",
+				 "received", "note",
+				 "Keep this token: it is shown once and is the only way to see "
+				 "the status of your report."));
+	memset(token, 0, sizeof(token));
+	return rc;
+}
+
+static int report_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o = NULL;
+	if (case_status_by_token(req->db, http_param(req, "token"), &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int report_message(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *b;
+	int rc;
+	if (req->body.len > CASE_REPORT_MAX)
+		return http_error(resp, VG_ETOOBIG, "request body: at most %d bytes",
+				  CASE_REPORT_MAX);
+	b = http_body_json(req, resp);
+	if (!b)
+		return VG_EPARSE;
+	rc = case_reporter_message(req->db, http_param(req, "token"), vg_json_str(b, "body"), &err);
+	json_decref(b);
+	if (rc)
+		return fail(resp, &err);
+	return http_json(resp, 201, json_pack("{s:b}", "created", 1));
+}
+
+static int cases_list(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *rows;
+	if (case_list_json(req->db, http_query(req, "state"), &rows, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:o}", "cases", rows));
+}
+
+static int id_param(struct http_req *req, struct http_resp *resp, const char *name, int64_t *id)
+{
+	struct vg_error err = {0};
+	if (psirt_id_parse(http_param(req, name), name, id, &err))
+		return http_error(resp, VG_EINVAL, "%s", vg_error_msg(&err));
+	return VG_OK;
+}
+
+static int case_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o;
+	int64_t id;
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (case_show_json(req->db, id, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int art14_list(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *rows;
+	if (art14_list_json(req->db, 0, vg_now(), &rows, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:o}", "obligations", rows));
+}
+
+static int art14_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o;
+	int64_t id;
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (art14_show_json(req->db, id, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int draft_fetch(struct http_req *req, struct http_resp *resp, json_t **d)
+{
+	struct vg_error err = {0};
+	const char *v = http_query(req, "version");
+	int64_t id;
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (art14_draft_get(req->db, id, http_param(req, "stage"), v ? atoll(v) : 0, d, &err))
+		return fail(resp, &err);
+	return VG_OK;
+}
+
+static int draft_json(struct http_req *req, struct http_resp *resp)
+{
+	json_t *d = NULL;
+	int rc = draft_fetch(req, resp, &d);
+	return rc ? rc : http_json(resp, 200, d);
+}
+
+static int draft_page(struct http_req *req, struct http_resp *resp)
+{
+	json_t *d = NULL;
+	char title[96];
+	int rc = draft_fetch(req, resp, &d);
+	if (rc)
+		return rc;
+	snprintf(title, sizeof(title), "Art. 14 %s draft, exposure %lld", vg_json_str(d, "stage"),
+		 (long long)vg_json_int(d, "exposure_id", 0));
+	ui_page_begin(req, resp, title, "cases");
+	art14_draft_html(d, &resp->body);
+	json_decref(d);
+	return ui_page_end(resp);
+}
+
+const struct http_route psirt_routes[] = {
+    {"POST", "/api/v1/reports", ROLE_PUBLIC, HTTP_NO_CSRF, report_post,
+     "Report a vulnerability {product, version, description, impact, poc, contact, "
+     "credit_consent}; returns a private tracking token",
+     "psirt"},
+    {"GET", "/api/v1/reports/{token}", ROLE_PUBLIC, 0, report_get,
+     "The reporter's view of a report by its tracking token", "psirt"},
+    {"POST", "/api/v1/reports/{token}/messages", ROLE_PUBLIC, HTTP_NO_CSRF, report_message,
+     "A message from the reporter {body}", "psirt"},
+    {"GET", "/api/v1/cases", ROLE_READ, 0, cases_list, "PSIRT cases (state filter)", "psirt"},
+    {"GET", "/api/v1/cases/{id}", ROLE_READ, 0, case_get, "One case", "psirt"},
+    {"GET", "/api/v1/art14", ROLE_READ, 0, art14_list,
+     "Article 14 obligations: due time, state, time left", "psirt"},
+    {"GET", "/api/v1/art14/{id}", ROLE_READ, 0, art14_get,
+     "One exposure with its obligations and drafts", "psirt"},
+    {"GET", "/api/v1/art14/{id}/drafts/{stage}", ROLE_READ, 0, draft_json,
+     "A draft (schema vigil-art14-draft/1; version query)", "psirt"},
+    {"GET", "/ui/art14/{id}/{stage}", ROLE_READ, HTTP_UI, draft_page, "Printable page of a draft",
+     "psirt"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};

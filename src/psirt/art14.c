@@ -1,0 +1,783 @@
+/*
+ * art14.c - Article 14 exposures, their obligations and deadlines, the alert
+ * tick, and the filing record. Drafts and approvals are in art14_draft.c.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "psirt/art14.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/events.h"
+#include "core/log.h"
+#include "psirt/psirt_int.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOUR 3600
+#define DAY  86400
+
+static const char *const stage_names[ART14__NSTAGES] = {"early-warning", "notification",
+							"intermediate", "final"};
+
+int art14_stage_parse(const char *s)
+{
+	for (int i = 0; s && i < ART14__NSTAGES; i++)
+		if (strcmp(s, stage_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *art14_stage_name(int stage)
+{
+	return stage >= 0 && stage < ART14__NSTAGES ? stage_names[stage] : "unknown";
+}
+
+const char *art14_state_name(enum art14_state st)
+{
+	switch (st) {
+	case ART14_PENDING:
+		return "pending";
+	case ART14_DUE:
+		return "due";
+	case ART14_OVERDUE:
+		return "overdue";
+	case ART14_SUBMITTED:
+		return "submitted";
+	default:
+		return "undetermined";
+	}
+}
+
+int64_t art14_due_early_warning(int64_t aware_at)
+{
+	return aware_at + 24 * HOUR;
+}
+
+int64_t art14_due_notification(int64_t aware_at)
+{
+	return aware_at + 72 * HOUR;
+}
+
+int art14_due_vuln_final(int64_t fix_available_at, int64_t *due)
+{
+	if (!fix_available_at)
+		return VG_ESTATE;
+	*due = fix_available_at + 14 * DAY;
+	return VG_OK;
+}
+
+int art14_due_incident_final(int64_t notification_submitted_at, int64_t *due)
+{
+	if (!notification_submitted_at)
+		return VG_ESTATE;
+	*due = vg_time_add_months(notification_submitted_at, 1);
+	return VG_OK;
+}
+
+enum art14_state art14_state_at(int64_t starts_at, int64_t due_at, int64_t submitted_at,
+				int64_t now)
+{
+	if (submitted_at)
+		return ART14_SUBMITTED;
+	if (!due_at)
+		return ART14_UNDETERMINED;
+	if (now > due_at)
+		return ART14_OVERDUE;
+	if (now >= starts_at + (due_at - starts_at) * 50 / 100)
+		return ART14_DUE;
+	return ART14_PENDING;
+}
+
+unsigned art14_alerts_due(int64_t starts_at, int64_t due_at, int64_t now)
+{
+	static const struct {
+		int pct;
+		unsigned bit;
+	} marks[] = {{50, ART14_WARN_50}, {75, ART14_WARN_75}, {90, ART14_WARN_90}};
+	unsigned bits = 0;
+
+	if (!due_at)
+		return 0;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (now >= starts_at + (due_at - starts_at) * marks[i].pct / 100)
+			bits |= marks[i].bit;
+	if (now > due_at)
+		bits |= ART14_WARN_BREACH;
+	return bits;
+}
+
+char *art14_format_left(int64_t seconds, char *out, size_t n)
+{
+	int64_t a = seconds < 0 ? -seconds : seconds;
+	int64_t d = a / DAY, h = (a % DAY) / HOUR, m = (a % HOUR) / 60;
+	if (d)
+		snprintf(out, n, "%s%lldd %02lldh %02lldm", seconds < 0 ? "-" : "", (long long)d,
+			 (long long)h, (long long)m);
+	else
+		snprintf(out, n, "%s%lldh %02lldm", seconds < 0 ? "-" : "", (long long)h,
+			 (long long)m);
+	return out;
+}
+
+/* ---- recording ---- */
+
+static int finish_tx(struct store *s, int rc, struct vg_error *err)
+{
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+static int add_obligation(struct store *s, int64_t exposure, const char *stage, int64_t starts,
+			  int64_t due, struct vg_error *err)
+{
+	return store_exec(s, err,
+			  "INSERT INTO art14_obligations (exposure_id, stage, starts_at, due_at, "
+			  "warned) VALUES (?,?,?,?,0)",
+			  "itii", exposure, stage, starts, due);
+}
+
+static int add_obligation_undetermined(struct store *s, int64_t exposure, const char *stage,
+				       struct vg_error *err)
+{
+	return store_exec(s, err,
+			  "INSERT INTO art14_obligations (exposure_id, stage, warned) VALUES "
+			  "(?,?,0)",
+			  "it", exposure, stage);
+}
+
+static void emit_opened(struct store *s, int64_t id, const struct art14_open *in)
+{
+	char summary[512], ts[VG_TIME_BUFSZ], key[64];
+	json_t *p;
+
+	snprintf(summary, sizeof(summary), "Art. 14: %s %lld opened (%s); early warning due %s",
+		 in->kind, (long long)id, in->title,
+		 vg_time_format(art14_due_early_warning(in->aware_at), ts, sizeof(ts)));
+	snprintf(key, sizeof(key), "art14-%lld", (long long)id);
+	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "summary", summary, "severity",
+		      "critical", "dedup_key", key, "exposure_id", (json_int_t)id, "kind", in->kind,
+		      "title", in->title, "aware_at", psirt_time_json(in->aware_at), "at",
+		      psirt_time_json(vg_now()));
+	if (p)
+		vg_event_emit(s, "art14.opened", p);
+	json_decref(p);
+}
+
+int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct vg_error *err)
+{
+	char states[256] = "";
+	json_t *after = NULL, *kase = NULL;
+	const char *product = in->product, *version = in->product_version, *title = in->title;
+	int64_t now = vg_now(), newid = 0;
+	char oid[32];
+	int incident, rc;
+
+	if (!in->kind ||
+	    (strcmp(in->kind, ART14_KIND_VULN) && strcmp(in->kind, ART14_KIND_INCIDENT)))
+		return vg_error_set(err, VG_EINVAL, "kind '%s': expected vulnerability or incident",
+				    in->kind ? in->kind : "");
+	incident = strcmp(in->kind, ART14_KIND_INCIDENT) == 0;
+	if (in->aware_at <= 0)
+		return vg_error_set(err, VG_EINVAL, "--aware-at: required, an RFC 3339 time");
+	if (in->aware_at > now)
+		return vg_error_set(err, VG_EINVAL,
+				    "--aware-at: awareness cannot be in the future (now is %s)",
+				    vg_time_format(now, oid, sizeof(oid)));
+	if ((rc = psirt_text_check("--evidence", in->evidence, 8192, 1, 0, err)) ||
+	    (rc = psirt_text_check("--product", product, 200, 0, 0, err)) ||
+	    (rc = psirt_text_check("--version", version, 100, 0, 0, err)) ||
+	    (rc = psirt_text_check("--finding", in->finding, 100, 0, 0, err)) ||
+	    (rc = psirt_text_check("--vuln", in->vuln_id, 100, 0, 0, err)))
+		return rc;
+	if (in->member_states &&
+	    (rc = psirt_member_states(in->member_states, states, sizeof(states), err)))
+		return rc;
+	if (in->case_id) {
+		rc = psirt_row(s, &kase, err, "case", in->case_id, "ittt",
+			       "SELECT id, title, product, product_version FROM psirt_cases WHERE "
+			       "id = ?",
+			       "i", in->case_id);
+		if (rc)
+			return rc;
+		if (!product)
+			product = vg_json_str(kase, "product");
+		if (!version)
+			version = vg_json_str(kase, "product_version");
+		if (!title)
+			title = vg_json_str(kase, "title");
+	}
+	if ((rc = psirt_text_check("--title", title, 300, 0, 1, err))) {
+		json_decref(kase);
+		return rc;
+	}
+
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO art14_exposures (kind, title, vuln_id, product, "
+				"product_version, member_states, suspected_malicious, aware_at, "
+				"aware_by, aware_recorded_at, evidence, facts_json, created_at) "
+				"VALUES (?,?,?,?,?,?,?,?,?,?,?,'{}',?)",
+				"ttttttiititi", in->kind, title, in->vuln_id, product, version,
+				*states ? states : NULL,
+				(int64_t)(incident && in->suspected_malicious), in->aware_at,
+				store_actor(s), now, in->evidence, now);
+	if (!rc)
+		rc =
+		    store_query_int64(s, &newid, err,
+				      "SELECT MAX(id) FROM art14_exposures WHERE aware_recorded_at "
+				      "= ? AND aware_by = ?",
+				      "it", now, store_actor(s));
+	if (!rc && in->finding)
+		rc = store_exec(s, err, "UPDATE art14_exposures SET finding = ? WHERE id = ?", "ti",
+				in->finding, newid);
+	if (!rc && in->case_id)
+		rc = store_exec(s, err, "UPDATE art14_exposures SET case_id = ? WHERE id = ?", "ii",
+				in->case_id, newid);
+	if (!rc)
+		rc = add_obligation(s, newid, "early-warning", in->aware_at,
+				    art14_due_early_warning(in->aware_at), err);
+	if (!rc)
+		rc = add_obligation(s, newid, "notification", in->aware_at,
+				    art14_due_notification(in->aware_at), err);
+	if (!rc)
+		rc = add_obligation_undetermined(s, newid, "final", err);
+	if (!rc) {
+		after = json_pack(
+		    "{s:s, s:s, s:o, s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, "
+		    "s:b, s:o}",
+		    "kind", in->kind, "title", title, "aware_at", psirt_time_json(in->aware_at),
+		    "aware_by", store_actor(s), "recorded_at", psirt_time_json(now), "evidence",
+		    in->evidence, "product", product, "product_version", version, "member_states",
+		    *states ? states : NULL, "finding", in->finding, "vuln_id", in->vuln_id,
+		    "suspected_malicious", incident && in->suspected_malicious, "case_id",
+		    in->case_id ? json_integer(in->case_id) : json_null());
+		snprintf(oid, sizeof(oid), "%lld", (long long)newid);
+		rc = after ? store_audit(s, "art14.aware", "art14_exposure", oid, NULL, after, err)
+			   : vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	json_decref(after);
+	rc = finish_tx(s, rc, err);
+	if (!rc) {
+		struct art14_open copy = *in;
+		copy.title = title;
+		emit_opened(s, newid, &copy);
+		*id = newid;
+	}
+	json_decref(kase);
+	return rc;
+}
+
+static int load_exposure(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	return psirt_row(s, out, err, "exposure", id, "ittittttbitititj",
+			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
+			 "product_version, suspected_malicious, aware_at, aware_by, "
+			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
+			 "FROM art14_exposures WHERE id = ?",
+			 "i", id);
+}
+
+int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error *err)
+{
+	json_t *e = NULL, *after;
+	int64_t due = 0, now = vg_now();
+	char oid[32], ts[VG_TIME_BUFSZ];
+	int rc;
+
+	rc = load_exposure(s, id, &e, err);
+	if (rc)
+		return rc;
+	if (strcmp(vg_json_str(e, "kind"), ART14_KIND_VULN) != 0)
+		rc = vg_error_set(err, VG_ESTATE,
+				  "exposure %lld is an incident: its final report runs from the "
+				  "notification's submission, not from a fix",
+				  (long long)id);
+	else if (psirt_int(e, "fix_available_at"))
+		rc =
+		    vg_error_set(err, VG_ESTATE,
+				 "exposure %lld: a corrective measure was already marked available "
+				 "at %s",
+				 (long long)id,
+				 vg_time_format(psirt_int(e, "fix_available_at"), ts, sizeof(ts)));
+	else if (at <= 0 || at > now)
+		rc = vg_error_set(err, VG_EINVAL, "--at: expected a time not in the future");
+	else if (at < psirt_int(e, "aware_at"))
+		rc = vg_error_set(err, VG_EINVAL,
+				  "--at: a measure available before awareness (%s)? expected a "
+				  "time after it",
+				  vg_time_format(psirt_int(e, "aware_at"), ts, sizeof(ts)));
+	json_decref(e);
+	if (rc)
+		return rc;
+	art14_due_vuln_final(at, &due);
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE art14_exposures SET fix_available_at = ? WHERE id = ?",
+				"ii", at, id);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE art14_obligations SET starts_at = ?, due_at = ? WHERE "
+				"exposure_id = ? AND stage = 'final'",
+				"iii", at, due, id);
+	after = json_pack("{s:o, s:o}", "fix_available_at", psirt_time_json(at), "final_due_at",
+			  psirt_time_json(due));
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	if (!rc)
+		rc = store_audit(s, "art14.fix_available", "art14_exposure", oid, NULL, after, err);
+	json_decref(after);
+	return finish_tx(s, rc, err);
+}
+
+int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err)
+{
+	json_t *e = NULL, *after, *before = NULL;
+	int64_t now = vg_now(), have = 0, submitted = 0;
+	char oid[32];
+	int rc;
+
+	rc = load_exposure(s, id, &e, err);
+	json_decref(e);
+	if (rc)
+		return rc;
+	if (due <= now)
+		return vg_error_set(err, VG_EINVAL, "--due: expected a time in the future");
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_query_int64(s, &have, err,
+			       "SELECT COUNT(*) FROM art14_obligations WHERE exposure_id = ? AND "
+			       "stage = 'intermediate'",
+			       "i", id);
+	if (!rc && have)
+		rc = store_query_int64(s, &submitted, err,
+				       "SELECT COALESCE(submitted_at, 0) FROM art14_obligations "
+				       "WHERE exposure_id = ? AND stage = 'intermediate'",
+				       "i", id);
+	if (!rc && submitted)
+		rc = vg_error_set(err, VG_ESTATE,
+				  "exposure %lld: the intermediate report was already submitted",
+				  (long long)id);
+	if (!rc && have) {
+		before = json_pack("{s:b}", "re_requested", 1);
+		rc =
+		    store_exec(s, err,
+			       "UPDATE art14_obligations SET starts_at = ?, due_at = ?, warned = 0 "
+			       "WHERE exposure_id = ? AND stage = 'intermediate'",
+			       "iii", now, due, id);
+	} else if (!rc) {
+		rc = add_obligation(s, id, "intermediate", now, due, err);
+	}
+	after = json_pack("{s:o, s:o}", "requested_at", psirt_time_json(now), "due_at",
+			  psirt_time_json(due));
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	if (!rc)
+		rc = store_audit(s, "art14.intermediate_requested", "art14_exposure", oid, before,
+				 after, err);
+	json_decref(after);
+	json_decref(before);
+	return finish_tx(s, rc, err);
+}
+
+int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
+		    const char *reference, int *approved, struct vg_error *err)
+{
+	json_t *e = NULL, *ob = NULL, *after = NULL;
+	int64_t now = vg_now(), draft = 0, final_due = 0;
+	int st = art14_stage_parse(stage), incident, rc;
+	char oid[32], ts[VG_TIME_BUFSZ];
+
+	if (approved)
+		*approved = 0;
+	if (st < 0)
+		return vg_error_set(err, VG_EINVAL,
+				    "--stage '%s': expected early-warning, notification, "
+				    "intermediate or final",
+				    stage ? stage : "");
+	if ((rc = psirt_text_check("--reference", reference, 200, 0, 1, err)))
+		return rc;
+	if (at <= 0 || at > now)
+		return vg_error_set(err, VG_EINVAL,
+				    "--at: a filing cannot be recorded in the future (now is %s)",
+				    vg_time_format(now, ts, sizeof(ts)));
+	rc = load_exposure(s, id, &e, err);
+	if (rc)
+		return rc;
+	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
+	if (at < psirt_int(e, "aware_at")) {
+		rc = vg_error_set(err, VG_EINVAL, "--at: before the awareness time %s",
+				  vg_time_format(psirt_int(e, "aware_at"), ts, sizeof(ts)));
+		goto out;
+	}
+	rc = psirt_rows(s, &ob, err, "ii",
+			"SELECT id, submitted_at FROM art14_obligations WHERE exposure_id = ? "
+			"AND stage = ?",
+			"it", id, stage);
+	if (rc)
+		goto out;
+	if (!json_array_size(ob)) {
+		rc = vg_error_set(err, VG_ESTATE,
+				  "exposure %lld has no %s obligation (an intermediate report is "
+				  "only due when requested)",
+				  (long long)id, stage);
+		goto out;
+	}
+	if (psirt_int(json_array_get(ob, 0), "submitted_at")) {
+		rc = vg_error_set(err, VG_EEXIST,
+				  "exposure %lld: the %s was already recorded as submitted at %s",
+				  (long long)id, stage,
+				  vg_time_format(psirt_int(json_array_get(ob, 0), "submitted_at"),
+						 ts, sizeof(ts)));
+		goto out;
+	}
+	/* the latest approved draft version of that stage, if any */
+	if (store_query_int64(
+		s, &draft, NULL,
+		"SELECT COALESCE(MAX(d.version), 0) FROM art14_drafts d WHERE "
+		"d.exposure_id = ? AND d.stage = ? AND d.version = (SELECT "
+		"MAX(version) FROM art14_drafts WHERE exposure_id = ? AND stage = ?) "
+		"AND (SELECT COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) "
+		">= ?",
+		"ititi", id, stage, id, stage, (int64_t)psirt_approvals_needed()) != VG_OK)
+		draft = 0;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		goto out;
+	rc = store_exec(s, err,
+			"UPDATE art14_obligations SET submitted_at = ?, submitted_reference = ?, "
+			"submitted_by = ?, submitted_draft = ? WHERE exposure_id = ? AND stage = ?",
+			"ittiit", at, reference, store_actor(s), draft, id, stage);
+	if (!rc && incident && st == ART14_NOTIFICATION) {
+		art14_due_incident_final(at, &final_due);
+		rc = store_exec(s, err,
+				"UPDATE art14_obligations SET starts_at = ?, due_at = ? WHERE "
+				"exposure_id = ? AND stage = 'final'",
+				"iii", at, final_due, id);
+	}
+	if (!rc) {
+		after =
+		    json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:s}", "stage", stage, "submitted_at",
+			      psirt_time_json(at), "reference", reference, "recorded_by",
+			      store_actor(s), "recorded_at", psirt_time_json(now), "draft_version",
+			      draft ? json_integer(draft) : json_null(), "note",
+			      "filed by a person on the ENISA single reporting platform; vigil "
+			      "records it");
+		if (final_due)
+			json_object_set_new(after, "final_due_at", psirt_time_json(final_due));
+		snprintf(oid, sizeof(oid), "%lld", (long long)id);
+		rc = store_audit(s, "art14.submitted", "art14_exposure", oid, NULL, after, err);
+	}
+	rc = finish_tx(s, rc, err);
+	if (!rc && approved)
+		*approved = draft != 0;
+out:
+	json_decref(after);
+	json_decref(ob);
+	json_decref(e);
+	return rc;
+}
+
+/* ---- listing ---- */
+
+#define OBLIGATION_ORDER                                                            \
+	"CASE o.stage WHEN 'early-warning' THEN 0 WHEN 'notification' THEN 1 WHEN " \
+	"'intermediate' THEN 2 ELSE 3 END"
+
+static json_t *alerts_json(unsigned warned)
+{
+	json_t *a = json_array();
+	if (warned & ART14_WARN_50)
+		json_array_append_new(a, json_string("50%"));
+	if (warned & ART14_WARN_75)
+		json_array_append_new(a, json_string("75%"));
+	if (warned & ART14_WARN_90)
+		json_array_append_new(a, json_string("90%"));
+	if (warned & ART14_WARN_BREACH)
+		json_array_append_new(a, json_string("breach"));
+	return a;
+}
+
+int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
+		    struct vg_error *err)
+{
+	json_t *rows = NULL, *r, *res;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	rc = psirt_rows(s, &rows, err, "iitttiiiitt",
+			"SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
+			"o.due_at, o.warned, o.submitted_at, o.submitted_reference, o.submitted_by "
+			"FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
+			"WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
+			"o.exposure_id, " OBLIGATION_ORDER,
+			"ii", exposure, exposure);
+	if (rc)
+		return rc;
+	res = json_array();
+	json_array_foreach(rows, i, r)
+	{
+		int64_t starts = psirt_int(r, "starts_at"), due = psirt_int(r, "due_at"),
+			sub = psirt_int(r, "submitted_at");
+		enum art14_state st = art14_state_at(starts, due, sub, now);
+		char left[64];
+		json_t *o =
+		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "exposure_id",
+			      (json_int_t)psirt_int(r, "exposure_id"), "kind",
+			      vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
+			      vg_json_str(r, "stage"), "starts_at", psirt_time_json(starts),
+			      "due_at", psirt_time_json(due), "state", art14_state_name(st));
+		if (due && !sub) {
+			json_object_set_new(o, "seconds_left", json_integer(due - now));
+			json_object_set_new(
+			    o, "time_left",
+			    json_string(art14_format_left(due - now, left, sizeof(left))));
+		} else {
+			json_object_set_new(o, "seconds_left", json_null());
+			json_object_set_new(o, "time_left", json_null());
+		}
+		json_object_set_new(o, "submitted_at", psirt_time_json(sub));
+		json_object_set_new(o, "reference",
+				    json_incref(json_object_get(r, "submitted_reference")));
+		json_object_set_new(o, "submitted_by",
+				    json_incref(json_object_get(r, "submitted_by")));
+		if (sub && due)
+			json_object_set_new(o, "late", json_boolean(sub > due));
+		json_object_set_new(o, "alerts_sent",
+				    alerts_json((unsigned)psirt_int(r, "warned")));
+		json_array_append_new(res, o);
+	}
+	json_decref(rows);
+	*out = res;
+	return VG_OK;
+}
+
+int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	json_t *e = NULL, *obl = NULL, *drafts = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = psirt_row(s, &e, err, "exposure", id, "ittittttbTtTtTtj",
+		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
+		       "product_version, suspected_malicious, aware_at, aware_by, "
+		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
+		       "FROM art14_exposures WHERE id = ?",
+		       "i", id);
+	if (!rc)
+		rc = art14_list_json(s, id, vg_now(), &obl, err);
+	if (!rc)
+		rc = psirt_rows(s, &drafts, err, "tiTti",
+				"SELECT d.stage, d.version, d.created_at, d.created_by, (SELECT "
+				"COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) AS "
+				"approvals FROM art14_drafts d WHERE d.exposure_id = ? ORDER BY "
+				"d.stage, d.version",
+				"i", id);
+	if (rc) {
+		json_decref(e);
+		json_decref(obl);
+		return rc;
+	}
+	json_object_set_new(e, "obligations", obl);
+	json_object_set_new(e, "drafts", drafts);
+	*out = e;
+	return VG_OK;
+}
+
+/* ---- alerts ---- */
+
+static const char *stage_label(const char *stage)
+{
+	if (strcmp(stage, "early-warning") == 0)
+		return "early warning";
+	if (strcmp(stage, "final") == 0)
+		return "final report";
+	if (strcmp(stage, "intermediate") == 0)
+		return "intermediate report";
+	return "notification";
+}
+
+static void emit_alert(struct store *s, const json_t *r, unsigned bit, int64_t now)
+{
+	int64_t id = psirt_int(r, "exposure_id"), due = psirt_int(r, "due_at");
+	const char *stage = vg_json_str(r, "stage");
+	const char *what = bit == ART14_WARN_50   ? "50%"
+			   : bit == ART14_WARN_75 ? "75%"
+			   : bit == ART14_WARN_90 ? "90%"
+						  : "breach";
+	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[96];
+	json_t *p;
+
+	if (bit == ART14_WARN_BREACH)
+		snprintf(summary, sizeof(summary),
+			 "Art. 14 %s for %s %lld (%s) is OVERDUE: it was due %s and is not "
+			 "recorded as submitted",
+			 stage_label(stage), vg_json_str(r, "kind"), (long long)id,
+			 vg_json_str(r, "title"), vg_time_format(due, ts, sizeof(ts)));
+	else
+		snprintf(summary, sizeof(summary),
+			 "Art. 14 %s for %s %lld (%s): %s of the window used, due %s (%s left)",
+			 stage_label(stage), vg_json_str(r, "kind"), (long long)id,
+			 vg_json_str(r, "title"), what, vg_time_format(due, ts, sizeof(ts)),
+			 art14_format_left(due - now, left, sizeof(left)));
+	snprintf(key, sizeof(key), "art14-%lld-%s", (long long)id, stage);
+	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "summary", summary,
+		      "severity", "critical", "dedup_key", key, "exposure_id", (json_int_t)id,
+		      "kind", vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
+		      stage, "threshold", what, "due_at", psirt_time_json(due), "at",
+		      psirt_time_json(now), "seconds_left", (json_int_t)(due - now));
+	if (p)
+		vg_event_emit(s, bit == ART14_WARN_BREACH ? "art14.breached" : "art14.warning", p);
+	json_decref(p);
+}
+
+int art14_tick(struct store *s, int *sent, struct vg_error *err)
+{
+	json_t *rows = NULL, *r;
+	int64_t now = vg_now();
+	size_t i;
+	int rc, n = 0;
+
+	if (sent)
+		*sent = 0;
+	rc = psirt_rows(
+	    s, &rows, err, "iitttii",
+	    "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, o.due_at "
+	    "FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
+	    "WHERE o.submitted_at IS NULL AND o.due_at IS NOT NULL ORDER BY o.id",
+	    NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		int64_t oid = psirt_int(r, "id"), warned = 0;
+		unsigned due = art14_alerts_due(psirt_int(r, "starts_at"), psirt_int(r, "due_at"),
+						now),
+			 fresh;
+		json_t *after;
+		char obj[32];
+
+		if (!due)
+			continue;
+		rc = store_tx_begin(s, err);
+		if (rc)
+			break;
+		/* read inside the transaction: another tick may have sent them meanwhile */
+		rc = store_query_int64(
+		    s, &warned, err, "SELECT warned FROM art14_obligations WHERE id = ?", "i", oid);
+		fresh = due & ~(unsigned)warned;
+		if (rc || !fresh) {
+			store_tx_rollback(s);
+			if (rc)
+				break;
+			continue;
+		}
+		rc = store_exec(s, err, "UPDATE art14_obligations SET warned = ? WHERE id = ?",
+				"ii", (int64_t)(fresh | (unsigned)warned), oid);
+		after =
+		    json_pack("{s:s, s:o, s:o, s:o}", "stage", vg_json_str(r, "stage"), "alerts",
+			      alerts_json(fresh), "due_at", psirt_time_json(psirt_int(r, "due_at")),
+			      "at", psirt_time_json(now));
+		snprintf(obj, sizeof(obj), "%lld", (long long)psirt_int(r, "exposure_id"));
+		if (!rc)
+			rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);
+		json_decref(after);
+		rc = finish_tx(s, rc, err);
+		if (rc)
+			break;
+		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
+			if (fresh & bit) {
+				emit_alert(s, r, bit, now);
+				n++;
+			}
+	}
+	json_decref(rows);
+	if (sent)
+		*sent = n;
+	return rc;
+}
+
+/* ---- vuln.exploited and the job ---- */
+
+/* A string or integer member as text into out; NULL when absent. */
+static const char *member_text(const json_t *p, const char *key, char *out, size_t n)
+{
+	json_t *v = json_object_get(p, key);
+	if (json_is_object(v))
+		v = json_object_get(v, "id");
+	if (json_is_string(v) && json_string_length(v) > 0) {
+		snprintf(out, n, "%s", json_string_value(v));
+		return out;
+	}
+	if (json_is_integer(v)) {
+		snprintf(out, n, "%lld", (long long)json_integer_value(v));
+		return out;
+	}
+	return NULL;
+}
+
+static void on_exploited(struct store *s, const char *name, const json_t *p, void *arg)
+{
+	static const char *const vuln_keys[] = {"vuln_id", "vulnerability", "cve", "advisory", "id",
+						NULL};
+	struct art14_open in = {0};
+	struct vg_error err = {0};
+	char vbuf[128], fbuf[128], title[400], evidence[600];
+	const char *vuln = NULL, *finding;
+	int64_t have = 0, id = 0;
+
+	(void)name;
+	(void)arg;
+	if (!s || !json_is_object(p))
+		return;
+	for (int i = 0; vuln_keys[i] && !vuln; i++)
+		vuln = member_text(p, vuln_keys[i], vbuf, sizeof(vbuf));
+	finding = member_text(p, "finding_id", fbuf, sizeof(fbuf));
+	if (!finding)
+		finding = member_text(p, "finding", fbuf, sizeof(fbuf));
+	if (!vuln && !finding) {
+		vg_warn("art14: vuln.exploited without a vulnerability or finding id: ignored");
+		return;
+	}
+	/* one exposure per exploited finding (or vulnerability without a finding) */
+	if (store_query_int64(s, &have, &err,
+			      "SELECT COUNT(*) FROM art14_exposures WHERE kind = 'vulnerability' "
+			      "AND ((CAST(? AS TEXT) IS NOT NULL AND finding = ?) OR (CAST(? AS "
+			      "TEXT) IS NULL AND finding IS NULL AND vuln_id = ?))",
+			      "tttt", finding, finding, finding, vuln) != VG_OK) {
+		vg_warn("art14: vuln.exploited: %s", vg_error_msg(&err));
+		return;
+	}
+	if (have)
+		return;
+	snprintf(title, sizeof(title), "Actively exploited: %s%s%s", vuln ? vuln : "finding",
+		 finding ? " in finding " : "", finding ? finding : "");
+	snprintf(evidence, sizeof(evidence), "vuln.exploited event%s%s",
+		 vg_json_str(p, "summary") ? ": " : " (known exploited vulnerability match)",
+		 vg_json_str(p, "summary") ? vg_json_str(p, "summary") : "");
+	in.kind = ART14_KIND_VULN;
+	in.title = title;
+	in.aware_at = vg_now();
+	in.evidence = evidence;
+	in.vuln_id = vuln;
+	in.finding = finding;
+	in.product = vg_json_str(p, "product");
+	in.product_version = vg_json_str(p, "product_version") ? vg_json_str(p, "product_version")
+							       : vg_json_str(p, "version");
+	if (art14_open(s, &in, &id, &err))
+		vg_warn("art14: cannot open an exposure for %s: %s", title, vg_error_msg(&err));
+	else
+		vg_info("art14: exposure %lld opened from vuln.exploited (%s)", (long long)id,
+			title);
+}
+
+void art14_init(void)
+{
+	vg_event_subscribe("vuln.exploited", on_exploited, NULL);
+}

@@ -1,0 +1,183 @@
+/*
+ * art14.h - the Article 14 CRA clocks: exposures, their obligations, alerts,
+ * drafts, approvals and the record of the manual filing.
+ *
+ * An exposure is an actively exploited vulnerability (14(1)-(2), on a case
+ * or a finding) or a severe incident (14(3)-(4)). Recording one stores the
+ * awareness time, who recorded it, when, and from what evidence (audited).
+ * Its obligations and their deadlines (all UTC, see docs/CRA.md):
+ *
+ *   early-warning  awareness + 24 h
+ *   notification   awareness + 72 h (both from awareness, not from each other)
+ *   final          vulnerability: 14 days after a corrective or mitigating
+ *                  measure is marked available (undetermined until then);
+ *                  incident: one calendar month after the recorded submission
+ *                  of the notification (month ends clamp: 31 Jan -> 28/29 Feb)
+ *   intermediate   only when the CSIRT asks, due when it says
+ *
+ * States: undetermined (no due time yet), pending (less than half of the
+ * window used), due (half or more used: act now), overdue (past the due
+ * time, not submitted), submitted. Alerts art14.warning at 50, 75 and 90 %
+ * of each window and art14.breached after the due time are emitted once each
+ * (the sent ones are remembered in the database and audited), severity
+ * critical. vigil never files anything: "submitted" is what a person
+ * recorded after filing on the ENISA single reporting platform.
+ *
+ * Every write is one transaction with its audit record on the object
+ * art14_exposure:<id>, so `vigil audit log --object art14_exposure:ID` is the
+ * proof of awareness, drafts, approvals and submissions.
+ */
+#ifndef VIGIL_PSIRT_ART14_H
+#define VIGIL_PSIRT_ART14_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/json.h"
+
+struct store;
+struct vg_error;
+struct vg_buf;
+
+#define ART14_KIND_VULN     "vulnerability"
+#define ART14_KIND_INCIDENT "incident"
+
+#define ART14_DRAFT_SCHEMA "vigil-art14-draft/1"
+
+enum art14_stage {
+	ART14_EARLY_WARNING = 0,
+	ART14_NOTIFICATION,
+	ART14_INTERMEDIATE,
+	ART14_FINAL,
+	ART14__NSTAGES
+};
+
+enum art14_state {
+	ART14_UNDETERMINED = 0,
+	ART14_PENDING,
+	ART14_DUE,
+	ART14_OVERDUE,
+	ART14_SUBMITTED
+};
+
+/* Alert bits remembered per obligation. */
+#define ART14_WARN_50     1
+#define ART14_WARN_75     2
+#define ART14_WARN_90     4
+#define ART14_WARN_BREACH 8
+
+/* "early-warning" <-> ART14_EARLY_WARNING; -1 when unknown. */
+int art14_stage_parse(const char *s);
+const char *art14_stage_name(int stage);
+const char *art14_state_name(enum art14_state st);
+
+/*
+ * Deadlines (pure; for the code and the tests). Each returns VG_OK and sets
+ * *due, or VG_ESTATE when the start event has not happened (start 0).
+ */
+int64_t art14_due_early_warning(int64_t aware_at);
+int64_t art14_due_notification(int64_t aware_at);
+int art14_due_vuln_final(int64_t fix_available_at, int64_t *due);
+int art14_due_incident_final(int64_t notification_submitted_at, int64_t *due);
+
+/* State of an obligation at now. starts_at/due_at 0 = undetermined;
+ * submitted_at 0 = not submitted. */
+enum art14_state art14_state_at(int64_t starts_at, int64_t due_at, int64_t submitted_at,
+				int64_t now);
+/* Alert bits that are due at now for a window [starts_at, due_at]
+ * (ART14_WARN_*): p % of the window is starts + (due - starts) * p / 100,
+ * floored to the second; breach is any time after due_at. */
+unsigned art14_alerts_due(int64_t starts_at, int64_t due_at, int64_t now);
+/* "2d 03h 04m" (or "-1h 00m" when past) into out. */
+char *art14_format_left(int64_t seconds, char *out, size_t n);
+
+/* What an exposure is opened with. Strings are copied; NULL = not known. */
+struct art14_open {
+	const char *kind;  /* ART14_KIND_VULN or ART14_KIND_INCIDENT */
+	const char *title; /* required */
+	int64_t aware_at;  /* required; not in the future */
+	const char *evidence;
+	const char *product;
+	const char *product_version;
+	const char *member_states; /* "DE,FR": ISO 3166-1 alpha-2 codes, comma separated */
+	int suspected_malicious;   /* incidents */
+	int64_t case_id;           /* 0 = none */
+	const char *finding;       /* finding id, NULL = none */
+	const char *vuln_id;       /* CVE or other id */
+};
+
+/*
+ * Record an exposure and start its clocks. The actor of s is recorded as who
+ * set the awareness time. *id receives the new exposure id. Errors: VG_EINVAL
+ * naming the bad field, VG_ENOTFOUND for an unknown case. Emits art14.opened.
+ */
+int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct vg_error *err);
+
+/* Mark a corrective or mitigating measure available at `at` (a
+ * vulnerability): the final report becomes due at + 14 days. VG_ESTATE for an
+ * incident or when already marked. */
+int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error *err);
+
+/* The CSIRT asked for an intermediate report due at `due`; asking again
+ * before it is submitted moves the due time. */
+int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err);
+
+/*
+ * Record that a person filed stage of exposure id on the platform at `at`
+ * with the platform's receipt reference. at must not be in the future nor
+ * before awareness. The draft version filed (the latest approved one, if
+ * any) is remembered. Submitting an incident's notification starts its final
+ * report clock. VG_EEXIST when that stage was already recorded.
+ * *approved (may be NULL) is set to 1 when an approved draft existed.
+ */
+int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
+		    const char *reference, int *approved, struct vg_error *err);
+
+/* Every obligation (one row each) with exposure, stage, starts_at, due_at,
+ * state, seconds_left, time_left, alerts sent; as a JSON array (caller owns).
+ * exposure 0 = all. */
+int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
+		    struct vg_error *err);
+/* One exposure with its obligations and draft versions (caller owns). */
+int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+
+/*
+ * Check every clock at vg_now() and send the alerts that are due and not yet
+ * sent (art14.warning, art14.breached). *sent (may be NULL) counts them.
+ */
+int art14_tick(struct store *s, int *sent, struct vg_error *err);
+
+/* Drafts: fields an exposure's facts may hold (for `edit --set`). */
+int art14_field_known(const char *field);
+
+/*
+ * Build a new draft version of stage from what the exposure (and its case)
+ * knows; *out is the draft document in the ART14_DRAFT_SCHEMA schema, with
+ * "missing" listing required fields without a value. Audited (art14.draft).
+ */
+int art14_draft(struct store *s, int64_t id, const char *stage, json_t **out, struct vg_error *err);
+/* Set n fields (art14_field_known; an empty value clears) and build one new
+ * version of stage, in one transaction audited as art14.draft_edit. */
+int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const char *const *names,
+	       const char *const *values, json_t **out, struct vg_error *err);
+/* The latest draft of stage (version 0) or a given version, with its
+ * approvals; VG_ENOTFOUND when none. */
+int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version, json_t **out,
+		    struct vg_error *err);
+/*
+ * Approve the latest draft of stage as the actor of s. Refused (VG_ESTATE)
+ * while required fields are missing; the same person cannot approve a
+ * version twice (VG_EEXIST). With config art14.four_eyes=1 a draft counts as
+ * approved after two different people approved it. *approved (may be NULL)
+ * tells whether it now is.
+ */
+int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
+		  struct vg_error *err);
+/* A printable HTML page of a draft document (from art14_draft_get). */
+int art14_draft_html(const json_t *draft, struct vg_buf *out);
+
+/* Subscribe to vuln.exploited (a KEV match on a finding opens an exposure;
+ * one exposure per finding). Call once at program start. */
+void art14_init(void);
+
+#endif

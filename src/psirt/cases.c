@@ -1,0 +1,736 @@
+/*
+ * cases.c - PSIRT cases: intake, workflow, acknowledgement clock, messages,
+ * links, and the job table of the PSIRT clocks.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "psirt/cases.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/events.h"
+#include "core/hash.h"
+#include "jobs/jobs.h"
+#include "psirt/art14.h"
+#include "psirt/psirt_int.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the report body ---- */
+
+static const struct {
+	const char *key;
+	size_t max;
+	int multiline;
+	int required;
+} report_fields[] = {
+    {"title", 300, 0, 0},         {"product", 200, 0, 1},     {"version", 100, 0, 0},
+    {"description", 65536, 1, 1}, {"impact", 16384, 1, 0},    {"poc", 65536, 1, 0},
+    {"contact", 320, 0, 0},       {"credit_name", 200, 0, 0},
+};
+#define NREPORT (sizeof(report_fields) / sizeof(report_fields[0]))
+
+static const char **report_slot(struct case_report *r, size_t i)
+{
+	const char **slots[NREPORT] = {&r->title,  &r->product, &r->version, &r->description,
+				       &r->impact, &r->poc,     &r->contact, &r->credit_name};
+	return slots[i];
+}
+
+int case_report_check(const struct case_report *r, const char *what, struct vg_error *err)
+{
+	struct case_report copy = *r;
+	for (size_t i = 0; i < NREPORT; i++) {
+		char name[160];
+		int rc;
+		snprintf(name, sizeof(name), "%s: /%s", what, report_fields[i].key);
+		rc = psirt_text_check(name, *report_slot(&copy, i), report_fields[i].max,
+				      report_fields[i].multiline, report_fields[i].required, err);
+		if (rc)
+			return rc;
+	}
+	return VG_OK;
+}
+
+int case_report_parse(const char *data, size_t n, struct case_report *out, json_t **hold,
+		      struct vg_error *err)
+{
+	json_t *doc, *v;
+	const char *key;
+	int rc = VG_OK;
+
+	memset(out, 0, sizeof(*out));
+	*hold = NULL;
+	if (n > CASE_REPORT_MAX)
+		return vg_error_set(err, VG_ETOOBIG,
+				    "request body: %zu bytes, a report may have at most %d", n,
+				    CASE_REPORT_MAX);
+	doc = vg_json_parse(data, n, "request body", err);
+	if (!doc)
+		return err && err->code ? err->code : VG_EPARSE;
+	if (!json_is_object(doc)) {
+		rc = vg_error_set(err, VG_EINVAL, "request body: expected a JSON object");
+		goto out;
+	}
+	json_object_foreach(doc, key, v)
+	{
+		size_t i;
+		if (strcmp(key, "credit_consent") == 0) {
+			if (!json_is_boolean(v)) {
+				rc = vg_error_set(err, VG_EINVAL,
+						  "request body: /credit_consent: expected true or "
+						  "false");
+				goto out;
+			}
+			out->credit_consent = json_is_true(v);
+			continue;
+		}
+		for (i = 0; i < NREPORT; i++)
+			if (strcmp(key, report_fields[i].key) == 0)
+				break;
+		if (i == NREPORT) {
+			rc = vg_error_set(err, VG_EINVAL,
+					  "request body: /%.40s: unknown member (expected product, "
+					  "version, description, impact, poc, contact, "
+					  "credit_consent, credit_name, title)",
+					  key);
+			goto out;
+		}
+		if (json_is_null(v))
+			continue;
+		if (!json_is_string(v)) {
+			rc = vg_error_set(err, VG_EINVAL, "request body: /%s: expected a string",
+					  key);
+			goto out;
+		}
+		if (strlen(json_string_value(v)) != json_string_length(v)) {
+			rc = vg_error_set(err, VG_EINVAL,
+					  "request body: /%s: NUL character not allowed", key);
+			goto out;
+		}
+		*report_slot(out, i) = json_string_value(v);
+	}
+	rc = case_report_check(out, "request body", err);
+out:
+	if (rc) {
+		json_decref(doc);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	*hold = doc;
+	return VG_OK;
+}
+
+/* ---- workflow ---- */
+
+static const struct {
+	const char *from;
+	const char *to[4];
+} moves[] = {
+    {"received", {"acknowledged", NULL}},
+    {"acknowledged", {"triaged", NULL}},
+    {"triaged", {"accepted", "rejected", "duplicate", NULL}},
+    {"accepted", {"remediation", NULL}},
+    {"rejected", {"closed", NULL}},
+    {"duplicate", {"closed", NULL}},
+    {"remediation", {"disclosed", NULL}},
+    {"disclosed", {"closed", NULL}},
+    {"closed", {NULL}},
+};
+
+static int known_state(const char *st)
+{
+	for (size_t i = 0; st && i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i].from, st) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when from -> to is allowed; else the allowed ones into allowed. */
+static int move_allowed(const char *from, const char *to, char *allowed, size_t n)
+{
+	allowed[0] = '\0';
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		if (strcmp(moves[i].from, from) != 0)
+			continue;
+		for (int k = 0; moves[i].to[k]; k++) {
+			if (strcmp(moves[i].to[k], to) == 0)
+				return 1;
+			snprintf(allowed + strlen(allowed), n - strlen(allowed), "%s%s",
+				 *allowed ? ", " : "", moves[i].to[k]);
+		}
+	}
+	if (!*allowed)
+		snprintf(allowed, n, "none (the case is %s)", from);
+	return 0;
+}
+
+static int finish_tx(struct store *s, int rc, struct vg_error *err)
+{
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+static int audit_case(struct store *s, const char *action, int64_t id, json_t *before,
+		      json_t *after, struct vg_error *err)
+{
+	char oid[32];
+	int rc;
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	rc = after || !before ? store_audit(s, action, "case", oid, before, after, err)
+			      : vg_error_set(err, VG_ENOMEM, "out of memory");
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+static int case_state(struct store *s, int64_t id, char *out, size_t n, struct vg_error *err)
+{
+	char *st = NULL;
+	int rc =
+	    store_query_text(s, &st, err, "SELECT state FROM psirt_cases WHERE id = ?", "i", id);
+	if (rc == VG_ENOTFOUND)
+		return vg_error_set(err, rc, "no case with id %lld", (long long)id);
+	if (rc)
+		return rc;
+	snprintf(out, n, "%s", st ? st : "");
+	free(st);
+	return VG_OK;
+}
+
+static void derive_title(const struct case_report *r, char *out, size_t n)
+{
+	size_t len = 0;
+	const char *d = r->description ? r->description : "";
+	while (d[len] && d[len] != '\n' && d[len] != '\r' && len < 80)
+		len++;
+	/* do not cut a UTF-8 sequence in half */
+	while (len && d[len] && ((unsigned char)d[len] & 0xc0) == 0x80)
+		len--;
+	snprintf(out, n, "%s%s%s: %.*s", r->product ? r->product : "report", r->version ? " " : "",
+		 r->version ? r->version : "", (int)len, d);
+}
+
+int case_create(struct store *s, const struct case_report *r, const char *source,
+		const char *remote, char *token, size_t tokensz, int64_t *id, struct vg_error *err)
+{
+	char title[512], tok[CASE_TOKEN_BUFSZ], tokhash[VG_SHA256_HEX], rhash[VG_SHA256_HEX];
+	int64_t now = vg_now(), recent = 0, newid = 0;
+	int64_t ack_due = now + vg_config_int("psirt.ack_hours", CASE_ACK_HOURS) * 3600;
+	int rc;
+
+	rc = case_report_check(r, source, err);
+	if (rc)
+		return rc;
+	if (r->title)
+		snprintf(title, sizeof(title), "%s", r->title);
+	else
+		derive_title(r, title, sizeof(title));
+	if (remote)
+		vg_sha256_hex(remote, strlen(remote), rhash);
+	if (token) {
+		if (tokensz < CASE_TOKEN_BUFSZ || vg_random_token(tok, sizeof(tok), 32))
+			return vg_error_set(err, VG_EINTERNAL, "cannot make a tracking token");
+		vg_sha256_hex(tok, strlen(tok), tokhash);
+	}
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	if (remote) {
+		rc = store_query_int64(
+		    s, &recent, err,
+		    "SELECT COUNT(*) FROM psirt_cases WHERE remote_sha256 = ? AND "
+		    "received_at > ?",
+		    "ti", rhash, now - 3600);
+		if (!rc && recent >= vg_config_int("psirt.report_rate", 10))
+			rc = vg_error_set(err, VG_ERATE,
+					  "too many reports from this address in the last hour; "
+					  "please try again later");
+	}
+	if (!rc)
+		rc = store_exec(
+		    s, err,
+		    "INSERT INTO psirt_cases (state, title, product, product_version, "
+		    "description, impact, poc, reporter_contact, credit_consent, credit, "
+		    "source, token_sha256, remote_sha256, received_at, ack_due_at, "
+		    "ack_warned, updated_at) VALUES "
+		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+		    "tttttttittttiii", title, r->product, r->version, r->description, r->impact,
+		    r->poc, r->contact, (int64_t)(r->credit_consent != 0),
+		    r->credit_consent ? r->credit_name : NULL, source, token ? tokhash : NULL,
+		    remote ? rhash : NULL, now, ack_due, now);
+	if (!rc)
+		rc = store_query_int64(s, &newid, err,
+				       "SELECT MAX(id) FROM psirt_cases WHERE received_at = ? AND "
+				       "title = ?",
+				       "it", now, title);
+	if (!rc)
+		rc = audit_case(
+		    s, "case.received", newid, NULL,
+		    json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:o, s:o, s:I, s:s?}", "state",
+			      "received", "title", title, "product", r->product, "version",
+			      r->version, "source", source, "anonymous", !r->contact,
+			      "credit_consent", r->credit_consent != 0, "received_at",
+			      psirt_time_json(now), "ack_due_at", psirt_time_json(ack_due),
+			      "description_bytes",
+			      (json_int_t)(r->description ? strlen(r->description) : 0),
+			      "remote_sha256", remote ? rhash : NULL),
+		    err);
+	rc = finish_tx(s, rc, err);
+	if (!rc) {
+		*id = newid;
+		if (token)
+			snprintf(token, tokensz, "%s", tok);
+	}
+	vg_wipe(tok, sizeof(tok));
+	return rc;
+}
+
+static int case_by_token(struct store *s, const char *token, int64_t *id, struct vg_error *err)
+{
+	char h[VG_SHA256_HEX];
+	int rc;
+	if (!token || strlen(token) < 20 || strlen(token) > 100)
+		return vg_error_set(err, VG_ENOTFOUND, "unknown tracking token");
+	vg_sha256_hex(token, strlen(token), h);
+	rc = store_query_int64(s, id, err, "SELECT id FROM psirt_cases WHERE token_sha256 = ?", "t",
+			       h);
+	if (rc == VG_ENOTFOUND)
+		return vg_error_set(err, rc, "unknown tracking token");
+	return rc;
+}
+
+int case_status_by_token(struct store *s, const char *token, json_t **out, struct vg_error *err)
+{
+	json_t *c = NULL, *msgs = NULL;
+	int64_t id = 0;
+	int rc = case_by_token(s, token, &id, err);
+	*out = NULL;
+	if (!rc)
+		rc = psirt_row(
+		    s, &c, err, "case", id, "ittttTTTT",
+		    "SELECT id, state, title, product, product_version, received_at, "
+		    "ack_due_at, acknowledged_at, closed_at FROM psirt_cases WHERE id = ?",
+		    "i", id);
+	if (!rc)
+		rc = psirt_rows(
+		    s, &msgs, err, "ttT",
+		    "SELECT CASE kind WHEN 'from_reporter' THEN 'you' ELSE 'psirt' END "
+		    "AS sender, body, created_at FROM psirt_case_messages WHERE "
+		    "case_id = ? AND kind IN ('from_reporter', 'to_reporter') ORDER BY id",
+		    "i", id);
+	if (rc) {
+		json_decref(c);
+		return rc;
+	}
+	json_object_set_new(c, "messages", msgs);
+	*out = c;
+	return VG_OK;
+}
+
+static int add_message(struct store *s, int64_t id, const char *kind, const char *author,
+		       const char *body, struct vg_error *err)
+{
+	char st[32];
+	int rc = psirt_text_check("message", body, 65536, 1, 1, err);
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = case_state(s, id, st, sizeof(st), err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO psirt_case_messages (case_id, kind, author, body, "
+				"created_at) VALUES (?,?,?,?,?)",
+				"ittti", id, kind, author, body, vg_now());
+	if (!rc)
+		rc = store_exec(s, err, "UPDATE psirt_cases SET updated_at = ? WHERE id = ?", "ii",
+				vg_now(), id);
+	if (!rc)
+		rc = audit_case(s, strcmp(kind, "note") == 0 ? "case.note" : "case.message", id,
+				NULL,
+				json_pack("{s:s, s:s, s:I}", "kind", kind, "author", author,
+					  "bytes", (json_int_t)strlen(body)),
+				err);
+	return finish_tx(s, rc, err);
+}
+
+int case_reporter_message(struct store *s, const char *token, const char *body,
+			  struct vg_error *err)
+{
+	int64_t id = 0;
+	int rc = case_by_token(s, token, &id, err);
+	return rc ? rc : add_message(s, id, "from_reporter", "reporter", body, err);
+}
+
+int case_message(struct store *s, int64_t id, const char *kind, const char *body,
+		 struct vg_error *err)
+{
+	if (!kind || (strcmp(kind, "note") && strcmp(kind, "to_reporter")))
+		return vg_error_set(err, VG_EINVAL, "message kind: expected note or to_reporter");
+	return add_message(s, id, kind, store_actor(s), body, err);
+}
+
+int case_transition(struct store *s, int64_t id, const char *to, const char *note,
+		    struct vg_error *err)
+{
+	char from[32], allowed[160];
+	int64_t now = vg_now();
+	int rc;
+
+	if (!known_state(to))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "state '%s': expected received, acknowledged, triaged, "
+		    "accepted, rejected, duplicate, remediation, disclosed or closed",
+		    to ? to : "");
+	if ((rc = psirt_text_check("note", note, 65536, 1, 0, err)))
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = case_state(s, id, from, sizeof(from), err);
+	if (!rc && !move_allowed(from, to, allowed, sizeof(allowed)))
+		rc = vg_error_set(err, VG_ESTATE, "case %lld is %s: cannot move to %s; allowed: %s",
+				  (long long)id, from, to, allowed);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE psirt_cases SET state = ?, updated_at = ? WHERE id = ?",
+				"tii", to, now, id);
+	if (!rc && strcmp(to, "acknowledged") == 0)
+		rc = store_exec(s, err, "UPDATE psirt_cases SET acknowledged_at = ? WHERE id = ?",
+				"ii", now, id);
+	if (!rc && strcmp(to, "closed") == 0)
+		rc = store_exec(s, err, "UPDATE psirt_cases SET closed_at = ? WHERE id = ?", "ii",
+				now, id);
+	if (!rc && note && *note)
+		rc = store_exec(s, err,
+				"INSERT INTO psirt_case_messages (case_id, kind, author, body, "
+				"created_at) VALUES (?,'note',?,?,?)",
+				"itti", id, store_actor(s), note, now);
+	if (!rc)
+		rc = audit_case(s, strcmp(to, "acknowledged") == 0 ? "case.ack" : "case.state", id,
+				json_pack("{s:s}", "state", from),
+				json_pack("{s:s, s:o}", "state", to, "at", psirt_time_json(now)),
+				err);
+	return finish_tx(s, rc, err);
+}
+
+int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err)
+{
+	char st[32];
+	int rc = psirt_text_check("assignee", who, 128, 0, 1, err);
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE psirt_cases SET assignee = ?, updated_at = ? WHERE id = ?",
+				"tii", who, vg_now(), id);
+	if (!rc)
+		rc = audit_case(s, "case.assign", id, NULL, json_pack("{s:s}", "assignee", who),
+				err);
+	return finish_tx(s, rc, err);
+}
+
+int case_link(struct store *s, int64_t id, const char *kind, const char *value,
+	      struct vg_error *err)
+{
+	static const char *const kinds[] = {"product",  "version", "cve", "finding",
+					    "advisory", "release", NULL};
+	char st[32];
+	int ok = 0, rc;
+
+	for (int i = 0; kind && kinds[i]; i++)
+		ok |= strcmp(kind, kinds[i]) == 0;
+	if (!ok)
+		return vg_error_set(err, VG_EINVAL,
+				    "link kind '%s': expected product, version, cve, finding, "
+				    "advisory or release",
+				    kind ? kind : "");
+	if ((rc = psirt_text_check("link value", value, 200, 0, 1, err)))
+		return rc;
+	if (strcmp(kind, "cve") == 0) {
+		const char *p = value + 4;
+		int digits = 0;
+		if (strncmp(value, "CVE-", 4) != 0 || strlen(value) < 13)
+			ok = 0;
+		for (int i = 0; ok && i < 4; i++)
+			ok = p[i] >= '0' && p[i] <= '9';
+		if (ok && p[4] != '-')
+			ok = 0;
+		for (p += 5; ok && *p; p++, digits++)
+			ok = *p >= '0' && *p <= '9';
+		if (!ok || digits < 4)
+			return vg_error_set(
+			    err, VG_EINVAL,
+			    "cve '%s': expected CVE-YYYY-NNNN (four or more digits)", value);
+	}
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO psirt_case_links (case_id, kind, value, created_at) "
+				"VALUES (?,?,?,?)",
+				"itti", id, kind, value, vg_now());
+	if (rc == VG_EEXIST)
+		vg_error_set(err, rc, "case %lld is already linked to %s %s", (long long)id, kind,
+			     value);
+	if (!rc)
+		rc = audit_case(s, "case.link", id, NULL,
+				json_pack("{s:s, s:s}", "kind", kind, "value", value), err);
+	return finish_tx(s, rc, err);
+}
+
+int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo,
+	     const char *credit, struct vg_error *err)
+{
+	char st[32];
+	json_t *after;
+	int rc;
+
+	if ((rc = psirt_text_check("credit", credit, 200, 0, 0, err)))
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
+	if (!rc && set_embargo)
+		rc = embargo_until
+			 ? store_exec(s, err,
+				      "UPDATE psirt_cases SET embargo_until = ? WHERE id = ?", "ii",
+				      embargo_until, id)
+			 : store_exec(s, err,
+				      "UPDATE psirt_cases SET embargo_until = NULL WHERE "
+				      "id = ?",
+				      "i", id);
+	if (!rc && credit)
+		rc = store_exec(s, err, "UPDATE psirt_cases SET credit = ? WHERE id = ?", "ti",
+				*credit ? credit : NULL, id);
+	after = json_object();
+	if (set_embargo)
+		json_object_set_new(after, "embargo_until", psirt_time_json(embargo_until));
+	if (credit)
+		json_object_set_new(after, "credit", json_string(credit));
+	if (!rc)
+		rc = audit_case(s, "case.update", id, NULL, after, err);
+	else
+		json_decref(after);
+	return finish_tx(s, rc, err);
+}
+
+#define CASE_COLS                                                                            \
+	"SELECT id, state, title, product, product_version, assignee, source, received_at, " \
+	"ack_due_at, acknowledged_at, embargo_until AS embargo_until_at, credit, "           \
+	"credit_consent, closed_at, updated_at FROM psirt_cases"
+
+int case_list_json(struct store *s, const char *state, json_t **out, struct vg_error *err)
+{
+	return psirt_rows(s, out, err, "ittttttTTTTtbTT",
+			  CASE_COLS " WHERE CAST(? AS TEXT) IS NULL OR state = ? ORDER BY id", "tt",
+			  state, state);
+}
+
+int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	json_t *c = NULL, *extra = NULL, *links = NULL, *msgs = NULL, *exp = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = psirt_row(s, &c, err, "case", id, "ittttttTTTTtbTT", CASE_COLS " WHERE id = ?", "i",
+		       id);
+	if (!rc)
+		rc = psirt_row(s, &extra, err, "case", id, "tttt",
+			       "SELECT description, impact, poc, reporter_contact FROM psirt_cases "
+			       "WHERE id = ?",
+			       "i", id);
+	if (!rc)
+		rc = psirt_rows(s, &links, err, "ttT",
+				"SELECT kind, value, created_at FROM psirt_case_links WHERE "
+				"case_id = ? ORDER BY kind, value",
+				"i", id);
+	if (!rc)
+		rc = psirt_rows(s, &msgs, err, "tttT",
+				"SELECT kind, author, body, created_at FROM psirt_case_messages "
+				"WHERE case_id = ? ORDER BY id",
+				"i", id);
+	if (!rc)
+		rc = psirt_rows(s, &exp, err, "itT",
+				"SELECT id, kind, aware_at FROM art14_exposures WHERE case_id = ? "
+				"ORDER BY id",
+				"i", id);
+	if (rc) {
+		json_decref(c);
+		json_decref(extra);
+		json_decref(links);
+		json_decref(msgs);
+		return rc;
+	}
+	json_object_update(c, extra);
+	json_decref(extra);
+	json_object_set_new(c, "links", links);
+	json_object_set_new(c, "messages", msgs);
+	json_object_set_new(c, "exposures", exp);
+	*out = c;
+	return VG_OK;
+}
+
+int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *evidence,
+		   const char *member_states, int64_t *exposure, struct vg_error *err)
+{
+	struct art14_open in = {0};
+	json_t *cves = NULL;
+	char st[32];
+	int rc = case_state(s, id, st, sizeof(st), err);
+
+	if (rc)
+		return rc;
+	if (!evidence || !*evidence)
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "--evidence: required (what shows the vulnerability is actively "
+		    "exploited)");
+	rc = psirt_rows(s, &cves, err, "t",
+			"SELECT value FROM psirt_case_links WHERE case_id = ? AND kind = 'cve' "
+			"ORDER BY value",
+			"i", id);
+	if (rc)
+		return rc;
+	in.kind = ART14_KIND_VULN;
+	in.aware_at = aware_at;
+	in.evidence = evidence;
+	in.member_states = member_states;
+	in.case_id = id;
+	in.vuln_id = json_array_size(cves) ? vg_json_str(json_array_get(cves, 0), "value") : NULL;
+	rc = art14_open(s, &in, exposure, err);
+	json_decref(cves);
+	return rc;
+}
+
+/* ---- the acknowledgement clock ---- */
+
+static void emit_ack(struct store *s, const json_t *r, unsigned bit, int64_t now)
+{
+	int64_t id = psirt_int(r, "id"), due = psirt_int(r, "ack_due_at");
+	const char *what = bit == ART14_WARN_50   ? "50%"
+			   : bit == ART14_WARN_75 ? "75%"
+			   : bit == ART14_WARN_90 ? "90%"
+						  : "breach";
+	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[64];
+	json_t *p;
+
+	if (bit == ART14_WARN_BREACH)
+		snprintf(summary, sizeof(summary),
+			 "Case %lld (%s) was not acknowledged within 48 hours (due %s)",
+			 (long long)id, vg_json_str(r, "title"),
+			 vg_time_format(due, ts, sizeof(ts)));
+	else
+		snprintf(summary, sizeof(summary),
+			 "Case %lld (%s): acknowledgement due %s (%s left, %s of the window used)",
+			 (long long)id, vg_json_str(r, "title"),
+			 vg_time_format(due, ts, sizeof(ts)),
+			 art14_format_left(due - now, left, sizeof(left)), what);
+	snprintf(key, sizeof(key), "case-ack-%lld", (long long)id);
+	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "summary", summary, "severity",
+		      bit == ART14_WARN_BREACH ? "critical" : "high", "dedup_key", key, "case_id",
+		      (json_int_t)id, "threshold", what, "due_at", psirt_time_json(due), "at",
+		      psirt_time_json(now));
+	if (p)
+		vg_event_emit(
+		    s, bit == ART14_WARN_BREACH ? "case.ack_breached" : "case.ack_warning", p);
+	json_decref(p);
+}
+
+int case_tick(struct store *s, int *sent, struct vg_error *err)
+{
+	json_t *rows = NULL, *r;
+	int64_t now = vg_now();
+	size_t i;
+	int rc, n = 0;
+
+	if (sent)
+		*sent = 0;
+	rc = psirt_rows(s, &rows, err, "itii",
+			"SELECT id, title, received_at, ack_due_at FROM psirt_cases WHERE state = "
+			"'received' ORDER BY id",
+			NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		int64_t id = psirt_int(r, "id"), warned = 0;
+		unsigned due = art14_alerts_due(psirt_int(r, "received_at"),
+						psirt_int(r, "ack_due_at"), now),
+			 fresh;
+		json_t *al;
+
+		if (!due)
+			continue;
+		rc = store_tx_begin(s, err);
+		if (rc)
+			break;
+		rc = store_query_int64(s, &warned, err,
+				       "SELECT ack_warned FROM psirt_cases WHERE id = ?", "i", id);
+		fresh = due & ~(unsigned)warned;
+		if (rc || !fresh) {
+			store_tx_rollback(s);
+			if (rc)
+				break;
+			continue;
+		}
+		rc = store_exec(s, err, "UPDATE psirt_cases SET ack_warned = ? WHERE id = ?", "ii",
+				(int64_t)(fresh | (unsigned)warned), id);
+		al = json_array();
+		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
+			if (fresh & bit)
+				json_array_append_new(al, json_string(bit == ART14_WARN_50   ? "50%"
+								      : bit == ART14_WARN_75 ? "75%"
+								      : bit == ART14_WARN_90
+									  ? "90%"
+									  : "breach"));
+		if (!rc)
+			rc = audit_case(
+			    s, "case.ack_alert", id, NULL,
+			    json_pack("{s:o, s:o}", "alerts", al, "at", psirt_time_json(now)), err);
+		else
+			json_decref(al);
+		rc = finish_tx(s, rc, err);
+		if (rc)
+			break;
+		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
+			if (fresh & bit) {
+				emit_ack(s, r, bit, now);
+				n++;
+			}
+	}
+	json_decref(rows);
+	if (sent)
+		*sent = n;
+	return rc;
+}
+
+/* ---- jobs ---- */
+
+static int job_art14(struct store *s, struct vg_error *err)
+{
+	return art14_tick(s, NULL, err);
+}
+
+static int job_ack(struct store *s, struct vg_error *err)
+{
+	return case_tick(s, NULL, err);
+}
+
+const struct vg_job psirt_jobs[] = {
+    {"art14.tick", 60, job_art14},
+    {"case.ack_tick", 60, job_ack},
+    {NULL, 0, NULL},
+};

@@ -1,0 +1,827 @@
+/*
+ * cmd_art14.c - `vigil art14 ...`, `vigil incident ...` and `vigil case ...`:
+ * the Article 14 clocks, drafts and filing record, severe incidents, and
+ * PSIRT cases, from the command line.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "psirt/art14.h"
+#include "psirt/cases.h"
+#include "psirt/psirt_int.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse --name as RFC 3339 into *t (left alone when absent). */
+static int time_opt(const struct cli_args *a, const char *name, int64_t *t)
+{
+	struct vg_error err = {0};
+	const char *v = cli_opt(a, name);
+	if (!v)
+		return CLI_OK;
+	if (vg_time_parse(v, t, &err)) {
+		fprintf(stderr, "vigil: --%s: %s\n", name, vg_error_msg(&err));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+static int id_arg(const struct cli_args *a, const char *what, int64_t *id)
+{
+	struct vg_error err = {0};
+	if (a->npos < 1 || psirt_id_parse(a->pos[0], what, id, &err)) {
+		if (a->npos >= 1)
+			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* Run fn's result: usage errors for bad input, else failure. */
+static int done(struct store *s, int rc, const struct vg_error *err)
+{
+	store_close(s);
+	if (!rc)
+		return CLI_OK;
+	if (rc == VG_EINVAL) {
+		fprintf(stderr, "vigil: %s\n", vg_error_msg(err));
+		return CLI_USAGE;
+	}
+	return cli_error(err);
+}
+
+/* ---- art14 ---- */
+
+static void print_obligations(json_t *rows)
+{
+	json_t *r;
+	size_t i;
+	printf("%-4s %-13s %-13s %-21s %-12s %s\n", "ID", "KIND", "STAGE", "DUE", "STATE", "LEFT");
+	json_array_foreach(rows, i, r)
+	{
+		const char *due = vg_json_str(r, "due_at"), *left = vg_json_str(r, "time_left");
+		printf("%-4lld %-13s %-13s %-21s %-12s %s\n",
+		       (long long)vg_json_int(r, "exposure_id", 0), vg_json_str(r, "kind"),
+		       vg_json_str(r, "stage"), due ? due : "undetermined", vg_json_str(r, "state"),
+		       left                          ? left
+		       : vg_json_str(r, "reference") ? vg_json_str(r, "reference")
+						     : "-");
+	}
+}
+
+static int art14_list_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", "exposure=", NULL};
+	const char *usage = "[--exposure ID] [--json]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL;
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos)
+		return cli_usage(c, "%s", usage);
+	if (cli_opt(&a, "exposure") &&
+	    psirt_id_parse(cli_opt(&a, "exposure"), "--exposure", &id, &err))
+		return cli_usage(c, "%s", vg_error_msg(&err));
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_list_json(s, id, vg_now(), &rows, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	print_obligations(rows);
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int art14_show_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *o = NULL;
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID [--json]", &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id))
+		return cli_usage(c, "ID [--json]");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_show_json(s, id, &o, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(o);
+	printf("exposure %lld: %s (%s)\n", (long long)id, vg_json_str(o, "title"),
+	       vg_json_str(o, "kind"));
+	printf("aware at %s, recorded by %s at %s\n", vg_json_str(o, "aware_at"),
+	       vg_json_str(o, "aware_by"), vg_json_str(o, "aware_recorded_at"));
+	if (vg_json_str(o, "evidence"))
+		printf("evidence: %s\n", vg_json_str(o, "evidence"));
+	print_obligations(json_object_get(o, "obligations"));
+	json_decref(o);
+	return CLI_OK;
+}
+
+static int open_exposure(struct cli *c, struct art14_open *in, const struct cli_args *a)
+{
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc;
+
+	if ((rc = time_opt(a, "aware-at", &in->aware_at)))
+		return rc;
+	if (!in->aware_at)
+		return cli_usage(c, "--aware-at T is required (when you became aware, RFC 3339)");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_open(s, in, &id, &err);
+	if (!rc) {
+		char ts[VG_TIME_BUFSZ];
+		printf("exposure %lld recorded (%s); aware at %s\n", (long long)id, in->kind,
+		       vg_time_format(in->aware_at, ts, sizeof(ts)));
+		printf("early warning due %s\n",
+		       vg_time_format(art14_due_early_warning(in->aware_at), ts, sizeof(ts)));
+		printf("notification due  %s\n",
+		       vg_time_format(art14_due_notification(in->aware_at), ts, sizeof(ts)));
+		printf("final report      undetermined (%s)\n",
+		       strcmp(in->kind, ART14_KIND_VULN) == 0
+			   ? "14 days after a fix or mitigation is available"
+			   : "one month after the notification is submitted");
+	}
+	return done(s, rc, &err);
+}
+
+static int art14_exploited_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {
+	    "finding=", "vuln=",    "aware-at=",      "evidence=", "title=",
+	    "product=", "version=", "member-states=", NULL};
+	const char *usage = "--finding F [--vuln ID] --aware-at T --evidence TEXT [--title T] "
+			    "[--product P] [--version V] [--member-states DE,FR]";
+	struct art14_open in = {0};
+	struct cli_args a;
+	char title[300];
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos || (!cli_opt(&a, "finding") && !cli_opt(&a, "vuln")))
+		return cli_usage(c, "%s", usage);
+	in.kind = ART14_KIND_VULN;
+	in.finding = cli_opt(&a, "finding");
+	in.vuln_id = cli_opt(&a, "vuln");
+	in.evidence = cli_opt(&a, "evidence");
+	in.product = cli_opt(&a, "product");
+	in.product_version = cli_opt(&a, "version");
+	in.member_states = cli_opt(&a, "member-states");
+	in.title = cli_opt(&a, "title");
+	if (!in.evidence)
+		return cli_usage(c, "--evidence TEXT is required (what shows active exploitation)");
+	if (!in.title) {
+		snprintf(title, sizeof(title), "Actively exploited: %s%s%s",
+			 in.vuln_id ? in.vuln_id : "finding", in.finding ? " in finding " : "",
+			 in.finding ? in.finding : "");
+		in.title = title;
+	}
+	return open_exposure(c, &in, &a);
+}
+
+static int art14_fix_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"at=", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0, at = 0, due = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID --at T", &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "at"))
+		return cli_usage(c, "ID --at T");
+	if ((rc = time_opt(&a, "at", &at)))
+		return rc;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_fix_available(s, id, at, &err);
+	if (!rc) {
+		char ts[VG_TIME_BUFSZ];
+		art14_due_vuln_final(at, &due);
+		printf("exposure %lld: fix available; final report due %s\n", (long long)id,
+		       vg_time_format(due, ts, sizeof(ts)));
+	}
+	return done(s, rc, &err);
+}
+
+static int art14_intermediate_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"due=", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0, due = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID --due T", &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "due"))
+		return cli_usage(c, "ID --due T");
+	if ((rc = time_opt(&a, "due", &due)))
+		return rc;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_request_intermediate(s, id, due, &err);
+	if (!rc)
+		printf("exposure %lld: intermediate report requested, due %s\n", (long long)id,
+		       cli_opt(&a, "due"));
+	return done(s, rc, &err);
+}
+
+static int art14_tick_cmd(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int rc, n = 0, m = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "", &a);
+	if (a.npos)
+		return cli_usage(c, "%s", "");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_tick(s, &n, &err);
+	if (!rc)
+		rc = case_tick(s, &m, &err);
+	if (!rc)
+		printf("%d Art. 14 alerts, %d acknowledgement alerts\n", n, m);
+	return done(s, rc, &err);
+}
+
+static void print_draft(const json_t *d)
+{
+	const json_t *f = json_object_get(d, "fields"), *v, *miss = json_object_get(d, "missing");
+	const char *k;
+	size_t i;
+
+	printf("exposure %lld %s draft version %lld (Art. %s, schema %s)\n",
+	       (long long)vg_json_int(d, "exposure_id", 0), vg_json_str(d, "stage"),
+	       (long long)vg_json_int(d, "version", 0), vg_json_str(d, "article"),
+	       vg_json_str(d, "schema"));
+	json_object_foreach((json_t *)f, k, v)
+	{
+		char *t = json_is_string(v) || json_is_null(v)
+			      ? NULL
+			      : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		printf("  %-20s %s\n", k,
+		       json_is_string(v) ? json_string_value(v)
+		       : t               ? t
+					 : "(missing)");
+		free(t);
+	}
+	if (json_array_size(miss)) {
+		printf("missing:");
+		json_array_foreach(miss, i, v) printf(" %s", json_string_value(v));
+		printf("\n");
+	} else {
+		printf("missing: none\n");
+	}
+}
+
+static int draft_out(const struct cli_args *a, json_t *d)
+{
+	if (cli_flag(a, "json"))
+		return cli_print_json(d);
+	print_draft(d);
+	json_decref(d);
+	return CLI_OK;
+}
+
+static int art14_draft_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"stage=", "json", NULL};
+	const char *usage = "ID --stage early-warning|notification|intermediate|final [--json]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *d = NULL;
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage"))
+		return cli_usage(c, "%s", usage);
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_draft(s, id, cli_opt(&a, "stage"), &d, &err);
+	if (rc)
+		return done(s, rc, &err);
+	store_close(s);
+	return draft_out(&a, d);
+}
+
+static int art14_edit_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"stage=", "set=", "json", NULL};
+	const char *usage = "ID --stage S --set FIELD=VALUE [FIELD=VALUE ...] [--json]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *d = NULL;
+	int64_t id = 0;
+	int rc = VG_OK;
+	const char *sets[CLI_MAX_POS + 1];
+	int nsets = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos < 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage"))
+		return cli_usage(c, "%s", usage);
+	if (cli_opt(&a, "set"))
+		sets[nsets++] = cli_opt(&a, "set");
+	for (int i = 1; i < a.npos; i++)
+		sets[nsets++] = a.pos[i];
+	if (!nsets)
+		return cli_usage(c, "%s", usage);
+	for (int i = 0; i < nsets; i++)
+		if (!strchr(sets[i], '='))
+			return cli_usage(c, "'%s': expected FIELD=VALUE", sets[i]);
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	{
+		char names[CLI_MAX_POS + 1][64];
+		const char *np[CLI_MAX_POS + 1], *vp[CLI_MAX_POS + 1];
+		for (int i = 0; i < nsets; i++) {
+			const char *eq = strchr(sets[i], '=');
+			snprintf(names[i], sizeof(names[i]), "%.*s", (int)(eq - sets[i]), sets[i]);
+			np[i] = names[i];
+			vp[i] = eq + 1;
+		}
+		rc = art14_edit(s, id, cli_opt(&a, "stage"), (size_t)nsets, np, vp, &d, &err);
+	}
+	if (rc)
+		return done(s, rc, &err);
+	store_close(s);
+	return draft_out(&a, d);
+}
+
+static int art14_approve_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"stage=", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc, approved = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID --stage S", &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage"))
+		return cli_usage(c, "ID --stage S");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_approve(s, id, cli_opt(&a, "stage"), &approved, &err);
+	if (!rc)
+		printf("exposure %lld %s draft: approval by %s recorded; %s\n", (long long)id,
+		       cli_opt(&a, "stage"), store_actor(s),
+		       approved ? "approved" : "a second approval by another person is needed");
+	return done(s, rc, &err);
+}
+
+static int art14_submitted_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"stage=", "at=", "reference=", NULL};
+	const char *usage = "ID --stage S --at T --reference RECEIPT";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0, at = 0;
+	int rc, approved = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage") ||
+	    !cli_opt(&a, "at") || !cli_opt(&a, "reference"))
+		return cli_usage(c, "%s", usage);
+	if ((rc = time_opt(&a, "at", &at)))
+		return rc;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_submitted(s, id, cli_opt(&a, "stage"), at, cli_opt(&a, "reference"), &approved,
+			     &err);
+	if (!rc) {
+		printf("exposure %lld %s: filing recorded (submitted %s, receipt %s)\n",
+		       (long long)id, cli_opt(&a, "stage"), cli_opt(&a, "at"),
+		       cli_opt(&a, "reference"));
+		if (!approved)
+			fprintf(stderr, "vigil: note: no approved draft of this stage was on "
+					"record when it was filed\n");
+	}
+	return done(s, rc, &err);
+}
+
+static int art14_export_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"stage=", "version=", "html", NULL};
+	const char *usage = "ID --stage S [--version N] [--html]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *d = NULL;
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage"))
+		return cli_usage(c, "%s", usage);
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = art14_draft_get(s, id, cli_opt(&a, "stage"),
+			     cli_opt(&a, "version") ? atoll(cli_opt(&a, "version")) : 0, &d, &err);
+	if (rc)
+		return done(s, rc, &err);
+	store_close(s);
+	if (cli_flag(&a, "html")) {
+		struct vg_buf b = VG_BUF_INIT;
+		art14_draft_html(d, &b);
+		fputs(b.data ? b.data : "", stdout);
+		vg_buf_release(&b);
+		json_decref(d);
+		return CLI_OK;
+	}
+	return cli_print_json(d);
+}
+
+int cmd_art14(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_verb verbs[] = {
+	    {"list", art14_list_cmd, "every obligation: due time, state, time left"},
+	    {"show", art14_show_cmd, "one exposure: awareness, evidence, obligations, drafts"},
+	    {"exploited", art14_exploited_cmd, "record an actively exploited vulnerability"},
+	    {"fix-available", art14_fix_cmd, "a fix or mitigation is available (starts 14 days)"},
+	    {"request-intermediate", art14_intermediate_cmd, "the CSIRT asked for an update"},
+	    {"tick", art14_tick_cmd, "check the clocks now and send due alerts"},
+	    {"draft", art14_draft_cmd, "build a new draft version of a stage"},
+	    {"edit", art14_edit_cmd, "set draft fields (a new version)"},
+	    {"approve", art14_approve_cmd, "approve the latest draft of a stage"},
+	    {"submitted", art14_submitted_cmd, "record a filing made on the ENISA platform"},
+	    {"export", art14_export_cmd, "a draft as JSON (vigil-art14-draft/1) or HTML"},
+	    {NULL, NULL, NULL},
+	};
+	return cli_dispatch(c, "art14",
+			    "CRA Article 14: reporting clocks, drafts, approvals, filing record.",
+			    verbs, argc, argv);
+}
+
+/* ---- incident ---- */
+
+static int incident_open_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {
+	    "aware-at=",           "title=",    "product=", "version=", "member-states=",
+	    "suspected-malicious", "evidence=", NULL};
+	const char *usage = "--aware-at T --title TEXT [--product P] [--version V] "
+			    "[--suspected-malicious] [--member-states DE,FR] [--evidence TEXT]";
+	struct art14_open in = {0};
+	struct cli_args a;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos || !cli_opt(&a, "title"))
+		return cli_usage(c, "%s", usage);
+	in.kind = ART14_KIND_INCIDENT;
+	in.title = cli_opt(&a, "title");
+	in.product = cli_opt(&a, "product");
+	in.product_version = cli_opt(&a, "version");
+	in.member_states = cli_opt(&a, "member-states");
+	in.suspected_malicious = cli_flag(&a, "suspected-malicious");
+	in.evidence = cli_opt(&a, "evidence");
+	return open_exposure(c, &in, &a);
+}
+
+int cmd_incident(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_verb verbs[] = {
+	    {"open", incident_open_cmd, "record a severe incident (starts the Art. 14 clocks)"},
+	    {"list", art14_list_cmd, "every obligation (as vigil art14 list)"},
+	    {NULL, NULL, NULL},
+	};
+	return cli_dispatch(c, "incident", "Severe incidents (CRA Article 14(3)).", verbs, argc,
+			    argv);
+}
+
+/* ---- case ---- */
+
+static int case_list_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"state=", "json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--state S] [--json]", &a);
+	if (a.npos)
+		return cli_usage(c, "[--state S] [--json]");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_list_json(s, cli_opt(&a, "state"), &rows, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	printf("%-5s %-13s %-21s %-12s %s\n", "ID", "STATE", "ACK DUE", "ASSIGNEE", "TITLE");
+	json_array_foreach(rows, i, r)
+	{
+		printf("%-5lld %-13s %-21s %-12s %s\n", (long long)vg_json_int(r, "id", 0),
+		       vg_json_str(r, "state"), vg_json_str(r, "ack_due_at"),
+		       vg_json_str(r, "assignee") ? vg_json_str(r, "assignee") : "-",
+		       vg_json_str(r, "title"));
+	}
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int case_show_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *o = NULL, *m;
+	int64_t id = 0;
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID [--json]", &a);
+	if (a.npos != 1 || id_arg(&a, "case", &id))
+		return cli_usage(c, "ID [--json]");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_show_json(s, id, &o, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(o);
+	printf("case %lld: %s\nstate: %s\nreceived: %s  ack due: %s  acknowledged: %s\n",
+	       (long long)id, vg_json_str(o, "title"), vg_json_str(o, "state"),
+	       vg_json_str(o, "received_at"), vg_json_str(o, "ack_due_at"),
+	       vg_json_str(o, "acknowledged_at") ? vg_json_str(o, "acknowledged_at") : "-");
+	printf("product: %s %s  assignee: %s\n",
+	       vg_json_str(o, "product") ? vg_json_str(o, "product") : "-",
+	       vg_json_str(o, "product_version") ? vg_json_str(o, "product_version") : "",
+	       vg_json_str(o, "assignee") ? vg_json_str(o, "assignee") : "-");
+	json_array_foreach(json_object_get(o, "links"), i, m)
+	    printf("link: %s %s\n", vg_json_str(m, "kind"), vg_json_str(m, "value"));
+	json_array_foreach(json_object_get(o, "messages"), i, m)
+	    printf("%s %s (%s): %s\n", vg_json_str(m, "created_at"), vg_json_str(m, "kind"),
+		   vg_json_str(m, "author"), vg_json_str(m, "body"));
+	json_decref(o);
+	return CLI_OK;
+}
+
+static int case_open_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {
+	    "product=", "version=", "description=", "impact=", "poc=",
+	    "contact=", "title=",   "credit=",      NULL};
+	const char *usage = "--product P --description TEXT [--version V] [--title T] "
+			    "[--impact TEXT] [--poc TEXT] [--contact C] [--credit NAME]";
+	struct case_report r = {0};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos)
+		return cli_usage(c, "%s", usage);
+	r.product = cli_opt(&a, "product");
+	r.version = cli_opt(&a, "version");
+	r.description = cli_opt(&a, "description");
+	r.impact = cli_opt(&a, "impact");
+	r.poc = cli_opt(&a, "poc");
+	r.contact = cli_opt(&a, "contact");
+	r.title = cli_opt(&a, "title");
+	r.credit_name = cli_opt(&a, "credit");
+	r.credit_consent = r.credit_name != NULL;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_create(s, &r, "cli", NULL, NULL, 0, &id, &err);
+	if (!rc)
+		printf("case %lld received\n", (long long)id);
+	return done(s, rc, &err);
+}
+
+static int case_move(struct cli *c, int argc, char **argv, const char *fixed)
+{
+	static const char *const spec[] = {"note=", NULL};
+	const char *usage = fixed ? "ID [--note TEXT]" : "ID STATE [--note TEXT]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	const char *to;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != (fixed ? 1 : 2) || id_arg(&a, "case", &id))
+		return cli_usage(c, "%s", usage);
+	to = fixed ? fixed : a.pos[1];
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_transition(s, id, to, cli_opt(&a, "note"), &err);
+	if (!rc)
+		printf("case %lld: %s\n", (long long)id, to);
+	else if (rc == VG_ESTATE) {
+		store_close(s);
+		return cli_error(&err);
+	}
+	return done(s, rc, &err);
+}
+
+static int case_ack_cmd(struct cli *c, int argc, char **argv)
+{
+	return case_move(c, argc, argv, "acknowledged");
+}
+
+static int case_close_cmd(struct cli *c, int argc, char **argv)
+{
+	return case_move(c, argc, argv, "closed");
+}
+
+static int case_state_cmd(struct cli *c, int argc, char **argv)
+{
+	return case_move(c, argc, argv, NULL);
+}
+
+static int case_assign_cmd(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "ID USER", &a);
+	if (a.npos != 2 || id_arg(&a, "case", &id))
+		return cli_usage(c, "ID USER");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_assign(s, id, a.pos[1], &err);
+	if (!rc)
+		printf("case %lld assigned to %s\n", (long long)id, a.pos[1]);
+	return done(s, rc, &err);
+}
+
+static int case_text(struct cli *c, int argc, char **argv, const char *kind)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "ID TEXT", &a);
+	if (a.npos != 2 || id_arg(&a, "case", &id))
+		return cli_usage(c, "ID TEXT");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_message(s, id, kind, a.pos[1], &err);
+	if (!rc)
+		printf("case %lld: %s added\n", (long long)id,
+		       strcmp(kind, "note") == 0 ? "note" : "message to the reporter");
+	return done(s, rc, &err);
+}
+
+static int case_note_cmd(struct cli *c, int argc, char **argv)
+{
+	return case_text(c, argc, argv, "note");
+}
+
+static int case_message_cmd(struct cli *c, int argc, char **argv)
+{
+	return case_text(c, argc, argv, "to_reporter");
+}
+
+static int case_link_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const kinds[] = {"product",  "version", "cve", "finding",
+					    "advisory", "release", NULL};
+	static const char *const spec[] = {
+	    "product=", "version=", "cve=", "finding=", "advisory=", "release=", NULL};
+	const char *usage = "ID [--product P] [--version V] [--cve CVE-ID] [--finding F] "
+			    "[--advisory A] [--release R]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc, n = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || id_arg(&a, "case", &id))
+		return cli_usage(c, "%s", usage);
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	for (int i = 0; kinds[i] && !rc; i++)
+		if (cli_opt(&a, kinds[i])) {
+			rc = case_link(s, id, kinds[i], cli_opt(&a, kinds[i]), &err);
+			if (!rc)
+				printf("case %lld linked to %s %s\n", (long long)id, kinds[i],
+				       cli_opt(&a, kinds[i]));
+			n++;
+		}
+	if (!n) {
+		store_close(s);
+		return cli_usage(c, "%s", usage);
+	}
+	return done(s, rc, &err);
+}
+
+static int case_set_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"embargo=", "credit=", NULL};
+	const char *usage = "ID [--embargo T|none] [--credit NAME]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0, emb = 0;
+	const char *e;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	e = cli_opt(&a, "embargo");
+	if (a.npos != 1 || id_arg(&a, "case", &id) || (!e && !cli_opt(&a, "credit")))
+		return cli_usage(c, "%s", usage);
+	if (e && strcmp(e, "none") != 0 && (rc = time_opt(&a, "embargo", &emb)))
+		return rc;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_set(s, id, emb, e != NULL, cli_opt(&a, "credit"), &err);
+	if (!rc)
+		printf("case %lld updated\n", (long long)id);
+	return done(s, rc, &err);
+}
+
+static int case_exploited_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"aware-at=", "evidence=", "member-states=", NULL};
+	const char *usage = "ID --aware-at T --evidence TEXT [--member-states DE,FR]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0, at = 0, exp = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || id_arg(&a, "case", &id) || !cli_opt(&a, "aware-at"))
+		return cli_usage(c, "%s", usage);
+	if ((rc = time_opt(&a, "aware-at", &at)))
+		return rc;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_exploited(s, id, at, cli_opt(&a, "evidence"), cli_opt(&a, "member-states"), &exp,
+			    &err);
+	if (!rc) {
+		char ts[VG_TIME_BUFSZ];
+		printf("case %lld marked actively exploited: exposure %lld\n", (long long)id,
+		       (long long)exp);
+		printf("early warning due %s\n",
+		       vg_time_format(art14_due_early_warning(at), ts, sizeof(ts)));
+		printf("notification due  %s\n",
+		       vg_time_format(art14_due_notification(at), ts, sizeof(ts)));
+	}
+	return done(s, rc, &err);
+}
+
+int cmd_case(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_verb verbs[] = {
+	    {"list", case_list_cmd, "list cases (filter by state)"},
+	    {"show", case_show_cmd, "one case: report, links, messages, exposures"},
+	    {"open", case_open_cmd, "record a report received by other means"},
+	    {"ack", case_ack_cmd, "acknowledge a report (stops the 48-hour clock)"},
+	    {"state", case_state_cmd, "move a case (triaged, accepted, rejected, ...)"},
+	    {"assign", case_assign_cmd, "assign a case to a person"},
+	    {"note", case_note_cmd, "add an internal note"},
+	    {"message", case_message_cmd, "send a message to the reporter"},
+	    {"link", case_link_cmd, "link a product, version, CVE, finding, advisory, release"},
+	    {"set", case_set_cmd, "set the embargo date or the credit line"},
+	    {"exploited", case_exploited_cmd, "mark actively exploited (starts Art. 14 clocks)"},
+	    {"close", case_close_cmd, "close a case"},
+	    {NULL, NULL, NULL},
+	};
+	return cli_dispatch(c, "case", "PSIRT cases: vulnerability reports and their handling.",
+			    verbs, argc, argv);
+}

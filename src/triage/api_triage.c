@@ -1,0 +1,321 @@
+/*
+ * api_triage.c - the triage queue's HTTP routes: one finding with its
+ * history, state changes, assignment and comments (one or in bulk over a
+ * filter), counts per state, SLA policies, VEX export and import.
+ */
+#include "core/clock.h"
+#include "core/error.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "triage/triage.h"
+#include "triage/vex.h"
+#include "vuln/vulndb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRIAGE_WRITE (ROLE_ADMIN | ROLE_PSIRT)
+
+static int fail(struct http_resp *resp, const struct vg_error *err)
+{
+	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
+}
+
+static int finding_id(struct http_req *req, struct http_resp *resp, int64_t *id)
+{
+	const char *s = http_param(req, "id");
+	char *end;
+	long long v = strtoll(s ? s : "", &end, 10);
+	if (!s || !*s || *end || v <= 0)
+		return http_error(resp, VG_EINVAL, "finding id '%s': expected a positive integer",
+				  s ? s : "");
+	*id = v;
+	return VG_OK;
+}
+
+/* A JSON string member or NULL; a member of another type is an error. */
+static int str_member(const json_t *o, const char *key, const char **out, struct http_resp *resp)
+{
+	json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return VG_OK;
+	if (!json_is_string(v))
+		return http_error(resp, VG_EINVAL, "request body: /%s: expected a string", key);
+	*out = json_string_value(v);
+	return VG_OK;
+}
+
+static int change_from(const json_t *b, struct triage_change *c, struct http_resp *resp)
+{
+	if (str_member(b, "state", &c->state, resp) ||
+	    str_member(b, "justification", &c->justification, resp) ||
+	    str_member(b, "comment", &c->comment, resp) || str_member(b, "scope", &c->scope, resp))
+		return VG_EINVAL;
+	return VG_OK;
+}
+
+static int one_change(struct http_req *req, struct http_resp *resp, struct triage_change *c)
+{
+	struct vg_error err = {0};
+	int64_t id;
+	json_t *out = NULL;
+	if (finding_id(req, resp, &id))
+		return VG_EINVAL;
+	if (triage_apply(req->db, id, c, &out, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, out);
+}
+
+static int post_triage(struct http_req *req, struct http_resp *resp)
+{
+	struct triage_change c = {0};
+	json_t *b = http_body_json(req, resp);
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	if (change_from(b, &c, resp)) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	if (!c.state) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL, "request body: /state: expected a state");
+	}
+	rc = one_change(req, resp, &c);
+	json_decref(b);
+	return rc;
+}
+
+static int post_assign(struct http_req *req, struct http_resp *resp)
+{
+	struct triage_change c = {0};
+	json_t *b = http_body_json(req, resp);
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	if (str_member(b, "to", &c.assignee, resp) || str_member(b, "comment", &c.comment, resp)) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	if (!c.assignee) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL,
+				  "request body: /to: expected a user name (\"\" unassigns)");
+	}
+	rc = one_change(req, resp, &c);
+	json_decref(b);
+	return rc;
+}
+
+static int post_comment(struct http_req *req, struct http_resp *resp)
+{
+	struct triage_change c = {0};
+	json_t *b = http_body_json(req, resp);
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	if (str_member(b, "text", &c.comment, resp)) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	if (!c.comment || !*c.comment) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL, "request body: /text: expected a comment");
+	}
+	rc = one_change(req, resp, &c);
+	json_decref(b);
+	return rc;
+}
+
+static int get_finding(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	int64_t id;
+	json_t *out = NULL;
+	if (finding_id(req, resp, &id))
+		return VG_EINVAL;
+	if (triage_finding_json(req->db, id, &out, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, out);
+}
+
+/* POST /api/v1/triage/bulk {"filter": {...}, "state", "justification",
+ * "comment", "scope", "assignee"} or {"ids": [..], ...}. */
+static int post_bulk(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct triage_change c = {0};
+	struct findings_filter f = {0};
+	json_t *b = http_body_json(req, resp), *flt, *ids;
+	int64_t n = 0;
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	flt = json_object_get(b, "filter");
+	ids = json_object_get(b, "ids");
+	if (change_from(b, &c, resp) || str_member(b, "assignee", &c.assignee, resp)) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	if (!json_is_object(flt) && !json_is_array(ids)) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL,
+				  "request body: expected /filter (an object) or /ids (an array)");
+	}
+	if (json_is_array(ids)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(ids, i, x) if (!json_is_integer(x))
+		{
+			json_decref(b);
+			return http_error(resp, VG_EINVAL,
+					  "request body: /ids/%zu: expected an integer", i);
+		}
+		rc = triage_apply_ids(req->db, ids, &c, &n, &err);
+	} else {
+		const char *dw = vg_json_str(flt, "due_within");
+		f.product = vg_json_str(flt, "product");
+		f.version = vg_json_str(flt, "version");
+		f.severity = vg_json_str(flt, "severity");
+		f.vuln = vg_json_str(flt, "vuln");
+		f.state = vg_json_str(flt, "state");
+		f.assignee = vg_json_str(flt, "assignee");
+		f.kev_only = json_is_true(json_object_get(flt, "kev"));
+		f.overdue = json_is_true(json_object_get(flt, "overdue"));
+		if (dw && (vg_duration_parse(dw, &f.due_within, &err) || f.due_within <= 0)) {
+			json_decref(b);
+			return http_error(resp, VG_EINVAL,
+					  "request body: /filter/due_within: expected a duration");
+		}
+		rc = triage_apply_bulk(req->db, &f, &c, &n, &err);
+	}
+	json_decref(b);
+	if (rc)
+		return fail(resp, &err);
+	return http_json(resp, 200, json_pack("{s:I}", "changed", (json_int_t)n));
+}
+
+static int get_counts(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct findings_filter f = {0};
+	json_t *o = NULL;
+	f.product = http_query(req, "product");
+	f.version = http_query(req, "version");
+	f.severity = http_query(req, "severity");
+	f.assignee = http_query(req, "assignee");
+	f.kev_only = http_query(req, "kev") != NULL;
+	if (triage_counts_json(req->db, &f, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int get_history(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	const char *d = http_query(req, "days");
+	json_t *o = NULL;
+	if (triage_history_json(req->db, d ? atoi(d) : 30, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int get_policies(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o = NULL;
+	if (sla_policy_list_json(req->db, &o, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int put_policy(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *b = http_body_json(req, resp), *t, *f;
+	const char *sev, *product;
+	int64_t ts = -1, fs = -1;
+	int rc;
+	if (!b)
+		return VG_EPARSE;
+	if (str_member(b, "severity", &sev, resp) || str_member(b, "product", &product, resp)) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	t = json_object_get(b, "triage_days");
+	f = json_object_get(b, "fix_days");
+	if ((t && !json_is_null(t) && !json_is_integer(t)) ||
+	    (f && !json_is_null(f) && !json_is_integer(f))) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL,
+				  "request body: /triage_days and /fix_days: expected integers");
+	}
+	if (json_is_integer(t))
+		ts = json_integer_value(t) * 86400;
+	if (json_is_integer(f))
+		fs = json_integer_value(f) * 86400;
+	rc = sla_policy_set(req->db, product, sev, ts, fs, &err);
+	json_decref(b);
+	if (rc)
+		return fail(resp, &err);
+	return get_policies(req, resp);
+}
+
+static int get_vex(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *o = NULL;
+	const char *fs = http_query(req, "format");
+	int fmt = vex_format_from_name(fs ? fs : "cyclonedx");
+	if (!fmt)
+		return http_error(resp, VG_EINVAL,
+				  "format '%s': expected cyclonedx, csaf or openvex", fs);
+	if (vex_export(req->db, http_param(req, "product"), http_param(req, "version"), fmt, &o,
+		       &err))
+		return fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
+static int post_vex(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const names[] = {"", "cyclonedx", "csaf", "openvex"};
+	struct vg_error err = {0};
+	struct vex_import_stats st;
+	if (!http_query(req, "product") || !http_query(req, "version"))
+		return http_error(resp, VG_EINVAL, "query: expected product and version");
+	if (vex_import(req->db, req->body.data ? req->body.data : "", req->body.len, "request body",
+		       http_query(req, "product"), http_query(req, "version"), &st, &err))
+		return fail(resp, &err);
+	return http_json(resp, 200,
+			 json_pack("{s:s, s:I, s:I, s:I, s:I}", "format", names[st.format],
+				   "statements", (json_int_t)st.statements, "applied",
+				   (json_int_t)st.applied, "unchanged", (json_int_t)st.unchanged,
+				   "unmatched", (json_int_t)st.unmatched));
+}
+
+const struct http_route triage_routes[] = {
+    {"GET", "/api/v1/findings/{id}", ROLE_READ, 0, get_finding,
+     "One finding: state, due times, comments, audit history", "triage"},
+    {"POST", "/api/v1/findings/{id}/triage", TRIAGE_WRITE, 0, post_triage,
+     "Change a finding's state (state, justification, comment, scope)", "triage"},
+    {"POST", "/api/v1/findings/{id}/assign", TRIAGE_WRITE, 0, post_assign,
+     "Assign a finding (to, comment)", "triage"},
+    {"POST", "/api/v1/findings/{id}/comments", TRIAGE_WRITE, 0, post_comment,
+     "Comment on a finding (text)", "triage"},
+    {"POST", "/api/v1/triage/bulk", TRIAGE_WRITE, 0, post_bulk,
+     "Change every finding of a filter or id list (all or nothing)", "triage"},
+    {"GET", "/api/v1/triage/counts", ROLE_READ, 0, get_counts,
+     "Findings per state (product, version, severity, assignee, kev)", "triage"},
+    {"GET", "/api/v1/triage/history", ROLE_READ, 0, get_history,
+     "Open findings per severity per day (days)", "triage"},
+    {"GET", "/api/v1/sla/policies", ROLE_READ, 0, get_policies, "SLA policies", "triage"},
+    {"PUT", "/api/v1/sla/policies", TRIAGE_WRITE, 0, put_policy,
+     "Set an SLA policy (severity, product, triage_days, fix_days)", "triage"},
+    {"GET", "/api/v1/vex/{product}/{version}", ROLE_READ, 0, get_vex,
+     "VEX of a product version (format: cyclonedx (default), csaf, openvex)", "triage"},
+    {"POST", "/api/v1/vex/{product}/{version}", TRIAGE_WRITE, 0, post_vex,
+     "Apply a VEX document (the body) as decisions on a product version", "triage"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};

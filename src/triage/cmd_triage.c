@@ -1,0 +1,214 @@
+/*
+ * cmd_triage.c - `vigil findings triage|assign|comment|show`: the PSIRT's
+ * decisions on findings, one at a time or over a filter (--all-matching).
+ */
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+#include "triage/triage.h"
+#include "triage/triage_cli.h"
+#include "vuln/vulndb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int triage_cli_filter(const struct cli *c, const struct cli_args *a, const char *state_opt,
+		      struct findings_filter *f)
+{
+	const char *dw = cli_opt(a, "due-within");
+	f->product = cli_opt(a, "product");
+	f->version = cli_opt(a, "version");
+	f->severity = cli_opt(a, "severity");
+	f->vuln = cli_opt(a, "vuln");
+	f->kev_only = cli_flag(a, "kev");
+	f->state = state_opt ? cli_opt(a, state_opt) : NULL;
+	f->assignee = cli_opt(a, "assignee");
+	f->overdue = cli_flag(a, "overdue");
+	if (f->state && strcmp(f->state, "open") != 0 && !triage_state_valid(f->state))
+		return cli_usage(c,
+				 "--%s new|in_triage|affected|in_remediation|fixed|"
+				 "not_affected|false_positive|open",
+				 state_opt);
+	if (dw) {
+		struct vg_error err = {0};
+		if (vg_duration_parse(dw, &f->due_within, &err) || f->due_within <= 0)
+			return cli_usage(c, "--due-within DURATION (like 48h, 7d)");
+	}
+	return CLI_OK;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(s ? s : "", &end, 10);
+	if (!s || !*s || *end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static void print_finding(const json_t *f)
+{
+	const char *j = vg_json_str(f, "justification"), *as = vg_json_str(f, "assignee");
+	printf("finding %lld: %s%s%s%s%s\n",
+	       (long long)json_integer_value(json_object_get(f, "id")), vg_json_str(f, "state"),
+	       j ? " (" : "", j ? j : "", j ? ")" : "", as ? "" : "");
+	if (as)
+		printf("  assigned to %s\n", as);
+}
+
+/* Run one change on the positional id or, with --all-matching, the filter. */
+static int run_change(struct cli *c, const struct cli_args *a, struct triage_change *ch)
+{
+	struct vg_error err = {0};
+	struct store *s = NULL;
+	int64_t id = 0, n = 0;
+	json_t *out = NULL;
+	int rc, bulk = cli_flag(a, "all-matching");
+
+	if (bulk && a->npos != 0)
+		return cli_usage(c, "either a finding id or --all-matching, not both");
+	if (!bulk && (a->npos != 1 || parse_id(a->pos[0], &id)))
+		return cli_usage(c, "a finding id (a positive integer) or --all-matching");
+	if ((rc = cli_open_store(c, 1, &s)))
+		return rc;
+	if (bulk) {
+		struct findings_filter f = {0};
+		if ((rc = triage_cli_filter(c, a, "in-state", &f))) {
+			store_close(s);
+			return rc;
+		}
+		rc = triage_apply_bulk(s, &f, ch, &n, &err);
+	} else {
+		rc = triage_apply(s, id, ch, &out, &err);
+	}
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (bulk) {
+		if (cli_flag(a, "json"))
+			return cli_print_json(json_pack("{s:I}", "changed", (json_int_t)n));
+		printf("%lld finding(s) changed\n", (long long)n);
+		return CLI_OK;
+	}
+	if (cli_flag(a, "json"))
+		return cli_print_json(out);
+	print_finding(out);
+	json_decref(out);
+	return CLI_OK;
+}
+
+#define FILTER_SPEC                                                          \
+	"all-matching", "product=", "version=", "severity=", "vuln=", "kev", \
+	    "in-state=", "assignee=", "overdue", "due-within="
+#define FILTER_USAGE                                                                     \
+	"\n\nWith --all-matching instead of an id, every finding matching the filters\n" \
+	"(--product, --version, --severity, --vuln, --kev, --in-state, --assignee,\n"    \
+	"--overdue, --due-within 48h) changes; all or nothing."
+
+int findings_triage_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {
+	    "json", "state=", "justification=", "comment=", "scope=", FILTER_SPEC, NULL};
+	struct cli_args a;
+	struct triage_change ch = {0};
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec,
+			    "ID|--all-matching --state S [--justification J] [--comment TEXT] "
+			    "[--scope version|product] [--json]\n\n"
+			    "Move findings through new -> in_triage -> affected -> in_remediation "
+			    "-> fixed,\nor to not_affected (--justification component_not_present|"
+			    "vulnerable_code_not_present|\nvulnerable_code_not_in_execute_path|"
+			    "vulnerable_code_cannot_be_controlled_by_adversary|\n"
+			    "inline_mitigations_already_exist) or false_positive; any state may "
+			    "return to\nin_triage. --scope product: the decision also holds for "
+			    "later versions." FILTER_USAGE,
+			    &a);
+	ch.state = cli_opt(&a, "state");
+	ch.justification = cli_opt(&a, "justification");
+	ch.comment = cli_opt(&a, "comment");
+	ch.scope = cli_opt(&a, "scope");
+	if (!ch.state)
+		return cli_usage(c, "--state S is required");
+	return run_change(c, &a, &ch);
+}
+
+int findings_assign_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", "to=", "none", "comment=", FILTER_SPEC, NULL};
+	struct cli_args a;
+	struct triage_change ch = {0};
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec,
+			    "ID|--all-matching --to USER|--none [--comment TEXT] [--json]\n\n"
+			    "Assign findings to a user (--none: unassign)." FILTER_USAGE,
+			    &a);
+	ch.assignee = cli_flag(&a, "none") ? "" : cli_opt(&a, "to");
+	ch.comment = cli_opt(&a, "comment");
+	if (!ch.assignee || (!*ch.assignee && cli_opt(&a, "to")))
+		return cli_usage(c, "--to USER or --none");
+	return run_change(c, &a, &ch);
+}
+
+int findings_comment_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", FILTER_SPEC, NULL};
+	struct cli_args a;
+	struct triage_change ch = {0};
+	CLI_PARSE_OR_RETURN(
+	    c, argc, argv, spec,
+	    "ID TEXT | --all-matching TEXT [--json]\n\n"
+	    "Add a comment to findings (kept with their audit history)." FILTER_USAGE,
+	    &a);
+	if (a.npos < 1)
+		return cli_usage(c, "ID TEXT");
+	ch.comment = a.pos[a.npos - 1];
+	a.npos--;
+	if (!*ch.comment)
+		return cli_usage(c, "the comment is empty");
+	return run_change(c, &a, &ch);
+}
+
+int findings_show_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct vg_error err = {0};
+	struct store *s = NULL;
+	int64_t id;
+	json_t *f = NULL, *x;
+	size_t i;
+	int rc;
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec,
+			    "ID [--json]\n\nOne finding: state, due times, comments and its "
+			    "audit history.",
+			    &a);
+	if (a.npos != 1 || parse_id(a.pos[0], &id))
+		return cli_usage(c, "ID");
+	if ((rc = cli_open_store(c, 1, &s)))
+		return rc;
+	rc = triage_finding_json(s, id, &f, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(f);
+	printf("finding %lld  %s %s  %s  %s\n", (long long)id, vg_json_str(f, "product"),
+	       vg_json_str(f, "version"), vg_json_str(f, "vuln_id"), vg_json_str(f, "purl"));
+	printf("state       %s%s%s\n", vg_json_str(f, "state"),
+	       vg_json_str(f, "justification") ? " / " : "",
+	       vg_json_str(f, "justification") ? vg_json_str(f, "justification") : "");
+	printf("assignee    %s\n",
+	       vg_json_str(f, "assignee") ? vg_json_str(f, "assignee") : "(nobody)");
+	printf("due         %s%s\n", vg_json_str(f, "due_at") ? vg_json_str(f, "due_at") : "-",
+	       json_is_true(json_object_get(f, "overdue")) ? "  [overdue]" : "");
+	json_array_foreach(json_object_get(f, "comments"), i, x)
+	    printf("comment     %s %s: %s\n", vg_json_str(x, "created_at"), vg_json_str(x, "actor"),
+		   vg_json_str(x, "body"));
+	json_array_foreach(json_object_get(f, "history"), i, x)
+	    printf("audit       #%lld %s %s %s\n",
+		   (long long)json_integer_value(json_object_get(x, "seq")), vg_json_str(x, "at"),
+		   vg_json_str(x, "actor"), vg_json_str(x, "action"));
+	json_decref(f);
+	return CLI_OK;
+}

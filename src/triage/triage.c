@@ -1,0 +1,945 @@
+/*
+ * triage.c - finding states, assignment, comments, carried-over decisions
+ * and the SLA clock (see triage.h for the rules).
+ */
+#include "triage/triage.h"
+#include "audit/audit.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/events.h"
+#include "core/log.h"
+#include "jobs/jobs.h"
+#include "store/store.h"
+#include "vuln/vulndb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COMMENT_MAX 4000
+
+static const char *const states[] = {"new",   "in_triage",    "affected",       "in_remediation",
+				     "fixed", "not_affected", "false_positive", NULL};
+static const char *const justifications[] = {"component_not_present",
+					     "vulnerable_code_not_present",
+					     "vulnerable_code_not_in_execute_path",
+					     "vulnerable_code_cannot_be_controlled_by_adversary",
+					     "inline_mitigations_already_exist",
+					     NULL};
+
+static int in_list(const char *const *l, const char *s)
+{
+	for (; s && *l; l++)
+		if (strcmp(*l, s) == 0)
+			return 1;
+	return 0;
+}
+
+int triage_state_valid(const char *s)
+{
+	return in_list(states, s);
+}
+
+int triage_justification_valid(const char *j)
+{
+	return in_list(justifications, j);
+}
+
+int triage_state_closed(const char *s)
+{
+	return s && (strcmp(s, "fixed") == 0 || strcmp(s, "not_affected") == 0 ||
+		     strcmp(s, "false_positive") == 0);
+}
+
+static int is_decision(const char *s)
+{
+	return s && (strcmp(s, "not_affected") == 0 || strcmp(s, "false_positive") == 0);
+}
+
+int triage_transition_ok(const char *from, const char *to)
+{
+	static const struct {
+		const char *from, *to;
+	} edges[] = {
+	    {"new", "in_triage"},           {"in_triage", "affected"},
+	    {"in_triage", "not_affected"},  {"in_triage", "false_positive"},
+	    {"affected", "in_remediation"}, {"in_remediation", "fixed"},
+	};
+	if (!triage_state_valid(from) || !triage_state_valid(to))
+		return 0;
+	if (strcmp(to, "in_triage") == 0)
+		return strcmp(from, "in_triage") != 0;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		if (strcmp(edges[i].from, from) == 0 && strcmp(edges[i].to, to) == 0)
+			return 1;
+	return 0;
+}
+
+const char *triage_allowed(const char *from, char *buf, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (const char *const *s = states; *s; s++) {
+		if (!triage_transition_ok(from, *s))
+			continue;
+		int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", *s);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+	if (!buf[0])
+		snprintf(buf, n, "none");
+	return buf;
+}
+
+void triage_purl_package(const char *purl, char *out, size_t n)
+{
+	size_t len = strcspn(purl ? purl : "", "?#");
+	const char *at = NULL;
+	for (size_t i = 0; i < len; i++)
+		if (purl[i] == '@')
+			at = purl + i;
+	/* An '@' in the namespace (unencoded npm scope) comes before the last '/'. */
+	if (at && memchr(at, '/', len - (size_t)(at - purl)))
+		at = NULL;
+	if (at)
+		len = (size_t)(at - purl);
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, purl ? purl : "", len);
+	out[len] = '\0';
+}
+
+/* ---- one finding ---- */
+
+static const char finding_sql[] =
+    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
+    "f.vuln_id, f.purl, f.evidence_json AS evidence, f.retracted_at AS retracted, p.name AS "
+    "product, v.version FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN "
+    "products p ON p.id = v.product_id WHERE f.id = ?";
+
+static int load_finding(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	json_t *rows = NULL;
+	int rc = store_query_json(s, &rows, err, finding_sql, "i", id);
+	if (rc)
+		return rc;
+	if (json_array_size(rows) == 0) {
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOTFOUND, "finding %lld not found", (long long)id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return VG_OK;
+}
+
+static json_t *snapshot(const char *state, const char *just, const char *assignee)
+{
+	return json_pack("{s:s, s:s?, s:s?}", "state", state, "justification", just, "assignee",
+			 assignee);
+}
+
+static int add_comment(struct store *s, int64_t id, const char *text, int64_t now,
+		       struct vg_error *err)
+{
+	return store_exec(s, err,
+			  "INSERT INTO finding_comments (finding_id, actor, body, created_at) "
+			  "VALUES (?, ?, ?, ?)",
+			  "itti", id, store_actor(s), text, now);
+}
+
+static int put_decision(struct store *s, const json_t *f, const char *state, const char *just,
+			const char *scope, int64_t now, struct vg_error *err)
+{
+	char pkg[1024];
+	int64_t vid = json_integer_value(json_object_get(f, "version_id"));
+	int rc;
+	triage_purl_package(vg_json_str(f, "purl"), pkg, sizeof(pkg));
+	rc = store_exec(s, err,
+			"DELETE FROM triage_decisions WHERE version_id = ? AND vuln_id = ? AND "
+			"package = ?",
+			"itt", vid, vg_json_str(f, "vuln_id"), pkg);
+	if (!rc)
+		rc = store_exec(
+		    s, err,
+		    "INSERT INTO triage_decisions (product_id, version_id, vuln_id, "
+		    "package, purl, evidence_json, state, justification, scope, "
+		    "finding_id, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, ?, ?)",
+		    "iitttttttiti", (int64_t)json_integer_value(json_object_get(f, "product_id")),
+		    vid, vg_json_str(f, "vuln_id"), pkg, vg_json_str(f, "purl"),
+		    vg_json_str(f, "evidence"), state, just, scope ? scope : "version",
+		    (int64_t)json_integer_value(json_object_get(f, "id")), store_actor(s), now);
+	return rc;
+}
+
+/*
+ * Write a new state (or the same one) for finding f, inside a transaction,
+ * with its comment and audit record. No transition check: callers decide.
+ */
+static int write_change(struct store *s, const json_t *f, const char *state, const char *just,
+			const char *assignee, const char *comment, const char *scope,
+			const char *action, int64_t now, struct vg_error *err)
+{
+	int64_t id = json_integer_value(json_object_get(f, "id"));
+	const char *old = vg_json_str(f, "state");
+	int changed = strcmp(old, state) != 0;
+	json_t *before, *after;
+	char oid[32];
+	int rc;
+
+	if (changed)
+		rc = store_exec(s, err,
+				"UPDATE findings SET state = ?, justification = ?, assignee = ?, "
+				"state_changed_at = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+				"tttiiii", state, just, assignee, now,
+				triage_state_closed(state) ? now : (int64_t)0, now, id);
+	else
+		rc = store_exec(
+		    s, err,
+		    "UPDATE findings SET justification = ?, assignee = ?, updated_at = ? "
+		    "WHERE id = ?",
+		    "ttii", just, assignee, now, id);
+	/* closed_at 0 means "not closed": stored as NULL. */
+	if (!rc && changed && !triage_state_closed(state))
+		rc = store_exec(s, err, "UPDATE findings SET closed_at = NULL WHERE id = ?", "i",
+				id);
+	if (!rc && comment && *comment)
+		rc = add_comment(s, id, comment, now, err);
+	if (!rc) {
+		if (is_decision(state))
+			rc = put_decision(s, f, state, just, scope, now, err);
+		else if (is_decision(old))
+			rc = store_exec(s, err, "DELETE FROM triage_decisions WHERE finding_id = ?",
+					"i", id);
+	}
+	if (rc)
+		return rc;
+	before = snapshot(old, vg_json_str(f, "justification"), vg_json_str(f, "assignee"));
+	after = snapshot(state, just, assignee);
+	if (comment && *comment)
+		json_object_set_new(after, "comment", json_string(comment));
+	if (scope && is_decision(state))
+		json_object_set_new(after, "scope", json_string(scope));
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	rc = store_audit(s, action, "finding", oid, before, after, err);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char *just,
+		     const char *comment, const char *action, int *changed, struct vg_error *err)
+{
+	json_t *f = NULL;
+	const char *old_j;
+	int rc = load_finding(s, id, &f, err);
+	*changed = 0;
+	if (rc)
+		return rc;
+	old_j = vg_json_str(f, "justification");
+	/* VEX states are coarser: "under investigation" is already true of a
+	 * new finding, "affected" of one in remediation. */
+	if ((strcmp(state, "in_triage") == 0 && strcmp(vg_json_str(f, "state"), "new") == 0) ||
+	    (strcmp(state, "affected") == 0 &&
+	     strcmp(vg_json_str(f, "state"), "in_remediation") == 0)) {
+		json_decref(f);
+		return VG_OK;
+	}
+	if (strcmp(vg_json_str(f, "state"), state) != 0 ||
+	    (just ? !old_j || strcmp(just, old_j) != 0 : old_j != NULL)) {
+		rc = write_change(s, f, state, just, vg_json_str(f, "assignee"), comment, NULL,
+				  action, vg_now(), err);
+		*changed = 1;
+	}
+	json_decref(f);
+	return rc;
+}
+
+static int check_user(struct store *s, const char *name, struct vg_error *err)
+{
+	int64_t n = 0;
+	int rc =
+	    store_query_int64(s, &n, err, "SELECT COUNT(*) FROM users WHERE name = ?", "t", name);
+	if (rc)
+		return rc;
+	return n ? VG_OK
+		 : vg_error_set(err, VG_EINVAL, "assignee '%s': no such user (see vigil user list)",
+				name);
+}
+
+static int validate_change(const struct triage_change *c, struct vg_error *err)
+{
+	if (c->state && !triage_state_valid(c->state))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "state '%s': expected new, in_triage, affected, in_remediation, "
+		    "fixed, not_affected or false_positive",
+		    c->state);
+	if (c->justification && !triage_justification_valid(c->justification))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "justification '%s': expected component_not_present, "
+		    "vulnerable_code_not_present, vulnerable_code_not_in_execute_path, "
+		    "vulnerable_code_cannot_be_controlled_by_adversary or "
+		    "inline_mitigations_already_exist",
+		    c->justification);
+	if (c->justification && (!c->state || strcmp(c->state, "not_affected") != 0))
+		return vg_error_set(err, VG_EINVAL,
+				    "a justification goes with state not_affected only");
+	if (c->state && strcmp(c->state, "not_affected") == 0 && !c->justification)
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "state not_affected needs a justification: component_not_present, "
+		    "vulnerable_code_not_present, vulnerable_code_not_in_execute_path, "
+		    "vulnerable_code_cannot_be_controlled_by_adversary or "
+		    "inline_mitigations_already_exist");
+	if (c->scope && strcmp(c->scope, "version") != 0 && strcmp(c->scope, "product") != 0)
+		return vg_error_set(err, VG_EINVAL, "scope '%s': expected version or product",
+				    c->scope);
+	if (c->comment && strlen(c->comment) > COMMENT_MAX)
+		return vg_error_set(err, VG_ETOOBIG, "comment: at most %d bytes", COMMENT_MAX);
+	if (!c->state && !c->assignee && !(c->comment && *c->comment))
+		return vg_error_set(err, VG_EINVAL,
+				    "nothing to change: give a state, an assignee "
+				    "or a comment");
+	return VG_OK;
+}
+
+static int apply_one(struct store *s, int64_t id, const struct triage_change *c, int64_t now,
+		     struct vg_error *err)
+{
+	json_t *f = NULL;
+	const char *state, *just, *assignee, *action = c->action;
+	int rc = load_finding(s, id, &f, err);
+	if (rc)
+		return rc;
+	state = vg_json_str(f, "state");
+	if (c->state && !triage_transition_ok(state, c->state)) {
+		char allowed[200];
+		rc = vg_error_set(err, VG_ESTATE,
+				  "finding %lld: %s -> %s is not allowed; allowed from %s: %s",
+				  (long long)id, state, c->state, state,
+				  triage_allowed(state, allowed, sizeof(allowed)));
+		goto out;
+	}
+	if (c->state)
+		state = c->state;
+	just = strcmp(state, "not_affected") == 0
+		   ? (c->justification ? c->justification : vg_json_str(f, "justification"))
+		   : NULL;
+	assignee = c->assignee ? (*c->assignee ? c->assignee : NULL) : vg_json_str(f, "assignee");
+	if (!action)
+		action = c->state      ? "finding.triage"
+			 : c->assignee ? "finding.assign"
+				       : "finding.comment";
+	rc = write_change(s, f, state, just, assignee, c->comment, c->scope, action, now, err);
+out:
+	json_decref(f);
+	return rc;
+}
+
+int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_change *c,
+		     int64_t *count, struct vg_error *err)
+{
+	int64_t now = vg_now(), n = 0;
+	size_t i;
+	json_t *id;
+	int rc = validate_change(c, err);
+	if (!rc && c->assignee && *c->assignee)
+		rc = check_user(s, c->assignee, err);
+	if (rc)
+		return rc;
+	if (json_array_size(ids) == 0) {
+		if (count)
+			*count = 0;
+		return VG_OK;
+	}
+	if ((rc = store_tx_begin(s, err)))
+		return rc;
+	json_array_foreach(ids, i, id)
+	{
+		if ((rc = apply_one(s, json_integer_value(id), c, now, err)))
+			break;
+		n++;
+	}
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	else
+		store_tx_rollback(s);
+	if (!rc && count)
+		*count = n;
+	return rc;
+}
+
+int triage_apply(struct store *s, int64_t id, const struct triage_change *c, json_t **out,
+		 struct vg_error *err)
+{
+	json_t *ids = json_pack("[I]", (json_int_t)id);
+	int rc = ids ? triage_apply_ids(s, ids, c, NULL, err)
+		     : vg_error_set(err, VG_ENOMEM, "out of memory");
+	json_decref(ids);
+	if (!rc && out)
+		rc = triage_finding_json(s, id, out, err);
+	return rc;
+}
+
+int triage_apply_bulk(struct store *s, const struct findings_filter *f,
+		      const struct triage_change *c, int64_t *count, struct vg_error *err)
+{
+	json_t *ids = NULL;
+	int rc = validate_change(c, err);
+	if (!rc)
+		rc = findings_ids_json(s, f, &ids, err);
+	if (!rc)
+		rc = triage_apply_ids(s, ids, c, count, err);
+	json_decref(ids);
+	return rc;
+}
+
+int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	json_t *rows = NULL, *f, *tmp = NULL;
+	struct audit_filter af = {0};
+	char oid[32];
+	int64_t now = vg_now();
+	int rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, f.severity, f.score, "
+	    "f.kev, f.state, f.justification, f.assignee, f.first_seen_at, f.updated_at, "
+	    "f.retracted_at, f.state_changed_at, f.closed_at, d.triage_due_at, d.fix_due_at, "
+	    "d.due_at, d.due_at AS due_epoch, f.evidence_json, (SELECT summary FROM "
+	    "vulnerabilities x WHERE x.id = f.vuln_id) AS summary FROM findings f JOIN "
+	    "product_versions v ON v.id = f.version_id JOIN products p ON p.id = v.product_id "
+	    "LEFT JOIN findings_due d ON d.finding_id = f.id WHERE f.id = ?",
+	    "i", id);
+	if (rc)
+		return rc;
+	if (json_array_size(rows) == 0) {
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOTFOUND, "finding %lld not found", (long long)id);
+	}
+	f = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	{
+		json_t *due = json_object_get(f, "due_epoch");
+		json_object_set_new(
+		    f, "overdue",
+		    json_boolean(json_is_integer(due) && json_integer_value(due) < now));
+		json_object_del(f, "due_epoch");
+		json_object_set_new(f, "kev",
+				    json_boolean(json_integer_value(json_object_get(f, "kev"))));
+	}
+	{
+		char allowed[200];
+		json_t *a = json_array();
+		for (const char *const *st = states; *st; st++)
+			if (triage_transition_ok(vg_json_str(f, "state"), *st))
+				json_array_append_new(a, json_string(*st));
+		(void)allowed;
+		json_object_set_new(f, "allowed_states", a);
+	}
+	rc = store_query_json(s, &tmp, err,
+			      "SELECT actor, body, created_at FROM finding_comments WHERE "
+			      "finding_id = ? ORDER BY id",
+			      "i", id);
+	if (!rc) {
+		json_object_set_new(f, "comments", tmp);
+		snprintf(oid, sizeof(oid), "%lld", (long long)id);
+		af.otype = "finding";
+		af.oid = oid;
+		rc = audit_query(s, &af, &tmp, err);
+		if (!rc)
+			json_object_set_new(f, "history", tmp);
+	}
+	if (rc) {
+		json_decref(f);
+		return rc;
+	}
+	*out = f;
+	return VG_OK;
+}
+
+/* ---- carrying decisions over ---- */
+
+static const char *first_matched(const char *evidence, char *buf, size_t n)
+{
+	json_t *e = vg_json_parse(evidence ? evidence : "", evidence ? strlen(evidence) : 0,
+				  "evidence", NULL);
+	const char *m = vg_json_str(json_array_get(json_object_get(e, "matches"), 0), "matched");
+	snprintf(buf, n, "%s", m ? m : "?");
+	json_decref(e);
+	return buf;
+}
+
+static int reopen(struct store *s, const json_t *f, const char *why, int64_t now,
+		  struct vg_error *err)
+{
+	return write_change(s, f, "in_triage", NULL, vg_json_str(f, "assignee"), why, NULL,
+			    "finding.reopen", now, err);
+}
+
+int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct vg_error *err)
+{
+	json_t *rows = NULL, *f;
+	int64_t now = vg_now();
+	size_t i;
+	int rc;
+
+	/* Decided findings whose evidence moved since the decision: reopen. */
+	rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
+	    "f.vuln_id, f.purl, f.evidence_json AS evidence, d.evidence_json AS decided "
+	    "FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN "
+	    "triage_decisions d ON d.finding_id = f.id WHERE f.state IN ('not_affected', "
+	    "'false_positive') AND f.retracted_at IS NULL AND (? = 0 OR f.version_id = ?) AND "
+	    "f.evidence_json <> d.evidence_json",
+	    "ii", version_id, version_id);
+	json_array_foreach(rows, i, f)
+	{
+		char was[300], now_m[300], why[900];
+		if (rc)
+			break;
+		snprintf(why, sizeof(why),
+			 "reopened: the affected range changed since the %s decision (was '%s', "
+			 "now '%s')",
+			 vg_json_str(f, "state"),
+			 first_matched(vg_json_str(f, "decided"), was, sizeof(was)),
+			 first_matched(vg_json_str(f, "evidence"), now_m, sizeof(now_m)));
+		rc = reopen(s, f, why, now, err);
+	}
+	json_decref(rows);
+	rows = NULL;
+	if (rc)
+		return rc;
+
+	/* New findings: a decision on the same vulnerability and package. */
+	rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
+	    "f.vuln_id, f.purl, f.evidence_json AS evidence FROM findings f JOIN "
+	    "product_versions v ON v.id = f.version_id WHERE f.state = 'new' AND f.retracted_at "
+	    "IS NULL AND f.updated_at >= ? AND (? = 0 OR f.version_id = ?) ORDER BY f.id",
+	    "iii", since, version_id, version_id);
+	json_array_foreach(rows, i, f)
+	{
+		json_t *ds = NULL, *d;
+		char pkg[1024], why[1500];
+		int64_t vid = json_integer_value(json_object_get(f, "version_id"));
+		if (rc)
+			break;
+		triage_purl_package(vg_json_str(f, "purl"), pkg, sizeof(pkg));
+		rc = store_query_json(
+		    s, &ds, err,
+		    "SELECT d.state, d.justification, d.scope, d.purl, d.evidence_json AS decided, "
+		    "d.finding_id, d.version_id, pv.version FROM triage_decisions d JOIN "
+		    "product_versions pv ON pv.id = d.version_id WHERE d.product_id = ? AND "
+		    "d.vuln_id = ? AND d.package = ? AND d.finding_id <> ? AND (d.version_id = ? "
+		    "OR (d.scope = 'product' AND d.version_id < ?)) ORDER BY CASE WHEN "
+		    "d.version_id = ? THEN 0 ELSE 1 END, d.version_id DESC",
+		    "ittiiii", (int64_t)json_integer_value(json_object_get(f, "product_id")),
+		    vg_json_str(f, "vuln_id"), pkg,
+		    (int64_t)json_integer_value(json_object_get(f, "id")), vid, vid, vid);
+		d = json_array_get(ds, 0);
+		if (!rc && d) {
+			const char *dpurl = vg_json_str(d, "purl");
+			const char *dstate = vg_json_str(d, "state");
+			long long fid =
+			    (long long)json_integer_value(json_object_get(d, "finding_id"));
+			if (strcmp(dpurl, vg_json_str(f, "purl")) != 0) {
+				snprintf(
+				    why, sizeof(why),
+				    "reopened: the %s decision of version %s (finding %lld) was "
+				    "made for %s; the component is now %s",
+				    dstate, vg_json_str(d, "version"), fid, dpurl,
+				    vg_json_str(f, "purl"));
+				rc = write_change(s, f, "in_triage", NULL,
+						  vg_json_str(f, "assignee"), why, NULL,
+						  "finding.reopen", now, err);
+			} else if (strcmp(vg_json_str(d, "decided"), vg_json_str(f, "evidence")) !=
+				   0) {
+				char was[300], now_m[300];
+				snprintf(
+				    why, sizeof(why),
+				    "reopened: the affected range changed since the %s "
+				    "decision of version %s (finding %lld): was '%s', now '%s'",
+				    dstate, vg_json_str(d, "version"), fid,
+				    first_matched(vg_json_str(d, "decided"), was, sizeof(was)),
+				    first_matched(vg_json_str(f, "evidence"), now_m,
+						  sizeof(now_m)));
+				rc = write_change(s, f, "in_triage", NULL,
+						  vg_json_str(f, "assignee"), why, NULL,
+						  "finding.reopen", now, err);
+			} else {
+				snprintf(
+				    why, sizeof(why),
+				    "carried over: %s%s%s decided in version %s (finding %lld)",
+				    dstate, vg_json_str(d, "justification") ? " / " : "",
+				    vg_json_str(d, "justification")
+					? vg_json_str(d, "justification")
+					: "",
+				    vg_json_str(d, "version"), fid);
+				rc = write_change(s, f, dstate, vg_json_str(d, "justification"),
+						  vg_json_str(f, "assignee"), why,
+						  vg_json_str(d, "scope"), "finding.carry_over",
+						  now, err);
+			}
+		}
+		json_decref(ds);
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/* ---- counts and history ---- */
+
+int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
+		       struct vg_error *err)
+{
+	json_t *rows = NULL, *o, *r;
+	size_t i;
+	int rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT f.state, COUNT(*) AS n FROM findings f JOIN product_versions v ON v.id = "
+	    "f.version_id JOIN products p ON p.id = v.product_id WHERE f.retracted_at IS NULL AND "
+	    "(CAST(? AS TEXT) IS NULL OR p.name = ?) AND (CAST(? AS TEXT) IS NULL OR v.version = "
+	    "?) AND (CAST(? AS TEXT) IS NULL OR f.severity = ?) AND (CAST(? AS TEXT) IS NULL OR "
+	    "f.assignee = ?) AND (? = 0 OR f.kev = 1) GROUP BY f.state",
+	    "tttttttti", f->product, f->product, f->version, f->version, f->severity, f->severity,
+	    f->assignee, f->assignee, (int64_t)f->kev_only);
+	if (rc)
+		return rc;
+	o = json_object();
+	for (const char *const *st = states; *st; st++)
+		json_object_set_new(o, *st, json_integer(0));
+	json_array_foreach(rows, i, r)
+	    json_object_set(o, vg_json_str(r, "state"), json_object_get(r, "n"));
+	json_decref(rows);
+	*out = o;
+	return VG_OK;
+}
+
+int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err)
+{
+	static const char *const sev[] = {"critical", "high", "medium", "low", "none"};
+	int64_t now = vg_now(), today = now - now % 86400;
+	json_t *arr = json_array();
+	int rc = VG_OK;
+	if (days < 1 || days > 366)
+		days = 30;
+	for (int k = days - 1; k >= 0 && !rc; k--) {
+		int64_t end = today - (int64_t)k * 86400 + 86400, y;
+		unsigned m, d;
+		char day[16];
+		json_t *rows = NULL, *r, *o;
+		size_t i;
+		if (end > now + 1)
+			end = now + 1;
+		rc = store_query_json(
+		    s, &rows, err,
+		    "SELECT COALESCE(f.severity, 'none') AS severity, COUNT(*) AS n FROM findings "
+		    "f "
+		    "WHERE f.first_seen_at < ? AND (f.retracted_at IS NULL OR f.retracted_at >= ?) "
+		    "AND (f.closed_at IS NULL OR f.closed_at >= ?) AND (f.closed_at IS NOT NULL OR "
+		    "f.state NOT IN ('fixed', 'not_affected', 'false_positive')) GROUP BY "
+		    "COALESCE(f.severity, 'none')",
+		    "iii", end, end, end);
+		if (rc)
+			break;
+		vg_civil_from_days((today - (int64_t)k * 86400) / 86400, &y, &m, &d);
+		snprintf(day, sizeof(day), "%04lld-%02u-%02u", (long long)y, m, d);
+		o = json_pack("{s:s}", "day", day);
+		for (int j = 0; j < 5; j++)
+			json_object_set_new(o, sev[j], json_integer(0));
+		json_array_foreach(rows, i, r)
+		    json_object_set(o, vg_json_str(r, "severity"), json_object_get(r, "n"));
+		json_array_append_new(arr, o);
+		json_decref(rows);
+	}
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return VG_OK;
+}
+
+/* ---- SLA policies ---- */
+
+static int policy_severity_ok(const char *sev)
+{
+	return sev && (strcmp(sev, "critical") == 0 || strcmp(sev, "high") == 0 ||
+		       strcmp(sev, "medium") == 0 || strcmp(sev, "low") == 0 ||
+		       strcmp(sev, "none") == 0 || strcmp(sev, "kev") == 0);
+}
+
+static int product_id_of(struct store *s, const char *product, int64_t *pid, struct vg_error *err)
+{
+	int rc;
+	*pid = 0;
+	if (!product)
+		return VG_OK;
+	rc = store_query_int64(s, pid, err, "SELECT id FROM products WHERE name = ?", "t", product);
+	if (rc == VG_ENOTFOUND)
+		return vg_error_set(err, VG_ENOTFOUND, "product '%s' not found", product);
+	return rc;
+}
+
+static json_t *policy_row(struct store *s, int64_t pid, const char *sev)
+{
+	json_t *rows = NULL, *r = NULL;
+	if (store_query_json(s, &rows, NULL,
+			     "SELECT triage_seconds, fix_seconds FROM sla_policies WHERE "
+			     "product_id = ? AND severity = ?",
+			     "it", pid, sev) == VG_OK &&
+	    json_array_size(rows))
+		r = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return r;
+}
+
+static json_t *policy_json(int64_t triage_seconds, int64_t fix_seconds)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "triage_seconds",
+			    triage_seconds < 0 ? json_null() : json_integer(triage_seconds));
+	json_object_set_new(o, "fix_seconds",
+			    fix_seconds < 0 ? json_null() : json_integer(fix_seconds));
+	return o;
+}
+
+int sla_policy_set(struct store *s, const char *product, const char *severity,
+		   int64_t triage_seconds, int64_t fix_seconds, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int64_t pid;
+	json_t *before = NULL, *after = NULL;
+	char oid[300];
+	int rc;
+	if (!policy_severity_ok(severity))
+		return vg_error_set(err, VG_EINVAL,
+				    "severity '%s': expected critical, high, medium, low, none or "
+				    "kev",
+				    severity ? severity : "");
+	if (triage_seconds < 0 && fix_seconds < 0)
+		return vg_error_set(err, VG_EINVAL, "give days to triage, days to fix or both");
+	if ((rc = product_id_of(s, product, &pid, err)))
+		return rc;
+	if ((rc = store_tx_begin(s, err)))
+		return rc;
+	before = policy_row(s, pid, severity);
+	rc = store_exec(s, err, "DELETE FROM sla_policies WHERE product_id = ? AND severity = ?",
+			"it", pid, severity);
+	if (!rc)
+		rc =
+		    store_prepare(s,
+				  "INSERT INTO sla_policies (product_id, severity, triage_seconds, "
+				  "fix_seconds, updated_at) VALUES (?, ?, ?, ?, ?)",
+				  &st, err);
+	if (!rc) {
+		store_bind_int64(st, 1, pid);
+		store_bind_text(st, 2, severity);
+		if (triage_seconds < 0)
+			store_bind_null(st, 3);
+		else
+			store_bind_int64(st, 3, triage_seconds);
+		if (fix_seconds < 0)
+			store_bind_null(st, 4);
+		else
+			store_bind_int64(st, 4, fix_seconds);
+		store_bind_int64(st, 5, vg_now());
+		rc = store_step(st, err);
+		rc = rc == STORE_DONE ? VG_OK : rc;
+	}
+	store_finalize(st);
+	if (!rc) {
+		snprintf(oid, sizeof(oid), "%s/%s", product ? product : "*", severity);
+		after = policy_json(triage_seconds, fix_seconds);
+		rc = store_audit(s, "sla.set", "sla_policy", oid, before, after, err);
+	}
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	else
+		store_tx_rollback(s);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int sla_policy_unset(struct store *s, const char *product, const char *severity,
+		     struct vg_error *err)
+{
+	int64_t pid;
+	json_t *before;
+	char oid[300];
+	int rc;
+	if (!policy_severity_ok(severity))
+		return vg_error_set(err, VG_EINVAL,
+				    "severity '%s': expected critical, high, medium, low, none or "
+				    "kev",
+				    severity ? severity : "");
+	if ((rc = product_id_of(s, product, &pid, err)))
+		return rc;
+	before = policy_row(s, pid, severity);
+	if (!before)
+		return vg_error_set(err, VG_ENOTFOUND, "no SLA policy for %s%s%s", severity,
+				    product ? " of product " : "", product ? product : "");
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"DELETE FROM sla_policies WHERE product_id = ? AND severity = ?",
+				"it", pid, severity);
+	if (!rc) {
+		snprintf(oid, sizeof(oid), "%s/%s", product ? product : "*", severity);
+		rc = store_audit(s, "sla.unset", "sla_policy", oid, before, NULL, err);
+	}
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	else if (store_in_tx(s))
+		store_tx_rollback(s);
+	json_decref(before);
+	return rc;
+}
+
+int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err)
+{
+	return store_query_json(s, out, err,
+				"SELECT COALESCE(p.name, '*') AS product, sp.severity, "
+				"sp.triage_seconds, sp.fix_seconds FROM sla_policies sp LEFT JOIN "
+				"products p ON p.id = sp.product_id ORDER BY COALESCE(p.name, ''), "
+				"CASE sp.severity WHEN 'kev' THEN 0 WHEN 'critical' THEN 1 WHEN "
+				"'high' THEN 2 WHEN 'medium' THEN 3 WHEN 'low' THEN 4 ELSE 5 END",
+				NULL);
+}
+
+/* ---- SLA alerts ---- */
+
+static int alert_once(struct store *s, const json_t *f, const char *kind, const char *level,
+		      int64_t due, int64_t now, json_t *events, struct vg_error *err)
+{
+	int64_t id = json_integer_value(json_object_get(f, "id")), n = 0;
+	char oid[32], ts[VG_TIME_BUFSZ], summary[600], dedup[96], action[32];
+	json_t *ev;
+	int rc =
+	    store_query_int64(s, &n, err,
+			      "SELECT COUNT(*) FROM sla_alerts WHERE finding_id = ? AND kind = "
+			      "? AND level = ? AND due_at = ?",
+			      "itti", id, kind, level, due);
+	if (rc || n)
+		return rc;
+	rc = store_exec(s, err,
+			"INSERT INTO sla_alerts (finding_id, kind, level, due_at, sent_at) VALUES "
+			"(?, ?, ?, ?, ?)",
+			"ittii", id, kind, level, due, now);
+	if (rc)
+		return rc;
+	vg_time_format(due, ts, sizeof(ts));
+	snprintf(summary, sizeof(summary), "%s %s in %s %s (%s): %s due %s",
+		 strcmp(level, "breached") == 0 ? "SLA breached:" : "SLA warning:",
+		 vg_json_str(f, "vuln_id"), vg_json_str(f, "product"), vg_json_str(f, "version"),
+		 vg_json_str(f, "purl"), kind, ts);
+	snprintf(dedup, sizeof(dedup), "sla-%lld-%s", (long long)id, kind);
+	ev = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s}", "event",
+		       strcmp(level, "breached") == 0 ? "sla.breached" : "sla.warning",
+		       "finding_id", (json_int_t)id, "vuln_id", vg_json_str(f, "vuln_id"),
+		       "product", vg_json_str(f, "product"), "version", vg_json_str(f, "version"),
+		       "purl", vg_json_str(f, "purl"), "severity", vg_json_str(f, "severity"),
+		       "state", vg_json_str(f, "state"), "deadline", kind, "due_at", ts, "summary",
+		       summary, "dedup_key", dedup);
+	if (!ev)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	snprintf(action, sizeof(action), "sla.%s", level);
+	rc = store_audit(s, action, "finding", oid, NULL, ev, err);
+	json_array_append_new(events, ev);
+	return rc;
+}
+
+int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err)
+{
+	int64_t now = vg_now(), nw = 0, nb = 0;
+	json_t *rows = NULL, *events = json_array(), *f;
+	size_t i;
+	int rc;
+
+	/* Candidates: a deadline whose last quarter has begun (from first_seen). */
+	rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT f.id, f.vuln_id, f.purl, f.severity, f.state, f.kev, f.kev_at AS kev_epoch, "
+	    "f.first_seen_at AS seen_epoch, p.name AS product, v.version, d.triage_due_at AS "
+	    "triage_due, d.fix_due_at AS fix_due FROM findings f JOIN findings_due d ON "
+	    "d.finding_id = f.id JOIN product_versions v ON v.id = f.version_id JOIN products p "
+	    "ON p.id = v.product_id WHERE (d.triage_due_at IS NOT NULL AND d.triage_due_at - "
+	    "(d.triage_due_at - f.first_seen_at) / 4 <= ?) OR (d.fix_due_at IS NOT NULL AND "
+	    "d.fix_due_at - (d.fix_due_at - f.first_seen_at) / 4 <= ?) ORDER BY f.id",
+	    "ii", now, now);
+	if (rc) {
+		json_decref(events);
+		return rc;
+	}
+	if (json_array_size(rows) && (rc = store_tx_begin(s, err))) {
+		json_decref(rows);
+		json_decref(events);
+		return rc;
+	}
+	json_array_foreach(rows, i, f)
+	{
+		static const char *const kinds[] = {"triage", "fix"};
+		for (int k = 0; k < 2 && !rc; k++) {
+			json_t *dv = json_object_get(f, k == 0 ? "triage_due" : "fix_due");
+			int64_t due, base, before_n = json_array_size(events);
+			if (!json_is_integer(dv))
+				continue;
+			due = json_integer_value(dv);
+			base = json_integer_value(json_object_get(f, "seen_epoch"));
+			if (k == 0 && json_is_integer(json_object_get(f, "kev_epoch")) &&
+			    json_integer_value(json_object_get(f, "kev_epoch")) > base &&
+			    json_integer_value(json_object_get(f, "kev_epoch")) < due)
+				base = json_integer_value(json_object_get(f, "kev_epoch"));
+			if (now >= due) {
+				rc = alert_once(s, f, kinds[k], "breached", due, now, events, err);
+				if ((int64_t)json_array_size(events) > before_n)
+					nb++;
+			} else if (now >= due - (due - base) / 4) {
+				rc = alert_once(s, f, kinds[k], "warning", due, now, events, err);
+				if ((int64_t)json_array_size(events) > before_n)
+					nw++;
+			}
+		}
+		if (rc)
+			break;
+	}
+	json_decref(rows);
+	if (store_in_tx(s)) {
+		if (!rc && json_array_size(events) == 0)
+			store_tx_rollback(s); /* nothing new: no record needed */
+		else if (!rc)
+			rc = store_tx_commit(s, err);
+		else
+			store_tx_rollback(s);
+	}
+	if (!rc) {
+		json_t *ev;
+		json_array_foreach(events, i, ev) vg_event_emit(s, vg_json_str(ev, "event"), ev);
+		if (warned)
+			*warned = nw;
+		if (breached)
+			*breached = nb;
+	}
+	json_decref(events);
+	return rc;
+}
+
+/* ---- background job ---- */
+
+static int sla_job(struct store *s, struct vg_error *err)
+{
+	return sla_tick(s, NULL, NULL, err);
+}
+
+const struct vg_job triage_jobs[] = {
+    {"sla.tick", 60, sla_job},
+    {NULL, 0, NULL},
+};

@@ -1,0 +1,127 @@
+/*
+ * triage.h - the PSIRT triage queue: finding states and their workflow,
+ * assignment, comments, decisions that carry over, and SLA clocks.
+ *
+ * Rules:
+ *  - States: new -> in_triage -> affected -> in_remediation -> fixed, or
+ *    in_triage -> not_affected (with a justification) / false_positive. Any
+ *    state may go back to in_triage. Anything else is refused (VG_ESTATE)
+ *    with the list of states allowed from where the finding is.
+ *  - Every change is one audit record per finding (object "finding"), with
+ *    the finding's triage fields before and after, in the transaction of
+ *    the change. A bulk change is all or nothing: when one finding refuses,
+ *    none changes.
+ *  - A not_affected / false_positive decision is kept per (product version,
+ *    vulnerability, package) where package is the purl without version. It
+ *    holds for the next SBOM revisions of that version (the finding row
+ *    stays); with scope "product" it is applied to the same vulnerability
+ *    and package in later versions of the product. A changed component
+ *    version or affected range reopens it: state in_triage plus a comment
+ *    saying why.
+ *  - SLA: policies per severity, optionally per product (a product's own
+ *    policy for a severity replaces the default one); severity "kev" holds
+ *    the triage deadline of actively exploited findings. A severity without
+ *    a policy has no due time and raises no alert. Due times are computed
+ *    by the views findings_sla / findings_due (migration 0007).
+ *  - SLA alerts: "sla.warning" once the last quarter of a deadline's window
+ *    has begun, "sla.breached" once it has passed; each once per finding,
+ *    deadline kind and due time (table sla_alerts), emitted after commit.
+ */
+#ifndef VIGIL_TRIAGE_TRIAGE_H
+#define VIGIL_TRIAGE_TRIAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/json.h"
+
+struct store;
+struct vg_error;
+struct findings_filter;
+
+/* 1 when s names a state / a not_affected justification. */
+int triage_state_valid(const char *s);
+int triage_justification_valid(const char *j);
+/* 1 when from -> to is a legal transition. */
+int triage_transition_ok(const char *from, const char *to);
+/* The states allowed from `from`, comma separated, into buf (returned). */
+const char *triage_allowed(const char *from, char *buf, size_t n);
+/* 1 for the closed states fixed, not_affected, false_positive. */
+int triage_state_closed(const char *s);
+
+/* The package identity of a purl: without version, qualifiers or subpath. */
+void triage_purl_package(const char *purl, char *out, size_t n);
+
+/* One change to a finding. NULL fields leave that part alone. */
+struct triage_change {
+	const char *state;         /* new state */
+	const char *justification; /* required for not_affected, refused otherwise */
+	const char *comment;       /* appended to the finding's comments */
+	const char *assignee;      /* a user name; "" unassigns */
+	const char *scope;         /* "version" (default) or "product" for decisions */
+	const char *action;        /* audit action; NULL: derived from the change */
+};
+
+/*
+ * Apply c to finding id in one transaction with its audit record. *out (may
+ * be NULL) gets the finding after the change (caller owns). VG_ENOTFOUND
+ * for an unknown id, VG_ESTATE for an illegal transition (message lists the
+ * allowed states), VG_EINVAL for a missing or unknown justification or an
+ * unknown user; nothing changes on error.
+ */
+int triage_apply(struct store *s, int64_t id, const struct triage_change *c, json_t **out,
+		 struct vg_error *err);
+
+/* Apply c to every finding matching f (all or nothing, one audit record per
+ * finding). *count gets the number changed. */
+int triage_apply_bulk(struct store *s, const struct findings_filter *f,
+		      const struct triage_change *c, int64_t *count, struct vg_error *err);
+
+/* Apply c to each id of ids (a JSON array of integers) in one transaction. */
+int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_change *c,
+		     int64_t *count, struct vg_error *err);
+
+/*
+ * Inside the caller's transaction: set finding id to state with
+ * justification (no transition check: for decisions imported from VEX
+ * documents), a comment and an audit record under action. *changed is 0
+ * when the finding already had that state and justification, or a finer
+ * one (in_triage leaves new alone, affected leaves in_remediation).
+ */
+int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char *just,
+		     const char *comment, const char *action, int *changed, struct vg_error *err);
+
+/* One finding with its due times, comments and full audit history (caller
+ * owns). VG_ENOTFOUND. */
+int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+
+/*
+ * Carry decisions over (inside the caller's transaction): findings in state
+ * new (of version_id, or every version when 0) updated at or after since
+ * get a matching decision or are reopened; not_affected / false_positive
+ * findings whose evidence (affected range, component version) differs from
+ * what was decided on go back to in_triage with a comment.
+ */
+int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct vg_error *err);
+
+/* Counts per state of the findings matching f (state filter ignored):
+ * {"new": n, ...} (caller owns). */
+int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
+		       struct vg_error *err);
+
+/* Open findings per severity at the end of each of the last `days` days up
+ * to now: [{"day": "YYYY-MM-DD", "critical": n, ...}] (caller owns). */
+int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err);
+
+/* SLA policies. product NULL: the default. triage/fix seconds < 0: none. */
+int sla_policy_set(struct store *s, const char *product, const char *severity,
+		   int64_t triage_seconds, int64_t fix_seconds, struct vg_error *err);
+int sla_policy_unset(struct store *s, const char *product, const char *severity,
+		     struct vg_error *err);
+int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err);
+
+/* Send due SLA alerts (see the rules above); counts into *warned and
+ * *breached (may be NULL). Events are emitted after commit. */
+int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err);
+
+#endif

@@ -1,0 +1,669 @@
+/*
+ * ui_triage.c - the triage queue in the web shell: /ui/findings with
+ * filters, counts per state, a triage form on every row (works without
+ * JavaScript: POST, then back to the same filtered list), a chart of open
+ * findings by severity over time and the SLA picture (inline SVG drawn
+ * here: the CSP allows no inline style, so only presentation attributes),
+ * and a finding's page with its comments and full audit history.
+ */
+#include "core/clock.h"
+#include "core/error.h"
+#include "http/ui.h"
+#include "store/store.h"
+#include "triage/triage.h"
+#include "triage/triage_ui.h"
+#include "vuln/vulndb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WRITERS (ROLE_ADMIN | ROLE_PSIRT)
+
+static const char *const all_states[] = {
+    "new",   "in_triage",    "affected",       "in_remediation",
+    "fixed", "not_affected", "false_positive", NULL};
+static const char *const all_justifications[] = {
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+    NULL};
+static const char *const sevs[] = {"critical", "high", "medium", "low", "none", NULL};
+static const char *const sev_color[] = {"#a61e1e", "#d9480f", "#c98a00", "#2b8a3e", "#868e96"};
+
+static void esc(struct vg_buf *b, const char *s)
+{
+	vg_buf_add_html(b, s ? s : "");
+}
+
+static void url(struct vg_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
+			vg_buf_addc(b, (char)*p);
+		else
+			vg_buf_addf(b, "%%%02X", *p);
+	}
+}
+
+static const char *q(struct http_req *req, const char *name)
+{
+	const char *v = http_query(req, name);
+	return v && *v ? v : NULL;
+}
+
+static int can_write(const struct http_req *req)
+{
+	return (req->who.role & WRITERS) != 0;
+}
+
+static int error_page(struct http_req *req, struct http_resp *resp, const struct vg_error *err,
+		      const char *back)
+{
+	ui_page_begin(req, resp, "Findings", "findings");
+	resp->status = vg_code_http_status(err->code ? err->code : VG_EINTERNAL);
+	vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\" id=\"error\">");
+	esc(&resp->body, vg_error_msg(err));
+	vg_buf_adds(&resp->body, "</p><p><a href=\"");
+	esc(&resp->body, back ? back : "/ui/findings");
+	vg_buf_adds(&resp->body, "\">Back</a></p>");
+	return ui_page_end(resp);
+}
+
+/* The filters of the list as a query string (for links and the way back). */
+static void filter_query(struct vg_buf *b, struct http_req *req)
+{
+	static const char *const keys[] = {"product", "version", "severity", "state",  "assignee",
+					   "kev",     "overdue", "sort",     "offset", NULL};
+	int first = 1;
+	for (int i = 0; keys[i]; i++) {
+		const char *v = q(req, keys[i]);
+		if (!v)
+			continue;
+		vg_buf_addf(b, "%s%s=", first ? "" : "&", keys[i]);
+		url(b, v);
+		first = 0;
+	}
+}
+
+static void option(struct vg_buf *b, const char *value, const char *label, const char *cur)
+{
+	vg_buf_adds(b, "<option value=\"");
+	esc(b, value);
+	vg_buf_addf(b, "\"%s>", cur && strcmp(cur, value) == 0 ? " selected" : "");
+	esc(b, label);
+	vg_buf_adds(b, "</option>");
+}
+
+static void text_input(struct vg_buf *b, const char *name, const char *label, const char *value)
+{
+	vg_buf_addf(b, "<label>%s <input name=\"%s\" value=\"", label, name);
+	esc(b, value);
+	vg_buf_adds(b, "\"></label> ");
+}
+
+static void justification_select(struct vg_buf *b, const char *id, const char *cur)
+{
+	vg_buf_addf(
+	    b,
+	    "<select name=\"justification\" aria-label=\"justification (for not_affected)\"%s%s%s>",
+	    id ? " id=\"" : "", id ? id : "", id ? "\"" : "");
+	option(b, "", "justification…", cur);
+	for (int i = 0; all_justifications[i]; i++)
+		option(b, all_justifications[i], all_justifications[i], cur);
+	vg_buf_adds(b, "</select>");
+}
+
+/* The states a finding may move to, as a select. */
+static void state_select(struct vg_buf *b, const char *from, long long id, const char *elid)
+{
+	vg_buf_addf(b, "<select name=\"state\" aria-label=\"new state of finding %lld\"%s%s%s>", id,
+		    elid ? " id=\"" : "", elid ? elid : "", elid ? "\"" : "");
+	vg_buf_adds(b, "<option value=\"\">keep state</option>");
+	for (int i = 0; all_states[i]; i++)
+		if (triage_transition_ok(from, all_states[i]))
+			option(b, all_states[i], all_states[i], NULL);
+	vg_buf_adds(b, "</select> ");
+}
+
+static void flash(struct http_req *req, struct vg_buf *b)
+{
+	const char *e = q(req, "error");
+	if (!e)
+		return;
+	vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"error\">");
+	esc(b, e);
+	vg_buf_adds(b, "</p>");
+}
+
+/* ---- the chart ---- */
+
+static void history_svg(struct vg_buf *b, const json_t *days)
+{
+	const int W = 640, H = 220, L = 40, R = 110, T = 14, B = 30;
+	size_t n = json_array_size(days), i;
+	long long max = 1;
+	json_t *d;
+	json_array_foreach(days, i,
+			   d) for (int s = 0; sevs[s];
+				   s++) if (json_integer_value(json_object_get(d, sevs[s])) > max)
+	    max = json_integer_value(json_object_get(d, sevs[s]));
+	vg_buf_addf(
+	    b,
+	    "<svg id=\"chart-open\" class=\"chart\" role=\"img\" aria-labelledby=\"chart-open-t\" "
+	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">"
+	    "<title id=\"chart-open-t\">Open findings by severity, last %zu days</title>",
+	    W, H, W, H, n);
+	vg_buf_addf(b,
+		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>"
+		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>"
+		    "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%lld</text>"
+		    "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>",
+		    L, T, L, H - B, L, H - B, W - R, H - B, L - 4, T + 4, max, L - 4, H - B);
+	if (n) {
+		vg_buf_adds(b, "<text x=\"");
+		vg_buf_addf(b, "%d\" y=\"%d\" font-size=\"11\">", L, H - B + 16);
+		esc(b, vg_json_str(json_array_get(days, 0), "day"));
+		vg_buf_addf(b,
+			    "</text><text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">",
+			    W - R, H - B + 16);
+		esc(b, vg_json_str(json_array_get(days, n - 1), "day"));
+		vg_buf_adds(b, "</text>");
+	}
+	for (int s = 0; sevs[s]; s++) {
+		vg_buf_addf(b,
+			    "<polyline class=\"sev-%s\" fill=\"none\" stroke=\"%s\" "
+			    "stroke-width=\"2\" points=\"",
+			    sevs[s], sev_color[s]);
+		json_array_foreach(days, i, d)
+		{
+			long long v = json_integer_value(json_object_get(d, sevs[s]));
+			int x = L + (n > 1 ? (int)((long long)(W - L - R) * (long long)i /
+						   (long long)(n - 1))
+					   : 0);
+			int y = (H - B) - (int)((long long)(H - B - T) * v / max);
+			vg_buf_addf(b, "%s%d,%d", i ? " " : "", x, y);
+		}
+		vg_buf_addf(b, "\"><title>%s</title></polyline>", sevs[s]);
+		vg_buf_addf(b,
+			    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+			    "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s %lld</text>",
+			    W - R + 10, T + s * 20, sev_color[s], W - R + 28, T + s * 20 + 11,
+			    sevs[s],
+			    n ? (long long)json_integer_value(
+				    json_object_get(json_array_get(days, n - 1), sevs[s]))
+			      : 0LL);
+	}
+	vg_buf_adds(b, "</svg>");
+}
+
+static void sla_svg(struct vg_buf *b, long long within, long long overdue, long long nodue)
+{
+	const int W = 640, BW = 500;
+	long long total = within + overdue + nodue;
+	int w1 = total ? (int)(BW * within / total) : 0,
+	    w2 = total ? (int)(BW * overdue / total) : 0;
+	vg_buf_addf(
+	    b,
+	    "<svg id=\"chart-sla\" class=\"chart\" role=\"img\" aria-labelledby=\"chart-sla-t\" "
+	    "viewBox=\"0 0 %d 60\" width=\"%d\" height=\"60\" xmlns=\"http://www.w3.org/2000/svg\">"
+	    "<title id=\"chart-sla-t\">SLA compliance of open findings: %lld within, %lld "
+	    "overdue, %lld without a policy</title>"
+	    "<rect x=\"0\" y=\"4\" width=\"%d\" height=\"20\" fill=\"#2b8a3e\"/>"
+	    "<rect x=\"%d\" y=\"4\" width=\"%d\" height=\"20\" fill=\"#a61e1e\"/>"
+	    "<rect x=\"%d\" y=\"4\" width=\"%d\" height=\"20\" fill=\"#adb5bd\"/>"
+	    "<text x=\"0\" y=\"44\" font-size=\"12\">within SLA %lld</text>"
+	    "<text x=\"180\" y=\"44\" font-size=\"12\">overdue %lld</text>"
+	    "<text x=\"340\" y=\"44\" font-size=\"12\">no policy %lld</text></svg>",
+	    W, W, within, overdue, nodue, w1, w1, w2, w1 + w2, BW - w1 - w2, within, overdue,
+	    nodue);
+}
+
+/* ---- the queue ---- */
+
+static int queue_page(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_buf *b = &resp->body;
+	struct vg_buf back = VG_BUF_INIT;
+	struct vg_error err = {0};
+	struct findings_filter f = {0};
+	const char *off = q(req, "offset");
+	json_t *o = NULL, *counts = NULL, *hist = NULL, *r;
+	size_t i;
+	long long total;
+	int write = can_write(req);
+
+	f.product = q(req, "product");
+	f.version = q(req, "version");
+	f.severity = q(req, "severity");
+	f.state = q(req, "state");
+	f.assignee = q(req, "assignee");
+	f.kev_only = q(req, "kev") != NULL;
+	f.overdue = q(req, "overdue") != NULL;
+	f.sort_due = !q(req, "sort") || strcmp(q(req, "sort"), "due") == 0;
+	f.limit = 200;
+	f.offset = off ? atoll(off) : 0;
+	if (f.state && strcmp(f.state, "open") != 0 && !triage_state_valid(f.state)) {
+		vg_error_set(&err, VG_EINVAL, "state '%s': expected a finding state or open",
+			     f.state);
+		return error_page(req, resp, &err, NULL);
+	}
+	if (findings_list_json(req->db, &f, &o, &err) ||
+	    triage_counts_json(req->db, &f, &counts, &err) ||
+	    triage_history_json(req->db, 30, &hist, &err)) {
+		json_decref(o);
+		json_decref(counts);
+		return error_page(req, resp, &err, NULL);
+	}
+	total = (long long)json_integer_value(json_object_get(o, "total"));
+	filter_query(&back, req);
+	ui_page_begin(req, resp, "Findings", "findings");
+	flash(req, b);
+
+	vg_buf_adds(b, "<nav aria-label=\"findings per state\" id=\"counts\"><ul>");
+	{
+		const char *k;
+		json_t *v;
+		json_object_foreach(counts, k, v)
+		{
+			vg_buf_addf(b,
+				    "<li><a href=\"/ui/findings?state=%s\" data-state=\"%s\">%s "
+				    "<strong>%lld</strong></a></li>",
+				    k, k, k, (long long)json_integer_value(v));
+		}
+	}
+	vg_buf_adds(b, "</ul></nav>");
+
+	vg_buf_adds(b,
+		    "<form method=\"get\" action=\"/ui/findings\" class=\"card\" id=\"filter\">");
+	text_input(b, "product", "product", f.product);
+	text_input(b, "version", "version", f.version);
+	vg_buf_adds(b, "<label>severity <select name=\"severity\"><option value=\"\">any</option>");
+	for (int k = 0; sevs[k]; k++)
+		option(b, sevs[k], sevs[k], f.severity);
+	vg_buf_adds(b, "</select></label> <label>state <select name=\"state\"><option "
+		       "value=\"\">any</option>");
+	option(b, "open", "open", f.state);
+	for (int k = 0; all_states[k]; k++)
+		option(b, all_states[k], all_states[k], f.state);
+	vg_buf_adds(b, "</select></label> ");
+	text_input(b, "assignee", "assignee", f.assignee);
+	vg_buf_addf(b,
+		    "<label><input type=\"checkbox\" name=\"kev\" value=\"1\"%s> actively "
+		    "exploited</label> <label><input type=\"checkbox\" name=\"overdue\" "
+		    "value=\"1\"%s> overdue</label> <label>sort <select name=\"sort\">",
+		    f.kev_only ? " checked" : "", f.overdue ? " checked" : "");
+	option(b, "due", "due time", f.sort_due ? "due" : "new");
+	option(b, "new", "newest", f.sort_due ? "due" : "new");
+	vg_buf_adds(b, "</select></label> <button id=\"apply\">Filter</button></form>");
+
+	vg_buf_addf(b, "<p id=\"total\">%lld finding(s)</p>", total);
+	vg_buf_adds(b,
+		    "<table id=\"findings\"><thead><tr><th>id</th><th>product</th><th>version</th>"
+		    "<th>vulnerability</th><th>severity</th><th>component</th><th>matched</th>"
+		    "<th>state</th><th>assignee</th><th>due</th>");
+	if (write)
+		vg_buf_adds(b, "<th>triage</th>");
+	vg_buf_adds(b, "</tr></thead><tbody>");
+	json_array_foreach(json_object_get(o, "findings"), i, r)
+	{
+		long long id = (long long)json_integer_value(json_object_get(r, "id"));
+		json_t *m =
+		    json_array_get(json_object_get(json_object_get(r, "evidence"), "matches"), 0);
+		const char *st = vg_json_str(r, "state");
+		int retracted = !json_is_null(json_object_get(r, "retracted_at"));
+		vg_buf_addf(b, "<tr id=\"f%lld\" data-id=\"%lld\" data-state=\"", id, id);
+		esc(b, st);
+		vg_buf_addf(b, "\"><td><a href=\"/ui/findings/%lld\">%lld</a></td><td>", id, id);
+		esc(b, vg_json_str(r, "product"));
+		vg_buf_adds(b, "</td><td>");
+		esc(b, vg_json_str(r, "version"));
+		vg_buf_adds(b, "</td><td><a href=\"/ui/vulnerabilities/");
+		url(b, vg_json_str(r, "vuln_id"));
+		vg_buf_adds(b, "\">");
+		esc(b, vg_json_str(r, "vuln_id"));
+		vg_buf_adds(b, "</a>");
+		if (json_is_true(json_object_get(r, "kev")))
+			vg_buf_adds(b, " <strong class=\"kev\">exploited</strong>");
+		vg_buf_adds(b, "</td><td>");
+		esc(b, vg_json_str(r, "severity") ? vg_json_str(r, "severity") : "unknown");
+		vg_buf_adds(b, "</td><td><code>");
+		esc(b, vg_json_str(r, "purl"));
+		vg_buf_adds(b, "</code></td><td>");
+		esc(b, vg_json_str(m, "matched"));
+		vg_buf_adds(b, "</td><td class=\"state\">");
+		esc(b, retracted ? "retracted" : st);
+		if (vg_json_str(r, "justification")) {
+			vg_buf_adds(b, "<br><small>");
+			esc(b, vg_json_str(r, "justification"));
+			vg_buf_adds(b, "</small>");
+		}
+		vg_buf_adds(b, "</td><td>");
+		esc(b, vg_json_str(r, "assignee"));
+		vg_buf_adds(b, "</td><td>");
+		esc(b, vg_json_str(r, "due_at") ? vg_json_str(r, "due_at") : "-");
+		if (json_is_true(json_object_get(r, "overdue")))
+			vg_buf_adds(b, " <strong class=\"overdue\">overdue</strong>");
+		vg_buf_adds(b, "</td>");
+		if (write) {
+			char sid[32];
+			vg_buf_adds(b, "<td>");
+			if (!retracted) {
+				snprintf(sid, sizeof(sid), "state-%lld", id);
+				vg_buf_addf(
+				    b,
+				    "<form method=\"post\" action=\"/ui/findings/%lld/triage\" "
+				    "class=\"triage\">",
+				    id);
+				ui_csrf_field(req, resp);
+				vg_buf_adds(b, "<input type=\"hidden\" name=\"back\" value=\"");
+				esc(b, back.data ? back.data : "");
+				vg_buf_adds(b, "\">");
+				state_select(b, st, id, sid);
+				justification_select(b, NULL, NULL);
+				vg_buf_addf(
+				    b,
+				    " <input name=\"comment\" aria-label=\"comment on finding "
+				    "%lld\" placeholder=\"comment\" maxlength=\"4000\"> "
+				    "<button>Save</button></form>",
+				    id);
+			}
+			vg_buf_adds(b, "</td>");
+		}
+		vg_buf_adds(b, "</tr>");
+	}
+	if (total == 0)
+		vg_buf_addf(b, "<tr><td colspan=\"%d\">No findings.</td></tr>", write ? 11 : 10);
+	vg_buf_adds(b, "</tbody></table>");
+
+	vg_buf_adds(b, "<h2>Open findings by severity</h2>");
+	history_svg(b, hist);
+	{
+		struct findings_filter of = f, od = f;
+		json_t *a = NULL, *c = NULL;
+		long long open = 0, overdue = 0, nodue = 0;
+		of.state = "open";
+		of.overdue = 0;
+		of.limit = 1;
+		od.state = "open";
+		od.overdue = 1;
+		od.limit = 1;
+		if (!findings_list_json(req->db, &of, &a, &err))
+			open = (long long)json_integer_value(json_object_get(a, "total"));
+		if (!findings_list_json(req->db, &od, &c, &err))
+			overdue = (long long)json_integer_value(json_object_get(c, "total"));
+		store_query_int64(
+		    req->db, (int64_t *)&nodue, NULL,
+		    "SELECT COUNT(*) FROM findings f JOIN findings_due d ON "
+		    "d.finding_id = f.id WHERE d.due_at IS NULL AND f.state IN ('new', "
+		    "'in_triage', 'affected', 'in_remediation')",
+		    NULL);
+		json_decref(a);
+		json_decref(c);
+		vg_buf_adds(b, "<h2>SLA</h2>");
+		sla_svg(b, open - overdue - nodue > 0 ? open - overdue - nodue : 0, overdue, nodue);
+	}
+	vg_buf_release(&back);
+	json_decref(o);
+	json_decref(counts);
+	json_decref(hist);
+	return ui_page_end(resp);
+}
+
+/* ---- posts ---- */
+
+static int finding_param(struct http_req *req, int64_t *id)
+{
+	const char *s = http_param(req, "id");
+	char *end;
+	long long v = strtoll(s ? s : "", &end, 10);
+	if (!s || !*s || *end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+/* Where to go after a post: the finding's page, or the list with its
+ * filters (only query-string characters are kept: no header injection, no
+ * other site). */
+static int go_back(struct http_req *req, struct http_resp *resp, int64_t id,
+		   const struct vg_error *err)
+{
+	char back[1024], to[16];
+	struct vg_buf loc = VG_BUF_INIT;
+	int rc, page = http_form(req, "to", to, sizeof(to)) == VG_OK && strcmp(to, "finding") == 0;
+	char sep = '?';
+	if (page) {
+		vg_buf_addf(&loc, "/ui/findings/%lld", (long long)id);
+	} else {
+		vg_buf_adds(&loc, "/ui/findings");
+		if (http_form(req, "back", back, sizeof(back)) == VG_OK && back[0]) {
+			vg_buf_addc(&loc, '?');
+			sep = '&';
+			for (const char *p = back; *p; p++)
+				if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				    (*p >= '0' && *p <= '9') || strchr("&=%._~-+", *p))
+					vg_buf_addc(&loc, *p);
+		}
+	}
+	/* Post, redirect, get: a refusal is shown on the page the form came from. */
+	if (err) {
+		vg_buf_addf(&loc, "%cerror=", sep);
+		url(&loc, vg_error_msg(err));
+	}
+	if (!page)
+		vg_buf_addf(&loc, "#f%lld", (long long)id);
+	rc = http_redirect(resp, loc.data);
+	vg_buf_release(&loc);
+	return rc;
+}
+
+static const char *form(struct http_req *req, const char *name, char *buf, size_t n)
+{
+	if (http_form(req, name, buf, n) != VG_OK || !buf[0])
+		return NULL;
+	return buf;
+}
+
+static int post_triage(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct triage_change c = {0};
+	char state[32], just[64], comment[4100], scope[16];
+	int64_t id;
+	if (finding_param(req, &id)) {
+		vg_error_set(&err, VG_EINVAL, "finding id: expected a positive integer");
+		return error_page(req, resp, &err, NULL);
+	}
+	c.state = form(req, "state", state, sizeof(state));
+	c.comment = form(req, "comment", comment, sizeof(comment));
+	c.scope = form(req, "scope", scope, sizeof(scope));
+	/* The row form always sends a justification select: it counts only for
+	 * not_affected. */
+	if (c.state && strcmp(c.state, "not_affected") == 0)
+		c.justification = form(req, "justification", just, sizeof(just));
+	if (!c.state)
+		c.scope = NULL;
+	if (triage_apply(req->db, id, &c, NULL, &err))
+		return go_back(req, resp, id, &err);
+	return go_back(req, resp, id, NULL);
+}
+
+static int post_assign(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct triage_change c = {0};
+	char to[130];
+	int64_t id;
+	if (finding_param(req, &id)) {
+		vg_error_set(&err, VG_EINVAL, "finding id: expected a positive integer");
+		return error_page(req, resp, &err, NULL);
+	}
+	if (http_form(req, "assignee", to, sizeof(to)) != VG_OK)
+		to[0] = '\0';
+	c.assignee = to;
+	if (triage_apply(req->db, id, &c, NULL, &err))
+		return go_back(req, resp, id, &err);
+	return go_back(req, resp, id, NULL);
+}
+
+/* ---- one finding ---- */
+
+static void json_cell(struct vg_buf *b, const json_t *v)
+{
+	char *t = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	vg_buf_adds(b, "<td><code>");
+	esc(b, t ? t : "-");
+	vg_buf_adds(b, "</code></td>");
+	free(t);
+}
+
+static void dt(struct vg_buf *b, const char *term, const char *val)
+{
+	vg_buf_adds(b, "<dt>");
+	esc(b, term);
+	vg_buf_adds(b, "</dt><dd>");
+	esc(b, val ? val : "-");
+	vg_buf_adds(b, "</dd>");
+}
+
+static int finding_page(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_buf *b = &resp->body;
+	struct vg_error err = {0};
+	json_t *f = NULL, *x, *users = NULL;
+	int64_t id;
+	size_t i;
+	char title[64];
+	if (finding_param(req, &id)) {
+		vg_error_set(&err, VG_ENOTFOUND, "finding '%s' not found", http_param(req, "id"));
+		return error_page(req, resp, &err, NULL);
+	}
+	if (triage_finding_json(req->db, id, &f, &err))
+		return error_page(req, resp, &err, NULL);
+	snprintf(title, sizeof(title), "Finding %lld", (long long)id);
+	ui_page_begin(req, resp, title, "findings");
+	flash(req, b);
+	vg_buf_adds(b, "<dl class=\"card\" id=\"finding\">");
+	dt(b, "product", vg_json_str(f, "product"));
+	dt(b, "version", vg_json_str(f, "version"));
+	vg_buf_adds(b, "<dt>vulnerability</dt><dd><a href=\"/ui/vulnerabilities/");
+	url(b, vg_json_str(f, "vuln_id"));
+	vg_buf_adds(b, "\">");
+	esc(b, vg_json_str(f, "vuln_id"));
+	vg_buf_adds(b, "</a> ");
+	esc(b, vg_json_str(f, "summary"));
+	vg_buf_adds(b, "</dd>");
+	dt(b, "severity", vg_json_str(f, "severity"));
+	dt(b, "actively exploited",
+	   json_is_true(json_object_get(f, "kev")) ? "yes (CISA KEV)" : "no");
+	dt(b, "component", vg_json_str(f, "purl"));
+	{
+		json_t *m =
+		    json_array_get(json_object_get(json_object_get(f, "evidence"), "matches"), 0);
+		dt(b, "matched", vg_json_str(m, "matched"));
+		dt(b, "fixed in", vg_json_str(m, "fixed"));
+	}
+	vg_buf_adds(b, "<dt>state</dt><dd id=\"state\">");
+	esc(b, vg_json_str(f, "state"));
+	if (vg_json_str(f, "justification")) {
+		vg_buf_adds(b, " (");
+		esc(b, vg_json_str(f, "justification"));
+		vg_buf_adds(b, ")");
+	}
+	vg_buf_adds(b, "</dd>");
+	dt(b, "assignee", vg_json_str(f, "assignee"));
+	dt(b, "first seen", vg_json_str(f, "first_seen_at"));
+	dt(b, "triage due", vg_json_str(f, "triage_due_at"));
+	dt(b, "fix due", vg_json_str(f, "fix_due_at"));
+	dt(b, "overdue", json_is_true(json_object_get(f, "overdue")) ? "yes" : "no");
+	vg_buf_adds(b, "</dl>");
+
+	if (can_write(req)) {
+		vg_buf_addf(
+		    b,
+		    "<h2>Triage</h2><form method=\"post\" action=\"/ui/findings/%lld/triage\" "
+		    "class=\"card\" id=\"triage\">",
+		    (long long)id);
+		ui_csrf_field(req, resp);
+		vg_buf_adds(b,
+			    "<input type=\"hidden\" name=\"to\" value=\"finding\"><label>state ");
+		state_select(b, vg_json_str(f, "state"), (long long)id, "state-select");
+		vg_buf_adds(b, "</label><label>justification ");
+		justification_select(b, "justification", NULL);
+		vg_buf_adds(b, "</label> <label>decision holds for <select name=\"scope\">"
+			       "<option value=\"version\">this version</option><option "
+			       "value=\"product\">later versions too</option></select></label> "
+			       "<label>comment <input name=\"comment\" maxlength=\"4000\"></label> "
+			       "<button>Save</button></form>");
+		vg_buf_addf(
+		    b,
+		    "<form method=\"post\" action=\"/ui/findings/%lld/assign\" class=\"card\" "
+		    "id=\"assign\">",
+		    (long long)id);
+		ui_csrf_field(req, resp);
+		vg_buf_adds(b,
+			    "<input type=\"hidden\" name=\"to\" value=\"finding\"><label>assignee "
+			    "<select name=\"assignee\"><option value=\"\">nobody</option>");
+		if (store_query_json(req->db, &users, NULL,
+				     "SELECT name FROM users WHERE disabled = 0 ORDER BY name",
+				     NULL) == VG_OK)
+			json_array_foreach(users, i, x)
+			    option(b, vg_json_str(x, "name"), vg_json_str(x, "name"),
+				   vg_json_str(f, "assignee"));
+		json_decref(users);
+		vg_buf_adds(b, "</select></label> <button>Assign</button></form>");
+	}
+
+	vg_buf_adds(b, "<h2>Comments</h2><ul id=\"comments\">");
+	json_array_foreach(json_object_get(f, "comments"), i, x)
+	{
+		vg_buf_adds(b, "<li>");
+		esc(b, vg_json_str(x, "created_at"));
+		vg_buf_adds(b, " <strong>");
+		esc(b, vg_json_str(x, "actor"));
+		vg_buf_adds(b, "</strong>: ");
+		esc(b, vg_json_str(x, "body"));
+		vg_buf_adds(b, "</li>");
+	}
+	if (!json_array_size(json_object_get(f, "comments")))
+		vg_buf_adds(b, "<li>No comments.</li>");
+	vg_buf_adds(b, "</ul><h2>History</h2><table id=\"history\"><thead><tr><th>#</th>"
+		       "<th>when</th><th>who</th><th>what</th><th>before</th><th>after</th></tr>"
+		       "</thead><tbody>");
+	json_array_foreach(json_object_get(f, "history"), i, x)
+	{
+		vg_buf_addf(b, "<tr><td>%lld</td><td>",
+			    (long long)json_integer_value(json_object_get(x, "seq")));
+		esc(b, vg_json_str(x, "at"));
+		vg_buf_adds(b, "</td><td>");
+		esc(b, vg_json_str(x, "actor"));
+		vg_buf_adds(b, "</td><td>");
+		esc(b, vg_json_str(x, "action"));
+		vg_buf_adds(b, "</td>");
+		json_cell(b, json_object_get(x, "before"));
+		json_cell(b, json_object_get(x, "after"));
+		vg_buf_adds(b, "</tr>");
+	}
+	vg_buf_adds(b, "</tbody></table><p><a href=\"/ui/findings\">All findings</a></p>");
+	json_decref(f);
+	return ui_page_end(resp);
+}
+
+int triage_queue_page(struct http_req *req, struct http_resp *resp)
+{
+	return queue_page(req, resp);
+}
+
+const struct http_route triage_ui_routes[] = {
+    {"GET", "/ui/findings/{id}", ROLE_READ, HTTP_UI, finding_page,
+     "A finding: state, due times, triage and assignment forms, comments, audit history", "ui"},
+    {"POST", "/ui/findings/{id}/triage", WRITERS, HTTP_UI, post_triage,
+     "Triage a finding from the web (state, justification, comment, scope)", "ui"},
+    {"POST", "/ui/findings/{id}/assign", WRITERS, HTTP_UI, post_assign,
+     "Assign a finding from the web (assignee)", "ui"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};

@@ -1,0 +1,53 @@
+/*
+ * vex.h - VEX documents from and into triage decisions: CycloneDX 1.6 VEX,
+ * CSAF 2.0 (csaf_vex profile) and OpenVEX 0.2.0.
+ *
+ * Rules:
+ *  - A statement is per vulnerability AND per component: each finding of
+ *    the product version (not retracted) is one statement, never one per
+ *    vulnerability for all its components (Dependency-Track #3554).
+ *  - States map: new / in_triage -> under investigation; affected /
+ *    in_remediation -> affected (with an action statement); fixed -> fixed;
+ *    not_affected -> not affected with its justification; false_positive ->
+ *    not affected with an impact statement saying so (CycloneDX has its own
+ *    false_positive state).
+ *  - Import reads any of the three formats (detected from the document),
+ *    checks every statement before changing anything, then applies them as
+ *    decisions in one transaction, one audit record per changed finding
+ *    (action "finding.vex_import", actor = the importer). A statement names
+ *    a finding by vulnerability id or alias and component purl (exact, else
+ *    the same package). Statements matching no finding are counted, not
+ *    errors. A malformed document changes nothing (VG_EPARSE naming the JSON
+ *    pointer).
+ */
+#ifndef VIGIL_TRIAGE_VEX_H
+#define VIGIL_TRIAGE_VEX_H
+
+#include <stddef.h>
+
+#include "core/json.h"
+
+struct store;
+struct vg_error;
+
+enum vex_format { VEX_CYCLONEDX = 1, VEX_CSAF, VEX_OPENVEX };
+
+/* "cyclonedx", "csaf", "openvex" -> the format; 0 when unknown. */
+int vex_format_from_name(const char *name);
+
+/* The VEX document of a product version in format (caller owns *out).
+ * VG_ENOTFOUND for an unknown product or version. */
+int vex_export(struct store *s, const char *product, const char *version, int format, json_t **out,
+	       struct vg_error *err);
+
+struct vex_import_stats {
+	long statements, applied, unchanged, unmatched;
+	int format;
+};
+
+/* Apply the VEX document data (n bytes; what names it in messages) to the
+ * findings of product version. */
+int vex_import(struct store *s, const char *data, size_t n, const char *what, const char *product,
+	       const char *version, struct vex_import_stats *st, struct vg_error *err);
+
+#endif

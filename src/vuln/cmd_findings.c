@@ -1,0 +1,91 @@
+/*
+ * cmd_findings.c - `vigil findings <verb>`: the findings the feeds and the
+ * inventory produced (component x vulnerability per product version).
+ */
+#include "cli/cli.h"
+#include "core/error.h"
+#include "store/store.h"
+#include "triage/triage_cli.h"
+#include "vuln/vulndb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int findings_list(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json",        "product=", "version=",  "severity=",
+					   "vuln=",       "kev",      "all",       "limit=",
+					   "offset=",     "state=",   "assignee=", "overdue",
+					   "due-within=", "sort=",    NULL};
+	struct cli_args a;
+	struct vg_error err = {0};
+	struct findings_filter f = {0};
+	struct store *s = NULL;
+	json_t *o = NULL, *row;
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(
+	    c, argc, argv, spec,
+	    "[--product P] [--version V] [--severity S] [--vuln ID] [--kev] "
+	    "[--all] [--limit N] [--offset N] [--state S|open] [--assignee U]\n"
+	    "[--overdue] [--due-within 48h] [--sort due] [--json]\n\n"
+	    "List findings, newest first (--sort due: the soonest due first).\n"
+	    "--kev: only actively exploited (CISA KEV) ones; --all: retracted\n"
+	    "findings too; --overdue: past their SLA due time; --due-within D: due\n"
+	    "in the next D.",
+	    &a);
+	if (a.npos != 0)
+		return cli_usage(c, "[options]");
+	if ((rc = triage_cli_filter(c, &a, "state", &f)))
+		return rc;
+	if (cli_opt(&a, "sort") && strcmp(cli_opt(&a, "sort"), "due") != 0 &&
+	    strcmp(cli_opt(&a, "sort"), "new") != 0)
+		return cli_usage(c, "--sort due|new");
+	f.sort_due = cli_opt(&a, "sort") && strcmp(cli_opt(&a, "sort"), "due") == 0;
+	if (f.severity && strcmp(f.severity, "critical") && strcmp(f.severity, "high") &&
+	    strcmp(f.severity, "medium") && strcmp(f.severity, "low") && strcmp(f.severity, "none"))
+		return cli_usage(c, "--severity critical|high|medium|low|none");
+	f.include_retracted = cli_flag(&a, "all");
+	f.limit = cli_opt(&a, "limit") ? atoll(cli_opt(&a, "limit")) : 1000;
+	f.offset = cli_opt(&a, "offset") ? atoll(cli_opt(&a, "offset")) : 0;
+	if ((rc = cli_open_store(c, 1, &s)))
+		return rc;
+	rc = findings_list_json(s, &f, &o, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(o);
+	json_array_foreach(json_object_get(o, "findings"), i, row)
+	{
+		const char *sev = vg_json_str(row, "severity");
+		printf("%-6lld %-10s %-8s %-20s %-9s %-14s %s%s%s%s\n",
+		       (long long)json_integer_value(json_object_get(row, "id")),
+		       vg_json_str(row, "product"), vg_json_str(row, "version"),
+		       vg_json_str(row, "vuln_id"), sev ? sev : "-", vg_json_str(row, "state"),
+		       vg_json_str(row, "purl"),
+		       json_is_true(json_object_get(row, "kev")) ? "  [exploited]" : "",
+		       json_is_null(json_object_get(row, "retracted_at")) ? "" : "  [retracted]",
+		       json_is_true(json_object_get(row, "overdue")) ? "  [overdue]" : "");
+	}
+	printf("%lld finding(s)\n", (long long)json_integer_value(json_object_get(o, "total")));
+	json_decref(o);
+	return CLI_OK;
+}
+
+int cmd_findings(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_verb verbs[] = {
+	    {"list", findings_list, "list findings with filters"},
+	    {"show", findings_show_cmd, "one finding with comments and audit history"},
+	    {"triage", findings_triage_cmd, "change the state of findings"},
+	    {"assign", findings_assign_cmd, "assign findings to a user"},
+	    {"comment", findings_comment_cmd, "comment on findings"},
+	    {NULL, NULL, NULL},
+	};
+	return cli_dispatch(c, "findings",
+			    "Findings: components of product versions affected by vulnerabilities.",
+			    verbs, argc, argv);
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# The web shell in a real browser: tests/browser/*.test.mjs (playwright-core
+# driving Debian's chromium) against a fresh server. Missing node, chromium
+# or playwright-core is a failure, not a skip: scripts/deps.sh installs them.
+. "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+
+chromium=${VIGIL_CHROMIUM:-/usr/bin/chromium}
+command -v node >/dev/null 2>&1 || { echo "FAIL - node not found (run scripts/deps.sh)"; exit 1; }
+[ -x "$chromium" ] || { echo "FAIL - $chromium not found (run scripts/deps.sh)"; exit 1; }
+[ -d "$VIGIL_SOURCE_DIR/tests/node_modules/playwright-core" ] ||
+	{ echo "FAIL - playwright-core not installed in tests/node_modules (run scripts/deps.sh)"; exit 1; }
+
+fresh_db
+# the demo data set: the room pages (sbom.test.mjs ...) test against it
+"$VIGIL" demo load >/dev/null || { echo "FAIL - vigil demo load"; exit 1; }
+VIGIL_PASSWORD=pw-browser-7f3a "$VIGIL" user add carol --role psirt >/dev/null ||
+	{ echo "FAIL - could not add the test user"; exit 1; }
+start_server
+
+cd "$VIGIL_SOURCE_DIR/tests" || exit 1
+VIGIL_BASE="$BASE" VIGIL_TEST_USER=carol VIGIL_TEST_PASSWORD=pw-browser-7f3a \
+	VIGIL_TEST_ROLE=psirt VIGIL_CHROMIUM="$chromium" \
+	node --test --test-reporter=tap browser/ >"$T_DIR/node.out" 2>&1
+status=$?
+cat "$T_DIR/node.out"
+pass=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$T_DIR/node.out" | tail -1)
+fail=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$T_DIR/node.out" | tail -1)
+if [ -z "$pass" ] || [ -z "$fail" ]; then
+	echo "FAIL - the node test runner reported no summary (exit $status)"
+	pass=${pass:-0}
+	fail=$((${fail:-0} + 1))
+elif [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then
+	echo "FAIL - node exited with $status"
+	fail=1
+elif [ "$pass" -eq 0 ]; then
+	echo "FAIL - no browser test ran"
+	fail=1
+fi
+if [ "$fail" -ne 0 ]; then
+	echo "server log:"
+	sed 's/^/    /' "$T_DIR/server.log" | tail -30
+fi
+T_PASS=$pass
+T_FAIL=$fail
+finish
