@@ -62,14 +62,17 @@ fail() {
 	exit 1
 }
 run() { "$@" >"$work/out" 2>"$work/err" || fail "command failed: $*"; }
-# measure NAME CMD...: wall seconds and peak RSS (KiB) into $work/NAME.time
+# measure NAME CMD...: wall seconds, peak RSS (KiB), user and system CPU
+# seconds into $work/NAME.time (on a shared machine wall time grows with the
+# load, CPU time much less)
 measure() {
 	name=$1
 	shift
-	"$TIME" -f '%e %M' -o "$work/$name.time" "$@" >"$work/out" 2>"$work/err" ||
+	"$TIME" -f '%e %M %U %S' -o "$work/$name.time" "$@" >"$work/out" 2>"$work/err" ||
 		fail "command failed: $*"
 }
 wall() { awk '{ print $1 }' "$work/$1.time"; }
+cpu() { awk '{ printf "%.2f", $3 + $4 }' "$work/$1.time"; }
 rss_mib() { awk '{ printf "%.0f", $2 / 1024 }' "$work/$1.time"; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 goal() { if below "$1" "$2"; then echo "goal met"; else echo "goal missed"; fi; }
@@ -108,6 +111,7 @@ measure gen "$VIGIL" --db "$DB" feed import osv "$work/gen" --json
 GEN_OUT=$(jq -c . "$work/out")
 echo "generated: $GEN_OUT ($(wall gen) s, $(rss_mib gen) MiB)"
 IMPORT_S=$(awk -v a="$(wall shared)" -v b="$(wall gen)" 'BEGIN { printf "%.1f", a + b }')
+IMPORT_CPU=$(awk -v a="$(cpu shared)" -v b="$(cpu gen)" 'BEGIN { printf "%.1f", a + b }')
 IMPORT_MIB=$(awk -v a="$(rss_mib shared)" -v b="$(rss_mib gen)" 'BEGIN { print (a > b ? a : b) }')
 STORED=$(sqlite3 "$DB" "SELECT COUNT(*) FROM advisories")
 FINDINGS=$(sqlite3 "$DB" "SELECT COUNT(*) FROM findings WHERE retracted_at IS NULL")
@@ -132,7 +136,7 @@ echo "machine:    $JOBS cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 
 echo "inventory:  $NSBOM SBOMs x $NCOMP components (npm purls), imported in $INV_S s; SQLite"
 echo "advisories: $((gen + shared)) records ($gen generated OSV + $shared shared OSV files)${STORED:+; stored $STORED}"
 echo "findings:   $FINDINGS after the import"
-printf '%-42s %12s %s\n' "full feed import (wall)" "$IMPORT_S s" "(peak RSS $IMPORT_MIB MiB)"
+printf '%-42s %12s %s\n' "full feed import (wall)" "$IMPORT_S s" "(CPU $IMPORT_CPU s; peak RSS $IMPORT_MIB MiB)"
 if [ "$NADV" -lt "$TARGET" ]; then
 	printf '%-42s %12s %s\n' "  extrapolated to $TARGET records" \
 		"$(awk -v s="$IMPORT_S" -v n="$NADV" -v t="$TARGET" 'BEGIN { printf "%.0f s", s * t / n }')" \
@@ -149,5 +153,5 @@ printf '%-42s %12s %s\n' "match $NMATCH components (warm, best of 5)" "$M ms" \
 	"(median $(val match_median_ms) ms, $(val hits) hits; < 100 ms: $(goal "$M" 100))"
 C=$(wall changed)
 printf '%-42s %12s %s\n' "1,000 changed advisories -> findings" "$C s" \
-	"(whole process; < 1 s: $(goal "$C" 1))"
+	"(whole process, CPU $(cpu changed) s; < 1 s: $(goal "$C" 1))"
 echo "  $CHANGED_OUT"

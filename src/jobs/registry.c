@@ -30,6 +30,7 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 
+/* clang-format off */
 static const struct vg_job core_jobs[] = {
     {"housekeeping", 300, housekeeping},
     {"notify.deliver", 1, deliver},
@@ -43,3 +44,4 @@ const struct vg_job *const vg_job_tables[] = {
     triage_jobs,
     NULL,
 };
+/* clang-format on */

@@ -255,9 +255,10 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 			      "SELECT d.id, d.event, d.payload_json AS payload_text, d.dedup_key, "
 			      "d.attempts, d.created_at AS created, c.kind, c.config_json AS "
 			      "config_text FROM notify_deliveries d JOIN notify_channels c ON c.id "
-			      "= d.channel_id WHERE d.status IN ('queued', 'retry') AND "
-			      "d.next_attempt_at <= ? ORDER BY d.id LIMIT ?",
-			      "ii", now, (int64_t)max);
+			      "= d.channel_id WHERE (d.status IN ('queued', 'retry') AND "
+			      "d.next_attempt_at <= ?) OR (d.status = 'sending' AND "
+			      "d.next_attempt_at <= ?) ORDER BY d.id LIMIT ?",
+			      "iii", now, now - 600, (int64_t)max);
 	if (rc)
 		return rc;
 	json_array_foreach(due, i, d)
@@ -269,7 +270,29 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		struct notify_result res = {0};
 		struct vg_error e = {0};
 		int64_t attempts = vg_json_int(d, "attempts", 0) + 1, id = vg_json_int(d, "id", 0);
-		int src;
+		struct store_stmt *claim = NULL;
+		int src, mine = 0;
+
+		/* Claim the delivery first so that two senders (a server's job and a
+		 * CLI run) never send it twice. */
+		if (store_prepare(s,
+				  "UPDATE notify_deliveries SET status = 'sending', attempts = ?, "
+				  "next_attempt_at = ? WHERE id = ? AND status IN ('queued', "
+				  "'retry', 'sending') AND attempts = ?",
+				  &claim, NULL) == VG_OK) {
+			/* a sender that died mid-send leaves 'sending': retried after 10 min */
+			store_bind_int64(claim, 1, attempts);
+			store_bind_int64(claim, 2, now);
+			store_bind_int64(claim, 3, id);
+			store_bind_int64(claim, 4, attempts - 1);
+			mine = store_step(claim, NULL) == STORE_DONE && store_changes(claim) == 1;
+			store_finalize(claim);
+		}
+		if (!mine) {
+			json_decref(cfg);
+			json_decref(payload);
+			continue;
+		}
 
 		m.event = vg_json_str(d, "event");
 		m.summary = vg_json_str(payload, "summary");

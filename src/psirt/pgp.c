@@ -45,6 +45,18 @@ static int ready(gpgme_ctx_t *ctx, const char *home, struct vg_error *err)
 	return VG_OK;
 }
 
+/* Read a listing to its end before gpgme_op_keylist_end(): keys gpgme has
+ * already queued but nobody took are otherwise not all freed (a small leak
+ * the sanitizers see, depending on timing). */
+static void drain(gpgme_ctx_t ctx)
+{
+	gpgme_key_t k = NULL;
+	while (gpgme_op_keylist_next(ctx, &k) == 0 && k) {
+		gpgme_key_unref(k);
+		k = NULL;
+	}
+}
+
 static void describe(gpgme_key_t k, struct keyinfo *ki)
 {
 	gpgme_subkey_t sk = k->subkeys;
@@ -84,31 +96,28 @@ static void describe(gpgme_key_t k, struct keyinfo *ki)
 static int find_key(const char *pattern, int secret, struct keyinfo *ki, struct vg_error *err)
 {
 	gpgme_ctx_t ctx = NULL;
-	gpgme_key_t k = NULL;
+	gpgme_key_t k = NULL, sk = NULL;
 	int rc = ready(&ctx, NULL, err);
 	if (rc)
 		return rc;
 	if (gpgme_op_keylist_start(ctx, pattern, secret) == 0 &&
-	    gpgme_op_keylist_next(ctx, &k) == 0 && k) {
+	    gpgme_op_keylist_next(ctx, &k) == 0 && k)
 		describe(k, ki);
-		if (!secret) {
-			/* is the secret key there too? */
-			gpgme_key_t sk = NULL;
-			gpgme_op_keylist_end(ctx);
-			if (gpgme_get_key(ctx, ki->fpr, &sk, 1) == 0 && sk) {
-				ki->has_secret = 1;
-				gpgme_key_unref(sk);
-			}
-		} else {
-			ki->has_secret = 1;
-		}
-		gpgme_key_unref(k);
-	} else {
+	drain(ctx);
+	gpgme_op_keylist_end(ctx);
+	if (!k) {
 		rc = vg_error_set(err, VG_ENOTFOUND,
 				  "no OpenPGP %skey %s in the keyring (GNUPGHOME)",
 				  secret ? "secret " : "", pattern ? pattern : "at all");
+	} else if (secret) {
+		ki->has_secret = 1;
+	} else if (gpgme_get_key(ctx, ki->fpr, &sk, 1) == 0 && sk) {
+		/* the secret key is there too */
+		ki->has_secret = 1;
+		gpgme_key_unref(sk);
 	}
-	gpgme_op_keylist_end(ctx);
+	if (k)
+		gpgme_key_unref(k);
 	gpgme_release(ctx);
 	return rc;
 }
@@ -219,6 +228,7 @@ static int fingerprints(const char *data, size_t n, json_t *out, struct vg_error
 				json_array_append_new(out, json_string(k->subkeys->fpr));
 			gpgme_key_unref(k);
 		}
+		drain(ctx);
 		gpgme_op_keylist_end(ctx);
 	}
 	gpgme_data_release(d);
@@ -352,6 +362,7 @@ static int cross_signed(const char *new_fpr, const char *old_fpr, int *ok, struc
 		}
 		gpgme_key_unref(k);
 	}
+	drain(ctx);
 	gpgme_op_keylist_end(ctx);
 	gpgme_release(ctx);
 	return VG_OK;

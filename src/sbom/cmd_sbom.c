@@ -462,7 +462,8 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 			json_object_set_new(o, "errors",
 					    json_pack("[{s:s}]", "message", vg_error_msg(&err)));
 		if (!rc)
-			json_object_set_new(o, "components", json_integer((json_int_t)doc->n_components));
+			json_object_set_new(o, "components",
+					    json_integer((json_int_t)doc->n_components));
 		cli_print_json(o);
 	} else if (rc) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));

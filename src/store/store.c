@@ -18,8 +18,8 @@
 
 /* Tables whose rows are bookkeeping, not audited state. Keep this list short. */
 static const char *const exempt_tables[] = {
-    "audit_log", "vigil_schema", "sessions", "login_attempts", "http_metrics",
-	"notify_deliveries", NULL,
+    "audit_log",    "vigil_schema",      "sessions", "login_attempts",
+    "http_metrics", "notify_deliveries", NULL,
 };
 
 static int is_exempt(const char *table)
@@ -177,10 +177,11 @@ int store_open(const char *url, int migrate, struct store **out, struct vg_error
 	if (!migrate && ver >= store_schema_target()) {
 		/* every embedded migration must be applied, gaps included */
 		int64_t applied = 0;
-		rc = store_query_int64(s, &applied, err,
-				       "SELECT COUNT(DISTINCT version) FROM vigil_schema WHERE version "
-				       "<= ?",
-				       "i", (int64_t)store_schema_target());
+		rc = store_query_int64(
+		    s, &applied, err,
+		    "SELECT COUNT(DISTINCT version) FROM vigil_schema WHERE version "
+		    "<= ?",
+		    "i", (int64_t)store_schema_target());
 		if (rc)
 			goto fail;
 		if (applied < (int64_t)vg_migrations_count)
@@ -297,11 +298,10 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out, str
 	{
 		/* Transaction control goes through store_tx_*() (so the audit check
 		 * cannot be stepped around) and schema changes through migrations. */
-		static const char *const refused[] = {"BEGIN",  "COMMIT", "ROLLBACK", "END",
-						      "SAVEPOINT", "RELEASE", "CREATE", "DROP",
-						      "ALTER",  "ATTACH", "DETACH",  "PRAGMA",
-						      "VACUUM", "COPY",   "GRANT",   "REVOKE",
-						      NULL};
+		static const char *const refused[] = {
+		    "BEGIN",  "COMMIT", "ROLLBACK", "END",    "SAVEPOINT", "RELEASE",
+		    "CREATE", "DROP",   "ALTER",    "ATTACH", "DETACH",    "PRAGMA",
+		    "VACUUM", "COPY",   "GRANT",    "REVOKE", NULL};
 		const char *q = sql;
 		for (int i = 0; refused[i]; i++)
 			if (word(&q, refused[i])) {

@@ -283,10 +283,8 @@ static int post_vex(struct http_req *req, struct http_resp *resp)
 	static const char *const names[] = {"", "cyclonedx", "csaf", "openvex"};
 	struct vg_error err = {0};
 	struct vex_import_stats st;
-	if (!http_query(req, "product") || !http_query(req, "version"))
-		return http_error(resp, VG_EINVAL, "query: expected product and version");
 	if (vex_import(req->db, req->body.data ? req->body.data : "", req->body.len, "request body",
-		       http_query(req, "product"), http_query(req, "version"), &st, &err))
+		       http_param(req, "product"), http_param(req, "version"), &st, &err))
 		return fail(resp, &err);
 	return http_json(resp, 200,
 			 json_pack("{s:s, s:I, s:I, s:I, s:I}", "format", names[st.format],

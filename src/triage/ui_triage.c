@@ -379,10 +379,11 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 		vg_buf_addf(b, "<tr><td colspan=\"%d\">No findings.</td></tr>", write ? 11 : 10);
 	vg_buf_adds(b, "</tbody></table>");
 
-	vg_buf_adds(b, "<h2>Open findings by severity</h2>");
+	vg_buf_adds(b, "<h2>Open findings by severity, all products</h2>");
 	history_svg(b, hist);
 	{
-		struct findings_filter of = f, od = f;
+		/* Over every product: the SLA picture is the PSIRT's, not the filter's. */
+		struct findings_filter of = {0}, od = {0};
 		json_t *a = NULL, *c = NULL;
 		long long open = 0, overdue = 0, nodue = 0;
 		of.state = "open";
@@ -403,7 +404,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 		    NULL);
 		json_decref(a);
 		json_decref(c);
-		vg_buf_adds(b, "<h2>SLA</h2>");
+		vg_buf_adds(b, "<h2>SLA, all products</h2>");
 		sla_svg(b, open - overdue - nodue > 0 ? open - overdue - nodue : 0, overdue, nodue);
 	}
 	vg_buf_release(&back);

@@ -852,16 +852,14 @@ static int match_finding(struct store *s, int64_t version_id, const struct stmt 
 	return VG_OK;
 }
 
-int vex_import(struct store *s, const char *data, size_t n, const char *what, const char *product,
-	       const char *version, struct vex_import_stats *st, struct vg_error *err)
+/* Parse and check a VEX document into statements (no database). */
+static int parse_doc(const char *data, size_t n, const char *what, struct stmts *l, int *fmt,
+		     struct vg_error *err)
 {
-	struct pv pv = {0, NULL};
-	struct stmts l = {0};
 	json_t *doc;
 	const char *ctx;
-	int rc, fmt = 0;
-
-	memset(st, 0, sizeof(*st));
+	int rc;
+	*fmt = 0;
 	if (!(doc = vg_json_parse(data, n, what, err)))
 		return err->code ? err->code : VG_EPARSE;
 	ctx = vg_json_str(doc, "@context");
@@ -869,17 +867,41 @@ int vex_import(struct store *s, const char *data, size_t n, const char *what, co
 		rc = bad(err, what, "/", "a JSON object");
 	else if (vg_json_str(doc, "bomFormat") &&
 		 strcmp(vg_json_str(doc, "bomFormat"), "CycloneDX") == 0)
-		rc = parse_cyclonedx(doc, what, &l, err), fmt = VEX_CYCLONEDX;
+		rc = parse_cyclonedx(doc, what, l, err), *fmt = VEX_CYCLONEDX;
 	else if (ctx && strncmp(ctx, "https://openvex.dev/ns", 22) == 0)
-		rc = parse_openvex(doc, what, &l, err), fmt = VEX_OPENVEX;
+		rc = parse_openvex(doc, what, l, err), *fmt = VEX_OPENVEX;
 	else if (vg_json_str(json_object_get(doc, "document"), "category") &&
 		 strcmp(vg_json_str(json_object_get(doc, "document"), "category"), "csaf_vex") == 0)
-		rc = parse_csaf(doc, what, &l, err), fmt = VEX_CSAF;
+		rc = parse_csaf(doc, what, l, err), *fmt = VEX_CSAF;
 	else
 		rc = bad(err, what, "/",
 			 "a CycloneDX BOM (bomFormat), an OpenVEX document (@context) or a CSAF "
 			 "csaf_vex document (/document/category)");
 	json_decref(doc);
+	return rc;
+}
+
+int vex_check(const char *data, size_t n, const char *what, struct vex_import_stats *st,
+	      struct vg_error *err)
+{
+	struct stmts l = {0};
+	int fmt, rc = parse_doc(data, n, what, &l, &fmt, err);
+	memset(st, 0, sizeof(*st));
+	st->format = fmt;
+	st->statements = (long)l.n;
+	stmts_free(&l);
+	return rc;
+}
+
+int vex_import(struct store *s, const char *data, size_t n, const char *what, const char *product,
+	       const char *version, struct vex_import_stats *st, struct vg_error *err)
+{
+	struct pv pv = {0, NULL};
+	struct stmts l = {0};
+	int rc, fmt = 0;
+
+	memset(st, 0, sizeof(*st));
+	rc = parse_doc(data, n, what, &l, &fmt, err);
 	st->format = fmt;
 	st->statements = (long)l.n;
 	if (!rc)

@@ -45,6 +45,11 @@ struct vex_import_stats {
 	int format;
 };
 
+/* Parse and check a VEX document without applying it: st gets its format
+ * and statement count. VG_EPARSE (naming the JSON pointer) when malformed. */
+int vex_check(const char *data, size_t n, const char *what, struct vex_import_stats *st,
+	      struct vg_error *err);
+
 /* Apply the VEX document data (n bytes; what names it in messages) to the
  * findings of product version. */
 int vex_import(struct store *s, const char *data, size_t n, const char *what, const char *product,

@@ -134,7 +134,7 @@ static int feed_sync(struct cli *c, int argc, char **argv)
 int cmd_feed(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
-	    {"import", feed_import, "import an OSV, NVD, CSAF or KEV feed from a file or folder"},
+	    {"import", feed_import, "import an OSV, NVD, CSAF or KEV feed (file, folder, OSV zip)"},
 	    {"sync", feed_sync, "fetch the configured feed URLs and import what changed"},
 	    {NULL, NULL, NULL},
 	};

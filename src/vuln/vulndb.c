@@ -1003,14 +1003,19 @@ static int reconcile_vulns(struct store *s, json_t *touched, json_t *exploited,
 				   "a ON a.source = c.source AND a.id = c.advisory_id WHERE "
 				   "COALESCE(a.withdrawn, 0) = 0 AND a.vuln_id IN ",
 				   n, "");
+			/* Driven from the touched advisories (an OR in the join made
+			 * SQLite scan every CPE component); criteria filed under "*"
+			 * make every CPE component a candidate. */
 			char *cpecandq = in_sql(
-			    "SELECT DISTINCT v.component_id, v.sbom_id, v.version_id, v.cpe, "
-			    "v.platform_json FROM vuln_cpe_components v JOIN advisory_cpes p ON "
-			    "(p.vendor = v.vendor AND p.product = v.product) OR (p.vendor = '*' "
-			    "AND "
-			    "p.product = '*') JOIN advisories a ON a.source = p.source AND a.id = "
-			    "p.advisory_id WHERE a.vuln_id IN ",
-			    n, "");
+			    "SELECT v.component_id, v.sbom_id, v.version_id, v.cpe, "
+			    "v.platform_json FROM advisories a JOIN advisory_cpes p ON p.source = "
+			    "a.source AND p.advisory_id = a.id JOIN vuln_cpe_components v ON "
+			    "v.vendor = p.vendor AND v.product = p.product WHERE a.vuln_id IN ",
+			    n,
+			    " UNION SELECT v.component_id, v.sbom_id, v.version_id, v.cpe, "
+			    "v.platform_json FROM vuln_cpe_components v WHERE EXISTS (SELECT 1 "
+			    "FROM "
+			    "advisory_cpes p WHERE p.vendor = '*' AND p.product = '*')");
 			char *sevq = in_sql(
 			    "UPDATE findings SET severity = (SELECT severity FROM vulnerabilities "
 			    "v "

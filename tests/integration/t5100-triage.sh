@@ -222,6 +222,9 @@ check_eq "API counts" "$(http GET '/api/v1/triage/counts?product=app&version=2.0
 # C2 was reopened by the range change: all four in triage.
 check_eq "API counts values" "$(body | jq -c '[.in_triage, .not_affected]')" "[4,0]"
 check_eq "API VEX" "$(http GET '/api/v1/vex/app/1.0?format=openvex' -H "Authorization: Bearer $TOK")" 200
+check_eq "API VEX import" "$(http POST /api/v1/vex/app/1.0 -H "Authorization: Bearer $TOK" --data-binary @"$T_DIR/in.openvex.json")" 200
+check_eq "API VEX import format" "$(body | jq -r ".format // .error.message")" "openvex"
+check_eq "API VEX import of garbage" "$(http POST /api/v1/vex/app/1.0 -H "Authorization: Bearer $TOK" -d '{"x":1}')" 400
 check_eq "API SLA policy" "$(http PUT /api/v1/sla/policies -H "Authorization: Bearer $TOK" -d '{"severity":"low","fix_days":200}')" 200
 
 # --- Done when: a decision made in the web UI is in the audit log, in the

@@ -315,6 +315,15 @@ static void test_cpe_findings(void **state)
 		       "cpe:2.3:a:apache:tomcat:*:*:*:*:*:*:*:*", ""),
 	       &st);
 	assert_int_equal(st.findings_retracted, 2);
+	/* Criteria with a wildcard product are filed under "*": every CPE-only
+	 * component is a candidate, the name matching decides. */
+	memset(&st, 0, sizeof(st));
+	import(f->s, "nvd",
+	       NVD_REC("CVE-2024-2001", "Analyzed", "2024-02-01T10:00:00.000",
+		       "cpe:2.3:a:apache:tomcat*:*:*:*:*:*:*:*:*",
+		       ",\"versionEndExcluding\":\"9.0.50\""),
+	       &st);
+	assert_int_equal(st.findings_new, 2);
 }
 
 #define CSAF_DOC(date, status)                                                                     \

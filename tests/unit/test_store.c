@@ -836,7 +836,8 @@ static void test_exempt_tables(void **state)
 	/* a table whose name merely starts like an exempt one is audited */
 	assert_int_equal(s->ops->exec_raw(s, "CREATE TABLE sessions_extra (k TEXT)", &err), VG_OK);
 	/* schema changes never go through store_prepare() (only migrations make them) */
-	assert_int_equal(store_exec(s, &err, "CREATE TABLE t_refused (k TEXT)", NULL), VG_EINTERNAL);
+	assert_int_equal(store_exec(s, &err, "CREATE TABLE t_refused (k TEXT)", NULL),
+			 VG_EINTERNAL);
 	assert_int_equal(store_exec(s, &err, "DROP TABLE sessions_extra", NULL), VG_EINTERNAL);
 	assert_int_equal(store_exec(s, &err, "COMMIT", NULL), VG_EINTERNAL);
 	assert_int_equal(store_exec(s, &err, "INSERT INTO sessions_extra (k) VALUES ('x')", NULL),
