@@ -109,10 +109,18 @@ int main(int argc, char **argv)
 		fprintf(f, ",{\"ref\":\"pkg:npm/%spkg-%ld@%ld.%ld.%ld\",\"dependsOn\":[",
 			child ? "sub" : "", i, i % 7, i % 13, i % 5);
 		int k = 0;
+		long seen[3];
 		for (long d = 1; d <= 3; d++) {
 			long j = i + d * (long)(1 + next() % 50);
+			int dup = 0;
 			if (j >= n || (j % 100 == 0 && j > 0))
 				continue;
+			/* the schema wants dependsOn items unique: a repeat is left out */
+			for (int m = 0; m < k; m++)
+				dup |= seen[m] == j;
+			if (dup)
+				continue;
+			seen[k] = j;
 			fprintf(f, "%s\"pkg:npm/pkg-%ld@%ld.%ld.%ld\"", k++ ? "," : "", j, j % 7,
 				j % 13, j % 5);
 		}

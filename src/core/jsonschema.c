@@ -228,8 +228,41 @@ struct regex {
 	pcre2_code *code;
 };
 
+/*
+ * A schema object with a "$ref", resolved once when the set changes, so that
+ * evaluation follows a pointer instead of resolving URIs on every use. A
+ * site whose target is not (yet) in the set keeps target NULL and is
+ * resolved at use, which then reports the missing schema.
+ */
+struct refsite {
+	const json_t *node; /* the object holding "$ref" */
+	char *base;         /* base URI in effect at node */
+	int draft;
+	const json_t *target;
+	char *tbase; /* base URI in effect at target (its own $id applied) */
+	int tdraft;
+};
+
+/* The hashes of a long "enum" (json_hash, sorted): most misses need no comparison. */
+struct enumhash {
+	uint64_t h;
+	size_t i; /* index in the enum array */
+};
+
+struct enumset {
+	const json_t *node; /* the enum array */
+	struct enumhash *h;
+	size_t n;
+};
+
+#define ENUMSET_MIN 16
+
 struct vg_jsonschema {
 	int default_draft;
+	struct enumset *enums; /* sorted by node pointer */
+	size_t n_enums, cap_enums;
+	struct refsite *refs; /* sorted by node pointer once the set is filled */
+	size_t n_refs, cap_refs;
 	json_t **docs;
 	size_t n_docs, cap_docs;
 	struct name *names;
@@ -265,6 +298,14 @@ void vg_jsonschema_free(struct vg_jsonschema *s)
 	}
 	for (size_t i = 0; i < s->n_rx; i++)
 		pcre2_code_free(s->rx[i].code);
+	for (size_t i = 0; i < s->n_refs; i++) {
+		free(s->refs[i].base);
+		free(s->refs[i].tbase);
+	}
+	free(s->refs);
+	for (size_t i = 0; i < s->n_enums; i++)
+		free(s->enums[i].h);
+	free(s->enums);
 	free(s->docs);
 	free(s->names);
 	free(s->rx);
@@ -393,6 +434,105 @@ static const char *const KW_OBJECT[] = {"properties", "patternProperties", "defi
 					"$defs",      "dependentSchemas",  "dependencies",
 					NULL};
 
+static int add_refsite(struct vg_jsonschema *s, const json_t *node, const char *base, int draft)
+{
+	char *b;
+	if (s->n_refs == s->cap_refs) {
+		size_t nc = s->cap_refs ? s->cap_refs * 2 : 64;
+		struct refsite *r = realloc(s->refs, nc * sizeof(*r));
+		if (!r)
+			return VG_ENOMEM;
+		s->refs = r;
+		s->cap_refs = nc;
+	}
+	if (!(b = strdup(base)))
+		return VG_ENOMEM;
+	memset(&s->refs[s->n_refs], 0, sizeof(s->refs[0]));
+	s->refs[s->n_refs].node = node;
+	s->refs[s->n_refs].base = b;
+	s->refs[s->n_refs].draft = draft;
+	s->n_refs++;
+	return VG_OK;
+}
+
+static uint64_t json_hash(const json_t *v);
+
+static int enumhash_cmp(const void *a, const void *b)
+{
+	const struct enumhash *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int add_enumset(struct vg_jsonschema *s, const json_t *arr)
+{
+	size_t n = json_array_size(arr);
+	struct enumhash *h;
+	if (s->n_enums == s->cap_enums) {
+		size_t nc = s->cap_enums ? s->cap_enums * 2 : 16;
+		struct enumset *e = realloc(s->enums, nc * sizeof(*e));
+		if (!e)
+			return VG_ENOMEM;
+		s->enums = e;
+		s->cap_enums = nc;
+	}
+	if (!(h = malloc(n * sizeof(*h))))
+		return VG_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		h[i].h = json_hash(json_array_get(arr, i));
+		h[i].i = i;
+	}
+	qsort(h, n, sizeof(*h), enumhash_cmp);
+	s->enums[s->n_enums].node = arr;
+	s->enums[s->n_enums].h = h;
+	s->enums[s->n_enums].n = n;
+	s->n_enums++;
+	return VG_OK;
+}
+
+static int enumset_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct enumset *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct enumset *)b)->node;
+	return x < y ? -1 : x > y;
+}
+
+static int json_eq(const json_t *a, const json_t *b);
+
+/* 1 when inst is one of the values of the enum array arr, else 0. */
+static int enum_has(const struct vg_jsonschema *s, const json_t *arr, const json_t *inst)
+{
+	struct enumset key;
+	const struct enumset *e = NULL;
+	size_t lo = 0, hi;
+	uint64_t h;
+	if (json_array_size(arr) >= ENUMSET_MIN && s->n_enums) {
+		key.node = arr;
+		e = bsearch(&key, s->enums, s->n_enums, sizeof(key), enumset_cmp);
+	}
+	if (!e) {
+		for (size_t i = 0; i < json_array_size(arr); i++)
+			if (json_eq(json_array_get(arr, i), inst))
+				return 1;
+		return 0;
+	}
+	/* the first entry with hash h, then each entry with it: equal values hash equal */
+	h = json_hash(inst);
+	hi = e->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->h[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < e->n && e->h[lo].h == h; lo++)
+		if (json_eq(json_array_get(arr, e->h[lo].i), inst))
+			return 1;
+	return 0;
+}
+
 static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, int draft, int depth,
 		      struct vg_error *err);
 
@@ -457,6 +597,17 @@ static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, i
 		}
 	}
 	{
+		const json_t *en = json_object_get(node, "enum");
+		if (json_is_array(en) && json_array_size(en) >= ENUMSET_MIN && add_enumset(s, en)) {
+			rc = vg_error_set(err, VG_ENOMEM, "json schema: out of memory");
+			goto out;
+		}
+	}
+	if (json_is_string(json_object_get(node, "$ref")) && add_refsite(s, node, base, draft)) {
+		rc = vg_error_set(err, VG_ENOMEM, "json schema: out of memory");
+		goto out;
+	}
+	{
 		const char *pat = json_string_value(json_object_get(node, "pattern"));
 		if (pat && add_regex(s, pat)) {
 			rc = vg_error_set(err, VG_ENOMEM, "json schema: out of memory");
@@ -502,6 +653,58 @@ static int index_node(struct vg_jsonschema *s, json_t *node, const char *base, i
 out:
 	free(own);
 	return rc;
+}
+
+static const json_t *resolve(const struct vg_jsonschema *s, const char *uri, char **nbase,
+			     int *ndraft, int *oom);
+
+static int refsite_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct refsite *)a)->node;
+	uintptr_t y = (uintptr_t)((const struct refsite *)b)->node;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * (Re)resolve every $ref of the set against the names known now: a document
+ * added later may define a target, so all sites are done again each time.
+ */
+static int resolve_refsites(struct vg_jsonschema *s, struct vg_error *err)
+{
+	for (size_t i = 0; i < s->n_refs; i++) {
+		struct refsite *r = &s->refs[i];
+		const char *ref = json_string_value(json_object_get(r->node, "$ref"));
+		char *abs = ref ? vg_uri_resolve(r->base, ref) : NULL;
+		int oom = 0;
+		free(r->tbase);
+		r->tbase = NULL;
+		r->target = NULL;
+		if (!abs)
+			return vg_error_set(err, VG_ENOMEM, "json schema: out of memory");
+		strip_empty_frag(abs);
+		r->target = resolve(s, abs, &r->tbase, &r->tdraft, &oom);
+		free(abs);
+		if (oom)
+			return vg_error_set(err, VG_ENOMEM, "json schema: out of memory");
+	}
+	if (s->n_refs)
+		qsort(s->refs, s->n_refs, sizeof(*s->refs), refsite_cmp);
+	return VG_OK;
+}
+
+static const struct refsite *find_refsite(const struct vg_jsonschema *s, const json_t *node,
+					  const char *base, int draft)
+{
+	struct refsite key;
+	const struct refsite *r;
+	if (!s->n_refs)
+		return NULL;
+	key.node = node;
+	r = bsearch(&key, s->refs, s->n_refs, sizeof(key), refsite_cmp);
+	/* the same object under another base (a document added twice): resolve at use */
+	if (!r || !r->target || r->draft != draft || strcmp(r->base, base))
+		return NULL;
+	return r;
 }
 
 int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc, struct vg_error *err)
@@ -555,6 +758,10 @@ int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc, str
 	}
 	if (!rc && json_is_object(doc))
 		rc = index_node(s, doc, base, draft, 0, err);
+	if (!rc)
+		rc = resolve_refsites(s, err);
+	if (s->n_enums)
+		qsort(s->enums, s->n_enums, sizeof(*s->enums), enumset_cmp);
 	if (!s->rx_sorted && s->n_rx) {
 		qsort(s->rx, s->n_rx, sizeof(*s->rx), rx_cmp);
 		s->rx_sorted = 1;
@@ -982,6 +1189,48 @@ static int format_ok(const char *fmt, const char *p, size_t n)
 
 /* ------------------------------------------------------------ evaluator */
 
+/*
+ * A JSON pointer kept as its tokens (borrowed strings: schema keywords,
+ * instance keys) or array indexes, so walking costs a push and a pop; the
+ * string is built only when an error is reported.
+ */
+struct ptok {
+	const char *key; /* NULL: idx is an array index */
+	size_t idx;
+};
+
+struct path {
+	struct ptok *t;
+	size_t n, cap;
+};
+
+static int path_push(struct path *p, const char *key, size_t idx)
+{
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 64;
+		struct ptok *t = realloc(p->t, nc * sizeof(*t));
+		if (!t)
+			return VG_ENOMEM;
+		p->t = t;
+		p->cap = nc;
+	}
+	p->t[p->n].key = key;
+	p->t[p->n].idx = idx;
+	p->n++;
+	return VG_OK;
+}
+
+static int ptr_push(struct vg_buf *b, const char *tok);
+
+/* prefix (may be NULL) then the tokens of p, escaped, into b (NUL-terminated). */
+static int path_render(const struct path *p, const char *prefix, struct vg_buf *b)
+{
+	int rc = vg_buf_adds(b, prefix ? prefix : "");
+	for (size_t i = 0; i < p->n && !rc; i++)
+		rc = p->t[i].key ? ptr_push(b, p->t[i].key) : vg_buf_addf(b, "/%zu", p->t[i].idx);
+	return rc;
+}
+
 struct ctx {
 	const struct vg_jsonschema *s;
 	struct vg_jsonschema_result *res;
@@ -989,8 +1238,9 @@ struct ctx {
 	int max_depth;
 	int assert_format;
 	int depth;
-	int quiet;            /* > 0 inside trial branches: no errors kept, stop at the first */
-	struct vg_buf ip, sp; /* instance pointer, keyword location */
+	int quiet;          /* > 0 inside trial branches: no errors kept, stop at the first */
+	struct path ip, sp; /* instance pointer, keyword location: rendered only for errors */
+	const char *ip_prefix;
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	int code; /* set when evaluation could not run */
@@ -1008,14 +1258,18 @@ static int hard(struct ctx *c, int code, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		const char *at = c->sp.len ? c->sp.data : "/";
-		const char *in = c->ip.len ? c->ip.data : "/";
+		struct vg_buf sb = VG_BUF_INIT, ib = VG_BUF_INIT;
+		int oom = path_render(&c->sp, NULL, &sb) | path_render(&c->ip, c->ip_prefix, &ib);
+		const char *at = !oom && sb.len ? sb.data : "/";
+		const char *in = !oom && ib.len ? ib.data : "/";
 		/* keep the tails: the places are cut to what the message can hold */
 		int cut_at = strlen(at) > 200, cut_in = strlen(in) > 200;
 		c->code = code;
 		vg_error_set(c->err, code, "json schema: %s (schema %s%s, instance %s%s)", msg,
 			     cut_at ? "..." : "", cut_at ? at + strlen(at) - 200 : at,
 			     cut_in ? "..." : "", cut_in ? in + strlen(in) - 200 : in);
+		vg_buf_release(&sb);
+		vg_buf_release(&ib);
 	}
 	return -1;
 }
@@ -1027,7 +1281,7 @@ static void fail(struct ctx *c, const char *kw, const char *fmt, ...)
 {
 	struct vg_jsonschema_result *r = c->res;
 	struct vg_jsonschema_error *e;
-	struct vg_buf m = VG_BUF_INIT, s = VG_BUF_INIT;
+	struct vg_buf m = VG_BUF_INIT, s = VG_BUF_INIT, in = VG_BUF_INIT;
 	va_list ap;
 
 	if (c->quiet)
@@ -1046,16 +1300,18 @@ static void fail(struct ctx *c, const char *kw, const char *fmt, ...)
 	va_start(ap, fmt);
 	int rc = vg_buf_vaddf(&m, fmt, ap);
 	va_end(ap);
-	rc |= vg_buf_add(&s, c->sp.data ? c->sp.data : "", c->sp.len);
+	rc |= path_render(&c->sp, NULL, &s);
 	rc |= vg_buf_addc(&s, '/');
 	rc |= vg_buf_adds(&s, kw);
+	rc |= path_render(&c->ip, c->ip_prefix, &in);
 	e = &r->errors[r->n_errors];
-	e->instance = strdup(c->ip.data ? c->ip.data : "");
+	e->instance = rc ? NULL : in.data ? vg_buf_detach(&in, NULL) : strdup("");
 	if (rc || !e->instance) {
 		free(e->instance);
 		e->instance = NULL;
 		vg_buf_release(&m);
 		vg_buf_release(&s);
+		vg_buf_release(&in);
 		hard(c, VG_ENOMEM, "out of memory");
 		return;
 	}
@@ -1077,11 +1333,6 @@ static int ptr_push(struct vg_buf *b, const char *tok)
 			rc = vg_buf_addc(b, *tok);
 	}
 	return rc;
-}
-
-static int ptr_push_index(struct vg_buf *b, size_t i)
-{
-	return vg_buf_addf(b, "/%zu", i);
 }
 
 static const char *type_name(const json_t *v)
@@ -1193,16 +1444,16 @@ static int with_id(struct ctx *c, const json_t *sch, const char *base, int draft
 static int sub(struct ctx *c, const json_t *sch, const char *base, int draft, const json_t *inst,
 	       const char *kw, const char *tok, size_t idx, int use_idx)
 {
-	size_t sl = c->sp.len;
-	int rc = ptr_push(&c->sp, kw);
+	size_t sl = c->sp.n;
+	int rc = path_push(&c->sp, kw, 0);
 	if (!rc && tok)
-		rc = ptr_push(&c->sp, tok);
+		rc = path_push(&c->sp, tok, 0);
 	if (!rc && use_idx)
-		rc = ptr_push_index(&c->sp, idx);
+		rc = path_push(&c->sp, NULL, idx);
 	if (rc)
 		return hard(c, VG_ENOMEM, "out of memory");
 	rc = with_id(c, sch, base, draft, inst);
-	ptr_pop(&c->sp, sl);
+	c->sp.n = sl;
 	return rc;
 }
 
@@ -1211,12 +1462,11 @@ static int sub_in(struct ctx *c, const json_t *sch, const char *base, int draft,
 		  const char *key, size_t i, const char *kw, const char *tok, size_t idx,
 		  int use_idx)
 {
-	size_t il = c->ip.len;
-	int rc = key ? ptr_push(&c->ip, key) : ptr_push_index(&c->ip, i);
-	if (rc)
+	size_t il = c->ip.n;
+	if (path_push(&c->ip, key, i))
 		return hard(c, VG_ENOMEM, "out of memory");
-	rc = sub(c, sch, base, draft, inst, kw, tok, idx, use_idx);
-	ptr_pop(&c->ip, il);
+	int rc = sub(c, sch, base, draft, inst, kw, tok, idx, use_idx);
+	c->ip.n = il;
 	return rc;
 }
 
@@ -1344,13 +1594,22 @@ out:
 	return node;
 }
 
-static int eval_ref(struct ctx *c, const char *ref, const char *kw, const char *base, int draft,
-		    const json_t *inst)
+static int eval_ref(struct ctx *c, const json_t *sch, const char *ref, const char *kw,
+		    const char *base, int draft, const json_t *inst)
 {
-	char *abs = vg_uri_resolve(base, ref), *nbase = NULL;
+	const struct refsite *site = sch ? find_refsite(c->s, sch, base, draft) : NULL;
+	char *abs, *nbase = NULL;
 	const json_t *target;
 	int ndraft = draft, oom, rc;
-	(void)draft;
+	if (site) {
+		size_t sl = c->sp.n;
+		if (path_push(&c->sp, kw, 0))
+			return hard(c, VG_ENOMEM, "out of memory");
+		rc = eval(c, site->target, site->tbase, site->tdraft, inst);
+		c->sp.n = sl;
+		return rc;
+	}
+	abs = vg_uri_resolve(base, ref);
 	if (!abs)
 		return hard(c, VG_ENOMEM, "out of memory");
 	strip_empty_frag(abs);
@@ -1365,12 +1624,12 @@ static int eval_ref(struct ctx *c, const char *ref, const char *kw, const char *
 	free(abs);
 	/* nbase already includes the target's own $id */
 	{
-		size_t sl = c->sp.len;
-		if (ptr_push(&c->sp, kw))
+		size_t sl = c->sp.n;
+		if (path_push(&c->sp, kw, 0))
 			rc = hard(c, VG_ENOMEM, "out of memory");
 		else
 			rc = eval(c, target, nbase, ndraft, inst);
-		ptr_pop(&c->sp, sl);
+		c->sp.n = sl;
 	}
 	free(nbase);
 	return rc;
@@ -1448,12 +1707,12 @@ static int eval_object(struct ctx *c, const json_t *sch, const char *base, int d
 		}
 		if (!matched && addl) {
 			if (json_is_false(addl)) {
-				size_t il = c->ip.len;
-				if (ptr_push(&c->ip, k))
+				size_t il = c->ip.n;
+				if (path_push(&c->ip, k, 0))
 					return hard(c, VG_ENOMEM, "out of memory");
 				fail(c, "additionalProperties",
 				     "expected no property \"%s\" (not allowed here)", k);
-				ptr_pop(&c->ip, il);
+				c->ip.n = il;
 				TRY(0);
 			} else {
 				TRY(sub_in(c, addl, base, draft, v, k, 0, "additionalProperties",
@@ -1825,7 +2084,7 @@ static int eval(struct ctx *c, const json_t *sch, const char *base, int draft, c
 	/* draft 4-7: $ref replaces the whole schema, $id beside it included */
 	kwv = json_object_get(sch, "$ref");
 	if (json_is_string(kwv) && draft < 2019) {
-		r = eval_ref(c, json_string_value(kwv), "$ref", base, draft, inst);
+		r = eval_ref(c, sch, json_string_value(kwv), "$ref", base, draft, inst);
 		c->depth--;
 		return r;
 	}
@@ -1839,7 +2098,7 @@ static int eval(struct ctx *c, const json_t *sch, const char *base, int draft, c
 				goto out;
 			}
 		if (json_is_string(kwv)) {
-			r = eval_ref(c, json_string_value(kwv), "$ref", base, draft, inst);
+			r = eval_ref(c, sch, json_string_value(kwv), "$ref", base, draft, inst);
 			if (r < 0) {
 				ok = -1;
 				goto out;
@@ -1873,7 +2132,7 @@ static int eval(struct ctx *c, const json_t *sch, const char *base, int draft, c
 					  "keyword %s to a dynamic anchor is not supported", dk[i]);
 				goto out;
 			}
-			r = eval_ref(c, ref, dk[i], base, draft, inst);
+			r = eval_ref(c, NULL, ref, dk[i], base, draft, inst);
 			if (r < 0) {
 				ok = -1;
 				goto out;
@@ -1914,15 +2173,7 @@ static int eval(struct ctx *c, const json_t *sch, const char *base, int draft, c
 		}
 	}
 	if ((kwv = json_object_get(sch, "enum")) && json_is_array(kwv)) {
-		size_t i;
-		const json_t *e;
-		int found = 0;
-		json_array_foreach(kwv, i, e) if (json_eq(e, inst))
-		{
-			found = 1;
-			break;
-		}
-		if (!found) {
+		if (!enum_has(c->s, kwv, inst)) {
 			char *t = vg_json_canonical(kwv);
 			if (t && strlen(t) > 200)
 				strcpy(t + 190, "...]");
@@ -1986,8 +2237,7 @@ int vg_jsonschema_validate(const struct vg_jsonschema *s, const char *uri, const
 	c.max_errors = opts && opts->max_errors ? opts->max_errors : VG_JSONSCHEMA_MAX_ERRORS;
 	c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : VG_JSONSCHEMA_MAX_DEPTH;
 	c.assert_format = opts ? opts->assert_format : 0;
-	vg_buf_init(&c.ip, 0);
-	vg_buf_init(&c.sp, 0);
+	c.ip_prefix = opts ? opts->instance_prefix : NULL;
 
 	abs = strdup(uri);
 	if (!abs)
@@ -2020,8 +2270,8 @@ int vg_jsonschema_validate(const struct vg_jsonschema *s, const char *uri, const
 out:
 	pcre2_match_data_free(c.md);
 	pcre2_match_context_free(c.mc);
-	vg_buf_release(&c.ip);
-	vg_buf_release(&c.sp);
+	free(c.ip.t);
+	free(c.sp.t);
 	free(nbase);
 	return r;
 }
@@ -2037,4 +2287,28 @@ void vg_jsonschema_result_release(struct vg_jsonschema_result *res)
 	}
 	free(res->errors);
 	memset(res, 0, sizeof(*res));
+}
+
+const json_t *vg_jsonschema_node(const struct vg_jsonschema *s, const char *uri)
+{
+	char *abs = strdup(uri), *nbase = NULL;
+	const json_t *node;
+	int draft, oom;
+	if (!abs)
+		return NULL;
+	strip_empty_frag(abs);
+	node = resolve(s, abs, &nbase, &draft, &oom);
+	free(abs);
+	free(nbase);
+	return node;
+}
+
+int vg_jsonschema_equal(const json_t *a, const json_t *b)
+{
+	return json_eq(a, b);
+}
+
+uint64_t vg_jsonschema_hash(const json_t *v)
+{
+	return json_hash(v);
 }

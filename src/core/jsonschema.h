@@ -35,6 +35,7 @@
 #define VIGIL_CORE_JSONSCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/json.h"
 
@@ -70,6 +71,9 @@ struct vg_jsonschema_opts {
 	size_t max_errors; /* 0: VG_JSONSCHEMA_MAX_ERRORS */
 	int max_depth;     /* 0: VG_JSONSCHEMA_MAX_DEPTH */
 	int assert_format; /* 1: "format" is an assertion */
+	/* prepended to every instance pointer reported (NULL: none); for an
+	 * instance that is a part of a larger document ("/components/12") */
+	const char *instance_prefix;
 };
 
 /*
@@ -106,6 +110,21 @@ int vg_jsonschema_validate(const struct vg_jsonschema *s, const char *uri, const
 			   struct vg_error *err);
 
 void vg_jsonschema_result_release(struct vg_jsonschema_result *res);
+
+/*
+ * The schema node named uri (as in vg_jsonschema_validate()), borrowed from
+ * the set; NULL when there is none (or out of memory). Lets a caller look at
+ * a schema before splitting an instance along it.
+ */
+const json_t *vg_jsonschema_node(const struct vg_jsonschema *s, const char *uri);
+
+/*
+ * Equality of instances as the validator sees it (enum, const, uniqueItems:
+ * 1 and 1.0 are equal, object member order does not count), and a hash that
+ * agrees with it: equal values hash equal.
+ */
+int vg_jsonschema_equal(const json_t *a, const json_t *b);
+uint64_t vg_jsonschema_hash(const json_t *v);
 
 /*
  * Resolve reference ref against base (RFC 3986 section 5.2). Returns a

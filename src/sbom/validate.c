@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/jscan.h"
 #include "core/jsonschema.h"
 #include "sbom/parse.h"
 #include "sbom/sbom_int.h"
@@ -294,11 +295,21 @@ fail:
 
 /* --------------------------------------------------------- detection */
 
+/*
+ * Validate doc against the schema named uri. For a part of the document,
+ * ipfx is its JSON pointer and spfx the keyword location of uri, which are
+ * put in front of the places reported (both NULL for the whole document).
+ */
 static int json_validate(const struct vg_jsonschema *s, const char *uri, const json_t *doc,
-			 struct sbom_validation *v, struct vg_error *err)
+			 const char *ipfx, const char *spfx, struct sbom_validation *v,
+			 struct vg_error *err)
 {
 	struct vg_jsonschema_result res;
-	struct vg_jsonschema_opts o = {.max_errors = SBOM_VALIDATE_MAX_ERRORS, .assert_format = 1};
+	size_t room = v->n_errors < SBOM_VALIDATE_MAX_ERRORS
+			  ? SBOM_VALIDATE_MAX_ERRORS - v->n_errors
+			  : 1; /* one, to learn the verdict; add_error() counts it as dropped */
+	struct vg_jsonschema_opts o = {
+	    .max_errors = room, .assert_format = 1, .instance_prefix = ipfx};
 	int rc = vg_jsonschema_validate(s, uri, doc, &o, &res, err);
 	if (rc) {
 		vg_error_prefix(err, "%s", v->filename);
@@ -306,9 +317,15 @@ static int json_validate(const struct vg_jsonschema *s, const char *uri, const j
 		return rc;
 	}
 	v->schema_checked = 1;
-	for (size_t i = 0; i < res.n_errors && !rc; i++)
-		rc = add_error(v, res.errors[i].instance, 0, res.errors[i].schema, "%s",
-			       res.errors[i].message);
+	for (size_t i = 0; i < res.n_errors && !rc; i++) {
+		char sch[1024];
+		const char *sp = res.errors[i].schema;
+		if (spfx) {
+			snprintf(sch, sizeof(sch), "%s%s", spfx, sp);
+			sp = sch;
+		}
+		rc = add_error(v, res.errors[i].instance, 0, sp, "%s", res.errors[i].message);
+	}
 	v->n_dropped += res.n_dropped;
 	if (!res.valid)
 		v->valid = 0;
@@ -316,30 +333,329 @@ static int json_validate(const struct vg_jsonschema *s, const char *uri, const j
 	return rc;
 }
 
+/* ------------------------------------------- large CycloneDX JSON in parts */
+
+/*
+ * A tree of a whole large SBOM costs about ten times the file in memory, and
+ * nearly all of it is the top-level "components" and "dependencies" arrays.
+ * When the schema allows it (those arrays are checked only by "type",
+ * "uniqueItems" and "items"), the document is validated as a skeleton with
+ * the two arrays emptied, then item by item against the "items" schema, one
+ * small tree at a time; uniqueItems is checked with a hash of each item and
+ * an exact comparison of the items whose hashes are equal. Instance pointers
+ * and keyword locations read as they would for the whole tree.
+ */
+#define SPLIT_ARRAYS 2
+
+static const char *const split_names[SPLIT_ARRAYS] = {"components", "dependencies"};
+
+struct split_arr {
+	const char *name; /* NULL: not in the document (or not an array) */
+	size_t open;      /* offset of its '[' */
+	size_t close;     /* offset of its ']' */
+	size_t *off, *len;
+	size_t n, cap;
+};
+
+struct split {
+	struct split_arr a[SPLIT_ARRAYS];
+	int found;
+};
+
+static void split_release(struct split *sp)
+{
+	for (int i = 0; i < SPLIT_ARRAYS; i++) {
+		free(sp->a[i].off);
+		free(sp->a[i].len);
+	}
+	memset(sp, 0, sizeof(*sp));
+}
+
+static int split_push(struct split_arr *a, size_t off, size_t len)
+{
+	if (a->n == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 1024;
+		size_t *o = realloc(a->off, nc * sizeof(*o));
+		if (!o)
+			return VG_ENOMEM;
+		a->off = o;
+		size_t *l = realloc(a->len, nc * sizeof(*l));
+		if (!l)
+			return VG_ENOMEM;
+		a->len = l;
+		a->cap = nc;
+	}
+	a->off[a->n] = off;
+	a->len[a->n] = len;
+	a->n++;
+	return VG_OK;
+}
+
+/*
+ * Find the item spans of the split arrays of a top-level object. 1 when at
+ * least one was found, 0 when the document is not for splitting (or not
+ * well-formed: the whole-tree parser then says where), VG_ENOMEM as -1.
+ */
+static int split_scan(const char *data, size_t n, struct split *sp)
+{
+	struct vg_jscan js;
+	struct vg_jstr key;
+	int r;
+
+	memset(sp, 0, sizeof(*sp));
+	vg_jscan_init(&js, data, n, VG_JSON_MAX_DEPTH);
+	if (vg_jscan_object(&js))
+		return 0;
+	while ((r = vg_jscan_key(&js, &key)) == 1) {
+		struct split_arr *a = NULL;
+		for (int i = 0; i < SPLIT_ARRAYS; i++)
+			if (!key.escaped && vg_jstr_eq(&key, split_names[i]))
+				a = &sp->a[i];
+		if (!a || a->name || vg_jscan_peek(&js) != VG_JT_ARRAY) {
+			/* a repeated key stays in the skeleton, whose parser refuses it */
+			if (vg_jscan_skip(&js))
+				return 0;
+			continue;
+		}
+		a->name = split_names[a - sp->a];
+		a->open = (size_t)(js.p - data);
+		if (vg_jscan_array(&js))
+			return 0;
+		while ((r = vg_jscan_item(&js)) == 1) {
+			size_t at;
+			if (vg_jscan_peek(&js) == VG_JT_ERROR)
+				return 0;
+			at = (size_t)(js.p - data);
+			if (vg_jscan_skip(&js))
+				return 0;
+			if (split_push(a, at, (size_t)(js.p - data) - at))
+				return -1;
+		}
+		if (r < 0)
+			return 0;
+		a->close = (size_t)(js.p - data) - 1;
+		sp->found = 1;
+	}
+	if (r < 0 || vg_jscan_end(&js))
+		return 0;
+	return sp->found;
+}
+
+/* The document without the items of the split arrays, into b. */
+static int split_skeleton(const char *data, size_t n, const struct split *sp, struct vg_buf *b)
+{
+	size_t at = 0;
+	int rc = VG_OK;
+	for (;;) {
+		const struct split_arr *next = NULL;
+		for (int i = 0; i < SPLIT_ARRAYS; i++)
+			if (sp->a[i].name && sp->a[i].open >= at &&
+			    (!next || sp->a[i].open < next->open))
+				next = &sp->a[i];
+		if (!next)
+			break;
+		rc |= vg_buf_add(b, data + at, next->open + 1 - at);
+		at = next->close;
+	}
+	rc |= vg_buf_add(b, data + at, n - at);
+	return rc ? VG_ENOMEM : VG_OK;
+}
+
+/* 1 when the schema at uri lets the split arrays be validated item by item. */
+static int split_allowed(const struct vg_jsonschema *s, const char *uri, const struct split *sp)
+{
+	static const char *const root_kw[] = {
+	    "$schema",    "$id",         "type",     "title",
+	    "$comment",   "description", "required", "additionalProperties",
+	    "properties", "definitions", "$defs",    NULL};
+	static const char *const arr_kw[] = {"type",        "items",    "uniqueItems", "title",
+					     "description", "$comment", NULL};
+	const json_t *root = vg_jsonschema_node(s, uri), *props, *v;
+	const char *k;
+
+	if (!json_is_object(root) || !json_is_object(props = json_object_get(root, "properties")))
+		return 0;
+	json_object_foreach((json_t *)root, k, v)
+	{
+		size_t i = 0;
+		while (root_kw[i] && strcmp(root_kw[i], k))
+			i++;
+		if (!root_kw[i])
+			return 0;
+	}
+	for (int a = 0; a < SPLIT_ARRAYS; a++) {
+		const json_t *arr = json_object_get(props, split_names[a]);
+		if (!sp->a[a].name)
+			continue;
+		const char *type = json_string_value(json_object_get(arr, "type"));
+		if (!json_is_object(arr) || !type || strcmp(type, "array") ||
+		    !json_object_get(arr, "items"))
+			return 0;
+		json_object_foreach((json_t *)arr, k, v)
+		{
+			size_t i = 0;
+			while (arr_kw[i] && strcmp(arr_kw[i], k))
+				i++;
+			if (!arr_kw[i])
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int add_parse_error(struct sbom_validation *v, const char *where,
+			   const struct vg_error *perr)
+{
+	/* perr.msg already starts with the file name */
+	const char *msg = perr->msg;
+	size_t fl = strlen(v->filename);
+	if (!strncmp(msg, v->filename, fl) && msg[fl] == ':')
+		msg += fl + 2;
+	if (where)
+		return add_error(v, NULL, 0, NULL, "%s: %s", where, msg);
+	return add_error(v, NULL, 0, NULL, "%s", msg);
+}
+
+struct item_hash {
+	uint64_t h;
+	size_t i;
+};
+
+static int item_hash_cmp(const void *a, const void *b)
+{
+	const struct item_hash *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* 1 when items i and j of a are equal, 0 not, -1 they do not parse. */
+static int items_equal(const char *data, const struct split_arr *a, size_t i, size_t j)
+{
+	json_t *x = vg_json_parse(data + a->off[i], a->len[i], "item", NULL);
+	json_t *y = vg_json_parse(data + a->off[j], a->len[j], "item", NULL);
+	int eq = x && y ? vg_jsonschema_equal(x, y) : -1;
+	json_decref(x);
+	json_decref(y);
+	return eq;
+}
+
+/* Validate the items of split array a against uri's "items"; unique ones if the schema says. */
+static int validate_items(const struct vg_jsonschema *s, const char *uri, const char *data,
+			  const struct split_arr *a, struct sbom_validation *v,
+			  struct vg_error *err)
+{
+	char iuri[700], spfx[128], ipfx[96], arrptr[64];
+	const json_t *arr;
+	struct item_hash *h = NULL;
+	int rc = VG_OK;
+
+	snprintf(iuri, sizeof(iuri), "%s#/properties/%s", uri, a->name);
+	arr = vg_jsonschema_node(s, iuri);
+	if (!arr)
+		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", v->filename);
+	snprintf(iuri, sizeof(iuri), "%s#/properties/%s/items", uri, a->name);
+	snprintf(spfx, sizeof(spfx), "/properties/%s/items", a->name);
+	snprintf(arrptr, sizeof(arrptr), "/%s", a->name);
+	if (json_is_true(json_object_get(arr, "uniqueItems")) && a->n > 1 &&
+	    !(h = malloc(a->n * sizeof(*h))))
+		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", v->filename);
+	for (size_t i = 0; i < a->n && !rc; i++) {
+		struct vg_error perr = {0};
+		json_t *it = vg_json_parse(data + a->off[i], a->len[i], v->filename, &perr);
+		snprintf(ipfx, sizeof(ipfx), "/%s/%zu", a->name, i);
+		if (!it) {
+			/* malformed inside an item (jscan does not check all jansson does):
+			 * like a whole-tree parse, that is the one error reported */
+			sbom_validation_release(v);
+			v->schema_checked = 0;
+			rc = add_parse_error(v, ipfx, &perr);
+			free(h);
+			return rc ? rc : VG_EPARSE;
+		}
+		if (h) {
+			h[i].h = vg_jsonschema_hash(it);
+			h[i].i = i;
+		}
+		rc = json_validate(s, iuri, it, ipfx, spfx, v, err);
+		json_decref(it);
+	}
+	if (h && !rc) {
+		int dup = 0;
+		qsort(h, a->n, sizeof(*h), item_hash_cmp);
+		for (size_t x = 0; x < a->n && !dup && !rc; x++)
+			for (size_t y = x + 1; y < a->n && h[y].h == h[x].h; y++) {
+				int eq = items_equal(data, a, h[x].i, h[y].i);
+				if (eq < 0) {
+					rc = vg_error_set(err, VG_ENOMEM, "%s: out of memory",
+							  v->filename);
+					break;
+				}
+				if (eq) {
+					size_t p = h[x].i < h[y].i ? h[x].i : h[y].i;
+					size_t q = h[x].i < h[y].i ? h[y].i : h[x].i;
+					snprintf(spfx, sizeof(spfx), "/properties/%s/uniqueItems",
+						 a->name);
+					rc = add_error(v, arrptr, 0, spfx,
+						       "expected unique items, items %zu and %zu "
+						       "are equal",
+						       p, q);
+					dup = 1;
+					break;
+				}
+			}
+	}
+	free(h);
+	return rc;
+}
+
+static int is_cyclonedx(const json_t *doc)
+{
+	return json_object_get(doc, "bomFormat") ||
+	       (json_object_get(doc, "specVersion") && !json_object_get(doc, "spdxVersion"));
+}
+
 static int validate_json(const char *data, size_t n, struct sbom_validation *v,
 			 struct vg_error *err)
 {
 	struct vg_error perr = {0};
-	json_t *doc = vg_json_parse(data, n, v->filename, &perr);
+	struct split sp;
+	json_t *doc = NULL;
 	const json_t *jv;
-	int rc = VG_OK;
+	int rc = VG_OK, split = split_scan(data, n, &sp);
 
-	if (!doc) {
-		/* perr.msg already starts with the file name */
-		const char *msg = perr.msg;
-		size_t fl = strlen(v->filename);
-		if (!strncmp(msg, v->filename, fl) && msg[fl] == ':')
-			msg += fl + 2;
-		return add_error(v, NULL, 0, NULL, "%s", msg);
+	if (split < 0) {
+		split_release(&sp);
+		return VG_ENOMEM;
 	}
+	if (split) {
+		struct vg_buf skel = VG_BUF_INIT;
+		if (split_skeleton(data, n, &sp, &skel)) {
+			split_release(&sp);
+			return VG_ENOMEM;
+		}
+		doc = vg_json_parse(skel.data, skel.len, v->filename, NULL);
+		vg_buf_release(&skel);
+		if (!doc || !json_is_object(doc) || !is_cyclonedx(doc)) {
+			json_decref(doc);
+			doc = NULL;
+			split = 0;
+		}
+	}
+	if (!split)
+		split_release(&sp);
+whole:
+	if (!doc)
+		doc = vg_json_parse(data, n, v->filename, &perr);
+	if (!doc)
+		return add_parse_error(v, NULL, &perr);
 	if (!json_is_object(doc)) {
 		rc = add_error(v, "", 0, NULL, "expected a JSON object at the top, got %s",
 			       json_is_array(doc) ? "an array" : "a scalar");
 		goto out;
 	}
 	v->encoding = SBOM_ENC_JSON;
-	if (json_object_get(doc, "bomFormat") ||
-	    (json_object_get(doc, "specVersion") && !json_object_get(doc, "spdxVersion"))) {
+	if (is_cyclonedx(doc)) {
 		const char *sv = json_string_value(json_object_get(doc, "specVersion"));
 		int minor;
 		v->format = SBOM_FORMAT_CYCLONEDX;
@@ -363,7 +679,19 @@ static int validate_json(const char *data, size_t n, struct sbom_validation *v,
 			const char *slash = strrchr(cdx_json_path[minor], '/');
 			snprintf(uri, sizeof(uri), CDX_BASE_URI "%s",
 				 slash ? slash + 1 : cdx_json_path[minor]);
-			rc = json_validate(cdx_json[minor], uri, doc, v, err);
+			if (split && !split_allowed(cdx_json[minor], uri, &sp)) {
+				/* a schema that looks at the arrays as a whole: whole tree */
+				split_release(&sp);
+				split = 0;
+				json_decref(doc);
+				doc = NULL;
+				goto whole;
+			}
+			rc = json_validate(cdx_json[minor], uri, doc, NULL, NULL, v, err);
+			for (int i = 0; split && i < SPLIT_ARRAYS && !rc; i++)
+				if (sp.a[i].name)
+					rc = validate_items(cdx_json[minor], uri, data, &sp.a[i], v,
+							    err);
 		}
 	} else if ((jv = json_object_get(doc, "spdxVersion"))) {
 		const char *sv = json_string_value(jv);
@@ -383,7 +711,7 @@ static int validate_json(const char *data, size_t n, struct sbom_validation *v,
 		if (rc || !spdx2_json)
 			goto out;
 		snprintf(v->schema, sizeof(v->schema), "%s", spdx2_path);
-		rc = json_validate(spdx2_json, SPDX2_URI, doc, v, err);
+		rc = json_validate(spdx2_json, SPDX2_URI, doc, NULL, NULL, v, err);
 	} else if ((jv = json_object_get(doc, "@context"))) {
 		/* SPDX 3: the context names the version */
 		const char *ctx = json_string_value(jv);
@@ -413,6 +741,7 @@ static int validate_json(const char *data, size_t n, struct sbom_validation *v,
 			       "(spdxVersion, @context) document");
 	}
 out:
+	split_release(&sp);
 	json_decref(doc);
 	return rc;
 }
