@@ -22,6 +22,9 @@ int vg_random(void *out, size_t n);
 int vg_random_token(char *out, size_t outsz, size_t nbytes);
 
 void vg_hex(const void *data, size_t n, char *out /* 2n+1 */);
+/* A random (version 4) UUID, lower-case "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", into out. */
+#define VG_UUID_LEN 37
+void vg_uuid4(char out[VG_UUID_LEN]);
 /* Constant-time comparison of two equal-length memory areas (0 = equal). */
 int vg_ct_memcmp(const void *a, const void *b, size_t n);
 /* Constant-time string equality (1 = equal). */

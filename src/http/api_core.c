@@ -51,11 +51,6 @@ static int whoami(struct http_req *req, struct http_resp *resp)
 				   req->who.via_session ? "session" : "token"));
 }
 
-static int db_fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static int users_list(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -63,7 +58,7 @@ static int users_list(struct http_req *req, struct http_resp *resp)
 	if (store_query_json(req->db, &rows, &err,
 			     "SELECT name, role, created_at, disabled FROM users ORDER BY name",
 			     NULL))
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "users", rows));
 }
 
@@ -87,7 +82,7 @@ static int users_create(struct http_req *req, struct http_resp *resp)
 	rc = auth_user_add(req->db, name, role, pw, &err);
 	if (rc) {
 		json_decref(b);
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	}
 	rc = http_json(resp, 201, json_pack("{s:s, s:s}", "name", name, "role", role));
 	json_decref(b);
@@ -102,7 +97,7 @@ static int tokens_list(struct http_req *req, struct http_resp *resp)
 			     "SELECT name, role, prefix, created_at, created_by, expires_at, "
 			     "revoked_at FROM api_tokens ORDER BY name",
 			     NULL))
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "tokens", rows));
 }
 
@@ -133,7 +128,7 @@ static int tokens_create(struct http_req *req, struct http_resp *resp)
 	rc = auth_token_create(req->db, name, role, expires, tok, sizeof(tok), &err);
 	if (rc) {
 		json_decref(b);
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	}
 	rc = http_json(resp, 201,
 		       json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "token", tok));
@@ -146,7 +141,7 @@ static int tokens_revoke(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	if (auth_token_revoke(req->db, http_param(req, "name"), &err))
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200,
 			 json_pack("{s:s, s:b}", "name", http_param(req, "name"), "revoked", 1));
 }
@@ -187,7 +182,7 @@ static int audit_list(struct http_req *req, struct http_resp *resp)
 		f.limit = 1000;
 	f.after_seq = after ? atoll(after) : 0;
 	if (audit_query(req->db, &f, &rows, &err))
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	/* Reading the audit trail is itself recorded. */
 	{
 		json_t *q =
@@ -208,7 +203,7 @@ static int audit_verify_route(struct http_req *req, struct http_resp *resp)
 	json_t *o;
 
 	if (rc && rc != VG_EAUDIT)
-		return db_fail(resp, &err);
+		return http_fail(resp, &err);
 	o = json_pack("{s:b, s:I}", "intact", rc == VG_OK, "records", (json_int_t)count);
 	if (rc) {
 		json_object_set_new(o, "first_bad_seq", json_integer(bad));

@@ -91,6 +91,8 @@ int http_error(struct http_resp *resp, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int http_error_status(struct http_resp *resp, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* An error response from err: its code's status and name, its message. */
+int http_fail(struct http_resp *resp, const struct vg_error *err);
 int http_set_header(struct http_resp *resp, const char *name, const char *value);
 int http_redirect(struct http_resp *resp, const char *location);
 int http_text(struct http_resp *resp, int status, const char *ctype, const char *text, size_t n);

@@ -331,6 +331,11 @@ int http_error(struct http_resp *resp, int code, const char *fmt, ...)
 	return code ? code : VG_EINTERNAL;
 }
 
+int http_fail(struct http_resp *resp, const struct vg_error *err)
+{
+	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
+}
+
 int http_error_status(struct http_resp *resp, int status, const char *code, const char *fmt, ...)
 {
 	va_list ap;

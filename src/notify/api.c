@@ -9,17 +9,12 @@
 
 #include <stdlib.h>
 
-static int fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static int channels(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	json_t *rows;
 	if (notify_channel_list_json(req->db, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "channels", rows));
 }
 
@@ -28,7 +23,7 @@ static int rules(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (notify_rule_list_json(req->db, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "rules", rows));
 }
 
@@ -41,7 +36,7 @@ static int log_route(struct http_req *req, struct http_resp *resp)
 	if (limit <= 0 || limit > 1000)
 		limit = 1000;
 	if (notify_log_json(req->db, limit, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "deliveries", rows));
 }
 
@@ -56,7 +51,7 @@ static int add_channel(struct http_req *req, struct http_resp *resp)
 				json_object_get(b, "config"), &err);
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 201, json_pack("{s:b}", "created", 1));
 }
 
@@ -71,7 +66,7 @@ static int add_rule(struct http_req *req, struct http_resp *resp)
 			     vg_json_str(b, "channel"), &err);
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 201, json_pack("{s:b}", "created", 1));
 }
 

@@ -18,11 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static int report_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -38,7 +33,7 @@ static int report_post(struct http_req *req, struct http_resp *resp)
 		rc = case_create(req->db, &r, "api", req->remote, token, sizeof(token), &id, &err);
 	json_decref(hold);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	snprintf(url, sizeof(url), "/api/v1/reports/%s", token);
 	rc = http_json(resp, 201,
 		       json_pack("{s:s, s:s, s:s, s:s}", "token", token, "status_url", url, "state",
@@ -54,7 +49,7 @@ static int report_get(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *o = NULL;
 	if (case_status_by_token(req->db, http_param(req, "token"), &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -72,7 +67,7 @@ static int report_message(struct http_req *req, struct http_resp *resp)
 	rc = case_reporter_message(req->db, http_param(req, "token"), vg_json_str(b, "body"), &err);
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 201, json_pack("{s:b}", "created", 1));
 }
 
@@ -81,7 +76,7 @@ static int cases_list(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (case_list_json(req->db, http_query(req, "state"), &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "cases", rows));
 }
 
@@ -101,7 +96,7 @@ static int case_get(struct http_req *req, struct http_resp *resp)
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
 	if (case_show_json(req->db, id, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -110,7 +105,7 @@ static int art14_list(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (art14_list_json(req->db, 0, vg_now(), &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "obligations", rows));
 }
 
@@ -122,7 +117,7 @@ static int art14_get(struct http_req *req, struct http_resp *resp)
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
 	if (art14_show_json(req->db, id, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -134,7 +129,7 @@ static int draft_fetch(struct http_req *req, struct http_resp *resp, json_t **d)
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
 	if (art14_draft_get(req->db, id, http_param(req, "stage"), v ? atoll(v) : 0, d, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return VG_OK;
 }
 

@@ -20,11 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static void esc(struct vg_buf *b, const char *s)
 {
 	vg_buf_add_html(b, s ? s : "");
@@ -43,7 +38,7 @@ static int api_who(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (oncall_who_json(req->db, vg_now(), &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "rotations", rows));
 }
 
@@ -53,7 +48,7 @@ static int api_pages(struct http_req *req, struct http_resp *resp)
 	const char *lim = http_query(req, "limit");
 	json_t *rows;
 	if (oncall_pages_json(req->db, lim ? atoll(lim) : 100, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "pages", rows));
 }
 
@@ -64,7 +59,7 @@ static int api_page(struct http_req *req, struct http_resp *resp)
 	json_t *p;
 	if (psirt_id_parse(http_param(req, "id"), "page id", &id, &err) ||
 	    oncall_page_json(req->db, id, &p, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, p);
 }
 
@@ -83,7 +78,7 @@ static int api_page_open(struct http_req *req, struct http_resp *resp)
 	if (!rc)
 		rc = oncall_page_json(req->db, id, &p, &err);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, created ? 201 : 200, p);
 }
 
@@ -94,7 +89,7 @@ static int api_ack(struct http_req *req, struct http_resp *resp)
 	json_t *p;
 	if (psirt_id_parse(http_param(req, "id"), "page id", &id, &err) ||
 	    oncall_ack(req->db, id, req->who.name, &err) || oncall_page_json(req->db, id, &p, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, p);
 }
 
@@ -103,7 +98,7 @@ static int api_drills(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (oncall_drills_json(req->db, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "drills", rows));
 }
 
@@ -112,7 +107,7 @@ static int api_watches(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (stwatch_list_json(req->db, 10, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "watches", rows));
 }
 
@@ -125,7 +120,7 @@ static int api_pgp(struct http_req *req, struct http_resp *resp)
 	if (rc == VG_ENOTFOUND)
 		o = json_pack("{s:n, s:s}", "fingerprint", "problem", vg_error_msg(&err));
 	else if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	if (pgp_keys_json(req->db, &keys, &err) == VG_OK)
 		json_object_set_new(o, "history", keys);
 	return http_json(resp, 200, o);

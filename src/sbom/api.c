@@ -17,17 +17,12 @@
 #include <string.h>
 #include <strings.h>
 
-static int fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static int products_list(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	json_t *rows;
 	if (product_list_json(req->db, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "products", rows));
 }
 
@@ -59,7 +54,7 @@ static int products_create(struct http_req *req, struct http_resp *resp)
 		rc = product_show_json(req->db, p.name, &o, &err);
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 201, o);
 }
 
@@ -68,7 +63,7 @@ static int product_get(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *o;
 	if (product_show_json(req->db, http_param(req, "p"), &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -87,7 +82,7 @@ static int product_patch(struct http_req *req, struct http_resp *resp)
 		rc = product_show_json(req->db, p.name, &o, &err);
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -113,7 +108,7 @@ static int sbom_upload(struct http_req *req, struct http_resp *resp)
 	r.n = req->body.len;
 	r.filename = http_query(req, "filename") ? http_query(req, "filename") : "request body";
 	if (sbom_import(req->db, &r, &res, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 201, import_json(&r, &res));
 }
 
@@ -122,7 +117,7 @@ static int sboms_of_version(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (sbom_list_json(req->db, http_param(req, "p"), http_param(req, "v"), &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "sboms", rows));
 }
 
@@ -131,7 +126,7 @@ static int sboms_of_product(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *rows;
 	if (sbom_list_json(req->db, http_param(req, "p"), NULL, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "sboms", rows));
 }
 
@@ -155,7 +150,7 @@ static int sbom_get(struct http_req *req, struct http_resp *resp)
 	if (id_param(req, resp, &id))
 		return VG_EINVAL;
 	if (sbom_show_json(req->db, id, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -169,7 +164,7 @@ static int sbom_get_original(struct http_req *req, struct http_resp *resp)
 	if (id_param(req, resp, &id))
 		return VG_EINVAL;
 	if (sbom_original(req->db, id, &data, &n, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	vg_sha256_hex(data, n, sha);
 	rc = http_text(resp, 200,
 		       n && data[0] == '<' ? "application/xml" : "application/octet-stream", data,
@@ -186,7 +181,7 @@ static int sbom_del(struct http_req *req, struct http_resp *resp)
 	if (id_param(req, resp, &id))
 		return VG_EINVAL;
 	if (sbom_delete(req->db, id, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
@@ -202,7 +197,7 @@ static int components(struct http_req *req, struct http_resp *resp)
 		offset = 0;
 	if (sbom_components_json(req->db, http_param(req, "p"), http_param(req, "v"),
 				 http_query(req, "q"), limit, offset, &rows, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200,
 			 json_pack("{s:o, s:I, s:I}", "components", rows, "limit",
 				   (json_int_t)limit, "offset", (json_int_t)offset));
@@ -218,7 +213,7 @@ static int diff(struct http_req *req, struct http_resp *resp)
 				  "query parameters from and to (versions) are "
 				  "required");
 	if (sbom_diff_json(req->db, http_param(req, "p"), from, to, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -231,7 +226,7 @@ static int export_route(struct http_req *req, struct http_resp *resp)
 	if (!fmt)
 		fmt = "cyclonedx-1.6";
 	if (sbom_export(req->db, http_param(req, "p"), http_param(req, "v"), fmt, &out, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	rc = http_text(resp, 200,
 		       strncmp(fmt, "spdx", 4) == 0 ? "application/spdx+json"
 						    : "application/vnd.cyclonedx+json",
@@ -263,17 +258,6 @@ static int validate_route(struct http_req *req, struct http_resp *resp)
 
 /* ---- Dependency-Track compatibility ---- */
 
-static void uuid4(char out[37])
-{
-	unsigned char b[16];
-	char h[33];
-	vg_random(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	vg_hex(b, sizeof(b), h);
-	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
-}
-
 static int dt_import(struct http_req *req, struct http_resp *resp, const char *name,
 		     const char *version, int autocreate, const char *data, size_t n)
 {
@@ -293,8 +277,8 @@ static int dt_import(struct http_req *req, struct http_resp *resp, const char *n
 	r.filename = "bom";
 	r.create_product = autocreate;
 	if (sbom_import(req->db, &r, &res, &err))
-		return fail(resp, &err);
-	uuid4(token);
+		return http_fail(resp, &err);
+	vg_uuid4(token);
 	return http_json(resp, 200,
 			 json_pack("{s:s, s:I, s:I}", "token", token, "id", (json_int_t)res.sbom_id,
 				   "components", (json_int_t)res.components));

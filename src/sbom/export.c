@@ -20,17 +20,6 @@ int sbom_export_format_ok(const char *format)
 	return VG_EINVAL;
 }
 
-static void uuid4(char out[37])
-{
-	unsigned char b[16];
-	char h[33];
-	vg_random(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	vg_hex(b, sizeof(b), h);
-	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
-}
-
 static const char *const cdx_types[] = {"application",
 					"framework",
 					"library",
@@ -154,7 +143,7 @@ static int export_cdx(json_t *sb, const char *specver, json_t **out)
 	{
 		refs[i] = ref_of(c);
 	}
-	uuid4(uuid);
+	vg_uuid4(uuid);
 	snprintf(urn, sizeof(urn), "urn:uuid:%s", uuid);
 	meta = json_pack("{s:s, s:{s:[{s:s, s:s, s:s}]}}", "timestamp",
 			 vg_time_format(vg_now(), ts, sizeof(ts)), "tools", "components", "type",
@@ -359,7 +348,7 @@ static int export_spdx(json_t *sb, const char *product, const char *version, jso
 						      "relationshipType", type,
 						      "relatedSpdxElement", ids[t]));
 	}
-	uuid4(uuid);
+	vg_uuid4(uuid);
 	snprintf(name, sizeof(name), "%s-%s", product, version);
 	snprintf(ns, sizeof(ns), "https://vigil.invalid/spdx/%s/%s", name, uuid);
 	for (char *p = ns; *p; p++)

@@ -17,11 +17,6 @@
 
 #define TRIAGE_WRITE (ROLE_ADMIN | ROLE_PSIRT)
 
-static int fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static int finding_id(struct http_req *req, struct http_resp *resp, int64_t *id)
 {
 	const char *s = http_param(req, "id");
@@ -64,7 +59,7 @@ static int one_change(struct http_req *req, struct http_resp *resp, struct triag
 	if (finding_id(req, resp, &id))
 		return VG_EINVAL;
 	if (triage_apply(req->db, id, c, &out, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, out);
 }
 
@@ -137,7 +132,7 @@ static int get_finding(struct http_req *req, struct http_resp *resp)
 	if (finding_id(req, resp, &id))
 		return VG_EINVAL;
 	if (triage_finding_json(req->db, id, &out, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, out);
 }
 
@@ -193,7 +188,7 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 	}
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:I}", "changed", (json_int_t)n));
 }
 
@@ -208,7 +203,7 @@ static int get_counts(struct http_req *req, struct http_resp *resp)
 	f.assignee = http_query(req, "assignee");
 	f.kev_only = http_query(req, "kev") != NULL;
 	if (triage_counts_json(req->db, &f, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -218,7 +213,7 @@ static int get_history(struct http_req *req, struct http_resp *resp)
 	const char *d = http_query(req, "days");
 	json_t *o = NULL;
 	if (triage_history_json(req->db, d ? atoi(d) : 30, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -227,7 +222,7 @@ static int get_policies(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *o = NULL;
 	if (sla_policy_list_json(req->db, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -259,7 +254,7 @@ static int put_policy(struct http_req *req, struct http_resp *resp)
 	rc = sla_policy_set(req->db, product, sev, ts, fs, &err);
 	json_decref(b);
 	if (rc)
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return get_policies(req, resp);
 }
 
@@ -274,7 +269,7 @@ static int get_vex(struct http_req *req, struct http_resp *resp)
 				  "format '%s': expected cyclonedx, csaf or openvex", fs);
 	if (vex_export(req->db, http_param(req, "product"), http_param(req, "version"), fmt, &o,
 		       &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -285,7 +280,7 @@ static int post_vex(struct http_req *req, struct http_resp *resp)
 	struct vex_import_stats st;
 	if (vex_import(req->db, req->body.data ? req->body.data : "", req->body.len, "request body",
 		       http_param(req, "product"), http_param(req, "version"), &st, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200,
 			 json_pack("{s:s, s:I, s:I, s:I, s:I}", "format", names[st.format],
 				   "statements", (json_int_t)st.statements, "applied",

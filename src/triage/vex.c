@@ -74,17 +74,6 @@ static int load_rows(struct store *s, int64_t version_id, json_t **out, struct v
 	    "i", version_id);
 }
 
-static void uuid_v4(char out[37])
-{
-	unsigned char r[16];
-	char hex[33];
-	vg_random(r, sizeof(r));
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-	vg_hex(r, sizeof(r), hex);
-	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
-}
-
 static const char *fixed_in(const json_t *row)
 {
 	json_t *m = json_array_get(json_object_get(json_object_get(row, "evidence"), "matches"), 0);
@@ -122,7 +111,7 @@ static json_t *export_cyclonedx(const char *product, const char *version, const 
 	char uuid[37], ref[64];
 	json_t *comps = json_array(), *vulns = json_array(), *seen = json_object(), *r, *doc;
 	size_t i;
-	uuid_v4(uuid);
+	vg_uuid4(uuid);
 	json_array_foreach(rows, i, r)
 	{
 		const char *purl = vg_json_str(r, "purl"), *st = vg_json_str(r, "state");
@@ -361,7 +350,7 @@ static json_t *export_openvex(const char *product, const char *version, const js
 	struct vg_buf pid = VG_BUF_INIT;
 	json_t *stmts = json_array(), *r, *doc;
 	size_t i;
-	uuid_v4(uuid);
+	vg_uuid4(uuid);
 	snprintf(id, sizeof(id), "urn:uuid:%s", uuid);
 	vg_buf_adds(&pid, "pkg:generic/");
 	pct(&pid, product);

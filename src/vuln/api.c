@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(struct http_resp *resp, const struct vg_error *err)
-{
-	return http_error(resp, err->code ? err->code : VG_EINTERNAL, "%s", vg_error_msg(err));
-}
-
 static int num(const char *s, int64_t *out)
 {
 	char *end;
@@ -58,7 +53,7 @@ static int findings(struct http_req *req, struct http_resp *resp)
 	if (f.limit > 1000)
 		f.limit = 1000;
 	if (findings_list_json(req->db, &f, &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
@@ -67,7 +62,7 @@ static int vulnerability(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *o;
 	if (vuln_show_json(req->db, http_param(req, "id"), &o, &err))
-		return fail(resp, &err);
+		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
 }
 
