@@ -486,6 +486,16 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 	int64_t now = vg_now();
 	size_t i;
 	int rc;
+	int64_t decisions = 0;
+
+	/* Both steps below act only through a stored decision: with none (a new
+	 * inventory, a feed import before any triage) there is nothing to do, and
+	 * the per-finding lookups would dominate a large feed update. */
+	rc = store_query_int64(s, &decisions, err,
+			       "SELECT COUNT(*) FROM (SELECT 1 FROM triage_decisions LIMIT 1) t",
+			       NULL);
+	if (rc || !decisions)
+		return rc;
 
 	/* Decided findings whose evidence moved since the decision: reopen. */
 	rc = store_query_json(
