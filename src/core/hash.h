@@ -18,7 +18,8 @@ void vg_hmac_sha256(const void *key, size_t klen, const void *data, size_t n,
 
 /* Cryptographically secure random bytes; returns VG_OK or VG_EINTERNAL. */
 int vg_random(void *out, size_t n);
-/* A random token: nbytes of randomness, base64url without padding, into out. */
+/* A random token: nbytes of randomness, base64url without padding, into out;
+ * never starts with '-' (it would read as a command-line option). */
 int vg_random_token(char *out, size_t outsz, size_t nbytes);
 
 void vg_hex(const void *data, size_t n, char *out /* 2n+1 */);
