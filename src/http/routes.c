@@ -11,6 +11,8 @@ extern const struct http_route sbom_ui_routes[];
 extern const struct http_route notify_routes[];
 extern const struct http_route psirt_routes[];
 extern const struct http_route oncall_routes[];
+extern const struct http_route portal_routes[];
+extern const struct http_route cases_ui_routes[];
 extern const struct http_route vuln_routes[];
 extern const struct http_route vuln_ui_routes[];
 extern const struct http_route triage_routes[];
@@ -25,6 +27,8 @@ const struct http_route *const http_route_tables[] = {
     notify_routes,
     psirt_routes,
     oncall_routes,
+    portal_routes,
+    cases_ui_routes,
     vuln_routes,
     vuln_ui_routes,
     triage_routes,
