@@ -216,6 +216,12 @@ static int home(struct http_req *req, struct http_resp *resp)
 	vg_buf_adds(b, "<div class=\"card\"><h2>Article 14</h2><p>Early warning within 24 hours "
 		       "and notification within 72 hours of becoming aware of an actively "
 		       "exploited vulnerability (applies since 11 September 2026).</p></div>");
+	vg_buf_adds(b, "<div class=\"card\" id=\"reachability\"><h2>PSIRT reachability</h2>"
+		       "<ul><li><a href=\"/ui/oncall\">On-call rota, pages and drills</a></li>"
+		       "<li><a href=\"/ui/reachability\">security.txt checks and the PSIRT "
+		       "key</a></li><li><a href=\"/.well-known/security.txt\">Our published "
+		       "security.txt</a></li><li><a href=\"/report\">Public vulnerability "
+		       "report form</a></li></ul></div>");
 	vg_buf_adds(b, "</section>");
 	return ui_page_end(resp);
 }

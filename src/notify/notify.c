@@ -235,6 +235,31 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
 	return rc;
 }
 
+int notify_enqueue_channel(struct store *s, const char *event, const char *channel,
+			   const json_t *payload, struct vg_error *err)
+{
+	int64_t cid = 0;
+	char *text;
+	int rc;
+
+	if (store_query_int64(s, &cid, NULL,
+			      "SELECT id FROM notify_channels WHERE name = ? AND enabled = 1", "t",
+			      channel) != VG_OK)
+		return vg_error_set(err, VG_ENOTFOUND,
+				    "notification channel '%s' missing or disabled", channel);
+	text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!text)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_exec(
+	    s, err,
+	    "INSERT INTO notify_deliveries (event, channel_id, payload_json, dedup_key, "
+	    "status, attempts, next_attempt_at, created_at) VALUES "
+	    "(?,?,?,?,'queued',0,?,?)",
+	    "tittii", event, cid, text, vg_json_str(payload, "dedup_key"), vg_now(), vg_now());
+	free(text);
+	return rc;
+}
+
 static int64_t backoff(int64_t attempts)
 {
 	static const int64_t steps[] = {60, 300, 900, 3600};

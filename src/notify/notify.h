@@ -83,6 +83,11 @@ int notify_rule_list_json(struct store *s, json_t **out, struct vg_error *err);
 /* Enqueue deliveries for an event on every channel whose rules match. *n is the count. */
 int notify_enqueue(struct store *s, const char *event, const json_t *payload, int *n,
 		   struct vg_error *err);
+/* Enqueue one delivery of event on the named, enabled channel, whatever the
+ * rules say (pages to a person's own channel). The payload's dedup_key is
+ * kept. VG_ENOTFOUND names a missing or disabled channel. */
+int notify_enqueue_channel(struct store *s, const char *event, const char *channel,
+			   const json_t *payload, struct vg_error *err);
 /* Send every due delivery (at most max); failures are rescheduled with backoff
  * (1, 5, 15, 60 minutes, then every 4 hours; dead after notify.max_attempts, default 8). */
 int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err);

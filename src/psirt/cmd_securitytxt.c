@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "psirt/reach.h"
 #include "psirt/securitytxt.h"
+#include "psirt/stpublish.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,11 +257,83 @@ out:
 	return rc;
 }
 
+/* Print the published file's record (and with body the file itself). */
+static int show_published(struct store *s, int json, int body_too)
+{
+	struct vg_error err = {0};
+	json_t *meta = NULL;
+	char *body = NULL;
+
+	if (stpublish_current(s, body_too ? &body : NULL, &meta, &err))
+		return cli_error(&err);
+	if (body_too) {
+		fputs(body, stdout);
+	} else if (json) {
+		cli_print_json(json_incref(meta));
+	} else {
+		printf("security.txt %lld: sha256 %s, %s, expires %s (generated %s: %s)\n",
+		       (long long)json_integer_value(json_object_get(meta, "id")),
+		       vg_json_str(meta, "sha256"),
+		       json_is_true(json_object_get(meta, "signed")) ? "signed" : "not signed",
+		       vg_json_str(meta, "expires_at"), vg_json_str(meta, "generated_at"),
+		       vg_json_str(meta, "reason"));
+	}
+	free(body);
+	json_decref(meta);
+	return CLI_OK;
+}
+
+static int st_publish(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"force", "json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int changed = 0, rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--force] [--json]", &a);
+	if (a.npos)
+		return cli_usage(c, "[--force] [--json]");
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = stpublish_refresh(s, cli_flag(&a, "force"), &changed, &err);
+	if (rc) {
+		store_close(s);
+		return cli_error(&err);
+	}
+	if (!cli_flag(&a, "json"))
+		printf("%s\n", changed ? "published a new security.txt"
+				       : "the published security.txt is current");
+	rc = show_published(s, cli_flag(&a, "json"), 0);
+	store_close(s);
+	return rc;
+}
+
+static int st_published(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"body", "json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--body | --json]", &a);
+	if (a.npos)
+		return cli_usage(c, "[--body | --json]");
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = show_published(s, cli_flag(&a, "json"), cli_flag(&a, "body"));
+	store_close(s);
+	return rc;
+}
+
 int cmd_securitytxt(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
 	    {"validate", st_validate, "check a security.txt file or URL against RFC 9116"},
 	    {"generate", st_generate, "write a security.txt, optionally OpenPGP-signed"},
+	    {"publish", st_publish,
+	     "regenerate the file vigil serve publishes, when due (--force: now)"},
+	    {"published", st_published, "show the published file's record (--body: the file)"},
 	    {"watch", stwatch_cmd_watch, "watch security.txt URLs (add, list, remove)"},
 	    {"check-watched", stwatch_cmd_check, "check every watched URL now (the daily job)"},
 	    {"probe-contact", stwatch_cmd_probe, "send a test message to a mailto: contact"},

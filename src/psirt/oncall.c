@@ -11,6 +11,7 @@
 #include "core/events.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "notify/notify.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
 
@@ -619,7 +620,7 @@ static int notify_level(struct store *s, const json_t *page, const json_t *polic
 	const char *kind = vg_json_str(lv, "kind"), *target = vg_json_str(lv, "target");
 	const char *channel = vg_json_str(lv, "channel");
 	char token[64], hash[VG_SHA256_HEX], summary[600], url[700], ts[VG_TIME_BUFSZ];
-	char *person = NULL, *pchan = NULL, *text = NULL;
+	char *person = NULL, *pchan = NULL;
 	json_t *payload = NULL, *after = NULL;
 	int64_t page_id = psirt_int(page, "id"), chan_id = 0;
 	const char *base = vg_config_get("server.public_url", "");
@@ -687,17 +688,11 @@ static int notify_level(struct store *s, const json_t *page, const json_t *polic
 	    (json_int_t)round, "target", person ? person : target, "source",
 	    vg_json_str(page, "source"), "drill", (int)json_is_true(json_object_get(page, "drill")),
 	    "at", vg_time_format(now, ts, sizeof(ts)), "channel", channel);
-	text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
-	if (!text) {
+	if (!payload) {
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc =
-	    store_exec(s, err,
-		       "INSERT INTO notify_deliveries (event, channel_id, payload_json, dedup_key, "
-		       "status, attempts, next_attempt_at, created_at) VALUES "
-		       "('oncall.page',?,?,?,'queued',0,?,?)",
-		       "ittii", chan_id, text, vg_json_str(page, "dedup"), now, now);
+	rc = notify_enqueue_channel(s, "oncall.page", channel, payload, err);
 	if (rc)
 		goto out;
 	after =
@@ -712,7 +707,6 @@ out:
 	vg_wipe(token, sizeof(token));
 	json_decref(after);
 	json_decref(payload);
-	free(text);
 	free(person);
 	free(pchan);
 	return rc;

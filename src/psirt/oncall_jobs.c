@@ -8,6 +8,7 @@
 #include "jobs/jobs.h"
 #include "psirt/oncall.h"
 #include "psirt/reach.h"
+#include "psirt/stpublish.h"
 
 static int escalate(struct store *s, struct vg_error *err)
 {
@@ -39,7 +40,20 @@ static int daily(struct store *s, struct vg_error *err)
 	return rc;
 }
 
+/* Keep the published security.txt current; nothing configured is not an error. */
+static int publish(struct store *s, struct vg_error *err)
+{
+	int changed = 0;
+	int rc = stpublish_refresh(s, 0, &changed, err);
+	if (rc == VG_ENOTFOUND) {
+		vg_error_clear(err);
+		return VG_OK;
+	}
+	return rc;
+}
+
 const struct vg_job oncall_jobs[] = {
+    {"securitytxt.publish", 3600, publish},
     {"oncall.escalate", 30, escalate},
     {"psirt.reachability", 86400, daily},
     {NULL, 0, NULL},

@@ -8,12 +8,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "http/http.h"
 #include "http/ui.h"
 #include "notify/notify.h"
 #include "psirt/oncall.h"
 #include "psirt/psirt_int.h"
 #include "psirt/reach.h"
+#include "psirt/stpublish.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -483,6 +485,62 @@ static int reach_ui(struct http_req *req, struct http_resp *resp)
 	return ui_page_end(resp);
 }
 
+/* GET /.well-known/security.txt: the published file (RFC 9116 3), made on
+ * first use when the job has not run yet or the file expired. */
+static int securitytxt_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	char *body = NULL;
+	json_t *meta = NULL;
+	int changed = 0, rc;
+	const char *exp;
+	int64_t expires = 0;
+
+	rc = stpublish_current(req->db, &body, &meta, &err);
+	exp = meta ? json_string_value(json_object_get(meta, "expires_at")) : NULL;
+	if (!rc && (!exp || vg_time_parse(exp, &expires, NULL) || expires <= vg_now())) {
+		free(body);
+		body = NULL;
+		json_decref(meta);
+		meta = NULL;
+		rc = VG_ENOTFOUND;
+	}
+	if (rc) {
+		vg_error_clear(&err);
+		if (stpublish_refresh(req->db, 0, &changed, &err) ||
+		    stpublish_current(req->db, &body, &meta, &err)) {
+			vg_warn("security.txt: %s", vg_error_msg(&err));
+			static const char none[] = "No security.txt is published here.\n";
+			return http_text(resp, 404, "text/plain; charset=utf-8", none,
+					 sizeof(none) - 1);
+		}
+	}
+	http_set_header(resp, "Cache-Control", "max-age=3600");
+	rc = http_text(resp, 200, "text/plain; charset=utf-8", body, strlen(body));
+	free(body);
+	json_decref(meta);
+	return rc;
+}
+
+/* GET /security.txt: the legacy location redirects (RFC 9116 3). */
+static int securitytxt_legacy(struct http_req *req, struct http_resp *resp)
+{
+	(void)req;
+	http_redirect(resp, "/.well-known/security.txt");
+	resp->status = 301;
+	return VG_OK;
+}
+
+/* GET /api/v1/securitytxt/published: the record of the published file. */
+static int api_published(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *meta = NULL;
+	if (stpublish_current(req->db, NULL, &meta, &err))
+		return http_fail(resp, &err);
+	return http_json(resp, 200, meta);
+}
+
 /* clang-format off */
 const struct http_route oncall_routes[] = {
     {"GET", "/api/v1/oncall/who", ROLE_READ, 0, api_who, "Who is on call now, per rotation", "psirt"},
@@ -497,6 +555,9 @@ const struct http_route oncall_routes[] = {
     {"POST", "/oncall/ack/{token}", ROLE_PUBLIC, HTTP_UI | HTTP_NO_CSRF, ack_post, "Acknowledgement link: acknowledge", "psirt"},
     {"GET", "/ui/oncall", ROLE_READ, HTTP_UI, oncall_ui, "On-call page: rota, pages, drills", "ui"},
     {"POST", "/ui/oncall/pages/{id}/ack", ROLE_ADMIN | ROLE_PSIRT, HTTP_UI, oncall_ui_ack, "Acknowledge a page (form)", "ui"},
+    {"GET", "/.well-known/security.txt", ROLE_PUBLIC, 0, securitytxt_get, "The published security.txt (RFC 9116)", "psirt"},
+    {"GET", "/security.txt", ROLE_PUBLIC, HTTP_HIDDEN, securitytxt_legacy, "Legacy location: redirects to /.well-known/security.txt", "psirt"},
+    {"GET", "/api/v1/securitytxt/published", ROLE_READ, 0, api_published, "The published security.txt's record (hash, expiry, signer)", "psirt"},
     {"GET", "/ui/reachability", ROLE_READ, HTTP_UI, reach_ui, "security.txt checks, contact probes, PSIRT key", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

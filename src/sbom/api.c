@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "http/http.h"
+#include "http/multipart.h"
 #include "sbom/export.h"
 #include "sbom/inventory.h"
 #include "sbom/model.h"
@@ -311,100 +312,27 @@ static int dt_put(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
-/* One part of a multipart/form-data body. */
-struct part {
-	char name[64];
-	const char *data;
-	size_t n;
-};
-
-static const char *memfind(const char *h, size_t hn, const char *nd, size_t nn)
-{
-	if (nn == 0 || hn < nn)
-		return NULL;
-	for (size_t i = 0; i + nn <= hn; i++)
-		if (h[i] == nd[0] && memcmp(h + i, nd, nn) == 0)
-			return h + i;
-	return NULL;
-}
-
-static int multipart(const struct http_req *req, struct part *parts, int max, int *nparts)
-{
-	const char *ct = http_header(req, "Content-Type"), *b;
-	char delim[256];
-	const char *p, *end;
-	size_t dl;
-
-	*nparts = 0;
-	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0 ||
-	    !(b = strstr(ct, "boundary=")))
-		return VG_EINVAL;
-	b += 9;
-	if (*b == '"')
-		b++;
-	dl = (size_t)snprintf(delim, sizeof(delim), "--%.*s", (int)strcspn(b, "\";"), b);
-	if (dl >= sizeof(delim) || dl < 3)
-		return VG_EINVAL;
-	p = req->body.data;
-	end = p + req->body.len;
-	if (!p)
-		return VG_EINVAL;
-	p = memfind(p, (size_t)(end - p), delim, dl);
-	while (p && *nparts < max) {
-		const char *hdr = p + dl, *hend, *next, *nm;
-		if (hdr + 2 <= end && hdr[0] == '-' && hdr[1] == '-')
-			break; /* closing delimiter */
-		hend = memfind(hdr, (size_t)(end - hdr), "\r\n\r\n", 4);
-		if (!hend)
-			return VG_EINVAL;
-		next = memfind(hend + 4, (size_t)(end - hend - 4), delim, dl);
-		if (!next)
-			return VG_EINVAL;
-		nm = memfind(hdr, (size_t)(hend - hdr), "name=\"", 6);
-		if (nm) {
-			struct part *pt = &parts[(*nparts)++];
-			size_t k = 0;
-			nm += 6;
-			while (nm < hend && *nm != '"' && k + 1 < sizeof(pt->name))
-				pt->name[k++] = *nm++;
-			pt->name[k] = '\0';
-			pt->data = hend + 4;
-			pt->n = (size_t)(next - pt->data);
-			if (pt->n >= 2 && pt->data[pt->n - 2] == '\r' &&
-			    pt->data[pt->n - 1] == '\n')
-				pt->n -= 2;
-		}
-		p = next;
-	}
-	return VG_OK;
-}
-
 static int dt_post(struct http_req *req, struct http_resp *resp)
 {
-	struct part parts[16];
+	struct mp_part parts[16];
+	struct vg_error err = {0};
+	const struct mp_part *pt;
 	int n = 0, autoc = 0;
 	char name[256] = "", version[256] = "";
-	const char *bom = NULL;
-	size_t bn = 0;
 
-	if (multipart(req, parts, 16, &n))
-		return http_error(resp, VG_EINVAL,
-				  "request body: expected multipart/form-data with a boundary");
-	for (int i = 0; i < n; i++) {
-		if (strcmp(parts[i].name, "projectName") == 0)
-			snprintf(name, sizeof(name), "%.*s", (int)parts[i].n, parts[i].data);
-		else if (strcmp(parts[i].name, "projectVersion") == 0)
-			snprintf(version, sizeof(version), "%.*s", (int)parts[i].n, parts[i].data);
-		else if (strcmp(parts[i].name, "autoCreate") == 0)
-			autoc = parts[i].n == 4 && strncasecmp(parts[i].data, "true", 4) == 0;
-		else if (strcmp(parts[i].name, "bom") == 0) {
-			bom = parts[i].data;
-			bn = parts[i].n;
-		}
-	}
-	if (!bom)
+	if (mp_parse(http_header(req, "Content-Type"), req->body.data, req->body.len, parts, 16,
+		     &n, &err))
+		return http_fail(resp, &err);
+	if ((pt = mp_find(parts, n, "projectName")))
+		snprintf(name, sizeof(name), "%.*s", (int)pt->n, pt->data);
+	if ((pt = mp_find(parts, n, "projectVersion")))
+		snprintf(version, sizeof(version), "%.*s", (int)pt->n, pt->data);
+	if ((pt = mp_find(parts, n, "autoCreate")))
+		autoc = pt->n == 4 && strncasecmp(pt->data, "true", 4) == 0;
+	pt = mp_find(parts, n, "bom");
+	if (!pt)
 		return http_error(resp, VG_EINVAL, "request body: the part 'bom' is missing");
-	return dt_import(req, resp, name, version, autoc, bom, bn);
+	return dt_import(req, resp, name, version, autoc, pt->data, pt->n);
 }
 
 #define UPLOAD  (ROLE_ADMIN | ROLE_PSIRT | ROLE_CI)
