@@ -22,7 +22,8 @@ run: deps build
 	$(BUILD)/vigil --db $(DB) init
 	$(BUILD)/vigil --db $(DB) demo load
 	@echo "vigil: open http://$(LISTEN)/ui/ and log in as admin / vigil-demo-admin"
-	$(BUILD)/vigil --db $(DB) serve --listen $(LISTEN)
+	VIGIL_SECURITYTXT_CONTACT=$${VIGIL_SECURITYTXT_CONTACT:-mailto:psirt@vigil-demo.example} \
+		$(BUILD)/vigil --db $(DB) serve --listen $(LISTEN)
 
 test:
 	sh scripts/test.sh

@@ -7,6 +7,9 @@ fresh_db
 for r in admin psirt auditor ci device; do
 	"$VIGIL" token create --name "m-$r" --role "$r" >"$T_DIR/tok.$r" 2>/dev/null
 done
+# a configured security.txt, so that /.well-known/security.txt has something to serve
+VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com
+export VIGIL_SECURITYTXT_CONTACT
 start_server
 "$VIGIL" routes --json >"$T_DIR/routes.json"
 n=$(jq length "$T_DIR/routes.json")

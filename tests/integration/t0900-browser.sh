@@ -15,6 +15,9 @@ fresh_db
 "$VIGIL" demo load >/dev/null || { echo "FAIL - vigil demo load"; exit 1; }
 VIGIL_PASSWORD=pw-browser-7f3a "$VIGIL" user add carol --role psirt >/dev/null ||
 	{ echo "FAIL - could not add the test user"; exit 1; }
+# a configured security.txt, so that /.well-known/security.txt has something to serve
+VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com
+export VIGIL_SECURITYTXT_CONTACT
 start_server
 
 cd "$VIGIL_SOURCE_DIR/tests" || exit 1
