@@ -308,9 +308,22 @@ static int static_file(struct http_req *req, struct http_resp *resp)
 	return http_text(resp, 200, ct, (const char *)a->data, a->len);
 }
 
+/* GET /favicon.ico: browsers ask for it on pages that are not ours (text/plain
+ * security.txt); the embedded SVG answers. */
+static int favicon(struct http_req *req, struct http_resp *resp)
+{
+	const struct vg_asset *a = vg_asset_find(vg_web_assets, vg_web_assets_count, "favicon.svg");
+	(void)req;
+	if (!a)
+		return http_error(resp, VG_ENOTFOUND, "no such asset");
+	http_set_header(resp, "Cache-Control", "max-age=86400");
+	return http_text(resp, 200, "image/svg+xml", (const char *)a->data, a->len);
+}
+
 const struct http_route ui_routes[] = {
     {"GET", "/", ROLE_PUBLIC, HTTP_HIDDEN, root, "Redirect to the web UI", "ui"},
     {"GET", "/static/{file}", ROLE_PUBLIC, HTTP_HIDDEN, static_file, "Embedded web assets", "ui"},
+    {"GET", "/favicon.ico", ROLE_PUBLIC, HTTP_HIDDEN, favicon, "The site icon (SVG)", "ui"},
     {"GET", "/ui/login", ROLE_PUBLIC, HTTP_UI, login_get, "Login page", "ui"},
     {"POST", "/ui/login", ROLE_PUBLIC, HTTP_UI | HTTP_NO_CSRF, login_post,
      "Log in (form: user, password, csrf)", "ui"},
