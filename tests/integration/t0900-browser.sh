@@ -18,6 +18,12 @@ VIGIL_PASSWORD=pw-browser-7f3a "$VIGIL" user add carol --role psirt >/dev/null |
 # a configured security.txt, so that /.well-known/security.txt has something to serve
 VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com
 export VIGIL_SECURITYTXT_CONTACT
+# the public report form may be sent at once (cases.test.mjs fills it by machine)
+VIGIL_PSIRT_FORM_MIN_SECONDS=0
+export VIGIL_PSIRT_FORM_MIN_SECONDS
+# every browser test posts from 127.0.0.1: the per-address report limit must not bite
+VIGIL_PSIRT_REPORT_RATE=1000
+export VIGIL_PSIRT_REPORT_RATE
 start_server
 
 cd "$VIGIL_SOURCE_DIR/tests" || exit 1
