@@ -137,7 +137,8 @@ int mp_boundary(const char *content_type, char *out, size_t outsz, struct vg_err
 				    "characters)",
 				    MP_BOUNDARY_MAX);
 	if (!found)
-		return vg_error_set(err, VG_EINVAL, "Content-Type: the boundary parameter is missing");
+		return vg_error_set(err, VG_EINVAL,
+				    "Content-Type: the boundary parameter is missing");
 	{
 		size_t n = strlen(val);
 		if (n < 1 || n > MP_BOUNDARY_MAX || val[n - 1] == ' ')
@@ -254,7 +255,8 @@ static int part_headers(const char *h, const char *e, struct mp_part *pt, int nu
 				    "multipart body: part %d: no Content-Disposition header", num);
 	if (!have_name)
 		return vg_error_set(err, VG_EINVAL,
-				    "multipart body: part %d: Content-Disposition has no name", num);
+				    "multipart body: part %d: Content-Disposition has no name",
+				    num);
 	return VG_OK;
 }
 
@@ -301,8 +303,8 @@ int mp_parse(const char *content_type, const char *body, size_t n, struct mp_par
 					    num, boundary);
 		if (count >= max) {
 			*nparts = 0;
-			return vg_error_set(err, VG_ETOOBIG,
-					    "multipart body: more than %d parts", max);
+			return vg_error_set(err, VG_ETOOBIG, "multipart body: more than %d parts",
+					    max);
 		}
 		hdr = p + 2;
 		if (end - hdr >= 2 && hdr[0] == '\r' && hdr[1] == '\n') {

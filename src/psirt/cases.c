@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 /* ---- the report body ---- */
 
@@ -28,14 +29,15 @@ static const struct {
 } report_fields[] = {
     {"title", 300, 0, 0},         {"product", 200, 0, 1},     {"version", 100, 0, 0},
     {"description", 65536, 1, 1}, {"impact", 16384, 1, 0},    {"poc", 65536, 1, 0},
-    {"contact", 320, 0, 0},       {"credit_name", 200, 0, 0},
+    {"contact", 320, 0, 0},       {"credit_name", 200, 0, 0}, {"encrypted", 131072, 1, 0},
 };
 #define NREPORT (sizeof(report_fields) / sizeof(report_fields[0]))
 
 static const char **report_slot(struct case_report *r, size_t i)
 {
-	const char **slots[NREPORT] = {&r->title,  &r->product, &r->version, &r->description,
-				       &r->impact, &r->poc,     &r->contact, &r->credit_name};
+	const char **slots[NREPORT] = {&r->title,       &r->product,     &r->version,
+				       &r->description, &r->impact,      &r->poc,
+				       &r->contact,     &r->credit_name, &r->encrypted};
 	return slots[i];
 }
 
@@ -50,6 +52,15 @@ int case_report_check(const struct case_report *r, const char *what, struct vg_e
 				      report_fields[i].multiline, report_fields[i].required, err);
 		if (rc)
 			return rc;
+	}
+	if (r->encrypted && *r->encrypted) {
+		const char *b = strstr(r->encrypted, "-----BEGIN PGP MESSAGE-----");
+		if (!b || !strstr(b, "-----END PGP MESSAGE-----"))
+			return vg_error_set(err, VG_EINVAL,
+					    "%s: /encrypted: expected an ASCII-armored OpenPGP "
+					    "message (-----BEGIN PGP MESSAGE----- ... -----END PGP "
+					    "MESSAGE-----)",
+					    what);
 	}
 	return VG_OK;
 }
@@ -94,7 +105,7 @@ int case_report_parse(const char *data, size_t n, struct case_report *out, json_
 			rc = vg_error_set(err, VG_EINVAL,
 					  "request body: /%.40s: unknown member (expected product, "
 					  "version, description, impact, poc, contact, "
-					  "credit_consent, credit_name, title)",
+					  "credit_consent, credit_name, title, encrypted)",
 					  key);
 			goto out;
 		}
@@ -219,12 +230,135 @@ static void derive_title(const struct case_report *r, char *out, size_t n)
 int case_create(struct store *s, const struct case_report *r, const char *source,
 		const char *remote, char *token, size_t tokensz, int64_t *id, struct vg_error *err)
 {
+	return case_create_ex(s, r, source, remote, NULL, 0, NULL, token, tokensz, id, err);
+}
+
+size_t case_attachment_max(void)
+{
+	int64_t v = vg_config_int("psirt.attachment_max", CASE_ATTACHMENT_MAX);
+	return v > 0 ? (size_t)v : 0;
+}
+
+int case_attachments_max(void)
+{
+	int64_t v = vg_config_int("psirt.attachments_max", CASE_ATTACHMENTS_MAX);
+	return v < 0 ? 0 : v > 100 ? 100 : (int)v;
+}
+
+size_t case_attachments_total_max(void)
+{
+	int64_t v = vg_config_int("psirt.attachments_total_max", CASE_ATTACHMENTS_SIZE);
+	return v > 0 ? (size_t)v : 0;
+}
+
+static int check_attachments(const struct case_attachment *att, int natt, struct vg_error *err)
+{
+	size_t total = 0, one = case_attachment_max(), all = case_attachments_total_max();
+	if (natt > case_attachments_max())
+		return vg_error_set(err, VG_ETOOBIG,
+				    "attachment: %d files sent, at most %d are accepted", natt,
+				    case_attachments_max());
+	for (int i = 0; i < natt; i++) {
+		const char *fn = att[i].filename ? att[i].filename : "";
+		int rc = psirt_text_check("attachment file name", fn, 255, 0, 1, err);
+		if (rc)
+			return rc;
+		if ((rc = psirt_text_check("attachment content type", att[i].content_type, 127, 0,
+					   0, err)))
+			return rc;
+		if (att[i].n > one)
+			return vg_error_set(err, VG_ETOOBIG,
+					    "attachment '%s': %zu bytes, larger than the limit of "
+					    "%zu bytes per file",
+					    fn, att[i].n, one);
+		total += att[i].n;
+	}
+	if (total > all)
+		return vg_error_set(err, VG_ETOOBIG,
+				    "attachment: %zu bytes in all, larger than the limit of %zu "
+				    "bytes for all files",
+				    total, all);
+	return VG_OK;
+}
+
+/* Keep data compressed in blobs under its SHA-256 (once per content). */
+static int put_blob(struct store *s, const void *data, size_t n, const char *sha,
+		    struct vg_error *err)
+{
+	int64_t have = 0;
+	size_t cap, zn;
+	void *z;
+	int rc = store_query_int64(s, &have, err, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?",
+				   "t", sha);
+	if (rc || have)
+		return rc;
+	cap = ZSTD_compressBound(n);
+	z = malloc(cap ? cap : 1);
+	if (!z)
+		return vg_error_set(err, VG_ENOMEM, "out of memory compressing an attachment");
+	zn = ZSTD_compress(z, cap, data, n, 3);
+	if (ZSTD_isError(zn)) {
+		free(z);
+		return vg_error_set(err, VG_EINTERNAL, "cannot compress an attachment: %s",
+				    ZSTD_getErrorName(zn));
+	}
+	rc = store_exec(
+	    s, err, "INSERT INTO blobs (sha256, size, zsize, data, created_at) VALUES (?,?,?,?,?)",
+	    "tiibi", sha, (int64_t)n, (int64_t)zn, z, zn, vg_now());
+	free(z);
+	return rc;
+}
+
+static int add_attachments(struct store *s, int64_t id, const struct case_attachment *att, int natt,
+			   json_t *list, struct vg_error *err)
+{
+	int rc = VG_OK;
+	for (int i = 0; i < natt && !rc; i++) {
+		char sha[VG_SHA256_HEX];
+		const char *ct = att[i].content_type && *att[i].content_type
+				     ? att[i].content_type
+				     : "application/octet-stream";
+		vg_sha256_hex(att[i].data, att[i].n, sha);
+		rc = put_blob(s, att[i].data, att[i].n, sha, err);
+		if (!rc)
+			rc = store_exec(s, err,
+					"INSERT INTO psirt_case_attachments (case_id, n, filename, "
+					"content_type, size, sha256, created_at) VALUES "
+					"(?,?,?,?,?,?,?)",
+					"iittiti", id, (int64_t)(i + 1), att[i].filename, ct,
+					(int64_t)att[i].n, sha, vg_now());
+		if (!rc)
+			json_array_append_new(list, json_pack("{s:i, s:s, s:I, s:s}", "n", i + 1,
+							      "filename", att[i].filename, "size",
+							      (json_int_t)att[i].n, "sha256", sha));
+	}
+	return rc;
+}
+
+int case_form_nonce_used(struct store *s, const char *nonce)
+{
+	int64_t n = 0;
+	return nonce &&
+	       store_query_int64(s, &n, NULL,
+				 "SELECT COUNT(*) FROM psirt_cases WHERE form_nonce = ?", "t",
+				 nonce) == VG_OK &&
+	       n > 0;
+}
+
+int case_create_ex(struct store *s, const struct case_report *r, const char *source,
+		   const char *remote, const struct case_attachment *att, int natt,
+		   const char *form_nonce, char *token, size_t tokensz, int64_t *id,
+		   struct vg_error *err)
+{
 	char title[512], tok[CASE_TOKEN_BUFSZ], tokhash[VG_SHA256_HEX], rhash[VG_SHA256_HEX];
 	int64_t now = vg_now(), recent = 0, newid = 0;
 	int64_t ack_due = now + vg_config_int("psirt.ack_hours", CASE_ACK_HOURS) * 3600;
+	json_t *attlist = NULL, *after;
 	int rc;
 
 	rc = case_report_check(r, source, err);
+	if (!rc)
+		rc = check_attachments(att, natt, err);
 	if (rc)
 		return rc;
 	if (r->title)
@@ -252,35 +386,50 @@ int case_create(struct store *s, const struct case_report *r, const char *source
 					  "too many reports from this address in the last hour; "
 					  "please try again later");
 	}
+	if (!rc && form_nonce && case_form_nonce_used(s, form_nonce))
+		rc = vg_error_set(err, VG_EEXIST,
+				  "this form was already sent (a form can be sent once); your "
+				  "report was received the first time");
 	if (!rc)
 		rc = store_exec(
 		    s, err,
 		    "INSERT INTO psirt_cases (state, title, product, product_version, "
 		    "description, impact, poc, reporter_contact, credit_consent, credit, "
 		    "source, token_sha256, remote_sha256, received_at, ack_due_at, "
-		    "ack_warned, updated_at) VALUES "
-		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
-		    "tttttttittttiii", title, r->product, r->version, r->description, r->impact,
+		    "ack_warned, updated_at, encrypted_body, form_nonce) VALUES "
+		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+		    "tttttttittttiiitt", title, r->product, r->version, r->description, r->impact,
 		    r->poc, r->contact, (int64_t)(r->credit_consent != 0),
 		    r->credit_consent ? r->credit_name : NULL, source, token ? tokhash : NULL,
-		    remote ? rhash : NULL, now, ack_due, now);
+		    remote ? rhash : NULL, now, ack_due, now,
+		    r->encrypted && *r->encrypted ? r->encrypted : NULL, form_nonce);
+	if (rc == VG_EEXIST && form_nonce)
+		vg_error_set(err, rc,
+			     "this form was already sent (a form can be sent once); your report "
+			     "was received the first time");
 	if (!rc)
 		rc = store_query_int64(s, &newid, err,
 				       "SELECT MAX(id) FROM psirt_cases WHERE received_at = ? AND "
 				       "title = ?",
 				       "it", now, title);
-	if (!rc)
-		rc = audit_case(
-		    s, "case.received", newid, NULL,
-		    json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:o, s:o, s:I, s:s?}", "state",
-			      "received", "title", title, "product", r->product, "version",
-			      r->version, "source", source, "anonymous", !r->contact,
-			      "credit_consent", r->credit_consent != 0, "received_at",
-			      psirt_time_json(now), "ack_due_at", psirt_time_json(ack_due),
-			      "description_bytes",
-			      (json_int_t)(r->description ? strlen(r->description) : 0),
-			      "remote_sha256", remote ? rhash : NULL),
-		    err);
+	attlist = json_array();
+	if (!rc && natt)
+		rc = attlist ? add_attachments(s, newid, att, natt, attlist, err)
+			     : vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (!rc) {
+		after = json_pack(
+		    "{s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:o, s:o, s:I, s:s?, s:b}", "state",
+		    "received", "title", title, "product", r->product, "version", r->version,
+		    "source", source, "anonymous", !r->contact, "credit_consent",
+		    r->credit_consent != 0, "received_at", psirt_time_json(now), "ack_due_at",
+		    psirt_time_json(ack_due), "description_bytes",
+		    (json_int_t)(r->description ? strlen(r->description) : 0), "remote_sha256",
+		    remote ? rhash : NULL, "encrypted", r->encrypted && *r->encrypted);
+		if (after && natt)
+			json_object_set(after, "attachments", attlist);
+		rc = audit_case(s, "case.received", newid, NULL, after, err);
+	}
+	json_decref(attlist);
 	rc = finish_tx(s, rc, err);
 	if (!rc) {
 		*id = newid;
@@ -307,15 +456,16 @@ static int case_by_token(struct store *s, const char *token, int64_t *id, struct
 
 int case_status_by_token(struct store *s, const char *token, json_t **out, struct vg_error *err)
 {
-	json_t *c = NULL, *msgs = NULL;
+	json_t *c = NULL, *msgs = NULL, *atts = NULL;
 	int64_t id = 0;
 	int rc = case_by_token(s, token, &id, err);
 	*out = NULL;
 	if (!rc)
 		rc = psirt_row(
-		    s, &c, err, "case", id, "ittttTTTT",
+		    s, &c, err, "case", id, "ittttTTTTt",
 		    "SELECT id, state, title, product, product_version, received_at, "
-		    "ack_due_at, acknowledged_at, closed_at FROM psirt_cases WHERE id = ?",
+		    "ack_due_at, acknowledged_at, closed_at, description FROM psirt_cases "
+		    "WHERE id = ?",
 		    "i", id);
 	if (!rc)
 		rc = psirt_rows(
@@ -324,11 +474,18 @@ int case_status_by_token(struct store *s, const char *token, json_t **out, struc
 		    "AS sender, body, created_at FROM psirt_case_messages WHERE "
 		    "case_id = ? AND kind IN ('from_reporter', 'to_reporter') ORDER BY id",
 		    "i", id);
+	if (!rc)
+		rc = psirt_rows(s, &atts, err, "tiT",
+				"SELECT filename, size, created_at FROM psirt_case_attachments "
+				"WHERE case_id = ? ORDER BY n",
+				"i", id);
 	if (rc) {
 		json_decref(c);
+		json_decref(msgs);
 		return rc;
 	}
 	json_object_set_new(c, "messages", msgs);
+	json_object_set_new(c, "attachments", atts);
 	*out = c;
 	return VG_OK;
 }
@@ -364,8 +521,17 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 int case_reporter_message(struct store *s, const char *token, const char *body,
 			  struct vg_error *err)
 {
-	int64_t id = 0;
+	int64_t id = 0, recent = 0;
 	int rc = case_by_token(s, token, &id, err);
+	if (!rc)
+		rc = store_query_int64(s, &recent, err,
+				       "SELECT COUNT(*) FROM psirt_case_messages WHERE case_id = ? "
+				       "AND kind = 'from_reporter' AND created_at > ?",
+				       "ii", id, vg_now() - 3600);
+	if (!rc && recent >= vg_config_int("psirt.message_rate", 20))
+		rc = vg_error_set(err, VG_ERATE,
+				  "too many messages on this report in the last hour; please try "
+				  "again later");
 	return rc ? rc : add_message(s, id, "from_reporter", "reporter", body, err);
 }
 
@@ -541,16 +707,16 @@ int case_list_json(struct store *s, const char *state, json_t **out, struct vg_e
 
 int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
 {
-	json_t *c = NULL, *extra = NULL, *links = NULL, *msgs = NULL, *exp = NULL;
+	json_t *c = NULL, *extra = NULL, *links = NULL, *msgs = NULL, *exp = NULL, *atts = NULL;
 	int rc;
 
 	*out = NULL;
 	rc = psirt_row(s, &c, err, "case", id, "ittttttTTTTtbTT", CASE_COLS " WHERE id = ?", "i",
 		       id);
 	if (!rc)
-		rc = psirt_row(s, &extra, err, "case", id, "tttt",
-			       "SELECT description, impact, poc, reporter_contact FROM psirt_cases "
-			       "WHERE id = ?",
+		rc = psirt_row(s, &extra, err, "case", id, "ttttt",
+			       "SELECT description, impact, poc, reporter_contact, encrypted_body "
+			       "FROM psirt_cases WHERE id = ?",
 			       "i", id);
 	if (!rc)
 		rc = psirt_rows(s, &links, err, "ttT",
@@ -567,11 +733,14 @@ int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *e
 				"SELECT id, kind, aware_at FROM art14_exposures WHERE case_id = ? "
 				"ORDER BY id",
 				"i", id);
+	if (!rc)
+		rc = case_attachments_json(s, id, &atts, err);
 	if (rc) {
 		json_decref(c);
 		json_decref(extra);
 		json_decref(links);
 		json_decref(msgs);
+		json_decref(exp);
 		return rc;
 	}
 	json_object_update(c, extra);
@@ -579,7 +748,83 @@ int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *e
 	json_object_set_new(c, "links", links);
 	json_object_set_new(c, "messages", msgs);
 	json_object_set_new(c, "exposures", exp);
+	json_object_set_new(c, "attachments", atts);
 	*out = c;
+	return VG_OK;
+}
+
+int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	return psirt_rows(s, out, err, "ittitT",
+			  "SELECT n, filename, content_type, size, sha256, created_at FROM "
+			  "psirt_case_attachments WHERE case_id = ? ORDER BY n",
+			  "i", id);
+}
+
+int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, size_t *size,
+			char *filename, size_t filenamesz, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	char sha[VG_SHA256_HEX], want[VG_SHA256_HEX], oid[32];
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	*data = NULL;
+	*size = 0;
+	rc =
+	    store_prepare(s,
+			  "SELECT a.sha256, a.size, a.filename, b.data FROM psirt_case_attachments "
+			  "a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.case_id = ? AND a.n = ?",
+			  &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, id);
+	store_bind_int64(st, 2, n);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		size_t zn = 0;
+		const void *z = store_col_blob(st, 3, &zn);
+		int64_t sz = store_col_int64(st, 1);
+		snprintf(want, sizeof(want), "%s", store_col_text(st, 0));
+		if (filename)
+			snprintf(filename, filenamesz, "%s",
+				 store_col_text(st, 2) ? store_col_text(st, 2) : "");
+		len = sz > 0 ? (size_t)sz : 0;
+		buf = malloc(len ? len : 1);
+		if (!buf) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		} else {
+			size_t got = len ? ZSTD_decompress(buf, len, z, zn) : 0;
+			rc = ZSTD_isError(got) || got != len
+				 ? vg_error_set(err, VG_EIO,
+						"attachment %lld of case %lld is damaged (cannot "
+						"decompress)",
+						(long long)n, (long long)id)
+				 : VG_OK;
+		}
+	} else if (rc == STORE_DONE) {
+		rc = vg_error_set(err, VG_ENOTFOUND, "case %lld has no attachment %lld",
+				  (long long)id, (long long)n);
+	}
+	store_finalize(st);
+	if (!rc && strcmp(vg_sha256_hex(buf, len, sha), want) != 0)
+		rc = vg_error_set(err, VG_EIO,
+				  "attachment %lld of case %lld does not match its SHA-256 %s",
+				  (long long)n, (long long)id, want);
+	if (!rc) {
+		json_t *a = json_pack("{s:I, s:s, s:I}", "n", (json_int_t)n, "sha256", want,
+				      "bytes", (json_int_t)len);
+		snprintf(oid, sizeof(oid), "%lld", (long long)id);
+		rc = store_audit(s, "case.read_attachment", "case", oid, NULL, a, err);
+		json_decref(a);
+	}
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*data = buf;
+	*size = len;
 	return VG_OK;
 }
 

@@ -41,7 +41,25 @@ struct case_report {
 	const char *contact; /* optional: anonymous reports are allowed */
 	int credit_consent;
 	const char *credit_name;
+	const char *encrypted; /* optional: an ASCII-armored OpenPGP message */
 };
+
+/* A file sent with a report (bytes borrowed from the request body). */
+struct case_attachment {
+	const char *filename;     /* as sent, at most 255 bytes; shown escaped */
+	const char *content_type; /* as sent (informational only) */
+	const void *data;
+	size_t n;
+};
+
+#define CASE_ATTACHMENT_MAX   (10 * 1024 * 1024) /* psirt.attachment_max */
+#define CASE_ATTACHMENTS_MAX  5                  /* psirt.attachments_max */
+#define CASE_ATTACHMENTS_SIZE (25 * 1024 * 1024) /* psirt.attachments_total_max */
+
+/* The limits in force (configuration, else the defaults above). */
+size_t case_attachment_max(void);
+int case_attachments_max(void);
+size_t case_attachments_total_max(void);
 
 /*
  * Parse a report body (JSON object: product, version, description, impact,
@@ -64,10 +82,37 @@ int case_report_check(const struct case_report *r, const char *what, struct vg_e
 int case_create(struct store *s, const struct case_report *r, const char *source,
 		const char *remote, char *token, size_t tokensz, int64_t *id, struct vg_error *err);
 
+/*
+ * case_create with what the web form adds: attachments (natt of them, each
+ * checked against the limits above: VG_ETOOBIG naming the file and the
+ * limit, nothing stored) kept compressed in blobs by SHA-256, and the form's
+ * nonce (NULL for none; a nonce already used is VG_EEXIST "this form was
+ * already sent"). Everything happens in one transaction.
+ */
+int case_create_ex(struct store *s, const struct case_report *r, const char *source,
+		   const char *remote, const struct case_attachment *att, int natt,
+		   const char *form_nonce, char *token, size_t tokensz, int64_t *id,
+		   struct vg_error *err);
+/* 1 when a case was already created from the form with this nonce. */
+int case_form_nonce_used(struct store *s, const char *nonce);
+
+/* The attachments of a case: [{n, filename, content_type, size, sha256,
+ * created_at}] (caller owns *out). */
+int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+/*
+ * Attachment n of case id: its bytes (malloc'ed, caller frees *data), size,
+ * and file name into filename (may be NULL). The SHA-256 is checked
+ * (VG_EIO when the stored copy is damaged); the read is audited
+ * (case.read_attachment). VG_ENOTFOUND naming case and number.
+ */
+int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, size_t *size,
+			char *filename, size_t filenamesz, struct vg_error *err);
+
 /* The reporter's view by token: state, times, messages to and from them
- * (never internal notes). VG_ENOTFOUND for an unknown token. */
+ * (never internal notes), attachments. VG_ENOTFOUND for an unknown token. */
 int case_status_by_token(struct store *s, const char *token, json_t **out, struct vg_error *err);
-/* A message from the reporter (by token). */
+/* A message from the reporter (by token): at most psirt.message_rate
+ * (default 20) per case per hour, else VG_ERATE. */
 int case_reporter_message(struct store *s, const char *token, const char *body,
 			  struct vg_error *err);
 

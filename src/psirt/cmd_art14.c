@@ -11,6 +11,7 @@
 #include "psirt/art14.h"
 #include "psirt/cases.h"
 #include "psirt/psirt_int.h"
+#include "psirt/usernotice.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -805,6 +806,35 @@ static int case_exploited_cmd(struct cli *c, int argc, char **argv)
 	return done(s, rc, &err);
 }
 
+static int case_user_notice_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	struct vg_buf b = VG_BUF_INIT;
+	json_t *n = NULL;
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID [--json]", &a);
+	if (a.npos != 1 || id_arg(&a, "case", &id))
+		return cli_usage(c, "ID [--json]");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = user_notice_build(s, id, &n, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(n);
+	user_notice_text(n, &b);
+	fputs(b.data ? b.data : "", stdout);
+	vg_buf_release(&b);
+	json_decref(n);
+	return CLI_OK;
+}
+
 int cmd_case(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
@@ -820,6 +850,8 @@ int cmd_case(struct cli *c, int argc, char **argv)
 	    {"set", case_set_cmd, "set the embargo date or the credit line"},
 	    {"exploited", case_exploited_cmd, "mark actively exploited (starts Art. 14 clocks)"},
 	    {"close", case_close_cmd, "close a case"},
+	    {"user-notice", case_user_notice_cmd,
+	     "the Art. 14(8) information to users (text or vigil-user-notification/1 JSON)"},
 	    {NULL, NULL, NULL},
 	};
 	return cli_dispatch(c, "case", "PSIRT cases: vulnerability reports and their handling.",

@@ -320,8 +320,8 @@ static int dt_post(struct http_req *req, struct http_resp *resp)
 	int n = 0, autoc = 0;
 	char name[256] = "", version[256] = "";
 
-	if (mp_parse(http_header(req, "Content-Type"), req->body.data, req->body.len, parts, 16,
-		     &n, &err))
+	if (mp_parse(http_header(req, "Content-Type"), req->body.data, req->body.len, parts, 16, &n,
+		     &err))
 		return http_fail(resp, &err);
 	if ((pt = mp_find(parts, n, "projectName")))
 		snprintf(name, sizeof(name), "%.*s", (int)pt->n, pt->data);
