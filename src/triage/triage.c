@@ -205,6 +205,8 @@ static int write_change(struct store *s, const json_t *f, const char *state, con
 	if (!rc && changed && !triage_state_closed(state))
 		rc = store_exec(s, err, "UPDATE findings SET closed_at = NULL WHERE id = ?", "i",
 				id);
+	if (!rc && changed)
+		rc = findings_due_sync_id(s, id, err);
 	if (!rc && comment && *comment)
 		rc = add_comment(s, id, comment, now, err);
 	if (!rc) {
@@ -609,16 +611,36 @@ int triage_counts_json(struct store *s, const struct findings_filter *f, json_t 
 		       struct vg_error *err)
 {
 	json_t *rows = NULL, *o, *r;
+	struct vg_buf sql = VG_BUF_INIT;
 	size_t i;
-	int rc = store_query_json(
-	    s, &rows, err,
-	    "SELECT f.state, COUNT(*) AS n FROM findings f JOIN product_versions v ON v.id = "
-	    "f.version_id JOIN products p ON p.id = v.product_id WHERE f.retracted_at IS NULL AND "
-	    "(CAST(? AS TEXT) IS NULL OR p.name = ?) AND (CAST(? AS TEXT) IS NULL OR v.version = "
-	    "?) AND (CAST(? AS TEXT) IS NULL OR f.severity = ?) AND (CAST(? AS TEXT) IS NULL OR "
-	    "f.assignee = ?) AND (? = 0 OR f.kev = 1) GROUP BY f.state",
-	    "tttttttti", f->product, f->product, f->version, f->version, f->severity, f->severity,
-	    f->assignee, f->assignee, (int64_t)f->kev_only);
+	int rc, by_version = f->product || f->version;
+	/* Only the filters in use are in the SQL (see findings_where in vulndb.c):
+	 * the indexes of migration 0010 carry the state, so a count is read from
+	 * the index of the filter alone. */
+	vg_buf_adds(&sql, "SELECT f.state, COUNT(*) AS n FROM findings f WHERE f.retracted_at IS "
+			  "NULL");
+	vg_buf_adds(&sql, f->product ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
+				       "pv JOIN products pp ON pp.id = pv.product_id WHERE pp.name "
+				       "= ?)"
+				     : " AND CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(&sql, f->version ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
+				       "pv WHERE pv.version = ?)"
+				     : " AND CAST(? AS TEXT) IS NULL");
+	/* with a product or version, findings_q_version serves the rest (see
+	 * findings_where) */
+	vg_buf_adds(&sql, !f->severity ? " AND CAST(? AS TEXT) IS NULL"
+			  : by_version ? " AND (f.severity || '') = ?"
+				       : " AND f.severity = ?");
+	vg_buf_adds(&sql, !f->assignee ? " AND CAST(? AS TEXT) IS NULL"
+			  : by_version ? " AND (f.assignee || '') = ?"
+				       : " AND f.assignee = ?");
+	vg_buf_adds(&sql, !f->kev_only ? " AND ? = 0"
+			  : by_version ? " AND f.kev + 0 = 1 AND ? = 1"
+				       : " AND f.kev = 1 AND ? = 1");
+	vg_buf_adds(&sql, " GROUP BY f.state");
+	rc = store_query_json(s, &rows, err, sql.data, "tttti", f->product, f->version, f->severity,
+			      f->assignee, (int64_t)(f->kev_only != 0));
+	vg_buf_release(&sql);
 	if (rc)
 		return rc;
 	o = json_object();
@@ -634,44 +656,69 @@ int triage_counts_json(struct store *s, const struct findings_filter *f, json_t 
 int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err)
 {
 	static const char *const sev[] = {"critical", "high", "medium", "low", "none"};
-	int64_t now = vg_now(), today = now - now % 86400;
-	json_t *arr = json_array();
-	int rc = VG_OK;
+	int64_t now = vg_now(), today = now - now % 86400, base, (*n)[5];
+	json_t *arr, *rows = NULL, *r;
+	size_t i;
+	int rc;
 	if (days < 1 || days > 366)
 		days = 30;
-	for (int k = days - 1; k >= 0 && !rc; k--) {
-		int64_t end = today - (int64_t)k * 86400 + 86400, y;
+	/*
+	 * Day j (0 oldest) ends at base + j * 86400, the last one (today) at
+	 * now + 1. A finding is open at an end E when first_seen_at < E and it
+	 * neither was retracted nor closed before E (a closed state without
+	 * closed_at never counts). One pass over the findings gives, per
+	 * severity, the first day sj and the last day lj it was open at the
+	 * end of; the days between are summed here.
+	 */
+	base = today - (int64_t)(days - 2) * 86400;
+	rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT severity, CASE WHEN first_seen_at < ? THEN 0 WHEN first_seen_at > ? THEN ? "
+	    "ELSE (first_seen_at - ?) / 86400 + 1 END AS sj, CASE WHEN lv IS NULL OR lv > ? "
+	    "THEN ? WHEN lv < ? THEN -1 ELSE (lv - ?) / 86400 END AS lj, COUNT(*) AS n FROM "
+	    "(SELECT COALESCE(severity, 'none') AS severity, first_seen_at, CASE WHEN "
+	    "retracted_at IS NULL THEN closed_at WHEN closed_at IS NULL OR retracted_at < "
+	    "closed_at THEN retracted_at ELSE closed_at END AS lv FROM findings WHERE closed_at "
+	    "IS NOT NULL OR state NOT IN ('fixed', 'not_affected', 'false_positive')) x GROUP "
+	    "BY 1, 2, 3",
+	    "iiiiiiii", base, now, (int64_t)days, base, now, (int64_t)(days - 1), base, base);
+	if (rc)
+		return rc;
+	n = calloc((size_t)days, sizeof(*n));
+	arr = json_array();
+	if (!n || !arr) {
+		free(n);
+		json_decref(arr);
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	json_array_foreach(rows, i, r)
+	{
+		int64_t sj = json_integer_value(json_object_get(r, "sj"));
+		int64_t lj = json_integer_value(json_object_get(r, "lj"));
+		int64_t cnt = json_integer_value(json_object_get(r, "n"));
+		int k = 0;
+		while (k < 5 && strcmp(sev[k], vg_json_str(r, "severity")) != 0)
+			k++;
+		if (k == 5)
+			continue; /* a severity outside the chart, as before */
+		for (int64_t j = sj < 0 ? 0 : sj; j <= lj && j < days; j++)
+			n[j][k] += cnt;
+	}
+	json_decref(rows);
+	for (int j = 0; j < days; j++) {
+		int64_t y;
 		unsigned m, d;
 		char day[16];
-		json_t *rows = NULL, *r, *o;
-		size_t i;
-		if (end > now + 1)
-			end = now + 1;
-		rc = store_query_json(
-		    s, &rows, err,
-		    "SELECT COALESCE(f.severity, 'none') AS severity, COUNT(*) AS n FROM findings "
-		    "f "
-		    "WHERE f.first_seen_at < ? AND (f.retracted_at IS NULL OR f.retracted_at >= ?) "
-		    "AND (f.closed_at IS NULL OR f.closed_at >= ?) AND (f.closed_at IS NOT NULL OR "
-		    "f.state NOT IN ('fixed', 'not_affected', 'false_positive')) GROUP BY "
-		    "COALESCE(f.severity, 'none')",
-		    "iii", end, end, end);
-		if (rc)
-			break;
-		vg_civil_from_days((today - (int64_t)k * 86400) / 86400, &y, &m, &d);
+		json_t *o;
+		vg_civil_from_days((today - (int64_t)(days - 1 - j) * 86400) / 86400, &y, &m, &d);
 		snprintf(day, sizeof(day), "%04lld-%02u-%02u", (long long)y, m, d);
 		o = json_pack("{s:s}", "day", day);
-		for (int j = 0; j < 5; j++)
-			json_object_set_new(o, sev[j], json_integer(0));
-		json_array_foreach(rows, i, r)
-		    json_object_set(o, vg_json_str(r, "severity"), json_object_get(r, "n"));
+		for (int k = 0; k < 5; k++)
+			json_object_set_new(o, sev[k], json_integer(n[j][k]));
 		json_array_append_new(arr, o);
-		json_decref(rows);
 	}
-	if (rc) {
-		json_decref(arr);
-		return rc;
-	}
+	free(n);
 	*out = arr;
 	return VG_OK;
 }
@@ -764,6 +811,8 @@ int sla_policy_set(struct store *s, const char *product, const char *severity,
 		rc = rc == STORE_DONE ? VG_OK : rc;
 	}
 	store_finalize(st);
+	if (!rc)
+		rc = findings_due_sync_policy(s, pid, severity, err);
 	if (!rc) {
 		snprintf(oid, sizeof(oid), "%s/%s", product ? product : "*", severity);
 		after = policy_json(triage_seconds, fix_seconds);
@@ -801,6 +850,8 @@ int sla_policy_unset(struct store *s, const char *product, const char *severity,
 		rc = store_exec(s, err,
 				"DELETE FROM sla_policies WHERE product_id = ? AND severity = ?",
 				"it", pid, severity);
+	if (!rc)
+		rc = findings_due_sync_policy(s, pid, severity, err);
 	if (!rc) {
 		snprintf(oid, sizeof(oid), "%s/%s", product ? product : "*", severity);
 		rc = store_audit(s, "sla.unset", "sla_policy", oid, before, NULL, err);

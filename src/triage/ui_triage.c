@@ -6,6 +6,7 @@
  * here: the CSP allows no inline style, so only presentation attributes),
  * and a finding's page with its comments and full audit history.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "core/clock.h"
 #include "core/error.h"
 #include "http/ui.h"
@@ -14,9 +15,11 @@
 #include "triage/triage_ui.h"
 #include "vuln/vulndb.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define WRITERS (ROLE_ADMIN | ROLE_PSIRT)
 
@@ -222,7 +225,133 @@ static void sla_svg(struct vg_buf *b, long long within, long long overdue, long 
 	    nodue);
 }
 
+/* ---- the all-products charts, computed at most once a minute ---- */
+
+/*
+ * The charts under the queue are over every finding of every product: at a
+ * million findings they cost a pass over the table each (about half a
+ * second), far more than the filtered page above them. They are drawn once
+ * and reused for DASH_TTL seconds per database (the page says as of when);
+ * while one request redraws them, the others reuse the previous drawing.
+ */
+#define DASH_TTL 60
+
+static struct {
+	pthread_mutex_t mu;
+	char db[512];
+	char *html;    /* both charts with their headings */
+	int64_t drawn; /* monotonic seconds */
+	int busy;
+} dash = {PTHREAD_MUTEX_INITIALIZER, "", NULL, 0, 0};
+
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
+{
+	json_t *hist = NULL, *rows = NULL, *r;
+	long long open, overdue, nodue;
+	char asof[32];
+	int rc = triage_history_json(db, 30, &hist, err);
+	if (!rc)
+		rc = store_query_json(
+		    db, &rows, err,
+		    "SELECT COUNT(*) AS open, COALESCE(SUM(CASE WHEN sla_due_key < ? THEN 1 ELSE 0 "
+		    "END), 0) AS overdue, COALESCE(SUM(CASE WHEN sla_due_at IS NULL THEN 1 ELSE 0 "
+		    "END), 0) AS nodue FROM findings WHERE retracted_at IS NULL AND state IN "
+		    "('new', 'in_triage', 'affected', 'in_remediation')",
+		    "i", vg_now());
+	if (rc) {
+		json_decref(hist);
+		return rc;
+	}
+	r = json_array_get(rows, 0);
+	open = (long long)json_integer_value(json_object_get(r, "open"));
+	overdue = (long long)json_integer_value(json_object_get(r, "overdue"));
+	nodue = (long long)json_integer_value(json_object_get(r, "nodue"));
+	vg_time_format(vg_now(), asof, sizeof(asof));
+	vg_buf_adds(b, "<h2>Open findings by severity, all products</h2>");
+	history_svg(b, hist);
+	vg_buf_adds(b, "<h2>SLA, all products</h2>");
+	sla_svg(b, open - overdue - nodue > 0 ? open - overdue - nodue : 0, overdue, nodue);
+	vg_buf_addf(b,
+		    "<p id=\"charts-asof\"><small>charts as of %s (redrawn every minute)"
+		    "</small></p>",
+		    asof);
+	json_decref(hist);
+	json_decref(rows);
+	return VG_OK;
+}
+
+/* Append the charts for db to b: the cached drawing when it is fresh or
+ * another request is redrawing it, else a new one. */
+static int charts(struct store *db, struct vg_buf *b, struct vg_error *err)
+{
+	const char *key = store_url_safe(db);
+	int64_t t = mono_seconds();
+	struct vg_buf fresh = VG_BUF_INIT;
+	int rc;
+	pthread_mutex_lock(&dash.mu);
+	if (dash.html && strcmp(dash.db, key) == 0 && (t - dash.drawn < DASH_TTL || dash.busy)) {
+		vg_buf_adds(b, dash.html);
+		pthread_mutex_unlock(&dash.mu);
+		return VG_OK;
+	}
+	dash.busy++;
+	pthread_mutex_unlock(&dash.mu);
+	rc = draw_charts(db, &fresh, err);
+	pthread_mutex_lock(&dash.mu);
+	dash.busy--;
+	if (!rc && fresh.data) {
+		free(dash.html);
+		dash.html = strdup(fresh.data);
+		snprintf(dash.db, sizeof(dash.db), "%s", key);
+		dash.drawn = t;
+	}
+	pthread_mutex_unlock(&dash.mu);
+	if (!rc)
+		vg_buf_adds(b, fresh.data ? fresh.data : "");
+	vg_buf_release(&fresh);
+	return rc;
+}
+
 /* ---- the queue ---- */
+
+#define QUEUE_PAGE 50
+
+/* Links to the previous and next page of the list, keeping its filters. */
+static void pager(struct vg_buf *b, struct http_req *req, long long offset, long long total)
+{
+	static const char *const keys[] = {"product", "version", "severity", "state", "assignee",
+					   "kev",     "overdue", "sort",     NULL};
+	struct vg_buf qs = VG_BUF_INIT;
+	for (int i = 0; keys[i]; i++) {
+		const char *v = q(req, keys[i]);
+		if (!v)
+			continue;
+		vg_buf_addf(&qs, "%s=", keys[i]);
+		url(&qs, v);
+		vg_buf_adds(&qs, "&");
+	}
+	vg_buf_adds(b, "<nav aria-label=\"pages\" id=\"pages\">");
+	if (offset > 0) {
+		vg_buf_adds(b, "<a rel=\"prev\" href=\"/ui/findings?");
+		esc(b, qs.data ? qs.data : "");
+		vg_buf_addf(b, "offset=%lld\">previous %d</a> ",
+			    offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0, QUEUE_PAGE);
+	}
+	if (offset + QUEUE_PAGE < total) {
+		vg_buf_adds(b, "<a rel=\"next\" href=\"/ui/findings?");
+		esc(b, qs.data ? qs.data : "");
+		vg_buf_addf(b, "offset=%lld\">next %d</a>", offset + QUEUE_PAGE, QUEUE_PAGE);
+	}
+	vg_buf_adds(b, "</nav>");
+	vg_buf_release(&qs);
+}
 
 static int queue_page(struct http_req *req, struct http_resp *resp)
 {
@@ -231,7 +360,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	struct findings_filter f = {0};
 	const char *off = q(req, "offset");
-	json_t *o = NULL, *counts = NULL, *hist = NULL, *r;
+	json_t *o = NULL, *counts = NULL, *r;
 	size_t i;
 	long long total;
 	int write = can_write(req);
@@ -244,7 +373,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	f.kev_only = q(req, "kev") != NULL;
 	f.overdue = q(req, "overdue") != NULL;
 	f.sort_due = !q(req, "sort") || strcmp(q(req, "sort"), "due") == 0;
-	f.limit = 200;
+	f.limit = QUEUE_PAGE;
 	f.offset = off ? atoll(off) : 0;
 	if (f.state && strcmp(f.state, "open") != 0 && !triage_state_valid(f.state)) {
 		vg_error_set(&err, VG_EINVAL, "state '%s': expected a finding state or open",
@@ -252,8 +381,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, &err, NULL);
 	}
 	if (findings_list_json(req->db, &f, &o, &err) ||
-	    triage_counts_json(req->db, &f, &counts, &err) ||
-	    triage_history_json(req->db, 30, &hist, &err)) {
+	    triage_counts_json(req->db, &f, &counts, &err)) {
 		json_decref(o);
 		json_decref(counts);
 		return error_page(req, resp, &err, NULL);
@@ -378,39 +506,16 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	if (total == 0)
 		vg_buf_addf(b, "<tr><td colspan=\"%d\">No findings.</td></tr>", write ? 11 : 10);
 	vg_buf_adds(b, "</tbody></table>");
+	pager(b, req, (long long)f.offset, total);
 
-	vg_buf_adds(b, "<h2>Open findings by severity, all products</h2>");
-	history_svg(b, hist);
-	{
-		/* Over every product: the SLA picture is the PSIRT's, not the filter's. */
-		struct findings_filter of = {0}, od = {0};
-		json_t *a = NULL, *c = NULL;
-		long long open = 0, overdue = 0, nodue = 0;
-		of.state = "open";
-		of.overdue = 0;
-		of.limit = 1;
-		od.state = "open";
-		od.overdue = 1;
-		od.limit = 1;
-		if (!findings_list_json(req->db, &of, &a, &err))
-			open = (long long)json_integer_value(json_object_get(a, "total"));
-		if (!findings_list_json(req->db, &od, &c, &err))
-			overdue = (long long)json_integer_value(json_object_get(c, "total"));
-		store_query_int64(
-		    req->db, (int64_t *)&nodue, NULL,
-		    "SELECT COUNT(*) FROM findings f JOIN findings_due d ON "
-		    "d.finding_id = f.id WHERE d.due_at IS NULL AND f.state IN ('new', "
-		    "'in_triage', 'affected', 'in_remediation')",
-		    NULL);
-		json_decref(a);
-		json_decref(c);
-		vg_buf_adds(b, "<h2>SLA, all products</h2>");
-		sla_svg(b, open - overdue - nodue > 0 ? open - overdue - nodue : 0, overdue, nodue);
+	if (charts(req->db, b, &err)) {
+		vg_buf_adds(b, "<p class=\"error\" role=\"alert\">charts: ");
+		esc(b, vg_error_msg(&err));
+		vg_buf_adds(b, "</p>");
 	}
 	vg_buf_release(&back);
 	json_decref(o);
 	json_decref(counts);
-	json_decref(hist);
 	return ui_page_end(resp);
 }
 

@@ -917,6 +917,8 @@ static int kev_sweep(struct store *s, json_t *exploited, struct vulndb_stats *st
 	for (size_t i = 0; !rc && i < found.n; i++) {
 		rc = store_exec(s, err, "UPDATE findings SET kev = 1, kev_at = ? WHERE id = ?",
 				"ii", vg_now(), (int64_t)atoll(found.v[i]));
+		if (!rc)
+			rc = findings_due_sync_id(s, (int64_t)atoll(found.v[i]), err);
 		json_array_append_new(exploited, json_integer(atoll(found.v[i])));
 		st->exploited++;
 	}
@@ -1030,6 +1032,14 @@ static int reconcile_vulns(struct store *s, json_t *touched, json_t *exploited,
 			if (!rc)
 				rc = run(s, sevq, &b, NULL, NULL, err);
 			free(sevq);
+			/* ... and with it, or with a finding added, reopened or retracted
+			 * above, the stored due times. */
+			if (!rc) {
+				char *dueq = in_sql(FINDINGS_DUE_SYNC "vuln_id IN ", n, "");
+				rc = dueq ? run(s, dueq, &b, NULL, NULL, err)
+					  : vg_error_set(err, VG_ENOMEM, "out of memory");
+				free(dueq);
+			}
 			free(advq);
 			free(candq);
 			free(scopeq);
@@ -1465,6 +1475,8 @@ int vulndb_reconcile_sbom(struct store *s, int64_t sbom_id, struct vulndb_stats 
 		    &b);
 	}
 	if (!rc)
+		rc = store_exec(s, err, FINDINGS_DUE_SYNC "version_id = ?", "i", c.version_id);
+	if (!rc)
 		rc = kev_sweep(s, exploited, &local, err);
 	/* Earlier triage decisions carry over to the new revision's findings. */
 	if (!rc)
@@ -1570,22 +1582,80 @@ int vulndb_load_index(struct store *s, struct match_index *ix, struct vg_error *
 
 /* ---- queries ---- */
 
-/* The WHERE clause of the queue and its binds (FILTER_TYPES, FILTER_ARGS). */
-static const char findings_from[] =
-    "FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN products p ON "
-    "p.id = v.product_id LEFT JOIN findings_due d ON d.finding_id = f.id WHERE (CAST(? AS "
-    "TEXT) IS NULL OR p.name = ?) AND (CAST(? AS TEXT) IS NULL OR v.version = ?) AND "
-    "(CAST(? AS TEXT) IS NULL OR f.severity = ?) AND (CAST(? AS TEXT) IS NULL OR f.vuln_id = "
-    "?) AND (? = 0 OR f.kev = 1) AND (? = 1 OR f.retracted_at IS NULL) AND (CAST(? AS TEXT) "
-    "IS NULL OR f.state = ? OR (CAST(? AS TEXT) = 'open' AND f.state IN ('new', 'in_triage', "
-    "'affected', 'in_remediation'))) AND (CAST(? AS TEXT) IS NULL OR f.assignee = ?) AND (? = "
-    "0 OR d.due_at < ?) AND (? = 0 OR (d.due_at >= ? AND d.due_at <= ?))";
-#define FILTER_TYPES "ttttttttiitttttiiiii"
-#define FILTER_ARGS(f, sev, now)                                                                \
-	(f)->product, (f)->product, (f)->version, (f)->version, (sev), (sev), (f)->vuln,        \
-	    (f)->vuln, (int64_t)(f)->kev_only, (int64_t)(f)->include_retracted, (f)->state,     \
-	    (f)->state, (f)->state, (f)->assignee, (f)->assignee, (int64_t)((f)->overdue != 0), \
-	    (now), (int64_t)((f)->due_within > 0), (now), (now) + (f)->due_within
+int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err)
+{
+	return store_exec(s, err, FINDINGS_DUE_SYNC "id = ?", "i", id);
+}
+
+int findings_due_sync_policy(struct store *s, int64_t product_id, const char *severity,
+			     struct vg_error *err)
+{
+	int kev = strcmp(severity, "kev") == 0;
+	return store_exec(s, err,
+			  FINDINGS_DUE_SYNC "(? = 0 OR version_id IN (SELECT id FROM "
+					    "product_versions WHERE product_id = ?)) AND (CASE "
+					    "WHEN ? = 1 THEN kev = 1 ELSE severity = ? END)",
+			  "iiit", product_id, product_id, (int64_t)kev, severity);
+}
+
+/*
+ * The WHERE clause of the queue, built for the filters in use so that the
+ * planner sees plain conditions it can serve from the indexes of migration
+ * 0010 (a catch-all "? IS NULL OR ..." clause hides them). The binds are
+ * always FILTER_TYPES / FILTER_ARGS in that order: a filter not in use binds
+ * its (empty) value to a constant condition that is true.
+ */
+static void findings_where(struct vg_buf *b, const struct findings_filter *f, int page)
+{
+	int by_version = f->product || f->version;
+	vg_buf_adds(b, "WHERE ");
+	vg_buf_adds(b, f->product ? "f.version_id IN (SELECT pv.id FROM product_versions pv "
+				    "JOIN products pp ON pp.id = pv.product_id WHERE pp.name = ?)"
+				  : "CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(b, f->version ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
+				    "pv WHERE pv.version = ?)"
+				  : " AND CAST(? AS TEXT) IS NULL");
+	/* With a product or version, the other conditions are expressions the
+	 * planner cannot serve from an index: findings_q_version serves them all
+	 * (SQLite, without statistics, would rather walk a severity's or a
+	 * state's index in due order and test each finding's version). */
+	vg_buf_adds(b, !f->severity ? " AND CAST(? AS TEXT) IS NULL"
+		       : by_version ? " AND (f.severity || '') = ?"
+				    : " AND f.severity = ?");
+	vg_buf_adds(b, f->vuln ? " AND f.vuln_id = ?" : " AND CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(b, !f->kev_only ? " AND ? = 0"
+		       : by_version ? " AND f.kev + 0 = ?"
+				    : " AND f.kev = ?");
+	vg_buf_adds(b,
+		    f->include_retracted ? " AND ? = 1" : " AND f.retracted_at IS NULL AND ? = 0");
+	if (!f->state)
+		vg_buf_adds(b, " AND CAST(? AS TEXT) IS NULL");
+	else if (strcmp(f->state, "open") == 0)
+		/* Most findings are open: a page sorted by due time is read from the
+		 * due time index (which carries the state) rather than from four
+		 * ranges of the state index and a sort, so the page query hides the
+		 * state from the planner. The count reads the state index. */
+		vg_buf_addf(b,
+			    " AND %s IN ('new', 'in_triage', 'affected', 'in_remediation') AND "
+			    "CAST(? AS TEXT) = 'open'",
+			    (page && f->sort_due) || by_version ? "(f.state || '')" : "f.state");
+	else
+		vg_buf_adds(b, by_version ? " AND (f.state || '') = ?" : " AND f.state = ?");
+	vg_buf_adds(b, !f->assignee ? " AND CAST(? AS TEXT) IS NULL"
+		       : by_version ? " AND (f.assignee || '') = ?"
+				    : " AND f.assignee = ?");
+	/* no deadline: sla_due_key is the largest BIGINT, never before now */
+	vg_buf_adds(b, f->overdue ? " AND f.sla_due_key < ?" : " AND ? = 0");
+	vg_buf_adds(b, f->due_within > 0 ? " AND f.sla_due_key >= ? AND f.sla_due_key <= ? AND "
+					   "f.sla_due_at IS NOT NULL"
+					 : " AND ? = 0 AND ? = 0");
+}
+#define FILTER_TYPES "ttttiittiii"
+#define FILTER_ARGS(f, sev, now)                                                             \
+	(f)->product, (f)->version, (sev), (f)->vuln, (int64_t)((f)->kev_only != 0),         \
+	    (int64_t)((f)->include_retracted != 0), (f)->state, (f)->assignee,               \
+	    (int64_t)((f)->overdue ? (now) : 0), (int64_t)((f)->due_within > 0 ? (now) : 0), \
+	    (int64_t)((f)->due_within > 0 ? (now) + (f)->due_within : 0)
 
 static int filter_severity(const struct findings_filter *f, char sev[16], struct vg_error *err)
 {
@@ -1603,6 +1673,24 @@ static int filter_severity(const struct findings_filter *f, char sev[16], struct
 	return VG_OK;
 }
 
+/* One (vuln_id, alias) row into {vuln_id: [alias, ...]}. */
+static int alias_row(struct store_stmt *st, void *arg, struct vg_error *err)
+{
+	json_t *byv = arg, *list;
+	const char *vid = store_col_text(st, 0), *alias = store_col_text(st, 1);
+	if (!vid || !alias)
+		return VG_OK;
+	list = json_object_get(byv, vid);
+	if (!list) {
+		list = json_array();
+		if (!list || json_object_set_new(byv, vid, list))
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	return json_array_append_new(list, json_string(alias))
+		   ? vg_error_set(err, VG_ENOMEM, "out of memory")
+		   : VG_OK;
+}
+
 int findings_ids_json(struct store *s, const struct findings_filter *f, json_t **out,
 		      struct vg_error *err)
 {
@@ -1614,7 +1702,9 @@ int findings_ids_json(struct store *s, const struct findings_filter *f, json_t *
 	int rc = filter_severity(f, sev, err);
 	if (rc)
 		return rc;
-	vg_buf_addf(&sql, "SELECT f.id %s ORDER BY f.id", findings_from);
+	vg_buf_adds(&sql, "SELECT f.id FROM findings f ");
+	findings_where(&sql, f, 0);
+	vg_buf_adds(&sql, " ORDER BY f.id");
 	rc = store_query_json(s, &rows, err, sql.data, FILTER_TYPES,
 			      FILTER_ARGS(f, f->severity ? sev : NULL, now));
 	vg_buf_release(&sql);
@@ -1634,53 +1724,71 @@ int findings_list_json(struct store *s, const struct findings_filter *f, json_t 
 	json_t *rows = NULL;
 	int64_t total = 0, now = vg_now();
 	int64_t limit = f->limit > 0 && f->limit <= 1000 ? f->limit : 100;
+	int by_version = f->product || f->version;
 	int64_t offset = f->offset > 0 ? f->offset : 0;
 	int rc;
 	char sev[16] = "";
 
 	if ((rc = filter_severity(f, sev, err)))
 		return rc;
-	vg_buf_addf(&sql, "SELECT COUNT(*) %s", findings_from);
+	vg_buf_adds(&sql, "SELECT COUNT(*) FROM findings f ");
+	findings_where(&sql, f, 0);
 	rc = store_query_int64(s, &total, err, sql.data, FILTER_TYPES,
 			       FILTER_ARGS(f, f->severity ? sev : NULL, now));
 	vg_buf_reset(&sql);
-	vg_buf_addf(&sql,
-		    "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, "
-		    "f.severity, f.score, f.kev, f.state, f.justification, f.assignee, "
-		    "f.first_seen_at, f.updated_at, f.retracted_at, d.triage_due_at, "
-		    "d.fix_due_at, d.due_at, d.due_at AS due_epoch, f.evidence_json %s ORDER BY "
-		    "%s LIMIT %lld OFFSET %lld",
-		    findings_from,
-		    f->sort_due ? "(CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END), d.due_at, f.id"
-				: "f.first_seen_at DESC, f.id DESC",
+	vg_buf_adds(&sql, "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, "
+			  "f.severity, f.score, f.kev, f.state, f.justification, f.assignee, "
+			  "f.first_seen_at, f.updated_at, f.retracted_at, f.sla_triage_due_at AS "
+			  "triage_due_at, f.sla_fix_due_at AS fix_due_at, f.sla_due_at AS due_at, "
+			  "f.sla_due_at AS due_epoch, f.evidence_json FROM findings f JOIN "
+			  "product_versions v ON v.id = f.version_id JOIN products p ON p.id = "
+			  "v.product_id ");
+	findings_where(&sql, f, 1);
+	/* sla_due_key: due time, none last; the index of the filter gives the
+	 * order. A product's or version's few thousand findings are sorted
+	 * instead (the "+ 0" keeps SQLite from walking the whole due time index
+	 * in order to find them). */
+	vg_buf_addf(&sql, " ORDER BY %s LIMIT %lld OFFSET %lld",
+		    !f->sort_due ? "f.first_seen_at DESC, f.id DESC"
+		    : by_version ? "f.sla_due_key + 0, f.id"
+				 : "f.sla_due_key, f.id",
 		    (long long)limit, (long long)offset);
-	/* Aliases are fetched per row below: portable (no string_agg/group_concat). */
 	if (!rc)
 		rc = store_query_json(s, &rows, err, sql.data, FILTER_TYPES,
 				      FILTER_ARGS(f, f->severity ? sev : NULL, now));
 	vg_buf_release(&sql);
 	if (rc)
 		return rc;
+	/* The aliases of the page's vulnerabilities in one query (portable: no
+	 * string_agg / group_concat), at most 1,000 binds. */
 	{
-		size_t i;
-		json_t *row;
+		size_t i, n = json_array_size(rows);
+		json_t *row, *byv = json_object();
+		const char **ids = n ? calloc(n, sizeof(*ids)) : NULL;
+		if (!byv || (n && !ids)) {
+			free(ids);
+			json_decref(byv);
+			json_decref(rows);
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+		}
+		json_array_foreach(rows, i, row) ids[i] = vg_json_str(row, "vuln_id");
+		if (n) {
+			struct binds bb = {0, 0, ids, n};
+			char *aq =
+			    in_sql("SELECT vuln_id, alias FROM vuln_aliases WHERE vuln_id IN ", n,
+				   " AND alias <> vuln_id ORDER BY vuln_id, alias");
+			rc = aq ? run(s, aq, &bb, alias_row, byv, err)
+				: vg_error_set(err, VG_ENOMEM, "out of memory");
+			free(aq);
+		}
+		free(ids);
 		json_array_foreach(rows, i, row)
 		{
-			json_t *al = NULL;
 			json_t *kev = json_object_get(row, "kev");
 			json_t *due = json_object_get(row, "due_epoch");
-			if (store_query_json(s, &al, NULL,
-					     "SELECT alias FROM vuln_aliases WHERE vuln_id = ? AND "
-					     "alias <> vuln_id ORDER BY alias",
-					     "t", vg_json_str(row, "vuln_id")) == VG_OK) {
-				json_t *names = json_array();
-				size_t j;
-				json_t *a;
-				json_array_foreach(al, j, a)
-				    json_array_append(names, json_object_get(a, "alias"));
-				json_object_set_new(row, "aliases", names);
-			}
-			json_decref(al);
+			json_t *names = json_object_get(byv, vg_json_str(row, "vuln_id"));
+			json_object_set_new(row, "aliases",
+					    names ? json_copy(names) : json_array());
 			json_object_set_new(row, "kev", json_boolean(json_integer_value(kev) != 0));
 			json_object_set_new(
 			    row, "exploited",
@@ -1689,6 +1797,11 @@ int findings_list_json(struct store *s, const struct findings_filter *f, json_t 
 			    row, "overdue",
 			    json_boolean(json_is_integer(due) && json_integer_value(due) < now));
 			json_object_del(row, "due_epoch");
+		}
+		json_decref(byv);
+		if (rc) {
+			json_decref(rows);
+			return rc;
 		}
 	}
 	*out = json_pack("{s:o, s:I, s:I, s:I}", "findings", rows, "total", (json_int_t)total,

@@ -143,6 +143,26 @@ struct findings_filter {
 	int64_t due_within;
 };
 
+/*
+ * The stored due times of findings (migration 0010: sla_triage_due_at,
+ * sla_fix_due_at, sla_due_at, sla_due_key) are those of the view
+ * findings_due. FINDINGS_DUE_SYNC is an UPDATE rewriting them from the view,
+ * to be completed with a condition on table findings; it must run after
+ * every change of a finding's state, severity, KEV flag, first-seen time or
+ * retraction, and of an SLA policy (in the transaction of the change).
+ */
+#define FINDINGS_DUE_SYNC                                                                   \
+	"UPDATE findings SET (sla_triage_due_at, sla_fix_due_at, sla_due_at) = (SELECT "    \
+	"d.triage_due_at, d.fix_due_at, d.due_at FROM findings_due d WHERE d.finding_id = " \
+	"findings.id), sla_due_key = COALESCE((SELECT d.due_at FROM findings_due d WHERE "  \
+	"d.finding_id = findings.id), 9223372036854775807) WHERE "
+/* FINDINGS_DUE_SYNC for one finding. */
+int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err);
+/* FINDINGS_DUE_SYNC for the findings a policy of product_id (0: the default
+ * one) and severity ("kev": the KEV-listed findings) applies to. */
+int findings_due_sync_policy(struct store *s, int64_t product_id, const char *severity,
+			     struct vg_error *err);
+
 /* Findings matching f, newest first: {"findings": [...], "total": n}. Each
  * carries its triage fields (state, justification, assignee) and due times
  * (triage_due_at, fix_due_at, due_at, overdue). */
