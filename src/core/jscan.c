@@ -303,6 +303,23 @@ int vg_jscan_int(struct vg_jscan *s, long long *out)
 	return 0;
 }
 
+int vg_jscan_number(struct vg_jscan *s, struct vg_jstr *raw, int *integral)
+{
+	enum vg_jtype t = vg_jscan_peek(s);
+	const char *p0;
+	if (t == VG_JT_ERROR)
+		return -1;
+	if (t != VG_JT_NUMBER)
+		return fail(s, "expected a number");
+	p0 = s->p;
+	if (number_at(s, integral))
+		return -1;
+	raw->raw = p0;
+	raw->len = (size_t)(s->p - p0);
+	raw->escaped = 0;
+	return 0;
+}
+
 static int literal(struct vg_jscan *s, const char *lit)
 {
 	size_t n = strlen(lit);

@@ -74,6 +74,10 @@ int vg_jscan_item(struct vg_jscan *s);
 int vg_jscan_string(struct vg_jscan *s, struct vg_jstr *out);
 int vg_jscan_int(struct vg_jscan *s, long long *out);
 
+/* Read a number as its text (the grammar checked); *integral is 1 when it
+ * has neither fraction nor exponent. 0 ok, -1 error. */
+int vg_jscan_number(struct vg_jscan *s, struct vg_jstr *raw, int *integral);
+
 /* Skip the next value, whatever it is. 0 ok, -1 error. */
 int vg_jscan_skip(struct vg_jscan *s);
 

@@ -112,6 +112,30 @@ int vg_jsonschema_validate(const struct vg_jsonschema *s, const char *uri, const
 void vg_jsonschema_result_release(struct vg_jsonschema_result *res);
 
 /*
+ * What one thread keeps between validations (an arena for instance trees,
+ * regex match data, the last schema looked up by URI), so that validating
+ * many small instances, the items of a large document, allocates nearly
+ * nothing. One scratch serves one thread at a time; any set.
+ */
+struct vg_jsonschema_scratch;
+struct vg_jsonschema_scratch *vg_jsonschema_scratch_new(void); /* NULL: out of memory */
+void vg_jsonschema_scratch_free(struct vg_jsonschema_scratch *x);
+
+/*
+ * As vg_jsonschema_validate(), for the JSON text of an instance (n bytes,
+ * UTF-8 already checked by the caller), without building a jansson tree.
+ * The text is held to what the jansson parser of core/json.h accepts:
+ * duplicate keys, NUL in keys, unpaired \u surrogates, integers out of
+ * range and overflowing reals are refused with VG_EPARSE and a message
+ * "byte N, line L: what" (offsets from text). scratch may be NULL; hash, when
+ * not NULL, gets vg_jsonschema_hash() of the instance.
+ */
+int vg_jsonschema_validate_text(const struct vg_jsonschema *s, const char *uri, const char *text,
+				size_t n, const struct vg_jsonschema_opts *opts,
+				struct vg_jsonschema_scratch *scratch, uint64_t *hash,
+				struct vg_jsonschema_result *res, struct vg_error *err);
+
+/*
  * The schema node named uri (as in vg_jsonschema_validate()), borrowed from
  * the set; NULL when there is none (or out of memory). Lets a caller look at
  * a schema before splitting an instance along it.
@@ -120,8 +144,8 @@ const json_t *vg_jsonschema_node(const struct vg_jsonschema *s, const char *uri)
 
 /*
  * Equality of instances as the validator sees it (enum, const, uniqueItems:
- * 1 and 1.0 are equal, object member order does not count), and a hash that
- * agrees with it: equal values hash equal.
+ * 1 and 1.0 are equal, object member order does not count; -1 when out of
+ * memory), and a hash that agrees with it: equal values hash equal.
  */
 int vg_jsonschema_equal(const json_t *a, const json_t *b);
 uint64_t vg_jsonschema_hash(const json_t *v);

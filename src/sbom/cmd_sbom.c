@@ -477,6 +477,16 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 	return rc ? CLI_FAIL : CLI_OK;
 }
 
+static int file_write(void *arg, const char *p, size_t n)
+{
+	return fwrite(p, 1, n, arg) == n ? 0 : -1;
+}
+
+/*
+ * The export is streamed (a large SBOM is never held whole in memory); with
+ * -o it goes to FILE.tmp, renamed to FILE once complete, so a failed export
+ * leaves no half-written file behind.
+ */
 static int sbom_export_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"product=", "version=", "format=", "o=", NULL};
@@ -485,7 +495,9 @@ static int sbom_export_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	char *out = NULL;
+	const char *path;
+	char tmp[4096];
+	FILE *f = stdout;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
@@ -493,26 +505,31 @@ static int sbom_export_cmd(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "%s", usage);
 	if (sbom_export_format_ok(cli_opt(&a, "format")) != VG_OK)
 		return cli_usage(c, "%s", usage);
+	path = cli_opt(&a, "o");
+	if (path && (size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return cli_fail("%s: path too long", path);
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
-	rc = sbom_export(s, cli_opt(&a, "product"), cli_opt(&a, "version"), cli_opt(&a, "format"),
-			 &out, &err);
+	if (path && !(f = fopen(tmp, "wb"))) {
+		store_close(s);
+		return cli_fail("%s: cannot write", tmp);
+	}
+	rc = sbom_export_stream(s, cli_opt(&a, "product"), cli_opt(&a, "version"),
+				cli_opt(&a, "format"), file_write, f, &err);
 	store_close(s);
+	if (!rc && (fputc('\n', f) == EOF || fflush(f) != 0))
+		rc = vg_error_set(&err, VG_EIO, "%s: cannot write", path ? tmp : "standard output");
+	if (path) {
+		if (fclose(f) != 0 && !rc)
+			rc = vg_error_set(&err, VG_EIO, "%s: cannot write", tmp);
+		if (!rc && rename(tmp, path) != 0)
+			rc = vg_error_set(&err, VG_EIO, "%s: cannot rename to %s", tmp, path);
+		if (rc)
+			remove(tmp);
+	}
 	if (rc)
 		return cli_error(&err);
-	{
-		FILE *f = cli_opt(&a, "o") ? fopen(cli_opt(&a, "o"), "wb") : stdout;
-		if (!f) {
-			free(out);
-			return cli_fail("%s: cannot write", cli_opt(&a, "o"));
-		}
-		fputs(out, f);
-		fputc('\n', f);
-		if (f != stdout)
-			fclose(f);
-	}
-	free(out);
 	return CLI_OK;
 }
 

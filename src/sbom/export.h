@@ -6,6 +6,8 @@
 #ifndef VIGIL_SBOM_EXPORT_H
 #define VIGIL_SBOM_EXPORT_H
 
+#include <stddef.h>
+
 struct store;
 struct vg_error;
 
@@ -18,5 +20,18 @@ int sbom_export_format_ok(const char *format);
  */
 int sbom_export(struct store *s, const char *product, const char *version, const char *format,
 		char **out, struct vg_error *err);
+
+/* Where a streamed export goes: write n bytes; 0 ok, non-zero failure. */
+typedef int (*sbom_export_write_fn)(void *arg, const char *p, size_t n);
+
+/*
+ * As sbom_export(), written piece by piece to write(arg, ...) as the
+ * components are read from the store: memory stays small whatever the
+ * number of components. The text is the same as sbom_export() gives. On
+ * failure part of the document may have been written already.
+ */
+int sbom_export_stream(struct store *s, const char *product, const char *version,
+		       const char *format, sbom_export_write_fn write, void *arg,
+		       struct vg_error *err);
 
 #endif

@@ -540,7 +540,11 @@ static int items_equal(const char *data, const struct split_arr *a, size_t i, si
 	return eq;
 }
 
-/* Validate the items of split array a against uri's "items"; unique ones if the schema says. */
+/*
+ * Validate the items of split array a against uri's "items"; unique ones if
+ * the schema says. Each item is validated from its text (no jansson tree),
+ * with one scratch for the whole array.
+ */
 static int validate_items(const struct vg_jsonschema *s, const char *uri, const char *data,
 			  const struct split_arr *a, struct sbom_validation *v,
 			  struct vg_error *err)
@@ -548,6 +552,7 @@ static int validate_items(const struct vg_jsonschema *s, const char *uri, const 
 	char iuri[700], spfx[128], ipfx[96], arrptr[64];
 	const json_t *arr;
 	struct item_hash *h = NULL;
+	struct vg_jsonschema_scratch *x;
 	int rc = VG_OK;
 
 	snprintf(iuri, sizeof(iuri), "%s#/properties/%s", uri, a->name);
@@ -557,49 +562,83 @@ static int validate_items(const struct vg_jsonschema *s, const char *uri, const 
 	snprintf(iuri, sizeof(iuri), "%s#/properties/%s/items", uri, a->name);
 	snprintf(spfx, sizeof(spfx), "/properties/%s/items", a->name);
 	snprintf(arrptr, sizeof(arrptr), "/%s", a->name);
-	if (json_is_true(json_object_get(arr, "uniqueItems")) && a->n > 1 &&
-	    !(h = malloc(a->n * sizeof(*h))))
+	if (!(x = vg_jsonschema_scratch_new()))
 		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", v->filename);
+	if (json_is_true(json_object_get(arr, "uniqueItems")) && a->n > 1 &&
+	    !(h = malloc(a->n * sizeof(*h)))) {
+		vg_jsonschema_scratch_free(x);
+		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", v->filename);
+	}
 	for (size_t i = 0; i < a->n && !rc; i++) {
+		struct vg_jsonschema_result res;
 		struct vg_error perr = {0};
-		json_t *it = vg_json_parse(data + a->off[i], a->len[i], v->filename, &perr);
+		size_t room =
+		    v->n_errors < SBOM_VALIDATE_MAX_ERRORS
+			? SBOM_VALIDATE_MAX_ERRORS - v->n_errors
+			: 1; /* one, to learn the verdict; add_error() counts it dropped */
+		struct vg_jsonschema_opts o = {
+		    .max_errors = room, .assert_format = 1, .instance_prefix = ipfx};
+		uint64_t hv = 0;
+
 		snprintf(ipfx, sizeof(ipfx), "/%s/%zu", a->name, i);
-		if (!it) {
-			/* malformed inside an item (jscan does not check all jansson does):
-			 * like a whole-tree parse, that is the one error reported */
+		rc = vg_jsonschema_validate_text(s, iuri, data + a->off[i], a->len[i], &o, x,
+						 h ? &hv : NULL, &res, &perr);
+		if (rc == VG_EPARSE) {
+			/* malformed inside an item (jscan does not check all the parser
+			 * does): like a whole-tree parse, that is the one error reported */
+			vg_jsonschema_result_release(&res);
 			sbom_validation_release(v);
 			v->schema_checked = 0;
-			rc = add_parse_error(v, ipfx, &perr);
+			rc = add_error(v, NULL, 0, NULL, "%s (the item at byte %zu): %s", ipfx,
+				       a->off[i], perr.msg);
 			free(h);
+			vg_jsonschema_scratch_free(x);
 			return rc ? rc : VG_EPARSE;
 		}
+		if (rc) {
+			vg_jsonschema_result_release(&res);
+			if (err)
+				*err = perr;
+			vg_error_prefix(err, "%s", v->filename);
+			break;
+		}
+		v->schema_checked = 1;
+		for (size_t e = 0; e < res.n_errors && !rc; e++) {
+			char sch[1024];
+			snprintf(sch, sizeof(sch), "%s%s", spfx, res.errors[e].schema);
+			rc = add_error(v, res.errors[e].instance, 0, sch, "%s",
+				       res.errors[e].message);
+		}
+		v->n_dropped += res.n_dropped;
+		if (!res.valid)
+			v->valid = 0;
+		vg_jsonschema_result_release(&res);
 		if (h) {
-			h[i].h = vg_jsonschema_hash(it);
+			h[i].h = hv;
 			h[i].i = i;
 		}
-		rc = json_validate(s, iuri, it, ipfx, spfx, v, err);
-		json_decref(it);
 	}
+	vg_jsonschema_scratch_free(x);
 	if (h && !rc) {
 		int dup = 0;
 		qsort(h, a->n, sizeof(*h), item_hash_cmp);
-		for (size_t x = 0; x < a->n && !dup && !rc; x++)
-			for (size_t y = x + 1; y < a->n && h[y].h == h[x].h; y++) {
-				int eq = items_equal(data, a, h[x].i, h[y].i);
+		for (size_t p = 0; p < a->n && !dup && !rc; p++)
+			for (size_t q = p + 1; q < a->n && h[q].h == h[p].h; q++) {
+				int eq = items_equal(data, a, h[p].i, h[q].i);
 				if (eq < 0) {
 					rc = vg_error_set(err, VG_ENOMEM, "%s: out of memory",
 							  v->filename);
 					break;
 				}
 				if (eq) {
-					size_t p = h[x].i < h[y].i ? h[x].i : h[y].i;
-					size_t q = h[x].i < h[y].i ? h[y].i : h[x].i;
+					size_t lo = h[p].i < h[q].i ? h[p].i : h[q].i;
+					size_t hi = h[p].i < h[q].i ? h[q].i : h[p].i;
 					snprintf(spfx, sizeof(spfx), "/properties/%s/uniqueItems",
 						 a->name);
 					rc = add_error(v, arrptr, 0, spfx,
 						       "expected unique items, items %zu and %zu "
 						       "are equal",
-						       p, q);
+						       lo, hi);
 					dup = 1;
 					break;
 				}
