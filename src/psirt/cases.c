@@ -159,6 +159,14 @@ static int known_state(const char *st)
 	return 0;
 }
 
+const char *const *case_next_states(const char *from)
+{
+	for (size_t i = 0; from && i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i].from, from) == 0)
+			return moves[i].to;
+	return NULL;
+}
+
 /* 1 when from -> to is allowed; else the allowed ones into allowed. */
 static int move_allowed(const char *from, const char *to, char *allowed, size_t n)
 {

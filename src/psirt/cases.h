@@ -116,6 +116,9 @@ int case_status_by_token(struct store *s, const char *token, json_t **out, struc
 int case_reporter_message(struct store *s, const char *token, const char *body,
 			  struct vg_error *err);
 
+/* The states a case in `from` may move to (NULL-terminated; empty for
+ * closed), or NULL for an unknown state. */
+const char *const *case_next_states(const char *from);
 /* Move a case to state `to`; refused with the allowed states otherwise. */
 int case_transition(struct store *s, int64_t id, const char *to, const char *note,
 		    struct vg_error *err);

@@ -597,6 +597,51 @@ static void case_facts(struct vg_buf *b, const json_t *c)
 	vg_buf_adds(b, "</dd></dl></section>\n");
 }
 
+/* The reporter's attachments, each a download (checked against its SHA-256
+ * and audited as case.read_attachment by the API route). */
+static void attachments_html(struct vg_buf *b, struct store *db, int64_t id, int can_read)
+{
+	struct vg_error err = {0};
+	json_t *list = NULL, *a;
+	size_t i;
+
+	vg_buf_adds(b, "<section id=\"attachments\"><h2>Attachments</h2>");
+	if (case_attachments_json(db, id, &list, &err)) {
+		vg_buf_adds(b, "<p class=\"error\">The attachments could not be read: ");
+		esc(b, vg_error_msg(&err));
+		vg_buf_adds(b, "</p></section>\n");
+		return;
+	}
+	if (!json_array_size(list)) {
+		vg_buf_adds(b, "<p class=\"none\">No attachments.</p></section>\n");
+		json_decref(list);
+		return;
+	}
+	vg_buf_adds(b, "<table id=\"attachment-list\"><thead><tr><th>#</th><th>file</th>"
+		       "<th>type</th><th>size (bytes)</th><th>SHA-256</th><th>received "
+		       "(UTC)</th></tr></thead><tbody>");
+	json_array_foreach(list, i, a)
+	{
+		long long n = (long long)psirt_int(a, "n");
+		vg_buf_addf(b, "<tr><td>%lld</td><td>", n);
+		if (can_read)
+			vg_buf_addf(b, "<a href=\"/api/v1/cases/%lld/attachments/%lld\" download>",
+				    (long long)id, n);
+		esc(b, str(a, "filename"));
+		vg_buf_adds(b, can_read ? "</a></td><td>" : "</td><td>");
+		esc(b, str(a, "content_type"));
+		vg_buf_addf(b, "</td><td>%lld</td><td><code>", (long long)psirt_int(a, "size"));
+		esc(b, str(a, "sha256"));
+		vg_buf_adds(b, "</code></td><td>");
+		esc(b, str(a, "created_at"));
+		vg_buf_adds(b, "</td></tr>");
+	}
+	vg_buf_adds(b, "</tbody></table><p class=\"hint\">Reporters' files are never opened "
+		       "in the browser: each downloads as a file, checked against its "
+		       "SHA-256.</p></section>\n");
+	json_decref(list);
+}
+
 /* The clocks: acknowledgement, then every obligation of every exposure. */
 static void clocks_html(struct vg_buf *b, const json_t *c, json_t *const *exps, size_t nexp,
 			int64_t now)
@@ -639,6 +684,7 @@ static void workflow_forms(struct http_req *req, struct http_resp *resp, const j
 {
 	struct vg_buf *b = &resp->body;
 	const char *st = str(c, "state");
+	const char *const *next;
 
 	vg_buf_adds(b, "<section id=\"workflow\"><h2>Handling</h2><div class=\"forms\">");
 	if (strcmp(st, "received") == 0) {
@@ -647,14 +693,18 @@ static void workflow_forms(struct http_req *req, struct http_resp *resp, const j
 			       "stops the 48-hour clock.</p><button type=\"submit\" "
 			       "id=\"ack\">Acknowledge</button></form>");
 	}
-	form_open(req, resp, id, "state", "state-form", "card");
-	vg_buf_adds(b, "<h3>Move</h3><label>To state <select name=\"to\" id=\"state-to\">");
-	for (int k = 0; case_states[k]; k++)
-		if (strcmp(case_states[k], st) != 0)
-			vg_buf_addf(b, "<option>%s</option>", case_states[k]);
-	vg_buf_adds(b, "</select></label><label>Note (internal, optional) <textarea name=\"note\" "
-		       "rows=\"2\" maxlength=\"65536\"></textarea></label><button "
+	next = case_next_states(st);
+	if (next && next[0]) {
+		/* only the moves the workflow allows from here */
+		form_open(req, resp, id, "state", "state-form", "card");
+		vg_buf_adds(b, "<h3>Move</h3><label>To state <select name=\"to\" id=\"state-to\">");
+		for (int k = 0; next[k]; k++)
+			vg_buf_addf(b, "<option>%s</option>", next[k]);
+		vg_buf_adds(
+		    b, "</select></label><label>Note (internal, optional) <textarea "
+		       "name=\"note\" rows=\"2\" maxlength=\"65536\"></textarea></label><button "
 		       "type=\"submit\">Move</button></form>");
+	}
 	form_open(req, resp, id, "assign", "assign-form", "card");
 	vg_buf_adds(b, "<h3>Assign</h3><label>Person <input name=\"assignee\" required "
 		       "maxlength=\"128\" value=\"");
@@ -998,6 +1048,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 			break;
 		}
 	case_facts(b, c);
+	attachments_html(b, req->db, id, can_act(req));
 	clocks_html(b, c, exps, nexp, now);
 	if (can_act(req))
 		workflow_forms(req, resp, c, id);

@@ -611,44 +611,74 @@ int triage_counts_json(struct store *s, const struct findings_filter *f, json_t 
 		       struct vg_error *err)
 {
 	json_t *rows = NULL, *o, *r;
-	struct vg_buf sql = VG_BUF_INIT;
+	struct vg_buf where = VG_BUF_INIT, sql = VG_BUF_INIT;
 	size_t i;
-	int rc, by_version = f->product || f->version;
+	int rc = VG_OK, by_version = f->product || f->version;
 	/* Only the filters in use are in the SQL (see findings_where in vulndb.c):
 	 * the indexes of migration 0010 carry the state, so a count is read from
 	 * the index of the filter alone. */
-	vg_buf_adds(&sql, "SELECT f.state, COUNT(*) AS n FROM findings f WHERE f.retracted_at IS "
-			  "NULL");
-	vg_buf_adds(&sql, f->product ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
-				       "pv JOIN products pp ON pp.id = pv.product_id WHERE pp.name "
-				       "= ?)"
-				     : " AND CAST(? AS TEXT) IS NULL");
-	vg_buf_adds(&sql, f->version ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
-				       "pv WHERE pv.version = ?)"
-				     : " AND CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(&where, "FROM findings f WHERE f.retracted_at IS NULL");
+	vg_buf_adds(&where, f->product
+				? " AND f.version_id IN (SELECT pv.id FROM product_versions "
+				  "pv JOIN products pp ON pp.id = pv.product_id WHERE pp.name "
+				  "= ?)"
+				: " AND CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(&where, f->version ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
+					 "pv WHERE pv.version = ?)"
+				       : " AND CAST(? AS TEXT) IS NULL");
 	/* with a product or version, findings_q_version serves the rest (see
 	 * findings_where) */
-	vg_buf_adds(&sql, !f->severity ? " AND CAST(? AS TEXT) IS NULL"
-			  : by_version ? " AND (f.severity || '') = ?"
-				       : " AND f.severity = ?");
-	vg_buf_adds(&sql, !f->assignee ? " AND CAST(? AS TEXT) IS NULL"
-			  : by_version ? " AND (f.assignee || '') = ?"
-				       : " AND f.assignee = ?");
-	vg_buf_adds(&sql, !f->kev_only ? " AND ? = 0"
-			  : by_version ? " AND f.kev + 0 = 1 AND ? = 1"
-				       : " AND f.kev = 1 AND ? = 1");
-	vg_buf_adds(&sql, " GROUP BY f.state");
-	rc = store_query_json(s, &rows, err, sql.data, "tttti", f->product, f->version, f->severity,
-			      f->assignee, (int64_t)(f->kev_only != 0));
-	vg_buf_release(&sql);
-	if (rc)
-		return rc;
+	vg_buf_adds(&where, !f->severity ? " AND CAST(? AS TEXT) IS NULL"
+			    : by_version ? " AND (f.severity || '') = ?"
+					 : " AND f.severity = ?");
+	vg_buf_adds(&where, !f->assignee ? " AND CAST(? AS TEXT) IS NULL"
+			    : by_version ? " AND (f.assignee || '') = ?"
+					 : " AND f.assignee = ?");
+	vg_buf_adds(&where, !f->kev_only ? " AND ? = 0"
+			    : by_version ? " AND f.kev + 0 = 1 AND ? = 1"
+					 : " AND f.kev = 1 AND ? = 1");
 	o = json_object();
+	if (!o) {
+		vg_buf_release(&where);
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	for (const char *const *st = states; *st; st++)
 		json_object_set_new(o, *st, json_integer(0));
-	json_array_foreach(rows, i, r)
-	    json_object_set(o, vg_json_str(r, "state"), json_object_get(r, "n"));
-	json_decref(rows);
+	if (f->count_cap > 0) {
+		/* Each state counted up to count_cap + 1 rows: a million findings
+		 * in one state is read as "more than count_cap" from a few
+		 * thousand index entries. */
+		for (const char *const *st = states; *st && !rc; st++) {
+			int64_t n = 0;
+			vg_buf_reset(&sql);
+			vg_buf_adds(&sql, "SELECT COUNT(*) FROM (SELECT 1 ");
+			vg_buf_adds(&sql, where.data);
+			vg_buf_addf(&sql, " AND %s = ? LIMIT %lld) c",
+				    by_version ? "(f.state || '')" : "f.state",
+				    (long long)f->count_cap + 1);
+			rc = store_query_int64(s, &n, err, sql.data, "ttttit", f->product,
+					       f->version, f->severity, f->assignee,
+					       (int64_t)(f->kev_only != 0), *st);
+			if (!rc)
+				json_object_set_new(o, *st, json_integer(n));
+		}
+	} else {
+		vg_buf_adds(&sql, "SELECT f.state, COUNT(*) AS n ");
+		vg_buf_adds(&sql, where.data);
+		vg_buf_adds(&sql, " GROUP BY f.state");
+		rc = store_query_json(s, &rows, err, sql.data, "tttti", f->product, f->version,
+				      f->severity, f->assignee, (int64_t)(f->kev_only != 0));
+		if (!rc)
+			json_array_foreach(rows, i, r)
+			    json_object_set(o, vg_json_str(r, "state"), json_object_get(r, "n"));
+		json_decref(rows);
+	}
+	vg_buf_release(&where);
+	vg_buf_release(&sql);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
 	*out = o;
 	return VG_OK;
 }
@@ -918,28 +948,48 @@ static int alert_once(struct store *s, const json_t *f, const char *kind, const 
 	return rc;
 }
 
-int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err)
+/* Alerts of one batch of candidates (at most SLA_BATCH findings after
+ * *after, by id), in one transaction; *more when the batch was full. */
+#define SLA_BATCH 500
+static int sla_batch(struct store *s, int64_t now, int64_t *after, int *more, int64_t *nw,
+		     int64_t *nb, struct vg_error *err)
 {
-	int64_t now = vg_now(), nw = 0, nb = 0;
 	json_t *rows = NULL, *events = json_array(), *f;
 	size_t i;
 	int rc;
 
-	/* Candidates: a deadline whose last quarter has begun (from first_seen). */
+	if (!events)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	/*
+	 * Candidates: a deadline whose last quarter has begun (from first_seen;
+	 * the loop below takes a later KEV listing into account) and whose alert
+	 * of the level due now was not sent yet. The due times are those stored
+	 * in the finding (migration 0010, the view findings_due's), so a
+	 * million findings past their deadlines and alerted cost one index walk
+	 * a minute, not a million look-ups.
+	 */
 	rc = store_query_json(
 	    s, &rows, err,
 	    "SELECT f.id, f.vuln_id, f.purl, f.severity, f.state, f.kev, f.kev_at AS kev_epoch, "
-	    "f.first_seen_at AS seen_epoch, p.name AS product, v.version, d.triage_due_at AS "
-	    "triage_due, d.fix_due_at AS fix_due FROM findings f JOIN findings_due d ON "
-	    "d.finding_id = f.id JOIN product_versions v ON v.id = f.version_id JOIN products p "
-	    "ON p.id = v.product_id WHERE (d.triage_due_at IS NOT NULL AND d.triage_due_at - "
-	    "(d.triage_due_at - f.first_seen_at) / 4 <= ?) OR (d.fix_due_at IS NOT NULL AND "
-	    "d.fix_due_at - (d.fix_due_at - f.first_seen_at) / 4 <= ?) ORDER BY f.id",
-	    "ii", now, now);
+	    "f.first_seen_at AS seen_epoch, p.name AS product, v.version, f.sla_triage_due_at AS "
+	    "triage_due, f.sla_fix_due_at AS fix_due FROM findings f JOIN product_versions v ON "
+	    "v.id = f.version_id JOIN products p ON p.id = v.product_id WHERE f.id > ? AND "
+	    "f.retracted_at IS NULL AND f.sla_due_at IS NOT NULL AND ((f.sla_triage_due_at IS "
+	    "NOT NULL AND f.sla_triage_due_at - (f.sla_triage_due_at - f.first_seen_at) / 4 <= "
+	    "? AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.finding_id = f.id AND a.kind = "
+	    "'triage' AND a.due_at = f.sla_triage_due_at AND a.level = CASE WHEN "
+	    "f.sla_triage_due_at <= ? THEN 'breached' ELSE 'warning' END)) OR "
+	    "(f.sla_fix_due_at IS NOT NULL AND f.sla_fix_due_at - (f.sla_fix_due_at - "
+	    "f.first_seen_at) / 4 <= ? AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE "
+	    "a.finding_id = f.id AND a.kind = 'fix' AND a.due_at = f.sla_fix_due_at AND a.level "
+	    "= CASE WHEN f.sla_fix_due_at <= ? THEN 'breached' ELSE 'warning' END))) ORDER BY "
+	    "f.id LIMIT ?",
+	    "iiiiii", *after, now, now, now, now, (int64_t)SLA_BATCH);
 	if (rc) {
 		json_decref(events);
 		return rc;
 	}
+	*more = json_array_size(rows) == SLA_BATCH;
 	if (json_array_size(rows) && (rc = store_tx_begin(s, err))) {
 		json_decref(rows);
 		json_decref(events);
@@ -948,6 +998,7 @@ int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_erro
 	json_array_foreach(rows, i, f)
 	{
 		static const char *const kinds[] = {"triage", "fix"};
+		*after = json_integer_value(json_object_get(f, "id"));
 		for (int k = 0; k < 2 && !rc; k++) {
 			json_t *dv = json_object_get(f, k == 0 ? "triage_due" : "fix_due");
 			int64_t due, base, before_n = json_array_size(events);
@@ -962,11 +1013,11 @@ int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_erro
 			if (now >= due) {
 				rc = alert_once(s, f, kinds[k], "breached", due, now, events, err);
 				if ((int64_t)json_array_size(events) > before_n)
-					nb++;
+					(*nb)++;
 			} else if (now >= due - (due - base) / 4) {
 				rc = alert_once(s, f, kinds[k], "warning", due, now, events, err);
 				if ((int64_t)json_array_size(events) > before_n)
-					nw++;
+					(*nw)++;
 			}
 		}
 		if (rc)
@@ -984,12 +1035,27 @@ int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_erro
 	if (!rc) {
 		json_t *ev;
 		json_array_foreach(events, i, ev) vg_event_emit(s, vg_json_str(ev, "event"), ev);
+	}
+	json_decref(events);
+	return rc;
+}
+
+int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err)
+{
+	int64_t now = vg_now(), nw = 0, nb = 0, after = 0;
+	int more = 1, rc = VG_OK;
+
+	/* Batches of SLA_BATCH findings, each committed with its alerts and
+	 * audit records before its events go out: memory stays bounded and a
+	 * failure keeps what was sent (an alert is sent once). */
+	while (more && !rc)
+		rc = sla_batch(s, now, &after, &more, &nw, &nb, err);
+	if (!rc) {
 		if (warned)
 			*warned = nw;
 		if (breached)
 			*breached = nb;
 	}
-	json_decref(events);
 	return rc;
 }
 

@@ -105,7 +105,8 @@ int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_err
 int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct vg_error *err);
 
 /* Counts per state of the findings matching f (state filter ignored):
- * {"new": n, ...} (caller owns). */
+ * {"new": n, ...} (caller owns). With f->count_cap > 0 each count stops at
+ * count_cap + 1: a value above count_cap means "more than count_cap". */
 int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
 		       struct vg_error *err);
 

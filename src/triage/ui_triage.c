@@ -358,12 +358,12 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	struct vg_buf *b = &resp->body;
 	struct vg_buf back = VG_BUF_INIT;
 	struct vg_error err = {0};
-	struct findings_filter f = {0};
+	struct findings_filter f = {0}, fl;
 	const char *off = q(req, "offset");
 	json_t *o = NULL, *counts = NULL, *r;
 	size_t i;
 	long long total;
-	int write = can_write(req);
+	int exact, write = can_write(req);
 
 	f.product = q(req, "product");
 	f.version = q(req, "version");
@@ -375,18 +375,28 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	f.sort_due = !q(req, "sort") || strcmp(q(req, "sort"), "due") == 0;
 	f.limit = QUEUE_PAGE;
 	f.offset = off ? atoll(off) : 0;
+	if (f.offset < 0)
+		f.offset = 0;
+	/* counts of broad filters stop at 10,000 ("10000+"): exact counts of a
+	 * million findings cost a second a page */
+	f.count_cap = findings_count_cap();
+	fl = f;
+	/* a capped total still tells whether there is a next page */
+	if (fl.count_cap < QUEUE_PAGE)
+		fl.count_cap = QUEUE_PAGE;
 	if (f.state && strcmp(f.state, "open") != 0 && !triage_state_valid(f.state)) {
 		vg_error_set(&err, VG_EINVAL, "state '%s': expected a finding state or open",
 			     f.state);
 		return error_page(req, resp, &err, NULL);
 	}
-	if (findings_list_json(req->db, &f, &o, &err) ||
+	if (findings_list_json(req->db, &fl, &o, &err) ||
 	    triage_counts_json(req->db, &f, &counts, &err)) {
 		json_decref(o);
 		json_decref(counts);
 		return error_page(req, resp, &err, NULL);
 	}
 	total = (long long)json_integer_value(json_object_get(o, "total"));
+	exact = json_is_true(json_object_get(o, "total_exact"));
 	filter_query(&back, req);
 	ui_page_begin(req, resp, "Findings", "findings");
 	flash(req, b);
@@ -397,10 +407,13 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 		json_t *v;
 		json_object_foreach(counts, k, v)
 		{
+			long long n = (long long)json_integer_value(v);
 			vg_buf_addf(b,
 				    "<li><a href=\"/ui/findings?state=%s\" data-state=\"%s\">%s "
-				    "<strong>%lld</strong></a></li>",
-				    k, k, k, (long long)json_integer_value(v));
+				    "<strong>%lld%s</strong></a></li>",
+				    k, k, k,
+				    n > findings_count_cap() ? (long long)findings_count_cap() : n,
+				    n > findings_count_cap() ? "+" : "");
 		}
 	}
 	vg_buf_adds(b, "</ul></nav>");
@@ -428,7 +441,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	option(b, "new", "newest", f.sort_due ? "due" : "new");
 	vg_buf_adds(b, "</select></label> <button id=\"apply\">Filter</button></form>");
 
-	vg_buf_addf(b, "<p id=\"total\">%lld finding(s)</p>", total);
+	vg_buf_addf(b, "<p id=\"total\">%lld%s finding(s)</p>", total, exact ? "" : "+");
 	vg_buf_adds(b,
 		    "<table id=\"findings\"><thead><tr><th>id</th><th>product</th><th>version</th>"
 		    "<th>vulnerability</th><th>severity</th><th>component</th><th>matched</th>"
@@ -506,7 +519,8 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	if (total == 0)
 		vg_buf_addf(b, "<tr><td colspan=\"%d\">No findings.</td></tr>", write ? 11 : 10);
 	vg_buf_adds(b, "</tbody></table>");
-	pager(b, req, (long long)f.offset, total);
+	pager(b, req, (long long)f.offset, exact ? total : total + 1);
+	/* (not exact: more than offset + QUEUE_PAGE findings match) */
 
 	if (charts(req->db, b, &err)) {
 		vg_buf_adds(b, "<p class=\"error\" role=\"alert\">charts: ");

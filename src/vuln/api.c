@@ -52,6 +52,11 @@ static int findings(struct http_req *req, struct http_resp *resp)
 				  "limit and offset: expected non-negative integers");
 	if (f.limit > 1000)
 		f.limit = 1000;
+	/* total: exact up to offset + 10,000, else "total_exact": false, unless
+	 * count=exact asks for the full count */
+	f.count_cap = http_query(req, "count") && strcmp(http_query(req, "count"), "exact") == 0
+			  ? 0
+			  : findings_count_cap();
 	if (findings_list_json(req->db, &f, &o, &err))
 		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
@@ -69,7 +74,8 @@ static int vulnerability(struct http_req *req, struct http_resp *resp)
 const struct http_route vuln_routes[] = {
     {"GET", "/api/v1/findings", ROLE_READ, 0, findings,
      "Findings (product, version, severity, vuln, kev, retracted, state, assignee, overdue, "
-     "due_within, sort=due, limit, offset)",
+     "due_within, sort=due, limit, offset, count=exact; total is exact up to offset + 10000, "
+     "see total_exact)",
      "vuln"},
     {"GET", "/api/v1/vulnerabilities/{id}", ROLE_READ, 0, vulnerability,
      "A vulnerability by id or alias: aliases, severity, KEV, advisories, affected versions",

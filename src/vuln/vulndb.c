@@ -5,6 +5,7 @@
 #include "vuln/vulndb.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/events.h"
 #include "core/log.h"
@@ -1305,39 +1306,93 @@ int vulndb_import_kev(struct store *s, const char *data, size_t n, const char *f
 
 /* ---- SBOMs ---- */
 
+#define VC_BATCH 100
 struct compctx {
 	struct store *s;
-	struct store_stmt *ins;
+	struct store_stmt *ins; /* the full batch's INSERT, prepared once */
 	int64_t sbom_id, version_id;
 	long n;
+	/* rows waiting for their multi-row INSERT (one statement a hundred
+	 * rows: on PostgreSQL a statement a row was a third of a large import) */
+	size_t np;
+	struct vc_row {
+		int64_t component_id;
+		struct match_key k;
+		char *purl;
+	} * pend;
 };
+
+static int comp_flush(struct compctx *c, struct vg_error *err)
+{
+	struct store_stmt *st = c->ins;
+	int rc, k = 0;
+	if (!c->np)
+		return VG_OK;
+	if (c->np < VC_BATCH || !st) {
+		struct vg_buf sql = VG_BUF_INIT;
+		vg_buf_adds(&sql, "INSERT INTO vuln_components (component_id, sbom_id, version_id, "
+				  "eco, name, version, release, purl) VALUES ");
+		for (size_t j = 0; j < c->np; j++)
+			vg_buf_adds(&sql, j ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
+		rc = sql.data ? store_prepare(c->s, sql.data, &st, err)
+			      : vg_error_set(err, VG_ENOMEM, "out of memory");
+		vg_buf_release(&sql);
+		if (rc)
+			return rc;
+		if (c->np == VC_BATCH)
+			c->ins = st;
+	} else
+		store_reset(st);
+	for (size_t j = 0; j < c->np; j++) {
+		struct vc_row *r = &c->pend[j];
+		store_bind_int64(st, ++k, r->component_id);
+		store_bind_int64(st, ++k, c->sbom_id);
+		store_bind_int64(st, ++k, c->version_id);
+		store_bind_text(st, ++k, r->k.eco);
+		store_bind_text(st, ++k, r->k.name);
+		store_bind_text(st, ++k, r->k.version);
+		store_bind_text(st, ++k, r->k.release[0] ? r->k.release : NULL);
+		store_bind_text(st, ++k, r->purl);
+	}
+	rc = store_step(st, err);
+	if (st != c->ins)
+		store_finalize(st);
+	for (size_t j = 0; j < c->np; j++)
+		free(c->pend[j].purl);
+	c->n += (long)c->np;
+	c->np = 0;
+	return rc == STORE_DONE ? VG_OK : rc;
+}
 
 static int comp_row(struct store_stmt *st, void *arg, struct vg_error *err)
 {
 	struct compctx *c = arg;
-	struct match_key k;
+	struct vc_row *r;
 	const char *purl = store_col_text(st, 1), *ver = store_col_text(st, 2);
-	int rc;
-	if (!purl || match_key_from_purl(purl, &k, NULL) != VG_OK)
+	if (!c->pend && !(c->pend = calloc(VC_BATCH, sizeof(*c->pend))))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	r = &c->pend[c->np];
+	if (!purl || match_key_from_purl(purl, &r->k, NULL) != VG_OK)
 		return VG_OK; /* no purl ecosystem: unmatchable, never guessed */
-	if (!k.version[0] && ver)
-		snprintf(k.version, sizeof(k.version), "%s", ver);
-	if (!k.version[0])
+	if (!r->k.version[0] && ver)
+		snprintf(r->k.version, sizeof(r->k.version), "%s", ver);
+	if (!r->k.version[0])
 		return VG_OK;
-	store_reset(c->ins);
-	store_bind_int64(c->ins, 1, store_col_int64(st, 0));
-	store_bind_int64(c->ins, 2, c->sbom_id);
-	store_bind_int64(c->ins, 3, c->version_id);
-	store_bind_text(c->ins, 4, k.eco);
-	store_bind_text(c->ins, 5, k.name);
-	store_bind_text(c->ins, 6, k.version);
-	store_bind_text(c->ins, 7, k.release[0] ? k.release : NULL);
-	store_bind_text(c->ins, 8, purl);
-	rc = store_step(c->ins, err);
-	if (rc != STORE_DONE)
-		return rc;
-	c->n++;
-	return VG_OK;
+	r->component_id = store_col_int64(st, 0);
+	if (!(r->purl = strdup(purl)))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return ++c->np == VC_BATCH ? comp_flush(c, err) : VG_OK;
+}
+
+static void comp_release(struct compctx *c)
+{
+	for (size_t j = 0; c->pend && j < c->np; j++)
+		free(c->pend[j].purl);
+	free(c->pend);
+	c->pend = NULL;
+	c->np = 0;
+	store_finalize(c->ins);
+	c->ins = NULL;
 }
 
 /* Platform types: what a component runs on, never made vulnerable by
@@ -1411,7 +1466,7 @@ int vulndb_reconcile_sbom(struct store *s, int64_t sbom_id, struct vulndb_stats 
 			  struct vg_error *err)
 {
 	struct vulndb_stats local = {0};
-	struct compctx c = {s, NULL, sbom_id, 0, 0};
+	struct compctx c = {.s = s, .sbom_id = sbom_id};
 	struct recon r = {s, NULL, NULL, NULL, &local, vg_now(), err, NULL, 0, 0, 0, NULL};
 	int64_t newest = 0;
 	json_t *exploited = json_array(), *after;
@@ -1436,12 +1491,6 @@ int vulndb_reconcile_sbom(struct store *s, int64_t sbom_id, struct vulndb_stats 
 	}
 	rc = store_exec(s, err, "DELETE FROM vuln_components WHERE version_id = ?", "i",
 			c.version_id);
-	if (!rc)
-		rc =
-		    store_prepare(s,
-				  "INSERT INTO vuln_components (component_id, sbom_id, version_id, "
-				  "eco, name, version, release, purl) VALUES (?,?,?,?,?,?,?,?)",
-				  &c.ins, err);
 	if (!rc) {
 		struct binds b = {1, sbom_id, NULL, 0};
 		rc = run(s,
@@ -1449,7 +1498,9 @@ int vulndb_reconcile_sbom(struct store *s, int64_t sbom_id, struct vulndb_stats 
 			 "NOT NULL ORDER BY idx",
 			 &b, comp_row, &c, err);
 	}
-	store_finalize(c.ins);
+	if (!rc)
+		rc = comp_flush(&c, err);
+	comp_release(&c);
 	if (!rc)
 		rc = index_cpe_components(s, sbom_id, c.version_id, err);
 	if (!rc) {
@@ -1717,6 +1768,12 @@ int findings_ids_json(struct store *s, const struct findings_filter *f, json_t *
 	return ids ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
 }
 
+int64_t findings_count_cap(void)
+{
+	int64_t cap = vg_config_int("triage.count_cap", 10000);
+	return cap >= 1 ? cap : 10000;
+}
+
 int findings_list_json(struct store *s, const struct findings_filter *f, json_t **out,
 		       struct vg_error *err)
 {
@@ -1725,16 +1782,28 @@ int findings_list_json(struct store *s, const struct findings_filter *f, json_t 
 	int64_t total = 0, now = vg_now();
 	int64_t limit = f->limit > 0 && f->limit <= 1000 ? f->limit : 100;
 	int by_version = f->product || f->version;
-	int64_t offset = f->offset > 0 ? f->offset : 0;
-	int rc;
+	int64_t offset = f->offset > 0 ? f->offset : 0, cap = 0;
+	int rc, exact = 1;
 	char sev[16] = "";
 
 	if ((rc = filter_severity(f, sev, err)))
 		return rc;
-	vg_buf_adds(&sql, "SELECT COUNT(*) FROM findings f ");
-	findings_where(&sql, f, 0);
+	if (f->count_cap > 0) {
+		/* at most offset + count_cap + 1 rows read: "more than" beyond */
+		cap = offset + f->count_cap;
+		vg_buf_adds(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM findings f ");
+		findings_where(&sql, f, 0);
+		vg_buf_addf(&sql, " LIMIT %lld) c", (long long)cap + 1);
+	} else {
+		vg_buf_adds(&sql, "SELECT COUNT(*) FROM findings f ");
+		findings_where(&sql, f, 0);
+	}
 	rc = store_query_int64(s, &total, err, sql.data, FILTER_TYPES,
 			       FILTER_ARGS(f, f->severity ? sev : NULL, now));
+	if (!rc && cap > 0 && total > cap) {
+		total = cap;
+		exact = 0;
+	}
 	vg_buf_reset(&sql);
 	vg_buf_adds(&sql, "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, "
 			  "f.severity, f.score, f.kev, f.state, f.justification, f.assignee, "
@@ -1804,8 +1873,9 @@ int findings_list_json(struct store *s, const struct findings_filter *f, json_t 
 			return rc;
 		}
 	}
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "findings", rows, "total", (json_int_t)total,
-			 "limit", (json_int_t)limit, "offset", (json_int_t)offset);
+	*out = json_pack("{s:o, s:I, s:b, s:I, s:I}", "findings", rows, "total", (json_int_t)total,
+			 "total_exact", exact, "limit", (json_int_t)limit, "offset",
+			 (json_int_t)offset);
 	return *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
 }
 

@@ -141,7 +141,14 @@ struct findings_filter {
 	const char *state, *assignee;
 	int overdue, sort_due;
 	int64_t due_within;
+	/* > 0: count at most offset + count_cap matching findings (the total
+	 * of a broad filter over a million findings is read from a few
+	 * thousand index entries); 0: count them all. */
+	int64_t count_cap;
 };
+/* The count cap of GET /api/v1/findings and of the queue page: config
+ * triage.count_cap (VIGIL_TRIAGE_COUNT_CAP), 10,000 by default, at least 1. */
+int64_t findings_count_cap(void);
 
 /*
  * The stored due times of findings (migration 0010: sla_triage_due_at,
@@ -163,7 +170,9 @@ int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err);
 int findings_due_sync_policy(struct store *s, int64_t product_id, const char *severity,
 			     struct vg_error *err);
 
-/* Findings matching f, newest first: {"findings": [...], "total": n}. Each
+/* Findings matching f, newest first: {"findings": [...], "total": n,
+ * "total_exact": true, "limit", "offset"}; with f->count_cap, total may be
+ * offset + count_cap and total_exact false (there are more). Each
  * carries its triage fields (state, justification, assignee) and due times
  * (triage_due_at, fix_due_at, due_at, overdue). */
 int findings_list_json(struct store *s, const struct findings_filter *f, json_t **out,

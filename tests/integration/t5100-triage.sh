@@ -258,4 +258,28 @@ check_eq "version 3.0" "$(run_cmd "$VIGIL" sbom import "$T_DIR/r3.json" --produc
 check_eq "web decision carried to version 3.0" "$("$VIGIL" findings show "$(fid pkg:pypi/demo-a 3.0)" --json | jq -r '"\(.state) \(.justification)"')" "not_affected vulnerable_code_not_present"
 stop_server
 
+# --- count cap: totals of broad filters stop at offset + triage.count_cap ---
+all=$("$VIGIL" findings list --json | jq .total)
+new=$("$VIGIL" findings list --state new --json | jq .total)
+VIGIL_TRIAGE_COUNT_CAP=2 start_server
+TOK=$(admin_token)
+curl -s -H "Authorization: Bearer $TOK" "$BASE/api/v1/findings?limit=1" >"$T_DIR/cap.json"
+check_eq "capped total" "$(jq -c '[.total, .total_exact, (.findings | length)]' "$T_DIR/cap.json")" "[2,false,1]"
+curl -s -H "Authorization: Bearer $TOK" "$BASE/api/v1/findings?limit=1&offset=1" >"$T_DIR/cap.json"
+check_eq "cap counts from the offset" "$(jq -c '[.total, .total_exact]' "$T_DIR/cap.json")" "[3,false]"
+curl -s -H "Authorization: Bearer $TOK" "$BASE/api/v1/findings?limit=1&count=exact" >"$T_DIR/cap.json"
+check_eq "count=exact" "$(jq -c '[.total, .total_exact]' "$T_DIR/cap.json")" "[$all,true]"
+curl -s -H "Authorization: Bearer $TOK" "$BASE/api/v1/findings?vuln=CVE-2026-10001&version=1.0" >"$T_DIR/cap.json"
+check_eq "a small result is exact" "$(jq -c '[.total_exact, .total == (.findings | length)]' "$T_DIR/cap.json")" "[true,true]"
+curl -s -b "$J" "$BASE/ui/findings" >"$T_DIR/queue.html"
+# the page's total is capped at 50 at least: exact here
+check_contains "queue page total" "$(cat "$T_DIR/queue.html")" "<p id=\"total\">$all finding(s)</p>"
+if [ "$new" -gt 2 ]; then
+	check_contains "state count capped" "$(cat "$T_DIR/queue.html")" 'data-state="new">new <strong>2+</strong>'
+else
+	check_contains "state count exact" "$(cat "$T_DIR/queue.html")" "data-state=\"new\">new <strong>$new</strong>"
+fi
+check_contains "an empty state counts 0" "$(cat "$T_DIR/queue.html")" 'data-state="fixed">fixed <strong>0</strong>'
+stop_server
+
 finish

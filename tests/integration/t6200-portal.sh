@@ -117,6 +117,14 @@ check_eq "no such attachment" "$(http GET "/api/v1/cases/$CASE/attachments/3" -H
 check_eq "anonymous download refused" "$(http GET "/api/v1/cases/$CASE/attachments/1")" 401
 check_eq "auditor download refused" "$(http GET "/api/v1/cases/$CASE/attachments/1" -H "Authorization: Bearer $AUD")" 403
 check_contains "download audited" "$("$VIGIL" audit log --json)" "case.read_attachment"
+check_eq "case page" "$(http GET "/ui/cases/$CASE" -H "Authorization: Bearer $ADMIN")" 200
+T=$(body)
+check_contains "case page lists the attachments" "$T" "<a href=\"/api/v1/cases/$CASE/attachments/1\" download>poc.bin</a>"
+check_contains "case page escapes file names" "$T" '>notes &lt;x&gt;.txt</a>'
+check_contains "case page shows the digest" "$T" "<code>$(sha256sum "$T_DIR/poc.bin" | cut -d' ' -f1)</code>"
+check_eq "auditor's case page" "$(http GET "/ui/cases/$CASE" -H "Authorization: Bearer $AUD")" 200
+check_not_contains "no download link for an auditor" "$(body)" "/attachments/1\" download"
+check_contains "but the list" "$(body)" '<td>poc.bin</td>'
 
 # ---- the tracking page ----
 check_eq "tracking page" "$(http GET "$TRACK")" 200

@@ -126,6 +126,8 @@ check_eq "bad state refused" "$(post /ui/cases/$ID/state --data-urlencode to=fly
 check_contains "bad state explained" "$(body)" "state &#39;flying&#39;: expected received"
 check_eq "move to triaged" "$(post /ui/cases/$ID/state --data-urlencode to=triaged --data-urlencode 'note=looks real')" 303
 check_eq "triaged" "$(show | jq -r .state)" triaged
+check_eq "case page after the move" "$(page /ui/cases/$ID)" 200
+check_contains "only the allowed moves offered" "$(tr -d '\n' <"$T_DIR/body")" '<select name="to" id="state-to"><option>accepted</option><option>rejected</option><option>duplicate</option></select>'
 check_eq "assign without a name refused" "$(post /ui/cases/$ID/assign --data-urlencode assignee=)" 400
 check_contains "assign error" "$(body)" "Person: required"
 check_eq "assign" "$(post /ui/cases/$ID/assign --data-urlencode assignee=pat)" 303
