@@ -289,34 +289,6 @@ static int check_attachments(const struct case_attachment *att, int natt, struct
 	return VG_OK;
 }
 
-/* Keep data compressed in blobs under its SHA-256 (once per content). */
-static int put_blob(struct store *s, const void *data, size_t n, const char *sha,
-		    struct vg_error *err)
-{
-	int64_t have = 0;
-	size_t cap, zn;
-	void *z;
-	int rc = store_query_int64(s, &have, err, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?",
-				   "t", sha);
-	if (rc || have)
-		return rc;
-	cap = ZSTD_compressBound(n);
-	z = malloc(cap ? cap : 1);
-	if (!z)
-		return vg_error_set(err, VG_ENOMEM, "out of memory compressing an attachment");
-	zn = ZSTD_compress(z, cap, data, n, 3);
-	if (ZSTD_isError(zn)) {
-		free(z);
-		return vg_error_set(err, VG_EINTERNAL, "cannot compress an attachment: %s",
-				    ZSTD_getErrorName(zn));
-	}
-	rc = store_exec(
-	    s, err, "INSERT INTO blobs (sha256, size, zsize, data, created_at) VALUES (?,?,?,?,?)",
-	    "tiibi", sha, (int64_t)n, (int64_t)zn, z, zn, vg_now());
-	free(z);
-	return rc;
-}
-
 static int add_attachments(struct store *s, int64_t id, const struct case_attachment *att, int natt,
 			   json_t *list, struct vg_error *err)
 {
@@ -327,7 +299,7 @@ static int add_attachments(struct store *s, int64_t id, const struct case_attach
 				     ? att[i].content_type
 				     : "application/octet-stream";
 		vg_sha256_hex(att[i].data, att[i].n, sha);
-		rc = put_blob(s, att[i].data, att[i].n, sha, err);
+		rc = store_blob_put(s, att[i].data, att[i].n, sha, "an attachment", err);
 		if (!rc)
 			rc = store_exec(s, err,
 					"INSERT INTO psirt_case_attachments (case_id, n, filename, "

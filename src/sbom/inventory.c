@@ -549,35 +549,6 @@ static int insert_edges(struct store *s, int64_t sbom_id, const struct sbom_doc 
 	return rc;
 }
 
-static int store_blob(struct store *s, const char *data, size_t n, const char *sha,
-		      struct vg_error *err)
-{
-	int64_t have = 0;
-	size_t cap, zn;
-	void *z;
-	int rc;
-
-	if (store_query_int64(s, &have, NULL, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", "t",
-			      sha) == VG_OK &&
-	    have)
-		return VG_OK;
-	cap = ZSTD_compressBound(n);
-	z = malloc(cap ? cap : 1);
-	if (!z)
-		return vg_error_set(err, VG_ENOMEM, "out of memory compressing the original");
-	zn = ZSTD_compress(z, cap, data, n, 3);
-	if (ZSTD_isError(zn)) {
-		free(z);
-		return vg_error_set(err, VG_EINTERNAL, "cannot compress the original: %s",
-				    ZSTD_getErrorName(zn));
-	}
-	rc = store_exec(
-	    s, err, "INSERT INTO blobs (sha256, size, zsize, data, created_at) VALUES (?,?,?,?,?)",
-	    "tiibi", sha, (int64_t)n, (int64_t)zn, z, zn, vg_now());
-	free(z);
-	return rc;
-}
-
 static int version_id(struct store *s, int64_t product_id, const char *version, int create,
 		      int64_t *out, struct vg_error *err)
 {
@@ -643,7 +614,7 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	if (rc)
 		goto fail;
 	rev++;
-	rc = store_blob(s, r->data, r->n, sha, err);
+	rc = store_blob_put(s, r->data, r->n, sha, "the original", err);
 	if (rc)
 		goto fail;
 	rc = store_exec(

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zstd.h>
 
 /* Tables whose rows are bookkeeping, not audited state. Keep this list short. */
 static const char *const exempt_tables[] = {
@@ -698,5 +699,32 @@ out:
 		else
 			rc = store_tx_commit(s, err);
 	}
+	return rc;
+}
+
+int store_blob_put(struct store *s, const void *data, size_t n, const char *sha, const char *what,
+		   struct vg_error *err)
+{
+	int64_t have = 0;
+	size_t cap, zn;
+	void *z;
+	int rc = store_query_int64(s, &have, err, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?",
+				   "t", sha);
+	if (rc || have)
+		return rc;
+	cap = ZSTD_compressBound(n);
+	z = malloc(cap ? cap : 1);
+	if (!z)
+		return vg_error_set(err, VG_ENOMEM, "out of memory compressing %s", what);
+	zn = ZSTD_compress(z, cap, data, n, 3);
+	if (ZSTD_isError(zn)) {
+		free(z);
+		return vg_error_set(err, VG_EINTERNAL, "cannot compress %s: %s", what,
+				    ZSTD_getErrorName(zn));
+	}
+	rc = store_exec(
+	    s, err, "INSERT INTO blobs (sha256, size, zsize, data, created_at) VALUES (?,?,?,?,?)",
+	    "tiibi", sha, (int64_t)n, (int64_t)zn, z, zn, vg_now());
+	free(z);
 	return rc;
 }

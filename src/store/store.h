@@ -135,6 +135,12 @@ int store_query_json(struct store *s, json_t **out, struct vg_error *err, const 
 
 /* Leader election for background jobs: SQLite always wins (single process);
  * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
+/* Keep n bytes of data compressed (zstd) in table blobs under their SHA-256
+ * (hex, sha), once per content: a second copy of the same bytes is not
+ * stored again. `what` names them in errors ("the original"). */
+int store_blob_put(struct store *s, const void *data, size_t n, const char *sha, const char *what,
+		   struct vg_error *err);
+
 int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err);
 
 #endif
