@@ -644,7 +644,9 @@ int triage_counts_json(struct store *s, const struct findings_filter *f, json_t 
 	}
 	for (const char *const *st = states; *st; st++)
 		json_object_set_new(o, *st, json_integer(0));
-	if (f->count_cap > 0) {
+	/* A product's or version's findings are few: counted exactly in one pass
+	 * of findings_q_version. */
+	if (f->count_cap > 0 && !by_version) {
 		/* Each state counted up to count_cap + 1 rows: a million findings
 		 * in one state is read as "more than count_cap" from a few
 		 * thousand index entries. */

@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "http/ui.h"
 #include "store/store.h"
 #include "triage/triage.h"
@@ -287,16 +288,114 @@ static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 	return VG_OK;
 }
 
-/* Append the charts for db to b: the cached drawing when it is fresh or
- * another request is redrawing it, else a new one. */
+/* Keep a new drawing of the charts for the database named key. */
+static void charts_keep(const char *key, const char *html, int64_t t)
+{
+	char *copy = strdup(html);
+	if (!copy)
+		return;
+	pthread_mutex_lock(&dash.mu);
+	free(dash.html);
+	dash.html = copy;
+	snprintf(dash.db, sizeof(dash.db), "%s", key);
+	dash.drawn = t;
+	pthread_mutex_unlock(&dash.mu);
+}
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+	int running, stop;
+	char *url;
+} redraw = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL};
+
+static void *redraw_loop(void *arg)
+{
+	struct store *s = NULL;
+	(void)arg;
+	pthread_mutex_lock(&redraw.mu);
+	while (!redraw.stop) {
+		struct vg_error err = {0};
+		struct vg_buf fresh = VG_BUF_INIT;
+		struct timespec ts;
+		pthread_mutex_unlock(&redraw.mu);
+		if (!s && store_open(redraw.url, 0, &s, &err)) {
+			vg_warn("charts: %s", vg_error_msg(&err));
+			s = NULL;
+		}
+		if (s && draw_charts(s, &fresh, &err) == VG_OK && fresh.data)
+			charts_keep(store_url_safe(s), fresh.data, mono_seconds());
+		else if (s) {
+			vg_warn("charts: %s", vg_error_msg(&err));
+			store_close(s); /* reconnect next time */
+			s = NULL;
+		}
+		vg_buf_release(&fresh);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += DASH_TTL;
+		pthread_mutex_lock(&redraw.mu);
+		while (!redraw.stop && pthread_cond_timedwait(&redraw.cv, &redraw.mu, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&redraw.mu);
+	store_close(s);
+	return NULL;
+}
+
+int triage_charts_start(const char *db_url)
+{
+	pthread_mutex_lock(&redraw.mu);
+	if (redraw.running) {
+		pthread_mutex_unlock(&redraw.mu);
+		return VG_OK;
+	}
+	redraw.stop = 0;
+	free(redraw.url);
+	redraw.url = strdup(db_url);
+	if (!redraw.url || pthread_create(&redraw.th, NULL, redraw_loop, NULL) != 0) {
+		pthread_mutex_unlock(&redraw.mu);
+		return VG_EINTERNAL;
+	}
+	redraw.running = 1;
+	pthread_mutex_unlock(&redraw.mu);
+	return VG_OK;
+}
+
+void triage_charts_stop(void)
+{
+	pthread_mutex_lock(&redraw.mu);
+	if (!redraw.running) {
+		pthread_mutex_unlock(&redraw.mu);
+		return;
+	}
+	redraw.stop = 1;
+	pthread_cond_broadcast(&redraw.cv);
+	pthread_mutex_unlock(&redraw.mu);
+	pthread_join(redraw.th, NULL);
+	pthread_mutex_lock(&redraw.mu);
+	redraw.running = 0;
+	free(redraw.url);
+	redraw.url = NULL;
+	pthread_mutex_unlock(&redraw.mu);
+}
+
+/* Append the charts for db to b: the cached drawing when it is fresh, kept
+ * fresh by the redraw thread, or another request is redrawing it; else a
+ * new one. */
 static int charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 {
 	const char *key = store_url_safe(db);
 	int64_t t = mono_seconds();
 	struct vg_buf fresh = VG_BUF_INIT;
-	int rc;
+	int rc, thread;
+	pthread_mutex_lock(&redraw.mu);
+	thread = redraw.running;
+	pthread_mutex_unlock(&redraw.mu);
 	pthread_mutex_lock(&dash.mu);
-	if (dash.html && strcmp(dash.db, key) == 0 && (t - dash.drawn < DASH_TTL || dash.busy)) {
+	/* the thread's drawing is at most a minute and a draw old */
+	if (dash.html && strcmp(dash.db, key) == 0 &&
+	    (t - dash.drawn < DASH_TTL || dash.busy || (thread && t - dash.drawn < 5 * DASH_TTL))) {
 		vg_buf_adds(b, dash.html);
 		pthread_mutex_unlock(&dash.mu);
 		return VG_OK;
@@ -306,13 +405,9 @@ static int charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 	rc = draw_charts(db, &fresh, err);
 	pthread_mutex_lock(&dash.mu);
 	dash.busy--;
-	if (!rc && fresh.data) {
-		free(dash.html);
-		dash.html = strdup(fresh.data);
-		snprintf(dash.db, sizeof(dash.db), "%s", key);
-		dash.drawn = t;
-	}
 	pthread_mutex_unlock(&dash.mu);
+	if (!rc && fresh.data)
+		charts_keep(key, fresh.data, t);
 	if (!rc)
 		vg_buf_adds(b, fresh.data ? fresh.data : "");
 	vg_buf_release(&fresh);
