@@ -108,6 +108,10 @@ struct http_server_opts {
 };
 /* Run until SIGTERM/SIGINT; in-flight requests finish; returns an exit code. */
 int http_serve(const struct http_server_opts *o, struct vg_error *err);
+/* How many POST / PUT / PATCH / DELETE requests this process has handled
+ * (counted when each handler has returned): a cache computed at generation
+ * G is current for this server's own writes while the number is still G. */
+unsigned long http_write_generation(void);
 
 /* The OpenAPI 3.1 document of every route (caller owns). */
 json_t *http_openapi(void);

@@ -471,6 +471,15 @@ static enum MHD_Result quick_error(struct MHD_Connection *conn, struct reqctx *c
 
 /* ---- authentication ---- */
 
+/* Unsafe requests this server has handled: caches of what any of them may
+ * have changed are reused only while it stays the same. */
+static atomic_ulong g_writes;
+
+unsigned long http_write_generation(void)
+{
+	return atomic_load(&g_writes);
+}
+
 static int is_unsafe(const char *method)
 {
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
@@ -582,6 +591,9 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 	}
 	if (resp.status >= 500)
 		atomic_fetch_add(&g_db_errors, 1);
+	/* after the handler: its transaction is committed or rolled back */
+	if (is_unsafe(req->method))
+		atomic_fetch_add(&g_writes, 1);
 send:
 	ret = send_resp(conn, ctx, &resp);
 	resp_release(&resp);

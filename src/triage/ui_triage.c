@@ -414,6 +414,74 @@ static int charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 	return rc;
 }
 
+/* ---- counts per state, reused for a few seconds ---- */
+
+/*
+ * The counts per state of a broad filter read up to seven times
+ * triage.count_cap index entries: a third of the page's time at a million
+ * findings. They are reused for COUNTS_TTL seconds per filter, and only
+ * while this server has handled no write (http_write_generation): a
+ * decision made here shows at once; one made by another process or server
+ * within seconds. A product's or version's counts are exact and cheap:
+ * never cached.
+ */
+#define COUNTS_TTL   10
+#define COUNTS_SLOTS 16
+
+static struct {
+	pthread_mutex_t mu;
+	struct {
+		char key[600];
+		unsigned long gen;
+		int64_t at;
+		json_t *counts;
+	} e[COUNTS_SLOTS];
+} ccache = {PTHREAD_MUTEX_INITIALIZER, {{"", 0, 0, NULL}}};
+
+static int counts_cached(struct store *db, const struct findings_filter *f, json_t **out,
+			 struct vg_error *err)
+{
+	char key[600];
+	unsigned long gen = http_write_generation();
+	int64_t t = mono_seconds();
+	int n, slot = 0, rc;
+
+	n = snprintf(key, sizeof(key), "%s\037%s\037%s\037%d\037%lld", store_url_safe(db),
+		     f->severity ? f->severity : "", f->assignee ? f->assignee : "",
+		     f->kev_only != 0, (long long)f->count_cap);
+	if (f->product || f->version || n < 0 || (size_t)n >= sizeof(key))
+		return triage_counts_json(db, f, out, err);
+	pthread_mutex_lock(&ccache.mu);
+	for (int i = 0; i < COUNTS_SLOTS; i++) {
+		if (ccache.e[i].counts && strcmp(ccache.e[i].key, key) == 0 &&
+		    ccache.e[i].gen == gen && t - ccache.e[i].at < COUNTS_TTL) {
+			*out = json_deep_copy(ccache.e[i].counts);
+			pthread_mutex_unlock(&ccache.mu);
+			return *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+		}
+	}
+	pthread_mutex_unlock(&ccache.mu);
+	if ((rc = triage_counts_json(db, f, out, err)))
+		return rc;
+	pthread_mutex_lock(&ccache.mu);
+	/* the slot of the same filter, else the oldest (an empty one is) */
+	for (int i = 0; i < COUNTS_SLOTS; i++) {
+		if (strcmp(ccache.e[i].key, key) == 0) {
+			slot = i;
+			break;
+		}
+		if (ccache.e[i].at < ccache.e[slot].at)
+			slot = i;
+	}
+	json_decref(ccache.e[slot].counts);
+	ccache.e[slot].counts = json_deep_copy(*out);
+	snprintf(ccache.e[slot].key, sizeof(ccache.e[slot].key), "%s", key);
+	ccache.e[slot].gen = gen;
+	ccache.e[slot].at = t;
+	pthread_mutex_unlock(&ccache.mu);
+	return VG_OK;
+}
+
 /* ---- the queue ---- */
 
 #define QUEUE_PAGE 50
@@ -485,7 +553,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, &err, NULL);
 	}
 	if (findings_list_json(req->db, &fl, &o, &err) ||
-	    triage_counts_json(req->db, &f, &counts, &err)) {
+	    counts_cached(req->db, &f, &counts, &err)) {
 		json_decref(o);
 		json_decref(counts);
 		return error_page(req, resp, &err, NULL);

@@ -280,6 +280,13 @@ else
 	check_contains "state count exact" "$(cat "$T_DIR/queue.html")" "data-state=\"new\">new <strong>$new</strong>"
 fi
 check_contains "an empty state counts 0" "$(cat "$T_DIR/queue.html")" 'data-state="fixed">fixed <strong>0</strong>'
+# the counts are reused for seconds, but never across a change made here
+aff=$("$VIGIL" findings list --state affected --json | jq .total)
+IT=$("$VIGIL" findings list --state in_triage --json | jq '.findings[0].id')
+check_contains "affected before" "$(cat "$T_DIR/queue.html")" "data-state=\"affected\">affected <strong>$aff</strong>"
+check_eq "web triage to affected" "$(curl -s -o /dev/null -w '%{http_code}' -b "$J" --data-urlencode "csrf=$csrf" -d state=affected "$BASE/ui/findings/$IT/triage")" 303
+curl -s -b "$J" "$BASE/ui/findings" >"$T_DIR/queue.html"
+check_contains "the change counted at once" "$(cat "$T_DIR/queue.html")" "data-state=\"affected\">affected <strong>$((aff + 1))</strong>"
 stop_server
 
 finish
