@@ -157,8 +157,9 @@ static int draft_page(struct http_req *req, struct http_resp *resp)
 
 const struct http_route psirt_routes[] = {
     {"POST", "/api/v1/reports", ROLE_PUBLIC, HTTP_NO_CSRF, report_post,
-     "Report a vulnerability {product, version, description, impact, poc, contact, "
-     "credit_consent}; returns a private tracking token",
+     "Report a vulnerability {title, product, version, description, impact, poc, contact, "
+     "credit_consent, credit_name, encrypted (an ASCII-armoured OpenPGP message)}; returns "
+     "a private tracking token",
      "psirt"},
     {"GET", "/api/v1/reports/{token}", ROLE_PUBLIC, 0, report_get,
      "The reporter's view of a report by its tracking token", "psirt"},
