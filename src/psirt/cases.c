@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 /* ---- the report body ---- */
 
@@ -744,68 +743,44 @@ int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_e
 int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, size_t *size,
 			char *filename, size_t filenamesz, struct vg_error *err)
 {
-	struct store_stmt *st = NULL;
-	char sha[VG_SHA256_HEX], want[VG_SHA256_HEX], oid[32];
-	char *buf = NULL;
-	size_t len = 0;
+	json_t *rows = NULL, *row, *a;
+	char what[96], oid[32];
+	const char *want;
 	int rc;
 
 	*data = NULL;
 	*size = 0;
-	rc =
-	    store_prepare(s,
-			  "SELECT a.sha256, a.size, a.filename, b.data FROM psirt_case_attachments "
-			  "a JOIN blobs b ON b.sha256 = a.sha256 WHERE a.case_id = ? AND a.n = ?",
-			  &st, err);
+	rc = psirt_rows(s, &rows, err, "tt",
+			"SELECT sha256, filename FROM psirt_case_attachments WHERE case_id = ? AND "
+			"n = ?",
+			"ii", id, n);
 	if (rc)
 		return rc;
-	store_bind_int64(st, 1, id);
-	store_bind_int64(st, 2, n);
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		size_t zn = 0;
-		const void *z = store_col_blob(st, 3, &zn);
-		int64_t sz = store_col_int64(st, 1);
-		snprintf(want, sizeof(want), "%s", store_col_text(st, 0));
-		if (filename)
-			snprintf(filename, filenamesz, "%s",
-				 store_col_text(st, 2) ? store_col_text(st, 2) : "");
-		len = sz > 0 ? (size_t)sz : 0;
-		buf = malloc(len ? len : 1);
-		if (!buf) {
-			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-		} else {
-			size_t got = len ? ZSTD_decompress(buf, len, z, zn) : 0;
-			rc = ZSTD_isError(got) || got != len
-				 ? vg_error_set(err, VG_EIO,
-						"attachment %lld of case %lld is damaged (cannot "
-						"decompress)",
-						(long long)n, (long long)id)
-				 : VG_OK;
-		}
-	} else if (rc == STORE_DONE) {
-		rc = vg_error_set(err, VG_ENOTFOUND, "case %lld has no attachment %lld",
-				  (long long)id, (long long)n);
+	if (!(row = json_array_get(rows, 0))) {
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOTFOUND, "case %lld has no attachment %lld",
+				    (long long)id, (long long)n);
 	}
-	store_finalize(st);
-	if (!rc && strcmp(vg_sha256_hex(buf, len, sha), want) != 0)
-		rc = vg_error_set(err, VG_EIO,
-				  "attachment %lld of case %lld does not match its SHA-256 %s",
-				  (long long)n, (long long)id, want);
+	want = vg_json_str(row, "sha256");
+	if (filename)
+		snprintf(filename, filenamesz, "%s",
+			 vg_json_str(row, "filename") ? vg_json_str(row, "filename") : "");
+	snprintf(what, sizeof(what), "attachment %lld of case %lld", (long long)n, (long long)id);
+	rc = store_blob_get(s, want ? want : "", data, size, what, err);
 	if (!rc) {
-		json_t *a = json_pack("{s:I, s:s, s:I}", "n", (json_int_t)n, "sha256", want,
-				      "bytes", (json_int_t)len);
+		a = json_pack("{s:I, s:s, s:I}", "n", (json_int_t)n, "sha256", want, "bytes",
+			      (json_int_t)*size);
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		rc = store_audit(s, "case.read_attachment", "case", oid, NULL, a, err);
 		json_decref(a);
+		if (rc) {
+			free(*data);
+			*data = NULL;
+			*size = 0;
+		}
 	}
-	if (rc) {
-		free(buf);
-		return rc;
-	}
-	*data = buf;
-	*size = len;
-	return VG_OK;
+	json_decref(rows);
+	return rc;
 }
 
 int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *evidence,

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zstd.h>
 
 /* ---- products ---- */
 
@@ -768,64 +767,33 @@ int sbom_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *e
 
 int sbom_original(struct store *s, int64_t id, char **data, size_t *n, struct vg_error *err)
 {
-	struct store_stmt *st = NULL;
-	char sha[VG_SHA256_HEX], want[VG_SHA256_HEX], subject[64];
-	unsigned long long size = 0;
-	char *buf = NULL;
+	char *want = NULL, what[64], subject[32];
+	json_t *a;
 	int rc;
 
 	*data = NULL;
 	*n = 0;
-	rc = store_prepare(s,
-			   "SELECT b.original_sha256, o.size, o.data FROM sboms b JOIN blobs o ON "
-			   "o.sha256 = b.original_sha256 WHERE b.id = ?",
-			   &st, err);
+	rc = store_query_text(s, &want, err, "SELECT original_sha256 FROM sboms WHERE id = ?", "i",
+			      id);
+	if (rc == VG_ENOTFOUND)
+		return vg_error_set(err, VG_ENOTFOUND, "no SBOM with id %lld", (long long)id);
 	if (rc)
 		return rc;
-	store_bind_int64(st, 1, id);
-	rc = store_step(st, err);
-	if (rc == STORE_ROW) {
-		size_t zn;
-		const void *z = store_col_blob(st, 2, &zn);
-		snprintf(want, sizeof(want), "%s", store_col_text(st, 0));
-		size = (unsigned long long)store_col_int64(st, 1);
-		buf = malloc(size ? size : 1);
-		if (!buf) {
-			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-		} else {
-			size_t got = ZSTD_decompress(buf, size, z, zn);
-			if (ZSTD_isError(got) || got != size)
-				rc = vg_error_set(err, VG_EIO,
-						  "original of SBOM %lld is damaged (cannot "
-						  "decompress)",
-						  (long long)id);
-			else
-				rc = VG_OK;
-		}
-	} else if (rc == STORE_DONE) {
-		rc = vg_error_set(err, VG_ENOTFOUND, "no SBOM with id %lld", (long long)id);
-	}
-	store_finalize(st);
+	snprintf(what, sizeof(what), "original of SBOM %lld", (long long)id);
+	rc = store_blob_get(s, want, data, n, what, err);
 	if (!rc) {
-		vg_sha256_hex(buf, size, sha);
-		if (strcmp(sha, want) != 0)
-			rc = vg_error_set(err, VG_EIO,
-					  "original of SBOM %lld does not match its SHA-256 %s",
-					  (long long)id, want);
-	}
-	if (!rc) {
-		json_t *a = json_pack("{s:s, s:I}", "sha256", want, "bytes", (json_int_t)size);
+		a = json_pack("{s:s, s:I}", "sha256", want, "bytes", (json_int_t)*n);
 		snprintf(subject, sizeof(subject), "%lld", (long long)id);
 		rc = store_audit(s, "sbom.read_original", "sbom", subject, NULL, a, err);
 		json_decref(a);
+		if (rc) {
+			free(*data);
+			*data = NULL;
+			*n = 0;
+		}
 	}
-	if (rc) {
-		free(buf);
-		return rc;
-	}
-	*data = buf;
-	*n = size;
-	return VG_OK;
+	free(want);
+	return rc;
 }
 
 int sbom_delete(struct store *s, int64_t id, struct vg_error *err)

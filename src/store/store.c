@@ -728,3 +728,50 @@ int store_blob_put(struct store *s, const void *data, size_t n, const char *sha,
 	free(z);
 	return rc;
 }
+
+int store_blob_get(struct store *s, const char *sha, char **data, size_t *n, const char *what,
+		   struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	char got_sha[VG_SHA256_HEX];
+	char *buf = NULL;
+	size_t size = 0;
+	int rc;
+
+	*data = NULL;
+	*n = 0;
+	rc = store_prepare(s, "SELECT size, data FROM blobs WHERE sha256 = ?", &st, err);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, sha);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		size_t zn = 0;
+		const void *z = store_col_blob(st, 1, &zn);
+		int64_t sz = store_col_int64(st, 0);
+		size = sz > 0 ? (size_t)sz : 0;
+		buf = malloc(size ? size : 1);
+		if (!buf) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		} else {
+			size_t got = size ? ZSTD_decompress(buf, size, z, zn) : 0;
+			rc = ZSTD_isError(got) || got != size
+				 ? vg_error_set(err, VG_EIO, "%s is damaged (cannot decompress)",
+						what)
+				 : VG_OK;
+		}
+	} else if (rc == STORE_DONE) {
+		rc = vg_error_set(err, VG_EIO, "%s is missing (no stored copy of SHA-256 %s)", what,
+				  sha);
+	}
+	store_finalize(st);
+	if (!rc && strcmp(vg_sha256_hex(buf, size, got_sha), sha) != 0)
+		rc = vg_error_set(err, VG_EIO, "%s does not match its SHA-256 %s", what, sha);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*data = buf;
+	*n = size;
+	return VG_OK;
+}

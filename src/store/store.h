@@ -140,6 +140,11 @@ int store_query_json(struct store *s, json_t **out, struct vg_error *err, const 
  * stored again. `what` names them in errors ("the original"). */
 int store_blob_put(struct store *s, const void *data, size_t n, const char *sha, const char *what,
 		   struct vg_error *err);
+/* The bytes kept under sha by store_blob_put (malloc'ed into *data, caller
+ * frees), checked against their SHA-256: VG_EIO naming `what` when they are
+ * missing, cannot be decompressed or do not match. */
+int store_blob_get(struct store *s, const char *sha, char **data, size_t *n, const char *what,
+		   struct vg_error *err);
 
 int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err);
 

@@ -1768,6 +1768,67 @@ int findings_ids_json(struct store *s, const struct findings_filter *f, json_t *
 	return ids ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
 }
 
+int findings_state_counts_json(struct store *s, const struct findings_filter *f,
+			       const char *const *states, json_t **out, struct vg_error *err)
+{
+	/* the filter without its state and deadline conditions, active only */
+	struct findings_filter g = *f;
+	struct vg_buf sql = VG_BUF_INIT;
+	json_t *rows = NULL, *o, *r;
+	char sev[16] = "";
+	int64_t now = vg_now();
+	size_t i;
+	int rc;
+
+	g.state = NULL;
+	g.overdue = 0;
+	g.due_within = 0;
+	g.include_retracted = 0;
+	if ((rc = filter_severity(&g, sev, err)))
+		return rc;
+	if (!(o = json_object()))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (const char *const *st = states; *st; st++)
+		json_object_set_new(o, *st, json_integer(0));
+	if (g.count_cap > 0 && !g.product && !g.version) {
+		/* Each state counted up to count_cap + 1 rows, from the index of
+		 * the filter and the state (migrations 0010, 0012): a million
+		 * findings in one state are read as "more than count_cap" from a
+		 * few thousand index entries. */
+		for (const char *const *st = states; *st && !rc; st++) {
+			int64_t n = 0;
+			vg_buf_reset(&sql);
+			vg_buf_adds(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM findings f ");
+			findings_where(&sql, &g, 0);
+			vg_buf_addf(&sql, " AND f.state = ? LIMIT %lld) c",
+				    (long long)g.count_cap + 1);
+			rc = store_query_int64(s, &n, err, sql.data, FILTER_TYPES "t",
+					       FILTER_ARGS(&g, g.severity ? sev : NULL, now), *st);
+			if (!rc)
+				json_object_set_new(o, *st, json_integer(n));
+		}
+	} else {
+		/* a product's or version's findings are few: counted exactly in
+		 * one pass of findings_q_version */
+		vg_buf_adds(&sql, "SELECT f.state, COUNT(*) AS n FROM findings f ");
+		findings_where(&sql, &g, 0);
+		vg_buf_adds(&sql, " GROUP BY f.state");
+		rc = store_query_json(s, &rows, err, sql.data, FILTER_TYPES,
+				      FILTER_ARGS(&g, g.severity ? sev : NULL, now));
+		if (!rc)
+			json_array_foreach(rows, i, r)
+			    json_object_set(o, vg_json_str(r, "state"), json_object_get(r, "n"));
+		json_decref(rows);
+	}
+	vg_buf_release(&sql);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return VG_OK;
+}
+
 int64_t findings_count_cap(void)
 {
 	int64_t cap = vg_config_int("triage.count_cap", 10000);

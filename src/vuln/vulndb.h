@@ -178,6 +178,13 @@ int findings_due_sync_policy(struct store *s, int64_t product_id, const char *se
 int findings_list_json(struct store *s, const struct findings_filter *f, json_t **out,
 		       struct vg_error *err);
 
+/* Active findings matching f (its state, overdue and due_within ignored)
+ * per state: {"state": n} for each of the NULL-terminated states, 0 when
+ * none (caller owns). With f->count_cap > 0 and neither product nor version
+ * each count stops at count_cap + 1: more than count_cap. */
+int findings_state_counts_json(struct store *s, const struct findings_filter *f,
+			       const char *const *states, json_t **out, struct vg_error *err);
+
 /* The ids of every finding matching f (limit and offset ignored), as a JSON
  * array of integers (caller owns), for bulk changes. */
 int findings_ids_json(struct store *s, const struct findings_filter *f, json_t **out,

@@ -37,6 +37,8 @@ check_eq "original byte for byte" "$(sha256sum <"$T_DIR/orig.json" | cut -c1-64)
 "$VIGIL" sbom get 2 --original >"$T_DIR/orig.xml"
 check_eq "xml original byte for byte" "$(cmp -s "$T_DIR/orig.xml" "$BR/proton-bridge-v1.8.0.bom.xml" && echo same)" "same"
 check_eq "reading an original is audited" "$("$VIGIL" audit log --json | jq '[.[] | select(.action=="sbom.read_original")] | length')" 2
+check_eq "unknown SBOM" "$(run_cmd "$VIGIL" sbom get 424242 --original)" 1
+check_contains "unknown SBOM named" "$(cat "$T_DIR/err")" "no SBOM with id 424242"
 check_eq "show --json" "$("$VIGIL" sbom show 1 --json | jq -r '.component_list | length')" 202
 check_eq "unknown id" "$(run_cmd "$VIGIL" sbom show 999)" 1
 
@@ -125,4 +127,10 @@ check_eq "validate a good file" "$(run_cmd "$VIGIL" sbom validate "$BR/proton-br
 check_eq "validate a bad file" "$(run_cmd "$VIGIL" sbom validate "$T_DIR/dup.json" --json)" 1
 check_eq "validate --json says invalid" "$(jq -r .valid "$T_DIR/out")" "false"
 check_eq "audit chain intact" "$(run_cmd "$VIGIL" audit verify)" 0
+# a damaged stored original is refused, never handed out
+SID=$(db_sql "SELECT MAX(id) FROM sboms")
+SHA1=$(db_sql "SELECT original_sha256 FROM sboms WHERE id = $SID")
+db_sql "UPDATE blobs SET data = (SELECT b2.data FROM blobs b2 WHERE b2.sha256 <> '$SHA1' ORDER BY b2.sha256 LIMIT 1) WHERE sha256 = '$SHA1'" >/dev/null
+check_eq "damaged original refused" "$(run_cmd "$VIGIL" sbom get "$SID" --original -o "$T_DIR/damaged.json")" 1
+check_contains "damage named" "$(cat "$T_DIR/err")" "original of SBOM $SID"
 finish

@@ -268,6 +268,12 @@ B=$(body)
 check_contains "policy heading" "$B" "<h2>Our policy</h2>"
 check_contains "policy escaped" "$B" "<p>We answer &lt;quickly&gt;.</p>"
 check_contains "policy list" "$B" "<li>two &amp; three</li>"
+
+# a damaged stored copy is refused, never served
+POC_SHA=$(sha256sum "$T_DIR/poc.bin" | cut -d' ' -f1)
+db_sql "UPDATE blobs SET data = (SELECT b2.data FROM blobs b2 WHERE b2.sha256 <> '$POC_SHA' ORDER BY b2.sha256 LIMIT 1) WHERE sha256 = '$POC_SHA'" >/dev/null
+check_eq "damaged attachment refused" "$(http GET "/api/v1/cases/$CASE/attachments/1" -H "Authorization: Bearer $ADMIN")" 500
+check_contains "damage named" "$(body)" "attachment 1 of case $CASE"
 stop_server
 
 finish
