@@ -84,17 +84,6 @@ static int stage_or_fail(const char *stage, struct vg_error *err)
 	return st;
 }
 
-static int has_value(const json_t *v)
-{
-	if (!v || json_is_null(v))
-		return 0;
-	if (json_is_string(v))
-		return json_string_length(v) > 0;
-	if (json_is_array(v))
-		return json_array_size(v) > 0;
-	return 1;
-}
-
 static json_t *states_json(const char *list)
 {
 	json_t *a = json_array();
@@ -175,7 +164,7 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		} else {
 			val = json_incref(json_object_get(facts, n));
 			/* what the reporter wrote is the first summary */
-			if (!has_value(val) && strcmp(n, "summary") == 0 && kase &&
+			if (!psirt_has_value(val) && strcmp(n, "summary") == 0 && kase &&
 			    vg_json_str(kase, "description")) {
 				json_decref(val);
 				val = json_string(vg_json_str(kase, "description"));
@@ -186,7 +175,7 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		json_object_set_new(f, n, val);
 		if (need & (1u << st)) {
 			json_array_append_new(req, json_string(n));
-			if (!has_value(val))
+			if (!psirt_has_value(val))
 				json_array_append_new(missing, json_string(n));
 		}
 	}

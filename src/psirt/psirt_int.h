@@ -32,6 +32,10 @@ int psirt_row(struct store *s, json_t **out, struct vg_error *err, const char *w
 /* Integer member of a row, 0 when missing or null. */
 int64_t psirt_int(const json_t *row, const char *key);
 
+/* 1 when a draft or notice field is filled in: not null, not an empty
+ * string or array. */
+int psirt_has_value(const json_t *v);
+
 /* A time as JSON: an RFC 3339 string, or null for 0. */
 json_t *psirt_time_json(int64_t t);
 

@@ -258,3 +258,14 @@ int psirt_approvals_needed(void)
 {
 	return vg_config_int("art14.four_eyes", 0) ? 2 : 1;
 }
+
+int psirt_has_value(const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		return json_string_length(v) > 0;
+	if (json_is_array(v))
+		return json_array_size(v) > 0;
+	return 1;
+}

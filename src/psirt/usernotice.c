@@ -47,17 +47,6 @@ const char *user_notice_label(const char *field)
 	return field ? field : "";
 }
 
-static int has_value(const json_t *v)
-{
-	if (!v || json_is_null(v))
-		return 0;
-	if (json_is_string(v))
-		return json_string_length(v) > 0;
-	if (json_is_array(v))
-		return json_array_size(v) > 0;
-	return 1;
-}
-
 /* Append s to the string array a unless it is empty or already there. */
 static void add_unique(json_t *a, const char *s)
 {
@@ -235,7 +224,7 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 		if (!notice_fields[i].required)
 			continue;
 		json_array_append_new(req, json_string(notice_fields[i].name));
-		if (!has_value(json_object_get(f, notice_fields[i].name)))
+		if (!psirt_has_value(json_object_get(f, notice_fields[i].name)))
 			json_array_append_new(missing, json_string(notice_fields[i].name));
 	}
 
@@ -298,7 +287,7 @@ static void text_field(struct vg_buf *b, const json_t *n, const char *field, int
 			    block ? "\n  " : " ", field);
 		return;
 	}
-	if (!has_value(v))
+	if (!psirt_has_value(v))
 		return;
 	vg_buf_addf(b, "%s:%s", user_notice_label(field), block ? "\n" : " ");
 	if (block && json_is_string(v)) {
