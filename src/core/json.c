@@ -1,6 +1,7 @@
 #include "core/json.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/clock.h"
 
 #include <string.h>
 
@@ -81,4 +82,12 @@ long long vg_json_int(const json_t *obj, const char *key, long long dflt)
 int vg_json_set_str(json_t *obj, const char *key, const char *s)
 {
 	return json_object_set_new(obj, key, s ? json_string(s) : json_null()) ? VG_ENOMEM : VG_OK;
+}
+
+json_t *vg_json_time(int64_t t)
+{
+	char ts[VG_TIME_BUFSZ];
+	if (!t)
+		return json_null();
+	return json_string(vg_time_format(t, ts, sizeof(ts)));
 }

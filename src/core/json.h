@@ -10,6 +10,7 @@
 #define VIGIL_CORE_JSON_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stddef.h>
 
 struct vg_error;
@@ -37,6 +38,9 @@ int vg_json_append(struct vg_buf *b, const json_t *v);
 /* Convenience getters: NULL / default when missing or of another type. */
 const char *vg_json_str(const json_t *obj, const char *key);
 long long vg_json_int(const json_t *obj, const char *key, long long dflt);
+
+/* A time as JSON: an RFC 3339 string, or null for 0. */
+json_t *vg_json_time(int64_t t);
 
 /* Set key to a string, or to JSON null when s is NULL. */
 int vg_json_set_str(json_t *obj, const char *key, const char *s);

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "http/http.h"
 #include "http/ui.h"
 #include "psirt/art14.h"
@@ -83,7 +84,7 @@ static int cases_list(struct http_req *req, struct http_resp *resp)
 static int id_param(struct http_req *req, struct http_resp *resp, const char *name, int64_t *id)
 {
 	struct vg_error err = {0};
-	if (psirt_id_parse(http_param(req, name), name, id, &err))
+	if (vg_id_parse(http_param(req, name), name, id, &err))
 		return http_error(resp, VG_EINVAL, "%s", vg_error_msg(&err));
 	return VG_OK;
 }

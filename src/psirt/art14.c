@@ -6,6 +6,7 @@
 #include "psirt/art14.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/events.h"
 #include "core/log.h"
 #include "psirt/psirt_int.h"
@@ -161,8 +162,8 @@ static void emit_opened(struct store *s, int64_t id, const struct art14_open *in
 	snprintf(key, sizeof(key), "art14-%lld", (long long)id);
 	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "summary", summary, "severity",
 		      "critical", "dedup_key", key, "exposure_id", (json_int_t)id, "kind", in->kind,
-		      "title", in->title, "aware_at", psirt_time_json(in->aware_at), "at",
-		      psirt_time_json(vg_now()));
+		      "title", in->title, "aware_at", vg_json_time(in->aware_at), "at",
+		      vg_json_time(vg_now()));
 	if (p)
 		vg_event_emit(s, "art14.opened", p);
 	json_decref(p);
@@ -188,17 +189,17 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 		return vg_error_set(err, VG_EINVAL,
 				    "--aware-at: awareness cannot be in the future (now is %s)",
 				    vg_time_format(now, oid, sizeof(oid)));
-	if ((rc = psirt_text_check("--evidence", in->evidence, 8192, 1, 0, err)) ||
-	    (rc = psirt_text_check("--product", product, 200, 0, 0, err)) ||
-	    (rc = psirt_text_check("--version", version, 100, 0, 0, err)) ||
-	    (rc = psirt_text_check("--finding", in->finding, 100, 0, 0, err)) ||
-	    (rc = psirt_text_check("--vuln", in->vuln_id, 100, 0, 0, err)))
+	if ((rc = vg_text_check("--evidence", in->evidence, 8192, 1, 0, err)) ||
+	    (rc = vg_text_check("--product", product, 200, 0, 0, err)) ||
+	    (rc = vg_text_check("--version", version, 100, 0, 0, err)) ||
+	    (rc = vg_text_check("--finding", in->finding, 100, 0, 0, err)) ||
+	    (rc = vg_text_check("--vuln", in->vuln_id, 100, 0, 0, err)))
 		return rc;
 	if (in->member_states &&
 	    (rc = psirt_member_states(in->member_states, states, sizeof(states), err)))
 		return rc;
 	if (in->case_id) {
-		rc = psirt_row(s, &kase, err, "case", in->case_id, "ittt",
+		rc = store_row(s, &kase, err, "case", in->case_id, "ittt",
 			       "SELECT id, title, product, product_version FROM psirt_cases WHERE "
 			       "id = ?",
 			       "i", in->case_id);
@@ -211,7 +212,7 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 		if (!title)
 			title = vg_json_str(kase, "title");
 	}
-	if ((rc = psirt_text_check("--title", title, 300, 0, 1, err))) {
+	if ((rc = vg_text_check("--title", title, 300, 0, 1, err))) {
 		json_decref(kase);
 		return rc;
 	}
@@ -251,8 +252,8 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 		after = json_pack(
 		    "{s:s, s:s, s:o, s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, "
 		    "s:b, s:o}",
-		    "kind", in->kind, "title", title, "aware_at", psirt_time_json(in->aware_at),
-		    "aware_by", store_actor(s), "recorded_at", psirt_time_json(now), "evidence",
+		    "kind", in->kind, "title", title, "aware_at", vg_json_time(in->aware_at),
+		    "aware_by", store_actor(s), "recorded_at", vg_json_time(now), "evidence",
 		    in->evidence, "product", product, "product_version", version, "member_states",
 		    *states ? states : NULL, "finding", in->finding, "vuln_id", in->vuln_id,
 		    "suspected_malicious", incident && in->suspected_malicious, "case_id",
@@ -275,7 +276,7 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 
 static int load_exposure(struct store *s, int64_t id, json_t **out, struct vg_error *err)
 {
-	return psirt_row(s, out, err, "exposure", id, "ittittttbitititj",
+	return store_row(s, out, err, "exposure", id, "ittittttbitititj",
 			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
 			 "product_version, suspected_malicious, aware_at, aware_by, "
 			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
@@ -298,20 +299,20 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 				  "exposure %lld is an incident: its final report runs from the "
 				  "notification's submission, not from a fix",
 				  (long long)id);
-	else if (psirt_int(e, "fix_available_at"))
+	else if (vg_json_int(e, "fix_available_at", 0))
 		rc =
 		    vg_error_set(err, VG_ESTATE,
 				 "exposure %lld: a corrective measure was already marked available "
 				 "at %s",
 				 (long long)id,
-				 vg_time_format(psirt_int(e, "fix_available_at"), ts, sizeof(ts)));
+				 vg_time_format(vg_json_int(e, "fix_available_at", 0), ts, sizeof(ts)));
 	else if (at <= 0 || at > now)
 		rc = vg_error_set(err, VG_EINVAL, "--at: expected a time not in the future");
-	else if (at < psirt_int(e, "aware_at"))
+	else if (at < vg_json_int(e, "aware_at", 0))
 		rc = vg_error_set(err, VG_EINVAL,
 				  "--at: a measure available before awareness (%s)? expected a "
 				  "time after it",
-				  vg_time_format(psirt_int(e, "aware_at"), ts, sizeof(ts)));
+				  vg_time_format(vg_json_int(e, "aware_at", 0), ts, sizeof(ts)));
 	json_decref(e);
 	if (rc)
 		return rc;
@@ -326,8 +327,8 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 				"UPDATE art14_obligations SET starts_at = ?, due_at = ? WHERE "
 				"exposure_id = ? AND stage = 'final'",
 				"iii", at, due, id);
-	after = json_pack("{s:o, s:o}", "fix_available_at", psirt_time_json(at), "final_due_at",
-			  psirt_time_json(due));
+	after = json_pack("{s:o, s:o}", "fix_available_at", vg_json_time(at), "final_due_at",
+			  vg_json_time(due));
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
 	if (!rc)
 		rc = store_audit(s, "art14.fix_available", "art14_exposure", oid, NULL, after, err);
@@ -374,8 +375,8 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 	} else if (!rc) {
 		rc = add_obligation(s, id, "intermediate", now, due, err);
 	}
-	after = json_pack("{s:o, s:o}", "requested_at", psirt_time_json(now), "due_at",
-			  psirt_time_json(due));
+	after = json_pack("{s:o, s:o}", "requested_at", vg_json_time(now), "due_at",
+			  vg_json_time(due));
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
 	if (!rc)
 		rc = store_audit(s, "art14.intermediate_requested", "art14_exposure", oid, before,
@@ -400,7 +401,7 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 				    "--stage '%s': expected early-warning, notification, "
 				    "intermediate or final",
 				    stage ? stage : "");
-	if ((rc = psirt_text_check("--reference", reference, 200, 0, 1, err)))
+	if ((rc = vg_text_check("--reference", reference, 200, 0, 1, err)))
 		return rc;
 	if (at <= 0 || at > now)
 		return vg_error_set(err, VG_EINVAL,
@@ -410,12 +411,12 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 	if (rc)
 		return rc;
 	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
-	if (at < psirt_int(e, "aware_at")) {
+	if (at < vg_json_int(e, "aware_at", 0)) {
 		rc = vg_error_set(err, VG_EINVAL, "--at: before the awareness time %s",
-				  vg_time_format(psirt_int(e, "aware_at"), ts, sizeof(ts)));
+				  vg_time_format(vg_json_int(e, "aware_at", 0), ts, sizeof(ts)));
 		goto out;
 	}
-	rc = psirt_rows(s, &ob, err, "ii",
+	rc = store_rows(s, &ob, err, "ii",
 			"SELECT id, submitted_at FROM art14_obligations WHERE exposure_id = ? "
 			"AND stage = ?",
 			"it", id, stage);
@@ -428,11 +429,11 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 				  (long long)id, stage);
 		goto out;
 	}
-	if (psirt_int(json_array_get(ob, 0), "submitted_at")) {
+	if (vg_json_int(json_array_get(ob, 0), "submitted_at", 0)) {
 		rc = vg_error_set(err, VG_EEXIST,
 				  "exposure %lld: the %s was already recorded as submitted at %s",
 				  (long long)id, stage,
-				  vg_time_format(psirt_int(json_array_get(ob, 0), "submitted_at"),
+				  vg_time_format(vg_json_int(json_array_get(ob, 0), "submitted_at", 0),
 						 ts, sizeof(ts)));
 		goto out;
 	}
@@ -463,13 +464,13 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 	if (!rc) {
 		after =
 		    json_pack("{s:s, s:o, s:s, s:s, s:o, s:o, s:s}", "stage", stage, "submitted_at",
-			      psirt_time_json(at), "reference", reference, "recorded_by",
-			      store_actor(s), "recorded_at", psirt_time_json(now), "draft_version",
+			      vg_json_time(at), "reference", reference, "recorded_by",
+			      store_actor(s), "recorded_at", vg_json_time(now), "draft_version",
 			      draft ? json_integer(draft) : json_null(), "note",
 			      "filed by a person on the ENISA single reporting platform; vigil "
 			      "records it");
 		if (final_due)
-			json_object_set_new(after, "final_due_at", psirt_time_json(final_due));
+			json_object_set_new(after, "final_due_at", vg_json_time(final_due));
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		rc = store_audit(s, "art14.submitted", "art14_exposure", oid, NULL, after, err);
 	}
@@ -511,7 +512,7 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 	int rc;
 
 	*out = NULL;
-	rc = psirt_rows(s, &rows, err, "iitttiiiitt",
+	rc = store_rows(s, &rows, err, "iitttiiiitt",
 			"SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
 			"o.due_at, o.warned, o.submitted_at, o.submitted_reference, o.submitted_by "
 			"FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
@@ -523,16 +524,16 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 	res = json_array();
 	json_array_foreach(rows, i, r)
 	{
-		int64_t starts = psirt_int(r, "starts_at"), due = psirt_int(r, "due_at"),
-			sub = psirt_int(r, "submitted_at");
+		int64_t starts = vg_json_int(r, "starts_at", 0), due = vg_json_int(r, "due_at", 0),
+			sub = vg_json_int(r, "submitted_at", 0);
 		enum art14_state st = art14_state_at(starts, due, sub, now);
 		char left[64];
 		json_t *o =
 		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "exposure_id",
-			      (json_int_t)psirt_int(r, "exposure_id"), "kind",
+			      (json_int_t)vg_json_int(r, "exposure_id", 0), "kind",
 			      vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-			      vg_json_str(r, "stage"), "starts_at", psirt_time_json(starts),
-			      "due_at", psirt_time_json(due), "state", art14_state_name(st));
+			      vg_json_str(r, "stage"), "starts_at", vg_json_time(starts),
+			      "due_at", vg_json_time(due), "state", art14_state_name(st));
 		if (due && !sub) {
 			json_object_set_new(o, "seconds_left", json_integer(due - now));
 			json_object_set_new(
@@ -542,7 +543,7 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 			json_object_set_new(o, "seconds_left", json_null());
 			json_object_set_new(o, "time_left", json_null());
 		}
-		json_object_set_new(o, "submitted_at", psirt_time_json(sub));
+		json_object_set_new(o, "submitted_at", vg_json_time(sub));
 		json_object_set_new(o, "reference",
 				    json_incref(json_object_get(r, "submitted_reference")));
 		json_object_set_new(o, "submitted_by",
@@ -550,7 +551,7 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 		if (sub && due)
 			json_object_set_new(o, "late", json_boolean(sub > due));
 		json_object_set_new(o, "alerts_sent",
-				    alerts_json((unsigned)psirt_int(r, "warned")));
+				    alerts_json((unsigned)vg_json_int(r, "warned", 0)));
 		json_array_append_new(res, o);
 	}
 	json_decref(rows);
@@ -564,7 +565,7 @@ int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *
 	int rc;
 
 	*out = NULL;
-	rc = psirt_row(s, &e, err, "exposure", id, "ittittttbTtTtTtj",
+	rc = store_row(s, &e, err, "exposure", id, "ittittttbTtTtTtj",
 		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
 		       "product_version, suspected_malicious, aware_at, aware_by, "
 		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
@@ -573,7 +574,7 @@ int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *
 	if (!rc)
 		rc = art14_list_json(s, id, vg_now(), &obl, err);
 	if (!rc)
-		rc = psirt_rows(s, &drafts, err, "tiTti",
+		rc = store_rows(s, &drafts, err, "tiTti",
 				"SELECT d.stage, d.version, d.created_at, d.created_by, (SELECT "
 				"COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) AS "
 				"approvals FROM art14_drafts d WHERE d.exposure_id = ? ORDER BY "
@@ -605,7 +606,7 @@ static const char *stage_label(const char *stage)
 
 static void emit_alert(struct store *s, const json_t *r, unsigned bit, int64_t now)
 {
-	int64_t id = psirt_int(r, "exposure_id"), due = psirt_int(r, "due_at");
+	int64_t id = vg_json_int(r, "exposure_id", 0), due = vg_json_int(r, "due_at", 0);
 	const char *stage = vg_json_str(r, "stage");
 	const char *what = bit == ART14_WARN_50   ? "50%"
 			   : bit == ART14_WARN_75 ? "75%"
@@ -630,8 +631,8 @@ static void emit_alert(struct store *s, const json_t *r, unsigned bit, int64_t n
 	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "summary", summary,
 		      "severity", "critical", "dedup_key", key, "exposure_id", (json_int_t)id,
 		      "kind", vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-		      stage, "threshold", what, "due_at", psirt_time_json(due), "at",
-		      psirt_time_json(now), "seconds_left", (json_int_t)(due - now));
+		      stage, "threshold", what, "due_at", vg_json_time(due), "at",
+		      vg_json_time(now), "seconds_left", (json_int_t)(due - now));
 	if (p)
 		vg_event_emit(s, bit == ART14_WARN_BREACH ? "art14.breached" : "art14.warning", p);
 	json_decref(p);
@@ -646,7 +647,7 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err)
 
 	if (sent)
 		*sent = 0;
-	rc = psirt_rows(
+	rc = store_rows(
 	    s, &rows, err, "iitttii",
 	    "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, o.due_at "
 	    "FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
@@ -656,8 +657,8 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err)
 		return rc;
 	json_array_foreach(rows, i, r)
 	{
-		int64_t oid = psirt_int(r, "id"), warned = 0;
-		unsigned due = art14_alerts_due(psirt_int(r, "starts_at"), psirt_int(r, "due_at"),
+		int64_t oid = vg_json_int(r, "id", 0), warned = 0;
+		unsigned due = art14_alerts_due(vg_json_int(r, "starts_at", 0), vg_json_int(r, "due_at", 0),
 						now),
 			 fresh;
 		json_t *after;
@@ -682,9 +683,9 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err)
 				"ii", (int64_t)(fresh | (unsigned)warned), oid);
 		after =
 		    json_pack("{s:s, s:o, s:o, s:o}", "stage", vg_json_str(r, "stage"), "alerts",
-			      alerts_json(fresh), "due_at", psirt_time_json(psirt_int(r, "due_at")),
-			      "at", psirt_time_json(now));
-		snprintf(obj, sizeof(obj), "%lld", (long long)psirt_int(r, "exposure_id"));
+			      alerts_json(fresh), "due_at", vg_json_time(vg_json_int(r, "due_at", 0)),
+			      "at", vg_json_time(now));
+		snprintf(obj, sizeof(obj), "%lld", (long long)vg_json_int(r, "exposure_id", 0));
 		if (!rc)
 			rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);
 		json_decref(after);

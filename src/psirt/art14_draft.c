@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/hash.h"
 #include "psirt/art14.h"
 #include "psirt/psirt_int.h"
@@ -104,7 +105,7 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 	int64_t now = vg_now();
 	const char *v;
 
-	rc = psirt_row(s, &e, err, "exposure", id, "ittittttbitititj",
+	rc = store_row(s, &e, err, "exposure", id, "ittittttbitititj",
 		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
 		       "product_version, suspected_malicious, aware_at, aware_by, "
 		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
@@ -113,15 +114,15 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 	if (rc)
 		return rc;
 	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
-	if (psirt_int(e, "case_id")) {
-		rc = psirt_row(s, &kase, err, "case", psirt_int(e, "case_id"), "tt",
+	if (vg_json_int(e, "case_id", 0)) {
+		rc = store_row(s, &kase, err, "case", vg_json_int(e, "case_id", 0), "tt",
 			       "SELECT description, impact FROM psirt_cases WHERE id = ?", "i",
-			       psirt_int(e, "case_id"));
+			       vg_json_int(e, "case_id", 0));
 		if (!rc)
-			rc = psirt_rows(s, &links, err, "t",
+			rc = store_rows(s, &links, err, "t",
 					"SELECT value FROM psirt_case_links WHERE case_id = ? AND "
 					"kind = 'cve' ORDER BY value",
-					"i", psirt_int(e, "case_id"));
+					"i", vg_json_int(e, "case_id", 0));
 		if (rc)
 			goto out;
 	}
@@ -144,7 +145,7 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		    strcmp(n, "product_version") == 0)
 			val = json_incref(json_object_get(e, n));
 		else if (strcmp(n, "awareness_time") == 0)
-			val = psirt_time_json(psirt_int(e, "aware_at"));
+			val = vg_json_time(vg_json_int(e, "aware_at", 0));
 		else if (strcmp(n, "member_states") == 0)
 			val = states_json(vg_json_str(e, "member_states"));
 		else if (strcmp(n, "suspected_malicious") == 0)
@@ -195,7 +196,7 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		    "schema", ART14_DRAFT_SCHEMA, "exposure_id", (json_int_t)id, "kind",
 		    vg_json_str(e, "kind"), "stage", art14_stage_name(st), "article",
 		    articles[incident][st], "version", (json_int_t)version, "created_at",
-		    psirt_time_json(now), "created_by", store_actor(s), "deadline",
+		    vg_json_time(now), "created_by", store_actor(s), "deadline",
 		    deadline ? deadline : json_null(), "fields", f, "required", req, "missing",
 		    missing, "platform", "ENISA single reporting platform (Art. 16), filed by hand",
 		    "notice",
@@ -309,7 +310,7 @@ static int apply_field(struct store *s, int64_t id, const char *field, const cha
 				    "--set '%s': not a draft field (awareness_time is set when the "
 				    "exposure is recorded and cannot be edited)",
 				    field ? field : "");
-	if ((rc = psirt_text_check(field, value, 16384, 1, 0, err)))
+	if ((rc = vg_text_check(field, value, 16384, 1, 0, err)))
 		return rc;
 	if (value && *value && strcmp(field, "sensitivity") == 0) {
 		if ((rc = normalise_tlp(value, norm, sizeof(norm), err)))
@@ -330,7 +331,7 @@ static int apply_field(struct store *s, int64_t id, const char *field, const cha
 		col = field;
 	if (strcmp(field, "title") == 0 && (!value || !*value))
 		return vg_error_set(err, VG_EINVAL, "title: cannot be empty");
-	rc = psirt_row(s, &e, err, "exposure", id, "ttttbj",
+	rc = store_row(s, &e, err, "exposure", id, "ttttbj",
 		       "SELECT title, product, product_version, member_states, "
 		       "suspected_malicious, facts_json FROM art14_exposures WHERE id = ?",
 		       "i", id);
@@ -421,7 +422,7 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
 	*out = NULL;
 	if (st < 0)
 		return VG_EINVAL;
-	rc = psirt_rows(s, &rows, err, "iitt",
+	rc = store_rows(s, &rows, err, "iitt",
 			"SELECT id, version, body_json, body_sha256 FROM art14_drafts WHERE "
 			"exposure_id = ? AND stage = ? AND (version = ? OR (CAST(? AS BIGINT) = 0 "
 			"AND version = (SELECT MAX(version) FROM art14_drafts WHERE exposure_id = "
@@ -445,14 +446,14 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
 	if (!body) {
 		json_decref(rows);
 		return vg_error_set(err, VG_EINTERNAL, "draft %lld is not JSON",
-				    (long long)psirt_int(row, "id"));
+				    (long long)vg_json_int(row, "id", 0));
 	}
-	rc = psirt_rows(s, &appr, err, "tT",
+	rc = store_rows(s, &appr, err, "tT",
 			"SELECT approved_by, approved_at FROM art14_approvals WHERE "
 			"draft_id = ? ORDER BY id",
-			"i", psirt_int(row, "id"));
+			"i", vg_json_int(row, "id", 0));
 	if (!rc)
-		rc = psirt_rows(s, &sub, err, "Tttti",
+		rc = store_rows(s, &sub, err, "Tttti",
 				"SELECT submitted_at, submitted_reference AS reference, "
 				"submitted_by AS recorded_by, stage, submitted_draft AS "
 				"draft_version FROM art14_obligations WHERE exposure_id = ? AND "

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/events.h"
 #include "core/hash.h"
 #include "jobs/jobs.h"
@@ -47,7 +48,7 @@ int case_report_check(const struct case_report *r, const char *what, struct vg_e
 		char name[160];
 		int rc;
 		snprintf(name, sizeof(name), "%s: /%s", what, report_fields[i].key);
-		rc = psirt_text_check(name, *report_slot(&copy, i), report_fields[i].max,
+		rc = vg_text_check(name, *report_slot(&copy, i), report_fields[i].max,
 				      report_fields[i].multiline, report_fields[i].required, err);
 		if (rc)
 			return rc;
@@ -267,10 +268,10 @@ static int check_attachments(const struct case_attachment *att, int natt, struct
 				    case_attachments_max());
 	for (int i = 0; i < natt; i++) {
 		const char *fn = att[i].filename ? att[i].filename : "";
-		int rc = psirt_text_check("attachment file name", fn, 255, 0, 1, err);
+		int rc = vg_text_check("attachment file name", fn, 255, 0, 1, err);
 		if (rc)
 			return rc;
-		if ((rc = psirt_text_check("attachment content type", att[i].content_type, 127, 0,
+		if ((rc = vg_text_check("attachment content type", att[i].content_type, 127, 0,
 					   0, err)))
 			return rc;
 		if (att[i].n > one)
@@ -400,8 +401,8 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		    "{s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:o, s:o, s:I, s:s?, s:b}", "state",
 		    "received", "title", title, "product", r->product, "version", r->version,
 		    "source", source, "anonymous", !r->contact, "credit_consent",
-		    r->credit_consent != 0, "received_at", psirt_time_json(now), "ack_due_at",
-		    psirt_time_json(ack_due), "description_bytes",
+		    r->credit_consent != 0, "received_at", vg_json_time(now), "ack_due_at",
+		    vg_json_time(ack_due), "description_bytes",
 		    (json_int_t)(r->description ? strlen(r->description) : 0), "remote_sha256",
 		    remote ? rhash : NULL, "encrypted", r->encrypted && *r->encrypted);
 		if (after && natt)
@@ -440,21 +441,21 @@ int case_status_by_token(struct store *s, const char *token, json_t **out, struc
 	int rc = case_by_token(s, token, &id, err);
 	*out = NULL;
 	if (!rc)
-		rc = psirt_row(
+		rc = store_row(
 		    s, &c, err, "case", id, "ittttTTTTt",
 		    "SELECT id, state, title, product, product_version, received_at, "
 		    "ack_due_at, acknowledged_at, closed_at, description FROM psirt_cases "
 		    "WHERE id = ?",
 		    "i", id);
 	if (!rc)
-		rc = psirt_rows(
+		rc = store_rows(
 		    s, &msgs, err, "ttT",
 		    "SELECT CASE kind WHEN 'from_reporter' THEN 'you' ELSE 'psirt' END "
 		    "AS sender, body, created_at FROM psirt_case_messages WHERE "
 		    "case_id = ? AND kind IN ('from_reporter', 'to_reporter') ORDER BY id",
 		    "i", id);
 	if (!rc)
-		rc = psirt_rows(s, &atts, err, "tiT",
+		rc = store_rows(s, &atts, err, "tiT",
 				"SELECT filename, size, created_at FROM psirt_case_attachments "
 				"WHERE case_id = ? ORDER BY n",
 				"i", id);
@@ -473,7 +474,7 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 		       const char *body, struct vg_error *err)
 {
 	char st[32];
-	int rc = psirt_text_check("message", body, 65536, 1, 1, err);
+	int rc = vg_text_check("message", body, 65536, 1, 1, err);
 	if (rc)
 		return rc;
 	rc = store_tx_begin(s, err);
@@ -535,7 +536,7 @@ int case_transition(struct store *s, int64_t id, const char *to, const char *not
 		    "state '%s': expected received, acknowledged, triaged, "
 		    "accepted, rejected, duplicate, remediation, disclosed or closed",
 		    to ? to : "");
-	if ((rc = psirt_text_check("note", note, 65536, 1, 0, err)))
+	if ((rc = vg_text_check("note", note, 65536, 1, 0, err)))
 		return rc;
 	rc = store_tx_begin(s, err);
 	if (rc)
@@ -562,7 +563,7 @@ int case_transition(struct store *s, int64_t id, const char *to, const char *not
 	if (!rc)
 		rc = audit_case(s, strcmp(to, "acknowledged") == 0 ? "case.ack" : "case.state", id,
 				json_pack("{s:s}", "state", from),
-				json_pack("{s:s, s:o}", "state", to, "at", psirt_time_json(now)),
+				json_pack("{s:s, s:o}", "state", to, "at", vg_json_time(now)),
 				err);
 	return finish_tx(s, rc, err);
 }
@@ -570,7 +571,7 @@ int case_transition(struct store *s, int64_t id, const char *to, const char *not
 int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err)
 {
 	char st[32];
-	int rc = psirt_text_check("assignee", who, 128, 0, 1, err);
+	int rc = vg_text_check("assignee", who, 128, 0, 1, err);
 	if (rc)
 		return rc;
 	rc = store_tx_begin(s, err);
@@ -601,7 +602,7 @@ int case_link(struct store *s, int64_t id, const char *kind, const char *value,
 				    "link kind '%s': expected product, version, cve, finding, "
 				    "advisory or release",
 				    kind ? kind : "");
-	if ((rc = psirt_text_check("link value", value, 200, 0, 1, err)))
+	if ((rc = vg_text_check("link value", value, 200, 0, 1, err)))
 		return rc;
 	if (strcmp(kind, "cve") == 0) {
 		const char *p = value + 4;
@@ -643,7 +644,7 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 	json_t *after;
 	int rc;
 
-	if ((rc = psirt_text_check("credit", credit, 200, 0, 0, err)))
+	if ((rc = vg_text_check("credit", credit, 200, 0, 0, err)))
 		return rc;
 	rc = store_tx_begin(s, err);
 	if (!rc)
@@ -662,7 +663,7 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 				*credit ? credit : NULL, id);
 	after = json_object();
 	if (set_embargo)
-		json_object_set_new(after, "embargo_until", psirt_time_json(embargo_until));
+		json_object_set_new(after, "embargo_until", vg_json_time(embargo_until));
 	if (credit)
 		json_object_set_new(after, "credit", json_string(credit));
 	if (!rc)
@@ -679,7 +680,7 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 
 int case_list_json(struct store *s, const char *state, json_t **out, struct vg_error *err)
 {
-	return psirt_rows(s, out, err, "ittttttTTTTtbTT",
+	return store_rows(s, out, err, "ittttttTTTTtbTT",
 			  CASE_COLS " WHERE CAST(? AS TEXT) IS NULL OR state = ? ORDER BY id", "tt",
 			  state, state);
 }
@@ -690,25 +691,25 @@ int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *e
 	int rc;
 
 	*out = NULL;
-	rc = psirt_row(s, &c, err, "case", id, "ittttttTTTTtbTT", CASE_COLS " WHERE id = ?", "i",
+	rc = store_row(s, &c, err, "case", id, "ittttttTTTTtbTT", CASE_COLS " WHERE id = ?", "i",
 		       id);
 	if (!rc)
-		rc = psirt_row(s, &extra, err, "case", id, "ttttt",
+		rc = store_row(s, &extra, err, "case", id, "ttttt",
 			       "SELECT description, impact, poc, reporter_contact, encrypted_body "
 			       "FROM psirt_cases WHERE id = ?",
 			       "i", id);
 	if (!rc)
-		rc = psirt_rows(s, &links, err, "ttT",
+		rc = store_rows(s, &links, err, "ttT",
 				"SELECT kind, value, created_at FROM psirt_case_links WHERE "
 				"case_id = ? ORDER BY kind, value",
 				"i", id);
 	if (!rc)
-		rc = psirt_rows(s, &msgs, err, "tttT",
+		rc = store_rows(s, &msgs, err, "tttT",
 				"SELECT kind, author, body, created_at FROM psirt_case_messages "
 				"WHERE case_id = ? ORDER BY id",
 				"i", id);
 	if (!rc)
-		rc = psirt_rows(s, &exp, err, "itT",
+		rc = store_rows(s, &exp, err, "itT",
 				"SELECT id, kind, aware_at FROM art14_exposures WHERE case_id = ? "
 				"ORDER BY id",
 				"i", id);
@@ -734,7 +735,7 @@ int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *e
 
 int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
 {
-	return psirt_rows(s, out, err, "ittitT",
+	return store_rows(s, out, err, "ittitT",
 			  "SELECT n, filename, content_type, size, sha256, created_at FROM "
 			  "psirt_case_attachments WHERE case_id = ? ORDER BY n",
 			  "i", id);
@@ -750,7 +751,7 @@ int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, siz
 
 	*data = NULL;
 	*size = 0;
-	rc = psirt_rows(s, &rows, err, "tt",
+	rc = store_rows(s, &rows, err, "tt",
 			"SELECT sha256, filename FROM psirt_case_attachments WHERE case_id = ? AND "
 			"n = ?",
 			"ii", id, n);
@@ -798,7 +799,7 @@ int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *ev
 		    err, VG_EINVAL,
 		    "--evidence: required (what shows the vulnerability is actively "
 		    "exploited)");
-	rc = psirt_rows(s, &cves, err, "t",
+	rc = store_rows(s, &cves, err, "t",
 			"SELECT value FROM psirt_case_links WHERE case_id = ? AND kind = 'cve' "
 			"ORDER BY value",
 			"i", id);
@@ -819,7 +820,7 @@ int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *ev
 
 static void emit_ack(struct store *s, const json_t *r, unsigned bit, int64_t now)
 {
-	int64_t id = psirt_int(r, "id"), due = psirt_int(r, "ack_due_at");
+	int64_t id = vg_json_int(r, "id", 0), due = vg_json_int(r, "ack_due_at", 0);
 	const char *what = bit == ART14_WARN_50   ? "50%"
 			   : bit == ART14_WARN_75 ? "75%"
 			   : bit == ART14_WARN_90 ? "90%"
@@ -841,8 +842,8 @@ static void emit_ack(struct store *s, const json_t *r, unsigned bit, int64_t now
 	snprintf(key, sizeof(key), "case-ack-%lld", (long long)id);
 	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "summary", summary, "severity",
 		      bit == ART14_WARN_BREACH ? "critical" : "high", "dedup_key", key, "case_id",
-		      (json_int_t)id, "threshold", what, "due_at", psirt_time_json(due), "at",
-		      psirt_time_json(now));
+		      (json_int_t)id, "threshold", what, "due_at", vg_json_time(due), "at",
+		      vg_json_time(now));
 	if (p)
 		vg_event_emit(
 		    s, bit == ART14_WARN_BREACH ? "case.ack_breached" : "case.ack_warning", p);
@@ -858,7 +859,7 @@ int case_tick(struct store *s, int *sent, struct vg_error *err)
 
 	if (sent)
 		*sent = 0;
-	rc = psirt_rows(s, &rows, err, "itii",
+	rc = store_rows(s, &rows, err, "itii",
 			"SELECT id, title, received_at, ack_due_at FROM psirt_cases WHERE state = "
 			"'received' ORDER BY id",
 			NULL);
@@ -866,9 +867,9 @@ int case_tick(struct store *s, int *sent, struct vg_error *err)
 		return rc;
 	json_array_foreach(rows, i, r)
 	{
-		int64_t id = psirt_int(r, "id"), warned = 0;
-		unsigned due = art14_alerts_due(psirt_int(r, "received_at"),
-						psirt_int(r, "ack_due_at"), now),
+		int64_t id = vg_json_int(r, "id", 0), warned = 0;
+		unsigned due = art14_alerts_due(vg_json_int(r, "received_at", 0),
+						vg_json_int(r, "ack_due_at", 0), now),
 			 fresh;
 		json_t *al;
 
@@ -899,7 +900,7 @@ int case_tick(struct store *s, int *sent, struct vg_error *err)
 		if (!rc)
 			rc = audit_case(
 			    s, "case.ack_alert", id, NULL,
-			    json_pack("{s:o, s:o}", "alerts", al, "at", psirt_time_json(now)), err);
+			    json_pack("{s:o, s:o}", "alerts", al, "at", vg_json_time(now)), err);
 		else
 			json_decref(al);
 		rc = finish_tx(s, rc, err);

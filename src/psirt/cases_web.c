@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "http/http.h"
 #include "http/ui.h"
 #include "psirt/art14.h"
@@ -273,7 +274,7 @@ static int cases_page(struct http_req *req, struct http_resp *resp)
 		       "<th>assignee</th></tr></thead><tbody>");
 	json_array_foreach(rows, i, r)
 	{
-		int64_t id = psirt_int(r, "id");
+		int64_t id = vg_json_int(r, "id", 0);
 		const char *st = str(r, "state");
 		if (filter && strcmp(filter, st) != 0)
 			continue;
@@ -439,7 +440,7 @@ static int timeline(struct store *s, int64_t id, const json_t *exposures, json_t
 	{
 		if (rc)
 			break;
-		snprintf(oid, sizeof(oid), "%lld", (long long)psirt_int(x, "id"));
+		snprintf(oid, sizeof(oid), "%lld", (long long)vg_json_int(x, "id", 0));
 		f.otype = "art14_exposure";
 		f.oid = oid;
 		part = NULL;
@@ -622,7 +623,7 @@ static void attachments_html(struct vg_buf *b, struct store *db, int64_t id, int
 		       "(UTC)</th></tr></thead><tbody>");
 	json_array_foreach(list, i, a)
 	{
-		long long n = (long long)psirt_int(a, "n");
+		long long n = (long long)vg_json_int(a, "n", 0);
 		vg_buf_addf(b, "<tr><td>%lld</td><td>", n);
 		if (can_read)
 			vg_buf_addf(b, "<a href=\"/api/v1/cases/%lld/attachments/%lld\" download>",
@@ -630,7 +631,7 @@ static void attachments_html(struct vg_buf *b, struct store *db, int64_t id, int
 		esc(b, str(a, "filename"));
 		vg_buf_adds(b, can_read ? "</a></td><td>" : "</td><td>");
 		esc(b, str(a, "content_type"));
-		vg_buf_addf(b, "</td><td>%lld</td><td><code>", (long long)psirt_int(a, "size"));
+		vg_buf_addf(b, "</td><td>%lld</td><td><code>", (long long)vg_json_int(a, "size", 0));
 		esc(b, str(a, "sha256"));
 		vg_buf_adds(b, "</code></td><td>");
 		esc(b, str(a, "created_at"));
@@ -656,7 +657,7 @@ static void clocks_html(struct vg_buf *b, const json_t *c, json_t *const *exps, 
 		   tparse(vg_json_str(c, "received_at")), tparse(vg_json_str(c, "ack_due_at")),
 		   tparse(vg_json_str(c, "acknowledged_at")), "acknowledged", "", now);
 	for (k = 0; k < nexp; k++) {
-		int64_t eid = psirt_int(exps[k], "id");
+		int64_t eid = vg_json_int(exps[k], "id", 0);
 		json_array_foreach(json_object_get(exps[k], "obligations"), i, o)
 		{
 			const char *stage = str(o, "stage");
@@ -847,7 +848,7 @@ static void exposure_html(struct http_req *req, struct http_resp *resp, int64_t 
 			  const json_t *e, int64_t now)
 {
 	struct vg_buf *b = &resp->body;
-	int64_t eid = psirt_int(e, "id");
+	int64_t eid = vg_json_int(e, "id", 0);
 	json_t *obl = json_object_get(e, "obligations"), *o;
 	size_t i;
 
@@ -1017,7 +1018,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 		return error_page(req, resp, "Case", err.code, vg_error_msg(&err));
 	list = json_object_get(c, "exposures");
 	for (i = 0; i < json_array_size(list) && nexp < 32; i++) {
-		if (art14_show_json(req->db, psirt_int(json_array_get(list, i), "id"), &exps[nexp],
+		if (art14_show_json(req->db, vg_json_int(json_array_get(list, i), "id", 0), &exps[nexp],
 				    &err)) {
 			for (size_t k = 0; k < nexp; k++)
 				json_decref(exps[k]);
@@ -1085,7 +1086,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 
 static int case_id_of(struct http_req *req, int64_t *id, struct vg_error *err)
 {
-	return psirt_id_parse(http_param(req, "id"), "case id", id, err);
+	return vg_id_parse(http_param(req, "id"), "case id", id, err);
 }
 
 static int case_page(struct http_req *req, struct http_resp *resp)
@@ -1275,7 +1276,7 @@ static int art14_target(struct http_req *req, int64_t id, int64_t *exposure, cha
 
 	if (http_form(req, "exposure", buf, sizeof(buf)) != VG_OK)
 		return vg_error_set(err, VG_EINVAL, "exposure: required");
-	if ((rc = psirt_id_parse(buf, "exposure", exposure, err)))
+	if ((rc = vg_id_parse(buf, "exposure", exposure, err)))
 		return rc;
 	if (http_form(req, "stage", stage, stagesz) != VG_OK || art14_stage_parse(stage) < 0)
 		return vg_error_set(err, VG_EINVAL,

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "psirt/art14.h"
 #include "psirt/cases.h"
 #include "psirt/psirt_int.h"
@@ -35,7 +36,7 @@ static int time_opt(const struct cli_args *a, const char *name, int64_t *t)
 static int id_arg(const struct cli_args *a, const char *what, int64_t *id)
 {
 	struct vg_error err = {0};
-	if (a->npos < 1 || psirt_id_parse(a->pos[0], what, id, &err)) {
+	if (a->npos < 1 || vg_id_parse(a->pos[0], what, id, &err)) {
 		if (a->npos >= 1)
 			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 		return CLI_USAGE;
@@ -90,7 +91,7 @@ static int art14_list_cmd(struct cli *c, int argc, char **argv)
 	if (a.npos)
 		return cli_usage(c, "%s", usage);
 	if (cli_opt(&a, "exposure") &&
-	    psirt_id_parse(cli_opt(&a, "exposure"), "--exposure", &id, &err))
+	    vg_id_parse(cli_opt(&a, "exposure"), "--exposure", &id, &err))
 		return cli_usage(c, "%s", vg_error_msg(&err));
 	if ((rc = cli_open_store(c, 0, &s)))
 		return rc;

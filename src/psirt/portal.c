@@ -25,12 +25,13 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/hash.h"
 #include "http/http.h"
 #include "http/multipart.h"
 #include "psirt/cases.h"
 #include "psirt/psirt_int.h"
-#include "psirt/reach.h"
+#include "reach/reach.h"
 #include "store/store.h"
 
 #include <ctype.h>
@@ -676,7 +677,7 @@ static int check_fields(const struct form_in *f, struct form_err *e)
 {
 	struct vg_error err = {0};
 	for (int i = 0; i < NFIELDS; i++) {
-		if (psirt_text_check(fields[i].label, f->v[i] && *f->v[i] ? f->v[i] : NULL,
+		if (vg_text_check(fields[i].label, f->v[i] && *f->v[i] ? f->v[i] : NULL,
 				     fields[i].max, fields[i].multiline, fields[i].required, &err))
 			return set_err(e, err.code == VG_ETOOBIG ? 413 : 400, fields[i].name, "%s",
 				       vg_error_msg(&err));
@@ -1177,8 +1178,8 @@ static int attachment_get(struct http_req *req, struct http_resp *resp)
 	char *data = NULL;
 	size_t size = 0, k = 0;
 
-	if (psirt_id_parse(http_param(req, "id"), "case id", &id, &err) ||
-	    psirt_id_parse(http_param(req, "n"), "attachment number", &n, &err))
+	if (vg_id_parse(http_param(req, "id"), "case id", &id, &err) ||
+	    vg_id_parse(http_param(req, "n"), "attachment number", &n, &err))
 		return http_error(resp, VG_EINVAL, "%s", vg_error_msg(&err));
 	if (case_attachment_get(req->db, id, n, &data, &size, fn, sizeof(fn), &err))
 		return http_fail(resp, &err);

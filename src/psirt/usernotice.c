@@ -77,7 +77,7 @@ static const char *fact(json_t *const *exps, size_t n, const char *name, int64_t
 	for (size_t i = n; i-- > 0;) {
 		const char *v = vg_json_str(json_object_get(exps[i], "facts"), name);
 		if (v && *v) {
-			*from = psirt_int(exps[i], "id");
+			*from = vg_json_int(exps[i], "id", 0);
 			return v;
 		}
 	}
@@ -114,7 +114,7 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 		json_t *list = json_object_get(kase, "exposures");
 		size_t total = json_array_size(list);
 		for (i = total > 16 ? total - 16 : 0; i < total; i++) {
-			rc = art14_show_json(s, psirt_int(json_array_get(list, i), "id"),
+			rc = art14_show_json(s, vg_json_int(json_array_get(list, i), "id", 0),
 					     &exps[nexp], err);
 			if (rc)
 				goto fail;
@@ -177,7 +177,7 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 	json_object_set_new(f, "kind", kind ? json_string(kind) : json_null());
 	json_object_set_new(f, "actively_exploited",
 			    json_boolean(kind && strcmp(kind, ART14_KIND_VULN) == 0));
-	json_object_set_new(f, "aware_at", psirt_time_json(aware));
+	json_object_set_new(f, "aware_at", vg_json_time(aware));
 	if (!nexp)
 		json_array_append_new(
 		    notes, json_string("The case is not marked actively exploited and has no "
@@ -209,7 +209,7 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 		if (v)
 			set_source(src, facts_only[k], "facts of exposure", from);
 	}
-	json_object_set_new(f, "fix_available_at", psirt_time_json(fix));
+	json_object_set_new(f, "fix_available_at", vg_json_time(fix));
 	json_object_set_new(f, "advisories", links_of(kase, "advisory"));
 	json_object_set_new(f, "releases", links_of(kase, "release"));
 	json_object_set_new(f, "credit",
@@ -237,9 +237,9 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 	}
 	*out = json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:s}",
 			 "schema", USER_NOTICE_SCHEMA, "case_id", (json_int_t)id, "article",
-			 "14(8)", "generated_at", psirt_time_json(now), "status", "draft", "fields",
+			 "14(8)", "generated_at", vg_json_time(now), "status", "draft", "fields",
 			 f, "required", req, "missing", missing, "sources", src, "needs_review",
-			 review, "embargo_until", psirt_time_json(embargo), "publishable",
+			 review, "embargo_until", vg_json_time(embargo), "publishable",
 			 json_array_size(missing) == 0 && json_array_size(review) == 0 &&
 			     embargo <= now,
 			 "notes", notes, "notice",

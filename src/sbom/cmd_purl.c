@@ -4,7 +4,7 @@
  */
 #include "cli/cli.h"
 #include "core/error.h"
-#include "sbom/purl.h"
+#include "ident/purl.h"
 
 #include <stdio.h>
 #include <stdlib.h>

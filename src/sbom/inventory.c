@@ -7,10 +7,10 @@
 #include "core/hash.h"
 #include "sbom/model.h"
 #include "sbom/parse.h"
-#include "sbom/purl.h"
+#include "ident/purl.h"
 #include "sbom/validate.h"
 #include "store/store.h"
-#include "vuln/version.h"
+#include "ident/version.h"
 
 #include <ctype.h>
 #include <stdio.h>

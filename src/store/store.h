@@ -133,6 +133,20 @@ int store_query_text(struct store *s, char **out, struct vg_error *err, const ch
 int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
 		     const char *types, ...);
 
+/*
+ * Like store_query_json, with an explicit kind per selected column in cols
+ * (so a product version "2" stays a string): 'i' integer (JSON null for
+ * NULL), 't' text, 'T' time (RFC 3339 string, null for NULL or 0), 'j' JSON
+ * text (parsed; the "_json" suffix of the name is dropped), 'b' boolean
+ * from an integer. Columns past cols are text. Binds as store_exec.
+ */
+int store_rows(struct store *s, json_t **out, struct vg_error *err, const char *cols,
+	       const char *sql, const char *types, ...);
+/* Like store_rows but exactly one row: VG_ENOTFOUND (with what and id in the
+ * message) when none. */
+int store_row(struct store *s, json_t **out, struct vg_error *err, const char *what, int64_t id,
+	      const char *cols, const char *sql, const char *types, ...);
+
 /* Leader election for background jobs: SQLite always wins (single process);
  * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
 /* Keep n bytes of data compressed (zstd) in table blobs under their SHA-256

@@ -12,8 +12,8 @@
 #include "store/store.h"
 #include "vuln/match.h"
 #include "vuln/osv.h"
-#include "vuln/vers.h"
-#include "vuln/version.h"
+#include "ident/vers.h"
+#include "ident/version.h"
 #include "vuln/vulndb.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "vuln/match.h"
 #include "core/error.h"
-#include "sbom/purl.h"
+#include "ident/purl.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -30,7 +30,7 @@
 #define VIGIL_VULN_MATCH_H
 
 #include "vuln/advisory.h"
-#include "vuln/version.h"
+#include "ident/version.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,7 @@
 #include "vuln/nvd.h"
 #include "core/error.h"
 #include "vuln/feed_json.h"
-#include "vuln/version.h"
+#include "ident/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>

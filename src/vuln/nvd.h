@@ -69,7 +69,7 @@
 #define VIGIL_VULN_NVD_H
 
 #include "core/json.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 #include "vuln/feed_arena.h"
 
 #include <stddef.h>

@@ -33,7 +33,7 @@
 
 #include "core/json.h"
 #include "vuln/advisory.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 #include "vuln/match.h"
 
 #include <stddef.h>

@@ -4,7 +4,7 @@
  * name without wildcards must match itself.
  */
 #include "core/error.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 
 #include <stdint.h>
 #include <stdlib.h>

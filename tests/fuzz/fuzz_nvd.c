@@ -5,7 +5,7 @@
  * compared both ways: the order must be antisymmetric.
  */
 #include "core/error.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 #include "vuln/nvd.h"
 
 #include <stdint.h>

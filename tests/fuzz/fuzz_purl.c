@@ -3,7 +3,7 @@
  * must print, and its canonical form must parse back to itself.
  */
 #include "core/error.h"
-#include "sbom/purl.h"
+#include "ident/purl.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * the report must serialise to JSON.
  */
 #include "core/json.h"
-#include "psirt/securitytxt.h"
+#include "reach/securitytxt.h"
 
 #include <stddef.h>
 #include <stdint.h>

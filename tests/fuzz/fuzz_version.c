@@ -6,8 +6,8 @@
  * and cmp(a,b) == -cmp(b,a) for the schemes whose tool order is a total
  * order (PHP version_compare, apk and alpm are not guaranteed to be).
  */
-#include "vuln/vers.h"
-#include "vuln/version.h"
+#include "ident/vers.h"
+#include "ident/version.h"
 
 #include <stdint.h>
 #include <stdlib.h>

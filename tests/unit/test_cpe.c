@@ -15,7 +15,7 @@
 #include "core/error.h"
 #include "core/buf.h"
 #include "core/json.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,7 +20,7 @@
 #include "sbom/inventory.h"
 #include "store/store.h"
 #include "testdb.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 #include "vuln/feeds.h"
 #include "vuln/vulndb.h"
 

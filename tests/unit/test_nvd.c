@@ -19,7 +19,7 @@
 #include "core/error.h"
 #include "core/buf.h"
 #include "core/json.h"
-#include "vuln/cpe.h"
+#include "ident/cpe.h"
 #include "vuln/nvd.h"
 
 #include <dirent.h>

@@ -18,7 +18,7 @@
 #include "core/events.h"
 #include "core/json.h"
 #include "notify/notify.h"
-#include "psirt/oncall.h"
+#include "reach/oncall.h"
 #include "store/store.h"
 #include "testdb.h"
 

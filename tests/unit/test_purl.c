@@ -14,7 +14,7 @@
 #include "core/error.h"
 #include "core/buf.h"
 #include "core/json.h"
-#include "sbom/purl.h"
+#include "ident/purl.h"
 
 #include <dirent.h>
 #include <stdio.h>

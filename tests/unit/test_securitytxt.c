@@ -17,7 +17,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/json.h"
-#include "psirt/securitytxt.h"
+#include "reach/securitytxt.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "core/json.h"
-#include "vuln/vers.h"
-#include "vuln/version.h"
+#include "ident/vers.h"
+#include "ident/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,501 @@
+/*
+ * cmd_oncall.c - `vigil oncall ...`: people, rotations, escalation policies,
+ * pages, acknowledgements, escalation ticks and drills.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "notify/notify.h"
+#include "reach/oncall.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *v = vg_json_str(o, k);
+	return v ? v : "-";
+}
+
+/* Pages are urgent: a CLI that queued some sends them right away (the
+ * server's notify.deliver job would do it within a second too). */
+static void send_now(struct store *s)
+{
+	struct vg_error err = {0};
+	int sent = 0, failed = 0;
+	if (notify_deliver_due(s, 100, &sent, &failed, &err))
+		fprintf(stderr, "vigil: sending: %s\n", vg_error_msg(&err));
+	else if (failed)
+		fprintf(stderr,
+			"vigil: %d notification(s) failed; they are retried (vigil notify "
+			"log)\n",
+			failed);
+}
+
+static int oc_person_add(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"user=", "channel=", NULL};
+	const char *usage = "NAME [--user LOGIN] [--channel NOTIFY_CHANNEL]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1)
+		return cli_usage(c, "%s", usage);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_person_add(s, a.pos[0], cli_opt(&a, "user"), cli_opt(&a, "channel"), &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("person %s added\n", a.pos[0]);
+	return CLI_OK;
+}
+
+static int oc_rotation_add(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"tz=", "start=", "handover=", "members=", NULL};
+	const char *usage = "NAME --tz ZONE --start T --handover DAY@HOUR --members A,B,...";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	const char *ho;
+	char day[16];
+	int64_t start;
+	int wday, hour, rc;
+	const char *at;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	ho = cli_opt(&a, "handover");
+	if (a.npos != 1 || !cli_opt(&a, "tz") || !cli_opt(&a, "start") || !ho ||
+	    !cli_opt(&a, "members"))
+		return cli_usage(c, "%s", usage);
+	if (vg_time_parse(cli_opt(&a, "start"), &start, &err))
+		return cli_usage(c, "%s (--start: %s)", usage, vg_error_msg(&err));
+	at = strchr(ho, '@');
+	if (!at || (size_t)(at - ho) >= sizeof(day))
+		return cli_usage(c, "%s (--handover: expected like mon@09)", usage);
+	memcpy(day, ho, (size_t)(at - ho));
+	day[at - ho] = '\0';
+	wday = oncall_wday_parse(day);
+	{
+		char *end;
+		long h = strtol(at + 1, &end, 10);
+		hour = (*end || end == at + 1 || h < 0 || h > 23) ? -1 : (int)h;
+	}
+	if (wday < 0 || hour < 0)
+		return cli_usage(c, "%s (--handover: expected a weekday and an hour, like mon@09)",
+				 usage);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_rotation_add(s, a.pos[0], cli_opt(&a, "tz"), start, wday, hour,
+				 cli_opt(&a, "members"), &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("rotation %s added\n", a.pos[0]);
+	return CLI_OK;
+}
+
+/* "rotation:NAME[:CHANNEL[:MINUTES]]" or "person:NAME[:CHANNEL[:MINUTES]]" */
+static json_t *parse_level(const char *s, struct vg_error *err)
+{
+	char buf[256], *parts[4] = {0}, *tok;
+	int n = 0;
+	long minutes = 15;
+	json_t *lv;
+
+	if (strlen(s) >= sizeof(buf)) {
+		vg_error_set(err, VG_EINVAL, "--level: too long");
+		return NULL;
+	}
+	snprintf(buf, sizeof(buf), "%s", s);
+	/* fields may be empty ("person:lena::10"), so no strtok */
+	tok = buf;
+	while (tok && n < 4) {
+		char *colon = strchr(tok, ':');
+		parts[n++] = tok;
+		if (colon)
+			*colon = '\0';
+		tok = colon ? colon + 1 : NULL;
+	}
+	if (n < 2 || tok || !*parts[1]) {
+		vg_error_set(err, VG_EINVAL,
+			     "--level '%s': expected KIND:NAME[:CHANNEL[:MINUTES]] (KIND rotation "
+			     "or person)",
+			     s);
+		return NULL;
+	}
+	if (n == 4) {
+		char *end;
+		minutes = strtol(parts[3], &end, 10);
+		if (*end || end == parts[3]) {
+			vg_error_set(err, VG_EINVAL, "--level '%s': minutes: expected a number", s);
+			return NULL;
+		}
+	}
+	lv = json_pack("{s:s, s:s, s:I}", "kind", parts[0], "target", parts[1], "after_minutes",
+		       (json_int_t)minutes);
+	if (lv && n >= 3 && *parts[2])
+		json_object_set_new(lv, "channel", json_string(parts[2]));
+	return lv;
+}
+
+static int oc_policy_add(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"level=", "repeat=", NULL};
+	const char *usage = "NAME --level KIND:NAME[:CHANNEL[:MINUTES]] [--level ...] [--repeat N]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *levels = json_array();
+	long repeat = 3;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || !cli_opt(&a, "level")) {
+		json_decref(levels);
+		return cli_usage(c, "%s", usage);
+	}
+	if (cli_opt(&a, "repeat")) {
+		char *end;
+		repeat = strtol(cli_opt(&a, "repeat"), &end, 10);
+		if (*end) {
+			json_decref(levels);
+			return cli_usage(c, "%s (--repeat: a number)", usage);
+		}
+	}
+	/* --level repeats: the parser keeps one value, so walk argv */
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if (strcmp(argv[i], "--level") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(argv[i], "--level=", 8) == 0)
+			v = argv[i] + 8;
+		if (v) {
+			json_t *lv = parse_level(v, &err);
+			if (!lv) {
+				json_decref(levels);
+				fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+				return cli_usage(c, "%s", usage);
+			}
+			json_array_append_new(levels, lv);
+		}
+	}
+	if (cli_open_store(c, 1, &s)) {
+		json_decref(levels);
+		return CLI_FAIL;
+	}
+	rc = oncall_policy_add(s, a.pos[0], levels, (int)repeat, &err);
+	store_close(s);
+	json_decref(levels);
+	if (rc)
+		return cli_error(&err);
+	printf("policy %s added\n", a.pos[0]);
+	return CLI_OK;
+}
+
+static int oc_people(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_people_json(s, &rows, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	json_array_foreach(rows, i, r)
+	    printf("%-20s %-16s %s\n", str(r, "name"), str(r, "user_login"), str(r, "channel"));
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int oc_policies(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL, *r, *lv;
+	size_t i, j;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_policies_json(s, &rows, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	json_array_foreach(rows, i, r)
+	{
+		printf("%s (repeat %lld)\n", str(r, "name"),
+		       (long long)vg_json_int(r, "repeat_limit", 0));
+		json_array_foreach(json_object_get(r, "levels"), j, lv)
+		    printf("  level %zu: %s %s via %s, then wait %lld min\n", j + 1,
+			   str(lv, "kind"), str(lv, "target"), str(lv, "channel"),
+			   (long long)vg_json_int(lv, "after_minutes", 0));
+	}
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int oc_who(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", "at=", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL, *r;
+	int64_t at = vg_now();
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--at T] [--json]", &a);
+	if (cli_opt(&a, "at") && vg_time_parse(cli_opt(&a, "at"), &at, &err))
+		return cli_usage(c, "[--at T] [--json] (--at: %s)", vg_error_msg(&err));
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_who_json(s, at, &rows, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	if (!json_array_size(rows))
+		printf("no rotations (vigil oncall rotation-add)\n");
+	json_array_foreach(rows, i, r) printf("%-16s %-16s until %s, then %s\n", str(r, "rotation"),
+					      str(r, "on_call"), str(r, "until"), str(r, "next"));
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int oc_page(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {
+	    "summary=", "severity=", "policy=", "dedup-key=", "json", NULL};
+	const char *usage =
+	    "--summary TEXT [--severity critical] [--policy NAME] [--dedup-key KEY] [--json]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int created = 0, rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos || !cli_opt(&a, "summary"))
+		return cli_usage(c, "%s", usage);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_page(s, cli_opt(&a, "policy"), cli_opt(&a, "summary"), cli_opt(&a, "severity"),
+			 "cli", cli_opt(&a, "dedup-key"), 0, &id, &created, &err);
+	if (!rc)
+		send_now(s);
+	if (rc) {
+		store_close(s);
+		return cli_error(&err);
+	}
+	if (cli_flag(&a, "json")) {
+		json_t *p = NULL;
+		rc = oncall_page_json(s, id, &p, &err);
+		store_close(s);
+		return rc ? cli_error(&err) : cli_print_json(p);
+	}
+	store_close(s);
+	if (created)
+		printf("page %lld opened\n", (long long)id);
+	else
+		printf("page %lld is already open for this incident\n", (long long)id);
+	return CLI_OK;
+}
+
+static int oc_ack(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "ID", &a);
+	if (a.npos != 1)
+		return cli_usage(c, "ID");
+	if (vg_id_parse(a.pos[0], "page id", &id, &err))
+		return cli_usage(c, "ID (%s)", vg_error_msg(&err));
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_ack(s, id, store_actor(s), &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("page %lld acknowledged\n", (long long)id);
+	return CLI_OK;
+}
+
+static int oc_pages(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", "limit=", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--limit N] [--json]", &a);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_pages_json(s, cli_opt(&a, "limit") ? atoll(cli_opt(&a, "limit")) : 100, &rows,
+			       &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	json_array_foreach(rows, i, r)
+	    printf("%4lld %-12s level %lld round %lld %-8s %s%s\n", (long long)vg_json_int(r, "id", 0),
+		   str(r, "status"), (long long)vg_json_int(r, "level", 0),
+		   (long long)vg_json_int(r, "round", 0), str(r, "severity"),
+		   json_is_true(json_object_get(r, "drill")) ? "DRILL: " : "", str(r, "summary"));
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int oc_tick(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int paged = 0, rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "", &a);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_tick(s, &paged, &err);
+	if (!rc && paged)
+		send_now(s);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("%d escalation notification(s)\n", paged);
+	return CLI_OK;
+}
+
+static int oc_drill(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"policy=", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--policy NAME]", &a);
+	if (a.npos)
+		return cli_usage(c, "[--policy NAME]");
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_drill(s, cli_opt(&a, "policy"), &id, &err);
+	if (!rc)
+		send_now(s);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("drill page %lld sent; it passes when acknowledged within 30 minutes\n",
+	       (long long)id);
+	return CLI_OK;
+}
+
+static int oc_drills(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_drills_json(s, &rows, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	if (cli_flag(&a, "json"))
+		return cli_print_json(rows);
+	json_array_foreach(rows, i, r)
+	{
+		json_t *sec = json_object_get(r, "ack_seconds");
+		printf("%4lld %s %-7s ", (long long)vg_json_int(r, "id", 0), str(r, "started_at"),
+		       str(r, "result"));
+		if (json_is_integer(sec))
+			printf("acknowledged after %lld min %lld s (level %lld)\n",
+			       (long long)json_integer_value(sec) / 60,
+			       (long long)json_integer_value(sec) % 60,
+			       (long long)vg_json_int(r, "ack_level", 0));
+		else
+			printf("not acknowledged\n");
+	}
+	json_decref(rows);
+	return CLI_OK;
+}
+
+static int oc_drill_check(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int due = 0, rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "", &a);
+	if (cli_open_store(c, 1, &s))
+		return CLI_FAIL;
+	rc = oncall_drill_check(s, &due, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf(due ? "a drill is due (oncall.drill_due emitted)\n" : "drills are up to date\n");
+	return CLI_OK;
+}
+
+int cmd_oncall(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_verb verbs[] = {
+	    {"person-add", oc_person_add, "add a person who can be paged"},
+	    {"rotation-add", oc_rotation_add, "add a weekly rotation in a time zone"},
+	    {"policy-add", oc_policy_add, "add an escalation policy (levels, waits, repeats)"},
+	    {"people", oc_people, "list people"},
+	    {"policies", oc_policies, "list escalation policies"},
+	    {"who", oc_who, "who is on call now (and next)"},
+	    {"page", oc_page, "page the on-call through an escalation policy"},
+	    {"ack", oc_ack, "acknowledge a page"},
+	    {"pages", oc_pages, "list pages and their notifications"},
+	    {"tick", oc_tick, "escalate pages not acknowledged in time"},
+	    {"drill", oc_drill, "send a marked test page and time the acknowledgement"},
+	    {"drills", oc_drills, "list drills and their results"},
+	    {"drill-check", oc_drill_check, "emit oncall.drill_due when a drill is due"},
+	    {NULL, NULL, NULL},
+	};
+	return cli_dispatch(c, "oncall", "On-call paging: rotations, escalation, drills.", verbs,
+			    argc, argv);
+}

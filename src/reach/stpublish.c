@@ -1,0 +1,351 @@
+/*
+ * stpublish.c - the security.txt that `vigil serve` publishes at
+ * /.well-known/security.txt (RFC 9116 3): generated from the [securitytxt]
+ * configuration, OpenPGP-signed with the PSIRT key when asked, stored (so
+ * every server process of one database serves the same bytes) and
+ * regenerated before it expires, when the configuration changes or when the
+ * signing key is rotated.
+ *
+ * Configuration (section securitytxt):
+ *   contact               URIs separated by spaces or commas (required)
+ *   encryption, policy, acknowledgments, hiring, csaf, canonical
+ *                         URIs, same separators; canonical defaults to
+ *                         server.public_url + /.well-known/security.txt
+ *                         when that is an https URL
+ *   preferred_languages   "en, de"
+ *   expires_days          lifetime of one file (default 180; RFC 9116
+ *                         recommends under a year)
+ *   renew_days            regenerate when fewer days are left (default 60)
+ *   sign                  1 to sign with the PSIRT key (default 0)
+ *   key                   the signing key (default: the PSIRT key of
+ *                         `vigil pgp status`, else GnuPG's default key)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "reach/stpublish.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/events.h"
+#include "core/hash.h"
+#include "core/log.h"
+#include "reach/reach.h"
+#include "reach/securitytxt.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_MAX  16
+#define VALUE_MAX 2048
+
+/* One configured list: the config value copied and split in place. */
+struct list {
+	char text[VALUE_MAX];
+	const char *v[LIST_MAX];
+	size_t n;
+};
+
+static int split(const char *key, struct list *l, struct vg_error *err)
+{
+	const char *val = vg_config_get(key, NULL);
+	char *p, *save = NULL;
+
+	l->n = 0;
+	l->text[0] = '\0';
+	if (!val)
+		return VG_OK;
+	if (strlen(val) >= sizeof(l->text))
+		return vg_error_set(err, VG_EINVAL, "config %s: longer than %d bytes", key,
+				    VALUE_MAX - 1);
+	memcpy(l->text, val, strlen(val) + 1);
+	for (p = strtok_r(l->text, " \t,", &save); p; p = strtok_r(NULL, " \t,", &save)) {
+		if (l->n == LIST_MAX)
+			return vg_error_set(err, VG_EINVAL, "config %s: more than %d values", key,
+					    LIST_MAX);
+		l->v[l->n++] = p;
+	}
+	return VG_OK;
+}
+
+static int days(const char *key, int64_t dflt, int64_t min, int64_t max, int64_t *out,
+		struct vg_error *err)
+{
+	const char *v = vg_config_get(key, NULL);
+	char *end;
+	long long n;
+
+	*out = dflt;
+	if (!v)
+		return VG_OK;
+	n = strtoll(v, &end, 10);
+	if (end == v || *end || n < min || n > max)
+		return vg_error_set(err, VG_EINVAL,
+				    "config %s: '%s' is not a number of days from "
+				    "%lld to %lld",
+				    key, v, (long long)min, (long long)max);
+	*out = n;
+	return VG_OK;
+}
+
+/* Everything one generation depends on. */
+struct pubcfg {
+	struct list contact, encryption, policy, acknowledgments, hiring, csaf, canonical;
+	char canonical_default[VALUE_MAX];
+	const char *languages;
+	int64_t expires_days, renew_days;
+	int sign;
+	char key[200]; /* signing key: configured, or the PSIRT key's fingerprint */
+};
+
+static int load(struct store *s, struct pubcfg *c, struct vg_error *err)
+{
+	const char *base = vg_config_get("server.public_url", "");
+	const char *sign = vg_config_get("securitytxt.sign", "0");
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = split("securitytxt.contact", &c->contact, err)) ||
+	    (rc = split("securitytxt.encryption", &c->encryption, err)) ||
+	    (rc = split("securitytxt.policy", &c->policy, err)) ||
+	    (rc = split("securitytxt.acknowledgments", &c->acknowledgments, err)) ||
+	    (rc = split("securitytxt.hiring", &c->hiring, err)) ||
+	    (rc = split("securitytxt.csaf", &c->csaf, err)) ||
+	    (rc = split("securitytxt.canonical", &c->canonical, err)))
+		return rc;
+	if (!c->contact.n)
+		return vg_error_set(err, VG_ENOTFOUND,
+				    "no security.txt is configured: set securitytxt.contact");
+	if (!c->canonical.n && strncmp(base, "https://", 8) == 0) {
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		if (n + sizeof("/.well-known/security.txt") > sizeof(c->canonical_default))
+			return vg_error_set(err, VG_EINVAL, "config server.public_url: too long");
+		snprintf(c->canonical_default, sizeof(c->canonical_default),
+			 "%.*s/.well-known/security.txt", (int)n, base);
+		c->canonical.v[0] = c->canonical_default;
+		c->canonical.n = 1;
+	}
+	c->languages = vg_config_get("securitytxt.preferred_languages", NULL);
+	if ((rc = days("securitytxt.expires_days", 180, 2, 3660, &c->expires_days, err)) ||
+	    (rc = days("securitytxt.renew_days", 60, 1, 3659, &c->renew_days, err)))
+		return rc;
+	if (c->renew_days >= c->expires_days)
+		return vg_error_set(err, VG_EINVAL,
+				    "config securitytxt.renew_days (%lld) must be less than "
+				    "securitytxt.expires_days (%lld)",
+				    (long long)c->renew_days, (long long)c->expires_days);
+	if (strcmp(sign, "1") == 0 || strcmp(sign, "true") == 0 || strcmp(sign, "yes") == 0)
+		c->sign = 1;
+	else if (strcmp(sign, "0") && strcmp(sign, "false") && strcmp(sign, "no"))
+		return vg_error_set(err, VG_EINVAL, "config securitytxt.sign: '%s' is not 0 or 1",
+				    sign);
+	if (c->sign) {
+		const char *k = vg_config_get("securitytxt.key", NULL);
+		json_t *st = NULL;
+		if (!k && pgp_status_json(s, "", NULL, &st, NULL) == VG_OK)
+			k = json_string_value(json_object_get(st, "fingerprint"));
+		snprintf(c->key, sizeof(c->key), "%s", k ? k : "");
+		json_decref(st);
+	}
+	return VG_OK;
+}
+
+/* The hash of what a generation depends on, Expires aside. */
+static void fingerprint(const struct pubcfg *c, char out[VG_SHA256_HEX])
+{
+	const struct list *ls[] = {&c->contact, &c->encryption, &c->policy,   &c->acknowledgments,
+				   &c->hiring,  &c->csaf,       &c->canonical};
+	struct vg_buf b;
+
+	vg_buf_init(&b, 1 << 20);
+	for (size_t i = 0; i < sizeof(ls) / sizeof(ls[0]); i++) {
+		for (size_t j = 0; j < ls[i]->n; j++)
+			vg_buf_addf(&b, "%s\n", ls[i]->v[j]);
+		vg_buf_adds(&b, "--\n");
+	}
+	vg_buf_addf(&b, "lang=%s\nexpires=%lld\nsign=%d\nkey=%s\n",
+		    c->languages ? c->languages : "", (long long)c->expires_days, c->sign, c->key);
+	vg_sha256_hex(b.data ? b.data : "", b.len, out);
+	vg_buf_release(&b);
+}
+
+static int build(const struct pubcfg *c, int64_t now, struct vg_buf *out, struct vg_error *err)
+{
+	struct securitytxt_spec spec = {0};
+	struct securitytxt_report r = {0};
+	struct securitytxt_options opt = {0};
+	struct vg_buf text;
+	int rc;
+
+	spec.contact = c->contact.v;
+	spec.ncontact = c->contact.n;
+	spec.encryption = c->encryption.v;
+	spec.nencryption = c->encryption.n;
+	spec.policy = c->policy.v;
+	spec.npolicy = c->policy.n;
+	spec.acknowledgments = c->acknowledgments.v;
+	spec.nacknowledgments = c->acknowledgments.n;
+	spec.hiring = c->hiring.v;
+	spec.nhiring = c->hiring.n;
+	spec.csaf = c->csaf.v;
+	spec.ncsaf = c->csaf.n;
+	spec.canonical = c->canonical.v;
+	spec.ncanonical = c->canonical.n;
+	spec.preferred_languages = c->languages;
+	spec.expires = now + c->expires_days * 86400;
+
+	vg_buf_init(&text, SECURITYTXT_MAX_SIZE);
+	rc = securitytxt_generate(&spec, now, &text, err);
+	if (!rc && c->sign)
+		rc = securitytxt_sign(text.data, text.len, c->key[0] ? c->key : NULL, out, err);
+	else if (!rc)
+		rc = vg_buf_add(out, text.data, text.len);
+	vg_buf_release(&text);
+	if (rc)
+		return rc;
+	/* what is published must pass our own validator */
+	opt.now_set = 1;
+	opt.now = now;
+	rc = securitytxt_validate(out->data, out->len, &opt, &r, err);
+	if (!rc && r.nerrors) {
+		for (size_t i = 0; i < r.nfindings; i++)
+			if (r.findings[i].severity == SECURITYTXT_ERROR) {
+				rc = vg_error_set(
+				    err, VG_EINVAL, "generated security.txt, line %d: %s [%s]",
+				    r.findings[i].line, r.findings[i].message, r.findings[i].code);
+				break;
+			}
+	}
+	securitytxt_report_release(&r);
+	return rc;
+}
+
+int stpublish_current(struct store *s, char **body, json_t **meta, struct vg_error *err)
+{
+	json_t *rows = NULL;
+	int rc;
+
+	rc = store_query_json(s, &rows, err,
+			      "SELECT id, body, sha256, config_sha256, signed, signer, reason, "
+			      "expires_at, generated_at FROM securitytxt_published "
+			      "ORDER BY id DESC LIMIT 1",
+			      NULL);
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return vg_error_set(err, VG_ENOTFOUND, "no security.txt has been published yet");
+	}
+	if (body) {
+		*body = strdup(json_string_value(json_object_get(json_array_get(rows, 0), "body")));
+		if (!*body) {
+			json_decref(rows);
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+		}
+	}
+	if (meta) {
+		*meta = json_incref(json_array_get(rows, 0));
+		json_object_del(*meta, "body");
+		json_object_set_new(
+		    *meta, "signed",
+		    json_boolean(json_integer_value(json_object_get(*meta, "signed"))));
+	}
+	json_decref(rows);
+	return VG_OK;
+}
+
+/* Why a new file is needed now, or NULL when the published one is current. */
+static const char *stale(struct store *s, const char *cfg_hash, int64_t now, int64_t renew_days,
+			 int64_t *prev)
+{
+	char *have = NULL;
+	int64_t expires = 0;
+	const char *why = NULL;
+
+	if (store_query_int64(s, prev, NULL,
+			      "SELECT id FROM securitytxt_published ORDER BY id DESC LIMIT 1",
+			      NULL) != VG_OK)
+		*prev = 0;
+	if (store_query_int64(
+		s, &expires, NULL,
+		"SELECT expires_at FROM securitytxt_published ORDER BY id DESC LIMIT 1",
+		NULL) != VG_OK)
+		return "first publication";
+	store_query_text(s, &have, NULL,
+			 "SELECT config_sha256 FROM securitytxt_published ORDER BY id DESC LIMIT 1",
+			 NULL);
+	if (!have || strcmp(have, cfg_hash) != 0)
+		why = "configuration or signing key changed";
+	else if (expires <= now)
+		why = "expired";
+	else if (expires - now < renew_days * 86400)
+		why = "expires soon";
+	free(have);
+	return why;
+}
+
+int stpublish_refresh(struct store *s, int force, int *changed, struct vg_error *err)
+{
+	struct pubcfg c;
+	char cfg_hash[VG_SHA256_HEX], sha[VG_SHA256_HEX], idbuf[32], when[VG_TIME_BUFSZ];
+	int64_t now = vg_now(), id = 0, prev = 0;
+	const char *why;
+	struct vg_buf out;
+	json_t *after = NULL;
+	int rc;
+
+	*changed = 0;
+	if ((rc = load(s, &c, err)))
+		return rc;
+	fingerprint(&c, cfg_hash);
+	why = stale(s, cfg_hash, now, c.renew_days, &prev);
+	if (!why && !force)
+		return VG_OK;
+	if (!why)
+		why = "forced";
+	vg_buf_init(&out, SECURITYTXT_MAX_SIZE);
+	if ((rc = build(&c, now, &out, err)) || (rc = vg_buf_addc(&out, '\0'))) {
+		vg_buf_release(&out);
+		return rc;
+	}
+	out.len--;
+	vg_sha256_hex(out.data, out.len, sha);
+	if ((rc = store_tx_begin(s, err)))
+		goto done;
+	rc = store_query_int64(s, &id, err,
+			       "INSERT INTO securitytxt_published (prev_id, body, sha256, "
+			       "config_sha256, signed, signer, reason, expires_at, generated_at) "
+			       "VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+			       "itttittii", prev, out.data, sha, cfg_hash, (int64_t)c.sign,
+			       c.sign ? (c.key[0] ? c.key : "default") : NULL, why,
+			       now + c.expires_days * 86400, now);
+	if (!rc) {
+		after = json_pack("{s:s, s:b, s:s, s:s}", "sha256", sha, "signed", c.sign, "reason",
+				  why, "expires",
+				  vg_time_format(now + c.expires_days * 86400, when, sizeof(when)));
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+		rc = store_audit(s, "securitytxt.publish", "securitytxt_published", idbuf, NULL,
+				 after, err);
+	}
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	else
+		store_tx_rollback(s);
+	if (rc == VG_EEXIST) {
+		/* another process published the same generation first */
+		vg_error_clear(err);
+		rc = VG_OK;
+		goto done;
+	}
+	if (!rc) {
+		*changed = 1;
+		vg_info("security.txt published (%s), expires %s", why, when);
+	}
+done:
+	json_decref(after);
+	vg_buf_release(&out);
+	return rc;
+}

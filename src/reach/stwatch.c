@@ -1,0 +1,398 @@
+/*
+ * stwatch.c - watched security.txt locations (daily checks with history and
+ * events) and probes of mailto: contacts. See reach.h.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "core/events.h"
+#include "core/hash.h"
+#include "core/log.h"
+#include "notify/notify.h"
+#include "reach/reach.h"
+#include "reach/securitytxt.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int url_check(const char *url, struct vg_error *err)
+{
+	int rc = vg_text_check("URL", url, 400, 0, 1, err);
+	if (rc)
+		return rc;
+	if (strncasecmp(url, "http://", 7) == 0)
+		return vg_error_set(err, VG_EINVAL,
+				    "URL '%s': security.txt must be served over https", url);
+	if (strchr(url, ' '))
+		return vg_error_set(err, VG_EINVAL, "URL '%s': contains a space", url);
+	return VG_OK;
+}
+
+int stwatch_add(struct store *s, const char *url, struct vg_error *err)
+{
+	json_t *after;
+	int rc = url_check(url, err);
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_exec(s, err, "INSERT INTO securitytxt_watches (url, created_at) VALUES (?,?)",
+			"ti", url, vg_now());
+	if (rc == VG_EEXIST)
+		vg_error_set(err, VG_EEXIST, "%s is already watched", url);
+	after = json_pack("{s:s}", "url", url);
+	if (!rc)
+		rc = store_audit(s, "securitytxt.watch.add", "securitytxt_watch", url, NULL, after,
+				 err);
+	json_decref(after);
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	if (rc && store_in_tx(s))
+		store_tx_rollback(s);
+	return rc;
+}
+
+int stwatch_remove(struct store *s, const char *url, struct vg_error *err)
+{
+	json_t *before;
+	int64_t id = 0;
+	int rc = store_query_int64(s, &id, err, "SELECT id FROM securitytxt_watches WHERE url = ?",
+				   "t", url);
+	if (rc == VG_ENOTFOUND)
+		return vg_error_set(err, VG_ENOTFOUND, "%s is not watched", url);
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	/* the check history goes with the watch; the audit trail keeps the record */
+	rc = store_exec(s, err, "DELETE FROM securitytxt_checks WHERE watch_id = ?", "i", id);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM securitytxt_watches WHERE id = ?", "i", id);
+	before = json_pack("{s:s}", "url", url);
+	if (!rc)
+		rc = store_audit(s, "securitytxt.watch.remove", "securitytxt_watch", url, before,
+				 NULL, err);
+	json_decref(before);
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	if (rc && store_in_tx(s))
+		store_tx_rollback(s);
+	return rc;
+}
+
+int stwatch_list_json(struct store *s, int history_n, json_t **out, struct vg_error *err)
+{
+	json_t *rows = NULL, *w;
+	size_t i;
+	int rc =
+	    store_rows(s, &rows, err, "itT",
+		       "SELECT id, url, created_at FROM securitytxt_watches ORDER BY url", NULL);
+	*out = NULL;
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, w)
+	{
+		json_t *checks = NULL;
+		rc =
+		    store_rows(s, &checks, err, "iTtiiiTtt",
+			       "SELECT id, checked_at, status, errors, warnings, findings, "
+			       "expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
+			       "watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+			       "ii", vg_json_int(w, "id", 0), (int64_t)(history_n > 0 ? history_n : 10));
+		if (rc)
+			break;
+		json_object_set(w, "last",
+				json_array_size(checks) ? json_array_get(checks, 0) : json_null());
+		json_object_set_new(w, "checks", checks);
+	}
+	if (rc) {
+		json_decref(rows);
+		return rc;
+	}
+	*out = rows;
+	return VG_OK;
+}
+
+static int has_code(const struct securitytxt_report *r, const char *code)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+static void emit(struct store *s, const char *event, const char *severity, const char *url,
+		 const char *summary, const struct securitytxt_report *r, int64_t checked_at)
+{
+	char key[600];
+	json_t *codes = json_array(), *p;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity == SECURITYTXT_ERROR)
+			json_array_append_new(codes, json_string(r->findings[i].code));
+	snprintf(key, sizeof(key), "%s-%s", event, url);
+	p = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:O}", "summary", summary, "severity",
+		      severity, "dedup_key", key, "url", url, "errors", (json_int_t)r->nerrors,
+		      "expires", vg_json_time(r->has_expires ? r->expires : 0), "checked_at",
+		      vg_json_time(checked_at), "error_codes", codes);
+	if (p)
+		vg_event_emit(s, event, p);
+	json_decref(p);
+	json_decref(codes);
+}
+
+/* Check one URL, record the result and emit its event. */
+static int check_one(struct store *s, int64_t watch_id, const char *url, const char *cacert,
+		     int *problem, struct vg_error *err)
+{
+	struct securitytxt_options opt = {0};
+	struct securitytxt_report r = {0};
+	struct vg_error e = {0};
+	int64_t now = vg_now();
+	const char *status = "ok", *enc = NULL;
+	char summary[700], codes[1024] = "", ts[VG_TIME_BUFSZ];
+	json_t *after;
+	int rc;
+
+	opt.now_set = 1;
+	opt.now = now;
+	opt.cacert = cacert;
+	opt.timeout_s = vg_config_int("securitytxt.timeout", 20);
+	rc = securitytxt_check_url(url, &opt, &r, &e);
+	if (rc == VG_ENOMEM) {
+		securitytxt_report_release(&r);
+		return vg_error_set(err, rc, "%s", vg_error_msg(&e));
+	}
+	if (rc) {
+		/* not even a URL: that is this watch's problem, not the job's */
+		status = "unreachable";
+		snprintf(summary, sizeof(summary), "security.txt at %s cannot be checked: %s", url,
+			 vg_error_msg(&e));
+	} else if (has_code(&r, "http_unreachable") || has_code(&r, "http_tls") ||
+		   (has_code(&r, "http_status") && r.nfields == 0)) {
+		status = "unreachable";
+		snprintf(summary, sizeof(summary), "security.txt at %s is unreachable", url);
+	} else if (r.nerrors) {
+		status = "invalid";
+		snprintf(summary, sizeof(summary), "security.txt at %s is invalid (%zu error%s)",
+			 url, r.nerrors, r.nerrors == 1 ? "" : "s");
+	} else if (r.has_expires && r.expires - now <= STWATCH_EXPIRING_SECONDS) {
+		status = "expiring";
+		snprintf(summary, sizeof(summary), "security.txt at %s expires %s", url,
+			 vg_time_format(r.expires, ts, sizeof(ts)));
+	}
+	for (size_t i = 0; i < r.nfindings; i++) {
+		size_t n = strlen(codes);
+		if (r.findings[i].severity == SECURITYTXT_NOTICE)
+			continue;
+		snprintf(codes + n, sizeof(codes) - n, "%s%s", n ? " " : "", r.findings[i].code);
+	}
+	for (size_t i = 0; i < r.nfields; i++)
+		if (r.fields[i].kind == SECURITYTXT_F_ENCRYPTION) {
+			enc = r.fields[i].value;
+			break;
+		}
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO securitytxt_checks (watch_id, checked_at, status, "
+				"errors, warnings, findings, expires_at, fetched_url, encryption, "
+				"codes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+				"iitiiiitt"
+				"t",
+				watch_id, now, status, (int64_t)r.nerrors, (int64_t)r.nwarnings,
+				(int64_t)r.nfindings, r.has_expires ? r.expires : (int64_t)0,
+				r.url[0] ? r.url : NULL, enc, codes);
+	after = json_pack("{s:s, s:s, s:I, s:I}", "url", url, "status", status, "errors",
+			  (json_int_t)r.nerrors, "findings", (json_int_t)r.nfindings);
+	if (!rc)
+		rc =
+		    store_audit(s, "securitytxt.check", "securitytxt_watch", url, NULL, after, err);
+	json_decref(after);
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	if (rc && store_in_tx(s))
+		store_tx_rollback(s);
+	if (!rc && strcmp(status, "ok") != 0) {
+		*problem = 1;
+		if (strcmp(status, "unreachable") == 0)
+			emit(s, "securitytxt.unreachable", "high", url, summary, &r, now);
+		else if (strcmp(status, "invalid") == 0)
+			emit(s, "securitytxt.invalid", "high", url, summary, &r, now);
+		else
+			emit(s, "securitytxt.expiring", "medium", url, summary, &r, now);
+	}
+	securitytxt_report_release(&r);
+	return rc;
+}
+
+int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *problems,
+		      struct vg_error *err)
+{
+	json_t *rows = NULL, *w;
+	size_t i;
+	int rc;
+
+	*checked = *problems = 0;
+	if (!cacert)
+		cacert = vg_config_get("securitytxt.cacert", NULL);
+	rc = store_rows(s, &rows, err, "it", "SELECT id, url FROM securitytxt_watches ORDER BY id",
+			NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, w)
+	{
+		int problem = 0;
+		rc = check_one(s, vg_json_int(w, "id", 0), vg_json_str(w, "url"), cacert, &problem, err);
+		if (rc)
+			break;
+		(*checked)++;
+		*problems += problem;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/* ---- contact probes ---- */
+
+int stprobe_send(struct store *s, const char *contact, const char *source_url, int64_t *id,
+		 struct vg_error *err)
+{
+	const char *smtp = vg_config_get("securitytxt.smtp_url", NULL);
+	const char *from = vg_config_get("securitytxt.from", NULL);
+	char token[64], hash[VG_SHA256_HEX], addr[320], summary[400];
+	struct notify_message m = {0};
+	struct notify_result res = {0};
+	struct vg_error se = {0};
+	json_t *cfg = NULL, *details = NULL, *after = NULL;
+	int rc, sent;
+
+	*id = 0;
+	if ((rc = vg_text_check("--contact", contact, 300, 0, 1, err)))
+		return rc;
+	if (strncasecmp(contact, "mailto:", 7) != 0 || !strchr(contact + 7, '@') ||
+	    strpbrk(contact, "<>\r\n ,"))
+		return vg_error_set(err, VG_EINVAL,
+				    "--contact '%s': expected a mailto: URI with one address",
+				    contact);
+	snprintf(addr, sizeof(addr), "%s", contact + 7);
+	if (strchr(addr, '?'))
+		*strchr(addr, '?') = '\0';
+	if (!smtp || !from)
+		return vg_error_set(err, VG_EINVAL,
+				    "probes need securitytxt.smtp_url and securitytxt.from in the "
+				    "configuration (or VIGIL_SECURITYTXT_SMTP_URL, "
+				    "VIGIL_SECURITYTXT_FROM)");
+	cfg = json_pack("{s:s, s:s, s:[s]}", "smtp_url", smtp, "from", from, "to", addr);
+	if (!cfg)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = notify_email_ops.check(cfg, err);
+	if (rc)
+		goto out;
+	if ((rc = vg_random_token(token, sizeof(token), 16)))
+		goto out;
+	vg_sha256_hex(token, strlen(token), hash);
+	snprintf(summary, sizeof(summary), "security.txt contact probe %s", token);
+	details = json_pack("{s:s, s:s, s:s?, s:s}", "probe_token", token, "contact", contact,
+			    "security_txt", source_url, "instructions",
+			    "This is a test of the security contact listed in security.txt. "
+			    "Please confirm receipt to the PSIRT with: vigil securitytxt "
+			    "confirm-probe <probe_token>");
+	m.event = "securitytxt.probe";
+	m.summary = summary;
+	m.severity = "info";
+	m.at = vg_now();
+	m.details = details;
+	sent = notify_channel_send(&notify_email_ops, cfg, &m, &res, &se) == VG_OK;
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO securitytxt_probes (contact, token_sha256, status, "
+				"sent_at, send_error) VALUES (?,?,?,?,?)",
+				"tttit", contact, hash, sent ? "sent" : "failed", vg_now(),
+				sent ? NULL : vg_error_msg(&se));
+	if (!rc)
+		rc = store_query_int64(s, id, err,
+				       "SELECT id FROM securitytxt_probes WHERE token_sha256 = ?",
+				       "t", hash);
+	after = json_pack("{s:s, s:s?, s:s}", "contact", contact, "security_txt", source_url,
+			  "status", sent ? "sent" : "failed");
+	if (!rc)
+		rc = store_audit(s, "securitytxt.probe.send", "securitytxt_probe", contact, NULL,
+				 after, err);
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	if (rc && store_in_tx(s))
+		store_tx_rollback(s);
+	if (!rc && !sent)
+		rc = vg_error_set(err, VG_EIO, "probe to %s not sent: %s", addr, vg_error_msg(&se));
+out:
+	vg_wipe(token, sizeof(token));
+	json_decref(after);
+	json_decref(details);
+	json_decref(cfg);
+	return rc;
+}
+
+int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_error *err)
+{
+	char hash[VG_SHA256_HEX], idbuf[32];
+	json_t *rows = NULL, *p, *after = NULL;
+	int rc;
+
+	*id = 0;
+	if (!token || strlen(token) < 8 || strlen(token) > 128)
+		return vg_error_set(err, VG_ENOTFOUND, "unknown probe token");
+	vg_sha256_hex(token, strlen(token), hash);
+	rc = store_rows(s, &rows, err, "itt",
+			"SELECT id, contact, status FROM securitytxt_probes WHERE token_sha256 = ?",
+			"t", hash);
+	if (rc)
+		return rc;
+	p = json_array_get(rows, 0);
+	if (!p) {
+		rc = vg_error_set(err, VG_ENOTFOUND, "unknown probe token");
+		goto out;
+	}
+	*id = vg_json_int(p, "id", 0);
+	if (strcmp(vg_json_str(p, "status"), "confirmed") == 0) {
+		rc = vg_error_set(err, VG_ESTATE, "probe %lld was already confirmed",
+				  (long long)*id);
+		goto out;
+	}
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc =
+		    store_exec(s, err,
+			       "UPDATE securitytxt_probes SET status = 'confirmed', confirmed_at = "
+			       "?, confirmed_by = ? WHERE id = ?",
+			       "iti", vg_now(), store_actor(s), *id);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)*id);
+	after =
+	    json_pack("{s:s, s:s}", "contact", vg_json_str(p, "contact"), "status", "confirmed");
+	if (!rc)
+		rc = store_audit(s, "securitytxt.probe.confirm", "securitytxt_probe", idbuf, NULL,
+				 after, err);
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	if (rc && store_in_tx(s))
+		store_tx_rollback(s);
+out:
+	json_decref(after);
+	json_decref(rows);
+	return rc;
+}
+
+int stprobe_list_json(struct store *s, json_t **out, struct vg_error *err)
+{
+	return store_rows(s, out, err, "ittTtTt",
+			  "SELECT id, contact, status, sent_at, send_error, confirmed_at, "
+			  "confirmed_by FROM securitytxt_probes ORDER BY id DESC",
+			  NULL);
+}
