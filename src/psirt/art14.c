@@ -300,12 +300,12 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 				  "notification's submission, not from a fix",
 				  (long long)id);
 	else if (vg_json_int(e, "fix_available_at", 0))
-		rc =
-		    vg_error_set(err, VG_ESTATE,
-				 "exposure %lld: a corrective measure was already marked available "
-				 "at %s",
-				 (long long)id,
-				 vg_time_format(vg_json_int(e, "fix_available_at", 0), ts, sizeof(ts)));
+		rc = vg_error_set(
+		    err, VG_ESTATE,
+		    "exposure %lld: a corrective measure was already marked available "
+		    "at %s",
+		    (long long)id,
+		    vg_time_format(vg_json_int(e, "fix_available_at", 0), ts, sizeof(ts)));
 	else if (at <= 0 || at > now)
 		rc = vg_error_set(err, VG_EINVAL, "--at: expected a time not in the future");
 	else if (at < vg_json_int(e, "aware_at", 0))
@@ -375,8 +375,8 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 	} else if (!rc) {
 		rc = add_obligation(s, id, "intermediate", now, due, err);
 	}
-	after = json_pack("{s:o, s:o}", "requested_at", vg_json_time(now), "due_at",
-			  vg_json_time(due));
+	after =
+	    json_pack("{s:o, s:o}", "requested_at", vg_json_time(now), "due_at", vg_json_time(due));
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
 	if (!rc)
 		rc = store_audit(s, "art14.intermediate_requested", "art14_exposure", oid, before,
@@ -430,11 +430,11 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		goto out;
 	}
 	if (vg_json_int(json_array_get(ob, 0), "submitted_at", 0)) {
-		rc = vg_error_set(err, VG_EEXIST,
-				  "exposure %lld: the %s was already recorded as submitted at %s",
-				  (long long)id, stage,
-				  vg_time_format(vg_json_int(json_array_get(ob, 0), "submitted_at", 0),
-						 ts, sizeof(ts)));
+		rc = vg_error_set(
+		    err, VG_EEXIST, "exposure %lld: the %s was already recorded as submitted at %s",
+		    (long long)id, stage,
+		    vg_time_format(vg_json_int(json_array_get(ob, 0), "submitted_at", 0), ts,
+				   sizeof(ts)));
 		goto out;
 	}
 	/* the latest approved draft version of that stage, if any */
@@ -532,8 +532,8 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "exposure_id",
 			      (json_int_t)vg_json_int(r, "exposure_id", 0), "kind",
 			      vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-			      vg_json_str(r, "stage"), "starts_at", vg_json_time(starts),
-			      "due_at", vg_json_time(due), "state", art14_state_name(st));
+			      vg_json_str(r, "stage"), "starts_at", vg_json_time(starts), "due_at",
+			      vg_json_time(due), "state", art14_state_name(st));
 		if (due && !sub) {
 			json_object_set_new(o, "seconds_left", json_integer(due - now));
 			json_object_set_new(
@@ -658,8 +658,8 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err)
 	json_array_foreach(rows, i, r)
 	{
 		int64_t oid = vg_json_int(r, "id", 0), warned = 0;
-		unsigned due = art14_alerts_due(vg_json_int(r, "starts_at", 0), vg_json_int(r, "due_at", 0),
-						now),
+		unsigned due = art14_alerts_due(vg_json_int(r, "starts_at", 0),
+						vg_json_int(r, "due_at", 0), now),
 			 fresh;
 		json_t *after;
 		char obj[32];
@@ -683,8 +683,8 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err)
 				"ii", (int64_t)(fresh | (unsigned)warned), oid);
 		after =
 		    json_pack("{s:s, s:o, s:o, s:o}", "stage", vg_json_str(r, "stage"), "alerts",
-			      alerts_json(fresh), "due_at", vg_json_time(vg_json_int(r, "due_at", 0)),
-			      "at", vg_json_time(now));
+			      alerts_json(fresh), "due_at",
+			      vg_json_time(vg_json_int(r, "due_at", 0)), "at", vg_json_time(now));
 		snprintf(obj, sizeof(obj), "%lld", (long long)vg_json_int(r, "exposure_id", 0));
 		if (!rc)
 			rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);

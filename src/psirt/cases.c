@@ -49,7 +49,7 @@ int case_report_check(const struct case_report *r, const char *what, struct vg_e
 		int rc;
 		snprintf(name, sizeof(name), "%s: /%s", what, report_fields[i].key);
 		rc = vg_text_check(name, *report_slot(&copy, i), report_fields[i].max,
-				      report_fields[i].multiline, report_fields[i].required, err);
+				   report_fields[i].multiline, report_fields[i].required, err);
 		if (rc)
 			return rc;
 	}
@@ -271,8 +271,8 @@ static int check_attachments(const struct case_attachment *att, int natt, struct
 		int rc = vg_text_check("attachment file name", fn, 255, 0, 1, err);
 		if (rc)
 			return rc;
-		if ((rc = vg_text_check("attachment content type", att[i].content_type, 127, 0,
-					   0, err)))
+		if ((rc = vg_text_check("attachment content type", att[i].content_type, 127, 0, 0,
+					err)))
 			return rc;
 		if (att[i].n > one)
 			return vg_error_set(err, VG_ETOOBIG,
@@ -563,8 +563,7 @@ int case_transition(struct store *s, int64_t id, const char *to, const char *not
 	if (!rc)
 		rc = audit_case(s, strcmp(to, "acknowledged") == 0 ? "case.ack" : "case.state", id,
 				json_pack("{s:s}", "state", from),
-				json_pack("{s:s, s:o}", "state", to, "at", vg_json_time(now)),
-				err);
+				json_pack("{s:s, s:o}", "state", to, "at", vg_json_time(now)), err);
 	return finish_tx(s, rc, err);
 }
 

@@ -631,7 +631,8 @@ static void attachments_html(struct vg_buf *b, struct store *db, int64_t id, int
 		esc(b, str(a, "filename"));
 		vg_buf_adds(b, can_read ? "</a></td><td>" : "</td><td>");
 		esc(b, str(a, "content_type"));
-		vg_buf_addf(b, "</td><td>%lld</td><td><code>", (long long)vg_json_int(a, "size", 0));
+		vg_buf_addf(b, "</td><td>%lld</td><td><code>",
+			    (long long)vg_json_int(a, "size", 0));
 		esc(b, str(a, "sha256"));
 		vg_buf_adds(b, "</code></td><td>");
 		esc(b, str(a, "created_at"));
@@ -1018,8 +1019,8 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 		return error_page(req, resp, "Case", err.code, vg_error_msg(&err));
 	list = json_object_get(c, "exposures");
 	for (i = 0; i < json_array_size(list) && nexp < 32; i++) {
-		if (art14_show_json(req->db, vg_json_int(json_array_get(list, i), "id", 0), &exps[nexp],
-				    &err)) {
+		if (art14_show_json(req->db, vg_json_int(json_array_get(list, i), "id", 0),
+				    &exps[nexp], &err)) {
 			for (size_t k = 0; k < nexp; k++)
 				json_decref(exps[k]);
 			json_decref(c);

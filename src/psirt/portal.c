@@ -678,7 +678,7 @@ static int check_fields(const struct form_in *f, struct form_err *e)
 	struct vg_error err = {0};
 	for (int i = 0; i < NFIELDS; i++) {
 		if (vg_text_check(fields[i].label, f->v[i] && *f->v[i] ? f->v[i] : NULL,
-				     fields[i].max, fields[i].multiline, fields[i].required, &err))
+				  fields[i].max, fields[i].multiline, fields[i].required, &err))
 			return set_err(e, err.code == VG_ETOOBIG ? 413 : 400, fields[i].name, "%s",
 				       vg_error_msg(&err));
 	}

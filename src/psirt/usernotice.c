@@ -237,8 +237,8 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 	}
 	*out = json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:s}",
 			 "schema", USER_NOTICE_SCHEMA, "case_id", (json_int_t)id, "article",
-			 "14(8)", "generated_at", vg_json_time(now), "status", "draft", "fields",
-			 f, "required", req, "missing", missing, "sources", src, "needs_review",
+			 "14(8)", "generated_at", vg_json_time(now), "status", "draft", "fields", f,
+			 "required", req, "missing", missing, "sources", src, "needs_review",
 			 review, "embargo_until", vg_json_time(embargo), "publishable",
 			 json_array_size(missing) == 0 && json_array_size(review) == 0 &&
 			     embargo <= now,

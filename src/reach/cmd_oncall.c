@@ -370,11 +370,11 @@ static int oc_pages(struct cli *c, int argc, char **argv)
 		return cli_error(&err);
 	if (cli_flag(&a, "json"))
 		return cli_print_json(rows);
-	json_array_foreach(rows, i, r)
-	    printf("%4lld %-12s level %lld round %lld %-8s %s%s\n", (long long)vg_json_int(r, "id", 0),
-		   str(r, "status"), (long long)vg_json_int(r, "level", 0),
-		   (long long)vg_json_int(r, "round", 0), str(r, "severity"),
-		   json_is_true(json_object_get(r, "drill")) ? "DRILL: " : "", str(r, "summary"));
+	json_array_foreach(rows, i, r) printf(
+	    "%4lld %-12s level %lld round %lld %-8s %s%s\n", (long long)vg_json_int(r, "id", 0),
+	    str(r, "status"), (long long)vg_json_int(r, "level", 0),
+	    (long long)vg_json_int(r, "round", 0), str(r, "severity"),
+	    json_is_true(json_object_get(r, "drill")) ? "DRILL: " : "", str(r, "summary"));
 	json_decref(rows);
 	return CLI_OK;
 }

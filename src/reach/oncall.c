@@ -354,8 +354,8 @@ int oncall_rotation_add(struct store *s, const char *name, const char *tz, int64
 	}
 	if (!rc) {
 		after = json_pack("{s:s, s:s, s:o, s:i, s:i, s:O}", "name", name, "tz", tz, "start",
-				  vg_json_time(start), "handover_wday", wday, "handover_hour",
-				  hour, "members", arr);
+				  vg_json_time(start), "handover_wday", wday, "handover_hour", hour,
+				  "members", arr);
 		rc = store_audit(s, "oncall.rotation.add", "oncall_rotation", name, NULL, after,
 				 err);
 		json_decref(after);

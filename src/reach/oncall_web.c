@@ -267,8 +267,8 @@ static int oncall_ui(struct http_req *req, struct http_resp *resp)
 		size_t j;
 		vg_buf_adds(b, "<li><strong>");
 		esc(b, str(r, "name"));
-		vg_buf_addf(b,
-			    "</strong> (repeat %lld): ", (long long)vg_json_int(r, "repeat_limit", 0));
+		vg_buf_addf(
+		    b, "</strong> (repeat %lld): ", (long long)vg_json_int(r, "repeat_limit", 0));
 		json_array_foreach(json_object_get(r, "levels"), j, lv)
 		{
 			vg_buf_addf(b, "%s%zu. ", j ? "; " : "", j + 1);
@@ -439,9 +439,10 @@ static int reach_ui(struct http_req *req, struct http_resp *resp)
 		esc(b, str(key, "fingerprint"));
 		vg_buf_adds(b, "</code></dd><dt>algorithm</dt><dd>");
 		esc(b, str(key, "algorithm"));
-		vg_buf_addf(
-		    b, ", %lld bits%s</dd><dt>expires</dt><dd>", (long long)vg_json_int(key, "bits", 0),
-		    json_is_true(json_object_get(key, "weak")) ? " <strong>weak</strong>" : "");
+		vg_buf_addf(b, ", %lld bits%s</dd><dt>expires</dt><dd>",
+			    (long long)vg_json_int(key, "bits", 0),
+			    json_is_true(json_object_get(key, "weak")) ? " <strong>weak</strong>"
+								       : "");
 		esc(b, vg_json_str(key, "expires") ? vg_json_str(key, "expires") : "never");
 		if (json_is_true(json_object_get(key, "expiring")))
 			vg_buf_adds(b, " <strong>within 60 days</strong>");

@@ -100,12 +100,12 @@ int stwatch_list_json(struct store *s, int history_n, json_t **out, struct vg_er
 	json_array_foreach(rows, i, w)
 	{
 		json_t *checks = NULL;
-		rc =
-		    store_rows(s, &checks, err, "iTtiiiTtt",
-			       "SELECT id, checked_at, status, errors, warnings, findings, "
-			       "expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
-			       "watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
-			       "ii", vg_json_int(w, "id", 0), (int64_t)(history_n > 0 ? history_n : 10));
+		rc = store_rows(s, &checks, err, "iTtiiiTtt",
+				"SELECT id, checked_at, status, errors, warnings, findings, "
+				"expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
+				"watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+				"ii", vg_json_int(w, "id", 0),
+				(int64_t)(history_n > 0 ? history_n : 10));
 		if (rc)
 			break;
 		json_object_set(w, "last",
@@ -249,7 +249,8 @@ int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *pr
 	json_array_foreach(rows, i, w)
 	{
 		int problem = 0;
-		rc = check_one(s, vg_json_int(w, "id", 0), vg_json_str(w, "url"), cacert, &problem, err);
+		rc = check_one(s, vg_json_int(w, "id", 0), vg_json_str(w, "url"), cacert, &problem,
+			       err);
 		if (rc)
 			break;
 		(*checked)++;
