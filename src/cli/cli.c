@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -178,4 +179,125 @@ int cli_flag(const struct cli_args *a, const char *name)
 		if (strcmp(a->names[i], name) == 0)
 			return a->given[i];
 	return 0;
+}
+
+int cli_opt_int(const struct cli *c, const struct cli_args *a, const char *name, int64_t min,
+		int64_t max, int64_t dflt, int64_t *out)
+{
+	struct vg_error err = {0};
+	char what[64];
+
+	(void)c;
+	snprintf(what, sizeof(what), "option --%s", name);
+	if (vg_parse_int64_opt(cli_opt(a, name), what, min, max, dflt, out, &err)) {
+		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* The member of row at a "a.b" path, NULL when absent. */
+static const json_t *col_value(const json_t *row, const char *key)
+{
+	char part[64];
+	const char *p = key;
+	const json_t *v = row;
+
+	while (v && *p) {
+		size_t n = strcspn(p, ".");
+		if (n >= sizeof(part))
+			return NULL;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		v = json_is_object(v) ? json_object_get(v, part) : NULL;
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	return v;
+}
+
+static void print_cell(const json_t *v, int width, int last)
+{
+	char num[32];
+	const char *t = "-";
+	char *dump = NULL;
+
+	if (json_is_string(v))
+		t = json_string_value(v);
+	else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		t = num;
+	} else if (json_is_real(v)) {
+		snprintf(num, sizeof(num), "%g", json_real_value(v));
+		t = num;
+	} else if (json_is_boolean(v))
+		t = json_is_true(v) ? "yes" : "no";
+	else if (v && !json_is_null(v))
+		t = dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (last || width <= 0)
+		fputs(t ? t : "", stdout);
+	else
+		printf("%-*s ", width, t ? t : "");
+	free(dump);
+}
+
+int cli_list(struct cli *c, int argc, char **argv, const struct cli_list_spec *l)
+{
+	const char *spec[CLI_MAX_OPTS + 1];
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	json_t *res = NULL;
+	const json_t *rows, *row;
+	char usage[512];
+	size_t n = 0, i;
+	int rc;
+
+	for (; l->spec && l->spec[n] && n < CLI_MAX_OPTS - 1; n++)
+		spec[n] = l->spec[n];
+	spec[n++] = "json";
+	spec[n] = NULL;
+	snprintf(usage, sizeof(usage), "%s", l->usage ? l->usage : "[--json]");
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos > l->npos_max)
+		return cli_usage(c, "%s", usage);
+	if ((rc = cli_open_store(c, l->migrate, &s)))
+		return rc;
+	rc = l->fetch(s, &a, l->arg, &res, &err);
+	store_close(s);
+	if (rc) {
+		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return rc == VG_EUSAGE || rc == VG_EINVAL ? CLI_USAGE : CLI_FAIL;
+	}
+	if (cli_flag(&a, "json"))
+		return cli_print_json(res);
+	rows = l->rows_key ? json_object_get(res, l->rows_key) : res;
+	if (json_array_size(rows) == 0) {
+		if (l->empty)
+			puts(l->empty);
+		json_decref(res);
+		return CLI_OK;
+	}
+	if (l->cols && !l->print_row) {
+		for (const struct cli_col *k = l->cols; k->title; k++) {
+			if (k[1].title && k->width > 0)
+				printf("%-*s ", k->width, k->title);
+			else
+				fputs(k->title, stdout);
+		}
+		putchar('\n');
+	}
+	json_array_foreach(rows, i, row)
+	{
+		if (l->print_row) {
+			l->print_row(row, l->arg);
+			continue;
+		}
+		for (const struct cli_col *k = l->cols; k && k->title; k++)
+			print_cell(col_value(row, k->key), k->width, !k[1].title);
+		putchar('\n');
+	}
+	json_decref(res);
+	return CLI_OK;
 }

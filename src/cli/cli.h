@@ -11,6 +11,8 @@
 
 #include "core/json.h"
 
+#include <stdint.h>
+
 struct store;
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -79,6 +81,43 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 	} while (0)
 const char *cli_opt(const struct cli_args *a, const char *name);
 int cli_flag(const struct cli_args *a, const char *name);
+
+/*
+ * A checked integer option: absent gives dflt; a value that is not a whole
+ * number in [min, max] prints "vigil: option --NAME 'abc': expected ..." and
+ * returns CLI_USAGE. Returns CLI_OK otherwise.
+ */
+int cli_opt_int(const struct cli *c, const struct cli_args *a, const char *name, int64_t min,
+		int64_t max, int64_t dflt, int64_t *out) __attribute__((warn_unused_result));
+
+/*
+ * A listing verb in one call (open the store, fetch, print a table or
+ * --json). --json is added to spec; fetch gets the parsed options and the
+ * open store and returns the rows as JSON made by the type's *_to_json()
+ * (caller's edge). With --json the whole value is printed; otherwise the
+ * array (the value itself, or its member rows_key) is printed as a table
+ * of cols, or line by line by print_row when set. A fetch error with
+ * VG_EUSAGE/VG_EINVAL on an option exits 2, others 1.
+ */
+struct cli_col {
+	const char *title; /* heading */
+	const char *key;   /* member of a row; "a.b" reaches into an object */
+	int width;         /* padded to width; 0 for the last column */
+};
+struct cli_list_spec {
+	const char *const *spec; /* options besides --json, NULL-terminated; may be NULL */
+	const char *usage;       /* shown on a usage error, e.g. "[--limit N] [--json]" */
+	int npos_max;            /* positional arguments allowed (0 by default) */
+	int migrate;             /* apply pending migrations when opening */
+	int (*fetch)(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		     struct vg_error *err);
+	const struct cli_col *cols; /* NULL-title-terminated */
+	void (*print_row)(const json_t *row, void *arg);
+	const char *rows_key; /* the array member of an object result; NULL: the result */
+	const char *empty;    /* printed when there are no rows (may be NULL) */
+	void *arg;
+};
+int cli_list(struct cli *c, int argc, char **argv, const struct cli_list_spec *l);
 
 /* Nouns implemented so far. */
 int cmd_init(struct cli *c, int argc, char **argv);

@@ -93,6 +93,14 @@ int http_error_status(struct http_resp *resp, int status, const char *code, cons
     __attribute__((format(printf, 4, 5)));
 /* An error response from err: its code's status and name, its message. */
 int http_fail(struct http_resp *resp, const struct vg_error *err);
+/*
+ * An optional integer query parameter in [min, max] (absent: dflt). A bad
+ * value writes a 400 naming the parameter ("query parameter limit 'abc':
+ * expected an integer from 1 to 1000") into resp and returns VG_EINVAL; the
+ * handler returns that code.
+ */
+int http_query_int(struct http_req *req, struct http_resp *resp, const char *name, int64_t min,
+		   int64_t max, int64_t dflt, int64_t *out) __attribute__((warn_unused_result));
 int http_set_header(struct http_resp *resp, const char *name, const char *value);
 int http_redirect(struct http_resp *resp, const char *location);
 int http_text(struct http_resp *resp, int status, const char *ctype, const char *text, size_t n);

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
 #include "triage/triage_ui.h"
@@ -196,6 +197,18 @@ const char *http_param(const struct http_req *req, const char *name)
 const char *http_query(const struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int http_query_int(struct http_req *req, struct http_resp *resp, const char *name, int64_t min,
+		   int64_t max, int64_t dflt, int64_t *out)
+{
+	struct vg_error err = {0};
+	char what[96];
+
+	snprintf(what, sizeof(what), "query parameter %s", name);
+	if (vg_parse_int64_opt(http_query(req, name), what, min, max, dflt, out, &err))
+		return http_fail(resp, &err);
+	return VG_OK;
 }
 
 const char *http_header(const struct http_req *req, const char *name)

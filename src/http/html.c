@@ -1,0 +1,199 @@
+/*
+ * html.c - the one HTML writer (see html.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "http/html.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Append the conversion spec[0..n) (one printf conversion) with its argument. */
+static int one(struct vg_buf *b, const char *spec, size_t n, va_list *ap)
+{
+	char f[32];
+	char conv = spec[n - 1];
+	const char *lm;
+	int star[2], nstar = 0;
+
+	if (n >= sizeof(f))
+		return VG_EINVAL;
+	memcpy(f, spec, n);
+	f[n] = '\0';
+	for (size_t i = 1; i < n - 1; i++)
+		if (spec[i] == '*' && nstar < 2)
+			star[nstar++] = va_arg(*ap, int);
+	/* length modifier: the letters between the last digit/flag and conv */
+	lm = spec + n - 1;
+	while (lm > spec + 1 && strchr("hlLjzt", lm[-1]))
+		lm--;
+	if (conv == 's') {
+		const char *s = va_arg(*ap, const char *);
+		int prec = -1;
+		const char *dot = memchr(spec, '.', n);
+		if (dot)
+			prec = dot[1] == '*' ? star[nstar - 1] : (int)strtol(dot + 1, NULL, 10);
+		if (!s)
+			return VG_OK;
+		if (prec >= 0) {
+			size_t len = strnlen(s, (size_t)prec);
+			char tmp[512];
+			if (len < sizeof(tmp)) {
+				memcpy(tmp, s, len);
+				tmp[len] = '\0';
+				return vg_buf_add_html(b, tmp);
+			}
+			/* long precision-limited strings: escape in pieces */
+			for (size_t o = 0; o < len;) {
+				size_t k = len - o < sizeof(tmp) - 1 ? len - o : sizeof(tmp) - 1;
+				memcpy(tmp, s + o, k);
+				tmp[k] = '\0';
+				if (vg_buf_add_html(b, tmp))
+					return VG_ENOMEM;
+				o += k;
+			}
+			return VG_OK;
+		}
+		return vg_buf_add_html(b, s);
+	}
+#define ADD(T)                                                          \
+	do {                                                            \
+		T v_ = va_arg(*ap, T);                                  \
+		if (nstar == 2)                                         \
+			return vg_buf_addf(b, f, star[0], star[1], v_); \
+		if (nstar == 1)                                         \
+			return vg_buf_addf(b, f, star[0], v_);          \
+		return vg_buf_addf(b, f, v_);                           \
+	} while (0)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	switch (conv) {
+	case 'd':
+	case 'i':
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		if (lm[0] == 'l' && lm[1] == 'l')
+			ADD(long long);
+		else if (lm[0] == 'l')
+			ADD(long);
+		else if (lm[0] == 'z')
+			ADD(size_t);
+		else if (lm[0] == 'j')
+			ADD(intmax_t);
+		else if (lm[0] == 't')
+			ADD(ptrdiff_t);
+		else
+			ADD(int);
+		break;
+	case 'c':
+		ADD(int);
+		break;
+	case 'f':
+	case 'F':
+	case 'g':
+	case 'G':
+	case 'e':
+	case 'E':
+		if (lm[0] == 'L')
+			ADD(long double);
+		else
+			ADD(double);
+		break;
+	case 'p':
+		ADD(void *);
+		break;
+	default:
+		break;
+	}
+#pragma GCC diagnostic pop
+#undef ADD
+	return VG_EINVAL;
+}
+
+int html_v(struct vg_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	const char *p = fmt, *lit = fmt;
+	int rc = VG_OK;
+
+	va_copy(cp, ap);
+	while (*p) {
+		size_t n;
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		if (p > lit && (rc = vg_buf_add(b, lit, (size_t)(p - lit))))
+			break;
+		if (p[1] == '%') {
+			if ((rc = vg_buf_addc(b, '%')))
+				break;
+			p += 2;
+			lit = p;
+			continue;
+		}
+		n = 1 + strspn(p + 1, "-+ #0123456789.*hlLjzt");
+		if (!p[n]) {
+			rc = VG_EINVAL;
+			break;
+		}
+		n++;
+		if ((rc = one(b, p, n, &cp)))
+			break;
+		p += n;
+		lit = p;
+	}
+	if (!rc && p > lit)
+		rc = vg_buf_add(b, lit, (size_t)(p - lit));
+	va_end(cp);
+	return rc;
+}
+
+int html(struct vg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = html_v(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int html_raw(struct vg_buf *b, const char *markup)
+{
+	return markup ? vg_buf_adds(b, markup) : VG_OK;
+}
+
+int html_url(struct vg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		int rc;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
+			rc = vg_buf_addc(b, (char)*p);
+		else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			rc = vg_buf_add(b, e, 3);
+		}
+		if (rc)
+			return rc;
+	}
+	return VG_OK;
+}
+
+int html_time(struct vg_buf *b, int64_t t, const char *none)
+{
+	char ts[VG_TIME_BUFSZ];
+	if (!t)
+		return vg_buf_add_html(b, none ? none : "");
+	vg_time_format(t, ts, sizeof(ts));
+	return html(b, "<time datetime=\"%s\">%s</time>", ts, ts);
+}

@@ -1,0 +1,129 @@
+/*
+ * test_helpers.c - the shared helpers of issue 13: the one arena, checked
+ * integers and text, the HTML writer.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "http/html.h"
+
+#include <string.h>
+
+static void test_arena(void **state)
+{
+	struct vg_arena a;
+	(void)state;
+	vg_arena_init(&a, 64 * 1024);
+	char *p = vg_arena_alloc(&a, 100);
+	assert_non_null(p);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(p[i], 0);
+	assert_string_equal(vg_arena_strdup(&a, "abc"), "abc");
+	assert_string_equal(vg_arena_strndup(&a, "abcdef", 2), "ab");
+	assert_null(vg_arena_strdup(&a, NULL));
+	assert_int_equal(((uintptr_t)vg_arena_alloc(&a, 3)) % _Alignof(max_align_t), 0);
+	/* the cap: one allocation past it fails and says so */
+	assert_null(vg_arena_alloc(&a, 70 * 1024));
+	assert_int_equal(a.too_big, 1);
+	assert_null(vg_arena_array(&a, SIZE_MAX / 2, 4));
+	/* a big block does not stop the small ones from filling the current one */
+	vg_arena_release(&a);
+	vg_arena_init(&a, 0);
+	char *s1 = vg_arena_alloc(&a, 16);
+	char *big = vg_arena_alloc(&a, 100 * 1024);
+	char *s2 = vg_arena_alloc(&a, 16);
+	assert_non_null(big);
+	assert_true(s2 > s1 && s2 - s1 < 1024);
+	/* reset keeps the blocks: the same memory comes back */
+	vg_arena_reset(&a);
+	assert_int_equal(a.total, 0);
+	assert_ptr_equal(vg_arena_alloc(&a, 16), s1);
+	vg_arena_release(&a);
+}
+
+static void test_parse_int(void **state)
+{
+	struct vg_error err = {0};
+	int64_t v = 0;
+	(void)state;
+	assert_int_equal(vg_parse_int64("42", "limit", 1, 100, &v, &err), VG_OK);
+	assert_int_equal(v, 42);
+	assert_int_equal(vg_parse_int64("-5", "offset", -10, 10, &v, &err), VG_OK);
+	assert_int_equal(v, -5);
+	assert_int_equal(vg_parse_int64("abc", "limit", 1, 100, &v, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "limit 'abc'"));
+	assert_non_null(strstr(err.msg, "from 1 to 100"));
+	assert_int_equal(vg_parse_int64("12x", "limit", 1, 100, &v, &err), VG_EINVAL);
+	assert_int_equal(vg_parse_int64("", "limit", 1, 100, &v, &err), VG_EINVAL);
+	assert_int_equal(vg_parse_int64(" 1", "limit", 1, 100, &v, &err), VG_EINVAL);
+	assert_int_equal(vg_parse_int64("101", "limit", 1, 100, &v, &err), VG_EINVAL);
+	assert_int_equal(vg_parse_int64("99999999999999999999", "n", 0, INT64_MAX, &v, &err),
+			 VG_EINVAL);
+	assert_non_null(strstr(err.msg, "at least 0"));
+	assert_int_equal(vg_parse_int64_opt(NULL, "limit", 1, 100, 7, &v, &err), VG_OK);
+	assert_int_equal(v, 7);
+	assert_int_equal(vg_id_parse("12", "case", &v, &err), VG_OK);
+	assert_int_equal(v, 12);
+	assert_int_equal(vg_id_parse("0", "case", &v, &err), VG_EINVAL);
+	assert_int_equal(vg_id_parse("-1", "case", &v, &err), VG_EINVAL);
+}
+
+static void test_text_check(void **state)
+{
+	struct vg_error err = {0};
+	(void)state;
+	assert_int_equal(vg_text_check("f", "ok\tfine", 100, 0, 1, &err), VG_OK);
+	assert_int_equal(vg_text_check("f", "a\nb", 100, 0, 1, &err), VG_EINVAL);
+	assert_int_equal(vg_text_check("f", "a\nb", 100, 1, 1, &err), VG_OK);
+	assert_int_equal(vg_text_check("f", "", 100, 0, 1, &err), VG_EINVAL);
+	assert_int_equal(vg_text_check("f", NULL, 100, 0, 0, &err), VG_OK);
+	assert_int_equal(vg_text_check("f", "abcdef", 3, 0, 0, &err), VG_ETOOBIG);
+	assert_int_equal(vg_text_check("f", "\xc3\x28", 10, 0, 0, &err), VG_EINVAL);
+	assert_int_equal(vg_text_check("f", "\xe2\x82\xac", 10, 0, 0, &err), VG_OK);
+}
+
+static void test_html(void **state)
+{
+	struct vg_buf b;
+	(void)state;
+	vg_buf_init(&b, 1 << 20);
+	assert_int_equal(html(&b, "<td class=\"%s\">%s %d %lld %zu %.2f %5s|%-3s|%.3s %%</td>",
+			      "a\"b", "<script>&'", -3, 1234567890123LL, (size_t)7, 1.5, "x", "y",
+			      "<<<<"),
+			 VG_OK);
+	assert_string_equal(b.data, "<td class=\"a&quot;b\">&lt;script&gt;&amp;&#39; -3 "
+				    "1234567890123 7 1.50 x|y|&lt;&lt;&lt; %</td>");
+	vg_buf_reset(&b);
+	const char *volatile none = NULL;
+	assert_int_equal(html(&b, "[%s][%*d][%.*s]", none, 4, 5, 2, "abc"), VG_OK);
+	assert_string_equal(b.data, "[][   5][ab]");
+	vg_buf_reset(&b);
+	assert_int_equal(html_url(&b, "a b/c?d=é"), VG_OK);
+	assert_string_equal(b.data, "a%20b%2Fc%3Fd%3D%C3%A9");
+	vg_buf_reset(&b);
+	assert_int_equal(html_raw(&b, "<b>"), VG_OK);
+	assert_int_equal(html_time(&b, 0, "never"), VG_OK);
+	assert_int_equal(html_time(&b, 86400, NULL), VG_OK);
+	assert_string_equal(b.data, "<b>never<time datetime=\"1970-01-02T00:00:00Z\">"
+				    "1970-01-02T00:00:00Z</time>");
+	vg_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_parse_int),
+	    cmocka_unit_test(test_text_check),
+	    cmocka_unit_test(test_html),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
