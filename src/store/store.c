@@ -484,7 +484,7 @@ void store_finalize(struct store_stmt *st)
 
 /* ---- one-shot helpers ---- */
 
-static int bind_va(struct store_stmt *st, const char *types, va_list ap)
+int store_bind_va(struct store_stmt *st, const char *types, va_list ap)
 {
 	int rc = VG_OK;
 	for (int i = 0; types && types[i] && !rc; i++) {
@@ -517,7 +517,7 @@ static int prep_va(struct store *s, struct store_stmt **st, struct vg_error *err
 	int rc = store_prepare(s, sql, st, err);
 	if (rc)
 		return rc;
-	rc = bind_va(*st, types, ap);
+	rc = store_bind_va(*st, types, ap);
 	if (rc) {
 		store_finalize(*st);
 		*st = NULL;
@@ -545,7 +545,7 @@ int store_exec_cached(struct store *s, struct vg_error *err, const char *sql, co
 	if (rc)
 		return rc;
 	va_start(ap, types);
-	rc = bind_va(st, types, ap);
+	rc = store_bind_va(st, types, ap);
 	va_end(ap);
 	if (rc) {
 		store_finalize(st);
@@ -614,85 +614,6 @@ int store_query_text(struct store *s, char **out, struct vg_error *err, const ch
 	}
 	store_finalize(st);
 	return rc;
-}
-
-static int is_integer_text(const char *t)
-{
-	if (*t == '-')
-		t++;
-	if (!*t)
-		return 0;
-	for (; *t; t++)
-		if (*t < '0' || *t > '9')
-			return 0;
-	return 1;
-}
-
-static int ends_with(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
-		     const char *types, ...)
-{
-	struct store_stmt *st;
-	va_list ap;
-	int rc, ncol;
-	json_t *arr;
-
-	*out = NULL;
-	va_start(ap, types);
-	rc = prep_va(s, &st, err, sql, types, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
-	arr = json_array();
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		json_t *row = json_object();
-		ncol = store_col_count(st);
-		for (int i = 0; i < ncol; i++) {
-			const char *name = store_col_name(st, i);
-			const char *txt = store_col_text(st, i);
-			json_t *v;
-			char key[128];
-
-			snprintf(key, sizeof(key), "%s", name);
-			if (!txt) {
-				v = json_null();
-				if (ends_with(key, "_json"))
-					key[strlen(key) - 5] = '\0';
-			} else if (ends_with(key, "_at") && is_integer_text(txt)) {
-				char ts[VG_TIME_BUFSZ];
-				v = json_string(
-				    vg_time_format(store_col_int64(st, i), ts, sizeof(ts)));
-			} else if (ends_with(key, "_json")) {
-				key[strlen(key) - 5] = '\0';
-				v = json_loads(txt, JSON_DECODE_ANY, NULL);
-				if (!v)
-					v = json_string(txt);
-			} else {
-				char *end;
-				long long iv = strtoll(txt, &end, 10);
-				if (*txt && *end == '\0' &&
-				    (isdigit((unsigned char)txt[0]) || (txt[0] == '-' && txt[1])) &&
-				    !(txt[0] == '0' && txt[1]))
-					v = json_integer(iv);
-				else
-					v = json_string(txt);
-			}
-			json_object_set_new(row, key, v);
-		}
-		json_array_append_new(arr, row);
-	}
-	store_finalize(st);
-	if (rc != STORE_DONE) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return VG_OK;
 }
 
 int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err)

@@ -150,29 +150,29 @@ int store_query_text(struct store *s, char **out, struct vg_error *err, const ch
 		     const char *types, ...);
 
 /*
- * Run a query and return all rows as a JSON array of objects keyed by column
- * name. Columns whose names end in "_at" holding integers are rendered as
- * RFC 3339 strings; columns ending in "_json" are parsed and the suffix dropped.
- */
-int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
-		     const char *types, ...);
-
-/*
- * Like store_query_json, with an explicit kind per selected column in cols
- * (so a product version "2" stays a string): 'i' integer (JSON null for
- * NULL), 't' text, 'T' time (RFC 3339 string, null for NULL or 0), 'j' JSON
- * text (parsed; the "_json" suffix of the name is dropped), 'b' boolean
- * from an integer. Columns past cols are text. Binds as store_exec.
+ * Rows as JSON: run a query and return all rows as a JSON array of objects
+ * keyed by column name, with a kind per selected column in cols:
+ *   'i' integer (JSON null for NULL)    't' text
+ *   'T' time (RFC 3339 string, null for NULL or 0)
+ *   'j' JSON text (parsed, null when it does not parse; the "_json" suffix
+ *       of the name is dropped)         'b' boolean from an integer
+ *   'a' guessed from name and value: "_at" columns holding integers are
+ *       RFC 3339 times (0 is the epoch), "_json" columns are parsed (kept as
+ *       text when they do not parse) and lose the suffix, integer text
+ *       without a leading zero is an integer, the rest text.
+ * Columns past cols are text; cols NULL makes every column 'a'. Binds as
+ * store_exec. *out is a new array owned by the caller; NULL on error.
  */
 int store_rows(struct store *s, json_t **out, struct vg_error *err, const char *cols,
 	       const char *sql, const char *types, ...);
+/* store_rows with every column of kind 'a' (cols NULL). */
+int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
+		     const char *types, ...);
 /* Like store_rows but exactly one row: VG_ENOTFOUND (with what and id in the
  * message) when none. */
 int store_row(struct store *s, json_t **out, struct vg_error *err, const char *what, int64_t id,
 	      const char *cols, const char *sql, const char *types, ...);
 
-/* Leader election for background jobs: SQLite always wins (single process);
- * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
 /* Keep n bytes of data compressed (zstd) in table blobs under their SHA-256
  * (hex, sha), once per content: a second copy of the same bytes is not
  * stored again. `what` names them in errors ("the original"). */
@@ -184,6 +184,8 @@ int store_blob_put(struct store *s, const void *data, size_t n, const char *sha,
 int store_blob_get(struct store *s, const char *sha, char **data, size_t *n, const char *what,
 		   struct vg_error *err);
 
+/* Leader election for background jobs: SQLite always wins (single process);
+ * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
 int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err);
 
 #endif

@@ -8,6 +8,8 @@
 
 #include "store/store.h"
 
+#include <stdarg.h>
+
 enum { BIND_NULL, BIND_TEXT, BIND_INT, BIND_BLOB };
 
 struct store_ops {
@@ -70,6 +72,10 @@ struct store_stmt {
 	int busy;     /* cached and handed out, not yet handed back */
 	char table[64];
 };
+
+/* Bind the variadic arguments of the one-shot helpers by their kinds
+ * (store.h: t i b n), from index 1. VG_EINTERNAL on an unknown kind. */
+int store_bind_va(struct store_stmt *st, const char *types, va_list ap);
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;

@@ -914,6 +914,29 @@ static void test_query_json(void **state)
 	assert_string_equal(vg_json_str(json_object_get(r, "after"), "value"), "{\"x\":true}");
 	json_decref(rows);
 
+	/* store_query_json is store_rows with every column guessed ('a'); 'a'
+	 * mixes with explicit kinds, NULL cols guess them all */
+	assert_int_equal(
+	    store_rows(s, &rows, &err, "ta",
+		       "SELECT '2' AS v, '2' AS w, 1700000000 AS t_at, '[1]' AS x_json", NULL),
+	    VG_OK);
+	r = json_array_get(rows, 0);
+	assert_string_equal(vg_json_str(r, "v"), "2");
+	assert_int_equal(vg_json_int(r, "w", 0), 2);
+	assert_string_equal(vg_json_str(r, "t_at"), "1700000000");
+	assert_string_equal(vg_json_str(r, "x_json"), "[1]");
+	json_decref(rows);
+	assert_int_equal(store_rows(s, &rows, &err, NULL,
+				    "SELECT '2' AS v, 1700000000 AS t_at, '[1]' AS x_json, ? AS b",
+				    "i", (int64_t)-3),
+			 VG_OK);
+	r = json_array_get(rows, 0);
+	assert_int_equal(vg_json_int(r, "v", 0), 2);
+	assert_string_equal(vg_json_str(r, "t_at"), "2023-11-14T22:13:20Z");
+	assert_true(json_is_array(json_object_get(r, "x")));
+	assert_int_equal(vg_json_int(r, "b", 0), -3);
+	json_decref(rows);
+
 	/* errors come back, with no half result */
 	rows = (json_t *)1;
 	assert_int_equal(store_query_json(s, &rows, &err, "SELECT * FROM no_such_table", NULL),
