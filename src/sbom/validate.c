@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/jscan.h"
-#include "core/jsonschema.h"
+#include "schema/jsonschema.h"
 #include "sbom/parse.h"
 #include "sbom/sbom_int.h"
 

@@ -5,7 +5,7 @@
  *
  * What is checked, by detected format:
  *   CycloneDX 1.2-1.7 JSON  the official JSON schema of its specVersion
- *                           (core/jsonschema.h, formats asserted)
+ *                           (schema/jsonschema.h, formats asserted)
  *   CycloneDX 1.0-1.7 XML   the official XSD of its namespace (libxml2)
  *   SPDX 2.2 / 2.3 JSON     the official SPDX 2.3 JSON schema (it accepts
  *                           2.2 documents; no 2.2 schema is used)

@@ -1,7 +1,7 @@
 /*
  * fuzz_jsonschema.c - arbitrary JSON instances validated against the
  * CycloneDX 1.6 JSON schema (with its spdx and jsf companions) by
- * core/jsonschema.h. Whatever the bytes, validation must run to a verdict
+ * schema/jsonschema.h. Whatever the bytes, validation must run to a verdict
  * (never an error other than recursion depth), and an invalid verdict must
  * carry at least one error with a message.
  *
@@ -9,7 +9,7 @@
  */
 #include "core/error.h"
 #include "core/json.h"
-#include "core/jsonschema.h"
+#include "schema/jsonschema.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /*
- * jsonschema.h - JSON Schema validation over jansson values (core/json.h).
+ * jsonschema.h - the schema room (floor 0, beside core; includes only core):
+ * JSON Schema validation over jansson values (core/json.h) or JSON text.
+ * How the room is laid out is in schema_int.h.
  *
  * Drafts 4, 6 and 7 are supported in full (the keywords of the official test
  * suite outside its optional/ folder). Drafts 2019-09 and 2020-12 are
@@ -31,8 +33,8 @@
  *    uri, uri-reference, iri, iri-reference, uuid, json-pointer and regex are
  *    checked (best effort for the idn/iri forms); other formats pass.
  */
-#ifndef VIGIL_CORE_JSONSCHEMA_H
-#define VIGIL_CORE_JSONSCHEMA_H
+#ifndef VIGIL_SCHEMA_JSONSCHEMA_H
+#define VIGIL_SCHEMA_JSONSCHEMA_H
 
 #include <stddef.h>
 #include <stdint.h>
