@@ -153,6 +153,20 @@ int vg_jsonschema_equal(const json_t *a, const json_t *b);
 uint64_t vg_jsonschema_hash(const json_t *v);
 
 /*
+ * The directory of the schema files of kind ("cyclonedx", "spdx") that vigil
+ * ships, into buf (size bytes): <prefix>/share/vigil/schemas/<kind>, where
+ * <prefix> is the install of the running binary (found from /proc/self/exe:
+ * <prefix>/bin/vigil, so a moved install works), else the binary's own
+ * directory when it has share/vigil/schemas beside it (the build tree: the
+ * build copies the schemas there from their package), else the install
+ * prefix compiled in. Never the source tree. Returns buf, or NULL when none
+ * of them exists (buf then names the compiled-in one, for messages).
+ * Configuration that names a directory (sbom.schema_dir) comes first; that
+ * is the caller's business.
+ */
+const char *vg_jsonschema_dir(const char *kind, char *buf, size_t size);
+
+/*
  * Resolve reference ref against base (RFC 3986 section 5.2). Returns a
  * malloc'ed string or NULL (out of memory).
  */

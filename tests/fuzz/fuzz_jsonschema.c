@@ -5,7 +5,8 @@
  * (never an error other than recursion depth), and an invalid verdict must
  * carry at least one error with a message.
  *
- * The schemas come from VIGIL_SBOM_SCHEMA_DIR or the compiled-in default.
+ * The schemas come from VIGIL_SBOM_SCHEMA_DIR or the build tree's copy
+ * (VIGIL_SCHEMA_DIR, <build>/share/vigil/schemas/cyclonedx).
  */
 #include "core/error.h"
 #include "core/json.h"
