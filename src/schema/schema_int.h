@@ -5,7 +5,9 @@
  * Layout: uri.c (URI resolution), instance.c (the instance tree, equality
  * and hashing), format.c (formats), compile.c (the set: names, $ref sites,
  * compiled schema nodes), eval.c (the evaluator), validate.c (the public
- * validate calls and the scratch). Internal functions are prefixed js_.
+ * validate calls and the scratch), schemadir.c (where the schema files
+ * vigil ships are). Internal functions are prefixed js_; the small ones
+ * every validation calls are inline here.
  */
 #ifndef VIGIL_SCHEMA_INT_H
 #define VIGIL_SCHEMA_INT_H
