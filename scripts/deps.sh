@@ -43,7 +43,10 @@ else
 	echo "deps: Debian packages present"
 fi
 
-# npm test tools (playwright-core, validators) from the lockfile.
+# npm packages from the lockfile: the test tools (playwright-core, validators)
+# and @cyclonedx/cyclonedx-library, whose res/schema the build copies into
+# build/share/vigil/schemas and `cmake --install` installs with vigil
+# (CMake cache variable VIGIL_CYCLONEDX_SCHEMAS).
 if [ -f "$here/tests/package.json" ]; then
 	if [ ! -d "$here/tests/node_modules" ] ||
 		[ "$here/tests/package-lock.json" -nt "$here/tests/node_modules/.package-lock.json" ]; then

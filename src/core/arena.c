@@ -10,12 +10,6 @@
 
 #define DEFAULT_BLOCK (16 * 1024)
 
-struct vg_arena_block {
-	struct vg_arena_block *next;
-	size_t used, size;
-	alignas(max_align_t) unsigned char data[];
-};
-
 void vg_arena_init_block(struct vg_arena *a, size_t max, size_t block)
 {
 	a->head = a->cur = NULL;
@@ -30,7 +24,7 @@ void vg_arena_init(struct vg_arena *a, size_t max)
 	vg_arena_init_block(a, max, 0);
 }
 
-void *vg_arena_alloc_raw(struct vg_arena *a, size_t n)
+void *vg_arena__alloc_slow(struct vg_arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);
 	struct vg_arena_block *b, *last = NULL;

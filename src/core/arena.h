@@ -15,9 +15,16 @@
 #ifndef VIGIL_CORE_ARENA_H
 #define VIGIL_CORE_ARENA_H
 
+#include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 
-struct vg_arena_block;
+/* A block of the chain; only arena.c and the inline fast path below look inside. */
+struct vg_arena_block {
+	struct vg_arena_block *next;
+	size_t used, size;
+	alignas(max_align_t) unsigned char data[];
+};
 
 struct vg_arena {
 	struct vg_arena_block *head, *cur;
@@ -34,8 +41,9 @@ void vg_arena_init_block(struct vg_arena *a, size_t max, size_t block);
 
 /* n zeroed bytes (n == 0 gives a valid unique pointer); NULL on failure. */
 void *vg_arena_alloc(struct vg_arena *a, size_t n);
-/* n bytes, not zeroed; NULL on failure. */
-void *vg_arena_alloc_raw(struct vg_arena *a, size_t n);
+/* n bytes, not zeroed; NULL on failure. Inline: the hot paths (an
+ * instance tree per item of a large document) mostly bump a pointer. */
+static inline void *vg_arena_alloc_raw(struct vg_arena *a, size_t n);
 /* n zeroed elements of size sz, overflow checked; NULL on failure. */
 void *vg_arena_array(struct vg_arena *a, size_t n, size_t sz);
 /* Copy of s (NULL for s == NULL or on failure). */
@@ -47,5 +55,23 @@ char *vg_arena_strndup(struct vg_arena *a, const char *s, size_t n);
 void vg_arena_reset(struct vg_arena *a);
 /* Free every block; the arena is empty and usable again. */
 void vg_arena_release(struct vg_arena *a);
+
+/* The slow path of vg_arena_alloc_raw: a new block, the cap, failures. */
+void *vg_arena__alloc_slow(struct vg_arena *a, size_t n);
+
+static inline void *vg_arena_alloc_raw(struct vg_arena *a, size_t n)
+{
+	struct vg_arena_block *b = a->cur;
+	size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+
+	if (b && n - 1 < SIZE_MAX / 4 && need <= b->size - b->used &&
+	    (!a->max || (a->total <= a->max && need <= a->max - a->total))) {
+		void *p = b->data + b->used;
+		b->used += need;
+		a->total += need;
+		return p;
+	}
+	return vg_arena__alloc_slow(a, n);
+}
 
 #endif

@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/jscan.h"
-#include "core/jsonschema.h"
+#include "schema/jsonschema.h"
 #include "sbom/parse.h"
 #include "sbom/sbom_int.h"
 
@@ -25,10 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifndef VIGIL_SCHEMA_DIR
-#define VIGIL_SCHEMA_DIR ""
-#endif
 
 #define CDX_MINOR_MAX 7 /* CycloneDX 1.0 .. 1.7 */
 #define CDX_BASE_URI  "http://cyclonedx.org/schema/"
@@ -57,9 +53,14 @@ void sbom_validate_cleanup(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
-static const char *schema_dir(void)
+/* sbom.schema_dir, else the CycloneDX schemas vigil ships (vg_jsonschema_dir). */
+static const char *schema_dir(char *buf, size_t size)
 {
-	return vg_config_get("sbom.schema_dir", VIGIL_SCHEMA_DIR);
+	const char *dir = vg_config_get("sbom.schema_dir", NULL);
+	if (dir && *dir)
+		return dir;
+	vg_jsonschema_dir("cyclonedx", buf, size);
+	return buf;
 }
 
 /* The first of the names that exists in dir, into path; 0 when none does. */
@@ -85,8 +86,8 @@ static int add_cdx_file(struct vg_jsonschema *s, const char *path, struct vg_err
 /* Build (or find cached) the JSON Schema set of CycloneDX 1.<minor>. Under cache_lock. */
 static int cdx_json_set(int minor, struct vg_error *err)
 {
-	const char *dir = schema_dir();
-	char bom[512], name1[64], name2[64], path[512];
+	char dirbuf[512], bom[512], name1[64], name2[64], path[512];
+	const char *dir = schema_dir(dirbuf, sizeof(dirbuf));
 	const char *bom_names[] = {name1, name2, NULL};
 	static const char *const companions[][3] = {
 	    {"spdx.SNAPSHOT.schema.json", "spdx.schema.json", NULL},
@@ -129,8 +130,8 @@ static void xml_quiet(void *ud, xmlErrorPtr e)
 
 static int cdx_xsd_load(int minor, struct vg_error *err)
 {
-	const char *dir = schema_dir();
-	char path[512], name1[64], name2[64];
+	char dirbuf[512], path[512], name1[64], name2[64];
+	const char *dir = schema_dir(dirbuf, sizeof(dirbuf));
 	const char *names[] = {name1, name2, NULL};
 	xmlSchemaParserCtxtPtr pc;
 
@@ -160,12 +161,16 @@ static int cdx_xsd_load(int minor, struct vg_error *err)
 static int spdx2_set(struct vg_error *err)
 {
 	const char *dir = vg_config_get("sbom.spdx_schema_dir", NULL);
-	char path[512];
+	char dirbuf[512], path[512];
 	static const char *const names[] = {"spdx-schema.json", "spdx-2.3-schema.json", NULL};
 	struct vg_jsonschema *s = NULL;
 	int rc;
 
-	if (spdx2_json || !dir || !*dir)
+	if (spdx2_json)
+		return VG_OK;
+	if (!dir || !*dir) /* installed with vigil only when the build was given them */
+		dir = vg_jsonschema_dir("spdx", dirbuf, sizeof(dirbuf));
+	if (!dir)
 		return VG_OK;
 	if (!find_file(dir, names, path, sizeof(path)))
 		return vg_error_set(err, VG_ENOTFOUND,

@@ -5,7 +5,7 @@
  *
  * What is checked, by detected format:
  *   CycloneDX 1.2-1.7 JSON  the official JSON schema of its specVersion
- *                           (core/jsonschema.h, formats asserted)
+ *                           (schema/jsonschema.h, formats asserted)
  *   CycloneDX 1.0-1.7 XML   the official XSD of its namespace (libxml2)
  *   SPDX 2.2 / 2.3 JSON     the official SPDX 2.3 JSON schema (it accepts
  *                           2.2 documents; no 2.2 schema is used)
@@ -14,14 +14,19 @@
  *                           schema needs unevaluatedProperties, which the
  *                           JSON Schema engine does not implement
  *
- * Schemas are never part of the source tree. They are read at run time from
- *   sbom.schema_dir       (env VIGIL_SBOM_SCHEMA_DIR; default VIGIL_SCHEMA_DIR,
- *                          compiled in: @cyclonedx/cyclonedx-library's res/schema)
+ * Schemas are never read from the source tree. They are read at run time from
+ *   sbom.schema_dir       (env VIGIL_SBOM_SCHEMA_DIR; default: the CycloneDX
+ *                          schemas installed with vigil, vg_jsonschema_dir()
+ *                          "cyclonedx": <prefix>/share/vigil/schemas/cyclonedx,
+ *                          copied at build time from the npm package
+ *                          @cyclonedx/cyclonedx-library's res/schema)
  *                          CycloneDX: bom-<v>.SNAPSHOT.schema.json or
  *                          bom-<v>.schema.json, spdx/jsf/cryptography-defs,
  *                          bom-<v>[.SNAPSHOT].xsd and spdx[.SNAPSHOT].xsd
- *   sbom.spdx_schema_dir  (env VIGIL_SBOM_SPDX_SCHEMA_DIR; no default, since no
- *                          Debian or npm package ships it) spdx-schema.json
+ *   sbom.spdx_schema_dir  (env VIGIL_SBOM_SPDX_SCHEMA_DIR; default: the "spdx"
+ *                          schemas installed with vigil when the build was
+ *                          given them (VIGIL_SPDX_SCHEMAS), since no Debian or
+ *                          npm package ships them; else none) spdx-schema.json
  * and compiled once per process (thread-safe, kept until
  * sbom_validate_cleanup()). When the SPDX 2 schema is not configured an SPDX
  * JSON document gets format/version checks only and schema_checked = 0.

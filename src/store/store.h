@@ -91,6 +91,24 @@ int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *rem
 
 /* Prepared statements. *out owned by the caller (store_finalize). */
 int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err);
+/*
+ * The statement cache of this connection: for SQL run many times (once per
+ * advisory, per finding, per row of a batch) compiling it again each time
+ * costs more than running it. Returns in *out a statement for sql (compared
+ * by text, so SQL built at run time is fine) that the connection prepared
+ * before and kept, reset with its binds cleared; the first call prepares it.
+ * Use it exactly like one from store_prepare() and hand it back with
+ * store_finalize(), which for a cached statement resets it, clears its binds
+ * and keeps it for the next call instead of freeing it; it is really
+ * finalized by store_close(). Hand every one back before store_close().
+ * When the same SQL is still handed out (a nested use) or the cache is full
+ * of statements in use, a fresh uncached statement is returned instead: the
+ * caller cannot tell, and does not need to. The cache holds at most
+ * STORE_CACHE_MAX statements; the one idle longest makes room.
+ * Fails as store_prepare().
+ */
+int store_prepare_cached(struct store *s, const char *sql, struct store_stmt **out,
+			 struct vg_error *err);
 int store_bind_text(struct store_stmt *st, int i, const char *v); /* NULL binds NULL */
 int store_bind_int64(struct store_stmt *st, int i, int64_t v);
 int store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n);
@@ -109,6 +127,8 @@ const void *store_col_blob(struct store_stmt *st, int i, size_t *n);
 const char *store_col_name(struct store_stmt *st, int i);
 /* Rows changed by the last finished INSERT/UPDATE/DELETE. */
 int64_t store_changes(struct store_stmt *st);
+/* Free a statement; one from store_prepare_cached() goes back to the cache
+ * (reset, binds cleared). NULL is ignored. */
 void store_finalize(struct store_stmt *st);
 
 /*
@@ -120,35 +140,39 @@ void store_finalize(struct store_stmt *st);
  * store_query_text returns a malloc'ed copy (NULL for SQL NULL).
  */
 int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types, ...);
+/* store_exec through the statement cache (store_prepare_cached): for a
+ * write run once per row of a batch. */
+int store_exec_cached(struct store *s, struct vg_error *err, const char *sql, const char *types,
+		      ...);
 int store_query_int64(struct store *s, int64_t *out, struct vg_error *err, const char *sql,
 		      const char *types, ...);
 int store_query_text(struct store *s, char **out, struct vg_error *err, const char *sql,
 		     const char *types, ...);
 
 /*
- * Run a query and return all rows as a JSON array of objects keyed by column
- * name. Columns whose names end in "_at" holding integers are rendered as
- * RFC 3339 strings; columns ending in "_json" are parsed and the suffix dropped.
- */
-int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
-		     const char *types, ...);
-
-/*
- * Like store_query_json, with an explicit kind per selected column in cols
- * (so a product version "2" stays a string): 'i' integer (JSON null for
- * NULL), 't' text, 'T' time (RFC 3339 string, null for NULL or 0), 'j' JSON
- * text (parsed; the "_json" suffix of the name is dropped), 'b' boolean
- * from an integer. Columns past cols are text. Binds as store_exec.
+ * Rows as JSON: run a query and return all rows as a JSON array of objects
+ * keyed by column name, with a kind per selected column in cols:
+ *   'i' integer (JSON null for NULL)    't' text
+ *   'T' time (RFC 3339 string, null for NULL or 0)
+ *   'j' JSON text (parsed, null when it does not parse; the "_json" suffix
+ *       of the name is dropped)         'b' boolean from an integer
+ *   'a' guessed from name and value: "_at" columns holding integers are
+ *       RFC 3339 times (0 is the epoch), "_json" columns are parsed (kept as
+ *       text when they do not parse) and lose the suffix, integer text
+ *       without a leading zero is an integer, the rest text.
+ * Columns past cols are text; cols NULL makes every column 'a'. Binds as
+ * store_exec. *out is a new array owned by the caller; NULL on error.
  */
 int store_rows(struct store *s, json_t **out, struct vg_error *err, const char *cols,
 	       const char *sql, const char *types, ...);
+/* store_rows with every column of kind 'a' (cols NULL). */
+int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
+		     const char *types, ...);
 /* Like store_rows but exactly one row: VG_ENOTFOUND (with what and id in the
  * message) when none. */
 int store_row(struct store *s, json_t **out, struct vg_error *err, const char *what, int64_t id,
 	      const char *cols, const char *sql, const char *types, ...);
 
-/* Leader election for background jobs: SQLite always wins (single process);
- * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
 /* Keep n bytes of data compressed (zstd) in table blobs under their SHA-256
  * (hex, sha), once per content: a second copy of the same bytes is not
  * stored again. `what` names them in errors ("the original"). */
@@ -160,6 +184,8 @@ int store_blob_put(struct store *s, const void *data, size_t n, const char *sha,
 int store_blob_get(struct store *s, const char *sha, char **data, size_t *n, const char *what,
 		   struct vg_error *err);
 
+/* Leader election for background jobs: SQLite always wins (single process);
+ * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
 int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err);
 
 #endif

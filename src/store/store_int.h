@@ -8,6 +8,8 @@
 
 #include "store/store.h"
 
+#include <stdarg.h>
+
 enum { BIND_NULL, BIND_TEXT, BIND_INT, BIND_BLOB };
 
 struct store_ops {
@@ -38,10 +40,23 @@ struct store_ops {
 	const char *(*type_token)(const char *tok);
 };
 
+/* One statement kept by store_prepare_cached(), keyed by its SQL text. */
+struct store_cached {
+	char *sql;
+	uint64_t hash;
+	unsigned long used; /* tick of the last hand-out: the oldest idle one goes first */
+	struct store_stmt *st;
+};
+
+#define STORE_CACHE_MAX 64
+
 struct store {
 	const struct store_ops *ops;
 	void *impl;
 	char *url_safe;
+	struct store_cached cache[STORE_CACHE_MAX];
+	size_t ncache;
+	unsigned long tick;
 	char actor[128];
 	char remote[64];
 	int in_tx;
@@ -53,8 +68,14 @@ struct store_stmt {
 	struct store *s;
 	void *impl;
 	int mutating; /* writes to a table whose changes must be audited */
+	int cached;   /* owned by s->cache: store_finalize() hands it back */
+	int busy;     /* cached and handed out, not yet handed back */
 	char table[64];
 };
+
+/* Bind the variadic arguments of the one-shot helpers by their kinds
+ * (store.h: t i b n), from index 1. VG_EINTERNAL on an unknown kind. */
+int store_bind_va(struct store_stmt *st, const char *types, va_list ap);
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;

@@ -1,15 +1,16 @@
 /*
  * fuzz_jsonschema.c - arbitrary JSON instances validated against the
  * CycloneDX 1.6 JSON schema (with its spdx and jsf companions) by
- * core/jsonschema.h. Whatever the bytes, validation must run to a verdict
+ * schema/jsonschema.h. Whatever the bytes, validation must run to a verdict
  * (never an error other than recursion depth), and an invalid verdict must
  * carry at least one error with a message.
  *
- * The schemas come from VIGIL_SBOM_SCHEMA_DIR or the compiled-in default.
+ * The schemas come from VIGIL_SBOM_SCHEMA_DIR or the build tree's copy
+ * (VIGIL_SCHEMA_DIR, <build>/share/vigil/schemas/cyclonedx).
  */
 #include "core/error.h"
 #include "core/json.h"
-#include "core/jsonschema.h"
+#include "schema/jsonschema.h"
 
 #include <stdint.h>
 #include <stdio.h>

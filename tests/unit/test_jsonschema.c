@@ -1,5 +1,5 @@
 /*
- * test_jsonschema.c - the JSON Schema validator (src/core/jsonschema.h).
+ * test_jsonschema.c - the JSON Schema validator (src/schema/jsonschema.h).
  *
  * The main check runs the official JSON Schema Test Suite as Debian ships it
  * (package json-schema-test-suite, /usr/share/json-schema-test-suite, version
@@ -31,7 +31,7 @@
 #include "core/error.h"
 #include "core/buf.h"
 #include "core/json.h"
-#include "core/jsonschema.h"
+#include "schema/jsonschema.h"
 
 static const char *suite_dir(void)
 {

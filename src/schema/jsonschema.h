@@ -1,5 +1,7 @@
 /*
- * jsonschema.h - JSON Schema validation over jansson values (core/json.h).
+ * jsonschema.h - the schema room (floor 0, beside core; includes only core):
+ * JSON Schema validation over jansson values (core/json.h) or JSON text.
+ * How the room is laid out is in schema_int.h.
  *
  * Drafts 4, 6 and 7 are supported in full (the keywords of the official test
  * suite outside its optional/ folder). Drafts 2019-09 and 2020-12 are
@@ -31,8 +33,8 @@
  *    uri, uri-reference, iri, iri-reference, uuid, json-pointer and regex are
  *    checked (best effort for the idn/iri forms); other formats pass.
  */
-#ifndef VIGIL_CORE_JSONSCHEMA_H
-#define VIGIL_CORE_JSONSCHEMA_H
+#ifndef VIGIL_SCHEMA_JSONSCHEMA_H
+#define VIGIL_SCHEMA_JSONSCHEMA_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -149,6 +151,20 @@ const json_t *vg_jsonschema_node(const struct vg_jsonschema *s, const char *uri)
  */
 int vg_jsonschema_equal(const json_t *a, const json_t *b);
 uint64_t vg_jsonschema_hash(const json_t *v);
+
+/*
+ * The directory of the schema files of kind ("cyclonedx", "spdx") that vigil
+ * ships, into buf (size bytes): <prefix>/share/vigil/schemas/<kind>, where
+ * <prefix> is the install of the running binary (found from /proc/self/exe:
+ * <prefix>/bin/vigil, so a moved install works), else the binary's own
+ * directory when it has share/vigil/schemas beside it (the build tree: the
+ * build copies the schemas there from their package), else the install
+ * prefix compiled in. Never the source tree. Returns buf, or NULL when none
+ * of them exists (buf then names the compiled-in one, for messages).
+ * Configuration that names a directory (sbom.schema_dir) comes first; that
+ * is the caller's business.
+ */
+const char *vg_jsonschema_dir(const char *kind, char *buf, size_t size);
 
 /*
  * Resolve reference ref against base (RFC 3986 section 5.2). Returns a
