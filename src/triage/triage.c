@@ -451,7 +451,7 @@ int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_err
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		af.otype = "finding";
 		af.oid = oid;
-		rc = audit_query(s, &af, &tmp, err);
+		rc = audit_query_json(s, &af, &tmp, err);
 		if (!rc)
 			json_object_set_new(f, "history", tmp);
 	}
