@@ -69,8 +69,12 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "%s", usage);
 	if (cli_opt(&a, "listen"))
 		vg_config_set("server.listen", cli_opt(&a, "listen"));
-	if (cli_opt(&a, "threads"))
+	if (cli_opt(&a, "threads")) {
+		int64_t n;
+		if (cli_opt_int(c, &a, "threads", 1, 128, 4, &n))
+			return CLI_USAGE;
 		vg_config_set("server.threads", cli_opt(&a, "threads"));
+	}
 	if (cli_opt(&a, "body-limit"))
 		vg_config_set("server.body_limit", cli_opt(&a, "body-limit"));
 	o.listen = vg_config_get("server.listen", "127.0.0.1:8080");

@@ -699,16 +699,14 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_er
 {
 	char host[64];
 	const char *colon = strrchr(listen, ':');
-	long port;
-	char *end;
+	int64_t port;
 
 	memset(sa, 0, sizeof(*sa));
 	if (!colon || (size_t)(colon - listen) >= sizeof(host))
 		return vg_error_set(err, VG_EUSAGE, "--listen '%s': expected HOST:PORT", listen);
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
+	if (vg_parse_int64(colon + 1, "port", 0, 65535, &port, NULL))
 		return vg_error_set(err, VG_EUSAGE, "--listen '%s': bad port", listen);
 	sa->sin_family = AF_INET;
 	sa->sin_port = htons((uint16_t)port);
