@@ -515,6 +515,22 @@ static void test_query_record_shape(void **state)
 	assert_int_equal(strlen(vg_json_str(r, "hash")), 64);
 	assert_string_equal(vg_json_str(r, "prev_hash"), vg_json_str(prev, "hash"));
 	json_decref(arr);
+	/* the typed record keeps the states as recorded text */
+	{
+		struct audit_entry_list l;
+		int64_t n = 0, last = 0;
+		assert_int_equal(audit_query(f->s, &flt, &l, &err), VG_OK);
+		assert_int_equal(l.n, 2);
+		assert_null(l.items[0].before_json);
+		assert_non_null(strstr(l.items[1].before_json, "router"));
+		assert_int_equal(strlen(l.items[1].prev_hash), 64);
+		audit_entry_list_release(&l);
+		assert_int_equal(l.n, 0);
+		assert_int_equal(audit_count(f->s, &n, &err), VG_OK);
+		assert_int_equal(n, f->base + 4);
+		assert_int_equal(audit_last_seq(f->s, &last, &err), VG_OK);
+		assert_int_equal(last, f->base + 4);
+	}
 }
 
 int main(void)

@@ -845,6 +845,99 @@ static void test_login_limit_config(void **state)
 	vg_config_free();
 }
 
+/* Users and tokens are listed as typed records, by name, never with a
+ * secret; *_to_json() keeps the keys the API and CLI have always shown. */
+static void test_lists(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err;
+	struct auth_user_list ul;
+	struct auth_token_list tl;
+	char tok[96];
+	int exists = -1;
+	json_t *j;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_list(f->s, &ul, &err), VG_OK);
+	assert_int_equal(ul.n, 0);
+	auth_user_list_release(&ul);
+	assert_int_equal(auth_user_add(f->s, "zoe", "auditor", "long enough", &err), VG_OK);
+	assert_int_equal(auth_user_add(f->s, "adam", "admin", "long enough", &err), VG_OK);
+	assert_int_equal(auth_user_disable(f->s, "zoe", 1, &err), VG_OK);
+	assert_int_equal(auth_user_exists(f->s, "zoe", &exists, &err), VG_OK);
+	assert_int_equal(exists, 1);
+	assert_int_equal(auth_user_exists(f->s, "Zoe", &exists, &err), VG_OK);
+	assert_int_equal(exists, 0);
+	assert_int_equal(auth_user_list(f->s, &ul, &err), VG_OK);
+	assert_int_equal(ul.n, 2);
+	assert_string_equal(ul.items[0].name, "adam");
+	assert_string_equal(ul.items[0].role, "admin");
+	assert_int_equal(ul.items[0].disabled, 0);
+	assert_int_equal(ul.items[0].created_at, T0_SEC);
+	assert_string_equal(ul.items[1].name, "zoe");
+	assert_int_equal(ul.items[1].disabled, 1);
+	j = auth_user_to_json(&ul.items[1]);
+	assert_int_equal(json_object_size(j), 4);
+	assert_string_equal(vg_json_str(j, "name"), "zoe");
+	assert_string_equal(vg_json_str(j, "role"), "auditor");
+	assert_string_equal(vg_json_str(j, "created_at"), T0);
+	assert_int_equal(json_integer_value(json_object_get(j, "disabled")), 1);
+	json_decref(j);
+	auth_user_list_release(&ul);
+	assert_null(ul.items);
+
+	assert_int_equal(
+	    auth_token_create(f->s, "b-tok", "ci", T0_SEC + 3600, tok, sizeof(tok), &err), VG_OK);
+	assert_int_equal(auth_token_create(f->s, "a-tok", "device", 0, tok, sizeof(tok), &err),
+			 VG_OK);
+	assert_int_equal(auth_token_revoke(f->s, "a-tok", &err), VG_OK);
+	assert_int_equal(auth_token_list(f->s, &tl, &err), VG_OK);
+	assert_int_equal(tl.n, 2);
+	assert_string_equal(tl.items[0].name, "a-tok");
+	assert_int_equal(tl.items[0].revoked_at, T0_SEC);
+	assert_int_equal(tl.items[0].expires_at, 0);
+	assert_int_equal(strncmp(tl.items[0].prefix, tok, 8), 0);
+	assert_string_equal(tl.items[0].created_by, "admin-cli");
+	assert_string_equal(tl.items[1].name, "b-tok");
+	assert_int_equal(tl.items[1].expires_at, T0_SEC + 3600);
+	j = auth_token_to_json(&tl.items[0]);
+	assert_int_equal(json_object_size(j), 8);
+	assert_string_equal(vg_json_str(j, "role"), "device");
+	assert_string_equal(vg_json_str(j, "revoked_at"), T0);
+	assert_true(json_is_null(json_object_get(j, "expires_at")));
+	assert_true(json_is_null(json_object_get(j, "last_used_at")));
+	assert_null(json_object_get(j, "token_hash"));
+	{
+		char *text = json_dumps(j, 0);
+		assert_non_null(text);
+		assert_null(strstr(text, tok + 8)); /* only the prefix is ever shown */
+		free(text);
+	}
+	json_decref(j);
+	auth_token_list_release(&tl);
+	vg_wipe(tok, sizeof(tok));
+}
+
+/* The housekeeping job removes expired sessions only. */
+static void test_housekeeping(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err;
+	struct vg_principal p;
+	char sid[96];
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(f->s, "hk", "psirt", "long enough", &err), VG_OK);
+	assert_int_equal(auth_login(f->s, "hk", "long enough", "::1", &p, &err), VG_OK);
+	assert_int_equal(auth_session_create(f->s, &p, "::1", sid, sizeof(sid), &err), VG_OK);
+	assert_int_equal(auth_housekeeping(f->s, &err), VG_OK);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM sessions", NULL, NULL), 1);
+	set_now(T0_SEC + 9 * 3600);
+	assert_int_equal(auth_housekeeping(f->s, &err), VG_OK);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM sessions", NULL, NULL), 0);
+	assert_int_equal(auth_session_check(f->s, sid, &p, &err), VG_EAUTH);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -862,6 +955,8 @@ int main(void)
 	    T(test_login_rate_limit),
 	    T(test_login_rate_limit_per_address),
 	    T(test_login_limit_config),
+	    T(test_lists),
+	    T(test_housekeeping),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
