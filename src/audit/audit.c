@@ -1,3 +1,7 @@
+/*
+ * audit.c - reading the audit trail as typed records, and verifying its
+ * hash chain.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include "audit/audit.h"
 #include "core/buf.h"
@@ -9,14 +13,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-int audit_query(struct store *s, const struct audit_filter *f, json_t **out, struct vg_error *err)
+void audit_entry_list_release(struct audit_entry_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		struct audit_entry *e = &l->items[i];
+		free(e->actor);
+		free(e->remote);
+		free(e->action);
+		free(e->object_type);
+		free(e->object_id);
+		free(e->before_json);
+		free(e->after_json);
+		free(e->prev_hash);
+		free(e->hash);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+static char *dup_col(struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *d;
+	if (!t)
+		return NULL;
+	d = strdup(t);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
+		struct vg_error *err)
 {
 	struct vg_buf q = VG_BUF_INIT;
 	struct store_stmt *st = NULL;
-	int rc, n = 0;
-	json_t *arr;
+	size_t cap = 0;
+	int rc, n = 0, oom = 0;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	vg_buf_adds(&q, "SELECT seq, at, actor, remote, action, object_type, object_id, "
 			"before_json, after_json, prev_hash, hash FROM audit_log WHERE 1=1");
 	if (f->since)
@@ -54,34 +92,100 @@ int audit_query(struct store *s, const struct audit_filter *f, json_t **out, str
 		store_bind_int64(st, ++n, f->after_seq);
 	if (f->limit)
 		store_bind_int64(st, ++n, f->limit);
-	arr = json_array();
 	while ((rc = store_step(st, err)) == STORE_ROW) {
-		char ts[32];
-		const char *b = store_col_text(st, 7), *a = store_col_text(st, 8);
-		json_t *rec = json_object();
-		json_object_set_new(rec, "seq", json_integer(store_col_int64(st, 0)));
-		json_object_set_new(
-		    rec, "at", json_string(vg_time_format(store_col_int64(st, 1), ts, sizeof(ts))));
-		vg_json_set_str(rec, "actor", store_col_text(st, 2));
-		vg_json_set_str(rec, "remote", store_col_text(st, 3));
-		vg_json_set_str(rec, "action", store_col_text(st, 4));
-		vg_json_set_str(rec, "object_type", store_col_text(st, 5));
-		vg_json_set_str(rec, "object_id", store_col_text(st, 6));
-		json_object_set_new(rec, "before",
-				    b ? json_loads(b, JSON_DECODE_ANY, NULL) : json_null());
-		json_object_set_new(rec, "after",
-				    a ? json_loads(a, JSON_DECODE_ANY, NULL) : json_null());
-		vg_json_set_str(rec, "prev_hash", store_col_text(st, 9));
-		vg_json_set_str(rec, "hash", store_col_text(st, 10));
-		json_array_append_new(arr, rec);
+		struct audit_entry *e;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct audit_entry *v = realloc(out->items, ncap * sizeof(*v));
+			if (!v) {
+				oom = 1;
+				break;
+			}
+			out->items = v;
+			cap = ncap;
+		}
+		e = &out->items[out->n++];
+		memset(e, 0, sizeof(*e));
+		e->seq = store_col_int64(st, 0);
+		e->at = store_col_int64(st, 1);
+		e->actor = dup_col(st, 2, &oom);
+		e->remote = dup_col(st, 3, &oom);
+		e->action = dup_col(st, 4, &oom);
+		e->object_type = dup_col(st, 5, &oom);
+		e->object_id = dup_col(st, 6, &oom);
+		e->before_json = dup_col(st, 7, &oom);
+		e->after_json = dup_col(st, 8, &oom);
+		e->prev_hash = dup_col(st, 9, &oom);
+		e->hash = dup_col(st, 10, &oom);
+		if (oom)
+			break;
 	}
 	store_finalize(st);
-	if (rc != STORE_DONE) {
-		json_decref(arr);
+	if (oom)
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	else if (rc == STORE_DONE)
+		rc = VG_OK;
+	if (rc)
+		audit_entry_list_release(out);
+	return rc;
+}
+
+static json_t *state_json(const char *text)
+{
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	return v ? v : json_null();
+}
+
+json_t *audit_entry_to_json(const struct audit_entry *e)
+{
+	char ts[32];
+	json_t *rec = json_object();
+	json_object_set_new(rec, "seq", json_integer(e->seq));
+	json_object_set_new(rec, "at", json_string(vg_time_format(e->at, ts, sizeof(ts))));
+	vg_json_set_str(rec, "actor", e->actor);
+	vg_json_set_str(rec, "remote", e->remote);
+	vg_json_set_str(rec, "action", e->action);
+	vg_json_set_str(rec, "object_type", e->object_type);
+	vg_json_set_str(rec, "object_id", e->object_id);
+	json_object_set_new(rec, "before", state_json(e->before_json));
+	json_object_set_new(rec, "after", state_json(e->after_json));
+	vg_json_set_str(rec, "prev_hash", e->prev_hash);
+	vg_json_set_str(rec, "hash", e->hash);
+	return rec;
+}
+
+json_t *audit_entry_list_to_json(const struct audit_entry_list *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(arr, audit_entry_to_json(&l->items[i]));
+	return arr;
+}
+
+int audit_query_json(struct store *s, const struct audit_filter *f, json_t **out,
+		     struct vg_error *err)
+{
+	struct audit_entry_list l;
+	int rc = audit_query(s, f, &l, err);
+
+	*out = NULL;
+	if (rc)
 		return rc;
-	}
-	*out = arr;
+	*out = audit_entry_list_to_json(&l);
+	audit_entry_list_release(&l);
 	return VG_OK;
+}
+
+int audit_count(struct store *s, int64_t *count, struct vg_error *err)
+{
+	*count = 0;
+	return store_query_int64(s, count, err, "SELECT COUNT(*) FROM audit_log", NULL);
+}
+
+int audit_last_seq(struct store *s, int64_t *seq, struct vg_error *err)
+{
+	*seq = 0;
+	return store_query_int64(s, seq, err, "SELECT COALESCE(MAX(seq), 0) FROM audit_log", NULL);
 }
 
 int audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, struct vg_error *err)

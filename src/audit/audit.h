@@ -1,14 +1,23 @@
 /*
  * audit.h - reading and verifying the tamper-evident audit trail. Writing
  * happens in one place only: store_audit() (store/store.h).
+ *
+ * The room owns reading the audit_log table: other rooms read records only
+ * through audit_query() (typed) or audit_query_json() (for their JSON
+ * edges). Its edges: the routes /api/v1/audit and /api/v1/audit/verify
+ * (api_audit.c), the evidence page /ui/evidence (ui_audit.c) and the
+ * `vigil audit` verbs (cmd_audit.c), listed by the program as
+ * audit_routes, audit_ui_routes and cmd_audit.
  */
 #ifndef VIGIL_AUDIT_AUDIT_H
 #define VIGIL_AUDIT_AUDIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/json.h"
 
+struct cli;
 struct store;
 struct vg_error;
 
@@ -22,8 +31,49 @@ struct audit_filter {
 	int64_t limit;     /* 0: no limit */
 };
 
-/* Records matching f, oldest first, as a JSON array (caller owns). */
-int audit_query(struct store *s, const struct audit_filter *f, json_t **out, struct vg_error *err);
+/* One record of the trail. The before and after states are kept as the JSON
+ * text they were recorded as (NULL: none); audit_entry_to_json() parses them. */
+struct audit_entry {
+	int64_t seq;
+	int64_t at; /* epoch seconds */
+	char *actor;
+	char *remote;
+	char *action;
+	char *object_type;
+	char *object_id;
+	char *before_json;
+	char *after_json;
+	char *prev_hash;
+	char *hash;
+};
+
+struct audit_entry_list {
+	struct audit_entry *items;
+	size_t n;
+};
+
+void audit_entry_list_release(struct audit_entry_list *l);
+
+/* Records matching f, oldest first, into *out (owned by the caller, released
+ * with audit_entry_list_release; left empty on failure). */
+int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
+		struct vg_error *err) __attribute__((warn_unused_result));
+
+/*
+ * {seq, at (RFC 3339), actor, remote, action, object_type, object_id,
+ * before, after (parsed JSON or null), prev_hash, hash}: a new reference.
+ */
+json_t *audit_entry_to_json(const struct audit_entry *e);
+/* The records of l as a JSON array (new reference). */
+json_t *audit_entry_list_to_json(const struct audit_entry_list *l);
+/* For other rooms' JSON edges (a case's or finding's history): audit_query()
+ * then audit_entry_list_to_json() into *out (caller owns). */
+int audit_query_json(struct store *s, const struct audit_filter *f, json_t **out,
+		     struct vg_error *err);
+
+/* The number of records, and the highest sequence number (0: none). */
+int audit_count(struct store *s, int64_t *count, struct vg_error *err);
+int audit_last_seq(struct store *s, int64_t *seq, struct vg_error *err);
 
 /*
  * Walk the whole chain in sequence order: sequence numbers must run 1..N with
@@ -33,5 +83,8 @@ int audit_query(struct store *s, const struct audit_filter *f, json_t **out, str
  * returned with a sentence saying why; *count is the number of records read.
  */
 int audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, struct vg_error *err);
+
+/* `vigil audit log|verify`. */
+int cmd_audit(struct cli *c, int argc, char **argv);
 
 #endif

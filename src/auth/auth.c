@@ -5,35 +5,13 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <argon2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-static const struct {
-	const char *name;
-	int role;
-} roles[] = {
-    {"admin", ROLE_ADMIN}, {"psirt", ROLE_PSIRT},   {"auditor", ROLE_AUDITOR},
-    {"ci", ROLE_CI},       {"device", ROLE_DEVICE},
-};
-
-int auth_role_parse(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcmp(roles[i].name, name) == 0)
-			return roles[i].role;
-	return ROLE_NONE;
-}
-
-const char *auth_role_name(int role)
-{
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (roles[i].role == role)
-			return roles[i].name;
-	return "none";
-}
 
 /* OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 #define A2_T    2
@@ -93,7 +71,7 @@ int auth_user_add(struct store *s, const char *name, const char *role, const cha
 	rc = check_name("user", name, err);
 	if (rc)
 		return rc;
-	if (auth_role_parse(role) == ROLE_NONE)
+	if (vg_role_parse(role) == ROLE_NONE)
 		return vg_error_set(
 		    err, VG_EINVAL,
 		    "unknown role '%s' (expected admin, psirt, auditor, ci or device)",
@@ -243,7 +221,7 @@ static void note_failure(struct store *s, const char *key, int64_t now, int64_t 
 }
 
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
-	       struct auth_principal *out, struct vg_error *err)
+	       struct vg_principal *out, struct vg_error *err)
 {
 	int64_t now = vg_now();
 	int64_t window = vg_config_int("auth.failure_window", 900);
@@ -311,7 +289,7 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 	}
 	json_decref(after);
 	if (ok && rc == VG_OK) {
-		out->role = auth_role_parse(role);
+		out->role = vg_role_parse(role);
 		out->user_id = uid;
 		snprintf(out->name, sizeof(out->name), "%s", name);
 	}
@@ -347,7 +325,7 @@ int auth_token_create(struct store *s, const char *name, const char *role, int64
 	rc = check_name("token", name, err);
 	if (rc)
 		return rc;
-	if (auth_role_parse(role) == ROLE_NONE)
+	if (vg_role_parse(role) == ROLE_NONE)
 		return vg_error_set(
 		    err, VG_EINVAL,
 		    "unknown role '%s' (expected admin, psirt, auditor, ci or device)",
@@ -418,7 +396,7 @@ int auth_token_revoke(struct store *s, const char *name, struct vg_error *err)
 	return store_tx_commit(s, err);
 }
 
-int auth_token_check(struct store *s, const char *token, struct auth_principal *out,
+int auth_token_check(struct store *s, const char *token, struct vg_principal *out,
 		     struct vg_error *err)
 {
 	char hash[VG_SHA256_HEX];
@@ -443,7 +421,7 @@ int auth_token_check(struct store *s, const char *token, struct auth_principal *
 			rc = vg_error_set(err, VG_EAUTH, "token revoked or expired");
 		} else {
 			snprintf(out->name, sizeof(out->name), "token:%s", store_col_text(st, 0));
-			out->role = auth_role_parse(store_col_text(st, 1));
+			out->role = vg_role_parse(store_col_text(st, 1));
 			rc = VG_OK;
 		}
 	} else if (rc == STORE_DONE) {
@@ -455,7 +433,7 @@ int auth_token_check(struct store *s, const char *token, struct auth_principal *
 
 /* ---- sessions ---- */
 
-int auth_session_create(struct store *s, const struct auth_principal *p, const char *remote,
+int auth_session_create(struct store *s, const struct vg_principal *p, const char *remote,
 			char *sid, size_t sidsz, struct vg_error *err)
 {
 	char hash[VG_SHA256_HEX], csrf[64];
@@ -472,7 +450,7 @@ int auth_session_create(struct store *s, const struct auth_principal *p, const c
 	return rc;
 }
 
-int auth_session_check(struct store *s, const char *sid, struct auth_principal *out,
+int auth_session_check(struct store *s, const char *sid, struct vg_principal *out,
 		       struct vg_error *err)
 {
 	char hash[VG_SHA256_HEX];
@@ -497,7 +475,7 @@ int auth_session_check(struct store *s, const char *sid, struct auth_principal *
 		} else {
 			out->user_id = store_col_int64(st, 0);
 			snprintf(out->name, sizeof(out->name), "%s", store_col_text(st, 1));
-			out->role = auth_role_parse(store_col_text(st, 2));
+			out->role = vg_role_parse(store_col_text(st, 2));
 			snprintf(out->csrf, sizeof(out->csrf), "%s", store_col_text(st, 3));
 			out->via_session = 1;
 			rc = VG_OK;
@@ -514,4 +492,192 @@ int auth_session_delete(struct store *s, const char *sid, struct vg_error *err)
 	char hash[VG_SHA256_HEX];
 	vg_sha256_hex(sid, strlen(sid), hash);
 	return store_exec(s, err, "DELETE FROM sessions WHERE token_hash = ?", "t", hash);
+}
+
+int auth_housekeeping(struct store *s, struct vg_error *err)
+{
+	int64_t now = vg_now();
+	int rc = store_exec(s, err, "DELETE FROM sessions WHERE expires_at <= ?", "i", now);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM login_attempts WHERE window_start < ?", "i",
+				now - 86400);
+	return rc;
+}
+
+/* clang-format off */
+const struct vg_job auth_jobs[] = {
+    {"housekeeping", 300, auth_housekeeping},
+    {NULL, 0, NULL},
+};
+/* clang-format on */
+
+/* ---- listing ---- */
+
+static char *dup_col(struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *d;
+	if (!t)
+		return NULL;
+	d = strdup(t);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+static int64_t int_col(struct store_stmt *st, int i)
+{
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
+}
+
+void auth_user_list_release(struct auth_user_list *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		free(l->items[i].name);
+		free(l->items[i].role);
+	}
+	if (l) {
+		free(l->items);
+		l->items = NULL;
+		l->n = 0;
+	}
+}
+
+int auth_user_list(struct store *s, struct auth_user_list *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, oom = 0;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_prepare(
+	    s, "SELECT id, name, role, created_at, disabled FROM users ORDER BY name", &st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct auth_user *u;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct auth_user *v = realloc(out->items, ncap * sizeof(*v));
+			if (!v) {
+				oom = 1;
+				break;
+			}
+			out->items = v;
+			cap = ncap;
+		}
+		u = &out->items[out->n++];
+		memset(u, 0, sizeof(*u));
+		u->id = store_col_int64(st, 0);
+		u->name = dup_col(st, 1, &oom);
+		u->role = dup_col(st, 2, &oom);
+		u->created_at = int_col(st, 3);
+		u->disabled = store_col_int64(st, 4) != 0;
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	if (oom)
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	else if (rc == STORE_DONE)
+		rc = VG_OK;
+	if (rc)
+		auth_user_list_release(out);
+	return rc;
+}
+
+int auth_user_exists(struct store *s, const char *name, int *exists, struct vg_error *err)
+{
+	int64_t n = 0;
+	int rc = store_query_int64(s, &n, err, "SELECT COUNT(*) FROM users WHERE name = ?", "t",
+				   name ? name : "");
+	*exists = !rc && n > 0;
+	return rc;
+}
+
+json_t *auth_user_to_json(const struct auth_user *u)
+{
+	json_t *o = json_object();
+	vg_json_set_str(o, "name", u->name);
+	vg_json_set_str(o, "role", u->role);
+	json_object_set_new(o, "created_at", vg_json_time(u->created_at));
+	json_object_set_new(o, "disabled", json_integer(u->disabled));
+	return o;
+}
+
+void auth_token_list_release(struct auth_token_list *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		free(l->items[i].name);
+		free(l->items[i].role);
+		free(l->items[i].prefix);
+		free(l->items[i].created_by);
+	}
+	if (l) {
+		free(l->items);
+		l->items = NULL;
+		l->n = 0;
+	}
+}
+
+int auth_token_list(struct store *s, struct auth_token_list *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, oom = 0;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_prepare(s,
+			   "SELECT name, role, prefix, created_at, created_by, expires_at, "
+			   "revoked_at, last_used_at FROM api_tokens ORDER BY name",
+			   &st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct auth_token *t;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct auth_token *v = realloc(out->items, ncap * sizeof(*v));
+			if (!v) {
+				oom = 1;
+				break;
+			}
+			out->items = v;
+			cap = ncap;
+		}
+		t = &out->items[out->n++];
+		memset(t, 0, sizeof(*t));
+		t->name = dup_col(st, 0, &oom);
+		t->role = dup_col(st, 1, &oom);
+		t->prefix = dup_col(st, 2, &oom);
+		t->created_at = int_col(st, 3);
+		t->created_by = dup_col(st, 4, &oom);
+		t->expires_at = int_col(st, 5);
+		t->revoked_at = int_col(st, 6);
+		t->last_used_at = int_col(st, 7);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	if (oom)
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	else if (rc == STORE_DONE)
+		rc = VG_OK;
+	if (rc)
+		auth_token_list_release(out);
+	return rc;
+}
+
+json_t *auth_token_to_json(const struct auth_token *t)
+{
+	json_t *o = json_object();
+	vg_json_set_str(o, "name", t->name);
+	vg_json_set_str(o, "role", t->role);
+	vg_json_set_str(o, "prefix", t->prefix);
+	json_object_set_new(o, "created_at", vg_json_time(t->created_at));
+	vg_json_set_str(o, "created_by", t->created_by);
+	json_object_set_new(o, "expires_at", vg_json_time(t->expires_at));
+	json_object_set_new(o, "revoked_at", vg_json_time(t->revoked_at));
+	json_object_set_new(o, "last_used_at", vg_json_time(t->last_used_at));
+	return o;
 }

@@ -3,6 +3,12 @@
  * (only a SHA-256 of the token is stored), browser sessions with CSRF tokens,
  * and the failed-login rate limit.
  *
+ * The room owns the tables users, api_tokens, sessions and login_attempts:
+ * other rooms read them only through the functions below. Its edges: the
+ * routes /api/v1/whoami, /users, /tokens (api_auth.c), the login and logout
+ * pages (ui_auth.c), the `vigil user` and `vigil token` verbs (cmd_auth.c),
+ * the web server's authenticate hook and the housekeeping job.
+ *
  * Rules: a secret (password, token, session id) is never stored, logged or
  * put in an audit record in clear; buffers that held one are wiped.
  */
@@ -12,35 +18,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/json.h"
+#include "core/principal.h"
+
+struct cli;
+struct http_req;
 struct store;
 struct vg_error;
 
-/* Roles are bits so that a route can allow several. */
-enum auth_role {
-	ROLE_NONE = 0,
-	ROLE_ADMIN = 1 << 0,
-	ROLE_PSIRT = 1 << 1,
-	ROLE_AUDITOR = 1 << 2,
-	ROLE_CI = 1 << 3,
-	ROLE_DEVICE = 1 << 4,
-};
-#define ROLE_PUBLIC 0x100 /* route needs no credentials */
-#define ROLE_ANY    (ROLE_ADMIN | ROLE_PSIRT | ROLE_AUDITOR | ROLE_CI | ROLE_DEVICE)
-/* Read access to everything: admin, psirt and the read-only auditor. */
-#define ROLE_READ (ROLE_ADMIN | ROLE_PSIRT | ROLE_AUDITOR)
-
-/* "admin" -> ROLE_ADMIN; ROLE_NONE when unknown. */
-int auth_role_parse(const char *name);
-const char *auth_role_name(int role);
-
-/* Who is making a request. */
-struct auth_principal {
-	int role;        /* one ROLE_* bit, or ROLE_NONE for anonymous */
-	char name[128];  /* user name or "token:<name>" */
-	int64_t user_id; /* for sessions, else 0 */
-	int via_session; /* 1 when authenticated by the browser cookie */
-	char csrf[64];   /* the session's CSRF token */
-};
+/* Roles and the principal live in core/principal.h (ROLE_*, vg_role_parse(),
+ * vg_role_name(), struct vg_principal) so that the web server and every
+ * route table can name them without this room. */
 
 /* argon2id encoded hash of password into out (at least 128 bytes). */
 int auth_password_hash(const char *password, char *out, size_t outsz);
@@ -53,6 +41,28 @@ int auth_user_add(struct store *s, const char *name, const char *role, const cha
 int auth_user_passwd(struct store *s, const char *name, const char *password, struct vg_error *err);
 int auth_user_disable(struct store *s, const char *name, int disabled, struct vg_error *err);
 
+/* A user as listed (never the password hash). */
+struct auth_user {
+	int64_t id;
+	char *name;
+	char *role; /* "admin", "psirt", ... */
+	int64_t created_at;
+	int disabled; /* 1 when disabled */
+};
+struct auth_user_list {
+	struct auth_user *items;
+	size_t n;
+};
+/* Every user, by name. *out owned by the caller (auth_user_list_release). */
+int auth_user_list(struct store *s, struct auth_user_list *out, struct vg_error *err)
+    __attribute__((warn_unused_result));
+void auth_user_list_release(struct auth_user_list *l);
+/* *exists = 1 when a user called name exists (disabled or not), else 0. */
+int auth_user_exists(struct store *s, const char *name, int *exists, struct vg_error *err)
+    __attribute__((warn_unused_result));
+/* {name, role, created_at (RFC 3339), disabled (0/1)}; new reference. */
+json_t *auth_user_to_json(const struct auth_user *u);
+
 /*
  * Check name/password for a login from remote. Failed logins are counted
  * per user name and per address; after auth.max_failures (default 5) within
@@ -60,7 +70,7 @@ int auth_user_disable(struct store *s, const char *name, int disabled, struct vg
  * the window passes. Every attempt, good or bad, is audited.
  */
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
-	       struct auth_principal *out, struct vg_error *err);
+	       struct vg_principal *out, struct vg_error *err);
 
 /*
  * API tokens: "vgl_" + 43 base64url characters. auth_token_create writes the
@@ -69,15 +79,53 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 int auth_token_create(struct store *s, const char *name, const char *role, int64_t expires_at,
 		      char *out, size_t outsz, struct vg_error *err);
 int auth_token_revoke(struct store *s, const char *name, struct vg_error *err);
+
+/* A token as listed (never its value or hash). Times 0 when not set. */
+struct auth_token {
+	char *name;
+	char *role;
+	char *prefix; /* the first 8 characters, to recognise it */
+	int64_t created_at;
+	char *created_by;
+	int64_t expires_at;
+	int64_t revoked_at;
+	int64_t last_used_at;
+};
+struct auth_token_list {
+	struct auth_token *items;
+	size_t n;
+};
+/* Every token, by name. *out owned by the caller (auth_token_list_release). */
+int auth_token_list(struct store *s, struct auth_token_list *out, struct vg_error *err)
+    __attribute__((warn_unused_result));
+void auth_token_list_release(struct auth_token_list *l);
+/* {name, role, prefix, created_at, created_by, expires_at, revoked_at,
+ * last_used_at}, times RFC 3339 or null; new reference. */
+json_t *auth_token_to_json(const struct auth_token *t);
 /* Resolve a bearer token. VG_EAUTH when unknown, revoked or expired. */
-int auth_token_check(struct store *s, const char *token, struct auth_principal *out,
+int auth_token_check(struct store *s, const char *token, struct vg_principal *out,
 		     struct vg_error *err);
 
 /* Sessions for the web UI. The session id (cookie value) is written to sid. */
-int auth_session_create(struct store *s, const struct auth_principal *p, const char *remote,
+int auth_session_create(struct store *s, const struct vg_principal *p, const char *remote,
 			char *sid, size_t sidsz, struct vg_error *err);
-int auth_session_check(struct store *s, const char *sid, struct auth_principal *out,
+int auth_session_check(struct store *s, const char *sid, struct vg_principal *out,
 		       struct vg_error *err);
 int auth_session_delete(struct store *s, const char *sid, struct vg_error *err);
+/* Remove expired sessions and login counters older than a day (bookkeeping,
+ * not evidence: the logins themselves stay in the audit trail). */
+int auth_housekeeping(struct store *s, struct vg_error *err);
+
+/* ---- edges ---- */
+
+/* The web server's authenticate hook (http_server_opts.authenticate): a
+ * Bearer token, else an X-Api-Key, else the vigil_session cookie. */
+void auth_http_authenticate(struct http_req *req);
+/* The tables the program lists (src/app/tables.c): auth_routes (whoami,
+ * users, tokens), auth_ui_routes (the login and logout pages) and auth_jobs
+ * ("housekeeping"). */
+/* `vigil user ...` and `vigil token ...`. */
+int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_token(struct cli *c, int argc, char **argv);
 
 #endif

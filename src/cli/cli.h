@@ -2,8 +2,9 @@
  * cli.h - the command-line framework: `vigil <noun> <verb> [options]`.
  *
  * Each noun is a function int cmd_<noun>(struct cli *, int argc, char **argv)
- * listed in main.c's table; nouns with verbs dispatch through cli_dispatch()
- * with their own table. Exit codes: 0 ok, 1 failure, 2 usage error.
+ * declared in its room's header and listed in the program's noun table
+ * (src/app/tables.c); nouns with verbs dispatch through cli_dispatch() with
+ * their own table. This framework knows no noun. Exit codes: 0 ok, 1 failure, 2 usage error.
  * Human output goes to stdout, errors to stderr; --json prints JSON only.
  */
 #ifndef VIGIL_CLI_CLI_H
@@ -118,32 +119,5 @@ struct cli_list_spec {
 	void *arg;
 };
 int cli_list(struct cli *c, int argc, char **argv, const struct cli_list_spec *l);
-
-/* Nouns implemented so far. */
-int cmd_init(struct cli *c, int argc, char **argv);
-int cmd_serve(struct cli *c, int argc, char **argv);
-int cmd_user(struct cli *c, int argc, char **argv);
-int cmd_token(struct cli *c, int argc, char **argv);
-int cmd_audit(struct cli *c, int argc, char **argv);
-int cmd_demo(struct cli *c, int argc, char **argv);
-int cmd_vuln(struct cli *c, int argc, char **argv);
-int cmd_purl(struct cli *c, int argc, char **argv);
-int cmd_routes(struct cli *c, int argc, char **argv);
-int cmd_product(struct cli *c, int argc, char **argv);
-int cmd_sbom(struct cli *c, int argc, char **argv);
-int cmd_notify(struct cli *c, int argc, char **argv);
-int cmd_securitytxt(struct cli *c, int argc, char **argv);
-int cmd_feed(struct cli *c, int argc, char **argv);
-int cmd_findings(struct cli *c, int argc, char **argv);
-int cmd_sla(struct cli *c, int argc, char **argv);
-int cmd_vex(struct cli *c, int argc, char **argv);
-void vuln_init(void); /* src/vuln/vulndb.c: event subscriptions */
-int cmd_cvss(struct cli *c, int argc, char **argv);
-int cmd_oncall(struct cli *c, int argc, char **argv);
-int cmd_pgp(struct cli *c, int argc, char **argv);
-void oncall_init(void); /* src/psirt/oncall.c: pages for urgent events */
-int cmd_art14(struct cli *c, int argc, char **argv);
-int cmd_incident(struct cli *c, int argc, char **argv);
-int cmd_case(struct cli *c, int argc, char **argv);
 
 #endif

@@ -3,14 +3,18 @@
  * a route table entry, and helpers for JSON, errors, forms and HTML.
  *
  * Rules:
- *  - Each room declares its routes in a const table (struct http_route) and
- *    the table is listed once in src/http/routes.c. src/http/ knows nothing
- *    of the rooms' data.
- *  - Every route states the roles allowed (auth/auth.h ROLE_* bits, or
- *    ROLE_PUBLIC). The server authenticates (Bearer token, X-Api-Key, or the
- *    session cookie), refuses with 401/403 before the handler runs, checks
- *    CSRF on cookie-authenticated unsafe requests, and sets the audit actor
- *    of req->db to the principal.
+ *  - Each room declares its routes in a const table (struct http_route); the
+ *    list of every room's table is made by the program (src/app/) and given
+ *    to http_serve(). src/http/ knows no room: it includes only core/ and
+ *    store/ headers.
+ *  - Every route states the roles allowed (core/principal.h ROLE_* bits, or
+ *    ROLE_PUBLIC). The server asks the authenticate hook it was given who is
+ *    calling (the auth room reads the Bearer token, X-Api-Key or session
+ *    cookie), refuses with 401/403 before the handler runs, checks CSRF on
+ *    cookie-authenticated unsafe requests, and sets the audit actor of
+ *    req->db to the principal.
+ *  - Services ({name, start, stop}) are started once the server listens and
+ *    stopped, in reverse order, once it has stopped taking requests.
  *  - Handlers fill resp and return VG_OK; or return an error code with
  *    http_error() already called. Memory in resp is freed by the server.
  *  - req->db is this worker thread's own database connection.
@@ -21,12 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth/auth.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "core/principal.h"
 
 struct MHD_Connection;
 struct store;
+struct vg_error;
 
 #define HTTP_MAX_PARAMS  8
 #define HTTP_MAX_HEADERS 12
@@ -45,7 +50,7 @@ struct http_req {
 	int nparams;
 	struct vg_buf body;
 	char remote[64];
-	struct auth_principal who;
+	struct vg_principal who;
 	struct store *db;
 	const struct http_route *route;
 	char session_id[96]; /* raw cookie value when authenticated by session */
@@ -72,8 +77,12 @@ struct http_route {
 	const char *tag;     /* OpenAPI tag: the room */
 };
 
-/* All routes of all rooms, NULL-terminated list of tables (routes.c). */
-extern const struct http_route *const http_route_tables[];
+/* The routes this server serves: the NULL-terminated list of tables given
+ * to http_serve() (NULL before it starts). Pages use it to link only to
+ * pages that exist. */
+const struct http_route *const *http_routes(void);
+/* The navigation bar given to http_serve() (NULL before it starts). */
+const struct http_nav_item *http_nav(void);
 
 /* Lookup helpers. NULL when absent. */
 const char *http_param(const struct http_req *req, const char *name);
@@ -106,13 +115,44 @@ int http_redirect(struct http_resp *resp, const char *location);
 int http_text(struct http_resp *resp, int status, const char *ctype, const char *text, size_t n);
 
 /* Server. */
+
+/*
+ * A service: something that runs beside the server for as long as it
+ * serves (the job scheduler, a redraw thread). start gets the database URL
+ * (it opens its own connections) and returns VG_OK or an error code with
+ * err set; stop waits for the service to end. A start that fails stops the
+ * services already started and the server.
+ */
+struct vg_service {
+	const char *name;
+	int (*start)(const char *db_url, struct vg_error *err);
+	void (*stop)(void);
+};
+
+/* An entry of the navigation bar of every page (see http/ui.h). */
+struct http_nav_item {
+	const char *key;   /* the active key ui_page_begin() is given */
+	const char *label; /* shown */
+	const char *path;  /* linked when a GET route of this path exists */
+};
+
+/*
+ * The authenticate hook: fill req->who from the request's credentials
+ * (req->who is zeroed, ROLE_NONE, before the call) and, when they were a
+ * session cookie, req->session_id. Anything wrong leaves it anonymous.
+ */
+typedef void (*http_auth_hook)(struct http_req *req);
+
 struct http_server_opts {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *db_url;
-	unsigned threads;      /* worker threads */
-	size_t body_limit;     /* bytes */
-	const char *port_file; /* write the bound port here (for tests) */
-	int64_t job_tick;      /* seconds between job scheduler ticks */
+	unsigned threads;                       /* worker threads */
+	size_t body_limit;                      /* bytes */
+	const char *port_file;                  /* write the bound port here (for tests) */
+	const struct http_route *const *routes; /* NULL-terminated list of tables */
+	http_auth_hook authenticate;            /* NULL: every caller is anonymous */
+	const struct vg_service *services;      /* NULL-name-terminated; may be NULL */
+	const struct http_nav_item *nav;        /* NULL-key-terminated; may be NULL */
 };
 /* Run until SIGTERM/SIGINT; in-flight requests finish; returns an exit code. */
 int http_serve(const struct http_server_opts *o, struct vg_error *err);
@@ -121,8 +161,8 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err);
  * G is current for this server's own writes while the number is still G. */
 unsigned long http_write_generation(void);
 
-/* The OpenAPI 3.1 document of every route (caller owns). */
-json_t *http_openapi(void);
+/* The OpenAPI 3.1 document of every route of tables (caller owns). */
+json_t *http_openapi(const struct http_route *const *tables);
 /* Prometheus text of the server's counters, appended to b. */
 int http_metrics_render(struct vg_buf *b);
 

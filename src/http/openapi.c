@@ -19,7 +19,7 @@ static json_t *roles_json(int roles)
 	}
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (roles & all[i])
-			json_array_append_new(a, json_string(auth_role_name(all[i])));
+			json_array_append_new(a, json_string(vg_role_name(all[i])));
 	return a;
 }
 
@@ -29,7 +29,7 @@ static json_t *error_ref(const char *desc)
 			 "application/json", "schema", "$ref", "#/components/schemas/Error");
 }
 
-json_t *http_openapi(void)
+json_t *http_openapi(const struct http_route *const *tables)
 {
 	json_t *doc, *paths;
 
@@ -50,8 +50,8 @@ json_t *http_openapi(void)
 	if (!doc)
 		return NULL;
 	paths = json_object_get(doc, "paths");
-	for (int t = 0; http_route_tables[t]; t++) {
-		for (const struct http_route *r = http_route_tables[t]; r->method; r++) {
+	for (int t = 0; tables && tables[t]; t++) {
+		for (const struct http_route *r = tables[t]; r->method; r++) {
 			json_t *item, *op, *params, *responses;
 			char method[16], opid[256];
 			size_t k = 0;

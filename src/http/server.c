@@ -11,9 +11,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "jobs/jobs.h"
 #include "store/store.h"
-#include "triage/triage_ui.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -183,6 +181,19 @@ struct reqctx {
 };
 
 static size_t g_body_limit;
+static const struct http_route *const *g_routes;
+static const struct http_nav_item *g_nav;
+static http_auth_hook g_authenticate;
+
+const struct http_route *const *http_routes(void)
+{
+	return g_routes;
+}
+
+const struct http_nav_item *http_nav(void)
+{
+	return g_nav;
+}
 
 /* ---- helpers for handlers ---- */
 
@@ -416,8 +427,8 @@ static int match(const char *pattern, const char *path, struct http_req *req, in
 static const struct http_route *find_route(const char *method, const char *path, int *path_matched)
 {
 	*path_matched = 0;
-	for (int t = 0; http_route_tables[t]; t++)
-		for (const struct http_route *r = http_route_tables[t]; r->method; r++)
+	for (int t = 0; g_routes && g_routes[t]; t++)
+		for (const struct http_route *r = g_routes[t]; r->method; r++)
 			if (match(r->pattern, path, NULL, 0)) {
 				*path_matched = 1;
 				if (strcmp(r->method, method) == 0 ||
@@ -501,20 +512,10 @@ static int is_unsafe(const char *method)
 
 static void authenticate(struct http_req *req)
 {
-	const char *h = http_header(req, "Authorization");
-	const char *key = http_header(req, "X-Api-Key");
-	const char *sid = http_cookie(req, "vigil_session");
-	struct vg_error err = {0};
-
 	memset(&req->who, 0, sizeof(req->who));
-	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-		auth_token_check(req->db, h + 7, &req->who, &err);
-	} else if (key && *key) {
-		auth_token_check(req->db, key, &req->who, &err);
-	} else if (sid && *sid) {
-		if (auth_session_check(req->db, sid, &req->who, &err) == VG_OK)
-			snprintf(req->session_id, sizeof(req->session_id), "%s", sid);
-	}
+	req->session_id[0] = '\0';
+	if (g_authenticate)
+		g_authenticate(req);
 }
 
 static int csrf_ok(struct http_req *req)
@@ -587,7 +588,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 	}
 	if (!allowed) {
 		char msg[160];
-		snprintf(msg, sizeof(msg), "role %s may not %s %s", auth_role_name(req->who.role),
+		snprintf(msg, sizeof(msg), "role %s may not %s %s", vg_role_name(req->who.role),
 			 req->method, r->pattern);
 		return quick_error(conn, ctx, 403, "forbidden", msg);
 	}
@@ -698,16 +699,14 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_er
 {
 	char host[64];
 	const char *colon = strrchr(listen, ':');
-	long port;
-	char *end;
+	int64_t port;
 
 	memset(sa, 0, sizeof(*sa));
 	if (!colon || (size_t)(colon - listen) >= sizeof(host))
 		return vg_error_set(err, VG_EUSAGE, "--listen '%s': expected HOST:PORT", listen);
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 0 || port > 65535)
+	if (vg_parse_int64(colon + 1, "port", 0, 65535, &port, NULL))
 		return vg_error_set(err, VG_EUSAGE, "--listen '%s': bad port", listen);
 	sa->sin_family = AF_INET;
 	sa->sin_port = htons((uint16_t)port);
@@ -719,6 +718,15 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_er
 	return VG_OK;
 }
 
+/* Stop the first n services of list, the last started first. */
+static void stop_services(const struct vg_service *list, size_t n)
+{
+	while (n-- > 0) {
+		if (list[n].stop)
+			list[n].stop();
+	}
+}
+
 int http_serve(const struct http_server_opts *o, struct vg_error *err)
 {
 	struct sockaddr_in sa;
@@ -726,6 +734,7 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	const union MHD_DaemonInfo *info;
 	struct sigaction act;
 	unsigned port;
+	size_t nstarted;
 	int rc;
 
 	rc = parse_listen(o->listen, &sa, err);
@@ -733,6 +742,9 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 		return rc;
 	g_db_url = o->db_url;
 	g_body_limit = o->body_limit;
+	g_routes = o->routes;
+	g_nav = o->nav;
+	g_authenticate = o->authenticate;
 	g_started = vg_now();
 	memset(&act, 0, sizeof(act));
 	act.sa_handler = on_signal;
@@ -760,19 +772,21 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	}
 	vg_info("listening on http://%s:%u/ (%u workers)", inet_ntoa(sa.sin_addr), port,
 		o->threads);
-	if (jobs_start(o->db_url, o->job_tick, err)) {
-		MHD_stop_daemon(d);
-		return err ? err->code : VG_EINTERNAL;
+	nstarted = 0;
+	for (const struct vg_service *sv = o->services; sv && sv->name; sv++) {
+		if (sv->start(o->db_url, err)) {
+			stop_services(o->services, nstarted);
+			MHD_stop_daemon(d);
+			return err && err->code ? err->code : VG_EINTERNAL;
+		}
+		nstarted++;
 	}
-	if (triage_charts_start(o->db_url))
-		vg_warn("charts: cannot start the redraw thread; pages draw them");
 	while (!g_stop)
 		pause();
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
-	jobs_stop();
-	triage_charts_stop();
+	stop_services(o->services, nstarted);
 	for (int i = 0; i < 300 && atomic_load(&g_inflight) > 0; i++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);

@@ -109,4 +109,8 @@ const char *purl_osv_ecosystem(const struct purl *p);
  */
 char *purl_osv_name(const struct purl *p);
 
+/* `vigil purl` (src/sbom/cmd_purl.c), listed in the program's noun table (src/app/tables.c). */
+struct cli;
+int cmd_purl(struct cli *c, int argc, char **argv);
+
 #endif

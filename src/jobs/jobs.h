@@ -6,7 +6,7 @@
  * takes over within one tick when the leader stops. On SQLite the single
  * process is always the leader.
  *
- * A room adds jobs by listing its table in src/jobs/registry.c.
+ * A room adds jobs by listing its table in src/app/tables.c (the program).
  */
 #ifndef VIGIL_JOBS_JOBS_H
 #define VIGIL_JOBS_JOBS_H

@@ -97,4 +97,8 @@ int notify_log_json(struct store *s, int64_t limit, json_t **out, struct vg_erro
 /* Subscribe the notifier to the event bus (once, at program start). */
 void notify_init(void);
 
+/* `vigil notify` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_notify(struct cli *c, int argc, char **argv);
+
 #endif

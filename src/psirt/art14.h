@@ -180,4 +180,9 @@ int art14_draft_html(const json_t *draft, struct vg_buf *out);
  * one exposure per finding). Call once at program start. */
 void art14_init(void);
 
+/* `vigil art14` and `vigil incident` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_art14(struct cli *c, int argc, char **argv);
+int cmd_incident(struct cli *c, int argc, char **argv);
+
 #endif

@@ -143,4 +143,8 @@ int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *ev
 /* Check the acknowledgement clocks at vg_now(); send due alerts once. */
 int case_tick(struct store *s, int *sent, struct vg_error *err);
 
+/* `vigil case` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_case(struct cli *c, int argc, char **argv);
+
 #endif

@@ -432,7 +432,7 @@ static int timeline(struct store *s, int64_t id, const json_t *exposures, json_t
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
 	f.otype = "case";
 	f.oid = oid;
-	rc = audit_query(s, &f, &part, err);
+	rc = audit_query_json(s, &f, &part, err);
 	if (!rc)
 		json_array_extend(all, part);
 	json_decref(part);
@@ -444,7 +444,7 @@ static int timeline(struct store *s, int64_t id, const json_t *exposures, json_t
 		f.otype = "art14_exposure";
 		f.oid = oid;
 		part = NULL;
-		rc = audit_query(s, &f, &part, err);
+		rc = audit_query_json(s, &f, &part, err);
 		if (!rc)
 			json_array_extend(all, part);
 		json_decref(part);

@@ -122,4 +122,8 @@ int oncall_drill_check(struct store *s, int *due, struct vg_error *err);
 /* Subscribe to vuln.exploited, art14.warning and art14.breached (once). */
 void oncall_init(void);
 
+/* `vigil oncall` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_oncall(struct cli *c, int argc, char **argv);
+
 #endif

@@ -85,4 +85,9 @@ int stwatch_cmd_probe(struct cli *c, int argc, char **argv);
 int stwatch_cmd_confirm(struct cli *c, int argc, char **argv);
 int stwatch_cmd_probes(struct cli *c, int argc, char **argv);
 
+/* `vigil securitytxt` and `vigil pgp` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_securitytxt(struct cli *c, int argc, char **argv);
+int cmd_pgp(struct cli *c, int argc, char **argv);
+
 #endif

@@ -104,4 +104,9 @@ int sbom_components_json(struct store *s, const char *product, const char *versi
 int sbom_diff_json(struct store *s, const char *product, const char *from, const char *to,
 		   json_t **out, struct vg_error *err);
 
+/* `vigil product` and `vigil sbom` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_product(struct cli *c, int argc, char **argv);
+int cmd_sbom(struct cli *c, int argc, char **argv);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include "triage/triage.h"
 #include "audit/audit.h"
+#include "auth/auth.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -261,9 +262,8 @@ int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char 
 
 static int check_user(struct store *s, const char *name, struct vg_error *err)
 {
-	int64_t n = 0;
-	int rc =
-	    store_query_int64(s, &n, err, "SELECT COUNT(*) FROM users WHERE name = ?", "t", name);
+	int n = 0;
+	int rc = auth_user_exists(s, name, &n, err);
 	if (rc)
 		return rc;
 	return n ? VG_OK
@@ -451,7 +451,7 @@ int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_err
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		af.otype = "finding";
 		af.oid = oid;
-		rc = audit_query(s, &af, &tmp, err);
+		rc = audit_query_json(s, &af, &tmp, err);
 		if (!rc)
 			json_object_set_new(f, "history", tmp);
 	}

@@ -125,4 +125,8 @@ int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err);
  * *breached (may be NULL). Events are emitted after commit. */
 int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err);
 
+/* `vigil sla` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_sla(struct cli *c, int argc, char **argv);
+
 #endif

@@ -23,4 +23,8 @@ int findings_show_cmd(struct cli *c, int argc, char **argv);
 int triage_cli_filter(const struct cli *c, const struct cli_args *a, const char *state_opt,
 		      struct findings_filter *f);
 
+/* `vigil findings` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_findings(struct cli *c, int argc, char **argv);
+
 #endif

@@ -55,4 +55,8 @@ int vex_check(const char *data, size_t n, const char *what, struct vex_import_st
 int vex_import(struct store *s, const char *data, size_t n, const char *what, const char *product,
 	       const char *version, struct vex_import_stats *st, struct vg_error *err);
 
+/* `vigil vex` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_vex(struct cli *c, int argc, char **argv);
+
 #endif

@@ -102,4 +102,8 @@ const char *cvss_severity(double score);
 /* NVD's v2 severity: "low" (0.0-3.9), "medium" (4.0-6.9), "high" (7.0-10.0). */
 const char *cvss_v2_severity(double score);
 
+/* `vigil cvss` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_cvss(struct cli *c, int argc, char **argv);
+
 #endif

@@ -198,4 +198,9 @@ int vuln_show_json(struct store *s, const char *id, json_t **out, struct vg_erro
  * Called once at program start. */
 void vuln_init(void);
 
+/* `vigil vuln` and `vigil feed` (listed in the program's noun table, src/app/tables.c). */
+struct cli;
+int cmd_vuln(struct cli *c, int argc, char **argv);
+int cmd_feed(struct cli *c, int argc, char **argv);
+
 #endif

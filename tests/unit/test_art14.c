@@ -425,7 +425,7 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	/* the audit trail proves awareness, drafts, approvals and the filing */
 	af.otype = "art14_exposure";
 	af.oid = "1";
-	assert_int_equal(audit_query(f->s, &af, &log, &err), VG_OK);
+	assert_int_equal(audit_query_json(f->s, &af, &log, &err), VG_OK);
 	json_array_foreach(log, i, r)
 	{
 		const char *a = vg_json_str(r, "action");

@@ -351,20 +351,19 @@ static void test_empty_chain(void **state)
 static void query_seqs(struct store *s, const struct audit_filter *flt, char *out, size_t n)
 {
 	struct vg_error err;
-	json_t *arr = NULL, *rec;
-	size_t i, o = 0;
+	struct audit_entry_list l;
+	size_t o = 0;
 
 	vg_error_clear(&err);
-	if (audit_query(s, flt, &arr, &err) != VG_OK)
+	if (audit_query(s, flt, &l, &err) != VG_OK)
 		fail_msg("audit_query: %s", err.msg);
 	out[0] = '\0';
-	json_array_foreach(arr, i, rec)
-	{
+	for (size_t i = 0; i < l.n; i++) {
 		o += (size_t)snprintf(out + o, n - o, "%s%lld", i ? "," : "",
-				      (long long)json_integer_value(json_object_get(rec, "seq")));
+				      (long long)l.items[i].seq);
 		assert_true(o < n);
 	}
-	json_decref(arr);
+	audit_entry_list_release(&l);
 }
 
 static void expect_seqs(struct fx *f, const struct audit_filter *flt, const int *rel, int n)
@@ -403,13 +402,13 @@ static void test_query_filters(void **state)
 	{
 		/* the migrations' records (at T0) and the first one */
 		struct vg_error err;
-		json_t *arr = NULL;
-		assert_int_equal(audit_query(f->s, &flt, &arr, &err), VG_OK);
-		assert_int_equal(json_array_size(arr), f->base + 1);
-		assert_int_equal(json_integer_value(json_object_get(json_array_get(arr, 0), "seq")),
-				 1);
-		assert_string_equal(vg_json_str(json_array_get(arr, 0), "at"), T0);
-		json_decref(arr);
+		struct audit_entry_list l;
+		char ts[32];
+		assert_int_equal(audit_query(f->s, &flt, &l, &err), VG_OK);
+		assert_int_equal(l.n, f->base + 1);
+		assert_int_equal(l.items[0].seq, 1);
+		assert_string_equal(vg_time_format(l.items[0].at, ts, sizeof(ts)), T0);
+		audit_entry_list_release(&l);
 		flt.since = jan;
 		expect_seqs(f, &flt, (int[]){1}, 1);
 	}
@@ -461,18 +460,17 @@ static void test_query_filters(void **state)
 		int64_t seen = 0;
 		for (int page = 0; page < 100; page++) {
 			struct vg_error err;
-			json_t *arr = NULL;
+			struct audit_entry_list l;
 			size_t n;
-			assert_int_equal(audit_query(f->s, &flt, &arr, &err), VG_OK);
-			n = json_array_size(arr);
+			assert_int_equal(audit_query(f->s, &flt, &l, &err), VG_OK);
+			n = l.n;
 			assert_true(n <= 2);
 			for (size_t i = 0; i < n; i++) {
-				int64_t seq = json_integer_value(
-				    json_object_get(json_array_get(arr, i), "seq"));
+				int64_t seq = l.items[i].seq;
 				assert_int_equal(seq, seen + 1);
 				seen = seq;
 			}
-			json_decref(arr);
+			audit_entry_list_release(&l);
 			if (n == 0)
 				break;
 			flt.after_seq = seen;
@@ -497,7 +495,7 @@ static void test_query_record_shape(void **state)
 	memset(&flt, 0, sizeof(flt));
 	flt.after_seq = f->base + 2;
 	vg_error_clear(&err);
-	assert_int_equal(audit_query(f->s, &flt, &arr, &err), VG_OK);
+	assert_int_equal(audit_query_json(f->s, &flt, &arr, &err), VG_OK);
 	assert_int_equal(json_array_size(arr), 2);
 	prev = json_array_get(arr, 0);
 	r = json_array_get(arr, 1);
@@ -517,6 +515,22 @@ static void test_query_record_shape(void **state)
 	assert_int_equal(strlen(vg_json_str(r, "hash")), 64);
 	assert_string_equal(vg_json_str(r, "prev_hash"), vg_json_str(prev, "hash"));
 	json_decref(arr);
+	/* the typed record keeps the states as recorded text */
+	{
+		struct audit_entry_list l;
+		int64_t n = 0, last = 0;
+		assert_int_equal(audit_query(f->s, &flt, &l, &err), VG_OK);
+		assert_int_equal(l.n, 2);
+		assert_null(l.items[0].before_json);
+		assert_non_null(strstr(l.items[1].before_json, "router"));
+		assert_int_equal(strlen(l.items[1].prev_hash), 64);
+		audit_entry_list_release(&l);
+		assert_int_equal(l.n, 0);
+		assert_int_equal(audit_count(f->s, &n, &err), VG_OK);
+		assert_int_equal(n, f->base + 4);
+		assert_int_equal(audit_last_seq(f->s, &last, &err), VG_OK);
+		assert_int_equal(last, f->base + 4);
+	}
 }
 
 int main(void)

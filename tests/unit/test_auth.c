@@ -82,7 +82,7 @@ static int64_t count(struct store *s, const char *sql, const char *types, const 
 	return n;
 }
 
-static int64_t audit_count(struct store *s)
+static int64_t audit_records(struct store *s)
 {
 	return count(s, "SELECT COUNT(*) FROM audit_log", NULL, NULL);
 }
@@ -184,8 +184,8 @@ static void test_roles(void **state)
 	(void)state;
 
 	for (size_t i = 0; i < 5; i++) {
-		assert_int_equal(auth_role_parse(names[i]), bits[i]);
-		assert_string_equal(auth_role_name(bits[i]), names[i]);
+		assert_int_equal(vg_role_parse(names[i]), bits[i]);
+		assert_string_equal(vg_role_name(bits[i]), names[i]);
 		assert_int_equal(all & bits[i], 0); /* distinct bits */
 		all |= bits[i];
 	}
@@ -194,14 +194,14 @@ static void test_roles(void **state)
 	assert_int_equal(ROLE_READ & ROLE_DEVICE, 0);
 	assert_int_not_equal(ROLE_READ & ROLE_AUDITOR, 0);
 	assert_int_equal(ROLE_PUBLIC & ROLE_ANY, 0);
-	assert_int_equal(auth_role_parse("root"), ROLE_NONE);
-	assert_int_equal(auth_role_parse("Admin"), ROLE_NONE);
-	assert_int_equal(auth_role_parse("admin "), ROLE_NONE);
-	assert_int_equal(auth_role_parse(""), ROLE_NONE);
-	assert_int_equal(auth_role_parse(NULL), ROLE_NONE);
-	assert_string_equal(auth_role_name(ROLE_NONE), "none");
-	assert_string_equal(auth_role_name(ROLE_ADMIN | ROLE_CI), "none");
-	assert_string_equal(auth_role_name(ROLE_PUBLIC), "none");
+	assert_int_equal(vg_role_parse("root"), ROLE_NONE);
+	assert_int_equal(vg_role_parse("Admin"), ROLE_NONE);
+	assert_int_equal(vg_role_parse("admin "), ROLE_NONE);
+	assert_int_equal(vg_role_parse(""), ROLE_NONE);
+	assert_int_equal(vg_role_parse(NULL), ROLE_NONE);
+	assert_string_equal(vg_role_name(ROLE_NONE), "none");
+	assert_string_equal(vg_role_name(ROLE_ADMIN | ROLE_CI), "none");
+	assert_string_equal(vg_role_name(ROLE_PUBLIC), "none");
 }
 
 static void test_password_hash(void **state)
@@ -248,7 +248,7 @@ static void test_user_add(void **state)
 	name65[65] = '\0';
 	memset(pwlong, 'p', 1025);
 	pwlong[1025] = '\0';
-	n0 = audit_count(s);
+	n0 = audit_records(s);
 
 	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
 		vg_error_clear(&err);
@@ -271,7 +271,7 @@ static void test_user_add(void **state)
 	assert_int_equal(auth_user_add(s, "bob", "admin", pwlong, &err), VG_EINVAL);
 	/* nothing was written by any refusal */
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM users", NULL, NULL), 0);
-	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(audit_records(s), n0);
 
 	/* edge lengths are fine */
 	assert_int_equal(auth_user_add(s, name64, "ci", "12345678", &err), VG_OK);
@@ -289,7 +289,7 @@ static void test_user_add(void **state)
 			 1);
 	assert_int_equal(count(s, "SELECT created_at FROM users WHERE name = ?", "t", "alice"),
 			 T0_SEC);
-	assert_int_equal(audit_count(s), n0 + 4);
+	assert_int_equal(audit_records(s), n0 + 4);
 	assert_last_audit(s, "action", "user.create");
 	assert_last_audit(s, "object_type", "user");
 	assert_last_audit(s, "object_id", "alice");
@@ -321,13 +321,13 @@ static void test_user_add(void **state)
 	assert_nowhere(s, "s3cret-passw0rd", "the clear password");
 
 	/* duplicates: a conflict, with nothing half-written */
-	n0 = audit_count(s);
+	n0 = audit_records(s);
 	vg_error_clear(&err);
 	assert_int_equal(auth_user_add(s, "alice", "admin", "another-pass", &err), VG_EEXIST);
 	assert_int_equal(err.code, VG_EEXIST);
 	assert_non_null(strstr(err.msg, "alice"));
 	assert_false(store_in_tx(s));
-	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(audit_records(s), n0);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM users WHERE name = ?", "t", "alice"), 1);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM users WHERE role = 'admin'", NULL, NULL),
 			 0);
@@ -339,7 +339,7 @@ static void test_user_passwd_disable(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 	char sid[64];
 
 	vg_error_clear(&err);
@@ -389,7 +389,7 @@ static void test_tokens(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 	char tok[64], tok2[64], bad[64], hash[VG_SHA256_HEX], *stored = NULL, *after;
 	int64_t n0;
 
@@ -447,7 +447,7 @@ static void test_tokens(void **state)
 	}
 
 	/* names, roles and conflicts */
-	n0 = audit_count(s);
+	n0 = audit_records(s);
 	assert_int_equal(auth_token_create(s, "bad name", "ci", 0, tok2, sizeof(tok2), &err),
 			 VG_EINVAL);
 	assert_int_equal(auth_token_create(s, "t2", "superuser", 0, tok2, sizeof(tok2), &err),
@@ -457,7 +457,7 @@ static void test_tokens(void **state)
 			 VG_EEXIST);
 	assert_non_null(strstr(err.msg, "ci-bot"));
 	assert_false(store_in_tx(s));
-	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(audit_records(s), n0);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM api_tokens", NULL, NULL), 1);
 	/* a failed create does not hand out a usable token */
 	assert_int_equal(auth_token_check(s, tok2, &p, &err), VG_EAUTH);
@@ -476,12 +476,12 @@ static void test_tokens(void **state)
 	assert_last_audit(s, "object_id", "ci-bot");
 	assert_int_equal(auth_token_check(s, tok, &p, &err), VG_EAUTH);
 	assert_int_equal(auth_token_check(s, tok2, &p, &err), VG_OK);
-	n0 = audit_count(s);
+	n0 = audit_records(s);
 	vg_error_clear(&err);
 	assert_int_equal(auth_token_revoke(s, "ci-bot", &err), VG_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "ci-bot"));
 	assert_int_equal(auth_token_revoke(s, "never-made", &err), VG_ENOTFOUND);
-	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(audit_records(s), n0);
 	assert_false(store_in_tx(s));
 	chain_intact(s);
 }
@@ -491,7 +491,7 @@ static void test_token_expiry(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 	char tok[64];
 
 	vg_error_clear(&err);
@@ -533,7 +533,7 @@ static void test_sessions(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p, q;
+	struct vg_principal p, q;
 	char sid[64], sid2[64], hash[VG_SHA256_HEX];
 	int64_t n0;
 
@@ -544,14 +544,14 @@ static void test_sessions(void **state)
 	assert_string_equal(p.name, "dora");
 	assert_true(p.user_id > 0);
 
-	n0 = audit_count(s);
+	n0 = audit_records(s);
 	assert_int_equal(auth_session_create(s, &p, "203.0.113.9", sid, sizeof(sid), &err), VG_OK);
 	assert_int_equal(strlen(sid), 43);
 	for (size_t i = 0; sid[i]; i++)
 		assert_true(b64url_char(sid[i]));
 	/* sessions are bookkeeping: no transaction left open, no audit record */
 	assert_false(store_in_tx(s));
-	assert_int_equal(audit_count(s), n0);
+	assert_int_equal(audit_records(s), n0);
 	/* stored as a hash only */
 	vg_sha256_hex(sid, strlen(sid), hash);
 	assert_int_equal(count(s, "SELECT COUNT(*) FROM sessions WHERE token_hash = ?", "t", hash),
@@ -575,7 +575,7 @@ static void test_sessions(void **state)
 			 VG_OK);
 	assert_string_not_equal(sid, sid2);
 	{
-		struct auth_principal r;
+		struct vg_principal r;
 		assert_int_equal(auth_session_check(s, sid2, &r, &err), VG_OK);
 		assert_string_not_equal(r.csrf, q.csrf);
 	}
@@ -614,7 +614,7 @@ static void test_session_ttl_config(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p, q;
+	struct vg_principal p, q;
 	char sid[64];
 
 	vg_error_clear(&err);
@@ -635,7 +635,7 @@ static void test_session_disabled_user(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p, q;
+	struct vg_principal p, q;
 	char sid[64], sid2[64];
 
 	vg_error_clear(&err);
@@ -691,7 +691,7 @@ static void test_login(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 	char *after;
 
 	vg_error_clear(&err);
@@ -750,7 +750,7 @@ static void test_login_rate_limit(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 	int64_t before;
 	char *after;
 
@@ -802,7 +802,7 @@ static void test_login_rate_limit_per_address(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 
 	vg_error_clear(&err);
 	assert_int_equal(auth_user_add(s, "ivan", "ci", "ivan-password", &err), VG_OK);
@@ -826,7 +826,7 @@ static void test_login_limit_config(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct auth_principal p;
+	struct vg_principal p;
 
 	vg_error_clear(&err);
 	assert_int_equal(vg_config_set("auth.max_failures", "2"), VG_OK);
@@ -843,6 +843,99 @@ static void test_login_limit_config(void **state)
 	set_now(T0_SEC + 60);
 	assert_int_equal(auth_login(s, "judy", "judy-password", "::7", &p, &err), VG_OK);
 	vg_config_free();
+}
+
+/* Users and tokens are listed as typed records, by name, never with a
+ * secret; *_to_json() keeps the keys the API and CLI have always shown. */
+static void test_lists(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err;
+	struct auth_user_list ul;
+	struct auth_token_list tl;
+	char tok[96];
+	int exists = -1;
+	json_t *j;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_list(f->s, &ul, &err), VG_OK);
+	assert_int_equal(ul.n, 0);
+	auth_user_list_release(&ul);
+	assert_int_equal(auth_user_add(f->s, "zoe", "auditor", "long enough", &err), VG_OK);
+	assert_int_equal(auth_user_add(f->s, "adam", "admin", "long enough", &err), VG_OK);
+	assert_int_equal(auth_user_disable(f->s, "zoe", 1, &err), VG_OK);
+	assert_int_equal(auth_user_exists(f->s, "zoe", &exists, &err), VG_OK);
+	assert_int_equal(exists, 1);
+	assert_int_equal(auth_user_exists(f->s, "Zoe", &exists, &err), VG_OK);
+	assert_int_equal(exists, 0);
+	assert_int_equal(auth_user_list(f->s, &ul, &err), VG_OK);
+	assert_int_equal(ul.n, 2);
+	assert_string_equal(ul.items[0].name, "adam");
+	assert_string_equal(ul.items[0].role, "admin");
+	assert_int_equal(ul.items[0].disabled, 0);
+	assert_int_equal(ul.items[0].created_at, T0_SEC);
+	assert_string_equal(ul.items[1].name, "zoe");
+	assert_int_equal(ul.items[1].disabled, 1);
+	j = auth_user_to_json(&ul.items[1]);
+	assert_int_equal(json_object_size(j), 4);
+	assert_string_equal(vg_json_str(j, "name"), "zoe");
+	assert_string_equal(vg_json_str(j, "role"), "auditor");
+	assert_string_equal(vg_json_str(j, "created_at"), T0);
+	assert_int_equal(json_integer_value(json_object_get(j, "disabled")), 1);
+	json_decref(j);
+	auth_user_list_release(&ul);
+	assert_null(ul.items);
+
+	assert_int_equal(
+	    auth_token_create(f->s, "b-tok", "ci", T0_SEC + 3600, tok, sizeof(tok), &err), VG_OK);
+	assert_int_equal(auth_token_create(f->s, "a-tok", "device", 0, tok, sizeof(tok), &err),
+			 VG_OK);
+	assert_int_equal(auth_token_revoke(f->s, "a-tok", &err), VG_OK);
+	assert_int_equal(auth_token_list(f->s, &tl, &err), VG_OK);
+	assert_int_equal(tl.n, 2);
+	assert_string_equal(tl.items[0].name, "a-tok");
+	assert_int_equal(tl.items[0].revoked_at, T0_SEC);
+	assert_int_equal(tl.items[0].expires_at, 0);
+	assert_int_equal(strncmp(tl.items[0].prefix, tok, 8), 0);
+	assert_string_equal(tl.items[0].created_by, "admin-cli");
+	assert_string_equal(tl.items[1].name, "b-tok");
+	assert_int_equal(tl.items[1].expires_at, T0_SEC + 3600);
+	j = auth_token_to_json(&tl.items[0]);
+	assert_int_equal(json_object_size(j), 8);
+	assert_string_equal(vg_json_str(j, "role"), "device");
+	assert_string_equal(vg_json_str(j, "revoked_at"), T0);
+	assert_true(json_is_null(json_object_get(j, "expires_at")));
+	assert_true(json_is_null(json_object_get(j, "last_used_at")));
+	assert_null(json_object_get(j, "token_hash"));
+	{
+		char *text = json_dumps(j, 0);
+		assert_non_null(text);
+		assert_null(strstr(text, tok + 8)); /* only the prefix is ever shown */
+		free(text);
+	}
+	json_decref(j);
+	auth_token_list_release(&tl);
+	vg_wipe(tok, sizeof(tok));
+}
+
+/* The housekeeping job removes expired sessions only. */
+static void test_housekeeping(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err;
+	struct vg_principal p;
+	char sid[96];
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(f->s, "hk", "psirt", "long enough", &err), VG_OK);
+	assert_int_equal(auth_login(f->s, "hk", "long enough", "::1", &p, &err), VG_OK);
+	assert_int_equal(auth_session_create(f->s, &p, "::1", sid, sizeof(sid), &err), VG_OK);
+	assert_int_equal(auth_housekeeping(f->s, &err), VG_OK);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM sessions", NULL, NULL), 1);
+	set_now(T0_SEC + 9 * 3600);
+	assert_int_equal(auth_housekeeping(f->s, &err), VG_OK);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM sessions", NULL, NULL), 0);
+	assert_int_equal(auth_session_check(f->s, sid, &p, &err), VG_EAUTH);
 }
 
 int main(void)
@@ -862,6 +955,8 @@ int main(void)
 	    T(test_login_rate_limit),
 	    T(test_login_rate_limit_per_address),
 	    T(test_login_limit_config),
+	    T(test_lists),
+	    T(test_housekeeping),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

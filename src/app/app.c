@@ -1,0 +1,124 @@
+/*
+ * app.c - vigil's entry point: global options, then the noun table
+ * (git style: one function per noun, each in its room, listed in
+ * tables.c).
+ */
+#include "app/app.h"
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *out)
+{
+	fprintf(out, "usage: vigil [--db URL] [--config FILE] <noun> <verb> [options]\n\n"
+		     "vigil: the operational machinery of the EU Cyber Resilience Act.\n\n"
+		     "global options:\n"
+		     "  --db URL        SQLite path or postgresql:// URL (env VIGIL_DB;\n"
+		     "                  default ./var/vigil.db)\n"
+		     "  --config FILE   INI configuration file (env VIGIL_CONFIG)\n"
+		     "  --version       print the version\n\n"
+		     "commands:\n");
+	for (const struct app_noun *n = app_nouns; n->name; n++)
+		fprintf(out, "  %-10s %s\n", n->name, n->summary);
+	fprintf(out,
+		"\n'vigil <noun> --help' describes a command. Machine-readable output: --json.\n");
+}
+
+/* Take a global option (--db X, --db=X) out of argv wherever it stands. */
+static const char *take_opt(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	const char *val = NULL;
+	for (int i = 1; i < *argc; i++) {
+		int drop = 0;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+			val = argv[i + 1];
+			drop = 2;
+		} else if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+			val = argv[i] + n + 1;
+			drop = 1;
+		}
+		if (drop) {
+			memmove(&argv[i], &argv[i + drop],
+				(size_t)(*argc - i - drop + 1) * sizeof(char *));
+			*argc -= drop;
+			i--;
+		}
+	}
+	return val;
+}
+
+static const struct app_noun *find_noun(const char *name)
+{
+	for (const struct app_noun *n = app_nouns; n->name; n++)
+		if (strcmp(n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+int app_main(int argc, char **argv)
+{
+	struct cli c = {0};
+	struct vg_error err = {0};
+	const struct app_noun *noun;
+	const char *db, *config;
+	int rc;
+
+	db = take_opt(&argc, argv, "--db");
+	config = take_opt(&argc, argv, "--config");
+	if (!config)
+		config = getenv("VIGIL_CONFIG");
+	if (config && vg_config_load(config, &err) != VG_OK) {
+		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return CLI_FAIL;
+	}
+	if (!db)
+		db = getenv("VIGIL_DB");
+	if (!db)
+		db = vg_config_get("database.url", "./var/vigil.db");
+	c.db_url = db;
+	c.prog = "vigil";
+	app_init_rooms();
+
+	if (argc < 2) {
+		help(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("vigil %s\n", VIGIL_VERSION);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0 && (noun = find_noun(argv[2]))) {
+			char helpopt[] = "--help";
+			char *hargv[] = {argv[2], helpopt, NULL};
+			c.path = noun->name;
+			rc = noun->fn(&c, 2, hargv);
+			vg_config_free();
+			return rc;
+		}
+		help(stdout);
+		return CLI_OK;
+	}
+	if ((noun = find_noun(argv[1]))) {
+		char path[64];
+		snprintf(path, sizeof(path), "vigil %s", argv[1]);
+		c.path = path;
+		rc = noun->fn(&c, argc - 1, argv + 1);
+		vg_config_free();
+		return rc;
+	}
+	if (argv[1][0] == '-')
+		fprintf(stderr, "vigil: unknown option '%s'\n", argv[1]);
+	else
+		fprintf(stderr, "vigil: '%s' is not a vigil command\n", argv[1]);
+	help(stderr);
+	return CLI_USAGE;
+}

@@ -1,0 +1,173 @@
+/*
+ * tables.c - every room listed once: the nouns of the command line, the
+ * route tables, the job tables, the services beside the server, the rooms'
+ * init functions and the navigation bar. Adding a room means adding its
+ * entries here; no room names another room's table.
+ */
+#include "app/app.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "http/http.h"
+#include "ident/purl.h"
+#include "jobs/jobs.h"
+#include "notify/notify.h"
+#include "psirt/art14.h"
+#include "psirt/cases.h"
+#include "reach/oncall.h"
+#include "reach/reach.h"
+#include "sbom/inventory.h"
+#include "triage/triage.h"
+#include "triage/triage_cli.h"
+#include "triage/triage_ui.h"
+#include "triage/vex.h"
+#include "vuln/cvss.h"
+#include "vuln/vulndb.h"
+
+/* ---- nouns ---- */
+
+const struct app_noun app_nouns[] = {
+    {"init", cmd_init, "create or upgrade the database (apply migrations)"},
+    {"serve", cmd_serve, "run the web server and API"},
+    {"user", cmd_user, "manage users (add, list, passwd, disable)"},
+    {"token", cmd_token, "manage API tokens (create, list, revoke)"},
+    {"audit", cmd_audit, "read and verify the tamper-evident audit trail"},
+    {"demo", cmd_demo, "load the demo data set"},
+    {"product", cmd_product, "manage products and their versions"},
+    {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
+    {"notify", cmd_notify, "notification channels, rules and the delivery log"},
+    {"vuln", cmd_vuln, "version order, vers ranges, vulnerability matching"},
+    {"routes", cmd_routes, "list the HTTP routes and the roles allowed on each"},
+    {"purl", cmd_purl, "parse and canonicalise package-urls"},
+    {"securitytxt", cmd_securitytxt, "validate, generate and sign security.txt (RFC 9116)"},
+    {"feed", cmd_feed, "import vulnerability feeds (OSV, CISA KEV)"},
+    {"findings", cmd_findings, "list findings (component x vulnerability per product version)"},
+    {"sla", cmd_sla, "SLA policies for findings and the alert run"},
+    {"vex", cmd_vex, "VEX export and import (CycloneDX, CSAF, OpenVEX)"},
+    {"art14", cmd_art14, "CRA Article 14 clocks, drafts, approvals and filing record"},
+    {"incident", cmd_incident, "record severe incidents (CRA Article 14(3))"},
+    {"case", cmd_case, "PSIRT cases: reports, acknowledgement, workflow, messages"},
+    {"oncall", cmd_oncall, "on-call paging: rotations, escalation policies, pages, drills"},
+    {"pgp", cmd_pgp, "the PSIRT OpenPGP key: status, expiry, rotation"},
+    {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
+    {NULL, NULL, NULL},
+};
+
+/* ---- rooms' init functions (event subscriptions), in this order ---- */
+
+void app_init_rooms(void)
+{
+	static void (*const inits[])(void) = {notify_init, art14_init, vuln_init, oncall_init};
+	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
+		inits[i]();
+}
+
+/* ---- HTTP routes: matched in this order ---- */
+
+extern const struct http_route app_routes[];
+extern const struct http_route http_system_routes[];
+extern const struct http_route auth_routes[];
+extern const struct http_route audit_routes[];
+extern const struct http_route http_ui_routes[];
+extern const struct http_route auth_ui_routes[];
+extern const struct http_route app_ui_routes[];
+extern const struct http_route audit_ui_routes[];
+extern const struct http_route sbom_routes[];
+extern const struct http_route sbom_ui_routes[];
+extern const struct http_route notify_routes[];
+extern const struct http_route psirt_routes[];
+extern const struct http_route oncall_routes[];
+extern const struct http_route portal_routes[];
+extern const struct http_route cases_ui_routes[];
+extern const struct http_route vuln_routes[];
+extern const struct http_route vuln_ui_routes[];
+extern const struct http_route triage_routes[];
+extern const struct http_route triage_ui_routes[];
+
+/* clang-format off */
+const struct http_route *const app_route_tables[] = {
+    app_routes,
+    http_system_routes,
+    auth_routes,
+    audit_routes,
+    http_ui_routes,
+    auth_ui_routes,
+    app_ui_routes,
+    audit_ui_routes,
+    sbom_routes,
+    sbom_ui_routes,
+    notify_routes,
+    psirt_routes,
+    oncall_routes,
+    portal_routes,
+    cases_ui_routes,
+    vuln_routes,
+    vuln_ui_routes,
+    triage_routes,
+    triage_ui_routes,
+    NULL,
+};
+/* clang-format on */
+
+/* ---- the navigation bar of every page ---- */
+
+const struct http_nav_item app_nav[] = {
+    {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
+    {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
+    {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
+};
+
+/* ---- jobs: run by the leader (src/jobs/) ---- */
+
+static int notify_deliver(struct store *s, struct vg_error *err)
+{
+	int sent = 0, failed = 0;
+	return notify_deliver_due(s, 100, &sent, &failed, err);
+}
+
+static const struct vg_job app_jobs[] = {
+    {"notify.deliver", 1, notify_deliver},
+    {NULL, 0, NULL},
+};
+
+extern const struct vg_job auth_jobs[];
+extern const struct vg_job psirt_jobs[];
+extern const struct vg_job oncall_jobs[];
+extern const struct vg_job triage_jobs[];
+
+/* The scheduler reads this list (jobs/jobs.h). */
+/* clang-format off */
+const struct vg_job *const vg_job_tables[] = {
+    auth_jobs,
+    app_jobs,
+    psirt_jobs,
+    oncall_jobs,
+    triage_jobs,
+    NULL,
+};
+/* clang-format on */
+
+/* ---- services: started once the server listens, stopped in reverse ---- */
+
+static int jobs_service_start(const char *db_url, struct vg_error *err)
+{
+	return jobs_start(db_url, vg_config_int("jobs.tick", 10), err);
+}
+
+/* The all-products charts of the findings page. A redraw thread that
+ * cannot start is not fatal: the page then draws them itself. */
+static int charts_service_start(const char *db_url, struct vg_error *err)
+{
+	(void)err;
+	if (triage_charts_start(db_url))
+		vg_warn("charts: cannot start the redraw thread; pages draw them");
+	return VG_OK;
+}
+
+const struct vg_service app_services[] = {
+    {"jobs", jobs_service_start, jobs_stop},
+    {"charts", charts_service_start, triage_charts_stop},
+    {NULL, NULL, NULL},
+};

@@ -1,0 +1,113 @@
+/*
+ * ui_auth.c - the login and logout pages. The login form carries a CSRF
+ * token that must match a cookie set with the form (a login needs no
+ * session yet); a good login starts a session and sets its cookie.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "auth/auth.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "http/html.h"
+#include "http/ui.h"
+#include "store/store.h"
+
+#include <stdio.h>
+
+static void login_page(struct http_resp *resp, const char *message, const char *user)
+{
+	struct vg_buf *b = &resp->body;
+	char tok[64];
+
+	vg_random_token(tok, sizeof(tok), 24);
+	resp->ctype = "text/html; charset=utf-8";
+	vg_buf_reset(b);
+	ui_head(b, "Log in");
+	html_raw(b, "<body class=\"login\"><main id=\"main\"><h1>vigil</h1>"
+		    "<form method=\"post\" action=\"/ui/login\" class=\"card\" id=\"login-form\">");
+	if (message)
+		html(b, "<p class=\"error\" role=\"alert\">%s</p>", message);
+	html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", tok);
+	html(b,
+	     "<label>User name <input name=\"user\" id=\"user\" autocomplete=\"username\" "
+	     "required maxlength=\"64\" value=\"%s\"></label><label>Password <input "
+	     "type=\"password\" name=\"password\" id=\"password\" "
+	     "autocomplete=\"current-password\" required maxlength=\"1024\"></label><button "
+	     "type=\"submit\" id=\"login\">Log in</button></form></main></body></html>\n",
+	     user ? user : "");
+	{
+		char cookie[160];
+		snprintf(cookie, sizeof(cookie),
+			 "vigil_login=%s; Path=/ui/login; HttpOnly; SameSite=Strict%s", tok,
+			 vg_config_int("server.secure_cookies", 0) ? "; Secure" : "");
+		http_set_header(resp, "Set-Cookie", cookie);
+	}
+}
+
+static int login_get(struct http_req *req, struct http_resp *resp)
+{
+	(void)req;
+	resp->status = 200;
+	login_page(resp, NULL, NULL);
+	return VG_OK;
+}
+
+static int login_post(struct http_req *req, struct http_resp *resp)
+{
+	char user[80], pw[1100], csrf[96], sid[96];
+	const char *cookie = http_cookie(req, "vigil_login");
+	struct vg_principal p;
+	struct vg_error err = {0};
+	int rc;
+
+	if (http_form(req, "csrf", csrf, sizeof(csrf)) || !cookie || !vg_ct_streq(csrf, cookie)) {
+		resp->status = 400;
+		login_page(resp, "The form expired or was replayed; please log in again.", NULL);
+		return VG_OK;
+	}
+	if (http_form(req, "user", user, sizeof(user)) ||
+	    http_form(req, "password", pw, sizeof(pw))) {
+		resp->status = 400;
+		login_page(resp, "Enter a user name and a password.", NULL);
+		return VG_OK;
+	}
+	rc = auth_login(req->db, user, pw, req->remote, &p, &err);
+	vg_wipe(pw, sizeof(pw));
+	if (rc) {
+		resp->status = rc == VG_ERATE ? 429 : 401;
+		login_page(resp, vg_error_msg(&err), user);
+		return VG_OK;
+	}
+	if (auth_session_create(req->db, &p, req->remote, sid, sizeof(sid), &err)) {
+		resp->status = 500;
+		login_page(resp, "Could not start a session.", user);
+		return VG_OK;
+	}
+	{
+		char c[200];
+		snprintf(c, sizeof(c), "vigil_session=%s; Path=/; HttpOnly; SameSite=Strict%s", sid,
+			 vg_config_int("server.secure_cookies", 0) ? "; Secure" : "");
+		http_set_header(resp, "Set-Cookie", c);
+	}
+	vg_wipe(sid, sizeof(sid));
+	vg_wipe(&p, sizeof(p));
+	return http_redirect(resp, "/ui/");
+}
+
+static int logout_post(struct http_req *req, struct http_resp *resp)
+{
+	if (req->session_id[0])
+		auth_session_delete(req->db, req->session_id, NULL);
+	store_audit(req->db, "auth.logout", "user", req->who.name, NULL, NULL, NULL);
+	http_set_header(resp, "Set-Cookie",
+			"vigil_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	return http_redirect(resp, "/ui/login");
+}
+
+const struct http_route auth_ui_routes[] = {
+    {"GET", "/ui/login", ROLE_PUBLIC, HTTP_UI, login_get, "Login page", "ui"},
+    {"POST", "/ui/login", ROLE_PUBLIC, HTTP_UI | HTTP_NO_CSRF, login_post,
+     "Log in (form: user, password, csrf)", "ui"},
+    {"POST", "/ui/logout", ROLE_ANY, HTTP_UI, logout_post, "Log out", "ui"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
