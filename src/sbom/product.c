@@ -99,16 +99,16 @@ static int64_t col_i64(struct store_stmt *st, int i, int64_t if_null)
 }
 
 /*
- * Run sql (binds: types "", "t" (t1), "i" (i1) or "tt" (t1, t2)) and hand each row to fill(), which
- * appends to a growing array of elements of size sz. *items and *n receive
- * the array. Returns VG_OK or an error; on error nothing is returned.
+ * Run sql with binds of types ("t": the next of tv[], "i": iv) and hand each
+ * row to fill(), which fills a zeroed element of size sz of a growing
+ * array. *items and *n receive the array. On error nothing is returned.
  */
 typedef int (*row_fill_fn)(struct store_stmt *st, void *elem);
 typedef void (*elem_release_fn)(void *elem);
 
-static int query_list(struct store *s, const char *sql, const char *types, const char *t1,
-		      int64_t i1, const char *t2, size_t sz, row_fill_fn fill, elem_release_fn rel,
-		      void **items, size_t *n, struct vg_error *err)
+static int query_list(struct store *s, const char *sql, const char *types, const char *const *tv,
+		      int64_t iv, size_t sz, row_fill_fn fill, elem_release_fn rel, void **items,
+		      size_t *n, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
 	char *arr = NULL;
@@ -116,12 +116,12 @@ static int query_list(struct store *s, const char *sql, const char *types, const
 	int rc = store_prepare(s, sql, &st, err);
 	if (rc)
 		return rc;
-	if (types[0] == 't')
-		store_bind_text(st, 1, t1);
-	else if (types[0] == 'i')
-		store_bind_int64(st, 1, i1);
-	if (types[0] && types[1] == 't')
-		store_bind_text(st, 2, t2);
+	for (int i = 0, t = 0; types[i]; i++) {
+		if (types[i] == 't')
+			store_bind_text(st, i + 1, tv[t++]);
+		else
+			store_bind_int64(st, i + 1, iv);
+	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		if (cnt == cap) {
 			size_t nc = cap ? cap * 2 : 8;
@@ -186,7 +186,7 @@ static int product_one(struct store *s, const char *sql, const char *name, int64
 	size_t n = 0;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	rc = query_list(s, sql, name ? "t" : "i", name, id, NULL, sizeof(*items), fill_product,
+	rc = query_list(s, sql, name ? "t" : "i", &name, id, sizeof(*items), fill_product,
 			rel_product, (void **)&items, &n, err);
 	if (rc)
 		return rc;
@@ -222,7 +222,7 @@ int product_get_by_id(struct store *s, int64_t id, struct product *out, struct v
 int product_list(struct store *s, struct product_list *out, struct vg_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return query_list(s, "SELECT " PRODUCT_COLS "ORDER BY p.name", "", NULL, 0, NULL,
+	return query_list(s, "SELECT " PRODUCT_COLS "ORDER BY p.name", "", NULL, 0,
 			  sizeof(*out->items), fill_product, rel_product, (void **)&out->items,
 			  &out->n, err);
 }
@@ -263,8 +263,9 @@ static int version_one(struct store *s, const char *sql, const char *product, in
 	size_t n = 0;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	rc = query_list(s, sql, product ? "tt" : "i", product, id, version, sizeof(*items),
-			fill_version, rel_version, (void **)&items, &n, err);
+	const char *tv[2] = {product, version};
+	rc = query_list(s, sql, product ? "tt" : "i", tv, id, sizeof(*items), fill_version,
+			rel_version, (void **)&items, &n, err);
 	if (rc)
 		return rc;
 	if (!n) {
@@ -306,8 +307,20 @@ int product_version_list(struct store *s, int64_t product_id, struct product_ver
 	memset(out, 0, sizeof(*out));
 	return query_list(
 	    s, "SELECT " VERSION_COLS "WHERE v.product_id = ? ORDER BY v.created_at, v.id", "i",
-	    NULL, product_id, NULL, sizeof(*out->items), fill_version, rel_version,
-	    (void **)&out->items, &out->n, err);
+	    NULL, product_id, sizeof(*out->items), fill_version, rel_version, (void **)&out->items,
+	    &out->n, err);
+}
+
+int product_show(struct store *s, const char *name, struct product *p,
+		 struct product_version_list *versions, struct vg_error *err)
+{
+	int rc = product_get(s, name, p, err);
+	memset(versions, 0, sizeof(*versions));
+	if (!rc)
+		rc = product_version_list(s, p->id, versions, err);
+	if (rc)
+		product_release(p);
+	return rc;
 }
 
 /* ---- SBOM revisions ---- */
@@ -358,17 +371,34 @@ int sbom_revision_get(struct store *s, int64_t id, struct sbom_revision *out, st
 	size_t n = 0;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	rc = query_list(s, "SELECT " REVISION_COLS "WHERE b.id = ?", "i", NULL, id, NULL,
-			sizeof(*items), fill_revision, rel_revision, (void **)&items, &n, err);
+	rc = query_list(s, "SELECT " REVISION_COLS "WHERE b.id = ?", "i", NULL, id, sizeof(*items),
+			fill_revision, rel_revision, (void **)&items, &n, err);
 	if (rc)
 		return rc;
 	if (!n) {
 		free(items);
-		return vg_error_set(err, VG_ENOTFOUND, "no SBOM %lld", (long long)id);
+		return vg_error_set(err, VG_ENOTFOUND, "no SBOM with id %lld", (long long)id);
 	}
 	*out = items[0];
 	free(items);
 	return VG_OK;
+}
+
+int sbom_revision_list(struct store *s, const char *product, const char *version,
+		       struct sbom_revision_list *out, struct vg_error *err)
+{
+	struct product p;
+	const char *tv[3] = {product, version, version};
+	int rc = product_get(s, product, &p, err);
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	product_release(&p);
+	return query_list(s,
+			  "SELECT " REVISION_COLS "WHERE p.name = ? AND (CAST(? AS TEXT) IS NULL "
+			  "OR v.version = ?) ORDER BY b.uploaded_at DESC, b.id DESC",
+			  "ttt", tv, 0, sizeof(*out->items), fill_revision, rel_revision,
+			  (void **)&out->items, &out->n, err);
 }
 
 /* ---- JSON at the edges ---- */
@@ -405,5 +435,42 @@ json_t *product_version_to_json(const struct product_version *v)
 	json_object_set_new(o, "created_at", time_or_null(v->created_at));
 	json_object_set_new(o, "revisions", json_integer(v->revisions));
 	json_object_set_new(o, "last_upload_at", time_or_null(v->last_upload_at));
+	return o;
+}
+
+json_t *product_show_to_json(const struct product *p, const struct product_version_list *v)
+{
+	struct product q = *p;
+	json_t *o, *arr = json_array();
+	q.version_count = -1;
+	o = product_to_json(&q);
+	for (size_t i = 0; v && i < v->n; i++)
+		json_array_append_new(arr, product_version_to_json(&v->items[i]));
+	json_object_set_new(o, "versions", arr);
+	return o;
+}
+
+json_t *sbom_revision_to_json(const struct sbom_revision *r)
+{
+	char ts[VG_TIME_BUFSZ];
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "product", str_or_null(r->product));
+	json_object_set_new(o, "version", str_or_null(r->version));
+	json_object_set_new(o, "revision", json_integer(r->revision));
+	json_object_set_new(o, "format", str_or_null(r->format));
+	json_object_set_new(o, "encoding", str_or_null(r->encoding));
+	json_object_set_new(o, "spec_version", str_or_null(r->spec_version));
+	json_object_set_new(o, "serial", str_or_null(r->serial));
+	json_object_set_new(o, "filename", str_or_null(r->filename));
+	json_object_set_new(o, "sha256", str_or_null(r->sha256));
+	json_object_set_new(o, "uploaded_by", str_or_null(r->uploaded_by));
+	json_object_set_new(o, "uploaded_from", str_or_null(r->uploaded_from));
+	json_object_set_new(o, "uploaded_at",
+			    json_string(vg_time_format(r->uploaded_at, ts, sizeof(ts))));
+	json_object_set_new(o, "retain_until_at",
+			    json_string(vg_time_format(r->retain_until, ts, sizeof(ts))));
+	json_object_set_new(o, "components", json_integer(r->component_count));
+	json_object_set_new(o, "dependencies", json_integer(r->edge_count));
 	return o;
 }

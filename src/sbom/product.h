@@ -150,8 +150,17 @@ int product_version_get_by_id(struct store *s, int64_t id, struct product_versio
 int product_version_list(struct store *s, int64_t product_id, struct product_version_list *out,
 			 struct vg_error *err);
 
+/* A product (*p) with its versions (*versions), for product show. Both
+ * owned by the caller; on failure both are released. */
+int product_show(struct store *s, const char *name, struct product *p,
+		 struct product_version_list *versions, struct vg_error *err);
+
 /* One SBOM revision's metadata. VG_ENOTFOUND when none. */
 int sbom_revision_get(struct store *s, int64_t id, struct sbom_revision *out, struct vg_error *err);
+/* Revisions of a product (and version, when not NULL), newest first.
+ * VG_ENOTFOUND when the product does not exist. */
+int sbom_revision_list(struct store *s, const char *product, const char *version,
+		       struct sbom_revision_list *out, struct vg_error *err);
 
 /*
  * JSON at the edges. product_to_json: name, vendor, cra_class,
@@ -161,5 +170,12 @@ int sbom_revision_get(struct store *s, int64_t id, struct sbom_revision *out, st
  */
 json_t *product_to_json(const struct product *p);
 json_t *product_version_to_json(const struct product_version *v);
+/* A product with its versions (product show): product_to_json() with
+ * "versions" the array of product_version_to_json(). */
+json_t *product_show_to_json(const struct product *p, const struct product_version_list *v);
+/* A revision as listed: id, product, version, revision, format, encoding,
+ * spec_version, serial, filename, sha256, uploaded_by, uploaded_from,
+ * uploaded_at, retain_until_at, components, dependencies. */
+json_t *sbom_revision_to_json(const struct sbom_revision *r);
 
 #endif
