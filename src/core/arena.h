@@ -4,7 +4,8 @@
  * taken from a chain of blocks and freed at once.
  *
  * Rules:
- *  - Memory is aligned for any type. vg_arena_alloc() zeroes it;
+ *  - Memory is aligned for any type, except the copies of strings, which
+ *    are packed (no padding). vg_arena_alloc() zeroes it;
  *    vg_arena_alloc_raw() does not (hot paths that fill every byte).
  *  - When the bytes handed out would pass max (0 = no cap) allocation fails
  *    and too_big is set: the caller reports VG_ETOOBIG. This bounds what
