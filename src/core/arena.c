@@ -24,26 +24,21 @@ void vg_arena_init(struct vg_arena *a, size_t max)
 	vg_arena_init_block(a, max, 0);
 }
 
-void *vg_arena__alloc_slow(struct vg_arena *a, size_t n)
+/* The first offset at or after used that is aligned (with align 1: used). */
+static size_t offset_in(const struct vg_arena_block *b, size_t align)
 {
-	const size_t align = alignof(max_align_t);
-	struct vg_arena_block *b, *last = NULL;
-	size_t need, off, bs = a->block ? a->block : DEFAULT_BLOCK;
+	return (b->used + align - 1) & ~(align - 1);
+}
 
-	if (n == 0)
-		n = 1;
-	if (n > SIZE_MAX / 2) {
-		a->too_big = 1;
-		return NULL;
-	}
-	need = (n + align - 1) & ~(align - 1);
-	if (a->max && (a->total > a->max || need > a->max - a->total)) {
-		a->too_big = 1;
-		return NULL;
-	}
+/* need bytes at a multiple of align from a new or reset block (slow path). */
+static void *take_block(struct vg_arena *a, size_t need, size_t align)
+{
+	struct vg_arena_block *b, *last = NULL;
+	size_t off, bs = a->block ? a->block : DEFAULT_BLOCK;
+
 	/* the current block, else a later one kept by a reset */
 	for (b = a->cur; b; last = b, b = b->next)
-		if (b->size - b->used >= need)
+		if (offset_in(b, align) <= b->size && b->size - offset_in(b, align) >= need)
 			break;
 	if (!b) {
 		size_t size = need > bs ? need : bs;
@@ -68,10 +63,41 @@ void *vg_arena__alloc_slow(struct vg_arena *a, size_t n)
 	/* a big one-off block does not become current: keep filling the other */
 	if (!a->cur || need <= bs)
 		a->cur = b;
-	off = b->used;
-	b->used += need;
+	off = offset_in(b, align);
+	b->used = off + need;
 	a->total += need;
 	return b->data + off;
+}
+
+/* n bytes at a multiple of align (a power of two, at most max_align_t's). */
+static inline void *take(struct vg_arena *a, size_t n, size_t align)
+{
+	struct vg_arena_block *b = a->cur;
+	size_t need, off;
+
+	if (n == 0)
+		n = 1;
+	if (n > SIZE_MAX / 2) {
+		a->too_big = 1;
+		return NULL;
+	}
+	need = (n + align - 1) & ~(align - 1);
+	if (a->max && (a->total > a->max || need > a->max - a->total)) {
+		a->too_big = 1;
+		return NULL;
+	}
+	/* the common case: room in the current block */
+	if (b && (off = offset_in(b, align)) <= b->size && b->size - off >= need) {
+		b->used = off + need;
+		a->total += need;
+		return b->data + off;
+	}
+	return take_block(a, need, align);
+}
+
+void *vg_arena__alloc_slow(struct vg_arena *a, size_t n)
+{
+	return take(a, n, alignof(max_align_t));
 }
 
 void *vg_arena_alloc(struct vg_arena *a, size_t n)
@@ -93,11 +119,23 @@ void *vg_arena_array(struct vg_arena *a, size_t n, size_t sz)
 
 char *vg_arena_strndup(struct vg_arena *a, const char *s, size_t n)
 {
+	struct vg_arena_block *b;
 	char *p;
 
 	if (!s)
 		return NULL;
-	p = vg_arena_alloc_raw(a, n + 1);
+	/* text needs no alignment: strings are packed (the common case inline) */
+	b = a->cur;
+	if (b && b->size - b->used > n &&
+	    (!a->max || (a->total < a->max && n < a->max - a->total))) {
+		p = (char *)b->data + b->used;
+		b->used += n + 1;
+		a->total += n + 1;
+	} else if (n >= SIZE_MAX / 2) {
+		a->too_big = 1;
+		return NULL;
+	} else
+		p = take(a, n + 1, 1);
 	if (p) {
 		memcpy(p, s, n);
 		p[n] = '\0';

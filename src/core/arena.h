@@ -4,7 +4,8 @@
  * taken from a chain of blocks and freed at once.
  *
  * Rules:
- *  - Memory is aligned for any type. vg_arena_alloc() zeroes it;
+ *  - Memory is aligned for any type, except the copies of strings, which
+ *    are packed (no padding). vg_arena_alloc() zeroes it;
  *    vg_arena_alloc_raw() does not (hot paths that fill every byte).
  *  - When the bytes handed out would pass max (0 = no cap) allocation fails
  *    and too_big is set: the caller reports VG_ETOOBIG. This bounds what
@@ -62,14 +63,18 @@ void *vg_arena__alloc_slow(struct vg_arena *a, size_t n);
 static inline void *vg_arena_alloc_raw(struct vg_arena *a, size_t n)
 {
 	struct vg_arena_block *b = a->cur;
-	size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+	const size_t al = alignof(max_align_t);
+	size_t need = (n + al - 1) & ~(al - 1);
 
-	if (b && n - 1 < SIZE_MAX / 4 && need <= b->size - b->used &&
-	    (!a->max || (a->total <= a->max && need <= a->max - a->total))) {
-		void *p = b->data + b->used;
-		b->used += need;
-		a->total += need;
-		return p;
+	/* strings are packed unaligned (vg_arena_strndup): align the offset */
+	if (b && n - 1 < SIZE_MAX / 4) {
+		size_t off = (b->used + al - 1) & ~(al - 1);
+		if (off <= b->size && need <= b->size - off &&
+		    (!a->max || (a->total <= a->max && need <= a->max - a->total))) {
+			b->used = off + need;
+			a->total += need;
+			return b->data + off;
+		}
 	}
 	return vg_arena__alloc_slow(a, n);
 }

@@ -6,11 +6,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "http/http.h"
 #include "http/multipart.h"
 #include "sbom/export.h"
 #include "sbom/inventory.h"
 #include "sbom/model.h"
+#include "sbom/product.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -21,10 +23,29 @@
 static int products_list(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct product_list l;
 	json_t *rows;
-	if (product_list_json(req->db, &rows, &err))
+	if (product_list(req->db, &l, &err))
 		return http_fail(resp, &err);
+	rows = json_array();
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(rows, product_to_json(&l.items[i]));
+	product_list_release(&l);
 	return http_json(resp, 200, json_pack("{s:o}", "products", rows));
+}
+
+/* The product called name with its versions, as JSON, into *out. */
+static int product_show_json(struct store *s, const char *name, json_t **out, struct vg_error *err)
+{
+	struct product p;
+	struct product_version_list v;
+	int rc = product_show(s, name, &p, &v, err);
+	if (rc)
+		return rc;
+	*out = product_show_to_json(&p, &v);
+	product_release(&p);
+	product_version_list_release(&v);
+	return VG_OK;
 }
 
 static int product_from_body(json_t *b, struct product_info *p)
@@ -59,7 +80,7 @@ static int products_create(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 201, o);
 }
 
-static int product_get(struct http_req *req, struct http_resp *resp)
+static int product_get_route(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	json_t *o;
@@ -113,46 +134,52 @@ static int sbom_upload(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 201, import_json(&r, &res));
 }
 
-static int sboms_of_version(struct http_req *req, struct http_resp *resp)
+static int sboms_list(struct http_req *req, struct http_resp *resp, const char *version)
 {
 	struct vg_error err = {0};
+	struct sbom_revision_list l;
 	json_t *rows;
-	if (sbom_list_json(req->db, http_param(req, "p"), http_param(req, "v"), &rows, &err))
+	if (sbom_revision_list(req->db, http_param(req, "p"), version, &l, &err))
 		return http_fail(resp, &err);
+	rows = json_array();
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(rows, sbom_revision_to_json(&l.items[i]));
+	sbom_revision_list_release(&l);
 	return http_json(resp, 200, json_pack("{s:o}", "sboms", rows));
+}
+
+static int sboms_of_version(struct http_req *req, struct http_resp *resp)
+{
+	return sboms_list(req, resp, http_param(req, "v"));
 }
 
 static int sboms_of_product(struct http_req *req, struct http_resp *resp)
 {
-	struct vg_error err = {0};
-	json_t *rows;
-	if (sbom_list_json(req->db, http_param(req, "p"), NULL, &rows, &err))
-		return http_fail(resp, &err);
-	return http_json(resp, 200, json_pack("{s:o}", "sboms", rows));
+	return sboms_list(req, resp, NULL);
 }
 
 static int id_param(struct http_req *req, struct http_resp *resp, int64_t *id)
 {
-	const char *s = http_param(req, "id");
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || !*s || *end || v <= 0)
-		return http_error(resp, VG_EINVAL, "SBOM id '%s': expected a positive number",
-				  s ? s : "");
-	*id = v;
+	struct vg_error err = {0};
+	if (vg_id_parse(http_param(req, "id"), "SBOM id", id, &err))
+		return http_fail(resp, &err);
 	return VG_OK;
 }
 
 static int sbom_get(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	json_t *o;
+	struct sbom_contents c;
 	int64_t id;
 	if (id_param(req, resp, &id))
 		return VG_EINVAL;
-	if (sbom_show_json(req->db, id, &o, &err))
+	if (sbom_show(req->db, id, &c, &err))
 		return http_fail(resp, &err);
-	return http_json(resp, 200, o);
+	{
+		json_t *o = sbom_contents_to_json(&c);
+		sbom_contents_release(&c);
+		return http_json(resp, 200, o);
+	}
 }
 
 static int sbom_get_original(struct http_req *req, struct http_resp *resp)
@@ -189,16 +216,20 @@ static int sbom_del(struct http_req *req, struct http_resp *resp)
 static int components(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct sbom_contents c;
 	json_t *rows;
-	const char *lim = http_query(req, "limit"), *off = http_query(req, "offset");
-	int64_t limit = lim ? atoll(lim) : 100, offset = off ? atoll(off) : 0;
-	if (limit <= 0 || limit > 1000)
-		limit = 1000;
-	if (offset < 0)
-		offset = 0;
-	if (sbom_components_json(req->db, http_param(req, "p"), http_param(req, "v"),
-				 http_query(req, "q"), limit, offset, &rows, &err))
+	int64_t limit, offset;
+	int rc;
+	if ((rc = http_query_int(req, resp, "limit", 1, 1000, 100, &limit)) ||
+	    (rc = http_query_int(req, resp, "offset", 0, INT64_MAX, 0, &offset)))
+		return rc;
+	if (sbom_components(req->db, http_param(req, "p"), http_param(req, "v"),
+			    http_query(req, "q"), limit, offset, &c, &err))
 		return http_fail(resp, &err);
+	rows = json_array();
+	for (size_t i = 0; i < c.n_components; i++)
+		json_array_append_new(rows, sbom_component_to_json(&c.components[i], 0));
+	sbom_contents_release(&c);
 	return http_json(resp, 200,
 			 json_pack("{s:o, s:I, s:I}", "components", rows, "limit",
 				   (json_int_t)limit, "offset", (json_int_t)offset));
@@ -207,14 +238,17 @@ static int components(struct http_req *req, struct http_resp *resp)
 static int diff(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct sbom_diff d;
 	json_t *o;
 	const char *from = http_query(req, "from"), *to = http_query(req, "to");
 	if (!from || !to)
 		return http_error(resp, VG_EINVAL,
 				  "query parameters from and to (versions) are "
 				  "required");
-	if (sbom_diff_json(req->db, http_param(req, "p"), from, to, &o, &err))
+	if (sbom_diff(req->db, http_param(req, "p"), from, to, &d, &err))
 		return http_fail(resp, &err);
+	o = sbom_diff_to_json(&d);
+	sbom_diff_release(&d);
 	return http_json(resp, 200, o);
 }
 
@@ -342,7 +376,8 @@ const struct http_route sbom_routes[] = {
     {"GET", "/api/v1/products", READ_CI, 0, products_list, "List products", "sbom"},
     {"POST", "/api/v1/products", ROLE_ADMIN | ROLE_PSIRT, 0, products_create,
      "Create a product {name, vendor, cra_class, support_until, placed_on_market}", "sbom"},
-    {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get, "A product and its versions", "sbom"},
+    {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get_route, "A product and its versions",
+     "sbom"},
     {"PATCH", "/api/v1/products/{p}", ROLE_ADMIN | ROLE_PSIRT, 0, product_patch, "Change a product",
      "sbom"},
     {"GET", "/api/v1/products/{p}/sboms", ROLE_READ, 0, sboms_of_product,

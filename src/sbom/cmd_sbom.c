@@ -4,10 +4,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "sbom/export.h"
 #include "sbom/inventory.h"
 #include "sbom/parse.h"
+#include "sbom/product.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -15,6 +18,20 @@
 #include <string.h>
 
 /* ---- product ---- */
+
+/* The product called name with its versions, as JSON, into *out. */
+static int product_show_json(struct store *s, const char *name, json_t **out, struct vg_error *err)
+{
+	struct product p;
+	struct product_version_list v;
+	int rc = product_show(s, name, &p, &v, err);
+	if (rc)
+		return rc;
+	*out = product_show_to_json(&p, &v);
+	product_release(&p);
+	product_version_list_release(&v);
+	return VG_OK;
+}
 
 static int product_create_cmd(struct cli *c, int argc, char **argv)
 {
@@ -89,40 +106,35 @@ static int product_update_cmd(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int product_list_cmd(struct cli *c, int argc, char **argv)
+static int product_list_fetch(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			      struct vg_error *err)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (a.npos)
-		return cli_usage(c, "[--json]");
-	rc = cli_open_store(c, 0, &s);
+	struct product_list l;
+	int rc = product_list(s, &l, err);
+	(void)a;
+	(void)arg;
 	if (rc)
 		return rc;
-	rc = product_list_json(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	printf("%-30s %-12s %-13s %-10s %s\n", "PRODUCT", "CRA CLASS", "SUPPORT UNTIL", "VERSIONS",
-	       "VENDOR");
-	json_array_foreach(rows, i, r)
-	{
-		printf("%-30s %-12s %-13s %-10lld %s\n", vg_json_str(r, "name"),
-		       vg_json_str(r, "cra_class"),
-		       vg_json_str(r, "support_until") ? vg_json_str(r, "support_until") : "-",
-		       (long long)vg_json_int(r, "versions", 0),
-		       vg_json_str(r, "vendor") ? vg_json_str(r, "vendor") : "");
-	}
-	json_decref(rows);
-	return CLI_OK;
+	*out = json_array();
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(*out, product_to_json(&l.items[i]));
+	product_list_release(&l);
+	return VG_OK;
+}
+
+static int product_list_cmd(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_col cols[] = {
+	    {"PRODUCT", "name", 30},
+	    {"CRA CLASS", "cra_class", 12},
+	    {"SUPPORT UNTIL", "support_until", 13},
+	    {"VERSIONS", "versions", 10},
+	    {"VENDOR", "vendor", 0},
+	    {NULL, NULL, 0},
+	};
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .fetch = product_list_fetch, .cols = cols};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int product_show_cmd(struct cli *c, int argc, char **argv)
@@ -228,52 +240,55 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int sbom_list_cmd(struct cli *c, int argc, char **argv)
+static int sbom_list_fetch(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			   struct vg_error *err)
 {
-	static const char *const spec[] = {"product=", "version=", "json", NULL};
-	const char *usage = "--product P [--version V] [--json]";
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
+	struct sbom_revision_list l;
 	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
-	if (a.npos || !cli_opt(&a, "product"))
-		return cli_usage(c, "%s", usage);
-	rc = cli_open_store(c, 0, &s);
+	(void)arg;
+	if (!cli_opt(a, "product"))
+		return vg_error_set(err, VG_EUSAGE, "option --product is required");
+	rc = sbom_revision_list(s, cli_opt(a, "product"), cli_opt(a, "version"), &l, err);
 	if (rc)
 		return rc;
-	rc = sbom_list_json(s, cli_opt(&a, "product"), cli_opt(&a, "version"), &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	printf("%-6s %-16s %-4s %-10s %-6s %-10s %-21s %-16s %s\n", "ID", "VERSION", "REV",
-	       "FORMAT", "SPEC", "COMPONENTS", "UPLOADED", "BY", "FROM");
-	json_array_foreach(rows, i, r)
-	{
-		printf("%-6lld %-16s %-4lld %-10s %-6s %-10lld %-21s %-16s %s\n",
-		       (long long)vg_json_int(r, "id", 0), vg_json_str(r, "version"),
-		       (long long)vg_json_int(r, "revision", 0), vg_json_str(r, "format"),
-		       vg_json_str(r, "spec_version"), (long long)vg_json_int(r, "components", 0),
-		       vg_json_str(r, "uploaded_at"), vg_json_str(r, "uploaded_by"),
-		       vg_json_str(r, "uploaded_from"));
-	}
-	json_decref(rows);
-	return CLI_OK;
+	*out = json_array();
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(*out, sbom_revision_to_json(&l.items[i]));
+	sbom_revision_list_release(&l);
+	return VG_OK;
 }
 
-static int parse_id(const char *s, int64_t *id)
+static int sbom_list_cmd(struct cli *c, int argc, char **argv)
 {
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (!*s || *end || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
+	static const char *const spec[] = {"product=", "version=", NULL};
+	static const struct cli_col cols[] = {
+	    {"ID", "id", 6},
+	    {"VERSION", "version", 16},
+	    {"REV", "revision", 4},
+	    {"FORMAT", "format", 10},
+	    {"SPEC", "spec_version", 6},
+	    {"COMPONENTS", "components", 10},
+	    {"UPLOADED", "uploaded_at", 21},
+	    {"BY", "uploaded_by", 16},
+	    {"FROM", "uploaded_from", 0},
+	    {NULL, NULL, 0},
+	};
+	static const struct cli_list_spec l = {.spec = spec,
+					       .usage = "--product P [--version V] [--json]",
+					       .fetch = sbom_list_fetch,
+					       .cols = cols};
+	return cli_list(c, argc, argv, &l);
+}
+
+/* A revision id argument: a positive number, or a usage error naming it. */
+static int parse_id(const struct cli *c, const char *s, const char *usage, int64_t *id)
+{
+	struct vg_error err = {0};
+	if (vg_id_parse(s, "SBOM id", id, &err)) {
+		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return cli_usage(c, "%s", usage);
+	}
+	return CLI_OK;
 }
 
 static int sbom_get_cmd(struct cli *c, int argc, char **argv)
@@ -289,8 +304,10 @@ static int sbom_get_cmd(struct cli *c, int argc, char **argv)
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
-	if (a.npos != 1 || parse_id(a.pos[0], &id) || !cli_flag(&a, "original"))
+	if (a.npos != 1 || !cli_flag(&a, "original"))
 		return cli_usage(c, "%s", usage);
+	if ((rc = parse_id(c, a.pos[0], usage, &id)))
+		return rc;
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
@@ -321,37 +338,40 @@ static int sbom_show_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *o = NULL, *comp;
+	struct sbom_contents sc;
+	char up[VG_TIME_BUFSZ], keep[VG_TIME_BUFSZ];
 	int64_t id;
-	size_t i;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID [--json]", &a);
-	if (a.npos != 1 || parse_id(a.pos[0], &id))
+	if (a.npos != 1)
 		return cli_usage(c, "ID [--json]");
+	if ((rc = parse_id(c, a.pos[0], "ID [--json]", &id)))
+		return rc;
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
-	rc = sbom_show_json(s, id, &o, &err);
+	rc = sbom_show(s, id, &sc, &err);
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
+	if (cli_flag(&a, "json")) {
+		json_t *o = sbom_contents_to_json(&sc);
+		sbom_contents_release(&sc);
 		return cli_print_json(o);
+	}
 	printf("SBOM %lld: %s %s revision %lld (%s %s, %s)\nuploaded %s by %s; keep until %s\n"
 	       "sha256 %s\n\n",
-	       (long long)id, vg_json_str(o, "product"), vg_json_str(o, "version"),
-	       (long long)vg_json_int(o, "revision", 0), vg_json_str(o, "format"),
-	       vg_json_str(o, "spec_version"), vg_json_str(o, "encoding"),
-	       vg_json_str(o, "uploaded_at"), vg_json_str(o, "uploaded_by"),
-	       vg_json_str(o, "retain_until_at"), vg_json_str(o, "sha256"));
-	json_array_foreach(json_object_get(o, "component_list"), i, comp)
-	{
-		printf("  %-40s %-20s %s\n", vg_json_str(comp, "name"),
-		       vg_json_str(comp, "version") ? vg_json_str(comp, "version") : "",
-		       vg_json_str(comp, "purl") ? vg_json_str(comp, "purl") : "");
+	       (long long)id, sc.rev.product, sc.rev.version, (long long)sc.rev.revision,
+	       sc.rev.format, sc.rev.spec_version, sc.rev.encoding,
+	       vg_time_format(sc.rev.uploaded_at, up, sizeof(up)), sc.rev.uploaded_by,
+	       vg_time_format(sc.rev.retain_until, keep, sizeof(keep)), sc.rev.sha256);
+	for (size_t i = 0; i < sc.n_components; i++) {
+		const struct sbom_stored_component *comp = &sc.components[i];
+		printf("  %-40s %-20s %s\n", comp->name ? comp->name : "",
+		       comp->version ? comp->version : "", comp->purl ? comp->purl : "");
 	}
-	json_decref(o);
+	sbom_contents_release(&sc);
 	return CLI_OK;
 }
 
@@ -364,8 +384,10 @@ static int sbom_delete_cmd(struct cli *c, int argc, char **argv)
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "ID", &a);
-	if (a.npos != 1 || parse_id(a.pos[0], &id))
+	if (a.npos != 1)
 		return cli_usage(c, "ID");
+	if ((rc = parse_id(c, a.pos[0], "ID", &id)))
+		return rc;
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
@@ -377,21 +399,16 @@ static int sbom_delete_cmd(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static void print_changes(json_t *arr, const char *mark, const char *from_key, const char *to_key)
+static void print_changes(const struct sbom_diff *d, enum sbom_change_kind k, const char *mark)
 {
-	size_t i;
-	json_t *e;
-	json_array_foreach(arr, i, e)
-	{
-		const char *name =
-		    vg_json_str(e, "name") ? vg_json_str(e, "name") : vg_json_str(e, "identity");
-		if (from_key)
-			printf("%s %-40s %s -> %s\n", mark, name,
-			       vg_json_str(e, from_key) ? vg_json_str(e, from_key) : "(none)",
-			       vg_json_str(e, to_key) ? vg_json_str(e, to_key) : "(none)");
+	for (size_t i = 0; i < d->n[k]; i++) {
+		const struct sbom_change *e = &d->changes[k][i];
+		const char *name = e->name ? e->name : e->identity;
+		if (k == SBOM_ADDED || k == SBOM_REMOVED)
+			printf("%s %-40s %s\n", mark, name, e->version ? e->version : "");
 		else
-			printf("%s %-40s %s\n", mark, name,
-			       vg_json_str(e, "version") ? vg_json_str(e, "version") : "");
+			printf("%s %-40s %s -> %s\n", mark, name, e->from ? e->from : "(none)",
+			       e->to ? e->to : "(none)");
 	}
 }
 
@@ -402,7 +419,7 @@ static int sbom_diff_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *o = NULL, *sum;
+	struct sbom_diff d;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
@@ -411,27 +428,27 @@ static int sbom_diff_cmd(struct cli *c, int argc, char **argv)
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
-	rc = sbom_diff_json(s, cli_opt(&a, "product"), a.pos[0], a.pos[1], &o, &err);
+	rc = sbom_diff(s, cli_opt(&a, "product"), a.pos[0], a.pos[1], &d, &err);
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
+	if (cli_flag(&a, "json")) {
+		json_t *o = sbom_diff_to_json(&d);
+		sbom_diff_release(&d);
 		return cli_print_json(o);
-	sum = json_object_get(o, "summary");
-	printf(
-	    "%s %s -> %s: %lld added, %lld removed, %lld upgraded, %lld downgraded, %lld "
-	    "changed, %lld license changes\n",
-	    cli_opt(&a, "product"), a.pos[0], a.pos[1], (long long)vg_json_int(sum, "added", 0),
-	    (long long)vg_json_int(sum, "removed", 0), (long long)vg_json_int(sum, "upgraded", 0),
-	    (long long)vg_json_int(sum, "downgraded", 0), (long long)vg_json_int(sum, "changed", 0),
-	    (long long)vg_json_int(sum, "license_changes", 0));
-	print_changes(json_object_get(o, "added"), "+", NULL, NULL);
-	print_changes(json_object_get(o, "removed"), "-", NULL, NULL);
-	print_changes(json_object_get(o, "upgraded"), "^", "from", "to");
-	print_changes(json_object_get(o, "downgraded"), "v", "from", "to");
-	print_changes(json_object_get(o, "changed"), "~", "from", "to");
-	print_changes(json_object_get(o, "license_changes"), "L", "from", "to");
-	json_decref(o);
+	}
+	printf("%s %s -> %s: %zu added, %zu removed, %zu upgraded, %zu downgraded, %zu changed, "
+	       "%zu license changes\n",
+	       cli_opt(&a, "product"), a.pos[0], a.pos[1], d.n[SBOM_ADDED], d.n[SBOM_REMOVED],
+	       d.n[SBOM_UPGRADED], d.n[SBOM_DOWNGRADED], d.n[SBOM_CHANGED],
+	       d.n[SBOM_LICENSE_CHANGED]);
+	print_changes(&d, SBOM_ADDED, "+");
+	print_changes(&d, SBOM_REMOVED, "-");
+	print_changes(&d, SBOM_UPGRADED, "^");
+	print_changes(&d, SBOM_DOWNGRADED, "v");
+	print_changes(&d, SBOM_CHANGED, "~");
+	print_changes(&d, SBOM_LICENSE_CHANGED, "L");
+	sbom_diff_release(&d);
 	return CLI_OK;
 }
 

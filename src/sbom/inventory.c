@@ -62,23 +62,16 @@ static int check_product(const struct product_info *p, int creating, struct vg_e
 	return VG_OK;
 }
 
-static int product_row(struct store *s, const char *name, json_t **out, struct vg_error *err)
+/* A product as audit records show it (no id, no version count). */
+static int product_audit_json(struct store *s, const char *name, json_t **out, struct vg_error *err)
 {
-	json_t *rows;
-	int rc = store_query_json(s, &rows, err,
-				  "SELECT id, name, vendor, cra_class, support_until, "
-				  "placed_on_market, created_at FROM products WHERE name = ?",
-				  "t", name);
+	struct product p;
+	int rc = product_get(s, name, &p, err);
 	if (rc)
 		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return vg_error_set(err, VG_ENOTFOUND,
-				    "no product '%s' (create it with 'vigil product create')",
-				    name);
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
+	p.version_count = -1;
+	*out = product_to_json(&p);
+	product_release(&p);
 	return VG_OK;
 }
 
@@ -99,9 +92,8 @@ int product_create(struct store *s, const struct product_info *p, struct vg_erro
 	if (rc == VG_EEXIST)
 		vg_error_set(err, rc, "product '%s' already exists", p->name);
 	if (!rc) {
-		rc = product_row(s, p->name, &after, err);
+		rc = product_audit_json(s, p->name, &after, err);
 		if (!rc) {
-			json_object_del(after, "id");
 			rc = store_audit(s, "product.create", "product", p->name, NULL, after, err);
 			json_decref(after);
 		}
@@ -122,7 +114,7 @@ int product_update(struct store *s, const struct product_info *p, struct vg_erro
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = product_row(s, p->name, &before, err);
+	rc = product_audit_json(s, p->name, &before, err);
 	if (!rc && p->vendor)
 		rc = store_exec(s, err, "UPDATE products SET vendor = ? WHERE name = ?", "tt",
 				p->vendor, p->name);
@@ -136,12 +128,9 @@ int product_update(struct store *s, const struct product_info *p, struct vg_erro
 		rc = store_exec(s, err, "UPDATE products SET placed_on_market = ? WHERE name = ?",
 				"tt", p->placed_on_market, p->name);
 	if (!rc)
-		rc = product_row(s, p->name, &after, err);
-	if (!rc) {
-		json_object_del(before, "id");
-		json_object_del(after, "id");
+		rc = product_audit_json(s, p->name, &after, err);
+	if (!rc)
 		rc = store_audit(s, "product.update", "product", p->name, before, after, err);
-	}
 	json_decref(before);
 	json_decref(after);
 	if (rc) {
@@ -149,39 +138,6 @@ int product_update(struct store *s, const struct product_info *p, struct vg_erro
 		return rc;
 	}
 	return store_tx_commit(s, err);
-}
-
-int product_list_json(struct store *s, json_t **out, struct vg_error *err)
-{
-	return store_query_json(
-	    s, out, err,
-	    "SELECT p.name, p.vendor, p.cra_class, p.support_until, p.placed_on_market, "
-	    "p.created_at, (SELECT COUNT(*) FROM product_versions v WHERE v.product_id = p.id) "
-	    "AS versions FROM products p ORDER BY p.name",
-	    NULL);
-}
-
-int product_show_json(struct store *s, const char *name, json_t **out, struct vg_error *err)
-{
-	json_t *p, *vers;
-	int rc = product_row(s, name, &p, err);
-	if (rc)
-		return rc;
-	rc = store_query_json(
-	    s, &vers, err,
-	    "SELECT v.version, v.created_at, (SELECT COUNT(*) FROM sboms b WHERE b.version_id = "
-	    "v.id) AS revisions, (SELECT MAX(b.uploaded_at) FROM sboms b WHERE b.version_id = "
-	    "v.id) AS last_upload_at FROM product_versions v WHERE v.product_id = ? ORDER BY "
-	    "v.created_at, v.id",
-	    "i", (int64_t)json_integer_value(json_object_get(p, "id")));
-	if (rc) {
-		json_decref(p);
-		return rc;
-	}
-	json_object_del(p, "id");
-	json_object_set_new(p, "versions", vers);
-	*out = p;
-	return VG_OK;
 }
 
 /* ---- retention ---- */
@@ -573,8 +529,9 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		struct vg_error *err)
 {
 	struct sbom_doc *doc = NULL;
-	json_t *prod = NULL, *after = NULL;
-	int64_t pid, vid, rev = 0, now = vg_now(), sbom_id = 0;
+	struct product prod = {0};
+	json_t *after = NULL;
+	int64_t vid, rev = 0, now = vg_now(), sbom_id = 0;
 	char sha[VG_SHA256_HEX], subject[64];
 	int rc;
 
@@ -590,7 +547,7 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	rc = store_tx_begin(s, err);
 	if (rc)
 		goto out;
-	rc = product_row(s, r->product, &prod, err);
+	rc = product_get(s, r->product, &prod, err);
 	if (rc == VG_ENOTFOUND && r->create_product) {
 		struct product_info pi = {.name = r->product};
 		store_tx_rollback(s);
@@ -599,12 +556,11 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 			goto out;
 		rc = store_tx_begin(s, err);
 		if (!rc)
-			rc = product_row(s, r->product, &prod, err);
+			rc = product_get(s, r->product, &prod, err);
 	}
 	if (rc)
 		goto fail;
-	pid = json_integer_value(json_object_get(prod, "id"));
-	rc = version_id(s, pid, r->version, 1, &vid, err);
+	rc = version_id(s, prod.id, r->version, 1, &vid, err);
 	if (rc)
 		goto fail;
 	rc = store_query_int64(s, &rev, err,
@@ -624,8 +580,7 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	    "iittttttttiiiii", vid, rev, sbom_format_name(doc->format),
 	    sbom_encoding_name(doc->encoding), doc->spec_version ? doc->spec_version : "",
 	    doc->serial, sha, r->filename, store_actor(s), store_remote(s), now,
-	    retention_end(vg_json_str(prod, "support_until"), vg_json_str(prod, "placed_on_market"),
-			  now),
+	    retention_end(prod.support_until, prod.placed_on_market, now),
 	    (int64_t)doc->n_components, (int64_t)doc->n_edges,
 	    (int64_t)(doc->primary == SBOM_NONE ? -1 : (int64_t)doc->primary));
 	if (!rc)
@@ -667,34 +622,13 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 fail:
 	store_tx_rollback(s);
 out:
-	json_decref(prod);
+	product_release(&prod);
 	json_decref(after);
 	sbom_doc_free(doc);
 	return rc;
 }
 
 /* ---- reading ---- */
-
-int sbom_list_json(struct store *s, const char *product, const char *version, json_t **out,
-		   struct vg_error *err)
-{
-	json_t *p;
-	int rc = product_row(s, product, &p, err);
-	if (rc)
-		return rc;
-	json_decref(p);
-	return store_query_json(
-	    s, out, err,
-	    "SELECT b.id, p.name AS product, v.version, b.revision, b.format, b.encoding, "
-	    "b.spec_version, b.serial, b.filename, b.original_sha256 AS sha256, b.uploaded_by, "
-	    "b.uploaded_from, b.uploaded_at, b.retain_until_at, b.component_count AS "
-	    "components, b.edge_count AS dependencies FROM (SELECT *, retain_until AS "
-	    "retain_until_at FROM sboms) b JOIN product_versions v ON v.id = b.version_id JOIN "
-	    "products p ON p.id = v.product_id WHERE p.name = ? AND (CAST(? AS TEXT) IS NULL OR "
-	    "v.version = "
-	    "?) ORDER BY b.uploaded_at DESC, b.id DESC",
-	    "ttt", product, version, version);
-}
 
 int sbom_latest(struct store *s, const char *product, const char *version, int64_t *id,
 		struct vg_error *err)
@@ -710,59 +644,148 @@ int sbom_latest(struct store *s, const char *product, const char *version, int64
 	return rc;
 }
 
-static int sbom_meta(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+void sbom_contents_release(struct sbom_contents *c)
 {
-	json_t *rows;
-	int rc = store_query_json(
-	    s, &rows, err,
-	    "SELECT b.id, p.name AS product, v.version, b.revision, b.format, b.encoding, "
-	    "b.spec_version, b.serial, b.filename, b.original_sha256 AS sha256, b.uploaded_by, "
-	    "b.uploaded_from, b.uploaded_at, b.retain_until AS retain_until_at, "
-	    "b.component_count AS components, b.edge_count AS dependencies, b.primary_idx, "
-	    "p.support_until, p.placed_on_market FROM sboms b JOIN product_versions v ON v.id "
-	    "= b.version_id JOIN products p ON p.id = v.product_id WHERE b.id = ?",
-	    "i", id);
-	if (rc)
-		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return vg_error_set(err, VG_ENOTFOUND, "no SBOM with id %lld", (long long)id);
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return VG_OK;
+	if (!c)
+		return;
+	sbom_revision_release(&c->rev);
+	vg_arena_release(&c->arena);
+	memset(c, 0, sizeof(*c));
 }
 
-int sbom_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+/* Growable arrays of elements of size sz whose strings live in an arena: the
+ * array itself is malloc'ed while it grows and moved into the arena at the
+ * end. */
+struct rows {
+	char *data;
+	size_t n, cap, sz;
+};
+
+static void *rows_next(struct rows *r)
 {
-	json_t *m, *comps, *deps;
-	int rc = sbom_meta(s, id, &m, err);
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 64;
+		char *nd = realloc(r->data, nc * r->sz);
+		if (!nd)
+			return NULL;
+		r->data = nd;
+		r->cap = nc;
+	}
+	memset(r->data + r->n * r->sz, 0, r->sz);
+	return r->data + r->n++ * r->sz;
+}
+
+static void *rows_into(struct rows *r, struct vg_arena *a)
+{
+	void *p = vg_arena_alloc_raw(a, r->n * r->sz);
+	if (p && r->n)
+		memcpy(p, r->data, r->n * r->sz);
+	free(r->data);
+	r->data = NULL;
+	return p;
+}
+
+/* Text column i copied into the arena (NULL for SQL NULL); *oom on failure. */
+static const char *col_str(struct store_stmt *st, int i, struct vg_arena *a, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	const char *c;
+	if (!t)
+		return NULL;
+	c = vg_arena_strdup(a, t);
+	if (!c)
+		*oom = 1;
+	return c;
+}
+
+#define COMPONENT_COLS                                                                  \
+	"idx, ref, name, grp, version, type, purl, identity, cpe, supplier, licenses, " \
+	"hashes_json, extra_json FROM components "
+
+static int load_components(struct store_stmt *st, struct sbom_contents *c, struct vg_error *err)
+{
+	struct rows r = {NULL, 0, 0, sizeof(struct sbom_stored_component)};
+	int rc, oom = 0;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct sbom_stored_component *e = rows_next(&r);
+		if (!e) {
+			oom = 1;
+			break;
+		}
+		e->idx = store_col_int64(st, 0);
+		e->ref = col_str(st, 1, &c->arena, &oom);
+		e->name = col_str(st, 2, &c->arena, &oom);
+		e->group = col_str(st, 3, &c->arena, &oom);
+		e->version = col_str(st, 4, &c->arena, &oom);
+		e->type = col_str(st, 5, &c->arena, &oom);
+		e->purl = col_str(st, 6, &c->arena, &oom);
+		e->identity = col_str(st, 7, &c->arena, &oom);
+		e->cpe = col_str(st, 8, &c->arena, &oom);
+		e->supplier = col_str(st, 9, &c->arena, &oom);
+		e->licenses = col_str(st, 10, &c->arena, &oom);
+		e->hashes_json = col_str(st, 11, &c->arena, &oom);
+		e->extra_json = col_str(st, 12, &c->arena, &oom);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	c->n_components = r.n;
+	c->components = rows_into(&r, &c->arena);
+	if (oom || (r.n && !c->components))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+static int load_edges(struct store_stmt *st, struct sbom_contents *c, struct vg_error *err)
+{
+	struct rows r = {NULL, 0, 0, sizeof(struct sbom_stored_edge)};
+	int rc, oom = 0;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct sbom_stored_edge *e = rows_next(&r);
+		if (!e) {
+			oom = 1;
+			break;
+		}
+		e->from = store_col_int64(st, 0);
+		e->to = store_col_int64(st, 1);
+		e->kind = col_str(st, 2, &c->arena, &oom);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	c->n_edges = r.n;
+	c->edges = rows_into(&r, &c->arena);
+	if (oom || (r.n && !c->edges))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+int sbom_show(struct store *s, int64_t id, struct sbom_contents *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	vg_arena_init_block(&out->arena, 0, 64 * 1024);
+	rc = sbom_revision_get(s, id, &out->rev, err);
+	if (!rc)
+		rc = store_prepare(s, "SELECT " COMPONENT_COLS "WHERE sbom_id = ? ORDER BY idx",
+				   &st, err);
+	if (!rc) {
+		store_bind_int64(st, 1, id);
+		rc = load_components(st, out, err);
+	}
+	if (!rc)
+		rc = store_prepare(s,
+				   "SELECT from_idx, to_idx, kind FROM dependencies WHERE sbom_id "
+				   "= ? ORDER BY from_idx, to_idx",
+				   &st, err);
+	if (!rc) {
+		store_bind_int64(st, 1, id);
+		rc = load_edges(st, out, err);
+	}
 	if (rc)
-		return rc;
-	rc = store_query_json(s, &comps, err,
-			      "SELECT idx, ref, name, grp AS \"group\", version, type, purl, "
-			      "identity, cpe, supplier, licenses, hashes_json, extra_json FROM "
-			      "components WHERE sbom_id = ? ORDER BY idx",
-			      "i", id);
-	if (rc) {
-		json_decref(m);
-		return rc;
-	}
-	rc = store_query_json(s, &deps, err,
-			      "SELECT from_idx AS \"from\", to_idx AS \"to\", kind FROM "
-			      "dependencies WHERE sbom_id = ? ORDER BY from_idx, to_idx",
-			      "i", id);
-	if (rc) {
-		json_decref(m);
-		json_decref(comps);
-		return rc;
-	}
-	json_object_del(m, "support_until");
-	json_object_del(m, "placed_on_market");
-	json_object_set_new(m, "component_list", comps);
-	json_object_set_new(m, "dependency_list", deps);
-	*out = m;
-	return VG_OK;
+		sbom_contents_release(out);
+	return rc;
 }
 
 int sbom_original(struct store *s, int64_t id, char **data, size_t *n, struct vg_error *err)
@@ -796,8 +819,18 @@ int sbom_original(struct store *s, int64_t id, char **data, size_t *n, struct vg
 	return rc;
 }
 
+/* A revision as audit records show it: as listed, with primary_idx. */
+static json_t *revision_audit_json(const struct sbom_revision *r)
+{
+	json_t *o = sbom_revision_to_json(r);
+	json_object_set_new(o, "primary_idx", json_integer(r->primary_idx));
+	return o;
+}
+
 int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
 {
+	struct sbom_revision r = {0};
+	struct product p = {0};
 	json_t *m = NULL;
 	char subject[64], ts[VG_TIME_BUFSZ];
 	int64_t end, now = vg_now();
@@ -807,18 +840,14 @@ int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = sbom_meta(s, id, &m, err);
+	rc = sbom_revision_get(s, id, &r, err);
+	if (!rc)
+		rc = product_get_by_id(s, r.product_id, &p, err);
 	if (rc)
 		goto fail;
-	{
-		int64_t stored = 0, uploaded = 0;
-		vg_time_parse(vg_json_str(m, "retain_until_at"), &stored, NULL);
-		vg_time_parse(vg_json_str(m, "uploaded_at"), &uploaded, NULL);
-		end = retention_end(vg_json_str(m, "support_until"),
-				    vg_json_str(m, "placed_on_market"), uploaded);
-		if (stored > end)
-			end = stored;
-	}
+	end = retention_end(p.support_until, p.placed_on_market, r.uploaded_at);
+	if (r.retain_until > end)
+		end = r.retain_until;
 	if (now < end) {
 		json_t *a = json_pack("{s:s, s:s}", "refused", "retention period has not ended",
 				      "retain_until", vg_time_format(end, ts, sizeof(ts)));
@@ -826,7 +855,8 @@ int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
 		/* The refusal itself is evidence: audited in its own transaction. */
 		store_audit(s, "sbom.delete_refused", "sbom", subject, NULL, a, NULL);
 		json_decref(a);
-		json_decref(m);
+		sbom_revision_release(&r);
+		product_release(&p);
 		return vg_error_set(err, VG_ERETAIN,
 				    "SBOM %lld must be kept until %s (retention: support end or "
 				    "placing on the market + 10 years)",
@@ -841,41 +871,61 @@ int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
 		rc = store_exec(s, err,
 				"DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM "
 				"sboms WHERE original_sha256 = ?)",
-				"tt", vg_json_str(m, "sha256"), vg_json_str(m, "sha256"));
+				"tt", r.sha256, r.sha256);
 	if (!rc) {
-		json_object_del(m, "support_until");
-		json_object_del(m, "placed_on_market");
+		m = revision_audit_json(&r);
 		rc = store_audit(s, "sbom.delete", "sbom", subject, m, NULL, err);
 	}
 	if (rc)
 		goto fail;
 	json_decref(m);
+	sbom_revision_release(&r);
+	product_release(&p);
 	return store_tx_commit(s, err);
 fail:
 	json_decref(m);
+	sbom_revision_release(&r);
+	product_release(&p);
 	store_tx_rollback(s);
 	return rc;
 }
 
-int sbom_components_json(struct store *s, const char *product, const char *version, const char *q,
-			 int64_t limit, int64_t offset, json_t **out, struct vg_error *err)
+int sbom_components(struct store *s, const char *product, const char *version, const char *q,
+		    int64_t limit, int64_t offset, struct sbom_contents *out, struct vg_error *err)
 {
+	struct store_stmt *st = NULL;
 	int64_t id;
 	char like[300];
-	int rc = sbom_latest(s, product, version, &id, err);
-	if (rc)
+	int rc;
+	memset(out, 0, sizeof(*out));
+	vg_arena_init_block(&out->arena, 0, 64 * 1024);
+	rc = sbom_latest(s, product, version, &id, err);
+	if (!rc)
+		rc = sbom_revision_get(s, id, &out->rev, err);
+	if (rc) {
+		sbom_contents_release(out);
 		return rc;
+	}
 	snprintf(like, sizeof(like), "%%%s%%", q ? q : "");
 	for (char *p = like; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	return store_query_json(
-	    s, out, err,
-	    "SELECT idx, ref, name, grp AS \"group\", version, type, purl, cpe, "
-	    "supplier, licenses, hashes_json FROM components WHERE sbom_id = ? "
-	    "AND (LOWER(name) LIKE ? OR LOWER(COALESCE(purl, '')) LIKE ? OR "
-	    "LOWER(COALESCE(licenses, '')) LIKE ?) ORDER BY name, version, idx "
-	    "LIMIT ? OFFSET ?",
-	    "itttii", id, like, like, like, limit, offset);
+	rc = store_prepare(s,
+			   "SELECT " COMPONENT_COLS "WHERE sbom_id = ? AND (LOWER(name) LIKE ? OR "
+			   "LOWER(COALESCE(purl, '')) LIKE ? OR LOWER(COALESCE(licenses, '')) "
+			   "LIKE ?) ORDER BY name, version, idx LIMIT ? OFFSET ?",
+			   &st, err);
+	if (!rc) {
+		store_bind_int64(st, 1, id);
+		store_bind_text(st, 2, like);
+		store_bind_text(st, 3, like);
+		store_bind_text(st, 4, like);
+		store_bind_int64(st, 5, limit);
+		store_bind_int64(st, 6, offset);
+		rc = load_components(st, out, err);
+	}
+	if (rc)
+		sbom_contents_release(out);
+	return rc;
 }
 
 /* ---- diff ---- */
@@ -893,32 +943,53 @@ static int centry_cmp(const void *a, const void *b)
 	return strcmp(x->version ? x->version : "", y->version ? y->version : "");
 }
 
-static int load_entries(json_t *rows, struct centry **out, size_t *n)
+/* The components of revision id, sorted by identity and version, strings in
+ * the arena; *out malloc'ed. */
+static int load_entries(struct store *s, int64_t id, struct vg_arena *ar, struct centry **out,
+			size_t *n, struct vg_error *err)
 {
-	size_t k = json_array_size(rows), i;
-	json_t *r;
-	*out = calloc(k ? k : 1, sizeof(**out));
-	if (!*out)
-		return VG_ENOMEM;
-	json_array_foreach(rows, i, r)
-	{
-		(*out)[i].identity = vg_json_str(r, "identity");
-		(*out)[i].version = vg_json_str(r, "version");
-		(*out)[i].licenses = vg_json_str(r, "licenses");
-		(*out)[i].purl = vg_json_str(r, "purl");
-		(*out)[i].name = vg_json_str(r, "name");
-		if (!(*out)[i].identity)
-			(*out)[i].identity = "";
+	struct rows r = {NULL, 0, 0, sizeof(struct centry)};
+	struct store_stmt *st = NULL;
+	int rc, oom = 0;
+	*out = NULL;
+	*n = 0;
+	rc = store_prepare(s,
+			   "SELECT identity, name, version, licenses, purl FROM components WHERE "
+			   "sbom_id = ?",
+			   &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct centry *e = rows_next(&r);
+		if (!e) {
+			oom = 1;
+			break;
+		}
+		e->identity = col_str(st, 0, ar, &oom);
+		e->name = col_str(st, 1, ar, &oom);
+		e->version = col_str(st, 2, ar, &oom);
+		e->licenses = col_str(st, 3, ar, &oom);
+		e->purl = col_str(st, 4, ar, &oom);
+		if (!e->identity)
+			e->identity = "";
+		if (oom)
+			break;
 	}
-	qsort(*out, k, sizeof(**out), centry_cmp);
-	*n = k;
+	store_finalize(st);
+	if (oom) {
+		free(r.data);
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	if (rc != STORE_DONE) {
+		free(r.data);
+		return rc;
+	}
+	if (r.n)
+		qsort(r.data, r.n, sizeof(struct centry), centry_cmp);
+	*out = (struct centry *)r.data;
+	*n = r.n;
 	return VG_OK;
-}
-
-static json_t *entry_json(const struct centry *e)
-{
-	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity", e->identity, "name", e->name,
-			 "version", e->version, "purl", e->purl, "licenses", e->licenses);
 }
 
 /* Order of two versions in the ecosystem of the purl, or 2 when unknown. */
@@ -945,35 +1016,79 @@ static int same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-int sbom_diff_json(struct store *s, const char *product, const char *from, const char *to,
-		   json_t **out, struct vg_error *err)
+void sbom_diff_release(struct sbom_diff *d)
 {
-	int64_t ida, idb;
-	json_t *ra = NULL, *rb = NULL, *added, *removed, *up, *down, *changed, *lic;
+	if (!d)
+		return;
+	vg_arena_release(&d->arena);
+	memset(d, 0, sizeof(*d));
+}
+
+const char *sbom_change_kind_name(enum sbom_change_kind k)
+{
+	static const char *const names[SBOM_CHANGE_KINDS] = {
+	    "added", "removed", "upgraded", "downgraded", "changed", "license_changes"};
+	return (unsigned)k < SBOM_CHANGE_KINDS ? names[k] : "?";
+}
+
+/* Append a change of kind k; NULL when out of memory. */
+static struct sbom_change *change(struct rows *ch, enum sbom_change_kind k)
+{
+	return rows_next(&ch[k]);
+}
+
+static int add_entry(struct rows *ch, enum sbom_change_kind k, const struct centry *e)
+{
+	struct sbom_change *c = change(ch, k);
+	if (!c)
+		return -1;
+	c->identity = e->identity;
+	c->name = e->name;
+	c->version = e->version;
+	c->purl = e->purl;
+	c->licenses = e->licenses;
+	return 0;
+}
+
+static int add_license(struct rows *ch, const struct centry *a, const struct centry *b)
+{
+	struct sbom_change *c = change(ch, SBOM_LICENSE_CHANGED);
+	if (!c)
+		return -1;
+	c->identity = a->identity;
+	c->name = b->name;
+	c->version = b->version;
+	c->from = a->licenses;
+	c->to = b->licenses;
+	return 0;
+}
+
+int sbom_diff(struct store *s, const char *product, const char *from, const char *to,
+	      struct sbom_diff *out, struct vg_error *err)
+{
+	struct rows ch[SBOM_CHANGE_KINDS];
 	struct centry *a = NULL, *b = NULL;
 	size_t na = 0, nb = 0, i = 0, j = 0;
-	int rc;
-	const char *sql = "SELECT identity, name, version, licenses, purl FROM components WHERE "
-			  "sbom_id = ?";
+	int rc, oom = 0;
 
-	rc = sbom_latest(s, product, from, &ida, err);
+	memset(out, 0, sizeof(*out));
+	for (int k = 0; k < SBOM_CHANGE_KINDS; k++)
+		ch[k] = (struct rows){NULL, 0, 0, sizeof(struct sbom_change)};
+	vg_arena_init_block(&out->arena, 0, 64 * 1024);
+	rc = sbom_latest(s, product, from, &out->from_sbom, err);
 	if (!rc)
-		rc = sbom_latest(s, product, to, &idb, err);
+		rc = sbom_latest(s, product, to, &out->to_sbom, err);
 	if (!rc)
-		rc = store_query_json(s, &ra, err, sql, "i", ida);
+		rc = load_entries(s, out->from_sbom, &out->arena, &a, &na, err);
 	if (!rc)
-		rc = store_query_json(s, &rb, err, sql, "i", idb);
-	if (!rc && (load_entries(ra, &a, &na) || load_entries(rb, &b, &nb)))
-		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		rc = load_entries(s, out->to_sbom, &out->arena, &b, &nb, err);
 	if (rc)
 		goto out;
-	added = json_array();
-	removed = json_array();
-	up = json_array();
-	down = json_array();
-	changed = json_array();
-	lic = json_array();
-	while (i < na || j < nb) {
+	out->product = vg_arena_strdup(&out->arena, product);
+	out->from = vg_arena_strdup(&out->arena, from);
+	out->to = vg_arena_strdup(&out->arena, to);
+	oom = !out->product || !out->from || !out->to;
+	while (!oom && (i < na || j < nb)) {
 		int c;
 		size_t ie = i, je = j;
 		if (i >= na)
@@ -983,11 +1098,11 @@ int sbom_diff_json(struct store *s, const char *product, const char *from, const
 		else
 			c = strcmp(a[i].identity, b[j].identity);
 		if (c < 0) {
-			json_array_append_new(removed, entry_json(&a[i++]));
+			oom = add_entry(ch, SBOM_REMOVED, &a[i++]);
 			continue;
 		}
 		if (c > 0) {
-			json_array_append_new(added, entry_json(&b[j++]));
+			oom = add_entry(ch, SBOM_ADDED, &b[j++]);
 			continue;
 		}
 		/* same identity: the group of entries on each side */
@@ -999,25 +1114,25 @@ int sbom_diff_json(struct store *s, const char *product, const char *from, const
 			if (!same_str(a[i].version, b[j].version)) {
 				int o = order_of(b[j].purl ? b[j].purl : a[i].purl, a[i].version,
 						 b[j].version);
-				json_t *e =
-				    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity",
-					      a[i].identity, "name", b[j].name, "from",
-					      a[i].version, "to", b[j].version, "purl", b[j].purl);
-				json_array_append_new(o < 0             ? up
-						      : o > 0 && o != 2 ? down
-									: changed,
-						      e);
+				struct sbom_change *e =
+				    change(ch, o < 0             ? SBOM_UPGRADED
+					       : o > 0 && o != 2 ? SBOM_DOWNGRADED
+								 : SBOM_CHANGED);
+				if (e) {
+					e->identity = a[i].identity;
+					e->name = b[j].name;
+					e->from = a[i].version;
+					e->to = b[j].version;
+					e->purl = b[j].purl;
+				} else
+					oom = 1;
 			}
-			if (!same_str(a[i].licenses, b[j].licenses))
-				json_array_append_new(
-				    lic, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity",
-						   a[i].identity, "name", b[j].name, "version",
-						   b[j].version, "from", a[i].licenses, "to",
-						   b[j].licenses));
+			if (!oom && !same_str(a[i].licenses, b[j].licenses))
+				oom = add_license(ch, &a[i], &b[j]);
 		} else {
 			/* several instances: versions only on one side are removed / added */
 			size_t x = i, y = j;
-			while (x < ie || y < je) {
+			while (!oom && (x < ie || y < je)) {
 				int d;
 				if (x >= ie)
 					d = 1;
@@ -1027,18 +1142,12 @@ int sbom_diff_json(struct store *s, const char *product, const char *from, const
 					d = strcmp(a[x].version ? a[x].version : "",
 						   b[y].version ? b[y].version : "");
 				if (d < 0)
-					json_array_append_new(removed, entry_json(&a[x++]));
+					oom = add_entry(ch, SBOM_REMOVED, &a[x++]);
 				else if (d > 0)
-					json_array_append_new(added, entry_json(&b[y++]));
+					oom = add_entry(ch, SBOM_ADDED, &b[y++]);
 				else {
 					if (!same_str(a[x].licenses, b[y].licenses))
-						json_array_append_new(
-						    lic,
-						    json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}",
-							      "identity", a[x].identity, "name",
-							      b[y].name, "version", b[y].version,
-							      "from", a[x].licenses, "to",
-							      b[y].licenses));
+						oom = add_license(ch, &a[x], &b[y]);
 					x++;
 					y++;
 				}
@@ -1047,21 +1156,112 @@ int sbom_diff_json(struct store *s, const char *product, const char *from, const
 		i = ie;
 		j = je;
 	}
-	*out = json_pack(
-	    "{s:s, s:s, s:s, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, "
-	    "s:o, s:o, s:o, s:o}",
-	    "product", product, "from", from, "to", to, "from_sbom", (json_int_t)ida, "to_sbom",
-	    (json_int_t)idb, "summary", "added", (json_int_t)json_array_size(added), "removed",
-	    (json_int_t)json_array_size(removed), "upgraded", (json_int_t)json_array_size(up),
-	    "downgraded", (json_int_t)json_array_size(down), "changed",
-	    (json_int_t)json_array_size(changed), "license_changes",
-	    (json_int_t)json_array_size(lic), "added", added, "removed", removed, "upgraded", up,
-	    "downgraded", down, "changed", changed, "license_changes", lic);
-	rc = *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (int k = 0; k < SBOM_CHANGE_KINDS; k++) {
+		out->n[k] = ch[k].n;
+		out->changes[k] = rows_into(&ch[k], &out->arena);
+		if (ch[k].n && !out->changes[k])
+			oom = 1;
+	}
+	if (oom)
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 out:
+	for (int k = 0; k < SBOM_CHANGE_KINDS; k++)
+		free(ch[k].data);
 	free(a);
 	free(b);
-	json_decref(ra);
-	json_decref(rb);
+	if (rc)
+		sbom_diff_release(out);
 	return rc;
+}
+
+/* ---- JSON at the edges ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Stored JSON text as JSON (a string when it does not parse), null for NULL. */
+static json_t *stored_json(const char *text)
+{
+	json_t *v;
+	if (!text)
+		return json_null();
+	v = json_loads(text, JSON_DECODE_ANY, NULL);
+	return v ? v : json_string(text);
+}
+
+json_t *sbom_component_to_json(const struct sbom_stored_component *c, int flags)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "idx", json_integer(c->idx));
+	json_object_set_new(o, "ref", str_or_null(c->ref));
+	json_object_set_new(o, "name", str_or_null(c->name));
+	json_object_set_new(o, "group", str_or_null(c->group));
+	json_object_set_new(o, "version", str_or_null(c->version));
+	json_object_set_new(o, "type", str_or_null(c->type));
+	json_object_set_new(o, "purl", str_or_null(c->purl));
+	if (flags & SBOM_COMPONENT_FULL)
+		json_object_set_new(o, "identity", str_or_null(c->identity));
+	json_object_set_new(o, "cpe", str_or_null(c->cpe));
+	json_object_set_new(o, "supplier", str_or_null(c->supplier));
+	json_object_set_new(o, "licenses", str_or_null(c->licenses));
+	json_object_set_new(o, "hashes", stored_json(c->hashes_json));
+	if (flags & SBOM_COMPONENT_FULL)
+		json_object_set_new(o, "extra", stored_json(c->extra_json));
+	return o;
+}
+
+json_t *sbom_contents_to_json(const struct sbom_contents *c)
+{
+	json_t *o = sbom_revision_to_json(&c->rev), *comps = json_array(), *deps = json_array();
+	json_object_set_new(o, "primary_idx", json_integer(c->rev.primary_idx));
+	for (size_t i = 0; i < c->n_components; i++)
+		json_array_append_new(
+		    comps, sbom_component_to_json(&c->components[i], SBOM_COMPONENT_FULL));
+	for (size_t i = 0; i < c->n_edges; i++)
+		json_array_append_new(
+		    deps, json_pack("{s:I, s:I, s:s?}", "from", (json_int_t)c->edges[i].from, "to",
+				    (json_int_t)c->edges[i].to, "kind", c->edges[i].kind));
+	json_object_set_new(o, "component_list", comps);
+	json_object_set_new(o, "dependency_list", deps);
+	return o;
+}
+
+static json_t *change_json(enum sbom_change_kind k, const struct sbom_change *c)
+{
+	switch (k) {
+	case SBOM_ADDED:
+	case SBOM_REMOVED:
+		return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity", c->identity, "name",
+				 c->name, "version", c->version, "purl", c->purl, "licenses",
+				 c->licenses);
+	case SBOM_LICENSE_CHANGED:
+		return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity", c->identity, "name",
+				 c->name, "version", c->version, "from", c->from, "to", c->to);
+	default:
+		return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "identity", c->identity, "name",
+				 c->name, "from", c->from, "to", c->to, "purl", c->purl);
+	}
+}
+
+json_t *sbom_diff_to_json(const struct sbom_diff *d)
+{
+	json_t *o = json_object(), *sum = json_object();
+	json_object_set_new(o, "product", str_or_null(d->product));
+	json_object_set_new(o, "from", str_or_null(d->from));
+	json_object_set_new(o, "to", str_or_null(d->to));
+	json_object_set_new(o, "from_sbom", json_integer(d->from_sbom));
+	json_object_set_new(o, "to_sbom", json_integer(d->to_sbom));
+	for (int k = 0; k < SBOM_CHANGE_KINDS; k++)
+		json_object_set_new(sum, sbom_change_kind_name(k),
+				    json_integer((json_int_t)d->n[k]));
+	json_object_set_new(o, "summary", sum);
+	for (int k = 0; k < SBOM_CHANGE_KINDS; k++) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < d->n[k]; i++)
+			json_array_append_new(arr, change_json(k, &d->changes[k][i]));
+		json_object_set_new(o, sbom_change_kind_name(k), arr);
+	}
+	return o;
 }

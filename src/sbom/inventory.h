@@ -12,7 +12,11 @@
  *  - Nothing is deleted before its retention end: the later of the product's
  *    support end and placing on the market + 10 years (upload + 10 years when
  *    the product has no placing date). A refused deletion is audited too.
- *  - JSON results are owned by the caller (json_decref).
+ *  - Domain functions fill typed structs (sbom/product.h for products,
+ *    versions and revisions; below for stored components and diffs) that the
+ *    caller releases with the matching *_release(). JSON is made from them
+ *    only at the edges (API, CLI --json, pages) by the *_to_json() functions,
+ *    which return new references.
  */
 #ifndef VIGIL_SBOM_INVENTORY_H
 #define VIGIL_SBOM_INVENTORY_H
@@ -20,7 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/json.h"
+#include "sbom/product.h"
 
 struct store;
 struct vg_error;
@@ -36,9 +42,7 @@ struct product_info {
 int product_create(struct store *s, const struct product_info *p, struct vg_error *err);
 /* Change the non-NULL fields of product p->name. */
 int product_update(struct store *s, const struct product_info *p, struct vg_error *err);
-int product_list_json(struct store *s, json_t **out, struct vg_error *err);
-/* One product with its versions and the number of SBOM revisions of each. */
-int product_show_json(struct store *s, const char *name, json_t **out, struct vg_error *err);
+/* (Reading products and versions: sbom/product.h.) */
 
 struct sbom_import_req {
 	const char *product;
@@ -75,11 +79,7 @@ int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
 		struct vg_error *err);
 
-/* Revisions of a product (and version, when not NULL), newest first. */
-int sbom_list_json(struct store *s, const char *product, const char *version, json_t **out,
-		   struct vg_error *err);
-/* One revision: metadata, components and dependencies. */
-int sbom_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+/* (The revisions of a product: sbom_revision_list() in sbom/product.h.) */
 /* The original bytes (malloc'ed into *data), checked against their SHA-256. The read is
  * audited. */
 int sbom_original(struct store *s, int64_t id, char **data, size_t *n, struct vg_error *err);
@@ -89,20 +89,101 @@ int sbom_delete(struct store *s, int64_t id, struct vg_error *err);
 int sbom_latest(struct store *s, const char *product, const char *version, int64_t *id,
 		struct vg_error *err);
 
+/* One stored component of a revision. Strings are NULL when absent. */
+struct sbom_stored_component {
+	int64_t idx;
+	const char *ref;
+	const char *name;
+	const char *group;
+	const char *version;
+	const char *type;
+	const char *purl;
+	const char *identity; /* the diff identity (purl without version, or group/name) */
+	const char *cpe;
+	const char *supplier;
+	const char *licenses;
+	const char *hashes_json; /* JSON text */
+	const char *extra_json;  /* JSON text */
+};
+
+/* One dependency edge between two components (by idx). */
+struct sbom_stored_edge {
+	int64_t from;
+	int64_t to;
+	const char *kind;
+};
+
 /*
- * Components of the newest revision of product/version: filtered by q (a
- * substring of name, purl or license, case-insensitive), paged.
+ * A revision with (some of) its components and edges. The arena owns the
+ * arrays and their strings; rev owns its own (sbom/product.h). Release with
+ * sbom_contents_release().
  */
-int sbom_components_json(struct store *s, const char *product, const char *version, const char *q,
-			 int64_t limit, int64_t offset, json_t **out, struct vg_error *err);
+struct sbom_contents {
+	struct sbom_revision rev;
+	struct sbom_stored_component *components;
+	size_t n_components;
+	struct sbom_stored_edge *edges;
+	size_t n_edges;
+	struct vg_arena arena;
+};
+void sbom_contents_release(struct sbom_contents *c);
+
+/* One revision: metadata, every component and dependency. */
+int sbom_show(struct store *s, int64_t id, struct sbom_contents *out, struct vg_error *err);
+
+/*
+ * Components of the newest revision of product/version (out->rev is that
+ * revision; no edges): filtered by q (a substring of name, purl or license,
+ * case-insensitive), ordered by name, version, paged.
+ */
+int sbom_components(struct store *s, const char *product, const char *version, const char *q,
+		    int64_t limit, int64_t offset, struct sbom_contents *out, struct vg_error *err);
+
+/* What changed between the newest revisions of two versions. */
+enum sbom_change_kind {
+	SBOM_ADDED,
+	SBOM_REMOVED,
+	SBOM_UPGRADED,
+	SBOM_DOWNGRADED,
+	SBOM_CHANGED, /* another version, order unknown */
+	SBOM_LICENSE_CHANGED,
+	SBOM_CHANGE_KINDS
+};
+/* added/removed: identity, name, version, purl, licenses; upgraded,
+ * downgraded, changed: identity, name, from, to (versions), purl; license
+ * changes: identity, name, version, from, to (licenses). */
+struct sbom_change {
+	const char *identity, *name, *version, *purl, *licenses, *from, *to;
+};
+struct sbom_diff {
+	const char *product, *from, *to;
+	int64_t from_sbom, to_sbom;
+	struct sbom_change *changes[SBOM_CHANGE_KINDS];
+	size_t n[SBOM_CHANGE_KINDS];
+	struct vg_arena arena; /* owns the strings */
+};
+void sbom_diff_release(struct sbom_diff *d);
+/* The names of the kinds as in JSON: "added", ..., "license_changes". */
+const char *sbom_change_kind_name(enum sbom_change_kind k);
 
 /*
  * Diff of the newest revisions of two versions: added, removed, upgraded,
  * downgraded, changed (other version, order unknown) and license changes.
  * Identity is the purl without version (fallback: group/name + supplier).
  */
-int sbom_diff_json(struct store *s, const char *product, const char *from, const char *to,
-		   json_t **out, struct vg_error *err);
+int sbom_diff(struct store *s, const char *product, const char *from, const char *to,
+	      struct sbom_diff *out, struct vg_error *err);
+
+/* ---- JSON at the edges (new references) ---- */
+
+/* (Products, versions and revisions: sbom/product.h.) */
+/* A component. SBOM_COMPONENT_FULL adds identity and extra (sbom show). */
+enum { SBOM_COMPONENT_FULL = 1 };
+json_t *sbom_component_to_json(const struct sbom_stored_component *c, int flags);
+/* sbom show: the revision, primary_idx, component_list, dependency_list. */
+json_t *sbom_contents_to_json(const struct sbom_contents *c);
+/* The diff: product, from, to, from_sbom, to_sbom, summary and one array per kind. */
+json_t *sbom_diff_to_json(const struct sbom_diff *d);
 
 /* `vigil product` and `vigil sbom` (listed in the program's noun table, src/app/tables.c). */
 struct cli;

@@ -6,17 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Blocks start small (most documents are small) and grow to 1 MiB. */
-#define ARENA_MIN   (16u * 1024u)
-#define ARENA_MAX   (1024u * 1024u)
-#define ARENA_ALIGN 16u
-
-struct sbom_arena_block {
-	struct sbom_arena_block *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-};
-
 /* The map stores component indices; other refs carry this bit. */
 #define REF_OTHER 0x80000000u
 #define REF_EMPTY UINT32_MAX
@@ -29,6 +18,7 @@ struct sbom_doc *sbom_doc_new(enum sbom_format format, enum sbom_encoding encodi
 	doc->format = format;
 	doc->encoding = encoding;
 	doc->primary = SBOM_NONE;
+	vg_arena_init_block(&doc->arena, 0, SBOM_ARENA_BLOCK);
 	return doc;
 }
 
@@ -36,12 +26,7 @@ void sbom_doc_free(struct sbom_doc *doc)
 {
 	if (!doc)
 		return;
-	struct sbom_arena_block *b = doc->arena;
-	while (b) {
-		struct sbom_arena_block *next = b->next;
-		free(b);
-		b = next;
-	}
+	vg_arena_release(&doc->arena);
 	free(doc->components);
 	free(doc->edges);
 	free(doc->map);
@@ -49,83 +34,24 @@ void sbom_doc_free(struct sbom_doc *doc)
 	free(doc);
 }
 
-/* Realign the current block after unaligned string copies. */
-static void arena_realign(struct sbom_doc *doc)
-{
-	struct sbom_arena_block *b = doc->arena;
-	if (b) {
-		size_t u = (b->used + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-		b->used = u < b->cap ? u : b->cap;
-	}
-}
-
 void *sbom_doc_alloc(struct sbom_doc *doc, size_t n)
 {
-	arena_realign(doc);
-	struct sbom_arena_block *b = doc->arena;
-	size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (need < n || need == 0)
-		need = need < n ? 0 : ARENA_ALIGN;
-	if (!need)
-		return NULL;
-	if (!b || b->cap - b->used < need) {
-		size_t cap = b ? b->cap * 2 : ARENA_MIN;
-		if (cap > ARENA_MAX)
-			cap = ARENA_MAX;
-		if (need > cap / 4) {
-			/* A big piece gets a block of its own behind the current one, so
-			 * the free space left in the current block is not wasted. */
-			struct sbom_arena_block *big = malloc(sizeof(*big) + need);
-			if (!big)
-				return NULL;
-			big->used = big->cap = need;
-			if (b) {
-				big->next = b->next;
-				b->next = big;
-			} else {
-				big->next = NULL;
-				doc->arena = big;
-			}
-			memset(big->data, 0, need);
-			return big->data;
-		}
-		struct sbom_arena_block *nb = malloc(sizeof(*nb) + cap);
-		if (!nb)
-			return NULL;
-		nb->next = b;
-		nb->used = 0;
-		nb->cap = cap;
-		doc->arena = b = nb;
-	}
-	void *p = b->data + b->used;
-	b->used += need;
-	memset(p, 0, need);
-	return p;
+	return vg_arena_alloc(&doc->arena, n);
+}
+
+void *sbom_doc_alloc_raw(struct sbom_doc *doc, size_t n)
+{
+	return vg_arena_alloc_raw(&doc->arena, n);
 }
 
 const char *sbom_doc_strndup(struct sbom_doc *doc, const char *s, size_t n)
 {
-	if (!s)
-		return NULL;
-	/* Strings need no alignment: take bytes from the current block directly. */
-	struct sbom_arena_block *b = doc->arena;
-	char *p;
-	if (b && b->cap - b->used > n) {
-		p = (char *)b->data + b->used;
-		b->used += n + 1;
-	} else {
-		p = sbom_doc_alloc(doc, n + 1);
-		if (!p)
-			return NULL;
-	}
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+	return vg_arena_strndup(&doc->arena, s, n);
 }
 
 const char *sbom_doc_strdup(struct sbom_doc *doc, const char *s)
 {
-	return s ? sbom_doc_strndup(doc, s, strlen(s)) : NULL;
+	return vg_arena_strdup(&doc->arena, s);
 }
 
 /*

@@ -4,10 +4,11 @@
  * diff and export consume it.
  *
  * Rules:
- *  - One document owns all of its memory. Strings and small lists live in an
- *    arena (a chain of large blocks); components, edges and the ref index are
- *    three growable arrays. sbom_doc_free() releases everything at once, so a
- *    50,000-component document costs a handful of free() calls.
+ *  - One document owns all of its memory. Strings and small lists live in the
+ *    document's arena (core/arena.h, blocks of SBOM_ARENA_BLOCK bytes);
+ *    components, edges and the ref index are three growable arrays.
+ *    sbom_doc_free() releases everything at once, so a 50,000-component
+ *    document costs a handful of free() calls.
  *  - Every string is NUL-terminated UTF-8 and owned by the document. Optional
  *    fields are NULL when the input does not carry them; component name is
  *    never NULL ("" when absent).
@@ -32,7 +33,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
+
 #define SBOM_NONE UINT32_MAX
+
+/* The block size of a document's arena: large, as documents are read whole
+ * and freed whole (untouched pages of a block cost no memory). */
+#define SBOM_ARENA_BLOCK (256u * 1024u)
 
 enum sbom_format {
 	SBOM_FORMAT_CYCLONEDX = 1,
@@ -101,8 +108,6 @@ struct sbom_edge {
 	const char *spdx_type; /* original SPDX relationship type, NULL for CycloneDX */
 };
 
-struct sbom_arena_block;
-
 struct sbom_refmap_slot {
 	const char *key;
 	uint32_t hash;
@@ -129,7 +134,7 @@ struct sbom_doc {
 
 	/* private to model.c */
 	size_t cap_components, cap_edges, cap_tools;
-	struct sbom_arena_block *arena;
+	struct vg_arena arena;
 	struct sbom_refmap_slot *map;
 	size_t map_cap, map_len;
 };
@@ -151,6 +156,8 @@ void sbom_doc_free(struct sbom_doc *doc);
 
 /* n zeroed bytes from the document's arena (aligned for any type); NULL on OOM. */
 void *sbom_doc_alloc(struct sbom_doc *doc, size_t n);
+/* The same, not zeroed: for arrays the caller fills whole. */
+void *sbom_doc_alloc_raw(struct sbom_doc *doc, size_t n);
 
 /* Copies of strings into the arena; NULL on OOM (and for s == NULL). */
 const char *sbom_doc_strdup(struct sbom_doc *doc, const char *s);

@@ -520,11 +520,12 @@ static void *tv_grow(struct sbom_doc *doc, void *arr, uint32_t n, uint32_t *cap,
 	if (n < *cap)
 		return arr;
 	uint32_t ncap = *cap ? *cap * 2 : 4;
-	void *na = sbom_doc_alloc(doc, (size_t)ncap * elem);
+	void *na = sbom_doc_alloc_raw(doc, (size_t)ncap * elem);
 	if (!na)
 		return NULL;
 	if (n)
 		memcpy(na, arr, (size_t)n * elem);
+	memset((char *)na + (size_t)n * elem, 0, (size_t)(ncap - n) * elem);
 	*cap = ncap;
 	return na;
 }

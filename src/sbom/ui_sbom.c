@@ -4,82 +4,70 @@
  * the diff between two versions. Server-rendered; no JavaScript needed.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "core/clock.h"
 #include "core/error.h"
+#include "http/html.h"
 #include "http/ui.h"
 #include "sbom/inventory.h"
+#include "sbom/product.h"
 #include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void esc(struct vg_buf *b, const char *s)
-{
-	vg_buf_add_html(b, s ? s : "");
-}
-
-/* Append s percent-encoded for a URL path segment or query value. */
-static void url(struct vg_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			vg_buf_addc(b, (char)*p);
-		else
-			vg_buf_addf(b, "%%%02X", *p);
-	}
-}
-
 static int error_page(struct http_req *req, struct http_resp *resp, const char *title,
 		      const struct vg_error *err)
 {
 	ui_page_begin(req, resp, title, "products");
 	resp->status = vg_code_http_status(err->code);
-	vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\">");
-	esc(&resp->body, vg_error_msg(err));
-	vg_buf_adds(&resp->body, "</p><p><a href=\"/ui/products\">All products</a></p>");
+	html(&resp->body,
+	     "<p class=\"error\" role=\"alert\">%s</p><p><a href=\"/ui/products\">All "
+	     "products</a></p>",
+	     vg_error_msg(err));
 	return ui_page_end(resp);
+}
+
+/* t as RFC 3339 text, "" for 0. */
+static const char *when(int64_t t, char *buf, size_t n)
+{
+	if (!t) {
+		buf[0] = '\0';
+		return buf;
+	}
+	return vg_time_format(t, buf, n);
 }
 
 static int products_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
+	struct product_list l;
 
-	if (product_list_json(req->db, &rows, &err))
+	if (product_list(req->db, &l, &err))
 		return error_page(req, resp, "Products", &err);
 	ui_page_begin(req, resp, "Products", "products");
-	vg_buf_adds(b, "<table id=\"products\"><thead><tr><th>product</th><th>vendor</th>"
-		       "<th>CRA class</th><th>support until</th><th>placed on market</th>"
-		       "<th>versions</th></tr></thead><tbody>");
-	json_array_foreach(rows, i, r)
-	{
-		vg_buf_adds(b, "<tr><td><a href=\"/ui/products/");
-		url(b, vg_json_str(r, "name"));
-		vg_buf_adds(b, "\">");
-		esc(b, vg_json_str(r, "name"));
-		vg_buf_adds(b, "</a></td><td>");
-		esc(b, vg_json_str(r, "vendor"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "cra_class"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "support_until"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "placed_on_market"));
-		vg_buf_addf(b, "</td><td>%lld</td></tr>", (long long)vg_json_int(r, "versions", 0));
+	html_raw(b, "<table id=\"products\"><thead><tr><th>product</th><th>vendor</th>"
+		    "<th>CRA class</th><th>support until</th><th>placed on market</th>"
+		    "<th>versions</th></tr></thead><tbody>");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct product *p = &l.items[i];
+		html_raw(b, "<tr><td><a href=\"/ui/products/");
+		html_url(b, p->name);
+		html(b,
+		     "\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%lld</td></tr>",
+		     p->name, p->vendor, p->cra_class, p->support_until, p->placed_on_market,
+		     (long long)p->version_count);
 	}
-	if (!json_array_size(rows))
-		vg_buf_adds(b, "<tr><td colspan=\"6\">No products yet.</td></tr>");
-	vg_buf_adds(b, "</tbody></table>");
-	json_decref(rows);
+	if (!l.n)
+		html_raw(b, "<tr><td colspan=\"6\">No products yet.</td></tr>");
+	html_raw(b, "</tbody></table>");
+	product_list_release(&l);
 	if (req->who.role & (ROLE_ADMIN | ROLE_PSIRT)) {
-		vg_buf_adds(b, "<h2>New product</h2><form method=\"post\" action=\"/ui/products\" "
-			       "class=\"card\" id=\"new-product\">");
+		html_raw(b, "<h2>New product</h2><form method=\"post\" action=\"/ui/products\" "
+			    "class=\"card\" id=\"new-product\">");
 		ui_csrf_field(req, resp);
-		vg_buf_adds(b,
-			    "<label>Name <input name=\"name\" required maxlength=\"200\"></label> "
+		html_raw(b, "<label>Name <input name=\"name\" required maxlength=\"200\"></label> "
 			    "<label>Vendor <input name=\"vendor\" maxlength=\"200\"></label> "
 			    "<label>CRA class <select name=\"cra_class\"><option>default</option>"
 			    "<option>important-1</option><option>important-2</option>"
@@ -117,10 +105,16 @@ static int products_post(struct http_req *req, struct http_resp *resp)
 	if (product_create(req->db, &p, &err))
 		return error_page(req, resp, "Products", &err);
 	vg_buf_adds(&loc, "/ui/products/");
-	url(&loc, name);
+	html_url(&loc, name);
 	rc = http_redirect(resp, loc.data);
 	vg_buf_release(&loc);
 	return rc;
+}
+
+static void version_options(struct vg_buf *b, const struct product_version_list *v, size_t sel)
+{
+	for (size_t i = 0; i < v->n; i++)
+		html(b, "<option%s>%s</option>", i == sel ? " selected" : "", v->items[i].version);
 }
 
 static int product_page(struct http_req *req, struct http_resp *resp)
@@ -128,100 +122,69 @@ static int product_page(struct http_req *req, struct http_resp *resp)
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
 	const char *pname = http_param(req, "p");
-	json_t *p = NULL, *sboms = NULL, *v, *r, *vers;
-	size_t i;
-	char title[300];
+	struct product p;
+	struct product_version_list vers;
+	struct sbom_revision_list sboms;
+	char title[300], t1[VG_TIME_BUFSZ], t2[VG_TIME_BUFSZ];
 
-	if (product_show_json(req->db, pname, &p, &err) ||
-	    sbom_list_json(req->db, pname, NULL, &sboms, &err)) {
-		json_decref(p);
+	if (product_show(req->db, pname, &p, &vers, &err))
+		return error_page(req, resp, "Product", &err);
+	if (sbom_revision_list(req->db, pname, NULL, &sboms, &err)) {
+		product_release(&p);
+		product_version_list_release(&vers);
 		return error_page(req, resp, "Product", &err);
 	}
 	snprintf(title, sizeof(title), "Product %s", pname);
 	ui_page_begin(req, resp, title, "products");
-	vg_buf_adds(b, "<dl class=\"facts\"><dt>vendor</dt><dd>");
-	esc(b, vg_json_str(p, "vendor"));
-	vg_buf_adds(b, "</dd><dt>CRA class</dt><dd>");
-	esc(b, vg_json_str(p, "cra_class"));
-	vg_buf_adds(b, "</dd><dt>support until</dt><dd>");
-	esc(b, vg_json_str(p, "support_until"));
-	vg_buf_adds(b, "</dd><dt>placed on market</dt><dd>");
-	esc(b, vg_json_str(p, "placed_on_market"));
-	vg_buf_adds(b, "</dd></dl><h2>Versions</h2><table id=\"versions\"><thead><tr>"
-		       "<th>version</th><th>SBOM revisions</th><th>last upload</th></tr></thead>"
-		       "<tbody>");
-	vers = json_object_get(p, "versions");
-	json_array_foreach(vers, i, v)
-	{
-		vg_buf_adds(b, "<tr><td><a href=\"/ui/products/");
-		url(b, pname);
-		vg_buf_adds(b, "/versions/");
-		url(b, vg_json_str(v, "version"));
-		vg_buf_adds(b, "\">");
-		esc(b, vg_json_str(v, "version"));
-		vg_buf_addf(b, "</a></td><td>%lld</td><td>",
-			    (long long)vg_json_int(v, "revisions", 0));
-		esc(b, vg_json_str(v, "last_upload_at"));
-		vg_buf_adds(b, "</td></tr>");
+	html(b,
+	     "<dl class=\"facts\"><dt>vendor</dt><dd>%s</dd><dt>CRA class</dt><dd>%s</dd>"
+	     "<dt>support until</dt><dd>%s</dd><dt>placed on market</dt><dd>%s</dd></dl>",
+	     p.vendor, p.cra_class, p.support_until, p.placed_on_market);
+	html_raw(b, "<h2>Versions</h2><table id=\"versions\"><thead><tr>"
+		    "<th>version</th><th>SBOM revisions</th><th>last upload</th></tr></thead>"
+		    "<tbody>");
+	for (size_t i = 0; i < vers.n; i++) {
+		const struct product_version *v = &vers.items[i];
+		html_raw(b, "<tr><td><a href=\"/ui/products/");
+		html_url(b, pname);
+		html_raw(b, "/versions/");
+		html_url(b, v->version);
+		html(b, "\">%s</a></td><td>%lld</td><td>%s</td></tr>", v->version,
+		     (long long)v->revisions, when(v->last_upload_at, t1, sizeof(t1)));
 	}
-	vg_buf_adds(b, "</tbody></table>");
-	if (json_array_size(vers) >= 2) {
-		vg_buf_adds(b,
-			    "<h2>Compare versions</h2><form method=\"get\" action=\"/ui/products/");
-		url(b, pname);
-		vg_buf_adds(b, "/diff\" id=\"diff-form\"><label>from <select name=\"from\">");
-		json_array_foreach(vers, i, v)
-		{
-			vg_buf_addf(b, "<option%s>", i == 0 ? " selected" : "");
-			esc(b, vg_json_str(v, "version"));
-			vg_buf_adds(b, "</option>");
-		}
-		vg_buf_adds(b, "</select></label> <label>to <select name=\"to\">");
-		json_array_foreach(vers, i, v)
-		{
-			vg_buf_addf(b, "<option%s>",
-				    i + 1 == json_array_size(vers) ? " selected" : "");
-			esc(b, vg_json_str(v, "version"));
-			vg_buf_adds(b, "</option>");
-		}
-		vg_buf_adds(b,
-			    "</select></label> <button type=\"submit\">Show diff</button></form>");
+	html_raw(b, "</tbody></table>");
+	if (vers.n >= 2) {
+		html_raw(b, "<h2>Compare versions</h2><form method=\"get\" action=\"/ui/products/");
+		html_url(b, pname);
+		html_raw(b, "/diff\" id=\"diff-form\"><label>from <select name=\"from\">");
+		version_options(b, &vers, 0);
+		html_raw(b, "</select></label> <label>to <select name=\"to\">");
+		version_options(b, &vers, vers.n - 1);
+		html_raw(b, "</select></label> <button type=\"submit\">Show diff</button></form>");
 	}
-	vg_buf_adds(b, "<h2>SBOM revisions</h2><table id=\"revisions\"><thead><tr><th>id</th>"
-		       "<th>version</th><th>rev</th><th>format</th><th>components</th>"
-		       "<th>uploaded (UTC)</th><th>by</th><th>from</th><th>keep until</th>"
-		       "<th>original</th></tr></thead><tbody>");
-	json_array_foreach(sboms, i, r)
-	{
-		vg_buf_addf(b, "<tr><td>%lld</td><td>", (long long)vg_json_int(r, "id", 0));
-		esc(b, vg_json_str(r, "version"));
-		vg_buf_addf(b, "</td><td>%lld</td><td>", (long long)vg_json_int(r, "revision", 0));
-		esc(b, vg_json_str(r, "format"));
-		vg_buf_adds(b, " ");
-		esc(b, vg_json_str(r, "spec_version"));
-		vg_buf_adds(b, " ");
-		esc(b, vg_json_str(r, "encoding"));
-		vg_buf_addf(b, "</td><td>%lld</td><td>",
-			    (long long)vg_json_int(r, "components", 0));
-		esc(b, vg_json_str(r, "uploaded_at"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "uploaded_by"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "uploaded_from"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "retain_until_at"));
-		vg_buf_addf(b, "</td><td><a href=\"/api/v1/sboms/%lld/original\" title=\"sha256 ",
-			    (long long)vg_json_int(r, "id", 0));
-		esc(b, vg_json_str(r, "sha256"));
-		vg_buf_adds(b, "\">download</a></td></tr>");
+	html_raw(b, "<h2>SBOM revisions</h2><table id=\"revisions\"><thead><tr><th>id</th>"
+		    "<th>version</th><th>rev</th><th>format</th><th>components</th>"
+		    "<th>uploaded (UTC)</th><th>by</th><th>from</th><th>keep until</th>"
+		    "<th>original</th></tr></thead><tbody>");
+	for (size_t i = 0; i < sboms.n; i++) {
+		const struct sbom_revision *r = &sboms.items[i];
+		html(b,
+		     "<tr><td>%lld</td><td>%s</td><td>%lld</td><td>%s %s %s</td><td>%lld</td>"
+		     "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td><a "
+		     "href=\"/api/v1/sboms/%lld/original\" title=\"sha256 %s\">download</a></td>"
+		     "</tr>",
+		     (long long)r->id, r->version, (long long)r->revision, r->format,
+		     r->spec_version, r->encoding, (long long)r->component_count,
+		     when(r->uploaded_at, t1, sizeof(t1)), r->uploaded_by, r->uploaded_from,
+		     when(r->retain_until, t2, sizeof(t2)), (long long)r->id, r->sha256);
 	}
-	if (!json_array_size(sboms))
-		vg_buf_adds(b,
-			    "<tr><td colspan=\"10\">No SBOM uploaded yet: <code>vigil sbom import "
+	if (!sboms.n)
+		html_raw(b, "<tr><td colspan=\"10\">No SBOM uploaded yet: <code>vigil sbom import "
 			    "FILE --product P --version V</code></td></tr>");
-	vg_buf_adds(b, "</tbody></table>");
-	json_decref(p);
-	json_decref(sboms);
+	html_raw(b, "</tbody></table>");
+	product_release(&p);
+	product_version_list_release(&vers);
+	sbom_revision_list_release(&sboms);
 	return ui_page_end(resp);
 }
 
@@ -231,75 +194,58 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	const char *pname = http_param(req, "p"), *ver = http_param(req, "v");
 	const char *q = http_query(req, "q");
-	json_t *rows = NULL, *r;
-	size_t i;
+	struct sbom_contents c;
 	char title[600];
 
 	if (q && strlen(q) > 200)
 		q = NULL;
-	if (sbom_components_json(req->db, pname, ver, q, 1000, 0, &rows, &err))
+	if (sbom_components(req->db, pname, ver, q, 1000, 0, &c, &err))
 		return error_page(req, resp, "Version", &err);
 	snprintf(title, sizeof(title), "%s %s", pname, ver);
 	ui_page_begin(req, resp, title, "products");
-	vg_buf_adds(b, "<p><a href=\"/ui/products/");
-	url(b, pname);
-	vg_buf_adds(b, "\">back to the product</a></p><form method=\"get\" id=\"search\">"
-		       "<label>Search components <input type=\"search\" name=\"q\" value=\"");
-	esc(b, q);
-	vg_buf_adds(b, "\" placeholder=\"name, purl or license\"></label> <button "
-		       "type=\"submit\">Search</button></form>");
-	vg_buf_addf(b, "<p id=\"component-count\">%zu components%s</p>", json_array_size(rows),
-		    json_array_size(rows) == 1000 ? " (first 1000)" : "");
-	vg_buf_adds(b, "<table id=\"components\"><thead><tr><th>name</th><th>version</th>"
-		       "<th>type</th><th>purl</th><th>licenses</th><th>supplier</th></tr></thead>"
-		       "<tbody>");
-	json_array_foreach(rows, i, r)
-	{
-		vg_buf_adds(b, "<tr><td>");
-		if (vg_json_str(r, "group")) {
-			esc(b, vg_json_str(r, "group"));
-			vg_buf_adds(b, "/");
-		}
-		esc(b, vg_json_str(r, "name"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "version"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "type"));
-		vg_buf_adds(b, "</td><td><code>");
-		esc(b, vg_json_str(r, "purl"));
-		vg_buf_adds(b, "</code></td><td>");
-		esc(b, vg_json_str(r, "licenses"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "supplier"));
-		vg_buf_adds(b, "</td></tr>");
+	html_raw(b, "<p><a href=\"/ui/products/");
+	html_url(b, pname);
+	html(b,
+	     "\">back to the product</a></p><form method=\"get\" id=\"search\">"
+	     "<label>Search components <input type=\"search\" name=\"q\" value=\"%s\" "
+	     "placeholder=\"name, purl or license\"></label> <button "
+	     "type=\"submit\">Search</button></form>",
+	     q);
+	html(b, "<p id=\"component-count\">%zu components%s</p>", c.n_components,
+	     c.n_components == 1000 ? " (first 1000)" : "");
+	html_raw(b, "<table id=\"components\"><thead><tr><th>name</th><th>version</th>"
+		    "<th>type</th><th>purl</th><th>licenses</th><th>supplier</th></tr></thead>"
+		    "<tbody>");
+	for (size_t i = 0; i < c.n_components; i++) {
+		const struct sbom_stored_component *e = &c.components[i];
+		html(b,
+		     "<tr><td>%s%s%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s</td>"
+		     "<td>%s</td></tr>",
+		     e->group, e->group ? "/" : "", e->name, e->version, e->type, e->purl,
+		     e->licenses, e->supplier);
 	}
-	vg_buf_adds(b, "</tbody></table>");
-	json_decref(rows);
+	html_raw(b, "</tbody></table>");
+	sbom_contents_release(&c);
 	return ui_page_end(resp);
 }
 
-static void diff_table(struct vg_buf *b, json_t *o, const char *key, const char *title, int pair)
+static void diff_table(struct vg_buf *b, const struct sbom_diff *d, enum sbom_change_kind k,
+		       const char *title)
 {
-	json_t *arr = json_object_get(o, key), *e;
-	size_t i;
-	vg_buf_addf(b, "<h2>%s (%zu)</h2>", title, json_array_size(arr));
-	if (!json_array_size(arr))
+	int pair = k != SBOM_ADDED && k != SBOM_REMOVED;
+	html(b, "<h2>%s (%zu)</h2>", title, d->n[k]);
+	if (!d->n[k])
 		return;
-	vg_buf_addf(b, "<table id=\"diff-%s\"><thead><tr><th>component</th>", key);
-	vg_buf_adds(b, pair ? "<th>from</th><th>to</th>" : "<th>version</th><th>licenses</th>");
-	vg_buf_adds(b, "</tr></thead><tbody>");
-	json_array_foreach(arr, i, e)
-	{
-		vg_buf_adds(b, "<tr><td>");
-		esc(b,
-		    vg_json_str(e, "name") ? vg_json_str(e, "name") : vg_json_str(e, "identity"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(e, pair ? "from" : "version"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(e, pair ? "to" : "licenses"));
-		vg_buf_adds(b, "</td></tr>");
+	html(b, "<table id=\"diff-%s\"><thead><tr><th>component</th>", sbom_change_kind_name(k));
+	html_raw(b, pair ? "<th>from</th><th>to</th>" : "<th>version</th><th>licenses</th>");
+	html_raw(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < d->n[k]; i++) {
+		const struct sbom_change *e = &d->changes[k][i];
+		html(b, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
+		     e->name ? e->name : e->identity, pair ? e->from : e->version,
+		     pair ? e->to : e->licenses);
 	}
-	vg_buf_adds(b, "</tbody></table>");
+	html_raw(b, "</tbody></table>");
 }
 
 static int diff_page(struct http_req *req, struct http_resp *resp)
@@ -308,27 +254,27 @@ static int diff_page(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	const char *pname = http_param(req, "p");
 	const char *from = http_query(req, "from"), *to = http_query(req, "to");
-	json_t *o = NULL;
+	struct sbom_diff d;
 	char title[600];
 
 	if (!from || !to) {
 		vg_error_set(&err, VG_EINVAL, "choose two versions to compare");
 		return error_page(req, resp, "Diff", &err);
 	}
-	if (sbom_diff_json(req->db, pname, from, to, &o, &err))
+	if (sbom_diff(req->db, pname, from, to, &d, &err))
 		return error_page(req, resp, "Diff", &err);
 	snprintf(title, sizeof(title), "%s: %s to %s", pname, from, to);
 	ui_page_begin(req, resp, title, "products");
-	vg_buf_adds(b, "<p><a href=\"/ui/products/");
-	url(b, pname);
-	vg_buf_adds(b, "\">back to the product</a></p>");
-	diff_table(b, o, "added", "Added", 0);
-	diff_table(b, o, "removed", "Removed", 0);
-	diff_table(b, o, "upgraded", "Upgraded", 1);
-	diff_table(b, o, "downgraded", "Downgraded", 1);
-	diff_table(b, o, "changed", "Other version", 1);
-	diff_table(b, o, "license_changes", "License changes", 1);
-	json_decref(o);
+	html_raw(b, "<p><a href=\"/ui/products/");
+	html_url(b, pname);
+	html_raw(b, "\">back to the product</a></p>");
+	diff_table(b, &d, SBOM_ADDED, "Added");
+	diff_table(b, &d, SBOM_REMOVED, "Removed");
+	diff_table(b, &d, SBOM_UPGRADED, "Upgraded");
+	diff_table(b, &d, SBOM_DOWNGRADED, "Downgraded");
+	diff_table(b, &d, SBOM_CHANGED, "Other version");
+	diff_table(b, &d, SBOM_LICENSE_CHANGED, "License changes");
+	sbom_diff_release(&d);
 	return ui_page_end(resp);
 }
 

@@ -41,6 +41,12 @@ check_eq "unknown SBOM" "$(run_cmd "$VIGIL" sbom get 424242 --original)" 1
 check_contains "unknown SBOM named" "$(cat "$T_DIR/err")" "no SBOM with id 424242"
 check_eq "show --json" "$("$VIGIL" sbom show 1 --json | jq -r '.component_list | length')" 202
 check_eq "unknown id" "$(run_cmd "$VIGIL" sbom show 999)" 1
+check_eq "id not a number: usage error" "$(run_cmd "$VIGIL" sbom show abc)" 2
+check_contains "usage error names the id" "$(cat "$T_DIR/err")" "SBOM id 'abc'"
+check_eq "sbom list needs --product" "$(run_cmd "$VIGIL" sbom list)" 2
+check_contains "and says so" "$(cat "$T_DIR/err")" "--product"
+check_eq "product list table" "$("$VIGIL" product list | awk '$1 == "bridge" { print $2, $4 }')" "important-1 2"
+check_eq "sbom list table" "$("$VIGIL" sbom list --product bridge --version 1.6.3 | awk 'NR == 2 { print $2, $3, $4 }')" "1.6.3 1 cyclonedx"
 
 # Diff: the real changes between the two proton-bridge releases.
 "$VIGIL" sbom diff --product bridge 1.6.3 1.8.0 --json >"$T_DIR/diff.json"

@@ -35,6 +35,15 @@ check_eq "original byte for byte" "$(sha256sum <"$T_DIR/body" | cut -c1-64)" "$(
 check_contains "original sha header" "$(cat "$T_DIR/headers")" "X-Content-SHA256: $(sha256sum <"$BR/proton-bridge-v1.6.3.bom.json" | cut -c1-64)"
 check_eq "component search" "$(http GET '/api/v1/products/bridge/versions/1.8.0/components?q=RESTY' -H "X-Api-Key: $AUD")" 200
 check_eq "search finds resty" "$(body | jq -r '.components[0].version')" "v2.6.0"
+check_eq "components paged" "$(http GET '/api/v1/products/bridge/versions/1.8.0/components?limit=5&offset=2' -H "X-Api-Key: $AUD")" 200
+check_eq "a page of 5 from 2" "$(body | jq -r '"\(.components | length) \(.limit) \(.offset)"')" "5 5 2"
+check_eq "limit not a number: 400" "$(http GET '/api/v1/products/bridge/versions/1.8.0/components?limit=abc' -H "X-Api-Key: $AUD")" 400
+check_contains "the 400 names the parameter" "$(body | jq -r .error.message)" "limit"
+check_eq "limit out of range: 400" "$(http GET '/api/v1/products/bridge/versions/1.8.0/components?limit=5000' -H "X-Api-Key: $AUD")" 400
+check_eq "negative offset: 400" "$(http GET '/api/v1/products/bridge/versions/1.8.0/components?offset=-1' -H "X-Api-Key: $AUD")" 400
+check_contains "the 400 names offset" "$(body | jq -r .error.message)" "offset"
+check_eq "SBOM id not a number: 400" "$(http GET /api/v1/sboms/abc -H "X-Api-Key: $AUD")" 400
+check_contains "the 400 names the id" "$(body | jq -r .error.message)" "SBOM id 'abc'"
 check_eq "diff" "$(http GET '/api/v1/products/bridge/diff?from=1.6.3&to=1.8.0' -H "X-Api-Key: $AUD")" 200
 check_eq "diff upgraded" "$(body | jq -r .summary.upgraded)" 8
 check_eq "diff needs both versions" "$(http GET '/api/v1/products/bridge/diff?from=1.6.3' -H "X-Api-Key: $AUD")" 400
