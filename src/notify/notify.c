@@ -532,8 +532,7 @@ int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,
 		d->kind = col_str(&r, 3);
 		d->status = col_str(&r, 4);
 		d->attempts = store_col_int64(r.st, 5);
-		d->has_response_code = !store_col_isnull(r.st, 6);
-		d->response_code = d->has_response_code ? store_col_int64(r.st, 6) : 0;
+		d->response_code = store_col_isnull(r.st, 6) ? -1 : store_col_int64(r.st, 6);
 		d->last_error = col_str(&r, 7);
 		d->created_at = store_col_int64(r.st, 8);
 		d->next_attempt_at = store_col_isnull(r.st, 9) ? 0 : store_col_int64(r.st, 9);
@@ -555,7 +554,7 @@ json_t *notify_delivery_to_json(const struct notify_delivery *d)
 	vg_json_set_str(o, "status", d->status);
 	json_object_set_new(o, "attempts", json_integer(d->attempts));
 	json_object_set_new(o, "response_code",
-			    d->has_response_code ? json_integer(d->response_code) : json_null());
+			    d->response_code >= 0 ? json_integer(d->response_code) : json_null());
 	vg_json_set_str(o, "last_error", d->last_error);
 	json_object_set_new(o, "created_at", vg_json_time(d->created_at));
 	json_object_set_new(o, "next_attempt_at", vg_json_time(d->next_attempt_at));

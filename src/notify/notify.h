@@ -114,8 +114,7 @@ struct notify_delivery {
 	const char *kind;
 	const char *status; /* queued, sending, retry, sent, dead */
 	int64_t attempts;
-	int has_response_code;
-	int64_t response_code;
+	int64_t response_code;  /* -1: none yet */
 	const char *last_error; /* NULL when none */
 	int64_t created_at, next_attempt_at;
 	int64_t sent_at; /* 0 until sent */

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "notify/notify.h"
 #include "reach/reach.h"
+#include "reach/rows_int.h"
 #include "reach/securitytxt.h"
 #include "store/store.h"
 
@@ -87,37 +88,107 @@ int stwatch_remove(struct store *s, const char *url, struct vg_error *err)
 	return rc;
 }
 
-int stwatch_list_json(struct store *s, int history_n, json_t **out, struct vg_error *err)
+int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struct stwatch_list *out,
+		 struct vg_error *err)
 {
-	json_t *rows = NULL, *w;
-	size_t i;
-	int rc =
-	    store_rows(s, &rows, err, "itT",
-		       "SELECT id, url, created_at FROM securitytxt_watches ORDER BY url", NULL);
-	*out = NULL;
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s, "SELECT id, url, created_at FROM securitytxt_watches ORDER BY url",
+			   &r.st, err);
 	if (rc)
 		return rc;
-	json_array_foreach(rows, i, w)
-	{
-		json_t *checks = NULL;
-		rc = store_rows(s, &checks, err, "iTtiiiTtt",
-				"SELECT id, checked_at, status, errors, warnings, findings, "
-				"expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
-				"watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
-				"ii", vg_json_int(w, "id", 0),
-				(int64_t)(history_n > 0 ? history_n : 10));
-		if (rc)
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct stwatch_entry *w;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
-		json_object_set(w, "last",
-				json_array_size(checks) ? json_array_get(checks, 0) : json_null());
-		json_object_set_new(w, "checks", checks);
+		w = &out->v[out->n++];
+		w->id = rows_int(&r, 0, 0);
+		w->url = rows_str(&r, 1);
+		w->created_at = rows_int(&r, 2, 0);
 	}
-	if (rc) {
-		json_decref(rows);
+	if ((rc = rows_done(&r, rc, err)))
 		return rc;
+	/* the checks after the watches, one statement at a time */
+	for (size_t i = 0; i < out->n; i++) {
+		struct stwatch_entry *w = &out->v[i];
+		size_t ccap = 0;
+		rc = store_prepare(
+		    s,
+		    "SELECT id, checked_at, status, errors, warnings, findings, "
+		    "expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
+		    "watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+		    &r.st, err);
+		if (rc)
+			return rc;
+		store_bind_int64(r.st, 1, w->id);
+		store_bind_int64(r.st, 2, history_n > 0 ? history_n : 10);
+		while ((rc = store_step(r.st, err)) == STORE_ROW) {
+			struct stwatch_check *c;
+			if (!(w->checks =
+				  rows_grow(&r, w->checks, w->nchecks, &ccap, sizeof(*w->checks))))
+				break;
+			c = &w->checks[w->nchecks++];
+			c->id = rows_int(&r, 0, 0);
+			c->checked_at = rows_int(&r, 1, 0);
+			c->status = rows_str(&r, 2);
+			c->errors = rows_int(&r, 3, 0);
+			c->warnings = rows_int(&r, 4, 0);
+			c->findings = rows_int(&r, 5, 0);
+			c->expires_at = rows_int(&r, 6, 0);
+			c->fetched_url = rows_str(&r, 7);
+			c->encryption = rows_str(&r, 8);
+		}
+		if ((rc = rows_done(&r, rc, err)))
+			return rc;
 	}
-	*out = rows;
 	return VG_OK;
+}
+
+json_t *stwatch_check_to_json(const struct stwatch_check *c)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(c->id));
+	json_object_set_new(o, "checked_at", vg_json_time(c->checked_at));
+	vg_json_set_str(o, "status", c->status);
+	json_object_set_new(o, "errors", json_integer(c->errors));
+	json_object_set_new(o, "warnings", json_integer(c->warnings));
+	json_object_set_new(o, "findings", json_integer(c->findings));
+	json_object_set_new(o, "expires_at", vg_json_time(c->expires_at));
+	vg_json_set_str(o, "fetched_url", c->fetched_url);
+	vg_json_set_str(o, "encryption", c->encryption);
+	return o;
+}
+
+json_t *stwatch_entry_to_json(const struct stwatch_entry *w)
+{
+	json_t *o = json_object(), *checks = json_array();
+	if (!o || !checks) {
+		json_decref(o);
+		json_decref(checks);
+		return NULL;
+	}
+	for (size_t i = 0; i < w->nchecks; i++)
+		json_array_append_new(checks, stwatch_check_to_json(&w->checks[i]));
+	json_object_set_new(o, "id", json_integer(w->id));
+	vg_json_set_str(o, "url", w->url);
+	json_object_set_new(o, "created_at", vg_json_time(w->created_at));
+	json_object_set(o, "last", w->nchecks ? json_array_get(checks, 0) : json_null());
+	json_object_set_new(o, "checks", checks);
+	return o;
+}
+
+json_t *stwatch_list_to_json(const struct stwatch_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, stwatch_entry_to_json(&l->v[i]));
+	return a;
 }
 
 static int has_code(const struct securitytxt_report *r, const char *code)
@@ -390,10 +461,56 @@ out:
 	return rc;
 }
 
-int stprobe_list_json(struct store *s, json_t **out, struct vg_error *err)
+int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out,
+		 struct vg_error *err)
 {
-	return store_rows(s, out, err, "ittTtTt",
-			  "SELECT id, contact, status, sent_at, send_error, confirmed_at, "
-			  "confirmed_by FROM securitytxt_probes ORDER BY id DESC",
-			  NULL);
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s,
+			   "SELECT id, contact, status, sent_at, send_error, confirmed_at, "
+			   "confirmed_by FROM securitytxt_probes ORDER BY id DESC",
+			   &r.st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct stprobe *p;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		p = &out->v[out->n++];
+		p->id = rows_int(&r, 0, 0);
+		p->contact = rows_str(&r, 1);
+		p->status = rows_str(&r, 2);
+		p->sent_at = rows_int(&r, 3, 0);
+		p->send_error = rows_str(&r, 4);
+		p->confirmed_at = rows_int(&r, 5, 0);
+		p->confirmed_by = rows_str(&r, 6);
+	}
+	return rows_done(&r, rc, err);
+}
+
+json_t *stprobe_to_json(const struct stprobe *p)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(p->id));
+	vg_json_set_str(o, "contact", p->contact);
+	vg_json_set_str(o, "status", p->status);
+	json_object_set_new(o, "sent_at", vg_json_time(p->sent_at));
+	vg_json_set_str(o, "send_error", p->send_error);
+	json_object_set_new(o, "confirmed_at", vg_json_time(p->confirmed_at));
+	vg_json_set_str(o, "confirmed_by", p->confirmed_by);
+	return o;
+}
+
+json_t *stprobe_list_to_json(const struct stprobe_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, stprobe_to_json(&l->v[i]));
+	return a;
 }
