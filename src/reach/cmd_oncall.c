@@ -12,6 +12,7 @@
 #include "reach/oncall.h"
 #include "store/store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,19 +105,19 @@ static int oc_rotation_add(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* "rotation:NAME[:CHANNEL[:MINUTES]]" or "person:NAME[:CHANNEL[:MINUTES]]" */
-static json_t *parse_level(const char *s, struct vg_error *err)
+/* "rotation:NAME[:CHANNEL[:MINUTES]]" or "person:NAME[:CHANNEL[:MINUTES]]"
+ * into *lv (its strings in mem). */
+static int parse_level(const char *s, struct vg_arena *mem, struct oncall_level *lv,
+		       struct vg_error *err)
 {
-	char buf[256], *parts[4] = {0}, *tok;
+	char *buf, *parts[4] = {0}, *tok, what[300];
 	int n = 0;
-	long minutes = 15;
-	json_t *lv;
+	int64_t minutes = 15;
 
-	if (strlen(s) >= sizeof(buf)) {
-		vg_error_set(err, VG_EINVAL, "--level: too long");
-		return NULL;
-	}
-	snprintf(buf, sizeof(buf), "%s", s);
+	if (strlen(s) >= 256)
+		return vg_error_set(err, VG_EINVAL, "--level: too long");
+	if (!(buf = vg_arena_strdup(mem, s)))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	/* fields may be empty ("person:lena::10"), so no strtok */
 	tok = buf;
 	while (tok && n < 4) {
@@ -126,26 +127,20 @@ static json_t *parse_level(const char *s, struct vg_error *err)
 			*colon = '\0';
 		tok = colon ? colon + 1 : NULL;
 	}
-	if (n < 2 || tok || !*parts[1]) {
-		vg_error_set(err, VG_EINVAL,
-			     "--level '%s': expected KIND:NAME[:CHANNEL[:MINUTES]] (KIND rotation "
-			     "or person)",
-			     s);
-		return NULL;
-	}
-	if (n == 4) {
-		char *end;
-		minutes = strtol(parts[3], &end, 10);
-		if (*end || end == parts[3]) {
-			vg_error_set(err, VG_EINVAL, "--level '%s': minutes: expected a number", s);
-			return NULL;
-		}
-	}
-	lv = json_pack("{s:s, s:s, s:I}", "kind", parts[0], "target", parts[1], "after_minutes",
-		       (json_int_t)minutes);
-	if (lv && n >= 3 && *parts[2])
-		json_object_set_new(lv, "channel", json_string(parts[2]));
-	return lv;
+	if (n < 2 || tok || !*parts[1])
+		return vg_error_set(err, VG_EINVAL,
+				    "--level '%s': expected KIND:NAME[:CHANNEL[:MINUTES]] (KIND "
+				    "rotation or person)",
+				    s);
+	/* the range is the policy's to check */
+	snprintf(what, sizeof(what), "--level '%s': minutes", s);
+	if (n == 4 && vg_parse_int64(parts[3], what, INT64_MIN, INT64_MAX, &minutes, err))
+		return VG_EINVAL;
+	lv->kind = parts[0];
+	lv->target = parts[1];
+	lv->channel = n >= 3 && *parts[2] ? parts[2] : NULL;
+	lv->after_minutes = minutes;
+	return VG_OK;
 }
 
 static int oc_policy_add(struct cli *c, int argc, char **argv)
@@ -155,23 +150,19 @@ static int oc_policy_add(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *levels = json_array();
-	long repeat = 3;
+	struct vg_arena mem;
+	struct oncall_level levels[CLI_MAX_OPTS];
+	size_t n = 0;
+	int64_t repeat = 3;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
-	if (a.npos != 1 || !cli_opt(&a, "level")) {
-		json_decref(levels);
+	if (a.npos != 1 || !cli_opt(&a, "level"))
 		return cli_usage(c, "%s", usage);
-	}
-	if (cli_opt(&a, "repeat")) {
-		char *end;
-		repeat = strtol(cli_opt(&a, "repeat"), &end, 10);
-		if (*end) {
-			json_decref(levels);
-			return cli_usage(c, "%s (--repeat: a number)", usage);
-		}
-	}
+	/* the range (1 to 20) is the policy's to check */
+	if (cli_opt_int(c, &a, "repeat", INT32_MIN, INT32_MAX, 3, &repeat))
+		return CLI_USAGE;
+	vg_arena_init(&mem, 0);
 	/* --level repeats: the parser keeps one value, so walk argv */
 	for (int i = 1; i < argc; i++) {
 		const char *v = NULL;
@@ -179,23 +170,25 @@ static int oc_policy_add(struct cli *c, int argc, char **argv)
 			v = argv[++i];
 		else if (strncmp(argv[i], "--level=", 8) == 0)
 			v = argv[i] + 8;
-		if (v) {
-			json_t *lv = parse_level(v, &err);
-			if (!lv) {
-				json_decref(levels);
-				fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
-				return cli_usage(c, "%s", usage);
-			}
-			json_array_append_new(levels, lv);
+		if (!v)
+			continue;
+		if (n == sizeof(levels) / sizeof(levels[0]))
+			rc = vg_error_set(&err, VG_EINVAL, "--level: too many levels");
+		else
+			rc = parse_level(v, &mem, &levels[n++], &err);
+		if (rc) {
+			vg_arena_release(&mem);
+			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+			return cli_usage(c, "%s", usage);
 		}
 	}
 	if (cli_open_store(c, 1, &s)) {
-		json_decref(levels);
+		vg_arena_release(&mem);
 		return CLI_FAIL;
 	}
-	rc = oncall_policy_add(s, a.pos[0], levels, (int)repeat, &err);
+	rc = oncall_policy_add(s, a.pos[0], levels, n, (int)repeat, &err);
 	store_close(s);
-	json_decref(levels);
+	vg_arena_release(&mem);
 	if (rc)
 		return cli_error(&err);
 	printf("policy %s added\n", a.pos[0]);

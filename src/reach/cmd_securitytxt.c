@@ -96,10 +96,10 @@ static int st_validate(struct cli *c, int argc, char **argv)
 	opt.key_file = cli_opt(&a, "key");
 	opt.cacert = cli_opt(&a, "cacert");
 	if (cli_opt(&a, "timeout")) {
-		char *end;
-		opt.timeout_s = strtol(cli_opt(&a, "timeout"), &end, 10);
-		if (*end || opt.timeout_s <= 0 || opt.timeout_s > 600)
+		int64_t t;
+		if (cli_opt_int(c, &a, "timeout", 1, 600, 0, &t))
 			return cli_usage(c, "%s (timeout: 1..600 seconds)", usage);
+		opt.timeout_s = (long)t;
 	}
 	is_url = strncasecmp(src, "https://", 8) == 0 || strncasecmp(src, "http://", 7) == 0;
 	if (is_url) {

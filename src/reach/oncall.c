@@ -381,17 +381,23 @@ static int rotation_exists(struct store *s, const char *name, struct vg_error *e
 	return VG_OK;
 }
 
-int oncall_policy_add(struct store *s, const char *name, const json_t *levels, int repeat_limit,
-		      struct vg_error *err)
+/* A level as stored in levels_json and shown by the API. */
+static json_t *level_to_json(const struct oncall_level *l)
 {
-	json_t *lv, *clean = json_array(), *after;
-	size_t i;
+	return json_pack("{s:s, s:s, s:s?, s:I}", "kind", l->kind, "target", l->target, "channel",
+			 l->channel, "after_minutes", (json_int_t)l->after_minutes);
+}
+
+int oncall_policy_add(struct store *s, const char *name, const struct oncall_level *levels,
+		      size_t n, int repeat_limit, struct vg_error *err)
+{
+	json_t *clean = json_array(), *after;
 	char *text = NULL;
 	int rc;
 
 	if ((rc = name_check("policy", name, err)))
 		goto out;
-	if (!json_is_array(levels) || !json_array_size(levels) || json_array_size(levels) > 10) {
+	if (!levels || !n || n > 10) {
 		rc = vg_error_set(err, VG_EINVAL, "levels: expected 1 to 10 levels");
 		goto out;
 	}
@@ -400,12 +406,10 @@ int oncall_policy_add(struct store *s, const char *name, const json_t *levels, i
 				  repeat_limit);
 		goto out;
 	}
-	json_array_foreach(levels, i, lv)
-	{
-		const char *kind = vg_json_str(lv, "kind"), *target = vg_json_str(lv, "target");
-		const char *channel = vg_json_str(lv, "channel");
-		long long after_min = vg_json_int(lv, "after_minutes", 15);
-
+	for (size_t i = 0; i < n; i++) {
+		const char *kind = levels[i].kind, *target = levels[i].target;
+		const char *channel = levels[i].channel;
+		long long after_min = (long long)levels[i].after_minutes;
 		if (!kind || (strcmp(kind, "rotation") != 0 && strcmp(kind, "person") != 0)) {
 			rc = vg_error_set(err, VG_EINVAL,
 					  "level %zu: kind: expected rotation or person", i + 1);
@@ -429,9 +433,7 @@ int oncall_policy_add(struct store *s, const char *name, const json_t *levels, i
 					  after_min);
 			goto out;
 		}
-		json_array_append_new(clean, json_pack("{s:s, s:s, s:s?, s:I}", "kind", kind,
-						       "target", target, "channel", channel,
-						       "after_minutes", (json_int_t)after_min));
+		json_array_append_new(clean, level_to_json(&levels[i]));
 	}
 	text = json_dumps(clean, JSON_COMPACT);
 	rc = store_tx_begin(s, err);
@@ -859,11 +861,7 @@ json_t *oncall_policy_to_json(const struct oncall_policy *p)
 		return NULL;
 	}
 	for (size_t i = 0; i < p->nlevels; i++) {
-		const struct oncall_level *l = &p->levels[i];
-		json_array_append_new(levels,
-				      json_pack("{s:s, s:s, s:s?, s:I}", "kind", l->kind, "target",
-						l->target, "channel", l->channel, "after_minutes",
-						(json_int_t)l->after_minutes));
+		json_array_append_new(levels, level_to_json(&p->levels[i]));
 	}
 	json_object_set_new(o, "id", json_integer(p->id));
 	vg_json_set_str(o, "name", p->name);

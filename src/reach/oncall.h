@@ -75,13 +75,21 @@ int oncall_person_add(struct store *s, const char *name, const char *user_login,
 		      const char *channel, struct vg_error *err);
 int oncall_rotation_add(struct store *s, const char *name, const char *tz, int64_t start, int wday,
 			int hour, const char *members, struct vg_error *err);
+/* One level of an escalation policy. */
+struct oncall_level {
+	const char *kind;    /* "rotation" or "person" */
+	const char *target;  /* the rotation's or the person's name */
+	const char *channel; /* NULL: the person's own channel */
+	int64_t after_minutes;
+};
+
 /*
- * levels: array of {"kind": "rotation"|"person", "target": name,
- * "channel": notifier channel name or null, "after_minutes": N}. Targets and
- * channels must exist. repeat_limit: rounds through all levels (1..20).
+ * levels: n levels (1 to 10), each with an after_minutes of 1 to 1440.
+ * Targets and channels must exist. repeat_limit: rounds through all levels
+ * (1..20).
  */
-int oncall_policy_add(struct store *s, const char *name, const json_t *levels, int repeat_limit,
-		      struct vg_error *err);
+int oncall_policy_add(struct store *s, const char *name, const struct oncall_level *levels,
+		      size_t n, int repeat_limit, struct vg_error *err);
 
 /*
  * Typed results. Everything a listing returns (strings, arrays) lives in the
@@ -104,13 +112,6 @@ struct oncall_person_list {
 	size_t n;
 };
 
-/* One level of an escalation policy. */
-struct oncall_level {
-	const char *kind;    /* "rotation" or "person" */
-	const char *target;  /* the rotation's or the person's name */
-	const char *channel; /* NULL: the person's own channel */
-	int64_t after_minutes;
-};
 struct oncall_policy {
 	int64_t id;
 	const char *name;

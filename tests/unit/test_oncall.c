@@ -156,7 +156,12 @@ static int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct vg_error err = {0};
-	json_t *cfg, *levels;
+	json_t *cfg;
+	static const struct oncall_level levels[] = {
+	    {"rotation", "primary", "l1", 15},
+	    {"rotation", "secondary", "l2", 10},
+	    {"person", "lena", NULL, 5},
+	};
 	if (!f)
 		return -1;
 	unsetenv("TZ");
@@ -185,14 +190,8 @@ static int fx_setup(void **state)
 	    oncall_rotation_add(f->s, "secondary", "Europe/Berlin", T("2026-03-02T08:00:00Z"), 1, 9,
 				"ben,ann", &err))
 		fail_msg("set-up: %s", err.msg);
-	levels =
-	    json_pack("[{s:s, s:s, s:s, s:i}, {s:s, s:s, s:s, s:i}, {s:s, s:s, s:i}]", "kind",
-		      "rotation", "target", "primary", "channel", "l1", "after_minutes", 15, "kind",
-		      "rotation", "target", "secondary", "channel", "l2", "after_minutes", 10,
-		      "kind", "person", "target", "lena", "after_minutes", 5);
-	if (oncall_policy_add(f->s, "default", levels, 2, &err))
+	if (oncall_policy_add(f->s, "default", levels, 3, 2, &err))
 		fail_msg("policy: %s", err.msg);
-	json_decref(levels);
 	*state = f;
 	return 0;
 }
@@ -234,7 +233,8 @@ static void test_escalation_timing(void **state)
 {
 	struct fx *f = *state;
 	struct vg_error err = {0};
-	json_t *bad = NULL, *pj;
+	const struct oncall_level bad = {"rotation", "missing", NULL, 15};
+	json_t *pj;
 	struct vg_arena mem;
 	struct oncall_page p;
 	int64_t id = 0;
@@ -281,9 +281,7 @@ static void test_escalation_timing(void **state)
 			 VG_EINVAL);
 	assert_int_equal(oncall_page(f->s, "nope", "x", NULL, "cli", NULL, 0, &id, NULL, &err),
 			 VG_ENOTFOUND);
-	bad = json_pack("[{s:s, s:s}]", "kind", "rotation", "target", "missing");
-	assert_int_equal(oncall_policy_add(f->s, "bad", bad, 1, &err), VG_ENOTFOUND);
-	json_decref(bad);
+	assert_int_equal(oncall_policy_add(f->s, "bad", &bad, 1, 1, &err), VG_ENOTFOUND);
 	assert_int_equal(oncall_rotation_add(f->s, "x", "Nowhere/City", 0, 1, 9, "ann", &err),
 			 VG_EINVAL);
 }
