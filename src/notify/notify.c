@@ -332,26 +332,40 @@ static int event_matches(const char *pattern, const char *event)
 int notify_enqueue(struct store *s, const char *event, const json_t *payload, int *n,
 		   struct vg_error *err)
 {
-	json_t *rules, *r;
-	size_t i;
-	char *text;
+	struct vg_arena mem;
+	struct rows r = {NULL, &mem, 0};
+	struct {
+		const char *event, *min;
+		int64_t cid;
+	} *rules = NULL;
+	size_t nrules = 0, cap = 0;
+	char *text = NULL;
 	const char *sev = vg_json_str(payload, "severity");
 	int rc;
 
 	*n = 0;
-	rc = store_query_json(s, &rules, err,
-			      "SELECT r.event, r.min_severity, r.channel_id FROM notify_rules r "
-			      "JOIN notify_channels c ON c.id = r.channel_id WHERE c.enabled = 1 "
-			      "ORDER BY r.id",
-			      NULL);
+	vg_arena_init(&mem, 0);
+	rc = store_prepare(s,
+			   "SELECT r.event, r.min_severity, r.channel_id FROM notify_rules r "
+			   "JOIN notify_channels c ON c.id = r.channel_id WHERE c.enabled = 1 "
+			   "ORDER BY r.id",
+			   &r.st, err);
 	if (rc)
-		return rc;
+		goto out;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(rules = grow(&r, rules, nrules, &cap, sizeof(*rules))))
+			break;
+		rules[nrules].event = col_str(&r, 0);
+		rules[nrules].min = col_str(&r, 1);
+		rules[nrules++].cid = store_col_int64(r.st, 2);
+	}
+	if ((rc = rows_done(&r, rc, err)))
+		goto out;
 	text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_array_foreach(rules, i, r)
-	{
-		const char *min = vg_json_str(r, "min_severity");
-		int64_t cid = vg_json_int(r, "channel_id", 0), dup = 0;
-		if (!event_matches(vg_json_str(r, "event"), event))
+	for (size_t i = 0; i < nrules; i++) {
+		const char *min = rules[i].min;
+		int64_t cid = rules[i].cid, dup = 0;
+		if (!rules[i].event || !event_matches(rules[i].event, event))
 			continue;
 		/* A rule with a threshold needs a known severity at or above it; an event
 		 * without severity (or an unknown one) never silently passes. */
@@ -375,8 +389,9 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
 			break;
 		(*n)++;
 	}
+out:
 	free(text);
-	json_decref(rules);
+	vg_arena_release(&mem);
 	return rc;
 }
 
@@ -415,31 +430,56 @@ static int64_t backoff(int64_t attempts)
 
 int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err)
 {
-	json_t *due, *d;
-	size_t i;
+	struct vg_arena mem;
+	struct rows r = {NULL, &mem, 0};
+	struct {
+		int64_t id, attempts;
+		const char *event, *payload, *dedup_key, *kind, *config;
+	} *due = NULL;
+	size_t ndue = 0, cap = 0;
 	int64_t now = vg_now(), max_attempts = vg_config_int("notify.max_attempts", 8);
 	int rc;
 
 	*sent = *failed = 0;
-	rc = store_query_json(s, &due, err,
-			      "SELECT d.id, d.event, d.payload_json AS payload_text, d.dedup_key, "
-			      "d.attempts, d.created_at AS created, c.kind, c.config_json AS "
-			      "config_text FROM notify_deliveries d JOIN notify_channels c ON c.id "
-			      "= d.channel_id WHERE (d.status IN ('queued', 'retry') AND "
-			      "d.next_attempt_at <= ?) OR (d.status = 'sending' AND "
-			      "d.next_attempt_at <= ?) ORDER BY d.id LIMIT ?",
-			      "iii", now, now - 600, (int64_t)max);
-	if (rc)
+	vg_arena_init(&mem, 0);
+	rc = store_prepare(s,
+			   "SELECT d.id, d.event, d.payload_json, d.dedup_key, d.attempts, c.kind, "
+			   "c.config_json FROM notify_deliveries d JOIN notify_channels c ON c.id "
+			   "= d.channel_id WHERE (d.status IN ('queued', 'retry') AND "
+			   "d.next_attempt_at <= ?) OR (d.status = 'sending' AND "
+			   "d.next_attempt_at <= ?) ORDER BY d.id LIMIT ?",
+			   &r.st, err);
+	if (rc) {
+		vg_arena_release(&mem);
 		return rc;
-	json_array_foreach(due, i, d)
-	{
-		const struct notify_ops *ops = notify_ops_find(vg_json_str(d, "kind"));
-		json_t *cfg = json_loads(vg_json_str(d, "config_text"), 0, NULL);
-		json_t *payload = json_loads(vg_json_str(d, "payload_text"), JSON_DECODE_ANY, NULL);
+	}
+	store_bind_int64(r.st, 1, now);
+	store_bind_int64(r.st, 2, now - 600);
+	store_bind_int64(r.st, 3, (int64_t)max);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(due = grow(&r, due, ndue, &cap, sizeof(*due))))
+			break;
+		due[ndue].id = store_col_int64(r.st, 0);
+		due[ndue].event = col_str(&r, 1);
+		due[ndue].payload = col_str(&r, 2);
+		due[ndue].dedup_key = col_str(&r, 3);
+		due[ndue].attempts = store_col_int64(r.st, 4);
+		due[ndue].kind = col_str(&r, 5);
+		due[ndue++].config = col_str(&r, 6);
+	}
+	if ((rc = rows_done(&r, rc, err))) {
+		vg_arena_release(&mem);
+		return rc;
+	}
+	for (size_t i = 0; i < ndue; i++) {
+		const struct notify_ops *ops = notify_ops_find(due[i].kind);
+		json_t *cfg = due[i].config ? json_loads(due[i].config, 0, NULL) : NULL;
+		json_t *payload =
+		    due[i].payload ? json_loads(due[i].payload, JSON_DECODE_ANY, NULL) : NULL;
 		struct notify_message m = {0};
 		struct notify_result res = {0};
 		struct vg_error e = {0};
-		int64_t attempts = vg_json_int(d, "attempts", 0) + 1, id = vg_json_int(d, "id", 0);
+		int64_t attempts = due[i].attempts + 1, id = due[i].id;
 		struct store_stmt *claim = NULL;
 		int src, mine = 0;
 
@@ -464,10 +504,10 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 			continue;
 		}
 
-		m.event = vg_json_str(d, "event");
+		m.event = due[i].event;
 		m.summary = vg_json_str(payload, "summary");
 		m.severity = vg_json_str(payload, "severity");
-		m.dedup_key = vg_json_str(d, "dedup_key");
+		m.dedup_key = due[i].dedup_key;
 		m.details = payload;
 		m.at = now;
 		{
@@ -499,7 +539,7 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		json_decref(cfg);
 		json_decref(payload);
 	}
-	json_decref(due);
+	vg_arena_release(&mem);
 	return VG_OK;
 }
 

@@ -306,28 +306,35 @@ static int check_one(struct store *s, int64_t watch_id, const char *url, const c
 int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *problems,
 		      struct vg_error *err)
 {
-	json_t *rows = NULL, *w;
-	size_t i;
+	struct vg_arena mem;
+	struct rows r = {NULL, &mem, 0};
+	struct stwatch_entry *v = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
 
 	*checked = *problems = 0;
 	if (!cacert)
 		cacert = vg_config_get("securitytxt.cacert", NULL);
-	rc = store_rows(s, &rows, err, "it", "SELECT id, url FROM securitytxt_watches ORDER BY id",
-			NULL);
+	vg_arena_init(&mem, 0);
+	rc = store_prepare(s, "SELECT id, url FROM securitytxt_watches ORDER BY id", &r.st, err);
 	if (rc)
-		return rc;
-	json_array_foreach(rows, i, w)
-	{
+		goto out;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(v = rows_grow(&r, v, n, &cap, sizeof(*v))))
+			break;
+		v[n].id = rows_int(&r, 0, 0);
+		v[n++].url = rows_str(&r, 1);
+	}
+	/* every watch is checked after the listing is done */
+	for (size_t i = 0; !(rc = rows_done(&r, rc, err)) && i < n; i++, rc = STORE_DONE) {
 		int problem = 0;
-		rc = check_one(s, vg_json_int(w, "id", 0), vg_json_str(w, "url"), cacert, &problem,
-			       err);
-		if (rc)
+		if ((rc = check_one(s, v[i].id, v[i].url, cacert, &problem, err)))
 			break;
 		(*checked)++;
 		*problems += problem;
 	}
-	json_decref(rows);
+out:
+	vg_arena_release(&mem);
 	return rc;
 }
 
@@ -414,30 +421,38 @@ out:
 
 int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_error *err)
 {
-	char hash[VG_SHA256_HEX], idbuf[32];
-	json_t *rows = NULL, *p, *after = NULL;
-	int rc;
+	char hash[VG_SHA256_HEX], idbuf[32], contact[320] = "";
+	struct store_stmt *st = NULL;
+	json_t *after = NULL;
+	int rc, confirmed = 0;
 
 	*id = 0;
 	if (!token || strlen(token) < 8 || strlen(token) > 128)
 		return vg_error_set(err, VG_ENOTFOUND, "unknown probe token");
 	vg_sha256_hex(token, strlen(token), hash);
-	rc = store_rows(s, &rows, err, "itt",
-			"SELECT id, contact, status FROM securitytxt_probes WHERE token_sha256 = ?",
-			"t", hash);
+	rc = store_prepare(
+	    s, "SELECT id, contact, status FROM securitytxt_probes WHERE token_sha256 = ?", &st,
+	    err);
 	if (rc)
 		return rc;
-	p = json_array_get(rows, 0);
-	if (!p) {
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*id = store_col_int64(st, 0);
+		snprintf(contact, sizeof(contact), "%s",
+			 store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		confirmed =
+		    store_col_text(st, 2) && strcmp(store_col_text(st, 2), "confirmed") == 0;
+		rc = VG_OK;
+	} else if (rc == STORE_DONE) {
 		rc = vg_error_set(err, VG_ENOTFOUND, "unknown probe token");
-		goto out;
 	}
-	*id = vg_json_int(p, "id", 0);
-	if (strcmp(vg_json_str(p, "status"), "confirmed") == 0) {
-		rc = vg_error_set(err, VG_ESTATE, "probe %lld was already confirmed",
-				  (long long)*id);
-		goto out;
-	}
+	store_finalize(st);
+	if (rc)
+		return rc;
+	if (confirmed)
+		return vg_error_set(err, VG_ESTATE, "probe %lld was already confirmed",
+				    (long long)*id);
 	rc = store_tx_begin(s, err);
 	if (!rc)
 		rc =
@@ -446,8 +461,7 @@ int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_e
 			       "?, confirmed_by = ? WHERE id = ?",
 			       "iti", vg_now(), store_actor(s), *id);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)*id);
-	after =
-	    json_pack("{s:s, s:s}", "contact", vg_json_str(p, "contact"), "status", "confirmed");
+	after = json_pack("{s:s, s:s}", "contact", contact, "status", "confirmed");
 	if (!rc)
 		rc = store_audit(s, "securitytxt.probe.confirm", "securitytxt_probe", idbuf, NULL,
 				 after, err);
@@ -455,9 +469,7 @@ int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_e
 		rc = store_tx_commit(s, err);
 	if (rc && store_in_tx(s))
 		store_tx_rollback(s);
-out:
 	json_decref(after);
-	json_decref(rows);
 	return rc;
 }
 
