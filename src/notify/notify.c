@@ -196,6 +196,8 @@ int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel
 		m = masked(store_col_text(r.st, 2) ? store_col_text(r.st, 2) : "");
 		text = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
 		c->config_masked = text && !json_is_null(m) ? vg_arena_strdup(mem, text) : NULL;
+		if (text && !json_is_null(m) && !c->config_masked)
+			r.oom = 1;
 		free(text);
 		json_decref(m);
 		c->enabled = store_col_int64(r.st, 3);

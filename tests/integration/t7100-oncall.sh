@@ -35,6 +35,9 @@ check_eq "person with a user and a channel" "$(run_cmd "$VIGIL" oncall person-ad
 check_eq "person" "$(run_cmd "$VIGIL" oncall person-add ben)" 0
 check_eq "the PSIRT lead" "$(run_cmd "$VIGIL" oncall person-add lena --channel lead-mail)" 0
 check_eq "unknown channel refused" "$(run_cmd "$VIGIL" oncall person-add x --channel nope)" 1
+check_eq "people listed with their channel" "$("$VIGIL" oncall people --json | jq -r '.[] | select(.name == "ann") | "\(.user_login) \(.channel)"')" "ann primary-hook"
+check_eq "people: created_at is a time" "$("$VIGIL" oncall people --json | jq -r '.[0].created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")')" "true"
+check_contains "people (human)" "$("$VIGIL" oncall people)" "lead-mail"
 check_eq "duplicate person refused" "$(run_cmd "$VIGIL" oncall person-add ben)" 1
 check_eq "rotation: bad zone" "$(run_cmd "$VIGIL" oncall rotation-add r --tz Mars/Base --start 2026-03-02T08:00:00Z --handover mon@09 --members ann)" 1
 check_contains "bad zone explained" "$(cat "$T_DIR/err")" "Mars/Base"
