@@ -3,17 +3,25 @@
  * the delivery log.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "core/arena.h"
 #include "core/error.h"
 #include "http/http.h"
 #include "notify/notify.h"
 
-#include <stdlib.h>
-
 static int channels(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	json_t *rows;
-	if (notify_channel_list_json(req->db, &rows, &err))
+	struct vg_arena mem;
+	struct notify_channel_list l;
+	json_t *rows = NULL;
+	int rc;
+
+	vg_arena_init(&mem, 0);
+	rc = notify_channels(req->db, &mem, &l, &err);
+	if (!rc)
+		rows = notify_channel_list_to_json(&l);
+	vg_arena_release(&mem);
+	if (rc)
 		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "channels", rows));
 }
@@ -21,8 +29,17 @@ static int channels(struct http_req *req, struct http_resp *resp)
 static int rules(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	json_t *rows;
-	if (notify_rule_list_json(req->db, &rows, &err))
+	struct vg_arena mem;
+	struct notify_rule_list l;
+	json_t *rows = NULL;
+	int rc;
+
+	vg_arena_init(&mem, 0);
+	rc = notify_rules(req->db, &mem, &l, &err);
+	if (!rc)
+		rows = notify_rule_list_to_json(&l);
+	vg_arena_release(&mem);
+	if (rc)
 		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "rules", rows));
 }
@@ -30,12 +47,20 @@ static int rules(struct http_req *req, struct http_resp *resp)
 static int log_route(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	const char *lim = http_query(req, "limit");
-	int64_t limit = lim ? atoll(lim) : 100;
-	json_t *rows;
-	if (limit <= 0 || limit > 1000)
-		limit = 1000;
-	if (notify_log_json(req->db, limit, &rows, &err))
+	struct vg_arena mem;
+	struct notify_delivery_list l;
+	json_t *rows = NULL;
+	int64_t limit;
+	int rc;
+
+	if ((rc = http_query_int(req, resp, "limit", 1, 1000, 100, &limit)))
+		return rc;
+	vg_arena_init(&mem, 0);
+	rc = notify_log(req->db, limit, &mem, &l, &err);
+	if (!rc)
+		rows = notify_delivery_list_to_json(&l);
+	vg_arena_release(&mem);
+	if (rc)
 		return http_fail(resp, &err);
 	return http_json(resp, 200, json_pack("{s:o}", "deliveries", rows));
 }

@@ -5,9 +5,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "core/arena.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "notify/notify.h"
 #include "store/store.h"
 
@@ -108,47 +110,59 @@ static int channel_remove(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-static int listing(struct cli *c, int argc, char **argv,
-		   int (*fn)(struct store *, json_t **, struct vg_error *))
+static int fetch_channels(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			  struct vg_error *err)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
+	struct vg_arena mem;
+	struct notify_channel_list l;
 	int rc;
+	(void)a;
+	(void)arg;
+	vg_arena_init(&mem, 0);
+	rc = notify_channels(s, &mem, &l, err);
+	if (!rc && !(*out = notify_channel_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (a.npos)
-		return cli_usage(c, "[--json]");
-	rc = cli_open_store(c, 0, &s);
-	if (rc)
-		return rc;
-	rc = fn(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r)
-	{
-		char *line = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
-		printf("%s\n", line ? line : "");
-		free(line);
-	}
-	json_decref(rows);
-	return CLI_OK;
+static int fetch_rules(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		       struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct notify_rule_list l;
+	int rc;
+	(void)a;
+	(void)arg;
+	vg_arena_init(&mem, 0);
+	rc = notify_rules(s, &mem, &l, err);
+	if (!rc && !(*out = notify_rule_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
+/* One compact JSON object a line, keys sorted (as the listings always were). */
+static void print_json_line(const json_t *row, void *arg)
+{
+	char *line = json_dumps(row, JSON_COMPACT | JSON_SORT_KEYS);
+	(void)arg;
+	printf("%s\n", line ? line : "");
+	free(line);
 }
 
 static int channels(struct cli *c, int argc, char **argv)
 {
-	return listing(c, argc, argv, notify_channel_list_json);
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .fetch = fetch_channels, .print_row = print_json_line};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int rules(struct cli *c, int argc, char **argv)
 {
-	return listing(c, argc, argv, notify_rule_list_json);
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .fetch = fetch_rules, .print_row = print_json_line};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int rule_add(struct cli *c, int argc, char **argv)
@@ -222,42 +236,40 @@ static int run(struct cli *c, int argc, char **argv)
 	return failed ? CLI_FAIL : CLI_OK;
 }
 
+static int fetch_log(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		     struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct notify_delivery_list l;
+	int64_t limit;
+	int rc;
+	(void)arg;
+	if ((rc = vg_parse_int64_opt(cli_opt(a, "limit"), "option --limit", 1, 1000000, 100, &limit,
+				     err)))
+		return rc;
+	vg_arena_init(&mem, 0);
+	rc = notify_log(s, limit, &mem, &l, err);
+	if (!rc && !(*out = notify_delivery_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
 static int log_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"limit=", "json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--limit N] [--json]", &a);
-	if (a.npos)
-		return cli_usage(c, "[--limit N] [--json]");
-	rc = cli_open_store(c, 0, &s);
-	if (rc)
-		return rc;
-	rc = notify_log_json(s, cli_opt(&a, "limit") ? atoll(cli_opt(&a, "limit")) : 100, &rows,
-			     &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	printf("%-6s %-24s %-16s %-8s %-3s %-5s %s\n", "ID", "EVENT", "CHANNEL", "STATUS", "TRY",
-	       "CODE", "ERROR");
-	json_array_foreach(rows, i, r)
-	{
-		printf("%-6lld %-24s %-16s %-8s %-3lld %-5lld %s\n",
-		       (long long)vg_json_int(r, "id", 0), vg_json_str(r, "event"),
-		       vg_json_str(r, "channel"), vg_json_str(r, "status"),
-		       (long long)vg_json_int(r, "attempts", 0),
-		       (long long)vg_json_int(r, "response_code", 0),
-		       vg_json_str(r, "last_error") ? vg_json_str(r, "last_error") : "");
-	}
-	json_decref(rows);
-	return CLI_OK;
+	static const char *const spec[] = {"limit=", NULL};
+	/* no response code or error yet shows as "-" */
+	static const struct cli_col head[] = {{"ID", "id", 6},
+					      {"EVENT", "event", 24},
+					      {"CHANNEL", "channel", 16},
+					      {"STATUS", "status", 8},
+					      {"TRY", "attempts", 3},
+					      {"CODE", "response_code", 5},
+					      {"ERROR", "last_error", 0},
+					      {NULL, NULL, 0}};
+	static const struct cli_list_spec l = {
+	    .spec = spec, .usage = "[--limit N] [--json]", .fetch = fetch_log, .cols = head};
+	return cli_list(c, argc, argv, &l);
 }
 
 int cmd_notify(struct cli *c, int argc, char **argv)

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "notify/notify.h"
+#include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -40,6 +41,55 @@ static json_t *masked(const char *config_text)
 		if (json_object_get(c, secret_keys[i]))
 			json_object_set_new(c, secret_keys[i], json_string("***"));
 	return c;
+}
+
+/* ---- reading rows into typed structs (strings in the caller's arena) ---- */
+
+struct rows {
+	struct store_stmt *st;
+	struct vg_arena *mem;
+	int oom;
+};
+
+static const char *col_str(struct rows *r, int i)
+{
+	const char *t = store_col_text(r->st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	c = vg_arena_strdup(r->mem, t);
+	if (!c)
+		r->oom = 1;
+	return c;
+}
+
+/* Room for item n in the array *v of *cap items of sz bytes (grown in the
+ * arena); NULL when out of memory. */
+static void *grow(struct rows *r, void *v, size_t n, size_t *cap, size_t sz)
+{
+	void *nv;
+	size_t nc;
+	if (n < *cap)
+		return v;
+	nc = *cap ? *cap * 2 : 16;
+	nv = vg_arena_array(r->mem, nc, sz);
+	if (!nv) {
+		r->oom = 1;
+		return NULL;
+	}
+	if (n)
+		memcpy(nv, v, n * sz);
+	*cap = nc;
+	return nv;
+}
+
+/* Finish a listing: finalize and map the step result. */
+static int rows_done(struct rows *r, int rc, struct vg_error *err)
+{
+	store_finalize(r->st);
+	if (r->oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
@@ -105,23 +155,78 @@ int notify_channel_remove(struct store *s, const char *name, struct vg_error *er
 	return store_tx_commit(s, err);
 }
 
-int notify_channel_list_json(struct store *s, json_t **out, struct vg_error *err)
+int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
+			  struct vg_error *err)
 {
-	json_t *rows, *r;
-	size_t i;
-	int rc = store_query_json(s, &rows, err,
-				  "SELECT name, kind, config_json AS config_text, enabled, "
-				  "created_at FROM notify_channels ORDER BY name",
-				  NULL);
+	int64_t n = 0;
+	int rc =
+	    store_query_int64(s, &n, err,
+			      enabled_only ? "SELECT COUNT(*) FROM notify_channels WHERE name = "
+					     "? AND enabled = 1"
+					   : "SELECT COUNT(*) FROM notify_channels WHERE name = ?",
+			      "t", name ? name : "");
+	*exists = rc == VG_OK && n > 0;
+	return rc;
+}
+
+int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel_list *out,
+		    struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s,
+			   "SELECT name, kind, config_json, enabled, created_at FROM "
+			   "notify_channels ORDER BY name",
+			   &r.st, err);
 	if (rc)
 		return rc;
-	json_array_foreach(rows, i, r)
-	{
-		json_object_set_new(r, "config", masked(vg_json_str(r, "config_text")));
-		json_object_del(r, "config_text");
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct notify_channel *c;
+		json_t *m;
+		char *text;
+		if (!(out->v = grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		c = &out->v[out->n++];
+		c->name = col_str(&r, 0);
+		c->kind = col_str(&r, 1);
+		m = masked(store_col_text(r.st, 2) ? store_col_text(r.st, 2) : "");
+		text = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
+		c->config_masked = text && !json_is_null(m) ? vg_arena_strdup(mem, text) : NULL;
+		if (text && !json_is_null(m) && !c->config_masked)
+			r.oom = 1;
+		free(text);
+		json_decref(m);
+		c->enabled = store_col_int64(r.st, 3);
+		c->created_at = store_col_int64(r.st, 4);
 	}
-	*out = rows;
-	return VG_OK;
+	return rows_done(&r, rc, err);
+}
+
+json_t *notify_channel_to_json(const struct notify_channel *c)
+{
+	json_t *o = json_object(), *cfg = NULL;
+	if (!o)
+		return NULL;
+	vg_json_set_str(o, "name", c->name);
+	vg_json_set_str(o, "kind", c->kind);
+	json_object_set_new(o, "enabled", json_integer(c->enabled));
+	json_object_set_new(o, "created_at", vg_json_time(c->created_at));
+	if (c->config_masked)
+		cfg = json_loads(c->config_masked, JSON_DECODE_ANY, NULL);
+	json_object_set_new(o, "config", cfg ? cfg : json_null());
+	return o;
+}
+
+json_t *notify_channel_list_to_json(const struct notify_channel_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, notify_channel_to_json(&l->v[i]));
+	return a;
 }
 
 int notify_rule_add(struct store *s, const char *event, const char *min_severity,
@@ -165,13 +270,55 @@ int notify_rule_add(struct store *s, const char *event, const char *min_severity
 	return store_tx_commit(s, err);
 }
 
-int notify_rule_list_json(struct store *s, json_t **out, struct vg_error *err)
+int notify_rules(struct store *s, struct vg_arena *mem, struct notify_rule_list *out,
+		 struct vg_error *err)
 {
-	return store_query_json(s, out, err,
-				"SELECT r.id, r.event, r.min_severity, c.name AS channel, "
-				"r.created_at FROM notify_rules r JOIN notify_channels c ON c.id = "
-				"r.channel_id ORDER BY r.id",
-				NULL);
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s,
+			   "SELECT r.id, r.event, r.min_severity, c.name, r.created_at FROM "
+			   "notify_rules r JOIN notify_channels c ON c.id = r.channel_id ORDER BY "
+			   "r.id",
+			   &r.st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct notify_rule *x;
+		if (!(out->v = grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		x = &out->v[out->n++];
+		x->id = store_col_int64(r.st, 0);
+		x->event = col_str(&r, 1);
+		x->min_severity = col_str(&r, 2);
+		x->channel = col_str(&r, 3);
+		x->created_at = store_col_int64(r.st, 4);
+	}
+	return rows_done(&r, rc, err);
+}
+
+json_t *notify_rule_to_json(const struct notify_rule *x)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(x->id));
+	vg_json_set_str(o, "event", x->event);
+	vg_json_set_str(o, "min_severity", x->min_severity);
+	vg_json_set_str(o, "channel", x->channel);
+	json_object_set_new(o, "created_at", vg_json_time(x->created_at));
+	return o;
+}
+
+json_t *notify_rule_list_to_json(const struct notify_rule_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, notify_rule_to_json(&l->v[i]));
+	return a;
 }
 
 static int event_matches(const char *pattern, const char *event)
@@ -187,26 +334,40 @@ static int event_matches(const char *pattern, const char *event)
 int notify_enqueue(struct store *s, const char *event, const json_t *payload, int *n,
 		   struct vg_error *err)
 {
-	json_t *rules, *r;
-	size_t i;
-	char *text;
+	struct vg_arena mem;
+	struct rows r = {NULL, &mem, 0};
+	struct {
+		const char *event, *min;
+		int64_t cid;
+	} *rules = NULL;
+	size_t nrules = 0, cap = 0;
+	char *text = NULL;
 	const char *sev = vg_json_str(payload, "severity");
 	int rc;
 
 	*n = 0;
-	rc = store_query_json(s, &rules, err,
-			      "SELECT r.event, r.min_severity, r.channel_id FROM notify_rules r "
-			      "JOIN notify_channels c ON c.id = r.channel_id WHERE c.enabled = 1 "
-			      "ORDER BY r.id",
-			      NULL);
+	vg_arena_init(&mem, 0);
+	rc = store_prepare(s,
+			   "SELECT r.event, r.min_severity, r.channel_id FROM notify_rules r "
+			   "JOIN notify_channels c ON c.id = r.channel_id WHERE c.enabled = 1 "
+			   "ORDER BY r.id",
+			   &r.st, err);
 	if (rc)
-		return rc;
+		goto out;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(rules = grow(&r, rules, nrules, &cap, sizeof(*rules))))
+			break;
+		rules[nrules].event = col_str(&r, 0);
+		rules[nrules].min = col_str(&r, 1);
+		rules[nrules++].cid = store_col_int64(r.st, 2);
+	}
+	if ((rc = rows_done(&r, rc, err)))
+		goto out;
 	text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_array_foreach(rules, i, r)
-	{
-		const char *min = vg_json_str(r, "min_severity");
-		int64_t cid = vg_json_int(r, "channel_id", 0), dup = 0;
-		if (!event_matches(vg_json_str(r, "event"), event))
+	for (size_t i = 0; i < nrules; i++) {
+		const char *min = rules[i].min;
+		int64_t cid = rules[i].cid, dup = 0;
+		if (!rules[i].event || !event_matches(rules[i].event, event))
 			continue;
 		/* A rule with a threshold needs a known severity at or above it; an event
 		 * without severity (or an unknown one) never silently passes. */
@@ -230,8 +391,9 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
 			break;
 		(*n)++;
 	}
+out:
 	free(text);
-	json_decref(rules);
+	vg_arena_release(&mem);
 	return rc;
 }
 
@@ -270,31 +432,56 @@ static int64_t backoff(int64_t attempts)
 
 int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err)
 {
-	json_t *due, *d;
-	size_t i;
+	struct vg_arena mem;
+	struct rows r = {NULL, &mem, 0};
+	struct {
+		int64_t id, attempts;
+		const char *event, *payload, *dedup_key, *kind, *config;
+	} *due = NULL;
+	size_t ndue = 0, cap = 0;
 	int64_t now = vg_now(), max_attempts = vg_config_int("notify.max_attempts", 8);
 	int rc;
 
 	*sent = *failed = 0;
-	rc = store_query_json(s, &due, err,
-			      "SELECT d.id, d.event, d.payload_json AS payload_text, d.dedup_key, "
-			      "d.attempts, d.created_at AS created, c.kind, c.config_json AS "
-			      "config_text FROM notify_deliveries d JOIN notify_channels c ON c.id "
-			      "= d.channel_id WHERE (d.status IN ('queued', 'retry') AND "
-			      "d.next_attempt_at <= ?) OR (d.status = 'sending' AND "
-			      "d.next_attempt_at <= ?) ORDER BY d.id LIMIT ?",
-			      "iii", now, now - 600, (int64_t)max);
-	if (rc)
+	vg_arena_init(&mem, 0);
+	rc = store_prepare(s,
+			   "SELECT d.id, d.event, d.payload_json, d.dedup_key, d.attempts, c.kind, "
+			   "c.config_json FROM notify_deliveries d JOIN notify_channels c ON c.id "
+			   "= d.channel_id WHERE (d.status IN ('queued', 'retry') AND "
+			   "d.next_attempt_at <= ?) OR (d.status = 'sending' AND "
+			   "d.next_attempt_at <= ?) ORDER BY d.id LIMIT ?",
+			   &r.st, err);
+	if (rc) {
+		vg_arena_release(&mem);
 		return rc;
-	json_array_foreach(due, i, d)
-	{
-		const struct notify_ops *ops = notify_ops_find(vg_json_str(d, "kind"));
-		json_t *cfg = json_loads(vg_json_str(d, "config_text"), 0, NULL);
-		json_t *payload = json_loads(vg_json_str(d, "payload_text"), JSON_DECODE_ANY, NULL);
+	}
+	store_bind_int64(r.st, 1, now);
+	store_bind_int64(r.st, 2, now - 600);
+	store_bind_int64(r.st, 3, (int64_t)max);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(due = grow(&r, due, ndue, &cap, sizeof(*due))))
+			break;
+		due[ndue].id = store_col_int64(r.st, 0);
+		due[ndue].event = col_str(&r, 1);
+		due[ndue].payload = col_str(&r, 2);
+		due[ndue].dedup_key = col_str(&r, 3);
+		due[ndue].attempts = store_col_int64(r.st, 4);
+		due[ndue].kind = col_str(&r, 5);
+		due[ndue++].config = col_str(&r, 6);
+	}
+	if ((rc = rows_done(&r, rc, err))) {
+		vg_arena_release(&mem);
+		return rc;
+	}
+	for (size_t i = 0; i < ndue; i++) {
+		const struct notify_ops *ops = notify_ops_find(due[i].kind);
+		json_t *cfg = due[i].config ? json_loads(due[i].config, 0, NULL) : NULL;
+		json_t *payload =
+		    due[i].payload ? json_loads(due[i].payload, JSON_DECODE_ANY, NULL) : NULL;
 		struct notify_message m = {0};
 		struct notify_result res = {0};
 		struct vg_error e = {0};
-		int64_t attempts = vg_json_int(d, "attempts", 0) + 1, id = vg_json_int(d, "id", 0);
+		int64_t attempts = due[i].attempts + 1, id = due[i].id;
 		struct store_stmt *claim = NULL;
 		int src, mine = 0;
 
@@ -319,10 +506,10 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 			continue;
 		}
 
-		m.event = vg_json_str(d, "event");
+		m.event = due[i].event;
 		m.summary = vg_json_str(payload, "summary");
 		m.severity = vg_json_str(payload, "severity");
-		m.dedup_key = vg_json_str(d, "dedup_key");
+		m.dedup_key = due[i].dedup_key;
 		m.details = payload;
 		m.at = now;
 		{
@@ -354,20 +541,76 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		json_decref(cfg);
 		json_decref(payload);
 	}
-	json_decref(due);
+	vg_arena_release(&mem);
 	return VG_OK;
 }
 
-int notify_log_json(struct store *s, int64_t limit, json_t **out, struct vg_error *err)
+int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,
+	       struct notify_delivery_list *out, struct vg_error *err)
 {
-	return store_query_json(
-	    s, out, err,
-	    "SELECT d.id, d.event, c.name AS channel, c.kind, d.status, "
-	    "d.attempts, d.response_code, d.last_error, d.created_at, "
-	    "d.next_attempt_at, d.sent_at, d.dedup_key FROM notify_deliveries d "
-	    "JOIN notify_channels c ON c.id = d.channel_id ORDER BY d.id DESC "
-	    "LIMIT ?",
-	    "i", limit > 0 ? limit : 100);
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s,
+			   "SELECT d.id, d.event, c.name, c.kind, d.status, d.attempts, "
+			   "d.response_code, d.last_error, d.created_at, d.next_attempt_at, "
+			   "d.sent_at, d.dedup_key FROM notify_deliveries d JOIN notify_channels c "
+			   "ON c.id = d.channel_id ORDER BY d.id DESC LIMIT ?",
+			   &r.st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(r.st, 1, limit > 0 ? limit : 100);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct notify_delivery *d;
+		if (!(out->v = grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		d = &out->v[out->n++];
+		d->id = store_col_int64(r.st, 0);
+		d->event = col_str(&r, 1);
+		d->channel = col_str(&r, 2);
+		d->kind = col_str(&r, 3);
+		d->status = col_str(&r, 4);
+		d->attempts = store_col_int64(r.st, 5);
+		d->response_code = store_col_isnull(r.st, 6) ? -1 : store_col_int64(r.st, 6);
+		d->last_error = col_str(&r, 7);
+		d->created_at = store_col_int64(r.st, 8);
+		d->next_attempt_at = store_col_isnull(r.st, 9) ? 0 : store_col_int64(r.st, 9);
+		d->sent_at = store_col_isnull(r.st, 10) ? 0 : store_col_int64(r.st, 10);
+		d->dedup_key = col_str(&r, 11);
+	}
+	return rows_done(&r, rc, err);
+}
+
+json_t *notify_delivery_to_json(const struct notify_delivery *d)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(d->id));
+	vg_json_set_str(o, "event", d->event);
+	vg_json_set_str(o, "channel", d->channel);
+	vg_json_set_str(o, "kind", d->kind);
+	vg_json_set_str(o, "status", d->status);
+	json_object_set_new(o, "attempts", json_integer(d->attempts));
+	json_object_set_new(o, "response_code",
+			    d->response_code >= 0 ? json_integer(d->response_code) : json_null());
+	vg_json_set_str(o, "last_error", d->last_error);
+	json_object_set_new(o, "created_at", vg_json_time(d->created_at));
+	json_object_set_new(o, "next_attempt_at", vg_json_time(d->next_attempt_at));
+	json_object_set_new(o, "sent_at", vg_json_time(d->sent_at));
+	vg_json_set_str(o, "dedup_key", d->dedup_key);
+	return o;
+}
+
+json_t *notify_delivery_list_to_json(const struct notify_delivery_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, notify_delivery_to_json(&l->v[i]));
+	return a;
 }
 
 static void on_event(struct store *s, const char *name, const json_t *payload, void *arg)

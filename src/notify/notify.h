@@ -20,6 +20,7 @@
 #ifndef VIGIL_NOTIFY_NOTIFY_H
 #define VIGIL_NOTIFY_NOTIFY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/json.h"
@@ -70,15 +71,88 @@ json_t *notify_message_json(const struct notify_message *m);
 /* Severity rank: info 0 ... critical 4, -1 when unknown or NULL. */
 int notify_severity_rank(const char *s);
 
+/*
+ * Channels, rules and deliveries as the domain sees them. Listings return
+ * them typed; JSON is made only at the API/CLI edges by *_to_json(). The
+ * strings of everything a listing returns live in the caller's arena mem
+ * (core/arena.h): vg_arena_release(mem) frees them all at once.
+ */
+struct vg_arena;
+
+/* A channel as listed: never its secrets. */
+struct notify_channel {
+	const char *name;
+	const char *kind;
+	int64_t enabled; /* 1 enabled, 0 disabled */
+	int64_t created_at;
+	const char *config_masked; /* JSON text of the configuration, every secret
+				    * ("secret", "routing_key", "password") as "***";
+				    * NULL when unreadable */
+};
+struct notify_channel_list {
+	struct notify_channel *v;
+	size_t n;
+};
+
+struct notify_rule {
+	int64_t id;
+	const char *event;        /* name, "family.*" or "*" */
+	const char *min_severity; /* NULL: any */
+	const char *channel;      /* the channel's name */
+	int64_t created_at;
+};
+struct notify_rule_list {
+	struct notify_rule *v;
+	size_t n;
+};
+
+/* One entry of the delivery log. */
+struct notify_delivery {
+	int64_t id;
+	const char *event;
+	const char *channel;
+	const char *kind;
+	const char *status; /* queued, sending, retry, sent, dead */
+	int64_t attempts;
+	int64_t response_code;  /* -1: none yet */
+	const char *last_error; /* NULL when none */
+	int64_t created_at, next_attempt_at;
+	int64_t sent_at; /* 0 until sent */
+	const char *dedup_key;
+};
+struct notify_delivery_list {
+	struct notify_delivery *v;
+	size_t n;
+};
+
 /* Channels and rules (audited). config is the kind's JSON configuration. */
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
 		       struct vg_error *err);
 int notify_channel_remove(struct store *s, const char *name, struct vg_error *err);
-/* Listings never include secrets. */
-int notify_channel_list_json(struct store *s, json_t **out, struct vg_error *err);
+/* *exists = 1 when a channel of that name exists (enabled_only: and is
+ * enabled), else 0. Fails only when the store does. */
+int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
+			  struct vg_error *err);
+/* Channels by name (secrets masked), into mem. */
+int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel_list *out,
+		    struct vg_error *err);
 int notify_rule_add(struct store *s, const char *event, const char *min_severity,
 		    const char *channel, struct vg_error *err);
-int notify_rule_list_json(struct store *s, json_t **out, struct vg_error *err);
+/* Rules in the order they were added, into mem. */
+int notify_rules(struct store *s, struct vg_arena *mem, struct notify_rule_list *out,
+		 struct vg_error *err);
+
+/* The JSON of each type at the edges (caller owns; NULL only when out of
+ * memory). Keys: channel {name, kind, enabled, created_at, config}; rule
+ * {id, event, min_severity, channel, created_at}; delivery {id, event,
+ * channel, kind, status, attempts, response_code, last_error, created_at,
+ * next_attempt_at, sent_at, dedup_key}. The list forms give arrays. */
+json_t *notify_channel_to_json(const struct notify_channel *c);
+json_t *notify_channel_list_to_json(const struct notify_channel_list *l);
+json_t *notify_rule_to_json(const struct notify_rule *r);
+json_t *notify_rule_list_to_json(const struct notify_rule_list *l);
+json_t *notify_delivery_to_json(const struct notify_delivery *d);
+json_t *notify_delivery_list_to_json(const struct notify_delivery_list *l);
 
 /* Enqueue deliveries for an event on every channel whose rules match. *n is the count. */
 int notify_enqueue(struct store *s, const char *event, const json_t *payload, int *n,
@@ -91,8 +165,9 @@ int notify_enqueue_channel(struct store *s, const char *event, const char *chann
 /* Send every due delivery (at most max); failures are rescheduled with backoff
  * (1, 5, 15, 60 minutes, then every 4 hours; dead after notify.max_attempts, default 8). */
 int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err);
-/* The delivery log, newest first. */
-int notify_log_json(struct store *s, int64_t limit, json_t **out, struct vg_error *err);
+/* The delivery log, newest first, at most limit (1..); into mem. */
+int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,
+	       struct notify_delivery_list *out, struct vg_error *err);
 
 /* Subscribe the notifier to the event bus (once, at program start). */
 void notify_init(void);

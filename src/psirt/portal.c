@@ -21,6 +21,7 @@
  *  - Tracking tokens are never logged (nothing here logs a path).
  */
 #define _POSIX_C_SOURCE 200809L
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -419,17 +420,19 @@ static int psirt_key(struct store *s, char *fpr, size_t fprsz, char **armored)
 	*armored = NULL;
 	pthread_mutex_lock(&g_key_lock);
 	if (!g_key.at || now - g_key.at > KEY_CACHE_MS) {
-		json_t *o = NULL;
+		struct pgp_key_status st;
+		struct vg_arena mem;
+		vg_arena_init(&mem, 0);
 		free(g_key.armored);
 		g_key.armored = NULL;
 		g_key.have = 0;
-		if (pgp_status_json(s, "", NULL, &o, NULL) == VG_OK &&
-		    !json_is_true(json_object_get(o, "expired")) && vg_json_str(o, "fingerprint")) {
-			snprintf(g_key.fpr, sizeof(g_key.fpr), "%s", vg_json_str(o, "fingerprint"));
+		if (pgp_status(s, "", NULL, &mem, &st, NULL) == VG_OK && !st.expired &&
+		    st.fingerprint[0]) {
+			snprintf(g_key.fpr, sizeof(g_key.fpr), "%s", st.fingerprint);
 			g_key.armored = export_armored(g_key.fpr);
 			g_key.have = g_key.armored != NULL;
 		}
-		json_decref(o);
+		vg_arena_release(&mem);
 		g_key.at = now ? now : 1;
 	}
 	have = g_key.have;

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "core/arena.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -11,6 +12,7 @@
 #include "reach/oncall.h"
 #include "store/store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,19 +105,19 @@ static int oc_rotation_add(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* "rotation:NAME[:CHANNEL[:MINUTES]]" or "person:NAME[:CHANNEL[:MINUTES]]" */
-static json_t *parse_level(const char *s, struct vg_error *err)
+/* "rotation:NAME[:CHANNEL[:MINUTES]]" or "person:NAME[:CHANNEL[:MINUTES]]"
+ * into *lv (its strings in mem). */
+static int parse_level(const char *s, struct vg_arena *mem, struct oncall_level *lv,
+		       struct vg_error *err)
 {
-	char buf[256], *parts[4] = {0}, *tok;
+	char *buf, *parts[4] = {0}, *tok, what[300];
 	int n = 0;
-	long minutes = 15;
-	json_t *lv;
+	int64_t minutes = 15;
 
-	if (strlen(s) >= sizeof(buf)) {
-		vg_error_set(err, VG_EINVAL, "--level: too long");
-		return NULL;
-	}
-	snprintf(buf, sizeof(buf), "%s", s);
+	if (strlen(s) >= 256)
+		return vg_error_set(err, VG_EINVAL, "--level: too long");
+	if (!(buf = vg_arena_strdup(mem, s)))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	/* fields may be empty ("person:lena::10"), so no strtok */
 	tok = buf;
 	while (tok && n < 4) {
@@ -125,26 +127,20 @@ static json_t *parse_level(const char *s, struct vg_error *err)
 			*colon = '\0';
 		tok = colon ? colon + 1 : NULL;
 	}
-	if (n < 2 || tok || !*parts[1]) {
-		vg_error_set(err, VG_EINVAL,
-			     "--level '%s': expected KIND:NAME[:CHANNEL[:MINUTES]] (KIND rotation "
-			     "or person)",
-			     s);
-		return NULL;
-	}
-	if (n == 4) {
-		char *end;
-		minutes = strtol(parts[3], &end, 10);
-		if (*end || end == parts[3]) {
-			vg_error_set(err, VG_EINVAL, "--level '%s': minutes: expected a number", s);
-			return NULL;
-		}
-	}
-	lv = json_pack("{s:s, s:s, s:I}", "kind", parts[0], "target", parts[1], "after_minutes",
-		       (json_int_t)minutes);
-	if (lv && n >= 3 && *parts[2])
-		json_object_set_new(lv, "channel", json_string(parts[2]));
-	return lv;
+	if (n < 2 || tok || !*parts[1])
+		return vg_error_set(err, VG_EINVAL,
+				    "--level '%s': expected KIND:NAME[:CHANNEL[:MINUTES]] (KIND "
+				    "rotation or person)",
+				    s);
+	/* the range is the policy's to check */
+	snprintf(what, sizeof(what), "--level '%s': minutes", s);
+	if (n == 4 && vg_parse_int64(parts[3], what, INT64_MIN, INT64_MAX, &minutes, err))
+		return VG_EINVAL;
+	lv->kind = parts[0];
+	lv->target = parts[1];
+	lv->channel = n >= 3 && *parts[2] ? parts[2] : NULL;
+	lv->after_minutes = minutes;
+	return VG_OK;
 }
 
 static int oc_policy_add(struct cli *c, int argc, char **argv)
@@ -154,23 +150,19 @@ static int oc_policy_add(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *levels = json_array();
-	long repeat = 3;
+	struct vg_arena mem;
+	struct oncall_level levels[CLI_MAX_OPTS];
+	size_t n = 0;
+	int64_t repeat = 3;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
-	if (a.npos != 1 || !cli_opt(&a, "level")) {
-		json_decref(levels);
+	if (a.npos != 1 || !cli_opt(&a, "level"))
 		return cli_usage(c, "%s", usage);
-	}
-	if (cli_opt(&a, "repeat")) {
-		char *end;
-		repeat = strtol(cli_opt(&a, "repeat"), &end, 10);
-		if (*end) {
-			json_decref(levels);
-			return cli_usage(c, "%s (--repeat: a number)", usage);
-		}
-	}
+	/* the range (1 to 20) is the policy's to check */
+	if (cli_opt_int(c, &a, "repeat", INT32_MIN, INT32_MAX, 3, &repeat))
+		return CLI_USAGE;
+	vg_arena_init(&mem, 0);
 	/* --level repeats: the parser keeps one value, so walk argv */
 	for (int i = 1; i < argc; i++) {
 		const char *v = NULL;
@@ -178,114 +170,141 @@ static int oc_policy_add(struct cli *c, int argc, char **argv)
 			v = argv[++i];
 		else if (strncmp(argv[i], "--level=", 8) == 0)
 			v = argv[i] + 8;
-		if (v) {
-			json_t *lv = parse_level(v, &err);
-			if (!lv) {
-				json_decref(levels);
-				fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
-				return cli_usage(c, "%s", usage);
-			}
-			json_array_append_new(levels, lv);
+		if (!v)
+			continue;
+		if (n == sizeof(levels) / sizeof(levels[0]))
+			rc = vg_error_set(&err, VG_EINVAL, "--level: too many levels");
+		else
+			rc = parse_level(v, &mem, &levels[n++], &err);
+		if (rc) {
+			vg_arena_release(&mem);
+			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+			return cli_usage(c, "%s", usage);
 		}
 	}
 	if (cli_open_store(c, 1, &s)) {
-		json_decref(levels);
+		vg_arena_release(&mem);
 		return CLI_FAIL;
 	}
-	rc = oncall_policy_add(s, a.pos[0], levels, (int)repeat, &err);
+	rc = oncall_policy_add(s, a.pos[0], levels, n, (int)repeat, &err);
 	store_close(s);
-	json_decref(levels);
+	vg_arena_release(&mem);
 	if (rc)
 		return cli_error(&err);
 	printf("policy %s added\n", a.pos[0]);
 	return CLI_OK;
 }
 
+/* Each listing: fetch typed into an arena, hand JSON to cli_list (the edge). */
+#define FETCH(name, type, call, to_json)                                                    \
+	static int name(struct store *s, const struct cli_args *a, void *arg, json_t **out, \
+			struct vg_error *err)                                               \
+	{                                                                                   \
+		struct vg_arena mem;                                                        \
+		struct type l;                                                              \
+		int rc;                                                                     \
+		(void)a;                                                                    \
+		(void)arg;                                                                  \
+		vg_arena_init(&mem, 0);                                                     \
+		rc = call;                                                                  \
+		if (!rc && !(*out = to_json(&l)))                                           \
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");                 \
+		vg_arena_release(&mem);                                                     \
+		return rc;                                                                  \
+	}
+
+FETCH(fetch_people, oncall_person_list, oncall_people(s, &mem, &l, err), oncall_person_list_to_json)
+FETCH(fetch_policies, oncall_policy_list, oncall_policies(s, &mem, &l, err),
+      oncall_policy_list_to_json)
+FETCH(fetch_drills, oncall_drill_list, oncall_drills(s, &mem, &l, err), oncall_drill_list_to_json)
+
+static int fetch_who(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		     struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct oncall_shift_list l;
+	int64_t at = vg_now();
+	int rc;
+	(void)arg;
+	if (cli_opt(a, "at") && vg_time_parse(cli_opt(a, "at"), &at, err)) {
+		vg_error_prefix(err, "option --at");
+		return VG_EINVAL;
+	}
+	vg_arena_init(&mem, 0);
+	rc = oncall_who(s, at, &mem, &l, err);
+	if (!rc && !(*out = oncall_shift_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
+static int fetch_pages(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		       struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct oncall_page_list l;
+	int64_t limit;
+	int rc;
+	(void)arg;
+	if ((rc = vg_parse_int64_opt(cli_opt(a, "limit"), "option --limit", 1, 1000000, 100, &limit,
+				     err)))
+		return rc;
+	vg_arena_init(&mem, 0);
+	rc = oncall_pages(s, limit, &mem, &l, err);
+	if (!rc && !(*out = oncall_page_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
+static void print_person(const json_t *r, void *arg)
+{
+	(void)arg;
+	printf("%-20s %-16s %s\n", str(r, "name"), str(r, "user_login"), str(r, "channel"));
+}
+
 static int oc_people(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .migrate = 1, .fetch = fetch_people, .print_row = print_person};
+	return cli_list(c, argc, argv, &l);
+}
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = oncall_people_json(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r)
-	    printf("%-20s %-16s %s\n", str(r, "name"), str(r, "user_login"), str(r, "channel"));
-	json_decref(rows);
-	return CLI_OK;
+static void print_policy(const json_t *r, void *arg)
+{
+	const json_t *lv;
+	size_t j;
+	(void)arg;
+	printf("%s (repeat %lld)\n", str(r, "name"), (long long)vg_json_int(r, "repeat_limit", 0));
+	json_array_foreach(json_object_get(r, "levels"), j, lv) printf(
+	    "  level %zu: %s %s via %s, then wait %lld min\n", j + 1, str(lv, "kind"),
+	    str(lv, "target"), str(lv, "channel"), (long long)vg_json_int(lv, "after_minutes", 0));
 }
 
 static int oc_policies(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r, *lv;
-	size_t i, j;
-	int rc;
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .migrate = 1, .fetch = fetch_policies, .print_row = print_policy};
+	return cli_list(c, argc, argv, &l);
+}
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = oncall_policies_json(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r)
-	{
-		printf("%s (repeat %lld)\n", str(r, "name"),
-		       (long long)vg_json_int(r, "repeat_limit", 0));
-		json_array_foreach(json_object_get(r, "levels"), j, lv)
-		    printf("  level %zu: %s %s via %s, then wait %lld min\n", j + 1,
-			   str(lv, "kind"), str(lv, "target"), str(lv, "channel"),
-			   (long long)vg_json_int(lv, "after_minutes", 0));
-	}
-	json_decref(rows);
-	return CLI_OK;
+static void print_shift(const json_t *r, void *arg)
+{
+	(void)arg;
+	printf("%-16s %-16s until %s, then %s\n", str(r, "rotation"), str(r, "on_call"),
+	       str(r, "until"), str(r, "next"));
 }
 
 static int oc_who(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", "at=", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	int64_t at = vg_now();
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--at T] [--json]", &a);
-	if (cli_opt(&a, "at") && vg_time_parse(cli_opt(&a, "at"), &at, &err))
-		return cli_usage(c, "[--at T] [--json] (--at: %s)", vg_error_msg(&err));
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = oncall_who_json(s, at, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	if (!json_array_size(rows))
-		printf("no rotations (vigil oncall rotation-add)\n");
-	json_array_foreach(rows, i, r) printf("%-16s %-16s until %s, then %s\n", str(r, "rotation"),
-					      str(r, "on_call"), str(r, "until"), str(r, "next"));
-	json_decref(rows);
-	return CLI_OK;
+	static const char *const spec[] = {"at=", NULL};
+	static const struct cli_list_spec l = {.spec = spec,
+					       .usage = "[--at T] [--json]",
+					       .migrate = 1,
+					       .fetch = fetch_who,
+					       .print_row = print_shift,
+					       .empty = "no rotations (vigil oncall rotation-add)"};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int oc_page(struct cli *c, int argc, char **argv)
@@ -314,10 +333,16 @@ static int oc_page(struct cli *c, int argc, char **argv)
 		return cli_error(&err);
 	}
 	if (cli_flag(&a, "json")) {
-		json_t *p = NULL;
-		rc = oncall_page_json(s, id, &p, &err);
+		struct vg_arena mem;
+		struct oncall_page p;
+		json_t *j = NULL;
+		vg_arena_init(&mem, 0);
+		rc = oncall_page_get(s, id, &mem, &p, &err);
+		if (!rc && !(j = oncall_page_to_json(&p)))
+			rc = vg_error_set(&err, VG_ENOMEM, "out of memory");
+		vg_arena_release(&mem);
 		store_close(s);
-		return rc ? cli_error(&err) : cli_print_json(p);
+		return rc ? cli_error(&err) : cli_print_json(j);
 	}
 	store_close(s);
 	if (created)
@@ -350,33 +375,24 @@ static int oc_ack(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+static void print_page(const json_t *r, void *arg)
+{
+	(void)arg;
+	printf("%4lld %-12s level %lld round %lld %-8s %s%s\n", (long long)vg_json_int(r, "id", 0),
+	       str(r, "status"), (long long)vg_json_int(r, "level", 0),
+	       (long long)vg_json_int(r, "round", 0), str(r, "severity"),
+	       json_is_true(json_object_get(r, "drill")) ? "DRILL: " : "", str(r, "summary"));
+}
+
 static int oc_pages(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", "limit=", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--limit N] [--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = oncall_pages_json(s, cli_opt(&a, "limit") ? atoll(cli_opt(&a, "limit")) : 100, &rows,
-			       &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r) printf(
-	    "%4lld %-12s level %lld round %lld %-8s %s%s\n", (long long)vg_json_int(r, "id", 0),
-	    str(r, "status"), (long long)vg_json_int(r, "level", 0),
-	    (long long)vg_json_int(r, "round", 0), str(r, "severity"),
-	    json_is_true(json_object_get(r, "drill")) ? "DRILL: " : "", str(r, "summary"));
-	json_decref(rows);
-	return CLI_OK;
+	static const char *const spec[] = {"limit=", NULL};
+	static const struct cli_list_spec l = {.spec = spec,
+					       .usage = "[--limit N] [--json]",
+					       .migrate = 1,
+					       .fetch = fetch_pages,
+					       .print_row = print_page};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int oc_tick(struct cli *c, int argc, char **argv)
@@ -424,40 +440,26 @@ static int oc_drill(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+static void print_drill(const json_t *r, void *arg)
+{
+	const json_t *sec = json_object_get(r, "ack_seconds");
+	(void)arg;
+	printf("%4lld %s %-7s ", (long long)vg_json_int(r, "id", 0), str(r, "started_at"),
+	       str(r, "result"));
+	if (json_is_integer(sec))
+		printf("acknowledged after %lld min %lld s (level %lld)\n",
+		       (long long)json_integer_value(sec) / 60,
+		       (long long)json_integer_value(sec) % 60,
+		       (long long)vg_json_int(r, "ack_level", 0));
+	else
+		printf("not acknowledged\n");
+}
+
 static int oc_drills(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = oncall_drills_json(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r)
-	{
-		json_t *sec = json_object_get(r, "ack_seconds");
-		printf("%4lld %s %-7s ", (long long)vg_json_int(r, "id", 0), str(r, "started_at"),
-		       str(r, "result"));
-		if (json_is_integer(sec))
-			printf("acknowledged after %lld min %lld s (level %lld)\n",
-			       (long long)json_integer_value(sec) / 60,
-			       (long long)json_integer_value(sec) % 60,
-			       (long long)vg_json_int(r, "ack_level", 0));
-		else
-			printf("not acknowledged\n");
-	}
-	json_decref(rows);
-	return CLI_OK;
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .migrate = 1, .fetch = fetch_drills, .print_row = print_drill};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int oc_drill_check(struct cli *c, int argc, char **argv)

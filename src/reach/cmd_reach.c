@@ -4,7 +4,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
+#include "core/arena.h"
+#include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "reach/reach.h"
 #include "store/store.h"
 
@@ -58,37 +61,45 @@ static int watch_remove(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int fetch_watches(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			 struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct stwatch_list l;
+	int64_t history;
+	int rc;
+	(void)arg;
+	if ((rc = vg_parse_int64_opt(cli_opt(a, "history"), "option --history", 1, 1000, 10,
+				     &history, err)))
+		return rc;
+	vg_arena_init(&mem, 0);
+	rc = stwatch_list(s, history, &mem, &l, err);
+	if (!rc && !(*out = stwatch_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
+static void print_watch(const json_t *w, void *arg)
+{
+	const json_t *l = json_object_get(w, "last");
+	(void)arg;
+	if (json_is_object(l))
+		printf("%-50s %-11s checked %s, expires %s\n", str(w, "url"), str(l, "status"),
+		       str(l, "checked_at"), str(l, "expires_at"));
+	else
+		printf("%-50s not checked yet\n", str(w, "url"));
+}
+
 static int watch_list(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", "history=", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *w;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--history N] [--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = stwatch_list_json(s, cli_opt(&a, "history") ? atoi(cli_opt(&a, "history")) : 10, &rows,
-			       &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, w)
-	{
-		const json_t *l = json_object_get(w, "last");
-		if (json_is_object(l))
-			printf("%-50s %-11s checked %s, expires %s\n", str(w, "url"),
-			       str(l, "status"), str(l, "checked_at"), str(l, "expires_at"));
-		else
-			printf("%-50s not checked yet\n", str(w, "url"));
-	}
-	json_decref(rows);
-	return CLI_OK;
+	static const char *const spec[] = {"history=", NULL};
+	static const struct cli_list_spec l = {.spec = spec,
+					       .usage = "[--history N] [--json]",
+					       .migrate = 1,
+					       .fetch = fetch_watches,
+					       .print_row = print_watch};
+	return cli_list(c, argc, argv, &l);
 }
 
 int stwatch_cmd_watch(struct cli *c, int argc, char **argv)
@@ -167,30 +178,34 @@ int stwatch_cmd_confirm(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int fetch_probes(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct stprobe_list l;
+	int rc;
+	(void)a;
+	(void)arg;
+	vg_arena_init(&mem, 0);
+	rc = stprobe_list(s, &mem, &l, err);
+	if (!rc && !(*out = stprobe_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
+static void print_probe(const json_t *r, void *arg)
+{
+	(void)arg;
+	printf("%4lld %-40s %-9s sent %s confirmed %s\n", (long long)vg_json_int(r, "id", 0),
+	       str(r, "contact"), str(r, "status"), str(r, "sent_at"), str(r, "confirmed_at"));
+}
+
 int stwatch_cmd_probes(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = stprobe_list_json(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r)
-	    printf("%4lld %-40s %-9s sent %s confirmed %s\n", (long long)vg_json_int(r, "id", 0),
-		   str(r, "contact"), str(r, "status"), str(r, "sent_at"), str(r, "confirmed_at"));
-	json_decref(rows);
-	return CLI_OK;
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .migrate = 1, .fetch = fetch_probes, .print_row = print_probe};
+	return cli_list(c, argc, argv, &l);
 }
 
 /* ---- vigil pgp ---- */
@@ -202,7 +217,9 @@ static int pgp_status_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *o = NULL;
+	struct vg_arena mem;
+	struct pgp_key_status k;
+	char ts[VG_TIME_BUFSZ];
 	int rc, bad;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
@@ -210,37 +227,35 @@ static int pgp_status_cmd(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "%s", usage);
 	if (cli_open_store(c, 1, &s))
 		return CLI_FAIL;
-	rc = pgp_status_json(s, cli_opt(&a, "encryption-uri"), cli_opt(&a, "cacert"), &o, &err);
+	vg_arena_init(&mem, 0);
+	rc = pgp_status(s, cli_opt(&a, "encryption-uri"), cli_opt(&a, "cacert"), &mem, &k, &err);
 	store_close(s);
-	if (rc)
+	if (rc) {
+		vg_arena_release(&mem);
 		return cli_error(&err);
-	bad = json_is_true(json_object_get(o, "weak")) ||
-	      json_is_true(json_object_get(o, "expired")) ||
-	      json_is_false(json_object_get(o, "encryption_matches"));
+	}
+	bad = k.weak || k.expired || (k.encryption_uri && !k.encryption_matches);
 	if (cli_flag(&a, "json")) {
+		json_t *o = pgp_key_status_to_json(&k);
+		vg_arena_release(&mem);
 		cli_print_json(o);
 		return bad ? CLI_FAIL : CLI_OK;
 	}
-	printf("key          %s (%s)\n", str(o, "fingerprint"), str(o, "uid"));
-	printf("algorithm    %s, %lld bits%s\n", str(o, "algorithm"),
-	       (long long)vg_json_int(o, "bits", 0),
-	       json_is_true(json_object_get(o, "weak")) ? " - WEAK" : "");
-	printf("expires      %s%s\n", str(o, "expires"),
-	       json_is_true(json_object_get(o, "expired"))    ? " - EXPIRED"
-	       : json_is_true(json_object_get(o, "expiring")) ? " - within 60 days"
-							      : "");
-	if (vg_json_str(o, "encryption_uri"))
-		printf("encryption   %s %s%s%s\n", str(o, "encryption_uri"),
-		       json_is_true(json_object_get(o, "encryption_matches"))
-			   ? "serves this key"
-			   : "does NOT serve this key",
-		       vg_json_str(o, "encryption_error") ? ": " : "",
-		       vg_json_str(o, "encryption_error") ? vg_json_str(o, "encryption_error")
-							  : "");
+	printf("key          %s (%s)\n", k.fingerprint, k.uid);
+	printf("algorithm    %s, %u bits%s\n", k.algorithm, k.bits, k.weak ? " - WEAK" : "");
+	printf("expires      %s%s\n", k.expires ? vg_time_format(k.expires, ts, sizeof(ts)) : "-",
+	       k.expired    ? " - EXPIRED"
+	       : k.expiring ? " - within 60 days"
+			    : "");
+	if (k.encryption_uri)
+		printf("encryption   %s %s%s%s\n", k.encryption_uri,
+		       k.encryption_matches ? "serves this key" : "does NOT serve this key",
+		       k.encryption_error ? ": " : "",
+		       k.encryption_error ? k.encryption_error : "");
 	else
 		printf("encryption   no Encryption URI known (watch a security.txt or pass "
 		       "--encryption-uri)\n");
-	json_decref(o);
+	vg_arena_release(&mem);
 	return bad ? CLI_FAIL : CLI_OK;
 }
 
@@ -286,29 +301,34 @@ static int pgp_rotate_cmd(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+static int fetch_keys(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		      struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct pgp_key_list l;
+	int rc;
+	(void)a;
+	(void)arg;
+	vg_arena_init(&mem, 0);
+	rc = pgp_keys(s, &mem, &l, err);
+	if (!rc && !(*out = pgp_key_list_to_json(&l)))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_arena_release(&mem);
+	return rc;
+}
+
+static void print_key(const json_t *r, void *arg)
+{
+	(void)arg;
+	printf("%s %-8s expires %s\n", str(r, "fingerprint"), str(r, "state"),
+	       str(r, "expires_at"));
+}
+
 static int pgp_keys_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
-	if (cli_open_store(c, 1, &s))
-		return CLI_FAIL;
-	rc = pgp_keys_json(s, &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	json_array_foreach(rows, i, r) printf("%s %-8s expires %s\n", str(r, "fingerprint"),
-					      str(r, "state"), str(r, "expires_at"));
-	json_decref(rows);
-	return CLI_OK;
+	static const struct cli_list_spec l = {
+	    .usage = "[--json]", .migrate = 1, .fetch = fetch_keys, .print_row = print_key};
+	return cli_list(c, argc, argv, &l);
 }
 
 int cmd_pgp(struct cli *c, int argc, char **argv)

@@ -96,10 +96,10 @@ static int st_validate(struct cli *c, int argc, char **argv)
 	opt.key_file = cli_opt(&a, "key");
 	opt.cacert = cli_opt(&a, "cacert");
 	if (cli_opt(&a, "timeout")) {
-		char *end;
-		opt.timeout_s = strtol(cli_opt(&a, "timeout"), &end, 10);
-		if (*end || opt.timeout_s <= 0 || opt.timeout_s > 600)
+		int64_t t;
+		if (cli_opt_int(c, &a, "timeout", 1, 600, 0, &t))
 			return cli_usage(c, "%s (timeout: 1..600 seconds)", usage);
+		opt.timeout_s = (long)t;
 	}
 	is_url = strncasecmp(src, "https://", 8) == 0 || strncasecmp(src, "http://", 7) == 0;
 	if (is_url) {
@@ -261,25 +261,22 @@ out:
 static int show_published(struct store *s, int json, int body_too)
 {
 	struct vg_error err = {0};
-	json_t *meta = NULL;
-	char *body = NULL;
+	struct stpublish_record rec;
+	char *body = NULL, exp[VG_TIME_BUFSZ], gen[VG_TIME_BUFSZ];
 
-	if (stpublish_current(s, body_too ? &body : NULL, &meta, &err))
+	if (stpublish_current(s, body_too ? &body : NULL, &rec, &err))
 		return cli_error(&err);
 	if (body_too) {
 		fputs(body, stdout);
 	} else if (json) {
-		cli_print_json(json_incref(meta));
+		cli_print_json(stpublish_record_to_json(&rec));
 	} else {
 		printf("security.txt %lld: sha256 %s, %s, expires %s (generated %s: %s)\n",
-		       (long long)json_integer_value(json_object_get(meta, "id")),
-		       vg_json_str(meta, "sha256"),
-		       json_is_true(json_object_get(meta, "signed")) ? "signed" : "not signed",
-		       vg_json_str(meta, "expires_at"), vg_json_str(meta, "generated_at"),
-		       vg_json_str(meta, "reason"));
+		       (long long)rec.id, rec.sha256, rec.is_signed ? "signed" : "not signed",
+		       vg_time_format(rec.expires_at, exp, sizeof(exp)),
+		       vg_time_format(rec.generated_at, gen, sizeof(gen)), rec.reason);
 	}
 	free(body);
-	json_decref(meta);
 	return CLI_OK;
 }
 

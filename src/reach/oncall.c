@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "notify/notify.h"
+#include "reach/rows_int.h"
 #include "store/store.h"
 
 #include <ctype.h>
@@ -229,12 +230,11 @@ static int name_check(const char *what, const char *v, struct vg_error *err)
 
 static int channel_exists(struct store *s, const char *name, struct vg_error *err)
 {
-	int64_t n = 0;
-	int rc = store_query_int64(
-	    s, &n, err, "SELECT COUNT(*) FROM notify_channels WHERE name = ?", "t", name);
+	int exists = 0;
+	int rc = notify_channel_exists(s, name, 0, &exists, err);
 	if (rc)
 		return rc;
-	if (!n)
+	if (!exists)
 		return vg_error_set(err, VG_ENOTFOUND,
 				    "channel '%s': no such notifier channel (vigil notify "
 				    "channel-add)",
@@ -381,17 +381,23 @@ static int rotation_exists(struct store *s, const char *name, struct vg_error *e
 	return VG_OK;
 }
 
-int oncall_policy_add(struct store *s, const char *name, const json_t *levels, int repeat_limit,
-		      struct vg_error *err)
+/* A level as stored in levels_json and shown by the API. */
+static json_t *level_to_json(const struct oncall_level *l)
 {
-	json_t *lv, *clean = json_array(), *after;
-	size_t i;
+	return json_pack("{s:s, s:s, s:s?, s:I}", "kind", l->kind, "target", l->target, "channel",
+			 l->channel, "after_minutes", (json_int_t)l->after_minutes);
+}
+
+int oncall_policy_add(struct store *s, const char *name, const struct oncall_level *levels,
+		      size_t n, int repeat_limit, struct vg_error *err)
+{
+	json_t *clean = json_array(), *after;
 	char *text = NULL;
 	int rc;
 
 	if ((rc = name_check("policy", name, err)))
 		goto out;
-	if (!json_is_array(levels) || !json_array_size(levels) || json_array_size(levels) > 10) {
+	if (!levels || !n || n > 10) {
 		rc = vg_error_set(err, VG_EINVAL, "levels: expected 1 to 10 levels");
 		goto out;
 	}
@@ -400,12 +406,10 @@ int oncall_policy_add(struct store *s, const char *name, const json_t *levels, i
 				  repeat_limit);
 		goto out;
 	}
-	json_array_foreach(levels, i, lv)
-	{
-		const char *kind = vg_json_str(lv, "kind"), *target = vg_json_str(lv, "target");
-		const char *channel = vg_json_str(lv, "channel");
-		long long after_min = vg_json_int(lv, "after_minutes", 15);
-
+	for (size_t i = 0; i < n; i++) {
+		const char *kind = levels[i].kind, *target = levels[i].target;
+		const char *channel = levels[i].channel;
+		long long after_min = (long long)levels[i].after_minutes;
 		if (!kind || (strcmp(kind, "rotation") != 0 && strcmp(kind, "person") != 0)) {
 			rc = vg_error_set(err, VG_EINVAL,
 					  "level %zu: kind: expected rotation or person", i + 1);
@@ -429,9 +433,7 @@ int oncall_policy_add(struct store *s, const char *name, const json_t *levels, i
 					  after_min);
 			goto out;
 		}
-		json_array_append_new(clean, json_pack("{s:s, s:s, s:s?, s:I}", "kind", kind,
-						       "target", target, "channel", channel,
-						       "after_minutes", (json_int_t)after_min));
+		json_array_append_new(clean, level_to_json(&levels[i]));
 	}
 	text = json_dumps(clean, JSON_COMPACT);
 	rc = store_tx_begin(s, err);
@@ -459,153 +461,552 @@ out:
 	return rc;
 }
 
-int oncall_people_json(struct store *s, json_t **out, struct vg_error *err)
+/* ---- reading (typed, into the caller's arena) ---- */
+
+int oncall_people(struct store *s, struct vg_arena *mem, struct oncall_person_list *out,
+		  struct vg_error *err)
 {
-	return store_rows(s, out, err, "ittT",
-			  "SELECT id, name, user_login, channel, created_at FROM oncall_people "
-			  "ORDER BY name",
-			  NULL);
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s,
+			   "SELECT id, name, user_login, channel, created_at FROM oncall_people "
+			   "ORDER BY name",
+			   &r.st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct oncall_person *p;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		p = &out->v[out->n++];
+		p->id = rows_int(&r, 0, 0);
+		p->name = rows_str(&r, 1);
+		p->user_login = rows_str(&r, 2);
+		p->channel = rows_str(&r, 3);
+		p->created_at = rows_int(&r, 4, 0);
+	}
+	return rows_done(&r, rc, err);
 }
 
-int oncall_policies_json(struct store *s, json_t **out, struct vg_error *err)
+/* The levels of a policy from the JSON text oncall_policy_add stored. */
+static void levels_parse(struct rows *r, const char *text, struct oncall_policy *p)
 {
-	return store_rows(s, out, err, "itjiT",
-			  "SELECT id, name, levels_json, repeat_limit, created_at FROM "
-			  "oncall_policies ORDER BY id",
-			  NULL);
+	json_t *a = text ? json_loads(text, 0, NULL) : NULL, *lv;
+	size_t i;
+
+	p->levels = NULL;
+	p->nlevels = 0;
+	if (json_is_array(a) && json_array_size(a)) {
+		p->levels = vg_arena_array(r->mem, json_array_size(a), sizeof(*p->levels));
+		if (!p->levels)
+			r->oom = 1;
+		json_array_foreach(a, i, lv)
+		{
+			struct oncall_level *l;
+			if (!p->levels)
+				break;
+			l = &p->levels[p->nlevels++];
+			l->kind = vg_arena_strdup(
+			    r->mem, vg_json_str(lv, "kind") ? vg_json_str(lv, "kind") : "");
+			l->target = vg_arena_strdup(
+			    r->mem, vg_json_str(lv, "target") ? vg_json_str(lv, "target") : "");
+			l->channel = vg_arena_strdup(r->mem, vg_json_str(lv, "channel"));
+			l->after_minutes = vg_json_int(lv, "after_minutes", 15);
+			if (!l->kind || !l->target)
+				r->oom = 1;
+		}
+	}
+	json_decref(a);
+}
+
+#define POLICY_SELECT "SELECT id, name, levels_json, repeat_limit, created_at FROM oncall_policies "
+
+/* Read the rows of a prepared POLICY_SELECT statement (r->st). */
+static int policies_read(struct rows *r, struct oncall_policy_list *out, struct vg_error *err)
+{
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	while ((rc = store_step(r->st, err)) == STORE_ROW) {
+		struct oncall_policy *p;
+		if (!(out->v = rows_grow(r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		p = &out->v[out->n++];
+		p->id = rows_int(r, 0, 0);
+		p->name = rows_str(r, 1);
+		levels_parse(r, store_col_text(r->st, 2), p);
+		p->repeat_limit = rows_int(r, 3, 0);
+		p->created_at = rows_int(r, 4, 0);
+	}
+	return rows_done(r, rc, err);
+}
+
+int oncall_policies(struct store *s, struct vg_arena *mem, struct oncall_policy_list *out,
+		    struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	int rc = store_prepare(s, POLICY_SELECT "ORDER BY id", &r.st, err);
+	if (rc) {
+		out->v = NULL;
+		out->n = 0;
+		return rc;
+	}
+	return policies_read(&r, out, err);
 }
 
 /* ---- who is on call ---- */
 
-/* The members of a rotation row as an array of names (caller owns). */
-static json_t *members_of(const json_t *row)
+/* A rotation as stored, its members split. */
+struct rotation_row {
+	const char *name, *tz;
+	int64_t start;
+	int wday, hour;
+	const char **members;
+	size_t nmembers;
+};
+
+static void members_split(struct rows *r, const char *list, struct rotation_row *row)
 {
-	json_t *arr = json_array();
-	char list[1024], *save = NULL, *tok;
-	snprintf(list, sizeof(list), "%s",
-		 vg_json_str(row, "members") ? vg_json_str(row, "members") : "");
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(arr, json_string(tok));
-	return arr;
+	char *copy = vg_arena_strdup(r->mem, list ? list : ""), *save = NULL, *tok;
+	size_t n = 1;
+
+	row->members = NULL;
+	row->nmembers = 0;
+	if (!copy) {
+		r->oom = 1;
+		return;
+	}
+	for (const char *p = copy; *p; p++)
+		n += *p == ',';
+	if (!(row->members = vg_arena_array(r->mem, n, sizeof(*row->members)))) {
+		r->oom = 1;
+		return;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		row->members[row->nmembers++] = tok;
 }
 
-static int rotation_now(const json_t *row, int64_t now, json_t **out, struct vg_error *err)
+/* Rotations by name (name NULL: all of them), into mem. */
+static int rotations_read(struct store *s, const char *name, struct vg_arena *mem,
+			  struct rotation_row **out, size_t *n, struct vg_error *err)
 {
-	struct oncall_rotation r;
-	json_t *m = members_of(row);
-	int64_t idx = 0, begins = 0, ends = 0;
-	size_t n = json_array_size(m);
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
 	int rc;
 
-	r.tz = vg_json_str(row, "tz");
-	r.start = vg_json_int(row, "start", 0);
-	r.handover_wday = (int)vg_json_int(row, "handover_wday", 0);
-	r.handover_hour = (int)vg_json_int(row, "handover_hour", 0);
-	r.nmembers = n;
+	*out = NULL;
+	*n = 0;
+	rc =
+	    store_prepare(s,
+			  name ? "SELECT name, tz, start_at, handover_wday, handover_hour, members "
+				 "FROM oncall_rotations WHERE name = ?"
+			       : "SELECT name, tz, start_at, handover_wday, handover_hour, members "
+				 "FROM oncall_rotations ORDER BY name",
+			  &r.st, err);
+	if (rc)
+		return rc;
+	if (name)
+		store_bind_text(r.st, 1, name);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct rotation_row *row;
+		if (!(*out = rows_grow(&r, *out, *n, &cap, sizeof(**out))))
+			break;
+		row = &(*out)[(*n)++];
+		row->name = rows_str(&r, 0);
+		row->tz = rows_str(&r, 1);
+		row->start = rows_int(&r, 2, 0);
+		row->wday = (int)rows_int(&r, 3, 0);
+		row->hour = (int)rows_int(&r, 4, 0);
+		members_split(&r, store_col_text(r.st, 5), row);
+	}
+	return rows_done(&r, rc, err);
+}
+
+static int rotation_now(const struct rotation_row *row, int64_t now, struct oncall_shift *out,
+			struct vg_error *err)
+{
+	struct oncall_rotation r;
+	int64_t idx = 0, begins = 0, ends = 0, n = (int64_t)row->nmembers;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->rotation = row->name;
+	out->tz = row->tz;
+	out->members = row->members;
+	out->nmembers = row->nmembers;
+	out->handover_wday = row->wday;
+	out->handover_hour = row->hour;
+	r.tz = row->tz;
+	r.start = row->start;
+	r.handover_wday = row->wday;
+	r.handover_hour = row->hour;
+	r.nmembers = row->nmembers;
 	rc = oncall_shift_at(&r, now, &idx, &begins, &ends, err);
 	if (rc == VG_ENOTFOUND) {
 		vg_error_clear(err);
 		/* not started: nobody yet; the first member from the start */
-		*out = json_pack("{s:s, s:s, s:n, s:n, s:o, s:n, s:O}", "rotation",
-				 vg_json_str(row, "name"), "tz", r.tz, "on_call", "since", "until",
-				 vg_json_time(r.start), "next", "members", m);
-		if (*out)
-			json_object_set_new(*out, "next", json_incref(json_array_get(m, 0)));
-		json_decref(m);
+		out->until = r.start;
+		out->next = n ? row->members[0] : NULL;
 		return VG_OK;
 	}
-	if (rc) {
-		json_decref(m);
+	if (rc)
 		return rc;
-	}
-	*out =
-	    json_pack("{s:s, s:s, s:O, s:o, s:o, s:O, s:O}", "rotation", vg_json_str(row, "name"),
-		      "tz", r.tz, "on_call", json_array_get(m, (size_t)(idx % (int64_t)n)), "since",
-		      vg_json_time(begins), "until", vg_json_time(ends), "next",
-		      json_array_get(m, (size_t)((idx + 1) % (int64_t)n)), "members", m);
-	json_decref(m);
-	return *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+	out->on_call = row->members[idx % n];
+	out->since = begins;
+	out->until = ends;
+	out->next = row->members[(idx + 1) % n];
+	return VG_OK;
 }
 
-static int rotations(struct store *s, json_t **out, struct vg_error *err)
+int oncall_who(struct store *s, int64_t now, struct vg_arena *mem, struct oncall_shift_list *out,
+	       struct vg_error *err)
 {
-	return store_rows(s, out, err, "ittiiit",
-			  "SELECT id, name, tz, start_at AS start, handover_wday, handover_hour, "
-			  "members FROM oncall_rotations ORDER BY name",
-			  NULL);
-}
+	struct rotation_row *rows = NULL;
+	size_t n = 0;
+	int rc = rotations_read(s, NULL, mem, &rows, &n, err);
 
-int oncall_who_json(struct store *s, int64_t now, json_t **out, struct vg_error *err)
-{
-	json_t *rows = NULL, *row, *res = json_array();
-	size_t i;
-	int rc = rotations(s, &rows, err);
-
-	*out = NULL;
-	if (rc) {
-		json_decref(res);
+	out->v = NULL;
+	out->n = 0;
+	if (rc)
 		return rc;
+	if (n && !(out->v = vg_arena_array(mem, n, sizeof(*out->v))))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = rotation_now(&rows[i], now, &out->v[i], err)))
+			return rc;
+		out->n++;
 	}
-	json_array_foreach(rows, i, row)
-	{
-		json_t *one = NULL;
-		rc = rotation_now(row, now, &one, err);
-		if (rc)
-			break;
-		json_object_set_new(one, "handover_wday",
-				    json_integer(vg_json_int(row, "handover_wday", 0)));
-		json_object_set_new(one, "handover_hour",
-				    json_integer(vg_json_int(row, "handover_hour", 0)));
-		json_array_append_new(res, one);
-	}
-	json_decref(rows);
-	if (rc) {
-		json_decref(res);
-		return rc;
-	}
-	*out = res;
 	return VG_OK;
 }
 
 /* ---- pages ---- */
 
-static int load_policy(struct store *s, const char *name, json_t **out, struct vg_error *err)
-{
-	json_t *rows = NULL;
-	int rc;
-	const char *want = name ? name : vg_config_get("oncall.policy", NULL);
+#define PAGE_SELECT                                                                           \
+	"SELECT id, policy_id, summary, severity, source, dedup_key, drill, status, level, "  \
+	"round, created_at, next_escalation_at, acknowledged_at, acknowledged_by, ack_level " \
+	"FROM oncall_pages "
 
-	*out = NULL;
-	if (want)
-		rc = store_rows(s, &rows, err, "itji",
-				"SELECT id, name, levels_json, repeat_limit FROM oncall_policies "
-				"WHERE name = ?",
-				"t", want);
-	else
-		rc = store_rows(s, &rows, err, "itji",
-				"SELECT id, name, levels_json, repeat_limit FROM oncall_policies "
-				"ORDER BY CASE WHEN name = 'default' THEN 0 ELSE 1 END, id LIMIT 1",
-				NULL);
+static void page_fill(struct rows *r, struct oncall_page *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = rows_int(r, 0, 0);
+	p->policy_id = rows_int(r, 1, 0);
+	p->summary = rows_str(r, 2);
+	p->severity = rows_str(r, 3);
+	p->source = rows_str(r, 4);
+	p->dedup = rows_str(r, 5);
+	p->drill = rows_int(r, 6, 0) != 0;
+	p->status = rows_str(r, 7);
+	p->level = rows_int(r, 8, 0);
+	p->round = rows_int(r, 9, 0);
+	p->created_at = rows_int(r, 10, 0);
+	p->next_escalation_at = rows_int(r, 11, 0);
+	p->acknowledged_at = rows_int(r, 12, 0);
+	p->acknowledged_by = rows_str(r, 13);
+	p->ack_level = rows_int(r, 14, -1);
+	if (!p->status)
+		p->status = "";
+}
+
+/* The notifications of page p, into mem. */
+static int notes_read(struct store *s, struct vg_arena *mem, struct oncall_page *p,
+		      struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc = store_prepare(s,
+			       "SELECT id, level, round, target, channel, sent_at FROM "
+			       "oncall_notifications WHERE page_id = ? ORDER BY id",
+			       &r.st, err);
 	if (rc)
 		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
+	store_bind_int64(r.st, 1, p->id);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct oncall_notification *x;
+		if (!(p->notes = rows_grow(&r, p->notes, p->nnotes, &cap, sizeof(*p->notes))))
+			break;
+		x = &p->notes[p->nnotes++];
+		x->id = rows_int(&r, 0, 0);
+		x->level = rows_int(&r, 1, 0);
+		x->round = rows_int(&r, 2, 0);
+		x->target = rows_str(&r, 3);
+		x->channel = rows_str(&r, 4);
+		x->sent_at = rows_int(&r, 5, 0);
+	}
+	return rows_done(&r, rc, err);
+}
+
+/* Page id (with its notifications when notes), into mem. */
+static int page_load(struct store *s, int64_t id, struct vg_arena *mem, int notes,
+		     struct oncall_page *out, struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	int rc = store_prepare(s, PAGE_SELECT "WHERE id = ?", &r.st, err);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	store_bind_int64(r.st, 1, id);
+	rc = store_step(r.st, err);
+	if (rc == STORE_ROW) {
+		page_fill(&r, out);
+		rc = STORE_DONE;
+	} else if (rc == STORE_DONE) {
+		rows_done(&r, rc, err);
+		return vg_error_set(err, VG_ENOTFOUND, "no page with id %lld", (long long)id);
+	}
+	if ((rc = rows_done(&r, rc, err)))
+		return rc;
+	return notes ? notes_read(s, mem, out, err) : VG_OK;
+}
+
+int oncall_page_get(struct store *s, int64_t id, struct vg_arena *mem, struct oncall_page *out,
+		    struct vg_error *err)
+{
+	return page_load(s, id, mem, 1, out, err);
+}
+
+int oncall_pages(struct store *s, int64_t limit, struct vg_arena *mem, struct oncall_page_list *out,
+		 struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s, PAGE_SELECT "ORDER BY id DESC LIMIT ?", &r.st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(r.st, 1, limit > 0 ? limit : 100);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		page_fill(&r, &out->v[out->n++]);
+	}
+	if ((rc = rows_done(&r, rc, err)))
+		return rc;
+	for (size_t i = 0; i < out->n; i++)
+		if ((rc = notes_read(s, mem, &out->v[i], err)))
+			return rc;
+	return VG_OK;
+}
+
+int oncall_drills(struct store *s, struct vg_arena *mem, struct oncall_drill_list *out,
+		  struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc =
+	    store_prepare(s,
+			  "SELECT d.id, d.page_id, d.started_at, d.acknowledged_at, d.ack_seconds, "
+			  "d.ack_level, d.result, p.acknowledged_by FROM oncall_drills d JOIN "
+			  "oncall_pages p ON p.id = d.page_id ORDER BY d.id DESC",
+			  &r.st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct oncall_drill *d;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		d = &out->v[out->n++];
+		d->id = rows_int(&r, 0, 0);
+		d->page_id = rows_int(&r, 1, 0);
+		d->started_at = rows_int(&r, 2, 0);
+		d->acknowledged_at = rows_int(&r, 3, 0);
+		d->ack_seconds = rows_int(&r, 4, -1);
+		d->ack_level = rows_int(&r, 5, -1);
+		d->result = rows_str(&r, 6);
+		d->acknowledged_by = rows_str(&r, 7);
+	}
+	return rows_done(&r, rc, err);
+}
+
+/* ---- JSON at the edges ---- */
+
+static json_t *int_or_null(int64_t v)
+{
+	return v >= 0 ? json_integer(v) : json_null();
+}
+
+json_t *oncall_person_to_json(const struct oncall_person *p)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(p->id));
+	vg_json_set_str(o, "name", p->name);
+	vg_json_set_str(o, "user_login", p->user_login);
+	vg_json_set_str(o, "channel", p->channel);
+	json_object_set_new(o, "created_at", vg_json_time(p->created_at));
+	return o;
+}
+
+json_t *oncall_policy_to_json(const struct oncall_policy *p)
+{
+	json_t *o = json_object(), *levels = json_array();
+	if (!o || !levels) {
+		json_decref(o);
+		json_decref(levels);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nlevels; i++) {
+		json_array_append_new(levels, level_to_json(&p->levels[i]));
+	}
+	json_object_set_new(o, "id", json_integer(p->id));
+	vg_json_set_str(o, "name", p->name);
+	json_object_set_new(o, "levels", levels);
+	json_object_set_new(o, "repeat_limit", json_integer(p->repeat_limit));
+	json_object_set_new(o, "created_at", vg_json_time(p->created_at));
+	return o;
+}
+
+json_t *oncall_shift_to_json(const struct oncall_shift *w)
+{
+	json_t *o = json_object(), *m = json_array();
+	if (!o || !m) {
+		json_decref(o);
+		json_decref(m);
+		return NULL;
+	}
+	for (size_t i = 0; i < w->nmembers; i++)
+		json_array_append_new(m, json_string(w->members[i]));
+	vg_json_set_str(o, "rotation", w->rotation);
+	vg_json_set_str(o, "tz", w->tz);
+	vg_json_set_str(o, "on_call", w->on_call);
+	json_object_set_new(o, "since", vg_json_time(w->since));
+	json_object_set_new(o, "until", vg_json_time(w->until));
+	vg_json_set_str(o, "next", w->next);
+	json_object_set_new(o, "members", m);
+	json_object_set_new(o, "handover_wday", json_integer(w->handover_wday));
+	json_object_set_new(o, "handover_hour", json_integer(w->handover_hour));
+	return o;
+}
+
+json_t *oncall_page_to_json(const struct oncall_page *p)
+{
+	json_t *o = json_object(), *notes = json_array();
+	if (!o || !notes) {
+		json_decref(o);
+		json_decref(notes);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nnotes; i++) {
+		const struct oncall_notification *x = &p->notes[i];
+		json_t *n = json_object();
+		if (!n)
+			continue;
+		json_object_set_new(n, "id", json_integer(x->id));
+		json_object_set_new(n, "level", json_integer(x->level));
+		json_object_set_new(n, "round", json_integer(x->round));
+		vg_json_set_str(n, "target", x->target);
+		vg_json_set_str(n, "channel", x->channel);
+		json_object_set_new(n, "sent_at", vg_json_time(x->sent_at));
+		json_array_append_new(notes, n);
+	}
+	json_object_set_new(o, "id", json_integer(p->id));
+	json_object_set_new(o, "policy_id", json_integer(p->policy_id));
+	vg_json_set_str(o, "summary", p->summary);
+	vg_json_set_str(o, "severity", p->severity);
+	vg_json_set_str(o, "source", p->source);
+	vg_json_set_str(o, "dedup", p->dedup);
+	json_object_set_new(o, "drill", json_boolean(p->drill));
+	vg_json_set_str(o, "status", p->status);
+	json_object_set_new(o, "level", json_integer(p->level));
+	json_object_set_new(o, "round", json_integer(p->round));
+	json_object_set_new(o, "created_at", vg_json_time(p->created_at));
+	json_object_set_new(o, "next_escalation_at", vg_json_time(p->next_escalation_at));
+	json_object_set_new(o, "acknowledged_at", vg_json_time(p->acknowledged_at));
+	vg_json_set_str(o, "acknowledged_by", p->acknowledged_by);
+	json_object_set_new(o, "ack_level", int_or_null(p->ack_level));
+	json_object_set_new(o, "notifications", notes);
+	return o;
+}
+
+json_t *oncall_drill_to_json(const struct oncall_drill *d)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(d->id));
+	json_object_set_new(o, "page_id", json_integer(d->page_id));
+	json_object_set_new(o, "started_at", vg_json_time(d->started_at));
+	json_object_set_new(o, "acknowledged_at", vg_json_time(d->acknowledged_at));
+	json_object_set_new(o, "ack_seconds", int_or_null(d->ack_seconds));
+	json_object_set_new(o, "ack_level", int_or_null(d->ack_level));
+	vg_json_set_str(o, "result", d->result);
+	vg_json_set_str(o, "acknowledged_by", d->acknowledged_by);
+	return o;
+}
+
+#define LIST_TO_JSON(fn, ltype, one)                             \
+	json_t *fn(const struct ltype *l)                        \
+	{                                                        \
+		json_t *a = json_array();                        \
+		for (size_t i = 0; a && i < l->n; i++)           \
+			json_array_append_new(a, one(&l->v[i])); \
+		return a;                                        \
+	}
+LIST_TO_JSON(oncall_person_list_to_json, oncall_person_list, oncall_person_to_json)
+LIST_TO_JSON(oncall_policy_list_to_json, oncall_policy_list, oncall_policy_to_json)
+LIST_TO_JSON(oncall_shift_list_to_json, oncall_shift_list, oncall_shift_to_json)
+LIST_TO_JSON(oncall_page_list_to_json, oncall_page_list, oncall_page_to_json)
+LIST_TO_JSON(oncall_drill_list_to_json, oncall_drill_list, oncall_drill_to_json)
+
+/* ---- paging ---- */
+
+static int load_policy(struct store *s, const char *name, struct vg_arena *mem,
+		       struct oncall_policy *out, struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	struct oncall_policy_list l;
+	const char *want = name ? name : vg_config_get("oncall.policy", NULL);
+	int rc = store_prepare(s,
+			       want ? POLICY_SELECT "WHERE name = ?"
+				    : POLICY_SELECT "ORDER BY CASE WHEN name = 'default' THEN 0 "
+						    "ELSE 1 END, id LIMIT 1",
+			       &r.st, err);
+	if (rc)
+		return rc;
+	if (want)
+		store_bind_text(r.st, 1, want);
+	if ((rc = policies_read(&r, &l, err)))
+		return rc;
+	if (!l.n) {
 		if (want)
 			return vg_error_set(err, VG_ENOTFOUND, "policy '%s': not known", want);
 		return vg_error_set(err, VG_ENOTFOUND,
 				    "no escalation policy yet (vigil oncall policy-add)");
 	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
+	*out = l.v[0];
 	return VG_OK;
 }
 
-static int load_policy_id(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+static int load_policy_id(struct store *s, int64_t id, struct vg_arena *mem,
+			  struct oncall_policy *out, struct vg_error *err)
 {
-	return store_row(s, out, err, "policy", id, "itji",
-			 "SELECT id, name, levels_json, repeat_limit FROM oncall_policies WHERE "
-			 "id = ?",
-			 "i", id);
+	struct rows r = {NULL, mem, 0};
+	struct oncall_policy_list l;
+	int rc = store_prepare(s, POLICY_SELECT "WHERE id = ?", &r.st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(r.st, 1, id);
+	if ((rc = policies_read(&r, &l, err)))
+		return rc;
+	if (!l.n)
+		return vg_error_set(err, VG_ENOTFOUND, "no policy with id %lld", (long long)id);
+	*out = l.v[0];
+	return VG_OK;
 }
 
 /*
@@ -613,40 +1014,42 @@ static int load_policy_id(struct store *s, int64_t id, json_t **out, struct vg_e
  * token, record the notification and queue the delivery. Runs inside the
  * caller's transaction.
  */
-static int notify_level(struct store *s, const json_t *page, const json_t *policy, int64_t level,
-			int64_t round, int64_t now, struct vg_error *err)
+static int notify_level(struct store *s, const struct oncall_page *page,
+			const struct oncall_policy *policy, int64_t level, int64_t round,
+			int64_t now, struct vg_error *err)
 {
-	const json_t *lv = json_array_get(json_object_get(policy, "levels"), (size_t)(level - 1));
-	const char *kind = vg_json_str(lv, "kind"), *target = vg_json_str(lv, "target");
-	const char *channel = vg_json_str(lv, "channel");
+	const struct oncall_level *lv =
+	    level >= 1 && (size_t)level <= policy->nlevels ? &policy->levels[level - 1] : NULL;
+	const char *target, *channel;
 	char token[64], hash[VG_SHA256_HEX], summary[600], url[700], ts[VG_TIME_BUFSZ];
 	char *person = NULL, *pchan = NULL;
 	json_t *payload = NULL, *after = NULL;
-	int64_t page_id = vg_json_int(page, "id", 0), chan_id = 0;
 	const char *base = vg_config_get("server.public_url", "");
-	int rc;
+	int rc, exists = 0;
 
 	if (!lv)
 		return vg_error_set(err, VG_EINTERNAL, "policy level %lld missing",
 				    (long long)level);
-	if (strcmp(kind, "rotation") == 0) {
-		json_t *rows = NULL, *who = NULL;
-		rc = store_rows(s, &rows, err, "ittiiit",
-				"SELECT id, name, tz, start_at AS start, handover_wday, "
-				"handover_hour, members FROM oncall_rotations WHERE name = ?",
-				"t", target);
-		if (!rc && !json_array_size(rows))
+	target = lv->target;
+	channel = lv->channel;
+	if (strcmp(lv->kind, "rotation") == 0) {
+		struct vg_arena mem;
+		struct rotation_row *rows = NULL;
+		struct oncall_shift who;
+		size_t n = 0;
+		vg_arena_init(&mem, 0);
+		rc = rotations_read(s, target, &mem, &rows, &n, err);
+		if (!rc && !n)
 			rc = vg_error_set(err, VG_ENOTFOUND, "rotation '%s' is gone", target);
 		if (!rc)
-			rc = rotation_now(json_array_get(rows, 0), now, &who, err);
-		if (!rc && vg_json_str(who, "on_call"))
-			person = strdup(vg_json_str(who, "on_call"));
-		json_decref(who);
-		json_decref(rows);
+			rc = rotation_now(&rows[0], now, &who, err);
+		if (!rc && who.on_call && !(person = strdup(who.on_call)))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		vg_arena_release(&mem);
 		if (rc)
 			return rc;
-	} else {
-		person = strdup(target);
+	} else if (!(person = strdup(target))) {
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
 	if (person)
 		store_query_text(s, &pchan, NULL,
@@ -658,36 +1061,32 @@ static int notify_level(struct store *s, const json_t *page, const json_t *polic
 				  person ? person : target);
 		goto out;
 	}
-	rc = store_query_int64(s, &chan_id, err,
-			       "SELECT id FROM notify_channels WHERE name = ? AND enabled = 1", "t",
-			       channel);
-	if (rc) {
-		vg_error_set(err, VG_ENOTFOUND, "level %lld: channel '%s' missing or disabled",
-			     (long long)level, channel);
+	rc = notify_channel_exists(s, channel, 1, &exists, err);
+	if (!rc && !exists)
+		rc = vg_error_set(err, VG_ENOTFOUND, "level %lld: channel '%s' missing or disabled",
+				  (long long)level, channel);
+	if (rc)
 		goto out;
-	}
 	if ((rc = vg_random_token(token, sizeof(token), 24)))
 		goto out;
 	vg_sha256_hex(token, strlen(token), hash);
 	rc = store_exec(s, err,
 			"INSERT INTO oncall_notifications (page_id, level, round, target, channel, "
 			"token_sha256, sent_at) VALUES (?,?,?,?,?,?,?)",
-			"iiittti", page_id, level, round, person ? person : target, channel, hash,
+			"iiittti", page->id, level, round, person ? person : target, channel, hash,
 			now);
 	if (rc)
 		goto out;
 	snprintf(summary, sizeof(summary), "%s%s (page %lld, level %lld, for %s)",
-		 json_is_true(json_object_get(page, "drill")) ? "DRILL: " : "",
-		 vg_json_str(page, "summary"), (long long)page_id, (long long)level,
-		 person ? person : target);
+		 page->drill ? "DRILL: " : "", page->summary ? page->summary : "",
+		 (long long)page->id, (long long)level, person ? person : target);
 	snprintf(url, sizeof(url), "%s/oncall/ack/%s", base, token);
-	payload = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:b, s:s, s:s}", "summary", summary,
-	    "severity", vg_json_str(page, "severity"), "dedup_key", vg_json_str(page, "dedup"),
-	    "ack_url", url, "page_id", (json_int_t)page_id, "level", (json_int_t)level, "round",
-	    (json_int_t)round, "target", person ? person : target, "source",
-	    vg_json_str(page, "source"), "drill", (int)json_is_true(json_object_get(page, "drill")),
-	    "at", vg_time_format(now, ts, sizeof(ts)), "channel", channel);
+	payload = json_pack("{s:s, s:s?, s:s?, s:s, s:I, s:I, s:I, s:s, s:s?, s:b, s:s, s:s}",
+			    "summary", summary, "severity", page->severity, "dedup_key",
+			    page->dedup, "ack_url", url, "page_id", (json_int_t)page->id, "level",
+			    (json_int_t)level, "round", (json_int_t)round, "target",
+			    person ? person : target, "source", page->source, "drill", page->drill,
+			    "at", vg_time_format(now, ts, sizeof(ts)), "channel", channel);
 	if (!payload) {
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		goto out;
@@ -700,7 +1099,7 @@ static int notify_level(struct store *s, const json_t *page, const json_t *polic
 		      (json_int_t)round, "target", person ? person : target, "channel", channel);
 	{
 		char idbuf[32];
-		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)page_id);
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)page->id);
 		rc = store_audit(s, "oncall.page.notify", "oncall_page", idbuf, NULL, after, err);
 	}
 out:
@@ -712,27 +1111,21 @@ out:
 	return rc;
 }
 
-static int64_t level_wait(const json_t *policy, int64_t level)
+static int64_t level_wait(const struct oncall_policy *policy, int64_t level)
 {
-	const json_t *lv = json_array_get(json_object_get(policy, "levels"), (size_t)(level - 1));
-	return (int64_t)vg_json_int(lv, "after_minutes", 15) * 60;
-}
-
-static int page_row(struct store *s, int64_t id, json_t **out, struct vg_error *err)
-{
-	return store_row(
-	    s, out, err, "page", id, "iittttbtiiTTTti",
-	    "SELECT id, policy_id, summary, severity, source, dedup_key AS dedup, "
-	    "drill, status, level, round, created_at, next_escalation_at, "
-	    "acknowledged_at, acknowledged_by, ack_level FROM oncall_pages WHERE id = ?",
-	    "i", id);
+	if (level >= 1 && (size_t)level <= policy->nlevels)
+		return policy->levels[level - 1].after_minutes * 60;
+	return 15 * 60;
 }
 
 int oncall_page(struct store *s, const char *policy_name, const char *summary, const char *severity,
 		const char *source, const char *dedup_key, int drill, int64_t *id, int *created,
 		struct vg_error *err)
 {
-	json_t *policy = NULL, *page = NULL, *after = NULL;
+	struct vg_arena mem;
+	struct oncall_policy policy;
+	struct oncall_page page;
+	json_t *after = NULL;
 	int64_t now = vg_now(), pid = 0;
 	char dedup[96], idbuf[32];
 	int rc;
@@ -759,19 +1152,20 @@ int oncall_page(struct store *s, const char *policy_name, const char *summary, c
 			return VG_OK;
 		}
 	}
-	rc = load_policy(s, policy_name, &policy, err);
+	vg_arena_init(&mem, 0);
+	rc = load_policy(s, policy_name, &mem, &policy, err);
 	if (rc)
-		return rc;
+		goto out;
 	rc = store_tx_begin(s, err);
 	if (rc)
 		goto out;
-	rc = store_exec(
-	    s, err,
-	    "INSERT INTO oncall_pages (policy_id, summary, severity, source, dedup_key, "
-	    "drill, status, level, round, created_at, next_escalation_at) VALUES "
-	    "(?,?,?,?,?,?,'open',1,1,?,?)",
-	    "ittttiii", vg_json_int(policy, "id", 0), summary, severity, source ? source : "cli",
-	    dedup_key, (int64_t)(drill != 0), now, now + level_wait(policy, 1));
+	rc =
+	    store_exec(s, err,
+		       "INSERT INTO oncall_pages (policy_id, summary, severity, source, dedup_key, "
+		       "drill, status, level, round, created_at, next_escalation_at) VALUES "
+		       "(?,?,?,?,?,?,'open',1,1,?,?)",
+		       "ittttiii", policy.id, summary, severity, source ? source : "cli", dedup_key,
+		       (int64_t)(drill != 0), now, now + level_wait(&policy, 1));
 	if (!rc)
 		/* narrowed so a page opened concurrently by another server is not taken */
 		rc = store_query_int64(s, &pid, err,
@@ -789,14 +1183,14 @@ int oncall_page(struct store *s, const char *policy_name, const char *summary, c
 	}
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)pid);
 	after = json_pack("{s:s, s:s, s:s, s:s, s:b}", "summary", summary, "severity", severity,
-			  "policy", vg_json_str(policy, "name"), "source", source ? source : "cli",
-			  "drill", drill != 0);
+			  "policy", policy.name ? policy.name : "", "source",
+			  source ? source : "cli", "drill", drill != 0);
 	rc = store_audit(s, drill ? "oncall.drill.page" : "oncall.page.open", "oncall_page", idbuf,
 			 NULL, after, err);
 	if (!rc)
-		rc = page_row(s, pid, &page, err);
+		rc = page_load(s, pid, &mem, 0, &page, err);
 	if (!rc)
-		rc = notify_level(s, page, policy, 1, 1, now, err);
+		rc = notify_level(s, &page, &policy, 1, 1, now, err);
 	if (!rc && drill)
 		rc = store_exec(s, err,
 				"INSERT INTO oncall_drills (page_id, started_at, result) VALUES "
@@ -813,8 +1207,7 @@ out:
 			*created = 1;
 	}
 	json_decref(after);
-	json_decref(page);
-	json_decref(policy);
+	vg_arena_release(&mem);
 	return rc;
 }
 
@@ -830,21 +1223,25 @@ int oncall_drill(struct store *s, const char *policy, int64_t *page_id, struct v
 static int ack_page(struct store *s, int64_t id, const char *by, int64_t level,
 		    struct vg_error *err)
 {
-	json_t *page = NULL, *after = NULL;
+	struct vg_arena mem;
+	struct oncall_page page;
+	json_t *after = NULL;
 	int64_t now = vg_now();
 	char idbuf[32];
 	int rc;
 
-	rc = page_row(s, id, &page, err);
+	vg_arena_init(&mem, 0);
+	rc = page_load(s, id, &mem, 0, &page, err);
 	if (rc)
-		return rc;
-	if (strcmp(vg_json_str(page, "status"), "acknowledged") == 0) {
+		goto out;
+	if (strcmp(page.status, "acknowledged") == 0) {
 		rc = vg_error_set(err, VG_ESTATE, "page %lld was already acknowledged by %s",
-				  (long long)id, vg_json_str(page, "acknowledged_by"));
+				  (long long)id,
+				  page.acknowledged_by ? page.acknowledged_by : "(unknown)");
 		goto out;
 	}
 	if (!level)
-		level = vg_json_int(page, "level", 0);
+		level = page.level;
 	rc = store_tx_begin(s, err);
 	if (rc)
 		goto out;
@@ -854,7 +1251,7 @@ static int ack_page(struct store *s, int64_t id, const char *by, int64_t level,
 		       "acknowledged_by = ?, ack_level = ?, next_escalation_at = NULL WHERE id = ? "
 		       "AND status <> 'acknowledged'",
 		       "itii", now, by, level, id);
-	if (!rc && json_is_true(json_object_get(page, "drill"))) {
+	if (!rc && page.drill) {
 		int64_t started = 0;
 		rc = store_query_int64(s, &started, err,
 				       "SELECT started_at FROM oncall_drills WHERE page_id = ?",
@@ -879,7 +1276,7 @@ static int ack_page(struct store *s, int64_t id, const char *by, int64_t level,
 		store_tx_rollback(s);
 out:
 	json_decref(after);
-	json_decref(page);
+	vg_arena_release(&mem);
 	return rc;
 }
 
@@ -888,139 +1285,84 @@ int oncall_ack(struct store *s, int64_t id, const char *by, struct vg_error *err
 	return ack_page(s, id, by ? by : store_actor(s), 0, err);
 }
 
-static int token_lookup(struct store *s, const char *token, json_t **out, struct vg_error *err)
+/* The notification a link token belongs to: its page, level and target. */
+static int token_lookup(struct store *s, const char *token, int64_t *page_id, int64_t *level,
+			char *target, size_t targetsz, struct vg_error *err)
 {
 	char hash[VG_SHA256_HEX];
-	json_t *rows = NULL;
+	struct store_stmt *st = NULL;
 	int rc;
 
-	*out = NULL;
 	if (!token || strlen(token) < 16 || strlen(token) > 128)
 		return vg_error_set(err, VG_ENOTFOUND, "unknown acknowledgement link");
 	vg_sha256_hex(token, strlen(token), hash);
-	rc = store_rows(s, &rows, err, "iiits",
-			"SELECT page_id, level, round, target, channel FROM oncall_notifications "
-			"WHERE token_sha256 = ?",
-			"t", hash);
+	rc = store_prepare(s,
+			   "SELECT page_id, level, target FROM oncall_notifications WHERE "
+			   "token_sha256 = ?",
+			   &st, err);
 	if (rc)
 		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return vg_error_set(err, VG_ENOTFOUND, "unknown acknowledgement link");
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*page_id = store_col_int64(st, 0);
+		*level = store_col_int64(st, 1);
+		snprintf(target, targetsz, "%s",
+			 store_col_text(st, 2) ? store_col_text(st, 2) : "");
+		rc = VG_OK;
+	} else if (rc == STORE_DONE) {
+		rc = vg_error_set(err, VG_ENOTFOUND, "unknown acknowledgement link");
 	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return VG_OK;
+	store_finalize(st);
+	return rc;
 }
 
 int oncall_ack_token(struct store *s, const char *token, int64_t *page_id, struct vg_error *err)
 {
-	json_t *n = NULL;
-	char by[128];
-	int rc = token_lookup(s, token, &n, err);
+	char by[128], target[120];
+	int64_t level = 0;
+	int rc = token_lookup(s, token, page_id, &level, target, sizeof(target), err);
 	if (rc)
 		return rc;
-	*page_id = vg_json_int(n, "page_id", 0);
-	snprintf(by, sizeof(by), "link:%s", vg_json_str(n, "target"));
-	rc = ack_page(s, *page_id, by, vg_json_int(n, "level", 0), err);
-	json_decref(n);
-	return rc;
+	snprintf(by, sizeof(by), "link:%s", target);
+	return ack_page(s, *page_id, by, level, err);
 }
 
-int oncall_token_page_json(struct store *s, const char *token, json_t **out, struct vg_error *err)
+int oncall_token_page(struct store *s, const char *token, struct vg_arena *mem,
+		      struct oncall_page *out, struct vg_error *err)
 {
-	json_t *n = NULL;
-	int rc = token_lookup(s, token, &n, err);
-	if (rc)
-		return rc;
-	rc = page_row(s, vg_json_int(n, "page_id", 0), out, err);
-	if (!rc) {
-		json_object_set(*out, "notified_level", json_object_get(n, "level"));
-		json_object_set(*out, "target", json_object_get(n, "target"));
-	}
-	json_decref(n);
-	return rc;
-}
-
-int oncall_page_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
-{
-	json_t *notes = NULL;
-	int rc = page_row(s, id, out, err);
-	if (rc)
-		return rc;
-	rc = store_rows(s, &notes, err, "iiittT",
-			"SELECT id, level, round, target, channel, sent_at FROM "
-			"oncall_notifications WHERE page_id = ? ORDER BY id",
-			"i", id);
+	char target[120];
+	int64_t page_id = 0, level = 0;
+	int rc = token_lookup(s, token, &page_id, &level, target, sizeof(target), err);
 	if (rc) {
-		json_decref(*out);
-		*out = NULL;
+		memset(out, 0, sizeof(*out));
 		return rc;
 	}
-	json_object_set_new(*out, "notifications", notes);
-	return VG_OK;
-}
-
-int oncall_pages_json(struct store *s, int64_t limit, json_t **out, struct vg_error *err)
-{
-	json_t *ids = NULL, *row, *res = json_array();
-	size_t i;
-	int rc =
-	    store_rows(s, &ids, err, "i", "SELECT id FROM oncall_pages ORDER BY id DESC LIMIT ?",
-		       "i", limit > 0 ? limit : 100);
-	*out = NULL;
-	if (rc) {
-		json_decref(res);
-		return rc;
-	}
-	json_array_foreach(ids, i, row)
-	{
-		json_t *p = NULL;
-		rc = oncall_page_json(s, vg_json_int(row, "id", 0), &p, err);
-		if (rc)
-			break;
-		json_array_append_new(res, p);
-	}
-	json_decref(ids);
-	if (rc) {
-		json_decref(res);
-		return rc;
-	}
-	*out = res;
-	return VG_OK;
-}
-
-int oncall_drills_json(struct store *s, json_t **out, struct vg_error *err)
-{
-	return store_rows(s, out, err, "iiTTiits",
-			  "SELECT d.id, d.page_id, d.started_at, d.acknowledged_at, d.ack_seconds, "
-			  "d.ack_level, d.result, p.acknowledged_by FROM oncall_drills d JOIN "
-			  "oncall_pages p ON p.id = d.page_id ORDER BY d.id DESC",
-			  NULL);
+	return page_load(s, page_id, mem, 1, out, err);
 }
 
 /* ---- escalation ---- */
 
-static int escalate(struct store *s, const json_t *page, int64_t now, int *paged,
+static int escalate(struct store *s, const struct oncall_page *page, int64_t now, int *paged,
 		    struct vg_error *err)
 {
-	json_t *policy = NULL, *after = NULL;
-	int64_t id = vg_json_int(page, "id", 0), level = vg_json_int(page, "level", 0);
-	int64_t round = vg_json_int(page, "round", 0), next = 0, nlevels, limit;
+	struct vg_arena mem;
+	struct oncall_policy policy;
+	json_t *after = NULL;
+	int64_t id = page->id, level = page->level, round = page->round;
+	int64_t next = page->next_escalation_at, nlevels, limit;
 	const char *status = "open";
-	char idbuf[32], *nx = NULL;
+	char idbuf[32];
 	int rc;
 
-	rc = load_policy_id(s, vg_json_int(page, "policy_id", 0), &policy, err);
-	if (rc)
-		return rc;
-	/* next_escalation_at comes back as RFC 3339 text from page_row */
-	if (vg_time_parse(vg_json_str(page, "next_escalation_at"), &next, NULL) != VG_OK) {
-		json_decref(policy);
+	if (!next)
 		return VG_OK;
-	}
-	nlevels = (int64_t)json_array_size(json_object_get(policy, "levels"));
-	limit = vg_json_int(policy, "repeat_limit", 0);
+	vg_arena_init(&mem, 0);
+	rc = load_policy_id(s, page->policy_id, &mem, &policy, err);
+	if (rc)
+		goto out;
+	nlevels = (int64_t)policy.nlevels;
+	limit = policy.repeat_limit;
 	rc = store_tx_begin(s, err);
 	if (rc)
 		goto out;
@@ -1038,11 +1380,11 @@ static int escalate(struct store *s, const json_t *page, int64_t now, int *paged
 			round = limit;
 			break;
 		}
-		rc = notify_level(s, page, policy, level, round, now, err);
+		rc = notify_level(s, page, &policy, level, round, now, err);
 		if (rc)
 			goto out;
 		(*paged)++;
-		next += level_wait(policy, level);
+		next += level_wait(&policy, level);
 	}
 	if (strcmp(status, "exhausted") == 0)
 		rc = store_exec(
@@ -1067,56 +1409,67 @@ static int escalate(struct store *s, const json_t *page, int64_t now, int *paged
 out:
 	if (rc && store_in_tx(s))
 		store_tx_rollback(s);
-	free(nx);
 	json_decref(after);
-	json_decref(policy);
+	vg_arena_release(&mem);
 	return rc;
+}
+
+/* The ids a query with one integer parameter selects, into mem. */
+static int ids_read(struct store *s, const char *sql, int64_t arg, struct vg_arena *mem,
+		    int64_t **ids, size_t *n, struct vg_error *err)
+{
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc = store_prepare(s, sql, &r.st, err);
+
+	*ids = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	store_bind_int64(r.st, 1, arg);
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(*ids = rows_grow(&r, *ids, *n, &cap, sizeof(**ids))))
+			break;
+		(*ids)[(*n)++] = rows_int(&r, 0, 0);
+	}
+	return rows_done(&r, rc, err);
 }
 
 int oncall_tick(struct store *s, int *paged, struct vg_error *err)
 {
-	json_t *due = NULL, *row;
-	int64_t now = vg_now();
-	size_t i;
+	struct vg_arena mem;
+	int64_t now = vg_now(), *ids = NULL;
+	size_t n = 0;
 	int rc;
 
 	*paged = 0;
-	rc = store_rows(s, &due, err, "i",
-			"SELECT id FROM oncall_pages WHERE status = 'open' AND next_escalation_at "
-			"IS NOT NULL AND next_escalation_at <= ? ORDER BY id",
-			"i", now);
-	if (rc)
-		return rc;
-	json_array_foreach(due, i, row)
-	{
-		json_t *page = NULL;
-		rc = page_row(s, vg_json_int(row, "id", 0), &page, err);
+	vg_arena_init(&mem, 0);
+	rc = ids_read(s,
+		      "SELECT id FROM oncall_pages WHERE status = 'open' AND next_escalation_at "
+		      "IS NOT NULL AND next_escalation_at <= ? ORDER BY id",
+		      now, &mem, &ids, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct oncall_page page;
+		rc = page_load(s, ids[i], &mem, 0, &page, err);
 		if (!rc)
-			rc = escalate(s, page, now, paged, err);
-		json_decref(page);
-		if (rc)
-			break;
+			rc = escalate(s, &page, now, paged, err);
 	}
-	json_decref(due);
-	if (rc)
-		return rc;
 	/* drills not acknowledged in time have failed, whatever happens later */
-	rc = store_rows(s, &due, err, "i",
-			"SELECT id FROM oncall_drills WHERE result = 'pending' AND started_at <= ?",
-			"i", now - ONCALL_DRILL_PASS_SECONDS);
-	if (rc)
-		return rc;
-	json_array_foreach(due, i, row)
-	{
+	if (!rc)
+		rc = ids_read(s,
+			      "SELECT id FROM oncall_drills WHERE result = 'pending' AND "
+			      "started_at <= ?",
+			      now - ONCALL_DRILL_PASS_SECONDS, &mem, &ids, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
 		char idbuf[32];
 		json_t *after = json_pack("{s:s}", "result", "fail");
-		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)vg_json_int(row, "id", 0));
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)ids[i]);
 		rc = store_tx_begin(s, err);
 		if (!rc)
 			rc = store_exec(s, err,
 					"UPDATE oncall_drills SET result = 'fail' WHERE id = ? AND "
 					"result = 'pending'",
-					"i", vg_json_int(row, "id", 0));
+					"i", ids[i]);
 		if (!rc)
 			rc = store_audit(s, "oncall.drill.fail", "oncall_drill", idbuf, NULL, after,
 					 err);
@@ -1125,10 +1478,8 @@ int oncall_tick(struct store *s, int *paged, struct vg_error *err)
 		if (rc && store_in_tx(s))
 			store_tx_rollback(s);
 		json_decref(after);
-		if (rc)
-			break;
 	}
-	json_decref(due);
+	vg_arena_release(&mem);
 	return rc;
 }
 

@@ -75,23 +75,149 @@ int oncall_person_add(struct store *s, const char *name, const char *user_login,
 		      const char *channel, struct vg_error *err);
 int oncall_rotation_add(struct store *s, const char *name, const char *tz, int64_t start, int wday,
 			int hour, const char *members, struct vg_error *err);
-/*
- * levels: array of {"kind": "rotation"|"person", "target": name,
- * "channel": notifier channel name or null, "after_minutes": N}. Targets and
- * channels must exist. repeat_limit: rounds through all levels (1..20).
- */
-int oncall_policy_add(struct store *s, const char *name, const json_t *levels, int repeat_limit,
-		      struct vg_error *err);
+/* One level of an escalation policy. */
+struct oncall_level {
+	const char *kind;    /* "rotation" or "person" */
+	const char *target;  /* the rotation's or the person's name */
+	const char *channel; /* NULL: the person's own channel */
+	int64_t after_minutes;
+};
 
-/* Listings (caller owns *out). */
-int oncall_people_json(struct store *s, json_t **out, struct vg_error *err);
-int oncall_policies_json(struct store *s, json_t **out, struct vg_error *err);
-/* Per rotation: who is on call at now, since, until, and who is next. */
-int oncall_who_json(struct store *s, int64_t now, json_t **out, struct vg_error *err);
-/* Pages, newest first, with their notifications. */
-int oncall_pages_json(struct store *s, int64_t limit, json_t **out, struct vg_error *err);
-int oncall_page_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
-int oncall_drills_json(struct store *s, json_t **out, struct vg_error *err);
+/*
+ * levels: n levels (1 to 10), each with an after_minutes of 1 to 1440.
+ * Targets and channels must exist. repeat_limit: rounds through all levels
+ * (1..20).
+ */
+int oncall_policy_add(struct store *s, const char *name, const struct oncall_level *levels,
+		      size_t n, int repeat_limit, struct vg_error *err);
+
+/*
+ * Typed results. Everything a listing returns (strings, arrays) lives in the
+ * caller's arena mem (core/arena.h); vg_arena_release(mem) frees it at once.
+ * Times are UTC seconds, 0 when none; integers that may be missing are -1
+ * when they are. JSON is made only at the edges by the *_to_json() below,
+ * whose keys are those of the API.
+ */
+struct vg_arena;
+
+struct oncall_person {
+	int64_t id;
+	const char *name;
+	const char *user_login; /* may be NULL */
+	const char *channel;    /* the person's own notifier channel, may be NULL */
+	int64_t created_at;
+};
+struct oncall_person_list {
+	struct oncall_person *v;
+	size_t n;
+};
+
+struct oncall_policy {
+	int64_t id;
+	const char *name;
+	struct oncall_level *levels;
+	size_t nlevels;
+	int64_t repeat_limit;
+	int64_t created_at;
+};
+struct oncall_policy_list {
+	struct oncall_policy *v;
+	size_t n;
+};
+
+/* Who is on call in one rotation at a time. */
+struct oncall_shift {
+	const char *rotation;
+	const char *tz;
+	const char *on_call; /* NULL before the rotation starts */
+	int64_t since;       /* 0 before the rotation starts */
+	int64_t until;       /* the next hand-over (or the start) */
+	const char *next;    /* NULL when nobody */
+	const char **members;
+	size_t nmembers;
+	int handover_wday, handover_hour;
+};
+struct oncall_shift_list {
+	struct oncall_shift *v;
+	size_t n;
+};
+
+/* One notification of a page (a level paged in a round). */
+struct oncall_notification {
+	int64_t id, level, round;
+	const char *target, *channel;
+	int64_t sent_at;
+};
+
+struct oncall_page {
+	int64_t id;
+	int64_t policy_id;
+	const char *summary, *severity, *source;
+	const char *dedup; /* the dedup key */
+	int drill;
+	const char *status; /* open, acknowledged, exhausted */
+	int64_t level, round;
+	int64_t created_at, next_escalation_at, acknowledged_at;
+	const char *acknowledged_by; /* NULL until acknowledged */
+	int64_t ack_level;           /* -1 until acknowledged */
+	struct oncall_notification *notes;
+	size_t nnotes;
+};
+struct oncall_page_list {
+	struct oncall_page *v;
+	size_t n;
+};
+
+struct oncall_drill {
+	int64_t id, page_id;
+	int64_t started_at, acknowledged_at;
+	int64_t ack_seconds, ack_level; /* -1 until acknowledged */
+	const char *result;             /* pending, pass, fail */
+	const char *acknowledged_by;    /* of the page, may be NULL */
+};
+struct oncall_drill_list {
+	struct oncall_drill *v;
+	size_t n;
+};
+
+/* Listings, into mem. */
+int oncall_people(struct store *s, struct vg_arena *mem, struct oncall_person_list *out,
+		  struct vg_error *err);
+int oncall_policies(struct store *s, struct vg_arena *mem, struct oncall_policy_list *out,
+		    struct vg_error *err);
+/* Per rotation (by name): who is on call at now, since, until, and who is next. */
+int oncall_who(struct store *s, int64_t now, struct vg_arena *mem, struct oncall_shift_list *out,
+	       struct vg_error *err);
+/* Pages, newest first (at most limit, 1..), with their notifications. */
+int oncall_pages(struct store *s, int64_t limit, struct vg_arena *mem, struct oncall_page_list *out,
+		 struct vg_error *err);
+/* One page with its notifications; VG_ENOTFOUND naming the id. */
+int oncall_page_get(struct store *s, int64_t id, struct vg_arena *mem, struct oncall_page *out,
+		    struct vg_error *err);
+/* Drills, newest first. */
+int oncall_drills(struct store *s, struct vg_arena *mem, struct oncall_drill_list *out,
+		  struct vg_error *err);
+
+/* JSON of each type (caller owns; NULL only when out of memory).
+ * person {id, name, user_login, channel, created_at}; policy {id, name,
+ * levels [{kind, target, channel, after_minutes}], repeat_limit,
+ * created_at}; shift {rotation, tz, on_call, since, until, next, members,
+ * handover_wday, handover_hour}; page {id, policy_id, summary, severity,
+ * source, dedup, drill, status, level, round, created_at,
+ * next_escalation_at, acknowledged_at, acknowledged_by, ack_level,
+ * notifications [{id, level, round, target, channel, sent_at}]}; drill {id,
+ * page_id, started_at, acknowledged_at, ack_seconds, ack_level, result,
+ * acknowledged_by}. The list forms give arrays. */
+json_t *oncall_person_to_json(const struct oncall_person *p);
+json_t *oncall_person_list_to_json(const struct oncall_person_list *l);
+json_t *oncall_policy_to_json(const struct oncall_policy *p);
+json_t *oncall_policy_list_to_json(const struct oncall_policy_list *l);
+json_t *oncall_shift_to_json(const struct oncall_shift *w);
+json_t *oncall_shift_list_to_json(const struct oncall_shift_list *l);
+json_t *oncall_page_to_json(const struct oncall_page *p);
+json_t *oncall_page_list_to_json(const struct oncall_page_list *l);
+json_t *oncall_drill_to_json(const struct oncall_drill *d);
+json_t *oncall_drill_list_to_json(const struct oncall_drill_list *l);
 
 /*
  * Open a page on policy (NULL: config oncall.policy, else "default", else
@@ -109,8 +235,10 @@ int oncall_drill(struct store *s, const char *policy, int64_t *page_id, struct v
  * id/token, VG_ESTATE when already acknowledged. */
 int oncall_ack(struct store *s, int64_t id, const char *by, struct vg_error *err);
 int oncall_ack_token(struct store *s, const char *token, int64_t *page_id, struct vg_error *err);
-/* The page a token belongs to (for the confirmation page). */
-int oncall_token_page_json(struct store *s, const char *token, json_t **out, struct vg_error *err);
+/* The page a link token belongs to, with its notifications (for the
+ * confirmation page), into mem. VG_ENOTFOUND for an unknown token. */
+int oncall_token_page(struct store *s, const char *token, struct vg_arena *mem,
+		      struct oncall_page *out, struct vg_error *err);
 
 /* Escalate every page whose wait ran out, fail drills not acknowledged in
  * time. *paged = notifications sent. */

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/events.h"
 #include "reach/reach.h"
+#include "reach/rows_int.h"
 #include "store/store.h"
 
 #include <curl/curl.h>
@@ -237,29 +238,27 @@ static int fingerprints(const char *data, size_t n, json_t *out, struct vg_error
 	return rc;
 }
 
-int pgp_status_json(struct store *s, const char *encryption_uri, const char *cacert, json_t **out,
-		    struct vg_error *err)
+int pgp_status(struct store *s, const char *encryption_uri, const char *cacert,
+	       struct vg_arena *mem, struct pgp_key_status *out, struct vg_error *err)
 {
 	struct keyinfo ki;
-	char source[64], ts[VG_TIME_BUFSZ], *uri = NULL, why[256] = "";
+	char *uri = NULL, why[256] = "";
 	int64_t now = vg_now();
-	json_t *o, *served;
-	int rc = current_key(s, &ki, source, sizeof(source), err);
+	int rc;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
+	rc = current_key(s, &ki, out->source, sizeof(out->source), err);
 	if (rc)
 		return rc;
-	o = json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "fingerprint", ki.fpr, "algorithm",
-		      ki.algo, "uid", ki.uid, "bits", (int)ki.bits, "weak", ki.weak, "has_secret",
-		      ki.has_secret, "source", source);
-	if (!o)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	json_object_set_new(o, "expires",
-			    ki.expires ? json_string(vg_time_format(ki.expires, ts, sizeof(ts)))
-				       : json_null());
-	json_object_set_new(o, "expiring",
-			    json_boolean(ki.expires && ki.expires - now <= PGP_EXPIRING_SECONDS));
-	json_object_set_new(o, "expired", json_boolean(ki.expires && ki.expires <= now));
+	snprintf(out->fingerprint, sizeof(out->fingerprint), "%s", ki.fpr);
+	snprintf(out->algorithm, sizeof(out->algorithm), "%s", ki.algo);
+	snprintf(out->uid, sizeof(out->uid), "%s", ki.uid);
+	out->bits = ki.bits;
+	out->weak = ki.weak;
+	out->has_secret = ki.has_secret;
+	out->expires = ki.expires;
+	out->expiring = ki.expires && ki.expires - now <= PGP_EXPIRING_SECONDS;
+	out->expired = ki.expires && ki.expires <= now;
 	if (encryption_uri && !*encryption_uri)
 		uri = NULL; /* "" = do not look at the Encryption URI */
 	else if (encryption_uri)
@@ -272,11 +271,11 @@ int pgp_status_json(struct store *s, const char *encryption_uri, const char *cac
 		    NULL);
 	if (!cacert)
 		cacert = vg_config_get("securitytxt.cacert", NULL);
-	json_object_set_new(o, "encryption_uri", uri ? json_string(uri) : json_null());
 	if (uri) {
 		struct vg_buf b;
+		json_t *served = json_array(), *v;
+		size_t i;
 		vg_buf_init(&b, KEY_MAX);
-		served = json_array();
 		if (fetch(uri, cacert, &b, why, sizeof(why)) == 0) {
 			struct vg_error e = {0};
 			if (fingerprints(b.data ? b.data : "", b.len, served, &e))
@@ -284,23 +283,52 @@ int pgp_status_json(struct store *s, const char *encryption_uri, const char *cac
 			else if (!json_array_size(served))
 				snprintf(why, sizeof(why), "no OpenPGP key at the URI");
 		}
-		{
-			int match = 0;
-			size_t i;
-			json_t *v;
-			json_array_foreach(served, i, v) if (strcasecmp(json_string_value(v),
-									ki.fpr) == 0) match = 1;
-			json_object_set_new(o, "encryption_matches", json_boolean(match));
-		}
-		json_object_set_new(o, "encryption_keys", served);
-		json_object_set_new(o, "encryption_error", why[0] ? json_string(why) : json_null());
 		vg_buf_release(&b);
+		out->encryption_uri = vg_arena_strdup(mem, uri);
+		out->encryption_keys =
+		    vg_arena_array(mem, json_array_size(served) + 1, sizeof(*out->encryption_keys));
+		if (!out->encryption_uri || !out->encryption_keys)
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		json_array_foreach(served, i, v)
+		{
+			if (rc)
+				break;
+			if (strcasecmp(json_string_value(v), ki.fpr) == 0)
+				out->encryption_matches = 1;
+			if (!(out->encryption_keys[out->nencryption_keys++] =
+				  vg_arena_strdup(mem, json_string_value(v))))
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		}
+		if (!rc && why[0] && !(out->encryption_error = vg_arena_strdup(mem, why)))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		json_decref(served);
+	}
+	free(uri);
+	return rc;
+}
+
+json_t *pgp_key_status_to_json(const struct pgp_key_status *k)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:b, s:b, s:s}", "fingerprint", k->fingerprint,
+			      "algorithm", k->algorithm, "uid", k->uid, "bits", (int)k->bits,
+			      "weak", k->weak, "has_secret", k->has_secret, "source", k->source);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "expires", vg_json_time(k->expires));
+	json_object_set_new(o, "expiring", json_boolean(k->expiring));
+	json_object_set_new(o, "expired", json_boolean(k->expired));
+	vg_json_set_str(o, "encryption_uri", k->encryption_uri);
+	if (k->encryption_uri) {
+		json_t *keys = json_array();
+		for (size_t i = 0; keys && i < k->nencryption_keys; i++)
+			json_array_append_new(keys, json_string(k->encryption_keys[i]));
+		json_object_set_new(o, "encryption_matches", json_boolean(k->encryption_matches));
+		json_object_set_new(o, "encryption_keys", keys ? keys : json_null());
+		vg_json_set_str(o, "encryption_error", k->encryption_error);
 	} else {
 		json_object_set_new(o, "encryption_matches", json_null());
 	}
-	free(uri);
-	*out = o;
-	return VG_OK;
+	return o;
 }
 
 int pgp_expiry_check(struct store *s, int *expiring, struct vg_error *err)
@@ -497,12 +525,65 @@ int pgp_rotate(struct store *s, const char *new_fpr, const char *publish_path, s
 	return rc;
 }
 
-int pgp_keys_json(struct store *s, json_t **out, struct vg_error *err)
+int pgp_keys(struct store *s, struct vg_arena *mem, struct pgp_key_list *out, struct vg_error *err)
 {
-	return store_rows(
-	    s, out, err, "ittiTtbTtTT",
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(
+	    s,
 	    "SELECT id, fingerprint, state, bits, expires_at, previous, cross_signed, "
 	    "published_at, published_to, added_at, retired_at FROM pgp_keys ORDER BY "
 	    "id DESC",
-	    NULL);
+	    &r.st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct pgp_key *k;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		k = &out->v[out->n++];
+		k->id = rows_int(&r, 0, 0);
+		k->fingerprint = rows_str(&r, 1);
+		k->state = rows_str(&r, 2);
+		k->bits = rows_int(&r, 3, -1);
+		k->expires_at = rows_int(&r, 4, 0);
+		k->previous = rows_str(&r, 5);
+		k->cross_signed = rows_int(&r, 6, 0) != 0;
+		k->published_at = rows_int(&r, 7, 0);
+		k->published_to = rows_str(&r, 8);
+		k->added_at = rows_int(&r, 9, 0);
+		k->retired_at = rows_int(&r, 10, 0);
+	}
+	return rows_done(&r, rc, err);
+}
+
+json_t *pgp_key_to_json(const struct pgp_key *k)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(k->id));
+	vg_json_set_str(o, "fingerprint", k->fingerprint);
+	vg_json_set_str(o, "state", k->state);
+	json_object_set_new(o, "bits", k->bits >= 0 ? json_integer(k->bits) : json_null());
+	json_object_set_new(o, "expires_at", vg_json_time(k->expires_at));
+	vg_json_set_str(o, "previous", k->previous);
+	json_object_set_new(o, "cross_signed", json_boolean(k->cross_signed));
+	json_object_set_new(o, "published_at", vg_json_time(k->published_at));
+	vg_json_set_str(o, "published_to", k->published_to);
+	json_object_set_new(o, "added_at", vg_json_time(k->added_at));
+	json_object_set_new(o, "retired_at", vg_json_time(k->retired_at));
+	return o;
+}
+
+json_t *pgp_key_list_to_json(const struct pgp_key_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, pgp_key_to_json(&l->v[i]));
+	return a;
 }

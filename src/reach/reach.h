@@ -20,12 +20,119 @@
 #ifndef VIGIL_REACH_REACH_H
 #define VIGIL_REACH_REACH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/json.h"
 
 struct store;
 struct vg_error;
+struct vg_arena;
+
+/*
+ * Typed results. Everything a listing returns (strings, arrays) lives in the
+ * caller's arena mem (core/arena.h); vg_arena_release(mem) frees it at once.
+ * JSON is made only at the API/CLI/page edges by the *_to_json() below,
+ * whose keys are those of the API. Times are UTC seconds, 0 when none
+ * (JSON null); integers that may be missing are -1 when they are.
+ */
+
+/* One check of a watched security.txt. */
+struct stwatch_check {
+	int64_t id;
+	int64_t checked_at;
+	const char *status; /* ok, expiring, invalid, unreachable */
+	int64_t errors, warnings, findings;
+	int64_t expires_at;      /* the file's Expires, 0 when unknown */
+	const char *fetched_url; /* may be NULL */
+	const char *encryption;  /* the first Encryption URI, may be NULL */
+};
+
+/* A watched URL with its newest checks first (checks[0] is the last one). */
+struct stwatch_entry {
+	int64_t id;
+	const char *url;
+	int64_t created_at;
+	struct stwatch_check *checks;
+	size_t nchecks;
+};
+struct stwatch_list {
+	struct stwatch_entry *v;
+	size_t n;
+};
+
+/* A probe of a mailto: contact. */
+struct stprobe {
+	int64_t id;
+	const char *contact;
+	const char *status; /* sent, failed, confirmed */
+	int64_t sent_at;
+	const char *send_error; /* may be NULL */
+	int64_t confirmed_at;
+	const char *confirmed_by; /* may be NULL */
+};
+struct stprobe_list {
+	struct stprobe *v;
+	size_t n;
+};
+
+/* The PSIRT key as pgp_status() finds it. */
+struct pgp_key_status {
+	char fingerprint[64];
+	char algorithm[32];
+	char uid[256];
+	unsigned bits;
+	int weak;
+	int has_secret;
+	char source[64]; /* where the fingerprint came from (pgp_keys, config, ...) */
+	int64_t expires; /* 0 = never */
+	int expiring;    /* within 60 days */
+	int expired;
+	const char *encryption_uri; /* the URI looked at, NULL when none */
+	/* Only when encryption_uri is set: */
+	int encryption_matches;       /* it serves this key */
+	const char **encryption_keys; /* fingerprints it serves */
+	size_t nencryption_keys;
+	const char *encryption_error; /* why it could not be read, NULL when it could */
+};
+
+/* A recorded PSIRT key (pgp_keys). */
+struct pgp_key {
+	int64_t id;
+	const char *fingerprint;
+	const char *state; /* current, previous */
+	int64_t bits;      /* -1 when unknown */
+	int64_t expires_at;
+	const char *previous; /* the key it replaced, may be NULL */
+	int cross_signed;
+	int64_t published_at;
+	const char *published_to;
+	int64_t added_at;
+	int64_t retired_at;
+};
+struct pgp_key_list {
+	struct pgp_key *v;
+	size_t n;
+};
+
+/* JSON of each type (caller owns; NULL only when out of memory).
+ * stwatch_entry: {id, url, created_at, last (a check or null), checks};
+ * stwatch_check: {id, checked_at, status, errors, warnings, findings,
+ * expires_at, fetched_url, encryption}; stprobe: {id, contact, status,
+ * sent_at, send_error, confirmed_at, confirmed_by}; pgp_key_status:
+ * {fingerprint, algorithm, uid, bits, weak, has_secret, source, expires,
+ * expiring, expired, encryption_uri, encryption_matches (null without a
+ * URI) [, encryption_keys, encryption_error]}; pgp_key: {id, fingerprint,
+ * state, bits, expires_at, previous, cross_signed, published_at,
+ * published_to, added_at, retired_at}. The list forms give arrays. */
+json_t *stwatch_check_to_json(const struct stwatch_check *c);
+json_t *stwatch_entry_to_json(const struct stwatch_entry *w);
+json_t *stwatch_list_to_json(const struct stwatch_list *l);
+json_t *stprobe_to_json(const struct stprobe *p);
+json_t *stprobe_list_to_json(const struct stprobe_list *l);
+json_t *pgp_key_status_to_json(const struct pgp_key_status *k);
+json_t *pgp_key_to_json(const struct pgp_key *k);
+json_t *pgp_key_list_to_json(const struct pgp_key_list *l);
 
 #define STWATCH_EXPIRING_SECONDS (30 * 86400)
 #define PGP_EXPIRING_SECONDS     (60 * 86400)
@@ -34,8 +141,10 @@ struct vg_error;
  * takes it. VG_EEXIST / VG_ENOTFOUND as expected. */
 int stwatch_add(struct store *s, const char *url, struct vg_error *err);
 int stwatch_remove(struct store *s, const char *url, struct vg_error *err);
-/* Watches with their last check and up to history_n earlier checks. */
-int stwatch_list_json(struct store *s, int history_n, json_t **out, struct vg_error *err);
+/* Watches by URL, each with its newest history_n checks (1.., else 10),
+ * into mem. */
+int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struct stwatch_list *out,
+		 struct vg_error *err);
 
 /* Check every watched URL now (cacert may be NULL: config
  * securitytxt.cacert), record results, emit events. *checked = URLs checked;
@@ -52,7 +161,9 @@ int stprobe_send(struct store *s, const char *contact, const char *source_url, i
 /* Record the confirmation of receipt (audited). VG_ENOTFOUND for an unknown
  * token, VG_ESTATE when already confirmed. */
 int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_error *err);
-int stprobe_list_json(struct store *s, json_t **out, struct vg_error *err);
+/* Probes, newest first, into mem. */
+int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out,
+		 struct vg_error *err);
 
 /*
  * The PSIRT key's status: fingerprint, algorithm, bits, weak (RSA/ElGamal
@@ -61,8 +172,8 @@ int stprobe_list_json(struct store *s, json_t **out, struct vg_error *err);
  * a watched security.txt) whether it serves this key; encryption_uri ""
  * skips that fetch. cacert may be NULL. VG_ENOTFOUND when there is no key.
  */
-int pgp_status_json(struct store *s, const char *encryption_uri, const char *cacert, json_t **out,
-		    struct vg_error *err);
+int pgp_status(struct store *s, const char *encryption_uri, const char *cacert,
+	       struct vg_arena *mem, struct pgp_key_status *out, struct vg_error *err);
 /* Emit pgp.expiring when the key expires within 60 days. *expiring 0/1. */
 int pgp_expiry_check(struct store *s, int *expiring, struct vg_error *err);
 /*
@@ -73,8 +184,8 @@ int pgp_expiry_check(struct store *s, int *expiring, struct vg_error *err);
  */
 int pgp_rotate(struct store *s, const char *new_fpr, const char *publish_path,
 	       struct vg_error *err);
-/* Recorded keys, newest first. */
-int pgp_keys_json(struct store *s, json_t **out, struct vg_error *err);
+/* Recorded keys, newest first, into mem. */
+int pgp_keys(struct store *s, struct vg_arena *mem, struct pgp_key_list *out, struct vg_error *err);
 
 /* `vigil securitytxt` verbs of this module (cmd_reach.c), listed in
  * cmd_securitytxt.c's verb table. */

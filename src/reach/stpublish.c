@@ -22,6 +22,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "reach/stpublish.h"
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -144,11 +145,13 @@ static int load(struct store *s, struct pubcfg *c, struct vg_error *err)
 				    sign);
 	if (c->sign) {
 		const char *k = vg_config_get("securitytxt.key", NULL);
-		json_t *st = NULL;
-		if (!k && pgp_status_json(s, "", NULL, &st, NULL) == VG_OK)
-			k = json_string_value(json_object_get(st, "fingerprint"));
+		struct pgp_key_status st;
+		struct vg_arena mem;
+		vg_arena_init(&mem, 0);
+		if (!k && pgp_status(s, "", NULL, &mem, &st, NULL) == VG_OK)
+			k = st.fingerprint;
 		snprintf(c->key, sizeof(c->key), "%s", k ? k : "");
-		json_decref(st);
+		vg_arena_release(&mem);
 	}
 	return VG_OK;
 }
@@ -223,38 +226,61 @@ static int build(const struct pubcfg *c, int64_t now, struct vg_buf *out, struct
 	return rc;
 }
 
-int stpublish_current(struct store *s, char **body, json_t **meta, struct vg_error *err)
+int stpublish_current(struct store *s, char **body, struct stpublish_record *rec,
+		      struct vg_error *err)
 {
-	json_t *rows = NULL;
+	struct store_stmt *st = NULL;
 	int rc;
 
-	rc = store_query_json(s, &rows, err,
-			      "SELECT id, body, sha256, config_sha256, signed, signer, reason, "
-			      "expires_at, generated_at FROM securitytxt_published "
-			      "ORDER BY id DESC LIMIT 1",
-			      NULL);
+	if (body)
+		*body = NULL;
+	if (rec)
+		memset(rec, 0, sizeof(*rec));
+	rc = store_prepare(s,
+			   "SELECT id, body, sha256, config_sha256, signed, signer, reason, "
+			   "expires_at, generated_at FROM securitytxt_published "
+			   "ORDER BY id DESC LIMIT 1",
+			   &st, err);
 	if (rc)
 		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return vg_error_set(err, VG_ENOTFOUND, "no security.txt has been published yet");
+	rc = store_step(st, err);
+	if (rc == STORE_DONE)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no security.txt has been published yet");
+	else if (rc == STORE_ROW)
+		rc = VG_OK;
+	if (!rc && body && !(*body = strdup(store_col_text(st, 1) ? store_col_text(st, 1) : "")))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (!rc && rec) {
+		const char *signer = store_col_text(st, 5), *reason = store_col_text(st, 6);
+		rec->id = store_col_int64(st, 0);
+		snprintf(rec->sha256, sizeof(rec->sha256), "%s",
+			 store_col_text(st, 2) ? store_col_text(st, 2) : "");
+		snprintf(rec->config_sha256, sizeof(rec->config_sha256), "%s",
+			 store_col_text(st, 3) ? store_col_text(st, 3) : "");
+		rec->is_signed = store_col_int64(st, 4) != 0;
+		snprintf(rec->signer, sizeof(rec->signer), "%s", signer ? signer : "");
+		snprintf(rec->reason, sizeof(rec->reason), "%s", reason ? reason : "");
+		rec->expires_at = store_col_int64(st, 7);
+		rec->generated_at = store_col_int64(st, 8);
 	}
-	if (body) {
-		*body = strdup(json_string_value(json_object_get(json_array_get(rows, 0), "body")));
-		if (!*body) {
-			json_decref(rows);
-			return vg_error_set(err, VG_ENOMEM, "out of memory");
-		}
-	}
-	if (meta) {
-		*meta = json_incref(json_array_get(rows, 0));
-		json_object_del(*meta, "body");
-		json_object_set_new(
-		    *meta, "signed",
-		    json_boolean(json_integer_value(json_object_get(*meta, "signed"))));
-	}
-	json_decref(rows);
-	return VG_OK;
+	store_finalize(st);
+	return rc;
+}
+
+json_t *stpublish_record_to_json(const struct stpublish_record *r)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(r->id));
+	vg_json_set_str(o, "sha256", r->sha256);
+	vg_json_set_str(o, "config_sha256", r->config_sha256);
+	json_object_set_new(o, "signed", json_boolean(r->is_signed));
+	vg_json_set_str(o, "signer", r->signer[0] ? r->signer : NULL);
+	vg_json_set_str(o, "reason", r->reason);
+	json_object_set_new(o, "expires_at", vg_json_time(r->expires_at));
+	json_object_set_new(o, "generated_at", vg_json_time(r->generated_at));
+	return o;
 }
 
 /* Why a new file is needed now, or NULL when the published one is current. */

@@ -9,6 +9,8 @@
 
 #include "core/json.h"
 
+#include <stdint.h>
+
 struct store;
 struct vg_error;
 
@@ -21,9 +23,24 @@ struct vg_error;
  */
 int stpublish_refresh(struct store *s, int force, int *changed, struct vg_error *err);
 
-/* The newest published file: *body (malloc'ed, may be NULL to skip) and its
- * record (*meta: id, sha256, signed, signer, reason, expires_at,
- * generated_at). VG_ENOTFOUND when nothing was published. */
-int stpublish_current(struct store *s, char **body, json_t **meta, struct vg_error *err);
+/* The record of a published file. */
+struct stpublish_record {
+	int64_t id;
+	char sha256[65];        /* of the file */
+	char config_sha256[65]; /* of what it was made from, Expires aside */
+	int is_signed;
+	char signer[128]; /* the signing key's fingerprint, "" when not signed */
+	char reason[128]; /* why it was generated */
+	int64_t expires_at, generated_at;
+};
+
+/* The newest published file: *body (malloc'ed, caller frees; body may be
+ * NULL to skip) and its record (rec may be NULL). VG_ENOTFOUND when nothing
+ * was published. */
+int stpublish_current(struct store *s, char **body, struct stpublish_record *rec,
+		      struct vg_error *err);
+/* {id, sha256, config_sha256, signed, signer, reason, expires_at,
+ * generated_at} (caller owns). */
+json_t *stpublish_record_to_json(const struct stpublish_record *r);
 
 #endif

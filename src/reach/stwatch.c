@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "notify/notify.h"
 #include "reach/reach.h"
+#include "reach/rows_int.h"
 #include "reach/securitytxt.h"
 #include "store/store.h"
 
@@ -87,37 +88,107 @@ int stwatch_remove(struct store *s, const char *url, struct vg_error *err)
 	return rc;
 }
 
-int stwatch_list_json(struct store *s, int history_n, json_t **out, struct vg_error *err)
+int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struct stwatch_list *out,
+		 struct vg_error *err)
 {
-	json_t *rows = NULL, *w;
-	size_t i;
-	int rc =
-	    store_rows(s, &rows, err, "itT",
-		       "SELECT id, url, created_at FROM securitytxt_watches ORDER BY url", NULL);
-	*out = NULL;
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s, "SELECT id, url, created_at FROM securitytxt_watches ORDER BY url",
+			   &r.st, err);
 	if (rc)
 		return rc;
-	json_array_foreach(rows, i, w)
-	{
-		json_t *checks = NULL;
-		rc = store_rows(s, &checks, err, "iTtiiiTtt",
-				"SELECT id, checked_at, status, errors, warnings, findings, "
-				"expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
-				"watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
-				"ii", vg_json_int(w, "id", 0),
-				(int64_t)(history_n > 0 ? history_n : 10));
-		if (rc)
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct stwatch_entry *w;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
-		json_object_set(w, "last",
-				json_array_size(checks) ? json_array_get(checks, 0) : json_null());
-		json_object_set_new(w, "checks", checks);
+		w = &out->v[out->n++];
+		w->id = rows_int(&r, 0, 0);
+		w->url = rows_str(&r, 1);
+		w->created_at = rows_int(&r, 2, 0);
 	}
-	if (rc) {
-		json_decref(rows);
+	if ((rc = rows_done(&r, rc, err)))
 		return rc;
+	/* the checks after the watches, one statement at a time */
+	for (size_t i = 0; i < out->n; i++) {
+		struct stwatch_entry *w = &out->v[i];
+		size_t ccap = 0;
+		rc = store_prepare(
+		    s,
+		    "SELECT id, checked_at, status, errors, warnings, findings, "
+		    "expires_at, fetched_url, encryption FROM securitytxt_checks WHERE "
+		    "watch_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+		    &r.st, err);
+		if (rc)
+			return rc;
+		store_bind_int64(r.st, 1, w->id);
+		store_bind_int64(r.st, 2, history_n > 0 ? history_n : 10);
+		while ((rc = store_step(r.st, err)) == STORE_ROW) {
+			struct stwatch_check *c;
+			if (!(w->checks =
+				  rows_grow(&r, w->checks, w->nchecks, &ccap, sizeof(*w->checks))))
+				break;
+			c = &w->checks[w->nchecks++];
+			c->id = rows_int(&r, 0, 0);
+			c->checked_at = rows_int(&r, 1, 0);
+			c->status = rows_str(&r, 2);
+			c->errors = rows_int(&r, 3, 0);
+			c->warnings = rows_int(&r, 4, 0);
+			c->findings = rows_int(&r, 5, 0);
+			c->expires_at = rows_int(&r, 6, 0);
+			c->fetched_url = rows_str(&r, 7);
+			c->encryption = rows_str(&r, 8);
+		}
+		if ((rc = rows_done(&r, rc, err)))
+			return rc;
 	}
-	*out = rows;
 	return VG_OK;
+}
+
+json_t *stwatch_check_to_json(const struct stwatch_check *c)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(c->id));
+	json_object_set_new(o, "checked_at", vg_json_time(c->checked_at));
+	vg_json_set_str(o, "status", c->status);
+	json_object_set_new(o, "errors", json_integer(c->errors));
+	json_object_set_new(o, "warnings", json_integer(c->warnings));
+	json_object_set_new(o, "findings", json_integer(c->findings));
+	json_object_set_new(o, "expires_at", vg_json_time(c->expires_at));
+	vg_json_set_str(o, "fetched_url", c->fetched_url);
+	vg_json_set_str(o, "encryption", c->encryption);
+	return o;
+}
+
+json_t *stwatch_entry_to_json(const struct stwatch_entry *w)
+{
+	json_t *o = json_object(), *checks = json_array();
+	if (!o || !checks) {
+		json_decref(o);
+		json_decref(checks);
+		return NULL;
+	}
+	for (size_t i = 0; i < w->nchecks; i++)
+		json_array_append_new(checks, stwatch_check_to_json(&w->checks[i]));
+	json_object_set_new(o, "id", json_integer(w->id));
+	vg_json_set_str(o, "url", w->url);
+	json_object_set_new(o, "created_at", vg_json_time(w->created_at));
+	json_object_set(o, "last", w->nchecks ? json_array_get(checks, 0) : json_null());
+	json_object_set_new(o, "checks", checks);
+	return o;
+}
+
+json_t *stwatch_list_to_json(const struct stwatch_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, stwatch_entry_to_json(&l->v[i]));
+	return a;
 }
 
 static int has_code(const struct securitytxt_report *r, const char *code)
@@ -235,28 +306,35 @@ static int check_one(struct store *s, int64_t watch_id, const char *url, const c
 int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *problems,
 		      struct vg_error *err)
 {
-	json_t *rows = NULL, *w;
-	size_t i;
+	struct vg_arena mem;
+	struct rows r = {NULL, &mem, 0};
+	struct stwatch_entry *v = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
 
 	*checked = *problems = 0;
 	if (!cacert)
 		cacert = vg_config_get("securitytxt.cacert", NULL);
-	rc = store_rows(s, &rows, err, "it", "SELECT id, url FROM securitytxt_watches ORDER BY id",
-			NULL);
+	vg_arena_init(&mem, 0);
+	rc = store_prepare(s, "SELECT id, url FROM securitytxt_watches ORDER BY id", &r.st, err);
 	if (rc)
-		return rc;
-	json_array_foreach(rows, i, w)
-	{
+		goto out;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(v = rows_grow(&r, v, n, &cap, sizeof(*v))))
+			break;
+		v[n].id = rows_int(&r, 0, 0);
+		v[n++].url = rows_str(&r, 1);
+	}
+	/* every watch is checked after the listing is done */
+	for (size_t i = 0; !(rc = rows_done(&r, rc, err)) && i < n; i++, rc = STORE_DONE) {
 		int problem = 0;
-		rc = check_one(s, vg_json_int(w, "id", 0), vg_json_str(w, "url"), cacert, &problem,
-			       err);
-		if (rc)
+		if ((rc = check_one(s, v[i].id, v[i].url, cacert, &problem, err)))
 			break;
 		(*checked)++;
 		*problems += problem;
 	}
-	json_decref(rows);
+out:
+	vg_arena_release(&mem);
 	return rc;
 }
 
@@ -343,30 +421,38 @@ out:
 
 int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_error *err)
 {
-	char hash[VG_SHA256_HEX], idbuf[32];
-	json_t *rows = NULL, *p, *after = NULL;
-	int rc;
+	char hash[VG_SHA256_HEX], idbuf[32], contact[320] = "";
+	struct store_stmt *st = NULL;
+	json_t *after = NULL;
+	int rc, confirmed = 0;
 
 	*id = 0;
 	if (!token || strlen(token) < 8 || strlen(token) > 128)
 		return vg_error_set(err, VG_ENOTFOUND, "unknown probe token");
 	vg_sha256_hex(token, strlen(token), hash);
-	rc = store_rows(s, &rows, err, "itt",
-			"SELECT id, contact, status FROM securitytxt_probes WHERE token_sha256 = ?",
-			"t", hash);
+	rc = store_prepare(
+	    s, "SELECT id, contact, status FROM securitytxt_probes WHERE token_sha256 = ?", &st,
+	    err);
 	if (rc)
 		return rc;
-	p = json_array_get(rows, 0);
-	if (!p) {
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*id = store_col_int64(st, 0);
+		snprintf(contact, sizeof(contact), "%s",
+			 store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		confirmed =
+		    store_col_text(st, 2) && strcmp(store_col_text(st, 2), "confirmed") == 0;
+		rc = VG_OK;
+	} else if (rc == STORE_DONE) {
 		rc = vg_error_set(err, VG_ENOTFOUND, "unknown probe token");
-		goto out;
 	}
-	*id = vg_json_int(p, "id", 0);
-	if (strcmp(vg_json_str(p, "status"), "confirmed") == 0) {
-		rc = vg_error_set(err, VG_ESTATE, "probe %lld was already confirmed",
-				  (long long)*id);
-		goto out;
-	}
+	store_finalize(st);
+	if (rc)
+		return rc;
+	if (confirmed)
+		return vg_error_set(err, VG_ESTATE, "probe %lld was already confirmed",
+				    (long long)*id);
 	rc = store_tx_begin(s, err);
 	if (!rc)
 		rc =
@@ -375,8 +461,7 @@ int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_e
 			       "?, confirmed_by = ? WHERE id = ?",
 			       "iti", vg_now(), store_actor(s), *id);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)*id);
-	after =
-	    json_pack("{s:s, s:s}", "contact", vg_json_str(p, "contact"), "status", "confirmed");
+	after = json_pack("{s:s, s:s}", "contact", contact, "status", "confirmed");
 	if (!rc)
 		rc = store_audit(s, "securitytxt.probe.confirm", "securitytxt_probe", idbuf, NULL,
 				 after, err);
@@ -384,16 +469,60 @@ int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_e
 		rc = store_tx_commit(s, err);
 	if (rc && store_in_tx(s))
 		store_tx_rollback(s);
-out:
 	json_decref(after);
-	json_decref(rows);
 	return rc;
 }
 
-int stprobe_list_json(struct store *s, json_t **out, struct vg_error *err)
+int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out,
+		 struct vg_error *err)
 {
-	return store_rows(s, out, err, "ittTtTt",
-			  "SELECT id, contact, status, sent_at, send_error, confirmed_at, "
-			  "confirmed_by FROM securitytxt_probes ORDER BY id DESC",
-			  NULL);
+	struct rows r = {NULL, mem, 0};
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	rc = store_prepare(s,
+			   "SELECT id, contact, status, sent_at, send_error, confirmed_at, "
+			   "confirmed_by FROM securitytxt_probes ORDER BY id DESC",
+			   &r.st, err);
+	if (rc)
+		return rc;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		struct stprobe *p;
+		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+			break;
+		p = &out->v[out->n++];
+		p->id = rows_int(&r, 0, 0);
+		p->contact = rows_str(&r, 1);
+		p->status = rows_str(&r, 2);
+		p->sent_at = rows_int(&r, 3, 0);
+		p->send_error = rows_str(&r, 4);
+		p->confirmed_at = rows_int(&r, 5, 0);
+		p->confirmed_by = rows_str(&r, 6);
+	}
+	return rows_done(&r, rc, err);
+}
+
+json_t *stprobe_to_json(const struct stprobe *p)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(p->id));
+	vg_json_set_str(o, "contact", p->contact);
+	vg_json_set_str(o, "status", p->status);
+	json_object_set_new(o, "sent_at", vg_json_time(p->sent_at));
+	vg_json_set_str(o, "send_error", p->send_error);
+	json_object_set_new(o, "confirmed_at", vg_json_time(p->confirmed_at));
+	vg_json_set_str(o, "confirmed_by", p->confirmed_by);
+	return o;
+}
+
+json_t *stprobe_list_to_json(const struct stprobe_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, stprobe_to_json(&l->v[i]));
+	return a;
 }

@@ -82,4 +82,17 @@ VIGIL_JOBS_TICK=1 start_server
 i=0
 while [ $i -lt 50 ] && [ "$(grep -c 'third breach' "$T_DIR/hook.log")" = 0 ]; do sleep 0.2; i=$((i + 1)); done
 check_eq "server delivered in the background" "$(grep -c 'third breach' "$T_DIR/hook.log")" 1
+
+# The API reads the same log; a bad limit is a 400 that names the parameter.
+TOK=$(admin_token)
+check_eq "API log" "$(http GET "/api/v1/notify/log?limit=2" -H "Authorization: Bearer $TOK")" 200
+check_eq "API log honours the limit" "$(jq '.deliveries | length' "$T_DIR/body")" 2
+check_eq "API channels" "$(http GET "/api/v1/notify/channels" -H "Authorization: Bearer $TOK")" 200
+check_eq "API channels masked" "$(jq -r '.channels[] | select(.name=="hook") | .config.secret' "$T_DIR/body")" "***"
+check_eq "API rules" "$(http GET "/api/v1/notify/rules" -H "Authorization: Bearer $TOK")" 200
+check_eq "API rules listed" "$(jq -r '.rules[0] | "\(.event) \(.channel)"' "$T_DIR/body")" "sla.breached hook"
+check_eq "API log: bad limit" "$(http GET "/api/v1/notify/log?limit=abc" -H "Authorization: Bearer $TOK")" 400
+check_contains "API log: bad limit named" "$(body)" "limit"
+check_eq "CLI log: bad limit" "$(run_cmd "$VIGIL" notify log --limit abc)" 2
+check_contains "CLI log: bad limit named" "$(cat "$T_DIR/err")" "--limit"
 finish

@@ -35,6 +35,9 @@ check_eq "person with a user and a channel" "$(run_cmd "$VIGIL" oncall person-ad
 check_eq "person" "$(run_cmd "$VIGIL" oncall person-add ben)" 0
 check_eq "the PSIRT lead" "$(run_cmd "$VIGIL" oncall person-add lena --channel lead-mail)" 0
 check_eq "unknown channel refused" "$(run_cmd "$VIGIL" oncall person-add x --channel nope)" 1
+check_eq "people listed with their channel" "$("$VIGIL" oncall people --json | jq -r '.[] | select(.name == "ann") | "\(.user_login) \(.channel)"')" "ann primary-hook"
+check_eq "people: created_at is a time" "$("$VIGIL" oncall people --json | jq -r '.[0].created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")')" "true"
+check_contains "people (human)" "$("$VIGIL" oncall people)" "lead-mail"
 check_eq "duplicate person refused" "$(run_cmd "$VIGIL" oncall person-add ben)" 1
 check_eq "rotation: bad zone" "$(run_cmd "$VIGIL" oncall rotation-add r --tz Mars/Base --start 2026-03-02T08:00:00Z --handover mon@09 --members ann)" 1
 check_contains "bad zone explained" "$(cat "$T_DIR/err")" "Mars/Base"
@@ -104,6 +107,11 @@ check_contains "mail has the link" "$(jq -r .data "$T_DIR/mail.log")" "/oncall/a
 check_eq "ack by CLI" "$(run_cmd "$VIGIL" oncall ack "$PID2")" 0
 check_eq "ack twice" "$(run_cmd "$VIGIL" oncall ack "$PID2")" 1
 check_eq "ack of a missing page" "$(run_cmd "$VIGIL" oncall ack 999)" 1
+check_eq "pages --limit" "$("$VIGIL" oncall pages --limit 1 --json | jq length)" 1
+check_eq "pages: bad --limit" "$(run_cmd "$VIGIL" oncall pages --limit abc)" 2
+check_contains "pages: bad --limit named" "$(cat "$T_DIR/err")" "--limit"
+check_eq "policy-add: bad --repeat" "$(run_cmd "$VIGIL" oncall policy-add x --level person:lena --repeat many)" 2
+check_contains "policy-add: bad --repeat named" "$(cat "$T_DIR/err")" "--repeat"
 check_eq "acknowledged by the CLI actor" "$("$VIGIL" oncall pages --json | jq -r ".[] | select(.id == $PID2) | \"\(.status) \(.acknowledged_by) \(.ack_level)\"")" "acknowledged test 3"
 
 # ---- API ----
@@ -117,6 +125,11 @@ check_eq "API: ack" "$(http POST "/api/v1/oncall/pages/$PID3/ack" -H "Authorizat
 check_eq "API: acknowledged" "$(body | jq -r .status)" "acknowledged"
 check_eq "API: pages" "$(http GET /api/v1/oncall/pages -H "Authorization: Bearer $TOK")" 200
 check_eq "API: three pages" "$(body | jq -r '.pages | length')" 3
+check_eq "API: pages limit" "$(http GET "/api/v1/oncall/pages?limit=1" -H "Authorization: Bearer $TOK")" 200
+check_eq "API: one page" "$(body | jq -r '.pages | length')" 1
+check_eq "API: a page has its notifications" "$(body | jq -r '.pages[0] | has("notifications")')" "true"
+check_eq "API: bad limit" "$(http GET "/api/v1/oncall/pages?limit=abc" -H "Authorization: Bearer $TOK")" 400
+check_contains "API: bad limit named" "$(body)" "limit"
 check_eq "API: drills" "$(http GET /api/v1/oncall/drills -H "Authorization: Bearer $TOK")" 200
 check_eq "API: drill passed" "$(body | jq -r '.drills[0].result')" "pass"
 check_eq "UI page needs login" "$(http GET /ui/oncall)" 303

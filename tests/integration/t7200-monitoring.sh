@@ -123,6 +123,9 @@ check_contains "invalid event names the error codes" "$(grep securitytxt.invalid
 check_eq "fixed file: ok now" "$(st "$A/bad/security.txt")" "ok"
 check_eq "history kept" "$(jq -r --arg u "$A/bad/security.txt" '.[] | select(.url == $u) | [.checks[].status] | join(",")' "$T_DIR/w.json")" "ok,invalid"
 check_contains "watch list (human)" "$("$VIGIL" securitytxt watch list)" "unreachable"
+check_eq "watch list --history 1" "$("$VIGIL" securitytxt watch list --history 1 --json | jq '[.[].checks | length] | max')" 1
+check_eq "watch list: bad --history" "$(run_cmd "$VIGIL" securitytxt watch list --history x)" 2
+check_contains "watch list: bad --history named" "$(cat "$T_DIR/err")" "--history"
 check_eq "watch remove" "$(run_cmd "$VIGIL" securitytxt watch remove "https://127.0.0.1:$PCLOSED")" 0
 check_eq "watch remove unknown" "$(run_cmd "$VIGIL" securitytxt watch remove "https://127.0.0.1:$PCLOSED")" 1
 check_contains "watch changes audited" "$("$VIGIL" audit log)" "securitytxt.watch.remove"

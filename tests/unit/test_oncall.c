@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/clock.h"
 #include "core/events.h"
@@ -155,7 +156,12 @@ static int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct vg_error err = {0};
-	json_t *cfg, *levels;
+	json_t *cfg;
+	static const struct oncall_level levels[] = {
+	    {"rotation", "primary", "l1", 15},
+	    {"rotation", "secondary", "l2", 10},
+	    {"person", "lena", NULL, 5},
+	};
 	if (!f)
 		return -1;
 	unsetenv("TZ");
@@ -184,14 +190,8 @@ static int fx_setup(void **state)
 	    oncall_rotation_add(f->s, "secondary", "Europe/Berlin", T("2026-03-02T08:00:00Z"), 1, 9,
 				"ben,ann", &err))
 		fail_msg("set-up: %s", err.msg);
-	levels =
-	    json_pack("[{s:s, s:s, s:s, s:i}, {s:s, s:s, s:s, s:i}, {s:s, s:s, s:i}]", "kind",
-		      "rotation", "target", "primary", "channel", "l1", "after_minutes", 15, "kind",
-		      "rotation", "target", "secondary", "channel", "l2", "after_minutes", 10,
-		      "kind", "person", "target", "lena", "after_minutes", 5);
-	if (oncall_policy_add(f->s, "default", levels, 2, &err))
+	if (oncall_policy_add(f->s, "default", levels, 3, 2, &err))
 		fail_msg("policy: %s", err.msg);
-	json_decref(levels);
 	*state = f;
 	return 0;
 }
@@ -233,7 +233,10 @@ static void test_escalation_timing(void **state)
 {
 	struct fx *f = *state;
 	struct vg_error err = {0};
-	json_t *p = NULL, *bad = NULL;
+	const struct oncall_level bad = {"rotation", "missing", NULL, 15};
+	json_t *pj;
+	struct vg_arena mem;
+	struct oncall_page p;
 	int64_t id = 0;
 	int created = 0;
 
@@ -257,10 +260,16 @@ static void test_escalation_timing(void **state)
 	assert_int_equal(deliveries(f->s, "l1"), 2);
 	assert_int_equal(deliveries(f->s, "l2"), 2);
 	assert_int_equal(deliveries(f->s, "lead"), 2);
-	assert_int_equal(oncall_page_json(f->s, id, &p, &err), VG_OK);
-	assert_string_equal(vg_json_str(p, "status"), "exhausted");
-	assert_int_equal(json_array_size(json_object_get(p, "notifications")), 6);
-	json_decref(p);
+	vg_arena_init(&mem, 0);
+	assert_int_equal(oncall_page_get(f->s, id, &mem, &p, &err), VG_OK);
+	assert_string_equal(p.status, "exhausted");
+	assert_int_equal(p.nnotes, 6);
+	/* the API's JSON of the same page */
+	pj = oncall_page_to_json(&p);
+	assert_string_equal(vg_json_str(pj, "status"), "exhausted");
+	assert_int_equal(json_array_size(json_object_get(pj, "notifications")), 6);
+	json_decref(pj);
+	vg_arena_release(&mem);
 	assert_int_equal(tick(f->s, "2026-06-01T15:00:00Z"), 0);
 	/* an exhausted page can still be acknowledged, once */
 	at("2026-06-01T15:01:00Z");
@@ -272,9 +281,7 @@ static void test_escalation_timing(void **state)
 			 VG_EINVAL);
 	assert_int_equal(oncall_page(f->s, "nope", "x", NULL, "cli", NULL, 0, &id, NULL, &err),
 			 VG_ENOTFOUND);
-	bad = json_pack("[{s:s, s:s}]", "kind", "rotation", "target", "missing");
-	assert_int_equal(oncall_policy_add(f->s, "bad", bad, 1, &err), VG_ENOTFOUND);
-	json_decref(bad);
+	assert_int_equal(oncall_policy_add(f->s, "bad", &bad, 1, 1, &err), VG_ENOTFOUND);
 	assert_int_equal(oncall_rotation_add(f->s, "x", "Nowhere/City", 0, 1, 9, "ann", &err),
 			 VG_EINVAL);
 }
@@ -311,7 +318,8 @@ static void test_drills(void **state)
 {
 	struct fx *f = *state;
 	struct vg_error err = {0};
-	json_t *d = NULL;
+	struct vg_arena mem;
+	struct oncall_drill_list d;
 	int64_t id = 0, id2 = 0;
 	int due = 0;
 
@@ -328,14 +336,15 @@ static void test_drills(void **state)
 	tick(f->s, "2026-06-02T10:31:00Z");
 	at("2026-06-02T10:40:00Z");
 	assert_int_equal(oncall_ack(f->s, id2, "ann", &err), VG_OK);
-	assert_int_equal(oncall_drills_json(f->s, &d, &err), VG_OK);
-	assert_int_equal(json_array_size(d), 2);
-	assert_string_equal(vg_json_str(json_array_get(d, 1), "result"), "pass");
-	assert_int_equal(vg_json_int(json_array_get(d, 1), "ack_seconds", 0), 21 * 60 + 30);
-	assert_int_equal(vg_json_int(json_array_get(d, 1), "ack_level", 0), 2);
-	assert_string_equal(vg_json_str(json_array_get(d, 0), "result"), "fail");
-	assert_int_equal(vg_json_int(json_array_get(d, 0), "ack_seconds", 0), 40 * 60);
-	json_decref(d);
+	vg_arena_init(&mem, 0);
+	assert_int_equal(oncall_drills(f->s, &mem, &d, &err), VG_OK);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.v[1].result, "pass");
+	assert_int_equal(d.v[1].ack_seconds, 21 * 60 + 30);
+	assert_int_equal(d.v[1].ack_level, 2);
+	assert_string_equal(d.v[0].result, "fail");
+	assert_int_equal(d.v[0].ack_seconds, 40 * 60);
+	vg_arena_release(&mem);
 	/* the passing drill is recent: no reminder; 93 days later: due */
 	at("2026-08-31T10:00:00Z");
 	assert_int_equal(oncall_drill_check(f->s, &due, &err), VG_OK);
@@ -354,7 +363,8 @@ static void test_urgent_events(void **state)
 			      "severity", "critical", "dedup_key", "art14-1-early");
 	json_t *k = json_pack("{s:s, s:s, s:s}", "vuln_id", "GHSA-1", "cve", "CVE-2026-0002",
 			      "product", "router");
-	json_t *pages = NULL;
+	struct vg_arena mem;
+	struct oncall_page_list pages;
 
 	oncall_init(); /* first call in this program: subscribes */
 	at("2026-06-01T10:00:00Z");
@@ -363,14 +373,14 @@ static void test_urgent_events(void **state)
 	vg_event_emit(f->s, "vuln.exploited", k);
 	vg_event_emit(f->s, "vuln.exploited", k);
 	vg_event_emit(f->s, "sbom.imported", k);
-	assert_int_equal(oncall_pages_json(f->s, 10, &pages, &err), VG_OK);
-	assert_int_equal(json_array_size(pages), 2);
-	assert_string_equal(vg_json_str(json_array_get(pages, 0), "source"), "vuln.exploited");
-	assert_string_equal(vg_json_str(json_array_get(pages, 0), "severity"), "critical");
-	assert_non_null(strstr(vg_json_str(json_array_get(pages, 0), "summary"), "CVE-2026-0002"));
-	assert_string_equal(vg_json_str(json_array_get(pages, 1), "summary"),
-			    "Art. 14 early warning breached");
-	json_decref(pages);
+	vg_arena_init(&mem, 0);
+	assert_int_equal(oncall_pages(f->s, 10, &mem, &pages, &err), VG_OK);
+	assert_int_equal(pages.n, 2);
+	assert_string_equal(pages.v[0].source, "vuln.exploited");
+	assert_string_equal(pages.v[0].severity, "critical");
+	assert_non_null(strstr(pages.v[0].summary, "CVE-2026-0002"));
+	assert_string_equal(pages.v[1].summary, "Art. 14 early warning breached");
+	vg_arena_release(&mem);
 	json_decref(p);
 	json_decref(k);
 }

@@ -1,0 +1,80 @@
+/*
+ * rows_int.h - reading rows of this room's tables into typed structs whose
+ * strings and arrays live in the caller's arena (private to src/reach/).
+ *
+ *     struct rows r = {NULL, mem, 0};
+ *     rc = store_prepare(s, sql, &r.st, err);
+ *     ... bind ...
+ *     while ((rc = store_step(r.st, err)) == STORE_ROW) {
+ *             if (!(v = rows_grow(&r, v, n, &cap, sizeof(*v)))) break;
+ *             v[n].name = rows_str(&r, 1); ...
+ *     }
+ *     return rows_done(&r, rc, err);
+ */
+#ifndef VIGIL_REACH_ROWS_INT_H
+#define VIGIL_REACH_ROWS_INT_H
+
+#include "core/arena.h"
+#include "core/error.h"
+#include "store/store.h"
+
+#include <stdint.h>
+#include <string.h>
+
+struct rows {
+	struct store_stmt *st;
+	struct vg_arena *mem;
+	int oom;
+};
+
+/* Column i as text copied into the arena; NULL for SQL NULL. */
+static inline const char *rows_str(struct rows *r, int i)
+{
+	const char *t = store_col_text(r->st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	c = vg_arena_strdup(r->mem, t);
+	if (!c)
+		r->oom = 1;
+	return c;
+}
+
+/* Column i as an integer, dflt for SQL NULL. */
+static inline int64_t rows_int(struct rows *r, int i, int64_t dflt)
+{
+	return store_col_isnull(r->st, i) ? dflt : store_col_int64(r->st, i);
+}
+
+/* Room for item n in the array v of *cap items of sz bytes (grown in the
+ * arena; the old copy stays there until the arena goes). NULL when out of
+ * memory. */
+static inline void *rows_grow(struct rows *r, void *v, size_t n, size_t *cap, size_t sz)
+{
+	void *nv;
+	size_t nc;
+	if (n < *cap)
+		return v;
+	nc = *cap ? *cap * 2 : 8;
+	nv = vg_arena_array(r->mem, nc, sz);
+	if (!nv) {
+		r->oom = 1;
+		return NULL;
+	}
+	if (n)
+		memcpy(nv, v, n * sz);
+	*cap = nc;
+	return nv;
+}
+
+/* Finalize the statement and turn the last step's result into a code. */
+static inline int rows_done(struct rows *r, int rc, struct vg_error *err)
+{
+	store_finalize(r->st);
+	r->st = NULL;
+	if (r->oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+#endif
