@@ -10,6 +10,7 @@
 #include "core/asset.h"
 #include "core/error.h"
 #include "sbom/inventory.h"
+#include "sbom/product.h"
 #include "store/store.h"
 #include "vuln/osv.h"
 #include "vuln/vulndb.h"
@@ -80,9 +81,9 @@ static int demo_load(struct cli *c, int argc, char **argv)
 	}
 	/* A product with two firmware versions and their SBOMs (demo/, written for vigil). */
 	{
-		json_t *have = NULL;
-		int exists = product_show_json(s, "acme-gateway", &have, NULL) == VG_OK;
-		json_decref(have);
+		struct product have = {0};
+		int exists = product_get(s, "acme-gateway", &have, NULL) == VG_OK;
+		product_release(&have);
 		if (!exists) {
 			struct product_info p = {.name = "acme-gateway",
 						 .vendor = "ACME Devices",
