@@ -51,7 +51,8 @@
  *  - Lookups that find nothing return VG_ENOTFOUND with a message naming
  *    what was asked for.
  *  - JSON is made from these structs only at the edges (API, CLI --json,
- *    pages) by product_to_json() and product_version_to_json().
+ *    pages) by product_to_json(), product_show_to_json(),
+ *    product_version_to_json() and sbom_revision_to_json().
  */
 #ifndef VIGIL_SBOM_PRODUCT_H
 #define VIGIL_SBOM_PRODUCT_H
