@@ -2,6 +2,7 @@
  * vers.c - parse, check and evaluate vers: range specifiers.
  */
 #include "ident/vers.h"
+#include "core/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,33 +355,30 @@ void vers_sort(struct vers *v)
 char *vers_format(const struct vers *v)
 {
 	static const char *const ops[] = {"", "!=", "<", "<=", ">", ">="};
-	size_t need = 8 + strlen(v->type) + 2;
-	char *out, *q;
+	struct vg_buf b;
+	int rc;
 
-	for (size_t i = 0; i < v->n; i++)
-		need += 3 + 3 * strlen(v->c[i].version);
-	out = malloc(need);
-	if (!out)
-		return NULL;
-	q = out;
-	q += sprintf(q, "vers:%s/", v->type);
-	if (v->star) {
-		strcpy(q, "*");
-		return out;
-	}
-	for (size_t i = 0; i < v->n; i++) {
+	vg_buf_init(&b, 0);
+	rc = vg_buf_addf(&b, "vers:%s/", v->type);
+	if (!rc && v->star)
+		rc = vg_buf_addc(&b, '*');
+	for (size_t i = 0; !rc && !v->star && i < v->n; i++) {
 		if (i)
-			*q++ = '|';
-		q += sprintf(q, "%s", ops[v->c[i].op]);
-		for (const char *p = v->c[i].version; *p; p++) {
+			rc = vg_buf_addc(&b, '|');
+		if (!rc)
+			rc = vg_buf_adds(&b, ops[v->c[i].op]);
+		for (const char *p = v->c[i].version; !rc && *p; p++) {
 			if (strchr(must_encode, *p))
-				q += sprintf(q, "%%%02X", (unsigned char)*p);
+				rc = vg_buf_addf(&b, "%%%02X", (unsigned char)*p);
 			else
-				*q++ = *p;
+				rc = vg_buf_addc(&b, *p);
 		}
 	}
-	*q = 0;
-	return out;
+	if (rc) {
+		vg_buf_release(&b);
+		return NULL;
+	}
+	return vg_buf_detach(&b, NULL);
 }
 
 void vers_release(struct vers *v)
