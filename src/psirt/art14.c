@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/events.h"
 #include "core/log.h"
+#include "jobs/deadline.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
 
@@ -91,22 +92,45 @@ enum art14_state art14_state_at(int64_t starts_at, int64_t due_at, int64_t submi
 	return ART14_PENDING;
 }
 
+/* The thresholds of every PSIRT clock (Art. 14 obligations and the case
+ * acknowledgement): bit i of the engine is ART14_WARN_* (1, 2, 4, 8). The
+ * breach is any time after the due time: due + 1 s. */
+const struct deadline_threshold psirt_alert_thresholds[PSIRT_NTHRESHOLDS] = {
+    {"50%", DEADLINE_FROM_START, 500, 0},
+    {"75%", DEADLINE_FROM_START, 750, 0},
+    {"90%", DEADLINE_FROM_START, 900, 0},
+    {"breach", DEADLINE_FROM_START, 1000, 1},
+};
+
+static int art14_record(struct store *s, const struct deadline_clock *c,
+			const struct deadline_item *it, int64_t now, void *arg,
+			struct vg_error *err);
+static json_t *art14_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			   int64_t now, const char **name, void *arg);
+static void alert_row_free(void *row);
+
+/* The Article 14 clock: one deadline per obligation (subject = its id). */
+static const struct deadline_clock art14_clock = {
+    .name = "art14",
+    .thresholds = psirt_alert_thresholds,
+    .nthresholds = PSIRT_NTHRESHOLDS,
+    .record = art14_record,
+    .event = art14_event,
+    .row_free = alert_row_free,
+};
+
 unsigned art14_alerts_due(int64_t starts_at, int64_t due_at, int64_t now)
 {
-	static const struct {
-		int pct;
-		unsigned bit;
-	} marks[] = {{50, ART14_WARN_50}, {75, ART14_WARN_75}, {90, ART14_WARN_90}};
-	unsigned bits = 0;
+	return deadline_due(&art14_clock, starts_at, due_at, now);
+}
 
-	if (!due_at)
-		return 0;
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (now >= starts_at + (due_at - starts_at) * marks[i].pct / 100)
-			bits |= marks[i].bit;
-	if (now > due_at)
-		bits |= ART14_WARN_BREACH;
-	return bits;
+json_t *psirt_alerts_json(unsigned fired)
+{
+	json_t *a = json_array();
+	for (int i = 0; a && i < PSIRT_NTHRESHOLDS; i++)
+		if (fired & (1u << i))
+			json_array_append_new(a, json_string(psirt_alert_thresholds[i].name));
+	return a;
 }
 
 char *art14_format_left(int64_t seconds, char *out, size_t n)
@@ -137,17 +161,15 @@ static int add_obligation(struct store *s, int64_t exposure, const char *stage, 
 			  int64_t due, struct vg_error *err)
 {
 	return store_exec(s, err,
-			  "INSERT INTO art14_obligations (exposure_id, stage, starts_at, due_at, "
-			  "warned) VALUES (?,?,?,?,0)",
+			  "INSERT INTO art14_obligations (exposure_id, stage, starts_at, due_at) "
+			  "VALUES (?,?,?,?)",
 			  "itii", exposure, stage, starts, due);
 }
 
 static int add_obligation_undetermined(struct store *s, int64_t exposure, const char *stage,
 				       struct vg_error *err)
 {
-	return store_exec(s, err,
-			  "INSERT INTO art14_obligations (exposure_id, stage, warned) VALUES "
-			  "(?,?,0)",
+	return store_exec(s, err, "INSERT INTO art14_obligations (exposure_id, stage) VALUES (?,?)",
 			  "it", exposure, stage);
 }
 
@@ -366,12 +388,20 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 				  "exposure %lld: the intermediate report was already submitted",
 				  (long long)id);
 	if (!rc && have) {
+		int64_t obl = 0;
 		before = json_pack("{s:b}", "re_requested", 1);
-		rc =
-		    store_exec(s, err,
-			       "UPDATE art14_obligations SET starts_at = ?, due_at = ?, warned = 0 "
-			       "WHERE exposure_id = ? AND stage = 'intermediate'",
-			       "iii", now, due, id);
+		rc = store_query_int64(s, &obl, err,
+				       "SELECT id FROM art14_obligations WHERE exposure_id = ? AND "
+				       "stage = 'intermediate'",
+				       "i", id);
+		if (!rc)
+			rc = store_exec(s, err,
+					"UPDATE art14_obligations SET starts_at = ?, due_at = ? "
+					"WHERE id = ?",
+					"iii", now, due, obl);
+		/* a new request: its alerts are sent again */
+		if (!rc)
+			rc = deadline_forget(s, &art14_clock, obl, err);
 	} else if (!rc) {
 		rc = add_obligation(s, id, "intermediate", now, due, err);
 	}
@@ -490,20 +520,6 @@ out:
 	"CASE o.stage WHEN 'early-warning' THEN 0 WHEN 'notification' THEN 1 WHEN " \
 	"'intermediate' THEN 2 ELSE 3 END"
 
-static json_t *alerts_json(unsigned warned)
-{
-	json_t *a = json_array();
-	if (warned & ART14_WARN_50)
-		json_array_append_new(a, json_string("50%"));
-	if (warned & ART14_WARN_75)
-		json_array_append_new(a, json_string("75%"));
-	if (warned & ART14_WARN_90)
-		json_array_append_new(a, json_string("90%"));
-	if (warned & ART14_WARN_BREACH)
-		json_array_append_new(a, json_string("breach"));
-	return a;
-}
-
 int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
 		    struct vg_error *err)
 {
@@ -512,9 +528,9 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 	int rc;
 
 	*out = NULL;
-	rc = store_rows(s, &rows, err, "iitttiiiitt",
+	rc = store_rows(s, &rows, err, "iitttiiitt",
 			"SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
-			"o.due_at, o.warned, o.submitted_at, o.submitted_reference, o.submitted_by "
+			"o.due_at, o.submitted_at, o.submitted_reference, o.submitted_by "
 			"FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
 			"WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
 			"o.exposure_id, " OBLIGATION_ORDER,
@@ -527,6 +543,7 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 		int64_t starts = vg_json_int(r, "starts_at", 0), due = vg_json_int(r, "due_at", 0),
 			sub = vg_json_int(r, "submitted_at", 0);
 		enum art14_state st = art14_state_at(starts, due, sub, now);
+		unsigned fired = 0;
 		char left[64];
 		json_t *o =
 		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "exposure_id",
@@ -550,11 +567,19 @@ int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out
 				    json_incref(json_object_get(r, "submitted_by")));
 		if (sub && due)
 			json_object_set_new(o, "late", json_boolean(sub > due));
-		json_object_set_new(o, "alerts_sent",
-				    alerts_json((unsigned)vg_json_int(r, "warned", 0)));
+		if (due && (rc = deadline_fired(s, &art14_clock, vg_json_int(r, "id", 0), due,
+						&fired, err))) {
+			json_decref(o);
+			break;
+		}
+		json_object_set_new(o, "alerts_sent", psirt_alerts_json(due ? fired : 0));
 		json_array_append_new(res, o);
 	}
 	json_decref(rows);
+	if (rc) {
+		json_decref(res);
+		return rc;
+	}
 	*out = res;
 	return VG_OK;
 }
@@ -604,103 +629,127 @@ static const char *stage_label(const char *stage)
 	return "notification";
 }
 
-static void emit_alert(struct store *s, const json_t *r, unsigned bit, int64_t now)
-{
-	int64_t id = vg_json_int(r, "exposure_id", 0), due = vg_json_int(r, "due_at", 0);
-	const char *stage = vg_json_str(r, "stage");
-	const char *what = bit == ART14_WARN_50   ? "50%"
-			   : bit == ART14_WARN_75 ? "75%"
-			   : bit == ART14_WARN_90 ? "90%"
-						  : "breach";
-	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[96];
-	json_t *p;
+/* What an obligation's alerts say: the columns of the tick's candidates. */
+struct alert_row {
+	int64_t exposure;
+	char *kind, *title, *stage;
+};
 
-	if (bit == ART14_WARN_BREACH)
+static void alert_row_free(void *row)
+{
+	struct alert_row *r = row;
+	if (!r)
+		return;
+	free(r->kind);
+	free(r->title);
+	free(r->stage);
+	free(r);
+}
+
+static int art14_record(struct store *s, const struct deadline_clock *c,
+			const struct deadline_item *it, int64_t now, void *arg,
+			struct vg_error *err)
+{
+	const struct alert_row *r = it->row;
+	json_t *after;
+	char obj[32];
+	int rc;
+
+	(void)c;
+	(void)arg;
+	after = json_pack("{s:s, s:o, s:o, s:o}", "stage", r->stage, "alerts",
+			  psirt_alerts_json(it->fired), "due_at", vg_json_time(it->due_at), "at",
+			  vg_json_time(now));
+	if (!after)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	snprintf(obj, sizeof(obj), "%lld", (long long)r->exposure);
+	rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);
+	json_decref(after);
+	return rc;
+}
+
+static json_t *art14_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			   int64_t now, const char **name, void *arg)
+{
+	const struct alert_row *r = it->row;
+	const char *what = c->thresholds[i].name;
+	int breach = i == PSIRT_BREACH;
+	int64_t id = r->exposure, due = it->due_at;
+	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[96];
+
+	(void)arg;
+	if (breach)
 		snprintf(summary, sizeof(summary),
 			 "Art. 14 %s for %s %lld (%s) is OVERDUE: it was due %s and is not "
 			 "recorded as submitted",
-			 stage_label(stage), vg_json_str(r, "kind"), (long long)id,
-			 vg_json_str(r, "title"), vg_time_format(due, ts, sizeof(ts)));
+			 stage_label(r->stage), r->kind, (long long)id, r->title,
+			 vg_time_format(due, ts, sizeof(ts)));
 	else
 		snprintf(summary, sizeof(summary),
 			 "Art. 14 %s for %s %lld (%s): %s of the window used, due %s (%s left)",
-			 stage_label(stage), vg_json_str(r, "kind"), (long long)id,
-			 vg_json_str(r, "title"), what, vg_time_format(due, ts, sizeof(ts)),
+			 stage_label(r->stage), r->kind, (long long)id, r->title, what,
+			 vg_time_format(due, ts, sizeof(ts)),
 			 art14_format_left(due - now, left, sizeof(left)));
-	snprintf(key, sizeof(key), "art14-%lld-%s", (long long)id, stage);
-	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "summary", summary,
-		      "severity", "critical", "dedup_key", key, "exposure_id", (json_int_t)id,
-		      "kind", vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-		      stage, "threshold", what, "due_at", vg_json_time(due), "at",
-		      vg_json_time(now), "seconds_left", (json_int_t)(due - now));
-	if (p)
-		vg_event_emit(s, bit == ART14_WARN_BREACH ? "art14.breached" : "art14.warning", p);
-	json_decref(p);
+	snprintf(key, sizeof(key), "art14-%lld-%s", (long long)id, r->stage);
+	*name = breach ? "art14.breached" : "art14.warning";
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "summary",
+			 summary, "severity", "critical", "dedup_key", key, "exposure_id",
+			 (json_int_t)id, "kind", r->kind, "title", r->title, "stage", r->stage,
+			 "threshold", what, "due_at", vg_json_time(due), "at", vg_json_time(now),
+			 "seconds_left", (json_int_t)(due - now));
+}
+
+/* Candidates: obligations with a due time, not submitted, after `after`. */
+static int art14_fetch(struct store *s, int64_t after, int64_t now, size_t max,
+		       struct deadline_batch *b, void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	(void)now;
+	(void)arg;
+	rc =
+	    store_prepare(s,
+			  "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
+			  "o.due_at FROM art14_obligations o JOIN art14_exposures e ON e.id = "
+			  "o.exposure_id WHERE o.submitted_at IS NULL AND o.due_at IS NOT NULL AND "
+			  "o.id > ? ORDER BY o.id LIMIT ?",
+			  &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, after);
+	store_bind_int64(st, 2, (int64_t)max);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct alert_row *r = calloc(1, sizeof(*r));
+		if (r) {
+			r->exposure = store_col_int64(st, 1);
+			r->kind = strdup(store_col_text(st, 2) ? store_col_text(st, 2) : "");
+			r->title = strdup(store_col_text(st, 3) ? store_col_text(st, 3) : "");
+			r->stage = strdup(store_col_text(st, 4) ? store_col_text(st, 4) : "");
+		}
+		if (!r || !r->kind || !r->title || !r->stage) {
+			alert_row_free(r);
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		rc = deadline_batch_add(b, NULL, store_col_int64(st, 0), store_col_int64(st, 5),
+					store_col_int64(st, 6), r);
+		if (rc) {
+			rc = vg_error_set(err, rc, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int art14_tick(struct store *s, int *sent, struct vg_error *err)
 {
-	json_t *rows = NULL, *r;
-	int64_t now = vg_now();
-	size_t i;
-	int rc, n = 0;
+	struct deadline_stats st;
+	int rc = deadline_tick(s, &art14_clock, art14_fetch, NULL, vg_now(), &st, err);
 
 	if (sent)
-		*sent = 0;
-	rc = store_rows(
-	    s, &rows, err, "iitttii",
-	    "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, o.due_at "
-	    "FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
-	    "WHERE o.submitted_at IS NULL AND o.due_at IS NOT NULL ORDER BY o.id",
-	    NULL);
-	if (rc)
-		return rc;
-	json_array_foreach(rows, i, r)
-	{
-		int64_t oid = vg_json_int(r, "id", 0), warned = 0;
-		unsigned due = art14_alerts_due(vg_json_int(r, "starts_at", 0),
-						vg_json_int(r, "due_at", 0), now),
-			 fresh;
-		json_t *after;
-		char obj[32];
-
-		if (!due)
-			continue;
-		rc = store_tx_begin(s, err);
-		if (rc)
-			break;
-		/* read inside the transaction: another tick may have sent them meanwhile */
-		rc = store_query_int64(
-		    s, &warned, err, "SELECT warned FROM art14_obligations WHERE id = ?", "i", oid);
-		fresh = due & ~(unsigned)warned;
-		if (rc || !fresh) {
-			store_tx_rollback(s);
-			if (rc)
-				break;
-			continue;
-		}
-		rc = store_exec(s, err, "UPDATE art14_obligations SET warned = ? WHERE id = ?",
-				"ii", (int64_t)(fresh | (unsigned)warned), oid);
-		after =
-		    json_pack("{s:s, s:o, s:o, s:o}", "stage", vg_json_str(r, "stage"), "alerts",
-			      alerts_json(fresh), "due_at",
-			      vg_json_time(vg_json_int(r, "due_at", 0)), "at", vg_json_time(now));
-		snprintf(obj, sizeof(obj), "%lld", (long long)vg_json_int(r, "exposure_id", 0));
-		if (!rc)
-			rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);
-		json_decref(after);
-		rc = finish_tx(s, rc, err);
-		if (rc)
-			break;
-		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
-			if (fresh & bit) {
-				emit_alert(s, r, bit, now);
-				n++;
-			}
-	}
-	json_decref(rows);
-	if (sent)
-		*sent = n;
+		*sent = (int)st.fired;
 	return rc;
 }
 

@@ -19,8 +19,9 @@
  * window used), due (half or more used: act now), overdue (past the due
  * time, not submitted), submitted. Alerts art14.warning at 50, 75 and 90 %
  * of each window and art14.breached after the due time are emitted once each
- * (the sent ones are remembered in the database and audited), severity
- * critical. vigil never files anything: "submitted" is what a person
+ * by the deadline engine (jobs/deadline.h, clock "art14", one deadline per
+ * obligation: fired marks and the art14.alert audit record in one
+ * transaction), severity critical. vigil never files anything: "submitted" is what a person
  * recorded after filing on the ENISA single reporting platform.
  *
  * Every write is one transaction with its audit record on the object
@@ -60,7 +61,7 @@ enum art14_state {
 	ART14_SUBMITTED
 };
 
-/* Alert bits remembered per obligation. */
+/* Alert bits of an obligation (bit i = the engine's threshold i). */
 #define ART14_WARN_50     1
 #define ART14_WARN_75     2
 #define ART14_WARN_90     4

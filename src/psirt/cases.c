@@ -376,8 +376,8 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		    "INSERT INTO psirt_cases (state, title, product, product_version, "
 		    "description, impact, poc, reporter_contact, credit_consent, credit, "
 		    "source, token_sha256, remote_sha256, received_at, ack_due_at, "
-		    "ack_warned, updated_at, encrypted_body, form_nonce) VALUES "
-		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+		    "updated_at, encrypted_body, form_nonce) VALUES "
+		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		    "tttttttittttiiitt", title, r->product, r->version, r->description, r->impact,
 		    r->poc, r->contact, (int64_t)(r->credit_consent != 0),
 		    r->credit_consent ? r->credit_name : NULL, source, token ? tokhash : NULL,
@@ -817,103 +817,100 @@ int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *ev
 
 /* ---- the acknowledgement clock ---- */
 
-static void emit_ack(struct store *s, const json_t *r, unsigned bit, int64_t now)
-{
-	int64_t id = vg_json_int(r, "id", 0), due = vg_json_int(r, "ack_due_at", 0);
-	const char *what = bit == ART14_WARN_50   ? "50%"
-			   : bit == ART14_WARN_75 ? "75%"
-			   : bit == ART14_WARN_90 ? "90%"
-						  : "breach";
-	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[64];
-	json_t *p;
+static int ack_record(struct store *s, const struct deadline_clock *c,
+		      const struct deadline_item *it, int64_t now, void *arg, struct vg_error *err);
+static json_t *ack_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			 int64_t now, const char **name, void *arg);
 
-	if (bit == ART14_WARN_BREACH)
+/* The acknowledgement clock: one deadline per case (subject = its id) from
+ * received_at to ack_due_at, running while the case is in state received. */
+static const struct deadline_clock ack_clock = {
+    .name = "case.ack",
+    .thresholds = psirt_alert_thresholds,
+    .nthresholds = PSIRT_NTHRESHOLDS,
+    .record = ack_record,
+    .event = ack_event,
+    .row_free = free,
+};
+
+static int ack_record(struct store *s, const struct deadline_clock *c,
+		      const struct deadline_item *it, int64_t now, void *arg, struct vg_error *err)
+{
+	(void)c;
+	(void)arg;
+	return audit_case(s, "case.ack_alert", it->subject, NULL,
+			  json_pack("{s:o, s:o}", "alerts", psirt_alerts_json(it->fired), "at",
+				    vg_json_time(now)),
+			  err);
+}
+
+static json_t *ack_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			 int64_t now, const char **name, void *arg)
+{
+	const char *title = it->row, *what = c->thresholds[i].name;
+	int64_t id = it->subject, due = it->due_at;
+	int breach = i == PSIRT_BREACH;
+	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[64];
+
+	(void)arg;
+	if (breach)
 		snprintf(summary, sizeof(summary),
 			 "Case %lld (%s) was not acknowledged within 48 hours (due %s)",
-			 (long long)id, vg_json_str(r, "title"),
-			 vg_time_format(due, ts, sizeof(ts)));
+			 (long long)id, title, vg_time_format(due, ts, sizeof(ts)));
 	else
 		snprintf(summary, sizeof(summary),
 			 "Case %lld (%s): acknowledgement due %s (%s left, %s of the window used)",
-			 (long long)id, vg_json_str(r, "title"),
-			 vg_time_format(due, ts, sizeof(ts)),
+			 (long long)id, title, vg_time_format(due, ts, sizeof(ts)),
 			 art14_format_left(due - now, left, sizeof(left)), what);
 	snprintf(key, sizeof(key), "case-ack-%lld", (long long)id);
-	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "summary", summary, "severity",
-		      bit == ART14_WARN_BREACH ? "critical" : "high", "dedup_key", key, "case_id",
-		      (json_int_t)id, "threshold", what, "due_at", vg_json_time(due), "at",
-		      vg_json_time(now));
-	if (p)
-		vg_event_emit(
-		    s, bit == ART14_WARN_BREACH ? "case.ack_breached" : "case.ack_warning", p);
-	json_decref(p);
+	*name = breach ? "case.ack_breached" : "case.ack_warning";
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "summary", summary, "severity",
+			 breach ? "critical" : "high", "dedup_key", key, "case_id", (json_int_t)id,
+			 "threshold", what, "due_at", vg_json_time(due), "at", vg_json_time(now));
+}
+
+/* Candidates: cases still waiting for their acknowledgement; row = title. */
+static int ack_fetch(struct store *s, int64_t after, int64_t now, size_t max,
+		     struct deadline_batch *b, void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	(void)now;
+	(void)arg;
+	rc = store_prepare(
+	    s,
+	    "SELECT id, title, received_at, ack_due_at FROM psirt_cases WHERE state = "
+	    "'received' AND id > ? ORDER BY id LIMIT ?",
+	    &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, after);
+	store_bind_int64(st, 2, (int64_t)max);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		char *title = strdup(store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		if (!title) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		rc = deadline_batch_add(b, NULL, store_col_int64(st, 0), store_col_int64(st, 2),
+					store_col_int64(st, 3), title);
+		if (rc) {
+			rc = vg_error_set(err, rc, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int case_tick(struct store *s, int *sent, struct vg_error *err)
 {
-	json_t *rows = NULL, *r;
-	int64_t now = vg_now();
-	size_t i;
-	int rc, n = 0;
+	struct deadline_stats st;
+	int rc = deadline_tick(s, &ack_clock, ack_fetch, NULL, vg_now(), &st, err);
 
 	if (sent)
-		*sent = 0;
-	rc = store_rows(s, &rows, err, "itii",
-			"SELECT id, title, received_at, ack_due_at FROM psirt_cases WHERE state = "
-			"'received' ORDER BY id",
-			NULL);
-	if (rc)
-		return rc;
-	json_array_foreach(rows, i, r)
-	{
-		int64_t id = vg_json_int(r, "id", 0), warned = 0;
-		unsigned due = art14_alerts_due(vg_json_int(r, "received_at", 0),
-						vg_json_int(r, "ack_due_at", 0), now),
-			 fresh;
-		json_t *al;
-
-		if (!due)
-			continue;
-		rc = store_tx_begin(s, err);
-		if (rc)
-			break;
-		rc = store_query_int64(s, &warned, err,
-				       "SELECT ack_warned FROM psirt_cases WHERE id = ?", "i", id);
-		fresh = due & ~(unsigned)warned;
-		if (rc || !fresh) {
-			store_tx_rollback(s);
-			if (rc)
-				break;
-			continue;
-		}
-		rc = store_exec(s, err, "UPDATE psirt_cases SET ack_warned = ? WHERE id = ?", "ii",
-				(int64_t)(fresh | (unsigned)warned), id);
-		al = json_array();
-		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
-			if (fresh & bit)
-				json_array_append_new(al, json_string(bit == ART14_WARN_50   ? "50%"
-								      : bit == ART14_WARN_75 ? "75%"
-								      : bit == ART14_WARN_90
-									  ? "90%"
-									  : "breach"));
-		if (!rc)
-			rc = audit_case(
-			    s, "case.ack_alert", id, NULL,
-			    json_pack("{s:o, s:o}", "alerts", al, "at", vg_json_time(now)), err);
-		else
-			json_decref(al);
-		rc = finish_tx(s, rc, err);
-		if (rc)
-			break;
-		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
-			if (fresh & bit) {
-				emit_ack(s, r, bit, now);
-				n++;
-			}
-	}
-	json_decref(rows);
-	if (sent)
-		*sent = n;
+		*sent = (int)st.fired;
 	return rc;
 }
 

@@ -9,7 +9,8 @@
  *
  * The acknowledgement is due received + 48 h (config psirt.ack_hours);
  * case.ack_warning (50, 75, 90 %, severity high) and case.ack_breached
- * (critical) are emitted once each while the case is unacknowledged.
+ * (critical) are emitted once each while the case is unacknowledged, by the
+ * deadline engine (jobs/deadline.h, clock "case.ack").
  *
  * A reporter gets a random tracking token once; only its SHA-256 is stored.
  * Everything the reporter sends is stored as given and must be HTML-escaped

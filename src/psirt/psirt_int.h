@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "jobs/deadline.h"
 
 struct store;
 struct vg_error;
@@ -24,6 +25,18 @@ int psirt_has_value(const json_t *v);
  * naming the first unknown code.
  */
 int psirt_member_states(const char *in, char *out, size_t outsz, struct vg_error *err);
+
+/*
+ * The alert thresholds of every PSIRT clock (the deadline engine's Art. 14
+ * and case acknowledgement clocks): "50%", "75%", "90%" of the window and
+ * "breach" after the due time. Bit i of a fired set is ART14_WARN_* (1, 2,
+ * 4, 8).
+ */
+#define PSIRT_NTHRESHOLDS 4
+#define PSIRT_BREACH      3 /* index of "breach" */
+extern const struct deadline_threshold psirt_alert_thresholds[PSIRT_NTHRESHOLDS];
+/* ["50%", "75%", ...] for the bits of fired (caller owns). */
+json_t *psirt_alerts_json(unsigned fired);
 
 /* Approvals a draft needs: 2 with config art14.four_eyes=1, else 1. */
 int psirt_approvals_needed(void);
