@@ -296,46 +296,39 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 	return rc;
 }
 
-static int load_exposure(struct store *s, int64_t id, json_t **out, struct vg_error *err)
-{
-	return store_row(s, out, err, "exposure", id, "ittittttbitititj",
-			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-			 "product_version, suspected_malicious, aware_at, aware_by, "
-			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-			 "FROM art14_exposures WHERE id = ?",
-			 "i", id);
-}
+static int exposure_load(struct store *s, int64_t id, int details, struct art14_exposure *e,
+			 struct vg_error *err);
 
 int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error *err)
 {
-	json_t *e = NULL, *after;
+	struct art14_exposure e;
+	json_t *after;
 	int64_t due = 0, now = vg_now();
 	char oid[32], ts[VG_TIME_BUFSZ];
 	int rc;
 
-	rc = load_exposure(s, id, &e, err);
+	rc = exposure_load(s, id, 0, &e, err);
 	if (rc)
 		return rc;
-	if (strcmp(vg_json_str(e, "kind"), ART14_KIND_VULN) != 0)
+	if (!e.kind || strcmp(e.kind, ART14_KIND_VULN) != 0)
 		rc = vg_error_set(err, VG_ESTATE,
 				  "exposure %lld is an incident: its final report runs from the "
 				  "notification's submission, not from a fix",
 				  (long long)id);
-	else if (vg_json_int(e, "fix_available_at", 0))
-		rc = vg_error_set(
-		    err, VG_ESTATE,
-		    "exposure %lld: a corrective measure was already marked available "
-		    "at %s",
-		    (long long)id,
-		    vg_time_format(vg_json_int(e, "fix_available_at", 0), ts, sizeof(ts)));
+	else if (e.fix_available_at)
+		rc =
+		    vg_error_set(err, VG_ESTATE,
+				 "exposure %lld: a corrective measure was already marked available "
+				 "at %s",
+				 (long long)id, vg_time_format(e.fix_available_at, ts, sizeof(ts)));
 	else if (at <= 0 || at > now)
 		rc = vg_error_set(err, VG_EINVAL, "--at: expected a time not in the future");
-	else if (at < vg_json_int(e, "aware_at", 0))
+	else if (at < e.aware_at)
 		rc = vg_error_set(err, VG_EINVAL,
 				  "--at: a measure available before awareness (%s)? expected a "
 				  "time after it",
-				  vg_time_format(vg_json_int(e, "aware_at", 0), ts, sizeof(ts)));
-	json_decref(e);
+				  vg_time_format(e.aware_at, ts, sizeof(ts)));
+	art14_exposure_release(&e);
 	if (rc)
 		return rc;
 	art14_due_vuln_final(at, &due);
@@ -360,13 +353,14 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 
 int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err)
 {
-	json_t *e = NULL, *after, *before = NULL;
+	struct art14_exposure e;
+	json_t *after, *before = NULL;
 	int64_t now = vg_now(), have = 0, submitted = 0;
 	char oid[32];
 	int rc;
 
-	rc = load_exposure(s, id, &e, err);
-	json_decref(e);
+	rc = exposure_load(s, id, 0, &e, err);
+	art14_exposure_release(&e);
 	if (rc)
 		return rc;
 	if (due <= now)
@@ -419,7 +413,8 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		    const char *reference, int *approved, struct vg_error *err)
 {
-	json_t *e = NULL, *ob = NULL, *after = NULL;
+	struct art14_exposure e;
+	json_t *ob = NULL, *after = NULL;
 	int64_t now = vg_now(), draft = 0, final_due = 0;
 	int st = art14_stage_parse(stage), incident, rc;
 	char oid[32], ts[VG_TIME_BUFSZ];
@@ -437,13 +432,13 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		return vg_error_set(err, VG_EINVAL,
 				    "--at: a filing cannot be recorded in the future (now is %s)",
 				    vg_time_format(now, ts, sizeof(ts)));
-	rc = load_exposure(s, id, &e, err);
+	rc = exposure_load(s, id, 0, &e, err);
 	if (rc)
 		return rc;
-	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
-	if (at < vg_json_int(e, "aware_at", 0)) {
+	incident = e.kind && strcmp(e.kind, ART14_KIND_INCIDENT) == 0;
+	if (at < e.aware_at) {
 		rc = vg_error_set(err, VG_EINVAL, "--at: before the awareness time %s",
-				  vg_time_format(vg_json_int(e, "aware_at", 0), ts, sizeof(ts)));
+				  vg_time_format(e.aware_at, ts, sizeof(ts)));
 		goto out;
 	}
 	rc = store_rows(s, &ob, err, "ii",
@@ -510,7 +505,7 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 out:
 	json_decref(after);
 	json_decref(ob);
-	json_decref(e);
+	art14_exposure_release(&e);
 	return rc;
 }
 
@@ -520,100 +515,260 @@ out:
 	"CASE o.stage WHEN 'early-warning' THEN 0 WHEN 'notification' THEN 1 WHEN " \
 	"'intermediate' THEN 2 ELSE 3 END"
 
-int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
-		    struct vg_error *err)
+static int64_t col_time(struct store_stmt *st, int i)
 {
-	json_t *rows = NULL, *r, *res;
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	rc = store_rows(s, &rows, err, "iitttiiitt",
-			"SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
-			"o.due_at, o.submitted_at, o.submitted_reference, o.submitted_by "
-			"FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
-			"WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
-			"o.exposure_id, " OBLIGATION_ORDER,
-			"ii", exposure, exposure);
-	if (rc)
-		return rc;
-	res = json_array();
-	json_array_foreach(rows, i, r)
-	{
-		int64_t starts = vg_json_int(r, "starts_at", 0), due = vg_json_int(r, "due_at", 0),
-			sub = vg_json_int(r, "submitted_at", 0);
-		enum art14_state st = art14_state_at(starts, due, sub, now);
-		unsigned fired = 0;
-		char left[64];
-		json_t *o =
-		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "exposure_id",
-			      (json_int_t)vg_json_int(r, "exposure_id", 0), "kind",
-			      vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-			      vg_json_str(r, "stage"), "starts_at", vg_json_time(starts), "due_at",
-			      vg_json_time(due), "state", art14_state_name(st));
-		if (due && !sub) {
-			json_object_set_new(o, "seconds_left", json_integer(due - now));
-			json_object_set_new(
-			    o, "time_left",
-			    json_string(art14_format_left(due - now, left, sizeof(left))));
-		} else {
-			json_object_set_new(o, "seconds_left", json_null());
-			json_object_set_new(o, "time_left", json_null());
-		}
-		json_object_set_new(o, "submitted_at", vg_json_time(sub));
-		json_object_set_new(o, "reference",
-				    json_incref(json_object_get(r, "submitted_reference")));
-		json_object_set_new(o, "submitted_by",
-				    json_incref(json_object_get(r, "submitted_by")));
-		if (sub && due)
-			json_object_set_new(o, "late", json_boolean(sub > due));
-		if (due && (rc = deadline_fired(s, &art14_clock, vg_json_int(r, "id", 0), due,
-						&fired, err))) {
-			json_decref(o);
-			break;
-		}
-		json_object_set_new(o, "alerts_sent", psirt_alerts_json(due ? fired : 0));
-		json_array_append_new(res, o);
-	}
-	json_decref(rows);
-	if (rc) {
-		json_decref(res);
-		return rc;
-	}
-	*out = res;
-	return VG_OK;
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
 }
 
-int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+void art14_report_list_release(struct art14_report_list *l)
 {
-	json_t *e = NULL, *obl = NULL, *drafts = NULL;
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].kind);
+		free(l->items[i].title);
+		free(l->items[i].reference);
+		free(l->items[i].submitted_by);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+void art14_exposure_release(struct art14_exposure *e)
+{
+	if (!e)
+		return;
+	free(e->kind);
+	free(e->title);
+	free(e->finding);
+	free(e->vuln_id);
+	free(e->product);
+	free(e->product_version);
+	free(e->aware_by);
+	free(e->evidence);
+	free(e->member_states);
+	json_decref(e->facts);
+	art14_report_list_release(&e->reports);
+	for (size_t i = 0; i < e->ndrafts; i++)
+		free(e->drafts[i].created_by);
+	free(e->drafts);
+	memset(e, 0, sizeof(*e));
+}
+
+struct report_rows {
+	struct art14_report_list *l;
+	int64_t now;
+};
+
+static int report_row(struct store_stmt *st, void *arg)
+{
+	struct report_rows *rr = arg;
+	struct art14_report *p = realloc(rr->l->items, (rr->l->n + 1) * sizeof(*p)), *r;
+	int oom = 0;
+	const char *stage;
+
+	if (!p)
+		return VG_ENOMEM;
+	rr->l->items = p;
+	r = &p[rr->l->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = store_col_int64(st, 0);
+	r->exposure_id = store_col_int64(st, 1);
+	r->kind = psirt_col_dup(st, 2, &oom);
+	r->title = psirt_col_dup(st, 3, &oom);
+	stage = store_col_text(st, 4);
+	r->stage = art14_stage_parse(stage);
+	r->starts_at = col_time(st, 5);
+	r->due_at = col_time(st, 6);
+	r->submitted_at = col_time(st, 7);
+	r->reference = psirt_col_dup(st, 8, &oom);
+	r->submitted_by = psirt_col_dup(st, 9, &oom);
+	r->now = rr->now;
+	r->state = art14_state_at(r->starts_at, r->due_at, r->submitted_at, rr->now);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+int art14_list(struct store *s, int64_t exposure, int64_t now, struct art14_report_list *out,
+	       struct vg_error *err)
+{
+	struct report_rows rr = {out, now};
 	int rc;
 
-	*out = NULL;
-	rc = store_row(s, &e, err, "exposure", id, "ittittttbTtTtTtj",
-		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-		       "product_version, suspected_malicious, aware_at, aware_by, "
-		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-		       "FROM art14_exposures WHERE id = ?",
-		       "i", id);
-	if (!rc)
-		rc = art14_list_json(s, id, vg_now(), &obl, err);
-	if (!rc)
-		rc = store_rows(s, &drafts, err, "tiTti",
-				"SELECT d.stage, d.version, d.created_at, d.created_by, (SELECT "
-				"COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) AS "
-				"approvals FROM art14_drafts d WHERE d.exposure_id = ? ORDER BY "
-				"d.stage, d.version",
-				"i", id);
-	if (rc) {
-		json_decref(e);
-		json_decref(obl);
-		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = psirt_query(s,
+			 "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
+			 "o.due_at, o.submitted_at, o.submitted_reference, o.submitted_by FROM "
+			 "art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
+			 "WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
+			 "o.exposure_id, " OBLIGATION_ORDER,
+			 "ii", exposure, NULL, report_row, &rr, err);
+	for (size_t i = 0; !rc && i < out->n; i++)
+		if (out->items[i].due_at)
+			rc = deadline_fired(s, &art14_clock, out->items[i].id, out->items[i].due_at,
+					    &out->items[i].alerts_sent, err);
+	if (rc)
+		art14_report_list_release(out);
+	return rc;
+}
+
+struct one_exposure {
+	struct art14_exposure *e;
+	int found;
+};
+
+static int exposure_row(struct store_stmt *st, void *arg)
+{
+	struct one_exposure *o = arg;
+	struct art14_exposure *e = o->e;
+	int oom = 0;
+	const char *facts;
+
+	o->found = 1;
+	e->id = store_col_int64(st, 0);
+	e->kind = psirt_col_dup(st, 1, &oom);
+	e->title = psirt_col_dup(st, 2, &oom);
+	e->case_id = store_col_isnull(st, 3) ? 0 : store_col_int64(st, 3);
+	e->finding = psirt_col_dup(st, 4, &oom);
+	e->vuln_id = psirt_col_dup(st, 5, &oom);
+	e->product = psirt_col_dup(st, 6, &oom);
+	e->product_version = psirt_col_dup(st, 7, &oom);
+	e->suspected_malicious = store_col_int64(st, 8) != 0;
+	e->aware_at = col_time(st, 9);
+	e->aware_by = psirt_col_dup(st, 10, &oom);
+	e->aware_recorded_at = col_time(st, 11);
+	e->evidence = psirt_col_dup(st, 12, &oom);
+	e->fix_available_at = col_time(st, 13);
+	e->member_states = psirt_col_dup(st, 14, &oom);
+	facts = store_col_text(st, 15);
+	e->facts = facts ? json_loads(facts, 0, NULL) : NULL;
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+static int draft_info_row(struct store_stmt *st, void *arg)
+{
+	struct art14_exposure *e = arg;
+	struct art14_draft_info *p = realloc(e->drafts, (e->ndrafts + 1) * sizeof(*p)), *d;
+	int oom = 0;
+
+	if (!p)
+		return VG_ENOMEM;
+	e->drafts = p;
+	d = &p[e->ndrafts++];
+	memset(d, 0, sizeof(*d));
+	d->stage = art14_stage_parse(store_col_text(st, 0));
+	d->version = store_col_int64(st, 1);
+	d->created_at = col_time(st, 2);
+	d->created_by = psirt_col_dup(st, 3, &oom);
+	d->approvals = store_col_int64(st, 4);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+/* The exposure's own row; with details also its reports and drafts. */
+static int exposure_load(struct store *s, int64_t id, int details, struct art14_exposure *e,
+			 struct vg_error *err)
+{
+	struct one_exposure o = {e, 0};
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = psirt_query(s,
+			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
+			 "product_version, suspected_malicious, aware_at, aware_by, "
+			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
+			 "FROM art14_exposures WHERE id = ?",
+			 "i", id, NULL, exposure_row, &o, err);
+	if (!rc && !o.found)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no exposure with id %lld", (long long)id);
+	if (!rc && details)
+		rc = art14_list(s, id, vg_now(), &e->reports, err);
+	if (!rc && details)
+		rc = psirt_query(s,
+				 "SELECT d.stage, d.version, d.created_at, d.created_by, (SELECT "
+				 "COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) AS "
+				 "approvals FROM art14_drafts d WHERE d.exposure_id = ? ORDER BY "
+				 "d.stage, d.version",
+				 "i", id, NULL, draft_info_row, e, err);
+	if (rc)
+		art14_exposure_release(e);
+	return rc;
+}
+
+int art14_get(struct store *s, int64_t id, struct art14_exposure *out, struct vg_error *err)
+{
+	return exposure_load(s, id, 1, out, err);
+}
+
+json_t *art14_report_to_json(const struct art14_report *r)
+{
+	char left[64];
+	json_t *o = json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:s}", "exposure_id",
+			      (json_int_t)r->exposure_id, "kind", psirt_json_text(r->kind), "title",
+			      psirt_json_text(r->title), "stage", art14_stage_name(r->stage),
+			      "starts_at", vg_json_time(r->starts_at), "due_at",
+			      vg_json_time(r->due_at), "state", art14_state_name(r->state));
+	if (!o)
+		return NULL;
+	if (r->due_at && !r->submitted_at) {
+		json_object_set_new(o, "seconds_left", json_integer(r->due_at - r->now));
+		json_object_set_new(
+		    o, "time_left",
+		    json_string(art14_format_left(r->due_at - r->now, left, sizeof(left))));
+	} else {
+		json_object_set_new(o, "seconds_left", json_null());
+		json_object_set_new(o, "time_left", json_null());
 	}
-	json_object_set_new(e, "obligations", obl);
-	json_object_set_new(e, "drafts", drafts);
-	*out = e;
-	return VG_OK;
+	json_object_set_new(o, "submitted_at", vg_json_time(r->submitted_at));
+	json_object_set_new(o, "reference", psirt_json_text(r->reference));
+	json_object_set_new(o, "submitted_by", psirt_json_text(r->submitted_by));
+	if (r->submitted_at && r->due_at)
+		json_object_set_new(o, "late", json_boolean(r->submitted_at > r->due_at));
+	json_object_set_new(o, "alerts_sent", psirt_alerts_json(r->due_at ? r->alerts_sent : 0));
+	return o;
+}
+
+json_t *art14_report_list_to_json(const struct art14_report_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, art14_report_to_json(&l->items[i]));
+	return a;
+}
+
+json_t *art14_exposure_to_json(const struct art14_exposure *e)
+{
+	json_t *o = json_object(), *drafts;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "kind", psirt_json_text(e->kind));
+	json_object_set_new(o, "title", psirt_json_text(e->title));
+	json_object_set_new(o, "case_id", e->case_id ? json_integer(e->case_id) : json_null());
+	json_object_set_new(o, "finding", psirt_json_text(e->finding));
+	json_object_set_new(o, "vuln_id", psirt_json_text(e->vuln_id));
+	json_object_set_new(o, "product", psirt_json_text(e->product));
+	json_object_set_new(o, "product_version", psirt_json_text(e->product_version));
+	json_object_set_new(o, "suspected_malicious", json_boolean(e->suspected_malicious));
+	json_object_set_new(o, "aware_at", vg_json_time(e->aware_at));
+	json_object_set_new(o, "aware_by", psirt_json_text(e->aware_by));
+	json_object_set_new(o, "aware_recorded_at", vg_json_time(e->aware_recorded_at));
+	json_object_set_new(o, "evidence", psirt_json_text(e->evidence));
+	json_object_set_new(o, "fix_available_at", vg_json_time(e->fix_available_at));
+	json_object_set_new(o, "member_states", psirt_json_text(e->member_states));
+	json_object_set_new(o, "facts", e->facts ? json_incref(e->facts) : json_null());
+	json_object_set_new(o, "obligations", art14_report_list_to_json(&e->reports));
+	drafts = json_array();
+	for (size_t i = 0; drafts && i < e->ndrafts; i++)
+		json_array_append_new(drafts,
+				      json_pack("{s:s, s:I, s:o, s:o, s:I}", "stage",
+						art14_stage_name(e->drafts[i].stage), "version",
+						(json_int_t)e->drafts[i].version, "created_at",
+						vg_json_time(e->drafts[i].created_at), "created_by",
+						psirt_json_text(e->drafts[i].created_by),
+						"approvals", (json_int_t)e->drafts[i].approvals));
+	json_object_set_new(o, "drafts", drafts);
+	return o;
 }
 
 /* ---- alerts ---- */

@@ -134,13 +134,74 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		    const char *reference, int *approved, struct vg_error *err);
 
-/* Every obligation (one row each) with exposure, stage, starts_at, due_at,
- * state, seconds_left, time_left, alerts sent; as a JSON array (caller owns).
- * exposure 0 = all. */
-int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
-		    struct vg_error *err);
-/* One exposure with its obligations and draft versions (caller owns). */
-int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+/* ---- typed objects ---- */
+
+/*
+ * One Article 14 report obligation of an exposure (early warning 24 h,
+ * notification 72 h, intermediate when asked, final report) with its clock
+ * as seen at `now`. Strings are owned (NULL = not set); times 0 = not set.
+ */
+struct art14_report {
+	int64_t id, exposure_id;
+	char *kind, *title; /* the exposure's */
+	int stage;          /* enum art14_stage; -1 for an unknown stored name */
+	int64_t starts_at, due_at, submitted_at;
+	char *reference, *submitted_by; /* the filing record */
+	int64_t now;                    /* the instant state was computed at */
+	enum art14_state state;
+	unsigned alerts_sent; /* ART14_WARN_* already sent for this due time */
+};
+
+struct art14_report_list {
+	struct art14_report *items;
+	size_t n;
+};
+
+/* A draft version of a stage, as listed with its exposure. */
+struct art14_draft_info {
+	int stage;
+	int64_t version, created_at, approvals;
+	char *created_by;
+};
+
+/* An exposure with its reports and draft versions (art14_get). */
+struct art14_exposure {
+	int64_t id;
+	char *kind, *title;
+	int64_t case_id; /* 0 = none */
+	char *finding, *vuln_id, *product, *product_version, *aware_by, *evidence, *member_states;
+	int suspected_malicious;
+	int64_t aware_at, aware_recorded_at, fix_available_at;
+	json_t *facts; /* the draft fields people filled in: a JSON object by nature */
+	struct art14_report_list reports;
+	struct art14_draft_info *drafts;
+	size_t ndrafts;
+};
+
+void art14_report_list_release(struct art14_report_list *l);
+void art14_exposure_release(struct art14_exposure *e);
+
+/* Every obligation (exposure 0) or those of one exposure, by exposure and
+ * stage, with their state at now. */
+int art14_list(struct store *s, int64_t exposure, int64_t now, struct art14_report_list *out,
+	       struct vg_error *err);
+/* One exposure with its reports (state at vg_now()) and draft versions.
+ * VG_ENOTFOUND naming the exposure. */
+int art14_get(struct store *s, int64_t id, struct art14_exposure *out, struct vg_error *err);
+
+/*
+ * The JSON edges (API, CLI --json; keys are the API's). A report:
+ * {exposure_id, kind, title, stage, starts_at, due_at, state, seconds_left,
+ * time_left, submitted_at, reference, submitted_by, [late], alerts_sent}.
+ * An exposure: {id, kind, title, case_id, finding, vuln_id, product,
+ * product_version, suspected_malicious, aware_at, aware_by,
+ * aware_recorded_at, evidence, fix_available_at, member_states, facts,
+ * obligations [report], drafts [{stage, version, created_at, created_by,
+ * approvals}]}. New references.
+ */
+json_t *art14_report_to_json(const struct art14_report *r);
+json_t *art14_report_list_to_json(const struct art14_report_list *l);
+json_t *art14_exposure_to_json(const struct art14_exposure *e);
 
 /*
  * Check every clock at vg_now() and send the alerts that are due and not yet

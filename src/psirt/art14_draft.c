@@ -100,36 +100,29 @@ static json_t *states_json(const char *list)
 static int build(struct store *s, int64_t id, int st, int64_t version, json_t **out,
 		 struct vg_error *err)
 {
-	json_t *e = NULL, *kase = NULL, *links = NULL, *obl = NULL, *f, *req, *missing, *facts;
+	struct art14_exposure e;
+	json_t *kase = NULL, *links = NULL, *f, *req, *missing, *facts;
 	int incident, rc;
 	int64_t now = vg_now();
 	const char *v;
 
-	rc = store_row(s, &e, err, "exposure", id, "ittittttbitititj",
-		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-		       "product_version, suspected_malicious, aware_at, aware_by, "
-		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-		       "FROM art14_exposures WHERE id = ?",
-		       "i", id);
+	rc = art14_get(s, id, &e, err);
 	if (rc)
 		return rc;
-	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
-	if (vg_json_int(e, "case_id", 0)) {
-		rc = store_row(s, &kase, err, "case", vg_json_int(e, "case_id", 0), "tt",
+	incident = e.kind && strcmp(e.kind, ART14_KIND_INCIDENT) == 0;
+	if (e.case_id) {
+		rc = store_row(s, &kase, err, "case", e.case_id, "tt",
 			       "SELECT description, impact FROM psirt_cases WHERE id = ?", "i",
-			       vg_json_int(e, "case_id", 0));
+			       e.case_id);
 		if (!rc)
 			rc = store_rows(s, &links, err, "t",
 					"SELECT value FROM psirt_case_links WHERE case_id = ? AND "
 					"kind = 'cve' ORDER BY value",
-					"i", vg_json_int(e, "case_id", 0));
+					"i", e.case_id);
 		if (rc)
 			goto out;
 	}
-	rc = art14_list_json(s, id, now, &obl, err);
-	if (rc)
-		goto out;
-	facts = json_object_get(e, "facts");
+	facts = e.facts;
 	f = json_object();
 	req = json_array();
 	missing = json_array();
@@ -141,19 +134,22 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 
 		if (!(show & (1u << st)))
 			continue;
-		if (strcmp(n, "title") == 0 || strcmp(n, "product") == 0 ||
-		    strcmp(n, "product_version") == 0)
-			val = json_incref(json_object_get(e, n));
+		if (strcmp(n, "title") == 0)
+			val = psirt_json_text(e.title);
+		else if (strcmp(n, "product") == 0)
+			val = psirt_json_text(e.product);
+		else if (strcmp(n, "product_version") == 0)
+			val = psirt_json_text(e.product_version);
 		else if (strcmp(n, "awareness_time") == 0)
-			val = vg_json_time(vg_json_int(e, "aware_at", 0));
+			val = vg_json_time(e.aware_at);
 		else if (strcmp(n, "member_states") == 0)
-			val = states_json(vg_json_str(e, "member_states"));
+			val = states_json(e.member_states);
 		else if (strcmp(n, "suspected_malicious") == 0)
-			val = json_incref(json_object_get(e, "suspected_malicious"));
+			val = json_boolean(e.suspected_malicious);
 		else if (strcmp(n, "vulnerability") == 0) {
 			json_t *ids = json_array(), *l;
 			size_t k;
-			if ((v = vg_json_str(e, "vuln_id")) != NULL)
+			if ((v = e.vuln_id) != NULL)
 				json_array_append_new(ids, json_string(v));
 			json_array_foreach(links, k, l)
 			{
@@ -181,20 +177,24 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		}
 	}
 	{
-		json_t *deadline = json_null(), *o;
-		size_t k;
-		json_array_foreach(
-		    obl, k, o) if (strcmp(vg_json_str(o, "stage"), art14_stage_name(st)) == 0)
-		{
-			deadline =
-			    json_pack("{s:O, s:O, s:O}", "due_at", json_object_get(o, "due_at"),
-				      "state", json_object_get(o, "state"), "time_left",
-				      json_object_get(o, "time_left"));
+		json_t *deadline = json_null();
+		char left[64];
+		for (size_t k = 0; k < e.reports.n; k++) {
+			const struct art14_report *o = &e.reports.items[k];
+			if (o->stage != st)
+				continue;
+			json_decref(deadline);
+			deadline = json_pack("{s:o, s:s, s:o}", "due_at", vg_json_time(o->due_at),
+					     "state", art14_state_name(o->state), "time_left",
+					     o->due_at && !o->submitted_at
+						 ? json_string(art14_format_left(
+						       o->due_at - o->now, left, sizeof(left)))
+						 : json_null());
 		}
 		*out = json_pack(
 		    "{s:s, s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:s, s:s}",
 		    "schema", ART14_DRAFT_SCHEMA, "exposure_id", (json_int_t)id, "kind",
-		    vg_json_str(e, "kind"), "stage", art14_stage_name(st), "article",
+		    e.kind ? e.kind : "", "stage", art14_stage_name(st), "article",
 		    articles[incident][st], "version", (json_int_t)version, "created_at",
 		    vg_json_time(now), "created_by", store_actor(s), "deadline",
 		    deadline ? deadline : json_null(), "fields", f, "required", req, "missing",
@@ -206,10 +206,9 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
 out:
-	json_decref(obl);
 	json_decref(links);
 	json_decref(kase);
-	json_decref(e);
+	art14_exposure_release(&e);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/hash.h"
+#include "http/html.h"
 #include "http/http.h"
 #include "http/multipart.h"
 #include "psirt/cases.h"
@@ -1006,14 +1007,22 @@ static int not_found_page(struct http_resp *resp)
 	return page_end(resp);
 }
 
+/* A time, or an en dash when it has not happened. */
+static void add_when(struct vg_buf *b, int64_t t)
+{
+	if (!t)
+		html_raw(b, "&ndash;");
+	else
+		html_time(b, t, NULL);
+}
+
 static int track_page(struct http_req *req, struct http_resp *resp, int status, const char *error,
 		      const char *body_kept, const char *notice)
 {
 	struct vg_error err = {0};
 	struct vg_buf *b = &resp->body;
 	const char *token = http_param(req, "token");
-	json_t *c = NULL, *msgs, *atts, *m;
-	size_t i;
+	struct psirt_case c;
 	int rc = case_status_by_token(req->db, token, &c, &err);
 
 	if (rc == VG_ENOTFOUND)
@@ -1021,92 +1030,76 @@ static int track_page(struct http_req *req, struct http_resp *resp, int status, 
 	if (rc)
 		return http_fail(resp, &err);
 	page_begin(resp, status, "Your report");
-	if (notice) {
-		vg_buf_adds(b, "<p class=\"ok\" role=\"status\" id=\"track-notice\">");
-		vg_buf_add_html(b, notice);
-		vg_buf_adds(b, "</p>\n");
-	}
-	vg_buf_adds(b,
-		    "<p>Keep this page's address private: it is the key to your report.</p>\n"
-		    "<dl class=\"facts\" id=\"report-facts\"><dt>Report</dt><dd id=\"report-id\">");
-	vg_buf_addf(b, "%lld", (long long)vg_json_int(c, "id", 0));
-	vg_buf_adds(b, "</dd><dt>Title</dt><dd id=\"report-title\">");
-	vg_buf_add_html(b, vg_json_str(c, "title"));
-	vg_buf_adds(b, "</dd><dt>Product</dt><dd>");
-	vg_buf_add_html(b, vg_json_str(c, "product") ? vg_json_str(c, "product") : "");
-	if (vg_json_str(c, "product_version")) {
-		vg_buf_adds(b, " ");
-		vg_buf_add_html(b, vg_json_str(c, "product_version"));
-	}
-	vg_buf_adds(b, "</dd><dt>State</dt><dd id=\"report-state\">");
-	vg_buf_add_html(b, vg_json_str(c, "state"));
-	vg_buf_adds(b, "</dd><dt>Received</dt><dd id=\"report-received\">");
-	add_time(b, vg_json_str(c, "received_at"));
-	vg_buf_adds(b, "</dd><dt>Acknowledged</dt><dd id=\"report-acknowledged\">");
-	if (vg_json_str(c, "acknowledged_at"))
-		add_time(b, vg_json_str(c, "acknowledged_at"));
+	if (notice)
+		html(b, "<p class=\"ok\" role=\"status\" id=\"track-notice\">%s</p>\n", notice);
+	html(b,
+	     "<p>Keep this page's address private: it is the key to your report.</p>\n"
+	     "<dl class=\"facts\" id=\"report-facts\"><dt>Report</dt><dd id=\"report-id\">%lld"
+	     "</dd><dt>Title</dt><dd id=\"report-title\">%s</dd><dt>Product</dt><dd>%s",
+	     (long long)c.id, c.title, c.product);
+	if (c.product_version)
+		html(b, " %s", c.product_version);
+	html(b,
+	     "</dd><dt>State</dt><dd id=\"report-state\">%s</dd><dt>Received</dt><dd "
+	     "id=\"report-received\">",
+	     c.state);
+	add_when(b, c.received_at);
+	html_raw(b, "</dd><dt>Acknowledged</dt><dd id=\"report-acknowledged\">");
+	if (c.acknowledged_at)
+		add_when(b, c.acknowledged_at);
 	else {
-		vg_buf_adds(b, "not yet (due ");
-		add_time(b, vg_json_str(c, "ack_due_at"));
-		vg_buf_adds(b, ")");
+		html_raw(b, "not yet (due ");
+		add_when(b, c.ack_due_at);
+		html_raw(b, ")");
 	}
-	vg_buf_adds(b, "</dd>");
-	if (vg_json_str(c, "closed_at")) {
-		vg_buf_adds(b, "<dt>Closed</dt><dd>");
-		add_time(b, vg_json_str(c, "closed_at"));
-		vg_buf_adds(b, "</dd>");
+	html_raw(b, "</dd>");
+	if (c.closed_at) {
+		html_raw(b, "<dt>Closed</dt><dd>");
+		add_when(b, c.closed_at);
+		html_raw(b, "</dd>");
 	}
-	vg_buf_adds(b, "</dl>\n<h2>Your description</h2>\n");
-	add_text_block(b, "report-text", "report-description", vg_json_str(c, "description"));
-	vg_buf_adds(b, "\n<h2>Attachments</h2>\n");
-	atts = json_object_get(c, "attachments");
-	if (!json_array_size(atts))
-		vg_buf_adds(b, "<p id=\"attachments-none\">None.</p>\n");
+	html_raw(b, "</dl>\n<h2>Your description</h2>\n");
+	add_text_block(b, "report-text", "report-description", c.description);
+	html_raw(b, "\n<h2>Attachments</h2>\n");
+	if (!c.nfiles)
+		html_raw(b, "<p id=\"attachments-none\">None.</p>\n");
 	else {
-		vg_buf_adds(b, "<ul id=\"attachments\">");
-		json_array_foreach(atts, i, m)
-		{
-			vg_buf_adds(b, "<li>");
-			vg_buf_add_html(b, vg_json_str(m, "filename"));
-			vg_buf_addf(b, " (%lld bytes)</li>", (long long)vg_json_int(m, "size", 0));
+		html_raw(b, "<ul id=\"attachments\">");
+		for (size_t i = 0; i < c.nfiles; i++)
+			html(b, "<li>%s (%lld bytes)</li>", c.files[i].filename,
+			     (long long)c.files[i].size);
+		html_raw(b, "</ul>\n");
+	}
+	html_raw(b, "<h2>Messages</h2>\n");
+	if (!c.nmessages)
+		html_raw(b, "<p id=\"messages-none\">No messages yet.</p>\n");
+	else {
+		html_raw(b, "<ol id=\"messages\" class=\"messages\">");
+		for (size_t i = 0; i < c.nmessages; i++) {
+			const struct psirt_case_message *m = &c.messages[i];
+			/* the reporter's view holds only messages to and from them */
+			int mine = m->kind && strcmp(m->kind, "from_reporter") == 0;
+			html(b, "<li class=\"msg %s\"><p class=\"meta\"><strong>%s</strong> ",
+			     mine ? "msg-from_reporter" : "msg-to_reporter",
+			     mine ? "You" : "PSIRT");
+			add_when(b, m->created_at);
+			html_raw(b, "</p>");
+			add_text_block(b, "report-text", NULL, m->body);
+			html_raw(b, "</li>");
 		}
-		vg_buf_adds(b, "</ul>\n");
+		html_raw(b, "</ol>\n");
 	}
-	vg_buf_adds(b, "<h2>Messages</h2>\n");
-	msgs = json_object_get(c, "messages");
-	if (!json_array_size(msgs))
-		vg_buf_adds(b, "<p id=\"messages-none\">No messages yet.</p>\n");
-	else {
-		vg_buf_adds(b, "<ol id=\"messages\" class=\"messages\">");
-		json_array_foreach(msgs, i, m)
-		{
-			int mine = strcmp(vg_json_str(m, "sender") ? vg_json_str(m, "sender") : "",
-					  "you") == 0;
-			vg_buf_addf(
-			    b, "<li class=\"msg %s\"><p class=\"meta\"><strong>%s</strong> ",
-			    mine ? "msg-from_reporter" : "msg-to_reporter", mine ? "You" : "PSIRT");
-			add_time(b, vg_json_str(m, "created_at"));
-			vg_buf_adds(b, "</p>");
-			add_text_block(b, "report-text", NULL, vg_json_str(m, "body"));
-			vg_buf_adds(b, "</li>");
-		}
-		vg_buf_adds(b, "</ol>\n");
-	}
-	vg_buf_adds(b, "<h2>Write to us</h2>\n");
-	if (error) {
-		vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"message-error\">");
-		vg_buf_add_html(b, error);
-		vg_buf_adds(b, "</p>\n");
-	}
-	vg_buf_adds(b, "<form id=\"message\" method=\"post\" action=\"/report/track/");
-	vg_buf_add_html(b, token);
-	vg_buf_adds(b, "/messages\" class=\"card portal-form\"><div class=\"field\">"
-		       "<label for=\"body\">Message</label><textarea id=\"body\" name=\"body\" "
-		       "rows=\"6\" maxlength=\"65536\" required>\n");
-	vg_buf_add_html(b, body_kept ? body_kept : "");
-	vg_buf_adds(b, "</textarea></div><p><button type=\"submit\" id=\"send-message\">Send "
-		       "message</button></p></form>\n");
-	json_decref(c);
+	html_raw(b, "<h2>Write to us</h2>\n");
+	if (error)
+		html(b, "<p class=\"error\" role=\"alert\" id=\"message-error\">%s</p>\n", error);
+	html(b,
+	     "<form id=\"message\" method=\"post\" action=\"/report/track/%s/messages\" "
+	     "class=\"card portal-form\"><div class=\"field\">"
+	     "<label for=\"body\">Message</label><textarea id=\"body\" name=\"body\" "
+	     "rows=\"6\" maxlength=\"65536\" required>\n%s</textarea></div><p><button "
+	     "type=\"submit\" id=\"send-message\">Send message</button></p></form>\n",
+	     token, body_kept ? body_kept : "");
+	psirt_case_release(&c);
 	return page_end(resp);
 }
 

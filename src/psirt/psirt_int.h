@@ -13,7 +13,21 @@
 #include "jobs/deadline.h"
 
 struct store;
+struct store_stmt;
 struct vg_error;
+
+/* Column i as a new string (caller frees); NULL for SQL NULL, and NULL with
+ * *oom set when out of memory. */
+char *psirt_col_dup(struct store_stmt *st, int i, int *oom);
+/* A JSON string, or JSON null for NULL. */
+json_t *psirt_json_text(const char *s);
+/*
+ * Run sql and call row for each result row (row returns VG_OK or VG_ENOMEM).
+ * types has one letter per '?': 'i' binds a, 't' binds t (the same value for
+ * every placeholder of that kind: enough for the typed readers here).
+ */
+int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, const char *t,
+		int (*row)(struct store_stmt *st, void *arg), void *arg, struct vg_error *err);
 
 /* 1 when a draft or notice field is filled in: not null, not an empty
  * string or array. */

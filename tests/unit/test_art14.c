@@ -193,9 +193,12 @@ static int tick(struct store *s)
 static json_t *obligation(struct store *s, int64_t id, const char *stage)
 {
 	struct vg_error err = {0};
+	struct art14_report_list l;
 	json_t *rows = NULL, *r, *hit = NULL;
 	size_t i;
-	assert_int_equal(art14_list_json(s, id, vg_now(), &rows, &err), VG_OK);
+	assert_int_equal(art14_list(s, id, vg_now(), &l, &err), VG_OK);
+	rows = art14_report_list_to_json(&l);
+	art14_report_list_release(&l);
 	json_array_foreach(rows, i, r) if (strcmp(vg_json_str(r, "stage"), stage) == 0) hit =
 	    json_incref(r);
 	json_decref(rows);
@@ -464,6 +467,7 @@ static void test_case_ack_clock_and_exploited(void **state)
 	int64_t id = 0, exp = 0;
 	int n = 0;
 	json_t *st = NULL;
+	struct psirt_case kc;
 
 	at("2026-09-20T00:00:00Z");
 	r.product = "router";
@@ -471,11 +475,13 @@ static void test_case_ack_clock_and_exploited(void **state)
 	r.description = "Overflow in the web UI";
 	assert_int_equal(case_create(f->s, &r, "api", "192.0.2.1", token, sizeof(token), &id, &err),
 			 VG_OK);
-	assert_int_equal(case_status_by_token(f->s, token, &st, &err), VG_OK);
+	assert_int_equal(case_status_by_token(f->s, token, &kc, &err), VG_OK);
+	st = psirt_case_status_to_json(&kc);
+	psirt_case_release(&kc);
 	assert_string_equal(vg_json_str(st, "state"), "received");
 	assert_string_equal(vg_json_str(st, "ack_due_at"), "2026-09-22T00:00:00Z");
 	json_decref(st);
-	assert_int_equal(case_status_by_token(f->s, "not-a-real-token-xxxxxxxxxxxx", &st, &err),
+	assert_int_equal(case_status_by_token(f->s, "not-a-real-token-xxxxxxxxxxxx", &kc, &err),
 			 VG_ENOTFOUND);
 	nseen = 0;
 	at("2026-09-21T00:00:00Z");
@@ -502,7 +508,8 @@ static void test_case_ack_clock_and_exploited(void **state)
 static void test_vuln_exploited_event(void **state)
 {
 	struct fx *f = *state;
-	json_t *p, *rows = NULL;
+	json_t *p;
+	struct art14_report_list l;
 	struct vg_error err = {0};
 	int64_t n = 0;
 
@@ -520,9 +527,9 @@ static void test_vuln_exploited_event(void **state)
 			      "i", T("2026-11-02T10:00:00Z")),
 	    VG_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(art14_list_json(f->s, 0, vg_now(), &rows, &err), VG_OK);
-	assert_int_equal(json_array_size(rows), 3);
-	json_decref(rows);
+	assert_int_equal(art14_list(f->s, 0, vg_now(), &l, &err), VG_OK);
+	assert_int_equal(l.n, 3);
+	art14_report_list_release(&l);
 	check_ob(f->s, 1, "early-warning", "2026-11-03T10:00:00Z", "pending");
 }
 
