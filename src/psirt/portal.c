@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/hash.h"
+#include "core/log.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/multipart.h"
@@ -567,14 +568,18 @@ static void textarea(struct vg_buf *b, const struct form_in *f, int i, const str
 	vg_buf_adds(b, "</textarea></div>\n");
 }
 
+/* One <option> of the product datalist (a psirt_query row callback). */
+static int product_option(struct store_stmt *st, void *arg)
+{
+	return html((struct vg_buf *)arg, "<option value=\"%s\"></option>", store_col_text(st, 0));
+}
+
 static int form_page(struct http_req *req, struct http_resp *resp, const struct form_in *f,
 		     const struct form_err *e)
 {
 	struct vg_buf *b = &resp->body;
 	char tok[FORM_TOKEN_MAX], fpr[64];
 	char *armored = NULL;
-	json_t *products = NULL, *row;
-	size_t i;
 	int bad_att = e && e->field && strcmp(e->field, "attachment") == 0;
 
 	if (token_issue(tok, sizeof(tok)))
@@ -601,17 +606,12 @@ static int form_page(struct http_req *req, struct http_resp *resp, const struct 
 		       "<fieldset><legend>What is affected</legend>\n");
 	text_input(b, f, F_PRODUCT, e, "text", "list=\"known-products\" autocomplete=\"off\"",
 		   "Choose from the list or type the name.");
-	store_query_json(req->db, &products, NULL,
-			 "SELECT name FROM products ORDER BY name LIMIT 500", NULL);
-	vg_buf_adds(b, "<datalist id=\"known-products\">");
-	json_array_foreach(products, i, row)
-	{
-		vg_buf_adds(b, "<option value=\"");
-		vg_buf_add_html(b, vg_json_str(row, "name"));
-		vg_buf_adds(b, "\"></option>");
-	}
-	vg_buf_adds(b, "</datalist>\n");
-	json_decref(products);
+	html_raw(b, "<datalist id=\"known-products\">");
+	/* the sbom room's public read view, not its table (sbom/product.h) */
+	if (psirt_query(req->db, "SELECT product FROM sbom_product_view ORDER BY product LIMIT 500",
+			NULL, 0, NULL, product_option, b, NULL) != VG_OK)
+		vg_warn("portal: the product list could not be read");
+	html_raw(b, "</datalist>\n");
 	text_input(b, f, F_VERSION, e, "text", NULL, NULL);
 	text_input(b, f, F_TITLE, e, "text", NULL, "A short summary (optional).");
 	vg_buf_adds(b, "</fieldset>\n<fieldset><legend>The vulnerability</legend>\n");
