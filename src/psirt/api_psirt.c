@@ -138,11 +138,12 @@ static int art14_show(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 200, o);
 }
 
-static int draft_fetch(struct http_req *req, struct http_resp *resp, json_t **d)
+static int draft_fetch(struct http_req *req, struct http_resp *resp, struct art14_draft *d)
 {
 	struct vg_error err = {0};
 	int64_t id, version;
 	int rc;
+	memset(d, 0, sizeof(*d));
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
 	if ((rc = http_query_int(req, resp, "version", 0, INT64_MAX, 0, &version)))
@@ -154,23 +155,28 @@ static int draft_fetch(struct http_req *req, struct http_resp *resp, json_t **d)
 
 static int draft_json(struct http_req *req, struct http_resp *resp)
 {
-	json_t *d = NULL;
+	struct art14_draft d;
+	json_t *o;
 	int rc = draft_fetch(req, resp, &d);
-	return rc ? rc : http_json(resp, 200, d);
+	if (rc)
+		return rc;
+	o = art14_draft_to_json(&d);
+	art14_draft_release(&d);
+	return http_json(resp, 200, o);
 }
 
 static int draft_page(struct http_req *req, struct http_resp *resp)
 {
-	json_t *d = NULL;
+	struct art14_draft d;
 	char title[96];
 	int rc = draft_fetch(req, resp, &d);
 	if (rc)
 		return rc;
-	snprintf(title, sizeof(title), "Art. 14 %s draft, exposure %lld", vg_json_str(d, "stage"),
-		 (long long)vg_json_int(d, "exposure_id", 0));
+	snprintf(title, sizeof(title), "Art. 14 %s draft, exposure %lld", art14_stage_name(d.stage),
+		 (long long)d.exposure_id);
 	ui_page_begin(req, resp, title, "cases");
-	art14_draft_html(d, &resp->body);
-	json_decref(d);
+	art14_draft_html(&d, &resp->body);
+	art14_draft_release(&d);
 	return ui_page_end(resp);
 }
 

@@ -213,19 +213,42 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err);
 int art14_field_known(const char *field);
 
 /*
- * Build a new draft version of stage from what the exposure (and its case)
- * knows; *out is the draft document in the ART14_DRAFT_SCHEMA schema, with
- * "missing" listing required fields without a value. Audited (art14.draft).
+ * A draft version of one stage's report. Its content is a document of the
+ * ART14_DRAFT_SCHEMA schema by nature (schema, exposure_id, kind, stage,
+ * article, version, created_at, created_by, deadline, fields, required,
+ * missing, platform, notice; art14_draft_get adds body_sha256,
+ * approvals_needed, approved, approvals, submission): it is kept as JSON in
+ * doc, with the members the code decides on copied into typed fields.
+ * Release with art14_draft_release().
  */
-int art14_draft(struct store *s, int64_t id, const char *stage, json_t **out, struct vg_error *err);
+struct art14_draft {
+	int64_t exposure_id;
+	int stage; /* enum art14_stage */
+	int64_t version;
+	size_t nmissing; /* required fields without a value */
+	int approved;    /* art14_draft_get: enough approvals */
+	json_t *doc;     /* owned */
+};
+
+void art14_draft_release(struct art14_draft *d);
+/* The draft document for the API and CLI --json (a new reference). */
+json_t *art14_draft_to_json(const struct art14_draft *d);
+
+/*
+ * Build a new draft version of stage from what the exposure (and its case)
+ * knows into *out, with "missing" listing required fields without a value.
+ * Audited (art14.draft).
+ */
+int art14_draft(struct store *s, int64_t id, const char *stage, struct art14_draft *out,
+		struct vg_error *err);
 /* Set n fields (art14_field_known; an empty value clears) and build one new
  * version of stage, in one transaction audited as art14.draft_edit. */
 int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const char *const *names,
-	       const char *const *values, json_t **out, struct vg_error *err);
+	       const char *const *values, struct art14_draft *out, struct vg_error *err);
 /* The latest draft of stage (version 0) or a given version, with its
  * approvals; VG_ENOTFOUND when none. */
-int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version, json_t **out,
-		    struct vg_error *err);
+int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version,
+		    struct art14_draft *out, struct vg_error *err);
 /*
  * Approve the latest draft of stage as the actor of s. Refused (VG_ESTATE)
  * while required fields are missing; the same person cannot approve a
@@ -235,8 +258,8 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
  */
 int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 		  struct vg_error *err);
-/* A printable HTML page of a draft document (from art14_draft_get). */
-int art14_draft_html(const json_t *draft, struct vg_buf *out);
+/* A printable HTML page of a draft (from art14_draft_get). */
+int art14_draft_html(const struct art14_draft *d, struct vg_buf *out);
 
 /* Subscribe to vuln.exploited (a KEV match on a finding opens an exposure;
  * one exposure per finding). Call once at program start. */

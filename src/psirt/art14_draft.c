@@ -257,25 +257,53 @@ static int store_new(struct store *s, int64_t id, int st, const char *action, co
 	return rc;
 }
 
-int art14_draft(struct store *s, int64_t id, const char *stage, json_t **out, struct vg_error *err)
+void art14_draft_release(struct art14_draft *d)
+{
+	if (!d)
+		return;
+	json_decref(d->doc);
+	memset(d, 0, sizeof(*d));
+}
+
+json_t *art14_draft_to_json(const struct art14_draft *d)
+{
+	return d->doc ? json_incref(d->doc) : json_null();
+}
+
+/* Take doc (a draft document) into *out with its typed members. */
+static void draft_fill(json_t *doc, struct art14_draft *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->doc = doc;
+	out->exposure_id = vg_json_int(doc, "exposure_id", 0);
+	out->stage = art14_stage_parse(vg_json_str(doc, "stage"));
+	out->version = vg_json_int(doc, "version", 0);
+	out->nmissing = json_array_size(json_object_get(doc, "missing"));
+	out->approved = json_is_true(json_object_get(doc, "approved"));
+}
+
+int art14_draft(struct store *s, int64_t id, const char *stage, struct art14_draft *out,
+		struct vg_error *err)
 {
 	int st = stage_or_fail(stage, err), rc;
-	*out = NULL;
+	json_t *doc = NULL;
+
+	memset(out, 0, sizeof(*out));
 	if (st < 0)
 		return VG_EINVAL;
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = store_new(s, id, st, "art14.draft", NULL, out, err);
+	rc = store_new(s, id, st, "art14.draft", NULL, &doc, err);
 	if (rc) {
 		store_tx_rollback(s);
 		return rc;
 	}
 	rc = store_tx_commit(s, err);
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc)
+		json_decref(doc);
+	else
+		draft_fill(doc, out);
 	return rc;
 }
 
@@ -379,12 +407,12 @@ static int apply_field(struct store *s, int64_t id, const char *field, const cha
 }
 
 int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const char *const *names,
-	       const char *const *values, json_t **out, struct vg_error *err)
+	       const char *const *values, struct art14_draft *out, struct vg_error *err)
 {
 	int st = stage_or_fail(stage, err), rc;
-	json_t *changes = json_array(), *extra;
+	json_t *changes = json_array(), *extra, *doc = NULL;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	if (st < 0 || !n) {
 		json_decref(changes);
 		return st < 0 ? VG_EINVAL : vg_error_set(err, VG_EINVAL, "--set: nothing to set");
@@ -397,22 +425,23 @@ int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const c
 	}
 	extra = json_pack("{s:o}", "changes", changes);
 	if (!rc)
-		rc = store_new(s, id, st, "art14.draft_edit", extra, out, err);
+		rc = store_new(s, id, st, "art14.draft_edit", extra, &doc, err);
 	json_decref(extra);
 	if (rc) {
 		store_tx_rollback(s);
 		return rc;
 	}
 	rc = store_tx_commit(s, err);
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc)
+		json_decref(doc);
+	else
+		draft_fill(doc, out);
 	return rc;
 }
 
-int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version, json_t **out,
-		    struct vg_error *err)
+/* The draft document of art14_draft_get() (caller owns *out). */
+static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t version,
+			 json_t **out, struct vg_error *err)
 {
 	int st = stage_or_fail(stage, err), rc;
 	json_t *rows = NULL, *row, *body, *appr = NULL, *sub = NULL;
@@ -477,6 +506,18 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
 	return VG_OK;
 }
 
+int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version,
+		    struct art14_draft *out, struct vg_error *err)
+{
+	json_t *doc = NULL;
+	int rc = draft_get_doc(s, id, stage, version, &doc, err);
+
+	memset(out, 0, sizeof(*out));
+	if (!rc)
+		draft_fill(doc, out);
+	return rc;
+}
+
 int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 		  struct vg_error *err)
 {
@@ -487,7 +528,7 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 
 	if (approved)
 		*approved = 0;
-	rc = art14_draft_get(s, id, stage, 0, &d, err);
+	rc = draft_get_doc(s, id, stage, 0, &d, err);
 	if (rc)
 		return rc;
 	if (json_array_size(json_object_get(d, "missing"))) {
@@ -591,7 +632,14 @@ static void add_value(struct vg_buf *b, const json_t *v)
 	}
 }
 
-int art14_draft_html(const json_t *d, struct vg_buf *b)
+static int draft_html(const json_t *d, struct vg_buf *b);
+
+int art14_draft_html(const struct art14_draft *d, struct vg_buf *b)
+{
+	return draft_html(d->doc, b);
+}
+
+static int draft_html(const json_t *d, struct vg_buf *b)
 {
 	const json_t *f = json_object_get(d, "fields"), *v, *dl = json_object_get(d, "deadline");
 	const json_t *missing = json_object_get(d, "missing"),

@@ -681,9 +681,11 @@ static void draft_column(struct http_req *req, struct http_resp *resp, int64_t c
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *d = NULL, *a;
+	struct art14_draft dr;
+	const json_t *d;
+	json_t *a;
 	size_t i;
-	int have = art14_draft_get(req->db, eid, stage, 0, &d, &err) == VG_OK;
+	int have = art14_draft_get(req->db, eid, stage, 0, &dr, &err) == VG_OK;
 	int submitted = ob && ob->submitted_at;
 	char ts[VG_TIME_BUFSZ];
 
@@ -699,9 +701,10 @@ static void draft_column(struct http_req *req, struct http_resp *resp, int64_t c
 		}
 		html(b, "%s</p>", art14_state_name(ob->state));
 	}
+	d = dr.doc; /* the draft document (JSON by nature) */
 	if (have) {
 		html(b, "<p class=\"draft-version\">Version <strong>%lld</strong> (%s), prepared ",
-		     (long long)vg_json_int(d, "version", 0), str(d, "article"));
+		     (long long)dr.version, str(d, "article"));
 		time_el(b, str(d, "created_at"));
 		html(b,
 		     " by %s. <a href=\"/ui/art14/%lld/%s\">Printable page</a> &middot; <a "
@@ -716,7 +719,7 @@ static void draft_column(struct http_req *req, struct http_resp *resp, int64_t c
 			html_raw(b, "</li>");
 		}
 		html(b, "</ul><p class=\"approval-state\">%s (%zu of %lld approval%s)</p>",
-		     json_is_true(json_object_get(d, "approved")) ? "Approved" : "Not yet approved",
+		     dr.approved ? "Approved" : "Not yet approved",
 		     json_array_size(json_object_get(d, "approvals")),
 		     (long long)vg_json_int(d, "approvals_needed", 1),
 		     vg_json_int(d, "approvals_needed", 1) == 1 ? "" : "s");
@@ -757,7 +760,7 @@ static void draft_column(struct http_req *req, struct http_resp *resp, int64_t c
 		}
 	}
 	html_raw(b, "</section>");
-	json_decref(d);
+	art14_draft_release(&dr);
 }
 
 static void exposure_html(struct http_req *req, struct http_resp *resp, int64_t case_id,
@@ -832,9 +835,10 @@ static void exploited_form(struct http_req *req, struct http_resp *resp, int64_t
 }
 
 /* The Art. 14(8) notice: a document of its own schema (JSON by nature). */
-static void notice_html(struct vg_buf *b, int64_t id, const json_t *n)
+static void notice_html(struct vg_buf *b, int64_t id, const struct user_notice *un)
 {
 	struct vg_buf t = VG_BUF_INIT;
+	const json_t *n = un ? un->doc : NULL;
 	json_t *x;
 	size_t i;
 
@@ -848,16 +852,15 @@ static void notice_html(struct vg_buf *b, int64_t id, const json_t *n)
 	     "<p class=\"hint\">Draft for publication with the advisory; <a "
 	     "href=\"/api/v1/cases/%lld/user-notification\">JSON (%s)</a>. %s</p>",
 	     (long long)id, USER_NOTICE_SCHEMA,
-	     json_is_true(json_object_get(n, "publishable")) ? "Ready after review."
-							     : "Not ready to publish.");
-	if (json_array_size(json_object_get(n, "missing"))) {
+	     un->publishable ? "Ready after review." : "Not ready to publish.");
+	if (un->nmissing) {
 		html_raw(b, "<p class=\"missing-list\" id=\"user-notice-missing\">Missing: ");
 		json_array_foreach(json_object_get(n, "missing"), i, x)
 		    html(b, "%s%s (%s)", i ? ", " : "", user_notice_label(json_string_value(x)),
 			 json_string_value(x));
 		html_raw(b, "</p>");
 	}
-	user_notice_text(n, &t);
+	user_notice_text(un, &t);
 	html(b, "<pre id=\"user-notice-text\" class=\"report-text\">%s</pre></section>\n",
 	     t.data ? t.data : "");
 	vg_buf_release(&t);
@@ -912,7 +915,9 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	struct vg_buf *b = &resp->body;
 	struct psirt_case c;
 	struct art14_exposure exps[MAX_EXPOSURES];
-	json_t *recs = NULL, *notice = NULL;
+	struct user_notice notice;
+	json_t *recs = NULL;
+	int have_notice;
 	size_t nexp = 0, i;
 	int64_t now = vg_now();
 	char title[400];
@@ -931,8 +936,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	}
 	if (timeline(req->db, &c, &recs, &err))
 		recs = NULL;
-	if (user_notice_build(req->db, id, &notice, &err))
-		notice = NULL;
+	have_notice = user_notice_build(req->db, id, &notice, &err) == VG_OK;
 
 	snprintf(title, sizeof(title), "Case %lld: %s", (long long)id, c.title ? c.title : "");
 	ui_page_begin(req, resp, title, "cases");
@@ -966,7 +970,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	if (can_act(req))
 		exploited_form(req, resp, id, nexp, now);
 	html_raw(b, "</section>\n");
-	notice_html(b, id, notice);
+	notice_html(b, id, have_notice ? &notice : NULL);
 	messages_html(req, resp, &c);
 	if (recs)
 		timeline_html(b, recs);
@@ -977,7 +981,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	for (i = 0; i < nexp; i++)
 		art14_exposure_release(&exps[i]);
 	json_decref(recs);
-	json_decref(notice);
+	user_notice_release(&notice);
 	psirt_case_release(&c);
 	return ui_page_end(resp);
 }
@@ -1194,14 +1198,14 @@ static int act_draft(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	char stage[32];
 	int64_t id, eid = 0;
-	json_t *d = NULL;
+	struct art14_draft d = {0};
 	int rc;
 	if (action_case(req, resp, &id))
 		return VG_OK;
 	rc = art14_target(req, id, &eid, stage, sizeof(stage), &err);
 	if (!rc)
 		rc = art14_draft(req->db, eid, stage, &d, &err);
-	json_decref(d);
+	art14_draft_release(&d);
 	return finish_action(req, resp, id, rc, &err, "draft");
 }
 
@@ -1211,7 +1215,7 @@ static int act_edit(struct http_req *req, struct http_resp *resp)
 	char stage[32], field[64];
 	char *value = NULL;
 	int64_t id, eid = 0;
-	json_t *d = NULL;
+	struct art14_draft d = {0};
 	int rc;
 	if (action_case(req, resp, &id))
 		return VG_OK;
@@ -1227,7 +1231,7 @@ static int act_edit(struct http_req *req, struct http_resp *resp)
 		const char *names[1] = {field}, *values[1] = {value};
 		rc = art14_edit(req->db, eid, stage, 1, names, values, &d, &err);
 	}
-	json_decref(d);
+	art14_draft_release(&d);
 	free(value);
 	return finish_action(req, resp, id, rc, &err, "edit");
 }
@@ -1276,7 +1280,8 @@ static int api_user_notice(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	const char *fmt = http_query(req, "format");
-	json_t *n = NULL;
+	struct user_notice n;
+	json_t *o;
 	int64_t id;
 
 	if (case_id_of(req, &id, &err))
@@ -1288,13 +1293,15 @@ static int api_user_notice(struct http_req *req, struct http_resp *resp)
 	if (fmt && strcmp(fmt, "text") == 0) {
 		struct vg_buf t = VG_BUF_INIT;
 		int rc;
-		user_notice_text(n, &t);
-		json_decref(n);
+		user_notice_text(&n, &t);
+		user_notice_release(&n);
 		rc = http_text(resp, 200, "text/plain; charset=utf-8", t.data ? t.data : "", t.len);
 		vg_buf_release(&t);
 		return rc;
 	}
-	return http_json(resp, 200, n);
+	o = user_notice_to_json(&n);
+	user_notice_release(&n);
+	return http_json(resp, 200, o);
 }
 
 /* clang-format off */

@@ -334,13 +334,15 @@ static void print_draft(const json_t *d)
 	}
 }
 
-static int draft_out(const struct cli_args *a, json_t *d)
+static int draft_out(const struct cli_args *a, struct art14_draft *d)
 {
+	int rc = CLI_OK;
 	if (cli_flag(a, "json"))
-		return cli_print_json(d);
-	print_draft(d);
-	json_decref(d);
-	return CLI_OK;
+		rc = cli_print_json(art14_draft_to_json(d));
+	else
+		print_draft(d->doc);
+	art14_draft_release(d);
+	return rc;
 }
 
 static int art14_draft_cmd(struct cli *c, int argc, char **argv)
@@ -350,7 +352,7 @@ static int art14_draft_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *d = NULL;
+	struct art14_draft d;
 	int64_t id = 0;
 	int rc;
 
@@ -363,7 +365,7 @@ static int art14_draft_cmd(struct cli *c, int argc, char **argv)
 	if (rc)
 		return done(s, rc, &err);
 	store_close(s);
-	return draft_out(&a, d);
+	return draft_out(&a, &d);
 }
 
 static int art14_edit_cmd(struct cli *c, int argc, char **argv)
@@ -373,7 +375,7 @@ static int art14_edit_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *d = NULL;
+	struct art14_draft d;
 	int64_t id = 0;
 	int rc = VG_OK;
 	const char *sets[CLI_MAX_POS + 1];
@@ -407,7 +409,7 @@ static int art14_edit_cmd(struct cli *c, int argc, char **argv)
 	if (rc)
 		return done(s, rc, &err);
 	store_close(s);
-	return draft_out(&a, d);
+	return draft_out(&a, &d);
 }
 
 static int art14_approve_cmd(struct cli *c, int argc, char **argv)
@@ -470,14 +472,14 @@ static int art14_export_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *d = NULL;
+	struct art14_draft d;
 	int64_t id = 0, version = 0;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
 	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage"))
 		return cli_usage(c, "%s", usage);
-	if ((rc = cli_opt_int(c, &a, "version", 1, INT64_MAX, 0, &version)))
+	if ((rc = cli_opt_int(c, &a, "version", 0, INT64_MAX, 0, &version)))
 		return rc;
 	if ((rc = cli_open_store(c, 0, &s)))
 		return rc;
@@ -487,13 +489,15 @@ static int art14_export_cmd(struct cli *c, int argc, char **argv)
 	store_close(s);
 	if (cli_flag(&a, "html")) {
 		struct vg_buf b = VG_BUF_INIT;
-		art14_draft_html(d, &b);
+		art14_draft_html(&d, &b);
 		fputs(b.data ? b.data : "", stdout);
 		vg_buf_release(&b);
-		json_decref(d);
+		art14_draft_release(&d);
 		return CLI_OK;
 	}
-	return cli_print_json(d);
+	rc = cli_print_json(art14_draft_to_json(&d));
+	art14_draft_release(&d);
+	return rc;
 }
 
 int cmd_art14(struct cli *c, int argc, char **argv)
@@ -854,7 +858,7 @@ static int case_user_notice_cmd(struct cli *c, int argc, char **argv)
 	struct store *s = NULL;
 	struct vg_error err = {0};
 	struct vg_buf b = VG_BUF_INIT;
-	json_t *n = NULL;
+	struct user_notice n;
 	int64_t id = 0;
 	int rc;
 
@@ -867,12 +871,15 @@ static int case_user_notice_cmd(struct cli *c, int argc, char **argv)
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(n);
-	user_notice_text(n, &b);
+	if (cli_flag(&a, "json")) {
+		rc = cli_print_json(user_notice_to_json(&n));
+		user_notice_release(&n);
+		return rc;
+	}
+	user_notice_text(&n, &b);
 	fputs(b.data ? b.data : "", stdout);
 	vg_buf_release(&b);
-	json_decref(n);
+	user_notice_release(&n);
 	return CLI_OK;
 }
 

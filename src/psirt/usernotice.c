@@ -101,7 +101,38 @@ static void set_source(json_t *src, const char *field, const char *what, int64_t
 	}
 }
 
-int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+void user_notice_release(struct user_notice *n)
+{
+	if (!n)
+		return;
+	json_decref(n->doc);
+	memset(n, 0, sizeof(*n));
+}
+
+json_t *user_notice_to_json(const struct user_notice *n)
+{
+	return n->doc ? json_incref(n->doc) : json_null();
+}
+
+static int notice_doc(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+
+int user_notice_build(struct store *s, int64_t id, struct user_notice *out, struct vg_error *err)
+{
+	json_t *doc = NULL;
+	int rc = notice_doc(s, id, &doc, err);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	out->doc = doc;
+	out->case_id = id;
+	out->publishable = json_is_true(json_object_get(doc, "publishable"));
+	out->nmissing = json_array_size(json_object_get(doc, "missing"));
+	return VG_OK;
+}
+
+/* The notice document (caller owns *out). */
+static int notice_doc(struct store *s, int64_t id, json_t **out, struct vg_error *err)
 {
 	struct psirt_case kase;
 	struct art14_exposure exps[16];
@@ -307,7 +338,14 @@ static void text_field(struct vg_buf *b, const json_t *n, const char *field, int
 		vg_buf_adds(b, "\n");
 }
 
-int user_notice_text(const json_t *n, struct vg_buf *b)
+static int notice_text(const json_t *n, struct vg_buf *b);
+
+int user_notice_text(const struct user_notice *n, struct vg_buf *b)
+{
+	return notice_text(n->doc, b);
+}
+
+static int notice_text(const json_t *n, struct vg_buf *b)
 {
 	const json_t *f = json_object_get(n, "fields"), *x;
 	size_t i;

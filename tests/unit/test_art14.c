@@ -358,6 +358,7 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	struct art14_open in = {0};
 	struct vg_error err = {0};
 	json_t *d = NULL, *log = NULL, *r;
+	struct art14_draft dr;
 	struct audit_filter af = {0};
 	int64_t id = 0;
 	int approved = -1, seen_aware = 0, seen_draft = 0, seen_approve = 0, seen_sub = 0;
@@ -376,7 +377,9 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	in.member_states = "DE";
 	assert_int_equal(art14_open(f->s, &in, &id, &err), VG_OK);
 
-	assert_int_equal(art14_draft(f->s, id, "notification", &d, &err), VG_OK);
+	assert_int_equal(art14_draft(f->s, id, "notification", &dr, &err), VG_OK);
+	d = art14_draft_to_json(&dr);
+	art14_draft_release(&dr);
 	assert_string_equal(vg_json_str(d, "schema"), "vigil-art14-draft/1");
 	assert_string_equal(vg_json_str(d, "article"), "14(4)(b)");
 	assert_int_equal(vg_json_int(d, "version", 0), 1);
@@ -386,18 +389,20 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	assert_string_equal(vg_json_str(json_object_get(d, "fields"), "awareness_time"),
 			    "2026-09-20T08:00:00Z");
 	json_decref(d);
-	assert_int_equal(art14_draft(f->s, id, "bogus", &d, &err), VG_EINVAL);
+	assert_int_equal(art14_draft(f->s, id, "bogus", &dr, &err), VG_EINVAL);
 	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_ESTATE);
 	assert_non_null(strstr(err.msg, "sensitivity"));
 
-	assert_int_equal(art14_edit(f->s, id, "notification", 6, names, values, &d, &err), VG_OK);
+	assert_int_equal(art14_edit(f->s, id, "notification", 6, names, values, &dr, &err), VG_OK);
+	d = art14_draft_to_json(&dr);
+	art14_draft_release(&dr);
 	assert_int_equal(vg_json_int(d, "version", 0), 2);
 	assert_int_equal(json_array_size(json_object_get(d, "missing")), 0);
 	assert_string_equal(vg_json_str(json_object_get(d, "fields"), "sensitivity"), "TLP:AMBER");
 	json_decref(d);
 	{
 		const char *bad[] = {"awareness_time"}, *v[] = {"2026-01-01T00:00:00Z"};
-		assert_int_equal(art14_edit(f->s, id, "notification", 1, bad, v, &d, &err),
+		assert_int_equal(art14_edit(f->s, id, "notification", 1, bad, v, &dr, &err),
 				 VG_EINVAL);
 	}
 
@@ -407,12 +412,14 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	store_set_actor(f->s, "bob", "test");
 	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_OK);
 	assert_int_equal(approved, 1);
-	assert_int_equal(art14_draft_get(f->s, id, "notification", 0, &d, &err), VG_OK);
+	assert_int_equal(art14_draft_get(f->s, id, "notification", 0, &dr, &err), VG_OK);
+	d = art14_draft_to_json(&dr);
 	assert_true(json_is_true(json_object_get(d, "approved")));
 	assert_int_equal(json_array_size(json_object_get(d, "approvals")), 2);
 	{
 		struct vg_buf b = VG_BUF_INIT;
-		art14_draft_html(d, &b);
+		art14_draft_html(&dr, &b);
+		art14_draft_release(&dr);
 		assert_non_null(strstr(b.data, "&lt;script&gt;"));
 		assert_null(strstr(b.data, "<script>"));
 		assert_non_null(strstr(b.data, "TLP:AMBER"));
