@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "core/hash.h"
 #include "psirt/art14.h"
+#include "http/html.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
 
@@ -613,22 +614,22 @@ static int in_list(const json_t *arr, const char *name)
 static void add_value(struct vg_buf *b, const json_t *v)
 {
 	if (json_is_string(v)) {
-		vg_buf_add_html(b, json_string_value(v));
+		html(b, "%s", json_string_value(v));
 	} else if (json_is_true(v)) {
-		vg_buf_adds(b, "yes");
+		html_raw(b, "yes");
 	} else if (json_is_false(v)) {
-		vg_buf_adds(b, "no");
+		html_raw(b, "no");
 	} else if (json_is_array(v)) {
 		json_t *x;
 		size_t i;
 		json_array_foreach(v, i, x)
 		{
 			if (i)
-				vg_buf_adds(b, ", ");
+				html_raw(b, ", ");
 			add_value(b, x);
 		}
 	} else if (json_is_integer(v)) {
-		vg_buf_addf(b, "%lld", (long long)json_integer_value(v));
+		html(b, "%lld", (long long)json_integer_value(v));
 	}
 }
 
@@ -639,6 +640,8 @@ int art14_draft_html(const struct art14_draft *d, struct vg_buf *b)
 	return draft_html(d->doc, b);
 }
 
+/* The page of a draft document (JSON by nature: its fields are named by the
+ * document itself), every value escaped by html(). */
 static int draft_html(const json_t *d, struct vg_buf *b)
 {
 	const json_t *f = json_object_get(d, "fields"), *v, *dl = json_object_get(d, "deadline");
@@ -648,68 +651,47 @@ static int draft_html(const json_t *d, struct vg_buf *b)
 	const char *k;
 	size_t i;
 
-	vg_buf_adds(b, "<article class=\"art14-draft\"><h1>Article ");
-	vg_buf_add_html(b, vg_json_str(d, "article"));
-	vg_buf_adds(b, " ");
-	vg_buf_add_html(b, vg_json_str(d, "stage"));
-	vg_buf_addf(b, " &mdash; %s %lld, draft version %lld</h1>\n",
-		    strcmp(vg_json_str(d, "kind") ? vg_json_str(d, "kind") : "", "incident") == 0
-			? "incident"
-			: "actively exploited vulnerability",
-		    (long long)vg_json_int(d, "exposure_id", 0),
-		    (long long)vg_json_int(d, "version", 0));
-	vg_buf_adds(b, "<p class=\"notice\">");
-	vg_buf_add_html(b, vg_json_str(d, "notice"));
-	vg_buf_adds(b, "</p>\n<p>Schema ");
-	vg_buf_add_html(b, vg_json_str(d, "schema"));
-	vg_buf_adds(b, "; prepared ");
-	vg_buf_add_html(b, vg_json_str(d, "created_at"));
-	vg_buf_adds(b, " by ");
-	vg_buf_add_html(b, vg_json_str(d, "created_by"));
-	if (json_is_object(dl) && vg_json_str(dl, "due_at")) {
-		vg_buf_adds(b, "; due ");
-		vg_buf_add_html(b, vg_json_str(dl, "due_at"));
-		vg_buf_adds(b, " (");
-		vg_buf_add_html(b, vg_json_str(dl, "state"));
-		vg_buf_adds(b, ")");
-	}
-	vg_buf_adds(b, ".</p>\n<table class=\"fields\"><thead><tr><th>Field</th><th>Value</th>"
-		       "<th>Required</th></tr></thead><tbody>\n");
+	html(b,
+	     "<article class=\"art14-draft\"><h1>Article %s %s &mdash; %s %lld, draft version "
+	     "%lld</h1>\n",
+	     vg_json_str(d, "article"), vg_json_str(d, "stage"),
+	     strcmp(vg_json_str(d, "kind") ? vg_json_str(d, "kind") : "", "incident") == 0
+		 ? "incident"
+		 : "actively exploited vulnerability",
+	     (long long)vg_json_int(d, "exposure_id", 0), (long long)vg_json_int(d, "version", 0));
+	html(b, "<p class=\"notice\">%s</p>\n<p>Schema %s; prepared %s by %s",
+	     vg_json_str(d, "notice"), vg_json_str(d, "schema"), vg_json_str(d, "created_at"),
+	     vg_json_str(d, "created_by"));
+	if (json_is_object(dl) && vg_json_str(dl, "due_at"))
+		html(b, "; due %s (%s)", vg_json_str(dl, "due_at"), vg_json_str(dl, "state"));
+	html_raw(b, ".</p>\n<table class=\"fields\"><thead><tr><th>Field</th><th>Value</th>"
+		    "<th>Required</th></tr></thead><tbody>\n");
 	json_object_foreach((json_t *)f, k, v)
 	{
 		int miss = in_list(missing, k);
-		vg_buf_addf(b, "<tr%s><th scope=\"row\">", miss ? " class=\"missing\"" : "");
-		vg_buf_add_html(b, field_label(k));
-		vg_buf_adds(b, "</th><td>");
+		html_raw(b, miss ? "<tr class=\"missing\">" : "<tr>");
+		html(b, "<th scope=\"row\">%s</th><td>", field_label(k));
 		if (miss)
-			vg_buf_adds(b, "<strong>MISSING</strong>");
+			html_raw(b, "<strong>MISSING</strong>");
 		else
 			add_value(b, v);
-		vg_buf_addf(b, "</td><td>%s</td></tr>\n", in_list(req, k) ? "yes" : "");
+		html(b, "</td><td>%s</td></tr>\n", in_list(req, k) ? "yes" : "");
 	}
-	vg_buf_adds(b, "</tbody></table>\n<h2>Review</h2><ul>");
+	html_raw(b, "</tbody></table>\n<h2>Review</h2><ul>");
 	json_array_foreach(json_object_get(d, "approvals"), i, v)
-	{
-		vg_buf_adds(b, "<li>approved by ");
-		vg_buf_add_html(b, vg_json_str(v, "approved_by"));
-		vg_buf_adds(b, " at ");
-		vg_buf_add_html(b, vg_json_str(v, "approved_at"));
-		vg_buf_adds(b, "</li>");
-	}
-	vg_buf_addf(b, "</ul><p>%s (%lld approval(s) needed).</p>\n",
-		    json_is_true(json_object_get(d, "approved")) ? "Approved" : "Not yet approved",
-		    (long long)vg_json_int(d, "approvals_needed", 1));
-	vg_buf_adds(b, "<h2>Filing</h2><p>");
-	if (json_is_object(sub)) {
-		vg_buf_adds(b, "Filed by a person on the ENISA single reporting platform at ");
-		vg_buf_add_html(b, vg_json_str(sub, "submitted_at"));
-		vg_buf_adds(b, ", receipt ");
-		vg_buf_add_html(b, vg_json_str(sub, "reference"));
-		vg_buf_adds(b, ", recorded by ");
-		vg_buf_add_html(b, vg_json_str(sub, "recorded_by"));
-		vg_buf_adds(b, ".");
-	} else {
-		vg_buf_adds(b, "Not recorded as submitted.");
-	}
-	return vg_buf_adds(b, "</p></article>\n");
+	    html(b, "<li>approved by %s at %s</li>", vg_json_str(v, "approved_by"),
+		 vg_json_str(v, "approved_at"));
+	html(b, "</ul><p>%s (%lld approval(s) needed).</p>\n",
+	     json_is_true(json_object_get(d, "approved")) ? "Approved" : "Not yet approved",
+	     (long long)vg_json_int(d, "approvals_needed", 1));
+	html_raw(b, "<h2>Filing</h2><p>");
+	if (json_is_object(sub))
+		html(b,
+		     "Filed by a person on the ENISA single reporting platform at %s, receipt %s, "
+		     "recorded by %s.",
+		     vg_json_str(sub, "submitted_at"), vg_json_str(sub, "reference"),
+		     vg_json_str(sub, "recorded_by"));
+	else
+		html_raw(b, "Not recorded as submitted.");
+	return html_raw(b, "</p></article>\n");
 }
