@@ -347,6 +347,30 @@ static void test_vulnerability_fix_and_intermediate(void **state)
 	assert_int_equal(art14_request_intermediate(f->s, id, T("2027-01-02T00:00:00Z"), &err),
 			 VG_OK);
 	check_ob(f->s, id, "intermediate", "2027-01-02T00:00:00Z", "pending");
+	/* half the intermediate window: warned once */
+	at("2026-12-31T12:00:00Z");
+	nseen = 0;
+	tick(f->s);
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning intermediate 50%"), 1);
+	{
+		json_t *o = obligation(f->s, id, "intermediate");
+		assert_int_equal(json_array_size(json_object_get(o, "alerts_sent")), 1);
+		json_decref(o);
+	}
+	/* asked again: a new window from now whose alerts are sent again */
+	assert_int_equal(art14_request_intermediate(f->s, id, T("2027-01-02T00:00:00Z"), &err),
+			 VG_OK);
+	{
+		json_t *o = obligation(f->s, id, "intermediate");
+		assert_int_equal(json_array_size(json_object_get(o, "alerts_sent")), 0);
+		json_decref(o);
+	}
+	at("2027-01-01T06:00:00Z");
+	nseen = 0;
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning intermediate 50%"), 1);
+	at("2026-12-31T12:00:00Z");
 	assert_int_equal(
 	    art14_submitted(f->s, 99, "final", T("2026-12-29T00:00:00Z"), "x", NULL, &err),
 	    VG_ENOTFOUND);
