@@ -15,6 +15,7 @@
 #include "psirt/psirt_int.h"
 #include "store/store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,12 @@ static int report_post(struct http_req *req, struct http_resp *resp)
 static int report_get(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	json_t *o = NULL;
-	if (case_status_by_token(req->db, http_param(req, "token"), &o, &err))
+	struct psirt_case c;
+	json_t *o;
+	if (case_status_by_token(req->db, http_param(req, "token"), &c, &err))
 		return http_fail(resp, &err);
+	o = psirt_case_status_to_json(&c);
+	psirt_case_release(&c);
 	return http_json(resp, 200, o);
 }
 
@@ -75,9 +79,12 @@ static int report_message(struct http_req *req, struct http_resp *resp)
 static int cases_list(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct psirt_case_list l;
 	json_t *rows;
-	if (case_list_json(req->db, http_query(req, "state"), &rows, &err))
+	if (case_list(req->db, http_query(req, "state"), &l, &err))
 		return http_fail(resp, &err);
+	rows = psirt_case_list_to_json(&l);
+	psirt_case_list_release(&l);
 	return http_json(resp, 200, json_pack("{s:o}", "cases", rows));
 }
 
@@ -89,70 +96,87 @@ static int id_param(struct http_req *req, struct http_resp *resp, const char *na
 	return VG_OK;
 }
 
-static int case_get(struct http_req *req, struct http_resp *resp)
+static int case_show(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct psirt_case c;
 	json_t *o;
 	int64_t id;
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
-	if (case_show_json(req->db, id, &o, &err))
+	if (case_get(req->db, id, &c, &err))
 		return http_fail(resp, &err);
+	o = psirt_case_to_json(&c);
+	psirt_case_release(&c);
 	return http_json(resp, 200, o);
 }
 
-static int art14_list(struct http_req *req, struct http_resp *resp)
+static int art14_obligations(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct art14_report_list l;
 	json_t *rows;
-	if (art14_list_json(req->db, 0, vg_now(), &rows, &err))
+	if (art14_list(req->db, 0, vg_now(), &l, &err))
 		return http_fail(resp, &err);
+	rows = art14_report_list_to_json(&l);
+	art14_report_list_release(&l);
 	return http_json(resp, 200, json_pack("{s:o}", "obligations", rows));
 }
 
-static int art14_get(struct http_req *req, struct http_resp *resp)
+static int art14_show(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct art14_exposure e;
 	json_t *o;
 	int64_t id;
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
-	if (art14_show_json(req->db, id, &o, &err))
+	if (art14_get(req->db, id, &e, &err))
 		return http_fail(resp, &err);
+	o = art14_exposure_to_json(&e);
+	art14_exposure_release(&e);
 	return http_json(resp, 200, o);
 }
 
-static int draft_fetch(struct http_req *req, struct http_resp *resp, json_t **d)
+static int draft_fetch(struct http_req *req, struct http_resp *resp, struct art14_draft *d)
 {
 	struct vg_error err = {0};
-	const char *v = http_query(req, "version");
-	int64_t id;
+	int64_t id, version;
+	int rc;
+	memset(d, 0, sizeof(*d));
 	if (id_param(req, resp, "id", &id))
 		return VG_EINVAL;
-	if (art14_draft_get(req->db, id, http_param(req, "stage"), v ? atoll(v) : 0, d, &err))
+	if ((rc = http_query_int(req, resp, "version", 0, INT64_MAX, 0, &version)))
+		return rc;
+	if (art14_draft_get(req->db, id, http_param(req, "stage"), version, d, &err))
 		return http_fail(resp, &err);
 	return VG_OK;
 }
 
 static int draft_json(struct http_req *req, struct http_resp *resp)
 {
-	json_t *d = NULL;
+	struct art14_draft d;
+	json_t *o;
 	int rc = draft_fetch(req, resp, &d);
-	return rc ? rc : http_json(resp, 200, d);
+	if (rc)
+		return rc;
+	o = art14_draft_to_json(&d);
+	art14_draft_release(&d);
+	return http_json(resp, 200, o);
 }
 
 static int draft_page(struct http_req *req, struct http_resp *resp)
 {
-	json_t *d = NULL;
+	struct art14_draft d;
 	char title[96];
 	int rc = draft_fetch(req, resp, &d);
 	if (rc)
 		return rc;
-	snprintf(title, sizeof(title), "Art. 14 %s draft, exposure %lld", vg_json_str(d, "stage"),
-		 (long long)vg_json_int(d, "exposure_id", 0));
+	snprintf(title, sizeof(title), "Art. 14 %s draft, exposure %lld", art14_stage_name(d.stage),
+		 (long long)d.exposure_id);
 	ui_page_begin(req, resp, title, "cases");
-	art14_draft_html(d, &resp->body);
-	json_decref(d);
+	art14_draft_html(&d, &resp->body);
+	art14_draft_release(&d);
 	return ui_page_end(resp);
 }
 
@@ -167,10 +191,10 @@ const struct http_route psirt_routes[] = {
     {"POST", "/api/v1/reports/{token}/messages", ROLE_PUBLIC, HTTP_NO_CSRF, report_message,
      "A message from the reporter {body}", "psirt"},
     {"GET", "/api/v1/cases", ROLE_READ, 0, cases_list, "PSIRT cases (state filter)", "psirt"},
-    {"GET", "/api/v1/cases/{id}", ROLE_READ, 0, case_get, "One case", "psirt"},
-    {"GET", "/api/v1/art14", ROLE_READ, 0, art14_list,
+    {"GET", "/api/v1/cases/{id}", ROLE_READ, 0, case_show, "One case", "psirt"},
+    {"GET", "/api/v1/art14", ROLE_READ, 0, art14_obligations,
      "Article 14 obligations: due time, state, time left", "psirt"},
-    {"GET", "/api/v1/art14/{id}", ROLE_READ, 0, art14_get,
+    {"GET", "/api/v1/art14/{id}", ROLE_READ, 0, art14_show,
      "One exposure with its obligations and drafts", "psirt"},
     {"GET", "/api/v1/art14/{id}/drafts/{stage}", ROLE_READ, 0, draft_json,
      "A draft (schema vigil-art14-draft/1; version query)", "psirt"},

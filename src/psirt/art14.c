@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/events.h"
 #include "core/log.h"
+#include "jobs/deadline.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
 
@@ -91,22 +92,45 @@ enum art14_state art14_state_at(int64_t starts_at, int64_t due_at, int64_t submi
 	return ART14_PENDING;
 }
 
+/* The thresholds of every PSIRT clock (Art. 14 obligations and the case
+ * acknowledgement): bit i of the engine is ART14_WARN_* (1, 2, 4, 8). The
+ * breach is any time after the due time: due + 1 s. */
+const struct deadline_threshold psirt_alert_thresholds[PSIRT_NTHRESHOLDS] = {
+    {"50%", DEADLINE_FROM_START, 500, 0},
+    {"75%", DEADLINE_FROM_START, 750, 0},
+    {"90%", DEADLINE_FROM_START, 900, 0},
+    {"breach", DEADLINE_FROM_START, 1000, 1},
+};
+
+static int art14_record(struct store *s, const struct deadline_clock *c,
+			const struct deadline_item *it, int64_t now, void *arg,
+			struct vg_error *err);
+static json_t *art14_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			   int64_t now, const char **name, void *arg);
+static void alert_row_free(void *row);
+
+/* The Article 14 clock: one deadline per obligation (subject = its id). */
+static const struct deadline_clock art14_clock = {
+    .name = "art14",
+    .thresholds = psirt_alert_thresholds,
+    .nthresholds = PSIRT_NTHRESHOLDS,
+    .record = art14_record,
+    .event = art14_event,
+    .row_free = alert_row_free,
+};
+
 unsigned art14_alerts_due(int64_t starts_at, int64_t due_at, int64_t now)
 {
-	static const struct {
-		int pct;
-		unsigned bit;
-	} marks[] = {{50, ART14_WARN_50}, {75, ART14_WARN_75}, {90, ART14_WARN_90}};
-	unsigned bits = 0;
+	return deadline_due(&art14_clock, starts_at, due_at, now);
+}
 
-	if (!due_at)
-		return 0;
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (now >= starts_at + (due_at - starts_at) * marks[i].pct / 100)
-			bits |= marks[i].bit;
-	if (now > due_at)
-		bits |= ART14_WARN_BREACH;
-	return bits;
+json_t *psirt_alerts_json(unsigned fired)
+{
+	json_t *a = json_array();
+	for (int i = 0; a && i < PSIRT_NTHRESHOLDS; i++)
+		if (fired & (1u << i))
+			json_array_append_new(a, json_string(psirt_alert_thresholds[i].name));
+	return a;
 }
 
 char *art14_format_left(int64_t seconds, char *out, size_t n)
@@ -137,17 +161,15 @@ static int add_obligation(struct store *s, int64_t exposure, const char *stage, 
 			  int64_t due, struct vg_error *err)
 {
 	return store_exec(s, err,
-			  "INSERT INTO art14_obligations (exposure_id, stage, starts_at, due_at, "
-			  "warned) VALUES (?,?,?,?,0)",
+			  "INSERT INTO art14_obligations (exposure_id, stage, starts_at, due_at) "
+			  "VALUES (?,?,?,?)",
 			  "itii", exposure, stage, starts, due);
 }
 
 static int add_obligation_undetermined(struct store *s, int64_t exposure, const char *stage,
 				       struct vg_error *err)
 {
-	return store_exec(s, err,
-			  "INSERT INTO art14_obligations (exposure_id, stage, warned) VALUES "
-			  "(?,?,0)",
+	return store_exec(s, err, "INSERT INTO art14_obligations (exposure_id, stage) VALUES (?,?)",
 			  "it", exposure, stage);
 }
 
@@ -274,46 +296,39 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 	return rc;
 }
 
-static int load_exposure(struct store *s, int64_t id, json_t **out, struct vg_error *err)
-{
-	return store_row(s, out, err, "exposure", id, "ittittttbitititj",
-			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-			 "product_version, suspected_malicious, aware_at, aware_by, "
-			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-			 "FROM art14_exposures WHERE id = ?",
-			 "i", id);
-}
+static int exposure_load(struct store *s, int64_t id, int details, struct art14_exposure *e,
+			 struct vg_error *err);
 
 int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error *err)
 {
-	json_t *e = NULL, *after;
+	struct art14_exposure e;
+	json_t *after;
 	int64_t due = 0, now = vg_now();
 	char oid[32], ts[VG_TIME_BUFSZ];
 	int rc;
 
-	rc = load_exposure(s, id, &e, err);
+	rc = exposure_load(s, id, 0, &e, err);
 	if (rc)
 		return rc;
-	if (strcmp(vg_json_str(e, "kind"), ART14_KIND_VULN) != 0)
+	if (!e.kind || strcmp(e.kind, ART14_KIND_VULN) != 0)
 		rc = vg_error_set(err, VG_ESTATE,
 				  "exposure %lld is an incident: its final report runs from the "
 				  "notification's submission, not from a fix",
 				  (long long)id);
-	else if (vg_json_int(e, "fix_available_at", 0))
-		rc = vg_error_set(
-		    err, VG_ESTATE,
-		    "exposure %lld: a corrective measure was already marked available "
-		    "at %s",
-		    (long long)id,
-		    vg_time_format(vg_json_int(e, "fix_available_at", 0), ts, sizeof(ts)));
+	else if (e.fix_available_at)
+		rc =
+		    vg_error_set(err, VG_ESTATE,
+				 "exposure %lld: a corrective measure was already marked available "
+				 "at %s",
+				 (long long)id, vg_time_format(e.fix_available_at, ts, sizeof(ts)));
 	else if (at <= 0 || at > now)
 		rc = vg_error_set(err, VG_EINVAL, "--at: expected a time not in the future");
-	else if (at < vg_json_int(e, "aware_at", 0))
+	else if (at < e.aware_at)
 		rc = vg_error_set(err, VG_EINVAL,
 				  "--at: a measure available before awareness (%s)? expected a "
 				  "time after it",
-				  vg_time_format(vg_json_int(e, "aware_at", 0), ts, sizeof(ts)));
-	json_decref(e);
+				  vg_time_format(e.aware_at, ts, sizeof(ts)));
+	art14_exposure_release(&e);
 	if (rc)
 		return rc;
 	art14_due_vuln_final(at, &due);
@@ -338,13 +353,14 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 
 int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err)
 {
-	json_t *e = NULL, *after, *before = NULL;
+	struct art14_exposure e;
+	json_t *after, *before = NULL;
 	int64_t now = vg_now(), have = 0, submitted = 0;
 	char oid[32];
 	int rc;
 
-	rc = load_exposure(s, id, &e, err);
-	json_decref(e);
+	rc = exposure_load(s, id, 0, &e, err);
+	art14_exposure_release(&e);
 	if (rc)
 		return rc;
 	if (due <= now)
@@ -366,12 +382,20 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 				  "exposure %lld: the intermediate report was already submitted",
 				  (long long)id);
 	if (!rc && have) {
+		int64_t obl = 0;
 		before = json_pack("{s:b}", "re_requested", 1);
-		rc =
-		    store_exec(s, err,
-			       "UPDATE art14_obligations SET starts_at = ?, due_at = ?, warned = 0 "
-			       "WHERE exposure_id = ? AND stage = 'intermediate'",
-			       "iii", now, due, id);
+		rc = store_query_int64(s, &obl, err,
+				       "SELECT id FROM art14_obligations WHERE exposure_id = ? AND "
+				       "stage = 'intermediate'",
+				       "i", id);
+		if (!rc)
+			rc = store_exec(s, err,
+					"UPDATE art14_obligations SET starts_at = ?, due_at = ? "
+					"WHERE id = ?",
+					"iii", now, due, obl);
+		/* a new request: its alerts are sent again */
+		if (!rc)
+			rc = deadline_forget(s, &art14_clock, obl, err);
 	} else if (!rc) {
 		rc = add_obligation(s, id, "intermediate", now, due, err);
 	}
@@ -389,7 +413,8 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		    const char *reference, int *approved, struct vg_error *err)
 {
-	json_t *e = NULL, *ob = NULL, *after = NULL;
+	struct art14_exposure e;
+	json_t *ob = NULL, *after = NULL;
 	int64_t now = vg_now(), draft = 0, final_due = 0;
 	int st = art14_stage_parse(stage), incident, rc;
 	char oid[32], ts[VG_TIME_BUFSZ];
@@ -407,13 +432,13 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		return vg_error_set(err, VG_EINVAL,
 				    "--at: a filing cannot be recorded in the future (now is %s)",
 				    vg_time_format(now, ts, sizeof(ts)));
-	rc = load_exposure(s, id, &e, err);
+	rc = exposure_load(s, id, 0, &e, err);
 	if (rc)
 		return rc;
-	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
-	if (at < vg_json_int(e, "aware_at", 0)) {
+	incident = e.kind && strcmp(e.kind, ART14_KIND_INCIDENT) == 0;
+	if (at < e.aware_at) {
 		rc = vg_error_set(err, VG_EINVAL, "--at: before the awareness time %s",
-				  vg_time_format(vg_json_int(e, "aware_at", 0), ts, sizeof(ts)));
+				  vg_time_format(e.aware_at, ts, sizeof(ts)));
 		goto out;
 	}
 	rc = store_rows(s, &ob, err, "ii",
@@ -480,7 +505,7 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 out:
 	json_decref(after);
 	json_decref(ob);
-	json_decref(e);
+	art14_exposure_release(&e);
 	return rc;
 }
 
@@ -490,105 +515,260 @@ out:
 	"CASE o.stage WHEN 'early-warning' THEN 0 WHEN 'notification' THEN 1 WHEN " \
 	"'intermediate' THEN 2 ELSE 3 END"
 
-static json_t *alerts_json(unsigned warned)
+static int64_t col_time(struct store_stmt *st, int i)
+{
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
+}
+
+void art14_report_list_release(struct art14_report_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].kind);
+		free(l->items[i].title);
+		free(l->items[i].reference);
+		free(l->items[i].submitted_by);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+void art14_exposure_release(struct art14_exposure *e)
+{
+	if (!e)
+		return;
+	free(e->kind);
+	free(e->title);
+	free(e->finding);
+	free(e->vuln_id);
+	free(e->product);
+	free(e->product_version);
+	free(e->aware_by);
+	free(e->evidence);
+	free(e->member_states);
+	json_decref(e->facts);
+	art14_report_list_release(&e->reports);
+	for (size_t i = 0; i < e->ndrafts; i++)
+		free(e->drafts[i].created_by);
+	free(e->drafts);
+	memset(e, 0, sizeof(*e));
+}
+
+struct report_rows {
+	struct art14_report_list *l;
+	int64_t now;
+};
+
+static int report_row(struct store_stmt *st, void *arg)
+{
+	struct report_rows *rr = arg;
+	struct art14_report *p = realloc(rr->l->items, (rr->l->n + 1) * sizeof(*p)), *r;
+	int oom = 0;
+	const char *stage;
+
+	if (!p)
+		return VG_ENOMEM;
+	rr->l->items = p;
+	r = &p[rr->l->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = store_col_int64(st, 0);
+	r->exposure_id = store_col_int64(st, 1);
+	r->kind = psirt_col_dup(st, 2, &oom);
+	r->title = psirt_col_dup(st, 3, &oom);
+	stage = store_col_text(st, 4);
+	r->stage = art14_stage_parse(stage);
+	r->starts_at = col_time(st, 5);
+	r->due_at = col_time(st, 6);
+	r->submitted_at = col_time(st, 7);
+	r->reference = psirt_col_dup(st, 8, &oom);
+	r->submitted_by = psirt_col_dup(st, 9, &oom);
+	r->now = rr->now;
+	r->state = art14_state_at(r->starts_at, r->due_at, r->submitted_at, rr->now);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+int art14_list(struct store *s, int64_t exposure, int64_t now, struct art14_report_list *out,
+	       struct vg_error *err)
+{
+	struct report_rows rr = {out, now};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = psirt_query(s,
+			 "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
+			 "o.due_at, o.submitted_at, o.submitted_reference, o.submitted_by FROM "
+			 "art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
+			 "WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
+			 "o.exposure_id, " OBLIGATION_ORDER,
+			 "ii", exposure, NULL, report_row, &rr, err);
+	for (size_t i = 0; !rc && i < out->n; i++)
+		if (out->items[i].due_at)
+			rc = deadline_fired(s, &art14_clock, out->items[i].id, out->items[i].due_at,
+					    &out->items[i].alerts_sent, err);
+	if (rc)
+		art14_report_list_release(out);
+	return rc;
+}
+
+struct one_exposure {
+	struct art14_exposure *e;
+	int found;
+};
+
+static int exposure_row(struct store_stmt *st, void *arg)
+{
+	struct one_exposure *o = arg;
+	struct art14_exposure *e = o->e;
+	int oom = 0;
+	const char *facts;
+
+	o->found = 1;
+	e->id = store_col_int64(st, 0);
+	e->kind = psirt_col_dup(st, 1, &oom);
+	e->title = psirt_col_dup(st, 2, &oom);
+	e->case_id = store_col_isnull(st, 3) ? 0 : store_col_int64(st, 3);
+	e->finding = psirt_col_dup(st, 4, &oom);
+	e->vuln_id = psirt_col_dup(st, 5, &oom);
+	e->product = psirt_col_dup(st, 6, &oom);
+	e->product_version = psirt_col_dup(st, 7, &oom);
+	e->suspected_malicious = store_col_int64(st, 8) != 0;
+	e->aware_at = col_time(st, 9);
+	e->aware_by = psirt_col_dup(st, 10, &oom);
+	e->aware_recorded_at = col_time(st, 11);
+	e->evidence = psirt_col_dup(st, 12, &oom);
+	e->fix_available_at = col_time(st, 13);
+	e->member_states = psirt_col_dup(st, 14, &oom);
+	facts = store_col_text(st, 15);
+	e->facts = facts ? json_loads(facts, 0, NULL) : NULL;
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+static int draft_info_row(struct store_stmt *st, void *arg)
+{
+	struct art14_exposure *e = arg;
+	struct art14_draft_info *p = realloc(e->drafts, (e->ndrafts + 1) * sizeof(*p)), *d;
+	int oom = 0;
+
+	if (!p)
+		return VG_ENOMEM;
+	e->drafts = p;
+	d = &p[e->ndrafts++];
+	memset(d, 0, sizeof(*d));
+	d->stage = art14_stage_parse(store_col_text(st, 0));
+	d->version = store_col_int64(st, 1);
+	d->created_at = col_time(st, 2);
+	d->created_by = psirt_col_dup(st, 3, &oom);
+	d->approvals = store_col_int64(st, 4);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+/* The exposure's own row; with details also its reports and drafts. */
+static int exposure_load(struct store *s, int64_t id, int details, struct art14_exposure *e,
+			 struct vg_error *err)
+{
+	struct one_exposure o = {e, 0};
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = psirt_query(s,
+			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
+			 "product_version, suspected_malicious, aware_at, aware_by, "
+			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
+			 "FROM art14_exposures WHERE id = ?",
+			 "i", id, NULL, exposure_row, &o, err);
+	if (!rc && !o.found)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no exposure with id %lld", (long long)id);
+	if (!rc && details)
+		rc = art14_list(s, id, vg_now(), &e->reports, err);
+	if (!rc && details)
+		rc = psirt_query(s,
+				 "SELECT d.stage, d.version, d.created_at, d.created_by, (SELECT "
+				 "COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) AS "
+				 "approvals FROM art14_drafts d WHERE d.exposure_id = ? ORDER BY "
+				 "d.stage, d.version",
+				 "i", id, NULL, draft_info_row, e, err);
+	if (rc)
+		art14_exposure_release(e);
+	return rc;
+}
+
+int art14_get(struct store *s, int64_t id, struct art14_exposure *out, struct vg_error *err)
+{
+	return exposure_load(s, id, 1, out, err);
+}
+
+json_t *art14_report_to_json(const struct art14_report *r)
+{
+	char left[64];
+	json_t *o = json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:s}", "exposure_id",
+			      (json_int_t)r->exposure_id, "kind", psirt_json_text(r->kind), "title",
+			      psirt_json_text(r->title), "stage", art14_stage_name(r->stage),
+			      "starts_at", vg_json_time(r->starts_at), "due_at",
+			      vg_json_time(r->due_at), "state", art14_state_name(r->state));
+	if (!o)
+		return NULL;
+	if (r->due_at && !r->submitted_at) {
+		json_object_set_new(o, "seconds_left", json_integer(r->due_at - r->now));
+		json_object_set_new(
+		    o, "time_left",
+		    json_string(art14_format_left(r->due_at - r->now, left, sizeof(left))));
+	} else {
+		json_object_set_new(o, "seconds_left", json_null());
+		json_object_set_new(o, "time_left", json_null());
+	}
+	json_object_set_new(o, "submitted_at", vg_json_time(r->submitted_at));
+	json_object_set_new(o, "reference", psirt_json_text(r->reference));
+	json_object_set_new(o, "submitted_by", psirt_json_text(r->submitted_by));
+	if (r->submitted_at && r->due_at)
+		json_object_set_new(o, "late", json_boolean(r->submitted_at > r->due_at));
+	json_object_set_new(o, "alerts_sent", psirt_alerts_json(r->due_at ? r->alerts_sent : 0));
+	return o;
+}
+
+json_t *art14_report_list_to_json(const struct art14_report_list *l)
 {
 	json_t *a = json_array();
-	if (warned & ART14_WARN_50)
-		json_array_append_new(a, json_string("50%"));
-	if (warned & ART14_WARN_75)
-		json_array_append_new(a, json_string("75%"));
-	if (warned & ART14_WARN_90)
-		json_array_append_new(a, json_string("90%"));
-	if (warned & ART14_WARN_BREACH)
-		json_array_append_new(a, json_string("breach"));
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, art14_report_to_json(&l->items[i]));
 	return a;
 }
 
-int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
-		    struct vg_error *err)
+json_t *art14_exposure_to_json(const struct art14_exposure *e)
 {
-	json_t *rows = NULL, *r, *res;
-	size_t i;
-	int rc;
+	json_t *o = json_object(), *drafts;
 
-	*out = NULL;
-	rc = store_rows(s, &rows, err, "iitttiiiitt",
-			"SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
-			"o.due_at, o.warned, o.submitted_at, o.submitted_reference, o.submitted_by "
-			"FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
-			"WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
-			"o.exposure_id, " OBLIGATION_ORDER,
-			"ii", exposure, exposure);
-	if (rc)
-		return rc;
-	res = json_array();
-	json_array_foreach(rows, i, r)
-	{
-		int64_t starts = vg_json_int(r, "starts_at", 0), due = vg_json_int(r, "due_at", 0),
-			sub = vg_json_int(r, "submitted_at", 0);
-		enum art14_state st = art14_state_at(starts, due, sub, now);
-		char left[64];
-		json_t *o =
-		    json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "exposure_id",
-			      (json_int_t)vg_json_int(r, "exposure_id", 0), "kind",
-			      vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-			      vg_json_str(r, "stage"), "starts_at", vg_json_time(starts), "due_at",
-			      vg_json_time(due), "state", art14_state_name(st));
-		if (due && !sub) {
-			json_object_set_new(o, "seconds_left", json_integer(due - now));
-			json_object_set_new(
-			    o, "time_left",
-			    json_string(art14_format_left(due - now, left, sizeof(left))));
-		} else {
-			json_object_set_new(o, "seconds_left", json_null());
-			json_object_set_new(o, "time_left", json_null());
-		}
-		json_object_set_new(o, "submitted_at", vg_json_time(sub));
-		json_object_set_new(o, "reference",
-				    json_incref(json_object_get(r, "submitted_reference")));
-		json_object_set_new(o, "submitted_by",
-				    json_incref(json_object_get(r, "submitted_by")));
-		if (sub && due)
-			json_object_set_new(o, "late", json_boolean(sub > due));
-		json_object_set_new(o, "alerts_sent",
-				    alerts_json((unsigned)vg_json_int(r, "warned", 0)));
-		json_array_append_new(res, o);
-	}
-	json_decref(rows);
-	*out = res;
-	return VG_OK;
-}
-
-int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
-{
-	json_t *e = NULL, *obl = NULL, *drafts = NULL;
-	int rc;
-
-	*out = NULL;
-	rc = store_row(s, &e, err, "exposure", id, "ittittttbTtTtTtj",
-		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-		       "product_version, suspected_malicious, aware_at, aware_by, "
-		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-		       "FROM art14_exposures WHERE id = ?",
-		       "i", id);
-	if (!rc)
-		rc = art14_list_json(s, id, vg_now(), &obl, err);
-	if (!rc)
-		rc = store_rows(s, &drafts, err, "tiTti",
-				"SELECT d.stage, d.version, d.created_at, d.created_by, (SELECT "
-				"COUNT(*) FROM art14_approvals a WHERE a.draft_id = d.id) AS "
-				"approvals FROM art14_drafts d WHERE d.exposure_id = ? ORDER BY "
-				"d.stage, d.version",
-				"i", id);
-	if (rc) {
-		json_decref(e);
-		json_decref(obl);
-		return rc;
-	}
-	json_object_set_new(e, "obligations", obl);
-	json_object_set_new(e, "drafts", drafts);
-	*out = e;
-	return VG_OK;
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "kind", psirt_json_text(e->kind));
+	json_object_set_new(o, "title", psirt_json_text(e->title));
+	json_object_set_new(o, "case_id", e->case_id ? json_integer(e->case_id) : json_null());
+	json_object_set_new(o, "finding", psirt_json_text(e->finding));
+	json_object_set_new(o, "vuln_id", psirt_json_text(e->vuln_id));
+	json_object_set_new(o, "product", psirt_json_text(e->product));
+	json_object_set_new(o, "product_version", psirt_json_text(e->product_version));
+	json_object_set_new(o, "suspected_malicious", json_boolean(e->suspected_malicious));
+	json_object_set_new(o, "aware_at", vg_json_time(e->aware_at));
+	json_object_set_new(o, "aware_by", psirt_json_text(e->aware_by));
+	json_object_set_new(o, "aware_recorded_at", vg_json_time(e->aware_recorded_at));
+	json_object_set_new(o, "evidence", psirt_json_text(e->evidence));
+	json_object_set_new(o, "fix_available_at", vg_json_time(e->fix_available_at));
+	json_object_set_new(o, "member_states", psirt_json_text(e->member_states));
+	json_object_set_new(o, "facts", e->facts ? json_incref(e->facts) : json_null());
+	json_object_set_new(o, "obligations", art14_report_list_to_json(&e->reports));
+	drafts = json_array();
+	for (size_t i = 0; drafts && i < e->ndrafts; i++)
+		json_array_append_new(drafts,
+				      json_pack("{s:s, s:I, s:o, s:o, s:I}", "stage",
+						art14_stage_name(e->drafts[i].stage), "version",
+						(json_int_t)e->drafts[i].version, "created_at",
+						vg_json_time(e->drafts[i].created_at), "created_by",
+						psirt_json_text(e->drafts[i].created_by),
+						"approvals", (json_int_t)e->drafts[i].approvals));
+	json_object_set_new(o, "drafts", drafts);
+	return o;
 }
 
 /* ---- alerts ---- */
@@ -604,103 +784,127 @@ static const char *stage_label(const char *stage)
 	return "notification";
 }
 
-static void emit_alert(struct store *s, const json_t *r, unsigned bit, int64_t now)
-{
-	int64_t id = vg_json_int(r, "exposure_id", 0), due = vg_json_int(r, "due_at", 0);
-	const char *stage = vg_json_str(r, "stage");
-	const char *what = bit == ART14_WARN_50   ? "50%"
-			   : bit == ART14_WARN_75 ? "75%"
-			   : bit == ART14_WARN_90 ? "90%"
-						  : "breach";
-	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[96];
-	json_t *p;
+/* What an obligation's alerts say: the columns of the tick's candidates. */
+struct alert_row {
+	int64_t exposure;
+	char *kind, *title, *stage;
+};
 
-	if (bit == ART14_WARN_BREACH)
+static void alert_row_free(void *row)
+{
+	struct alert_row *r = row;
+	if (!r)
+		return;
+	free(r->kind);
+	free(r->title);
+	free(r->stage);
+	free(r);
+}
+
+static int art14_record(struct store *s, const struct deadline_clock *c,
+			const struct deadline_item *it, int64_t now, void *arg,
+			struct vg_error *err)
+{
+	const struct alert_row *r = it->row;
+	json_t *after;
+	char obj[32];
+	int rc;
+
+	(void)c;
+	(void)arg;
+	after = json_pack("{s:s, s:o, s:o, s:o}", "stage", r->stage, "alerts",
+			  psirt_alerts_json(it->fired), "due_at", vg_json_time(it->due_at), "at",
+			  vg_json_time(now));
+	if (!after)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	snprintf(obj, sizeof(obj), "%lld", (long long)r->exposure);
+	rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);
+	json_decref(after);
+	return rc;
+}
+
+static json_t *art14_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			   int64_t now, const char **name, void *arg)
+{
+	const struct alert_row *r = it->row;
+	const char *what = c->thresholds[i].name;
+	int breach = i == PSIRT_BREACH;
+	int64_t id = r->exposure, due = it->due_at;
+	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[96];
+
+	(void)arg;
+	if (breach)
 		snprintf(summary, sizeof(summary),
 			 "Art. 14 %s for %s %lld (%s) is OVERDUE: it was due %s and is not "
 			 "recorded as submitted",
-			 stage_label(stage), vg_json_str(r, "kind"), (long long)id,
-			 vg_json_str(r, "title"), vg_time_format(due, ts, sizeof(ts)));
+			 stage_label(r->stage), r->kind, (long long)id, r->title,
+			 vg_time_format(due, ts, sizeof(ts)));
 	else
 		snprintf(summary, sizeof(summary),
 			 "Art. 14 %s for %s %lld (%s): %s of the window used, due %s (%s left)",
-			 stage_label(stage), vg_json_str(r, "kind"), (long long)id,
-			 vg_json_str(r, "title"), what, vg_time_format(due, ts, sizeof(ts)),
+			 stage_label(r->stage), r->kind, (long long)id, r->title, what,
+			 vg_time_format(due, ts, sizeof(ts)),
 			 art14_format_left(due - now, left, sizeof(left)));
-	snprintf(key, sizeof(key), "art14-%lld-%s", (long long)id, stage);
-	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "summary", summary,
-		      "severity", "critical", "dedup_key", key, "exposure_id", (json_int_t)id,
-		      "kind", vg_json_str(r, "kind"), "title", vg_json_str(r, "title"), "stage",
-		      stage, "threshold", what, "due_at", vg_json_time(due), "at",
-		      vg_json_time(now), "seconds_left", (json_int_t)(due - now));
-	if (p)
-		vg_event_emit(s, bit == ART14_WARN_BREACH ? "art14.breached" : "art14.warning", p);
-	json_decref(p);
+	snprintf(key, sizeof(key), "art14-%lld-%s", (long long)id, r->stage);
+	*name = breach ? "art14.breached" : "art14.warning";
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I}", "summary",
+			 summary, "severity", "critical", "dedup_key", key, "exposure_id",
+			 (json_int_t)id, "kind", r->kind, "title", r->title, "stage", r->stage,
+			 "threshold", what, "due_at", vg_json_time(due), "at", vg_json_time(now),
+			 "seconds_left", (json_int_t)(due - now));
+}
+
+/* Candidates: obligations with a due time, not submitted, after `after`. */
+static int art14_fetch(struct store *s, int64_t after, int64_t now, size_t max,
+		       struct deadline_batch *b, void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	(void)now;
+	(void)arg;
+	rc =
+	    store_prepare(s,
+			  "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
+			  "o.due_at FROM art14_obligations o JOIN art14_exposures e ON e.id = "
+			  "o.exposure_id WHERE o.submitted_at IS NULL AND o.due_at IS NOT NULL AND "
+			  "o.id > ? ORDER BY o.id LIMIT ?",
+			  &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, after);
+	store_bind_int64(st, 2, (int64_t)max);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct alert_row *r = calloc(1, sizeof(*r));
+		if (r) {
+			r->exposure = store_col_int64(st, 1);
+			r->kind = strdup(store_col_text(st, 2) ? store_col_text(st, 2) : "");
+			r->title = strdup(store_col_text(st, 3) ? store_col_text(st, 3) : "");
+			r->stage = strdup(store_col_text(st, 4) ? store_col_text(st, 4) : "");
+		}
+		if (!r || !r->kind || !r->title || !r->stage) {
+			alert_row_free(r);
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		rc = deadline_batch_add(b, NULL, store_col_int64(st, 0), store_col_int64(st, 5),
+					store_col_int64(st, 6), r);
+		if (rc) {
+			rc = vg_error_set(err, rc, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int art14_tick(struct store *s, int *sent, struct vg_error *err)
 {
-	json_t *rows = NULL, *r;
-	int64_t now = vg_now();
-	size_t i;
-	int rc, n = 0;
+	struct deadline_stats st;
+	int rc = deadline_tick(s, &art14_clock, art14_fetch, NULL, vg_now(), &st, err);
 
 	if (sent)
-		*sent = 0;
-	rc = store_rows(
-	    s, &rows, err, "iitttii",
-	    "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, o.due_at "
-	    "FROM art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
-	    "WHERE o.submitted_at IS NULL AND o.due_at IS NOT NULL ORDER BY o.id",
-	    NULL);
-	if (rc)
-		return rc;
-	json_array_foreach(rows, i, r)
-	{
-		int64_t oid = vg_json_int(r, "id", 0), warned = 0;
-		unsigned due = art14_alerts_due(vg_json_int(r, "starts_at", 0),
-						vg_json_int(r, "due_at", 0), now),
-			 fresh;
-		json_t *after;
-		char obj[32];
-
-		if (!due)
-			continue;
-		rc = store_tx_begin(s, err);
-		if (rc)
-			break;
-		/* read inside the transaction: another tick may have sent them meanwhile */
-		rc = store_query_int64(
-		    s, &warned, err, "SELECT warned FROM art14_obligations WHERE id = ?", "i", oid);
-		fresh = due & ~(unsigned)warned;
-		if (rc || !fresh) {
-			store_tx_rollback(s);
-			if (rc)
-				break;
-			continue;
-		}
-		rc = store_exec(s, err, "UPDATE art14_obligations SET warned = ? WHERE id = ?",
-				"ii", (int64_t)(fresh | (unsigned)warned), oid);
-		after =
-		    json_pack("{s:s, s:o, s:o, s:o}", "stage", vg_json_str(r, "stage"), "alerts",
-			      alerts_json(fresh), "due_at",
-			      vg_json_time(vg_json_int(r, "due_at", 0)), "at", vg_json_time(now));
-		snprintf(obj, sizeof(obj), "%lld", (long long)vg_json_int(r, "exposure_id", 0));
-		if (!rc)
-			rc = store_audit(s, "art14.alert", "art14_exposure", obj, NULL, after, err);
-		json_decref(after);
-		rc = finish_tx(s, rc, err);
-		if (rc)
-			break;
-		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
-			if (fresh & bit) {
-				emit_alert(s, r, bit, now);
-				n++;
-			}
-	}
-	json_decref(rows);
-	if (sent)
-		*sent = n;
+		*sent = (int)st.fired;
 	return rc;
 }
 

@@ -19,8 +19,9 @@
  * window used), due (half or more used: act now), overdue (past the due
  * time, not submitted), submitted. Alerts art14.warning at 50, 75 and 90 %
  * of each window and art14.breached after the due time are emitted once each
- * (the sent ones are remembered in the database and audited), severity
- * critical. vigil never files anything: "submitted" is what a person
+ * by the deadline engine (jobs/deadline.h, clock "art14", one deadline per
+ * obligation: fired marks and the art14.alert audit record in one
+ * transaction), severity critical. vigil never files anything: "submitted" is what a person
  * recorded after filing on the ENISA single reporting platform.
  *
  * Every write is one transaction with its audit record on the object
@@ -60,7 +61,7 @@ enum art14_state {
 	ART14_SUBMITTED
 };
 
-/* Alert bits remembered per obligation. */
+/* Alert bits of an obligation (bit i = the engine's threshold i). */
 #define ART14_WARN_50     1
 #define ART14_WARN_75     2
 #define ART14_WARN_90     4
@@ -133,13 +134,74 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		    const char *reference, int *approved, struct vg_error *err);
 
-/* Every obligation (one row each) with exposure, stage, starts_at, due_at,
- * state, seconds_left, time_left, alerts sent; as a JSON array (caller owns).
- * exposure 0 = all. */
-int art14_list_json(struct store *s, int64_t exposure, int64_t now, json_t **out,
-		    struct vg_error *err);
-/* One exposure with its obligations and draft versions (caller owns). */
-int art14_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+/* ---- typed objects ---- */
+
+/*
+ * One Article 14 report obligation of an exposure (early warning 24 h,
+ * notification 72 h, intermediate when asked, final report) with its clock
+ * as seen at `now`. Strings are owned (NULL = not set); times 0 = not set.
+ */
+struct art14_report {
+	int64_t id, exposure_id;
+	char *kind, *title; /* the exposure's */
+	int stage;          /* enum art14_stage; -1 for an unknown stored name */
+	int64_t starts_at, due_at, submitted_at;
+	char *reference, *submitted_by; /* the filing record */
+	int64_t now;                    /* the instant state was computed at */
+	enum art14_state state;
+	unsigned alerts_sent; /* ART14_WARN_* already sent for this due time */
+};
+
+struct art14_report_list {
+	struct art14_report *items;
+	size_t n;
+};
+
+/* A draft version of a stage, as listed with its exposure. */
+struct art14_draft_info {
+	int stage;
+	int64_t version, created_at, approvals;
+	char *created_by;
+};
+
+/* An exposure with its reports and draft versions (art14_get). */
+struct art14_exposure {
+	int64_t id;
+	char *kind, *title;
+	int64_t case_id; /* 0 = none */
+	char *finding, *vuln_id, *product, *product_version, *aware_by, *evidence, *member_states;
+	int suspected_malicious;
+	int64_t aware_at, aware_recorded_at, fix_available_at;
+	json_t *facts; /* the draft fields people filled in: a JSON object by nature */
+	struct art14_report_list reports;
+	struct art14_draft_info *drafts;
+	size_t ndrafts;
+};
+
+void art14_report_list_release(struct art14_report_list *l);
+void art14_exposure_release(struct art14_exposure *e);
+
+/* Every obligation (exposure 0) or those of one exposure, by exposure and
+ * stage, with their state at now. */
+int art14_list(struct store *s, int64_t exposure, int64_t now, struct art14_report_list *out,
+	       struct vg_error *err);
+/* One exposure with its reports (state at vg_now()) and draft versions.
+ * VG_ENOTFOUND naming the exposure. */
+int art14_get(struct store *s, int64_t id, struct art14_exposure *out, struct vg_error *err);
+
+/*
+ * The JSON edges (API, CLI --json; keys are the API's). A report:
+ * {exposure_id, kind, title, stage, starts_at, due_at, state, seconds_left,
+ * time_left, submitted_at, reference, submitted_by, [late], alerts_sent}.
+ * An exposure: {id, kind, title, case_id, finding, vuln_id, product,
+ * product_version, suspected_malicious, aware_at, aware_by,
+ * aware_recorded_at, evidence, fix_available_at, member_states, facts,
+ * obligations [report], drafts [{stage, version, created_at, created_by,
+ * approvals}]}. New references.
+ */
+json_t *art14_report_to_json(const struct art14_report *r);
+json_t *art14_report_list_to_json(const struct art14_report_list *l);
+json_t *art14_exposure_to_json(const struct art14_exposure *e);
 
 /*
  * Check every clock at vg_now() and send the alerts that are due and not yet
@@ -151,19 +213,42 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err);
 int art14_field_known(const char *field);
 
 /*
- * Build a new draft version of stage from what the exposure (and its case)
- * knows; *out is the draft document in the ART14_DRAFT_SCHEMA schema, with
- * "missing" listing required fields without a value. Audited (art14.draft).
+ * A draft version of one stage's report. Its content is a document of the
+ * ART14_DRAFT_SCHEMA schema by nature (schema, exposure_id, kind, stage,
+ * article, version, created_at, created_by, deadline, fields, required,
+ * missing, platform, notice; art14_draft_get adds body_sha256,
+ * approvals_needed, approved, approvals, submission): it is kept as JSON in
+ * doc, with the members the code decides on copied into typed fields.
+ * Release with art14_draft_release().
  */
-int art14_draft(struct store *s, int64_t id, const char *stage, json_t **out, struct vg_error *err);
+struct art14_draft {
+	int64_t exposure_id;
+	int stage; /* enum art14_stage */
+	int64_t version;
+	size_t nmissing; /* required fields without a value */
+	int approved;    /* art14_draft_get: enough approvals */
+	json_t *doc;     /* owned */
+};
+
+void art14_draft_release(struct art14_draft *d);
+/* The draft document for the API and CLI --json (a new reference). */
+json_t *art14_draft_to_json(const struct art14_draft *d);
+
+/*
+ * Build a new draft version of stage from what the exposure (and its case)
+ * knows into *out, with "missing" listing required fields without a value.
+ * Audited (art14.draft).
+ */
+int art14_draft(struct store *s, int64_t id, const char *stage, struct art14_draft *out,
+		struct vg_error *err);
 /* Set n fields (art14_field_known; an empty value clears) and build one new
  * version of stage, in one transaction audited as art14.draft_edit. */
 int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const char *const *names,
-	       const char *const *values, json_t **out, struct vg_error *err);
+	       const char *const *values, struct art14_draft *out, struct vg_error *err);
 /* The latest draft of stage (version 0) or a given version, with its
  * approvals; VG_ENOTFOUND when none. */
-int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version, json_t **out,
-		    struct vg_error *err);
+int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version,
+		    struct art14_draft *out, struct vg_error *err);
 /*
  * Approve the latest draft of stage as the actor of s. Refused (VG_ESTATE)
  * while required fields are missing; the same person cannot approve a
@@ -173,8 +258,8 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
  */
 int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 		  struct vg_error *err);
-/* A printable HTML page of a draft document (from art14_draft_get). */
-int art14_draft_html(const json_t *draft, struct vg_buf *out);
+/* A printable HTML page of a draft (from art14_draft_get). */
+int art14_draft_html(const struct art14_draft *d, struct vg_buf *out);
 
 /* Subscribe to vuln.exploited (a KEV match on a finding opens an exposure;
  * one exposure per finding). Call once at program start. */

@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "core/hash.h"
 #include "psirt/art14.h"
+#include "http/html.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
 
@@ -100,36 +101,29 @@ static json_t *states_json(const char *list)
 static int build(struct store *s, int64_t id, int st, int64_t version, json_t **out,
 		 struct vg_error *err)
 {
-	json_t *e = NULL, *kase = NULL, *links = NULL, *obl = NULL, *f, *req, *missing, *facts;
+	struct art14_exposure e;
+	json_t *kase = NULL, *links = NULL, *f, *req, *missing, *facts;
 	int incident, rc;
 	int64_t now = vg_now();
 	const char *v;
 
-	rc = store_row(s, &e, err, "exposure", id, "ittittttbitititj",
-		       "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-		       "product_version, suspected_malicious, aware_at, aware_by, "
-		       "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-		       "FROM art14_exposures WHERE id = ?",
-		       "i", id);
+	rc = art14_get(s, id, &e, err);
 	if (rc)
 		return rc;
-	incident = strcmp(vg_json_str(e, "kind"), ART14_KIND_INCIDENT) == 0;
-	if (vg_json_int(e, "case_id", 0)) {
-		rc = store_row(s, &kase, err, "case", vg_json_int(e, "case_id", 0), "tt",
+	incident = e.kind && strcmp(e.kind, ART14_KIND_INCIDENT) == 0;
+	if (e.case_id) {
+		rc = store_row(s, &kase, err, "case", e.case_id, "tt",
 			       "SELECT description, impact FROM psirt_cases WHERE id = ?", "i",
-			       vg_json_int(e, "case_id", 0));
+			       e.case_id);
 		if (!rc)
 			rc = store_rows(s, &links, err, "t",
 					"SELECT value FROM psirt_case_links WHERE case_id = ? AND "
 					"kind = 'cve' ORDER BY value",
-					"i", vg_json_int(e, "case_id", 0));
+					"i", e.case_id);
 		if (rc)
 			goto out;
 	}
-	rc = art14_list_json(s, id, now, &obl, err);
-	if (rc)
-		goto out;
-	facts = json_object_get(e, "facts");
+	facts = e.facts;
 	f = json_object();
 	req = json_array();
 	missing = json_array();
@@ -141,19 +135,22 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 
 		if (!(show & (1u << st)))
 			continue;
-		if (strcmp(n, "title") == 0 || strcmp(n, "product") == 0 ||
-		    strcmp(n, "product_version") == 0)
-			val = json_incref(json_object_get(e, n));
+		if (strcmp(n, "title") == 0)
+			val = psirt_json_text(e.title);
+		else if (strcmp(n, "product") == 0)
+			val = psirt_json_text(e.product);
+		else if (strcmp(n, "product_version") == 0)
+			val = psirt_json_text(e.product_version);
 		else if (strcmp(n, "awareness_time") == 0)
-			val = vg_json_time(vg_json_int(e, "aware_at", 0));
+			val = vg_json_time(e.aware_at);
 		else if (strcmp(n, "member_states") == 0)
-			val = states_json(vg_json_str(e, "member_states"));
+			val = states_json(e.member_states);
 		else if (strcmp(n, "suspected_malicious") == 0)
-			val = json_incref(json_object_get(e, "suspected_malicious"));
+			val = json_boolean(e.suspected_malicious);
 		else if (strcmp(n, "vulnerability") == 0) {
 			json_t *ids = json_array(), *l;
 			size_t k;
-			if ((v = vg_json_str(e, "vuln_id")) != NULL)
+			if ((v = e.vuln_id) != NULL)
 				json_array_append_new(ids, json_string(v));
 			json_array_foreach(links, k, l)
 			{
@@ -181,20 +178,24 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		}
 	}
 	{
-		json_t *deadline = json_null(), *o;
-		size_t k;
-		json_array_foreach(
-		    obl, k, o) if (strcmp(vg_json_str(o, "stage"), art14_stage_name(st)) == 0)
-		{
-			deadline =
-			    json_pack("{s:O, s:O, s:O}", "due_at", json_object_get(o, "due_at"),
-				      "state", json_object_get(o, "state"), "time_left",
-				      json_object_get(o, "time_left"));
+		json_t *deadline = json_null();
+		char left[64];
+		for (size_t k = 0; k < e.reports.n; k++) {
+			const struct art14_report *o = &e.reports.items[k];
+			if (o->stage != st)
+				continue;
+			json_decref(deadline);
+			deadline = json_pack("{s:o, s:s, s:o}", "due_at", vg_json_time(o->due_at),
+					     "state", art14_state_name(o->state), "time_left",
+					     o->due_at && !o->submitted_at
+						 ? json_string(art14_format_left(
+						       o->due_at - o->now, left, sizeof(left)))
+						 : json_null());
 		}
 		*out = json_pack(
 		    "{s:s, s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:s, s:s}",
 		    "schema", ART14_DRAFT_SCHEMA, "exposure_id", (json_int_t)id, "kind",
-		    vg_json_str(e, "kind"), "stage", art14_stage_name(st), "article",
+		    e.kind ? e.kind : "", "stage", art14_stage_name(st), "article",
 		    articles[incident][st], "version", (json_int_t)version, "created_at",
 		    vg_json_time(now), "created_by", store_actor(s), "deadline",
 		    deadline ? deadline : json_null(), "fields", f, "required", req, "missing",
@@ -206,10 +207,9 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
 out:
-	json_decref(obl);
 	json_decref(links);
 	json_decref(kase);
-	json_decref(e);
+	art14_exposure_release(&e);
 	return rc;
 }
 
@@ -258,25 +258,53 @@ static int store_new(struct store *s, int64_t id, int st, const char *action, co
 	return rc;
 }
 
-int art14_draft(struct store *s, int64_t id, const char *stage, json_t **out, struct vg_error *err)
+void art14_draft_release(struct art14_draft *d)
+{
+	if (!d)
+		return;
+	json_decref(d->doc);
+	memset(d, 0, sizeof(*d));
+}
+
+json_t *art14_draft_to_json(const struct art14_draft *d)
+{
+	return d->doc ? json_incref(d->doc) : json_null();
+}
+
+/* Take doc (a draft document) into *out with its typed members. */
+static void draft_fill(json_t *doc, struct art14_draft *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->doc = doc;
+	out->exposure_id = vg_json_int(doc, "exposure_id", 0);
+	out->stage = art14_stage_parse(vg_json_str(doc, "stage"));
+	out->version = vg_json_int(doc, "version", 0);
+	out->nmissing = json_array_size(json_object_get(doc, "missing"));
+	out->approved = json_is_true(json_object_get(doc, "approved"));
+}
+
+int art14_draft(struct store *s, int64_t id, const char *stage, struct art14_draft *out,
+		struct vg_error *err)
 {
 	int st = stage_or_fail(stage, err), rc;
-	*out = NULL;
+	json_t *doc = NULL;
+
+	memset(out, 0, sizeof(*out));
 	if (st < 0)
 		return VG_EINVAL;
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = store_new(s, id, st, "art14.draft", NULL, out, err);
+	rc = store_new(s, id, st, "art14.draft", NULL, &doc, err);
 	if (rc) {
 		store_tx_rollback(s);
 		return rc;
 	}
 	rc = store_tx_commit(s, err);
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc)
+		json_decref(doc);
+	else
+		draft_fill(doc, out);
 	return rc;
 }
 
@@ -380,12 +408,12 @@ static int apply_field(struct store *s, int64_t id, const char *field, const cha
 }
 
 int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const char *const *names,
-	       const char *const *values, json_t **out, struct vg_error *err)
+	       const char *const *values, struct art14_draft *out, struct vg_error *err)
 {
 	int st = stage_or_fail(stage, err), rc;
-	json_t *changes = json_array(), *extra;
+	json_t *changes = json_array(), *extra, *doc = NULL;
 
-	*out = NULL;
+	memset(out, 0, sizeof(*out));
 	if (st < 0 || !n) {
 		json_decref(changes);
 		return st < 0 ? VG_EINVAL : vg_error_set(err, VG_EINVAL, "--set: nothing to set");
@@ -398,22 +426,23 @@ int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const c
 	}
 	extra = json_pack("{s:o}", "changes", changes);
 	if (!rc)
-		rc = store_new(s, id, st, "art14.draft_edit", extra, out, err);
+		rc = store_new(s, id, st, "art14.draft_edit", extra, &doc, err);
 	json_decref(extra);
 	if (rc) {
 		store_tx_rollback(s);
 		return rc;
 	}
 	rc = store_tx_commit(s, err);
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc)
+		json_decref(doc);
+	else
+		draft_fill(doc, out);
 	return rc;
 }
 
-int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version, json_t **out,
-		    struct vg_error *err)
+/* The draft document of art14_draft_get() (caller owns *out). */
+static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t version,
+			 json_t **out, struct vg_error *err)
 {
 	int st = stage_or_fail(stage, err), rc;
 	json_t *rows = NULL, *row, *body, *appr = NULL, *sub = NULL;
@@ -478,6 +507,18 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
 	return VG_OK;
 }
 
+int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version,
+		    struct art14_draft *out, struct vg_error *err)
+{
+	json_t *doc = NULL;
+	int rc = draft_get_doc(s, id, stage, version, &doc, err);
+
+	memset(out, 0, sizeof(*out));
+	if (!rc)
+		draft_fill(doc, out);
+	return rc;
+}
+
 int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 		  struct vg_error *err)
 {
@@ -488,7 +529,7 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 
 	if (approved)
 		*approved = 0;
-	rc = art14_draft_get(s, id, stage, 0, &d, err);
+	rc = draft_get_doc(s, id, stage, 0, &d, err);
 	if (rc)
 		return rc;
 	if (json_array_size(json_object_get(d, "missing"))) {
@@ -573,26 +614,35 @@ static int in_list(const json_t *arr, const char *name)
 static void add_value(struct vg_buf *b, const json_t *v)
 {
 	if (json_is_string(v)) {
-		vg_buf_add_html(b, json_string_value(v));
+		html(b, "%s", json_string_value(v));
 	} else if (json_is_true(v)) {
-		vg_buf_adds(b, "yes");
+		html_raw(b, "yes");
 	} else if (json_is_false(v)) {
-		vg_buf_adds(b, "no");
+		html_raw(b, "no");
 	} else if (json_is_array(v)) {
 		json_t *x;
 		size_t i;
 		json_array_foreach(v, i, x)
 		{
 			if (i)
-				vg_buf_adds(b, ", ");
+				html_raw(b, ", ");
 			add_value(b, x);
 		}
 	} else if (json_is_integer(v)) {
-		vg_buf_addf(b, "%lld", (long long)json_integer_value(v));
+		html(b, "%lld", (long long)json_integer_value(v));
 	}
 }
 
-int art14_draft_html(const json_t *d, struct vg_buf *b)
+static int draft_html(const json_t *d, struct vg_buf *b);
+
+int art14_draft_html(const struct art14_draft *d, struct vg_buf *b)
+{
+	return draft_html(d->doc, b);
+}
+
+/* The page of a draft document (JSON by nature: its fields are named by the
+ * document itself), every value escaped by html(). */
+static int draft_html(const json_t *d, struct vg_buf *b)
 {
 	const json_t *f = json_object_get(d, "fields"), *v, *dl = json_object_get(d, "deadline");
 	const json_t *missing = json_object_get(d, "missing"),
@@ -601,68 +651,47 @@ int art14_draft_html(const json_t *d, struct vg_buf *b)
 	const char *k;
 	size_t i;
 
-	vg_buf_adds(b, "<article class=\"art14-draft\"><h1>Article ");
-	vg_buf_add_html(b, vg_json_str(d, "article"));
-	vg_buf_adds(b, " ");
-	vg_buf_add_html(b, vg_json_str(d, "stage"));
-	vg_buf_addf(b, " &mdash; %s %lld, draft version %lld</h1>\n",
-		    strcmp(vg_json_str(d, "kind") ? vg_json_str(d, "kind") : "", "incident") == 0
-			? "incident"
-			: "actively exploited vulnerability",
-		    (long long)vg_json_int(d, "exposure_id", 0),
-		    (long long)vg_json_int(d, "version", 0));
-	vg_buf_adds(b, "<p class=\"notice\">");
-	vg_buf_add_html(b, vg_json_str(d, "notice"));
-	vg_buf_adds(b, "</p>\n<p>Schema ");
-	vg_buf_add_html(b, vg_json_str(d, "schema"));
-	vg_buf_adds(b, "; prepared ");
-	vg_buf_add_html(b, vg_json_str(d, "created_at"));
-	vg_buf_adds(b, " by ");
-	vg_buf_add_html(b, vg_json_str(d, "created_by"));
-	if (json_is_object(dl) && vg_json_str(dl, "due_at")) {
-		vg_buf_adds(b, "; due ");
-		vg_buf_add_html(b, vg_json_str(dl, "due_at"));
-		vg_buf_adds(b, " (");
-		vg_buf_add_html(b, vg_json_str(dl, "state"));
-		vg_buf_adds(b, ")");
-	}
-	vg_buf_adds(b, ".</p>\n<table class=\"fields\"><thead><tr><th>Field</th><th>Value</th>"
-		       "<th>Required</th></tr></thead><tbody>\n");
+	html(b,
+	     "<article class=\"art14-draft\"><h1>Article %s %s &mdash; %s %lld, draft version "
+	     "%lld</h1>\n",
+	     vg_json_str(d, "article"), vg_json_str(d, "stage"),
+	     strcmp(vg_json_str(d, "kind") ? vg_json_str(d, "kind") : "", "incident") == 0
+		 ? "incident"
+		 : "actively exploited vulnerability",
+	     (long long)vg_json_int(d, "exposure_id", 0), (long long)vg_json_int(d, "version", 0));
+	html(b, "<p class=\"notice\">%s</p>\n<p>Schema %s; prepared %s by %s",
+	     vg_json_str(d, "notice"), vg_json_str(d, "schema"), vg_json_str(d, "created_at"),
+	     vg_json_str(d, "created_by"));
+	if (json_is_object(dl) && vg_json_str(dl, "due_at"))
+		html(b, "; due %s (%s)", vg_json_str(dl, "due_at"), vg_json_str(dl, "state"));
+	html_raw(b, ".</p>\n<table class=\"fields\"><thead><tr><th>Field</th><th>Value</th>"
+		    "<th>Required</th></tr></thead><tbody>\n");
 	json_object_foreach((json_t *)f, k, v)
 	{
 		int miss = in_list(missing, k);
-		vg_buf_addf(b, "<tr%s><th scope=\"row\">", miss ? " class=\"missing\"" : "");
-		vg_buf_add_html(b, field_label(k));
-		vg_buf_adds(b, "</th><td>");
+		html_raw(b, miss ? "<tr class=\"missing\">" : "<tr>");
+		html(b, "<th scope=\"row\">%s</th><td>", field_label(k));
 		if (miss)
-			vg_buf_adds(b, "<strong>MISSING</strong>");
+			html_raw(b, "<strong>MISSING</strong>");
 		else
 			add_value(b, v);
-		vg_buf_addf(b, "</td><td>%s</td></tr>\n", in_list(req, k) ? "yes" : "");
+		html(b, "</td><td>%s</td></tr>\n", in_list(req, k) ? "yes" : "");
 	}
-	vg_buf_adds(b, "</tbody></table>\n<h2>Review</h2><ul>");
+	html_raw(b, "</tbody></table>\n<h2>Review</h2><ul>");
 	json_array_foreach(json_object_get(d, "approvals"), i, v)
-	{
-		vg_buf_adds(b, "<li>approved by ");
-		vg_buf_add_html(b, vg_json_str(v, "approved_by"));
-		vg_buf_adds(b, " at ");
-		vg_buf_add_html(b, vg_json_str(v, "approved_at"));
-		vg_buf_adds(b, "</li>");
-	}
-	vg_buf_addf(b, "</ul><p>%s (%lld approval(s) needed).</p>\n",
-		    json_is_true(json_object_get(d, "approved")) ? "Approved" : "Not yet approved",
-		    (long long)vg_json_int(d, "approvals_needed", 1));
-	vg_buf_adds(b, "<h2>Filing</h2><p>");
-	if (json_is_object(sub)) {
-		vg_buf_adds(b, "Filed by a person on the ENISA single reporting platform at ");
-		vg_buf_add_html(b, vg_json_str(sub, "submitted_at"));
-		vg_buf_adds(b, ", receipt ");
-		vg_buf_add_html(b, vg_json_str(sub, "reference"));
-		vg_buf_adds(b, ", recorded by ");
-		vg_buf_add_html(b, vg_json_str(sub, "recorded_by"));
-		vg_buf_adds(b, ".");
-	} else {
-		vg_buf_adds(b, "Not recorded as submitted.");
-	}
-	return vg_buf_adds(b, "</p></article>\n");
+	    html(b, "<li>approved by %s at %s</li>", vg_json_str(v, "approved_by"),
+		 vg_json_str(v, "approved_at"));
+	html(b, "</ul><p>%s (%lld approval(s) needed).</p>\n",
+	     json_is_true(json_object_get(d, "approved")) ? "Approved" : "Not yet approved",
+	     (long long)vg_json_int(d, "approvals_needed", 1));
+	html_raw(b, "<h2>Filing</h2><p>");
+	if (json_is_object(sub))
+		html(b,
+		     "Filed by a person on the ENISA single reporting platform at %s, receipt %s, "
+		     "recorded by %s.",
+		     vg_json_str(sub, "submitted_at"), vg_json_str(sub, "reference"),
+		     vg_json_str(sub, "recorded_by"));
+	else
+		html_raw(b, "Not recorded as submitted.");
+	return html_raw(b, "</p></article>\n");
 }

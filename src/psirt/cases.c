@@ -376,8 +376,8 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		    "INSERT INTO psirt_cases (state, title, product, product_version, "
 		    "description, impact, poc, reporter_contact, credit_consent, credit, "
 		    "source, token_sha256, remote_sha256, received_at, ack_due_at, "
-		    "ack_warned, updated_at, encrypted_body, form_nonce) VALUES "
-		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)",
+		    "updated_at, encrypted_body, form_nonce) VALUES "
+		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		    "tttttttittttiiitt", title, r->product, r->version, r->description, r->impact,
 		    r->poc, r->contact, (int64_t)(r->credit_consent != 0),
 		    r->credit_consent ? r->credit_name : NULL, source, token ? tokhash : NULL,
@@ -420,6 +420,11 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 	return rc;
 }
 
+#define CASE_FULL_VIEW     1
+#define CASE_REPORTER_VIEW 2
+static int case_load(struct store *s, int64_t id, int view, struct psirt_case *c,
+		     struct vg_error *err);
+
 static int case_by_token(struct store *s, const char *token, int64_t *id, struct vg_error *err)
 {
 	char h[VG_SHA256_HEX];
@@ -434,40 +439,17 @@ static int case_by_token(struct store *s, const char *token, int64_t *id, struct
 	return rc;
 }
 
-int case_status_by_token(struct store *s, const char *token, json_t **out, struct vg_error *err)
+int case_status_by_token(struct store *s, const char *token, struct psirt_case *out,
+			 struct vg_error *err)
 {
-	json_t *c = NULL, *msgs = NULL, *atts = NULL;
 	int64_t id = 0;
-	int rc = case_by_token(s, token, &id, err);
-	*out = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = case_by_token(s, token, &id, err);
 	if (!rc)
-		rc = store_row(
-		    s, &c, err, "case", id, "ittttTTTTt",
-		    "SELECT id, state, title, product, product_version, received_at, "
-		    "ack_due_at, acknowledged_at, closed_at, description FROM psirt_cases "
-		    "WHERE id = ?",
-		    "i", id);
-	if (!rc)
-		rc = store_rows(
-		    s, &msgs, err, "ttT",
-		    "SELECT CASE kind WHEN 'from_reporter' THEN 'you' ELSE 'psirt' END "
-		    "AS sender, body, created_at FROM psirt_case_messages WHERE "
-		    "case_id = ? AND kind IN ('from_reporter', 'to_reporter') ORDER BY id",
-		    "i", id);
-	if (!rc)
-		rc = store_rows(s, &atts, err, "tiT",
-				"SELECT filename, size, created_at FROM psirt_case_attachments "
-				"WHERE case_id = ? ORDER BY n",
-				"i", id);
-	if (rc) {
-		json_decref(c);
-		json_decref(msgs);
-		return rc;
-	}
-	json_object_set_new(c, "messages", msgs);
-	json_object_set_new(c, "attachments", atts);
-	*out = c;
-	return VG_OK;
+		rc = case_load(s, id, CASE_REPORTER_VIEW, out, err);
+	return rc;
 }
 
 static int add_message(struct store *s, int64_t id, const char *kind, const char *author,
@@ -672,72 +654,387 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 	return finish_tx(s, rc, err);
 }
 
+/* ---- the typed case ---- */
+
 #define CASE_COLS                                                                            \
 	"SELECT id, state, title, product, product_version, assignee, source, received_at, " \
-	"ack_due_at, acknowledged_at, embargo_until AS embargo_until_at, credit, "           \
-	"credit_consent, closed_at, updated_at FROM psirt_cases"
+	"ack_due_at, acknowledged_at, embargo_until, credit, credit_consent, closed_at, "    \
+	"updated_at, description, impact, poc, reporter_contact, encrypted_body FROM "       \
+	"psirt_cases"
 
-int case_list_json(struct store *s, const char *state, json_t **out, struct vg_error *err)
+static int64_t col_time(struct store_stmt *st, int i)
 {
-	return store_rows(s, out, err, "ittttttTTTTtbTT",
-			  CASE_COLS " WHERE CAST(? AS TEXT) IS NULL OR state = ? ORDER BY id", "tt",
-			  state, state);
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
 }
 
-int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+static int case_row(struct store_stmt *st, struct psirt_case *c, int details)
 {
-	json_t *c = NULL, *extra = NULL, *links = NULL, *msgs = NULL, *exp = NULL, *atts = NULL;
+	int oom = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->id = store_col_int64(st, 0);
+	c->state = psirt_col_dup(st, 1, &oom);
+	c->title = psirt_col_dup(st, 2, &oom);
+	c->product = psirt_col_dup(st, 3, &oom);
+	c->product_version = psirt_col_dup(st, 4, &oom);
+	c->assignee = psirt_col_dup(st, 5, &oom);
+	c->source = psirt_col_dup(st, 6, &oom);
+	c->received_at = col_time(st, 7);
+	c->ack_due_at = col_time(st, 8);
+	c->acknowledged_at = col_time(st, 9);
+	c->embargo_until = col_time(st, 10);
+	c->credit = psirt_col_dup(st, 11, &oom);
+	c->credit_consent = store_col_int64(st, 12) != 0;
+	c->closed_at = col_time(st, 13);
+	c->updated_at = col_time(st, 14);
+	if (details) {
+		c->detailed = 1;
+		c->description = psirt_col_dup(st, 15, &oom);
+		c->impact = psirt_col_dup(st, 16, &oom);
+		c->poc = psirt_col_dup(st, 17, &oom);
+		c->reporter_contact = psirt_col_dup(st, 18, &oom);
+		c->encrypted_body = psirt_col_dup(st, 19, &oom);
+	}
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+void psirt_case_files_free(struct psirt_case_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].filename);
+		free(f[i].content_type);
+		free(f[i].sha256);
+	}
+	free(f);
+}
+
+void psirt_case_release(struct psirt_case *c)
+{
+	if (!c)
+		return;
+	free(c->state);
+	free(c->title);
+	free(c->product);
+	free(c->product_version);
+	free(c->assignee);
+	free(c->source);
+	free(c->credit);
+	free(c->description);
+	free(c->impact);
+	free(c->poc);
+	free(c->reporter_contact);
+	free(c->encrypted_body);
+	for (size_t i = 0; i < c->nlinks; i++) {
+		free(c->links[i].kind);
+		free(c->links[i].value);
+	}
+	free(c->links);
+	for (size_t i = 0; i < c->nmessages; i++) {
+		free(c->messages[i].kind);
+		free(c->messages[i].author);
+		free(c->messages[i].body);
+	}
+	free(c->messages);
+	for (size_t i = 0; i < c->nexposures; i++)
+		free(c->exposures[i].kind);
+	free(c->exposures);
+	psirt_case_files_free(c->files, c->nfiles);
+	memset(c, 0, sizeof(*c));
+}
+
+void psirt_case_list_release(struct psirt_case_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		psirt_case_release(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+/* Grow *v (of *n elements of size sz) by one zeroed element; NULL when out of memory. */
+static void *grow(void *vp, size_t *n, size_t sz)
+{
+	void **v = vp;
+	char *p = realloc(*v, (*n + 1) * sz);
+	if (!p)
+		return NULL;
+	*v = p;
+	memset(p + *n * sz, 0, sz);
+	return p + (*n)++ * sz;
+}
+
+static int list_row(struct store_stmt *st, void *arg)
+{
+	struct psirt_case_list *l = arg;
+	struct psirt_case *c = grow(&l->items, &l->n, sizeof(*c));
+	return c ? case_row(st, c, 0) : VG_ENOMEM;
+}
+
+int case_list(struct store *s, const char *state, struct psirt_case_list *out, struct vg_error *err)
+{
 	int rc;
 
-	*out = NULL;
-	rc = store_row(s, &c, err, "case", id, "ittttttTTTTtbTT", CASE_COLS " WHERE id = ?", "i",
-		       id);
-	if (!rc)
-		rc = store_row(s, &extra, err, "case", id, "ttttt",
-			       "SELECT description, impact, poc, reporter_contact, encrypted_body "
-			       "FROM psirt_cases WHERE id = ?",
-			       "i", id);
-	if (!rc)
-		rc = store_rows(s, &links, err, "ttT",
-				"SELECT kind, value, created_at FROM psirt_case_links WHERE "
-				"case_id = ? ORDER BY kind, value",
-				"i", id);
-	if (!rc)
-		rc = store_rows(s, &msgs, err, "tttT",
-				"SELECT kind, author, body, created_at FROM psirt_case_messages "
-				"WHERE case_id = ? ORDER BY id",
-				"i", id);
-	if (!rc)
-		rc = store_rows(s, &exp, err, "itT",
-				"SELECT id, kind, aware_at FROM art14_exposures WHERE case_id = ? "
-				"ORDER BY id",
-				"i", id);
-	if (!rc)
-		rc = case_attachments_json(s, id, &atts, err);
-	if (rc) {
-		json_decref(c);
-		json_decref(extra);
-		json_decref(links);
-		json_decref(msgs);
-		json_decref(exp);
-		return rc;
-	}
-	json_object_update(c, extra);
-	json_decref(extra);
-	json_object_set_new(c, "links", links);
-	json_object_set_new(c, "messages", msgs);
-	json_object_set_new(c, "exposures", exp);
-	json_object_set_new(c, "attachments", atts);
-	*out = c;
-	return VG_OK;
+	memset(out, 0, sizeof(*out));
+	rc = psirt_query(s, CASE_COLS " WHERE CAST(? AS TEXT) IS NULL OR state = ? ORDER BY id",
+			 "tt", 0, state, list_row, out, err);
+	if (rc)
+		psirt_case_list_release(out);
+	return rc;
 }
 
-int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+static int link_row(struct store_stmt *st, void *arg)
 {
-	return store_rows(s, out, err, "ittitT",
-			  "SELECT n, filename, content_type, size, sha256, created_at FROM "
-			  "psirt_case_attachments WHERE case_id = ? ORDER BY n",
-			  "i", id);
+	struct psirt_case *c = arg;
+	struct psirt_case_link *l = grow(&c->links, &c->nlinks, sizeof(*l));
+	int oom = 0;
+	if (!l)
+		return VG_ENOMEM;
+	l->kind = psirt_col_dup(st, 0, &oom);
+	l->value = psirt_col_dup(st, 1, &oom);
+	l->created_at = col_time(st, 2);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+static int message_row(struct store_stmt *st, void *arg)
+{
+	struct psirt_case *c = arg;
+	struct psirt_case_message *m = grow(&c->messages, &c->nmessages, sizeof(*m));
+	int oom = 0;
+	if (!m)
+		return VG_ENOMEM;
+	m->kind = psirt_col_dup(st, 0, &oom);
+	m->author = psirt_col_dup(st, 1, &oom);
+	m->body = psirt_col_dup(st, 2, &oom);
+	m->created_at = col_time(st, 3);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+static int exposure_row(struct store_stmt *st, void *arg)
+{
+	struct psirt_case *c = arg;
+	struct psirt_case_exposure *e = grow(&c->exposures, &c->nexposures, sizeof(*e));
+	int oom = 0;
+	if (!e)
+		return VG_ENOMEM;
+	e->id = store_col_int64(st, 0);
+	e->kind = psirt_col_dup(st, 1, &oom);
+	e->aware_at = col_time(st, 2);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+struct files {
+	struct psirt_case_file *v;
+	size_t n;
+};
+
+static int file_row(struct store_stmt *st, void *arg)
+{
+	struct files *fs = arg;
+	struct psirt_case_file *f = grow(&fs->v, &fs->n, sizeof(*f));
+	int oom = 0;
+	if (!f)
+		return VG_ENOMEM;
+	f->n = store_col_int64(st, 0);
+	f->filename = psirt_col_dup(st, 1, &oom);
+	f->content_type = psirt_col_dup(st, 2, &oom);
+	f->size = store_col_int64(st, 3);
+	f->sha256 = psirt_col_dup(st, 4, &oom);
+	f->created_at = col_time(st, 5);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
+int case_files(struct store *s, int64_t id, struct psirt_case_file **out, size_t *n,
+	       struct vg_error *err)
+{
+	struct files fs = {0};
+	int rc = psirt_query(s,
+			     "SELECT n, filename, content_type, size, sha256, created_at FROM "
+			     "psirt_case_attachments WHERE case_id = ? ORDER BY n",
+			     "i", id, NULL, file_row, &fs, err);
+	if (rc) {
+		psirt_case_files_free(fs.v, fs.n);
+		fs.v = NULL;
+		fs.n = 0;
+	}
+	*out = fs.v;
+	*n = fs.n;
+	return rc;
+}
+
+struct one_case {
+	struct psirt_case *c;
+	int found;
+};
+
+static int one_row(struct store_stmt *st, void *arg)
+{
+	struct one_case *o = arg;
+	o->found = 1;
+	return case_row(st, o->c, 1);
+}
+
+static int case_load(struct store *s, int64_t id, int view, struct psirt_case *c,
+		     struct vg_error *err)
+{
+	struct one_case o = {c, 0};
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = psirt_query(s, CASE_COLS " WHERE id = ?", "i", id, NULL, one_row, &o, err);
+	if (!rc && !o.found)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no case with id %lld", (long long)id);
+	if (!rc && view == CASE_REPORTER_VIEW)
+		rc = psirt_query(s,
+				 "SELECT kind, author, body, created_at FROM psirt_case_messages "
+				 "WHERE case_id = ? AND kind IN ('from_reporter', 'to_reporter') "
+				 "ORDER BY id",
+				 "i", id, NULL, message_row, c, err);
+	if (!rc && view == CASE_FULL_VIEW)
+		rc = psirt_query(s,
+				 "SELECT kind, value, created_at FROM psirt_case_links WHERE "
+				 "case_id = ? ORDER BY kind, value",
+				 "i", id, NULL, link_row, c, err);
+	if (!rc && view == CASE_FULL_VIEW)
+		rc = psirt_query(s,
+				 "SELECT kind, author, body, created_at FROM psirt_case_messages "
+				 "WHERE case_id = ? ORDER BY id",
+				 "i", id, NULL, message_row, c, err);
+	if (!rc && view == CASE_FULL_VIEW)
+		rc = psirt_query(s,
+				 "SELECT id, kind, aware_at FROM art14_exposures WHERE case_id = ? "
+				 "ORDER BY id",
+				 "i", id, NULL, exposure_row, c, err);
+	if (!rc)
+		rc = case_files(s, id, &c->files, &c->nfiles, err);
+	if (rc)
+		psirt_case_release(c);
+	return rc;
+}
+
+int case_get(struct store *s, int64_t id, struct psirt_case *out, struct vg_error *err)
+{
+	return case_load(s, id, CASE_FULL_VIEW, out, err);
+}
+
+/* ---- the JSON edges ---- */
+
+static json_t *case_json(const struct psirt_case *c)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(c->id));
+	json_object_set_new(o, "state", psirt_json_text(c->state));
+	json_object_set_new(o, "title", psirt_json_text(c->title));
+	json_object_set_new(o, "product", psirt_json_text(c->product));
+	json_object_set_new(o, "product_version", psirt_json_text(c->product_version));
+	json_object_set_new(o, "assignee", psirt_json_text(c->assignee));
+	json_object_set_new(o, "source", psirt_json_text(c->source));
+	json_object_set_new(o, "received_at", vg_json_time(c->received_at));
+	json_object_set_new(o, "ack_due_at", vg_json_time(c->ack_due_at));
+	json_object_set_new(o, "acknowledged_at", vg_json_time(c->acknowledged_at));
+	json_object_set_new(o, "embargo_until_at", vg_json_time(c->embargo_until));
+	json_object_set_new(o, "credit", psirt_json_text(c->credit));
+	json_object_set_new(o, "credit_consent", json_boolean(c->credit_consent));
+	json_object_set_new(o, "closed_at", vg_json_time(c->closed_at));
+	json_object_set_new(o, "updated_at", vg_json_time(c->updated_at));
+	return o;
+}
+
+json_t *psirt_case_files_to_json(const struct psirt_case_file *f, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(
+		    a, json_pack("{s:I, s:o, s:o, s:I, s:o, s:o}", "n", (json_int_t)f[i].n,
+				 "filename", psirt_json_text(f[i].filename), "content_type",
+				 psirt_json_text(f[i].content_type), "size", (json_int_t)f[i].size,
+				 "sha256", psirt_json_text(f[i].sha256), "created_at",
+				 vg_json_time(f[i].created_at)));
+	return a;
+}
+
+json_t *psirt_case_to_json(const struct psirt_case *c)
+{
+	json_t *o = case_json(c), *links, *msgs, *exps;
+
+	if (!o || !c->detailed)
+		return o;
+	json_object_set_new(o, "description", psirt_json_text(c->description));
+	json_object_set_new(o, "impact", psirt_json_text(c->impact));
+	json_object_set_new(o, "poc", psirt_json_text(c->poc));
+	json_object_set_new(o, "reporter_contact", psirt_json_text(c->reporter_contact));
+	json_object_set_new(o, "encrypted_body", psirt_json_text(c->encrypted_body));
+	links = json_array();
+	for (size_t i = 0; links && i < c->nlinks; i++)
+		json_array_append_new(
+		    links, json_pack("{s:o, s:o, s:o}", "kind", psirt_json_text(c->links[i].kind),
+				     "value", psirt_json_text(c->links[i].value), "created_at",
+				     vg_json_time(c->links[i].created_at)));
+	json_object_set_new(o, "links", links);
+	msgs = json_array();
+	for (size_t i = 0; msgs && i < c->nmessages; i++)
+		json_array_append_new(msgs,
+				      json_pack("{s:o, s:o, s:o, s:o}", "kind",
+						psirt_json_text(c->messages[i].kind), "author",
+						psirt_json_text(c->messages[i].author), "body",
+						psirt_json_text(c->messages[i].body), "created_at",
+						vg_json_time(c->messages[i].created_at)));
+	json_object_set_new(o, "messages", msgs);
+	exps = json_array();
+	for (size_t i = 0; exps && i < c->nexposures; i++)
+		json_array_append_new(
+		    exps, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)c->exposures[i].id, "kind",
+				    psirt_json_text(c->exposures[i].kind), "aware_at",
+				    vg_json_time(c->exposures[i].aware_at)));
+	json_object_set_new(o, "exposures", exps);
+	json_object_set_new(o, "attachments", psirt_case_files_to_json(c->files, c->nfiles));
+	return o;
+}
+
+json_t *psirt_case_list_to_json(const struct psirt_case_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, psirt_case_to_json(&l->items[i]));
+	return a;
+}
+
+json_t *psirt_case_status_to_json(const struct psirt_case *c)
+{
+	json_t *o, *msgs, *atts;
+
+	o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id,
+		      "state", psirt_json_text(c->state), "title", psirt_json_text(c->title),
+		      "product", psirt_json_text(c->product), "product_version",
+		      psirt_json_text(c->product_version), "received_at",
+		      vg_json_time(c->received_at), "ack_due_at", vg_json_time(c->ack_due_at),
+		      "acknowledged_at", vg_json_time(c->acknowledged_at), "closed_at",
+		      vg_json_time(c->closed_at), "description", psirt_json_text(c->description));
+	if (!o)
+		return NULL;
+	msgs = json_array();
+	for (size_t i = 0; msgs && i < c->nmessages; i++) {
+		const struct psirt_case_message *m = &c->messages[i];
+		/* the reporter's view holds only messages to and from them */
+		json_array_append_new(
+		    msgs,
+		    json_pack("{s:s, s:o, s:o}", "sender",
+			      m->kind && strcmp(m->kind, "from_reporter") == 0 ? "you" : "psirt",
+			      "body", psirt_json_text(m->body), "created_at",
+			      vg_json_time(m->created_at)));
+	}
+	json_object_set_new(o, "messages", msgs);
+	atts = json_array();
+	for (size_t i = 0; atts && i < c->nfiles; i++)
+		json_array_append_new(atts, json_pack("{s:o, s:I, s:o}", "filename",
+						      psirt_json_text(c->files[i].filename), "size",
+						      (json_int_t)c->files[i].size, "created_at",
+						      vg_json_time(c->files[i].created_at)));
+	json_object_set_new(o, "attachments", atts);
+	return o;
 }
 
 int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, size_t *size,
@@ -817,103 +1114,100 @@ int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *ev
 
 /* ---- the acknowledgement clock ---- */
 
-static void emit_ack(struct store *s, const json_t *r, unsigned bit, int64_t now)
-{
-	int64_t id = vg_json_int(r, "id", 0), due = vg_json_int(r, "ack_due_at", 0);
-	const char *what = bit == ART14_WARN_50   ? "50%"
-			   : bit == ART14_WARN_75 ? "75%"
-			   : bit == ART14_WARN_90 ? "90%"
-						  : "breach";
-	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[64];
-	json_t *p;
+static int ack_record(struct store *s, const struct deadline_clock *c,
+		      const struct deadline_item *it, int64_t now, void *arg, struct vg_error *err);
+static json_t *ack_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			 int64_t now, const char **name, void *arg);
 
-	if (bit == ART14_WARN_BREACH)
+/* The acknowledgement clock: one deadline per case (subject = its id) from
+ * received_at to ack_due_at, running while the case is in state received. */
+static const struct deadline_clock ack_clock = {
+    .name = "case.ack",
+    .thresholds = psirt_alert_thresholds,
+    .nthresholds = PSIRT_NTHRESHOLDS,
+    .record = ack_record,
+    .event = ack_event,
+    .row_free = free,
+};
+
+static int ack_record(struct store *s, const struct deadline_clock *c,
+		      const struct deadline_item *it, int64_t now, void *arg, struct vg_error *err)
+{
+	(void)c;
+	(void)arg;
+	return audit_case(s, "case.ack_alert", it->subject, NULL,
+			  json_pack("{s:o, s:o}", "alerts", psirt_alerts_json(it->fired), "at",
+				    vg_json_time(now)),
+			  err);
+}
+
+static json_t *ack_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			 int64_t now, const char **name, void *arg)
+{
+	const char *title = it->row, *what = c->thresholds[i].name;
+	int64_t id = it->subject, due = it->due_at;
+	int breach = i == PSIRT_BREACH;
+	char summary[600], ts[VG_TIME_BUFSZ], left[64], key[64];
+
+	(void)arg;
+	if (breach)
 		snprintf(summary, sizeof(summary),
 			 "Case %lld (%s) was not acknowledged within 48 hours (due %s)",
-			 (long long)id, vg_json_str(r, "title"),
-			 vg_time_format(due, ts, sizeof(ts)));
+			 (long long)id, title, vg_time_format(due, ts, sizeof(ts)));
 	else
 		snprintf(summary, sizeof(summary),
 			 "Case %lld (%s): acknowledgement due %s (%s left, %s of the window used)",
-			 (long long)id, vg_json_str(r, "title"),
-			 vg_time_format(due, ts, sizeof(ts)),
+			 (long long)id, title, vg_time_format(due, ts, sizeof(ts)),
 			 art14_format_left(due - now, left, sizeof(left)), what);
 	snprintf(key, sizeof(key), "case-ack-%lld", (long long)id);
-	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "summary", summary, "severity",
-		      bit == ART14_WARN_BREACH ? "critical" : "high", "dedup_key", key, "case_id",
-		      (json_int_t)id, "threshold", what, "due_at", vg_json_time(due), "at",
-		      vg_json_time(now));
-	if (p)
-		vg_event_emit(
-		    s, bit == ART14_WARN_BREACH ? "case.ack_breached" : "case.ack_warning", p);
-	json_decref(p);
+	*name = breach ? "case.ack_breached" : "case.ack_warning";
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:o}", "summary", summary, "severity",
+			 breach ? "critical" : "high", "dedup_key", key, "case_id", (json_int_t)id,
+			 "threshold", what, "due_at", vg_json_time(due), "at", vg_json_time(now));
+}
+
+/* Candidates: cases still waiting for their acknowledgement; row = title. */
+static int ack_fetch(struct store *s, int64_t after, int64_t now, size_t max,
+		     struct deadline_batch *b, void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	(void)now;
+	(void)arg;
+	rc = store_prepare(
+	    s,
+	    "SELECT id, title, received_at, ack_due_at FROM psirt_cases WHERE state = "
+	    "'received' AND id > ? ORDER BY id LIMIT ?",
+	    &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, after);
+	store_bind_int64(st, 2, (int64_t)max);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		char *title = strdup(store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		if (!title) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		rc = deadline_batch_add(b, NULL, store_col_int64(st, 0), store_col_int64(st, 2),
+					store_col_int64(st, 3), title);
+		if (rc) {
+			rc = vg_error_set(err, rc, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int case_tick(struct store *s, int *sent, struct vg_error *err)
 {
-	json_t *rows = NULL, *r;
-	int64_t now = vg_now();
-	size_t i;
-	int rc, n = 0;
+	struct deadline_stats st;
+	int rc = deadline_tick(s, &ack_clock, ack_fetch, NULL, vg_now(), &st, err);
 
 	if (sent)
-		*sent = 0;
-	rc = store_rows(s, &rows, err, "itii",
-			"SELECT id, title, received_at, ack_due_at FROM psirt_cases WHERE state = "
-			"'received' ORDER BY id",
-			NULL);
-	if (rc)
-		return rc;
-	json_array_foreach(rows, i, r)
-	{
-		int64_t id = vg_json_int(r, "id", 0), warned = 0;
-		unsigned due = art14_alerts_due(vg_json_int(r, "received_at", 0),
-						vg_json_int(r, "ack_due_at", 0), now),
-			 fresh;
-		json_t *al;
-
-		if (!due)
-			continue;
-		rc = store_tx_begin(s, err);
-		if (rc)
-			break;
-		rc = store_query_int64(s, &warned, err,
-				       "SELECT ack_warned FROM psirt_cases WHERE id = ?", "i", id);
-		fresh = due & ~(unsigned)warned;
-		if (rc || !fresh) {
-			store_tx_rollback(s);
-			if (rc)
-				break;
-			continue;
-		}
-		rc = store_exec(s, err, "UPDATE psirt_cases SET ack_warned = ? WHERE id = ?", "ii",
-				(int64_t)(fresh | (unsigned)warned), id);
-		al = json_array();
-		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
-			if (fresh & bit)
-				json_array_append_new(al, json_string(bit == ART14_WARN_50   ? "50%"
-								      : bit == ART14_WARN_75 ? "75%"
-								      : bit == ART14_WARN_90
-									  ? "90%"
-									  : "breach"));
-		if (!rc)
-			rc = audit_case(
-			    s, "case.ack_alert", id, NULL,
-			    json_pack("{s:o, s:o}", "alerts", al, "at", vg_json_time(now)), err);
-		else
-			json_decref(al);
-		rc = finish_tx(s, rc, err);
-		if (rc)
-			break;
-		for (unsigned bit = 1; bit <= ART14_WARN_BREACH; bit <<= 1)
-			if (fresh & bit) {
-				emit_ack(s, r, bit, now);
-				n++;
-			}
-	}
-	json_decref(rows);
-	if (sent)
-		*sent = n;
+		*sent = (int)st.fired;
 	return rc;
 }
 

@@ -9,7 +9,8 @@
  *
  * The acknowledgement is due received + 48 h (config psirt.ack_hours);
  * case.ack_warning (50, 75, 90 %, severity high) and case.ack_breached
- * (critical) are emitted once each while the case is unacknowledged.
+ * (critical) are emitted once each while the case is unacknowledged, by the
+ * deadline engine (jobs/deadline.h, clock "case.ack").
  *
  * A reporter gets a random tracking token once; only its SHA-256 is stored.
  * Everything the reporter sends is stored as given and must be HTML-escaped
@@ -96,9 +97,96 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 /* 1 when a case was already created from the form with this nonce. */
 int case_form_nonce_used(struct store *s, const char *nonce);
 
-/* The attachments of a case: [{n, filename, content_type, size, sha256,
- * created_at}] (caller owns *out). */
-int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+/* ---- the case as a typed object ---- */
+
+/* A link of a case to a product, version, CVE, finding, advisory or release. */
+struct psirt_case_link {
+	char *kind, *value;
+	int64_t created_at;
+};
+
+/* A message: kind "from_reporter", "to_reporter" (both seen by the reporter)
+ * or "note" (internal, never shown to the reporter). */
+struct psirt_case_message {
+	char *kind, *author, *body;
+	int64_t created_at;
+};
+
+/* A file the reporter sent (metadata; the bytes: case_attachment_get). */
+struct psirt_case_file {
+	int64_t n;
+	char *filename, *content_type, *sha256;
+	int64_t size, created_at;
+};
+
+/* An Article 14 exposure recorded on the case (details: art14_get). */
+struct psirt_case_exposure {
+	int64_t id;
+	char *kind;
+	int64_t aware_at;
+};
+
+/*
+ * A PSIRT case. Strings are owned (NULL = not set); times are seconds UTC,
+ * 0 = not (yet) happened. The members after `detailed` are filled by
+ * case_get() and case_status_by_token() only. Release with
+ * psirt_case_release().
+ */
+struct psirt_case {
+	int64_t id;
+	char *state, *title, *product, *product_version, *assignee, *source, *credit;
+	int credit_consent;
+	int64_t received_at, ack_due_at, acknowledged_at, embargo_until, closed_at, updated_at;
+
+	int detailed;
+	char *description, *impact, *poc, *reporter_contact, *encrypted_body;
+	struct psirt_case_link *links;
+	size_t nlinks;
+	struct psirt_case_message *messages;
+	size_t nmessages;
+	struct psirt_case_exposure *exposures;
+	size_t nexposures;
+	struct psirt_case_file *files;
+	size_t nfiles;
+};
+
+struct psirt_case_list {
+	struct psirt_case *items;
+	size_t n;
+};
+
+void psirt_case_release(struct psirt_case *c);
+void psirt_case_list_release(struct psirt_case_list *l);
+
+/* Every case (state NULL) or those in state, by id, without details. */
+int case_list(struct store *s, const char *state, struct psirt_case_list *out,
+	      struct vg_error *err);
+/* One case with its details (report text, links, messages and notes,
+ * exposures, files). VG_ENOTFOUND naming the case. */
+int case_get(struct store *s, int64_t id, struct psirt_case *out, struct vg_error *err);
+/* The files of case id (*out and *n owned by the caller:
+ * psirt_case_files_free). */
+int case_files(struct store *s, int64_t id, struct psirt_case_file **out, size_t *n,
+	       struct vg_error *err);
+void psirt_case_files_free(struct psirt_case_file *f, size_t n);
+
+/*
+ * The JSON edges (API and CLI --json; keys are the API's). A case without
+ * details: {id, state, title, product, product_version, assignee, source,
+ * received_at, ack_due_at, acknowledged_at, embargo_until_at, credit,
+ * credit_consent, closed_at, updated_at}; with details also description,
+ * impact, poc, reporter_contact, encrypted_body, links, messages, exposures,
+ * attachments. New references.
+ */
+json_t *psirt_case_to_json(const struct psirt_case *c);
+json_t *psirt_case_list_to_json(const struct psirt_case_list *l);
+/* [{n, filename, content_type, size, sha256, created_at}] */
+json_t *psirt_case_files_to_json(const struct psirt_case_file *f, size_t n);
+/* The reporter's view (from case_status_by_token): {id, state, title,
+ * product, product_version, received_at, ack_due_at, acknowledged_at,
+ * closed_at, description, messages [{sender: "you"|"psirt", body,
+ * created_at}], attachments [{filename, size, created_at}]}. */
+json_t *psirt_case_status_to_json(const struct psirt_case *c);
 /*
  * Attachment n of case id: its bytes (malloc'ed, caller frees *data), size,
  * and file name into filename (may be NULL). The SHA-256 is checked
@@ -108,9 +196,12 @@ int case_attachments_json(struct store *s, int64_t id, json_t **out, struct vg_e
 int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, size_t *size,
 			char *filename, size_t filenamesz, struct vg_error *err);
 
-/* The reporter's view by token: state, times, messages to and from them
- * (never internal notes), attachments. VG_ENOTFOUND for an unknown token. */
-int case_status_by_token(struct store *s, const char *token, json_t **out, struct vg_error *err);
+/* The reporter's view by token: the case with its report text, the
+ * messages to and from them (never internal notes) and their files; links
+ * and exposures stay empty. VG_ENOTFOUND for an unknown token. Release *out with
+ * psirt_case_release(). */
+int case_status_by_token(struct store *s, const char *token, struct psirt_case *out,
+			 struct vg_error *err);
 /* A message from the reporter (by token): at most psirt.message_rate
  * (default 20) per case per hour, else VG_ERATE. */
 int case_reporter_message(struct store *s, const char *token, const char *body,
@@ -132,9 +223,6 @@ int case_link(struct store *s, int64_t id, const char *kind, const char *value,
 /* Set the embargo end (0 = none) and/or the credit line (NULL = unchanged). */
 int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo,
 	     const char *credit, struct vg_error *err);
-
-int case_list_json(struct store *s, const char *state, json_t **out, struct vg_error *err);
-int case_show_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
 
 /* Mark a case actively exploited: opens an Art. 14 exposure on it. */
 int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *evidence,

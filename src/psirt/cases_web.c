@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "http/html.h"
 #include "http/http.h"
 #include "http/ui.h"
 #include "psirt/art14.h"
@@ -88,23 +89,21 @@ static const struct {
     {"submitted", "Filing recorded."},
 };
 
-static void esc(struct vg_buf *b, const char *s)
-{
-	vg_buf_add_html(b, s ? s : "");
-}
-
+/* A string member of an audit record or a draft document (JSON by nature). */
 static const char *str(const json_t *o, const char *k)
 {
 	const char *v = vg_json_str(o, k);
 	return v ? v : "";
 }
 
-static int64_t tparse(const char *s)
+/* A time as RFC 3339 text into out; "" for 0. */
+static const char *tfmt(int64_t t, char *out, size_t n)
 {
-	int64_t t = 0;
-	if (!s || vg_time_parse(s, &t, NULL) != VG_OK)
-		return 0;
-	return t;
+	if (!t) {
+		out[0] = '\0';
+		return out;
+	}
+	return vg_time_format(t, out, n);
 }
 
 static int can_act(const struct http_req *req)
@@ -126,13 +125,10 @@ static char *fmt_left(int64_t s, char *out, size_t n)
 	return out;
 }
 
+/* <time> of a text time (audit records and draft documents carry RFC 3339). */
 static void time_el(struct vg_buf *b, const char *t)
 {
-	vg_buf_adds(b, "<time datetime=\"");
-	esc(b, t);
-	vg_buf_adds(b, "\">");
-	esc(b, t);
-	vg_buf_adds(b, "</time>");
+	html(b, "<time datetime=\"%s\">%s</time>", t, t);
 }
 
 static const char *stage_label(const char *stage)
@@ -158,49 +154,40 @@ static void clock_item(struct vg_buf *b, const char *id, const char *label, int6
 		       int64_t due, int64_t done, const char *done_what, const char *why,
 		       int64_t now)
 {
-	char ts[VG_TIME_BUFSZ], left[64];
+	char left[64];
 	enum art14_state st = art14_state_at(starts, due, done, now);
 	const char *name = done ? done_what : art14_state_name(st);
 
-	vg_buf_adds(b, "<li class=\"clock clock-");
-	esc(b, st == ART14_SUBMITTED ? "done" : art14_state_name(st));
-	vg_buf_adds(b, "\" id=\"");
-	esc(b, id);
-	vg_buf_adds(b, "\"><span class=\"clock-label\">");
-	esc(b, label);
-	vg_buf_adds(b, "</span> <span class=\"clock-state\">");
-	esc(b, name);
+	html(b,
+	     "<li class=\"clock clock-%s\" id=\"%s\"><span class=\"clock-label\">%s</span> "
+	     "<span class=\"clock-state\">%s",
+	     st == ART14_SUBMITTED ? "done" : art14_state_name(st), id, label, name);
 	if (st == ART14_OVERDUE)
-		vg_buf_adds(b, " &mdash; deadline breached");
-	vg_buf_adds(b, "</span> ");
+		html_raw(b, " &mdash; deadline breached");
+	html_raw(b, "</span> ");
 	if (!due) {
-		vg_buf_adds(b, "<span class=\"clock-when\">no due time yet: ");
-		esc(b, why);
-		vg_buf_adds(b, "</span>");
+		html(b, "<span class=\"clock-when\">no due time yet: %s</span>", why);
 	} else {
-		vg_buf_adds(b, "<span class=\"clock-when\">due ");
-		time_el(b, vg_time_format(due, ts, sizeof(ts)));
-		vg_buf_adds(b, " UTC</span> ");
+		html_raw(b, "<span class=\"clock-when\">due ");
+		html_time(b, due, NULL);
+		html_raw(b, " UTC</span> ");
 		if (done) {
-			vg_buf_adds(b, "<span class=\"clock-done\">");
-			esc(b, done_what);
-			vg_buf_adds(b, " ");
-			time_el(b, vg_time_format(done, ts, sizeof(ts)));
-			vg_buf_addf(b, "%s</span>", done > due ? " (late)" : " (in time)");
+			html(b, "<span class=\"clock-done\">%s ", done_what);
+			html_time(b, done, NULL);
+			html(b, "%s</span>", done > due ? " (late)" : " (in time)");
 		} else {
-			vg_buf_addf(b,
-				    "<span class=\"countdown\" data-due=\"%lld\" data-now=\"%lld\" "
-				    "data-starts=\"%lld\">",
-				    (long long)due, (long long)now, (long long)starts);
+			html(b,
+			     "<span class=\"countdown\" data-due=\"%lld\" data-now=\"%lld\" "
+			     "data-starts=\"%lld\">",
+			     (long long)due, (long long)now, (long long)starts);
 			if (due - now >= 0)
-				vg_buf_addf(b, "%s left", fmt_left(due - now, left, sizeof(left)));
+				html(b, "%s left", fmt_left(due - now, left, sizeof(left)));
 			else
-				vg_buf_addf(b, "overdue by %s",
-					    fmt_left(now - due, left, sizeof(left)));
-			vg_buf_adds(b, "</span>");
+				html(b, "overdue by %s", fmt_left(now - due, left, sizeof(left)));
+			html_raw(b, "</span>");
 		}
 	}
-	vg_buf_adds(b, "</li>\n");
+	html_raw(b, "</li>\n");
 }
 
 /* ---- the case list ---- */
@@ -218,9 +205,10 @@ static int error_page(struct http_req *req, struct http_resp *resp, const char *
 {
 	ui_page_begin(req, resp, title, "cases");
 	resp->status = vg_code_http_status(code);
-	vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\" id=\"error\">");
-	esc(&resp->body, msg);
-	vg_buf_adds(&resp->body, "</p><p><a href=\"/ui/cases\">All cases</a></p>");
+	html(&resp->body,
+	     "<p class=\"error\" role=\"alert\" id=\"error\">%s</p><p><a "
+	     "href=\"/ui/cases\">All cases</a></p>",
+	     msg);
 	return ui_page_end(resp);
 }
 
@@ -229,7 +217,7 @@ static int cases_page(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	struct vg_buf *b = &resp->body;
 	const char *filter = http_query(req, "state");
-	json_t *rows = NULL, *r;
+	struct psirt_case_list l;
 	int64_t now = vg_now();
 	size_t i, shown = 0;
 	char ts[VG_TIME_BUFSZ], left[64];
@@ -241,93 +229,85 @@ static int cases_page(struct http_req *req, struct http_resp *resp)
 		    req, resp, "Cases", VG_EINVAL,
 		    "state filter: expected received, acknowledged, triaged, "
 		    "accepted, rejected, duplicate, remediation, disclosed or closed");
-	if (case_list_json(req->db, NULL, &rows, &err))
+	if (case_list(req->db, NULL, &l, &err))
 		return error_page(req, resp, "Cases", err.code, vg_error_msg(&err));
 	ui_page_begin(req, resp, "Cases", "cases");
 
-	vg_buf_adds(b, "<ul class=\"state-counts\" id=\"state-counts\">");
-	vg_buf_addf(b, "<li><a href=\"/ui/cases\"%s>all <span class=\"count\">%zu</span></a></li>",
-		    filter ? "" : " aria-current=\"true\"", json_array_size(rows));
+	html_raw(b, "<ul class=\"state-counts\" id=\"state-counts\"><li><a href=\"/ui/cases\"");
+	if (!filter)
+		html_raw(b, " aria-current=\"true\"");
+	html(b, ">all <span class=\"count\">%zu</span></a></li>", l.n);
 	for (int k = 0; case_states[k]; k++) {
 		size_t n = 0;
-		json_array_foreach(rows, i, r) n += strcmp(str(r, "state"), case_states[k]) == 0;
-		vg_buf_addf(b,
-			    "<li><a href=\"/ui/cases?state=%s\" data-state=\"%s\"%s>%s <span "
-			    "class=\"count\">%zu</span></a></li>",
-			    case_states[k], case_states[k],
-			    filter && strcmp(filter, case_states[k]) == 0 ? " aria-current=\"true\""
-									  : "",
-			    case_states[k], n);
+		for (i = 0; i < l.n; i++)
+			n += l.items[i].state && strcmp(l.items[i].state, case_states[k]) == 0;
+		html(b, "<li><a href=\"/ui/cases?state=%s\" data-state=\"%s\"", case_states[k],
+		     case_states[k]);
+		if (filter && strcmp(filter, case_states[k]) == 0)
+			html_raw(b, " aria-current=\"true\"");
+		html(b, ">%s <span class=\"count\">%zu</span></a></li>", case_states[k], n);
 	}
-	vg_buf_adds(b, "</ul>");
+	html_raw(b, "</ul>");
 
-	vg_buf_adds(b, "<form method=\"get\" action=\"/ui/cases\" id=\"case-filter\"><label>State "
-		       "<select name=\"state\"><option value=\"\">all</option>");
-	for (int k = 0; case_states[k]; k++)
-		vg_buf_addf(b, "<option%s>%s</option>",
-			    filter && strcmp(filter, case_states[k]) == 0 ? " selected" : "",
-			    case_states[k]);
-	vg_buf_adds(b, "</select></label> <button type=\"submit\">Show</button></form>");
+	html_raw(b, "<form method=\"get\" action=\"/ui/cases\" id=\"case-filter\"><label>State "
+		    "<select name=\"state\"><option value=\"\">all</option>");
+	for (int k = 0; case_states[k]; k++) {
+		html_raw(b, filter && strcmp(filter, case_states[k]) == 0 ? "<option selected>"
+									  : "<option>");
+		html(b, "%s</option>", case_states[k]);
+	}
+	html_raw(b, "</select></label> <button type=\"submit\">Show</button></form>");
 
-	vg_buf_adds(b, "<table id=\"cases\"><thead><tr><th>#</th><th>title</th><th>state</th>"
-		       "<th>product</th><th>received (UTC)</th><th>acknowledgement</th>"
-		       "<th>assignee</th></tr></thead><tbody>");
-	json_array_foreach(rows, i, r)
-	{
-		int64_t id = vg_json_int(r, "id", 0);
-		const char *st = str(r, "state");
+	html_raw(b, "<table id=\"cases\"><thead><tr><th>#</th><th>title</th><th>state</th>"
+		    "<th>product</th><th>received (UTC)</th><th>acknowledgement</th>"
+		    "<th>assignee</th></tr></thead><tbody>");
+	for (i = 0; i < l.n; i++) {
+		const struct psirt_case *c = &l.items[i];
+		const char *st = c->state ? c->state : "";
 		if (filter && strcmp(filter, st) != 0)
 			continue;
 		shown++;
-		vg_buf_addf(b, "<tr id=\"case-%lld\" data-state=\"", (long long)id);
-		esc(b, st);
-		vg_buf_addf(b,
-			    "\"><td><a href=\"/ui/cases/%lld\">%lld</a></td><td>"
-			    "<a href=\"/ui/cases/%lld\">",
-			    (long long)id, (long long)id, (long long)id);
-		esc(b, str(r, "title"));
-		vg_buf_adds(b, "</a></td><td class=\"state\">");
-		esc(b, st);
-		vg_buf_adds(b, "</td><td>");
-		esc(b, str(r, "product"));
-		if (vg_json_str(r, "product_version")) {
-			vg_buf_adds(b, " ");
-			esc(b, str(r, "product_version"));
-		}
-		vg_buf_adds(b, "</td><td>");
-		time_el(b, str(r, "received_at"));
-		vg_buf_adds(b, "</td>");
-		if (vg_json_str(r, "acknowledged_at")) {
-			vg_buf_adds(b, "<td class=\"ack-done\">acknowledged ");
-			time_el(b, str(r, "acknowledged_at"));
+		html(
+		    b,
+		    "<tr id=\"case-%lld\" data-state=\"%s\"><td><a href=\"/ui/cases/%lld\">%lld</a>"
+		    "</td><td><a href=\"/ui/cases/%lld\">%s</a></td><td class=\"state\">%s</td>"
+		    "<td>%s",
+		    (long long)c->id, st, (long long)c->id, (long long)c->id, (long long)c->id,
+		    c->title, st, c->product);
+		if (c->product_version)
+			html(b, " %s", c->product_version);
+		html_raw(b, "</td><td>");
+		html_time(b, c->received_at, NULL);
+		html_raw(b, "</td>");
+		if (c->acknowledged_at) {
+			html_raw(b, "<td class=\"ack-done\">acknowledged ");
+			html_time(b, c->acknowledged_at, NULL);
 		} else {
-			int64_t due = tparse(vg_json_str(r, "ack_due_at"));
-			enum art14_state cs =
-			    art14_state_at(tparse(vg_json_str(r, "received_at")), due, 0, now);
+			int64_t due = c->ack_due_at;
+			enum art14_state cs = art14_state_at(c->received_at, due, 0, now);
 			if (strcmp(st, "received") != 0) {
-				vg_buf_adds(b, "<td>");
+				html_raw(b, "<td>");
 			} else {
-				vg_buf_addf(b, "<td class=\"ack-%s\">", art14_state_name(cs));
+				html(b, "<td class=\"ack-%s\">", art14_state_name(cs));
 				if (cs == ART14_OVERDUE)
-					vg_buf_addf(b, "<strong>overdue</strong> by %s (due %s)",
-						    fmt_left(now - due, left, sizeof(left)),
-						    vg_time_format(due, ts, sizeof(ts)));
-				else
-					vg_buf_addf(b, "%s: %s left (due %s)",
-						    cs == ART14_DUE ? "<strong>due</strong>"
-								    : "pending",
-						    fmt_left(due - now, left, sizeof(left)),
-						    vg_time_format(due, ts, sizeof(ts)));
+					html(b, "<strong>overdue</strong> by %s (due %s)",
+					     fmt_left(now - due, left, sizeof(left)),
+					     vg_time_format(due, ts, sizeof(ts)));
+				else {
+					html_raw(b, cs == ART14_DUE ? "<strong>due</strong>"
+								    : "pending");
+					html(b, ": %s left (due %s)",
+					     fmt_left(due - now, left, sizeof(left)),
+					     vg_time_format(due, ts, sizeof(ts)));
+				}
 			}
 		}
-		vg_buf_adds(b, "</td><td>");
-		esc(b, str(r, "assignee"));
-		vg_buf_adds(b, "</td></tr>");
+		html(b, "</td><td>%s</td></tr>", c->assignee);
 	}
 	if (!shown)
-		vg_buf_adds(b, "<tr><td colspan=\"7\">No cases.</td></tr>");
-	vg_buf_adds(b, "</tbody></table>");
-	json_decref(rows);
+		html_raw(b, "<tr><td colspan=\"7\">No cases.</td></tr>");
+	html_raw(b, "</tbody></table>");
+	psirt_case_list_release(&l);
 	return ui_page_end(resp);
 }
 
@@ -375,7 +355,7 @@ static void short_value(struct vg_buf *b, const json_t *v)
 	while (cut < n && cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
 		cut--;
 	snprintf(buf, sizeof(buf), "%.*s%s", (int)cut, s, cut < n ? "\xe2\x80\xa6" : "");
-	esc(b, buf);
+	html(b, "%s", buf);
 	free(t);
 }
 
@@ -391,25 +371,23 @@ static void summarise(struct vg_buf *b, const json_t *before, const json_t *afte
 			short_value(b, after);
 		return;
 	}
-	vg_buf_adds(b, "<ul class=\"change\">");
+	html_raw(b, "<ul class=\"change\">");
 	json_object_foreach((json_t *)after, k, v)
 	{
 		json_t *old = json_is_object(before) ? json_object_get(before, k) : NULL;
 		if (++n > 12) {
-			vg_buf_adds(b, "<li>&hellip;</li>");
+			html_raw(b, "<li>&hellip;</li>");
 			break;
 		}
-		vg_buf_adds(b, "<li><span class=\"key\">");
-		esc(b, k);
-		vg_buf_adds(b, "</span>: ");
+		html(b, "<li><span class=\"key\">%s</span>: ", k);
 		if (old && !json_equal(old, v)) {
 			short_value(b, old);
-			vg_buf_adds(b, " &rarr; ");
+			html_raw(b, " &rarr; ");
 		}
 		short_value(b, v);
-		vg_buf_adds(b, "</li>");
+		html_raw(b, "</li>");
 	}
-	vg_buf_adds(b, "</ul>");
+	html_raw(b, "</ul>");
 }
 
 static int by_seq(const void *a, const void *b)
@@ -419,28 +397,27 @@ static int by_seq(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Every audit record of the case and its exposures, oldest first. */
-static int timeline(struct store *s, int64_t id, const json_t *exposures, json_t **out,
-		    struct vg_error *err)
+/* Every audit record of the case and its exposures, oldest first (the
+ * audit room's records, JSON at its edge). */
+static int timeline(struct store *s, const struct psirt_case *c, json_t **out, struct vg_error *err)
 {
 	struct audit_filter f = {0};
-	json_t *all = json_array(), *part = NULL, *x;
+	json_t *all = json_array(), *part = NULL;
 	char oid[32];
 	size_t i, j, n;
 	int rc;
 
-	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	snprintf(oid, sizeof(oid), "%lld", (long long)c->id);
 	f.otype = "case";
 	f.oid = oid;
 	rc = audit_query_json(s, &f, &part, err);
 	if (!rc)
 		json_array_extend(all, part);
 	json_decref(part);
-	json_array_foreach(exposures, i, x)
-	{
+	for (i = 0; i < c->nexposures; i++) {
 		if (rc)
 			break;
-		snprintf(oid, sizeof(oid), "%lld", (long long)vg_json_int(x, "id", 0));
+		snprintf(oid, sizeof(oid), "%lld", (long long)c->exposures[i].id);
 		f.otype = "art14_exposure";
 		f.oid = oid;
 		part = NULL;
@@ -479,421 +456,361 @@ static void timeline_html(struct vg_buf *b, const json_t *recs)
 	json_t *r;
 	size_t i;
 
-	vg_buf_adds(b, "<section id=\"timeline\"><h2>Timeline</h2><p class=\"hint\">From the "
-		       "audit trail (hash-chained): who did what, when.</p><table "
-		       "id=\"timeline-table\"><thead><tr><th>#</th><th>time (UTC)</th><th>who</th>"
-		       "<th>what</th><th>object</th><th>change</th></tr></thead><tbody>");
+	html_raw(b, "<section id=\"timeline\"><h2>Timeline</h2><p class=\"hint\">From the "
+		    "audit trail (hash-chained): who did what, when.</p><table "
+		    "id=\"timeline-table\"><thead><tr><th>#</th><th>time (UTC)</th><th>who</th>"
+		    "<th>what</th><th>object</th><th>change</th></tr></thead><tbody>");
 	json_array_foreach(recs, i, r)
 	{
-		vg_buf_adds(b, "<tr data-action=\"");
-		esc(b, str(r, "action"));
-		vg_buf_addf(b, "\"><td>%lld</td><td>",
-			    (long long)json_integer_value(json_object_get(r, "seq")));
+		html(b, "<tr data-action=\"%s\"><td>%lld</td><td>", str(r, "action"),
+		     (long long)json_integer_value(json_object_get(r, "seq")));
 		time_el(b, str(r, "at"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, str(r, "actor"));
-		vg_buf_adds(b, "</td><td>");
-		esc(b, action_label(vg_json_str(r, "action")));
-		vg_buf_adds(b, " <code>");
-		esc(b, str(r, "action"));
-		vg_buf_adds(b, "</code></td><td>");
-		esc(b, str(r, "object_type"));
-		vg_buf_adds(b, ":");
-		esc(b, str(r, "object_id"));
-		vg_buf_adds(b, "</td><td>");
+		html(b, "</td><td>%s</td><td>%s <code>%s</code></td><td>%s:%s</td><td>",
+		     str(r, "actor"), action_label(vg_json_str(r, "action")), str(r, "action"),
+		     str(r, "object_type"), str(r, "object_id"));
 		summarise(b, json_object_get(r, "before"), json_object_get(r, "after"));
-		vg_buf_adds(b, "</td></tr>");
+		html_raw(b, "</td></tr>");
 	}
 	if (!json_array_size(recs))
-		vg_buf_adds(b, "<tr><td colspan=\"6\">Nothing recorded.</td></tr>");
-	vg_buf_adds(b, "</tbody></table></section>");
+		html_raw(b, "<tr><td colspan=\"6\">Nothing recorded.</td></tr>");
+	html_raw(b, "</tbody></table></section>");
 }
 
 /* ---- one case ---- */
 
 static void fact_row(struct vg_buf *b, const char *id, const char *label, const char *v, int pre)
 {
-	vg_buf_adds(b, "<dt>");
-	esc(b, label);
-	vg_buf_adds(b, "</dt><dd");
+	html(b, "<dt>%s</dt><dd", label);
 	if (*id)
-		vg_buf_addf(b, " id=\"%s\"", id);
-	vg_buf_adds(b, ">");
-	if (!v || !*v) {
-		vg_buf_adds(b, "<span class=\"none\">&mdash;</span>");
-	} else if (pre) {
-		vg_buf_adds(b, "<pre class=\"report-text\">");
-		esc(b, v);
-		vg_buf_adds(b, "</pre>");
-	} else {
-		esc(b, v);
-	}
-	vg_buf_adds(b, "</dd>");
+		html(b, " id=\"%s\"", id);
+	html_raw(b, ">");
+	if (!v || !*v)
+		html_raw(b, "<span class=\"none\">&mdash;</span>");
+	else if (pre)
+		html(b, "<pre class=\"report-text\">%s</pre>", v);
+	else
+		html(b, "%s", v);
+	html_raw(b, "</dd>");
 }
 
 static void form_open(struct http_req *req, struct http_resp *resp, int64_t id, const char *action,
 		      const char *form_id, const char *cls)
 {
 	struct vg_buf *b = &resp->body;
-	vg_buf_addf(b, "<form method=\"post\" action=\"/ui/cases/%lld/%s\"", (long long)id, action);
+	html(b, "<form method=\"post\" action=\"/ui/cases/%lld/%s\"", (long long)id, action);
 	if (form_id)
-		vg_buf_addf(b, " id=\"%s\"", form_id);
+		html(b, " id=\"%s\"", form_id);
 	if (cls)
-		vg_buf_addf(b, " class=\"%s\"", cls);
-	vg_buf_adds(b, ">");
+		html(b, " class=\"%s\"", cls);
+	html_raw(b, ">");
 	ui_csrf_field(req, resp);
 }
 
 static void hidden_art14(struct vg_buf *b, int64_t exposure, const char *stage)
 {
-	vg_buf_addf(b, "<input type=\"hidden\" name=\"exposure\" value=\"%lld\">",
-		    (long long)exposure);
+	html(b, "<input type=\"hidden\" name=\"exposure\" value=\"%lld\">", (long long)exposure);
 	if (stage)
-		vg_buf_addf(b, "<input type=\"hidden\" name=\"stage\" value=\"%s\">", stage);
+		html(b, "<input type=\"hidden\" name=\"stage\" value=\"%s\">", stage);
 }
 
-static void case_facts(struct vg_buf *b, const json_t *c)
+static void case_facts(struct vg_buf *b, const struct psirt_case *c)
 {
-	json_t *l;
-	size_t i;
-	char prodver[400];
+	char prodver[400], ts[VG_TIME_BUFSZ];
 
-	snprintf(prodver, sizeof(prodver), "%s%s%s", str(c, "product"),
-		 vg_json_str(c, "product_version") ? " " : "", str(c, "product_version"));
-	vg_buf_adds(b, "<section id=\"case-facts\" class=\"card\"><h2>Report</h2><dl "
-		       "class=\"facts\">");
-	fact_row(b, "case-state", "State", str(c, "state"), 0);
+	snprintf(prodver, sizeof(prodver), "%s%s%s", c->product ? c->product : "",
+		 c->product_version ? " " : "", c->product_version ? c->product_version : "");
+	html_raw(b, "<section id=\"case-facts\" class=\"card\"><h2>Report</h2><dl "
+		    "class=\"facts\">");
+	fact_row(b, "case-state", "State", c->state, 0);
 	fact_row(b, "case-product", "Product and version", prodver, 0);
-	fact_row(b, "case-source", "Received through", str(c, "source"), 0);
-	fact_row(b, "case-received", "Received (UTC)", str(c, "received_at"), 0);
-	fact_row(b, "case-assignee", "Assignee", str(c, "assignee"), 0);
+	fact_row(b, "case-source", "Received through", c->source, 0);
+	fact_row(b, "case-received", "Received (UTC)", tfmt(c->received_at, ts, sizeof(ts)), 0);
+	fact_row(b, "case-assignee", "Assignee", c->assignee, 0);
 	fact_row(b, "case-contact", "Reporter contact",
-		 vg_json_str(c, "reporter_contact") ? str(c, "reporter_contact")
-						    : "anonymous report",
+		 c->reporter_contact ? c->reporter_contact : "anonymous report", 0);
+	fact_row(b, "case-description", "Description", c->description, 1);
+	fact_row(b, "case-impact", "Impact", c->impact, 1);
+	fact_row(b, "case-poc", "Proof of concept", c->poc, 1);
+	fact_row(b, "case-embargo", "Embargo until (UTC)", tfmt(c->embargo_until, ts, sizeof(ts)),
 		 0);
-	fact_row(b, "case-description", "Description", str(c, "description"), 1);
-	fact_row(b, "case-impact", "Impact", str(c, "impact"), 1);
-	fact_row(b, "case-poc", "Proof of concept", str(c, "poc"), 1);
-	fact_row(b, "case-embargo", "Embargo until (UTC)", str(c, "embargo_until_at"), 0);
 	fact_row(b, "case-credit", "Credit",
-		 json_is_true(json_object_get(c, "credit_consent"))
-		     ? (vg_json_str(c, "credit") ? str(c, "credit") : "consented, no name given")
-		     : "no consent to be credited",
+		 c->credit_consent ? (c->credit ? c->credit : "consented, no name given")
+				   : "no consent to be credited",
 		 0);
-	vg_buf_adds(b, "<dt>Links</dt><dd id=\"case-links\">");
-	if (!json_array_size(json_object_get(c, "links")))
-		vg_buf_adds(b, "<span class=\"none\">&mdash;</span>");
+	html_raw(b, "<dt>Links</dt><dd id=\"case-links\">");
+	if (!c->nlinks)
+		html_raw(b, "<span class=\"none\">&mdash;</span>");
 	else
-		vg_buf_adds(b, "<ul>");
-	json_array_foreach(json_object_get(c, "links"), i, l)
-	{
-		vg_buf_adds(b, "<li>");
-		esc(b, str(l, "kind"));
-		vg_buf_adds(b, " <strong>");
-		esc(b, str(l, "value"));
-		vg_buf_adds(b, "</strong></li>");
-	}
-	if (json_array_size(json_object_get(c, "links")))
-		vg_buf_adds(b, "</ul>");
-	vg_buf_adds(b, "</dd></dl></section>\n");
+		html_raw(b, "<ul>");
+	for (size_t i = 0; i < c->nlinks; i++)
+		html(b, "<li>%s <strong>%s</strong></li>", c->links[i].kind, c->links[i].value);
+	if (c->nlinks)
+		html_raw(b, "</ul>");
+	html_raw(b, "</dd></dl></section>\n");
 }
 
 /* The reporter's attachments, each a download (checked against its SHA-256
  * and audited as case.read_attachment by the API route). */
-static void attachments_html(struct vg_buf *b, struct store *db, int64_t id, int can_read)
+static void attachments_html(struct vg_buf *b, const struct psirt_case *c, int can_read)
 {
-	struct vg_error err = {0};
-	json_t *list = NULL, *a;
-	size_t i;
-
-	vg_buf_adds(b, "<section id=\"attachments\"><h2>Attachments</h2>");
-	if (case_attachments_json(db, id, &list, &err)) {
-		vg_buf_adds(b, "<p class=\"error\">The attachments could not be read: ");
-		esc(b, vg_error_msg(&err));
-		vg_buf_adds(b, "</p></section>\n");
+	html_raw(b, "<section id=\"attachments\"><h2>Attachments</h2>");
+	if (!c->nfiles) {
+		html_raw(b, "<p class=\"none\">No attachments.</p></section>\n");
 		return;
 	}
-	if (!json_array_size(list)) {
-		vg_buf_adds(b, "<p class=\"none\">No attachments.</p></section>\n");
-		json_decref(list);
-		return;
-	}
-	vg_buf_adds(b, "<table id=\"attachment-list\"><thead><tr><th>#</th><th>file</th>"
-		       "<th>type</th><th>size (bytes)</th><th>SHA-256</th><th>received "
-		       "(UTC)</th></tr></thead><tbody>");
-	json_array_foreach(list, i, a)
-	{
-		long long n = (long long)vg_json_int(a, "n", 0);
-		vg_buf_addf(b, "<tr><td>%lld</td><td>", n);
+	html_raw(b, "<table id=\"attachment-list\"><thead><tr><th>#</th><th>file</th>"
+		    "<th>type</th><th>size (bytes)</th><th>SHA-256</th><th>received "
+		    "(UTC)</th></tr></thead><tbody>");
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const struct psirt_case_file *f = &c->files[i];
+		char ts[VG_TIME_BUFSZ];
+		html(b, "<tr><td>%lld</td><td>", (long long)f->n);
 		if (can_read)
-			vg_buf_addf(b, "<a href=\"/api/v1/cases/%lld/attachments/%lld\" download>",
-				    (long long)id, n);
-		esc(b, str(a, "filename"));
-		vg_buf_adds(b, can_read ? "</a></td><td>" : "</td><td>");
-		esc(b, str(a, "content_type"));
-		vg_buf_addf(b, "</td><td>%lld</td><td><code>",
-			    (long long)vg_json_int(a, "size", 0));
-		esc(b, str(a, "sha256"));
-		vg_buf_adds(b, "</code></td><td>");
-		esc(b, str(a, "created_at"));
-		vg_buf_adds(b, "</td></tr>");
+			html(b, "<a href=\"/api/v1/cases/%lld/attachments/%lld\" download>",
+			     (long long)c->id, (long long)f->n);
+		html(b, "%s", f->filename);
+		html_raw(b, can_read ? "</a></td><td>" : "</td><td>");
+		html(b, "%s</td><td>%lld</td><td><code>%s</code></td><td>%s</td></tr>",
+		     f->content_type, (long long)f->size, f->sha256,
+		     tfmt(f->created_at, ts, sizeof(ts)));
 	}
-	vg_buf_adds(b, "</tbody></table><p class=\"hint\">Reporters' files are never opened "
-		       "in the browser: each downloads as a file, checked against its "
-		       "SHA-256.</p></section>\n");
-	json_decref(list);
+	html_raw(b, "</tbody></table><p class=\"hint\">Reporters' files are never opened "
+		    "in the browser: each downloads as a file, checked against its "
+		    "SHA-256.</p></section>\n");
 }
 
 /* The clocks: acknowledgement, then every obligation of every exposure. */
-static void clocks_html(struct vg_buf *b, const json_t *c, json_t *const *exps, size_t nexp,
-			int64_t now)
+static void clocks_html(struct vg_buf *b, const struct psirt_case *c,
+			const struct art14_exposure *exps, size_t nexp, int64_t now)
 {
 	char id[96], label[160];
-	json_t *o;
-	size_t i, k;
 
-	vg_buf_adds(b, "<section id=\"clocks\"><h2>Clocks</h2><p class=\"hint\">Due times in UTC; "
-		       "time left counts down while this page is open.</p><ul class=\"clocks\">");
-	clock_item(b, "clock-ack", "Acknowledgement (48 hours from receipt)",
-		   tparse(vg_json_str(c, "received_at")), tparse(vg_json_str(c, "ack_due_at")),
-		   tparse(vg_json_str(c, "acknowledged_at")), "acknowledged", "", now);
-	for (k = 0; k < nexp; k++) {
-		int64_t eid = vg_json_int(exps[k], "id", 0);
-		json_array_foreach(json_object_get(exps[k], "obligations"), i, o)
-		{
-			const char *stage = str(o, "stage");
-			const char *why = strcmp(stage, "final") != 0 ? "not started"
-					  : strcmp(str(exps[k], "kind"), "incident") == 0
+	html_raw(b, "<section id=\"clocks\"><h2>Clocks</h2><p class=\"hint\">Due times in UTC; "
+		    "time left counts down while this page is open.</p><ul class=\"clocks\">");
+	clock_item(b, "clock-ack", "Acknowledgement (48 hours from receipt)", c->received_at,
+		   c->ack_due_at, c->acknowledged_at, "acknowledged", "", now);
+	for (size_t k = 0; k < nexp; k++) {
+		const struct art14_exposure *e = &exps[k];
+		for (size_t i = 0; i < e->reports.n; i++) {
+			const struct art14_report *o = &e->reports.items[i];
+			const char *stage = art14_stage_name(o->stage);
+			const char *why = o->stage != ART14_FINAL ? "not started"
+					  : e->kind && strcmp(e->kind, ART14_KIND_INCIDENT) == 0
 					      ? "one month after the notification is submitted"
 					      : "14 days after a fix or mitigation is available";
-			snprintf(id, sizeof(id), "clock-%lld-%s", (long long)eid, stage);
+			snprintf(id, sizeof(id), "clock-%lld-%s", (long long)e->id, stage);
 			snprintf(label, sizeof(label), "Art. 14 %s (exposure %lld)",
-				 stage_label(stage), (long long)eid);
-			clock_item(b, id, label, tparse(vg_json_str(o, "starts_at")),
-				   tparse(vg_json_str(o, "due_at")),
-				   tparse(vg_json_str(o, "submitted_at")), "submitted", why, now);
+				 stage_label(stage), (long long)e->id);
+			clock_item(b, id, label, o->starts_at, o->due_at, o->submitted_at,
+				   "submitted", why, now);
 		}
 	}
-	vg_buf_adds(b, "</ul>");
+	html_raw(b, "</ul>");
 	if (!nexp)
-		vg_buf_adds(b, "<p id=\"no-exposure\">Not marked actively exploited: no Article 14 "
-			       "clock runs for this case.</p>");
-	vg_buf_adds(b, "</section>\n");
+		html_raw(b, "<p id=\"no-exposure\">Not marked actively exploited: no Article 14 "
+			    "clock runs for this case.</p>");
+	html_raw(b, "</section>\n");
 }
 
-static void workflow_forms(struct http_req *req, struct http_resp *resp, const json_t *c,
-			   int64_t id)
+static void workflow_forms(struct http_req *req, struct http_resp *resp, const struct psirt_case *c)
 {
 	struct vg_buf *b = &resp->body;
-	const char *st = str(c, "state");
+	const char *st = c->state ? c->state : "";
 	const char *const *next;
 
-	vg_buf_adds(b, "<section id=\"workflow\"><h2>Handling</h2><div class=\"forms\">");
+	html_raw(b, "<section id=\"workflow\"><h2>Handling</h2><div class=\"forms\">");
 	if (strcmp(st, "received") == 0) {
-		form_open(req, resp, id, "ack", "ack-form", "card");
-		vg_buf_adds(b, "<h3>Acknowledge</h3><p>Tells the reporter the report arrived and "
-			       "stops the 48-hour clock.</p><button type=\"submit\" "
-			       "id=\"ack\">Acknowledge</button></form>");
+		form_open(req, resp, c->id, "ack", "ack-form", "card");
+		html_raw(b, "<h3>Acknowledge</h3><p>Tells the reporter the report arrived and "
+			    "stops the 48-hour clock.</p><button type=\"submit\" "
+			    "id=\"ack\">Acknowledge</button></form>");
 	}
 	next = case_next_states(st);
 	if (next && next[0]) {
 		/* only the moves the workflow allows from here */
-		form_open(req, resp, id, "state", "state-form", "card");
-		vg_buf_adds(b, "<h3>Move</h3><label>To state <select name=\"to\" id=\"state-to\">");
+		form_open(req, resp, c->id, "state", "state-form", "card");
+		html_raw(b, "<h3>Move</h3><label>To state <select name=\"to\" id=\"state-to\">");
 		for (int k = 0; next[k]; k++)
-			vg_buf_addf(b, "<option>%s</option>", next[k]);
-		vg_buf_adds(
-		    b, "</select></label><label>Note (internal, optional) <textarea "
-		       "name=\"note\" rows=\"2\" maxlength=\"65536\"></textarea></label><button "
-		       "type=\"submit\">Move</button></form>");
+			html(b, "<option>%s</option>", next[k]);
+		html_raw(b,
+			 "</select></label><label>Note (internal, optional) <textarea "
+			 "name=\"note\" rows=\"2\" maxlength=\"65536\"></textarea></label><button "
+			 "type=\"submit\">Move</button></form>");
 	}
-	form_open(req, resp, id, "assign", "assign-form", "card");
-	vg_buf_adds(b, "<h3>Assign</h3><label>Person <input name=\"assignee\" required "
-		       "maxlength=\"128\" value=\"");
-	esc(b, str(c, "assignee"));
-	vg_buf_adds(b, "\"></label><button type=\"submit\">Assign</button></form>");
-	vg_buf_adds(b, "</div></section>\n");
+	form_open(req, resp, c->id, "assign", "assign-form", "card");
+	html(
+	    b,
+	    "<h3>Assign</h3><label>Person <input name=\"assignee\" required "
+	    "maxlength=\"128\" value=\"%s\"></label><button type=\"submit\">Assign</button></form>",
+	    c->assignee);
+	html_raw(b, "</div></section>\n");
 }
 
+/* The required fields of a draft document (JSON by nature) with what is missing. */
 static void checklist(struct vg_buf *b, const json_t *d)
 {
 	const json_t *req = json_object_get(d, "required"), *miss = json_object_get(d, "missing");
 	json_t *x, *m;
 	size_t i, j;
 
-	vg_buf_adds(b, "<ul class=\"checklist\">");
+	html_raw(b, "<ul class=\"checklist\">");
 	json_array_foreach(req, i, x)
 	{
 		int missing = 0;
 		json_array_foreach(miss, j, m) missing |= json_equal(m, x);
-		vg_buf_addf(b, "<li class=\"%s\" data-field=\"", missing ? "missing" : "have");
-		esc(b, json_string_value(x));
-		vg_buf_addf(b, "\">%s ", missing ? "&#10007;" : "&#10003;");
-		esc(b, json_string_value(x));
-		vg_buf_addf(b, "%s</li>", missing ? " <strong>missing</strong>" : "");
+		html(b, "<li class=\"%s\" data-field=\"%s\">", missing ? "missing" : "have",
+		     json_string_value(x));
+		html_raw(b, missing ? "&#10007; " : "&#10003; ");
+		html(b, "%s", json_string_value(x));
+		html_raw(b, missing ? " <strong>missing</strong></li>" : "</li>");
 	}
-	vg_buf_adds(b, "</ul>");
+	html_raw(b, "</ul>");
 	if (json_array_size(miss)) {
-		vg_buf_adds(b, "<p class=\"missing-list\">Still missing: ");
-		json_array_foreach(miss, i, x)
-		{
-			if (i)
-				vg_buf_adds(b, ", ");
-			esc(b, json_string_value(x));
-		}
-		vg_buf_adds(b, "</p>");
+		html_raw(b, "<p class=\"missing-list\">Still missing: ");
+		json_array_foreach(miss, i, x) html(b, "%s%s", i ? ", " : "", json_string_value(x));
+		html_raw(b, "</p>");
 	} else {
-		vg_buf_adds(b, "<p class=\"ok\">Every required field has a value.</p>");
+		html_raw(b, "<p class=\"ok\">Every required field has a value.</p>");
 	}
 }
 
-/* One column: the latest draft of stage, its review and filing, and forms. */
+/* One column: the latest draft of stage, its review and filing, and forms.
+ * ob: the report obligation of that stage (NULL when there is none). */
 static void draft_column(struct http_req *req, struct http_resp *resp, int64_t case_id, int64_t eid,
-			 const char *stage, const json_t *ob, int64_t now)
+			 const char *stage, const struct art14_report *ob, int64_t now)
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *d = NULL, *a;
+	struct art14_draft dr;
+	const json_t *d;
+	json_t *a;
 	size_t i;
-	int have = art14_draft_get(req->db, eid, stage, 0, &d, &err) == VG_OK;
-	int submitted = ob && vg_json_str(ob, "submitted_at");
+	int have = art14_draft_get(req->db, eid, stage, 0, &dr, &err) == VG_OK;
+	int submitted = ob && ob->submitted_at;
 	char ts[VG_TIME_BUFSZ];
 
-	vg_buf_addf(b,
-		    "<section class=\"draft-col card\" id=\"draft-%lld-%s\" data-stage=\"%s\"><h4>",
-		    (long long)eid, stage, stage);
-	esc(b, stage_label(stage));
-	vg_buf_adds(b, "</h4>");
+	html(b,
+	     "<section class=\"draft-col card\" id=\"draft-%lld-%s\" data-stage=\"%s\"><h4>%s</h4>",
+	     (long long)eid, stage, stage, stage_label(stage));
 	if (ob) {
-		vg_buf_adds(b, "<p class=\"obligation\">");
-		if (vg_json_str(ob, "due_at")) {
-			vg_buf_adds(b, "due ");
-			time_el(b, str(ob, "due_at"));
-			vg_buf_adds(b, " &middot; ");
+		html_raw(b, "<p class=\"obligation\">");
+		if (ob->due_at) {
+			html_raw(b, "due ");
+			html_time(b, ob->due_at, NULL);
+			html_raw(b, " &middot; ");
 		}
-		esc(b, str(ob, "state"));
-		vg_buf_adds(b, "</p>");
+		html(b, "%s</p>", art14_state_name(ob->state));
 	}
+	d = dr.doc; /* the draft document (JSON by nature) */
 	if (have) {
-		vg_buf_addf(b, "<p class=\"draft-version\">Version <strong>%lld</strong> (",
-			    (long long)vg_json_int(d, "version", 0));
-		esc(b, str(d, "article"));
-		vg_buf_adds(b, "), prepared ");
+		html(b, "<p class=\"draft-version\">Version <strong>%lld</strong> (%s), prepared ",
+		     (long long)dr.version, str(d, "article"));
 		time_el(b, str(d, "created_at"));
-		vg_buf_adds(b, " by ");
-		esc(b, str(d, "created_by"));
-		vg_buf_addf(b,
-			    ". <a href=\"/ui/art14/%lld/%s\">Printable page</a> &middot; <a "
-			    "href=\"/api/v1/art14/%lld/drafts/%s\">JSON</a></p>",
-			    (long long)eid, stage, (long long)eid, stage);
+		html(b,
+		     " by %s. <a href=\"/ui/art14/%lld/%s\">Printable page</a> &middot; <a "
+		     "href=\"/api/v1/art14/%lld/drafts/%s\">JSON</a></p>",
+		     str(d, "created_by"), (long long)eid, stage, (long long)eid, stage);
 		checklist(b, d);
-		vg_buf_adds(b, "<h5>Review</h5><ul class=\"approvals\">");
+		html_raw(b, "<h5>Review</h5><ul class=\"approvals\">");
 		json_array_foreach(json_object_get(d, "approvals"), i, a)
 		{
-			vg_buf_adds(b, "<li>approved by ");
-			esc(b, str(a, "approved_by"));
-			vg_buf_adds(b, " ");
+			html(b, "<li>approved by %s ", str(a, "approved_by"));
 			time_el(b, str(a, "approved_at"));
-			vg_buf_adds(b, "</li>");
+			html_raw(b, "</li>");
 		}
-		vg_buf_addf(b, "</ul><p class=\"approval-state\">%s (%zu of %lld approval%s)</p>",
-			    json_is_true(json_object_get(d, "approved")) ? "Approved"
-									 : "Not yet approved",
-			    json_array_size(json_object_get(d, "approvals")),
-			    (long long)vg_json_int(d, "approvals_needed", 1),
-			    vg_json_int(d, "approvals_needed", 1) == 1 ? "" : "s");
+		html(b, "</ul><p class=\"approval-state\">%s (%zu of %lld approval%s)</p>",
+		     dr.approved ? "Approved" : "Not yet approved",
+		     json_array_size(json_object_get(d, "approvals")),
+		     (long long)vg_json_int(d, "approvals_needed", 1),
+		     vg_json_int(d, "approvals_needed", 1) == 1 ? "" : "s");
 	} else {
-		vg_buf_adds(b, "<p class=\"no-draft\">No draft yet.</p>");
+		html_raw(b, "<p class=\"no-draft\">No draft yet.</p>");
 	}
-	vg_buf_adds(b, "<h5>Filing</h5><p class=\"submission\">");
+	html_raw(b, "<h5>Filing</h5><p class=\"submission\">");
 	if (submitted) {
-		vg_buf_adds(b, "Filed on the ENISA single reporting platform ");
-		time_el(b, str(ob, "submitted_at"));
-		vg_buf_adds(b, ", receipt <strong class=\"reference\">");
-		esc(b, str(ob, "reference"));
-		vg_buf_adds(b, "</strong>, recorded by ");
-		esc(b, str(ob, "submitted_by"));
-		if (json_is_true(json_object_get(ob, "late")))
-			vg_buf_adds(b, " <strong>(late)</strong>");
-		vg_buf_adds(b, ".");
+		html_raw(b, "Filed on the ENISA single reporting platform ");
+		html_time(b, ob->submitted_at, NULL);
+		html(b, ", receipt <strong class=\"reference\">%s</strong>, recorded by %s",
+		     ob->reference, ob->submitted_by);
+		if (ob->due_at && ob->submitted_at > ob->due_at)
+			html_raw(b, " <strong>(late)</strong>");
+		html_raw(b, ".");
 	} else {
-		vg_buf_adds(b, "Not recorded as submitted.");
+		html_raw(b, "Not recorded as submitted.");
 	}
-	vg_buf_adds(b, "</p>");
+	html_raw(b, "</p>");
 	if (can_act(req) && ob) {
 		form_open(req, resp, case_id, "draft", NULL, "draft-form");
 		hidden_art14(b, eid, stage);
-		vg_buf_adds(b, "<button type=\"submit\">Draft new version</button></form>");
+		html_raw(b, "<button type=\"submit\">Draft new version</button></form>");
 		if (have) {
 			form_open(req, resp, case_id, "approve", NULL, "approve-form");
 			hidden_art14(b, eid, stage);
-			vg_buf_adds(b, "<button type=\"submit\">Approve</button></form>");
+			html_raw(b, "<button type=\"submit\">Approve</button></form>");
 		}
 		if (!submitted) {
 			form_open(req, resp, case_id, "submitted", NULL, "submitted-form");
 			hidden_art14(b, eid, stage);
-			vg_buf_addf(
-			    b,
-			    "<label>Filed at (UTC) <input name=\"at\" required "
-			    "maxlength=\"40\" value=\"%s\"></label><label>Receipt reference "
-			    "<input name=\"reference\" required maxlength=\"200\"></label>"
-			    "<button type=\"submit\">Record submission</button></form>",
-			    vg_time_format(now, ts, sizeof(ts)));
+			html(b,
+			     "<label>Filed at (UTC) <input name=\"at\" required "
+			     "maxlength=\"40\" value=\"%s\"></label><label>Receipt reference "
+			     "<input name=\"reference\" required maxlength=\"200\"></label>"
+			     "<button type=\"submit\">Record submission</button></form>",
+			     vg_time_format(now, ts, sizeof(ts)));
 		}
 	}
-	vg_buf_adds(b, "</section>");
-	json_decref(d);
+	html_raw(b, "</section>");
+	art14_draft_release(&dr);
 }
 
 static void exposure_html(struct http_req *req, struct http_resp *resp, int64_t case_id,
-			  const json_t *e, int64_t now)
+			  const struct art14_exposure *e, int64_t now)
 {
 	struct vg_buf *b = &resp->body;
-	int64_t eid = vg_json_int(e, "id", 0);
-	json_t *obl = json_object_get(e, "obligations"), *o;
-	size_t i;
+	char t1[VG_TIME_BUFSZ];
 
-	vg_buf_addf(b, "<article class=\"exposure\" id=\"exposure-%lld\"><h3>Exposure %lld: ",
-		    (long long)eid, (long long)eid);
-	esc(b, str(e, "kind"));
-	vg_buf_adds(b, "</h3><dl class=\"facts\">");
-	fact_row(b, "", "Aware since (UTC)", str(e, "aware_at"), 0);
-	fact_row(b, "", "Recorded by", str(e, "aware_by"), 0);
-	fact_row(b, "", "Recorded at (UTC)", str(e, "aware_recorded_at"), 0);
-	fact_row(b, "", "Evidence", str(e, "evidence"), 1);
-	fact_row(b, "", "Member States", str(e, "member_states"), 0);
-	fact_row(b, "", "Fix available (UTC)", str(e, "fix_available_at"), 0);
-	vg_buf_adds(b, "</dl><div class=\"drafts\">");
+	html(b, "<article class=\"exposure\" id=\"exposure-%lld\"><h3>Exposure %lld: %s</h3>",
+	     (long long)e->id, (long long)e->id, e->kind);
+	html_raw(b, "<dl class=\"facts\">");
+	fact_row(b, "", "Aware since (UTC)", tfmt(e->aware_at, t1, sizeof(t1)), 0);
+	fact_row(b, "", "Recorded by", e->aware_by, 0);
+	fact_row(b, "", "Recorded at (UTC)", tfmt(e->aware_recorded_at, t1, sizeof(t1)), 0);
+	fact_row(b, "", "Evidence", e->evidence, 1);
+	fact_row(b, "", "Member States", e->member_states, 0);
+	fact_row(b, "", "Fix available (UTC)", tfmt(e->fix_available_at, t1, sizeof(t1)), 0);
+	html_raw(b, "</dl><div class=\"drafts\">");
 	for (int k = 0; draft_stages[k]; k++) {
-		const json_t *ob = NULL;
-		json_array_foreach(obl, i, o) if (strcmp(str(o, "stage"), draft_stages[k]) == 0)
-		    ob = o;
+		const struct art14_report *ob = NULL;
+		int st = art14_stage_parse(draft_stages[k]);
+		for (size_t i = 0; i < e->reports.n; i++)
+			if (e->reports.items[i].stage == st)
+				ob = &e->reports.items[i];
 		/* intermediate reports exist only when the CSIRT asked for one */
-		if (!ob && strcmp(draft_stages[k], "intermediate") == 0)
+		if (!ob && st == ART14_INTERMEDIATE)
 			continue;
-		draft_column(req, resp, case_id, eid, draft_stages[k], ob, now);
+		draft_column(req, resp, case_id, e->id, draft_stages[k], ob, now);
 	}
-	vg_buf_adds(b, "</div>");
+	html_raw(b, "</div>");
 	if (can_act(req)) {
 		char fid[48];
-		snprintf(fid, sizeof(fid), "edit-form-%lld", (long long)eid);
+		snprintf(fid, sizeof(fid), "edit-form-%lld", (long long)e->id);
 		form_open(req, resp, case_id, "edit", fid, "card edit-form");
-		hidden_art14(b, eid, NULL);
-		vg_buf_adds(b, "<h4>Set a draft field</h4><p class=\"hint\">Sets the fact on the "
-			       "exposure and builds a new version of the chosen stage.</p><label>"
-			       "Stage <select name=\"stage\">");
+		hidden_art14(b, e->id, NULL);
+		html_raw(b, "<h4>Set a draft field</h4><p class=\"hint\">Sets the fact on the "
+			    "exposure and builds a new version of the chosen stage.</p><label>"
+			    "Stage <select name=\"stage\">");
 		for (int k = 0; draft_stages[k]; k++)
-			vg_buf_addf(b, "<option value=\"%s\">%s</option>", draft_stages[k],
-				    stage_label(draft_stages[k]));
-		vg_buf_adds(b, "</select></label><label>Field <select name=\"field\">");
+			html(b, "<option value=\"%s\">%s</option>", draft_stages[k],
+			     stage_label(draft_stages[k]));
+		html_raw(b, "</select></label><label>Field <select name=\"field\">");
 		for (int k = 0; edit_fields[k]; k++)
 			if (art14_field_known(edit_fields[k]))
-				vg_buf_addf(b, "<option>%s</option>", edit_fields[k]);
-		vg_buf_adds(b, "</select></label><label>Value (empty clears) <textarea "
-			       "name=\"value\" rows=\"3\" maxlength=\"16384\"></textarea></label>"
-			       "<button type=\"submit\">Set</button></form>");
+				html(b, "<option>%s</option>", edit_fields[k]);
+		html_raw(b, "</select></label><label>Value (empty clears) <textarea "
+			    "name=\"value\" rows=\"3\" maxlength=\"16384\"></textarea></label>"
+			    "<button type=\"submit\">Set</button></form>");
 	}
-	vg_buf_adds(b, "</article>\n");
+	html_raw(b, "</article>\n");
 }
 
 static void exploited_form(struct http_req *req, struct http_resp *resp, int64_t id, size_t nexp,
@@ -903,105 +820,92 @@ static void exploited_form(struct http_req *req, struct http_resp *resp, int64_t
 	char ts[VG_TIME_BUFSZ];
 
 	form_open(req, resp, id, "exploited", "exploited-form", "card");
-	vg_buf_addf(b,
-		    "<h3>%s</h3><p>Records when you became aware (who, when, from what "
-		    "evidence) and starts the early warning (24 h) and notification (72 h) "
-		    "clocks.</p><label>Aware since (UTC, RFC 3339) <input name=\"aware_at\" "
-		    "id=\"aware-at\" required maxlength=\"40\" value=\"%s\"></label>"
-		    "<label>Evidence <textarea name=\"evidence\" id=\"evidence\" rows=\"3\" "
-		    "required maxlength=\"8192\"></textarea></label><label>Member States where "
-		    "the product is available (optional, e.g. DE,FR) <input "
-		    "name=\"member_states\" maxlength=\"200\"></label><button type=\"submit\" "
-		    "id=\"mark-exploited\">Mark actively exploited</button></form>",
-		    nexp ? "Record another awareness" : "Mark actively exploited",
-		    vg_time_format(now, ts, sizeof(ts)));
+	html(b,
+	     "<h3>%s</h3><p>Records when you became aware (who, when, from what "
+	     "evidence) and starts the early warning (24 h) and notification (72 h) "
+	     "clocks.</p><label>Aware since (UTC, RFC 3339) <input name=\"aware_at\" "
+	     "id=\"aware-at\" required maxlength=\"40\" value=\"%s\"></label>"
+	     "<label>Evidence <textarea name=\"evidence\" id=\"evidence\" rows=\"3\" "
+	     "required maxlength=\"8192\"></textarea></label><label>Member States where "
+	     "the product is available (optional, e.g. DE,FR) <input "
+	     "name=\"member_states\" maxlength=\"200\"></label><button type=\"submit\" "
+	     "id=\"mark-exploited\">Mark actively exploited</button></form>",
+	     nexp ? "Record another awareness" : "Mark actively exploited",
+	     vg_time_format(now, ts, sizeof(ts)));
 }
 
-static void notice_html(struct vg_buf *b, int64_t id, const json_t *n)
+/* The Art. 14(8) notice: a document of its own schema (JSON by nature). */
+static void notice_html(struct vg_buf *b, int64_t id, const struct user_notice *un)
 {
 	struct vg_buf t = VG_BUF_INIT;
+	const json_t *n = un ? un->doc : NULL;
 	json_t *x;
 	size_t i;
 
-	vg_buf_adds(b, "<section id=\"user-notice\"><h2>Information to users (Art. 14(8))</h2>");
+	html_raw(b, "<section id=\"user-notice\"><h2>Information to users (Art. 14(8))</h2>");
 	if (!n) {
-		vg_buf_adds(b, "<p class=\"error\">The user notification could not be built.</p>"
-			       "</section>");
+		html_raw(b, "<p class=\"error\">The user notification could not be built.</p>"
+			    "</section>");
 		return;
 	}
-	vg_buf_addf(b,
-		    "<p class=\"hint\">Draft for publication with the advisory; <a "
-		    "href=\"/api/v1/cases/%lld/user-notification\">JSON "
-		    "(" USER_NOTICE_SCHEMA ")</a>. %s</p>",
-		    (long long)id,
-		    json_is_true(json_object_get(n, "publishable")) ? "Ready after review."
-								    : "Not ready to publish.");
-	if (json_array_size(json_object_get(n, "missing"))) {
-		vg_buf_adds(b, "<p class=\"missing-list\" id=\"user-notice-missing\">Missing: ");
+	html(b,
+	     "<p class=\"hint\">Draft for publication with the advisory; <a "
+	     "href=\"/api/v1/cases/%lld/user-notification\">JSON (%s)</a>. %s</p>",
+	     (long long)id, USER_NOTICE_SCHEMA,
+	     un->publishable ? "Ready after review." : "Not ready to publish.");
+	if (un->nmissing) {
+		html_raw(b, "<p class=\"missing-list\" id=\"user-notice-missing\">Missing: ");
 		json_array_foreach(json_object_get(n, "missing"), i, x)
-		{
-			if (i)
-				vg_buf_adds(b, ", ");
-			esc(b, user_notice_label(json_string_value(x)));
-			vg_buf_adds(b, " (");
-			esc(b, json_string_value(x));
-			vg_buf_adds(b, ")");
-		}
-		vg_buf_adds(b, "</p>");
+		    html(b, "%s%s (%s)", i ? ", " : "", user_notice_label(json_string_value(x)),
+			 json_string_value(x));
+		html_raw(b, "</p>");
 	}
-	user_notice_text(n, &t);
-	vg_buf_adds(b, "<pre id=\"user-notice-text\" class=\"report-text\">");
-	esc(b, t.data ? t.data : "");
-	vg_buf_adds(b, "</pre></section>\n");
+	user_notice_text(un, &t);
+	html(b, "<pre id=\"user-notice-text\" class=\"report-text\">%s</pre></section>\n",
+	     t.data ? t.data : "");
 	vg_buf_release(&t);
 }
 
-static void messages_html(struct http_req *req, struct http_resp *resp, const json_t *c, int64_t id)
+static void messages_html(struct http_req *req, struct http_resp *resp, const struct psirt_case *c)
 {
 	struct vg_buf *b = &resp->body;
-	json_t *m;
-	size_t i;
 
-	vg_buf_adds(b, "<section id=\"messages\"><h2>Messages and notes</h2><ol "
-		       "class=\"messages\">");
-	json_array_foreach(json_object_get(c, "messages"), i, m)
-	{
-		const char *k = str(m, "kind");
+	html_raw(b, "<section id=\"messages\"><h2>Messages and notes</h2><ol "
+		    "class=\"messages\">");
+	for (size_t i = 0; i < c->nmessages; i++) {
+		const struct psirt_case_message *m = &c->messages[i];
+		const char *k = m->kind ? m->kind : "";
 		const char *who = strcmp(k, "from_reporter") == 0 ? "from the reporter"
 				  : strcmp(k, "to_reporter") == 0 ? "to the reporter"
 								  : "internal note";
-		vg_buf_adds(b, "<li class=\"msg msg-");
-		esc(b, k);
-		vg_buf_adds(b, "\"><p class=\"meta\"><strong>");
-		esc(b, who);
-		vg_buf_adds(b, "</strong> &middot; ");
-		esc(b, str(m, "author"));
-		vg_buf_adds(b, " &middot; ");
-		time_el(b, str(m, "created_at"));
-		vg_buf_adds(b, "</p><pre class=\"report-text\">");
-		esc(b, str(m, "body"));
-		vg_buf_adds(b, "</pre></li>");
+		html(b,
+		     "<li class=\"msg msg-%s\"><p class=\"meta\"><strong>%s</strong> &middot; %s "
+		     "&middot; ",
+		     k, who, m->author);
+		html_time(b, m->created_at, NULL);
+		html(b, "</p><pre class=\"report-text\">%s</pre></li>", m->body);
 	}
-	if (!json_array_size(json_object_get(c, "messages")))
-		vg_buf_adds(b, "<li class=\"none\">No messages yet.</li>");
-	vg_buf_adds(b, "</ol>");
+	if (!c->nmessages)
+		html_raw(b, "<li class=\"none\">No messages yet.</li>");
+	html_raw(b, "</ol>");
 	if (can_act(req)) {
-		vg_buf_adds(b, "<div class=\"forms\">");
-		form_open(req, resp, id, "message", "message-form", "card");
-		vg_buf_adds(b,
-			    "<h3>Message to the reporter</h3><p class=\"hint\">The reporter "
+		html_raw(b, "<div class=\"forms\">");
+		form_open(req, resp, c->id, "message", "message-form", "card");
+		html_raw(b, "<h3>Message to the reporter</h3><p class=\"hint\">The reporter "
 			    "sees it on their tracking page.</p><textarea name=\"body\" rows=\"4\" "
 			    "required maxlength=\"65536\"></textarea><button "
 			    "type=\"submit\">Send</button></form>");
-		form_open(req, resp, id, "note", "note-form", "card");
-		vg_buf_adds(b, "<h3>Internal note</h3><p class=\"hint\">Never shown to the "
-			       "reporter.</p><textarea name=\"body\" rows=\"4\" required "
-			       "maxlength=\"65536\"></textarea><button type=\"submit\">Add "
-			       "note</button></form>");
-		vg_buf_adds(b, "</div>");
+		form_open(req, resp, c->id, "note", "note-form", "card");
+		html_raw(b, "<h3>Internal note</h3><p class=\"hint\">Never shown to the "
+			    "reporter.</p><textarea name=\"body\" rows=\"4\" required "
+			    "maxlength=\"65536\"></textarea><button type=\"submit\">Add "
+			    "note</button></form>");
+		html_raw(b, "</div>");
 	}
-	vg_buf_adds(b, "</section>\n");
+	html_raw(b, "</section>\n");
 }
+
+#define MAX_EXPOSURES 32 /* shown on one case page */
 
 /* Draw the case page; error (may be NULL) is shown on top with status. */
 static int render_case(struct http_req *req, struct http_resp *resp, int64_t id, const char *error,
@@ -1009,79 +913,76 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 {
 	struct vg_error err = {0};
 	struct vg_buf *b = &resp->body;
-	json_t *c = NULL, *exps[32], *recs = NULL, *notice = NULL, *list;
+	struct psirt_case c;
+	struct art14_exposure exps[MAX_EXPOSURES];
+	struct user_notice notice;
+	json_t *recs = NULL;
+	int have_notice;
 	size_t nexp = 0, i;
 	int64_t now = vg_now();
 	char title[400];
 	const char *done = error ? NULL : http_query(req, "done");
 
-	if (case_show_json(req->db, id, &c, &err))
+	if (case_get(req->db, id, &c, &err))
 		return error_page(req, resp, "Case", err.code, vg_error_msg(&err));
-	list = json_object_get(c, "exposures");
-	for (i = 0; i < json_array_size(list) && nexp < 32; i++) {
-		if (art14_show_json(req->db, vg_json_int(json_array_get(list, i), "id", 0),
-				    &exps[nexp], &err)) {
+	for (i = 0; i < c.nexposures && nexp < MAX_EXPOSURES; i++) {
+		if (art14_get(req->db, c.exposures[i].id, &exps[nexp], &err)) {
 			for (size_t k = 0; k < nexp; k++)
-				json_decref(exps[k]);
-			json_decref(c);
+				art14_exposure_release(&exps[k]);
+			psirt_case_release(&c);
 			return error_page(req, resp, "Case", err.code, vg_error_msg(&err));
 		}
 		nexp++;
 	}
-	if (timeline(req->db, id, list, &recs, &err))
+	if (timeline(req->db, &c, &recs, &err))
 		recs = NULL;
-	if (user_notice_build(req->db, id, &notice, &err))
-		notice = NULL;
+	have_notice = user_notice_build(req->db, id, &notice, &err) == VG_OK;
 
-	snprintf(title, sizeof(title), "Case %lld: %s", (long long)id, str(c, "title"));
+	snprintf(title, sizeof(title), "Case %lld: %s", (long long)id, c.title ? c.title : "");
 	ui_page_begin(req, resp, title, "cases");
 	if (status)
 		resp->status = status;
-	vg_buf_adds(b, "<p><a href=\"/ui/cases\">&larr; All cases</a></p>");
-	if (error) {
-		vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"error\">");
-		esc(b, error);
-		vg_buf_adds(b, "</p>");
-	}
+	html_raw(b, "<p><a href=\"/ui/cases\">&larr; All cases</a></p>");
+	if (error)
+		html(b, "<p class=\"error\" role=\"alert\" id=\"error\">%s</p>", error);
 	for (size_t k = 0; done && k < sizeof(done_texts) / sizeof(done_texts[0]); k++)
 		if (strcmp(done, done_texts[k].key) == 0) {
-			vg_buf_addf(b, "<p class=\"ok\" role=\"status\" id=\"flash\">%s</p>",
-				    done_texts[k].text);
+			html(b, "<p class=\"ok\" role=\"status\" id=\"flash\">%s</p>",
+			     done_texts[k].text);
 			break;
 		}
-	case_facts(b, c);
-	attachments_html(b, req->db, id, can_act(req));
-	clocks_html(b, c, exps, nexp, now);
+	case_facts(b, &c);
+	attachments_html(b, &c, can_act(req));
+	clocks_html(b, &c, exps, nexp, now);
 	if (can_act(req))
-		workflow_forms(req, resp, c, id);
+		workflow_forms(req, resp, &c);
 
-	vg_buf_adds(b, "<section id=\"art14\"><h2>Article 14 reporting</h2><p class=\"hint\">"
-		       "vigil prepares the drafts; a person files them on the ENISA single "
-		       "reporting platform and records the filing here.</p>");
-	if (json_array_size(list) > nexp)
-		vg_buf_addf(
-		    b,
-		    "<p class=\"error\">This case has %zu exposures; the first %zu are shown "
-		    "(vigil art14 list shows all).</p>",
-		    json_array_size(list), nexp);
+	html_raw(b, "<section id=\"art14\"><h2>Article 14 reporting</h2><p class=\"hint\">"
+		    "vigil prepares the drafts; a person files them on the ENISA single "
+		    "reporting platform and records the filing here.</p>");
+	if (c.nexposures > nexp)
+		html(b,
+		     "<p class=\"error\">This case has %zu exposures; the first %zu are shown "
+		     "(vigil art14 list shows all).</p>",
+		     c.nexposures, nexp);
 	for (i = 0; i < nexp; i++)
-		exposure_html(req, resp, id, exps[i], now);
+		exposure_html(req, resp, id, &exps[i], now);
 	if (can_act(req))
 		exploited_form(req, resp, id, nexp, now);
-	vg_buf_adds(b, "</section>\n");
-	notice_html(b, id, notice);
-	messages_html(req, resp, c, id);
+	html_raw(b, "</section>\n");
+	notice_html(b, id, have_notice ? &notice : NULL);
+	messages_html(req, resp, &c);
 	if (recs)
 		timeline_html(b, recs);
 	else
-		vg_buf_adds(b, "<p class=\"error\">The timeline could not be read.</p>");
-	vg_buf_adds(b, "<script src=\"/static/countdown.js\" defer></script>");
+		html_raw(b, "<p class=\"error\">The timeline could not be read.</p>");
+	html_raw(b, "<script src=\"/static/countdown.js\" defer></script>");
 
 	for (i = 0; i < nexp; i++)
-		json_decref(exps[i]);
+		art14_exposure_release(&exps[i]);
 	json_decref(recs);
-	json_decref(notice);
-	json_decref(c);
+	user_notice_release(&notice);
+	psirt_case_release(&c);
 	return ui_page_end(resp);
 }
 
@@ -1153,12 +1054,12 @@ static int finish_action(struct http_req *req, struct http_resp *resp, int64_t i
 static int action_case(struct http_req *req, struct http_resp *resp, int64_t *id)
 {
 	struct vg_error err = {0};
-	json_t *c = NULL;
+	struct psirt_case c;
 	if (case_id_of(req, id, &err))
 		return error_page(req, resp, "Case", VG_EINVAL, vg_error_msg(&err));
-	if (case_show_json(req->db, *id, &c, &err))
+	if (case_get(req->db, *id, &c, &err))
 		return error_page(req, resp, "Case", err.code, vg_error_msg(&err));
-	json_decref(c);
+	psirt_case_release(&c);
 	return VG_OK;
 }
 
@@ -1297,14 +1198,14 @@ static int act_draft(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	char stage[32];
 	int64_t id, eid = 0;
-	json_t *d = NULL;
+	struct art14_draft d = {0};
 	int rc;
 	if (action_case(req, resp, &id))
 		return VG_OK;
 	rc = art14_target(req, id, &eid, stage, sizeof(stage), &err);
 	if (!rc)
 		rc = art14_draft(req->db, eid, stage, &d, &err);
-	json_decref(d);
+	art14_draft_release(&d);
 	return finish_action(req, resp, id, rc, &err, "draft");
 }
 
@@ -1314,7 +1215,7 @@ static int act_edit(struct http_req *req, struct http_resp *resp)
 	char stage[32], field[64];
 	char *value = NULL;
 	int64_t id, eid = 0;
-	json_t *d = NULL;
+	struct art14_draft d = {0};
 	int rc;
 	if (action_case(req, resp, &id))
 		return VG_OK;
@@ -1330,7 +1231,7 @@ static int act_edit(struct http_req *req, struct http_resp *resp)
 		const char *names[1] = {field}, *values[1] = {value};
 		rc = art14_edit(req->db, eid, stage, 1, names, values, &d, &err);
 	}
-	json_decref(d);
+	art14_draft_release(&d);
 	free(value);
 	return finish_action(req, resp, id, rc, &err, "edit");
 }
@@ -1379,7 +1280,8 @@ static int api_user_notice(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	const char *fmt = http_query(req, "format");
-	json_t *n = NULL;
+	struct user_notice n;
+	json_t *o;
 	int64_t id;
 
 	if (case_id_of(req, &id, &err))
@@ -1391,13 +1293,15 @@ static int api_user_notice(struct http_req *req, struct http_resp *resp)
 	if (fmt && strcmp(fmt, "text") == 0) {
 		struct vg_buf t = VG_BUF_INIT;
 		int rc;
-		user_notice_text(n, &t);
-		json_decref(n);
+		user_notice_text(&n, &t);
+		user_notice_release(&n);
 		rc = http_text(resp, 200, "text/plain; charset=utf-8", t.data ? t.data : "", t.len);
 		vg_buf_release(&t);
 		return rc;
 	}
-	return http_json(resp, 200, n);
+	o = user_notice_to_json(&n);
+	user_notice_release(&n);
+	return http_json(resp, 200, o);
 }
 
 /* clang-format off */

@@ -15,6 +15,7 @@
 #include "psirt/usernotice.h"
 #include "store/store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,51 +60,80 @@ static int done(struct store *s, int rc, const struct vg_error *err)
 
 /* ---- art14 ---- */
 
-static void print_obligations(json_t *rows)
+static void print_obligation_head(void)
 {
-	json_t *r;
-	size_t i;
 	printf("%-4s %-13s %-13s %-21s %-12s %s\n", "ID", "KIND", "STAGE", "DUE", "STATE", "LEFT");
-	json_array_foreach(rows, i, r)
-	{
-		const char *due = vg_json_str(r, "due_at"), *left = vg_json_str(r, "time_left");
-		printf("%-4lld %-13s %-13s %-21s %-12s %s\n",
-		       (long long)vg_json_int(r, "exposure_id", 0), vg_json_str(r, "kind"),
-		       vg_json_str(r, "stage"), due ? due : "undetermined", vg_json_str(r, "state"),
-		       left                          ? left
-		       : vg_json_str(r, "reference") ? vg_json_str(r, "reference")
-						     : "-");
+}
+
+static void print_obligation(const struct art14_report *r)
+{
+	char due[VG_TIME_BUFSZ], left[64];
+	printf("%-4lld %-13s %-13s %-21s %-12s %s\n", (long long)r->exposure_id,
+	       r->kind ? r->kind : "", art14_stage_name(r->stage),
+	       r->due_at ? vg_time_format(r->due_at, due, sizeof(due)) : "undetermined",
+	       art14_state_name(r->state),
+	       r->due_at && !r->submitted_at
+		   ? art14_format_left(r->due_at - r->now, left, sizeof(left))
+	       : r->reference ? r->reference
+			      : "-");
+}
+
+static void print_obligations(const struct art14_report_list *l)
+{
+	print_obligation_head();
+	for (size_t i = 0; i < l->n; i++)
+		print_obligation(&l->items[i]);
+}
+
+/* cli_list's fetch and row printer for `art14 list`: rows are made by
+ * art14_report_to_json(); the table is printed from the same rows. */
+static int art14_list_fetch(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			    struct vg_error *err)
+{
+	struct art14_report_list l;
+	int64_t id = 0;
+	int rc;
+
+	(void)arg;
+	if (cli_opt(a, "exposure") && vg_id_parse(cli_opt(a, "exposure"), "--exposure", &id, err))
+		return VG_EUSAGE;
+	rc = art14_list(s, id, vg_now(), &l, err);
+	if (rc)
+		return rc;
+	*out = art14_report_list_to_json(&l);
+	art14_report_list_release(&l);
+	return *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+}
+
+static void art14_list_row(const json_t *r, void *arg)
+{
+	int *head = arg;
+	const char *due = vg_json_str(r, "due_at"), *left = vg_json_str(r, "time_left");
+	if (!*head) {
+		print_obligation_head();
+		*head = 1;
 	}
+	printf("%-4lld %-13s %-13s %-21s %-12s %s\n", (long long)vg_json_int(r, "exposure_id", 0),
+	       vg_json_str(r, "kind"), vg_json_str(r, "stage"), due ? due : "undetermined",
+	       vg_json_str(r, "state"),
+	       left                          ? left
+	       : vg_json_str(r, "reference") ? vg_json_str(r, "reference")
+					     : "-");
 }
 
 static int art14_list_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", "exposure=", NULL};
-	const char *usage = "[--exposure ID] [--json]";
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL;
-	int64_t id = 0;
-	int rc;
-
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
-	if (a.npos)
-		return cli_usage(c, "%s", usage);
-	if (cli_opt(&a, "exposure") &&
-	    vg_id_parse(cli_opt(&a, "exposure"), "--exposure", &id, &err))
-		return cli_usage(c, "%s", vg_error_msg(&err));
-	if ((rc = cli_open_store(c, 0, &s)))
-		return rc;
-	rc = art14_list_json(s, id, vg_now(), &rows, &err);
-	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	print_obligations(rows);
-	json_decref(rows);
-	return CLI_OK;
+	static const char *const spec[] = {"exposure=", NULL};
+	int head = 0;
+	const struct cli_list_spec l = {
+	    .spec = spec,
+	    .usage = "[--exposure ID] [--json]",
+	    .fetch = art14_list_fetch,
+	    .print_row = art14_list_row,
+	    .empty = "No Article 14 obligations.",
+	    .arg = &head,
+	};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int art14_show_cmd(struct cli *c, int argc, char **argv)
@@ -112,7 +142,8 @@ static int art14_show_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *o = NULL;
+	struct art14_exposure e;
+	char t1[VG_TIME_BUFSZ], t2[VG_TIME_BUFSZ];
 	int64_t id = 0;
 	int rc;
 
@@ -121,20 +152,23 @@ static int art14_show_cmd(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "ID [--json]");
 	if ((rc = cli_open_store(c, 0, &s)))
 		return rc;
-	rc = art14_show_json(s, id, &o, &err);
+	rc = art14_get(s, id, &e, &err);
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(o);
-	printf("exposure %lld: %s (%s)\n", (long long)id, vg_json_str(o, "title"),
-	       vg_json_str(o, "kind"));
-	printf("aware at %s, recorded by %s at %s\n", vg_json_str(o, "aware_at"),
-	       vg_json_str(o, "aware_by"), vg_json_str(o, "aware_recorded_at"));
-	if (vg_json_str(o, "evidence"))
-		printf("evidence: %s\n", vg_json_str(o, "evidence"));
-	print_obligations(json_object_get(o, "obligations"));
-	json_decref(o);
+	if (cli_flag(&a, "json")) {
+		rc = cli_print_json(art14_exposure_to_json(&e));
+		art14_exposure_release(&e);
+		return rc;
+	}
+	printf("exposure %lld: %s (%s)\n", (long long)id, e.title ? e.title : "",
+	       e.kind ? e.kind : "");
+	printf("aware at %s, recorded by %s at %s\n", vg_time_format(e.aware_at, t1, sizeof(t1)),
+	       e.aware_by ? e.aware_by : "", vg_time_format(e.aware_recorded_at, t2, sizeof(t2)));
+	if (e.evidence)
+		printf("evidence: %s\n", e.evidence);
+	print_obligations(&e.reports);
+	art14_exposure_release(&e);
 	return CLI_OK;
 }
 
@@ -300,13 +334,15 @@ static void print_draft(const json_t *d)
 	}
 }
 
-static int draft_out(const struct cli_args *a, json_t *d)
+static int draft_out(const struct cli_args *a, struct art14_draft *d)
 {
+	int rc = CLI_OK;
 	if (cli_flag(a, "json"))
-		return cli_print_json(d);
-	print_draft(d);
-	json_decref(d);
-	return CLI_OK;
+		rc = cli_print_json(art14_draft_to_json(d));
+	else
+		print_draft(d->doc);
+	art14_draft_release(d);
+	return rc;
 }
 
 static int art14_draft_cmd(struct cli *c, int argc, char **argv)
@@ -316,7 +352,7 @@ static int art14_draft_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *d = NULL;
+	struct art14_draft d;
 	int64_t id = 0;
 	int rc;
 
@@ -329,7 +365,7 @@ static int art14_draft_cmd(struct cli *c, int argc, char **argv)
 	if (rc)
 		return done(s, rc, &err);
 	store_close(s);
-	return draft_out(&a, d);
+	return draft_out(&a, &d);
 }
 
 static int art14_edit_cmd(struct cli *c, int argc, char **argv)
@@ -339,7 +375,7 @@ static int art14_edit_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *d = NULL;
+	struct art14_draft d;
 	int64_t id = 0;
 	int rc = VG_OK;
 	const char *sets[CLI_MAX_POS + 1];
@@ -373,7 +409,7 @@ static int art14_edit_cmd(struct cli *c, int argc, char **argv)
 	if (rc)
 		return done(s, rc, &err);
 	store_close(s);
-	return draft_out(&a, d);
+	return draft_out(&a, &d);
 }
 
 static int art14_approve_cmd(struct cli *c, int argc, char **argv)
@@ -436,29 +472,32 @@ static int art14_export_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *d = NULL;
-	int64_t id = 0;
+	struct art14_draft d;
+	int64_t id = 0, version = 0;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
 	if (a.npos != 1 || id_arg(&a, "exposure", &id) || !cli_opt(&a, "stage"))
 		return cli_usage(c, "%s", usage);
+	if ((rc = cli_opt_int(c, &a, "version", 0, INT64_MAX, 0, &version)))
+		return rc;
 	if ((rc = cli_open_store(c, 0, &s)))
 		return rc;
-	rc = art14_draft_get(s, id, cli_opt(&a, "stage"),
-			     cli_opt(&a, "version") ? atoll(cli_opt(&a, "version")) : 0, &d, &err);
+	rc = art14_draft_get(s, id, cli_opt(&a, "stage"), version, &d, &err);
 	if (rc)
 		return done(s, rc, &err);
 	store_close(s);
 	if (cli_flag(&a, "html")) {
 		struct vg_buf b = VG_BUF_INIT;
-		art14_draft_html(d, &b);
+		art14_draft_html(&d, &b);
 		fputs(b.data ? b.data : "", stdout);
 		vg_buf_release(&b);
-		json_decref(d);
+		art14_draft_release(&d);
 		return CLI_OK;
 	}
-	return cli_print_json(d);
+	rc = cli_print_json(art14_draft_to_json(&d));
+	art14_draft_release(&d);
+	return rc;
 }
 
 int cmd_art14(struct cli *c, int argc, char **argv)
@@ -520,37 +559,40 @@ int cmd_incident(struct cli *c, int argc, char **argv)
 
 /* ---- case ---- */
 
-static int case_list_cmd(struct cli *c, int argc, char **argv)
+static int case_list_fetch(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+			   struct vg_error *err)
 {
-	static const char *const spec[] = {"state=", "json", NULL};
-	struct cli_args a;
-	struct store *s = NULL;
-	struct vg_error err = {0};
-	json_t *rows = NULL, *r;
-	size_t i;
+	struct psirt_case_list l;
 	int rc;
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--state S] [--json]", &a);
-	if (a.npos)
-		return cli_usage(c, "[--state S] [--json]");
-	if ((rc = cli_open_store(c, 0, &s)))
-		return rc;
-	rc = case_list_json(s, cli_opt(&a, "state"), &rows, &err);
-	store_close(s);
+	(void)arg;
+	rc = case_list(s, cli_opt(a, "state"), &l, err);
 	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(rows);
-	printf("%-5s %-13s %-21s %-12s %s\n", "ID", "STATE", "ACK DUE", "ASSIGNEE", "TITLE");
-	json_array_foreach(rows, i, r)
-	{
-		printf("%-5lld %-13s %-21s %-12s %s\n", (long long)vg_json_int(r, "id", 0),
-		       vg_json_str(r, "state"), vg_json_str(r, "ack_due_at"),
-		       vg_json_str(r, "assignee") ? vg_json_str(r, "assignee") : "-",
-		       vg_json_str(r, "title"));
-	}
-	json_decref(rows);
-	return CLI_OK;
+		return rc;
+	*out = psirt_case_list_to_json(&l);
+	psirt_case_list_release(&l);
+	return *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+}
+
+static int case_list_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"state=", NULL};
+	static const struct cli_col cols[] = {
+	    {"ID", "id", 5},
+	    {"STATE", "state", 13},
+	    {"ACK DUE", "ack_due_at", 21},
+	    {"ASSIGNEE", "assignee", 12},
+	    {"TITLE", "title", 0},
+	    {NULL, NULL, 0},
+	};
+	const struct cli_list_spec l = {
+	    .spec = spec,
+	    .usage = "[--state S] [--json]",
+	    .fetch = case_list_fetch,
+	    .cols = cols,
+	    .empty = "No cases.",
+	};
+	return cli_list(c, argc, argv, &l);
 }
 
 static int case_show_cmd(struct cli *c, int argc, char **argv)
@@ -559,9 +601,9 @@ static int case_show_cmd(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
-	json_t *o = NULL, *m;
+	struct psirt_case k;
+	char t1[VG_TIME_BUFSZ], t2[VG_TIME_BUFSZ], t3[VG_TIME_BUFSZ];
 	int64_t id = 0;
-	size_t i;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID [--json]", &a);
@@ -569,26 +611,28 @@ static int case_show_cmd(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "ID [--json]");
 	if ((rc = cli_open_store(c, 0, &s)))
 		return rc;
-	rc = case_show_json(s, id, &o, &err);
+	rc = case_get(s, id, &k, &err);
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(o);
+	if (cli_flag(&a, "json")) {
+		rc = cli_print_json(psirt_case_to_json(&k));
+		psirt_case_release(&k);
+		return rc;
+	}
 	printf("case %lld: %s\nstate: %s\nreceived: %s  ack due: %s  acknowledged: %s\n",
-	       (long long)id, vg_json_str(o, "title"), vg_json_str(o, "state"),
-	       vg_json_str(o, "received_at"), vg_json_str(o, "ack_due_at"),
-	       vg_json_str(o, "acknowledged_at") ? vg_json_str(o, "acknowledged_at") : "-");
-	printf("product: %s %s  assignee: %s\n",
-	       vg_json_str(o, "product") ? vg_json_str(o, "product") : "-",
-	       vg_json_str(o, "product_version") ? vg_json_str(o, "product_version") : "",
-	       vg_json_str(o, "assignee") ? vg_json_str(o, "assignee") : "-");
-	json_array_foreach(json_object_get(o, "links"), i, m)
-	    printf("link: %s %s\n", vg_json_str(m, "kind"), vg_json_str(m, "value"));
-	json_array_foreach(json_object_get(o, "messages"), i, m)
-	    printf("%s %s (%s): %s\n", vg_json_str(m, "created_at"), vg_json_str(m, "kind"),
-		   vg_json_str(m, "author"), vg_json_str(m, "body"));
-	json_decref(o);
+	       (long long)id, k.title ? k.title : "", k.state ? k.state : "",
+	       vg_time_format(k.received_at, t1, sizeof(t1)),
+	       vg_time_format(k.ack_due_at, t2, sizeof(t2)),
+	       k.acknowledged_at ? vg_time_format(k.acknowledged_at, t3, sizeof(t3)) : "-");
+	printf("product: %s %s  assignee: %s\n", k.product ? k.product : "-",
+	       k.product_version ? k.product_version : "", k.assignee ? k.assignee : "-");
+	for (size_t i = 0; i < k.nlinks; i++)
+		printf("link: %s %s\n", k.links[i].kind, k.links[i].value);
+	for (size_t i = 0; i < k.nmessages; i++)
+		printf("%s %s (%s): %s\n", vg_time_format(k.messages[i].created_at, t1, sizeof(t1)),
+		       k.messages[i].kind, k.messages[i].author, k.messages[i].body);
+	psirt_case_release(&k);
 	return CLI_OK;
 }
 
@@ -814,7 +858,7 @@ static int case_user_notice_cmd(struct cli *c, int argc, char **argv)
 	struct store *s = NULL;
 	struct vg_error err = {0};
 	struct vg_buf b = VG_BUF_INIT;
-	json_t *n = NULL;
+	struct user_notice n;
 	int64_t id = 0;
 	int rc;
 
@@ -827,12 +871,15 @@ static int case_user_notice_cmd(struct cli *c, int argc, char **argv)
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(n);
-	user_notice_text(n, &b);
+	if (cli_flag(&a, "json")) {
+		rc = cli_print_json(user_notice_to_json(&n));
+		user_notice_release(&n);
+		return rc;
+	}
+	user_notice_text(&n, &b);
 	fputs(b.data ? b.data : "", stdout);
 	vg_buf_release(&b);
-	json_decref(n);
+	user_notice_release(&n);
 	return CLI_OK;
 }
 

@@ -6,7 +6,7 @@
  *
  * Rules:
  *  - Everything a reporter sends is stored as given and always written into
- *    pages through vg_buf_add_html(); pages carry no inline script or style
+ *    pages through http/html.h; pages carry no inline script or style
  *    (the Content-Security-Policy forbids them).
  *  - Abuse limits need no third-party service: a form token signed by the
  *    server (HMAC-SHA256 over issue time and a random nonce; psirt.form_secret
@@ -28,6 +28,8 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/hash.h"
+#include "core/log.h"
+#include "http/html.h"
 #include "http/http.h"
 #include "http/multipart.h"
 #include "psirt/cases.h"
@@ -453,61 +455,44 @@ static void page_begin(struct http_resp *resp, int status, const char *title)
 	resp->status = status;
 	resp->ctype = "text/html; charset=utf-8";
 	vg_buf_reset(b);
-	vg_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		       "<meta name=\"robots\" content=\"noindex\"><title>");
-	vg_buf_add_html(b, title);
-	vg_buf_adds(b, "</title><link rel=\"icon\" href=\"data:,\">"
-		       "<link rel=\"stylesheet\" href=\"/static/app.css\">"
-		       "<script src=\"/static/app.js\" defer></script></head>\n"
-		       "<body class=\"portal\"><header class=\"top\"><a class=\"brand\" "
-		       "href=\"/report\">");
-	vg_buf_add_html(b, vg_config_get("psirt.org_name", "Security"));
-	vg_buf_adds(b, "</a><nav aria-label=\"Disclosure\"><ul>"
-		       "<li><a href=\"/report\">Report a vulnerability</a></li>"
-		       "<li><a href=\"/report/policy\">Disclosure policy</a></li>"
-		       "</ul></nav></header>\n<main id=\"main\"><h1>");
-	vg_buf_add_html(b, title);
-	vg_buf_adds(b, "</h1>\n");
+	html(b,
+	     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	     "<meta name=\"robots\" content=\"noindex\"><title>%s</title><link rel=\"icon\" "
+	     "href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\">"
+	     "<script src=\"/static/app.js\" defer></script></head>\n"
+	     "<body class=\"portal\"><header class=\"top\"><a class=\"brand\" "
+	     "href=\"/report\">%s</a><nav aria-label=\"Disclosure\"><ul>"
+	     "<li><a href=\"/report\">Report a vulnerability</a></li>"
+	     "<li><a href=\"/report/policy\">Disclosure policy</a></li>"
+	     "</ul></nav></header>\n<main id=\"main\"><h1>%s</h1>\n",
+	     title, vg_config_get("psirt.org_name", "Security"), title);
 }
 
 static int page_end(struct http_resp *resp)
 {
-	return vg_buf_adds(&resp->body, "</main>\n<footer>Coordinated vulnerability disclosure "
-					"&middot; EU Cyber Resilience Act Annex I Part II"
-					"</footer></body></html>\n");
-}
-
-static void add_time(struct vg_buf *b, const char *rfc3339)
-{
-	if (!rfc3339 || !*rfc3339) {
-		vg_buf_adds(b, "&ndash;");
-		return;
-	}
-	vg_buf_adds(b, "<time datetime=\"");
-	vg_buf_add_html(b, rfc3339);
-	vg_buf_adds(b, "\">");
-	vg_buf_add_html(b, rfc3339);
-	vg_buf_adds(b, "</time>");
+	return html_raw(&resp->body, "</main>\n<footer>Coordinated vulnerability disclosure "
+				     "&middot; EU Cyber Resilience Act Annex I Part II"
+				     "</footer></body></html>\n");
 }
 
 /* Text shown with its line breaks kept (escaped). */
 static void add_text_block(struct vg_buf *b, const char *cls, const char *id, const char *s)
 {
-	vg_buf_addf(b, "<pre class=\"%s\"%s%s%s>", cls, id ? " id=\"" : "", id ? id : "",
-		    id ? "\"" : "");
-	vg_buf_add_html(b, s ? s : "");
-	vg_buf_adds(b, "</pre>");
+	html(b, "<pre class=\"%s\"", cls);
+	if (id)
+		html(b, " id=\"%s\"", id);
+	html(b, ">%s</pre>", s ? s : "");
 }
 
 static void add_size(struct vg_buf *b, size_t n)
 {
 	if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
-		vg_buf_addf(b, "%zu MiB", n / (1024 * 1024));
+		html(b, "%zu MiB", n / (1024 * 1024));
 	else if (n >= 1024 && n % 1024 == 0)
-		vg_buf_addf(b, "%zu KiB", n / 1024);
+		html(b, "%zu KiB", n / 1024);
 	else
-		vg_buf_addf(b, "%zu bytes", n);
+		html(b, "%zu bytes", n);
 }
 
 /* The public base URL: server.public_url, else from the Host header. */
@@ -535,25 +520,29 @@ static void base_url(struct http_req *req, char *out, size_t n)
 static void field_open(struct vg_buf *b, int i, const struct form_err *e, const char *hint)
 {
 	int bad = e && e->field && strcmp(e->field, fields[i].name) == 0;
-	vg_buf_addf(b, "<div class=\"field%s\"><label for=\"%s\">%s%s</label>",
-		    bad ? " invalid" : "", fields[i].name, fields[i].label,
-		    fields[i].required ? " (required)" : "");
+	html(b, "<div class=\"field%s\"><label for=\"%s\">%s%s</label>", bad ? " invalid" : "",
+	     fields[i].name, fields[i].label, fields[i].required ? " (required)" : "");
 	if (hint)
-		vg_buf_addf(b, "<span class=\"hint\" id=\"%s-hint\">%s</span>", fields[i].name,
-			    hint);
+		html(b, "<span class=\"hint\" id=\"%s-hint\">%s</span>", fields[i].name, hint);
 }
 
+/* extra: attribute markup of ours ("autocomplete=\"name\""), added as it is. */
 static void text_input(struct vg_buf *b, const struct form_in *f, int i, const struct form_err *e,
 		       const char *type, const char *extra, const char *hint)
 {
 	int bad = e && e->field && strcmp(e->field, fields[i].name) == 0;
 	field_open(b, i, e, hint);
-	vg_buf_addf(
-	    b, "<input type=\"%s\" id=\"%s\" name=\"%s\" maxlength=\"%zu\"%s%s%s%s value=\"", type,
-	    fields[i].name, fields[i].name, fields[i].max, fields[i].required ? " required" : "",
-	    bad ? " aria-invalid=\"true\"" : "", extra ? " " : "", extra ? extra : "");
-	vg_buf_add_html(b, f && f->v[i] ? f->v[i] : "");
-	vg_buf_adds(b, "\"></div>\n");
+	html(b, "<input type=\"%s\" id=\"%s\" name=\"%s\" maxlength=\"%zu\"", type, fields[i].name,
+	     fields[i].name, fields[i].max);
+	if (fields[i].required)
+		html_raw(b, " required");
+	if (bad)
+		html_raw(b, " aria-invalid=\"true\"");
+	if (extra) {
+		html_raw(b, " ");
+		html_raw(b, extra);
+	}
+	html(b, " value=\"%s\"></div>\n", f && f->v[i] ? f->v[i] : "");
 }
 
 static void textarea(struct vg_buf *b, const struct form_in *f, int i, const struct form_err *e,
@@ -561,12 +550,20 @@ static void textarea(struct vg_buf *b, const struct form_in *f, int i, const str
 {
 	int bad = e && e->field && strcmp(e->field, fields[i].name) == 0;
 	field_open(b, i, e, hint);
+	html(b, "<textarea id=\"%s\" name=\"%s\" rows=\"%d\" maxlength=\"%zu\"", fields[i].name,
+	     fields[i].name, rows, fields[i].max);
+	if (fields[i].required)
+		html_raw(b, " required");
+	if (bad)
+		html_raw(b, " aria-invalid=\"true\"");
 	/* the newline after the tag keeps a leading newline of the value */
-	vg_buf_addf(b, "<textarea id=\"%s\" name=\"%s\" rows=\"%d\" maxlength=\"%zu\"%s%s>\n",
-		    fields[i].name, fields[i].name, rows, fields[i].max,
-		    fields[i].required ? " required" : "", bad ? " aria-invalid=\"true\"" : "");
-	vg_buf_add_html(b, f && f->v[i] ? f->v[i] : "");
-	vg_buf_adds(b, "</textarea></div>\n");
+	html(b, ">\n%s</textarea></div>\n", f && f->v[i] ? f->v[i] : "");
+}
+
+/* One <option> of the product datalist (a psirt_query row callback). */
+static int product_option(struct store_stmt *st, void *arg)
+{
+	return html((struct vg_buf *)arg, "<option value=\"%s\"></option>", store_col_text(st, 0));
 }
 
 static int form_page(struct http_req *req, struct http_resp *resp, const struct form_in *f,
@@ -575,99 +572,87 @@ static int form_page(struct http_req *req, struct http_resp *resp, const struct 
 	struct vg_buf *b = &resp->body;
 	char tok[FORM_TOKEN_MAX], fpr[64];
 	char *armored = NULL;
-	json_t *products = NULL, *row;
-	size_t i;
 	int bad_att = e && e->field && strcmp(e->field, "attachment") == 0;
 
 	if (token_issue(tok, sizeof(tok)))
 		return http_error(resp, VG_EINTERNAL, "cannot make a form token");
 	page_begin(resp, e ? e->status : 200, "Report a vulnerability");
-	vg_buf_adds(b, "<p>Found a security problem in one of our products? Tell us here. No "
-		       "account is needed and you may stay anonymous. Only the description and "
-		       "the product are required. You get a private link to follow your report "
-		       "and to write to us.</p>\n<p><a href=\"/report/policy\" id=\"policy-link\">"
-		       "Read our coordinated vulnerability disclosure policy</a> (what we "
-		       "promise, safe harbour, disclosure timeline, credit).</p>\n");
-	if (e) {
-		vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"form-error\">");
-		vg_buf_add_html(b, e->msg);
-		vg_buf_adds(b, "</p>\n");
-	}
-	vg_buf_adds(b, "<form id=\"report\" method=\"post\" action=\"/report\" "
-		       "enctype=\"multipart/form-data\" class=\"card portal-form\">\n"
-		       "<input type=\"hidden\" name=\"form_token\" value=\"");
-	vg_buf_add_html(b, tok);
-	vg_buf_adds(b, "\">\n<div hidden><label for=\"website\">Leave this field empty</label>"
-		       "<input type=\"text\" id=\"website\" name=\"website\" tabindex=\"-1\" "
-		       "autocomplete=\"off\" value=\"\"></div>\n"
-		       "<fieldset><legend>What is affected</legend>\n");
+	html_raw(b, "<p>Found a security problem in one of our products? Tell us here. No "
+		    "account is needed and you may stay anonymous. Only the description and "
+		    "the product are required. You get a private link to follow your report "
+		    "and to write to us.</p>\n<p><a href=\"/report/policy\" id=\"policy-link\">"
+		    "Read our coordinated vulnerability disclosure policy</a> (what we "
+		    "promise, safe harbour, disclosure timeline, credit).</p>\n");
+	if (e)
+		html(b, "<p class=\"error\" role=\"alert\" id=\"form-error\">%s</p>\n", e->msg);
+	html(b,
+	     "<form id=\"report\" method=\"post\" action=\"/report\" "
+	     "enctype=\"multipart/form-data\" class=\"card portal-form\">\n"
+	     "<input type=\"hidden\" name=\"form_token\" value=\"%s\">\n<div hidden><label "
+	     "for=\"website\">Leave this field empty</label><input type=\"text\" id=\"website\" "
+	     "name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\n"
+	     "<fieldset><legend>What is affected</legend>\n",
+	     tok);
 	text_input(b, f, F_PRODUCT, e, "text", "list=\"known-products\" autocomplete=\"off\"",
 		   "Choose from the list or type the name.");
-	store_query_json(req->db, &products, NULL,
-			 "SELECT name FROM products ORDER BY name LIMIT 500", NULL);
-	vg_buf_adds(b, "<datalist id=\"known-products\">");
-	json_array_foreach(products, i, row)
-	{
-		vg_buf_adds(b, "<option value=\"");
-		vg_buf_add_html(b, vg_json_str(row, "name"));
-		vg_buf_adds(b, "\"></option>");
-	}
-	vg_buf_adds(b, "</datalist>\n");
-	json_decref(products);
+	html_raw(b, "<datalist id=\"known-products\">");
+	/* the sbom room's public read view, not its table (sbom/product.h) */
+	if (psirt_query(req->db, "SELECT product FROM sbom_product_view ORDER BY product LIMIT 500",
+			NULL, 0, NULL, product_option, b, NULL) != VG_OK)
+		vg_warn("portal: the product list could not be read");
+	html_raw(b, "</datalist>\n");
 	text_input(b, f, F_VERSION, e, "text", NULL, NULL);
 	text_input(b, f, F_TITLE, e, "text", NULL, "A short summary (optional).");
-	vg_buf_adds(b, "</fieldset>\n<fieldset><legend>The vulnerability</legend>\n");
+	html_raw(b, "</fieldset>\n<fieldset><legend>The vulnerability</legend>\n");
 	textarea(b, f, F_DESCRIPTION, e, 8,
 		 "What is the problem, where is it, and how did you find it?");
 	textarea(b, f, F_IMPACT, e, 4, "What can an attacker do with it?");
 	textarea(b, f, F_POC, e, 6, "Steps, requests or code that show the problem.");
-	vg_buf_addf(b,
-		    "<div class=\"field%s\"><label for=\"attachment\">Attachments</label>"
-		    "<span class=\"hint\" id=\"attachment-hint\">Up to %d files, each at most ",
-		    bad_att ? " invalid" : "", case_attachments_max());
+	html(b,
+	     "<div class=\"field%s\"><label for=\"attachment\">Attachments</label>"
+	     "<span class=\"hint\" id=\"attachment-hint\">Up to %d files, each at most ",
+	     bad_att ? " invalid" : "", case_attachments_max());
 	add_size(b, case_attachment_max());
-	vg_buf_adds(b, ", ");
+	html_raw(b, ", ");
 	add_size(b, case_attachments_total_max());
-	vg_buf_addf(b,
-		    " in all.%s</span><input type=\"file\" id=\"attachment\" name=\"attachment\" "
-		    "multiple%s></div>\n</fieldset>\n",
-		    e ? " Files must be chosen again after an error." : "",
-		    bad_att ? " aria-invalid=\"true\"" : "");
-	vg_buf_adds(b, "<fieldset id=\"encryption\"><legend>Encryption (optional)</legend>\n");
+	html(b,
+	     " in all.%s</span><input type=\"file\" id=\"attachment\" name=\"attachment\" "
+	     "multiple",
+	     e ? " Files must be chosen again after an error." : "");
+	if (bad_att)
+		html_raw(b, " aria-invalid=\"true\"");
+	html_raw(b, "></div>\n</fieldset>\n");
+	html_raw(b, "<fieldset id=\"encryption\"><legend>Encryption (optional)</legend>\n");
 	if (psirt_key(req->db, fpr, sizeof(fpr), &armored)) {
-		vg_buf_adds(b, "<p>You may encrypt your report to our OpenPGP key and paste the "
-			       "ASCII-armored message below. Fingerprint: <code "
-			       "id=\"pgp-fingerprint\">");
-		vg_buf_add_html(b, fpr);
-		vg_buf_adds(b, "</code> &middot; <a href=\"/report/pgp-key/");
-		vg_buf_add_html(b, fpr);
-		vg_buf_adds(b, "\" id=\"pgp-key-link\" download=\"psirt-key.asc\">Download the "
-			       "key</a></p>"
-			       "<details><summary>Show the public key</summary>"
-			       "<pre id=\"pgp-key\">");
-		vg_buf_add_html(b, armored);
-		vg_buf_adds(b, "</pre></details>\n");
+		html(b,
+		     "<p>You may encrypt your report to our OpenPGP key and paste the "
+		     "ASCII-armored message below. Fingerprint: <code "
+		     "id=\"pgp-fingerprint\">%s</code> &middot; <a href=\"/report/pgp-key/%s\" "
+		     "id=\"pgp-key-link\" download=\"psirt-key.asc\">Download the key</a></p>"
+		     "<details><summary>Show the public key</summary><pre id=\"pgp-key\">%s</pre>"
+		     "</details>\n",
+		     fpr, fpr, armored);
 		free(armored);
 	} else {
-		vg_buf_adds(b, "<p id=\"pgp-none\">No OpenPGP key is published at the moment; "
-			       "write to us through the tracking link to agree on a secure "
-			       "channel.</p>\n");
+		html_raw(b, "<p id=\"pgp-none\">No OpenPGP key is published at the moment; "
+			    "write to us through the tracking link to agree on a secure "
+			    "channel.</p>\n");
 	}
 	textarea(b, f, F_ENCRYPTED, e, 6,
 		 "An OpenPGP message (-----BEGIN PGP MESSAGE----- ...). Please still give a "
 		 "short description above; details can stay in the encrypted part.");
-	vg_buf_adds(b, "</fieldset>\n<fieldset><legend>About you (optional)</legend>\n"
-		       "<p>Leave these empty to report anonymously. If you do, use the tracking "
-		       "link to read our answers.</p>\n");
+	html_raw(b, "</fieldset>\n<fieldset><legend>About you (optional)</legend>\n"
+		    "<p>Leave these empty to report anonymously. If you do, use the tracking "
+		    "link to read our answers.</p>\n");
 	text_input(b, f, F_CONTACT_NAME, e, "text", "autocomplete=\"name\"", NULL);
 	text_input(b, f, F_CONTACT_EMAIL, e, "email", "autocomplete=\"email\"", NULL);
-	vg_buf_addf(b,
-		    "<div class=\"field\"><label><input type=\"checkbox\" id=\"credit\" "
-		    "name=\"credit\" value=\"1\"%s> Credit me by name when the vulnerability is "
-		    "published</label></div>\n</fieldset>\n",
-		    f && f->credit ? " checked" : "");
-	vg_buf_adds(b, "<p><button type=\"submit\" id=\"send\">Send report</button></p>\n"
-		       "</form>\n");
+	html(b,
+	     "<div class=\"field\"><label><input type=\"checkbox\" id=\"credit\" "
+	     "name=\"credit\" value=\"1\"%s> Credit me by name when the vulnerability is "
+	     "published</label></div>\n</fieldset>\n",
+	     f && f->credit ? " checked" : "");
+	html_raw(b, "<p><button type=\"submit\" id=\"send\">Send report</button></p>\n"
+		    "</form>\n");
 	return page_end(resp);
 }
 
@@ -725,29 +710,24 @@ static const char *field_of(const char *msg)
 static int success_page(struct http_req *req, struct http_resp *resp, int64_t id, const char *token)
 {
 	struct vg_buf *b = &resp->body;
-	char base[256], ts[VG_TIME_BUFSZ];
+	char base[256];
 	page_begin(resp, 200, "Report received");
-	vg_buf_addf(b,
-		    "<p class=\"ok\" id=\"received\">Thank you. Your report was received as "
-		    "report <span id=\"report-id\">%lld</span> at ",
-		    (long long)id);
-	add_time(b, vg_time_format(vg_now(), ts, sizeof(ts)));
-	vg_buf_addf(b,
-		    ". We acknowledge every report within %lld hours.</p>\n"
-		    "<p>Your private tracking link: <a id=\"tracking-link\" "
-		    "href=\"/report/track/",
-		    (long long)vg_config_int("psirt.ack_hours", CASE_ACK_HOURS));
-	vg_buf_add_html(b, token);
-	vg_buf_adds(b,
-		    "\">follow your report</a></p>\n<p>Full address: <code id=\"tracking-url\">");
+	html(b,
+	     "<p class=\"ok\" id=\"received\">Thank you. Your report was received as "
+	     "report <span id=\"report-id\">%lld</span> at ",
+	     (long long)id);
+	html_time(b, vg_now(), NULL);
 	base_url(req, base, sizeof(base));
-	vg_buf_add_html(b, base);
-	vg_buf_adds(b, "/report/track/");
-	vg_buf_add_html(b, token);
-	vg_buf_adds(b, "</code></p>\n<p class=\"error\" id=\"keep-private\">Keep this link private "
-		       "and save it now: anyone who has it can read the status of your report and "
-		       "the messages about it. It is shown only once; we keep only a hash of it "
-		       "and cannot send it again.</p>\n");
+	html(b,
+	     ". We acknowledge every report within %lld hours.</p>\n"
+	     "<p>Your private tracking link: <a id=\"tracking-link\" "
+	     "href=\"/report/track/%s\">follow your report</a></p>\n<p>Full address: <code "
+	     "id=\"tracking-url\">%s/report/track/%s</code></p>\n",
+	     (long long)vg_config_int("psirt.ack_hours", CASE_ACK_HOURS), token, base, token);
+	html_raw(b, "<p class=\"error\" id=\"keep-private\">Keep this link private "
+		    "and save it now: anyone who has it can read the status of your report and "
+		    "the messages about it. It is shown only once; we keep only a hash of it "
+		    "and cannot send it again.</p>\n");
 	return page_end(resp);
 }
 
@@ -918,12 +898,10 @@ static void render_policy(struct vg_buf *b, const char *text)
 				h++;
 			while (*h == ' ')
 				h++;
-			vg_buf_adds(b, "<h2>");
-			vg_buf_add_html(b, h);
-			vg_buf_adds(b, "</h2>\n");
+			html(b, "<h2>%s</h2>\n", h);
 		} else if ((block[0] == '-' || block[0] == '*') && block[1] == ' ') {
 			char *line = block, *save = NULL;
-			vg_buf_adds(b, "<ul>\n");
+			html_raw(b, "<ul>\n");
 			for (line = strtok_r(block, "\n", &save); line;
 			     line = strtok_r(NULL, "\n", &save)) {
 				size_t l = strlen(line);
@@ -931,15 +909,11 @@ static void render_policy(struct vg_buf *b, const char *text)
 					line[--l] = '\0';
 				if ((line[0] == '-' || line[0] == '*') && line[1] == ' ')
 					line += 2;
-				vg_buf_adds(b, "<li>");
-				vg_buf_add_html(b, line);
-				vg_buf_adds(b, "</li>\n");
+				html(b, "<li>%s</li>\n", line);
 			}
-			vg_buf_adds(b, "</ul>\n");
+			html_raw(b, "</ul>\n");
 		} else {
-			vg_buf_adds(b, "<p>");
-			vg_buf_add_html(b, block);
-			vg_buf_adds(b, "</p>\n");
+			html(b, "<p>%s</p>\n", block);
 		}
 		free(block);
 	}
@@ -957,20 +931,20 @@ static int policy_page(struct http_req *req, struct http_resp *resp)
 		if (vg_buf_read_file(&text, path, POLICY_MAX, &err)) {
 			vg_buf_release(&text);
 			page_begin(resp, 500, "Coordinated vulnerability disclosure policy");
-			vg_buf_adds(&resp->body,
-				    "<p class=\"error\" role=\"alert\">The policy text cannot be "
-				    "shown at the moment (the configured policy file could not be "
-				    "read). Please try again later.</p>\n");
+			html_raw(&resp->body,
+				 "<p class=\"error\" role=\"alert\">The policy text cannot be "
+				 "shown at the moment (the configured policy file could not be "
+				 "read). Please try again later.</p>\n");
 			return page_end(resp);
 		}
 	} else {
 		default_policy(&text);
 	}
 	page_begin(resp, 200, "Coordinated vulnerability disclosure policy");
-	vg_buf_adds(&resp->body, "<article id=\"policy\">\n");
+	html_raw(&resp->body, "<article id=\"policy\">\n");
 	render_policy(&resp->body, text.data ? text.data : "");
-	vg_buf_adds(&resp->body, "</article>\n<p><a href=\"/report\" id=\"report-link\">Report a "
-				 "vulnerability</a></p>\n");
+	html_raw(&resp->body, "</article>\n<p><a href=\"/report\" id=\"report-link\">Report a "
+			      "vulnerability</a></p>\n");
 	vg_buf_release(&text);
 	return page_end(resp);
 }
@@ -985,9 +959,9 @@ static int key_download(struct http_req *req, struct http_resp *resp)
 	    strcasecmp(want, fpr) != 0) {
 		free(armored);
 		page_begin(resp, 404, "Key not found");
-		vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\">This is not the key we "
-					 "publish now. The current key is shown on the <a "
-					 "href=\"/report\">report form</a>.</p>\n");
+		html_raw(&resp->body, "<p class=\"error\" role=\"alert\">This is not the key we "
+				      "publish now. The current key is shown on the <a "
+				      "href=\"/report\">report form</a>.</p>\n");
 		return page_end(resp);
 	}
 	http_text(resp, 200, "application/pgp-keys", armored, strlen(armored));
@@ -1001,12 +975,21 @@ static int key_download(struct http_req *req, struct http_resp *resp)
 static int not_found_page(struct http_resp *resp)
 {
 	page_begin(resp, 404, "Unknown tracking link");
-	vg_buf_adds(&resp->body,
-		    "<p class=\"error\" role=\"alert\" id=\"track-error\">This tracking link is "
-		    "not valid. Check that you copied the whole link from the page you saw "
-		    "after sending your report. We cannot send the link again: we keep only a "
-		    "hash of it.</p>\n<p><a href=\"/report\">Report a vulnerability</a></p>\n");
+	html_raw(&resp->body,
+		 "<p class=\"error\" role=\"alert\" id=\"track-error\">This tracking link is "
+		 "not valid. Check that you copied the whole link from the page you saw "
+		 "after sending your report. We cannot send the link again: we keep only a "
+		 "hash of it.</p>\n<p><a href=\"/report\">Report a vulnerability</a></p>\n");
 	return page_end(resp);
+}
+
+/* A time, or an en dash when it has not happened. */
+static void add_when(struct vg_buf *b, int64_t t)
+{
+	if (!t)
+		html_raw(b, "&ndash;");
+	else
+		html_time(b, t, NULL);
 }
 
 static int track_page(struct http_req *req, struct http_resp *resp, int status, const char *error,
@@ -1015,8 +998,7 @@ static int track_page(struct http_req *req, struct http_resp *resp, int status, 
 	struct vg_error err = {0};
 	struct vg_buf *b = &resp->body;
 	const char *token = http_param(req, "token");
-	json_t *c = NULL, *msgs, *atts, *m;
-	size_t i;
+	struct psirt_case c;
 	int rc = case_status_by_token(req->db, token, &c, &err);
 
 	if (rc == VG_ENOTFOUND)
@@ -1024,92 +1006,76 @@ static int track_page(struct http_req *req, struct http_resp *resp, int status, 
 	if (rc)
 		return http_fail(resp, &err);
 	page_begin(resp, status, "Your report");
-	if (notice) {
-		vg_buf_adds(b, "<p class=\"ok\" role=\"status\" id=\"track-notice\">");
-		vg_buf_add_html(b, notice);
-		vg_buf_adds(b, "</p>\n");
-	}
-	vg_buf_adds(b,
-		    "<p>Keep this page's address private: it is the key to your report.</p>\n"
-		    "<dl class=\"facts\" id=\"report-facts\"><dt>Report</dt><dd id=\"report-id\">");
-	vg_buf_addf(b, "%lld", (long long)vg_json_int(c, "id", 0));
-	vg_buf_adds(b, "</dd><dt>Title</dt><dd id=\"report-title\">");
-	vg_buf_add_html(b, vg_json_str(c, "title"));
-	vg_buf_adds(b, "</dd><dt>Product</dt><dd>");
-	vg_buf_add_html(b, vg_json_str(c, "product") ? vg_json_str(c, "product") : "");
-	if (vg_json_str(c, "product_version")) {
-		vg_buf_adds(b, " ");
-		vg_buf_add_html(b, vg_json_str(c, "product_version"));
-	}
-	vg_buf_adds(b, "</dd><dt>State</dt><dd id=\"report-state\">");
-	vg_buf_add_html(b, vg_json_str(c, "state"));
-	vg_buf_adds(b, "</dd><dt>Received</dt><dd id=\"report-received\">");
-	add_time(b, vg_json_str(c, "received_at"));
-	vg_buf_adds(b, "</dd><dt>Acknowledged</dt><dd id=\"report-acknowledged\">");
-	if (vg_json_str(c, "acknowledged_at"))
-		add_time(b, vg_json_str(c, "acknowledged_at"));
+	if (notice)
+		html(b, "<p class=\"ok\" role=\"status\" id=\"track-notice\">%s</p>\n", notice);
+	html(b,
+	     "<p>Keep this page's address private: it is the key to your report.</p>\n"
+	     "<dl class=\"facts\" id=\"report-facts\"><dt>Report</dt><dd id=\"report-id\">%lld"
+	     "</dd><dt>Title</dt><dd id=\"report-title\">%s</dd><dt>Product</dt><dd>%s",
+	     (long long)c.id, c.title, c.product);
+	if (c.product_version)
+		html(b, " %s", c.product_version);
+	html(b,
+	     "</dd><dt>State</dt><dd id=\"report-state\">%s</dd><dt>Received</dt><dd "
+	     "id=\"report-received\">",
+	     c.state);
+	add_when(b, c.received_at);
+	html_raw(b, "</dd><dt>Acknowledged</dt><dd id=\"report-acknowledged\">");
+	if (c.acknowledged_at)
+		add_when(b, c.acknowledged_at);
 	else {
-		vg_buf_adds(b, "not yet (due ");
-		add_time(b, vg_json_str(c, "ack_due_at"));
-		vg_buf_adds(b, ")");
+		html_raw(b, "not yet (due ");
+		add_when(b, c.ack_due_at);
+		html_raw(b, ")");
 	}
-	vg_buf_adds(b, "</dd>");
-	if (vg_json_str(c, "closed_at")) {
-		vg_buf_adds(b, "<dt>Closed</dt><dd>");
-		add_time(b, vg_json_str(c, "closed_at"));
-		vg_buf_adds(b, "</dd>");
+	html_raw(b, "</dd>");
+	if (c.closed_at) {
+		html_raw(b, "<dt>Closed</dt><dd>");
+		add_when(b, c.closed_at);
+		html_raw(b, "</dd>");
 	}
-	vg_buf_adds(b, "</dl>\n<h2>Your description</h2>\n");
-	add_text_block(b, "report-text", "report-description", vg_json_str(c, "description"));
-	vg_buf_adds(b, "\n<h2>Attachments</h2>\n");
-	atts = json_object_get(c, "attachments");
-	if (!json_array_size(atts))
-		vg_buf_adds(b, "<p id=\"attachments-none\">None.</p>\n");
+	html_raw(b, "</dl>\n<h2>Your description</h2>\n");
+	add_text_block(b, "report-text", "report-description", c.description);
+	html_raw(b, "\n<h2>Attachments</h2>\n");
+	if (!c.nfiles)
+		html_raw(b, "<p id=\"attachments-none\">None.</p>\n");
 	else {
-		vg_buf_adds(b, "<ul id=\"attachments\">");
-		json_array_foreach(atts, i, m)
-		{
-			vg_buf_adds(b, "<li>");
-			vg_buf_add_html(b, vg_json_str(m, "filename"));
-			vg_buf_addf(b, " (%lld bytes)</li>", (long long)vg_json_int(m, "size", 0));
+		html_raw(b, "<ul id=\"attachments\">");
+		for (size_t i = 0; i < c.nfiles; i++)
+			html(b, "<li>%s (%lld bytes)</li>", c.files[i].filename,
+			     (long long)c.files[i].size);
+		html_raw(b, "</ul>\n");
+	}
+	html_raw(b, "<h2>Messages</h2>\n");
+	if (!c.nmessages)
+		html_raw(b, "<p id=\"messages-none\">No messages yet.</p>\n");
+	else {
+		html_raw(b, "<ol id=\"messages\" class=\"messages\">");
+		for (size_t i = 0; i < c.nmessages; i++) {
+			const struct psirt_case_message *m = &c.messages[i];
+			/* the reporter's view holds only messages to and from them */
+			int mine = m->kind && strcmp(m->kind, "from_reporter") == 0;
+			html(b, "<li class=\"msg %s\"><p class=\"meta\"><strong>%s</strong> ",
+			     mine ? "msg-from_reporter" : "msg-to_reporter",
+			     mine ? "You" : "PSIRT");
+			add_when(b, m->created_at);
+			html_raw(b, "</p>");
+			add_text_block(b, "report-text", NULL, m->body);
+			html_raw(b, "</li>");
 		}
-		vg_buf_adds(b, "</ul>\n");
+		html_raw(b, "</ol>\n");
 	}
-	vg_buf_adds(b, "<h2>Messages</h2>\n");
-	msgs = json_object_get(c, "messages");
-	if (!json_array_size(msgs))
-		vg_buf_adds(b, "<p id=\"messages-none\">No messages yet.</p>\n");
-	else {
-		vg_buf_adds(b, "<ol id=\"messages\" class=\"messages\">");
-		json_array_foreach(msgs, i, m)
-		{
-			int mine = strcmp(vg_json_str(m, "sender") ? vg_json_str(m, "sender") : "",
-					  "you") == 0;
-			vg_buf_addf(
-			    b, "<li class=\"msg %s\"><p class=\"meta\"><strong>%s</strong> ",
-			    mine ? "msg-from_reporter" : "msg-to_reporter", mine ? "You" : "PSIRT");
-			add_time(b, vg_json_str(m, "created_at"));
-			vg_buf_adds(b, "</p>");
-			add_text_block(b, "report-text", NULL, vg_json_str(m, "body"));
-			vg_buf_adds(b, "</li>");
-		}
-		vg_buf_adds(b, "</ol>\n");
-	}
-	vg_buf_adds(b, "<h2>Write to us</h2>\n");
-	if (error) {
-		vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"message-error\">");
-		vg_buf_add_html(b, error);
-		vg_buf_adds(b, "</p>\n");
-	}
-	vg_buf_adds(b, "<form id=\"message\" method=\"post\" action=\"/report/track/");
-	vg_buf_add_html(b, token);
-	vg_buf_adds(b, "/messages\" class=\"card portal-form\"><div class=\"field\">"
-		       "<label for=\"body\">Message</label><textarea id=\"body\" name=\"body\" "
-		       "rows=\"6\" maxlength=\"65536\" required>\n");
-	vg_buf_add_html(b, body_kept ? body_kept : "");
-	vg_buf_adds(b, "</textarea></div><p><button type=\"submit\" id=\"send-message\">Send "
-		       "message</button></p></form>\n");
-	json_decref(c);
+	html_raw(b, "<h2>Write to us</h2>\n");
+	if (error)
+		html(b, "<p class=\"error\" role=\"alert\" id=\"message-error\">%s</p>\n", error);
+	html(b,
+	     "<form id=\"message\" method=\"post\" action=\"/report/track/%s/messages\" "
+	     "class=\"card portal-form\"><div class=\"field\">"
+	     "<label for=\"body\">Message</label><textarea id=\"body\" name=\"body\" "
+	     "rows=\"6\" maxlength=\"65536\" required>\n%s</textarea></div><p><button "
+	     "type=\"submit\" id=\"send-message\">Send message</button></p></form>\n",
+	     token, body_kept ? body_kept : "");
+	psirt_case_release(&c);
 	return page_end(resp);
 }
 

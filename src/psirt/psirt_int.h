@@ -10,9 +10,24 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "jobs/deadline.h"
 
 struct store;
+struct store_stmt;
 struct vg_error;
+
+/* Column i as a new string (caller frees); NULL for SQL NULL, and NULL with
+ * *oom set when out of memory. */
+char *psirt_col_dup(struct store_stmt *st, int i, int *oom);
+/* A JSON string, or JSON null for NULL. */
+json_t *psirt_json_text(const char *s);
+/*
+ * Run sql and call row for each result row (row returns VG_OK or VG_ENOMEM).
+ * types has one letter per '?': 'i' binds a, 't' binds t (the same value for
+ * every placeholder of that kind: enough for the typed readers here).
+ */
+int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, const char *t,
+		int (*row)(struct store_stmt *st, void *arg), void *arg, struct vg_error *err);
 
 /* 1 when a draft or notice field is filled in: not null, not an empty
  * string or array. */
@@ -24,6 +39,18 @@ int psirt_has_value(const json_t *v);
  * naming the first unknown code.
  */
 int psirt_member_states(const char *in, char *out, size_t outsz, struct vg_error *err);
+
+/*
+ * The alert thresholds of every PSIRT clock (the deadline engine's Art. 14
+ * and case acknowledgement clocks): "50%", "75%", "90%" of the window and
+ * "breach" after the due time. Bit i of a fired set is ART14_WARN_* (1, 2,
+ * 4, 8).
+ */
+#define PSIRT_NTHRESHOLDS 4
+#define PSIRT_BREACH      3 /* index of "breach" */
+extern const struct deadline_threshold psirt_alert_thresholds[PSIRT_NTHRESHOLDS];
+/* ["50%", "75%", ...] for the bits of fired (caller owns). */
+json_t *psirt_alerts_json(unsigned fired);
 
 /* Approvals a draft needs: 2 with config art14.four_eyes=1, else 1. */
 int psirt_approvals_needed(void);

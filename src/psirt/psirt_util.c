@@ -70,3 +70,43 @@ int psirt_has_value(const json_t *v)
 		return json_array_size(v) > 0;
 	return 1;
 }
+
+char *psirt_col_dup(struct store_stmt *st, int i, int *oom)
+{
+	const char *v = store_col_isnull(st, i) ? NULL : store_col_text(st, i);
+	char *d;
+	if (!v)
+		return NULL;
+	d = strdup(v);
+	if (!d)
+		*oom = 1;
+	return d;
+}
+
+json_t *psirt_json_text(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, const char *t,
+		int (*row)(struct store_stmt *st, void *arg), void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(s, sql, &st, err);
+
+	if (rc)
+		return rc;
+	for (int i = 0; types && types[i]; i++) {
+		if (types[i] == 'i')
+			store_bind_int64(st, i + 1, a);
+		else
+			store_bind_text(st, i + 1, t);
+	}
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		if ((rc = row(st, arg)) != VG_OK) {
+			rc = vg_error_set(err, rc, "out of memory");
+			break;
+		}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
+}

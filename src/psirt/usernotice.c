@@ -59,29 +59,35 @@ static void add_unique(json_t *a, const char *s)
 }
 
 /* Links of kind of the case into a new string array. */
-static json_t *links_of(const json_t *kase, const char *kind)
+static json_t *links_of(const struct psirt_case *kase, const char *kind)
 {
-	json_t *a = json_array(), *l;
-	size_t i;
-	json_array_foreach(json_object_get(kase, "links"), i, l)
-	{
-		if (strcmp(vg_json_str(l, "kind") ? vg_json_str(l, "kind") : "", kind) == 0)
-			add_unique(a, vg_json_str(l, "value"));
-	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < kase->nlinks; i++)
+		if (kase->links[i].kind && strcmp(kase->links[i].kind, kind) == 0)
+			add_unique(a, kase->links[i].value);
 	return a;
 }
 
-/* A string fact of the exposures: the latest exposure that has one wins. */
-static const char *fact(json_t *const *exps, size_t n, const char *name, int64_t *from)
+/* A string fact of the exposures: the latest exposure that has one wins.
+ * (Facts are the free-form draft fields: a JSON object by nature.) */
+static const char *fact(const struct art14_exposure *exps, size_t n, const char *name,
+			int64_t *from)
 {
 	for (size_t i = n; i-- > 0;) {
-		const char *v = vg_json_str(json_object_get(exps[i], "facts"), name);
+		const char *v = vg_json_str(exps[i].facts, name);
 		if (v && *v) {
-			*from = vg_json_int(exps[i], "id", 0);
+			*from = exps[i].id;
 			return v;
 		}
 	}
 	return NULL;
+}
+
+/* Set key to the string v; left out when v is NULL (as the notice always did). */
+static void set_text(json_t *o, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_new(o, key, json_string(v));
 }
 
 static void set_source(json_t *src, const char *field, const char *what, int64_t exposure)
@@ -95,10 +101,42 @@ static void set_source(json_t *src, const char *field, const char *what, int64_t
 	}
 }
 
-int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+void user_notice_release(struct user_notice *n)
 {
-	json_t *kase = NULL, *exps[16], *f, *src, *req, *missing, *notes, *e, *vulns, *versions,
-	       *review;
+	if (!n)
+		return;
+	json_decref(n->doc);
+	memset(n, 0, sizeof(*n));
+}
+
+json_t *user_notice_to_json(const struct user_notice *n)
+{
+	return n->doc ? json_incref(n->doc) : json_null();
+}
+
+static int notice_doc(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+
+int user_notice_build(struct store *s, int64_t id, struct user_notice *out, struct vg_error *err)
+{
+	json_t *doc = NULL;
+	int rc = notice_doc(s, id, &doc, err);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	out->doc = doc;
+	out->case_id = id;
+	out->publishable = json_is_true(json_object_get(doc, "publishable"));
+	out->nmissing = json_array_size(json_object_get(doc, "missing"));
+	return VG_OK;
+}
+
+/* The notice document (caller owns *out). */
+static int notice_doc(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	struct psirt_case kase;
+	struct art14_exposure exps[16];
+	json_t *f, *src, *req, *missing, *notes, *vulns, *versions, *review;
 	size_t nexp = 0, i;
 	int64_t now = vg_now(), from = 0, embargo = 0, fix = 0, aware = 0;
 	const char *v, *kind = NULL;
@@ -106,16 +144,14 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 	int rc;
 
 	*out = NULL;
-	rc = case_show_json(s, id, &kase, err);
+	rc = case_get(s, id, &kase, err);
 	if (rc)
 		return rc;
 	/* the exposures of the case, oldest first (at most the 16 latest) */
 	{
-		json_t *list = json_object_get(kase, "exposures");
-		size_t total = json_array_size(list);
+		size_t total = kase.nexposures;
 		for (i = total > 16 ? total - 16 : 0; i < total; i++) {
-			rc = art14_show_json(s, vg_json_int(json_array_get(list, i), "id", 0),
-					     &exps[nexp], err);
+			rc = art14_get(s, kase.exposures[i].id, &exps[nexp], err);
 			if (rc)
 				goto fail;
 			nexp++;
@@ -126,14 +162,14 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 	src = json_object();
 	notes = json_array();
 	review = json_array();
-	json_object_set_new(f, "title", json_string(vg_json_str(kase, "title")));
+	set_text(f, "title", kase.title);
 	json_object_set_new(src, "title", json_string("case"));
 
 	v = fact(exps, nexp, "summary", &from);
 	if (v) {
 		json_object_set_new(f, "summary", json_string(v));
 		set_source(src, "summary", "facts of exposure", from);
-	} else if ((v = vg_json_str(kase, "description")) != NULL && *v) {
+	} else if ((v = kase.description) != NULL && *v) {
 		json_object_set_new(f, "summary", json_string(v));
 		json_object_set_new(src, "summary", json_string("case report"));
 		json_array_append_new(review, json_string("summary"));
@@ -145,34 +181,32 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 		json_object_set_new(f, "summary", json_null());
 	}
 
-	json_object_set_new(f, "product", json_string(vg_json_str(kase, "product")));
+	set_text(f, "product", kase.product);
 	json_object_set_new(src, "product", json_string("case"));
 	versions = json_array();
-	add_unique(versions, vg_json_str(kase, "product_version"));
+	add_unique(versions, kase.product_version);
 	{
-		json_t *lv = links_of(kase, "version"), *x;
+		json_t *lv = links_of(&kase, "version"), *x;
 		json_array_foreach(lv, i, x) add_unique(versions, json_string_value(x));
 		json_decref(lv);
 	}
 	for (i = 0; i < nexp; i++)
-		add_unique(versions, vg_json_str(exps[i], "product_version"));
+		add_unique(versions, exps[i].product_version);
 	json_object_set_new(f, "affected_versions", versions);
 	json_object_set_new(src, "affected_versions",
 			    json_string("case version and version links"));
 
-	vulns = links_of(kase, "cve");
+	vulns = links_of(&kase, "cve");
 	for (i = 0; i < nexp; i++)
-		add_unique(vulns, vg_json_str(exps[i], "vuln_id"));
+		add_unique(vulns, exps[i].vuln_id);
 	json_object_set_new(f, "vulnerabilities", vulns);
 
 	for (i = 0; i < nexp; i++) {
-		e = exps[i];
-		kind = vg_json_str(e, "kind");
-		if (vg_json_str(e, "aware_at") &&
-		    vg_time_parse(vg_json_str(e, "aware_at"), &aware, NULL) != VG_OK)
-			aware = 0;
-		if (vg_json_str(e, "fix_available_at"))
-			vg_time_parse(vg_json_str(e, "fix_available_at"), &fix, NULL);
+		kind = exps[i].kind;
+		if (exps[i].aware_at)
+			aware = exps[i].aware_at;
+		if (exps[i].fix_available_at)
+			fix = exps[i].fix_available_at;
 	}
 	json_object_set_new(f, "kind", kind ? json_string(kind) : json_null());
 	json_object_set_new(f, "actively_exploited",
@@ -189,7 +223,7 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 	if (v) {
 		json_object_set_new(f, "impact", json_string(v));
 		set_source(src, "impact", "facts of exposure", from);
-	} else if ((v = vg_json_str(kase, "impact")) != NULL && *v) {
+	} else if ((v = kase.impact) != NULL && *v) {
 		json_object_set_new(f, "impact", json_string(v));
 		json_object_set_new(src, "impact", json_string("case report"));
 		json_array_append_new(review, json_string("impact"));
@@ -210,13 +244,11 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 			set_source(src, facts_only[k], "facts of exposure", from);
 	}
 	json_object_set_new(f, "fix_available_at", vg_json_time(fix));
-	json_object_set_new(f, "advisories", links_of(kase, "advisory"));
-	json_object_set_new(f, "releases", links_of(kase, "release"));
+	json_object_set_new(f, "advisories", links_of(&kase, "advisory"));
+	json_object_set_new(f, "releases", links_of(&kase, "release"));
 	json_object_set_new(f, "credit",
-			    json_is_true(json_object_get(kase, "credit_consent")) &&
-				    vg_json_str(kase, "credit")
-				? json_string(vg_json_str(kase, "credit"))
-				: json_null());
+			    kase.credit_consent && kase.credit ? json_string(kase.credit)
+							       : json_null());
 
 	req = json_array();
 	missing = json_array();
@@ -228,8 +260,7 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 			json_array_append_new(missing, json_string(notice_fields[i].name));
 	}
 
-	if (vg_json_str(kase, "embargo_until_at"))
-		vg_time_parse(vg_json_str(kase, "embargo_until_at"), &embargo, NULL);
+	embargo = kase.embargo_until;
 	if (embargo > now) {
 		snprintf(line, sizeof(line), "Under embargo until %s: do not publish before then.",
 			 vg_time_format(embargo, ts, sizeof(ts)));
@@ -249,8 +280,8 @@ int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 fail:
 	for (i = 0; i < nexp; i++)
-		json_decref(exps[i]);
-	json_decref(kase);
+		art14_exposure_release(&exps[i]);
+	psirt_case_release(&kase);
 	return rc;
 }
 
@@ -307,7 +338,14 @@ static void text_field(struct vg_buf *b, const json_t *n, const char *field, int
 		vg_buf_adds(b, "\n");
 }
 
-int user_notice_text(const json_t *n, struct vg_buf *b)
+static int notice_text(const json_t *n, struct vg_buf *b);
+
+int user_notice_text(const struct user_notice *n, struct vg_buf *b)
+{
+	return notice_text(n->doc, b);
+}
+
+static int notice_text(const json_t *n, struct vg_buf *b)
 {
 	const json_t *f = json_object_get(n, "fields"), *x;
 	size_t i;

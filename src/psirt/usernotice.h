@@ -42,16 +42,33 @@ struct vg_buf;
 #define USER_NOTICE_SCHEMA "vigil-user-notification/1"
 
 /*
- * Build the user notification of case id at vg_now() into *out (caller
- * owns). VG_ENOTFOUND naming the case when there is none. Reads only.
+ * A user notification: a document of USER_NOTICE_SCHEMA by nature (above),
+ * kept as JSON in doc, with the members code decides on copied into typed
+ * fields. Release with user_notice_release().
  */
-int user_notice_build(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+struct user_notice {
+	int64_t case_id;
+	int publishable;
+	size_t nmissing;
+	json_t *doc; /* owned */
+};
+
+void user_notice_release(struct user_notice *n);
+/* The notice document for the API and CLI --json (a new reference). */
+json_t *user_notice_to_json(const struct user_notice *n);
+
+/*
+ * Build the user notification of case id at vg_now() into *out (release
+ * with user_notice_release). VG_ENOTFOUND naming the case when there is
+ * none. Reads only.
+ */
+int user_notice_build(struct store *s, int64_t id, struct user_notice *out, struct vg_error *err);
 
 /*
  * The notice as plain text (the wording users would read, with each missing
  * field marked "[MISSING: ...]" and the embargo stated), appended to out.
  */
-int user_notice_text(const json_t *notice, struct vg_buf *out);
+int user_notice_text(const struct user_notice *n, struct vg_buf *out);
 
 /* The human label of a notice field ("user_measures" -> "What you should
  * do"); the name itself when unknown. */

@@ -193,9 +193,12 @@ static int tick(struct store *s)
 static json_t *obligation(struct store *s, int64_t id, const char *stage)
 {
 	struct vg_error err = {0};
+	struct art14_report_list l;
 	json_t *rows = NULL, *r, *hit = NULL;
 	size_t i;
-	assert_int_equal(art14_list_json(s, id, vg_now(), &rows, &err), VG_OK);
+	assert_int_equal(art14_list(s, id, vg_now(), &l, &err), VG_OK);
+	rows = art14_report_list_to_json(&l);
+	art14_report_list_release(&l);
 	json_array_foreach(rows, i, r) if (strcmp(vg_json_str(r, "stage"), stage) == 0) hit =
 	    json_incref(r);
 	json_decref(rows);
@@ -344,6 +347,30 @@ static void test_vulnerability_fix_and_intermediate(void **state)
 	assert_int_equal(art14_request_intermediate(f->s, id, T("2027-01-02T00:00:00Z"), &err),
 			 VG_OK);
 	check_ob(f->s, id, "intermediate", "2027-01-02T00:00:00Z", "pending");
+	/* half the intermediate window: warned once */
+	at("2026-12-31T12:00:00Z");
+	nseen = 0;
+	tick(f->s);
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning intermediate 50%"), 1);
+	{
+		json_t *o = obligation(f->s, id, "intermediate");
+		assert_int_equal(json_array_size(json_object_get(o, "alerts_sent")), 1);
+		json_decref(o);
+	}
+	/* asked again: a new window from now whose alerts are sent again */
+	assert_int_equal(art14_request_intermediate(f->s, id, T("2027-01-02T00:00:00Z"), &err),
+			 VG_OK);
+	{
+		json_t *o = obligation(f->s, id, "intermediate");
+		assert_int_equal(json_array_size(json_object_get(o, "alerts_sent")), 0);
+		json_decref(o);
+	}
+	at("2027-01-01T06:00:00Z");
+	nseen = 0;
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning intermediate 50%"), 1);
+	at("2026-12-31T12:00:00Z");
 	assert_int_equal(
 	    art14_submitted(f->s, 99, "final", T("2026-12-29T00:00:00Z"), "x", NULL, &err),
 	    VG_ENOTFOUND);
@@ -355,6 +382,7 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	struct art14_open in = {0};
 	struct vg_error err = {0};
 	json_t *d = NULL, *log = NULL, *r;
+	struct art14_draft dr;
 	struct audit_filter af = {0};
 	int64_t id = 0;
 	int approved = -1, seen_aware = 0, seen_draft = 0, seen_approve = 0, seen_sub = 0;
@@ -373,7 +401,9 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	in.member_states = "DE";
 	assert_int_equal(art14_open(f->s, &in, &id, &err), VG_OK);
 
-	assert_int_equal(art14_draft(f->s, id, "notification", &d, &err), VG_OK);
+	assert_int_equal(art14_draft(f->s, id, "notification", &dr, &err), VG_OK);
+	d = art14_draft_to_json(&dr);
+	art14_draft_release(&dr);
 	assert_string_equal(vg_json_str(d, "schema"), "vigil-art14-draft/1");
 	assert_string_equal(vg_json_str(d, "article"), "14(4)(b)");
 	assert_int_equal(vg_json_int(d, "version", 0), 1);
@@ -383,18 +413,20 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	assert_string_equal(vg_json_str(json_object_get(d, "fields"), "awareness_time"),
 			    "2026-09-20T08:00:00Z");
 	json_decref(d);
-	assert_int_equal(art14_draft(f->s, id, "bogus", &d, &err), VG_EINVAL);
+	assert_int_equal(art14_draft(f->s, id, "bogus", &dr, &err), VG_EINVAL);
 	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_ESTATE);
 	assert_non_null(strstr(err.msg, "sensitivity"));
 
-	assert_int_equal(art14_edit(f->s, id, "notification", 6, names, values, &d, &err), VG_OK);
+	assert_int_equal(art14_edit(f->s, id, "notification", 6, names, values, &dr, &err), VG_OK);
+	d = art14_draft_to_json(&dr);
+	art14_draft_release(&dr);
 	assert_int_equal(vg_json_int(d, "version", 0), 2);
 	assert_int_equal(json_array_size(json_object_get(d, "missing")), 0);
 	assert_string_equal(vg_json_str(json_object_get(d, "fields"), "sensitivity"), "TLP:AMBER");
 	json_decref(d);
 	{
 		const char *bad[] = {"awareness_time"}, *v[] = {"2026-01-01T00:00:00Z"};
-		assert_int_equal(art14_edit(f->s, id, "notification", 1, bad, v, &d, &err),
+		assert_int_equal(art14_edit(f->s, id, "notification", 1, bad, v, &dr, &err),
 				 VG_EINVAL);
 	}
 
@@ -404,12 +436,14 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	store_set_actor(f->s, "bob", "test");
 	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_OK);
 	assert_int_equal(approved, 1);
-	assert_int_equal(art14_draft_get(f->s, id, "notification", 0, &d, &err), VG_OK);
+	assert_int_equal(art14_draft_get(f->s, id, "notification", 0, &dr, &err), VG_OK);
+	d = art14_draft_to_json(&dr);
 	assert_true(json_is_true(json_object_get(d, "approved")));
 	assert_int_equal(json_array_size(json_object_get(d, "approvals")), 2);
 	{
 		struct vg_buf b = VG_BUF_INIT;
-		art14_draft_html(d, &b);
+		art14_draft_html(&dr, &b);
+		art14_draft_release(&dr);
 		assert_non_null(strstr(b.data, "&lt;script&gt;"));
 		assert_null(strstr(b.data, "<script>"));
 		assert_non_null(strstr(b.data, "TLP:AMBER"));
@@ -464,6 +498,7 @@ static void test_case_ack_clock_and_exploited(void **state)
 	int64_t id = 0, exp = 0;
 	int n = 0;
 	json_t *st = NULL;
+	struct psirt_case kc;
 
 	at("2026-09-20T00:00:00Z");
 	r.product = "router";
@@ -471,11 +506,13 @@ static void test_case_ack_clock_and_exploited(void **state)
 	r.description = "Overflow in the web UI";
 	assert_int_equal(case_create(f->s, &r, "api", "192.0.2.1", token, sizeof(token), &id, &err),
 			 VG_OK);
-	assert_int_equal(case_status_by_token(f->s, token, &st, &err), VG_OK);
+	assert_int_equal(case_status_by_token(f->s, token, &kc, &err), VG_OK);
+	st = psirt_case_status_to_json(&kc);
+	psirt_case_release(&kc);
 	assert_string_equal(vg_json_str(st, "state"), "received");
 	assert_string_equal(vg_json_str(st, "ack_due_at"), "2026-09-22T00:00:00Z");
 	json_decref(st);
-	assert_int_equal(case_status_by_token(f->s, "not-a-real-token-xxxxxxxxxxxx", &st, &err),
+	assert_int_equal(case_status_by_token(f->s, "not-a-real-token-xxxxxxxxxxxx", &kc, &err),
 			 VG_ENOTFOUND);
 	nseen = 0;
 	at("2026-09-21T00:00:00Z");
@@ -502,7 +539,8 @@ static void test_case_ack_clock_and_exploited(void **state)
 static void test_vuln_exploited_event(void **state)
 {
 	struct fx *f = *state;
-	json_t *p, *rows = NULL;
+	json_t *p;
+	struct art14_report_list l;
 	struct vg_error err = {0};
 	int64_t n = 0;
 
@@ -520,9 +558,9 @@ static void test_vuln_exploited_event(void **state)
 			      "i", T("2026-11-02T10:00:00Z")),
 	    VG_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(art14_list_json(f->s, 0, vg_now(), &rows, &err), VG_OK);
-	assert_int_equal(json_array_size(rows), 3);
-	json_decref(rows);
+	assert_int_equal(art14_list(f->s, 0, vg_now(), &l, &err), VG_OK);
+	assert_int_equal(l.n, 3);
+	art14_report_list_release(&l);
 	check_ob(f->s, 1, "early-warning", "2026-11-03T10:00:00Z", "pending");
 }
 
