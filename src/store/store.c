@@ -202,12 +202,23 @@ fail:
 	return rc;
 }
 
+static void cache_drop(struct store_cached *c)
+{
+	c->st->cached = 0;
+	store_finalize(c->st);
+	free(c->sql);
+	memset(c, 0, sizeof(*c));
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
 	if (s->in_tx)
 		store_tx_rollback(s);
+	for (size_t i = 0; i < s->ncache; i++)
+		cache_drop(&s->cache[i]);
+	s->ncache = 0;
 	s->ops->close(s);
 	free(s->url_safe);
 	free(s);
@@ -326,6 +337,64 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out, str
 	return VG_OK;
 }
 
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+int store_prepare_cached(struct store *s, const char *sql, struct store_stmt **out,
+			 struct vg_error *err)
+{
+	uint64_t h = sql_hash(sql);
+	struct store_cached *c = NULL;
+	char *copy;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < s->ncache; i++) {
+		struct store_cached *e = &s->cache[i];
+		if (e->hash == h && strcmp(e->sql, sql) == 0) {
+			if (e->st->busy) /* nested use of the same SQL */
+				return store_prepare(s, sql, out, err);
+			e->st->busy = 1;
+			e->used = ++s->tick;
+			*out = e->st;
+			return VG_OK;
+		}
+	}
+	rc = store_prepare(s, sql, out, err);
+	if (rc)
+		return rc;
+	if (s->ncache < STORE_CACHE_MAX) {
+		c = &s->cache[s->ncache];
+	} else {
+		for (size_t i = 0; i < s->ncache; i++) {
+			struct store_cached *e = &s->cache[i];
+			if (!e->st->busy && (!c || e->used < c->used))
+				c = e;
+		}
+		if (!c) /* all in use: this one stays uncached */
+			return VG_OK;
+	}
+	copy = strdup(sql);
+	if (!copy) /* cannot keep it: hand it out uncached */
+		return VG_OK;
+	if (c == &s->cache[s->ncache])
+		s->ncache++;
+	else
+		cache_drop(c);
+	c->sql = copy;
+	c->hash = h;
+	c->used = ++s->tick;
+	c->st = *out;
+	c->st->cached = 1;
+	c->st->busy = 1;
+	return VG_OK;
+}
+
 int store_bind_text(struct store_stmt *st, int i, const char *v)
 {
 	if (!v)
@@ -404,6 +473,11 @@ void store_finalize(struct store_stmt *st)
 {
 	if (!st)
 		return;
+	if (st->cached) {
+		st->s->ops->reset(st);
+		st->busy = 0;
+		return;
+	}
 	st->s->ops->finalize(st);
 	free(st);
 }
@@ -452,6 +526,34 @@ static int prep_va(struct store *s, struct store_stmt **st, struct vg_error *err
 	return VG_OK;
 }
 
+static int exec_st(struct store_stmt *st, struct vg_error *err)
+{
+	int rc;
+	while ((rc = store_step(st, err)) == STORE_ROW)
+		;
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+int store_exec_cached(struct store *s, struct vg_error *err, const char *sql, const char *types,
+		      ...)
+{
+	struct store_stmt *st;
+	va_list ap;
+	int rc = store_prepare_cached(s, sql, &st, err);
+
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	if (rc) {
+		store_finalize(st);
+		return vg_error_set(err, rc, "cannot bind parameters");
+	}
+	return exec_st(st, err);
+}
+
 int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types, ...)
 {
 	struct store_stmt *st;
@@ -463,10 +565,7 @@ int store_exec(struct store *s, struct vg_error *err, const char *sql, const cha
 	va_end(ap);
 	if (rc)
 		return rc;
-	while ((rc = store_step(st, err)) == STORE_ROW)
-		;
-	store_finalize(st);
-	return rc == STORE_DONE ? VG_OK : rc;
+	return exec_st(st, err);
 }
 
 int store_query_int64(struct store *s, int64_t *out, struct vg_error *err, const char *sql,

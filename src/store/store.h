@@ -91,6 +91,24 @@ int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *rem
 
 /* Prepared statements. *out owned by the caller (store_finalize). */
 int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err);
+/*
+ * The statement cache of this connection: for SQL run many times (once per
+ * advisory, per finding, per row of a batch) compiling it again each time
+ * costs more than running it. Returns in *out a statement for sql (compared
+ * by text, so SQL built at run time is fine) that the connection prepared
+ * before and kept, reset with its binds cleared; the first call prepares it.
+ * Use it exactly like one from store_prepare() and hand it back with
+ * store_finalize(), which for a cached statement resets it, clears its binds
+ * and keeps it for the next call instead of freeing it; it is really
+ * finalized by store_close(). Hand every one back before store_close().
+ * When the same SQL is still handed out (a nested use) or the cache is full
+ * of statements in use, a fresh uncached statement is returned instead: the
+ * caller cannot tell, and does not need to. The cache holds at most
+ * STORE_CACHE_MAX statements; the one idle longest makes room.
+ * Fails as store_prepare().
+ */
+int store_prepare_cached(struct store *s, const char *sql, struct store_stmt **out,
+			 struct vg_error *err);
 int store_bind_text(struct store_stmt *st, int i, const char *v); /* NULL binds NULL */
 int store_bind_int64(struct store_stmt *st, int i, int64_t v);
 int store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n);
@@ -109,6 +127,8 @@ const void *store_col_blob(struct store_stmt *st, int i, size_t *n);
 const char *store_col_name(struct store_stmt *st, int i);
 /* Rows changed by the last finished INSERT/UPDATE/DELETE. */
 int64_t store_changes(struct store_stmt *st);
+/* Free a statement; one from store_prepare_cached() goes back to the cache
+ * (reset, binds cleared). NULL is ignored. */
 void store_finalize(struct store_stmt *st);
 
 /*
@@ -120,6 +140,10 @@ void store_finalize(struct store_stmt *st);
  * store_query_text returns a malloc'ed copy (NULL for SQL NULL).
  */
 int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types, ...);
+/* store_exec through the statement cache (store_prepare_cached): for a
+ * write run once per row of a batch. */
+int store_exec_cached(struct store *s, struct vg_error *err, const char *sql, const char *types,
+		      ...);
 int store_query_int64(struct store *s, int64_t *out, struct vg_error *err, const char *sql,
 		      const char *types, ...);
 int store_query_text(struct store *s, char **out, struct vg_error *err, const char *sql,

@@ -38,10 +38,23 @@ struct store_ops {
 	const char *(*type_token)(const char *tok);
 };
 
+/* One statement kept by store_prepare_cached(), keyed by its SQL text. */
+struct store_cached {
+	char *sql;
+	uint64_t hash;
+	unsigned long used; /* tick of the last hand-out: the oldest idle one goes first */
+	struct store_stmt *st;
+};
+
+#define STORE_CACHE_MAX 64
+
 struct store {
 	const struct store_ops *ops;
 	void *impl;
 	char *url_safe;
+	struct store_cached cache[STORE_CACHE_MAX];
+	size_t ncache;
+	unsigned long tick;
 	char actor[128];
 	char remote[64];
 	int in_tx;
@@ -53,6 +66,8 @@ struct store_stmt {
 	struct store *s;
 	void *impl;
 	int mutating; /* writes to a table whose changes must be audited */
+	int cached;   /* owned by s->cache: store_finalize() hands it back */
+	int busy;     /* cached and handed out, not yet handed back */
 	char table[64];
 };
 

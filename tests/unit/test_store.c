@@ -1056,6 +1056,219 @@ static void bug_store_audit_bypass(void **state)
 	assert_int_equal(audit_count(s), before);
 }
 
+/* ---- the statement cache ---- */
+
+static int64_t cached_num(struct store *s, int64_t id)
+{
+	struct store_stmt *st = NULL;
+	struct vg_error err;
+	int64_t v = -1;
+	vg_error_clear(&err);
+	if (store_prepare_cached(s, "SELECT num FROM t_vals WHERE id = ?", &st, &err) != VG_OK)
+		fail_msg("prepare_cached: %s", err.msg);
+	store_bind_int64(st, 1, id);
+	if (store_step(st, &err) == STORE_ROW)
+		v = store_col_int64(st, 0);
+	store_finalize(st);
+	return v;
+}
+
+static void insert_cached(struct store *s, int64_t id, const char *txt, int64_t num)
+{
+	struct vg_error err;
+	vg_error_clear(&err);
+	if (store_exec_cached(s, &err, "INSERT INTO t_vals (id, txt, num) VALUES (?, ?, ?)", "iti",
+			      id, txt, num) != VG_OK)
+		fail_msg("insert %lld: %s", (long long)id, err.msg);
+}
+
+static void test_cache_reuse(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct store_stmt *a = NULL, *b = NULL, *c = NULL;
+	struct vg_error err;
+	char sql[128];
+
+	create_vals(s);
+	vg_error_clear(&err);
+	/* many rows through one cached INSERT (on PostgreSQL the second run
+	 * prepares it on the server) */
+	assert_int_equal(store_tx_begin(s, &err), VG_OK);
+	for (int64_t i = 1; i <= 50; i++)
+		insert_cached(s, i, i % 2 ? "odd" : "even", i * 10);
+	assert_int_equal(store_audit(s, "test.insert", "t_vals", "1-50", NULL, NULL, &err), VG_OK);
+	assert_int_equal(store_tx_commit(s, &err), VG_OK);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM t_vals"), 50);
+	assert_int_equal(count(s, "SELECT SUM(num) FROM t_vals"), 12750);
+
+	/* the same SQL gives the same statement back, reset and with its binds
+	 * cleared: the second run binds nothing and sees NULL */
+	assert_int_equal(store_prepare_cached(s, "SELECT ? AS v", &a, &err), VG_OK);
+	assert_int_equal(store_bind_text(a, 1, "first"), VG_OK);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_string_equal(store_col_text(a, 0), "first");
+	store_finalize(a);
+	assert_int_equal(store_prepare_cached(s, "SELECT ? AS v", &b, &err), VG_OK);
+	assert_ptr_equal(a, b);
+	assert_int_equal(store_step(b, &err), STORE_ROW);
+	assert_true(store_col_isnull(b, 0));
+	assert_int_equal(store_step(b, &err), STORE_DONE);
+	store_finalize(b);
+
+	/* a half-read statement handed back starts again from the first row */
+	assert_int_equal(store_prepare_cached(s, "SELECT id FROM t_vals ORDER BY id", &a, &err),
+			 VG_OK);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_col_int64(a, 0), 2);
+	store_finalize(a);
+	assert_int_equal(store_prepare_cached(s, "SELECT id FROM t_vals ORDER BY id", &a, &err),
+			 VG_OK);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_col_int64(a, 0), 1);
+	store_finalize(a);
+
+	/* keyed by text, not by address: SQL built in one buffer */
+	for (int i = 0; i < 3; i++) {
+		int64_t v = -1;
+		snprintf(sql, sizeof(sql), "SELECT num + %d FROM t_vals WHERE id = ?", i);
+		assert_int_equal(store_prepare_cached(s, sql, &a, &err), VG_OK);
+		store_bind_int64(a, 1, 7);
+		assert_int_equal(store_step(a, &err), STORE_ROW);
+		v = store_col_int64(a, 0);
+		store_finalize(a);
+		assert_int_equal(v, 70 + i);
+	}
+
+	/* a nested use of the same SQL gets its own statement: the outer one
+	 * keeps its rows */
+	assert_int_equal(store_prepare_cached(s, "SELECT num FROM t_vals WHERE id = ?", &a, &err),
+			 VG_OK);
+	store_bind_int64(a, 1, 3);
+	assert_int_equal(store_step(a, &err), STORE_ROW);
+	assert_int_equal(store_prepare_cached(s, "SELECT num FROM t_vals WHERE id = ?", &c, &err),
+			 VG_OK);
+	assert_ptr_not_equal(a, c);
+	store_bind_int64(c, 1, 4);
+	assert_int_equal(store_step(c, &err), STORE_ROW);
+	assert_int_equal(store_col_int64(c, 0), 40);
+	store_finalize(c);
+	assert_int_equal(store_col_int64(a, 0), 30);
+	assert_int_equal(store_step(a, &err), STORE_DONE);
+	store_finalize(a);
+	/* and the cached one is handed out again afterwards */
+	assert_int_equal(store_prepare_cached(s, "SELECT num FROM t_vals WHERE id = ?", &c, &err),
+			 VG_OK);
+	assert_ptr_equal(a, c);
+	store_finalize(c);
+	assert_int_equal(cached_num(s, 5), 50);
+}
+
+static void test_cache_full(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct store_stmt *held[STORE_CACHE_MAX];
+	struct store_stmt *st = NULL;
+	struct vg_error err;
+	char sql[128];
+
+	create_vals(s);
+	vg_error_clear(&err);
+	assert_int_equal(store_tx_begin(s, &err), VG_OK);
+	insert_cached(s, 1, "one", 10);
+	assert_int_equal(store_audit(s, "test.insert", "t_vals", "1", NULL, NULL, &err), VG_OK);
+	assert_int_equal(store_tx_commit(s, &err), VG_OK);
+
+	/* more distinct statements than the cache holds: the idle ones make
+	 * room and every answer stays right */
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < STORE_CACHE_MAX + 20; i++) {
+			int64_t v = -1;
+			snprintf(sql, sizeof(sql), "SELECT num * %d FROM t_vals WHERE id = ?", i);
+			assert_int_equal(store_prepare_cached(s, sql, &st, &err), VG_OK);
+			store_bind_int64(st, 1, 1);
+			assert_int_equal(store_step(st, &err), STORE_ROW);
+			v = store_col_int64(st, 0);
+			store_finalize(st);
+			assert_int_equal(v, 10 * i);
+		}
+	assert_int_equal(cached_num(s, 1), 10);
+
+	/* every slot in use: one more is handed out uncached and still works,
+	 * and store_finalize frees it */
+	for (int i = 0; i < STORE_CACHE_MAX; i++) {
+		snprintf(sql, sizeof(sql), "SELECT %d + num FROM t_vals WHERE id = ?", i);
+		assert_int_equal(store_prepare_cached(s, sql, &held[i], &err), VG_OK);
+	}
+	assert_int_equal(store_prepare_cached(s, "SELECT 'extra' FROM t_vals", &st, &err), VG_OK);
+	assert_int_equal(store_step(st, &err), STORE_ROW);
+	assert_string_equal(store_col_text(st, 0), "extra");
+	store_finalize(st);
+	for (int i = 0; i < STORE_CACHE_MAX; i++) {
+		int64_t v = -1;
+		store_bind_int64(held[i], 1, 1);
+		if (store_step(held[i], &err) == STORE_ROW)
+			v = store_col_int64(held[i], 0);
+		store_finalize(held[i]);
+		assert_int_equal(v, 10 + i);
+	}
+	/* store_close (teardown) finalizes what the cache keeps: ASan checks */
+}
+
+static void test_cache_rules(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct store_stmt *st = NULL;
+	struct vg_error err;
+
+	create_vals(s);
+	vg_error_clear(&err);
+	/* audit enforcement holds for cached statements too */
+	assert_int_equal(store_exec_cached(s, &err,
+					   "INSERT INTO t_vals (id, txt, num) VALUES (?, ?, ?)",
+					   "iti", (int64_t)1, "x", (int64_t)1),
+			 VG_EAUDIT);
+	assert_int_equal(store_prepare_cached(s, "DROP TABLE t_vals", &st, &err), VG_EINTERNAL);
+	assert_null(st);
+	/* bad SQL fails at prepare (SQLite) or at the first step (PostgreSQL) */
+	for (int i = 0; i < 2; i++) {
+		int rc = store_prepare_cached(s, "SELEC 1", &st, &err);
+		if (rc == VG_OK) {
+			rc = store_step(st, &err);
+			store_finalize(st);
+		}
+		assert_int_equal(rc, VG_EDB);
+	}
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM t_vals"), 0);
+
+	/* a failed transaction (unique violation: PostgreSQL aborts it) rolls
+	 * back; the cached statement works in the next one */
+	assert_int_equal(store_tx_begin(s, &err), VG_OK);
+	insert_cached(s, 1, "a", 1);
+	insert_cached(s, 2, "b", 2);
+	assert_int_equal(store_exec_cached(s, &err,
+					   "INSERT INTO t_vals (id, txt, num) VALUES (?, ?, ?)",
+					   "iti", (int64_t)1, "dup", (int64_t)3),
+			 VG_EEXIST);
+	store_tx_rollback(s);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM t_vals"), 0);
+	assert_int_equal(store_tx_begin(s, &err), VG_OK);
+	for (int64_t i = 1; i <= 3; i++)
+		insert_cached(s, i, "again", i);
+	assert_int_equal(store_audit(s, "test.insert", "t_vals", "1-3", NULL, NULL, &err), VG_OK);
+	assert_int_equal(store_tx_commit(s, &err), VG_OK);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM t_vals WHERE txt = 'again'"), 3);
+	assert_int_equal(cached_num(s, 2), 2);
+	/* a bad bind kind is an error and the statement goes back */
+	assert_int_equal(
+	    store_exec_cached(s, &err, "SELECT num FROM t_vals WHERE id = ?", "x", (int64_t)1),
+	    VG_EINTERNAL);
+	assert_int_equal(cached_num(s, 3), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1077,6 +1290,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_try_leader, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(bug_store_query_json_at_text, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(bug_store_audit_bypass, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_reuse, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_full, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_cache_rules, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
