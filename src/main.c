@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	notify_init();
 	art14_init();
 	c.prog = "vigil";
-	vuln_init();
+	triage_init();
 	oncall_init();
 
 	if (argc < 2) {

@@ -137,7 +137,7 @@ int cmd_feed(struct cli *c, int argc, char **argv);
 int cmd_findings(struct cli *c, int argc, char **argv);
 int cmd_sla(struct cli *c, int argc, char **argv);
 int cmd_vex(struct cli *c, int argc, char **argv);
-void vuln_init(void); /* src/vuln/vulndb.c: event subscriptions */
+void triage_init(void); /* src/triage/reconcile.c: event subscriptions */
 int cmd_cvss(struct cli *c, int argc, char **argv);
 int cmd_oncall(struct cli *c, int argc, char **argv);
 int cmd_pgp(struct cli *c, int argc, char **argv);

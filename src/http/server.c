@@ -13,7 +13,6 @@
 #include "core/text.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
-#include "triage/triage_ui.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -764,15 +763,12 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 		MHD_stop_daemon(d);
 		return err ? err->code : VG_EINTERNAL;
 	}
-	if (triage_charts_start(o->db_url))
-		vg_warn("charts: cannot start the redraw thread; pages draw them");
 	while (!g_stop)
 		pause();
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
 	jobs_stop();
-	triage_charts_stop();
 	for (int i = 0; i < 300 && atomic_load(&g_inflight) > 0; i++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);

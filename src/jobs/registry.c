@@ -29,6 +29,7 @@ static int deliver(struct store *s, struct vg_error *err)
 extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
+extern const struct vg_job triage_jobs_every_server[];
 
 /* clang-format off */
 static const struct vg_job core_jobs[] = {
@@ -42,6 +43,11 @@ const struct vg_job *const vg_job_tables[] = {
     psirt_jobs,
     oncall_jobs,
     triage_jobs,
+    NULL,
+};
+
+const struct vg_job *const vg_job_tables_every_server[] = {
+    triage_jobs_every_server,
     NULL,
 };
 /* clang-format on */

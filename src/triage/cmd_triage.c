@@ -8,7 +8,7 @@
 #include "store/store.h"
 #include "triage/triage.h"
 #include "triage/triage_cli.h"
-#include "vuln/vulndb.h"
+#include "triage/findings.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,8 @@
 #include "core/log.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
-#include "vuln/vulndb.h"
+#include "triage/findings.h"
+#include "triage/triage_ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,27 +343,24 @@ out:
 	return rc;
 }
 
-int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_change *c,
-		     int64_t *count, struct vg_error *err)
+int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
+		     const struct triage_change *c, int64_t *count, struct vg_error *err)
 {
 	int64_t now = vg_now(), n = 0;
-	size_t i;
-	json_t *id;
 	int rc = validate_change(c, err);
 	if (!rc && c->assignee && *c->assignee)
 		rc = check_user(s, c->assignee, err);
 	if (rc)
 		return rc;
-	if (json_array_size(ids) == 0) {
+	if (n_ids == 0) {
 		if (count)
 			*count = 0;
 		return VG_OK;
 	}
 	if ((rc = store_tx_begin(s, err)))
 		return rc;
-	json_array_foreach(ids, i, id)
-	{
-		if ((rc = apply_one(s, json_integer_value(id), c, now, err)))
+	for (size_t i = 0; i < n_ids; i++) {
+		if ((rc = apply_one(s, ids[i], c, now, err)))
 			break;
 		n++;
 	}
@@ -378,10 +376,7 @@ int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_cha
 int triage_apply(struct store *s, int64_t id, const struct triage_change *c, json_t **out,
 		 struct vg_error *err)
 {
-	json_t *ids = json_pack("[I]", (json_int_t)id);
-	int rc = ids ? triage_apply_ids(s, ids, c, NULL, err)
-		     : vg_error_set(err, VG_ENOMEM, "out of memory");
-	json_decref(ids);
+	int rc = triage_apply_ids(s, &id, 1, c, NULL, err);
 	if (!rc && out)
 		rc = triage_finding_json(s, id, out, err);
 	return rc;
@@ -390,13 +385,14 @@ int triage_apply(struct store *s, int64_t id, const struct triage_change *c, jso
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 		      const struct triage_change *c, int64_t *count, struct vg_error *err)
 {
-	json_t *ids = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
 	int rc = validate_change(c, err);
 	if (!rc)
-		rc = findings_ids_json(s, f, &ids, err);
+		rc = findings_ids(s, f, &ids, &n, err);
 	if (!rc)
-		rc = triage_apply_ids(s, ids, c, count, err);
-	json_decref(ids);
+		rc = triage_apply_ids(s, ids, n, c, count, err);
+	free(ids);
 	return rc;
 }
 
@@ -607,10 +603,10 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 
 /* ---- counts and history ---- */
 
-int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
-		       struct vg_error *err)
+int triage_counts(struct store *s, const struct findings_filter *f, struct finding_counts *out,
+		  struct vg_error *err)
 {
-	return findings_state_counts_json(s, f, states, out, err);
+	return findings_state_counts(s, f, out, err);
 }
 
 int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err)
@@ -998,5 +994,12 @@ static int sla_job(struct store *s, struct vg_error *err)
 
 const struct vg_job triage_jobs[] = {
     {"sla.tick", 60, sla_job},
+    {NULL, 0, NULL},
+};
+
+/* The charts are a cache of each server's pages: every server redraws its
+ * own, once a minute. */
+const struct vg_job triage_jobs_every_server[] = {
+    {"triage.charts", 60, triage_charts_redraw},
     {NULL, 0, NULL},
 };

@@ -34,10 +34,10 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "triage/findings.h"
 
 struct store;
 struct vg_error;
-struct findings_filter;
 
 /* 1 when s names a state / a not_affected justification. */
 int triage_state_valid(const char *s);
@@ -77,9 +77,10 @@ int triage_apply(struct store *s, int64_t id, const struct triage_change *c, jso
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 		      const struct triage_change *c, int64_t *count, struct vg_error *err);
 
-/* Apply c to each id of ids (a JSON array of integers) in one transaction. */
-int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_change *c,
-		     int64_t *count, struct vg_error *err);
+/* Apply c to each of the n_ids findings ids in one transaction (all or
+ * nothing, one audit record per finding). */
+int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
+		     const struct triage_change *c, int64_t *count, struct vg_error *err);
 
 /*
  * Inside the caller's transaction: set finding id to state with
@@ -104,11 +105,12 @@ int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_err
  */
 int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct vg_error *err);
 
-/* Counts per state of the findings matching f (state filter ignored):
- * {"new": n, ...} (caller owns). With f->count_cap > 0 each count stops at
- * count_cap + 1: a value above count_cap means "more than count_cap". */
-int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
-		       struct vg_error *err);
+/* Counts per state of the findings matching f (state filter ignored).
+ * With f->count_cap > 0 each count stops at count_cap + 1: a value above
+ * count_cap means "more than count_cap". finding_counts_to_json() at the
+ * edges. */
+int triage_counts(struct store *s, const struct findings_filter *f, struct finding_counts *out,
+		  struct vg_error *err);
 
 /* Open findings per severity at the end of each of the last `days` days up
  * to now: [{"day": "YYYY-MM-DD", "critical": n, ...}] (caller owns). */

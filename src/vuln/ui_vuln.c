@@ -1,33 +1,17 @@
 /*
- * ui_vuln.c - the Findings pages: the queue itself is drawn by the triage
- * room (src/triage/ui_triage.c); here one vulnerability with its
+ * ui_vuln.c - one vulnerability's page (the findings queue is the triage
+ * room's, src/triage/ui_triage.c): one vulnerability with its
  * aliases, severity, KEV entry, affected ranges and affected product
  * versions. Server-rendered; no JavaScript needed.
  */
 #include "core/error.h"
+#include "http/html.h"
 #include "http/ui.h"
-#include "triage/triage_ui.h"
 #include "vuln/vulndb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void esc(struct vg_buf *b, const char *s)
-{
-	vg_buf_add_html(b, s ? s : "");
-}
-
-static void url(struct vg_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			vg_buf_addc(b, (char)*p);
-		else
-			vg_buf_addf(b, "%%%02X", *p);
-	}
-}
 
 static int error_page(struct http_req *req, struct http_resp *resp, const char *title,
 		      const struct vg_error *err)
@@ -35,7 +19,7 @@ static int error_page(struct http_req *req, struct http_resp *resp, const char *
 	ui_page_begin(req, resp, title, "findings");
 	resp->status = vg_code_http_status(err->code);
 	vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\">");
-	esc(&resp->body, vg_error_msg(err));
+	html(&resp->body, "%s", vg_error_msg(err));
 	vg_buf_adds(&resp->body, "</p><p><a href=\"/ui/findings\">All findings</a></p>");
 	return ui_page_end(resp);
 }
@@ -50,13 +34,13 @@ static void ranges_html(struct vg_buf *b, const json_t *affected)
 	{
 		json_t *pkg = json_object_get(af, "package");
 		vg_buf_adds(b, "<tr><td>");
-		esc(b, vg_json_str(pkg, "ecosystem"));
+		html(b, "%s", vg_json_str(pkg, "ecosystem"));
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(pkg, "name"));
+		html(b, "%s", vg_json_str(pkg, "name"));
 		vg_buf_adds(b, "</td><td>");
 		json_array_foreach(json_object_get(af, "ranges"), j, rg)
 		{
-			esc(b, vg_json_str(rg, "type"));
+			html(b, "%s", vg_json_str(rg, "type"));
 			vg_buf_adds(b, ":");
 			json_array_foreach(json_object_get(rg, "events"), k, ev)
 			{
@@ -65,9 +49,9 @@ static void ranges_html(struct vg_buf *b, const json_t *affected)
 				json_object_foreach(ev, key, val)
 				{
 					vg_buf_adds(b, " ");
-					esc(b, key);
+					html(b, "%s", key);
 					vg_buf_adds(b, " ");
-					esc(b, json_string_value(val));
+					html(b, "%s", json_string_value(val));
 				}
 			}
 			vg_buf_adds(b, "<br>");
@@ -89,32 +73,32 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, "Vulnerability", &err);
 	ui_page_begin(req, resp, vg_json_str(v, "id"), "findings");
 	vg_buf_adds(b, "<dl class=\"card\" id=\"vuln\"><dt>id</dt><dd>");
-	esc(b, vg_json_str(v, "id"));
+	html(b, "%s", vg_json_str(v, "id"));
 	vg_buf_adds(b, "</dd><dt>aliases</dt><dd>");
 	json_array_foreach(json_object_get(v, "aliases"), i, x)
 	{
 		if (i)
 			vg_buf_adds(b, ", ");
-		esc(b, json_string_value(x));
+		html(b, "%s", json_string_value(x));
 	}
 	vg_buf_adds(b, "</dd><dt>summary</dt><dd>");
-	esc(b, vg_json_str(v, "summary"));
+	html(b, "%s", vg_json_str(v, "summary"));
 	vg_buf_adds(b, "</dd><dt>severity</dt><dd>");
-	esc(b, vg_json_str(v, "severity") ? vg_json_str(v, "severity") : "unknown");
+	html(b, "%s", vg_json_str(v, "severity") ? vg_json_str(v, "severity") : "unknown");
 	if (vg_json_str(v, "score")) {
 		vg_buf_adds(b, " (");
-		esc(b, vg_json_str(v, "score"));
+		html(b, "%s", vg_json_str(v, "score"));
 		vg_buf_adds(b, ")");
 	}
 	vg_buf_adds(b, "</dd><dt>actively exploited</dt><dd>");
 	kev = json_object_get(v, "kev");
 	if (json_is_object(kev)) {
 		vg_buf_adds(b, "<strong class=\"kev\">yes</strong>: CISA KEV since ");
-		esc(b, vg_json_str(kev, "date_added"));
+		html(b, "%s", vg_json_str(kev, "date_added"));
 		vg_buf_adds(b, ", due ");
-		esc(b, vg_json_str(kev, "due_date"));
+		html(b, "%s", vg_json_str(kev, "due_date"));
 		vg_buf_adds(b, ", ransomware use ");
-		esc(b, vg_json_str(kev, "ransomware"));
+		html(b, "%s", vg_json_str(kev, "ransomware"));
 	} else {
 		vg_buf_adds(b, "not in CISA KEV");
 	}
@@ -124,20 +108,21 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	json_array_foreach(json_object_get(v, "affected_product_versions"), i, x)
 	{
 		vg_buf_adds(b, "<tr><td><a href=\"/ui/products/");
-		url(b, vg_json_str(x, "product"));
+		html_url(b, vg_json_str(x, "product"));
 		vg_buf_adds(b, "\">");
-		esc(b, vg_json_str(x, "product"));
+		html(b, "%s", vg_json_str(x, "product"));
 		vg_buf_addf(b, "</a></td><td><a href=\"/ui/findings/%lld\">",
 			    (long long)json_integer_value(json_object_get(x, "finding_id")));
-		esc(b, vg_json_str(x, "version"));
+		html(b, "%s", vg_json_str(x, "version"));
 		vg_buf_adds(b, "</a>");
 		vg_buf_adds(b, "</td><td><code>");
-		esc(b, vg_json_str(x, "purl"));
+		html(b, "%s", vg_json_str(x, "purl"));
 		vg_buf_adds(b, "</code></td><td>");
-		esc(b, vg_json_str(x, "first_seen_at"));
+		html(b, "%s", vg_json_str(x, "first_seen_at"));
 		vg_buf_adds(b, "</td><td>");
-		esc(b, json_is_null(json_object_get(x, "retracted_at")) ? vg_json_str(x, "state")
-									: "retracted");
+		html(b, "%s",
+		     json_is_null(json_object_get(x, "retracted_at")) ? vg_json_str(x, "state")
+								      : "retracted");
 		vg_buf_adds(b, "</td></tr>");
 	}
 	if (!json_array_size(json_object_get(v, "affected_product_versions")))
@@ -147,14 +132,15 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	{
 		json_t *rec = json_object_get(x, "record");
 		vg_buf_adds(b, "<section class=\"card advisory\"><h3>");
-		esc(b, vg_json_str(x, "source"));
+		html(b, "%s", vg_json_str(x, "source"));
 		vg_buf_adds(b, " ");
-		esc(b, vg_json_str(x, "id"));
+		html(b, "%s", vg_json_str(x, "id"));
 		if (json_is_true(json_object_get(x, "withdrawn")))
 			vg_buf_adds(b, " (withdrawn)");
 		vg_buf_adds(b, "</h3><p>");
-		esc(b, vg_json_str(rec, "details") ? vg_json_str(rec, "details")
-						   : vg_json_str(rec, "summary"));
+		html(b, "%s",
+		     vg_json_str(rec, "details") ? vg_json_str(rec, "details")
+						 : vg_json_str(rec, "summary"));
 		vg_buf_adds(b, "</p>");
 		ranges_html(b, json_object_get(rec, "affected"));
 		vg_buf_adds(b, "</section>");
@@ -164,8 +150,6 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route vuln_ui_routes[] = {
-    {"GET", "/ui/findings", ROLE_READ, HTTP_UI, triage_queue_page,
-     "The triage queue (product, version, severity, state, assignee, kev, overdue, sort)", "ui"},
     {"GET", "/ui/vulnerabilities/{id}", ROLE_READ, HTTP_UI, vuln_page,
      "A vulnerability: aliases, severity, KEV, ranges, affected product versions", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},

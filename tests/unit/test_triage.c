@@ -20,6 +20,7 @@
 #include "sbom/model.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "triage/findings.h"
 #include "triage/triage.h"
 #include "triage/vex.h"
 #include "vuln/advisory.h"
@@ -91,7 +92,7 @@ static int fx_setup(void **state)
 	}
 	store_set_actor(f->s, "tester", "local");
 	vg_event_reset();
-	vuln_init();
+	triage_init();
 	*state = f;
 	return 0;
 }
@@ -155,7 +156,7 @@ static void import_sbom(struct store *s, const char *version, const char *b_vers
 	r.create_product = 1;
 	if (sbom_import(s, &r, &res, &err) != VG_OK)
 		fail_msg("%s", vg_error_msg(&err));
-	if (vulndb_reconcile_sbom(s, res.sbom_id, NULL, &err) != VG_OK)
+	if (findings_reconcile_sbom(s, res.sbom_id, NULL, &err) != VG_OK)
 		fail_msg("%s", vg_error_msg(&err));
 }
 
@@ -215,7 +216,8 @@ static void test_workflow(void **state)
 	struct vg_error err = {0};
 	struct triage_change c = {0};
 	int64_t a, b, audits, n = 0;
-	json_t *ids, *out = NULL;
+	json_t *out = NULL;
+	int64_t ids[2];
 
 	setup_findings(f->s);
 	a = finding(f->s, "1.0", "pkg:pypi/alpha@1.0.0");
@@ -265,21 +267,21 @@ static void test_workflow(void **state)
 
 	/* Bulk: b (new) cannot go to affected, so a (in_triage) does not either. */
 	audits = count(f->s, "SELECT COUNT(*) FROM audit_log");
-	ids = json_pack("[I, I]", (json_int_t)a, (json_int_t)b);
+	ids[0] = a;
+	ids[1] = b;
 	memset(&c, 0, sizeof(c));
 	c.state = "affected";
-	assert_int_equal(triage_apply_ids(f->s, ids, &c, &n, &err), VG_ESTATE);
+	assert_int_equal(triage_apply_ids(f->s, ids, 2, &c, &n, &err), VG_ESTATE);
 	assert_state(f->s, a, "in_triage");
 	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log"), audits);
 	/* Bulk comment: one record per finding. */
 	c.state = NULL;
 	c.comment = "batch note";
-	assert_int_equal(triage_apply_ids(f->s, ids, &c, &n, &err), VG_OK);
+	assert_int_equal(triage_apply_ids(f->s, ids, 2, &c, &n, &err), VG_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
 				     "'finding.comment'"),
 			 2);
-	json_decref(ids);
 
 	/* Bulk over a filter. */
 	{
@@ -406,12 +408,11 @@ static void test_sla(void **state)
 	{
 		struct findings_filter flt = {0};
 		flt.overdue = 1;
-		assert_int_equal(findings_list_json(f->s, &flt, &out, &err), VG_OK);
-		assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
-		assert_int_equal(json_integer_value(json_object_get(
-				     json_array_get(json_object_get(out, "findings"), 0), "id")),
-				 b);
-		json_decref(out);
+		struct finding_list l;
+		assert_int_equal(findings_list(f->s, &flt, &l, &err), VG_OK);
+		assert_int_equal(l.total, 1);
+		assert_int_equal(l.v[0].id, b);
+		finding_list_release(&l);
 	}
 	setenv("VIGIL_NOW", "2026-06-01T00:00:00Z", 1);
 }
