@@ -1,0 +1,409 @@
+#define _POSIX_C_SOURCE 200809L
+#include "sbom/product.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- lifecycle ---- */
+
+void product_release(struct product *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->vendor);
+	free(p->cra_class);
+	free(p->support_until);
+	free(p->placed_on_market);
+	memset(p, 0, sizeof(*p));
+}
+
+void product_list_release(struct product_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		product_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void product_version_release(struct product_version *v)
+{
+	if (!v)
+		return;
+	free(v->product);
+	free(v->vendor);
+	free(v->version);
+	memset(v, 0, sizeof(*v));
+}
+
+void product_version_list_release(struct product_version_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		product_version_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void sbom_revision_release(struct sbom_revision *r)
+{
+	if (!r)
+		return;
+	free(r->product);
+	free(r->version);
+	free(r->format);
+	free(r->encoding);
+	free(r->spec_version);
+	free(r->serial);
+	free(r->sha256);
+	free(r->filename);
+	free(r->uploaded_by);
+	free(r->uploaded_from);
+	memset(r, 0, sizeof(*r));
+}
+
+void sbom_revision_list_release(struct sbom_revision_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		sbom_revision_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- reading rows ---- */
+
+/* A copy of text column i (NULL for SQL NULL); *oom set when the copy fails. */
+static char *col_dup(struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	c = strdup(t);
+	if (!c)
+		*oom = 1;
+	return c;
+}
+
+static int64_t col_i64(struct store_stmt *st, int i, int64_t if_null)
+{
+	return store_col_isnull(st, i) ? if_null : store_col_int64(st, i);
+}
+
+/*
+ * Run sql (binds: types "", "t" (t1), "i" (i1) or "tt" (t1, t2)) and hand each row to fill(), which
+ * appends to a growing array of elements of size sz. *items and *n receive
+ * the array. Returns VG_OK or an error; on error nothing is returned.
+ */
+typedef int (*row_fill_fn)(struct store_stmt *st, void *elem);
+typedef void (*elem_release_fn)(void *elem);
+
+static int query_list(struct store *s, const char *sql, const char *types, const char *t1,
+		      int64_t i1, const char *t2, size_t sz, row_fill_fn fill, elem_release_fn rel,
+		      void **items, size_t *n, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	char *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = store_prepare(s, sql, &st, err);
+	if (rc)
+		return rc;
+	if (types[0] == 't')
+		store_bind_text(st, 1, t1);
+	else if (types[0] == 'i')
+		store_bind_int64(st, 1, i1);
+	if (types[0] && types[1] == 't')
+		store_bind_text(st, 2, t2);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			char *na = realloc(arr, nc * sz);
+			if (!na) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+			arr = na;
+			cap = nc;
+		}
+		memset(arr + cnt * sz, 0, sz);
+		cnt++;
+		if (fill(st, arr + (cnt - 1) * sz)) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	if (rc != STORE_DONE) {
+		for (size_t i = 0; i < cnt; i++)
+			rel(arr + i * sz);
+		free(arr);
+		return rc;
+	}
+	*items = arr;
+	*n = cnt;
+	return VG_OK;
+}
+
+/* ---- products ---- */
+
+#define PRODUCT_COLS                                                                         \
+	"p.id, p.name, p.vendor, p.cra_class, p.support_until, p.placed_on_market, "         \
+	"p.created_at, (SELECT COUNT(*) FROM product_versions v WHERE v.product_id = p.id) " \
+	"FROM products p "
+
+static int fill_product(struct store_stmt *st, void *elem)
+{
+	struct product *p = elem;
+	int oom = 0;
+	p->id = store_col_int64(st, 0);
+	p->name = col_dup(st, 1, &oom);
+	p->vendor = col_dup(st, 2, &oom);
+	p->cra_class = col_dup(st, 3, &oom);
+	p->support_until = col_dup(st, 4, &oom);
+	p->placed_on_market = col_dup(st, 5, &oom);
+	p->created_at = store_col_int64(st, 6);
+	p->version_count = store_col_int64(st, 7);
+	return oom;
+}
+
+static void rel_product(void *elem)
+{
+	product_release(elem);
+}
+
+static int product_one(struct store *s, const char *sql, const char *name, int64_t id,
+		       struct product *out, struct vg_error *err)
+{
+	struct product *items = NULL;
+	size_t n = 0;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	rc = query_list(s, sql, name ? "t" : "i", name, id, NULL, sizeof(*items), fill_product,
+			rel_product, (void **)&items, &n, err);
+	if (rc)
+		return rc;
+	if (!n) {
+		free(items);
+		if (name)
+			return vg_error_set(
+			    err, VG_ENOTFOUND,
+			    "no product '%s' (create it with 'vigil product create')", name);
+		return vg_error_set(err, VG_ENOTFOUND, "no product with id %lld", (long long)id);
+	}
+	*out = items[0];
+	for (size_t i = 1; i < n; i++)
+		product_release(&items[i]);
+	free(items);
+	return VG_OK;
+}
+
+int product_get(struct store *s, const char *name, struct product *out, struct vg_error *err)
+{
+	if (!name) {
+		memset(out, 0, sizeof(*out));
+		return vg_error_set(err, VG_EINVAL, "no product name given");
+	}
+	return product_one(s, "SELECT " PRODUCT_COLS "WHERE p.name = ?", name, 0, out, err);
+}
+
+int product_get_by_id(struct store *s, int64_t id, struct product *out, struct vg_error *err)
+{
+	return product_one(s, "SELECT " PRODUCT_COLS "WHERE p.id = ?", NULL, id, out, err);
+}
+
+int product_list(struct store *s, struct product_list *out, struct vg_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return query_list(s, "SELECT " PRODUCT_COLS "ORDER BY p.name", "", NULL, 0, NULL,
+			  sizeof(*out->items), fill_product, rel_product, (void **)&out->items,
+			  &out->n, err);
+}
+
+/* ---- versions ---- */
+
+#define VERSION_COLS                                                                            \
+	"v.id, v.product_id, p.name, p.vendor, v.version, v.created_at, (SELECT COUNT(*) FROM " \
+	"sboms b WHERE b.version_id = v.id), (SELECT MAX(b.uploaded_at) FROM sboms b WHERE "    \
+	"b.version_id = v.id), (SELECT MAX(b.id) FROM sboms b WHERE b.version_id = v.id) FROM " \
+	"product_versions v JOIN products p ON p.id = v.product_id "
+
+static int fill_version(struct store_stmt *st, void *elem)
+{
+	struct product_version *v = elem;
+	int oom = 0;
+	v->id = store_col_int64(st, 0);
+	v->product_id = store_col_int64(st, 1);
+	v->product = col_dup(st, 2, &oom);
+	v->vendor = col_dup(st, 3, &oom);
+	v->version = col_dup(st, 4, &oom);
+	v->created_at = store_col_int64(st, 5);
+	v->revisions = store_col_int64(st, 6);
+	v->last_upload_at = col_i64(st, 7, 0);
+	v->latest_sbom_id = col_i64(st, 8, 0);
+	return oom;
+}
+
+static void rel_version(void *elem)
+{
+	product_version_release(elem);
+}
+
+static int version_one(struct store *s, const char *sql, const char *product, int64_t id,
+		       const char *version, struct product_version *out, struct vg_error *err)
+{
+	struct product_version *items = NULL;
+	size_t n = 0;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	rc = query_list(s, sql, product ? "tt" : "i", product, id, version, sizeof(*items),
+			fill_version, rel_version, (void **)&items, &n, err);
+	if (rc)
+		return rc;
+	if (!n) {
+		free(items);
+		if (product)
+			return vg_error_set(err, VG_ENOTFOUND,
+					    "product '%s' version '%s' not found", product,
+					    version);
+		return vg_error_set(err, VG_ENOTFOUND, "no product version with id %lld",
+				    (long long)id);
+	}
+	*out = items[0];
+	for (size_t i = 1; i < n; i++)
+		product_version_release(&items[i]);
+	free(items);
+	return VG_OK;
+}
+
+int product_version_get(struct store *s, const char *product, const char *version,
+			struct product_version *out, struct vg_error *err)
+{
+	if (!product || !version) {
+		memset(out, 0, sizeof(*out));
+		return vg_error_set(err, VG_EINVAL, "a product and a version are needed");
+	}
+	return version_one(s, "SELECT " VERSION_COLS "WHERE p.name = ? AND v.version = ?", product,
+			   0, version, out, err);
+}
+
+int product_version_get_by_id(struct store *s, int64_t id, struct product_version *out,
+			      struct vg_error *err)
+{
+	return version_one(s, "SELECT " VERSION_COLS "WHERE v.id = ?", NULL, id, NULL, out, err);
+}
+
+int product_version_list(struct store *s, int64_t product_id, struct product_version_list *out,
+			 struct vg_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return query_list(
+	    s, "SELECT " VERSION_COLS "WHERE v.product_id = ? ORDER BY v.created_at, v.id", "i",
+	    NULL, product_id, NULL, sizeof(*out->items), fill_version, rel_version,
+	    (void **)&out->items, &out->n, err);
+}
+
+/* ---- SBOM revisions ---- */
+
+#define REVISION_COLS                                                                             \
+	"b.id, b.version_id, v.product_id, p.name, v.version, b.revision, b.format, b.encoding, " \
+	"b.spec_version, b.serial, b.original_sha256, b.filename, b.uploaded_by, "                \
+	"b.uploaded_from, b.uploaded_at, b.retain_until, b.component_count, b.edge_count, "       \
+	"b.primary_idx, (SELECT MAX(l.id) FROM sboms l WHERE l.version_id = b.version_id) FROM "  \
+	"sboms b JOIN product_versions v ON v.id = b.version_id JOIN products p ON p.id = "       \
+	"v.product_id "
+
+static int fill_revision(struct store_stmt *st, void *elem)
+{
+	struct sbom_revision *r = elem;
+	int oom = 0;
+	r->id = store_col_int64(st, 0);
+	r->version_id = store_col_int64(st, 1);
+	r->product_id = store_col_int64(st, 2);
+	r->product = col_dup(st, 3, &oom);
+	r->version = col_dup(st, 4, &oom);
+	r->revision = store_col_int64(st, 5);
+	r->format = col_dup(st, 6, &oom);
+	r->encoding = col_dup(st, 7, &oom);
+	r->spec_version = col_dup(st, 8, &oom);
+	r->serial = col_dup(st, 9, &oom);
+	r->sha256 = col_dup(st, 10, &oom);
+	r->filename = col_dup(st, 11, &oom);
+	r->uploaded_by = col_dup(st, 12, &oom);
+	r->uploaded_from = col_dup(st, 13, &oom);
+	r->uploaded_at = store_col_int64(st, 14);
+	r->retain_until = store_col_int64(st, 15);
+	r->component_count = store_col_int64(st, 16);
+	r->edge_count = store_col_int64(st, 17);
+	r->primary_idx = col_i64(st, 18, -1);
+	r->latest_sbom_id = col_i64(st, 19, 0);
+	return oom;
+}
+
+static void rel_revision(void *elem)
+{
+	sbom_revision_release(elem);
+}
+
+int sbom_revision_get(struct store *s, int64_t id, struct sbom_revision *out, struct vg_error *err)
+{
+	struct sbom_revision *items = NULL;
+	size_t n = 0;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	rc = query_list(s, "SELECT " REVISION_COLS "WHERE b.id = ?", "i", NULL, id, NULL,
+			sizeof(*items), fill_revision, rel_revision, (void **)&items, &n, err);
+	if (rc)
+		return rc;
+	if (!n) {
+		free(items);
+		return vg_error_set(err, VG_ENOTFOUND, "no SBOM %lld", (long long)id);
+	}
+	*out = items[0];
+	free(items);
+	return VG_OK;
+}
+
+/* ---- JSON at the edges ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	char ts[VG_TIME_BUFSZ];
+	return t ? json_string(vg_time_format(t, ts, sizeof(ts))) : json_null();
+}
+
+json_t *product_to_json(const struct product *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", str_or_null(p->name));
+	json_object_set_new(o, "vendor", str_or_null(p->vendor));
+	json_object_set_new(o, "cra_class", str_or_null(p->cra_class));
+	json_object_set_new(o, "support_until", str_or_null(p->support_until));
+	json_object_set_new(o, "placed_on_market", str_or_null(p->placed_on_market));
+	json_object_set_new(o, "created_at", time_or_null(p->created_at));
+	if (p->version_count >= 0)
+		json_object_set_new(o, "versions", json_integer(p->version_count));
+	return o;
+}
+
+json_t *product_version_to_json(const struct product_version *v)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "version", str_or_null(v->version));
+	json_object_set_new(o, "created_at", time_or_null(v->created_at));
+	json_object_set_new(o, "revisions", json_integer(v->revisions));
+	json_object_set_new(o, "last_upload_at", time_or_null(v->last_upload_at));
+	return o;
+}
