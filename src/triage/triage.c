@@ -2,6 +2,7 @@
  * triage.c - finding states, assignment, comments, carried-over decisions
  * and the SLA clock (see triage.h for the rules).
  */
+#define _POSIX_C_SOURCE 200809L
 #include "triage/triage.h"
 #include "audit/audit.h"
 #include "core/buf.h"
@@ -9,6 +10,7 @@
 #include "core/error.h"
 #include "core/events.h"
 #include "core/log.h"
+#include "jobs/deadline.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
 #include "triage/findings.h"
@@ -833,154 +835,204 @@ int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err)
 
 /* ---- SLA alerts ---- */
 
-static int alert_once(struct store *s, const json_t *f, const char *kind, const char *level,
-		      int64_t due, int64_t now, json_t *events, struct vg_error *err)
+/*
+ * Two clocks of the deadline engine (jobs/deadline.h), one per deadline of
+ * a finding: "sla.triage" (due sla_triage_due_at, the window from the
+ * finding's first sighting, or from its KEV listing when that came later)
+ * and "sla.fix" (due sla_fix_due_at, from the first sighting). Each warns
+ * once the last quarter of the window has begun and says breached once the
+ * due time has passed, only the later of the two when both have (the
+ * fired set keeps each once per finding, clock and due time).
+ */
+struct sla_row {
+	int refs; /* the triage and fix items of one finding share it */
+	int64_t id;
+	char *vuln_id, *purl, *severity, *state, *product, *version;
+};
+
+static void sla_row_free(void *p)
 {
-	int64_t id = json_integer_value(json_object_get(f, "id")), n = 0;
-	char oid[32], ts[VG_TIME_BUFSZ], summary[600], dedup[96], action[32];
-	json_t *ev;
-	int rc =
-	    store_query_int64(s, &n, err,
-			      "SELECT COUNT(*) FROM sla_alerts WHERE finding_id = ? AND kind = "
-			      "? AND level = ? AND due_at = ?",
-			      "itti", id, kind, level, due);
-	if (rc || n)
-		return rc;
-	rc = store_exec(s, err,
-			"INSERT INTO sla_alerts (finding_id, kind, level, due_at, sent_at) VALUES "
-			"(?, ?, ?, ?, ?)",
-			"ittii", id, kind, level, due, now);
-	if (rc)
-		return rc;
-	vg_time_format(due, ts, sizeof(ts));
+	struct sla_row *r = p;
+	if (!r || --r->refs > 0)
+		return;
+	free(r->vuln_id);
+	free(r->purl);
+	free(r->severity);
+	free(r->state);
+	free(r->product);
+	free(r->version);
+	free(r);
+}
+
+/* The alert's payload: the event, and the audit record's "after". */
+static json_t *sla_payload(const struct deadline_clock *c, const struct deadline_item *it, int i)
+{
+	const struct sla_row *f = it->row;
+	const char *level = c->thresholds[i].name, *kind = strchr(c->name, '.') + 1;
+	char ts[VG_TIME_BUFSZ], summary[600], dedup[96];
+	vg_time_format(it->due_at, ts, sizeof(ts));
 	snprintf(summary, sizeof(summary), "%s %s in %s %s (%s): %s due %s",
-		 strcmp(level, "breached") == 0 ? "SLA breached:" : "SLA warning:",
-		 vg_json_str(f, "vuln_id"), vg_json_str(f, "product"), vg_json_str(f, "version"),
-		 vg_json_str(f, "purl"), kind, ts);
-	snprintf(dedup, sizeof(dedup), "sla-%lld-%s", (long long)id, kind);
-	ev = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s}", "event",
-		       strcmp(level, "breached") == 0 ? "sla.breached" : "sla.warning",
-		       "finding_id", (json_int_t)id, "vuln_id", vg_json_str(f, "vuln_id"),
-		       "product", vg_json_str(f, "product"), "version", vg_json_str(f, "version"),
-		       "purl", vg_json_str(f, "purl"), "severity", vg_json_str(f, "severity"),
-		       "state", vg_json_str(f, "state"), "deadline", kind, "due_at", ts, "summary",
-		       summary, "dedup_key", dedup);
-	if (!ev)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	snprintf(oid, sizeof(oid), "%lld", (long long)id);
-	snprintf(action, sizeof(action), "sla.%s", level);
-	rc = store_audit(s, action, "finding", oid, NULL, ev, err);
-	json_array_append_new(events, ev);
+		 strcmp(level, "breached") == 0 ? "SLA breached:" : "SLA warning:", f->vuln_id,
+		 f->product, f->version, f->purl, kind, ts);
+	snprintf(dedup, sizeof(dedup), "sla-%lld-%s", (long long)f->id, kind);
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s}", "event",
+			 strcmp(level, "breached") == 0 ? "sla.breached" : "sla.warning",
+			 "finding_id", (json_int_t)f->id, "vuln_id", f->vuln_id, "product",
+			 f->product, "version", f->version, "purl", f->purl, "severity",
+			 f->severity, "state", f->state, "deadline", kind, "due_at", ts, "summary",
+			 summary, "dedup_key", dedup);
+}
+
+static int sla_record(struct store *s, const struct deadline_clock *c,
+		      const struct deadline_item *it, int64_t now, void *arg, struct vg_error *err)
+{
+	const struct sla_row *f = it->row;
+	char oid[32], action[32];
+	int rc = VG_OK;
+	(void)now;
+	(void)arg;
+	snprintf(oid, sizeof(oid), "%lld", (long long)f->id);
+	for (int i = 0; i < c->nthresholds && !rc; i++) {
+		json_t *ev;
+		if (!(it->fired & (1u << i)))
+			continue;
+		if (!(ev = sla_payload(c, it, i)))
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+		snprintf(action, sizeof(action), "sla.%s", c->thresholds[i].name);
+		rc = store_audit(s, action, "finding", oid, NULL, ev, err);
+		json_decref(ev);
+	}
 	return rc;
 }
 
-/* Alerts of one batch of candidates (at most SLA_BATCH findings after
- * *after, by id), in one transaction; *more when the batch was full. */
-#define SLA_BATCH 500
-static int sla_batch(struct store *s, int64_t now, int64_t *after, int *more, int64_t *nw,
-		     int64_t *nb, struct vg_error *err)
+static json_t *sla_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			 int64_t now, const char **name, void *arg)
 {
-	json_t *rows = NULL, *events = json_array(), *f;
-	size_t i;
-	int rc;
+	(void)now;
+	(void)arg;
+	*name = strcmp(c->thresholds[i].name, "breached") == 0 ? "sla.breached" : "sla.warning";
+	return sla_payload(c, it, i);
+}
 
-	if (!events)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	/*
-	 * Candidates: a deadline whose last quarter has begun (from first_seen;
-	 * the loop below takes a later KEV listing into account) and whose alert
-	 * of the level due now was not sent yet. The due times are those stored
-	 * in the finding (migration 0010, the view findings_due's), so a
-	 * million findings past their deadlines and alerted cost one index walk
-	 * a minute, not a million look-ups.
-	 */
-	rc = store_query_json(
-	    s, &rows, err,
-	    "SELECT f.id, f.vuln_id, f.purl, f.severity, f.state, f.kev, f.kev_at AS kev_epoch, "
-	    "f.first_seen_at AS seen_epoch, p.name AS product, v.version, f.sla_triage_due_at AS "
-	    "triage_due, f.sla_fix_due_at AS fix_due FROM findings f JOIN product_versions v ON "
-	    "v.id = f.version_id JOIN products p ON p.id = v.product_id WHERE f.id > ? AND "
+static const struct deadline_threshold sla_thresholds[] = {
+    {"warning", DEADLINE_BEFORE_DUE, 250, 0}, /* the last quarter of the window */
+    {"breached", DEADLINE_BEFORE_DUE, 0, 0},
+};
+static const struct deadline_clock sla_triage_clock = {
+    "sla.triage", sla_thresholds, 2, DEADLINE_LATEST_ONLY, sla_record, sla_event, sla_row_free};
+static const struct deadline_clock sla_fix_clock = {
+    "sla.fix", sla_thresholds, 2, DEADLINE_LATEST_ONLY, sla_record, sla_event, sla_row_free};
+
+static char *dup_col(struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c = t ? strdup(t) : NULL;
+	if (t && !c)
+		*oom = 1;
+	return c;
+}
+
+/*
+ * Candidates of one page: a deadline whose last quarter has begun (from
+ * first_seen; the engine takes a later KEV listing into account through the
+ * item's start) and whose alert of the level due now has not fired. The due
+ * times are those stored in the finding (migration 0010, the view
+ * findings_due's), so a million findings past their deadlines and alerted
+ * cost one index walk a minute, not a million look-ups. A finding gives one
+ * item per deadline it is a candidate for (so a page may hold up to 2 * max).
+ */
+static int sla_fetch(struct store *s, int64_t after, int64_t now, size_t max,
+		     struct deadline_batch *b, void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+	(void)arg;
+	rc = store_prepare(
+	    s,
+	    "SELECT f.id, f.vuln_id, f.purl, f.severity, f.state, f.kev_at, f.first_seen_at, "
+	    "v.product, v.version, f.sla_triage_due_at, f.sla_fix_due_at FROM findings f JOIN "
+	    "sbom_version_view v ON v.version_id = f.version_id WHERE f.id > ? AND "
 	    "f.retracted_at IS NULL AND f.sla_due_at IS NOT NULL AND ((f.sla_triage_due_at IS "
 	    "NOT NULL AND f.sla_triage_due_at - (f.sla_triage_due_at - f.first_seen_at) / 4 <= "
-	    "? AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.finding_id = f.id AND a.kind = "
-	    "'triage' AND a.due_at = f.sla_triage_due_at AND a.level = CASE WHEN "
-	    "f.sla_triage_due_at <= ? THEN 'breached' ELSE 'warning' END)) OR "
-	    "(f.sla_fix_due_at IS NOT NULL AND f.sla_fix_due_at - (f.sla_fix_due_at - "
-	    "f.first_seen_at) / 4 <= ? AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE "
-	    "a.finding_id = f.id AND a.kind = 'fix' AND a.due_at = f.sla_fix_due_at AND a.level "
-	    "= CASE WHEN f.sla_fix_due_at <= ? THEN 'breached' ELSE 'warning' END))) ORDER BY "
-	    "f.id LIMIT ?",
-	    "iiiiii", *after, now, now, now, now, (int64_t)SLA_BATCH);
-	if (rc) {
-		json_decref(events);
+	    "? AND " DEADLINE_SQL_NOT_FIRED(
+		"f.id", "f.sla_triage_due_at",
+		"CASE WHEN f.sla_triage_due_at <= ? THEN 'breached' ELSE 'warning' "
+		"END") ") OR (f.sla_fix_due_at IS NOT NULL AND f.sla_fix_due_at - "
+		       "(f.sla_fix_due_at - f.first_seen_at) / 4 <= ? AND " DEADLINE_SQL_NOT_FIRED(
+			   "f.id", "f.sla_fix_due_at",
+			   "CASE WHEN f.sla_fix_due_at <= ? THEN 'breached' ELSE 'warning' "
+			   "END") ")) ORDER BY f.id LIMIT ?",
+	    &st, err);
+	if (rc)
 		return rc;
-	}
-	*more = json_array_size(rows) == SLA_BATCH;
-	if (json_array_size(rows) && (rc = store_tx_begin(s, err))) {
-		json_decref(rows);
-		json_decref(events);
-		return rc;
-	}
-	json_array_foreach(rows, i, f)
-	{
-		static const char *const kinds[] = {"triage", "fix"};
-		*after = json_integer_value(json_object_get(f, "id"));
-		for (int k = 0; k < 2 && !rc; k++) {
-			json_t *dv = json_object_get(f, k == 0 ? "triage_due" : "fix_due");
-			int64_t due, base, before_n = json_array_size(events);
-			if (!json_is_integer(dv))
-				continue;
-			due = json_integer_value(dv);
-			base = json_integer_value(json_object_get(f, "seen_epoch"));
-			if (k == 0 && json_is_integer(json_object_get(f, "kev_epoch")) &&
-			    json_integer_value(json_object_get(f, "kev_epoch")) > base &&
-			    json_integer_value(json_object_get(f, "kev_epoch")) < due)
-				base = json_integer_value(json_object_get(f, "kev_epoch"));
-			if (now >= due) {
-				rc = alert_once(s, f, kinds[k], "breached", due, now, events, err);
-				if ((int64_t)json_array_size(events) > before_n)
-					(*nb)++;
-			} else if (now >= due - (due - base) / 4) {
-				rc = alert_once(s, f, kinds[k], "warning", due, now, events, err);
-				if ((int64_t)json_array_size(events) > before_n)
-					(*nw)++;
-			}
+	store_bind_int64(st, 1, after);
+	store_bind_int64(st, 2, now);
+	store_bind_text(st, 3, sla_triage_clock.name);
+	store_bind_int64(st, 4, now);
+	store_bind_int64(st, 5, now);
+	store_bind_text(st, 6, sla_fix_clock.name);
+	store_bind_int64(st, 7, now);
+	store_bind_int64(st, 8, (int64_t)max);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct sla_row *r = calloc(1, sizeof(*r));
+		int bad = 0;
+		int64_t seen = store_col_int64(st, 6), base = seen;
+		int oom = !r;
+		if (r) {
+			r->id = store_col_int64(st, 0);
+			r->vuln_id = dup_col(st, 1, &oom);
+			r->purl = dup_col(st, 2, &oom);
+			r->severity = dup_col(st, 3, &oom);
+			r->state = dup_col(st, 4, &oom);
+			r->product = dup_col(st, 7, &oom);
+			r->version = dup_col(st, 8, &oom);
 		}
-		if (rc)
+		if (oom) {
+			if (r) {
+				r->refs = 1;
+				sla_row_free(r);
+			}
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 			break;
+		}
+		for (int k = 0; k < 2 && !bad; k++) {
+			int64_t due = store_col_int64(st, 9 + k), kev = store_col_int64(st, 5);
+			if (store_col_isnull(st, 9 + k) || due - (due - seen) / 4 > now)
+				continue;
+			base = seen;
+			if (k == 0 && !store_col_isnull(st, 5) && kev > seen && kev < due)
+				base = kev;
+			r->refs++;
+			/* on failure the batch has dropped this reference (row_free) */
+			if (deadline_batch_add(b, k == 0 ? &sla_triage_clock : &sla_fix_clock,
+					       r->id, base, due, r))
+				bad = 1;
+		}
+		if (bad) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		if (!r->refs) {
+			r->refs = 1;
+			sla_row_free(r);
+		}
 	}
-	json_decref(rows);
-	if (store_in_tx(s)) {
-		if (!rc && json_array_size(events) == 0)
-			store_tx_rollback(s); /* nothing new: no record needed */
-		else if (!rc)
-			rc = store_tx_commit(s, err);
-		else
-			store_tx_rollback(s);
-	}
-	if (!rc) {
-		json_t *ev;
-		json_array_foreach(events, i, ev) vg_event_emit(s, vg_json_str(ev, "event"), ev);
-	}
-	json_decref(events);
-	return rc;
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err)
 {
-	int64_t now = vg_now(), nw = 0, nb = 0, after = 0;
-	int more = 1, rc = VG_OK;
-
-	/* Batches of SLA_BATCH findings, each committed with its alerts and
-	 * audit records before its events go out: memory stays bounded and a
-	 * failure keeps what was sent (an alert is sent once). */
-	while (more && !rc)
-		rc = sla_batch(s, now, &after, &more, &nw, &nb, err);
+	struct deadline_stats st;
+	/* Pages of candidates, each committed with its alerts and audit records
+	 * before its events go out: memory stays bounded and a failure keeps
+	 * what was sent (an alert is sent once). */
+	int rc = deadline_tick(s, &sla_triage_clock, sla_fetch, NULL, vg_now(), &st, err);
 	if (!rc) {
 		if (warned)
-			*warned = nw;
+			*warned = st.by_threshold[0];
 		if (breached)
-			*breached = nb;
+			*breached = st.by_threshold[1];
 	}
 	return rc;
 }

@@ -25,7 +25,10 @@
  *    by the views findings_sla / findings_due (migration 0007).
  *  - SLA alerts: "sla.warning" once the last quarter of a deadline's window
  *    has begun, "sla.breached" once it has passed; each once per finding,
- *    deadline kind and due time (table sla_alerts), emitted after commit.
+ *    deadline kind and due time, emitted after commit. They run on the one
+ *    deadline engine (jobs/deadline.h) as the clocks "sla.triage" and
+ *    "sla.fix", whose fired set keeps them once across restarts and servers
+ *    (migration 0015 moved the alerts sent before into it).
  */
 #ifndef VIGIL_TRIAGE_TRIAGE_H
 #define VIGIL_TRIAGE_TRIAGE_H

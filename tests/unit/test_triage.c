@@ -404,7 +404,8 @@ static void test_sla(void **state)
 	assert_int_equal(sla_tick(f->s, &w, &br, &err), VG_OK);
 	assert_int_equal(br, 0);
 	assert_int_equal(breaches, 1);
-	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM sla_alerts"), 2);
+	assert_int_equal(
+	    count(f->s, "SELECT COUNT(*) FROM deadline_fired WHERE clock LIKE 'sla.%'"), 2);
 	{
 		struct findings_filter flt = {0};
 		flt.overdue = 1;
