@@ -37,8 +37,8 @@ int findings_due_sync_policy(struct store *s, int64_t product_id, const char *se
 {
 	int kev = strcmp(severity, "kev") == 0;
 	return store_exec(s, err,
-			  FINDINGS_DUE_SYNC "(? = 0 OR version_id IN (SELECT id FROM "
-					    "product_versions WHERE product_id = ?)) AND (CASE "
+			  FINDINGS_DUE_SYNC "(? = 0 OR version_id IN (SELECT version_id FROM "
+					    "sbom_version_view WHERE product_id = ?)) AND (CASE "
 					    "WHEN ? = 1 THEN kev = 1 ELSE severity = ? END)",
 			  "iiit", product_id, product_id, (int64_t)kev, severity);
 }
@@ -54,11 +54,12 @@ static void findings_where(struct vg_buf *b, const struct findings_filter *f, in
 {
 	int by_version = f->product || f->version;
 	vg_buf_adds(b, "WHERE ");
-	vg_buf_adds(b, f->product ? "f.version_id IN (SELECT pv.id FROM product_versions pv "
-				    "JOIN products pp ON pp.id = pv.product_id WHERE pp.name = ?)"
-				  : "CAST(? AS TEXT) IS NULL");
-	vg_buf_adds(b, f->version ? " AND f.version_id IN (SELECT pv.id FROM product_versions "
-				    "pv WHERE pv.version = ?)"
+	vg_buf_adds(b, f->product
+			   ? "f.version_id IN (SELECT pv.version_id FROM sbom_version_view pv "
+			     "WHERE pv.product = ?)"
+			   : "CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(b, f->version ? " AND f.version_id IN (SELECT pv.version_id FROM "
+				    "sbom_version_view pv WHERE pv.version = ?)"
 				  : " AND CAST(? AS TEXT) IS NULL");
 	/* With a product or version, the other conditions are expressions the
 	 * planner cannot serve from an index: findings_q_version serves them all
@@ -451,13 +452,12 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 		exact = 0;
 	}
 	vg_buf_reset(&sql);
-	vg_buf_adds(&sql, "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, "
+	vg_buf_adds(&sql, "SELECT f.id, v.product, v.version, f.purl, f.vuln_id, "
 			  "f.severity, f.score, f.kev, f.state, f.justification, f.assignee, "
 			  "f.first_seen_at, f.updated_at, f.retracted_at, f.sla_triage_due_at AS "
 			  "triage_due_at, f.sla_fix_due_at AS fix_due_at, f.sla_due_at AS due_at, "
 			  "f.evidence_json FROM findings f JOIN "
-			  "product_versions v ON v.id = f.version_id JOIN products p ON p.id = "
-			  "v.product_id ");
+			  "sbom_version_view v ON v.version_id = f.version_id ");
 	findings_where(&sql, f, 1);
 	/* sla_due_key: due time, none last; the index of the filter gives the
 	 * order. A product's or version's few thousand findings are sorted

@@ -247,15 +247,13 @@ static void emit_exploited(struct store *s, json_t *ids)
 		struct vg_error e = {0};
 		if (store_query_json(
 			s, &rows, &e,
-			"SELECT f.id AS finding_id, f.vuln_id, f.purl, f.severity, p.name AS "
-			"product, "
+			"SELECT f.id AS finding_id, f.vuln_id, f.purl, f.severity, v.product, "
 			"v.version, (SELECT MIN(k.cve_id) FROM kev k JOIN vuln_aliases a ON "
 			"a.alias "
 			"= k.cve_id WHERE a.vuln_id = f.vuln_id) AS cve, (SELECT MIN(k.date_added) "
 			"FROM kev k JOIN vuln_aliases a ON a.alias = k.cve_id WHERE a.vuln_id = "
-			"f.vuln_id) AS kev_date_added FROM findings f JOIN product_versions v ON "
-			"v.id "
-			"= f.version_id JOIN products p ON p.id = v.product_id WHERE f.id = ?",
+			"f.vuln_id) AS kev_date_added FROM findings f JOIN sbom_version_view v ON "
+			"v.version_id = f.version_id WHERE f.id = ?",
 			"i", (int64_t)json_integer_value(id)) == VG_OK &&
 		    json_array_size(rows)) {
 			json_t *ev = json_array_get(rows, 0);
@@ -504,10 +502,10 @@ static int affected_rows(struct store *s, const char *vuln_id, json_t *rows, str
 	size_t i;
 	int rc = store_query_json(
 	    s, &tmp, err,
-	    "SELECT f.id AS finding_id, p.name AS product, pv.version, f.purl, f.kev, "
+	    "SELECT f.id AS finding_id, pv.product, pv.version, f.purl, f.kev, "
 	    "f.state, f.first_seen_at, f.retracted_at FROM findings f JOIN "
-	    "product_versions pv ON pv.id = f.version_id JOIN products p ON p.id = "
-	    "pv.product_id WHERE f.vuln_id = ? ORDER BY p.name, pv.version, f.purl",
+	    "sbom_version_view pv ON pv.version_id = f.version_id WHERE f.vuln_id = ? ORDER BY "
+	    "pv.product, pv.version, f.purl",
 	    "t", vuln_id);
 	if (rc)
 		return rc;

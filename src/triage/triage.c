@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "triage/triage.h"
 #include "audit/audit.h"
+#include "auth/auth.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -118,9 +119,9 @@ void triage_purl_package(const char *purl, char *out, size_t n)
 
 static const char finding_sql[] =
     "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
-    "f.vuln_id, f.purl, f.evidence_json AS evidence, f.retracted_at AS retracted, p.name AS "
-    "product, v.version FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN "
-    "products p ON p.id = v.product_id WHERE f.id = ?";
+    "f.vuln_id, f.purl, f.evidence_json AS evidence, f.retracted_at AS retracted, v.product, "
+    "v.version FROM findings f JOIN sbom_version_view v ON v.version_id = "
+    "f.version_id WHERE f.id = ?";
 
 static int load_finding(struct store *s, int64_t id, json_t **out, struct vg_error *err)
 {
@@ -264,14 +265,13 @@ int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char 
 
 static int check_user(struct store *s, const char *name, struct vg_error *err)
 {
-	int64_t n = 0;
-	int rc =
-	    store_query_int64(s, &n, err, "SELECT COUNT(*) FROM users WHERE name = ?", "t", name);
+	int exists = 0;
+	int rc = auth_user_exists(s, name, &exists, err);
 	if (rc)
 		return rc;
-	return n ? VG_OK
-		 : vg_error_set(err, VG_EINVAL, "assignee '%s': no such user (see vigil user list)",
-				name);
+	return exists ? VG_OK
+		      : vg_error_set(err, VG_EINVAL,
+				     "assignee '%s': no such user (see vigil user list)", name);
 }
 
 static int validate_change(const struct triage_change *c, struct vg_error *err)
@@ -406,12 +406,12 @@ int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_err
 	int64_t now = vg_now();
 	int rc = store_query_json(
 	    s, &rows, err,
-	    "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, f.severity, f.score, "
+	    "SELECT f.id, v.product, v.version, f.purl, f.vuln_id, f.severity, f.score, "
 	    "f.kev, f.state, f.justification, f.assignee, f.first_seen_at, f.updated_at, "
 	    "f.retracted_at, f.state_changed_at, f.closed_at, d.triage_due_at, d.fix_due_at, "
 	    "d.due_at, d.due_at AS due_epoch, f.evidence_json, (SELECT summary FROM "
 	    "vulnerabilities x WHERE x.id = f.vuln_id) AS summary FROM findings f JOIN "
-	    "product_versions v ON v.id = f.version_id JOIN products p ON p.id = v.product_id "
+	    "sbom_version_view v ON v.version_id = f.version_id "
 	    "LEFT JOIN findings_due d ON d.finding_id = f.id WHERE f.id = ?",
 	    "i", id);
 	if (rc)
@@ -502,7 +502,7 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 	    s, &rows, err,
 	    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
 	    "f.vuln_id, f.purl, f.evidence_json AS evidence, d.evidence_json AS decided "
-	    "FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN "
+	    "FROM findings f JOIN sbom_version_view v ON v.version_id = f.version_id JOIN "
 	    "triage_decisions d ON d.finding_id = f.id WHERE f.state IN ('not_affected', "
 	    "'false_positive') AND f.retracted_at IS NULL AND (? = 0 OR f.version_id = ?) AND "
 	    "f.evidence_json <> d.evidence_json",
@@ -530,7 +530,8 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 	    s, &rows, err,
 	    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
 	    "f.vuln_id, f.purl, f.evidence_json AS evidence FROM findings f JOIN "
-	    "product_versions v ON v.id = f.version_id WHERE f.state = 'new' AND f.retracted_at "
+	    "sbom_version_view v ON v.version_id = f.version_id WHERE f.state = 'new' AND "
+	    "f.retracted_at "
 	    "IS NULL AND f.updated_at >= ? AND (? = 0 OR f.version_id = ?) ORDER BY f.id",
 	    "iii", since, version_id, version_id);
 	json_array_foreach(rows, i, f)
@@ -545,7 +546,8 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 		    s, &ds, err,
 		    "SELECT d.state, d.justification, d.scope, d.purl, d.evidence_json AS decided, "
 		    "d.finding_id, d.version_id, pv.version FROM triage_decisions d JOIN "
-		    "product_versions pv ON pv.id = d.version_id WHERE d.product_id = ? AND "
+		    "sbom_version_view pv ON pv.version_id = d.version_id WHERE d.product_id = ? "
+		    "AND "
 		    "d.vuln_id = ? AND d.package = ? AND d.finding_id <> ? AND (d.version_id = ? "
 		    "OR (d.scope = 'product' AND d.version_id < ?)) ORDER BY CASE WHEN "
 		    "d.version_id = ? THEN 0 ELSE 1 END, d.version_id DESC",
@@ -696,7 +698,9 @@ static int product_id_of(struct store *s, const char *product, int64_t *pid, str
 	*pid = 0;
 	if (!product)
 		return VG_OK;
-	rc = store_query_int64(s, pid, err, "SELECT id FROM products WHERE name = ?", "t", product);
+	rc = store_query_int64(s, pid, err,
+			       "SELECT product_id FROM sbom_product_view WHERE product = ?", "t",
+			       product);
 	if (rc == VG_ENOTFOUND)
 		return vg_error_set(err, VG_ENOTFOUND, "product '%s' not found", product);
 	return rc;
@@ -824,13 +828,14 @@ int sla_policy_unset(struct store *s, const char *product, const char *severity,
 
 int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err)
 {
-	return store_query_json(s, out, err,
-				"SELECT COALESCE(p.name, '*') AS product, sp.severity, "
-				"sp.triage_seconds, sp.fix_seconds FROM sla_policies sp LEFT JOIN "
-				"products p ON p.id = sp.product_id ORDER BY COALESCE(p.name, ''), "
-				"CASE sp.severity WHEN 'kev' THEN 0 WHEN 'critical' THEN 1 WHEN "
-				"'high' THEN 2 WHEN 'medium' THEN 3 WHEN 'low' THEN 4 ELSE 5 END",
-				NULL);
+	return store_query_json(
+	    s, out, err,
+	    "SELECT COALESCE(p.product, '*') AS product, sp.severity, "
+	    "sp.triage_seconds, sp.fix_seconds FROM sla_policies sp LEFT JOIN "
+	    "sbom_product_view p ON p.product_id = sp.product_id ORDER BY COALESCE(p.product, ''), "
+	    "CASE sp.severity WHEN 'kev' THEN 0 WHEN 'critical' THEN 1 WHEN "
+	    "'high' THEN 2 WHEN 'medium' THEN 3 WHEN 'low' THEN 4 ELSE 5 END",
+	    NULL);
 }
 
 /* ---- SLA alerts ---- */

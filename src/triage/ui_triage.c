@@ -7,6 +7,7 @@
  * and a finding's page with its comments and full audit history.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "auth/auth.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -741,7 +742,9 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *f = NULL, *x, *users = NULL;
+	json_t *f = NULL, *x;
+	char **users = NULL;
+	size_t n_users = 0;
 	int64_t id;
 	size_t i;
 	char title[64];
@@ -815,13 +818,11 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		vg_buf_adds(b,
 			    "<input type=\"hidden\" name=\"to\" value=\"finding\"><label>assignee "
 			    "<select name=\"assignee\"><option value=\"\">nobody</option>");
-		if (store_query_json(req->db, &users, NULL,
-				     "SELECT name FROM users WHERE disabled = 0 ORDER BY name",
-				     NULL) == VG_OK)
-			json_array_foreach(users, i, x)
-			    option(b, vg_json_str(x, "name"), vg_json_str(x, "name"),
-				   vg_json_str(f, "assignee"));
-		json_decref(users);
+		if (auth_user_names(req->db, &users, &n_users, NULL) == VG_OK) {
+			for (size_t k = 0; k < n_users; k++)
+				option(b, users[k], users[k], vg_json_str(f, "assignee"));
+			auth_names_free(users, n_users);
+		}
 		vg_buf_adds(b, "</select></label> <button>Assign</button></form>");
 	}
 

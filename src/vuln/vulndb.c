@@ -1127,9 +1127,10 @@ static int index_cpe_components(struct store *s, int64_t sbom_id, int64_t versio
 			    version_id);
 	if (!rc)
 		rc = store_query_json(s, &rows, err,
-				      "SELECT c.id, c.purl, c.cpe, c.type, CASE WHEN c.idx = "
-				      "s.primary_idx THEN 1 ELSE 0 END AS is_primary FROM "
-				      "components c JOIN sboms s ON s.id = c.sbom_id WHERE "
+				      "SELECT c.component_id AS id, c.purl, c.cpe, c.type, CASE "
+				      "WHEN c.idx = s.primary_idx THEN 1 ELSE 0 END AS is_primary "
+				      "FROM sbom_component_view c JOIN sbom_revision_view s ON "
+				      "s.sbom_id = c.sbom_id WHERE "
 				      "c.sbom_id = ? AND c.cpe IS NOT NULL ORDER BY c.idx",
 				      "i", sbom_id);
 	if (rc || !plat)
@@ -1181,12 +1182,14 @@ int vulndb_index_sbom(struct store *s, int64_t sbom_id, int64_t *version_id, lon
 	*version_id = 0;
 	if (matchable)
 		*matchable = 0;
-	rc = store_query_int64(s, &c.version_id, err, "SELECT version_id FROM sboms WHERE id = ?",
-			       "i", sbom_id);
+	rc = store_query_int64(s, &c.version_id, err,
+			       "SELECT version_id FROM sbom_revision_view WHERE sbom_id = ?", "i",
+			       sbom_id);
 	if (!rc)
-		rc = store_query_int64(s, &newest, err,
-				       "SELECT MAX(id) FROM sboms WHERE version_id = ?", "i",
-				       c.version_id);
+		rc = store_query_int64(
+		    s, &newest, err,
+		    "SELECT MAX(sbom_id) FROM sbom_revision_view WHERE version_id = ?", "i",
+		    c.version_id);
 	if (rc || newest != sbom_id)
 		return rc; /* an older revision: the newest one's index stands */
 	rc = store_exec(s, err, "DELETE FROM vuln_components WHERE version_id = ?", "i",
@@ -1194,8 +1197,8 @@ int vulndb_index_sbom(struct store *s, int64_t sbom_id, int64_t *version_id, lon
 	if (!rc) {
 		struct binds b = {1, sbom_id, NULL, 0};
 		rc = run(s,
-			 "SELECT id, purl, version FROM components WHERE sbom_id = ? AND purl IS "
-			 "NOT NULL ORDER BY idx",
+			 "SELECT component_id, purl, version FROM sbom_component_view WHERE "
+			 "sbom_id = ? AND purl IS NOT NULL ORDER BY idx",
 			 &b, comp_row, &c, err);
 	}
 	if (!rc)
