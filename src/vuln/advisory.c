@@ -15,14 +15,14 @@
 void advisory_init(struct advisory *a)
 {
 	memset(a, 0, sizeof(*a));
-	feed_arena_init(&a->arena, ADV_ARENA_MAX);
+	vg_arena_init(&a->arena, ADV_ARENA_MAX);
 }
 
 void advisory_release(struct advisory *a)
 {
-	feed_arena_release(&a->arena);
+	vg_arena_release(&a->arena);
 	memset(a, 0, sizeof(*a));
-	feed_arena_init(&a->arena, ADV_ARENA_MAX);
+	vg_arena_init(&a->arena, ADV_ARENA_MAX);
 }
 
 static const char *const event_names[] = {"introduced", "fixed", "last_affected", "limit"};
