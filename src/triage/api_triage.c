@@ -6,6 +6,7 @@
  */
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "triage/triage.h"
@@ -23,12 +24,9 @@
 static int finding_id(struct http_req *req, struct http_resp *resp, int64_t *id)
 {
 	const char *s = http_param(req, "id");
-	char *end;
-	long long v = strtoll(s ? s : "", &end, 10);
-	if (!s || !*s || *end || v <= 0)
+	if (vg_id_parse(s, "finding id", id, NULL))
 		return http_error(resp, VG_EINVAL, "finding id '%s': expected a positive integer",
 				  s ? s : "");
-	*id = v;
 	return VG_OK;
 }
 
@@ -54,16 +52,31 @@ static int change_from(const json_t *b, struct triage_change *c, struct http_res
 	return VG_OK;
 }
 
+/* 200 with finding id as finding_detail_to_json() makes it. */
+static int reply_finding(struct http_req *req, struct http_resp *resp, int64_t id)
+{
+	struct vg_error err = {0};
+	struct finding_detail d;
+	json_t *o;
+	int rc = triage_finding_get(req->db, id, &d, &err);
+	o = rc ? NULL : finding_detail_to_json(&d);
+	finding_detail_release(&d);
+	if (rc)
+		return http_fail(resp, &err);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
+	return http_json(resp, 200, o);
+}
+
 static int one_change(struct http_req *req, struct http_resp *resp, struct triage_change *c)
 {
 	struct vg_error err = {0};
 	int64_t id;
-	json_t *out = NULL;
 	if (finding_id(req, resp, &id))
 		return VG_EINVAL;
-	if (triage_apply(req->db, id, c, &out, &err))
+	if (triage_apply(req->db, id, c, &err))
 		return http_fail(resp, &err);
-	return http_json(resp, 200, out);
+	return reply_finding(req, resp, id);
 }
 
 static int post_triage(struct http_req *req, struct http_resp *resp)
@@ -174,14 +187,10 @@ static int get_findings(struct http_req *req, struct http_resp *resp)
 
 static int get_finding(struct http_req *req, struct http_resp *resp)
 {
-	struct vg_error err = {0};
 	int64_t id;
-	json_t *out = NULL;
 	if (finding_id(req, resp, &id))
 		return VG_EINVAL;
-	if (triage_finding_json(req->db, id, &out, &err))
-		return http_fail(resp, &err);
-	return http_json(resp, 200, out);
+	return reply_finding(req, resp, id);
 }
 
 /* POST /api/v1/triage/bulk {"filter": {...}, "state", "justification",
@@ -269,23 +278,33 @@ static int get_counts(struct http_req *req, struct http_resp *resp)
 static int get_history(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct triage_history h;
 	int64_t days;
-	json_t *o = NULL;
+	json_t *o;
 	int rc;
 	/* days outside 1..366 give the default 30, as they always did */
 	if ((rc = http_query_int(req, resp, "days", INT_MIN, INT_MAX, 30, &days)))
 		return rc;
-	if (triage_history_json(req->db, (int)days, &o, &err))
+	if (triage_history(req->db, (int)days, &h, &err))
 		return http_fail(resp, &err);
+	o = triage_history_to_json(&h);
+	triage_history_release(&h);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
 	return http_json(resp, 200, o);
 }
 
 static int get_policies(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	json_t *o = NULL;
-	if (sla_policy_list_json(req->db, &o, &err))
+	struct sla_policy_list l;
+	json_t *o;
+	if (sla_policy_list(req->db, &l, &err))
 		return http_fail(resp, &err);
+	o = sla_policy_list_to_json(&l);
+	sla_policy_list_release(&l);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
 	return http_json(resp, 200, o);
 }
 

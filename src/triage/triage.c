@@ -375,13 +375,9 @@ int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 	return rc;
 }
 
-int triage_apply(struct store *s, int64_t id, const struct triage_change *c, json_t **out,
-		 struct vg_error *err)
+int triage_apply(struct store *s, int64_t id, const struct triage_change *c, struct vg_error *err)
 {
-	int rc = triage_apply_ids(s, &id, 1, c, NULL, err);
-	if (!rc && out)
-		rc = triage_finding_json(s, id, out, err);
-	return rc;
+	return triage_apply_ids(s, &id, 1, c, NULL, err);
 }
 
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
@@ -398,67 +394,190 @@ int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 	return rc;
 }
 
-int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+void finding_detail_release(struct finding_detail *d)
 {
-	json_t *rows = NULL, *f, *tmp = NULL;
+	json_decref(d->history);
+	d->history = NULL;
+	vg_arena_release(&d->arena);
+}
+
+/* A copy of column i in d's arena (NULL for SQL NULL); *oom on failure. */
+static const char *detail_str(struct finding_detail *d, struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	if (!(c = vg_arena_strdup(&d->arena, t)))
+		*oom = 1;
+	return c;
+}
+
+static int64_t col_time(struct store_stmt *st, int i)
+{
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
+}
+
+int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
+		       struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
 	struct audit_filter af = {0};
+	struct finding *f = &out->f;
 	char oid[32];
-	int64_t now = vg_now();
-	int rc = store_query_json(
-	    s, &rows, err,
+	size_t cap = 0;
+	int rc, oom = 0, k = 0;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->arena, 0);
+	rc = store_prepare(
+	    s,
 	    "SELECT f.id, v.product, v.version, f.purl, f.vuln_id, f.severity, f.score, "
 	    "f.kev, f.state, f.justification, f.assignee, f.first_seen_at, f.updated_at, "
 	    "f.retracted_at, f.state_changed_at, f.closed_at, d.triage_due_at, d.fix_due_at, "
-	    "d.due_at, d.due_at AS due_epoch, f.evidence_json, (SELECT summary FROM "
+	    "d.due_at, f.evidence_json, (SELECT summary FROM "
 	    "vulnerabilities x WHERE x.id = f.vuln_id) AS summary FROM findings f JOIN "
 	    "sbom_version_view v ON v.version_id = f.version_id "
 	    "LEFT JOIN findings_due d ON d.finding_id = f.id WHERE f.id = ?",
-	    "i", id);
+	    &st, err);
 	if (rc)
 		return rc;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
+	store_bind_int64(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_DONE) {
+		store_finalize(st);
 		return vg_error_set(err, VG_ENOTFOUND, "finding %lld not found", (long long)id);
 	}
-	f = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	{
-		json_t *due = json_object_get(f, "due_epoch");
-		json_object_set_new(
-		    f, "overdue",
-		    json_boolean(json_is_integer(due) && json_integer_value(due) < now));
-		json_object_del(f, "due_epoch");
-		json_object_set_new(f, "kev",
-				    json_boolean(json_integer_value(json_object_get(f, "kev"))));
-	}
-	{
-		char allowed[200];
-		json_t *a = json_array();
-		for (const char *const *st = states; *st; st++)
-			if (triage_transition_ok(vg_json_str(f, "state"), *st))
-				json_array_append_new(a, json_string(*st));
-		(void)allowed;
-		json_object_set_new(f, "allowed_states", a);
-	}
-	rc = store_query_json(s, &tmp, err,
-			      "SELECT actor, body, created_at FROM finding_comments WHERE "
-			      "finding_id = ? ORDER BY id",
-			      "i", id);
-	if (!rc) {
-		json_object_set_new(f, "comments", tmp);
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		af.otype = "finding";
-		af.oid = oid;
-		rc = audit_query(s, &af, &tmp, err);
-		if (!rc)
-			json_object_set_new(f, "history", tmp);
-	}
-	if (rc) {
-		json_decref(f);
+	if (rc != STORE_ROW) {
+		store_finalize(st);
 		return rc;
 	}
-	*out = f;
-	return VG_OK;
+	f->id = store_col_int64(st, 0);
+	f->product = detail_str(out, st, 1, &oom);
+	f->version = detail_str(out, st, 2, &oom);
+	f->purl = detail_str(out, st, 3, &oom);
+	f->vuln_id = detail_str(out, st, 4, &oom);
+	f->severity = detail_str(out, st, 5, &oom);
+	f->score = detail_str(out, st, 6, &oom);
+	f->kev = store_col_int64(st, 7) != 0;
+	f->state = detail_str(out, st, 8, &oom);
+	f->justification = detail_str(out, st, 9, &oom);
+	f->assignee = detail_str(out, st, 10, &oom);
+	f->first_seen_at = col_time(st, 11);
+	f->updated_at = col_time(st, 12);
+	f->retracted_at = col_time(st, 13);
+	out->state_changed_at = col_time(st, 14);
+	out->closed_at = col_time(st, 15);
+	f->triage_due_at = col_time(st, 16);
+	f->fix_due_at = col_time(st, 17);
+	f->due_at = col_time(st, 18);
+	f->overdue = f->due_at && f->due_at < vg_now();
+	f->evidence_json = detail_str(out, st, 19, &oom);
+	out->summary = detail_str(out, st, 20, &oom);
+	store_finalize(st);
+	if (oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (const char *const *x = states; *x; x++)
+		if (triage_transition_ok(f->state, *x))
+			out->allowed_states[k++] = *x;
+	rc = store_prepare(s,
+			   "SELECT actor, body, created_at FROM finding_comments WHERE "
+			   "finding_id = ? ORDER BY id",
+			   &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct finding_comment *c;
+		if (out->n_comments == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct finding_comment *nv = vg_arena_array(&out->arena, nc, sizeof(*nv));
+			if (!nv) {
+				oom = 1;
+				break;
+			}
+			if (out->n_comments)
+				memcpy(nv, out->comments, out->n_comments * sizeof(*nv));
+			out->comments = nv;
+			cap = nc;
+		}
+		c = &out->comments[out->n_comments++];
+		c->actor = detail_str(out, st, 0, &oom);
+		c->body = detail_str(out, st, 1, &oom);
+		c->created_at = col_time(st, 2);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	if (oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (rc != STORE_DONE)
+		return rc;
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	af.otype = "finding";
+	af.oid = oid;
+	return audit_query(s, &af, &out->history, err);
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	return t ? vg_json_time(t) : json_null();
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *finding_detail_to_json(const struct finding_detail *d)
+{
+	const struct finding *f = &d->f;
+	json_t *o = json_object(), *allowed = json_array(), *comments = json_array(), *ev = NULL;
+	if (!o || !allowed || !comments) {
+		json_decref(o);
+		json_decref(allowed);
+		json_decref(comments);
+		return NULL;
+	}
+	for (const char *const *x = d->allowed_states; *x; x++)
+		json_array_append_new(allowed, json_string(*x));
+	for (size_t i = 0; i < d->n_comments; i++)
+		json_array_append_new(comments,
+				      json_pack("{s:o, s:o, s:o}", "actor",
+						str_or_null(d->comments[i].actor), "body",
+						str_or_null(d->comments[i].body), "created_at",
+						time_or_null(d->comments[i].created_at)));
+	if (f->evidence_json) {
+		ev = json_loads(f->evidence_json, JSON_DECODE_ANY, NULL);
+		if (!ev)
+			ev = json_string(f->evidence_json);
+	}
+	json_object_set_new(o, "id", json_integer(f->id));
+	json_object_set_new(o, "product", str_or_null(f->product));
+	json_object_set_new(o, "version", str_or_null(f->version));
+	json_object_set_new(o, "purl", str_or_null(f->purl));
+	json_object_set_new(o, "vuln_id", str_or_null(f->vuln_id));
+	json_object_set_new(o, "severity", str_or_null(f->severity));
+	json_object_set_new(o, "score", str_or_null(f->score));
+	json_object_set_new(o, "kev", json_boolean(f->kev));
+	json_object_set_new(o, "state", str_or_null(f->state));
+	json_object_set_new(o, "justification", str_or_null(f->justification));
+	json_object_set_new(o, "assignee", str_or_null(f->assignee));
+	json_object_set_new(o, "first_seen_at", time_or_null(f->first_seen_at));
+	json_object_set_new(o, "updated_at", time_or_null(f->updated_at));
+	json_object_set_new(o, "retracted_at", time_or_null(f->retracted_at));
+	json_object_set_new(o, "state_changed_at", time_or_null(d->state_changed_at));
+	json_object_set_new(o, "closed_at", time_or_null(d->closed_at));
+	json_object_set_new(o, "triage_due_at", time_or_null(f->triage_due_at));
+	json_object_set_new(o, "fix_due_at", time_or_null(f->fix_due_at));
+	json_object_set_new(o, "due_at", time_or_null(f->due_at));
+	json_object_set_new(o, "evidence", ev ? ev : json_null());
+	json_object_set_new(o, "summary", str_or_null(d->summary));
+	json_object_set_new(o, "overdue", json_boolean(f->overdue));
+	json_object_set_new(o, "allowed_states", allowed);
+	json_object_set_new(o, "comments", comments);
+	json_object_set_new(o, "history", d->history ? json_incref(d->history) : json_array());
+	return o;
 }
 
 /* ---- carrying decisions over ---- */
@@ -613,11 +732,37 @@ int triage_counts(struct store *s, const struct findings_filter *f, struct findi
 	return findings_state_counts(s, f, out, err);
 }
 
-int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err)
+const char *const triage_severities[TRIAGE_N_SEVERITIES + 1] = {"critical", "high", "medium",
+								"low",      "none", NULL};
+
+void triage_history_release(struct triage_history *h)
 {
-	static const char *const sev[] = {"critical", "high", "medium", "low", "none"};
-	int64_t now = vg_now(), today = now - now % 86400, base, (*n)[5];
-	json_t *arr, *rows = NULL, *r;
+	free(h->days);
+	h->days = NULL;
+	h->n = 0;
+}
+
+json_t *triage_history_to_json(const struct triage_history *h)
+{
+	json_t *arr = json_array();
+	for (size_t j = 0; arr && j < h->n; j++) {
+		json_t *o = json_pack("{s:s}", "day", h->days[j].day);
+		for (int k = 0; o && k < TRIAGE_N_SEVERITIES; k++)
+			json_object_set_new(o, triage_severities[k],
+					    json_integer(h->days[j].open[k]));
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+int triage_history(struct store *s, int days, struct triage_history *out, struct vg_error *err)
+{
+	const char *const *sev = triage_severities;
+	int64_t now = vg_now(), today = now - now % 86400, base;
+	json_t *rows = NULL, *r;
 	size_t i;
 	int rc;
 	if (days < 1 || days > 366)
@@ -642,16 +787,16 @@ int triage_history_json(struct store *s, int days, json_t **out, struct vg_error
 	    "IS NOT NULL OR state NOT IN ('fixed', 'not_affected', 'false_positive')) x GROUP "
 	    "BY 1, 2, 3",
 	    "iiiiiiii", base, now, (int64_t)days, base, now, (int64_t)(days - 1), base, base);
+	out->days = NULL;
+	out->n = 0;
 	if (rc)
 		return rc;
-	n = calloc((size_t)days, sizeof(*n));
-	arr = json_array();
-	if (!n || !arr) {
-		free(n);
-		json_decref(arr);
+	out->days = calloc((size_t)days, sizeof(*out->days));
+	if (!out->days) {
 		json_decref(rows);
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
+	out->n = (size_t)days;
 	json_array_foreach(rows, i, r)
 	{
 		int64_t sj = json_integer_value(json_object_get(r, "sj"));
@@ -663,23 +808,16 @@ int triage_history_json(struct store *s, int days, json_t **out, struct vg_error
 		if (k == 5)
 			continue; /* a severity outside the chart, as before */
 		for (int64_t j = sj < 0 ? 0 : sj; j <= lj && j < days; j++)
-			n[j][k] += cnt;
+			out->days[j].open[k] += cnt;
 	}
 	json_decref(rows);
 	for (int j = 0; j < days; j++) {
 		int64_t y;
 		unsigned m, d;
-		char day[16];
-		json_t *o;
 		vg_civil_from_days((today - (int64_t)(days - 1 - j) * 86400) / 86400, &y, &m, &d);
-		snprintf(day, sizeof(day), "%04lld-%02u-%02u", (long long)y, m, d);
-		o = json_pack("{s:s}", "day", day);
-		for (int k = 0; k < 5; k++)
-			json_object_set_new(o, sev[k], json_integer(n[j][k]));
-		json_array_append_new(arr, o);
+		snprintf(out->days[j].day, sizeof(out->days[j].day), "%04lld-%02u-%02u",
+			 (long long)y, m, d);
 	}
-	free(n);
-	*out = arr;
 	return VG_OK;
 }
 
@@ -826,16 +964,74 @@ int sla_policy_unset(struct store *s, const char *product, const char *severity,
 	return rc;
 }
 
-int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err)
+void sla_policy_list_release(struct sla_policy_list *l)
 {
-	return store_query_json(
-	    s, out, err,
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int sla_policy_list(struct store *s, struct sla_policy_list *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = store_prepare(
+	    s,
 	    "SELECT COALESCE(p.product, '*') AS product, sp.severity, "
 	    "sp.triage_seconds, sp.fix_seconds FROM sla_policies sp LEFT JOIN "
 	    "sbom_product_view p ON p.product_id = sp.product_id ORDER BY COALESCE(p.product, ''), "
 	    "CASE sp.severity WHEN 'kev' THEN 0 WHEN 'critical' THEN 1 WHEN "
 	    "'high' THEN 2 WHEN 'medium' THEN 3 WHEN 'low' THEN 4 ELSE 5 END",
-	    NULL);
+	    &st, err);
+	out->v = NULL;
+	out->n = 0;
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct sla_policy *p;
+		if (out->n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct sla_policy *nv = realloc(out->v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+			out->v = nv;
+			cap = nc;
+		}
+		p = &out->v[out->n++];
+		snprintf(p->product, sizeof(p->product), "%s",
+			 store_col_text(st, 0) ? store_col_text(st, 0) : "*");
+		snprintf(p->severity, sizeof(p->severity), "%s",
+			 store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		p->triage_seconds = store_col_isnull(st, 2) ? -1 : store_col_int64(st, 2);
+		p->fix_seconds = store_col_isnull(st, 3) ? -1 : store_col_int64(st, 3);
+	}
+	store_finalize(st);
+	if (rc != STORE_DONE) {
+		sla_policy_list_release(out);
+		return rc;
+	}
+	return VG_OK;
+}
+
+json_t *sla_policy_list_to_json(const struct sla_policy_list *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < l->n; i++) {
+		const struct sla_policy *p = &l->v[i];
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:o, s:o}", "product", p->product, "severity", p->severity,
+		    "triage_seconds",
+		    p->triage_seconds >= 0 ? json_integer(p->triage_seconds) : json_null(),
+		    "fix_seconds",
+		    p->fix_seconds >= 0 ? json_integer(p->fix_seconds) : json_null());
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
 }
 
 /* ---- SLA alerts ---- */

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "http/html.h"
 #include "http/ui.h"
 #include "store/store.h"
@@ -35,7 +36,8 @@ static const char *const all_justifications[] = {
     "vulnerable_code_cannot_be_controlled_by_adversary",
     "inline_mitigations_already_exist",
     NULL};
-static const char *const sevs[] = {"critical", "high", "medium", "low", "none", NULL};
+/* in the order of triage_severities */
+static const char *const *const sevs = triage_severities;
 static const char *const sev_color[] = {"#a61e1e", "#d9480f", "#c98a00", "#2b8a3e", "#868e96"};
 
 static const char *q(struct http_req *req, const char *name)
@@ -130,16 +132,15 @@ static void flash(struct http_req *req, struct vg_buf *b)
 
 /* ---- the chart ---- */
 
-static void history_svg(struct vg_buf *b, const json_t *days)
+static void history_svg(struct vg_buf *b, const struct triage_history *h)
 {
 	const int W = 640, H = 220, L = 40, R = 110, T = 14, B = 30;
-	size_t n = json_array_size(days), i;
+	size_t n = h->n;
 	long long max = 1;
-	json_t *d;
-	json_array_foreach(days, i,
-			   d) for (int s = 0; sevs[s];
-				   s++) if (json_integer_value(json_object_get(d, sevs[s])) > max)
-	    max = json_integer_value(json_object_get(d, sevs[s]));
+	for (size_t i = 0; i < n; i++)
+		for (int s = 0; s < TRIAGE_N_SEVERITIES; s++)
+			if (h->days[i].open[s] > max)
+				max = h->days[i].open[s];
 	vg_buf_addf(
 	    b,
 	    "<svg id=\"chart-open\" class=\"chart\" role=\"img\" aria-labelledby=\"chart-open-t\" "
@@ -155,11 +156,11 @@ static void history_svg(struct vg_buf *b, const json_t *days)
 	if (n) {
 		vg_buf_adds(b, "<text x=\"");
 		vg_buf_addf(b, "%d\" y=\"%d\" font-size=\"11\">", L, H - B + 16);
-		html(b, "%s", vg_json_str(json_array_get(days, 0), "day"));
+		html(b, "%s", h->days[0].day);
 		vg_buf_addf(b,
 			    "</text><text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">",
 			    W - R, H - B + 16);
-		html(b, "%s", vg_json_str(json_array_get(days, n - 1), "day"));
+		html(b, "%s", h->days[n - 1].day);
 		vg_buf_adds(b, "</text>");
 	}
 	for (int s = 0; sevs[s]; s++) {
@@ -167,9 +168,8 @@ static void history_svg(struct vg_buf *b, const json_t *days)
 			    "<polyline class=\"sev-%s\" fill=\"none\" stroke=\"%s\" "
 			    "stroke-width=\"2\" points=\"",
 			    sevs[s], sev_color[s]);
-		json_array_foreach(days, i, d)
-		{
-			long long v = json_integer_value(json_object_get(d, sevs[s]));
+		for (size_t i = 0; i < n; i++) {
+			long long v = h->days[i].open[s];
 			int x = L + (n > 1 ? (int)((long long)(W - L - R) * (long long)i /
 						   (long long)(n - 1))
 					   : 0);
@@ -181,10 +181,7 @@ static void history_svg(struct vg_buf *b, const json_t *days)
 			    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 			    "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s %lld</text>",
 			    W - R + 10, T + s * 20, sev_color[s], W - R + 28, T + s * 20 + 11,
-			    sevs[s],
-			    n ? (long long)json_integer_value(
-				    json_object_get(json_array_get(days, n - 1), sevs[s]))
-			      : 0LL);
+			    sevs[s], n ? (long long)h->days[n - 1].open[s] : 0LL);
 	}
 	vg_buf_adds(b, "</svg>");
 }
@@ -240,10 +237,11 @@ static int64_t mono_seconds(void)
 
 static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 {
-	json_t *hist = NULL, *rows = NULL, *r;
+	struct triage_history hist;
+	json_t *rows = NULL, *r;
 	long long open, overdue, nodue;
 	char asof[32];
-	int rc = triage_history_json(db, 30, &hist, err);
+	int rc = triage_history(db, 30, &hist, err);
 	if (!rc)
 		rc = store_query_json(
 		    db, &rows, err,
@@ -253,7 +251,7 @@ static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 		    "('new', 'in_triage', 'affected', 'in_remediation')",
 		    "i", vg_now());
 	if (rc) {
-		json_decref(hist);
+		triage_history_release(&hist);
 		return rc;
 	}
 	r = json_array_get(rows, 0);
@@ -262,14 +260,14 @@ static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 	nodue = (long long)json_integer_value(json_object_get(r, "nodue"));
 	vg_time_format(vg_now(), asof, sizeof(asof));
 	vg_buf_adds(b, "<h2>Open findings by severity, all products</h2>");
-	history_svg(b, hist);
+	history_svg(b, &hist);
 	vg_buf_adds(b, "<h2>SLA, all products</h2>");
 	sla_svg(b, open - overdue - nodue > 0 ? open - overdue - nodue : 0, overdue, nodue);
 	vg_buf_addf(b,
 		    "<p id=\"charts-asof\"><small>charts as of %s (redrawn every minute)"
 		    "</small></p>",
 		    asof);
-	json_decref(hist);
+	triage_history_release(&hist);
 	json_decref(rows);
 	return VG_OK;
 }
@@ -625,13 +623,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 
 static int finding_param(struct http_req *req, int64_t *id)
 {
-	const char *s = http_param(req, "id");
-	char *end;
-	long long v = strtoll(s ? s : "", &end, 10);
-	if (!s || !*s || *end || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
+	return vg_id_parse(http_param(req, "id"), "finding id", id, NULL) ? -1 : 0;
 }
 
 /* Where to go after a post: the finding's page, or the list with its
@@ -695,7 +687,7 @@ static int post_triage(struct http_req *req, struct http_resp *resp)
 		c.justification = form(req, "justification", just, sizeof(just));
 	if (!c.state)
 		c.scope = NULL;
-	if (triage_apply(req->db, id, &c, NULL, &err))
+	if (triage_apply(req->db, id, &c, &err))
 		return go_back(req, resp, id, &err);
 	return go_back(req, resp, id, NULL);
 }
@@ -713,7 +705,7 @@ static int post_assign(struct http_req *req, struct http_resp *resp)
 	if (http_form(req, "assignee", to, sizeof(to)) != VG_OK)
 		to[0] = '\0';
 	c.assignee = to;
-	if (triage_apply(req->db, id, &c, NULL, &err))
+	if (triage_apply(req->db, id, &c, &err))
 		return go_back(req, resp, id, &err);
 	return go_back(req, resp, id, NULL);
 }
@@ -742,7 +734,10 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *f = NULL, *x;
+	struct finding_detail d;
+	const struct finding *f = &d.f;
+	json_t *x, *ev, *m;
+	char ts[VG_TIME_BUFSZ];
 	char **users = NULL;
 	size_t n_users = 0;
 	int64_t id;
@@ -752,44 +747,46 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		vg_error_set(&err, VG_ENOTFOUND, "finding '%s' not found", http_param(req, "id"));
 		return error_page(req, resp, &err, NULL);
 	}
-	if (triage_finding_json(req->db, id, &f, &err))
+	if (triage_finding_get(req->db, id, &d, &err)) {
+		finding_detail_release(&d);
 		return error_page(req, resp, &err, NULL);
+	}
 	snprintf(title, sizeof(title), "Finding %lld", (long long)id);
 	ui_page_begin(req, resp, title, "findings");
 	flash(req, b);
 	vg_buf_adds(b, "<dl class=\"card\" id=\"finding\">");
-	dt(b, "product", vg_json_str(f, "product"));
-	dt(b, "version", vg_json_str(f, "version"));
+	dt(b, "product", f->product);
+	dt(b, "version", f->version);
 	vg_buf_adds(b, "<dt>vulnerability</dt><dd><a href=\"/ui/vulnerabilities/");
-	html_url(b, vg_json_str(f, "vuln_id"));
+	html_url(b, f->vuln_id);
 	vg_buf_adds(b, "\">");
-	html(b, "%s", vg_json_str(f, "vuln_id"));
+	html(b, "%s", f->vuln_id);
 	vg_buf_adds(b, "</a> ");
-	html(b, "%s", vg_json_str(f, "summary"));
+	html(b, "%s", d.summary);
 	vg_buf_adds(b, "</dd>");
-	dt(b, "severity", vg_json_str(f, "severity"));
-	dt(b, "actively exploited",
-	   json_is_true(json_object_get(f, "kev")) ? "yes (CISA KEV)" : "no");
-	dt(b, "component", vg_json_str(f, "purl"));
-	{
-		json_t *m =
-		    json_array_get(json_object_get(json_object_get(f, "evidence"), "matches"), 0);
-		dt(b, "matched", vg_json_str(m, "matched"));
-		dt(b, "fixed in", vg_json_str(m, "fixed"));
-	}
+	dt(b, "severity", f->severity);
+	dt(b, "actively exploited", f->kev ? "yes (CISA KEV)" : "no");
+	dt(b, "component", f->purl);
+	ev = f->evidence_json ? json_loads(f->evidence_json, 0, NULL) : NULL;
+	m = json_array_get(json_object_get(ev, "matches"), 0);
+	dt(b, "matched", vg_json_str(m, "matched"));
+	dt(b, "fixed in", vg_json_str(m, "fixed"));
+	json_decref(ev);
 	vg_buf_adds(b, "<dt>state</dt><dd id=\"state\">");
-	html(b, "%s", vg_json_str(f, "state"));
-	if (vg_json_str(f, "justification")) {
+	html(b, "%s", f->state);
+	if (f->justification) {
 		vg_buf_adds(b, " (");
-		html(b, "%s", vg_json_str(f, "justification"));
+		html(b, "%s", f->justification);
 		vg_buf_adds(b, ")");
 	}
 	vg_buf_adds(b, "</dd>");
-	dt(b, "assignee", vg_json_str(f, "assignee"));
-	dt(b, "first seen", vg_json_str(f, "first_seen_at"));
-	dt(b, "triage due", vg_json_str(f, "triage_due_at"));
-	dt(b, "fix due", vg_json_str(f, "fix_due_at"));
-	dt(b, "overdue", json_is_true(json_object_get(f, "overdue")) ? "yes" : "no");
+	dt(b, "assignee", f->assignee);
+	dt(b, "first seen",
+	   f->first_seen_at ? vg_time_format(f->first_seen_at, ts, sizeof(ts)) : NULL);
+	dt(b, "triage due",
+	   f->triage_due_at ? vg_time_format(f->triage_due_at, ts, sizeof(ts)) : NULL);
+	dt(b, "fix due", f->fix_due_at ? vg_time_format(f->fix_due_at, ts, sizeof(ts)) : NULL);
+	dt(b, "overdue", f->overdue ? "yes" : "no");
 	vg_buf_adds(b, "</dl>");
 
 	if (can_write(req)) {
@@ -801,7 +798,7 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		ui_csrf_field(req, resp);
 		vg_buf_adds(b,
 			    "<input type=\"hidden\" name=\"to\" value=\"finding\"><label>state ");
-		state_select(b, vg_json_str(f, "state"), (long long)id, "state-select");
+		state_select(b, f->state, (long long)id, "state-select");
 		vg_buf_adds(b, "</label><label>justification ");
 		justification_select(b, "justification", NULL);
 		vg_buf_adds(b, "</label> <label>decision holds for <select name=\"scope\">"
@@ -820,29 +817,30 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 			    "<select name=\"assignee\"><option value=\"\">nobody</option>");
 		if (auth_user_names(req->db, &users, &n_users, NULL) == VG_OK) {
 			for (size_t k = 0; k < n_users; k++)
-				option(b, users[k], users[k], vg_json_str(f, "assignee"));
+				option(b, users[k], users[k], f->assignee);
 			auth_names_free(users, n_users);
 		}
 		vg_buf_adds(b, "</select></label> <button>Assign</button></form>");
 	}
 
 	vg_buf_adds(b, "<h2>Comments</h2><ul id=\"comments\">");
-	json_array_foreach(json_object_get(f, "comments"), i, x)
-	{
+	for (i = 0; i < d.n_comments; i++) {
+		const struct finding_comment *cm = &d.comments[i];
 		vg_buf_adds(b, "<li>");
-		html(b, "%s", vg_json_str(x, "created_at"));
+		html(b, "%s",
+		     cm->created_at ? vg_time_format(cm->created_at, ts, sizeof(ts)) : NULL);
 		vg_buf_adds(b, " <strong>");
-		html(b, "%s", vg_json_str(x, "actor"));
+		html(b, "%s", cm->actor);
 		vg_buf_adds(b, "</strong>: ");
-		html(b, "%s", vg_json_str(x, "body"));
+		html(b, "%s", cm->body);
 		vg_buf_adds(b, "</li>");
 	}
-	if (!json_array_size(json_object_get(f, "comments")))
+	if (!d.n_comments)
 		vg_buf_adds(b, "<li>No comments.</li>");
 	vg_buf_adds(b, "</ul><h2>History</h2><table id=\"history\"><thead><tr><th>#</th>"
 		       "<th>when</th><th>who</th><th>what</th><th>before</th><th>after</th></tr>"
 		       "</thead><tbody>");
-	json_array_foreach(json_object_get(f, "history"), i, x)
+	json_array_foreach(d.history, i, x)
 	{
 		vg_buf_addf(b, "<tr><td>%lld</td><td>",
 			    (long long)json_integer_value(json_object_get(x, "seq")));
@@ -857,7 +855,7 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		vg_buf_adds(b, "</tr>");
 	}
 	vg_buf_adds(b, "</tbody></table><p><a href=\"/ui/findings\">All findings</a></p>");
-	json_decref(f);
+	finding_detail_release(&d);
 	return ui_page_end(resp);
 }
 

@@ -112,6 +112,13 @@ void advisory_eco_base(const char *eco, char *out, size_t outsz);
 int advisory_norm_name(const char *eco, const char *name, char *out, size_t outsz);
 
 /*
+ * The order of preference among the ids of one vulnerability: < 0 when a
+ * is preferred to b (a CVE id, the smaller year then number first; then a
+ * GHSA id; then the smaller string), 0 when equal.
+ */
+int advisory_id_cmp(const char *a, const char *b);
+
+/*
  * The canonical vulnerability id among id and aliases: the smallest CVE id
  * if any, else a GHSA id, else id itself. Borrowed from a.
  */

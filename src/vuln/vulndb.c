@@ -143,27 +143,6 @@ static void ids_free(struct ids *ids)
 	ids->n = 0;
 }
 
-/* Preference of canonical ids: smaller is better. */
-static int id_better(const char *a, const char *b)
-{
-	int ca = strncmp(a, "CVE-", 4) == 0, cb = strncmp(b, "CVE-", 4) == 0;
-	int ga = strncmp(a, "GHSA-", 5) == 0, gb = strncmp(b, "GHSA-", 5) == 0;
-	if (ca != cb)
-		return ca;
-	if (ca) {
-		long ya = atol(a + 4), yb = atol(b + 4);
-		const char *da = strchr(a + 4, '-'), *db = strchr(b + 4, '-');
-		if (ya != yb)
-			return ya < yb;
-		if (da && db && atol(da + 1) != atol(db + 1))
-			return atol(da + 1) < atol(db + 1);
-		return strcmp(a, b) < 0;
-	}
-	if (ga != gb)
-		return ga;
-	return strcmp(a, b) < 0;
-}
-
 /* Merge vulnerability from into to; the batch's event names the merge so
  * that what other rooms keep per vulnerability follows. */
 static int merge_vuln(struct vulndb_import *im, const char *from, const char *to,
@@ -315,7 +294,7 @@ static int store_advisory(struct vulndb_import *im, const struct advisory *a,
 		goto out;
 	vid = advisory_canonical_id(a);
 	for (size_t i = 0; i < found.n; i++)
-		if (id_better(found.v[i], vid))
+		if (advisory_id_cmp(found.v[i], vid) < 0)
 			vid = found.v[i];
 	for (size_t i = 0; !rc && i < found.n; i++)
 		if (strcmp(found.v[i], vid) != 0)
