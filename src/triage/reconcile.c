@@ -495,23 +495,38 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 
 /* ---- what other rooms ask ---- */
 
-/* The product versions with findings of vuln_id, for vuln_show_json(). */
-static int affected_rows(struct store *s, const char *vuln_id, json_t *rows, struct vg_error *err)
+/* The product versions with findings of v, for vuln_get(). */
+static int affected_rows(struct store *s, struct vulnerability *v, struct vg_error *err)
 {
-	json_t *tmp = NULL, *r;
-	size_t i;
-	int rc = store_query_json(
-	    s, &tmp, err,
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(
+	    s,
 	    "SELECT f.id AS finding_id, pv.product, pv.version, f.purl, f.kev, "
 	    "f.state, f.first_seen_at, f.retracted_at FROM findings f JOIN "
 	    "sbom_version_view pv ON pv.version_id = f.version_id WHERE f.vuln_id = ? ORDER BY "
 	    "pv.product, pv.version, f.purl",
-	    "t", vuln_id);
+	    &st, err);
 	if (rc)
 		return rc;
-	json_array_foreach(tmp, i, r) json_array_append(rows, r);
-	json_decref(tmp);
-	return VG_OK;
+	store_bind_text(st, 1, v->id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct vuln_affected x = {
+		    store_col_int64(st, 0),
+		    store_col_text(st, 1),
+		    store_col_text(st, 2),
+		    store_col_text(st, 3),
+		    store_col_text(st, 5),
+		    (int)store_col_int64(st, 4),
+		    store_col_isnull(st, 6) ? VULN_NO_TIME : store_col_int64(st, 6),
+		    store_col_isnull(st, 7) ? VULN_NO_TIME : store_col_int64(st, 7),
+		};
+		if (vulnerability_add_affected(v, &x)) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 /* ---- events ---- */

@@ -12,9 +12,15 @@
 static int vulnerability(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct vulnerability v;
 	json_t *o;
-	if (vuln_show_json(req->db, http_param(req, "id"), &o, &err))
+	int rc = vuln_get(req->db, http_param(req, "id"), &v, &err);
+	o = rc ? NULL : vulnerability_to_json(&v);
+	vulnerability_release(&v);
+	if (rc)
 		return http_fail(resp, &err);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
 	return http_json(resp, 200, o);
 }
 

@@ -1297,82 +1297,254 @@ void vuln_set_affected_provider(vuln_affected_fn fn)
 	affected_provider = fn;
 }
 
-int vuln_show_json(struct store *s, const char *id, json_t **out, struct vg_error *err)
+void vulnerability_release(struct vulnerability *v)
 {
+	vg_arena_release(&v->arena);
+}
+
+/* Column i of st copied into v's arena (NULL for SQL NULL); *oom on failure. */
+static const char *vstr(struct vulnerability *v, struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	if (!(c = vg_arena_strdup(&v->arena, t)))
+		*oom = 1;
+	return c;
+}
+
+static int64_t vtime(struct store_stmt *st, int i)
+{
+	return store_col_isnull(st, i) ? VULN_NO_TIME : store_col_int64(st, i);
+}
+
+/* Grow *arr (of elem-sized items, n used, *cap allocated) in the arena by one. */
+static void *vgrow(struct vulnerability *v, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	void *nv;
+	if (n < *cap)
+		return arr;
+	nv = vg_arena_array(&v->arena, *cap ? *cap * 2 : 8, elem);
+	if (!nv)
+		return NULL;
+	if (n)
+		memcpy(nv, arr, n * elem);
+	*cap = *cap ? *cap * 2 : 8;
+	return nv;
+}
+
+int vulnerability_add_affected(struct vulnerability *v, const struct vuln_affected *a)
+{
+	struct vuln_affected *x;
+	size_t cap = v->cap_affected;
+	x = vgrow(v, v->affected, v->n_affected, &cap, sizeof(*x));
+	if (!x)
+		return VG_ENOMEM;
+	v->affected = x;
+	v->cap_affected = cap;
+	x = &v->affected[v->n_affected];
+	*x = *a;
+	x->product = vg_arena_strdup(&v->arena, a->product);
+	x->version = vg_arena_strdup(&v->arena, a->version);
+	x->purl = vg_arena_strdup(&v->arena, a->purl);
+	x->state = vg_arena_strdup(&v->arena, a->state);
+	if ((a->product && !x->product) || (a->version && !x->version) || (a->purl && !x->purl) ||
+	    (a->state && !x->state))
+		return VG_ENOMEM;
+	v->n_affected++;
+	return VG_OK;
+}
+
+/* Prepare sql with vid bound. */
+static int prep_vid(struct store *s, const char *sql, const char *vid, struct store_stmt **st,
+		    struct vg_error *err)
+{
+	int rc = store_prepare(s, sql, st, err);
+	if (!rc)
+		store_bind_text(*st, 1, vid);
+	return rc;
+}
+
+int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
 	char *vid = NULL;
-	json_t *v = NULL, *tmp = NULL;
-	int rc = store_query_text(s, &vid, err, "SELECT vuln_id FROM vuln_aliases WHERE alias = ?",
-				  "t", id);
+	size_t cap = 0;
+	int rc, oom = 0;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->arena, 0);
+	rc = store_query_text(s, &vid, err, "SELECT vuln_id FROM vuln_aliases WHERE alias = ?", "t",
+			      id);
 	if (rc == VG_ENOTFOUND)
 		return vg_error_set(err, VG_ENOTFOUND, "vulnerability '%s' not found", id);
 	if (rc)
 		return rc;
-	rc = store_query_json(s, &tmp, err,
-			      "SELECT id, summary, severity, score, modified AS modified_at, "
-			      "published AS published_at, created_at, updated_at FROM "
-			      "vulnerabilities WHERE id = ?",
-			      "t", vid);
-	if (rc || json_array_size(tmp) == 0) {
-		json_decref(tmp);
-		free(vid);
-		return rc ? rc
-			  : vg_error_set(err, VG_ENOTFOUND, "vulnerability '%s' not found", id);
-	}
-	v = json_incref(json_array_get(tmp, 0));
-	json_decref(tmp);
-	if (!(rc = store_query_json(s, &tmp, err,
-				    "SELECT alias FROM vuln_aliases WHERE vuln_id = ? AND alias <> "
-				    "vuln_id ORDER BY alias",
-				    "t", vid))) {
-		json_t *names = json_array(), *a;
-		size_t i;
-		json_array_foreach(tmp, i, a) json_array_append(names, json_object_get(a, "alias"));
-		json_object_set_new(v, "aliases", names);
-		json_decref(tmp);
-	}
-	if (!rc &&
-	    !(rc = store_query_json(s, &tmp, err,
-				    "SELECT k.cve_id, k.vendor, k.product, k.name, "
-				    "k.date_added, k.due_date, k.ransomware, k.required_action "
-				    "FROM kev k JOIN vuln_aliases a ON a.alias = k.cve_id WHERE "
-				    "a.vuln_id = ?",
-				    "t", vid))) {
-		json_object_set_new(v, "kev",
-				    json_array_size(tmp) ? json_incref(json_array_get(tmp, 0))
-							 : json_null());
-		json_object_set_new(v, "exploited", json_boolean(json_array_size(tmp) > 0));
-		json_decref(tmp);
-	}
-	if (!rc &&
-	    !(rc = store_query_json(s, &tmp, err,
-				    "SELECT source, id, modified AS modified_at, withdrawn, "
-				    "file, record_json FROM advisories WHERE vuln_id = ? ORDER "
-				    "BY source, id",
-				    "t", vid))) {
-		size_t i;
-		json_t *a;
-		json_array_foreach(tmp, i, a)
-		{
-			json_t *w = json_object_get(a, "withdrawn");
-			json_object_set_new(
-			    a, "withdrawn",
-			    json_boolean(json_is_integer(w) && json_integer_value(w)));
-		}
-		json_object_set_new(v, "advisories", tmp);
-	}
+	rc = prep_vid(s,
+		      "SELECT id, summary, severity, score, modified, published, created_at, "
+		      "updated_at FROM vulnerabilities WHERE id = ?",
+		      vid, &st, err);
 	if (!rc) {
-		json_t *rows = json_array();
-		if (!rows)
-			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
-		else if (affected_provider)
-			rc = affected_provider(s, vid, rows, err);
-		json_object_set_new(v, "affected_product_versions", rows);
+		rc = store_step(st, err);
+		if (rc == STORE_ROW) {
+			out->id = vstr(out, st, 0, &oom);
+			out->summary = vstr(out, st, 1, &oom);
+			out->severity = vstr(out, st, 2, &oom);
+			out->score = vstr(out, st, 3, &oom);
+			out->modified_at = vtime(st, 4);
+			out->published_at = vtime(st, 5);
+			out->created_at = vtime(st, 6);
+			out->updated_at = vtime(st, 7);
+			rc = VG_OK;
+		} else if (rc == STORE_DONE)
+			rc = vg_error_set(err, VG_ENOTFOUND, "vulnerability '%s' not found", id);
+		store_finalize(st);
 	}
+	if (!rc)
+		rc = prep_vid(s,
+			      "SELECT alias FROM vuln_aliases WHERE vuln_id = ? AND alias <> "
+			      "vuln_id ORDER BY alias",
+			      vid, &st, err);
+	if (!rc) {
+		while ((rc = store_step(st, err)) == STORE_ROW && !oom) {
+			const char **nv =
+			    vgrow(out, out->aliases, out->n_aliases, &cap, sizeof(*out->aliases));
+			if (!nv) {
+				oom = 1;
+				break;
+			}
+			out->aliases = nv;
+			out->aliases[out->n_aliases++] = vstr(out, st, 0, &oom);
+		}
+		store_finalize(st);
+		rc = rc == STORE_DONE || rc == STORE_ROW ? VG_OK : rc;
+	}
+	if (!rc)
+		rc = prep_vid(s,
+			      "SELECT k.cve_id, k.vendor, k.product, k.name, "
+			      "k.date_added, k.due_date, k.ransomware, k.required_action "
+			      "FROM kev k JOIN vuln_aliases a ON a.alias = k.cve_id WHERE "
+			      "a.vuln_id = ?",
+			      vid, &st, err);
+	if (!rc) {
+		rc = store_step(st, err);
+		if (rc == STORE_ROW) {
+			struct vuln_kev *k = &out->kev;
+			out->exploited = 1;
+			k->cve_id = vstr(out, st, 0, &oom);
+			k->vendor = vstr(out, st, 1, &oom);
+			k->product = vstr(out, st, 2, &oom);
+			k->name = vstr(out, st, 3, &oom);
+			k->date_added = vstr(out, st, 4, &oom);
+			k->due_date = vstr(out, st, 5, &oom);
+			k->ransomware = vstr(out, st, 6, &oom);
+			k->required_action = vstr(out, st, 7, &oom);
+		}
+		store_finalize(st);
+		rc = rc == STORE_DONE || rc == STORE_ROW ? VG_OK : rc;
+	}
+	if (!rc)
+		rc = prep_vid(s,
+			      "SELECT source, id, modified, withdrawn, file, record_json FROM "
+			      "advisories WHERE vuln_id = ? ORDER BY source, id",
+			      vid, &st, err);
+	if (!rc) {
+		cap = 0;
+		while ((rc = store_step(st, err)) == STORE_ROW && !oom) {
+			struct vuln_advisory *nv = vgrow(out, out->advisories, out->n_advisories,
+							 &cap, sizeof(*out->advisories));
+			struct vuln_advisory *a;
+			if (!nv) {
+				oom = 1;
+				break;
+			}
+			out->advisories = nv;
+			a = &out->advisories[out->n_advisories++];
+			a->source = vstr(out, st, 0, &oom);
+			a->id = vstr(out, st, 1, &oom);
+			a->modified_at = vtime(st, 2);
+			a->withdrawn = !store_col_isnull(st, 3) && store_col_int64(st, 3) != 0;
+			a->file = vstr(out, st, 4, &oom);
+			a->record_json = vstr(out, st, 5, &oom);
+		}
+		store_finalize(st);
+		rc = rc == STORE_DONE || rc == STORE_ROW ? VG_OK : rc;
+	}
+	if (!rc && !oom && affected_provider)
+		rc = affected_provider(s, out, err);
 	free(vid);
-	if (rc) {
-		json_decref(v);
-		return rc;
+	if (!rc && oom)
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc;
+}
+
+static json_t *vtime_json(int64_t t)
+{
+	return t == VULN_NO_TIME ? json_null() : vg_json_time(t);
+}
+
+static json_t *vstr_json(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *vulnerability_to_json(const struct vulnerability *v)
+{
+	json_t *o = json_object(), *aliases = json_array(), *advs = json_array(),
+	       *aff = json_array();
+	if (!o || !aliases || !advs || !aff) {
+		json_decref(o);
+		json_decref(aliases);
+		json_decref(advs);
+		json_decref(aff);
+		return NULL;
 	}
-	*out = v;
-	return VG_OK;
+	for (size_t i = 0; i < v->n_aliases; i++)
+		json_array_append_new(aliases, vstr_json(v->aliases[i]));
+	for (size_t i = 0; i < v->n_advisories; i++) {
+		const struct vuln_advisory *a = &v->advisories[i];
+		json_t *rec =
+		    a->record_json ? json_loads(a->record_json, JSON_DECODE_ANY, NULL) : NULL;
+		if (a->record_json && !rec)
+			rec = json_string(a->record_json);
+		json_array_append_new(
+		    advs, json_pack("{s:o, s:o, s:o, s:b, s:o, s:o}", "source",
+				    vstr_json(a->source), "id", vstr_json(a->id), "modified_at",
+				    vtime_json(a->modified_at), "withdrawn", a->withdrawn, "file",
+				    vstr_json(a->file), "record", rec ? rec : json_null()));
+	}
+	for (size_t i = 0; i < v->n_affected; i++) {
+		const struct vuln_affected *a = &v->affected[i];
+		json_array_append_new(
+		    aff, json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "finding_id",
+				   (json_int_t)a->finding_id, "product", vstr_json(a->product),
+				   "version", vstr_json(a->version), "purl", vstr_json(a->purl),
+				   "kev", (json_int_t)a->kev, "state", vstr_json(a->state),
+				   "first_seen_at", vtime_json(a->first_seen_at), "retracted_at",
+				   vtime_json(a->retracted_at)));
+	}
+	json_object_set_new(o, "id", vstr_json(v->id));
+	json_object_set_new(o, "summary", vstr_json(v->summary));
+	json_object_set_new(o, "severity", vstr_json(v->severity));
+	json_object_set_new(o, "score", vstr_json(v->score));
+	json_object_set_new(o, "modified_at", vtime_json(v->modified_at));
+	json_object_set_new(o, "published_at", vtime_json(v->published_at));
+	json_object_set_new(o, "created_at", vtime_json(v->created_at));
+	json_object_set_new(o, "updated_at", vtime_json(v->updated_at));
+	json_object_set_new(o, "aliases", aliases);
+	json_object_set_new(
+	    o, "kev",
+	    v->exploited
+		? json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "cve_id",
+			    vstr_json(v->kev.cve_id), "vendor", vstr_json(v->kev.vendor), "product",
+			    vstr_json(v->kev.product), "name", vstr_json(v->kev.name), "date_added",
+			    vstr_json(v->kev.date_added), "due_date", vstr_json(v->kev.due_date),
+			    "ransomware", vstr_json(v->kev.ransomware), "required_action",
+			    vstr_json(v->kev.required_action))
+		: json_null());
+	json_object_set_new(o, "exploited", json_boolean(v->exploited));
+	json_object_set_new(o, "advisories", advs);
+	json_object_set_new(o, "affected_product_versions", aff);
+	return o;
 }

@@ -36,6 +36,7 @@
 #ifndef VIGIL_VULN_VULNDB_H
 #define VIGIL_VULN_VULNDB_H
 
+#include "core/arena.h"
 #include "core/json.h"
 #include "vuln/advisory.h"
 #include "ident/cpe.h"
@@ -166,18 +167,64 @@ int vulndb_match_version(struct store *s, int64_t version_id, vuln_hit_fn fn, vo
 int vulndb_match_vulns(struct store *s, const char *const *vuln_ids, size_t n, vuln_hit_fn fn,
 		       void *arg, struct vg_error *err);
 
-/* One vulnerability by its id or any alias: aliases, severity, KEV entry,
- * its advisories (OSV form), affected product versions. VG_ENOTFOUND. */
-int vuln_show_json(struct store *s, const char *id, json_t **out, struct vg_error *err);
+/* Times of struct vulnerability and its parts: VULN_NO_TIME for none. */
+#define VULN_NO_TIME INT64_MIN
+
+/* The CISA KEV entry of a vulnerability. */
+struct vuln_kev {
+	const char *cve_id, *vendor, *product, *name, *date_added, *due_date, *ransomware,
+	    *required_action;
+};
+
+/* One stored advisory of a vulnerability. */
+struct vuln_advisory {
+	const char *source, *id;
+	int64_t modified_at;
+	int withdrawn;
+	const char *file;
+	const char *record_json; /* the advisory in OSV form */
+};
+
+/* One product version (component) a vulnerability affects: a finding. */
+struct vuln_affected {
+	int64_t finding_id;
+	const char *product, *version, *purl, *state;
+	int kev;
+	int64_t first_seen_at, retracted_at;
+};
+
+/* One vulnerability with its aliases, KEV entry, advisories and affected
+ * product versions; everything is owned by the arena. */
+struct vulnerability {
+	const char *id, *summary, *severity, *score;
+	int64_t modified_at, published_at, created_at, updated_at;
+	const char **aliases;
+	size_t n_aliases;
+	int exploited; /* listed in CISA KEV: kev is set */
+	struct vuln_kev kev;
+	struct vuln_advisory *advisories;
+	size_t n_advisories;
+	struct vuln_affected *affected;
+	size_t n_affected, cap_affected;
+	struct vg_arena arena;
+};
+
+/* One vulnerability by its id or any alias into *out (initialised here;
+ * release it even on error). VG_ENOTFOUND. */
+int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct vg_error *err);
+void vulnerability_release(struct vulnerability *v);
+/* Copy a (its strings too) into v's affected product versions. VG_ENOMEM. */
+int vulnerability_add_affected(struct vulnerability *v, const struct vuln_affected *a);
+/* The edges: {"id", "summary", ..., "aliases", "kev", "exploited",
+ * "advisories", "affected_product_versions"} (caller owns; NULL: no memory). */
+json_t *vulnerability_to_json(const struct vulnerability *v);
 
 /*
- * The product versions a vulnerability affects, for vuln_show_json(): the
- * room that keeps findings registers a provider at start-up (triage_init);
- * it appends one object per affected (product version, component) to rows.
- * Without one, affected_product_versions is empty.
+ * The product versions a vulnerability affects, for vuln_get(): the room
+ * that keeps findings registers a provider at start-up (triage_init); it
+ * adds them with vulnerability_add_affected(). Without one, there are none.
  */
-typedef int (*vuln_affected_fn)(struct store *s, const char *vuln_id, json_t *rows,
-				struct vg_error *err);
+typedef int (*vuln_affected_fn)(struct store *s, struct vulnerability *v, struct vg_error *err);
 void vuln_set_affected_provider(vuln_affected_fn fn);
 
 #endif

@@ -604,7 +604,12 @@ static void test_store_aliases_findings(void **state)
 		assert_int_equal(findings_list(f->s, &ff, &l, &err), VG_OK);
 		assert_int_equal(l.total, 1);
 		finding_list_release(&l);
-		assert_int_equal(vuln_show_json(f->s, "PYSEC-1", &o, &err), VG_OK);
+		{
+			struct vulnerability v;
+			assert_int_equal(vuln_get(f->s, "PYSEC-1", &v, &err), VG_OK);
+			o = vulnerability_to_json(&v);
+			vulnerability_release(&v);
+		}
 		assert_string_equal(vg_json_str(o, "id"), "CVE-2019-1");
 		assert_true(json_is_true(json_object_get(o, "exploited")));
 		json_decref(o);
