@@ -17,8 +17,9 @@
 #      severities, states, users; p50 / p99 of each, then the median of RUNS
 #      runs of each line
 # The queue page's charts (all products, not the filter) are redrawn once a
-# minute by a thread of the server (src/triage/ui_triage.c); the first
-# request, which may have to draw them itself, is timed apart ("charts").
+# minute by the job triage.charts that every server runs (src/triage/
+# ui_triage.c); the first request, which may have to draw them itself, is
+# timed apart ("charts").
 # The generated alerts of past deadlines count as sent (a steady state);
 # one `vigil sla tick` over all findings is timed after the load, and the
 # server's jobs run as in production.

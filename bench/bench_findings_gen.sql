@@ -95,13 +95,13 @@ FROM findings_due d WHERE d.finding_id = findings.id;
 -- quarter were sent by earlier ticks (what sla_tick records), so the
 -- server's tick finds only what the minute brings while the queue is
 -- measured; the bench times one tick over the million findings apart.
-INSERT INTO sla_alerts (finding_id, kind, level, due_at, sent_at)
-SELECT id, 'triage', CASE WHEN sla_triage_due_at <= @NOW@ THEN 'breached' ELSE 'warning' END,
-	sla_triage_due_at, @NOW@ FROM findings WHERE retracted_at IS NULL AND
+INSERT INTO deadline_fired (clock, subject, due_at, threshold, fired_at)
+SELECT 'sla.triage', id, sla_triage_due_at,
+	CASE WHEN sla_triage_due_at <= @NOW@ THEN 'breached' ELSE 'warning' END, @NOW@ FROM findings WHERE retracted_at IS NULL AND
 	sla_due_at IS NOT NULL AND sla_triage_due_at IS NOT NULL AND
 	sla_triage_due_at - (sla_triage_due_at - first_seen_at) / 4 <= @NOW@;
-INSERT INTO sla_alerts (finding_id, kind, level, due_at, sent_at)
-SELECT id, 'fix', CASE WHEN sla_fix_due_at <= @NOW@ THEN 'breached' ELSE 'warning' END,
-	sla_fix_due_at, @NOW@ FROM findings WHERE retracted_at IS NULL AND
+INSERT INTO deadline_fired (clock, subject, due_at, threshold, fired_at)
+SELECT 'sla.fix', id, sla_fix_due_at,
+	CASE WHEN sla_fix_due_at <= @NOW@ THEN 'breached' ELSE 'warning' END, @NOW@ FROM findings WHERE retracted_at IS NULL AND
 	sla_due_at IS NOT NULL AND sla_fix_due_at IS NOT NULL AND
 	sla_fix_due_at - (sla_fix_due_at - first_seen_at) / 4 <= @NOW@;

@@ -19,6 +19,7 @@
 #include "reach/oncall.h"
 #include "reach/reach.h"
 #include "sbom/inventory.h"
+#include "triage/findings.h"
 #include "triage/triage.h"
 #include "triage/triage_cli.h"
 #include "triage/triage_ui.h"
@@ -59,7 +60,7 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, vuln_init, oncall_init};
+	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -121,18 +122,8 @@ const struct http_nav_item app_nav[] = {
 
 /* ---- jobs: run by the leader (src/jobs/) ---- */
 
-static int notify_deliver(struct store *s, struct vg_error *err)
-{
-	int sent = 0, failed = 0;
-	return notify_deliver_due(s, 100, &sent, &failed, err);
-}
-
-static const struct vg_job app_jobs[] = {
-    {"notify.deliver", 1, notify_deliver},
-    {NULL, 0, NULL},
-};
-
 extern const struct vg_job auth_jobs[];
+extern const struct vg_job notify_jobs[];
 extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
@@ -141,10 +132,19 @@ extern const struct vg_job triage_jobs[];
 /* clang-format off */
 const struct vg_job *const vg_job_tables[] = {
     auth_jobs,
-    app_jobs,
+    notify_jobs,
     psirt_jobs,
     oncall_jobs,
     triage_jobs,
+    NULL,
+};
+/* clang-format on */
+
+/* Jobs that keep a cache of this process: run by every server, leader or not. */
+extern const struct vg_job triage_jobs_every_server[];
+/* clang-format off */
+const struct vg_job *const vg_job_tables_every_server[] = {
+    triage_jobs_every_server,
     NULL,
 };
 /* clang-format on */
@@ -156,18 +156,7 @@ static int jobs_service_start(const char *db_url, struct vg_error *err)
 	return jobs_start(db_url, vg_config_int("jobs.tick", 10), err);
 }
 
-/* The all-products charts of the findings page. A redraw thread that
- * cannot start is not fatal: the page then draws them itself. */
-static int charts_service_start(const char *db_url, struct vg_error *err)
-{
-	(void)err;
-	if (triage_charts_start(db_url))
-		vg_warn("charts: cannot start the redraw thread; pages draw them");
-	return VG_OK;
-}
-
 const struct vg_service app_services[] = {
     {"jobs", jobs_service_start, jobs_stop},
-    {"charts", charts_service_start, triage_charts_stop},
     {NULL, NULL, NULL},
 };

@@ -681,3 +681,51 @@ json_t *auth_token_to_json(const struct auth_token *t)
 	json_object_set_new(o, "last_used_at", vg_json_time(t->last_used_at));
 	return o;
 }
+
+void auth_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc =
+	    store_prepare(s, "SELECT name FROM users WHERE disabled = 0 ORDER BY name", &st, err);
+	*names = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *t = store_col_text(st, 0);
+		if (!t)
+			continue;
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char **nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		if (!(v[cnt] = strdup(t))) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		cnt++;
+	}
+	store_finalize(st);
+	if (rc != STORE_DONE) {
+		auth_names_free(v, cnt);
+		return rc;
+	}
+	*names = v;
+	*n = cnt;
+	return VG_OK;
+}

@@ -40,6 +40,12 @@ int auth_user_add(struct store *s, const char *name, const char *role, const cha
 		  struct vg_error *err);
 int auth_user_passwd(struct store *s, const char *name, const char *password, struct vg_error *err);
 int auth_user_disable(struct store *s, const char *name, int disabled, struct vg_error *err);
+/* *exists = 1 when a user called name exists (enabled or not), else 0. */
+int auth_user_exists(struct store *s, const char *name, int *exists, struct vg_error *err);
+/* The names of the enabled users, by name: *names is a malloc'ed array of
+ * *n malloc'ed strings, freed with auth_names_free(). */
+int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *err);
+void auth_names_free(char **names, size_t n);
 
 /* A user as listed (never the password hash). */
 struct auth_user {

@@ -27,27 +27,50 @@ int jobs_is_leader(void)
 
 int jobs_run_all(struct store *s, struct vg_error *err)
 {
+	static const struct vg_job *const *const lists[] = {vg_job_tables,
+							    vg_job_tables_every_server};
 	int rc = VG_OK;
-	for (int t = 0; vg_job_tables[t]; t++)
-		for (const struct vg_job *j = vg_job_tables[t]; j->name; j++) {
-			struct vg_error e = {0};
-			store_set_actor(s, "system", "job");
-			if (j->run(s, &e)) {
-				vg_warn("job %s failed: %s", j->name, vg_error_msg(&e));
-				if (!rc) {
-					rc = e.code ? e.code : VG_EINTERNAL;
-					if (err)
-						*err = e;
+	for (int l = 0; l < 2; l++)
+		for (int t = 0; lists[l][t]; t++)
+			for (const struct vg_job *j = lists[l][t]; j->name; j++) {
+				struct vg_error e = {0};
+				store_set_actor(s, "system", "job");
+				if (j->run(s, &e)) {
+					vg_warn("job %s failed: %s", j->name, vg_error_msg(&e));
+					if (!rc) {
+						rc = e.code ? e.code : VG_EINTERNAL;
+						if (err)
+							*err = e;
+					}
 				}
 			}
-		}
 	return rc;
+}
+
+#define MAX_JOBS 64
+
+/* Run the jobs of tables that are due; *k numbers them across calls (the
+ * index into last, their last run). */
+static void run_due(struct store *s, const struct vg_job *const *tables, int64_t *last, int *k,
+		    int64_t now)
+{
+	for (int t = 0; tables[t]; t++)
+		for (const struct vg_job *j = tables[t]; j->name; j++, (*k)++) {
+			struct vg_error e = {0};
+			if (*k < MAX_JOBS && last[*k] && now - last[*k] < j->every)
+				continue;
+			if (*k < MAX_JOBS)
+				last[*k] = now;
+			store_set_actor(s, "system", "job");
+			if (j->run(s, &e))
+				vg_warn("job %s: %s", j->name, vg_error_msg(&e));
+		}
 }
 
 static void *loop(void *arg)
 {
 	struct store *s = NULL;
-	int64_t last[64] = {0};
+	int64_t last[MAX_JOBS] = {0}, last_local[MAX_JOBS] = {0};
 	(void)arg;
 
 	while (!atomic_load(&g_stop)) {
@@ -69,19 +92,11 @@ static void *loop(void *arg)
 				s = NULL;
 			}
 		}
-		if (s && atomic_load(&g_leader)) {
-			int64_t now = vg_now();
-			for (int t = 0; vg_job_tables[t]; t++)
-				for (const struct vg_job *j = vg_job_tables[t]; j->name; j++, k++) {
-					struct vg_error e = {0};
-					if (k < 64 && last[k] && now - last[k] < j->every)
-						continue;
-					if (k < 64)
-						last[k] = now;
-					store_set_actor(s, "system", "job");
-					if (j->run(s, &e))
-						vg_warn("job %s: %s", j->name, vg_error_msg(&e));
-				}
+		if (s && atomic_load(&g_leader))
+			run_due(s, vg_job_tables, last, &k, vg_now());
+		if (s) {
+			k = 0;
+			run_due(s, vg_job_tables_every_server, last_local, &k, vg_now());
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += g_tick;

@@ -6,7 +6,10 @@
  * takes over within one tick when the leader stops. On SQLite the single
  * process is always the leader.
  *
- * A room adds jobs by listing its table in src/app/tables.c (the program).
+ * A room adds jobs by listing its table in src/app/tables.c (the program):
+ * in vg_job_tables (run by the leader only) or, for a job that keeps a cache
+ * of this process (a drawing reused by its pages), in
+ * vg_job_tables_every_server (run by every server, leader or not).
  */
 #ifndef VIGIL_JOBS_JOBS_H
 #define VIGIL_JOBS_JOBS_H
@@ -22,8 +25,10 @@ struct vg_job {
 	int (*run)(struct store *s, struct vg_error *err);
 };
 
-/* NULL-terminated list of NULL-name-terminated tables. */
+/* NULL-terminated lists of NULL-name-terminated tables: jobs of the
+ * leader, and jobs every server runs for itself. */
 extern const struct vg_job *const vg_job_tables[];
+extern const struct vg_job *const vg_job_tables_every_server[];
 
 /* Start the scheduler thread on db_url, ticking every tick seconds. */
 int jobs_start(const char *db_url, int64_t tick, struct vg_error *err);
@@ -31,7 +36,8 @@ int jobs_start(const char *db_url, int64_t tick, struct vg_error *err);
 void jobs_stop(void);
 /* 1 when this process is the leader right now. */
 int jobs_is_leader(void);
-/* Run every job once now on s (for `vigil jobs run` and tests). */
+/* Run every job of both lists once now on s (for `vigil jobs run` and
+ * tests). */
 int jobs_run_all(struct store *s, struct vg_error *err);
 
 #endif

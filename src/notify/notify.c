@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "notify/notify.h"
+#include "jobs/jobs.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -632,3 +633,18 @@ void notify_init(void)
 	done = 1;
 	vg_event_subscribe("*", on_event, NULL);
 }
+
+/* ---- the delivery job (listed in src/app/tables.c) ---- */
+
+static int deliver_job(struct store *s, struct vg_error *err)
+{
+	int sent = 0, failed = 0;
+	return notify_deliver_due(s, 100, &sent, &failed, err);
+}
+
+/* clang-format off */
+const struct vg_job notify_jobs[] = {
+    {"notify.deliver", 1, deliver_job},
+    {NULL, 0, NULL},
+};
+/* clang-format on */

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "jobs/jobs.h"
 
 struct store;
 struct vg_error;
@@ -164,6 +165,9 @@ int notify_enqueue_channel(struct store *s, const char *event, const char *chann
 			   const json_t *payload, struct vg_error *err);
 /* Send every due delivery (at most max); failures are rescheduled with backoff
  * (1, 5, 15, 60 minutes, then every 4 hours; dead after notify.max_attempts, default 8). */
+/* The delivery job (notify.deliver, every second), for src/app/tables.c. */
+extern const struct vg_job notify_jobs[];
+
 int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err);
 /* The delivery log, newest first, at most limit (1..); into mem. */
 int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,

@@ -1,16 +1,20 @@
 /*
- * api_triage.c - the triage queue's HTTP routes: one finding with its
- * history, state changes, assignment and comments (one or in bulk over a
- * filter), counts per state, SLA policies, VEX export and import.
+ * api_triage.c - the triage queue's HTTP routes: findings (filtered,
+ * paged), one finding with its history, state changes, assignment and
+ * comments (one or in bulk over a filter), counts per state, SLA policies,
+ * VEX export and import.
  */
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "triage/triage.h"
+#include "triage/findings.h"
 #include "triage/vex.h"
-#include "vuln/vulndb.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +24,9 @@
 static int finding_id(struct http_req *req, struct http_resp *resp, int64_t *id)
 {
 	const char *s = http_param(req, "id");
-	char *end;
-	long long v = strtoll(s ? s : "", &end, 10);
-	if (!s || !*s || *end || v <= 0)
+	if (vg_id_parse(s, "finding id", id, NULL))
 		return http_error(resp, VG_EINVAL, "finding id '%s': expected a positive integer",
 				  s ? s : "");
-	*id = v;
 	return VG_OK;
 }
 
@@ -51,16 +52,31 @@ static int change_from(const json_t *b, struct triage_change *c, struct http_res
 	return VG_OK;
 }
 
+/* 200 with finding id as finding_detail_to_json() makes it. */
+static int reply_finding(struct http_req *req, struct http_resp *resp, int64_t id)
+{
+	struct vg_error err = {0};
+	struct finding_detail d;
+	json_t *o;
+	int rc = triage_finding_get(req->db, id, &d, &err);
+	o = rc ? NULL : finding_detail_to_json(&d);
+	finding_detail_release(&d);
+	if (rc)
+		return http_fail(resp, &err);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
+	return http_json(resp, 200, o);
+}
+
 static int one_change(struct http_req *req, struct http_resp *resp, struct triage_change *c)
 {
 	struct vg_error err = {0};
 	int64_t id;
-	json_t *out = NULL;
 	if (finding_id(req, resp, &id))
 		return VG_EINVAL;
-	if (triage_apply(req->db, id, c, &out, &err))
+	if (triage_apply(req->db, id, c, &err))
 		return http_fail(resp, &err);
-	return http_json(resp, 200, out);
+	return reply_finding(req, resp, id);
 }
 
 static int post_triage(struct http_req *req, struct http_resp *resp)
@@ -124,16 +140,57 @@ static int post_comment(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
-static int get_finding(struct http_req *req, struct http_resp *resp)
+static int get_findings(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
+	struct findings_filter f = {0};
+	struct finding_list l;
+	const char *kev = http_query(req, "kev"), *all = http_query(req, "retracted");
+	json_t *o;
+	int rc;
+	f.product = http_query(req, "product");
+	f.version = http_query(req, "version");
+	f.severity = http_query(req, "severity");
+	f.vuln = http_query(req, "vuln");
+	f.kev_only = kev && (strcmp(kev, "true") == 0 || strcmp(kev, "1") == 0);
+	f.include_retracted = all && (strcmp(all, "true") == 0 || strcmp(all, "1") == 0);
+	f.state = http_query(req, "state");
+	f.assignee = http_query(req, "assignee");
+	f.overdue =
+	    http_query(req, "overdue") && (strcmp(http_query(req, "overdue"), "true") == 0 ||
+					   strcmp(http_query(req, "overdue"), "1") == 0);
+	f.sort_due = http_query(req, "sort") && strcmp(http_query(req, "sort"), "due") == 0;
+	if (http_query(req, "due_within") &&
+	    (vg_duration_parse(http_query(req, "due_within"), &f.due_within, &err) ||
+	     f.due_within <= 0))
+		return http_error(resp, VG_EINVAL,
+				  "due_within: expected a duration like 48h or 7d");
+	if ((rc = http_query_int(req, resp, "limit", 0, INT64_MAX, 100, &f.limit)) ||
+	    (rc = http_query_int(req, resp, "offset", 0, INT64_MAX, 0, &f.offset)))
+		return rc;
+	if (f.limit > 1000)
+		f.limit = 1000;
+	/* total: exact up to offset + 10,000, else "total_exact": false, unless
+	 * count=exact asks for the full count */
+	f.count_cap = http_query(req, "count") && strcmp(http_query(req, "count"), "exact") == 0
+			  ? 0
+			  : findings_count_cap();
+	rc = findings_list(req->db, &f, &l, &err);
+	o = rc ? NULL : finding_list_to_json(&l);
+	finding_list_release(&l);
+	if (rc)
+		return http_fail(resp, &err);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
+	return http_json(resp, 200, o);
+}
+
+static int get_finding(struct http_req *req, struct http_resp *resp)
+{
 	int64_t id;
-	json_t *out = NULL;
 	if (finding_id(req, resp, &id))
 		return VG_EINVAL;
-	if (triage_finding_json(req->db, id, &out, &err))
-		return http_fail(resp, &err);
-	return http_json(resp, 200, out);
+	return reply_finding(req, resp, id);
 }
 
 /* POST /api/v1/triage/bulk {"filter": {...}, "state", "justification",
@@ -162,13 +219,21 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 	if (json_is_array(ids)) {
 		size_t i;
 		json_t *x;
+		int64_t *v;
 		json_array_foreach(ids, i, x) if (!json_is_integer(x))
 		{
 			json_decref(b);
 			return http_error(resp, VG_EINVAL,
 					  "request body: /ids/%zu: expected an integer", i);
 		}
-		rc = triage_apply_ids(req->db, ids, &c, &n, &err);
+		v = calloc(json_array_size(ids) + 1, sizeof(*v));
+		if (!v) {
+			json_decref(b);
+			return http_error(resp, VG_ENOMEM, "out of memory");
+		}
+		json_array_foreach(ids, i, x) v[i] = json_integer_value(x);
+		rc = triage_apply_ids(req->db, v, json_array_size(ids), &c, &n, &err);
+		free(v);
 	} else {
 		const char *dw = vg_json_str(flt, "due_within");
 		f.product = vg_json_str(flt, "product");
@@ -196,33 +261,50 @@ static int get_counts(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct findings_filter f = {0};
-	json_t *o = NULL;
+	struct finding_counts n;
+	json_t *o;
 	f.product = http_query(req, "product");
 	f.version = http_query(req, "version");
 	f.severity = http_query(req, "severity");
 	f.assignee = http_query(req, "assignee");
 	f.kev_only = http_query(req, "kev") != NULL;
-	if (triage_counts_json(req->db, &f, &o, &err))
+	if (triage_counts(req->db, &f, &n, &err))
 		return http_fail(resp, &err);
+	if (!(o = finding_counts_to_json(&n)))
+		return http_error(resp, VG_ENOMEM, "out of memory");
 	return http_json(resp, 200, o);
 }
 
 static int get_history(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	const char *d = http_query(req, "days");
-	json_t *o = NULL;
-	if (triage_history_json(req->db, d ? atoi(d) : 30, &o, &err))
+	struct triage_history h;
+	int64_t days;
+	json_t *o;
+	int rc;
+	/* days outside 1..366 give the default 30, as they always did */
+	if ((rc = http_query_int(req, resp, "days", INT_MIN, INT_MAX, 30, &days)))
+		return rc;
+	if (triage_history(req->db, (int)days, &h, &err))
 		return http_fail(resp, &err);
+	o = triage_history_to_json(&h);
+	triage_history_release(&h);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
 	return http_json(resp, 200, o);
 }
 
 static int get_policies(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	json_t *o = NULL;
-	if (sla_policy_list_json(req->db, &o, &err))
+	struct sla_policy_list l;
+	json_t *o;
+	if (sla_policy_list(req->db, &l, &err))
 		return http_fail(resp, &err);
+	o = sla_policy_list_to_json(&l);
+	sla_policy_list_release(&l);
+	if (!o)
+		return http_error(resp, VG_ENOMEM, "out of memory");
 	return http_json(resp, 200, o);
 }
 
@@ -289,6 +371,11 @@ static int post_vex(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route triage_routes[] = {
+    {"GET", "/api/v1/findings", ROLE_READ, 0, get_findings,
+     "Findings (product, version, severity, vuln, kev, retracted, state, assignee, overdue, "
+     "due_within, sort=due, limit, offset, count=exact; total is exact up to offset + 10000, "
+     "see total_exact)",
+     "vuln"},
     {"GET", "/api/v1/findings/{id}", ROLE_READ, 0, get_finding,
      "One finding: state, due times, comments, audit history", "triage"},
     {"POST", "/api/v1/findings/{id}/triage", TRIAGE_WRITE, 0, post_triage,

@@ -91,32 +91,32 @@ static int sla_list(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct vg_error err = {0};
 	struct store *s = NULL;
-	json_t *o = NULL, *r;
-	size_t i;
+	struct sla_policy_list l;
 	int rc;
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]\n\nList SLA policies.", &a);
 	if ((rc = cli_open_store(c, 1, &s)))
 		return rc;
-	rc = sla_policy_list_json(s, &o, &err);
+	rc = sla_policy_list(s, &l, &err);
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(o);
-	printf("%-16s %-9s %-12s %s\n", "product", "severity", "triage", "fix");
-	json_array_foreach(o, i, r)
-	{
-		char tb[32] = "-", fb[32] = "-";
-		json_t *t = json_object_get(r, "triage_seconds"),
-		       *f = json_object_get(r, "fix_seconds");
-		if (json_is_integer(t))
-			snprintf(tb, sizeof(tb), "%lldh", (long long)json_integer_value(t) / 3600);
-		if (json_is_integer(f))
-			snprintf(fb, sizeof(fb), "%lldd", (long long)json_integer_value(f) / 86400);
-		printf("%-16s %-9s %-12s %s\n", vg_json_str(r, "product"),
-		       vg_json_str(r, "severity"), tb, fb);
+	if (cli_flag(&a, "json")) {
+		json_t *o = sla_policy_list_to_json(&l);
+		sla_policy_list_release(&l);
+		return o ? cli_print_json(o)
+			 : cli_error(&(struct vg_error){VG_ENOMEM, "out of memory"});
 	}
-	json_decref(o);
+	printf("%-16s %-9s %-12s %s\n", "product", "severity", "triage", "fix");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct sla_policy *p = &l.v[i];
+		char tb[32] = "-", fb[32] = "-";
+		if (p->triage_seconds >= 0)
+			snprintf(tb, sizeof(tb), "%lldh", (long long)p->triage_seconds / 3600);
+		if (p->fix_seconds >= 0)
+			snprintf(fb, sizeof(fb), "%lldd", (long long)p->fix_seconds / 86400);
+		printf("%-16s %-9s %-12s %s\n", p->product, p->severity, tb, fb);
+	}
+	sla_policy_list_release(&l);
 	return CLI_OK;
 }
 

@@ -5,10 +5,11 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "triage/triage_cli.h"
-#include "vuln/vulndb.h"
+#include "triage/findings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,22 +42,64 @@ int triage_cli_filter(const struct cli *c, const struct cli_args *a, const char 
 
 static int parse_id(const char *s, int64_t *id)
 {
-	char *end;
-	long long v = strtoll(s ? s : "", &end, 10);
-	if (!s || !*s || *end || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
+	return vg_id_parse(s, "finding id", id, NULL) ? -1 : 0;
 }
 
-static void print_finding(const json_t *f)
+static void print_finding(const struct finding *f)
 {
-	const char *j = vg_json_str(f, "justification"), *as = vg_json_str(f, "assignee");
-	printf("finding %lld: %s%s%s%s%s\n",
-	       (long long)json_integer_value(json_object_get(f, "id")), vg_json_str(f, "state"),
-	       j ? " (" : "", j ? j : "", j ? ")" : "", as ? "" : "");
+	const char *j = f->justification, *as = f->assignee;
+	printf("finding %lld: %s%s%s%s%s\n", (long long)f->id, f->state, j ? " (" : "", j ? j : "",
+	       j ? ")" : "", as ? "" : "");
 	if (as)
 		printf("  assigned to %s\n", as);
+}
+
+/* Print finding id (--json: as the API shows it); CLI_OK or CLI_FAIL. */
+static int show_finding(struct store *s, int64_t id, int json, int full)
+{
+	struct vg_error err = {0};
+	struct finding_detail d;
+	const struct finding *f = &d.f;
+	char ts[VG_TIME_BUFSZ];
+	int rc = triage_finding_get(s, id, &d, &err);
+	if (rc) {
+		finding_detail_release(&d);
+		return cli_error(&err);
+	}
+	if (json) {
+		json_t *o = finding_detail_to_json(&d);
+		finding_detail_release(&d);
+		return o ? cli_print_json(o)
+			 : cli_error(&(struct vg_error){VG_ENOMEM, "out of memory"});
+	}
+	if (!full) {
+		print_finding(f);
+		finding_detail_release(&d);
+		return CLI_OK;
+	}
+	printf("finding %lld  %s %s  %s  %s\n", (long long)id, f->product, f->version, f->vuln_id,
+	       f->purl);
+	printf("state       %s%s%s\n", f->state, f->justification ? " / " : "",
+	       f->justification ? f->justification : "");
+	printf("assignee    %s\n", f->assignee ? f->assignee : "(nobody)");
+	printf("due         %s%s\n", f->due_at ? vg_time_format(f->due_at, ts, sizeof(ts)) : "-",
+	       f->overdue ? "  [overdue]" : "");
+	for (size_t i = 0; i < d.n_comments; i++)
+		printf("comment     %s %s: %s\n",
+		       d.comments[i].created_at
+			   ? vg_time_format(d.comments[i].created_at, ts, sizeof(ts))
+			   : "(null)",
+		       d.comments[i].actor, d.comments[i].body);
+	{
+		size_t i;
+		json_t *x;
+		json_array_foreach(d.history, i, x)
+		    printf("audit       #%lld %s %s %s\n",
+			   (long long)json_integer_value(json_object_get(x, "seq")),
+			   vg_json_str(x, "at"), vg_json_str(x, "actor"), vg_json_str(x, "action"));
+	}
+	finding_detail_release(&d);
+	return CLI_OK;
 }
 
 /* Run one change on the positional id or, with --all-matching, the filter. */
@@ -65,7 +108,6 @@ static int run_change(struct cli *c, const struct cli_args *a, struct triage_cha
 	struct vg_error err = {0};
 	struct store *s = NULL;
 	int64_t id = 0, n = 0;
-	json_t *out = NULL;
 	int rc, bulk = cli_flag(a, "all-matching");
 
 	if (bulk && a->npos != 0)
@@ -82,22 +124,22 @@ static int run_change(struct cli *c, const struct cli_args *a, struct triage_cha
 		}
 		rc = triage_apply_bulk(s, &f, ch, &n, &err);
 	} else {
-		rc = triage_apply(s, id, ch, &out, &err);
+		rc = triage_apply(s, id, ch, &err);
 	}
-	store_close(s);
-	if (rc)
+	if (rc) {
+		store_close(s);
 		return cli_error(&err);
+	}
 	if (bulk) {
+		store_close(s);
 		if (cli_flag(a, "json"))
 			return cli_print_json(json_pack("{s:I}", "changed", (json_int_t)n));
 		printf("%lld finding(s) changed\n", (long long)n);
 		return CLI_OK;
 	}
-	if (cli_flag(a, "json"))
-		return cli_print_json(out);
-	print_finding(out);
-	json_decref(out);
-	return CLI_OK;
+	rc = show_finding(s, id, cli_flag(a, "json"), 0);
+	store_close(s);
+	return rc;
 }
 
 #define FILTER_SPEC                                                          \
@@ -173,11 +215,8 @@ int findings_show_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"json", NULL};
 	struct cli_args a;
-	struct vg_error err = {0};
 	struct store *s = NULL;
 	int64_t id;
-	json_t *f = NULL, *x;
-	size_t i;
 	int rc;
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec,
 			    "ID [--json]\n\nOne finding: state, due times, comments and its "
@@ -187,28 +226,7 @@ int findings_show_cmd(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "ID");
 	if ((rc = cli_open_store(c, 1, &s)))
 		return rc;
-	rc = triage_finding_json(s, id, &f, &err);
+	rc = show_finding(s, id, cli_flag(&a, "json"), 1);
 	store_close(s);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(f);
-	printf("finding %lld  %s %s  %s  %s\n", (long long)id, vg_json_str(f, "product"),
-	       vg_json_str(f, "version"), vg_json_str(f, "vuln_id"), vg_json_str(f, "purl"));
-	printf("state       %s%s%s\n", vg_json_str(f, "state"),
-	       vg_json_str(f, "justification") ? " / " : "",
-	       vg_json_str(f, "justification") ? vg_json_str(f, "justification") : "");
-	printf("assignee    %s\n",
-	       vg_json_str(f, "assignee") ? vg_json_str(f, "assignee") : "(nobody)");
-	printf("due         %s%s\n", vg_json_str(f, "due_at") ? vg_json_str(f, "due_at") : "-",
-	       json_is_true(json_object_get(f, "overdue")) ? "  [overdue]" : "");
-	json_array_foreach(json_object_get(f, "comments"), i, x)
-	    printf("comment     %s %s: %s\n", vg_json_str(x, "created_at"), vg_json_str(x, "actor"),
-		   vg_json_str(x, "body"));
-	json_array_foreach(json_object_get(f, "history"), i, x)
-	    printf("audit       #%lld %s %s %s\n",
-		   (long long)json_integer_value(json_object_get(x, "seq")), vg_json_str(x, "at"),
-		   vg_json_str(x, "actor"), vg_json_str(x, "action"));
-	json_decref(f);
-	return CLI_OK;
+	return rc;
 }

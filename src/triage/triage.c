@@ -2,6 +2,7 @@
  * triage.c - finding states, assignment, comments, carried-over decisions
  * and the SLA clock (see triage.h for the rules).
  */
+#define _POSIX_C_SOURCE 200809L
 #include "triage/triage.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -10,9 +11,11 @@
 #include "core/error.h"
 #include "core/events.h"
 #include "core/log.h"
+#include "jobs/deadline.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
-#include "vuln/vulndb.h"
+#include "triage/findings.h"
+#include "triage/triage_ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,9 +119,9 @@ void triage_purl_package(const char *purl, char *out, size_t n)
 
 static const char finding_sql[] =
     "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
-    "f.vuln_id, f.purl, f.evidence_json AS evidence, f.retracted_at AS retracted, p.name AS "
-    "product, v.version FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN "
-    "products p ON p.id = v.product_id WHERE f.id = ?";
+    "f.vuln_id, f.purl, f.evidence_json AS evidence, f.retracted_at AS retracted, v.product, "
+    "v.version FROM findings f JOIN sbom_version_view v ON v.version_id = "
+    "f.version_id WHERE f.id = ?";
 
 static int load_finding(struct store *s, int64_t id, json_t **out, struct vg_error *err)
 {
@@ -262,13 +265,13 @@ int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char 
 
 static int check_user(struct store *s, const char *name, struct vg_error *err)
 {
-	int n = 0;
-	int rc = auth_user_exists(s, name, &n, err);
+	int exists = 0;
+	int rc = auth_user_exists(s, name, &exists, err);
 	if (rc)
 		return rc;
-	return n ? VG_OK
-		 : vg_error_set(err, VG_EINVAL, "assignee '%s': no such user (see vigil user list)",
-				name);
+	return exists ? VG_OK
+		      : vg_error_set(err, VG_EINVAL,
+				     "assignee '%s': no such user (see vigil user list)", name);
 }
 
 static int validate_change(const struct triage_change *c, struct vg_error *err)
@@ -342,27 +345,24 @@ out:
 	return rc;
 }
 
-int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_change *c,
-		     int64_t *count, struct vg_error *err)
+int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
+		     const struct triage_change *c, int64_t *count, struct vg_error *err)
 {
 	int64_t now = vg_now(), n = 0;
-	size_t i;
-	json_t *id;
 	int rc = validate_change(c, err);
 	if (!rc && c->assignee && *c->assignee)
 		rc = check_user(s, c->assignee, err);
 	if (rc)
 		return rc;
-	if (json_array_size(ids) == 0) {
+	if (n_ids == 0) {
 		if (count)
 			*count = 0;
 		return VG_OK;
 	}
 	if ((rc = store_tx_begin(s, err)))
 		return rc;
-	json_array_foreach(ids, i, id)
-	{
-		if ((rc = apply_one(s, json_integer_value(id), c, now, err)))
+	for (size_t i = 0; i < n_ids; i++) {
+		if ((rc = apply_one(s, ids[i], c, now, err)))
 			break;
 		n++;
 	}
@@ -375,92 +375,209 @@ int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_cha
 	return rc;
 }
 
-int triage_apply(struct store *s, int64_t id, const struct triage_change *c, json_t **out,
-		 struct vg_error *err)
+int triage_apply(struct store *s, int64_t id, const struct triage_change *c, struct vg_error *err)
 {
-	json_t *ids = json_pack("[I]", (json_int_t)id);
-	int rc = ids ? triage_apply_ids(s, ids, c, NULL, err)
-		     : vg_error_set(err, VG_ENOMEM, "out of memory");
-	json_decref(ids);
-	if (!rc && out)
-		rc = triage_finding_json(s, id, out, err);
-	return rc;
+	return triage_apply_ids(s, &id, 1, c, NULL, err);
 }
 
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 		      const struct triage_change *c, int64_t *count, struct vg_error *err)
 {
-	json_t *ids = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
 	int rc = validate_change(c, err);
 	if (!rc)
-		rc = findings_ids_json(s, f, &ids, err);
+		rc = findings_ids(s, f, &ids, &n, err);
 	if (!rc)
-		rc = triage_apply_ids(s, ids, c, count, err);
-	json_decref(ids);
+		rc = triage_apply_ids(s, ids, n, c, count, err);
+	free(ids);
 	return rc;
 }
 
-int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+void finding_detail_release(struct finding_detail *d)
 {
-	json_t *rows = NULL, *f, *tmp = NULL;
+	json_decref(d->history);
+	d->history = NULL;
+	vg_arena_release(&d->arena);
+}
+
+/* A copy of column i in d's arena (NULL for SQL NULL); *oom on failure. */
+static const char *detail_str(struct finding_detail *d, struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	if (!(c = vg_arena_strdup(&d->arena, t)))
+		*oom = 1;
+	return c;
+}
+
+static int64_t col_time(struct store_stmt *st, int i)
+{
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
+}
+
+int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
+		       struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
 	struct audit_filter af = {0};
+	struct finding *f = &out->f;
 	char oid[32];
-	int64_t now = vg_now();
-	int rc = store_query_json(
-	    s, &rows, err,
-	    "SELECT f.id, p.name AS product, v.version, f.purl, f.vuln_id, f.severity, f.score, "
+	size_t cap = 0;
+	int rc, oom = 0, k = 0;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->arena, 0);
+	rc = store_prepare(
+	    s,
+	    "SELECT f.id, v.product, v.version, f.purl, f.vuln_id, f.severity, f.score, "
 	    "f.kev, f.state, f.justification, f.assignee, f.first_seen_at, f.updated_at, "
 	    "f.retracted_at, f.state_changed_at, f.closed_at, d.triage_due_at, d.fix_due_at, "
-	    "d.due_at, d.due_at AS due_epoch, f.evidence_json, (SELECT summary FROM "
+	    "d.due_at, f.evidence_json, (SELECT summary FROM "
 	    "vulnerabilities x WHERE x.id = f.vuln_id) AS summary FROM findings f JOIN "
-	    "product_versions v ON v.id = f.version_id JOIN products p ON p.id = v.product_id "
+	    "sbom_version_view v ON v.version_id = f.version_id "
 	    "LEFT JOIN findings_due d ON d.finding_id = f.id WHERE f.id = ?",
-	    "i", id);
+	    &st, err);
 	if (rc)
 		return rc;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
+	store_bind_int64(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == STORE_DONE) {
+		store_finalize(st);
 		return vg_error_set(err, VG_ENOTFOUND, "finding %lld not found", (long long)id);
 	}
-	f = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	{
-		json_t *due = json_object_get(f, "due_epoch");
-		json_object_set_new(
-		    f, "overdue",
-		    json_boolean(json_is_integer(due) && json_integer_value(due) < now));
-		json_object_del(f, "due_epoch");
-		json_object_set_new(f, "kev",
-				    json_boolean(json_integer_value(json_object_get(f, "kev"))));
-	}
-	{
-		char allowed[200];
-		json_t *a = json_array();
-		for (const char *const *st = states; *st; st++)
-			if (triage_transition_ok(vg_json_str(f, "state"), *st))
-				json_array_append_new(a, json_string(*st));
-		(void)allowed;
-		json_object_set_new(f, "allowed_states", a);
-	}
-	rc = store_query_json(s, &tmp, err,
-			      "SELECT actor, body, created_at FROM finding_comments WHERE "
-			      "finding_id = ? ORDER BY id",
-			      "i", id);
-	if (!rc) {
-		json_object_set_new(f, "comments", tmp);
-		snprintf(oid, sizeof(oid), "%lld", (long long)id);
-		af.otype = "finding";
-		af.oid = oid;
-		rc = audit_query_json(s, &af, &tmp, err);
-		if (!rc)
-			json_object_set_new(f, "history", tmp);
-	}
-	if (rc) {
-		json_decref(f);
+	if (rc != STORE_ROW) {
+		store_finalize(st);
 		return rc;
 	}
-	*out = f;
-	return VG_OK;
+	f->id = store_col_int64(st, 0);
+	f->product = detail_str(out, st, 1, &oom);
+	f->version = detail_str(out, st, 2, &oom);
+	f->purl = detail_str(out, st, 3, &oom);
+	f->vuln_id = detail_str(out, st, 4, &oom);
+	f->severity = detail_str(out, st, 5, &oom);
+	f->score = detail_str(out, st, 6, &oom);
+	f->kev = store_col_int64(st, 7) != 0;
+	f->state = detail_str(out, st, 8, &oom);
+	f->justification = detail_str(out, st, 9, &oom);
+	f->assignee = detail_str(out, st, 10, &oom);
+	f->first_seen_at = col_time(st, 11);
+	f->updated_at = col_time(st, 12);
+	f->retracted_at = col_time(st, 13);
+	out->state_changed_at = col_time(st, 14);
+	out->closed_at = col_time(st, 15);
+	f->triage_due_at = col_time(st, 16);
+	f->fix_due_at = col_time(st, 17);
+	f->due_at = col_time(st, 18);
+	f->overdue = f->due_at && f->due_at < vg_now();
+	f->evidence_json = detail_str(out, st, 19, &oom);
+	out->summary = detail_str(out, st, 20, &oom);
+	store_finalize(st);
+	if (oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (const char *const *x = states; *x; x++)
+		if (triage_transition_ok(f->state, *x))
+			out->allowed_states[k++] = *x;
+	rc = store_prepare(s,
+			   "SELECT actor, body, created_at FROM finding_comments WHERE "
+			   "finding_id = ? ORDER BY id",
+			   &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct finding_comment *c;
+		if (out->n_comments == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct finding_comment *nv = vg_arena_array(&out->arena, nc, sizeof(*nv));
+			if (!nv) {
+				oom = 1;
+				break;
+			}
+			if (out->n_comments)
+				memcpy(nv, out->comments, out->n_comments * sizeof(*nv));
+			out->comments = nv;
+			cap = nc;
+		}
+		c = &out->comments[out->n_comments++];
+		c->actor = detail_str(out, st, 0, &oom);
+		c->body = detail_str(out, st, 1, &oom);
+		c->created_at = col_time(st, 2);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	if (oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (rc != STORE_DONE)
+		return rc;
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	af.otype = "finding";
+	af.oid = oid;
+	return audit_query_json(s, &af, &out->history, err);
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	return t ? vg_json_time(t) : json_null();
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *finding_detail_to_json(const struct finding_detail *d)
+{
+	const struct finding *f = &d->f;
+	json_t *o = json_object(), *allowed = json_array(), *comments = json_array(), *ev = NULL;
+	if (!o || !allowed || !comments) {
+		json_decref(o);
+		json_decref(allowed);
+		json_decref(comments);
+		return NULL;
+	}
+	for (const char *const *x = d->allowed_states; *x; x++)
+		json_array_append_new(allowed, json_string(*x));
+	for (size_t i = 0; i < d->n_comments; i++)
+		json_array_append_new(comments,
+				      json_pack("{s:o, s:o, s:o}", "actor",
+						str_or_null(d->comments[i].actor), "body",
+						str_or_null(d->comments[i].body), "created_at",
+						time_or_null(d->comments[i].created_at)));
+	if (f->evidence_json) {
+		ev = json_loads(f->evidence_json, JSON_DECODE_ANY, NULL);
+		if (!ev)
+			ev = json_string(f->evidence_json);
+	}
+	json_object_set_new(o, "id", json_integer(f->id));
+	json_object_set_new(o, "product", str_or_null(f->product));
+	json_object_set_new(o, "version", str_or_null(f->version));
+	json_object_set_new(o, "purl", str_or_null(f->purl));
+	json_object_set_new(o, "vuln_id", str_or_null(f->vuln_id));
+	json_object_set_new(o, "severity", str_or_null(f->severity));
+	json_object_set_new(o, "score", str_or_null(f->score));
+	json_object_set_new(o, "kev", json_boolean(f->kev));
+	json_object_set_new(o, "state", str_or_null(f->state));
+	json_object_set_new(o, "justification", str_or_null(f->justification));
+	json_object_set_new(o, "assignee", str_or_null(f->assignee));
+	json_object_set_new(o, "first_seen_at", time_or_null(f->first_seen_at));
+	json_object_set_new(o, "updated_at", time_or_null(f->updated_at));
+	json_object_set_new(o, "retracted_at", time_or_null(f->retracted_at));
+	json_object_set_new(o, "state_changed_at", time_or_null(d->state_changed_at));
+	json_object_set_new(o, "closed_at", time_or_null(d->closed_at));
+	json_object_set_new(o, "triage_due_at", time_or_null(f->triage_due_at));
+	json_object_set_new(o, "fix_due_at", time_or_null(f->fix_due_at));
+	json_object_set_new(o, "due_at", time_or_null(f->due_at));
+	json_object_set_new(o, "evidence", ev ? ev : json_null());
+	json_object_set_new(o, "summary", str_or_null(d->summary));
+	json_object_set_new(o, "overdue", json_boolean(f->overdue));
+	json_object_set_new(o, "allowed_states", allowed);
+	json_object_set_new(o, "comments", comments);
+	json_object_set_new(o, "history", d->history ? json_incref(d->history) : json_array());
+	return o;
 }
 
 /* ---- carrying decisions over ---- */
@@ -504,7 +621,7 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 	    s, &rows, err,
 	    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
 	    "f.vuln_id, f.purl, f.evidence_json AS evidence, d.evidence_json AS decided "
-	    "FROM findings f JOIN product_versions v ON v.id = f.version_id JOIN "
+	    "FROM findings f JOIN sbom_version_view v ON v.version_id = f.version_id JOIN "
 	    "triage_decisions d ON d.finding_id = f.id WHERE f.state IN ('not_affected', "
 	    "'false_positive') AND f.retracted_at IS NULL AND (? = 0 OR f.version_id = ?) AND "
 	    "f.evidence_json <> d.evidence_json",
@@ -532,7 +649,8 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 	    s, &rows, err,
 	    "SELECT f.id, f.state, f.justification, f.assignee, f.version_id, v.product_id, "
 	    "f.vuln_id, f.purl, f.evidence_json AS evidence FROM findings f JOIN "
-	    "product_versions v ON v.id = f.version_id WHERE f.state = 'new' AND f.retracted_at "
+	    "sbom_version_view v ON v.version_id = f.version_id WHERE f.state = 'new' AND "
+	    "f.retracted_at "
 	    "IS NULL AND f.updated_at >= ? AND (? = 0 OR f.version_id = ?) ORDER BY f.id",
 	    "iii", since, version_id, version_id);
 	json_array_foreach(rows, i, f)
@@ -547,7 +665,8 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 		    s, &ds, err,
 		    "SELECT d.state, d.justification, d.scope, d.purl, d.evidence_json AS decided, "
 		    "d.finding_id, d.version_id, pv.version FROM triage_decisions d JOIN "
-		    "product_versions pv ON pv.id = d.version_id WHERE d.product_id = ? AND "
+		    "sbom_version_view pv ON pv.version_id = d.version_id WHERE d.product_id = ? "
+		    "AND "
 		    "d.vuln_id = ? AND d.package = ? AND d.finding_id <> ? AND (d.version_id = ? "
 		    "OR (d.scope = 'product' AND d.version_id < ?)) ORDER BY CASE WHEN "
 		    "d.version_id = ? THEN 0 ELSE 1 END, d.version_id DESC",
@@ -607,17 +726,43 @@ int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct
 
 /* ---- counts and history ---- */
 
-int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
-		       struct vg_error *err)
+int triage_counts(struct store *s, const struct findings_filter *f, struct finding_counts *out,
+		  struct vg_error *err)
 {
-	return findings_state_counts_json(s, f, states, out, err);
+	return findings_state_counts(s, f, out, err);
 }
 
-int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err)
+const char *const triage_severities[TRIAGE_N_SEVERITIES + 1] = {"critical", "high", "medium",
+								"low",      "none", NULL};
+
+void triage_history_release(struct triage_history *h)
 {
-	static const char *const sev[] = {"critical", "high", "medium", "low", "none"};
-	int64_t now = vg_now(), today = now - now % 86400, base, (*n)[5];
-	json_t *arr, *rows = NULL, *r;
+	free(h->days);
+	h->days = NULL;
+	h->n = 0;
+}
+
+json_t *triage_history_to_json(const struct triage_history *h)
+{
+	json_t *arr = json_array();
+	for (size_t j = 0; arr && j < h->n; j++) {
+		json_t *o = json_pack("{s:s}", "day", h->days[j].day);
+		for (int k = 0; o && k < TRIAGE_N_SEVERITIES; k++)
+			json_object_set_new(o, triage_severities[k],
+					    json_integer(h->days[j].open[k]));
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+int triage_history(struct store *s, int days, struct triage_history *out, struct vg_error *err)
+{
+	const char *const *sev = triage_severities;
+	int64_t now = vg_now(), today = now - now % 86400, base;
+	json_t *rows = NULL, *r;
 	size_t i;
 	int rc;
 	if (days < 1 || days > 366)
@@ -642,16 +787,16 @@ int triage_history_json(struct store *s, int days, json_t **out, struct vg_error
 	    "IS NOT NULL OR state NOT IN ('fixed', 'not_affected', 'false_positive')) x GROUP "
 	    "BY 1, 2, 3",
 	    "iiiiiiii", base, now, (int64_t)days, base, now, (int64_t)(days - 1), base, base);
+	out->days = NULL;
+	out->n = 0;
 	if (rc)
 		return rc;
-	n = calloc((size_t)days, sizeof(*n));
-	arr = json_array();
-	if (!n || !arr) {
-		free(n);
-		json_decref(arr);
+	out->days = calloc((size_t)days, sizeof(*out->days));
+	if (!out->days) {
 		json_decref(rows);
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
+	out->n = (size_t)days;
 	json_array_foreach(rows, i, r)
 	{
 		int64_t sj = json_integer_value(json_object_get(r, "sj"));
@@ -663,23 +808,16 @@ int triage_history_json(struct store *s, int days, json_t **out, struct vg_error
 		if (k == 5)
 			continue; /* a severity outside the chart, as before */
 		for (int64_t j = sj < 0 ? 0 : sj; j <= lj && j < days; j++)
-			n[j][k] += cnt;
+			out->days[j].open[k] += cnt;
 	}
 	json_decref(rows);
 	for (int j = 0; j < days; j++) {
 		int64_t y;
 		unsigned m, d;
-		char day[16];
-		json_t *o;
 		vg_civil_from_days((today - (int64_t)(days - 1 - j) * 86400) / 86400, &y, &m, &d);
-		snprintf(day, sizeof(day), "%04lld-%02u-%02u", (long long)y, m, d);
-		o = json_pack("{s:s}", "day", day);
-		for (int k = 0; k < 5; k++)
-			json_object_set_new(o, sev[k], json_integer(n[j][k]));
-		json_array_append_new(arr, o);
+		snprintf(out->days[j].day, sizeof(out->days[j].day), "%04lld-%02u-%02u",
+			 (long long)y, m, d);
 	}
-	free(n);
-	*out = arr;
 	return VG_OK;
 }
 
@@ -698,7 +836,9 @@ static int product_id_of(struct store *s, const char *product, int64_t *pid, str
 	*pid = 0;
 	if (!product)
 		return VG_OK;
-	rc = store_query_int64(s, pid, err, "SELECT id FROM products WHERE name = ?", "t", product);
+	rc = store_query_int64(s, pid, err,
+			       "SELECT product_id FROM sbom_product_view WHERE product = ?", "t",
+			       product);
 	if (rc == VG_ENOTFOUND)
 		return vg_error_set(err, VG_ENOTFOUND, "product '%s' not found", product);
 	return rc;
@@ -824,167 +964,276 @@ int sla_policy_unset(struct store *s, const char *product, const char *severity,
 	return rc;
 }
 
-int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err)
+void sla_policy_list_release(struct sla_policy_list *l)
 {
-	return store_query_json(s, out, err,
-				"SELECT COALESCE(p.name, '*') AS product, sp.severity, "
-				"sp.triage_seconds, sp.fix_seconds FROM sla_policies sp LEFT JOIN "
-				"products p ON p.id = sp.product_id ORDER BY COALESCE(p.name, ''), "
-				"CASE sp.severity WHEN 'kev' THEN 0 WHEN 'critical' THEN 1 WHEN "
-				"'high' THEN 2 WHEN 'medium' THEN 3 WHEN 'low' THEN 4 ELSE 5 END",
-				NULL);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int sla_policy_list(struct store *s, struct sla_policy_list *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = store_prepare(
+	    s,
+	    "SELECT COALESCE(p.product, '*') AS product, sp.severity, "
+	    "sp.triage_seconds, sp.fix_seconds FROM sla_policies sp LEFT JOIN "
+	    "sbom_product_view p ON p.product_id = sp.product_id ORDER BY COALESCE(p.product, ''), "
+	    "CASE sp.severity WHEN 'kev' THEN 0 WHEN 'critical' THEN 1 WHEN "
+	    "'high' THEN 2 WHEN 'medium' THEN 3 WHEN 'low' THEN 4 ELSE 5 END",
+	    &st, err);
+	out->v = NULL;
+	out->n = 0;
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct sla_policy *p;
+		if (out->n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct sla_policy *nv = realloc(out->v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+			out->v = nv;
+			cap = nc;
+		}
+		p = &out->v[out->n++];
+		snprintf(p->product, sizeof(p->product), "%s",
+			 store_col_text(st, 0) ? store_col_text(st, 0) : "*");
+		snprintf(p->severity, sizeof(p->severity), "%s",
+			 store_col_text(st, 1) ? store_col_text(st, 1) : "");
+		p->triage_seconds = store_col_isnull(st, 2) ? -1 : store_col_int64(st, 2);
+		p->fix_seconds = store_col_isnull(st, 3) ? -1 : store_col_int64(st, 3);
+	}
+	store_finalize(st);
+	if (rc != STORE_DONE) {
+		sla_policy_list_release(out);
+		return rc;
+	}
+	return VG_OK;
+}
+
+json_t *sla_policy_list_to_json(const struct sla_policy_list *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < l->n; i++) {
+		const struct sla_policy *p = &l->v[i];
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:o, s:o}", "product", p->product, "severity", p->severity,
+		    "triage_seconds",
+		    p->triage_seconds >= 0 ? json_integer(p->triage_seconds) : json_null(),
+		    "fix_seconds",
+		    p->fix_seconds >= 0 ? json_integer(p->fix_seconds) : json_null());
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
 }
 
 /* ---- SLA alerts ---- */
 
-static int alert_once(struct store *s, const json_t *f, const char *kind, const char *level,
-		      int64_t due, int64_t now, json_t *events, struct vg_error *err)
+/*
+ * Two clocks of the deadline engine (jobs/deadline.h), one per deadline of
+ * a finding: "sla.triage" (due sla_triage_due_at, the window from the
+ * finding's first sighting, or from its KEV listing when that came later)
+ * and "sla.fix" (due sla_fix_due_at, from the first sighting). Each warns
+ * once the last quarter of the window has begun and says breached once the
+ * due time has passed, only the later of the two when both have (the
+ * fired set keeps each once per finding, clock and due time).
+ */
+struct sla_row {
+	int refs; /* the triage and fix items of one finding share it */
+	int64_t id;
+	char *vuln_id, *purl, *severity, *state, *product, *version;
+};
+
+static void sla_row_free(void *p)
 {
-	int64_t id = json_integer_value(json_object_get(f, "id")), n = 0;
-	char oid[32], ts[VG_TIME_BUFSZ], summary[600], dedup[96], action[32];
-	json_t *ev;
-	int rc =
-	    store_query_int64(s, &n, err,
-			      "SELECT COUNT(*) FROM sla_alerts WHERE finding_id = ? AND kind = "
-			      "? AND level = ? AND due_at = ?",
-			      "itti", id, kind, level, due);
-	if (rc || n)
-		return rc;
-	rc = store_exec(s, err,
-			"INSERT INTO sla_alerts (finding_id, kind, level, due_at, sent_at) VALUES "
-			"(?, ?, ?, ?, ?)",
-			"ittii", id, kind, level, due, now);
-	if (rc)
-		return rc;
-	vg_time_format(due, ts, sizeof(ts));
+	struct sla_row *r = p;
+	if (!r || --r->refs > 0)
+		return;
+	free(r->vuln_id);
+	free(r->purl);
+	free(r->severity);
+	free(r->state);
+	free(r->product);
+	free(r->version);
+	free(r);
+}
+
+/* The alert's payload: the event, and the audit record's "after". */
+static json_t *sla_payload(const struct deadline_clock *c, const struct deadline_item *it, int i)
+{
+	const struct sla_row *f = it->row;
+	const char *level = c->thresholds[i].name, *kind = strchr(c->name, '.') + 1;
+	char ts[VG_TIME_BUFSZ], summary[600], dedup[96];
+	vg_time_format(it->due_at, ts, sizeof(ts));
 	snprintf(summary, sizeof(summary), "%s %s in %s %s (%s): %s due %s",
-		 strcmp(level, "breached") == 0 ? "SLA breached:" : "SLA warning:",
-		 vg_json_str(f, "vuln_id"), vg_json_str(f, "product"), vg_json_str(f, "version"),
-		 vg_json_str(f, "purl"), kind, ts);
-	snprintf(dedup, sizeof(dedup), "sla-%lld-%s", (long long)id, kind);
-	ev = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s}", "event",
-		       strcmp(level, "breached") == 0 ? "sla.breached" : "sla.warning",
-		       "finding_id", (json_int_t)id, "vuln_id", vg_json_str(f, "vuln_id"),
-		       "product", vg_json_str(f, "product"), "version", vg_json_str(f, "version"),
-		       "purl", vg_json_str(f, "purl"), "severity", vg_json_str(f, "severity"),
-		       "state", vg_json_str(f, "state"), "deadline", kind, "due_at", ts, "summary",
-		       summary, "dedup_key", dedup);
-	if (!ev)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	snprintf(oid, sizeof(oid), "%lld", (long long)id);
-	snprintf(action, sizeof(action), "sla.%s", level);
-	rc = store_audit(s, action, "finding", oid, NULL, ev, err);
-	json_array_append_new(events, ev);
+		 strcmp(level, "breached") == 0 ? "SLA breached:" : "SLA warning:", f->vuln_id,
+		 f->product, f->version, f->purl, kind, ts);
+	snprintf(dedup, sizeof(dedup), "sla-%lld-%s", (long long)f->id, kind);
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s}", "event",
+			 strcmp(level, "breached") == 0 ? "sla.breached" : "sla.warning",
+			 "finding_id", (json_int_t)f->id, "vuln_id", f->vuln_id, "product",
+			 f->product, "version", f->version, "purl", f->purl, "severity",
+			 f->severity, "state", f->state, "deadline", kind, "due_at", ts, "summary",
+			 summary, "dedup_key", dedup);
+}
+
+static int sla_record(struct store *s, const struct deadline_clock *c,
+		      const struct deadline_item *it, int64_t now, void *arg, struct vg_error *err)
+{
+	const struct sla_row *f = it->row;
+	char oid[32], action[32];
+	int rc = VG_OK;
+	(void)now;
+	(void)arg;
+	snprintf(oid, sizeof(oid), "%lld", (long long)f->id);
+	for (int i = 0; i < c->nthresholds && !rc; i++) {
+		json_t *ev;
+		if (!(it->fired & (1u << i)))
+			continue;
+		if (!(ev = sla_payload(c, it, i)))
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+		snprintf(action, sizeof(action), "sla.%s", c->thresholds[i].name);
+		rc = store_audit(s, action, "finding", oid, NULL, ev, err);
+		json_decref(ev);
+	}
 	return rc;
 }
 
-/* Alerts of one batch of candidates (at most SLA_BATCH findings after
- * *after, by id), in one transaction; *more when the batch was full. */
-#define SLA_BATCH 500
-static int sla_batch(struct store *s, int64_t now, int64_t *after, int *more, int64_t *nw,
-		     int64_t *nb, struct vg_error *err)
+static json_t *sla_event(const struct deadline_clock *c, const struct deadline_item *it, int i,
+			 int64_t now, const char **name, void *arg)
 {
-	json_t *rows = NULL, *events = json_array(), *f;
-	size_t i;
-	int rc;
+	(void)now;
+	(void)arg;
+	*name = strcmp(c->thresholds[i].name, "breached") == 0 ? "sla.breached" : "sla.warning";
+	return sla_payload(c, it, i);
+}
 
-	if (!events)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	/*
-	 * Candidates: a deadline whose last quarter has begun (from first_seen;
-	 * the loop below takes a later KEV listing into account) and whose alert
-	 * of the level due now was not sent yet. The due times are those stored
-	 * in the finding (migration 0010, the view findings_due's), so a
-	 * million findings past their deadlines and alerted cost one index walk
-	 * a minute, not a million look-ups.
-	 */
-	rc = store_query_json(
-	    s, &rows, err,
-	    "SELECT f.id, f.vuln_id, f.purl, f.severity, f.state, f.kev, f.kev_at AS kev_epoch, "
-	    "f.first_seen_at AS seen_epoch, p.name AS product, v.version, f.sla_triage_due_at AS "
-	    "triage_due, f.sla_fix_due_at AS fix_due FROM findings f JOIN product_versions v ON "
-	    "v.id = f.version_id JOIN products p ON p.id = v.product_id WHERE f.id > ? AND "
+static const struct deadline_threshold sla_thresholds[] = {
+    {"warning", DEADLINE_BEFORE_DUE, 250, 0}, /* the last quarter of the window */
+    {"breached", DEADLINE_BEFORE_DUE, 0, 0},
+};
+static const struct deadline_clock sla_triage_clock = {
+    "sla.triage", sla_thresholds, 2, DEADLINE_LATEST_ONLY, sla_record, sla_event, sla_row_free};
+static const struct deadline_clock sla_fix_clock = {
+    "sla.fix", sla_thresholds, 2, DEADLINE_LATEST_ONLY, sla_record, sla_event, sla_row_free};
+
+static char *dup_col(struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c = t ? strdup(t) : NULL;
+	if (t && !c)
+		*oom = 1;
+	return c;
+}
+
+/*
+ * Candidates of one page: a deadline whose last quarter has begun (from
+ * first_seen; the engine takes a later KEV listing into account through the
+ * item's start) and whose alert of the level due now has not fired. The due
+ * times are those stored in the finding (migration 0010, the view
+ * findings_due's), so a million findings past their deadlines and alerted
+ * cost one index walk a minute, not a million look-ups. A finding gives one
+ * item per deadline it is a candidate for (so a page may hold up to 2 * max).
+ */
+static int sla_fetch(struct store *s, int64_t after, int64_t now, size_t max,
+		     struct deadline_batch *b, void *arg, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+	(void)arg;
+	rc = store_prepare(
+	    s,
+	    "SELECT f.id, f.vuln_id, f.purl, f.severity, f.state, f.kev_at, f.first_seen_at, "
+	    "v.product, v.version, f.sla_triage_due_at, f.sla_fix_due_at FROM findings f JOIN "
+	    "sbom_version_view v ON v.version_id = f.version_id WHERE f.id > ? AND "
 	    "f.retracted_at IS NULL AND f.sla_due_at IS NOT NULL AND ((f.sla_triage_due_at IS "
 	    "NOT NULL AND f.sla_triage_due_at - (f.sla_triage_due_at - f.first_seen_at) / 4 <= "
-	    "? AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE a.finding_id = f.id AND a.kind = "
-	    "'triage' AND a.due_at = f.sla_triage_due_at AND a.level = CASE WHEN "
-	    "f.sla_triage_due_at <= ? THEN 'breached' ELSE 'warning' END)) OR "
-	    "(f.sla_fix_due_at IS NOT NULL AND f.sla_fix_due_at - (f.sla_fix_due_at - "
-	    "f.first_seen_at) / 4 <= ? AND NOT EXISTS (SELECT 1 FROM sla_alerts a WHERE "
-	    "a.finding_id = f.id AND a.kind = 'fix' AND a.due_at = f.sla_fix_due_at AND a.level "
-	    "= CASE WHEN f.sla_fix_due_at <= ? THEN 'breached' ELSE 'warning' END))) ORDER BY "
-	    "f.id LIMIT ?",
-	    "iiiiii", *after, now, now, now, now, (int64_t)SLA_BATCH);
-	if (rc) {
-		json_decref(events);
+	    "? AND " DEADLINE_SQL_NOT_FIRED(
+		"f.id", "f.sla_triage_due_at",
+		"CASE WHEN f.sla_triage_due_at <= ? THEN 'breached' ELSE 'warning' "
+		"END") ") OR (f.sla_fix_due_at IS NOT NULL AND f.sla_fix_due_at - "
+		       "(f.sla_fix_due_at - f.first_seen_at) / 4 <= ? AND " DEADLINE_SQL_NOT_FIRED(
+			   "f.id", "f.sla_fix_due_at",
+			   "CASE WHEN f.sla_fix_due_at <= ? THEN 'breached' ELSE 'warning' "
+			   "END") ")) ORDER BY f.id LIMIT ?",
+	    &st, err);
+	if (rc)
 		return rc;
-	}
-	*more = json_array_size(rows) == SLA_BATCH;
-	if (json_array_size(rows) && (rc = store_tx_begin(s, err))) {
-		json_decref(rows);
-		json_decref(events);
-		return rc;
-	}
-	json_array_foreach(rows, i, f)
-	{
-		static const char *const kinds[] = {"triage", "fix"};
-		*after = json_integer_value(json_object_get(f, "id"));
-		for (int k = 0; k < 2 && !rc; k++) {
-			json_t *dv = json_object_get(f, k == 0 ? "triage_due" : "fix_due");
-			int64_t due, base, before_n = json_array_size(events);
-			if (!json_is_integer(dv))
-				continue;
-			due = json_integer_value(dv);
-			base = json_integer_value(json_object_get(f, "seen_epoch"));
-			if (k == 0 && json_is_integer(json_object_get(f, "kev_epoch")) &&
-			    json_integer_value(json_object_get(f, "kev_epoch")) > base &&
-			    json_integer_value(json_object_get(f, "kev_epoch")) < due)
-				base = json_integer_value(json_object_get(f, "kev_epoch"));
-			if (now >= due) {
-				rc = alert_once(s, f, kinds[k], "breached", due, now, events, err);
-				if ((int64_t)json_array_size(events) > before_n)
-					(*nb)++;
-			} else if (now >= due - (due - base) / 4) {
-				rc = alert_once(s, f, kinds[k], "warning", due, now, events, err);
-				if ((int64_t)json_array_size(events) > before_n)
-					(*nw)++;
-			}
+	store_bind_int64(st, 1, after);
+	store_bind_int64(st, 2, now);
+	store_bind_text(st, 3, sla_triage_clock.name);
+	store_bind_int64(st, 4, now);
+	store_bind_int64(st, 5, now);
+	store_bind_text(st, 6, sla_fix_clock.name);
+	store_bind_int64(st, 7, now);
+	store_bind_int64(st, 8, (int64_t)max);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct sla_row *r = calloc(1, sizeof(*r));
+		int bad = 0;
+		int64_t seen = store_col_int64(st, 6), base = seen;
+		int oom = !r;
+		if (r) {
+			r->id = store_col_int64(st, 0);
+			r->vuln_id = dup_col(st, 1, &oom);
+			r->purl = dup_col(st, 2, &oom);
+			r->severity = dup_col(st, 3, &oom);
+			r->state = dup_col(st, 4, &oom);
+			r->product = dup_col(st, 7, &oom);
+			r->version = dup_col(st, 8, &oom);
 		}
-		if (rc)
+		if (oom) {
+			if (r) {
+				r->refs = 1;
+				sla_row_free(r);
+			}
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 			break;
+		}
+		for (int k = 0; k < 2 && !bad; k++) {
+			int64_t due = store_col_int64(st, 9 + k), kev = store_col_int64(st, 5);
+			if (store_col_isnull(st, 9 + k) || due - (due - seen) / 4 > now)
+				continue;
+			base = seen;
+			if (k == 0 && !store_col_isnull(st, 5) && kev > seen && kev < due)
+				base = kev;
+			r->refs++;
+			/* on failure the batch has dropped this reference (row_free) */
+			if (deadline_batch_add(b, k == 0 ? &sla_triage_clock : &sla_fix_clock,
+					       r->id, base, due, r))
+				bad = 1;
+		}
+		if (bad) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		if (!r->refs) {
+			r->refs = 1;
+			sla_row_free(r);
+		}
 	}
-	json_decref(rows);
-	if (store_in_tx(s)) {
-		if (!rc && json_array_size(events) == 0)
-			store_tx_rollback(s); /* nothing new: no record needed */
-		else if (!rc)
-			rc = store_tx_commit(s, err);
-		else
-			store_tx_rollback(s);
-	}
-	if (!rc) {
-		json_t *ev;
-		json_array_foreach(events, i, ev) vg_event_emit(s, vg_json_str(ev, "event"), ev);
-	}
-	json_decref(events);
-	return rc;
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
 }
 
 int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err)
 {
-	int64_t now = vg_now(), nw = 0, nb = 0, after = 0;
-	int more = 1, rc = VG_OK;
-
-	/* Batches of SLA_BATCH findings, each committed with its alerts and
-	 * audit records before its events go out: memory stays bounded and a
-	 * failure keeps what was sent (an alert is sent once). */
-	while (more && !rc)
-		rc = sla_batch(s, now, &after, &more, &nw, &nb, err);
+	struct deadline_stats st;
+	/* Pages of candidates, each committed with its alerts and audit records
+	 * before its events go out: memory stays bounded and a failure keeps
+	 * what was sent (an alert is sent once). */
+	int rc = deadline_tick(s, &sla_triage_clock, sla_fetch, NULL, vg_now(), &st, err);
 	if (!rc) {
 		if (warned)
-			*warned = nw;
+			*warned = st.by_threshold[0];
 		if (breached)
-			*breached = nb;
+			*breached = st.by_threshold[1];
 	}
 	return rc;
 }
@@ -998,5 +1247,12 @@ static int sla_job(struct store *s, struct vg_error *err)
 
 const struct vg_job triage_jobs[] = {
     {"sla.tick", 60, sla_job},
+    {NULL, 0, NULL},
+};
+
+/* The charts are a cache of each server's pages: every server redraws its
+ * own, once a minute. */
+const struct vg_job triage_jobs_every_server[] = {
+    {"triage.charts", 60, triage_charts_redraw},
     {NULL, 0, NULL},
 };

@@ -25,7 +25,10 @@
  *    by the views findings_sla / findings_due (migration 0007).
  *  - SLA alerts: "sla.warning" once the last quarter of a deadline's window
  *    has begun, "sla.breached" once it has passed; each once per finding,
- *    deadline kind and due time (table sla_alerts), emitted after commit.
+ *    deadline kind and due time, emitted after commit. They run on the one
+ *    deadline engine (jobs/deadline.h) as the clocks "sla.triage" and
+ *    "sla.fix", whose fired set keeps them once across restarts and servers
+ *    (migration 0015 moved the alerts sent before into it).
  */
 #ifndef VIGIL_TRIAGE_TRIAGE_H
 #define VIGIL_TRIAGE_TRIAGE_H
@@ -34,10 +37,10 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "triage/findings.h"
 
 struct store;
 struct vg_error;
-struct findings_filter;
 
 /* 1 when s names a state / a not_affected justification. */
 int triage_state_valid(const char *s);
@@ -63,23 +66,23 @@ struct triage_change {
 };
 
 /*
- * Apply c to finding id in one transaction with its audit record. *out (may
- * be NULL) gets the finding after the change (caller owns). VG_ENOTFOUND
- * for an unknown id, VG_ESTATE for an illegal transition (message lists the
- * allowed states), VG_EINVAL for a missing or unknown justification or an
- * unknown user; nothing changes on error.
+ * Apply c to finding id in one transaction with its audit record
+ * (triage_finding_get() reads it after). VG_ENOTFOUND for an unknown id,
+ * VG_ESTATE for an illegal transition (message lists the allowed states),
+ * VG_EINVAL for a missing or unknown justification or an unknown user;
+ * nothing changes on error.
  */
-int triage_apply(struct store *s, int64_t id, const struct triage_change *c, json_t **out,
-		 struct vg_error *err);
+int triage_apply(struct store *s, int64_t id, const struct triage_change *c, struct vg_error *err);
 
 /* Apply c to every finding matching f (all or nothing, one audit record per
  * finding). *count gets the number changed. */
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 		      const struct triage_change *c, int64_t *count, struct vg_error *err);
 
-/* Apply c to each id of ids (a JSON array of integers) in one transaction. */
-int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_change *c,
-		     int64_t *count, struct vg_error *err);
+/* Apply c to each of the n_ids findings ids in one transaction (all or
+ * nothing, one audit record per finding). */
+int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
+		     const struct triage_change *c, int64_t *count, struct vg_error *err);
 
 /*
  * Inside the caller's transaction: set finding id to state with
@@ -91,9 +94,36 @@ int triage_apply_ids(struct store *s, const json_t *ids, const struct triage_cha
 int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char *just,
 		     const char *comment, const char *action, int *changed, struct vg_error *err);
 
-/* One finding with its due times, comments and full audit history (caller
- * owns). VG_ENOTFOUND. */
-int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_error *err);
+/* A comment on a finding. */
+struct finding_comment {
+	const char *actor, *body;
+	int64_t created_at;
+};
+
+/*
+ * One finding as its page shows it: the queue's fields (aliases not filled;
+ * due times as the SLA policies give them now), the vulnerability's
+ * summary, when its state last changed and when it was closed (0: never),
+ * the states it may go to, its comments and its full audit history.
+ * Everything is owned by the arena and history.
+ */
+struct finding_detail {
+	struct finding f;
+	const char *summary;
+	int64_t state_changed_at, closed_at;
+	const char *allowed_states[FINDING_N_STATES + 1]; /* NULL-terminated */
+	struct finding_comment *comments;
+	size_t n_comments;
+	json_t *history; /* the audit records of the finding (audit_query rows) */
+	struct vg_arena arena;
+};
+
+/* Fill *out (initialised here; release it even on error). VG_ENOTFOUND. */
+int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
+		       struct vg_error *err);
+void finding_detail_release(struct finding_detail *d);
+/* The edges: the finding's JSON (caller owns; NULL when out of memory). */
+json_t *finding_detail_to_json(const struct finding_detail *d);
 
 /*
  * Carry decisions over (inside the caller's transaction): findings in state
@@ -104,22 +134,53 @@ int triage_finding_json(struct store *s, int64_t id, json_t **out, struct vg_err
  */
 int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct vg_error *err);
 
-/* Counts per state of the findings matching f (state filter ignored):
- * {"new": n, ...} (caller owns). With f->count_cap > 0 each count stops at
- * count_cap + 1: a value above count_cap means "more than count_cap". */
-int triage_counts_json(struct store *s, const struct findings_filter *f, json_t **out,
-		       struct vg_error *err);
+/* Counts per state of the findings matching f (state filter ignored).
+ * With f->count_cap > 0 each count stops at count_cap + 1: a value above
+ * count_cap means "more than count_cap". finding_counts_to_json() at the
+ * edges. */
+int triage_counts(struct store *s, const struct findings_filter *f, struct finding_counts *out,
+		  struct vg_error *err);
 
-/* Open findings per severity at the end of each of the last `days` days up
- * to now: [{"day": "YYYY-MM-DD", "critical": n, ...}] (caller owns). */
-int triage_history_json(struct store *s, int days, json_t **out, struct vg_error *err);
+/* Open findings per severity (critical, high, medium, low, none) at the
+ * end of one day. */
+#define TRIAGE_N_SEVERITIES 5
+extern const char *const triage_severities[TRIAGE_N_SEVERITIES + 1];
+struct triage_day {
+	char day[16]; /* YYYY-MM-DD */
+	int64_t open[TRIAGE_N_SEVERITIES];
+};
+struct triage_history {
+	struct triage_day *days; /* oldest first; malloc'ed */
+	size_t n;
+};
+/* The last `days` days up to now (1..366, else 30) into *out (caller
+ * releases). */
+int triage_history(struct store *s, int days, struct triage_history *out, struct vg_error *err);
+void triage_history_release(struct triage_history *h);
+/* [{"day": "YYYY-MM-DD", "critical": n, ...}] (caller owns). */
+json_t *triage_history_to_json(const struct triage_history *h);
 
 /* SLA policies. product NULL: the default. triage/fix seconds < 0: none. */
 int sla_policy_set(struct store *s, const char *product, const char *severity,
 		   int64_t triage_seconds, int64_t fix_seconds, struct vg_error *err);
 int sla_policy_unset(struct store *s, const char *product, const char *severity,
 		     struct vg_error *err);
-int sla_policy_list_json(struct store *s, json_t **out, struct vg_error *err);
+struct sla_policy {
+	char product[256];      /* "*" for the default policy */
+	char severity[16];      /* critical ... none, or kev */
+	int64_t triage_seconds; /* -1: none */
+	int64_t fix_seconds;    /* -1: none */
+};
+struct sla_policy_list {
+	struct sla_policy *v; /* malloc'ed */
+	size_t n;
+};
+/* Every policy, the default ones first, by product then severity. */
+int sla_policy_list(struct store *s, struct sla_policy_list *out, struct vg_error *err);
+void sla_policy_list_release(struct sla_policy_list *l);
+/* [{"product", "severity", "triage_seconds", "fix_seconds"}] (null for
+ * none; caller owns). */
+json_t *sla_policy_list_to_json(const struct sla_policy_list *l);
 
 /* Send due SLA alerts (see the rules above); counts into *warned and
  * *breached (may be NULL). Events are emitted after commit. */

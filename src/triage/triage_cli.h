@@ -1,6 +1,6 @@
 /*
  * triage_cli.h - the triage verbs of `vigil findings` (listed in the verb
- * table of src/vuln/cmd_findings.c) and the filter options they share with
+ * table of src/triage/cmd_findings.c) and the filter options they share with
  * `findings list`.
  */
 #ifndef VIGIL_TRIAGE_TRIAGE_CLI_H

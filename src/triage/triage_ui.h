@@ -1,23 +1,20 @@
 /*
- * triage_ui.h - the triage queue page (src/triage/ui_triage.c), served at
- * /ui/findings by the vuln room's route table.
+ * triage_ui.h - the triage room's pages (src/triage/ui_triage.c): the queue
+ * at /ui/findings and one finding, listed in triage_ui_routes.
  */
 #ifndef VIGIL_TRIAGE_TRIAGE_UI_H
 #define VIGIL_TRIAGE_TRIAGE_UI_H
 
-struct http_req;
-struct http_resp;
-
-/* The queue: filters, counts per state, a triage form per row, charts. */
-int triage_queue_page(struct http_req *req, struct http_resp *resp);
+struct store;
+struct vg_error;
 
 /*
- * The all-products charts under the queue are redrawn once a minute by a
- * thread of the server (its own connection to db_url), so no page waits
- * for a pass over a million findings; without it (tests, other commands)
- * the page draws them itself at most once a minute. Stop joins the thread.
+ * Redraw the all-products charts under the queue on s and keep them for
+ * the pages of this process. Run once a minute on every server by the job
+ * "triage.charts" (triage_jobs), so no page waits for a pass over a million
+ * findings; without the job (tests, other commands) the page draws them
+ * itself at most once a minute.
  */
-int triage_charts_start(const char *db_url);
-void triage_charts_stop(void);
+int triage_charts_redraw(struct store *s, struct vg_error *err);
 
 #endif

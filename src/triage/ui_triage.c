@@ -11,11 +11,12 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/text.h"
+#include "http/html.h"
 #include "http/ui.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "triage/triage_ui.h"
-#include "vuln/vulndb.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -35,24 +36,9 @@ static const char *const all_justifications[] = {
     "vulnerable_code_cannot_be_controlled_by_adversary",
     "inline_mitigations_already_exist",
     NULL};
-static const char *const sevs[] = {"critical", "high", "medium", "low", "none", NULL};
+/* in the order of triage_severities */
+static const char *const *const sevs = triage_severities;
 static const char *const sev_color[] = {"#a61e1e", "#d9480f", "#c98a00", "#2b8a3e", "#868e96"};
-
-static void esc(struct vg_buf *b, const char *s)
-{
-	vg_buf_add_html(b, s ? s : "");
-}
-
-static void url(struct vg_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			vg_buf_addc(b, (char)*p);
-		else
-			vg_buf_addf(b, "%%%02X", *p);
-	}
-}
 
 static const char *q(struct http_req *req, const char *name)
 {
@@ -71,9 +57,9 @@ static int error_page(struct http_req *req, struct http_resp *resp, const struct
 	ui_page_begin(req, resp, "Findings", "findings");
 	resp->status = vg_code_http_status(err->code ? err->code : VG_EINTERNAL);
 	vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\" id=\"error\">");
-	esc(&resp->body, vg_error_msg(err));
+	html(&resp->body, "%s", vg_error_msg(err));
 	vg_buf_adds(&resp->body, "</p><p><a href=\"");
-	esc(&resp->body, back ? back : "/ui/findings");
+	html(&resp->body, "%s", back ? back : "/ui/findings");
 	vg_buf_adds(&resp->body, "\">Back</a></p>");
 	return ui_page_end(resp);
 }
@@ -89,7 +75,7 @@ static void filter_query(struct vg_buf *b, struct http_req *req)
 		if (!v)
 			continue;
 		vg_buf_addf(b, "%s%s=", first ? "" : "&", keys[i]);
-		url(b, v);
+		html_url(b, v);
 		first = 0;
 	}
 }
@@ -97,16 +83,16 @@ static void filter_query(struct vg_buf *b, struct http_req *req)
 static void option(struct vg_buf *b, const char *value, const char *label, const char *cur)
 {
 	vg_buf_adds(b, "<option value=\"");
-	esc(b, value);
+	html(b, "%s", value);
 	vg_buf_addf(b, "\"%s>", cur && strcmp(cur, value) == 0 ? " selected" : "");
-	esc(b, label);
+	html(b, "%s", label);
 	vg_buf_adds(b, "</option>");
 }
 
 static void text_input(struct vg_buf *b, const char *name, const char *label, const char *value)
 {
 	vg_buf_addf(b, "<label>%s <input name=\"%s\" value=\"", label, name);
-	esc(b, value);
+	html(b, "%s", value);
 	vg_buf_adds(b, "\"></label> ");
 }
 
@@ -140,22 +126,21 @@ static void flash(struct http_req *req, struct vg_buf *b)
 	if (!e)
 		return;
 	vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"error\">");
-	esc(b, e);
+	html(b, "%s", e);
 	vg_buf_adds(b, "</p>");
 }
 
 /* ---- the chart ---- */
 
-static void history_svg(struct vg_buf *b, const json_t *days)
+static void history_svg(struct vg_buf *b, const struct triage_history *h)
 {
 	const int W = 640, H = 220, L = 40, R = 110, T = 14, B = 30;
-	size_t n = json_array_size(days), i;
+	size_t n = h->n;
 	long long max = 1;
-	json_t *d;
-	json_array_foreach(days, i,
-			   d) for (int s = 0; sevs[s];
-				   s++) if (json_integer_value(json_object_get(d, sevs[s])) > max)
-	    max = json_integer_value(json_object_get(d, sevs[s]));
+	for (size_t i = 0; i < n; i++)
+		for (int s = 0; s < TRIAGE_N_SEVERITIES; s++)
+			if (h->days[i].open[s] > max)
+				max = h->days[i].open[s];
 	vg_buf_addf(
 	    b,
 	    "<svg id=\"chart-open\" class=\"chart\" role=\"img\" aria-labelledby=\"chart-open-t\" "
@@ -171,11 +156,11 @@ static void history_svg(struct vg_buf *b, const json_t *days)
 	if (n) {
 		vg_buf_adds(b, "<text x=\"");
 		vg_buf_addf(b, "%d\" y=\"%d\" font-size=\"11\">", L, H - B + 16);
-		esc(b, vg_json_str(json_array_get(days, 0), "day"));
+		html(b, "%s", h->days[0].day);
 		vg_buf_addf(b,
 			    "</text><text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">",
 			    W - R, H - B + 16);
-		esc(b, vg_json_str(json_array_get(days, n - 1), "day"));
+		html(b, "%s", h->days[n - 1].day);
 		vg_buf_adds(b, "</text>");
 	}
 	for (int s = 0; sevs[s]; s++) {
@@ -183,9 +168,8 @@ static void history_svg(struct vg_buf *b, const json_t *days)
 			    "<polyline class=\"sev-%s\" fill=\"none\" stroke=\"%s\" "
 			    "stroke-width=\"2\" points=\"",
 			    sevs[s], sev_color[s]);
-		json_array_foreach(days, i, d)
-		{
-			long long v = json_integer_value(json_object_get(d, sevs[s]));
+		for (size_t i = 0; i < n; i++) {
+			long long v = h->days[i].open[s];
 			int x = L + (n > 1 ? (int)((long long)(W - L - R) * (long long)i /
 						   (long long)(n - 1))
 					   : 0);
@@ -197,10 +181,7 @@ static void history_svg(struct vg_buf *b, const json_t *days)
 			    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 			    "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s %lld</text>",
 			    W - R + 10, T + s * 20, sev_color[s], W - R + 28, T + s * 20 + 11,
-			    sevs[s],
-			    n ? (long long)json_integer_value(
-				    json_object_get(json_array_get(days, n - 1), sevs[s]))
-			      : 0LL);
+			    sevs[s], n ? (long long)h->days[n - 1].open[s] : 0LL);
 	}
 	vg_buf_adds(b, "</svg>");
 }
@@ -244,7 +225,8 @@ static struct {
 	char *html;    /* both charts with their headings */
 	int64_t drawn; /* monotonic seconds */
 	int busy;
-} dash = {PTHREAD_MUTEX_INITIALIZER, "", NULL, 0, 0};
+	int by_job; /* the job keeps the drawing fresh */
+} dash = {PTHREAD_MUTEX_INITIALIZER, "", NULL, 0, 0, 0};
 
 static int64_t mono_seconds(void)
 {
@@ -255,10 +237,11 @@ static int64_t mono_seconds(void)
 
 static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 {
-	json_t *hist = NULL, *rows = NULL, *r;
+	struct triage_history hist;
+	json_t *rows = NULL, *r;
 	long long open, overdue, nodue;
 	char asof[32];
-	int rc = triage_history_json(db, 30, &hist, err);
+	int rc = triage_history(db, 30, &hist, err);
 	if (!rc)
 		rc = store_query_json(
 		    db, &rows, err,
@@ -268,7 +251,7 @@ static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 		    "('new', 'in_triage', 'affected', 'in_remediation')",
 		    "i", vg_now());
 	if (rc) {
-		json_decref(hist);
+		triage_history_release(&hist);
 		return rc;
 	}
 	r = json_array_get(rows, 0);
@@ -277,14 +260,14 @@ static int draw_charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 	nodue = (long long)json_integer_value(json_object_get(r, "nodue"));
 	vg_time_format(vg_now(), asof, sizeof(asof));
 	vg_buf_adds(b, "<h2>Open findings by severity, all products</h2>");
-	history_svg(b, hist);
+	history_svg(b, &hist);
 	vg_buf_adds(b, "<h2>SLA, all products</h2>");
 	sla_svg(b, open - overdue - nodue > 0 ? open - overdue - nodue : 0, overdue, nodue);
 	vg_buf_addf(b,
 		    "<p id=\"charts-asof\"><small>charts as of %s (redrawn every minute)"
 		    "</small></p>",
 		    asof);
-	json_decref(hist);
+	triage_history_release(&hist);
 	json_decref(rows);
 	return VG_OK;
 }
@@ -303,100 +286,39 @@ static void charts_keep(const char *key, const char *html, int64_t t)
 	pthread_mutex_unlock(&dash.mu);
 }
 
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t th;
-	int running, stop;
-	char *url;
-} redraw = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL};
-
-static void *redraw_loop(void *arg)
+/*
+ * The job "triage.charts" (triage_jobs, run once a minute on every server:
+ * the drawing is a cache of this process) redraws them on the scheduler's
+ * connection, so no page waits for a pass over a million findings.
+ */
+int triage_charts_redraw(struct store *s, struct vg_error *err)
 {
-	struct store *s = NULL;
-	(void)arg;
-	pthread_mutex_lock(&redraw.mu);
-	while (!redraw.stop) {
-		struct vg_error err = {0};
-		struct vg_buf fresh = VG_BUF_INIT;
-		struct timespec ts;
-		pthread_mutex_unlock(&redraw.mu);
-		if (!s && store_open(redraw.url, 0, &s, &err)) {
-			vg_warn("charts: %s", vg_error_msg(&err));
-			s = NULL;
-		}
-		if (s && draw_charts(s, &fresh, &err) == VG_OK && fresh.data)
-			charts_keep(store_url_safe(s), fresh.data, mono_seconds());
-		else if (s) {
-			vg_warn("charts: %s", vg_error_msg(&err));
-			store_close(s); /* reconnect next time */
-			s = NULL;
-		}
-		vg_buf_release(&fresh);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += DASH_TTL;
-		pthread_mutex_lock(&redraw.mu);
-		while (!redraw.stop && pthread_cond_timedwait(&redraw.cv, &redraw.mu, &ts) == 0)
-			;
+	struct vg_buf fresh = VG_BUF_INIT;
+	int rc = draw_charts(s, &fresh, err);
+	if (!rc && fresh.data) {
+		charts_keep(store_url_safe(s), fresh.data, mono_seconds());
+		pthread_mutex_lock(&dash.mu);
+		dash.by_job = 1;
+		pthread_mutex_unlock(&dash.mu);
 	}
-	pthread_mutex_unlock(&redraw.mu);
-	store_close(s);
-	return NULL;
-}
-
-int triage_charts_start(const char *db_url)
-{
-	pthread_mutex_lock(&redraw.mu);
-	if (redraw.running) {
-		pthread_mutex_unlock(&redraw.mu);
-		return VG_OK;
-	}
-	redraw.stop = 0;
-	free(redraw.url);
-	redraw.url = strdup(db_url);
-	if (!redraw.url || pthread_create(&redraw.th, NULL, redraw_loop, NULL) != 0) {
-		pthread_mutex_unlock(&redraw.mu);
-		return VG_EINTERNAL;
-	}
-	redraw.running = 1;
-	pthread_mutex_unlock(&redraw.mu);
-	return VG_OK;
-}
-
-void triage_charts_stop(void)
-{
-	pthread_mutex_lock(&redraw.mu);
-	if (!redraw.running) {
-		pthread_mutex_unlock(&redraw.mu);
-		return;
-	}
-	redraw.stop = 1;
-	pthread_cond_broadcast(&redraw.cv);
-	pthread_mutex_unlock(&redraw.mu);
-	pthread_join(redraw.th, NULL);
-	pthread_mutex_lock(&redraw.mu);
-	redraw.running = 0;
-	free(redraw.url);
-	redraw.url = NULL;
-	pthread_mutex_unlock(&redraw.mu);
+	vg_buf_release(&fresh);
+	return rc;
 }
 
 /* Append the charts for db to b: the cached drawing when it is fresh, kept
- * fresh by the redraw thread, or another request is redrawing it; else a
- * new one. */
+ * fresh by the redraw job, or another request is redrawing it; else a new
+ * one (tests, servers without the job). */
 static int charts(struct store *db, struct vg_buf *b, struct vg_error *err)
 {
 	const char *key = store_url_safe(db);
 	int64_t t = mono_seconds();
 	struct vg_buf fresh = VG_BUF_INIT;
-	int rc, thread;
-	pthread_mutex_lock(&redraw.mu);
-	thread = redraw.running;
-	pthread_mutex_unlock(&redraw.mu);
+	int rc;
 	pthread_mutex_lock(&dash.mu);
-	/* the thread's drawing is at most a minute and a draw old */
+	/* the job's drawing is at most a minute and a draw old */
 	if (dash.html && strcmp(dash.db, key) == 0 &&
-	    (t - dash.drawn < DASH_TTL || dash.busy || (thread && t - dash.drawn < 5 * DASH_TTL))) {
+	    (t - dash.drawn < DASH_TTL || dash.busy ||
+	     (dash.by_job && t - dash.drawn < 5 * DASH_TTL))) {
 		vg_buf_adds(b, dash.html);
 		pthread_mutex_unlock(&dash.mu);
 		return VG_OK;
@@ -435,12 +357,13 @@ static struct {
 		char key[600];
 		unsigned long gen;
 		int64_t at;
-		json_t *counts;
+		int used;
+		struct finding_counts counts;
 	} e[COUNTS_SLOTS];
-} ccache = {PTHREAD_MUTEX_INITIALIZER, {{"", 0, 0, NULL}}};
+} ccache = {PTHREAD_MUTEX_INITIALIZER, {{"", 0, 0, 0, {{0}}}}};
 
-static int counts_cached(struct store *db, const struct findings_filter *f, json_t **out,
-			 struct vg_error *err)
+static int counts_cached(struct store *db, const struct findings_filter *f,
+			 struct finding_counts *out, struct vg_error *err)
 {
 	char key[600];
 	unsigned long gen = http_write_generation();
@@ -451,18 +374,18 @@ static int counts_cached(struct store *db, const struct findings_filter *f, json
 		     f->severity ? f->severity : "", f->assignee ? f->assignee : "",
 		     f->kev_only != 0, (long long)f->count_cap);
 	if (f->product || f->version || n < 0 || (size_t)n >= sizeof(key))
-		return triage_counts_json(db, f, out, err);
+		return triage_counts(db, f, out, err);
 	pthread_mutex_lock(&ccache.mu);
 	for (int i = 0; i < COUNTS_SLOTS; i++) {
-		if (ccache.e[i].counts && strcmp(ccache.e[i].key, key) == 0 &&
+		if (ccache.e[i].used && strcmp(ccache.e[i].key, key) == 0 &&
 		    ccache.e[i].gen == gen && t - ccache.e[i].at < COUNTS_TTL) {
-			*out = json_deep_copy(ccache.e[i].counts);
+			*out = ccache.e[i].counts;
 			pthread_mutex_unlock(&ccache.mu);
-			return *out ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+			return VG_OK;
 		}
 	}
 	pthread_mutex_unlock(&ccache.mu);
-	if ((rc = triage_counts_json(db, f, out, err)))
+	if ((rc = triage_counts(db, f, out, err)))
 		return rc;
 	pthread_mutex_lock(&ccache.mu);
 	/* the slot of the same filter, else the oldest (an empty one is) */
@@ -474,8 +397,8 @@ static int counts_cached(struct store *db, const struct findings_filter *f, json
 		if (ccache.e[i].at < ccache.e[slot].at)
 			slot = i;
 	}
-	json_decref(ccache.e[slot].counts);
-	ccache.e[slot].counts = json_deep_copy(*out);
+	ccache.e[slot].used = 1;
+	ccache.e[slot].counts = *out;
 	snprintf(ccache.e[slot].key, sizeof(ccache.e[slot].key), "%s", key);
 	ccache.e[slot].gen = gen;
 	ccache.e[slot].at = t;
@@ -498,19 +421,19 @@ static void pager(struct vg_buf *b, struct http_req *req, long long offset, long
 		if (!v)
 			continue;
 		vg_buf_addf(&qs, "%s=", keys[i]);
-		url(&qs, v);
+		html_url(&qs, v);
 		vg_buf_adds(&qs, "&");
 	}
 	vg_buf_adds(b, "<nav aria-label=\"pages\" id=\"pages\">");
 	if (offset > 0) {
 		vg_buf_adds(b, "<a rel=\"prev\" href=\"/ui/findings?");
-		esc(b, qs.data ? qs.data : "");
+		html(b, "%s", qs.data ? qs.data : "");
 		vg_buf_addf(b, "offset=%lld\">previous %d</a> ",
 			    offset > QUEUE_PAGE ? offset - QUEUE_PAGE : 0, QUEUE_PAGE);
 	}
 	if (offset + QUEUE_PAGE < total) {
 		vg_buf_adds(b, "<a rel=\"next\" href=\"/ui/findings?");
-		esc(b, qs.data ? qs.data : "");
+		html(b, "%s", qs.data ? qs.data : "");
 		vg_buf_addf(b, "offset=%lld\">next %d</a>", offset + QUEUE_PAGE, QUEUE_PAGE);
 	}
 	vg_buf_adds(b, "</nav>");
@@ -523,11 +446,10 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	struct vg_buf back = VG_BUF_INIT;
 	struct vg_error err = {0};
 	struct findings_filter f = {0}, fl;
-	const char *off = q(req, "offset");
-	json_t *o = NULL, *counts = NULL, *r;
-	size_t i;
+	struct finding_list l;
+	struct finding_counts counts;
 	long long total;
-	int exact, write = can_write(req);
+	int exact, write = can_write(req), rc;
 
 	f.product = q(req, "product");
 	f.version = q(req, "version");
@@ -538,7 +460,10 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	f.overdue = q(req, "overdue") != NULL;
 	f.sort_due = !q(req, "sort") || strcmp(q(req, "sort"), "due") == 0;
 	f.limit = QUEUE_PAGE;
-	f.offset = off ? atoll(off) : 0;
+	/* a negative offset was always the first page */
+	if (q(req, "offset") &&
+	    (rc = http_query_int(req, resp, "offset", INT64_MIN, INT64_MAX, 0, &f.offset)))
+		return rc;
 	if (f.offset < 0)
 		f.offset = 0;
 	/* counts of broad filters stop at 10,000 ("10000+"): exact counts of a
@@ -553,29 +478,25 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 			     f.state);
 		return error_page(req, resp, &err, NULL);
 	}
-	if (findings_list_json(req->db, &fl, &o, &err) ||
-	    counts_cached(req->db, &f, &counts, &err)) {
-		json_decref(o);
-		json_decref(counts);
+	if (findings_list(req->db, &fl, &l, &err) || counts_cached(req->db, &f, &counts, &err)) {
+		finding_list_release(&l);
 		return error_page(req, resp, &err, NULL);
 	}
-	total = (long long)json_integer_value(json_object_get(o, "total"));
-	exact = json_is_true(json_object_get(o, "total_exact"));
+	total = (long long)l.total;
+	exact = l.total_exact;
 	filter_query(&back, req);
 	ui_page_begin(req, resp, "Findings", "findings");
 	flash(req, b);
 
 	vg_buf_adds(b, "<nav aria-label=\"findings per state\" id=\"counts\"><ul>");
-	{
-		const char *k;
-		json_t *v;
-		json_object_foreach(counts, k, v)
+	for (int k = 0; k < FINDING_N_STATES; k++) {
 		{
-			long long n = (long long)json_integer_value(v);
+			const char *st = finding_states[k];
+			long long n = (long long)counts.n[k];
 			vg_buf_addf(b,
 				    "<li><a href=\"/ui/findings?state=%s\" data-state=\"%s\">%s "
 				    "<strong>%lld%s</strong></a></li>",
-				    k, k, k,
+				    st, st, st,
 				    n > findings_count_cap() ? (long long)findings_count_cap() : n,
 				    n > findings_count_cap() ? "+" : "");
 		}
@@ -613,44 +534,46 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	if (write)
 		vg_buf_adds(b, "<th>triage</th>");
 	vg_buf_adds(b, "</tr></thead><tbody>");
-	json_array_foreach(json_object_get(o, "findings"), i, r)
-	{
-		long long id = (long long)json_integer_value(json_object_get(r, "id"));
-		json_t *m =
-		    json_array_get(json_object_get(json_object_get(r, "evidence"), "matches"), 0);
-		const char *st = vg_json_str(r, "state");
-		int retracted = !json_is_null(json_object_get(r, "retracted_at"));
+	for (size_t i = 0; i < l.n; i++) {
+		const struct finding *r = &l.v[i];
+		long long id = (long long)r->id;
+		json_t *ev = r->evidence_json ? json_loads(r->evidence_json, 0, NULL) : NULL;
+		json_t *m = json_array_get(json_object_get(ev, "matches"), 0);
+		const char *st = r->state;
+		int retracted = r->retracted_at != 0;
+		char due[VG_TIME_BUFSZ];
 		vg_buf_addf(b, "<tr id=\"f%lld\" data-id=\"%lld\" data-state=\"", id, id);
-		esc(b, st);
+		html(b, "%s", st);
 		vg_buf_addf(b, "\"><td><a href=\"/ui/findings/%lld\">%lld</a></td><td>", id, id);
-		esc(b, vg_json_str(r, "product"));
+		html(b, "%s", r->product);
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "version"));
+		html(b, "%s", r->version);
 		vg_buf_adds(b, "</td><td><a href=\"/ui/vulnerabilities/");
-		url(b, vg_json_str(r, "vuln_id"));
+		html_url(b, r->vuln_id);
 		vg_buf_adds(b, "\">");
-		esc(b, vg_json_str(r, "vuln_id"));
+		html(b, "%s", r->vuln_id);
 		vg_buf_adds(b, "</a>");
-		if (json_is_true(json_object_get(r, "kev")))
+		if (r->kev)
 			vg_buf_adds(b, " <strong class=\"kev\">exploited</strong>");
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "severity") ? vg_json_str(r, "severity") : "unknown");
+		html(b, "%s", r->severity ? r->severity : "unknown");
 		vg_buf_adds(b, "</td><td><code>");
-		esc(b, vg_json_str(r, "purl"));
+		html(b, "%s", r->purl);
 		vg_buf_adds(b, "</code></td><td>");
-		esc(b, vg_json_str(m, "matched"));
+		html(b, "%s", vg_json_str(m, "matched"));
+		json_decref(ev);
 		vg_buf_adds(b, "</td><td class=\"state\">");
-		esc(b, retracted ? "retracted" : st);
-		if (vg_json_str(r, "justification")) {
+		html(b, "%s", retracted ? "retracted" : st);
+		if (r->justification) {
 			vg_buf_adds(b, "<br><small>");
-			esc(b, vg_json_str(r, "justification"));
+			html(b, "%s", r->justification);
 			vg_buf_adds(b, "</small>");
 		}
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "assignee"));
+		html(b, "%s", r->assignee);
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(r, "due_at") ? vg_json_str(r, "due_at") : "-");
-		if (json_is_true(json_object_get(r, "overdue")))
+		html(b, "%s", r->due_at ? vg_time_format(r->due_at, due, sizeof(due)) : "-");
+		if (r->overdue)
 			vg_buf_adds(b, " <strong class=\"overdue\">overdue</strong>");
 		vg_buf_adds(b, "</td>");
 		if (write) {
@@ -665,7 +588,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 				    id);
 				ui_csrf_field(req, resp);
 				vg_buf_adds(b, "<input type=\"hidden\" name=\"back\" value=\"");
-				esc(b, back.data ? back.data : "");
+				html(b, "%s", back.data ? back.data : "");
 				vg_buf_adds(b, "\">");
 				state_select(b, st, id, sid);
 				justification_select(b, NULL, NULL);
@@ -688,12 +611,11 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 
 	if (charts(req->db, b, &err)) {
 		vg_buf_adds(b, "<p class=\"error\" role=\"alert\">charts: ");
-		esc(b, vg_error_msg(&err));
+		html(b, "%s", vg_error_msg(&err));
 		vg_buf_adds(b, "</p>");
 	}
 	vg_buf_release(&back);
-	json_decref(o);
-	json_decref(counts);
+	finding_list_release(&l);
 	return ui_page_end(resp);
 }
 
@@ -701,13 +623,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 
 static int finding_param(struct http_req *req, int64_t *id)
 {
-	const char *s = http_param(req, "id");
-	char *end;
-	long long v = strtoll(s ? s : "", &end, 10);
-	if (!s || !*s || *end || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
+	return vg_id_parse(http_param(req, "id"), "finding id", id, NULL) ? -1 : 0;
 }
 
 /* Where to go after a post: the finding's page, or the list with its
@@ -736,7 +652,7 @@ static int go_back(struct http_req *req, struct http_resp *resp, int64_t id,
 	/* Post, redirect, get: a refusal is shown on the page the form came from. */
 	if (err) {
 		vg_buf_addf(&loc, "%cerror=", sep);
-		url(&loc, vg_error_msg(err));
+		html_url(&loc, vg_error_msg(err));
 	}
 	if (!page)
 		vg_buf_addf(&loc, "#f%lld", (long long)id);
@@ -771,7 +687,7 @@ static int post_triage(struct http_req *req, struct http_resp *resp)
 		c.justification = form(req, "justification", just, sizeof(just));
 	if (!c.state)
 		c.scope = NULL;
-	if (triage_apply(req->db, id, &c, NULL, &err))
+	if (triage_apply(req->db, id, &c, &err))
 		return go_back(req, resp, id, &err);
 	return go_back(req, resp, id, NULL);
 }
@@ -789,7 +705,7 @@ static int post_assign(struct http_req *req, struct http_resp *resp)
 	if (http_form(req, "assignee", to, sizeof(to)) != VG_OK)
 		to[0] = '\0';
 	c.assignee = to;
-	if (triage_apply(req->db, id, &c, NULL, &err))
+	if (triage_apply(req->db, id, &c, &err))
 		return go_back(req, resp, id, &err);
 	return go_back(req, resp, id, NULL);
 }
@@ -800,7 +716,7 @@ static void json_cell(struct vg_buf *b, const json_t *v)
 {
 	char *t = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	vg_buf_adds(b, "<td><code>");
-	esc(b, t ? t : "-");
+	html(b, "%s", t ? t : "-");
 	vg_buf_adds(b, "</code></td>");
 	free(t);
 }
@@ -808,9 +724,9 @@ static void json_cell(struct vg_buf *b, const json_t *v)
 static void dt(struct vg_buf *b, const char *term, const char *val)
 {
 	vg_buf_adds(b, "<dt>");
-	esc(b, term);
+	html(b, "%s", term);
 	vg_buf_adds(b, "</dt><dd>");
-	esc(b, val ? val : "-");
+	html(b, "%s", val ? val : "-");
 	vg_buf_adds(b, "</dd>");
 }
 
@@ -818,8 +734,12 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *f = NULL, *x;
-	struct auth_user_list users = {0};
+	struct finding_detail d;
+	const struct finding *f = &d.f;
+	json_t *x, *ev, *m;
+	char ts[VG_TIME_BUFSZ];
+	char **users = NULL;
+	size_t n_users = 0;
 	int64_t id;
 	size_t i;
 	char title[64];
@@ -827,44 +747,46 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		vg_error_set(&err, VG_ENOTFOUND, "finding '%s' not found", http_param(req, "id"));
 		return error_page(req, resp, &err, NULL);
 	}
-	if (triage_finding_json(req->db, id, &f, &err))
+	if (triage_finding_get(req->db, id, &d, &err)) {
+		finding_detail_release(&d);
 		return error_page(req, resp, &err, NULL);
+	}
 	snprintf(title, sizeof(title), "Finding %lld", (long long)id);
 	ui_page_begin(req, resp, title, "findings");
 	flash(req, b);
 	vg_buf_adds(b, "<dl class=\"card\" id=\"finding\">");
-	dt(b, "product", vg_json_str(f, "product"));
-	dt(b, "version", vg_json_str(f, "version"));
+	dt(b, "product", f->product);
+	dt(b, "version", f->version);
 	vg_buf_adds(b, "<dt>vulnerability</dt><dd><a href=\"/ui/vulnerabilities/");
-	url(b, vg_json_str(f, "vuln_id"));
+	html_url(b, f->vuln_id);
 	vg_buf_adds(b, "\">");
-	esc(b, vg_json_str(f, "vuln_id"));
+	html(b, "%s", f->vuln_id);
 	vg_buf_adds(b, "</a> ");
-	esc(b, vg_json_str(f, "summary"));
+	html(b, "%s", d.summary);
 	vg_buf_adds(b, "</dd>");
-	dt(b, "severity", vg_json_str(f, "severity"));
-	dt(b, "actively exploited",
-	   json_is_true(json_object_get(f, "kev")) ? "yes (CISA KEV)" : "no");
-	dt(b, "component", vg_json_str(f, "purl"));
-	{
-		json_t *m =
-		    json_array_get(json_object_get(json_object_get(f, "evidence"), "matches"), 0);
-		dt(b, "matched", vg_json_str(m, "matched"));
-		dt(b, "fixed in", vg_json_str(m, "fixed"));
-	}
+	dt(b, "severity", f->severity);
+	dt(b, "actively exploited", f->kev ? "yes (CISA KEV)" : "no");
+	dt(b, "component", f->purl);
+	ev = f->evidence_json ? json_loads(f->evidence_json, 0, NULL) : NULL;
+	m = json_array_get(json_object_get(ev, "matches"), 0);
+	dt(b, "matched", vg_json_str(m, "matched"));
+	dt(b, "fixed in", vg_json_str(m, "fixed"));
+	json_decref(ev);
 	vg_buf_adds(b, "<dt>state</dt><dd id=\"state\">");
-	esc(b, vg_json_str(f, "state"));
-	if (vg_json_str(f, "justification")) {
+	html(b, "%s", f->state);
+	if (f->justification) {
 		vg_buf_adds(b, " (");
-		esc(b, vg_json_str(f, "justification"));
+		html(b, "%s", f->justification);
 		vg_buf_adds(b, ")");
 	}
 	vg_buf_adds(b, "</dd>");
-	dt(b, "assignee", vg_json_str(f, "assignee"));
-	dt(b, "first seen", vg_json_str(f, "first_seen_at"));
-	dt(b, "triage due", vg_json_str(f, "triage_due_at"));
-	dt(b, "fix due", vg_json_str(f, "fix_due_at"));
-	dt(b, "overdue", json_is_true(json_object_get(f, "overdue")) ? "yes" : "no");
+	dt(b, "assignee", f->assignee);
+	dt(b, "first seen",
+	   f->first_seen_at ? vg_time_format(f->first_seen_at, ts, sizeof(ts)) : NULL);
+	dt(b, "triage due",
+	   f->triage_due_at ? vg_time_format(f->triage_due_at, ts, sizeof(ts)) : NULL);
+	dt(b, "fix due", f->fix_due_at ? vg_time_format(f->fix_due_at, ts, sizeof(ts)) : NULL);
+	dt(b, "overdue", f->overdue ? "yes" : "no");
 	vg_buf_adds(b, "</dl>");
 
 	if (can_write(req)) {
@@ -876,7 +798,7 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		ui_csrf_field(req, resp);
 		vg_buf_adds(b,
 			    "<input type=\"hidden\" name=\"to\" value=\"finding\"><label>state ");
-		state_select(b, vg_json_str(f, "state"), (long long)id, "state-select");
+		state_select(b, f->state, (long long)id, "state-select");
 		vg_buf_adds(b, "</label><label>justification ");
 		justification_select(b, "justification", NULL);
 		vg_buf_adds(b, "</label> <label>decision holds for <select name=\"scope\">"
@@ -893,56 +815,53 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 		vg_buf_adds(b,
 			    "<input type=\"hidden\" name=\"to\" value=\"finding\"><label>assignee "
 			    "<select name=\"assignee\"><option value=\"\">nobody</option>");
-		if (auth_user_list(req->db, &users, NULL) == VG_OK)
-			for (size_t u = 0; u < users.n; u++)
-				if (!users.items[u].disabled)
-					option(b, users.items[u].name, users.items[u].name,
-					       vg_json_str(f, "assignee"));
-		auth_user_list_release(&users);
+		if (auth_user_names(req->db, &users, &n_users, NULL) == VG_OK) {
+			for (size_t k = 0; k < n_users; k++)
+				option(b, users[k], users[k], f->assignee);
+			auth_names_free(users, n_users);
+		}
 		vg_buf_adds(b, "</select></label> <button>Assign</button></form>");
 	}
 
 	vg_buf_adds(b, "<h2>Comments</h2><ul id=\"comments\">");
-	json_array_foreach(json_object_get(f, "comments"), i, x)
-	{
+	for (i = 0; i < d.n_comments; i++) {
+		const struct finding_comment *cm = &d.comments[i];
 		vg_buf_adds(b, "<li>");
-		esc(b, vg_json_str(x, "created_at"));
+		html(b, "%s",
+		     cm->created_at ? vg_time_format(cm->created_at, ts, sizeof(ts)) : NULL);
 		vg_buf_adds(b, " <strong>");
-		esc(b, vg_json_str(x, "actor"));
+		html(b, "%s", cm->actor);
 		vg_buf_adds(b, "</strong>: ");
-		esc(b, vg_json_str(x, "body"));
+		html(b, "%s", cm->body);
 		vg_buf_adds(b, "</li>");
 	}
-	if (!json_array_size(json_object_get(f, "comments")))
+	if (!d.n_comments)
 		vg_buf_adds(b, "<li>No comments.</li>");
 	vg_buf_adds(b, "</ul><h2>History</h2><table id=\"history\"><thead><tr><th>#</th>"
 		       "<th>when</th><th>who</th><th>what</th><th>before</th><th>after</th></tr>"
 		       "</thead><tbody>");
-	json_array_foreach(json_object_get(f, "history"), i, x)
+	json_array_foreach(d.history, i, x)
 	{
 		vg_buf_addf(b, "<tr><td>%lld</td><td>",
 			    (long long)json_integer_value(json_object_get(x, "seq")));
-		esc(b, vg_json_str(x, "at"));
+		html(b, "%s", vg_json_str(x, "at"));
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(x, "actor"));
+		html(b, "%s", vg_json_str(x, "actor"));
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(x, "action"));
+		html(b, "%s", vg_json_str(x, "action"));
 		vg_buf_adds(b, "</td>");
 		json_cell(b, json_object_get(x, "before"));
 		json_cell(b, json_object_get(x, "after"));
 		vg_buf_adds(b, "</tr>");
 	}
 	vg_buf_adds(b, "</tbody></table><p><a href=\"/ui/findings\">All findings</a></p>");
-	json_decref(f);
+	finding_detail_release(&d);
 	return ui_page_end(resp);
 }
 
-int triage_queue_page(struct http_req *req, struct http_resp *resp)
-{
-	return queue_page(req, resp);
-}
-
 const struct http_route triage_ui_routes[] = {
+    {"GET", "/ui/findings", ROLE_READ, HTTP_UI, queue_page,
+     "The triage queue (product, version, severity, state, assignee, kev, overdue, sort)", "ui"},
     {"GET", "/ui/findings/{id}", ROLE_READ, HTTP_UI, finding_page,
      "A finding: state, due times, triage and assignment forms, comments, audit history", "ui"},
     {"POST", "/ui/findings/{id}/triage", WRITERS, HTTP_UI, post_triage,

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "sbom/product.h"
 #include "store/store.h"
 #include "triage/triage.h"
 
@@ -40,24 +41,17 @@ struct pv {
 static int find_version(struct store *s, const char *product, const char *version, struct pv *pv,
 			struct vg_error *err)
 {
-	json_t *rows = NULL;
-	int rc =
-	    store_query_json(s, &rows, err,
-			     "SELECT v.id, p.vendor FROM product_versions v JOIN products p ON "
-			     "p.id = v.product_id WHERE p.name = ? AND v.version = ?",
-			     "tt", product, version);
-	if (rc)
-		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
+	struct product_version v = {0};
+	int rc = product_version_get(s, product, version, &v, NULL);
+	if (rc == VG_ENOTFOUND)
 		return vg_error_set(err, VG_ENOTFOUND, "product '%s' version '%s' not found",
 				    product, version);
-	}
-	pv->version_id = json_integer_value(json_object_get(json_array_get(rows, 0), "id"));
-	pv->vendor = vg_json_str(json_array_get(rows, 0), "vendor")
-			 ? strdup(vg_json_str(json_array_get(rows, 0), "vendor"))
-			 : NULL;
-	json_decref(rows);
+	if (rc)
+		return vg_error_set(err, rc, "product '%s' version '%s': cannot be read", product,
+				    version);
+	pv->version_id = v.id;
+	pv->vendor = v.vendor ? strdup(v.vendor) : NULL;
+	product_version_release(&v);
 	return VG_OK;
 }
 
@@ -68,7 +62,8 @@ static int load_rows(struct store *s, int64_t version_id, json_t **out, struct v
 	    "SELECT f.id, f.vuln_id, f.purl, f.state, f.justification, f.evidence_json, "
 	    "COALESCE(c.name, f.purl) AS cname, c.version AS cversion, x.summary, (SELECT "
 	    "fc.body FROM finding_comments fc WHERE fc.finding_id = f.id ORDER BY fc.id DESC "
-	    "LIMIT 1) AS detail FROM findings f LEFT JOIN components c ON c.id = f.component_id "
+	    "LIMIT 1) AS detail FROM findings f LEFT JOIN sbom_component_view c ON c.component_id "
+	    "= f.component_id "
 	    "LEFT JOIN vulnerabilities x ON x.id = f.vuln_id WHERE f.version_id = ? AND "
 	    "f.retracted_at IS NULL ORDER BY f.vuln_id, f.purl",
 	    "i", version_id);

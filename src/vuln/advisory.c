@@ -15,14 +15,14 @@
 void advisory_init(struct advisory *a)
 {
 	memset(a, 0, sizeof(*a));
-	feed_arena_init(&a->arena, ADV_ARENA_MAX);
+	vg_arena_init(&a->arena, ADV_ARENA_MAX);
 }
 
 void advisory_release(struct advisory *a)
 {
-	feed_arena_release(&a->arena);
+	vg_arena_release(&a->arena);
 	memset(a, 0, sizeof(*a));
-	feed_arena_init(&a->arena, ADV_ARENA_MAX);
+	vg_arena_init(&a->arena, ADV_ARENA_MAX);
 }
 
 static const char *const event_names[] = {"introduced", "fixed", "last_affected", "limit"};
@@ -171,16 +171,37 @@ static int is_cve(const char *s)
 	return s && strncmp(s, "CVE-", 4) == 0;
 }
 
+/* The decimal number s starts with (0 when none; saturated when huge). */
+static long long leading_number(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	return end == s ? 0 : v;
+}
+
 /* CVE ids order by year, then number (CVE-2021-9999 < CVE-2021-10000). */
 static int cve_cmp(const char *a, const char *b)
 {
-	long ya = atol(a + 4), yb = atol(b + 4);
+	long long ya = leading_number(a + 4), yb = leading_number(b + 4);
 	const char *da = strchr(a + 4, '-'), *db = strchr(b + 4, '-');
-	long na = da ? atol(da + 1) : 0, nb = db ? atol(db + 1) : 0;
+	long long na = da ? leading_number(da + 1) : 0, nb = db ? leading_number(db + 1) : 0;
 	if (ya != yb)
 		return ya < yb ? -1 : 1;
 	if (na != nb)
 		return na < nb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+int advisory_id_cmp(const char *a, const char *b)
+{
+	int ca = is_cve(a), cb = is_cve(b);
+	int ga = strncmp(a, "GHSA-", 5) == 0, gb = strncmp(b, "GHSA-", 5) == 0;
+	if (ca != cb)
+		return ca ? -1 : 1;
+	if (ca)
+		return cve_cmp(a, b);
+	if (ga != gb)
+		return ga ? -1 : 1;
 	return strcmp(a, b);
 }
 

@@ -4,7 +4,7 @@
  * it, plus where it came from.
  *
  * Rules:
- *  - One advisory owns all its memory in one feed_arena (adv->arena);
+ *  - One advisory owns all its memory in one arena (adv->arena, core/arena.h);
  *    advisory_release() frees it at once. Strings are NUL-terminated UTF-8;
  *    optional ones are NULL when absent, never "".
  *  - Times are UTC seconds since the epoch; 0 means absent.
@@ -20,7 +20,7 @@
 #define VIGIL_VULN_ADVISORY_H
 
 #include "core/json.h"
-#include "vuln/feed_arena.h"
+#include "core/arena.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -82,7 +82,7 @@ struct advisory {
 	size_t n_affected;
 	struct adv_reference *refs;
 	size_t n_refs;
-	struct feed_arena arena;
+	struct vg_arena arena;
 };
 
 /* An empty advisory whose arena is capped at ADV_ARENA_MAX. */
@@ -110,6 +110,13 @@ void advisory_eco_base(const char *eco, char *out, size_t outsz);
  * does not fit.
  */
 int advisory_norm_name(const char *eco, const char *name, char *out, size_t outsz);
+
+/*
+ * The order of preference among the ids of one vulnerability: < 0 when a
+ * is preferred to b (a CVE id, the smaller year then number first; then a
+ * GHSA id; then the smaller string), 0 when equal.
+ */
+int advisory_id_cmp(const char *a, const char *b);
 
 /*
  * The canonical vulnerability id among id and aliases: the smallest CVE id

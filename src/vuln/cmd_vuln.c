@@ -291,6 +291,7 @@ static int vuln_show(struct cli *c, int argc, char **argv)
 	struct vg_error err = {0};
 	struct store *s = NULL;
 	json_t *o = NULL;
+	struct vulnerability v;
 	int rc;
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec,
 			    "[--json] ID\n\nShow a vulnerability by its id or any alias.", &a);
@@ -298,10 +299,14 @@ static int vuln_show(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "ID");
 	if ((rc = cli_open_store(c, 1, &s)))
 		return rc;
-	rc = vuln_show_json(s, a.pos[0], &o, &err);
+	rc = vuln_get(s, a.pos[0], &v, &err);
 	store_close(s);
+	o = rc ? NULL : vulnerability_to_json(&v);
+	vulnerability_release(&v);
 	if (rc)
 		return cli_error(&err);
+	if (!o)
+		return cli_error(&(struct vg_error){VG_ENOMEM, "out of memory"});
 	return cli_print_json(o);
 }
 

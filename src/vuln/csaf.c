@@ -60,7 +60,7 @@ static int problem_at(struct parser *p, const char *at, const char *test, const 
 	if (d->n_problems >= CSAF_MAX_PROBLEMS)
 		return VG_OK;
 	if (!d->problems) {
-		d->problems = feed_arena_array(p->c.arena, CSAF_MAX_PROBLEMS, sizeof(*d->problems));
+		d->problems = vg_arena_array(p->c.arena, CSAF_MAX_PROBLEMS, sizeof(*d->problems));
 		if (!d->problems)
 			return feed_oom(&p->c);
 	}
@@ -69,7 +69,7 @@ static int problem_at(struct parser *p, const char *at, const char *test, const 
 		 text, test);
 	pr = &d->problems[d->n_problems];
 	pr->test = test;
-	pr->msg = feed_arena_strdup(p->c.arena, msg);
+	pr->msg = vg_arena_strdup(p->c.arena, msg);
 	if (!pr->msg)
 		return feed_oom(&p->c);
 	d->n_problems++;
@@ -102,7 +102,7 @@ static int each(struct parser *p, const json_t *obj, const char *key, int requir
 	if ((rc = feed_array(&p->c, obj, key, required, max, &arr)) != VG_OK || !arr)
 		return rc;
 	if (elem) {
-		items = feed_arena_array(p->c.arena, json_array_size(arr), elem);
+		items = vg_arena_array(p->c.arena, json_array_size(arr), elem);
 		if (!items)
 			return feed_oom(&p->c);
 	}
@@ -333,14 +333,14 @@ static int parse_fpn(struct parser *p, const json_t *j, struct csaf_product **ou
 	*out = NULL;
 	if ((rc = need_object(p, j)))
 		return rc;
-	prod = feed_arena_alloc(p->c.arena, sizeof(*prod));
+	prod = vg_arena_alloc(p->c.arena, sizeof(*prod));
 	if (!prod)
 		return feed_oom(&p->c);
 	if ((rc = feed_str(&p->c, j, "name", 1, &prod->name)) ||
 	    (rc = feed_str(&p->c, j, "product_id", 1, &prod->product_id)) ||
 	    (rc = parse_pih(p, j, &prod->pih)))
 		return rc;
-	prod->ptr = feed_arena_strdup(p->c.arena, feed_ptr(&p->c));
+	prod->ptr = vg_arena_strdup(p->c.arena, feed_ptr(&p->c));
 	if (!prod->ptr)
 		return feed_oom(&p->c);
 	*out = prod;
@@ -825,7 +825,7 @@ void csaf_doc_free(struct csaf_doc *d)
 		return;
 	free(d->products);
 	free(d->index);
-	feed_arena_release(&d->arena);
+	vg_arena_release(&d->arena);
 	free(d);
 }
 
@@ -850,7 +850,7 @@ int csaf_parse(const char *data, size_t n, const char *file, struct csaf_doc **o
 		json_decref(root);
 		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", what);
 	}
-	feed_arena_init(&p.d->arena, CSAF_MAX_MEM);
+	vg_arena_init(&p.d->arena, CSAF_MAX_MEM);
 	feed_ctx_init(&p.c, what, &p.d->arena, err);
 	if (!json_is_object(root))
 		rc = feed_fail(&p.c, "expected a CSAF document (a JSON object)");

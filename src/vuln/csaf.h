@@ -30,7 +30,7 @@
 #ifndef VIGIL_VULN_CSAF_H
 #define VIGIL_VULN_CSAF_H
 
-#include "vuln/feed_arena.h"
+#include "core/arena.h"
 
 #include <stddef.h>
 
@@ -225,7 +225,7 @@ struct csaf_doc {
 	size_t n_problems;     /* kept (at most CSAF_MAX_PROBLEMS) */
 	size_t n_problems_all; /* found */
 	/* private */
-	struct feed_arena arena;
+	struct vg_arena arena;
 	const struct csaf_product **index; /* products sorted by id */
 	size_t n_index;
 };

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void feed_ctx_init(struct feed_ctx *c, const char *file, struct feed_arena *a, struct vg_error *err)
+void feed_ctx_init(struct feed_ctx *c, const char *file, struct vg_arena *a, struct vg_error *err)
 {
 	c->file = file ? file : "(input)";
 	c->err = err;
@@ -143,7 +143,7 @@ int feed_str_value(struct feed_ctx *c, const json_t *v, const char **out)
 		return feed_fail(c, "string contains a NUL byte");
 	if (n > FEED_MAX_STR)
 		return feed_fail(c, "string longer than %u bytes", FEED_MAX_STR);
-	p = feed_arena_alloc(c->arena, n + 1);
+	p = vg_arena_alloc(c->arena, n + 1);
 	if (!p)
 		return feed_oom(c);
 	memcpy(p, s, n + 1);
@@ -262,7 +262,7 @@ int feed_str_list(struct feed_ctx *c, const json_t *obj, const char *key, int re
 	*n = 0;
 	if ((rc = feed_array(c, obj, key, required, max, &arr)) != VG_OK || !arr)
 		return rc;
-	list = feed_arena_array(c->arena, json_array_size(arr), sizeof(*list));
+	list = vg_arena_array(c->arena, json_array_size(arr), sizeof(*list));
 	if (!list)
 		return feed_oom(c);
 	old = feed_ptr_key(c, key);

@@ -18,7 +18,7 @@
 #define VIGIL_VULN_FEED_JSON_H
 
 #include "core/json.h"
-#include "vuln/feed_arena.h"
+#include "core/arena.h"
 
 #include <stddef.h>
 
@@ -30,14 +30,13 @@ struct vg_error;
 struct feed_ctx {
 	const char *file;
 	struct vg_error *err;
-	struct feed_arena *arena;
+	struct vg_arena *arena;
 	char ptr[FEED_PTR_MAX];
 	size_t len;
 	int truncated; /* pointer longer than FEED_PTR_MAX: shown with "..." */
 };
 
-void feed_ctx_init(struct feed_ctx *c, const char *file, struct feed_arena *a,
-		   struct vg_error *err);
+void feed_ctx_init(struct feed_ctx *c, const char *file, struct vg_arena *a, struct vg_error *err);
 
 size_t feed_ptr_key(struct feed_ctx *c, const char *key);
 size_t feed_ptr_idx(struct feed_ctx *c, size_t i);

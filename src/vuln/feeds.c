@@ -70,7 +70,7 @@ static const char *metric_type(enum nvd_cvss v)
 }
 
 /* The summary: the description's first sentence, at most 200 bytes. */
-static const char *short_text(struct feed_arena *ar, const char *d)
+static const char *short_text(struct vg_arena *ar, const char *d)
 {
 	size_t n;
 	char *s;
@@ -84,7 +84,7 @@ static const char *short_text(struct feed_arena *ar, const char *d)
 		}
 	if (n > 200)
 		n = 200;
-	s = feed_arena_alloc(ar, n + 1);
+	s = vg_arena_alloc(ar, n + 1);
 	if (s)
 		memcpy(s, d, n);
 	return s;
@@ -106,8 +106,8 @@ static int nvd_to_advisory(const struct nvd_cve *c, const char *file, struct adv
 	for (size_t i = 0; i < c->n_metrics; i++)
 		primary |= c->metrics[i].primary && c->metrics[i].vector;
 	a->severity =
-	    feed_arena_array(&a->arena, c->n_metrics ? c->n_metrics : 1, sizeof(*a->severity));
-	a->refs = feed_arena_array(&a->arena, c->n_refs ? c->n_refs : 1, sizeof(*a->refs));
+	    vg_arena_array(&a->arena, c->n_metrics ? c->n_metrics : 1, sizeof(*a->severity));
+	a->refs = vg_arena_array(&a->arena, c->n_refs ? c->n_refs : 1, sizeof(*a->refs));
 	if (!a->severity || !a->refs)
 		return -2;
 	for (size_t i = 0; i < c->n_metrics; i++) {
@@ -336,7 +336,7 @@ static int csaf_aff(void *ctx, enum csaf_status st, const char *id, const struct
 		pk->versions = nv;
 		pk->cap = nc;
 	}
-	if (!(pk->versions[pk->n] = feed_arena_strdup(&c->a->arena, k.version))) {
+	if (!(pk->versions[pk->n] = vg_arena_strdup(&c->a->arena, k.version))) {
 		c->oom = 1;
 		return 1;
 	}
@@ -380,9 +380,9 @@ static int csaf_vuln_one(struct vulndb_import *im, const struct csaf_doc *d, siz
 	a.details = d->title;
 	a.modified = modified;
 	a.published = published;
-	a.aliases = feed_arena_array(&a.arena, v->n_ids + 1, sizeof(char *));
-	a.severity = feed_arena_array(&a.arena, 2 * v->n_scores + 1, sizeof(*a.severity));
-	a.refs = feed_arena_array(&a.arena, d->n_refs + v->n_refs + 1, sizeof(*a.refs));
+	a.aliases = vg_arena_array(&a.arena, v->n_ids + 1, sizeof(char *));
+	a.severity = vg_arena_array(&a.arena, 2 * v->n_scores + 1, sizeof(*a.severity));
+	a.refs = vg_arena_array(&a.arena, d->n_refs + v->n_refs + 1, sizeof(*a.refs));
 	if (!c.excluded || !c.seen || !a.aliases || !a.severity || !a.refs) {
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		goto out;
@@ -423,14 +423,14 @@ static int csaf_vuln_one(struct vulndb_import *im, const struct csaf_doc *d, siz
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		goto out;
 	}
-	a.affected = feed_arena_array(&a.arena, c.n_pkgs + 1, sizeof(*a.affected));
+	a.affected = vg_arena_array(&a.arena, c.n_pkgs + 1, sizeof(*a.affected));
 	if (!a.affected) {
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < c.n_pkgs; i++) {
 		struct adv_affected *af = &a.affected[a.n_affected++];
-		const char **vs = feed_arena_array(&a.arena, c.pkgs[i].n, sizeof(char *));
+		const char **vs = vg_arena_array(&a.arena, c.pkgs[i].n, sizeof(char *));
 		if (!vs) {
 			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 			goto out;

@@ -102,7 +102,7 @@ static int parse_node(struct rec *r, const json_t *j, struct nvd_node *node)
 	if (r->cve->n_matches_total + node->n_matches > NVD_MAX_MATCHES)
 		return feed_fail(c, "more than %d cpeMatch entries in one record", NVD_MAX_MATCHES);
 	r->cve->n_matches_total += node->n_matches;
-	node->matches = feed_arena_array(c->arena, node->n_matches, sizeof(*node->matches));
+	node->matches = vg_arena_array(c->arena, node->n_matches, sizeof(*node->matches));
 	if (!node->matches)
 		return feed_oom(c);
 	old = feed_ptr_key(c, "cpeMatch");
@@ -134,7 +134,7 @@ static int parse_config(struct rec *r, const json_t *j, struct nvd_config *cfg)
 	    (rc = feed_bool(c, j, "negate", 0, &cfg->negate)) != VG_OK ||
 	    (rc = feed_array(c, j, "nodes", 1, NVD_MAX_MATCHES, &arr)) != VG_OK)
 		return rc;
-	cfg->nodes = feed_arena_array(c->arena, json_array_size(arr), sizeof(*cfg->nodes));
+	cfg->nodes = vg_arena_array(c->arena, json_array_size(arr), sizeof(*cfg->nodes));
 	if (!cfg->nodes)
 		return feed_oom(c);
 	old = feed_ptr_key(c, "nodes");
@@ -159,8 +159,7 @@ static int parse_configs(struct rec *r, const json_t *cve)
 
 	if ((rc = feed_array(c, cve, "configurations", 0, NVD_MAX_MATCHES, &arr)) != VG_OK || !arr)
 		return rc;
-	r->cve->configs =
-	    feed_arena_array(c->arena, json_array_size(arr), sizeof(*r->cve->configs));
+	r->cve->configs = vg_arena_array(c->arena, json_array_size(arr), sizeof(*r->cve->configs));
 	if (!r->cve->configs)
 		return feed_oom(c);
 	old = feed_ptr_key(c, "configurations");
@@ -263,7 +262,7 @@ static int parse_metrics(struct rec *r, const json_t *cve)
 			goto out;
 		total += json_array_size(arr);
 	}
-	r->cve->metrics = feed_arena_array(c->arena, total, sizeof(*r->cve->metrics));
+	r->cve->metrics = vg_arena_array(c->arena, total, sizeof(*r->cve->metrics));
 	if (!r->cve->metrics) {
 		rc = feed_oom(c);
 		goto out;
@@ -313,7 +312,7 @@ static int parse_weaknesses(struct rec *r, const json_t *cve)
 			goto out;
 		total += json_array_size(descs);
 	}
-	r->cve->weaknesses = feed_arena_array(c->arena, total, sizeof(*r->cve->weaknesses));
+	r->cve->weaknesses = vg_arena_array(c->arena, total, sizeof(*r->cve->weaknesses));
 	if (!r->cve->weaknesses) {
 		rc = feed_oom(c);
 		goto out;
@@ -364,7 +363,7 @@ static int parse_refs(struct rec *r, const json_t *cve)
 
 	if ((rc = feed_array(c, cve, "references", 0, 100000, &arr)) != VG_OK || !arr)
 		return rc;
-	r->cve->refs = feed_arena_array(c->arena, json_array_size(arr), sizeof(*r->cve->refs));
+	r->cve->refs = vg_arena_array(c->arena, json_array_size(arr), sizeof(*r->cve->refs));
 	if (!r->cve->refs)
 		return feed_oom(c);
 	old = feed_ptr_key(c, "references");
@@ -394,7 +393,7 @@ void nvd_cve_free(struct nvd_cve *c)
 		for (size_t j = 0; j < c->configs[i].n_nodes; j++)
 			for (size_t k = 0; k < c->configs[i].nodes[j].n_matches; k++)
 				cpe_release(&c->configs[i].nodes[j].matches[k].cpe);
-	feed_arena_release(&c->arena);
+	vg_arena_release(&c->arena);
 	free(c);
 }
 
@@ -409,7 +408,7 @@ int nvd_cve_from_json(const json_t *cve, const char *file, const char *ptr, stru
 	r.cve = calloc(1, sizeof(*r.cve));
 	if (!r.cve)
 		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", file ? file : "(input)");
-	feed_arena_init(&r.cve->arena, NVD_MAX_RECORD_MEM);
+	vg_arena_init(&r.cve->arena, NVD_MAX_RECORD_MEM);
 	feed_ctx_init(&r.c, file, &r.cve->arena, err);
 	if (ptr && *ptr) {
 		/* the caller's pointer, taken as already escaped */

@@ -70,7 +70,7 @@
 
 #include "core/json.h"
 #include "ident/cpe.h"
-#include "vuln/feed_arena.h"
+#include "core/arena.h"
 
 #include <stddef.h>
 
@@ -149,7 +149,7 @@ struct nvd_cve {
 	struct nvd_config *configs;
 	size_t n_configs;
 	size_t n_matches_total;
-	struct feed_arena arena; /* owns everything above */
+	struct vg_arena arena; /* owns everything above */
 };
 
 struct nvd_feed {

@@ -71,7 +71,7 @@ static int parse_range(struct feed_ctx *c, const json_t *r, struct adv_range *ou
 		feed_ptr_pop(c, l);
 		return rc;
 	}
-	out->events = feed_arena_array(c->arena, json_array_size(evs), sizeof(*out->events));
+	out->events = vg_arena_array(c->arena, json_array_size(evs), sizeof(*out->events));
 	if (!out->events)
 		return feed_oom(c);
 	size_t l0 = feed_ptr_key(c, "events");
@@ -143,7 +143,7 @@ static int parse_affected(struct feed_ctx *c, const json_t *a, struct adv_affect
 	if (ranges && json_array_size(ranges)) {
 		size_t l0 = feed_ptr_key(c, "ranges");
 		out->ranges =
-		    feed_arena_array(c->arena, json_array_size(ranges), sizeof(*out->ranges));
+		    vg_arena_array(c->arena, json_array_size(ranges), sizeof(*out->ranges));
 		if (!out->ranges)
 			rc = feed_oom(c);
 		for (size_t i = 0; !rc && i < json_array_size(ranges); i++) {
@@ -187,7 +187,7 @@ static int parse_record(struct feed_ctx *c, const json_t *rec, struct advisory *
 		return rc;
 	{
 		size_t n = json_array_size(arr) + 1;
-		out->severity = feed_arena_array(c->arena, n, sizeof(*out->severity));
+		out->severity = vg_arena_array(c->arena, n, sizeof(*out->severity));
 		if (!out->severity)
 			return feed_oom(c);
 		size_t l0 = feed_ptr_key(c, "severity");
@@ -225,7 +225,7 @@ static int parse_record(struct feed_ctx *c, const json_t *rec, struct advisory *
 	if (arr && json_array_size(arr)) {
 		size_t l0 = feed_ptr_key(c, "affected");
 		out->affected =
-		    feed_arena_array(c->arena, json_array_size(arr), sizeof(*out->affected));
+		    vg_arena_array(c->arena, json_array_size(arr), sizeof(*out->affected));
 		if (!out->affected)
 			rc = feed_oom(c);
 		for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
@@ -248,7 +248,7 @@ static int parse_record(struct feed_ctx *c, const json_t *rec, struct advisory *
 		return rc;
 	if (arr && json_array_size(arr)) {
 		size_t l0 = feed_ptr_key(c, "references");
-		out->refs = feed_arena_array(c->arena, json_array_size(arr), sizeof(*out->refs));
+		out->refs = vg_arena_array(c->arena, json_array_size(arr), sizeof(*out->refs));
 		if (!out->refs)
 			rc = feed_oom(c);
 		for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
@@ -287,7 +287,7 @@ int osv_from_json(const json_t *rec, const char *file, struct advisory *out, str
 	if (!*out->id)
 		return feed_fail(&c, "/id: expected a non-empty string");
 	out->source = "osv";
-	out->file = feed_arena_strdup(&out->arena, file ? file : "(input)");
+	out->file = vg_arena_strdup(&out->arena, file ? file : "(input)");
 	rc = parse_record(&c, rec, out);
 	return rc;
 }

@@ -1,33 +1,18 @@
 /*
- * ui_vuln.c - the Findings pages: the queue itself is drawn by the triage
- * room (src/triage/ui_triage.c); here one vulnerability with its
+ * ui_vuln.c - one vulnerability's page (the findings queue is the triage
+ * room's, src/triage/ui_triage.c): one vulnerability with its
  * aliases, severity, KEV entry, affected ranges and affected product
  * versions. Server-rendered; no JavaScript needed.
  */
+#include "core/clock.h"
 #include "core/error.h"
+#include "http/html.h"
 #include "http/ui.h"
-#include "triage/triage_ui.h"
 #include "vuln/vulndb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void esc(struct vg_buf *b, const char *s)
-{
-	vg_buf_add_html(b, s ? s : "");
-}
-
-static void url(struct vg_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			vg_buf_addc(b, (char)*p);
-		else
-			vg_buf_addf(b, "%%%02X", *p);
-	}
-}
 
 static int error_page(struct http_req *req, struct http_resp *resp, const char *title,
 		      const struct vg_error *err)
@@ -35,7 +20,7 @@ static int error_page(struct http_req *req, struct http_resp *resp, const char *
 	ui_page_begin(req, resp, title, "findings");
 	resp->status = vg_code_http_status(err->code);
 	vg_buf_adds(&resp->body, "<p class=\"error\" role=\"alert\">");
-	esc(&resp->body, vg_error_msg(err));
+	html(&resp->body, "%s", vg_error_msg(err));
 	vg_buf_adds(&resp->body, "</p><p><a href=\"/ui/findings\">All findings</a></p>");
 	return ui_page_end(resp);
 }
@@ -50,13 +35,13 @@ static void ranges_html(struct vg_buf *b, const json_t *affected)
 	{
 		json_t *pkg = json_object_get(af, "package");
 		vg_buf_adds(b, "<tr><td>");
-		esc(b, vg_json_str(pkg, "ecosystem"));
+		html(b, "%s", vg_json_str(pkg, "ecosystem"));
 		vg_buf_adds(b, "</td><td>");
-		esc(b, vg_json_str(pkg, "name"));
+		html(b, "%s", vg_json_str(pkg, "name"));
 		vg_buf_adds(b, "</td><td>");
 		json_array_foreach(json_object_get(af, "ranges"), j, rg)
 		{
-			esc(b, vg_json_str(rg, "type"));
+			html(b, "%s", vg_json_str(rg, "type"));
 			vg_buf_adds(b, ":");
 			json_array_foreach(json_object_get(rg, "events"), k, ev)
 			{
@@ -65,9 +50,9 @@ static void ranges_html(struct vg_buf *b, const json_t *affected)
 				json_object_foreach(ev, key, val)
 				{
 					vg_buf_adds(b, " ");
-					esc(b, key);
+					html(b, "%s", key);
 					vg_buf_adds(b, " ");
-					esc(b, json_string_value(val));
+					html(b, "%s", json_string_value(val));
 				}
 			}
 			vg_buf_adds(b, "<br>");
@@ -82,90 +67,92 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
-	json_t *v = NULL, *x, *kev;
-	size_t i;
+	struct vulnerability v;
+	char ts[VG_TIME_BUFSZ];
 
-	if (vuln_show_json(req->db, http_param(req, "id"), &v, &err))
+	if (vuln_get(req->db, http_param(req, "id"), &v, &err)) {
+		vulnerability_release(&v);
 		return error_page(req, resp, "Vulnerability", &err);
-	ui_page_begin(req, resp, vg_json_str(v, "id"), "findings");
+	}
+	ui_page_begin(req, resp, v.id, "findings");
 	vg_buf_adds(b, "<dl class=\"card\" id=\"vuln\"><dt>id</dt><dd>");
-	esc(b, vg_json_str(v, "id"));
+	html(b, "%s", v.id);
 	vg_buf_adds(b, "</dd><dt>aliases</dt><dd>");
-	json_array_foreach(json_object_get(v, "aliases"), i, x)
-	{
+	for (size_t i = 0; i < v.n_aliases; i++) {
 		if (i)
 			vg_buf_adds(b, ", ");
-		esc(b, json_string_value(x));
+		html(b, "%s", v.aliases[i]);
 	}
 	vg_buf_adds(b, "</dd><dt>summary</dt><dd>");
-	esc(b, vg_json_str(v, "summary"));
+	html(b, "%s", v.summary);
 	vg_buf_adds(b, "</dd><dt>severity</dt><dd>");
-	esc(b, vg_json_str(v, "severity") ? vg_json_str(v, "severity") : "unknown");
-	if (vg_json_str(v, "score")) {
+	html(b, "%s", v.severity ? v.severity : "unknown");
+	if (v.score) {
 		vg_buf_adds(b, " (");
-		esc(b, vg_json_str(v, "score"));
+		html(b, "%s", v.score);
 		vg_buf_adds(b, ")");
 	}
 	vg_buf_adds(b, "</dd><dt>actively exploited</dt><dd>");
-	kev = json_object_get(v, "kev");
-	if (json_is_object(kev)) {
+	if (v.exploited) {
 		vg_buf_adds(b, "<strong class=\"kev\">yes</strong>: CISA KEV since ");
-		esc(b, vg_json_str(kev, "date_added"));
+		html(b, "%s", v.kev.date_added);
 		vg_buf_adds(b, ", due ");
-		esc(b, vg_json_str(kev, "due_date"));
+		html(b, "%s", v.kev.due_date);
 		vg_buf_adds(b, ", ransomware use ");
-		esc(b, vg_json_str(kev, "ransomware"));
+		html(b, "%s", v.kev.ransomware);
 	} else {
 		vg_buf_adds(b, "not in CISA KEV");
 	}
 	vg_buf_adds(b, "</dd></dl><h2>Affected product versions</h2><table id=\"affected\"><thead>"
 		       "<tr><th>product</th><th>version</th><th>component</th><th>first seen</th>"
 		       "<th>state</th></tr></thead><tbody>");
-	json_array_foreach(json_object_get(v, "affected_product_versions"), i, x)
-	{
+	for (size_t i = 0; i < v.n_affected; i++) {
+		const struct vuln_affected *x = &v.affected[i];
 		vg_buf_adds(b, "<tr><td><a href=\"/ui/products/");
-		url(b, vg_json_str(x, "product"));
+		html_url(b, x->product);
 		vg_buf_adds(b, "\">");
-		esc(b, vg_json_str(x, "product"));
+		html(b, "%s", x->product);
 		vg_buf_addf(b, "</a></td><td><a href=\"/ui/findings/%lld\">",
-			    (long long)json_integer_value(json_object_get(x, "finding_id")));
-		esc(b, vg_json_str(x, "version"));
+			    (long long)x->finding_id);
+		html(b, "%s", x->version);
 		vg_buf_adds(b, "</a>");
 		vg_buf_adds(b, "</td><td><code>");
-		esc(b, vg_json_str(x, "purl"));
+		html(b, "%s", x->purl);
 		vg_buf_adds(b, "</code></td><td>");
-		esc(b, vg_json_str(x, "first_seen_at"));
+		html(b, "%s",
+		     x->first_seen_at != VULN_NO_TIME
+			 ? vg_time_format(x->first_seen_at, ts, sizeof(ts))
+			 : NULL);
 		vg_buf_adds(b, "</td><td>");
-		esc(b, json_is_null(json_object_get(x, "retracted_at")) ? vg_json_str(x, "state")
-									: "retracted");
+		html(b, "%s", x->retracted_at == VULN_NO_TIME ? x->state : "retracted");
 		vg_buf_adds(b, "</td></tr>");
 	}
-	if (!json_array_size(json_object_get(v, "affected_product_versions")))
+	if (!v.n_affected)
 		vg_buf_adds(b, "<tr><td colspan=\"5\">No product version is affected.</td></tr>");
 	vg_buf_adds(b, "</tbody></table><h2>Advisories</h2>");
-	json_array_foreach(json_object_get(v, "advisories"), i, x)
-	{
-		json_t *rec = json_object_get(x, "record");
+	for (size_t i = 0; i < v.n_advisories; i++) {
+		const struct vuln_advisory *x = &v.advisories[i];
+		json_t *rec = x->record_json ? json_loads(x->record_json, 0, NULL) : NULL;
 		vg_buf_adds(b, "<section class=\"card advisory\"><h3>");
-		esc(b, vg_json_str(x, "source"));
+		html(b, "%s", x->source);
 		vg_buf_adds(b, " ");
-		esc(b, vg_json_str(x, "id"));
-		if (json_is_true(json_object_get(x, "withdrawn")))
+		html(b, "%s", x->id);
+		if (x->withdrawn)
 			vg_buf_adds(b, " (withdrawn)");
 		vg_buf_adds(b, "</h3><p>");
-		esc(b, vg_json_str(rec, "details") ? vg_json_str(rec, "details")
-						   : vg_json_str(rec, "summary"));
+		html(b, "%s",
+		     vg_json_str(rec, "details") ? vg_json_str(rec, "details")
+						 : vg_json_str(rec, "summary"));
 		vg_buf_adds(b, "</p>");
 		ranges_html(b, json_object_get(rec, "affected"));
 		vg_buf_adds(b, "</section>");
+		json_decref(rec);
 	}
-	json_decref(v);
+	vulnerability_release(&v);
 	return ui_page_end(resp);
 }
 
 const struct http_route vuln_ui_routes[] = {
-    {"GET", "/ui/findings", ROLE_READ, HTTP_UI, triage_queue_page,
-     "The triage queue (product, version, severity, state, assignee, kev, overdue, sort)", "ui"},
     {"GET", "/ui/vulnerabilities/{id}", ROLE_READ, HTTP_UI, vuln_page,
      "A vulnerability: aliases, severity, KEV, ranges, affected product versions", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},

@@ -1,7 +1,8 @@
 /*
  * vulndb.h - advisories stored, joined into vulnerabilities by alias, the
- * KEV catalogue, and findings kept in step with both the feeds and the
- * inventory without anyone asking.
+ * KEV catalogue, the match index of the inventory, and a matcher that
+ * reports which components a vulnerability affects. Findings are the
+ * triage room's (src/triage/findings.h): this room never writes them.
  *
  * Rules:
  *  - Advisories are keyed by (source, id). Re-importing is idempotent: a
@@ -10,27 +11,32 @@
  *  - Every id and alias names one vulnerability (vuln_aliases). Its id is
  *    the smallest CVE id among them, else a GHSA id, else the first
  *    advisory's id; when a new advisory links two known vulnerabilities
- *    they are merged under the preferred id (findings follow).
- *  - A finding is (product version, component purl, vulnerability) over the
- *    newest SBOM revision of the version. Findings are reconciled after
- *    every feed batch (for the vulnerabilities it touched) and every SBOM
- *    import (for that version): new matches are created with first_seen_at,
- *    matches that no longer hold (withdrawn advisory, changed range,
- *    component gone) get retracted_at, and come back when they hold again.
- *  - A finding on a vulnerability listed in KEV has kev = 1; the moment it
- *    gets it, "vuln.exploited" is emitted (after commit).
+ *    they are merged under the preferred id.
+ *  - Writes are batched: one transaction with one audit record per
+ *    VULNDB_BATCH advisories. After each committed batch, and after a KEV
+ *    import, the event "vuln.updated" is emitted (see below) so that the
+ *    rooms keeping state per vulnerability (triage: findings) bring it up
+ *    to date without anyone asking.
  *  - Components with a CPE and no purl are matched against the NVD
  *    configurations (nvd_config_match) of stored NVD records, with the
  *    CPEs of the SBOM's operating system, firmware, device and primary
- *    components as the platform; a finding needs a vulnerable:true entry
- *    satisfied by the component's own CPE. Their findings carry the CPE in
- *    the purl column. A component with a purl is never CPE-matched.
- *  - Writes are batched: one transaction with one audit record per
- *    VULNDB_BATCH advisories.
+ *    components as the platform; a match needs a vulnerable:true entry
+ *    satisfied by the component's own CPE. Their hits carry the CPE in the
+ *    purl field. A component with a purl is never CPE-matched.
+ *
+ * The event "vuln.updated" (emitted after commit) has the payload
+ *   {"source": "osv"|"nvd"|"csaf"|"kev", "from": what was imported,
+ *    "vuln_ids": [ids whose advisories changed],
+ *    "merged": [{"from": old id, "to": id it was merged into}],
+ *    "counts": {}}
+ * A subscriber may add integer members to "counts" (findings_new,
+ * findings_retracted, exploited): the importer adds them to its
+ * struct vulndb_stats, which is how `vigil feed import` reports them.
  */
 #ifndef VIGIL_VULN_VULNDB_H
 #define VIGIL_VULN_VULNDB_H
 
+#include "core/arena.h"
 #include "core/json.h"
 #include "vuln/advisory.h"
 #include "ident/cpe.h"
@@ -44,6 +50,8 @@ struct vg_error;
 
 #define VULNDB_BATCH 500
 
+/* What an import did; findings_new, findings_retracted and exploited are
+ * the counts the subscribers of "vuln.updated" reported. */
 struct vulndb_stats {
 	long imported, updated, unchanged, skipped, withdrawn;
 	long findings_new, findings_retracted, exploited;
@@ -91,18 +99,13 @@ int vulndb_import_osv(struct store *s, const char *path, void (*skip)(void *, co
 
 /*
  * Import a CISA KEV catalogue (JSON, n bytes; file names it in messages):
- * upsert each entry, flag the findings of the listed CVEs. A malformed
+ * upsert each entry, then emit "vuln.updated" (source "kev"). A malformed
  * entry is skipped (counted); a document without a vulnerabilities array
  * is VG_EPARSE.
  */
 int vulndb_import_kev(struct store *s, const char *data, size_t n, const char *file,
 		      void (*skip)(void *, const char *), void *arg, struct vulndb_stats *st,
 		      struct vg_error *err);
-
-/* Reconcile the findings of the product version of SBOM sbom_id (after it
- * was imported): refresh the reverse index, create and retract findings. */
-int vulndb_reconcile_sbom(struct store *s, int64_t sbom_id, struct vulndb_stats *st,
-			  struct vg_error *err);
 
 /*
  * The (vendor, product) key of a CPE as advisory_cpes and
@@ -128,75 +131,101 @@ int vulndb_match_cpe(struct store *s, const char *cpe, const char *const *platfo
 int vulndb_load_index(struct store *s, struct match_index *ix, struct vg_error *err);
 
 /*
- * The queue's filters (zero = no filter). state "open" means new,
- * in_triage, affected or in_remediation. overdue: the next due time (SLA,
- * see src/triage/triage.h) has passed; due_within > 0: it falls in the next
- * due_within seconds and has not passed yet. sort_due: by due time (the
- * soonest first, no due time last) instead of newest first.
+ * One match of an inventory component by an advisory, as the matcher
+ * reports it. Strings are borrowed for the call.
  */
-struct findings_filter {
-	const char *product, *version, *severity, *vuln;
-	int kev_only, include_retracted;
-	int64_t limit, offset;
-	const char *state, *assignee;
-	int overdue, sort_due;
-	int64_t due_within;
-	/* > 0: count at most offset + count_cap matching findings (the total
-	 * of a broad filter over a million findings is read from a few
-	 * thousand index entries); 0: count them all. */
-	int64_t count_cap;
+struct vuln_hit {
+	int64_t component_id, sbom_id, version_id; /* 0 for vulndb_match_cpe() */
+	const char *purl;     /* the component's purl, or its CPE when it has none */
+	const char *vuln_id;  /* the vulnerability */
+	const char *advisory; /* the advisory that matched, and its source */
+	const char *source;
+	const char *version; /* the component version tested */
+	const char *matched; /* what matched: the range or the NVD criteria */
+	const char *fixed;   /* the first fixed version, NULL or "" when none */
 };
-/* The count cap of GET /api/v1/findings and of the queue page: config
- * triage.count_cap (VIGIL_TRIAGE_COUNT_CAP), 10,000 by default, at least 1. */
-int64_t findings_count_cap(void);
+typedef void (*vuln_hit_fn)(void *arg, const struct vuln_hit *h);
 
 /*
- * The stored due times of findings (migration 0010: sla_triage_due_at,
- * sla_fix_due_at, sla_due_at, sla_due_key) are those of the view
- * findings_due. FINDINGS_DUE_SYNC is an UPDATE rewriting them from the view,
- * to be completed with a condition on table findings; it must run after
- * every change of a finding's state, severity, KEV flag, first-seen time or
- * retraction, and of an SLA policy (in the transaction of the change).
+ * Inside the caller's transaction: refresh the match index of the product
+ * version of SBOM sbom_id from its components (purl components by
+ * ecosystem and name, CPE-only components by vendor and product).
+ * *version_id gets the version, or 0 when sbom_id is not the newest
+ * revision of its version (nothing done: the newest one's index stands).
+ * *matchable (may be NULL) gets the number of purl components indexed.
  */
-#define FINDINGS_DUE_SYNC                                                                   \
-	"UPDATE findings SET (sla_triage_due_at, sla_fix_due_at, sla_due_at) = (SELECT "    \
-	"d.triage_due_at, d.fix_due_at, d.due_at FROM findings_due d WHERE d.finding_id = " \
-	"findings.id), sla_due_key = COALESCE((SELECT d.due_at FROM findings_due d WHERE "  \
-	"d.finding_id = findings.id), 9223372036854775807) WHERE "
-/* FINDINGS_DUE_SYNC for one finding. */
-int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err);
-/* FINDINGS_DUE_SYNC for the findings a policy of product_id (0: the default
- * one) and severity ("kev": the KEV-listed findings) applies to. */
-int findings_due_sync_policy(struct store *s, int64_t product_id, const char *severity,
-			     struct vg_error *err);
-
-/* Findings matching f, newest first: {"findings": [...], "total": n,
- * "total_exact": true, "limit", "offset"}; with f->count_cap, total may be
- * offset + count_cap and total_exact false (there are more). Each
- * carries its triage fields (state, justification, assignee) and due times
- * (triage_due_at, fix_due_at, due_at, overdue). */
-int findings_list_json(struct store *s, const struct findings_filter *f, json_t **out,
-		       struct vg_error *err);
-
-/* Active findings matching f (its state, overdue and due_within ignored)
- * per state: {"state": n} for each of the NULL-terminated states, 0 when
- * none (caller owns). With f->count_cap > 0 and neither product nor version
- * each count stops at count_cap + 1: more than count_cap. */
-int findings_state_counts_json(struct store *s, const struct findings_filter *f,
-			       const char *const *states, json_t **out, struct vg_error *err);
-
-/* The ids of every finding matching f (limit and offset ignored), as a JSON
- * array of integers (caller owns), for bulk changes. */
-int findings_ids_json(struct store *s, const struct findings_filter *f, json_t **out,
+int vulndb_index_sbom(struct store *s, int64_t sbom_id, int64_t *version_id, long *matchable,
 		      struct vg_error *err);
 
-/* One vulnerability by its id or any alias: aliases, severity, KEV entry,
- * its advisories (OSV form), affected product versions. VG_ENOTFOUND. */
-int vuln_show_json(struct store *s, const char *id, json_t **out, struct vg_error *err);
+/* Match the indexed components of version_id against every stored, not
+ * withdrawn advisory: fn once per (component, advisory) that matches. */
+int vulndb_match_version(struct store *s, int64_t version_id, vuln_hit_fn fn, void *arg,
+			 struct vg_error *err);
 
-/* Subscribe the vuln room to the events it reacts to ("sbom.imported").
- * Called once at program start. */
-void vuln_init(void);
+/* Match every indexed component against the stored, not withdrawn
+ * advisories of the n vulnerabilities vuln_ids (at most 200). */
+int vulndb_match_vulns(struct store *s, const char *const *vuln_ids, size_t n, vuln_hit_fn fn,
+		       void *arg, struct vg_error *err);
+
+/* Times of struct vulnerability and its parts: VULN_NO_TIME for none. */
+#define VULN_NO_TIME INT64_MIN
+
+/* The CISA KEV entry of a vulnerability. */
+struct vuln_kev {
+	const char *cve_id, *vendor, *product, *name, *date_added, *due_date, *ransomware,
+	    *required_action;
+};
+
+/* One stored advisory of a vulnerability. */
+struct vuln_advisory {
+	const char *source, *id;
+	int64_t modified_at;
+	int withdrawn;
+	const char *file;
+	const char *record_json; /* the advisory in OSV form */
+};
+
+/* One product version (component) a vulnerability affects: a finding. */
+struct vuln_affected {
+	int64_t finding_id;
+	const char *product, *version, *purl, *state;
+	int kev;
+	int64_t first_seen_at, retracted_at;
+};
+
+/* One vulnerability with its aliases, KEV entry, advisories and affected
+ * product versions; everything is owned by the arena. */
+struct vulnerability {
+	const char *id, *summary, *severity, *score;
+	int64_t modified_at, published_at, created_at, updated_at;
+	const char **aliases;
+	size_t n_aliases;
+	int exploited; /* listed in CISA KEV: kev is set */
+	struct vuln_kev kev;
+	struct vuln_advisory *advisories;
+	size_t n_advisories;
+	struct vuln_affected *affected;
+	size_t n_affected, cap_affected;
+	struct vg_arena arena;
+};
+
+/* One vulnerability by its id or any alias into *out (initialised here;
+ * release it even on error). VG_ENOTFOUND. */
+int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct vg_error *err);
+void vulnerability_release(struct vulnerability *v);
+/* Copy a (its strings too) into v's affected product versions. VG_ENOMEM. */
+int vulnerability_add_affected(struct vulnerability *v, const struct vuln_affected *a);
+/* The edges: {"id", "summary", ..., "aliases", "kev", "exploited",
+ * "advisories", "affected_product_versions"} (caller owns; NULL: no memory). */
+json_t *vulnerability_to_json(const struct vulnerability *v);
+
+/*
+ * The product versions a vulnerability affects, for vuln_get(): the room
+ * that keeps findings registers a provider at start-up (triage_init); it
+ * adds them with vulnerability_add_affected(). Without one, there are none.
+ */
+typedef int (*vuln_affected_fn)(struct store *s, struct vulnerability *v, struct vg_error *err);
+void vuln_set_affected_provider(vuln_affected_fn fn);
 
 /* `vigil vuln` and `vigil feed` (listed in the program's noun table, src/app/tables.c). */
 struct cli;

@@ -20,6 +20,7 @@
 #include "sbom/inventory.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "triage/findings.h"
 #include "ident/cpe.h"
 #include "vuln/feeds.h"
 #include "vuln/vulndb.h"
@@ -44,7 +45,7 @@ static int fx_setup(void **state)
 	}
 	store_set_actor(f->s, "test", "local");
 	vg_event_reset();
-	vuln_init();
+	triage_init();
 	*state = f;
 	return 0;
 }

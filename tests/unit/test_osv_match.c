@@ -19,6 +19,7 @@
 #include "sbom/inventory.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "triage/findings.h"
 #include "vuln/advisory.h"
 #include "vuln/match.h"
 #include "vuln/osv.h"
@@ -425,7 +426,7 @@ static int fx_setup(void **state)
 	}
 	store_set_actor(f->s, "test", "local");
 	vg_event_reset();
-	vuln_init();
+	triage_init();
 	*state = f;
 	return 0;
 }
@@ -597,12 +598,18 @@ static void test_store_aliases_findings(void **state)
 	assert_int_equal(exploited_events, 2);
 	{
 		struct findings_filter ff = {0};
+		struct finding_list l;
 		json_t *o = NULL;
 		ff.kev_only = 1;
-		assert_int_equal(findings_list_json(f->s, &ff, &o, &err), VG_OK);
-		assert_int_equal(json_integer_value(json_object_get(o, "total")), 1);
-		json_decref(o);
-		assert_int_equal(vuln_show_json(f->s, "PYSEC-1", &o, &err), VG_OK);
+		assert_int_equal(findings_list(f->s, &ff, &l, &err), VG_OK);
+		assert_int_equal(l.total, 1);
+		finding_list_release(&l);
+		{
+			struct vulnerability v;
+			assert_int_equal(vuln_get(f->s, "PYSEC-1", &v, &err), VG_OK);
+			o = vulnerability_to_json(&v);
+			vulnerability_release(&v);
+		}
 		assert_string_equal(vg_json_str(o, "id"), "CVE-2019-1");
 		assert_true(json_is_true(json_object_get(o, "exploited")));
 		json_decref(o);

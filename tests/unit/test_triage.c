@@ -20,6 +20,7 @@
 #include "sbom/model.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "triage/findings.h"
 #include "triage/triage.h"
 #include "triage/vex.h"
 #include "vuln/advisory.h"
@@ -29,6 +30,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The finding's JSON as the API and `findings show --json` give it. */
+static int finding_json(struct store *s, int64_t id, json_t **out, struct vg_error *err)
+{
+	struct finding_detail d;
+	int rc = triage_finding_get(s, id, &d, err);
+	*out = rc ? NULL : finding_detail_to_json(&d);
+	finding_detail_release(&d);
+	return rc;
+}
 
 static void test_states(void **state)
 {
@@ -91,7 +102,7 @@ static int fx_setup(void **state)
 	}
 	store_set_actor(f->s, "tester", "local");
 	vg_event_reset();
-	vuln_init();
+	triage_init();
 	*state = f;
 	return 0;
 }
@@ -155,7 +166,7 @@ static void import_sbom(struct store *s, const char *version, const char *b_vers
 	r.create_product = 1;
 	if (sbom_import(s, &r, &res, &err) != VG_OK)
 		fail_msg("%s", vg_error_msg(&err));
-	if (vulndb_reconcile_sbom(s, res.sbom_id, NULL, &err) != VG_OK)
+	if (findings_reconcile_sbom(s, res.sbom_id, NULL, &err) != VG_OK)
 		fail_msg("%s", vg_error_msg(&err));
 }
 
@@ -215,25 +226,27 @@ static void test_workflow(void **state)
 	struct vg_error err = {0};
 	struct triage_change c = {0};
 	int64_t a, b, audits, n = 0;
-	json_t *ids, *out = NULL;
+	json_t *out = NULL;
+	int64_t ids[2];
 
 	setup_findings(f->s);
 	a = finding(f->s, "1.0", "pkg:pypi/alpha@1.0.0");
 	b = finding(f->s, "1.0", "pkg:pypi/beta@1.0.0");
 
 	c.state = "affected";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_ESTATE);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_ESTATE);
 	assert_non_null(strstr(vg_error_msg(&err), "allowed from new: in_triage"));
 	assert_state(f->s, a, "new");
 	vg_error_clear(&err);
 	assert_int_equal(
-	    triage_apply(f->s, 424242, &(struct triage_change){.state = "in_triage"}, NULL, &err),
+	    triage_apply(f->s, 424242, &(struct triage_change){.state = "in_triage"}, &err),
 	    VG_ENOTFOUND);
 
 	audits = count(f->s, "SELECT COUNT(*) FROM audit_log WHERE object_type = 'finding'");
 	c.state = "in_triage";
 	c.comment = "first look";
-	assert_int_equal(triage_apply(f->s, a, &c, &out, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_OK);
+	assert_int_equal(finding_json(f->s, a, &out, &err), VG_OK);
 	assert_string_equal(vg_json_str(out, "state"), "in_triage");
 	assert_string_equal(
 	    vg_json_str(json_array_get(json_object_get(out, "comments"), 0), "body"), "first look");
@@ -251,35 +264,35 @@ static void test_workflow(void **state)
 	/* not_affected needs a justification; a justification needs not_affected. */
 	memset(&c, 0, sizeof(c));
 	c.state = "not_affected";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_EINVAL);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_EINVAL);
 	c.justification = "made_up";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_EINVAL);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_EINVAL);
 	c.state = "affected";
 	c.justification = "component_not_present";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_EINVAL);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_EINVAL);
 	assert_state(f->s, a, "in_triage");
 	/* Unknown assignee. */
 	memset(&c, 0, sizeof(c));
 	c.assignee = "ghost";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_EINVAL);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_EINVAL);
 
 	/* Bulk: b (new) cannot go to affected, so a (in_triage) does not either. */
 	audits = count(f->s, "SELECT COUNT(*) FROM audit_log");
-	ids = json_pack("[I, I]", (json_int_t)a, (json_int_t)b);
+	ids[0] = a;
+	ids[1] = b;
 	memset(&c, 0, sizeof(c));
 	c.state = "affected";
-	assert_int_equal(triage_apply_ids(f->s, ids, &c, &n, &err), VG_ESTATE);
+	assert_int_equal(triage_apply_ids(f->s, ids, 2, &c, &n, &err), VG_ESTATE);
 	assert_state(f->s, a, "in_triage");
 	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log"), audits);
 	/* Bulk comment: one record per finding. */
 	c.state = NULL;
 	c.comment = "batch note";
-	assert_int_equal(triage_apply_ids(f->s, ids, &c, &n, &err), VG_OK);
+	assert_int_equal(triage_apply_ids(f->s, ids, 2, &c, &n, &err), VG_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
 				     "'finding.comment'"),
 			 2);
-	json_decref(ids);
 
 	/* Bulk over a filter. */
 	{
@@ -305,16 +318,16 @@ static void test_carry_over(void **state)
 	a = finding(f->s, "1.0", "pkg:pypi/alpha@1.0.0");
 	b = finding(f->s, "1.0", "pkg:pypi/beta@1.0.0");
 	c.state = "in_triage";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_OK);
-	assert_int_equal(triage_apply(f->s, b, &c, NULL, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, b, &c, &err), VG_OK);
 	c.state = "not_affected";
 	c.justification = "vulnerable_code_not_present";
 	c.scope = "product";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_OK);
 	c.state = "false_positive";
 	c.justification = NULL;
 	c.scope = NULL;
-	assert_int_equal(triage_apply(f->s, b, &c, NULL, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, b, &c, &err), VG_OK);
 	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM triage_decisions"), 2);
 
 	/* Next revision, same components: both decisions stand. */
@@ -325,7 +338,7 @@ static void test_carry_over(void **state)
 	import_sbom(f->s, "1.0", "1.1.0");
 	b2 = finding(f->s, "1.0", "pkg:pypi/beta@1.1.0");
 	assert_state(f->s, b2, "in_triage");
-	assert_int_equal(triage_finding_json(f->s, b2, &out, &err), VG_OK);
+	assert_int_equal(finding_json(f->s, b2, &out, &err), VG_OK);
 	assert_non_null(
 	    strstr(vg_json_str(json_array_get(json_object_get(out, "comments"), 0), "body"),
 		   "the component is now pkg:pypi/beta@1.1.0"));
@@ -374,13 +387,13 @@ static void test_sla(void **state)
 	setup_findings(f->s);
 	a = finding(f->s, "1.0", "pkg:pypi/alpha@1.0.0"); /* critical */
 	b = finding(f->s, "1.0", "pkg:pypi/beta@1.0.0");  /* high */
-	assert_int_equal(triage_finding_json(f->s, a, &out, &err), VG_OK);
+	assert_int_equal(finding_json(f->s, a, &out, &err), VG_OK);
 	assert_string_equal(vg_json_str(out, "fix_due_at"), "2026-06-08T00:00:00Z");
 	json_decref(out);
 	assert_int_equal(sla_policy_set(f->s, NULL, "high", -1, 5 * 86400, &err), VG_OK);
 	assert_int_equal(sla_policy_set(f->s, NULL, "huge", -1, 5, &err), VG_EINVAL);
 	assert_int_equal(sla_policy_unset(f->s, NULL, "critical", &err), VG_OK);
-	assert_int_equal(triage_finding_json(f->s, a, &out, &err), VG_OK);
+	assert_int_equal(finding_json(f->s, a, &out, &err), VG_OK);
 	assert_true(json_is_null(json_object_get(out, "due_at"))); /* no policy: no due time */
 	json_decref(out);
 
@@ -402,16 +415,16 @@ static void test_sla(void **state)
 	assert_int_equal(sla_tick(f->s, &w, &br, &err), VG_OK);
 	assert_int_equal(br, 0);
 	assert_int_equal(breaches, 1);
-	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM sla_alerts"), 2);
+	assert_int_equal(
+	    count(f->s, "SELECT COUNT(*) FROM deadline_fired WHERE clock LIKE 'sla.%'"), 2);
 	{
 		struct findings_filter flt = {0};
 		flt.overdue = 1;
-		assert_int_equal(findings_list_json(f->s, &flt, &out, &err), VG_OK);
-		assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
-		assert_int_equal(json_integer_value(json_object_get(
-				     json_array_get(json_object_get(out, "findings"), 0), "id")),
-				 b);
-		json_decref(out);
+		struct finding_list l;
+		assert_int_equal(findings_list(f->s, &flt, &l, &err), VG_OK);
+		assert_int_equal(l.total, 1);
+		assert_int_equal(l.v[0].id, b);
+		finding_list_release(&l);
 	}
 	setenv("VIGIL_NOW", "2026-06-01T00:00:00Z", 1);
 }
@@ -431,10 +444,10 @@ static void test_vex(void **state)
 	a = finding(f->s, "1.0", "pkg:pypi/alpha@1.0.0");
 	b = finding(f->s, "1.0", "pkg:pypi/beta@1.0.0");
 	c.state = "in_triage";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_OK);
 	c.state = "not_affected";
 	c.justification = "component_not_present";
-	assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_OK);
+	assert_int_equal(triage_apply(f->s, a, &c, &err), VG_OK);
 
 	for (int fmt = VEX_CYCLONEDX; fmt <= VEX_OPENVEX; fmt++) {
 		assert_int_equal(vex_export(f->s, "prod", "1.0", fmt, &doc, &err), VG_OK);
@@ -443,7 +456,7 @@ static void test_vex(void **state)
 		/* Move a back to in_triage, then the document brings the decision back. */
 		memset(&c, 0, sizeof(c));
 		c.state = "in_triage";
-		assert_int_equal(triage_apply(f->s, a, &c, NULL, &err), VG_OK);
+		assert_int_equal(triage_apply(f->s, a, &c, &err), VG_OK);
 		assert_int_equal(
 		    vex_import(f->s, text, strlen(text), "doc", "prod", "1.0", &st, &err), VG_OK);
 		assert_int_equal(st.format, fmt);

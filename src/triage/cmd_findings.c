@@ -5,14 +5,15 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "store/store.h"
+#include "triage/findings.h"
 #include "triage/triage_cli.h"
-#include "vuln/vulndb.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int findings_list(struct cli *c, int argc, char **argv)
+static int findings_list_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"json",        "product=", "version=",  "severity=",
 					   "vuln=",       "kev",      "all",       "limit=",
@@ -21,9 +22,8 @@ static int findings_list(struct cli *c, int argc, char **argv)
 	struct cli_args a;
 	struct vg_error err = {0};
 	struct findings_filter f = {0};
+	struct finding_list l;
 	struct store *s = NULL;
-	json_t *o = NULL, *row;
-	size_t i;
 	int rc;
 
 	CLI_PARSE_OR_RETURN(
@@ -48,37 +48,41 @@ static int findings_list(struct cli *c, int argc, char **argv)
 	    strcmp(f.severity, "medium") && strcmp(f.severity, "low") && strcmp(f.severity, "none"))
 		return cli_usage(c, "--severity critical|high|medium|low|none");
 	f.include_retracted = cli_flag(&a, "all");
-	f.limit = cli_opt(&a, "limit") ? atoll(cli_opt(&a, "limit")) : 1000;
-	f.offset = cli_opt(&a, "offset") ? atoll(cli_opt(&a, "offset")) : 0;
+	/* a limit outside 1..1000 was always taken as the default page (100) */
+	if ((rc = cli_opt_int(c, &a, "limit", INT64_MIN, INT64_MAX, 1000, &f.limit)) ||
+	    (rc = cli_opt_int(c, &a, "offset", INT64_MIN, INT64_MAX, 0, &f.offset)))
+		return rc;
 	if ((rc = cli_open_store(c, 1, &s)))
 		return rc;
-	rc = findings_list_json(s, &f, &o, &err);
+	rc = findings_list(s, &f, &l, &err);
 	store_close(s);
-	if (rc)
+	if (rc) {
+		finding_list_release(&l);
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(o);
-	json_array_foreach(json_object_get(o, "findings"), i, row)
-	{
-		const char *sev = vg_json_str(row, "severity");
-		printf("%-6lld %-10s %-8s %-20s %-9s %-14s %s%s%s%s\n",
-		       (long long)json_integer_value(json_object_get(row, "id")),
-		       vg_json_str(row, "product"), vg_json_str(row, "version"),
-		       vg_json_str(row, "vuln_id"), sev ? sev : "-", vg_json_str(row, "state"),
-		       vg_json_str(row, "purl"),
-		       json_is_true(json_object_get(row, "kev")) ? "  [exploited]" : "",
-		       json_is_null(json_object_get(row, "retracted_at")) ? "" : "  [retracted]",
-		       json_is_true(json_object_get(row, "overdue")) ? "  [overdue]" : "");
 	}
-	printf("%lld finding(s)\n", (long long)json_integer_value(json_object_get(o, "total")));
-	json_decref(o);
+	if (cli_flag(&a, "json")) {
+		json_t *o = finding_list_to_json(&l);
+		finding_list_release(&l);
+		if (!o)
+			return cli_error(&(struct vg_error){VG_ENOMEM, "out of memory"});
+		return cli_print_json(o);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct finding *x = &l.v[i];
+		printf("%-6lld %-10s %-8s %-20s %-9s %-14s %s%s%s%s\n", (long long)x->id,
+		       x->product, x->version, x->vuln_id, x->severity ? x->severity : "-",
+		       x->state, x->purl, x->kev ? "  [exploited]" : "",
+		       x->retracted_at ? "  [retracted]" : "", x->overdue ? "  [overdue]" : "");
+	}
+	printf("%lld finding(s)\n", (long long)l.total);
+	finding_list_release(&l);
 	return CLI_OK;
 }
 
 int cmd_findings(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
-	    {"list", findings_list, "list findings with filters"},
+	    {"list", findings_list_cmd, "list findings with filters"},
 	    {"show", findings_show_cmd, "one finding with comments and audit history"},
 	    {"triage", findings_triage_cmd, "change the state of findings"},
 	    {"assign", findings_assign_cmd, "assign findings to a user"},

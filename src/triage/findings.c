@@ -1,0 +1,559 @@
+/*
+ * findings.c - the queue over findings: filters, pages, counts per state,
+ * due times, and the JSON of each at the edges.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "triage/findings.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const finding_states[FINDING_N_STATES + 1] = {
+    "new",   "in_triage",    "affected",       "in_remediation",
+    "fixed", "not_affected", "false_positive", NULL};
+
+static int sev_rank(const char *s)
+{
+	static const char *const order[] = {"none", "low", "medium", "high", "critical"};
+	for (int i = 0; s && i < 5; i++)
+		if (strcmp(s, order[i]) == 0)
+			return i;
+	return -1;
+}
+
+int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err)
+{
+	return store_exec(s, err, FINDINGS_DUE_SYNC "id = ?", "i", id);
+}
+
+int findings_due_sync_policy(struct store *s, int64_t product_id, const char *severity,
+			     struct vg_error *err)
+{
+	int kev = strcmp(severity, "kev") == 0;
+	return store_exec(s, err,
+			  FINDINGS_DUE_SYNC "(? = 0 OR version_id IN (SELECT version_id FROM "
+					    "sbom_version_view WHERE product_id = ?)) AND (CASE "
+					    "WHEN ? = 1 THEN kev = 1 ELSE severity = ? END)",
+			  "iiit", product_id, product_id, (int64_t)kev, severity);
+}
+
+/*
+ * The WHERE clause of the queue, built for the filters in use so that the
+ * planner sees plain conditions it can serve from the indexes of migration
+ * 0010 (a catch-all "? IS NULL OR ..." clause hides them). The binds are
+ * always those of bind_filter(), in that order: a filter not in use binds
+ * its (empty) value to a constant condition that is true.
+ */
+static void findings_where(struct vg_buf *b, const struct findings_filter *f, int page)
+{
+	int by_version = f->product || f->version;
+	vg_buf_adds(b, "WHERE ");
+	vg_buf_adds(b, f->product
+			   ? "f.version_id IN (SELECT pv.version_id FROM sbom_version_view pv "
+			     "WHERE pv.product = ?)"
+			   : "CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(b, f->version ? " AND f.version_id IN (SELECT pv.version_id FROM "
+				    "sbom_version_view pv WHERE pv.version = ?)"
+				  : " AND CAST(? AS TEXT) IS NULL");
+	/* With a product or version, the other conditions are expressions the
+	 * planner cannot serve from an index: findings_q_version serves them all
+	 * (SQLite, without statistics, would rather walk a severity's or a
+	 * state's index in due order and test each finding's version). */
+	vg_buf_adds(b, !f->severity ? " AND CAST(? AS TEXT) IS NULL"
+		       : by_version ? " AND (f.severity || '') = ?"
+				    : " AND f.severity = ?");
+	vg_buf_adds(b, f->vuln ? " AND f.vuln_id = ?" : " AND CAST(? AS TEXT) IS NULL");
+	vg_buf_adds(b, !f->kev_only ? " AND ? = 0"
+		       : by_version ? " AND f.kev + 0 = ?"
+				    : " AND f.kev = ?");
+	vg_buf_adds(b,
+		    f->include_retracted ? " AND ? = 1" : " AND f.retracted_at IS NULL AND ? = 0");
+	if (!f->state)
+		vg_buf_adds(b, " AND CAST(? AS TEXT) IS NULL");
+	else if (strcmp(f->state, "open") == 0)
+		/* Most findings are open: a page sorted by due time is read from the
+		 * due time index (which carries the state) rather than from four
+		 * ranges of the state index and a sort, so the page query hides the
+		 * state from the planner. The count reads the state index. */
+		vg_buf_addf(b,
+			    " AND %s IN ('new', 'in_triage', 'affected', 'in_remediation') AND "
+			    "CAST(? AS TEXT) = 'open'",
+			    (page && f->sort_due) || by_version ? "(f.state || '')" : "f.state");
+	else
+		vg_buf_adds(b, by_version ? " AND (f.state || '') = ?" : " AND f.state = ?");
+	vg_buf_adds(b, !f->assignee ? " AND CAST(? AS TEXT) IS NULL"
+		       : by_version ? " AND (f.assignee || '') = ?"
+				    : " AND f.assignee = ?");
+	/* no deadline: sla_due_key is the largest BIGINT, never before now */
+	vg_buf_adds(b, f->overdue ? " AND f.sla_due_key < ?" : " AND ? = 0");
+	vg_buf_adds(b, f->due_within > 0 ? " AND f.sla_due_key >= ? AND f.sla_due_key <= ? AND "
+					   "f.sla_due_at IS NOT NULL"
+					 : " AND ? = 0 AND ? = 0");
+}
+#define FILTER_BINDS 11
+
+/* Bind the filter's values (see findings_where) from position 1. */
+static void bind_filter(struct store_stmt *st, const struct findings_filter *f, const char *sev,
+			int64_t now)
+{
+	int i = 1;
+	store_bind_text(st, i++, f->product);
+	store_bind_text(st, i++, f->version);
+	store_bind_text(st, i++, sev);
+	store_bind_text(st, i++, f->vuln);
+	store_bind_int64(st, i++, f->kev_only != 0);
+	store_bind_int64(st, i++, f->include_retracted != 0);
+	store_bind_text(st, i++, f->state);
+	store_bind_text(st, i++, f->assignee);
+	store_bind_int64(st, i++, f->overdue ? now : 0);
+	store_bind_int64(st, i++, f->due_within > 0 ? now : 0);
+	store_bind_int64(st, i, f->due_within > 0 ? now + f->due_within : 0);
+}
+
+/* f's severity in lower case into sev, NULL without one; VG_EINVAL when
+ * it is not one. */
+static int filter_severity(const struct findings_filter *f, char sev[16], const char **out,
+			   struct vg_error *err)
+{
+	*out = NULL;
+	if (!f->severity)
+		return VG_OK;
+	snprintf(sev, 16, "%s", f->severity);
+	for (char *p = sev; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	if (sev_rank(sev) < 0)
+		return vg_error_set(err, VG_EINVAL,
+				    "severity '%s': expected critical, high, medium, low or "
+				    "none",
+				    f->severity);
+	*out = sev;
+	return VG_OK;
+}
+
+/* Prepare sql (NULL: out of memory) with the filter's binds. */
+static int prepare_filtered(struct store *s, const char *sql, const struct findings_filter *f,
+			    const char *sev, int64_t now, struct store_stmt **st,
+			    struct vg_error *err)
+{
+	int rc;
+	if (!sql)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_prepare(s, sql, st, err);
+	if (!rc)
+		bind_filter(*st, f, sev, now);
+	return rc;
+}
+
+/* The single integer the statement yields. */
+static int step_int64(struct store_stmt *st, int64_t *out, struct vg_error *err)
+{
+	int rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*out = store_col_int64(st, 0);
+		rc = VG_OK;
+	} else if (rc == STORE_DONE)
+		rc = VG_OK;
+	store_finalize(st);
+	return rc;
+}
+
+int findings_ids(struct store *s, const struct findings_filter *f, int64_t **ids, size_t *n,
+		 struct vg_error *err)
+{
+	struct vg_buf sql = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	char sevbuf[16] = "";
+	const char *sev;
+	int64_t *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = filter_severity(f, sevbuf, &sev, err);
+	*ids = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	vg_buf_adds(&sql, "SELECT f.id FROM findings f ");
+	findings_where(&sql, f, 0);
+	vg_buf_adds(&sql, " ORDER BY f.id");
+	rc = prepare_filtered(s, sql.data, f, sev, vg_now(), &st, err);
+	vg_buf_release(&sql);
+	if (rc)
+		return rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			int64_t *nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[cnt++] = store_col_int64(st, 0);
+	}
+	store_finalize(st);
+	if (rc != STORE_DONE) {
+		free(v);
+		return rc;
+	}
+	*ids = v;
+	*n = cnt;
+	return VG_OK;
+}
+
+static int state_index(const char *state)
+{
+	for (int i = 0; state && i < FINDING_N_STATES; i++)
+		if (strcmp(finding_states[i], state) == 0)
+			return i;
+	return -1;
+}
+
+int findings_state_counts(struct store *s, const struct findings_filter *f,
+			  struct finding_counts *out, struct vg_error *err)
+{
+	/* the filter without its state and deadline conditions, active only */
+	struct findings_filter g = *f;
+	struct vg_buf sql = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	char sevbuf[16] = "";
+	const char *sev;
+	int64_t now = vg_now();
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	g.state = NULL;
+	g.overdue = 0;
+	g.due_within = 0;
+	g.include_retracted = 0;
+	if ((rc = filter_severity(&g, sevbuf, &sev, err)))
+		return rc;
+	if (g.count_cap > 0 && !g.product && !g.version) {
+		/* Each state counted up to count_cap + 1 rows, from the index of
+		 * the filter and the state (migrations 0010, 0012): a million
+		 * findings in one state are read as "more than count_cap" from a
+		 * few thousand index entries. */
+		for (int k = 0; k < FINDING_N_STATES && !rc; k++) {
+			vg_buf_reset(&sql);
+			vg_buf_adds(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM findings f ");
+			findings_where(&sql, &g, 0);
+			vg_buf_addf(&sql, " AND f.state = ? LIMIT %lld) c",
+				    (long long)g.count_cap + 1);
+			rc = prepare_filtered(s, sql.data, &g, sev, now, &st, err);
+			if (!rc) {
+				store_bind_text(st, FILTER_BINDS + 1, finding_states[k]);
+				rc = step_int64(st, &out->n[k], err);
+			}
+		}
+	} else {
+		/* a product's or version's findings are few: counted exactly in
+		 * one pass of findings_q_version */
+		vg_buf_adds(&sql, "SELECT f.state, COUNT(*) AS n FROM findings f ");
+		findings_where(&sql, &g, 0);
+		vg_buf_adds(&sql, " GROUP BY f.state");
+		rc = prepare_filtered(s, sql.data, &g, sev, now, &st, err);
+		if (!rc) {
+			while ((rc = store_step(st, err)) == STORE_ROW) {
+				int k = state_index(store_col_text(st, 0));
+				if (k >= 0)
+					out->n[k] = store_col_int64(st, 1);
+			}
+			store_finalize(st);
+			rc = rc == STORE_DONE ? VG_OK : rc;
+		}
+	}
+	vg_buf_release(&sql);
+	return rc;
+}
+
+int64_t findings_count_cap(void)
+{
+	int64_t cap = vg_config_int("triage.count_cap", 10000);
+	return cap >= 1 ? cap : 10000;
+}
+
+void finding_list_release(struct finding_list *l)
+{
+	vg_arena_release(&l->arena);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* A copy of column i in l's arena (NULL for SQL NULL); *oom set on failure. */
+static const char *col_str(struct finding_list *l, struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	if (!(c = vg_arena_strdup(&l->arena, t)))
+		*oom = 1;
+	return c;
+}
+
+static int64_t col_time(struct store_stmt *st, int i)
+{
+	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
+}
+
+/* The page's rows: the columns of the list query, in order. */
+static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
+		     struct vg_error *err)
+{
+	size_t cap = 0;
+	int rc, oom = 0;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct finding *f;
+		if (l->n == cap) {
+			/* pages are at most 1000 rows: grow by copying in the arena */
+			size_t nc = cap ? cap * 2 : 64;
+			struct finding *nv = vg_arena_array(&l->arena, nc, sizeof(*nv));
+			if (!nv) {
+				oom = 1;
+				break;
+			}
+			if (l->n)
+				memcpy(nv, l->v, l->n * sizeof(*nv));
+			l->v = nv;
+			cap = nc;
+		}
+		f = &l->v[l->n++];
+		memset(f, 0, sizeof(*f));
+		f->id = store_col_int64(st, 0);
+		f->product = col_str(l, st, 1, &oom);
+		f->version = col_str(l, st, 2, &oom);
+		f->purl = col_str(l, st, 3, &oom);
+		f->vuln_id = col_str(l, st, 4, &oom);
+		f->severity = col_str(l, st, 5, &oom);
+		f->score = col_str(l, st, 6, &oom);
+		f->kev = store_col_int64(st, 7) != 0;
+		f->state = col_str(l, st, 8, &oom);
+		f->justification = col_str(l, st, 9, &oom);
+		f->assignee = col_str(l, st, 10, &oom);
+		f->first_seen_at = col_time(st, 11);
+		f->updated_at = col_time(st, 12);
+		f->retracted_at = col_time(st, 13);
+		f->triage_due_at = col_time(st, 14);
+		f->fix_due_at = col_time(st, 15);
+		f->due_at = col_time(st, 16);
+		f->overdue = f->due_at && f->due_at < now;
+		f->evidence_json = col_str(l, st, 17, &oom);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	if (oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+/* The aliases of the page's vulnerabilities in one query (portable: no
+ * string_agg / group_concat), at most 1,000 binds. */
+static int read_aliases(struct store *s, struct finding_list *l, struct vg_error *err)
+{
+	struct vg_buf sql = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	json_t *byv;
+	int rc;
+	if (!l->n)
+		return VG_OK;
+	if (!(byv = json_object()))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_buf_adds(&sql, "SELECT vuln_id, alias FROM vuln_aliases WHERE vuln_id IN (");
+	for (size_t i = 0; i < l->n; i++)
+		vg_buf_adds(&sql, i ? ",?" : "?");
+	vg_buf_adds(&sql, ") AND alias <> vuln_id ORDER BY vuln_id, alias");
+	rc = sql.data ? store_prepare(s, sql.data, &st, err)
+		      : vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_buf_release(&sql);
+	if (rc) {
+		json_decref(byv);
+		return rc;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		store_bind_text(st, (int)i + 1, l->v[i].vuln_id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *vid = store_col_text(st, 0), *alias = store_col_text(st, 1);
+		json_t *list;
+		if (!vid || !alias)
+			continue;
+		list = json_object_get(byv, vid);
+		if (!list) {
+			list = json_array();
+			if (!list || json_object_set_new(byv, vid, list)) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		json_array_append_new(list, json_string(alias));
+	}
+	store_finalize(st);
+	rc = rc == STORE_DONE ? VG_OK : rc;
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		json_t *names = json_object_get(byv, l->v[i].vuln_id);
+		size_t n = json_array_size(names);
+		const char **a;
+		if (!n)
+			continue;
+		if (!(a = vg_arena_array(&l->arena, n, sizeof(*a)))) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+		for (size_t k = 0; k < n; k++)
+			if (!(a[k] = vg_arena_strdup(&l->arena,
+						     json_string_value(json_array_get(names, k)))))
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		l->v[i].aliases = a;
+		l->v[i].n_aliases = n;
+	}
+	json_decref(byv);
+	return rc;
+}
+
+int findings_list(struct store *s, const struct findings_filter *f, struct finding_list *out,
+		  struct vg_error *err)
+{
+	struct vg_buf sql = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	int64_t total = 0, now = vg_now();
+	int64_t limit = f->limit > 0 && f->limit <= 1000 ? f->limit : 100;
+	int by_version = f->product || f->version;
+	int64_t offset = f->offset > 0 ? f->offset : 0, cap = 0;
+	int rc, exact = 1;
+	char sevbuf[16] = "";
+	const char *sev;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->arena, 0);
+	if ((rc = filter_severity(f, sevbuf, &sev, err)))
+		return rc;
+	if (f->count_cap > 0) {
+		/* at most offset + count_cap + 1 rows read: "more than" beyond */
+		cap = offset + f->count_cap;
+		vg_buf_adds(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM findings f ");
+		findings_where(&sql, f, 0);
+		vg_buf_addf(&sql, " LIMIT %lld) c", (long long)cap + 1);
+	} else {
+		vg_buf_adds(&sql, "SELECT COUNT(*) FROM findings f ");
+		findings_where(&sql, f, 0);
+	}
+	rc = prepare_filtered(s, sql.data, f, sev, now, &st, err);
+	if (!rc)
+		rc = step_int64(st, &total, err);
+	if (!rc && cap > 0 && total > cap) {
+		total = cap;
+		exact = 0;
+	}
+	vg_buf_reset(&sql);
+	vg_buf_adds(&sql, "SELECT f.id, v.product, v.version, f.purl, f.vuln_id, "
+			  "f.severity, f.score, f.kev, f.state, f.justification, f.assignee, "
+			  "f.first_seen_at, f.updated_at, f.retracted_at, f.sla_triage_due_at AS "
+			  "triage_due_at, f.sla_fix_due_at AS fix_due_at, f.sla_due_at AS due_at, "
+			  "f.evidence_json FROM findings f JOIN "
+			  "sbom_version_view v ON v.version_id = f.version_id ");
+	findings_where(&sql, f, 1);
+	/* sla_due_key: due time, none last; the index of the filter gives the
+	 * order. A product's or version's few thousand findings are sorted
+	 * instead (the "+ 0" keeps SQLite from walking the whole due time index
+	 * in order to find them). */
+	vg_buf_addf(&sql, " ORDER BY %s LIMIT %lld OFFSET %lld",
+		    !f->sort_due ? "f.first_seen_at DESC, f.id DESC"
+		    : by_version ? "f.sla_due_key + 0, f.id"
+				 : "f.sla_due_key, f.id",
+		    (long long)limit, (long long)offset);
+	if (!rc)
+		rc = prepare_filtered(s, sql.data, f, sev, now, &st, err);
+	vg_buf_release(&sql);
+	if (!rc)
+		rc = read_page(st, out, now, err);
+	if (!rc)
+		rc = read_aliases(s, out, err);
+	out->total = total;
+	out->total_exact = exact;
+	out->limit = limit;
+	out->offset = offset;
+	return rc;
+}
+
+/* ---- the edges ---- */
+
+static json_t *time_or_null(int64_t t)
+{
+	return t ? vg_json_time(t) : json_null();
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *finding_to_json(const struct finding *f)
+{
+	json_t *o = json_object(), *aliases = json_array(), *ev = NULL;
+	if (!o || !aliases) {
+		json_decref(o);
+		json_decref(aliases);
+		return NULL;
+	}
+	for (size_t i = 0; i < f->n_aliases; i++)
+		json_array_append_new(aliases, json_string(f->aliases[i]));
+	if (f->evidence_json) {
+		ev = json_loads(f->evidence_json, JSON_DECODE_ANY, NULL);
+		if (!ev)
+			ev = json_string(f->evidence_json);
+	}
+	json_object_set_new(o, "id", json_integer(f->id));
+	json_object_set_new(o, "product", str_or_null(f->product));
+	json_object_set_new(o, "version", str_or_null(f->version));
+	json_object_set_new(o, "purl", str_or_null(f->purl));
+	json_object_set_new(o, "vuln_id", str_or_null(f->vuln_id));
+	json_object_set_new(o, "severity", str_or_null(f->severity));
+	json_object_set_new(o, "score", str_or_null(f->score));
+	json_object_set_new(o, "kev", json_boolean(f->kev));
+	json_object_set_new(o, "state", str_or_null(f->state));
+	json_object_set_new(o, "justification", str_or_null(f->justification));
+	json_object_set_new(o, "assignee", str_or_null(f->assignee));
+	json_object_set_new(o, "first_seen_at", time_or_null(f->first_seen_at));
+	json_object_set_new(o, "updated_at", time_or_null(f->updated_at));
+	json_object_set_new(o, "retracted_at", time_or_null(f->retracted_at));
+	json_object_set_new(o, "triage_due_at", time_or_null(f->triage_due_at));
+	json_object_set_new(o, "fix_due_at", time_or_null(f->fix_due_at));
+	json_object_set_new(o, "due_at", time_or_null(f->due_at));
+	json_object_set_new(o, "evidence", ev ? ev : json_null());
+	json_object_set_new(o, "aliases", aliases);
+	json_object_set_new(o, "exploited", json_boolean(f->kev));
+	json_object_set_new(o, "overdue", json_boolean(f->overdue));
+	return o;
+}
+
+json_t *finding_list_to_json(const struct finding_list *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < l->n; i++) {
+		json_t *o = finding_to_json(&l->v[i]);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	if (!arr)
+		return NULL;
+	return json_pack("{s:o, s:I, s:b, s:I, s:I}", "findings", arr, "total",
+			 (json_int_t)l->total, "total_exact", l->total_exact, "limit",
+			 (json_int_t)l->limit, "offset", (json_int_t)l->offset);
+}
+
+json_t *finding_counts_to_json(const struct finding_counts *c)
+{
+	json_t *o = json_object();
+	for (int k = 0; o && k < FINDING_N_STATES; k++)
+		json_object_set_new(o, finding_states[k], json_integer(c->n[k]));
+	return o;
+}
