@@ -138,6 +138,42 @@ c = find_cycle(used)
 if c:
     fail(f"src/: the includes form a cycle: {' -> '.join(c)}")
 
+# Every .c file includes core/banned.h after its other includes, and no
+# banned function is called (a file without the include is caught here).
+banned_re = re.compile(r"\b(strcpy|strcat|strncpy|strncat|sprintf|vsprintf|gets|atoi|atol|atoll)\s*\(")
+for path in sorted(files):
+    rel = os.path.relpath(path, src)
+    if not path.endswith(".c"):
+        continue
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().split("\n")
+    incs = [i for i, l in enumerate(lines) if inc_re.match(l) or re.match(r"\s*#\s*include\s*<", l)]
+    last = [i for i in incs if '"core/banned.h"' in lines[i]]
+    if not last:
+        fail(f"src/{rel}: does not include \"core/banned.h\" (after its other includes)")
+    elif last[-1] != incs[-1]:
+        fail(f"src/{rel}:{last[-1] + 1}: \"core/banned.h\" must be the last include")
+    in_comment = False
+    for ln, l in enumerate(lines, 1):
+        code = re.sub(r'"(\\.|[^"\\])*"', '""', l)
+        code = re.sub(r"/\*.*?\*/", "", code)
+        if in_comment:
+            if "*/" in code:
+                in_comment = False
+                code = code.split("*/", 1)[1]
+            else:
+                continue
+        if "/*" in code:
+            in_comment = True
+            code = code.split("/*", 1)[0]
+        code = code.split("//", 1)[0]
+        m = banned_re.search(code)
+        if m and not re.search(r"(sn|vsn|as|vas|_)" + m.group(1) + r"\s*\(", code):
+            fail(f"src/{rel}:{ln}: calls {m.group(1)}(), banned (core/banned.h says what to use)")
+
+if False:
+    fail(f"src/: the includes form a cycle: {' -> '.join(c)}")
+
 for e in errors:
     print(e)
 if errors:

@@ -3,6 +3,8 @@
  */
 #include "app/app.h"
 
+#include "core/banned.h"
+
 int main(int argc, char **argv)
 {
 	return app_main(argc, argv);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static void help(FILE *out)
 {
 	fprintf(out, "usage: vigil [--db URL] [--config FILE] <noun> <verb> [options]\n\n"

@@ -13,6 +13,7 @@
 #define VIGIL_APP_APP_H
 
 #include "http/http.h"
+#include "jobs/jobs.h"
 
 struct cli;
 
@@ -29,6 +30,7 @@ struct app_noun {
 /* The tables (tables.c). */
 extern const struct app_noun app_nouns[];                 /* NULL-name-terminated */
 extern const struct http_route *const app_route_tables[]; /* NULL-terminated */
+extern const struct vg_job_tables app_job_tables;         /* the scheduler's jobs */
 extern const struct vg_service app_services[];            /* NULL-name-terminated */
 extern const struct http_nav_item app_nav[];              /* NULL-key-terminated */
 /* Every room's init (event subscriptions), in order, once at start. */

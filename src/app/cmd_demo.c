@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/banned.h"
+
 static int demo_osv_rec(void *arg, const struct advisory *a, struct vg_error *err)
 {
 	return vulndb_import_add(arg, a, err);

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/banned.h"
+
 /* The default SQLite database lives under ./var/: make the directory. */
 static void make_var_dir(const struct cli *c)
 {

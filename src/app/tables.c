@@ -27,6 +27,8 @@
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
+#include "core/banned.h"
+
 /* ---- nouns ---- */
 
 const struct app_noun app_nouns[] = {
@@ -128,9 +130,8 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 
-/* The scheduler reads this list (jobs/jobs.h). */
 /* clang-format off */
-const struct vg_job *const vg_job_tables[] = {
+static const struct vg_job *const leader_jobs[] = {
     auth_jobs,
     notify_jobs,
     psirt_jobs,
@@ -143,17 +144,20 @@ const struct vg_job *const vg_job_tables[] = {
 /* Jobs that keep a cache of this process: run by every server, leader or not. */
 extern const struct vg_job triage_jobs_every_server[];
 /* clang-format off */
-const struct vg_job *const vg_job_tables_every_server[] = {
+static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,
     NULL,
 };
 /* clang-format on */
 
+/* What the scheduler runs (jobs/jobs.h). */
+const struct vg_job_tables app_job_tables = {leader_jobs, every_server_jobs};
+
 /* ---- services: started once the server listens, stopped in reverse ---- */
 
 static int jobs_service_start(const char *db_url, struct vg_error *err)
 {
-	return jobs_start(db_url, vg_config_int("jobs.tick", 10), err);
+	return jobs_start(db_url, &app_job_tables, vg_config_int("jobs.tick", 10), err);
 }
 
 const struct vg_service app_services[] = {

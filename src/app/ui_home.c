@@ -11,6 +11,8 @@
 #include "jobs/jobs.h"
 #include "store/store.h"
 
+#include "core/banned.h"
+
 static int health(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -33,7 +35,8 @@ static int home(struct http_req *req, struct http_resp *resp)
 
 	if (audit_count(req->db, &n, NULL))
 		n = 0;
-	store_schema_version(req->db, &ver, NULL);
+	if (store_schema_version(req->db, &ver, NULL))
+		ver = 0;
 	ui_page_begin(req, resp, "Overview", "");
 	html_raw(b, "<section class=\"cards\">");
 	html(b,

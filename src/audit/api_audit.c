@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int time_query(struct http_req *req, struct http_resp *resp, const char *name, int64_t *out)
 {
 	const char *v = http_query(req, name);
@@ -54,8 +56,13 @@ static int audit_list(struct http_req *req, struct http_resp *resp)
 		json_t *q = json_pack("{s:s?, s:s?, s:s?, s:s?, s:I}", "since",
 				      http_query(req, "since"), "until", http_query(req, "until"),
 				      "actor", f.actor, "object", obj, "returned", (json_int_t)l.n);
-		store_audit(req->db, "audit.read", "audit", "log", NULL, q, NULL);
+		/* a read that cannot be recorded is not served */
+		int arc = store_audit(req->db, "audit.read", "audit", "log", NULL, q, &err);
 		json_decref(q);
+		if (arc) {
+			audit_entry_list_release(&l);
+			return http_fail(resp, &err);
+		}
 	}
 	rc = http_json(resp, 200, json_pack("{s:o}", "records", audit_entry_list_to_json(&l)));
 	audit_entry_list_release(&l);

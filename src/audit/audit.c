@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void audit_entry_list_release(struct audit_entry_list *l)
 {
 	if (!l)
@@ -32,18 +34,6 @@ void audit_entry_list_release(struct audit_entry_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
-}
-
-static char *dup_col(struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *d;
-	if (!t)
-		return NULL;
-	d = strdup(t);
-	if (!d)
-		*oom = 1;
-	return d;
 }
 
 int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
@@ -108,15 +98,15 @@ int audit_query(struct store *s, const struct audit_filter *f, struct audit_entr
 		memset(e, 0, sizeof(*e));
 		e->seq = store_col_int64(st, 0);
 		e->at = store_col_int64(st, 1);
-		e->actor = dup_col(st, 2, &oom);
-		e->remote = dup_col(st, 3, &oom);
-		e->action = dup_col(st, 4, &oom);
-		e->object_type = dup_col(st, 5, &oom);
-		e->object_id = dup_col(st, 6, &oom);
-		e->before_json = dup_col(st, 7, &oom);
-		e->after_json = dup_col(st, 8, &oom);
-		e->prev_hash = dup_col(st, 9, &oom);
-		e->hash = dup_col(st, 10, &oom);
+		e->actor = store_col_dup(st, 2, &oom);
+		e->remote = store_col_dup(st, 3, &oom);
+		e->action = store_col_dup(st, 4, &oom);
+		e->object_type = store_col_dup(st, 5, &oom);
+		e->object_id = store_col_dup(st, 6, &oom);
+		e->before_json = store_col_dup(st, 7, &oom);
+		e->after_json = store_col_dup(st, 8, &oom);
+		e->prev_hash = store_col_dup(st, 9, &oom);
+		e->hash = store_col_dup(st, 10, &oom);
 		if (oom)
 			break;
 	}

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
 #include "core/json.h"
 
 struct cli;
@@ -57,7 +58,7 @@ void audit_entry_list_release(struct audit_entry_list *l);
 /* Records matching f, oldest first, into *out (owned by the caller, released
  * with audit_entry_list_release; left empty on failure). */
 int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
-		struct vg_error *err) __attribute__((warn_unused_result));
+		struct vg_error *err) __attribute__((warn_unused_result)) VG_MUST_CHECK;
 
 /*
  * {seq, at (RFC 3339), actor, remote, action, object_type, object_id,
@@ -69,11 +70,11 @@ json_t *audit_entry_list_to_json(const struct audit_entry_list *l);
 /* For other rooms' JSON edges (a case's or finding's history): audit_query()
  * then audit_entry_list_to_json() into *out (caller owns). */
 int audit_query_json(struct store *s, const struct audit_filter *f, json_t **out,
-		     struct vg_error *err);
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /* The number of records, and the highest sequence number (0: none). */
-int audit_count(struct store *s, int64_t *count, struct vg_error *err);
-int audit_last_seq(struct store *s, int64_t *seq, struct vg_error *err);
+int audit_count(struct store *s, int64_t *count, struct vg_error *err) VG_MUST_CHECK;
+int audit_last_seq(struct store *s, int64_t *seq, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Walk the whole chain in sequence order: sequence numbers must run 1..N with
@@ -82,7 +83,8 @@ int audit_last_seq(struct store *s, int64_t *seq, struct vg_error *err);
  * (the first sequence number that does not check out) and VG_EAUDIT is
  * returned with a sentence saying why; *count is the number of records read.
  */
-int audit_verify(struct store *s, int64_t *count, int64_t *bad_seq, struct vg_error *err);
+int audit_verify(struct store *s, int64_t *count, int64_t *bad_seq,
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /* `vigil audit log|verify`. */
 int cmd_audit(struct cli *c, int argc, char **argv);

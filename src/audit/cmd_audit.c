@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int time_opt(const struct cli_args *a, const char *name, int64_t *out, struct vg_error *err)
 {
 	struct vg_error e = {0};

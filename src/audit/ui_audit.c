@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 
+#include "core/banned.h"
+
 static int evidence(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;

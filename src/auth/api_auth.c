@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 void auth_http_authenticate(struct http_req *req)
 {
 	const char *h = http_header(req, "Authorization");
@@ -21,10 +23,14 @@ void auth_http_authenticate(struct http_req *req)
 	const char *sid = http_cookie(req, "vigil_session");
 	struct vg_error err = {0};
 
+	/* a credential that does not check leaves the request anonymous: the
+	 * server then answers 401 on any route that needs a role */
 	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-		auth_token_check(req->db, h + 7, &req->who, &err);
+		if (auth_token_check(req->db, h + 7, &req->who, &err))
+			memset(&req->who, 0, sizeof(req->who));
 	} else if (key && *key) {
-		auth_token_check(req->db, key, &req->who, &err);
+		if (auth_token_check(req->db, key, &req->who, &err))
+			memset(&req->who, 0, sizeof(req->who));
 	} else if (sid && *sid) {
 		if (auth_session_check(req->db, sid, &req->who, &err) == VG_OK)
 			snprintf(req->session_id, sizeof(req->session_id), "%s", sid);

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/hash.h"
 #include "core/json.h"
 #include "jobs/jobs.h"
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/banned.h"
 
 /* OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 #define A2_T    2
@@ -198,26 +201,32 @@ static int limited(struct store *s, const char *key, int64_t now, int64_t window
 
 static void note_failure(struct store *s, const char *key, int64_t now, int64_t window)
 {
+	struct vg_error e = {0};
 	int64_t start = 0;
+	int rc;
 	if (store_query_int64(s, &start, NULL,
 			      "SELECT window_start FROM login_attempts WHERE key = ?", "t",
 			      key) == VG_OK) {
 		if (now - start >= window)
-			store_exec(s, NULL,
-				   "UPDATE login_attempts SET window_start = ?, failures = 1 WHERE "
-				   "key = ?",
-				   "it", now, key);
+			rc = store_exec(
+			    s, &e,
+			    "UPDATE login_attempts SET window_start = ?, failures = 1 WHERE "
+			    "key = ?",
+			    "it", now, key);
 		else
-			store_exec(
-			    s, NULL,
+			rc = store_exec(
+			    s, &e,
 			    "UPDATE login_attempts SET failures = failures + 1 WHERE key = ?", "t",
 			    key);
 	} else {
-		store_exec(
-		    s, NULL,
+		rc = store_exec(
+		    s, &e,
 		    "INSERT INTO login_attempts (key, window_start, failures) VALUES (?,?,1)", "ti",
 		    key, now);
 	}
+	/* the login is refused either way; only the rate limit loses a count */
+	if (rc)
+		vg_warn("login attempts: cannot count a failure: %s", vg_error_msg(&e));
 }
 
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
@@ -273,7 +282,9 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 		note_failure(s, kuser, now, window);
 		note_failure(s, kaddr, now, window);
 	} else if (ok) {
-		store_exec(s, NULL, "DELETE FROM login_attempts WHERE key = ?", "t", kuser);
+		struct vg_error e = {0};
+		if (store_exec(s, &e, "DELETE FROM login_attempts WHERE key = ?", "t", kuser))
+			vg_warn("login attempts: cannot reset the count: %s", vg_error_msg(&e));
 	}
 	after = json_pack("{s:b, s:s}", "success", ok, "reason", ok ? "ok" : why);
 	store_set_actor(s, name && *name ? name : "(anonymous)", remote);
@@ -513,23 +524,6 @@ const struct vg_job auth_jobs[] = {
 
 /* ---- listing ---- */
 
-static char *dup_col(struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *d;
-	if (!t)
-		return NULL;
-	d = strdup(t);
-	if (!d)
-		*oom = 1;
-	return d;
-}
-
-static int64_t int_col(struct store_stmt *st, int i)
-{
-	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
-}
-
 void auth_user_list_release(struct auth_user_list *l)
 {
 	for (size_t i = 0; l && i < l->n; i++) {
@@ -569,9 +563,9 @@ int auth_user_list(struct store *s, struct auth_user_list *out, struct vg_error 
 		u = &out->items[out->n++];
 		memset(u, 0, sizeof(*u));
 		u->id = store_col_int64(st, 0);
-		u->name = dup_col(st, 1, &oom);
-		u->role = dup_col(st, 2, &oom);
-		u->created_at = int_col(st, 3);
+		u->name = store_col_dup(st, 1, &oom);
+		u->role = store_col_dup(st, 2, &oom);
+		u->created_at = store_col_int64_or(st, 3, 0);
 		u->disabled = store_col_int64(st, 4) != 0;
 		if (oom)
 			break;
@@ -647,14 +641,14 @@ int auth_token_list(struct store *s, struct auth_token_list *out, struct vg_erro
 		}
 		t = &out->items[out->n++];
 		memset(t, 0, sizeof(*t));
-		t->name = dup_col(st, 0, &oom);
-		t->role = dup_col(st, 1, &oom);
-		t->prefix = dup_col(st, 2, &oom);
-		t->created_at = int_col(st, 3);
-		t->created_by = dup_col(st, 4, &oom);
-		t->expires_at = int_col(st, 5);
-		t->revoked_at = int_col(st, 6);
-		t->last_used_at = int_col(st, 7);
+		t->name = store_col_dup(st, 0, &oom);
+		t->role = store_col_dup(st, 1, &oom);
+		t->prefix = store_col_dup(st, 2, &oom);
+		t->created_at = store_col_int64_or(st, 3, 0);
+		t->created_by = store_col_dup(st, 4, &oom);
+		t->expires_at = store_col_int64_or(st, 5, 0);
+		t->revoked_at = store_col_int64_or(st, 6, 0);
+		t->last_used_at = store_col_int64_or(st, 7, 0);
 		if (oom)
 			break;
 	}

@@ -15,6 +15,8 @@
 #ifndef VIGIL_AUTH_AUTH_H
 #define VIGIL_AUTH_AUTH_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,14 +39,17 @@ int auth_password_verify(const char *encoded, const char *password);
 
 /* Users. auth_user_add reads nothing from the terminal; the password is given. */
 int auth_user_add(struct store *s, const char *name, const char *role, const char *password,
-		  struct vg_error *err);
-int auth_user_passwd(struct store *s, const char *name, const char *password, struct vg_error *err);
-int auth_user_disable(struct store *s, const char *name, int disabled, struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
+int auth_user_passwd(struct store *s, const char *name, const char *password,
+		     struct vg_error *err) VG_MUST_CHECK;
+int auth_user_disable(struct store *s, const char *name, int disabled,
+		      struct vg_error *err) VG_MUST_CHECK;
 /* *exists = 1 when a user called name exists (enabled or not), else 0. */
-int auth_user_exists(struct store *s, const char *name, int *exists, struct vg_error *err);
+int auth_user_exists(struct store *s, const char *name, int *exists,
+		     struct vg_error *err) VG_MUST_CHECK;
 /* The names of the enabled users, by name: *names is a malloc'ed array of
  * *n malloc'ed strings, freed with auth_names_free(). */
-int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *err);
+int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *err) VG_MUST_CHECK;
 void auth_names_free(char **names, size_t n);
 
 /* A user as listed (never the password hash). */
@@ -76,15 +81,15 @@ json_t *auth_user_to_json(const struct auth_user *u);
  * the window passes. Every attempt, good or bad, is audited.
  */
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
-	       struct vg_principal *out, struct vg_error *err);
+	       struct vg_principal *out, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * API tokens: "vgl_" + 43 base64url characters. auth_token_create writes the
  * clear token into out (at least 64 bytes) once; only its SHA-256 is stored.
  */
 int auth_token_create(struct store *s, const char *name, const char *role, int64_t expires_at,
-		      char *out, size_t outsz, struct vg_error *err);
-int auth_token_revoke(struct store *s, const char *name, struct vg_error *err);
+		      char *out, size_t outsz, struct vg_error *err) VG_MUST_CHECK;
+int auth_token_revoke(struct store *s, const char *name, struct vg_error *err) VG_MUST_CHECK;
 
 /* A token as listed (never its value or hash). Times 0 when not set. */
 struct auth_token {
@@ -110,17 +115,17 @@ void auth_token_list_release(struct auth_token_list *l);
 json_t *auth_token_to_json(const struct auth_token *t);
 /* Resolve a bearer token. VG_EAUTH when unknown, revoked or expired. */
 int auth_token_check(struct store *s, const char *token, struct vg_principal *out,
-		     struct vg_error *err);
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /* Sessions for the web UI. The session id (cookie value) is written to sid. */
 int auth_session_create(struct store *s, const struct vg_principal *p, const char *remote,
-			char *sid, size_t sidsz, struct vg_error *err);
+			char *sid, size_t sidsz, struct vg_error *err) VG_MUST_CHECK;
 int auth_session_check(struct store *s, const char *sid, struct vg_principal *out,
-		       struct vg_error *err);
-int auth_session_delete(struct store *s, const char *sid, struct vg_error *err);
+		       struct vg_error *err) VG_MUST_CHECK;
+int auth_session_delete(struct store *s, const char *sid, struct vg_error *err) VG_MUST_CHECK;
 /* Remove expired sessions and login counters older than a day (bookkeeping,
  * not evidence: the logins themselves stay in the audit trail). */
-int auth_housekeeping(struct store *s, struct vg_error *err);
+int auth_housekeeping(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- edges ---- */
 

@@ -16,6 +16,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 /* ---- passwords from the terminal or stdin, never from argv ---- */
 
 static int read_password(const char *prompt, char *out, size_t n)

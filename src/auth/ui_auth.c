@@ -7,12 +7,15 @@
 #include "auth/auth.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/hash.h"
 #include "http/html.h"
 #include "http/ui.h"
 #include "store/store.h"
 
 #include <stdio.h>
+
+#include "core/banned.h"
 
 static void login_page(struct http_resp *resp, const char *message, const char *user)
 {
@@ -96,9 +99,16 @@ static int login_post(struct http_req *req, struct http_resp *resp)
 
 static int logout_post(struct http_req *req, struct http_resp *resp)
 {
-	if (req->session_id[0])
-		auth_session_delete(req->db, req->session_id, NULL);
-	store_audit(req->db, "auth.logout", "user", req->who.name, NULL, NULL, NULL);
+	if (req->session_id[0]) {
+		struct vg_error e = {0};
+		if (auth_session_delete(req->db, req->session_id, &e))
+			vg_warn("logout: session not deleted: %s", vg_error_msg(&e));
+	}
+	{
+		struct vg_error e = {0};
+		if (store_audit(req->db, "auth.logout", "user", req->who.name, NULL, NULL, &e))
+			vg_warn("logout of %s not audited: %s", req->who.name, vg_error_msg(&e));
+	}
 	http_set_header(resp, "Set-Cookie",
 			"vigil_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	return http_redirect(resp, "/ui/login");

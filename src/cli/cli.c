@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;

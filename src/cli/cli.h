@@ -10,6 +10,8 @@
 #ifndef VIGIL_CLI_CLI_H
 #define VIGIL_CLI_CLI_H
 
+#include "core/error.h"
+
 #include "core/json.h"
 
 #include <stdint.h>
@@ -42,7 +44,7 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "usage: ..." to stderr; returns CLI_USAGE. */
 int cli_usage(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Map a vg code to an exit code and print err. */
-int cli_error(const struct vg_error *err);
+int cli_error(const struct vg_error *err) VG_MUST_CHECK;
 
 /* Open the store named by c->db_url; prints one clear sentence and returns
  * CLI_FAIL when it cannot. migrate != 0 applies pending migrations. The

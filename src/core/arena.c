@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define DEFAULT_BLOCK (16 * 1024)
 
 void vg_arena_init_block(struct vg_arena *a, size_t max, size_t block)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void vg_buf_init(struct vg_buf *b, size_t max)
 {
 	b->data = NULL;

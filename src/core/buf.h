@@ -13,6 +13,8 @@
 #ifndef VIGIL_CORE_BUF_H
 #define VIGIL_CORE_BUF_H
 
+#include "core/error.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -46,6 +48,7 @@ int vg_buf_vaddf(struct vg_buf *b, const char *fmt, va_list ap);
 int vg_buf_add_html(struct vg_buf *b, const char *s);
 
 /* Read a whole file (or "-" for stdin) into b, at most max bytes. Error names the path. */
-int vg_buf_read_file(struct vg_buf *b, const char *path, size_t max, struct vg_error *err);
+int vg_buf_read_file(struct vg_buf *b, const char *path, size_t max,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 #endif

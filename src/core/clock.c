@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/banned.h"
+
 int64_t vg_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;

@@ -9,6 +9,8 @@
 #ifndef VIGIL_CORE_CLOCK_H
 #define VIGIL_CORE_CLOCK_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +26,7 @@ int64_t vg_mono_ms(void);
  * fractional seconds allowed and truncated). Also accepts a full date
  * ("2026-09-11", as 00:00:00Z). Returns VG_OK or VG_EPARSE with a message.
  */
-int vg_time_parse(const char *s, int64_t *out, struct vg_error *err);
+int vg_time_parse(const char *s, int64_t *out, struct vg_error *err) VG_MUST_CHECK;
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
 char *vg_time_format(int64_t t, char *out, size_t n);
 #define VG_TIME_BUFSZ 32
@@ -37,6 +39,6 @@ void vg_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 int64_t vg_time_add_months(int64_t t, int months);
 
 /* Parse a duration like "48h", "30m", "7d", "90s", "2w". */
-int vg_duration_parse(const char *s, int64_t *seconds, struct vg_error *err);
+int vg_duration_parse(const char *s, int64_t *seconds, struct vg_error *err) VG_MUST_CHECK;
 
 #endif

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 struct kv {
 	char *key;
 	char *value;

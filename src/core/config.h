@@ -9,12 +9,14 @@
 #ifndef VIGIL_CORE_CONFIG_H
 #define VIGIL_CORE_CONFIG_H
 
+#include "core/error.h"
+
 #include <stdint.h>
 
 struct vg_error;
 
 /* Load an INI file (NULL: none). Errors name the file and line. */
-int vg_config_load(const char *path, struct vg_error *err);
+int vg_config_load(const char *path, struct vg_error *err) VG_MUST_CHECK;
 /* Set a value programmatically (command-line options); copies both. */
 int vg_config_set(const char *key, const char *value);
 const char *vg_config_get(const char *key, const char *dflt);

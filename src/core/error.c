@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static const struct {
 	const char *name;
 	int http;

@@ -44,6 +44,13 @@ enum vg_code {
 	    VG__ECOUNT
 };
 
+/*
+ * On a function that returns an error code: ignoring the result is a
+ * compile warning (an error with -Werror). Handle the code, or say why not
+ * with `if (f(...)) { ... }`: GCC does not accept a (void) cast here.
+ */
+#define VG_MUST_CHECK __attribute__((warn_unused_result))
+
 struct vg_error {
 	int code;
 	char msg[1024];

@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define MAX_SUBS 64
 
 static struct {

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void vg_sha256(const void *data, size_t n, uint8_t out[VG_SHA256_LEN])
 {
 	unsigned int len = VG_SHA256_LEN;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void vg_jscan_init(struct vg_jscan *s, const char *data, size_t n, int max_depth)
 {
 	s->start = s->p = data;

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 static int depth_ok(const char *p, size_t n, size_t *where)
 {
 	/* A cheap scan ahead of the parser: count bracket depth outside strings. */

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 static const struct {
 	const char *name;
 	int role;

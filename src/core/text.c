@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* Length of the UTF-8 sequence at p (at most n bytes), 0 when invalid. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {

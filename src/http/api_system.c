@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "http/http.h"
 
+#include "core/banned.h"
+
 static int metrics(struct http_req *req, struct http_resp *resp)
 {
 	(void)req;

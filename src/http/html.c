@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* Append the conversion spec[0..n) (one printf conversion) with its argument. */
 static int one(struct vg_buf *b, const char *spec, size_t n, va_list *ap)
 {

@@ -22,6 +22,8 @@
 #ifndef VIGIL_HTTP_HTTP_H
 #define VIGIL_HTTP_HTTP_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,7 +103,7 @@ int http_error(struct http_resp *resp, int code, const char *fmt, ...)
 int http_error_status(struct http_resp *resp, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* An error response from err: its code's status and name, its message. */
-int http_fail(struct http_resp *resp, const struct vg_error *err);
+int http_fail(struct http_resp *resp, const struct vg_error *err) VG_MUST_CHECK;
 /*
  * An optional integer query parameter in [min, max] (absent: dflt). A bad
  * value writes a 400 naming the parameter ("query parameter limit 'abc':
@@ -155,7 +157,7 @@ struct http_server_opts {
 	const struct http_nav_item *nav;        /* NULL-key-terminated; may be NULL */
 };
 /* Run until SIGTERM/SIGINT; in-flight requests finish; returns an exit code. */
-int http_serve(const struct http_server_opts *o, struct vg_error *err);
+int http_serve(const struct http_server_opts *o, struct vg_error *err) VG_MUST_CHECK;
 /* How many POST / PUT / PATCH / DELETE requests this process has handled
  * (counted when each handler has returned): a cache computed at generation
  * G is current for this server's own writes while the number is still G. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 static const char *memfind(const char *h, size_t hn, const char *nd, size_t nn)
 {
 	if (nn == 0 || hn < nn)

@@ -20,6 +20,8 @@
 #ifndef VIGIL_HTTP_MULTIPART_H
 #define VIGIL_HTTP_MULTIPART_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 struct vg_error;
@@ -46,7 +48,8 @@ struct mp_part {
  * the boundary is missing, empty, too long or has characters RFC 2046 does
  * not allow.
  */
-int mp_boundary(const char *content_type, char *out, size_t outsz, struct vg_error *err);
+int mp_boundary(const char *content_type, char *out, size_t outsz,
+		struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Parse body (n bytes) of the given Content-Type into parts[0..max-1];
@@ -54,7 +57,7 @@ int mp_boundary(const char *content_type, char *out, size_t outsz, struct vg_err
  * may be used.
  */
 int mp_parse(const char *content_type, const char *body, size_t n, struct mp_part *parts, int max,
-	     int *nparts, struct vg_error *err);
+	     int *nparts, struct vg_error *err) VG_MUST_CHECK;
 
 /* The first part named name, or NULL. */
 const struct mp_part *mp_find(const struct mp_part *parts, int nparts, const char *name);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static json_t *roles_json(int roles)
 {
 	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT, ROLE_AUDITOR, ROLE_CI, ROLE_DEVICE};

@@ -28,6 +28,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 /* ---- per-worker database connections ---- */
 
 static const char *g_db_url;

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 static int route_exists(const char *path)
 {
 	const struct http_route *const *tables = http_routes();

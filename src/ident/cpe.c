@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 static const char *const attr_names[CPE_NATTR] = {
     "part",     "vendor",     "product",   "version",   "update", "edition",
     "language", "sw_edition", "target_sw", "target_hw", "other",

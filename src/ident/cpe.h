@@ -19,6 +19,8 @@
 #ifndef VIGIL_IDENT_CPE_H
 #define VIGIL_IDENT_CPE_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 struct vg_error;
@@ -60,7 +62,7 @@ enum cpe_relation { CPE_DISJOINT, CPE_SUBSET, CPE_SUPERSET, CPE_EQUAL, CPE_UNDEF
  * *out. On success *out owns its strings (cpe_release()). On failure returns
  * VG_EPARSE (VG_ETOOBIG, VG_ENOMEM) and *out is empty (safe to release).
  */
-int cpe_parse(const char *s, struct cpe *out, struct vg_error *err);
+int cpe_parse(const char *s, struct cpe *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Free what *c owns and zero it. */
 void cpe_release(struct cpe *c);

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 /* ---- per-type rules (from the registered type definitions) ---- */
 
 enum { NS_OPTIONAL, NS_REQUIRED, NS_PROHIBITED };

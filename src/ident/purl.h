@@ -21,6 +21,8 @@
 #ifndef VIGIL_IDENT_PURL_H
 #define VIGIL_IDENT_PURL_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 struct vg_error;
@@ -63,7 +65,7 @@ enum {
  * returns VG_EPARSE (VG_ETOOBIG for an overlong string, VG_ENOMEM) and *out
  * is left empty (safe to release).
  */
-int purl_parse(const char *s, unsigned flags, struct purl *out, struct vg_error *err);
+int purl_parse(const char *s, unsigned flags, struct purl *out, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Build a purl from decoded components (the spec's "build" direction): in
@@ -73,7 +75,7 @@ int purl_parse(const char *s, unsigned flags, struct purl *out, struct vg_error 
  * validated like a parsed purl. in is not modified. Returns VG_EINVAL when a
  * component is missing or invalid, VG_ENOMEM.
  */
-int purl_build(const struct purl *in, struct purl *out, struct vg_error *err);
+int purl_build(const struct purl *in, struct purl *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Free everything *p owns and zero it. */
 void purl_release(struct purl *p);

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 enum {
 	T_INVALID = -1,
 	T_DIGIT_OR_ZERO,

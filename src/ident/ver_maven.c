@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 #define MV_MAX 512
 
 enum { MV_INT, MV_STR, MV_LIST };

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* ---- RubyGems ------------------------------------------------------ */
 
 #define GEM_MAX_SEG 520

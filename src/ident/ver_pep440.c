@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 struct sl {
 	const char *p;
 	size_t n;

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 struct seg {
 	const char *p, *e;
 };

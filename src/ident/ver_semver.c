@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "core/banned.h"
+
 struct sv_rules {
 	int v_prefix;     /* 0 no, 1 optional 'v', 2 optional 'v'/'V' */
 	int min_parts;    /* numbers required */

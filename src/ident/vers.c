@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static const char must_encode[] = "><=!*|%";
 
 static int perr(struct vg_error *err, const char *s, const char *why)

@@ -53,11 +53,12 @@ enum {
  * rule), VG_ENOTFOUND (unknown type), VG_EINVAL (a version that is not
  * valid for the type), VG_ETOOBIG.
  */
-int vers_parse(const char *s, int flags, struct vers *out, struct vg_error *err);
+int vers_parse(const char *s, int flags, struct vers *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Does v contain version? *out (OUT) is 1 or 0. VG_EINVAL when version is
  * not valid for the range's type. */
-int vers_contains(const struct vers *v, const char *version, int *out, struct vg_error *err);
+int vers_contains(const struct vers *v, const char *version, int *out,
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /* Sort constraints by version (stable). */
 void vers_sort(struct vers *v);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static const struct {
 	const char *name;
 	ver_cmp_fn cmp;

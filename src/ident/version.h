@@ -57,7 +57,8 @@ enum version_scheme {
  * Find the scheme of an ecosystem or vers type. Returns VG_OK, or
  * VG_ENOTFOUND with a message naming the ecosystem.
  */
-int version_scheme_lookup(const char *ecosystem, enum version_scheme *out, struct vg_error *err);
+int version_scheme_lookup(const char *ecosystem, enum version_scheme *out,
+			  struct vg_error *err) VG_MUST_CHECK;
 
 /* Canonical short name of a scheme ("pep440", "maven", ...). */
 const char *version_scheme_name(enum version_scheme s);
@@ -68,14 +69,14 @@ const char *version_scheme_name(enum version_scheme s);
  * that ecosystem's tool rejects; the message names it); *out is then 0.
  */
 int version_compare(const char *ecosystem, const char *a, const char *b, int *out,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 
 /* As version_compare() with the scheme already looked up. */
 int version_compare_scheme(enum version_scheme s, const char *a, const char *b, int *out,
-			   struct vg_error *err);
+			   struct vg_error *err) VG_MUST_CHECK;
 
 /* Check that v is a valid version of scheme s (VG_OK or VG_EINVAL). */
-int version_validate(enum version_scheme s, const char *v, struct vg_error *err);
+int version_validate(enum version_scheme s, const char *v, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * A version checked once and kept for many comparisons (the match index).
@@ -89,7 +90,8 @@ struct version {
 	char *text; /* owned, NUL-terminated */
 };
 
-int version_parse(enum version_scheme s, const char *v, struct version *out, struct vg_error *err);
+int version_parse(enum version_scheme s, const char *v, struct version *out,
+		  struct vg_error *err) VG_MUST_CHECK;
 int version_cmp_parsed(const struct version *a, const struct version *b);
 void version_release(struct version *v);
 

@@ -45,24 +45,43 @@ static inline int ver_sign(long long x)
 	return (x > 0) - (x < 0);
 }
 
-int ver_semver_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_npm_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_go_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_cargo_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_pub_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_nuget_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_pep440_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_maven_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_debian_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_rpm_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_alpm_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_apk_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_gem_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_php_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_cran_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_hackage_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_intdot_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_lex_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
-int ver_datetime_cmp(const char *eco, const char *a, const char *b, int *out, struct vg_error *err);
+int ver_semver_cmp(const char *eco, const char *a, const char *b, int *out,
+		   struct vg_error *err) VG_MUST_CHECK;
+int ver_npm_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_go_cmp(const char *eco, const char *a, const char *b, int *out,
+	       struct vg_error *err) VG_MUST_CHECK;
+int ver_cargo_cmp(const char *eco, const char *a, const char *b, int *out,
+		  struct vg_error *err) VG_MUST_CHECK;
+int ver_pub_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_nuget_cmp(const char *eco, const char *a, const char *b, int *out,
+		  struct vg_error *err) VG_MUST_CHECK;
+int ver_pep440_cmp(const char *eco, const char *a, const char *b, int *out,
+		   struct vg_error *err) VG_MUST_CHECK;
+int ver_maven_cmp(const char *eco, const char *a, const char *b, int *out,
+		  struct vg_error *err) VG_MUST_CHECK;
+int ver_debian_cmp(const char *eco, const char *a, const char *b, int *out,
+		   struct vg_error *err) VG_MUST_CHECK;
+int ver_rpm_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_alpm_cmp(const char *eco, const char *a, const char *b, int *out,
+		 struct vg_error *err) VG_MUST_CHECK;
+int ver_apk_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_gem_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_php_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_cran_cmp(const char *eco, const char *a, const char *b, int *out,
+		 struct vg_error *err) VG_MUST_CHECK;
+int ver_hackage_cmp(const char *eco, const char *a, const char *b, int *out,
+		    struct vg_error *err) VG_MUST_CHECK;
+int ver_intdot_cmp(const char *eco, const char *a, const char *b, int *out,
+		   struct vg_error *err) VG_MUST_CHECK;
+int ver_lex_cmp(const char *eco, const char *a, const char *b, int *out,
+		struct vg_error *err) VG_MUST_CHECK;
+int ver_datetime_cmp(const char *eco, const char *a, const char *b, int *out,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int clock_ok(const struct deadline_clock *c)
 {
 	return c && c->name && c->thresholds && c->nthresholds > 0 &&

@@ -67,6 +67,8 @@
 #ifndef VIGIL_JOBS_DEADLINE_H
 #define VIGIL_JOBS_DEADLINE_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -163,7 +165,7 @@ int deadline_threshold_index(const struct deadline_clock *c, const char *name);
  */
 int deadline_fire(struct store *s, const struct deadline_clock *c, struct deadline_item *items,
 		  size_t n, int64_t now, void *arg, struct deadline_stats *stats,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /* A growable page of items for a fetch callback. */
 struct deadline_batch {
@@ -192,12 +194,13 @@ typedef int (*deadline_fetch_fn)(struct store *s, int64_t after, int64_t now, si
  * before it stay fired.
  */
 int deadline_tick(struct store *s, const struct deadline_clock *c, deadline_fetch_fn fetch,
-		  void *arg, int64_t now, struct deadline_stats *stats, struct vg_error *err);
+		  void *arg, int64_t now, struct deadline_stats *stats,
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /* The thresholds of clock c already fired for (subject, due_at), bit i =
  * thresholds[i], into *mask. For listings ("alerts sent"). */
 int deadline_fired(struct store *s, const struct deadline_clock *c, int64_t subject, int64_t due_at,
-		   unsigned *mask, struct vg_error *err);
+		   unsigned *mask, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Forget every fired threshold of clock c for subject (all due times), so a
@@ -205,7 +208,7 @@ int deadline_fired(struct store *s, const struct deadline_clock *c, int64_t subj
  * transaction, which carries the audit record of the restart.
  */
 int deadline_forget(struct store *s, const struct deadline_clock *c, int64_t subject,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * SQL for a room's candidate query: true when the threshold named by the SQL

@@ -11,12 +11,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/banned.h"
+
 static pthread_t g_thread;
 static int g_running;
 static atomic_int g_stop;
 static atomic_int g_leader;
 static char *g_url;
 static int64_t g_tick;
+static const struct vg_job_tables *g_tables;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
 
@@ -25,13 +28,12 @@ int jobs_is_leader(void)
 	return atomic_load(&g_leader);
 }
 
-int jobs_run_all(struct store *s, struct vg_error *err)
+int jobs_run_all(struct store *s, const struct vg_job_tables *tables, struct vg_error *err)
 {
-	static const struct vg_job *const *const lists[] = {vg_job_tables,
-							    vg_job_tables_every_server};
+	const struct vg_job *const *const lists[] = {tables->leader, tables->every_server};
 	int rc = VG_OK;
 	for (int l = 0; l < 2; l++)
-		for (int t = 0; lists[l][t]; t++)
+		for (int t = 0; lists[l] && lists[l][t]; t++)
 			for (const struct vg_job *j = lists[l][t]; j->name; j++) {
 				struct vg_error e = {0};
 				store_set_actor(s, "system", "job");
@@ -54,7 +56,7 @@ int jobs_run_all(struct store *s, struct vg_error *err)
 static void run_due(struct store *s, const struct vg_job *const *tables, int64_t *last, int *k,
 		    int64_t now)
 {
-	for (int t = 0; tables[t]; t++)
+	for (int t = 0; tables && tables[t]; t++)
 		for (const struct vg_job *j = tables[t]; j->name; j++, (*k)++) {
 			struct vg_error e = {0};
 			if (*k < MAX_JOBS && last[*k] && now - last[*k] < j->every)
@@ -93,10 +95,10 @@ static void *loop(void *arg)
 			}
 		}
 		if (s && atomic_load(&g_leader))
-			run_due(s, vg_job_tables, last, &k, vg_now());
+			run_due(s, g_tables->leader, last, &k, vg_now());
 		if (s) {
 			k = 0;
-			run_due(s, vg_job_tables_every_server, last_local, &k, vg_now());
+			run_due(s, g_tables->every_server, last_local, &k, vg_now());
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += g_tick;
@@ -110,8 +112,10 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-int jobs_start(const char *db_url, int64_t tick, struct vg_error *err)
+int jobs_start(const char *db_url, const struct vg_job_tables *t, int64_t tick,
+	       struct vg_error *err)
 {
+	g_tables = t;
 	g_url = strdup(db_url);
 	g_tick = tick > 0 ? tick : 10;
 	atomic_store(&g_stop, 0);

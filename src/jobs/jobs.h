@@ -6,13 +6,15 @@
  * takes over within one tick when the leader stops. On SQLite the single
  * process is always the leader.
  *
- * A room adds jobs by listing its table in src/app/tables.c (the program):
- * in vg_job_tables (run by the leader only) or, for a job that keeps a cache
- * of this process (a drawing reused by its pages), in
- * vg_job_tables_every_server (run by every server, leader or not).
+ * A room exports its table of jobs; the program lists it in src/app/tables.c
+ * (app_job_tables): among the leader's (run by the leader only) or, for a
+ * job that keeps a cache of this process (a drawing reused by its pages),
+ * among every server's (run by every server, leader or not).
  */
 #ifndef VIGIL_JOBS_JOBS_H
 #define VIGIL_JOBS_JOBS_H
+
+#include "core/error.h"
 
 #include <stdint.h>
 
@@ -25,19 +27,25 @@ struct vg_job {
 	int (*run)(struct store *s, struct vg_error *err);
 };
 
-/* NULL-terminated lists of NULL-name-terminated tables: jobs of the
- * leader, and jobs every server runs for itself. */
-extern const struct vg_job *const vg_job_tables[];
-extern const struct vg_job *const vg_job_tables_every_server[];
+/* The jobs the program runs, given by its wiring (src/app/tables.c): two
+ * NULL-terminated lists of NULL-name-terminated tables, the jobs of the
+ * leader and the jobs every server runs for itself. */
+struct vg_job_tables {
+	const struct vg_job *const *leader;
+	const struct vg_job *const *every_server;
+};
 
-/* Start the scheduler thread on db_url, ticking every tick seconds. */
-int jobs_start(const char *db_url, int64_t tick, struct vg_error *err);
+/* Start the scheduler thread on db_url with the jobs of t (borrowed, must
+ * outlive the scheduler), ticking every tick seconds. */
+int jobs_start(const char *db_url, const struct vg_job_tables *t, int64_t tick,
+	       struct vg_error *err) VG_MUST_CHECK;
 /* Stop the scheduler and wait for a running job to finish. */
 void jobs_stop(void);
 /* 1 when this process is the leader right now. */
 int jobs_is_leader(void);
 /* Run every job of both lists once now on s (for `vigil jobs run` and
  * tests). */
-int jobs_run_all(struct store *s, struct vg_error *err);
+int jobs_run_all(struct store *s, const struct vg_job_tables *t,
+		 struct vg_error *err) VG_MUST_CHECK;
 
 #endif

@@ -8,6 +8,8 @@
 #include "http/http.h"
 #include "notify/notify.h"
 
+#include "core/banned.h"
+
 static int channels(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};

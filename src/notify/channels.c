@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static size_t sink(char *p, size_t size, size_t n, void *arg)
 {
 	struct vg_buf *b = arg;

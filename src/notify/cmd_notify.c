@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int read_secret(const char *what, char *out, size_t n)
 {
 	size_t len;
@@ -179,8 +181,11 @@ static int rule_add(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "%s", usage);
 	rc = cli_open_store(c, 0, &s);
 	if (!rc && notify_rule_add(s, cli_opt(&a, "event"), cli_opt(&a, "min-severity"),
-				   cli_opt(&a, "channel"), &err))
-		rc = err.code == VG_EINVAL ? (cli_error(&err), CLI_USAGE) : cli_error(&err);
+				   cli_opt(&a, "channel"), &err)) {
+		rc = cli_error(&err);
+		if (err.code == VG_EINVAL)
+			rc = CLI_USAGE;
+	}
 	if (!rc)
 		printf("rule added: %s -> %s\n", cli_opt(&a, "event"), cli_opt(&a, "channel"));
 	store_close(s);

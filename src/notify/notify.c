@@ -7,11 +7,14 @@
 #include "core/error.h"
 #include "core/events.h"
 #include "core/log.h"
+#include "store/reader.h"
 #include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/banned.h"
 
 int notify_severity_rank(const char *s)
 {
@@ -45,53 +48,6 @@ static json_t *masked(const char *config_text)
 }
 
 /* ---- reading rows into typed structs (strings in the caller's arena) ---- */
-
-struct rows {
-	struct store_stmt *st;
-	struct vg_arena *mem;
-	int oom;
-};
-
-static const char *col_str(struct rows *r, int i)
-{
-	const char *t = store_col_text(r->st, i);
-	char *c;
-	if (!t)
-		return NULL;
-	c = vg_arena_strdup(r->mem, t);
-	if (!c)
-		r->oom = 1;
-	return c;
-}
-
-/* Room for item n in the array *v of *cap items of sz bytes (grown in the
- * arena); NULL when out of memory. */
-static void *grow(struct rows *r, void *v, size_t n, size_t *cap, size_t sz)
-{
-	void *nv;
-	size_t nc;
-	if (n < *cap)
-		return v;
-	nc = *cap ? *cap * 2 : 16;
-	nv = vg_arena_array(r->mem, nc, sz);
-	if (!nv) {
-		r->oom = 1;
-		return NULL;
-	}
-	if (n)
-		memcpy(nv, v, n * sz);
-	*cap = nc;
-	return nv;
-}
-
-/* Finish a listing: finalize and map the step result. */
-static int rows_done(struct rows *r, int rc, struct vg_error *err)
-{
-	store_finalize(r->st);
-	if (r->oom)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	return rc == STORE_DONE ? VG_OK : rc;
-}
 
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
 		       struct vg_error *err)
@@ -173,7 +129,7 @@ int notify_channel_exists(struct store *s, const char *name, int enabled_only, i
 int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel_list *out,
 		    struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -189,11 +145,11 @@ int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel
 		struct notify_channel *c;
 		json_t *m;
 		char *text;
-		if (!(out->v = grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		c = &out->v[out->n++];
-		c->name = col_str(&r, 0);
-		c->kind = col_str(&r, 1);
+		c->name = store_reader_str(&r, 0);
+		c->kind = store_reader_str(&r, 1);
 		m = masked(store_col_text(r.st, 2) ? store_col_text(r.st, 2) : "");
 		text = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
 		c->config_masked = text && !json_is_null(m) ? vg_arena_strdup(mem, text) : NULL;
@@ -204,7 +160,7 @@ int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel
 		c->enabled = store_col_int64(r.st, 3);
 		c->created_at = store_col_int64(r.st, 4);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 json_t *notify_channel_to_json(const struct notify_channel *c)
@@ -274,7 +230,7 @@ int notify_rule_add(struct store *s, const char *event, const char *min_severity
 int notify_rules(struct store *s, struct vg_arena *mem, struct notify_rule_list *out,
 		 struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -289,16 +245,16 @@ int notify_rules(struct store *s, struct vg_arena *mem, struct notify_rule_list 
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct notify_rule *x;
-		if (!(out->v = grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		x = &out->v[out->n++];
 		x->id = store_col_int64(r.st, 0);
-		x->event = col_str(&r, 1);
-		x->min_severity = col_str(&r, 2);
-		x->channel = col_str(&r, 3);
+		x->event = store_reader_str(&r, 1);
+		x->min_severity = store_reader_str(&r, 2);
+		x->channel = store_reader_str(&r, 3);
 		x->created_at = store_col_int64(r.st, 4);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 json_t *notify_rule_to_json(const struct notify_rule *x)
@@ -336,7 +292,7 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
 		   struct vg_error *err)
 {
 	struct vg_arena mem;
-	struct rows r = {NULL, &mem, 0};
+	struct store_reader r = {NULL, &mem, 0};
 	struct {
 		const char *event, *min;
 		int64_t cid;
@@ -356,13 +312,13 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
 	if (rc)
 		goto out;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
-		if (!(rules = grow(&r, rules, nrules, &cap, sizeof(*rules))))
+		if (!(rules = store_reader_grow(&r, rules, nrules, &cap, sizeof(*rules))))
 			break;
-		rules[nrules].event = col_str(&r, 0);
-		rules[nrules].min = col_str(&r, 1);
+		rules[nrules].event = store_reader_str(&r, 0);
+		rules[nrules].min = store_reader_str(&r, 1);
 		rules[nrules++].cid = store_col_int64(r.st, 2);
 	}
-	if ((rc = rows_done(&r, rc, err)))
+	if ((rc = store_reader_done(&r, rc, err)))
 		goto out;
 	text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
 	for (size_t i = 0; i < nrules; i++) {
@@ -434,7 +390,7 @@ static int64_t backoff(int64_t attempts)
 int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err)
 {
 	struct vg_arena mem;
-	struct rows r = {NULL, &mem, 0};
+	struct store_reader r = {NULL, &mem, 0};
 	struct {
 		int64_t id, attempts;
 		const char *event, *payload, *dedup_key, *kind, *config;
@@ -460,17 +416,17 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 	store_bind_int64(r.st, 2, now - 600);
 	store_bind_int64(r.st, 3, (int64_t)max);
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
-		if (!(due = grow(&r, due, ndue, &cap, sizeof(*due))))
+		if (!(due = store_reader_grow(&r, due, ndue, &cap, sizeof(*due))))
 			break;
 		due[ndue].id = store_col_int64(r.st, 0);
-		due[ndue].event = col_str(&r, 1);
-		due[ndue].payload = col_str(&r, 2);
-		due[ndue].dedup_key = col_str(&r, 3);
+		due[ndue].event = store_reader_str(&r, 1);
+		due[ndue].payload = store_reader_str(&r, 2);
+		due[ndue].dedup_key = store_reader_str(&r, 3);
 		due[ndue].attempts = store_col_int64(r.st, 4);
-		due[ndue].kind = col_str(&r, 5);
-		due[ndue++].config = col_str(&r, 6);
+		due[ndue].kind = store_reader_str(&r, 5);
+		due[ndue++].config = store_reader_str(&r, 6);
 	}
-	if ((rc = rows_done(&r, rc, err))) {
+	if ((rc = store_reader_done(&r, rc, err))) {
 		vg_arena_release(&mem);
 		return rc;
 	}
@@ -522,19 +478,27 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		src = ops && cfg ? notify_channel_send(ops, cfg, &m, &res, &e)
 				 : vg_error_set(&e, VG_EINVAL, "channel configuration unusable");
 		if (src == VG_OK) {
-			store_exec(s, NULL,
-				   "UPDATE notify_deliveries SET status = 'sent', attempts = ?, "
-				   "sent_at = ?, response_code = ?, last_error = NULL WHERE id = ?",
-				   "iiii", attempts, vg_now(), (int64_t)res.status, id);
+			struct vg_error ue = {0};
+			if (store_exec(
+				s, &ue,
+				"UPDATE notify_deliveries SET status = 'sent', attempts = ?, "
+				"sent_at = ?, response_code = ?, last_error = NULL WHERE id = ?",
+				"iiii", attempts, vg_now(), (int64_t)res.status, id))
+				vg_warn("notification %lld sent but not marked: %s", (long long)id,
+					vg_error_msg(&ue));
 			(*sent)++;
 		} else {
 			int dead = attempts >= max_attempts;
-			store_exec(
-			    s, NULL,
-			    "UPDATE notify_deliveries SET status = ?, attempts = ?, "
-			    "next_attempt_at = ?, response_code = ?, last_error = ? WHERE id = ?",
-			    "tiiiti", dead ? "dead" : "retry", attempts, now + backoff(attempts),
-			    (int64_t)res.status, vg_error_msg(&e), id);
+			struct vg_error ue = {0};
+			if (store_exec(s, &ue,
+				       "UPDATE notify_deliveries SET status = ?, attempts = ?, "
+				       "next_attempt_at = ?, response_code = ?, last_error = ? "
+				       "WHERE id = ?",
+				       "tiiiti", dead ? "dead" : "retry", attempts,
+				       now + backoff(attempts), (int64_t)res.status,
+				       vg_error_msg(&e), id))
+				vg_warn("notification %lld: cannot record the failure: %s",
+					(long long)id, vg_error_msg(&ue));
 			vg_warn("notification %lld (%s) failed (attempt %lld): %s", (long long)id,
 				m.event, (long long)attempts, vg_error_msg(&e));
 			(*failed)++;
@@ -549,7 +513,7 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,
 	       struct notify_delivery_list *out, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -566,23 +530,23 @@ int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,
 	store_bind_int64(r.st, 1, limit > 0 ? limit : 100);
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct notify_delivery *d;
-		if (!(out->v = grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		d = &out->v[out->n++];
 		d->id = store_col_int64(r.st, 0);
-		d->event = col_str(&r, 1);
-		d->channel = col_str(&r, 2);
-		d->kind = col_str(&r, 3);
-		d->status = col_str(&r, 4);
+		d->event = store_reader_str(&r, 1);
+		d->channel = store_reader_str(&r, 2);
+		d->kind = store_reader_str(&r, 3);
+		d->status = store_reader_str(&r, 4);
 		d->attempts = store_col_int64(r.st, 5);
 		d->response_code = store_col_isnull(r.st, 6) ? -1 : store_col_int64(r.st, 6);
-		d->last_error = col_str(&r, 7);
+		d->last_error = store_reader_str(&r, 7);
 		d->created_at = store_col_int64(r.st, 8);
 		d->next_attempt_at = store_col_isnull(r.st, 9) ? 0 : store_col_int64(r.st, 9);
 		d->sent_at = store_col_isnull(r.st, 10) ? 0 : store_col_int64(r.st, 10);
-		d->dedup_key = col_str(&r, 11);
+		d->dedup_key = store_reader_str(&r, 11);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 json_t *notify_delivery_to_json(const struct notify_delivery *d)

@@ -20,6 +20,8 @@
 #ifndef VIGIL_NOTIFY_NOTIFY_H
 #define VIGIL_NOTIFY_NOTIFY_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,20 +130,20 @@ struct notify_delivery_list {
 
 /* Channels and rules (audited). config is the kind's JSON configuration. */
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
-		       struct vg_error *err);
-int notify_channel_remove(struct store *s, const char *name, struct vg_error *err);
+		       struct vg_error *err) VG_MUST_CHECK;
+int notify_channel_remove(struct store *s, const char *name, struct vg_error *err) VG_MUST_CHECK;
 /* *exists = 1 when a channel of that name exists (enabled_only: and is
  * enabled), else 0. Fails only when the store does. */
 int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
-			  struct vg_error *err);
+			  struct vg_error *err) VG_MUST_CHECK;
 /* Channels by name (secrets masked), into mem. */
 int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel_list *out,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 int notify_rule_add(struct store *s, const char *event, const char *min_severity,
-		    const char *channel, struct vg_error *err);
+		    const char *channel, struct vg_error *err) VG_MUST_CHECK;
 /* Rules in the order they were added, into mem. */
 int notify_rules(struct store *s, struct vg_arena *mem, struct notify_rule_list *out,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /* The JSON of each type at the edges (caller owns; NULL only when out of
  * memory). Keys: channel {name, kind, enabled, created_at, config}; rule
@@ -157,21 +159,22 @@ json_t *notify_delivery_list_to_json(const struct notify_delivery_list *l);
 
 /* Enqueue deliveries for an event on every channel whose rules match. *n is the count. */
 int notify_enqueue(struct store *s, const char *event, const json_t *payload, int *n,
-		   struct vg_error *err);
+		   struct vg_error *err) VG_MUST_CHECK;
 /* Enqueue one delivery of event on the named, enabled channel, whatever the
  * rules say (pages to a person's own channel). The payload's dedup_key is
  * kept. VG_ENOTFOUND names a missing or disabled channel. */
 int notify_enqueue_channel(struct store *s, const char *event, const char *channel,
-			   const json_t *payload, struct vg_error *err);
+			   const json_t *payload, struct vg_error *err) VG_MUST_CHECK;
 /* Send every due delivery (at most max); failures are rescheduled with backoff
  * (1, 5, 15, 60 minutes, then every 4 hours; dead after notify.max_attempts, default 8). */
 /* The delivery job (notify.deliver, every second), for src/app/tables.c. */
 extern const struct vg_job notify_jobs[];
 
-int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct vg_error *err);
+int notify_deliver_due(struct store *s, int max, int *sent, int *failed,
+		       struct vg_error *err) VG_MUST_CHECK;
 /* The delivery log, newest first, at most limit (1..); into mem. */
 int notify_log(struct store *s, int64_t limit, struct vg_arena *mem,
-	       struct notify_delivery_list *out, struct vg_error *err);
+	       struct notify_delivery_list *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Subscribe the notifier to the event bus (once, at program start). */
 void notify_init(void);

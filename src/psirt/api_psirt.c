@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int report_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define HOUR 3600
 #define DAY  86400
 
@@ -148,15 +150,6 @@ char *art14_format_left(int64_t seconds, char *out, size_t n)
 
 /* ---- recording ---- */
 
-static int finish_tx(struct store *s, int rc, struct vg_error *err)
-{
-	if (rc) {
-		store_tx_rollback(s);
-		return rc;
-	}
-	return store_tx_commit(s, err);
-}
-
 static int add_obligation(struct store *s, int64_t exposure, const char *stage, int64_t starts,
 			  int64_t due, struct vg_error *err)
 {
@@ -285,7 +278,7 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 			   : vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
 	json_decref(after);
-	rc = finish_tx(s, rc, err);
+	rc = store_tx_end(s, rc, err);
 	if (!rc) {
 		struct art14_open copy = *in;
 		copy.title = title;
@@ -348,7 +341,7 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 	if (!rc)
 		rc = store_audit(s, "art14.fix_available", "art14_exposure", oid, NULL, after, err);
 	json_decref(after);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err)
@@ -407,7 +400,7 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 				 after, err);
 	json_decref(after);
 	json_decref(before);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
@@ -499,7 +492,7 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		rc = store_audit(s, "art14.submitted", "art14_exposure", oid, NULL, after, err);
 	}
-	rc = finish_tx(s, rc, err);
+	rc = store_tx_end(s, rc, err);
 	if (!rc && approved)
 		*approved = draft != 0;
 out:
@@ -514,11 +507,6 @@ out:
 #define OBLIGATION_ORDER                                                            \
 	"CASE o.stage WHEN 'early-warning' THEN 0 WHEN 'notification' THEN 1 WHEN " \
 	"'intermediate' THEN 2 ELSE 3 END"
-
-static int64_t col_time(struct store_stmt *st, int i)
-{
-	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
-}
 
 void art14_report_list_release(struct art14_report_list *l)
 {
@@ -579,9 +567,9 @@ static int report_row(struct store_stmt *st, void *arg)
 	r->title = psirt_col_dup(st, 3, &oom);
 	stage = store_col_text(st, 4);
 	r->stage = art14_stage_parse(stage);
-	r->starts_at = col_time(st, 5);
-	r->due_at = col_time(st, 6);
-	r->submitted_at = col_time(st, 7);
+	r->starts_at = store_col_int64_or(st, 5, 0);
+	r->due_at = store_col_int64_or(st, 6, 0);
+	r->submitted_at = store_col_int64_or(st, 7, 0);
 	r->reference = psirt_col_dup(st, 8, &oom);
 	r->submitted_by = psirt_col_dup(st, 9, &oom);
 	r->now = rr->now;
@@ -628,17 +616,17 @@ static int exposure_row(struct store_stmt *st, void *arg)
 	e->id = store_col_int64(st, 0);
 	e->kind = psirt_col_dup(st, 1, &oom);
 	e->title = psirt_col_dup(st, 2, &oom);
-	e->case_id = store_col_isnull(st, 3) ? 0 : store_col_int64(st, 3);
+	e->case_id = store_col_int64_or(st, 3, 0);
 	e->finding = psirt_col_dup(st, 4, &oom);
 	e->vuln_id = psirt_col_dup(st, 5, &oom);
 	e->product = psirt_col_dup(st, 6, &oom);
 	e->product_version = psirt_col_dup(st, 7, &oom);
 	e->suspected_malicious = store_col_int64(st, 8) != 0;
-	e->aware_at = col_time(st, 9);
+	e->aware_at = store_col_int64_or(st, 9, 0);
 	e->aware_by = psirt_col_dup(st, 10, &oom);
-	e->aware_recorded_at = col_time(st, 11);
+	e->aware_recorded_at = store_col_int64_or(st, 11, 0);
 	e->evidence = psirt_col_dup(st, 12, &oom);
-	e->fix_available_at = col_time(st, 13);
+	e->fix_available_at = store_col_int64_or(st, 13, 0);
 	e->member_states = psirt_col_dup(st, 14, &oom);
 	facts = store_col_text(st, 15);
 	e->facts = facts ? json_loads(facts, 0, NULL) : NULL;
@@ -658,7 +646,7 @@ static int draft_info_row(struct store_stmt *st, void *arg)
 	memset(d, 0, sizeof(*d));
 	d->stage = art14_stage_parse(store_col_text(st, 0));
 	d->version = store_col_int64(st, 1);
-	d->created_at = col_time(st, 2);
+	d->created_at = store_col_int64_or(st, 2, 0);
 	d->created_by = psirt_col_dup(st, 3, &oom);
 	d->approvals = store_col_int64(st, 4);
 	return oom ? VG_ENOMEM : VG_OK;

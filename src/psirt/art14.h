@@ -31,6 +31,8 @@
 #ifndef VIGIL_PSIRT_ART14_H
 #define VIGIL_PSIRT_ART14_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -112,16 +114,19 @@ struct art14_open {
  * set the awareness time. *id receives the new exposure id. Errors: VG_EINVAL
  * naming the bad field, VG_ENOTFOUND for an unknown case. Emits art14.opened.
  */
-int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct vg_error *err);
+int art14_open(struct store *s, const struct art14_open *in, int64_t *id,
+	       struct vg_error *err) VG_MUST_CHECK;
 
 /* Mark a corrective or mitigating measure available at `at` (a
  * vulnerability): the final report becomes due at + 14 days. VG_ESTATE for an
  * incident or when already marked. */
-int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error *err);
+int art14_fix_available(struct store *s, int64_t id, int64_t at,
+			struct vg_error *err) VG_MUST_CHECK;
 
 /* The CSIRT asked for an intermediate report due at `due`; asking again
  * before it is submitted moves the due time. */
-int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err);
+int art14_request_intermediate(struct store *s, int64_t id, int64_t due,
+			       struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Record that a person filed stage of exposure id on the platform at `at`
@@ -132,7 +137,7 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
  * *approved (may be NULL) is set to 1 when an approved draft existed.
  */
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
-		    const char *reference, int *approved, struct vg_error *err);
+		    const char *reference, int *approved, struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- typed objects ---- */
 
@@ -184,10 +189,11 @@ void art14_exposure_release(struct art14_exposure *e);
 /* Every obligation (exposure 0) or those of one exposure, by exposure and
  * stage, with their state at now. */
 int art14_list(struct store *s, int64_t exposure, int64_t now, struct art14_report_list *out,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 /* One exposure with its reports (state at vg_now()) and draft versions.
  * VG_ENOTFOUND naming the exposure. */
-int art14_get(struct store *s, int64_t id, struct art14_exposure *out, struct vg_error *err);
+int art14_get(struct store *s, int64_t id, struct art14_exposure *out,
+	      struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The JSON edges (API, CLI --json; keys are the API's). A report:
@@ -207,7 +213,7 @@ json_t *art14_exposure_to_json(const struct art14_exposure *e);
  * Check every clock at vg_now() and send the alerts that are due and not yet
  * sent (art14.warning, art14.breached). *sent (may be NULL) counts them.
  */
-int art14_tick(struct store *s, int *sent, struct vg_error *err);
+int art14_tick(struct store *s, int *sent, struct vg_error *err) VG_MUST_CHECK;
 
 /* Drafts: fields an exposure's facts may hold (for `edit --set`). */
 int art14_field_known(const char *field);
@@ -240,15 +246,16 @@ json_t *art14_draft_to_json(const struct art14_draft *d);
  * Audited (art14.draft).
  */
 int art14_draft(struct store *s, int64_t id, const char *stage, struct art14_draft *out,
-		struct vg_error *err);
+		struct vg_error *err) VG_MUST_CHECK;
 /* Set n fields (art14_field_known; an empty value clears) and build one new
  * version of stage, in one transaction audited as art14.draft_edit. */
 int art14_edit(struct store *s, int64_t id, const char *stage, size_t n, const char *const *names,
-	       const char *const *values, struct art14_draft *out, struct vg_error *err);
+	       const char *const *values, struct art14_draft *out,
+	       struct vg_error *err) VG_MUST_CHECK;
 /* The latest draft of stage (version 0) or a given version, with its
  * approvals; VG_ENOTFOUND when none. */
 int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t version,
-		    struct art14_draft *out, struct vg_error *err);
+		    struct art14_draft *out, struct vg_error *err) VG_MUST_CHECK;
 /*
  * Approve the latest draft of stage as the actor of s. Refused (VG_ESTATE)
  * while required fields are missing; the same person cannot approve a
@@ -257,7 +264,7 @@ int art14_draft_get(struct store *s, int64_t id, const char *stage, int64_t vers
  * tells whether it now is.
  */
 int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 /* A printable HTML page of a draft (from art14_draft_get). */
 int art14_draft_html(const struct art14_draft *d, struct vg_buf *out);
 

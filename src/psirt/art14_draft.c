@@ -21,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 #define EW  (1u << ART14_EARLY_WARNING)
 #define NOT (1u << ART14_NOTIFICATION)
 #define INT (1u << ART14_INTERMEDIATE)

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* ---- the report body ---- */
 
 static const struct {
@@ -184,15 +186,6 @@ static int move_allowed(const char *from, const char *to, char *allowed, size_t 
 	if (!*allowed)
 		snprintf(allowed, n, "none (the case is %s)", from);
 	return 0;
-}
-
-static int finish_tx(struct store *s, int rc, struct vg_error *err)
-{
-	if (rc) {
-		store_tx_rollback(s);
-		return rc;
-	}
-	return store_tx_commit(s, err);
 }
 
 static int audit_case(struct store *s, const char *action, int64_t id, json_t *before,
@@ -410,7 +403,7 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		rc = audit_case(s, "case.received", newid, NULL, after, err);
 	}
 	json_decref(attlist);
-	rc = finish_tx(s, rc, err);
+	rc = store_tx_end(s, rc, err);
 	if (!rc) {
 		*id = newid;
 		if (token)
@@ -477,7 +470,7 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 				json_pack("{s:s, s:s, s:I}", "kind", kind, "author", author,
 					  "bytes", (json_int_t)strlen(body)),
 				err);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 int case_reporter_message(struct store *s, const char *token, const char *body,
@@ -546,7 +539,7 @@ int case_transition(struct store *s, int64_t id, const char *to, const char *not
 		rc = audit_case(s, strcmp(to, "acknowledged") == 0 ? "case.ack" : "case.state", id,
 				json_pack("{s:s}", "state", from),
 				json_pack("{s:s, s:o}", "state", to, "at", vg_json_time(now)), err);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err)
@@ -565,7 +558,7 @@ int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *e
 	if (!rc)
 		rc = audit_case(s, "case.assign", id, NULL, json_pack("{s:s}", "assignee", who),
 				err);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 int case_link(struct store *s, int64_t id, const char *kind, const char *value,
@@ -615,7 +608,7 @@ int case_link(struct store *s, int64_t id, const char *kind, const char *value,
 	if (!rc)
 		rc = audit_case(s, "case.link", id, NULL,
 				json_pack("{s:s, s:s}", "kind", kind, "value", value), err);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo,
@@ -651,7 +644,7 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 		rc = audit_case(s, "case.update", id, NULL, after, err);
 	else
 		json_decref(after);
-	return finish_tx(s, rc, err);
+	return store_tx_end(s, rc, err);
 }
 
 /* ---- the typed case ---- */
@@ -661,11 +654,6 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 	"ack_due_at, acknowledged_at, embargo_until, credit, credit_consent, closed_at, "    \
 	"updated_at, description, impact, poc, reporter_contact, encrypted_body FROM "       \
 	"psirt_cases"
-
-static int64_t col_time(struct store_stmt *st, int i)
-{
-	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
-}
 
 static int case_row(struct store_stmt *st, struct psirt_case *c, int details)
 {
@@ -679,14 +667,14 @@ static int case_row(struct store_stmt *st, struct psirt_case *c, int details)
 	c->product_version = psirt_col_dup(st, 4, &oom);
 	c->assignee = psirt_col_dup(st, 5, &oom);
 	c->source = psirt_col_dup(st, 6, &oom);
-	c->received_at = col_time(st, 7);
-	c->ack_due_at = col_time(st, 8);
-	c->acknowledged_at = col_time(st, 9);
-	c->embargo_until = col_time(st, 10);
+	c->received_at = store_col_int64_or(st, 7, 0);
+	c->ack_due_at = store_col_int64_or(st, 8, 0);
+	c->acknowledged_at = store_col_int64_or(st, 9, 0);
+	c->embargo_until = store_col_int64_or(st, 10, 0);
 	c->credit = psirt_col_dup(st, 11, &oom);
 	c->credit_consent = store_col_int64(st, 12) != 0;
-	c->closed_at = col_time(st, 13);
-	c->updated_at = col_time(st, 14);
+	c->closed_at = store_col_int64_or(st, 13, 0);
+	c->updated_at = store_col_int64_or(st, 14, 0);
 	if (details) {
 		c->detailed = 1;
 		c->description = psirt_col_dup(st, 15, &oom);
@@ -793,7 +781,7 @@ static int link_row(struct store_stmt *st, void *arg)
 		return VG_ENOMEM;
 	l->kind = psirt_col_dup(st, 0, &oom);
 	l->value = psirt_col_dup(st, 1, &oom);
-	l->created_at = col_time(st, 2);
+	l->created_at = store_col_int64_or(st, 2, 0);
 	return oom ? VG_ENOMEM : VG_OK;
 }
 
@@ -807,7 +795,7 @@ static int message_row(struct store_stmt *st, void *arg)
 	m->kind = psirt_col_dup(st, 0, &oom);
 	m->author = psirt_col_dup(st, 1, &oom);
 	m->body = psirt_col_dup(st, 2, &oom);
-	m->created_at = col_time(st, 3);
+	m->created_at = store_col_int64_or(st, 3, 0);
 	return oom ? VG_ENOMEM : VG_OK;
 }
 
@@ -820,7 +808,7 @@ static int exposure_row(struct store_stmt *st, void *arg)
 		return VG_ENOMEM;
 	e->id = store_col_int64(st, 0);
 	e->kind = psirt_col_dup(st, 1, &oom);
-	e->aware_at = col_time(st, 2);
+	e->aware_at = store_col_int64_or(st, 2, 0);
 	return oom ? VG_ENOMEM : VG_OK;
 }
 
@@ -841,7 +829,7 @@ static int file_row(struct store_stmt *st, void *arg)
 	f->content_type = psirt_col_dup(st, 2, &oom);
 	f->size = store_col_int64(st, 3);
 	f->sha256 = psirt_col_dup(st, 4, &oom);
-	f->created_at = col_time(st, 5);
+	f->created_at = store_col_int64_or(st, 5, 0);
 	return oom ? VG_ENOMEM : VG_OK;
 }
 

@@ -19,6 +19,8 @@
 #ifndef VIGIL_PSIRT_CASES_H
 #define VIGIL_PSIRT_CASES_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,9 +72,10 @@ size_t case_attachments_total_max(void);
  * Never crashes on hostile input (fuzzed).
  */
 int case_report_parse(const char *data, size_t n, struct case_report *out, json_t **hold,
-		      struct vg_error *err);
+		      struct vg_error *err) VG_MUST_CHECK;
 /* The same checks for a report from another source (the web form). */
-int case_report_check(const struct case_report *r, const char *what, struct vg_error *err);
+int case_report_check(const struct case_report *r, const char *what,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Open a case in state received. source: "api", "form" or "cli". remote (may
@@ -81,7 +84,8 @@ int case_report_check(const struct case_report *r, const char *what, struct vg_e
  * With token non-NULL a tracking token is written there (CASE_TOKEN_BUFSZ).
  */
 int case_create(struct store *s, const struct case_report *r, const char *source,
-		const char *remote, char *token, size_t tokensz, int64_t *id, struct vg_error *err);
+		const char *remote, char *token, size_t tokensz, int64_t *id,
+		struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * case_create with what the web form adds: attachments (natt of them, each
@@ -93,7 +97,7 @@ int case_create(struct store *s, const struct case_report *r, const char *source
 int case_create_ex(struct store *s, const struct case_report *r, const char *source,
 		   const char *remote, const struct case_attachment *att, int natt,
 		   const char *form_nonce, char *token, size_t tokensz, int64_t *id,
-		   struct vg_error *err);
+		   struct vg_error *err) VG_MUST_CHECK;
 /* 1 when a case was already created from the form with this nonce. */
 int case_form_nonce_used(struct store *s, const char *nonce);
 
@@ -160,14 +164,15 @@ void psirt_case_list_release(struct psirt_case_list *l);
 
 /* Every case (state NULL) or those in state, by id, without details. */
 int case_list(struct store *s, const char *state, struct psirt_case_list *out,
-	      struct vg_error *err);
+	      struct vg_error *err) VG_MUST_CHECK;
 /* One case with its details (report text, links, messages and notes,
  * exposures, files). VG_ENOTFOUND naming the case. */
-int case_get(struct store *s, int64_t id, struct psirt_case *out, struct vg_error *err);
+int case_get(struct store *s, int64_t id, struct psirt_case *out,
+	     struct vg_error *err) VG_MUST_CHECK;
 /* The files of case id (*out and *n owned by the caller:
  * psirt_case_files_free). */
 int case_files(struct store *s, int64_t id, struct psirt_case_file **out, size_t *n,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 void psirt_case_files_free(struct psirt_case_file *f, size_t n);
 
 /*
@@ -194,42 +199,43 @@ json_t *psirt_case_status_to_json(const struct psirt_case *c);
  * (case.read_attachment). VG_ENOTFOUND naming case and number.
  */
 int case_attachment_get(struct store *s, int64_t id, int64_t n, char **data, size_t *size,
-			char *filename, size_t filenamesz, struct vg_error *err);
+			char *filename, size_t filenamesz, struct vg_error *err) VG_MUST_CHECK;
 
 /* The reporter's view by token: the case with its report text, the
  * messages to and from them (never internal notes) and their files; links
  * and exposures stay empty. VG_ENOTFOUND for an unknown token. Release *out with
  * psirt_case_release(). */
 int case_status_by_token(struct store *s, const char *token, struct psirt_case *out,
-			 struct vg_error *err);
+			 struct vg_error *err) VG_MUST_CHECK;
 /* A message from the reporter (by token): at most psirt.message_rate
  * (default 20) per case per hour, else VG_ERATE. */
 int case_reporter_message(struct store *s, const char *token, const char *body,
-			  struct vg_error *err);
+			  struct vg_error *err) VG_MUST_CHECK;
 
 /* The states a case in `from` may move to (NULL-terminated; empty for
  * closed), or NULL for an unknown state. */
 const char *const *case_next_states(const char *from);
 /* Move a case to state `to`; refused with the allowed states otherwise. */
 int case_transition(struct store *s, int64_t id, const char *to, const char *note,
-		    struct vg_error *err);
-int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
+int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err) VG_MUST_CHECK;
 /* kind: "note" (internal) or "to_reporter". */
 int case_message(struct store *s, int64_t id, const char *kind, const char *body,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 /* kind: "product", "version", "cve", "finding", "advisory", "release". */
 int case_link(struct store *s, int64_t id, const char *kind, const char *value,
-	      struct vg_error *err);
+	      struct vg_error *err) VG_MUST_CHECK;
 /* Set the embargo end (0 = none) and/or the credit line (NULL = unchanged). */
 int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo,
-	     const char *credit, struct vg_error *err);
+	     const char *credit, struct vg_error *err) VG_MUST_CHECK;
 
 /* Mark a case actively exploited: opens an Art. 14 exposure on it. */
 int case_exploited(struct store *s, int64_t id, int64_t aware_at, const char *evidence,
-		   const char *member_states, int64_t *exposure, struct vg_error *err);
+		   const char *member_states, int64_t *exposure,
+		   struct vg_error *err) VG_MUST_CHECK;
 
 /* Check the acknowledgement clocks at vg_now(); send due alerts once. */
-int case_tick(struct store *s, int *sent, struct vg_error *err);
+int case_tick(struct store *s, int *sent, struct vg_error *err) VG_MUST_CHECK;
 
 /* `vigil case` (listed in the program's noun table, src/app/tables.c). */
 struct cli;

@@ -38,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define FORM_TEXT_MAX 65536 /* the longest text a form field may carry */
 
 static const char *const case_states[] = {

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* Parse --name as RFC 3339 into *t (left alone when absent). */
 static int time_opt(const struct cli_args *a, const char *name, int64_t *t)
 {

@@ -46,6 +46,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 #define FORM_TOKEN_MAX 200
 #define TEXT_BODY_MAX  (1024 * 1024) /* the form's text beside its files */
 #define KEY_CACHE_MS   (300 * 1000)

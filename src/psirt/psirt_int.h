@@ -6,6 +6,8 @@
 #ifndef VIGIL_PSIRT_PSIRT_INT_H
 #define VIGIL_PSIRT_PSIRT_INT_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +29,8 @@ json_t *psirt_json_text(const char *s);
  * every placeholder of that kind: enough for the typed readers here).
  */
 int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, const char *t,
-		int (*row)(struct store_stmt *st, void *arg), void *arg, struct vg_error *err);
+		int (*row)(struct store_stmt *st, void *arg), void *arg,
+		struct vg_error *err) VG_MUST_CHECK;
 
 /* 1 when a draft or notice field is filled in: not null, not an empty
  * string or array. */
@@ -38,7 +41,8 @@ int psirt_has_value(const json_t *v);
  * "DE,FR"; "EL" and "GR" both accepted for Greece) into out. VG_EINVAL
  * naming the first unknown code.
  */
-int psirt_member_states(const char *in, char *out, size_t outsz, struct vg_error *err);
+int psirt_member_states(const char *in, char *out, size_t outsz,
+			struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The alert thresholds of every PSIRT clock (the deadline engine's Art. 14

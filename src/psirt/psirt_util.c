@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 int psirt_member_states(const char *in, char *out, size_t outsz, struct vg_error *err)
 {
 	static const char *const eu[] = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR",

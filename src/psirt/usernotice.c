@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* The fields of a notice, in the order people read them. */
 static const struct {
 	const char *name;

@@ -31,6 +31,8 @@
 #ifndef VIGIL_PSIRT_USERNOTICE_H
 #define VIGIL_PSIRT_USERNOTICE_H
 
+#include "core/error.h"
+
 #include <stdint.h>
 
 #include "core/json.h"
@@ -62,7 +64,8 @@ json_t *user_notice_to_json(const struct user_notice *n);
  * with user_notice_release). VG_ENOTFOUND naming the case when there is
  * none. Reads only.
  */
-int user_notice_build(struct store *s, int64_t id, struct user_notice *out, struct vg_error *err);
+int user_notice_build(struct store *s, int64_t id, struct user_notice *out,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The notice as plain text (the wording users would read, with each missing

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static const char *str(const json_t *o, const char *k)
 {
 	const char *v = vg_json_str(o, k);

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 #define MAX_LIST 16
 
 /* All values of a repeatable option (--name V or --name=V), in order. */

@@ -13,7 +13,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "notify/notify.h"
-#include "reach/rows_int.h"
+#include "store/reader.h"
 #include "store/store.h"
 
 #include <ctype.h>
@@ -24,6 +24,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/banned.h"
 
 #define WEEK (7 * 86400)
 
@@ -334,11 +336,13 @@ int oncall_rotation_add(struct store *s, const char *name, const char *tz, int64
 			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 			goto out;
 		}
-		json_array_foreach(arr, i, v)
 		{
-			if (i)
-				strcat(joined, ",");
-			strcat(joined, json_string_value(v));
+			size_t o = 0;
+			json_array_foreach(arr, i, v)
+			{
+				o += (size_t)snprintf(joined + o, len + 1 - o, "%s%s", i ? "," : "",
+						      json_string_value(v));
+			}
 		}
 		rc = store_tx_begin(s, err);
 		if (!rc)
@@ -466,7 +470,7 @@ out:
 int oncall_people(struct store *s, struct vg_arena *mem, struct oncall_person_list *out,
 		  struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -480,20 +484,20 @@ int oncall_people(struct store *s, struct vg_arena *mem, struct oncall_person_li
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct oncall_person *p;
-		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		p = &out->v[out->n++];
-		p->id = rows_int(&r, 0, 0);
-		p->name = rows_str(&r, 1);
-		p->user_login = rows_str(&r, 2);
-		p->channel = rows_str(&r, 3);
-		p->created_at = rows_int(&r, 4, 0);
+		p->id = store_reader_int(&r, 0, 0);
+		p->name = store_reader_str(&r, 1);
+		p->user_login = store_reader_str(&r, 2);
+		p->channel = store_reader_str(&r, 3);
+		p->created_at = store_reader_int(&r, 4, 0);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 /* The levels of a policy from the JSON text oncall_policy_add stored. */
-static void levels_parse(struct rows *r, const char *text, struct oncall_policy *p)
+static void levels_parse(struct store_reader *r, const char *text, struct oncall_policy *p)
 {
 	json_t *a = text ? json_loads(text, 0, NULL) : NULL, *lv;
 	size_t i;
@@ -526,7 +530,8 @@ static void levels_parse(struct rows *r, const char *text, struct oncall_policy 
 #define POLICY_SELECT "SELECT id, name, levels_json, repeat_limit, created_at FROM oncall_policies "
 
 /* Read the rows of a prepared POLICY_SELECT statement (r->st). */
-static int policies_read(struct rows *r, struct oncall_policy_list *out, struct vg_error *err)
+static int policies_read(struct store_reader *r, struct oncall_policy_list *out,
+			 struct vg_error *err)
 {
 	size_t cap = 0;
 	int rc;
@@ -535,22 +540,22 @@ static int policies_read(struct rows *r, struct oncall_policy_list *out, struct 
 	out->n = 0;
 	while ((rc = store_step(r->st, err)) == STORE_ROW) {
 		struct oncall_policy *p;
-		if (!(out->v = rows_grow(r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		p = &out->v[out->n++];
-		p->id = rows_int(r, 0, 0);
-		p->name = rows_str(r, 1);
+		p->id = store_reader_int(r, 0, 0);
+		p->name = store_reader_str(r, 1);
 		levels_parse(r, store_col_text(r->st, 2), p);
-		p->repeat_limit = rows_int(r, 3, 0);
-		p->created_at = rows_int(r, 4, 0);
+		p->repeat_limit = store_reader_int(r, 3, 0);
+		p->created_at = store_reader_int(r, 4, 0);
 	}
-	return rows_done(r, rc, err);
+	return store_reader_done(r, rc, err);
 }
 
 int oncall_policies(struct store *s, struct vg_arena *mem, struct oncall_policy_list *out,
 		    struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	int rc = store_prepare(s, POLICY_SELECT "ORDER BY id", &r.st, err);
 	if (rc) {
 		out->v = NULL;
@@ -571,7 +576,7 @@ struct rotation_row {
 	size_t nmembers;
 };
 
-static void members_split(struct rows *r, const char *list, struct rotation_row *row)
+static void members_split(struct store_reader *r, const char *list, struct rotation_row *row)
 {
 	char *copy = vg_arena_strdup(r->mem, list ? list : ""), *save = NULL, *tok;
 	size_t n = 1;
@@ -596,7 +601,7 @@ static void members_split(struct rows *r, const char *list, struct rotation_row 
 static int rotations_read(struct store *s, const char *name, struct vg_arena *mem,
 			  struct rotation_row **out, size_t *n, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -615,17 +620,17 @@ static int rotations_read(struct store *s, const char *name, struct vg_arena *me
 		store_bind_text(r.st, 1, name);
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct rotation_row *row;
-		if (!(*out = rows_grow(&r, *out, *n, &cap, sizeof(**out))))
+		if (!(*out = store_reader_grow(&r, *out, *n, &cap, sizeof(**out))))
 			break;
 		row = &(*out)[(*n)++];
-		row->name = rows_str(&r, 0);
-		row->tz = rows_str(&r, 1);
-		row->start = rows_int(&r, 2, 0);
-		row->wday = (int)rows_int(&r, 3, 0);
-		row->hour = (int)rows_int(&r, 4, 0);
+		row->name = store_reader_str(&r, 0);
+		row->tz = store_reader_str(&r, 1);
+		row->start = store_reader_int(&r, 2, 0);
+		row->wday = (int)store_reader_int(&r, 3, 0);
+		row->hour = (int)store_reader_int(&r, 4, 0);
 		members_split(&r, store_col_text(r.st, 5), row);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 static int rotation_now(const struct rotation_row *row, int64_t now, struct oncall_shift *out,
@@ -692,24 +697,24 @@ int oncall_who(struct store *s, int64_t now, struct vg_arena *mem, struct oncall
 	"round, created_at, next_escalation_at, acknowledged_at, acknowledged_by, ack_level " \
 	"FROM oncall_pages "
 
-static void page_fill(struct rows *r, struct oncall_page *p)
+static void page_fill(struct store_reader *r, struct oncall_page *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->id = rows_int(r, 0, 0);
-	p->policy_id = rows_int(r, 1, 0);
-	p->summary = rows_str(r, 2);
-	p->severity = rows_str(r, 3);
-	p->source = rows_str(r, 4);
-	p->dedup = rows_str(r, 5);
-	p->drill = rows_int(r, 6, 0) != 0;
-	p->status = rows_str(r, 7);
-	p->level = rows_int(r, 8, 0);
-	p->round = rows_int(r, 9, 0);
-	p->created_at = rows_int(r, 10, 0);
-	p->next_escalation_at = rows_int(r, 11, 0);
-	p->acknowledged_at = rows_int(r, 12, 0);
-	p->acknowledged_by = rows_str(r, 13);
-	p->ack_level = rows_int(r, 14, -1);
+	p->id = store_reader_int(r, 0, 0);
+	p->policy_id = store_reader_int(r, 1, 0);
+	p->summary = store_reader_str(r, 2);
+	p->severity = store_reader_str(r, 3);
+	p->source = store_reader_str(r, 4);
+	p->dedup = store_reader_str(r, 5);
+	p->drill = store_reader_int(r, 6, 0) != 0;
+	p->status = store_reader_str(r, 7);
+	p->level = store_reader_int(r, 8, 0);
+	p->round = store_reader_int(r, 9, 0);
+	p->created_at = store_reader_int(r, 10, 0);
+	p->next_escalation_at = store_reader_int(r, 11, 0);
+	p->acknowledged_at = store_reader_int(r, 12, 0);
+	p->acknowledged_by = store_reader_str(r, 13);
+	p->ack_level = store_reader_int(r, 14, -1);
 	if (!p->status)
 		p->status = "";
 }
@@ -718,7 +723,7 @@ static void page_fill(struct rows *r, struct oncall_page *p)
 static int notes_read(struct store *s, struct vg_arena *mem, struct oncall_page *p,
 		      struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc = store_prepare(s,
 			       "SELECT id, level, round, target, channel, sent_at FROM "
@@ -729,24 +734,25 @@ static int notes_read(struct store *s, struct vg_arena *mem, struct oncall_page 
 	store_bind_int64(r.st, 1, p->id);
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct oncall_notification *x;
-		if (!(p->notes = rows_grow(&r, p->notes, p->nnotes, &cap, sizeof(*p->notes))))
+		if (!(p->notes =
+			  store_reader_grow(&r, p->notes, p->nnotes, &cap, sizeof(*p->notes))))
 			break;
 		x = &p->notes[p->nnotes++];
-		x->id = rows_int(&r, 0, 0);
-		x->level = rows_int(&r, 1, 0);
-		x->round = rows_int(&r, 2, 0);
-		x->target = rows_str(&r, 3);
-		x->channel = rows_str(&r, 4);
-		x->sent_at = rows_int(&r, 5, 0);
+		x->id = store_reader_int(&r, 0, 0);
+		x->level = store_reader_int(&r, 1, 0);
+		x->round = store_reader_int(&r, 2, 0);
+		x->target = store_reader_str(&r, 3);
+		x->channel = store_reader_str(&r, 4);
+		x->sent_at = store_reader_int(&r, 5, 0);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 /* Page id (with its notifications when notes), into mem. */
 static int page_load(struct store *s, int64_t id, struct vg_arena *mem, int notes,
 		     struct oncall_page *out, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	int rc = store_prepare(s, PAGE_SELECT "WHERE id = ?", &r.st, err);
 
 	memset(out, 0, sizeof(*out));
@@ -758,10 +764,10 @@ static int page_load(struct store *s, int64_t id, struct vg_arena *mem, int note
 		page_fill(&r, out);
 		rc = STORE_DONE;
 	} else if (rc == STORE_DONE) {
-		rows_done(&r, rc, err);
+		store_reader_done(&r, rc, err);
 		return vg_error_set(err, VG_ENOTFOUND, "no page with id %lld", (long long)id);
 	}
-	if ((rc = rows_done(&r, rc, err)))
+	if ((rc = store_reader_done(&r, rc, err)))
 		return rc;
 	return notes ? notes_read(s, mem, out, err) : VG_OK;
 }
@@ -775,7 +781,7 @@ int oncall_page_get(struct store *s, int64_t id, struct vg_arena *mem, struct on
 int oncall_pages(struct store *s, int64_t limit, struct vg_arena *mem, struct oncall_page_list *out,
 		 struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -786,11 +792,11 @@ int oncall_pages(struct store *s, int64_t limit, struct vg_arena *mem, struct on
 		return rc;
 	store_bind_int64(r.st, 1, limit > 0 ? limit : 100);
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
-		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		page_fill(&r, &out->v[out->n++]);
 	}
-	if ((rc = rows_done(&r, rc, err)))
+	if ((rc = store_reader_done(&r, rc, err)))
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		if ((rc = notes_read(s, mem, &out->v[i], err)))
@@ -801,7 +807,7 @@ int oncall_pages(struct store *s, int64_t limit, struct vg_arena *mem, struct on
 int oncall_drills(struct store *s, struct vg_arena *mem, struct oncall_drill_list *out,
 		  struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -817,19 +823,19 @@ int oncall_drills(struct store *s, struct vg_arena *mem, struct oncall_drill_lis
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct oncall_drill *d;
-		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		d = &out->v[out->n++];
-		d->id = rows_int(&r, 0, 0);
-		d->page_id = rows_int(&r, 1, 0);
-		d->started_at = rows_int(&r, 2, 0);
-		d->acknowledged_at = rows_int(&r, 3, 0);
-		d->ack_seconds = rows_int(&r, 4, -1);
-		d->ack_level = rows_int(&r, 5, -1);
-		d->result = rows_str(&r, 6);
-		d->acknowledged_by = rows_str(&r, 7);
+		d->id = store_reader_int(&r, 0, 0);
+		d->page_id = store_reader_int(&r, 1, 0);
+		d->started_at = store_reader_int(&r, 2, 0);
+		d->acknowledged_at = store_reader_int(&r, 3, 0);
+		d->ack_seconds = store_reader_int(&r, 4, -1);
+		d->ack_level = store_reader_int(&r, 5, -1);
+		d->result = store_reader_str(&r, 6);
+		d->acknowledged_by = store_reader_str(&r, 7);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 /* ---- JSON at the edges ---- */
@@ -968,7 +974,7 @@ LIST_TO_JSON(oncall_drill_list_to_json, oncall_drill_list, oncall_drill_to_json)
 static int load_policy(struct store *s, const char *name, struct vg_arena *mem,
 		       struct oncall_policy *out, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	struct oncall_policy_list l;
 	const char *want = name ? name : vg_config_get("oncall.policy", NULL);
 	int rc = store_prepare(s,
@@ -995,7 +1001,7 @@ static int load_policy(struct store *s, const char *name, struct vg_arena *mem,
 static int load_policy_id(struct store *s, int64_t id, struct vg_arena *mem,
 			  struct oncall_policy *out, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	struct oncall_policy_list l;
 	int rc = store_prepare(s, POLICY_SELECT "WHERE id = ?", &r.st, err);
 	if (rc)
@@ -1051,9 +1057,11 @@ static int notify_level(struct store *s, const struct oncall_page *page,
 	} else if (!(person = strdup(target))) {
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
-	if (person)
-		store_query_text(s, &pchan, NULL,
-				 "SELECT channel FROM oncall_people WHERE name = ?", "t", person);
+	/* no row (or no channel): the level's own channel, or the error below */
+	if (person &&
+	    store_query_text(s, &pchan, NULL, "SELECT channel FROM oncall_people WHERE name = ?",
+			     "t", person))
+		pchan = NULL;
 	if (!channel)
 		channel = pchan;
 	if (!channel) {
@@ -1418,7 +1426,7 @@ out:
 static int ids_read(struct store *s, const char *sql, int64_t arg, struct vg_arena *mem,
 		    int64_t **ids, size_t *n, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc = store_prepare(s, sql, &r.st, err);
 
@@ -1428,11 +1436,11 @@ static int ids_read(struct store *s, const char *sql, int64_t arg, struct vg_are
 		return rc;
 	store_bind_int64(r.st, 1, arg);
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
-		if (!(*ids = rows_grow(&r, *ids, *n, &cap, sizeof(**ids))))
+		if (!(*ids = store_reader_grow(&r, *ids, *n, &cap, sizeof(**ids))))
 			break;
-		(*ids)[(*n)++] = rows_int(&r, 0, 0);
+		(*ids)[(*n)++] = store_reader_int(&r, 0, 0);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 int oncall_tick(struct store *s, int *paged, struct vg_error *err)

@@ -27,6 +27,8 @@
 #ifndef VIGIL_REACH_ONCALL_H
 #define VIGIL_REACH_ONCALL_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,10 +45,10 @@ int oncall_tz_valid(const char *tz);
 /* Local wall-clock time (y, mon 1-12, day, hour, minute) in tz to UTC. A
  * time inside a DST gap is normalised forward (as mktime does). */
 int oncall_local_to_utc(const char *tz, int y, int mon, int day, int hour, int min, int64_t *out,
-			struct vg_error *err);
+			struct vg_error *err) VG_MUST_CHECK;
 /* Weekday (0 = Sunday) and civil date of UTC t in tz. */
 int oncall_utc_to_local(const char *tz, int64_t t, int *y, int *mon, int *day, int *hour, int *wday,
-			struct vg_error *err);
+			struct vg_error *err) VG_MUST_CHECK;
 
 /* A weekly rotation, as far as time is concerned. */
 struct oncall_rotation {
@@ -64,7 +66,7 @@ struct oncall_rotation {
  * time zone or an empty rotation.
  */
 int oncall_shift_at(const struct oncall_rotation *r, int64_t t, int64_t *index, int64_t *begins,
-		    int64_t *ends, struct vg_error *err);
+		    int64_t *ends, struct vg_error *err) VG_MUST_CHECK;
 
 /* Weekday by name ("mon", "monday", "Mon") or number 0-6; -1 when neither. */
 int oncall_wday_parse(const char *s);
@@ -72,9 +74,9 @@ int oncall_wday_parse(const char *s);
 /* Set-up (audited). channel may be NULL (then every level naming the person
  * must name a channel). members: comma-separated person names, in order. */
 int oncall_person_add(struct store *s, const char *name, const char *user_login,
-		      const char *channel, struct vg_error *err);
+		      const char *channel, struct vg_error *err) VG_MUST_CHECK;
 int oncall_rotation_add(struct store *s, const char *name, const char *tz, int64_t start, int wday,
-			int hour, const char *members, struct vg_error *err);
+			int hour, const char *members, struct vg_error *err) VG_MUST_CHECK;
 /* One level of an escalation policy. */
 struct oncall_level {
 	const char *kind;    /* "rotation" or "person" */
@@ -89,7 +91,7 @@ struct oncall_level {
  * (1..20).
  */
 int oncall_policy_add(struct store *s, const char *name, const struct oncall_level *levels,
-		      size_t n, int repeat_limit, struct vg_error *err);
+		      size_t n, int repeat_limit, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Typed results. Everything a listing returns (strings, arrays) lives in the
@@ -182,21 +184,21 @@ struct oncall_drill_list {
 
 /* Listings, into mem. */
 int oncall_people(struct store *s, struct vg_arena *mem, struct oncall_person_list *out,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 int oncall_policies(struct store *s, struct vg_arena *mem, struct oncall_policy_list *out,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 /* Per rotation (by name): who is on call at now, since, until, and who is next. */
 int oncall_who(struct store *s, int64_t now, struct vg_arena *mem, struct oncall_shift_list *out,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 /* Pages, newest first (at most limit, 1..), with their notifications. */
 int oncall_pages(struct store *s, int64_t limit, struct vg_arena *mem, struct oncall_page_list *out,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 /* One page with its notifications; VG_ENOTFOUND naming the id. */
 int oncall_page_get(struct store *s, int64_t id, struct vg_arena *mem, struct oncall_page *out,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 /* Drills, newest first. */
 int oncall_drills(struct store *s, struct vg_arena *mem, struct oncall_drill_list *out,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /* JSON of each type (caller owns; NULL only when out of memory).
  * person {id, name, user_login, channel, created_at}; policy {id, name,
@@ -227,25 +229,27 @@ json_t *oncall_drill_list_to_json(const struct oncall_drill_list *l);
  */
 int oncall_page(struct store *s, const char *policy, const char *summary, const char *severity,
 		const char *source, const char *dedup_key, int drill, int64_t *id, int *created,
-		struct vg_error *err);
+		struct vg_error *err) VG_MUST_CHECK;
 /* A drill: a page marked "DRILL" plus its drill record. */
-int oncall_drill(struct store *s, const char *policy, int64_t *page_id, struct vg_error *err);
+int oncall_drill(struct store *s, const char *policy, int64_t *page_id,
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /* Acknowledge by id (by = who) or by link token. VG_ENOTFOUND for an unknown
  * id/token, VG_ESTATE when already acknowledged. */
-int oncall_ack(struct store *s, int64_t id, const char *by, struct vg_error *err);
-int oncall_ack_token(struct store *s, const char *token, int64_t *page_id, struct vg_error *err);
+int oncall_ack(struct store *s, int64_t id, const char *by, struct vg_error *err) VG_MUST_CHECK;
+int oncall_ack_token(struct store *s, const char *token, int64_t *page_id,
+		     struct vg_error *err) VG_MUST_CHECK;
 /* The page a link token belongs to, with its notifications (for the
  * confirmation page), into mem. VG_ENOTFOUND for an unknown token. */
 int oncall_token_page(struct store *s, const char *token, struct vg_arena *mem,
-		      struct oncall_page *out, struct vg_error *err);
+		      struct oncall_page *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Escalate every page whose wait ran out, fail drills not acknowledged in
  * time. *paged = notifications sent. */
-int oncall_tick(struct store *s, int *paged, struct vg_error *err);
+int oncall_tick(struct store *s, int *paged, struct vg_error *err) VG_MUST_CHECK;
 /* Emit oncall.drill_due when the last passing drill is older than 92 days
  * (or there is none). *due set 0/1. */
-int oncall_drill_check(struct store *s, int *due, struct vg_error *err);
+int oncall_drill_check(struct store *s, int *due, struct vg_error *err) VG_MUST_CHECK;
 
 /* Subscribe to vuln.exploited, art14.warning and art14.breached (once). */
 void oncall_init(void);

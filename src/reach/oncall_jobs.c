@@ -10,6 +10,8 @@
 #include "reach/reach.h"
 #include "reach/stpublish.h"
 
+#include "core/banned.h"
+
 static int escalate(struct store *s, struct vg_error *err)
 {
 	int paged = 0;

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* Text for a table cell: "-" when there is none. */
 static const char *str(const char *v)
 {

@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "core/events.h"
 #include "reach/reach.h"
-#include "reach/rows_int.h"
+#include "store/reader.h"
 #include "store/store.h"
 
 #include <curl/curl.h>
@@ -21,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include "core/banned.h"
 
 #define KEY_MAX (512 * 1024)
 
@@ -263,12 +265,12 @@ int pgp_status(struct store *s, const char *encryption_uri, const char *cacert,
 		uri = NULL; /* "" = do not look at the Encryption URI */
 	else if (encryption_uri)
 		uri = strdup(encryption_uri);
-	else
-		store_query_text(
-		    s, &uri, NULL,
-		    "SELECT encryption FROM securitytxt_checks WHERE encryption IS NOT "
-		    "NULL ORDER BY checked_at DESC, id DESC LIMIT 1",
-		    NULL);
+	else if (store_query_text(
+		     s, &uri, NULL,
+		     "SELECT encryption FROM securitytxt_checks WHERE encryption IS NOT "
+		     "NULL ORDER BY checked_at DESC, id DESC LIMIT 1",
+		     NULL))
+		uri = NULL; /* never checked: no URI to look at */
 	if (!cacert)
 		cacert = vg_config_get("securitytxt.cacert", NULL);
 	if (uri) {
@@ -527,7 +529,7 @@ int pgp_rotate(struct store *s, const char *new_fpr, const char *publish_path, s
 
 int pgp_keys(struct store *s, struct vg_arena *mem, struct pgp_key_list *out, struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -543,22 +545,22 @@ int pgp_keys(struct store *s, struct vg_arena *mem, struct pgp_key_list *out, st
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct pgp_key *k;
-		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		k = &out->v[out->n++];
-		k->id = rows_int(&r, 0, 0);
-		k->fingerprint = rows_str(&r, 1);
-		k->state = rows_str(&r, 2);
-		k->bits = rows_int(&r, 3, -1);
-		k->expires_at = rows_int(&r, 4, 0);
-		k->previous = rows_str(&r, 5);
-		k->cross_signed = rows_int(&r, 6, 0) != 0;
-		k->published_at = rows_int(&r, 7, 0);
-		k->published_to = rows_str(&r, 8);
-		k->added_at = rows_int(&r, 9, 0);
-		k->retired_at = rows_int(&r, 10, 0);
+		k->id = store_reader_int(&r, 0, 0);
+		k->fingerprint = store_reader_str(&r, 1);
+		k->state = store_reader_str(&r, 2);
+		k->bits = store_reader_int(&r, 3, -1);
+		k->expires_at = store_reader_int(&r, 4, 0);
+		k->previous = store_reader_str(&r, 5);
+		k->cross_signed = store_reader_int(&r, 6, 0) != 0;
+		k->published_at = store_reader_int(&r, 7, 0);
+		k->published_to = store_reader_str(&r, 8);
+		k->added_at = store_reader_int(&r, 9, 0);
+		k->retired_at = store_reader_int(&r, 10, 0);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 json_t *pgp_key_to_json(const struct pgp_key *k)

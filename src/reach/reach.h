@@ -20,6 +20,8 @@
 #ifndef VIGIL_REACH_REACH_H
 #define VIGIL_REACH_REACH_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -139,31 +141,32 @@ json_t *pgp_key_list_to_json(const struct pgp_key_list *l);
 
 /* Watch list (audited). url: an https URL or host as securitytxt_check_url
  * takes it. VG_EEXIST / VG_ENOTFOUND as expected. */
-int stwatch_add(struct store *s, const char *url, struct vg_error *err);
-int stwatch_remove(struct store *s, const char *url, struct vg_error *err);
+int stwatch_add(struct store *s, const char *url, struct vg_error *err) VG_MUST_CHECK;
+int stwatch_remove(struct store *s, const char *url, struct vg_error *err) VG_MUST_CHECK;
 /* Watches by URL, each with its newest history_n checks (1.., else 10),
  * into mem. */
 int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struct stwatch_list *out,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /* Check every watched URL now (cacert may be NULL: config
  * securitytxt.cacert), record results, emit events. *checked = URLs checked;
  * *problems = checks whose status is not "ok". */
 int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *problems,
-		      struct vg_error *err);
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Send a probe message to a mailto: contact (listed in the security.txt at
  * source_url, may be NULL) through securitytxt.smtp_url; the message carries
  * a fresh token. *id = the probe. The send result is recorded either way;
  * VG_EIO when sending failed. */
 int stprobe_send(struct store *s, const char *contact, const char *source_url, int64_t *id,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 /* Record the confirmation of receipt (audited). VG_ENOTFOUND for an unknown
  * token, VG_ESTATE when already confirmed. */
-int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_error *err);
+int stprobe_confirm(struct store *s, const char *token, int64_t *id,
+		    struct vg_error *err) VG_MUST_CHECK;
 /* Probes, newest first, into mem. */
 int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The PSIRT key's status: fingerprint, algorithm, bits, weak (RSA/ElGamal
@@ -173,9 +176,10 @@ int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out
  * skips that fetch. cacert may be NULL. VG_ENOTFOUND when there is no key.
  */
 int pgp_status(struct store *s, const char *encryption_uri, const char *cacert,
-	       struct vg_arena *mem, struct pgp_key_status *out, struct vg_error *err);
+	       struct vg_arena *mem, struct pgp_key_status *out,
+	       struct vg_error *err) VG_MUST_CHECK;
 /* Emit pgp.expiring when the key expires within 60 days. *expiring 0/1. */
-int pgp_expiry_check(struct store *s, int *expiring, struct vg_error *err);
+int pgp_expiry_check(struct store *s, int *expiring, struct vg_error *err) VG_MUST_CHECK;
 /*
  * Rotate to new_fpr: it must be in the keyring with its secret key, not
  * weak, and certified by the current key (the signature is checked by
@@ -183,9 +187,10 @@ int pgp_expiry_check(struct store *s, int *expiring, struct vg_error *err);
  * The old key is kept (state "previous") for decryption. Audited.
  */
 int pgp_rotate(struct store *s, const char *new_fpr, const char *publish_path,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 /* Recorded keys, newest first, into mem. */
-int pgp_keys(struct store *s, struct vg_arena *mem, struct pgp_key_list *out, struct vg_error *err);
+int pgp_keys(struct store *s, struct vg_arena *mem, struct pgp_key_list *out,
+	     struct vg_error *err) VG_MUST_CHECK;
 
 /* `vigil securitytxt` verbs of this module (cmd_reach.c), listed in
  * cmd_securitytxt.c's verb table. */

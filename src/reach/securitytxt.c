@@ -22,6 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 static const struct {
 	const char *code;
 	enum securitytxt_severity severity;

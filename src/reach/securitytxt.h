@@ -26,6 +26,8 @@
 #ifndef VIGIL_REACH_SECURITYTXT_H
 #define VIGIL_REACH_SECURITYTXT_H
 
+#include "core/error.h"
+
 #include "core/json.h"
 
 #include <stddef.h>
@@ -171,7 +173,7 @@ struct securitytxt_options {
  * when opt->key_file cannot be read or holds no key (err says which).
  */
 int securitytxt_validate(const char *data, size_t n, const struct securitytxt_options *opt,
-			 struct securitytxt_report *out, struct vg_error *err);
+			 struct securitytxt_report *out, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Fetch and validate. target is "host", "https://host[:port]" (then
@@ -184,7 +186,7 @@ int securitytxt_validate(const char *data, size_t n, const struct securitytxt_op
  * (target is not a URL) or a key-file error.
  */
 int securitytxt_check_url(const char *target, const struct securitytxt_options *opt,
-			  struct securitytxt_report *out, struct vg_error *err);
+			  struct securitytxt_report *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Free everything in r and zero it. Safe on a zeroed report. */
 void securitytxt_report_release(struct securitytxt_report *r);
@@ -223,7 +225,7 @@ struct securitytxt_spec {
  * field. Returns VG_OK, VG_EINVAL, VG_ENOMEM or VG_ETOOBIG.
  */
 int securitytxt_generate(const struct securitytxt_spec *spec, int64_t now, struct vg_buf *out,
-			 struct vg_error *err);
+			 struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * OpenPGP cleartext-sign n bytes of text with gpgme, appending the signed
@@ -233,6 +235,6 @@ int securitytxt_generate(const struct securitytxt_spec *spec, int64_t now, struc
  * (gpgme failed; err has gpgme's reason) or VG_ENOMEM.
  */
 int securitytxt_sign(const char *text, size_t n, const char *key_id, struct vg_buf *out,
-		     struct vg_error *err);
+		     struct vg_error *err) VG_MUST_CHECK;
 
 #endif

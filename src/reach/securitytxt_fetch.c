@@ -20,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 #define MAX_HOPS 5
 
 struct resp {

@@ -5,6 +5,8 @@
 #ifndef VIGIL_REACH_SECURITYTXT_INT_H
 #define VIGIL_REACH_SECURITYTXT_INT_H
 
+#include "core/error.h"
+
 #include "reach/securitytxt.h"
 
 #include <stdint.h>
@@ -25,14 +27,14 @@ int securitytxt__add(struct securitytxt_report *r, enum securitytxt_id id, int l
  * the URLs the file was retrieved through (any may match Canonical). */
 int securitytxt__validate_into(const char *data, size_t n, const struct securitytxt_options *opt,
 			       const char *const *urls, size_t nurls, struct securitytxt_report *r,
-			       struct vg_error *err);
+			       struct vg_error *err) VG_MUST_CHECK;
 
 /* Verify the cleartext-signed data with the keys in key_file (gpgme, throw-away
  * home). Adds signature_invalid on failure, sets r->verified / r->signer on
  * success. line is the BEGIN PGP SIGNED MESSAGE line. Returns VG_OK, or a
  * key-file error (VG_EIO, VG_EINVAL) / VG_EINTERNAL / VG_ENOMEM. */
 int securitytxt__verify(const char *data, size_t n, const char *key_file,
-			struct securitytxt_report *r, int line, struct vg_error *err);
+			struct securitytxt_report *r, int line, struct vg_error *err) VG_MUST_CHECK;
 
 /* Normalise an http(s) URL for comparison (lower-case scheme and host,
  * default port dropped, empty path = "/"). Returns 0, or -1 when u is not an

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 static int gpgme_ready(struct vg_error *err)
 {
 	if (!gpgme_check_version(NULL))

@@ -38,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define LIST_MAX  16
 #define VALUE_MAX 2048
 
@@ -300,9 +302,10 @@ static const char *stale(struct store *s, const char *cfg_hash, int64_t now, int
 		"SELECT expires_at FROM securitytxt_published ORDER BY id DESC LIMIT 1",
 		NULL) != VG_OK)
 		return "first publication";
-	store_query_text(s, &have, NULL,
-			 "SELECT config_sha256 FROM securitytxt_published ORDER BY id DESC LIMIT 1",
-			 NULL);
+	if (store_query_text(
+		s, &have, NULL,
+		"SELECT config_sha256 FROM securitytxt_published ORDER BY id DESC LIMIT 1", NULL))
+		have = NULL; /* unreadable: publish again */
 	if (!have || strcmp(have, cfg_hash) != 0)
 		why = "configuration or signing key changed";
 	else if (expires <= now)

@@ -7,6 +7,8 @@
 #ifndef VIGIL_REACH_STPUBLISH_H
 #define VIGIL_REACH_STPUBLISH_H
 
+#include "core/error.h"
+
 #include "core/json.h"
 
 #include <stdint.h>
@@ -21,7 +23,7 @@ struct vg_error;
  * securitytxt.publish). VG_ENOTFOUND when securitytxt.contact is not set;
  * VG_EINVAL for a value that would make the file invalid (named).
  */
-int stpublish_refresh(struct store *s, int force, int *changed, struct vg_error *err);
+int stpublish_refresh(struct store *s, int force, int *changed, struct vg_error *err) VG_MUST_CHECK;
 
 /* The record of a published file. */
 struct stpublish_record {
@@ -38,7 +40,7 @@ struct stpublish_record {
  * NULL to skip) and its record (rec may be NULL). VG_ENOTFOUND when nothing
  * was published. */
 int stpublish_current(struct store *s, char **body, struct stpublish_record *rec,
-		      struct vg_error *err);
+		      struct vg_error *err) VG_MUST_CHECK;
 /* {id, sha256, config_sha256, signed, signer, reason, expires_at,
  * generated_at} (caller owns). */
 json_t *stpublish_record_to_json(const struct stpublish_record *r);

@@ -12,7 +12,7 @@
 #include "core/log.h"
 #include "notify/notify.h"
 #include "reach/reach.h"
-#include "reach/rows_int.h"
+#include "store/reader.h"
 #include "reach/securitytxt.h"
 #include "store/store.h"
 
@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "core/banned.h"
 
 static int url_check(const char *url, struct vg_error *err)
 {
@@ -91,7 +93,7 @@ int stwatch_remove(struct store *s, const char *url, struct vg_error *err)
 int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struct stwatch_list *out,
 		 struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -103,14 +105,14 @@ int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struc
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct stwatch_entry *w;
-		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		w = &out->v[out->n++];
-		w->id = rows_int(&r, 0, 0);
-		w->url = rows_str(&r, 1);
-		w->created_at = rows_int(&r, 2, 0);
+		w->id = store_reader_int(&r, 0, 0);
+		w->url = store_reader_str(&r, 1);
+		w->created_at = store_reader_int(&r, 2, 0);
 	}
-	if ((rc = rows_done(&r, rc, err)))
+	if ((rc = store_reader_done(&r, rc, err)))
 		return rc;
 	/* the checks after the watches, one statement at a time */
 	for (size_t i = 0; i < out->n; i++) {
@@ -128,21 +130,21 @@ int stwatch_list(struct store *s, int64_t history_n, struct vg_arena *mem, struc
 		store_bind_int64(r.st, 2, history_n > 0 ? history_n : 10);
 		while ((rc = store_step(r.st, err)) == STORE_ROW) {
 			struct stwatch_check *c;
-			if (!(w->checks =
-				  rows_grow(&r, w->checks, w->nchecks, &ccap, sizeof(*w->checks))))
+			if (!(w->checks = store_reader_grow(&r, w->checks, w->nchecks, &ccap,
+							    sizeof(*w->checks))))
 				break;
 			c = &w->checks[w->nchecks++];
-			c->id = rows_int(&r, 0, 0);
-			c->checked_at = rows_int(&r, 1, 0);
-			c->status = rows_str(&r, 2);
-			c->errors = rows_int(&r, 3, 0);
-			c->warnings = rows_int(&r, 4, 0);
-			c->findings = rows_int(&r, 5, 0);
-			c->expires_at = rows_int(&r, 6, 0);
-			c->fetched_url = rows_str(&r, 7);
-			c->encryption = rows_str(&r, 8);
+			c->id = store_reader_int(&r, 0, 0);
+			c->checked_at = store_reader_int(&r, 1, 0);
+			c->status = store_reader_str(&r, 2);
+			c->errors = store_reader_int(&r, 3, 0);
+			c->warnings = store_reader_int(&r, 4, 0);
+			c->findings = store_reader_int(&r, 5, 0);
+			c->expires_at = store_reader_int(&r, 6, 0);
+			c->fetched_url = store_reader_str(&r, 7);
+			c->encryption = store_reader_str(&r, 8);
 		}
-		if ((rc = rows_done(&r, rc, err)))
+		if ((rc = store_reader_done(&r, rc, err)))
 			return rc;
 	}
 	return VG_OK;
@@ -307,7 +309,7 @@ int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *pr
 		      struct vg_error *err)
 {
 	struct vg_arena mem;
-	struct rows r = {NULL, &mem, 0};
+	struct store_reader r = {NULL, &mem, 0};
 	struct stwatch_entry *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -320,13 +322,13 @@ int stwatch_check_all(struct store *s, const char *cacert, int *checked, int *pr
 	if (rc)
 		goto out;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
-		if (!(v = rows_grow(&r, v, n, &cap, sizeof(*v))))
+		if (!(v = store_reader_grow(&r, v, n, &cap, sizeof(*v))))
 			break;
-		v[n].id = rows_int(&r, 0, 0);
-		v[n++].url = rows_str(&r, 1);
+		v[n].id = store_reader_int(&r, 0, 0);
+		v[n++].url = store_reader_str(&r, 1);
 	}
 	/* every watch is checked after the listing is done */
-	for (size_t i = 0; !(rc = rows_done(&r, rc, err)) && i < n; i++, rc = STORE_DONE) {
+	for (size_t i = 0; !(rc = store_reader_done(&r, rc, err)) && i < n; i++, rc = STORE_DONE) {
 		int problem = 0;
 		if ((rc = check_one(s, v[i].id, v[i].url, cacert, &problem, err)))
 			break;
@@ -476,7 +478,7 @@ int stprobe_confirm(struct store *s, const char *token, int64_t *id, struct vg_e
 int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out,
 		 struct vg_error *err)
 {
-	struct rows r = {NULL, mem, 0};
+	struct store_reader r = {NULL, mem, 0};
 	size_t cap = 0;
 	int rc;
 
@@ -490,18 +492,18 @@ int stprobe_list(struct store *s, struct vg_arena *mem, struct stprobe_list *out
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct stprobe *p;
-		if (!(out->v = rows_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
+		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		p = &out->v[out->n++];
-		p->id = rows_int(&r, 0, 0);
-		p->contact = rows_str(&r, 1);
-		p->status = rows_str(&r, 2);
-		p->sent_at = rows_int(&r, 3, 0);
-		p->send_error = rows_str(&r, 4);
-		p->confirmed_at = rows_int(&r, 5, 0);
-		p->confirmed_by = rows_str(&r, 6);
+		p->id = store_reader_int(&r, 0, 0);
+		p->contact = store_reader_str(&r, 1);
+		p->status = store_reader_str(&r, 2);
+		p->sent_at = store_reader_int(&r, 3, 0);
+		p->send_error = store_reader_str(&r, 4);
+		p->confirmed_at = store_reader_int(&r, 5, 0);
+		p->confirmed_by = store_reader_str(&r, 6);
 	}
-	return rows_done(&r, rc, err);
+	return store_reader_done(&r, rc, err);
 }
 
 json_t *stprobe_to_json(const struct stprobe *p)

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 static int products_list(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};

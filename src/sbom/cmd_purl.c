@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/banned.h"
+
 static json_t *purl_json(const struct purl *p, const char *canonical, const char *identity,
 			 const char *osv_name)
 {

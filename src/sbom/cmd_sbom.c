@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* ---- product ---- */
 
 /* The product called name with its versions, as JSON, into *out. */
@@ -60,7 +62,8 @@ static int product_create_cmd(struct cli *c, int argc, char **argv)
 		return rc;
 	if (product_create(s, &p, &err) || product_show_json(s, p.name, &o, &err)) {
 		store_close(s);
-		return err.code == VG_EINVAL ? (cli_error(&err), CLI_USAGE) : cli_error(&err);
+		rc = cli_error(&err);
+		return err.code == VG_EINVAL ? CLI_USAGE : rc;
 	}
 	store_close(s);
 	if (cli_flag(&a, "json"))

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static const char *const json_versions[] = {"1.2", "1.3", "1.4", "1.5", "1.6", "1.7"};
 static const char *const xml_versions[] = {"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"};
 

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 int sbom_export_format_ok(const char *format)
 {
 	if (format && (strcmp(format, "cyclonedx-1.6") == 0 ||

@@ -6,6 +6,8 @@
 #ifndef VIGIL_SBOM_EXPORT_H
 #define VIGIL_SBOM_EXPORT_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 struct store;
@@ -19,7 +21,7 @@ int sbom_export_format_ok(const char *format);
  * (malloc'ed JSON text, caller frees). The export is audited.
  */
 int sbom_export(struct store *s, const char *product, const char *version, const char *format,
-		char **out, struct vg_error *err);
+		char **out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Where a streamed export goes: write n bytes; 0 ok, non-zero failure. */
 typedef int (*sbom_export_write_fn)(void *arg, const char *p, size_t n);
@@ -32,6 +34,6 @@ typedef int (*sbom_export_write_fn)(void *arg, const char *p, size_t n);
  */
 int sbom_export_stream(struct store *s, const char *product, const char *version,
 		       const char *format, sbom_export_write_fn write, void *arg,
-		       struct vg_error *err);
+		       struct vg_error *err) VG_MUST_CHECK;
 
 #endif

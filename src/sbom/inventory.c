@@ -3,6 +3,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/events.h"
 #include "core/hash.h"
 #include "sbom/model.h"
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "core/banned.h"
 
 /* ---- products ---- */
 
@@ -853,7 +856,12 @@ int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
 				      "retain_until", vg_time_format(end, ts, sizeof(ts)));
 		store_tx_rollback(s);
 		/* The refusal itself is evidence: audited in its own transaction. */
-		store_audit(s, "sbom.delete_refused", "sbom", subject, NULL, a, NULL);
+		{
+			struct vg_error ae = {0};
+			if (store_audit(s, "sbom.delete_refused", "sbom", subject, NULL, a, &ae))
+				vg_warn("refused deletion of SBOM %s not audited: %s", subject,
+					vg_error_msg(&ae));
+		}
 		json_decref(a);
 		sbom_revision_release(&r);
 		product_release(&p);

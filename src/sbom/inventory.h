@@ -21,6 +21,8 @@
 #ifndef VIGIL_SBOM_INVENTORY_H
 #define VIGIL_SBOM_INVENTORY_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,9 +41,11 @@ struct product_info {
 	const char *placed_on_market; /* YYYY-MM-DD */
 };
 
-int product_create(struct store *s, const struct product_info *p, struct vg_error *err);
+int product_create(struct store *s, const struct product_info *p,
+		   struct vg_error *err) VG_MUST_CHECK;
 /* Change the non-NULL fields of product p->name. */
-int product_update(struct store *s, const struct product_info *p, struct vg_error *err);
+int product_update(struct store *s, const struct product_info *p,
+		   struct vg_error *err) VG_MUST_CHECK;
 /* (Reading products and versions: sbom/product.h.) */
 
 struct sbom_import_req {
@@ -73,21 +77,22 @@ struct sbom_doc;
  * validation result as JSON (caller owns; set even on failure).
  */
 int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc **out,
-	       json_t **report, struct vg_error *err);
+	       json_t **report, struct vg_error *err) VG_MUST_CHECK;
 
 /* Parse, validate and store one SBOM. The uploader is the store's actor. */
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
-		struct vg_error *err);
+		struct vg_error *err) VG_MUST_CHECK;
 
 /* (The revisions of a product: sbom_revision_list() in sbom/product.h.) */
 /* The original bytes (malloc'ed into *data), checked against their SHA-256. The read is
  * audited. */
-int sbom_original(struct store *s, int64_t id, char **data, size_t *n, struct vg_error *err);
+int sbom_original(struct store *s, int64_t id, char **data, size_t *n,
+		  struct vg_error *err) VG_MUST_CHECK;
 /* Delete a revision; VG_ERETAIN (audited) before its retention end. */
-int sbom_delete(struct store *s, int64_t id, struct vg_error *err);
+int sbom_delete(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
 /* The newest revision of product/version, in *id. VG_ENOTFOUND when none. */
 int sbom_latest(struct store *s, const char *product, const char *version, int64_t *id,
-		struct vg_error *err);
+		struct vg_error *err) VG_MUST_CHECK;
 
 /* One stored component of a revision. Strings are NULL when absent. */
 struct sbom_stored_component {
@@ -129,7 +134,8 @@ struct sbom_contents {
 void sbom_contents_release(struct sbom_contents *c);
 
 /* One revision: metadata, every component and dependency. */
-int sbom_show(struct store *s, int64_t id, struct sbom_contents *out, struct vg_error *err);
+int sbom_show(struct store *s, int64_t id, struct sbom_contents *out,
+	      struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Components of the newest revision of product/version (out->rev is that
@@ -137,7 +143,8 @@ int sbom_show(struct store *s, int64_t id, struct sbom_contents *out, struct vg_
  * case-insensitive), ordered by name, version, paged.
  */
 int sbom_components(struct store *s, const char *product, const char *version, const char *q,
-		    int64_t limit, int64_t offset, struct sbom_contents *out, struct vg_error *err);
+		    int64_t limit, int64_t offset, struct sbom_contents *out,
+		    struct vg_error *err) VG_MUST_CHECK;
 
 /* What changed between the newest revisions of two versions. */
 enum sbom_change_kind {
@@ -172,7 +179,7 @@ const char *sbom_change_kind_name(enum sbom_change_kind k);
  * Identity is the purl without version (fallback: group/name + supplier).
  */
 int sbom_diff(struct store *s, const char *product, const char *from, const char *to,
-	      struct sbom_diff *out, struct vg_error *err);
+	      struct sbom_diff *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- JSON at the edges (new references) ---- */
 

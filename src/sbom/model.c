@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 /* The map stores component indices; other refs carry this bit. */
 #define REF_OTHER 0x80000000u
 #define REF_EMPTY UINT32_MAX

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void sbom_jptr_init(struct sbom_jptr *p)
 {
 	p->buf[0] = '\0';

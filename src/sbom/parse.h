@@ -28,6 +28,8 @@
 #ifndef VIGIL_SBOM_PARSE_H
 #define VIGIL_SBOM_PARSE_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 #include "sbom/model.h"
@@ -50,10 +52,11 @@ struct sbom_parse_opts {
  * VG_ETOOBIG (over the size limit) or VG_ENOMEM.
  */
 int sbom_parse(const char *data, size_t n, const char *filename, struct sbom_doc **out,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 /* The same with options (opts may be NULL). */
 int sbom_parse_ex(const char *data, size_t n, const char *filename,
-		  const struct sbom_parse_opts *opts, struct sbom_doc **out, struct vg_error *err);
+		  const struct sbom_parse_opts *opts, struct sbom_doc **out,
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * One format each, for callers (and fuzz targets) that know the format: same
@@ -61,18 +64,18 @@ int sbom_parse_ex(const char *data, size_t n, const char *filename,
  */
 int sbom_cyclonedx_parse_json(const char *data, size_t n, const char *filename,
 			      const struct sbom_parse_opts *opts, struct sbom_doc **out,
-			      struct vg_error *err);
+			      struct vg_error *err) VG_MUST_CHECK;
 int sbom_cyclonedx_parse_xml(const char *data, size_t n, const char *filename,
 			     const struct sbom_parse_opts *opts, struct sbom_doc **out,
-			     struct vg_error *err);
+			     struct vg_error *err) VG_MUST_CHECK;
 int sbom_spdx_parse_json(const char *data, size_t n, const char *filename,
 			 const struct sbom_parse_opts *opts, struct sbom_doc **out,
-			 struct vg_error *err);
+			 struct vg_error *err) VG_MUST_CHECK;
 int sbom_spdx_parse_tagvalue(const char *data, size_t n, const char *filename,
 			     const struct sbom_parse_opts *opts, struct sbom_doc **out,
-			     struct vg_error *err);
+			     struct vg_error *err) VG_MUST_CHECK;
 int sbom_spdx3_parse(const char *data, size_t n, const char *filename,
 		     const struct sbom_parse_opts *opts, struct sbom_doc **out,
-		     struct vg_error *err);
+		     struct vg_error *err) VG_MUST_CHECK;
 
 #endif

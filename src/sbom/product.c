@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* ---- lifecycle ---- */
 
 void product_release(struct product *p)
@@ -80,24 +82,6 @@ void sbom_revision_list_release(struct sbom_revision_list *l)
 
 /* ---- reading rows ---- */
 
-/* A copy of text column i (NULL for SQL NULL); *oom set when the copy fails. */
-static char *col_dup(struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *c;
-	if (!t)
-		return NULL;
-	c = strdup(t);
-	if (!c)
-		*oom = 1;
-	return c;
-}
-
-static int64_t col_i64(struct store_stmt *st, int i, int64_t if_null)
-{
-	return store_col_isnull(st, i) ? if_null : store_col_int64(st, i);
-}
-
 /*
  * Run sql with binds of types ("t": the next of tv[], "i": iv) and hand each
  * row to fill(), which fills a zeroed element of size sz of a growing
@@ -164,11 +148,11 @@ static int fill_product(struct store_stmt *st, void *elem)
 	struct product *p = elem;
 	int oom = 0;
 	p->id = store_col_int64(st, 0);
-	p->name = col_dup(st, 1, &oom);
-	p->vendor = col_dup(st, 2, &oom);
-	p->cra_class = col_dup(st, 3, &oom);
-	p->support_until = col_dup(st, 4, &oom);
-	p->placed_on_market = col_dup(st, 5, &oom);
+	p->name = store_col_dup(st, 1, &oom);
+	p->vendor = store_col_dup(st, 2, &oom);
+	p->cra_class = store_col_dup(st, 3, &oom);
+	p->support_until = store_col_dup(st, 4, &oom);
+	p->placed_on_market = store_col_dup(st, 5, &oom);
 	p->created_at = store_col_int64(st, 6);
 	p->version_count = store_col_int64(st, 7);
 	return oom;
@@ -241,13 +225,13 @@ static int fill_version(struct store_stmt *st, void *elem)
 	int oom = 0;
 	v->id = store_col_int64(st, 0);
 	v->product_id = store_col_int64(st, 1);
-	v->product = col_dup(st, 2, &oom);
-	v->vendor = col_dup(st, 3, &oom);
-	v->version = col_dup(st, 4, &oom);
+	v->product = store_col_dup(st, 2, &oom);
+	v->vendor = store_col_dup(st, 3, &oom);
+	v->version = store_col_dup(st, 4, &oom);
 	v->created_at = store_col_int64(st, 5);
 	v->revisions = store_col_int64(st, 6);
-	v->last_upload_at = col_i64(st, 7, 0);
-	v->latest_sbom_id = col_i64(st, 8, 0);
+	v->last_upload_at = store_col_int64_or(st, 7, 0);
+	v->latest_sbom_id = store_col_int64_or(st, 8, 0);
 	return oom;
 }
 
@@ -340,23 +324,23 @@ static int fill_revision(struct store_stmt *st, void *elem)
 	r->id = store_col_int64(st, 0);
 	r->version_id = store_col_int64(st, 1);
 	r->product_id = store_col_int64(st, 2);
-	r->product = col_dup(st, 3, &oom);
-	r->version = col_dup(st, 4, &oom);
+	r->product = store_col_dup(st, 3, &oom);
+	r->version = store_col_dup(st, 4, &oom);
 	r->revision = store_col_int64(st, 5);
-	r->format = col_dup(st, 6, &oom);
-	r->encoding = col_dup(st, 7, &oom);
-	r->spec_version = col_dup(st, 8, &oom);
-	r->serial = col_dup(st, 9, &oom);
-	r->sha256 = col_dup(st, 10, &oom);
-	r->filename = col_dup(st, 11, &oom);
-	r->uploaded_by = col_dup(st, 12, &oom);
-	r->uploaded_from = col_dup(st, 13, &oom);
+	r->format = store_col_dup(st, 6, &oom);
+	r->encoding = store_col_dup(st, 7, &oom);
+	r->spec_version = store_col_dup(st, 8, &oom);
+	r->serial = store_col_dup(st, 9, &oom);
+	r->sha256 = store_col_dup(st, 10, &oom);
+	r->filename = store_col_dup(st, 11, &oom);
+	r->uploaded_by = store_col_dup(st, 12, &oom);
+	r->uploaded_from = store_col_dup(st, 13, &oom);
 	r->uploaded_at = store_col_int64(st, 14);
 	r->retain_until = store_col_int64(st, 15);
 	r->component_count = store_col_int64(st, 16);
 	r->edge_count = store_col_int64(st, 17);
-	r->primary_idx = col_i64(st, 18, -1);
-	r->latest_sbom_id = col_i64(st, 19, 0);
+	r->primary_idx = store_col_int64_or(st, 18, -1);
+	r->latest_sbom_id = store_col_int64_or(st, 19, 0);
 	return oom;
 }
 

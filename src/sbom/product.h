@@ -57,6 +57,8 @@
 #ifndef VIGIL_SBOM_PRODUCT_H
 #define VIGIL_SBOM_PRODUCT_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -135,33 +137,36 @@ void sbom_revision_release(struct sbom_revision *r);
 void sbom_revision_list_release(struct sbom_revision_list *l);
 
 /* The product called name (version_count is counted). VG_ENOTFOUND when none. */
-int product_get(struct store *s, const char *name, struct product *out, struct vg_error *err);
+int product_get(struct store *s, const char *name, struct product *out,
+		struct vg_error *err) VG_MUST_CHECK;
 /* The product with this id (version_count is counted). VG_ENOTFOUND when none. */
-int product_get_by_id(struct store *s, int64_t id, struct product *out, struct vg_error *err);
+int product_get_by_id(struct store *s, int64_t id, struct product *out,
+		      struct vg_error *err) VG_MUST_CHECK;
 /* Every product, by name, with version_count. *out owned by the caller. */
-int product_list(struct store *s, struct product_list *out, struct vg_error *err);
+int product_list(struct store *s, struct product_list *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Version `version` of product `product`. VG_ENOTFOUND when either is missing. */
 int product_version_get(struct store *s, const char *product, const char *version,
-			struct product_version *out, struct vg_error *err);
+			struct product_version *out, struct vg_error *err) VG_MUST_CHECK;
 /* The product version with this id. VG_ENOTFOUND when none. */
 int product_version_get_by_id(struct store *s, int64_t id, struct product_version *out,
-			      struct vg_error *err);
+			      struct vg_error *err) VG_MUST_CHECK;
 /* The versions of a product, oldest first. *out owned by the caller. */
 int product_version_list(struct store *s, int64_t product_id, struct product_version_list *out,
-			 struct vg_error *err);
+			 struct vg_error *err) VG_MUST_CHECK;
 
 /* A product (*p) with its versions (*versions), for product show. Both
  * owned by the caller; on failure both are released. */
 int product_show(struct store *s, const char *name, struct product *p,
-		 struct product_version_list *versions, struct vg_error *err);
+		 struct product_version_list *versions, struct vg_error *err) VG_MUST_CHECK;
 
 /* One SBOM revision's metadata. VG_ENOTFOUND when none. */
-int sbom_revision_get(struct store *s, int64_t id, struct sbom_revision *out, struct vg_error *err);
+int sbom_revision_get(struct store *s, int64_t id, struct sbom_revision *out,
+		      struct vg_error *err) VG_MUST_CHECK;
 /* Revisions of a product (and version, when not NULL), newest first.
  * VG_ENOTFOUND when the product does not exist. */
 int sbom_revision_list(struct store *s, const char *product, const char *version,
-		       struct sbom_revision_list *out, struct vg_error *err);
+		       struct sbom_revision_list *out, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * JSON at the edges. product_to_json: name, vendor, cra_class,

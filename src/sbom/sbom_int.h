@@ -5,6 +5,8 @@
 #ifndef VIGIL_SBOM_SBOM_INT_H
 #define VIGIL_SBOM_SBOM_INT_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -34,7 +36,7 @@ const char *sbom_jptr_str(const struct sbom_jptr *p);
  * and the line and byte of the first bad byte.
  */
 int sbom_input_check(const char *data, size_t n, const char *filename,
-		     const struct sbom_parse_opts *opts, struct vg_error *err);
+		     const struct sbom_parse_opts *opts, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Builder of one SPDX expression out of several license terms (CycloneDX
@@ -75,9 +77,9 @@ int sbom_spdx_rel_edge(const char *type, enum sbom_edge_kind *kind, int *reverse
 
 /* SPDX builders over an already parsed JSON root (parse.c dispatches). */
 int sbom_spdx_from_json(json_t *root, const char *filename, const struct sbom_parse_opts *opts,
-			struct sbom_doc **out, struct vg_error *err);
+			struct sbom_doc **out, struct vg_error *err) VG_MUST_CHECK;
 int sbom_spdx3_from_json(json_t *root, const char *filename, const struct sbom_parse_opts *opts,
-			 struct sbom_doc **out, struct vg_error *err);
+			 struct sbom_doc **out, struct vg_error *err) VG_MUST_CHECK;
 
 /* Parse JSON after sbom_input_check(); messages name filename. */
 json_t *sbom_json_load(const char *data, size_t n, const char *filename, struct vg_error *err);

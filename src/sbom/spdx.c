@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 struct spdx {
 	struct sbom_doc *doc;
 	const char *file;

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 struct s3 {
 	struct sbom_doc *doc;
 	const char *file;

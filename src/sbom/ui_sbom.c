@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int error_page(struct http_req *req, struct http_resp *resp, const char *title,
 		      const struct vg_error *err)
 {

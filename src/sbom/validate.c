@@ -26,6 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 #define CDX_MINOR_MAX 7 /* CycloneDX 1.0 .. 1.7 */
 #define CDX_BASE_URI  "http://cyclonedx.org/schema/"
 #define SPDX2_URI     "urn:vigil:schema:spdx-2.3"

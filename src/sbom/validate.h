@@ -43,6 +43,8 @@
 #ifndef VIGIL_SBOM_VALIDATE_H
 #define VIGIL_SBOM_VALIDATE_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 #include "core/json.h"
@@ -84,7 +86,7 @@ struct sbom_validation {
  * (err names the folder and the config key); VG_ENOMEM.
  */
 int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_validation *out,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 
 void sbom_validation_release(struct sbom_validation *v);
 

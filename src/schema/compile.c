@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 const char *const js_kw_name[K_N] = {
     "$ref",
     "$id",

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int path_push(struct path *p, const char *key, size_t idx)
 {
 	if (p->n == p->cap) {
@@ -901,7 +903,7 @@ static int eval_cn(struct ctx *c, const struct cnode *cn, const char *base, int 
 	if ((kwv = cn->kw[K_ENUM]) && json_is_array(kwv) && !js_enum_has(cn, inst)) {
 		char *t = vg_json_canonical(kwv);
 		if (t && strlen(t) > 200)
-			strcpy(t + 190, "...]");
+			snprintf(t + 190, strlen(t + 190) + 1, "...]");
 		fail(c, "enum", "expected one of %s", t ? t : "the enum values");
 		free(t);
 		ok = 0;
@@ -911,7 +913,7 @@ static int eval_cn(struct ctx *c, const struct cnode *cn, const char *base, int 
 	if (draft >= 6 && (kwv = cn->kw[K_CONST]) && !js_jv_eq(&cn->cv, inst)) {
 		char *t = vg_json_canonical(kwv);
 		if (t && strlen(t) > 200)
-			strcpy(t + 190, "...");
+			snprintf(t + 190, strlen(t + 190) + 1, "...");
 		fail(c, "const", "expected %s", t ? t : "the const value");
 		free(t);
 		ok = 0;

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 pcre2_code *js_regex_compile(const char *src, size_t n)
 {
 	int ec;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* The tree of a jansson value; strings and keys are borrowed from it. */
 int js_jv_from_json(struct vg_arena *a, const json_t *v, struct jv *out, int depth)
 {

@@ -36,6 +36,8 @@
 #ifndef VIGIL_SCHEMA_JSONSCHEMA_H
 #define VIGIL_SCHEMA_JSONSCHEMA_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,7 +84,8 @@ struct vg_jsonschema_opts {
  * A new, empty set whose documents without "$schema" follow default_draft
  * (one of enum vg_jsonschema_draft). *out is freed with vg_jsonschema_free().
  */
-int vg_jsonschema_new(int default_draft, struct vg_jsonschema **out, struct vg_error *err);
+int vg_jsonschema_new(int default_draft, struct vg_jsonschema **out,
+		      struct vg_error *err) VG_MUST_CHECK;
 void vg_jsonschema_free(struct vg_jsonschema *s);
 
 /*
@@ -92,11 +95,12 @@ void vg_jsonschema_free(struct vg_jsonschema *s);
  * when a name is already taken by another document, VG_EINVAL when the
  * document is not a schema (not an object or boolean) or has no name.
  */
-int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc, struct vg_error *err);
+int vg_jsonschema_add(struct vg_jsonschema *s, const char *uri, json_t *doc,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Read, parse and add the file at path (at most 16 MiB); uri as above. */
 int vg_jsonschema_add_file(struct vg_jsonschema *s, const char *path, const char *uri,
-			   struct vg_error *err);
+			   struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Validate instance against the schema named uri (a document URI, optionally
@@ -109,7 +113,7 @@ int vg_jsonschema_add_file(struct vg_jsonschema *s, const char *path, const char
  */
 int vg_jsonschema_validate(const struct vg_jsonschema *s, const char *uri, const json_t *instance,
 			   const struct vg_jsonschema_opts *opts, struct vg_jsonschema_result *res,
-			   struct vg_error *err);
+			   struct vg_error *err) VG_MUST_CHECK;
 
 void vg_jsonschema_result_release(struct vg_jsonschema_result *res);
 
@@ -135,7 +139,8 @@ void vg_jsonschema_scratch_free(struct vg_jsonschema_scratch *x);
 int vg_jsonschema_validate_text(const struct vg_jsonschema *s, const char *uri, const char *text,
 				size_t n, const struct vg_jsonschema_opts *opts,
 				struct vg_jsonschema_scratch *scratch, uint64_t *hash,
-				struct vg_jsonschema_result *res, struct vg_error *err);
+				struct vg_jsonschema_result *res,
+				struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The schema node named uri (as in vg_jsonschema_validate()), borrowed from

@@ -12,6 +12,8 @@
 #ifndef VIGIL_SCHEMA_INT_H
 #define VIGIL_SCHEMA_INT_H
 
+#include "core/error.h"
+
 #include <pcre2.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -400,6 +402,6 @@ int js_enum_has(const struct cnode *cn, const struct jv *inst);
  * res->valid set, or the code of why it could not run (message in err). */
 int js_run(const struct vg_jsonschema *s, struct vg_jsonschema_scratch *x, const struct jv *inst,
 	   const struct vg_jsonschema_opts *opts, struct vg_jsonschema_result *res,
-	   struct vg_error *err);
+	   struct vg_error *err) VG_MUST_CHECK;
 
 #endif

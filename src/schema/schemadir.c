@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 #ifndef VIGIL_INSTALL_DATADIR
 #define VIGIL_INSTALL_DATADIR "/usr/local/share/vigil"
 #endif

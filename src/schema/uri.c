@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void js_uri_parse(const char *s, struct uri *u)
 {
 	const char *p = s;

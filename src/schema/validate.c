@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 struct vg_jsonschema_scratch *vg_jsonschema_scratch_new(void)
 {
 	struct vg_jsonschema_scratch *x = calloc(1, sizeof(*x));

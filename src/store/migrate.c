@@ -15,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int migration_number(const struct vg_asset *a)
 {
-	return atoi(a->path);
+	/* "0012_name.sql": the leading digits; our own embedded file names */
+	return (int)strtol(a->path, NULL, 10);
 }
 
 int store_schema_target(void)

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define BYTEAOID 17
 #define MAXPARAM 32767 /* PostgreSQL's own limit is 65535 */
 
@@ -108,8 +110,9 @@ static int pg_exec_raw(struct store *s, const char *sql, struct vg_error *err)
 /* Rewrite '?' to $n outside quotes. Returns malloc'ed SQL. */
 static char *translate(const char *sql, int *nparams)
 {
-	size_t n = strlen(sql);
-	char *out = malloc(n * 4 + 1), *o = out;
+	/* each '?' becomes "$k": at most 11 bytes for an int k */
+	size_t n = strlen(sql), cap = n * 11 + 1;
+	char *out = malloc(cap), *o = out;
 	char quote = 0;
 	int k = 0;
 
@@ -124,7 +127,7 @@ static char *translate(const char *sql, int *nparams)
 			quote = *p;
 			*o++ = *p;
 		} else if (*p == '?') {
-			o += sprintf(o, "$%d", ++k);
+			o += snprintf(o, cap - (size_t)(o - out), "$%d", ++k);
 		} else {
 			*o++ = *p;
 		}

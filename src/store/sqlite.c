@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/banned.h"
+
 static int sq_err(struct store *s, struct vg_error *err, int rc, const char *what)
 {
 	sqlite3 *db = s->impl;

@@ -17,6 +17,8 @@
 #include <strings.h>
 #include <zstd.h>
 
+#include "core/banned.h"
+
 /* Tables whose rows are bookkeeping, not audited state. Keep this list short. */
 static const char *const exempt_tables[] = {
     "audit_log",    "vigil_schema",      "sessions", "login_attempts",
@@ -107,13 +109,14 @@ static void classify(struct store_stmt *st, const char *sql)
 static char *redact_url(const char *url)
 {
 	/* postgresql://user:secret@host/db -> postgresql://user:***@host/db; also password=... */
-	char *out = malloc(strlen(url) + 8);
+	size_t n = strlen(url) + 8;
+	char *out = malloc(n);
 	const char *scheme, *at, *colon;
 	char *pw;
 
 	if (!out)
 		return NULL;
-	strcpy(out, url);
+	snprintf(out, n, "%s", url);
 	scheme = strstr(url, "://");
 	if (scheme) {
 		at = strchr(scheme + 3, '@');
@@ -297,6 +300,15 @@ void store_tx_rollback(struct store *s)
 	s->in_tx = 0;
 	s->tx_mutated = 0;
 	s->tx_audited = 0;
+}
+
+int store_tx_end(struct store *s, int rc, struct vg_error *err)
+{
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
 }
 
 /* ---- statements ---- */
@@ -794,4 +806,21 @@ int store_blob_get(struct store *s, const char *sha, char **data, size_t *n, con
 	*data = buf;
 	*n = size;
 	return VG_OK;
+}
+
+char *store_col_dup(struct store_stmt *st, int i, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	c = strdup(t);
+	if (!c)
+		*oom = 1;
+	return c;
+}
+
+int64_t store_col_int64_or(struct store_stmt *st, int i, int64_t dflt)
+{
+	return store_col_isnull(st, i) ? dflt : store_col_int64(st, i);
 }

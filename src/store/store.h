@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
 #include "core/json.h"
 
 struct vg_error;
@@ -46,16 +47,17 @@ int store_schema_target(void);
  * binary. With migrate != 0 pending migrations are applied first.
  * *out is owned by the caller (store_close).
  */
-int store_open(const char *url, int migrate, struct store **out, struct vg_error *err);
+int store_open(const char *url, int migrate, struct store **out,
+	       struct vg_error *err) VG_MUST_CHECK;
 void store_close(struct store *s);
 
 enum store_backend_kind store_kind(const struct store *s);
 /* The URL with any password replaced by "***" (safe to print). */
 const char *store_url_safe(const struct store *s);
 /* Current schema version recorded in the database (0 when empty). */
-int store_schema_version(struct store *s, int *out, struct vg_error *err);
+int store_schema_version(struct store *s, int *out, struct vg_error *err) VG_MUST_CHECK;
 /* Apply pending migrations, each in its own transaction. */
-int store_migrate(struct store *s, struct vg_error *err);
+int store_migrate(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 /* Who acts on this connection (user or token name, or "system") and from
  * where; recorded in every audit record until changed. Copies both. */
@@ -64,9 +66,13 @@ const char *store_actor(const struct store *s);
 const char *store_remote(const struct store *s);
 
 /* Transactions. begin/commit/rollback; nesting is an error. */
-int store_tx_begin(struct store *s, struct vg_error *err);
-int store_tx_commit(struct store *s, struct vg_error *err);
+int store_tx_begin(struct store *s, struct vg_error *err) VG_MUST_CHECK;
+int store_tx_commit(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 void store_tx_rollback(struct store *s);
+/* End the transaction begun with store_tx_begin(): roll back when rc is an
+ * error (and return rc), else commit (and return the commit's result). The
+ * one way to close `rc = ...; return store_tx_end(s, rc, err);`. */
+int store_tx_end(struct store *s, int rc, struct vg_error *err) VG_MUST_CHECK;
 int store_in_tx(const struct store *s);
 
 /*
@@ -76,7 +82,7 @@ int store_in_tx(const struct store *s);
  * opened and committed around the record.
  */
 int store_audit(struct store *s, const char *action, const char *object_type, const char *object_id,
-		const json_t *before, const json_t *after, struct vg_error *err);
+		const json_t *before, const json_t *after, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The hash of one audit record: SHA-256 (hex) over the canonical JSON
@@ -90,7 +96,8 @@ int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *rem
 #define STORE_AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Prepared statements. *out owned by the caller (store_finalize). */
-int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err);
+int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
+		  struct vg_error *err) VG_MUST_CHECK;
 /*
  * The statement cache of this connection: for SQL run many times (once per
  * advisory, per finding, per row of a batch) compiling it again each time
@@ -108,14 +115,14 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out, str
  * Fails as store_prepare().
  */
 int store_prepare_cached(struct store *s, const char *sql, struct store_stmt **out,
-			 struct vg_error *err);
+			 struct vg_error *err) VG_MUST_CHECK;
 int store_bind_text(struct store_stmt *st, int i, const char *v); /* NULL binds NULL */
 int store_bind_int64(struct store_stmt *st, int i, int64_t v);
 int store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n);
 int store_bind_null(struct store_stmt *st, int i);
 /* Returns STORE_ROW, STORE_DONE or an error code (VG_EDB, VG_EEXIST on a
  * unique violation, VG_EAUDIT). */
-int store_step(struct store_stmt *st, struct vg_error *err);
+int store_step(struct store_stmt *st, struct vg_error *err) VG_MUST_CHECK;
 /* Start again with the same binds cleared. */
 int store_reset(struct store_stmt *st);
 int store_col_count(struct store_stmt *st);
@@ -125,6 +132,12 @@ const char *store_col_text(struct store_stmt *st, int i);
 int64_t store_col_int64(struct store_stmt *st, int i);
 const void *store_col_blob(struct store_stmt *st, int i, size_t *n);
 const char *store_col_name(struct store_stmt *st, int i);
+/* Column i as a malloc'ed copy (freed by the caller); NULL for SQL NULL. A
+ * failed copy is NULL too, with *oom set: a row of many columns is checked
+ * once. (Arena copies: store/reader.h.) */
+char *store_col_dup(struct store_stmt *st, int i, int *oom);
+/* Column i as an integer; dflt for SQL NULL (a time of "never" is 0). */
+int64_t store_col_int64_or(struct store_stmt *st, int i, int64_t dflt);
 /* Rows changed by the last finished INSERT/UPDATE/DELETE. */
 int64_t store_changes(struct store_stmt *st);
 /* Free a statement; one from store_prepare_cached() goes back to the cache
@@ -139,15 +152,16 @@ void store_finalize(struct store_stmt *st);
  * first column of the first row in *out (VG_ENOTFOUND when no row);
  * store_query_text returns a malloc'ed copy (NULL for SQL NULL).
  */
-int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types, ...);
+int store_exec(struct store *s, struct vg_error *err, const char *sql, const char *types,
+	       ...) VG_MUST_CHECK;
 /* store_exec through the statement cache (store_prepare_cached): for a
  * write run once per row of a batch. */
 int store_exec_cached(struct store *s, struct vg_error *err, const char *sql, const char *types,
-		      ...);
+		      ...) VG_MUST_CHECK;
 int store_query_int64(struct store *s, int64_t *out, struct vg_error *err, const char *sql,
-		      const char *types, ...);
+		      const char *types, ...) VG_MUST_CHECK;
 int store_query_text(struct store *s, char **out, struct vg_error *err, const char *sql,
-		     const char *types, ...);
+		     const char *types, ...) VG_MUST_CHECK;
 
 /*
  * Rows as JSON: run a query and return all rows as a JSON array of objects
@@ -164,28 +178,29 @@ int store_query_text(struct store *s, char **out, struct vg_error *err, const ch
  * store_exec. *out is a new array owned by the caller; NULL on error.
  */
 int store_rows(struct store *s, json_t **out, struct vg_error *err, const char *cols,
-	       const char *sql, const char *types, ...);
+	       const char *sql, const char *types, ...) VG_MUST_CHECK;
 /* store_rows with every column of kind 'a' (cols NULL). */
 int store_query_json(struct store *s, json_t **out, struct vg_error *err, const char *sql,
-		     const char *types, ...);
+		     const char *types, ...) VG_MUST_CHECK;
 /* Like store_rows but exactly one row: VG_ENOTFOUND (with what and id in the
  * message) when none. */
 int store_row(struct store *s, json_t **out, struct vg_error *err, const char *what, int64_t id,
-	      const char *cols, const char *sql, const char *types, ...);
+	      const char *cols, const char *sql, const char *types, ...) VG_MUST_CHECK;
 
 /* Keep n bytes of data compressed (zstd) in table blobs under their SHA-256
  * (hex, sha), once per content: a second copy of the same bytes is not
  * stored again. `what` names them in errors ("the original"). */
 int store_blob_put(struct store *s, const void *data, size_t n, const char *sha, const char *what,
-		   struct vg_error *err);
+		   struct vg_error *err) VG_MUST_CHECK;
 /* The bytes kept under sha by store_blob_put (malloc'ed into *data, caller
  * frees), checked against their SHA-256: VG_EIO naming `what` when they are
  * missing, cannot be decompressed or do not match. */
 int store_blob_get(struct store *s, const char *sha, char **data, size_t *n, const char *what,
-		   struct vg_error *err);
+		   struct vg_error *err) VG_MUST_CHECK;
 
 /* Leader election for background jobs: SQLite always wins (single process);
  * PostgreSQL uses pg_try_advisory_lock on a session lock. *leader set 0/1. */
-int store_try_leader(struct store *s, const char *job, int *leader, struct vg_error *err);
+int store_try_leader(struct store *s, const char *job, int *leader,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 #endif

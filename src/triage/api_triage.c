@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define TRIAGE_WRITE (ROLE_ADMIN | ROLE_PSIRT)
 
 static int finding_id(struct http_req *req, struct http_resp *resp, int64_t *id)

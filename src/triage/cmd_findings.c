@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int findings_list_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"json",        "product=", "version=",  "severity=",

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* "N" days (or hours with hours != 0) -> seconds; -1 when absent. */
 static int amount(const char *s, int64_t unit, int64_t *out)
 {

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 int triage_cli_filter(const struct cli *c, const struct cli_args *a, const char *state_opt,
 		      struct findings_filter *f)
 {

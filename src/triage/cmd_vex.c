@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define VEX_FILE_MAX (64u << 20)
 
 static int vex_export_cmd(struct cli *c, int argc, char **argv)

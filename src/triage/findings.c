@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 const char *const finding_states[FINDING_N_STATES + 1] = {
     "new",   "in_triage",    "affected",       "in_remediation",
     "fixed", "not_affected", "false_positive", NULL};
@@ -298,11 +300,6 @@ static const char *col_str(struct finding_list *l, struct store_stmt *st, int i,
 	return c;
 }
 
-static int64_t col_time(struct store_stmt *st, int i)
-{
-	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
-}
-
 /* The page's rows: the columns of the list query, in order. */
 static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 		     struct vg_error *err)
@@ -337,12 +334,12 @@ static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 		f->state = col_str(l, st, 8, &oom);
 		f->justification = col_str(l, st, 9, &oom);
 		f->assignee = col_str(l, st, 10, &oom);
-		f->first_seen_at = col_time(st, 11);
-		f->updated_at = col_time(st, 12);
-		f->retracted_at = col_time(st, 13);
-		f->triage_due_at = col_time(st, 14);
-		f->fix_due_at = col_time(st, 15);
-		f->due_at = col_time(st, 16);
+		f->first_seen_at = store_col_int64_or(st, 11, 0);
+		f->updated_at = store_col_int64_or(st, 12, 0);
+		f->retracted_at = store_col_int64_or(st, 13, 0);
+		f->triage_due_at = store_col_int64_or(st, 14, 0);
+		f->fix_due_at = store_col_int64_or(st, 15, 0);
+		f->due_at = store_col_int64_or(st, 16, 0);
 		f->overdue = f->due_at && f->due_at < now;
 		f->evidence_json = col_str(l, st, 17, &oom);
 		if (oom)

@@ -22,6 +22,8 @@
 #ifndef VIGIL_TRIAGE_FINDINGS_H
 #define VIGIL_TRIAGE_FINDINGS_H
 
+#include "core/error.h"
+
 #include "core/arena.h"
 #include "core/json.h"
 
@@ -96,7 +98,7 @@ int64_t findings_count_cap(void);
  * severity.
  */
 int findings_list(struct store *s, const struct findings_filter *f, struct finding_list *out,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /* Active findings per state (finding_states order). */
 struct finding_counts {
@@ -107,12 +109,12 @@ struct finding_counts {
  * due_within ignored). With f->count_cap > 0 and neither product nor
  * version each count stops at count_cap + 1: more than count_cap. */
 int findings_state_counts(struct store *s, const struct findings_filter *f,
-			  struct finding_counts *out, struct vg_error *err);
+			  struct finding_counts *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* The ids of every finding matching f (limit and offset ignored), in id
  * order, for bulk changes: *ids malloc'ed (caller frees), *n of them. */
 int findings_ids(struct store *s, const struct findings_filter *f, int64_t **ids, size_t *n,
-		 struct vg_error *err);
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /* The edges: the JSON of a finding, of a page ({"findings": [...], "total",
  * "total_exact", "limit", "offset"}) and of counts ({"new": n, ...}).
@@ -135,11 +137,11 @@ json_t *finding_counts_to_json(const struct finding_counts *c);
 	"findings.id), sla_due_key = COALESCE((SELECT d.due_at FROM findings_due d WHERE "  \
 	"d.finding_id = findings.id), 9223372036854775807) WHERE "
 /* FINDINGS_DUE_SYNC for one finding. */
-int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err);
+int findings_due_sync_id(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
 /* FINDINGS_DUE_SYNC for the findings a policy of product_id (0: the default
  * one) and severity ("kev": the KEV-listed findings) applies to. */
 int findings_due_sync_policy(struct store *s, int64_t product_id, const char *severity,
-			     struct vg_error *err);
+			     struct vg_error *err) VG_MUST_CHECK;
 
 /* What a reconciliation changed. */
 struct findings_stats {
@@ -154,7 +156,7 @@ struct findings_stats {
  * Counts are added to *st (may be NULL); "vuln.exploited" after commit.
  */
 int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_stats *st,
-			    struct vg_error *err);
+			    struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Reconcile the findings of the n vulnerabilities vuln_ids (their advisories
@@ -164,7 +166,7 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
  */
 int findings_reconcile_vulns(struct store *s, const char *source, const char *const *vuln_ids,
 			     size_t n, const json_t *merged, struct findings_stats *st,
-			     struct vg_error *err);
+			     struct vg_error *err) VG_MUST_CHECK;
 
 /* Subscribe the triage room to the events it reacts to ("sbom.imported",
  * "vuln.updated") and offer the vuln room its affected product versions.

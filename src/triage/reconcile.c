@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define CHUNK 200 /* vulnerability ids per reconcile query */
 
 /* The findings the matcher asks for: key "version_id\037purl\037vuln_id" ->

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define COMMENT_MAX 4000
 
 static const char *const states[] = {"new",   "in_triage",    "affected",       "in_remediation",
@@ -413,11 +415,6 @@ static const char *detail_str(struct finding_detail *d, struct store_stmt *st, i
 	return c;
 }
 
-static int64_t col_time(struct store_stmt *st, int i)
-{
-	return store_col_isnull(st, i) ? 0 : store_col_int64(st, i);
-}
-
 int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 		       struct vg_error *err)
 {
@@ -463,14 +460,14 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 	f->state = detail_str(out, st, 8, &oom);
 	f->justification = detail_str(out, st, 9, &oom);
 	f->assignee = detail_str(out, st, 10, &oom);
-	f->first_seen_at = col_time(st, 11);
-	f->updated_at = col_time(st, 12);
-	f->retracted_at = col_time(st, 13);
-	out->state_changed_at = col_time(st, 14);
-	out->closed_at = col_time(st, 15);
-	f->triage_due_at = col_time(st, 16);
-	f->fix_due_at = col_time(st, 17);
-	f->due_at = col_time(st, 18);
+	f->first_seen_at = store_col_int64_or(st, 11, 0);
+	f->updated_at = store_col_int64_or(st, 12, 0);
+	f->retracted_at = store_col_int64_or(st, 13, 0);
+	out->state_changed_at = store_col_int64_or(st, 14, 0);
+	out->closed_at = store_col_int64_or(st, 15, 0);
+	f->triage_due_at = store_col_int64_or(st, 16, 0);
+	f->fix_due_at = store_col_int64_or(st, 17, 0);
+	f->due_at = store_col_int64_or(st, 18, 0);
 	f->overdue = f->due_at && f->due_at < vg_now();
 	f->evidence_json = detail_str(out, st, 19, &oom);
 	out->summary = detail_str(out, st, 20, &oom);
@@ -504,7 +501,7 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 		c = &out->comments[out->n_comments++];
 		c->actor = detail_str(out, st, 0, &oom);
 		c->body = detail_str(out, st, 1, &oom);
-		c->created_at = col_time(st, 2);
+		c->created_at = store_col_int64_or(st, 2, 0);
 		if (oom)
 			break;
 	}
@@ -1124,15 +1121,6 @@ static const struct deadline_clock sla_triage_clock = {
 static const struct deadline_clock sla_fix_clock = {
     "sla.fix", sla_thresholds, 2, DEADLINE_LATEST_ONLY, sla_record, sla_event, sla_row_free};
 
-static char *dup_col(struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *c = t ? strdup(t) : NULL;
-	if (t && !c)
-		*oom = 1;
-	return c;
-}
-
 /*
  * Candidates of one page: a deadline whose last quarter has begun (from
  * first_seen; the engine takes a later KEV listing into account through the
@@ -1181,12 +1169,12 @@ static int sla_fetch(struct store *s, int64_t after, int64_t now, size_t max,
 		int oom = !r;
 		if (r) {
 			r->id = store_col_int64(st, 0);
-			r->vuln_id = dup_col(st, 1, &oom);
-			r->purl = dup_col(st, 2, &oom);
-			r->severity = dup_col(st, 3, &oom);
-			r->state = dup_col(st, 4, &oom);
-			r->product = dup_col(st, 7, &oom);
-			r->version = dup_col(st, 8, &oom);
+			r->vuln_id = store_col_dup(st, 1, &oom);
+			r->purl = store_col_dup(st, 2, &oom);
+			r->severity = store_col_dup(st, 3, &oom);
+			r->state = store_col_dup(st, 4, &oom);
+			r->product = store_col_dup(st, 7, &oom);
+			r->version = store_col_dup(st, 8, &oom);
 		}
 		if (oom) {
 			if (r) {

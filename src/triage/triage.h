@@ -33,6 +33,8 @@
 #ifndef VIGIL_TRIAGE_TRIAGE_H
 #define VIGIL_TRIAGE_TRIAGE_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,17 +74,20 @@ struct triage_change {
  * VG_EINVAL for a missing or unknown justification or an unknown user;
  * nothing changes on error.
  */
-int triage_apply(struct store *s, int64_t id, const struct triage_change *c, struct vg_error *err);
+int triage_apply(struct store *s, int64_t id, const struct triage_change *c,
+		 struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply c to every finding matching f (all or nothing, one audit record per
  * finding). *count gets the number changed. */
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
-		      const struct triage_change *c, int64_t *count, struct vg_error *err);
+		      const struct triage_change *c, int64_t *count,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply c to each of the n_ids findings ids in one transaction (all or
  * nothing, one audit record per finding). */
 int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
-		     const struct triage_change *c, int64_t *count, struct vg_error *err);
+		     const struct triage_change *c, int64_t *count,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Inside the caller's transaction: set finding id to state with
@@ -92,7 +97,8 @@ int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
  * one (in_triage leaves new alone, affected leaves in_remediation).
  */
 int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char *just,
-		     const char *comment, const char *action, int *changed, struct vg_error *err);
+		     const char *comment, const char *action, int *changed,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /* A comment on a finding. */
 struct finding_comment {
@@ -120,7 +126,7 @@ struct finding_detail {
 
 /* Fill *out (initialised here; release it even on error). VG_ENOTFOUND. */
 int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
-		       struct vg_error *err);
+		       struct vg_error *err) VG_MUST_CHECK;
 void finding_detail_release(struct finding_detail *d);
 /* The edges: the finding's JSON (caller owns; NULL when out of memory). */
 json_t *finding_detail_to_json(const struct finding_detail *d);
@@ -132,14 +138,15 @@ json_t *finding_detail_to_json(const struct finding_detail *d);
  * findings whose evidence (affected range, component version) differs from
  * what was decided on go back to in_triage with a comment.
  */
-int triage_carry_over(struct store *s, int64_t version_id, int64_t since, struct vg_error *err);
+int triage_carry_over(struct store *s, int64_t version_id, int64_t since,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Counts per state of the findings matching f (state filter ignored).
  * With f->count_cap > 0 each count stops at count_cap + 1: a value above
  * count_cap means "more than count_cap". finding_counts_to_json() at the
  * edges. */
 int triage_counts(struct store *s, const struct findings_filter *f, struct finding_counts *out,
-		  struct vg_error *err);
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /* Open findings per severity (critical, high, medium, low, none) at the
  * end of one day. */
@@ -155,16 +162,17 @@ struct triage_history {
 };
 /* The last `days` days up to now (1..366, else 30) into *out (caller
  * releases). */
-int triage_history(struct store *s, int days, struct triage_history *out, struct vg_error *err);
+int triage_history(struct store *s, int days, struct triage_history *out,
+		   struct vg_error *err) VG_MUST_CHECK;
 void triage_history_release(struct triage_history *h);
 /* [{"day": "YYYY-MM-DD", "critical": n, ...}] (caller owns). */
 json_t *triage_history_to_json(const struct triage_history *h);
 
 /* SLA policies. product NULL: the default. triage/fix seconds < 0: none. */
 int sla_policy_set(struct store *s, const char *product, const char *severity,
-		   int64_t triage_seconds, int64_t fix_seconds, struct vg_error *err);
+		   int64_t triage_seconds, int64_t fix_seconds, struct vg_error *err) VG_MUST_CHECK;
 int sla_policy_unset(struct store *s, const char *product, const char *severity,
-		     struct vg_error *err);
+		     struct vg_error *err) VG_MUST_CHECK;
 struct sla_policy {
 	char product[256];      /* "*" for the default policy */
 	char severity[16];      /* critical ... none, or kev */
@@ -176,7 +184,8 @@ struct sla_policy_list {
 	size_t n;
 };
 /* Every policy, the default ones first, by product then severity. */
-int sla_policy_list(struct store *s, struct sla_policy_list *out, struct vg_error *err);
+int sla_policy_list(struct store *s, struct sla_policy_list *out,
+		    struct vg_error *err) VG_MUST_CHECK;
 void sla_policy_list_release(struct sla_policy_list *l);
 /* [{"product", "severity", "triage_seconds", "fix_seconds"}] (null for
  * none; caller owns). */
@@ -184,7 +193,8 @@ json_t *sla_policy_list_to_json(const struct sla_policy_list *l);
 
 /* Send due SLA alerts (see the rules above); counts into *warned and
  * *breached (may be NULL). Events are emitted after commit. */
-int sla_tick(struct store *s, int64_t *warned, int64_t *breached, struct vg_error *err);
+int sla_tick(struct store *s, int64_t *warned, int64_t *breached,
+	     struct vg_error *err) VG_MUST_CHECK;
 
 /* `vigil sla` (listed in the program's noun table, src/app/tables.c). */
 struct cli;

@@ -5,6 +5,8 @@
 #ifndef VIGIL_TRIAGE_TRIAGE_UI_H
 #define VIGIL_TRIAGE_TRIAGE_UI_H
 
+#include "core/error.h"
+
 struct store;
 struct vg_error;
 
@@ -15,6 +17,6 @@ struct vg_error;
  * findings; without the job (tests, other commands) the page draws them
  * itself at most once a minute.
  */
-int triage_charts_redraw(struct store *s, struct vg_error *err);
+int triage_charts_redraw(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 #endif

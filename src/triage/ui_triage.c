@@ -24,6 +24,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/banned.h"
+
 #define WRITERS (ROLE_ADMIN | ROLE_PSIRT)
 
 static const char *const all_states[] = {

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define VEX_MAX_STATEMENTS 100000
 
 int vex_format_from_name(const char *name)

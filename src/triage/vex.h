@@ -23,6 +23,8 @@
 #ifndef VIGIL_TRIAGE_VEX_H
 #define VIGIL_TRIAGE_VEX_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 #include "core/json.h"
@@ -38,7 +40,7 @@ int vex_format_from_name(const char *name);
 /* The VEX document of a product version in format (caller owns *out).
  * VG_ENOTFOUND for an unknown product or version. */
 int vex_export(struct store *s, const char *product, const char *version, int format, json_t **out,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 
 struct vex_import_stats {
 	long statements, applied, unchanged, unmatched;
@@ -48,12 +50,13 @@ struct vex_import_stats {
 /* Parse and check a VEX document without applying it: st gets its format
  * and statement count. VG_EPARSE (naming the JSON pointer) when malformed. */
 int vex_check(const char *data, size_t n, const char *what, struct vex_import_stats *st,
-	      struct vg_error *err);
+	      struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply the VEX document data (n bytes; what names it in messages) to the
  * findings of product version. */
 int vex_import(struct store *s, const char *data, size_t n, const char *what, const char *product,
-	       const char *version, struct vex_import_stats *st, struct vg_error *err);
+	       const char *version, struct vex_import_stats *st,
+	       struct vg_error *err) VG_MUST_CHECK;
 
 /* `vigil vex` (listed in the program's noun table, src/app/tables.c). */
 struct cli;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 void advisory_init(struct advisory *a)
 {
 	memset(a, 0, sizeof(*a));

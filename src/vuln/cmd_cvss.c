@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* Scores carry one decimal; print them as JSON reals with exactly that. */
 static json_t *score_json(double v)
 {

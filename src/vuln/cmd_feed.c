@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 #define KEV_MAX (256u << 20)
 
 static void print_skip(void *arg, const char *msg)

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int vuln_vercmp(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"json", NULL};

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 struct parser {
 	struct feed_ctx c;
 	struct csaf_doc *d;

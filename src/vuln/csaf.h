@@ -30,6 +30,8 @@
 #ifndef VIGIL_VULN_CSAF_H
 #define VIGIL_VULN_CSAF_H
 
+#include "core/error.h"
+
 #include "core/arena.h"
 
 #include <stddef.h>
@@ -237,7 +239,7 @@ struct csaf_doc {
  * or VG_ENOMEM and *out is NULL.
  */
 int csaf_parse(const char *data, size_t n, const char *file, struct csaf_doc **out,
-	       struct vg_error *err);
+	       struct vg_error *err) VG_MUST_CHECK;
 
 void csaf_doc_free(struct csaf_doc *d);
 

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* ---- metric tables (abbreviations and legal values from the specs) ---- */
 
 static const struct cvss_metric_def v2_defs[] = {

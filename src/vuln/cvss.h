@@ -28,6 +28,8 @@
 #ifndef VIGIL_VULN_CVSS_H
 #define VIGIL_VULN_CVSS_H
 
+#include "core/error.h"
+
 #include <stddef.h>
 
 struct vg_error;
@@ -53,7 +55,7 @@ struct cvss {
  * the metric or byte at fault), VG_ETOOBIG (longer than CVSS_MAX_LEN) or
  * VG_EINVAL (NULL). On failure *out is zeroed.
  */
-int cvss_parse(const char *vector, struct cvss *out, struct vg_error *err);
+int cvss_parse(const char *vector, struct cvss *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* "2.0", "3.0", "3.1", "4.0". */
 const char *cvss_version_name(enum cvss_version v);

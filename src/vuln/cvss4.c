@@ -15,6 +15,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /*
  * MacroVector scores in tenths, indexed [EQ1][EQ2][EQ3][EQ4][EQ5][EQ6];
  * -1 where the combination does not exist (EQ3=2 forces EQ6=1). Data of the

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 void feed_ctx_init(struct feed_ctx *c, const char *file, struct vg_arena *a, struct vg_error *err)
 {
 	c->file = file ? file : "(input)";

@@ -24,6 +24,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/banned.h"
+
 #define SYNC_MAX_BODY (1024u << 20) /* the OSV all.zip dump is about 1 GB */
 #define NVD_WINDOW    (120 * 86400) /* NVD's longest date range */
 #define NVD_MAX_PAGES 10000

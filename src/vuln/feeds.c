@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/banned.h"
+
 #define MAX_DEPTH 16
 
 static void skipf(struct vulndb_import *im, feeds_skip_fn skip, void *arg, const char *fmt, ...)
@@ -474,8 +476,9 @@ int feeds_import_csaf_buffer(struct vulndb_import *im, const char *data, size_t 
 		csaf_doc_free(d);
 		return VG_OK;
 	}
-	if (d->initial_release_date)
-		vg_time_parse(d->initial_release_date, &pub, NULL);
+	/* an unreadable initial release date is only a missing one */
+	if (d->initial_release_date && vg_time_parse(d->initial_release_date, &pub, NULL))
+		pub = 0;
 	for (size_t i = 0; !rc && i < d->n_vulns; i++)
 		rc = csaf_vuln_one(im, d, i, name, mod, pub, &unmatchable, err);
 	if (!rc && unmatchable && skip) {

@@ -29,6 +29,8 @@
 #ifndef VIGIL_VULN_FEEDS_H
 #define VIGIL_VULN_FEEDS_H
 
+#include "core/error.h"
+
 #include "vuln/vulndb.h"
 
 #include <stddef.h>
@@ -40,17 +42,18 @@ typedef void (*feeds_skip_fn)(void *arg, const char *msg);
 
 /* Import NVD JSON (pages, wrapped items or bare cve objects) under path. */
 int feeds_import_nvd(struct store *s, const char *path, feeds_skip_fn skip, void *arg,
-		     struct vulndb_stats *st, struct vg_error *err);
+		     struct vulndb_stats *st, struct vg_error *err) VG_MUST_CHECK;
 
 /* Import CSAF 2.0 documents under path. */
 int feeds_import_csaf(struct store *s, const char *path, feeds_skip_fn skip, void *arg,
-		      struct vulndb_stats *st, struct vg_error *err);
+		      struct vulndb_stats *st, struct vg_error *err) VG_MUST_CHECK;
 
 /* The same from n bytes of one document named name (for feed sync). */
 int feeds_import_nvd_buffer(struct vulndb_import *im, const char *data, size_t n, const char *name,
-			    feeds_skip_fn skip, void *arg, int64_t *max_mod, struct vg_error *err);
+			    feeds_skip_fn skip, void *arg, int64_t *max_mod,
+			    struct vg_error *err) VG_MUST_CHECK;
 int feeds_import_csaf_buffer(struct vulndb_import *im, const char *data, size_t n, const char *name,
-			     feeds_skip_fn skip, void *arg, struct vg_error *err);
+			     feeds_skip_fn skip, void *arg, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * `vigil feed sync`: for each configured URL (feeds.osv_url, feeds.nvd_url,
@@ -64,6 +67,6 @@ int feeds_import_csaf_buffer(struct vulndb_import *im, const char *data, size_t 
  * receives the number of URLs whose body was imported.
  */
 int feeds_sync(struct store *s, feeds_skip_fn skip, void *arg, struct vulndb_stats *st,
-	       long *fetched, long *not_modified, struct vg_error *err);
+	       long *fetched, long *not_modified, struct vg_error *err) VG_MUST_CHECK;
 
 #endif

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 static int ev_cmp(const void *pa, const void *pb)
 {
 	const struct match_event *a = pa, *b = pb;

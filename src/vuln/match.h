@@ -29,6 +29,8 @@
 #ifndef VIGIL_VULN_MATCH_H
 #define VIGIL_VULN_MATCH_H
 
+#include "core/error.h"
+
 #include "vuln/advisory.h"
 #include "ident/version.h"
 
@@ -72,7 +74,8 @@ struct match_why {
  * Compile af into out (OUT; match_pkg_release() frees it, also after a
  * failure). Fails only with VG_ENOMEM.
  */
-int match_pkg_compile(const struct adv_affected *af, struct match_pkg *out, struct vg_error *err);
+int match_pkg_compile(const struct adv_affected *af, struct match_pkg *out,
+		      struct vg_error *err) VG_MUST_CHECK;
 void match_pkg_release(struct match_pkg *m);
 
 /*
@@ -116,7 +119,8 @@ struct match_key {
 	char version[256];
 	char release[64];
 };
-int match_key_from_purl(const char *purl, struct match_key *out, struct vg_error *err);
+int match_key_from_purl(const char *purl, struct match_key *out,
+			struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- the in-memory index ---- */
 
@@ -144,7 +148,7 @@ void match_index_free(struct match_index *ix);
  * advisories are kept but never match. VG_OK or VG_ENOMEM.
  */
 int match_index_add(struct match_index *ix, const struct advisory *a, const char *vuln_id,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 
 /* Advisories, affected entries and unusable ranges held. */
 void match_index_stats(const struct match_index *ix, size_t *advisories, size_t *entries,

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 /* ------------------------------------------------------------ parsing */
 
 struct rec {

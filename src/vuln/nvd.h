@@ -68,6 +68,8 @@
 #ifndef VIGIL_VULN_NVD_H
 #define VIGIL_VULN_NVD_H
 
+#include "core/error.h"
+
 #include "core/json.h"
 #include "ident/cpe.h"
 #include "core/arena.h"
@@ -171,7 +173,7 @@ struct nvd_feed {
  * *out is NULL.
  */
 int nvd_cve_from_json(const json_t *cve, const char *file, const char *ptr, struct nvd_cve **out,
-		      struct vg_error *err);
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Free a record and all it owns (NULL is fine). */
 void nvd_cve_free(struct nvd_cve *c);
@@ -184,7 +186,7 @@ void nvd_cve_free(struct nvd_cve *c);
  * names file and pointer) or VG_ENOMEM.
  */
 int nvd_feed_parse(const char *data, size_t n, const char *file, struct nvd_feed *out,
-		   struct vg_error *err);
+		   struct vg_error *err) VG_MUST_CHECK;
 
 void nvd_feed_release(struct nvd_feed *f);
 
@@ -218,7 +220,7 @@ struct nvd_match {
  * VG_ENOMEM.
  */
 int nvd_config_match(const struct nvd_cve *cve, const char *const *cpes, size_t n,
-		     struct nvd_match *out, struct vg_error *err);
+		     struct nvd_match *out, struct vg_error *err) VG_MUST_CHECK;
 
 /* As nvd_config_match() with the CPEs already parsed; never fails. */
 void nvd_config_match_parsed(const struct nvd_cve *cve, const struct cpe *cpes, size_t n,

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "core/banned.h"
+
 #define MAX_DIR_DEPTH 32
 
 static int get_time(struct feed_ctx *c, const json_t *o, const char *key, int required,

@@ -19,6 +19,8 @@
 #ifndef VIGIL_VULN_OSV_H
 #define VIGIL_VULN_OSV_H
 
+#include "core/error.h"
+
 #include "core/json.h"
 #include "vuln/advisory.h"
 
@@ -34,7 +36,8 @@ struct vg_error;
  * messages. On failure returns VG_EPARSE / VG_ETOOBIG / VG_ENOMEM with err
  * set ("<file>: <id>: <pointer>: ..."); out is then to be released.
  */
-int osv_from_json(const json_t *rec, const char *file, struct advisory *out, struct vg_error *err);
+int osv_from_json(const json_t *rec, const char *file, struct advisory *out,
+		  struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Convert a YAML document (n bytes) to JSON: mappings to objects,
@@ -43,7 +46,7 @@ int osv_from_json(const json_t *rec, const char *file, struct advisory *out, str
  * names the file, line and column.
  */
 int osv_yaml_to_json(const char *data, size_t n, const char *file, json_t **out,
-		     struct vg_error *err);
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Called for each record read. Return VG_OK to go on; any other code stops
@@ -68,11 +71,11 @@ struct osv_read_stats {
  * with what fn returned.
  */
 int osv_read_path(const char *path, osv_record_fn fn, osv_skip_fn skip, void *arg,
-		  struct osv_read_stats *stats, struct vg_error *err);
+		  struct osv_read_stats *stats, struct vg_error *err) VG_MUST_CHECK;
 
 /* Parse one file's bytes (JSON or YAML by name) and hand each record on. */
 int osv_read_buffer(const char *data, size_t n, const char *name, osv_record_fn fn,
 		    osv_skip_fn skip, void *arg, struct osv_read_stats *stats,
-		    struct vg_error *err);
+		    struct vg_error *err) VG_MUST_CHECK;
 
 #endif

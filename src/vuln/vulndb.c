@@ -20,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/banned.h"
+
 #define MAX_ALIAS 256 /* ids of one advisory used for joining */
 
 /* ---- small query helpers ---- */

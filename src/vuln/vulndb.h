@@ -36,6 +36,8 @@
 #ifndef VIGIL_VULN_VULNDB_H
 #define VIGIL_VULN_VULNDB_H
 
+#include "core/error.h"
+
 #include "core/arena.h"
 #include "core/json.h"
 #include "vuln/advisory.h"
@@ -62,9 +64,10 @@ struct vulndb_import;
 /* Start importing advisories from source ("osv", "nvd", "csaf") read from
  * what (a path, for the audit record). *out is freed by _end or _abort. */
 int vulndb_import_begin(struct store *s, const char *source, const char *what,
-			struct vulndb_import **out, struct vg_error *err);
+			struct vulndb_import **out, struct vg_error *err) VG_MUST_CHECK;
 /* Store one advisory (copied). May commit a batch. */
-int vulndb_import_add(struct vulndb_import *im, const struct advisory *a, struct vg_error *err);
+int vulndb_import_add(struct vulndb_import *im, const struct advisory *a,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * What an NVD record carries beside its OSV form: the original cve object
@@ -82,11 +85,12 @@ struct vulndb_extra {
 /* As vulndb_import_add(), keeping x (may be NULL) with the advisory; a
  * replaced record's extras are replaced too. */
 int vulndb_import_add_ext(struct vulndb_import *im, const struct advisory *a,
-			  const struct vulndb_extra *x, struct vg_error *err);
+			  const struct vulndb_extra *x, struct vg_error *err) VG_MUST_CHECK;
 /* Note a record the parser skipped (counted in the summary). */
 void vulndb_import_skipped(struct vulndb_import *im);
 /* Commit what is pending, add the counts to *st (may be NULL), free im. */
-int vulndb_import_end(struct vulndb_import *im, struct vulndb_stats *st, struct vg_error *err);
+int vulndb_import_end(struct vulndb_import *im, struct vulndb_stats *st,
+		      struct vg_error *err) VG_MUST_CHECK;
 /* Roll back what is pending and free im. */
 void vulndb_import_abort(struct vulndb_import *im);
 
@@ -95,7 +99,7 @@ void vulndb_import_abort(struct vulndb_import *im);
  * told about each refused record. Counts are added to *st.
  */
 int vulndb_import_osv(struct store *s, const char *path, void (*skip)(void *, const char *),
-		      void *arg, struct vulndb_stats *st, struct vg_error *err);
+		      void *arg, struct vulndb_stats *st, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Import a CISA KEV catalogue (JSON, n bytes; file names it in messages):
@@ -105,7 +109,7 @@ int vulndb_import_osv(struct store *s, const char *path, void (*skip)(void *, co
  */
 int vulndb_import_kev(struct store *s, const char *data, size_t n, const char *file,
 		      void (*skip)(void *, const char *), void *arg, struct vulndb_stats *st,
-		      struct vg_error *err);
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The (vendor, product) key of a CPE as advisory_cpes and
@@ -125,10 +129,11 @@ int vulndb_cpe_key(const struct cpe *c, char *out, size_t outsz);
 typedef void (*vulndb_cpe_hit_fn)(void *arg, const char *vuln_id, const char *advisory,
 				  const char *matched, const char *fixed);
 int vulndb_match_cpe(struct store *s, const char *cpe, const char *const *platform,
-		     size_t n_platform, vulndb_cpe_hit_fn fn, void *arg, struct vg_error *err);
+		     size_t n_platform, vulndb_cpe_hit_fn fn, void *arg,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /* Load every stored, not withdrawn advisory into ix. */
-int vulndb_load_index(struct store *s, struct match_index *ix, struct vg_error *err);
+int vulndb_load_index(struct store *s, struct match_index *ix, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * One match of an inventory component by an advisory, as the matcher
@@ -155,17 +160,17 @@ typedef void (*vuln_hit_fn)(void *arg, const struct vuln_hit *h);
  * *matchable (may be NULL) gets the number of purl components indexed.
  */
 int vulndb_index_sbom(struct store *s, int64_t sbom_id, int64_t *version_id, long *matchable,
-		      struct vg_error *err);
+		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Match the indexed components of version_id against every stored, not
  * withdrawn advisory: fn once per (component, advisory) that matches. */
 int vulndb_match_version(struct store *s, int64_t version_id, vuln_hit_fn fn, void *arg,
-			 struct vg_error *err);
+			 struct vg_error *err) VG_MUST_CHECK;
 
 /* Match every indexed component against the stored, not withdrawn
  * advisories of the n vulnerabilities vuln_ids (at most 200). */
 int vulndb_match_vulns(struct store *s, const char *const *vuln_ids, size_t n, vuln_hit_fn fn,
-		       void *arg, struct vg_error *err);
+		       void *arg, struct vg_error *err) VG_MUST_CHECK;
 
 /* Times of struct vulnerability and its parts: VULN_NO_TIME for none. */
 #define VULN_NO_TIME INT64_MIN
@@ -211,7 +216,8 @@ struct vulnerability {
 
 /* One vulnerability by its id or any alias into *out (initialised here;
  * release it even on error). VG_ENOTFOUND. */
-int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct vg_error *err);
+int vuln_get(struct store *s, const char *id, struct vulnerability *out,
+	     struct vg_error *err) VG_MUST_CHECK;
 void vulnerability_release(struct vulnerability *v);
 /* Copy a (its strings too) into v's affected product versions. VG_ENOMEM. */
 int vulnerability_add_affected(struct vulnerability *v, const struct vuln_affected *a);

@@ -385,10 +385,10 @@ static void test_query_filters(void **state)
 	struct audit_filter flt;
 	int64_t jan = 0, feb = 0, mar = 0, apr = 0;
 
-	vg_time_parse("2026-01-01T00:00:00Z", &jan, NULL);
-	vg_time_parse("2026-02-01T00:00:00Z", &feb, NULL);
-	vg_time_parse("2026-03-01T00:00:00Z", &mar, NULL);
-	vg_time_parse("2026-04-01T00:00:00Z", &apr, NULL);
+	assert_int_equal(vg_time_parse("2026-01-01T00:00:00Z", &jan, NULL), VG_OK);
+	assert_int_equal(vg_time_parse("2026-02-01T00:00:00Z", &feb, NULL), VG_OK);
+	assert_int_equal(vg_time_parse("2026-03-01T00:00:00Z", &mar, NULL), VG_OK);
+	assert_int_equal(vg_time_parse("2026-04-01T00:00:00Z", &apr, NULL), VG_OK);
 
 	/* since is inclusive */
 	memset(&flt, 0, sizeof(flt));

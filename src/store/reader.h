@@ -1,18 +1,23 @@
 /*
- * rows_int.h - reading rows of this room's tables into typed structs whose
- * strings and arrays live in the caller's arena (private to src/reach/).
+ * reader.h - the one way a room reads rows of its own tables into typed
+ * structs (struct product, struct oncall_page ...) whose strings and arrays
+ * live in the caller's arena: one vg_arena_release() frees a whole listing.
  *
- *     struct rows r = {NULL, mem, 0};
+ *     struct store_reader r = {NULL, mem, 0};
  *     rc = store_prepare(s, sql, &r.st, err);
  *     ... bind ...
  *     while ((rc = store_step(r.st, err)) == STORE_ROW) {
- *             if (!(v = rows_grow(&r, v, n, &cap, sizeof(*v)))) break;
- *             v[n].name = rows_str(&r, 1); ...
+ *             if (!(v = store_reader_grow(&r, v, n, &cap, sizeof(*v)))) break;
+ *             v[n].name = store_reader_str(&r, 1); ...
  *     }
- *     return rows_done(&r, rc, err);
+ *     return store_reader_done(&r, rc, err);
+ *
+ * Out of memory is remembered (oom) and reported once by _done(), so a row
+ * of many columns needs no check per column. For malloc'ed copies outside
+ * an arena there are store_col_dup() and store_col_int64_or() in store.h.
  */
-#ifndef VIGIL_REACH_ROWS_INT_H
-#define VIGIL_REACH_ROWS_INT_H
+#ifndef VIGIL_STORE_READER_H
+#define VIGIL_STORE_READER_H
 
 #include "core/arena.h"
 #include "core/error.h"
@@ -21,14 +26,14 @@
 #include <stdint.h>
 #include <string.h>
 
-struct rows {
+struct store_reader {
 	struct store_stmt *st;
 	struct vg_arena *mem;
 	int oom;
 };
 
 /* Column i as text copied into the arena; NULL for SQL NULL. */
-static inline const char *rows_str(struct rows *r, int i)
+static inline const char *store_reader_str(struct store_reader *r, int i)
 {
 	const char *t = store_col_text(r->st, i);
 	char *c;
@@ -41,7 +46,7 @@ static inline const char *rows_str(struct rows *r, int i)
 }
 
 /* Column i as an integer, dflt for SQL NULL. */
-static inline int64_t rows_int(struct rows *r, int i, int64_t dflt)
+static inline int64_t store_reader_int(struct store_reader *r, int i, int64_t dflt)
 {
 	return store_col_isnull(r->st, i) ? dflt : store_col_int64(r->st, i);
 }
@@ -49,7 +54,7 @@ static inline int64_t rows_int(struct rows *r, int i, int64_t dflt)
 /* Room for item n in the array v of *cap items of sz bytes (grown in the
  * arena; the old copy stays there until the arena goes). NULL when out of
  * memory. */
-static inline void *rows_grow(struct rows *r, void *v, size_t n, size_t *cap, size_t sz)
+static inline void *store_reader_grow(struct store_reader *r, void *v, size_t n, size_t *cap, size_t sz)
 {
 	void *nv;
 	size_t nc;
@@ -68,7 +73,7 @@ static inline void *rows_grow(struct rows *r, void *v, size_t n, size_t *cap, si
 }
 
 /* Finalize the statement and turn the last step's result into a code. */
-static inline int rows_done(struct rows *r, int rc, struct vg_error *err)
+static inline int store_reader_done(struct store_reader *r, int rc, struct vg_error *err)
 {
 	store_finalize(r->st);
 	r->st = NULL;
