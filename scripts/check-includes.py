@@ -36,7 +36,7 @@ def read_table():
         for line in f:
             line = line.strip()
             if not line.startswith("|"):
-                header = None if not rooms else header
+                header = None  # a table ends at the first line that is not a row
                 continue
             cells = [c.strip() for c in line.strip("|").split("|")]
             low = [c.lower() for c in cells]

@@ -1,7 +1,7 @@
 /*
  * oncall_jobs.c - background jobs of on-call paging and PSIRT reachability:
  * escalation every 30 seconds, and once a day the security.txt checks, the
- * OpenPGP expiry warning and the drill reminder. Listed in src/jobs/registry.c.
+ * OpenPGP expiry warning and the drill reminder. Listed in src/app/tables.c.
  */
 #include "core/error.h"
 #include "core/log.h"

@@ -54,7 +54,8 @@ static inline int64_t store_reader_int(struct store_reader *r, int i, int64_t df
 /* Room for item n in the array v of *cap items of sz bytes (grown in the
  * arena; the old copy stays there until the arena goes). NULL when out of
  * memory. */
-static inline void *store_reader_grow(struct store_reader *r, void *v, size_t n, size_t *cap, size_t sz)
+static inline void *store_reader_grow(struct store_reader *r, void *v, size_t n, size_t *cap,
+				      size_t sz)
 {
 	void *nv;
 	size_t nc;

@@ -13,7 +13,7 @@
  *    file, the record id and the JSON pointer. Only a document that is not
  *    JSON, or neither a page nor a CVE, fails as a whole.
  *  - Every cpeMatch criterion must be a CPE 2.3 formatted string that
- *    vuln/cpe.h accepts (a record with one that is not is skipped: a
+ *    ident/cpe.h accepts (a record with one that is not is skipped: a
  *    criterion we cannot read would silently drop a match).
  *  - Times are kept as NVD writes them ("2023-07-13T15:15:09.517"); NVD
  *    omits the zone and means UTC.

@@ -17,8 +17,9 @@
  * document labelled SPDX-2.2) cannot be refused by the 2.3 schema; see
  * test_spdx_invalid.
  *
- * Schemas come from the compiled-in default (tests/node_modules, npm package
- * @cyclonedx/cyclonedx-library) unless VIGIL_SBOM_SCHEMA_DIR is set; the SPDX
+ * CycloneDX schemas come from the build tree's copy (<build>/share/vigil/schemas,
+ * taken from the npm package @cyclonedx/cyclonedx-library at build time)
+ * unless VIGIL_SBOM_SCHEMA_DIR is set; the SPDX
  * 2.3 schema from $VIGIL_SHARED_DATA/sbom/spdx-spec/v2.3.1/schemas (no
  * package ships it).
  */
