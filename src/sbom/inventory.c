@@ -688,19 +688,6 @@ static void *rows_into(struct rows *r, struct vg_arena *a)
 	return p;
 }
 
-/* Text column i copied into the arena (NULL for SQL NULL); *oom on failure. */
-static const char *col_str(struct store_stmt *st, int i, struct vg_arena *a, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	const char *c;
-	if (!t)
-		return NULL;
-	c = vg_arena_strdup(a, t);
-	if (!c)
-		*oom = 1;
-	return c;
-}
-
 #define COMPONENT_COLS                                                                  \
 	"idx, ref, name, grp, version, type, purl, identity, cpe, supplier, licenses, " \
 	"hashes_json, extra_json FROM components "
@@ -716,18 +703,18 @@ static int load_components(struct store_stmt *st, struct sbom_contents *c, struc
 			break;
 		}
 		e->idx = store_col_int64(st, 0);
-		e->ref = col_str(st, 1, &c->arena, &oom);
-		e->name = col_str(st, 2, &c->arena, &oom);
-		e->group = col_str(st, 3, &c->arena, &oom);
-		e->version = col_str(st, 4, &c->arena, &oom);
-		e->type = col_str(st, 5, &c->arena, &oom);
-		e->purl = col_str(st, 6, &c->arena, &oom);
-		e->identity = col_str(st, 7, &c->arena, &oom);
-		e->cpe = col_str(st, 8, &c->arena, &oom);
-		e->supplier = col_str(st, 9, &c->arena, &oom);
-		e->licenses = col_str(st, 10, &c->arena, &oom);
-		e->hashes_json = col_str(st, 11, &c->arena, &oom);
-		e->extra_json = col_str(st, 12, &c->arena, &oom);
+		e->ref = store_col_adup(st, 1, &c->arena, &oom);
+		e->name = store_col_adup(st, 2, &c->arena, &oom);
+		e->group = store_col_adup(st, 3, &c->arena, &oom);
+		e->version = store_col_adup(st, 4, &c->arena, &oom);
+		e->type = store_col_adup(st, 5, &c->arena, &oom);
+		e->purl = store_col_adup(st, 6, &c->arena, &oom);
+		e->identity = store_col_adup(st, 7, &c->arena, &oom);
+		e->cpe = store_col_adup(st, 8, &c->arena, &oom);
+		e->supplier = store_col_adup(st, 9, &c->arena, &oom);
+		e->licenses = store_col_adup(st, 10, &c->arena, &oom);
+		e->hashes_json = store_col_adup(st, 11, &c->arena, &oom);
+		e->extra_json = store_col_adup(st, 12, &c->arena, &oom);
 		if (oom)
 			break;
 	}
@@ -751,7 +738,7 @@ static int load_edges(struct store_stmt *st, struct sbom_contents *c, struct vg_
 		}
 		e->from = store_col_int64(st, 0);
 		e->to = store_col_int64(st, 1);
-		e->kind = col_str(st, 2, &c->arena, &oom);
+		e->kind = store_col_adup(st, 2, &c->arena, &oom);
 		if (oom)
 			break;
 	}
@@ -974,11 +961,11 @@ static int load_entries(struct store *s, int64_t id, struct vg_arena *ar, struct
 			oom = 1;
 			break;
 		}
-		e->identity = col_str(st, 0, ar, &oom);
-		e->name = col_str(st, 1, ar, &oom);
-		e->version = col_str(st, 2, ar, &oom);
-		e->licenses = col_str(st, 3, ar, &oom);
-		e->purl = col_str(st, 4, ar, &oom);
+		e->identity = store_col_adup(st, 0, ar, &oom);
+		e->name = store_col_adup(st, 1, ar, &oom);
+		e->version = store_col_adup(st, 2, ar, &oom);
+		e->licenses = store_col_adup(st, 3, ar, &oom);
+		e->purl = store_col_adup(st, 4, ar, &oom);
 		if (!e->identity)
 			e->identity = "";
 		if (oom)

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "store/store_int.h"
+#include "core/arena.h"
 #include "core/asset.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -823,4 +824,16 @@ char *store_col_dup(struct store_stmt *st, int i, int *oom)
 int64_t store_col_int64_or(struct store_stmt *st, int i, int64_t dflt)
 {
 	return store_col_isnull(st, i) ? dflt : store_col_int64(st, i);
+}
+
+char *store_col_adup(struct store_stmt *st, int i, struct vg_arena *a, int *oom)
+{
+	const char *t = store_col_text(st, i);
+	char *c;
+	if (!t)
+		return NULL;
+	c = vg_arena_strdup(a, t);
+	if (!c)
+		*oom = 1;
+	return c;
 }

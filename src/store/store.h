@@ -30,6 +30,7 @@
 
 struct vg_error;
 struct store;
+struct vg_arena;
 struct store_stmt;
 
 enum store_backend_kind { STORE_SQLITE = 1, STORE_PG = 2 };
@@ -136,6 +137,8 @@ const char *store_col_name(struct store_stmt *st, int i);
  * failed copy is NULL too, with *oom set: a row of many columns is checked
  * once. (Arena copies: store/reader.h.) */
 char *store_col_dup(struct store_stmt *st, int i, int *oom);
+/* The same, copied into arena a (freed with it). */
+char *store_col_adup(struct store_stmt *st, int i, struct vg_arena *a, int *oom);
 /* Column i as an integer; dflt for SQL NULL (a time of "never" is 0). */
 int64_t store_col_int64_or(struct store_stmt *st, int i, int64_t dflt);
 /* Rows changed by the last finished INSERT/UPDATE/DELETE. */

@@ -288,18 +288,6 @@ void finding_list_release(struct finding_list *l)
 	l->n = 0;
 }
 
-/* A copy of column i in l's arena (NULL for SQL NULL); *oom set on failure. */
-static const char *col_str(struct finding_list *l, struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *c;
-	if (!t)
-		return NULL;
-	if (!(c = vg_arena_strdup(&l->arena, t)))
-		*oom = 1;
-	return c;
-}
-
 /* The page's rows: the columns of the list query, in order. */
 static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 		     struct vg_error *err)
@@ -324,16 +312,16 @@ static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 		f = &l->v[l->n++];
 		memset(f, 0, sizeof(*f));
 		f->id = store_col_int64(st, 0);
-		f->product = col_str(l, st, 1, &oom);
-		f->version = col_str(l, st, 2, &oom);
-		f->purl = col_str(l, st, 3, &oom);
-		f->vuln_id = col_str(l, st, 4, &oom);
-		f->severity = col_str(l, st, 5, &oom);
-		f->score = col_str(l, st, 6, &oom);
+		f->product = store_col_adup(st, 1, &l->arena, &oom);
+		f->version = store_col_adup(st, 2, &l->arena, &oom);
+		f->purl = store_col_adup(st, 3, &l->arena, &oom);
+		f->vuln_id = store_col_adup(st, 4, &l->arena, &oom);
+		f->severity = store_col_adup(st, 5, &l->arena, &oom);
+		f->score = store_col_adup(st, 6, &l->arena, &oom);
 		f->kev = store_col_int64(st, 7) != 0;
-		f->state = col_str(l, st, 8, &oom);
-		f->justification = col_str(l, st, 9, &oom);
-		f->assignee = col_str(l, st, 10, &oom);
+		f->state = store_col_adup(st, 8, &l->arena, &oom);
+		f->justification = store_col_adup(st, 9, &l->arena, &oom);
+		f->assignee = store_col_adup(st, 10, &l->arena, &oom);
 		f->first_seen_at = store_col_int64_or(st, 11, 0);
 		f->updated_at = store_col_int64_or(st, 12, 0);
 		f->retracted_at = store_col_int64_or(st, 13, 0);
@@ -341,7 +329,7 @@ static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 		f->fix_due_at = store_col_int64_or(st, 15, 0);
 		f->due_at = store_col_int64_or(st, 16, 0);
 		f->overdue = f->due_at && f->due_at < now;
-		f->evidence_json = col_str(l, st, 17, &oom);
+		f->evidence_json = store_col_adup(st, 17, &l->arena, &oom);
 		if (oom)
 			break;
 	}

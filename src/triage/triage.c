@@ -403,18 +403,6 @@ void finding_detail_release(struct finding_detail *d)
 	vg_arena_release(&d->arena);
 }
 
-/* A copy of column i in d's arena (NULL for SQL NULL); *oom on failure. */
-static const char *detail_str(struct finding_detail *d, struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *c;
-	if (!t)
-		return NULL;
-	if (!(c = vg_arena_strdup(&d->arena, t)))
-		*oom = 1;
-	return c;
-}
-
 int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 		       struct vg_error *err)
 {
@@ -450,16 +438,16 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 		return rc;
 	}
 	f->id = store_col_int64(st, 0);
-	f->product = detail_str(out, st, 1, &oom);
-	f->version = detail_str(out, st, 2, &oom);
-	f->purl = detail_str(out, st, 3, &oom);
-	f->vuln_id = detail_str(out, st, 4, &oom);
-	f->severity = detail_str(out, st, 5, &oom);
-	f->score = detail_str(out, st, 6, &oom);
+	f->product = store_col_adup(st, 1, &out->arena, &oom);
+	f->version = store_col_adup(st, 2, &out->arena, &oom);
+	f->purl = store_col_adup(st, 3, &out->arena, &oom);
+	f->vuln_id = store_col_adup(st, 4, &out->arena, &oom);
+	f->severity = store_col_adup(st, 5, &out->arena, &oom);
+	f->score = store_col_adup(st, 6, &out->arena, &oom);
 	f->kev = store_col_int64(st, 7) != 0;
-	f->state = detail_str(out, st, 8, &oom);
-	f->justification = detail_str(out, st, 9, &oom);
-	f->assignee = detail_str(out, st, 10, &oom);
+	f->state = store_col_adup(st, 8, &out->arena, &oom);
+	f->justification = store_col_adup(st, 9, &out->arena, &oom);
+	f->assignee = store_col_adup(st, 10, &out->arena, &oom);
 	f->first_seen_at = store_col_int64_or(st, 11, 0);
 	f->updated_at = store_col_int64_or(st, 12, 0);
 	f->retracted_at = store_col_int64_or(st, 13, 0);
@@ -469,8 +457,8 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 	f->fix_due_at = store_col_int64_or(st, 17, 0);
 	f->due_at = store_col_int64_or(st, 18, 0);
 	f->overdue = f->due_at && f->due_at < vg_now();
-	f->evidence_json = detail_str(out, st, 19, &oom);
-	out->summary = detail_str(out, st, 20, &oom);
+	f->evidence_json = store_col_adup(st, 19, &out->arena, &oom);
+	out->summary = store_col_adup(st, 20, &out->arena, &oom);
 	store_finalize(st);
 	if (oom)
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
@@ -499,8 +487,8 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 			cap = nc;
 		}
 		c = &out->comments[out->n_comments++];
-		c->actor = detail_str(out, st, 0, &oom);
-		c->body = detail_str(out, st, 1, &oom);
+		c->actor = store_col_adup(st, 0, &out->arena, &oom);
+		c->body = store_col_adup(st, 1, &out->arena, &oom);
 		c->created_at = store_col_int64_or(st, 2, 0);
 		if (oom)
 			break;

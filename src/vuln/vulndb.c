@@ -1304,18 +1304,6 @@ void vulnerability_release(struct vulnerability *v)
 	vg_arena_release(&v->arena);
 }
 
-/* Column i of st copied into v's arena (NULL for SQL NULL); *oom on failure. */
-static const char *vstr(struct vulnerability *v, struct store_stmt *st, int i, int *oom)
-{
-	const char *t = store_col_text(st, i);
-	char *c;
-	if (!t)
-		return NULL;
-	if (!(c = vg_arena_strdup(&v->arena, t)))
-		*oom = 1;
-	return c;
-}
-
 static int64_t vtime(struct store_stmt *st, int i)
 {
 	return store_col_isnull(st, i) ? VULN_NO_TIME : store_col_int64(st, i);
@@ -1390,10 +1378,10 @@ int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct 
 	if (!rc) {
 		rc = store_step(st, err);
 		if (rc == STORE_ROW) {
-			out->id = vstr(out, st, 0, &oom);
-			out->summary = vstr(out, st, 1, &oom);
-			out->severity = vstr(out, st, 2, &oom);
-			out->score = vstr(out, st, 3, &oom);
+			out->id = store_col_adup(st, 0, &out->arena, &oom);
+			out->summary = store_col_adup(st, 1, &out->arena, &oom);
+			out->severity = store_col_adup(st, 2, &out->arena, &oom);
+			out->score = store_col_adup(st, 3, &out->arena, &oom);
 			out->modified_at = vtime(st, 4);
 			out->published_at = vtime(st, 5);
 			out->created_at = vtime(st, 6);
@@ -1417,7 +1405,7 @@ int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct 
 				break;
 			}
 			out->aliases = nv;
-			out->aliases[out->n_aliases++] = vstr(out, st, 0, &oom);
+			out->aliases[out->n_aliases++] = store_col_adup(st, 0, &out->arena, &oom);
 		}
 		store_finalize(st);
 		rc = rc == STORE_DONE || rc == STORE_ROW ? VG_OK : rc;
@@ -1434,14 +1422,14 @@ int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct 
 		if (rc == STORE_ROW) {
 			struct vuln_kev *k = &out->kev;
 			out->exploited = 1;
-			k->cve_id = vstr(out, st, 0, &oom);
-			k->vendor = vstr(out, st, 1, &oom);
-			k->product = vstr(out, st, 2, &oom);
-			k->name = vstr(out, st, 3, &oom);
-			k->date_added = vstr(out, st, 4, &oom);
-			k->due_date = vstr(out, st, 5, &oom);
-			k->ransomware = vstr(out, st, 6, &oom);
-			k->required_action = vstr(out, st, 7, &oom);
+			k->cve_id = store_col_adup(st, 0, &out->arena, &oom);
+			k->vendor = store_col_adup(st, 1, &out->arena, &oom);
+			k->product = store_col_adup(st, 2, &out->arena, &oom);
+			k->name = store_col_adup(st, 3, &out->arena, &oom);
+			k->date_added = store_col_adup(st, 4, &out->arena, &oom);
+			k->due_date = store_col_adup(st, 5, &out->arena, &oom);
+			k->ransomware = store_col_adup(st, 6, &out->arena, &oom);
+			k->required_action = store_col_adup(st, 7, &out->arena, &oom);
 		}
 		store_finalize(st);
 		rc = rc == STORE_DONE || rc == STORE_ROW ? VG_OK : rc;
@@ -1463,12 +1451,12 @@ int vuln_get(struct store *s, const char *id, struct vulnerability *out, struct 
 			}
 			out->advisories = nv;
 			a = &out->advisories[out->n_advisories++];
-			a->source = vstr(out, st, 0, &oom);
-			a->id = vstr(out, st, 1, &oom);
+			a->source = store_col_adup(st, 0, &out->arena, &oom);
+			a->id = store_col_adup(st, 1, &out->arena, &oom);
 			a->modified_at = vtime(st, 2);
 			a->withdrawn = !store_col_isnull(st, 3) && store_col_int64(st, 3) != 0;
-			a->file = vstr(out, st, 4, &oom);
-			a->record_json = vstr(out, st, 5, &oom);
+			a->file = store_col_adup(st, 4, &out->arena, &oom);
+			a->record_json = store_col_adup(st, 5, &out->arena, &oom);
 		}
 		store_finalize(st);
 		rc = rc == STORE_DONE || rc == STORE_ROW ? VG_OK : rc;
