@@ -351,7 +351,7 @@ static int read_aliases(struct store *s, struct finding_list *l, struct vg_error
 		return VG_OK;
 	if (!(byv = json_object()))
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	vg_buf_adds(&sql, "SELECT vuln_id, alias FROM vuln_aliases WHERE vuln_id IN (");
+	vg_buf_adds(&sql, "SELECT vuln_id, alias FROM vuln_alias_view WHERE vuln_id IN (");
 	for (size_t i = 0; i < l->n; i++)
 		vg_buf_adds(&sql, i ? ",?" : "?");
 	vg_buf_adds(&sql, ") AND alias <> vuln_id ORDER BY vuln_id, alias");

@@ -141,8 +141,8 @@ static int apply_desired(struct store *s, json_t *desired, struct store_stmt *sc
 				    s, err,
 				    "UPDATE findings SET retracted_at = NULL, component_id = ?, "
 				    "sbom_id = ?, evidence_json = ?, updated_at = ?, severity = "
-				    "(SELECT severity FROM vulnerabilities v WHERE v.id = "
-				    "findings.vuln_id), score = (SELECT score FROM vulnerabilities "
+				    "(SELECT severity FROM vuln_view v WHERE v.id = "
+				    "findings.vuln_id), score = (SELECT score FROM vuln_view "
 				    "v "
 				    "WHERE v.id = findings.vuln_id) WHERE id = ?",
 				    "iitii",
@@ -181,7 +181,7 @@ static int apply_desired(struct store *s, json_t *desired, struct store_stmt *sc
 			    "severity, score, kev, state, first_seen_at, updated_at, "
 			    "evidence_json) "
 			    "SELECT ?, ?, ?, ?, v.id, v.severity, v.score, 0, 'new', ?, ?, ? FROM "
-			    "vulnerabilities v WHERE v.id = ?",
+			    "vuln_view v WHERE v.id = ?",
 			    "itiiiitt",
 			    (int64_t)json_integer_value(json_object_get(f, "version_id")),
 			    vg_json_str(f, "purl"),
@@ -206,7 +206,7 @@ static int kev_sweep(struct store *s, json_t *exploited, struct findings_stats *
 	int rc = store_prepare(
 	    s,
 	    "SELECT f.id FROM findings f WHERE f.kev = 0 AND f.retracted_at "
-	    "IS NULL AND EXISTS (SELECT 1 FROM vuln_aliases a JOIN kev k ON k.cve_id = "
+	    "IS NULL AND EXISTS (SELECT 1 FROM vuln_alias_view a JOIN vuln_kev_view k ON k.cve_id = "
 	    "a.alias WHERE a.vuln_id = f.vuln_id)",
 	    &q, err);
 	if (rc)
@@ -250,10 +250,10 @@ static void emit_exploited(struct store *s, json_t *ids)
 		if (store_query_json(
 			s, &rows, &e,
 			"SELECT f.id AS finding_id, f.vuln_id, f.purl, f.severity, v.product, "
-			"v.version, (SELECT MIN(k.cve_id) FROM kev k JOIN vuln_aliases a ON "
+			"v.version, (SELECT MIN(k.cve_id) FROM vuln_kev_view k JOIN vuln_alias_view a ON "
 			"a.alias "
 			"= k.cve_id WHERE a.vuln_id = f.vuln_id) AS cve, (SELECT MIN(k.date_added) "
-			"FROM kev k JOIN vuln_aliases a ON a.alias = k.cve_id WHERE a.vuln_id = "
+			"FROM vuln_kev_view k JOIN vuln_alias_view a ON a.alias = k.cve_id WHERE a.vuln_id = "
 			"f.vuln_id) AS kev_date_added FROM findings f JOIN sbom_version_view v ON "
 			"v.version_id = f.version_id WHERE f.id = ?",
 			"i", (int64_t)json_integer_value(id)) == VG_OK &&
@@ -367,9 +367,9 @@ static int reconcile_chunk(struct store *s, const char *const *ids, size_t n, in
 	if (!rc)
 		rc = exec_ids(s,
 			      in_sql("UPDATE findings SET severity = (SELECT severity FROM "
-				     "vulnerabilities v "
+				     "vuln_view v "
 				     "WHERE v.id = findings.vuln_id), score = (SELECT score FROM "
-				     "vulnerabilities v WHERE v.id = findings.vuln_id) WHERE "
+				     "vuln_view v WHERE v.id = findings.vuln_id) WHERE "
 				     "vuln_id IN ",
 				     n, ""),
 			      ids, n, err);

@@ -421,7 +421,7 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 	    "f.kev, f.state, f.justification, f.assignee, f.first_seen_at, f.updated_at, "
 	    "f.retracted_at, f.state_changed_at, f.closed_at, d.triage_due_at, d.fix_due_at, "
 	    "d.due_at, f.evidence_json, (SELECT summary FROM "
-	    "vulnerabilities x WHERE x.id = f.vuln_id) AS summary FROM findings f JOIN "
+	    "vuln_view x WHERE x.id = f.vuln_id) AS summary FROM findings f JOIN "
 	    "sbom_version_view v ON v.version_id = f.version_id "
 	    "LEFT JOIN findings_due d ON d.finding_id = f.id WHERE f.id = ?",
 	    &st, err);

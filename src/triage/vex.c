@@ -66,7 +66,7 @@ static int load_rows(struct store *s, int64_t version_id, json_t **out, struct v
 	    "fc.body FROM finding_comments fc WHERE fc.finding_id = f.id ORDER BY fc.id DESC "
 	    "LIMIT 1) AS detail FROM findings f LEFT JOIN sbom_component_view c ON c.component_id "
 	    "= f.component_id "
-	    "LEFT JOIN vulnerabilities x ON x.id = f.vuln_id WHERE f.version_id = ? AND "
+	    "LEFT JOIN vuln_view x ON x.id = f.vuln_id WHERE f.version_id = ? AND "
 	    "f.retracted_at IS NULL ORDER BY f.vuln_id, f.purl",
 	    "i", version_id);
 }
@@ -816,7 +816,7 @@ static int match_finding(struct store *s, int64_t version_id, const struct stmt 
 	int rc = store_query_json(
 	    s, &rows, err,
 	    "SELECT f.id, f.purl FROM findings f WHERE f.version_id = ? AND f.retracted_at IS "
-	    "NULL AND f.vuln_id = COALESCE((SELECT a.vuln_id FROM vuln_aliases a WHERE a.alias = "
+	    "NULL AND f.vuln_id = COALESCE((SELECT a.vuln_id FROM vuln_alias_view a WHERE a.alias = "
 	    "?), ?) ORDER BY f.id",
 	    "itt", version_id, t->vuln, t->vuln);
 	*id = 0;

@@ -33,6 +33,14 @@
  * findings_retracted, exploited): the importer adds them to its
  * struct vulndb_stats, which is how `vigil feed import` reports them.
  */
+/*
+ * Read interface for other rooms (migration 0016): SQL that another room
+ * runs may join the views vuln_view (id, summary, severity, score,
+ * modified, published), vuln_alias_view (alias, vuln_id) and vuln_kev_view
+ * (cve_id, vendor, product, name, date_added, due_date, ransomware,
+ * required_action), never the tables vulnerabilities, vuln_aliases and kev
+ * behind them. Columns are only ever added.
+ */
 #ifndef VIGIL_VULN_VULNDB_H
 #define VIGIL_VULN_VULNDB_H
 
