@@ -203,12 +203,12 @@ static int kev_sweep(struct store *s, json_t *exploited, struct findings_stats *
 	struct store_stmt *q = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	int rc = store_prepare(
-	    s,
-	    "SELECT f.id FROM findings f WHERE f.kev = 0 AND f.retracted_at "
-	    "IS NULL AND EXISTS (SELECT 1 FROM vuln_alias_view a JOIN vuln_kev_view k ON k.cve_id = "
-	    "a.alias WHERE a.vuln_id = f.vuln_id)",
-	    &q, err);
+	int rc = store_prepare(s,
+			       "SELECT f.id FROM findings f WHERE f.kev = 0 AND f.retracted_at "
+			       "IS NULL AND EXISTS (SELECT 1 FROM vuln_alias_view a JOIN "
+			       "vuln_kev_view k ON k.cve_id = "
+			       "a.alias WHERE a.vuln_id = f.vuln_id)",
+			       &q, err);
 	if (rc)
 		return rc;
 	while ((rc = store_step(q, err)) == STORE_ROW) {
@@ -250,10 +250,12 @@ static void emit_exploited(struct store *s, json_t *ids)
 		if (store_query_json(
 			s, &rows, &e,
 			"SELECT f.id AS finding_id, f.vuln_id, f.purl, f.severity, v.product, "
-			"v.version, (SELECT MIN(k.cve_id) FROM vuln_kev_view k JOIN vuln_alias_view a ON "
+			"v.version, (SELECT MIN(k.cve_id) FROM vuln_kev_view k JOIN "
+			"vuln_alias_view a ON "
 			"a.alias "
 			"= k.cve_id WHERE a.vuln_id = f.vuln_id) AS cve, (SELECT MIN(k.date_added) "
-			"FROM vuln_kev_view k JOIN vuln_alias_view a ON a.alias = k.cve_id WHERE a.vuln_id = "
+			"FROM vuln_kev_view k JOIN vuln_alias_view a ON a.alias = k.cve_id WHERE "
+			"a.vuln_id = "
 			"f.vuln_id) AS kev_date_added FROM findings f JOIN sbom_version_view v ON "
 			"v.version_id = f.version_id WHERE f.id = ?",
 			"i", (int64_t)json_integer_value(id)) == VG_OK &&

@@ -816,7 +816,8 @@ static int match_finding(struct store *s, int64_t version_id, const struct stmt 
 	int rc = store_query_json(
 	    s, &rows, err,
 	    "SELECT f.id, f.purl FROM findings f WHERE f.version_id = ? AND f.retracted_at IS "
-	    "NULL AND f.vuln_id = COALESCE((SELECT a.vuln_id FROM vuln_alias_view a WHERE a.alias = "
+	    "NULL AND f.vuln_id = COALESCE((SELECT a.vuln_id FROM vuln_alias_view a WHERE a.alias "
+	    "= "
 	    "?), ?) ORDER BY f.id",
 	    "itt", version_id, t->vuln, t->vuln);
 	*id = 0;
