@@ -140,7 +140,16 @@ if c:
 
 # Every .c file includes core/banned.h after its other includes, and no
 # banned function is called (a file without the include is caught here).
-banned_re = re.compile(r"\b(strcpy|strcat|strncpy|strncat|sprintf|vsprintf|gets|atoi|atol|atoll)\s*\(")
+# The banned names are those core/banned.h defines (a tree without it: git's list).
+banned_h = os.path.join(src, "core", "banned.h")
+banned_names = []
+if os.path.exists(banned_h):
+    with open(banned_h, encoding="utf-8") as f:
+        banned_names = [b for b in re.findall(r"^#define (\w+)\(", f.read(), flags=re.M)
+                        if b != "VG_BANNED"]
+banned_names = banned_names or [
+    "strcpy", "strcat", "strncpy", "strncat", "sprintf", "vsprintf", "gets", "atoi", "atol", "atoll"]
+banned_re = re.compile(r"\b(" + "|".join(banned_names) + r")\s*\(")
 for path in sorted(files):
     rel = os.path.relpath(path, src)
     if not path.endswith(".c"):
@@ -168,11 +177,8 @@ for path in sorted(files):
             code = code.split("/*", 1)[0]
         code = code.split("//", 1)[0]
         m = banned_re.search(code)
-        if m and not re.search(r"(sn|vsn|as|vas|_)" + m.group(1) + r"\s*\(", code):
+        if m:
             fail(f"src/{rel}:{ln}: calls {m.group(1)}(), banned (core/banned.h says what to use)")
-
-if False:
-    fail(f"src/: the includes form a cycle: {' -> '.join(c)}")
 
 for e in errors:
     print(e)

@@ -142,7 +142,6 @@ static const struct vg_job *const leader_jobs[] = {
 /* clang-format on */
 
 /* Jobs that keep a cache of this process: run by every server, leader or not. */
-extern const struct vg_job triage_jobs_every_server[];
 /* clang-format off */
 static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,

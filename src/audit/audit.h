@@ -58,7 +58,7 @@ void audit_entry_list_release(struct audit_entry_list *l);
 /* Records matching f, oldest first, into *out (owned by the caller, released
  * with audit_entry_list_release; left empty on failure). */
 int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
-		struct vg_error *err) __attribute__((warn_unused_result)) VG_MUST_CHECK;
+		struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * {seq, at (RFC 3339), actor, remote, action, object_type, object_id,

@@ -68,9 +68,6 @@ struct auth_user_list {
 int auth_user_list(struct store *s, struct auth_user_list *out, struct vg_error *err)
     __attribute__((warn_unused_result));
 void auth_user_list_release(struct auth_user_list *l);
-/* *exists = 1 when a user called name exists (disabled or not), else 0. */
-int auth_user_exists(struct store *s, const char *name, int *exists, struct vg_error *err)
-    __attribute__((warn_unused_result));
 /* {name, role, created_at (RFC 3339), disabled (0/1)}; new reference. */
 json_t *auth_user_to_json(const struct auth_user *u);
 

@@ -52,14 +52,10 @@ static void *take_block(struct vg_arena *a, size_t need, size_t align)
 		b->used = 0;
 		b->size = size;
 		b->next = NULL;
+		/* cur is NULL only while the chain is empty: last is the tail */
 		if (last)
 			last->next = b;
-		else if (a->head) {
-			struct vg_arena_block *t = a->head;
-			while (t->next)
-				t = t->next;
-			t->next = b;
-		} else
+		else
 			a->head = b;
 	}
 	/* a big one-off block does not become current: keep filling the other */

@@ -10,7 +10,7 @@
  *  - gets: fgets() or vg_buf_read_file();
  *  - atoi, atol, atoll: vg_parse_int64() (core/text.h), which rejects what
  *    is not a whole number in range and names the input in its error.
- * The test style/banned also greps for them (files that forget to include
+ * The test style/includes also greps for them (files that forget to include
  * this header are caught there).
  */
 #ifndef VIGIL_CORE_BANNED_H

@@ -86,6 +86,11 @@ int vg_json_set_str(json_t *obj, const char *key, const char *s)
 	return json_object_set_new(obj, key, s ? json_string(s) : json_null()) ? VG_ENOMEM : VG_OK;
 }
 
+json_t *vg_json_text(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
 json_t *vg_json_time(int64_t t)
 {
 	char ts[VG_TIME_BUFSZ];

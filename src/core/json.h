@@ -39,6 +39,9 @@ int vg_json_append(struct vg_buf *b, const json_t *v);
 const char *vg_json_str(const json_t *obj, const char *key);
 long long vg_json_int(const json_t *obj, const char *key, long long dflt);
 
+/* A string as JSON, or null for NULL. */
+json_t *vg_json_text(const char *s);
+
 /* A time as JSON: an RFC 3339 string, or null for 0. */
 json_t *vg_json_time(int64_t t);
 

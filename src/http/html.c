@@ -55,8 +55,9 @@ static int one(struct vg_buf *b, const char *spec, size_t n, va_list *ap)
 				size_t k = len - o < sizeof(tmp) - 1 ? len - o : sizeof(tmp) - 1;
 				memcpy(tmp, s + o, k);
 				tmp[k] = '\0';
-				if (vg_buf_add_html(b, tmp))
-					return VG_ENOMEM;
+				int rc = vg_buf_add_html(b, tmp);
+				if (rc)
+					return rc;
 				o += k;
 			}
 			return VG_OK;

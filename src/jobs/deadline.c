@@ -125,9 +125,11 @@ static int select_due(struct store *s, const struct deadline_clock *c, struct de
 
 		items[i].fired = 0;
 		want[i] = 0;
-		if (!clock_ok(ic))
-			return vg_error_set(err, VG_EINVAL,
-					    "deadline: a clock without name, thresholds or record");
+		if (!clock_ok(ic)) {
+			rc = vg_error_set(err, VG_EINVAL,
+					  "deadline: a clock without name, thresholds or record");
+			break;
+		}
 		want[i] = deadline_due(ic, items[i].starts_at, items[i].due_at, now);
 		if (!want[i])
 			continue;
@@ -263,7 +265,7 @@ int deadline_batch_add(struct deadline_batch *b, const struct deadline_clock *cl
 		size_t cap = b->cap ? b->cap * 2 : 64;
 		struct deadline_item *p = realloc(b->items, cap * sizeof(*p));
 		if (!p) {
-			const struct deadline_clock *c = clock;
+			const struct deadline_clock *c = clock ? clock : b->clock;
 			if (c && c->row_free && row)
 				c->row_free(row);
 			return VG_ENOMEM;
@@ -292,7 +294,7 @@ static void batch_clear(struct deadline_batch *b, const struct deadline_clock *c
 int deadline_tick(struct store *s, const struct deadline_clock *c, deadline_fetch_fn fetch,
 		  void *arg, int64_t now, struct deadline_stats *stats, struct vg_error *err)
 {
-	struct deadline_batch b = {0};
+	struct deadline_batch b = {.clock = c};
 	int64_t after = 0;
 	int rc = VG_OK, more = 1;
 

@@ -171,6 +171,7 @@ int deadline_fire(struct store *s, const struct deadline_clock *c, struct deadli
 struct deadline_batch {
 	struct deadline_item *items;
 	size_t n, cap;
+	const struct deadline_clock *clock; /* the tick's: for items added with NULL */
 };
 
 /* Append an item (row is owned by the batch from here: freed with the

@@ -691,8 +691,8 @@ json_t *art14_report_to_json(const struct art14_report *r)
 {
 	char left[64];
 	json_t *o = json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:s}", "exposure_id",
-			      (json_int_t)r->exposure_id, "kind", psirt_json_text(r->kind), "title",
-			      psirt_json_text(r->title), "stage", art14_stage_name(r->stage),
+			      (json_int_t)r->exposure_id, "kind", vg_json_text(r->kind), "title",
+			      vg_json_text(r->title), "stage", art14_stage_name(r->stage),
 			      "starts_at", vg_json_time(r->starts_at), "due_at",
 			      vg_json_time(r->due_at), "state", art14_state_name(r->state));
 	if (!o)
@@ -707,8 +707,8 @@ json_t *art14_report_to_json(const struct art14_report *r)
 		json_object_set_new(o, "time_left", json_null());
 	}
 	json_object_set_new(o, "submitted_at", vg_json_time(r->submitted_at));
-	json_object_set_new(o, "reference", psirt_json_text(r->reference));
-	json_object_set_new(o, "submitted_by", psirt_json_text(r->submitted_by));
+	json_object_set_new(o, "reference", vg_json_text(r->reference));
+	json_object_set_new(o, "submitted_by", vg_json_text(r->submitted_by));
 	if (r->submitted_at && r->due_at)
 		json_object_set_new(o, "late", json_boolean(r->submitted_at > r->due_at));
 	json_object_set_new(o, "alerts_sent", psirt_alerts_json(r->due_at ? r->alerts_sent : 0));
@@ -730,20 +730,20 @@ json_t *art14_exposure_to_json(const struct art14_exposure *e)
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "id", json_integer(e->id));
-	json_object_set_new(o, "kind", psirt_json_text(e->kind));
-	json_object_set_new(o, "title", psirt_json_text(e->title));
+	json_object_set_new(o, "kind", vg_json_text(e->kind));
+	json_object_set_new(o, "title", vg_json_text(e->title));
 	json_object_set_new(o, "case_id", e->case_id ? json_integer(e->case_id) : json_null());
-	json_object_set_new(o, "finding", psirt_json_text(e->finding));
-	json_object_set_new(o, "vuln_id", psirt_json_text(e->vuln_id));
-	json_object_set_new(o, "product", psirt_json_text(e->product));
-	json_object_set_new(o, "product_version", psirt_json_text(e->product_version));
+	json_object_set_new(o, "finding", vg_json_text(e->finding));
+	json_object_set_new(o, "vuln_id", vg_json_text(e->vuln_id));
+	json_object_set_new(o, "product", vg_json_text(e->product));
+	json_object_set_new(o, "product_version", vg_json_text(e->product_version));
 	json_object_set_new(o, "suspected_malicious", json_boolean(e->suspected_malicious));
 	json_object_set_new(o, "aware_at", vg_json_time(e->aware_at));
-	json_object_set_new(o, "aware_by", psirt_json_text(e->aware_by));
+	json_object_set_new(o, "aware_by", vg_json_text(e->aware_by));
 	json_object_set_new(o, "aware_recorded_at", vg_json_time(e->aware_recorded_at));
-	json_object_set_new(o, "evidence", psirt_json_text(e->evidence));
+	json_object_set_new(o, "evidence", vg_json_text(e->evidence));
 	json_object_set_new(o, "fix_available_at", vg_json_time(e->fix_available_at));
-	json_object_set_new(o, "member_states", psirt_json_text(e->member_states));
+	json_object_set_new(o, "member_states", vg_json_text(e->member_states));
 	json_object_set_new(o, "facts", e->facts ? json_incref(e->facts) : json_null());
 	json_object_set_new(o, "obligations", art14_report_list_to_json(&e->reports));
 	drafts = json_array();
@@ -753,8 +753,8 @@ json_t *art14_exposure_to_json(const struct art14_exposure *e)
 						art14_stage_name(e->drafts[i].stage), "version",
 						(json_int_t)e->drafts[i].version, "created_at",
 						vg_json_time(e->drafts[i].created_at), "created_by",
-						psirt_json_text(e->drafts[i].created_by),
-						"approvals", (json_int_t)e->drafts[i].approvals));
+						vg_json_text(e->drafts[i].created_by), "approvals",
+						(json_int_t)e->drafts[i].approvals));
 	json_object_set_new(o, "drafts", drafts);
 	return o;
 }

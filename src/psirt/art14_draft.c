@@ -138,11 +138,11 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 		if (!(show & (1u << st)))
 			continue;
 		if (strcmp(n, "title") == 0)
-			val = psirt_json_text(e.title);
+			val = vg_json_text(e.title);
 		else if (strcmp(n, "product") == 0)
-			val = psirt_json_text(e.product);
+			val = vg_json_text(e.product);
 		else if (strcmp(n, "product_version") == 0)
-			val = psirt_json_text(e.product_version);
+			val = vg_json_text(e.product_version);
 		else if (strcmp(n, "awareness_time") == 0)
 			val = vg_json_time(e.aware_at);
 		else if (strcmp(n, "member_states") == 0)

@@ -914,17 +914,17 @@ static json_t *case_json(const struct psirt_case *c)
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "id", json_integer(c->id));
-	json_object_set_new(o, "state", psirt_json_text(c->state));
-	json_object_set_new(o, "title", psirt_json_text(c->title));
-	json_object_set_new(o, "product", psirt_json_text(c->product));
-	json_object_set_new(o, "product_version", psirt_json_text(c->product_version));
-	json_object_set_new(o, "assignee", psirt_json_text(c->assignee));
-	json_object_set_new(o, "source", psirt_json_text(c->source));
+	json_object_set_new(o, "state", vg_json_text(c->state));
+	json_object_set_new(o, "title", vg_json_text(c->title));
+	json_object_set_new(o, "product", vg_json_text(c->product));
+	json_object_set_new(o, "product_version", vg_json_text(c->product_version));
+	json_object_set_new(o, "assignee", vg_json_text(c->assignee));
+	json_object_set_new(o, "source", vg_json_text(c->source));
 	json_object_set_new(o, "received_at", vg_json_time(c->received_at));
 	json_object_set_new(o, "ack_due_at", vg_json_time(c->ack_due_at));
 	json_object_set_new(o, "acknowledged_at", vg_json_time(c->acknowledged_at));
 	json_object_set_new(o, "embargo_until_at", vg_json_time(c->embargo_until));
-	json_object_set_new(o, "credit", psirt_json_text(c->credit));
+	json_object_set_new(o, "credit", vg_json_text(c->credit));
 	json_object_set_new(o, "credit_consent", json_boolean(c->credit_consent));
 	json_object_set_new(o, "closed_at", vg_json_time(c->closed_at));
 	json_object_set_new(o, "updated_at", vg_json_time(c->updated_at));
@@ -937,9 +937,9 @@ json_t *psirt_case_files_to_json(const struct psirt_case_file *f, size_t n)
 	for (size_t i = 0; a && i < n; i++)
 		json_array_append_new(
 		    a, json_pack("{s:I, s:o, s:o, s:I, s:o, s:o}", "n", (json_int_t)f[i].n,
-				 "filename", psirt_json_text(f[i].filename), "content_type",
-				 psirt_json_text(f[i].content_type), "size", (json_int_t)f[i].size,
-				 "sha256", psirt_json_text(f[i].sha256), "created_at",
+				 "filename", vg_json_text(f[i].filename), "content_type",
+				 vg_json_text(f[i].content_type), "size", (json_int_t)f[i].size,
+				 "sha256", vg_json_text(f[i].sha256), "created_at",
 				 vg_json_time(f[i].created_at)));
 	return a;
 }
@@ -950,32 +950,32 @@ json_t *psirt_case_to_json(const struct psirt_case *c)
 
 	if (!o || !c->detailed)
 		return o;
-	json_object_set_new(o, "description", psirt_json_text(c->description));
-	json_object_set_new(o, "impact", psirt_json_text(c->impact));
-	json_object_set_new(o, "poc", psirt_json_text(c->poc));
-	json_object_set_new(o, "reporter_contact", psirt_json_text(c->reporter_contact));
-	json_object_set_new(o, "encrypted_body", psirt_json_text(c->encrypted_body));
+	json_object_set_new(o, "description", vg_json_text(c->description));
+	json_object_set_new(o, "impact", vg_json_text(c->impact));
+	json_object_set_new(o, "poc", vg_json_text(c->poc));
+	json_object_set_new(o, "reporter_contact", vg_json_text(c->reporter_contact));
+	json_object_set_new(o, "encrypted_body", vg_json_text(c->encrypted_body));
 	links = json_array();
 	for (size_t i = 0; links && i < c->nlinks; i++)
 		json_array_append_new(
-		    links, json_pack("{s:o, s:o, s:o}", "kind", psirt_json_text(c->links[i].kind),
-				     "value", psirt_json_text(c->links[i].value), "created_at",
+		    links, json_pack("{s:o, s:o, s:o}", "kind", vg_json_text(c->links[i].kind),
+				     "value", vg_json_text(c->links[i].value), "created_at",
 				     vg_json_time(c->links[i].created_at)));
 	json_object_set_new(o, "links", links);
 	msgs = json_array();
 	for (size_t i = 0; msgs && i < c->nmessages; i++)
 		json_array_append_new(msgs,
 				      json_pack("{s:o, s:o, s:o, s:o}", "kind",
-						psirt_json_text(c->messages[i].kind), "author",
-						psirt_json_text(c->messages[i].author), "body",
-						psirt_json_text(c->messages[i].body), "created_at",
+						vg_json_text(c->messages[i].kind), "author",
+						vg_json_text(c->messages[i].author), "body",
+						vg_json_text(c->messages[i].body), "created_at",
 						vg_json_time(c->messages[i].created_at)));
 	json_object_set_new(o, "messages", msgs);
 	exps = json_array();
 	for (size_t i = 0; exps && i < c->nexposures; i++)
 		json_array_append_new(
 		    exps, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)c->exposures[i].id, "kind",
-				    psirt_json_text(c->exposures[i].kind), "aware_at",
+				    vg_json_text(c->exposures[i].kind), "aware_at",
 				    vg_json_time(c->exposures[i].aware_at)));
 	json_object_set_new(o, "exposures", exps);
 	json_object_set_new(o, "attachments", psirt_case_files_to_json(c->files, c->nfiles));
@@ -995,12 +995,12 @@ json_t *psirt_case_status_to_json(const struct psirt_case *c)
 	json_t *o, *msgs, *atts;
 
 	o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)c->id,
-		      "state", psirt_json_text(c->state), "title", psirt_json_text(c->title),
-		      "product", psirt_json_text(c->product), "product_version",
-		      psirt_json_text(c->product_version), "received_at",
-		      vg_json_time(c->received_at), "ack_due_at", vg_json_time(c->ack_due_at),
-		      "acknowledged_at", vg_json_time(c->acknowledged_at), "closed_at",
-		      vg_json_time(c->closed_at), "description", psirt_json_text(c->description));
+		      "state", vg_json_text(c->state), "title", vg_json_text(c->title), "product",
+		      vg_json_text(c->product), "product_version", vg_json_text(c->product_version),
+		      "received_at", vg_json_time(c->received_at), "ack_due_at",
+		      vg_json_time(c->ack_due_at), "acknowledged_at",
+		      vg_json_time(c->acknowledged_at), "closed_at", vg_json_time(c->closed_at),
+		      "description", vg_json_text(c->description));
 	if (!o)
 		return NULL;
 	msgs = json_array();
@@ -1011,14 +1011,14 @@ json_t *psirt_case_status_to_json(const struct psirt_case *c)
 		    msgs,
 		    json_pack("{s:s, s:o, s:o}", "sender",
 			      m->kind && strcmp(m->kind, "from_reporter") == 0 ? "you" : "psirt",
-			      "body", psirt_json_text(m->body), "created_at",
+			      "body", vg_json_text(m->body), "created_at",
 			      vg_json_time(m->created_at)));
 	}
 	json_object_set_new(o, "messages", msgs);
 	atts = json_array();
 	for (size_t i = 0; atts && i < c->nfiles; i++)
 		json_array_append_new(atts, json_pack("{s:o, s:I, s:o}", "filename",
-						      psirt_json_text(c->files[i].filename), "size",
+						      vg_json_text(c->files[i].filename), "size",
 						      (json_int_t)c->files[i].size, "created_at",
 						      vg_json_time(c->files[i].created_at)));
 	json_object_set_new(o, "attachments", atts);

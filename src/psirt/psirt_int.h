@@ -21,8 +21,6 @@ struct vg_error;
 /* Column i as a new string (caller frees); NULL for SQL NULL, and NULL with
  * *oom set when out of memory. */
 char *psirt_col_dup(struct store_stmt *st, int i, int *oom);
-/* A JSON string, or JSON null for NULL. */
-json_t *psirt_json_text(const char *s);
 /*
  * Run sql and call row for each result row (row returns VG_OK or VG_ENOMEM).
  * types has one letter per '?': 'i' binds a, 't' binds t (the same value for

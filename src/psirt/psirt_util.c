@@ -85,11 +85,6 @@ char *psirt_col_dup(struct store_stmt *st, int i, int *oom)
 	return d;
 }
 
-json_t *psirt_json_text(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, const char *t,
 		int (*row)(struct store_stmt *st, void *arg), void *arg, struct vg_error *err)
 {

@@ -97,11 +97,11 @@ static int st_validate(struct cli *c, int argc, char **argv)
 	opt.url = cli_opt(&a, "url");
 	opt.key_file = cli_opt(&a, "key");
 	opt.cacert = cli_opt(&a, "cacert");
-	if (cli_opt(&a, "timeout")) {
+	{
 		int64_t t;
 		if (cli_opt_int(c, &a, "timeout", 1, 600, 0, &t))
-			return cli_usage(c, "%s (timeout: 1..600 seconds)", usage);
-		opt.timeout_s = (long)t;
+			return CLI_USAGE;
+		opt.timeout_s = (long)t; /* 0: the default */
 	}
 	is_url = strncasecmp(src, "https://", 8) == 0 || strncasecmp(src, "http://", 7) == 0;
 	if (is_url) {

@@ -1171,11 +1171,6 @@ out:
 
 /* ---- JSON at the edges ---- */
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* Stored JSON text as JSON (a string when it does not parse), null for NULL. */
 static json_t *stored_json(const char *text)
 {
@@ -1190,17 +1185,17 @@ json_t *sbom_component_to_json(const struct sbom_stored_component *c, int flags)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "idx", json_integer(c->idx));
-	json_object_set_new(o, "ref", str_or_null(c->ref));
-	json_object_set_new(o, "name", str_or_null(c->name));
-	json_object_set_new(o, "group", str_or_null(c->group));
-	json_object_set_new(o, "version", str_or_null(c->version));
-	json_object_set_new(o, "type", str_or_null(c->type));
-	json_object_set_new(o, "purl", str_or_null(c->purl));
+	json_object_set_new(o, "ref", vg_json_text(c->ref));
+	json_object_set_new(o, "name", vg_json_text(c->name));
+	json_object_set_new(o, "group", vg_json_text(c->group));
+	json_object_set_new(o, "version", vg_json_text(c->version));
+	json_object_set_new(o, "type", vg_json_text(c->type));
+	json_object_set_new(o, "purl", vg_json_text(c->purl));
 	if (flags & SBOM_COMPONENT_FULL)
-		json_object_set_new(o, "identity", str_or_null(c->identity));
-	json_object_set_new(o, "cpe", str_or_null(c->cpe));
-	json_object_set_new(o, "supplier", str_or_null(c->supplier));
-	json_object_set_new(o, "licenses", str_or_null(c->licenses));
+		json_object_set_new(o, "identity", vg_json_text(c->identity));
+	json_object_set_new(o, "cpe", vg_json_text(c->cpe));
+	json_object_set_new(o, "supplier", vg_json_text(c->supplier));
+	json_object_set_new(o, "licenses", vg_json_text(c->licenses));
 	json_object_set_new(o, "hashes", stored_json(c->hashes_json));
 	if (flags & SBOM_COMPONENT_FULL)
 		json_object_set_new(o, "extra", stored_json(c->extra_json));
@@ -1243,9 +1238,9 @@ static json_t *change_json(enum sbom_change_kind k, const struct sbom_change *c)
 json_t *sbom_diff_to_json(const struct sbom_diff *d)
 {
 	json_t *o = json_object(), *sum = json_object();
-	json_object_set_new(o, "product", str_or_null(d->product));
-	json_object_set_new(o, "from", str_or_null(d->from));
-	json_object_set_new(o, "to", str_or_null(d->to));
+	json_object_set_new(o, "product", vg_json_text(d->product));
+	json_object_set_new(o, "from", vg_json_text(d->from));
+	json_object_set_new(o, "to", vg_json_text(d->to));
 	json_object_set_new(o, "from_sbom", json_integer(d->from_sbom));
 	json_object_set_new(o, "to_sbom", json_integer(d->to_sbom));
 	for (int k = 0; k < SBOM_CHANGE_KINDS; k++)

@@ -387,26 +387,15 @@ int sbom_revision_list(struct store *s, const char *product, const char *version
 
 /* ---- JSON at the edges ---- */
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *time_or_null(int64_t t)
-{
-	char ts[VG_TIME_BUFSZ];
-	return t ? json_string(vg_time_format(t, ts, sizeof(ts))) : json_null();
-}
-
 json_t *product_to_json(const struct product *p)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", str_or_null(p->name));
-	json_object_set_new(o, "vendor", str_or_null(p->vendor));
-	json_object_set_new(o, "cra_class", str_or_null(p->cra_class));
-	json_object_set_new(o, "support_until", str_or_null(p->support_until));
-	json_object_set_new(o, "placed_on_market", str_or_null(p->placed_on_market));
-	json_object_set_new(o, "created_at", time_or_null(p->created_at));
+	json_object_set_new(o, "name", vg_json_text(p->name));
+	json_object_set_new(o, "vendor", vg_json_text(p->vendor));
+	json_object_set_new(o, "cra_class", vg_json_text(p->cra_class));
+	json_object_set_new(o, "support_until", vg_json_text(p->support_until));
+	json_object_set_new(o, "placed_on_market", vg_json_text(p->placed_on_market));
+	json_object_set_new(o, "created_at", vg_json_time(p->created_at));
 	if (p->version_count >= 0)
 		json_object_set_new(o, "versions", json_integer(p->version_count));
 	return o;
@@ -415,10 +404,10 @@ json_t *product_to_json(const struct product *p)
 json_t *product_version_to_json(const struct product_version *v)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "version", str_or_null(v->version));
-	json_object_set_new(o, "created_at", time_or_null(v->created_at));
+	json_object_set_new(o, "version", vg_json_text(v->version));
+	json_object_set_new(o, "created_at", vg_json_time(v->created_at));
 	json_object_set_new(o, "revisions", json_integer(v->revisions));
-	json_object_set_new(o, "last_upload_at", time_or_null(v->last_upload_at));
+	json_object_set_new(o, "last_upload_at", vg_json_time(v->last_upload_at));
 	return o;
 }
 
@@ -439,17 +428,17 @@ json_t *sbom_revision_to_json(const struct sbom_revision *r)
 	char ts[VG_TIME_BUFSZ];
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(r->id));
-	json_object_set_new(o, "product", str_or_null(r->product));
-	json_object_set_new(o, "version", str_or_null(r->version));
+	json_object_set_new(o, "product", vg_json_text(r->product));
+	json_object_set_new(o, "version", vg_json_text(r->version));
 	json_object_set_new(o, "revision", json_integer(r->revision));
-	json_object_set_new(o, "format", str_or_null(r->format));
-	json_object_set_new(o, "encoding", str_or_null(r->encoding));
-	json_object_set_new(o, "spec_version", str_or_null(r->spec_version));
-	json_object_set_new(o, "serial", str_or_null(r->serial));
-	json_object_set_new(o, "filename", str_or_null(r->filename));
-	json_object_set_new(o, "sha256", str_or_null(r->sha256));
-	json_object_set_new(o, "uploaded_by", str_or_null(r->uploaded_by));
-	json_object_set_new(o, "uploaded_from", str_or_null(r->uploaded_from));
+	json_object_set_new(o, "format", vg_json_text(r->format));
+	json_object_set_new(o, "encoding", vg_json_text(r->encoding));
+	json_object_set_new(o, "spec_version", vg_json_text(r->spec_version));
+	json_object_set_new(o, "serial", vg_json_text(r->serial));
+	json_object_set_new(o, "filename", vg_json_text(r->filename));
+	json_object_set_new(o, "sha256", vg_json_text(r->sha256));
+	json_object_set_new(o, "uploaded_by", vg_json_text(r->uploaded_by));
+	json_object_set_new(o, "uploaded_from", vg_json_text(r->uploaded_from));
 	json_object_set_new(o, "uploaded_at",
 			    json_string(vg_time_format(r->uploaded_at, ts, sizeof(ts))));
 	json_object_set_new(o, "retain_until_at",

@@ -111,8 +111,14 @@ static int pg_exec_raw(struct store *s, const char *sql, struct vg_error *err)
 static char *translate(const char *sql, int *nparams)
 {
 	/* each '?' becomes "$k": at most 11 bytes for an int k */
-	size_t n = strlen(sql), cap = n * 11 + 1;
-	char *out = malloc(cap), *o = out;
+	size_t n = strlen(sql), nq = 0, cap;
+	char *out, *o;
+
+	for (const char *p = sql; *p; p++)
+		nq += *p == '?';
+	cap = n + 10 * nq + 1;
+	out = malloc(cap);
+	o = out;
 	char quote = 0;
 	int k = 0;
 

@@ -35,20 +35,13 @@ struct store_reader {
 /* Column i as text copied into the arena; NULL for SQL NULL. */
 static inline const char *store_reader_str(struct store_reader *r, int i)
 {
-	const char *t = store_col_text(r->st, i);
-	char *c;
-	if (!t)
-		return NULL;
-	c = vg_arena_strdup(r->mem, t);
-	if (!c)
-		r->oom = 1;
-	return c;
+	return store_col_adup(r->st, i, r->mem, &r->oom);
 }
 
 /* Column i as an integer, dflt for SQL NULL. */
 static inline int64_t store_reader_int(struct store_reader *r, int i, int64_t dflt)
 {
-	return store_col_isnull(r->st, i) ? dflt : store_col_int64(r->st, i);
+	return store_col_int64_or(r->st, i, dflt);
 }
 
 /* Room for item n in the array v of *cap items of sz bytes (grown in the

@@ -469,16 +469,6 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 
 /* ---- the edges ---- */
 
-static json_t *time_or_null(int64_t t)
-{
-	return t ? vg_json_time(t) : json_null();
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 json_t *finding_to_json(const struct finding *f)
 {
 	json_t *o = json_object(), *aliases = json_array(), *ev = NULL;
@@ -495,22 +485,22 @@ json_t *finding_to_json(const struct finding *f)
 			ev = json_string(f->evidence_json);
 	}
 	json_object_set_new(o, "id", json_integer(f->id));
-	json_object_set_new(o, "product", str_or_null(f->product));
-	json_object_set_new(o, "version", str_or_null(f->version));
-	json_object_set_new(o, "purl", str_or_null(f->purl));
-	json_object_set_new(o, "vuln_id", str_or_null(f->vuln_id));
-	json_object_set_new(o, "severity", str_or_null(f->severity));
-	json_object_set_new(o, "score", str_or_null(f->score));
+	json_object_set_new(o, "product", vg_json_text(f->product));
+	json_object_set_new(o, "version", vg_json_text(f->version));
+	json_object_set_new(o, "purl", vg_json_text(f->purl));
+	json_object_set_new(o, "vuln_id", vg_json_text(f->vuln_id));
+	json_object_set_new(o, "severity", vg_json_text(f->severity));
+	json_object_set_new(o, "score", vg_json_text(f->score));
 	json_object_set_new(o, "kev", json_boolean(f->kev));
-	json_object_set_new(o, "state", str_or_null(f->state));
-	json_object_set_new(o, "justification", str_or_null(f->justification));
-	json_object_set_new(o, "assignee", str_or_null(f->assignee));
-	json_object_set_new(o, "first_seen_at", time_or_null(f->first_seen_at));
-	json_object_set_new(o, "updated_at", time_or_null(f->updated_at));
-	json_object_set_new(o, "retracted_at", time_or_null(f->retracted_at));
-	json_object_set_new(o, "triage_due_at", time_or_null(f->triage_due_at));
-	json_object_set_new(o, "fix_due_at", time_or_null(f->fix_due_at));
-	json_object_set_new(o, "due_at", time_or_null(f->due_at));
+	json_object_set_new(o, "state", vg_json_text(f->state));
+	json_object_set_new(o, "justification", vg_json_text(f->justification));
+	json_object_set_new(o, "assignee", vg_json_text(f->assignee));
+	json_object_set_new(o, "first_seen_at", vg_json_time(f->first_seen_at));
+	json_object_set_new(o, "updated_at", vg_json_time(f->updated_at));
+	json_object_set_new(o, "retracted_at", vg_json_time(f->retracted_at));
+	json_object_set_new(o, "triage_due_at", vg_json_time(f->triage_due_at));
+	json_object_set_new(o, "fix_due_at", vg_json_time(f->fix_due_at));
+	json_object_set_new(o, "due_at", vg_json_time(f->due_at));
 	json_object_set_new(o, "evidence", ev ? ev : json_null());
 	json_object_set_new(o, "aliases", aliases);
 	json_object_set_new(o, "exploited", json_boolean(f->kev));

@@ -382,6 +382,16 @@ static int reconcile_chunk(struct store *s, const char *const *ids, size_t n, in
 	return rc;
 }
 
+/* Add the counts of one reconciliation to *st (may be NULL). */
+static void stats_add(struct findings_stats *st, const struct findings_stats *local)
+{
+	if (!st)
+		return;
+	st->findings_new += local->findings_new;
+	st->findings_retracted += local->findings_retracted;
+	st->exploited += local->exploited;
+}
+
 int findings_reconcile_vulns(struct store *s, const char *source, const char *const *vuln_ids,
 			     size_t n, const json_t *merged, struct findings_stats *st,
 			     struct vg_error *err)
@@ -413,18 +423,12 @@ int findings_reconcile_vulns(struct store *s, const char *source, const char *co
 		rc = store_audit(s, "findings.reconcile", "feed", source, NULL, after, err);
 		json_decref(after);
 	}
-	if (!rc)
-		rc = store_tx_commit(s, err);
-	else
-		store_tx_rollback(s);
+	rc = store_tx_end(s, rc, err);
 	if (!rc)
 		emit_exploited(s, exploited);
 	json_decref(exploited);
-	if (!rc && st) {
-		st->findings_new += local.findings_new;
-		st->findings_retracted += local.findings_retracted;
-		st->exploited += local.exploited;
-	}
+	if (!rc)
+		stats_add(st, &local);
 	return rc;
 }
 
@@ -481,19 +485,13 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 		rc = store_audit(s, "findings.reconcile", "sbom", subject, NULL, after, err);
 		json_decref(after);
 	}
-	if (!rc)
-		rc = store_tx_commit(s, err);
-	else if (store_in_tx(s))
-		store_tx_rollback(s);
+	rc = store_tx_end(s, rc, err);
 	if (!rc)
 		emit_exploited(s, exploited);
 	json_decref(exploited);
 	json_decref(desired);
-	if (!rc && st) {
-		st->findings_new += local.findings_new;
-		st->findings_retracted += local.findings_retracted;
-		st->exploited += local.exploited;
-	}
+	if (!rc)
+		stats_add(st, &local);
 	return rc;
 }
 

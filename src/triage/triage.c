@@ -15,7 +15,6 @@
 #include "jobs/jobs.h"
 #include "store/store.h"
 #include "triage/findings.h"
-#include "triage/triage_ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -504,16 +503,6 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 	return audit_query_json(s, &af, &out->history, err);
 }
 
-static json_t *time_or_null(int64_t t)
-{
-	return t ? vg_json_time(t) : json_null();
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 json_t *finding_detail_to_json(const struct finding_detail *d)
 {
 	const struct finding *f = &d->f;
@@ -529,35 +518,35 @@ json_t *finding_detail_to_json(const struct finding_detail *d)
 	for (size_t i = 0; i < d->n_comments; i++)
 		json_array_append_new(comments,
 				      json_pack("{s:o, s:o, s:o}", "actor",
-						str_or_null(d->comments[i].actor), "body",
-						str_or_null(d->comments[i].body), "created_at",
-						time_or_null(d->comments[i].created_at)));
+						vg_json_text(d->comments[i].actor), "body",
+						vg_json_text(d->comments[i].body), "created_at",
+						vg_json_time(d->comments[i].created_at)));
 	if (f->evidence_json) {
 		ev = json_loads(f->evidence_json, JSON_DECODE_ANY, NULL);
 		if (!ev)
 			ev = json_string(f->evidence_json);
 	}
 	json_object_set_new(o, "id", json_integer(f->id));
-	json_object_set_new(o, "product", str_or_null(f->product));
-	json_object_set_new(o, "version", str_or_null(f->version));
-	json_object_set_new(o, "purl", str_or_null(f->purl));
-	json_object_set_new(o, "vuln_id", str_or_null(f->vuln_id));
-	json_object_set_new(o, "severity", str_or_null(f->severity));
-	json_object_set_new(o, "score", str_or_null(f->score));
+	json_object_set_new(o, "product", vg_json_text(f->product));
+	json_object_set_new(o, "version", vg_json_text(f->version));
+	json_object_set_new(o, "purl", vg_json_text(f->purl));
+	json_object_set_new(o, "vuln_id", vg_json_text(f->vuln_id));
+	json_object_set_new(o, "severity", vg_json_text(f->severity));
+	json_object_set_new(o, "score", vg_json_text(f->score));
 	json_object_set_new(o, "kev", json_boolean(f->kev));
-	json_object_set_new(o, "state", str_or_null(f->state));
-	json_object_set_new(o, "justification", str_or_null(f->justification));
-	json_object_set_new(o, "assignee", str_or_null(f->assignee));
-	json_object_set_new(o, "first_seen_at", time_or_null(f->first_seen_at));
-	json_object_set_new(o, "updated_at", time_or_null(f->updated_at));
-	json_object_set_new(o, "retracted_at", time_or_null(f->retracted_at));
-	json_object_set_new(o, "state_changed_at", time_or_null(d->state_changed_at));
-	json_object_set_new(o, "closed_at", time_or_null(d->closed_at));
-	json_object_set_new(o, "triage_due_at", time_or_null(f->triage_due_at));
-	json_object_set_new(o, "fix_due_at", time_or_null(f->fix_due_at));
-	json_object_set_new(o, "due_at", time_or_null(f->due_at));
+	json_object_set_new(o, "state", vg_json_text(f->state));
+	json_object_set_new(o, "justification", vg_json_text(f->justification));
+	json_object_set_new(o, "assignee", vg_json_text(f->assignee));
+	json_object_set_new(o, "first_seen_at", vg_json_time(f->first_seen_at));
+	json_object_set_new(o, "updated_at", vg_json_time(f->updated_at));
+	json_object_set_new(o, "retracted_at", vg_json_time(f->retracted_at));
+	json_object_set_new(o, "state_changed_at", vg_json_time(d->state_changed_at));
+	json_object_set_new(o, "closed_at", vg_json_time(d->closed_at));
+	json_object_set_new(o, "triage_due_at", vg_json_time(f->triage_due_at));
+	json_object_set_new(o, "fix_due_at", vg_json_time(f->fix_due_at));
+	json_object_set_new(o, "due_at", vg_json_time(f->due_at));
 	json_object_set_new(o, "evidence", ev ? ev : json_null());
-	json_object_set_new(o, "summary", str_or_null(d->summary));
+	json_object_set_new(o, "summary", vg_json_text(d->summary));
 	json_object_set_new(o, "overdue", json_boolean(f->overdue));
 	json_object_set_new(o, "allowed_states", allowed);
 	json_object_set_new(o, "comments", comments);
@@ -1223,12 +1212,5 @@ static int sla_job(struct store *s, struct vg_error *err)
 
 const struct vg_job triage_jobs[] = {
     {"sla.tick", 60, sla_job},
-    {NULL, 0, NULL},
-};
-
-/* The charts are a cache of each server's pages: every server redraws its
- * own, once a minute. */
-const struct vg_job triage_jobs_every_server[] = {
-    {"triage.charts", 60, triage_charts_redraw},
     {NULL, 0, NULL},
 };

@@ -749,9 +749,9 @@ static void emit_updated(struct store *s, const char *source, const char *what, 
 	const char *k;
 	json_t *v;
 	json_object_foreach(touched, k, v) json_array_append_new(ids, json_string(k));
-	ev = json_pack("{s:s, s:s, s:o, s:O, s:{}}", "source", source, "from", what ? what : "",
+	ev = json_pack("{s:s, s:s, s:o, s:o, s:{}}", "source", source, "from", what ? what : "",
 		       "vuln_ids", ids ? ids : json_array(), "merged",
-		       merged ? merged : json_array(), "counts");
+		       merged ? json_incref(merged) : json_array(), "counts");
 	if (!ev) {
 		vg_warn("vuln.updated: out of memory");
 		return;
@@ -1474,11 +1474,6 @@ static json_t *vtime_json(int64_t t)
 	return t == VULN_NO_TIME ? json_null() : vg_json_time(t);
 }
 
-static json_t *vstr_json(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 json_t *vulnerability_to_json(const struct vulnerability *v)
 {
 	json_t *o = json_object(), *aliases = json_array(), *advs = json_array(),
@@ -1491,33 +1486,35 @@ json_t *vulnerability_to_json(const struct vulnerability *v)
 		return NULL;
 	}
 	for (size_t i = 0; i < v->n_aliases; i++)
-		json_array_append_new(aliases, vstr_json(v->aliases[i]));
+		json_array_append_new(aliases, vg_json_text(v->aliases[i]));
 	for (size_t i = 0; i < v->n_advisories; i++) {
 		const struct vuln_advisory *a = &v->advisories[i];
 		json_t *rec =
 		    a->record_json ? json_loads(a->record_json, JSON_DECODE_ANY, NULL) : NULL;
 		if (a->record_json && !rec)
 			rec = json_string(a->record_json);
-		json_array_append_new(
-		    advs, json_pack("{s:o, s:o, s:o, s:b, s:o, s:o}", "source",
-				    vstr_json(a->source), "id", vstr_json(a->id), "modified_at",
-				    vtime_json(a->modified_at), "withdrawn", a->withdrawn, "file",
-				    vstr_json(a->file), "record", rec ? rec : json_null()));
+		json_array_append_new(advs, json_pack("{s:o, s:o, s:o, s:b, s:o, s:o}", "source",
+						      vg_json_text(a->source), "id",
+						      vg_json_text(a->id), "modified_at",
+						      vtime_json(a->modified_at), "withdrawn",
+						      a->withdrawn, "file", vg_json_text(a->file),
+						      "record", rec ? rec : json_null()));
 	}
 	for (size_t i = 0; i < v->n_affected; i++) {
 		const struct vuln_affected *a = &v->affected[i];
 		json_array_append_new(
-		    aff, json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "finding_id",
-				   (json_int_t)a->finding_id, "product", vstr_json(a->product),
-				   "version", vstr_json(a->version), "purl", vstr_json(a->purl),
-				   "kev", (json_int_t)a->kev, "state", vstr_json(a->state),
-				   "first_seen_at", vtime_json(a->first_seen_at), "retracted_at",
-				   vtime_json(a->retracted_at)));
+		    aff,
+		    json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "finding_id",
+			      (json_int_t)a->finding_id, "product", vg_json_text(a->product),
+			      "version", vg_json_text(a->version), "purl", vg_json_text(a->purl),
+			      "kev", (json_int_t)a->kev, "state", vg_json_text(a->state),
+			      "first_seen_at", vtime_json(a->first_seen_at), "retracted_at",
+			      vtime_json(a->retracted_at)));
 	}
-	json_object_set_new(o, "id", vstr_json(v->id));
-	json_object_set_new(o, "summary", vstr_json(v->summary));
-	json_object_set_new(o, "severity", vstr_json(v->severity));
-	json_object_set_new(o, "score", vstr_json(v->score));
+	json_object_set_new(o, "id", vg_json_text(v->id));
+	json_object_set_new(o, "summary", vg_json_text(v->summary));
+	json_object_set_new(o, "severity", vg_json_text(v->severity));
+	json_object_set_new(o, "score", vg_json_text(v->score));
 	json_object_set_new(o, "modified_at", vtime_json(v->modified_at));
 	json_object_set_new(o, "published_at", vtime_json(v->published_at));
 	json_object_set_new(o, "created_at", vtime_json(v->created_at));
@@ -1526,12 +1523,13 @@ json_t *vulnerability_to_json(const struct vulnerability *v)
 	json_object_set_new(
 	    o, "kev",
 	    v->exploited
-		? json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "cve_id",
-			    vstr_json(v->kev.cve_id), "vendor", vstr_json(v->kev.vendor), "product",
-			    vstr_json(v->kev.product), "name", vstr_json(v->kev.name), "date_added",
-			    vstr_json(v->kev.date_added), "due_date", vstr_json(v->kev.due_date),
-			    "ransomware", vstr_json(v->kev.ransomware), "required_action",
-			    vstr_json(v->kev.required_action))
+		? json_pack(
+		      "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "cve_id",
+		      vg_json_text(v->kev.cve_id), "vendor", vg_json_text(v->kev.vendor), "product",
+		      vg_json_text(v->kev.product), "name", vg_json_text(v->kev.name), "date_added",
+		      vg_json_text(v->kev.date_added), "due_date", vg_json_text(v->kev.due_date),
+		      "ransomware", vg_json_text(v->kev.ransomware), "required_action",
+		      vg_json_text(v->kev.required_action))
 		: json_null());
 	json_object_set_new(o, "exploited", json_boolean(v->exploited));
 	json_object_set_new(o, "advisories", advs);
