@@ -51,7 +51,8 @@ struct http_req {
 	char *param_values[HTTP_MAX_PARAMS];
 	int nparams;
 	struct vg_buf body;
-	char remote[64];
+	char remote[64]; /* the client: the peer, or X-Forwarded-For from a trusted proxy */
+	int secure;      /* reached over TLS, directly or through a trusted proxy */
 	struct vg_principal who;
 	struct store *db;
 	const struct http_route *route;
