@@ -82,10 +82,11 @@ int app_main(int argc, char **argv)
 	}
 	if (!db)
 		db = getenv("VIGIL_DB");
-	if (!db)
+	if (db) /* a setting, so the secret key file's default follows it */
+		vg_config_set("database.url", db);
+	else
 		db = vg_config_get("database.url", "./var/vigil.db");
 	c.db_url = db;
-	vg_config_set("database.url", db); /* the secret key file's default follows it */
 	c.prog = "vigil";
 	app_init_rooms();
 

@@ -28,7 +28,7 @@ const char *vg_secret_key_file(void)
 
 	if (f && *f)
 		return f;
-	db = vg_config_get("database.url", NULL);
+	db = vg_config_get("database.url", "./var/vigil.db");
 	if (db && strncmp(db, "sqlite:", 7) == 0)
 		db += 7;
 	if (db && *db && strncmp(db, "postgres", 8) != 0 && strcmp(db, ":memory:") != 0) {
