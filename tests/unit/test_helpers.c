@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "http/html.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void test_arena(void **state)
@@ -88,6 +89,41 @@ static void test_text_check(void **state)
 	assert_int_equal(vg_text_check("f", "abcdef", 3, 0, 0, &err), VG_ETOOBIG);
 	assert_int_equal(vg_text_check("f", "\xc3\x28", 10, 0, 0, &err), VG_EINVAL);
 	assert_int_equal(vg_text_check("f", "\xe2\x82\xac", 10, 0, 0, &err), VG_OK);
+	/* Unicode direction controls are refused, naming the code point and place */
+	assert_int_equal(vg_text_check("name",
+				       "invoice\xe2\x80\xae"
+				       "fdp.exe",
+				       100, 0, 1, &err),
+			 VG_EINVAL);
+	assert_non_null(
+	    strstr(vg_error_msg(&err), "name: byte 7: Unicode direction control U+202E"));
+	static const char *const bidi[] = {
+	    "\xd8\x9c",     /* U+061C arabic letter mark */
+	    "\xe2\x80\x8e", /* U+200E */
+	    "\xe2\x80\x8f", /* U+200F */
+	    "\xe2\x80\xaa", /* U+202A */
+	    "\xe2\x80\xab", /* U+202B */
+	    "\xe2\x80\xac", /* U+202C */
+	    "\xe2\x80\xad", /* U+202D */
+	    "\xe2\x81\xa6", /* U+2066 */
+	    "\xe2\x81\xa7", /* U+2067 */
+	    "\xe2\x81\xa8", /* U+2068 */
+	    "\xe2\x81\xa9", /* U+2069 */
+	};
+	for (size_t i = 0; i < sizeof(bidi) / sizeof(bidi[0]); i++) {
+		char t[16];
+		snprintf(t, sizeof(t), "a%sb", bidi[i]);
+		assert_int_equal(vg_text_check("f", t, 100, 1, 1, &err), VG_EINVAL);
+		assert_true(vg_text_bidi_at(t + 1, strlen(t + 1)) == strlen(bidi[i]));
+	}
+	/* neighbours stay allowed: U+2065 (unassigned), U+202F (narrow nbsp),
+	 * U+200D (zero-width joiner in emoji), Arabic text */
+	assert_int_equal(
+	    vg_text_check("f", "\xe2\x81\xa5\xe2\x80\xaf\xe2\x80\x8d", 100, 0, 1, &err), VG_OK);
+	assert_int_equal(vg_text_check("f", "\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", 100, 0, 1, &err),
+			 VG_OK);
+	assert_true(vg_text_bidi_at("\xe2\x80", 2) == 0);
+	assert_true(vg_text_is_bidi(0x202e) && !vg_text_is_bidi(0x202f) && !vg_text_is_bidi('a'));
 }
 
 static void test_html(void **state)
@@ -114,6 +150,19 @@ static void test_html(void **state)
 	assert_int_equal(html_time(&b, 86400, NULL), VG_OK);
 	assert_string_equal(b.data, "<b>never<time datetime=\"1970-01-02T00:00:00Z\">"
 				    "1970-01-02T00:00:00Z</time>");
+	/* a stored direction control is shown, never obeyed: in text, in
+	 * attributes, under a precision, and U+061C as well */
+	vg_buf_reset(&b);
+	assert_int_equal(html(&b, "<a title=\"%s\">%s</a>|%.4s|%s", "x\xe2\x80\xae\"y",
+			      "invoice\xe2\x80\xae"
+			      "fdp.exe",
+			      "a\xe2\x81\xa6"
+			      "bc",
+			      "\xd8\x9c<"),
+			 VG_OK);
+	assert_string_equal(b.data, "<a title=\"x\\u202E&quot;y\">invoice\\u202Efdp.exe</a>"
+				    "|a\\u2066|\\u061C&lt;");
+	assert_null(strstr(b.data, "\xe2\x80\xae"));
 	vg_buf_release(&b);
 }
 
