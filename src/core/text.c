@@ -45,6 +45,11 @@ static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *out)
 	return len;
 }
 
+size_t vg_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	return n ? utf8_len((const unsigned char *)s, n, cp) : 0;
+}
+
 int vg_text_is_bidi(uint32_t cp)
 {
 	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||

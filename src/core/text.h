@@ -23,6 +23,11 @@ struct vg_error;
 int vg_text_check(const char *what, const char *v, size_t max, int multiline, int required,
 		  struct vg_error *err) __attribute__((warn_unused_result));
 
+/* Decode the UTF-8 sequence at s (n bytes available): its length (1 to 4)
+ * and code point, or 0 when it is not valid UTF-8 (overlong, surrogate,
+ * truncated). */
+size_t vg_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
 /* 1 when cp is a Unicode direction control: the embeddings and overrides
  * U+202A-U+202E, the isolates U+2066-U+2069, the marks U+200E, U+200F and
  * U+061C. */
