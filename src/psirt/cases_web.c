@@ -930,7 +930,7 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	if (error)
 		html(b, "<p class=\"error\" role=\"alert\" id=\"error\">%s</p>", error);
 	else /* ?done=CODE after a form: a text of the one banner table (http/ui.h) */
-		ui_flash(req, b);
+		ui_flash(req, b, "case");
 	case_facts(b, &c);
 	attachments_html(b, &c, can_act(req));
 	clocks_html(b, &c, exps, nexp, now);

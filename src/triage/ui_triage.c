@@ -478,7 +478,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	exact = l.total_exact;
 	filter_query(&back, req);
 	ui_page_begin(req, resp, "Findings", "findings");
-	ui_flash(req, b);
+	ui_flash(req, b, "findings");
 
 	vg_buf_adds(b, "<nav aria-label=\"findings per state\" id=\"counts\"><ul>");
 	for (int k = 0; k < FINDING_N_STATES; k++) {
@@ -761,7 +761,7 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 	}
 	snprintf(title, sizeof(title), "Finding %lld", (long long)id);
 	ui_page_begin(req, resp, title, "findings");
-	ui_flash(req, b);
+	ui_flash(req, b, "findings");
 	vg_buf_adds(b, "<dl class=\"card\" id=\"finding\">");
 	dt(b, "product", f->product);
 	dt(b, "version", f->version);
