@@ -118,7 +118,7 @@ check_not_contains "a code of another page shows nothing" "$P" 'id="flash"'
 check_eq "invalid SBOM" "$(http POST /api/v1/sbom/validate -H "$AUTH" -d '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"nope","name":"x"}]}')" 422
 check_contains "the error is there" "$(body | jq -r '.errors[0].message')" "expected one of"
 check_eq "the schema by its \$id" "$(body | jq -r .schema)" "http://cyclonedx.org/schema/bom-1.5.SNAPSHOT.schema.json"
-check_eq "no absolute path anywhere in the answer" "$(body | jq '[.. | strings | select(test("^/[A-Za-z0-9._-]+/"))] | length')" 0
+check_eq "no absolute path anywhere in the answer" "$(body | jq '[.. | strings | select(test("^/(usr|home|tmp|opt|work|srv|var|etc|root|build|nix|mnt)/"))] | length')" 0
 check_not_contains "not the build folder" "$(body)" "$(dirname "$VIGIL")"
 check_not_contains "not the install folder" "$(body)" "share/vigil"
 check_eq "upload of the invalid SBOM" "$(http POST /api/v1/products/app/versions/2.0/sboms -H "$AUTH" -d '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"nope","name":"x"}]}')" 400
