@@ -13,9 +13,11 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "http/attach.h"
 #include "http/html.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void test_arena(void **state)
@@ -166,13 +168,72 @@ static void test_html(void **state)
 	vg_buf_release(&b);
 }
 
+static void test_attachment(void **state)
+{
+	char d[1024];
+	struct http_resp r = {0};
+	(void)state;
+	/* quotes, separators, CR/LF, ';' and '%' become '_'; leading dots go */
+	assert_string_equal(
+	    http_content_disposition("../a\"b\\c;d%e\r\nX-Evil: 1.html", "f", d, sizeof(d)),
+	    "attachment; filename=\"_a_b_c_d_e__X-Evil: 1.html\"; "
+	    "filename*=UTF-8''_a_b_c_d_e__X-Evil%3A%201.html");
+	/* a direction control never reaches the name: "exe.txt" cannot pose as "txt.exe" */
+	assert_string_equal(
+	    http_content_disposition("invoice\xe2\x80\xae"
+				     "txt.exe",
+				     "f", d, sizeof(d)),
+	    "attachment; filename=\"invoice_txt.exe\"; filename*=UTF-8''invoice_txt.exe");
+	/* non-ASCII: '_' per character in the quoted form, the exact name in filename* */
+	assert_string_equal(
+	    http_content_disposition("r\xc3\xa9sum\xc3\xa9 \xe2\x82\xac.pdf", "f", d, sizeof(d)),
+	    "attachment; filename=\"r_sum_ _.pdf\"; "
+	    "filename*=UTF-8''r%C3%A9sum%C3%A9%20%E2%82%AC.pdf");
+	/* invalid UTF-8 bytes are replaced, not passed on */
+	assert_string_equal(http_content_disposition("a\xff\xc3"
+						     "b",
+						     "f", d, sizeof(d)),
+			    "attachment; filename=\"a__b\"; filename*=UTF-8''a__b");
+	/* nothing left: the fallback */
+	assert_string_equal(http_content_disposition("...", "sbom-7.json", d, sizeof(d)),
+			    "attachment; filename=\"sbom-7.json\"; filename*=UTF-8''sbom-7.json");
+	assert_string_equal(http_content_disposition(NULL, NULL, d, sizeof(d)),
+			    "attachment; filename=\"download\"; filename*=UTF-8''download");
+	/* long names are cut to 200 bytes on a character boundary */
+	{
+		char longname[700];
+		for (int i = 0; i < 300; i++)
+			memcpy(longname + 2 * i, "\xc3\xa9", 2);
+		longname[600] = '\0';
+		http_content_disposition(longname, "f", d, sizeof(d));
+		assert_non_null(strstr(d, "filename*=UTF-8''%C3%A9"));
+		assert_int_equal(strlen(strstr(d, "''") + 2), 100 * 6);
+	}
+	/* types: never a page */
+	assert_string_equal(http_attachment_type(" {\"a\":1}", 8), "application/json");
+	assert_string_equal(http_attachment_type("\xef\xbb\xbf<bom/>", 9), "application/xml");
+	assert_string_equal(http_attachment_type("GIF89a", 6), "application/octet-stream");
+	vg_buf_init(&r.body, 1 << 20);
+	assert_int_equal(http_attachment(&r, "<html>", 6, "text/html", "x.html", "f"), VG_OK);
+	assert_string_equal(r.ctype, "application/octet-stream");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.nheaders, 2);
+	assert_string_equal(r.hnames[0], "Content-Disposition");
+	assert_string_equal(r.hvalues[0],
+			    "attachment; filename=\"x.html\"; filename*=UTF-8''x.html");
+	assert_string_equal(r.hnames[1], "Content-Security-Policy");
+	assert_string_equal(r.hvalues[1], "sandbox; default-src 'none'");
+	for (int i = 0; i < r.nheaders; i++)
+		free(r.hvalues[i]);
+	vg_buf_release(&r.body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_arena),
-	    cmocka_unit_test(test_parse_int),
-	    cmocka_unit_test(test_text_check),
-	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_arena),      cmocka_unit_test(test_parse_int),
+	    cmocka_unit_test(test_text_check), cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_attachment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
