@@ -13,12 +13,18 @@
 
 #include "core/banned.h"
 
+/* Anonymous callers (load balancers, probes) learn only whether the server
+ * works; the version and the details, which tell an attacker what to try,
+ * are for callers with credentials. */
 static int health(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	int ver = 0;
 	int ok = store_schema_version(req->db, &ver, &err) == VG_OK;
 
+	if (req->who.role == ROLE_NONE)
+		return http_json(resp, ok ? 200 : 503,
+				 json_pack("{s:s}", "status", ok ? "ok" : "degraded"));
 	return http_json(resp, ok ? 200 : 503,
 			 json_pack("{s:s, s:s, s:s, s:i, s:s, s:b}", "status",
 				   ok ? "ok" : "degraded", "version", VIGIL_VERSION, "database",
@@ -60,7 +66,9 @@ static int home(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route app_routes[] = {
-    {"GET", "/api/v1/health", ROLE_PUBLIC, 0, health, "Liveness and database status", "system"},
+    {"GET", "/api/v1/health", ROLE_PUBLIC, 0, health,
+     "Liveness (anonymous: status only; with credentials: version, database, schema, leader)",
+     "system"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 

@@ -12,12 +12,14 @@
 
 #include "core/banned.h"
 
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+/* Length of the UTF-8 sequence at p (at most n bytes), 0 when invalid; its
+ * code point into *out. */
+static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *out)
 {
 	uint32_t cp;
 	size_t len;
 
+	*out = p[0];
 	if (p[0] < 0x80)
 		return 1;
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
@@ -39,7 +41,32 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*out = cp;
 	return len;
+}
+
+size_t vg_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	return n ? utf8_len((const unsigned char *)s, n, cp) : 0;
+}
+
+int vg_text_is_bidi(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t vg_text_bidi_at(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t l;
+
+	/* every direction control is 2 (U+061C) or 3 bytes long */
+	if (n < 2 || (p[0] != 0xd8 && p[0] != 0xe2))
+		return 0;
+	l = utf8_len(p, n, &cp);
+	return l && vg_text_is_bidi(cp) ? l : 0;
 }
 
 int vg_text_check(const char *what, const char *v, size_t max, int multiline, int required,
@@ -55,10 +82,17 @@ int vg_text_check(const char *what, const char *v, size_t max, int multiline, in
 		return vg_error_set(err, VG_ETOOBIG, "%s: %zu bytes, at most %zu allowed", what, n,
 				    max);
 	for (size_t i = 0; i < n;) {
-		size_t l = utf8_len(p + i, n - i);
+		uint32_t cp;
+		size_t l = utf8_len(p + i, n - i, &cp);
 		if (!l)
 			return vg_error_set(err, VG_EINVAL, "%s: byte %zu: expected UTF-8 text",
 					    what, i);
+		if (vg_text_is_bidi(cp))
+			return vg_error_set(err, VG_EINVAL,
+					    "%s: byte %zu: Unicode direction control U+%04X not "
+					    "allowed (it can make text read in another order than "
+					    "it is stored)",
+					    what, i, (unsigned)cp);
 		if (l == 1 && (p[i] < 0x20 || p[i] == 0x7f) &&
 		    !(multiline && (p[i] == '\n' || p[i] == '\r' || p[i] == '\t')) &&
 		    !(!multiline && p[i] == '\t'))

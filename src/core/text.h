@@ -15,11 +15,27 @@ struct vg_error;
 /*
  * Check a text field from outside: valid UTF-8, at most max bytes, no
  * control characters other than tab, CR and LF (multiline) or none but tab
- * (single line). required: empty or NULL is an error. what names the field
- * in the message ("request body: /description").
+ * (single line), and no Unicode direction controls (vg_text_is_bidi: they
+ * make a name or title display in another order than it is stored, the
+ * "Trojan Source" trick). required: empty or NULL is an error. what names
+ * the field in the message ("request body: /description").
  */
 int vg_text_check(const char *what, const char *v, size_t max, int multiline, int required,
 		  struct vg_error *err) __attribute__((warn_unused_result));
+
+/* Decode the UTF-8 sequence at s (n bytes available): its length (1 to 4)
+ * and code point, or 0 when it is not valid UTF-8 (overlong, surrogate,
+ * truncated). */
+size_t vg_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* 1 when cp is a Unicode direction control: the embeddings and overrides
+ * U+202A-U+202E, the isolates U+2066-U+2069, the marks U+200E, U+200F and
+ * U+061C. */
+int vg_text_is_bidi(uint32_t cp);
+/* The length in bytes (2 or 3) of the direction control UTF-8-encoded at s
+ * (n bytes available), 0 when s does not start with one. For writers that
+ * show stored text (http/html.h). */
+size_t vg_text_bidi_at(const char *s, size_t n);
 
 /*
  * Parse a whole decimal integer in [min, max]. VG_EINVAL naming what and

@@ -1,6 +1,7 @@
 /*
  * api_system.c - the server's own routes: Prometheus metrics and the
- * OpenAPI document of every route it serves.
+ * OpenAPI document of every route it serves (the program's version in it
+ * only for callers with credentials).
  */
 #include "core/error.h"
 #include "http/http.h"
@@ -15,10 +16,14 @@ static int metrics(struct http_req *req, struct http_resp *resp)
 	return http_metrics_render(&resp->body);
 }
 
+/* Public, but like /api/v1/health it names the program's version only to
+ * callers with credentials: anonymous ones get the API's version. */
 static int openapi(struct http_req *req, struct http_resp *resp)
 {
-	(void)req;
-	return http_json(resp, 200, http_openapi(http_routes()));
+	json_t *doc = http_openapi(http_routes());
+	if (doc && req->who.role == ROLE_NONE)
+		json_object_set_new(json_object_get(doc, "info"), "version", json_string("v1"));
+	return http_json(resp, 200, doc);
 }
 
 const struct http_route http_system_routes[] = {

@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,66 @@
 #include <string.h>
 
 #include "core/banned.h"
+
+/*
+ * Append n bytes of text escaped: the five HTML specials as entities, and
+ * each Unicode direction control (core/text.h vg_text_is_bidi) as the
+ * visible text \u202E, so that a stored value that predates the input check
+ * cannot reorder what a page shows (a character reference would be decoded
+ * back into the control by the browser).
+ */
+static int html_text(struct vg_buf *b, const char *s, size_t n)
+{
+	size_t run = 0, i = 0;
+	int rc = VG_OK;
+
+	while (i < n && !rc) {
+		const char *rep = NULL;
+		char u[8];
+		size_t skip = 1, bl;
+		switch (s[i]) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			if ((bl = vg_text_bidi_at(s + i, n - i))) {
+				const unsigned char *p = (const unsigned char *)s + i;
+				unsigned cp = bl == 2 ? ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu)
+						      : ((p[0] & 0x0fu) << 12) |
+							    ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+				snprintf(u, sizeof(u), "\\u%04X", cp);
+				rep = u;
+				skip = bl;
+			}
+			break;
+		}
+		if (!rep) {
+			i++;
+			continue;
+		}
+		if (i > run)
+			rc = vg_buf_add(b, s + run, i - run);
+		if (!rc)
+			rc = vg_buf_adds(b, rep);
+		i += skip;
+		run = i;
+	}
+	if (!rc && i > run)
+		rc = vg_buf_add(b, s + run, i - run);
+	return rc;
+}
 
 /* Append the conversion spec[0..n) (one printf conversion) with its argument. */
 static int one(struct vg_buf *b, const char *spec, size_t n, va_list *ap)
@@ -42,27 +103,7 @@ static int one(struct vg_buf *b, const char *spec, size_t n, va_list *ap)
 			prec = dot[1] == '*' ? star[nstar - 1] : (int)strtol(dot + 1, NULL, 10);
 		if (!s)
 			return VG_OK;
-		if (prec >= 0) {
-			size_t len = strnlen(s, (size_t)prec);
-			char tmp[512];
-			if (len < sizeof(tmp)) {
-				memcpy(tmp, s, len);
-				tmp[len] = '\0';
-				return vg_buf_add_html(b, tmp);
-			}
-			/* long precision-limited strings: escape in pieces */
-			for (size_t o = 0; o < len;) {
-				size_t k = len - o < sizeof(tmp) - 1 ? len - o : sizeof(tmp) - 1;
-				memcpy(tmp, s + o, k);
-				tmp[k] = '\0';
-				int rc = vg_buf_add_html(b, tmp);
-				if (rc)
-					return rc;
-				o += k;
-			}
-			return VG_OK;
-		}
-		return vg_buf_add_html(b, s);
+		return html_text(b, s, prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s));
 	}
 #define ADD(T)                                                          \
 	do {                                                            \
@@ -196,7 +237,7 @@ int html_time(struct vg_buf *b, int64_t t, const char *none)
 {
 	char ts[VG_TIME_BUFSZ];
 	if (!t)
-		return vg_buf_add_html(b, none ? none : "");
+		return html_text(b, none ? none : "", none ? strlen(none) : 0);
 	vg_time_format(t, ts, sizeof(ts));
 	return html(b, "<time datetime=\"%s\">%s</time>", ts, ts);
 }

@@ -5,7 +5,9 @@
  * (& < > " '), so text from data is safe by default. Markup that we wrote
  * ourselves goes in the format string or through html_raw(). The format is
  * checked by the compiler like printf's: numbers print as printf prints them.
- * A NULL %s prints nothing.
+ * A NULL %s prints nothing. A Unicode direction control in a %s argument
+ * (U+202E and the others of core/text.h vg_text_is_bidi) prints as the
+ * visible text \u202E, so stored text can never reorder a page.
  *
  *     html(b, "<td><a href=\"/ui/products/%s\">%s</a></td>", slug, name);
  *

@@ -82,6 +82,65 @@ int ui_page_end(struct http_resp *resp)
 				     "</body></html>\n");
 }
 
+/*
+ * The one table of banners a page shows after a redirect. A redirect names
+ * a code (?error=csrf, ?done=ack), never text: text in a URL would let
+ * anyone who can send a link put words on our pages ("Session expired, log
+ * in at https://evil.example"). An unknown code shows nothing.
+ */
+static const struct {
+	const char *page;  /* the page that shows it (ui_flash), "" for every page */
+	const char *param; /* "error": an alert; "done": a confirmation */
+	const char *code;
+	const char *text;
+} messages[] = {
+    /* any page */
+    {"", "error", "csrf", "The form expired; reload the page and try again."},
+    {"", "error", "invalid", "The form was not accepted; check the values and try again."},
+    {"", "error", "failed", "The change could not be saved; please try again later."},
+    {"", "done", "saved", "Saved."},
+    /* the findings queue and a finding's page */
+    {"findings", "error", "transition",
+     "That state change is not allowed from the finding's current state; the list offers the "
+     "states it may move to."},
+    {"findings", "error", "justification",
+     "State not_affected needs a justification: choose one from the list."},
+    {"findings", "error", "assignee", "No such user: assign the finding to a user of vigil."},
+    {"findings", "error", "finding", "No such finding."},
+    {"findings", "error", "comment", "The comment is too long: at most 4000 characters."},
+    /* a case's page */
+    {"case", "done", "ack", "Acknowledged: the 48-hour clock is stopped."},
+    {"case", "done", "state", "State changed."},
+    {"case", "done", "assign", "Assignee set."},
+    {"case", "done", "note", "Internal note added."},
+    {"case", "done", "message", "Message to the reporter added."},
+    {"case", "done", "exploited", "Marked actively exploited: the Article 14 clocks are running."},
+    {"case", "done", "draft", "New draft version built."},
+    {"case", "done", "edit", "Draft field set; a new draft version was built."},
+    {"case", "done", "approve", "Approval recorded."},
+    {"case", "done", "submitted", "Filing recorded."},
+};
+
+const char *ui_message(const char *page, const char *param, const char *code)
+{
+	for (size_t i = 0; param && code && i < sizeof(messages) / sizeof(messages[0]); i++)
+		if ((!messages[i].page[0] || (page && strcmp(messages[i].page, page) == 0)) &&
+		    strcmp(messages[i].param, param) == 0 && strcmp(messages[i].code, code) == 0)
+			return messages[i].text;
+	return NULL;
+}
+
+int ui_flash(struct http_req *req, struct vg_buf *b, const char *page)
+{
+	const char *e = ui_message(page, "error", http_query(req, "error"));
+	const char *d = e ? NULL : ui_message(page, "done", http_query(req, "done"));
+	if (e)
+		return html(b, "<p class=\"error\" role=\"alert\" id=\"error\">%s</p>", e);
+	if (d)
+		return html(b, "<p class=\"ok\" role=\"status\" id=\"flash\">%s</p>", d);
+	return VG_OK;
+}
+
 static int root(struct http_req *req, struct http_resp *resp)
 {
 	(void)req;

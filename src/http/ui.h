@@ -23,4 +23,17 @@ int ui_csrf_field(struct http_req *req, struct http_resp *resp);
  * layout such as the login page. */
 int ui_head(struct vg_buf *b, const char *title);
 
+/*
+ * Banners after a post-redirect-get come from codes, never from text in the
+ * URL: the redirect adds ?error=CODE or ?done=CODE, and ui_flash() shows the
+ * fixed text of the code from the one table in ui.c (an alert with
+ * id="error", or a confirmation with id="flash"); an unknown code or any
+ * other text shows nothing. page names the page's entries of the table
+ * ("findings", "case"); entries for every page are always looked at.
+ * ui_message() is the lookup (param "error" or "done"; NULL when unknown).
+ * Add a code to the table to use it.
+ */
+int ui_flash(struct http_req *req, struct vg_buf *b, const char *page);
+const char *ui_message(const char *page, const char *param, const char *code);
+
 #endif

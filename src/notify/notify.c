@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/events.h"
 #include "core/log.h"
 #include "store/reader.h"
@@ -59,6 +60,8 @@ int notify_channel_add(struct store *s, const char *name, const char *kind, cons
 
 	if (!name || !*name || strlen(name) > 64)
 		return vg_error_set(err, VG_EINVAL, "channel name must be 1 to 64 characters");
+	if ((rc = vg_text_check("channel name", name, 64, 0, 1, err)))
+		return rc;
 	if (!ops)
 		return vg_error_set(err, VG_EINVAL,
 				    "channel kind '%s': expected webhook, email or pagerduty",

@@ -74,23 +74,6 @@ static const char *const edit_fields[] = {
     NULL,
 };
 
-/* Confirmations after a successful form (?done=KEY); only these are shown. */
-static const struct {
-	const char *key;
-	const char *text;
-} done_texts[] = {
-    {"ack", "Acknowledged: the 48-hour clock is stopped."},
-    {"state", "State changed."},
-    {"assign", "Assignee set."},
-    {"note", "Internal note added."},
-    {"message", "Message to the reporter added."},
-    {"exploited", "Marked actively exploited: the Article 14 clocks are running."},
-    {"draft", "New draft version built."},
-    {"edit", "Draft field set; a new draft version was built."},
-    {"approve", "Approval recorded."},
-    {"submitted", "Filing recorded."},
-};
-
 /* A string member of an audit record or a draft document (JSON by nature). */
 static const char *str(const json_t *o, const char *k)
 {
@@ -923,7 +906,6 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	size_t nexp = 0, i;
 	int64_t now = vg_now();
 	char title[400];
-	const char *done = error ? NULL : http_query(req, "done");
 
 	if (case_get(req->db, id, &c, &err))
 		return error_page(req, resp, "Case", err.code, vg_error_msg(&err));
@@ -947,12 +929,8 @@ static int render_case(struct http_req *req, struct http_resp *resp, int64_t id,
 	html_raw(b, "<p><a href=\"/ui/cases\">&larr; All cases</a></p>");
 	if (error)
 		html(b, "<p class=\"error\" role=\"alert\" id=\"error\">%s</p>", error);
-	for (size_t k = 0; done && k < sizeof(done_texts) / sizeof(done_texts[0]); k++)
-		if (strcmp(done, done_texts[k].key) == 0) {
-			html(b, "<p class=\"ok\" role=\"status\" id=\"flash\">%s</p>",
-			     done_texts[k].text);
-			break;
-		}
+	else /* ?done=CODE after a form: a text of the one banner table (http/ui.h) */
+		ui_flash(req, b, "case");
 	case_facts(b, &c);
 	attachments_html(b, &c, can_act(req));
 	clocks_html(b, &c, exps, nexp, now);

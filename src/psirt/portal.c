@@ -29,6 +29,7 @@
 #include "core/text.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "http/attach.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/multipart.h"
@@ -1145,34 +1146,22 @@ static int attachment_get(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	int64_t id = 0, n = 0;
-	char fn[300], safe[300], disp[1200];
+	char fn[300], fallback[64];
 	char *data = NULL;
-	size_t size = 0, k = 0;
+	size_t size = 0;
+	int rc;
 
 	if (vg_id_parse(http_param(req, "id"), "case id", &id, &err) ||
 	    vg_id_parse(http_param(req, "n"), "attachment number", &n, &err))
 		return http_error(resp, VG_EINVAL, "%s", vg_error_msg(&err));
 	if (case_attachment_get(req->db, id, n, &data, &size, fn, sizeof(fn), &err))
 		return http_fail(resp, &err);
-	/* a plain ASCII name for the quoted form; the exact one percent-encoded */
-	for (const char *p = fn; *p && k + 1 < sizeof(safe); p++)
-		safe[k++] = ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || *p == '"' ||
-			     *p == '\\' || *p == '/' || *p == ';')
-				? '_'
-				: *p;
-	safe[k] = '\0';
-	k = (size_t)snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"; filename*=UTF-8''",
-			     k ? safe : "attachment");
-	for (const unsigned char *p = (const unsigned char *)fn; *p && k + 4 < sizeof(disp); p++) {
-		if (isalnum(*p) || strchr("-._~", *p))
-			disp[k++] = (char)*p;
-		else
-			k += (size_t)snprintf(disp + k, sizeof(disp) - k, "%%%02X", *p);
-	}
-	disp[k < sizeof(disp) ? k : sizeof(disp) - 1] = '\0';
-	http_text(resp, 200, "application/octet-stream", data, size);
+	/* uploaded bytes: a download, never a page (http/attach.h) */
+	snprintf(fallback, sizeof(fallback), "case-%lld-attachment-%lld", (long long)id,
+		 (long long)n);
+	rc = http_attachment(resp, data, size, "application/octet-stream", fn, fallback);
 	free(data);
-	return http_set_header(resp, "Content-Disposition", disp);
+	return rc;
 }
 
 /* clang-format off */

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/text.h"
+#include "http/attach.h"
 #include "http/http.h"
 #include "http/multipart.h"
 #include "sbom/export.h"
@@ -187,19 +188,29 @@ static int sbom_get(struct http_req *req, struct http_resp *resp)
 static int sbom_get_original(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	char *data = NULL, sha[VG_SHA256_HEX];
+	struct sbom_revision r = {0};
+	char *data = NULL, sha[VG_SHA256_HEX], fallback[64];
 	size_t n = 0;
 	int64_t id;
 	int rc;
 	if (id_param(req, resp, &id))
 		return VG_EINVAL;
-	if (sbom_original(req->db, id, &data, &n, &err))
+	if (sbom_revision_get(req->db, id, &r, &err))
 		return http_fail(resp, &err);
+	if (sbom_original(req->db, id, &data, &n, &err)) {
+		sbom_revision_release(&r);
+		return http_fail(resp, &err);
+	}
 	vg_sha256_hex(data, n, sha);
-	rc = http_text(resp, 200,
-		       n && data[0] == '<' ? "application/xml" : "application/octet-stream", data,
-		       n);
-	http_set_header(resp, "X-Content-SHA256", sha);
+	/* uploaded bytes: a download, never a page (http/attach.h) */
+	snprintf(fallback, sizeof(fallback), "sbom-%lld.%s", (long long)id,
+		 r.encoding && strcmp(r.encoding, "xml") == 0 ? "xml" : "json");
+	rc = http_attachment(resp, data, n, NULL,
+			     r.filename && strcmp(r.filename, "request body") ? r.filename : NULL,
+			     fallback);
+	if (!rc)
+		rc = http_set_header(resp, "X-Content-SHA256", sha);
+	sbom_revision_release(&r);
 	free(data);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/events.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "sbom/model.h"
 #include "sbom/parse.h"
 #include "ident/purl.h"
@@ -29,8 +30,13 @@ static const char *const cra_classes[] = {"default", "important-1", "important-2
 static int check_product(const struct product_info *p, int creating, struct vg_error *err)
 {
 	int64_t t;
+	int rc;
 	if (creating && (!p->name || !*p->name || strlen(p->name) > 200))
 		return vg_error_set(err, VG_EINVAL, "product name must be 1 to 200 characters");
+	/* UTF-8, no control or direction-control characters (core/text.h) */
+	if ((creating && (rc = vg_text_check("product name", p->name, 200, 0, 1, err))) ||
+	    (rc = vg_text_check("vendor", p->vendor, 200, 0, 0, err)))
+		return rc;
 	if (creating) {
 		/* names appear in URL paths: no '/', no control characters */
 		for (const unsigned char *c = (const unsigned char *)p->name; *c; c++)
@@ -543,6 +549,9 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		return vg_error_set(err, VG_EINVAL, "no product given");
 	if (!r->version || !*r->version || strlen(r->version) > 200)
 		return vg_error_set(err, VG_EINVAL, "version must be 1 to 200 characters");
+	if ((rc = vg_text_check("version", r->version, 200, 0, 1, err)) ||
+	    (rc = vg_text_check("file name", r->filename, 4096, 0, 0, err)))
+		return rc;
 	rc = sbom_check(r->data, r->n, r->filename, &doc, NULL, err);
 	if (rc)
 		return rc;

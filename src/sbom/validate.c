@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/jscan.h"
+#include "core/log.h"
 #include "schema/jsonschema.h"
 #include "sbom/parse.h"
 #include "sbom/sbom_int.h"
@@ -34,11 +35,11 @@
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vg_jsonschema *cdx_json[CDX_MINOR_MAX + 1];
-static char cdx_json_path[CDX_MINOR_MAX + 1][512];
+static char cdx_json_uri[CDX_MINOR_MAX + 1][512]; /* its name: base URI + file name */
 static xmlSchemaPtr cdx_xsd[CDX_MINOR_MAX + 1];
 static char cdx_xsd_path[CDX_MINOR_MAX + 1][512];
 static struct vg_jsonschema *spdx2_json;
-static char spdx2_path[512];
+static char spdx2_name[128]; /* its file name */
 
 void sbom_validate_cleanup(void)
 {
@@ -76,13 +77,41 @@ static int find_file(const char *dir, const char *const *names, char *path, size
 	return 0;
 }
 
-static int add_cdx_file(struct vg_jsonschema *s, const char *path, struct vg_error *err)
+/* The file name of path: what messages and results name a schema by. The
+ * server's folders are for its log only. */
+static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Add the schema file at path as uri. A file that does not load is a fault
+ * of the installation: the log gets the path and the reason, the caller a
+ * message that names the schema by its name and the setting to look at.
+ */
+static int add_schema_file(struct vg_jsonschema *s, const char *path, const char *uri,
+			   const char *key, struct vg_error *err)
+{
+	struct vg_error e = {0};
+	int rc = vg_jsonschema_add_file(s, path, uri, &e);
+	if (!rc)
+		return VG_OK;
+	vg_warn("schema %s: %s", path, vg_error_msg(&e));
+	if (rc == VG_ENOMEM)
+		return vg_error_set(err, rc, "schema %s: out of memory", uri);
+	return vg_error_set(err, VG_EINTERNAL,
+			    "schema %s (%s): not usable: the installed file is damaged "
+			    "(%s; the server log names the file)",
+			    uri, base_name(path), key);
+}
+
+static int add_cdx_file(struct vg_jsonschema *s, const char *path, struct vg_error *err)
+{
 	char uri[512];
 	/* The bom schemas refer to their companions by file name, relative to their $id. */
-	snprintf(uri, sizeof(uri), CDX_BASE_URI "%s", slash ? slash + 1 : path);
-	return vg_jsonschema_add_file(s, path, uri, err);
+	snprintf(uri, sizeof(uri), CDX_BASE_URI "%s", base_name(path));
+	return add_schema_file(s, path, uri, "sbom.schema_dir", err);
 }
 
 /* Build (or find cached) the JSON Schema set of CycloneDX 1.<minor>. Under cache_lock. */
@@ -103,11 +132,15 @@ static int cdx_json_set(int minor, struct vg_error *err)
 		return VG_OK;
 	snprintf(name1, sizeof(name1), "bom-1.%d.SNAPSHOT.schema.json", minor);
 	snprintf(name2, sizeof(name2), "bom-1.%d.schema.json", minor);
-	if (!find_file(dir, bom_names, bom, sizeof(bom)))
+	if (!find_file(dir, bom_names, bom, sizeof(bom))) {
+		vg_warn("CycloneDX 1.%d JSON schema: neither %s nor %s in %s", minor, name1, name2,
+			dir);
 		return vg_error_set(err, VG_ENOTFOUND,
-				    "CycloneDX 1.%d JSON schema: neither %s nor %s in %s (set "
-				    "sbom.schema_dir or VIGIL_SBOM_SCHEMA_DIR)",
-				    minor, name1, name2, dir);
+				    "CycloneDX 1.%d JSON schema (%s) is not installed (set "
+				    "sbom.schema_dir or VIGIL_SBOM_SCHEMA_DIR; the log names the "
+				    "folder searched)",
+				    minor, name2);
+	}
 	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT7, &s, err)))
 		return rc;
 	if ((rc = add_cdx_file(s, bom, err)))
@@ -117,7 +150,8 @@ static int cdx_json_set(int minor, struct vg_error *err)
 		    (rc = add_cdx_file(s, path, err)))
 			goto fail;
 	cdx_json[minor] = s;
-	snprintf(cdx_json_path[minor], sizeof(cdx_json_path[minor]), "%s", bom);
+	snprintf(cdx_json_uri[minor], sizeof(cdx_json_uri[minor]), CDX_BASE_URI "%s",
+		 base_name(bom));
 	return VG_OK;
 fail:
 	vg_jsonschema_free(s);
@@ -174,19 +208,20 @@ static int spdx2_set(struct vg_error *err)
 		dir = vg_jsonschema_dir("spdx", dirbuf, sizeof(dirbuf));
 	if (!dir)
 		return VG_OK;
-	if (!find_file(dir, names, path, sizeof(path)))
+	if (!find_file(dir, names, path, sizeof(path))) {
+		vg_warn("SPDX 2.3 JSON schema: no spdx-schema.json in %s", dir);
 		return vg_error_set(err, VG_ENOTFOUND,
-				    "SPDX 2.3 JSON schema: no spdx-schema.json in %s "
-				    "(sbom.spdx_schema_dir)",
-				    dir);
+				    "SPDX 2.3 JSON schema (spdx-schema.json) is not installed "
+				    "(sbom.spdx_schema_dir; the log names the folder searched)");
+	}
 	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT2019_09, &s, err)))
 		return rc;
-	if ((rc = vg_jsonschema_add_file(s, path, SPDX2_URI, err))) {
+	if ((rc = add_schema_file(s, path, SPDX2_URI, "sbom.spdx_schema_dir", err))) {
 		vg_jsonschema_free(s);
 		return rc;
 	}
 	spdx2_json = s;
-	snprintf(spdx2_path, sizeof(spdx2_path), "%s", path);
+	snprintf(spdx2_name, sizeof(spdx2_name), "%s", base_name(path));
 	return VG_OK;
 }
 
@@ -719,12 +754,9 @@ whole:
 		pthread_mutex_unlock(&cache_lock);
 		if (rc)
 			goto out;
-		snprintf(v->schema, sizeof(v->schema), "%s", cdx_json_path[minor]);
+		snprintf(v->schema, sizeof(v->schema), "%s", cdx_json_uri[minor]);
 		{
-			char uri[600];
-			const char *slash = strrchr(cdx_json_path[minor], '/');
-			snprintf(uri, sizeof(uri), CDX_BASE_URI "%s",
-				 slash ? slash + 1 : cdx_json_path[minor]);
+			const char *uri = cdx_json_uri[minor];
 			if (split && !split_allowed(cdx_json[minor], uri, &sp)) {
 				/* a schema that looks at the arrays as a whole: whole tree */
 				split_release(&sp);
@@ -756,7 +788,7 @@ whole:
 		pthread_mutex_unlock(&cache_lock);
 		if (rc || !spdx2_json)
 			goto out;
-		snprintf(v->schema, sizeof(v->schema), "%s", spdx2_path);
+		snprintf(v->schema, sizeof(v->schema), "%s", spdx2_name);
 		rc = json_validate(spdx2_json, SPDX2_URI, doc, NULL, NULL, v, err);
 	} else if ((jv = json_object_get(doc, "@context"))) {
 		/* SPDX 3: the context names the version */
@@ -886,7 +918,7 @@ static int validate_xml(const char *data, size_t n, struct sbom_validation *v, s
 	pthread_mutex_unlock(&cache_lock);
 	if (rc)
 		goto out;
-	snprintf(v->schema, sizeof(v->schema), "%s", cdx_xsd_path[minor]);
+	snprintf(v->schema, sizeof(v->schema), "%s", base_name(cdx_xsd_path[minor]));
 	{
 		xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(cdx_xsd[minor]);
 		struct xml_errs x = {v, VG_OK};

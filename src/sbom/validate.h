@@ -69,7 +69,8 @@ struct sbom_validation {
 	char spec_version[16];       /* "1.6", "2.3", "3.0.1"; "" when not detected */
 	int valid;                   /* 1: the document passed every check made */
 	int schema_checked;          /* 1: an official schema was applied */
-	char schema[512];            /* path of the schema used, "" when none */
+	char schema[512];            /* name of the schema used ($id or file name, never
+				      * the server's path), "" when none */
 	struct sbom_validation_error *errors;
 	size_t n_errors;
 	size_t n_dropped; /* errors past SBOM_VALIDATE_MAX_ERRORS */

@@ -122,16 +122,6 @@ static void state_select(struct vg_buf *b, const char *from, long long id, const
 	vg_buf_adds(b, "</select> ");
 }
 
-static void flash(struct http_req *req, struct vg_buf *b)
-{
-	const char *e = q(req, "error");
-	if (!e)
-		return;
-	vg_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"error\">");
-	html(b, "%s", e);
-	vg_buf_adds(b, "</p>");
-}
-
 /* ---- the chart ---- */
 
 static void history_svg(struct vg_buf *b, const struct triage_history *h)
@@ -488,7 +478,7 @@ static int queue_page(struct http_req *req, struct http_resp *resp)
 	exact = l.total_exact;
 	filter_query(&back, req);
 	ui_page_begin(req, resp, "Findings", "findings");
-	flash(req, b);
+	ui_flash(req, b, "findings");
 
 	vg_buf_adds(b, "<nav aria-label=\"findings per state\" id=\"counts\"><ul>");
 	for (int k = 0; k < FINDING_N_STATES; k++) {
@@ -631,8 +621,7 @@ static int finding_param(struct http_req *req, int64_t *id)
 /* Where to go after a post: the finding's page, or the list with its
  * filters (only query-string characters are kept: no header injection, no
  * other site). */
-static int go_back(struct http_req *req, struct http_resp *resp, int64_t id,
-		   const struct vg_error *err)
+static int go_back(struct http_req *req, struct http_resp *resp, int64_t id, const char *code)
 {
 	char back[1024], to[16];
 	struct vg_buf loc = VG_BUF_INIT;
@@ -651,11 +640,10 @@ static int go_back(struct http_req *req, struct http_resp *resp, int64_t id,
 					vg_buf_addc(&loc, *p);
 		}
 	}
-	/* Post, redirect, get: a refusal is shown on the page the form came from. */
-	if (err) {
-		vg_buf_addf(&loc, "%cerror=", sep);
-		html_url(&loc, vg_error_msg(err));
-	}
+	/* Post, redirect, get: a refusal is shown on the page the form came from,
+	 * as a code of the banner table (http/ui.h ui_flash), never as text. */
+	if (code)
+		vg_buf_addf(&loc, "%cerror=%s", sep, code);
 	if (!page)
 		vg_buf_addf(&loc, "#f%lld", (long long)id);
 	rc = http_redirect(resp, loc.data);
@@ -668,6 +656,24 @@ static const char *form(struct http_req *req, const char *name, char *buf, size_
 	if (http_form(req, name, buf, n) != VG_OK || !buf[0])
 		return NULL;
 	return buf;
+}
+
+/* The banner code (http/ui.c) of a refused change; the detail goes to the
+ * log. */
+static const char *refusal(const struct triage_change *c, const struct vg_error *err)
+{
+	vg_info("triage: change refused: %s", vg_error_msg(err));
+	if (err->code == VG_ENOTFOUND)
+		return "finding";
+	if (err->code == VG_ESTATE)
+		return "transition";
+	if (err->code == VG_ETOOBIG && c->comment)
+		return "comment";
+	if (c->state && strcmp(c->state, "not_affected") == 0 && !c->justification)
+		return "justification";
+	if (c->assignee && !c->state && err->code == VG_EINVAL)
+		return "assignee";
+	return err->code == VG_EINVAL ? "invalid" : "failed";
 }
 
 static int post_triage(struct http_req *req, struct http_resp *resp)
@@ -690,7 +696,7 @@ static int post_triage(struct http_req *req, struct http_resp *resp)
 	if (!c.state)
 		c.scope = NULL;
 	if (triage_apply(req->db, id, &c, &err))
-		return go_back(req, resp, id, &err);
+		return go_back(req, resp, id, refusal(&c, &err));
 	return go_back(req, resp, id, NULL);
 }
 
@@ -708,7 +714,7 @@ static int post_assign(struct http_req *req, struct http_resp *resp)
 		to[0] = '\0';
 	c.assignee = to;
 	if (triage_apply(req->db, id, &c, &err))
-		return go_back(req, resp, id, &err);
+		return go_back(req, resp, id, refusal(&c, &err));
 	return go_back(req, resp, id, NULL);
 }
 
@@ -755,7 +761,7 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 	}
 	snprintf(title, sizeof(title), "Finding %lld", (long long)id);
 	ui_page_begin(req, resp, title, "findings");
-	flash(req, b);
+	ui_flash(req, b, "findings");
 	vg_buf_adds(b, "<dl class=\"card\" id=\"finding\">");
 	dt(b, "product", f->product);
 	dt(b, "version", f->version);

@@ -243,7 +243,7 @@ check_eq "web triage" "$(curl -s -o /dev/null -D "$T_DIR/h" -w '%{http_code}' -b
 check_contains "back to the filtered list" "$(cat "$T_DIR/h")" "Location: /ui/findings?product=app&version=1.0#f$A"
 check_eq "web decision in the audit log" "$("$VIGIL" audit log --json | jq -r --arg id "$A" '[.[] | select(.action=="finding.triage" and .object_id==$id)][-1] | "\(.actor) \(.before.state)->\(.after.state) \(.after.justification)"')" "alice in_triage->not_affected vulnerable_code_not_present"
 check_eq "illegal web triage goes back with the reason" "$(curl -s -o /dev/null -D "$T_DIR/h" -w '%{http_code}' -b "$J" --data-urlencode "csrf=$csrf" -d state=fixed --data-urlencode 'back=version=1.0' "$BASE/ui/findings/$A/triage")" 303
-check_contains "reason in the redirect" "$(cat "$T_DIR/h")" "error=finding"
+check_contains "reason in the redirect, as a code" "$(cat "$T_DIR/h")" "error=transition#f$A"
 check_eq "finding page" "$(curl -s -o "$T_DIR/fp.html" -w '%{http_code}' -b "$J" "$BASE/ui/findings/$A")" 200
 check_contains "finding page shows the history" "$(cat "$T_DIR/fp.html")" "finding.triage"
 "$VIGIL" vex export --product app --version 1.0 --format cyclonedx -o "$T_DIR/web.cdx.json"

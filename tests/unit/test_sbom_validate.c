@@ -227,6 +227,8 @@ static void test_cdx_error_details(void **state)
 	assert_int_equal(v.encoding, SBOM_ENC_JSON);
 	assert_true(v.schema_checked);
 	assert_non_null(strstr(v.schema, "bom-1.6"));
+	/* named by its name, never by the server's folder */
+	assert_int_equal(strncmp(v.schema, "http://cyclonedx.org/schema/bom-1.6.", 36), 0);
 	assert_string_equal(v.errors[0].pointer, "/bomFormat");
 	assert_non_null(strstr(v.errors[0].message, "expected"));
 	assert_int_equal(sbom_validation_error_text(&v, 0, &b), VG_OK);
@@ -535,6 +537,7 @@ static void test_malformed(void **state)
 	    validate_str("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\"}", &v, &err),
 	    VG_ENOTFOUND);
 	assert_non_null(strstr(err.msg, "sbom.schema_dir"));
+	assert_null(strstr(err.msg, "/nonexistent")); /* the folder goes to the log only */
 	sbom_validation_release(&v);
 	sbom_validate_cleanup();
 	vg_config_set("sbom.schema_dir", getenv("VIGIL_SBOM_SCHEMA_DIR")
