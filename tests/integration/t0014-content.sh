@@ -9,7 +9,7 @@
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 fresh_db
 
-export VIGIL_PSIRT_FORM_SECRET=t0012-form-secret
+export VIGIL_PSIRT_FORM_SECRET=t0014-form-secret
 export VIGIL_PSIRT_FORM_MIN_SECONDS=0
 ADM=$(admin_token)
 AUTH="Authorization: Bearer $ADM"
