@@ -319,6 +319,9 @@ size_t vg_redact_url(const char *url, char *out, size_t outsz)
 			at = strchr(aend, '@');
 			if (at) {
 				aend = at + 1 + strcspn(at + 1, "/?#");
+				for (const char *k = at; k < aend; k++)
+					if (*k == '@')
+						at = k;
 			} else {
 				put(&o, auth, (size_t)(colon - auth));
 				puts_(&o, ":" MASK);
