@@ -1,7 +1,8 @@
 /*
  * cmd_notify.c - `vigil notify ...`: channels, rules, the delivery log.
  * Secrets (webhook secret, PagerDuty routing key, SMTP password) are read
- * from standard input, never from the command line.
+ * from standard input, never from the command line; listings show URLs
+ * masked (core/redact.h) and the other secrets as "***".
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
@@ -241,6 +242,27 @@ static int run(struct cli *c, int argc, char **argv)
 	return failed ? CLI_FAIL : CLI_OK;
 }
 
+static int seal(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int rc, n = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "", &a);
+	if (a.npos)
+		return cli_usage(c, "%s", "");
+	rc = cli_open_store(c, 0, &s);
+	if (rc)
+		return rc;
+	rc = notify_seal_existing(s, &n, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("%d channel%s sealed\n", n, n == 1 ? "" : "s");
+	return CLI_OK;
+}
+
 static int fetch_log(struct store *s, const struct cli_args *a, void *arg, json_t **out,
 		     struct vg_error *err)
 {
@@ -287,6 +309,7 @@ int cmd_notify(struct cli *c, int argc, char **argv)
 	    {"rules", rules, "list rules"},
 	    {"emit", emit, "raise an event by hand (tests, drills)"},
 	    {"run", run, "deliver queued notifications now"},
+	    {"seal", seal, "seal the secrets of channels stored before sealing (idempotent)"},
 	    {"log", log_cmd, "the delivery log: queued, sent, retried, dead"},
 	    {NULL, NULL, NULL},
 	};
