@@ -99,6 +99,12 @@ mv "$KEY.good" "$KEY"
 later=$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)
 check_contains "sent once the key is back" "$(VIGIL_NOW=$later "$VIGIL" notify run)" "1 sent, 0 failed"
 
+# A feed URL's token is masked in what `vigil feed sync` says (the receiver
+# answers GET with 501).
+VIGIL_FEEDS_KEV_URL="http://127.0.0.1:$PORT/kev.json?token=feedtok5001" run_cmd "$VIGIL" feed sync >/dev/null
+check_contains "feed error shows the URL masked" "$(cat "$T_DIR/out" "$T_DIR/err")" "kev.json?token=***"
+check_not_contains "feed error hides the token" "$(cat "$T_DIR/out" "$T_DIR/err")" "feedtok5001"
+
 # The server: auditor and psirt read the channels masked, and the evidence page.
 start_server
 AUD=$("$VIGIL" token create --name aud --role auditor 2>/dev/null)
