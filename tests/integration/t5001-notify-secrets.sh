@@ -35,6 +35,12 @@ no_secret() {
 check_eq "webhook channel" "$(echo 'whsec-5001' | run_cmd "$VIGIL" notify channel-add hook --kind webhook --url "$URL" --secret-stdin)" 0
 check_eq "email channel" "$(echo 'smtppass5001' | run_cmd "$VIGIL" notify channel-add mail --kind email --smtp-url "smtps://mailer:mailpw5001@mail.example:465" --from vigil@example.test --to psirt@example.test --username mailer --password-stdin)" 0
 check_eq "pagerduty channel" "$(echo 'PDKEY5001abcdef0123456789abcdef' | run_cmd "$VIGIL" notify channel-add pd --kind pagerduty --routing-key-stdin)" 0
+# --url-stdin keeps the URL out of the process list (first line, then the secret)
+check_eq "URL from standard input" "$(printf '%s\n%s\n' "$URL" 'whsec-5001' | run_cmd "$VIGIL" notify channel-add hook2 --kind webhook --url-stdin --secret-stdin)" 0
+check_eq "smtp URL from standard input" "$(printf '%s\n' 'smtp://mailer:mailpw5001@mail.example:587' | run_cmd "$VIGIL" notify channel-add mail2 --kind email --url-stdin --from vigil@example.test --to psirt@example.test)" 0
+check_eq "not both --url and --url-stdin" "$(echo x | run_cmd "$VIGIL" notify channel-add hook3 --kind webhook --url "$URL" --url-stdin)" 2
+check_eq "an overlong URL line is refused" "$(head -c 3000 /dev/zero | tr '\0' a | run_cmd "$VIGIL" notify channel-add hook3 --kind webhook --url-stdin)" 1
+check_contains "overlong explained" "$(cat "$T_DIR/err")" "url: longer than"
 ok "key file made outside the database, private" test "$(stat -c %a "$KEY")" = 600
 
 # CLI listing, table and --json
@@ -48,7 +54,9 @@ no_secret "CLI table" "$("$VIGIL" notify channels)"
 
 # The database holds the shown configuration and the sealed secrets only.
 no_secret "database row" "$(db_sql "SELECT name, kind, config_json, secrets_sealed FROM notify_channels")"
-check_eq "secrets sealed" "$(db_sql "SELECT COUNT(*) FROM notify_channels WHERE secrets_sealed LIKE 'vg1:%'")" 3
+check_eq "secrets sealed" "$(db_sql "SELECT COUNT(*) FROM notify_channels WHERE secrets_sealed LIKE 'vg1:%'")" 5
+check_eq "CLI: URL from stdin masked" "$(jq -r '.[] | select(.name=="hook2") | .config.url' "$T_DIR/ch.json")" "$SHOWN"
+check_eq "CLI: smtp URL from stdin masked" "$(jq -r '.[] | select(.name=="mail2") | .config.smtp_url' "$T_DIR/ch.json")" "smtp://***@mail.example:587"
 # The audit trail: the CLI, the rows, and the chain still verifies.
 "$VIGIL" audit log --json >"$T_DIR/audit.json"
 check_contains "channel creation audited" "$(cat "$T_DIR/audit.json")" "notify.channel_add"
