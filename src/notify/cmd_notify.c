@@ -1,7 +1,9 @@
 /*
  * cmd_notify.c - `vigil notify ...`: channels, rules, the delivery log.
  * Secrets (webhook secret, PagerDuty routing key, SMTP password) are read
- * from standard input, never from the command line.
+ * from standard input, never from the command line (a URL with credentials
+ * too, with --url-stdin: first line, before any secret); listings show URLs
+ * masked (core/redact.h) and the other secrets as "***".
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/cli.h"
@@ -25,6 +27,10 @@ static int read_secret(const char *what, char *out, size_t n)
 	if (!fgets(out, (int)n, stdin))
 		return cli_fail("%s: expected it on standard input", what);
 	len = strlen(out);
+	if ((!len || out[len - 1] != '\n') && !feof(stdin)) {
+		vg_wipe(out, n);
+		return cli_fail("%s: longer than %zu characters", what, n - 2);
+	}
 	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
 		out[--len] = '\0';
 	return len ? CLI_OK : cli_fail("%s: empty", what);
@@ -32,19 +38,21 @@ static int read_secret(const char *what, char *out, size_t n)
 
 static int channel_add(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {
-	    "kind=",     "url=",         "smtp-url=",         "from=",          "to=", "starttls",
-	    "username=", "secret-stdin", "routing-key-stdin", "password-stdin", NULL};
+	static const char *const spec[] = {"kind=",          "url=",         "smtp-url=",
+					   "from=",          "to=",          "starttls",
+					   "username=",      "secret-stdin", "routing-key-stdin",
+					   "password-stdin", "url-stdin",    NULL};
 	const char *usage =
 	    "NAME --kind webhook --url URL [--secret-stdin] | --kind email "
 	    "--smtp-url smtp://HOST:PORT --from ADDR --to ADDR[,ADDR] [--starttls] "
 	    "[--username U --password-stdin] | --kind pagerduty --routing-key-stdin "
-	    "[--url EVENTS_URL]";
+	    "[--url EVENTS_URL]; --url-stdin reads the URL (or smtp URL) from the first "
+	    "line of standard input instead, out of the process list";
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
 	json_t *cfg;
-	char secret[512];
+	char secret[512], url[2048];
 	const char *kind;
 	int rc;
 
@@ -53,6 +61,21 @@ static int channel_add(struct cli *c, int argc, char **argv)
 	if (a.npos != 1 || !kind)
 		return cli_usage(c, "%s", usage);
 	cfg = json_object();
+	if (cli_flag(&a, "url-stdin")) {
+		/* a URL with credentials or a secret path stays out of argv */
+		if (cli_opt(&a, "url") || cli_opt(&a, "smtp-url")) {
+			json_decref(cfg);
+			return cli_usage(c, "%s",
+					 "--url-stdin: not together with --url or --smtp-url");
+		}
+		if (read_secret("url", url, sizeof(url))) {
+			json_decref(cfg);
+			return CLI_FAIL;
+		}
+		json_object_set_new(cfg, strcmp(kind, "email") == 0 ? "smtp_url" : "url",
+				    json_string(url));
+		vg_wipe(url, sizeof(url));
+	}
 	if (cli_opt(&a, "url"))
 		json_object_set_new(cfg, "url", json_string(cli_opt(&a, "url")));
 	if (strcmp(kind, "email") == 0) {
@@ -241,6 +264,27 @@ static int run(struct cli *c, int argc, char **argv)
 	return failed ? CLI_FAIL : CLI_OK;
 }
 
+static int seal(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int rc, n = 0;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "", &a);
+	if (a.npos)
+		return cli_usage(c, "%s", "");
+	rc = cli_open_store(c, 0, &s);
+	if (rc)
+		return rc;
+	rc = notify_seal_existing(s, &n, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("%d channel%s sealed\n", n, n == 1 ? "" : "s");
+	return CLI_OK;
+}
+
 static int fetch_log(struct store *s, const struct cli_args *a, void *arg, json_t **out,
 		     struct vg_error *err)
 {
@@ -287,6 +331,7 @@ int cmd_notify(struct cli *c, int argc, char **argv)
 	    {"rules", rules, "list rules"},
 	    {"emit", emit, "raise an event by hand (tests, drills)"},
 	    {"run", run, "deliver queued notifications now"},
+	    {"seal", seal, "seal the secrets of channels stored before sealing (idempotent)"},
 	    {"log", log_cmd, "the delivery log: queued, sent, retried, dead"},
 	    {NULL, NULL, NULL},
 	};

@@ -7,7 +7,10 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/events.h"
+#include "core/hash.h"
 #include "core/log.h"
+#include "core/redact.h"
+#include "core/secret.h"
 #include "store/reader.h"
 #include "store/store.h"
 
@@ -35,17 +38,136 @@ json_t *notify_message_json(const struct notify_message *m)
 			 m->details ? (json_t *)m->details : json_null(), "source", "vigil");
 }
 
-/* A copy of a channel configuration with its secrets masked. */
-static json_t *masked(const char *config_text)
+/*
+ * Channel secrets. The keys below are the secret parts of a configuration:
+ * sealed on write (secrets_sealed, core/secret.h, purpose "notify-secret"),
+ * opened only to send, wiped after. config_json keeps the configuration as
+ * shown: URLs through vg_redact_url(), the other secrets as "***".
+ */
+#define NOTIFY_PURPOSE "notify-secret"
+static const char *const secret_keys[] = {"url",         "smtp_url", "secret",
+					  "routing_key", "password", NULL};
+
+static int is_url_key(const char *k)
 {
-	static const char *const secret_keys[] = {"secret", "routing_key", "password", NULL};
-	json_t *c = json_loads(config_text, 0, NULL);
-	if (!c)
-		return json_null();
-	for (int i = 0; secret_keys[i]; i++)
-		if (json_object_get(c, secret_keys[i]))
+	return strcmp(k, "url") == 0 || strcmp(k, "smtp_url") == 0;
+}
+
+/* The configuration as shown (caller owns): a URL masked by
+ * vg_redact_url(), every other secret "***". Masking a shown configuration
+ * again changes nothing. NULL only when cfg is not an object. */
+static json_t *shown_config(const json_t *cfg)
+{
+	json_t *c = json_is_object(cfg) ? json_deep_copy(cfg) : NULL;
+	for (int i = 0; c && secret_keys[i]; i++) {
+		json_t *v = json_object_get(c, secret_keys[i]);
+		if (!v)
+			continue;
+		if (is_url_key(secret_keys[i]) && json_is_string(v)) {
+			char buf[2048];
+			vg_redact_url(json_string_value(v), buf, sizeof(buf));
+			json_object_set_new(c, secret_keys[i], json_string(buf));
+		} else {
 			json_object_set_new(c, secret_keys[i], json_string("***"));
+		}
+	}
 	return c;
+}
+
+/* Overwrite the secret strings of a configuration before it is freed. */
+static void wipe_config(json_t *cfg)
+{
+	for (int i = 0; cfg && secret_keys[i]; i++) {
+		json_t *v = json_object_get(cfg, secret_keys[i]);
+		/* jansson keeps the string in its own buffer: wipe it in place */
+		if (json_is_string(v))
+			vg_wipe((char *)json_string_value(v), json_string_length(v));
+	}
+}
+
+static void free_secret_text(char *t)
+{
+	if (t) {
+		vg_wipe(t, strlen(t));
+		free(t);
+	}
+}
+
+/* Seal the secret parts of cfg into *sealed (malloc'ed). */
+static int seal_secrets(const json_t *cfg, char **sealed, struct vg_error *err)
+{
+	json_t *part = json_object();
+	char *text;
+	int rc;
+
+	*sealed = NULL;
+	for (int i = 0; part && secret_keys[i]; i++) {
+		json_t *v = json_object_get(cfg, secret_keys[i]);
+		if (v)
+			json_object_set(part, secret_keys[i], v);
+	}
+	text = part ? json_dumps(part, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(part);
+	if (!text)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = vg_secret_seal(NOTIFY_PURPOSE, text, sealed, err);
+	free_secret_text(text);
+	return rc;
+}
+
+/* The configuration to send with: the shown one with the sealed secrets
+ * opened into it. A row from before sealing (sealed NULL) is still clear.
+ * The caller wipes it with wipe_config() and frees it. */
+static int open_config(const char *name, const char *config_text, const char *sealed, json_t **out,
+		       struct vg_error *err)
+{
+	json_t *cfg = config_text ? json_loads(config_text, 0, NULL) : NULL, *part;
+	struct vg_error oe = {0};
+	char *plain = NULL;
+
+	*out = NULL;
+	if (!json_is_object(cfg)) {
+		json_decref(cfg);
+		return vg_error_set(err, VG_EINVAL, "channel '%s': configuration unusable", name);
+	}
+	if (sealed) {
+		if (vg_secret_open(NOTIFY_PURPOSE, sealed, &plain, &oe)) {
+			json_decref(cfg);
+			return vg_error_set(
+			    err, oe.code,
+			    "channel '%s': secret does not open with the key in %s "
+			    "(was the key file replaced or lost? restore it, or add "
+			    "the channel again)",
+			    name, vg_secret_key_file());
+		}
+		part = json_loads(plain, 0, NULL);
+		free_secret_text(plain);
+		if (!json_is_object(part)) {
+			json_decref(part);
+			json_decref(cfg);
+			return vg_error_set(err, VG_EINVAL, "channel '%s': sealed secrets unusable",
+					    name);
+		}
+		/* cfg now shares part's strings: the caller's wipe_config(cfg)
+		 * wipes them */
+		json_object_update(cfg, part);
+		json_decref(part);
+	}
+	*out = cfg;
+	return VG_OK;
+}
+
+/* The shown configuration of a stored row as JSON text (caller frees), or
+ * NULL when unreadable. */
+static char *shown_text(const char *config_text)
+{
+	json_t *c = config_text ? json_loads(config_text, 0, NULL) : NULL;
+	json_t *m = shown_config(c);
+	char *t = m ? json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	wipe_config(c);
+	json_decref(c);
+	json_decref(m);
+	return t;
 }
 
 /* ---- reading rows into typed structs (strings in the caller's arena) ---- */
@@ -54,8 +176,8 @@ int notify_channel_add(struct store *s, const char *name, const char *kind, cons
 		       struct vg_error *err)
 {
 	const struct notify_ops *ops = notify_ops_find(kind);
-	char *text;
-	json_t *after;
+	char *text = NULL, *sealed = NULL;
+	json_t *after, *shown;
 	int rc;
 
 	if (!name || !*name || strlen(name) > 64)
@@ -69,27 +191,132 @@ int notify_channel_add(struct store *s, const char *name, const char *kind, cons
 	rc = ops->check(config, err);
 	if (rc)
 		return rc;
-	text = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!text)
+	shown = shown_config(config);
+	text = shown ? json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (!text) {
+		json_decref(shown);
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	rc = store_tx_begin(s, err);
+	}
+	rc = seal_secrets(config, &sealed, err);
 	if (!rc)
-		rc = store_exec(s, err,
-				"INSERT INTO notify_channels (name, kind, config_json, created_at) "
-				"VALUES (?,?,?,?)",
-				"ttti", name, kind, text, vg_now());
+		rc = store_tx_begin(s, err);
+	else
+		goto out;
+	if (!rc)
+		rc = store_exec(
+		    s, err,
+		    "INSERT INTO notify_channels (name, kind, config_json, secrets_sealed, "
+		    "created_at) VALUES (?,?,?,?,?)",
+		    "tttti", name, kind, text, sealed, vg_now());
 	if (rc == VG_EEXIST)
 		vg_error_set(err, rc, "a channel named '%s' already exists", name);
-	after = json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind, "config", masked(text));
+	/* the audit record carries the configuration as shown, never a secret */
+	after = json_pack("{s:s, s:s, s:O}", "name", name, "kind", kind, "config", shown);
 	if (!rc)
 		rc = store_audit(s, "notify.channel_add", "notify_channel", name, NULL, after, err);
 	json_decref(after);
-	free(text);
-	if (rc) {
+	if (rc)
 		store_tx_rollback(s);
+	else
+		rc = store_tx_commit(s, err);
+out:
+	json_decref(shown);
+	free(text);
+	free(sealed);
+	return rc;
+}
+
+int notify_seal_existing(struct store *s, int *n, struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct store_reader r = {NULL, &mem, 0};
+	struct {
+		int64_t id;
+		const char *name, *config;
+	} *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	int64_t left = 0;
+	int rc;
+
+	*n = 0;
+	rc = store_query_int64(
+	    s, &left, err, "SELECT COUNT(*) FROM notify_channels WHERE secrets_sealed IS NULL", "");
+	if (rc || !left)
+		return rc;
+	vg_arena_init(&mem, 0);
+	rc = store_tx_begin(s, err);
+	if (rc) {
+		vg_arena_release(&mem);
 		return rc;
 	}
-	return store_tx_commit(s, err);
+	rc = store_prepare(s,
+			   "SELECT id, name, config_json FROM notify_channels WHERE secrets_sealed "
+			   "IS NULL ORDER BY id",
+			   &r.st, err);
+	if (!rc) {
+		while ((rc = store_step(r.st, err)) == STORE_ROW) {
+			if (!(rows = store_reader_grow(&r, rows, nrows, &cap, sizeof(*rows))))
+				break;
+			rows[nrows].id = store_col_int64(r.st, 0);
+			rows[nrows].name = store_reader_str(&r, 1);
+			rows[nrows++].config = store_reader_str(&r, 2);
+		}
+		rc = store_reader_done(&r, rc, err);
+	}
+	for (size_t i = 0; !rc && i < nrows; i++) {
+		json_t *cfg = rows[i].config ? json_loads(rows[i].config, 0, NULL) : NULL;
+		json_t *shown = shown_config(cfg), *after;
+		char *text = NULL, *sealed = NULL;
+		struct store_stmt *st = NULL;
+		int changed = 0;
+
+		/* an unreadable configuration is sealed whole and shown as null */
+		text = shown ? json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS) : strdup("null");
+		if (!text)
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		else if (cfg)
+			rc = seal_secrets(cfg, &sealed, err);
+		else
+			rc = vg_secret_seal(NOTIFY_PURPOSE, rows[i].config ? rows[i].config : "",
+					    &sealed, err);
+		if (!rc)
+			rc = store_prepare(
+			    s,
+			    "UPDATE notify_channels SET config_json = ?, "
+			    "secrets_sealed = ? WHERE id = ? AND secrets_sealed IS NULL",
+			    &st, err);
+		if (!rc) {
+			store_bind_text(st, 1, text);
+			store_bind_text(st, 2, sealed);
+			store_bind_int64(st, 3, rows[i].id);
+			rc = store_step(st, err);
+			if (rc == STORE_DONE || rc == STORE_ROW)
+				rc = VG_OK;
+			changed = !rc && store_changes(st) == 1;
+			store_finalize(st);
+		}
+		after = json_pack("{s:s, s:O?, s:b}", "name", rows[i].name, "config", shown,
+				  "sealed", 1);
+		if (!rc && changed) {
+			rc = store_audit(s, "notify.channel_seal", "notify_channel", rows[i].name,
+					 NULL, after, err);
+			(*n)++;
+		}
+		json_decref(after);
+		wipe_config(cfg);
+		json_decref(cfg);
+		json_decref(shown);
+		free(text);
+		free(sealed);
+	}
+	if (!rc && !*n) {
+		/* another process sealed them first: nothing to audit */
+		store_tx_rollback(s);
+	} else {
+		rc = store_tx_end(s, rc, err);
+	}
+	vg_arena_release(&mem);
+	return rc;
 }
 
 int notify_channel_remove(struct store *s, const char *name, struct vg_error *err)
@@ -146,20 +373,17 @@ int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel
 		return rc;
 	while ((rc = store_step(r.st, err)) == STORE_ROW) {
 		struct notify_channel *c;
-		json_t *m;
 		char *text;
 		if (!(out->v = store_reader_grow(&r, out->v, out->n, &cap, sizeof(*out->v))))
 			break;
 		c = &out->v[out->n++];
 		c->name = store_reader_str(&r, 0);
 		c->kind = store_reader_str(&r, 1);
-		m = masked(store_col_text(r.st, 2) ? store_col_text(r.st, 2) : "");
-		text = json_dumps(m, JSON_COMPACT | JSON_ENCODE_ANY);
-		c->config_masked = text && !json_is_null(m) ? vg_arena_strdup(mem, text) : NULL;
-		if (text && !json_is_null(m) && !c->config_masked)
+		text = shown_text(store_col_text(r.st, 2));
+		c->config_masked = text ? vg_arena_strdup(mem, text) : NULL;
+		if (text && !c->config_masked)
 			r.oom = 1;
 		free(text);
-		json_decref(m);
 		c->enabled = store_col_int64(r.st, 3);
 		c->created_at = store_col_int64(r.st, 4);
 	}
@@ -396,17 +620,31 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 	struct store_reader r = {NULL, &mem, 0};
 	struct {
 		int64_t id, attempts;
-		const char *event, *payload, *dedup_key, *kind, *config;
+		const char *event, *payload, *dedup_key, *kind, *config, *name, *sealed;
 	} *due = NULL;
 	size_t ndue = 0, cap = 0;
 	int64_t now = vg_now(), max_attempts = vg_config_int("notify.max_attempts", 8);
 	int rc;
 
 	*sent = *failed = 0;
+	{
+		/* channels from before sealing (migration 0019) are sealed first */
+		static int warned;
+		struct vg_error se = {0};
+		int nsealed = 0;
+		if (notify_seal_existing(s, &nsealed, &se) && !warned) {
+			warned = 1;
+			vg_warn("notify: cannot seal the secrets of existing channels: %s",
+				vg_error_msg(&se));
+		} else if (nsealed) {
+			vg_info("notify: sealed the secrets of %d existing channel(s)", nsealed);
+		}
+	}
 	vg_arena_init(&mem, 0);
 	rc = store_prepare(s,
 			   "SELECT d.id, d.event, d.payload_json, d.dedup_key, d.attempts, c.kind, "
-			   "c.config_json FROM notify_deliveries d JOIN notify_channels c ON c.id "
+			   "c.config_json, c.name, c.secrets_sealed FROM notify_deliveries d JOIN "
+			   "notify_channels c ON c.id "
 			   "= d.channel_id WHERE (d.status IN ('queued', 'retry') AND "
 			   "d.next_attempt_at <= ?) OR (d.status = 'sending' AND "
 			   "d.next_attempt_at <= ?) ORDER BY d.id LIMIT ?",
@@ -427,7 +665,9 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		due[ndue].dedup_key = store_reader_str(&r, 3);
 		due[ndue].attempts = store_col_int64(r.st, 4);
 		due[ndue].kind = store_reader_str(&r, 5);
-		due[ndue++].config = store_reader_str(&r, 6);
+		due[ndue].config = store_reader_str(&r, 6);
+		due[ndue].name = store_reader_str(&r, 7);
+		due[ndue++].sealed = store_reader_str(&r, 8);
 	}
 	if ((rc = store_reader_done(&r, rc, err))) {
 		vg_arena_release(&mem);
@@ -435,7 +675,7 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 	}
 	for (size_t i = 0; i < ndue; i++) {
 		const struct notify_ops *ops = notify_ops_find(due[i].kind);
-		json_t *cfg = due[i].config ? json_loads(due[i].config, 0, NULL) : NULL;
+		json_t *cfg = NULL;
 		json_t *payload =
 		    due[i].payload ? json_loads(due[i].payload, JSON_DECODE_ANY, NULL) : NULL;
 		struct notify_message m = {0};
@@ -478,8 +718,14 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 			if (at && vg_time_parse(at, &t, NULL) == VG_OK)
 				m.at = t;
 		}
-		src = ops && cfg ? notify_channel_send(ops, cfg, &m, &res, &e)
-				 : vg_error_set(&e, VG_EINVAL, "channel configuration unusable");
+		/* the secrets are opened only now, to send, and wiped right after */
+		src = !ops ? vg_error_set(&e, VG_EINVAL, "channel '%s': unknown kind",
+					  due[i].name ? due[i].name : "")
+			   : open_config(due[i].name ? due[i].name : "", due[i].config,
+					 due[i].sealed, &cfg, &e);
+		if (src == VG_OK)
+			src = notify_channel_send(ops, cfg, &m, &res, &e);
+		wipe_config(cfg);
 		if (src == VG_OK) {
 			struct vg_error ue = {0};
 			if (store_exec(

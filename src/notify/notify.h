@@ -11,8 +11,12 @@
  *    subscribes to every event; matching rules enqueue one delivery per
  *    channel. Sending happens in the background job "notify.deliver" (or
  *    `vigil notify run`), never on the emitting thread.
- *  - Channel secrets (webhook secret, PagerDuty routing key, SMTP password)
- *    are never logged, never returned by listings, never put in audit records.
+ *  - Channel secrets (the target URL, webhook secret, PagerDuty routing key,
+ *    smtp_url, SMTP password) are never logged, never returned by listings,
+ *    never put in audit records: those show URLs through vg_redact_url()
+ *    (core/redact.h) and the other secrets as "***". At rest they are sealed
+ *    with the server's key file (core/secret.h, purpose "notify-secret",
+ *    column notify_channels.secrets_sealed) and opened only to send.
  *  - Severity order: info < low < medium < high < critical. A rule with a
  *    min_severity fires only for events that carry a severity at least that
  *    high; an event without a severity never satisfies such a rule.
@@ -88,8 +92,9 @@ struct notify_channel {
 	const char *kind;
 	int64_t enabled; /* 1 enabled, 0 disabled */
 	int64_t created_at;
-	const char *config_masked; /* JSON text of the configuration, every secret
-				    * ("secret", "routing_key", "password") as "***";
+	const char *config_masked; /* JSON text of the configuration as shown: the
+				    * URLs ("url", "smtp_url") through vg_redact_url(),
+				    * "secret", "routing_key", "password" as "***";
 				    * NULL when unreadable */
 };
 struct notify_channel_list {
@@ -128,7 +133,8 @@ struct notify_delivery_list {
 	size_t n;
 };
 
-/* Channels and rules (audited). config is the kind's JSON configuration. */
+/* Channels and rules (audited). config is the kind's JSON configuration; its
+ * secret parts are sealed, the audit record shows it masked. */
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
 		       struct vg_error *err) VG_MUST_CHECK;
 int notify_channel_remove(struct store *s, const char *name, struct vg_error *err) VG_MUST_CHECK;
@@ -136,6 +142,12 @@ int notify_channel_remove(struct store *s, const char *name, struct vg_error *er
  * enabled), else 0. Fails only when the store does. */
 int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
 			  struct vg_error *err) VG_MUST_CHECK;
+/* Seal the secrets of channels stored before sealing (migration 0019: the
+ * clear configuration, secrets_sealed NULL), in one audited transaction
+ * ("notify.channel_seal" per channel, configuration masked). Idempotent:
+ * *n is the number sealed now, 0 when none was left. Called before every
+ * delivery run and by `vigil notify seal`. */
+int notify_seal_existing(struct store *s, int *n, struct vg_error *err) VG_MUST_CHECK;
 /* Channels by name (secrets masked), into mem. */
 int notify_channels(struct store *s, struct vg_arena *mem, struct notify_channel_list *out,
 		    struct vg_error *err) VG_MUST_CHECK;

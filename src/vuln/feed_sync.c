@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/redact.h"
 #include "store/store.h"
 #include "vuln/feeds.h"
 #include "vuln/osv.h"
@@ -71,6 +72,14 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *u)
 	return n;
 }
 
+/* A feed URL as shown in errors, logs and audit records (its token or key
+ * masked, core/redact.h); the clear one is only fetched. */
+static const char *shown(const char *url, char *buf, size_t n)
+{
+	vg_redact_url(url, buf, n);
+	return buf;
+}
+
 /* GET url with the validators (may be NULL); r->status 0 on transport
  * failure (err set). */
 static int fetch(const char *url, const char *etag, const char *lastmod, struct resp *r,
@@ -121,7 +130,8 @@ static int fetch(const char *url, const char *etag, const char *lastmod, struct 
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
-		rc = vg_error_set(err, VG_EIO, "%s: %s", url,
+		char ub[1024];
+		rc = vg_error_set(err, VG_EIO, "%s: %s", shown(url, ub, sizeof(ub)),
 				  ebuf[0] ? ebuf : curl_easy_strerror(cc));
 		r->status = 0;
 	} else {
@@ -199,8 +209,9 @@ static int state_save(struct store *s, const char *url, const char *kind, const 
 				"ttttiii", url, kind, etag, lm, cursor, vg_now(),
 				(int64_t)r->status);
 	if (!rc) {
-		after = json_pack("{s:s, s:s, s:I}", "url", url, "kind", kind, "status",
-				  (json_int_t)r->status);
+		char ub[1024];
+		after = json_pack("{s:s, s:s, s:I}", "url", shown(url, ub, sizeof(ub)), "kind",
+				  kind, "status", (json_int_t)r->status);
 		rc = store_audit(s, "feed.sync", "feed", kind, NULL, after, err);
 		json_decref(after);
 	}
@@ -278,7 +289,7 @@ static int sync_nvd(struct sync *y, const char *url, struct feed_state *fs, stru
 	struct vulndb_import *im = NULL;
 	long long start = 0;
 	int rc = VG_OK;
-	char a[64], b[64];
+	char a[64], b[64], ub[1024];
 
 	if (fs->cursor > 0) {
 		if (end - fs->cursor > NVD_WINDOW)
@@ -305,7 +316,8 @@ static int sync_nvd(struct sync *y, const char *url, struct feed_state *fs, stru
 		    fetch(u.data, page ? NULL : fs->etag, page ? NULL : fs->last_modified, &r, err);
 		vg_buf_release(&u);
 		if (!rc && r.status != 200 && r.status != 304)
-			rc = vg_error_set(err, VG_EIO, "%s: HTTP status %ld", url, r.status);
+			rc = vg_error_set(err, VG_EIO, "%s: HTTP status %ld",
+					  shown(url, ub, sizeof(ub)), r.status);
 		if (!rc && page == 0) {
 			last->status = r.status;
 			memcpy(last->etag, r.etag, sizeof(r.etag));
@@ -348,6 +360,7 @@ static int sync_url(struct sync *y, const char *kind, const char *url, struct vg
 	struct resp r;
 	int64_t started = vg_now();
 	int rc, imported = 0;
+	char ub[1024];
 
 	memset(&r, 0, sizeof(r));
 	vg_buf_init(&r.body, SYNC_MAX_BODY);
@@ -367,7 +380,8 @@ static int sync_url(struct sync *y, const char *kind, const char *url, struct vg
 		rc = fetch(u.data, fs.etag, fs.last_modified, &r, err);
 		vg_buf_release(&u);
 		if (!rc && r.status != 200 && r.status != 304)
-			rc = vg_error_set(err, VG_EIO, "%s: HTTP status %ld", url, r.status);
+			rc = vg_error_set(err, VG_EIO, "%s: HTTP status %ld",
+					  shown(url, ub, sizeof(ub)), r.status);
 		if (!rc && r.status == 200) {
 			imported = 1;
 			if (strcmp(kind, "osv") == 0) {
@@ -429,7 +443,9 @@ int feeds_sync(struct store *s, feeds_skip_fn skip, void *arg, struct vulndb_sta
 			any = 1;
 			if (sync_url(&y, kinds[k], tok, &e) != VG_OK) {
 				y.failed++;
-				say(&y, "%s feed %s: %s", kinds[k], tok, vg_error_msg(&e));
+				char ub[1024];
+				say(&y, "%s feed %s: %s", kinds[k], shown(tok, ub, sizeof(ub)),
+				    vg_error_msg(&e));
 				if (!first.code)
 					first = e;
 			}

@@ -14,6 +14,7 @@
 set -u
 : "${VIGIL:?VIGIL must name the binary}"
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vigil-t.XXXXXX")
+export VIGIL_SECRETS_KEY_FILE="$T_DIR/secret.key" # the server key of this test, never the home folder's
 T_PASS=0
 T_FAIL=0
 T_SERVER_PID=""

@@ -3,6 +3,9 @@
 # Events v2 payloads; rules with severity thresholds; queued deliveries with
 # retries and backoff, visible in `vigil notify log`.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+# channel secrets are sealed with this key file (not the default in $HOME on PostgreSQL)
+VIGIL_SECRETS_KEY_FILE="$T_DIR/secret.key"
+export VIGIL_SECRETS_KEY_FILE
 fresh_db
 TOOLS="$VIGIL_SOURCE_DIR/tests/tools"
 python3 "$TOOLS/receiver.py" --log "$T_DIR/hook.log" --port-file "$T_DIR/hook.port" --status-file "$T_DIR/hook.status" &
@@ -28,6 +31,8 @@ check_contains "bad URL explained" "$(cat "$T_DIR/err")" "url"
 check_eq "secrets masked in listings" "$(jq -r '.[] | select(.name=="hook") | .config.secret' "$T_DIR/ch.json")" "***"
 check_not_contains "routing key not listed" "$(cat "$T_DIR/ch.json")" "R0UT1NG"
 check_not_contains "no secret in the audit trail" "$("$VIGIL" audit log --json)" "whsec-test-123"
+check_not_contains "no secret in the database" "$(db_sql "SELECT config_json, secrets_sealed FROM notify_channels")" "whsec-test-123"
+check_not_contains "no routing key in the database" "$(db_sql "SELECT config_json, secrets_sealed FROM notify_channels")" "R0UT1NG"
 
 check_eq "rule: breaches to webhook" "$(run_cmd "$VIGIL" notify rule-add --event sla.breached --channel hook)" 0
 check_eq "rule: high and above by mail" "$(run_cmd "$VIGIL" notify rule-add --event 'finding.*' --min-severity high --channel mail)" 0

@@ -1,0 +1,12 @@
+-- 0019: notification channel secrets sealed at rest with the server's key
+-- file (core/secret.h, purpose "notify-secret"), outside the database.
+-- config_json now keeps only the configuration as shown (URLs through
+-- vg_redact_url(), every other secret as "***"); secrets_sealed holds the
+-- sealed JSON object of the secret parts (url, smtp_url, secret,
+-- routing_key, password), opened only to send.
+-- SQL cannot seal: rows written before this migration keep their clear
+-- config_json and a NULL secrets_sealed until notify_seal_existing() seals
+-- them, in one audited transaction, idempotently: at the first delivery run
+-- after the upgrade (the server's notify.deliver job, every second, or
+-- `vigil notify run`), or by hand with `vigil notify seal`.
+ALTER TABLE notify_channels ADD COLUMN secrets_sealed TEXT;
