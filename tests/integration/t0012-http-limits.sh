@@ -138,6 +138,6 @@ wait $hold
 check_eq "the held body timed out on the client side, not answered" "$(head -1 "$T_DIR/hold.out")" timeout
 i=0
 until [ "$(http POST /report -H 'Content-Type: multipart/form-data; boundary=b' --data-binary @"$T_DIR/300k")" != 503 ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
-check_eq "budget given back once the request ended" "$(http POST /report -H 'Content-Type: multipart/form-data; boundary=b' --data-binary @"$T_DIR/300k")" 422
+check_eq "budget given back once the request ended" "$(http POST /report -H 'Content-Type: multipart/form-data; boundary=b' --data-binary @"$T_DIR/300k")" 400
 stop_server
 finish
