@@ -1257,6 +1257,11 @@ static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
 	if (setting_int("server.max_conns", 512, 4, 100000, &v, err))
 		return err->code;
 	*max_conns = (unsigned)v;
+	if (*max_conns < o->threads)
+		return vg_error_set(err, VG_EUSAGE,
+				    "setting server.max_conns (%u) is below the number of worker "
+				    "threads (%u)",
+				    *max_conns, o->threads);
 	if (setting_int("server.max_conns_per_addr", 32, 0, 100000, &v, err))
 		return err->code;
 	g_max_conns_per_addr = (unsigned)v;
