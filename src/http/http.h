@@ -10,9 +10,13 @@
  *  - Every route states the roles allowed (core/principal.h ROLE_* bits, or
  *    ROLE_PUBLIC). The server asks the authenticate hook it was given who is
  *    calling (the auth room reads the Bearer token, X-Api-Key or session
- *    cookie), refuses with 401/403 before the handler runs, checks CSRF on
- *    cookie-authenticated unsafe requests, and sets the audit actor of
- *    req->db to the principal.
+ *    cookie) on the request's headers, refuses with 401/403 before any body
+ *    is read (and asks again after a body, before the handler runs), checks
+ *    CSRF on cookie-authenticated unsafe requests, and sets the audit actor
+ *    of req->db to the principal and req->remote.
+ *  - Every route states its body limit in its flags (HTTP_BODY_*, below).
+ *    req->body is a vg_buf either way; a large body is a read-only mapping
+ *    of a temporary file: handlers read it and never append to it.
  *  - Services ({name, start, stop}) are started once the server listens and
  *    stopped, in reverse order, once it has stopped taking requests.
  *  - Handlers fill resp and return VG_OK; or return an error code with

@@ -864,6 +864,16 @@ struct framing {
 	int nxff, nxfp;
 };
 
+/* Keep the last 8 values of a header: the right-most are the ones that count. */
+static void keep_last(const char **v, int *n, const char *value)
+{
+	if (*n == 8) {
+		memmove(v, v + 1, 7 * sizeof(*v));
+		*n = 7;
+	}
+	v[(*n)++] = value ? value : "";
+}
+
 static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      const char *value)
 {
@@ -882,15 +892,9 @@ static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const 
 		f->nte++;
 		f->te = value ? value : "";
 	} else if (strcasecmp(key, "X-Forwarded-For") == 0) {
-		if (f->nxff < 8)
-			f->xff[f->nxff++] = value;
-		else
-			f->xff[7] = value; /* the right-most matter */
+		keep_last(f->xff, &f->nxff, value);
 	} else if (strcasecmp(key, "X-Forwarded-Proto") == 0) {
-		if (f->nxfp < 8)
-			f->xfp[f->nxfp++] = value;
-		else
-			f->xfp[7] = value;
+		keep_last(f->xfp, &f->nxfp, value);
 	}
 	return MHD_YES;
 }
