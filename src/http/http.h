@@ -10,9 +10,13 @@
  *  - Every route states the roles allowed (core/principal.h ROLE_* bits, or
  *    ROLE_PUBLIC). The server asks the authenticate hook it was given who is
  *    calling (the auth room reads the Bearer token, X-Api-Key or session
- *    cookie), refuses with 401/403 before the handler runs, checks CSRF on
- *    cookie-authenticated unsafe requests, and sets the audit actor of
- *    req->db to the principal.
+ *    cookie) on the request's headers, refuses with 401/403 before any body
+ *    is read (and asks again after a body, before the handler runs), checks
+ *    CSRF on cookie-authenticated unsafe requests, and sets the audit actor
+ *    of req->db to the principal and req->remote.
+ *  - Every route states its body limit in its flags (HTTP_BODY_*, below).
+ *    req->body is a vg_buf either way; a large body is a read-only mapping
+ *    of a temporary file: handlers read it and never append to it.
  *  - Services ({name, start, stop}) are started once the server listens and
  *    stopped, in reverse order, once it has stopped taking requests.
  *  - Handlers fill resp and return VG_OK; or return an error code with
@@ -43,6 +47,24 @@ struct vg_error;
 #define HTTP_NO_CSRF 0x02 /* unsafe method that needs no CSRF token (e.g. public forms) */
 #define HTTP_HIDDEN  0x04 /* not listed in the OpenAPI document (static assets) */
 
+/*
+ * The largest request body a route takes, in bits 8-13 of its flags (no
+ * struct field, so every table keeps its shape): 0 is HTTP_BODY_SMALL;
+ * HTTP_BODY_LOG2(n) is 2^n bytes; HTTP_BODY_UPLOAD is the server's
+ * server.body_limit. Every class is capped by server.body_limit. A body
+ * announced larger is refused with 413 before a byte of it is read; a
+ * chunked one as soon as it passes the limit. Routes and credentials are
+ * checked on the headers, before any body is read (CSRF, which may be a
+ * form field, after it).
+ */
+#define HTTP_BODY_SHIFT   8
+#define HTTP_BODY_MASK    (0x3fu << HTTP_BODY_SHIFT)
+#define HTTP_BODY_LOG2(n) (((unsigned)(n)&0x3fu) << HTTP_BODY_SHIFT)
+#define HTTP_BODY_SMALL   0                  /* 64 KiB: JSON documents and forms */
+#define HTTP_BODY_TEXT    HTTP_BODY_LOG2(18) /* 256 KiB: long text (a report, a note, a message) */
+#define HTTP_BODY_FORM    HTTP_BODY_LOG2(25) /* 32 MiB: a form with attachments (CVD portal) */
+#define HTTP_BODY_UPLOAD  HTTP_BODY_MASK     /* server.body_limit: SBOM and VEX uploads */
+
 struct http_req {
 	const char *method;
 	const char *path; /* without the query string */
@@ -51,8 +73,11 @@ struct http_req {
 	char *param_values[HTTP_MAX_PARAMS];
 	int nparams;
 	struct vg_buf body;
-	char remote[64]; /* the client: the peer, or X-Forwarded-For from a trusted proxy */
-	int secure;      /* reached over TLS, directly or through a trusted proxy */
+	char remote[64]; /* the client: the peer, or from X-Forwarded-For when the peer is
+			    one of server.trusted_proxies (see http/proxy.h) */
+	int secure;      /* reached over TLS: directly (a TLS listener, not built yet) or
+			    through a trusted proxy that sent X-Forwarded-Proto: https;
+			    responses then carry Strict-Transport-Security */
 	struct vg_principal who;
 	struct store *db;
 	const struct http_route *route;
@@ -86,6 +111,10 @@ struct http_route {
 const struct http_route *const *http_routes(void);
 /* The navigation bar given to http_serve() (NULL before it starts). */
 const struct http_nav_item *http_nav(void);
+
+/* The body limit of route r in bytes (its HTTP_BODY_* class, capped by the
+ * server's body limit once it serves). */
+size_t http_route_body_limit(const struct http_route *r);
 
 /* Lookup helpers. NULL when absent. */
 const char *http_param(const struct http_req *req, const char *name);
@@ -146,6 +175,13 @@ struct http_nav_item {
  */
 typedef void (*http_auth_hook)(struct http_req *req);
 
+/*
+ * Besides these options the server reads its limits from the settings
+ * (docs/operator.md): server.body_budget, server.max_conns,
+ * server.max_conns_per_addr, server.header_timeout, server.body_timeout,
+ * server.body_min_rate, server.trusted_proxies and server.tmp_dir; a bad
+ * value stops http_serve() with an error naming the setting.
+ */
 struct http_server_opts {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *db_url;

@@ -2,6 +2,16 @@
  * server.c - libmicrohttpd glue: a worker thread pool, one database
  * connection per worker, routing, authentication, CSRF, body limits,
  * security headers, metrics, and a graceful stop on SIGTERM.
+ *
+ * A request is judged on its headers (framing, route, credentials, role,
+ * body limit, the budget of bodies in flight) before a byte of its body is
+ * read; a refused one is answered at once and its connection closed. A body
+ * larger than SPOOL_MIN goes to an unlinked temporary file, mapped read-only
+ * for the handler. Connections are watched: headers must be complete within
+ * server.header_timeout of the connection's start (or of the end of the
+ * previous request), a body must keep server.body_min_rate after a grace of
+ * server.body_timeout; the watchdog (the main thread) shuts down the socket
+ * of a connection past its deadline and MHD then closes it.
  */
 #define _GNU_SOURCE
 #include "http/http.h"
@@ -11,10 +21,12 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "http/proxy.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -25,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -60,6 +73,12 @@ static struct store *thread_db(struct vg_error *err)
 }
 
 /* ---- metrics ---- */
+
+/* Refusals counted for /metrics. */
+enum { REFUSED_ADDR, REFUSED_TIMEOUT, REFUSED_BUDGET, REFUSED_FRAMING, REFUSED_N };
+static const char *const refused_names[REFUSED_N] = {"per_address_limit", "timeout", "budget",
+						     "framing"};
+static atomic_ullong g_refused[REFUSED_N];
 
 static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
@@ -163,6 +182,11 @@ int http_metrics_render(struct vg_buf *b)
 		    "# HELP vigil_http_inflight Requests being served.\n"
 		    "# TYPE vigil_http_inflight gauge\nvigil_http_inflight %d\n",
 		    atomic_load(&g_inflight));
+	vg_buf_adds(b, "# HELP vigil_http_refused_total Connections and requests refused by the "
+		       "server's limits.\n# TYPE vigil_http_refused_total counter\n");
+	for (int i = 0; i < REFUSED_N; i++)
+		vg_buf_addf(b, "vigil_http_refused_total{reason=\"%s\"} %llu\n", refused_names[i],
+			    (unsigned long long)atomic_load(&g_refused[i]));
 	vg_buf_addf(b,
 		    "# HELP vigil_start_time_seconds Server start time.\n"
 		    "# TYPE vigil_start_time_seconds gauge\nvigil_start_time_seconds %lld\n",
@@ -171,18 +195,209 @@ int http_metrics_render(struct vg_buf *b)
 	return VG_OK;
 }
 
+/* ---- limits and settings ---- */
+
+#define SPOOL_MIN     (256 * 1024)  /* bodies larger than this go to a temporary file */
+#define DISCARD_MAX   (1024 * 1024) /* bytes of a refused chunked body read before closing */
+#define SMALL_LIMIT   ((size_t)64 * 1024)
+#define CHUNKED_STEP  ((size_t)64 * 1024) /* budget taken at a time by a chunked body */
+#define WATCH_TICK_MS 200
+
+static size_t g_body_limit;
+static size_t g_body_budget;
+static unsigned g_max_conns_per_addr;
+static int64_t g_header_timeout_ms;
+static int64_t g_body_timeout_ms;
+static int64_t g_body_min_rate; /* bytes per second; 0: none */
+static char g_tmp_dir[512];
+static struct http_proxies g_proxies;
+
+size_t http_route_body_limit(const struct http_route *r)
+{
+	unsigned cls = (r->flags & HTTP_BODY_MASK) >> HTTP_BODY_SHIFT;
+	size_t lim;
+
+	if ((r->flags & HTTP_BODY_MASK) == HTTP_BODY_UPLOAD)
+		lim = SIZE_MAX;
+	else if (cls == 0)
+		lim = SMALL_LIMIT;
+	else if (cls >= 8 * sizeof(size_t) - 1)
+		lim = SIZE_MAX;
+	else
+		lim = (size_t)1 << cls;
+	if (g_body_limit && lim > g_body_limit)
+		lim = g_body_limit;
+	if (lim == SIZE_MAX)
+		lim = SIZE_MAX - 1; /* room for the NUL after a body */
+	return lim;
+}
+
+/* ---- the budget of bodies in flight: bytes admitted, not yet handled ---- */
+
+static pthread_mutex_t g_budget_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t g_budget_used, g_budget_anon_used;
+
+/* Take n bytes of the budget; anonymous callers may hold half of it, so
+ * the public cannot crowd out staff and CI. 0 or -1 when it would not fit. */
+static int budget_take(size_t n, int anon)
+{
+	int ok;
+	pthread_mutex_lock(&g_budget_lock);
+	ok = n <= g_body_budget - g_budget_used &&
+	     (!anon || n <= g_body_budget / 2 - g_budget_anon_used);
+	if (ok) {
+		g_budget_used += n;
+		if (anon)
+			g_budget_anon_used += n;
+	}
+	pthread_mutex_unlock(&g_budget_lock);
+	return ok ? 0 : -1;
+}
+
+static void budget_put(size_t n, int anon)
+{
+	pthread_mutex_lock(&g_budget_lock);
+	g_budget_used -= n;
+	if (anon)
+		g_budget_anon_used -= n;
+	pthread_mutex_unlock(&g_budget_lock);
+}
+
+/* ---- connections: per-address cap and deadlines ---- */
+
+struct conn_watch {
+	struct conn_watch *prev, *next;
+	int fd;
+	int exempt; /* a trusted proxy: not held to server.max_conns_per_addr */
+	int cut;    /* shut down by us */
+	char addr[INET6_ADDRSTRLEN];
+	atomic_llong deadline; /* vg_mono_ms(); 0: none (a handler is running) */
+};
+
+static pthread_mutex_t g_watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn_watch *g_watch_head;
+
+static void sockaddr_text(const struct sockaddr *sa, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)outsz);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)outsz);
+}
+
+static void watch_set(struct conn_watch *w, int64_t deadline)
+{
+	if (w)
+		atomic_store(&w->deadline, (long long)deadline);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct conn_watch *w = *socket_context;
+	(void)cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (!w)
+			return;
+		/* MHD closes the descriptor after this returns: once unlinked
+		 * here, the watchdog no longer touches it */
+		pthread_mutex_lock(&g_watch_lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			g_watch_head = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&g_watch_lock);
+		free(w);
+		*socket_context = NULL;
+		return;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return;
+	{
+		const union MHD_ConnectionInfo *ci;
+		unsigned same = 0;
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w->fd = ci ? ci->connect_fd : -1;
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		sockaddr_text(ci ? ci->client_addr : NULL, w->addr, sizeof(w->addr));
+		w->exempt = http_proxies_match(&g_proxies, w->addr);
+		atomic_init(&w->deadline, (long long)(vg_mono_ms() + g_header_timeout_ms));
+		pthread_mutex_lock(&g_watch_lock);
+		if (g_max_conns_per_addr && !w->exempt)
+			for (struct conn_watch *o = g_watch_head; o; o = o->next)
+				if (!o->cut && strcmp(o->addr, w->addr) == 0)
+					same++;
+		w->next = g_watch_head;
+		if (g_watch_head)
+			g_watch_head->prev = w;
+		g_watch_head = w;
+		if (g_max_conns_per_addr && !w->exempt && same >= g_max_conns_per_addr &&
+		    w->fd >= 0) {
+			/* MHD sees the end of the stream and closes it */
+			w->cut = 1;
+			shutdown(w->fd, SHUT_RDWR);
+			atomic_fetch_add(&g_refused[REFUSED_ADDR], 1);
+		}
+		pthread_mutex_unlock(&g_watch_lock);
+	}
+	*socket_context = w;
+}
+
+/* Shut down every connection past its deadline (called by the main thread). */
+static void watchdog_scan(void)
+{
+	int64_t now = vg_mono_ms();
+	pthread_mutex_lock(&g_watch_lock);
+	for (struct conn_watch *w = g_watch_head; w; w = w->next) {
+		long long d = atomic_load(&w->deadline);
+		if (d && now > d && !w->cut && w->fd >= 0) {
+			w->cut = 1;
+			shutdown(w->fd, SHUT_RDWR);
+			atomic_fetch_add(&g_refused[REFUSED_TIMEOUT], 1);
+		}
+	}
+	pthread_mutex_unlock(&g_watch_lock);
+}
+
+static struct conn_watch *conn_watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
 /* ---- request context ---- */
 
 struct reqctx {
 	struct http_req req;
-	int too_big;
 	int64_t t0;
 	const struct http_route *route;
 	int status;
 	int counted;
+	int gated;    /* the headers passed (route, credentials, limits) */
+	int has_body; /* Content-Length > 0 or chunked */
+	int fail;     /* an answer for the end of a refused body: 413, 503, 500 */
+	size_t limit; /* this route's body limit */
+	size_t received;
+	size_t discarded;
+	size_t reserved; /* bytes of the budget held */
+	int anon;        /* the budget was taken as anonymous */
+	int fd;          /* the spooled body, or -1 */
+	void *map;       /* the spooled body mapped for the handler */
+	size_t maplen;
+	int64_t body_start;
+	struct conn_watch *watch;
 };
 
-static size_t g_body_limit;
 static const struct http_route *const *g_routes;
 static const struct http_nav_item *g_nav;
 static http_auth_hook g_authenticate;
@@ -467,6 +682,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *ctx
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", resp->ctype ? resp->ctype : "application/json");
 	security_headers(r);
+	if (ctx && ctx->req.secure)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	for (int i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->hnames[i], resp->hvalues[i]);
 	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
@@ -490,6 +707,8 @@ static enum MHD_Result quick_error(struct MHD_Connection *conn, struct reqctx *c
 	struct http_resp resp = {0};
 	enum MHD_Result ret;
 	http_error_status(&resp, status, code, "%s", msg);
+	if (status == 503)
+		http_set_header(&resp, "Retry-After", "5");
 	ret = send_resp(conn, ctx, &resp);
 	resp_release(&resp);
 	return ret;
@@ -531,6 +750,89 @@ static int csrf_ok(struct http_req *req)
 	return 0;
 }
 
+/* ---- bodies ---- */
+
+/* An unlinked temporary file in server.tmp_dir, or -1 with errno. */
+static int spool_open(void)
+{
+	char path[600];
+	int fd;
+#ifdef O_TMPFILE
+	fd = open(g_tmp_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	snprintf(path, sizeof(path), "%s/vigil-body-XXXXXX", g_tmp_dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Keep n more bytes of body: in memory up to SPOOL_MIN, then in the file. */
+static int body_store(struct reqctx *ctx, const char *p, size_t n)
+{
+	struct vg_buf *b = &ctx->req.body;
+	if (ctx->fd < 0 && b->len + n > SPOOL_MIN) {
+		ctx->fd = spool_open();
+		if (ctx->fd < 0) {
+			vg_err("cannot create a temporary file in %s: %s", g_tmp_dir,
+			       strerror(errno));
+			return -1;
+		}
+		if (b->len && write_all(ctx->fd, b->data, b->len))
+			goto werr;
+		vg_buf_release(b);
+	}
+	if (ctx->fd >= 0) {
+		if (write_all(ctx->fd, p, n))
+			goto werr;
+		return 0;
+	}
+	return vg_buf_add(b, p, n) ? -1 : 0;
+werr:
+	vg_err("cannot write a request body to %s: %s", g_tmp_dir, strerror(errno));
+	return -1;
+}
+
+/* Present a spooled body to the handler as req->body: mapped read-only,
+ * with the NUL after it that a vg_buf promises. */
+static int body_map(struct reqctx *ctx)
+{
+	static const char nul[1] = {0};
+	void *m;
+	if (ctx->fd < 0)
+		return 0;
+	if (lseek(ctx->fd, (off_t)ctx->received, SEEK_SET) < 0 || write_all(ctx->fd, nul, 1))
+		return -1;
+	m = mmap(NULL, ctx->received + 1, PROT_READ, MAP_PRIVATE, ctx->fd, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	ctx->map = m;
+	ctx->maplen = ctx->received + 1;
+	/* a full buffer of its exact size: an append fails with VG_ETOOBIG
+	 * before it could touch the mapping */
+	ctx->req.body.data = m;
+	ctx->req.body.len = ctx->received;
+	ctx->req.body.cap = ctx->received + 1;
+	ctx->req.body.max = ctx->received;
+	return 0;
+}
+
 /* ---- the access handler ---- */
 
 static void req_free(struct reqctx *ctx)
@@ -539,33 +841,168 @@ static void req_free(struct reqctx *ctx)
 		free((char *)ctx->req.param_names[i]);
 		free(ctx->req.param_values[i]);
 	}
-	vg_buf_release(&ctx->req.body);
+	if (ctx->map) {
+		munmap(ctx->map, ctx->maplen);
+		vg_buf_init(&ctx->req.body, 0);
+	} else {
+		vg_buf_release(&ctx->req.body);
+	}
+	if (ctx->fd >= 0)
+		close(ctx->fd);
+	if (ctx->reserved)
+		budget_put(ctx->reserved, ctx->anon);
 	vg_wipe(&ctx->req.who, sizeof(ctx->req.who));
 	vg_wipe(ctx->req.session_id, sizeof(ctx->req.session_id));
 	free(ctx);
 }
 
-static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
+/* What the request's framing headers say. */
+struct framing {
+	int ncl, nte, cl_differ, bad_name;
+	const char *cl, *te;
+	const char *xff[8], *xfp[8];
+	int nxff, nxfp;
+};
+
+/* Keep the last 8 values of a header: the right-most are the ones that count. */
+static void keep_last(const char **v, int *n, const char *value)
+{
+	if (*n == 8) {
+		memmove(v, v + 1, 7 * sizeof(*v));
+		*n = 7;
+	}
+	v[(*n)++] = value ? value : "";
+}
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	if (!key)
+		return MHD_YES;
+	if (strpbrk(key, " \t"))
+		f->bad_name = 1; /* RFC 9112 5.1: no whitespace before the colon */
+	if (strcasecmp(key, "Content-Length") == 0) {
+		if (f->ncl++ && strcmp(f->cl, value ? value : "") != 0)
+			f->cl_differ = 1;
+		if (f->ncl == 1)
+			f->cl = value ? value : "";
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->nte++;
+		f->te = value ? value : "";
+	} else if (strcasecmp(key, "X-Forwarded-For") == 0) {
+		keep_last(f->xff, &f->nxff, value);
+	} else if (strcasecmp(key, "X-Forwarded-Proto") == 0) {
+		keep_last(f->xfp, &f->nxfp, value);
+	}
+	return MHD_YES;
+}
+
+/*
+ * Hook for TLS listeners (a later issue): 1 when this connection itself is
+ * TLS (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) on a
+ * daemon started with MHD_USE_TLS). Plain HTTP today.
+ */
+static int direct_tls(struct MHD_Connection *conn)
+{
+	(void)conn;
+	return 0;
+}
+
+/* The client, whether it came over TLS, and the framing of the body. A
+ * framing that a proxy in front could read differently is refused. */
+static int read_headers(struct MHD_Connection *conn, struct reqctx *ctx, const char *version,
+			const char **why)
+{
+	struct framing f;
+	const union MHD_ConnectionInfo *ci;
+	char peer[INET6_ADDRSTRLEN];
+
+	memset(&f, 0, sizeof(f));
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_header, &f);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	sockaddr_text(ci ? ci->client_addr : NULL, peer, sizeof(peer));
+	http_client_address(&g_proxies, peer, f.xff, f.nxff, ctx->req.remote,
+			    sizeof(ctx->req.remote));
+	ctx->req.secure = direct_tls(conn) || (http_proxies_match(&g_proxies, peer) &&
+					       http_forwarded_https(f.xfp, f.nxfp));
+	ctx->has_body = f.nte || (f.ncl && strcmp(f.cl, "0") != 0);
+	if (f.bad_name)
+		*why = "a header field name with whitespace";
+	else if (f.cl_differ)
+		*why = "Content-Length headers with different values";
+	else if (f.ncl && f.nte)
+		*why = "both Content-Length and Transfer-Encoding";
+	else if (f.nte > 1)
+		*why = "more than one Transfer-Encoding header";
+	else if (f.nte && strcasecmp(f.te, "chunked") != 0)
+		*why = "a Transfer-Encoding other than chunked";
+	else if (f.nte && version && strcmp(version, "HTTP/1.0") == 0)
+		*why = "Transfer-Encoding in an HTTP/1.0 request";
+	else
+		return 0;
+	return -1;
+}
+
+/* Who is calling, and may they use the route? 0, or -1 with the answer
+ * queued in *ret. */
+static int check_caller(struct MHD_Connection *conn, struct reqctx *ctx, enum MHD_Result *ret)
 {
 	struct http_req *req = &ctx->req;
-	struct http_resp resp = {0};
-	struct vg_error err = {0};
-	int matched = 0, allowed;
-	enum MHD_Result ret;
-	const struct http_route *r;
+	const struct http_route *r = ctx->route;
+	char msg[160];
 
-	if (ctx->too_big) {
-		char msg[128];
-		snprintf(msg, sizeof(msg), "request body larger than the limit of %zu bytes",
-			 g_body_limit);
-		return quick_error(conn, ctx, 413, "too_large", msg);
+	authenticate(req);
+	if (r->roles & ROLE_PUBLIC)
+		return 0;
+	if (req->who.role == ROLE_NONE) {
+		if ((r->flags & HTTP_UI) && strcmp(req->method, "GET") == 0) {
+			struct http_resp resp = {0};
+			http_redirect(&resp, "/ui/login");
+			*ret = send_resp(conn, ctx, &resp);
+			resp_release(&resp);
+			return -1;
+		}
+		*ret = quick_error(conn, ctx, 401, "unauthorized",
+				   "authentication required (Bearer token, X-Api-Key or login)");
+		return -1;
 	}
+	if (r->roles & req->who.role)
+		return 0;
+	snprintf(msg, sizeof(msg), "role %s may not %s %s", vg_role_name(req->who.role),
+		 req->method, r->pattern);
+	*ret = quick_error(conn, ctx, 403, "forbidden", msg);
+	return -1;
+}
+
+/*
+ * Judge the request on its headers: route, credentials, body limit, budget.
+ * 0 to go on, or -1 with the answer queued in *ret. Called on the first call
+ * of the access handler for a request with a body (so that nothing of a
+ * refused body is read), at its last call for one without (so that the
+ * connection stays open for the next request).
+ */
+static int gate(struct MHD_Connection *conn, struct reqctx *ctx, enum MHD_Result *ret)
+{
+	struct http_req *req = &ctx->req;
+	struct vg_error err = {0};
+	const struct http_route *r;
+	const char *cl;
+	int matched = 0;
+	uint64_t announced = 0;
+	size_t want;
+	char msg[160];
+
+	ctx->gated = 1;
 	r = find_route(req->method, req->path, &matched);
 	if (!r) {
 		if (matched)
-			return quick_error(conn, ctx, 405, "method_not_allowed",
+			*ret = quick_error(conn, ctx, 405, "method_not_allowed",
 					   "method not allowed on this path");
-		return quick_error(conn, ctx, 404, "not_found", "no such route");
+		else
+			*ret = quick_error(conn, ctx, 404, "not_found", "no such route");
+		return -1;
 	}
 	ctx->route = r;
 	req->route = r;
@@ -573,27 +1010,105 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 	req->db = thread_db(&err);
 	if (!req->db) {
 		vg_err("database unavailable: %s", vg_error_msg(&err));
-		return quick_error(conn, ctx, 503, "database_error", "database unavailable");
+		*ret = quick_error(conn, ctx, 503, "database_error", "database unavailable");
+		return -1;
 	}
-	authenticate(req);
-	if (r->roles & ROLE_PUBLIC) {
-		allowed = 1;
-	} else if (req->who.role == ROLE_NONE) {
-		if ((r->flags & HTTP_UI) && strcmp(req->method, "GET") == 0) {
-			http_redirect(&resp, "/ui/login");
-			goto send;
+	if (check_caller(conn, ctx, ret))
+		return -1;
+	ctx->limit = http_route_body_limit(r);
+	vg_buf_init(&req->body, ctx->limit);
+	if (!ctx->has_body)
+		return 0;
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl)
+		announced = strtoull(cl, NULL, 10); /* MHD checked its digits */
+	if (announced > ctx->limit) {
+		snprintf(msg, sizeof(msg), "request body larger than the limit of %zu bytes",
+			 ctx->limit);
+		*ret = quick_error(conn, ctx, 413, "too_large", msg);
+		return -1;
+	}
+	want = cl ? (size_t)announced : (ctx->limit < CHUNKED_STEP ? ctx->limit : CHUNKED_STEP);
+	ctx->anon = req->who.role == ROLE_NONE;
+	if (budget_take(want, ctx->anon)) {
+		atomic_fetch_add(&g_refused[REFUSED_BUDGET], 1);
+		*ret = quick_error(conn, ctx, 503, "busy",
+				   "too many request bodies in flight; retry later");
+		return -1;
+	}
+	ctx->reserved = want;
+	ctx->body_start = vg_mono_ms();
+	watch_set(ctx->watch, ctx->body_start + g_body_timeout_ms);
+	return 0;
+}
+
+/* A chunk of body: kept, or counted and dropped once the request is refused. */
+static enum MHD_Result take_body(struct reqctx *ctx, const char *data, size_t n)
+{
+	if (!ctx->fail && n > ctx->limit - ctx->received)
+		ctx->fail = 413;
+	if (!ctx->fail && ctx->received + n > ctx->reserved) {
+		/* a chunked body takes its budget as it comes */
+		size_t more = ctx->received + n - ctx->reserved;
+		if (more < CHUNKED_STEP)
+			more = CHUNKED_STEP;
+		if (more > ctx->limit - ctx->reserved)
+			more = ctx->limit - ctx->reserved;
+		if (budget_take(more, ctx->anon)) {
+			atomic_fetch_add(&g_refused[REFUSED_BUDGET], 1);
+			ctx->fail = 503;
+		} else {
+			ctx->reserved += more;
 		}
-		return quick_error(conn, ctx, 401, "unauthorized",
-				   "authentication required (Bearer token, X-Api-Key or login)");
-	} else {
-		allowed = (r->roles & req->who.role) != 0;
 	}
-	if (!allowed) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "role %s may not %s %s", vg_role_name(req->who.role),
-			 req->method, r->pattern);
-		return quick_error(conn, ctx, 403, "forbidden", msg);
+	if (!ctx->fail && body_store(ctx, data, n))
+		ctx->fail = 500;
+	if (ctx->fail) {
+		/* drop what was kept; read a little more to answer, then close */
+		if (ctx->fd >= 0) {
+			close(ctx->fd);
+			ctx->fd = -1;
+		}
+		vg_buf_release(&ctx->req.body);
+		ctx->discarded += n;
+		return ctx->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 	}
+	ctx->received += n;
+	if (g_body_min_rate)
+		watch_set(ctx->watch,
+			  ctx->body_start + g_body_timeout_ms +
+			      (int64_t)(ctx->received / (size_t)g_body_min_rate) * 1000);
+	return MHD_YES;
+}
+
+static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
+{
+	struct http_req *req = &ctx->req;
+	struct http_resp resp = {0};
+	enum MHD_Result ret;
+	const struct http_route *r;
+
+	if (!ctx->gated && gate(conn, ctx, &ret))
+		return ret;
+	watch_set(ctx->watch, 0); /* the handler may take its time */
+	if (ctx->fail == 413) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "request body larger than the limit of %zu bytes",
+			 ctx->limit);
+		return quick_error(conn, ctx, 413, "too_large", msg);
+	}
+	if (ctx->fail == 503)
+		return quick_error(conn, ctx, 503, "busy",
+				   "too many request bodies in flight; retry later");
+	if (ctx->fail || body_map(ctx)) {
+		vg_err("%s %s: cannot keep the request body", req->method, req->path);
+		return quick_error(conn, ctx, 500, "internal", "cannot store the request body");
+	}
+	r = ctx->route;
+	/* credentials checked on the headers are checked again after a body
+	 * (a token revoked during a long upload is refused) */
+	if (ctx->received && check_caller(conn, ctx, &ret))
+		return ret;
 	if (req->who.via_session && is_unsafe(req->method) && !(r->flags & HTTP_NO_CSRF) &&
 	    !csrf_ok(req))
 		return quick_error(conn, ctx, 403, "csrf",
@@ -610,7 +1125,6 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 	/* after the handler: its transaction is committed or rolled back */
 	if (is_unsafe(req->method))
 		atomic_fetch_add(&g_writes, 1);
-send:
 	ret = send_resp(conn, ctx, &resp);
 	resp_release(&resp);
 	return ret;
@@ -622,11 +1136,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct reqctx *ctx = *con_cls;
 	(void)cls;
-	(void)version;
 
 	if (!ctx) {
-		const char *cl;
-		const union MHD_ConnectionInfo *ci;
+		const char *why = NULL;
+		enum MHD_Result ret;
 
 		ctx = calloc(1, sizeof(*ctx));
 		if (!ctx)
@@ -634,39 +1147,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = ctx;
 		atomic_fetch_add(&g_inflight, 1);
 		ctx->counted = 1;
+		ctx->fd = -1;
 		ctx->t0 = vg_mono_ms();
 		ctx->req.method = method;
 		ctx->req.path = url;
 		ctx->req.conn = conn;
-		vg_buf_init(&ctx->req.body, g_body_limit);
-		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		if (ci && ci->client_addr) {
-			const struct sockaddr *sa = ci->client_addr;
-			if (sa->sa_family == AF_INET)
-				inet_ntop(AF_INET,
-					  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-					  ctx->req.remote, sizeof(ctx->req.remote));
-			else if (sa->sa_family == AF_INET6)
-				inet_ntop(
-				    AF_INET6,
-				    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				    ctx->req.remote, sizeof(ctx->req.remote));
+		ctx->watch = conn_watch_of(conn);
+		vg_buf_init(&ctx->req.body, 0);
+		if (read_headers(conn, ctx, version, &why)) {
+			char msg[160];
+			atomic_fetch_add(&g_refused[REFUSED_FRAMING], 1);
+			snprintf(msg, sizeof(msg), "request framing refused: %s", why);
+			return quick_error(conn, ctx, 400, "bad_request", msg);
 		}
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > g_body_limit) {
-			ctx->too_big = 1;
-			return dispatch(conn, ctx);
-		}
+		/* no body: answered at the last call, and the connection kept */
+		watch_set(ctx->watch, 0);
+		if (ctx->has_body && gate(conn, ctx, &ret))
+			return ret;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!ctx->too_big && vg_buf_add(&ctx->req.body, upload_data, *upload_data_size))
-			ctx->too_big = 1;
+		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		return MHD_YES;
+		if (ctx->status)
+			return MHD_YES; /* already answered */
+		return take_body(ctx, upload_data, n);
 	}
 	if (ctx->status)
-		return MHD_YES; /* already answered (early 413) */
+		return MHD_YES; /* already answered on the headers */
 	return dispatch(conn, ctx);
 }
 
@@ -675,10 +1183,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct reqctx *ctx = *con_cls;
 	(void)cls;
-	(void)conn;
 	(void)toe;
 	if (!ctx)
 		return;
+	/* the next request on this connection has header_timeout from now */
+	watch_set(conn_watch_of(conn), vg_mono_ms() + g_header_timeout_ms);
 	metrics_note(ctx->route, ctx->status ? ctx->status : 500,
 		     (double)(vg_mono_ms() - ctx->t0) / 1000.0);
 	if (ctx->counted)
@@ -720,6 +1229,70 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_er
 	return VG_OK;
 }
 
+/* A whole-number setting in [min, max]; the error names it. */
+static int setting_int(const char *key, int64_t dflt, int64_t min, int64_t max, int64_t *out,
+		       struct vg_error *err)
+{
+	const char *v = vg_config_get(key, NULL);
+	*out = vg_config_int(key, dflt);
+	if ((v && vg_config_int(key, INT64_MIN) == INT64_MIN) || *out < min || *out > max)
+		return vg_error_set(err, VG_EUSAGE,
+				    "setting %s '%s': expected a number from %lld to %lld", key,
+				    v ? v : "", (long long)min, (long long)max);
+	return VG_OK;
+}
+
+/* The server's limits from the settings (docs/operator.md). */
+static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
+			 struct vg_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int64_t v;
+	int fd;
+
+	if (setting_int("server.body_budget", 256LL << 20, 1LL << 20, INT64_MAX / 2, &v, err))
+		return err->code;
+	g_body_budget = (size_t)v;
+	if (g_body_budget < o->body_limit)
+		return vg_error_set(err, VG_EUSAGE,
+				    "setting server.body_budget (%zu bytes) is smaller than "
+				    "server.body_limit (%zu bytes): no upload could be taken",
+				    g_body_budget, o->body_limit);
+	if (setting_int("server.max_conns", 512, 4, 100000, &v, err))
+		return err->code;
+	*max_conns = (unsigned)v;
+	if (*max_conns < o->threads)
+		return vg_error_set(err, VG_EUSAGE,
+				    "setting server.max_conns (%u) is below the number of worker "
+				    "threads (%u)",
+				    *max_conns, o->threads);
+	if (setting_int("server.max_conns_per_addr", 32, 0, 100000, &v, err))
+		return err->code;
+	g_max_conns_per_addr = (unsigned)v;
+	if (setting_int("server.header_timeout", 10, 1, 3600, &v, err))
+		return err->code;
+	g_header_timeout_ms = v * 1000;
+	if (setting_int("server.body_timeout", 60, 1, 86400, &v, err))
+		return err->code;
+	g_body_timeout_ms = v * 1000;
+	if (setting_int("server.body_min_rate", 64 * 1024, 0, 1LL << 40, &v, err))
+		return err->code;
+	g_body_min_rate = v;
+	if (http_proxies_parse(vg_config_get("server.trusted_proxies", ""),
+			       "setting server.trusted_proxies", &g_proxies, err))
+		return err->code;
+	snprintf(g_tmp_dir, sizeof(g_tmp_dir), "%s",
+		 vg_config_get("server.tmp_dir", tmp && *tmp ? tmp : "/tmp"));
+	fd = spool_open();
+	if (fd < 0)
+		return vg_error_set(err, VG_EUSAGE,
+				    "setting server.tmp_dir '%s': cannot create a temporary file "
+				    "there: %s",
+				    g_tmp_dir, strerror(errno));
+	close(fd);
+	return VG_OK;
+}
+
 /* Stop the first n services of list, the last started first. */
 static void stop_services(const struct vg_service *list, size_t n)
 {
@@ -737,9 +1310,13 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	struct sigaction act;
 	unsigned port;
 	size_t nstarted;
+	unsigned max_conns = 0;
 	int rc;
 
 	rc = parse_listen(o->listen, &sa, err);
+	if (rc)
+		return rc;
+	rc = read_settings(o, &max_conns, err);
 	if (rc)
 		return rc;
 	g_db_url = o->db_url;
@@ -758,8 +1335,10 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	    NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(256 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	    NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
+	    max_conns, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
 	if (!d)
 		return vg_error_set(err, VG_EIO, "cannot listen on %s: %s", o->listen,
 				    strerror(errno));
@@ -783,14 +1362,18 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 		}
 		nstarted++;
 	}
-	while (!g_stop)
-		pause();
+	while (!g_stop) {
+		usleep(WATCH_TICK_MS * 1000);
+		watchdog_scan();
+	}
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
 	stop_services(o->services, nstarted);
-	for (int i = 0; i < 300 && atomic_load(&g_inflight) > 0; i++)
+	for (int i = 0; i < 300 && atomic_load(&g_inflight) > 0; i++) {
 		usleep(100 * 1000);
+		watchdog_scan();
+	}
 	MHD_stop_daemon(d);
 	pthread_mutex_lock(&g_db_lock);
 	for (int i = 0; i < g_ndbs; i++)

@@ -1168,7 +1168,7 @@ static int attachment_get(struct http_req *req, struct http_resp *resp)
 const struct http_route portal_routes[] = {
     {"GET", "/report", ROLE_PUBLIC, 0, report_form,
      "The public vulnerability report form (works without JavaScript)", "psirt"},
-    {"POST", "/report", ROLE_PUBLIC, HTTP_NO_CSRF, report_post,
+    {"POST", "/report", ROLE_PUBLIC, HTTP_NO_CSRF | HTTP_BODY_FORM, report_post,
      "Send the report form (multipart/form-data; signed form token, honeypot, limits)",
      "psirt"},
     {"GET", "/report/policy", ROLE_PUBLIC, 0, policy_page,
@@ -1177,7 +1177,7 @@ const struct http_route portal_routes[] = {
      "The PSIRT's OpenPGP public key (armored), by its fingerprint", "psirt"},
     {"GET", "/report/track/{token}", ROLE_PUBLIC, 0, track_get,
      "The reporter's private tracking page", "psirt"},
-    {"POST", "/report/track/{token}/messages", ROLE_PUBLIC, HTTP_NO_CSRF, track_message,
+    {"POST", "/report/track/{token}/messages", ROLE_PUBLIC, HTTP_NO_CSRF | HTTP_BODY_TEXT, track_message,
      "A message from the reporter (form field body)", "psirt"},
     {"GET", "/api/v1/cases/{id}/attachments/{n}", ROLE_ADMIN | ROLE_PSIRT, 0, attachment_get,
      "Download attachment n of a case (never rendered inline)", "psirt"},

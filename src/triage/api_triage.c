@@ -397,7 +397,7 @@ const struct http_route triage_routes[] = {
      "Set an SLA policy (severity, product, triage_days, fix_days)", "triage"},
     {"GET", "/api/v1/vex/{product}/{version}", ROLE_READ, 0, get_vex,
      "VEX of a product version (format: cyclonedx (default), csaf, openvex)", "triage"},
-    {"POST", "/api/v1/vex/{product}/{version}", TRIAGE_WRITE, 0, post_vex,
+    {"POST", "/api/v1/vex/{product}/{version}", TRIAGE_WRITE, HTTP_BODY_UPLOAD, post_vex,
      "Apply a VEX document (the body) as decisions on a product version", "triage"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
