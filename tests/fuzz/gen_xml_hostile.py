@@ -39,7 +39,7 @@ def bom(ref, name="a", extra=""):
 def dtd_cases(big):
     laughs = ['<!ENTITY lol0 "lol">'] + [
         '<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1)) * 10) for i in range(1, 10)]
-    quad_len, quad_refs = (50000, 2000) if big else (2000, 200)
+    quad_len, quad_refs = (50000, 2000) if big else (1000, 100)
     cases = {
         "internal-entity": ('<!DOCTYPE bom [<!ENTITY x "expanded">]>', "&x;"),
         "billion-laughs": ("<!DOCTYPE bom [%s]>" % "".join(laughs), "&lol9;"),
