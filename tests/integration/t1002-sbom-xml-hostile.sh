@@ -6,9 +6,9 @@
 # declared encodings; labels that contradict the bytes), plus the probe's own
 # reproductions (--big), is refused with its reason by `vigil sbom validate`,
 # `vigil sbom import`, the upload route, the validate route and the
-# Dependency-Track PUT, and nothing is stored. The CLI runs under a modest
-# address-space limit and a generous timeout: an expansion or a hang fails
-# the check (no time is measured). A real CycloneDX XML still imports in
+# Dependency-Track PUT and multipart POST, and nothing is stored. The CLI
+# runs under a modest address-space limit and a generous timeout: an
+# expansion or a hang fails the check (no time is measured). A real CycloneDX XML still imports in
 # UTF-8 and in UTF-16 with the right number of components.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 fresh_db
@@ -64,6 +64,9 @@ for f in "$H"/hostile-*.xml; do
 	printf '{"projectName":"app","projectVersion":"d%s","bom":"%s"}' "$n" "$(base64 -w0 "$f")" >"$T_DIR/dt.json"
 	check_eq "$name: Dependency-Track PUT 400" "$(http PUT /api/v1/bom \
 		-H "X-Api-Key: $ADM" -H 'Content-Type: application/json' --data-binary @"$T_DIR/dt.json")" 400
+	check_eq "$name: Dependency-Track multipart POST 400" "$(http POST /api/v1/bom \
+		-H "X-Api-Key: $ADM" -F projectName=app -F "projectVersion=m$n" -F "bom=@$f")" 400
+	check_contains "$name: multipart says why" "$(body | jq -r .error.message)" "$want"
 done
 check_eq "every hostile document was tried" "$([ "$n" -gt 100 ] && echo yes)" yes
 check_eq "nothing stored: no revision" "$(db_sql 'SELECT COUNT(*) FROM sboms')" 0
