@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/jscan.h"
 #include "sbom/sbom_int.h"
+#include "sbom/xml.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -1200,57 +1201,21 @@ static int xmetadata(struct cdxml *x, const xmlNode *m)
 	return VG_OK;
 }
 
-static int has_doctype(const char *p, size_t n)
-{
-	static const char *const bad[] = {"<!DOCTYPE", "<!ENTITY"};
-	for (size_t k = 0; k < 2; k++) {
-		size_t len = strlen(bad[k]);
-		for (size_t i = 0; i + len <= n; i++)
-			if (p[i] == '<' && memcmp(p + i, bad[k], len) == 0)
-				return 1;
-	}
-	return 0;
-}
-
 int sbom_cyclonedx_parse_xml(const char *data, size_t n, const char *filename,
 			     const struct sbom_parse_opts *opts, struct sbom_doc **out,
 			     struct vg_error *err)
 {
 	struct cdxml x = {.file = filename, .opts = opts, .err = err};
-	xmlParserCtxtPtr ctxt = NULL;
+	struct sbom_xml_fault f;
 	xmlDocPtr xd = NULL;
 	const xmlNode *root, *e;
 	const char *ns, *ver;
 	int rc;
 
 	*out = NULL;
-	if ((rc = sbom_input_check(data, n, filename, opts, err)))
+	/* size, encoding, no DTD, no entities: see xml.h */
+	if ((rc = sbom_xml_read(data, n, filename, opts, &xd, &f, err)))
 		return rc;
-	if (n > INT_MAX)
-		return vg_error_set(err, VG_ETOOBIG, "%s: XML documents are limited to %d bytes",
-				    filename, INT_MAX);
-	/* No DTDs: they bring entity expansion and external fetches, and
-	 * CycloneDX has no use for them. */
-	if (has_doctype(data, n))
-		return vg_error_set(err, VG_EPARSE,
-				    "%s: XML with a DOCTYPE or ENTITY declaration is not accepted",
-				    filename);
-	if (!(ctxt = xmlNewParserCtxt()))
-		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", filename);
-	xd = xmlCtxtReadMemory(ctxt, data, (int)n, NULL, NULL,
-			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				   XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
-	if (!xd) {
-		const xmlError *xe = xmlCtxtGetLastError(ctxt);
-		char msg[256];
-		snprintf(msg, sizeof(msg), "%s", xe && xe->message ? xe->message : "malformed XML");
-		size_t l = strlen(msg);
-		while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-			msg[--l] = '\0';
-		rc = vg_error_set(err, VG_EPARSE, "%s: line %d, column %d: %s", filename,
-				  xe ? xe->line : 0, xe ? xe->int2 : 0, msg);
-		goto out;
-	}
 	root = xmlDocGetRootElement(xd);
 	if (!root || strcmp((const char *)root->name, "bom") != 0) {
 		rc = vg_error_set(err, VG_EPARSE, "%s: line %ld: expected root element <bom>",
@@ -1312,8 +1277,6 @@ int sbom_cyclonedx_parse_xml(const char *data, size_t n, const char *filename,
 	rc = VG_OK;
 out:
 	sbom_doc_free(x.doc);
-	if (xd)
-		xmlFreeDoc(xd);
-	xmlFreeParserCtxt(ctxt);
+	xmlFreeDoc(xd);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/jscan.h"
 #include "sbom/sbom_int.h"
+#include "sbom/xml.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -397,6 +398,9 @@ int sbom_parse_ex(const char *data, size_t n, const char *filename,
 {
 	int rc;
 	*out = NULL;
+	/* XML in UTF-16 (or a refused wide encoding): the XML reader judges it */
+	if (sbom_xml_foreign(data, n))
+		return sbom_cyclonedx_parse_xml(data, n, filename, opts, out, err);
 	if ((rc = sbom_input_check(data, n, filename, opts, err)))
 		return rc;
 	const char *end = data + n, *p = skip_ws(data, end);

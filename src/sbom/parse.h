@@ -8,12 +8,13 @@
  * Rules:
  *  - Input is untrusted. It is refused, with nothing returned, when it is
  *    larger than the limit (config sbom.max_bytes, default 256 MiB), not UTF-8
- *    (UTF-16 included), truncated or malformed, nested deeper than
+ *    (UTF-16 only for XML), truncated or malformed, nested deeper than
  *    VG_JSON_MAX_DEPTH levels (JSON) / SBOM_MAX_NESTING nested components,
  *    of an unknown spec version, has two objects with the same bom-ref / SPDX
  *    id, or a dependency / relationship that names a ref the document does not
  *    define (dangling; SPDX "DocumentRef-..." refs and NONE / NOASSERTION are
- *    not dangling). XML with a DOCTYPE is refused (no entities, no network).
+ *    not dangling). XML is read by sbom_xml_read() (xml.h): UTF-8 or UTF-16
+ *    only, no DTD, no entities, nothing loaded.
  *  - Error messages start with the file name, then the place: a JSON pointer
  *    ("/components/12/bom-ref"), "line N" for XML and tag-value, or a byte
  *    offset, then what was expected.

@@ -18,6 +18,7 @@
 #include "schema/jsonschema.h"
 #include "sbom/parse.h"
 #include "sbom/sbom_int.h"
+#include "sbom/xml.h"
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -158,18 +159,11 @@ fail:
 	return rc;
 }
 
-static void xml_quiet(void *ud, xmlErrorPtr e)
-{
-	(void)ud;
-	(void)e;
-}
-
 static int cdx_xsd_load(int minor, struct vg_error *err)
 {
 	char dirbuf[512], path[512], name1[64], name2[64];
 	const char *dir = schema_dir(dirbuf, sizeof(dirbuf));
 	const char *names[] = {name1, name2, NULL};
-	xmlSchemaParserCtxtPtr pc;
 
 	if (cdx_xsd[minor])
 		return VG_OK;
@@ -180,13 +174,8 @@ static int cdx_xsd_load(int minor, struct vg_error *err)
 				    "CycloneDX 1.%d XSD: neither %s nor %s in %s (set "
 				    "sbom.schema_dir or VIGIL_SBOM_SCHEMA_DIR)",
 				    minor, name1, name2, dir);
-	pc = xmlSchemaNewParserCtxt(path);
-	if (!pc)
-		return vg_error_set(err, VG_ENOMEM, "%s: out of memory", path);
-	/* the schema's own diagnostics would go to stderr: keep them out */
-	xmlSchemaSetParserStructuredErrors(pc, xml_quiet, NULL);
-	cdx_xsd[minor] = xmlSchemaParse(pc);
-	xmlSchemaFreeParserCtxt(pc);
+	/* the one place that lets libxml2 read files (the XSD and its imports) */
+	cdx_xsd[minor] = sbom_xml_schema_load(path);
 	if (!cdx_xsd[minor])
 		return vg_error_set(err, VG_EINVAL, "%s: not a usable XML schema", path);
 	snprintf(cdx_xsd_path[minor], sizeof(cdx_xsd_path[minor]), "%s", path);
@@ -850,49 +839,30 @@ static void xml_error_cb(void *ud, xmlErrorPtr e)
 	xml_error(ud, e);
 }
 
-static int has_doctype(const char *data, size_t n)
-{
-	/* a DOCTYPE must come before the root element; look at the prolog only */
-	for (size_t i = 0; i + 9 <= n; i++) {
-		if (data[i] != '<')
-			continue;
-		if (!strncmp(data + i, "<!DOCTYPE", 9))
-			return 1;
-		if (data[i + 1] != '?' && data[i + 1] != '!')
-			return 0;
-	}
-	return 0;
-}
-
 static int validate_xml(const char *data, size_t n, struct sbom_validation *v, struct vg_error *err)
 {
-	xmlParserCtxtPtr pc = NULL;
+	struct sbom_xml_fault f;
+	struct vg_error xerr = {0};
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
 	const char *ns;
 	int rc = VG_OK, minor;
 
 	v->encoding = SBOM_ENC_XML;
-	if (has_doctype(data, n))
-		return add_error(v, NULL, 0, NULL,
-				 "expected no DOCTYPE (entities and DTDs are refused)");
-	if (n > (size_t)INT32_MAX)
-		return add_error(v, NULL, 0, NULL, "expected a smaller XML document");
-	pc = xmlNewParserCtxt();
-	if (!pc)
-		return VG_ENOMEM;
-	doc = xmlCtxtReadMemory(pc, data, (int)n, v->filename, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc || !pc->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(pc);
-		char msg[512];
-		size_t len;
-		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "malformed");
-		len = strlen(msg);
-		while (len && msg[len - 1] == '\n')
-			msg[--len] = '\0';
-		rc = add_error(v, NULL, e ? e->line : 0, NULL, "expected well-formed XML: %s", msg);
-		goto out;
+	/* encodings, DTDs and entities: refused by the one reader of XML */
+	rc = sbom_xml_read(data, n, v->filename, NULL, &doc, &f, &xerr);
+	if (rc == VG_ENOMEM)
+		return rc;
+	if (rc) {
+		int arc = f.malformed ? add_error(v, NULL, (int)f.line, NULL,
+						  "expected well-formed XML: %s", f.what)
+				      : add_error(v, NULL, (int)f.line, NULL, "%s", f.what);
+		if (rc == VG_ETOOBIG) {
+			if (err)
+				*err = xerr;
+			return rc;
+		}
+		return arc;
 	}
 	root = xmlDocGetRootElement(doc);
 	ns = root && root->ns ? (const char *)root->ns->href : "";
@@ -942,7 +912,6 @@ static int validate_xml(const char *data, size_t n, struct sbom_validation *v, s
 	}
 out:
 	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(pc);
 	return rc;
 }
 
@@ -997,12 +966,14 @@ int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_
 {
 	struct vg_error ierr = {0};
 	size_t i = 0, start = 0;
-	int rc;
+	int rc, wide;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->filename, sizeof(out->filename), "%s", filename ? filename : "(input)");
 	out->valid = 1;
-	rc = sbom_input_check(data, n, out->filename, NULL, &ierr);
+	/* XML in UTF-16 (or in a refused wide encoding) is the XML reader's to judge */
+	wide = sbom_xml_foreign(data, n);
+	rc = wide ? VG_OK : sbom_input_check(data, n, out->filename, NULL, &ierr);
 	if (rc) {
 		const char *msg = ierr.msg;
 		size_t fl = strlen(out->filename);
@@ -1019,7 +990,9 @@ int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_
 	while (i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
 		i++;
 	/* the parsers get the text from the byte-order mark on, so lines count right */
-	if (i < n && data[i] == '{')
+	if (wide)
+		rc = validate_xml(data, n, out, err);
+	else if (i < n && data[i] == '{')
 		rc = validate_json(data + start, n - start, out, err);
 	else if (i < n && data[i] == '<')
 		rc = validate_xml(data, n, out, err);

@@ -686,7 +686,7 @@ static void test_xml_no_doctype(void **state)
 	const char *m = refuse_str("<?xml version=\"1.0\"?><!DOCTYPE bom [<!ENTITY x \"y\">]>"
 				   "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"/>",
 				   VG_EPARSE);
-	assert_contains(m, "DOCTYPE");
+	assert_contains(m, "t.json: line 1: document type declarations (DTD) are not accepted");
 	m = refuse_file("spdx-spec/v2.3.1/examples/SPDXRdfExample-v2.3.spdx.rdf.xml", VG_EPARSE);
 	assert_contains(m, "RDF/XML is not supported");
 }
