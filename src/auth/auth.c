@@ -209,9 +209,11 @@ int auth_user_disable(struct store *s, const char *name, int disabled, struct vg
  * Failed logins are counted under two keys: the pair (account name, client
  * address) and the client address alone, never under the account alone, so
  * that nobody's failures lock its owner out from elsewhere. A key with
- * `free` or more failures refuses the next attempt until
- * min(2^(failures - free + 1), auth.max_delay) seconds after the last one;
- * a key without a failure for auth.failure_window seconds starts again.
+ * `allowed` or more failures (auth.max_failures for a pair,
+ * auth.max_failures_per_address for an address) refuses the next attempt
+ * until min(2^(failures - allowed + 1), auth.max_delay) seconds after the
+ * last failure: 2 s, 4 s, 8 s ... A key without a failure for
+ * auth.failure_window seconds starts again.
  *
  * An attempt is counted before its password is checked, by one atomic
  * UPSERT per key in one short transaction, so parallel attempts cannot slip
@@ -222,11 +224,11 @@ int auth_user_disable(struct store *s, const char *name, int disabled, struct vg
  */
 struct throttle {
 	int64_t now;
-	int64_t forget;    /* last failures at or before this are forgotten */
-	int64_t free_pair; /* failures without delay, per (account, address) */
-	int64_t free_addr; /* the same per address */
-	int64_t cap;       /* the longest delay, seconds */
-	int64_t capbits;   /* the smallest b with 2^b >= cap */
+	int64_t forget;       /* last failures at or before this are forgotten */
+	int64_t allowed_pair; /* failures without delay, per (account, address) */
+	int64_t allowed_addr; /* the same per address */
+	int64_t cap;          /* the longest delay, seconds */
+	int64_t capbits;      /* the smallest b with 2^b >= cap */
 };
 
 static void throttle_config(struct throttle *t)
@@ -234,8 +236,8 @@ static void throttle_config(struct throttle *t)
 	int64_t window = vg_config_int("auth.failure_window", 86400);
 	t->now = vg_now();
 	t->forget = t->now - (window > 0 ? window : 0);
-	t->free_pair = vg_config_int("auth.max_failures", 5);
-	t->free_addr = vg_config_int("auth.max_failures_per_address", 20);
+	t->allowed_pair = vg_config_int("auth.max_failures", 5);
+	t->allowed_addr = vg_config_int("auth.max_failures_per_address", 20);
 	t->cap = vg_config_int("auth.max_delay", 900);
 	if (t->cap < 0)
 		t->cap = 0;
@@ -267,10 +269,12 @@ static int throttle_keys(const char *name, const char *remote, char kpair[80], c
 	return rc;
 }
 
-/* Count one attempt under key unless the key is in its delay: *counted 1
- * when counted, 0 when refused. One statement, atomic on both backends. */
-static int throttle_count(struct store *s, const struct throttle *t, const char *key, int64_t free,
-			  int *counted, struct vg_error *err)
+/* Count one attempt under key unless the key is in its delay (it has
+ * `allowed` failures or more, the last one less than its delay ago):
+ * *counted 1 when counted, 0 when refused. One statement, atomic on both
+ * backends: on PostgreSQL the WHERE of DO UPDATE sees the row locked. */
+static int throttle_count(struct store *s, const struct throttle *t, const char *key,
+			  int64_t allowed, int *counted, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare_cached(
@@ -297,11 +301,11 @@ static int throttle_count(struct store *s, const struct throttle *t, const char 
 	store_bind_int64(st, 4, t->forget);
 	store_bind_int64(st, 5, t->forget);
 	store_bind_int64(st, 6, t->forget);
-	store_bind_int64(st, 7, free);
-	store_bind_int64(st, 8, free);
+	store_bind_int64(st, 7, allowed);
+	store_bind_int64(st, 8, allowed);
 	store_bind_int64(st, 9, t->capbits - 1);
 	store_bind_int64(st, 10, t->cap);
-	store_bind_int64(st, 11, free);
+	store_bind_int64(st, 11, allowed);
 	rc = store_step(st, err);
 	*counted = rc == STORE_ROW;
 	if (rc == STORE_ROW || rc == STORE_DONE)
@@ -321,9 +325,9 @@ static int throttle_claim(struct store *s, const struct throttle *t, const char 
 	*limited = 0;
 	if (rc)
 		return rc;
-	rc = throttle_count(s, t, kpair, t->free_pair, &pair, err);
+	rc = throttle_count(s, t, kpair, t->allowed_pair, &pair, err);
 	if (!rc && pair)
-		rc = throttle_count(s, t, kaddr, t->free_addr, &addr, err);
+		rc = throttle_count(s, t, kaddr, t->allowed_addr, &addr, err);
 	if (!rc && !(pair && addr)) {
 		*limited = 1;
 		store_tx_rollback(s);
