@@ -20,8 +20,8 @@ build:
 run: deps build
 	mkdir -p var
 	$(BUILD)/vigil --db $(DB) init
-	$(BUILD)/vigil --db $(DB) demo load
-	@echo "vigil: open http://$(LISTEN)/ui/ and log in as admin / vigil-demo-admin"
+	$(BUILD)/vigil --db $(DB) demo load --if-empty
+	@echo "vigil: open http://$(LISTEN)/ui/ and log in as admin with the password demo load printed"
 	VIGIL_SECURITYTXT_CONTACT=$${VIGIL_SECURITYTXT_CONTACT:-mailto:psirt@vigil-demo.example} \
 		$(BUILD)/vigil --db $(DB) serve --listen $(LISTEN)
 

@@ -5,11 +5,14 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/hash.h"
+#include "core/secret.h"
 #include "core/json.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <argon2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +20,13 @@
 #include "core/banned.h"
 
 /* OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
-#define A2_T    2
-#define A2_M    19456
-#define A2_P    1
-#define A2_SALT 16
-#define A2_HASH 32
+#define A2_T       2
+#define A2_M       19456
+#define A2_P       1
+#define A2_SALT    16
+#define A2_HASH    32
+#define A2_STR_(x) #x
+#define A2_STR(x)  A2_STR_(x)
 
 int auth_password_hash(const char *password, char *out, size_t outsz)
 {
@@ -35,9 +40,30 @@ int auth_password_hash(const char *password, char *out, size_t outsz)
 	return rc == ARGON2_OK ? VG_OK : VG_EINTERNAL;
 }
 
+/* Completed argon2id computations (a match or a mismatch: a hash that does
+ * not decode computes nothing), and the cost of the last one on this thread. */
+static atomic_uint_fast64_t g_kdf_runs;
+static _Thread_local char g_kdf_last[48];
+
 int auth_password_verify(const char *encoded, const char *password)
 {
-	return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+	int rc = argon2id_verify(encoded, password, strlen(password));
+	if (rc == ARGON2_OK || rc == ARGON2_VERIFY_MISMATCH) {
+		/* "$argon2id$v=19$m=19456,t=2,p=1$salt$hash": keep "m=...,p=1" */
+		const char *c = strstr(encoded, "$m=");
+		const char *e = c ? strchr(c + 1, '$') : NULL;
+		atomic_fetch_add(&g_kdf_runs, 1);
+		snprintf(g_kdf_last, sizeof(g_kdf_last), "%.*s", e ? (int)(e - c - 1) : 0,
+			 c ? c + 1 : "");
+	}
+	return rc == ARGON2_OK;
+}
+
+uint64_t auth_kdf_runs(char *last_cost, size_t n)
+{
+	if (last_cost && n)
+		snprintf(last_cost, n, "%s", g_kdf_last);
+	return (uint64_t)atomic_load(&g_kdf_runs);
 }
 
 static int check_name(const char *what, const char *name, struct vg_error *err)
@@ -178,149 +204,265 @@ int auth_user_disable(struct store *s, const char *name, int disabled, struct vg
 	return store_tx_commit(s, err);
 }
 
-/* ---- login rate limit ---- */
+/* ---- login throttling ----
+ *
+ * Failed logins are counted under two keys: the pair (account name, client
+ * address) and the client address alone, never under the account alone, so
+ * that nobody's failures lock its owner out from elsewhere. A key with
+ * `allowed` or more failures (auth.max_failures for a pair,
+ * auth.max_failures_per_address for an address) refuses the next attempt
+ * until min(2^(failures - allowed + 1), auth.max_delay) seconds after the
+ * last failure: 2 s, 4 s, 8 s ... A key without a failure for
+ * auth.failure_window seconds starts again.
+ *
+ * An attempt is counted before its password is checked, by one atomic
+ * UPSERT per key in one short transaction, so parallel attempts cannot slip
+ * past the limit (on PostgreSQL the row lock orders them); a good login
+ * takes its count back. The slow password check runs outside any
+ * transaction. Keys are keyed hashes (core/secret.h, "login-addr"): the
+ * table holds no clear address and no user name.
+ */
+struct throttle {
+	int64_t now;
+	int64_t forget;       /* last failures at or before this are forgotten */
+	int64_t allowed_pair; /* failures without delay, per (account, address) */
+	int64_t allowed_addr; /* the same per address */
+	int64_t cap;          /* the longest delay, seconds */
+	int64_t capbits;      /* the smallest b with 2^b >= cap */
+};
 
-static int limited(struct store *s, const char *key, int64_t now, int64_t window, int64_t max)
+static void throttle_config(struct throttle *t)
 {
-	int64_t start = 0, fails = 0;
-	struct store_stmt *st;
-	int limitp = 0;
-
-	if (store_prepare(s, "SELECT window_start, failures FROM login_attempts WHERE key = ?", &st,
-			  NULL))
-		return 0;
-	store_bind_text(st, 1, key);
-	if (store_step(st, NULL) == STORE_ROW) {
-		start = store_col_int64(st, 0);
-		fails = store_col_int64(st, 1);
-		limitp = now - start < window && fails >= max;
-	}
-	store_finalize(st);
-	return limitp;
+	int64_t window = vg_config_int("auth.failure_window", 86400);
+	t->now = vg_now();
+	t->forget = t->now - (window > 0 ? window : 0);
+	t->allowed_pair = vg_config_int("auth.max_failures", 5);
+	t->allowed_addr = vg_config_int("auth.max_failures_per_address", 20);
+	t->cap = vg_config_int("auth.max_delay", 900);
+	if (t->cap < 0)
+		t->cap = 0;
+	if (t->cap > (INT64_C(1) << 30))
+		t->cap = INT64_C(1) << 30;
+	for (t->capbits = 0; (INT64_C(1) << t->capbits) < t->cap; t->capbits++)
+		;
 }
 
-static void note_failure(struct store *s, const char *key, int64_t now, int64_t window)
+/* The keys of one attempt: "p:" HMAC(name NUL remote), "a:" HMAC(remote). */
+static int throttle_keys(const char *name, const char *remote, char kpair[80], char kaddr[80],
+			 struct vg_error *err)
 {
-	struct vg_error e = {0};
-	int64_t start = 0;
+	char data[64 + 1 + 256], mac[65];
+	size_t nn = strnlen(name, 64), nr = strnlen(remote, 255);
 	int rc;
-	if (store_query_int64(s, &start, NULL,
-			      "SELECT window_start FROM login_attempts WHERE key = ?", "t",
-			      key) == VG_OK) {
-		if (now - start >= window)
-			rc = store_exec(
-			    s, &e,
-			    "UPDATE login_attempts SET window_start = ?, failures = 1 WHERE "
-			    "key = ?",
-			    "it", now, key);
-		else
-			rc = store_exec(
-			    s, &e,
-			    "UPDATE login_attempts SET failures = failures + 1 WHERE key = ?", "t",
-			    key);
-	} else {
-		rc = store_exec(
-		    s, &e,
-		    "INSERT INTO login_attempts (key, window_start, failures) VALUES (?,?,1)", "ti",
-		    key, now);
+
+	memcpy(data, name, nn);
+	data[nn] = '\0';
+	memcpy(data + nn + 1, remote, nr);
+	rc = vg_secret_mac_hex("login-addr", data, nn + 1 + nr, mac, err);
+	if (!rc) {
+		snprintf(kpair, 80, "p:%s", mac);
+		rc = vg_secret_mac_hex("login-addr", remote, nr, mac, err);
 	}
-	/* the login is refused either way; only the rate limit loses a count */
+	if (!rc)
+		snprintf(kaddr, 80, "a:%s", mac);
+	vg_wipe(data, sizeof(data));
+	return rc;
+}
+
+/* Count one attempt under key unless the key is in its delay (it has
+ * `allowed` failures or more, the last one less than its delay ago):
+ * *counted 1 when counted, 0 when refused. One statement, atomic on both
+ * backends: on PostgreSQL the WHERE of DO UPDATE sees the row locked. */
+static int throttle_count(struct store *s, const struct throttle *t, const char *key,
+			  int64_t allowed, int *counted, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare_cached(
+	    s,
+	    "INSERT INTO login_attempts (key, window_start, failures, last_failure) "
+	    "VALUES (?, ?, 1, ?) ON CONFLICT (key) DO UPDATE SET "
+	    "failures = CASE WHEN login_attempts.last_failure <= ? THEN 1 "
+	    "ELSE login_attempts.failures + 1 END, "
+	    "window_start = CASE WHEN login_attempts.last_failure <= ? "
+	    "THEN excluded.window_start ELSE login_attempts.window_start END, "
+	    "last_failure = excluded.last_failure "
+	    "WHERE login_attempts.last_failure <= ? "
+	    "OR excluded.last_failure >= login_attempts.last_failure + CASE "
+	    "WHEN login_attempts.failures < ? THEN 0 "
+	    "WHEN login_attempts.failures - ? >= ? THEN ? "
+	    "ELSE 1 << CAST(login_attempts.failures - ? + 1 AS INTEGER) END "
+	    "RETURNING failures",
+	    &st, err);
 	if (rc)
-		vg_warn("login attempts: cannot count a failure: %s", vg_error_msg(&e));
+		return rc;
+	store_bind_text(st, 1, key);
+	store_bind_int64(st, 2, t->now);
+	store_bind_int64(st, 3, t->now);
+	store_bind_int64(st, 4, t->forget);
+	store_bind_int64(st, 5, t->forget);
+	store_bind_int64(st, 6, t->forget);
+	store_bind_int64(st, 7, allowed);
+	store_bind_int64(st, 8, allowed);
+	store_bind_int64(st, 9, t->capbits - 1);
+	store_bind_int64(st, 10, t->cap);
+	store_bind_int64(st, 11, allowed);
+	rc = store_step(st, err);
+	*counted = rc == STORE_ROW;
+	if (rc == STORE_ROW || rc == STORE_DONE)
+		rc = VG_OK;
+	store_finalize(st);
+	return rc;
+}
+
+/* Count the attempt under both keys, or under neither: *limited 1 when
+ * either key is in its delay. */
+static int throttle_claim(struct store *s, const struct throttle *t, const char *kpair,
+			  const char *kaddr, int *limited, struct vg_error *err)
+{
+	int pair = 0, addr = 0;
+	int rc = store_tx_begin(s, err);
+
+	*limited = 0;
+	if (rc)
+		return rc;
+	rc = throttle_count(s, t, kpair, t->allowed_pair, &pair, err);
+	if (!rc && pair)
+		rc = throttle_count(s, t, kaddr, t->allowed_addr, &addr, err);
+	if (!rc && !(pair && addr)) {
+		*limited = 1;
+		store_tx_rollback(s);
+		return VG_OK;
+	}
+	return store_tx_end(s, rc, err);
+}
+
+/* A good login: forget the pair's failures, take back the address's count. */
+static int throttle_release(struct store *s, const char *kpair, const char *kaddr,
+			    struct vg_error *err)
+{
+	int rc = store_exec(s, err, "DELETE FROM login_attempts WHERE key = ?", "t", kpair);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE login_attempts SET failures = failures - 1 WHERE key = ? "
+				"AND failures > 0",
+				"t", kaddr);
+	return rc;
+}
+
+/* An encoded hash of the cost of auth_password_hash() that no password
+ * matches: unknown and disabled accounts are checked against it, so that
+ * they cost what a real check costs. Made once, at first use. */
+static char g_dummy_hash[160];
+static pthread_once_t g_dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	char pw[64];
+	if (vg_random_token(pw, sizeof(pw), 32) ||
+	    auth_password_hash(pw, g_dummy_hash, sizeof(g_dummy_hash)))
+		g_dummy_hash[0] = '\0';
+	vg_wipe(pw, sizeof(pw));
+}
+
+static void dummy_check(const char *password)
+{
+	pthread_once(&g_dummy_once, make_dummy_hash);
+	if (g_dummy_hash[0])
+		(void)auth_password_verify(g_dummy_hash, password);
+	else
+		/* no random numbers: a fixed, well-formed hash of the same cost */
+		(void)auth_password_verify(
+		    "$argon2id$v=19$m=" A2_STR(A2_M) ",t=" A2_STR(A2_T) ",p=" A2_STR(
+			A2_P) "$c29tZXNhbHRzb21lc2FsdA$"
+			      "3wdzLYM1bClDKDZdBUUBoIRBXhfTZSmvTT2dVRmdDZw",
+		    password);
 }
 
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
 	       struct vg_principal *out, struct vg_error *err)
 {
-	int64_t now = vg_now();
-	int64_t window = vg_config_int("auth.failure_window", 900);
-	int64_t max = vg_config_int("auth.max_failures", 5);
-	char kuser[160], kaddr[160];
+	struct throttle t;
+	char kpair[80], kaddr[80];
 	struct store_stmt *st = NULL;
-	int rc, ok = 0, disabled = 0;
+	int rc, ok = 0, disabled = 0, limited = 0;
 	char *hash = NULL, *role = NULL;
 	int64_t uid = 0;
 	json_t *after;
 	const char *why = "bad name or password";
 
 	memset(out, 0, sizeof(*out));
-	snprintf(kuser, sizeof(kuser), "user:%s", name ? name : "");
-	snprintf(kaddr, sizeof(kaddr), "addr:%s", remote ? remote : "");
-	rc = store_tx_begin(s, err);
+	if (!name)
+		name = "";
+	if (!remote)
+		remote = "";
+	throttle_config(&t);
+	rc = throttle_keys(name, remote, kpair, kaddr, err);
+	if (!rc)
+		rc = throttle_claim(s, &t, kpair, kaddr, &limited, err);
 	if (rc)
 		return rc;
-	if (limited(s, kuser, now, window, max) || limited(s, kaddr, now, window, max)) {
+	if (limited) {
 		why = "rate limited";
-		rc = VG_ERATE;
 	} else {
+		/* read the account, then check the password outside any transaction */
 		rc = store_prepare(
 		    s, "SELECT id, role, password_hash, disabled FROM users WHERE name = ?", &st,
 		    err);
 		if (rc)
-			goto out;
-		store_bind_text(st, 1, name ? name : "");
-		if (store_step(st, err) == STORE_ROW) {
+			return rc;
+		store_bind_text(st, 1, name);
+		rc = store_step(st, err);
+		if (rc == STORE_ROW) {
+			int oom = 0;
 			uid = store_col_int64(st, 0);
-			role = strdup(store_col_text(st, 1));
-			hash = strdup(store_col_text(st, 2));
-			disabled = (int)store_col_int64(st, 3);
+			role = store_col_dup(st, 1, &oom);
+			hash = store_col_dup(st, 2, &oom);
+			disabled = store_col_int64(st, 3) != 0;
+			rc = oom || !role || !hash ? vg_error_set(err, VG_ENOMEM, "out of memory")
+						   : VG_OK;
+		} else if (rc == STORE_DONE) {
+			rc = VG_OK;
 		}
 		store_finalize(st);
-		if (hash && !disabled && password && auth_password_verify(hash, password))
-			ok = 1;
-		else if (!hash && password)
-			/* spend the same time as a real check so names cannot be probed */
-			auth_password_verify("$argon2id$v=19$m=19456,t=2,p=1$"
-					     "c29tZXNhbHRzb21lc2FsdA$"
-					     "3wdzLYM1bClDKDZdBUUBoIRBXhfTZSmvTT2dVRmdDZw",
-					     password);
+		if (rc)
+			goto out;
+		/* unknown and disabled accounts cost the same as a wrong password */
+		if (hash && !disabled && password)
+			ok = auth_password_verify(hash, password);
+		else
+			dummy_check(password ? password : "");
 		if (disabled)
 			why = "account disabled";
-		rc = ok ? VG_OK : VG_EAUTH;
 	}
-	if (!ok && rc != VG_ERATE) {
-		note_failure(s, kuser, now, window);
-		note_failure(s, kaddr, now, window);
-	} else if (ok) {
+	rc = store_tx_begin(s, err);
+	if (rc)
+		goto out;
+	if (ok) {
 		struct vg_error e = {0};
-		if (store_exec(s, &e, "DELETE FROM login_attempts WHERE key = ?", "t", kuser))
-			vg_warn("login attempts: cannot reset the count: %s", vg_error_msg(&e));
+		if (throttle_release(s, kpair, kaddr, &e))
+			vg_warn("login attempts: cannot take back the count: %s", vg_error_msg(&e));
 	}
 	after = json_pack("{s:b, s:s}", "success", ok, "reason", ok ? "ok" : why);
-	store_set_actor(s, name && *name ? name : "(anonymous)", remote);
-	{
-		struct vg_error aerr;
-		int arc = store_audit(s, ok ? "auth.login" : "auth.login_failed", "user",
-				      name ? name : "", NULL, after, &aerr);
-		if (arc) {
-			rc = arc;
-			if (err)
-				*err = aerr;
-		}
-	}
+	store_set_actor(s, *name ? name : "(anonymous)", remote);
+	rc =
+	    store_audit(s, ok ? "auth.login" : "auth.login_failed", "user", name, NULL, after, err);
 	json_decref(after);
-	if (ok && rc == VG_OK) {
+	rc = store_tx_end(s, rc, err);
+	if (!rc && ok) {
 		out->role = vg_role_parse(role);
 		out->user_id = uid;
 		snprintf(out->name, sizeof(out->name), "%s", name);
 	}
+	if (!rc && !ok)
+		rc = limited
+			 ? vg_error_set(err, VG_ERATE, "too many failed logins; try again later")
+			 : vg_error_set(err, VG_EAUTH, "wrong user name or password");
 out:
 	free(role);
 	if (hash) {
 		vg_wipe(hash, strlen(hash));
 		free(hash);
 	}
-	if (rc == VG_OK || rc == VG_EAUTH || rc == VG_ERATE) {
-		int crc = store_tx_commit(s, err);
-		if (crc)
-			return crc;
-	} else {
-		store_tx_rollback(s);
-	}
-	if (rc == VG_EAUTH)
-		return vg_error_set(err, rc, "wrong user name or password");
-	if (rc == VG_ERATE)
-		return vg_error_set(err, rc, "too many failed logins; try again later");
 	return rc;
 }
 
@@ -510,8 +652,8 @@ int auth_housekeeping(struct store *s, struct vg_error *err)
 	int64_t now = vg_now();
 	int rc = store_exec(s, err, "DELETE FROM sessions WHERE expires_at <= ?", "i", now);
 	if (!rc)
-		rc = store_exec(s, err, "DELETE FROM login_attempts WHERE window_start < ?", "i",
-				now - 86400);
+		rc = store_exec(s, err, "DELETE FROM login_attempts WHERE last_failure < ?", "i",
+				now - vg_config_int("auth.failure_window", 86400));
 	return rc;
 }
 

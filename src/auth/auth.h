@@ -72,13 +72,25 @@ void auth_user_list_release(struct auth_user_list *l);
 json_t *auth_user_to_json(const struct auth_user *u);
 
 /*
- * Check name/password for a login from remote. Failed logins are counted
- * per user name and per address; after auth.max_failures (default 5) within
- * auth.failure_window (default 900 s) further attempts get VG_ERATE until
- * the window passes. Every attempt, good or bad, is audited.
+ * Check name/password for a login from remote (the client address). Failed
+ * logins are counted per (name, address) and per address, never per account
+ * alone: after auth.max_failures (default 5) failures of a pair, or
+ * auth.max_failures_per_address (default 20) of an address, the next attempt
+ * there gets VG_ERATE until min(2^k, auth.max_delay (default 900)) seconds
+ * after the last failure, k = 1, 2, ... growing with each further failure; a
+ * login from an address that has not failed is not delayed. Counts are
+ * forgotten after auth.failure_window (default 86400) seconds without a
+ * failure; a good login clears its pair. Unknown and disabled accounts run
+ * the same password check as a wrong password. Every attempt, good, bad or
+ * delayed, is audited. The counters are keyed hashes (core/secret.h).
  */
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
 	       struct vg_principal *out, struct vg_error *err) VG_MUST_CHECK;
+/* How many argon2id computations auth_password_verify() completed in this
+ * process, and the cost ("m=19456,t=2,p=1") of this thread's last one into
+ * last_cost (may be NULL). For tests: every login attempt that is not
+ * delayed costs exactly one, whether or not the account exists. */
+uint64_t auth_kdf_runs(char *last_cost, size_t n);
 
 /*
  * API tokens: "vgl_" + 43 base64url characters. auth_token_create writes the
@@ -132,6 +144,14 @@ void auth_http_authenticate(struct http_req *req);
 /* The tables the program lists (src/app/tables.c): auth_routes (whoami,
  * users, tokens), auth_ui_routes (the login and logout pages) and auth_jobs
  * ("housekeeping"). */
+/* Cookies of the login pages: "name=value; Path=path; HttpOnly;
+ * SameSite=Strict", then "; Secure" when secure, then "; Max-Age=N" when
+ * max_age >= 0, into out. VG_ETOOBIG when it does not fit. */
+int auth_cookie(char *out, size_t outsz, const char *name, const char *value, const char *path,
+		int secure, int max_age) VG_MUST_CHECK;
+/* 1 when the cookies of req get Secure: req reached vigil over TLS (directly
+ * or through a trusted proxy: req->secure), or server.secure_cookies is 1. */
+int auth_cookie_secure(const struct http_req *req);
 /* `vigil user ...` and `vigil token ...`. */
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_token(struct cli *c, int argc, char **argv);

@@ -1,7 +1,9 @@
 /*
  * ui_auth.c - the login and logout pages. The login form carries a CSRF
  * token that must match a cookie set with the form (a login needs no
- * session yet); a good login starts a session and sets its cookie.
+ * session yet); a good login starts a session and sets its cookie. Cookies
+ * are HttpOnly, SameSite=Strict, and Secure whenever the request came over
+ * TLS (directly or through a trusted proxy) or server.secure_cookies is set.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "auth/auth.h"
@@ -17,7 +19,40 @@
 
 #include "core/banned.h"
 
-static void login_page(struct http_resp *resp, const char *message, const char *user)
+int auth_cookie(char *out, size_t outsz, const char *name, const char *value, const char *path,
+		int secure, int max_age)
+{
+	char age[32] = "";
+	int n;
+
+	if (max_age >= 0)
+		snprintf(age, sizeof(age), "; Max-Age=%d", max_age);
+	n = snprintf(out, outsz, "%s=%s; Path=%s; HttpOnly; SameSite=Strict%s%s", name, value, path,
+		     secure ? "; Secure" : "", age);
+	if (n < 0 || (size_t)n >= outsz) {
+		if (outsz)
+			out[0] = '\0';
+		return VG_ETOOBIG;
+	}
+	return VG_OK;
+}
+
+int auth_cookie_secure(const struct http_req *req)
+{
+	return (req && req->secure) || vg_config_int("server.secure_cookies", 0);
+}
+
+static void set_cookie(struct http_req *req, struct http_resp *resp, const char *name,
+		       const char *value, const char *path, int max_age)
+{
+	char c[256];
+	if (auth_cookie(c, sizeof(c), name, value, path, auth_cookie_secure(req), max_age) == VG_OK)
+		http_set_header(resp, "Set-Cookie", c);
+	vg_wipe(c, sizeof(c));
+}
+
+static void login_page(struct http_req *req, struct http_resp *resp, const char *message,
+		       const char *user)
 {
 	struct vg_buf *b = &resp->body;
 	char tok[64];
@@ -38,20 +73,13 @@ static void login_page(struct http_resp *resp, const char *message, const char *
 	     "autocomplete=\"current-password\" required maxlength=\"1024\"></label><button "
 	     "type=\"submit\" id=\"login\">Log in</button></form></main></body></html>\n",
 	     user ? user : "");
-	{
-		char cookie[160];
-		snprintf(cookie, sizeof(cookie),
-			 "vigil_login=%s; Path=/ui/login; HttpOnly; SameSite=Strict%s", tok,
-			 vg_config_int("server.secure_cookies", 0) ? "; Secure" : "");
-		http_set_header(resp, "Set-Cookie", cookie);
-	}
+	set_cookie(req, resp, "vigil_login", tok, "/ui/login", -1);
 }
 
 static int login_get(struct http_req *req, struct http_resp *resp)
 {
-	(void)req;
 	resp->status = 200;
-	login_page(resp, NULL, NULL);
+	login_page(req, resp, NULL, NULL);
 	return VG_OK;
 }
 
@@ -65,33 +93,29 @@ static int login_post(struct http_req *req, struct http_resp *resp)
 
 	if (http_form(req, "csrf", csrf, sizeof(csrf)) || !cookie || !vg_ct_streq(csrf, cookie)) {
 		resp->status = 400;
-		login_page(resp, "The form expired or was replayed; please log in again.", NULL);
+		login_page(req, resp, "The form expired or was replayed; please log in again.",
+			   NULL);
 		return VG_OK;
 	}
 	if (http_form(req, "user", user, sizeof(user)) ||
 	    http_form(req, "password", pw, sizeof(pw))) {
 		resp->status = 400;
-		login_page(resp, "Enter a user name and a password.", NULL);
+		login_page(req, resp, "Enter a user name and a password.", NULL);
 		return VG_OK;
 	}
 	rc = auth_login(req->db, user, pw, req->remote, &p, &err);
 	vg_wipe(pw, sizeof(pw));
 	if (rc) {
 		resp->status = rc == VG_ERATE ? 429 : 401;
-		login_page(resp, vg_error_msg(&err), user);
+		login_page(req, resp, vg_error_msg(&err), user);
 		return VG_OK;
 	}
 	if (auth_session_create(req->db, &p, req->remote, sid, sizeof(sid), &err)) {
 		resp->status = 500;
-		login_page(resp, "Could not start a session.", user);
+		login_page(req, resp, "Could not start a session.", user);
 		return VG_OK;
 	}
-	{
-		char c[200];
-		snprintf(c, sizeof(c), "vigil_session=%s; Path=/; HttpOnly; SameSite=Strict%s", sid,
-			 vg_config_int("server.secure_cookies", 0) ? "; Secure" : "");
-		http_set_header(resp, "Set-Cookie", c);
-	}
+	set_cookie(req, resp, "vigil_session", sid, "/", -1);
 	vg_wipe(sid, sizeof(sid));
 	vg_wipe(&p, sizeof(p));
 	return http_redirect(resp, "/ui/");
@@ -109,8 +133,7 @@ static int logout_post(struct http_req *req, struct http_resp *resp)
 		if (store_audit(req->db, "auth.logout", "user", req->who.name, NULL, NULL, &e))
 			vg_warn("logout of %s not audited: %s", req->who.name, vg_error_msg(&e));
 	}
-	http_set_header(resp, "Set-Cookie",
-			"vigil_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	set_cookie(req, resp, "vigil_session", "", "/", 0);
 	return http_redirect(resp, "/ui/login");
 }
 

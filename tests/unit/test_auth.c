@@ -1,7 +1,9 @@
 /*
  * test_auth.c - access control on the backend under test: roles, argon2id
  * passwords, users, API tokens (only a SHA-256 stored), browser sessions,
- * and the failed-login rate limit with its audit records. Time is moved with
+ * the failed-login throttle (per account and address, per address, growing
+ * delays, atomic) with its audit records, the same password check for
+ * unknown and disabled accounts, and Secure cookies. Time is moved with
  * VIGIL_NOW.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -19,9 +21,12 @@
 #include "core/config.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "core/secret.h"
+#include "http/http.h"
 #include "store/store.h"
 #include "testdb.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +45,28 @@ static void set_now(int64_t t)
 	setenv("VIGIL_NOW", vg_time_format(t, buf, sizeof(buf)), 1);
 }
 
+/* The master key (core/secret.h) of this test program: in its own folder,
+ * never the user's. */
+static char g_keydir[64], g_keyfile[128];
+
+static int group_setup(void **state)
+{
+	(void)state;
+	snprintf(g_keydir, sizeof(g_keydir), "/tmp/vigil-auth-key-XXXXXX");
+	if (!mkdtemp(g_keydir))
+		return -1;
+	snprintf(g_keyfile, sizeof(g_keyfile), "%s/secret.key", g_keydir);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	vg_secret_reset();
+	unlink(g_keyfile);
+	return rmdir(g_keydir);
+}
+
 static int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -48,6 +75,7 @@ static int fx_setup(void **state)
 	if (!f)
 		return -1;
 	setenv("VIGIL_NOW", T0, 1);
+	vg_config_set("secrets.key_file", g_keyfile);
 	f->url = testdb_fresh();
 	vg_error_clear(&err);
 	if (store_open(f->url, 1, &f->s, &err) != VG_OK) {
@@ -69,6 +97,7 @@ static int fx_teardown(void **state)
 	free(f);
 	unsetenv("VIGIL_NOW");
 	vg_config_free();
+	vg_secret_reset();
 	return 0;
 }
 
@@ -745,80 +774,119 @@ static void test_login(void **state)
 	chain_intact(s);
 }
 
+/* One login; the code it returned. */
+static int try_login(struct store *s, const char *name, const char *pw, const char *remote)
+{
+	struct vg_error err;
+	struct vg_principal p;
+	vg_error_clear(&err);
+	return auth_login(s, name, pw, remote, &p, &err);
+}
+
+/* The reproduction of issue 16: five wrong passwords from address A lock
+ * neither the account nor another address; A itself waits 2, 4, 8 ...
+ * seconds after each further failure, up to auth.max_delay. */
 static void test_login_rate_limit(void **state)
 {
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
 	struct vg_principal p;
-	int64_t before;
+	const char *A = "198.51.100.1", *B = "198.51.100.99";
+	int64_t before, last, fails;
 	char *after;
 
 	vg_error_clear(&err);
 	assert_int_equal(auth_user_add(s, "hank", "psirt", "hank-password", &err), VG_OK);
 	before = login_records(s);
 
-	/* five failures inside the window */
-	for (int i = 0; i < 5; i++) {
-		set_now(T0_SEC + i * 60);
-		assert_int_equal(auth_login(s, "hank", "bad-guess", "198.51.100.1", &p, &err),
-				 VG_EAUTH);
-	}
-	/* now even the right password is refused */
-	set_now(T0_SEC + 5 * 60);
+	/* five failures from A, all in the same second */
+	set_now(T0_SEC);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(try_login(s, "hank", "bad-guess", A), VG_EAUTH);
+	/* from A even the right password waits now */
 	vg_error_clear(&err);
 	memset(&p, 0x55, sizeof(p));
-	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.1", &p, &err),
-			 VG_ERATE);
+	assert_int_equal(auth_login(s, "hank", "hank-password", A, &p, &err), VG_ERATE);
 	assert_int_equal(err.code, VG_ERATE);
+	assert_non_null(strstr(err.msg, "too many failed logins"));
 	assert_int_equal(p.role, ROLE_NONE);
 	assert_last_audit(s, "action", "auth.login_failed");
 	after = last_audit(s, "after_json");
 	assert_non_null(strstr(after, "rate limited"));
 	free(after);
-	/* from another address too: the limit is per user name */
-	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.99", &p, &err),
-			 VG_ERATE);
-	/* the window runs from the first failure: just before its end, still limited */
-	set_now(T0_SEC + 899);
-	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.1", &p, &err),
-			 VG_ERATE);
-
-	/* after the window the right password works again */
-	set_now(T0_SEC + 900);
-	vg_error_clear(&err);
-	assert_int_equal(auth_login(s, "hank", "hank-password", "198.51.100.7", &p, &err), VG_OK);
+	/* from another address the right password works at once: no account lockout */
+	memset(&p, 0x55, sizeof(p));
+	assert_int_equal(auth_login(s, "hank", "hank-password", B, &p, &err), VG_OK);
 	assert_int_equal(p.role, ROLE_PSIRT);
-	assert_last_audit(s, "action", "auth.login");
+	assert_string_equal(p.name, "hank");
 
-	/* every attempt, good or bad or limited, left one record */
-	assert_int_equal(login_records(s), before + 9);
+	/* growing delays at A: after the f-th failure, 2^(f-4) seconds, capped at 900 */
+	last = T0_SEC;
+	fails = 5;
+	while (fails < 16) {
+		int64_t delay =
+		    (INT64_C(1) << (fails - 4)) < 900 ? (INT64_C(1) << (fails - 4)) : 900;
+		set_now(last + delay - 1);
+		assert_int_equal(try_login(s, "hank", "hank-password", A), VG_ERATE);
+		set_now(last + delay);
+		assert_int_equal(try_login(s, "hank", "bad-guess", A), VG_EAUTH);
+		last += delay;
+		fails++;
+	}
+	/* the cap: 900 s, not 2^12 */
+	set_now(last + 899);
+	assert_int_equal(try_login(s, "hank", "hank-password", A), VG_ERATE);
+	set_now(last + 900);
+	assert_int_equal(try_login(s, "hank", "hank-password", A), VG_OK);
+	/* a good login clears the pair: a new failure from A is not delayed */
+	assert_int_equal(try_login(s, "hank", "bad-guess", A), VG_EAUTH);
+	assert_int_equal(try_login(s, "hank", "hank-password", A), VG_OK);
+
+	/* every attempt, good or bad or delayed, left one record */
+	assert_int_equal(login_records(s), before + 5 + 2 + 2 * 11 + 2 + 2);
 	assert_false(store_in_tx(s));
 	chain_intact(s);
 }
 
+/* One address guessing many names waits too, after
+ * auth.max_failures_per_address failures; other addresses do not. */
 static void test_login_rate_limit_per_address(void **state)
 {
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct vg_principal p;
 
 	vg_error_clear(&err);
 	assert_int_equal(auth_user_add(s, "ivan", "ci", "ivan-password", &err), VG_OK);
-	/* one address guessing many names */
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 20; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "guess%d", i);
-		assert_int_equal(auth_login(s, name, "guess-password", "203.0.113.66", &p, &err),
-				 VG_EAUTH);
+		assert_int_equal(try_login(s, name, "guess-password", "203.0.113.66"), VG_EAUTH);
 	}
-	assert_int_equal(auth_login(s, "ivan", "ivan-password", "203.0.113.66", &p, &err),
-			 VG_ERATE);
+	assert_int_equal(try_login(s, "ivan", "ivan-password", "203.0.113.66"), VG_ERATE);
+	assert_int_equal(try_login(s, "guess99", "guess-password", "203.0.113.66"), VG_ERATE);
 	/* the same user from elsewhere is fine */
-	assert_int_equal(auth_login(s, "ivan", "ivan-password", "203.0.113.67", &p, &err), VG_OK);
-	set_now(T0_SEC + 900);
-	assert_int_equal(auth_login(s, "ivan", "ivan-password", "203.0.113.66", &p, &err), VG_OK);
+	assert_int_equal(try_login(s, "ivan", "ivan-password", "203.0.113.67"), VG_OK);
+	/* the address's delay is 2 s, then 4 s after its next failure */
+	set_now(T0_SEC + 2);
+	assert_int_equal(try_login(s, "guess0", "guess-password", "203.0.113.66"), VG_EAUTH);
+	set_now(T0_SEC + 5);
+	assert_int_equal(try_login(s, "ivan", "ivan-password", "203.0.113.66"), VG_ERATE);
+	set_now(T0_SEC + 6);
+	assert_int_equal(try_login(s, "ivan", "ivan-password", "203.0.113.66"), VG_OK);
+	/* 20 pairs and 2 addresses; they hold no clear address and no user name */
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM login_attempts", NULL, NULL), 22);
+	assert_int_equal(count(s,
+			       "SELECT COUNT(*) FROM login_attempts WHERE key LIKE '%203.0.113%' "
+			       "OR key LIKE '%guess%' OR key LIKE '%ivan%'",
+			       NULL, NULL),
+			 0);
+	assert_int_equal(count(s,
+			       "SELECT COUNT(*) FROM login_attempts WHERE key NOT LIKE 'a:%' AND "
+			       "key NOT LIKE 'p:%'",
+			       NULL, NULL),
+			 0);
 }
 
 static void test_login_limit_config(void **state)
@@ -826,23 +894,193 @@ static void test_login_limit_config(void **state)
 	struct fx *f = *state;
 	struct store *s = f->s;
 	struct vg_error err;
-	struct vg_principal p;
 
 	vg_error_clear(&err);
 	assert_int_equal(vg_config_set("auth.max_failures", "2"), VG_OK);
+	assert_int_equal(vg_config_set("auth.max_delay", "3"), VG_OK);
 	assert_int_equal(vg_config_set("auth.failure_window", "60"), VG_OK);
 	assert_int_equal(auth_user_add(s, "judy", "admin", "judy-password", &err), VG_OK);
-	assert_int_equal(auth_login(s, "judy", "nope-nope", "::1", &p, &err), VG_EAUTH);
-	/* a success in between clears the user's count */
-	assert_int_equal(auth_login(s, "judy", "judy-password", "::2", &p, &err), VG_OK);
-	assert_int_equal(auth_login(s, "judy", "nope-nope", "::3", &p, &err), VG_EAUTH);
-	assert_int_equal(auth_login(s, "judy", "judy-password", "::4", &p, &err), VG_OK);
-	assert_int_equal(auth_login(s, "judy", "nope-nope", "::5", &p, &err), VG_EAUTH);
-	assert_int_equal(auth_login(s, "judy", "nope-nope", "::6", &p, &err), VG_EAUTH);
-	assert_int_equal(auth_login(s, "judy", "judy-password", "::7", &p, &err), VG_ERATE);
-	set_now(T0_SEC + 60);
-	assert_int_equal(auth_login(s, "judy", "judy-password", "::7", &p, &err), VG_OK);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	/* a success in between clears the pair's count */
+	assert_int_equal(try_login(s, "judy", "judy-password", "::1"), VG_OK);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	assert_int_equal(try_login(s, "judy", "judy-password", "::1"), VG_ERATE);
+	assert_int_equal(try_login(s, "judy", "judy-password", "::2"), VG_OK);
+	/* 2 s, then 3 (the cap, not 4) */
+	set_now(T0_SEC + 2);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	set_now(T0_SEC + 4);
+	assert_int_equal(try_login(s, "judy", "judy-password", "::1"), VG_ERATE);
+	set_now(T0_SEC + 5);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	set_now(T0_SEC + 7);
+	assert_int_equal(try_login(s, "judy", "judy-password", "::1"), VG_ERATE);
+	/* a minute without a failure forgets them: two free failures again */
+	set_now(T0_SEC + 5 + 60);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	assert_int_equal(try_login(s, "judy", "nope-nope", "::1"), VG_EAUTH);
+	assert_int_equal(try_login(s, "judy", "judy-password", "::1"), VG_ERATE);
+	/* and housekeeping drops counters older than the window */
+	set_now(T0_SEC + 5 + 60 + 61);
+	assert_int_equal(auth_housekeeping(s, &err), VG_OK);
+	assert_int_equal(count(s, "SELECT COUNT(*) FROM login_attempts", NULL, NULL), 0);
 	vg_config_free();
+}
+
+/* The cost ("m=...,t=...,p=...") in an encoded argon2id hash. */
+static void hash_cost(const char *encoded, char *out, size_t n)
+{
+	const char *c = strstr(encoded, "$m=");
+	const char *e = c ? strchr(c + 1, '$') : NULL;
+	assert_non_null(e);
+	snprintf(out, n, "%.*s", (int)(e - c - 1), c + 1);
+}
+
+/* Unknown and disabled accounts run the same key derivation, at the same
+ * cost, as a wrong password: their answer takes as long. A delayed attempt
+ * runs none, whoever it names. */
+static void test_login_same_cost(void **state)
+{
+	struct fx *f = *state;
+	struct store *s = f->s;
+	struct vg_error err;
+	char *stored = NULL, want[48], got[48];
+	uint64_t runs;
+	char msg_wrong[sizeof(err.msg)];
+	struct vg_principal p;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(s, "kim", "psirt", "kim-password", &err), VG_OK);
+	assert_int_equal(auth_user_add(s, "lou", "psirt", "lou-password", &err), VG_OK);
+	assert_int_equal(auth_user_disable(s, "lou", 1, &err), VG_OK);
+	assert_int_equal(store_query_text(s, &stored, &err,
+					  "SELECT password_hash FROM users WHERE name = 'kim'",
+					  NULL),
+			 VG_OK);
+	hash_cost(stored, want, sizeof(want));
+	free(stored);
+	assert_string_equal(want, "m=19456,t=2,p=1");
+
+	runs = auth_kdf_runs(NULL, 0);
+	assert_int_equal(auth_login(s, "kim", "wrong-password", "192.0.2.10", &p, &err), VG_EAUTH);
+	snprintf(msg_wrong, sizeof(msg_wrong), "%s", err.msg);
+	assert_int_equal(auth_kdf_runs(got, sizeof(got)), runs + 1);
+	assert_string_equal(got, want);
+
+	/* unknown user */
+	vg_error_clear(&err);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(auth_login(s, "nobody", "wrong-password", "192.0.2.11", &p, &err),
+			 VG_EAUTH);
+	assert_int_equal(auth_kdf_runs(got, sizeof(got)), runs + 2);
+	assert_string_equal(got, want);
+	assert_string_equal(err.msg, msg_wrong);
+
+	/* disabled user, with its right password */
+	vg_error_clear(&err);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(auth_login(s, "lou", "lou-password", "192.0.2.12", &p, &err), VG_EAUTH);
+	assert_int_equal(auth_kdf_runs(got, sizeof(got)), runs + 3);
+	assert_string_equal(got, want);
+	assert_string_equal(err.msg, msg_wrong);
+	assert_last_audit(s, "after_json", "{\"reason\":\"account disabled\",\"success\":false}");
+
+	/* disabled user, wrong password; no password at all; the right one */
+	assert_int_equal(try_login(s, "lou", "wrong-password", "192.0.2.12"), VG_EAUTH);
+	assert_int_equal(try_login(s, "kim", NULL, "192.0.2.12"), VG_EAUTH);
+	assert_int_equal(try_login(s, "kim", "kim-password", "192.0.2.12"), VG_OK);
+	assert_int_equal(auth_kdf_runs(got, sizeof(got)), runs + 6);
+	assert_string_equal(got, want);
+
+	/* a delayed attempt runs no check, for a known name as for an unknown one */
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(try_login(s, "kim", "wrong-password", "192.0.2.13"), VG_EAUTH);
+		assert_int_equal(try_login(s, "nobody", "wrong-password", "192.0.2.14"), VG_EAUTH);
+	}
+	runs = auth_kdf_runs(NULL, 0);
+	assert_int_equal(try_login(s, "kim", "kim-password", "192.0.2.13"), VG_ERATE);
+	assert_int_equal(try_login(s, "nobody", "kim-password", "192.0.2.14"), VG_ERATE);
+	assert_int_equal(auth_kdf_runs(NULL, 0), runs);
+}
+
+struct racer {
+	const char *url;
+	int rc;
+};
+
+static void *race_login(void *arg)
+{
+	struct racer *r = arg;
+	struct store *s = NULL;
+	struct vg_error err;
+	struct vg_principal p;
+
+	vg_error_clear(&err);
+	if (store_open(r->url, 0, &s, &err) != VG_OK) {
+		r->rc = -1;
+		return NULL;
+	}
+	r->rc = auth_login(s, "max", "wrong-password", "192.0.2.77", &p, &err);
+	store_close(s);
+	return NULL;
+}
+
+/* Parallel attempts on their own connections cannot slip past the limit:
+ * each attempt is counted before its password is checked, atomically. */
+static void test_login_parallel(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err;
+	struct racer r[8];
+	pthread_t th[8];
+	int eauth = 0, erate = 0;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(f->s, "max", "psirt", "max-password", &err), VG_OK);
+	for (int i = 0; i < 8; i++) {
+		r[i].url = f->url;
+		r[i].rc = -2;
+		assert_int_equal(pthread_create(&th[i], NULL, race_login, &r[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		eauth += r[i].rc == VG_EAUTH;
+		erate += r[i].rc == VG_ERATE;
+	}
+	assert_int_equal(eauth, 5);
+	assert_int_equal(erate, 3);
+	assert_int_equal(count(f->s, "SELECT MAX(failures) FROM login_attempts", NULL, NULL), 5);
+	chain_intact(f->s);
+}
+
+/* Cookies are Secure when the request came over TLS (directly or through a
+ * trusted proxy), or when server.secure_cookies says so. */
+static void test_cookie_secure(void **state)
+{
+	struct http_req req;
+	char c[128];
+	(void)state;
+
+	assert_int_equal(auth_cookie(c, sizeof(c), "vigil_session", "abc", "/", 0, -1), VG_OK);
+	assert_string_equal(c, "vigil_session=abc; Path=/; HttpOnly; SameSite=Strict");
+	assert_int_equal(auth_cookie(c, sizeof(c), "vigil_session", "abc", "/", 1, -1), VG_OK);
+	assert_string_equal(c, "vigil_session=abc; Path=/; HttpOnly; SameSite=Strict; Secure");
+	assert_int_equal(auth_cookie(c, sizeof(c), "vigil_session", "", "/", 1, 0), VG_OK);
+	assert_string_equal(c,
+			    "vigil_session=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0");
+	assert_int_equal(auth_cookie(c, 20, "vigil_session", "abc", "/", 1, -1), VG_ETOOBIG);
+	assert_string_equal(c, "");
+
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(auth_cookie_secure(&req), 0);
+	req.secure = 1;
+	assert_int_equal(auth_cookie_secure(&req), 1);
+	req.secure = 0;
+	assert_int_equal(vg_config_set("server.secure_cookies", "1"), VG_OK);
+	assert_int_equal(auth_cookie_secure(&req), 1);
+	vg_config_free();
+	assert_int_equal(auth_cookie_secure(&req), 0);
 }
 
 /* Users and tokens are listed as typed records, by name, never with a
@@ -955,9 +1193,12 @@ int main(void)
 	    T(test_login_rate_limit),
 	    T(test_login_rate_limit_per_address),
 	    T(test_login_limit_config),
+	    T(test_login_same_cost),
+	    T(test_login_parallel),
+	    cmocka_unit_test(test_cookie_secure),
 	    T(test_lists),
 	    T(test_housekeeping),
 	};
 #undef T
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
