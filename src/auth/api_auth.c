@@ -40,9 +40,10 @@ void auth_http_authenticate(struct http_req *req)
 static int whoami(struct http_req *req, struct http_resp *resp)
 {
 	return http_json(resp, 200,
-			 json_pack("{s:s, s:s, s:s}", "name", req->who.name, "role",
+			 json_pack("{s:s, s:s, s:s, s:s?}", "name", req->who.name, "role",
 				   vg_role_name(req->who.role), "via",
-				   req->who.via_session ? "session" : "token"));
+				   req->who.via_session ? "session" : "token", "products",
+				   req->who.products[0] ? req->who.products : NULL));
 }
 
 static int users_list(struct http_req *req, struct http_resp *resp)
@@ -111,8 +112,9 @@ static int tokens_create(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	json_t *b = http_body_json(req, resp);
 	const char *name, *role, *exp;
+	json_t *pj;
 	int64_t expires = 0;
-	char tok[96];
+	char tok[96], products[VG_SCOPE_MAX] = "";
 	int rc;
 
 	if (!b)
@@ -123,20 +125,57 @@ static int tokens_create(struct http_req *req, struct http_resp *resp)
 	if (!name || !role) {
 		json_decref(b);
 		return http_error(resp, VG_EINVAL,
-				  "request body: expected {\"name\", \"role\"[, \"expires\"]}");
+				  "request body: expected {\"name\", \"role\"[, \"products\"][, "
+				  "\"expires\"]}");
+	}
+	/* "products": "P,Q" or ["P", "acme-*"] */
+	pj = json_object_get(b, "products");
+	if (json_is_string(pj)) {
+		snprintf(products, sizeof(products), "%s", json_string_value(pj));
+	} else if (json_is_array(pj) && json_array_size(pj)) {
+		size_t i, o = 0;
+		json_t *e;
+		json_array_foreach(pj, i, e)
+		{
+			const char *v = json_string_value(e);
+			int w;
+			if (!v || strchr(v, ',') || !*v) {
+				json_decref(b);
+				return http_error(resp, VG_EINVAL,
+						  "request body: /products/%zu: expected a product "
+						  "name or pattern",
+						  i);
+			}
+			w = snprintf(products + o, sizeof(products) - o, "%s%s", i ? "," : "", v);
+			if (w < 0 || (size_t)w >= sizeof(products) - o) {
+				json_decref(b);
+				return http_error(
+				    resp, VG_EINVAL,
+				    "request body: /products: longer than %d characters",
+				    VG_SCOPE_MAX - 1);
+			}
+			o += (size_t)w;
+		}
+	} else if (pj && !json_is_null(pj)) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL,
+				  "request body: /products: expected a string or an array of "
+				  "product names and patterns");
 	}
 	if (exp && vg_time_parse(exp, &expires, &err)) {
 		json_decref(b);
 		return http_error(resp, VG_EINVAL, "request body: /expires: %s",
 				  vg_error_msg(&err));
 	}
-	rc = auth_token_create(req->db, name, role, expires, tok, sizeof(tok), &err);
+	rc = auth_token_create_scoped(req->db, name, role, products[0] ? products : NULL, expires,
+				      tok, sizeof(tok), &err);
 	if (rc) {
 		json_decref(b);
 		return http_fail(resp, &err);
 	}
 	rc = http_json(resp, 201,
-		       json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "token", tok));
+		       json_pack("{s:s, s:s, s:s?, s:s}", "name", name, "role", role, "products",
+				 products[0] ? products : NULL, "token", tok));
 	vg_wipe(tok, sizeof(tok));
 	json_decref(b);
 	return rc;

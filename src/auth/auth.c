@@ -471,7 +471,15 @@ out:
 int auth_token_create(struct store *s, const char *name, const char *role, int64_t expires_at,
 		      char *out, size_t outsz, struct vg_error *err)
 {
-	char raw[64], hash[VG_SHA256_HEX], prefix[16];
+	return auth_token_create_scoped(s, name, role, vg_role_parse(role) == ROLE_CI ? "*" : NULL,
+					expires_at, out, outsz, err);
+}
+
+int auth_token_create_scoped(struct store *s, const char *name, const char *role,
+			     const char *products, int64_t expires_at, char *out, size_t outsz,
+			     struct vg_error *err)
+{
+	char raw[64], hash[VG_SHA256_HEX], prefix[16], scope[VG_SCOPE_MAX];
 	int rc;
 	json_t *after;
 
@@ -483,6 +491,16 @@ int auth_token_create(struct store *s, const char *name, const char *role, int64
 		    err, VG_EINVAL,
 		    "unknown role '%s' (expected admin, psirt, auditor, ci or device)",
 		    role ? role : "");
+	if (vg_role_parse(role) == ROLE_CI && !products)
+		return vg_error_set(err, VG_EINVAL,
+				    "a ci token needs a product scope: --product P[,Q] (names or "
+				    "patterns such as acme-*), or --product '*' for every product");
+	if (vg_role_parse(role) != ROLE_CI && products)
+		return vg_error_set(err, VG_EINVAL,
+				    "a product scope applies to ci tokens only (role '%s' given)",
+				    role);
+	if (products && vg_scope_canon(products, scope, sizeof(scope)))
+		return vg_error_set(err, VG_EINVAL, "product scope: %s", scope);
 	if (outsz < 48 + 5 || vg_random_token(raw, sizeof(raw), 32))
 		return vg_error_set(err, VG_EINTERNAL, "cannot make a token");
 	snprintf(out, outsz, "vgl_%s", raw);
@@ -493,14 +511,16 @@ int auth_token_create(struct store *s, const char *name, const char *role, int64
 		goto out;
 	rc = store_exec(s, err,
 			"INSERT INTO api_tokens (name, role, token_hash, prefix, created_at, "
-			"created_by, expires_at) VALUES (?,?,?,?,?,?,?)",
-			"ttttit", name, role, hash, prefix, vg_now(), store_actor(s), NULL);
+			"created_by, expires_at, products) VALUES (?,?,?,?,?,?,?,?)",
+			"ttttittt", name, role, hash, prefix, vg_now(), store_actor(s), NULL,
+			products ? scope : NULL);
 	if (!rc && expires_at)
 		rc = store_exec(s, err, "UPDATE api_tokens SET expires_at = ? WHERE name = ?", "it",
 				expires_at, name);
 	if (rc == VG_EEXIST)
 		vg_error_set(err, rc, "a token named '%s' already exists", name);
-	after = json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "prefix", prefix);
+	after = json_pack("{s:s, s:s, s:s, s:s?}", "name", name, "role", role, "prefix", prefix,
+			  "products", products ? scope : NULL);
 	if (!rc)
 		rc = store_audit(s, "token.create", "token", name, NULL, after, err);
 	json_decref(after);
@@ -561,8 +581,8 @@ int auth_token_check(struct store *s, const char *token, struct vg_principal *ou
 		return vg_error_set(err, VG_EAUTH, "invalid token");
 	vg_sha256_hex(token, strlen(token), hash);
 	rc = store_prepare(s,
-			   "SELECT name, role, revoked_at, expires_at FROM api_tokens WHERE "
-			   "token_hash = ?",
+			   "SELECT name, role, revoked_at, expires_at, products FROM api_tokens "
+			   "WHERE token_hash = ?",
 			   &st, err);
 	if (rc)
 		return rc;
@@ -575,6 +595,10 @@ int auth_token_check(struct store *s, const char *token, struct vg_principal *ou
 		} else {
 			snprintf(out->name, sizeof(out->name), "token:%s", store_col_text(st, 0));
 			out->role = vg_role_parse(store_col_text(st, 1));
+			/* a ci token made before scopes (products NULL) has every product */
+			if (out->role == ROLE_CI)
+				snprintf(out->products, sizeof(out->products), "%s",
+					 store_col_isnull(st, 4) ? "*" : store_col_text(st, 4));
 			rc = VG_OK;
 		}
 	} else if (rc == STORE_DONE) {
@@ -748,6 +772,7 @@ void auth_token_list_release(struct auth_token_list *l)
 		free(l->items[i].role);
 		free(l->items[i].prefix);
 		free(l->items[i].created_by);
+		free(l->items[i].products);
 	}
 	if (l) {
 		free(l->items);
@@ -765,7 +790,7 @@ int auth_token_list(struct store *s, struct auth_token_list *out, struct vg_erro
 	memset(out, 0, sizeof(*out));
 	rc = store_prepare(s,
 			   "SELECT name, role, prefix, created_at, created_by, expires_at, "
-			   "revoked_at, last_used_at FROM api_tokens ORDER BY name",
+			   "revoked_at, last_used_at, products FROM api_tokens ORDER BY name",
 			   &st, err);
 	if (rc)
 		return rc;
@@ -791,6 +816,11 @@ int auth_token_list(struct store *s, struct auth_token_list *out, struct vg_erro
 		t->expires_at = store_col_int64_or(st, 5, 0);
 		t->revoked_at = store_col_int64_or(st, 6, 0);
 		t->last_used_at = store_col_int64_or(st, 7, 0);
+		if (vg_role_parse(t->role) == ROLE_CI)
+			t->products =
+			    store_col_isnull(st, 8) ? strdup("*") : store_col_dup(st, 8, &oom);
+		if (vg_role_parse(t->role) == ROLE_CI && !t->products)
+			oom = 1;
 		if (oom)
 			break;
 	}
@@ -809,6 +839,20 @@ json_t *auth_token_to_json(const struct auth_token *t)
 	json_t *o = json_object();
 	vg_json_set_str(o, "name", t->name);
 	vg_json_set_str(o, "role", t->role);
+	if (t->products) {
+		json_t *arr = json_array();
+		const char *p = t->products;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			json_array_append_new(arr, json_stringn(p, n));
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+		json_object_set_new(o, "products", arr);
+	} else {
+		json_object_set_new(o, "products", json_null());
+	}
 	vg_json_set_str(o, "prefix", t->prefix);
 	json_object_set_new(o, "created_at", vg_json_time(t->created_at));
 	vg_json_set_str(o, "created_by", t->created_by);

@@ -98,6 +98,17 @@ uint64_t auth_kdf_runs(char *last_cost, size_t n);
  */
 int auth_token_create(struct store *s, const char *name, const char *role, int64_t expires_at,
 		      char *out, size_t outsz, struct vg_error *err) VG_MUST_CHECK;
+/*
+ * The same with a product scope: products is the comma-separated names and
+ * patterns (`*`, `?`; vg_scope_canon()) the token may upload SBOMs for. A ci
+ * token needs one (VG_EINVAL without: '*' must be asked for explicitly);
+ * other roles take none (VG_EINVAL). auth_token_create() above gives a ci
+ * token the scope '*', as every ci token made before scopes (migration 0017)
+ * has: use it only where no operator chose a scope (tests).
+ */
+int auth_token_create_scoped(struct store *s, const char *name, const char *role,
+			     const char *products, int64_t expires_at, char *out, size_t outsz,
+			     struct vg_error *err) VG_MUST_CHECK;
 int auth_token_revoke(struct store *s, const char *name, struct vg_error *err) VG_MUST_CHECK;
 
 /* A token as listed (never its value or hash). Times 0 when not set. */
@@ -110,6 +121,8 @@ struct auth_token {
 	int64_t expires_at;
 	int64_t revoked_at;
 	int64_t last_used_at;
+	char *products; /* the product scope of a ci token ("*" when made before
+			 * scopes); NULL for other roles */
 };
 struct auth_token_list {
 	struct auth_token *items;
@@ -119,10 +132,12 @@ struct auth_token_list {
 int auth_token_list(struct store *s, struct auth_token_list *out, struct vg_error *err)
     __attribute__((warn_unused_result));
 void auth_token_list_release(struct auth_token_list *l);
-/* {name, role, prefix, created_at, created_by, expires_at, revoked_at,
- * last_used_at}, times RFC 3339 or null; new reference. */
+/* {name, role, products (array of patterns, or null), prefix, created_at,
+ * created_by, expires_at, revoked_at, last_used_at}, times RFC 3339 or null;
+ * new reference. */
 json_t *auth_token_to_json(const struct auth_token *t);
-/* Resolve a bearer token. VG_EAUTH when unknown, revoked or expired. */
+/* Resolve a bearer token. VG_EAUTH when unknown, revoked or expired. A ci
+ * token's product scope goes to out->products. */
 int auth_token_check(struct store *s, const char *token, struct vg_principal *out,
 		     struct vg_error *err) VG_MUST_CHECK;
 

@@ -192,8 +192,9 @@ int cmd_user(struct cli *c, int argc, char **argv)
 
 static int token_create(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"name=", "role=", "expires=", "json", NULL};
-	const char *usage = "--name NAME --role ROLE [--expires RFC3339|DURATION] [--json]";
+	static const char *const spec[] = {"name=", "role=", "product=", "expires=", "json", NULL};
+	const char *usage = "--name NAME --role ROLE [--product P[,Q]|PATTERN|'*'] "
+			    "[--expires RFC3339|DURATION] [--json]";
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
@@ -214,19 +215,22 @@ static int token_create(struct cli *c, int argc, char **argv)
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
-	if (auth_token_create(s, cli_opt(&a, "name"), cli_opt(&a, "role"), exp, tok, sizeof(tok),
-			      &err)) {
+	if (auth_token_create_scoped(s, cli_opt(&a, "name"), cli_opt(&a, "role"),
+				     cli_opt(&a, "product"), exp, tok, sizeof(tok), &err)) {
 		store_close(s);
 		return cli_error(&err);
 	}
 	store_close(s);
 	if (cli_flag(&a, "json"))
-		cli_print_json(json_pack("{s:s, s:s, s:s}", "name", cli_opt(&a, "name"), "role",
-					 cli_opt(&a, "role"), "token", tok));
+		cli_print_json(json_pack("{s:s, s:s, s:s?, s:s}", "name", cli_opt(&a, "name"),
+					 "role", cli_opt(&a, "role"), "products",
+					 cli_opt(&a, "product"), "token", tok));
 	else {
 		printf("%s\n", tok);
-		fprintf(stderr, "token '%s' (role %s) created; it is shown only this once\n",
-			cli_opt(&a, "name"), cli_opt(&a, "role"));
+		fprintf(stderr, "token '%s' (role %s%s%s) created; it is shown only this once\n",
+			cli_opt(&a, "name"), cli_opt(&a, "role"),
+			cli_opt(&a, "product") ? ", products " : "",
+			cli_opt(&a, "product") ? cli_opt(&a, "product") : "");
 	}
 	vg_wipe(tok, sizeof(tok));
 	return CLI_OK;
@@ -269,8 +273,8 @@ static int tokens_fetch(struct store *s, const struct cli_args *a, void *arg, js
 static int token_list(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_col cols[] = {
-	    {"NAME", "name", 21},         {"ROLE", "role", 21}, {"PREFIX", "prefix", 21},
-	    {"REVOKED", "revoked_at", 0}, {NULL, NULL, 0},
+	    {"NAME", "name", 21},     {"ROLE", "role", 9},          {"PRODUCTS", "products", 25},
+	    {"PREFIX", "prefix", 10}, {"REVOKED", "revoked_at", 0}, {NULL, NULL, 0},
 	};
 	static const struct cli_list_spec l = {
 	    .usage = "[--json]", .fetch = tokens_fetch, .cols = cols};

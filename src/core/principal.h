@@ -11,7 +11,11 @@
 #ifndef VIGIL_CORE_PRINCIPAL_H
 #define VIGIL_CORE_PRINCIPAL_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* The longest product scope of a token, with its terminating NUL. */
+#define VG_SCOPE_MAX 512
 
 enum vg_role {
 	ROLE_NONE = 0,
@@ -38,6 +42,26 @@ struct vg_principal {
 	int64_t user_id; /* for sessions, else 0 */
 	int via_session; /* 1 when authenticated by the browser cookie */
 	char csrf[64];   /* the session's CSRF token */
+	/* The products an API token may write SBOMs for: comma-separated names
+	 * and patterns (`*`, `?`), e.g. "acme-*,tool". Empty: no restriction
+	 * (users, and tokens of roles other than ci). */
+	char products[VG_SCOPE_MAX];
 };
+
+/*
+ * 1 when who may write (upload SBOMs for, create versions of) the product
+ * called product: who has no product scope, or one of its patterns matches
+ * the whole name. The one check every route that writes a product uses.
+ */
+int vg_principal_may_product(const struct vg_principal *who, const char *product);
+/* 1 when the glob pattern (`*` any run, `?` one character, nothing else
+ * special) matches the whole of name. */
+int vg_glob_match(const char *pattern, const char *name);
+/*
+ * Check a product scope as given ("P,Q", "acme-*"; spaces around commas are
+ * dropped) and write its canonical form ("P,Q") into out (VG_SCOPE_MAX
+ * bytes). On a bad scope returns -1 and writes the reason into out.
+ */
+int vg_scope_canon(const char *scope, char *out, size_t outsz);
 
 #endif

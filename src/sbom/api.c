@@ -23,6 +23,25 @@
 
 #include "core/banned.h"
 
+/* The roles that may create products (POST /api/v1/products), and with it
+ * create one through an upload (Dependency-Track autoCreate). */
+#define PRODUCT_WRITE (ROLE_ADMIN | ROLE_PSIRT)
+
+/*
+ * A 403 naming the product when the caller's product scope (a ci token's
+ * --product) does not cover it; VG_OK when it does. Every route that reads
+ * or writes one product by name goes through here.
+ */
+static int check_scope(struct http_req *req, struct http_resp *resp, const char *product)
+{
+	if (vg_principal_may_product(&req->who, product ? product : ""))
+		return VG_OK;
+	(void)http_error(resp, VG_EPERM,
+			 "product '%s' is outside the product scope of this token (%s)",
+			 product ? product : "", req->who.name);
+	return VG_EPERM;
+}
+
 static int products_list(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -32,7 +51,8 @@ static int products_list(struct http_req *req, struct http_resp *resp)
 		return http_fail(resp, &err);
 	rows = json_array();
 	for (size_t i = 0; i < l.n; i++)
-		json_array_append_new(rows, product_to_json(&l.items[i]));
+		if (vg_principal_may_product(&req->who, l.items[i].name))
+			json_array_append_new(rows, product_to_json(&l.items[i]));
 	product_list_release(&l);
 	return http_json(resp, 200, json_pack("{s:o}", "products", rows));
 }
@@ -74,6 +94,10 @@ static int products_create(struct http_req *req, struct http_resp *resp)
 		json_decref(b);
 		return http_error(resp, VG_EINVAL, "request body: /name: expected a string");
 	}
+	if (check_scope(req, resp, p.name)) {
+		json_decref(b);
+		return VG_EPERM;
+	}
 	rc = product_create(req->db, &p, &err);
 	if (!rc)
 		rc = product_show_json(req->db, p.name, &o, &err);
@@ -87,6 +111,8 @@ static int product_get_route(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	json_t *o;
+	if (check_scope(req, resp, http_param(req, "p")))
+		return VG_EPERM;
 	if (product_show_json(req->db, http_param(req, "p"), &o, &err))
 		return http_fail(resp, &err);
 	return http_json(resp, 200, o);
@@ -121,12 +147,36 @@ static json_t *import_json(const struct sbom_import_req *r, const struct sbom_im
 			 "sha256", res->sha256);
 }
 
+/*
+ * Answer an import with o: 202 with "held": true and "held_reason" when the
+ * revision waits for a person (held by the import for dropping most
+ * components, or by the reconciliation for retracting findings of actively
+ * exploited vulnerabilities), else status with "held": false.
+ */
+static int import_answer(struct http_req *req, struct http_resp *resp, int status, json_t *o,
+			 int64_t sbom_id)
+{
+	struct vg_error err = {0};
+	struct sbom_revision rev;
+	int held = 0;
+	if (sbom_revision_get(req->db, sbom_id, &rev, &err) == VG_OK) {
+		held = SBOM_REVISION_HELD(&rev);
+		if (held)
+			json_object_set_new(o, "held_reason", json_string(rev.held_reason));
+		sbom_revision_release(&rev);
+	}
+	json_object_set_new(o, "held", json_boolean(held));
+	return http_json(resp, held ? 202 : status, o);
+}
+
 static int sbom_upload(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct sbom_import_req r = {0};
 	struct sbom_import_result res;
 
+	if (check_scope(req, resp, http_param(req, "p")))
+		return VG_EPERM;
 	r.product = http_param(req, "p");
 	r.version = http_param(req, "v");
 	r.data = req->body.data ? req->body.data : "";
@@ -134,7 +184,7 @@ static int sbom_upload(struct http_req *req, struct http_resp *resp)
 	r.filename = http_query(req, "filename") ? http_query(req, "filename") : "request body";
 	if (sbom_import(req->db, &r, &res, &err))
 		return http_fail(resp, &err);
-	return http_json(resp, 201, import_json(&r, &res));
+	return import_answer(req, resp, 201, import_json(&r, &res), res.sbom_id);
 }
 
 static int sboms_list(struct http_req *req, struct http_resp *resp, const char *version)
@@ -153,6 +203,8 @@ static int sboms_list(struct http_req *req, struct http_resp *resp, const char *
 
 static int sboms_of_version(struct http_req *req, struct http_resp *resp)
 {
+	if (check_scope(req, resp, http_param(req, "p")))
+		return VG_EPERM;
 	return sboms_list(req, resp, http_param(req, "v"));
 }
 
@@ -226,6 +278,24 @@ static int sbom_del(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
+/* A person approves a held revision: its findings are reconciled now. */
+static int sbom_approve_route(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct sbom_revision rev;
+	json_t *o;
+	int64_t id;
+	if (id_param(req, resp, &id))
+		return VG_EINVAL;
+	if (sbom_approve(req->db, id, &err))
+		return http_fail(resp, &err);
+	if (sbom_revision_get(req->db, id, &rev, &err))
+		return http_fail(resp, &err);
+	o = sbom_revision_to_json(&rev);
+	sbom_revision_release(&rev);
+	return http_json(resp, 200, o);
+}
+
 static int components(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -271,6 +341,8 @@ static int export_route(struct http_req *req, struct http_resp *resp)
 	const char *fmt = http_query(req, "format");
 	char *out = NULL;
 	int rc;
+	if (check_scope(req, resp, http_param(req, "p")))
+		return VG_EPERM;
 	if (!fmt)
 		fmt = "cyclonedx-1.6";
 	if (sbom_export(req->db, http_param(req, "p"), http_param(req, "v"), fmt, &out, &err))
@@ -318,6 +390,24 @@ static int dt_import(struct http_req *req, struct http_resp *resp, const char *n
 		return http_error(resp, VG_EINVAL,
 				  "projectName and projectVersion are required (project UUIDs are "
 				  "not used by vigil)");
+	if (check_scope(req, resp, name))
+		return VG_EPERM;
+	/* autoCreate creates a product only for those who may create products;
+	 * for others it is moot when the product exists, refused when not */
+	if (autocreate && !(req->who.role & PRODUCT_WRITE)) {
+		struct product p;
+		int rc = product_get(req->db, name, &p, &err);
+		if (rc == VG_ENOTFOUND)
+			return http_error(resp, VG_EPERM,
+					  "autoCreate: product '%s' does not exist and role %s may "
+					  "not create products (admin or psirt: POST "
+					  "/api/v1/products)",
+					  name, vg_role_name(req->who.role));
+		if (rc)
+			return http_fail(resp, &err);
+		product_release(&p);
+		autocreate = 0;
+	}
 	r.product = name;
 	r.version = version;
 	r.data = data;
@@ -327,9 +417,11 @@ static int dt_import(struct http_req *req, struct http_resp *resp, const char *n
 	if (sbom_import(req->db, &r, &res, &err))
 		return http_fail(resp, &err);
 	vg_uuid4(token);
-	return http_json(resp, 200,
-			 json_pack("{s:s, s:I, s:I}", "token", token, "id", (json_int_t)res.sbom_id,
-				   "components", (json_int_t)res.components));
+	return import_answer(req, resp, 200,
+			     json_pack("{s:s, s:I, s:I}", "token", token, "id",
+				       (json_int_t)res.sbom_id, "components",
+				       (json_int_t)res.components),
+			     res.sbom_id);
 }
 
 static int dt_put(struct http_req *req, struct http_resp *resp)
@@ -387,7 +479,7 @@ static int dt_post(struct http_req *req, struct http_resp *resp)
 
 const struct http_route sbom_routes[] = {
     {"GET", "/api/v1/products", READ_CI, 0, products_list, "List products", "sbom"},
-    {"POST", "/api/v1/products", ROLE_ADMIN | ROLE_PSIRT, 0, products_create,
+    {"POST", "/api/v1/products", PRODUCT_WRITE, 0, products_create,
      "Create a product {name, vendor, cra_class, support_until, placed_on_market}", "sbom"},
     {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get_route, "A product and its versions",
      "sbom"},
@@ -410,6 +502,8 @@ const struct http_route sbom_routes[] = {
      "The original document, byte for byte", "sbom"},
     {"DELETE", "/api/v1/sboms/{id}", ROLE_ADMIN, 0, sbom_del,
      "Delete a revision after its retention end", "sbom"},
+    {"POST", "/api/v1/sboms/{id}/approve", ROLE_ADMIN | ROLE_PSIRT, 0, sbom_approve_route,
+     "Approve a held revision: its findings are reconciled (retracted) now", "sbom"},
     {"POST", "/api/v1/sbom/validate", READ_CI, HTTP_BODY_UPLOAD, validate_route,
      "Validate a document without storing it", "sbom"},
     {"PUT", "/api/v1/bom", UPLOAD, HTTP_BODY_UPLOAD, dt_put,

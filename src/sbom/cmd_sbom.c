@@ -204,6 +204,8 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	struct vg_error err = {0};
 	struct sbom_import_req r = {0};
 	struct sbom_import_result res;
+	struct sbom_revision rev;
+	char held[512] = "";
 	int rc;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
@@ -224,22 +226,32 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	r.n = b.len;
 	r.filename = a.pos[0];
 	rc = sbom_import(s, &r, &res, &err);
+	/* held by the import or by the reconciliation it triggered */
+	if (!rc && sbom_revision_get(s, res.sbom_id, &rev, &err) == VG_OK) {
+		if (SBOM_REVISION_HELD(&rev))
+			snprintf(held, sizeof(held), "%s", rev.held_reason);
+		sbom_revision_release(&rev);
+	}
 	store_close(s);
 	vg_buf_release(&b);
 	if (rc)
 		return cli_error(&err);
 	if (cli_flag(&a, "json"))
 		return cli_print_json(json_pack(
-		    "{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s}", "id",
+		    "{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:s?}", "id",
 		    (json_int_t)res.sbom_id, "product", r.product, "version", r.version, "revision",
 		    (json_int_t)res.revision, "format", res.format, "encoding", res.encoding,
 		    "spec_version", res.spec_version, "components", (json_int_t)res.components,
-		    "dependencies", (json_int_t)res.edges, "sha256", res.sha256));
+		    "dependencies", (json_int_t)res.edges, "sha256", res.sha256, "held",
+		    held[0] != '\0', "held_reason", held[0] ? held : NULL));
 	printf("imported %s as SBOM %lld: %s %s revision %lld, %s %s (%s), %lld components, "
 	       "%lld dependencies\n",
 	       a.pos[0], (long long)res.sbom_id, r.product, r.version, (long long)res.revision,
 	       res.format, res.spec_version, res.encoding, (long long)res.components,
 	       (long long)res.edges);
+	if (held[0])
+		printf("held: %s; approve with: vigil sbom approve %lld\n", held,
+		       (long long)res.sbom_id);
 	return CLI_OK;
 }
 
@@ -271,6 +283,7 @@ static int sbom_list_cmd(struct cli *c, int argc, char **argv)
 	    {"FORMAT", "format", 10},
 	    {"SPEC", "spec_version", 6},
 	    {"COMPONENTS", "components", 10},
+	    {"HELD", "held", 5},
 	    {"UPLOADED", "uploaded_at", 21},
 	    {"BY", "uploaded_by", 16},
 	    {"FROM", "uploaded_from", 0},
@@ -399,6 +412,30 @@ static int sbom_delete_cmd(struct cli *c, int argc, char **argv)
 	if (rc)
 		return cli_error(&err);
 	printf("SBOM %lld deleted\n", (long long)id);
+	return CLI_OK;
+}
+
+static int sbom_approve_cmd(struct cli *c, int argc, char **argv)
+{
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, NULL, "ID", &a);
+	if (a.npos != 1)
+		return cli_usage(c, "ID");
+	if ((rc = parse_id(c, a.pos[0], "ID", &id)))
+		return rc;
+	rc = cli_open_store(c, 0, &s);
+	if (rc)
+		return rc;
+	rc = sbom_approve(s, id, &err);
+	store_close(s);
+	if (rc)
+		return cli_error(&err);
+	printf("SBOM %lld approved; its findings are reconciled\n", (long long)id);
 	return CLI_OK;
 }
 
@@ -564,6 +601,8 @@ int cmd_sbom(struct cli *c, int argc, char **argv)
 	    {"diff", sbom_diff_cmd, "components added, removed, upgraded between versions"},
 	    {"export", sbom_export_cmd, "write a CycloneDX 1.6/1.7 or SPDX 2.3 document"},
 	    {"delete", sbom_delete_cmd, "delete a revision (only after its retention end)"},
+	    {"approve", sbom_approve_cmd,
+	     "approve a held revision (a person's check): its findings are reconciled"},
 	    {NULL, NULL, NULL},
 	};
 	return cli_dispatch(c, "sbom",

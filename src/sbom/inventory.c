@@ -534,6 +534,48 @@ static int version_id(struct store *s, int64_t product_id, const char *version, 
 	return rc;
 }
 
+/*
+ * Hold revision sbom_id of version vid when it drops more than half of the
+ * distinct components (by identity) of the version's newest revision in
+ * force (not held, or approved). reason receives why; *held 1 when held.
+ */
+static int hold_on_drop(struct store *s, int64_t vid, int64_t sbom_id, int64_t now, int *held,
+			char *reason, size_t reasonsz, struct vg_error *err)
+{
+	int64_t prev = 0, prev_rev = 0, total = 0, dropped = 0;
+	int rc;
+	*held = 0;
+	rc = store_query_int64(s, &prev, err,
+			       "SELECT COALESCE(MAX(id), 0) FROM sboms WHERE version_id = ? AND "
+			       "id <> ? AND (held_reason IS NULL OR approved_at IS NOT NULL)",
+			       "ii", vid, sbom_id);
+	if (rc || !prev)
+		return rc;
+	rc = store_query_int64(s, &prev_rev, err, "SELECT revision FROM sboms WHERE id = ?", "i",
+			       prev);
+	if (!rc)
+		rc = store_query_int64(
+		    s, &total, err,
+		    "SELECT COUNT(DISTINCT identity) FROM components WHERE sbom_id = ?", "i", prev);
+	if (!rc && total)
+		rc = store_query_int64(s, &dropped, err,
+				       "SELECT COUNT(DISTINCT identity) FROM components WHERE "
+				       "sbom_id = ? AND identity NOT IN (SELECT identity FROM "
+				       "components WHERE sbom_id = ?)",
+				       "ii", prev, sbom_id);
+	if (rc || dropped * 2 <= total)
+		return rc;
+	snprintf(reason, reasonsz,
+		 "drops %lld of the %lld components of revision %lld: held for a person to "
+		 "approve before findings are retracted",
+		 (long long)dropped, (long long)total, (long long)prev_rev);
+	rc = store_exec(s, err, "UPDATE sboms SET held_reason = ?, held_at = ? WHERE id = ?", "tii",
+			reason, now, sbom_id);
+	if (!rc)
+		*held = 1;
+	return rc;
+}
+
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
 		struct vg_error *err)
 {
@@ -603,6 +645,9 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		rc = insert_components(s, sbom_id, doc, err);
 	if (!rc)
 		rc = insert_edges(s, sbom_id, doc, err);
+	if (!rc)
+		rc = hold_on_drop(s, vid, sbom_id, now, &out->held, out->held_reason,
+				  sizeof(out->held_reason), err);
 	if (rc)
 		goto fail;
 	after =
@@ -612,6 +657,10 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		      "spec_version", doc->spec_version ? doc->spec_version : "", "sha256", sha,
 		      "components", (json_int_t)doc->n_components, "edges",
 		      (json_int_t)doc->n_edges, "filename", r->filename);
+	if (after && out->held) {
+		json_object_set_new(after, "held", json_true());
+		json_object_set_new(after, "held_reason", json_string(out->held_reason));
+	}
 	snprintf(subject, sizeof(subject), "%lld", (long long)sbom_id);
 	rc = store_audit(s, "sbom.import", "sbom", subject, NULL, after, err);
 	if (rc)
@@ -630,6 +679,8 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		 doc->spec_version ? doc->spec_version : "");
 	json_object_set_new(after, "sbom_id", json_integer(sbom_id));
 	vg_event_emit(s, "sbom.imported", after);
+	if (out->held)
+		vg_event_emit(s, "sbom.held", after);
 	goto out;
 fail:
 	store_tx_rollback(s);
@@ -637,6 +688,90 @@ out:
 	product_release(&prod);
 	json_decref(after);
 	sbom_doc_free(doc);
+	return rc;
+}
+
+/* ---- holding for a person ---- */
+
+/* {product, version, revision, sbom_id[, reason]} of revision r; new reference. */
+static json_t *hold_json(const struct sbom_revision *r, const char *reason)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:s?}", "product", r->product, "version", r->version,
+			 "revision", (json_int_t)r->revision, "sbom_id", (json_int_t)r->id,
+			 "held_reason", reason);
+}
+
+int sbom_hold(struct store *s, int64_t id, const char *reason, struct vg_error *err)
+{
+	struct sbom_revision r;
+	char subject[32];
+	json_t *after = NULL;
+	int rc;
+	if (!reason || !*reason)
+		return vg_error_set(err, VG_EINVAL, "a hold needs a reason");
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = sbom_revision_get(s, id, &r, err);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	if (SBOM_REVISION_HELD(&r)) {
+		/* held already: the first reason stands */
+		store_tx_rollback(s);
+		sbom_revision_release(&r);
+		return VG_OK;
+	}
+	rc = store_exec(s, err,
+			"UPDATE sboms SET held_reason = ?, held_at = ?, approved_at = NULL, "
+			"approved_by = NULL WHERE id = ?",
+			"tii", reason, vg_now(), id);
+	after = hold_json(&r, reason);
+	snprintf(subject, sizeof(subject), "%lld", (long long)id);
+	if (!rc)
+		rc = store_audit(s, "sbom.hold", "sbom", subject, NULL, after, err);
+	rc = store_tx_end(s, rc, err);
+	if (!rc)
+		vg_event_emit(s, "sbom.held", after);
+	json_decref(after);
+	sbom_revision_release(&r);
+	return rc;
+}
+
+int sbom_approve(struct store *s, int64_t id, struct vg_error *err)
+{
+	struct sbom_revision r;
+	char subject[32];
+	json_t *after = NULL;
+	int rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = sbom_revision_get(s, id, &r, err);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	if (!SBOM_REVISION_HELD(&r)) {
+		store_tx_rollback(s);
+		rc = vg_error_set(err, VG_ESTATE,
+				  r.held_reason ? "SBOM %lld was approved already"
+						: "SBOM %lld is not held",
+				  (long long)id);
+		sbom_revision_release(&r);
+		return rc;
+	}
+	rc = store_exec(s, err, "UPDATE sboms SET approved_at = ?, approved_by = ? WHERE id = ?",
+			"iti", vg_now(), store_actor(s), id);
+	after = hold_json(&r, r.held_reason);
+	snprintf(subject, sizeof(subject), "%lld", (long long)id);
+	if (!rc)
+		rc = store_audit(s, "sbom.approve", "sbom", subject, NULL, after, err);
+	rc = store_tx_end(s, rc, err);
+	if (!rc)
+		vg_event_emit(s, "sbom.approved", after);
+	json_decref(after);
+	sbom_revision_release(&r);
 	return rc;
 }
 

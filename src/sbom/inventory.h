@@ -66,6 +66,8 @@ struct sbom_import_result {
 	char format[16];
 	char encoding[16];
 	char spec_version[16];
+	int held;              /* 1 when held for dropping most components */
+	char held_reason[256]; /* why, when held */
 };
 
 struct sbom_doc;
@@ -79,9 +81,31 @@ struct sbom_doc;
 int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc **out,
 	       json_t **report, struct vg_error *err) VG_MUST_CHECK;
 
-/* Parse, validate and store one SBOM. The uploader is the store's actor. */
+/*
+ * Parse, validate and store one SBOM. The uploader is the store's actor.
+ * A revision that drops more than half of the components (by identity) of
+ * the version's newest revision in force is stored but held (out->held,
+ * out->held_reason; "sbom.held" is emitted after "sbom.imported", whose
+ * payload then has "held": true): its findings are not reconciled until a
+ * person approves it (sbom_approve()).
+ */
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
 		struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * Hold revision id for a person, with the reason (audited "sbom.hold",
+ * then the event "sbom.held"). The triage room holds a revision whose
+ * reconciliation would retract findings of actively exploited
+ * vulnerabilities. VG_OK when held already (the first reason stands).
+ */
+int sbom_hold(struct store *s, int64_t id, const char *reason, struct vg_error *err) VG_MUST_CHECK;
+/*
+ * A person (the store's actor; admin or psirt at the edges) approves held
+ * revision id: audited "sbom.approve", then the event "sbom.approved", on
+ * which the triage room reconciles the revision's findings (retracting
+ * what it no longer has). VG_ESTATE when not held or approved already.
+ */
+int sbom_approve(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
 
 /* (The revisions of a product: sbom_revision_list() in sbom/product.h.) */
 /* The original bytes (malloc'ed into *data), checked against their SHA-256. The read is

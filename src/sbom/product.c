@@ -67,6 +67,8 @@ void sbom_revision_release(struct sbom_revision *r)
 	free(r->filename);
 	free(r->uploaded_by);
 	free(r->uploaded_from);
+	free(r->held_reason);
+	free(r->approved_by);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -313,7 +315,8 @@ int product_show(struct store *s, const char *name, struct product *p,
 	"b.id, b.version_id, v.product_id, p.name, v.version, b.revision, b.format, b.encoding, " \
 	"b.spec_version, b.serial, b.original_sha256, b.filename, b.uploaded_by, "                \
 	"b.uploaded_from, b.uploaded_at, b.retain_until, b.component_count, b.edge_count, "       \
-	"b.primary_idx, (SELECT MAX(l.id) FROM sboms l WHERE l.version_id = b.version_id) FROM "  \
+	"b.primary_idx, (SELECT MAX(l.id) FROM sboms l WHERE l.version_id = b.version_id), "      \
+	"b.held_reason, b.held_at, b.approved_at, b.approved_by FROM "                            \
 	"sboms b JOIN product_versions v ON v.id = b.version_id JOIN products p ON p.id = "       \
 	"v.product_id "
 
@@ -341,6 +344,10 @@ static int fill_revision(struct store_stmt *st, void *elem)
 	r->edge_count = store_col_int64(st, 17);
 	r->primary_idx = store_col_int64_or(st, 18, -1);
 	r->latest_sbom_id = store_col_int64_or(st, 19, 0);
+	r->held_reason = store_col_dup(st, 20, &oom);
+	r->held_at = store_col_int64_or(st, 21, 0);
+	r->approved_at = store_col_int64_or(st, 22, 0);
+	r->approved_by = store_col_dup(st, 23, &oom);
 	return oom;
 }
 
@@ -445,5 +452,10 @@ json_t *sbom_revision_to_json(const struct sbom_revision *r)
 			    json_string(vg_time_format(r->retain_until, ts, sizeof(ts))));
 	json_object_set_new(o, "components", json_integer(r->component_count));
 	json_object_set_new(o, "dependencies", json_integer(r->edge_count));
+	json_object_set_new(o, "held", json_boolean(SBOM_REVISION_HELD(r)));
+	json_object_set_new(o, "held_reason", vg_json_text(r->held_reason));
+	json_object_set_new(o, "held_at", vg_json_time(r->held_at));
+	json_object_set_new(o, "approved_at", vg_json_time(r->approved_at));
+	json_object_set_new(o, "approved_by", vg_json_text(r->approved_by));
 	return o;
 }

@@ -122,7 +122,15 @@ struct sbom_revision {
 	int64_t edge_count;
 	int64_t primary_idx;    /* index of the primary component; -1: none */
 	int64_t latest_sbom_id; /* newest revision of the same version */
+	/* A revision held for a person (sbom_hold(), sbom_approve() in
+	 * sbom/inventory.h): its findings are not reconciled while held. */
+	char *held_reason;   /* NULL: never held */
+	int64_t held_at;     /* 0: never held */
+	int64_t approved_at; /* 0: not approved */
+	char *approved_by;   /* NULL: not approved */
 };
+/* 1 when r is held and not yet approved. */
+#define SBOM_REVISION_HELD(r) ((r)->held_reason && !(r)->approved_at)
 
 struct sbom_revision_list {
 	struct sbom_revision *items;
@@ -181,7 +189,9 @@ json_t *product_version_to_json(const struct product_version *v);
 json_t *product_show_to_json(const struct product *p, const struct product_version_list *v);
 /* A revision as listed: id, product, version, revision, format, encoding,
  * spec_version, serial, filename, sha256, uploaded_by, uploaded_from,
- * uploaded_at, retain_until_at, components, dependencies. */
+ * uploaded_at, retain_until_at, components, dependencies, held (bool: held
+ * and not approved), held_reason, held_at, approved_at, approved_by (null
+ * when not set). */
 json_t *sbom_revision_to_json(const struct sbom_revision *r);
 
 #endif

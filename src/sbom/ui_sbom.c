@@ -166,22 +166,30 @@ static int product_page(struct http_req *req, struct http_resp *resp)
 	}
 	html_raw(b, "<h2>SBOM revisions</h2><table id=\"revisions\"><thead><tr><th>id</th>"
 		    "<th>version</th><th>rev</th><th>format</th><th>components</th>"
-		    "<th>uploaded (UTC)</th><th>by</th><th>from</th><th>keep until</th>"
-		    "<th>original</th></tr></thead><tbody>");
+		    "<th>held</th><th>uploaded (UTC)</th><th>by</th><th>from</th>"
+		    "<th>keep until</th><th>original</th></tr></thead><tbody>");
 	for (size_t i = 0; i < sboms.n; i++) {
 		const struct sbom_revision *r = &sboms.items[i];
+		html(b, "<tr><td>%lld</td><td>%s</td><td>%lld</td><td>%s %s %s</td><td>%lld</td>",
+		     (long long)r->id, r->version, (long long)r->revision, r->format,
+		     r->spec_version, r->encoding, (long long)r->component_count);
+		/* held for a person: the flag, with the reason on hover */
+		if (SBOM_REVISION_HELD(r))
+			html(b, "<td class=\"error held\" title=\"%s\">held</td>", r->held_reason);
+		else if (r->held_reason)
+			html(b, "<td title=\"%s\">approved by %s</td>", r->held_reason,
+			     r->approved_by);
+		else
+			html_raw(b, "<td></td>");
 		html(b,
-		     "<tr><td>%lld</td><td>%s</td><td>%lld</td><td>%s %s %s</td><td>%lld</td>"
 		     "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td><a "
 		     "href=\"/api/v1/sboms/%lld/original\" title=\"sha256 %s\">download</a></td>"
 		     "</tr>",
-		     (long long)r->id, r->version, (long long)r->revision, r->format,
-		     r->spec_version, r->encoding, (long long)r->component_count,
 		     when(r->uploaded_at, t1, sizeof(t1)), r->uploaded_by, r->uploaded_from,
 		     when(r->retain_until, t2, sizeof(t2)), (long long)r->id, r->sha256);
 	}
 	if (!sboms.n)
-		html_raw(b, "<tr><td colspan=\"10\">No SBOM uploaded yet: <code>vigil sbom import "
+		html_raw(b, "<tr><td colspan=\"11\">No SBOM uploaded yet: <code>vigil sbom import "
 			    "FILE --product P --version V</code></td></tr>");
 	html_raw(b, "</tbody></table>");
 	product_release(&p);
@@ -213,6 +221,14 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 	     "placeholder=\"name, purl or license\"></label> <button "
 	     "type=\"submit\">Search</button></form>",
 	     q);
+	if (SBOM_REVISION_HELD(&c.rev))
+		html(b,
+		     "<p class=\"error\" id=\"held\">Revision %lld (SBOM %lld) is held for a "
+		     "person: %s. Its findings are not reconciled until an admin or psirt approves "
+		     "it (<code>vigil sbom approve %lld</code>, or POST "
+		     "/api/v1/sboms/%lld/approve).</p>",
+		     (long long)c.rev.revision, (long long)c.rev.id, c.rev.held_reason,
+		     (long long)c.rev.id, (long long)c.rev.id);
 	html(b, "<p id=\"component-count\">%zu components%s</p>", c.n_components,
 	     c.n_components == 1000 ? " (first 1000)" : "");
 	html_raw(b, "<table id=\"components\"><thead><tr><th>name</th><th>version</th>"

@@ -154,6 +154,12 @@ struct findings_stats {
  * the version, create and retract findings, flag KEV-listed ones, carry
  * triage decisions over. An older revision of its version changes nothing.
  * Counts are added to *st (may be NULL); "vuln.exploited" after commit.
+ *
+ * A revision held for a person (sbom/product.h SBOM_REVISION_HELD) changes
+ * nothing. A revision not approved by a person whose reconciliation would
+ * retract findings of actively exploited vulnerabilities (the finding's KEV
+ * flag, or the vulnerability KEV-listed) changes nothing either: it is held
+ * (sbom_hold()) and reconciled when approved ("sbom.approved").
  */
 int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_stats *st,
 			    struct vg_error *err) VG_MUST_CHECK;

@@ -12,6 +12,8 @@
 #include "core/events.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "sbom/inventory.h"
+#include "sbom/product.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "vuln/vulndb.h"
@@ -124,7 +126,7 @@ static char *evidence_text(json_t *f)
  * yet are created.
  */
 static int apply_desired(struct store *s, json_t *desired, struct store_stmt *scope, int64_t now,
-			 struct findings_stats *st, struct vg_error *err)
+			 struct findings_stats *st, json_t *retracted, struct vg_error *err)
 {
 	struct exlist ex = {0};
 	int rc = read_existing(scope, &ex, err);
@@ -158,6 +160,8 @@ static int apply_desired(struct store *s, json_t *desired, struct store_stmt *sc
 			    s, err,
 			    "UPDATE findings SET retracted_at = ?, updated_at = ? WHERE id = ?",
 			    "iii", now, now, ex.v[i].id);
+			if (retracted)
+				json_array_append_new(retracted, json_integer(ex.v[i].id));
 			st->findings_retracted++;
 		}
 	}
@@ -362,7 +366,7 @@ static int reconcile_chunk(struct store *s, const char *const *ids, size_t n, in
 	if (!rc) {
 		for (size_t i = 0; i < n; i++)
 			store_bind_text(scope, (int)i + 1, ids[i]);
-		rc = apply_desired(s, desired, scope, now, st, err);
+		rc = apply_desired(s, desired, scope, now, st, NULL, err);
 	}
 	json_decref(desired);
 	/* The vulnerability's severity may have changed with a new advisory. */
@@ -432,22 +436,86 @@ int findings_reconcile_vulns(struct store *s, const char *source, const char *co
 	return rc;
 }
 
+/*
+ * Of the findings retracted (ids), those of actively exploited
+ * vulnerabilities (KEV flag on the finding, or the vulnerability listed in
+ * KEV under one of its ids): their vulnerability ids into reason, as
+ * "would retract N finding(s) of actively exploited vulnerabilities: ...".
+ * *n the count (0: none).
+ */
+static int exploited_retractions(struct store *s, const json_t *ids, size_t *n, char *reason,
+				 size_t reasonsz, struct vg_error *err)
+{
+	struct vg_buf list = VG_BUF_INIT;
+	size_t i;
+	json_t *id;
+	int rc = VG_OK;
+	*n = 0;
+	json_array_foreach(ids, i, id)
+	{
+		char *vid = NULL;
+		int q = store_query_text(
+		    s, &vid, err,
+		    "SELECT f.vuln_id FROM findings f WHERE f.id = ? AND (f.kev = 1 OR EXISTS "
+		    "(SELECT 1 FROM vuln_alias_view a JOIN vuln_kev_view k ON k.cve_id = a.alias "
+		    "WHERE a.vuln_id = f.vuln_id))",
+		    "i", (int64_t)json_integer_value(id));
+		if (q == VG_ENOTFOUND) {
+			vg_error_clear(err);
+			continue;
+		}
+		if (q) {
+			rc = q;
+			break;
+		}
+		if (*n < 5) {
+			vg_buf_adds(&list, *n ? ", " : "");
+			vg_buf_adds(&list, vid ? vid : "?");
+		}
+		(*n)++;
+		free(vid);
+	}
+	if (!rc && *n)
+		snprintf(
+		    reason, reasonsz,
+		    "would retract %zu finding(s) of actively exploited vulnerabilities (%s%s): "
+		    "held for a person to approve before findings are retracted",
+		    *n, list.data ? list.data : "", *n > 5 ? ", ..." : "");
+	vg_buf_release(&list);
+	return rc;
+}
+
 int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_stats *st,
 			    struct vg_error *err)
 {
 	struct findings_stats local = {0};
 	struct store_stmt *scope = NULL;
+	struct sbom_revision rev;
 	int64_t version_id = 0, now = vg_now();
 	long matchable = 0;
-	json_t *exploited = json_array(), *desired = json_object(), *after;
-	char subject[32];
-	int rc;
+	json_t *exploited = json_array(), *desired = json_object(), *retracted = json_array(),
+	       *after;
+	char subject[32], reason[512] = "";
+	int rc, approved;
 
-	if (!exploited || !desired) {
+	if (!exploited || !desired || !retracted) {
 		json_decref(exploited);
 		json_decref(desired);
+		json_decref(retracted);
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
+	/* held for a person: nothing changes until approved */
+	rc = sbom_revision_get(s, sbom_id, &rev, err);
+	if (rc || SBOM_REVISION_HELD(&rev)) {
+		if (!rc)
+			sbom_revision_release(&rev);
+		json_decref(exploited);
+		json_decref(desired);
+		json_decref(retracted);
+		return rc;
+	}
+	approved = rev.approved_at != 0;
+	sbom_revision_release(&rev);
 	rc = store_tx_begin(s, err);
 	if (!rc)
 		rc = vulndb_index_sbom(s, sbom_id, &version_id, &matchable, err);
@@ -467,7 +535,20 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 				   &scope, err);
 	if (!rc) {
 		store_bind_int64(scope, 1, version_id);
-		rc = apply_desired(s, desired, scope, now, &local, err);
+		rc = apply_desired(s, desired, scope, now, &local, retracted, err);
+	}
+	/* Retracting findings of actively exploited vulnerabilities waits for
+	 * a person: undo, and hold the revision (its index too stays as was). */
+	if (!rc && !approved && json_array_size(retracted)) {
+		size_t n = 0;
+		rc = exploited_retractions(s, retracted, &n, reason, sizeof(reason), err);
+		if (!rc && n) {
+			store_tx_rollback(s);
+			json_decref(exploited);
+			json_decref(desired);
+			json_decref(retracted);
+			return sbom_hold(s, sbom_id, reason, err);
+		}
 	}
 	if (!rc)
 		rc = store_exec(s, err, FINDINGS_DUE_SYNC "version_id = ?", "i", version_id);
@@ -490,6 +571,7 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 		emit_exploited(s, exploited);
 	json_decref(exploited);
 	json_decref(desired);
+	json_decref(retracted);
 	if (!rc)
 		stats_add(st, &local);
 	return rc;
@@ -539,7 +621,8 @@ static void on_sbom_imported(struct store *s, const char *name, const json_t *pa
 	json_int_t id = json_integer_value(json_object_get(payload, "sbom_id"));
 	(void)name;
 	(void)arg;
-	if (id <= 0)
+	/* "sbom.imported" of a held revision: nothing until "sbom.approved" */
+	if (id <= 0 || json_is_true(json_object_get(payload, "held")))
 		return;
 	if (findings_reconcile_sbom(s, id, NULL, &err) != VG_OK)
 		vg_warn("findings for SBOM %lld: %s", (long long)id, vg_error_msg(&err));
@@ -586,6 +669,7 @@ static void on_vuln_updated(struct store *s, const char *name, const json_t *pay
 void triage_init(void)
 {
 	vg_event_subscribe("sbom.imported", on_sbom_imported, NULL);
+	vg_event_subscribe("sbom.approved", on_sbom_imported, NULL);
 	vg_event_subscribe("vuln.updated", on_vuln_updated, NULL);
 	vuln_set_affected_provider(affected_rows);
 }

@@ -5,7 +5,7 @@
 fresh_db
 
 VIGIL_PASSWORD=pw-alice-123 "$VIGIL" user add alice --role psirt >/dev/null
-VIGIL_ACTOR=bob "$VIGIL" token create --name ci-main --role ci >"$T_DIR/ci.tok" 2>/dev/null
+VIGIL_ACTOR=bob "$VIGIL" token create --name ci-main --role ci --product "*" >"$T_DIR/ci.tok" 2>/dev/null
 "$VIGIL" token revoke ci-main >/dev/null
 "$VIGIL" user disable alice >/dev/null
 
@@ -44,8 +44,8 @@ check_eq "--json reports the bad seq" "$("$VIGIL" audit verify --json | jq -r '.
 # Restore, then remove a record.
 fresh_db
 VIGIL_PASSWORD=pw-alice-123 "$VIGIL" user add alice --role psirt >/dev/null
-"$VIGIL" token create --name t1 --role ci >/dev/null 2>&1
-"$VIGIL" token create --name t2 --role ci >/dev/null 2>&1
+"$VIGIL" token create --name t1 --role ci --product "*" >/dev/null 2>&1
+"$VIGIL" token create --name t2 --role ci --product "*" >/dev/null 2>&1
 check_eq "verify intact again" "$(run_cmd "$VIGIL" audit verify)" 0
 db_sql "DELETE FROM audit_log WHERE seq = $((M + 2))"
 check_eq "removed record: verify exits 1" "$(run_cmd "$VIGIL" audit verify)" 1
@@ -54,8 +54,8 @@ check_contains "removed record named" "$(cat "$T_DIR/out")" "first bad sequence 
 # Reorder: swap the contents of two records (keeping sequence numbers).
 fresh_db
 VIGIL_PASSWORD=pw-alice-123 "$VIGIL" user add alice --role psirt >/dev/null
-"$VIGIL" token create --name t1 --role ci >/dev/null 2>&1
-"$VIGIL" token create --name t2 --role ci >/dev/null 2>&1
+"$VIGIL" token create --name t1 --role ci --product "*" >/dev/null 2>&1
+"$VIGIL" token create --name t2 --role ci --product "*" >/dev/null 2>&1
 db_sql "UPDATE audit_log SET seq = 100 WHERE seq = $((M + 2))"
 db_sql "UPDATE audit_log SET seq = $((M + 2)) WHERE seq = $((M + 3))"
 db_sql "UPDATE audit_log SET seq = $((M + 3)) WHERE seq = 100"
@@ -65,7 +65,7 @@ check_contains "reordered record named" "$(cat "$T_DIR/out")" "first bad sequenc
 # Removing the last record and re-hashing is caught only by checkpoints (later);
 # removing the first record is caught.
 fresh_db
-"$VIGIL" token create --name t1 --role ci >/dev/null 2>&1
+"$VIGIL" token create --name t1 --role ci --product "*" >/dev/null 2>&1
 db_sql "DELETE FROM audit_log WHERE seq = 1"
 check_eq "removed first record: verify exits 1" "$(run_cmd "$VIGIL" audit verify)" 1
 check_contains "removed first record named" "$(cat "$T_DIR/out")" "first bad sequence number: 1"

@@ -6,7 +6,7 @@
 fresh_db
 BR="$VIGIL_SHARED_DATA/sbom/cyclonedx-bom-examples/SBOM/proton-bridge"
 ADM=$(admin_token)
-CI=$("$VIGIL" token create --name ci --role ci 2>/dev/null)
+CI=$("$VIGIL" token create --name ci --role ci --product '*' 2>/dev/null)
 AUD=$("$VIGIL" token create --name aud --role auditor 2>/dev/null)
 start_server
 
@@ -58,9 +58,11 @@ check_eq "validate says valid" "$(body | jq -r .valid)" "true"
 # Dependency-Track compatibility: the CI plugins' two ways of uploading.
 b64=$(base64 -w0 "$BR/proton-bridge-v1.8.0.bom.json")
 printf '{"projectName":"dt-app","projectVersion":"2.0","autoCreate":true,"bom":"%s"}' "$b64" >"$T_DIR/dt.json"
-check_eq "PUT /api/v1/bom with X-Api-Key" "$(http PUT /api/v1/bom -H "X-Api-Key: $CI" -H 'Content-Type: application/json' --data-binary @"$T_DIR/dt.json")" 200
+check_eq "PUT autoCreate refused to ci (may not create products)" "$(http PUT /api/v1/bom -H "X-Api-Key: $CI" -H 'Content-Type: application/json' --data-binary @"$T_DIR/dt.json")" 403
+check_contains "the 403 says why" "$(body | jq -r .error.message)" "may not create products"
+check_eq "PUT /api/v1/bom with X-Api-Key (admin: autoCreate)" "$(http PUT /api/v1/bom -H "X-Api-Key: $ADM" -H 'Content-Type: application/json' --data-binary @"$T_DIR/dt.json")" 200
 check_eq "PUT answers a token" "$(body | jq -r '.token | test("^[0-9a-f-]{36}$")')" "true"
-check_eq "POST /api/v1/bom multipart" "$(http POST /api/v1/bom -H "X-Api-Key: $CI" -F projectName=dt-app -F projectVersion=2.1 -F autoCreate=true -F "bom=@$BR/proton-bridge-v1.6.3.bom.json")" 200
+check_eq "POST /api/v1/bom multipart (ci, autoCreate moot: the product exists)" "$(http POST /api/v1/bom -H "X-Api-Key: $CI" -F projectName=dt-app -F projectVersion=2.1 -F autoCreate=true -F "bom=@$BR/proton-bridge-v1.6.3.bom.json")" 200
 check_eq "product auto-created with both versions" "$(http GET /api/v1/products/dt-app -H "X-Api-Key: $AUD" >/dev/null; body | jq '.versions | length')" 2
 printf '{"projectName":"other","projectVersion":"1","bom":"%s"}' "$b64" >"$T_DIR/dt2.json"
 check_eq "no autoCreate: unknown project refused" "$(http PUT /api/v1/bom -H "X-Api-Key: $CI" -H 'Content-Type: application/json' --data-binary @"$T_DIR/dt2.json")" 404

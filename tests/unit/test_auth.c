@@ -1139,8 +1139,10 @@ static void test_lists(void **state)
 	assert_string_equal(tl.items[1].name, "b-tok");
 	assert_int_equal(tl.items[1].expires_at, T0_SEC + 3600);
 	j = auth_token_to_json(&tl.items[0]);
-	assert_int_equal(json_object_size(j), 8);
+	assert_int_equal(json_object_size(j), 9);
 	assert_string_equal(vg_json_str(j, "role"), "device");
+	assert_true(json_is_null(json_object_get(j, "products"))); /* scopes are for ci */
+	assert_string_equal(tl.items[1].products, "*");            /* ci without a chosen scope */
 	assert_string_equal(vg_json_str(j, "revoked_at"), T0);
 	assert_true(json_is_null(json_object_get(j, "expires_at")));
 	assert_true(json_is_null(json_object_get(j, "last_used_at")));

@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "core/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1142,9 +1143,59 @@ static void bug_config_int_suffix_overflow(void **state)
 	assert_true(v == 64 || v == INT64_MAX);
 }
 
+/* The product scope of a ci token: patterns, the check, the canonical form. */
+static void test_principal_scope(void **state)
+{
+	struct vg_principal who;
+	char out[VG_SCOPE_MAX];
+	(void)state;
+	assert_true(vg_glob_match("acme-*", "acme-web"));
+	assert_true(vg_glob_match("acme-*", "acme-"));
+	assert_false(vg_glob_match("acme-*", "xacme-web"));
+	assert_true(vg_glob_match("tool?", "tool1"));
+	assert_false(vg_glob_match("tool?", "tool12"));
+	assert_false(vg_glob_match("tool?", "tool"));
+	assert_true(vg_glob_match("*", ""));
+	assert_true(vg_glob_match("a*b*c", "axxbyyc"));
+	assert_false(vg_glob_match("a*b*c", "axxbyy"));
+	assert_false(vg_glob_match("[ab]", "a")); /* nothing special but * and ? */
+	assert_true(vg_glob_match("[ab]", "[ab]"));
+
+	memset(&who, 0, sizeof(who));
+	assert_true(vg_principal_may_product(&who, "anything")); /* no scope */
+	snprintf(who.products, sizeof(who.products), "%s", "gw,acme-*");
+	assert_true(vg_principal_may_product(&who, "gw"));
+	assert_true(vg_principal_may_product(&who, "acme-x"));
+	assert_false(vg_principal_may_product(&who, "gw2"));
+	assert_false(vg_principal_may_product(&who, "other"));
+	assert_false(vg_principal_may_product(&who, NULL));
+	assert_false(vg_principal_may_product(NULL, "gw"));
+
+	assert_int_equal(vg_scope_canon(" gw , acme-* ", out, sizeof(out)), 0);
+	assert_string_equal(out, "gw,acme-*");
+	assert_int_equal(vg_scope_canon("*", out, sizeof(out)), 0);
+	assert_string_equal(out, "*");
+	assert_int_equal(vg_scope_canon("", out, sizeof(out)), -1);
+	assert_non_null(strstr(out, "'*'"));
+	assert_int_equal(vg_scope_canon("a,,b", out, sizeof(out)), -1);
+	assert_int_equal(vg_scope_canon("a,", out, sizeof(out)), -1);
+	assert_int_equal(vg_scope_canon("a/b", out, sizeof(out)), -1);
+	assert_int_equal(vg_scope_canon("a\tb", out, sizeof(out)), -1);
+	{
+		char big[700];
+		memset(big, 'x', sizeof(big));
+		for (size_t i = 100; i < sizeof(big); i += 101)
+			big[i] = ',';
+		big[sizeof(big) - 1] = '\0';
+		assert_int_equal(vg_scope_canon(big, out, sizeof(out)), -1);
+		assert_non_null(strstr(out, "longer"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_principal_scope),
 	    cmocka_unit_test(test_error_codes),
 	    cmocka_unit_test(test_error_object),
 	    cmocka_unit_test(test_buf_cap),
