@@ -10,7 +10,7 @@
 RAW="python3 $VIGIL_SOURCE_DIR/tests/integration/rawhttp.py"
 fresh_db
 ADM=$(admin_token)
-CI=$("$VIGIL" token create --name t-ci --role ci 2>/dev/null)
+CI=$("$VIGIL" token create --name t-ci --role ci --product "*" 2>/dev/null)
 port() { cat "$T_DIR/port"; }
 # raw NAME: send $T_DIR/NAME.req over a raw socket; first line of the output is the status
 raw() { $RAW send "$(port)" "$T_DIR/$1.req" >"$T_DIR/$1.out" 2>&1; head -1 "$T_DIR/$1.out"; }

@@ -7,7 +7,7 @@
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 RAW="python3 $VIGIL_SOURCE_DIR/tests/integration/rawhttp.py"
 fresh_db
-CI=$("$VIGIL" token create --name t-ci --role ci 2>/dev/null)
+CI=$("$VIGIL" token create --name t-ci --role ci --product "*" 2>/dev/null)
 start_server
 PORT=$(cat "$T_DIR/port")
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$T_SERVER_PID/status"; }

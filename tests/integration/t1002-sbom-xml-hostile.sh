@@ -17,7 +17,7 @@ python3 "$VIGIL_SOURCE_DIR/tests/fuzz/gen_xml_hostile.py" "$H" || exit 1
 python3 "$VIGIL_SOURCE_DIR/tests/fuzz/gen_xml_hostile.py" "$H" --big || exit 1
 "$VIGIL" product create app >/dev/null || exit 1
 ADM=$(admin_token)
-CI=$("$VIGIL" token create --name ci --role ci 2>/dev/null)
+CI=$("$VIGIL" token create --name ci --role ci --product "*" 2>/dev/null)
 
 # Sanitizer builds reserve terabytes of address space: no limit there.
 LIMIT_KB=300000
