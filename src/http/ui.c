@@ -109,6 +109,8 @@ static const struct {
     {"findings", "error", "finding", "No such finding."},
     {"findings", "error", "comment", "The comment is too long: at most 4000 characters."},
     /* a case's page */
+    {"version", "done", "approved",
+     "Revision approved: its findings were reconciled against this SBOM."},
     {"case", "done", "ack", "Acknowledged: the 48-hour clock is stopped."},
     {"case", "done", "state", "State changed."},
     {"case", "done", "assign", "Assignee set."},

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "http/html.h"
 #include "http/ui.h"
 #include "sbom/inventory.h"
@@ -229,6 +230,14 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 		     "/api/v1/sboms/%lld/approve).</p>",
 		     (long long)c.rev.revision, (long long)c.rev.id, c.rev.held_reason,
 		     (long long)c.rev.id, (long long)c.rev.id);
+	if (SBOM_REVISION_HELD(&c.rev) && (req->who.role & (ROLE_ADMIN | ROLE_PSIRT))) {
+		html(b, "<form method=\"post\" id=\"approve\" action=\"/ui/sboms/%lld/approve\">",
+		     (long long)c.rev.id);
+		ui_csrf_field(req, resp);
+		html_raw(b, "<button type=\"submit\">Approve revision and reconcile its "
+			    "findings</button></form>");
+	}
+	ui_flash(req, b, "version");
 	html(b, "<p id=\"component-count\">%zu components%s</p>", c.n_components,
 	     c.n_components == 1000 ? " (first 1000)" : "");
 	html_raw(b, "<table id=\"components\"><thead><tr><th>name</th><th>version</th>"
@@ -245,6 +254,30 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 	html_raw(b, "</tbody></table>");
 	sbom_contents_release(&c);
 	return ui_page_end(resp);
+}
+
+/* POST /ui/sboms/{id}/approve: a person approves a held revision; back to
+ * its version page with a confirmation. */
+static int approve_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct sbom_revision r = {0};
+	struct vg_buf loc = VG_BUF_INIT;
+	int64_t id;
+	int rc;
+
+	if (vg_id_parse(http_param(req, "id"), "SBOM id", &id, &err) ||
+	    sbom_approve(req->db, id, &err) || sbom_revision_get(req->db, id, &r, &err))
+		return error_page(req, resp, "Approve revision", &err);
+	vg_buf_adds(&loc, "/ui/products/");
+	html_url(&loc, r.product);
+	vg_buf_adds(&loc, "/versions/");
+	html_url(&loc, r.version);
+	vg_buf_adds(&loc, "?done=approved");
+	rc = http_redirect(resp, loc.data);
+	vg_buf_release(&loc);
+	sbom_revision_release(&r);
+	return rc;
 }
 
 static void diff_table(struct vg_buf *b, const struct sbom_diff *d, enum sbom_change_kind k,
@@ -304,6 +337,8 @@ const struct http_route sbom_ui_routes[] = {
      "A product: versions and SBOM revisions", "ui"},
     {"GET", "/ui/products/{p}/versions/{v}", ROLE_READ, HTTP_UI, version_page,
      "Components of a version, with search", "ui"},
+    {"POST", "/ui/sboms/{id}/approve", ROLE_ADMIN | ROLE_PSIRT, HTTP_UI, approve_post,
+     "Approve a held revision (form)", "ui"},
     {"GET", "/ui/products/{p}/diff", ROLE_READ, HTTP_UI, diff_page, "Diff between two versions",
      "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},

@@ -86,6 +86,19 @@ check_eq "keeps the finding (helm is still there)" "$(active 3)" 1
 check_eq "CLI import held the same way" "$(run_cmd "$VIGIL" sbom import "$T_DIR/empty.json" --product router --version 3 --json)" 0
 check_eq "CLI import says held" "$(jq -r .held "$T_DIR/out")" true
 check_eq "finding still open" "$(active 3)" 1
+# A person approves from the version page.
+E4=$(jq -r .id "$T_DIR/out")
+check_eq "version 3 page (psirt)" "$(http GET /ui/products/router/versions/3 -H "Authorization: Bearer $PS")" 200
+check_contains "offers the approve button" "$(body)" "action=\"/ui/sboms/$E4/approve\""
+http GET /ui/products/router/versions/3 -H "Authorization: Bearer $AUD" >/dev/null
+check_not_contains "not to the auditor" "$(body)" 'id="approve"'
+check_eq "auditor may not post the form" "$(http POST "/ui/sboms/$E4/approve" -H "Authorization: Bearer $AUD")" 403
+check_eq "approve form: redirect" "$(http POST "/ui/sboms/$E4/approve" -H "Authorization: Bearer $PS")" 303
+check_contains "back to the version page with a code" "$(cat "$T_DIR/headers")" "/ui/products/router/versions/3?done=approved"
+http GET "/ui/products/router/versions/3?done=approved" -H "Authorization: Bearer $PS" >/dev/null
+check_contains "the confirmation" "$(body)" "Revision approved"
+check_not_contains "no longer held" "$(body)" 'id="held"'
+check_eq "approved revision retracts the finding" "$(active 3)" 0
 check_eq "holds audited" "$("$VIGIL" audit log --json | jq '[.[] | select(.action=="sbom.hold")] | length')" 1
 check_eq "audit chain intact" "$(run_cmd "$VIGIL" audit verify)" 0
 finish
