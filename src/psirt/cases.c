@@ -323,6 +323,22 @@ int case_reporter_mac(const char *remote, char out[65], struct vg_error *err)
 			    "problem); please try again later");
 }
 
+/* Count and insert atomically per address: SQLite's BEGIN IMMEDIATE already
+ * serialises writers; on PostgreSQL concurrent reports from one address
+ * would each see the count below the limit, so they queue on a transaction
+ * lock of their address hash (the two-key form: apart from the audit and
+ * leader locks), and reports from other addresses do not wait. */
+static int lock_reporter(struct store *s, const char *mac, struct vg_error *err)
+{
+	int64_t one = 0;
+
+	if (store_kind(s) != STORE_PG)
+		return VG_OK;
+	return store_query_int64(
+	    s, &one, err, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7461, hashtext(?))) l", "t",
+	    mac);
+}
+
 int case_form_nonce_used(struct store *s, const char *nonce)
 {
 	int64_t n = 0;
@@ -363,7 +379,9 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	if (remote) {
+	if (remote)
+		rc = lock_reporter(s, rhash, err);
+	if (!rc && remote) {
 		rc = store_query_int64(
 		    s, &recent, err,
 		    "SELECT COUNT(*) FROM psirt_cases WHERE reporter_addr_mac = ? AND "
