@@ -480,6 +480,31 @@ int case_status_by_token(struct store *s, const char *token, struct psirt_case *
 	return rc;
 }
 
+/* The reporter's messages of the last hour on case id, counted under a
+ * transaction lock of the case on PostgreSQL (as lock_reporter), so that
+ * concurrent messages cannot all pass the per-report rate. */
+static int reporter_rate(struct store *s, int64_t id, struct vg_error *err)
+{
+	int64_t recent = 0, one = 0;
+	int rc = VG_OK;
+
+	if (store_kind(s) == STORE_PG)
+		rc = store_query_int64(s, &one, err,
+				       "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7462, "
+				       "CAST(? AS INTEGER))) l",
+				       "i", id);
+	if (!rc)
+		rc = store_query_int64(s, &recent, err,
+				       "SELECT COUNT(*) FROM psirt_case_messages WHERE case_id = ? "
+				       "AND kind = 'from_reporter' AND created_at > ?",
+				       "ii", id, vg_now() - 3600);
+	if (!rc && recent >= vg_config_int("psirt.message_rate", 20))
+		rc = vg_error_set(err, VG_ERATE,
+				  "too many messages on this report in the last hour; please try "
+				  "again later");
+	return rc;
+}
+
 static int add_message(struct store *s, int64_t id, const char *kind, const char *author,
 		       const char *body, struct vg_error *err)
 {
@@ -490,7 +515,10 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = case_state(s, id, st, sizeof(st), err);
+	if (strcmp(kind, "from_reporter") == 0)
+		rc = reporter_rate(s, id, err);
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
 	if (!rc)
 		rc = store_exec(s, err,
 				"INSERT INTO psirt_case_messages (case_id, kind, author, body, "
@@ -511,17 +539,8 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 int case_reporter_message(struct store *s, const char *token, const char *body,
 			  struct vg_error *err)
 {
-	int64_t id = 0, recent = 0;
+	int64_t id = 0;
 	int rc = case_by_token(s, token, &id, err);
-	if (!rc)
-		rc = store_query_int64(s, &recent, err,
-				       "SELECT COUNT(*) FROM psirt_case_messages WHERE case_id = ? "
-				       "AND kind = 'from_reporter' AND created_at > ?",
-				       "ii", id, vg_now() - 3600);
-	if (!rc && recent >= vg_config_int("psirt.message_rate", 20))
-		rc = vg_error_set(err, VG_ERATE,
-				  "too many messages on this report in the last hour; please try "
-				  "again later");
 	return rc ? rc : add_message(s, id, "from_reporter", "reporter", body, err);
 }
 

@@ -6,9 +6,9 @@
 # file, not sha256(address); the audit record's remote is "anon:" and a
 # prefix of that HMAC. The report rate counts per address (a second
 # address still gets through; a burst from one address sent to two servers
-# on one database gets exactly the limit), the message rate per report.
-# Address hashes
-# are forgotten after psirt.reporter_addr_days (`vigil case
+# on one database gets exactly the limit), the message rate per report
+# (likewise for a burst).
+# Address hashes are forgotten after psirt.reporter_addr_days (`vigil case
 # forget-addresses`). An older record holding an address is shown keyed.
 # The portal's product list offers only products marked public (CLI
 # --public yes|no, API "public"); any product name is still accepted.
@@ -153,11 +153,28 @@ while [ $i -lt 8 ]; do
 	i=$((i + 1))
 done
 for p in $PIDS; do wait "$p"; done
+# six messages at once on one report (rate 1 per report): exactly one
+check_eq "a report for the message burst" "$(http POST /api/v1/reports --interface 127.0.0.5 -H 'Content-Type: application/json' \
+	-d '{"product":"Shown","description":"messages"}')" 201
+TOKEN3=$(body | jq -r .token)
+i=0
+PIDS=""
+while [ $i -lt 6 ]; do
+	b=$BASE
+	[ $((i % 2)) -eq 1 ] && b=$BASE2
+	curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+		-d "{\"body\":\"message $i\"}" "$b/api/v1/reports/$TOKEN3/messages" >"$T_DIR/mburst.$i" &
+	PIDS="$PIDS $!"
+	i=$((i + 1))
+done
+for p in $PIDS; do wait "$p"; done
 kill -TERM "$SERVER2"
 wait "$SERVER2"
+check_eq "a burst of messages on one report: 1 accepted" "$(cat "$T_DIR"/mburst.* | grep -c 201)" 1
+check_eq "a burst of messages on one report: 5 refused" "$(cat "$T_DIR"/mburst.* | grep -c 429)" 5
 check_eq "a burst from one address: 3 accepted" "$(cat "$T_DIR"/burst.* | grep -c 201)" 3
 check_eq "a burst from one address: 5 refused" "$(cat "$T_DIR"/burst.* | grep -c 429)" 5
-check_eq "three address hashes kept" "$(db_sql "SELECT COUNT(DISTINCT reporter_addr_mac) FROM psirt_cases")" 3
+check_eq "four address hashes kept" "$(db_sql "SELECT COUNT(DISTINCT reporter_addr_mac) FROM psirt_cases")" 4
 check_not_contains "the other address is not kept either" "$("$VIGIL" audit log --json)" "127.0.0.2"
 check_eq "message on report 2" "$(http POST "/api/v1/reports/$TOKEN2/messages" -H 'Content-Type: application/json' \
 	-d '{"body":"more detail"}')" 201
@@ -172,9 +189,9 @@ check_contains "nothing forgotten yet" "$(cat "$T_DIR/out")" "forgotten: 0 case"
 check_eq "bad --days" "$(run_cmd "$VIGIL" case forget-addresses --days -1)" 2
 LATER=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)
 check_eq "two hours later, --days 0" "$(VIGIL_NOW=$LATER run_cmd "$VIGIL" case forget-addresses --days 0)" 0
-check_contains "all forgotten" "$(cat "$T_DIR/out")" "forgotten: 7 case"
+check_contains "all forgotten" "$(cat "$T_DIR/out")" "forgotten: 8 case"
 check_eq "no hash left" "$(db_sql "SELECT COUNT(*) FROM psirt_cases WHERE reporter_addr_mac IS NOT NULL")" 0
-check_eq "forgetting audited" "$("$VIGIL" audit log --object 'case:*' --json | jq -r '.[-1] | "\(.action) \(.after.cases)"')" "case.addresses_forgotten 7"
+check_eq "forgetting audited" "$("$VIGIL" audit log --object 'case:*' --json | jq -r '.[-1] | "\(.action) \(.after.cases)"')" "case.addresses_forgotten 8"
 check_eq "audit chain still intact" "$(run_cmd "$VIGIL" audit verify)" 0
 
 # ---- a record written before 0018 (address in clear) is shown keyed ----
