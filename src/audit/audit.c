@@ -36,6 +36,41 @@ void audit_entry_list_release(struct audit_entry_list *l)
 	l->n = 0;
 }
 
+/*
+ * Records written before migration 0018 may hold an anonymous caller's
+ * address in clear (remote) and a plain SHA-256 of it (a case.received's
+ * "remote_sha256"). The chain covers them, so they stay as stored (audit
+ * verify still checks them); every reader is shown the address keyed
+ * (store_anon_remote, as new records are written) and not the plain hash.
+ */
+static int hide_legacy_address(struct audit_entry *e)
+{
+	if (e->actor && strcmp(e->actor, "anonymous") == 0 && e->remote && *e->remote &&
+	    strncmp(e->remote, "anon", 4) != 0) {
+		char anon[64];
+		store_anon_remote(e->remote, anon, sizeof(anon));
+		free(e->remote);
+		if (!(e->remote = strdup(anon)))
+			return VG_ENOMEM;
+	}
+	if (e->after_json && strstr(e->after_json, "\"remote_sha256\"")) {
+		json_t *a = json_loads(e->after_json, JSON_DECODE_ANY, NULL);
+		char *text;
+		if (!a || !json_is_object(a)) {
+			json_decref(a);
+			return VG_OK;
+		}
+		json_object_del(a, "remote_sha256");
+		text = json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(a);
+		if (!text)
+			return VG_ENOMEM;
+		free(e->after_json);
+		e->after_json = text;
+	}
+	return VG_OK;
+}
+
 int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
 		struct vg_error *err)
 {
@@ -107,7 +142,7 @@ int audit_query(struct store *s, const struct audit_filter *f, struct audit_entr
 		e->after_json = store_col_dup(st, 8, &oom);
 		e->prev_hash = store_col_dup(st, 9, &oom);
 		e->hash = store_col_dup(st, 10, &oom);
-		if (oom)
+		if (oom || (oom = hide_legacy_address(e) != VG_OK))
 			break;
 	}
 	store_finalize(st);

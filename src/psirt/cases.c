@@ -10,6 +10,8 @@
 #include "core/text.h"
 #include "core/events.h"
 #include "core/hash.h"
+#include "core/log.h"
+#include "core/secret.h"
 #include "jobs/jobs.h"
 #include "psirt/art14.h"
 #include "psirt/psirt_int.h"
@@ -308,6 +310,35 @@ static int add_attachments(struct store *s, int64_t id, const struct case_attach
 	return rc;
 }
 
+int case_reporter_mac(const char *remote, char out[65], struct vg_error *err)
+{
+	struct vg_error e = {0};
+
+	if (!vg_secret_mac_hex("reporter-addr", remote, strlen(remote), out, &e))
+		return VG_OK;
+	/* the key file's trouble is for the operator, not for the reporter */
+	vg_err("psirt: cannot hash a reporter's address: %s", vg_error_msg(&e));
+	return vg_error_set(err, VG_EINTERNAL,
+			    "the report cannot be recorded right now (a server configuration "
+			    "problem); please try again later");
+}
+
+/* Count and insert atomically per address: SQLite's BEGIN IMMEDIATE already
+ * serialises writers; on PostgreSQL concurrent reports from one address
+ * would each see the count below the limit, so they queue on a transaction
+ * lock of their address hash (the two-key form: apart from the audit and
+ * leader locks), and reports from other addresses do not wait. */
+static int lock_reporter(struct store *s, const char *mac, struct vg_error *err)
+{
+	int64_t one = 0;
+
+	if (store_kind(s) != STORE_PG)
+		return VG_OK;
+	return store_query_int64(
+	    s, &one, err, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7461, hashtext(?))) l", "t",
+	    mac);
+}
+
 int case_form_nonce_used(struct store *s, const char *nonce)
 {
 	int64_t n = 0;
@@ -338,8 +369,8 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		snprintf(title, sizeof(title), "%s", r->title);
 	else
 		derive_title(r, title, sizeof(title));
-	if (remote)
-		vg_sha256_hex(remote, strlen(remote), rhash);
+	if (remote && (rc = case_reporter_mac(remote, rhash, err)))
+		return rc;
 	if (token) {
 		if (tokensz < CASE_TOKEN_BUFSZ || vg_random_token(tok, sizeof(tok), 32))
 			return vg_error_set(err, VG_EINTERNAL, "cannot make a tracking token");
@@ -348,10 +379,12 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	if (remote) {
+	if (remote)
+		rc = lock_reporter(s, rhash, err);
+	if (!rc && remote) {
 		rc = store_query_int64(
 		    s, &recent, err,
-		    "SELECT COUNT(*) FROM psirt_cases WHERE remote_sha256 = ? AND "
+		    "SELECT COUNT(*) FROM psirt_cases WHERE reporter_addr_mac = ? AND "
 		    "received_at > ?",
 		    "ti", rhash, now - 3600);
 		if (!rc && recent >= vg_config_int("psirt.report_rate", 10))
@@ -368,7 +401,7 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		    s, err,
 		    "INSERT INTO psirt_cases (state, title, product, product_version, "
 		    "description, impact, poc, reporter_contact, credit_consent, credit, "
-		    "source, token_sha256, remote_sha256, received_at, ack_due_at, "
+		    "source, token_sha256, reporter_addr_mac, received_at, ack_due_at, "
 		    "updated_at, encrypted_body, form_nonce) VALUES "
 		    "('received',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		    "tttttttittttiiitt", title, r->product, r->version, r->description, r->impact,
@@ -390,14 +423,16 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		rc = attlist ? add_attachments(s, newid, att, natt, attlist, err)
 			     : vg_error_set(err, VG_ENOMEM, "out of memory");
 	if (!rc) {
-		after = json_pack(
-		    "{s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:o, s:o, s:I, s:s?, s:b}", "state",
-		    "received", "title", title, "product", r->product, "version", r->version,
-		    "source", source, "anonymous", !r->contact, "credit_consent",
-		    r->credit_consent != 0, "received_at", vg_json_time(now), "ack_due_at",
-		    vg_json_time(ack_due), "description_bytes",
-		    (json_int_t)(r->description ? strlen(r->description) : 0), "remote_sha256",
-		    remote ? rhash : NULL, "encrypted", r->encrypted && *r->encrypted);
+		/* the address, even keyed, stays out of the trail: the record's
+		 * remote is already store_anon_remote() for an anonymous sender */
+		after = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:b, s:b, s:o, s:o, s:I, s:b}",
+				  "state", "received", "title", title, "product", r->product,
+				  "version", r->version, "source", source, "anonymous", !r->contact,
+				  "credit_consent", r->credit_consent != 0, "received_at",
+				  vg_json_time(now), "ack_due_at", vg_json_time(ack_due),
+				  "description_bytes",
+				  (json_int_t)(r->description ? strlen(r->description) : 0),
+				  "encrypted", r->encrypted && *r->encrypted);
 		if (after && natt)
 			json_object_set(after, "attachments", attlist);
 		rc = audit_case(s, "case.received", newid, NULL, after, err);
@@ -445,6 +480,31 @@ int case_status_by_token(struct store *s, const char *token, struct psirt_case *
 	return rc;
 }
 
+/* The reporter's messages of the last hour on case id, counted under a
+ * transaction lock of the case on PostgreSQL (as lock_reporter), so that
+ * concurrent messages cannot all pass the per-report rate. */
+static int reporter_rate(struct store *s, int64_t id, struct vg_error *err)
+{
+	int64_t recent = 0, one = 0;
+	int rc = VG_OK;
+
+	if (store_kind(s) == STORE_PG)
+		rc = store_query_int64(s, &one, err,
+				       "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7462, "
+				       "CAST(? AS INTEGER))) l",
+				       "i", id);
+	if (!rc)
+		rc = store_query_int64(s, &recent, err,
+				       "SELECT COUNT(*) FROM psirt_case_messages WHERE case_id = ? "
+				       "AND kind = 'from_reporter' AND created_at > ?",
+				       "ii", id, vg_now() - 3600);
+	if (!rc && recent >= vg_config_int("psirt.message_rate", 20))
+		rc = vg_error_set(err, VG_ERATE,
+				  "too many messages on this report in the last hour; please try "
+				  "again later");
+	return rc;
+}
+
 static int add_message(struct store *s, int64_t id, const char *kind, const char *author,
 		       const char *body, struct vg_error *err)
 {
@@ -455,7 +515,10 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = case_state(s, id, st, sizeof(st), err);
+	if (strcmp(kind, "from_reporter") == 0)
+		rc = reporter_rate(s, id, err);
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
 	if (!rc)
 		rc = store_exec(s, err,
 				"INSERT INTO psirt_case_messages (case_id, kind, author, body, "
@@ -476,17 +539,8 @@ static int add_message(struct store *s, int64_t id, const char *kind, const char
 int case_reporter_message(struct store *s, const char *token, const char *body,
 			  struct vg_error *err)
 {
-	int64_t id = 0, recent = 0;
+	int64_t id = 0;
 	int rc = case_by_token(s, token, &id, err);
-	if (!rc)
-		rc = store_query_int64(s, &recent, err,
-				       "SELECT COUNT(*) FROM psirt_case_messages WHERE case_id = ? "
-				       "AND kind = 'from_reporter' AND created_at > ?",
-				       "ii", id, vg_now() - 3600);
-	if (!rc && recent >= vg_config_int("psirt.message_rate", 20))
-		rc = vg_error_set(err, VG_ERATE,
-				  "too many messages on this report in the last hour; please try "
-				  "again later");
 	return rc ? rc : add_message(s, id, "from_reporter", "reporter", body, err);
 }
 
@@ -1199,6 +1253,51 @@ int case_tick(struct store *s, int *sent, struct vg_error *err)
 	return rc;
 }
 
+/* ---- what is kept about reporters ---- */
+
+int64_t case_reporter_addr_days(void)
+{
+	int64_t d = vg_config_int("psirt.reporter_addr_days", CASE_REPORTER_ADDR_DAYS);
+	return d < 0 ? 0 : d > 36500 ? 36500 : d;
+}
+
+int case_forget_addresses(struct store *s, int64_t days, int64_t *n, struct vg_error *err)
+{
+	int64_t count = 0, now = vg_now();
+	int64_t keep = days > 0 && days <= 36500 ? days * 86400 : 0, cut;
+	int rc;
+
+	if (n)
+		*n = 0;
+	/* the per-address report rate needs the last hour, whatever the setting */
+	cut = now - (keep > 3600 ? keep : 3600);
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_query_int64(s, &count, err,
+			       "SELECT COUNT(*) FROM psirt_cases WHERE reporter_addr_mac IS NOT "
+			       "NULL AND received_at < ?",
+			       "i", cut);
+	if (!rc && count > 0)
+		rc = store_exec(s, err,
+				"UPDATE psirt_cases SET reporter_addr_mac = NULL WHERE "
+				"reporter_addr_mac IS NOT NULL AND received_at < ?",
+				"i", cut);
+	if (!rc && count > 0) {
+		json_t *after =
+		    json_pack("{s:I, s:o, s:I}", "cases", (json_int_t)count, "received_before",
+			      vg_json_time(cut), "retention_days", (json_int_t)(keep / 86400));
+		rc = after
+			 ? store_audit(s, "case.addresses_forgotten", "case", "*", NULL, after, err)
+			 : vg_error_set(err, VG_ENOMEM, "out of memory");
+		json_decref(after);
+	}
+	rc = store_tx_end(s, rc, err);
+	if (!rc && n)
+		*n = count;
+	return rc;
+}
+
 /* ---- jobs ---- */
 
 static int job_art14(struct store *s, struct vg_error *err)
@@ -1211,8 +1310,14 @@ static int job_ack(struct store *s, struct vg_error *err)
 	return case_tick(s, NULL, err);
 }
 
+static int job_forget_addresses(struct store *s, struct vg_error *err)
+{
+	return case_forget_addresses(s, case_reporter_addr_days(), NULL, err);
+}
+
 const struct vg_job psirt_jobs[] = {
     {"art14.tick", 60, job_art14},
     {"case.ack_tick", 60, job_ack},
+    {"case.forget_addresses", 3600, job_forget_addresses},
     {NULL, 0, NULL},
 };

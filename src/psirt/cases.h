@@ -80,7 +80,9 @@ int case_report_check(const struct case_report *r, const char *what,
 /*
  * Open a case in state received. source: "api", "form" or "cli". remote (may
  * be NULL) is the sender's address: at most psirt.report_rate (default 10)
- * reports per address per hour, else VG_ERATE; only its hash is stored.
+ * reports per address per hour, else VG_ERATE. The address itself is never
+ * stored: only case_reporter_mac() of it (reporter_addr_mac), forgotten
+ * psirt.reporter_addr_days (default 30) days after the report.
  * With token non-NULL a tracking token is written there (CASE_TOKEN_BUFSZ).
  */
 int case_create(struct store *s, const struct case_report *r, const char *source,
@@ -98,6 +100,21 @@ int case_create_ex(struct store *s, const struct case_report *r, const char *sou
 		   const char *remote, const struct case_attachment *att, int natt,
 		   const char *form_nonce, char *token, size_t tokensz, int64_t *id,
 		   struct vg_error *err) VG_MUST_CHECK;
+/* The keyed hash kept of a reporter's address: hex HMAC-SHA256 under the
+ * server's key for purpose "reporter-addr" (core/secret.h; the key file is
+ * outside the database, so a copy of the database does not reveal the
+ * address). VG_EINTERNAL, logged, when the key cannot be loaded. */
+int case_reporter_mac(const char *remote, char out[65], struct vg_error *err) VG_MUST_CHECK;
+#define CASE_REPORTER_ADDR_DAYS 30 /* psirt.reporter_addr_days */
+/* Days an address hash is kept (the setting, else the default; 0..36500). */
+int64_t case_reporter_addr_days(void);
+/* Forget (set to NULL) the address hashes of reports older than days days
+ * (0: older than the hour of the rate limit, which is always kept). The
+ * hourly job case.forget_addresses runs it with case_reporter_addr_days();
+ * `vigil case forget-addresses` on demand. The number forgotten goes to *n
+ * (may be NULL). Audited as case.addresses_forgotten on case:*. */
+int case_forget_addresses(struct store *s, int64_t days, int64_t *n,
+			  struct vg_error *err) VG_MUST_CHECK;
 /* 1 when a case was already created from the form with this nonce. */
 int case_form_nonce_used(struct store *s, const char *nonce);
 

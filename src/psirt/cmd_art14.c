@@ -672,6 +672,30 @@ static int case_open_cmd(struct cli *c, int argc, char **argv)
 	return done(s, rc, &err);
 }
 
+static int case_forget_addresses_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"days=", NULL};
+	const char *usage = "[--days N]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t days = case_reporter_addr_days(), n = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos)
+		return cli_usage(c, "%s", usage);
+	if ((rc = cli_opt_int(c, &a, "days", 0, 36500, days, &days)))
+		return rc;
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	rc = case_forget_addresses(s, days, &n, &err);
+	if (!rc)
+		printf("address hashes forgotten: %lld case(s) received more than %s\n",
+		       (long long)n, days ? "the retention period ago" : "an hour ago");
+	return done(s, rc, &err);
+}
+
 static int case_move(struct cli *c, int argc, char **argv, const char *fixed)
 {
 	static const char *const spec[] = {"note=", NULL};
@@ -900,6 +924,8 @@ int cmd_case(struct cli *c, int argc, char **argv)
 	    {"set", case_set_cmd, "set the embargo date or the credit line"},
 	    {"exploited", case_exploited_cmd, "mark actively exploited (starts Art. 14 clocks)"},
 	    {"close", case_close_cmd, "close a case"},
+	    {"forget-addresses", case_forget_addresses_cmd,
+	     "forget reporters' address hashes older than psirt.reporter_addr_days (or --days)"},
 	    {"user-notice", case_user_notice_cmd,
 	     "the Art. 14(8) information to users (text or vigil-user-notification/1 JSON)"},
 	    {NULL, NULL, NULL},

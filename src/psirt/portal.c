@@ -599,8 +599,11 @@ static int form_page(struct http_req *req, struct http_resp *resp, const struct 
 	text_input(b, f, F_PRODUCT, e, "text", "list=\"known-products\" autocomplete=\"off\"",
 		   "Choose from the list or type the name.");
 	html_raw(b, "<datalist id=\"known-products\">");
-	/* the sbom room's public read view, not its table (sbom/product.h) */
-	if (psirt_query(req->db, "SELECT product FROM sbom_product_view ORDER BY product LIMIT 500",
+	/* the sbom room's public read view, not its table (sbom/product.h); only
+	 * products marked public: the list is shown to anyone */
+	if (psirt_query(req->db,
+			"SELECT product FROM sbom_product_view WHERE public = 1 ORDER BY product "
+			"LIMIT 500",
 			NULL, 0, NULL, product_option, b, NULL) != VG_OK)
 		vg_warn("portal: the product list could not be read");
 	html_raw(b, "</datalist>\n");

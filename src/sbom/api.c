@@ -71,12 +71,19 @@ static int product_show_json(struct store *s, const char *name, json_t **out, st
 	return VG_OK;
 }
 
-static int product_from_body(json_t *b, struct product_info *p)
+static int product_from_body(json_t *b, struct product_info *p, struct vg_error *err)
 {
+	json_t *pub = json_object_get(b, "public");
+
 	p->vendor = vg_json_str(b, "vendor");
 	p->cra_class = vg_json_str(b, "cra_class");
 	p->support_until = vg_json_str(b, "support_until");
 	p->placed_on_market = vg_json_str(b, "placed_on_market");
+	if (pub && !json_is_boolean(pub))
+		return vg_error_set(err, VG_EINVAL,
+				    "request body: /public: expected true or false");
+	p->public_set = pub != NULL;
+	p->is_public = json_is_true(pub);
 	return VG_OK;
 }
 
@@ -89,7 +96,6 @@ static int products_create(struct http_req *req, struct http_resp *resp)
 	if (!b)
 		return VG_EPARSE;
 	p.name = vg_json_str(b, "name");
-	product_from_body(b, &p);
 	if (!p.name) {
 		json_decref(b);
 		return http_error(resp, VG_EINVAL, "request body: /name: expected a string");
@@ -98,7 +104,9 @@ static int products_create(struct http_req *req, struct http_resp *resp)
 		json_decref(b);
 		return VG_EPERM;
 	}
-	rc = product_create(req->db, &p, &err);
+	rc = product_from_body(b, &p, &err);
+	if (!rc)
+		rc = product_create(req->db, &p, &err);
 	if (!rc)
 		rc = product_show_json(req->db, p.name, &o, &err);
 	json_decref(b);
@@ -127,8 +135,9 @@ static int product_patch(struct http_req *req, struct http_resp *resp)
 	if (!b)
 		return VG_EPARSE;
 	p.name = http_param(req, "p");
-	product_from_body(b, &p);
-	rc = product_update(req->db, &p, &err);
+	rc = product_from_body(b, &p, &err);
+	if (!rc)
+		rc = product_update(req->db, &p, &err);
 	if (!rc)
 		rc = product_show_json(req->db, p.name, &o, &err);
 	json_decref(b);
@@ -480,11 +489,12 @@ static int dt_post(struct http_req *req, struct http_resp *resp)
 const struct http_route sbom_routes[] = {
     {"GET", "/api/v1/products", READ_CI, 0, products_list, "List products", "sbom"},
     {"POST", "/api/v1/products", PRODUCT_WRITE, 0, products_create,
-     "Create a product {name, vendor, cra_class, support_until, placed_on_market}", "sbom"},
+     "Create a product {name, vendor, cra_class, support_until, placed_on_market, public}",
+     "sbom"},
     {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get_route, "A product and its versions",
      "sbom"},
-    {"PATCH", "/api/v1/products/{p}", ROLE_ADMIN | ROLE_PSIRT, 0, product_patch, "Change a product",
-     "sbom"},
+    {"PATCH", "/api/v1/products/{p}", ROLE_ADMIN | ROLE_PSIRT, 0, product_patch,
+     "Change a product (the fields of create but name; public: listed on /report)", "sbom"},
     {"GET", "/api/v1/products/{p}/sboms", ROLE_READ, 0, sboms_of_product,
      "Every SBOM revision of a product", "sbom"},
     {"POST", "/api/v1/products/{p}/versions/{v}/sboms", UPLOAD, HTTP_BODY_UPLOAD, sbom_upload,

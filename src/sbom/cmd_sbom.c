@@ -35,13 +35,31 @@ static int product_show_json(struct store *s, const char *name, json_t **out, st
 	return VG_OK;
 }
 
+/* --public yes|no: whether the public portal offers the product by name. */
+static int public_opt(const struct cli *c, const struct cli_args *a, struct product_info *p)
+{
+	const char *v = cli_opt(a, "public");
+
+	(void)c;
+	if (!v)
+		return CLI_OK;
+	if (strcmp(v, "yes") && strcmp(v, "no")) {
+		fprintf(stderr, "vigil: option --public '%s': expected yes or no\n", v);
+		return CLI_USAGE;
+	}
+	p->public_set = 1;
+	p->is_public = strcmp(v, "yes") == 0;
+	return CLI_OK;
+}
+
 static int product_create_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {
-	    "vendor=", "cra-class=", "support-until=", "placed-on-market=", "json", NULL};
+	    "vendor=", "cra-class=", "support-until=", "placed-on-market=", "public=",
+	    "json",    NULL};
 	const char *usage = "NAME [--vendor V] [--cra-class default|important-1|important-2|"
 			    "critical] [--support-until YYYY-MM] [--placed-on-market YYYY-MM-DD] "
-			    "[--json]";
+			    "[--public yes|no] [--json]";
 	struct cli_args a;
 	struct product_info p = {0};
 	struct store *s = NULL;
@@ -57,6 +75,8 @@ static int product_create_cmd(struct cli *c, int argc, char **argv)
 	p.cra_class = cli_opt(&a, "cra-class");
 	p.support_until = cli_opt(&a, "support-until");
 	p.placed_on_market = cli_opt(&a, "placed-on-market");
+	if ((rc = public_opt(c, &a, &p)))
+		return rc;
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
@@ -76,9 +96,10 @@ static int product_create_cmd(struct cli *c, int argc, char **argv)
 static int product_update_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {
-	    "vendor=", "cra-class=", "support-until=", "placed-on-market=", "json", NULL};
+	    "vendor=", "cra-class=", "support-until=", "placed-on-market=", "public=",
+	    "json",    NULL};
 	const char *usage = "NAME [--vendor V] [--cra-class C] [--support-until YYYY-MM] "
-			    "[--placed-on-market YYYY-MM-DD] [--json]";
+			    "[--placed-on-market YYYY-MM-DD] [--public yes|no] [--json]";
 	struct cli_args a;
 	struct product_info p = {0};
 	struct store *s = NULL;
@@ -94,6 +115,8 @@ static int product_update_cmd(struct cli *c, int argc, char **argv)
 	p.cra_class = cli_opt(&a, "cra-class");
 	p.support_until = cli_opt(&a, "support-until");
 	p.placed_on_market = cli_opt(&a, "placed-on-market");
+	if ((rc = public_opt(c, &a, &p)))
+		return rc;
 	rc = cli_open_store(c, 0, &s);
 	if (rc)
 		return rc;
@@ -132,6 +155,7 @@ static int product_list_cmd(struct cli *c, int argc, char **argv)
 	    {"CRA CLASS", "cra_class", 12},
 	    {"SUPPORT UNTIL", "support_until", 13},
 	    {"VERSIONS", "versions", 10},
+	    {"PUBLIC", "public", 7},
 	    {"VENDOR", "vendor", 0},
 	    {NULL, NULL, 0},
 	};
@@ -163,12 +187,13 @@ static int product_show_cmd(struct cli *c, int argc, char **argv)
 	if (cli_flag(&a, "json"))
 		return cli_print_json(o);
 	printf("product:          %s\nvendor:           %s\nCRA class:        %s\n"
-	       "support until:    %s\nplaced on market: %s\n\nVERSION              REVISIONS  "
-	       "LAST UPLOAD\n",
+	       "support until:    %s\nplaced on market: %s\npublic:           %s\n\n"
+	       "VERSION              REVISIONS  LAST UPLOAD\n",
 	       vg_json_str(o, "name"), vg_json_str(o, "vendor") ? vg_json_str(o, "vendor") : "-",
 	       vg_json_str(o, "cra_class"),
 	       vg_json_str(o, "support_until") ? vg_json_str(o, "support_until") : "-",
-	       vg_json_str(o, "placed_on_market") ? vg_json_str(o, "placed_on_market") : "-");
+	       vg_json_str(o, "placed_on_market") ? vg_json_str(o, "placed_on_market") : "-",
+	       json_is_true(json_object_get(o, "public")) ? "yes (listed on /report)" : "no");
 	json_array_foreach(json_object_get(o, "versions"), i, v)
 	{
 		printf("%-20s %-10lld %s\n", vg_json_str(v, "version"),

@@ -95,9 +95,10 @@ int product_create(struct store *s, const struct product_info *p, struct vg_erro
 		return rc;
 	rc = store_exec(s, err,
 			"INSERT INTO products (name, vendor, cra_class, support_until, "
-			"placed_on_market, created_at) VALUES (?,?,?,?,?,?)",
-			"ttttti", p->name, p->vendor, p->cra_class ? p->cra_class : "default",
-			p->support_until, p->placed_on_market, vg_now());
+			"placed_on_market, created_at, public) VALUES (?,?,?,?,?,?,?)",
+			"tttttii", p->name, p->vendor, p->cra_class ? p->cra_class : "default",
+			p->support_until, p->placed_on_market, vg_now(),
+			(int64_t)(p->public_set && p->is_public));
 	if (rc == VG_EEXIST)
 		vg_error_set(err, rc, "product '%s' already exists", p->name);
 	if (!rc) {
@@ -136,6 +137,9 @@ int product_update(struct store *s, const struct product_info *p, struct vg_erro
 	if (!rc && p->placed_on_market)
 		rc = store_exec(s, err, "UPDATE products SET placed_on_market = ? WHERE name = ?",
 				"tt", p->placed_on_market, p->name);
+	if (!rc && p->public_set)
+		rc = store_exec(s, err, "UPDATE products SET public = ? WHERE name = ?", "it",
+				(int64_t)(p->is_public != 0), p->name);
 	if (!rc)
 		rc = product_audit_json(s, p->name, &after, err);
 	if (!rc)

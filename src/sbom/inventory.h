@@ -39,6 +39,8 @@ struct product_info {
 	const char *cra_class;        /* default, important-1, important-2, critical */
 	const char *support_until;    /* YYYY-MM */
 	const char *placed_on_market; /* YYYY-MM-DD */
+	int public_set;               /* 1: is_public is given (else unchanged; new: 0) */
+	int is_public;                /* 1: offered on the public portal's product list */
 };
 
 int product_create(struct store *s, const struct product_info *p,

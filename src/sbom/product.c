@@ -140,10 +140,10 @@ static int query_list(struct store *s, const char *sql, const char *types, const
 
 /* ---- products ---- */
 
-#define PRODUCT_COLS                                                                         \
-	"p.id, p.name, p.vendor, p.cra_class, p.support_until, p.placed_on_market, "         \
-	"p.created_at, (SELECT COUNT(*) FROM product_versions v WHERE v.product_id = p.id) " \
-	"FROM products p "
+#define PRODUCT_COLS                                                                          \
+	"p.id, p.name, p.vendor, p.cra_class, p.support_until, p.placed_on_market, "          \
+	"p.created_at, (SELECT COUNT(*) FROM product_versions v WHERE v.product_id = p.id), " \
+	"p.public FROM products p "
 
 static int fill_product(struct store_stmt *st, void *elem)
 {
@@ -157,6 +157,7 @@ static int fill_product(struct store_stmt *st, void *elem)
 	p->placed_on_market = store_col_dup(st, 5, &oom);
 	p->created_at = store_col_int64(st, 6);
 	p->version_count = store_col_int64(st, 7);
+	p->is_public = store_col_int64(st, 8) != 0;
 	return oom;
 }
 
@@ -403,6 +404,7 @@ json_t *product_to_json(const struct product *p)
 	json_object_set_new(o, "support_until", vg_json_text(p->support_until));
 	json_object_set_new(o, "placed_on_market", vg_json_text(p->placed_on_market));
 	json_object_set_new(o, "created_at", vg_json_time(p->created_at));
+	json_object_set_new(o, "public", json_boolean(p->is_public));
 	if (p->version_count >= 0)
 		json_object_set_new(o, "versions", json_integer(p->version_count));
 	return o;

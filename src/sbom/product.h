@@ -22,7 +22,8 @@
  *     sbom_product_view    one row per product (single table: safe as the
  *                          right side of a LEFT JOIN)
  *        product_id, product (name), vendor, cra_class, support_until,
- *        placed_on_market, created_at
+ *        placed_on_market, created_at, public (1: the product may be named
+ *        to the public, e.g. on the CVD portal's product list; 0018)
  *     sbom_revision_view   one row per SBOM revision (single table)
  *        sbom_id, version_id, revision, format, spec_version,
  *        uploaded_at, component_count, primary_idx
@@ -76,6 +77,7 @@ struct product {
 	char *placed_on_market; /* YYYY-MM-DD; NULL: not set */
 	int64_t created_at;     /* epoch seconds */
 	int64_t version_count;  /* number of versions; -1 when not counted */
+	int is_public;          /* 1: offered on the public portal's product list */
 };
 
 struct product_list {
@@ -178,7 +180,8 @@ int sbom_revision_list(struct store *s, const char *product, const char *version
 
 /*
  * JSON at the edges. product_to_json: name, vendor, cra_class,
- * support_until, placed_on_market, created_at (RFC 3339), and "versions"
+ * support_until, placed_on_market, created_at (RFC 3339), public (boolean),
+ * and "versions"
  * (the count) when version_count >= 0. product_version_to_json: version,
  * created_at, revisions, last_upload_at (null when none). New references.
  */

@@ -141,8 +141,11 @@ static int product_page(struct http_req *req, struct http_resp *resp)
 	ui_page_begin(req, resp, title, "products");
 	html(b,
 	     "<dl class=\"facts\"><dt>vendor</dt><dd>%s</dd><dt>CRA class</dt><dd>%s</dd>"
-	     "<dt>support until</dt><dd>%s</dd><dt>placed on market</dt><dd>%s</dd></dl>",
-	     p.vendor, p.cra_class, p.support_until, p.placed_on_market);
+	     "<dt>support until</dt><dd>%s</dd><dt>placed on market</dt><dd>%s</dd>"
+	     "<dt>public</dt><dd id=\"product-public\">%s</dd></dl>",
+	     p.vendor, p.cra_class, p.support_until, p.placed_on_market,
+	     p.is_public ? "yes: offered on the reporting portal (/report)"
+			 : "no: not named on the reporting portal");
 	html_raw(b, "<h2>Versions</h2><table id=\"versions\"><thead><tr>"
 		    "<th>version</th><th>SBOM revisions</th><th>last upload</th></tr></thead>"
 		    "<tbody>");

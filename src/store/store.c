@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/secret.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -238,10 +239,26 @@ const char *store_url_safe(const struct store *s)
 	return s->url_safe ? s->url_safe : "(database)";
 }
 
+void store_anon_remote(const char *remote, char *out, size_t n)
+{
+	char mac[65];
+	struct vg_error e = {0};
+
+	if (!remote || !*remote || strncmp(remote, "anon", 4) == 0)
+		snprintf(out, n, "%s", remote ? remote : "");
+	else if (vg_secret_mac_hex("reporter-addr", remote, strlen(remote), mac, &e))
+		snprintf(out, n, "anon"); /* no key: keep nothing rather than the address */
+	else
+		snprintf(out, n, "anon:%.16s", mac);
+}
+
 void store_set_actor(struct store *s, const char *actor, const char *remote)
 {
 	snprintf(s->actor, sizeof(s->actor), "%s", actor ? actor : "system");
-	snprintf(s->remote, sizeof(s->remote), "%s", remote ? remote : "");
+	if (actor && strcmp(actor, "anonymous") == 0)
+		store_anon_remote(remote, s->remote, sizeof(s->remote));
+	else
+		snprintf(s->remote, sizeof(s->remote), "%s", remote ? remote : "");
 }
 
 const char *store_actor(const struct store *s)

@@ -61,8 +61,16 @@ int store_schema_version(struct store *s, int *out, struct vg_error *err) VG_MUS
 int store_migrate(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 /* Who acts on this connection (user or token name, or "system") and from
- * where; recorded in every audit record until changed. Copies both. */
+ * where; recorded in every audit record until changed. Copies both. The
+ * address of an "anonymous" actor (a caller of a public route without
+ * credentials) is never kept: it becomes store_anon_remote() of it. */
 void store_set_actor(struct store *s, const char *actor, const char *remote);
+/* "anon:" and the first 16 hex digits of the keyed hash of a client address
+ * (core/secret.h, purpose "reporter-addr": the key file outside the
+ * database), so the records of one client can be linked without saying who
+ * it is; "anon" when the key is unavailable. Empty and "anon..." values are
+ * copied as they are. */
+void store_anon_remote(const char *remote, char *out, size_t n);
 const char *store_actor(const struct store *s);
 const char *store_remote(const struct store *s);
 

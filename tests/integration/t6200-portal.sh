@@ -30,7 +30,7 @@ export VIGIL_PSIRT_ATTACHMENTS_MAX=2
 ADMIN=$(admin_token)
 "$VIGIL" token create --name t-aud --role auditor >"$T_DIR/aud.tok" 2>/dev/null
 AUD=$(cat "$T_DIR/aud.tok")
-"$VIGIL" product create Widget >/dev/null
+"$VIGIL" product create Widget --public yes >/dev/null
 start_server
 
 # form_token: a fresh signed token from the form page.

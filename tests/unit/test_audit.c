@@ -1,7 +1,8 @@
 /*
  * test_audit.c - the audit trail on the backend under test: an intact chain
  * verifies; records altered, removed, reordered or forged directly in the
- * database are caught and named by sequence number; audit_query filters.
+ * database are caught and named by sequence number; audit_query filters;
+ * an anonymous caller's address kept keyed, and older clear ones shown keyed.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -18,10 +19,12 @@
 #include "core/json.h"
 #include "store/store.h"
 #include "testdb.h"
+#include "core/secret.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fx {
 	char *url;
@@ -533,6 +536,60 @@ static void test_query_record_shape(void **state)
 	}
 }
 
+/* An anonymous caller's address is kept keyed ("anon:" + 16 hex digits of
+ * the reporter-addr HMAC), a named actor's as given; a record holding an
+ * address in clear (written before migration 0018) is shown keyed, without
+ * the plain hash of case.received, while verify still checks what is stored. */
+static void test_anonymous_remote_keyed(void **state)
+{
+	struct fx *f = *state;
+	struct audit_filter flt;
+	struct audit_entry_list l;
+	struct vg_error err;
+	char key[256], mac[65], want[64], *raw = NULL;
+	int64_t count = 0, bad = 0;
+
+	snprintf(key, sizeof(key), "%s/vigil-test-audit-%d.key",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	setenv("VIGIL_SECRETS_KEY_FILE", key, 1);
+	vg_secret_reset();
+	vg_error_clear(&err);
+	assert_int_equal(vg_secret_mac_hex("reporter-addr", "203.0.113.9", 11, mac, &err), VG_OK);
+	snprintf(want, sizeof(want), "anon:%.16s", mac);
+
+	store_set_actor(f->s, "anonymous", "203.0.113.9");
+	assert_string_equal(store_remote(f->s), want);
+	assert_int_equal(store_audit(f->s, "case.received", "case", "8", NULL,
+				     json_pack("{s:s}", "state", "received"), &err),
+			 VG_OK);
+	assert_int_equal(store_query_text(f->s, &raw, &err,
+					  "SELECT remote FROM audit_log WHERE seq = ?", "i",
+					  f->base + 5),
+			 VG_OK);
+	assert_string_equal(raw, want);
+	free(raw);
+	store_set_actor(f->s, "alice", "203.0.113.9");
+	assert_string_equal(store_remote(f->s), "203.0.113.9");
+
+	/* an older record: the address and its plain hash in clear */
+	tamper(f->s,
+	       "UPDATE audit_log SET remote = '203.0.113.9', after_json = "
+	       "'{\"remote_sha256\":\"abc\",\"state\":\"received\"}' WHERE seq = ?",
+	       "i", f->base + 5);
+	memset(&flt, 0, sizeof(flt));
+	flt.after_seq = f->base + 4;
+	assert_int_equal(audit_query(f->s, &flt, &l, &err), VG_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].remote, want);
+	assert_string_equal(l.items[0].after_json, "{\"state\":\"received\"}");
+	audit_entry_list_release(&l);
+	assert_int_equal(audit_verify(f->s, &count, &bad, &err), VG_EAUDIT);
+	assert_int_equal(bad, f->base + 5);
+	unlink(key);
+	unsetenv("VIGIL_SECRETS_KEY_FILE");
+	vg_secret_reset();
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -553,6 +610,7 @@ int main(void)
 	    T(test_empty_chain),
 	    T(test_query_filters),
 	    T(test_query_record_shape),
+	    T(test_anonymous_remote_keyed),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
