@@ -141,7 +141,9 @@ static int demo_load(struct cli *c, int argc, char **argv)
 						 .vendor = "ACME Devices",
 						 .cra_class = "important-1",
 						 .support_until = "2031-12",
-						 .placed_on_market = "2026-03-01"};
+						 .placed_on_market = "2026-03-01",
+						 .public_set = 1,
+						 .is_public = 1}; /* offered on /report */
 			static const char *const files[][2] = {
 			    {"acme-gateway-1.0.0.cdx.json", "1.0.0"},
 			    {"acme-gateway-1.1.0.cdx.json", "1.1.0"},

@@ -79,6 +79,8 @@ static int products_page(struct http_req *req, struct http_resp *resp)
 			    "placeholder=\"YYYY-MM\" pattern=\"[0-9]{4}-[0-9]{2}\"></label> "
 			    "<label>Placed on market <input name=\"placed_on_market\" "
 			    "placeholder=\"YYYY-MM-DD\"></label> "
+			    "<label><input type=\"checkbox\" name=\"public\" value=\"yes\"> "
+			    "Public: offered on the vulnerability report form</label> "
 			    "<button type=\"submit\">Create</button></form>");
 	}
 	return ui_page_end(resp);
@@ -86,7 +88,7 @@ static int products_page(struct http_req *req, struct http_resp *resp)
 
 static int products_post(struct http_req *req, struct http_resp *resp)
 {
-	char name[256], vendor[256], cls[32], su[16], pm[16];
+	char name[256], vendor[256], cls[32], su[16], pm[16], pub[8];
 	struct product_info p = {0};
 	struct vg_error err = {0};
 	struct vg_buf loc = VG_BUF_INIT;
@@ -105,6 +107,9 @@ static int products_post(struct http_req *req, struct http_resp *resp)
 		p.support_until = su;
 	if (http_form(req, "placed_on_market", pm, sizeof(pm)) == VG_OK && *pm)
 		p.placed_on_market = pm;
+	p.public_set = 1;
+	p.is_public =
+	    http_form(req, "public", pub, sizeof(pub)) == VG_OK && strcmp(pub, "yes") == 0;
 	if (product_create(req->db, &p, &err))
 		return error_page(req, resp, "Products", &err);
 	vg_buf_adds(&loc, "/ui/products/");

@@ -19,6 +19,7 @@ pw_of() { # USER FILE: the password printed for USER
 }
 
 check_eq "demo load into an empty database" "$(run_cmd "$VIGIL" demo load)" 0
+check_eq "the demo product is offered on the portal" "$("$VIGIL" product show acme-gateway --json | jq -r .public)" true
 cp "$T_DIR/out" "$T_DIR/first"
 admin_pw=$(pw_of admin "$T_DIR/first")
 psirt_pw=$(pw_of psirt "$T_DIR/first")

@@ -60,12 +60,18 @@ check_eq "product page" "$(staff GET /ui/products/Shown -H "Authorization: Beare
 check_contains "product page shows public" "$(body)" '<dd id="product-public">yes'
 check_eq "product page: not public" "$(staff GET /ui/products/Hidden -H "Authorization: Bearer $ADMIN")" 200
 check_contains "product page shows not public" "$(body)" '<dd id="product-public">no'
+check_eq "UI form: create public" "$(staff POST /ui/products -H "Authorization: Bearer $ADMIN" \
+	--data-urlencode name=UiShown --data-urlencode public=yes)" 303
+check_eq "UI form: create without the box" "$(staff POST /ui/products -H "Authorization: Bearer $ADMIN" \
+	--data-urlencode name=UiHidden)" 303
+check_eq "UI form: the box makes it public" "$("$VIGIL" product list --json | jq -r '[.[] | select(.name|startswith("Ui")) | "\(.name)=\(.public)"] | join(",")')" "UiHidden=false,UiShown=true"
 
 check_eq "GET /report" "$(http GET /report)" 200
 FORM=$(body)
 check_contains "public product offered" "$FORM" '<option value="Shown">'
 check_contains "public (API) product offered" "$FORM" '<option value="ApiShown">'
 check_not_contains "non-public product not offered" "$FORM" 'Hidden'
+check_contains "public (UI form) product offered" "$FORM" '<option value="UiShown">'
 check_not_contains "product made non-public not offered" "$FORM" '"Later"'
 
 # ---- an anonymous report through the form, of a product not listed ----
