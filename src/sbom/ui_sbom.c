@@ -232,9 +232,9 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 	     q);
 	if (SBOM_REVISION_HELD(&c.rev))
 		html(b,
-		     "<p class=\"error\" id=\"held\">Revision %lld (SBOM %lld) is held for a "
-		     "person: %s. Its findings are not reconciled until an admin or psirt approves "
-		     "it (<code>vigil sbom approve %lld</code>, or POST "
+		     "<p class=\"error\" id=\"held\">Revision %lld (SBOM %lld) is held. Why: %s. "
+		     "Its findings are not reconciled until an admin or psirt approves it (here, "
+		     "with <code>vigil sbom approve %lld</code>, or POST "
 		     "/api/v1/sboms/%lld/approve).</p>",
 		     (long long)c.rev.revision, (long long)c.rev.id, c.rev.held_reason,
 		     (long long)c.rev.id, (long long)c.rev.id);
