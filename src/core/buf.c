@@ -123,46 +123,6 @@ int vg_buf_addf(struct vg_buf *b, const char *fmt, ...)
 	return rc;
 }
 
-int vg_buf_add_html(struct vg_buf *b, const char *s)
-{
-	int rc = VG_OK;
-	const char *run = s;
-
-	if (!s)
-		return VG_OK;
-	for (; *s && !rc; s++) {
-		const char *rep = NULL;
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			break;
-		}
-		if (rep) {
-			rc = vg_buf_add(b, run, (size_t)(s - run));
-			if (!rc)
-				rc = vg_buf_adds(b, rep);
-			run = s + 1;
-		}
-	}
-	if (!rc)
-		rc = vg_buf_add(b, run, strlen(run));
-	return rc;
-}
-
 int vg_buf_read_file(struct vg_buf *b, const char *path, size_t max, struct vg_error *err)
 {
 	FILE *f;

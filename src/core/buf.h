@@ -44,8 +44,6 @@ int vg_buf_adds(struct vg_buf *b, const char *s);
 int vg_buf_addc(struct vg_buf *b, char c);
 int vg_buf_addf(struct vg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vg_buf_vaddf(struct vg_buf *b, const char *fmt, va_list ap);
-/* Append s with HTML special characters escaped (&<>"'). */
-int vg_buf_add_html(struct vg_buf *b, const char *s);
 
 /* Read a whole file (or "-" for stdin) into b, at most max bytes. Error names the path. */
 int vg_buf_read_file(struct vg_buf *b, const char *path, size_t max,

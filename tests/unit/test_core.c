@@ -157,7 +157,6 @@ static void test_buf_cap(void **state)
 	assert_int_equal(b.len, 10);
 	assert_int_equal(vg_buf_addc(&b, '!'), VG_ETOOBIG);
 	assert_int_equal(vg_buf_addf(&b, "%d", 1), VG_ETOOBIG);
-	assert_int_equal(vg_buf_add_html(&b, "<"), VG_ETOOBIG);
 	assert_string_equal(b.data, "helloworld");
 	assert_int_equal(b.len, 10);
 	/* an empty append at the cap is fine */
@@ -232,38 +231,6 @@ static void test_buf_addf(void **state)
 	assert_string_equal(b.data, "1234");
 	assert_int_equal(vg_buf_addf(&b, "%d", 5678), VG_OK);
 	assert_string_equal(b.data, "12345678");
-	vg_buf_release(&b);
-}
-
-static void test_buf_html(void **state)
-{
-	struct vg_buf b = VG_BUF_INIT;
-	(void)state;
-
-	assert_int_equal(vg_buf_add_html(&b, "<a href=\"x\">Tom & Jerry's</a>"), VG_OK);
-	assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
-	vg_buf_reset(&b);
-	assert_int_equal(vg_buf_add_html(&b, "plain text, nothing to escape"), VG_OK);
-	assert_string_equal(b.data, "plain text, nothing to escape");
-	vg_buf_reset(&b);
-	assert_int_equal(vg_buf_add_html(&b, "&&"), VG_OK);
-	assert_string_equal(b.data, "&amp;&amp;");
-	vg_buf_reset(&b);
-	assert_int_equal(vg_buf_add_html(&b, "&amp;"), VG_OK); /* escaped again, not trusted */
-	assert_string_equal(b.data, "&amp;amp;");
-	vg_buf_reset(&b);
-	assert_int_equal(vg_buf_add_html(&b, ""), VG_OK);
-	assert_int_equal(vg_buf_add_html(&b, NULL), VG_OK);
-	assert_int_equal(b.len, 0);
-	vg_buf_release(&b);
-
-	/* the cap applies to the escaped length */
-	vg_buf_init(&b, 6);
-	assert_int_equal(vg_buf_add_html(&b, "a<b"), VG_OK); /* exactly 6 */
-	assert_string_equal(b.data, "a&lt;b");
-	vg_buf_reset(&b);
-	assert_int_equal(vg_buf_add_html(&b, "a<bc"), VG_ETOOBIG);
-	assert_true(b.len <= 6);
 	vg_buf_release(&b);
 }
 
@@ -1201,7 +1168,6 @@ int main(void)
 	    cmocka_unit_test(test_buf_cap),
 	    cmocka_unit_test(test_buf_growth),
 	    cmocka_unit_test(test_buf_addf),
-	    cmocka_unit_test(test_buf_html),
 	    cmocka_unit_test(test_buf_read_file),
 	    cmocka_unit_test(test_buf_detach),
 	    cmocka_unit_test(test_time_parse),
