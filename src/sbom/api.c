@@ -489,8 +489,7 @@ static int dt_post(struct http_req *req, struct http_resp *resp)
 const struct http_route sbom_routes[] = {
     {"GET", "/api/v1/products", READ_CI, 0, products_list, "List products", "sbom"},
     {"POST", "/api/v1/products", PRODUCT_WRITE, 0, products_create,
-     "Create a product {name, vendor, cra_class, support_until, placed_on_market, public}",
-     "sbom"},
+     "Create a product {name, vendor, cra_class, support_until, placed_on_market, public}", "sbom"},
     {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get_route, "A product and its versions",
      "sbom"},
     {"PATCH", "/api/v1/products/{p}", ROLE_ADMIN | ROLE_PSIRT, 0, product_patch,
