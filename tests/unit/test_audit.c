@@ -548,6 +548,7 @@ static void test_anonymous_remote_keyed(void **state)
 	struct vg_error err;
 	char key[256], mac[65], want[64], *raw = NULL;
 	int64_t count = 0, bad = 0;
+	json_t *after;
 
 	snprintf(key, sizeof(key), "%s/vigil-test-audit-%d.key",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
@@ -559,9 +560,9 @@ static void test_anonymous_remote_keyed(void **state)
 
 	store_set_actor(f->s, "anonymous", "203.0.113.9");
 	assert_string_equal(store_remote(f->s), want);
-	assert_int_equal(store_audit(f->s, "case.received", "case", "8", NULL,
-				     json_pack("{s:s}", "state", "received"), &err),
-			 VG_OK);
+	after = json_pack("{s:s}", "state", "received");
+	assert_int_equal(store_audit(f->s, "case.received", "case", "8", NULL, after, &err), VG_OK);
+	json_decref(after); /* store_audit borrows it */
 	assert_int_equal(store_query_text(f->s, &raw, &err,
 					  "SELECT remote FROM audit_log WHERE seq = ?", "i",
 					  f->base + 5),
