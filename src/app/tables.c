@@ -24,6 +24,7 @@
 #include "triage/triage_cli.h"
 #include "triage/triage_ui.h"
 #include "triage/vex.h"
+#include "update/signer_admin.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -55,6 +56,7 @@ const struct app_noun app_nouns[] = {
     {"oncall", cmd_oncall, "on-call paging: rotations, escalation policies, pages, drills"},
     {"pgp", cmd_pgp, "the PSIRT OpenPGP key: status, expiry, rotation"},
     {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
+    {"signer", cmd_signer, "update signers: PKCS#11 token keys (software keys for development)"},
     {NULL, NULL, NULL},
 };
 
