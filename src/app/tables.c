@@ -25,6 +25,7 @@
 #include "triage/triage_ui.h"
 #include "triage/vex.h"
 #include "update/signer_admin.h"
+#include "update/tuf.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -57,6 +58,7 @@ const struct app_noun app_nouns[] = {
     {"pgp", cmd_pgp, "the PSIRT OpenPGP key: status, expiry, rotation"},
     {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
     {"signer", cmd_signer, "update signers: PKCS#11 token keys (software keys for development)"},
+    {"tuf", cmd_tuf, "the TUF repository: init, delegate, add-target, rotate, status, export"},
     {NULL, NULL, NULL},
 };
 
@@ -90,6 +92,7 @@ extern const struct http_route vuln_routes[];
 extern const struct http_route vuln_ui_routes[];
 extern const struct http_route triage_routes[];
 extern const struct http_route triage_ui_routes[];
+extern const struct http_route tuf_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -112,6 +115,7 @@ const struct http_route *const app_route_tables[] = {
     vuln_ui_routes,
     triage_routes,
     triage_ui_routes,
+    tuf_routes,
     NULL,
 };
 /* clang-format on */
@@ -131,6 +135,7 @@ extern const struct vg_job notify_jobs[];
 extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
+extern const struct vg_job tuf_jobs[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -139,6 +144,7 @@ static const struct vg_job *const leader_jobs[] = {
     psirt_jobs,
     oncall_jobs,
     triage_jobs,
+    tuf_jobs,
     NULL,
 };
 /* clang-format on */

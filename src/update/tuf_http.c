@@ -1,0 +1,155 @@
+/*
+ * tuf_http.c - the TUF repository served to the public: GET and HEAD of
+ * /tuf/metadata/{file} and /tuf/targets/{path...}, with a strong ETag (the
+ * file's SHA-256), If-None-Match, one byte range (Range: bytes=...), and a
+ * Cache-Control for each kind: timestamp.json and the unversioned names
+ * change, so they are kept briefly; versioned metadata and hash-prefixed
+ * targets never change.
+ */
+#include "update/tuf.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "http/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+/* Parse "bytes=A-B", "bytes=A-", "bytes=-N" against size n. Returns 1 and
+ * [*from, *to] for a satisfiable single range, 0 to send the whole file (no
+ * or an ignorable header), -1 for an unsatisfiable one. */
+static int parse_range(const char *h, size_t n, size_t *from, size_t *to)
+{
+	unsigned long long a = 0, b = 0;
+	const char *p;
+	char *end;
+
+	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+		return 0; /* several ranges: the whole file (allowed by RFC 9110) */
+	p = h + 6;
+	if (*p == '-') {
+		if (p[1] < '0' || p[1] > '9')
+			return 0;
+		b = strtoull(p + 1, &end, 10);
+		if (*end || b == 0)
+			return *end ? 0 : -1;
+		if (n == 0)
+			return -1;
+		*from = b >= n ? 0 : n - (size_t)b;
+		*to = n - 1;
+		return 1;
+	}
+	if (*p < '0' || *p > '9')
+		return 0;
+	a = strtoull(p, &end, 10);
+	if (*end != '-')
+		return 0;
+	p = end + 1;
+	if (*p) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		b = strtoull(p, &end, 10);
+		if (*end || b < a)
+			return 0;
+	} else {
+		b = n ? n - 1 : 0;
+	}
+	if (a >= n)
+		return -1;
+	*from = (size_t)a;
+	*to = b >= n ? n - 1 : (size_t)b;
+	return 1;
+}
+
+static int send_file(struct http_req *req, struct http_resp *resp, char *data, size_t n,
+		     const char *sha, const char *ctype, const char *cache)
+{
+	char etag[80], cr[96];
+	const char *inm = http_header(req, "If-None-Match");
+	size_t from = 0, to = 0;
+	int r, rc;
+
+	snprintf(etag, sizeof(etag), "\"%s\"", sha);
+	http_set_header(resp, "ETag", etag);
+	http_set_header(resp, "Cache-Control", cache);
+	http_set_header(resp, "Accept-Ranges", "bytes");
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+		free(data);
+		return http_text(resp, 304, ctype, "", 0);
+	}
+	r = parse_range(http_header(req, "Range"), n, &from, &to);
+	if (r < 0) {
+		snprintf(cr, sizeof(cr), "bytes */%zu", n);
+		http_set_header(resp, "Content-Range", cr);
+		free(data);
+		return http_text(resp, 416, "text/plain; charset=utf-8", "range not satisfiable\n",
+				 22);
+	}
+	if (r > 0) {
+		snprintf(cr, sizeof(cr), "bytes %zu-%zu/%zu", from, to, n);
+		http_set_header(resp, "Content-Range", cr);
+		rc = http_text(resp, 206, ctype, data + from, to - from + 1);
+	} else {
+		rc = http_text(resp, 200, ctype, data, n);
+	}
+	free(data);
+	return rc;
+}
+
+static const char *rest_of(const struct http_req *req, const char *prefix)
+{
+	size_t l = strlen(prefix);
+	return strncmp(req->path, prefix, l) == 0 ? req->path + l : "";
+}
+
+static int not_found(struct http_resp *resp)
+{
+	http_set_header(resp, "Cache-Control", "no-store");
+	return http_error(resp, VG_ENOTFOUND, "no such file in the TUF repository");
+}
+
+/* GET /tuf/metadata/{file} */
+static int tuf_metadata_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	const char *file = rest_of(req, "/tuf/metadata/");
+	char *data = NULL, sha[65];
+	size_t n = 0;
+	int is_ts = 0, versioned = file[0] >= '0' && file[0] <= '9';
+
+	if (tuf_metadata_file(req->db, file, &data, &n, sha, &is_ts, &err)) {
+		if (err.code != VG_ENOTFOUND)
+			vg_warn("tuf: %s", vg_error_msg(&err));
+		return not_found(resp);
+	}
+	return send_file(req, resp, data, n, sha, "application/json",
+			 versioned ? "public, max-age=31536000, immutable"
+			 : is_ts   ? "public, max-age=60"
+				   : "public, max-age=300");
+}
+
+/* GET /tuf/targets/{path...} */
+static int tuf_targets_get(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	char *data = NULL, sha[65];
+	size_t n = 0;
+
+	if (tuf_target_file(req->db, rest_of(req, "/tuf/targets/"), &data, &n, sha, &err)) {
+		if (err.code != VG_ENOTFOUND)
+			vg_warn("tuf: %s", vg_error_msg(&err));
+		return not_found(resp);
+	}
+	return send_file(req, resp, data, n, sha, "application/octet-stream",
+			 "public, max-age=31536000, immutable");
+}
+
+/* clang-format off */
+const struct http_route tuf_routes[] = {
+    {"GET", "/tuf/metadata/*", ROLE_PUBLIC, 0, tuf_metadata_get, "TUF metadata (timestamp.json, VERSION.ROLE.json); ETag, Range", "update"},
+    {"GET", "/tuf/targets/*", ROLE_PUBLIC, 0, tuf_targets_get, "TUF target files (PRODUCT/SHA256.NAME); ETag, Range", "update"},
+    {NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
+/* clang-format on */
