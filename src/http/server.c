@@ -684,8 +684,12 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *ctx
 	security_headers(r);
 	if (ctx && ctx->req.secure)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-	for (int i = 0; i < resp->nheaders; i++)
+	for (int i = 0; i < resp->nheaders; i++) {
+		/* a handler's own Cache-Control replaces the default no-store */
+		if (strcasecmp(resp->hnames[i], "Cache-Control") == 0)
+			MHD_del_response_header(r, "Cache-Control", "no-store");
 		MHD_add_response_header(r, resp->hnames[i], resp->hvalues[i]);
+	}
 	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
 	if (ctx)

@@ -384,7 +384,7 @@ static int sign_store(struct op *o, const char *role, json_t *sig_obj, const cha
 		rc = store_exec(o->s, err,
 				"INSERT INTO tuf_metadata (role, version, json, sha256, length, "
 				"expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				"titsiii", role, version, text, sha, (int64_t)strlen(text), expires,
+				"tittiii", role, version, text, sha, (int64_t)strlen(text), expires,
 				o->now);
 	}
 	if (!rc && o->changed)
@@ -1004,12 +1004,12 @@ int tuf_resign_due(struct store *s, int *renewed, struct vg_error *err)
 		json_decref(due);
 		return rc;
 	}
-	rc =
-	    store_query_json(s, &rows, err,
-			     "SELECT r.role AS role, r.lifetime AS lifetime, "
-			     "(SELECT MAX(m.expires_at) FROM tuf_metadata m WHERE m.role = r.role) "
-			     "AS expires FROM tuf_roles r ORDER BY r.role",
-			     NULL);
+	rc = store_query_json(
+	    s, &rows, err,
+	    "SELECT r.role AS role, r.lifetime AS lifetime, "
+	    "(SELECT m.expires_at FROM tuf_metadata m WHERE m.role = r.role ORDER BY "
+	    "m.version DESC LIMIT 1) AS expires FROM tuf_roles r ORDER BY r.role",
+	    NULL);
 	json_array_foreach(rows, i, row)
 	{
 		const char *role = vg_json_str(row, "role");
