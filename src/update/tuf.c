@@ -266,7 +266,7 @@ static int signer_key(struct store *s, const char *name, json_t **out, char keyi
 struct op {
 	struct store *s;
 	int64_t now;
-	int refused;     /* a signature did not verify */
+	int refused;     /* a signer failed or its signature did not verify */
 	char role[160];  /* the role being signed when it failed */
 	json_t *changed; /* {"role": version} signed by this operation */
 };
@@ -354,6 +354,8 @@ static int sign_store(struct op *o, const char *role, json_t *sig_obj, const cha
 		if (!rc)
 			rc = key_object(alg, pub, publen, &key, keyid, err);
 		json_decref(key);
+		if (rc)
+			o->refused = 1; /* the signer failed: audited after the rollback */
 		if (!rc && alg == UPDATE_ALG_P256) {
 			if (siglen != 64 || update_sig_p256_der(sig, der, &derlen))
 				rc = vg_error_set(

@@ -175,6 +175,18 @@ check_contains "naming the signer" "$(cat "$T_DIR/err")" "r1"
 check_eq "nothing half-published" "$(db_sql "SELECT role || ':' || MAX(version) FROM tuf_metadata GROUP BY role ORDER BY role" | tr '\n' ' ')" "$BEFORE"
 check_eq "the old target is still current" "$(db_sql "SELECT sha256 FROM tuf_targets WHERE name = 'acme/fw.bin' AND current = 1")" "$SHA2"
 mv "$T_DIR/r1.key.away" "$T_DIR/r1.key"
+check_eq "the refusal is in the trail" "$(db_sql "SELECT object_id FROM audit_log WHERE action = 'tuf.sign_refused'")" "timestamp"
+"$VIGIL" signer keygen other --software "$T_DIR/other.key" --algorithm ed25519 >/dev/null
+cp "$T_DIR/r1.key" "$T_DIR/r1.key.good"
+cp "$T_DIR/other.key" "$T_DIR/r1.key"
+check_eq "a signer whose key is not the one added is refused" "$(run_cmd "$VIGIL" tuf add-target --product acme "$T_DIR/fw3.bin" --name fw.bin)" "1"
+check_contains "saying so" "$(cat "$T_DIR/err")" "public key changed"
+check_eq "nothing half-published either" "$(db_sql "SELECT role || ':' || MAX(version) FROM tuf_metadata GROUP BY role ORDER BY role" | tr '\n' ' ')" "$BEFORE"
+check_eq "both refusals audited" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action = 'tuf.sign_refused'")" "2"
+cp "$T_DIR/r1.key.good" "$T_DIR/r1.key"
+ok "with the right key it publishes" "$VIGIL" tuf add-target --product acme "$T_DIR/fw3.bin" --name fw.bin
+check_contains "and the device installs it" "$(served dev2 acme/fw.bin)" "ok acme/fw.bin 15 bytes"
+check_eq "the bytes" "$(cat "$T_DIR/c-dev2/out.bin")" "firmware three"
 
-check_eq "the trail has each change" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action IN ('tuf.init','tuf.delegate','tuf.add_targets','tuf.rotate','tuf.resign')")" "8"
+check_eq "the trail has each change" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action IN ('tuf.init','tuf.delegate','tuf.add_targets','tuf.rotate','tuf.resign')")" "9"
 finish
