@@ -1146,6 +1146,52 @@ json_t *tuf_status_to_json(const struct tuf_status *st)
 
 /* ---- files ---- */
 
+/* Parse "bytes=A-B", "bytes=A-", "bytes=-N" against size n. Returns 1 and
+ * [*from, *to] for a satisfiable single range, 0 to send the whole file (no
+ * or an ignorable header), -1 for an unsatisfiable one. */
+int tuf_range_parse(const char *h, size_t n, size_t *from, size_t *to)
+{
+	unsigned long long a = 0, b = 0;
+	const char *p;
+	char *end;
+
+	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+		return 0; /* several ranges: the whole file (allowed by RFC 9110) */
+	p = h + 6;
+	if (*p == '-') {
+		if (p[1] < '0' || p[1] > '9')
+			return 0;
+		b = strtoull(p + 1, &end, 10);
+		if (*end || b == 0)
+			return *end ? 0 : -1;
+		if (n == 0)
+			return -1;
+		*from = b >= n ? 0 : n - (size_t)b;
+		*to = n - 1;
+		return 1;
+	}
+	if (*p < '0' || *p > '9')
+		return 0;
+	a = strtoull(p, &end, 10);
+	if (*end != '-')
+		return 0;
+	p = end + 1;
+	if (*p) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		b = strtoull(p, &end, 10);
+		if (*end || b < a)
+			return 0;
+	} else {
+		b = n ? n - 1 : 0;
+	}
+	if (a >= n)
+		return -1;
+	*from = (size_t)a;
+	*to = b >= n ? n - 1 : (size_t)b;
+	return 1;
+}
+
 /* "products%2FP" -> "products/P" (once; the client encodes the role name). */
 static void decode_role(const char *in, size_t n, char *out, size_t outsz)
 {
@@ -1162,41 +1208,50 @@ static void decode_role(const char *in, size_t n, char *out, size_t outsz)
 	out[j] = '\0';
 }
 
+int tuf_metadata_name_parse(const char *file, char *role, size_t rolesz, int64_t *version)
+{
+	size_t len = strlen(file);
+	const char *p = file;
+
+	*version = 0;
+	if (len < 6 || len > 180 || strcmp(file + len - 5, ".json") != 0)
+		return -1;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p > file && *p == '.') {
+		char num[20];
+		struct vg_error e = {0};
+		if ((size_t)(p - file) >= sizeof(num))
+			return -1;
+		memcpy(num, file, (size_t)(p - file));
+		num[p - file] = '\0';
+		if (vg_parse_int64(num, "version", 1, INT64_MAX, version, &e))
+			return -1;
+		p++;
+	} else {
+		p = file;
+	}
+	decode_role(p, (size_t)(file + len - 5 - p), role, rolesz);
+	if (!role[0] || role[0] == '/' || strstr(role, "..") || strchr(role, '\\'))
+		return -1;
+	if (*version && strcmp(role, "timestamp") == 0)
+		return -1; /* the timestamp has one name only */
+	return 0;
+}
+
 int tuf_metadata_file(struct store *s, const char *file, char **data, size_t *n, char sha256[65],
 		      int *is_timestamp, struct vg_error *err)
 {
 	char role[200];
 	int64_t version = 0;
-	size_t len = strlen(file);
-	const char *p = file;
 	struct store_stmt *st = NULL;
 	int rc;
 
 	*data = NULL;
 	*is_timestamp = 0;
-	if (len < 6 || len > 180 || strcmp(file + len - 5, ".json") != 0)
+	if (tuf_metadata_name_parse(file, role, sizeof(role), &version))
 		return vg_error_set(err, VG_ENOTFOUND, "no TUF metadata file %s", file);
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p > file && *p == '.') {
-		char num[20];
-		if ((size_t)(p - file) >= sizeof(num))
-			return vg_error_set(err, VG_ENOTFOUND, "no TUF metadata file %s", file);
-		memcpy(num, file, (size_t)(p - file));
-		num[p - file] = '\0';
-		if (vg_parse_int64(num, "version", 1, INT64_MAX, &version, err)) {
-			vg_error_clear(err);
-			return vg_error_set(err, VG_ENOTFOUND, "no TUF metadata file %s", file);
-		}
-		p++;
-	} else {
-		p = file;
-	}
-	decode_role(p, (size_t)(file + len - 5 - p), role, sizeof(role));
-	if (version == 0)
-		*is_timestamp = strcmp(role, "timestamp") == 0;
-	else if (strcmp(role, "timestamp") == 0)
-		return vg_error_set(err, VG_ENOTFOUND, "no TUF metadata file %s", file);
+	*is_timestamp = strcmp(role, "timestamp") == 0;
 	rc = store_prepare_cached(
 	    s,
 	    version ? "SELECT json, sha256 FROM tuf_metadata WHERE role = ? AND version = ?"

@@ -114,6 +114,17 @@ int tuf_metadata_file(struct store *s, const char *file, char **data, size_t *n,
 int tuf_target_file(struct store *s, const char *path, char **data, size_t *n, char sha256[65],
 		    struct vg_error *err) VG_MUST_CHECK;
 
+/* The role and version a metadata file name asks for: "5.products%2FP.json"
+ * gives products/P and 5; "timestamp.json" gives timestamp and 0 (the
+ * newest). -1 when the name is not one of ours. role gets rolesz bytes at
+ * most. Pure. */
+int tuf_metadata_name_parse(const char *file, char *role, size_t rolesz, int64_t *version);
+/* A Range header ("bytes=A-B", "bytes=A-", "bytes=-N") against a file of n
+ * bytes: 1 with [*from, *to] for one satisfiable range, 0 to send the whole
+ * file (no header, several ranges or one that is not understood), -1 for an
+ * unsatisfiable range (416). Pure. */
+int tuf_range_parse(const char *h, size_t n, size_t *from, size_t *to);
+
 /* Write the whole repository below dir as static files: dir/metadata/ and
  * dir/targets/ as clients ask for them. */
 int tuf_export(struct store *s, const char *dir, size_t *files, struct vg_error *err) VG_MUST_CHECK;

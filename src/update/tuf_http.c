@@ -17,52 +17,6 @@
 
 #include "core/banned.h"
 
-/* Parse "bytes=A-B", "bytes=A-", "bytes=-N" against size n. Returns 1 and
- * [*from, *to] for a satisfiable single range, 0 to send the whole file (no
- * or an ignorable header), -1 for an unsatisfiable one. */
-static int parse_range(const char *h, size_t n, size_t *from, size_t *to)
-{
-	unsigned long long a = 0, b = 0;
-	const char *p;
-	char *end;
-
-	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
-		return 0; /* several ranges: the whole file (allowed by RFC 9110) */
-	p = h + 6;
-	if (*p == '-') {
-		if (p[1] < '0' || p[1] > '9')
-			return 0;
-		b = strtoull(p + 1, &end, 10);
-		if (*end || b == 0)
-			return *end ? 0 : -1;
-		if (n == 0)
-			return -1;
-		*from = b >= n ? 0 : n - (size_t)b;
-		*to = n - 1;
-		return 1;
-	}
-	if (*p < '0' || *p > '9')
-		return 0;
-	a = strtoull(p, &end, 10);
-	if (*end != '-')
-		return 0;
-	p = end + 1;
-	if (*p) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		b = strtoull(p, &end, 10);
-		if (*end || b < a)
-			return 0;
-	} else {
-		b = n ? n - 1 : 0;
-	}
-	if (a >= n)
-		return -1;
-	*from = (size_t)a;
-	*to = b >= n ? n - 1 : (size_t)b;
-	return 1;
-}
-
 static int send_file(struct http_req *req, struct http_resp *resp, char *data, size_t n,
 		     const char *sha, const char *ctype, const char *cache)
 {
@@ -79,7 +33,7 @@ static int send_file(struct http_req *req, struct http_resp *resp, char *data, s
 		free(data);
 		return http_text(resp, 304, ctype, "", 0);
 	}
-	r = parse_range(http_header(req, "Range"), n, &from, &to);
+	r = tuf_range_parse(http_header(req, "Range"), n, &from, &to);
 	if (r < 0) {
 		snprintf(cr, sizeof(cr), "bytes */%zu", n);
 		http_set_header(resp, "Content-Range", cr);
