@@ -73,6 +73,11 @@ static int parse_uri(const char *uri, P11KitUri **out, struct vg_error *err)
 	int r;
 
 	*out = NULL;
+	/* before anything echoes the URI: it may hold a PIN */
+	if (uri && strstr(uri, "pin-value"))
+		return vg_error_set(err, VG_EINVAL,
+				    "PKCS#11 URI: pin-value is refused (vigil never stores a "
+				    "PIN); use --pin-file FILE or VIGIL_PKCS11_PIN");
 	if (!uri || strncmp(uri, "pkcs11:", 7) != 0)
 		return vg_error_set(err, VG_EINVAL, "'%s': expected a pkcs11: URI (RFC 7512)",
 				    uri ? uri : "");
