@@ -142,10 +142,11 @@ static void p11_release(struct p11_signer *p)
 {
 	if (!p)
 		return;
-	if (p->have_session && p->fn) {
-		p->fn->C_Logout(p->session);
+	/* No C_Logout: the login belongs to the token and this process, and
+	 * another open signer on the same token may be signing in another
+	 * thread; the login ends when the module's last session closes. */
+	if (p->have_session && p->fn)
 		p->fn->C_CloseSession(p->session);
-	}
 	if (p->single) {
 		p11_kit_module_finalize(p->single);
 		p11_kit_module_release(p->single);
