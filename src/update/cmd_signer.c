@@ -170,13 +170,25 @@ static int sg_test(struct cli *c, int argc, char **argv)
 	store_close(s);
 	if (rc)
 		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", a.pos[0],
-						"algorithm", update_alg_name(p.alg), "key_id",
-						p.key_id, "development_only", p.development_only,
-						"ok", 1));
-	printf("signer %s%s\nalgorithm %s\nkey id %s\nok\n", a.pos[0],
+	if (cli_flag(&a, "json")) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", a.pos[0], "algorithm",
+				      update_alg_name(p.alg), "key_id", p.key_id,
+				      "development_only", p.development_only, "ok", 1);
+		if (j && p.in_token)
+			json_object_set_new(j, "private_key",
+					    json_pack("{s:b, s:b, s:b}", "sensitive", p.sensitive,
+						      "extractable", p.extractable, "value_hidden",
+						      p.value_hidden));
+		return cli_print_json(j);
+	}
+	printf("signer %s%s\nalgorithm %s\nkey id %s\n", a.pos[0],
 	       p.development_only ? DEV_MARK : "", update_alg_name(p.alg), p.key_id);
+	if (p.in_token)
+		printf("private key: in the token, sensitive, not extractable (CKA_VALUE "
+		       "refused: CKR_ATTRIBUTE_SENSITIVE)\n");
+	else
+		printf("private key: a software key file (development only)\n");
+	printf("ok\n");
 	return CLI_OK;
 }
 

@@ -781,13 +781,29 @@ static int abs_path(const char *name, const char *path, char out[PATH_MAX], stru
 	return VG_OK;
 }
 
-int update_signer_add(struct store *s, const struct update_signer_spec *sp,
+/* The PIN file is stored as an absolute path (never the PIN). */
+static int pin_path(struct update_signer_spec *sp, char out[PATH_MAX], struct vg_error *err)
+{
+	if (!sp->pin_file)
+		return VG_OK;
+	if (!realpath(sp->pin_file, out))
+		return vg_error_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO,
+				    "signer %s: PIN file %s: %s", sp->name, sp->pin_file,
+				    errno == ENOENT ? "not found" : "cannot be read");
+	sp->pin_file = out;
+	return VG_OK;
+}
+
+int update_signer_add(struct store *s, const struct update_signer_spec *spec,
 		      struct update_signer_info *out, struct vg_error *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], pin[PATH_MAX];
+	struct update_signer_spec sv = *spec, *sp = &sv;
 	int rc = check_spec(sp, err);
 	if (!rc)
 		rc = exists(s, sp->name, err);
+	if (!rc)
+		rc = pin_path(sp, pin, err);
 	if (rc)
 		return rc;
 	if (strcmp(sp->kind, "software") == 0) {
@@ -799,13 +815,16 @@ int update_signer_add(struct store *s, const struct update_signer_spec *sp,
 	return add_common(s, sp, sp->uri, UPDATE_ALG_NONE, "signer.add", out, err);
 }
 
-int update_signer_keygen(struct store *s, const struct update_signer_spec *sp,
+int update_signer_keygen(struct store *s, const struct update_signer_spec *spec,
 			 struct update_signer_info *out, struct vg_error *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], pin[PATH_MAX];
+	struct update_signer_spec sv = *spec, *sp = &sv;
 	int rc = check_spec(sp, err);
 	if (!rc)
 		rc = exists(s, sp->name, err);
+	if (!rc)
+		rc = pin_path(sp, pin, err);
 	if (rc)
 		return rc;
 	if (sp->alg != UPDATE_ALG_ED25519 && sp->alg != UPDATE_ALG_P256)
@@ -869,6 +888,17 @@ int update_signer_test(struct store *s, const char *name, struct update_signer_p
 		out->development_only = sg->development_only;
 		out->matches_stored = 1;
 		update_key_id(pub, publen, out->key_id);
+	}
+	if (!rc && sg->p11) {
+		out->in_token = 1;
+		rc =
+		    p11_protection(sg, &out->sensitive, &out->extractable, &out->value_hidden, err);
+		if (!rc && (!out->sensitive || out->extractable || !out->value_hidden))
+			rc = vg_error_set(err, VG_EPERM,
+					  "signer %s: the private key can leave the token "
+					  "(sensitive %s, extractable %s)",
+					  name, out->sensitive ? "yes" : "no",
+					  out->extractable ? "yes" : "no");
 	}
 	update_signer_close(sg);
 	return rc;

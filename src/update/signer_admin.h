@@ -58,6 +58,9 @@ struct update_signer_probe {
 	char key_id[65]; /* hex SHA-256 of the public key */
 	int development_only;
 	int matches_stored; /* the key read back equals the stored public key */
+	/* PKCS#11 only (in_token 1): CKA_SENSITIVE, CKA_EXTRACTABLE, and whether
+	 * the token refused to show CKA_VALUE (CKR_ATTRIBUTE_SENSITIVE) */
+	int in_token, sensitive, extractable, value_hidden;
 };
 int update_signer_test(struct store *s, const char *name, struct update_signer_probe *out,
 		       struct vg_error *err) VG_MUST_CHECK;

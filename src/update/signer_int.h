@@ -34,6 +34,10 @@ int p11_sign(struct update_signer *sg, const void *msg, size_t n, uint8_t sig[UP
 int p11_public(struct update_signer *sg, uint8_t pub[UPDATE_PUB_MAX], size_t *publen,
 	       struct vg_error *err) VG_MUST_CHECK;
 void p11_close(struct update_signer *sg);
+/* How the private key is kept: CKA_SENSITIVE, CKA_EXTRACTABLE, and whether
+ * reading CKA_VALUE is refused with CKR_ATTRIBUTE_SENSITIVE (value_hidden). */
+int p11_protection(struct update_signer *sg, int *sensitive, int *extractable, int *value_hidden,
+		   struct vg_error *err) VG_MUST_CHECK;
 /* Refuse what must not be stored or used: not a pkcs11: URI, a pin-value,
  * a URI p11-kit cannot parse. */
 int p11_uri_check(const char *uri, struct vg_error *err) VG_MUST_CHECK;
