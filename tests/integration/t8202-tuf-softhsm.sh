@@ -1,0 +1,56 @@
+#!/bin/sh
+# The TUF repository signed by keys inside a PKCS#11 token (SoftHSM2 as a
+# real token): Ed25519 for root, snapshot and timestamp, P-256 (CKM_ECDSA,
+# DER in the metadata) for targets and a product; tuf-js installs the target
+# from `vigil serve`, then again after the timestamp key is rotated to
+# another token key.
+. "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+command -v softhsm2-util >/dev/null || { echo "softhsm2-util missing (scripts/deps.sh)"; exit 1; }
+command -v node >/dev/null || { echo "# SKIP: node not installed"; exit 0; }
+[ -d "$VIGIL_SOURCE_DIR/tests/node_modules/tuf-js" ] || { echo "# SKIP: tuf-js not installed (cd tests && npm install)"; exit 0; }
+CLIENT="$VIGIL_SOURCE_DIR/tests/tools/tuf-client.mjs"
+PIN='t8202-Pin-x3W'
+HSM="$T_DIR/hsm"
+mkdir -p "$HSM/tokens"
+cat >"$HSM/softhsm2.conf" <<EOF
+directories.tokendir = $HSM/tokens
+objectstore.backend = file
+log.level = ERROR
+EOF
+SOFTHSM2_CONF="$HSM/softhsm2.conf"
+export SOFTHSM2_CONF
+softhsm2-util --init-token --free --label tuf-test --pin "$PIN" --so-pin 5678 >/dev/null ||
+	{ echo "softhsm2-util --init-token failed"; exit 1; }
+printf '%s\n' "$PIN" >"$T_DIR/pin"
+chmod 600 "$T_DIR/pin"
+unset VIGIL_PKCS11_PIN
+fresh_db
+
+key() { # NAME ALG
+	"$VIGIL" signer keygen "$1" --pkcs11 "pkcs11:token=tuf-test;object=$1" --pin-file "$T_DIR/pin" \
+		--algorithm "$2" >/dev/null
+}
+for n in root1 root2 snap ts ts2; do key "$n" ed25519 || exit 1; done
+for n in tgt prod; do key "$n" p256 || exit 1; done
+
+ok "init with token keys" "$VIGIL" tuf init --root-signers root1,root2 --root-threshold 2 \
+	--targets-signer tgt --snapshot-signer snap --timestamp-signer ts
+ok "delegate to a P-256 token key" "$VIGIL" tuf delegate --product acme --signer prod
+printf 'hsm firmware\n' >"$T_DIR/fw.bin"
+ok "add a target" "$VIGIL" tuf add-target --product acme "$T_DIR/fw.bin" --name fw.bin
+"$VIGIL" tuf export "$T_DIR/exp" >/dev/null
+cp "$T_DIR/exp/metadata/1.root.json" "$T_DIR/root1.json"
+check_eq "targets signed with a DER ECDSA signature" "$(jq -r '.signatures[0].sig | startswith("30")' "$T_DIR/exp/metadata/targets.json")" "true"
+check_eq "the P-256 key as PEM" "$(jq -r '[.signed.keys[] | select(.scheme=="ecdsa-sha2-nistp256")] | length' "$T_DIR/root1.json")" "1"
+
+start_server
+run() {
+	node "$CLIENT" --metadata "$BASE/tuf/metadata" --targets "$BASE/tuf/targets" --dir "$T_DIR/dev" \
+		--root "$T_DIR/root1.json" --target acme/fw.bin --out "$T_DIR/dev/out.bin" 2>&1
+}
+check_contains "tuf-js installs a target signed in the token" "$(run)" "ok acme/fw.bin 13 bytes"
+check_eq "the bytes" "$(cat "$T_DIR/dev/out.bin")" "hsm firmware"
+ok "rotate the timestamp to another token key" "$VIGIL" tuf rotate timestamp --signer ts2
+check_contains "tuf-js follows (root v2)" "$(run)" "root v2"
+check_eq "status names the token signers" "$("$VIGIL" tuf status --json | jq -r '.roles[] | select(.role=="timestamp") | .signers')" "ts2"
+finish
