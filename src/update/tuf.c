@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "update/tuf.h"
 #include "update/signer.h"
+#include "update/signer_admin.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -244,20 +245,34 @@ static int key_object(enum update_alg alg, const uint8_t *pub, size_t publen, js
 	return VG_OK;
 }
 
-/* The key object and id of the stored signer called name (public key read
- * back from where the private key lives). */
+/* The key object and id of the stored signer called name: its public key
+ * as stored when it was added (read back from the token then, and compared
+ * with the token's at every open), so that listing a key needs neither the
+ * token nor its PIN (an offline root key). */
 static int signer_key(struct store *s, const char *name, json_t **out, char keyid[65],
 		      struct vg_error *err)
 {
-	struct update_signer *sg = NULL;
+	struct update_signer_info i = {0};
 	uint8_t pub[UPDATE_PUB_MAX];
 	size_t publen = 0;
-	int rc = update_signer_open(s, name, &sg, err);
+	int rc = update_signer_get(s, name, &i, err);
+
+	if (!rc) {
+		size_t hl = i.public_hex ? strlen(i.public_hex) : 0;
+		if (hl == 0 || hl % 2 || hl / 2 > sizeof(pub))
+			rc = vg_error_set(err, VG_EINVAL, "signer %s: no stored public key", name);
+		for (size_t k = 0; !rc && k < hl / 2; k++) {
+			unsigned v = 0;
+			if (sscanf(i.public_hex + 2 * k, "%2x", &v) != 1)
+				rc = vg_error_set(err, VG_EINVAL,
+						  "signer %s: bad stored public key", name);
+			pub[k] = (uint8_t)v;
+		}
+		publen = hl / 2;
+	}
 	if (!rc)
-		rc = update_signer_public(sg, pub, &publen, err);
-	if (!rc)
-		rc = key_object(update_signer_alg(sg), pub, publen, out, keyid, err);
-	update_signer_close(sg);
+		rc = key_object(update_alg_parse(i.algorithm), pub, publen, out, keyid, err);
+	update_signer_info_release(&i);
 	return rc;
 }
 
@@ -269,6 +284,12 @@ struct op {
 	int refused;     /* a signer failed or its signature did not verify */
 	char role[160];  /* the role being signed when it failed */
 	json_t *changed; /* {"role": version} signed by this operation */
+	/* root only: signers that cannot be opened (a lost key or token) are
+	 * skipped while at least need_new of the listed signers and need_old of
+	 * the extra (old root) signers sign; 0: every signer must sign */
+	int64_t need_new, need_old;
+	int64_t old_threshold; /* the old root threshold during a root rotation */
+	json_t *unavailable;   /* names skipped */
 };
 
 static const char *time_str(int64_t t, char buf[VG_TIME_BUFSZ])
@@ -303,6 +324,8 @@ static int sign_store(struct op *o, const char *role, json_t *sig_obj, const cha
 	struct vg_buf msg = VG_BUF_INIT;
 	char buf[2048], buf2[2048];
 	char *names[TUF_MAX_SIGNERS], *more[TUF_MAX_SIGNERS];
+	int in_new[TUF_MAX_SIGNERS] = {0}, in_old[TUF_MAX_SIGNERS] = {0};
+	int64_t signed_new = 0, signed_old = 0;
 	size_t n = 0, nmore = 0;
 	json_t *sigs = json_array(), *env = NULL;
 	char *text = NULL;
@@ -316,12 +339,16 @@ static int sign_store(struct op *o, const char *role, json_t *sig_obj, const cha
 		rc = split_names(csv, buf, sizeof(buf), names, &n, err);
 	if (!rc && extra)
 		rc = split_names(extra, buf2, sizeof(buf2), more, &nmore, err);
+	for (size_t i = 0; i < n; i++)
+		in_new[i] = 1;
 	for (size_t i = 0; !rc && i < nmore; i++) {
-		int dup = 0;
-		for (size_t j = 0; j < n; j++)
-			dup |= strcmp(names[j], more[i]) == 0;
-		if (!dup && n < TUF_MAX_SIGNERS)
+		size_t j;
+		for (j = 0; j < n && strcmp(names[j], more[i]) != 0; j++)
+			;
+		if (j == n && n < TUF_MAX_SIGNERS)
 			names[n++] = more[i];
+		if (j < n)
+			in_old[j] = 1;
 	}
 	if (!rc && n == 0)
 		rc = vg_error_set(err, VG_EINVAL, "TUF role %s has no signer", role);
@@ -334,6 +361,15 @@ static int sign_store(struct op *o, const char *role, json_t *sig_obj, const cha
 		enum update_alg alg;
 
 		rc = update_signer_open(o->s, names[i], &sg, err);
+		if (rc && o->need_new) {
+			/* a lost root key: the thresholds are checked below */
+			vg_warn("tuf: root signer %s skipped: %s", names[i], vg_error_msg(err));
+			if (o->unavailable)
+				json_array_append_new(o->unavailable, json_string(names[i]));
+			vg_error_clear(err);
+			rc = VG_OK;
+			continue;
+		}
 		if (!rc)
 			rc = update_signer_sign(sg, msg.data, msg.len, sig, &siglen, err);
 		if (!rc)
@@ -370,9 +406,27 @@ static int sign_store(struct op *o, const char *role, json_t *sig_obj, const cha
 		if (!rc && json_array_append_new(
 			       sigs, json_pack("{s:s, s:s}", "keyid", keyid, "sig", hex)))
 			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		if (!rc) {
+			signed_new += in_new[i];
+			signed_old += in_old[i];
+		}
 		update_signer_close(sg);
 	}
 	vg_buf_release(&msg);
+	if (!rc && o->need_new && signed_new < o->need_new)
+		rc = vg_error_set(
+		    err, VG_ESTATE,
+		    "TUF %s: %lld of its signers signed, %lld needed (the others could "
+		    "not be opened: see the log); nothing was published",
+		    role, (long long)signed_new, (long long)o->need_new);
+	if (!rc && o->need_new && nmore && signed_old < o->need_old)
+		rc = vg_error_set(
+		    err, VG_ESTATE,
+		    "TUF %s: %lld of the old root signers signed, the old threshold is "
+		    "%lld; nothing was published",
+		    role, (long long)signed_old, (long long)o->need_old);
+	if (rc && o->need_new)
+		o->refused = 1;
 	if (!rc) {
 		env = json_pack("{s:o, s:O}", "signatures", sigs, "signed", sig_obj);
 		sigs = NULL;
@@ -502,7 +556,10 @@ static int sign_root(struct op *o, const char *extra, struct vg_error *err)
 	json_object_set_new(sobj, "consistent_snapshot", json_true());
 	json_object_set_new(sobj, "keys", keys);
 	json_object_set_new(sobj, "roles", roles);
+	o->need_new = root.threshold;
+	o->need_old = o->old_threshold;
 	rc = sign_store(o, "root", sobj, root.signers, extra, version, o->now + root.lifetime, err);
+	o->need_new = o->need_old = 0;
 	role_release(&root);
 	return rc;
 }
@@ -659,6 +716,7 @@ static void op_begin(struct op *o, struct store *s)
 	o->s = s;
 	o->now = vg_now();
 	o->changed = json_object();
+	o->unavailable = json_array();
 }
 
 /* Audit and commit (or roll back; a refused signature is audited on its own). */
@@ -666,7 +724,8 @@ static int op_end(struct op *o, int rc, const char *action, const char *object_i
 		  struct vg_error *err)
 {
 	if (!rc) {
-		json_t *after = json_pack("{s:O}", "signed", o->changed);
+		json_t *after = json_pack("{s:O, s:O}", "signed", o->changed, "unavailable_signers",
+					  o->unavailable);
 		if (detail)
 			json_object_update(after, detail);
 		rc = store_audit(o->s, action, "tuf", object_id, NULL, after, err);
@@ -683,7 +742,9 @@ static int op_end(struct op *o, int rc, const char *action, const char *object_i
 	}
 	json_decref(detail);
 	json_decref(o->changed);
+	json_decref(o->unavailable);
 	o->changed = NULL;
+	o->unavailable = NULL;
 	return rc;
 }
 
@@ -889,6 +950,7 @@ int tuf_rotate(struct store *s, const char *role, const char *signers, int64_t t
 			rc = role_put(s, role, signers, t, old.lifetime, err);
 	}
 	/* A new root lists the new keys; signed by the old and the new root signers. */
+	o.old_threshold = old.threshold;
 	if (!rc && !is_product)
 		rc = sign_root(&o, is_root ? old.signers : NULL, err);
 	if (!rc && (strcmp(role, "targets") == 0 || is_product))

@@ -189,4 +189,17 @@ check_contains "and the device installs it" "$(served dev2 acme/fw.bin)" "ok acm
 check_eq "the bytes" "$(cat "$T_DIR/c-dev2/out.bin")" "firmware three"
 
 check_eq "the trail has each change" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action IN ('tuf.init','tuf.delegate','tuf.add_targets','tuf.rotate','tuf.resign')")" "9"
+
+# ---- a lost root key: the rest still meet the threshold ----
+mv "$T_DIR/r4.key" "$T_DIR/r4.key.lost"
+ok "rotate targets with root key r4 lost (r3, r5: 2 of 3)" "$VIGIL" tuf rotate targets --signer tg
+ok "rotate root away from the lost key" "$VIGIL" tuf rotate root --signer r3,r5,r2 --threshold 2
+check_eq "the new root lists r2, r3, r5" "$("$VIGIL" tuf status --json | jq -r '.roles[] | select(.role=="root") | "\(.version) \(.signers)"')" "5 r3,r5,r2"
+check_contains "the trail names the key that was missing" "$(db_sql "SELECT after_json FROM audit_log WHERE action = 'tuf.rotate' ORDER BY seq DESC LIMIT 1")" '"unavailable_signers":["r4"]'
+check_contains "a device follows (root v5)" "$(served dev1 acme/fw.bin)" "ok acme/fw.bin 15 bytes root v5"
+mv "$T_DIR/r5.key" "$T_DIR/r5.key.lost"
+mv "$T_DIR/r2.key" "$T_DIR/r2.key.lost"
+check_eq "below the threshold a root is refused" "$(run_cmd "$VIGIL" tuf rotate root --signer r3,r1 --threshold 1)" "1"
+check_contains "saying how many signed" "$(cat "$T_DIR/err")" "of the old root signers signed"
+check_eq "root stays at v5" "$(db_sql "SELECT MAX(version) FROM tuf_metadata WHERE role = 'root'")" "5"
 finish
