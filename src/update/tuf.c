@@ -796,12 +796,12 @@ static int parse_expiry(const char *spec, int64_t life[4], struct vg_error *err)
 					    "--expiry: unknown role '%s' (root, targets, snapshot, "
 					    "timestamp)",
 					    p);
-		if (vg_duration_parse(eq + 1, &secs, err) || secs < 60)
-			return vg_error_set(
-			    err, VG_EUSAGE,
-			    "--expiry %s='%s': expected a duration of at least 1m (7d, "
-			    "24h)",
-			    p, eq + 1);
+		/* the re-sign job runs every 10 minutes and renews at half the lifetime */
+		if (vg_duration_parse(eq + 1, &secs, err) || secs < 3600)
+			return vg_error_set(err, VG_EUSAGE,
+					    "--expiry %s='%s': expected a duration of at least 1h "
+					    "(7d, 24h)",
+					    p, eq + 1);
 		life[k] = secs;
 	}
 	return VG_OK;
@@ -871,16 +871,28 @@ int tuf_init(struct store *s, const struct tuf_init_opts *a, struct vg_error *er
 	return op_end(&o, rc, "tuf.init", "root", NULL, err);
 }
 
+/* 1 when s has a character beyond U+FFFF: canonical JSON sorts keys by
+ * their bytes (code points), JavaScript clients by UTF-16 units; the two
+ * orders differ only for such characters, so names never contain them. */
+static int has_astral(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0xf0)
+			return 1;
+	return 0;
+}
+
 static int check_product_name(const char *product, struct vg_error *err)
 {
 	int rc = vg_text_check("--product", product, 100, 0, 1, err);
 	if (!rc && (strchr(product, '/') || strchr(product, '\\') || strchr(product, '%') ||
 		    strchr(product, '*') || strchr(product, '?') || strchr(product, '[') ||
-		    strcmp(product, ".") == 0 || strcmp(product, "..") == 0))
-		rc = vg_error_set(err, VG_EINVAL,
-				  "--product '%s': a TUF product name has no '/', '\\', '%%', "
-				  "'*', '?', '[' and is not '.' or '..'",
-				  product);
+		    strcmp(product, ".") == 0 || strcmp(product, "..") == 0 || has_astral(product)))
+		rc =
+		    vg_error_set(err, VG_EINVAL,
+				 "--product '%s': a TUF product name has no '/', '\\', '%%', "
+				 "'*', '?', '[', no character beyond U+FFFF and is not '.' or '..'",
+				 product);
 	return rc;
 }
 
@@ -972,10 +984,10 @@ static int check_target_name(const char *name, struct vg_error *err)
 	int rc = vg_text_check("--name", name, 200, 0, 1, err);
 	if (!rc && (strchr(name, '/') || strchr(name, '\\') || strcmp(name, ".") == 0 ||
 		    strcmp(name, "..") == 0 || name[0] == '.' || strchr(name, '%') ||
-		    strchr(name, '?') || strchr(name, '#')))
+		    strchr(name, '?') || strchr(name, '#') || has_astral(name)))
 		rc = vg_error_set(err, VG_EINVAL,
 				  "target name '%s': expected a file name without '/', '\\', '%%', "
-				  "'?', '#' and not starting with '.'",
+				  "'?', '#', characters beyond U+FFFF and not starting with '.'",
 				  name);
 	return rc;
 }
