@@ -25,7 +25,8 @@
 #include "core/banned.h"
 
 #define TUF_MAX_SIGNERS 16
-#define TUF_FILE_MAX    (64u << 20)
+
+static int is_hex64(const char *p);
 
 /* ---- canonical JSON (OLPC; as securesystemslib and tuf-js encode it) ---- */
 
@@ -1006,6 +1007,19 @@ int update_tuf_add_targets(struct store *s, const char *product, const struct up
 		if (!rc && !t[i].data && !t[i].sha256)
 			rc = vg_error_set(err, VG_EINVAL, "target %s: no bytes and no hash",
 					  t[i].name);
+		if (!rc && t[i].sha256 && (strlen(t[i].sha256) != 64 || !is_hex64(t[i].sha256)))
+			rc = vg_error_set(
+			    err, VG_EINVAL,
+			    "target %s: SHA-256 '%s': expected 64 lower-case hex digits", t[i].name,
+			    t[i].sha256);
+		if (!rc && t[i].sha256 && t[i].data) {
+			char got[65];
+			vg_sha256_hex(t[i].data, t[i].length, got);
+			if (strcmp(got, t[i].sha256) != 0)
+				rc = vg_error_set(err, VG_EINVAL,
+						  "target %s: the bytes have SHA-256 %s, not %s",
+						  t[i].name, got, t[i].sha256);
+		}
 	}
 	if (!rc && n == 0)
 		rc = vg_error_set(err, VG_EUSAGE, "no target to add");
@@ -1033,8 +1047,22 @@ int update_tuf_add_targets(struct store *s, const char *product, const struct up
 			snprintf(sha, sizeof(sha), "%s", t[i].sha256);
 		else
 			vg_sha256_hex(t[i].data, t[i].length, sha);
-		if (t[i].data)
+		if (t[i].data) {
 			rc = store_blob_put(s, t[i].data, t[i].length, sha, "the target", err);
+		} else {
+			/* bytes stored before: they must be there, of that length */
+			int64_t have = 0;
+			rc = store_query_int64(
+			    s, &have, err,
+			    "SELECT COUNT(*) FROM blobs WHERE sha256 = ? AND size = ?", "ti", sha,
+			    (int64_t)t[i].length);
+			if (!rc && !have)
+				rc = vg_error_set(
+				    err, VG_ENOTFOUND,
+				    "target %s: no stored bytes with SHA-256 %s and length "
+				    "%zu",
+				    t[i].name, sha, t[i].length);
+		}
 		snprintf(path, sizeof(path), "%s/%s", product, t[i].name);
 		if (!rc)
 			rc = store_exec(s, err, "UPDATE tuf_targets SET current = 0 WHERE name = ?",

@@ -1,8 +1,11 @@
 /*
  * test_tuf.c - the pure parts of the TUF repository: OLPC canonical JSON (as
  * securesystemslib and tuf-js encode what is signed), metadata file names as
- * clients ask for them, and Range headers.
+ * clients ask for them, Range headers; and update_tuf_add_targets() on a
+ * store (both backends): several targets in one signing, bytes stored
+ * before, refusals that sign nothing.
  */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +17,14 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "store/store.h"
+#include "testdb.h"
+#include "update/signer.h"
+#include "update/signer_admin.h"
 #include "update/tuf.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void canon_is(const char *json, const char *want)
@@ -145,12 +154,155 @@ static void test_ranges(void **state)
 	range_is("bytes=1-2x", 10, 0, 0, 0);
 }
 
+/* ---- update_tuf_add_targets(), the function release publishing calls ---- */
+
+struct fx {
+	char *url;
+	struct store *s;
+	char dir[64];
+};
+
+static int fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct vg_error err = {0};
+	static const char *const names[] = {"root", "tg", "sn", "ts", "prod"};
+	struct tuf_init_opts o = {.root_signers = "root",
+				  .root_threshold = 1,
+				  .targets_signer = "tg",
+				  .snapshot_signer = "sn",
+				  .timestamp_signer = "ts"};
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/vigil-tuf-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	f->url = testdb_fresh();
+	if (store_open(f->url, 1, &f->s, &err) != VG_OK) {
+		fprintf(stderr, "store_open %s: %s\n", f->url, err.msg);
+		return -1;
+	}
+	store_set_actor(f->s, "unit", "local");
+	for (size_t i = 0; i < 5; i++) {
+		char path[128];
+		struct update_signer_spec sp = {.name = names[i],
+						.kind = "software",
+						.uri = path,
+						.alg =
+						    i == 4 ? UPDATE_ALG_P256 : UPDATE_ALG_ED25519};
+		snprintf(path, sizeof(path), "%s/%s.key", f->dir, names[i]);
+		if (update_signer_keygen(f->s, &sp, NULL, &err)) {
+			fprintf(stderr, "keygen: %s\n", err.msg);
+			return -1;
+		}
+	}
+	if (tuf_init(f->s, &o, &err) || tuf_delegate(f->s, "acme", "prod", &err)) {
+		fprintf(stderr, "tuf: %s\n", err.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[160];
+	store_close(f->s);
+	testdb_drop(f->url);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t newest(struct store *s, const char *role)
+{
+	int64_t v = -1;
+	struct vg_error err = {0};
+	assert_int_equal(store_query_int64(s, &v, &err,
+					   "SELECT MAX(version) FROM tuf_metadata WHERE role = ?",
+					   "t", role),
+			 VG_OK);
+	return v;
+}
+
+static void test_add_targets(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err = {0};
+	char sha[65], *data = NULL;
+	size_t n = 0;
+	struct update_tuf_target two[2] = {{.name = "a.bin", .data = "aaa", .length = 3},
+					   {.name = "b.bin", .data = "bbbb", .length = 4}};
+	int64_t ts = newest(f->s, "timestamp"), pr = newest(f->s, "products/acme");
+
+	/* several targets in one signing of the role, snapshot and timestamp */
+	assert_int_equal(update_tuf_add_targets(f->s, "acme", two, 2, &err), VG_OK);
+	assert_int_equal(newest(f->s, "products/acme"), pr + 1);
+	assert_int_equal(newest(f->s, "timestamp"), ts + 1);
+	vg_sha256_hex("bbbb", 4, sha);
+	{
+		char path[160];
+		snprintf(path, sizeof(path), "acme/%s.b.bin", sha);
+		assert_int_equal(tuf_target_file(f->s, path, &data, &n, sha, &err), VG_OK);
+		assert_int_equal(n, 4);
+		assert_memory_equal(data, "bbbb", 4);
+		free(data);
+	}
+
+	/* bytes stored before, named by hash and length (as publish passes them) */
+	{
+		struct update_tuf_target t = {.name = "c.bin", .sha256 = sha, .length = 4};
+		assert_int_equal(update_tuf_add_targets(f->s, "acme", &t, 1, &err), VG_OK);
+	}
+
+	/* refused, and nothing signed: */
+	ts = newest(f->s, "timestamp");
+	pr = newest(f->s, "products/acme");
+	{
+		struct update_tuf_target bad[] = {
+		    {.name = "d.bin", .sha256 = sha, .length = 5},              /* no such bytes */
+		    {.name = "e.bin", .data = "x", .length = 1, .sha256 = sha}, /* wrong hash */
+		    {.name = "../f", .data = "x", .length = 1},                 /* a path */
+		    {.name = "g.bin", .sha256 = "ABC", .length = 1},            /* not a hash */
+		};
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			struct vg_error e = {0};
+			assert_int_not_equal(update_tuf_add_targets(f->s, "acme", &bad[i], 1, &e),
+					     VG_OK);
+			assert_true(e.msg[0] != '\0');
+		}
+		/* one good and one bad: neither */
+		struct update_tuf_target mixed[2] = {{.name = "h.bin", .data = "h", .length = 1},
+						     {.name = "i.bin", .sha256 = sha, .length = 9}};
+		assert_int_not_equal(update_tuf_add_targets(f->s, "acme", mixed, 2, &err), VG_OK);
+	}
+	assert_int_equal(newest(f->s, "timestamp"), ts);
+	assert_int_equal(newest(f->s, "products/acme"), pr);
+	{
+		int64_t c = -1;
+		assert_int_equal(
+		    store_query_int64(f->s, &c, &err,
+				      "SELECT COUNT(*) FROM tuf_targets WHERE name = ?", "t",
+				      "acme/h.bin"),
+		    VG_OK);
+		assert_int_equal(c, 0);
+	}
+	/* a product without a delegated role */
+	assert_int_equal(update_tuf_add_targets(f->s, "other", two, 1, &err), VG_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_canonical), cmocka_unit_test(test_canonical_refuses_reals),
-	    cmocka_unit_test(test_key_id),    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_canonical),
+	    cmocka_unit_test(test_canonical_refuses_reals),
+	    cmocka_unit_test(test_key_id),
+	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_ranges),
+	    cmocka_unit_test_setup_teardown(test_add_targets, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
