@@ -679,3 +679,26 @@ int p11_protection(struct update_signer *sg, int *sensitive, int *extractable, i
 	*value_hidden = rv == CKR_ATTRIBUTE_SENSITIVE;
 	return VG_OK;
 }
+
+int p11_destroy(const char *name, const char *uri, const char *pin_file, struct vg_error *err)
+{
+	struct p11_signer *p;
+	P11KitUri *u;
+	CK_OBJECT_HANDLE h[4];
+	CK_ULONG n = 0;
+	static const CK_OBJECT_CLASS classes[2] = {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY};
+	int rc = p11_connect(name, uri, pin_file, 1, &u, &p, err);
+	if (rc)
+		return rc;
+	for (int c = 0; c < 2 && !rc; c++) {
+		rc = find_objects(p, u, classes[c], NULL, h, 4, &n);
+		for (CK_ULONG k = 0; !rc && k < n; k++)
+			if (p->fn->C_DestroyObject(p->session, h[k]) != CKR_OK)
+				rc = vg_error_set(err, VG_EIO,
+						  "signer %s: %s: cannot remove the key just made",
+						  name, p->uri);
+	}
+	p11_kit_uri_free(u);
+	p11_release(p);
+	return rc;
+}

@@ -844,7 +844,20 @@ int update_signer_keygen(struct store *s, const struct update_signer_spec *spec,
 	rc = p11_keygen(sp->name, sp->uri, sp->pin_file, sp->alg, err);
 	if (rc)
 		return rc;
-	return add_common(s, sp, sp->uri, sp->alg, "signer.keygen", out, err);
+	rc = add_common(s, sp, sp->uri, sp->alg, "signer.keygen", out, err);
+	if (rc) {
+		/* the label was free before: the key pair under it is the one just
+		 * made, and is not left behind unused */
+		struct vg_error e2 = {0};
+		if (p11_destroy(sp->name, sp->uri, sp->pin_file, &e2) && err) {
+			char first[sizeof(err->msg)];
+			snprintf(first, sizeof(first), "%s", vg_error_msg(err));
+			vg_error_set(err, rc,
+				     "%s (and the key pair just made is still on the token: %s)",
+				     first, vg_error_msg(&e2));
+		}
+	}
+	return rc;
 }
 
 int update_signer_remove(struct store *s, const char *name, struct vg_error *err)

@@ -29,6 +29,10 @@ int p11_open(const char *name, const char *uri, const char *pin_file, enum updat
  * id from id=): private key sensitive, not extractable, on the token. */
 int p11_keygen(const char *name, const char *uri, const char *pin_file, enum update_alg alg,
 	       struct vg_error *err) VG_MUST_CHECK;
+/* Remove the key pair the URI names (private and public objects): only for
+ * a key p11_keygen() has just made under a fresh label. */
+int p11_destroy(const char *name, const char *uri, const char *pin_file,
+		struct vg_error *err) VG_MUST_CHECK;
 int p11_sign(struct update_signer *sg, const void *msg, size_t n, uint8_t sig[UPDATE_SIG_MAX],
 	     size_t *siglen, struct vg_error *err) VG_MUST_CHECK;
 int p11_public(struct update_signer *sg, uint8_t pub[UPDATE_PUB_MAX], size_t *publen,

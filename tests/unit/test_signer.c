@@ -318,6 +318,30 @@ static void check_not_extractable(const char *label)
 	p11_kit_module_release(fn);
 }
 
+/* How many objects (keys of any class) labelled label the token holds. */
+static CK_ULONG count_objects(const char *label)
+{
+	CK_FUNCTION_LIST *fn = p11_kit_module_load("/usr/lib/softhsm/libsofthsm2.so", 0);
+	CK_SLOT_ID slots[8];
+	CK_ULONG nslots = 8, n = 0;
+	CK_SESSION_HANDLE ses;
+	CK_ATTRIBUTE find = {CKA_LABEL, (void *)label, strlen(label)};
+	CK_OBJECT_HANDLE h[8];
+
+	assert_non_null(fn);
+	assert_int_equal(p11_kit_module_initialize(fn), CKR_OK);
+	assert_int_equal(fn->C_GetSlotList(CK_TRUE, slots, &nslots), CKR_OK);
+	assert_int_equal(fn->C_OpenSession(slots[0], CKF_SERIAL_SESSION, NULL, NULL, &ses), CKR_OK);
+	assert_int_equal(fn->C_Login(ses, CKU_USER, (CK_UTF8CHAR_PTR)PIN, strlen(PIN)), CKR_OK);
+	assert_int_equal(fn->C_FindObjectsInit(ses, &find, 1), CKR_OK);
+	assert_int_equal(fn->C_FindObjects(ses, h, 8, &n), CKR_OK);
+	fn->C_FindObjectsFinal(ses);
+	fn->C_CloseSession(ses);
+	p11_kit_module_finalize(fn);
+	p11_kit_module_release(fn);
+	return n;
+}
+
 static void test_pkcs11(void **state)
 {
 	struct fx *f = *state;
@@ -373,6 +397,18 @@ static void test_pkcs11(void **state)
 	assert_int_equal(update_signer_add(f->s, &sp, NULL, &err), VG_EINVAL);
 	assert_null(strstr(err.msg, PIN));
 	assert_int_equal(update_signer_get(f->s, "gone", &i, &err), VG_ENOTFOUND);
+
+	/* a key pair made for a signer that then cannot be stored (here: a
+	 * transaction already open) is removed from the token again */
+	assert_int_equal(count_objects("k-ed"), 2);
+	sp.name = "half";
+	sp.uri = "pkcs11:token=unit-test;object=k-half";
+	sp.alg = UPDATE_ALG_ED25519;
+	assert_int_equal(store_tx_begin(f->s, &err), VG_OK);
+	assert_int_not_equal(update_signer_keygen(f->s, &sp, NULL, &err), VG_OK);
+	store_tx_rollback(f->s);
+	assert_int_equal(count_objects("k-half"), 0);
+	assert_int_equal(update_signer_get(f->s, "half", &i, &err), VG_ENOTFOUND);
 	unsetenv("VIGIL_PKCS11_PIN");
 }
 
