@@ -7,8 +7,9 @@
 # targets; the HTTP side (ETag, HEAD, Range, types, caching); nothing
 # half-published when a signer fails.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
-command -v node >/dev/null || { echo "# SKIP: node not installed"; exit 0; }
-[ -d "$VIGIL_SOURCE_DIR/tests/node_modules/tuf-js" ] || { echo "# SKIP: tuf-js not installed (cd tests && npm install)"; exit 0; }
+command -v node >/dev/null || { echo "FAIL - node not installed (scripts/deps.sh)"; exit 1; }
+[ -d "$VIGIL_SOURCE_DIR/tests/node_modules/tuf-js" ] ||
+	{ echo "FAIL - tuf-js not installed in tests/node_modules (scripts/deps.sh, or cd tests && npm install)"; exit 1; }
 CLIENT="$VIGIL_SOURCE_DIR/tests/tools/tuf-client.mjs"
 STATIC_PIDS=""
 trap 'for p in $STATIC_PIDS; do kill "$p" 2>/dev/null; done; t_cleanup' EXIT

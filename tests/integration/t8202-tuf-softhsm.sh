@@ -6,8 +6,9 @@
 # another token key.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 command -v softhsm2-util >/dev/null || { echo "softhsm2-util missing (scripts/deps.sh)"; exit 1; }
-command -v node >/dev/null || { echo "# SKIP: node not installed"; exit 0; }
-[ -d "$VIGIL_SOURCE_DIR/tests/node_modules/tuf-js" ] || { echo "# SKIP: tuf-js not installed (cd tests && npm install)"; exit 0; }
+command -v node >/dev/null || { echo "FAIL - node not installed (scripts/deps.sh)"; exit 1; }
+[ -d "$VIGIL_SOURCE_DIR/tests/node_modules/tuf-js" ] ||
+	{ echo "FAIL - tuf-js not installed in tests/node_modules (scripts/deps.sh, or cd tests && npm install)"; exit 1; }
 CLIENT="$VIGIL_SOURCE_DIR/tests/tools/tuf-client.mjs"
 PIN='t8202-Pin-x3W'
 HSM="$T_DIR/hsm"
