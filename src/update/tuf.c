@@ -711,6 +711,15 @@ static int sign_timestamp(struct op *o, struct vg_error *err)
 	return rc;
 }
 
+/* Serialise changes of the repository (a publish, the job, a rotation; on
+ * PostgreSQL from several servers): a write to root's row holds its row lock
+ * until the transaction ends, so versions are numbered one after another. */
+static int op_lock(struct store *s, struct vg_error *err)
+{
+	return store_exec(s, err, "UPDATE tuf_roles SET lifetime = lifetime WHERE role = 'root'",
+			  NULL);
+}
+
 static void op_begin(struct op *o, struct store *s)
 {
 	memset(o, 0, sizeof(*o));
@@ -900,7 +909,7 @@ static int check_product_name(const char *product, struct vg_error *err)
 int tuf_delegate(struct store *s, const char *product, const char *signer, struct vg_error *err)
 {
 	struct op o;
-	struct role root;
+	struct role root = {0};
 	char role[160];
 	int rc = check_product_name(product, err);
 
@@ -912,7 +921,9 @@ int tuf_delegate(struct store *s, const char *product, const char *signer, struc
 	if ((rc = store_tx_begin(s, err)))
 		return rc;
 	op_begin(&o, s);
-	rc = role_get(s, "root", &root, err);
+	rc = op_lock(s, err);
+	if (!rc)
+		rc = role_get(s, "root", &root, err);
 	role_release(&root);
 	if (!rc)
 		rc = role_put(s, role, signer, 1, TUF_EXPIRY_TARGETS, err);
@@ -931,7 +942,7 @@ int tuf_rotate(struct store *s, const char *role, const char *signers, int64_t t
 	       struct vg_error *err)
 {
 	struct op o;
-	struct role old;
+	struct role old = {0};
 	char buf[2048], *names[TUF_MAX_SIGNERS];
 	size_t n = 0;
 	int is_root = strcmp(role, "root") == 0, is_product = strncmp(role, "products/", 9) == 0;
@@ -951,7 +962,9 @@ int tuf_rotate(struct store *s, const char *role, const char *signers, int64_t t
 	if ((rc = store_tx_begin(s, err)))
 		return rc;
 	op_begin(&o, s);
-	rc = role_get(s, role, &old, err);
+	rc = op_lock(s, err);
+	if (!rc)
+		rc = role_get(s, role, &old, err);
 	if (!rc) {
 		int64_t t = threshold ? threshold : old.threshold;
 		if (t < 1 || (size_t)t > n)
@@ -997,7 +1010,7 @@ int update_tuf_add_targets(struct store *s, const char *product, const struct up
 			   size_t n, struct vg_error *err)
 {
 	struct op o;
-	struct role pr;
+	struct role pr = {0};
 	char role[160];
 	json_t *names = json_array();
 	int rc = check_product_name(product, err);
@@ -1033,7 +1046,9 @@ int update_tuf_add_targets(struct store *s, const char *product, const struct up
 		return rc;
 	}
 	op_begin(&o, s);
-	rc = role_get(s, role, &pr, err);
+	rc = op_lock(s, err);
+	if (!rc)
+		rc = role_get(s, role, &pr, err);
 	role_release(&pr);
 	if (rc == VG_ENOTFOUND)
 		rc =
@@ -1097,23 +1112,32 @@ int tuf_resign_due(struct store *s, int *renewed, struct vg_error *err)
 	struct op o;
 	json_t *rows = NULL, *row, *due = json_array();
 	int64_t now = vg_now(), have = 0;
-	int want_targets = 0, want_snapshot = 0, want_timestamp = 0;
+	int want_targets = 0, want_snapshot = 0;
 	size_t i;
 	int rc;
 
 	*renewed = 0;
 	rc = store_query_int64(s, &have, err, "SELECT COUNT(*) FROM tuf_roles WHERE role = 'root'",
 			       NULL);
-	if (rc || !have) {
+	if (rc || !have || !due) {
+		json_decref(due);
+		return rc ? rc : !due ? vg_error_set(err, VG_ENOMEM, "out of memory") : VG_OK;
+	}
+	if ((rc = store_tx_begin(s, err))) {
 		json_decref(due);
 		return rc;
 	}
-	rc = store_query_json(
-	    s, &rows, err,
-	    "SELECT r.role AS role, r.lifetime AS lifetime, "
-	    "(SELECT m.expires_at FROM tuf_metadata m WHERE m.role = r.role ORDER BY "
-	    "m.version DESC LIMIT 1) AS expires FROM tuf_roles r ORDER BY r.role",
-	    NULL);
+	op_begin(&o, s);
+	/* decided under the lock: a change signed meanwhile is seen */
+	rc = op_lock(s, err);
+	if (!rc)
+		rc = store_query_json(
+		    s, &rows, err,
+		    "SELECT r.role AS role, r.lifetime AS lifetime, "
+		    "(SELECT m.expires_at FROM tuf_metadata m WHERE m.role = r.role "
+		    "ORDER BY m.version DESC LIMIT 1) AS expires FROM tuf_roles r "
+		    "ORDER BY r.role",
+		    NULL);
 	json_array_foreach(rows, i, row)
 	{
 		const char *role = vg_json_str(row, "role");
@@ -1132,19 +1156,16 @@ int tuf_resign_due(struct store *s, int *renewed, struct vg_error *err)
 			want_targets = 1;
 		else if (strcmp(role, "snapshot") == 0)
 			want_snapshot = 1;
-		else if (strcmp(role, "timestamp") == 0)
-			want_timestamp = 1;
 	}
 	json_decref(rows);
 	if (rc || json_array_size(due) == 0) {
+		/* nothing due: the lock's no-op write is rolled back */
+		store_tx_rollback(s);
 		json_decref(due);
+		json_decref(o.changed);
+		json_decref(o.unavailable);
 		return rc;
 	}
-	if ((rc = store_tx_begin(s, err))) {
-		json_decref(due);
-		return rc;
-	}
-	op_begin(&o, s);
 	json_array_foreach(due, i, row)
 	{
 		const char *role = json_string_value(row);
@@ -1157,7 +1178,6 @@ int tuf_resign_due(struct store *s, int *renewed, struct vg_error *err)
 		rc = sign_targets(&o, err);
 	if (!rc && (want_targets || want_snapshot))
 		rc = sign_snapshot(&o, err);
-	(void)want_timestamp;
 	if (!rc)
 		rc = sign_timestamp(&o, err);
 	if (!rc)

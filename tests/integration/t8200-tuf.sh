@@ -191,6 +191,22 @@ check_eq "the bytes" "$(cat "$T_DIR/c-dev2/out.bin")" "firmware three"
 
 check_eq "the trail has each change" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action IN ('tuf.init','tuf.delegate','tuf.add_targets','tuf.rotate','tuf.resign')")" "9"
 
+# ---- two publishes at once: one after the other, both published ----
+TS0=$(db_sql "SELECT MAX(version) FROM tuf_metadata WHERE role = 'timestamp'")
+printf 'p1\n' >"$T_DIR/p1.bin"
+printf 'p2\n' >"$T_DIR/p2.bin"
+"$VIGIL" tuf add-target --product acme "$T_DIR/p1.bin" --name p1.bin >"$T_DIR/p1.out" 2>&1 &
+P1=$!
+"$VIGIL" tuf add-target --product acme "$T_DIR/p2.bin" --name p2.bin >"$T_DIR/p2.out" 2>&1 &
+P2=$!
+wait $P1
+R1=$?
+wait $P2
+R2=$?
+check_eq "two publishes at once both succeed" "$R1 $R2" "0 0"
+check_eq "two new timestamps" "$(db_sql "SELECT MAX(version) FROM tuf_metadata WHERE role = 'timestamp'")" "$((TS0 + 2))"
+check_contains "the newest lists both" "$(served dev2 acme/p1.bin) $(served dev2 acme/p2.bin)" "ok acme/p1.bin 3 bytes root v3 ok acme/p2.bin"
+
 # ---- a lost root key: the rest still meet the threshold ----
 mv "$T_DIR/r4.key" "$T_DIR/r4.key.lost"
 ok "rotate targets with root key r4 lost (r3, r5: 2 of 3)" "$VIGIL" tuf rotate targets --signer tg
