@@ -62,7 +62,8 @@ static int canon(const json_t *v, struct vg_buf *out, int depth, struct vg_error
 		if (n && !keys)
 			return vg_error_set(err, VG_ENOMEM, "out of memory");
 		json_object_foreach((json_t *)v, key, val) keys[k++] = key;
-		qsort(keys, n, sizeof(*keys), cmp_keys);
+		if (n)
+			qsort(keys, n, sizeof(*keys), cmp_keys);
 		rc = vg_buf_addc(out, '{');
 		for (k = 0; !rc && k < n; k++) {
 			if (k)
