@@ -90,6 +90,7 @@ extern const struct http_route vuln_routes[];
 extern const struct http_route vuln_ui_routes[];
 extern const struct http_route triage_routes[];
 extern const struct http_route triage_ui_routes[];
+extern const struct http_route signer_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -112,6 +113,7 @@ const struct http_route *const app_route_tables[] = {
     vuln_ui_routes,
     triage_routes,
     triage_ui_routes,
+    signer_routes,
     NULL,
 };
 /* clang-format on */
