@@ -92,6 +92,7 @@ extern const struct http_route vuln_routes[];
 extern const struct http_route vuln_ui_routes[];
 extern const struct http_route triage_routes[];
 extern const struct http_route triage_ui_routes[];
+extern const struct http_route signer_routes[];
 extern const struct http_route tuf_routes[];
 
 /* clang-format off */
@@ -115,6 +116,7 @@ const struct http_route *const app_route_tables[] = {
     vuln_ui_routes,
     triage_routes,
     triage_ui_routes,
+    signer_routes,
     tuf_routes,
     NULL,
 };

@@ -187,6 +187,23 @@ bad "existing name" "signer hsm-ed: already exists" add hsm-ed --software "$T_DI
 bad "bad name" "signer name" add 'a/b' --software "$T_DIR/ossl.pem"
 bad "test of an unknown signer" "signer nobody: no such signer" test nobody
 
+# ---- the page and the API: no secret, software signers marked ----
+TOK=$(admin_token)
+start_server
+check_eq "GET /api/v1/signers" "$(http GET /api/v1/signers -H "Authorization: Bearer $TOK")" 200
+check_eq "API lists every signer" "$(body | jq '.signers | length')" "$(count)"
+check_eq "API marks software signers" \
+	"$(body | jq -c '[.signers[] | select(.kind == "software") | .development_only] | unique')" '[true]'
+check_not_contains "API shows no PIN" "$(body)" "$PIN"
+check_eq "GET /ui/signers" "$(http GET /ui/signers -H "Authorization: Bearer $TOK")" 200
+page=$(body)
+check_contains "page lists the token signer" "$page" "hsm-p256"
+check_eq "page marks each software signer development only" \
+	"$(printf '%s\n' "$page" | grep -o 'software <strong class="warn">(development only)' | wc -l)" 3
+check_not_contains "page shows no PIN" "$page" "$PIN"
+check_eq "anonymous API refused" "$(http GET /api/v1/signers)" 401
+stop_server
+
 # ---- remove: audited, the key stays in the token ----
 ok "remove a signer" "$VIGIL" signer remove by-name
 check_eq "removed from the list" "$("$VIGIL" signer list --json | jq '[.[] | select(.name == "by-name")] | length')" 0
