@@ -385,9 +385,10 @@ static int open_spec(const char *name, const char *kind, const char *uri, const 
 		return vg_error_set(err, VG_EINVAL, "signer %s: unknown kind '%s'", name, kind);
 	}
 	if (want != UPDATE_ALG_NONE && sg->alg != want) {
+		enum update_alg got = sg->alg;
 		update_signer_close(sg);
 		return vg_error_set(err, VG_EINVAL, "signer %s: the key is %s, expected %s", name,
-				    update_alg_name(sg->alg), update_alg_name(want));
+				    update_alg_name(got), update_alg_name(want));
 	}
 	*out = sg;
 	return VG_OK;
