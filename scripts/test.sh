@@ -67,7 +67,7 @@ run_ctest "postgresql" build -L "unit|integration"
 unset VIGIL_TEST_PG
 
 build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS="suppressions=$here/tests/lsan.supp" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_ctest "asan+ubsan" build-asan -L "unit|integration" -E "t0900|t3100"
 
 echo "=== fuzz smoke ==="

@@ -8,6 +8,9 @@
 # development only everywhere; bad input refused with the signer or URI named
 # and nothing stored.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+# Under ASan: full stacks, so the SoftHSM leak in tests/lsan.supp is matched
+# (the fast unwinder stops inside libcrypto).
+[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
 command -v softhsm2-util >/dev/null || { echo "softhsm2-util missing (scripts/deps.sh)"; exit 1; }
 MODULE=/usr/lib/softhsm/libsofthsm2.so

@@ -5,6 +5,9 @@
 # from `vigil serve`, then again after the timestamp key is rotated to
 # another token key.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+# Under ASan: full stacks, so the SoftHSM leak in tests/lsan.supp is matched
+# (the fast unwinder stops inside libcrypto).
+[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 command -v softhsm2-util >/dev/null || { echo "softhsm2-util missing (scripts/deps.sh)"; exit 1; }
 command -v node >/dev/null || { echo "FAIL - node not installed (scripts/deps.sh)"; exit 1; }
 [ -d "$VIGIL_SOURCE_DIR/tests/node_modules/tuf-js" ] ||
