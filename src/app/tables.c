@@ -24,6 +24,7 @@
 #include "triage/triage_cli.h"
 #include "triage/triage_ui.h"
 #include "triage/vex.h"
+#include "update/release.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -55,6 +56,8 @@ const struct app_noun app_nouns[] = {
     {"oncall", cmd_oncall, "on-call paging: rotations, escalation policies, pages, drills"},
     {"pgp", cmd_pgp, "the PSIRT OpenPGP key: status, expiry, rotation"},
     {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
+    {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
+    {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
     {NULL, NULL, NULL},
 };
 
@@ -88,6 +91,8 @@ extern const struct http_route vuln_routes[];
 extern const struct http_route vuln_ui_routes[];
 extern const struct http_route triage_routes[];
 extern const struct http_route triage_ui_routes[];
+extern const struct http_route update_routes[];
+extern const struct http_route update_ui_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -110,6 +115,8 @@ const struct http_route *const app_route_tables[] = {
     vuln_ui_routes,
     triage_routes,
     triage_ui_routes,
+    update_routes,
+    update_ui_routes,
     NULL,
 };
 /* clang-format on */
