@@ -214,7 +214,8 @@ typedef void (*http_auth_hook)(struct http_req *req);
  * Besides these options the server reads its limits from the settings
  * (docs/operator.md): server.body_budget, server.max_conns,
  * server.max_conns_per_addr, server.header_timeout, server.body_timeout,
- * server.body_min_rate, server.trusted_proxies and server.tmp_dir; a bad
+ * server.body_min_rate, server.trusted_proxies, server.tmp_dir,
+ * server.file_limit and server.file_budget (HTTP_BODY_FILE); a bad
  * value stops http_serve() with an error naming the setting.
  */
 struct http_server_opts {

@@ -349,7 +349,13 @@ int artifact_put(struct store *s, const struct artifact_src *src, const char *sh
 void artifact_unlink_new(struct store *s, const char *sha)
 {
 	char backend[8], dir[1024], path[1200];
-	if (artifact_config(s, backend, dir, sizeof(dir), NULL) == VG_OK && dir[0] &&
+	int64_t kept = 1;
+	/* another upload of the same bytes may have committed in the meantime:
+	 * its record keeps the file */
+	if (store_query_int64(s, &kept, NULL,
+			      "SELECT COUNT(*) FROM artifact_blobs WHERE sha256 = ?", "t",
+			      sha) == VG_OK &&
+	    !kept && artifact_config(s, backend, dir, sizeof(dir), NULL) == VG_OK && dir[0] &&
 	    !blob_path(dir, sha, path, sizeof(path)))
 		unlink(path);
 }

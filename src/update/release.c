@@ -611,16 +611,26 @@ int release_upload(struct store *s, const struct release_upload_req *r, struct r
 	rc = store_tx_begin(s, err);
 	if (!rc)
 		rc = artifact_put(s, &r->src, sha, &created, err);
-	if (!rc && r->signature)
-		rc = store_exec(s, err, INSERT_ARTIFACT, "ittibittit", r->release_id, r->name, sha,
-				(int64_t)r->src.len, (const void *)r->signature, r->siglen, key_id,
-				doc, ptype, vg_now(), store_actor(s));
-	else if (!rc)
-		rc = store_exec(s, err, INSERT_ARTIFACT, "ittinnttit", r->release_id, r->name, sha,
-				(int64_t)r->src.len, doc, ptype, vg_now(), store_actor(s));
-	if (rc == VG_EEXIST)
-		vg_error_set(err, VG_EEXIST, "release %lld has an artifact named '%s' already",
-			     (long long)r->release_id, r->name);
+	if (rc == VG_EEXIST) /* the same bytes stored by another upload at this moment */
+		vg_error_prefix(err,
+				"artifact '%s': the same bytes are being stored by another "
+				"upload; try again",
+				r->name);
+	if (!rc) {
+		if (r->signature)
+			rc = store_exec(s, err, INSERT_ARTIFACT, "ittibittit", r->release_id,
+					r->name, sha, (int64_t)r->src.len,
+					(const void *)r->signature, r->siglen, key_id, doc, ptype,
+					vg_now(), store_actor(s));
+		else
+			rc = store_exec(s, err, INSERT_ARTIFACT, "ittinnttit", r->release_id,
+					r->name, sha, (int64_t)r->src.len, doc, ptype, vg_now(),
+					store_actor(s));
+		if (rc == VG_EEXIST)
+			vg_error_set(err, VG_EEXIST,
+				     "release %lld has an artifact named '%s' already",
+				     (long long)r->release_id, r->name);
+	}
 	if (!rc)
 		rc = store_query_int64(s, &aid, err,
 				       "SELECT id FROM release_artifacts WHERE release_id = ? AND "

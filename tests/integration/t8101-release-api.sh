@@ -27,20 +27,29 @@ SHA_BIG=$(sha256sum big.bin | cut -c1-64)
 count() { db_sql "SELECT COUNT(*) FROM $1"; }
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
-# post_raw PORT HEAD BODYFILE BYTES: send HEAD, then BYTES bytes of BODYFILE,
-# then close; prints the status line's code or "closed".
+# post_raw PORT HEAD BODYFILE BYTES: send HEAD and BYTES bytes of BODYFILE
+# (when that is more than the Content-Length of HEAD, the rest only after
+# the answer, as a client with a wrong Content-Length would), close; prints
+# the status line's code or "closed".
 post_raw() {
 	python3 - "$@" <<'EOF'
-import socket, sys
+import re, socket, sys
 port, head, body, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+cl = int(re.search(r"Content-Length: (\d+)", head).group(1))
+data = open(body, "rb").read()[:n]
 s = socket.create_connection(("127.0.0.1", port), timeout=10)
-s.sendall(head.replace("\n", "\r\n").encode() + open(body, "rb").read()[:n])
-s.shutdown(socket.SHUT_WR)
 try:
-    data = s.recv(4096)
+    s.sendall(head.replace("\n", "\r\n").encode() + data[:cl])
+    if n < cl:
+        s.shutdown(socket.SHUT_WR)
+    got = s.recv(4096)
 except OSError:
-    data = b""
-print(data.split(b" ")[1].decode() if data.startswith(b"HTTP/") else "closed")
+    got = b""
+try:
+    s.sendall(data[cl:])
+except OSError:
+    pass
+print(got.split(b" ")[1].decode() if got.startswith(b"HTTP/") else "closed")
 EOF
 }
 
