@@ -98,12 +98,13 @@ struct http_req {
 
 /*
  * A body sent piece by piece instead of from resp->body (http_stream()):
- * size bytes, either from a file (fd >= 0: bytes [offset, offset + size) of
- * it, sent by the kernel; the server closes fd) or from read (called on the
- * worker thread, later, with that thread's database connection db, which
- * holds no transaction between calls: fill at most max bytes of buf with the
- * bytes from pos; return how many (> 0), or -1 to cut the response off). The
- * server calls release(arg) when the response is done or dropped.
+ * the size bytes from offset (a Range answer sends a part), either from a
+ * file (fd >= 0, sent by the kernel; the server closes fd) or from read
+ * (called on the worker thread, later, with that thread's database
+ * connection db, which holds no transaction between calls: fill at most max
+ * bytes of buf with the bytes from pos, counted from the start of the whole,
+ * offset included; return how many (> 0), or -1 to cut the response off).
+ * The server calls release(arg) when the response is done or dropped.
  */
 struct http_stream {
 	uint64_t size;

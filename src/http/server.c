@@ -719,7 +719,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (max > st->size - pos)
 		max = (size_t)(st->size - pos);
-	n = db ? st->read(st->arg, db, pos, buf, max) : -1;
+	n = db ? st->read(st->arg, db, st->offset + pos, buf, max) : -1;
 	return n > 0 ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
 }
 

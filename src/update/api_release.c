@@ -292,6 +292,92 @@ static int artifact_upload_route(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/*
+ * A Range header of size bytes (RFC 9110 14.2): 1 with [*off, *off + *len)
+ * for a single "bytes=A-B", "bytes=A-" or "bytes=-N"; 0 when absent or not
+ * one byte range (the whole is sent); -1 when unsatisfiable (416).
+ */
+static int parse_range(const char *h, uint64_t size, uint64_t *off, uint64_t *len)
+{
+	const char *p, *dash;
+	unsigned long long a = 0, b = 0;
+	char *end;
+
+	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+		return 0;
+	p = h + 6;
+	dash = strchr(p, '-');
+	if (!dash)
+		return 0;
+	if (dash == p) { /* the last N bytes */
+		if (!dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1))
+			return 0;
+		b = strtoull(dash + 1, &end, 10);
+		if (!b || !size)
+			return -1;
+		if (b > size)
+			b = size;
+		*off = size - b;
+		*len = b;
+		return 1;
+	}
+	if (strspn(p, "0123456789") != (size_t)(dash - p) ||
+	    strspn(dash + 1, "0123456789") != strlen(dash + 1))
+		return 0;
+	a = strtoull(p, &end, 10);
+	b = dash[1] ? strtoull(dash + 1, &end, 10) : (size ? size - 1 : 0);
+	if (dash[1] && b < a)
+		return 0;
+	if (a >= size)
+		return -1;
+	if (b >= size)
+		b = size - 1;
+	*off = a;
+	*len = b - a + 1;
+	return 1;
+}
+
+/* The stored bytes of r (handed over) as the answer: whole, a Range of
+ * them (206), 416, or 304 for an If-None-Match of the ETag (the SHA-256). */
+static int send_body(struct http_req *req, struct http_resp *resp, struct artifact_reader *r,
+		     const char *sha, struct vg_error *err)
+{
+	uint64_t size = artifact_reader_size(r), off = 0, len = 0;
+	const char *inm = http_header(req, "If-None-Match");
+	char etag[72], cr[96];
+	int rc, part;
+
+	snprintf(etag, sizeof(etag), "\"%s\"", sha);
+	if ((rc = http_set_header(resp, "ETag", etag)) ||
+	    (rc = http_set_header(resp, "Accept-Ranges", "bytes"))) {
+		artifact_close(r);
+		return vg_error_set(err, rc, "out of memory");
+	}
+	if (inm && strstr(inm, etag)) {
+		artifact_close(r);
+		return http_text(resp, 304, "application/octet-stream", "", 0);
+	}
+	part = parse_range(http_header(req, "Range"), size, &off, &len);
+	if (part < 0) {
+		artifact_close(r);
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
+		rc = http_set_header(resp, "Content-Range", cr);
+		(void)http_error_status(resp, 416, "range_not_satisfiable",
+					"Range: outside the %llu bytes of the artifact",
+					(unsigned long long)size);
+		return VG_OK;
+	}
+	if (!part)
+		return artifact_send(r, resp, "application/octet-stream", err);
+	snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)off,
+		 (unsigned long long)(off + len - 1), (unsigned long long)size);
+	if ((rc = http_set_header(resp, "Content-Range", cr))) {
+		artifact_close(r);
+		return vg_error_set(err, rc, "out of memory");
+	}
+	return artifact_send_part(r, resp, 206, "application/octet-stream", off, len, err);
+}
+
 static int artifact_download_route(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -320,7 +406,7 @@ static int artifact_download_route(struct http_req *req, struct http_resp *resp)
 		if (!rc)
 			rc = http_set_header(resp, "X-Content-SHA256", d.artifacts[0].sha256);
 		if (!rc)
-			rc = artifact_send(r, resp, "application/octet-stream", &err);
+			rc = send_body(req, resp, r, d.artifacts[0].sha256, &err);
 		else
 			artifact_close(r);
 	}
@@ -346,7 +432,7 @@ const struct http_route update_routes[] = {
      "Upload an artifact (raw body; name, sha256 or Content-Digest, X-Vigil-Signature, "
      "X-Vigil-Provenance), streamed to the artifact store", "update"},
     {"GET", "/api/v1/artifacts/{id}/content", READ_CI, 0, artifact_download_route,
-     "An artifact's bytes, streamed", "update"},
+     "An artifact's bytes, streamed (Range, ETag: its SHA-256)", "update"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 /* clang-format on */

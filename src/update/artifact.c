@@ -646,8 +646,20 @@ static void stream_release(void *arg)
 int artifact_send(struct artifact_reader *r, struct http_resp *resp, const char *ctype,
 		  struct vg_error *err)
 {
+	return artifact_send_part(r, resp, 200, ctype, 0, r->size, err);
+}
+
+int artifact_send_part(struct artifact_reader *r, struct http_resp *resp, int status,
+		       const char *ctype, uint64_t offset, uint64_t len, struct vg_error *err)
+{
 	struct http_stream st = {0};
-	st.size = r->size;
+	if (offset > r->size || len > r->size - offset) {
+		artifact_close(r);
+		return vg_error_set(err, VG_EINVAL, "bytes %llu+%llu: outside the artifact",
+				    (unsigned long long)offset, (unsigned long long)len);
+	}
+	st.size = len;
+	st.offset = offset;
 	st.fd = -1;
 	if (r->fd >= 0) {
 		/* the file itself, by the kernel; the server closes it */
@@ -660,7 +672,7 @@ int artifact_send(struct artifact_reader *r, struct http_resp *resp, const char 
 		st.release = stream_release;
 		st.arg = r;
 	}
-	if (http_stream(resp, 200, ctype, &st))
+	if (http_stream(resp, status, ctype, &st))
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	return VG_OK;
 }

@@ -99,6 +99,10 @@ void artifact_close(struct artifact_reader *r);
  * chunk by chunk from the database); the reader is handed over. */
 int artifact_send(struct artifact_reader *r, struct http_resp *resp, const char *ctype,
 		  struct vg_error *err) VG_MUST_CHECK;
+/* The same for the len bytes from offset (a Range request: status 206). */
+int artifact_send_part(struct artifact_reader *r, struct http_resp *resp, int status,
+		       const char *ctype, uint64_t offset, uint64_t len,
+		       struct vg_error *err) VG_MUST_CHECK;
 
 /* A target name: a relative path of segments separated by '/', none empty,
  * "." or "..", no backslash, at most ARTIFACT_NAME_MAX bytes, text that

@@ -125,6 +125,12 @@ Content-Length: 1999999
 	check_eq "$STORE: ... the same bytes" "$(sha256sum "$T_DIR/body" | cut -c1-64)" "$SHA_FW"
 	check_contains "$STORE: ... as a download" "$(cat "$T_DIR/headers")" "attachment; filename=\"fw.img\""
 	check_contains "$STORE: ... with its hash" "$(cat "$T_DIR/headers")" "$SHA_FW"
+	check_eq "$STORE: a Range across a chunk boundary" "$(http GET "/api/v1/artifacts/$AID/content" -H "X-Api-Key: $CI" -H 'Range: bytes=1048570-1048589')" 206
+	check_eq "$STORE: ... its bytes" "$(od -An -tx1 "$T_DIR/body" | tr -d ' \n')" "$(dd if=fw.img bs=1 skip=1048570 count=20 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+	check_contains "$STORE: ... Content-Range" "$(cat "$T_DIR/headers")" "bytes 1048570-1048589/2000000"
+	check_eq "$STORE: the last 10 bytes" "$(http GET "/api/v1/artifacts/$AID/content" -H "X-Api-Key: $CI" -H 'Range: bytes=-10'; od -An -tx1 "$T_DIR/body" | tr -d ' \n')" "206$(tail -c 10 fw.img | od -An -tx1 | tr -d ' \n')"
+	check_eq "$STORE: a Range past the end is 416" "$(http GET "/api/v1/artifacts/$AID/content" -H "X-Api-Key: $CI" -H 'Range: bytes=2000000-')" 416
+	check_eq "$STORE: If-None-Match of the ETag is 304" "$(http GET "/api/v1/artifacts/$AID/content" -H "X-Api-Key: $CI" -H "If-None-Match: \"$SHA_FW\"")" 304
 	check_eq "$STORE: HEAD" "$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -I -H "X-Api-Key: $CI" "$BASE/api/v1/artifacts/$AID/content")" "200 0"
 	check_eq "$STORE: release show by CI" "$(http GET "/api/v1/releases/$REL" -H "X-Api-Key: $CI")" 200
 	check_eq "$STORE: ... lists the two artifacts" "$(jq -r '[.artifact_list[].name] | join(",")' "$T_DIR/body")" "images/fw.img,small.bin"
