@@ -26,6 +26,7 @@
 #include "triage/vex.h"
 #include "update/signer_admin.h"
 #include "update/tuf.h"
+#include "update/release.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -59,6 +60,8 @@ const struct app_noun app_nouns[] = {
     {"cvss", cmd_cvss, "parse CVSS vectors (v2, v3.0, v3.1, v4.0) and compute their scores"},
     {"signer", cmd_signer, "update signers: PKCS#11 token keys (software keys for development)"},
     {"tuf", cmd_tuf, "the TUF repository: init, delegate, add-target, rotate, status, export"},
+    {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
+    {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
     {NULL, NULL, NULL},
 };
 
@@ -94,6 +97,8 @@ extern const struct http_route triage_routes[];
 extern const struct http_route triage_ui_routes[];
 extern const struct http_route signer_routes[];
 extern const struct http_route tuf_routes[];
+extern const struct http_route update_routes[];
+extern const struct http_route update_ui_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -118,6 +123,8 @@ const struct http_route *const app_route_tables[] = {
     triage_ui_routes,
     signer_routes,
     tuf_routes,
+    update_routes,
+    update_ui_routes,
     NULL,
 };
 /* clang-format on */

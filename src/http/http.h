@@ -46,6 +46,16 @@ struct vg_error;
 #define HTTP_UI      0x01 /* HTML page: anonymous users are sent to the login page */
 #define HTTP_NO_CSRF 0x02 /* unsafe method that needs no CSRF token (e.g. public forms) */
 #define HTTP_HIDDEN  0x04 /* not listed in the OpenAPI document (static assets) */
+/*
+ * A file upload (release artifacts of several GiB): the route's limit is
+ * the setting server.file_limit (default 16G) instead of its body class and
+ * server.body_limit, its bytes in flight count against server.file_budget
+ * (default 32G, disk of server.tmp_dir) instead of server.body_budget, and
+ * the handler reads the body through req->body_fd (pread) when it is not -1:
+ * req->body still maps it, but touching a mapping of GiB grows the
+ * process's resident size by as much.
+ */
+#define HTTP_BODY_FILE 0x08
 
 /*
  * The largest request body a route takes, in bits 8-13 of its flags (no
@@ -73,6 +83,8 @@ struct http_req {
 	char *param_values[HTTP_MAX_PARAMS];
 	int nparams;
 	struct vg_buf body;
+	int body_fd;     /* the spooled body (a temporary file, read-only for the
+			    handler: pread from 0 to body.len), or -1 when in memory */
 	char remote[64]; /* the client: the peer, or from X-Forwarded-For when the peer is
 			    one of server.trusted_proxies (see http/proxy.h) */
 	int secure;      /* reached over TLS: directly (a TLS listener, not built yet) or
@@ -84,6 +96,25 @@ struct http_req {
 	char session_id[96]; /* raw cookie value when authenticated by session */
 };
 
+/*
+ * A body sent piece by piece instead of from resp->body (http_stream()):
+ * the size bytes from offset (a Range answer sends a part), either from a
+ * file (fd >= 0, sent by the kernel; the server closes fd) or from read
+ * (called on the worker thread, later, with that thread's database
+ * connection db, which holds no transaction between calls: fill at most max
+ * bytes of buf with the bytes from pos, counted from the start of the whole,
+ * offset included; return how many (> 0), or -1 to cut the response off).
+ * The server calls release(arg) when the response is done or dropped.
+ */
+struct http_stream {
+	uint64_t size;
+	int fd;
+	uint64_t offset;
+	long (*read)(void *arg, struct store *db, uint64_t pos, char *buf, size_t max);
+	void (*release)(void *arg);
+	void *arg;
+};
+
 struct http_resp {
 	int status;
 	const char *ctype;
@@ -91,6 +122,7 @@ struct http_resp {
 	const char *hnames[HTTP_MAX_HEADERS];
 	char *hvalues[HTTP_MAX_HEADERS];
 	int nheaders;
+	struct http_stream *stream; /* set by http_stream(); NULL: body */
 };
 
 typedef int (*http_handler)(struct http_req *req, struct http_resp *resp);
@@ -145,6 +177,10 @@ int http_query_int(struct http_req *req, struct http_resp *resp, const char *nam
 int http_set_header(struct http_resp *resp, const char *name, const char *value);
 int http_redirect(struct http_resp *resp, const char *location);
 int http_text(struct http_resp *resp, int status, const char *ctype, const char *text, size_t n);
+/* Answer with the streamed body st (copied; on failure st's fd is closed
+ * and release called): VG_OK or VG_ENOMEM. */
+int http_stream(struct http_resp *resp, int status, const char *ctype,
+		const struct http_stream *st);
 
 /* Server. */
 
@@ -179,7 +215,8 @@ typedef void (*http_auth_hook)(struct http_req *req);
  * Besides these options the server reads its limits from the settings
  * (docs/operator.md): server.body_budget, server.max_conns,
  * server.max_conns_per_addr, server.header_timeout, server.body_timeout,
- * server.body_min_rate, server.trusted_proxies and server.tmp_dir; a bad
+ * server.body_min_rate, server.trusted_proxies, server.tmp_dir,
+ * server.file_limit and server.file_budget (HTTP_BODY_FILE); a bad
  * value stops http_serve() with an error naming the setting.
  */
 struct http_server_opts {

@@ -211,12 +211,19 @@ static int64_t g_body_timeout_ms;
 static int64_t g_body_min_rate; /* bytes per second; 0: none */
 static char g_tmp_dir[512];
 static struct http_proxies g_proxies;
+/* HTTP_BODY_FILE routes: their limit and their own budget (disk) */
+#define FILE_LIMIT_DEFAULT  (16LL << 30)
+#define FILE_BUDGET_DEFAULT (32LL << 30)
+static size_t g_file_limit;
+static size_t g_file_budget;
 
 size_t http_route_body_limit(const struct http_route *r)
 {
 	unsigned cls = (r->flags & HTTP_BODY_MASK) >> HTTP_BODY_SHIFT;
 	size_t lim;
 
+	if (r->flags & HTTP_BODY_FILE) /* not capped by server.body_limit */
+		return g_file_limit ? g_file_limit : (size_t)FILE_LIMIT_DEFAULT;
 	if ((r->flags & HTTP_BODY_MASK) == HTTP_BODY_UPLOAD)
 		lim = SIZE_MAX;
 	else if (cls == 0)
@@ -236,13 +243,22 @@ size_t http_route_body_limit(const struct http_route *r)
 
 static pthread_mutex_t g_budget_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t g_budget_used, g_budget_anon_used;
+static size_t g_file_budget_used; /* HTTP_BODY_FILE bodies: their own budget */
 
-/* Take n bytes of the budget; anonymous callers may hold half of it, so
- * the public cannot crowd out staff and CI. 0 or -1 when it would not fit. */
-static int budget_take(size_t n, int anon)
+/* Take n bytes of the budget (file: of server.file_budget); anonymous
+ * callers may hold half of it, so the public cannot crowd out staff and CI.
+ * 0 or -1 when it would not fit. */
+static int budget_take(size_t n, int anon, int file)
 {
 	int ok;
 	pthread_mutex_lock(&g_budget_lock);
+	if (file) {
+		ok = !anon && n <= g_file_budget - g_file_budget_used;
+		if (ok)
+			g_file_budget_used += n;
+		pthread_mutex_unlock(&g_budget_lock);
+		return ok ? 0 : -1;
+	}
 	ok = n <= g_body_budget - g_budget_used &&
 	     (!anon || n <= g_body_budget / 2 - g_budget_anon_used);
 	if (ok) {
@@ -254,12 +270,16 @@ static int budget_take(size_t n, int anon)
 	return ok ? 0 : -1;
 }
 
-static void budget_put(size_t n, int anon)
+static void budget_put(size_t n, int anon, int file)
 {
 	pthread_mutex_lock(&g_budget_lock);
-	g_budget_used -= n;
-	if (anon)
-		g_budget_anon_used -= n;
+	if (file) {
+		g_file_budget_used -= n;
+	} else {
+		g_budget_used -= n;
+		if (anon)
+			g_budget_anon_used -= n;
+	}
 	pthread_mutex_unlock(&g_budget_lock);
 }
 
@@ -391,6 +411,7 @@ struct reqctx {
 	size_t discarded;
 	size_t reserved; /* bytes of the budget held */
 	int anon;        /* the budget was taken as anonymous */
+	int file;        /* an HTTP_BODY_FILE route: server.file_budget */
 	int fd;          /* the spooled body, or -1 */
 	void *map;       /* the spooled body mapped for the handler */
 	size_t maplen;
@@ -669,6 +690,72 @@ static void security_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 
+int http_stream(struct http_resp *resp, int status, const char *ctype, const struct http_stream *st)
+{
+	struct http_stream *c = malloc(sizeof(*c));
+	if (!c) {
+		if (st->fd >= 0)
+			close(st->fd);
+		if (st->release)
+			st->release(st->arg);
+		return VG_ENOMEM;
+	}
+	*c = *st;
+	resp->status = status;
+	resp->ctype = ctype;
+	vg_buf_reset(&resp->body);
+	resp->stream = c;
+	return VG_OK;
+}
+
+/* MHD's reader of a streamed body (http_stream: read): on the worker thread
+ * that owns the connection, with its database connection. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *st = cls;
+	struct store *db = thread_db(NULL);
+	long n;
+	if (pos >= st->size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > st->size - pos)
+		max = (size_t)(st->size - pos);
+	n = db ? st->read(st->arg, db, st->offset + pos, buf, max) : -1;
+	return n > 0 ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_free(void *cls)
+{
+	struct http_stream *st = cls;
+	if (st->release)
+		st->release(st->arg);
+	free(st);
+}
+
+#define STREAM_BLOCK (256 * 1024) /* bytes MHD asks a stream's read for at a time */
+
+/* The MHD response of a streamed body; resp->stream is handed over (NULL
+ * after, whether or not it worked). */
+static struct MHD_Response *stream_response(struct http_resp *resp)
+{
+	struct http_stream *st = resp->stream;
+	struct MHD_Response *r;
+	resp->stream = NULL;
+	if (st->fd >= 0) {
+		/* MHD closes the descriptor with the response (sendfile where it can) */
+		r = MHD_create_response_from_fd_at_offset64(st->size, st->fd, st->offset);
+		if (!r)
+			close(st->fd);
+		if (st->release)
+			st->release(st->arg);
+		free(st);
+		return r;
+	}
+	r = MHD_create_response_from_callback(st->size, STREAM_BLOCK, stream_read, st, stream_free);
+	if (!r)
+		stream_free(st);
+	return r;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *ctx,
 				 struct http_resp *resp)
 {
@@ -676,8 +763,12 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *ctx
 	enum MHD_Result ret;
 
 	static char empty[1];
-	r = MHD_create_response_from_buffer(
-	    resp->body.len, resp->body.data ? resp->body.data : empty, MHD_RESPMEM_MUST_COPY);
+	if (resp->stream)
+		r = stream_response(resp);
+	else
+		r = MHD_create_response_from_buffer(resp->body.len,
+						    resp->body.data ? resp->body.data : empty,
+						    MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", resp->ctype ? resp->ctype : "application/json");
@@ -699,6 +790,12 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct reqctx *ctx
 
 static void resp_release(struct http_resp *resp)
 {
+	if (resp->stream) { /* never sent */
+		if (resp->stream->fd >= 0)
+			close(resp->stream->fd);
+		stream_free(resp->stream);
+		resp->stream = NULL;
+	}
 	vg_buf_release(&resp->body);
 	for (int i = 0; i < resp->nheaders; i++)
 		free(resp->hvalues[i]);
@@ -828,6 +925,7 @@ static int body_map(struct reqctx *ctx)
 		return -1;
 	ctx->map = m;
 	ctx->maplen = ctx->received + 1;
+	ctx->req.body_fd = ctx->fd; /* for handlers that stream it (HTTP_BODY_FILE) */
 	/* a full buffer of its exact size: an append fails with VG_ETOOBIG
 	 * before it could touch the mapping */
 	ctx->req.body.data = m;
@@ -854,7 +952,7 @@ static void req_free(struct reqctx *ctx)
 	if (ctx->fd >= 0)
 		close(ctx->fd);
 	if (ctx->reserved)
-		budget_put(ctx->reserved, ctx->anon);
+		budget_put(ctx->reserved, ctx->anon, ctx->file);
 	vg_wipe(&ctx->req.who, sizeof(ctx->req.who));
 	vg_wipe(ctx->req.session_id, sizeof(ctx->req.session_id));
 	free(ctx);
@@ -1034,7 +1132,8 @@ static int gate(struct MHD_Connection *conn, struct reqctx *ctx, enum MHD_Result
 	}
 	want = cl ? (size_t)announced : (ctx->limit < CHUNKED_STEP ? ctx->limit : CHUNKED_STEP);
 	ctx->anon = req->who.role == ROLE_NONE;
-	if (budget_take(want, ctx->anon)) {
+	ctx->file = (r->flags & HTTP_BODY_FILE) != 0;
+	if (budget_take(want, ctx->anon, ctx->file)) {
 		atomic_fetch_add(&g_refused[REFUSED_BUDGET], 1);
 		*ret = quick_error(conn, ctx, 503, "busy",
 				   "too many request bodies in flight; retry later");
@@ -1058,7 +1157,7 @@ static enum MHD_Result take_body(struct reqctx *ctx, const char *data, size_t n)
 			more = CHUNKED_STEP;
 		if (more > ctx->limit - ctx->reserved)
 			more = ctx->limit - ctx->reserved;
-		if (budget_take(more, ctx->anon)) {
+		if (budget_take(more, ctx->anon, ctx->file)) {
 			atomic_fetch_add(&g_refused[REFUSED_BUDGET], 1);
 			ctx->fail = 503;
 		} else {
@@ -1152,6 +1251,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		atomic_fetch_add(&g_inflight, 1);
 		ctx->counted = 1;
 		ctx->fd = -1;
+		ctx->req.body_fd = -1;
 		ctx->t0 = vg_mono_ms();
 		ctx->req.method = method;
 		ctx->req.path = url;
@@ -1262,6 +1362,18 @@ static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
 				    "setting server.body_budget (%zu bytes) is smaller than "
 				    "server.body_limit (%zu bytes): no upload could be taken",
 				    g_body_budget, o->body_limit);
+	if (setting_int("server.file_limit", FILE_LIMIT_DEFAULT, 1LL << 20, INT64_MAX / 4, &v, err))
+		return err->code;
+	g_file_limit = (size_t)v;
+	if (setting_int("server.file_budget", FILE_BUDGET_DEFAULT, 1LL << 20, INT64_MAX / 2, &v,
+			err))
+		return err->code;
+	g_file_budget = (size_t)v;
+	if (g_file_budget < g_file_limit)
+		return vg_error_set(err, VG_EUSAGE,
+				    "setting server.file_budget (%zu bytes) is smaller than "
+				    "server.file_limit (%zu bytes): no file upload could be taken",
+				    g_file_budget, g_file_limit);
 	if (setting_int("server.max_conns", 512, 4, 100000, &v, err))
 		return err->code;
 	*max_conns = (unsigned)v;

@@ -113,6 +113,10 @@ static void test_body_classes(void **state)
 	r.flags = HTTP_BODY_UPLOAD;
 	assert_true(http_route_body_limit(&r) > ((size_t)1 << 40));
 	assert_int_equal(HTTP_BODY_UPLOAD & (HTTP_UI | HTTP_NO_CSRF | HTTP_HIDDEN), 0);
+	/* file uploads (release artifacts): server.file_limit, 16 GiB by default */
+	r.flags = HTTP_BODY_FILE;
+	assert_true(http_route_body_limit(&r) == ((size_t)16 << 30));
+	assert_int_equal(HTTP_BODY_MASK & HTTP_BODY_FILE, 0);
 }
 
 int main(void)
