@@ -20,7 +20,7 @@
 # command that fails does (exit 1).
 # Environment: BUILD, VIGIL_BENCH_COMPONENTS (50000), VIGIL_BENCH_RUNS (3),
 # VIGIL_BENCH_PG=0 to skip PostgreSQL, VIGIL_BENCH_ONLY=sbom to stop after
-# this one (the feed and triage benchmarks follow otherwise).
+# this one (the feed, triage and update server benchmarks follow otherwise).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -263,3 +263,4 @@ done <"$ROWS"
 [ "${VIGIL_BENCH_ONLY:-}" != sbom ] || exit 0
 BUILD="$BUILD" sh bench/bench_vuln.sh # issue 4: feeds and matching
 BUILD="$BUILD" sh bench/bench_findings.sh # issue 5: triage queue at 1,000,000 findings
+BUILD="$BUILD" sh bench/bench_update.sh # issue 18: TUF metadata, 1 GiB artifacts against nginx

@@ -7,6 +7,9 @@
 // seconds elapsed here, so a browser with a wrong clock shows the same as
 // the server. Crossing half the window marks the clock "due"; crossing the
 // due time marks it "overdue — deadline breached", as the server would.
+// A span with data-urgent (Unix seconds) turns "due" at that time instead
+// (the TUF page: a quarter of the lifetime left); an item with
+// data-label-STATE attributes shows those words instead of the state names.
 "use strict";
 (() => {
 	const two = (n) => String(n).padStart(2, "0");
@@ -26,7 +29,9 @@
 		for (const c of ["clock-pending", "clock-due", "clock-overdue"]) item.classList.remove(c);
 		item.classList.add(`clock-${state}`);
 		const label = item.querySelector(".clock-state");
-		if (label) label.textContent = state === "overdue" ? "overdue \u2014 deadline breached" : state;
+		const own = item.dataset[`label${state[0].toUpperCase()}${state.slice(1)}`];
+		if (label)
+			label.textContent = own || (state === "overdue" ? "overdue \u2014 deadline breached" : state);
 	}
 
 	function start() {
@@ -35,6 +40,7 @@
 			due: Number(el.dataset.due),
 			now: Number(el.dataset.now),
 			starts: Number(el.dataset.starts || el.dataset.now),
+			urgent: el.dataset.urgent ? Number(el.dataset.urgent) : null,
 			item: el.closest(".clock"),
 		}));
 		if (!clocks.length) return;
@@ -46,7 +52,8 @@
 				const rest = c.due - now;
 				c.el.textContent = rest >= 0 ? `${left(rest)} left` : `overdue by ${left(-rest)}`;
 				if (rest < 0) setState(c.item, "overdue");
-				else if (now >= c.starts + Math.floor((c.due - c.starts) / 2)) setState(c.item, "due");
+				else if (now >= (c.urgent ?? c.starts + Math.floor((c.due - c.starts) / 2)))
+					setState(c.item, "due");
 				c.el.dataset.live = "1";
 			}
 		};

@@ -97,6 +97,7 @@ extern const struct http_route triage_routes[];
 extern const struct http_route triage_ui_routes[];
 extern const struct http_route signer_routes[];
 extern const struct http_route tuf_routes[];
+extern const struct http_route tuf_ui_routes[];
 extern const struct http_route update_routes[];
 extern const struct http_route update_ui_routes[];
 
@@ -123,6 +124,7 @@ const struct http_route *const app_route_tables[] = {
     triage_ui_routes,
     signer_routes,
     tuf_routes,
+    tuf_ui_routes,
     update_routes,
     update_ui_routes,
     NULL,
@@ -134,6 +136,7 @@ const struct http_route *const app_route_tables[] = {
 const struct http_nav_item app_nav[] = {
     {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
     {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
+    {"signers", "Signers", "/ui/signers"},    {"tuf", "TUF", "/ui/tuf"},
     {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
 };
 

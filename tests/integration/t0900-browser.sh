@@ -15,6 +15,18 @@ fresh_db
 "$VIGIL" demo load >/dev/null || { echo "FAIL - vigil demo load"; exit 1; }
 VIGIL_PASSWORD=pw-browser-7f3a "$VIGIL" user add carol --role psirt >/dev/null ||
 	{ echo "FAIL - could not add the test user"; exit 1; }
+# the TUF page (tuf.test.mjs): development signers, a repository signed 13 h
+# ago with acme-gateway delegated, then `tuf resign` renews timestamp (past half
+# its 1 d lifetime), so the page has a re-signing to show
+for k in tuf-root tuf-online; do
+	"$VIGIL" signer keygen "$k" --software "$T_DIR/$k.pem" --algorithm ed25519 >/dev/null ||
+		{ echo "FAIL - vigil signer keygen $k"; exit 1; }
+done
+past=$(date -u -d "@$(($(date +%s) - 46800))" +%Y-%m-%dT%H:%M:%SZ)
+{ VIGIL_NOW=$past "$VIGIL" tuf init --root-signers tuf-root --root-threshold 1 \
+	--targets-signer tuf-online --snapshot-signer tuf-online --timestamp-signer tuf-online &&
+	VIGIL_NOW=$past "$VIGIL" tuf delegate --product acme-gateway --signer tuf-online &&
+	"$VIGIL" tuf resign; } >/dev/null || { echo "FAIL - the TUF repository"; exit 1; }
 # a configured security.txt, so that /.well-known/security.txt has something to serve
 VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com
 export VIGIL_SECURITYTXT_CONTACT
