@@ -94,7 +94,10 @@ run V token create --name bench --role admin
 TOKEN=$(tail -1 "$work/out")
 
 VPORT=$(free_port)
-"$VIGIL" serve --listen "127.0.0.1:$VPORT" >"$work/server.log" 2>&1 &
+# wrk comes from one address: lift the per-address connection cap (nginx has
+# none), or connections past it are closed and counted as socket errors
+VIGIL_SERVER_MAX_CONNS_PER_ADDR=0 \
+	"$VIGIL" serve --listen "127.0.0.1:$VPORT" >"$work/server.log" 2>&1 &
 SERVER_PID=$!
 i=0
 until curl -fs "http://127.0.0.1:$VPORT/api/v1/health" >/dev/null 2>&1; do
