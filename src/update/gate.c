@@ -309,6 +309,7 @@ void update_publish_result_release(struct update_publish_result *r)
 struct publish_ctx {
 	int64_t id;
 	int64_t now;
+	int already; /* published by another call in the meantime */
 	const struct update_gate_report *gate;
 };
 
@@ -322,9 +323,11 @@ static int mark_published(struct store *s, int64_t version, void *arg, struct vg
 	int rc = store_query_int64(
 	    s, &changed, err, "SELECT COUNT(*) FROM releases WHERE id = ? AND published_at = 0",
 	    "i", p->id);
-	if (!rc && !changed)
+	if (!rc && !changed) {
+		p->already = 1;
 		return vg_error_set(err, VG_ESTATE, "release %lld is published already",
 				    (long long)p->id);
+	}
 	if (!rc)
 		rc =
 		    store_exec(s, err,
@@ -413,13 +416,14 @@ int update_release_publish(struct store *s, int64_t release_id, struct update_pu
 		t[i].length = (size_t)d.artifacts[i].size;
 		t[i].sha256 = d.artifacts[i].sha256;
 	}
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.id = release_id;
 	ctx.now = vg_now();
 	ctx.gate = &out->gate;
 	rc = update_tuf_add_targets_then(s, d.r.product, t, d.n, mark_published, &ctx,
 					 &out->tuf_version, err);
 	free(t);
-	if (rc == VG_ESTATE) {
+	if (rc && ctx.already) {
 		release_detail_release(&d);
 		return rc;
 	}
@@ -428,7 +432,8 @@ int update_release_publish(struct store *s, int64_t release_id, struct update_pu
 		if (rc == VG_ENOTFOUND && strstr(vg_error_msg(err), "tuf delegate"))
 			snprintf(msg, sizeof(msg), "%s", vg_error_msg(err));
 		else
-			snprintf(msg, sizeof(msg), "TUF signing refused: %s", vg_error_msg(err));
+			snprintf(msg, sizeof(msg), "the TUF targets were not signed: %s",
+				 vg_error_msg(err));
 		out->reason = vg_arena_strdup(&out->gate.mem, msg);
 		out->tuf_version = 0;
 		goto refused;
