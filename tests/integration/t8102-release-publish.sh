@@ -143,7 +143,7 @@ for STORE in dir db; do
 	TV=$(db_sql "SELECT MAX(version) FROM tuf_metadata WHERE role = 'products/fw'")
 	check_eq "$STORE: ... in the product role's new version" "$(jq -c '[.published, .tuf_version, .gate.passed]' "$T_DIR/out")" "[true,$TV,true]"
 	check_eq "$STORE: ... the targets" "$(db_sql "SELECT name FROM tuf_targets WHERE current = 1 ORDER BY name" | tr '\n' ' ')" "fw/app.bin fw/fw.img "
-	check_eq "$STORE: ... published_at and tuf_version stored" "$(db_sql "SELECT published_at > 0, tuf_version FROM releases WHERE version = '2.0'" | tr '|' ' ')" "1 $TV"
+	check_eq "$STORE: ... published_at and tuf_version stored" "$(db_sql "SELECT CASE WHEN published_at > 0 THEN 1 ELSE 0 END, tuf_version FROM releases WHERE version = '2.0'" | tr '|' ' ')" "1 $TV"
 	check_contains "$STORE: show says so" "$("$VIGIL" release show fw@2.0)" "PUBLISHED"
 	check_eq "$STORE: ... --json" "$("$VIGIL" release show fw@2.0 --json | jq -c '[.published, .tuf_version]')" "[true,$TV]"
 	check_eq "$STORE: audited" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action = 'release.publish'")" 1

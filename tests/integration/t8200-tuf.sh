@@ -13,6 +13,8 @@ command -v node >/dev/null || { echo "FAIL - node not installed (scripts/deps.sh
 CLIENT="$VIGIL_SOURCE_DIR/tests/tools/tuf-client.mjs"
 STATIC_PIDS=""
 trap 'for p in $STATIC_PIDS; do kill "$p" 2>/dev/null; done; t_cleanup' EXIT
+# target bytes go to the artifact store (a directory here; required with PostgreSQL)
+export VIGIL_UPDATE_ARTIFACT_DIR="$T_DIR/artifacts"
 fresh_db
 
 # static DIR: serve DIR with python3 -m http.server; sets SBASE.
