@@ -1023,7 +1023,7 @@ int update_tuf_add_targets_then(struct store *s, const char *product,
 	struct op o;
 	struct role pr = {0};
 	char role[160];
-	json_t *names = json_array();
+	json_t *names = json_array(), *made = json_array();
 	int rc = check_product_name(product, err);
 
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -1049,11 +1049,13 @@ int update_tuf_add_targets_then(struct store *s, const char *product,
 		rc = vg_error_set(err, VG_EUSAGE, "no target to add");
 	if (rc) {
 		json_decref(names);
+		json_decref(made);
 		return rc;
 	}
 	snprintf(role, sizeof(role), "products/%s", product);
 	if ((rc = store_tx_begin(s, err))) {
 		json_decref(names);
+		json_decref(made);
 		return rc;
 	}
 	op_begin(&o, s);
@@ -1078,6 +1080,8 @@ int update_tuf_add_targets_then(struct store *s, const char *product,
 			struct artifact_src src = {-1, t[i].data, t[i].length, "the target"};
 			int created = 0;
 			rc = artifact_put(s, &src, sha, &created, err);
+			if (created)
+				json_array_append_new(made, json_string(sha));
 		} else {
 			/* bytes stored before: they must be there, of that length */
 			struct artifact_reader *r = NULL;
@@ -1121,7 +1125,15 @@ int update_tuf_add_targets_then(struct store *s, const char *product,
 		if (inside)
 			rc = inside(s, v, arg, err);
 	}
-	return op_end(&o, rc, "tuf.add_targets", role, json_pack("{s:o}", "targets", names), err);
+	rc = op_end(&o, rc, "tuf.add_targets", role, json_pack("{s:o}", "targets", names), err);
+	if (rc) {
+		/* files this call put in the artifact directory, unless recorded since */
+		size_t k;
+		json_t *x;
+		json_array_foreach(made, k, x) artifact_unlink_new(s, json_string_value(x));
+	}
+	json_decref(made);
+	return rc;
 }
 
 /* ---- re-signing ---- */
