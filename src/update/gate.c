@@ -320,6 +320,7 @@ static int mark_published(struct store *s, int64_t version, void *arg, struct vg
 	int64_t changed = 0;
 	char ids[32];
 	json_t *after;
+	int64_t yanked = 0;
 	int rc = store_query_int64(
 	    s, &changed, err, "SELECT COUNT(*) FROM releases WHERE id = ? AND published_at = 0",
 	    "i", p->id);
@@ -328,6 +329,14 @@ static int mark_published(struct store *s, int64_t version, void *arg, struct vg
 		return vg_error_set(err, VG_ESTATE, "release %lld is published already",
 				    (long long)p->id);
 	}
+	/* yanked since the checks ran */
+	if (!rc)
+		rc = store_query_int64(
+		    s, &yanked, err,
+		    "SELECT COUNT(*) FROM releases WHERE id = ? AND yanked_at <> 0", "i", p->id);
+	if (!rc && yanked)
+		return vg_error_set(err, VG_ESTATE, "release %lld was yanked while it was checked",
+				    (long long)p->id);
 	if (!rc)
 		rc =
 		    store_exec(s, err,
