@@ -162,7 +162,7 @@ static void release_row(const json_t *r, void *arg)
 {
 	const json_t *g = json_object_get(r, "gate");
 	(void)arg;
-	printf("%-6lld %-20s %-12s %-9s %3lld artifact(s)  gate: %s%s\n",
+	printf("%-6lld %-20s %-12s %-9s %3lld artifact(s)  gate: %s%s%s\n",
 	       (long long)vg_json_int(r, "id", 0), vg_json_str(r, "product"),
 	       vg_json_str(r, "version"),
 	       json_is_true(json_object_get(r, "security")) ? "security" : "-",
@@ -170,7 +170,8 @@ static void release_row(const json_t *r, void *arg)
 	       json_is_object(g)
 		   ? (json_is_true(json_object_get(g, "passed")) ? "passed" : "FAILED")
 		   : "not checked",
-	       json_is_true(json_object_get(r, "yanked")) ? "  YANKED" : "");
+	       json_is_true(json_object_get(r, "yanked")) ? "  YANKED" : "",
+	       json_is_true(json_object_get(r, "published")) ? "  PUBLISHED" : "");
 }
 
 static int release_list_cmd(struct cli *c, int argc, char **argv)

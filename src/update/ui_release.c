@@ -78,11 +78,11 @@ static int releases_page(struct http_req *req, struct http_resp *resp)
 		check_cell(b, r, r->signed_ok, "signed");
 		check_cell(b, r, r->keys_ok, "keys");
 		check_cell(b, r, r->signatures_ok, "signatures");
-		html(b, "<td class=\"gate\">%s%s</td></tr>",
+		html(b, "<td class=\"gate\">%s%s%s</td></tr>",
 		     !r->checked_at ? "not checked"
 		     : r->passed    ? "passed"
 				    : "FAILED",
-		     r->yanked_at ? " (yanked)" : "");
+		     r->yanked_at ? " (yanked)" : "", r->published_at ? " (published)" : "");
 	}
 	if (!l.n)
 		html_raw(b, "<tr><td colspan=\"12\">No releases.</td></tr>");

@@ -145,6 +145,7 @@ for STORE in dir db; do
 	check_eq "$STORE: ... the targets" "$(db_sql "SELECT name FROM tuf_targets WHERE current = 1 ORDER BY name" | tr '\n' ' ')" "fw/app.bin fw/fw.img "
 	check_eq "$STORE: ... published_at and tuf_version stored" "$(db_sql "SELECT CASE WHEN published_at > 0 THEN 1 ELSE 0 END, tuf_version FROM releases WHERE version = '2.0'" | tr '|' ' ')" "1 $TV"
 	check_contains "$STORE: show says so" "$("$VIGIL" release show fw@2.0)" "PUBLISHED"
+	check_contains "$STORE: ... and list" "$("$VIGIL" release list --product fw)" "PUBLISHED"
 	check_eq "$STORE: ... --json" "$("$VIGIL" release show fw@2.0 --json | jq -c '[.published, .tuf_version]')" "[true,$TV]"
 	check_eq "$STORE: audited" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action = 'release.publish'")" 1
 	V2=$(versions)
@@ -177,6 +178,8 @@ for STORE in dir db; do
 	check_eq "$STORE: ... published" "$(jq .published "$T_DIR/body")" true
 	check_eq "$STORE: the release page shows it" "$(http GET "/ui/releases/$R30" -H "X-Api-Key: $ADMIN")" 200
 	check_contains "$STORE: ... with the TUF version" "$(body)" "in TUF version $((TV + 1)) of products/fw"
+	http GET "/ui/releases" -H "X-Api-Key: $ADMIN" >/dev/null
+	check_contains "$STORE: the list marks it" "$(body)" "passed (published)"
 	http GET "/ui/releases/$R15" -H "X-Api-Key: $ADMIN" >/dev/null
 	check_contains "$STORE: a refused publish shows why" "$(body)" "unsigned"
 
