@@ -78,11 +78,11 @@ static int releases_page(struct http_req *req, struct http_resp *resp)
 		check_cell(b, r, r->signed_ok, "signed");
 		check_cell(b, r, r->keys_ok, "keys");
 		check_cell(b, r, r->signatures_ok, "signatures");
-		html(b, "<td class=\"gate\">%s%s</td></tr>",
+		html(b, "<td class=\"gate\">%s%s%s</td></tr>",
 		     !r->checked_at ? "not checked"
 		     : r->passed    ? "passed"
 				    : "FAILED",
-		     r->yanked_at ? " (yanked)" : "");
+		     r->yanked_at ? " (yanked)" : "", r->published_at ? " (published)" : "");
 	}
 	if (!l.n)
 		html_raw(b, "<tr><td colspan=\"12\">No releases.</td></tr>");
@@ -134,10 +134,36 @@ static int release_page(struct http_req *req, struct http_resp *resp)
 		     vg_time_format(d.r.yanked_at, t, sizeof(t)), d.r.yanked_by, d.r.yank_reason);
 	else
 		html_raw(b, "<dt>state</dt><dd id=\"state\">not yanked</dd>");
+	if (d.r.published_at)
+		html(
+		    b,
+		    "<dt>published</dt><dd id=\"published\" class=\"ok\">%s in TUF version %lld of "
+		    "products/%s</dd>",
+		    vg_time_format(d.r.published_at, t, sizeof(t)), (long long)d.r.tuf_version,
+		    d.r.product);
+	else
+		html_raw(b, "<dt>published</dt><dd id=\"published\">not published</dd>");
+	if (d.r.publish_refused_at && !d.r.published_at)
+		html(b, "<dt>publish refused</dt><dd id=\"refused\" class=\"error\">%s: %s</dd>",
+		     vg_time_format(d.r.publish_refused_at, t, sizeof(t)),
+		     d.r.publish_refusal ? d.r.publish_refusal : "");
 	html(b, "<dt>gate</dt><dd id=\"gate\">%s</dd></dl>",
 	     !d.r.checked_at ? "not checked"
 	     : d.r.passed    ? "passed"
 			     : "FAILED");
+	if (d.r.checked_at) {
+		html(b,
+		     "<h2>Gate</h2><table id=\"checks\"><caption>last run %s</caption><thead><tr>"
+		     "<th>product version</th><th>hashes</th><th>signed</th><th>signatures</th>"
+		     "<th>keys trusted</th></tr></thead><tbody><tr>",
+		     vg_time_format(d.r.checked_at, t, sizeof(t)));
+		check_cell(b, &d.r, d.r.version_ok, "product_version");
+		check_cell(b, &d.r, d.r.hashes_ok, "hashes");
+		check_cell(b, &d.r, d.r.signed_ok, "signed");
+		check_cell(b, &d.r, d.r.signatures_ok, "signatures");
+		check_cell(b, &d.r, d.r.keys_ok, "keys");
+		html_raw(b, "</tr></tbody></table>");
+	}
 	if (d.r.notes)
 		html(b, "<h2>Notes</h2><pre id=\"notes\">%s</pre>", d.r.notes);
 	html_raw(b, "<h2>Artifacts</h2><table id=\"artifacts\"><thead><tr><th>name</th>"
@@ -165,7 +191,7 @@ const struct http_route update_ui_routes[] = {
     {"GET", "/ui/releases", ROLE_READ, HTTP_UI, releases_page,
      "Releases: product, version, security, artifacts, gate result per check (sort, offset)", "ui"},
     {"GET", "/ui/releases/{id}", ROLE_READ, HTTP_UI, release_page,
-     "One release: artifacts (size, sha256, signature key, provenance), yank state", "ui"},
+     "One release: artifacts (size, sha256, signature key, provenance), yank state, published (TUF version) or why refused, gate per check", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 /* clang-format on */

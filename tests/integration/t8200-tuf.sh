@@ -13,6 +13,8 @@ command -v node >/dev/null || { echo "FAIL - node not installed (scripts/deps.sh
 CLIENT="$VIGIL_SOURCE_DIR/tests/tools/tuf-client.mjs"
 STATIC_PIDS=""
 trap 'for p in $STATIC_PIDS; do kill "$p" 2>/dev/null; done; t_cleanup' EXIT
+# target bytes go to the artifact store (a directory here; required with PostgreSQL)
+export VIGIL_UPDATE_ARTIFACT_DIR="$T_DIR/artifacts"
 fresh_db
 
 # static DIR: serve DIR with python3 -m http.server; sets SBASE.
@@ -175,6 +177,8 @@ check_eq "publishing with a broken timestamp signer fails" "$(run_cmd "$VIGIL" t
 check_contains "naming the signer" "$(cat "$T_DIR/err")" "r1"
 check_eq "nothing half-published" "$(db_sql "SELECT role || ':' || MAX(version) FROM tuf_metadata GROUP BY role ORDER BY role" | tr '\n' ' ')" "$BEFORE"
 check_eq "the old target is still current" "$(db_sql "SELECT sha256 FROM tuf_targets WHERE name = 'acme/fw.bin' AND current = 1")" "$SHA2"
+SHA3=$(sha256sum "$T_DIR/fw3.bin" | cut -c1-64)
+check_eq "its bytes were not left in the artifact store" "$(ls "$T_DIR/artifacts/$(echo "$SHA3" | cut -c1-2)" 2>/dev/null | grep -c "$SHA3")" "0"
 mv "$T_DIR/r1.key.away" "$T_DIR/r1.key"
 check_eq "the refusal is in the trail" "$(db_sql "SELECT object_id FROM audit_log WHERE action = 'tuf.sign_refused'")" "timestamp"
 "$VIGIL" signer keygen other --software "$T_DIR/other.key" --algorithm ed25519 >/dev/null

@@ -28,6 +28,8 @@ softhsm2-util --init-token --free --label tuf-test --pin "$PIN" --so-pin 5678 >/
 printf '%s\n' "$PIN" >"$T_DIR/pin"
 chmod 600 "$T_DIR/pin"
 unset VIGIL_PKCS11_PIN
+# target bytes go to the artifact store (a directory here; required with PostgreSQL)
+export VIGIL_UPDATE_ARTIFACT_DIR="$T_DIR/artifacts"
 fresh_db
 
 key() { # NAME ALG
