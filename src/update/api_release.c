@@ -185,6 +185,29 @@ static int release_check_route(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/* POST /api/v1/releases/{id}/publish: the gate, then TUF (no way to skip a
+ * check). 200 with the result; a refusal is 422 with the gate's report. */
+static int release_publish_route(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct update_publish_result p;
+	int64_t id;
+	int rc;
+	if (release_param(req, resp, &id))
+		return VG_EINVAL;
+	rc = update_release_publish(req->db, id, &p, &err);
+	if (rc && !p.reason)
+		return http_fail(resp, &err);
+	{
+		json_t *o = update_publish_result_to_json(&p);
+		if (rc)
+			json_object_set_new(o, "error", json_string(vg_error_msg(&err)));
+		rc = http_json(resp, rc ? 422 : 200, o);
+	}
+	update_publish_result_release(&p);
+	return rc;
+}
+
 /* The SHA-256 the client states: ?sha256=HEX or Content-Digest: sha-256=:B64:. */
 static int stated_sha(struct http_req *req, struct http_resp *resp, char out[65], int *given)
 {
@@ -428,6 +451,8 @@ const struct http_route update_routes[] = {
      "Yank a release {reason}", "update"},
     {"POST", "/api/v1/releases/{id}/check", WRITE, 0, release_check_route,
      "Run the gate's checks (hashes, CI signatures, product version); recorded", "update"},
+    {"POST", "/api/v1/releases/{id}/publish", WRITE, 0, release_publish_route,
+     "Publish: the gate's checks, then the artifacts signed as TUF targets of the product's role", "update"},
     {"POST", "/api/v1/releases/{id}/artifacts", WRITE_CI, HTTP_BODY_FILE, artifact_upload_route,
      "Upload an artifact (raw body; name, sha256 or Content-Digest, X-Vigil-Signature, "
      "X-Vigil-Provenance), streamed to the artifact store", "update"},

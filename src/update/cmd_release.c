@@ -236,6 +236,16 @@ static int release_show_cmd(struct cli *c, int argc, char **argv)
 				printf("YANKED %s by %s: %s\n",
 				       vg_time_format(d.r.yanked_at, t, sizeof(t)), d.r.yanked_by,
 				       d.r.yank_reason);
+			if (d.r.published_at)
+				printf("PUBLISHED %s in TUF version %lld of products/%s\n",
+				       vg_time_format(d.r.published_at, t, sizeof(t)),
+				       (long long)d.r.tuf_version, d.r.product);
+			else
+				printf("not published\n");
+			if (d.r.publish_refused_at && !d.r.published_at)
+				printf("publish refused %s: %s\n",
+				       vg_time_format(d.r.publish_refused_at, t, sizeof(t)),
+				       d.r.publish_refusal ? d.r.publish_refusal : "");
 			if (d.r.notes)
 				printf("notes:\n%s\n", d.r.notes);
 			printf("gate: %s\n", !d.r.checked_at ? "not checked"
@@ -332,6 +342,54 @@ static int release_check_cmd(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+static int release_publish_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	struct update_publish_result p;
+	int64_t id = 0;
+	int rc, prc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "RELEASE [--json]", &a);
+	if (a.npos != 1)
+		return cli_usage(c, "RELEASE [--json]");
+	rc = open_release(c, a.pos[0], &s, &id);
+	if (rc) {
+		store_close(s);
+		return rc;
+	}
+	prc = update_release_publish(s, id, &p, &err);
+	if (prc && !p.reason) {
+		rc = cli_error(&err);
+	} else {
+		if (cli_flag(&a, "json")) {
+			cli_print_json(update_publish_result_to_json(&p));
+		} else if (!prc) {
+			char t[VG_TIME_BUFSZ];
+			printf(
+			    "release %lld: %s %s published %s in TUF version %lld of products/%s "
+			    "(%zu artifact%s)\n",
+			    (long long)id, p.gate.product, p.gate.version,
+			    vg_time_format(p.published_at, t, sizeof(t)), (long long)p.tuf_version,
+			    p.gate.product, p.gate.n, p.gate.n == 1 ? "" : "s");
+		}
+		if (prc) {
+			fprintf(stderr, "vigil: release publish refused release %lld: %s\n",
+				(long long)id, p.reason);
+			for (size_t i = 0; i < p.gate.n; i++)
+				if (p.gate.artifacts[i].reason &&
+				    p.gate.artifacts[i].reason != p.reason)
+					fprintf(stderr, "vigil: %s\n", p.gate.artifacts[i].reason);
+			rc = CLI_FAIL;
+		}
+	}
+	update_publish_result_release(&p);
+	store_close(s);
+	return rc;
+}
+
 int cmd_release(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
@@ -340,6 +398,8 @@ int cmd_release(struct cli *c, int argc, char **argv)
 	    {"list", release_list_cmd, "list releases with their gate result"},
 	    {"show", release_show_cmd, "a release with its artifacts"},
 	    {"yank", release_yank_cmd, "withdraw a release (it stays, marked yanked)"},
+	    {"publish", release_publish_cmd,
+	     "the gate's checks, then sign the artifacts as TUF targets (refused on any failure)"},
 	    {"check", release_check_cmd, "run the gate's checks (hashes, CI signatures, version)"},
 	    {NULL, NULL, NULL},
 	};

@@ -10,9 +10,12 @@
 #define _GNU_SOURCE
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/events.h"
+#include "core/log.h"
 #include "sbom/product.h"
 #include "store/store.h"
 #include "update/release.h"
+#include "update/tuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -291,4 +294,167 @@ json_t *update_gate_report_to_json(const struct update_gate_report *r)
 			 "not_yanked", r->not_yanked, "has_artifacts", r->has_artifacts, "hashes",
 			 r->hashes_ok, "signed", r->signed_ok, "keys", r->keys_ok, "signatures",
 			 r->signatures_ok, "artifacts", arts);
+}
+
+/* ---- publish ---- */
+
+void update_publish_result_release(struct update_publish_result *r)
+{
+	if (!r)
+		return;
+	update_gate_report_release(&r->gate);
+	memset(r, 0, sizeof(*r));
+}
+
+struct publish_ctx {
+	int64_t id;
+	int64_t now;
+	const struct update_gate_report *gate;
+};
+
+/* Inside the TUF transaction: the release is marked published (once). */
+static int mark_published(struct store *s, int64_t version, void *arg, struct vg_error *err)
+{
+	struct publish_ctx *p = arg;
+	int64_t changed = 0;
+	char ids[32];
+	json_t *after;
+	int rc = store_query_int64(
+	    s, &changed, err, "SELECT COUNT(*) FROM releases WHERE id = ? AND published_at = 0",
+	    "i", p->id);
+	if (!rc && !changed)
+		return vg_error_set(err, VG_ESTATE, "release %lld is published already",
+				    (long long)p->id);
+	if (!rc)
+		rc =
+		    store_exec(s, err,
+			       "UPDATE releases SET published_at = ?, tuf_version = ? WHERE id = ? "
+			       "AND published_at = 0",
+			       "iii", p->now, version, p->id);
+	if (rc)
+		return rc;
+	snprintf(ids, sizeof(ids), "%lld", (long long)p->id);
+	after = json_pack("{s:s, s:s, s:I, s:o, s:o}", "product", p->gate->product, "version",
+			  p->gate->version, "tuf_version", (json_int_t)version, "published_at",
+			  vg_json_time(p->now), "gate", update_gate_report_to_json(p->gate));
+	rc = store_audit(s, "release.publish", "release", ids, NULL, after, err);
+	json_decref(after);
+	return rc;
+}
+
+/* A refusal: recorded on the release and audited, in a transaction of its own. */
+static void record_refusal(struct store *s, int64_t id, const char *reason)
+{
+	struct vg_error e = {0};
+	char ids[32];
+	json_t *after = json_pack("{s:I, s:s}", "release", (json_int_t)id, "reason", reason);
+	int rc;
+
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	rc = store_tx_begin(s, &e);
+	if (!rc)
+		rc = store_exec(s, &e,
+				"UPDATE releases SET publish_refused_at = ?, publish_refusal = ? "
+				"WHERE id = ?",
+				"iti", vg_now(), reason, id);
+	if (!rc)
+		rc = store_audit(s, "release.publish_refused", "release", ids, NULL, after, &e);
+	rc = store_tx_end(s, rc, &e);
+	if (rc)
+		vg_warn("release publish: cannot record the refusal of release %lld: %s",
+			(long long)id, vg_error_msg(&e));
+	json_decref(after);
+}
+
+int update_release_publish(struct store *s, int64_t release_id, struct update_publish_result *out,
+			   struct vg_error *err)
+{
+	struct release_detail d;
+	struct update_tuf_target *t = NULL;
+	struct publish_ctx ctx;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->gate.mem, 0);
+	rc = release_get(s, release_id, &d, err);
+	if (rc)
+		return rc;
+	if (d.r.published_at) {
+		char tb[VG_TIME_BUFSZ];
+		rc = vg_error_set(err, VG_ESTATE,
+				  "release %lld (%s %s) was published already (%s, TUF version "
+				  "%lld of products/%s)",
+				  (long long)release_id, d.r.product, d.r.version,
+				  vg_time_format(d.r.published_at, tb, sizeof(tb)),
+				  (long long)d.r.tuf_version, d.r.product);
+		release_detail_release(&d);
+		return rc;
+	}
+	update_gate_report_release(&out->gate);
+	rc = update_release_check(s, release_id, &out->gate, err);
+	if (rc) {
+		release_detail_release(&d);
+		return rc;
+	}
+	if (!out->gate.passed) {
+		out->reason = out->gate.reason;
+		rc = vg_error_set(err, VG_EPERM, "the gate refused release %lld: %s",
+				  (long long)release_id, out->gate.reason);
+		goto refused;
+	}
+	t = calloc(d.n ? d.n : 1, sizeof(*t));
+	if (!t) {
+		release_detail_release(&d);
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		t[i].name = d.artifacts[i].name;
+		t[i].data = NULL;
+		t[i].length = (size_t)d.artifacts[i].size;
+		t[i].sha256 = d.artifacts[i].sha256;
+	}
+	ctx.id = release_id;
+	ctx.now = vg_now();
+	ctx.gate = &out->gate;
+	rc = update_tuf_add_targets_then(s, d.r.product, t, d.n, mark_published, &ctx,
+					 &out->tuf_version, err);
+	free(t);
+	if (rc == VG_ESTATE) {
+		release_detail_release(&d);
+		return rc;
+	}
+	if (rc) {
+		char msg[1100];
+		if (rc == VG_ENOTFOUND && strstr(vg_error_msg(err), "tuf delegate"))
+			snprintf(msg, sizeof(msg), "%s", vg_error_msg(err));
+		else
+			snprintf(msg, sizeof(msg), "TUF signing refused: %s", vg_error_msg(err));
+		out->reason = vg_arena_strdup(&out->gate.mem, msg);
+		out->tuf_version = 0;
+		goto refused;
+	}
+	out->published = 1;
+	out->published_at = ctx.now;
+	d.r.published_at = ctx.now;
+	{
+		json_t *p = release_published_payload(&d.r);
+		vg_event_emit(s, RELEASE_EVENT_PUBLISHED, p);
+		json_decref(p);
+	}
+	release_detail_release(&d);
+	return VG_OK;
+refused:
+	record_refusal(s, release_id, out->reason ? out->reason : vg_error_msg(err));
+	release_detail_release(&d);
+	return rc;
+}
+
+json_t *update_publish_result_to_json(const struct update_publish_result *r)
+{
+	return json_pack("{s:I, s:b, s:o, s:o, s:s?, s:o}", "release",
+			 (json_int_t)r->gate.release_id, "published", r->published, "tuf_version",
+			 r->tuf_version ? json_integer(r->tuf_version) : json_null(),
+			 "published_at",
+			 r->published_at ? vg_json_time(r->published_at) : json_null(), "reason",
+			 r->reason, "gate", update_gate_report_to_json(&r->gate));
 }

@@ -194,7 +194,7 @@ int release_resolve(struct store *s, const char *ref, int64_t *id, struct vg_err
 	"r.created_by, r.yanked_at, r.yanked_by, r.yank_reason, r.published_at, "       \
 	"(SELECT COUNT(*) FROM release_artifacts a WHERE a.release_id = r.id), "        \
 	"c.checked_at, c.passed, c.version_ok, c.hashes_ok, c.signed_ok, c.keys_ok, "   \
-	"c.signatures_ok"
+	"c.signatures_ok, r.tuf_version, r.publish_refused_at, r.publish_refusal"
 #define REL_FROM                                                                         \
 	" FROM releases r LEFT JOIN release_checks c ON c.id = (SELECT MAX(c2.id) FROM " \
 	"release_checks c2 WHERE c2.release_id = r.id)"
@@ -222,6 +222,9 @@ static void read_release(struct store_reader *r, struct release *v)
 	v->signed_ok = (int)store_reader_int(r, 17, 0);
 	v->keys_ok = (int)store_reader_int(r, 18, 0);
 	v->signatures_ok = (int)store_reader_int(r, 19, 0);
+	v->tuf_version = store_reader_int(r, 20, 0);
+	v->publish_refused_at = store_reader_int(r, 21, 0);
+	v->publish_refusal = store_reader_str(r, 22);
 }
 
 /* The fixes of v (into mem). */
@@ -677,6 +680,14 @@ json_t *release_to_json(const struct release *r)
 	    "yank_reason", r->yank_reason, "published_at",
 	    r->published_at ? vg_json_time(r->published_at) : json_null(), "artifacts",
 	    (json_int_t)r->artifact_count);
+	json_object_set_new(o, "published", json_boolean(r->published_at != 0));
+	json_object_set_new(o, "tuf_version",
+			    r->tuf_version ? json_integer(r->tuf_version) : json_null());
+	json_object_set_new(o, "publish_refused",
+			    r->publish_refused_at ? json_pack("{s:o, s:s?}", "at",
+							      vg_json_time(r->publish_refused_at),
+							      "reason", r->publish_refusal)
+						  : json_null());
 	if (r->checked_at)
 		json_object_set_new(o, "gate",
 				    json_pack("{s:o, s:b, s:{s:b, s:b, s:b, s:b, s:b}}",

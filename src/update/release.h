@@ -174,6 +174,11 @@ struct release {
 	/* the last run of the gate's checks; checked_at 0: never */
 	int64_t checked_at;
 	int passed, version_ok, hashes_ok, signed_ok, keys_ok, signatures_ok;
+	/* release publish: the product's TUF role version it went out in (0: not
+	 * published), the last refusal (0 / NULL: none) */
+	int64_t tuf_version;
+	int64_t publish_refused_at;
+	const char *publish_refusal;
 };
 
 struct release_artifact {
@@ -330,6 +335,36 @@ json_t *update_gate_report_to_json(const struct update_gate_report *r);
  */
 #define RELEASE_EVENT_PUBLISHED "release.published"
 json_t *release_published_payload(const struct release *r);
+
+/* The result of a publish: the gate's report (also when refused) and, when
+ * published, the product role's TUF version and the time. */
+struct update_publish_result {
+	struct update_gate_report gate;
+	int published;
+	int64_t tuf_version;
+	int64_t published_at;
+	const char *reason; /* why refused (in gate.mem); NULL when published */
+};
+void update_publish_result_release(struct update_publish_result *r);
+
+/*
+ * Publish a release (the verification gate, issue 18 item 3): run
+ * update_release_check() (every artifact re-hashed from its stored bytes,
+ * its CI signature verified by a trusted unrevoked key, the product version
+ * exists, not yanked), then add every artifact as a TUF target PRODUCT/NAME
+ * of the product's delegated role (update_tuf_add_targets_then: the role,
+ * snapshot and timestamp signed, every signature verified against the
+ * public key read back from the signer), and set published_at and
+ * tuf_version, all in one transaction; RELEASE_EVENT_PUBLISHED is emitted
+ * after it commits. A refusal changes nothing but releases.publish_refusal
+ * and is audited on its own ("release.publish_refused"): VG_EPERM with the
+ * reason naming the artifact (out->reason), or VG_ESTATE when published
+ * already, VG_ENOTFOUND (naming `vigil tuf delegate`) without a
+ * delegation. There is no way to skip a check.
+ */
+int update_release_publish(struct store *s, int64_t release_id, struct update_publish_result *out,
+			   struct vg_error *err) VG_MUST_CHECK;
+json_t *update_publish_result_to_json(const struct update_publish_result *r);
 
 /* ---- commands and routes (tables.c) ---- */
 

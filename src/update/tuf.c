@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "update/tuf.h"
+#include "update/release.h"
 #include "update/signer.h"
 #include "update/signer_admin.h"
 #include "core/buf.h"
@@ -1010,6 +1011,15 @@ static int check_target_name(const char *name, struct vg_error *err)
 int update_tuf_add_targets(struct store *s, const char *product, const struct update_tuf_target *t,
 			   size_t n, struct vg_error *err)
 {
+	return update_tuf_add_targets_then(s, product, t, n, NULL, NULL, NULL, err);
+}
+
+int update_tuf_add_targets_then(struct store *s, const char *product,
+				const struct update_tuf_target *t, size_t n,
+				int (*inside)(struct store *s, int64_t version, void *arg,
+					      struct vg_error *err),
+				void *arg, int64_t *version, struct vg_error *err)
+{
 	struct op o;
 	struct role pr = {0};
 	char role[160];
@@ -1064,20 +1074,21 @@ int update_tuf_add_targets(struct store *s, const char *product, const struct up
 		else
 			vg_sha256_hex(t[i].data, t[i].length, sha);
 		if (t[i].data) {
-			rc = store_blob_put(s, t[i].data, t[i].length, sha, "the target", err);
+			/* into the artifact store (where targets are served from) */
+			struct artifact_src src = {-1, t[i].data, t[i].length, "the target"};
+			int created = 0;
+			rc = artifact_put(s, &src, sha, &created, err);
 		} else {
 			/* bytes stored before: they must be there, of that length */
-			int64_t have = 0;
-			rc = store_query_int64(
-			    s, &have, err,
-			    "SELECT COUNT(*) FROM blobs WHERE sha256 = ? AND size = ?", "ti", sha,
-			    (int64_t)t[i].length);
-			if (!rc && !have)
+			struct artifact_reader *r = NULL;
+			rc = artifact_open(s, sha, &r, err);
+			if (rc == VG_ENOTFOUND || (!rc && artifact_reader_size(r) != t[i].length))
 				rc = vg_error_set(
 				    err, VG_ENOTFOUND,
-				    "target %s: no stored bytes with SHA-256 %s and length "
+				    "target %s: no stored artifact with SHA-256 %s and length "
 				    "%zu",
 				    t[i].name, sha, t[i].length);
+			artifact_close(r);
 		}
 		snprintf(path, sizeof(path), "%s/%s", product, t[i].name);
 		if (!rc)
@@ -1103,6 +1114,13 @@ int update_tuf_add_targets(struct store *s, const char *product, const struct up
 		rc = sign_snapshot(&o, err);
 	if (!rc)
 		rc = sign_timestamp(&o, err);
+	if (!rc) {
+		int64_t v = json_integer_value(json_object_get(o.changed, role));
+		if (version)
+			*version = v;
+		if (inside)
+			rc = inside(s, v, arg, err);
+	}
 	return op_end(&o, rc, "tuf.add_targets", role, json_pack("{s:o}", "targets", names), err);
 }
 
@@ -1410,7 +1428,7 @@ static int is_hex64(const char *p)
 	return 1;
 }
 
-int tuf_target_file(struct store *s, const char *path, char **data, size_t *n, char sha256[65],
+int tuf_target_open(struct store *s, const char *path, struct artifact_reader **r, char sha256[65],
 		    struct vg_error *err)
 {
 	const char *slash = strrchr(path, '/');
@@ -1418,7 +1436,7 @@ int tuf_target_file(struct store *s, const char *path, char **data, size_t *n, c
 	int64_t have = 0;
 	int rc;
 
-	*data = NULL;
+	*r = NULL;
 	if (!slash || slash == path || strlen(slash + 1) < 66 || !is_hex64(slash + 1) ||
 	    slash[65] != '.' || strlen(path) > 380)
 		return vg_error_set(err, VG_ENOTFOUND, "no TUF target %s", path);
@@ -1431,9 +1449,43 @@ int tuf_target_file(struct store *s, const char *path, char **data, size_t *n, c
 	if (!rc && !have)
 		rc = vg_error_set(err, VG_ENOTFOUND, "no TUF target %s", path);
 	if (!rc)
-		rc = store_blob_get(s, sha, data, n, "the TUF target", err);
+		rc = artifact_open(s, sha, r, err);
 	if (!rc)
 		memcpy(sha256, sha, 65);
+	return rc;
+}
+
+int tuf_target_file(struct store *s, const char *path, char **data, size_t *n, char sha256[65],
+		    struct vg_error *err)
+{
+	struct artifact_reader *r = NULL;
+	uint64_t size, pos = 0;
+	int rc = tuf_target_open(s, path, &r, sha256, err);
+
+	*data = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	size = artifact_reader_size(r);
+	*data = malloc(size ? size : 1);
+	if (!*data)
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	while (!rc && pos < size) {
+		long got = artifact_read_at(r, s, pos, *data + pos, size - pos, err);
+		if (got <= 0)
+			rc = got < 0 && err->code
+				 ? err->code
+				 : vg_error_set(err, VG_EIO, "TUF target %s ends early", path);
+		else
+			pos += (uint64_t)got;
+	}
+	artifact_close(r);
+	if (rc) {
+		free(*data);
+		*data = NULL;
+	} else {
+		*n = size;
+	}
 	return rc;
 }
 
@@ -1453,8 +1505,41 @@ static int mkdirs(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+static int write_file_from(const char *dir, const char *rel, const void *data, size_t n,
+			   struct store *s, struct artifact_reader *r, struct vg_error *err);
+
 static int write_file(const char *dir, const char *rel, const void *data, size_t n,
 		      struct vg_error *err)
+{
+	return write_file_from(dir, rel, data, n, NULL, NULL, err);
+}
+
+/* Copy the stored artifact r (read in chunks) to f. */
+static int copy_reader(FILE *f, struct store *s, struct artifact_reader *r, struct vg_error *err)
+{
+	enum { CHUNK = 256 * 1024 };
+	char *buf = malloc(CHUNK);
+	uint64_t pos = 0, size = artifact_reader_size(r);
+	int rc = buf ? VG_OK : vg_error_set(err, VG_ENOMEM, "out of memory");
+
+	while (!rc && pos < size) {
+		long got = artifact_read_at(r, s, pos, buf, CHUNK, err);
+		if (got < 0)
+			rc = err->code ? err->code : VG_EIO;
+		else if (got == 0)
+			rc = vg_error_set(err, VG_EIO, "export: a stored artifact ends early");
+		else if (fwrite(buf, 1, (size_t)got, f) != (size_t)got)
+			rc = vg_error_set(err, VG_EIO, "export: write failed: %s", strerror(errno));
+		else
+			pos += (uint64_t)got;
+	}
+	free(buf);
+	return rc;
+}
+
+/* data (n bytes), or when r is given the stored artifact it reads. */
+static int write_file_from(const char *dir, const char *rel, const void *data, size_t n,
+			   struct store *s, struct artifact_reader *r, struct vg_error *err)
 {
 	char path[4096], tmp[4200];
 	char *slash;
@@ -1473,6 +1558,16 @@ static int write_file(const char *dir, const char *rel, const void *data, size_t
 	if (!f)
 		return vg_error_set(err, VG_EIO, "export: cannot write %s: %s", tmp,
 				    strerror(errno));
+	if (r) {
+		int rc = copy_reader(f, s, r, err);
+		if (rc) {
+			fclose(f);
+			remove(tmp);
+			return rc;
+		}
+		data = "";
+		n = 0;
+	}
 	if (fwrite(data, 1, n, f) != n || fclose(f) != 0) {
 		remove(tmp);
 		return vg_error_set(err, VG_EIO, "export: cannot write %s", path);
@@ -1552,18 +1647,18 @@ int tuf_export(struct store *s, const char *dir, size_t *files, struct vg_error 
 	{
 		const char *name = vg_json_str(row, "name"), *sha = vg_json_str(row, "sha256");
 		const char *slash = name ? strrchr(name, '/') : NULL;
-		char rel[600], *data = NULL;
-		size_t n = 0;
+		char rel[600];
+		struct artifact_reader *r = NULL;
 		if (rc)
 			break;
 		if (!slash || !sha)
 			continue;
 		snprintf(rel, sizeof(rel), "targets/%.*s/%s.%s", (int)(slash - name), name, sha,
 			 slash + 1);
-		rc = store_blob_get(s, sha, &data, &n, "the TUF target", err);
+		rc = artifact_open(s, sha, &r, err);
 		if (!rc)
-			rc = write_file(dir, rel, data, n, err);
-		free(data);
+			rc = write_file_from(dir, rel, NULL, 0, s, r, err);
+		artifact_close(r);
 		if (!rc)
 			(*files)++;
 	}

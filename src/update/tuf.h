@@ -8,7 +8,8 @@
  * (src/update/signer.h) and threshold in table tuf_roles; every signed
  * version of every role is a row of tuf_metadata (role, version, the file's
  * bytes, their SHA-256 and length, its expiry). Target bytes are kept in the
- * store's blob table under their SHA-256 (tuf_targets names them).
+ * artifact store (release.h) under their SHA-256 (tuf_targets names them),
+ * streamed from there to clients and to `tuf export`.
  *
  * What is signed is the OLPC canonical JSON of the "signed" object
  * (tuf_canonical_json); key ids are the hex SHA-256 of the canonical JSON
@@ -71,7 +72,8 @@ int tuf_rotate(struct store *s, const char *role, const char *signers, int64_t t
 /* A target to add: its path below the product is name (no '/'). */
 struct update_tuf_target {
 	const char *name;
-	const void *data; /* bytes (NULL when sha256/length name bytes already in the blob store) */
+	const void
+	    *data; /* bytes (NULL when sha256/length name bytes already in the artifact store) */
 	size_t length;
 	const char *sha256; /* hex; NULL: computed from data */
 };
@@ -81,6 +83,17 @@ struct update_tuf_target {
 int update_tuf_add_targets(struct store *s, const char *product,
 			   const struct update_tuf_target *targets, size_t n,
 			   struct vg_error *err) VG_MUST_CHECK;
+/* The same, and inside (when not NULL) is called in that transaction after
+ * every role was signed and verified, with the product role's new version
+ * (also into *version when not NULL): its error rolls everything back. The
+ * publisher (release publish) sets published_at there. Target bytes named by
+ * hash (data NULL) must be in the artifact store (release.h); given bytes
+ * are put there. */
+int update_tuf_add_targets_then(struct store *s, const char *product,
+				const struct update_tuf_target *targets, size_t n,
+				int (*inside)(struct store *s, int64_t version, void *arg,
+					      struct vg_error *err),
+				void *arg, int64_t *version, struct vg_error *err) VG_MUST_CHECK;
 
 /* Sign again every role but root whose newest version has less than half its
  * lifetime left (or has expired); *renewed gets how many were signed. The
@@ -112,6 +125,11 @@ json_t *tuf_status_to_json(const struct tuf_status *st);
 int tuf_metadata_file(struct store *s, const char *file, char **data, size_t *n, char sha256[65],
 		      int *is_timestamp, struct vg_error *err) VG_MUST_CHECK;
 int tuf_target_file(struct store *s, const char *path, char **data, size_t *n, char sha256[65],
+		    struct vg_error *err) VG_MUST_CHECK;
+/* The target at path opened in the artifact store (streamed by the HTTP
+ * handler; artifact_close() it). */
+struct artifact_reader;
+int tuf_target_open(struct store *s, const char *path, struct artifact_reader **r, char sha256[65],
 		    struct vg_error *err) VG_MUST_CHECK;
 
 /* The role and version a metadata file name asks for: "5.products%2FP.json"

@@ -7,6 +7,7 @@
  * targets never change.
  */
 #include "update/tuf.h"
+#include "update/release.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "http/http.h"
@@ -84,20 +85,57 @@ static int tuf_metadata_get(struct http_req *req, struct http_resp *resp)
 				   : "public, max-age=300");
 }
 
-/* GET /tuf/targets/{path...} */
+/* GET /tuf/targets/{path...}: streamed from the artifact store (a Range as
+ * a part of it), never read whole into memory. */
 static int tuf_targets_get(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
-	char *data = NULL, sha[65];
-	size_t n = 0;
+	struct artifact_reader *r = NULL;
+	const char *inm = http_header(req, "If-None-Match");
+	char sha[65], etag[80], cr[96];
+	uint64_t size;
+	size_t from = 0, to = 0;
+	int part, rc;
 
-	if (tuf_target_file(req->db, rest_of(req, "/tuf/targets/"), &data, &n, sha, &err)) {
+	if (tuf_target_open(req->db, rest_of(req, "/tuf/targets/"), &r, sha, &err)) {
 		if (err.code != VG_ENOTFOUND)
 			vg_warn("tuf: %s", vg_error_msg(&err));
 		return not_found(resp);
 	}
-	return send_file(req, resp, data, n, sha, "application/octet-stream",
-			 "public, max-age=31536000, immutable");
+	size = artifact_reader_size(r);
+	snprintf(etag, sizeof(etag), "\"%s\"", sha);
+	if ((rc = http_set_header(resp, "ETag", etag)) ||
+	    (rc = http_set_header(resp, "Cache-Control", "public, max-age=31536000, immutable")) ||
+	    (rc = http_set_header(resp, "Accept-Ranges", "bytes"))) {
+		artifact_close(r);
+		return rc;
+	}
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+		artifact_close(r);
+		return http_text(resp, 304, "application/octet-stream", "", 0);
+	}
+	part = tuf_range_parse(http_header(req, "Range"), (size_t)size, &from, &to);
+	if (part < 0) {
+		artifact_close(r);
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)size);
+		http_set_header(resp, "Content-Range", cr);
+		return http_text(resp, 416, "text/plain; charset=utf-8", "range not satisfiable\n",
+				 22);
+	}
+	if (part > 0) {
+		snprintf(cr, sizeof(cr), "bytes %zu-%zu/%llu", from, to, (unsigned long long)size);
+		if ((rc = http_set_header(resp, "Content-Range", cr))) {
+			artifact_close(r);
+			return rc;
+		}
+		rc = artifact_send_part(r, resp, 206, "application/octet-stream", from,
+					to - from + 1, &err);
+	} else {
+		rc = artifact_send(r, resp, "application/octet-stream", &err);
+	}
+	if (rc)
+		vg_warn("tuf: %s", vg_error_msg(&err));
+	return rc;
 }
 
 /* clang-format off */
