@@ -223,7 +223,9 @@ int art14_get(struct store *s, int64_t id, struct art14_exposure *out,
  * time_left, submitted_at, reference, submitted_by, [late], alerts_sent}.
  * An exposure: {id, kind, title, case_id, finding, vuln_id, product,
  * product_version, suspected_malicious, aware_at, aware_by,
- * aware_recorded_at, evidence, fix_available_at, member_states, facts,
+ * aware_recorded_at, evidence, fix_available_at, fix_release ({id, name} of
+ * the published release that made the measure available, or null),
+ * member_states, facts,
  * obligations [report], drafts [{stage, version, created_at, created_by,
  * approvals}]}. New references.
  */
