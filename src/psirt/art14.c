@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "psirt/art14.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -12,6 +13,7 @@
 #include "jobs/deadline.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
+#include "triage/release_fix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +346,225 @@ int art14_fix_available(struct store *s, int64_t id, int64_t at, struct vg_error
 	return store_tx_end(s, rc, err);
 }
 
+/* ---- a published release: a corrective measure is available ---- */
+
+/* Append id to *ids. */
+static int collect_one(int64_t id, int64_t **ids, size_t *n, size_t *cap, struct vg_error *err)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		int64_t *p = realloc(*ids, nc * sizeof(*p));
+		if (!p)
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+		*ids = p;
+		*cap = nc;
+	}
+	(*ids)[(*n)++] = id;
+	return VG_OK;
+}
+
+/* Ids of rows from sql (one int64 column) with binds: text product, then
+ * the fixed id n times. Appended to *ids (malloc'ed) unless there already. */
+static int collect_ids(struct store *s, const char *sql, const char *product, const char *vuln,
+		       int nvuln, int64_t release, int64_t **ids, size_t *n, size_t *cap,
+		       struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(s, sql, &st, err), k = 1;
+
+	if (rc)
+		return rc;
+	store_bind_text(st, k++, product);
+	for (int i = 0; i < nvuln; i++)
+		store_bind_text(st, k++, vuln);
+	if (release)
+		store_bind_int64(st, k++, release);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		int64_t id = store_col_int64(st, 0);
+		int dup = 0;
+		for (size_t i = 0; i < *n; i++)
+			dup |= (*ids)[i] == id;
+		if (!dup && (rc = collect_one(id, ids, n, cap, err)) != VG_OK)
+			break;
+	}
+	store_finalize(st);
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+/* Exposures of vuln on the product (or an unknown one) with no measure yet. */
+#define RELEASE_EXPOSURES_SQL                                                                     \
+	"SELECT e.id FROM art14_exposures e LEFT JOIN psirt_cases c ON c.id = e.case_id WHERE "   \
+	"e.kind = 'vulnerability' AND e.fix_available_at IS NULL AND (COALESCE(e.product, "       \
+	"c.product) IS NULL OR COALESCE(e.product, c.product) = ?) AND (e.vuln_id = ? OR EXISTS " \
+	"(SELECT 1 FROM vuln_alias_view a WHERE (a.vuln_id = e.vuln_id AND a.alias = ?) OR "      \
+	"(a.alias = e.vuln_id AND a.vuln_id = ?)) OR EXISTS (SELECT 1 FROM psirt_case_links l "   \
+	"WHERE l.case_id = e.case_id AND l.kind = 'cve' AND l.value = ?)) ORDER BY e.id"
+/* Cases linked to vuln (a CVE link or an exposure of it) on the product (or
+ * none) that have not recorded the release yet. */
+#define RELEASE_CASES_SQL                                                                          \
+	"SELECT c.id FROM psirt_cases c WHERE (c.product IS NULL OR c.product = ?) AND (EXISTS "   \
+	"(SELECT 1 FROM psirt_case_links l WHERE l.case_id = c.id AND l.kind = 'cve' AND l.value " \
+	"= ?) OR EXISTS (SELECT 1 FROM art14_exposures e WHERE e.case_id = c.id AND (e.vuln_id = " \
+	"? OR EXISTS (SELECT 1 FROM vuln_alias_view a WHERE (a.vuln_id = e.vuln_id AND a.alias = " \
+	"?) OR (a.alias = e.vuln_id AND a.vuln_id = ?))))) AND NOT EXISTS (SELECT 1 FROM "         \
+	"psirt_case_fixes x WHERE x.case_id = c.id AND x.release_id = ?) ORDER BY c.id"
+
+static json_t *release_json(const struct release_published *ev)
+{
+	return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)ev->release_id, "product",
+			 ev->product, "version", ev->version, "published_at",
+			 vg_json_time(ev->published_at));
+}
+
+static int exposure_fixed(struct store *s, const struct release_published *ev, int64_t id,
+			  const char *name, struct vg_error *err)
+{
+	int64_t aware = 0, at, due = 0;
+	json_t *after;
+	char oid[32];
+	int rc;
+
+	rc = store_query_int64(s, &aware, err, "SELECT aware_at FROM art14_exposures WHERE id = ?",
+			       "i", id);
+	if (rc)
+		return rc;
+	/* available at publication; a measure cannot precede awareness */
+	at = ev->published_at > aware ? ev->published_at : aware;
+	art14_due_vuln_final(at, &due);
+	rc = store_exec(s, err,
+			"UPDATE art14_exposures SET fix_available_at = ?, fix_release_id = ?, "
+			"fix_release = ? WHERE id = ?",
+			"iiti", at, ev->release_id, name, id);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE art14_obligations SET starts_at = ?, due_at = ? WHERE "
+				"exposure_id = ? AND stage = 'final' AND submitted_at IS NULL",
+				"iii", at, due, id);
+	if (rc)
+		return rc;
+	after = json_pack("{s:o, s:o, s:o}", "fix_available_at", vg_json_time(at), "final_due_at",
+			  vg_json_time(due), "release", release_json(ev));
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	rc = after ? store_audit(s, "art14.fix_available", "art14_exposure", oid, NULL, after, err)
+		   : vg_error_set(err, VG_ENOMEM, "out of memory");
+	json_decref(after);
+	return rc;
+}
+
+static int case_fixed(struct store *s, const struct release_published *ev, int64_t id,
+		      const char *name, const char *vulns, struct vg_error *err)
+{
+	int64_t have = 0;
+	json_t *after;
+	char oid[32];
+	int rc;
+
+	rc = store_exec(
+	    s, err,
+	    "INSERT INTO psirt_case_fixes (case_id, release_id, product, version, vulns, "
+	    "published_at, recorded_at) VALUES (?,?,?,?,?,?,?)",
+	    "iitttii", id, ev->release_id, ev->product, ev->version, vulns, ev->published_at,
+	    vg_now());
+	if (!rc)
+		rc =
+		    store_query_int64(s, &have, err,
+				      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
+				      "kind = 'release' AND value = ?",
+				      "it", id, name);
+	if (!rc && !have)
+		rc = store_exec(s, err,
+				"INSERT INTO psirt_case_links (case_id, kind, value, created_at) "
+				"VALUES (?,'release',?,?)",
+				"iti", id, name, vg_now());
+	if (rc)
+		return rc;
+	after = json_pack("{s:o, s:s}", "release", release_json(ev), "fixes", vulns);
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	rc = after ? store_audit(s, "case.fix_available", "case", oid, NULL, after, err)
+		   : vg_error_set(err, VG_ENOMEM, "out of memory");
+	json_decref(after);
+	return rc;
+}
+
+int art14_release_published(struct store *s, const struct release_published *ev, int64_t *exposures,
+			    int64_t *cases, struct vg_error *err)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int64_t nexp = 0, ncase = 0;
+	char name[420];
+	int rc;
+
+	if (exposures)
+		*exposures = 0;
+	if (cases)
+		*cases = 0;
+	if (!ev->nfixes)
+		return VG_OK;
+	snprintf(name, sizeof(name), "%s %s", ev->product, ev->version);
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < ev->nfixes; i++)
+		rc = collect_ids(s, RELEASE_EXPOSURES_SQL, ev->product, ev->fixes[i], 4, 0, &ids,
+				 &n, &cap, err);
+	for (size_t i = 0; !rc && i < n; i++, nexp++)
+		rc = exposure_fixed(s, ev, ids[i], name, err);
+	/* cases, each with the fixed ids it is linked to ("CVE-1, CVE-2") */
+	free(ids);
+	ids = NULL;
+	n = cap = 0;
+	{
+		struct vg_buf *vulns = NULL;
+		for (size_t k = 0; !rc && k < ev->nfixes; k++) {
+			int64_t *one = NULL;
+			size_t m = 0, mcap = 0;
+			rc = collect_ids(s, RELEASE_CASES_SQL, ev->product, ev->fixes[k], 4,
+					 ev->release_id, &one, &m, &mcap, err);
+			for (size_t j = 0; !rc && j < m; j++) {
+				size_t at = 0;
+				while (at < n && ids[at] != one[j])
+					at++;
+				if (at == n) {
+					struct vg_buf *nv = realloc(vulns, (n + 1) * sizeof(*nv));
+					if (!nv) {
+						rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+						break;
+					}
+					vulns = nv;
+					vg_buf_init(&vulns[n], 0);
+					if ((rc = collect_one(one[j], &ids, &n, &cap, err)) !=
+					    VG_OK) {
+						vg_buf_release(&vulns[n]);
+						break;
+					}
+				}
+				if (vulns[at].len)
+					vg_buf_adds(&vulns[at], ", ");
+				vg_buf_adds(&vulns[at], ev->fixes[k]);
+			}
+			free(one);
+		}
+		for (size_t i = 0; !rc && i < n; i++, ncase++)
+			rc = case_fixed(s, ev, ids[i], name, vulns[i].data ? vulns[i].data : "",
+					err);
+		for (size_t i = 0; i < n; i++)
+			vg_buf_release(&vulns[i]);
+		free(vulns);
+	}
+	free(ids);
+	if (!rc && !nexp && !ncase) {
+		store_tx_rollback(s); /* nothing linked, or heard before */
+		return VG_OK;
+	}
+	rc = store_tx_end(s, rc, err);
+	if (!rc && exposures)
+		*exposures = nexp;
+	if (!rc && cases)
+		*cases = ncase;
+	return rc;
+}
+
 int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct vg_error *err)
 {
 	struct art14_exposure e;
@@ -536,6 +757,7 @@ void art14_exposure_release(struct art14_exposure *e)
 	free(e->aware_by);
 	free(e->evidence);
 	free(e->member_states);
+	free(e->fix_release);
 	json_decref(e->facts);
 	art14_report_list_release(&e->reports);
 	for (size_t i = 0; i < e->ndrafts; i++)
@@ -629,6 +851,8 @@ static int exposure_row(struct store_stmt *st, void *arg)
 	e->fix_available_at = store_col_int64_or(st, 13, 0);
 	e->member_states = psirt_col_dup(st, 14, &oom);
 	facts = store_col_text(st, 15);
+	e->fix_release_id = store_col_int64_or(st, 16, 0);
+	e->fix_release = psirt_col_dup(st, 17, &oom);
 	e->facts = facts ? json_loads(facts, 0, NULL) : NULL;
 	return oom ? VG_ENOMEM : VG_OK;
 }
@@ -660,12 +884,13 @@ static int exposure_load(struct store *s, int64_t id, int details, struct art14_
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = psirt_query(s,
-			 "SELECT id, kind, title, case_id, finding, vuln_id, product, "
-			 "product_version, suspected_malicious, aware_at, aware_by, "
-			 "aware_recorded_at, evidence, fix_available_at, member_states, facts_json "
-			 "FROM art14_exposures WHERE id = ?",
-			 "i", id, NULL, exposure_row, &o, err);
+	rc =
+	    psirt_query(s,
+			"SELECT id, kind, title, case_id, finding, vuln_id, product, "
+			"product_version, suspected_malicious, aware_at, aware_by, "
+			"aware_recorded_at, evidence, fix_available_at, member_states, facts_json, "
+			"fix_release_id, fix_release FROM art14_exposures WHERE id = ?",
+			"i", id, NULL, exposure_row, &o, err);
 	if (!rc && !o.found)
 		rc = vg_error_set(err, VG_ENOTFOUND, "no exposure with id %lld", (long long)id);
 	if (!rc && details)
@@ -743,6 +968,11 @@ json_t *art14_exposure_to_json(const struct art14_exposure *e)
 	json_object_set_new(o, "aware_recorded_at", vg_json_time(e->aware_recorded_at));
 	json_object_set_new(o, "evidence", vg_json_text(e->evidence));
 	json_object_set_new(o, "fix_available_at", vg_json_time(e->fix_available_at));
+	json_object_set_new(o, "fix_release",
+			    e->fix_release_id
+				? json_pack("{s:I, s:o}", "id", (json_int_t)e->fix_release_id,
+					    "name", vg_json_text(e->fix_release))
+				: json_null());
 	json_object_set_new(o, "member_states", vg_json_text(e->member_states));
 	json_object_set_new(o, "facts", e->facts ? json_incref(e->facts) : json_null());
 	json_object_set_new(o, "obligations", art14_report_list_to_json(&e->reports));
@@ -970,7 +1200,32 @@ static void on_exploited(struct store *s, const char *name, const json_t *p, voi
 			title);
 }
 
+static void on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
+{
+	struct release_published ev;
+	struct vg_error err = {0};
+	int64_t nexp = 0, ncase = 0;
+
+	(void)name;
+	(void)arg;
+	if (!s)
+		return;
+	if (release_published_parse(p, &ev, &err) != VG_OK) {
+		vg_warn("art14: %s: ignored", vg_error_msg(&err));
+		return;
+	}
+	if (art14_release_published(s, &ev, &nexp, &ncase, &err) != VG_OK)
+		vg_warn("art14: release %lld (%s %s): %s", (long long)ev.release_id, ev.product,
+			ev.version, vg_error_msg(&err));
+	else if (nexp || ncase)
+		vg_info("art14: release %lld (%s %s) is a corrective measure for %lld exposure(s) "
+			"and %lld case(s)",
+			(long long)ev.release_id, ev.product, ev.version, (long long)nexp,
+			(long long)ncase);
+}
+
 void art14_init(void)
 {
 	vg_event_subscribe("vuln.exploited", on_exploited, NULL);
+	vg_event_subscribe(RELEASE_PUBLISHED_EVENT, on_release_published, NULL);
 }

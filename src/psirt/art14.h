@@ -123,6 +123,26 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id,
 int art14_fix_available(struct store *s, int64_t id, int64_t at,
 			struct vg_error *err) VG_MUST_CHECK;
 
+/*
+ * A security release was published (event release.published, payload read
+ * by triage/release_fix.h): a corrective measure is available. In one
+ * transaction, for each fixed vulnerability id:
+ *  - every vulnerability exposure of it (its vuln_id or an alias of it, or
+ *    a CVE link of its case) whose product (its own, else its case's) is the
+ *    release's product or unknown, and that has no measure yet, gets
+ *    fix_available_at = the publication time (not before awareness) and the
+ *    release as evidence: the final report is due 14 days later on the "art14"
+ *    clock of the deadline engine; audited art14.fix_available;
+ *  - every case linked to it (a CVE link or such an exposure) on that product
+ *    (or none) records the release (psirt_case_fixes, a "release" link that
+ *    the Art. 14(8) user notice lists), audited case.fix_available.
+ * Heard twice, nothing changes. Counts go to *exposures and *cases (may be
+ * NULL).
+ */
+struct release_published;
+int art14_release_published(struct store *s, const struct release_published *ev, int64_t *exposures,
+			    int64_t *cases, struct vg_error *err) VG_MUST_CHECK;
+
 /* The CSIRT asked for an intermediate report due at `due`; asking again
  * before it is submitted moves the due time. */
 int art14_request_intermediate(struct store *s, int64_t id, int64_t due,
@@ -177,7 +197,9 @@ struct art14_exposure {
 	char *finding, *vuln_id, *product, *product_version, *aware_by, *evidence, *member_states;
 	int suspected_malicious;
 	int64_t aware_at, aware_recorded_at, fix_available_at;
-	json_t *facts; /* the draft fields people filled in: a JSON object by nature */
+	int64_t fix_release_id; /* the published release that made the measure available; 0: none */
+	char *fix_release;      /* its "PRODUCT VERSION"; NULL: none (or marked by hand) */
+	json_t *facts;          /* the draft fields people filled in: a JSON object by nature */
 	struct art14_report_list reports;
 	struct art14_draft_info *drafts;
 	size_t ndrafts;
@@ -201,7 +223,9 @@ int art14_get(struct store *s, int64_t id, struct art14_exposure *out,
  * time_left, submitted_at, reference, submitted_by, [late], alerts_sent}.
  * An exposure: {id, kind, title, case_id, finding, vuln_id, product,
  * product_version, suspected_malicious, aware_at, aware_by,
- * aware_recorded_at, evidence, fix_available_at, member_states, facts,
+ * aware_recorded_at, evidence, fix_available_at, fix_release ({id, name} of
+ * the published release that made the measure available, or null),
+ * member_states, facts,
  * obligations [report], drafts [{stage, version, created_at, created_by,
  * approvals}]}. New references.
  */
@@ -269,7 +293,8 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 int art14_draft_html(const struct art14_draft *d, struct vg_buf *out);
 
 /* Subscribe to vuln.exploited (a KEV match on a finding opens an exposure;
- * one exposure per finding). Call once at program start. */
+ * one exposure per finding) and release.published (art14_release_published).
+ * Call once at program start. */
 void art14_init(void);
 
 /* `vigil art14` and `vigil incident` (listed in the program's noun table, src/app/tables.c). */

@@ -780,6 +780,12 @@ void psirt_case_release(struct psirt_case *c)
 	for (size_t i = 0; i < c->nexposures; i++)
 		free(c->exposures[i].kind);
 	free(c->exposures);
+	for (size_t i = 0; i < c->nfixes; i++) {
+		free(c->fixes[i].product);
+		free(c->fixes[i].version);
+		free(c->fixes[i].vulns);
+	}
+	free(c->fixes);
 	psirt_case_files_free(c->files, c->nfiles);
 	memset(c, 0, sizeof(*c));
 }
@@ -866,6 +872,22 @@ static int exposure_row(struct store_stmt *st, void *arg)
 	return oom ? VG_ENOMEM : VG_OK;
 }
 
+static int fix_row(struct store_stmt *st, void *arg)
+{
+	struct psirt_case *c = arg;
+	struct psirt_case_fix *f = grow(&c->fixes, &c->nfixes, sizeof(*f));
+	int oom = 0;
+	if (!f)
+		return VG_ENOMEM;
+	f->release_id = store_col_int64(st, 0);
+	f->product = psirt_col_dup(st, 1, &oom);
+	f->version = psirt_col_dup(st, 2, &oom);
+	f->vulns = psirt_col_dup(st, 3, &oom);
+	f->published_at = store_col_int64_or(st, 4, 0);
+	f->recorded_at = store_col_int64_or(st, 5, 0);
+	return oom ? VG_ENOMEM : VG_OK;
+}
+
 struct files {
 	struct psirt_case_file *v;
 	size_t n;
@@ -948,6 +970,12 @@ static int case_load(struct store *s, int64_t id, int view, struct psirt_case *c
 				 "SELECT id, kind, aware_at FROM art14_exposures WHERE case_id = ? "
 				 "ORDER BY id",
 				 "i", id, NULL, exposure_row, c, err);
+	if (!rc && view == CASE_FULL_VIEW)
+		rc = psirt_query(s,
+				 "SELECT release_id, product, version, vulns, published_at, "
+				 "recorded_at FROM psirt_case_fixes WHERE case_id = ? ORDER BY "
+				 "published_at, release_id",
+				 "i", id, NULL, fix_row, c, err);
 	if (!rc)
 		rc = case_files(s, id, &c->files, &c->nfiles, err);
 	if (rc)
@@ -1032,6 +1060,18 @@ json_t *psirt_case_to_json(const struct psirt_case *c)
 				    vg_json_text(c->exposures[i].kind), "aware_at",
 				    vg_json_time(c->exposures[i].aware_at)));
 	json_object_set_new(o, "exposures", exps);
+	{
+		json_t *fx = json_array();
+		for (size_t i = 0; fx && i < c->nfixes; i++)
+			json_array_append_new(
+			    fx, json_pack("{s:I, s:o, s:o, s:o, s:o}", "release_id",
+					  (json_int_t)c->fixes[i].release_id, "product",
+					  vg_json_text(c->fixes[i].product), "version",
+					  vg_json_text(c->fixes[i].version), "fixes",
+					  vg_json_text(c->fixes[i].vulns), "published_at",
+					  vg_json_time(c->fixes[i].published_at)));
+		json_object_set_new(o, "corrective_measures", fx ? fx : json_array());
+	}
 	json_object_set_new(o, "attachments", psirt_case_files_to_json(c->files, c->nfiles));
 	return o;
 }

@@ -147,6 +147,14 @@ struct psirt_case_exposure {
 	int64_t aware_at;
 };
 
+/* A published release that fixes vulnerabilities the case is linked to: a
+ * corrective measure is available (art14_release_published). */
+struct psirt_case_fix {
+	int64_t release_id;
+	char *product, *version, *vulns; /* vulns: "CVE-1, CVE-2" */
+	int64_t published_at, recorded_at;
+};
+
 /*
  * A PSIRT case. Strings are owned (NULL = not set); times are seconds UTC,
  * 0 = not (yet) happened. The members after `detailed` are filled by
@@ -169,6 +177,8 @@ struct psirt_case {
 	size_t nexposures;
 	struct psirt_case_file *files;
 	size_t nfiles;
+	struct psirt_case_fix *fixes; /* oldest first */
+	size_t nfixes;
 };
 
 struct psirt_case_list {
@@ -198,7 +208,8 @@ void psirt_case_files_free(struct psirt_case_file *f, size_t n);
  * received_at, ack_due_at, acknowledged_at, embargo_until_at, credit,
  * credit_consent, closed_at, updated_at}; with details also description,
  * impact, poc, reporter_contact, encrypted_body, links, messages, exposures,
- * attachments. New references.
+ * attachments, corrective_measures [{release_id, product, version, fixes,
+ * published_at}]. New references.
  */
 json_t *psirt_case_to_json(const struct psirt_case *c);
 json_t *psirt_case_list_to_json(const struct psirt_case_list *l);

@@ -570,7 +570,17 @@ static void clocks_html(struct vg_buf *b, const struct psirt_case *c,
 {
 	char id[96], label[160];
 
-	html_raw(b, "<section id=\"clocks\"><h2>Clocks</h2><p class=\"hint\">Due times in UTC; "
+	html_raw(b, "<section id=\"clocks\"><h2>Clocks</h2>");
+	for (size_t k = 0; k < c->nfixes; k++) {
+		const struct psirt_case_fix *x = &c->fixes[k];
+		html(b,
+		     "<p class=\"fix-available\" id=\"fix-%lld\">Corrective measure available: "
+		     "release <a href=\"/ui/releases/%lld\">%s %s</a> (",
+		     (long long)x->release_id, (long long)x->release_id, x->product, x->version);
+		html_time(b, x->published_at, NULL);
+		html(b, " UTC), fixes %s</p>", x->vulns);
+	}
+	html_raw(b, "<p class=\"hint\">Due times in UTC; "
 		    "time left counts down while this page is open.</p><ul class=\"clocks\">");
 	clock_item(b, "clock-ack", "Acknowledgement (48 hours from receipt)", c->received_at,
 		   c->ack_due_at, c->acknowledged_at, "acknowledged", "", now);
@@ -763,6 +773,7 @@ static void exposure_html(struct http_req *req, struct http_resp *resp, int64_t 
 	fact_row(b, "", "Evidence", e->evidence, 1);
 	fact_row(b, "", "Member States", e->member_states, 0);
 	fact_row(b, "", "Fix available (UTC)", tfmt(e->fix_available_at, t1, sizeof(t1)), 0);
+	fact_row(b, "", "Corrective measure (release)", e->fix_release, 0);
 	html_raw(b, "</dl><div class=\"drafts\">");
 	for (int k = 0; draft_stages[k]; k++) {
 		const struct art14_report *ob = NULL;

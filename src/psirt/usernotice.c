@@ -245,6 +245,19 @@ static int notice_doc(struct store *s, int64_t id, json_t **out, struct vg_error
 		if (v)
 			set_source(src, facts_only[k], "facts of exposure", from);
 	}
+	/* a published security release is the remediation (release.published) */
+	if (kase.nfixes) {
+		const struct psirt_case_fix *x = &kase.fixes[kase.nfixes - 1];
+		if (!psirt_has_value(json_object_get(f, "security_update"))) {
+			snprintf(line, sizeof(line), "Update to %s %s (released %s): it fixes %s.",
+				 x->product, x->version,
+				 vg_time_format(x->published_at, ts, sizeof(ts)), x->vulns);
+			json_object_set_new(f, "security_update", json_string(line));
+			set_source(src, "security_update", "release", x->release_id);
+		}
+		if (!fix)
+			fix = kase.fixes[0].published_at;
+	}
 	json_object_set_new(f, "fix_available_at", vg_json_time(fix));
 	json_object_set_new(f, "advisories", links_of(&kase, "advisory"));
 	json_object_set_new(f, "releases", links_of(&kase, "release"));

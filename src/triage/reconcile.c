@@ -16,6 +16,7 @@
 #include "sbom/product.h"
 #include "store/store.h"
 #include "triage/triage.h"
+#include "triage/release_fix.h"
 #include "vuln/vulndb.h"
 
 #include <stdio.h>
@@ -671,5 +672,6 @@ void triage_init(void)
 	vg_event_subscribe("sbom.imported", on_sbom_imported, NULL);
 	vg_event_subscribe("sbom.approved", on_sbom_imported, NULL);
 	vg_event_subscribe("vuln.updated", on_vuln_updated, NULL);
+	triage_release_fix_init();
 	vuln_set_affected_provider(affected_rows);
 }

@@ -402,6 +402,54 @@ void finding_detail_release(struct finding_detail *d)
 	vg_arena_release(&d->arena);
 }
 
+/* The published releases that fix d's vulnerability on another version of
+ * its product (table triage_fix_releases, release_fix.c), oldest first. */
+static int fix_releases(struct store *s, struct finding_detail *d, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, oom = 0;
+
+	rc = store_prepare(
+	    s,
+	    "SELECT r.release_id, r.version, r.vuln_id, r.published_at FROM "
+	    "triage_fix_releases r JOIN findings f ON f.id = ? JOIN "
+	    "sbom_version_view v ON v.version_id = f.version_id WHERE r.product = "
+	    "v.product AND r.version_id <> f.version_id AND (r.vuln_id = f.vuln_id OR "
+	    "EXISTS (SELECT 1 FROM vuln_alias_view a WHERE a.vuln_id = f.vuln_id AND "
+	    "a.alias = r.vuln_id)) ORDER BY r.published_at, r.release_id",
+	    &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, d->f.id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct finding_fix_release *x;
+		if (d->n_fix_releases == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			struct finding_fix_release *nv = vg_arena_array(&d->arena, nc, sizeof(*nv));
+			if (!nv) {
+				oom = 1;
+				break;
+			}
+			if (d->n_fix_releases)
+				memcpy(nv, d->fix_releases, d->n_fix_releases * sizeof(*nv));
+			d->fix_releases = nv;
+			cap = nc;
+		}
+		x = &d->fix_releases[d->n_fix_releases++];
+		x->release_id = store_col_int64(st, 0);
+		x->version = store_col_adup(st, 1, &d->arena, &oom);
+		x->fixes = store_col_adup(st, 2, &d->arena, &oom);
+		x->published_at = store_col_int64_or(st, 3, 0);
+		if (oom)
+			break;
+	}
+	store_finalize(st);
+	if (oom)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	return rc == STORE_DONE ? VG_OK : rc;
+}
+
 int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 		       struct vg_error *err)
 {
@@ -497,6 +545,9 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	if (rc != STORE_DONE)
 		return rc;
+	rc = fix_releases(s, out, err);
+	if (rc)
+		return rc;
 	snprintf(oid, sizeof(oid), "%lld", (long long)id);
 	af.otype = "finding";
 	af.oid = oid;
@@ -550,6 +601,17 @@ json_t *finding_detail_to_json(const struct finding_detail *d)
 	json_object_set_new(o, "overdue", json_boolean(f->overdue));
 	json_object_set_new(o, "allowed_states", allowed);
 	json_object_set_new(o, "comments", comments);
+	{
+		json_t *fr = json_array();
+		for (size_t i = 0; fr && i < d->n_fix_releases; i++)
+			json_array_append_new(
+			    fr, json_pack("{s:I, s:o, s:o, s:o}", "release_id",
+					  (json_int_t)d->fix_releases[i].release_id, "version",
+					  vg_json_text(d->fix_releases[i].version), "fixes",
+					  vg_json_text(d->fix_releases[i].fixes), "published_at",
+					  vg_json_time(d->fix_releases[i].published_at)));
+		json_object_set_new(o, "fixed_by_releases", fr ? fr : json_array());
+	}
 	json_object_set_new(o, "history", d->history ? json_incref(d->history) : json_array());
 	return o;
 }

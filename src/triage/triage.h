@@ -121,6 +121,14 @@ struct finding_detail {
 	struct finding_comment *comments;
 	size_t n_comments;
 	json_t *history; /* the audit records of the finding (audit_query rows) */
+	/* published releases of another version of the product that fix the
+	 * vulnerability (or an alias of it): release.published, release_fix.h */
+	struct finding_fix_release {
+		int64_t release_id;
+		const char *version, *fixes; /* fixes: the id the release names */
+		int64_t published_at;
+	} * fix_releases;
+	size_t n_fix_releases;
 	struct vg_arena arena;
 };
 

@@ -780,6 +780,16 @@ static int finding_page(struct http_req *req, struct http_resp *resp)
 	dt(b, "matched", vg_json_str(m, "matched"));
 	dt(b, "fixed in", vg_json_str(m, "fixed"));
 	json_decref(ev);
+	if (d.n_fix_releases) {
+		vg_buf_adds(b, "<dt>fixed by release</dt><dd id=\"fix-releases\">");
+		for (i = 0; i < d.n_fix_releases; i++) {
+			const struct finding_fix_release *r = &d.fix_releases[i];
+			html(b, "%s<a href=\"/ui/releases/%lld\">%s %s</a> (%s, published %s)",
+			     i ? "; " : "", (long long)r->release_id, f->product, r->version,
+			     r->fixes, vg_time_format(r->published_at, ts, sizeof(ts)));
+		}
+		vg_buf_adds(b, "</dd>");
+	}
 	vg_buf_adds(b, "<dt>state</dt><dd id=\"state\">");
 	html(b, "%s", f->state);
 	if (f->justification) {

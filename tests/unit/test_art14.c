@@ -23,6 +23,8 @@
 #include "core/json.h"
 #include "psirt/art14.h"
 #include "psirt/cases.h"
+#include "psirt/usernotice.h"
+#include "triage/release_fix.h"
 #include "store/store.h"
 #include "testdb.h"
 
@@ -600,6 +602,183 @@ static void test_report_parser(void **state)
 	free(big);
 }
 
+/* ---- a published security release (release.published) ---- */
+
+static json_t *release_payload(int64_t id, const char *product, const char *version,
+			       const char *fix, const char *published)
+{
+	return json_pack("{s:I, s:s, s:s, s:I, s:b, s:[s], s:s}", "release_id", (json_int_t)id,
+			 "product", product, "version", version, "version_id",
+			 (json_int_t)(id + 100), "security", 1, "fixes", fix, "published_at",
+			 published);
+}
+
+static int64_t count_sql(struct store *s, const char *sql)
+{
+	struct vg_error err = {0};
+	int64_t n = -1;
+	if (store_query_int64(s, &n, &err, sql, NULL) != VG_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	return n;
+}
+
+static void test_release_payload_parse(void **state)
+{
+	struct release_published ev;
+	struct vg_error err = {0};
+	json_t *p;
+	(void)state;
+
+	p = release_payload(12, "router", "2.2", "CVE-2026-1234", "2026-12-02T00:00:00Z");
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_OK);
+	assert_int_equal(ev.release_id, 12);
+	assert_int_equal(ev.version_id, 112);
+	assert_string_equal(ev.product, "router");
+	assert_string_equal(ev.version, "2.2");
+	assert_int_equal(ev.security, 1);
+	assert_int_equal(ev.nfixes, 1);
+	assert_string_equal(ev.fixes[0], "CVE-2026-1234");
+	assert_int_equal(ev.published_at, T("2026-12-02T00:00:00Z"));
+	/* each bad member is named */
+	json_object_set_new(p, "published_at", json_null());
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "/published_at"));
+	json_object_set_new(p, "published_at", json_string("yesterday"));
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "/published_at"));
+	json_object_set_new(p, "published_at", json_string("2026-12-02T00:00:00Z"));
+	json_object_set_new(p, "fixes", json_pack("[s, i]", "CVE-2026-1", 7));
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "/fixes/1"));
+	json_object_set_new(p, "fixes", json_string("CVE-2026-1234"));
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "/fixes"));
+	json_object_del(p, "fixes");
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_OK);
+	assert_int_equal(ev.nfixes, 0);
+	json_object_set_new(p, "release_id", json_string("12"));
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "/release_id"));
+	json_object_set_new(p, "release_id", json_integer(12));
+	json_object_set_new(p, "product", json_string("a\x1b[31mb"));
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	json_object_del(p, "product");
+	assert_int_equal(release_published_parse(p, &ev, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "/product"));
+	json_decref(p);
+	assert_int_equal(release_published_parse(NULL, &ev, &err), VG_EINVAL);
+}
+
+static void test_release_published_final_clock(void **state)
+{
+	struct fx *f = *state;
+	struct case_report r = {0};
+	struct vg_error err = {0};
+	struct art14_exposure e;
+	struct psirt_case kc;
+	struct user_notice un;
+	char token[CASE_TOKEN_BUFSZ];
+	int64_t c1 = 0, c2 = 0, exp = 0;
+	json_t *p, *fields;
+
+	at("2026-12-01T10:00:00Z");
+	art14_init();
+	r.product = "router";
+	r.version = "2.1";
+	r.description = "Overflow in the web UI";
+	assert_int_equal(case_create(f->s, &r, "api", NULL, token, sizeof(token), &c1, &err),
+			 VG_OK);
+	assert_int_equal(case_link(f->s, c1, "cve", "CVE-2026-1234", &err), VG_OK);
+	assert_int_equal(
+	    case_exploited(f->s, c1, T("2026-12-01T09:00:00Z"), "honeypot hit", NULL, &exp, &err),
+	    VG_OK);
+	check_ob(f->s, exp, "final", NULL, "undetermined");
+	/* a second case, on another vulnerability */
+	r.description = "Another bug";
+	assert_int_equal(case_create(f->s, &r, "api", NULL, token, sizeof(token), &c2, &err),
+			 VG_OK);
+	assert_int_equal(case_link(f->s, c2, "cve", "CVE-2026-7777", &err), VG_OK);
+
+	/* the security release router 2.2 fixing CVE-2026-1234 is published */
+	at("2026-12-02T00:00:00Z");
+	p = release_payload(5, "router", "2.2", "CVE-2026-1234", "2026-12-02T00:00:00Z");
+	vg_event_emit(f->s, RELEASE_PUBLISHED_EVENT, p);
+	check_ob(f->s, exp, "final", "2026-12-16T00:00:00Z", "pending");
+	assert_int_equal(art14_get(f->s, exp, &e, &err), VG_OK);
+	assert_int_equal(e.fix_available_at, T("2026-12-02T00:00:00Z"));
+	assert_int_equal(e.fix_release_id, 5);
+	assert_string_equal(e.fix_release, "router 2.2");
+	art14_exposure_release(&e);
+	assert_int_equal(case_get(f->s, c1, &kc, &err), VG_OK);
+	assert_int_equal(kc.nfixes, 1);
+	assert_int_equal(kc.fixes[0].release_id, 5);
+	assert_string_equal(kc.fixes[0].version, "2.2");
+	assert_string_equal(kc.fixes[0].vulns, "CVE-2026-1234");
+	assert_int_equal(kc.fixes[0].published_at, T("2026-12-02T00:00:00Z"));
+	psirt_case_release(&kc);
+	assert_int_equal(count_sql(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+					 "'case.fix_available' AND object_id = '1'"),
+			 1);
+	assert_int_equal(count_sql(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+					 "'art14.fix_available'"),
+			 1);
+	/* the user notice names the release as the remediation */
+	assert_int_equal(user_notice_build(f->s, c1, &un, &err), VG_OK);
+	fields = json_object_get(un.doc, "fields");
+	assert_non_null(strstr(vg_json_str(fields, "security_update"), "router 2.2"));
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(fields, "releases"), 0)),
+	    "router 2.2");
+	assert_string_equal(vg_json_str(fields, "fix_available_at"), "2026-12-02T00:00:00Z");
+	user_notice_release(&un);
+
+	/* heard twice: nothing changes */
+	at("2026-12-03T00:00:00Z");
+	vg_event_emit(f->s, RELEASE_PUBLISHED_EVENT, p);
+	json_decref(p);
+	check_ob(f->s, exp, "final", "2026-12-16T00:00:00Z", "pending");
+	assert_int_equal(count_sql(f->s, "SELECT COUNT(*) FROM audit_log WHERE action LIKE "
+					 "'%.fix_available'"),
+			 2);
+	assert_int_equal(count_sql(f->s, "SELECT COUNT(*) FROM psirt_case_links WHERE kind = "
+					 "'release'"),
+			 1);
+	/* a release fixing an unrelated vulnerability, or this one on another
+	 * product, changes nothing */
+	p = release_payload(6, "router", "2.3", "CVE-2026-0001", "2026-12-03T00:00:00Z");
+	vg_event_emit(f->s, RELEASE_PUBLISHED_EVENT, p);
+	json_decref(p);
+	p = release_payload(7, "switch", "1.0", "CVE-2026-7777", "2026-12-03T00:00:00Z");
+	vg_event_emit(f->s, RELEASE_PUBLISHED_EVENT, p);
+	json_decref(p);
+	assert_int_equal(count_sql(f->s, "SELECT COUNT(*) FROM psirt_case_fixes"), 1);
+	assert_int_equal(count_sql(f->s, "SELECT COUNT(*) FROM audit_log WHERE action LIKE "
+					 "'%.fix_available'"),
+			 2);
+	assert_int_equal(case_get(f->s, c2, &kc, &err), VG_OK);
+	assert_int_equal(kc.nfixes, 0);
+	psirt_case_release(&kc);
+
+	/* the deadline engine fires the final report's thresholds as time moves */
+	nseen = 0;
+	at("2026-12-08T23:59:59Z");
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning final"), 0);
+	at("2026-12-09T00:00:00Z"); /* half of 14 days */
+	tick(f->s);
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning final 50%"), 1);
+	check_ob(f->s, exp, "final", "2026-12-16T00:00:00Z", "due");
+	at("2026-12-16T00:00:01Z");
+	tick(f->s);
+	assert_int_equal(count_seen("art14.warning final 75%"), 1);
+	assert_int_equal(count_seen("art14.warning final 90%"), 1);
+	assert_int_equal(count_seen("art14.breached final breach"), 1);
+	check_ob(f->s, exp, "final", "2026-12-16T00:00:00Z", "overdue");
+	tick(f->s);
+	assert_int_equal(count_seen("art14.breached final"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +786,7 @@ int main(void)
 	    cmocka_unit_test(test_final_report_deadlines),
 	    cmocka_unit_test(test_states_and_alert_marks),
 	    cmocka_unit_test(test_report_parser),
+	    cmocka_unit_test(test_release_payload_parse),
 	    cmocka_unit_test_setup_teardown(test_incident_clocks_and_alerts, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_incident_final_month_end, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_vulnerability_fix_and_intermediate, fx_setup,
@@ -615,6 +795,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_case_ack_clock_and_exploited, fx_setup,
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_vuln_exploited_event, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_release_published_final_clock, fx_setup,
+					    fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "testdb.h"
 #include "triage/findings.h"
+#include "triage/release_fix.h"
 #include "triage/triage.h"
 #include "triage/vex.h"
 #include "vuln/advisory.h"
@@ -508,6 +509,81 @@ static void test_vex(void **state)
 	assert_int_equal(vex_export(f->s, "prod", "9.9", VEX_CSAF, &doc, &err), VG_ENOTFOUND);
 }
 
+/* A published security release (release.published): findings of what it
+ * fixes on other versions of its product point to it; findings on the
+ * released version itself are retracted by the next match. */
+static void emit_release(struct store *s, int64_t id, int64_t version_id, const char *version,
+			 const char *fix)
+{
+	json_t *p =
+	    json_pack("{s:I, s:s, s:s, s:I, s:b, s:[s], s:s}", "release_id", (json_int_t)id,
+		      "product", "prod", "version", version, "version_id", (json_int_t)version_id,
+		      "security", 1, "fixes", fix, "published_at", "2026-06-02T00:00:00Z");
+	vg_event_emit(s, RELEASE_PUBLISHED_EVENT, p);
+	json_decref(p);
+}
+
+static void test_release_fix(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err = {0};
+	json_t *j = NULL, *fr;
+	int64_t old_beta, old_alpha, new_beta, v20 = 0;
+
+	setup_findings(f->s);
+	import_sbom(f->s, "2.0", "1.0.0"); /* 2.0 still has the vulnerable beta */
+	old_beta = finding(f->s, "1.0", "pkg:pypi/beta@1.0.0");
+	old_alpha = finding(f->s, "1.0", "pkg:pypi/alpha@1.0.0");
+	new_beta = finding(f->s, "2.0", "pkg:pypi/beta@1.0.0");
+	assert_int_equal(store_query_int64(f->s, &v20, &err,
+					   "SELECT id FROM product_versions WHERE version = '2.0'",
+					   NULL),
+			 VG_OK);
+	setenv("VIGIL_NOW", "2026-06-02T00:00:00Z", 1);
+	/* release 2.0 names the CVE; the findings carry the OSV id T-2 (an alias) */
+	emit_release(f->s, 3, v20, "2.0", "CVE-2026-20002");
+	assert_int_equal(finding_json(f->s, old_beta, &j, &err), VG_OK);
+	fr = json_object_get(j, "fixed_by_releases");
+	assert_int_equal(json_array_size(fr), 1);
+	assert_int_equal(vg_json_int(json_array_get(fr, 0), "release_id", 0), 3);
+	assert_string_equal(vg_json_str(json_array_get(fr, 0), "version"), "2.0");
+	assert_string_equal(vg_json_str(json_array_get(fr, 0), "fixes"), "CVE-2026-20002");
+	assert_string_equal(vg_json_str(json_array_get(fr, 0), "published_at"),
+			    "2026-06-02T00:00:00Z");
+	json_decref(j);
+	/* not another vulnerability's finding, not the released version's own */
+	assert_int_equal(finding_json(f->s, old_alpha, &j, &err), VG_OK);
+	assert_int_equal(json_array_size(json_object_get(j, "fixed_by_releases")), 0);
+	json_decref(j);
+	assert_int_equal(finding_json(f->s, new_beta, &j, &err), VG_OK);
+	assert_int_equal(json_array_size(json_object_get(j, "fixed_by_releases")), 0);
+	json_decref(j);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+				     "'finding.fix_release'"),
+			 1);
+	/* heard twice, or a release of something unrelated: nothing changes */
+	emit_release(f->s, 3, v20, "2.0", "CVE-2026-20002");
+	emit_release(f->s, 4, v20 + 1000, "3.0", "CVE-2026-29999");
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+				     "'finding.fix_release'"),
+			 1);
+	/* (what release 4 fixes is kept: a later finding of it points to it) */
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM audit_log WHERE action = "
+				     "'findings.fix_release'"),
+			 2);
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM triage_fix_releases"), 2);
+	/* the next match of the released version: its beta is fixed, the finding goes */
+	import_sbom(f->s, "2.0", "9.0");
+	assert_int_equal(count(f->s, "SELECT COUNT(*) FROM findings f JOIN product_versions v ON "
+				     "v.id = f.version_id WHERE v.version = '2.0' AND f.purl LIKE "
+				     "'pkg:pypi/beta%' AND f.retracted_at IS NULL"),
+			 0);
+	/* the old version's finding still points to the release */
+	assert_int_equal(finding_json(f->s, old_beta, &j, &err), VG_OK);
+	assert_int_equal(json_array_size(json_object_get(j, "fixed_by_releases")), 1);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +593,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_carry_over, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_sla, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_vex, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_release_fix, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
