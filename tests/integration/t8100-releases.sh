@@ -143,14 +143,15 @@ for STORE in dir db; do
 		F="$VIGIL_UPDATE_ARTIFACT_DIR/$(echo "$SHA_FW" | cut -c1-2)/$SHA_FW"
 		ok "$STORE: the file is kept under its SHA-256" test -f "$F"
 		chmod u+w "$F"
-		printf 'X' | dd of="$F" bs=1 seek=1000 conv=notrunc 2>/dev/null
+		# flip byte 1000 (writing a fixed byte would change nothing 1 time in 256)
+		python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(1000); b = f.read(1); f.seek(1000); f.write(bytes([b[0] ^ 0xff]))' "$F"
 	else
 		check_eq "$STORE: no file written" "$(ls "$VIGIL_UPDATE_ARTIFACT_DIR" 2>/dev/null | wc -l)" 0
 		check_eq "$STORE: 3 chunks of 1 MiB" "$(db_sql "SELECT COUNT(*) FROM artifact_chunks WHERE sha256 = '$SHA_FW'")" 3
 		if [ -n "${VIGIL_TEST_PG:-}" ]; then
 			db_sql "UPDATE artifact_chunks SET data = set_byte(data, 1000, 255 - get_byte(data, 1000)) WHERE sha256 = '$SHA_FW' AND seq = 1"
 		else
-			db_sql "UPDATE artifact_chunks SET data = substr(data, 1, 1000) || X'00' || substr(data, 1002) WHERE sha256 = '$SHA_FW' AND seq = 1"
+			db_sql "UPDATE artifact_chunks SET data = substr(data, 1, 1000) || CASE WHEN substr(data, 1001, 1) = X'00' THEN X'01' ELSE X'00' END || substr(data, 1002) WHERE sha256 = '$SHA_FW' AND seq = 1"
 		fi
 	fi
 	check_eq "$STORE: check fails after the change" "$(run_cmd "$VIGIL" release check fw@2.0 --json)" 1

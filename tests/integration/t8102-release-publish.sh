@@ -114,11 +114,12 @@ for STORE in dir db; do
 	if [ "$STORE" = dir ]; then
 		F="$VIGIL_UPDATE_ARTIFACT_DIR/$(echo "$SHA_CHG" | cut -c1-2)/$SHA_CHG"
 		chmod u+w "$F"
-		printf 'X' | dd of="$F" bs=1 seek=1000 conv=notrunc 2>/dev/null
+		# flip byte 1000 (writing a fixed byte would change nothing 1 time in 256)
+		python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(1000); b = f.read(1); f.seek(1000); f.write(bytes([b[0] ^ 0xff]))' "$F"
 	elif [ -n "${VIGIL_TEST_PG:-}" ]; then
 		db_sql "UPDATE artifact_chunks SET data = set_byte(data, 1000, 255 - get_byte(data, 1000)) WHERE sha256 = '$SHA_CHG' AND seq = 0"
 	else
-		db_sql "UPDATE artifact_chunks SET data = substr(data, 1, 1000) || X'00' || substr(data, 1002) WHERE sha256 = '$SHA_CHG' AND seq = 0"
+		db_sql "UPDATE artifact_chunks SET data = substr(data, 1, 1000) || CASE WHEN substr(data, 1001, 1) = X'00' THEN X'01' ELSE X'00' END || substr(data, 1002) WHERE sha256 = '$SHA_CHG' AND seq = 0"
 	fi
 	check_eq "$STORE: an artifact changed after upload refuses" "$(run_cmd "$VIGIL" release publish fw@1.3)" 1
 	check_contains "$STORE: ... naming it" "$(cat "$T_DIR/err")" "artifact 'chg.bin': its stored bytes have SHA-256"
