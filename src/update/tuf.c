@@ -1384,6 +1384,8 @@ int tuf_metadata_name_parse(const char *file, char *role, size_t rolesz, int64_t
 	} else {
 		p = file;
 	}
+	if (p >= file + len - 5)
+		return -1; /* "2.json": a version and no role */
 	decode_role(p, (size_t)(file + len - 5 - p), role, rolesz);
 	if (!role[0] || role[0] == '/' || strstr(role, "..") || strchr(role, '\\'))
 		return -1;

@@ -116,6 +116,9 @@ static void test_names(void **state)
 	name_is("2.products/acme.json", "products/acme", 2);
 	assert_int_equal(tuf_metadata_name_parse("3.timestamp.json", r, sizeof(r), &v), -1);
 	assert_int_equal(tuf_metadata_name_parse("root.txt", r, sizeof(r), &v), -1);
+	/* a version and no role (found by fuzz_tuf: read before the name) */
+	assert_int_equal(tuf_metadata_name_parse("2.json", r, sizeof(r), &v), -1);
+	assert_int_equal(tuf_metadata_name_parse("12.json", r, sizeof(r), &v), -1);
 	assert_int_equal(tuf_metadata_name_parse(".json", r, sizeof(r), &v), -1);
 	assert_int_equal(tuf_metadata_name_parse("0.root.json", r, sizeof(r), &v), -1);
 	assert_int_equal(
