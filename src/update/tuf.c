@@ -654,11 +654,33 @@ static int sign_product(struct op *o, const char *role, struct vg_error *err)
 	return rc;
 }
 
+/* Snapshot and timestamp: the role's next version listing meta (stolen),
+ * signed by r's signers and stored; rc is the caller's error so far. r is
+ * released on every path. */
+static int sign_meta(struct op *o, const char *name, struct role *r, json_t *meta, int rc,
+		     struct vg_error *err)
+{
+	int64_t version = 0;
+	json_t *sobj;
+
+	if (!rc)
+		rc = next_version(o->s, name, &version, err);
+	if (rc) {
+		json_decref(meta);
+		role_release(r);
+		return rc;
+	}
+	sobj = signed_base(name, version, o->now + r->lifetime);
+	json_object_set_new(sobj, "meta", meta);
+	rc = sign_store(o, name, sobj, r->signers, NULL, version, o->now + r->lifetime, err);
+	role_release(r);
+	return rc;
+}
+
 static int sign_snapshot(struct op *o, struct vg_error *err)
 {
-	json_t *prods = NULL, *meta = json_object(), *row, *e, *sobj;
+	json_t *prods = NULL, *meta = json_object(), *row, *e;
 	struct role sr;
-	int64_t version = 0;
 	size_t i;
 	int rc = role_get(o->s, "snapshot", &sr, err);
 
@@ -676,41 +698,18 @@ static int sign_snapshot(struct op *o, struct vg_error *err)
 			json_object_set_new(meta, file, e);
 	}
 	json_decref(prods);
-	if (!rc)
-		rc = next_version(o->s, "snapshot", &version, err);
-	if (rc) {
-		json_decref(meta);
-		role_release(&sr);
-		return rc;
-	}
-	sobj = signed_base("snapshot", version, o->now + sr.lifetime);
-	json_object_set_new(sobj, "meta", meta);
-	rc = sign_store(o, "snapshot", sobj, sr.signers, NULL, version, o->now + sr.lifetime, err);
-	role_release(&sr);
-	return rc;
+	return sign_meta(o, "snapshot", &sr, meta, rc, err);
 }
 
 static int sign_timestamp(struct op *o, struct vg_error *err)
 {
-	json_t *meta = json_object(), *e, *sobj;
+	json_t *meta = json_object(), *e;
 	struct role r;
-	int64_t version = 0;
 	int rc = role_get(o->s, "timestamp", &r, err);
 
 	if (!rc && (e = meta_entry(o->s, "snapshot", err, &rc)))
 		json_object_set_new(meta, "snapshot.json", e);
-	if (!rc)
-		rc = next_version(o->s, "timestamp", &version, err);
-	if (rc) {
-		json_decref(meta);
-		role_release(&r);
-		return rc;
-	}
-	sobj = signed_base("timestamp", version, o->now + r.lifetime);
-	json_object_set_new(sobj, "meta", meta);
-	rc = sign_store(o, "timestamp", sobj, r.signers, NULL, version, o->now + r.lifetime, err);
-	role_release(&r);
-	return rc;
+	return sign_meta(o, "timestamp", &r, meta, rc, err);
 }
 
 /* Serialise changes of the repository (a publish, the job, a rotation; on
