@@ -115,6 +115,22 @@ void *vg_arena_array(struct vg_arena *a, size_t n, size_t sz)
 	return vg_arena_alloc(a, n * sz);
 }
 
+void *vg_arena_grow(struct vg_arena *a, void *arr, size_t n, size_t *cap, size_t sz, size_t first)
+{
+	size_t nc;
+	void *nv;
+
+	if (n < *cap)
+		return arr;
+	nc = *cap ? *cap * 2 : first;
+	if (nc < *cap || !(nv = vg_arena_array(a, nc, sz)))
+		return NULL;
+	if (n)
+		memcpy(nv, arr, n * sz);
+	*cap = nc;
+	return nv;
+}
+
 char *vg_arena_strndup(struct vg_arena *a, const char *s, size_t n)
 {
 	struct vg_arena_block *b;

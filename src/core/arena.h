@@ -47,6 +47,10 @@ void *vg_arena_alloc(struct vg_arena *a, size_t n);
 static inline void *vg_arena_alloc_raw(struct vg_arena *a, size_t n);
 /* n zeroed elements of size sz, overflow checked; NULL on failure. */
 void *vg_arena_array(struct vg_arena *a, size_t n, size_t sz);
+/* Room for one more element in arr (n of size sz used, *cap allocated): arr
+ * itself while n < *cap, else a copy in the arena with twice the room (first
+ * when empty) and *cap updated; NULL on failure (arr is left as it was). */
+void *vg_arena_grow(struct vg_arena *a, void *arr, size_t n, size_t *cap, size_t sz, size_t first);
 /* Copy of s (NULL for s == NULL or on failure). */
 char *vg_arena_strdup(struct vg_arena *a, const char *s);
 /* Copy of the n bytes at s with a NUL after them (NULL on failure). */

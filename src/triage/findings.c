@@ -296,19 +296,13 @@ static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 	int rc, oom = 0;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct finding *f;
-		if (l->n == cap) {
-			/* pages are at most 1000 rows: grow by copying in the arena */
-			size_t nc = cap ? cap * 2 : 64;
-			struct finding *nv = vg_arena_array(&l->arena, nc, sizeof(*nv));
-			if (!nv) {
-				oom = 1;
-				break;
-			}
-			if (l->n)
-				memcpy(nv, l->v, l->n * sizeof(*nv));
-			l->v = nv;
-			cap = nc;
+		/* pages are at most 1000 rows: grow by copying in the arena */
+		f = vg_arena_grow(&l->arena, l->v, l->n, &cap, sizeof(*f), 64);
+		if (!f) {
+			oom = 1;
+			break;
 		}
+		l->v = f;
 		f = &l->v[l->n++];
 		memset(f, 0, sizeof(*f));
 		f->id = store_col_int64(st, 0);

@@ -424,18 +424,13 @@ static int fix_releases(struct store *s, struct finding_detail *d, struct vg_err
 	store_bind_int64(st, 1, d->f.id);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct finding_fix_release *x;
-		if (d->n_fix_releases == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			struct finding_fix_release *nv = vg_arena_array(&d->arena, nc, sizeof(*nv));
-			if (!nv) {
-				oom = 1;
-				break;
-			}
-			if (d->n_fix_releases)
-				memcpy(nv, d->fix_releases, d->n_fix_releases * sizeof(*nv));
-			d->fix_releases = nv;
-			cap = nc;
+		x = vg_arena_grow(&d->arena, d->fix_releases, d->n_fix_releases, &cap, sizeof(*x),
+				  4);
+		if (!x) {
+			oom = 1;
+			break;
 		}
+		d->fix_releases = x;
 		x = &d->fix_releases[d->n_fix_releases++];
 		x->release_id = store_col_int64(st, 0);
 		x->version = store_col_adup(st, 1, &d->arena, &oom);
@@ -521,18 +516,13 @@ int triage_finding_get(struct store *s, int64_t id, struct finding_detail *out,
 	store_bind_int64(st, 1, id);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct finding_comment *c;
-		if (out->n_comments == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct finding_comment *nv = vg_arena_array(&out->arena, nc, sizeof(*nv));
-			if (!nv) {
-				oom = 1;
-				break;
-			}
-			if (out->n_comments)
-				memcpy(nv, out->comments, out->n_comments * sizeof(*nv));
-			out->comments = nv;
-			cap = nc;
+		c = vg_arena_grow(&out->arena, out->comments, out->n_comments, &cap, sizeof(*c),
+				  16);
+		if (!c) {
+			oom = 1;
+			break;
 		}
+		out->comments = c;
 		c = &out->comments[out->n_comments++];
 		c->actor = store_col_adup(st, 0, &out->arena, &oom);
 		c->body = store_col_adup(st, 1, &out->arena, &oom);

@@ -1309,19 +1309,10 @@ static int64_t vtime(struct store_stmt *st, int i)
 	return store_col_isnull(st, i) ? VULN_NO_TIME : store_col_int64(st, i);
 }
 
-/* Grow *arr (of elem-sized items, n used, *cap allocated) in the arena by one. */
+/* Room for one more item of *arr in the vulnerability's arena. */
 static void *vgrow(struct vulnerability *v, void *arr, size_t n, size_t *cap, size_t elem)
 {
-	void *nv;
-	if (n < *cap)
-		return arr;
-	nv = vg_arena_array(&v->arena, *cap ? *cap * 2 : 8, elem);
-	if (!nv)
-		return NULL;
-	if (n)
-		memcpy(nv, arr, n * elem);
-	*cap = *cap ? *cap * 2 : 8;
-	return nv;
+	return vg_arena_grow(&v->arena, arr, n, cap, elem, 8);
 }
 
 int vulnerability_add_affected(struct vulnerability *v, const struct vuln_affected *a)

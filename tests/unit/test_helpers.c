@@ -50,6 +50,27 @@ static void test_arena(void **state)
 	assert_int_equal(a.total, 0);
 	assert_ptr_equal(vg_arena_alloc(&a, 16), s1);
 	vg_arena_release(&a);
+
+	/* grow: the same array while there is room, then a copy twice as big */
+	vg_arena_init(&a, 0);
+	{
+		int *v = NULL, *g;
+		size_t n = 0, cap = 0;
+		for (int i = 0; i < 100; i++) {
+			g = vg_arena_grow(&a, v, n, &cap, sizeof(*v), 4);
+			assert_non_null(g);
+			v = g;
+			v[n++] = i;
+		}
+		assert_int_equal(cap, 128);
+		for (int i = 0; i < 100; i++)
+			assert_int_equal(v[i], i);
+		n = cap;
+		g = vg_arena_grow(&a, v, n, &cap, SIZE_MAX / 2, 4); /* too big: refused */
+		assert_null(g);
+		assert_int_equal(cap, 128);
+	}
+	vg_arena_release(&a);
 }
 
 static void test_parse_int(void **state)
