@@ -34,6 +34,24 @@ t_cleanup() {
 }
 trap t_cleanup EXIT
 
+# softhsm_token LABEL PIN: a SoftHSM2 token of this test only (its own
+# SOFTHSM2_CONF and token folder under $T_DIR), its PIN in $T_DIR/pin (mode
+# 600), VIGIL_PKCS11_PIN unset; sets MODULE to the SoftHSM2 module.
+softhsm_token() {
+	command -v softhsm2-util >/dev/null || { echo "softhsm2-util missing (scripts/deps.sh)"; exit 1; }
+	MODULE=/usr/lib/softhsm/libsofthsm2.so
+	mkdir -p "$T_DIR/hsm/tokens"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+		"$T_DIR/hsm/tokens" >"$T_DIR/hsm/softhsm2.conf"
+	SOFTHSM2_CONF="$T_DIR/hsm/softhsm2.conf"
+	export SOFTHSM2_CONF
+	softhsm2-util --init-token --free --label "$1" --pin "$2" --so-pin 5678 >/dev/null ||
+		{ echo "softhsm2-util --init-token failed"; exit 1; }
+	printf '%s\n' "$2" >"$T_DIR/pin"
+	chmod 600 "$T_DIR/pin"
+	unset VIGIL_PKCS11_PIN
+}
+
 # fresh_db: point VIGIL_DB at a new, empty database of the backend under test.
 fresh_db() {
 	if [ -n "$T_PGDB" ]; then

@@ -12,23 +12,8 @@
 # (the fast unwinder stops inside libcrypto).
 [ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
-command -v softhsm2-util >/dev/null || { echo "softhsm2-util missing (scripts/deps.sh)"; exit 1; }
-MODULE=/usr/lib/softhsm/libsofthsm2.so
 PIN='t8000-Pin-k7Q'
-HSM="$T_DIR/hsm"
-mkdir -p "$HSM/tokens"
-cat >"$HSM/softhsm2.conf" <<EOF
-directories.tokendir = $HSM/tokens
-objectstore.backend = file
-log.level = ERROR
-EOF
-SOFTHSM2_CONF="$HSM/softhsm2.conf"
-export SOFTHSM2_CONF
-softhsm2-util --init-token --free --label vigil-test --pin "$PIN" --so-pin 5678 >/dev/null ||
-	{ echo "softhsm2-util --init-token failed"; exit 1; }
-printf '%s\n' "$PIN" >"$T_DIR/pin"
-chmod 600 "$T_DIR/pin"
-unset VIGIL_PKCS11_PIN
+softhsm_token vigil-test "$PIN"
 
 fresh_db
 

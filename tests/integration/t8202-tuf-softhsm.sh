@@ -14,20 +14,7 @@ command -v node >/dev/null || { echo "FAIL - node not installed (scripts/deps.sh
 	{ echo "FAIL - tuf-js not installed in tests/node_modules (scripts/deps.sh, or cd tests && npm install)"; exit 1; }
 CLIENT="$VIGIL_SOURCE_DIR/tests/tools/tuf-client.mjs"
 PIN='t8202-Pin-x3W'
-HSM="$T_DIR/hsm"
-mkdir -p "$HSM/tokens"
-cat >"$HSM/softhsm2.conf" <<EOF
-directories.tokendir = $HSM/tokens
-objectstore.backend = file
-log.level = ERROR
-EOF
-SOFTHSM2_CONF="$HSM/softhsm2.conf"
-export SOFTHSM2_CONF
-softhsm2-util --init-token --free --label tuf-test --pin "$PIN" --so-pin 5678 >/dev/null ||
-	{ echo "softhsm2-util --init-token failed"; exit 1; }
-printf '%s\n' "$PIN" >"$T_DIR/pin"
-chmod 600 "$T_DIR/pin"
-unset VIGIL_PKCS11_PIN
+softhsm_token tuf-test "$PIN"
 # target bytes go to the artifact store (a directory here; required with PostgreSQL)
 export VIGIL_UPDATE_ARTIFACT_DIR="$T_DIR/artifacts"
 fresh_db
