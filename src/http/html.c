@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "core/text.h"
 
 #include <stddef.h>
@@ -240,4 +241,105 @@ int html_time(struct vg_buf *b, int64_t t, const char *none)
 		return html_text(b, none ? none : "", none ? strlen(none) : 0);
 	vg_time_format(t, ts, sizeof(ts));
 	return html(b, "<time datetime=\"%s\">%s</time>", ts, ts);
+}
+
+const char *html_label(const struct html_label *table, const char *code)
+{
+	if (!code)
+		return NULL;
+	for (const struct html_label *l = table; l && l->code; l++)
+		if (!strcmp(l->code, code))
+			return l->text;
+	return code;
+}
+
+int html_label_code(struct vg_buf *b, const struct html_label *table, const char *code)
+{
+	const char *text = html_label(table, code);
+	if (!code)
+		return VG_OK;
+	if (text == code)
+		return html(b, "<code>%s</code>", code);
+	return html(b, "%s <code>%s</code>", text, code);
+}
+
+/* Append one value of a change: a string as text, NULL as nothing, any
+ * other JSON value compact. */
+static int change_value(struct vg_buf *b, const char *tag, const json_t *v)
+{
+	int rc;
+	if (!v || json_is_null(v))
+		return VG_OK;
+	if ((rc = html(b, "<%s>", tag)))
+		return rc;
+	if (json_is_string(v)) {
+		rc = html(b, "%s", json_string_value(v));
+	} else {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (!s)
+			return VG_ENOMEM;
+		rc = html(b, "%s", s);
+		free(s);
+	}
+	return rc ? rc : html(b, "</%s>", tag);
+}
+
+static int change_row(struct vg_buf *b, const char *key, const json_t *old, const json_t *new,
+		      const struct html_label *labels)
+{
+	int rc = html(b, "<dt>%s</dt><dd>", key ? html_label(labels, key) : "value");
+	if (!rc)
+		rc = change_value(b, "del", old);
+	if (!rc && old && !json_is_null(old) && new && !json_is_null(new))
+		rc = html_raw(b, " ");
+	if (!rc)
+		rc = change_value(b, "ins", new);
+	return rc ? rc : html_raw(b, "</dd>");
+}
+
+int html_change(struct vg_buf *b, const json_t *before, const json_t *after,
+		const struct html_label *labels)
+{
+	int rc = html_raw(b, "<dl class=\"change\">");
+	if (rc)
+		return rc;
+	if (json_is_object(before) && json_is_object(after)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)before, k, v)
+		{
+			json_t *w = json_object_get(after, k);
+			if (!w || !json_equal(v, w))
+				if ((rc = change_row(b, k, v, w, labels)))
+					return rc;
+		}
+		json_object_foreach((json_t *)after, k, v)
+		{
+			if (!json_object_get(before, k))
+				if ((rc = change_row(b, k, NULL, v, labels)))
+					return rc;
+		}
+	} else if (json_is_object(after) && (!before || json_is_null(before))) {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)after, k, v)
+		{
+			if ((rc = change_row(b, k, NULL, v, labels)))
+				return rc;
+		}
+	} else if (json_is_object(before) && (!after || json_is_null(after))) {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)before, k, v)
+		{
+			if ((rc = change_row(b, k, v, NULL, labels)))
+				return rc;
+		}
+	} else if ((before && !json_is_null(before)) || (after && !json_is_null(after))) {
+		if (before && after && json_equal((json_t *)before, (json_t *)after))
+			return html_raw(b, "</dl>");
+		if ((rc = change_row(b, NULL, before, after, labels)))
+			return rc;
+	}
+	return html_raw(b, "</dl>");
 }

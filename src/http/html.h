@@ -21,6 +21,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "core/json.h"
+
 struct vg_buf;
 
 /* Append fmt with every %s escaped; VG_OK or VG_ENOMEM/VG_ETOOBIG. */
@@ -34,5 +36,37 @@ int html_url(struct vg_buf *b, const char *s);
 /* Append a time as <time datetime="RFC 3339">RFC 3339</time>, or text
  * none (escaped) when t is 0. */
 int html_time(struct vg_buf *b, int64_t t, const char *none);
+
+/*
+ * Plain words for stored codes. Each room keeps one table per enum
+ * (a NULL code ends it) and every page shows the code through it:
+ *
+ *     static const struct html_label vex_just[] = {
+ *         {"code_not_reachable", "The vulnerable code is never run"}, {0}};
+ *     html(b, "<td>%s</td>", html_label(vex_just, j));
+ *
+ * html_label() answers the words, or the code itself when the table does
+ * not know it (never NULL for a non-NULL code). html_label_code() appends
+ * the words escaped followed by the code in <code> (for codes a person
+ * must be able to match with another document, such as VEX justifications).
+ */
+struct html_label {
+	const char *code;
+	const char *text;
+};
+const char *html_label(const struct html_label *table, const char *code);
+int html_label_code(struct vg_buf *b, const struct html_label *table, const char *code);
+
+/*
+ * A change as a person reads it: before and after are JSON values (the
+ * audit trail's before/after, either may be NULL). Objects are compared
+ * key by key and only the keys that differ are listed, as
+ * <dl class="change"><dt>key</dt><dd><del>old</del> <ins>new</ins></dd></dl>;
+ * other values are shown whole. Strings print as text, other values as
+ * compact JSON; an added key has no <del>, a removed one no <ins>.
+ * labels, when not NULL, gives plain words for keys.
+ */
+int html_change(struct vg_buf *b, const json_t *before, const json_t *after,
+		const struct html_label *labels);
 
 #endif

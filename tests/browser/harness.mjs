@@ -9,7 +9,7 @@
 //    withPage(); console errors, page errors and CSP violations of every
 //    page opened there are collected and fail the test.
 //  - A failing test leaves a PNG of each of its pages in tests/browser/out/.
-import { mkdirSync, existsSync } from "node:fs";
+import { mkdirSync, existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -114,4 +114,61 @@ export async function login(page, user = USER, password = PASSWORD) {
 export async function screenshot(page, name) {
 	mkdirSync(OUT_DIR, { recursive: true });
 	await page.screenshot({ path: join(OUT_DIR, `${fileName(name)}.png`), fullPage: true });
+}
+
+// The widths every page is checked at: a laptop and a phone.
+export const WIDTHS = [1366, 390];
+
+let axeSource;
+function axe() {
+	if (!axeSource) {
+		const file = join(here, "..", "node_modules", "axe-core", "axe.min.js");
+		if (!existsSync(file)) throw new Error(`${file} not found: run scripts/deps.sh (npm ci in tests/)`);
+		axeSource = readFileSync(file, "utf8");
+	}
+	return axeSource;
+}
+
+// checkPage(page, name): the checks every page of the product must pass, on
+// the page as it is now (reload-free: forms keep what was typed).
+//  - at each of WIDTHS (height 900) the document is no wider than the
+//    viewport, and a full-page PNG is saved as OUT_DIR/pages/<name>-<width>.png
+//    for people to look at;
+//  - axe-core (WCAG 2.x A and AA rules) finds no serious or critical
+//    violation at either width.
+// Throws one error listing every problem; restores the viewport it found.
+export async function checkPage(page, name, { widths = WIDTHS } = {}) {
+	const problems = [];
+	const before = page.viewportSize();
+	const dir = join(OUT_DIR, "pages");
+	mkdirSync(dir, { recursive: true });
+	for (const width of widths) {
+		await page.setViewportSize({ width, height: 900 });
+		const wide = await page.evaluate(() => ({
+			doc: document.documentElement.scrollWidth,
+			view: window.innerWidth,
+			widest: [...document.querySelectorAll("body *")]
+				.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+				.slice(0, 3)
+				.map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+					(e.className && typeof e.className === "string" ? "." + e.className.split(" ")[0] : "")),
+		}));
+		if (wide.doc > wide.view)
+			problems.push(`${name} at ${width} px: the page is ${wide.doc} px wide (${wide.widest.join(", ")})`);
+		await page.screenshot({ path: join(dir, `${fileName(name)}-${width}.png`), fullPage: true });
+		// page.evaluate is not subject to the page's Content-Security-Policy
+		if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axe());
+		const found = await page.evaluate(async () => {
+			const r = await window.axe.run(document, {
+				runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+				resultTypes: ["violations"],
+			});
+			return r.violations
+				.filter((v) => v.impact === "serious" || v.impact === "critical")
+				.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`);
+		});
+		for (const f of found) problems.push(`${name} at ${width} px: axe ${f}`);
+	}
+	if (before) await page.setViewportSize(before);
+	if (problems.length) throw new Error("page checks failed:\n  " + [...new Set(problems)].join("\n  "));
 }

@@ -189,6 +189,48 @@ static void test_html(void **state)
 	vg_buf_release(&b);
 }
 
+static void test_html_label_change(void **state)
+{
+	static const struct html_label states[] = {
+	    {"in_triage", "In triage"}, {"not_affected", "Not affected"}, {"state", "State"}, {0}};
+	struct vg_buf b;
+	(void)state;
+	vg_buf_init(&b, 1 << 20);
+	assert_string_equal(html_label(states, "in_triage"), "In triage");
+	assert_string_equal(html_label(states, "<odd>"), "<odd>");
+	assert_null(html_label(states, NULL));
+	assert_int_equal(html_label_code(&b, states, "not_affected"), VG_OK);
+	assert_int_equal(html_label_code(&b, states, "x<y"), VG_OK);
+	assert_string_equal(b.data, "Not affected <code>not_affected</code><code>x&lt;y</code>");
+
+	/* only the keys that differ, old struck, new inserted, keys labelled */
+	vg_buf_reset(&b);
+	json_t *before = json_pack("{s:s, s:i, s:s}", "state", "in_triage", "n", 1, "same", "x");
+	json_t *after = json_pack("{s:s, s:i, s:s, s:[i]}", "state", "not_affected", "n", 1, "same",
+				  "x", "new", 2);
+	assert_int_equal(html_change(&b, before, after, states), VG_OK);
+	assert_string_equal(b.data,
+			    "<dl class=\"change\"><dt>State</dt><dd><del>in_triage</del> "
+			    "<ins>not_affected</ins></dd><dt>new</dt><dd><ins>[2]</ins></dd></dl>");
+	/* a removed key, a whole value, nothing at all */
+	vg_buf_reset(&b);
+	assert_int_equal(html_change(&b, after, before, NULL), VG_OK);
+	assert_non_null(strstr(b.data, "<dt>new</dt><dd><del>[2]</del></dd>"));
+	vg_buf_reset(&b);
+	json_t *s = json_string("<b>");
+	assert_int_equal(html_change(&b, NULL, s, NULL), VG_OK);
+	assert_string_equal(
+	    b.data, "<dl class=\"change\"><dt>value</dt><dd><ins>&lt;b&gt;</ins></dd></dl>");
+	vg_buf_reset(&b);
+	assert_int_equal(html_change(&b, NULL, NULL, NULL), VG_OK);
+	assert_int_equal(html_change(&b, before, before, NULL), VG_OK);
+	assert_string_equal(b.data, "<dl class=\"change\"></dl><dl class=\"change\"></dl>");
+	json_decref(s);
+	json_decref(before);
+	json_decref(after);
+	vg_buf_release(&b);
+}
+
 static void test_attachment(void **state)
 {
 	char d[1024];
@@ -252,8 +294,11 @@ static void test_attachment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_arena),      cmocka_unit_test(test_parse_int),
-	    cmocka_unit_test(test_text_check), cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_parse_int),
+	    cmocka_unit_test(test_text_check),
+	    cmocka_unit_test(test_html),
+	    cmocka_unit_test(test_html_label_change),
 	    cmocka_unit_test(test_attachment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
