@@ -600,7 +600,8 @@ static int home(struct http_req *req, struct http_resp *resp)
 	ui_flash(req, b, "home");
 	html_raw(b, "<p class=\"asof\">As of ");
 	html_time(b, h.now, NULL);
-	html_raw(b, " UTC. Clocks keep counting down on this page.</p>");
+	html_raw(b,
+		 h.can_act ? " UTC. The clocks keep counting down on this page.</p>" : " UTC.</p>");
 	if (!h.reads) {
 		html(b,
 		     "<p class=\"lead\" id=\"machine\">This account is for a machine (role %s): "
