@@ -116,7 +116,7 @@ static int load_reach(struct store *s, struct home *h, struct vg_error *err)
 	return stwatch_list(s, 1, &h->mem, &h->watched, err);
 }
 
-int home_load(struct store *s, int role, struct home *out, struct vg_error *err)
+int home_load(struct store *s, int role, int charts, struct home *out, struct vg_error *err)
 {
 	int rc;
 
@@ -140,6 +140,9 @@ int home_load(struct store *s, int role, struct home *out, struct vg_error *err)
 	} else if ((rc = load_reach(s, out, err))) {
 		return rc;
 	}
+	if (!charts)
+		return VG_OK;
+	out->has_charts = 1;
 	if ((rc = triage_history(s, 30, &out->history, err)) ||
 	    (rc = triage_home_burndown(s, out->now, &out->burn, err)) ||
 	    (rc = triage_home_mttr(s, HOME_MTTR_DAYS, 8, &out->mem, &out->mttr, err)) ||
@@ -284,7 +287,7 @@ json_t *home_to_json(const struct home *h)
 		json_object_set_new(o, "acks", acks_json(h));
 		json_object_set_new(o, "overdue_findings", findings_json(&h->overdue));
 		json_object_set_new(o, "kev_findings", findings_json(&h->kev));
-		json_object_set_new(o, "charts", charts_json(h));
+		json_object_set_new(o, "charts", h->has_charts ? charts_json(h) : json_null());
 	}
 	json_object_set_new(o, "oncall", h->can_act ? oncall_json(h) : json_null());
 	json_object_set_new(o, "expiries", h->can_act ? expiries_json(h) : json_null());

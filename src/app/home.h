@@ -60,7 +60,8 @@ struct home {
 	struct pgp_key_list pgp; /* recorded keys in state current */
 	struct stwatch_list watched;
 
-	/* portfolio charts (reads) */
+	/* portfolio charts (reads, when asked for) */
+	int has_charts;
 	struct triage_history history;
 	struct triage_burndown burn;
 	struct triage_mttr_list mttr;
@@ -70,8 +71,10 @@ struct home {
 };
 
 /* Read everything role may see at vg_now() into *out (initialised here;
- * release it even on error). */
-int home_load(struct store *s, int role, struct home *out, struct vg_error *err) VG_MUST_CHECK;
+ * release it even on error); the portfolio charts only with charts set (a
+ * pass over every finding each: the page keeps its drawing a minute). */
+int home_load(struct store *s, int role, int charts, struct home *out,
+	      struct vg_error *err) VG_MUST_CHECK;
 void home_release(struct home *h);
 
 /*

@@ -9,8 +9,10 @@
  * /static/countdown.js keeps ticking, owed acknowledgements, findings past
  * their SLA, new actively exploited findings, on-call, expiries); the
  * auditor sees the numbers only; below, for every reader, the portfolio
- * charts (http/chart.h). Urgency is said in words as well as colour.
+ * charts (http/chart.h), drawn at most once a minute. Urgency is said in
+ * words as well as colour.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "app/app.h"
 #include "app/home.h"
 #include "audit/audit.h"
@@ -24,8 +26,11 @@
 #include "psirt/art14.h"
 #include "store/store.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/banned.h"
 
@@ -54,7 +59,7 @@ static int api_home(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	struct home h;
 	json_t *o;
-	if (home_load(req->db, req->who.role, &h, &err)) {
+	if (home_load(req->db, req->who.role, 1, &h, &err)) {
 		home_release(&h);
 		return http_fail(resp, &err);
 	}
@@ -579,6 +584,54 @@ static void charts(struct vg_buf *b, const struct home *h)
 	html_raw(b, "</div></section>");
 }
 
+/* ---- the charts, drawn at most once a minute ---- */
+
+/*
+ * The charts are over every finding of every product: at a million
+ * findings each is a pass over the table. The page keeps its drawing for
+ * CHARTS_TTL seconds per database in this process (the page says as of
+ * when); the lists above them are read fresh on every request.
+ */
+#define CHARTS_TTL 60
+
+static struct {
+	pthread_mutex_t mu;
+	char db[512];
+	char *html;
+	int64_t drawn; /* monotonic seconds */
+} drawing = {PTHREAD_MUTEX_INITIALIZER, "", NULL, 0};
+
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* A copy of the fresh drawing for db (caller frees), or NULL. */
+static char *charts_cached(const char *db, int64_t t)
+{
+	char *copy = NULL;
+	pthread_mutex_lock(&drawing.mu);
+	if (drawing.html && strcmp(drawing.db, db) == 0 && t - drawing.drawn < CHARTS_TTL)
+		copy = strdup(drawing.html);
+	pthread_mutex_unlock(&drawing.mu);
+	return copy;
+}
+
+static void charts_keep(const char *db, const char *html, int64_t t)
+{
+	char *copy = strdup(html);
+	if (!copy)
+		return;
+	pthread_mutex_lock(&drawing.mu);
+	free(drawing.html);
+	drawing.html = copy;
+	snprintf(drawing.db, sizeof(drawing.db), "%s", db);
+	drawing.drawn = t;
+	pthread_mutex_unlock(&drawing.mu);
+}
+
 /* ---- the page ---- */
 
 static int home(struct http_req *req, struct http_resp *resp)
@@ -586,7 +639,10 @@ static int home(struct http_req *req, struct http_resp *resp)
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
 	struct home h;
-	int rc = home_load(req->db, req->who.role, &h, &err);
+	const char *key = store_url_safe(req->db);
+	int64_t t = mono_seconds();
+	char *drawn = (req->who.role & ROLE_READ) ? charts_cached(key, t) : NULL;
+	int rc = home_load(req->db, req->who.role, drawn == NULL, &h, &err);
 
 	ui_page_begin(req, resp, h.can_act ? "What needs you now" : "Overview", "");
 	if (rc) {
@@ -595,6 +651,7 @@ static int home(struct http_req *req, struct http_resp *resp)
 		     "read: %s</p>",
 		     err.msg);
 		home_release(&h);
+		free(drawn);
 		return ui_page_end(resp);
 	}
 	ui_flash(req, b, "home");
@@ -624,7 +681,24 @@ static int home(struct http_req *req, struct http_resp *resp)
 	} else {
 		oversight(b, &h);
 	}
-	charts(b, &h);
+	if (drawn) {
+		vg_buf_adds(b, drawn);
+		free(drawn);
+	} else if (h.has_charts) {
+		struct vg_buf fresh = VG_BUF_INIT;
+		char asof[32];
+		charts(&fresh, &h);
+		vg_buf_addf(
+		    &fresh,
+		    "<p class=\"hint\" id=\"charts-asof\">Charts as of %s UTC, redrawn every "
+		    "minute.</p>",
+		    vg_time_format(h.now, asof, sizeof(asof)));
+		if (fresh.data) {
+			charts_keep(key, fresh.data, t);
+			vg_buf_adds(b, fresh.data);
+		}
+		vg_buf_release(&fresh);
+	}
 	if (h.role == ROLE_ADMIN) {
 		int64_t n = 0;
 		int ver = 0;

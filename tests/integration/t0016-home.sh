@@ -134,6 +134,7 @@ check_not_contains "psirt: no system line" "$(cat "$H")" "id=\"system\""
 check_eq "admin page" "$(page admin)" 200
 check_contains "admin: the same clocks" "$(cat "$T_DIR/page.admin.html")" "id=\"clock-$EXP_CASE-early-warning\""
 check_contains "admin: the system line" "$(cat "$T_DIR/page.admin.html")" "id=\"system\""
+check_contains "admin: the charts (the drawing kept a minute)" "$(cat "$T_DIR/page.admin.html")" "id=\"charts-asof\""
 
 # ---- the auditor reads: numbers only ----
 check_eq "auditor home" "$(home auditor)" 200
@@ -170,6 +171,9 @@ check_eq "early warning filed: five clocks" "$(j psirt .clocks.total)" 5
 check_eq "the filed clock is gone" "$(j psirt '[.clocks.items[] | select(.exposure_id==1 and .stage=="early-warning")] | length')" 0
 check_eq "fixed: nothing past its SLA" "$(j psirt .overdue_findings.total)" 0
 check_eq "time to remediate: first seen to fixed" "$(j psirt '.charts.mttr[0] | "\(.product) \(.fixed) \(.mean_seconds)"')" "app 1 381600"
+# the page keeps its drawing of the charts a minute: a new server draws anew
+stop_server
+start_server
 check_eq "page after acting" "$(page psirt)" 200
 check_contains "mean time to remediate drawn" "$(cat "$T_DIR/page.psirt.html")" "<th scope=\"row\">app (1 fixed)</th><td>4d 10h</td>"
 check_contains "no ack owed now" "$(cat "$T_DIR/page.psirt.html")" "Every report is acknowledged"
