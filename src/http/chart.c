@@ -98,7 +98,7 @@ static void y_axis(struct vg_buf *b, int l, int r, int t, int bot, int64_t max)
 		int y = bot - (bot - t) * k / 2;
 		vg_buf_addf(b,
 			    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\"/>"
-			    "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\" "
+			    "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"end\" "
 			    "fill=\"#1c2430\">%lld</text>",
 			    l, y, W - r, y, k ? "#e3e6eb" : "#5b6676", l - 6, y + 4,
 			    (long long)(max * k / 2));
@@ -116,7 +116,7 @@ static int64_t nice_max(int64_t m)
 
 int chart_lines(struct vg_buf *b, const struct chart *c)
 {
-	const int H = 240, L = 48, R = 16, T = 14, B = 40;
+	const int H = 240, L = 52, R = 16, T = 14, B = 42;
 	int64_t max = 0;
 	char desc[1024], t[64];
 	size_t used;
@@ -135,12 +135,12 @@ int chart_lines(struct vg_buf *b, const struct chart *c)
 	y_axis(b, L, R, T, H - B, max);
 	if (c->n) {
 		html(b,
-		     "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1c2430\">%s</text>"
-		     "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\" "
+		     "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#1c2430\">%s</text>"
+		     "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"end\" "
 		     "fill=\"#1c2430\">%s</text>",
 		     L, H - B + 18, c->labels[0], W - R, H - B + 18, c->labels[c->n - 1]);
 		html(b,
-		     "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
+		     "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" "
 		     "fill=\"#5b6676\">%s</text>",
 		     (L + W - R) / 2, H - 4, c->label_head);
 	}
@@ -162,7 +162,7 @@ int chart_lines(struct vg_buf *b, const struct chart *c)
 
 int chart_columns(struct vg_buf *b, const struct chart *c)
 {
-	const int H = 240, L = 48, R = 8, T = 22, B = 40;
+	const int H = 240, L = 52, R = 8, T = 22, B = 42;
 	int64_t max = 0, sum = 0;
 	char desc[1024], t[64];
 	size_t used;
@@ -197,16 +197,16 @@ int chart_columns(struct vg_buf *b, const struct chart *c)
 		if (tot)
 			vg_buf_addf(
 			    b,
-			    "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
+			    "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" "
 			    "fill=\"#1c2430\">%lld</text>",
 			    x + bw / 2, y - 4, (long long)tot);
 		html(b,
-		     "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
+		     "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
 		     "fill=\"#1c2430\">%s</text>",
 		     x + bw / 2, H - B + 16, c->labels[i]);
 	}
 	html(b,
-	     "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
+	     "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" "
 	     "fill=\"#5b6676\">%s</text>",
 	     (L + W - R) / 2, H - 4, c->label_head);
 	close_fig(b, c, 0);
@@ -236,12 +236,15 @@ int chart_rows(struct vg_buf *b, const struct chart *c)
 		int y = T + RH * (int)i + 4, x = L;
 		size_t len = strlen(c->labels[i]);
 		/* a long name is cut in the picture (whole in the table) */
-		if (len > 26)
-			snprintf(name, sizeof(name), "%.24s\xe2\x80\xa6", c->labels[i]);
-		else
+		if (len > 22) {
+			int cut = 20; /* not inside a UTF-8 sequence */
+			while (cut > 0 && ((unsigned char)c->labels[i][cut] & 0xC0) == 0x80)
+				cut--;
+			snprintf(name, sizeof(name), "%.*s\xe2\x80\xa6", cut, c->labels[i]);
+		} else
 			snprintf(name, sizeof(name), "%s", c->labels[i]);
 		html(b,
-		     "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"end\" "
+		     "<text x=\"%d\" y=\"%d\" font-size=\"16\" text-anchor=\"end\" "
 		     "fill=\"#1c2430\">%s</text>",
 		     L - 8, y + 15, name);
 		for (size_t s = 0; s < c->nseries; s++) {
@@ -257,7 +260,7 @@ int chart_rows(struct vg_buf *b, const struct chart *c)
 			     value_text(c, c->series[s].v[i], t, sizeof(t)));
 			x += w;
 		}
-		html(b, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1c2430\">%s</text>",
+		html(b, "<text x=\"%d\" y=\"%d\" font-size=\"16\" fill=\"#1c2430\">%s</text>",
 		     x + 6, y + 15, value_text(c, total_of(c, i), t, sizeof(t)));
 	}
 	close_fig(b, c, 0);

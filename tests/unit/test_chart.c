@@ -78,8 +78,10 @@ static void test_columns_rows(void **state)
 	const char *labels[] = {"late", "today"};
 	int64_t late[] = {4, 0}, due[] = {0, 2};
 	struct chart_series s[] = {{"past due", "#a61e1e", late}, {"falls due", "#1f5fbf", due}};
-	const char *names[] = {"a-product-with-a-very-long-name-indeed", "b"};
-	int64_t mean[] = {3 * 86400, 86400};
+	const char *names[] = {
+	    "a-product-with-a-very-long-name-indeed", "b",
+	    "produit-x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9-suite-longue"};
+	int64_t mean[] = {3 * 86400, 86400, 0};
 	struct chart_series m = {"mean", "#1d7a3a", mean};
 	(void)state;
 	assert_int_equal(chart_columns(&b, &(struct chart){"b1", "Burn", "open findings", "due", 2,
@@ -90,16 +92,20 @@ static void test_columns_rows(void **state)
 	assert_non_null(strstr(b.data, " past due <strong>4</strong>"));
 	assert_non_null(strstr(b.data, "<p class=\"hint\">a &lt;note&gt;</p>"));
 	vg_buf_reset(&b);
-	assert_int_equal(chart_rows(&b, &(struct chart){"r1", "MTTR", "mean time", "product", 2,
+	assert_int_equal(chart_rows(&b, &(struct chart){"r1", "MTTR", "mean time", "product", 3,
 							names, 1, &m, NULL, dur}),
 			 0);
 	/* cut in the picture, whole in the table, values through fmt */
-	assert_non_null(strstr(b.data, ">a-product-with-a-very-lo\xe2\x80\xa6</text>"));
+	assert_non_null(strstr(b.data, ">a-product-with-a-ver\xe2\x80\xa6</text>"));
 	assert_non_null(strstr(b.data,
 			       "<th scope=\"row\">a-product-with-a-very-long-name-indeed</th>"
 			       "<td>3d</td>"));
 	assert_non_null(strstr(b.data, "mean time by product: a-product-with-a-very-long-name-"
-				       "indeed 3d, b 1d</desc>"));
+				       "indeed 3d, b 1d, produit"));
+	/* the cut never splits a UTF-8 sequence: byte 20 is inside the sixth e-acute, so five are
+	 * kept */
+	assert_non_null(
+	    strstr(b.data, ">produit-x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xe2\x80\xa6<"));
 	vg_buf_release(&b);
 }
 
