@@ -173,15 +173,18 @@ static json_t *clocks_json(const struct home *h)
 		enum art14_state st = art14_state_at(c->starts_at, c->due_at, 0, h->now);
 		json_array_append_new(
 		    items,
-		    json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:s, s:s}",
-			      "exposure_id", (json_int_t)c->exposure_id, "case_id",
-			      c->case_id ? json_integer(c->case_id) : json_null(), "kind",
-			      jstr(c->kind), "title", jstr(c->title), "stage", jstr(c->stage),
-			      "finding", jstr(c->finding), "vuln_id", jstr(c->vuln_id), "product",
-			      jstr(c->product), "starts_at", jtime(c->starts_at), "due_at",
-			      jtime(c->due_at), "seconds_left", (json_int_t)(c->due_at - h->now),
-			      "state", art14_state_name(st), "act",
-			      home_clock_href(c, href, sizeof(href))));
+		    json_pack(
+			"{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, "
+			"s:s, s:s}",
+			"exposure_id", (json_int_t)c->exposure_id, "case_id",
+			c->case_id ? json_integer(c->case_id) : json_null(), "kind", jstr(c->kind),
+			"title", jstr(c->title), "stage", jstr(c->stage), "finding",
+			jstr(c->finding), "vuln_id", jstr(c->vuln_id), "product", jstr(c->product),
+			"assignee", jstr(c->assignee), "starts_at", jtime(c->starts_at), "due_at",
+			jtime(c->due_at), "seconds_left", (json_int_t)(c->due_at - h->now),
+			"draft_version", (json_int_t)c->draft_version, "approvals",
+			(json_int_t)c->approvals, "state", art14_state_name(st), "act",
+			home_clock_href(c, href, sizeof(href))));
 	}
 	return json_pack("{s:I, s:o}", "total", (json_int_t)h->clocks.total, "items", items);
 }

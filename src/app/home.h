@@ -80,8 +80,9 @@ void home_release(struct home *h);
 /*
  * The API's view (a new reference; NULL when out of memory):
  * {role, now, can_act, clocks {total, items [{exposure_id, case_id, kind,
- * title, stage, finding, vuln_id, product, starts_at, due_at, seconds_left,
- * state, act}]}, acks {total, items [{case_id, title, product, assignee,
+ * title, stage, finding, vuln_id, product, assignee, starts_at, due_at,
+ * seconds_left, draft_version (0: none), approvals, state, act}]}, acks
+ * {total, items [{case_id, title, product, assignee,
  * received_at, ack_due_at, seconds_left, act}]}, overdue_findings {total,
  * items [finding]}, kev_findings {total, items [finding]}, oncall {shifts,
  * open_pages, last_drill} | null, expiries {securitytxt {expires_at,

@@ -225,6 +225,14 @@ static void clocks_section(struct vg_buf *b, const struct home *h)
 			html(b, " &middot; %s", c->product);
 		if (c->vuln_id)
 			html(b, " &middot; %s", c->vuln_id);
+		if (c->case_id)
+			html(b, " &middot; %s", c->assignee ? c->assignee : "nobody assigned");
+		if (!c->draft_version)
+			html_raw(b, " &middot; <span class=\"late\">no draft yet</span>");
+		else
+			html(b, " &middot; draft v%lld, %lld approval%s",
+			     (long long)c->draft_version, (long long)c->approvals,
+			     c->approvals == 1 ? "" : "s");
 		html_raw(b, "</div>");
 		clock_when(b, c->starts_at, c->due_at, h->now);
 		html(b, "<a class=\"button act\" href=\"%s\">%s</a></li>",

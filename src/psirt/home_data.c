@@ -33,7 +33,13 @@ int psirt_home_clocks(struct store *s, int64_t limit, struct vg_arena *mem,
 		return rc;
 	rc = store_prepare(s,
 			   "SELECT o.exposure_id, e.case_id, e.kind, e.title, o.stage, e.finding, "
-			   "e.vuln_id, COALESCE(e.product, c.product), o.starts_at, o.due_at FROM "
+			   "e.vuln_id, COALESCE(e.product, c.product), o.starts_at, o.due_at, "
+			   "c.assignee, (SELECT MAX(d.version) FROM art14_drafts d WHERE "
+			   "d.exposure_id = o.exposure_id AND d.stage = o.stage), (SELECT COUNT(*) "
+			   "FROM art14_approvals a JOIN art14_drafts d ON d.id = a.draft_id WHERE "
+			   "d.exposure_id = o.exposure_id AND d.stage = o.stage AND d.version = "
+			   "(SELECT MAX(d2.version) FROM art14_drafts d2 WHERE d2.exposure_id = "
+			   "o.exposure_id AND d2.stage = o.stage)) FROM "
 			   "art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
 			   "LEFT JOIN psirt_cases c ON c.id = e.case_id WHERE o.submitted_at IS "
 			   "NULL AND o.due_at IS NOT NULL ORDER BY o.due_at, o.exposure_id, o.id "
@@ -57,6 +63,9 @@ int psirt_home_clocks(struct store *s, int64_t limit, struct vg_arena *mem,
 		c->product = store_reader_str(&r, 7);
 		c->starts_at = store_reader_int(&r, 8, 0);
 		c->due_at = store_reader_int(&r, 9, 0);
+		c->assignee = store_reader_str(&r, 10);
+		c->draft_version = store_reader_int(&r, 11, 0);
+		c->approvals = store_reader_int(&r, 12, 0);
 	}
 	return store_reader_done(&r, rc, err);
 }

@@ -19,14 +19,17 @@ struct vg_error;
 /* One Article 14 obligation not yet filed whose due time is known. */
 struct psirt_clock {
 	int64_t exposure_id;
-	int64_t case_id;     /* 0: the exposure is not on a case */
-	const char *kind;    /* vulnerability, incident */
-	const char *title;   /* the exposure's */
-	const char *stage;   /* early-warning, notification, intermediate, final */
-	const char *finding; /* the finding id it came from, may be NULL */
-	const char *vuln_id; /* may be NULL */
-	const char *product; /* may be NULL */
+	int64_t case_id;      /* 0: the exposure is not on a case */
+	const char *kind;     /* vulnerability, incident */
+	const char *title;    /* the exposure's */
+	const char *stage;    /* early-warning, notification, intermediate, final */
+	const char *finding;  /* the finding id it came from, may be NULL */
+	const char *vuln_id;  /* may be NULL */
+	const char *product;  /* may be NULL */
+	const char *assignee; /* the case's, may be NULL */
 	int64_t starts_at, due_at;
+	int64_t draft_version; /* the stage's latest draft, 0: none yet */
+	int64_t approvals;     /* of that draft */
 };
 struct psirt_clock_list {
 	struct psirt_clock *v;

@@ -104,6 +104,7 @@ check_eq "the KEV clock: 22 h left, on track" "$(j psirt '.clocks.items[1] | "\(
 	"$EXP_KEV pending 2026-10-06T08:00:00Z"
 check_eq "the KEV clock acts on its finding" "$(j psirt '.clocks.items[1].act')" "/ui/findings/$CRIT"
 check_eq "the case's clock acts on its Article 14 section" "$(j psirt '.clocks.items[2].act')" "/ui/cases/1#exposure-$EXP_CASE"
+check_eq "the case's clock: nobody assigned, no draft yet" "$(j psirt '.clocks.items[2] | "\(.assignee) \(.draft_version) \(.approvals)"')" "null 0 0"
 check_eq "one acknowledgement owed, 18 h left" "$(j psirt '"\(.acks.total) \(.acks.items[0].case_id) \(.acks.items[0].seconds_left)"')" "1 1 64800"
 check_eq "the overdue finding listed" "$(j psirt '"\(.overdue_findings.total) \(.overdue_findings.items[0].id)"')" "1 $HIGH"
 check_eq "it acts on the finding" "$(j psirt '.overdue_findings.items[0].act')" "/ui/findings/$HIGH"
@@ -114,6 +115,9 @@ check_eq "30 days of history" "$(j psirt '.charts.open_by_severity | length')" 3
 check_eq "on-call: no rotation" "$(j psirt '.oncall.shifts | length')" 0
 check_eq "expiries: no security.txt" "$(j psirt .expiries.securitytxt)" null
 
+"$VIGIL" art14 draft "$EXP_CASE" --stage early-warning >/dev/null
+check_eq "psirt home with a draft" "$(home psirt)" 200
+check_eq "the case's clock: draft v1, not approved" "$(j psirt '.clocks.items[2] | "\(.draft_version) \(.approvals)"')" "1 0"
 check_eq "psirt page" "$(page psirt)" 200
 H="$T_DIR/page.psirt.html"
 check_eq "clocks on the page in due order" \
@@ -124,6 +128,8 @@ check_contains "time left in words" "$(cat "$H")" "4h 00m 00s left"
 check_contains "urgency in words, not colour alone" "$(cat "$H")" "<span class=\"clock-state\">act now</span>"
 check_contains "the KEV clock's 22 h" "$(cat "$H")" "22h 00m 00s left"
 check_contains "case title escaped" "$(cat "$H")" "RCE &lt;b&gt;in&lt;/b&gt; the admin UI"
+check_contains "who has it, and the draft" "$(cat "$H")" "nobody assigned &middot; draft v1, 0 approvals"
+check_contains "a clock without a draft says so" "$(cat "$H")" "no draft yet"
 check_contains "acknowledge button" "$(cat "$H")" "action=\"/ui/cases/1/ack\""
 check_contains "triage link of the overdue finding" "$(cat "$H")" "id=\"overdue-$HIGH\""
 check_contains "the countdown script" "$(cat "$H")" "/static/countdown.js"
