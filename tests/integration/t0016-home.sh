@@ -6,8 +6,9 @@
 # acknowledgement; an overdue finding and a new actively exploited one; the
 # portfolio charts (exposed products, SLA burn-down, time to remediate).
 # An auditor gets the totals and no list or button; ci gets nothing;
-# anonymous callers are refused. Acting (ack, filing, triage) takes the
-# item off the list. Empty states are said plainly.
+# anonymous callers are refused. On call (who, an unacknowledged drill
+# page with its button) and the security.txt expiry. Acting (ack, filing,
+# triage) takes the item off the list. Empty states are said plainly.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 fresh_db
 
@@ -87,7 +88,15 @@ VIGIL_NOW=2026-10-05T09:00:00Z "$VIGIL" case exploited 1 --aware-at 2026-10-05T0
 EXP_KEV=$(jq -r '[.[] | select(.kind=="vulnerability")] | sort_by(.due_at) | .[0].exposure_id' "$T_DIR/a14.json")
 EXP_CASE=$(jq -r '[.[] | select(.kind=="vulnerability")] | sort_by(.due_at) | .[-1].exposure_id' "$T_DIR/a14.json")
 
+# ---- on call (a drill page nobody acknowledged yet) and a published security.txt ----
 export VIGIL_NOW=$NOW
+"$VIGIL" notify channel-add home-hook --kind webhook --url http://127.0.0.1:9/hook >/dev/null
+"$VIGIL" oncall person-add ann --channel home-hook >/dev/null
+"$VIGIL" oncall rotation-add primary --tz UTC --start 2026-09-28T09:00:00Z --handover mon@09 --members ann >/dev/null
+"$VIGIL" oncall policy-add default --level person:ann:home-hook:15 --repeat 1 >/dev/null
+"$VIGIL" oncall drill >/dev/null 2>&1
+VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com "$VIGIL" securitytxt publish >/dev/null 2>&1
+
 start_server
 
 check_eq "psirt home" "$(home psirt)" 200
@@ -112,8 +121,10 @@ check_eq "the new actively exploited finding" "$(j psirt '"\(.kev_findings.total
 check_eq "most exposed product" "$(j psirt '.charts.exposed[0] | "\(.product) \(.kev) \(.critical) \(.high) \(.total)"')" "app 1 1 1 2"
 check_eq "burn-down: one past due" "$(j psirt .charts.sla_burndown.overdue)" 1
 check_eq "30 days of history" "$(j psirt '.charts.open_by_severity | length')" 30
-check_eq "on-call: no rotation" "$(j psirt '.oncall.shifts | length')" 0
-check_eq "expiries: no security.txt" "$(j psirt .expiries.securitytxt)" null
+check_eq "on call: ann until the Monday hand-over" "$(j psirt '.oncall.shifts[0] | "\(.rotation) \(.on_call) \(.until)"')" "primary ann 2026-10-12T09:00:00Z"
+check_eq "on call: the drill page waits" "$(j psirt '[.oncall.open_pages[] | select(.drill)][0] | "\(.id) \(.status)"')" "1 open"
+check_eq "on call: the last drill is pending" "$(j psirt .oncall.last_drill.result)" pending
+check_eq "expiries: the published security.txt" "$(j psirt '.expiries.securitytxt | "\(.expires_at) \(.seconds_left)"')" "2027-04-03T10:00:00Z 15552000"
 
 "$VIGIL" art14 draft "$EXP_CASE" --stage early-warning >/dev/null
 check_eq "psirt home with a draft" "$(home psirt)" 200
@@ -136,6 +147,10 @@ check_contains "the countdown script" "$(cat "$H")" "/static/countdown.js"
 check_contains "charts: accessible title" "$(cat "$H")" "<title id=\"chart-open-t\">Open findings by severity, last 30 days</title>"
 check_contains "charts: the numbers as a table" "$(cat "$H")" "<th scope=\"row\">app (1 exploited)</th>"
 check_not_contains "psirt: no system line" "$(cat "$H")" "id=\"system\""
+check_contains "on call: who" "$(cat "$H")" "<strong>ann</strong> (primary): on call until"
+check_contains "on call: acknowledge the page" "$(cat "$H")" "action=\"/ui/oncall/pages/1/ack\""
+check_contains "on call: the drill waits" "$(cat "$H")" "waiting for an acknowledgement"
+check_contains "security.txt expiry in words" "$(cat "$H")" "Our published security.txt: expires in 180d 00h"
 
 check_eq "admin page" "$(page admin)" 200
 check_contains "admin: the same clocks" "$(cat "$T_DIR/page.admin.html")" "id=\"clock-$EXP_CASE-early-warning\""
