@@ -143,7 +143,7 @@ int home_load(struct store *s, int role, int charts, struct home *out, struct vg
 	if (!charts)
 		return VG_OK;
 	out->has_charts = 1;
-	if ((rc = triage_history(s, 30, &out->history, err)) ||
+	if ((rc = triage_history(s, HOME_HISTORY_DAYS, &out->history, err)) ||
 	    (rc = triage_home_burndown(s, out->now, &out->burn, err)) ||
 	    (rc = triage_home_mttr(s, HOME_MTTR_DAYS, 8, &out->mem, &out->mttr, err)) ||
 	    (rc = triage_home_exposed(s, 8, &out->mem, &out->exposed, err)))

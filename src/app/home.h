@@ -34,8 +34,9 @@
 
 struct store;
 
-#define HOME_LIST_MAX  10 /* items of each list; totals say how many more */
-#define HOME_MTTR_DAYS 90
+#define HOME_LIST_MAX     10 /* items of each list; totals say how many more */
+#define HOME_MTTR_DAYS    90
+#define HOME_HISTORY_DAYS 30 /* of the open findings chart */
 
 struct home {
 	int role;    /* the principal's ROLE_* bit */

@@ -482,13 +482,14 @@ static const char *days_text(int64_t v, char *out, size_t n)
 
 static void charts(struct vg_buf *b, const struct home *h)
 {
-	int64_t sev[5][366], burn_over[TRIAGE_BURN_DAYS + 1], burn_due[TRIAGE_BURN_DAYS + 1];
-	const char *labels[366];
+	int64_t sev[5][HOME_HISTORY_DAYS], burn_over[TRIAGE_BURN_DAYS + 1],
+	    burn_due[TRIAGE_BURN_DAYS + 1];
+	const char *labels[HOME_HISTORY_DAYS];
 	char burn_lbl[TRIAGE_BURN_DAYS + 1][16], row_lbl[8][300];
 	const char *burn_labels[TRIAGE_BURN_DAYS + 1], *rows[8];
 	struct chart_series ser[5];
 	int64_t mttr_v[8], exp_v[5][8], open_now = 0;
-	size_t n = h->history.n < 366 ? h->history.n : 366;
+	size_t n = h->history.n < HOME_HISTORY_DAYS ? h->history.n : HOME_HISTORY_DAYS;
 
 	html_raw(b, "<section id=\"portfolio\"><h2>Portfolio</h2><div class=\"charts\">");
 	for (size_t i = 0; i < n; i++) {
