@@ -24,6 +24,7 @@
 #include "triage/triage_cli.h"
 #include "triage/triage_ui.h"
 #include "triage/vex.h"
+#include "update/delta.h"
 #include "update/signer_admin.h"
 #include "update/tuf.h"
 #include "update/release.h"
@@ -62,6 +63,7 @@ const struct app_noun app_nouns[] = {
     {"tuf", cmd_tuf, "the TUF repository: init, delegate, add-target, rotate, status, export"},
     {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
     {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
+    {"delta", cmd_delta, "binary delta updates: make, apply, and the server's deltas"},
     {NULL, NULL, NULL},
 };
 

@@ -43,4 +43,8 @@ int delta_offer_find(struct store *s, int64_t release_id, const char *full_targe
 		     const char *from_version, struct delta_offer *out, int *found,
 		     struct vg_error *err) VG_MUST_CHECK;
 
+/* `vigil delta ...` (cmd_delta.c) */
+struct cli;
+int cmd_delta(struct cli *c, int argc, char **argv);
+
 #endif
