@@ -71,7 +71,8 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init};
+	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init,
+					      delta_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -150,6 +151,7 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 extern const struct vg_job tuf_jobs[];
+extern const struct vg_job delta_jobs[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -159,6 +161,7 @@ static const struct vg_job *const leader_jobs[] = {
     oncall_jobs,
     triage_jobs,
     tuf_jobs,
+    delta_jobs,
     NULL,
 };
 /* clang-format on */

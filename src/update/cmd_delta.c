@@ -15,6 +15,7 @@
 #include "update/delta.h"
 #include "update/delta_apply.h"
 #include "update/delta_make.h"
+#include "update/release.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -359,12 +360,106 @@ static int delta_info_cmd(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* ---- the server's deltas ---- */
+
+static int list_fetch(struct store *s, const struct cli_args *a, void *arg, json_t **out,
+		      struct vg_error *err)
+{
+	int64_t id = 0;
+	(void)arg;
+	if (cli_opt(a, "release") && release_resolve(s, cli_opt(a, "release"), &id, err))
+		return err->code;
+	return delta_list(s, id, out, err);
+}
+
+static int delta_list_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"release=", NULL};
+	static const struct cli_col cols[] = {
+	    {"PRODUCT", "product", 12},
+	    {"FROM", "from_version", 10},
+	    {"TO", "to_version", 10},
+	    {"LENGTH", "length", 10},
+	    {"FULL", "full_length", 10},
+	    {"TARGET", "target", 0},
+	    {NULL, NULL, 0},
+	};
+	struct cli_list_spec l = {
+	    .spec = spec,
+	    .usage = "[--release ID|PRODUCT@VERSION] [--json]",
+	    .fetch = list_fetch,
+	    .cols = cols,
+	    .empty = "no deltas",
+	};
+	return cli_list(c, argc, argv, &l);
+}
+
+static int delta_run_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t nrel = 0, made = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
+	if (a.npos)
+		return cli_usage(c, "[--json]");
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	if (delta_run_pending(s, &nrel, &made, &err))
+		rc = cli_error(&err);
+	else if (cli_flag(&a, "json"))
+		cli_print_json(
+		    json_pack("{s:I,s:I}", "releases", (json_int_t)nrel, "made", (json_int_t)made));
+	else
+		printf("%lld release(s) done, %lld delta(s) made\n", (long long)nrel,
+		       (long long)made);
+	store_close(s);
+	return rc;
+}
+
+static int delta_offer_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"from=", "target=", "json", NULL};
+	const char *usage = "RELEASE --target PRODUCT/NAME --from VERSION [--json]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	struct delta_offer o;
+	int64_t id = 0;
+	int found = 0, rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos != 1 || !cli_opt(&a, "from") || !cli_opt(&a, "target"))
+		return cli_usage(c, "%s", usage);
+	if ((rc = cli_open_store(c, 0, &s)))
+		return rc;
+	if (release_resolve(s, a.pos[0], &id, &err) ||
+	    delta_offer_find(s, id, cli_opt(&a, "target"), cli_opt(&a, "from"), &o, &found, &err)) {
+		rc = cli_error(&err);
+	} else if (cli_flag(&a, "json")) {
+		cli_print_json(delta_offer_to_json(&o, found));
+	} else if (found) {
+		printf("%s (%llu bytes, sha256 %s) rebuilds %s from %s\n", o.target,
+		       (unsigned long long)o.length, o.sha256, o.full_target, o.from_version);
+	} else {
+		printf("no delta: the full image\n");
+	}
+	store_close(s);
+	return rc;
+}
+
 int cmd_delta(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
 	    {"make", delta_make_cmd, "make the patch that rebuilds NEW from OLD"},
 	    {"apply", delta_apply_cmd, "rebuild NEW from OLD and a patch (hashes checked)"},
 	    {"info", delta_info_cmd, "a patch's header: the old and new images it names"},
+	    {"list", delta_list_cmd, "the deltas the server made between published releases"},
+	    {"run", delta_run_cmd, "make the deltas of queued releases now (the job delta.make)"},
+	    {"offer", delta_offer_cmd, "the delta a device on a version would be offered"},
 	    {NULL, NULL, NULL},
 	};
 	return cli_dispatch(c, "delta", "Binary delta updates (docs/delta-format.md).", verbs, argc,
