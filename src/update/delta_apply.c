@@ -324,6 +324,54 @@ static int varint(struct ap *a, uint64_t *v, const char *what)
 		    (unsigned long long)a->body_off, what);
 }
 
+/* Where the runs of differences are: command ci, whose added bytes start at
+ * cdiff in the block's added bytes and at cblock in the block. */
+struct runpos {
+	size_t ci, cdiff, cblock;
+};
+
+static int check_run(struct ap *a, uint64_t nblock, uint64_t i, uint64_t gap, uint64_t len,
+		     uint64_t at, uint64_t sum_add)
+{
+	if (len == 0 || gap > sum_add - at || len > sum_add - at - gap)
+		return fail(a, DELTA_ECORRUPT,
+			    "block %llu difference %llu: %llu bytes at %llu, past the block's "
+			    "%llu added bytes",
+			    (unsigned long long)nblock, (unsigned long long)i + 1,
+			    (unsigned long long)len, (unsigned long long)(at + gap),
+			    (unsigned long long)sum_add);
+	return DELTA_OK;
+}
+
+/* Add the next len body bytes to the block's added bytes from p on (checked
+ * by check_run: p + len is inside them; runs come in order). */
+static int add_run(struct ap *a, const struct cmd *cmds, struct runpos *rp, uint8_t *block,
+		   uint64_t p, uint64_t len)
+{
+	while (len) {
+		uint8_t tmp[4096];
+		size_t k;
+		int rc;
+		while (p >= rp->cdiff + cmds[rp->ci].add) {
+			rp->cdiff += (size_t)cmds[rp->ci].add;
+			rp->cblock += (size_t)(cmds[rp->ci].add + cmds[rp->ci].copy);
+			rp->ci++;
+		}
+		k = (size_t)(rp->cdiff + cmds[rp->ci].add - p);
+		if (k > len)
+			k = (size_t)len;
+		if (k > sizeof(tmp))
+			k = sizeof(tmp);
+		if ((rc = take(a, tmp, k, "the difference bytes")))
+			return rc;
+		for (size_t j = 0; j < k; j++)
+			block[rp->cblock + (p - rp->cdiff) + j] += tmp[j];
+		p += k;
+		len -= k;
+	}
+	return DELTA_OK;
+}
+
 int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 		struct delta_header *hdr, char *msg, size_t msgsz)
 {
@@ -471,13 +519,17 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 			}
 			oldpos = pos;
 		}
-		/* the differences: where (gaps, then lengths), then the bytes */
+		/* the differences: runs of non-zero bytes added to the old bytes,
+		 * either in planes (every gap, every length, then every byte) or
+		 * run by run (gap, length, bytes) */
 		{
-			uint64_t npairs, at = 0, v;
-			size_t ci = 0, cdiff = 0,
-			       cblock = 0; /* command, its diff and block offsets */
-			if ((rc = varint(&a, &npairs, "a block's difference count")))
+			uint64_t npairs, at = 0, v, len;
+			int runs;
+			struct runpos rp = {0};
+			if ((rc = varint(&a, &v, "a block's difference count")))
 				goto out;
+			npairs = v >> 1;
+			runs = (int)(v & 1);
 			if (npairs > sum_add / 2 + 1) {
 				rc = fail(&a, DELTA_ECORRUPT,
 					  "block %llu: %llu differences in %llu added bytes",
@@ -488,6 +540,8 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 			for (uint64_t i = 0; i < npairs; i++) {
 				if ((rc = varint(&a, &v, "a difference's gap")))
 					goto out;
+				if (runs && (rc = varint(&a, &len, "a difference's length")))
+					goto out;
 				if ((i && v == 0) || v > sum_add) {
 					rc = fail(&a, DELTA_ECORRUPT,
 						  "block %llu difference %llu: gap %llu out of "
@@ -496,50 +550,28 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 						  (unsigned long long)i + 1, (unsigned long long)v);
 					goto out;
 				}
-				pairs[i].pos = (uint32_t)v; /* the gap, until the lengths come */
-			}
-			for (uint64_t i = 0; i < npairs; i++) {
-				if ((rc = varint(&a, &v, "a difference's length")))
-					goto out;
-				if (v == 0 || pairs[i].pos > sum_add - at ||
-				    v > sum_add - at - pairs[i].pos) {
-					rc = fail(&a, DELTA_ECORRUPT,
-						  "block %llu difference %llu: %llu bytes at %llu, "
-						  "past the block's %llu added bytes",
-						  (unsigned long long)nblock,
-						  (unsigned long long)i + 1, (unsigned long long)v,
-						  (unsigned long long)(at + pairs[i].pos),
-						  (unsigned long long)sum_add);
-					goto out;
+				if (!runs) {
+					pairs[i].pos = (uint32_t)v; /* the gap, until the lengths */
+					continue;
 				}
+				if ((rc = check_run(&a, nblock, i, v, len, at, sum_add)) ||
+				    (rc = add_run(&a, cmds, &rp, block, at + v, len)))
+					goto out;
+				at += v + len;
+			}
+			for (uint64_t i = 0; !runs && i < npairs; i++) {
+				if ((rc = varint(&a, &len, "a difference's length")) ||
+				    (rc = check_run(&a, nblock, i, pairs[i].pos, len, at, sum_add)))
+					goto out;
 				at += pairs[i].pos;
 				pairs[i].pos = (uint32_t)at;
-				pairs[i].len = (uint32_t)v;
-				at += v;
+				pairs[i].len = (uint32_t)len;
+				at += len;
 			}
-			for (uint64_t i = 0; i < npairs; i++) {
-				uint64_t p = pairs[i].pos, left = pairs[i].len;
-				while (left) {
-					uint8_t tmp[4096];
-					size_t k;
-					while (p >= cdiff + cmds[ci].add) {
-						cdiff += (size_t)cmds[ci].add;
-						cblock += (size_t)(cmds[ci].add + cmds[ci].copy);
-						ci++;
-					}
-					k = (size_t)(cdiff + cmds[ci].add - p);
-					if (k > left)
-						k = (size_t)left;
-					if (k > sizeof(tmp))
-						k = sizeof(tmp);
-					if ((rc = take(&a, tmp, k, "the difference bytes")))
-						goto out;
-					for (size_t j = 0; j < k; j++)
-						block[cblock + (p - cdiff) + j] += tmp[j];
-					p += k;
-					left -= k;
-				}
-			}
+			for (uint64_t i = 0; !runs && i < npairs; i++)
+				if ((rc =
+					 add_run(&a, cmds, &rp, block, pairs[i].pos, pairs[i].len)))
+					goto out;
 		}
 		/* the extra bytes, new data */
 		{

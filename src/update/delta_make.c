@@ -52,7 +52,10 @@ struct block {
 };
 
 struct mk {
-	struct membuf body; /* compressed in one go at the end: zstd then knows its size */
+	/* the body in its two layouts of the differences (planes, runs), each
+	 * compressed in one go at the end (zstd then knows its size): the
+	 * smaller is kept */
+	struct membuf body[2];
 	int (*write)(void *ctx, const void *buf, size_t len);
 	void *ctx;
 	struct block b;
@@ -79,9 +82,9 @@ static int out_write(struct mk *m, const void *p, size_t n)
 	return VG_OK;
 }
 
-static int body_add(struct mk *m, const void *p, size_t n)
+static int body_add(struct mk *m, int which, const void *p, size_t n)
 {
-	if (mem_write(&m->body, p, n))
+	if (mem_write(&m->body[which], p, n))
 		return vg_error_set(m->err, VG_ENOMEM, "out of memory for the patch body");
 	return VG_OK;
 }
@@ -115,11 +118,38 @@ static int flush_block(struct mk *m)
 		npairs++;
 		end = i = k;
 	}
-	if ((rc = body_add(m, head, put_varint(head, b->ncmd))) ||
-	    (rc = body_add(m, b->ctrl, b->nctrl)) ||
-	    (rc = body_add(m, head, put_varint(head, npairs))) ||
-	    (rc = body_add(m, b->gaps, ngaps)) || (rc = body_add(m, b->lens, nlens)) ||
-	    (rc = body_add(m, b->vals, nvals)) || (rc = body_add(m, b->extra, b->nextra)))
+	/* planes: every gap, every length, every byte */
+	if ((rc = body_add(m, 0, head, put_varint(head, b->ncmd))) ||
+	    (rc = body_add(m, 0, b->ctrl, b->nctrl)) ||
+	    (rc = body_add(m, 0, head, put_varint(head, (uint64_t)npairs << 1))) ||
+	    (rc = body_add(m, 0, b->gaps, ngaps)) || (rc = body_add(m, 0, b->lens, nlens)) ||
+	    (rc = body_add(m, 0, b->vals, nvals)) || (rc = body_add(m, 0, b->extra, b->nextra)))
+		return rc;
+	/* runs: gap, length and bytes of each run together */
+	if ((rc = body_add(m, 1, head, put_varint(head, b->ncmd))) ||
+	    (rc = body_add(m, 1, b->ctrl, b->nctrl)) ||
+	    (rc = body_add(m, 1, head, put_varint(head, (uint64_t)npairs << 1 | 1))))
+		return rc;
+	{
+		size_t gi = 0, li = 0, vi = 0;
+		for (size_t p = 0; p < npairs; p++) {
+			uint64_t len = 0;
+			size_t g0 = gi, l0 = li;
+			while (b->gaps[gi++] & 0x80)
+				;
+			for (int sh = 0;; sh += 7) {
+				len |= (uint64_t)(b->lens[li] & 0x7f) << sh;
+				if (!(b->lens[li++] & 0x80))
+					break;
+			}
+			if ((rc = body_add(m, 1, b->gaps + g0, gi - g0)) ||
+			    (rc = body_add(m, 1, b->lens + l0, li - l0)) ||
+			    (rc = body_add(m, 1, b->vals + vi, (size_t)len)))
+				return rc;
+			vi += (size_t)len;
+		}
+	}
+	if ((rc = body_add(m, 1, b->extra, b->nextra)))
 		return rc;
 	b->nctrl = b->ndiff = b->nextra = b->ncmd = b->bytes = 0;
 	return VG_OK;
@@ -282,15 +312,15 @@ static int diff_loop(struct mk *m, const int32_t *sa, const uint8_t *old, int64_
 	return VG_OK;
 }
 
-/* The body compressed as one zstd frame, its size known to zstd (so small
- * bodies get small tables), at most 2^wlog of window. */
-static int compress_body(struct mk *m, int level, int wlog)
+/* Body `which` compressed as one zstd frame, its size known to zstd (so
+ * small bodies get small tables), at most 2^wlog of window: *z malloc'ed. */
+static int compress_body(struct mk *m, int which, int level, int wlog, uint8_t **z, size_t *zn)
 {
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
-	size_t cap = ZSTD_compressBound(m->body.n), r;
-	uint8_t *z = malloc(cap ? cap : 1);
+	size_t cap = ZSTD_compressBound(m->body[which].n), r;
 	int rc = VG_OK;
-	if (!cctx || !z) {
+	*z = malloc(cap ? cap : 1);
+	if (!cctx || !*z) {
 		rc = vg_error_set(m->err, VG_ENOMEM, "out of memory compressing the patch");
 		goto out;
 	}
@@ -301,15 +331,43 @@ static int compress_body(struct mk *m, int level, int wlog)
 				  wlog);
 		goto out;
 	}
-	r = ZSTD_compress2(cctx, z, cap, m->body.p, m->body.n);
+	r = ZSTD_compress2(cctx, *z, cap, m->body[which].p, m->body[which].n);
 	if (ZSTD_isError(r)) {
 		rc = vg_error_set(m->err, VG_EINTERNAL, "zstd: %s", ZSTD_getErrorName(r));
 		goto out;
 	}
-	rc = out_write(m, z, r);
+	*zn = r;
 out:
-	free(z);
+	if (rc) {
+		free(*z);
+		*z = NULL;
+	}
 	ZSTD_freeCCtx(cctx);
+	return rc;
+}
+
+/* Write the body in the layout that compresses smaller: both are tried at
+ * a fast level (3), the smaller compressed again at the patch's level (a
+ * second slow pass would double zstd's time for a few bytes). */
+static int write_body(struct mk *m, int level, int wlog)
+{
+	uint8_t *z0 = NULL, *z1 = NULL;
+	size_t n0 = 0, n1 = 0;
+	int fast = level < 3 ? level : 3, pick, rc;
+	rc = compress_body(m, 0, fast, wlog, &z0, &n0);
+	if (!rc)
+		rc = compress_body(m, 1, fast, wlog, &z1, &n1);
+	pick = n1 < n0;
+	free(z0);
+	free(z1);
+	z0 = NULL;
+	if (!rc && level != fast)
+		rc = compress_body(m, pick, level, wlog, &z0, &n0);
+	else if (!rc)
+		rc = compress_body(m, pick, fast, wlog, &z0, &n0);
+	if (!rc)
+		rc = out_write(m, z0, n0);
+	free(z0);
 	return rc;
 }
 
@@ -361,11 +419,12 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	delta_sha256(new_img, (size_t)new_len, h.new_sha256);
 	delta_header_encode(&h, head);
 	if ((rc = diff_loop(&m, sa, old, (int64_t)old_len, new_img, (int64_t)new_len)) ||
-	    (rc = flush_block(&m)) || (rc = body_add(&m, &end, 1)))
+	    (rc = flush_block(&m)) || (rc = body_add(&m, 0, &end, 1)) ||
+	    (rc = body_add(&m, 1, &end, 1)))
 		goto out;
 	free(sa);
 	sa = NULL;
-	if ((rc = out_write(&m, head, sizeof(head))) || (rc = compress_body(&m, level, wlog)))
+	if ((rc = out_write(&m, head, sizeof(head))) || (rc = write_body(&m, level, wlog)))
 		goto out;
 	m.st.header = h;
 	if (stats)
@@ -379,7 +438,8 @@ out:
 	free(m.b.gaps);
 	free(m.b.lens);
 	free(m.b.vals);
-	free(m.body.p);
+	free(m.body[0].p);
+	free(m.body[1].p);
 	return rc;
 }
 
