@@ -161,6 +161,7 @@ void delta_header_encode(const struct delta_header *h, uint8_t out[DELTA_HEADER_
 	put64(out + 24, h->new_len);
 	memcpy(out + 32, h->old_sha256, 32);
 	memcpy(out + 64, h->new_sha256, 32);
+	memcpy(out + 96, h->body_sha256, 32);
 }
 
 int delta_header_decode(const uint8_t in[DELTA_HEADER_SIZE], struct delta_header *h)
@@ -175,6 +176,7 @@ int delta_header_decode(const uint8_t in[DELTA_HEADER_SIZE], struct delta_header
 	h->new_len = get64(in + 24);
 	memcpy(h->old_sha256, in + 32, 32);
 	memcpy(h->new_sha256, in + 64, 32);
+	memcpy(h->body_sha256, in + 96, 32);
 	if (h->version != DELTA_VERSION || h->method != DELTA_METHOD_BSZ)
 		return DELTA_EVERSION;
 	return DELTA_OK;
@@ -201,10 +203,11 @@ struct ap {
 	uint8_t *inbuf;
 	uint8_t *dbuf; /* decompressed bytes not yet taken: dbuf[dpos..dlen) */
 	size_t dpos, dlen;
-	uint64_t patch_off; /* bytes of the patch read so far */
-	uint64_t body_off;  /* decompressed body bytes taken so far */
-	int in_eof;         /* the read callback said end */
-	int frame_done;     /* the zstd frame ended */
+	uint64_t patch_off;       /* bytes of the patch read so far */
+	uint64_t body_off;        /* decompressed body bytes taken so far */
+	int in_eof;               /* the read callback said end */
+	int frame_done;           /* the zstd frame ended */
+	struct delta_sha256 body; /* of every patch byte after the header */
 	char *msg;
 	size_t msgsz;
 };
@@ -235,6 +238,7 @@ static int fill_in(struct ap *a)
 	if (got == 0)
 		a->in_eof = 1;
 	a->patch_off += (uint64_t)got;
+	delta_sha256_update(&a->body, a->inbuf, (size_t)got);
 	a->in.src = a->inbuf;
 	a->in.size = (size_t)got;
 	a->in.pos = 0;
@@ -382,6 +386,7 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	uint8_t *block = NULL;
 	struct cmd *cmds = NULL;
 	struct pair *pairs = NULL;
+	uint64_t npairs_cap = 0;
 	uint64_t oldpos = 0, newpos = 0, nblock = 0;
 	size_t got = 0;
 	int rc = DELTA_OK;
@@ -428,11 +433,11 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 
 	a.inbuf = malloc(IN_SIZE);
 	a.dbuf = malloc(OUT_SIZE);
-	block = malloc(DELTA_BLOCK_MAX);
+	/* a block rebuilds at most DELTA_BLOCK_MAX bytes, and no more than the image */
+	block = malloc(h.new_len < DELTA_BLOCK_MAX ? (size_t)h.new_len + 1 : DELTA_BLOCK_MAX);
 	cmds = malloc(DELTA_BLOCK_CMDS * sizeof(*cmds));
-	pairs = malloc((DELTA_BLOCK_MAX / 2 + 1) * sizeof(*pairs));
 	a.dctx = ZSTD_createDCtx();
-	if (!a.inbuf || !a.dbuf || !block || !cmds || !pairs || !a.dctx) {
+	if (!a.inbuf || !a.dbuf || !block || !cmds || !a.dctx) {
 		rc = fail(&a, DELTA_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -443,6 +448,7 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	}
 	a.in.src = a.inbuf;
 	delta_sha256_init(&sha);
+	delta_sha256_init(&a.body);
 
 	for (;;) {
 		uint64_t ncmd, sum_add = 0, sum_copy = 0, pos;
@@ -537,6 +543,17 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 					  (unsigned long long)sum_add);
 				goto out;
 			}
+			if (!runs &&
+			    npairs > npairs_cap) { /* planes: the gaps kept for the lengths */
+				struct pair *grown =
+				    realloc(pairs, (size_t)npairs * sizeof(*pairs));
+				if (!grown) {
+					rc = fail(&a, DELTA_ENOMEM, "out of memory");
+					goto out;
+				}
+				pairs = grown;
+				npairs_cap = npairs;
+			}
 			for (uint64_t i = 0; i < npairs; i++) {
 				if ((rc = varint(&a, &v, "a difference's gap")))
 					goto out;
@@ -604,6 +621,15 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	}
 	if (a.in.pos != a.in.size || (fill_in(&a) == DELTA_OK && !a.in_eof)) {
 		rc = fail(&a, DELTA_ECORRUPT, "bytes after the end of the patch's body");
+		goto out;
+	}
+	delta_sha256_final(&a.body, digest);
+	if (memcmp(digest, h.body_sha256, 32) != 0) {
+		rc =
+		    fail(&a, DELTA_ECORRUPT,
+			 "the patch's body (bytes %u to %llu) does not have the SHA-256 its header "
+			 "names: the patch is damaged",
+			 DELTA_HEADER_SIZE, (unsigned long long)a.patch_off);
 		goto out;
 	}
 	if (newpos != h.new_len) {

@@ -11,7 +11,9 @@
  *  - A patch is untrusted transport. Its header names the SHA-256 of the old
  *    image it applies to and of the new image it rebuilds. delta_apply()
  *    checks the old image's hash before it writes a byte, and the new
- *    image's hash (and length) after the last one; the caller keeps what
+ *    image's hash (and length) after the last one, and the hash of the
+ *    patch's own body (so any damaged byte is detected, also one that would
+ *    not change the image); the caller keeps what
  *    was written only when it returns DELTA_OK (write to a temporary file,
  *    rename it on success). The device then checks the rebuilt image
  *    against the signed full image's hash from its TUF metadata.
@@ -32,7 +34,7 @@
 #define DELTA_MAGIC          "VGDELTA" /* 7 bytes and a NUL: 8 bytes */
 #define DELTA_VERSION        1u
 #define DELTA_METHOD_BSZ     1u /* suffix-array matches, zstd-compressed blocks */
-#define DELTA_HEADER_SIZE    96u
+#define DELTA_HEADER_SIZE    128u
 #define DELTA_BLOCK_MAX      (1u << 20) /* bytes of new image a block rebuilds at most */
 #define DELTA_BLOCK_CMDS     8192u      /* commands a block holds at most */
 #define DELTA_WINDOW_LOG_MAX 24         /* zstd window a patch may ask for: 16 MiB */
@@ -71,6 +73,7 @@ struct delta_header {
 	uint32_t method;  /* DELTA_METHOD_BSZ */
 	uint64_t old_len, new_len;
 	uint8_t old_sha256[32], new_sha256[32];
+	uint8_t body_sha256[32]; /* of the patch's bytes after the header */
 };
 
 /* Write h as DELTA_HEADER_SIZE bytes into out. */

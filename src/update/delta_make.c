@@ -346,12 +346,13 @@ out:
 	return rc;
 }
 
-/* Write the body in the layout that compresses smaller: both are tried at
- * a fast level (3), the smaller compressed again at the patch's level (a
- * second slow pass would double zstd's time for a few bytes). */
-static int write_body(struct mk *m, int level, int wlog)
+/* Write the header, then the body in the layout that compresses smaller:
+ * both are tried at a fast level (3), the smaller compressed again at the
+ * patch's level (a second slow pass would double zstd's time for a few
+ * bytes). The header names the compressed body's SHA-256. */
+static int write_patch(struct mk *m, struct delta_header *h, int level, int wlog)
 {
-	uint8_t *z0 = NULL, *z1 = NULL;
+	uint8_t *z0 = NULL, *z1 = NULL, head[DELTA_HEADER_SIZE];
 	size_t n0 = 0, n1 = 0;
 	int fast = level < 3 ? level : 3, pick, rc;
 	rc = compress_body(m, 0, fast, wlog, &z0, &n0);
@@ -361,10 +362,13 @@ static int write_body(struct mk *m, int level, int wlog)
 	free(z0);
 	free(z1);
 	z0 = NULL;
-	if (!rc && level != fast)
-		rc = compress_body(m, pick, level, wlog, &z0, &n0);
-	else if (!rc)
-		rc = compress_body(m, pick, fast, wlog, &z0, &n0);
+	if (!rc)
+		rc = compress_body(m, pick, level != fast ? level : fast, wlog, &z0, &n0);
+	if (!rc) {
+		delta_sha256(z0, n0, h->body_sha256);
+		delta_header_encode(h, head);
+		rc = out_write(m, head, sizeof(head));
+	}
 	if (!rc)
 		rc = out_write(m, z0, n0);
 	free(z0);
@@ -377,8 +381,8 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	       struct delta_make_stats *stats, struct vg_error *err)
 {
 	struct mk m = {0};
-	struct delta_header h = {DELTA_VERSION, DELTA_METHOD_BSZ, old_len, new_len, {0}, {0}};
-	uint8_t head[DELTA_HEADER_SIZE], end = 0;
+	struct delta_header h = {DELTA_VERSION, DELTA_METHOD_BSZ, old_len, new_len, {0}, {0}, {0}};
+	uint8_t end = 0;
 	int32_t *sa = NULL;
 	int level = opts && opts->level ? opts->level : DELTA_MAKE_LEVEL;
 	int wlog = opts && opts->window_log ? opts->window_log : DELTA_MAKE_WINDOW_LOG;
@@ -417,14 +421,13 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	}
 	delta_sha256(old, (size_t)old_len, h.old_sha256);
 	delta_sha256(new_img, (size_t)new_len, h.new_sha256);
-	delta_header_encode(&h, head);
 	if ((rc = diff_loop(&m, sa, old, (int64_t)old_len, new_img, (int64_t)new_len)) ||
 	    (rc = flush_block(&m)) || (rc = body_add(&m, 0, &end, 1)) ||
 	    (rc = body_add(&m, 1, &end, 1)))
 		goto out;
 	free(sa);
 	sa = NULL;
-	if ((rc = out_write(&m, head, sizeof(head))) || (rc = write_body(&m, level, wlog)))
+	if ((rc = write_patch(&m, &h, level, wlog)))
 		goto out;
 	m.st.header = h;
 	if (stats)

@@ -93,7 +93,7 @@ check_contains "info names the old image's hash" "$("$VIGIL" delta info j.patch)
 # truncated inputs: every cut of a real patch is refused, nothing left at -o
 N=$(stat -c %s "$P")
 BAD=0
-for cut in 0 1 50 95 96 97 $((N / 2)) $((N - 2)) $((N - 1)); do
+for cut in 0 1 50 127 128 129 $((N / 2)) $((N - 2)) $((N - 1)); do
 	head -c "$cut" "$P" >cut.patch
 	rc=$(run_cmd "$VIGIL" delta apply "$P_OLD" cut.patch -o cut.out)
 	if [ "$rc" != 1 ] || [ -e cut.out ]; then
@@ -107,7 +107,7 @@ run_cmd "$VIGIL" delta apply "$P_OLD" cut.patch -o cut.out >/dev/null
 check_contains "... saying it is truncated" "$(cat "$T_DIR/err")" "truncated"
 head -c 50 "$P" >cut.patch
 run_cmd "$VIGIL" delta apply "$P_OLD" cut.patch -o cut.out >/dev/null
-check_contains "... or shorter than the header" "$(cat "$T_DIR/err")" "less than its 96-byte header"
+check_contains "... or shorter than the header" "$(cat "$T_DIR/err")" "less than its 128-byte header"
 cp "$P" long.patch
 printf 'x' >>long.patch
 check_eq "a byte after the end is refused" "$(run_cmd "$VIGIL" delta apply "$P_OLD" long.patch -o long.out)" 1
@@ -119,7 +119,7 @@ check_contains "... as not the old image" "$(cat "$T_DIR/err")" "old_mismatch"
 
 # a flipped byte anywhere in the patch is detected
 BAD=0
-for off in 3 10 20 40 70 100 $((N / 3)) $((N / 2)) $((N - 5)); do
+for off in 3 10 20 40 70 100 130 $((N / 3)) $((N / 2)) $((N - 5)); do
 	python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[int(sys.argv[2])] ^= 0x20; open("flip.patch", "wb").write(d)' "$P" "$off"
 	rc=$(run_cmd "$VIGIL" delta apply "$P_OLD" flip.patch -o flip.out)
 	if [ "$rc" != 1 ] || [ -e flip.out ]; then
@@ -127,7 +127,7 @@ for off in 3 10 20 40 70 100 $((N / 3)) $((N / 2)) $((N - 5)); do
 		echo "# flip at $off: exit $rc"
 	fi
 done
-check_eq "a flipped byte (9 places: magic, version, lengths, hashes, body) is detected" "$BAD" 0
+check_eq "a flipped byte (10 places: magic, version, lengths, hashes, body) is detected" "$BAD" 0
 
 # the wrong old file: refused before anything is written, -o untouched
 echo "keep me" >keep.out
