@@ -21,7 +21,8 @@ p11-kit libp11-kit-dev softhsm2
 jq curl ca-certificates chromium xxd
 rpm ruby php-cli python3-packaging libmaven3-core-java openjdk-17-jre-headless
 openssl python3 time libyaml-dev wrk nginx
-libpcre2-dev json-schema-test-suite python3-jsonschema"
+libpcre2-dev json-schema-test-suite python3-jsonschema
+libdivsufsort-dev bsdiff xdelta3 zstd"
 
 missing=""
 for p in $PKGS; do

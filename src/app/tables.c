@@ -24,6 +24,7 @@
 #include "triage/triage_cli.h"
 #include "triage/triage_ui.h"
 #include "triage/vex.h"
+#include "update/delta.h"
 #include "update/signer_admin.h"
 #include "update/tuf.h"
 #include "update/release.h"
@@ -62,6 +63,7 @@ const struct app_noun app_nouns[] = {
     {"tuf", cmd_tuf, "the TUF repository: init, delegate, add-target, rotate, status, export"},
     {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
     {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
+    {"delta", cmd_delta, "binary delta updates: make, apply, and the server's deltas"},
     {NULL, NULL, NULL},
 };
 
@@ -69,7 +71,8 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init};
+	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init,
+					      delta_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -148,6 +151,7 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 extern const struct vg_job tuf_jobs[];
+extern const struct vg_job delta_jobs[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -157,6 +161,7 @@ static const struct vg_job *const leader_jobs[] = {
     oncall_jobs,
     triage_jobs,
     tuf_jobs,
+    delta_jobs,
     NULL,
 };
 /* clang-format on */

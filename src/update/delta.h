@@ -16,6 +16,7 @@
 #define VIGIL_UPDATE_DELTA_H
 
 #include "core/error.h"
+#include "core/json.h"
 
 #include <stdint.h>
 
@@ -42,5 +43,51 @@ struct delta_offer {
 int delta_offer_find(struct store *s, int64_t release_id, const char *full_target,
 		     const char *from_version, struct delta_offer *out, int *found,
 		     struct vg_error *err) VG_MUST_CHECK;
+
+/* The settings: update.delta_max_ratio (a delta is offered when its length
+ * is at most this share of the full image's; default 0.5) and
+ * update.delta_from (deltas are made from the last K published releases of
+ * the product; default 3, 0 makes none). */
+#define DELTA_MAX_RATIO_DEFAULT 0.5
+#define DELTA_FROM_DEFAULT      3
+double delta_max_ratio(void);
+int64_t delta_from_count(void);
+
+/* JSON of an answer of delta_offer_find() ({"found": false} when none). */
+json_t *delta_offer_to_json(const struct delta_offer *o, int found);
+
+/*
+ * Queue a published release for the job "delta.make" (one audited
+ * transaction, "delta.queue"; queuing twice changes nothing). Called on the
+ * event release.published, subscribed by delta_init().
+ */
+int delta_queue(struct store *s, int64_t release_id, struct vg_error *err) VG_MUST_CHECK;
+void delta_init(void);
+
+/*
+ * Make the deltas of a published release: for each artifact, from the
+ * artifact of the same name in each of the last update.delta_from published,
+ * unyanked releases of the product (when its bytes differ and the patch is
+ * smaller than the artifact), published as TUF targets
+ * PRODUCT/NAME.from-VERSION.vgdelta of the product's delegated role and
+ * recorded in deltas, with the release's queue entry marked done, in one
+ * transaction audited "delta.make". *made (may be NULL) gets how many.
+ */
+int delta_make_release(struct store *s, int64_t release_id, int64_t *made,
+		       struct vg_error *err) VG_MUST_CHECK;
+/* Make the deltas of every queued release (the job "delta.make"); a release
+ * that fails is marked done with its error (audited "delta.make_failed").
+ * *releases and *made (may be NULL) get the counts. */
+int delta_run_pending(struct store *s, int64_t *releases, int64_t *made,
+		      struct vg_error *err) VG_MUST_CHECK;
+/* The job: delta_jobs[] (jobs/jobs.h), listed in src/app/tables.c. */
+
+/* The deltas made (of one release when release_id is not 0), as rows. */
+int delta_list(struct store *s, int64_t release_id, json_t **out,
+	       struct vg_error *err) VG_MUST_CHECK;
+
+/* `vigil delta ...` (cmd_delta.c) */
+struct cli;
+int cmd_delta(struct cli *c, int argc, char **argv);
 
 #endif

@@ -1,0 +1,62 @@
+/*
+ * delta_make.h - make a vigil binary delta (docs/delta-format.md): the
+ * server side of issue 20; delta_apply.h is the device side.
+ *
+ * The matcher is bsdiff's (Percival 2003): a suffix array of the old image
+ * (libdivsufsort), then for each stretch of the new image the longest
+ * match in old, extended forwards and backwards while more bytes agree
+ * than differ, giving commands "add N bytes of old plus a difference,
+ * copy M new bytes, seek in old". The commands, difference bytes and new
+ * bytes are written in blocks (each rebuilding at most DELTA_BLOCK_MAX
+ * bytes, its commands, then its differences, then its new bytes together,
+ * so like bytes sit together) into one zstd frame with a window of at most
+ * 2^DELTA_WINDOW_LOG_MAX. Memory: old and new, the suffix array (4 bytes
+ * per old byte) and zstd's compressor.
+ */
+#ifndef VIGIL_UPDATE_DELTA_MAKE_H
+#define VIGIL_UPDATE_DELTA_MAKE_H
+
+#include "core/error.h"
+#include "update/delta_apply.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_error;
+
+/* The largest old image the 32-bit suffix array takes. */
+#define DELTA_MAKE_OLD_MAX ((uint64_t)INT32_MAX - 1)
+
+struct delta_make_opts {
+	int level;      /* zstd level; 0: DELTA_MAKE_LEVEL */
+	int window_log; /* zstd window log; 0: DELTA_MAKE_WINDOW_LOG */
+};
+#define DELTA_MAKE_LEVEL      19
+#define DELTA_MAKE_WINDOW_LOG 23
+
+/* What was made. */
+struct delta_make_stats {
+	uint64_t patch_len; /* bytes written, header included */
+	uint64_t commands;
+	uint64_t diff_bytes, extra_bytes; /* new bytes rebuilt from old, and given */
+	struct delta_header header;       /* the patch's header */
+};
+
+/*
+ * Make the patch that rebuilds new (new_len bytes) from old (old_len),
+ * both borrowed, and hand its bytes in order to write(ctx, buf, len), which
+ * returns 0 or -1 on an error. opts and stats may be NULL. VG_ETOOBIG when
+ * old is larger than DELTA_MAKE_OLD_MAX, VG_ENOMEM, VG_EIO when write
+ * failed; err says which.
+ */
+int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uint64_t new_len,
+	       const struct delta_make_opts *opts,
+	       int (*write)(void *ctx, const void *buf, size_t len), void *ctx,
+	       struct delta_make_stats *stats, struct vg_error *err) VG_MUST_CHECK;
+
+/* The same into a malloc'ed buffer (*out, *outlen; the caller frees it). */
+int delta_make_buf(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uint64_t new_len,
+		   const struct delta_make_opts *opts, uint8_t **out, size_t *outlen,
+		   struct delta_make_stats *stats, struct vg_error *err) VG_MUST_CHECK;
+
+#endif

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""gen_delta_seeds.py VIGIL OUTDIR - the seed corpus of fuzz_delta_apply:
+small patches made by `vigil delta make` from the fuzz target's old image
+(the same formula), in both input modes, and damaged copies."""
+import hashlib, os, subprocess, sys, tempfile
+
+vigil, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+old = bytes(((((i // 7) * 2654435761) & 0xffffffff) >> 24 ^ (i % 13)) & 0xff for i in range(16384))
+news = {
+    "same": old,
+    "edits": old[:100] + b"\x01\x02\x03" + old[103:5000] + b"new bytes" + old[5000:12000] + bytes(range(64)),
+    "empty": b"",
+    "shift": old[3000:] + old[:3000],
+    "fresh": bytes((i * 31 + 7) & 0xff for i in range(3000)),
+}
+with tempfile.TemporaryDirectory() as d:
+    op = os.path.join(d, "old")
+    open(op, "wb").write(old)
+    for name, new in news.items():
+        np_, pp = os.path.join(d, "new"), os.path.join(d, "patch")
+        open(np_, "wb").write(new)
+        subprocess.run([vigil, "delta", "make", op, np_, "-o", pp], check=True, stdout=subprocess.DEVNULL)
+        p = open(pp, "rb").read()
+        assert hashlib.sha256(old).digest() == p[32:64]
+        open(os.path.join(out, name + ".raw"), "wb").write(b"\0" + p)
+        open(os.path.join(out, name + ".body"), "wb").write(b"\1" + p[24:32] + p[64:96] + p[128:])
+        if len(p) > 100:
+            open(os.path.join(out, name + ".cut"), "wb").write(b"\0" + p[: len(p) // 2 + 48])
+            flip = bytearray(p)
+            flip[-3] ^= 0x40
+            open(os.path.join(out, name + ".flip"), "wb").write(b"\1" + bytes(flip[24:32] + flip[64:96]) + bytes(flip[128:]))
+open(os.path.join(out, "magic-only"), "wb").write(b"\0VGDELTA\0")
