@@ -272,8 +272,8 @@ int ui_pending_keep(struct http_req *req, struct http_resp *resp)
 	char *body = NULL;
 	int rc;
 
-	if (strcmp(req->path, "/ui/logout") == 0) /* already out */
-		return http_redirect(resp, "/ui/login");
+	if (strcmp(req->path, "/ui/logout") == 0) /* nothing to keep */
+		return ui_error_page(req, resp, 401, "You are logged out already.");
 	if (!req->body.len || req->body.len > UI_PENDING_MAX ||
 	    !is_urlencoded(req->body.data, req->body.len))
 		goto not_kept;

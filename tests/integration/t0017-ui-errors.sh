@@ -155,7 +155,8 @@ check_not_contains "  no cookie" "$(headers)" "vigil_pending"
 check_eq "a file upload (multipart): not kept" "$(post "$T_DIR/jarD" /ui/products -F name=multi)" 401
 check_eq "a JSON body: not kept" "$(post "$T_DIR/jarD" /ui/products -H 'Content-Type: application/json' -d '{"name":"j"}')" 401
 check_eq "  rows unchanged" "$(pending_rows)" 1
-check_eq "logging out with an ended session: to the login" "$(post "$T_DIR/jarD" /ui/logout -d csrf=x)" 303
+check_eq "logging out with an ended session: 401 page" "$(post "$T_DIR/jarD" /ui/logout -d csrf=x)" 401
+check_contains "  says so" "$(body)" "You are logged out already."
 check_eq "  not kept" "$(pending_rows)" 1
 
 # per address: at most ui.pending_per_address (20) at a time
