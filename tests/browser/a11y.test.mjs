@@ -19,6 +19,7 @@ const ADMIN_PASSWORD = process.env.VIGIL_TEST_ADMIN_PASSWORD;
 
 let browser;
 let routes;
+let tracking; // the token of our report's tracking page
 before(async () => {
 	browser = await launch();
 	const r = await fetch(url("/api/v1/openapi.json"));
@@ -29,6 +30,21 @@ before(async () => {
 		.map(([p]) => p)
 		.filter((p) => p !== "/ui/login");
 	assert.ok(routes.length > 5, "the OpenAPI document lists the pages");
+	// our own case (the demo data has none): a report through the public API
+	for (const body of [
+		{ product: "acme-gateway", title: "a11y walk", description: "A case for the accessibility walk." },
+		{ title: "a11y walk", description: "A case for the accessibility walk." },
+	]) {
+		const rep = await fetch(url("/api/v1/reports"), {
+			method: "POST",
+			headers: { "Content-Type": "application/json" },
+			body: JSON.stringify(body),
+		});
+		if (rep.status < 300) {
+			tracking = (await rep.json()).token;
+			break;
+		}
+	}
 });
 after(async () => {
 	await browser?.close();
@@ -126,6 +142,7 @@ test("the public pages and the shell's own pages pass the checks", { timeout: 30
 			["/ui/login", "a11y-login"],
 			["/report", "a11y-report"],
 			["/report/policy", "a11y-report-policy"],
+			...(tracking ? [[`/report/track/${tracking}`, "a11y-report-track"]] : []),
 		]) {
 			const resp = await page.goto(url(path));
 			assert.equal(resp.status(), 200, path);
