@@ -257,6 +257,24 @@ static void pending_cookie(struct http_req *req, struct http_resp *resp, const c
 	vg_wipe(c, sizeof(c));
 }
 
+static int next_pair(const char *body, size_t len, size_t *pos, char **name, char **value);
+
+/* A form with a secret in it (a password, a PIN, a key) is never stored. */
+static int has_secret(const char *body, size_t len)
+{
+	static const char *const words[] = {"password", "passwd", "secret", "pin", "key", "token"};
+	char *name, *value;
+	int found = 0;
+
+	for (size_t pos = 0; !found && next_pair(body, len, &pos, &name, &value) > 0;) {
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && !found; i++)
+			found = strstr(name, words[i]) != NULL;
+		free(name);
+		free(value);
+	}
+	return found;
+}
+
 static int64_t pending_ttl(void)
 {
 	int64_t t = vg_config_int("ui.pending_ttl", 900);
@@ -275,7 +293,8 @@ int ui_pending_keep(struct http_req *req, struct http_resp *resp)
 	if (strcmp(req->path, "/ui/logout") == 0) /* nothing to keep */
 		return ui_error_page(req, resp, 401, "You are logged out already.");
 	if (!req->body.len || req->body.len > UI_PENDING_MAX ||
-	    !is_urlencoded(req->body.data, req->body.len))
+	    !is_urlencoded(req->body.data, req->body.len) ||
+	    has_secret(req->body.data, req->body.len))
 		goto not_kept;
 	vg_sha256_hex(req->remote, strlen(req->remote), who);
 	/* bookkeeping rows (store.c), no audit record: nothing changes until a
@@ -320,8 +339,8 @@ not_kept:
 	return ui_error_page(
 	    req, resp, 401,
 	    "Your session ended before this was sent, and what was sent could not "
-	    "be kept (file uploads and large forms are not kept). Log in and send it "
-	    "again.");
+	    "be kept (file uploads, large forms and forms with a password or a key are "
+	    "not kept). Log in and send it again.");
 kept:
 	pending_cookie(req, resp, id, ttl);
 	vg_wipe(id, sizeof(id));

@@ -154,7 +154,9 @@ check_contains "  says it was not kept" "$(body)" "could not be kept"
 check_not_contains "  no cookie" "$(headers)" "vigil_pending"
 check_eq "a file upload (multipart): not kept" "$(post "$T_DIR/jarD" /ui/products -F name=multi)" 401
 check_eq "a JSON body: not kept" "$(post "$T_DIR/jarD" /ui/products -H 'Content-Type: application/json' -d '{"name":"j"}')" 401
+check_eq "a form with a password: never stored" "$(post "$T_DIR/jarD" /ui/products -d name=p -d new_password=hunter2)" 401
 check_eq "  rows unchanged" "$(pending_rows)" 1
+check_not_contains "  the password is nowhere" "$(db_sql "SELECT body FROM ui_pending")" hunter2
 check_eq "logging out with an ended session: 401 page" "$(post "$T_DIR/jarD" /ui/logout -d csrf=x)" 401
 check_contains "  says so" "$(body)" "You are logged out already."
 check_eq "  not kept" "$(pending_rows)" 1
