@@ -51,8 +51,10 @@ static void set_cookie(struct http_req *req, struct http_resp *resp, const char 
 	vg_wipe(c, sizeof(c));
 }
 
+/* The login page: message is a refusal of the whole form (wrong password,
+ * expired form), fe the fields left empty; user is kept, the password never. */
 static void login_page(struct http_req *req, struct http_resp *resp, const char *message,
-		       const char *user)
+		       const char *user, const struct ui_form_errors *fe)
 {
 	struct vg_buf *b = &resp->body;
 	char tok[64];
@@ -61,25 +63,40 @@ static void login_page(struct http_req *req, struct http_resp *resp, const char 
 	resp->ctype = "text/html; charset=utf-8";
 	vg_buf_reset(b);
 	ui_head(b, "Log in");
-	html_raw(b, "<body class=\"login\"><main id=\"main\"><h1>vigil</h1>"
-		    "<form method=\"post\" action=\"/ui/login\" class=\"card\" id=\"login-form\">");
+	html_raw(b, "<body class=\"login\">");
+	ui_skip_link(b);
+	html_raw(b, "<main id=\"main\"><h1>Log in to vigil</h1>");
+	if (ui_pending_waiting(req))
+		html_raw(
+		    b, "<p class=\"notice\" role=\"status\" id=\"pending-notice\">You were logged "
+		       "out before your form was sent. Log in, and you can send it.</p>");
+	ui_error_summary(b, fe);
+	html_raw(b, "<form method=\"post\" action=\"/ui/login\" class=\"card\" id=\"login-form\">");
 	if (message)
 		html(b, "<p class=\"error\" role=\"alert\">%s</p>", message);
 	html(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", tok);
-	html(b,
-	     "<label>User name <input name=\"user\" id=\"user\" autocomplete=\"username\" "
-	     "required maxlength=\"64\" value=\"%s\"></label><label>Password <input "
-	     "type=\"password\" name=\"password\" id=\"password\" "
-	     "autocomplete=\"current-password\" required maxlength=\"1024\"></label><button "
-	     "type=\"submit\" id=\"login\">Log in</button></form></main></body></html>\n",
-	     user ? user : "");
+	ui_field(
+	    b, fe,
+	    &(struct ui_field){.name = "user",
+			       .label = "User name",
+			       .value = user,
+			       .attrs = "autocomplete=\"username\" required maxlength=\"64\""});
+	ui_field(b, fe,
+		 &(struct ui_field){.name = "password",
+				    .label = "Password",
+				    .type = "password",
+				    .attrs = "autocomplete=\"current-password\" required "
+					     "maxlength=\"1024\""});
+	html_raw(
+	    b,
+	    "<button type=\"submit\" id=\"login\">Log in</button></form></main></body></html>\n");
 	set_cookie(req, resp, "vigil_login", tok, "/ui/login", -1);
 }
 
 static int login_get(struct http_req *req, struct http_resp *resp)
 {
 	resp->status = 200;
-	login_page(req, resp, NULL, NULL);
+	login_page(req, resp, NULL, NULL, NULL);
 	return VG_OK;
 }
 
@@ -87,6 +104,7 @@ static int login_post(struct http_req *req, struct http_resp *resp)
 {
 	char user[80], pw[1100], csrf[96], sid[96];
 	const char *cookie = http_cookie(req, "vigil_login");
+	struct ui_form_errors fe = {0};
 	struct vg_principal p;
 	struct vg_error err = {0};
 	int rc;
@@ -94,31 +112,36 @@ static int login_post(struct http_req *req, struct http_resp *resp)
 	if (http_form(req, "csrf", csrf, sizeof(csrf)) || !cookie || !vg_ct_streq(csrf, cookie)) {
 		resp->status = 400;
 		login_page(req, resp, "The form expired or was replayed; please log in again.",
-			   NULL);
+			   NULL, NULL);
 		return VG_OK;
 	}
-	if (http_form(req, "user", user, sizeof(user)) ||
-	    http_form(req, "password", pw, sizeof(pw))) {
+	if (http_form(req, "user", user, sizeof(user)) || !user[0])
+		ui_form_error(&fe, "user", "Enter your user name");
+	if (http_form(req, "password", pw, sizeof(pw)) || !pw[0])
+		ui_form_error(&fe, "password", "Enter your password");
+	if (fe.n) {
+		vg_wipe(pw, sizeof(pw));
 		resp->status = 400;
-		login_page(req, resp, "Enter a user name and a password.", NULL);
+		login_page(req, resp, NULL, user, &fe);
 		return VG_OK;
 	}
 	rc = auth_login(req->db, user, pw, req->remote, &p, &err);
 	vg_wipe(pw, sizeof(pw));
 	if (rc) {
 		resp->status = rc == VG_ERATE ? 429 : 401;
-		login_page(req, resp, vg_error_msg(&err), user);
+		login_page(req, resp, vg_error_msg(&err), user, NULL);
 		return VG_OK;
 	}
 	if (auth_session_create(req->db, &p, req->remote, sid, sizeof(sid), &err)) {
 		resp->status = 500;
-		login_page(req, resp, "Could not start a session.", user);
+		login_page(req, resp, "Could not start a session.", user, NULL);
 		return VG_OK;
 	}
 	set_cookie(req, resp, "vigil_session", sid, "/", -1);
 	vg_wipe(sid, sizeof(sid));
 	vg_wipe(&p, sizeof(p));
-	return http_redirect(resp, "/ui/");
+	/* a form kept when the session ended is offered, never replayed (http/ui.h) */
+	return http_redirect(resp, ui_pending_waiting(req) ? "/ui/resume" : "/ui/");
 }
 
 static int logout_post(struct http_req *req, struct http_resp *resp)

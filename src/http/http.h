@@ -155,6 +155,9 @@ const char *http_header(const struct http_req *req, const char *name);
 const char *http_cookie(const struct http_req *req, const char *name);
 /* Value of a field of an application/x-www-form-urlencoded body, decoded into out. */
 int http_form(const struct http_req *req, const char *name, char *out, size_t outsz);
+/* Decode one url-encoded component [p, p+n) ('+' is a space, %XX a byte)
+ * into out: its length, or -1 when it does not fit in outsz. */
+long http_url_decode(const char *p, size_t n, char *out, size_t outsz);
 /* Parse the request body as JSON; on failure queues a 400 naming the byte offset. */
 json_t *http_body_json(struct http_req *req, struct http_resp *resp);
 

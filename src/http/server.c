@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "http/proxy.h"
+#include "http/ui.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
@@ -417,6 +418,8 @@ struct reqctx {
 	size_t maplen;
 	int64_t body_start;
 	struct conn_watch *watch;
+	int pending; /* an anonymous form post on a page route, kept for after the login */
+	int authed;  /* authenticate() ran for this request */
 };
 
 static const struct http_route *const *g_routes;
@@ -481,8 +484,7 @@ static int hexval(int c)
 	return -1;
 }
 
-/* Decode a form/url component [p, p+n) into out. Returns length or -1 when it does not fit. */
-static long url_decode(const char *p, size_t n, char *out, size_t outsz)
+long http_url_decode(const char *p, size_t n, char *out, size_t outsz)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -513,9 +515,9 @@ int http_form(const struct http_req *req, const char *name, char *out, size_t ou
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *e = amp ? amp : end;
 		const char *eq = memchr(p, '=', (size_t)(e - p));
-		if (eq && url_decode(p, (size_t)(eq - p), key, sizeof(key)) == (long)nl &&
+		if (eq && http_url_decode(p, (size_t)(eq - p), key, sizeof(key)) == (long)nl &&
 		    memcmp(key, name, nl) == 0) {
-			if (url_decode(eq + 1, (size_t)(e - eq - 1), out, outsz) < 0) {
+			if (http_url_decode(eq + 1, (size_t)(e - eq - 1), out, outsz) < 0) {
 				out[0] = '\0';
 				return VG_ETOOBIG;
 			}
@@ -641,7 +643,7 @@ static int match(const char *pattern, const char *path, struct http_req *req, in
 				size_t len = (size_t)(se - s);
 				char *v = malloc(len + 1);
 				char *name = strndup(p + 1, (size_t)(pe - p - 1));
-				if (!v || !name || url_decode(s, len, v, len + 1) < 0) {
+				if (!v || !name || http_url_decode(s, len, v, len + 1) < 0) {
 					free(v);
 					free(name);
 					return 0;
@@ -802,12 +804,48 @@ static void resp_release(struct http_resp *resp)
 	resp->nheaders = 0;
 }
 
+static void authenticate(struct http_req *req);
+
+/* The page of an error on a /ui/ path (never JSON there): the layout with
+ * the caller's name when they can be known. */
+static void ui_error(struct reqctx *ctx, struct http_resp *resp, int status, const char *code,
+		     const char *msg)
+{
+	struct http_req *req = &ctx->req;
+	const char *text = NULL;
+	char buf[200];
+
+	if (!req->db && status != 503) {
+		struct vg_error err = {0};
+		req->db = thread_db(&err);
+	}
+	if (req->db && !ctx->authed) {
+		authenticate(req);
+		ctx->authed = 1;
+	}
+	if (strcmp(code, "too_large") == 0) {
+		snprintf(buf, sizeof(buf), "What was sent is larger than this form takes (%s).",
+			 msg);
+		text = buf;
+	} else if (strcmp(code, "forbidden") == 0) {
+		snprintf(buf, sizeof(buf), "Your role (%s) may not do this.",
+			 vg_role_name(req->who.role));
+		text = buf;
+	} else if (strcmp(code, "csrf") == 0) {
+		text = "The form expired: reload the page and try again.";
+	}
+	ui_error_page(req, resp, status, text);
+}
+
 static enum MHD_Result quick_error(struct MHD_Connection *conn, struct reqctx *ctx, int status,
 				   const char *code, const char *msg)
 {
 	struct http_resp resp = {0};
 	enum MHD_Result ret;
-	http_error_status(&resp, status, code, "%s", msg);
+	if (ctx && ui_is_path(ctx->req.path))
+		ui_error(ctx, &resp, status, code, msg);
+	else
+		http_error_status(&resp, status, code, "%s", msg);
 	if (status == 503)
 		http_set_header(&resp, "Retry-After", "5");
 	ret = send_resp(conn, ctx, &resp);
@@ -1056,6 +1094,7 @@ static int check_caller(struct MHD_Connection *conn, struct reqctx *ctx, enum MH
 	char msg[160];
 
 	authenticate(req);
+	ctx->authed = 1;
 	if (r->roles & ROLE_PUBLIC)
 		return 0;
 	if (req->who.role == ROLE_NONE) {
@@ -1065,6 +1104,28 @@ static int check_caller(struct MHD_Connection *conn, struct reqctx *ctx, enum MH
 			*ret = send_resp(conn, ctx, &resp);
 			resp_release(&resp);
 			return -1;
+		}
+		if ((r->flags & HTTP_UI) && is_unsafe(req->method)) {
+			/* a form posted after the session ended: a small url-encoded
+			 * one is read and kept for after the login (http/ui.h); the
+			 * rest is answered now, on the headers */
+			const char *ct = http_header(req, "Content-Type");
+			const char *cl = http_header(req, "Content-Length");
+			if (ctx->pending)
+				return 0;
+			if (ctx->has_body && ct && cl &&
+			    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
+			    strtoull(cl, NULL, 10) <= UI_PENDING_MAX) {
+				ctx->pending = 1;
+				return 0;
+			}
+			{
+				struct http_resp resp = {0};
+				ui_pending_keep(req, &resp); /* nothing read: says not kept */
+				*ret = send_resp(conn, ctx, &resp);
+				resp_release(&resp);
+				return -1;
+			}
 		}
 		*ret = quick_error(conn, ctx, 401, "unauthorized",
 				   "authentication required (Bearer token, X-Api-Key or login)");
@@ -1118,6 +1179,8 @@ static int gate(struct MHD_Connection *conn, struct reqctx *ctx, enum MHD_Result
 	if (check_caller(conn, ctx, ret))
 		return -1;
 	ctx->limit = http_route_body_limit(r);
+	if (ctx->pending && ctx->limit > UI_PENDING_MAX)
+		ctx->limit = UI_PENDING_MAX;
 	vg_buf_init(&req->body, ctx->limit);
 	if (!ctx->has_body)
 		return 0;
@@ -1184,6 +1247,26 @@ static enum MHD_Result take_body(struct reqctx *ctx, const char *data, size_t n)
 	return MHD_YES;
 }
 
+/* A handler's JSON error on a /ui/ path becomes a page with its message. */
+static void json_error_to_page(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *v =
+	    resp->body.len ? vg_json_parse(resp->body.data, resp->body.len, "error", &err) : NULL;
+	const char *msg = NULL;
+	char text[1100] = "";
+
+	if (v)
+		msg = json_string_value(json_object_get(json_object_get(v, "error"), "message"));
+	if (msg && *msg) {
+		snprintf(text, sizeof(text), "%s", msg);
+		if (text[0] >= 'a' && text[0] <= 'z') /* a sentence */
+			text[0] = (char)(text[0] - 'a' + 'A');
+	}
+	json_decref(v);
+	ui_error_page(req, resp, resp->status, text[0] ? text : NULL);
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 {
 	struct http_req *req = &ctx->req;
@@ -1208,14 +1291,35 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 		return quick_error(conn, ctx, 500, "internal", "cannot store the request body");
 	}
 	r = ctx->route;
+	if (ctx->pending) {
+		/* an anonymous form for after the login: kept, nothing done */
+		ui_pending_keep(req, &resp);
+		ret = send_resp(conn, ctx, &resp);
+		resp_release(&resp);
+		return ret;
+	}
 	/* credentials checked on the headers are checked again after a body
 	 * (a token revoked during a long upload is refused) */
 	if (ctx->received && check_caller(conn, ctx, &ret))
 		return ret;
 	if (req->who.via_session && is_unsafe(req->method) && !(r->flags & HTTP_NO_CSRF) &&
-	    !csrf_ok(req))
-		return quick_error(conn, ctx, 403, "csrf",
-				   "missing or wrong CSRF token; reload the page and try again");
+	    !csrf_ok(req)) {
+		const char *ct = http_header(req, "Content-Type");
+		if (!(r->flags & HTTP_UI) || !ui_is_path(req->path) || !ct ||
+		    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+		    req->body.len > UI_PENDING_MAX)
+			return quick_error(
+			    conn, ctx, 403, "csrf",
+			    "missing or wrong CSRF token; reload the page and try again");
+		/* a stale token: what was typed is offered to be sent again */
+		ui_resend_page(req, &resp, 403, "This form had expired",
+			       "The form was made for an earlier session or an older copy of the "
+			       "page, so nothing was done. Check what was typed and send it again.",
+			       req->path, req->body.data ? req->body.data : "", req->body.len);
+		ret = send_resp(conn, ctx, &resp);
+		resp_release(&resp);
+		return ret;
+	}
 	store_set_actor(req->db, req->who.role ? req->who.name : "anonymous", req->remote);
 	resp.status = 200;
 	r->fn(req, &resp);
@@ -1223,6 +1327,9 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct reqctx *ctx)
 		vg_warn("%s %s left a transaction open; rolled back", req->method, r->pattern);
 		store_tx_rollback(req->db);
 	}
+	if (resp.status >= 400 && !resp.stream && ui_is_path(req->path) && resp.ctype &&
+	    strncmp(resp.ctype, "application/json", 16) == 0)
+		json_error_to_page(req, &resp);
 	if (resp.status >= 500)
 		atomic_fetch_add(&g_db_errors, 1);
 	/* after the handler: its transaction is committed or rolled back */

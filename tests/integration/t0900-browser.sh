@@ -15,6 +15,12 @@ fresh_db
 "$VIGIL" demo load >/dev/null || { echo "FAIL - vigil demo load"; exit 1; }
 VIGIL_PASSWORD=pw-browser-7f3a "$VIGIL" user add carol --role psirt >/dev/null ||
 	{ echo "FAIL - could not add the test user"; exit 1; }
+# an admin too: a11y.test.mjs checks every page as psirt and as admin
+VIGIL_PASSWORD=pw-admin-browser-2c9d "$VIGIL" user add dana --role admin >/dev/null ||
+	{ echo "FAIL - could not add the admin test user"; exit 1; }
+VIGIL_TEST_ADMIN_USER=dana
+VIGIL_TEST_ADMIN_PASSWORD=pw-admin-browser-2c9d
+export VIGIL_TEST_ADMIN_USER VIGIL_TEST_ADMIN_PASSWORD
 # the TUF page (tuf.test.mjs): development signers, a repository signed 13 h
 # ago with acme-gateway delegated, then `tuf resign` renews timestamp (past half
 # its 1 d lifetime), so the page has a re-signing to show
