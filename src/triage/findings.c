@@ -396,6 +396,70 @@ static int read_aliases(struct store *s, struct finding_list *l, struct vg_error
 	return rc;
 }
 
+/* The ORDER BY expression of each sort key (findings f, sbom_version_view
+ * v); NULL values are mapped so both backends order them alike. */
+static const struct {
+	const char *key, *expr;
+	int desc;
+} sorts[] = {
+    {"due", "f.sla_due_key", 0},
+    {"new", "f.first_seen_at", 1},
+    {"seen", "f.first_seen_at", 1},
+    {"id", "f.id", 0},
+    {"product", "v.product", 0},
+    {"version", "v.version", 0},
+    {"vuln", "f.vuln_id", 0},
+    {"component", "f.purl", 0},
+    {"severity",
+     "CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN "
+     "'low' THEN 1 WHEN 'none' THEN 0 ELSE -1 END",
+     1},
+    {"score", "COALESCE(CAST(f.score AS REAL), -1)", 1},
+    {"state",
+     "CASE f.state WHEN 'new' THEN 0 WHEN 'in_triage' THEN 1 WHEN 'affected' THEN 2 WHEN "
+     "'in_remediation' THEN 3 WHEN 'fixed' THEN 4 WHEN 'not_affected' THEN 5 ELSE 6 END",
+     0},
+    {"assignee", "COALESCE(f.assignee, '')", 0},
+    {NULL, NULL, 0},
+};
+
+static int sort_index(const char *key)
+{
+	for (int i = 0; key && sorts[i].key; i++)
+		if (strcmp(sorts[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+int findings_sort_valid(const char *key)
+{
+	return sort_index(key) >= 0;
+}
+
+int findings_sort_desc_default(const char *key)
+{
+	int i = sort_index(key);
+	return i >= 0 ? sorts[i].desc : 0;
+}
+
+/* The ORDER BY of the page (without the words ORDER BY). */
+static void order_by(struct vg_buf *b, const struct findings_filter *f, int by_version)
+{
+	int i = sort_index(f->sort);
+	const char *dir;
+	if (i < 0 || (strcmp(f->sort, "due") == 0 && !f->sort_desc) ||
+	    (strcmp(f->sort, "new") == 0 && f->sort_desc)) {
+		/* the orders the indexes of migration 0010 serve */
+		int due = i >= 0 ? strcmp(f->sort, "due") == 0 : f->sort_due;
+		vg_buf_adds(b, !due	     ? "f.first_seen_at DESC, f.id DESC"
+			       : by_version ? "f.sla_due_key + 0, f.id"
+					    : "f.sla_due_key, f.id");
+		return;
+	}
+	dir = f->sort_desc ? "DESC" : "ASC";
+	vg_buf_addf(b, "%s %s, f.id %s", sorts[i].expr, dir, dir);
+}
+
 int findings_list(struct store *s, const struct findings_filter *f, struct finding_list *out,
 		  struct vg_error *err)
 {
@@ -413,6 +477,9 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 	vg_arena_init(&out->arena, 0);
 	if ((rc = filter_severity(f, sevbuf, &sev, err)))
 		return rc;
+	if (f->sort && !findings_sort_valid(f->sort))
+		return vg_error_set(err, VG_EINVAL, "sort '%s': expected " FINDINGS_SORT_KEYS,
+				    f->sort);
 	if (f->count_cap > 0) {
 		/* at most offset + count_cap + 1 rows read: "more than" beyond */
 		cap = offset + f->count_cap;
@@ -442,11 +509,9 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 	 * order. A product's or version's few thousand findings are sorted
 	 * instead (the "+ 0" keeps SQLite from walking the whole due time index
 	 * in order to find them). */
-	vg_buf_addf(&sql, " ORDER BY %s LIMIT %lld OFFSET %lld",
-		    !f->sort_due ? "f.first_seen_at DESC, f.id DESC"
-		    : by_version ? "f.sla_due_key + 0, f.id"
-				 : "f.sla_due_key, f.id",
-		    (long long)limit, (long long)offset);
+	vg_buf_adds(&sql, " ORDER BY ");
+	order_by(&sql, f, by_version);
+	vg_buf_addf(&sql, " LIMIT %lld OFFSET %lld", (long long)limit, (long long)offset);
 	if (!rc)
 		rc = prepare_filtered(s, sql.data, f, sev, now, &st, err);
 	vg_buf_release(&sql);

@@ -78,16 +78,23 @@ int triage_apply(struct store *s, int64_t id, const struct triage_change *c,
 		 struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply c to every finding matching f (all or nothing, one audit record per
- * finding). *count gets the number changed. */
+ * finding). *count gets the number changed. VG_ENOTFOUND when no finding
+ * matches f. */
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 		      const struct triage_change *c, int64_t *count,
 		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply c to each of the n_ids findings ids in one transaction (all or
- * nothing, one audit record per finding). */
+ * nothing, one audit record per finding; an id given twice counts once).
+ * VG_EINVAL for no id, VG_ENOTFOUND for an unknown one, VG_ETOOBIG for more
+ * than triage_bulk_max(). */
 int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 		     const struct triage_change *c, int64_t *count,
 		     struct vg_error *err) VG_MUST_CHECK;
+
+/* The most findings one bulk change takes: config triage.bulk_max
+ * (VIGIL_TRIAGE_BULK_MAX), 10,000 by default. */
+int64_t triage_bulk_max(void);
 
 /*
  * Inside the caller's transaction: set finding id to state with
