@@ -874,14 +874,13 @@ int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *
 	return auth_user_names_role(s, 0, names, n, err);
 }
 
-int auth_user_names_role(struct store *s, int roles, char ***names, size_t *n,
-			 struct vg_error *err)
+int auth_user_names_role(struct store *s, int roles, char ***names, size_t *n, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
 	char **v = NULL;
 	size_t cnt = 0, cap = 0;
-	int rc = store_prepare(
-	    s, "SELECT name, role FROM users WHERE disabled = 0 ORDER BY name", &st, err);
+	int rc = store_prepare(s, "SELECT name, role FROM users WHERE disabled = 0 ORDER BY name",
+			       &st, err);
 	*names = NULL;
 	*n = 0;
 	if (rc)

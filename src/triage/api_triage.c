@@ -236,10 +236,9 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 				  "one of them");
 	}
 	if (json_is_object(flt)) {
-		static const char *const known[] = {"product", "version",  "severity",
-						    "vuln",    "state",    "assignee",
-						    "kev",     "overdue",  "due_within",
-						    NULL};
+		static const char *const known[] = {"product",    "version",  "severity", "vuln",
+						    "state",      "assignee", "kev",      "overdue",
+						    "due_within", NULL};
 		const char *key;
 		json_t *x;
 		json_object_foreach(flt, key, x)
@@ -248,32 +247,34 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 			for (int i = 0; known[i] && !ok; i++)
 				ok = strcmp(known[i], key) == 0;
 			if (!ok) {
-				rc = http_error(resp, VG_EINVAL,
-						"request body: /filter/%s: unknown filter; expected "
-						"product, version, severity, vuln, state, assignee, "
-						"kev, overdue or due_within",
-						key);
+				rc =
+				    http_error(resp, VG_EINVAL,
+					       "request body: /filter/%s: unknown filter; expected "
+					       "product, version, severity, vuln, state, assignee, "
+					       "kev, overdue or due_within",
+					       key);
 				json_decref(b);
 				return rc;
 			}
 			if (strcmp(key, "kev") == 0 || strcmp(key, "overdue") == 0
 				? !json_is_boolean(x)
 				: !json_is_string(x)) {
-				rc = http_error(resp, VG_EINVAL, "request body: /filter/%s: expected %s",
-						key,
-						strcmp(key, "kev") == 0 || strcmp(key, "overdue") == 0
-						    ? "true or false"
-						    : "a string");
+				rc = http_error(
+				    resp, VG_EINVAL, "request body: /filter/%s: expected %s", key,
+				    strcmp(key, "kev") == 0 || strcmp(key, "overdue") == 0
+					? "true or false"
+					: "a string");
 				json_decref(b);
 				return rc;
 			}
 		}
 		if (vg_json_str(flt, "state") && strcmp(vg_json_str(flt, "state"), "open") != 0 &&
 		    !triage_state_valid(vg_json_str(flt, "state"))) {
-			rc = http_error(resp, VG_EINVAL,
-					"request body: /filter/state '%s': expected a finding state "
-					"or open",
-					vg_json_str(flt, "state"));
+			rc =
+			    http_error(resp, VG_EINVAL,
+				       "request body: /filter/state '%s': expected a finding state "
+				       "or open",
+				       vg_json_str(flt, "state"));
 			json_decref(b);
 			return rc;
 		}
@@ -285,10 +286,11 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 		json_array_foreach(ids, i, x) if (!json_is_integer(x) || json_integer_value(x) <= 0)
 		{
 			json_decref(b);
-			return http_error(resp, VG_EINVAL,
-					  "request body: /ids/%zu: expected a finding id (a positive "
-					  "integer)",
-					  i);
+			return http_error(
+			    resp, VG_EINVAL,
+			    "request body: /ids/%zu: expected a finding id (a positive "
+			    "integer)",
+			    i);
 		}
 		v = calloc(json_array_size(ids) + 1, sizeof(*v));
 		if (!v) {

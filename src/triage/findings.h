@@ -45,6 +45,7 @@ struct finding {
 	int64_t id;
 	const char *product, *version, *purl, *vuln_id;
 	const char *severity, *score; /* of the vulnerability; NULL when unknown */
+	const char *vector;           /* the CVSS vector of that score; NULL: none */
 	int kev;                      /* listed in CISA KEV: actively exploited */
 	const char *state, *justification, *assignee;
 	int64_t first_seen_at, updated_at, retracted_at;
@@ -95,7 +96,7 @@ struct findings_filter {
  * due time (none last), "seen" the first-seen time, "new" the newest first
  * (first seen, descending), "severity" and "state" in their own order,
  * "score" the CVSS base score (none lowest). */
-#define FINDINGS_SORT_KEYS                                                                   \
+#define FINDINGS_SORT_KEYS                                                                  \
 	"due, new, seen, id, product, version, vuln, component, severity, score, state or " \
 	"assignee"
 /* 1 when key is one of FINDINGS_SORT_KEYS. */

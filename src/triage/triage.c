@@ -398,10 +398,11 @@ int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 	if (n_ids == 0)
 		return vg_error_set(err, VG_EINVAL, "ids: expected at least one finding id");
 	if ((int64_t)n_ids > triage_bulk_max())
-		return vg_error_set(err, VG_ETOOBIG,
-				    "%zu findings: one change takes at most %lld (triage.bulk_max); "
-				    "narrow the filter",
-				    n_ids, (long long)triage_bulk_max());
+		return vg_error_set(
+		    err, VG_ETOOBIG,
+		    "%zu findings: one change takes at most %lld (triage.bulk_max); "
+		    "narrow the filter",
+		    n_ids, (long long)triage_bulk_max());
 	if (!(v = malloc(n_ids * sizeof(*v))))
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	memcpy(v, ids, n_ids * sizeof(*v));
@@ -425,6 +426,14 @@ int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 	return rc;
 }
 
+int triage_change_check(struct store *s, const struct triage_change *c, struct vg_error *err)
+{
+	int rc = validate_change(c, err);
+	if (!rc && c->assignee && *c->assignee)
+		rc = check_user(s, c->assignee, err);
+	return rc;
+}
+
 int triage_apply(struct store *s, int64_t id, const struct triage_change *c, struct vg_error *err)
 {
 	return triage_apply_ids(s, &id, 1, c, NULL, err);
@@ -439,7 +448,8 @@ int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 	if (!rc)
 		rc = findings_ids(s, f, &ids, &n, err);
 	if (!rc && n == 0)
-		rc = vg_error_set(err, VG_ENOTFOUND, "filter: no finding matches it; nothing changed");
+		rc = vg_error_set(err, VG_ENOTFOUND,
+				  "filter: no finding matches it; nothing changed");
 	if (!rc)
 		rc = triage_apply_ids(s, ids, n, c, count, err);
 	free(ids);

@@ -92,6 +92,12 @@ int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 		     const struct triage_change *c, int64_t *count,
 		     struct vg_error *err) VG_MUST_CHECK;
 
+/* The checks of a change that need no finding (state, justification for
+ * the state, scope, comment length, the assignee a user allowed to
+ * triage), for a form to refuse before it asks for a confirmation. */
+int triage_change_check(struct store *s, const struct triage_change *c,
+			struct vg_error *err) VG_MUST_CHECK;
+
 /* The most findings one bulk change takes: config triage.bulk_max
  * (VIGIL_TRIAGE_BULK_MAX), 10,000 by default. */
 int64_t triage_bulk_max(void);
