@@ -868,6 +868,20 @@ static int queue_render(struct http_req *req, struct http_resp *resp, const stru
 	}
 	vg_buf_adds(b, "</ul></nav>");
 
+	if (re) {
+		/* the row is not on this page any more: the error at the top */
+		int here = 0;
+		for (size_t i = 0; i < l.n && !here; i++)
+			here = l.v[i].id == re->id;
+		if (!here) {
+			vg_buf_addf(b,
+				    "<p class=\"error\" role=\"alert\" id=\"row-error\">Finding <a "
+				    "href=\"/ui/findings/%lld\">%lld</a>: ",
+				    (long long)re->id, (long long)re->id);
+			html(b, "%s", re->msg);
+			vg_buf_adds(b, "</p>");
+		}
+	}
 	filter_bar(req, b, v);
 	if (write)
 		bulk_bar(req, resp, v, total, exact, bf);
@@ -899,7 +913,8 @@ static int queue_render(struct http_req *req, struct http_resp *resp, const stru
 		long long id = (long long)r->id;
 		int retracted = r->retracted_at != 0;
 		vg_buf_addf(b, "<tr id=\"f%lld\" data-id=\"%lld\" data-state=\"", id, id);
-		html(b, "%s\"%s>", r->state, re && re->id == r->id ? " class=\"has-error\"" : "");
+		html(b, "%s\"", r->state);
+		vg_buf_adds(b, re && re->id == r->id ? " class=\"has-error\">" : ">");
 		if (write)
 			vg_buf_addf(b,
 				    "<td class=\"sel\"><input type=\"checkbox\" name=\"id\" "
