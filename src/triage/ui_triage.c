@@ -777,16 +777,18 @@ static void filter_bar(struct http_req *req, struct vg_buf *b, const struct view
 }
 
 /* Page size links and the pager. */
-static void pager(struct vg_buf *b, const struct view *v, long long total, int exact)
+static void pager(struct vg_buf *b, const struct view *v, long long total, int exact, int end)
 {
 	long long last = v->offset + v->limit;
-	vg_buf_adds(b, "<div class=\"listbar\"><p id=\"total\">");
+	const char *sfx = end ? "-end" : "";
+	vg_buf_addf(b, "<div class=\"listbar\"><p id=\"total%s\">", sfx);
 	if (total == 0)
 		vg_buf_adds(b, "No finding matches.");
 	else
 		vg_buf_addf(b, "Findings %lld&ndash;%lld of %lld%s", (long long)v->offset + 1,
 			    last < total ? last : total, total, exact ? "" : "+");
-	vg_buf_adds(b, "</p><nav aria-label=\"page size\" id=\"page-size\">Per page:");
+	vg_buf_addf(b, "</p><nav aria-label=\"page size%s\" id=\"page-size%s\">Per page:",
+		    end ? " (end)" : "", sfx);
 	for (int k = 0; page_sizes[k]; k++) {
 		vg_buf_adds(b, " <a href=\"");
 		list_href(b, v, v->sort, v->desc, page_sizes[k], 0);
@@ -794,7 +796,8 @@ static void pager(struct vg_buf *b, const struct view *v, long long total, int e
 			    page_sizes[k] == v->limit ? " aria-current=\"true\"" : "",
 			    (long long)page_sizes[k]);
 	}
-	vg_buf_adds(b, "</nav><nav aria-label=\"pages\" id=\"pages\">");
+	vg_buf_addf(b, "</nav><nav aria-label=\"pages%s\" id=\"pages%s\">", end ? " (end)" : "",
+		    sfx);
 	if (v->offset > 0) {
 		vg_buf_adds(b, "<a rel=\"prev\" href=\"");
 		list_href(b, v, v->sort, v->desc, v->limit,
@@ -885,7 +888,7 @@ static int queue_render(struct http_req *req, struct http_resp *resp, const stru
 	filter_bar(req, b, v);
 	if (write)
 		bulk_bar(req, resp, v, total, exact, bf);
-	pager(b, v, total, exact);
+	pager(b, v, total, exact, 0);
 
 	vg_buf_adds(b, "<table id=\"findings\" class=\"queue\"><caption class=\"vh\">Findings, ");
 	html(b, "sorted by %s %s", v->sort, v->desc ? "descending" : "ascending");
@@ -974,7 +977,7 @@ static int queue_render(struct http_req *req, struct http_resp *resp, const stru
 			    write ? 13 : 11);
 	vg_buf_adds(b, "</tbody></table>");
 	if (l.n > 10)
-		pager(b, v, total, exact);
+		pager(b, v, total, exact, 1);
 	if (write)
 		vg_buf_adds(b, "<script src=\"/static/queue.js\" defer></script>");
 
