@@ -434,6 +434,51 @@ int triage_change_check(struct store *s, const struct triage_change *c, struct v
 	return rc;
 }
 
+int triage_bulk_blocked(struct store *s, const int64_t *ids, size_t n_ids,
+			const struct triage_change *c, int64_t *blocked, int64_t *first,
+			char *first_state, size_t fsz, struct vg_error *err)
+{
+	size_t at = 0;
+	int rc = VG_OK;
+	*blocked = 0;
+	*first = 0;
+	if (fsz)
+		first_state[0] = '\0';
+	if (!c->state)
+		return VG_OK;
+	while (at < n_ids && !rc) {
+		size_t k = n_ids - at > 500 ? 500 : n_ids - at;
+		struct vg_buf sql = VG_BUF_INIT;
+		struct store_stmt *st = NULL;
+		vg_buf_adds(&sql, "SELECT id, state FROM findings WHERE id IN (");
+		for (size_t i = 0; i < k; i++)
+			vg_buf_adds(&sql, i ? ",?" : "?");
+		vg_buf_adds(&sql, ") ORDER BY id");
+		rc = sql.data ? store_prepare(s, sql.data, &st, err)
+			      : vg_error_set(err, VG_ENOMEM, "out of memory");
+		vg_buf_release(&sql);
+		if (rc)
+			break;
+		for (size_t i = 0; i < k; i++)
+			store_bind_int64(st, (int)i + 1, ids[at + i]);
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			const char *from = store_col_text(st, 1);
+			if (from && !triage_transition_ok(from, c->state)) {
+				if (!*blocked) {
+					*first = store_col_int64(st, 0);
+					if (fsz)
+						snprintf(first_state, fsz, "%s", from);
+				}
+				(*blocked)++;
+			}
+		}
+		store_finalize(st);
+		rc = rc == STORE_DONE ? VG_OK : rc;
+		at += k;
+	}
+	return rc;
+}
+
 int triage_apply(struct store *s, int64_t id, const struct triage_change *c, struct vg_error *err)
 {
 	return triage_apply_ids(s, &id, 1, c, NULL, err);

@@ -98,6 +98,13 @@ int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 int triage_change_check(struct store *s, const struct triage_change *c,
 			struct vg_error *err) VG_MUST_CHECK;
 
+/* Without changing anything: how many of the n_ids findings could not take
+ * c's state from theirs (the bulk change would be refused), the first of
+ * them and its state (into first_state, fsz bytes). 0 without a state. */
+int triage_bulk_blocked(struct store *s, const int64_t *ids, size_t n_ids,
+			const struct triage_change *c, int64_t *blocked, int64_t *first,
+			char *first_state, size_t fsz, struct vg_error *err) VG_MUST_CHECK;
+
 /* The most findings one bulk change takes: config triage.bulk_max
  * (VIGIL_TRIAGE_BULK_MAX), 10,000 by default. */
 int64_t triage_bulk_max(void);

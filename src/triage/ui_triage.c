@@ -1295,6 +1295,25 @@ static int bulk_confirm(struct http_req *req, struct http_resp *resp, const stru
 	return ui_page_end(resp);
 }
 
+/* Why a bulk change would be refused for some of ids (a state they cannot
+ * take), in words into why; why untouched when none would. */
+static void blocked_why(struct http_req *req, const int64_t *ids, size_t n,
+			const struct triage_change *c, char *why, size_t wsz)
+{
+	struct vg_error err = {0};
+	int64_t blocked = 0, first = 0;
+	char from[32];
+	if (triage_bulk_blocked(req->db, ids, n, c, &blocked, &first, from, sizeof(from), &err) ||
+	    !blocked)
+		return;
+	snprintf(why, wsz,
+		 "%lld of these %zu finding(s) cannot become %s from their state (finding %lld "
+		 "is %s); nothing would change. Untick them, narrow the filter or choose "
+		 "another state.",
+		 (long long)blocked, n, html_label(state_words, c->state), (long long)first,
+		 html_label(state_words, from));
+}
+
 static int post_bulk(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -1344,6 +1363,8 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 		size_t nm = 0;
 		if ((rc = findings_ids(req->db, &v.f, &m, &nm, &err)) == VG_OK)
 			n = (int64_t)nm;
+		if (!rc && n > 0 && n <= triage_bulk_max())
+			blocked_why(req, m, nm, &c, why, sizeof(why));
 		free(m);
 		if (rc)
 			refusal(req, &c, &err, 0, why, sizeof(why));
@@ -1357,6 +1378,7 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 				 (long long)n, (long long)triage_bulk_max());
 	} else if (!why[0]) {
 		n = (int64_t)n_ids;
+		blocked_why(req, ids, n_ids, &c, why, sizeof(why));
 	}
 	if (why[0]) {
 		bf.msg = why;

@@ -182,6 +182,8 @@ check_eq "whole filter review" "$(post '/ui/findings/bulk?product=bulk&state=in_
 check_contains "counts the filter" "$(body)" '496 finding(s) will change'
 check_eq "a stale count asks again" "$(post '/ui/findings/bulk?product=bulk&state=in_triage' --data-urlencode target=filter --data-urlencode state=affected --data-urlencode confirm=497)" 200
 check_contains "says the set moved" "$(body)" 'id="bulk-moved"'
+check_eq "a state some cannot take: refused at review" "$(post '/ui/findings/bulk?product=bulk' --data-urlencode target=filter --data-urlencode state=fixed)" 422
+check_contains "says how many and which" "$(body)" "cannot become Fixed from their state"
 check_eq "no row selected" "$(post '/ui/findings/bulk?product=bulk' --data-urlencode target=selected --data-urlencode state=affected)" 422
 check_contains "says to tick rows" "$(body)" "No finding selected"
 check_eq "bulk wrong justification" "$(post '/ui/findings/bulk?product=bulk' --data-urlencode target=filter --data-urlencode state=affected --data-urlencode justification=component_not_present --data-urlencode 'comment=keep me')" 422
