@@ -871,18 +871,23 @@ void auth_names_free(char **names, size_t n)
 
 int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *err)
 {
+	return auth_user_names_role(s, 0, names, n, err);
+}
+
+int auth_user_names_role(struct store *s, int roles, char ***names, size_t *n, struct vg_error *err)
+{
 	struct store_stmt *st = NULL;
 	char **v = NULL;
 	size_t cnt = 0, cap = 0;
-	int rc =
-	    store_prepare(s, "SELECT name FROM users WHERE disabled = 0 ORDER BY name", &st, err);
+	int rc = store_prepare(s, "SELECT name, role FROM users WHERE disabled = 0 ORDER BY name",
+			       &st, err);
 	*names = NULL;
 	*n = 0;
 	if (rc)
 		return rc;
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		const char *t = store_col_text(st, 0);
-		if (!t)
+		if (!t || (roles && !(vg_role_parse(store_col_text(st, 1)) & roles)))
 			continue;
 		if (cnt == cap) {
 			size_t nc = cap ? cap * 2 : 16;

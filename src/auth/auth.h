@@ -51,6 +51,10 @@ int auth_user_exists(struct store *s, const char *name, int *exists,
  * *n malloc'ed strings, freed with auth_names_free(). */
 int auth_user_names(struct store *s, char ***names, size_t *n, struct vg_error *err) VG_MUST_CHECK;
 void auth_names_free(char **names, size_t n);
+/* The same, only users whose role is one of the ROLE_* bits roles (the
+ * people allowed to act on something, e.g. ROLE_ADMIN | ROLE_PSIRT). */
+int auth_user_names_role(struct store *s, int roles, char ***names, size_t *n,
+			 struct vg_error *err) VG_MUST_CHECK;
 
 /* A user as listed (never the password hash). */
 struct auth_user {

@@ -142,6 +142,23 @@ static int post_comment(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/* sort (a column, FINDINGS_SORT_KEYS) and dir (asc, desc; the column's
+ * natural direction when absent) into f; a 400 naming the parameter. */
+static int sort_params(struct http_req *req, struct http_resp *resp, struct findings_filter *f)
+{
+	const char *sort = http_query(req, "sort"), *dir = http_query(req, "dir");
+	if (sort && !findings_sort_valid(sort))
+		return http_error(resp, VG_EINVAL,
+				  "query parameter sort '%s': expected " FINDINGS_SORT_KEYS, sort);
+	if (dir && strcmp(dir, "asc") != 0 && strcmp(dir, "desc") != 0)
+		return http_error(resp, VG_EINVAL, "query parameter dir '%s': expected asc or desc",
+				  dir);
+	f->sort = sort;
+	f->sort_desc = dir ? strcmp(dir, "desc") == 0 : findings_sort_desc_default(sort);
+	f->sort_due = sort && strcmp(sort, "due") == 0;
+	return VG_OK;
+}
+
 static int get_findings(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -161,17 +178,16 @@ static int get_findings(struct http_req *req, struct http_resp *resp)
 	f.overdue =
 	    http_query(req, "overdue") && (strcmp(http_query(req, "overdue"), "true") == 0 ||
 					   strcmp(http_query(req, "overdue"), "1") == 0);
-	f.sort_due = http_query(req, "sort") && strcmp(http_query(req, "sort"), "due") == 0;
+	if ((rc = sort_params(req, resp, &f)))
+		return rc;
 	if (http_query(req, "due_within") &&
 	    (vg_duration_parse(http_query(req, "due_within"), &f.due_within, &err) ||
 	     f.due_within <= 0))
 		return http_error(resp, VG_EINVAL,
 				  "due_within: expected a duration like 48h or 7d");
-	if ((rc = http_query_int(req, resp, "limit", 0, INT64_MAX, 100, &f.limit)) ||
+	if ((rc = http_query_int(req, resp, "limit", 1, 1000, 100, &f.limit)) ||
 	    (rc = http_query_int(req, resp, "offset", 0, INT64_MAX, 0, &f.offset)))
 		return rc;
-	if (f.limit > 1000)
-		f.limit = 1000;
 	/* total: exact up to offset + 10,000, else "total_exact": false, unless
 	 * count=exact asks for the full count */
 	f.count_cap = http_query(req, "count") && strcmp(http_query(req, "count"), "exact") == 0
@@ -213,20 +229,68 @@ static int post_bulk(struct http_req *req, struct http_resp *resp)
 		json_decref(b);
 		return VG_EINVAL;
 	}
-	if (!json_is_object(flt) && !json_is_array(ids)) {
+	if (!json_is_object(flt) == !json_is_array(ids)) {
 		json_decref(b);
 		return http_error(resp, VG_EINVAL,
-				  "request body: expected /filter (an object) or /ids (an array)");
+				  "request body: expected /filter (an object) or /ids (an array), "
+				  "one of them");
+	}
+	if (json_is_object(flt)) {
+		static const char *const known[] = {"product",    "version",  "severity", "vuln",
+						    "state",      "assignee", "kev",      "overdue",
+						    "due_within", NULL};
+		const char *key;
+		json_t *x;
+		json_object_foreach(flt, key, x)
+		{
+			int ok = 0;
+			for (int i = 0; known[i] && !ok; i++)
+				ok = strcmp(known[i], key) == 0;
+			if (!ok) {
+				rc =
+				    http_error(resp, VG_EINVAL,
+					       "request body: /filter/%s: unknown filter; expected "
+					       "product, version, severity, vuln, state, assignee, "
+					       "kev, overdue or due_within",
+					       key);
+				json_decref(b);
+				return rc;
+			}
+			if (strcmp(key, "kev") == 0 || strcmp(key, "overdue") == 0
+				? !json_is_boolean(x)
+				: !json_is_string(x)) {
+				rc = http_error(
+				    resp, VG_EINVAL, "request body: /filter/%s: expected %s", key,
+				    strcmp(key, "kev") == 0 || strcmp(key, "overdue") == 0
+					? "true or false"
+					: "a string");
+				json_decref(b);
+				return rc;
+			}
+		}
+		if (vg_json_str(flt, "state") && strcmp(vg_json_str(flt, "state"), "open") != 0 &&
+		    !triage_state_valid(vg_json_str(flt, "state"))) {
+			rc =
+			    http_error(resp, VG_EINVAL,
+				       "request body: /filter/state '%s': expected a finding state "
+				       "or open",
+				       vg_json_str(flt, "state"));
+			json_decref(b);
+			return rc;
+		}
 	}
 	if (json_is_array(ids)) {
 		size_t i;
 		json_t *x;
 		int64_t *v;
-		json_array_foreach(ids, i, x) if (!json_is_integer(x))
+		json_array_foreach(ids, i, x) if (!json_is_integer(x) || json_integer_value(x) <= 0)
 		{
 			json_decref(b);
-			return http_error(resp, VG_EINVAL,
-					  "request body: /ids/%zu: expected an integer", i);
+			return http_error(
+			    resp, VG_EINVAL,
+			    "request body: /ids/%zu: expected a finding id (a positive "
+			    "integer)",
+			    i);
 		}
 		v = calloc(json_array_size(ids) + 1, sizeof(*v));
 		if (!v) {
@@ -375,8 +439,9 @@ static int post_vex(struct http_req *req, struct http_resp *resp)
 const struct http_route triage_routes[] = {
     {"GET", "/api/v1/findings", ROLE_READ, 0, get_findings,
      "Findings (product, version, severity, vuln, kev, retracted, state, assignee, overdue, "
-     "due_within, sort=due, limit, offset, count=exact; total is exact up to offset + 10000, "
-     "see total_exact)",
+     "due_within, sort (due, new, seen, id, product, version, vuln, component, severity, "
+     "score, state, assignee), dir (asc, desc), limit (1-1000), offset, count=exact; total "
+     "is exact up to offset + 10000, see total_exact)",
      "vuln"},
     {"GET", "/api/v1/findings/{id}", ROLE_READ, 0, get_finding,
      "One finding: state, due times, comments, audit history", "triage"},
@@ -386,8 +451,16 @@ const struct http_route triage_routes[] = {
      "Assign a finding (to, comment)", "triage"},
     {"POST", "/api/v1/findings/{id}/comments", TRIAGE_WRITE, 0, post_comment,
      "Comment on a finding (text)", "triage"},
+    {"POST", "/api/v1/findings/bulk", TRIAGE_WRITE, 0, post_bulk,
+     "One decision on many findings: {\"ids\": [..]} or {\"filter\": {product, version, "
+     "severity, vuln, state, assignee, kev, overdue, due_within}} with state, justification, "
+     "comment, scope, assignee; one transaction, one audit record per finding, all or "
+     "nothing; answers {\"changed\": n}",
+     "triage"},
     {"POST", "/api/v1/triage/bulk", TRIAGE_WRITE, 0, post_bulk,
-     "Change every finding of a filter or id list (all or nothing)", "triage"},
+     "Change every finding of a filter or id list (all or nothing; the same as "
+     "/api/v1/findings/bulk)",
+     "triage"},
     {"GET", "/api/v1/triage/counts", ROLE_READ, 0, get_counts,
      "Findings per state (product, version, severity, assignee, kev)", "triage"},
     {"GET", "/api/v1/triage/history", ROLE_READ, 0, get_history,

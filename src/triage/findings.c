@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "store/store.h"
+#include "vuln/cvss.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,6 +397,149 @@ static int read_aliases(struct store *s, struct finding_list *l, struct vg_error
 	return rc;
 }
 
+/* The ORDER BY expression of each sort key (findings f, sbom_version_view
+ * v); NULL values are mapped so both backends order them alike. */
+static const struct {
+	const char *key, *expr;
+	int desc;
+} sorts[] = {
+    {"due", "f.sla_due_key", 0},
+    {"new", "f.first_seen_at", 1},
+    {"seen", "f.first_seen_at", 1},
+    {"id", "f.id", 0},
+    {"product", "v.product", 0},
+    {"version", "v.version", 0},
+    {"vuln", "f.vuln_id", 0},
+    {"component", "f.purl", 0},
+    {"severity",
+     "CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN "
+     "'low' THEN 1 WHEN 'none' THEN 0 ELSE -1 END",
+     1},
+    {"score", "COALESCE(CAST(f.score AS REAL), -1)", 1},
+    {"state",
+     "CASE f.state WHEN 'new' THEN 0 WHEN 'in_triage' THEN 1 WHEN 'affected' THEN 2 WHEN "
+     "'in_remediation' THEN 3 WHEN 'fixed' THEN 4 WHEN 'not_affected' THEN 5 ELSE 6 END",
+     0},
+    {"assignee", "COALESCE(f.assignee, '')", 0},
+    {NULL, NULL, 0},
+};
+
+static int sort_index(const char *key)
+{
+	for (int i = 0; key && sorts[i].key; i++)
+		if (strcmp(sorts[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+int findings_sort_valid(const char *key)
+{
+	return sort_index(key) >= 0;
+}
+
+int findings_sort_desc_default(const char *key)
+{
+	int i = sort_index(key);
+	return i >= 0 ? sorts[i].desc : 0;
+}
+
+/* The ORDER BY of the page (without the words ORDER BY). */
+static void order_by(struct vg_buf *b, const struct findings_filter *f, int by_version)
+{
+	int i = sort_index(f->sort);
+	const char *dir;
+	if (i < 0 || (strcmp(f->sort, "due") == 0 && !f->sort_desc) ||
+	    (strcmp(f->sort, "new") == 0 && f->sort_desc)) {
+		/* the orders the indexes of migration 0010 serve */
+		int due = i >= 0 ? strcmp(f->sort, "due") == 0 : f->sort_due;
+		vg_buf_adds(b, !due         ? "f.first_seen_at DESC, f.id DESC"
+			       : by_version ? "f.sla_due_key + 0, f.id"
+					    : "f.sla_due_key, f.id");
+		return;
+	}
+	dir = f->sort_desc ? "DESC" : "ASC";
+	vg_buf_addf(b, "%s %s, f.id %s", sorts[i].expr, dir, dir);
+}
+
+/* The CVSS vector of the highest base score among the OSV "severity"
+ * entries of record (a JSON text), into *best (score *bs); the newer CVSS
+ * version wins a tie. */
+static void best_vector(const char *record, json_t **best, double *bs, int *bv)
+{
+	json_t *r = json_loads(record, 0, NULL), *x;
+	size_t i;
+	json_array_foreach(json_object_get(r, "severity"), i, x)
+	{
+		const char *t = vg_json_str(x, "type"), *v = vg_json_str(x, "score");
+		struct cvss c;
+		double sc;
+		if (!t || !v || strncmp(t, "CVSS", 4) != 0 || cvss_parse(v, &c, NULL) != VG_OK)
+			continue;
+		sc = cvss_base_score(&c);
+		if (sc > *bs || (sc == *bs && (int)c.version > *bv)) {
+			json_decref(*best);
+			*best = json_string(v);
+			*bs = sc;
+			*bv = (int)c.version;
+		}
+	}
+	json_decref(r);
+}
+
+/* The CVSS vectors of the page's vulnerabilities (vuln_advisory_view, one
+ * query), at most 1,000 binds. */
+static int read_vectors(struct store *s, struct finding_list *l, struct vg_error *err)
+{
+	struct vg_buf sql = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	json_t *byv; /* vuln id -> [vector, score, version] */
+	int rc;
+	if (!l->n)
+		return VG_OK;
+	if (!(byv = json_object()))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_buf_adds(&sql, "SELECT vuln_id, record_json FROM vuln_advisory_view WHERE vuln_id IN (");
+	for (size_t i = 0; i < l->n; i++)
+		vg_buf_adds(&sql, i ? ",?" : "?");
+	vg_buf_adds(&sql, ") AND (withdrawn IS NULL OR withdrawn = 0)");
+	rc = sql.data ? store_prepare(s, sql.data, &st, err)
+		      : vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_buf_release(&sql);
+	if (rc) {
+		json_decref(byv);
+		return rc;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		store_bind_text(st, (int)i + 1, l->v[i].vuln_id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		const char *vid = store_col_text(st, 0), *rec = store_col_text(st, 1);
+		json_t *cur, *best = NULL;
+		double bs = -1;
+		int bv = -1;
+		if (!vid || !rec)
+			continue;
+		cur = json_object_get(byv, vid);
+		if (cur) {
+			best = json_incref(json_array_get(cur, 0));
+			bs = json_real_value(json_array_get(cur, 1));
+			bv = (int)json_integer_value(json_array_get(cur, 2));
+		}
+		best_vector(rec, &best, &bs, &bv);
+		if (best)
+			json_object_set_new(byv, vid, json_pack("[o, f, i]", best, bs, bv));
+	}
+	store_finalize(st);
+	rc = rc == STORE_DONE ? VG_OK : rc;
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		const char *v =
+		    json_string_value(json_array_get(json_object_get(byv, l->v[i].vuln_id), 0));
+		if (v && !(l->v[i].vector = vg_arena_strdup(&l->arena, v)))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	json_decref(byv);
+	return rc;
+}
+
 int findings_list(struct store *s, const struct findings_filter *f, struct finding_list *out,
 		  struct vg_error *err)
 {
@@ -413,6 +557,9 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 	vg_arena_init(&out->arena, 0);
 	if ((rc = filter_severity(f, sevbuf, &sev, err)))
 		return rc;
+	if (f->sort && !findings_sort_valid(f->sort))
+		return vg_error_set(err, VG_EINVAL, "sort '%s': expected " FINDINGS_SORT_KEYS,
+				    f->sort);
 	if (f->count_cap > 0) {
 		/* at most offset + count_cap + 1 rows read: "more than" beyond */
 		cap = offset + f->count_cap;
@@ -442,11 +589,9 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 	 * order. A product's or version's few thousand findings are sorted
 	 * instead (the "+ 0" keeps SQLite from walking the whole due time index
 	 * in order to find them). */
-	vg_buf_addf(&sql, " ORDER BY %s LIMIT %lld OFFSET %lld",
-		    !f->sort_due ? "f.first_seen_at DESC, f.id DESC"
-		    : by_version ? "f.sla_due_key + 0, f.id"
-				 : "f.sla_due_key, f.id",
-		    (long long)limit, (long long)offset);
+	vg_buf_adds(&sql, " ORDER BY ");
+	order_by(&sql, f, by_version);
+	vg_buf_addf(&sql, " LIMIT %lld OFFSET %lld", (long long)limit, (long long)offset);
 	if (!rc)
 		rc = prepare_filtered(s, sql.data, f, sev, now, &st, err);
 	vg_buf_release(&sql);
@@ -454,6 +599,8 @@ int findings_list(struct store *s, const struct findings_filter *f, struct findi
 		rc = read_page(st, out, now, err);
 	if (!rc)
 		rc = read_aliases(s, out, err);
+	if (!rc)
+		rc = read_vectors(s, out, err);
 	out->total = total;
 	out->total_exact = exact;
 	out->limit = limit;
@@ -485,6 +632,7 @@ json_t *finding_to_json(const struct finding *f)
 	json_object_set_new(o, "vuln_id", vg_json_text(f->vuln_id));
 	json_object_set_new(o, "severity", vg_json_text(f->severity));
 	json_object_set_new(o, "score", vg_json_text(f->score));
+	json_object_set_new(o, "cvss_vector", vg_json_text(f->vector));
 	json_object_set_new(o, "kev", json_boolean(f->kev));
 	json_object_set_new(o, "state", vg_json_text(f->state));
 	json_object_set_new(o, "justification", vg_json_text(f->justification));

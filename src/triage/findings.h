@@ -45,6 +45,7 @@ struct finding {
 	int64_t id;
 	const char *product, *version, *purl, *vuln_id;
 	const char *severity, *score; /* of the vulnerability; NULL when unknown */
+	const char *vector;           /* the CVSS vector of that score; NULL: none */
 	int kev;                      /* listed in CISA KEV: actively exploited */
 	const char *state, *justification, *assignee;
 	int64_t first_seen_at, updated_at, retracted_at;
@@ -80,22 +81,40 @@ struct findings_filter {
 	int64_t limit, offset;
 	const char *state, *assignee;
 	int overdue, sort_due;
+	/* sort: NULL (sort_due decides) or a column of the queue (see
+	 * FINDINGS_SORT_KEYS); sort_desc: descending. Ties are broken by id,
+	 * so the order is stable from page to page. */
+	const char *sort;
+	int sort_desc;
 	int64_t due_within;
 	/* > 0: count at most offset + count_cap matching findings (the total
 	 * of a broad filter over a million findings is read from a few
 	 * thousand index entries); 0: count them all. */
 	int64_t count_cap;
 };
+/* The columns a queue may be sorted by, for messages. "due" is the next
+ * due time (none last), "seen" the first-seen time, "new" the newest first
+ * (first seen, descending), "severity" and "state" in their own order,
+ * "score" the CVSS base score (none lowest). */
+#define FINDINGS_SORT_KEYS                                                                  \
+	"due, new, seen, id, product, version, vuln, component, severity, score, state or " \
+	"assignee"
+/* 1 when key is one of FINDINGS_SORT_KEYS. */
+int findings_sort_valid(const char *key);
+/* The natural direction of a sort key: 1 when it reads best descending
+ * (severity, score, seen, new). */
+int findings_sort_desc_default(const char *key);
+
 /* The count cap of GET /api/v1/findings and of the queue page: config
  * triage.count_cap (VIGIL_TRIAGE_COUNT_CAP), 10,000 by default, at least 1. */
 int64_t findings_count_cap(void);
 
 /*
  * Findings matching f into *out (initialised here; release it even on
- * error), newest first or by due time: at most f->limit (100 when 0, at
- * most 1000) from f->offset. With f->count_cap, total may be offset +
- * count_cap and total_exact 0 (there are more). VG_EINVAL for an unknown
- * severity.
+ * error), newest first, by due time or by f->sort: at most f->limit (100
+ * when 0, at most 1000) from f->offset. With f->count_cap, total may be
+ * offset + count_cap and total_exact 0 (there are more). VG_EINVAL for an
+ * unknown severity or sort key.
  */
 int findings_list(struct store *s, const struct findings_filter *f, struct finding_list *out,
 		  struct vg_error *err) VG_MUST_CHECK;

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/events.h"
 #include "core/log.h"
@@ -264,15 +265,54 @@ int triage_set_in_tx(struct store *s, int64_t id, const char *state, const char 
 	return rc;
 }
 
+/* An assignee must be a user allowed to act on findings (admin, psirt). */
 static int check_user(struct store *s, const char *name, struct vg_error *err)
 {
-	int exists = 0;
+	int exists = 0, writer = 0;
+	char **names = NULL;
+	size_t n = 0;
 	int rc = auth_user_exists(s, name, &exists, err);
 	if (rc)
 		return rc;
-	return exists ? VG_OK
+	if (!exists)
+		return vg_error_set(err, VG_EINVAL,
+				    "assignee '%s': no such user (see vigil user list)", name);
+	if ((rc = auth_user_names_role(s, ROLE_ADMIN | ROLE_PSIRT, &names, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n && !writer; i++)
+		writer = strcmp(names[i], name) == 0;
+	auth_names_free(names, n);
+	return writer ? VG_OK
 		      : vg_error_set(err, VG_EINVAL,
-				     "assignee '%s': no such user (see vigil user list)", name);
+				     "assignee '%s': may not triage findings (only admin and psirt "
+				     "users may)",
+				     name);
+}
+
+/* Sort and drop repeated ids in place; the new count. */
+static size_t unique_ids(int64_t *v, size_t n)
+{
+	size_t k = 0;
+	/* insertion sort: bulk lists are a few thousand at most */
+	for (size_t i = 1; i < n; i++) {
+		int64_t x = v[i];
+		size_t j = i;
+		while (j > 0 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+int64_t triage_bulk_max(void)
+{
+	int64_t m = vg_config_int("triage.bulk_max", 10000);
+	return m >= 1 ? m : 10000;
 }
 
 static int validate_change(const struct triage_change *c, struct vg_error *err)
@@ -349,30 +389,93 @@ out:
 int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 		     const struct triage_change *c, int64_t *count, struct vg_error *err)
 {
-	int64_t now = vg_now(), n = 0;
+	int64_t now = vg_now(), n = 0, *v = NULL;
 	int rc = validate_change(c, err);
 	if (!rc && c->assignee && *c->assignee)
 		rc = check_user(s, c->assignee, err);
 	if (rc)
 		return rc;
-	if (n_ids == 0) {
-		if (count)
-			*count = 0;
-		return VG_OK;
-	}
-	if ((rc = store_tx_begin(s, err)))
+	if (n_ids == 0)
+		return vg_error_set(err, VG_EINVAL, "ids: expected at least one finding id");
+	if ((int64_t)n_ids > triage_bulk_max())
+		return vg_error_set(
+		    err, VG_ETOOBIG,
+		    "%zu findings: one change takes at most %lld (triage.bulk_max); "
+		    "narrow the filter",
+		    n_ids, (long long)triage_bulk_max());
+	if (!(v = malloc(n_ids * sizeof(*v))))
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	memcpy(v, ids, n_ids * sizeof(*v));
+	n_ids = unique_ids(v, n_ids);
+	if ((rc = store_tx_begin(s, err))) {
+		free(v);
 		return rc;
+	}
 	for (size_t i = 0; i < n_ids; i++) {
-		if ((rc = apply_one(s, ids[i], c, now, err)))
+		if ((rc = apply_one(s, v[i], c, now, err)))
 			break;
 		n++;
 	}
+	free(v);
 	if (!rc)
 		rc = store_tx_commit(s, err);
 	else
 		store_tx_rollback(s);
 	if (!rc && count)
 		*count = n;
+	return rc;
+}
+
+int triage_change_check(struct store *s, const struct triage_change *c, struct vg_error *err)
+{
+	int rc = validate_change(c, err);
+	if (!rc && c->assignee && *c->assignee)
+		rc = check_user(s, c->assignee, err);
+	return rc;
+}
+
+int triage_bulk_blocked(struct store *s, const int64_t *ids, size_t n_ids,
+			const struct triage_change *c, int64_t *blocked, int64_t *first,
+			char *first_state, size_t fsz, struct vg_error *err)
+{
+	size_t at = 0;
+	int rc = VG_OK;
+	*blocked = 0;
+	*first = 0;
+	if (fsz)
+		first_state[0] = '\0';
+	if (!c->state)
+		return VG_OK;
+	while (at < n_ids && !rc) {
+		size_t k = n_ids - at > 500 ? 500 : n_ids - at;
+		struct vg_buf sql = VG_BUF_INIT;
+		struct store_stmt *st = NULL;
+		vg_buf_adds(&sql, "SELECT id, state FROM findings WHERE id IN (");
+		for (size_t i = 0; i < k; i++)
+			vg_buf_adds(&sql, i ? ",?" : "?");
+		vg_buf_adds(&sql, ") ORDER BY id");
+		rc = sql.data ? store_prepare(s, sql.data, &st, err)
+			      : vg_error_set(err, VG_ENOMEM, "out of memory");
+		vg_buf_release(&sql);
+		if (rc)
+			break;
+		for (size_t i = 0; i < k; i++)
+			store_bind_int64(st, (int)i + 1, ids[at + i]);
+		while ((rc = store_step(st, err)) == STORE_ROW) {
+			const char *from = store_col_text(st, 1);
+			if (from && !triage_transition_ok(from, c->state)) {
+				if (!*blocked) {
+					*first = store_col_int64(st, 0);
+					if (fsz)
+						snprintf(first_state, fsz, "%s", from);
+				}
+				(*blocked)++;
+			}
+		}
+		store_finalize(st);
+		rc = rc == STORE_DONE ? VG_OK : rc;
+		at += k;
+	}
 	return rc;
 }
 
@@ -389,6 +492,9 @@ int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 	int rc = validate_change(c, err);
 	if (!rc)
 		rc = findings_ids(s, f, &ids, &n, err);
+	if (!rc && n == 0)
+		rc = vg_error_set(err, VG_ENOTFOUND,
+				  "filter: no finding matches it; nothing changed");
 	if (!rc)
 		rc = triage_apply_ids(s, ids, n, c, count, err);
 	free(ids);

@@ -78,16 +78,36 @@ int triage_apply(struct store *s, int64_t id, const struct triage_change *c,
 		 struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply c to every finding matching f (all or nothing, one audit record per
- * finding). *count gets the number changed. */
+ * finding). *count gets the number changed. VG_ENOTFOUND when no finding
+ * matches f. */
 int triage_apply_bulk(struct store *s, const struct findings_filter *f,
 		      const struct triage_change *c, int64_t *count,
 		      struct vg_error *err) VG_MUST_CHECK;
 
 /* Apply c to each of the n_ids findings ids in one transaction (all or
- * nothing, one audit record per finding). */
+ * nothing, one audit record per finding; an id given twice counts once).
+ * VG_EINVAL for no id, VG_ENOTFOUND for an unknown one, VG_ETOOBIG for more
+ * than triage_bulk_max(). */
 int triage_apply_ids(struct store *s, const int64_t *ids, size_t n_ids,
 		     const struct triage_change *c, int64_t *count,
 		     struct vg_error *err) VG_MUST_CHECK;
+
+/* The checks of a change that need no finding (state, justification for
+ * the state, scope, comment length, the assignee a user allowed to
+ * triage), for a form to refuse before it asks for a confirmation. */
+int triage_change_check(struct store *s, const struct triage_change *c,
+			struct vg_error *err) VG_MUST_CHECK;
+
+/* Without changing anything: how many of the n_ids findings could not take
+ * c's state from theirs (the bulk change would be refused), the first of
+ * them and its state (into first_state, fsz bytes). 0 without a state. */
+int triage_bulk_blocked(struct store *s, const int64_t *ids, size_t n_ids,
+			const struct triage_change *c, int64_t *blocked, int64_t *first,
+			char *first_state, size_t fsz, struct vg_error *err) VG_MUST_CHECK;
+
+/* The most findings one bulk change takes: config triage.bulk_max
+ * (VIGIL_TRIAGE_BULK_MAX), 10,000 by default. */
+int64_t triage_bulk_max(void);
 
 /*
  * Inside the caller's transaction: set finding id to state with

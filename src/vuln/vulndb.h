@@ -38,8 +38,10 @@
  * runs may join the views vuln_view (id, summary, severity, score,
  * modified, published), vuln_alias_view (alias, vuln_id) and vuln_kev_view
  * (cve_id, vendor, product, name, date_added, due_date, ransomware,
- * required_action), never the tables vulnerabilities, vuln_aliases and kev
- * behind them. Columns are only ever added.
+ * required_action), and (migration 0033) vuln_advisory_view (vuln_id,
+ * source, id, withdrawn, record_json: the OSV form), never the tables
+ * vulnerabilities, vuln_aliases, kev and advisories behind them. Columns
+ * are only ever added.
  */
 #ifndef VIGIL_VULN_VULNDB_H
 #define VIGIL_VULN_VULNDB_H

@@ -136,7 +136,9 @@ check_eq "anonymous refused" "$(http GET /api/v1/findings)" 401
 
 # Web pages.
 check_eq "findings page" "$(http GET "/ui/findings?product=app&version=1.0" -H "Authorization: Bearer $ADM")" 200
-check_contains "django finding listed" "$(body)" "<code>pkg:pypi/django@2.2.5</code>"
+check_contains "django finding listed" "$(body)" "<code class=\"purl\">pkg:pypi/django@2.2.5</code>"
+DJ=$(curl -s -H "Authorization: Bearer $ADM" "$BASE/api/v1/findings?product=app&version=1.0&limit=1000" | jq -r '[.findings[] | select(.purl=="pkg:pypi/django@2.2.5")][0].id')
+check_eq "django finding page" "$(http GET "/ui/findings/$DJ" -H "Authorization: Bearer $ADM")" 200
 check_contains "matched range shown" "$(body)" "ECOSYSTEM introduced 2.2, fixed 2.2.9"
 check_eq "vulnerability page by alias" "$(http GET /ui/vulnerabilities/GO-2022-1071 -H "Authorization: Bearer $ADM")" 200
 check_contains "aliases shown" "$(body)" "GHSA-f4p5-x4vc-mh4v"
