@@ -606,6 +606,98 @@ int notify_enqueue_channel(struct store *s, const char *event, const char *chann
 	return rc;
 }
 
+int notify_mail_direct(struct store *s, const char *channel, const char *event, const char *to,
+		       const char *subject, const char *text, struct vg_error *err)
+{
+	int64_t cid = 0;
+	char *plain = NULL, *sealed = NULL, *payload = NULL;
+	json_t *inner, *outer;
+	int rc;
+
+	if (!to || !*to || strpbrk(to, "\r\n<>") || !strchr(to, '@'))
+		return vg_error_set(err, VG_EINVAL, "e-mail: to: expected an address");
+	if (!channel || !*channel)
+		channel = vg_config_get("notify.direct_channel", NULL);
+	if (channel && *channel)
+		rc = store_query_int64(
+		    s, &cid, NULL,
+		    "SELECT id FROM notify_channels WHERE name = ? AND enabled = 1 "
+		    "AND kind = 'email'",
+		    "t", channel);
+	else
+		rc =
+		    store_query_int64(s, &cid, NULL,
+				      "SELECT id FROM notify_channels WHERE enabled = 1 AND kind = "
+				      "'email' ORDER BY name LIMIT 1",
+				      NULL);
+	if (rc != VG_OK)
+		return vg_error_set(
+		    err, VG_ENOTFOUND,
+		    channel && *channel
+			? "e-mail channel '%s' missing, disabled or not of kind email"
+			: "no enabled e-mail notification channel%s",
+		    channel && *channel ? channel : "");
+	inner = json_pack("{s:s, s:s, s:s}", "to", to, "subject", subject ? subject : "", "text",
+			  text ? text : "");
+	plain = inner ? json_dumps(inner, JSON_COMPACT) : NULL;
+	json_decref(inner);
+	if (!plain)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = vg_secret_seal(NOTIFY_PURPOSE, plain, &sealed, err);
+	free_secret_text(plain);
+	if (rc)
+		return rc;
+	outer = json_pack("{s:s}", "sealed", sealed);
+	payload = outer ? json_dumps(outer, JSON_COMPACT) : NULL;
+	json_decref(outer);
+	free(sealed);
+	if (!payload)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc =
+	    store_exec(s, err,
+		       "INSERT INTO notify_deliveries (event, channel_id, payload_json, dedup_key, "
+		       "status, attempts, next_attempt_at, created_at) VALUES "
+		       "(?,?,?,NULL,'queued',0,?,?)",
+		       "titii", event, cid, payload, vg_now(), vg_now());
+	free(payload);
+	return rc;
+}
+
+/* Open the sealed part of a direct e-mail's payload into m (the strings
+ * live in *inner: the caller wipes and frees it). */
+static int open_direct(const json_t *payload, struct notify_message *m, json_t **inner,
+		       struct vg_error *err)
+{
+	char *plain = NULL;
+	int rc;
+
+	*inner = NULL;
+	if (!vg_json_str(payload, "sealed"))
+		return vg_error_set(err, VG_EINVAL, "direct e-mail: already sent or given up");
+	if ((rc = vg_secret_open(NOTIFY_PURPOSE, vg_json_str(payload, "sealed"), &plain, err)))
+		return rc;
+	*inner = json_loads(plain, 0, NULL);
+	free_secret_text(plain);
+	if (!*inner || !vg_json_str(*inner, "to"))
+		return vg_error_set(err, VG_EINVAL, "direct e-mail: unreadable");
+	m->rcpt = vg_json_str(*inner, "to");
+	m->summary = vg_json_str(*inner, "subject");
+	m->text = vg_json_str(*inner, "text");
+	m->details = NULL;
+	return VG_OK;
+}
+
+static void wipe_direct(json_t *inner)
+{
+	const char *keys[] = {"to", "subject", "text"};
+	for (size_t i = 0; inner && i < 3; i++) {
+		json_t *v = json_object_get(inner, keys[i]);
+		if (json_is_string(v))
+			vg_wipe((char *)json_string_value(v), json_string_length(v));
+	}
+	json_decref(inner);
+}
+
 static int64_t backoff(int64_t attempts)
 {
 	static const int64_t steps[] = {60, 300, 900, 3600};
@@ -683,7 +775,8 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		struct vg_error e = {0};
 		int64_t attempts = due[i].attempts + 1, id = due[i].id;
 		struct store_stmt *claim = NULL;
-		int src, mine = 0;
+		json_t *inner = NULL;
+		int src, mine = 0, direct = 0;
 
 		/* Claim the delivery first so that two senders (a server's job and a
 		 * CLI run) never send it twice. */
@@ -723,9 +816,28 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 					  due[i].name ? due[i].name : "")
 			   : open_config(due[i].name ? due[i].name : "", due[i].config,
 					 due[i].sealed, &cfg, &e);
+		direct = json_object_get(payload, "sealed") != NULL;
+		if (src == VG_OK && direct)
+			src =
+			    strcmp(due[i].kind, "email") != 0
+				? vg_error_set(&e, VG_EINVAL,
+					       "direct e-mail on a channel of kind %s", due[i].kind)
+				: open_direct(payload, &m, &inner, &e);
 		if (src == VG_OK)
 			src = notify_channel_send(ops, cfg, &m, &res, &e);
 		wipe_config(cfg);
+		wipe_direct(inner);
+		inner = NULL;
+		if (direct && (src == VG_OK || attempts >= max_attempts)) {
+			/* the address and the text leave the queue once done with */
+			struct vg_error ue = {0};
+			if (store_exec(
+				s, &ue,
+				"UPDATE notify_deliveries SET payload_json = '{}' WHERE id = ?",
+				"i", id))
+				vg_warn("notification %lld: cannot wipe its payload: %s",
+					(long long)id, vg_error_msg(&ue));
+		}
 		if (src == VG_OK) {
 			struct vg_error ue = {0};
 			if (store_exec(

@@ -43,6 +43,11 @@ struct notify_message {
 	const char *dedup_key; /* groups repeats of one incident (may be NULL) */
 	int64_t at;            /* when it happened */
 	const json_t *details; /* the event payload */
+	/* a plain e-mail to one person (notify_mail_direct): when text is set,
+	 * the e-mail channel sends summary as the subject and text as the whole
+	 * body, to rcpt instead of its configured recipients */
+	const char *text;
+	const char *rcpt;
 };
 
 struct notify_result {
@@ -177,6 +182,15 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
  * kept. VG_ENOTFOUND names a missing or disabled channel. */
 int notify_enqueue_channel(struct store *s, const char *event, const char *channel,
 			   const json_t *payload, struct vg_error *err) VG_MUST_CHECK;
+/* Enqueue a plain e-mail (subject, text) to one address through an e-mail
+ * channel: channel, else the setting notify.direct_channel, else the first
+ * enabled e-mail channel by name. The address, subject and text are sealed
+ * in the queue (core/secret.h, purpose "notify-secret"), never logged nor
+ * listed, and wiped from the queue once sent or given up. The delivery's
+ * event is event (what `vigil notify log` shows). VG_ENOTFOUND when there is
+ * no enabled e-mail channel; VG_EINVAL for an address with a line break. */
+int notify_mail_direct(struct store *s, const char *channel, const char *event, const char *to,
+		       const char *subject, const char *text, struct vg_error *err) VG_MUST_CHECK;
 /* Send every due delivery (at most max); failures are rescheduled with backoff
  * (1, 5, 15, 60 minutes, then every 4 hours; dead after notify.max_attempts, default 8). */
 /* The delivery job (notify.deliver, every second), for src/app/tables.c. */
