@@ -342,6 +342,151 @@ int notify_channel_remove(struct store *s, const char *name, struct vg_error *er
 	return store_tx_commit(s, err);
 }
 
+static int is_secret_key(const char *k)
+{
+	for (int i = 0; secret_keys[i]; i++)
+		if (strcmp(secret_keys[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+int notify_channel_update(struct store *s, const char *name, const json_t *changes,
+			  struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct store_reader r = {NULL, &mem, 0};
+	const char *kind = NULL, *config = NULL, *sealed_old = NULL;
+	const struct notify_ops *ops;
+	json_t *cfg = NULL, *shown = NULL, *before = NULL, *audit = NULL, *v;
+	char *text = NULL, *sealed = NULL;
+	const char *k;
+	int rc;
+
+	vg_arena_init(&mem, 0);
+	if ((rc = store_tx_begin(s, err))) {
+		vg_arena_release(&mem);
+		return rc;
+	}
+	rc = store_prepare(s,
+			   "SELECT kind, config_json, secrets_sealed FROM notify_channels WHERE "
+			   "name = ?",
+			   &r.st, err);
+	if (!rc) {
+		store_bind_text(r.st, 1, name ? name : "");
+		rc = store_step(r.st, err);
+		if (rc == STORE_ROW) {
+			kind = store_reader_str(&r, 0);
+			config = store_reader_str(&r, 1);
+			sealed_old = store_reader_str(&r, 2);
+			rc = VG_OK;
+		} else if (rc == STORE_DONE) {
+			rc = vg_error_set(err, VG_ENOTFOUND, "no channel named '%s'",
+					  name ? name : "");
+		}
+		store_finalize(r.st);
+	}
+	if (!rc && !(ops = notify_ops_find(kind)))
+		rc = vg_error_set(err, VG_EINVAL, "channel '%s': unknown kind", name);
+	if (!rc)
+		rc = open_config(name, config, sealed_old, &cfg, err);
+	if (!rc) {
+		before = shown_config(cfg);
+		json_object_foreach((json_t *)changes, k, v)
+		{
+			if (json_is_null(v))
+				json_object_del(cfg, k);
+			else if (is_secret_key(k) && json_is_string(v) && !json_string_length(v))
+				continue; /* blank: keep the stored secret */
+			else
+				json_object_set(cfg, k, v);
+		}
+		rc = ops->check(cfg, err);
+	}
+	if (!rc) {
+		shown = shown_config(cfg);
+		text = shown ? json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		rc = text ? seal_secrets(cfg, &sealed, err)
+			  : vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE notify_channels SET config_json = ?, secrets_sealed = ?, "
+				"enabled = 1 WHERE name = ?",
+				"ttt", text, sealed, name);
+	if (!rc) {
+		audit = json_pack("{s:s, s:s, s:O}", "name", name, "kind", kind, "config", shown);
+		before = json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind, "config", before);
+		rc = store_audit(s, "notify.channel_update", "notify_channel", name, before, audit,
+				 err);
+	}
+	if (rc)
+		store_tx_rollback(s);
+	else
+		rc = store_tx_commit(s, err);
+	wipe_config(cfg);
+	json_decref(cfg);
+	json_decref(shown);
+	json_decref(before);
+	json_decref(audit);
+	free(text);
+	free(sealed);
+	vg_arena_release(&mem);
+	return rc;
+}
+
+int notify_channel_test(struct store *s, const char *name, const char *by, struct vg_error *err)
+{
+	char ts[VG_TIME_BUFSZ], summary[200];
+	json_t *payload, *after;
+	int rc;
+
+	snprintf(summary, sizeof(summary), "Test message from vigil, sent by %s",
+		 by && *by ? by : "an operator");
+	payload = json_pack("{s:s, s:s, s:s}", "summary", summary, "severity", "info", "at",
+			    vg_time_format(vg_now(), ts, sizeof(ts)));
+	if (!payload)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	if ((rc = store_tx_begin(s, err))) {
+		json_decref(payload);
+		return rc;
+	}
+	rc = notify_enqueue_channel(s, "notify.test", name ? name : "", payload, err);
+	after = json_pack("{s:s, s:s}", "name", name ? name : "", "by", by ? by : "");
+	if (!rc)
+		rc =
+		    store_audit(s, "notify.channel_test", "notify_channel", name, NULL, after, err);
+	json_decref(after);
+	json_decref(payload);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int notify_rule_remove(struct store *s, int64_t id, struct vg_error *err)
+{
+	int64_t n = 0;
+	char ids[32];
+	int rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_query_int64(s, &n, err, "SELECT COUNT(*) FROM notify_rules WHERE id = ?", "i",
+			       id);
+	if (!rc && !n)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no rule %lld", (long long)id);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM notify_rules WHERE id = ?", "i", id);
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	if (!rc)
+		rc = store_audit(s, "notify.rule_remove", "notify_rule", ids, NULL, NULL, err);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
 int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
 			  struct vg_error *err)
 {

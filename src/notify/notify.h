@@ -143,6 +143,18 @@ struct notify_delivery_list {
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
 		       struct vg_error *err) VG_MUST_CHECK;
 int notify_channel_remove(struct store *s, const char *name, struct vg_error *err) VG_MUST_CHECK;
+/* Change a channel (audited as notify.channel_update, before and after
+ * masked) and enable it again. changes holds the keys to set; a secret key
+ * given as "" or left out keeps the stored secret, a key given as JSON null
+ * is removed. The result is checked like a new channel. */
+int notify_channel_update(struct store *s, const char *name, const json_t *changes,
+			  struct vg_error *err) VG_MUST_CHECK;
+/* Queue a test message on the named, enabled channel (event notify.test,
+ * audited as notify.channel_test with who asked). */
+int notify_channel_test(struct store *s, const char *name, const char *by,
+			struct vg_error *err) VG_MUST_CHECK;
+/* Remove a rule by id (audited as notify.rule_remove). */
+int notify_rule_remove(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
 /* *exists = 1 when a channel of that name exists (enabled_only: and is
  * enabled), else 0. Fails only when the store does. */
 int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
