@@ -554,12 +554,15 @@ static void page_begin(struct http_resp *resp, int status, const char *title)
 		html(b,
 		     "<img class=\"org-logo\" id=\"org-logo\" src=\"%s\" alt=\"\" height=\"32\">",
 		     logo);
+	html(b, "<span id=\"org-name\">%s</span>", org ? org : "Security");
+	if (org)
+		html_raw(b, " <span class=\"org-sub\">Security</span>");
 	html(b,
-	     "<span id=\"org-name\">%s</span>%s</a><nav aria-label=\"Disclosure\"><ul>"
+	     "</a><nav aria-label=\"Disclosure\"><ul>"
 	     "<li><a href=\"/report\">Report a vulnerability</a></li>"
 	     "<li><a href=\"/report/policy\">Disclosure policy</a></li>"
 	     "</ul></nav></header>\n<main id=\"main\"><h1>%s</h1>\n",
-	     org ? org : "Security", org ? " <span class=\"org-sub\">Security</span>" : "", title);
+	     title);
 }
 
 static int page_end(struct http_resp *resp)
@@ -750,7 +753,8 @@ static int form_page(struct http_req *req, struct http_resp *resp, const struct 
 		    "<p>Leave these empty to report anonymously. If you do, use the tracking "
 		    "link to read our answers.</p>\n");
 	text_input(b, f, F_CONTACT_NAME, e, "text", "autocomplete=\"name\"", NULL);
-	text_input(b, f, F_CONTACT_EMAIL, e, "email", "autocomplete=\"email\"", NULL);
+	text_input(b, f, F_CONTACT_EMAIL, e, "email", "autocomplete=\"email\"",
+		   "To receive the tracking link by e-mail and to hear from us.");
 	html(b,
 	     "<div class=\"field\"><label><input type=\"checkbox\" id=\"credit\" "
 	     "name=\"credit\" value=\"1\"%s> Credit me by name when the vulnerability is "

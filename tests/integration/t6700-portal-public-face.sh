@@ -46,7 +46,7 @@ cases() {
 # ---- the organisation on every public page ----
 check_eq "GET /report" "$(http GET /report)" 200
 FORM=$(body)
-check_contains "org name in the header, escaped" "$FORM" '<span id="org-name">Acme &lt;Devices&gt;</span>'
+check_contains "org name in the header, escaped" "$FORM" '<span id="org-name">Acme &lt;Devices&gt;</span> <span class="org-sub">Security</span></a>'
 check_contains "org name in the title" "$FORM" "<title>Report a vulnerability · Acme &lt;Devices&gt;</title>"
 check_contains "org name in the footer" "$FORM" '<span id="org-footer">Acme &lt;Devices&gt;</span>'
 check_contains "logo shown" "$FORM" 'id="org-logo" src="/report/logo"'
