@@ -307,14 +307,14 @@ static int notify_page(struct http_req *req, struct http_resp *resp, const struc
 		resp->status = status;
 	if (done && !chf && !rf)
 		html(b, "<p class=\"ok\" role=\"status\" id=\"flash\">%s</p>\n", done);
-	html_raw(b,
-		 "<p>Channels carry alerts (Article 14 clocks, exploited findings, on-call "
-		 "pages) to people and tools; rules choose which events go where. The portal "
-		 "e-mails reporters their tracking link through an e-mail channel.</p>\n"
-		 "<h2>Channels</h2>\n<div class=\"table-wrap\"><table id=\"channels\"><thead><tr>"
-		 "<th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">State"
-		 "</th><th scope=\"col\">Configuration (secrets masked)</th><th scope=\"col\">"
-		 "Actions</th></tr></thead><tbody>");
+	html_raw(b, "<p>Channels carry alerts (Article 14 clocks, exploited findings, on-call "
+		    "pages) to people and tools; rules choose which events go where. The portal "
+		    "e-mails reporters their tracking link through an e-mail channel.</p>\n"
+		    "<h2>Channels</h2>\n<div class=\"table-wrap\"><table id=\"channels\" "
+		    "tabindex=\"0\" aria-label=\"Channels\"><thead><tr>"
+		    "<th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">State"
+		    "</th><th scope=\"col\">Configuration (secrets masked)</th><th scope=\"col\">"
+		    "Actions</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ch.n; i++) {
 		const struct notify_channel *c = &ch.v[i];
 		html(b, "<tr id=\"channel-%s\"><td>%s</td><td>%s</td><td>%s</td><td>", c->name,
@@ -342,7 +342,8 @@ static int notify_page(struct http_req *req, struct http_resp *resp, const struc
 	if (!ch.n)
 		html_raw(b, "<tr><td colspan=\"5\">No channels yet.</td></tr>");
 	html_raw(b, "</tbody></table></div>\n<h2>Rules</h2>\n<div class=\"table-wrap\"><table "
-		    "id=\"rules\"><thead><tr><th scope=\"col\">Event</th><th scope=\"col\">Lowest "
+		    "id=\"rules\" tabindex=\"0\" aria-label=\"Rules\"><thead><tr><th "
+		    "scope=\"col\">Event</th><th scope=\"col\">Lowest "
 		    "severity</th><th scope=\"col\">Channel</th><th scope=\"col\">Actions</th></tr>"
 		    "</thead><tbody>");
 	for (size_t i = 0; i < rules.n; i++) {
@@ -413,7 +414,8 @@ static int notify_page(struct http_req *req, struct http_resp *resp, const struc
 	}
 	channel_form(req, resp, chf);
 	html_raw(b, "<h2>Recent deliveries</h2>\n<div class=\"table-wrap\"><table "
-		    "id=\"deliveries\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">"
+		    "id=\"deliveries\" tabindex=\"0\" aria-label=\"Recent "
+		    "deliveries\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">"
 		    "Event</th><th scope=\"col\">Channel</th><th scope=\"col\">State</th><th "
 		    "scope=\"col\">Attempts</th><th scope=\"col\">Last error</th></tr></thead>"
 		    "<tbody>");

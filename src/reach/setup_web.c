@@ -243,7 +243,8 @@ static int oncall_setup_page(struct http_req *req, struct http_resp *resp, const
 
 	/* people */
 	html_raw(b, "<h2 id=\"people\">People</h2>\n<div class=\"table-wrap\"><table "
-		    "id=\"people-table\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">"
+		    "id=\"people-table\" tabindex=\"0\" aria-label=\"People\"><thead><tr><th "
+		    "scope=\"col\">Name</th><th scope=\"col\">"
 		    "User</th><th scope=\"col\">Channel</th></tr></thead><tbody>");
 	for (size_t i = 0; i < people.n; i++)
 		html(b, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", people.v[i].name,
@@ -269,7 +270,8 @@ static int oncall_setup_page(struct http_req *req, struct http_resp *resp, const
 
 	/* rotations */
 	html_raw(b, "<h2 id=\"rotations\">Rotations</h2>\n<div class=\"table-wrap\"><table "
-		    "id=\"rotations-table\"><thead><tr><th scope=\"col\">Rotation</th><th "
+		    "id=\"rotations-table\" tabindex=\"0\" aria-label=\"Rotations\"><thead><tr><th "
+		    "scope=\"col\">Rotation</th><th "
 		    "scope=\"col\">On call now</th><th scope=\"col\">Until</th><th scope=\"col\">"
 		    "Next</th><th scope=\"col\">Members</th></tr></thead><tbody>");
 	for (size_t i = 0; i < who.n; i++) {
@@ -362,7 +364,8 @@ static int oncall_setup_page(struct http_req *req, struct http_resp *resp, const
 
 	/* drills */
 	html_raw(b, "<h2 id=\"drills\">Drills</h2>\n<div class=\"table-wrap\"><table "
-		    "id=\"drills-table\"><thead><tr><th scope=\"col\">Started</th><th "
+		    "id=\"drills-table\" tabindex=\"0\" aria-label=\"Drills\"><thead><tr><th "
+		    "scope=\"col\">Started</th><th "
 		    "scope=\"col\">Result</th><th scope=\"col\">Time to acknowledge</th><th "
 		    "scope=\"col\">By</th></tr></thead><tbody>");
 	for (size_t i = 0; i < drills.n && i < 10; i++) {
