@@ -226,12 +226,13 @@ static void kind_select(struct vg_buf *b, const struct nform *f)
 
 static void form_error(struct vg_buf *b, const struct nform *f)
 {
-	if (f && f->msg[0])
-		html(b, "<div class=\"error\" role=\"alert\" id=\"form-error\"><p>%s</p>%s</div>\n",
-		     f->msg,
-		     f->bad ? "<p>Secrets are never sent back to the browser: please type them "
-			      "again.</p>"
-			    : "");
+	if (!f || !f->msg[0])
+		return;
+	html(b, "<div class=\"error\" role=\"alert\" id=\"form-error\"><p>%s</p>", f->msg);
+	if (f->bad)
+		html_raw(b, "<p>Secrets and URLs are never sent back to the browser: please type "
+			    "them again.</p>");
+	html_raw(b, "</div>\n");
 }
 
 static void channel_form(struct http_req *req, struct http_resp *resp, const struct nform *f)
