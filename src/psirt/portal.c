@@ -461,9 +461,10 @@ static const char *org_name(void)
 	return n && *n ? n : NULL;
 }
 
-/* org.logo is a file (served at /report/logo) or a path on this server
+/* org.logo is a file (served at /report/logo/logo.EXT) or a path on this server
  * ("/static/logo.svg"); the Content-Security-Policy lets pages load images
- * from this server only, so a URL elsewhere is not shown (warned once). */
+ * from this server only, so a URL elsewhere is not shown (warned once). The
+ * file is served at /report/logo/logo.EXT (its extension: one link per type). */
 static const struct {
 	const char *ext, *type;
 } logo_types[] = {
@@ -507,7 +508,12 @@ static const char *logo_src(void)
 		}
 		return NULL;
 	}
-	return "/report/logo";
+	{
+		static char src[32];
+		const char *dot = strrchr(l, '.');
+		snprintf(src, sizeof(src), "/report/logo/logo%s", dot);
+		return src;
+	}
 }
 
 static int logo_get(struct http_req *req, struct http_resp *resp)
@@ -1332,8 +1338,8 @@ const struct http_route portal_routes[] = {
      "psirt"},
     {"GET", "/report/policy", ROLE_PUBLIC, 0, policy_page,
      "The coordinated vulnerability disclosure policy (psirt.cvd_policy_file)", "psirt"},
-    {"GET", "/report/logo", ROLE_PUBLIC, 0, logo_get,
-     "The organisation's logo (setting org.logo, a file)", "psirt"},
+    {"GET", "/report/logo/{file}", ROLE_PUBLIC, 0, logo_get,
+     "The organisation's logo (setting org.logo, a file; logo.EXT)", "psirt"},
     {"GET", "/report/pgp-key/{fingerprint}", ROLE_PUBLIC, 0, key_download,
      "The PSIRT's OpenPGP public key (armored), by its fingerprint", "psirt"},
     {"GET", "/report/track/{token}", ROLE_PUBLIC, 0, track_get,

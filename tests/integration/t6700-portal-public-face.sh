@@ -49,8 +49,8 @@ FORM=$(body)
 check_contains "org name in the header, escaped" "$FORM" '<span id="org-name">Acme &lt;Devices&gt;</span> <span class="org-sub">Security</span></a>'
 check_contains "org name in the title" "$FORM" "<title>Report a vulnerability · Acme &lt;Devices&gt;</title>"
 check_contains "org name in the footer" "$FORM" '<span id="org-footer">Acme &lt;Devices&gt;</span>'
-check_contains "logo shown" "$FORM" 'id="org-logo" src="/report/logo"'
-check_eq "logo served" "$(http GET /report/logo)" 200
+check_contains "logo shown" "$FORM" 'id="org-logo" src="/report/logo/logo.png"'
+check_eq "logo served" "$(http GET /report/logo/logo.png)" 200
 check_contains "logo type" "$(cat "$T_DIR/headers")" "image/png"
 check_eq "logo bytes" "$(cmp -s "$T_DIR/body" "$T_DIR/logo.png" && echo same)" same
 check_eq "GET /report/policy" "$(http GET /report/policy)" 200
@@ -136,7 +136,7 @@ VIGIL_PSIRT_ORG_NAME='Old Name Ltd' start_server
 check_eq "GET /report (psirt.org_name)" "$(http GET /report)" 200
 check_contains "psirt.org_name as fallback" "$(body)" '<span id="org-name">Old Name Ltd</span>'
 check_not_contains "no logo" "$(body)" 'id="org-logo"'
-check_eq "no logo: 404" "$(http GET /report/logo)" 404
+check_eq "no logo: 404" "$(http GET /report/logo/logo.png)" 404
 stop_server
 start_server
 http GET /report >/dev/null
