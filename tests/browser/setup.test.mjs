@@ -73,6 +73,11 @@ test("notification channels and rules are set up in the browser", (t) =>
 		assert.equal(resp.status(), 200);
 		assert.match(await page.locator("#flash").innerText(), /test message/i);
 		assert.ok(await page.locator("#deliveries tbody tr", { hasText: "notify.test" }).count() >= 1);
+		// the rule goes again (other tests' events must not go to this channel)
+		resp = await submit(page, "#rules tbody tr:has-text('art14.*') button");
+		assert.equal(resp.status(), 200);
+		assert.match(await page.locator("#flash").innerText(), /rule was removed/);
+		assert.equal(await page.locator("#rules tbody tr", { hasText: "art14.*" }).count(), 0);
 
 		// the edit page shows no secret; an empty secret keeps it
 		await page.goto(url("/ui/notify/channels/setup-hook"));
