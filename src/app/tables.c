@@ -90,6 +90,8 @@ extern const struct http_route audit_ui_routes[];
 extern const struct http_route sbom_routes[];
 extern const struct http_route sbom_ui_routes[];
 extern const struct http_route notify_routes[];
+extern const struct http_route notify_ui_routes[];
+extern const struct http_route reach_setup_routes[];
 extern const struct http_route psirt_routes[];
 extern const struct http_route oncall_routes[];
 extern const struct http_route portal_routes[];
@@ -117,6 +119,8 @@ const struct http_route *const app_route_tables[] = {
     sbom_routes,
     sbom_ui_routes,
     notify_routes,
+    notify_ui_routes,
+    reach_setup_routes,
     psirt_routes,
     oncall_routes,
     portal_routes,

@@ -257,6 +257,26 @@ static int email_send(const json_t *cfg, const struct notify_message *m, struct 
 	vg_buf_adds(&msg, "From: vigil <");
 	clean_line(&msg, vg_json_str(cfg, "from"));
 	vg_buf_adds(&msg, ">\r\nTo: ");
+	if (m->text) {
+		/* a plain e-mail to one person (notify_mail_direct) */
+		clean_line(&msg, m->rcpt ? m->rcpt : "");
+		snprintf(addr, sizeof(addr), "<%s>", m->rcpt ? m->rcpt : "");
+		rcpt = curl_slist_append(rcpt, addr);
+		vg_buf_adds(&msg, "\r\nSubject: ");
+		clean_line(&msg, m->summary ? m->summary : "");
+		vg_buf_addf(&msg, "\r\nDate: %s\r\nMessage-ID: <%s@vigil>\r\n",
+			    vg_time_format(m->at, ts, sizeof(ts)), rhex);
+		vg_buf_adds(&msg, "MIME-Version: 1.0\r\nContent-Type: text/plain; "
+				  "charset=utf-8\r\n\r\n");
+		for (const char *p = m->text; *p; p++) {
+			if (*p == '\n')
+				vg_buf_adds(&msg, "\r\n");
+			else if (*p != '\r')
+				vg_buf_addc(&msg, *p);
+		}
+		vg_buf_adds(&msg, "\r\n");
+		goto send;
+	}
 	json_array_foreach(to, i, v)
 	{
 		if (i)
@@ -293,6 +313,7 @@ static int email_send(const json_t *cfg, const struct notify_message *m, struct 
 	}
 	free(details);
 	vg_buf_adds(&msg, "\r\n");
+send:
 	rd.p = msg.data;
 	rd.left = msg.len;
 	snprintf(addr, sizeof(addr), "<%s>", vg_json_str(cfg, "from"));
@@ -320,6 +341,8 @@ static int email_send(const json_t *cfg, const struct notify_message *m, struct 
 	}
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(c);
+	if (m->text && msg.data)
+		vg_wipe(msg.data, msg.len); /* a person's address and private link */
 	vg_buf_release(&msg);
 	return rc;
 }

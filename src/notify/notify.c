@@ -342,6 +342,151 @@ int notify_channel_remove(struct store *s, const char *name, struct vg_error *er
 	return store_tx_commit(s, err);
 }
 
+static int is_secret_key(const char *k)
+{
+	for (int i = 0; secret_keys[i]; i++)
+		if (strcmp(secret_keys[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+int notify_channel_update(struct store *s, const char *name, const json_t *changes,
+			  struct vg_error *err)
+{
+	struct vg_arena mem;
+	struct store_reader r = {NULL, &mem, 0};
+	const char *kind = NULL, *config = NULL, *sealed_old = NULL;
+	const struct notify_ops *ops;
+	json_t *cfg = NULL, *shown = NULL, *before = NULL, *audit = NULL, *v;
+	char *text = NULL, *sealed = NULL;
+	const char *k;
+	int rc;
+
+	vg_arena_init(&mem, 0);
+	if ((rc = store_tx_begin(s, err))) {
+		vg_arena_release(&mem);
+		return rc;
+	}
+	rc = store_prepare(s,
+			   "SELECT kind, config_json, secrets_sealed FROM notify_channels WHERE "
+			   "name = ?",
+			   &r.st, err);
+	if (!rc) {
+		store_bind_text(r.st, 1, name ? name : "");
+		rc = store_step(r.st, err);
+		if (rc == STORE_ROW) {
+			kind = store_reader_str(&r, 0);
+			config = store_reader_str(&r, 1);
+			sealed_old = store_reader_str(&r, 2);
+			rc = VG_OK;
+		} else if (rc == STORE_DONE) {
+			rc = vg_error_set(err, VG_ENOTFOUND, "no channel named '%s'",
+					  name ? name : "");
+		}
+		store_finalize(r.st);
+	}
+	if (!rc && !(ops = notify_ops_find(kind)))
+		rc = vg_error_set(err, VG_EINVAL, "channel '%s': unknown kind", name);
+	if (!rc)
+		rc = open_config(name, config, sealed_old, &cfg, err);
+	if (!rc) {
+		before = shown_config(cfg);
+		json_object_foreach((json_t *)changes, k, v)
+		{
+			if (json_is_null(v))
+				json_object_del(cfg, k);
+			else if (is_secret_key(k) && json_is_string(v) && !json_string_length(v))
+				continue; /* blank: keep the stored secret */
+			else
+				json_object_set(cfg, k, v);
+		}
+		rc = ops->check(cfg, err);
+	}
+	if (!rc) {
+		shown = shown_config(cfg);
+		text = shown ? json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		rc = text ? seal_secrets(cfg, &sealed, err)
+			  : vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE notify_channels SET config_json = ?, secrets_sealed = ?, "
+				"enabled = 1 WHERE name = ?",
+				"ttt", text, sealed, name);
+	if (!rc) {
+		audit = json_pack("{s:s, s:s, s:O}", "name", name, "kind", kind, "config", shown);
+		before = json_pack("{s:s, s:s, s:o}", "name", name, "kind", kind, "config", before);
+		rc = store_audit(s, "notify.channel_update", "notify_channel", name, before, audit,
+				 err);
+	}
+	if (rc)
+		store_tx_rollback(s);
+	else
+		rc = store_tx_commit(s, err);
+	wipe_config(cfg);
+	json_decref(cfg);
+	json_decref(shown);
+	json_decref(before);
+	json_decref(audit);
+	free(text);
+	free(sealed);
+	vg_arena_release(&mem);
+	return rc;
+}
+
+int notify_channel_test(struct store *s, const char *name, const char *by, struct vg_error *err)
+{
+	char ts[VG_TIME_BUFSZ], summary[200];
+	json_t *payload, *after;
+	int rc;
+
+	snprintf(summary, sizeof(summary), "Test message from vigil, sent by %s",
+		 by && *by ? by : "an operator");
+	payload = json_pack("{s:s, s:s, s:s}", "summary", summary, "severity", "info", "at",
+			    vg_time_format(vg_now(), ts, sizeof(ts)));
+	if (!payload)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	if ((rc = store_tx_begin(s, err))) {
+		json_decref(payload);
+		return rc;
+	}
+	rc = notify_enqueue_channel(s, "notify.test", name ? name : "", payload, err);
+	after = json_pack("{s:s, s:s}", "name", name ? name : "", "by", by ? by : "");
+	if (!rc)
+		rc =
+		    store_audit(s, "notify.channel_test", "notify_channel", name, NULL, after, err);
+	json_decref(after);
+	json_decref(payload);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
+int notify_rule_remove(struct store *s, int64_t id, struct vg_error *err)
+{
+	int64_t n = 0;
+	char ids[32];
+	int rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_query_int64(s, &n, err, "SELECT COUNT(*) FROM notify_rules WHERE id = ?", "i",
+			       id);
+	if (!rc && !n)
+		rc = vg_error_set(err, VG_ENOTFOUND, "no rule %lld", (long long)id);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM notify_rules WHERE id = ?", "i", id);
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	if (!rc)
+		rc = store_audit(s, "notify.rule_remove", "notify_rule", ids, NULL, NULL, err);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
+}
+
 int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
 			  struct vg_error *err)
 {
@@ -606,6 +751,98 @@ int notify_enqueue_channel(struct store *s, const char *event, const char *chann
 	return rc;
 }
 
+int notify_mail_direct(struct store *s, const char *channel, const char *event, const char *to,
+		       const char *subject, const char *text, struct vg_error *err)
+{
+	int64_t cid = 0;
+	char *plain = NULL, *sealed = NULL, *payload = NULL;
+	json_t *inner, *outer;
+	int rc;
+
+	if (!to || !*to || strpbrk(to, "\r\n<>") || !strchr(to, '@'))
+		return vg_error_set(err, VG_EINVAL, "e-mail: to: expected an address");
+	if (!channel || !*channel)
+		channel = vg_config_get("notify.direct_channel", NULL);
+	if (channel && *channel)
+		rc = store_query_int64(
+		    s, &cid, NULL,
+		    "SELECT id FROM notify_channels WHERE name = ? AND enabled = 1 "
+		    "AND kind = 'email'",
+		    "t", channel);
+	else
+		rc =
+		    store_query_int64(s, &cid, NULL,
+				      "SELECT id FROM notify_channels WHERE enabled = 1 AND kind = "
+				      "'email' ORDER BY name LIMIT 1",
+				      NULL);
+	if (rc != VG_OK)
+		return vg_error_set(
+		    err, VG_ENOTFOUND,
+		    channel && *channel
+			? "e-mail channel '%s' missing, disabled or not of kind email"
+			: "no enabled e-mail notification channel%s",
+		    channel && *channel ? channel : "");
+	inner = json_pack("{s:s, s:s, s:s}", "to", to, "subject", subject ? subject : "", "text",
+			  text ? text : "");
+	plain = inner ? json_dumps(inner, JSON_COMPACT) : NULL;
+	json_decref(inner);
+	if (!plain)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = vg_secret_seal(NOTIFY_PURPOSE, plain, &sealed, err);
+	free_secret_text(plain);
+	if (rc)
+		return rc;
+	outer = json_pack("{s:s}", "sealed", sealed);
+	payload = outer ? json_dumps(outer, JSON_COMPACT) : NULL;
+	json_decref(outer);
+	free(sealed);
+	if (!payload)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc =
+	    store_exec(s, err,
+		       "INSERT INTO notify_deliveries (event, channel_id, payload_json, dedup_key, "
+		       "status, attempts, next_attempt_at, created_at) VALUES "
+		       "(?,?,?,NULL,'queued',0,?,?)",
+		       "titii", event, cid, payload, vg_now(), vg_now());
+	free(payload);
+	return rc;
+}
+
+/* Open the sealed part of a direct e-mail's payload into m (the strings
+ * live in *inner: the caller wipes and frees it). */
+static int open_direct(const json_t *payload, struct notify_message *m, json_t **inner,
+		       struct vg_error *err)
+{
+	char *plain = NULL;
+	int rc;
+
+	*inner = NULL;
+	if (!vg_json_str(payload, "sealed"))
+		return vg_error_set(err, VG_EINVAL, "direct e-mail: already sent or given up");
+	if ((rc = vg_secret_open(NOTIFY_PURPOSE, vg_json_str(payload, "sealed"), &plain, err)))
+		return rc;
+	*inner = json_loads(plain, 0, NULL);
+	free_secret_text(plain);
+	if (!*inner || !vg_json_str(*inner, "to"))
+		return vg_error_set(err, VG_EINVAL, "direct e-mail: unreadable");
+	m->rcpt = vg_json_str(*inner, "to");
+	m->summary = vg_json_str(*inner, "subject");
+	m->text = vg_json_str(*inner, "text");
+	m->details = NULL;
+	return VG_OK;
+}
+
+static void wipe_direct(json_t *inner)
+{
+	const char *keys[] = {"to", "subject", "text"};
+	for (size_t i = 0; inner && i < 3; i++) {
+		json_t *v = json_object_get(inner, keys[i]);
+		if (json_is_string(v))
+			vg_wipe((char *)json_string_value(v), json_string_length(v));
+	}
+	json_decref(inner);
+}
+
 static int64_t backoff(int64_t attempts)
 {
 	static const int64_t steps[] = {60, 300, 900, 3600};
@@ -683,7 +920,8 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 		struct vg_error e = {0};
 		int64_t attempts = due[i].attempts + 1, id = due[i].id;
 		struct store_stmt *claim = NULL;
-		int src, mine = 0;
+		json_t *inner = NULL;
+		int src, mine = 0, direct = 0;
 
 		/* Claim the delivery first so that two senders (a server's job and a
 		 * CLI run) never send it twice. */
@@ -723,9 +961,28 @@ int notify_deliver_due(struct store *s, int max, int *sent, int *failed, struct 
 					  due[i].name ? due[i].name : "")
 			   : open_config(due[i].name ? due[i].name : "", due[i].config,
 					 due[i].sealed, &cfg, &e);
+		direct = json_object_get(payload, "sealed") != NULL;
+		if (src == VG_OK && direct)
+			src =
+			    strcmp(due[i].kind, "email") != 0
+				? vg_error_set(&e, VG_EINVAL,
+					       "direct e-mail on a channel of kind %s", due[i].kind)
+				: open_direct(payload, &m, &inner, &e);
 		if (src == VG_OK)
 			src = notify_channel_send(ops, cfg, &m, &res, &e);
 		wipe_config(cfg);
+		wipe_direct(inner);
+		inner = NULL;
+		if (direct && (src == VG_OK || attempts >= max_attempts)) {
+			/* the address and the text leave the queue once done with */
+			struct vg_error ue = {0};
+			if (store_exec(
+				s, &ue,
+				"UPDATE notify_deliveries SET payload_json = '{}' WHERE id = ?",
+				"i", id))
+				vg_warn("notification %lld: cannot wipe its payload: %s",
+					(long long)id, vg_error_msg(&ue));
+		}
 		if (src == VG_OK) {
 			struct vg_error ue = {0};
 			if (store_exec(

@@ -43,6 +43,11 @@ struct notify_message {
 	const char *dedup_key; /* groups repeats of one incident (may be NULL) */
 	int64_t at;            /* when it happened */
 	const json_t *details; /* the event payload */
+	/* a plain e-mail to one person (notify_mail_direct): when text is set,
+	 * the e-mail channel sends summary as the subject and text as the whole
+	 * body, to rcpt instead of its configured recipients */
+	const char *text;
+	const char *rcpt;
 };
 
 struct notify_result {
@@ -138,6 +143,18 @@ struct notify_delivery_list {
 int notify_channel_add(struct store *s, const char *name, const char *kind, const json_t *config,
 		       struct vg_error *err) VG_MUST_CHECK;
 int notify_channel_remove(struct store *s, const char *name, struct vg_error *err) VG_MUST_CHECK;
+/* Change a channel (audited as notify.channel_update, before and after
+ * masked) and enable it again. changes holds the keys to set; a secret key
+ * given as "" or left out keeps the stored secret, a key given as JSON null
+ * is removed. The result is checked like a new channel. */
+int notify_channel_update(struct store *s, const char *name, const json_t *changes,
+			  struct vg_error *err) VG_MUST_CHECK;
+/* Queue a test message on the named, enabled channel (event notify.test,
+ * audited as notify.channel_test with who asked). */
+int notify_channel_test(struct store *s, const char *name, const char *by,
+			struct vg_error *err) VG_MUST_CHECK;
+/* Remove a rule by id (audited as notify.rule_remove). */
+int notify_rule_remove(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
 /* *exists = 1 when a channel of that name exists (enabled_only: and is
  * enabled), else 0. Fails only when the store does. */
 int notify_channel_exists(struct store *s, const char *name, int enabled_only, int *exists,
@@ -177,6 +194,15 @@ int notify_enqueue(struct store *s, const char *event, const json_t *payload, in
  * kept. VG_ENOTFOUND names a missing or disabled channel. */
 int notify_enqueue_channel(struct store *s, const char *event, const char *channel,
 			   const json_t *payload, struct vg_error *err) VG_MUST_CHECK;
+/* Enqueue a plain e-mail (subject, text) to one address through an e-mail
+ * channel: channel, else the setting notify.direct_channel, else the first
+ * enabled e-mail channel by name. The address, subject and text are sealed
+ * in the queue (core/secret.h, purpose "notify-secret"), never logged nor
+ * listed, and wiped from the queue once sent or given up. The delivery's
+ * event is event (what `vigil notify log` shows). VG_ENOTFOUND when there is
+ * no enabled e-mail channel; VG_EINVAL for an address with a line break. */
+int notify_mail_direct(struct store *s, const char *channel, const char *event, const char *to,
+		       const char *subject, const char *text, struct vg_error *err) VG_MUST_CHECK;
 /* Send every due delivery (at most max); failures are rescheduled with backoff
  * (1, 5, 15, 60 minutes, then every 4 hours; dead after notify.max_attempts, default 8). */
 /* The delivery job (notify.deliver, every second), for src/app/tables.c. */

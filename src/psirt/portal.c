@@ -8,13 +8,18 @@
  *  - Everything a reporter sends is stored as given and always written into
  *    pages through http/html.h; pages carry no inline script or style
  *    (the Content-Security-Policy forbids them).
- *  - Abuse limits need no third-party service: a form token signed by the
- *    server (HMAC-SHA256 over issue time and a random nonce; psirt.form_secret
- *    or a per-process random key), refused when older than
- *    psirt.form_max_age seconds, sent sooner than psirt.form_min_seconds after
- *    it was issued, or already used (the nonce is stored with the case, in
- *    the same transaction); a honeypot field; the per-address report rate and
- *    per-report message rate of cases.c; size limits on every field and file.
+ *  - Abuse limits need no third-party service and never slow down a person
+ *    who pastes a prepared report: a form token signed by the server
+ *    (HMAC-SHA256 over issue time and a random nonce; psirt.form_secret or a
+ *    per-process random key), refused when older than psirt.form_max_age
+ *    seconds or already used (the nonce is stored with the case, in the same
+ *    transaction); a honeypot field (a filled one is refused quietly: the
+ *    sender sees a neutral page, nothing is stored); the per-address report
+ *    rate and per-report message rate of cases.c; size limits on every field
+ *    and file. There is no minimum time between loading and sending.
+ *  - The tracking link is e-mailed to a reporter who gives an address,
+ *    through an e-mail notification channel (notify_mail_direct: the
+ *    address and the link are sealed in the queue, never logged).
  *  - A refused form is shown again with everything the reporter typed (files
  *    must be chosen again: browsers do not allow otherwise) and a message
  *    naming the field.
@@ -33,6 +38,7 @@
 #include "http/html.h"
 #include "http/http.h"
 #include "http/multipart.h"
+#include "notify/notify.h"
 #include "psirt/cases.h"
 #include "psirt/psirt_int.h"
 #include "reach/reach.h"
@@ -329,7 +335,6 @@ static int token_check(const char *tok, char *nonce, size_t noncesz, struct form
 	char mac[VG_SHA256_HEX];
 	int64_t issued = 0, now = vg_now(), age;
 	int64_t max_age = vg_config_int("psirt.form_max_age", 7200);
-	int64_t min_fill = vg_config_int("psirt.form_min_seconds", 3);
 	size_t nl;
 
 	if (!tok || !*tok)
@@ -365,12 +370,6 @@ static int token_check(const char *tok, char *nonce, size_t noncesz, struct form
 			       "The form was loaded more than %lld minutes ago and has expired. "
 			       "Your input is kept below: please check it and send it again.",
 			       (long long)(max_age / 60));
-	if (age < min_fill)
-		return set_err(e, 400, NULL,
-			       "The form was sent %lld second(s) after it was loaded, faster than "
-			       "a person can fill it in (at least %lld needed). Please check your "
-			       "input and send it again.",
-			       (long long)(age < 0 ? 0 : age), (long long)min_fill);
 	return 0;
 bad:
 	return set_err(e, 400, NULL,
@@ -450,31 +449,135 @@ static int psirt_key(struct store *s, char *fpr, size_t fprsz, char **armored)
 	return have;
 }
 
+/* ---- the organisation (org.name, org.logo) ---- */
+
+/* The organisation's name: org.name, else the older psirt.org_name, else
+ * NULL (pages then say "Security"). */
+static const char *org_name(void)
+{
+	const char *n = vg_config_get("org.name", NULL);
+	if (!n || !*n)
+		n = vg_config_get("psirt.org_name", NULL);
+	return n && *n ? n : NULL;
+}
+
+/* org.logo is a file (served at /report/logo/logo.EXT) or a path on this server
+ * ("/static/logo.svg"); the Content-Security-Policy lets pages load images
+ * from this server only, so a URL elsewhere is not shown (warned once). The
+ * file is served at /report/logo/logo.EXT (its extension: one link per type). */
+static const struct {
+	const char *ext, *type;
+} logo_types[] = {
+    {".png", "image/png"},   {".svg", "image/svg+xml"}, {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"}, {".webp", "image/webp"},   {".gif", "image/gif"},
+};
+
+static const char *logo_type(const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof(logo_types) / sizeof(logo_types[0]); i++) {
+		size_t l = strlen(logo_types[i].ext);
+		if (n > l && strcasecmp(path + n - l, logo_types[i].ext) == 0)
+			return logo_types[i].type;
+	}
+	return NULL;
+}
+
+/* The src of the logo, or NULL when none is configured or usable. */
+static const char *logo_src(void)
+{
+	static int warned;
+	const char *l = vg_config_get("org.logo", NULL);
+	if (!l || !*l)
+		return NULL;
+	if (strncmp(l, "https://", 8) == 0 || strncmp(l, "http://", 7) == 0) {
+		if (!warned) {
+			warned = 1;
+			vg_warn("org.logo: a URL on another server is not shown (the pages allow "
+				"images from this server only); give a file or a path on this "
+				"server");
+		}
+		return NULL;
+	}
+	if (l[0] == '/' && l[1] != '/' && strncmp(l, "/static/", 8) == 0)
+		return l; /* a path on this server */
+	if (!logo_type(l)) {
+		if (!warned) {
+			warned = 1;
+			vg_warn("org.logo: '%s' is not a .png, .svg, .jpg, .webp or .gif file", l);
+		}
+		return NULL;
+	}
+	{
+		static char src[32];
+		const char *dot = strrchr(l, '.');
+		snprintf(src, sizeof(src), "/report/logo/logo%s", dot);
+		return src;
+	}
+}
+
+static int logo_get(struct http_req *req, struct http_resp *resp)
+{
+	const char *l = vg_config_get("org.logo", NULL);
+	const char *type = l ? logo_type(l) : NULL;
+	struct vg_buf data;
+	struct vg_error err = {0};
+	int rc;
+	(void)req;
+
+	if (!l || !type || strncmp(l, "/static/", 8) == 0 || strncmp(l, "http", 4) == 0)
+		return http_error(resp, VG_ENOTFOUND, "no logo is configured");
+	vg_buf_init(&data, 2 * 1024 * 1024);
+	if (vg_buf_read_file(&data, l, 2 * 1024 * 1024, &err)) {
+		vg_warn("org.logo: %s", vg_error_msg(&err));
+		vg_buf_release(&data);
+		return http_error(resp, VG_ENOTFOUND, "the logo cannot be read");
+	}
+	rc = http_text(resp, 200, type, data.data ? data.data : "", data.len);
+	vg_buf_release(&data);
+	return rc;
+}
+
 /* ---- page shell (public: no navigation of the PSIRT's rooms) ---- */
 
 static void page_begin(struct http_resp *resp, int status, const char *title)
 {
 	struct vg_buf *b = &resp->body;
+	const char *org = org_name(), *logo = logo_src();
 	resp->status = status;
 	resp->ctype = "text/html; charset=utf-8";
 	vg_buf_reset(b);
 	html(b,
 	     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	     "<meta name=\"robots\" content=\"noindex\"><title>%s</title><link rel=\"icon\" "
-	     "href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\">"
+	     "<meta name=\"robots\" content=\"noindex\"><title>%s%s%s</title><link "
+	     "rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\">"
 	     "<script src=\"/static/app.js\" defer></script></head>\n"
-	     "<body class=\"portal\"><header class=\"top\"><a class=\"brand\" "
-	     "href=\"/report\">%s</a><nav aria-label=\"Disclosure\"><ul>"
+	     "<body class=\"portal\"><a class=\"skip\" href=\"#main\">Skip to the content</a>"
+	     "<header class=\"top\"><a class=\"brand org\" id=\"org\" href=\"/report\">",
+	     title, org ? " \xc2\xb7 " : "", org ? org : "");
+	if (logo)
+		html(b,
+		     "<img class=\"org-logo\" id=\"org-logo\" src=\"%s\" alt=\"\" height=\"32\">",
+		     logo);
+	html(b, "<span id=\"org-name\">%s</span>", org ? org : "Security");
+	if (org)
+		html_raw(b, " <span class=\"org-sub\">Security</span>");
+	html(b,
+	     "</a><nav aria-label=\"Disclosure\"><ul>"
 	     "<li><a href=\"/report\">Report a vulnerability</a></li>"
 	     "<li><a href=\"/report/policy\">Disclosure policy</a></li>"
 	     "</ul></nav></header>\n<main id=\"main\"><h1>%s</h1>\n",
-	     title, vg_config_get("psirt.org_name", "Security"), title);
+	     title);
 }
 
 static int page_end(struct http_resp *resp)
 {
-	return html_raw(&resp->body, "</main>\n<footer>Coordinated vulnerability disclosure "
+	const char *org = org_name();
+	html_raw(&resp->body, "</main>\n<footer>");
+	if (org)
+		html(&resp->body, "<span id=\"org-footer\">%s</span> &middot; ", org);
+	return html_raw(&resp->body, "Coordinated vulnerability disclosure "
 				     "&middot; EU Cyber Resilience Act Annex I Part II"
 				     "</footer></body></html>\n");
 }
@@ -591,9 +694,14 @@ static int form_page(struct http_req *req, struct http_resp *resp, const struct 
 	html(b,
 	     "<form id=\"report\" method=\"post\" action=\"/report\" "
 	     "enctype=\"multipart/form-data\" class=\"card portal-form\">\n"
-	     "<input type=\"hidden\" name=\"form_token\" value=\"%s\">\n<div hidden><label "
-	     "for=\"website\">Leave this field empty</label><input type=\"text\" id=\"website\" "
-	     "name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\n"
+	     "<input type=\"hidden\" name=\"form_token\" value=\"%s\">\n"
+	     /* the honeypot: off screen and hidden from screen readers (not
+	      * display:none, which some robots skip); a person who sees it anyway
+	      * (a text browser) reads that it must stay empty */
+	     "<div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Leave this "
+	     "field empty (it catches automated spam)</label><input type=\"text\" "
+	     "id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" "
+	     "value=\"\"></div>\n"
 	     "<fieldset><legend>What is affected</legend>\n",
 	     tok);
 	text_input(b, f, F_PRODUCT, e, "text", "list=\"known-products\" autocomplete=\"off\"",
@@ -651,7 +759,8 @@ static int form_page(struct http_req *req, struct http_resp *resp, const struct 
 		    "<p>Leave these empty to report anonymously. If you do, use the tracking "
 		    "link to read our answers.</p>\n");
 	text_input(b, f, F_CONTACT_NAME, e, "text", "autocomplete=\"name\"", NULL);
-	text_input(b, f, F_CONTACT_EMAIL, e, "email", "autocomplete=\"email\"", NULL);
+	text_input(b, f, F_CONTACT_EMAIL, e, "email", "autocomplete=\"email\"",
+		   "To receive the tracking link by e-mail and to hear from us.");
 	html(b,
 	     "<div class=\"field\"><label><input type=\"checkbox\" id=\"credit\" "
 	     "name=\"credit\" value=\"1\"%s> Credit me by name when the vulnerability is "
@@ -713,7 +822,45 @@ static const char *field_of(const char *msg)
 	return NULL;
 }
 
-static int success_page(struct http_req *req, struct http_resp *resp, int64_t id, const char *token)
+/* E-mail the tracking link to the address the reporter gave (queued on an
+ * e-mail channel, sealed there; see notify_mail_direct). A failure is logged
+ * without the address or the link, and the page says nothing was sent. */
+static int mail_link(struct http_req *req, int64_t id, const char *to, const char *token)
+{
+	struct vg_error err = {0};
+	struct vg_buf text = VG_BUF_INIT;
+	char base[256], subject[300];
+	const char *org = org_name();
+	int rc;
+
+	base_url(req, base, sizeof(base));
+	if (!base[0])
+		return VG_EINVAL; /* no address to link to: server.public_url is not set */
+	snprintf(subject, sizeof(subject), "Your vulnerability report %lld%s%s: tracking link",
+		 (long long)id, org ? " to " : "", org ? org : "");
+	vg_buf_addf(&text,
+		    "Thank you for your report to %s. It was received as report %lld.\n\n"
+		    "Your private tracking link, to follow the report and to write to us:\n\n"
+		    "%s/report/track/%s\n\n"
+		    "Keep this link private: anyone who has it can read the status of your "
+		    "report and the messages about it. We keep only a hash of it and cannot "
+		    "send it again.\n\nWe acknowledge every report within %lld hours.\n",
+		    org ? org : "us", (long long)id, base, token,
+		    (long long)vg_config_int("psirt.ack_hours", CASE_ACK_HOURS));
+	rc = text.data ? notify_mail_direct(req->db, vg_config_get("psirt.mail_channel", NULL),
+					    "psirt.report_link", to, subject, text.data, &err)
+		       : VG_ENOMEM;
+	if (text.data)
+		vg_wipe(text.data, text.len);
+	vg_buf_release(&text);
+	if (rc)
+		vg_warn("portal: the tracking link of report %lld was not e-mailed: %s",
+			(long long)id, rc == VG_ENOMEM ? "out of memory" : vg_error_msg(&err));
+	return rc;
+}
+
+static int success_page(struct http_req *req, struct http_resp *resp, int64_t id, const char *token,
+			int mailed)
 {
 	struct vg_buf *b = &resp->body;
 	char base[256];
@@ -730,10 +877,22 @@ static int success_page(struct http_req *req, struct http_resp *resp, int64_t id
 	     "href=\"/report/track/%s\">follow your report</a></p>\n<p>Full address: <code "
 	     "id=\"tracking-url\">%s/report/track/%s</code></p>\n",
 	     (long long)vg_config_int("psirt.ack_hours", CASE_ACK_HOURS), token, base, token);
+	if (mailed)
+		html_raw(b, "<p id=\"link-mailed\">We also sent this link to the e-mail address "
+			    "you gave.</p>\n");
 	html_raw(b, "<p class=\"error\" id=\"keep-private\">Keep this link private "
 		    "and save it now: anyone who has it can read the status of your report and "
-		    "the messages about it. It is shown only once; we keep only a hash of it "
-		    "and cannot send it again.</p>\n");
+		    "the messages about it. We keep only a hash of it and cannot send it "
+		    "again.</p>\n");
+	return page_end(resp);
+}
+
+/* The answer to a form caught by the honeypot: neutral, no tracking link. */
+static int dropped_page(struct http_resp *resp)
+{
+	page_begin(resp, 200, "Report received");
+	html_raw(&resp->body, "<p class=\"ok\" id=\"received\">Thank you for writing to us.</p>\n"
+			      "<p><a href=\"/report/policy\">Our disclosure policy</a></p>\n");
 	return page_end(resp);
 }
 
@@ -746,7 +905,7 @@ static int report_post(struct http_req *req, struct http_resp *resp)
 	struct vg_error err = {0};
 	char nonce[40], token[CASE_TOKEN_BUFSZ], contact[400];
 	int64_t id = 0;
-	int rc;
+	int rc, mailed = 0;
 
 	memset(&f, 0, sizeof(f));
 	if (req->body.len > case_attachments_total_max() + TEXT_BODY_MAX) {
@@ -763,10 +922,11 @@ static int report_post(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		goto refused;
 	if (f.website && *f.website) {
-		set_err(&e, 400, "website",
-			"The form was not accepted: the hidden field 'website' must stay empty (it "
-			"catches automated spam).");
-		goto refused;
+		/* refused quietly: a robot learns nothing, nothing is stored */
+		vg_info("portal: a report with the spam-trap field filled was dropped");
+		free_attachment_names(&f);
+		form_free(&f);
+		return dropped_page(resp);
 	}
 	if (token_check(f.token, nonce, sizeof(nonce), &e))
 		goto refused;
@@ -805,9 +965,11 @@ static int report_post(struct http_req *req, struct http_resp *resp)
 			vg_error_msg(&err));
 		goto refused;
 	}
+	mailed = f.v[F_CONTACT_EMAIL] && *f.v[F_CONTACT_EMAIL] &&
+		 mail_link(req, id, f.v[F_CONTACT_EMAIL], token) == VG_OK;
 	free_attachment_names(&f);
 	form_free(&f);
-	rc = success_page(req, resp, id, token);
+	rc = success_page(req, resp, id, token, mailed);
 	vg_wipe(token, sizeof(token));
 	return rc;
 refused:
@@ -1176,6 +1338,8 @@ const struct http_route portal_routes[] = {
      "psirt"},
     {"GET", "/report/policy", ROLE_PUBLIC, 0, policy_page,
      "The coordinated vulnerability disclosure policy (psirt.cvd_policy_file)", "psirt"},
+    {"GET", "/report/logo/{file}", ROLE_PUBLIC, 0, logo_get,
+     "The organisation's logo (setting org.logo, a file; logo.EXT)", "psirt"},
     {"GET", "/report/pgp-key/{fingerprint}", ROLE_PUBLIC, 0, key_download,
      "The PSIRT's OpenPGP public key (armored), by its fingerprint", "psirt"},
     {"GET", "/report/track/{token}", ROLE_PUBLIC, 0, track_get,

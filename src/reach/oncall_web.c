@@ -408,6 +408,10 @@ static int oncall_ui(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, "On call", &err);
 	}
 	ui_page_begin(req, resp, "On call", "");
+	if (psirt)
+		html_raw(&resp->body,
+			 "<p><a href=\"/ui/oncall/setup\" id=\"oncall-setup-link\">Set "
+			 "up people, rotations, escalation policies and drills</a></p>");
 	rota_table(&resp->body, &who);
 	policy_list(&resp->body, &pol);
 	pages_table(req, resp, &pages, psirt);
@@ -536,6 +540,9 @@ static int reach_ui(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, "Reachability", &err);
 	}
 	ui_page_begin(req, resp, "Reachability", "");
+	if (req->who.role & (ROLE_ADMIN | ROLE_PSIRT))
+		html_raw(&resp->body, "<p><a href=\"/ui/securitytxt\" id=\"st-setup-link\">Set up "
+				      "and publish our security.txt</a></p>");
 	watches_section(&resp->body, &w);
 	probes_table(&resp->body, &probes);
 	key_section(req, &resp->body, &mem);

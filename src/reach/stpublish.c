@@ -9,10 +9,13 @@
  * Configuration (section securitytxt):
  *   contact               URIs separated by spaces or commas (required)
  *   encryption, policy, acknowledgments, hiring, csaf, canonical
- *                         URIs, same separators; canonical defaults to
- *                         server.public_url + /.well-known/security.txt
- *                         when that is an https URL
- *   preferred_languages   "en, de"
+ *                         URIs, same separators. When server.public_url is
+ *                         an https URL: canonical defaults to it +
+ *                         /.well-known/security.txt, policy to the portal's
+ *                         /report/policy, encryption to the portal's URL of
+ *                         the PSIRT key (/report/pgp-key/FINGERPRINT, when
+ *                         `vigil pgp status` knows a key that has not expired)
+ *   preferred_languages   "en, de" (default "en")
  *   expires_days          lifetime of one file (default 180; RFC 9116
  *                         recommends under a year)
  *   renew_days            regenerate when fewer days are left (default 60)
@@ -30,6 +33,7 @@
 #include "core/events.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "reach/reach.h"
 #include "reach/securitytxt.h"
 #include "store/store.h"
@@ -50,9 +54,26 @@ struct list {
 	size_t n;
 };
 
-static int split(const char *key, struct list *l, struct vg_error *err)
+/* A setting: a row of securitytxt_settings (set in the browser,
+ * stpublish_settings_set) over the configuration file's key, into buf. */
+static const char *setting(struct store *s, const char *key, char *buf, size_t n, const char *dflt)
 {
-	const char *val = vg_config_get(key, NULL);
+	char *v = NULL;
+	if (s &&
+	    store_query_text(s, &v, NULL, "SELECT value FROM securitytxt_settings WHERE key = ?",
+			     "t", key) == VG_OK &&
+	    v) {
+		snprintf(buf, n, "%s", v);
+		free(v);
+		return buf;
+	}
+	return vg_config_get(key, dflt);
+}
+
+static int split(struct store *s, const char *key, struct list *l, struct vg_error *err)
+{
+	char buf[VALUE_MAX + 1];
+	const char *val = setting(s, key, buf, sizeof(buf), NULL);
 	char *p, *save = NULL;
 
 	l->n = 0;
@@ -72,10 +93,11 @@ static int split(const char *key, struct list *l, struct vg_error *err)
 	return VG_OK;
 }
 
-static int days(const char *key, int64_t dflt, int64_t min, int64_t max, int64_t *out,
-		struct vg_error *err)
+static int days(struct store *s, const char *key, int64_t dflt, int64_t min, int64_t max,
+		int64_t *out, struct vg_error *err)
 {
-	const char *v = vg_config_get(key, NULL);
+	char buf[64];
+	const char *v = setting(s, key, buf, sizeof(buf), NULL);
 	char *end;
 	long long n;
 
@@ -95,8 +117,9 @@ static int days(const char *key, int64_t dflt, int64_t min, int64_t max, int64_t
 /* Everything one generation depends on. */
 struct pubcfg {
 	struct list contact, encryption, policy, acknowledgments, hiring, csaf, canonical;
-	char canonical_default[VALUE_MAX];
+	char canonical_default[VALUE_MAX], policy_default[VALUE_MAX], encryption_default[VALUE_MAX];
 	const char *languages;
+	char languages_buf[VALUE_MAX];
 	int64_t expires_days, renew_days;
 	int sign;
 	char key[200]; /* signing key: configured, or the PSIRT key's fingerprint */
@@ -105,17 +128,19 @@ struct pubcfg {
 static int load(struct store *s, struct pubcfg *c, struct vg_error *err)
 {
 	const char *base = vg_config_get("server.public_url", "");
-	const char *sign = vg_config_get("securitytxt.sign", "0");
+	char sign_buf[64];
+	const char *sign;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = split("securitytxt.contact", &c->contact, err)) ||
-	    (rc = split("securitytxt.encryption", &c->encryption, err)) ||
-	    (rc = split("securitytxt.policy", &c->policy, err)) ||
-	    (rc = split("securitytxt.acknowledgments", &c->acknowledgments, err)) ||
-	    (rc = split("securitytxt.hiring", &c->hiring, err)) ||
-	    (rc = split("securitytxt.csaf", &c->csaf, err)) ||
-	    (rc = split("securitytxt.canonical", &c->canonical, err)))
+	sign = setting(s, "securitytxt.sign", sign_buf, sizeof(sign_buf), "0");
+	if ((rc = split(s, "securitytxt.contact", &c->contact, err)) ||
+	    (rc = split(s, "securitytxt.encryption", &c->encryption, err)) ||
+	    (rc = split(s, "securitytxt.policy", &c->policy, err)) ||
+	    (rc = split(s, "securitytxt.acknowledgments", &c->acknowledgments, err)) ||
+	    (rc = split(s, "securitytxt.hiring", &c->hiring, err)) ||
+	    (rc = split(s, "securitytxt.csaf", &c->csaf, err)) ||
+	    (rc = split(s, "securitytxt.canonical", &c->canonical, err)))
 		return rc;
 	if (!c->contact.n)
 		return vg_error_set(err, VG_ENOTFOUND,
@@ -131,9 +156,42 @@ static int load(struct store *s, struct pubcfg *c, struct vg_error *err)
 		c->canonical.v[0] = c->canonical_default;
 		c->canonical.n = 1;
 	}
-	c->languages = vg_config_get("securitytxt.preferred_languages", NULL);
-	if ((rc = days("securitytxt.expires_days", 180, 2, 3660, &c->expires_days, err)) ||
-	    (rc = days("securitytxt.renew_days", 60, 1, 3659, &c->renew_days, err)))
+	/* Policy: the portal's policy page; Encryption: the PSIRT key as the
+	 * portal publishes it (psirt/portal.c, by fingerprint, so a rotation
+	 * gives a new URI and a new file); both when server.public_url is https */
+	if (!c->policy.n && strncmp(base, "https://", 8) == 0) {
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		if (n + sizeof("/report/policy") > sizeof(c->policy_default))
+			return vg_error_set(err, VG_EINVAL, "config server.public_url: too long");
+		snprintf(c->policy_default, sizeof(c->policy_default), "%.*s/report/policy", (int)n,
+			 base);
+		c->policy.v[0] = c->policy_default;
+		c->policy.n = 1;
+	}
+	if (!c->encryption.n && strncmp(base, "https://", 8) == 0) {
+		struct pgp_key_status st;
+		struct vg_arena mem;
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		vg_arena_init(&mem, 0);
+		if (pgp_status(s, "", NULL, &mem, &st, NULL) == VG_OK && !st.expired &&
+		    st.fingerprint[0] &&
+		    n + sizeof("/report/pgp-key/") + strlen(st.fingerprint) <
+			sizeof(c->encryption_default)) {
+			snprintf(c->encryption_default, sizeof(c->encryption_default),
+				 "%.*s/report/pgp-key/%s", (int)n, base, st.fingerprint);
+			c->encryption.v[0] = c->encryption_default;
+			c->encryption.n = 1;
+		}
+		vg_arena_release(&mem);
+	}
+	c->languages = setting(s, "securitytxt.preferred_languages", c->languages_buf,
+			       sizeof(c->languages_buf), "en");
+	if ((rc = days(s, "securitytxt.expires_days", 180, 2, 3660, &c->expires_days, err)) ||
+	    (rc = days(s, "securitytxt.renew_days", 60, 1, 3659, &c->renew_days, err)))
 		return rc;
 	if (c->renew_days >= c->expires_days)
 		return vg_error_set(err, VG_EINVAL,
@@ -377,4 +435,127 @@ done:
 	json_decref(after);
 	vg_buf_release(&out);
 	return rc;
+}
+
+/* ---- the settings a lead sets in the browser ---- */
+
+static const char *const setting_keys[] = {"securitytxt.contact", "securitytxt.preferred_languages",
+					   "securitytxt.expires_days", "securitytxt.sign"};
+
+int stpublish_settings_get(struct store *s, struct stpublish_settings *out, struct vg_error *err)
+{
+	struct pubcfg c;
+	char buf[VALUE_MAX + 1];
+	const char *v;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	v = setting(s, "securitytxt.contact", buf, sizeof(buf), "");
+	snprintf(out->contact, sizeof(out->contact), "%s", v ? v : "");
+	v = setting(s, "securitytxt.preferred_languages", buf, sizeof(buf), "en");
+	snprintf(out->languages, sizeof(out->languages), "%s", v ? v : "");
+	out->expires_days = 180;
+	out->sign = 0;
+	rc = load(s, &c, err);
+	if (rc == VG_ENOTFOUND) {
+		vg_error_clear(err);
+		return VG_OK; /* no contact yet: the rest as configured or default */
+	}
+	if (rc)
+		return rc;
+	out->expires_days = c.expires_days;
+	out->sign = c.sign;
+	snprintf(out->key, sizeof(out->key), "%s", c.key);
+	return VG_OK;
+}
+
+/* The field a generation error concerns. */
+static const char *settings_field(const char *msg)
+{
+	if (strstr(msg, "Contact") || strstr(msg, "contact"))
+		return "contact";
+	if (strstr(msg, "Preferred-Languages") || strstr(msg, "preferred_languages"))
+		return "languages";
+	if (strstr(msg, "xpires"))
+		return "expires_days";
+	return "sign";
+}
+
+int stpublish_settings_set(struct store *s, const struct stpublish_settings *in, const char **field,
+			   struct vg_error *err)
+{
+	struct stpublish_settings before;
+	struct pubcfg c;
+	struct vg_buf out;
+	char days_s[32];
+	const char *vals[4];
+	json_t *jb = NULL, *ja = NULL;
+	int rc;
+
+	*field = NULL;
+	if ((rc = vg_text_check("Contact", in->contact, VALUE_MAX - 1, 0, 1, err))) {
+		*field = "contact";
+		return rc;
+	}
+	if ((rc = vg_text_check("Preferred languages", in->languages[0] ? in->languages : NULL, 200,
+				0, 0, err))) {
+		*field = "languages";
+		return rc;
+	}
+	if (in->expires_days < 2 || in->expires_days > 366) {
+		*field = "expires_days";
+		return vg_error_set(err, VG_EINVAL,
+				    "Lifetime: expected a number of days from 2 to 366 (RFC 9116 "
+				    "recommends less than a year)");
+	}
+	if ((rc = stpublish_settings_get(s, &before, err)))
+		return rc;
+	snprintf(days_s, sizeof(days_s), "%lld", (long long)in->expires_days);
+	vals[0] = in->contact;
+	vals[1] = in->languages[0] ? in->languages : "en";
+	vals[2] = days_s;
+	vals[3] = in->sign ? "1" : "0";
+	if ((rc = store_tx_begin(s, err)))
+		return rc;
+	for (size_t i = 0; !rc && i < 4; i++) {
+		rc = store_exec(s, err, "DELETE FROM securitytxt_settings WHERE key = ?", "t",
+				setting_keys[i]);
+		if (!rc)
+			rc = store_exec(s, err,
+					"INSERT INTO securitytxt_settings (key, value, updated_at) "
+					"VALUES (?,?,?)",
+					"tti", setting_keys[i], vals[i], vg_now());
+	}
+	/* what would be published must be valid (and signable) before it is kept */
+	if (!rc && (rc = load(s, &c, err)) == VG_OK) {
+		if (c.renew_days >= c.expires_days) {
+			rc = vg_error_set(err, VG_EINVAL,
+					  "Lifetime: must be more than the %lld days before expiry "
+					  "at which the file is renewed (securitytxt.renew_days)",
+					  (long long)c.renew_days);
+			*field = "expires_days";
+		} else {
+			vg_buf_init(&out, SECURITYTXT_MAX_SIZE);
+			rc = build(&c, vg_now(), &out, err);
+			vg_buf_release(&out);
+		}
+	}
+	if (rc && !*field)
+		*field = settings_field(vg_error_msg(err));
+	if (!rc) {
+		jb = json_pack("{s:s, s:s, s:I, s:b}", "contact", before.contact,
+			       "preferred_languages", before.languages, "expires_days",
+			       (json_int_t)before.expires_days, "sign", before.sign);
+		ja = json_pack("{s:s, s:s, s:I, s:b}", "contact", vals[0], "preferred_languages",
+			       vals[1], "expires_days", (json_int_t)in->expires_days, "sign",
+			       in->sign);
+		rc = store_audit(s, "securitytxt.settings", "securitytxt", "settings", jb, ja, err);
+	}
+	json_decref(jb);
+	json_decref(ja);
+	if (rc) {
+		store_tx_rollback(s);
+		return rc;
+	}
+	return store_tx_commit(s, err);
 }

@@ -45,4 +45,24 @@ int stpublish_current(struct store *s, char **body, struct stpublish_record *rec
  * generated_at} (caller owns). */
 json_t *stpublish_record_to_json(const struct stpublish_record *r);
 
+/* The settings a lead changes in the browser (/ui/securitytxt); each one
+ * set there overrides the configuration file's key (table
+ * securitytxt_settings). */
+struct stpublish_settings {
+	char contact[2048];  /* URIs separated by spaces or commas */
+	char languages[256]; /* "en, de" */
+	int64_t expires_days;
+	int sign;      /* OpenPGP-sign with the PSIRT key */
+	char key[200]; /* the signing key in use (read only) */
+};
+/* The settings in force (database over configuration over defaults). */
+int stpublish_settings_get(struct store *s, struct stpublish_settings *out,
+			   struct vg_error *err) VG_MUST_CHECK;
+/* Keep new settings, in one audited transaction (securitytxt.settings, before
+ * and after), only when the file they make is valid (and can be signed when
+ * sign is set); *field names the field an error concerns ("contact",
+ * "languages", "expires_days", "sign"). Publishing is stpublish_refresh(). */
+int stpublish_settings_set(struct store *s, const struct stpublish_settings *in, const char **field,
+			   struct vg_error *err) VG_MUST_CHECK;
+
 #endif

@@ -10,7 +10,6 @@
 fresh_db
 
 export VIGIL_PSIRT_FORM_SECRET=t0014-form-secret
-export VIGIL_PSIRT_FORM_MIN_SECONDS=0
 ADM=$(admin_token)
 AUTH="Authorization: Bearer $ADM"
 VIGIL_PASSWORD=pw-alice-123 "$VIGIL" user add alice --role psirt >/dev/null

@@ -36,9 +36,9 @@ past=$(date -u -d "@$(($(date +%s) - 46800))" +%Y-%m-%dT%H:%M:%SZ)
 # a configured security.txt, so that /.well-known/security.txt has something to serve
 VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com
 export VIGIL_SECURITYTXT_CONTACT
-# the public report form may be sent at once (cases.test.mjs fills it by machine)
-VIGIL_PSIRT_FORM_MIN_SECONDS=0
-export VIGIL_PSIRT_FORM_MIN_SECONDS
+# the organisation shown on the public pages (public.test.mjs)
+VIGIL_ORG_NAME="Acme Devices"
+export VIGIL_ORG_NAME
 # every browser test posts from 127.0.0.1: the per-address report limit must not bite
 VIGIL_PSIRT_REPORT_RATE=1000
 export VIGIL_PSIRT_REPORT_RATE
