@@ -448,7 +448,7 @@ static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t
 {
 	int st = stage_or_fail(stage, err), rc;
 	json_t *rows = NULL, *row, *body, *appr = NULL, *sub = NULL;
-	int need = psirt_approvals_needed();
+	int need = psirt_approvals_needed(), four = 0;
 
 	*out = NULL;
 	if (st < 0)
@@ -459,8 +459,12 @@ static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t
 			"AND version = (SELECT MAX(version) FROM art14_drafts WHERE exposure_id = "
 			"? AND stage = ?))) ",
 			"itiiit", id, stage, version, version, id, stage);
-	if (rc)
+	if (!rc)
+		rc = psirt_four_eyes(s, &four, err);
+	if (rc) {
+		json_decref(rows);
 		return rc;
+	}
 	if (!json_array_size(rows)) {
 		json_decref(rows);
 		if (version)
@@ -498,6 +502,7 @@ static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t
 	}
 	json_object_set_new(body, "body_sha256", json_string(vg_json_str(row, "body_sha256")));
 	json_object_set_new(body, "approvals_needed", json_integer(need));
+	json_object_set_new(body, "four_eyes", json_boolean(four));
 	json_object_set_new(body, "approved", json_boolean((int)json_array_size(appr) >= need));
 	json_object_set_new(body, "approvals", appr);
 	json_object_set_new(body, "submission",
@@ -534,6 +539,17 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 	rc = draft_get_doc(s, id, stage, 0, &d, err);
 	if (rc)
 		return rc;
+	if (json_is_true(json_object_get(d, "four_eyes")) && vg_json_str(d, "created_by") &&
+	    strcmp(vg_json_str(d, "created_by"), store_actor(s)) == 0) {
+		rc = vg_error_set(err, VG_EPERM,
+				  "%s built exposure %lld %s draft version %lld: four-eyes review "
+				  "needs another PSIRT member to approve it (nobody approves their "
+				  "own draft)",
+				  store_actor(s), (long long)id, stage,
+				  (long long)vg_json_int(d, "version", 0));
+		json_decref(d);
+		return rc;
+	}
 	if (json_array_size(json_object_get(d, "missing"))) {
 		struct vg_buf b = VG_BUF_INIT;
 		json_t *m;
@@ -566,7 +582,7 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 		rc = vg_error_set(
 		    err, VG_EEXIST, "%s already approved exposure %lld %s draft version %lld%s",
 		    store_actor(s), (long long)id, stage, (long long)vg_json_int(d, "version", 0),
-		    need > 1 ? "; four-eyes review needs a different person" : "");
+		    "");
 	if (!rc)
 		rc = store_exec(s, err,
 				"INSERT INTO art14_approvals (draft_id, approved_by, approved_at) "

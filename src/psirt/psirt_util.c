@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "psirt/psirt_int.h"
+#include "auth/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -59,7 +60,89 @@ int psirt_member_states(const char *in, char *out, size_t outsz, struct vg_error
 
 int psirt_approvals_needed(void)
 {
-	return vg_config_int("art14.four_eyes", 0) ? 2 : 1;
+	return 1;
+}
+
+int psirt_people(struct store *s, char ***names, size_t *n, struct vg_error *err)
+{
+	struct auth_user_list l;
+	char **v = NULL;
+	size_t k = 0;
+	int rc = auth_user_list(s, &l, err);
+
+	*names = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	if (l.n && !(v = calloc(l.n, sizeof(*v))))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		const struct auth_user *u = &l.items[i];
+		if (u->disabled || !u->role ||
+		    (strcmp(u->role, "psirt") != 0 && strcmp(u->role, "admin") != 0))
+			continue;
+		if (!(v[k++] = strdup(u->name)))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	auth_user_list_release(&l);
+	if (rc) {
+		psirt_people_free(v, k);
+		return rc;
+	}
+	*names = v;
+	*n = k;
+	return VG_OK;
+}
+
+void psirt_people_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int psirt_person_may_act(struct store *s, const char *who, struct vg_error *err)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int found = 0, rc = psirt_people(s, &v, &n, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		found |= who && strcmp(v[i], who) == 0;
+	psirt_people_free(v, n);
+	if (!found)
+		return vg_error_set(err, VG_EINVAL,
+				    "assignee '%s': no enabled user with the role psirt or admin "
+				    "has that name (vigil user list)",
+				    who ? who : "");
+	return VG_OK;
+}
+
+int psirt_four_eyes(struct store *s, int *on, struct vg_error *err)
+{
+	const char *mode = vg_config_get("art14.four_eyes", "auto");
+	char **v = NULL;
+	size_t n = 0;
+	int rc;
+
+	*on = 0;
+	if (!strcmp(mode, "always") || !strcmp(mode, "on") || !strcmp(mode, "1")) {
+		*on = 1;
+		return VG_OK;
+	}
+	if (!strcmp(mode, "off") || !strcmp(mode, "0"))
+		return VG_OK;
+	if (strcmp(mode, "auto") != 0)
+		return vg_error_set(err, VG_EINVAL,
+				    "setting art14.four_eyes '%s': expected auto, always or off",
+				    mode);
+	rc = psirt_people(s, &v, &n, err);
+	psirt_people_free(v, n);
+	if (!rc)
+		*on = n >= 2;
+	return rc;
 }
 
 int psirt_has_value(const json_t *v)
