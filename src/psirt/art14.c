@@ -654,8 +654,8 @@ static int filing_guard(struct store *s, int64_t id, int st, const char *stage, 
 				   art14_stage_name(k)) != 0 ||
 			    vg_json_int(r, "submitted_at", 0))
 				continue;
-			vg_buf_addf(why, "%sthe %s is not recorded as filed yet", why->len ? "; " : "",
-				    stage_label(art14_stage_name(k)));
+			vg_buf_addf(why, "%sthe %s is not recorded as filed yet",
+				    why->len ? "; " : "", stage_label(art14_stage_name(k)));
 			json_array_append_new(late, json_string(art14_stage_name(k)));
 		}
 	if (!draft)
@@ -753,8 +753,8 @@ int art14_submitted_ex(struct store *s, int64_t id, const char *stage, int64_t a
 			"UPDATE art14_obligations SET submitted_at = ?, submitted_reference = ?, "
 			"submitted_by = ?, submitted_draft = ?, submitted_reason = ? WHERE "
 			"exposure_id = ? AND stage = ?",
-			"ittitit", at, reference, store_actor(s), draft, why.len ? reason : NULL, id,
-			stage);
+			"ittitit", at, reference, store_actor(s), draft, why.len ? reason : NULL,
+			id, stage);
 	if (!rc && incident && st == ART14_NOTIFICATION) {
 		art14_due_incident_final(at, &final_due);
 		rc = store_exec(s, err,

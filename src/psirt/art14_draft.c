@@ -579,10 +579,10 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 				      "approved_by = ?",
 				      "it", draft_id, store_actor(s));
 	if (!rc && dup)
-		rc = vg_error_set(
-		    err, VG_EEXIST, "%s already approved exposure %lld %s draft version %lld%s",
-		    store_actor(s), (long long)id, stage, (long long)vg_json_int(d, "version", 0),
-		    "");
+		rc = vg_error_set(err, VG_EEXIST,
+				  "%s already approved exposure %lld %s draft version %lld%s",
+				  store_actor(s), (long long)id, stage,
+				  (long long)vg_json_int(d, "version", 0), "");
 	if (!rc)
 		rc = store_exec(s, err,
 				"INSERT INTO art14_approvals (draft_id, approved_by, approved_at) "

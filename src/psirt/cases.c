@@ -676,29 +676,32 @@ static int finding_exists(struct store *s, const char *value, struct vg_error *e
 
 static int link_check(struct store *s, const char *kind, const char *value, struct vg_error *err)
 {
-	static const char *const kinds[] = {"product",  "version", "cve",  "ghsa", "finding",
-					    "advisory", "release", NULL};
+	static const char *const kinds[] = {"product", "version",  "cve",     "ghsa",
+					    "finding", "advisory", "release", NULL};
 	const char *vk;
 	int ok = 0, rc;
 
 	for (int i = 0; kind && kinds[i]; i++)
 		ok |= strcmp(kind, kinds[i]) == 0;
 	if (!ok)
-		return vg_error_set(err, VG_EINVAL,
-				    "link kind '%s': expected product, version, cve, ghsa, finding, "
-				    "advisory or release",
-				    kind ? kind : "");
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "link kind '%s': expected product, version, cve, ghsa, finding, "
+		    "advisory or release",
+		    kind ? kind : "");
 	if ((rc = vg_text_check("link value", value, 200, 0, 1, err)))
 		return rc;
 	vk = case_vuln_kind(value);
 	if (strcmp(kind, "cve") == 0 && (!vk || strcmp(vk, "cve") != 0))
 		return vg_error_set(err, VG_EINVAL,
-				    "cve '%s': expected CVE-YYYY-NNNN (four or more digits)", value);
-	if (strcmp(kind, "ghsa") == 0 && (!vk || strcmp(vk, "ghsa") != 0))
-		return vg_error_set(err, VG_EINVAL,
-				    "ghsa '%s': expected GHSA-xxxx-xxxx-xxxx (lower-case letters and "
-				    "digits)",
+				    "cve '%s': expected CVE-YYYY-NNNN (four or more digits)",
 				    value);
+	if (strcmp(kind, "ghsa") == 0 && (!vk || strcmp(vk, "ghsa") != 0))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "ghsa '%s': expected GHSA-xxxx-xxxx-xxxx (lower-case letters and "
+		    "digits)",
+		    value);
 	if (strcmp(kind, "finding") == 0)
 		return finding_exists(s, value, err);
 	return VG_OK;
@@ -747,10 +750,11 @@ int case_unlink(struct store *s, int64_t id, const char *kind, const char *value
 	if (!rc)
 		rc = case_state(s, id, st, sizeof(st), err);
 	if (!rc)
-		rc = store_query_int64(s, &have, err,
-				       "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
-				       "kind = ? AND value = ?",
-				       "itt", id, kind ? kind : "", value ? value : "");
+		rc =
+		    store_query_int64(s, &have, err,
+				      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
+				      "kind = ? AND value = ?",
+				      "itt", id, kind ? kind : "", value ? value : "");
 	if (!rc && !have)
 		rc = vg_error_set(err, VG_ENOTFOUND, "case %lld is not linked to %s %s",
 				  (long long)id, kind ? kind : "", value ? value : "");
@@ -892,8 +896,8 @@ int case_open(struct store *s, const struct case_open *in, const char *source, i
 				"('acknowledged',?,?,?,?,?,?,0,?,?,?,?,?)",
 				"tttttttiiii", title, product, version && *version ? version : NULL,
 				desc, sev && *sev ? sev : NULL,
-				in->assignee && *in->assignee ? in->assignee : NULL, source, now, now,
-				now, now);
+				in->assignee && *in->assignee ? in->assignee : NULL, source, now,
+				now, now, now);
 	if (!rc)
 		rc = store_query_int64(s, &newid, err,
 				       "SELECT MAX(id) FROM psirt_cases WHERE received_at = ? AND "
@@ -919,20 +923,22 @@ int case_open(struct store *s, const struct case_open *in, const char *source, i
 		snprintf(v, sizeof(v), "%lld", (long long)fd[i].f.id);
 		rc = link_in_tx(s, newid, "finding", v, err);
 		if (!rc && vk)
-			rc = store_query_int64(s, &have, err,
-					       "SELECT COUNT(*) FROM psirt_case_links WHERE case_id "
-					       "= ? AND kind = ? AND value = ?",
-					       "itt", newid, vk, fd[i].f.vuln_id);
+			rc =
+			    store_query_int64(s, &have, err,
+					      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id "
+					      "= ? AND kind = ? AND value = ?",
+					      "itt", newid, vk, fd[i].f.vuln_id);
 		if (!rc && vk && !have)
 			rc = link_in_tx(s, newid, vk, fd[i].f.vuln_id, err);
 	}
 	for (size_t i = 0; !rc && i < in->nvulns; i++) {
 		int64_t have = 0;
 		const char *vk = case_vuln_kind(in->vulns[i]);
-		rc = store_query_int64(s, &have, err,
-				       "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
-				       "kind = ? AND value = ?",
-				       "itt", newid, vk, in->vulns[i]);
+		rc =
+		    store_query_int64(s, &have, err,
+				      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
+				      "kind = ? AND value = ?",
+				      "itt", newid, vk, in->vulns[i]);
 		if (!rc && !have)
 			rc = link_in_tx(s, newid, vk, in->vulns[i], err);
 	}
@@ -989,7 +995,7 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 #define CASE_COLS                                                                            \
 	"SELECT id, state, title, product, product_version, assignee, source, received_at, " \
 	"ack_due_at, acknowledged_at, embargo_until, credit, credit_consent, closed_at, "    \
-	"updated_at, description, impact, poc, reporter_contact, encrypted_body, severity "   \
+	"updated_at, description, impact, poc, reporter_contact, encrypted_body, severity "  \
 	"FROM psirt_cases"
 
 static int case_row(struct store_stmt *st, struct psirt_case *c, int details)

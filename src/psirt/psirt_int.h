@@ -75,4 +75,12 @@ int psirt_person_may_act(struct store *s, const char *who, struct vg_error *err)
  */
 int psirt_four_eyes(struct store *s, int *on, struct vg_error *err) VG_MUST_CHECK;
 
+/* Words of in separated by commas, spaces or line breaks (at most max, each
+ * under 256 bytes), as strings freed with psirt_people_free(); errors name
+ * what. psirt_ids(): the same as positive ids ("#12" is 12). */
+int psirt_words(const char *in, const char *what, size_t max, char ***out, size_t *n,
+		struct vg_error *err) VG_MUST_CHECK;
+int psirt_ids(const char *in, const char *what, size_t max, int64_t **out, size_t *n,
+	      struct vg_error *err) VG_MUST_CHECK;
+
 #endif

@@ -190,3 +190,96 @@ int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, 
 	store_finalize(st);
 	return rc == STORE_DONE ? VG_OK : rc;
 }
+
+/* The next word of *p (separated by commas, spaces or line breaks) into
+ * out; 0 at the end. */
+static int next_word(const char **p, char *out, size_t n, int *toolong)
+{
+	size_t k = 0;
+	while (**p && strchr(", \t\r\n", **p))
+		(*p)++;
+	if (!**p)
+		return 0;
+	while (**p && !strchr(", \t\r\n", **p)) {
+		if (k + 1 < n)
+			out[k++] = **p;
+		else
+			*toolong = 1;
+		(*p)++;
+	}
+	out[k] = '\0';
+	return 1;
+}
+
+int psirt_words(const char *in, const char *what, size_t max, char ***out, size_t *n,
+		struct vg_error *err)
+{
+	const char *p = in ? in : "";
+	char w[256], **v = NULL;
+	size_t k = 0;
+	int toolong = 0, rc = VG_OK;
+
+	*out = NULL;
+	*n = 0;
+	while (!rc && next_word(&p, w, sizeof(w), &toolong)) {
+		char **nv;
+		if (toolong)
+			rc = vg_error_set(err, VG_EINVAL, "%s: an entry is longer than %zu bytes",
+					  what, sizeof(w) - 1);
+		else if (k >= max)
+			rc = vg_error_set(err, VG_EINVAL, "%s: at most %zu entries", what, max);
+		else if (!(nv = realloc(v, (k + 1) * sizeof(*nv))) || !(nv[k] = strdup(w))) {
+			if (nv)
+				v = nv;
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		} else {
+			v = nv;
+			k++;
+		}
+	}
+	if (rc) {
+		psirt_people_free(v, k);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return VG_OK;
+}
+
+int psirt_ids(const char *in, const char *what, size_t max, int64_t **out, size_t *n,
+	      struct vg_error *err)
+{
+	char **w = NULL;
+	size_t k = 0;
+	int64_t *v = NULL;
+	int rc = psirt_words(in, what, max, &w, &k, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	if (k && !(v = calloc(k, sizeof(*v))))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < k; i++) {
+		const char *x = w[i];
+		char *end = NULL;
+		long long id;
+		if (x[0] == '#')
+			x++;
+		id = strtoll(x, &end, 10);
+		if (!*x || !end || *end || id <= 0)
+			rc = vg_error_set(err, VG_EINVAL,
+					  "%s: '%s' is not a finding id (a positive number)", what,
+					  w[i]);
+		else
+			v[i] = id;
+	}
+	psirt_people_free(w, k);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return VG_OK;
+}
