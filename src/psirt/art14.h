@@ -256,6 +256,8 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err) VG_MUST_CHECK;
 
 /* Drafts: fields an exposure's facts may hold (for `edit --set`). */
 int art14_field_known(const char *field);
+/* The plain words of a draft field ("nature" -> "General nature of ..."). */
+const char *art14_field_label(const char *field);
 
 /*
  * A draft version of one stage's report. Its content is a document of the

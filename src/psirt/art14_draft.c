@@ -69,6 +69,8 @@ static const char *const articles[2][ART14__NSTAGES] = {
     {"14(4)(a)", "14(4)(b)", "14(6)", "14(4)(c)"},
 };
 
+static const char *field_label(const char *name);
+
 int art14_field_known(const char *field)
 {
 	for (size_t i = 0; field && i < NFIELDS; i++)
@@ -610,6 +612,11 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 	if (!rc && approved)
 		*approved = n >= need;
 	return rc;
+}
+
+const char *art14_field_label(const char *name)
+{
+	return name ? field_label(name) : "";
 }
 
 static const char *field_label(const char *name)
