@@ -541,17 +541,6 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 	rc = draft_get_doc(s, id, stage, 0, &d, err);
 	if (rc)
 		return rc;
-	if (json_is_true(json_object_get(d, "four_eyes")) && vg_json_str(d, "created_by") &&
-	    strcmp(vg_json_str(d, "created_by"), store_actor(s)) == 0) {
-		rc = vg_error_set(err, VG_EPERM,
-				  "%s built exposure %lld %s draft version %lld: four-eyes review "
-				  "needs another PSIRT member to approve it (nobody approves their "
-				  "own draft)",
-				  store_actor(s), (long long)id, stage,
-				  (long long)vg_json_int(d, "version", 0));
-		json_decref(d);
-		return rc;
-	}
 	if (json_array_size(json_object_get(d, "missing"))) {
 		struct vg_buf b = VG_BUF_INIT;
 		json_t *m;
@@ -564,6 +553,17 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 				  (long long)id, stage, (long long)vg_json_int(d, "version", 0),
 				  b.data ? b.data : "");
 		vg_buf_release(&b);
+		json_decref(d);
+		return rc;
+	}
+	if (json_is_true(json_object_get(d, "four_eyes")) && vg_json_str(d, "created_by") &&
+	    strcmp(vg_json_str(d, "created_by"), store_actor(s)) == 0) {
+		rc = vg_error_set(err, VG_EPERM,
+				  "%s built exposure %lld %s draft version %lld: four-eyes review "
+				  "needs another PSIRT member to approve it (nobody approves their "
+				  "own draft)",
+				  store_actor(s), (long long)id, stage,
+				  (long long)vg_json_int(d, "version", 0));
 		json_decref(d);
 		return rc;
 	}
