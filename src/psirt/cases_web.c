@@ -1195,14 +1195,18 @@ static void messages_html(struct http_req *req, struct http_resp *resp, const st
 		html_raw(b, "<div class=\"forms\">");
 		form_open(req, resp, c->id, "message", "message-form", "card");
 		html_raw(b, "<h3>Message to the reporter</h3><p class=\"hint\">The reporter "
-			    "sees it on their tracking page.</p><textarea name=\"body\" rows=\"4\" "
-			    "required maxlength=\"65536\"></textarea><button "
+			    "sees it on their tracking page.</p><label for=\"message-body\" "
+			    "class=\"visually-hidden\">Message to the reporter</label><textarea "
+			    "name=\"body\" id=\"message-body\" rows=\"4\" required "
+			    "maxlength=\"65536\"></textarea><button "
 			    "type=\"submit\">Send</button></form>");
 		form_open(req, resp, c->id, "note", "note-form", "card");
-		html_raw(b, "<h3>Internal note</h3><p class=\"hint\">Never shown to the "
-			    "reporter.</p><textarea name=\"body\" rows=\"4\" required "
-			    "maxlength=\"65536\"></textarea><button type=\"submit\">Add "
-			    "note</button></form>");
+		html_raw(b,
+			 "<h3>Internal note</h3><p class=\"hint\">Never shown to the "
+			 "reporter.</p><label for=\"note-body\" class=\"visually-hidden\">Internal "
+			 "note</label><textarea name=\"body\" id=\"note-body\" rows=\"4\" required "
+			 "maxlength=\"65536\"></textarea><button type=\"submit\">Add "
+			 "note</button></form>");
 		html_raw(b, "</div>");
 	}
 	html_raw(b, "</section>\n");
