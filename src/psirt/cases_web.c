@@ -807,7 +807,7 @@ static void workflow_forms(struct http_req *req, struct http_resp *resp, const s
 	html_raw(b, "<h3>Assign</h3><p class=\"hint\">People who may act on cases (the roles "
 		    "psirt and admin).</p><label for=\"f-assign-form-assignee\">Person</label>");
 	field_error(b, fe, "assign-form", "assignee");
-	people_select(req, b, fe, "assign-form", "assignee", c->assignee, 0);
+	people_select(req, b, fe, "assign-form", "assignee", c->assignee, !c->assignee);
 	html_raw(b, "<button type=\"submit\">Assign</button></form>");
 	html_raw(b, "</div></section>\n");
 }
