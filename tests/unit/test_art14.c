@@ -292,8 +292,8 @@ static void test_incident_clocks_and_alerts(void **state)
 	assert_non_null(strstr(err.msg, "early warning is not recorded as filed"));
 	assert_non_null(strstr(err.msg, "no approved draft"));
 	assert_int_equal(art14_submitted_ex(f->s, id, "notification", T("2026-09-22T09:30:00Z"),
-					    "ENISA-2026-0001", "combined report agreed with the CSIRT",
-					    NULL, &err),
+					    "ENISA-2026-0001",
+					    "combined report agreed with the CSIRT", NULL, &err),
 			 VG_OK);
 	assert_int_equal(art14_submitted(f->s, id, "notification", T("2026-09-22T09:30:00Z"),
 					 "again", NULL, &err),
@@ -322,10 +322,9 @@ static void test_incident_final_month_end(void **state)
 	in.aware_at = T("2028-01-30T11:00:00Z");
 	assert_int_equal(art14_open(f->s, &in, &id, &err), VG_OK);
 	at("2028-02-01T00:00:00Z");
-	assert_int_equal(
-	    art14_submitted_ex(f->s, id, "notification", T("2028-01-31T22:15:00Z"), "R-1",
-			       "filed with the early warning", NULL, &err),
-	    VG_OK);
+	assert_int_equal(art14_submitted_ex(f->s, id, "notification", T("2028-01-31T22:15:00Z"),
+					    "R-1", "filed with the early warning", NULL, &err),
+			 VG_OK);
 	check_ob(f->s, id, "final", "2028-02-29T22:15:00Z", "pending");
 }
 
@@ -497,8 +496,8 @@ static void test_drafts_four_eyes_and_audit(void **state)
 			assert_string_equal(vg_json_str(after, "reason"),
 					    "early warning and notification in one");
 			assert_string_equal(
-			    json_string_value(json_array_get(
-				json_object_get(after, "before_earlier_stages"), 0)),
+			    json_string_value(
+				json_array_get(json_object_get(after, "before_earlier_stages"), 0)),
 			    "early-warning");
 		}
 	}
