@@ -338,11 +338,12 @@ static int art14_submitted_post(struct http_req *req, struct http_resp *resp)
 		return VG_EINVAL;
 	}
 	rc = art14_submitted_ex(req->db, id, stage, at, ref, reason, &approved, &err);
-	json_decref(b);
+	o = rc ? NULL
+	       : json_pack("{s:I, s:s, s:b}", "exposure_id", (json_int_t)id, "stage", stage,
+			   "approved_draft", approved);
+	json_decref(b); /* stage points into it */
 	if (rc)
 		return http_fail(resp, &err);
-	o = json_pack("{s:I, s:s, s:b}", "exposure_id", (json_int_t)id, "stage", stage,
-		      "approved_draft", approved);
 	return http_json(resp, 200, o);
 }
 
