@@ -113,6 +113,240 @@ static int case_show(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 200, o);
 }
 
+static int reply_case(struct http_req *req, struct http_resp *resp, int64_t id, int status)
+{
+	struct vg_error err = {0};
+	struct psirt_case c;
+	json_t *o;
+	if (case_get(req->db, id, &c, &err))
+		return http_fail(resp, &err);
+	o = psirt_case_to_json(&c);
+	psirt_case_release(&c);
+	return http_json(resp, status, o);
+}
+
+/* A string member of a request body: NULL when absent or null; any other
+ * type is refused naming it (*bad set). */
+static const char *body_str(json_t *b, const char *key, struct http_resp *resp, int *bad)
+{
+	json_t *v = json_object_get(b, key);
+	if (!v || json_is_null(v) || *bad)
+		return NULL;
+	if (!json_is_string(v)) {
+		http_error(resp, VG_EINVAL, "request body: /%s: expected a string", key);
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* POST /api/v1/cases {title, product, version, severity, description,
+ * assignee, findings [ids], vulns [CVE/GHSA ids]} */
+static int case_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct case_open in = {0};
+	json_t *b = http_body_json(req, resp), *f, *v, *x;
+	int64_t *fids = NULL, id = 0;
+	const char **vulns = NULL;
+	int bad = 0, rc;
+	size_t i;
+
+	if (!b)
+		return VG_EPARSE;
+	in.title = body_str(b, "title", resp, &bad);
+	in.product = body_str(b, "product", resp, &bad);
+	in.version = body_str(b, "version", resp, &bad);
+	in.severity = body_str(b, "severity", resp, &bad);
+	in.description = body_str(b, "description", resp, &bad);
+	in.assignee = body_str(b, "assignee", resp, &bad);
+	f = json_object_get(b, "findings");
+	v = json_object_get(b, "vulns");
+	if (!bad && f && !json_is_array(f)) {
+		http_error(resp, VG_EINVAL, "request body: /findings: expected an array of ids");
+		bad = 1;
+	}
+	if (!bad && v && !json_is_array(v)) {
+		http_error(resp, VG_EINVAL, "request body: /vulns: expected an array of ids");
+		bad = 1;
+	}
+	if (!bad && json_array_size(f) > CASE_OPEN_MAX_FINDINGS) {
+		http_error(resp, VG_EINVAL, "request body: /findings: at most %d",
+			   CASE_OPEN_MAX_FINDINGS);
+		bad = 1;
+	}
+	if (!bad && json_array_size(v) > 100) {
+		http_error(resp, VG_EINVAL, "request body: /vulns: at most 100");
+		bad = 1;
+	}
+	if (!bad && json_array_size(f))
+		fids = calloc(json_array_size(f), sizeof(*fids));
+	if (!bad && json_array_size(v))
+		vulns = calloc(json_array_size(v), sizeof(*vulns));
+	json_array_foreach(f, i, x)
+	{
+		if (bad || !fids)
+			break;
+		if (!json_is_integer(x) || json_integer_value(x) <= 0) {
+			{
+				http_error(resp, VG_EINVAL,
+					   "request body: /findings/%zu: expected a finding id", i);
+				bad = 1;
+			}
+			break;
+		}
+		fids[in.nfindings++] = json_integer_value(x);
+	}
+	json_array_foreach(v, i, x)
+	{
+		if (bad || !vulns)
+			break;
+		if (!json_is_string(x)) {
+			{
+				http_error(resp, VG_EINVAL,
+					   "request body: /vulns/%zu: expected a CVE or GHSA id",
+					   i);
+				bad = 1;
+			}
+			break;
+		}
+		vulns[in.nvulns++] = json_string_value(x);
+	}
+	if (bad) {
+		free(fids);
+		free(vulns);
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	in.findings = fids;
+	in.vulns = vulns;
+	rc = case_open(req->db, &in, "api", &id, &err);
+	free(fids);
+	free(vulns);
+	json_decref(b);
+	if (rc)
+		return http_fail(resp, &err);
+	return reply_case(req, resp, id, 201);
+}
+
+/* POST /api/v1/cases/{id}/links {kind, value, remove} */
+static int case_links_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *b;
+	int64_t id;
+	int bad = 0, rc;
+	const char *kind, *value;
+
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (!(b = http_body_json(req, resp)))
+		return VG_EPARSE;
+	kind = body_str(b, "kind", resp, &bad);
+	value = body_str(b, "value", resp, &bad);
+	if (bad) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	rc = json_is_true(json_object_get(b, "remove"))
+		 ? case_unlink(req->db, id, kind, value, &err)
+		 : case_link(req->db, id, kind, value, &err);
+	json_decref(b);
+	if (rc)
+		return http_fail(resp, &err);
+	return reply_case(req, resp, id, 200);
+}
+
+/* POST /api/v1/cases/{id}/assign {to} */
+static int case_assign_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *b;
+	int64_t id;
+	int bad = 0, rc;
+	const char *to;
+
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (!(b = http_body_json(req, resp)))
+		return VG_EPARSE;
+	to = body_str(b, "to", resp, &bad);
+	if (bad) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	rc = case_assign(req->db, id, to, &err);
+	json_decref(b);
+	if (rc)
+		return http_fail(resp, &err);
+	return reply_case(req, resp, id, 200);
+}
+
+/* POST /api/v1/art14/{id}/approve {stage} */
+static int art14_approve_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *b;
+	int64_t id;
+	int bad = 0, rc, approved = 0;
+	const char *stage;
+
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (!(b = http_body_json(req, resp)))
+		return VG_EPARSE;
+	stage = body_str(b, "stage", resp, &bad);
+	if (bad) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	rc = art14_approve(req->db, id, stage, &approved, &err);
+	if (rc) {
+		json_decref(b);
+		return http_fail(resp, &err);
+	}
+	rc = http_json(resp, 200,
+		       json_pack("{s:I, s:s, s:b, s:s}", "exposure_id", (json_int_t)id, "stage",
+				 stage, "approved", approved, "approved_by", req->who.name));
+	json_decref(b);
+	return rc;
+}
+
+/* POST /api/v1/art14/{id}/submitted {stage, at, reference, reason} */
+static int art14_submitted_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	json_t *b, *o;
+	int64_t id, at = 0;
+	int bad = 0, rc, approved = 0;
+	const char *stage, *ats, *ref, *reason;
+
+	if (id_param(req, resp, "id", &id))
+		return VG_EINVAL;
+	if (!(b = http_body_json(req, resp)))
+		return VG_EPARSE;
+	stage = body_str(b, "stage", resp, &bad);
+	ats = body_str(b, "at", resp, &bad);
+	ref = body_str(b, "reference", resp, &bad);
+	reason = body_str(b, "reason", resp, &bad);
+	if (!bad && (!ats || vg_time_parse(ats, &at, &err))) {
+		http_error(resp, VG_EINVAL, "request body: /at: expected an RFC 3339 time");
+		bad = 1;
+	}
+	if (bad) {
+		json_decref(b);
+		return VG_EINVAL;
+	}
+	rc = art14_submitted_ex(req->db, id, stage, at, ref, reason, &approved, &err);
+	o = rc ? NULL
+	       : json_pack("{s:I, s:s, s:b}", "exposure_id", (json_int_t)id, "stage", stage,
+			   "approved_draft", approved);
+	json_decref(b); /* stage points into it */
+	if (rc)
+		return http_fail(resp, &err);
+	return http_json(resp, 200, o);
+}
+
 static int art14_obligations(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -194,6 +428,20 @@ const struct http_route psirt_routes[] = {
      report_message, "A message from the reporter {body}", "psirt"},
     {"GET", "/api/v1/cases", ROLE_READ, 0, cases_list, "PSIRT cases (state filter)", "psirt"},
     {"GET", "/api/v1/cases/{id}", ROLE_READ, 0, case_show, "One case", "psirt"},
+    {"POST", "/api/v1/cases", ROLE_ADMIN | ROLE_PSIRT, 0, case_post,
+     "Open a case {title, product, version, severity, description, assignee, findings [ids], "
+     "vulns [CVE/GHSA ids]}",
+     "psirt"},
+    {"POST", "/api/v1/cases/{id}/links", ROLE_ADMIN | ROLE_PSIRT, 0, case_links_post,
+     "Link a case {kind (cve, ghsa, finding, ...), value, remove (true unlinks)}", "psirt"},
+    {"POST", "/api/v1/cases/{id}/assign", ROLE_ADMIN | ROLE_PSIRT, 0, case_assign_post,
+     "Assign a case {to: a user with the role psirt or admin}", "psirt"},
+    {"POST", "/api/v1/art14/{id}/approve", ROLE_ADMIN | ROLE_PSIRT, 0, art14_approve_post,
+     "Approve the latest draft of a stage {stage} (four-eyes: not its author)", "psirt"},
+    {"POST", "/api/v1/art14/{id}/submitted", ROLE_ADMIN | ROLE_PSIRT, 0, art14_submitted_post,
+     "Record a filing {stage, at, reference, reason (needed out of order or without an "
+     "approved draft)}",
+     "psirt"},
     {"GET", "/api/v1/art14", ROLE_READ, 0, art14_obligations,
      "Article 14 obligations: due time, state, time left", "psirt"},
     {"GET", "/api/v1/art14/{id}", ROLE_READ, 0, art14_show,

@@ -24,6 +24,8 @@
 #define HOUR 3600
 #define DAY  86400
 
+static const char *stage_label(const char *stage);
+
 static const char *const stage_names[ART14__NSTAGES] = {"early-warning", "notification",
 							"intermediate", "final"};
 
@@ -627,8 +629,49 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due, struct 
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		    const char *reference, int *approved, struct vg_error *err)
 {
+	return art14_submitted_ex(s, id, stage, at, reference, NULL, approved, err);
+}
+
+/* The guard of a filing: earlier stages not yet recorded (early warning
+ * before notification, both before the final report; an intermediate report
+ * after both) and a missing approved draft are named in *why; *late gets
+ * the earlier stages' names. */
+static int filing_guard(struct store *s, int64_t id, int st, const char *stage, int64_t draft,
+			struct vg_buf *why, json_t *late, struct vg_error *err)
+{
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc = store_rows(s, &rows, err, "ti",
+			    "SELECT stage, submitted_at FROM art14_obligations WHERE "
+			    "exposure_id = ?",
+			    "i", id);
+	if (rc)
+		return rc;
+	for (int k = ART14_EARLY_WARNING; k <= ART14_NOTIFICATION && k < st; k++)
+		json_array_foreach(rows, i, r)
+		{
+			if (strcmp(vg_json_str(r, "stage") ? vg_json_str(r, "stage") : "",
+				   art14_stage_name(k)) != 0 ||
+			    vg_json_int(r, "submitted_at", 0))
+				continue;
+			vg_buf_addf(why, "%sthe %s is not recorded as filed yet",
+				    why->len ? "; " : "", stage_label(art14_stage_name(k)));
+			json_array_append_new(late, json_string(art14_stage_name(k)));
+		}
+	if (!draft)
+		vg_buf_addf(why, "%sthere is no approved draft of the %s", why->len ? "; " : "",
+			    stage_label(stage));
+	json_decref(rows);
+	return VG_OK;
+}
+
+int art14_submitted_ex(struct store *s, int64_t id, const char *stage, int64_t at,
+		       const char *reference, const char *reason, int *approved,
+		       struct vg_error *err)
+{
 	struct art14_exposure e;
-	json_t *ob = NULL, *after = NULL;
+	struct vg_buf why = VG_BUF_INIT;
+	json_t *ob = NULL, *after = NULL, *late = NULL;
 	int64_t now = vg_now(), draft = 0, final_due = 0;
 	int st = art14_stage_parse(stage), incident, rc;
 	char oid[32], ts[VG_TIME_BUFSZ];
@@ -640,8 +683,11 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 				    "--stage '%s': expected early-warning, notification, "
 				    "intermediate or final",
 				    stage ? stage : "");
-	if ((rc = vg_text_check("--reference", reference, 200, 0, 1, err)))
+	if ((rc = vg_text_check("--reference", reference, 200, 0, 1, err)) ||
+	    (rc = vg_text_check("--reason", reason, 4000, 1, 0, err)))
 		return rc;
+	if (reason && !*reason)
+		reason = NULL;
 	if (at <= 0 || at > now)
 		return vg_error_set(err, VG_EINVAL,
 				    "--at: a filing cannot be recorded in the future (now is %s)",
@@ -686,13 +732,29 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		">= ?",
 		"ititi", id, stage, id, stage, (int64_t)psirt_approvals_needed()) != VG_OK)
 		draft = 0;
+	late = json_array();
+	if (!late) {
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = filing_guard(s, id, st, stage, draft, &why, late, err)))
+		goto out;
+	if (why.len && !reason) {
+		rc = vg_error_set(err, VG_ESTATE,
+				  "reason: recording the %s of exposure %lld now needs a reason, "
+				  "kept in the audit trail: %s",
+				  stage_label(stage), (long long)id, why.data);
+		goto out;
+	}
 	rc = store_tx_begin(s, err);
 	if (rc)
 		goto out;
 	rc = store_exec(s, err,
 			"UPDATE art14_obligations SET submitted_at = ?, submitted_reference = ?, "
-			"submitted_by = ?, submitted_draft = ? WHERE exposure_id = ? AND stage = ?",
-			"ittiit", at, reference, store_actor(s), draft, id, stage);
+			"submitted_by = ?, submitted_draft = ?, submitted_reason = ? WHERE "
+			"exposure_id = ? AND stage = ?",
+			"ittitit", at, reference, store_actor(s), draft, why.len ? reason : NULL,
+			id, stage);
 	if (!rc && incident && st == ART14_NOTIFICATION) {
 		art14_due_incident_final(at, &final_due);
 		rc = store_exec(s, err,
@@ -710,6 +772,12 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 			      "records it");
 		if (final_due)
 			json_object_set_new(after, "final_due_at", vg_json_time(final_due));
+		if (after && why.len) {
+			json_object_set_new(after, "reason", json_string(reason));
+			json_object_set_new(after, "guard", json_string(why.data));
+			json_object_set(after, "before_earlier_stages", late);
+			json_object_set_new(after, "without_approved_draft", json_boolean(!draft));
+		}
 		snprintf(oid, sizeof(oid), "%lld", (long long)id);
 		rc = store_audit(s, "art14.submitted", "art14_exposure", oid, NULL, after, err);
 	}
@@ -719,6 +787,8 @@ int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 out:
 	json_decref(after);
 	json_decref(ob);
+	json_decref(late);
+	vg_buf_release(&why);
 	art14_exposure_release(&e);
 	return rc;
 }
@@ -738,6 +808,7 @@ void art14_report_list_release(struct art14_report_list *l)
 		free(l->items[i].title);
 		free(l->items[i].reference);
 		free(l->items[i].submitted_by);
+		free(l->items[i].reason);
 	}
 	free(l->items);
 	l->items = NULL;
@@ -794,6 +865,7 @@ static int report_row(struct store_stmt *st, void *arg)
 	r->submitted_at = store_col_int64_or(st, 7, 0);
 	r->reference = psirt_col_dup(st, 8, &oom);
 	r->submitted_by = psirt_col_dup(st, 9, &oom);
+	r->reason = psirt_col_dup(st, 10, &oom);
 	r->now = rr->now;
 	r->state = art14_state_at(r->starts_at, r->due_at, r->submitted_at, rr->now);
 	return oom ? VG_ENOMEM : VG_OK;
@@ -808,7 +880,8 @@ int art14_list(struct store *s, int64_t exposure, int64_t now, struct art14_repo
 	memset(out, 0, sizeof(*out));
 	rc = psirt_query(s,
 			 "SELECT o.id, o.exposure_id, e.kind, e.title, o.stage, o.starts_at, "
-			 "o.due_at, o.submitted_at, o.submitted_reference, o.submitted_by FROM "
+			 "o.due_at, o.submitted_at, o.submitted_reference, o.submitted_by, "
+			 "o.submitted_reason FROM "
 			 "art14_obligations o JOIN art14_exposures e ON e.id = o.exposure_id "
 			 "WHERE CAST(? AS BIGINT) = 0 OR o.exposure_id = ? ORDER BY "
 			 "o.exposure_id, " OBLIGATION_ORDER,
@@ -934,6 +1007,7 @@ json_t *art14_report_to_json(const struct art14_report *r)
 	json_object_set_new(o, "submitted_at", vg_json_time(r->submitted_at));
 	json_object_set_new(o, "reference", vg_json_text(r->reference));
 	json_object_set_new(o, "submitted_by", vg_json_text(r->submitted_by));
+	json_object_set_new(o, "reason", vg_json_text(r->reason));
 	if (r->submitted_at && r->due_at)
 		json_object_set_new(o, "late", json_boolean(r->submitted_at > r->due_at));
 	json_object_set_new(o, "alerts_sent", psirt_alerts_json(r->due_at ? r->alerts_sent : 0));

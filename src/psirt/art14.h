@@ -158,6 +158,20 @@ int art14_request_intermediate(struct store *s, int64_t id, int64_t due,
  */
 int art14_submitted(struct store *s, int64_t id, const char *stage, int64_t at,
 		    const char *reference, int *approved, struct vg_error *err) VG_MUST_CHECK;
+/*
+ * art14_submitted with the guard of Article 14's order: recording a stage
+ * while an earlier one is not recorded as filed (the early warning before
+ * the notification, both before an intermediate or final report), or
+ * without an approved latest draft of that stage, is refused (VG_ESTATE, the
+ * message starting "reason:" and naming what is missing) unless reason (may
+ * be NULL) says why. The reason, what it overrode ("guard",
+ * "before_earlier_stages", "without_approved_draft") go to the audit record
+ * art14.submitted and the reason to the obligation (report.reason).
+ * art14_submitted() is this with reason NULL.
+ */
+int art14_submitted_ex(struct store *s, int64_t id, const char *stage, int64_t at,
+		       const char *reference, const char *reason, int *approved,
+		       struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- typed objects ---- */
 
@@ -172,6 +186,7 @@ struct art14_report {
 	int stage;          /* enum art14_stage; -1 for an unknown stored name */
 	int64_t starts_at, due_at, submitted_at;
 	char *reference, *submitted_by; /* the filing record */
+	char *reason;                   /* why it was recorded out of order or unapproved */
 	int64_t now;                    /* the instant state was computed at */
 	enum art14_state state;
 	unsigned alerts_sent; /* ART14_WARN_* already sent for this due time */
@@ -220,7 +235,7 @@ int art14_get(struct store *s, int64_t id, struct art14_exposure *out,
 /*
  * The JSON edges (API, CLI --json; keys are the API's). A report:
  * {exposure_id, kind, title, stage, starts_at, due_at, state, seconds_left,
- * time_left, submitted_at, reference, submitted_by, [late], alerts_sent}.
+ * time_left, submitted_at, reference, submitted_by, reason, [late], alerts_sent}.
  * An exposure: {id, kind, title, case_id, finding, vuln_id, product,
  * product_version, suspected_malicious, aware_at, aware_by,
  * aware_recorded_at, evidence, fix_available_at, fix_release ({id, name} of
@@ -241,6 +256,8 @@ int art14_tick(struct store *s, int *sent, struct vg_error *err) VG_MUST_CHECK;
 
 /* Drafts: fields an exposure's facts may hold (for `edit --set`). */
 int art14_field_known(const char *field);
+/* The plain words of a draft field ("nature" -> "General nature of ..."). */
+const char *art14_field_label(const char *field);
 
 /*
  * A draft version of one stage's report. Its content is a document of the

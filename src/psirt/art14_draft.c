@@ -69,6 +69,8 @@ static const char *const articles[2][ART14__NSTAGES] = {
     {"14(4)(a)", "14(4)(b)", "14(6)", "14(4)(c)"},
 };
 
+static const char *field_label(const char *name);
+
 int art14_field_known(const char *field)
 {
 	for (size_t i = 0; field && i < NFIELDS; i++)
@@ -448,7 +450,7 @@ static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t
 {
 	int st = stage_or_fail(stage, err), rc;
 	json_t *rows = NULL, *row, *body, *appr = NULL, *sub = NULL;
-	int need = psirt_approvals_needed();
+	int need = psirt_approvals_needed(), four = 0;
 
 	*out = NULL;
 	if (st < 0)
@@ -459,8 +461,12 @@ static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t
 			"AND version = (SELECT MAX(version) FROM art14_drafts WHERE exposure_id = "
 			"? AND stage = ?))) ",
 			"itiiit", id, stage, version, version, id, stage);
-	if (rc)
+	if (!rc)
+		rc = psirt_four_eyes(s, &four, err);
+	if (rc) {
+		json_decref(rows);
 		return rc;
+	}
 	if (!json_array_size(rows)) {
 		json_decref(rows);
 		if (version)
@@ -498,6 +504,7 @@ static int draft_get_doc(struct store *s, int64_t id, const char *stage, int64_t
 	}
 	json_object_set_new(body, "body_sha256", json_string(vg_json_str(row, "body_sha256")));
 	json_object_set_new(body, "approvals_needed", json_integer(need));
+	json_object_set_new(body, "four_eyes", json_boolean(four));
 	json_object_set_new(body, "approved", json_boolean((int)json_array_size(appr) >= need));
 	json_object_set_new(body, "approvals", appr);
 	json_object_set_new(body, "submission",
@@ -549,6 +556,17 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 		json_decref(d);
 		return rc;
 	}
+	if (json_is_true(json_object_get(d, "four_eyes")) && vg_json_str(d, "created_by") &&
+	    strcmp(vg_json_str(d, "created_by"), store_actor(s)) == 0) {
+		rc = vg_error_set(err, VG_EPERM,
+				  "%s built exposure %lld %s draft version %lld: four-eyes review "
+				  "needs another PSIRT member to approve it (nobody approves their "
+				  "own draft)",
+				  store_actor(s), (long long)id, stage,
+				  (long long)vg_json_int(d, "version", 0));
+		json_decref(d);
+		return rc;
+	}
 	rc = store_tx_begin(s, err);
 	if (!rc)
 		rc = store_query_int64(
@@ -563,10 +581,10 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 				      "approved_by = ?",
 				      "it", draft_id, store_actor(s));
 	if (!rc && dup)
-		rc = vg_error_set(
-		    err, VG_EEXIST, "%s already approved exposure %lld %s draft version %lld%s",
-		    store_actor(s), (long long)id, stage, (long long)vg_json_int(d, "version", 0),
-		    need > 1 ? "; four-eyes review needs a different person" : "");
+		rc = vg_error_set(err, VG_EEXIST,
+				  "%s already approved exposure %lld %s draft version %lld%s",
+				  store_actor(s), (long long)id, stage,
+				  (long long)vg_json_int(d, "version", 0), "");
 	if (!rc)
 		rc = store_exec(s, err,
 				"INSERT INTO art14_approvals (draft_id, approved_by, approved_at) "
@@ -594,6 +612,11 @@ int art14_approve(struct store *s, int64_t id, const char *stage, int *approved,
 	if (!rc && approved)
 		*approved = n >= need;
 	return rc;
+}
+
+const char *art14_field_label(const char *name)
+{
+	return name ? field_label(name) : "";
 }
 
 static const char *field_label(const char *name)

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "psirt/cases.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -16,7 +17,9 @@
 #include "psirt/art14.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
+#include "triage/triage.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,70 +602,356 @@ int case_transition(struct store *s, int64_t id, const char *to, const char *not
 int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err)
 {
 	char st[32];
+	char *old = NULL;
 	int rc = vg_text_check("assignee", who, 128, 0, 1, err);
+	if (!rc)
+		rc = psirt_person_may_act(s, who, err);
 	if (rc)
 		return rc;
 	rc = store_tx_begin(s, err);
 	if (!rc)
 		rc = case_state(s, id, st, sizeof(st), err);
 	if (!rc)
+		rc = store_query_text(s, &old, err, "SELECT assignee FROM psirt_cases WHERE id = ?",
+				      "i", id);
+	if (!rc)
 		rc = store_exec(s, err,
 				"UPDATE psirt_cases SET assignee = ?, updated_at = ? WHERE id = ?",
 				"tii", who, vg_now(), id);
 	if (!rc)
-		rc = audit_case(s, "case.assign", id, NULL, json_pack("{s:s}", "assignee", who),
-				err);
+		rc = audit_case(s, "case.assign", id,
+				json_pack("{s:o}", "assignee", vg_json_text(old)),
+				json_pack("{s:s}", "assignee", who), err);
+	free(old);
 	return store_tx_end(s, rc, err);
 }
 
-int case_link(struct store *s, int64_t id, const char *kind, const char *value,
-	      struct vg_error *err)
+const char *case_vuln_kind(const char *id)
 {
-	static const char *const kinds[] = {"product",  "version", "cve", "finding",
-					    "advisory", "release", NULL};
-	char st[32];
+	const char *p;
+	int digits = 0;
+
+	if (!id)
+		return NULL;
+	if (strncmp(id, "CVE-", 4) == 0) {
+		p = id + 4;
+		for (int i = 0; i < 4; i++)
+			if (!isdigit((unsigned char)p[i]))
+				return NULL;
+		if (p[4] != '-')
+			return NULL;
+		for (p += 5; *p; p++, digits++)
+			if (!isdigit((unsigned char)*p))
+				return NULL;
+		return digits >= 4 && digits <= 19 ? "cve" : NULL;
+	}
+	if (strncmp(id, "GHSA-", 5) == 0) {
+		p = id + 5;
+		for (int g = 0; g < 3; g++) {
+			for (int i = 0; i < 4; i++, p++)
+				if (!isdigit((unsigned char)*p) && !(*p >= 'a' && *p <= 'z'))
+					return NULL;
+			if (g < 2 && *p++ != '-')
+				return NULL;
+		}
+		return *p ? NULL : "ghsa";
+	}
+	return NULL;
+}
+
+/* A finding link must name a finding that exists. */
+static int finding_exists(struct store *s, const char *value, struct vg_error *err)
+{
+	struct finding_detail d;
+	int64_t fid = 0;
+	int rc = vg_id_parse(value, "finding", &fid, err);
+	if (rc)
+		return rc;
+	rc = triage_finding_get(s, fid, &d, err);
+	finding_detail_release(&d);
+	if (rc == VG_ENOTFOUND)
+		return vg_error_set(err, rc, "finding %lld: no such finding", (long long)fid);
+	return rc;
+}
+
+static int link_check(struct store *s, const char *kind, const char *value, struct vg_error *err)
+{
+	static const char *const kinds[] = {"product", "version",  "cve",     "ghsa",
+					    "finding", "advisory", "release", NULL};
+	const char *vk;
 	int ok = 0, rc;
 
 	for (int i = 0; kind && kinds[i]; i++)
 		ok |= strcmp(kind, kinds[i]) == 0;
 	if (!ok)
-		return vg_error_set(err, VG_EINVAL,
-				    "link kind '%s': expected product, version, cve, finding, "
-				    "advisory or release",
-				    kind ? kind : "");
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "link kind '%s': expected product, version, cve, ghsa, finding, "
+		    "advisory or release",
+		    kind ? kind : "");
 	if ((rc = vg_text_check("link value", value, 200, 0, 1, err)))
 		return rc;
-	if (strcmp(kind, "cve") == 0) {
-		const char *p = value + 4;
-		int digits = 0;
-		if (strncmp(value, "CVE-", 4) != 0 || strlen(value) < 13)
-			ok = 0;
-		for (int i = 0; ok && i < 4; i++)
-			ok = p[i] >= '0' && p[i] <= '9';
-		if (ok && p[4] != '-')
-			ok = 0;
-		for (p += 5; ok && *p; p++, digits++)
-			ok = *p >= '0' && *p <= '9';
-		if (!ok || digits < 4)
-			return vg_error_set(
-			    err, VG_EINVAL,
-			    "cve '%s': expected CVE-YYYY-NNNN (four or more digits)", value);
-	}
-	rc = store_tx_begin(s, err);
-	if (!rc)
-		rc = case_state(s, id, st, sizeof(st), err);
-	if (!rc)
-		rc = store_exec(s, err,
-				"INSERT INTO psirt_case_links (case_id, kind, value, created_at) "
-				"VALUES (?,?,?,?)",
-				"itti", id, kind, value, vg_now());
+	vk = case_vuln_kind(value);
+	if (strcmp(kind, "cve") == 0 && (!vk || strcmp(vk, "cve") != 0))
+		return vg_error_set(err, VG_EINVAL,
+				    "cve '%s': expected CVE-YYYY-NNNN (four or more digits)",
+				    value);
+	if (strcmp(kind, "ghsa") == 0 && (!vk || strcmp(vk, "ghsa") != 0))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "ghsa '%s': expected GHSA-xxxx-xxxx-xxxx (lower-case letters and "
+		    "digits)",
+		    value);
+	if (strcmp(kind, "finding") == 0)
+		return finding_exists(s, value, err);
+	return VG_OK;
+}
+
+/* Insert one link inside the caller's transaction (audited case.link). */
+static int link_in_tx(struct store *s, int64_t id, const char *kind, const char *value,
+		      struct vg_error *err)
+{
+	int rc = store_exec(s, err,
+			    "INSERT INTO psirt_case_links (case_id, kind, value, created_at) "
+			    "VALUES (?,?,?,?)",
+			    "itti", id, kind, value, vg_now());
 	if (rc == VG_EEXIST)
 		vg_error_set(err, rc, "case %lld is already linked to %s %s", (long long)id, kind,
 			     value);
 	if (!rc)
 		rc = audit_case(s, "case.link", id, NULL,
 				json_pack("{s:s, s:s}", "kind", kind, "value", value), err);
+	return rc;
+}
+
+int case_link(struct store *s, int64_t id, const char *kind, const char *value,
+	      struct vg_error *err)
+{
+	char st[32];
+	int rc = link_check(s, kind, value, err);
+
+	if (rc)
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
+	if (!rc)
+		rc = link_in_tx(s, id, kind, value, err);
 	return store_tx_end(s, rc, err);
+}
+
+int case_unlink(struct store *s, int64_t id, const char *kind, const char *value,
+		struct vg_error *err)
+{
+	char st[32];
+	int64_t have = 0;
+	int rc = store_tx_begin(s, err);
+
+	if (!rc)
+		rc = case_state(s, id, st, sizeof(st), err);
+	if (!rc)
+		rc =
+		    store_query_int64(s, &have, err,
+				      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
+				      "kind = ? AND value = ?",
+				      "itt", id, kind ? kind : "", value ? value : "");
+	if (!rc && !have)
+		rc = vg_error_set(err, VG_ENOTFOUND, "case %lld is not linked to %s %s",
+				  (long long)id, kind ? kind : "", value ? value : "");
+	if (!rc)
+		rc = store_exec(s, err,
+				"DELETE FROM psirt_case_links WHERE case_id = ? AND kind = ? AND "
+				"value = ?",
+				"itt", id, kind, value);
+	if (!rc)
+		rc = audit_case(s, "case.unlink", id,
+				json_pack("{s:s, s:s}", "kind", kind, "value", value),
+				json_pack("{s:b}", "linked", 0), err);
+	return store_tx_end(s, rc, err);
+}
+
+static const char *const severities[] = {"critical", "high", "medium", "low", NULL};
+
+static int severity_rank(const char *sev)
+{
+	for (int i = 0; sev && severities[i]; i++)
+		if (strcmp(sev, severities[i]) == 0)
+			return 4 - i;
+	return 0;
+}
+
+/* A finding's severity ("CRITICAL", "High") as one of severities; NULL. */
+static const char *finding_severity(const char *sev)
+{
+	char low[16];
+	size_t i;
+	for (i = 0; sev && sev[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)tolower((unsigned char)sev[i]);
+	low[i] = '\0';
+	for (int k = 0; sev && severities[k]; k++)
+		if (strcmp(low, severities[k]) == 0)
+			return severities[k];
+	return NULL;
+}
+
+int case_open(struct store *s, const struct case_open *in, const char *source, int64_t *id,
+	      struct vg_error *err)
+{
+	struct finding_detail *fd = NULL;
+	const char *product = in->product, *version = in->version, *sev = in->severity;
+	char title[512], *desc = NULL;
+	struct vg_buf dbuf = VG_BUF_INIT;
+	json_t *after = NULL, *links = json_array();
+	int64_t now = vg_now(), newid = 0;
+	size_t nf = 0;
+	int rc = VG_OK;
+
+	if (!links)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (in->nfindings > CASE_OPEN_MAX_FINDINGS)
+		rc = vg_error_set(err, VG_EINVAL, "findings: at most %d in one case",
+				  CASE_OPEN_MAX_FINDINGS);
+	if (!rc && in->nfindings && !(fd = calloc(in->nfindings, sizeof(*fd))))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < in->nfindings; i++) {
+		for (size_t k = 0; k < i; k++)
+			if (in->findings[k] == in->findings[i])
+				rc = vg_error_set(err, VG_EINVAL, "findings: %lld is named twice",
+						  (long long)in->findings[i]);
+		if (rc)
+			break;
+		rc = triage_finding_get(s, in->findings[i], &fd[i], err);
+		nf = i + 1;
+		if (rc == VG_ENOTFOUND)
+			rc = vg_error_set(err, rc, "findings: finding %lld does not exist",
+					  (long long)in->findings[i]);
+	}
+	if (!rc && nf) {
+		const struct finding *f0 = &fd[0].f;
+		if (!product || !*product)
+			product = f0->product;
+		if (!version || !*version)
+			version = f0->version;
+		if (!sev || !*sev) {
+			sev = NULL;
+			for (size_t i = 0; i < nf; i++) {
+				const char *fs = finding_severity(fd[i].f.severity);
+				if (severity_rank(fs) > severity_rank(sev))
+					sev = fs;
+			}
+		}
+		vg_buf_addf(&dbuf, "Opened from %zu finding%s:\n", nf, nf == 1 ? "" : "s");
+		for (size_t i = 0; i < nf; i++)
+			vg_buf_addf(&dbuf, "- finding %lld: %s in %s (%s %s)%s\n",
+				    (long long)fd[i].f.id, fd[i].f.vuln_id ? fd[i].f.vuln_id : "",
+				    fd[i].f.purl ? fd[i].f.purl : "",
+				    fd[i].f.product ? fd[i].f.product : "",
+				    fd[i].f.version ? fd[i].f.version : "",
+				    fd[i].f.kev ? " [known exploited]" : "");
+	}
+	if (!rc && in->title && *in->title)
+		snprintf(title, sizeof(title), "%s", in->title);
+	else if (!rc && nf)
+		snprintf(title, sizeof(title), "%s in %s%s%s%s", fd[0].f.vuln_id, product,
+			 version ? " " : "", version ? version : "",
+			 nf > 1 ? " (and other findings)" : "");
+	else if (!rc)
+		rc = vg_error_set(err, VG_EINVAL, "title: required");
+	if (!rc && (in->description && *in->description)) {
+		if (dbuf.len)
+			vg_buf_adds(&dbuf, "\n");
+		vg_buf_adds(&dbuf, in->description);
+	}
+	desc = dbuf.data;
+	if (!rc && !desc)
+		rc = vg_error_set(err, VG_EINVAL, "description: required");
+	if (!rc && sev && *sev && !severity_rank(sev))
+		rc = vg_error_set(err, VG_EINVAL,
+				  "severity '%s': expected critical, high, medium or low", sev);
+	if (!rc)
+		rc = vg_text_check("title", title, 300, 0, 1, err);
+	if (!rc)
+		rc = vg_text_check("product", product, 200, 0, 1, err);
+	if (!rc)
+		rc = vg_text_check("version", version, 100, 0, 0, err);
+	if (!rc)
+		rc = vg_text_check("description", desc, 65536, 1, 1, err);
+	if (!rc && in->assignee && *in->assignee)
+		rc = psirt_person_may_act(s, in->assignee, err);
+	for (size_t i = 0; !rc && i < in->nvulns; i++)
+		if (!case_vuln_kind(in->vulns[i]))
+			rc = vg_error_set(err, VG_EINVAL,
+					  "vulnerabilities: '%s' is not a CVE (CVE-YYYY-NNNN) or "
+					  "GHSA (GHSA-xxxx-xxxx-xxxx) id",
+					  in->vulns[i]);
+	if (rc)
+		goto out;
+
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_exec(s, err,
+				"INSERT INTO psirt_cases (state, title, product, product_version, "
+				"description, severity, assignee, credit_consent, source, "
+				"received_at, ack_due_at, acknowledged_at, updated_at) VALUES "
+				"('acknowledged',?,?,?,?,?,?,0,?,?,?,?,?)",
+				"tttttttiiii", title, product, version && *version ? version : NULL,
+				desc, sev && *sev ? sev : NULL,
+				in->assignee && *in->assignee ? in->assignee : NULL, source, now,
+				now, now, now);
+	if (!rc)
+		rc = store_query_int64(s, &newid, err,
+				       "SELECT MAX(id) FROM psirt_cases WHERE received_at = ? AND "
+				       "title = ? AND source = ?",
+				       "itt", now, title, source);
+	if (!rc) {
+		after = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:o, s:o}", "state",
+				  "acknowledged", "title", title, "product", product, "version",
+				  version && *version ? version : NULL, "severity",
+				  sev && *sev ? sev : NULL, "assignee",
+				  in->assignee && *in->assignee ? in->assignee : NULL, "source",
+				  source, "opened_at", vg_json_time(now), "findings", json_array());
+		for (size_t i = 0; after && i < nf; i++)
+			json_array_append_new(json_object_get(after, "findings"),
+					      json_integer(fd[i].f.id));
+		rc = audit_case(s, "case.opened", newid, NULL, after, err);
+	}
+	/* links: each finding and its vulnerability, then the named ids */
+	for (size_t i = 0; !rc && i < nf; i++) {
+		char v[32];
+		const char *vk = case_vuln_kind(fd[i].f.vuln_id);
+		int64_t have = 0;
+		snprintf(v, sizeof(v), "%lld", (long long)fd[i].f.id);
+		rc = link_in_tx(s, newid, "finding", v, err);
+		if (!rc && vk)
+			rc =
+			    store_query_int64(s, &have, err,
+					      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id "
+					      "= ? AND kind = ? AND value = ?",
+					      "itt", newid, vk, fd[i].f.vuln_id);
+		if (!rc && vk && !have)
+			rc = link_in_tx(s, newid, vk, fd[i].f.vuln_id, err);
+	}
+	for (size_t i = 0; !rc && i < in->nvulns; i++) {
+		int64_t have = 0;
+		const char *vk = case_vuln_kind(in->vulns[i]);
+		rc =
+		    store_query_int64(s, &have, err,
+				      "SELECT COUNT(*) FROM psirt_case_links WHERE case_id = ? AND "
+				      "kind = ? AND value = ?",
+				      "itt", newid, vk, in->vulns[i]);
+		if (!rc && !have)
+			rc = link_in_tx(s, newid, vk, in->vulns[i], err);
+	}
+	rc = store_tx_end(s, rc, err);
+	if (!rc)
+		*id = newid;
+out:
+	for (size_t i = 0; i < nf; i++)
+		finding_detail_release(&fd[i]);
+	free(fd);
+	vg_buf_release(&dbuf);
+	json_decref(links);
+	return rc;
 }
 
 int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo,
@@ -706,8 +995,8 @@ int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo
 #define CASE_COLS                                                                            \
 	"SELECT id, state, title, product, product_version, assignee, source, received_at, " \
 	"ack_due_at, acknowledged_at, embargo_until, credit, credit_consent, closed_at, "    \
-	"updated_at, description, impact, poc, reporter_contact, encrypted_body FROM "       \
-	"psirt_cases"
+	"updated_at, description, impact, poc, reporter_contact, encrypted_body, severity "  \
+	"FROM psirt_cases"
 
 static int case_row(struct store_stmt *st, struct psirt_case *c, int details)
 {
@@ -729,6 +1018,7 @@ static int case_row(struct store_stmt *st, struct psirt_case *c, int details)
 	c->credit_consent = store_col_int64(st, 12) != 0;
 	c->closed_at = store_col_int64_or(st, 13, 0);
 	c->updated_at = store_col_int64_or(st, 14, 0);
+	c->severity = psirt_col_dup(st, 20, &oom);
 	if (details) {
 		c->detailed = 1;
 		c->description = psirt_col_dup(st, 15, &oom);
@@ -759,6 +1049,7 @@ void psirt_case_release(struct psirt_case *c)
 	free(c->product);
 	free(c->product_version);
 	free(c->assignee);
+	free(c->severity);
 	free(c->source);
 	free(c->credit);
 	free(c->description);
@@ -1001,6 +1292,7 @@ static json_t *case_json(const struct psirt_case *c)
 	json_object_set_new(o, "product", vg_json_text(c->product));
 	json_object_set_new(o, "product_version", vg_json_text(c->product_version));
 	json_object_set_new(o, "assignee", vg_json_text(c->assignee));
+	json_object_set_new(o, "severity", vg_json_text(c->severity));
 	json_object_set_new(o, "source", vg_json_text(c->source));
 	json_object_set_new(o, "received_at", vg_json_time(c->received_at));
 	json_object_set_new(o, "ack_due_at", vg_json_time(c->ack_due_at));

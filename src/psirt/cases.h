@@ -164,6 +164,7 @@ struct psirt_case_fix {
 struct psirt_case {
 	int64_t id;
 	char *state, *title, *product, *product_version, *assignee, *source, *credit;
+	char *severity; /* critical, high, medium, low; NULL: not set */
 	int credit_consent;
 	int64_t received_at, ack_due_at, acknowledged_at, embargo_until, closed_at, updated_at;
 
@@ -204,7 +205,7 @@ void psirt_case_files_free(struct psirt_case_file *f, size_t n);
 
 /*
  * The JSON edges (API and CLI --json; keys are the API's). A case without
- * details: {id, state, title, product, product_version, assignee, source,
+ * details: {id, state, title, product, product_version, assignee, severity, source,
  * received_at, ack_due_at, acknowledged_at, embargo_until_at, credit,
  * credit_consent, closed_at, updated_at}; with details also description,
  * impact, poc, reporter_contact, encrypted_body, links, messages, exposures,
@@ -246,12 +247,45 @@ const char *const *case_next_states(const char *from);
 /* Move a case to state `to`; refused with the allowed states otherwise. */
 int case_transition(struct store *s, int64_t id, const char *to, const char *note,
 		    struct vg_error *err) VG_MUST_CHECK;
+/* Assign to one of the people who may act (psirt_people(): enabled users with
+ * the role psirt or admin); anyone else is refused (VG_EINVAL naming them). */
 int case_assign(struct store *s, int64_t id, const char *who, struct vg_error *err) VG_MUST_CHECK;
 /* kind: "note" (internal) or "to_reporter". */
 int case_message(struct store *s, int64_t id, const char *kind, const char *body,
 		 struct vg_error *err) VG_MUST_CHECK;
-/* kind: "product", "version", "cve", "finding", "advisory", "release". */
+/* kind: "product", "version", "cve", "ghsa", "finding", "advisory",
+ * "release". A cve or ghsa value must have that id's syntax; a finding must
+ * exist. Audited case.link. */
 int case_link(struct store *s, int64_t id, const char *kind, const char *value,
+	      struct vg_error *err) VG_MUST_CHECK;
+/* Remove a link (VG_ENOTFOUND when there is none). Audited case.unlink. */
+int case_unlink(struct store *s, int64_t id, const char *kind, const char *value,
+		struct vg_error *err) VG_MUST_CHECK;
+/* "cve" for CVE-YYYY-NNNN(N...), "ghsa" for GHSA-xxxx-xxxx-xxxx, else NULL. */
+const char *case_vuln_kind(const char *id);
+
+#define CASE_OPEN_MAX_FINDINGS 500
+/* A case the PSIRT opens itself (a "New case" or from findings). Strings
+ * borrowed; NULL or "" = not given. */
+struct case_open {
+	const char *title, *product, *version, *severity, *description, *assignee;
+	const int64_t *findings; /* finding ids */
+	size_t nfindings;
+	const char *const *vulns; /* CVE or GHSA ids */
+	size_t nvulns;
+};
+/*
+ * Open a case in state acknowledged (the PSIRT knows it: no acknowledgement
+ * clock) in one transaction audited case.opened, with a case.link for each
+ * finding, the vulnerability of each finding and each named id. From
+ * findings, product and version default to the first finding's, the severity
+ * to the highest of theirs, the title to "VULN in PRODUCT VERSION" and the
+ * description lists them (the given one is appended). Otherwise title,
+ * product and description are required. severity: critical, high, medium or
+ * low; assignee: one of psirt_people(). Errors name the field (VG_EINVAL) or
+ * the finding that does not exist (VG_ENOTFOUND). source: "ui", "cli", "api".
+ */
+int case_open(struct store *s, const struct case_open *in, const char *source, int64_t *id,
 	      struct vg_error *err) VG_MUST_CHECK;
 /* Set the embargo end (0 = none) and/or the credit line (NULL = unchanged). */
 int case_set(struct store *s, int64_t id, int64_t embargo_until, int set_embargo,

@@ -432,14 +432,14 @@ static int art14_approve_cmd(struct cli *c, int argc, char **argv)
 	if (!rc)
 		printf("exposure %lld %s draft: approval by %s recorded; %s\n", (long long)id,
 		       cli_opt(&a, "stage"), store_actor(s),
-		       approved ? "approved" : "a second approval by another person is needed");
+		       approved ? "approved" : "not yet approved");
 	return done(s, rc, &err);
 }
 
 static int art14_submitted_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"stage=", "at=", "reference=", NULL};
-	const char *usage = "ID --stage S --at T --reference RECEIPT";
+	static const char *const spec[] = {"stage=", "at=", "reference=", "reason=", NULL};
+	const char *usage = "ID --stage S --at T --reference RECEIPT [--reason TEXT]";
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
@@ -454,8 +454,10 @@ static int art14_submitted_cmd(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((rc = cli_open_store(c, 0, &s)))
 		return rc;
-	rc = art14_submitted(s, id, cli_opt(&a, "stage"), at, cli_opt(&a, "reference"), &approved,
-			     &err);
+	rc = art14_submitted_ex(s, id, cli_opt(&a, "stage"), at, cli_opt(&a, "reference"),
+				cli_opt(&a, "reason"), &approved, &err);
+	if (rc == VG_ESTATE && strncmp(vg_error_msg(&err), "reason:", 7) == 0)
+		fprintf(stderr, "vigil: give --reason TEXT to record it anyway\n");
 	if (!rc) {
 		printf("exposure %lld %s: filing recorded (submitted %s, receipt %s)\n",
 		       (long long)id, cli_opt(&a, "stage"), cli_opt(&a, "at"),
@@ -672,6 +674,54 @@ static int case_open_cmd(struct cli *c, int argc, char **argv)
 	return done(s, rc, &err);
 }
 
+static int case_new_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {
+	    "title=",    "product=",  "version=", "severity=", "description=",
+	    "assignee=", "findings=", "vulns=",   NULL};
+	const char *usage = "(--findings ID,ID... | --title T --product P --description TEXT) "
+			    "[--version V] [--severity S] [--assignee USER] [--vulns CVE,GHSA...]";
+	struct case_open in = {0};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0, *fids = NULL;
+	char **vulns = NULL;
+	size_t nf = 0, nv = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos)
+		return cli_usage(c, "%s", usage);
+	rc = psirt_ids(cli_opt(&a, "findings"), "--findings", CASE_OPEN_MAX_FINDINGS, &fids, &nf,
+		       &err);
+	if (!rc)
+		rc = psirt_words(cli_opt(&a, "vulns"), "--vulns", 100, &vulns, &nv, &err);
+	if (rc) {
+		free(fids);
+		return cli_error(&err);
+	}
+	in.title = cli_opt(&a, "title");
+	in.product = cli_opt(&a, "product");
+	in.version = cli_opt(&a, "version");
+	in.severity = cli_opt(&a, "severity");
+	in.description = cli_opt(&a, "description");
+	in.assignee = cli_opt(&a, "assignee");
+	in.findings = fids;
+	in.nfindings = nf;
+	in.vulns = (const char *const *)vulns;
+	in.nvulns = nv;
+	if (!(rc = cli_open_store(c, 0, &s))) {
+		rc = case_open(s, &in, "cli", &id, &err);
+		if (!rc)
+			printf("case %lld opened\n", (long long)id);
+		rc = done(s, rc, &err);
+	}
+	free(fids);
+	psirt_people_free(vulns, nv);
+	return rc;
+}
+
 static int case_forget_addresses_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"days=", NULL};
@@ -789,12 +839,12 @@ static int case_message_cmd(struct cli *c, int argc, char **argv)
 
 static int case_link_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const kinds[] = {"product",  "version", "cve", "finding",
-					    "advisory", "release", NULL};
-	static const char *const spec[] = {
-	    "product=", "version=", "cve=", "finding=", "advisory=", "release=", NULL};
-	const char *usage = "ID [--product P] [--version V] [--cve CVE-ID] [--finding F] "
-			    "[--advisory A] [--release R]";
+	static const char *const kinds[] = {"product", "version",  "cve",     "ghsa",
+					    "finding", "advisory", "release", NULL};
+	static const char *const spec[] = {"product=",  "version=", "cve=",   "ghsa=", "finding=",
+					   "advisory=", "release=", "remove", NULL};
+	const char *usage = "ID [--product P] [--version V] [--cve CVE-ID] [--ghsa GHSA-ID] "
+			    "[--finding F] [--advisory A] [--release R] [--remove]";
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
@@ -808,10 +858,13 @@ static int case_link_cmd(struct cli *c, int argc, char **argv)
 		return rc;
 	for (int i = 0; kinds[i] && !rc; i++)
 		if (cli_opt(&a, kinds[i])) {
-			rc = case_link(s, id, kinds[i], cli_opt(&a, kinds[i]), &err);
+			rc = cli_flag(&a, "remove")
+				 ? case_unlink(s, id, kinds[i], cli_opt(&a, kinds[i]), &err)
+				 : case_link(s, id, kinds[i], cli_opt(&a, kinds[i]), &err);
 			if (!rc)
-				printf("case %lld linked to %s %s\n", (long long)id, kinds[i],
-				       cli_opt(&a, kinds[i]));
+				printf("case %lld %s %s %s\n", (long long)id,
+				       cli_flag(&a, "remove") ? "no longer linked to" : "linked to",
+				       kinds[i], cli_opt(&a, kinds[i]));
 			n++;
 		}
 	if (!n) {
@@ -915,12 +968,14 @@ int cmd_case(struct cli *c, int argc, char **argv)
 	    {"list", case_list_cmd, "list cases (filter by state)"},
 	    {"show", case_show_cmd, "one case: report, links, messages, exposures"},
 	    {"open", case_open_cmd, "record a report received by other means"},
+	    {"new", case_new_cmd, "open a case yourself, or from findings (--findings 12,13)"},
 	    {"ack", case_ack_cmd, "acknowledge a report (stops the 48-hour clock)"},
 	    {"state", case_state_cmd, "move a case (triaged, accepted, rejected, ...)"},
 	    {"assign", case_assign_cmd, "assign a case to a person"},
 	    {"note", case_note_cmd, "add an internal note"},
 	    {"message", case_message_cmd, "send a message to the reporter"},
-	    {"link", case_link_cmd, "link a product, version, CVE, finding, advisory, release"},
+	    {"link", case_link_cmd,
+	     "link (or --remove) a product, version, CVE, GHSA, finding, advisory, release"},
 	    {"set", case_set_cmd, "set the embargo date or the credit line"},
 	    {"exploited", case_exploited_cmd, "mark actively exploited (starts Art. 14 clocks)"},
 	    {"close", case_close_cmd, "close a case"},

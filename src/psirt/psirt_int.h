@@ -54,7 +54,33 @@ extern const struct deadline_threshold psirt_alert_thresholds[PSIRT_NTHRESHOLDS]
 /* ["50%", "75%", ...] for the bits of fired (caller owns). */
 json_t *psirt_alerts_json(unsigned fired);
 
-/* Approvals a draft needs: 2 with config art14.four_eyes=1, else 1. */
+/* Approvals a draft needs: one (with four-eyes review in force it must come
+ * from a person other than the draft's author: psirt_four_eyes()). */
 int psirt_approvals_needed(void);
+
+/*
+ * The people who may act on cases and Article 14 reports: enabled users with
+ * the role psirt or admin, by name (*names: malloc'ed strings in a malloc'ed
+ * array, psirt_people_free()).
+ */
+int psirt_people(struct store *s, char ***names, size_t *n, struct vg_error *err) VG_MUST_CHECK;
+void psirt_people_free(char **names, size_t n);
+/* VG_OK when who is one of psirt_people(), else VG_EINVAL naming who. */
+int psirt_person_may_act(struct store *s, const char *who, struct vg_error *err) VG_MUST_CHECK;
+/*
+ * Whether four-eyes review is in force (*on): setting art14.four_eyes is
+ * "auto" (default: on when psirt_people() are two or more), "always" (also
+ * "on", "1") or "off" (also "0"). In force, nobody approves a draft version
+ * they built. VG_EINVAL for another value of the setting.
+ */
+int psirt_four_eyes(struct store *s, int *on, struct vg_error *err) VG_MUST_CHECK;
+
+/* Words of in separated by commas, spaces or line breaks (at most max, each
+ * under 256 bytes), as strings freed with psirt_people_free(); errors name
+ * what. psirt_ids(): the same as positive ids ("#12" is 12). */
+int psirt_words(const char *in, const char *what, size_t max, char ***out, size_t *n,
+		struct vg_error *err) VG_MUST_CHECK;
+int psirt_ids(const char *in, const char *what, size_t max, int64_t **out, size_t *n,
+	      struct vg_error *err) VG_MUST_CHECK;
 
 #endif

@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "psirt/psirt_int.h"
+#include "auth/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -59,7 +60,89 @@ int psirt_member_states(const char *in, char *out, size_t outsz, struct vg_error
 
 int psirt_approvals_needed(void)
 {
-	return vg_config_int("art14.four_eyes", 0) ? 2 : 1;
+	return 1;
+}
+
+int psirt_people(struct store *s, char ***names, size_t *n, struct vg_error *err)
+{
+	struct auth_user_list l;
+	char **v = NULL;
+	size_t k = 0;
+	int rc = auth_user_list(s, &l, err);
+
+	*names = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	if (l.n && !(v = calloc(l.n, sizeof(*v))))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		const struct auth_user *u = &l.items[i];
+		if (u->disabled || !u->role ||
+		    (strcmp(u->role, "psirt") != 0 && strcmp(u->role, "admin") != 0))
+			continue;
+		if (!(v[k++] = strdup(u->name)))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	auth_user_list_release(&l);
+	if (rc) {
+		psirt_people_free(v, k);
+		return rc;
+	}
+	*names = v;
+	*n = k;
+	return VG_OK;
+}
+
+void psirt_people_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int psirt_person_may_act(struct store *s, const char *who, struct vg_error *err)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int found = 0, rc = psirt_people(s, &v, &n, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		found |= who && strcmp(v[i], who) == 0;
+	psirt_people_free(v, n);
+	if (!found)
+		return vg_error_set(err, VG_EINVAL,
+				    "assignee '%s': no enabled user with the role psirt or admin "
+				    "has that name (vigil user list)",
+				    who ? who : "");
+	return VG_OK;
+}
+
+int psirt_four_eyes(struct store *s, int *on, struct vg_error *err)
+{
+	const char *mode = vg_config_get("art14.four_eyes", "auto");
+	char **v = NULL;
+	size_t n = 0;
+	int rc;
+
+	*on = 0;
+	if (!strcmp(mode, "always") || !strcmp(mode, "on") || !strcmp(mode, "1")) {
+		*on = 1;
+		return VG_OK;
+	}
+	if (!strcmp(mode, "off") || !strcmp(mode, "0"))
+		return VG_OK;
+	if (strcmp(mode, "auto") != 0)
+		return vg_error_set(err, VG_EINVAL,
+				    "setting art14.four_eyes '%s': expected auto, always or off",
+				    mode);
+	rc = psirt_people(s, &v, &n, err);
+	psirt_people_free(v, n);
+	if (!rc)
+		*on = n >= 2;
+	return rc;
 }
 
 int psirt_has_value(const json_t *v)
@@ -106,4 +189,97 @@ int psirt_query(struct store *s, const char *sql, const char *types, int64_t a, 
 		}
 	store_finalize(st);
 	return rc == STORE_DONE ? VG_OK : rc;
+}
+
+/* The next word of *p (separated by commas, spaces or line breaks) into
+ * out; 0 at the end. */
+static int next_word(const char **p, char *out, size_t n, int *toolong)
+{
+	size_t k = 0;
+	while (**p && strchr(", \t\r\n", **p))
+		(*p)++;
+	if (!**p)
+		return 0;
+	while (**p && !strchr(", \t\r\n", **p)) {
+		if (k + 1 < n)
+			out[k++] = **p;
+		else
+			*toolong = 1;
+		(*p)++;
+	}
+	out[k] = '\0';
+	return 1;
+}
+
+int psirt_words(const char *in, const char *what, size_t max, char ***out, size_t *n,
+		struct vg_error *err)
+{
+	const char *p = in ? in : "";
+	char w[256], **v = NULL;
+	size_t k = 0;
+	int toolong = 0, rc = VG_OK;
+
+	*out = NULL;
+	*n = 0;
+	while (!rc && next_word(&p, w, sizeof(w), &toolong)) {
+		char **nv;
+		if (toolong)
+			rc = vg_error_set(err, VG_EINVAL, "%s: an entry is longer than %zu bytes",
+					  what, sizeof(w) - 1);
+		else if (k >= max)
+			rc = vg_error_set(err, VG_EINVAL, "%s: at most %zu entries", what, max);
+		else if (!(nv = realloc(v, (k + 1) * sizeof(*nv))) || !(nv[k] = strdup(w))) {
+			if (nv)
+				v = nv;
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		} else {
+			v = nv;
+			k++;
+		}
+	}
+	if (rc) {
+		psirt_people_free(v, k);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return VG_OK;
+}
+
+int psirt_ids(const char *in, const char *what, size_t max, int64_t **out, size_t *n,
+	      struct vg_error *err)
+{
+	char **w = NULL;
+	size_t k = 0;
+	int64_t *v = NULL;
+	int rc = psirt_words(in, what, max, &w, &k, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	if (k && !(v = calloc(k, sizeof(*v))))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < k; i++) {
+		const char *x = w[i];
+		char *end = NULL;
+		long long id;
+		if (x[0] == '#')
+			x++;
+		id = strtoll(x, &end, 10);
+		if (!*x || !end || *end || id <= 0)
+			rc = vg_error_set(err, VG_EINVAL,
+					  "%s: '%s' is not a finding id (a positive number)", what,
+					  w[i]);
+		else
+			v[i] = id;
+	}
+	psirt_people_free(w, k);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return VG_OK;
 }

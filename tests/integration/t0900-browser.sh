@@ -21,6 +21,9 @@ VIGIL_PASSWORD=pw-admin-browser-2c9d "$VIGIL" user add dana --role admin >/dev/n
 VIGIL_TEST_ADMIN_USER=dana
 VIGIL_TEST_ADMIN_PASSWORD=pw-admin-browser-2c9d
 export VIGIL_TEST_ADMIN_USER VIGIL_TEST_ADMIN_PASSWORD
+# a second PSIRT user: four-eyes review of Article 14 drafts (cases.test.mjs)
+VIGIL_PASSWORD=pw-browser-8d2b "$VIGIL" user add dave --role psirt >/dev/null ||
+	{ echo "FAIL - could not add the second test user"; exit 1; }
 # the TUF page (tuf.test.mjs): development signers, a repository signed 13 h
 # ago with acme-gateway delegated, then `tuf resign` renews timestamp (past half
 # its 1 d lifetime), so the page has a re-signing to show
@@ -46,6 +49,7 @@ start_server
 
 cd "$VIGIL_SOURCE_DIR/tests" || exit 1
 VIGIL_BASE="$BASE" VIGIL_TEST_USER=carol VIGIL_TEST_PASSWORD=pw-browser-7f3a \
+	VIGIL_TEST_USER2=dave VIGIL_TEST_PASSWORD2=pw-browser-8d2b \
 	VIGIL_TEST_ROLE=psirt VIGIL_CHROMIUM="$chromium" \
 	node --test --test-reporter=tap browser/ >"$T_DIR/node.out" 2>&1
 status=$?

@@ -284,8 +284,16 @@ static void test_incident_clocks_and_alerts(void **state)
 	assert_int_equal(art14_submitted(f->s, id, "notification", T("2026-09-23T10:00:00Z"),
 					 "ENISA-1", NULL, &err),
 			 VG_EINVAL); /* in the future */
+	/* the early warning is not filed and no draft is approved: a reason is needed */
 	assert_int_equal(art14_submitted(f->s, id, "notification", T("2026-09-22T09:30:00Z"),
 					 "ENISA-2026-0001", NULL, &err),
+			 VG_ESTATE);
+	assert_non_null(strstr(err.msg, "reason:"));
+	assert_non_null(strstr(err.msg, "early warning is not recorded as filed"));
+	assert_non_null(strstr(err.msg, "no approved draft"));
+	assert_int_equal(art14_submitted_ex(f->s, id, "notification", T("2026-09-22T09:30:00Z"),
+					    "ENISA-2026-0001",
+					    "combined report agreed with the CSIRT", NULL, &err),
 			 VG_OK);
 	assert_int_equal(art14_submitted(f->s, id, "notification", T("2026-09-22T09:30:00Z"),
 					 "again", NULL, &err),
@@ -314,9 +322,9 @@ static void test_incident_final_month_end(void **state)
 	in.aware_at = T("2028-01-30T11:00:00Z");
 	assert_int_equal(art14_open(f->s, &in, &id, &err), VG_OK);
 	at("2028-02-01T00:00:00Z");
-	assert_int_equal(
-	    art14_submitted(f->s, id, "notification", T("2028-01-31T22:15:00Z"), "R-1", NULL, &err),
-	    VG_OK);
+	assert_int_equal(art14_submitted_ex(f->s, id, "notification", T("2028-01-31T22:15:00Z"),
+					    "R-1", "filed with the early warning", NULL, &err),
+			 VG_OK);
 	check_ob(f->s, id, "final", "2028-02-29T22:15:00Z", "pending");
 }
 
@@ -432,16 +440,18 @@ static void test_drafts_four_eyes_and_audit(void **state)
 				 VG_EINVAL);
 	}
 
-	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_OK);
-	assert_int_equal(approved, 0);
-	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_EEXIST);
+	/* four-eyes: alice built the version, so she cannot approve it */
+	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_EPERM);
+	assert_non_null(strstr(err.msg, "nobody approves their own draft"));
 	store_set_actor(f->s, "bob", "test");
 	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_OK);
 	assert_int_equal(approved, 1);
+	assert_int_equal(art14_approve(f->s, id, "notification", &approved, &err), VG_EEXIST);
 	assert_int_equal(art14_draft_get(f->s, id, "notification", 0, &dr, &err), VG_OK);
 	d = art14_draft_to_json(&dr);
 	assert_true(json_is_true(json_object_get(d, "approved")));
-	assert_int_equal(json_array_size(json_object_get(d, "approvals")), 2);
+	assert_int_equal(json_array_size(json_object_get(d, "approvals")), 1);
+	assert_true(json_is_true(json_object_get(d, "four_eyes")));
 	{
 		struct vg_buf b = VG_BUF_INIT;
 		art14_draft_html(&dr, &b);
@@ -453,8 +463,14 @@ static void test_drafts_four_eyes_and_audit(void **state)
 	}
 	json_decref(d);
 
+	/* approved, but the early warning is not filed yet: a reason is needed */
 	assert_int_equal(art14_submitted(f->s, id, "notification", T("2026-09-20T08:55:00Z"),
 					 "ENISA-77", &approved, &err),
+			 VG_ESTATE);
+	assert_null(strstr(err.msg, "no approved draft"));
+	assert_int_equal(art14_submitted_ex(f->s, id, "notification", T("2026-09-20T08:55:00Z"),
+					    "ENISA-77", "early warning and notification in one",
+					    &approved, &err),
 			 VG_OK);
 	assert_int_equal(approved, 1);
 
@@ -477,11 +493,17 @@ static void test_drafts_four_eyes_and_audit(void **state)
 			seen_sub++;
 			assert_string_equal(vg_json_str(after, "reference"), "ENISA-77");
 			assert_string_equal(vg_json_str(after, "recorded_by"), "bob");
+			assert_string_equal(vg_json_str(after, "reason"),
+					    "early warning and notification in one");
+			assert_string_equal(
+			    json_string_value(
+				json_array_get(json_object_get(after, "before_earlier_stages"), 0)),
+			    "early-warning");
 		}
 	}
 	assert_int_equal(seen_aware, 1);
 	assert_int_equal(seen_draft, 2);
-	assert_int_equal(seen_approve, 2);
+	assert_int_equal(seen_approve, 1);
 	assert_int_equal(seen_sub, 1);
 	json_decref(log);
 	{
