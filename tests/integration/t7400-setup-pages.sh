@@ -76,7 +76,10 @@ check_contains "... the PSIRT key" "$(gpg --batch --with-colons --import-options
 # ---- roles ----
 check_eq "anonymous: to the login page" "$(http GET /ui/securitytxt)" 303
 check_contains "... login" "$(cat "$T_DIR/headers")" "Location: /ui/login"
-check_eq "anonymous post refused" "$(http POST /ui/notify/channels -d name=x)" 401
+# an anonymous form goes to the login (kept for after it, never acted on)
+check_eq "anonymous post sent to the login" "$(http POST /ui/notify/channels -d name=x)" 303
+check_contains "to the login page" "$(cat "$T_DIR/headers")" "Location: /ui/login"
+check_eq "nothing stored" "$(db_sql "SELECT COUNT(*) FROM notify_channels WHERE name = 'x'")" 0
 check_eq "auditor logs in" "$(login aud pw-aud-7400)" 303
 for p in /ui/setup /ui/notify /ui/oncall/setup /ui/securitytxt; do
 	check_eq "auditor may not see $p" "$(page "$p")" 403
