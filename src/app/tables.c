@@ -27,6 +27,7 @@
 #include "update/signer_admin.h"
 #include "update/tuf.h"
 #include "update/release.h"
+#include "update/fleet.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -62,6 +63,8 @@ const struct app_noun app_nouns[] = {
     {"tuf", cmd_tuf, "the TUF repository: init, delegate, add-target, rotate, status, export"},
     {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
     {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
+    {"fleet", cmd_fleet,
+     "devices in the field by version, and the devices a vulnerability reaches"},
     {NULL, NULL, NULL},
 };
 
@@ -69,7 +72,8 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init};
+	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init,
+					      fleet_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -100,6 +104,8 @@ extern const struct http_route tuf_routes[];
 extern const struct http_route tuf_ui_routes[];
 extern const struct http_route update_routes[];
 extern const struct http_route update_ui_routes[];
+extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
+extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -127,6 +133,8 @@ const struct http_route *const app_route_tables[] = {
     tuf_ui_routes,
     update_routes,
     update_ui_routes,
+    fleet_routes,
+    fleet_ui_routes,
     NULL,
 };
 /* clang-format on */
@@ -134,10 +142,15 @@ const struct http_route *const app_route_tables[] = {
 /* ---- the navigation bar of every page ---- */
 
 const struct http_nav_item app_nav[] = {
-    {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
-    {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
-    {"signers", "Signers", "/ui/signers"},    {"tuf", "TUF", "/ui/tuf"},
-    {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
+    {"products", "Products", "/ui/products"},
+    {"findings", "Findings", "/ui/findings"},
+    {"cases", "Cases", "/ui/cases"},
+    {"releases", "Releases", "/ui/releases"},
+    {"fleet", "Fleet", "/ui/fleet"},
+    {"signers", "Signers", "/ui/signers"},
+    {"tuf", "TUF", "/ui/tuf"},
+    {"evidence", "Evidence", "/ui/evidence"},
+    {NULL, NULL, NULL},
 };
 
 /* ---- jobs: run by the leader (src/jobs/) ---- */
