@@ -27,6 +27,8 @@
 #include "update/signer_admin.h"
 #include "update/tuf.h"
 #include "update/release.h"
+#include "update/device.h"
+#include "update/rollout.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -62,6 +64,9 @@ const struct app_noun app_nouns[] = {
     {"tuf", cmd_tuf, "the TUF repository: init, delegate, add-target, rotate, status, export"},
     {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
     {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
+    {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
+    {"rollout", cmd_rollout,
+     "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
     {NULL, NULL, NULL},
 };
 
@@ -69,7 +74,8 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init};
+	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init,
+					      rollout_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -100,6 +106,7 @@ extern const struct http_route tuf_routes[];
 extern const struct http_route tuf_ui_routes[];
 extern const struct http_route update_routes[];
 extern const struct http_route update_ui_routes[];
+extern const struct http_route rollout_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -127,6 +134,7 @@ const struct http_route *const app_route_tables[] = {
     tuf_ui_routes,
     update_routes,
     update_ui_routes,
+    rollout_routes,
     NULL,
 };
 /* clang-format on */
@@ -134,10 +142,15 @@ const struct http_route *const app_route_tables[] = {
 /* ---- the navigation bar of every page ---- */
 
 const struct http_nav_item app_nav[] = {
-    {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
-    {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
-    {"signers", "Signers", "/ui/signers"},    {"tuf", "TUF", "/ui/tuf"},
-    {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
+    {"products", "Products", "/ui/products"},
+    {"findings", "Findings", "/ui/findings"},
+    {"cases", "Cases", "/ui/cases"},
+    {"releases", "Releases", "/ui/releases"},
+    {"signers", "Signers", "/ui/signers"},
+    {"tuf", "TUF", "/ui/tuf"},
+    {"rollouts", "Rollouts", "/ui/rollouts"},
+    {"evidence", "Evidence", "/ui/evidence"},
+    {NULL, NULL, NULL},
 };
 
 /* ---- jobs: run by the leader (src/jobs/) ---- */
@@ -148,6 +161,8 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 extern const struct vg_job tuf_jobs[];
+extern const struct vg_job rollout_jobs[];
+extern const struct vg_job device_jobs_every_server[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -157,6 +172,7 @@ static const struct vg_job *const leader_jobs[] = {
     oncall_jobs,
     triage_jobs,
     tuf_jobs,
+    rollout_jobs,
     NULL,
 };
 /* clang-format on */
@@ -165,6 +181,7 @@ static const struct vg_job *const leader_jobs[] = {
 /* clang-format off */
 static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,
+    device_jobs_every_server,
     NULL,
 };
 /* clang-format on */
