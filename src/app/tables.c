@@ -198,5 +198,6 @@ static int jobs_service_start(const char *db_url, struct vg_error *err)
 
 const struct vg_service app_services[] = {
     {"jobs", jobs_service_start, jobs_stop},
+    {"devices", device_service_start, device_service_stop},
     {NULL, NULL, NULL},
 };

@@ -512,6 +512,32 @@ const struct vg_job device_jobs_every_server[] = {
     {NULL, 0, NULL},
 };
 
+/* The last-seen times still in memory are written when the server stops. */
+static char *seen_db_url;
+
+int device_service_start(const char *db_url, struct vg_error *err)
+{
+	(void)err;
+	free(seen_db_url);
+	seen_db_url = strdup(db_url);
+	return VG_OK;
+}
+
+void device_service_stop(void)
+{
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	if (seen_db_url && store_open(seen_db_url, 0, &s, &err) == VG_OK) {
+		store_set_actor(s, "system", NULL);
+		if (device_flush_seen(s, &err))
+			fprintf(stderr, "vigil: device last-seen times not written: %s\n",
+				vg_error_msg(&err));
+		store_close(s);
+	}
+	free(seen_db_url);
+	seen_db_url = NULL;
+}
+
 /* clang-format off */
 const struct http_route rollout_routes[] = {
     {"POST", "/api/v1/device/checkin", ROLE_DEVICE, 0, checkin_post,

@@ -158,5 +158,9 @@ struct cli;
 int cmd_rollout(struct cli *c, int argc, char **argv);
 /* At start: gives auth the device token check (api_rollout.c). */
 void rollout_init(void);
+/* The service "devices" beside the server: at stop, the last-seen times
+ * still in memory are written. */
+int device_service_start(const char *db_url, struct vg_error *err);
+void device_service_stop(void);
 
 #endif
