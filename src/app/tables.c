@@ -28,6 +28,8 @@
 #include "update/tuf.h"
 #include "update/release.h"
 #include "update/fleet.h"
+#include "update/device.h"
+#include "update/rollout.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -65,6 +67,9 @@ const struct app_noun app_nouns[] = {
     {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
     {"fleet", cmd_fleet,
      "devices in the field by version, and the devices a vulnerability reaches"},
+    {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
+    {"rollout", cmd_rollout,
+     "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
     {NULL, NULL, NULL},
 };
 
@@ -72,8 +77,8 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init,
-					      fleet_init};
+	static void (*const inits[])(void) = {notify_init, art14_init, triage_init,
+					      oncall_init, fleet_init, rollout_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -106,6 +111,7 @@ extern const struct http_route update_routes[];
 extern const struct http_route update_ui_routes[];
 extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
 extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
+extern const struct http_route rollout_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -135,6 +141,7 @@ const struct http_route *const app_route_tables[] = {
     update_ui_routes,
     fleet_routes,
     fleet_ui_routes,
+    rollout_routes,
     NULL,
 };
 /* clang-format on */
@@ -142,15 +149,11 @@ const struct http_route *const app_route_tables[] = {
 /* ---- the navigation bar of every page ---- */
 
 const struct http_nav_item app_nav[] = {
-    {"products", "Products", "/ui/products"},
-    {"findings", "Findings", "/ui/findings"},
-    {"cases", "Cases", "/ui/cases"},
-    {"releases", "Releases", "/ui/releases"},
-    {"fleet", "Fleet", "/ui/fleet"},
-    {"signers", "Signers", "/ui/signers"},
-    {"tuf", "TUF", "/ui/tuf"},
-    {"evidence", "Evidence", "/ui/evidence"},
-    {NULL, NULL, NULL},
+    {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
+    {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
+    {"rollouts", "Rollouts", "/ui/rollouts"}, {"fleet", "Fleet", "/ui/fleet"},
+    {"signers", "Signers", "/ui/signers"},    {"tuf", "TUF", "/ui/tuf"},
+    {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
 };
 
 /* ---- jobs: run by the leader (src/jobs/) ---- */
@@ -161,6 +164,8 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 extern const struct vg_job tuf_jobs[];
+extern const struct vg_job rollout_jobs[];
+extern const struct vg_job device_jobs_every_server[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -170,6 +175,7 @@ static const struct vg_job *const leader_jobs[] = {
     oncall_jobs,
     triage_jobs,
     tuf_jobs,
+    rollout_jobs,
     NULL,
 };
 /* clang-format on */
@@ -178,6 +184,7 @@ static const struct vg_job *const leader_jobs[] = {
 /* clang-format off */
 static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,
+    device_jobs_every_server,
     NULL,
 };
 /* clang-format on */
@@ -194,5 +201,6 @@ static int jobs_service_start(const char *db_url, struct vg_error *err)
 
 const struct vg_service app_services[] = {
     {"jobs", jobs_service_start, jobs_stop},
+    {"devices", device_service_start, device_service_stop},
     {NULL, NULL, NULL},
 };

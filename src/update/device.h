@@ -156,6 +156,8 @@ struct device_status_req {
 int device_status(struct store *s, const struct device_status_req *r,
 		  struct vg_error *err) VG_MUST_CHECK;
 
+/* Note that device id was seen at at (kept in memory, no write). */
+void device_seen(const char *id, int64_t at);
 /* Write the last_seen times kept in memory (the device.flush job). */
 int device_flush_seen(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
