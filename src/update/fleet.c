@@ -127,7 +127,7 @@ int fleet_versions(struct store *s, const char *product, struct fleet_versions *
 			   "COALESCE(MAX(d.last_seen), 0) FROM devices d "
 			   "JOIN sbom_product_view p ON p.product_id = d.product_id "
 			   "LEFT JOIN sbom_version_view v ON v.version_id = d.version_id "
-			   "WHERE " ACTIVE " AND (? IS NULL OR p.product = ?) "
+			   "WHERE " ACTIVE " AND (CAST(? AS TEXT) IS NULL OR p.product = ?) "
 			   "GROUP BY p.product, COALESCE(v.version, d.installed_version, ''), "
 			   "COALESCE(v.version_id, 0), COALESCE(d.channel, '') "
 			   "ORDER BY p.product, 5 DESC, 2, 4",

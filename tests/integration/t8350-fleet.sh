@@ -87,6 +87,7 @@ check_eq "anonymous may not read the fleet" "$(http GET '/api/v1/fleet/versions'
 
 # a closed finding stops counting: 90001 triaged not affected
 fid=$("$VIGIL" findings list --json | jq_ '[f["id"] for f in (d["findings"] if isinstance(d, dict) else d) if f["vuln_id"] == "CVE-2026-90001"][0]')
+ok "triage 90001 in triage" "$VIGIL" findings triage "$fid" --state in_triage
 ok "triage 90001 not affected" "$VIGIL" findings triage "$fid" --state not_affected \
 	--justification vulnerable_code_not_in_execute_path --comment "not reachable in our build"
 check_eq "90001 closed: no device exposed" \
