@@ -23,6 +23,30 @@ int sbom_version_fleet(struct store *s, int64_t version_id, struct sbom_fleet *o
 	return fleet_provider ? fleet_provider(s, version_id, out, err) : VG_OK;
 }
 
+int sbom_version_fleet_by_name(struct store *s, const char *product, const char *version,
+			       struct sbom_fleet *out, struct vg_error *err)
+{
+	struct product_version pv;
+	struct vg_error miss = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!fleet_provider || !product || !version)
+		return VG_OK;
+	rc = product_version_get(s, product, version, &pv, &miss);
+	if (rc) {
+		product_version_release(&pv);
+		if (rc == VG_ENOTFOUND)
+			return VG_OK;
+		if (err)
+			*err = miss;
+		return rc;
+	}
+	rc = fleet_provider(s, pv.id, out, err);
+	product_version_release(&pv);
+	return rc;
+}
+
 int sbom_fleet_text(struct vg_buf *b, const struct sbom_fleet *f)
 {
 	int rc = vg_buf_addf(b, "%lld device%s", (long long)f->devices, f->devices == 1 ? "" : "s");

@@ -220,6 +220,10 @@ void sbom_set_fleet_provider(sbom_fleet_fn fn);
 /* The devices running version_id into *out (zeroed first). */
 int sbom_version_fleet(struct store *s, int64_t version_id, struct sbom_fleet *out,
 		       struct vg_error *err) VG_MUST_CHECK;
+/* The same for a product version by names; a version the product does not
+ * have (or no provider) has none: VG_OK with zero devices. */
+int sbom_version_fleet_by_name(struct store *s, const char *product, const char *version,
+			       struct sbom_fleet *out, struct vg_error *err) VG_MUST_CHECK;
 /* Appends "N devices (beta 3, stable 5)" as plain text to b. */
 struct vg_buf;
 int sbom_fleet_text(struct vg_buf *b, const struct sbom_fleet *f);
