@@ -26,7 +26,7 @@ int sbom_version_fleet(struct store *s, int64_t version_id, struct sbom_fleet *o
 int sbom_version_fleet_by_name(struct store *s, const char *product, const char *version,
 			       struct sbom_fleet *out, struct vg_error *err)
 {
-	struct product_version pv;
+	struct product_version pv = {0};
 	struct vg_error miss = {0};
 	int rc;
 
