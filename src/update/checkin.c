@@ -282,17 +282,19 @@ int device_status(struct store *s, const struct device_status_req *r, struct vg_
 		if (!rc && have)
 			rc = store_exec(
 			    s, err,
-			    "UPDATE rollout_devices SET stage = ?, state = ?, error_code = "
-			    "?, updated_at = ? WHERE rollout_id = ? AND device_id = ?",
-			    "ittiit", (int64_t)stage, device_status_name(r->kind), r->error_code,
-			    now, r->rollout_id, r->device_id);
+			    "UPDATE rollout_devices SET stage = ?, state = ?, error_code = ?, "
+			    "updated_at = ?, stage_window = (SELECT stage_window FROM rollouts "
+			    "WHERE id = ?) WHERE rollout_id = ? AND device_id = ?",
+			    "ittiiit", (int64_t)stage, device_status_name(r->kind), r->error_code,
+			    now, r->rollout_id, r->rollout_id, r->device_id);
 		else if (!rc)
-			rc =
-			    store_exec(s, err,
-				       "INSERT INTO rollout_devices (rollout_id, device_id, stage, "
-				       "state, error_code, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-				       "ititti", r->rollout_id, r->device_id, (int64_t)stage,
-				       device_status_name(r->kind), r->error_code, now);
+			rc = store_exec(
+			    s, err,
+			    "INSERT INTO rollout_devices (rollout_id, device_id, stage, "
+			    "state, error_code, updated_at, stage_window) VALUES (?, ?, ?, "
+			    "?, ?, ?, (SELECT stage_window FROM rollouts WHERE id = ?))",
+			    "itittii", r->rollout_id, r->device_id, (int64_t)stage,
+			    device_status_name(r->kind), r->error_code, now, r->rollout_id);
 	}
 	if (!rc && r->kind == DEVICE_STATUS_INSTALLED && version[0]) {
 		int64_t vid = 0;

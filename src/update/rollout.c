@@ -454,6 +454,10 @@ static int start_stage(struct store *s, const struct rollout *r, int idx, int64_
 		    "UPDATE rollout_stages SET started_at = ?, due_at = ?, soaked_at = 0, "
 		    "ended_at = 0 WHERE rollout_id = ? AND idx = ?",
 		    "iiii", now, now + r->soak, r->id, (int64_t)idx);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE rollouts SET stage_window = stage_window + 1 WHERE id = ?",
+				"i", r->id);
 	return rc;
 }
 
@@ -788,21 +792,24 @@ static int soak_fetch(struct store *s, int64_t after, int64_t now, size_t max,
 	return rc == STORE_DONE ? VG_OK : rc;
 }
 
-/* Reports of the current stage's window (since it started): installed and
- * failed over every device of the rollout. */
+/* Reports of the current window (since the stage started, or the rollout
+ * was resumed after a halt): installed and failed over every device. */
 static int window_counts(struct store *s, const struct rollout *r, int64_t *installed,
 			 int64_t *failed, struct vg_error *err)
 {
-	int rc = store_query_int64(s, installed, err,
-				   "SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND "
-				   "state = 'installed' AND updated_at >= ?",
-				   "ii", r->id, r->stage_started_at);
+	int rc = store_query_int64(
+	    s, installed, err,
+	    "SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND "
+	    "state = 'installed' AND stage_window = (SELECT stage_window FROM rollouts "
+	    "WHERE id = ?)",
+	    "ii", r->id, r->id);
 	if (!rc)
 		rc = store_query_int64(
 		    s, failed, err,
 		    "SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND "
-		    "state = 'failed' AND updated_at >= ?",
-		    "ii", r->id, r->stage_started_at);
+		    "state = 'failed' AND stage_window = (SELECT stage_window FROM rollouts "
+		    "WHERE id = ?)",
+		    "ii", r->id, r->id);
 	return rc;
 }
 
@@ -920,6 +927,7 @@ int rollout_evaluate(struct store *s, int64_t now, int *changed, struct vg_error
 
 struct snap_item {
 	int64_t id, product_id, release_id;
+	int halted;
 	char channel[72];
 	int has_channel;
 	int percent;
@@ -971,7 +979,8 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 	    "1), pr.version "
 	    "FROM rollouts r JOIN releases rel ON rel.id = r.release_id JOIN rollout_stages g ON "
 	    "g.rollout_id = r.id AND g.idx = r.stage LEFT JOIN releases pr ON pr.id = "
-	    "r.previous_release_id WHERE r.state IN ('running', 'paused', 'done', 'rolled_back') "
+	    "r.previous_release_id WHERE r.state IN ('running', 'paused', 'done', 'rolled_back', "
+	    "'halted') "
 	    "ORDER BY r.id DESC",
 	    &st, err);
 	if (rc)
@@ -991,8 +1000,9 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 		}
 		x = &v[n];
 		memset(x, 0, sizeof(*x));
+		x->halted = strcmp(state, "halted") == 0;
 		if (store_col_isnull(st, 8))
-			continue; /* no artifact: nothing to offer */
+			x->halted = 1; /* no artifact: nothing to offer */
 		x->id = store_col_int64(st, 0);
 		x->product_id = store_col_int64(st, 1);
 		x->has_channel = !store_col_isnull(st, 2);
@@ -1077,24 +1087,27 @@ int rollout_offer_for(struct store *s, int64_t product_id, const char *channel, 
 			continue;
 		if (x->has_channel && (!channel || strcmp(channel, x->channel) != 0))
 			continue;
+		/* the newest rollout of the product (and the device's channel)
+		 * decides alone: halted, it offers nothing; rolled back, the
+		 * previous release to the devices that installed this one;
+		 * otherwise its release to the cohorts of its current stage */
+		if (x->halted)
+			break;
 		if (x->rolled_back) {
-			/* the devices that installed this release go back */
 			if (installed && strcmp(installed, x->version) == 0 &&
 			    x->offer.version[0]) {
 				*out = x->offer;
 				*found = 1;
 			}
-			if (installed && strcmp(installed, x->version) == 0)
-				break;
-			continue;
+			break;
 		}
 		if (cohort >= x->percent * 100)
-			continue;
+			break;
 		if (!installed || strcmp(installed, x->offer.version) != 0) {
 			*out = x->offer;
 			*found = 1;
 		}
-		break; /* the newest rollout that takes the device decides */
+		break;
 	}
 	pthread_rwlock_unlock(&snap_lock);
 	return VG_OK;
