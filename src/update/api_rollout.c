@@ -291,7 +291,8 @@ static int rollouts_page(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, &err);
 	ui_page_begin(req, resp, "Rollouts", "rollouts");
 	html(b, "<p id=\"total\">%zu rollout(s).</p>", l.n);
-	html_raw(b, "<div class=\"table-wrap\"><table id=\"rollouts\"><thead><tr><th>id</th>"
+	html_raw(b, "<div class=\"table-wrap\"><table id=\"rollouts\" tabindex=\"0\" "
+		    "aria-label=\"Rollouts\"><thead><tr><th>id</th>"
 		    "<th>product</th><th>version</th><th>state</th><th>stage</th>"
 		    "<th>stages</th><th>updated</th></tr></thead><tbody>");
 	for (size_t i = 0; i < l.n; i++) {
@@ -431,10 +432,10 @@ static int rollout_page(struct http_req *req, struct http_resp *resp)
 		       "t", oid) == VG_OK) {
 		size_t i;
 		json_t *row;
-		html_raw(b,
-			 "<h2>History</h2><div class=\"table-wrap\"><table id=\"history\"><thead>"
-			 "<tr><th>when</th><th>action</th><th>who</th><th>change</th></tr>"
-			 "</thead><tbody>");
+		html_raw(b, "<h2>History</h2><div class=\"table-wrap\"><table id=\"history\" "
+			    "tabindex=\"0\" aria-label=\"History of this rollout\"><thead>"
+			    "<tr><th>when</th><th>action</th><th>who</th><th>change</th></tr>"
+			    "</thead><tbody>");
 		json_array_foreach(trail, i, row)
 		{
 			html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>",

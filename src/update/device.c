@@ -190,13 +190,14 @@ int device_list(struct store *s, const struct device_filter *f, struct device_li
 
 	memset(out, 0, sizeof(*out));
 	vg_arena_init(&out->mem, 0);
-	rc =
-	    store_prepare(s,
-			  "SELECT " DEV_COLS " FROM devices d JOIN sbom_product_view p ON "
-			  "p.product_id = d.product_id WHERE (? IS NULL OR p.product = ?) AND "
-			  "(? IS NULL OR d.installed_version = ?) AND (? IS NULL OR d.channel = ?) "
-			  "ORDER BY p.product, d.id LIMIT ? OFFSET ?",
-			  &st, err);
+	rc = store_prepare(
+	    s,
+	    "SELECT " DEV_COLS " FROM devices d JOIN sbom_product_view p ON "
+	    "p.product_id = d.product_id WHERE (CAST(? AS TEXT) IS NULL OR p.product = ?) AND "
+	    "(CAST(? AS TEXT) IS NULL OR d.installed_version = ?) AND (CAST(? AS TEXT) IS NULL OR "
+	    "d.channel = ?) "
+	    "ORDER BY p.product, d.id LIMIT ? OFFSET ?",
+	    &st, err);
 	if (rc)
 		return rc;
 	store_bind_text(st, i++, f->product);

@@ -273,9 +273,10 @@ int rollout_list(struct store *s, const char *product, struct rollout_list *out,
 
 	memset(out, 0, sizeof(*out));
 	vg_arena_init(&out->mem, 0);
-	rc = store_prepare(
-	    s, "SELECT " RO_COLS "WHERE (? IS NULL OR rel.product = ?) ORDER BY r.id DESC", &st,
-	    err);
+	rc = store_prepare(s,
+			   "SELECT " RO_COLS
+			   "WHERE (CAST(? AS TEXT) IS NULL OR rel.product = ?) ORDER BY r.id DESC",
+			   &st, err);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, product);
@@ -293,7 +294,7 @@ static int count_band(struct store *s, const struct rollout *r, int lo, int hi, 
 	return store_query_int64(
 	    s, n, err,
 	    "SELECT COUNT(*) FROM devices WHERE product_id = ? AND cohort >= ? "
-	    "AND cohort < ? AND COALESCE(revoked_at, 0) = 0 AND (? IS NULL OR "
+	    "AND cohort < ? AND COALESCE(revoked_at, 0) = 0 AND (CAST(? AS TEXT) IS NULL OR "
 	    "channel = ?)",
 	    "iiitt", r->product_id, (int64_t)lo, (int64_t)hi, r->filter_channel, r->filter_channel);
 }
