@@ -270,6 +270,29 @@ static const struct html_label state_words[] = {
     {NULL, NULL},
 };
 
+static const struct html_label action_words[] = {
+    {"rollout.create", "Created"},
+    {"rollout.start", "Started"},
+    {"rollout.pause", "Paused"},
+    {"rollout.resume", "Resumed"},
+    {"rollout.advance", "Advanced"},
+    {"rollout.halt", "Halted"},
+    {"rollout.auto_halt", "Halted automatically"},
+    {"rollout.rollback", "Rolled back"},
+    {"rollout.soaked", "Stage soaked"},
+    {NULL, NULL},
+};
+
+static const struct html_label change_words[] = {
+    {"max_failure", "halt above failed %"},
+    {"min_sample", "minimum reports"},
+    {"success_min", "advance at installed %"},
+    {"soak", "soak (seconds)"},
+    {"previous_release", "previous release id"},
+    {"stage_row", "stage"},
+    {NULL, NULL},
+};
+
 static int error_page(struct http_req *req, struct http_resp *resp, const struct vg_error *err)
 {
 	ui_page_begin(req, resp, "Rollouts", "rollouts");
@@ -440,9 +463,10 @@ static int rollout_page(struct http_req *req, struct http_resp *resp)
 		{
 			html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>",
 			     vg_json_str(row, "at") ? vg_json_str(row, "at") : "",
-			     vg_json_str(row, "action"), vg_json_str(row, "actor"));
+			     html_label(action_words, vg_json_str(row, "action")),
+			     vg_json_str(row, "actor"));
 			html_change(b, json_object_get(row, "before"),
-				    json_object_get(row, "after"), NULL);
+				    json_object_get(row, "after"), change_words);
 			html_raw(b, "</td></tr>");
 		}
 		html_raw(b, "</tbody></table></div>");

@@ -75,7 +75,7 @@ test("pause and resume, each with a reason, in the history", (t) =>
 		assert.match(await page.locator("#state").innerText(), /Paused/);
 		assert.equal(await page.locator("#form-resume").count(), 1);
 		const hist = page.locator("#history");
-		assert.match(await hist.innerText(), /rollout\.pause/);
+		assert.match(await hist.innerText(), /Paused/);
 		assert.match(await hist.innerText(), /waiting for the field report/);
 		await checkPage(page, "rollout-paused");
 		await page.fill("#reason-resume", "field report is clean");
