@@ -94,7 +94,7 @@ report() { # NAME
 	j=$work/$1.json
 	rate=$(jq .per_second "$j")
 	p99=$(jq .p99_ms "$j")
-	ratio=$(awk -v a="$rate" -v b="$NRATE" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+	ratio=$(awk -v a="$rate" -v b="$NRATE" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
 	goal="goal missed"
 	awk -v r="$rate" -v p="$p99" 'BEGIN { exit !(r >= 20000 && p < 50) }' && goal="goal met"
 	printf '%-12s %8s check-ins/s  p50 %6s ms  p99 %6s ms  %sx nginx  (20,000/s, p99 < 50 ms: %s)\n' \
