@@ -19,6 +19,7 @@ REQ=${VIGIL_BENCH_CHECKINS:-200000}
 THREADS=${VIGIL_BENCH_THREADS:-32}
 WITH_PG=${VIGIL_BENCH_PG:-1}
 unset VIGIL_DB VIGIL_CONFIG
+export VIGIL_UPDATE_ARTIFACT_STORE=db # artifacts in the database: the same on both backends
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in "$NGINX" curl jq openssl; do
 	command -v "$tool" >/dev/null 2>&1 ||

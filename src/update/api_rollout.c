@@ -37,7 +37,9 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 	int rc;
 
 	if (!device_of(req))
-		return http_error(resp, VG_EPERM, "only a device may check in");
+		return http_error(resp, VG_EINVAL,
+				  "this token is not a device's own credential: enroll the device "
+				  "(vigil device enroll) and use its token");
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
 	r.device_id = device_of(req);
@@ -65,7 +67,9 @@ static int status_post(struct http_req *req, struct http_resp *resp)
 	int rc;
 
 	if (!device_of(req))
-		return http_error(resp, VG_EPERM, "only a device may report");
+		return http_error(resp, VG_EINVAL,
+				  "this token is not a device's own credential: enroll the device "
+				  "(vigil device enroll) and use its token");
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
 	ro = json_object_get(b, "rollout");

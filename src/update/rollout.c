@@ -54,8 +54,7 @@ static int bump_epoch(struct store *s, struct vg_error *err)
 	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
 }
 
-/* "1,10,50,100": ascending whole percentages 1..100. */
-static int parse_stages(const char *s, int *out, int *n, struct vg_error *err)
+int rollout_stages_parse(const char *s, int *out, int *n, struct vg_error *err)
 {
 	const char *p = s;
 	*n = 0;
@@ -104,7 +103,7 @@ int rollout_create(struct store *s, const struct rollout_create_req *r, int64_t 
 	char *product = NULL, *channel = NULL;
 
 	*id = 0;
-	if ((rc = parse_stages(r->stages, stages, &n, err)))
+	if ((rc = rollout_stages_parse(r->stages, stages, &n, err)))
 		return rc;
 	if (r->success_min < 0 || r->success_min > 100)
 		return vg_error_set(err, VG_EINVAL, "--success-min %lld: expected 0 to 100",
