@@ -48,6 +48,16 @@ const char *rollout_action_name(int a)
 	return a >= 1 && a <= ROLLOUT_ROLLBACK ? action_names[a] : "unknown";
 }
 
+/* Take the rollout's row lock at the start of a change, so that two
+ * servers (or the leader's job and a person) deciding at once see each
+ * other's result instead of both acting on the same state. A write: the
+ * transaction must end with an audit record or be rolled back. */
+static int lock_rollout(struct store *s, int64_t id, struct vg_error *err)
+{
+	return store_exec(s, err, "UPDATE rollouts SET updated_at = updated_at WHERE id = ?", "i",
+			  id);
+}
+
 static int bump_epoch(struct store *s, struct vg_error *err)
 {
 	rollout_cache_invalidate();
@@ -718,7 +728,9 @@ int rollout_act(struct store *s, int64_t id, int action, const char *reason, str
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = rollout_get(s, id, &l, err);
+	rc = lock_rollout(s, id, err);
+	if (!rc)
+		rc = rollout_get(s, id, &l, err);
 	if (rc)
 		return store_tx_end(s, rc, err);
 	rc = act_locked(s, &l.items[0], action, reason, store_actor(s), 0, &halted, err);
@@ -825,7 +837,9 @@ static int evaluate_one(struct store *s, int64_t id, int64_t now, int *changed,
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = rollout_get(s, id, &l, err);
+	rc = lock_rollout(s, id, err);
+	if (!rc)
+		rc = rollout_get(s, id, &l, err);
 	if (rc)
 		return store_tx_end(s, rc, err);
 	r = &l.items[0];
@@ -868,6 +882,12 @@ static int evaluate_one(struct store *s, int64_t id, int64_t now, int *changed,
 			(*changed)++;
 	}
 out:
+	if (!rc && !action) {
+		/* nothing decided: the lock's no-op write goes, no record needed */
+		store_tx_rollback(s);
+		rollout_list_release(&l);
+		return VG_OK;
+	}
 	rc = store_tx_end(s, rc, err);
 	if (!rc && halted) {
 		json_t *p = halt_payload(r, reason, "system:rollout", 1);

@@ -209,6 +209,9 @@ sim --fail-rate 0 >round4.json
 check_eq "every device back on 1.0" "$("$VIGIL" device list --product fw --version 1.0 --json | jq '[.[] | select(.revoked | not)] | length')" "$ND"
 
 # ---- a 10 % failure rate halts at the first stage ----
+# halts go to the notifier at the highest urgency
+"$VIGIL" notify channel-add oncall --kind webhook --url http://127.0.0.1:9/hook >/dev/null || echo "# channel-add failed"
+"$VIGIL" notify rule-add --event rollout.halted --min-severity critical --channel oncall >/dev/null || echo "# rule-add failed"
 NOTIFY_EVENTS=$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action = 'rollout.auto_halt'")
 R2=$("$VIGIL" rollout create fw@1.1 --stages 10,50,100 --soak 1h --success-min 90 --max-failure 2 --min-sample 10 --json | jq .id)
 "$VIGIL" rollout start "$R2" >/dev/null
@@ -220,6 +223,7 @@ check_eq "halted automatically" "$("$VIGIL" rollout show "$R2" --json | jq -r .s
 check_eq "... at the first stage" "$("$VIGIL" rollout show "$R2" --json | jq .stage)" 0
 check_eq "... audited as auto_halt by system:rollout" "$(db_sql "SELECT actor FROM audit_log WHERE action = 'rollout.auto_halt' AND object_id = '$R2'")" "system:rollout"
 check_contains "... with the failure ratio" "$(db_sql "SELECT after_json FROM audit_log WHERE action = 'rollout.auto_halt' AND object_id = '$R2'")" "failure ratio"
+check_eq "the auto-halt is queued for the notifier as critical" "$(db_sql "SELECT payload_json FROM notify_deliveries WHERE event = 'rollout.halted'" | jq -r '.severity + " " + (.automatic | tostring)')" "critical true"
 check_eq "the stage's chart counts failures" "$("$VIGIL" rollout show "$R2" --json | jq '.stages[0].failed')" "$(jq .failed round5.json)"
 sleep 0.6
 sim --fail-rate 0 >round6.json
@@ -241,6 +245,7 @@ check_eq "halt over the API" "$(http POST "/api/v1/rollouts/$R2/halt" -H "Author
 sleep 0.6
 sim --fail-rate 0 >round7.json
 check_eq "after the halt no device is offered anything" "$(jq .offered round7.json)" 0
+check_eq "the halt by hand is queued for the notifier too" "$(db_sql "SELECT COUNT(*) FROM notify_deliveries WHERE event = 'rollout.halted'")" 2
 check_eq "halt audited with who and why" "$(db_sql "SELECT actor FROM audit_log WHERE action = 'rollout.halt' AND object_id = '$R2'")" "token:t-admin"
 check_eq "audit trail of R2" "$(db_sql "SELECT action FROM audit_log WHERE object_type = 'rollout' AND object_id = '$R2' ORDER BY seq" | tr '\n' ' ')" "rollout.create rollout.start rollout.auto_halt rollout.resume rollout.pause rollout.soaked rollout.resume rollout.advance rollout.halt "
 check_eq "a resume of a done rollout refused: 409" "$(http POST "/api/v1/rollouts/$R/resume" -H "Authorization: Bearer $ADM" -H 'Content-Type: application/json' -d '{"reason":"x"}')" 409
