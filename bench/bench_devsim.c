@@ -50,6 +50,7 @@ static double fail_rate;
 static int checkin_only;
 static long long nrequests;
 static int rounds = 1;
+static const char *get_path; /* --get PATH: GET a static file instead (nginx) */
 static atomic_llong install_k, n_checkins, n_offered, n_installed, n_failed, n_errors, n_next_req;
 static double *lat; /* check-in latencies, ms */
 static atomic_llong nlat;
@@ -86,10 +87,15 @@ static int post(int *fd, const char *path, const char *token, const char *body, 
 		size_t bufsz)
 {
 	char req[1024];
-	int n = snprintf(req, sizeof(req),
-			 "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
-			 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-			 path, host, token, strlen(body), body);
+	int n = get_path
+		    ? snprintf(req, sizeof(req),
+			       "GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n",
+			       get_path, host, token)
+		    : snprintf(req, sizeof(req),
+			       "POST %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer "
+			       "%s\r\nContent-Type: application/json\r\nContent-Length: "
+			       "%zu\r\n\r\n%s",
+			       path, host, token, strlen(body), body);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		size_t got = 0;
 		char *hdr_end = NULL;
@@ -249,6 +255,8 @@ int main(int argc, char **argv)
 			nrequests = atoll(argv[++i]);
 		else if (!strcmp(a, "--state") && v)
 			state = argv[++i];
+		else if (!strcmp(a, "--get") && v)
+			get_path = argv[++i], checkin_only = 1;
 		else if (!strcmp(a, "--checkin-only"))
 			checkin_only = 1;
 		else {

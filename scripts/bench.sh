@@ -264,3 +264,4 @@ done <"$ROWS"
 BUILD="$BUILD" sh bench/bench_vuln.sh # issue 4: feeds and matching
 BUILD="$BUILD" sh bench/bench_findings.sh # issue 5: triage queue at 1,000,000 findings
 BUILD="$BUILD" sh bench/bench_update.sh # issue 18: TUF metadata, 1 GiB artifacts against nginx
+BUILD="$BUILD" sh bench/bench_checkin.sh # issue 19: device check-ins on SQLite and PostgreSQL against nginx

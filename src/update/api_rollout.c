@@ -37,7 +37,9 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 	int rc;
 
 	if (!device_of(req))
-		return http_error(resp, VG_EPERM, "only a device may check in");
+		return http_error(resp, VG_EINVAL,
+				  "this token is not a device's own credential: enroll the device "
+				  "(vigil device enroll) and use its token");
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
 	r.device_id = device_of(req);
@@ -65,7 +67,9 @@ static int status_post(struct http_req *req, struct http_resp *resp)
 	int rc;
 
 	if (!device_of(req))
-		return http_error(resp, VG_EPERM, "only a device may report");
+		return http_error(resp, VG_EINVAL,
+				  "this token is not a device's own credential: enroll the device "
+				  "(vigil device enroll) and use its token");
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
 	ro = json_object_get(b, "rollout");
@@ -270,6 +274,29 @@ static const struct html_label state_words[] = {
     {NULL, NULL},
 };
 
+static const struct html_label action_words[] = {
+    {"rollout.create", "Created"},
+    {"rollout.start", "Started"},
+    {"rollout.pause", "Paused"},
+    {"rollout.resume", "Resumed"},
+    {"rollout.advance", "Advanced"},
+    {"rollout.halt", "Halted"},
+    {"rollout.auto_halt", "Halted automatically"},
+    {"rollout.rollback", "Rolled back"},
+    {"rollout.soaked", "Stage soaked"},
+    {NULL, NULL},
+};
+
+static const struct html_label change_words[] = {
+    {"max_failure", "halt above failed %"},
+    {"min_sample", "minimum reports"},
+    {"success_min", "advance at installed %"},
+    {"soak", "soak (seconds)"},
+    {"previous_release", "previous release id"},
+    {"stage_row", "stage"},
+    {NULL, NULL},
+};
+
 static int error_page(struct http_req *req, struct http_resp *resp, const struct vg_error *err)
 {
 	ui_page_begin(req, resp, "Rollouts", "rollouts");
@@ -291,7 +318,8 @@ static int rollouts_page(struct http_req *req, struct http_resp *resp)
 		return error_page(req, resp, &err);
 	ui_page_begin(req, resp, "Rollouts", "rollouts");
 	html(b, "<p id=\"total\">%zu rollout(s).</p>", l.n);
-	html_raw(b, "<div class=\"table-wrap\"><table id=\"rollouts\"><thead><tr><th>id</th>"
+	html_raw(b, "<div class=\"table-wrap\"><table id=\"rollouts\" tabindex=\"0\" "
+		    "aria-label=\"Rollouts\"><thead><tr><th>id</th>"
 		    "<th>product</th><th>version</th><th>state</th><th>stage</th>"
 		    "<th>stages</th><th>updated</th></tr></thead><tbody>");
 	for (size_t i = 0; i < l.n; i++) {
@@ -431,17 +459,18 @@ static int rollout_page(struct http_req *req, struct http_resp *resp)
 		       "t", oid) == VG_OK) {
 		size_t i;
 		json_t *row;
-		html_raw(b,
-			 "<h2>History</h2><div class=\"table-wrap\"><table id=\"history\"><thead>"
-			 "<tr><th>when</th><th>action</th><th>who</th><th>change</th></tr>"
-			 "</thead><tbody>");
+		html_raw(b, "<h2>History</h2><div class=\"table-wrap\"><table id=\"history\" "
+			    "tabindex=\"0\" aria-label=\"History of this rollout\"><thead>"
+			    "<tr><th>when</th><th>action</th><th>who</th><th>change</th></tr>"
+			    "</thead><tbody>");
 		json_array_foreach(trail, i, row)
 		{
 			html(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>",
 			     vg_json_str(row, "at") ? vg_json_str(row, "at") : "",
-			     vg_json_str(row, "action"), vg_json_str(row, "actor"));
+			     html_label(action_words, vg_json_str(row, "action")),
+			     vg_json_str(row, "actor"));
 			html_change(b, json_object_get(row, "before"),
-				    json_object_get(row, "after"), NULL);
+				    json_object_get(row, "after"), change_words);
 			html_raw(b, "</td></tr>");
 		}
 		html_raw(b, "</tbody></table></div>");

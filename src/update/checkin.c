@@ -21,16 +21,7 @@
 
 #include "core/banned.h"
 
-struct devrow {
-	int64_t product_id;
-	char channel[72], hardware[72], version[128];
-	int has_channel, has_hardware, has_version;
-	int cohort;
-	int64_t status_seq;
-	int revoked;
-};
-
-static int read_dev(struct store *s, const char *id, struct devrow *d, struct vg_error *err)
+static int read_dev(struct store *s, const char *id, struct device_row *d, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
 	int rc =
@@ -97,8 +88,9 @@ static int same(int has, const char *stored, const char *given)
 }
 
 /* Store what the device said when it differs (one audited transaction). */
-static int update_dev(struct store *s, const char *id, const struct devrow *d, const char *version,
-		      const char *hardware, const char *channel, struct vg_error *err)
+static int update_dev(struct store *s, const char *id, const struct device_row *d,
+		      const char *version, const char *hardware, const char *channel,
+		      struct vg_error *err)
 {
 	int64_t vid = 0;
 	int rc = version_id(s, d->product_id, version, &vid, err);
@@ -128,7 +120,7 @@ static int update_dev(struct store *s, const char *id, const struct devrow *d, c
 int device_checkin(struct store *s, const struct device_checkin_req *r,
 		   struct device_checkin_resp *out, struct vg_error *err)
 {
-	struct devrow d;
+	struct device_row d;
 	struct rollout_offer o;
 	int rc, found = 0;
 
@@ -137,8 +129,8 @@ int device_checkin(struct store *s, const struct device_checkin_req *r,
 	    (r->hardware && (rc = vg_text_check("hardware", r->hardware, 64, 0, 1, err))) ||
 	    (r->channel && (rc = vg_text_check("channel", r->channel, 64, 0, 1, err))))
 		return rc;
-	rc = read_dev(s, r->device_id, &d, err);
-	if (rc)
+	/* the row the token check of this request read, else from the database */
+	if (!device_row_take(r->device_id, &d) && (rc = read_dev(s, r->device_id, &d, err)))
 		return rc;
 	if (!same(d.has_version, d.version, r->version) ||
 	    !same(d.has_hardware, d.hardware, r->hardware) ||
@@ -218,7 +210,7 @@ const char *device_status_name(int kind)
 
 int device_status(struct store *s, const struct device_status_req *r, struct vg_error *err)
 {
-	struct devrow d;
+	struct device_row d;
 	char version[128] = "";
 	int stage = 0, rc;
 	int64_t changed = 0, now = vg_now();
@@ -282,17 +274,19 @@ int device_status(struct store *s, const struct device_status_req *r, struct vg_
 		if (!rc && have)
 			rc = store_exec(
 			    s, err,
-			    "UPDATE rollout_devices SET stage = ?, state = ?, error_code = "
-			    "?, updated_at = ? WHERE rollout_id = ? AND device_id = ?",
-			    "ittiit", (int64_t)stage, device_status_name(r->kind), r->error_code,
-			    now, r->rollout_id, r->device_id);
+			    "UPDATE rollout_devices SET stage = ?, state = ?, error_code = ?, "
+			    "updated_at = ?, stage_window = (SELECT stage_window FROM rollouts "
+			    "WHERE id = ?) WHERE rollout_id = ? AND device_id = ?",
+			    "ittiiit", (int64_t)stage, device_status_name(r->kind), r->error_code,
+			    now, r->rollout_id, r->rollout_id, r->device_id);
 		else if (!rc)
-			rc =
-			    store_exec(s, err,
-				       "INSERT INTO rollout_devices (rollout_id, device_id, stage, "
-				       "state, error_code, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-				       "ititti", r->rollout_id, r->device_id, (int64_t)stage,
-				       device_status_name(r->kind), r->error_code, now);
+			rc = store_exec(
+			    s, err,
+			    "INSERT INTO rollout_devices (rollout_id, device_id, stage, "
+			    "state, error_code, updated_at, stage_window) VALUES (?, ?, ?, "
+			    "?, ?, ?, (SELECT stage_window FROM rollouts WHERE id = ?))",
+			    "itittii", r->rollout_id, r->device_id, (int64_t)stage,
+			    device_status_name(r->kind), r->error_code, now, r->rollout_id);
 	}
 	if (!rc && r->kind == DEVICE_STATUS_INSTALLED && version[0]) {
 		int64_t vid = 0;

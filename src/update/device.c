@@ -190,13 +190,14 @@ int device_list(struct store *s, const struct device_filter *f, struct device_li
 
 	memset(out, 0, sizeof(*out));
 	vg_arena_init(&out->mem, 0);
-	rc =
-	    store_prepare(s,
-			  "SELECT " DEV_COLS " FROM devices d JOIN sbom_product_view p ON "
-			  "p.product_id = d.product_id WHERE (? IS NULL OR p.product = ?) AND "
-			  "(? IS NULL OR d.installed_version = ?) AND (? IS NULL OR d.channel = ?) "
-			  "ORDER BY p.product, d.id LIMIT ? OFFSET ?",
-			  &st, err);
+	rc = store_prepare(
+	    s,
+	    "SELECT " DEV_COLS " FROM devices d JOIN sbom_product_view p ON "
+	    "p.product_id = d.product_id WHERE (CAST(? AS TEXT) IS NULL OR p.product = ?) AND "
+	    "(CAST(? AS TEXT) IS NULL OR d.installed_version = ?) AND (CAST(? AS TEXT) IS NULL OR "
+	    "d.channel = ?) "
+	    "ORDER BY p.product, d.id LIMIT ? OFFSET ?",
+	    &st, err);
 	if (rc)
 		return rc;
 	store_bind_text(st, i++, f->product);
@@ -306,6 +307,17 @@ json_t *device_to_json(const struct device *d)
 
 /* ---- the token check ---- */
 
+static _Thread_local struct device_row last_row;
+
+int device_row_take(const char *id, struct device_row *out)
+{
+	if (!last_row.id[0] || strcmp(last_row.id, id) != 0)
+		return 0;
+	*out = last_row;
+	last_row.id[0] = '\0';
+	return 1;
+}
+
 int device_authenticate(struct store *s, const char *token, char id[32], struct vg_error *err)
 {
 	char hash[VG_SHA256_HEX];
@@ -314,23 +326,41 @@ int device_authenticate(struct store *s, const char *token, char id[32], struct 
 	int rc;
 
 	id[0] = '\0';
+	last_row.id[0] = '\0';
 	if (n < sizeof(DEVICE_TOKEN_PREFIX) || n > 100 ||
 	    strncmp(token, DEVICE_TOKEN_PREFIX, sizeof(DEVICE_TOKEN_PREFIX) - 1) != 0)
 		return vg_error_set(err, VG_EAUTH, "invalid device token");
 	vg_sha256_hex(token, n, hash);
-	rc = store_prepare_cached(s,
-				  "SELECT id, COALESCE(revoked_at, 0) FROM devices WHERE "
-				  "token_hash = ?",
-				  &st, err);
+	rc = store_prepare_cached(
+	    s,
+	    "SELECT id, COALESCE(revoked_at, 0), product_id, channel, hardware, "
+	    "installed_version, cohort, status_seq FROM devices WHERE "
+	    "token_hash = ?",
+	    &st, err);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, hash);
 	rc = store_step(st, err);
 	if (rc == STORE_ROW) {
-		if (store_col_int64(st, 1))
+		if (store_col_int64(st, 1)) {
 			rc = vg_error_set(err, VG_EAUTH, "device token revoked");
-		else {
+		} else {
+			struct device_row *d = &last_row;
+			memset(d, 0, sizeof(*d));
 			snprintf(id, 32, "%s", store_col_text(st, 0));
+			d->product_id = store_col_int64(st, 2);
+			if ((d->has_channel = !store_col_isnull(st, 3)))
+				snprintf(d->channel, sizeof(d->channel), "%s",
+					 store_col_text(st, 3));
+			if ((d->has_hardware = !store_col_isnull(st, 4)))
+				snprintf(d->hardware, sizeof(d->hardware), "%s",
+					 store_col_text(st, 4));
+			if ((d->has_version = !store_col_isnull(st, 5)))
+				snprintf(d->version, sizeof(d->version), "%s",
+					 store_col_text(st, 5));
+			d->cohort = (int)store_col_int64(st, 6);
+			d->status_seq = store_col_int64(st, 7);
+			snprintf(d->id, sizeof(d->id), "%s", id);
 			rc = VG_OK;
 		}
 	} else if (rc == STORE_DONE) {

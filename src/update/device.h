@@ -103,9 +103,25 @@ int device_revoke(struct store *s, const char *id, const char *reason,
 json_t *device_to_json(const struct device *d);
 
 /* The device behind a token (auth's hook for "vgd_" tokens): its id into
- * id (32 bytes). VG_EAUTH when unknown or revoked. Cached for a second. */
+ * id (32 bytes). VG_EAUTH when unknown or revoked. The row it read is kept
+ * for this thread's next device_row_take() (the check-in of the same
+ * request reads the device once). */
 int device_authenticate(struct store *s, const char *token, char id[32],
 			struct vg_error *err) VG_MUST_CHECK;
+
+/* What the check-in needs of a device row. */
+struct device_row {
+	char id[32];
+	int64_t product_id;
+	char channel[72], hardware[72], version[128];
+	int has_channel, has_hardware, has_version;
+	int cohort;
+	int64_t status_seq;
+	int revoked;
+};
+/* The row device_authenticate() read last on this thread, when it was for
+ * id (then forgotten): 1, or 0 when the caller must read it. */
+int device_row_take(const char *id, struct device_row *out);
 
 /* ---- check-in and status (checkin.c) ---- */
 

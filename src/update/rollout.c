@@ -48,14 +48,23 @@ const char *rollout_action_name(int a)
 	return a >= 1 && a <= ROLLOUT_ROLLBACK ? action_names[a] : "unknown";
 }
 
+/* Take the rollout's row lock at the start of a change, so that two
+ * servers (or the leader's job and a person) deciding at once see each
+ * other's result instead of both acting on the same state. A write: the
+ * transaction must end with an audit record or be rolled back. */
+static int lock_rollout(struct store *s, int64_t id, struct vg_error *err)
+{
+	return store_exec(s, err, "UPDATE rollouts SET updated_at = updated_at WHERE id = ?", "i",
+			  id);
+}
+
 static int bump_epoch(struct store *s, struct vg_error *err)
 {
 	rollout_cache_invalidate();
 	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
 }
 
-/* "1,10,50,100": ascending whole percentages 1..100. */
-static int parse_stages(const char *s, int *out, int *n, struct vg_error *err)
+int rollout_stages_parse(const char *s, int *out, int *n, struct vg_error *err)
 {
 	const char *p = s;
 	*n = 0;
@@ -104,7 +113,7 @@ int rollout_create(struct store *s, const struct rollout_create_req *r, int64_t 
 	char *product = NULL, *channel = NULL;
 
 	*id = 0;
-	if ((rc = parse_stages(r->stages, stages, &n, err)))
+	if ((rc = rollout_stages_parse(r->stages, stages, &n, err)))
 		return rc;
 	if (r->success_min < 0 || r->success_min > 100)
 		return vg_error_set(err, VG_EINVAL, "--success-min %lld: expected 0 to 100",
@@ -273,9 +282,10 @@ int rollout_list(struct store *s, const char *product, struct rollout_list *out,
 
 	memset(out, 0, sizeof(*out));
 	vg_arena_init(&out->mem, 0);
-	rc = store_prepare(
-	    s, "SELECT " RO_COLS "WHERE (? IS NULL OR rel.product = ?) ORDER BY r.id DESC", &st,
-	    err);
+	rc = store_prepare(s,
+			   "SELECT " RO_COLS
+			   "WHERE (CAST(? AS TEXT) IS NULL OR rel.product = ?) ORDER BY r.id DESC",
+			   &st, err);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, product);
@@ -293,7 +303,7 @@ static int count_band(struct store *s, const struct rollout *r, int lo, int hi, 
 	return store_query_int64(
 	    s, n, err,
 	    "SELECT COUNT(*) FROM devices WHERE product_id = ? AND cohort >= ? "
-	    "AND cohort < ? AND COALESCE(revoked_at, 0) = 0 AND (? IS NULL OR "
+	    "AND cohort < ? AND COALESCE(revoked_at, 0) = 0 AND (CAST(? AS TEXT) IS NULL OR "
 	    "channel = ?)",
 	    "iiitt", r->product_id, (int64_t)lo, (int64_t)hi, r->filter_channel, r->filter_channel);
 }
@@ -454,6 +464,10 @@ static int start_stage(struct store *s, const struct rollout *r, int idx, int64_
 		    "UPDATE rollout_stages SET started_at = ?, due_at = ?, soaked_at = 0, "
 		    "ended_at = 0 WHERE rollout_id = ? AND idx = ?",
 		    "iiii", now, now + r->soak, r->id, (int64_t)idx);
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE rollouts SET stage_window = stage_window + 1 WHERE id = ?",
+				"i", r->id);
 	return rc;
 }
 
@@ -714,7 +728,9 @@ int rollout_act(struct store *s, int64_t id, int action, const char *reason, str
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = rollout_get(s, id, &l, err);
+	rc = lock_rollout(s, id, err);
+	if (!rc)
+		rc = rollout_get(s, id, &l, err);
 	if (rc)
 		return store_tx_end(s, rc, err);
 	rc = act_locked(s, &l.items[0], action, reason, store_actor(s), 0, &halted, err);
@@ -788,21 +804,24 @@ static int soak_fetch(struct store *s, int64_t after, int64_t now, size_t max,
 	return rc == STORE_DONE ? VG_OK : rc;
 }
 
-/* Reports of the current stage's window (since it started): installed and
- * failed over every device of the rollout. */
+/* Reports of the current window (since the stage started, or the rollout
+ * was resumed after a halt): installed and failed over every device. */
 static int window_counts(struct store *s, const struct rollout *r, int64_t *installed,
 			 int64_t *failed, struct vg_error *err)
 {
-	int rc = store_query_int64(s, installed, err,
-				   "SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND "
-				   "state = 'installed' AND updated_at >= ?",
-				   "ii", r->id, r->stage_started_at);
+	int rc = store_query_int64(
+	    s, installed, err,
+	    "SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND "
+	    "state = 'installed' AND stage_window = (SELECT stage_window FROM rollouts "
+	    "WHERE id = ?)",
+	    "ii", r->id, r->id);
 	if (!rc)
 		rc = store_query_int64(
 		    s, failed, err,
 		    "SELECT COUNT(*) FROM rollout_devices WHERE rollout_id = ? AND "
-		    "state = 'failed' AND updated_at >= ?",
-		    "ii", r->id, r->stage_started_at);
+		    "state = 'failed' AND stage_window = (SELECT stage_window FROM rollouts "
+		    "WHERE id = ?)",
+		    "ii", r->id, r->id);
 	return rc;
 }
 
@@ -818,7 +837,9 @@ static int evaluate_one(struct store *s, int64_t id, int64_t now, int *changed,
 	rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
-	rc = rollout_get(s, id, &l, err);
+	rc = lock_rollout(s, id, err);
+	if (!rc)
+		rc = rollout_get(s, id, &l, err);
 	if (rc)
 		return store_tx_end(s, rc, err);
 	r = &l.items[0];
@@ -861,6 +882,12 @@ static int evaluate_one(struct store *s, int64_t id, int64_t now, int *changed,
 			(*changed)++;
 	}
 out:
+	if (!rc && !action) {
+		/* nothing decided: the lock's no-op write goes, no record needed */
+		store_tx_rollback(s);
+		rollout_list_release(&l);
+		return VG_OK;
+	}
 	rc = store_tx_end(s, rc, err);
 	if (!rc && halted) {
 		json_t *p = halt_payload(r, reason, "system:rollout", 1);
@@ -920,6 +947,7 @@ int rollout_evaluate(struct store *s, int64_t now, int *changed, struct vg_error
 
 struct snap_item {
 	int64_t id, product_id, release_id;
+	int halted;
 	char channel[72];
 	int has_channel;
 	int percent;
@@ -971,7 +999,8 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 	    "1), pr.version "
 	    "FROM rollouts r JOIN releases rel ON rel.id = r.release_id JOIN rollout_stages g ON "
 	    "g.rollout_id = r.id AND g.idx = r.stage LEFT JOIN releases pr ON pr.id = "
-	    "r.previous_release_id WHERE r.state IN ('running', 'paused', 'done', 'rolled_back') "
+	    "r.previous_release_id WHERE r.state IN ('running', 'paused', 'done', 'rolled_back', "
+	    "'halted') "
 	    "ORDER BY r.id DESC",
 	    &st, err);
 	if (rc)
@@ -991,8 +1020,9 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 		}
 		x = &v[n];
 		memset(x, 0, sizeof(*x));
+		x->halted = strcmp(state, "halted") == 0;
 		if (store_col_isnull(st, 8))
-			continue; /* no artifact: nothing to offer */
+			x->halted = 1; /* no artifact: nothing to offer */
 		x->id = store_col_int64(st, 0);
 		x->product_id = store_col_int64(st, 1);
 		x->has_channel = !store_col_isnull(st, 2);
@@ -1077,24 +1107,27 @@ int rollout_offer_for(struct store *s, int64_t product_id, const char *channel, 
 			continue;
 		if (x->has_channel && (!channel || strcmp(channel, x->channel) != 0))
 			continue;
+		/* the newest rollout of the product (and the device's channel)
+		 * decides alone: halted, it offers nothing; rolled back, the
+		 * previous release to the devices that installed this one;
+		 * otherwise its release to the cohorts of its current stage */
+		if (x->halted)
+			break;
 		if (x->rolled_back) {
-			/* the devices that installed this release go back */
 			if (installed && strcmp(installed, x->version) == 0 &&
 			    x->offer.version[0]) {
 				*out = x->offer;
 				*found = 1;
 			}
-			if (installed && strcmp(installed, x->version) == 0)
-				break;
-			continue;
+			break;
 		}
 		if (cohort >= x->percent * 100)
-			continue;
+			break;
 		if (!installed || strcmp(installed, x->offer.version) != 0) {
 			*out = x->offer;
 			*found = 1;
 		}
-		break; /* the newest rollout that takes the device decides */
+		break;
 	}
 	pthread_rwlock_unlock(&snap_lock);
 	return VG_OK;

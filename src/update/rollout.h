@@ -95,6 +95,11 @@ struct rollout_create_req {
 	int64_t min_sample;  /* >= 1 */
 	const char *filter;  /* "channel=beta"; NULL: none */
 };
+/* Parse stages as given ("1,10,50,100": whole percentages 1..100, each
+ * larger than the one before, at most ROLLOUT_MAX_STAGES) into out (*n of
+ * them). VG_EINVAL naming the byte and what was expected. Pure. */
+int rollout_stages_parse(const char *s, int *out, int *n, struct vg_error *err) VG_MUST_CHECK;
+
 /* Create a rollout (state draft) of a published release; *id gets its id. */
 int rollout_create(struct store *s, const struct rollout_create_req *r, int64_t *id,
 		   struct vg_error *err) VG_MUST_CHECK;

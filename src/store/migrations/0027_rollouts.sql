@@ -6,8 +6,8 @@
 -- stages[k] * 100. state: draft, running, paused, halted, done, rolled_back.
 -- stage is the index of the current stage; stage_started_at when it began
 -- (the soak clock "rollout.soak" of the deadline engine runs from there).
--- pause_after: 1 when pause was asked while running: offering continues
--- to the current stage but it does not advance.
+-- stage_window counts the starts of a stage (advance, resume after a halt):
+-- the auto-halt weighs only the reports of the current window.
 CREATE TABLE rollouts (
 	id @ID@,
 	release_id BIGINT NOT NULL REFERENCES releases (id),
@@ -22,6 +22,7 @@ CREATE TABLE rollouts (
 	state TEXT NOT NULL,
 	stage BIGINT NOT NULL DEFAULT 0,
 	stage_started_at BIGINT NOT NULL DEFAULT 0,
+	stage_window BIGINT NOT NULL DEFAULT 0,
 	previous_release_id BIGINT,
 	reason TEXT,
 	created_at BIGINT NOT NULL,
@@ -53,6 +54,7 @@ CREATE TABLE rollout_devices (
 	stage BIGINT NOT NULL,
 	state TEXT NOT NULL,
 	error_code TEXT,
+	stage_window BIGINT NOT NULL DEFAULT 0,
 	updated_at BIGINT NOT NULL,
 	PRIMARY KEY (rollout_id, device_id)
 );
