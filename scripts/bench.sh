@@ -265,3 +265,4 @@ BUILD="$BUILD" sh bench/bench_vuln.sh # issue 4: feeds and matching
 BUILD="$BUILD" sh bench/bench_findings.sh # issue 5: triage queue at 1,000,000 findings
 BUILD="$BUILD" sh bench/bench_update.sh # issue 18: TUF metadata, 1 GiB artifacts against nginx
 BUILD="$BUILD" sh bench/bench_delta.sh # issue 20: binary deltas against bsdiff, xdelta3, zstd --patch-from
+BUILD="$BUILD" sh bench/bench_checkin.sh # issue 19: device check-ins on SQLite and PostgreSQL against nginx

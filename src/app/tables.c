@@ -28,6 +28,9 @@
 #include "update/signer_admin.h"
 #include "update/tuf.h"
 #include "update/release.h"
+#include "update/fleet.h"
+#include "update/device.h"
+#include "update/rollout.h"
 #include "vuln/cvss.h"
 #include "vuln/vulndb.h"
 
@@ -64,6 +67,11 @@ const struct app_noun app_nouns[] = {
     {"release", cmd_release, "releases of product versions, their artifacts and the gate's checks"},
     {"ci-key", cmd_ci_key, "trusted CI keys that sign release artifacts"},
     {"delta", cmd_delta, "binary delta updates: make, apply, and the server's deltas"},
+    {"fleet", cmd_fleet,
+     "devices in the field by version, and the devices a vulnerability reaches"},
+    {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
+    {"rollout", cmd_rollout,
+     "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
     {NULL, NULL, NULL},
 };
 
@@ -71,8 +79,8 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init, triage_init, oncall_init,
-					      delta_init};
+	static void (*const inits[])(void) = {notify_init, art14_init,   triage_init, oncall_init,
+					      fleet_init,  rollout_init, delta_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -105,6 +113,9 @@ extern const struct http_route tuf_routes[];
 extern const struct http_route tuf_ui_routes[];
 extern const struct http_route update_routes[];
 extern const struct http_route update_ui_routes[];
+extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
+extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
+extern const struct http_route rollout_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -134,6 +145,9 @@ const struct http_route *const app_route_tables[] = {
     tuf_ui_routes,
     update_routes,
     update_ui_routes,
+    fleet_routes,
+    fleet_ui_routes,
+    rollout_routes,
     NULL,
 };
 /* clang-format on */
@@ -141,10 +155,17 @@ const struct http_route *const app_route_tables[] = {
 /* ---- the navigation bar of every page ---- */
 
 const struct http_nav_item app_nav[] = {
-    {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
-    {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
-    {"signers", "Signers", "/ui/signers"},    {"tuf", "TUF", "/ui/tuf"},
-    {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
+    {"products", "Products", "/ui/products"},
+    {"findings", "Findings", "/ui/findings"},
+    {"cases", "Cases", "/ui/cases"},
+    {"releases", "Releases", "/ui/releases"},
+    {"rollouts", "Rollouts", "/ui/rollouts"},
+    {"fleet", "Fleet", "/ui/fleet"},
+    {"signers", "Signers", "/ui/signers"},
+    {"tuf", "TUF", "/ui/tuf"},
+    {"setup", "Setup", "/ui/setup"},
+    {"evidence", "Evidence", "/ui/evidence"},
+    {NULL, NULL, NULL},
 };
 
 /* ---- jobs: run by the leader (src/jobs/) ---- */
@@ -156,6 +177,8 @@ extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 extern const struct vg_job tuf_jobs[];
 extern const struct vg_job delta_jobs[];
+extern const struct vg_job rollout_jobs[];
+extern const struct vg_job device_jobs_every_server[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -166,6 +189,7 @@ static const struct vg_job *const leader_jobs[] = {
     triage_jobs,
     tuf_jobs,
     delta_jobs,
+    rollout_jobs,
     NULL,
 };
 /* clang-format on */
@@ -174,6 +198,7 @@ static const struct vg_job *const leader_jobs[] = {
 /* clang-format off */
 static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,
+    device_jobs_every_server,
     NULL,
 };
 /* clang-format on */
@@ -190,5 +215,6 @@ static int jobs_service_start(const char *db_url, struct vg_error *err)
 
 const struct vg_service app_services[] = {
     {"jobs", jobs_service_start, jobs_stop},
+    {"devices", device_service_start, device_service_stop},
     {NULL, NULL, NULL},
 };

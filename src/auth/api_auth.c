@@ -16,6 +16,28 @@
 
 #include "core/banned.h"
 
+static auth_device_check_fn device_check;
+
+void auth_set_device_check(auth_device_check_fn fn)
+{
+	device_check = fn;
+}
+
+/* A device token ("vgd_..."): the principal "device:<id>", role device. */
+static int device_token(struct http_req *req, const char *tok)
+{
+	struct vg_error err = {0};
+	char id[32];
+	if (strncmp(tok, "vgd_", 4) != 0)
+		return 0;
+	memset(&req->who, 0, sizeof(req->who));
+	if (device_check && device_check(req->db, tok, id, &err) == VG_OK) {
+		req->who.role = ROLE_DEVICE;
+		snprintf(req->who.name, sizeof(req->who.name), "device:%s", id);
+	}
+	return 1;
+}
+
 void auth_http_authenticate(struct http_req *req)
 {
 	const char *h = http_header(req, "Authorization");
@@ -26,9 +48,13 @@ void auth_http_authenticate(struct http_req *req)
 	/* a credential that does not check leaves the request anonymous: the
 	 * server then answers 401 on any route that needs a role */
 	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+		if (device_token(req, h + 7))
+			return;
 		if (auth_token_check(req->db, h + 7, &req->who, &err))
 			memset(&req->who, 0, sizeof(req->who));
 	} else if (key && *key) {
+		if (device_token(req, key))
+			return;
 		if (auth_token_check(req->db, key, &req->who, &err))
 			memset(&req->who, 0, sizeof(req->who));
 	} else if (sid && *sid) {

@@ -159,6 +159,16 @@ int auth_housekeeping(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 /* The web server's authenticate hook (http_server_opts.authenticate): a
  * Bearer token, else an X-Api-Key, else the vigil_session cookie. */
+/*
+ * Devices (the update room) hold credentials of their own: tokens that
+ * start with "vgd_". The update room gives the check at start
+ * (auth_set_device_check); the authenticate hook calls it for such tokens
+ * and makes the principal "device:<id>" with role ROLE_DEVICE. Without a
+ * check set, such tokens are refused like any unknown token.
+ */
+typedef int (*auth_device_check_fn)(struct store *s, const char *token, char id[32],
+				    struct vg_error *err);
+void auth_set_device_check(auth_device_check_fn fn);
 void auth_http_authenticate(struct http_req *req);
 /* The tables the program lists (src/app/tables.c): auth_routes (whoami,
  * users, tokens), auth_ui_routes (the login and logout pages) and auth_jobs

@@ -26,7 +26,10 @@ enum vg_role {
 	ROLE_DEVICE = 1 << 4,
 };
 #define ROLE_PUBLIC 0x100 /* route needs no credentials */
-#define ROLE_ANY    (ROLE_ADMIN | ROLE_PSIRT | ROLE_AUDITOR | ROLE_CI | ROLE_DEVICE)
+/* Every role of a person or a script. Devices are not among them: a device
+ * credential reaches only the routes that name ROLE_DEVICE (check-in and
+ * status). */
+#define ROLE_ANY (ROLE_ADMIN | ROLE_PSIRT | ROLE_AUDITOR | ROLE_CI)
 /* Read access to everything: admin, psirt and the read-only auditor. */
 #define ROLE_READ (ROLE_ADMIN | ROLE_PSIRT | ROLE_AUDITOR)
 

@@ -134,6 +134,8 @@ static const struct {
     /* a case's page */
     {"version", "done", "approved",
      "Revision approved: its findings were reconciled against this SBOM."},
+    {"rollout", "error", "state", "This action does not apply to the rollout in its state now."},
+    {"rollout", "error", "reason", "Give a reason: every rollout action is recorded with why."},
     {"case", "done", "ack", "Acknowledged: the 48-hour clock is stopped."},
     {"case", "done", "state", "State changed."},
     {"case", "done", "assign", "Assignee set."},

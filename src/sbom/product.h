@@ -197,4 +197,35 @@ json_t *product_show_to_json(const struct product *p, const struct product_versi
  * when not set). */
 json_t *sbom_revision_to_json(const struct sbom_revision *r);
 
+/*
+ * The devices in the field that run a product version, by channel (the
+ * fleet exposure of issue 19). Devices belong to the update room, which
+ * registers the provider at start-up (fleet_init()); rooms that show a
+ * version's exposure (a finding, a vulnerability, a case, an Article 14
+ * draft) ask here without knowing about devices. Without a provider every
+ * version has none.
+ */
+#define SBOM_FLEET_CHANNELS 16 /* channels counted one by one; the rest are "other" */
+struct sbom_fleet {
+	int64_t devices; /* active devices that last reported this version */
+	size_t n_channels;
+	struct {
+		char channel[64]; /* "" for devices without a channel */
+		int64_t devices;
+	} channels[SBOM_FLEET_CHANNELS];
+};
+typedef int (*sbom_fleet_fn)(struct store *s, int64_t version_id, struct sbom_fleet *out,
+			     struct vg_error *err);
+void sbom_set_fleet_provider(sbom_fleet_fn fn);
+/* The devices running version_id into *out (zeroed first). */
+int sbom_version_fleet(struct store *s, int64_t version_id, struct sbom_fleet *out,
+		       struct vg_error *err) VG_MUST_CHECK;
+/* The same for a product version by names; a version the product does not
+ * have (or no provider) has none: VG_OK with zero devices. */
+int sbom_version_fleet_by_name(struct store *s, const char *product, const char *version,
+			       struct sbom_fleet *out, struct vg_error *err) VG_MUST_CHECK;
+/* Appends "N devices (beta 3, stable 5)" as plain text to b. */
+struct vg_buf;
+int sbom_fleet_text(struct vg_buf *b, const struct sbom_fleet *f);
+
 #endif

@@ -15,6 +15,9 @@
  *    is one transaction with its audit record ("findings.reconcile").
  *  - A finding on a vulnerability listed in KEV has kev = 1; the moment it
  *    gets it, "vuln.exploited" is emitted (after commit).
+ *  - Other rooms read findings only through the view triage_finding_view
+ *    (migration 0035: finding_id, version_id, vuln_id, state, kev,
+ *    severity, score, first_seen_at, retracted_at, open), never the table.
  *  - Domain functions take and return the types below; JSON is made from
  *    them only at the edges (API, CLI --json, pages) by finding_to_json()
  *    and its kin.

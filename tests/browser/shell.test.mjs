@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE, USER, ROLE, launch, login, screenshot, url, withPage } from "./harness.mjs";
 
-const ROOMS = ["Products", "Findings", "Cases", "Releases", "Signers", "TUF", "Evidence"];
+const ROOMS = ["Products", "Findings", "Cases", "Releases", "Rollouts", "Fleet", "Signers", "TUF", "Setup", "Evidence"];
 
 let browser;
 before(async () => {

@@ -37,6 +37,20 @@ past=$(date -u -d "@$(($(date +%s) - 46800))" +%Y-%m-%dT%H:%M:%SZ)
 	VIGIL_NOW=$past "$VIGIL" tuf delegate --product acme-gateway --signer tuf-online &&
 	"$VIGIL" tuf resign; } >/dev/null || { echo "FAIL - the TUF repository"; exit 1; }
 # a configured security.txt, so that /.well-known/security.txt has something to serve
+# rollout.test.mjs: a rollout of acme-gateway 1.1.0 to 60 devices (releases
+# marked published in the database, so the TUF versions tuf.test.mjs reads
+# stay as they are); the simulator reports on it once the server runs
+for v in 1.0.0 1.1.0; do
+	head -c 2000 /dev/urandom >"$T_DIR/gw.img"
+	{ "$VIGIL" release create --product acme-gateway --version "$v" &&
+		(cd "$T_DIR" && "$VIGIL" release upload "acme-gateway@$v" gw.img); } >/dev/null ||
+		{ echo "FAIL - the releases of the rollout page"; exit 1; }
+done
+db_sql "UPDATE releases SET published_at = created_at + (CASE WHEN version = '1.1.0' THEN 60 ELSE 0 END) WHERE product = 'acme-gateway'"
+"$VIGIL" device enroll --product acme-gateway --count 60 --version 1.0.0 >"$T_DIR/devices.txt" 2>/dev/null &&
+	"$VIGIL" rollout create acme-gateway@1.1.0 --stages 10,50,100 --soak 24h --min-sample 100 >/dev/null &&
+	"$VIGIL" rollout start 1 --reason "browser test" >/dev/null ||
+	{ echo "FAIL - the rollout of the rollout page"; exit 1; }
 VIGIL_SECURITYTXT_CONTACT=mailto:psirt@example.com
 export VIGIL_SECURITYTXT_CONTACT
 # the organisation shown on the public pages (public.test.mjs)
@@ -46,6 +60,10 @@ export VIGIL_ORG_NAME
 VIGIL_PSIRT_REPORT_RATE=1000
 export VIGIL_PSIRT_REPORT_RATE
 start_server
+sim() { "$VIGIL_BUILD_DIR/bench_devsim" --url "$BASE" --devices "$T_DIR/devices.txt" --version 1.0.0 --state "$T_DIR/sim.state" --threads 2 "$@" >/dev/null; }
+sleep 0.6
+sim --fail-rate 0.2 && "$VIGIL" rollout advance 1 --reason "first stage looks fine" >/dev/null && sleep 0.6 && sim --fail-rate 0.1 ||
+	{ echo "FAIL - the simulator on the rollout page's rollout"; exit 1; }
 
 cd "$VIGIL_SOURCE_DIR/tests" || exit 1
 VIGIL_BASE="$BASE" VIGIL_TEST_USER=carol VIGIL_TEST_PASSWORD=pw-browser-7f3a \

@@ -1,0 +1,492 @@
+/*
+ * device.c - devices and their credentials (`vigil device
+ * enroll|list|show|revoke`), the token check behind ROLE_DEVICE, and the
+ * last-seen times kept in memory and written in batches.
+ */
+#define _GNU_SOURCE
+#include "update/device.h"
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/text.h"
+#include "store/reader.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+void device_list_release(struct device_list *l)
+{
+	if (!l)
+		return;
+	vg_arena_release(&l->mem);
+	memset(l, 0, sizeof(*l));
+}
+
+int device_cohort(const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return (int)(h % 10000u);
+}
+
+static int product_id_of(struct store *s, const char *product, int64_t *id, struct vg_error *err)
+{
+	int rc = store_query_int64(
+	    s, id, err, "SELECT product_id FROM sbom_product_view WHERE product = ?", "t", product);
+	if (rc == VG_ENOTFOUND)
+		rc = vg_error_set(err, VG_ENOTFOUND, "product '%s' not found", product);
+	return rc;
+}
+
+/* The product_versions id of version in product_id; 0 when not there. */
+static int version_id_of(struct store *s, int64_t product_id, const char *version, int64_t *id,
+			 struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc =
+	    store_prepare_cached(s,
+				 "SELECT version_id FROM sbom_version_view WHERE product_id = ? "
+				 "AND version = ?",
+				 &st, err);
+	*id = 0;
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, product_id);
+	store_bind_text(st, 2, version);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW)
+		*id = store_col_int64(st, 0);
+	store_reset(st);
+	return rc == STORE_ROW || rc == STORE_DONE ? VG_OK : rc;
+}
+
+static int check_tag(const char *what, const char *v, struct vg_error *err)
+{
+	if (!v)
+		return VG_OK;
+	return vg_text_check(what, v, 64, 0, 1, err);
+}
+
+int device_enroll(struct store *s, const struct device_enroll_req *r, struct device_cred **out,
+		  struct vg_error *err)
+{
+	struct device_cred *c = NULL;
+	int64_t pid = 0, vid = 0, now = vg_now();
+	int rc;
+
+	*out = NULL;
+	if (r->count < 1 || r->count > DEVICE_ENROLL_MAX)
+		return vg_error_set(err, VG_EINVAL, "--count %lld: expected 1 to %d",
+				    (long long)r->count, DEVICE_ENROLL_MAX);
+	if ((rc = check_tag("--channel", r->channel, err)) ||
+	    (rc = check_tag("--hardware", r->hardware, err)))
+		return rc;
+	c = calloc((size_t)r->count, sizeof(*c));
+	if (!c)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = product_id_of(s, r->product, &pid, err);
+	if (!rc && r->version) {
+		rc = version_id_of(s, pid, r->version, &vid, err);
+		if (!rc && !vid)
+			rc = vg_error_set(err, VG_ENOTFOUND,
+					  "--version '%s': not a version of product '%s'",
+					  r->version, r->product);
+	}
+	for (int64_t i = 0; !rc && i < r->count; i++) {
+		unsigned char rnd[8];
+		char hex[17], hash[VG_SHA256_HEX], tok[60];
+		if (vg_random(rnd, sizeof(rnd)) || vg_random_token(tok, sizeof(tok), 32)) {
+			rc = vg_error_set(err, VG_EINTERNAL, "cannot make a device credential");
+			break;
+		}
+		vg_hex(rnd, sizeof(rnd), hex);
+		snprintf(c[i].id, sizeof(c[i].id), "dev-%s", hex);
+		snprintf(c[i].token, sizeof(c[i].token), "%s%s", DEVICE_TOKEN_PREFIX, tok);
+		vg_wipe(tok, sizeof(tok));
+		vg_sha256_hex(c[i].token, strlen(c[i].token), hash);
+		rc = store_exec_cached(s, err,
+				       "INSERT INTO devices (id, product_id, channel, hardware, "
+				       "installed_version, version_id, last_seen, created_at, "
+				       "revoked_at, token_hash, cohort, created_by) VALUES "
+				       "(?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?)",
+				       "titttiitit", c[i].id, pid, r->channel, r->hardware,
+				       r->version, vid, now, hash, (int64_t)device_cohort(c[i].id),
+				       store_actor(s));
+	}
+	if (!rc) {
+		json_t *after =
+		    json_pack("{s:s, s:I, s:s?, s:s?, s:s?, s:s}", "product", r->product, "count",
+			      (json_int_t)r->count, "channel", r->channel, "hardware", r->hardware,
+			      "version", r->version, "first", c[0].id);
+		rc = store_audit(s, "device.enroll", "product", r->product, NULL, after, err);
+		json_decref(after);
+	}
+	rc = store_tx_end(s, rc, err);
+	if (rc) {
+		vg_wipe(c, sizeof(*c) * (size_t)r->count);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return VG_OK;
+}
+
+#define DEV_COLS                                                                           \
+	"d.id, d.product_id, p.product, d.channel, d.hardware, d.installed_version, "      \
+	"COALESCE(d.version_id, 0), COALESCE(d.last_seen, 0), COALESCE(d.created_at, 0), " \
+	"COALESCE(d.revoked_at, 0), d.cohort"
+
+static int read_devices(struct store *s, struct store_stmt *st, struct device_list *out,
+			struct vg_error *err)
+{
+	struct store_reader r = {st, &out->mem, 0};
+	struct device *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	(void)s;
+	while ((rc = store_step(r.st, err)) == STORE_ROW) {
+		if (!(v = store_reader_grow(&r, v, n, &cap, sizeof(*v))))
+			break;
+		v[n].id = store_reader_str(&r, 0);
+		v[n].product_id = store_reader_int(&r, 1, 0);
+		v[n].product = store_reader_str(&r, 2);
+		v[n].channel = store_reader_str(&r, 3);
+		v[n].hardware = store_reader_str(&r, 4);
+		v[n].installed_version = store_reader_str(&r, 5);
+		v[n].version_id = store_reader_int(&r, 6, 0);
+		v[n].last_seen = store_reader_int(&r, 7, 0);
+		v[n].created_at = store_reader_int(&r, 8, 0);
+		v[n].revoked_at = store_reader_int(&r, 9, 0);
+		v[n].cohort = (int)store_reader_int(&r, 10, 0);
+		n++;
+	}
+	rc = store_reader_done(&r, rc, err);
+	out->items = v;
+	out->n = n;
+	return rc;
+}
+
+/* The last_seen times not yet written (by id), merged into what is read so
+ * a listing shows the newest. */
+static int64_t seen_pending(const char *id);
+
+int device_list(struct store *s, const struct device_filter *f, struct device_list *out,
+		struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc, i = 1;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->mem, 0);
+	rc = store_prepare(
+	    s,
+	    "SELECT " DEV_COLS " FROM devices d JOIN sbom_product_view p ON "
+	    "p.product_id = d.product_id WHERE (CAST(? AS TEXT) IS NULL OR p.product = ?) AND "
+	    "(CAST(? AS TEXT) IS NULL OR d.installed_version = ?) AND (CAST(? AS TEXT) IS NULL OR "
+	    "d.channel = ?) "
+	    "ORDER BY p.product, d.id LIMIT ? OFFSET ?",
+	    &st, err);
+	if (rc)
+		return rc;
+	store_bind_text(st, i++, f->product);
+	store_bind_text(st, i++, f->product);
+	store_bind_text(st, i++, f->version);
+	store_bind_text(st, i++, f->version);
+	store_bind_text(st, i++, f->channel);
+	store_bind_text(st, i++, f->channel);
+	store_bind_int64(st, i++, f->limit > 0 ? f->limit : INT64_MAX);
+	store_bind_int64(st, i++, f->offset);
+	rc = read_devices(s, st, out, err);
+	if (rc) {
+		device_list_release(out);
+		return rc;
+	}
+	for (size_t k = 0; k < out->n; k++) {
+		int64_t t = seen_pending(out->items[k].id);
+		if (t > out->items[k].last_seen)
+			out->items[k].last_seen = t;
+	}
+	out->total = (int64_t)out->n;
+	return VG_OK;
+}
+
+int device_get(struct store *s, const char *id, struct device_list *out, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	vg_arena_init(&out->mem, 0);
+	rc = store_prepare(s,
+			   "SELECT " DEV_COLS " FROM devices d JOIN sbom_product_view p ON "
+			   "p.product_id = d.product_id WHERE d.id = ?",
+			   &st, err);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, id);
+	rc = read_devices(s, st, out, err);
+	if (!rc && out->n == 0)
+		rc = vg_error_set(err, VG_ENOTFOUND, "device '%s' not found", id);
+	if (rc) {
+		device_list_release(out);
+		return rc;
+	}
+	{
+		int64_t t = seen_pending(id);
+		if (t > out->items[0].last_seen)
+			out->items[0].last_seen = t;
+	}
+	out->total = 1;
+	return VG_OK;
+}
+
+/* Bumped by a revocation so every server drops its cached tokens. */
+static int bump_epoch(struct store *s, struct vg_error *err)
+{
+	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
+}
+
+int device_revoke(struct store *s, const char *id, const char *reason, struct vg_error *err)
+{
+	struct device_list d;
+	int rc;
+
+	if (reason && (rc = vg_text_check("reason", reason, 1000, 1, 0, err)))
+		return rc;
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = device_get(s, id, &d, err);
+	if (rc)
+		return store_tx_end(s, rc, err);
+	if (d.items[0].revoked_at)
+		rc = vg_error_set(err, VG_ESTATE, "device '%s' is revoked already", id);
+	if (!rc)
+		rc = store_exec(
+		    s, err,
+		    "UPDATE devices SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
+		    "WHERE id = ?",
+		    "ittt", vg_now(), store_actor(s), reason, id);
+	if (!rc)
+		rc = bump_epoch(s, err);
+	if (!rc) {
+		json_t *after =
+		    json_pack("{s:s, s:s?}", "product", d.items[0].product, "reason", reason);
+		rc = store_audit(s, "device.revoke", "device", id, NULL, after, err);
+		json_decref(after);
+	}
+	device_list_release(&d);
+	return store_tx_end(s, rc, err);
+}
+
+json_t *device_to_json(const struct device *d)
+{
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:i}", "id", d->id, "product",
+	    d->product ? d->product : "", "product_id", (json_int_t)d->product_id, "channel",
+	    vg_json_text(d->channel), "hardware", vg_json_text(d->hardware), "installed_version",
+	    vg_json_text(d->installed_version), "version_id",
+	    d->version_id ? json_integer(d->version_id) : json_null(), "last_seen",
+	    d->last_seen ? vg_json_time(d->last_seen) : json_null(), "created_at",
+	    vg_json_time(d->created_at), "revoked", d->revoked_at != 0, "cohort", d->cohort);
+	if (o && d->revoked_at)
+		json_object_set_new(o, "revoked_at", vg_json_time(d->revoked_at));
+	return o;
+}
+
+/* ---- the token check ---- */
+
+static _Thread_local struct device_row last_row;
+
+int device_row_take(const char *id, struct device_row *out)
+{
+	if (!last_row.id[0] || strcmp(last_row.id, id) != 0)
+		return 0;
+	*out = last_row;
+	last_row.id[0] = '\0';
+	return 1;
+}
+
+int device_authenticate(struct store *s, const char *token, char id[32], struct vg_error *err)
+{
+	char hash[VG_SHA256_HEX];
+	struct store_stmt *st = NULL;
+	size_t n = token ? strlen(token) : 0;
+	int rc;
+
+	id[0] = '\0';
+	last_row.id[0] = '\0';
+	if (n < sizeof(DEVICE_TOKEN_PREFIX) || n > 100 ||
+	    strncmp(token, DEVICE_TOKEN_PREFIX, sizeof(DEVICE_TOKEN_PREFIX) - 1) != 0)
+		return vg_error_set(err, VG_EAUTH, "invalid device token");
+	vg_sha256_hex(token, n, hash);
+	rc = store_prepare_cached(
+	    s,
+	    "SELECT id, COALESCE(revoked_at, 0), product_id, channel, hardware, "
+	    "installed_version, cohort, status_seq FROM devices WHERE "
+	    "token_hash = ?",
+	    &st, err);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, hash);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		if (store_col_int64(st, 1)) {
+			rc = vg_error_set(err, VG_EAUTH, "device token revoked");
+		} else {
+			struct device_row *d = &last_row;
+			memset(d, 0, sizeof(*d));
+			snprintf(id, 32, "%s", store_col_text(st, 0));
+			d->product_id = store_col_int64(st, 2);
+			if ((d->has_channel = !store_col_isnull(st, 3)))
+				snprintf(d->channel, sizeof(d->channel), "%s",
+					 store_col_text(st, 3));
+			if ((d->has_hardware = !store_col_isnull(st, 4)))
+				snprintf(d->hardware, sizeof(d->hardware), "%s",
+					 store_col_text(st, 4));
+			if ((d->has_version = !store_col_isnull(st, 5)))
+				snprintf(d->version, sizeof(d->version), "%s",
+					 store_col_text(st, 5));
+			d->cohort = (int)store_col_int64(st, 6);
+			d->status_seq = store_col_int64(st, 7);
+			snprintf(d->id, sizeof(d->id), "%s", id);
+			rc = VG_OK;
+		}
+	} else if (rc == STORE_DONE) {
+		rc = vg_error_set(err, VG_EAUTH, "invalid device token");
+	}
+	store_reset(st);
+	return rc;
+}
+
+/* ---- last seen, in memory ---- */
+
+struct seen {
+	char id[32];
+	int64_t at;
+};
+static pthread_mutex_t seen_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct seen *seen_tab;
+static size_t seen_cap, seen_n;
+
+static size_t seen_hash(const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+static void seen_put_locked(const char *id, int64_t at)
+{
+	size_t i;
+	if (seen_n * 2 >= seen_cap) {
+		size_t nc = seen_cap ? seen_cap * 2 : 4096;
+		struct seen *nt = calloc(nc, sizeof(*nt));
+		if (!nt)
+			return; /* the time is lost; the next check-in records it */
+		for (size_t k = 0; k < seen_cap; k++)
+			if (seen_tab[k].id[0]) {
+				size_t j = seen_hash(seen_tab[k].id) & (nc - 1);
+				while (nt[j].id[0])
+					j = (j + 1) & (nc - 1);
+				nt[j] = seen_tab[k];
+			}
+		free(seen_tab);
+		seen_tab = nt;
+		seen_cap = nc;
+	}
+	i = seen_hash(id) & (seen_cap - 1);
+	while (seen_tab[i].id[0] && strcmp(seen_tab[i].id, id) != 0)
+		i = (i + 1) & (seen_cap - 1);
+	if (!seen_tab[i].id[0]) {
+		snprintf(seen_tab[i].id, sizeof(seen_tab[i].id), "%s", id);
+		seen_n++;
+	}
+	if (at > seen_tab[i].at)
+		seen_tab[i].at = at;
+}
+
+void device_seen(const char *id, int64_t at)
+{
+	pthread_mutex_lock(&seen_mu);
+	seen_put_locked(id, at);
+	pthread_mutex_unlock(&seen_mu);
+}
+
+static int64_t seen_pending(const char *id)
+{
+	int64_t at = 0;
+	pthread_mutex_lock(&seen_mu);
+	if (seen_cap) {
+		size_t i = seen_hash(id) & (seen_cap - 1);
+		while (seen_tab[i].id[0]) {
+			if (strcmp(seen_tab[i].id, id) == 0) {
+				at = seen_tab[i].at;
+				break;
+			}
+			i = (i + 1) & (seen_cap - 1);
+		}
+	}
+	pthread_mutex_unlock(&seen_mu);
+	return at;
+}
+
+int device_flush_seen(struct store *s, struct vg_error *err)
+{
+	struct seen *tab;
+	size_t cap, n;
+	int64_t written = 0;
+	int rc;
+
+	pthread_mutex_lock(&seen_mu);
+	tab = seen_tab;
+	cap = seen_cap;
+	n = seen_n;
+	seen_tab = NULL;
+	seen_cap = seen_n = 0;
+	pthread_mutex_unlock(&seen_mu);
+	if (!n) {
+		free(tab);
+		return VG_OK;
+	}
+	rc = store_tx_begin(s, err);
+	for (size_t i = 0; !rc && i < cap; i++) {
+		if (!tab[i].id[0])
+			continue;
+		rc = store_exec_cached(s, err,
+				       "UPDATE devices SET last_seen = ? WHERE id = ? AND "
+				       "(last_seen IS NULL OR last_seen < ?)",
+				       "iti", tab[i].at, tab[i].id, tab[i].at);
+		written++;
+	}
+	if (!rc) {
+		json_t *after = json_pack("{s:I}", "devices", (json_int_t)written);
+		rc = store_audit(s, "device.seen", "devices", "last_seen", NULL, after, err);
+		json_decref(after);
+	}
+	rc = store_tx_end(s, rc, err);
+	if (rc) {
+		/* keep the times for the next flush */
+		pthread_mutex_lock(&seen_mu);
+		for (size_t i = 0; i < cap; i++)
+			if (tab[i].id[0])
+				seen_put_locked(tab[i].id, tab[i].at);
+		pthread_mutex_unlock(&seen_mu);
+	}
+	free(tab);
+	return rc;
+}
