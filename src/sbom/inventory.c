@@ -60,7 +60,8 @@ int product_check(const struct product_info *p, int creating, const char **field
 			ok |= strcmp(cra_classes[i], p->cra_class) == 0;
 		if (!ok)
 			return vg_error_set(err, VG_EINVAL,
-					    "--cra-class '%s': expected default, important-1, "
+					    "CRA class (--cra-class) '%s': expected default, "
+					    "important-1, "
 					    "important-2 or critical",
 					    p->cra_class);
 	}
@@ -70,13 +71,16 @@ int product_check(const struct product_info *p, int creating, const char **field
 		if (strlen(p->support_until) != 7 ||
 		    (snprintf(d, sizeof(d), "%s-01", p->support_until), vg_time_parse(d, &t, NULL)))
 			return vg_error_set(err, VG_EINVAL,
-					    "--support-until '%s': expected YYYY-MM",
+					    "support until (--support-until) '%s': expected "
+					    "YYYY-MM, a year and month",
 					    p->support_until);
 	}
 	*field = "placed_on_market";
 	if (p->placed_on_market &&
 	    (strlen(p->placed_on_market) != 10 || vg_time_parse(p->placed_on_market, &t, NULL)))
-		return vg_error_set(err, VG_EINVAL, "--placed-on-market '%s': expected YYYY-MM-DD",
+		return vg_error_set(err, VG_EINVAL,
+				    "placed on market (--placed-on-market) '%s': "
+				    "expected YYYY-MM-DD, a date",
 				    p->placed_on_market);
 	*field = NULL;
 	return VG_OK;

@@ -146,17 +146,22 @@ static void product_form_html(struct http_req *req, struct http_resp *resp,
 			    "later.</span>");
 		field_error(b, f, "name");
 		html(b,
-		     "<input id=\"pf-name\" name=\"name\" required maxlength=\"200\" value=\"%s\""
-		     "%s></div>",
-		     f->name, invalid_attr(f, "name"));
+		     "<input id=\"pf-name\" name=\"name\" required maxlength=\"200\" value=\"%s\"",
+		     f->name);
+		html_raw(b, invalid_attr(f, "name"));
+		html_raw(b, "></div>");
 	}
 	html_raw(b, "<div class=\"field\"><label for=\"pf-vendor\">Vendor</label>");
 	field_error(b, f, "vendor");
-	html(b, "<input id=\"pf-vendor\" name=\"vendor\" maxlength=\"200\" value=\"%s\"%s></div>",
-	     f->vendor, invalid_attr(f, "vendor"));
+	html(b, "<input id=\"pf-vendor\" name=\"vendor\" maxlength=\"200\" value=\"%s\"",
+	     f->vendor);
+	html_raw(b, invalid_attr(f, "vendor"));
+	html_raw(b, "></div>");
 	html_raw(b, "<div class=\"field\"><label for=\"pf-cra_class\">CRA class</label>");
 	field_error(b, f, "cra_class");
-	html(b, "<select id=\"pf-cra_class\" name=\"cra_class\"%s>", invalid_attr(f, "cra_class"));
+	html_raw(b, "<select id=\"pf-cra_class\" name=\"cra_class\"");
+	html_raw(b, invalid_attr(f, "cra_class"));
+	html_raw(b, ">");
 	for (const struct html_label *l = cra_class_labels; l->code; l++)
 		html(b, "<option value=\"%s\"%s>%s</option>", l->code,
 		     strcmp(f->cls, l->code) == 0 ? " selected" : "", l->text);
@@ -167,15 +172,19 @@ static void product_form_html(struct http_req *req, struct http_resp *resp,
 	field_error(b, f, "support_until");
 	html(b,
 	     "<input id=\"pf-support_until\" name=\"support_until\" placeholder=\"YYYY-MM\" "
-	     "value=\"%s\"%s></div>",
-	     f->su, invalid_attr(f, "support_until"));
+	     "value=\"%s\"",
+	     f->su);
+	html_raw(b, invalid_attr(f, "support_until"));
+	html_raw(b, "></div>");
 	html_raw(b, "<div class=\"field\"><label for=\"pf-placed_on_market\">Placed on "
 		    "market</label><span class=\"hint\">A date, YYYY-MM-DD</span>");
 	field_error(b, f, "placed_on_market");
 	html(b,
 	     "<input id=\"pf-placed_on_market\" name=\"placed_on_market\" "
-	     "placeholder=\"YYYY-MM-DD\" value=\"%s\"%s></div>",
-	     f->pm, invalid_attr(f, "placed_on_market"));
+	     "placeholder=\"YYYY-MM-DD\" value=\"%s\"",
+	     f->pm);
+	html_raw(b, invalid_attr(f, "placed_on_market"));
+	html_raw(b, "></div>");
 	html(b,
 	     "<div class=\"field check\"><input type=\"checkbox\" id=\"pf-public\" name=\"public\" "
 	     "value=\"yes\"%s><label for=\"pf-public\">Public: named on the vulnerability "
@@ -402,11 +411,10 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 	if (badv)
 		html(b, "<span class=\"field-error\" id=\"up-version-error\">%s</span>",
 		     vg_error_msg(&u->err));
-	html(b,
-	     "<input id=\"up-version\" name=\"version\" required maxlength=\"200\" value=\"%s\"%s>"
-	     "</div>",
-	     u ? u->version : "",
-	     badv ? " aria-invalid=\"true\" aria-describedby=\"up-version-error\"" : "");
+	html(b, "<input id=\"up-version\" name=\"version\" required maxlength=\"200\" value=\"%s\"",
+	     u ? u->version : "");
+	html_raw(b, badv ? " aria-invalid=\"true\" aria-describedby=\"up-version-error\"></div>"
+			 : "></div>");
 	html_raw(b, "<div class=\"field\"><label for=\"up-file\">SBOM file</label><span "
 		    "class=\"hint\">CycloneDX (JSON or XML) or SPDX (JSON, tag-value); it is "
 		    "checked against the official schema before anything is stored.</span>");
@@ -435,11 +443,10 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 		html_raw(b, "<p>Choose the corrected file again: browsers do not keep a chosen "
 			    "file.</p></div>");
 	}
-	html(b,
-	     "<input id=\"up-file\" name=\"file\" type=\"file\" required "
-	     "accept=\".json,.xml,.spdx,.cdx,application/json,application/xml\"%s></div>"
-	     "<button type=\"submit\">Upload and check</button></form>",
-	     badf ? " aria-invalid=\"true\" aria-describedby=\"up-file-error\"" : "");
+	html_raw(b, "<input id=\"up-file\" name=\"file\" type=\"file\" required "
+		    "accept=\".json,.xml,.spdx,.cdx,application/json,application/xml\"");
+	html_raw(b, badf ? " aria-invalid=\"true\" aria-describedby=\"up-file-error\"" : "");
+	html_raw(b, "></div><button type=\"submit\">Upload and check</button></form>");
 }
 
 /* The product page; u is the upload form as posted (NULL: empty). */
