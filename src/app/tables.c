@@ -134,10 +134,15 @@ const struct http_route *const app_route_tables[] = {
 /* ---- the navigation bar of every page ---- */
 
 const struct http_nav_item app_nav[] = {
-    {"products", "Products", "/ui/products"}, {"findings", "Findings", "/ui/findings"},
-    {"cases", "Cases", "/ui/cases"},          {"releases", "Releases", "/ui/releases"},
-    {"signers", "Signers", "/ui/signers"},    {"tuf", "TUF", "/ui/tuf"},
-    {"evidence", "Evidence", "/ui/evidence"}, {NULL, NULL, NULL},
+    {"products", "Products", "/ui/products"},
+    {"findings", "Findings", "/ui/findings"},
+    {"feeds", "Feeds", "/ui/feeds"},
+    {"cases", "Cases", "/ui/cases"},
+    {"releases", "Releases", "/ui/releases"},
+    {"signers", "Signers", "/ui/signers"},
+    {"tuf", "TUF", "/ui/tuf"},
+    {"evidence", "Evidence", "/ui/evidence"},
+    {NULL, NULL, NULL},
 };
 
 /* ---- jobs: run by the leader (src/jobs/) ---- */
@@ -148,6 +153,7 @@ extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
 extern const struct vg_job triage_jobs[];
 extern const struct vg_job tuf_jobs[];
+extern const struct vg_job vuln_jobs[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -157,6 +163,7 @@ static const struct vg_job *const leader_jobs[] = {
     oncall_jobs,
     triage_jobs,
     tuf_jobs,
+    vuln_jobs,
     NULL,
 };
 /* clang-format on */
