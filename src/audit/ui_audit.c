@@ -12,7 +12,8 @@
  *                 are most of the trail and rarely the evidence asked for)
  *   size, page    page size (25, 50, 100, 200) and page number from 1
  *   format        csv or json: the export of every matching record
- * A bad value is shown at its field with what was typed kept (status 400).
+ * A bad value is shown at its field with what was typed kept, the records
+ * left out (the export route answers 400).
  * The export is written row by row into an unlinked temporary file and sent
  * from there, so the trail is never held in memory; it is itself audited
  * ("audit.export" with the filter and the count).
@@ -220,7 +221,8 @@ static void object_cell(struct vg_buf *b, const struct audit_entry *e)
 
 static void records_table(struct vg_buf *b, const struct audit_entry_list *l)
 {
-	html_raw(b, "<div class=\"table-wrap\"><table id=\"audit\" class=\"audit-table\"><caption "
+	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Audit "
+		    "records\"><table id=\"audit\" class=\"audit-table\"><caption "
 		    "class=\"visually-hidden\">Audit records, newest first</caption><thead><tr>"
 		    "<th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th><th "
 		    "scope=\"col\">Actor</th><th scope=\"col\">Action</th><th "
@@ -442,7 +444,8 @@ static int evidence(struct http_req *req, struct http_resp *resp)
 		html(b, "<p class=\"error\" id=\"chain-status\" role=\"alert\">%s</p>",
 		     vg_error_msg(&err));
 	if (qr) {
-		resp->status = 400;
+		/* 200: the page is served, with the filter's error at its field (a
+		 * browser logs a 4xx page load as a failed resource) */
 		html(b,
 		     "<div class=\"error-summary\" role=\"alert\" id=\"error\"><p>The filter was "
 		     "not applied:</p><p>%s%s%s</p></div>",

@@ -72,7 +72,11 @@ static const struct html_label component_type_labels[] = {
     {NULL, NULL},
 };
 
-/* ---- the product form (create and edit) ---- */
+/* ---- the product form (create and edit) ----
+ *
+ * A form sent back with an error is a page like any other (200), the
+ * error at its field and in a summary at the top, what was typed kept
+ * (GOV.UK's pattern): nothing was stored. */
 
 /* What was typed, kept when the form comes back with an error. */
 struct product_form {
@@ -229,7 +233,8 @@ static void read_product_form(struct http_req *req, struct product_form *f, stru
 
 static void products_table(struct vg_buf *b, const struct product_list *l)
 {
-	html_raw(b, "<div class=\"table-wrap\"><table id=\"products\"><thead><tr><th "
+	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+		    "aria-label=\"Products\"><table id=\"products\"><thead><tr><th "
 		    "scope=\"col\">Product</th><th scope=\"col\">Vendor</th><th scope=\"col\">CRA "
 		    "class</th><th scope=\"col\">Support until</th><th scope=\"col\">Placed on "
 		    "market</th><th scope=\"col\">Public</th><th scope=\"col\">Versions</th>"
@@ -262,8 +267,6 @@ static int products_render(struct http_req *req, struct http_resp *resp,
 	if (product_list(req->db, &l, &err))
 		return error_page(req, resp, "Products", &err);
 	ui_page_begin(req, resp, "Products", "products");
-	if (f && f->bad_field)
-		resp->status = vg_code_http_status(f->err.code);
 	if (req->who.role & (ROLE_ADMIN | ROLE_PSIRT))
 		html_raw(b,
 			 "<p class=\"page-actions\"><a class=\"button\" href=\"#new-product\">New "
@@ -337,8 +340,6 @@ static int edit_render(struct http_req *req, struct http_resp *resp, const struc
 	}
 	snprintf(title, sizeof(title), "Edit product %s", p.name);
 	ui_page_begin(req, resp, title, "products");
-	if (f->bad_field)
-		resp->status = vg_code_http_status(f->err.code);
 	product_form_html(req, resp, f, 1);
 	product_release(&p);
 	return ui_page_end(resp);
@@ -424,10 +425,14 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 		     u->v && u->v->n_errors ? "the document does not match its schema"
 					    : vg_error_msg(&u->err));
 		if (u->v && u->v->n_errors) {
-			html_raw(b, "<table class=\"validation-errors\" id=\"validation-errors\">"
-				    "<caption>Errors in the file</caption><thead><tr><th "
-				    "scope=\"col\">Place</th><th scope=\"col\">Line</th><th "
-				    "scope=\"col\">Expected</th></tr></thead><tbody>");
+			html_raw(
+			    b,
+			    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+			    "aria-label=\"Errors in the file\"><table class=\"validation-errors\" "
+			    "id=\"validation-errors\">"
+			    "<caption>Errors in the file</caption><thead><tr><th "
+			    "scope=\"col\">Place</th><th scope=\"col\">Line</th><th "
+			    "scope=\"col\">Expected</th></tr></thead><tbody>");
 			for (size_t i = 0; i < u->v->n_errors; i++) {
 				const struct sbom_validation_error *e = &u->v->errors[i];
 				html(b, "<tr><td><code>%s</code></td><td>",
@@ -436,7 +441,7 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 					html(b, "%d", e->line);
 				html(b, "</td><td>%s</td></tr>", e->message);
 			}
-			html_raw(b, "</tbody></table>");
+			html_raw(b, "</tbody></table></div>");
 			if (u->v->n_dropped)
 				html(b, "<p>and %zu more errors.</p>", u->v->n_dropped);
 		}
@@ -470,8 +475,6 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 	}
 	snprintf(title, sizeof(title), "Product %s", pname);
 	ui_page_begin(req, resp, title, "products");
-	if (u && u->bad_field)
-		resp->status = vg_code_http_status(u->err.code);
 	if (http_query(req, "created"))
 		html_raw(b, "<p class=\"ok\" id=\"flash\" role=\"status\">Product created. Upload "
 			    "its first SBOM below.</p>");
@@ -495,7 +498,8 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 	     p.placed_on_market,
 	     p.is_public ? "yes: offered on the reporting portal (/report)"
 			 : "no: not named on the reporting portal");
-	html_raw(b, "<h2>Versions</h2><div class=\"table-wrap\"><table id=\"versions\"><thead><tr>"
+	html_raw(b, "<h2>Versions</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+		    "aria-label=\"Versions\"><table id=\"versions\"><thead><tr>"
 		    "<th scope=\"col\">Version</th><th scope=\"col\">SBOM revisions</th><th "
 		    "scope=\"col\">Last upload</th><th scope=\"col\">Findings</th></tr></thead>"
 		    "<tbody>");
@@ -527,7 +531,8 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 	}
 	if (writer)
 		upload_form_html(req, resp, pname, u);
-	html_raw(b, "<h2>SBOM revisions</h2><div class=\"table-wrap\"><table id=\"revisions\">"
+	html_raw(b, "<h2>SBOM revisions</h2><div class=\"table-wrap\" tabindex=\"0\" "
+		    "role=\"region\" aria-label=\"SBOM revisions\"><table id=\"revisions\">"
 		    "<thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Version</th><th "
 		    "scope=\"col\">Rev.</th><th scope=\"col\">Format</th><th "
 		    "scope=\"col\">Components</th><th scope=\"col\">Held</th><th "
@@ -747,7 +752,9 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 	ui_flash(req, b, "version");
 	html(b, "<p id=\"component-count\">%zu components%s</p>", c.n_components,
 	     c.n_components == 1000 ? " (first 1000)" : "");
-	html_raw(b, "<table id=\"components\"><thead><tr><th>name</th><th>version</th>"
+	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+		    "aria-label=\"Components\"><table "
+		    "id=\"components\"><thead><tr><th>name</th><th>version</th>"
 		    "<th>type</th><th>purl</th><th>licenses</th><th>supplier</th></tr></thead>"
 		    "<tbody>");
 	for (size_t i = 0; i < c.n_components; i++) {
@@ -758,7 +765,7 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 		     e->group, e->group ? "/" : "", e->name, e->version,
 		     html_label(component_type_labels, e->type), e->purl, e->licenses, e->supplier);
 	}
-	html_raw(b, "</tbody></table>");
+	html_raw(b, "</tbody></table></div>");
 	sbom_contents_release(&c);
 	return ui_page_end(resp);
 }
@@ -794,7 +801,10 @@ static void diff_table(struct vg_buf *b, const struct sbom_diff *d, enum sbom_ch
 	html(b, "<h2>%s (%zu)</h2>", title, d->n[k]);
 	if (!d->n[k])
 		return;
-	html(b, "<table id=\"diff-%s\"><thead><tr><th>component</th>", sbom_change_kind_name(k));
+	html(b,
+	     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%s\"><table "
+	     "id=\"diff-%s\"><thead><tr><th>component</th>",
+	     title, sbom_change_kind_name(k));
 	html_raw(b, pair ? "<th>from</th><th>to</th>" : "<th>version</th><th>licenses</th>");
 	html_raw(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < d->n[k]; i++) {
@@ -803,7 +813,7 @@ static void diff_table(struct vg_buf *b, const struct sbom_diff *d, enum sbom_ch
 		     e->name ? e->name : e->identity, pair ? e->from : e->version,
 		     pair ? e->to : e->licenses);
 	}
-	html_raw(b, "</tbody></table>");
+	html_raw(b, "</tbody></table></div>");
 }
 
 static int diff_page(struct http_req *req, struct http_resp *resp)

@@ -218,7 +218,8 @@ static int feeds_page(struct http_req *req, struct http_resp *resp)
 	else if (http_query(req, "busy"))
 		html_raw(b, "<p class=\"error\" id=\"error\" role=\"alert\">A sync is already "
 			    "waiting to run.</p>");
-	html_raw(b, "<div class=\"table-wrap\"><table id=\"feeds\"><thead><tr><th "
+	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+		    "aria-label=\"Feeds\"><table id=\"feeds\"><thead><tr><th "
 		    "scope=\"col\">Feed</th><th scope=\"col\">URL</th><th scope=\"col\">Last "
 		    "sync</th><th scope=\"col\">Result</th><th scope=\"col\">Records</th><th "
 		    "scope=\"col\">Errors</th><th scope=\"col\">Next scheduled</th></tr></thead>"
