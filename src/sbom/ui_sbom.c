@@ -388,6 +388,36 @@ struct upload_form {
 	struct sbom_validation *v; /* the refused file's errors, or NULL */
 };
 
+/* The refused file's errors: the place (JSON pointer, and the line where
+ * known: XML, tag-value) and what was expected. */
+static void validation_table(struct vg_buf *b, const struct upload_form *u)
+{
+	int lines = 0;
+	for (size_t i = 0; i < u->v->n_errors; i++)
+		lines |= u->v->errors[i].line != 0;
+	html(b,
+	     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+	     "aria-label=\"Errors in the file\"><table class=\"validation-errors\" "
+	     "id=\"validation-errors\"><caption>Errors in %s</caption><thead><tr><th "
+	     "scope=\"col\">Place</th>",
+	     *u->filename ? u->filename : "the file");
+	if (lines)
+		html_raw(b, "<th scope=\"col\">Line</th>");
+	html_raw(b, "<th scope=\"col\">Expected</th></tr></thead><tbody>");
+	for (size_t i = 0; i < u->v->n_errors; i++) {
+		const struct sbom_validation_error *e = &u->v->errors[i];
+		html(b, "<tr><td><code>%s</code></td>", e->pointer ? e->pointer : "(the document)");
+		if (lines && e->line)
+			html(b, "<td>%d</td>", e->line);
+		else if (lines)
+			html_raw(b, "<td></td>");
+		html(b, "<td>%s</td></tr>", e->message);
+	}
+	html_raw(b, "</tbody></table></div>");
+	if (u->v->n_dropped)
+		html(b, "<p>and %zu more errors.</p>", u->v->n_dropped);
+}
+
 static void upload_form_html(struct http_req *req, struct http_resp *resp, const char *product,
 			     const struct upload_form *u)
 {
@@ -424,27 +454,8 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 		     *u->filename ? u->filename : "", *u->filename ? ": " : "",
 		     u->v && u->v->n_errors ? "the document does not match its schema"
 					    : vg_error_msg(&u->err));
-		if (u->v && u->v->n_errors) {
-			html_raw(
-			    b,
-			    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
-			    "aria-label=\"Errors in the file\"><table class=\"validation-errors\" "
-			    "id=\"validation-errors\">"
-			    "<caption>Errors in the file</caption><thead><tr><th "
-			    "scope=\"col\">Place</th><th scope=\"col\">Line</th><th "
-			    "scope=\"col\">Expected</th></tr></thead><tbody>");
-			for (size_t i = 0; i < u->v->n_errors; i++) {
-				const struct sbom_validation_error *e = &u->v->errors[i];
-				html(b, "<tr><td><code>%s</code></td><td>",
-				     e->pointer ? e->pointer : "");
-				if (e->line)
-					html(b, "%d", e->line);
-				html(b, "</td><td>%s</td></tr>", e->message);
-			}
-			html_raw(b, "</tbody></table></div>");
-			if (u->v->n_dropped)
-				html(b, "<p>and %zu more errors.</p>", u->v->n_dropped);
-		}
+		if (u->v && u->v->n_errors)
+			validation_table(b, u);
 		html_raw(b, "<p>Choose the corrected file again: browsers do not keep a chosen "
 			    "file.</p></div>");
 	}
