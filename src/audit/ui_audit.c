@@ -198,8 +198,15 @@ static void filter_form(struct vg_buf *b, const struct evq *q)
 	text_field(b, q, "action", "Action", "text", q->action, "sbom.import or sbom.*");
 	text_field(b, q, "otype", "Object type", "text", q->otype, "product, case ...");
 	text_field(b, q, "oid", "Object id", "text", q->oid, NULL);
-	html_raw(b, "<div class=\"field\"><label for=\"f-size\">Per page</label>"
-		    "<select id=\"f-size\" name=\"size\">");
+	int bad = q->bad_field &&
+		  (strcmp(q->bad_field, "size") == 0 || strcmp(q->bad_field, "page") == 0);
+	html_raw(b, "<div class=\"field\"><label for=\"f-size\">Per page</label>");
+	if (bad)
+		html(b, "<span class=\"field-error\" id=\"f-size-error\">%s</span>",
+		     vg_error_msg(&q->err));
+	html_raw(b, bad ? "<select id=\"f-size\" name=\"size\" aria-invalid=\"true\" "
+			  "aria-describedby=\"f-size-error\">"
+			: "<select id=\"f-size\" name=\"size\">");
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		html(b, "<option%s>%d</option>", q->size == sizes[i] ? " selected" : "", sizes[i]);
 	html(b,
