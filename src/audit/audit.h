@@ -5,7 +5,8 @@
  * The room owns reading the audit_log table: other rooms read records only
  * through audit_query() (typed) or audit_query_json() (for their JSON
  * edges). Its edges: the routes /api/v1/audit and /api/v1/audit/verify
- * (api_audit.c), the evidence page /ui/evidence (ui_audit.c) and the
+ * (api_audit.c), the evidence room /ui/audit (also /ui/evidence) with its
+ * CSV/JSON export (ui_audit.c) and the
  * `vigil audit` verbs (cmd_audit.c), listed by the program as
  * audit_routes, audit_ui_routes and cmd_audit.
  */
