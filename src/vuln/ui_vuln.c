@@ -67,6 +67,28 @@ static void ranges_html(struct vg_buf *b, const json_t *affected)
 	vg_buf_adds(b, "</tbody></table>");
 }
 
+/* ---- plain words for the room's codes (html_label) ---- */
+
+static const struct html_label feed_kind_labels[] = {
+    {"osv", "OSV"},
+    {"nvd", "NVD (CVE API 2.0)"},
+    {"csaf", "CSAF 2.0 advisories"},
+    {"kev", "CISA KEV catalogue"},
+    {NULL, NULL},
+};
+
+/* an advisory's source: the feed kinds, and the sources OSV records name */
+static const struct html_label source_labels[] = {
+    {"osv", "OSV"},      {"nvd", "NVD"},     {"csaf", "CSAF advisory"},
+    {"kev", "CISA KEV"}, {"ghsa", "GitHub"}, {"demo", "Demo data"},
+    {NULL, NULL},
+};
+
+static const struct html_label severity_labels[] = {
+    {"critical", "Critical"}, {"high", "High"}, {"medium", "Medium"},   {"moderate", "Moderate"},
+    {"low", "Low"},           {"none", "None"}, {"unknown", "Unknown"}, {NULL, NULL},
+};
+
 static int vuln_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
@@ -90,7 +112,7 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	vg_buf_adds(b, "</dd><dt>summary</dt><dd>");
 	html(b, "%s", v.summary);
 	vg_buf_adds(b, "</dd><dt>severity</dt><dd>");
-	html(b, "%s", v.severity ? v.severity : "unknown");
+	html(b, "%s", html_label(severity_labels, v.severity ? v.severity : "unknown"));
 	if (v.score) {
 		vg_buf_adds(b, " (");
 		html(b, "%s", v.score);
@@ -138,7 +160,7 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 		const struct vuln_advisory *x = &v.advisories[i];
 		json_t *rec = x->record_json ? json_loads(x->record_json, 0, NULL) : NULL;
 		vg_buf_adds(b, "<section class=\"card advisory\"><h3>");
-		html(b, "%s", x->source);
+		html(b, "%s", html_label(source_labels, x->source));
 		vg_buf_adds(b, " ");
 		html(b, "%s", x->id);
 		if (x->withdrawn)
@@ -155,16 +177,6 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	vulnerability_release(&v);
 	return ui_page_end(resp);
 }
-
-/* ---- the feeds ---- */
-
-static const struct html_label feed_kind_labels[] = {
-    {"osv", "OSV"},
-    {"nvd", "NVD (CVE API 2.0)"},
-    {"csaf", "CSAF 2.0 advisories"},
-    {"kev", "CISA KEV catalogue"},
-    {NULL, NULL},
-};
 
 static void run_html(struct vg_buf *b, const struct feed_run *r)
 {
