@@ -228,12 +228,14 @@ static void object_cell(struct vg_buf *b, const struct audit_entry *e)
 
 static void records_table(struct vg_buf *b, const struct audit_entry_list *l)
 {
-	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Audit "
-		    "records\"><table id=\"audit\" class=\"audit-table\"><caption "
-		    "class=\"visually-hidden\">Audit records, newest first</caption><thead><tr>"
-		    "<th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th><th "
-		    "scope=\"col\">Actor</th><th scope=\"col\">Action</th><th "
-		    "scope=\"col\">Object</th><th scope=\"col\">Change</th></tr></thead><tbody>");
+	html_raw(
+	    b,
+	    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Audit "
+	    "records\"><table id=\"audit\" class=\"audit-table\"><caption "
+	    "class=\"visually-hidden\">Audit records, newest first</caption><thead><tr>"
+	    "<th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th><th "
+	    "scope=\"col\">Actor</th><th scope=\"col\">From</th><th scope=\"col\">Action</th><th "
+	    "scope=\"col\">Object</th><th scope=\"col\">Change</th></tr></thead><tbody>");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct audit_entry *e = &l->items[i];
 		json_t *before =
@@ -242,8 +244,7 @@ static void records_table(struct vg_buf *b, const struct audit_entry_list *l)
 		    e->after_json ? json_loads(e->after_json, JSON_DECODE_ANY, NULL) : NULL;
 		html(b, "<tr><td>%lld</td><td>", (long long)e->seq);
 		html_time(b, e->at, "");
-		html(b, "</td><td>%s<br><small class=\"muted\">%s</small></td><td>", e->actor,
-		     e->remote);
+		html(b, "</td><td>%s</td><td>%s</td><td>", e->actor, e->remote);
 		html_label_code(b, action_labels, e->action);
 		html_raw(b, "</td>");
 		object_cell(b, e);
@@ -255,7 +256,7 @@ static void records_table(struct vg_buf *b, const struct audit_entry_list *l)
 		json_decref(after);
 	}
 	if (!l->n)
-		html_raw(b, "<tr><td colspan=\"6\">No record matches this filter.</td></tr>");
+		html_raw(b, "<tr><td colspan=\"7\">No record matches this filter.</td></tr>");
 	html_raw(b, "</tbody></table></div>");
 }
 
