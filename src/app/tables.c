@@ -157,6 +157,7 @@ const struct http_route *const app_route_tables[] = {
 const struct http_nav_item app_nav[] = {
     {"products", "Products", "/ui/products"},
     {"findings", "Findings", "/ui/findings"},
+    {"feeds", "Feeds", "/ui/feeds"},
     {"cases", "Cases", "/ui/cases"},
     {"releases", "Releases", "/ui/releases"},
     {"rollouts", "Rollouts", "/ui/rollouts"},
@@ -179,6 +180,7 @@ extern const struct vg_job tuf_jobs[];
 extern const struct vg_job delta_jobs[];
 extern const struct vg_job rollout_jobs[];
 extern const struct vg_job device_jobs_every_server[];
+extern const struct vg_job vuln_jobs[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -190,6 +192,7 @@ static const struct vg_job *const leader_jobs[] = {
     tuf_jobs,
     delta_jobs,
     rollout_jobs,
+    vuln_jobs,
     NULL,
 };
 /* clang-format on */

@@ -10,6 +10,8 @@
 #include "core/hash.h"
 #include "store/store.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,38 +73,40 @@ static int hide_legacy_address(struct audit_entry *e)
 	return VG_OK;
 }
 
-int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
-		struct vg_error *err)
+/* The WHERE clause of f (after "WHERE 1=1") into q. */
+static void filter_where(const struct audit_filter *f, struct vg_buf *q)
 {
-	struct vg_buf q = VG_BUF_INIT;
-	struct store_stmt *st = NULL;
-	size_t cap = 0;
-	int rc, n = 0, oom = 0;
-
-	memset(out, 0, sizeof(*out));
-	vg_buf_adds(&q, "SELECT seq, at, actor, remote, action, object_type, object_id, "
-			"before_json, after_json, prev_hash, hash FROM audit_log WHERE 1=1");
 	if (f->since)
-		vg_buf_adds(&q, " AND at >= ?");
+		vg_buf_adds(q, " AND at >= ?");
 	if (f->until)
-		vg_buf_adds(&q, " AND at <= ?");
+		vg_buf_adds(q, " AND at <= ?");
 	if (f->actor)
-		vg_buf_adds(&q, " AND actor = ?");
+		vg_buf_adds(q, " AND actor = ?");
 	if (f->otype)
-		vg_buf_adds(&q, " AND object_type = ?");
+		vg_buf_adds(q, " AND object_type = ?");
 	if (f->oid)
-		vg_buf_adds(&q, " AND object_id = ?");
+		vg_buf_adds(q, " AND object_id = ?");
+	if (f->action) {
+		size_t n = strlen(f->action);
+		/* a prefix is compared with substr(), not LIKE: '_' and '%' in
+		 * action names stay literal on both backends */
+		if (n && f->action[n - 1] == '*')
+			vg_buf_addf(q, " AND substr(action, 1, %zu) = ?", n - 1);
+		else
+			vg_buf_adds(q, " AND action = ?");
+	}
+	if (f->hide_action_prefix)
+		vg_buf_addf(q, " AND substr(action, 1, %zu) <> ?", strlen(f->hide_action_prefix));
 	if (f->after_seq)
-		vg_buf_adds(&q, " AND seq > ?");
-	vg_buf_adds(&q, " ORDER BY seq");
-	if (f->limit)
-		vg_buf_adds(&q, " LIMIT ?");
-	if (!q.data)
-		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	rc = store_prepare(s, q.data, &st, err);
-	vg_buf_release(&q);
-	if (rc)
-		return rc;
+		vg_buf_adds(q, " AND seq > ?");
+	if (f->before_seq)
+		vg_buf_adds(q, " AND seq < ?");
+}
+
+/* Bind the parameters of filter_where(); returns the next index. */
+static int filter_bind(const struct audit_filter *f, struct store_stmt *st)
+{
+	int n = 0;
 	if (f->since)
 		store_bind_int64(st, ++n, f->since);
 	if (f->until)
@@ -113,10 +117,82 @@ int audit_query(struct store *s, const struct audit_filter *f, struct audit_entr
 		store_bind_text(st, ++n, f->otype);
 	if (f->oid)
 		store_bind_text(st, ++n, f->oid);
+	if (f->action) {
+		size_t len = strlen(f->action);
+		if (len && f->action[len - 1] == '*') {
+			char pre[256];
+			snprintf(pre, sizeof(pre), "%.*s", (int)(len - 1), f->action);
+			store_bind_text(st, ++n, pre);
+		} else
+			store_bind_text(st, ++n, f->action);
+	}
+	if (f->hide_action_prefix)
+		store_bind_text(st, ++n, f->hide_action_prefix);
 	if (f->after_seq)
 		store_bind_int64(st, ++n, f->after_seq);
-	if (f->limit)
-		store_bind_int64(st, ++n, f->limit);
+	if (f->before_seq)
+		store_bind_int64(st, ++n, f->before_seq);
+	return n;
+}
+
+int audit_count_matching(struct store *s, const struct audit_filter *f, int64_t *count,
+			 struct vg_error *err)
+{
+	struct vg_buf q = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	int rc;
+
+	*count = 0;
+	if (f->action && strlen(f->action) > 200)
+		return vg_error_set(err, VG_EINVAL, "action: at most 200 characters");
+	vg_buf_adds(&q, "SELECT COUNT(*) FROM audit_log WHERE 1=1");
+	filter_where(f, &q);
+	if (!q.data)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_prepare(s, q.data, &st, err);
+	vg_buf_release(&q);
+	if (rc)
+		return rc;
+	filter_bind(f, st);
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*count = store_col_int64(st, 0);
+		rc = VG_OK;
+	} else if (rc == STORE_DONE)
+		rc = VG_OK;
+	store_finalize(st);
+	return rc;
+}
+
+int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
+		struct vg_error *err)
+{
+	struct vg_buf q = VG_BUF_INIT;
+	struct store_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, n, oom = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (f->action && strlen(f->action) > 200)
+		return vg_error_set(err, VG_EINVAL, "action: at most 200 characters");
+	vg_buf_adds(&q, "SELECT seq, at, actor, remote, action, object_type, object_id, "
+			"before_json, after_json, prev_hash, hash FROM audit_log WHERE 1=1");
+	filter_where(f, &q);
+	vg_buf_adds(&q, f->newest_first ? " ORDER BY seq DESC" : " ORDER BY seq");
+	if (f->limit || f->offset)
+		vg_buf_adds(&q, " LIMIT ? OFFSET ?");
+	if (!q.data)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_prepare(s, q.data, &st, err);
+	vg_buf_release(&q);
+	if (rc)
+		return rc;
+	n = filter_bind(f, st);
+	if (f->limit || f->offset) {
+		/* LIMIT -1 is "no limit" on SQLite, refused by PostgreSQL: a large one */
+		store_bind_int64(st, ++n, f->limit ? f->limit : INT64_MAX);
+		store_bind_int64(st, ++n, f->offset);
+	}
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		struct audit_entry *e;
 		if (out->n == cap) {

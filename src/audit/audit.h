@@ -5,7 +5,8 @@
  * The room owns reading the audit_log table: other rooms read records only
  * through audit_query() (typed) or audit_query_json() (for their JSON
  * edges). Its edges: the routes /api/v1/audit and /api/v1/audit/verify
- * (api_audit.c), the evidence page /ui/evidence (ui_audit.c) and the
+ * (api_audit.c), the evidence room /ui/audit (also /ui/evidence) with its
+ * CSV/JSON export (ui_audit.c) and the
  * `vigil audit` verbs (cmd_audit.c), listed by the program as
  * audit_routes, audit_ui_routes and cmd_audit.
  */
@@ -30,6 +31,15 @@ struct audit_filter {
 	const char *oid;   /* NULL: any */
 	int64_t after_seq; /* paging: records with seq > after_seq */
 	int64_t limit;     /* 0: no limit */
+	/* NULL: any; "auth.login": that action; "auth.*": every action that
+	 * starts with "auth." (a trailing '*' is a prefix) */
+	const char *action;
+	/* NULL: none hidden; actions starting with this prefix are left out
+	 * (the evidence room hides sign-ins unless asked) */
+	const char *hide_action_prefix;
+	int64_t before_seq; /* records with seq < before_seq (0: no bound) */
+	int64_t offset;     /* skip this many matching records (after ordering) */
+	int newest_first;   /* 1: newest first (default: oldest first) */
 };
 
 /* One record of the trail. The before and after states are kept as the JSON
@@ -55,8 +65,8 @@ struct audit_entry_list {
 
 void audit_entry_list_release(struct audit_entry_list *l);
 
-/* Records matching f, oldest first, into *out (owned by the caller, released
- * with audit_entry_list_release; left empty on failure). */
+/* Records matching f, oldest first (newest first with f->newest_first), into *out (owned by the
+ * caller, released with audit_entry_list_release; left empty on failure). */
 int audit_query(struct store *s, const struct audit_filter *f, struct audit_entry_list *out,
 		struct vg_error *err) VG_MUST_CHECK;
 
@@ -71,6 +81,10 @@ json_t *audit_entry_list_to_json(const struct audit_entry_list *l);
  * then audit_entry_list_to_json() into *out (caller owns). */
 int audit_query_json(struct store *s, const struct audit_filter *f, json_t **out,
 		     struct vg_error *err) VG_MUST_CHECK;
+
+/* The number of records matching f (limit and offset ignored) into *n. */
+int audit_count_matching(struct store *s, const struct audit_filter *f, int64_t *n,
+			 struct vg_error *err) VG_MUST_CHECK;
 
 /* The number of records, and the highest sequence number (0: none). */
 int audit_count(struct store *s, int64_t *count, struct vg_error *err) VG_MUST_CHECK;

@@ -246,11 +246,34 @@ static int sbom_get(struct http_req *req, struct http_resp *resp)
 	}
 }
 
+/*
+ * A download's name after what it is: "<product>-<version>.<kind>.<ext>"
+ * ("acme-gateway-1.0.0.cdx.json", ".spdx.json", ".cdx.xml", ".spdx" for
+ * tag-value). Blanks become '-'; http_content_disposition() cleans the rest.
+ */
+static void download_name(char *out, size_t n, const char *product, const char *version,
+			  const char *format, const char *encoding)
+{
+	const char *kind = format && strncmp(format, "spdx", 4) == 0 ? "spdx" : "cdx";
+	const char *ext = ".json";
+	if (encoding && strcmp(encoding, "xml") == 0)
+		ext = ".xml";
+	else if (encoding && strcmp(encoding, "tag-value") == 0)
+		ext = "";
+	else if (encoding && strcmp(encoding, "json-ld") == 0)
+		ext = ".jsonld";
+	snprintf(out, n, "%s-%s.%s%s", product ? product : "sbom", version ? version : "", kind,
+		 ext);
+	for (char *c = out; *c; c++)
+		if (*c == ' ' || *c == '\t')
+			*c = '-';
+}
+
 static int sbom_get_original(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct sbom_revision r = {0};
-	char *data = NULL, sha[VG_SHA256_HEX], fallback[64];
+	char *data = NULL, sha[VG_SHA256_HEX], fallback[64], name[600];
 	size_t n = 0;
 	int64_t id;
 	int rc;
@@ -266,9 +289,8 @@ static int sbom_get_original(struct http_req *req, struct http_resp *resp)
 	/* uploaded bytes: a download, never a page (http/attach.h) */
 	snprintf(fallback, sizeof(fallback), "sbom-%lld.%s", (long long)id,
 		 r.encoding && strcmp(r.encoding, "xml") == 0 ? "xml" : "json");
-	rc = http_attachment(resp, data, n, NULL,
-			     r.filename && strcmp(r.filename, "request body") ? r.filename : NULL,
-			     fallback);
+	download_name(name, sizeof(name), r.product, r.version, r.format, r.encoding);
+	rc = http_attachment(resp, data, n, NULL, name, fallback);
 	if (!rc)
 		rc = http_set_header(resp, "X-Content-SHA256", sha);
 	sbom_revision_release(&r);
@@ -361,6 +383,14 @@ static int export_route(struct http_req *req, struct http_resp *resp)
 						    : "application/vnd.cyclonedx+json",
 		       out, strlen(out));
 	free(out);
+	if (!rc) {
+		char name[600], cd[800];
+		download_name(name, sizeof(name), http_param(req, "p"), http_param(req, "v"), fmt,
+			      "json");
+		rc = http_set_header(
+		    resp, "Content-Disposition",
+		    http_content_disposition(name, "sbom-export.json", cd, sizeof(cd)));
+	}
 	return rc;
 }
 

@@ -27,15 +27,19 @@
 static const char *const cra_classes[] = {"default", "important-1", "important-2", "critical",
 					  NULL};
 
-static int check_product(const struct product_info *p, int creating, struct vg_error *err)
+int product_check(const struct product_info *p, int creating, const char **field,
+		  struct vg_error *err)
 {
 	int64_t t;
 	int rc;
+	const char *dummy;
+	if (!field)
+		field = &dummy;
+	*field = "name";
 	if (creating && (!p->name || !*p->name || strlen(p->name) > 200))
 		return vg_error_set(err, VG_EINVAL, "product name must be 1 to 200 characters");
 	/* UTF-8, no control or direction-control characters (core/text.h) */
-	if ((creating && (rc = vg_text_check("product name", p->name, 200, 0, 1, err))) ||
-	    (rc = vg_text_check("vendor", p->vendor, 200, 0, 0, err)))
+	if (creating && (rc = vg_text_check("product name", p->name, 200, 0, 1, err)))
 		return rc;
 	if (creating) {
 		/* names appear in URL paths: no '/', no control characters */
@@ -46,29 +50,45 @@ static int check_product(const struct product_info *p, int creating, struct vg_e
 						    "characters are not allowed",
 						    p->name);
 	}
+	*field = "vendor";
+	if ((rc = vg_text_check("vendor", p->vendor, 200, 0, 0, err)))
+		return rc;
+	*field = "cra_class";
 	if (p->cra_class) {
 		int ok = 0;
 		for (int i = 0; cra_classes[i]; i++)
 			ok |= strcmp(cra_classes[i], p->cra_class) == 0;
 		if (!ok)
 			return vg_error_set(err, VG_EINVAL,
-					    "--cra-class '%s': expected default, important-1, "
+					    "CRA class (--cra-class) '%s': expected default, "
+					    "important-1, "
 					    "important-2 or critical",
 					    p->cra_class);
 	}
+	*field = "support_until";
 	if (p->support_until) {
 		char d[16];
 		if (strlen(p->support_until) != 7 ||
 		    (snprintf(d, sizeof(d), "%s-01", p->support_until), vg_time_parse(d, &t, NULL)))
 			return vg_error_set(err, VG_EINVAL,
-					    "--support-until '%s': expected YYYY-MM",
+					    "support until (--support-until) '%s': expected "
+					    "YYYY-MM, a year and month",
 					    p->support_until);
 	}
+	*field = "placed_on_market";
 	if (p->placed_on_market &&
 	    (strlen(p->placed_on_market) != 10 || vg_time_parse(p->placed_on_market, &t, NULL)))
-		return vg_error_set(err, VG_EINVAL, "--placed-on-market '%s': expected YYYY-MM-DD",
+		return vg_error_set(err, VG_EINVAL,
+				    "placed on market (--placed-on-market) '%s': "
+				    "expected YYYY-MM-DD, a date",
 				    p->placed_on_market);
+	*field = NULL;
 	return VG_OK;
+}
+
+static int check_product(const struct product_info *p, int creating, struct vg_error *err)
+{
+	return product_check(p, creating, NULL, err);
 }
 
 /* A product as audit records show it (no id, no version count). */

@@ -43,6 +43,15 @@ struct product_info {
 	int is_public;                /* 1: offered on the public portal's product list */
 };
 
+/*
+ * The checks product_create() (creating = 1) and product_update() make,
+ * without storing anything: VG_OK, or VG_EINVAL with *field (may be NULL)
+ * the first field in error ("name", "vendor", "cra_class",
+ * "support_until", "placed_on_market"), for forms that show the error
+ * beside it.
+ */
+int product_check(const struct product_info *p, int creating, const char **field,
+		  struct vg_error *err) VG_MUST_CHECK;
 int product_create(struct store *s, const struct product_info *p,
 		   struct vg_error *err) VG_MUST_CHECK;
 /* Change the non-NULL fields of product p->name. */

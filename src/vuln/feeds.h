@@ -69,4 +69,52 @@ int feeds_import_csaf_buffer(struct vulndb_import *im, const char *data, size_t 
 int feeds_sync(struct store *s, feeds_skip_fn skip, void *arg, struct vulndb_stats *st,
 	       long *fetched, long *not_modified, struct vg_error *err) VG_MUST_CHECK;
 
+/*
+ * The feed status page and "sync now" (feed_status.c).
+ *
+ * A person asks for a sync (feeds_request_sync(): audited
+ * "feed.sync_requested"; VG_ESTATE when one is waiting already); the
+ * leader's job "feeds.sync" (vuln_jobs, every scheduler tick) claims it,
+ * runs feeds_sync() outside any request and records the result
+ * ("feed.sync_started", "feed.sync_finished"). With feeds.sync_interval
+ * seconds set (0, the default: off) the job also syncs that often.
+ */
+struct feed_url {
+	char kind[8];        /* osv, nvd, csaf, kev */
+	char *url;           /* redacted (vg_redact_url) */
+	int64_t synced_at;   /* the last sync that got an answer; 0: never */
+	int64_t http_status; /* of that answer (200, 304); 0: never */
+	int64_t records;     /* advisories (KEV: entries) of this kind; -1: unknown */
+	char *error;         /* the last run's message about this kind, or NULL */
+};
+
+struct feed_run {
+	int64_t requested_at; /* 0: never asked */
+	char *requested_by;   /* a user, or "schedule" */
+	int64_t started_at, finished_at;
+	int ok;        /* the last finished run succeeded */
+	char *message; /* its error, or NULL */
+	int64_t fetched, not_modified, imported, updated;
+	char *messages_json; /* JSON array of the feeds skipped or failed */
+};
+/* Asked and not yet started / started and not yet finished. */
+#define FEED_RUN_PENDING(r) ((r)->requested_at && (r)->requested_at > (r)->started_at)
+#define FEED_RUN_RUNNING(r) \
+	((r)->started_at && (r)->finished_at < (r)->started_at && !FEED_RUN_PENDING(r))
+
+struct feed_status {
+	struct feed_url *feeds; /* every configured URL, in the order osv, nvd, csaf, kev */
+	size_t n;
+	struct feed_run run;
+	int64_t interval; /* feeds.sync_interval; 0: only when asked */
+	int64_t next_at;  /* the next scheduled sync; 0: none */
+};
+
+/* The status of every configured feed and of the last run into *out
+ * (release with feed_status_release(), whatever the result). */
+int feed_status_get(struct store *s, struct feed_status *out, struct vg_error *err) VG_MUST_CHECK;
+void feed_status_release(struct feed_status *st);
+/* Ask the job for a sync now, as the store's actor (audited). */
+int feeds_request_sync(struct store *s, struct vg_error *err) VG_MUST_CHECK;
+
 #endif

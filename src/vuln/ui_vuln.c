@@ -2,12 +2,14 @@
  * ui_vuln.c - one vulnerability's page (the findings queue is the triage
  * room's, src/triage/ui_triage.c): one vulnerability with its
  * aliases, severity, KEV entry, affected ranges and affected product
- * versions. Server-rendered; no JavaScript needed.
+ * versions; and the feed status page (/ui/feeds) with "sync now".
+ * Server-rendered; no JavaScript needed.
  */
 #include "core/clock.h"
 #include "core/error.h"
 #include "http/html.h"
 #include "http/ui.h"
+#include "vuln/feeds.h"
 #include "vuln/vulndb.h"
 
 #include <stdio.h>
@@ -65,6 +67,28 @@ static void ranges_html(struct vg_buf *b, const json_t *affected)
 	vg_buf_adds(b, "</tbody></table>");
 }
 
+/* ---- plain words for the room's codes (html_label) ---- */
+
+static const struct html_label feed_kind_labels[] = {
+    {"osv", "OSV"},
+    {"nvd", "NVD (CVE API 2.0)"},
+    {"csaf", "CSAF 2.0 advisories"},
+    {"kev", "CISA KEV catalogue"},
+    {NULL, NULL},
+};
+
+/* an advisory's source: the feed kinds, and the sources OSV records name */
+static const struct html_label source_labels[] = {
+    {"osv", "OSV"},      {"nvd", "NVD"},     {"csaf", "CSAF advisory"},
+    {"kev", "CISA KEV"}, {"ghsa", "GitHub"}, {"demo", "Demo data"},
+    {NULL, NULL},
+};
+
+static const struct html_label severity_labels[] = {
+    {"critical", "Critical"}, {"high", "High"}, {"medium", "Medium"},   {"moderate", "Moderate"},
+    {"low", "Low"},           {"none", "None"}, {"unknown", "Unknown"}, {NULL, NULL},
+};
+
 static int vuln_page(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_buf *b = &resp->body;
@@ -88,7 +112,7 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	vg_buf_adds(b, "</dd><dt>summary</dt><dd>");
 	html(b, "%s", v.summary);
 	vg_buf_adds(b, "</dd><dt>severity</dt><dd>");
-	html(b, "%s", v.severity ? v.severity : "unknown");
+	html(b, "%s", html_label(severity_labels, v.severity ? v.severity : "unknown"));
 	if (v.score) {
 		vg_buf_adds(b, " (");
 		html(b, "%s", v.score);
@@ -136,7 +160,7 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 		const struct vuln_advisory *x = &v.advisories[i];
 		json_t *rec = x->record_json ? json_loads(x->record_json, 0, NULL) : NULL;
 		vg_buf_adds(b, "<section class=\"card advisory\"><h3>");
-		html(b, "%s", x->source);
+		html(b, "%s", html_label(source_labels, x->source));
 		vg_buf_adds(b, " ");
 		html(b, "%s", x->id);
 		if (x->withdrawn)
@@ -154,8 +178,128 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	return ui_page_end(resp);
 }
 
+static void run_html(struct vg_buf *b, const struct feed_run *r)
+{
+	html_raw(b, "<section class=\"card\" id=\"sync-run\"><h2>Last sync run</h2>");
+	if (!r->requested_at && !r->started_at) {
+		html_raw(b,
+			 "<p id=\"run-state\">No sync has run from vigil serve yet.</p></section>");
+		return;
+	}
+	if (FEED_RUN_PENDING(r)) {
+		html(b,
+		     "<p id=\"run-state\" class=\"pending\" role=\"status\">Waiting to run: asked "
+		     "by %s at ",
+		     r->requested_by);
+		html_time(b, r->requested_at, "");
+		html_raw(b, ". The background job picks it up within a few seconds; reload this "
+			    "page to follow it.</p>");
+	} else if (FEED_RUN_RUNNING(r)) {
+		html(b, "<p id=\"run-state\" class=\"pending\" role=\"status\">Running since ");
+		html_time(b, r->started_at, "");
+		html(b, " (asked by %s). Reload this page to see the result.</p>", r->requested_by);
+	} else {
+		html(b, "<p id=\"run-state\" class=\"%s\">%s: finished ", r->ok ? "ok" : "error",
+		     r->ok ? "Succeeded" : "Failed");
+		html_time(b, r->finished_at, "");
+		html(b,
+		     " (asked by %s). %lld fetched, %lld not modified, %lld records imported, "
+		     "%lld updated.</p>",
+		     r->requested_by, (long long)r->fetched, (long long)r->not_modified,
+		     (long long)r->imported, (long long)r->updated);
+		if (r->message)
+			html(b, "<p class=\"error\" id=\"run-error\">%s</p>", r->message);
+	}
+	html_raw(b, "</section>");
+}
+
+static int feeds_page(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_buf *b = &resp->body;
+	struct vg_error err = {0};
+	struct feed_status st;
+
+	if (feed_status_get(req->db, &st, &err)) {
+		feed_status_release(&st);
+		return error_page(req, resp, "Feeds", &err);
+	}
+	ui_page_begin(req, resp, "Vulnerability feeds", "feeds");
+	if (http_query(req, "asked"))
+		html_raw(b, "<p class=\"ok\" id=\"flash\" role=\"status\">Sync asked for: it runs "
+			    "in the background.</p>");
+	else if (http_query(req, "busy"))
+		html_raw(b, "<p class=\"error\" id=\"error\" role=\"alert\">A sync is already "
+			    "waiting to run.</p>");
+	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+		    "aria-label=\"Feeds\"><table id=\"feeds\"><thead><tr><th "
+		    "scope=\"col\">Feed</th><th scope=\"col\">URL</th><th scope=\"col\">Last "
+		    "sync</th><th scope=\"col\">Result</th><th scope=\"col\">Records</th><th "
+		    "scope=\"col\">Errors</th><th scope=\"col\">Next scheduled</th></tr></thead>"
+		    "<tbody>");
+	for (size_t i = 0; i < st.n; i++) {
+		const struct feed_url *f = &st.feeds[i];
+		html(b,
+		     "<tr data-kind=\"%s\"><td>%s</td><td class=\"url\"><code>%s</code></td><td>",
+		     f->kind, html_label(feed_kind_labels, f->kind), f->url);
+		html_time(b, f->synced_at, "never");
+		html_raw(b, "</td><td>");
+		if (f->http_status == 200)
+			html_raw(b, "new data imported (HTTP 200)");
+		else if (f->http_status == 304)
+			html_raw(b, "unchanged (HTTP 304)");
+		else if (f->http_status)
+			html(b, "HTTP %lld", (long long)f->http_status);
+		html_raw(b, "</td><td>");
+		if (f->records >= 0)
+			html(b, "%lld", (long long)f->records);
+		html(b, "</td><td class=\"%s\">%s</td><td>", f->error ? "error" : "",
+		     f->error ? f->error : "none");
+		if (st.next_at)
+			html_time(b, st.next_at, "");
+		else
+			html_raw(b, "only when asked");
+		html_raw(b, "</td></tr>");
+	}
+	if (!st.n)
+		html_raw(b, "<tr><td colspan=\"7\">No feed is configured: set feeds.osv_url, "
+			    "feeds.nvd_url, feeds.csaf_url or feeds.kev_url (docs/operator.md), or "
+			    "import files with <code>vigil feed import</code>.</td></tr>");
+	html_raw(b, "</tbody></table></div>");
+	run_html(b, &st.run);
+	if ((req->who.role & ROLE_ADMIN) && st.n) {
+		html_raw(b, "<form method=\"post\" action=\"/ui/feeds/sync\" id=\"sync-now\">");
+		ui_csrf_field(req, resp);
+		html(b, "<button type=\"submit\"%s>Sync now</button></form>",
+		     FEED_RUN_PENDING(&st.run) || FEED_RUN_RUNNING(&st.run) ? " disabled" : "");
+	}
+	if (st.interval > 0)
+		html(b, "<p>Feeds are synced every %lld minutes (feeds.sync_interval).</p>",
+		     (long long)(st.interval / 60));
+	else
+		html_raw(b, "<p>Feeds are synced only when asked (set feeds.sync_interval to sync "
+			    "on a schedule).</p>");
+	feed_status_release(&st);
+	return ui_page_end(resp);
+}
+
+/* POST /ui/feeds/sync: ask the background job for a sync; back to the page. */
+static int feeds_sync_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	int rc = feeds_request_sync(req->db, &err);
+	if (rc == VG_ESTATE)
+		return http_redirect(resp, "/ui/feeds?busy=1");
+	if (rc)
+		return error_page(req, resp, "Feeds", &err);
+	return http_redirect(resp, "/ui/feeds?asked=1");
+}
+
 const struct http_route vuln_ui_routes[] = {
     {"GET", "/ui/vulnerabilities/{id}", ROLE_READ, HTTP_UI, vuln_page,
      "A vulnerability: aliases, severity, KEV, ranges, affected product versions", "ui"},
+    {"GET", "/ui/feeds", ROLE_READ, HTTP_UI, feeds_page,
+     "Feed status: every configured feed, its last sync, result, records and errors", "ui"},
+    {"POST", "/ui/feeds/sync", ROLE_ADMIN, HTTP_UI, feeds_sync_post,
+     "Sync the feeds now (run by the background job; form)", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -32,8 +32,10 @@ ok "byte for byte" cmp "$T_DIR/body" "$T_DIR/app.xml"
 H=$(tr -d '\r' <"$T_DIR/headers")
 check_contains "original: XML type, not a page" "$H" "Content-Type: application/xml"
 check_not_contains "original: never text/html" "$H" "text/html"
-check_contains "original: attachment, name without quotes, slashes or ;" "$H" \
-	"Content-Disposition: attachment; filename=\"_.._evil_name_.html_.xml\"; filename*=UTF-8''_.._evil_name_.html_.xml"
+# named after what it is (product, version, format), never after the uploaded name
+check_contains "original: attachment named after what it is" "$H" \
+	"Content-Disposition: attachment; filename=\"app-1.0.cdx.xml\"; filename*=UTF-8''app-1.0.cdx.xml"
+check_not_contains "original: not the uploaded name" "$H" "evil"
 check_contains "original: sandboxing CSP" "$H" "Content-Security-Policy: sandbox; default-src 'none'"
 check_eq "original: nosniff, once" "$(printf '%s\n' "$H" | grep -c '^X-Content-Type-Options: nosniff$')" 1
 check_eq "original: no injected header" "$(printf '%s\n' "$H" | grep -ci '^X-Injected')" 0
@@ -42,7 +44,7 @@ SID2=$(body | jq -r .id)
 check_eq "download it" "$(http GET "/api/v1/sboms/$SID2/original" -H "$AUTH")" 200
 H=$(tr -d '\r' <"$T_DIR/headers")
 check_contains "JSON original: its exact type" "$H" "Content-Type: application/json"
-check_contains "JSON original: a name of its own" "$H" "Content-Disposition: attachment; filename=\"sbom-$SID2.json\""
+check_contains "JSON original: a name of its own" "$H" "Content-Disposition: attachment; filename=\"app-1.1.cdx.json\""
 check_contains "JSON original: sandboxing CSP" "$H" "Content-Security-Policy: sandbox; default-src 'none'"
 
 # ---- a case attachment is a download ----
