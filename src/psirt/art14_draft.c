@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "core/hash.h"
 #include "psirt/art14.h"
+#include "sbom/product.h"
 #include "http/html.h"
 #include "psirt/psirt_int.h"
 #include "store/store.h"
@@ -46,6 +47,8 @@ static const struct field {
      ALL},
     {"suspected_malicious", "Suspected unlawful or malicious act", 0, 0, EW | NOT, ALL},
     {"vulnerability", "Vulnerability identifier", 0, ALL, 0, 0},
+    {"devices_affected", "Devices in the field running the affected version", 0, NOT | INT | FIN, 0,
+     NOT | INT | FIN},
     {"nature", "General nature of the exploit and of the vulnerability / of the incident", NOT,
      NOT | INT | FIN, NOT, NOT | INT | FIN},
     {"initial_assessment", "Initial assessment of the incident", 0, 0, NOT, NOT | INT},
@@ -163,6 +166,18 @@ static int build(struct store *s, int64_t id, int st, int64_t version, json_t **
 					json_array_append_new(ids, json_string(cve));
 			}
 			val = ids;
+		} else if (strcmp(n, "devices_affected") == 0 &&
+			   !psirt_has_value(json_object_get(facts, n))) {
+			/* the fleet's figure (update/fleet.h), unless a person wrote one */
+			struct sbom_fleet fl;
+			struct vg_buf t = VG_BUF_INIT;
+			struct vg_error ferr = {0};
+			if (e.product && e.product_version &&
+			    sbom_version_fleet_by_name(s, e.product, e.product_version, &fl,
+						       &ferr) == VG_OK &&
+			    fl.devices > 0 && sbom_fleet_text(&t, &fl) == VG_OK)
+				val = json_string(t.data);
+			vg_buf_release(&t);
 		} else {
 			val = json_incref(json_object_get(facts, n));
 			/* what the reporter wrote is the first summary */

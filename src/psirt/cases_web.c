@@ -28,6 +28,7 @@
 #include "http/html.h"
 #include "http/http.h"
 #include "http/ui.h"
+#include "sbom/product.h"
 #include "psirt/art14.h"
 #include "psirt/cases.h"
 #include "psirt/psirt_int.h"
@@ -625,6 +626,18 @@ static void case_facts(struct http_req *req, struct http_resp *resp, const struc
 	fact_row(b, "case-severity", "Severity",
 		 c->severity ? html_label(severity_words, c->severity) : NULL, 0);
 	fact_row(b, "case-product", "Product and version", prodver, 0);
+	if (c->product && c->product_version) {
+		/* the devices in the field running that version (update/fleet.h) */
+		struct sbom_fleet fl;
+		struct vg_buf t = VG_BUF_INIT;
+		struct vg_error ferr = {0};
+		if (sbom_version_fleet_by_name(req->db, c->product, c->product_version, &fl,
+					       &ferr) == VG_OK &&
+		    sbom_fleet_text(&t, &fl) == VG_OK)
+			fact_row(b, "case-fleet", "Devices in the field on this version",
+				 t.data ? t.data : "0 devices", 0);
+		vg_buf_release(&t);
+	}
 	fact_row(b, "case-source", "Received through",
 		 c->source ? html_label(source_words, c->source) : NULL, 0);
 	fact_row(b, "case-received", "Received (UTC)", tfmt(c->received_at, ts, sizeof(ts)), 0);

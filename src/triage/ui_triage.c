@@ -15,6 +15,7 @@
 #include "triage/findings.h"
 #include "http/html.h"
 #include "http/ui.h"
+#include "sbom/product.h"
 #include "store/store.h"
 #include "triage/triage.h"
 #include "triage/triage_ui.h"
@@ -1479,6 +1480,22 @@ static int finding_render(struct http_req *req, struct http_resp *resp, int64_t 
 	vg_buf_adds(b, "<dl class=\"card facts\" id=\"finding\">");
 	dt(b, "Product", f->product);
 	dt(b, "Version", f->version);
+	{
+		/* the devices in the field running this version (update/fleet.h) */
+		struct sbom_fleet fl;
+		struct vg_buf t = VG_BUF_INIT;
+		struct vg_error ferr = {0};
+		if (sbom_version_fleet_by_name(req->db, f->product, f->version, &fl, &ferr) ==
+			VG_OK &&
+		    sbom_fleet_text(&t, &fl) == VG_OK) {
+			vg_buf_adds(b, "<dt>Devices in the field</dt><dd id=\"fleet\">");
+			html(b, "%s", t.data ? t.data : "0 devices");
+			html(b, " run this version (<a href=\"/ui/fleet/exposure/");
+			html_url(b, f->vuln_id);
+			vg_buf_adds(b, "\">fleet exposure</a>)</dd>");
+		}
+		vg_buf_release(&t);
+	}
 	vg_buf_adds(b, "<dt>Vulnerability</dt><dd><a href=\"/ui/vulnerabilities/");
 	html_url(b, f->vuln_id);
 	vg_buf_adds(b, "\">");
@@ -1569,7 +1586,16 @@ static int finding_render(struct http_req *req, struct http_resp *resp, int64_t 
 			    "for=\"assignee\">Assignee (admin and PSIRT users)</label><select "
 			    "name=\"assignee\" id=\"assignee\"><option value=\"\">nobody</option>");
 		assignee_options(req, b, aerr ? fe->assignee : f->assignee);
-		vg_buf_adds(b, "</select><button>Assign</button></form></div>");
+		vg_buf_adds(b, "</select><button>Assign</button></form>");
+		/* a PSIRT case from this finding (psirt's route, issue 17) */
+		vg_buf_adds(b, "<form method=\"post\" action=\"/ui/cases/from-findings\" "
+			       "class=\"card\" id=\"open-case\"><h2>Case</h2>");
+		ui_csrf_field(req, resp);
+		vg_buf_addf(b,
+			    "<input type=\"hidden\" name=\"finding\" value=\"%lld\"><p>Track "
+			    "the response to this finding, and its Article 14 reporting, in a "
+			    "PSIRT case.</p><button>Open a case</button></form></div>",
+			    (long long)id);
 	}
 
 	vg_buf_adds(b, "<h2>Comments</h2><ul id=\"comments\">");

@@ -27,11 +27,8 @@ static int api_exposure(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct fleet_exposure e;
-	const char *vuln = http_query(req, "vuln");
+	const char *vuln = http_param(req, "vuln");
 	int rc;
-	if (!vuln)
-		return http_error(resp, VG_EINVAL,
-				  "query parameter vuln: expected a vulnerability id");
 	if (fleet_exposure(req->db, vuln, &e, &err)) {
 		fleet_exposure_release(&e);
 		return http_fail(resp, &err);
@@ -198,7 +195,7 @@ static int fleet_page(struct http_req *req, struct http_resp *resp)
 			 "<th scope=\"col\" class=\"num\">Open findings</th></tr></thead><tbody>");
 		for (size_t i = 0; i < l.n; i++) {
 			const struct fleet_vuln *x = &l.items[i];
-			html_raw(b, "<tr><td><a href=\"/ui/fleet/exposure?vuln=");
+			html_raw(b, "<tr><td><a href=\"/ui/fleet/exposure/");
 			html_url(b, x->vuln_id);
 			html(b, "\">%s</a></td>", x->vuln_id);
 			severity_cell(b, x->severity);
@@ -245,12 +242,8 @@ static int exposure_page(struct http_req *req, struct http_resp *resp)
 	struct vg_buf *b = &resp->body;
 	struct vg_error err = {0};
 	struct fleet_exposure e;
-	const char *vuln = http_query(req, "vuln");
+	const char *vuln = http_param(req, "vuln");
 
-	if (!vuln) {
-		vg_error_set(&err, VG_EINVAL, "which vulnerability? Open one from the fleet page");
-		return error_page(req, resp, &err);
-	}
 	if (fleet_exposure(req->db, vuln, &e, &err)) {
 		fleet_exposure_release(&e);
 		return error_page(req, resp, &err);
@@ -297,8 +290,8 @@ static int exposure_page(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route fleet_routes[] = {
-    {"GET", "/api/v1/fleet/exposure", ROLE_READ, 0, api_exposure,
-     "Devices running a version affected by a vulnerability (vuln=ID or alias), by version and "
+    {"GET", "/api/v1/fleet/exposure/{vuln}", ROLE_READ, 0, api_exposure,
+     "Devices running a version affected by a vulnerability (an id or alias), by version and "
      "channel",
      "update"},
     {"GET", "/api/v1/fleet/versions", ROLE_READ, 0, api_versions,
@@ -311,7 +304,7 @@ const struct http_route fleet_routes[] = {
 const struct http_route fleet_ui_routes[] = {
     {"GET", "/ui/fleet", ROLE_READ, HTTP_UI, fleet_page,
      "The fleet: versions in the field, open vulnerabilities by devices reached", "ui"},
-    {"GET", "/ui/fleet/exposure", ROLE_READ, HTTP_UI, exposure_page,
-     "One vulnerability's exposure by product version and channel (vuln)", "ui"},
+    {"GET", "/ui/fleet/exposure/{vuln}", ROLE_READ, HTTP_UI, exposure_page,
+     "One vulnerability's exposure by product version and channel", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "http/html.h"
 #include "http/ui.h"
+#include "sbom/product.h"
 #include "vuln/feeds.h"
 #include "vuln/vulndb.h"
 
@@ -131,7 +132,7 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 	}
 	vg_buf_adds(b, "</dd></dl><h2>Affected product versions</h2><table id=\"affected\"><thead>"
 		       "<tr><th>product</th><th>version</th><th>component</th><th>first seen</th>"
-		       "<th>state</th></tr></thead><tbody>");
+		       "<th>state</th><th>devices</th></tr></thead><tbody>");
 	for (size_t i = 0; i < v.n_affected; i++) {
 		const struct vuln_affected *x = &v.affected[i];
 		vg_buf_adds(b, "<tr><td><a href=\"/ui/products/");
@@ -151,10 +152,24 @@ static int vuln_page(struct http_req *req, struct http_resp *resp)
 			 : NULL);
 		vg_buf_adds(b, "</td><td>");
 		html(b, "%s", x->retracted_at == VULN_NO_TIME ? x->state : "retracted");
+		vg_buf_adds(b, "</td><td class=\"num\">");
+		{
+			/* devices in the field running the version (update/fleet.h) */
+			struct sbom_fleet fl;
+			struct vg_error ferr = {0};
+			if (sbom_version_fleet_by_name(req->db, x->product, x->version, &fl,
+						       &ferr) == VG_OK)
+				vg_buf_addf(b, "%lld", (long long)fl.devices);
+		}
 		vg_buf_adds(b, "</td></tr>");
 	}
 	if (!v.n_affected)
-		vg_buf_adds(b, "<tr><td colspan=\"5\">No product version is affected.</td></tr>");
+		vg_buf_adds(b, "<tr><td colspan=\"6\">No product version is affected.</td></tr>");
+	else {
+		vg_buf_adds(b, "<tr><td colspan=\"6\"><a href=\"/ui/fleet/exposure/");
+		html_url(b, v.id);
+		vg_buf_adds(b, "\">Devices in the field by version and channel</a></td></tr>");
+	}
 	vg_buf_adds(b, "</tbody></table><h2>Advisories</h2>");
 	for (size_t i = 0; i < v.n_advisories; i++) {
 		const struct vuln_advisory *x = &v.advisories[i];

@@ -125,7 +125,7 @@ test("sort by columns, page size, the filter bar", (t) =>
 		assert.equal(u.searchParams.get("severity"), "critical");
 		assert.equal(u.searchParams.get("sort"), "component");
 		assert.equal(u.searchParams.get("limit"), "25");
-		assert.deepEqual([...new Set(await column(page, "Severity"))], ["Critical"]);
+		assert.deepEqual([...new Set((await column(page, "Severity")).map((s) => s.toLowerCase()))], ["critical"]);
 		assert.equal(await page.locator("#findings tbody tr").count(), 3);
 		const bar = await page.locator("#filter").boundingBox();
 		assert.ok(bar.height < 110, `the filter bar is ${bar.height} px high`);

@@ -181,7 +181,7 @@ check_eq "anonymous API refused" "$(http GET /api/v1/home)" 401
 
 # ---- acting takes items off the list ----
 "$VIGIL" case ack 1 >/dev/null
-"$VIGIL" art14 submitted 1 --stage early-warning --at 2026-10-05T09:30:00Z --reference EW-1 >/dev/null 2>&1
+"$VIGIL" art14 submitted 1 --stage early-warning --at 2026-10-05T09:30:00Z  --reference EW-1 --reason "filed through the CSIRT portal before the draft was approved" >/dev/null 2>&1
 "$VIGIL" findings triage "$HIGH" --state in_triage >/dev/null
 "$VIGIL" findings triage "$HIGH" --state affected >/dev/null
 "$VIGIL" findings triage "$HIGH" --state in_remediation >/dev/null

@@ -69,7 +69,8 @@ cat >"$T_DIR/small.json" <<'EOF'
 EOF
 
 # ---- anonymous and auditor ----
-check_eq "anonymous: product form refused" "$(http POST /ui/products -d csrf=x -d name=x)" 401
+check_eq "anonymous: product form sent to the login" "$(http POST /ui/products -d csrf=x -d name=x)" 303
+check_eq "anonymous: nothing made" "$("$VIGIL" product list --json | jq '[.[] | select(.name == "x")] | length')" 0
 check_eq "auditor logs in" "$(login aud pw-aud-1004)" 303
 check_eq "auditor: products page" "$(page /ui/products)" 200
 check_not_contains "auditor: no new-product form" "$(body)" 'id="new-product"'

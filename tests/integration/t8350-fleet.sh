@@ -74,10 +74,10 @@ check_eq "90001 after a revocation: 7" \
 
 # the API: the same figures, to readers only; never to a device
 ADM=$(admin_token)
-check_eq "API exposure 200" "$(http GET '/api/v1/fleet/exposure?vuln=CVE-2026-90003' -H "Authorization: Bearer $ADM")" 200
+check_eq "API exposure 200" "$(http GET '/api/v1/fleet/exposure/CVE-2026-90003' -H "Authorization: Bearer $ADM")" 200
 check_eq "API exposure devices" "$(body | jq_ 'd["devices"]')" 13
-check_eq "API unknown vulnerability 404" "$(http GET '/api/v1/fleet/exposure?vuln=CVE-1999-0000' -H "Authorization: Bearer $ADM")" 404
-check_eq "API without vuln 400" "$(http GET /api/v1/fleet/exposure -H "Authorization: Bearer $ADM")" 400
+check_eq "API unknown vulnerability 404" "$(http GET '/api/v1/fleet/exposure/CVE-1999-0000' -H "Authorization: Bearer $ADM")" 404
+check_eq "API: a malformed id 400" "$(http GET '/api/v1/fleet/exposure/a%01b' -H "Authorization: Bearer $ADM")" 400
 check_eq "API versions" "$(http GET '/api/v1/fleet/versions?product=acme-gateway' -H "Authorization: Bearer $ADM")" 200
 check_eq "API top" "$(http GET '/api/v1/fleet/vulnerabilities?limit=5' -H "Authorization: Bearer $ADM")" 200
 check_eq "API top first" "$(body | jq_ 'd["vulnerabilities"][0]["devices"]')" 13
@@ -102,10 +102,10 @@ check_eq "fleet page" "$(curl -s -b jar -o page.html -w '%{http_code}' "$BASE/ui
 check_contains "fleet page: the top vulnerability" "$(cat page.html)" "CVE-2026-90003"
 check_contains "fleet page: the version chart" "$(cat page.html)" 'id="chart-versions"'
 check_contains "fleet page: the distribution" "$(cat page.html)" 'id="fleet-versions"'
-check_eq "exposure page" "$(curl -s -b jar -o page.html -w '%{http_code}' "$BASE/ui/fleet/exposure?vuln=DEMO-2026-0003")" 200
+check_eq "exposure page" "$(curl -s -b jar -o page.html -w '%{http_code}' "$BASE/ui/fleet/exposure/DEMO-2026-0003")" 200
 check_contains "exposure page: the total" "$(cat page.html)" "<strong>13 device(s)</strong>"
 check_eq "exposure page: unknown is 404" \
-	"$(curl -s -b jar -o page.html -w '%{http_code}' "$BASE/ui/fleet/exposure?vuln=%3Cx%3E")" 404
+	"$(curl -s -b jar -o page.html -w '%{http_code}' "$BASE/ui/fleet/exposure/%3Cx%3E")" 404
 check_contains "exposure page: the id escaped" "$(cat page.html)" "&lt;x&gt;"
 stop_server
 finish

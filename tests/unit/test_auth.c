@@ -218,7 +218,9 @@ static void test_roles(void **state)
 		assert_int_equal(all & bits[i], 0); /* distinct bits */
 		all |= bits[i];
 	}
-	assert_int_equal(all, ROLE_ANY);
+	/* a device credential reaches only the routes that name ROLE_DEVICE */
+	assert_int_equal(all, ROLE_ANY | ROLE_DEVICE);
+	assert_int_equal(ROLE_ANY & ROLE_DEVICE, 0);
 	assert_int_equal(ROLE_READ & ROLE_CI, 0);
 	assert_int_equal(ROLE_READ & ROLE_DEVICE, 0);
 	assert_int_not_equal(ROLE_READ & ROLE_AUDITOR, 0);
