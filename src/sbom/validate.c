@@ -41,6 +41,10 @@ static xmlSchemaPtr cdx_xsd[CDX_MINOR_MAX + 1];
 static char cdx_xsd_path[CDX_MINOR_MAX + 1][512];
 static struct vg_jsonschema *spdx2_json;
 static char spdx2_name[128]; /* its file name */
+static struct vg_jsonschema *spdx3_json;
+static char spdx3_name[128];
+#define SPDX3_URI     "urn:vigil:schema:spdx-3.0.1"
+#define SPDX3_CONTEXT "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 
 void sbom_validate_cleanup(void)
 {
@@ -53,6 +57,8 @@ void sbom_validate_cleanup(void)
 		cdx_xsd[i] = NULL;
 	}
 	vg_jsonschema_free(spdx2_json);
+	vg_jsonschema_free(spdx3_json);
+	spdx3_json = NULL;
 	spdx2_json = NULL;
 	pthread_mutex_unlock(&cache_lock);
 }
@@ -211,6 +217,39 @@ static int spdx2_set(struct vg_error *err)
 	}
 	spdx2_json = s;
 	snprintf(spdx2_name, sizeof(spdx2_name), "%s", base_name(path));
+	return VG_OK;
+}
+
+/* VG_OK with spdx3_json set, VG_OK with it NULL (not installed), or an error. */
+static int spdx3_set(struct vg_error *err)
+{
+	const char *dir = vg_config_get("sbom.spdx_schema_dir", NULL);
+	char dirbuf[512], path[512];
+	static const char *const names[] = {"spdx-3.0.1-schema.json", NULL};
+	struct vg_jsonschema *s = NULL;
+	int rc;
+
+	if (spdx3_json)
+		return VG_OK;
+	if (!dir || !*dir)
+		dir = vg_jsonschema_dir("spdx", dirbuf, sizeof(dirbuf));
+	if (!dir)
+		return VG_OK;
+	if (!find_file(dir, names, path, sizeof(path))) {
+		vg_warn("SPDX 3.0.1 JSON schema: no spdx-3.0.1-schema.json in %s", dir);
+		return vg_error_set(
+		    err, VG_ENOTFOUND,
+		    "SPDX 3.0.1 JSON schema (spdx-3.0.1-schema.json) is not installed "
+		    "(sbom.spdx_schema_dir; the log names the folder searched)");
+	}
+	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT2020_12, &s, err)))
+		return rc;
+	if ((rc = add_schema_file(s, path, SPDX3_URI, "sbom.spdx_schema_dir", err))) {
+		vg_jsonschema_free(s);
+		return rc;
+	}
+	spdx3_json = s;
+	snprintf(spdx3_name, sizeof(spdx3_name), "%s", base_name(path));
 	return VG_OK;
 }
 
@@ -800,8 +839,24 @@ whole:
 			goto out;
 		}
 		snprintf(v->spec_version, sizeof(v->spec_version), "3.0.1");
-		if (!json_is_array(json_object_get(doc, "@graph")))
+		if (!json_is_array(json_object_get(doc, "@graph"))) {
 			rc = add_error(v, "/@graph", 0, NULL, "expected an array of elements");
+			goto out;
+		}
+		pthread_mutex_lock(&cache_lock);
+		rc = spdx3_set(err);
+		pthread_mutex_unlock(&cache_lock);
+		if (rc || !spdx3_json)
+			goto out;
+		/* the documented array form of @context (the SPDX context and local
+		 * terms) means the same as the URL the schema names */
+		if (json_is_array(jv) &&
+		    json_object_set_new(doc, "@context", json_string(SPDX3_CONTEXT))) {
+			rc = VG_ENOMEM;
+			goto out;
+		}
+		snprintf(v->schema, sizeof(v->schema), "%s", spdx3_name);
+		rc = json_validate(spdx3_json, SPDX3_URI, doc, NULL, NULL, v, err);
 	} else {
 		rc = add_error(v, "", 0, NULL,
 			       "expected a CycloneDX (bomFormat, specVersion) or SPDX "
