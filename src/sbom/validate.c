@@ -970,6 +970,125 @@ out:
 	return rc;
 }
 
+/*
+ * The mandatory fields of SPDX 2.2 / 2.3 tag-value (spec chapters 6-8:
+ * "Cardinality: 1..1" / "1..*"; 2.3 made the licence and copyright fields
+ * of packages and files optional). Each section missing one gets an error
+ * at the line the section starts on.
+ */
+enum tv_sec { TV_DOC, TV_PKG, TV_FILE, TV_OTHER };
+struct tv_need {
+	enum tv_sec sec;
+	int v22_only;
+	const char *tag;
+};
+static const struct tv_need tv_needs[] = {
+    {TV_DOC, 0, "DataLicense"},
+    {TV_DOC, 0, "SPDXID"},
+    {TV_DOC, 0, "DocumentName"},
+    {TV_DOC, 0, "DocumentNamespace"},
+    {TV_DOC, 0, "Creator"},
+    {TV_DOC, 0, "Created"},
+    {TV_PKG, 0, "SPDXID"},
+    {TV_PKG, 0, "PackageDownloadLocation"},
+    {TV_PKG, 1, "PackageLicenseConcluded"},
+    {TV_PKG, 1, "PackageLicenseDeclared"},
+    {TV_PKG, 1, "PackageCopyrightText"},
+    {TV_FILE, 0, "SPDXID"},
+    {TV_FILE, 0, "FileChecksum"},
+    {TV_FILE, 1, "LicenseConcluded"},
+    {TV_FILE, 1, "LicenseInfoInFile"},
+    {TV_FILE, 1, "FileCopyrightText"},
+};
+#define TV_NEEDS (sizeof(tv_needs) / sizeof(tv_needs[0]))
+
+/* The first n1-byte needle in the n-byte haystack h, or NULL (no memmem in C11). */
+static const char *mem_find(const char *h, size_t n, const char *needle, size_t n1)
+{
+	for (size_t i = 0; n >= n1 && i <= n - n1; i++)
+		if (!memcmp(h + i, needle, n1))
+			return h + i;
+	return NULL;
+}
+
+static int tv_close(struct sbom_validation *v, enum tv_sec sec, int line, const char *name,
+		    const unsigned char *seen, int v22)
+{
+	static const char *const what[] = {"the document", "package", "file", ""};
+	for (size_t k = 0; k < TV_NEEDS; k++) {
+		int rc;
+		if (tv_needs[k].sec != sec || seen[k] || (tv_needs[k].v22_only && !v22))
+			continue;
+		if (sec == TV_DOC)
+			rc = add_error(v, NULL, line, NULL,
+				       "expected %s (mandatory in SPDX %s documents)",
+				       tv_needs[k].tag, v22 ? "2.2" : "2.3");
+		else
+			rc = add_error(v, NULL, line, NULL,
+				       "expected %s for %s \"%.80s\" (mandatory in SPDX %s)",
+				       tv_needs[k].tag, what[sec], name, v22 ? "2.2" : "2.3");
+		if (rc)
+			return rc;
+	}
+	return VG_OK;
+}
+
+static int tagvalue_mandatory(const char *data, size_t n, struct sbom_validation *v)
+{
+	unsigned char seen[TV_NEEDS];
+	enum tv_sec sec = TV_DOC;
+	int v22 = !strcmp(v->spec_version, "2.2"), line = 1, start = 1, in_text = 0, rc;
+	char name[96] = "";
+	size_t i = 0;
+
+	memset(seen, 0, sizeof(seen));
+	while (i < n) {
+		const char *p = data + i, *eol = memchr(p, '\n', n - i), *colon;
+		size_t len = eol ? (size_t)(eol - p) : n - i;
+		if (in_text) {
+			if (mem_find(p, len, "</text>", 7))
+				in_text = 0;
+		} else if (len && p[0] != '#' && (colon = memchr(p, ':', len))) {
+			size_t tl = (size_t)(colon - p);
+			const char *val = colon + 1, *end = p + len;
+			enum tv_sec next;
+			while (val < end && (*val == ' ' || *val == '\t'))
+				val++;
+			while (end > val && (end[-1] == '\r' || end[-1] == ' '))
+				end--;
+			if (mem_find(val, (size_t)(end - val), "<text>", 6) &&
+			    !mem_find(val, (size_t)(end - val), "</text>", 7))
+				in_text = 1;
+			int starts = 1;
+			if (tl == 11 && !strncmp(p, "PackageName", 11))
+				next = TV_PKG;
+			else if (tl == 8 && !strncmp(p, "FileName", 8))
+				next = TV_FILE;
+			else if ((tl == 13 && !strncmp(p, "SnippetSPDXID", 13)) ||
+				 (tl == 9 && !strncmp(p, "LicenseID", 9)))
+				next = TV_OTHER;
+			else
+				starts = 0;
+			if (starts) { /* a new section: the one before must be complete */
+				if (sec != TV_OTHER &&
+				    (rc = tv_close(v, sec, start, name, seen, v22)))
+					return rc;
+				memset(seen, 0, sizeof(seen));
+				sec = next;
+				start = line;
+				snprintf(name, sizeof(name), "%.*s", (int)(end - val), val);
+			}
+			for (size_t k = 0; k < TV_NEEDS; k++)
+				if (tv_needs[k].sec == sec && strlen(tv_needs[k].tag) == tl &&
+				    !strncmp(tv_needs[k].tag, p, tl))
+					seen[k] = 1;
+		}
+		i += len + 1;
+		line++;
+	}
+	return sec == TV_OTHER ? VG_OK : tv_close(v, sec, start, name, seen, v22);
+}
+
 static int validate_tagvalue(const char *data, size_t n, struct sbom_validation *v)
 {
 	size_t i = 0;
@@ -1004,7 +1123,12 @@ static int validate_tagvalue(const char *data, size_t n, struct sbom_validation 
 		return add_error(v, NULL, 0, NULL,
 				 "expected a CycloneDX or SPDX document (JSON, XML or SPDX "
 				 "tag-value with an SPDXVersion line)");
-	/* no schema exists for tag-value: the parser's checks stand in for it */
+	/* no schema exists for tag-value: the mandatory fields of its version
+	 * and the parser's checks stand in for it */
+	if (tagvalue_mandatory(data, n, v))
+		return VG_ENOMEM;
+	if (!v->valid)
+		return VG_OK;
 	if (sbom_spdx_parse_tagvalue(data, n, v->filename, NULL, &doc, &perr) != VG_OK) {
 		const char *msg = perr.msg;
 		size_t fl = strlen(v->filename);
