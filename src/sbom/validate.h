@@ -9,10 +9,11 @@
  *   CycloneDX 1.0-1.7 XML   the official XSD of its namespace (libxml2)
  *   SPDX 2.2 / 2.3 JSON     the official SPDX 2.3 JSON schema (it accepts
  *                           2.2 documents; no 2.2 schema is used)
- *   SPDX 2.x tag-value,     format and spec version only: there is no
- *   SPDX 3.0.1 JSON-LD      official schema for tag-value, and the SPDX 3
- *                           schema needs unevaluatedProperties, which the
- *                           JSON Schema engine does not implement
+ *   SPDX 3.0.1 JSON-LD      the official SPDX 3.0.1 JSON schema (the
+ *                           documented array form of @context counts as
+ *                           the context URL)
+ *   SPDX 2.x tag-value      the mandatory fields of its version (no schema
+ *                           exists), then the parser's checks
  *
  * Schemas are never read from the source tree. They are read at run time from
  *   sbom.schema_dir       (env VIGIL_SBOM_SCHEMA_DIR; default: the CycloneDX
@@ -24,9 +25,11 @@
  *                          bom-<v>.schema.json, spdx/jsf/cryptography-defs,
  *                          bom-<v>[.SNAPSHOT].xsd and spdx[.SNAPSHOT].xsd
  *   sbom.spdx_schema_dir  (env VIGIL_SBOM_SPDX_SCHEMA_DIR; default: the "spdx"
- *                          schemas installed with vigil when the build was
- *                          given them (VIGIL_SPDX_SCHEMAS), since no Debian or
- *                          npm package ships them; else none) spdx-schema.json
+ *                          schemas installed with vigil, copied at build time
+ *                          from spdx/spdx-spec as ../shared/data/sbom/spdx-spec
+ *                          holds it (VIGIL_SPDX_SCHEMAS), since no Debian or
+ *                          npm package ships them) spdx-schema.json (2.3),
+ *                          spdx-3.0.1-schema.json
  * and compiled once per process (thread-safe, kept until
  * sbom_validate_cleanup()). When the SPDX 2 schema is not configured an SPDX
  * JSON document gets format/version checks only and schema_checked = 0.
