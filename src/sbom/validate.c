@@ -255,6 +255,43 @@ static int spdx3_set(struct vg_error *err)
 
 /* ------------------------------------------------------------ results */
 
+/*
+ * Whether an error leaves the document without meaning (issue 14): every
+ * error that is not a schema's (unparseable, unknown format or version, a
+ * DTD, a parser's refusal) and the schema errors that say a document has no
+ * creation time, creator or identity, or an element has no id.
+ */
+static int fatal_error(const char *pointer, const char *schema, const char *msg)
+{
+	static const char *const props[] = {"expected property \"creationInfo\"",
+					    "expected property \"created\"",
+					    "expected property \"creators\"",
+					    "expected property \"SPDXID\"",
+					    "expected property \"documentNamespace\"",
+					    "expected property \"spdxVersion\"",
+					    "expected property \"spdxId\"",
+					    "expected property \"bomFormat\"",
+					    "expected property \"specVersion\"",
+					    NULL};
+	if (!schema)
+		return 1;
+	for (size_t i = 0; props[i]; i++)
+		if (!strcmp(msg, props[i]))
+			return 1;
+	/* a null where an element belongs: an element with no id */
+	if (pointer && !strcmp(msg, "expected type object, got null")) {
+		static const char *const arrays[] = {"/packages/", "/files/", "/snippets/",
+						     "/@graph/", NULL};
+		for (size_t i = 0; arrays[i]; i++) {
+			size_t l = strlen(arrays[i]);
+			if (!strncmp(pointer, arrays[i], l) && pointer[l] &&
+			    strspn(pointer + l, "0123456789") == strlen(pointer + l))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static int add_error(struct sbom_validation *v, const char *pointer, int line, const char *schema,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -291,6 +328,8 @@ static int add_error(struct sbom_validation *v, const char *pointer, int line, c
 		return VG_ENOMEM;
 	}
 	e->message = vg_buf_detach(&m, NULL);
+	e->fatal = fatal_error(pointer, schema, e->message);
+	v->n_fatal += e->fatal ? 1 : 0;
 	v->n_errors++;
 	return VG_OK;
 }
@@ -308,6 +347,24 @@ void sbom_validation_release(struct sbom_validation *v)
 	v->errors = NULL;
 	v->n_errors = 0;
 	v->n_dropped = 0;
+	v->n_fatal = 0;
+}
+
+int sbom_policy_parse(const char *s, enum sbom_policy *out, struct vg_error *err)
+{
+	if (s && !strcmp(s, "strict"))
+		*out = SBOM_POLICY_STRICT;
+	else if (s && !strcmp(s, "standard"))
+		*out = SBOM_POLICY_STANDARD;
+	else
+		return vg_error_set(err, VG_EINVAL, "policy: expected strict or standard, got %s",
+				    s ? s : "nothing");
+	return VG_OK;
+}
+
+const char *sbom_policy_name(enum sbom_policy p)
+{
+	return p == SBOM_POLICY_STRICT ? "strict" : "standard";
 }
 
 int sbom_validation_error_text(const struct sbom_validation *v, size_t i, struct vg_buf *b)
@@ -348,6 +405,7 @@ json_t *sbom_validation_to_json(const struct sbom_validation *v)
 			rc |= json_object_set_new(je, "line", json_integer(e->line));
 		if (e->schema)
 			rc |= vg_json_set_str(je, "schema", e->schema);
+		rc |= json_object_set_new(je, "fatal", json_boolean(e->fatal));
 		rc |= vg_json_set_str(je, "message", e->message);
 		rc |= json_array_append_new(errs, je);
 	}
@@ -848,6 +906,38 @@ whole:
 		pthread_mutex_unlock(&cache_lock);
 		if (rc || !spdx3_json)
 			goto out;
+		/* an element with no id means nothing (refused under every policy) */
+		{
+			static const char *const idless[] = {"CreationInfo",
+							     "Hash",
+							     "PackageVerificationCode",
+							     "ExternalIdentifier",
+							     "ExternalRef",
+							     "ExternalMap",
+							     "NamespaceMap",
+							     "DictionaryEntry",
+							     "PositiveIntegerRange",
+							     NULL};
+			const json_t *g = json_object_get(doc, "@graph"), *e;
+			size_t gi;
+			json_array_foreach(g, gi, e)
+			{
+				const char *ty = json_string_value(json_object_get(e, "type"));
+				int exempt = !ty;
+				for (size_t k = 0; ty && idless[k] && !exempt; k++)
+					exempt = !strcmp(ty, idless[k]);
+				if (!exempt && !json_object_get(e, "spdxId") &&
+				    !json_object_get(e, "@id")) {
+					char ptr[64];
+					snprintf(ptr, sizeof(ptr), "/@graph/%zu", gi);
+					if ((rc = add_error(v, ptr, 0, NULL,
+							    "expected spdxId: a %s element with no "
+							    "id",
+							    ty)))
+						goto out;
+				}
+			}
+		}
 		/* the documented array form of @context (the SPDX context and local
 		 * terms) means the same as the URL the schema names */
 		if (json_is_array(jv) &&
@@ -884,7 +974,7 @@ static void xml_error(void *ud, const xmlError *e)
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = '\0';
-	x->rc = add_error(x->v, NULL, e->line, NULL,
+	x->rc = add_error(x->v, NULL, e->line, "XSD",
 			  "expected a document valid against the XSD: %s", msg);
 }
 
@@ -1019,6 +1109,10 @@ static int tv_close(struct sbom_validation *v, enum tv_sec sec, int line, const 
 		int rc;
 		if (tv_needs[k].sec != sec || seen[k] || (tv_needs[k].v22_only && !v22))
 			continue;
+		int fatal = !strcmp(tv_needs[k].tag, "SPDXID") ||
+			    !strcmp(tv_needs[k].tag, "Created") ||
+			    !strcmp(tv_needs[k].tag, "Creator") ||
+			    !strcmp(tv_needs[k].tag, "DocumentNamespace");
 		if (sec == TV_DOC)
 			rc = add_error(v, NULL, line, NULL,
 				       "expected %s (mandatory in SPDX %s documents)",
@@ -1029,6 +1123,10 @@ static int tv_close(struct sbom_validation *v, enum tv_sec sec, int line, const 
 				       tv_needs[k].tag, what[sec], name, v22 ? "2.2" : "2.3");
 		if (rc)
 			return rc;
+		if (!fatal && v->n_errors && v->errors[v->n_errors - 1].fatal) {
+			v->errors[v->n_errors - 1].fatal = 0; /* a field vigil does not need */
+			v->n_fatal--;
+		}
 	}
 	return VG_OK;
 }
@@ -1194,4 +1292,14 @@ int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_
 		return VG_EPARSE;
 	}
 	return VG_OK;
+}
+
+int sbom_validate_policy(const char *data, size_t n, const char *filename, enum sbom_policy policy,
+			 struct sbom_validation *out, struct vg_error *err)
+{
+	int rc = sbom_validate(data, n, filename, out, err);
+	if (rc == VG_EPARSE && policy == SBOM_POLICY_STANDARD && out->n_errors && !out->n_fatal &&
+	    !out->n_dropped && out->format)
+		return VG_OK; /* out->valid stays 0: the errors are its violations */
+	return rc;
 }

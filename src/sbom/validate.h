@@ -56,14 +56,29 @@
 struct vg_error;
 struct vg_buf;
 
-#define SBOM_VALIDATE_MAX_ERRORS 100
+#define SBOM_VALIDATE_MAX_ERRORS 10000
 
 struct sbom_validation_error {
 	char *pointer; /* JSON pointer into the document, or NULL (XML, tag-value) */
 	int line;      /* line in the document (XML, tag-value, JSON syntax), or 0 */
 	char *schema;  /* schema place: keyword location or XSD element, or NULL */
 	char *message; /* what was expected */
+	int fatal;     /* 1: the document cannot mean anything with it (refused
+			* under every policy): unparseable, unknown format or
+			* version, no creation time or creator, no document
+			* identity, an element with no id */
 };
+
+/*
+ * What a violation of the official schema or spec does to an import:
+ * strict refuses any; standard (the default) accepts a document whose
+ * violations are none of them fatal, and they are reported beside it.
+ */
+enum sbom_policy { SBOM_POLICY_STANDARD = 0, SBOM_POLICY_STRICT = 1 };
+
+/* "strict" / "standard" into *out; VG_EINVAL (err names what was expected) else. */
+int sbom_policy_parse(const char *s, enum sbom_policy *out, struct vg_error *err) VG_MUST_CHECK;
+const char *sbom_policy_name(enum sbom_policy p);
 
 struct sbom_validation {
 	char filename[256];          /* as given, cut to fit */
@@ -77,6 +92,7 @@ struct sbom_validation {
 	struct sbom_validation_error *errors;
 	size_t n_errors;
 	size_t n_dropped; /* errors past SBOM_VALIDATE_MAX_ERRORS */
+	size_t n_fatal;   /* errors with fatal set */
 };
 
 /*
@@ -91,6 +107,14 @@ struct sbom_validation {
  */
 int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_validation *out,
 		  struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * sbom_validate() under a policy: under standard a document whose errors
+ * are none fatal returns VG_OK with out->valid 0 and the errors kept as its
+ * violations; under strict the same as sbom_validate().
+ */
+int sbom_validate_policy(const char *data, size_t n, const char *filename, enum sbom_policy policy,
+			 struct sbom_validation *out, struct vg_error *err) VG_MUST_CHECK;
 
 void sbom_validation_release(struct sbom_validation *v);
 

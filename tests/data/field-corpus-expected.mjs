@@ -114,11 +114,14 @@ async function judge(f) {
   try { doc = JSON.parse(text); } catch (e) { return ["json", "n/a", "refuse", "refuse", `not JSON: ${e.message.slice(0, 80)}`]; }
   if (doc && (doc.bomFormat || (doc.specVersion && !doc.spdxVersion))) {
     const sv = String(doc.specVersion);
+    if (doc.bomFormat !== "CycloneDX") return ["cyclonedx-json", "invalid", "refuse", "refuse", `bomFormat ${JSON.stringify(doc.bomFormat)}: the document does not say it is CycloneDX (no document identity)`];
+    if (doc.serialNumber !== undefined && typeof doc.serialNumber !== "string") return ["cyclonedx-json", "invalid", "refuse", "refuse", "serialNumber not a string: the document identity is unreadable"];
     if (!/^1\.[2-7]$/.test(sv)) return ["cyclonedx-json", "n/a", "refuse", "refuse", `specVersion ${sv}: no JSON schema before 1.2`];
     const v = new CDX.Validation.JsonValidator(sv);
     let errs;
     try { errs = await v.validate(text); } catch (e) { errs = [String(e)]; }
     const { dups, dangling } = cdxRefs(doc);
+    if (dups.length) return [`cyclonedx-${sv}-json`, errs ? "invalid" : "valid", "refuse", "refuse", `duplicate bom-ref ${dups[0]}: an element with no identity of its own (spec: bom-ref unique)`];
     const space = text.match(/"url"\s*:\s*"([^"]* [^"]*)"/);
     if (!errs && space) errs = [`"${space[1]}" is no iri-reference (format of url): RFC 3987 allows no space`];
     if (errs) return [`cyclonedx-${sv}-json`, "invalid", "refuse", "accept", `schema: ${JSON.stringify(errs[0] || errs).slice(0, 140)}`];
@@ -138,6 +141,9 @@ async function judge(f) {
     else if (!doc.SPDXID || !doc.documentNamespace) fatal = "no SPDXID or documentNamespace (no document identity)";
     else if (pk >= 0) fatal = `/packages/${pk}: no SPDXID (an element with no id)`;
     const fmt = `spdx-${doc.spdxVersion.slice(5)}-json`;
+    const seen = new Set();
+    const dupId = [doc.SPDXID].concat(["packages", "files", "snippets"].flatMap((k) => (doc[k] || []).map((e) => e && e.SPDXID))).find((id) => id && (seen.has(id) || !seen.add(id)));
+    if (!fatal && dupId) fatal = `duplicate SPDXID ${dupId}: two elements share one id`;
     if (fatal) return [fmt, ok ? "valid" : "invalid", "refuse", "refuse", fatal];
     if (!ok) return [fmt, "invalid", "refuse", "accept", `schema: ${first(spdx2.errors)}`];
     const ids = new Set([doc.SPDXID, ...["packages", "files", "snippets"].flatMap((k) => (doc[k] || []).map((e) => e && e.SPDXID))]);
@@ -151,8 +157,13 @@ async function judge(f) {
     const ctx = Array.isArray(c) ? c.find((x) => typeof x === "string" && x.includes("spdx.org/rdf/")) : c;
     if (ctx !== CTX3) return ["spdx-3-jsonld", "n/a", "refuse", "refuse", `@context ${ctx}: vigil reads SPDX 3.0.1`];
     const d2 = Array.isArray(c) ? { ...doc, "@context": CTX3 } : doc;
-    const noid = (doc["@graph"] || []).findIndex((e) => e && e.type !== "CreationInfo" && !e.spdxId && !e["@id"] && !String(e.type).startsWith("Hash") && e.type !== "Hash" && e.type !== "PackageVerificationCode" && e.type !== "ExternalIdentifier" && e.type !== "ExternalRef");
+    // classes whose individuals are blank nodes in the model (no spdxId): Element subclasses are not
+    const blank = ["CreationInfo", "Hash", "PackageVerificationCode", "ExternalIdentifier", "ExternalRef", "ExternalMap", "NamespaceMap", "DictionaryEntry", "PositiveIntegerRange"];
+    const g = doc["@graph"] || [];
+    const noid = g.findIndex((e) => e && e.type && !blank.includes(e.type) && !e.spdxId && !e["@id"]);
     if (noid >= 0) return ["spdx-3.0.1-jsonld", "invalid", "refuse", "refuse", `/@graph/${noid}: an element with no spdxId`];
+    if (!g.some((e) => e && e.type === "CreationInfo") || g.some((e) => e && e.type === "CreationInfo" && !(e.specVersion && e.created && (e.createdBy || []).length)))
+      return ["spdx-3.0.1-jsonld", spdx3(d2) ? "valid" : "invalid", "refuse", "refuse", "a CreationInfo without specVersion, created or createdBy (no creation time or creator)"];
     if (!spdx3(d2)) return ["spdx-3.0.1-jsonld", "invalid", "refuse", "accept", `schema: ${first(spdx3.errors)}`];
     return ["spdx-3.0.1-jsonld", "valid", "accept", "accept", Array.isArray(c) ? "valid; @context in the documented array form" : "valid against the official SPDX 3.0.1 schema"];
   }
