@@ -5,12 +5,14 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "sbom/export.h"
 #include "sbom/inventory.h"
 #include "sbom/parse.h"
 #include "sbom/product.h"
+#include "sbom/validate.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -517,43 +519,89 @@ static int sbom_diff_cmd(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/*
+ * --policy strict|standard (default: the setting sbom.policy, else standard):
+ * under standard a document whose violations are none fatal is valid with
+ * its violations listed (each with its JSON pointer or line).
+ */
 static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
+	static const char *const spec[] = {"json", "policy=", NULL};
+	const char *usage = "FILE [--policy strict|standard] [--json]";
 	struct cli_args a;
 	struct vg_buf b = VG_BUF_INIT;
 	struct vg_error err = {0};
 	struct sbom_doc *doc = NULL;
+	struct sbom_validation v;
+	enum sbom_policy policy;
 	json_t *report = NULL;
+	const char *pol;
 	int rc;
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "FILE [--json]", &a);
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
 	if (a.npos != 1)
-		return cli_usage(c, "FILE [--json]");
+		return cli_usage(c, "%s", usage);
+	pol = cli_opt(&a, "policy") ? cli_opt(&a, "policy")
+				    : vg_config_get("sbom.policy", "standard");
+	if (sbom_policy_parse(pol, &policy, &err))
+		return cli_error(&err);
 	if (vg_buf_read_file(&b, a.pos[0], SBOM_MAX_BYTES_DEFAULT, &err)) {
 		vg_buf_release(&b);
 		return cli_error(&err);
 	}
-	rc = sbom_check(b.data, b.len, a.pos[0], &doc, &report, &err);
+	rc = sbom_validate_policy(b.data, b.len, a.pos[0], policy, &v, &err);
+	report = sbom_validation_to_json(&v);
+	if (rc == VG_EPARSE && v.n_errors) { /* every violation, each with its place */
+		struct vg_buf m = VG_BUF_INIT;
+		for (size_t i = 0; i < v.n_errors; i++) {
+			if (i)
+				vg_buf_adds(&m, "; ");
+			sbom_validation_error_text(&v, i, &m);
+		}
+		vg_error_set(&err, rc, "%s", m.data ? m.data : "invalid document");
+		vg_buf_release(&m);
+	}
+	if (!rc) {
+		struct sbom_parse_opts po = {.allow_dangling = policy == SBOM_POLICY_STANDARD};
+		rc = sbom_parse_ex(b.data, b.len, a.pos[0], &po, &doc, &err);
+	}
 	vg_buf_release(&b);
 	if (cli_flag(&a, "json")) {
 		json_t *o = report ? report : json_object();
 		report = NULL;
-		json_object_set_new(o, "valid", json_boolean(rc == VG_OK));
+		json_object_set_new(o, "policy", json_string(sbom_policy_name(policy)));
+		json_object_set_new(o, "valid", json_boolean(rc == VG_OK && v.valid));
+		json_object_set_new(o, "accepted", json_boolean(rc == VG_OK));
 		if (rc && !json_array_size(json_object_get(o, "errors")))
-			json_object_set_new(o, "errors",
-					    json_pack("[{s:s}]", "message", vg_error_msg(&err)));
-		if (!rc)
+			json_object_set_new(
+			    o, "errors",
+			    json_pack("[{s:s,s:b}]", "message", vg_error_msg(&err), "fatal", 1));
+		if (!rc) {
 			json_object_set_new(o, "components",
 					    json_integer((json_int_t)doc->n_components));
+			json_object_set_new(o, "dropped_relationships",
+					    json_integer((json_int_t)doc->n_dropped_edges));
+		}
 		cli_print_json(o);
 	} else if (rc) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 	} else {
-		printf("%s: valid %s %s (%s), %zu components\n", a.pos[0],
+		printf("%s: %s %s %s (%s), %zu components\n", a.pos[0],
+		       v.valid && !doc->n_dropped_edges ? "valid" : "accepted under standard:",
 		       sbom_format_name(doc->format), doc->spec_version,
 		       sbom_encoding_name(doc->encoding), doc->n_components);
+		for (size_t i = 0; i < v.n_errors; i++) {
+			struct vg_buf m = VG_BUF_INIT;
+			if (!sbom_validation_error_text(&v, i, &m))
+				printf("  violation: %s\n", m.data);
+			vg_buf_release(&m);
+		}
+		if (doc->n_dropped_edges)
+			printf("  violation: %zu relationship(s) name no element of the document "
+			       "(dropped)\n",
+			       doc->n_dropped_edges);
 	}
+	sbom_validation_release(&v);
 	json_decref(report);
 	sbom_doc_free(doc);
 	return rc ? CLI_FAIL : CLI_OK;

@@ -84,12 +84,40 @@ static int is_package_type(const char *t)
 
 static const char licenses_iri[] = "https://spdx.org/licenses/";
 
+/*
+ * The named individuals of the SPDX 3.0.1 model (spdx-model.jsonld), by
+ * full IRI after the version, and the compact IRIs the official context
+ * (spdx-context.jsonld) gives them.
+ */
+static const char *const individuals[] = {
+    "Core/NoAssertionElement",
+    "Core/NoneElement",
+    "ExpandedLicensing/NoAssertionLicense",
+    "ExpandedLicensing/NoneLicense",
+    "Licensing/NoAssertion",
+    "Licensing/None",
+};
+static const char *const individual_curies[] = {
+    "NoAssertionElement",
+    "NoneElement",
+    "expandedlicensing_NoAssertionLicense",
+    "expandedlicensing_NoneLicense",
+};
+
 static int well_known(const char *id)
 {
-	return strncmp(id, licenses_iri, sizeof(licenses_iri) - 1) == 0 ||
-	       (strncmp(id, "https://spdx.org/rdf/3.0", 24) == 0 &&
-		(ends_with(id, "/NoneElement") || ends_with(id, "/NoAssertionElement") ||
-		 ends_with(id, "/NoneLicense") || ends_with(id, "/NoAssertionLicense")));
+	if (strncmp(id, licenses_iri, sizeof(licenses_iri) - 1) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(individual_curies) / sizeof(individual_curies[0]); i++)
+		if (!strcmp(id, individual_curies[i]))
+			return 1;
+	if (strncmp(id, "https://spdx.org/rdf/3.0", 24) == 0) {
+		const char *t = strstr(id, "/terms/");
+		for (size_t i = 0; t && i < sizeof(individuals) / sizeof(individuals[0]); i++)
+			if (!strcmp(t + 7, individuals[i]))
+				return 1;
+	}
+	return 0;
 }
 
 static int package(struct s3 *x, json_t *e, size_t i, const char *id)

@@ -41,6 +41,10 @@ static xmlSchemaPtr cdx_xsd[CDX_MINOR_MAX + 1];
 static char cdx_xsd_path[CDX_MINOR_MAX + 1][512];
 static struct vg_jsonschema *spdx2_json;
 static char spdx2_name[128]; /* its file name */
+static struct vg_jsonschema *spdx3_json;
+static char spdx3_name[128];
+#define SPDX3_URI     "urn:vigil:schema:spdx-3.0.1"
+#define SPDX3_CONTEXT "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 
 void sbom_validate_cleanup(void)
 {
@@ -53,6 +57,8 @@ void sbom_validate_cleanup(void)
 		cdx_xsd[i] = NULL;
 	}
 	vg_jsonschema_free(spdx2_json);
+	vg_jsonschema_free(spdx3_json);
+	spdx3_json = NULL;
 	spdx2_json = NULL;
 	pthread_mutex_unlock(&cache_lock);
 }
@@ -214,7 +220,77 @@ static int spdx2_set(struct vg_error *err)
 	return VG_OK;
 }
 
+/* VG_OK with spdx3_json set, VG_OK with it NULL (not installed), or an error. */
+static int spdx3_set(struct vg_error *err)
+{
+	const char *dir = vg_config_get("sbom.spdx_schema_dir", NULL);
+	char dirbuf[512], path[512];
+	static const char *const names[] = {"spdx-3.0.1-schema.json", NULL};
+	struct vg_jsonschema *s = NULL;
+	int rc;
+
+	if (spdx3_json)
+		return VG_OK;
+	if (!dir || !*dir)
+		dir = vg_jsonschema_dir("spdx", dirbuf, sizeof(dirbuf));
+	if (!dir)
+		return VG_OK;
+	if (!find_file(dir, names, path, sizeof(path))) {
+		vg_warn("SPDX 3.0.1 JSON schema: no spdx-3.0.1-schema.json in %s", dir);
+		return vg_error_set(
+		    err, VG_ENOTFOUND,
+		    "SPDX 3.0.1 JSON schema (spdx-3.0.1-schema.json) is not installed "
+		    "(sbom.spdx_schema_dir; the log names the folder searched)");
+	}
+	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT2020_12, &s, err)))
+		return rc;
+	if ((rc = add_schema_file(s, path, SPDX3_URI, "sbom.spdx_schema_dir", err))) {
+		vg_jsonschema_free(s);
+		return rc;
+	}
+	spdx3_json = s;
+	snprintf(spdx3_name, sizeof(spdx3_name), "%s", base_name(path));
+	return VG_OK;
+}
+
 /* ------------------------------------------------------------ results */
+
+/*
+ * Whether an error leaves the document without meaning (issue 14): every
+ * error that is not a schema's (unparseable, unknown format or version, a
+ * DTD, a parser's refusal) and the schema errors that say a document has no
+ * creation time, creator or identity, or an element has no id.
+ */
+static int fatal_error(const char *pointer, const char *schema, const char *msg)
+{
+	static const char *const props[] = {"expected property \"creationInfo\"",
+					    "expected property \"created\"",
+					    "expected property \"creators\"",
+					    "expected property \"SPDXID\"",
+					    "expected property \"documentNamespace\"",
+					    "expected property \"spdxVersion\"",
+					    "expected property \"spdxId\"",
+					    "expected property \"bomFormat\"",
+					    "expected property \"specVersion\"",
+					    NULL};
+	if (!schema)
+		return 1;
+	for (size_t i = 0; props[i]; i++)
+		if (!strcmp(msg, props[i]))
+			return 1;
+	/* a null where an element belongs: an element with no id */
+	if (pointer && !strcmp(msg, "expected type object, got null")) {
+		static const char *const arrays[] = {"/packages/", "/files/", "/snippets/",
+						     "/@graph/", NULL};
+		for (size_t i = 0; arrays[i]; i++) {
+			size_t l = strlen(arrays[i]);
+			if (!strncmp(pointer, arrays[i], l) && pointer[l] &&
+			    strspn(pointer + l, "0123456789") == strlen(pointer + l))
+				return 1;
+		}
+	}
+	return 0;
+}
 
 static int add_error(struct sbom_validation *v, const char *pointer, int line, const char *schema,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -252,6 +328,8 @@ static int add_error(struct sbom_validation *v, const char *pointer, int line, c
 		return VG_ENOMEM;
 	}
 	e->message = vg_buf_detach(&m, NULL);
+	e->fatal = fatal_error(pointer, schema, e->message);
+	v->n_fatal += e->fatal ? 1 : 0;
 	v->n_errors++;
 	return VG_OK;
 }
@@ -269,6 +347,24 @@ void sbom_validation_release(struct sbom_validation *v)
 	v->errors = NULL;
 	v->n_errors = 0;
 	v->n_dropped = 0;
+	v->n_fatal = 0;
+}
+
+int sbom_policy_parse(const char *s, enum sbom_policy *out, struct vg_error *err)
+{
+	if (s && !strcmp(s, "strict"))
+		*out = SBOM_POLICY_STRICT;
+	else if (s && !strcmp(s, "standard"))
+		*out = SBOM_POLICY_STANDARD;
+	else
+		return vg_error_set(err, VG_EINVAL, "policy: expected strict or standard, got %s",
+				    s ? s : "nothing");
+	return VG_OK;
+}
+
+const char *sbom_policy_name(enum sbom_policy p)
+{
+	return p == SBOM_POLICY_STRICT ? "strict" : "standard";
 }
 
 int sbom_validation_error_text(const struct sbom_validation *v, size_t i, struct vg_buf *b)
@@ -309,6 +405,7 @@ json_t *sbom_validation_to_json(const struct sbom_validation *v)
 			rc |= json_object_set_new(je, "line", json_integer(e->line));
 		if (e->schema)
 			rc |= vg_json_set_str(je, "schema", e->schema);
+		rc |= json_object_set_new(je, "fatal", json_boolean(e->fatal));
 		rc |= vg_json_set_str(je, "message", e->message);
 		rc |= json_array_append_new(errs, je);
 	}
@@ -800,8 +897,56 @@ whole:
 			goto out;
 		}
 		snprintf(v->spec_version, sizeof(v->spec_version), "3.0.1");
-		if (!json_is_array(json_object_get(doc, "@graph")))
+		if (!json_is_array(json_object_get(doc, "@graph"))) {
 			rc = add_error(v, "/@graph", 0, NULL, "expected an array of elements");
+			goto out;
+		}
+		pthread_mutex_lock(&cache_lock);
+		rc = spdx3_set(err);
+		pthread_mutex_unlock(&cache_lock);
+		if (rc || !spdx3_json)
+			goto out;
+		/* an element with no id means nothing (refused under every policy) */
+		{
+			static const char *const idless[] = {"CreationInfo",
+							     "Hash",
+							     "PackageVerificationCode",
+							     "ExternalIdentifier",
+							     "ExternalRef",
+							     "ExternalMap",
+							     "NamespaceMap",
+							     "DictionaryEntry",
+							     "PositiveIntegerRange",
+							     NULL};
+			const json_t *g = json_object_get(doc, "@graph"), *e;
+			size_t gi;
+			json_array_foreach(g, gi, e)
+			{
+				const char *ty = json_string_value(json_object_get(e, "type"));
+				int exempt = !ty;
+				for (size_t k = 0; ty && idless[k] && !exempt; k++)
+					exempt = !strcmp(ty, idless[k]);
+				if (!exempt && !json_object_get(e, "spdxId") &&
+				    !json_object_get(e, "@id")) {
+					char ptr[64];
+					snprintf(ptr, sizeof(ptr), "/@graph/%zu", gi);
+					if ((rc = add_error(v, ptr, 0, NULL,
+							    "expected spdxId: a %s element with no "
+							    "id",
+							    ty)))
+						goto out;
+				}
+			}
+		}
+		/* the documented array form of @context (the SPDX context and local
+		 * terms) means the same as the URL the schema names */
+		if (json_is_array(jv) &&
+		    json_object_set_new(doc, "@context", json_string(SPDX3_CONTEXT))) {
+			rc = VG_ENOMEM;
+			goto out;
+		}
+		snprintf(v->schema, sizeof(v->schema), "%s", spdx3_name);
+		rc = json_validate(spdx3_json, SPDX3_URI, doc, NULL, NULL, v, err);
 	} else {
 		rc = add_error(v, "", 0, NULL,
 			       "expected a CycloneDX (bomFormat, specVersion) or SPDX "
@@ -829,7 +974,7 @@ static void xml_error(void *ud, const xmlError *e)
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = '\0';
-	x->rc = add_error(x->v, NULL, e->line, NULL,
+	x->rc = add_error(x->v, NULL, e->line, "XSD",
 			  "expected a document valid against the XSD: %s", msg);
 }
 
@@ -915,6 +1060,133 @@ out:
 	return rc;
 }
 
+/*
+ * The mandatory fields of SPDX 2.2 / 2.3 tag-value (spec chapters 6-8:
+ * "Cardinality: 1..1" / "1..*"; 2.3 made the licence and copyright fields
+ * of packages and files optional). Each section missing one gets an error
+ * at the line the section starts on.
+ */
+enum tv_sec { TV_DOC, TV_PKG, TV_FILE, TV_OTHER };
+struct tv_need {
+	enum tv_sec sec;
+	int v22_only;
+	const char *tag;
+};
+static const struct tv_need tv_needs[] = {
+    {TV_DOC, 0, "DataLicense"},
+    {TV_DOC, 0, "SPDXID"},
+    {TV_DOC, 0, "DocumentName"},
+    {TV_DOC, 0, "DocumentNamespace"},
+    {TV_DOC, 0, "Creator"},
+    {TV_DOC, 0, "Created"},
+    {TV_PKG, 0, "SPDXID"},
+    {TV_PKG, 0, "PackageDownloadLocation"},
+    {TV_PKG, 1, "PackageLicenseConcluded"},
+    {TV_PKG, 1, "PackageLicenseDeclared"},
+    {TV_PKG, 1, "PackageCopyrightText"},
+    {TV_FILE, 0, "SPDXID"},
+    {TV_FILE, 0, "FileChecksum"},
+    {TV_FILE, 1, "LicenseConcluded"},
+    {TV_FILE, 1, "LicenseInfoInFile"},
+    {TV_FILE, 1, "FileCopyrightText"},
+};
+#define TV_NEEDS (sizeof(tv_needs) / sizeof(tv_needs[0]))
+
+/* The first n1-byte needle in the n-byte haystack h, or NULL (no memmem in C11). */
+static const char *mem_find(const char *h, size_t n, const char *needle, size_t n1)
+{
+	for (size_t i = 0; n >= n1 && i <= n - n1; i++)
+		if (!memcmp(h + i, needle, n1))
+			return h + i;
+	return NULL;
+}
+
+static int tv_close(struct sbom_validation *v, enum tv_sec sec, int line, const char *name,
+		    const unsigned char *seen, int v22)
+{
+	static const char *const what[] = {"the document", "package", "file", ""};
+	for (size_t k = 0; k < TV_NEEDS; k++) {
+		int rc;
+		if (tv_needs[k].sec != sec || seen[k] || (tv_needs[k].v22_only && !v22))
+			continue;
+		int fatal = !strcmp(tv_needs[k].tag, "SPDXID") ||
+			    !strcmp(tv_needs[k].tag, "Created") ||
+			    !strcmp(tv_needs[k].tag, "Creator") ||
+			    !strcmp(tv_needs[k].tag, "DocumentNamespace");
+		if (sec == TV_DOC)
+			rc = add_error(v, NULL, line, NULL,
+				       "expected %s (mandatory in SPDX %s documents)",
+				       tv_needs[k].tag, v22 ? "2.2" : "2.3");
+		else
+			rc = add_error(v, NULL, line, NULL,
+				       "expected %s for %s \"%.80s\" (mandatory in SPDX %s)",
+				       tv_needs[k].tag, what[sec], name, v22 ? "2.2" : "2.3");
+		if (rc)
+			return rc;
+		if (!fatal && v->n_errors && v->errors[v->n_errors - 1].fatal) {
+			v->errors[v->n_errors - 1].fatal = 0; /* a field vigil does not need */
+			v->n_fatal--;
+		}
+	}
+	return VG_OK;
+}
+
+static int tagvalue_mandatory(const char *data, size_t n, struct sbom_validation *v)
+{
+	unsigned char seen[TV_NEEDS];
+	enum tv_sec sec = TV_DOC;
+	int v22 = !strcmp(v->spec_version, "2.2"), line = 1, start = 1, in_text = 0, rc;
+	char name[96] = "";
+	size_t i = 0;
+
+	memset(seen, 0, sizeof(seen));
+	while (i < n) {
+		const char *p = data + i, *eol = memchr(p, '\n', n - i), *colon;
+		size_t len = eol ? (size_t)(eol - p) : n - i;
+		if (in_text) {
+			if (mem_find(p, len, "</text>", 7))
+				in_text = 0;
+		} else if (len && p[0] != '#' && (colon = memchr(p, ':', len))) {
+			size_t tl = (size_t)(colon - p);
+			const char *val = colon + 1, *end = p + len;
+			enum tv_sec next;
+			while (val < end && (*val == ' ' || *val == '\t'))
+				val++;
+			while (end > val && (end[-1] == '\r' || end[-1] == ' '))
+				end--;
+			if (mem_find(val, (size_t)(end - val), "<text>", 6) &&
+			    !mem_find(val, (size_t)(end - val), "</text>", 7))
+				in_text = 1;
+			int starts = 1;
+			if (tl == 11 && !strncmp(p, "PackageName", 11))
+				next = TV_PKG;
+			else if (tl == 8 && !strncmp(p, "FileName", 8))
+				next = TV_FILE;
+			else if ((tl == 13 && !strncmp(p, "SnippetSPDXID", 13)) ||
+				 (tl == 9 && !strncmp(p, "LicenseID", 9)))
+				next = TV_OTHER;
+			else
+				starts = 0;
+			if (starts) { /* a new section: the one before must be complete */
+				if (sec != TV_OTHER &&
+				    (rc = tv_close(v, sec, start, name, seen, v22)))
+					return rc;
+				memset(seen, 0, sizeof(seen));
+				sec = next;
+				start = line;
+				snprintf(name, sizeof(name), "%.*s", (int)(end - val), val);
+			}
+			for (size_t k = 0; k < TV_NEEDS; k++)
+				if (tv_needs[k].sec == sec && strlen(tv_needs[k].tag) == tl &&
+				    !strncmp(tv_needs[k].tag, p, tl))
+					seen[k] = 1;
+		}
+		i += len + 1;
+		line++;
+	}
+	return sec == TV_OTHER ? VG_OK : tv_close(v, sec, start, name, seen, v22);
+}
+
 static int validate_tagvalue(const char *data, size_t n, struct sbom_validation *v)
 {
 	size_t i = 0;
@@ -949,7 +1221,12 @@ static int validate_tagvalue(const char *data, size_t n, struct sbom_validation 
 		return add_error(v, NULL, 0, NULL,
 				 "expected a CycloneDX or SPDX document (JSON, XML or SPDX "
 				 "tag-value with an SPDXVersion line)");
-	/* no schema exists for tag-value: the parser's checks stand in for it */
+	/* no schema exists for tag-value: the mandatory fields of its version
+	 * and the parser's checks stand in for it */
+	if (tagvalue_mandatory(data, n, v))
+		return VG_ENOMEM;
+	if (!v->valid)
+		return VG_OK;
 	if (sbom_spdx_parse_tagvalue(data, n, v->filename, NULL, &doc, &perr) != VG_OK) {
 		const char *msg = perr.msg;
 		size_t fl = strlen(v->filename);
@@ -1015,4 +1292,14 @@ int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_
 		return VG_EPARSE;
 	}
 	return VG_OK;
+}
+
+int sbom_validate_policy(const char *data, size_t n, const char *filename, enum sbom_policy policy,
+			 struct sbom_validation *out, struct vg_error *err)
+{
+	int rc = sbom_validate(data, n, filename, out, err);
+	if (rc == VG_EPARSE && policy == SBOM_POLICY_STANDARD && out->n_errors && !out->n_fatal &&
+	    !out->n_dropped && out->format)
+		return VG_OK; /* out->valid stays 0: the errors are its violations */
+	return rc;
 }

@@ -9,10 +9,11 @@
  *   CycloneDX 1.0-1.7 XML   the official XSD of its namespace (libxml2)
  *   SPDX 2.2 / 2.3 JSON     the official SPDX 2.3 JSON schema (it accepts
  *                           2.2 documents; no 2.2 schema is used)
- *   SPDX 2.x tag-value,     format and spec version only: there is no
- *   SPDX 3.0.1 JSON-LD      official schema for tag-value, and the SPDX 3
- *                           schema needs unevaluatedProperties, which the
- *                           JSON Schema engine does not implement
+ *   SPDX 3.0.1 JSON-LD      the official SPDX 3.0.1 JSON schema (the
+ *                           documented array form of @context counts as
+ *                           the context URL)
+ *   SPDX 2.x tag-value      the mandatory fields of its version (no schema
+ *                           exists), then the parser's checks
  *
  * Schemas are never read from the source tree. They are read at run time from
  *   sbom.schema_dir       (env VIGIL_SBOM_SCHEMA_DIR; default: the CycloneDX
@@ -24,9 +25,11 @@
  *                          bom-<v>.schema.json, spdx/jsf/cryptography-defs,
  *                          bom-<v>[.SNAPSHOT].xsd and spdx[.SNAPSHOT].xsd
  *   sbom.spdx_schema_dir  (env VIGIL_SBOM_SPDX_SCHEMA_DIR; default: the "spdx"
- *                          schemas installed with vigil when the build was
- *                          given them (VIGIL_SPDX_SCHEMAS), since no Debian or
- *                          npm package ships them; else none) spdx-schema.json
+ *                          schemas installed with vigil, copied at build time
+ *                          from spdx/spdx-spec as ../shared/data/sbom/spdx-spec
+ *                          holds it (VIGIL_SPDX_SCHEMAS), since no Debian or
+ *                          npm package ships them) spdx-schema.json (2.3),
+ *                          spdx-3.0.1-schema.json
  * and compiled once per process (thread-safe, kept until
  * sbom_validate_cleanup()). When the SPDX 2 schema is not configured an SPDX
  * JSON document gets format/version checks only and schema_checked = 0.
@@ -53,14 +56,29 @@
 struct vg_error;
 struct vg_buf;
 
-#define SBOM_VALIDATE_MAX_ERRORS 100
+#define SBOM_VALIDATE_MAX_ERRORS 10000
 
 struct sbom_validation_error {
 	char *pointer; /* JSON pointer into the document, or NULL (XML, tag-value) */
 	int line;      /* line in the document (XML, tag-value, JSON syntax), or 0 */
 	char *schema;  /* schema place: keyword location or XSD element, or NULL */
 	char *message; /* what was expected */
+	int fatal;     /* 1: the document cannot mean anything with it (refused
+			* under every policy): unparseable, unknown format or
+			* version, no creation time or creator, no document
+			* identity, an element with no id */
 };
+
+/*
+ * What a violation of the official schema or spec does to an import:
+ * strict refuses any; standard (the default) accepts a document whose
+ * violations are none of them fatal, and they are reported beside it.
+ */
+enum sbom_policy { SBOM_POLICY_STANDARD = 0, SBOM_POLICY_STRICT = 1 };
+
+/* "strict" / "standard" into *out; VG_EINVAL (err names what was expected) else. */
+int sbom_policy_parse(const char *s, enum sbom_policy *out, struct vg_error *err) VG_MUST_CHECK;
+const char *sbom_policy_name(enum sbom_policy p);
 
 struct sbom_validation {
 	char filename[256];          /* as given, cut to fit */
@@ -74,6 +92,7 @@ struct sbom_validation {
 	struct sbom_validation_error *errors;
 	size_t n_errors;
 	size_t n_dropped; /* errors past SBOM_VALIDATE_MAX_ERRORS */
+	size_t n_fatal;   /* errors with fatal set */
 };
 
 /*
@@ -88,6 +107,14 @@ struct sbom_validation {
  */
 int sbom_validate(const char *data, size_t n, const char *filename, struct sbom_validation *out,
 		  struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * sbom_validate() under a policy: under standard a document whose errors
+ * are none fatal returns VG_OK with out->valid 0 and the errors kept as its
+ * violations; under strict the same as sbom_validate().
+ */
+int sbom_validate_policy(const char *data, size_t n, const char *filename, enum sbom_policy policy,
+			 struct sbom_validation *out, struct vg_error *err) VG_MUST_CHECK;
 
 void sbom_validation_release(struct sbom_validation *v);
 

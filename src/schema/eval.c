@@ -61,7 +61,41 @@ struct ctx {
 	pcre2_match_context *mc;
 	int code; /* set when evaluation could not run */
 	struct vg_error *err;
+	/* unevaluatedProperties: the members of object ev_inst evaluated so far by
+	 * the schemas applied in place to it (indexes into its members). A schema
+	 * that fails drops what it added, as the spec drops its annotations. */
+	const struct jv *ev_inst;
+	struct evset {
+		size_t *m;
+		size_t n, cap;
+	} * ev;
 };
+
+/* Member m of the object being evaluated was evaluated here. */
+static int ev_mark(struct ctx *c, const struct jv *inst, size_t m)
+{
+	struct evset *e = c->ev;
+	if (!e || c->ev_inst != inst)
+		return VG_OK;
+	if (e->n == e->cap) {
+		size_t nc = e->cap ? e->cap * 2 : 16;
+		size_t *t = realloc(e->m, nc * sizeof(*t));
+		if (!t)
+			return VG_ENOMEM;
+		e->m = t;
+		e->cap = nc;
+	}
+	e->m[e->n++] = m;
+	return VG_OK;
+}
+
+static int ev_has(const struct evset *e, size_t m)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (e->m[i] == m)
+			return 1;
+	return 0;
+}
 
 static int hard(struct ctx *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -437,6 +471,8 @@ static int eval_object(struct ctx *c, const struct cnode *cn, const char *base, 
 			const struct jv *mv = &inst->u.o[m].v;
 			int matched = 0;
 			const json_t *ps = cn->n_props ? js_prop_get(cn, k, kn) : NULL;
+			if ((ps || addl) && ev_mark(c, inst, m))
+				return hard(c, VG_ENOMEM, "out of memory");
 			if (ps) {
 				matched = 1;
 				TRY(sub_in(c, ps, base, draft, mv, k, 0, "properties", k, 0, 0));
@@ -447,6 +483,8 @@ static int eval_object(struct ctx *c, const struct cnode *cn, const char *base, 
 					return -1;
 				if (r) {
 					matched = 1;
+					if (ev_mark(c, inst, m))
+						return hard(c, VG_ENOMEM, "out of memory");
 					TRY(sub_in(c, cn->pp[p].sch, base, draft, mv, k, 0,
 						   "patternProperties", cn->pp[p].pat, 0, 0));
 				}
@@ -732,7 +770,9 @@ static int eval_logic(struct ctx *c, const struct cnode *cn, const char *base, i
 			}
 			if (r) {
 				any = 1;
-				break;
+				/* every branch's annotations count for unevaluatedProperties */
+				if (!c->ev || c->ev_inst != inst)
+					break;
 			}
 		}
 		c->quiet--;
@@ -779,9 +819,12 @@ static int eval_logic(struct ctx *c, const struct cnode *cn, const char *base, i
 	}
 	if ((kwv = cn->kw[K_NOT])) {
 		int r;
+		size_t keep = c->ev && c->ev_inst == inst ? c->ev->n : 0;
 		c->quiet++;
 		r = sub(c, kwv, base, draft, inst, "not", NULL, 0, 0);
 		c->quiet--;
+		if (c->ev && c->ev_inst == inst)
+			c->ev->n = keep;
 		if (r < 0)
 			return -1;
 		if (r) {
@@ -811,15 +854,13 @@ static int eval_logic(struct ctx *c, const struct cnode *cn, const char *base, i
 static int eval_refs2019(struct ctx *c, const struct cnode *cn, const char *base, int draft,
 			 const struct jv *inst)
 {
-	static const int unsupported[] = {K_UNEVALUATEDPROPERTIES, K_UNEVALUATEDITEMS};
 	static const int dk[] = {K_RECURSIVEREF, K_DYNAMICREF};
 	const json_t *kwv = cn->kw[K_REF];
 	int ok = 1, r;
 
-	for (size_t i = 0; i < 2; i++)
-		if (cn->kw[unsupported[i]])
-			return hard(c, VG_EINVAL, "keyword %s is not supported",
-				    js_kw_name[unsupported[i]]);
+	if (cn->kw[K_UNEVALUATEDITEMS])
+		return hard(c, VG_EINVAL, "keyword %s is not supported",
+			    js_kw_name[K_UNEVALUATEDITEMS]);
 	if (json_is_string(kwv)) {
 		r = eval_ref(c, cn->node, json_string_value(kwv), "$ref", base, draft, inst);
 		if (r < 0)
@@ -860,15 +901,58 @@ static int eval_refs2019(struct ctx *c, const struct cnode *cn, const char *base
 	return ok;
 }
 
+/* unevaluatedProperties: each member no schema applied in place evaluated. */
+static int eval_unevaluated(struct ctx *c, const json_t *sch, const char *base, int draft,
+			    const struct jv *inst)
+{
+	int ok = 1;
+	for (size_t m = 0; m < inst->n; m++) {
+		const char *k = inst->u.o[m].k;
+		if (c->ev && ev_has(c->ev, m))
+			continue;
+		if (json_is_false(sch)) {
+			size_t il = c->ip->n;
+			if (path_push(c->ip, k, 0))
+				return hard(c, VG_ENOMEM, "out of memory");
+			fail(c, "unevaluatedProperties",
+			     "expected no property \"%s\" (no schema here allows it)", k);
+			c->ip->n = il;
+			TRY(0);
+		} else {
+			TRY(sub_in(c, sch, base, draft, &inst->u.o[m].v, k, 0,
+				   "unevaluatedProperties", NULL, 0, 0));
+		}
+	}
+	if (c->ev)
+		for (size_t m = 0; m < inst->n; m++)
+			if (!ev_has(c->ev, m) && ev_mark(c, inst, m))
+				return hard(c, VG_ENOMEM, "out of memory");
+	return ok;
+}
+
 static int eval_cn(struct ctx *c, const struct cnode *cn, const char *base, int draft,
 		   const struct jv *inst)
 {
 	const json_t *kwv;
 	int ok = 1, r;
+	/* a new object instance gets its own set of evaluated members */
+	struct evset own_ev = {0}, *save_ev = c->ev;
+	const struct jv *save_inst = c->ev_inst;
+	size_t ev_keep = 0;
 
 	if (++c->depth > c->max_depth) {
 		c->depth--;
 		return hard(c, VG_ETOOBIG, "schema recursion deeper than %d levels", c->max_depth);
+	}
+	if (inst->t == JV_OBJECT && draft >= 2019) {
+		if (c->ev_inst != inst) {
+			c->ev = &own_ev;
+			c->ev_inst = inst;
+		}
+		ev_keep = c->ev->n;
+	} else {
+		c->ev = NULL;
+		c->ev_inst = NULL;
 	}
 
 	/* draft 4-7: $ref replaces the whole schema, $id beside it included */
@@ -945,10 +1029,23 @@ static int eval_cn(struct ctx *c, const struct cnode *cn, const char *base, int 
 	}
 	if (cn->groups & G_LOGIC) {
 		r = eval_logic(c, cn, base, draft, inst);
+		if (r <= 0) {
+			ok = r;
+			if (r < 0 || c->quiet)
+				goto out;
+		}
+	}
+	if (draft >= 2019 && inst->t == JV_OBJECT && (kwv = cn->kw[K_UNEVALUATEDPROPERTIES])) {
+		r = eval_unevaluated(c, kwv, base, draft, inst);
 		if (r <= 0)
 			ok = r;
 	}
 out:
+	if (c->ev && c->ev_inst == inst && ok == 0)
+		c->ev->n = ev_keep; /* a failed schema's annotations are dropped */
+	free(own_ev.m);
+	c->ev = save_ev;
+	c->ev_inst = save_inst;
 	c->depth--;
 	return ok;
 }

@@ -7,8 +7,10 @@
  * suite outside its optional/ folder). Drafts 2019-09 and 2020-12 are
  * supported for the keywords they share with draft 7 plus $defs, $anchor,
  * dependentRequired, dependentSchemas, prefixItems, minContains and
- * maxContains, and $ref beside other keywords. The annotation-driven keywords
- * (unevaluatedItems, unevaluatedProperties) and dynamic references
+ * maxContains, $ref beside other keywords, and unevaluatedProperties (the
+ * members evaluated by properties, patternProperties, additionalProperties
+ * and unevaluatedProperties of every schema applied in place that passed).
+ * unevaluatedItems and dynamic references
  * ($recursiveRef / $dynamicRef to a dynamic anchor) are not implemented: a
  * schema that needs them makes validation fail with VG_EINVAL instead of
  * silently passing.

@@ -537,8 +537,39 @@ static void test_draft2019_basics(void **state)
 	assert_string_equal(res.errors[0].instance, "/2");
 	vg_jsonschema_result_release(&res);
 	vg_jsonschema_free(s);
-	s = set_of(2020, "urn:u", "{\"unevaluatedProperties\":false}");
-	assert_int_equal(check(s, "urn:u", "{}", NULL, &res, &err), VG_EINVAL);
+	/* unevaluatedProperties sees what in-place schemas that passed evaluated
+	 * (the cases of the suite's draft2020-12/unevaluatedProperties.json:
+	 * allOf, anyOf with every passing branch, a failed oneOf branch dropped) */
+	s = set_of(2020, "urn:u",
+		   "{\"allOf\":[{\"properties\":{\"a\":true}}],"
+		   "\"anyOf\":[{\"properties\":{\"b\":true}},{\"properties\":{\"c\":true}}],"
+		   "\"oneOf\":[{\"properties\":{\"d\":true},\"required\":[\"d\"]},"
+		   "{\"properties\":{\"e\":true},\"required\":[\"x\"]}],"
+		   "\"properties\":{\"o\":{\"unevaluatedProperties\":false}},"
+		   "\"unevaluatedProperties\":false}");
+	assert_int_equal(
+	    check(s, "urn:u", "{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"o\":{}}", NULL, &res, &err),
+	    VG_OK);
+	assert_true(res.valid);
+	vg_jsonschema_result_release(&res);
+	assert_int_equal(check(s, "urn:u", "{\"d\":1,\"e\":1}", NULL, &res, &err), VG_OK);
+	assert_false(res.valid);
+	assert_string_equal(res.errors[0].instance, "/e");
+	vg_jsonschema_result_release(&res);
+	assert_int_equal(check(s, "urn:u", "{\"d\":1,\"o\":{\"z\":1}}", NULL, &res, &err), VG_OK);
+	assert_false(res.valid);
+	assert_string_equal(res.errors[0].instance, "/o/z");
+	vg_jsonschema_result_release(&res);
+	vg_jsonschema_free(s);
+	s = set_of(2020, "urn:v",
+		   "{\"not\":{\"properties\":{\"a\":{\"type\":\"string\"}}},"
+		   "\"unevaluatedProperties\":{\"type\":\"integer\"}}");
+	assert_int_equal(check(s, "urn:v", "{\"a\":1}", NULL, &res, &err), VG_OK);
+	assert_true(res.valid);
+	vg_jsonschema_result_release(&res);
+	vg_jsonschema_free(s);
+	s = set_of(2020, "urn:w", "{\"unevaluatedItems\":false}");
+	assert_int_equal(check(s, "urn:w", "[]", NULL, &res, &err), VG_EINVAL);
 	vg_jsonschema_result_release(&res);
 	vg_jsonschema_free(s);
 }
