@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "http/attach.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "triage/triage.h"
@@ -415,10 +416,23 @@ static int get_vex(struct http_req *req, struct http_resp *resp)
 	if (!fmt)
 		return http_error(resp, VG_EINVAL,
 				  "format '%s': expected cyclonedx, csaf or openvex", fs);
+	static const char *const ext[] = {"", "vex.cdx.json", "csaf.json", "openvex.json"};
+	char name[600];
+	char *text;
+	int rc;
 	if (vex_export(req->db, http_param(req, "product"), http_param(req, "version"), fmt, &o,
 		       &err))
 		return http_fail(resp, &err);
-	return http_json(resp, 200, o);
+	/* a download named after what it is: acme-gateway-1.0.0.vex.cdx.json */
+	snprintf(name, sizeof(name), "%s-%s.%s", http_param(req, "product"),
+		 http_param(req, "version"), ext[fmt >= 1 && fmt <= 3 ? fmt : 0]);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!text)
+		return http_error(resp, VG_ENOMEM, "out of memory");
+	rc = http_attachment(resp, text, strlen(text), "application/json", name, "vex.json");
+	free(text);
+	return rc;
 }
 
 static int post_vex(struct http_req *req, struct http_resp *resp)

@@ -222,6 +222,8 @@ check_eq "API counts" "$(http GET '/api/v1/triage/counts?product=app&version=2.0
 # C2 was reopened by the range change: all four in triage.
 check_eq "API counts values" "$(body | jq -c '[.in_triage, .not_affected]')" "[4,0]"
 check_eq "API VEX" "$(http GET '/api/v1/vex/app/1.0?format=openvex' -H "Authorization: Bearer $TOK")" 200
+check_contains "VEX download named after what it is" "$(cat "$T_DIR/headers")" 'filename="app-1.0.openvex.json"'
+check_eq "VEX download is the document" "$(body | jq -r '."@context"' | cut -c1-24)" "https://openvex.dev/ns/v"
 check_eq "API VEX import" "$(http POST /api/v1/vex/app/1.0 -H "Authorization: Bearer $TOK" --data-binary @"$T_DIR/in.openvex.json")" 200
 check_eq "API VEX import format" "$(body | jq -r ".format // .error.message")" "openvex"
 check_eq "API VEX import of garbage" "$(http POST /api/v1/vex/app/1.0 -H "Authorization: Bearer $TOK" -d '{"x":1}')" 400
