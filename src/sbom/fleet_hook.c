@@ -50,6 +50,9 @@ int sbom_version_fleet_by_name(struct store *s, const char *product, const char 
 int sbom_fleet_text(struct vg_buf *b, const struct sbom_fleet *f)
 {
 	int rc = vg_buf_addf(b, "%lld device%s", (long long)f->devices, f->devices == 1 ? "" : "s");
+	/* channels are worth naming only when some device has one */
+	if (f->n_channels == 1 && !f->channels[0].channel[0])
+		return rc;
 	for (size_t i = 0; !rc && i < f->n_channels; i++)
 		rc = vg_buf_addf(b, "%s%s %lld", i ? ", " : " (",
 				 f->channels[i].channel[0] ? f->channels[i].channel : "no channel",
