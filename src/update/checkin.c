@@ -55,27 +55,13 @@ static int read_dev(struct store *s, const char *id, struct device_row *d, struc
 	return rc;
 }
 
+/* The product_versions id of version; VG_EINVAL when the device's product
+ * has no such version (device_version_id() answers 0 for that). */
 static int version_id(struct store *s, int64_t product_id, const char *version, int64_t *id,
 		      struct vg_error *err)
 {
-	struct store_stmt *st = NULL;
-	int rc =
-	    store_prepare_cached(s,
-				 "SELECT version_id FROM sbom_version_view WHERE product_id = ? "
-				 "AND version = ?",
-				 &st, err);
-	*id = 0;
-	if (rc)
-		return rc;
-	store_bind_int64(st, 1, product_id);
-	store_bind_text(st, 2, version);
-	rc = store_step(st, err);
-	if (rc == STORE_ROW)
-		*id = store_col_int64(st, 0);
-	store_reset(st);
-	if (rc == STORE_ROW)
-		return VG_OK;
-	if (rc == STORE_DONE)
+	int rc = device_version_id(s, product_id, version, id, err);
+	if (!rc && !*id)
 		return vg_error_set(err, VG_EINVAL,
 				    "version '%s': not a version of this device's product",
 				    version);

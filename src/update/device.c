@@ -47,9 +47,8 @@ static int product_id_of(struct store *s, const char *product, int64_t *id, stru
 	return rc;
 }
 
-/* The product_versions id of version in product_id; 0 when not there. */
-static int version_id_of(struct store *s, int64_t product_id, const char *version, int64_t *id,
-			 struct vg_error *err)
+int device_version_id(struct store *s, int64_t product_id, const char *version, int64_t *id,
+		      struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
 	int rc =
@@ -97,7 +96,7 @@ int device_enroll(struct store *s, const struct device_enroll_req *r, struct dev
 	if (!rc)
 		rc = product_id_of(s, r->product, &pid, err);
 	if (!rc && r->version) {
-		rc = version_id_of(s, pid, r->version, &vid, err);
+		rc = device_version_id(s, pid, r->version, &vid, err);
 		if (!rc && !vid)
 			rc = vg_error_set(err, VG_ENOTFOUND,
 					  "--version '%s': not a version of product '%s'",

@@ -174,6 +174,11 @@ int device_status(struct store *s, const struct device_status_req *r,
 
 /* Note that device id was seen at at (kept in memory, no write). */
 void device_seen(const char *id, int64_t at);
+/* The product_versions id of version in product_id into *id; 0 when the
+ * product has no such version. */
+int device_version_id(struct store *s, int64_t product_id, const char *version, int64_t *id,
+		      struct vg_error *err) VG_MUST_CHECK;
+
 /* Write the last_seen times kept in memory (the device.flush job). */
 int device_flush_seen(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
