@@ -79,6 +79,35 @@ static struct fleet_row *add_row(struct vg_arena *a, struct fleet_row **items, s
 	return &v[(*n)++];
 }
 
+/*
+ * Read the rows of st (product, version, version_id, channel, devices,
+ * last_seen[, findings]) into items; *devices sums them. Returns the last
+ * store_step() code (STORE_DONE at the end) with *oom set on no memory.
+ */
+static int read_rows(struct store_stmt *st, struct vg_arena *mem, struct fleet_row **items,
+		     size_t *n, int with_findings, int64_t *devices, int *oom, struct vg_error *err)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		struct fleet_row *r = add_row(mem, items, n, &cap);
+		if (!r) {
+			*oom = 1;
+			break;
+		}
+		r->product = store_col_adup(st, 0, mem, oom);
+		r->version = store_col_adup(st, 1, mem, oom);
+		r->version_id = store_col_int64(st, 2);
+		r->channel = store_col_adup(st, 3, mem, oom);
+		r->devices = store_col_int64(st, 4);
+		r->last_seen = store_col_int64(st, 5);
+		if (with_findings)
+			r->findings = store_col_int64(st, 6);
+		*devices += r->devices;
+	}
+	return rc;
+}
+
 static json_t *row_to_json(const struct fleet_row *r, int with_findings)
 {
 	json_t *o = json_object();
@@ -109,7 +138,6 @@ int fleet_versions(struct store *s, const char *product, struct fleet_versions *
 		   struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
-	size_t cap = 0;
 	int oom = 0, rc;
 
 	memset(out, 0, sizeof(*out));
@@ -136,20 +164,7 @@ int fleet_versions(struct store *s, const char *product, struct fleet_versions *
 		return rc;
 	store_bind_text(st, 1, product);
 	store_bind_text(st, 2, product);
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		struct fleet_row *r = add_row(&out->mem, &out->items, &out->n, &cap);
-		if (!r) {
-			oom = 1;
-			break;
-		}
-		r->product = store_col_adup(st, 0, &out->mem, &oom);
-		r->version = store_col_adup(st, 1, &out->mem, &oom);
-		r->version_id = store_col_int64(st, 2);
-		r->channel = store_col_adup(st, 3, &out->mem, &oom);
-		r->devices = store_col_int64(st, 4);
-		r->last_seen = store_col_int64(st, 5);
-		out->devices += r->devices;
-	}
+	rc = read_rows(st, &out->mem, &out->items, &out->n, 0, &out->devices, &oom, err);
 	store_finalize(st);
 	return finish(rc, oom, err);
 }
@@ -186,7 +201,6 @@ int fleet_exposure(struct store *s, const char *vuln, struct fleet_exposure *out
 		   struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
-	size_t cap = 0;
 	int oom = 0, rc;
 	int64_t known = 0;
 
@@ -237,21 +251,7 @@ int fleet_exposure(struct store *s, const char *vuln, struct fleet_exposure *out
 		return rc;
 	store_bind_text(st, 1, vuln);
 	store_bind_text(st, 2, vuln);
-	while ((rc = store_step(st, err)) == STORE_ROW) {
-		struct fleet_row *r = add_row(&out->mem, &out->items, &out->n, &cap);
-		if (!r) {
-			oom = 1;
-			break;
-		}
-		r->product = store_col_adup(st, 0, &out->mem, &oom);
-		r->version = store_col_adup(st, 1, &out->mem, &oom);
-		r->version_id = store_col_int64(st, 2);
-		r->channel = store_col_adup(st, 3, &out->mem, &oom);
-		r->devices = store_col_int64(st, 4);
-		r->last_seen = store_col_int64(st, 5);
-		r->findings = store_col_int64(st, 6);
-		out->devices += r->devices;
-	}
+	rc = read_rows(st, &out->mem, &out->items, &out->n, 1, &out->devices, &oom, err);
 	store_finalize(st);
 	rc = finish(rc, oom, err);
 	/* versions counted once whatever their channels */
