@@ -474,14 +474,7 @@ static int channel_remove_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	if (notify_channel_remove(req->db, http_param(req, "name"), &err)) {
-		ui_page_begin(req, resp, "Notifications", "setup");
-		resp->status = vg_code_http_status(err.code);
-		html(
-		    &resp->body,
-		    "<p class=\"error\" role=\"alert\">%s</p><p><a href=\"/ui/notify\">Back to the "
-		    "notifications</a></p>",
-		    vg_error_msg(&err));
-		return ui_page_end(resp);
+		return ui_error_page(req, resp, vg_code_http_status(err.code), vg_error_msg(&err));
 	}
 	return http_redirect(resp, "/ui/notify?done=channel-removed");
 }
@@ -490,14 +483,7 @@ static int channel_test_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	if (notify_channel_test(req->db, http_param(req, "name"), req->who.name, &err)) {
-		ui_page_begin(req, resp, "Notifications", "setup");
-		resp->status = vg_code_http_status(err.code);
-		html(
-		    &resp->body,
-		    "<p class=\"error\" role=\"alert\">%s</p><p><a href=\"/ui/notify\">Back to the "
-		    "notifications</a></p>",
-		    vg_error_msg(&err));
-		return ui_page_end(resp);
+		return ui_error_page(req, resp, vg_code_http_status(err.code), vg_error_msg(&err));
 	}
 	return http_redirect(resp, "/ui/notify?done=channel-tested");
 }
@@ -546,14 +532,7 @@ static int rule_remove_post(struct http_req *req, struct http_resp *resp)
 	int64_t id = 0;
 	if (vg_id_parse(http_param(req, "id"), "rule id", &id, &err) ||
 	    notify_rule_remove(req->db, id, &err)) {
-		ui_page_begin(req, resp, "Notifications", "setup");
-		resp->status = vg_code_http_status(err.code);
-		html(
-		    &resp->body,
-		    "<p class=\"error\" role=\"alert\">%s</p><p><a href=\"/ui/notify\">Back to the "
-		    "notifications</a></p>",
-		    vg_error_msg(&err));
-		return ui_page_end(resp);
+		return ui_error_page(req, resp, vg_code_http_status(err.code), vg_error_msg(&err));
 	}
 	return http_redirect(resp, "/ui/notify?done=rule-removed");
 }

@@ -74,12 +74,7 @@ static int api_top(struct http_req *req, struct http_resp *resp)
 
 static int error_page(struct http_req *req, struct http_resp *resp, const struct vg_error *err)
 {
-	ui_page_begin(req, resp, "Fleet", "fleet");
-	resp->status = vg_code_http_status(err->code);
-	html(&resp->body,
-	     "<p class=\"error\" role=\"alert\">%s</p><p><a href=\"/ui/fleet\">The fleet</a></p>",
-	     vg_error_msg(err));
-	return ui_page_end(resp);
+	return ui_error_page(req, resp, vg_code_http_status(err->code), vg_error_msg(err));
 }
 
 /* The devices of each product version (channels together), as horizontal
