@@ -118,6 +118,9 @@ check_eq "started and finished audited as the job" "$("$VIGIL" audit log --json 
 
 # ---- fixed: a second run succeeds ----
 printf '{"document":{"category":"csaf_security_advisory","csaf_version":"2.0","publisher":{"category":"vendor","name":"x","namespace":"https://x.example"},"title":"t","tracking":{"current_release_date":"2026-01-01T00:00:00Z","id":"X-1","initial_release_date":"2026-01-01T00:00:00Z","revision_history":[{"date":"2026-01-01T00:00:00Z","number":"1","summary":"s"}],"status":"final","version":"1"}}}' >"$T_DIR/www/missing.json"
+# times are whole seconds: a second request in the second the first run
+# started would look finished already, so the second asks a second later
+sleep 1.1
 check_eq "sync again" "$(post /ui/feeds/sync)" 303
 check_eq "asking twice while it waits: told so" "$(page /ui/feeds >/dev/null; post /ui/feeds/sync)" 303
 check_contains "busy or done" "$(cat "$T_DIR/headers")" "Location: /ui/feeds?"
