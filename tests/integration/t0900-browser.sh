@@ -40,6 +40,9 @@ past=$(date -u -d "@$(($(date +%s) - 46800))" +%Y-%m-%dT%H:%M:%SZ)
 # rollout.test.mjs: a rollout of acme-gateway 1.1.0 to 60 devices (releases
 # marked published in the database, so the TUF versions tuf.test.mjs reads
 # stay as they are); the simulator reports on it once the server runs
+# (on PostgreSQL the directory store needs its directory named)
+VIGIL_UPDATE_ARTIFACT_DIR="$T_DIR/artifacts"
+export VIGIL_UPDATE_ARTIFACT_DIR
 for v in 1.0.0 1.1.0; do
 	head -c 2000 /dev/urandom >"$T_DIR/gw.img"
 	{ "$VIGIL" release create --product acme-gateway --version "$v" &&
