@@ -336,9 +336,28 @@ static int read_page(struct store_stmt *st, struct finding_list *l, int64_t now,
 
 /* The aliases of the page's vulnerabilities in one query (portable: no
  * string_agg / group_concat), at most 1,000 binds. */
-static int read_aliases(struct store *s, struct finding_list *l, struct vg_error *err)
+
+/* Prepare head "?,?,..." tail over the vulnerability ids of a page of
+ * findings, bound in order. */
+static int page_vulns_prepare(struct store *s, const struct finding_list *l, const char *head,
+			      const char *tail, struct store_stmt **st, struct vg_error *err)
 {
 	struct vg_buf sql = VG_BUF_INIT;
+	int rc;
+	vg_buf_adds(&sql, head);
+	for (size_t i = 0; i < l->n; i++)
+		vg_buf_adds(&sql, i ? ",?" : "?");
+	vg_buf_adds(&sql, tail);
+	rc = sql.data ? store_prepare(s, sql.data, st, err)
+		      : vg_error_set(err, VG_ENOMEM, "out of memory");
+	vg_buf_release(&sql);
+	for (size_t i = 0; !rc && i < l->n; i++)
+		store_bind_text(*st, (int)i + 1, l->v[i].vuln_id);
+	return rc;
+}
+
+static int read_aliases(struct store *s, struct finding_list *l, struct vg_error *err)
+{
 	struct store_stmt *st = NULL;
 	json_t *byv;
 	int rc;
@@ -346,19 +365,13 @@ static int read_aliases(struct store *s, struct finding_list *l, struct vg_error
 		return VG_OK;
 	if (!(byv = json_object()))
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	vg_buf_adds(&sql, "SELECT vuln_id, alias FROM vuln_alias_view WHERE vuln_id IN (");
-	for (size_t i = 0; i < l->n; i++)
-		vg_buf_adds(&sql, i ? ",?" : "?");
-	vg_buf_adds(&sql, ") AND alias <> vuln_id ORDER BY vuln_id, alias");
-	rc = sql.data ? store_prepare(s, sql.data, &st, err)
-		      : vg_error_set(err, VG_ENOMEM, "out of memory");
-	vg_buf_release(&sql);
+	rc = page_vulns_prepare(s, l,
+				"SELECT vuln_id, alias FROM vuln_alias_view WHERE vuln_id IN (",
+				") AND alias <> vuln_id ORDER BY vuln_id, alias", &st, err);
 	if (rc) {
 		json_decref(byv);
 		return rc;
 	}
-	for (size_t i = 0; i < l->n; i++)
-		store_bind_text(st, (int)i + 1, l->v[i].vuln_id);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		const char *vid = store_col_text(st, 0), *alias = store_col_text(st, 1);
 		json_t *list;
@@ -490,7 +503,6 @@ static void best_vector(const char *record, json_t **best, double *bs, int *bv)
  * query), at most 1,000 binds. */
 static int read_vectors(struct store *s, struct finding_list *l, struct vg_error *err)
 {
-	struct vg_buf sql = VG_BUF_INIT;
 	struct store_stmt *st = NULL;
 	json_t *byv; /* vuln id -> [vector, score, version] */
 	int rc;
@@ -498,19 +510,13 @@ static int read_vectors(struct store *s, struct finding_list *l, struct vg_error
 		return VG_OK;
 	if (!(byv = json_object()))
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
-	vg_buf_adds(&sql, "SELECT vuln_id, record_json FROM vuln_advisory_view WHERE vuln_id IN (");
-	for (size_t i = 0; i < l->n; i++)
-		vg_buf_adds(&sql, i ? ",?" : "?");
-	vg_buf_adds(&sql, ") AND (withdrawn IS NULL OR withdrawn = 0)");
-	rc = sql.data ? store_prepare(s, sql.data, &st, err)
-		      : vg_error_set(err, VG_ENOMEM, "out of memory");
-	vg_buf_release(&sql);
+	rc = page_vulns_prepare(
+	    s, l, "SELECT vuln_id, record_json FROM vuln_advisory_view WHERE vuln_id IN (",
+	    ") AND (withdrawn IS NULL OR withdrawn = 0)", &st, err);
 	if (rc) {
 		json_decref(byv);
 		return rc;
 	}
-	for (size_t i = 0; i < l->n; i++)
-		store_bind_text(st, (int)i + 1, l->v[i].vuln_id);
 	while ((rc = store_step(st, err)) == STORE_ROW) {
 		const char *vid = store_col_text(st, 0), *rec = store_col_text(st, 1);
 		json_t *cur, *best = NULL;
