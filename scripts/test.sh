@@ -3,8 +3,10 @@
 #   1. install dependencies (scripts/deps.sh)
 #   2. build with -Werror; run every test (unit, integration, browser, style) on SQLite
 #   3. start a throw-away PostgreSQL 15 and run unit + integration tests again on it
+#      (not the browser suite t0900: it tests pages, which do not depend on the backend)
 #   4. ASan+UBSan build; unit + integration tests on SQLite
 #   5. fuzz smoke run of every libFuzzer target
+# ctest runs JOBS tests at once (every test takes its own ports and files).
 # Ends with one line "N passed, N failed" counting ctest tests and fuzz targets.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +32,7 @@ run_ctest() {
 	dir=$2
 	shift 2
 	echo "=== $name ==="
-	(cd "$dir" && ctest --output-on-failure --timeout 900 "$@") >"$work/ctest.log" 2>&1
+	(cd "$dir" && ctest --output-on-failure --timeout 900 -j "$JOBS" "$@") >"$work/ctest.log" 2>&1
 	cat "$work/ctest.log"
 	total=$(sed -n 's/.*tests failed out of \([0-9][0-9]*\).*/\1/p' "$work/ctest.log" | tail -1)
 	failed=$(sed -n 's/.*, \([0-9][0-9]*\) tests failed out of.*/\1/p' "$work/ctest.log" | tail -1)
@@ -63,7 +65,7 @@ url=$(sh scripts/pg.sh start "$work/pg") || {
 }
 echo "PostgreSQL for tests: $url"
 export VIGIL_TEST_PG="$url"
-run_ctest "postgresql" build -L "unit|integration"
+run_ctest "postgresql" build -L "unit|integration" -E "t0900"
 unset VIGIL_TEST_PG
 
 build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
