@@ -39,4 +39,19 @@ struct csaf_publication {
 int provider_put(struct store *s, const struct csaf_publication *p,
 		 struct vg_error *err) VG_MUST_CHECK;
 
+/* The file name of a document (CSAF 2.0 section 5.1): the tracking id in
+ * lower case, every character other than [+-a-z0-9] replaced by '_', then
+ * ".json". Returns VG_EINVAL when the id is empty or the name does not fit. */
+int csaf_file_name(const char *tracking_id, char *out, size_t n) VG_MUST_CHECK;
+
+/* The path of a published document under the provider's base URL:
+ * "/.well-known/csaf/<tlp in lower case>/<year of initial_release, UTC>/<file name>".
+ * Public pages link to it; the provider serves it. */
+int csaf_document_path(const char *tlp_label, int64_t initial_release, const char *tracking_id,
+		       char *out, size_t n) VG_MUST_CHECK;
+
+/* `vigil advisory provider ...` (check): the advisory noun's dispatcher
+ * hands argv (argv[0] == "provider") to this. Returns the exit code. */
+int cmd_advisory_provider(int argc, char **argv);
+
 #endif
