@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /*
  * provider.c - PLACEHOLDER until helper "provider" (issue 22 item 3) lands
  * the trusted provider: accepts and keeps nothing. Replaced at merge.
