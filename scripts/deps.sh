@@ -15,14 +15,14 @@ PKGS="build-essential cmake pkg-config make gcc clang clang-format
 libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
 postgresql-15 postgresql-client-15
-libssl-dev libcurl4-openssl-dev libzstd-dev libarchive-dev libxml2-dev
+libssl-dev libcurl4-openssl-dev libzstd-dev liblzma-dev libarchive-dev libxml2-dev
 libgpgme-dev gnupg libargon2-dev libinih-dev libcmocka-dev
 p11-kit libp11-kit-dev softhsm2
 jq curl ca-certificates chromium xxd
 rpm ruby php-cli python3-packaging libmaven3-core-java openjdk-17-jre-headless
 openssl python3 time libyaml-dev wrk nginx
 libpcre2-dev json-schema-test-suite python3-jsonschema
-libdivsufsort-dev bsdiff xdelta3 zstd"
+libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd"
 
 missing=""
 for p in $PKGS; do

@@ -179,8 +179,8 @@ static json_t *delta_file_report_to_json(const struct delta_file_report *r)
 
 static int delta_make_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"o=", "output=", "level=", "json", NULL};
-	const char *usage = "OLD NEW -o PATCH [--level N] [--json]";
+	static const char *const spec[] = {"o=", "output=", "level=", "method=", "json", NULL};
+	const char *usage = "OLD NEW -o PATCH [--method auto|lzma|zstd] [--level N] [--json]";
 	struct cli_args a;
 	struct mapped old = {0}, nw = {0};
 	struct outfile o = {.fd = -1};
@@ -198,6 +198,15 @@ static int delta_make_cmd(struct cli *c, int argc, char **argv)
 	if ((rc = cli_opt_int(c, &a, "level", 1, 22, DELTA_MAKE_LEVEL, &level)))
 		return rc;
 	opts.level = (int)level;
+	if (cli_opt(&a, "method")) {
+		const char *m = cli_opt(&a, "method");
+		if (strcmp(m, "lzma") == 0)
+			opts.method = DELTA_METHOD_BSX;
+		else if (strcmp(m, "zstd") == 0)
+			opts.method = DELTA_METHOD_BSZ;
+		else if (strcmp(m, "auto") != 0)
+			return cli_usage(c, "--method %s: expected auto, lzma or zstd", m);
+	}
 	if (map_file(a.pos[0], &old, &err) || map_file(a.pos[1], &nw, &err) ||
 	    out_open(&o, out, &err))
 		goto fail;
@@ -345,8 +354,9 @@ static int delta_info_cmd(struct cli *c, int argc, char **argv)
 		return cli_fail("%s: byte 0: expected the magic \"VGDELTA\" of a vigil delta",
 				a.pos[0]);
 	if (st != DELTA_OK)
-		return cli_fail("%s: byte 8: format version %u method %u, expected %u and %u",
-				a.pos[0], r.h.version, r.h.method, DELTA_VERSION, DELTA_METHOD_BSZ);
+		return cli_fail("%s: byte 8: format version %u method %u, expected %u and %u or %u",
+				a.pos[0], r.h.version, r.h.method, DELTA_VERSION, DELTA_METHOD_BSZ,
+				DELTA_METHOD_BSX);
 	r.patch_path = a.pos[0];
 	r.patch_len = (uint64_t)sb.st_size;
 	if (cli_flag(&a, "json"))

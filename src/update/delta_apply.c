@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <lzma.h>
 #include <zstd.h>
 
 #ifdef VIGIL_VERSION
@@ -177,7 +178,8 @@ int delta_header_decode(const uint8_t in[DELTA_HEADER_SIZE], struct delta_header
 	memcpy(h->old_sha256, in + 32, 32);
 	memcpy(h->new_sha256, in + 64, 32);
 	memcpy(h->body_sha256, in + 96, 32);
-	if (h->version != DELTA_VERSION || h->method != DELTA_METHOD_BSZ)
+	if (h->version != DELTA_VERSION ||
+	    (h->method != DELTA_METHOD_BSZ && h->method != DELTA_METHOD_BSX))
 		return DELTA_EVERSION;
 	return DELTA_OK;
 }
@@ -198,15 +200,18 @@ struct pair {
 
 struct ap {
 	const struct delta_io *io;
+	uint32_t method; /* DELTA_METHOD_BSZ: dctx; DELTA_METHOD_BSX: lz */
 	ZSTD_DCtx *dctx;
-	ZSTD_inBuffer in;
+	lzma_stream lz;
+	int lz_ready;
+	ZSTD_inBuffer in; /* the compressed bytes read, for either method */
 	uint8_t *inbuf;
 	uint8_t *dbuf; /* decompressed bytes not yet taken: dbuf[dpos..dlen) */
 	size_t dpos, dlen;
 	uint64_t patch_off;       /* bytes of the patch read so far */
 	uint64_t body_off;        /* decompressed body bytes taken so far */
 	int in_eof;               /* the read callback said end */
-	int frame_done;           /* the zstd frame ended */
+	int frame_done;           /* the zstd frame or LZMA2 stream ended */
 	struct delta_sha256 body; /* of every patch byte after the header */
 	char *msg;
 	size_t msgsz;
@@ -245,6 +250,68 @@ static int fill_in(struct ap *a)
 	return DELTA_OK;
 }
 
+/* One call of the LZMA2 decoder over what is in a->in, into out. */
+static int lzma_step(struct ap *a, ZSTD_outBuffer *out)
+{
+	lzma_ret r;
+	a->lz.next_in = (const uint8_t *)a->in.src + a->in.pos;
+	a->lz.avail_in = a->in.size - a->in.pos;
+	a->lz.next_out = (uint8_t *)out->dst + out->pos;
+	a->lz.avail_out = out->size - out->pos;
+	r = lzma_code(&a->lz, LZMA_RUN);
+	a->in.pos = a->in.size - a->lz.avail_in;
+	out->pos = out->size - a->lz.avail_out;
+	if (r == LZMA_STREAM_END)
+		a->frame_done = 1;
+	else if (r != LZMA_OK)
+		return fail(a, r == LZMA_MEM_ERROR ? DELTA_ENOMEM : DELTA_ECORRUPT,
+			    "the compressed body is damaged near byte %llu of the patch: "
+			    "LZMA2 error %d",
+			    (unsigned long long)(a->patch_off - (a->in.size - a->in.pos)), (int)r);
+	return DELTA_OK;
+}
+
+/*
+ * The body of a DELTA_METHOD_BSX patch: its first byte is the LZMA2
+ * dictionary size (the filter's one property byte), at most
+ * 2^DELTA_WINDOW_LOG_MAX; then one raw LZMA2 stream with its end marker.
+ */
+static int lzma_start(struct ap *a)
+{
+	uint8_t prop;
+	lzma_filter f[2] = {{LZMA_FILTER_LZMA2, NULL}, {LZMA_VLI_UNKNOWN, NULL}};
+	lzma_options_lzma *o;
+	int rc;
+	if (a->in.pos == a->in.size) {
+		if ((rc = fill_in(a)))
+			return rc;
+		if (a->in_eof)
+			return fail(a, DELTA_ECORRUPT,
+				    "the patch ends after its header (truncated)");
+	}
+	prop = ((const uint8_t *)a->in.src)[a->in.pos++];
+	if (lzma_properties_decode(&f[0], NULL, &prop, 1) != LZMA_OK)
+		return fail(a, DELTA_ECORRUPT, "byte %u: LZMA2 property byte %u is not valid",
+			    DELTA_HEADER_SIZE, prop);
+	o = f[0].options;
+	if (o->dict_size > (1u << DELTA_WINDOW_LOG_MAX)) {
+		uint32_t d = o->dict_size;
+		free(o);
+		return fail(
+		    a, DELTA_ECORRUPT,
+		    "byte %u: the body asks for an LZMA2 dictionary of %u bytes, at most %u",
+		    DELTA_HEADER_SIZE, d, 1u << DELTA_WINDOW_LOG_MAX);
+	}
+	a->lz = (lzma_stream)LZMA_STREAM_INIT;
+	if (lzma_raw_decoder(&a->lz, f) != LZMA_OK) {
+		free(o);
+		return fail(a, DELTA_ENOMEM, "liblzma: cannot start the decoder");
+	}
+	free(o);
+	a->lz_ready = 1;
+	return DELTA_OK;
+}
+
 /* Decompress more of the body into dbuf; *got 0 at the end of the frame. */
 static int refill(struct ap *a, size_t *got)
 {
@@ -263,6 +330,16 @@ static int refill(struct ap *a, size_t *got)
 				    "the patch ends at byte %llu inside its compressed body "
 				    "(truncated)",
 				    (unsigned long long)a->patch_off);
+		}
+		if (a->method == DELTA_METHOD_BSX) {
+			if ((rc = lzma_step(a, &out)))
+				return rc;
+			if (out.pos) {
+				a->dlen = out.pos;
+				*got = out.pos;
+				return DELTA_OK;
+			}
+			continue;
 		}
 		r = ZSTD_decompressStream(a->dctx, &out, &a->in);
 		if (ZSTD_isError(r))
@@ -416,8 +493,10 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 		*hdr = h;
 	if (rc == DELTA_EVERSION)
 		return fail(&a, rc,
-			    "byte 8: format version %u method %u, expected version %u method %u",
-			    h.version, h.method, DELTA_VERSION, DELTA_METHOD_BSZ);
+			    "byte 8: format version %u method %u, expected version %u method %u "
+			    "or %u",
+			    h.version, h.method, DELTA_VERSION, DELTA_METHOD_BSZ, DELTA_METHOD_BSX);
+	a.method = h.method;
 	if (h.old_len > SIZE_MAX || h.new_len > INT64_MAX)
 		return fail(&a, DELTA_ETOOBIG, "byte 16: lengths too large for this machine");
 
@@ -449,6 +528,8 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	a.in.src = a.inbuf;
 	delta_sha256_init(&sha);
 	delta_sha256_init(&a.body);
+	if (a.method == DELTA_METHOD_BSX && (rc = lzma_start(&a)))
+		goto out;
 
 	for (;;) {
 		uint64_t ncmd, sum_add = 0, sum_copy = 0, pos;
@@ -646,6 +727,8 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	rc = DELTA_OK;
 out:
 	ZSTD_freeDCtx(a.dctx);
+	if (a.lz_ready)
+		lzma_end(&a.lz);
 	free(a.inbuf);
 	free(a.dbuf);
 	free(block);

@@ -4,8 +4,8 @@
  *
  * This header and delta_apply.c are a unit of their own: they include
  * nothing of vigil (core/banned.h only when built inside vigil) and need
- * only libzstd, so a device's update client copies the two files and
- * builds them with `cc -c delta_apply.c` and `-lzstd`.
+ * only libzstd and liblzma, so a device's update client copies the two
+ * files and builds them with `cc -c delta_apply.c` and `-lzstd -llzma`.
  *
  * Rules:
  *  - A patch is untrusted transport. Its header names the SHA-256 of the old
@@ -19,8 +19,9 @@
  *    against the signed full image's hash from its TUF metadata.
  *  - The patch is read once, front to back, through a callback; memory is
  *    the old image (the caller's, read only) plus a fixed amount: one block
- *    of output (DELTA_BLOCK_MAX), the block's commands and the zstd
- *    decoder's window (at most 2^DELTA_WINDOW_LOG_MAX bytes).
+ *    of output (DELTA_BLOCK_MAX), the block's commands and the
+ *    decompressor's window or dictionary (at most 2^DELTA_WINDOW_LOG_MAX
+ *    bytes, for either method).
  *  - Every length, offset and count read from a patch is checked before it
  *    is used: a corrupt or hostile patch gives an error, never a read or
  *    write outside a buffer.
@@ -33,11 +34,12 @@
 
 #define DELTA_MAGIC          "VGDELTA" /* 7 bytes and a NUL: 8 bytes */
 #define DELTA_VERSION        1u
-#define DELTA_METHOD_BSZ     1u /* suffix-array matches, zstd-compressed blocks */
+#define DELTA_METHOD_BSZ     1u /* suffix-array matches, the body one zstd frame */
+#define DELTA_METHOD_BSX     2u /* the same body as one raw LZMA2 stream (liblzma) */
 #define DELTA_HEADER_SIZE    128u
 #define DELTA_BLOCK_MAX      (1u << 20) /* bytes of new image a block rebuilds at most */
 #define DELTA_BLOCK_CMDS     8192u      /* commands a block holds at most */
-#define DELTA_WINDOW_LOG_MAX 24         /* zstd window a patch may ask for: 16 MiB */
+#define DELTA_WINDOW_LOG_MAX 24         /* zstd window or LZMA2 dictionary: 16 MiB */
 
 /* Status codes of delta_apply() (stable: the CLI prints their names). */
 enum delta_status {
@@ -70,7 +72,7 @@ void delta_sha256(const void *data, size_t len, uint8_t out[32]);
 /* The fixed header at the start of every patch. */
 struct delta_header {
 	uint32_t version; /* DELTA_VERSION */
-	uint32_t method;  /* DELTA_METHOD_BSZ */
+	uint32_t method;  /* DELTA_METHOD_BSZ or DELTA_METHOD_BSX */
 	uint64_t old_len, new_len;
 	uint8_t old_sha256[32], new_sha256[32];
 	uint8_t body_sha256[32]; /* of the patch's bytes after the header */

@@ -5,12 +5,15 @@
  * extension), on a suffix array from libdivsufsort instead of bsdiff's
  * qsufsort: the same matches, made in a fraction of the time and memory.
  * What differs is the output: blocks of commands, differences and new
- * bytes in one zstd frame (delta_apply.h), which reads front to back.
+ * bytes in one LZMA2 stream or zstd frame (delta_apply.h), which reads
+ * front to back.
  */
 #include "update/delta_make.h"
 #include "update/delta_apply.h"
 
 #include <divsufsort.h>
+#include <lzma.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -62,6 +65,18 @@ struct mk {
 	struct delta_make_stats st;
 	struct vg_error *err;
 };
+
+/* SHA-256 by Nettle: several times faster than the portable code
+ * delta_apply.c carries for devices (SHA-NI where the CPU has it), and
+ * without libcrypto's start-up, which costs megabytes of memory. */
+static int sha256(const void *p, size_t n, uint8_t out[32])
+{
+	struct sha256_ctx c;
+	sha256_init(&c);
+	sha256_update(&c, n, p);
+	sha256_digest(&c, SHA256_DIGEST_SIZE, out);
+	return 0;
+}
 
 static size_t put_varint(uint8_t *p, uint64_t v)
 {
@@ -346,11 +361,46 @@ out:
 	return rc;
 }
 
+/*
+ * Body `which` as one raw LZMA2 stream, after its property byte (the
+ * dictionary size: the body's size rounded up, at least 4 KiB and at most
+ * 2^wlog, so a device allocates no more than the patch needs). lc=0, lp=0,
+ * pb=0: the body is differences, counts and code, where the previous
+ * byte's bits predict little (measured: smaller on every pair of the bench).
+ */
+static int lzma_body(struct mk *m, int which, int wlog, uint8_t **z, size_t *zn)
+{
+	lzma_options_lzma o;
+	lzma_filter f[2] = {{LZMA_FILTER_LZMA2, &o}, {LZMA_VLI_UNKNOWN, NULL}};
+	size_t n = m->body[which].n, cap, pos = 1;
+	uint32_t dict = 4096;
+	while (dict < n && dict < (1u << wlog))
+		dict <<= 1;
+	if (lzma_lzma_preset(&o, 9))
+		return vg_error_set(m->err, VG_EINTERNAL, "liblzma: preset 9 refused");
+	o.dict_size = dict;
+	o.lc = 0;
+	o.lp = 0;
+	o.pb = 0;
+	cap = 1 + n + n / 2 + 4096; /* LZMA2 stores what it cannot compress */
+	if (!(*z = malloc(cap)))
+		return vg_error_set(m->err, VG_ENOMEM, "out of memory compressing the patch");
+	if (lzma_properties_encode(&f[0], *z) != LZMA_OK ||
+	    lzma_raw_buffer_encode(f, NULL, m->body[which].p, n, *z, &pos, cap) != LZMA_OK) {
+		free(*z);
+		*z = NULL;
+		return vg_error_set(m->err, VG_EINTERNAL, "liblzma could not compress the patch");
+	}
+	*zn = pos;
+	return VG_OK;
+}
+
 /* Write the header, then the body in the layout that compresses smaller:
- * both are tried at a fast level (3), the smaller compressed again at the
- * patch's level (a second slow pass would double zstd's time for a few
- * bytes). The header names the compressed body's SHA-256. */
-static int write_patch(struct mk *m, struct delta_header *h, int level, int wlog)
+ * both are tried with zstd at a fast level (3); the smaller is compressed
+ * again by the patch's method (LZMA2, or zstd at the patch's level for a
+ * body above DELTA_MAKE_LZMA_MAX). The header names the compressed body's
+ * SHA-256. */
+static int write_patch(struct mk *m, struct delta_header *h, int method, int level, int wlog)
 {
 	uint8_t *z0 = NULL, *z1 = NULL, head[DELTA_HEADER_SIZE];
 	size_t n0 = 0, n1 = 0;
@@ -362,10 +412,17 @@ static int write_patch(struct mk *m, struct delta_header *h, int level, int wlog
 	free(z0);
 	free(z1);
 	z0 = NULL;
-	if (!rc)
+	if (!method)
+		method =
+		    m->body[pick].n > DELTA_MAKE_LZMA_MAX ? DELTA_METHOD_BSZ : DELTA_METHOD_BSX;
+	h->method = (uint32_t)method;
+	if (!rc && method == DELTA_METHOD_BSX)
+		rc = lzma_body(m, pick, wlog, &z0, &n0);
+	else if (!rc)
 		rc = compress_body(m, pick, level != fast ? level : fast, wlog, &z0, &n0);
+	if (!rc && sha256(z0, n0, h->body_sha256))
+		rc = vg_error_set(m->err, VG_EINTERNAL, "SHA-256 of the patch failed");
 	if (!rc) {
-		delta_sha256(z0, n0, h->body_sha256);
 		delta_header_encode(h, head);
 		rc = out_write(m, head, sizeof(head));
 	}
@@ -386,6 +443,7 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	int32_t *sa = NULL;
 	int level = opts && opts->level ? opts->level : DELTA_MAKE_LEVEL;
 	int wlog = opts && opts->window_log ? opts->window_log : DELTA_MAKE_WINDOW_LOG;
+	int method = opts ? opts->method : 0;
 	int rc;
 
 	if (old_len > DELTA_MAKE_OLD_MAX || new_len > INT64_MAX / 2)
@@ -395,6 +453,10 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	if (wlog < 10 || wlog > DELTA_WINDOW_LOG_MAX)
 		return vg_error_set(err, VG_EINVAL, "zstd window log %d: expected 10 to %d", wlog,
 				    DELTA_WINDOW_LOG_MAX);
+	if (method != 0 && method != DELTA_METHOD_BSZ && method != DELTA_METHOD_BSX)
+		return vg_error_set(err, VG_EINVAL,
+				    "delta method %d: expected %u (zstd) or %u (LZMA2)", method,
+				    DELTA_METHOD_BSZ, DELTA_METHOD_BSX);
 	if (level < 1 || level > ZSTD_maxCLevel())
 		return vg_error_set(err, VG_EINVAL, "zstd level %d: expected 1 to %d", level,
 				    ZSTD_maxCLevel());
@@ -419,15 +481,18 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 		rc = vg_error_set(err, VG_ENOMEM, "suffix sorting the old image failed");
 		goto out;
 	}
-	delta_sha256(old, (size_t)old_len, h.old_sha256);
-	delta_sha256(new_img, (size_t)new_len, h.new_sha256);
+	if (sha256(old, (size_t)old_len, h.old_sha256) ||
+	    sha256(new_img, (size_t)new_len, h.new_sha256)) {
+		rc = vg_error_set(err, VG_EINTERNAL, "SHA-256 of the images failed");
+		goto out;
+	}
 	if ((rc = diff_loop(&m, sa, old, (int64_t)old_len, new_img, (int64_t)new_len)) ||
 	    (rc = flush_block(&m)) || (rc = body_add(&m, 0, &end, 1)) ||
 	    (rc = body_add(&m, 1, &end, 1)))
 		goto out;
 	free(sa);
 	sa = NULL;
-	if ((rc = write_patch(&m, &h, level, wlog)))
+	if ((rc = write_patch(&m, &h, method, level, wlog)))
 		goto out;
 	m.st.header = h;
 	if (stats)

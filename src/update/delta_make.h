@@ -9,9 +9,13 @@
  * copy M new bytes, seek in old". The commands, difference bytes and new
  * bytes are written in blocks (each rebuilding at most DELTA_BLOCK_MAX
  * bytes, its commands, then its differences, then its new bytes together,
- * so like bytes sit together) into one zstd frame with a window of at most
+ * so like bytes sit together) into one body, compressed as one raw LZMA2
+ * stream (DELTA_METHOD_BSX: 5 to 10 % smaller than zstd on executables,
+ * measured in docs/delta-format.md) or, for bodies larger than
+ * DELTA_MAKE_LZMA_MAX (whose LZMA2 decoding would take the device longer),
+ * as one zstd frame (DELTA_METHOD_BSZ); either with a window of at most
  * 2^DELTA_WINDOW_LOG_MAX. Memory: old and new, the suffix array (4 bytes
- * per old byte) and zstd's compressor.
+ * per old byte), the body and the compressor.
  */
 #ifndef VIGIL_UPDATE_DELTA_MAKE_H
 #define VIGIL_UPDATE_DELTA_MAKE_H
@@ -30,9 +34,11 @@ struct vg_error;
 struct delta_make_opts {
 	int level;      /* zstd level; 0: DELTA_MAKE_LEVEL */
 	int window_log; /* zstd window log; 0: DELTA_MAKE_WINDOW_LOG */
+	int method;     /* 0: by the body's size; DELTA_METHOD_BSZ or DELTA_METHOD_BSX */
 };
 #define DELTA_MAKE_LEVEL      19
 #define DELTA_MAKE_WINDOW_LOG 23
+#define DELTA_MAKE_LZMA_MAX   ((size_t)32 << 20) /* larger bodies go to zstd */
 
 /* What was made. */
 struct delta_make_stats {

@@ -6,7 +6,8 @@
  *   1: the rest is a new length (8 bytes, little endian), a new SHA-256 (32)
  *      and a body, put behind a header that names this old image, so the
  *      fuzzer gets past the old image's check into the body's decoder (the
- *      body's SHA-256 is put in the header too).
+ *      body's SHA-256 is put in the header too): a zstd body;
+ *   2: the same with an LZMA2 body (DELTA_METHOD_BSX).
  * Whatever it gets, delta_apply() must not read or write outside a buffer,
  * and when it says DELTA_OK the bytes written are exactly the header's
  * length with the header's SHA-256. The seeds (tests/fuzz/corpus/
@@ -81,9 +82,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (data[0] == 1 && size >= 1 + 8 + 32) {
-		struct delta_header mk = {
-		    DELTA_VERSION, DELTA_METHOD_BSZ, OLD_LEN, 0, {0}, {0}, {0}};
+	if ((data[0] == 1 || data[0] == 2) && size >= 1 + 8 + 32) {
+		struct delta_header mk = {DELTA_VERSION,
+					  data[0] == 1 ? DELTA_METHOD_BSZ : DELTA_METHOD_BSX,
+					  OLD_LEN,
+					  0,
+					  {0},
+					  {0},
+					  {0}};
 		for (int i = 7; i >= 0; i--)
 			mk.new_len = mk.new_len << 8 | data[1 + i];
 		mk.new_len &= 0xffffff; /* at most 16 MiB rebuilt */

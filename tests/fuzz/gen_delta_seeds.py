@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """gen_delta_seeds.py VIGIL OUTDIR - the seed corpus of fuzz_delta_apply:
 small patches made by `vigil delta make` from the fuzz target's old image
-(the same formula), in both input modes, and damaged copies."""
+(the same formula), with both body methods (zstd: mode 1, LZMA2: mode 2
+for the body seeds), and damaged copies."""
 import hashlib, os, subprocess, sys, tempfile
 
 vigil, out = sys.argv[1], sys.argv[2]
@@ -17,17 +18,20 @@ news = {
 with tempfile.TemporaryDirectory() as d:
     op = os.path.join(d, "old")
     open(op, "wb").write(old)
-    for name, new in news.items():
+    for (name, new), method in [(kv, m) for kv in news.items() for m in ("zstd", "lzma")]:
         np_, pp = os.path.join(d, "new"), os.path.join(d, "patch")
         open(np_, "wb").write(new)
-        subprocess.run([vigil, "delta", "make", op, np_, "-o", pp], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([vigil, "delta", "make", op, np_, "-o", pp, "--method", method], check=True, stdout=subprocess.DEVNULL)
+        mode = b"\1" if method == "zstd" else b"\2"
+        if method == "lzma":
+            name += "-lzma"
         p = open(pp, "rb").read()
         assert hashlib.sha256(old).digest() == p[32:64]
         open(os.path.join(out, name + ".raw"), "wb").write(b"\0" + p)
-        open(os.path.join(out, name + ".body"), "wb").write(b"\1" + p[24:32] + p[64:96] + p[128:])
+        open(os.path.join(out, name + ".body"), "wb").write(mode + p[24:32] + p[64:96] + p[128:])
         if len(p) > 100:
             open(os.path.join(out, name + ".cut"), "wb").write(b"\0" + p[: len(p) // 2 + 48])
             flip = bytearray(p)
             flip[-3] ^= 0x40
-            open(os.path.join(out, name + ".flip"), "wb").write(b"\1" + bytes(flip[24:32] + flip[64:96]) + bytes(flip[128:]))
+            open(os.path.join(out, name + ".flip"), "wb").write(mode + bytes(flip[24:32] + flip[64:96]) + bytes(flip[128:]))
 open(os.path.join(out, "magic-only"), "wb").write(b"\0VGDELTA\0")

@@ -76,6 +76,9 @@ static int apply(const uint8_t *old, size_t on, const uint8_t *patch, size_t pn,
 	return delta_apply(old, on, &io, NULL, msg, msgsz);
 }
 
+/* The method the tests make patches with (0: the default, by size). */
+static struct delta_make_opts mopts;
+
 static void roundtrip(const uint8_t *old, size_t on, const uint8_t *new_img, size_t nn,
 		      size_t *patch_len)
 {
@@ -84,8 +87,9 @@ static void roundtrip(const uint8_t *old, size_t on, const uint8_t *new_img, siz
 	size_t pn = 0;
 	struct sink out;
 	char msg[256];
-	assert_int_equal(delta_make_buf(old, on, new_img, nn, NULL, &patch, &pn, NULL, &err),
+	assert_int_equal(delta_make_buf(old, on, new_img, nn, &mopts, &patch, &pn, NULL, &err),
 			 VG_OK);
+	assert_int_equal(patch[12], mopts.method ? (unsigned)mopts.method : DELTA_METHOD_BSX);
 	assert_int_equal(apply(old, on, patch, pn, &out, msg, sizeof(msg)), DELTA_OK);
 	assert_int_equal(out.n, nn);
 	assert_true(nn == 0 || memcmp(out.p, new_img, nn) == 0);
@@ -220,7 +224,7 @@ static void test_blocks(void **state)
 	for (size_t i = 5000; i < n; i += 400000)
 		memset(c + i, 0xee, 300);
 	roundtrip(a, n, c, n, NULL);
-	assert_int_equal(delta_make_buf(a, n, c, n, NULL, &patch, &pn, &st, &err), VG_OK);
+	assert_int_equal(delta_make_buf(a, n, c, n, &mopts, &patch, &pn, &st, &err), VG_OK);
 	assert_true(st.diff_bytes + st.extra_bytes == n);
 	free(patch);
 	free(a);
@@ -240,7 +244,7 @@ static void test_damage(void **state)
 	for (size_t i = 0; i < n; i += 501)
 		c[i] ^= 0x11;
 	memset(c + 30000, 1, 200);
-	assert_int_equal(delta_make_buf(a, n, c, n, NULL, &patch, &pn, NULL, &err), VG_OK);
+	assert_int_equal(delta_make_buf(a, n, c, n, &mopts, &patch, &pn, NULL, &err), VG_OK);
 	/* every truncation is refused, with a reason */
 	for (size_t cut = 0; cut < pn; cut++) {
 		int st = apply(a, n, patch, cut, &out, msg, sizeof(msg));
@@ -303,6 +307,48 @@ static void test_wrong_old(void **state)
 	free(b);
 }
 
+/* The same with the zstd body (DELTA_METHOD_BSZ, made for large bodies). */
+static void test_zstd_method(void **state)
+{
+	mopts.method = DELTA_METHOD_BSZ;
+	test_roundtrips(state);
+	test_blocks(state);
+	test_damage(state);
+	mopts.method = 0;
+}
+
+/* An LZMA2 body's property byte asking for more than the largest window,
+ * and a method nobody knows, are refused before anything is written. */
+static void test_lzma_limits(void **state)
+{
+	size_t n = 20000, pn = 0;
+	uint8_t *a = wordy(n, 7), *c = malloc(n), *patch = NULL;
+	struct vg_error err = {0};
+	struct delta_make_opts o = {.method = 9};
+	struct sink out;
+	char msg[256];
+	(void)state;
+	memcpy(c, a, n);
+	c[100] ^= 1;
+	assert_int_equal(delta_make_buf(a, n, c, n, NULL, &patch, &pn, NULL, &err), VG_OK);
+	assert_int_equal(patch[12], DELTA_METHOD_BSX);
+	assert_true(patch[DELTA_HEADER_SIZE] <= 2 * (DELTA_WINDOW_LOG_MAX - 12)); /* 2^24 */
+	patch[DELTA_HEADER_SIZE] = 39;                                            /* 3 GiB */
+	assert_int_equal(apply(a, n, patch, pn, &out, msg, sizeof(msg)), DELTA_ECORRUPT);
+	assert_int_equal(out.writes, 0);
+	assert_non_null(strstr(msg, "dictionary"));
+	patch[DELTA_HEADER_SIZE] = 41; /* not a valid property */
+	assert_int_equal(apply(a, n, patch, pn, &out, msg, sizeof(msg)), DELTA_ECORRUPT);
+	patch[12] = 3;
+	assert_int_equal(apply(a, n, patch, pn, &out, msg, sizeof(msg)), DELTA_EVERSION);
+	assert_non_null(strstr(msg, "method 3"));
+	free(patch);
+	assert_int_equal(delta_make_buf(a, n, c, n, &o, &patch, &pn, NULL, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "method"));
+	free(a);
+	free(c);
+}
+
 static void test_make_refusals(void **state)
 {
 	struct vg_error err = {0};
@@ -326,7 +372,8 @@ int main(void)
 	    cmocka_unit_test(test_sha256),        cmocka_unit_test(test_header),
 	    cmocka_unit_test(test_roundtrips),    cmocka_unit_test(test_blocks),
 	    cmocka_unit_test(test_damage),        cmocka_unit_test(test_wrong_old),
-	    cmocka_unit_test(test_make_refusals),
+	    cmocka_unit_test(test_make_refusals), cmocka_unit_test(test_zstd_method),
+	    cmocka_unit_test(test_lzma_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
