@@ -13,8 +13,9 @@
 #   - make peak memory (RSS) at most bsdiff's
 #   - apply under one second (CPU time) for a 50 MB image
 # vigil's delta code is measured in a process of its own (build target
-# bench_delta_tool: src/update/delta_make.c and delta_apply.c with libzstd and
-# libdivsufsort, as bsdiff is its own small program); `vigil delta make`, which
+# bench_delta_tool: src/update/delta_make.c and delta_apply.c with libzstd,
+# liblzma, libdivsufsort and Nettle, as bsdiff is its own small program);
+# `vigil delta make`, which
 # also loads every library the vigil program links, is printed beside.
 # Environment: BUILD (build), VIGIL_BENCH_DELTA_PAIRS (the pairs: "package
 # file-glob" per line), VIGIL_BENCH_DELTA_MB (50).

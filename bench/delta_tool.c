@@ -2,7 +2,8 @@
  * delta_tool.c - the delta code alone in a small process, for
  * bench/bench_delta.sh: `delta_tool make OLD NEW PATCH` and `delta_tool
  * apply OLD PATCH NEW`. Built from src/update/delta_make.c,
- * delta_apply.c and core/error.c with libzstd and libdivsufsort only, so
+ * delta_apply.c and core/error.c with libzstd, liblzma, libdivsufsort and
+ * Nettle only, so
  * its time and peak memory are those of the delta code (as bsdiff's are of
  * bsdiff), not of loading the libraries the vigil program links (about
  * 0.1-0.3 s and 13 MiB, printed by the bench beside). Prints the in-process

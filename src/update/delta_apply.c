@@ -1,6 +1,6 @@
 /*
  * delta_apply.c - apply a vigil binary delta (delta_apply.h,
- * docs/delta-format.md). Needs only libzstd: a device client copies this
+ * docs/delta-format.md). Needs only libzstd and liblzma: a device client copies this
  * file and delta_apply.h.
  */
 #include "delta_apply.h"
