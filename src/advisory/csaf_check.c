@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
+
 static int add_issue(struct csaf_check_result *r, enum csaf_check_kind kind, const char *test,
 		     const char *path, const char *msg)
 {

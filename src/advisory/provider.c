@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/banned.h"
+
 int provider_put(struct store *s, const struct csaf_publication *p, struct vg_error *err)
 {
 	(void)s;
