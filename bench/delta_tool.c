@@ -71,20 +71,26 @@ int main(int argc, char **argv)
 	const uint8_t *o, *n;
 	FILE *f;
 	double t0;
-	if (argc != 5 || (strcmp(argv[1], "make") && strcmp(argv[1], "apply"))) {
-		fprintf(stderr, "usage: delta_tool make OLD NEW PATCH | apply OLD PATCH NEW\n");
+	if (argc < 5 || argc > 6 || (strcmp(argv[1], "make") && strcmp(argv[1], "apply")) ||
+	    (argc == 6 &&
+	     (strcmp(argv[1], "make") || (strcmp(argv[5], "zstd") && strcmp(argv[5], "lzma"))))) {
+		fprintf(stderr,
+			"usage: delta_tool make OLD NEW PATCH [zstd|lzma] | apply OLD PATCH NEW\n");
 		return 2;
 	}
 	o = map(argv[2], &on);
 	if (strcmp(argv[1], "make") == 0) {
 		struct vg_error err = {0};
+		struct delta_make_opts mo = {0};
+		if (argc == 6 && strcmp(argv[5], "lzma") == 0)
+			mo.method = DELTA_METHOD_BSX;
 		n = map(argv[3], &nn);
 		if (!(f = fopen(argv[4], "wb"))) {
 			perror(argv[4]);
 			return 1;
 		}
 		t0 = now();
-		if (delta_make(o, on, n, nn, NULL, fwrite_cb, f, NULL, &err) || fclose(f)) {
+		if (delta_make(o, on, n, nn, &mo, fwrite_cb, f, NULL, &err) || fclose(f)) {
 			fprintf(stderr, "delta_tool: %s\n", err.msg);
 			return 1;
 		}

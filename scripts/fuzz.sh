@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build every libFuzzer target (tests/fuzz/fuzz_<name>.c) with clang in
-# build-fuzz and run each one for SECONDS (default 10), one after the other.
+# build-fuzz and run each one for SECONDS (default 10), as many at once as
+# there are cores.
 #
 #   sh scripts/fuzz.sh [SECONDS]
 #
@@ -78,31 +79,21 @@ if ! cmake --build "$build" -j "$jobs" --target $targets >"$work/build.log" 2>&1
 	done
 fi
 
-pass=0
-fail=0
-failed=""
-
-# report_fail NAME WHY [LOG]: count and report one failed target.
-report_fail() {
-	fail=$((fail + 1))
-	failed="$failed $1"
-	echo "fuzz $1: FAILED ($2)"
-	if [ -n "${3:-}" ] && [ -s "$3" ]; then
-		sed 's/^/    /' "$3"
-	fi
-}
-
-for n in $names; do
+# run_one NAME: fuzz one target; writes $work/res-NAME: "ok RUNS" or
+# "FAILED WHY" and then the report.
+run_one() {
+	n=$1
+	res="$work/res-$n"
 	bin="$build/fuzz_$n"
 	if [ ! -x "$bin" ] || grep -qx "$n" "$work/broken" 2>/dev/null; then
-		grep -E -A3 'error|Error' "$work/build-$n.log" 2>/dev/null | head -30 >"$work/why"
-		[ -s "$work/why" ] || tail -30 "$work/build.log" >"$work/why"
-		report_fail "$n" "does not build" "$work/why"
-		continue
+		echo "FAILED does not build" >"$res"
+		grep -E -A3 'error|Error' "$work/build-$n.log" 2>/dev/null | head -30 >>"$res"
+		[ "$(wc -l <"$res")" -gt 1 ] || tail -30 "$work/build.log" >>"$res"
+		return
 	fi
 	if [ ! -d "tests/fuzz/corpus/$n" ]; then
-		report_fail "$n" "no seed corpus tests/fuzz/corpus/$n/"
-		continue
+		echo "FAILED no seed corpus tests/fuzz/corpus/$n/" >"$res"
+		return
 	fi
 	corpus="$work/corpus-$n"
 	rm -rf "$corpus"
@@ -123,8 +114,8 @@ $shared/$d"
 		done <"tests/fuzz/$n.dirs"
 	fi
 	if [ -n "$missing" ]; then
-		report_fail "$n" "shared data folder(s) missing under $shared:$missing"
-		continue
+		echo "FAILED shared data folder(s) missing under $shared:$missing" >"$res"
+		return
 	fi
 	set -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=0
 	if [ -f "tests/fuzz/$n.dict" ]; then
@@ -143,17 +134,49 @@ $shared/$d"
 	status=$?
 	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs in.*/\1/p' "$work/$n.log" | tail -1)
 	if [ "$status" -eq 0 ] && [ -n "$runs" ]; then
-		pass=$((pass + 1))
-		echo "fuzz $n: ok ($runs runs)"
-		continue
+		echo "ok $runs" >"$res"
+		return
 	fi
-	# the report: from the first sanitizer or libFuzzer error line on
-	awk '/^==[0-9]+==|runtime error:|^INFO: a leak|ERROR: libFuzzer|^SUMMARY|artifact_prefix|Test unit written/ { on = 1 } on' \
-		"$work/$n.log" | head -80 >"$work/why"
-	[ -s "$work/why" ] || tail -40 "$work/$n.log" >"$work/why"
 	what=$(grep -o -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z-]+|runtime error: .*' \
 		"$work/$n.log" | head -1)
-	report_fail "$n" "${what:-exit status $status}" "$work/why"
+	echo "FAILED ${what:-exit status $status}" >"$res"
+	# the report: from the first sanitizer or libFuzzer error line on
+	awk '/^==[0-9]+==|runtime error:|^INFO: a leak|ERROR: libFuzzer|^SUMMARY|artifact_prefix|Test unit written/ { on = 1 } on' \
+		"$work/$n.log" | head -80 >"$work/why-$n"
+	[ -s "$work/why-$n" ] || tail -40 "$work/$n.log" >"$work/why-$n"
+	cat "$work/why-$n" >>"$res"
+}
+
+# As many targets at once as there are cores (each is one process).
+running=0
+for n in $names; do
+	run_one "$n" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+
+pass=0
+fail=0
+failed=""
+for n in $names; do
+	res="$work/res-$n"
+	first=$(head -1 "$res" 2>/dev/null)
+	case $first in
+	"ok "*)
+		pass=$((pass + 1))
+		echo "fuzz $n: ok (${first#ok } runs)"
+		;;
+	*)
+		fail=$((fail + 1))
+		failed="$failed $n"
+		echo "fuzz $n: FAILED (${first#FAILED })"
+		tail -n +2 "$res" 2>/dev/null | sed 's/^/    /'
+		;;
+	esac
 done
 
 echo

@@ -3,7 +3,8 @@
 #   1. install dependencies (scripts/deps.sh)
 #   2. build with -Werror; run every test (unit, integration, browser, style) on SQLite
 #   3. start a throw-away PostgreSQL 15 and run unit + integration tests again on it
-#      (not the browser suite t0900: it tests pages, which do not depend on the backend)
+#      (not the browser suite t0900: it tests pages, which do not depend on the backend;
+#      nor the tests labelled nodb, which open no database)
 #   4. ASan+UBSan build; unit + integration tests on SQLite
 #   5. fuzz smoke run of every libFuzzer target
 # ctest runs JOBS tests at once (every test takes its own ports and files).
@@ -65,7 +66,7 @@ url=$(sh scripts/pg.sh start "$work/pg") || {
 }
 echo "PostgreSQL for tests: $url"
 export VIGIL_TEST_PG="$url"
-run_ctest "postgresql" build -L "unit|integration" -E "t0900"
+run_ctest "postgresql" build -L "unit|integration" -LE "nodb" -E "t0900"
 unset VIGIL_TEST_PG
 
 build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON

@@ -180,7 +180,7 @@ static json_t *delta_file_report_to_json(const struct delta_file_report *r)
 static int delta_make_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"o=", "output=", "level=", "method=", "json", NULL};
-	const char *usage = "OLD NEW -o PATCH [--method auto|lzma|zstd] [--level N] [--json]";
+	const char *usage = "OLD NEW -o PATCH [--method zstd|lzma] [--level N] [--json]";
 	struct cli_args a;
 	struct mapped old = {0}, nw = {0};
 	struct outfile o = {.fd = -1};
@@ -204,8 +204,8 @@ static int delta_make_cmd(struct cli *c, int argc, char **argv)
 			opts.method = DELTA_METHOD_BSX;
 		else if (strcmp(m, "zstd") == 0)
 			opts.method = DELTA_METHOD_BSZ;
-		else if (strcmp(m, "auto") != 0)
-			return cli_usage(c, "--method %s: expected auto, lzma or zstd", m);
+		else
+			return cli_usage(c, "--method %s: expected zstd or lzma", m);
 	}
 	if (map_file(a.pos[0], &old, &err) || map_file(a.pos[1], &nw, &err) ||
 	    out_open(&o, out, &err))

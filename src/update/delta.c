@@ -47,6 +47,17 @@ double delta_max_ratio(void)
 	return r;
 }
 
+int delta_method(void)
+{
+	const char *v = vg_config_get("update.delta_method", NULL);
+	if (!v || strcmp(v, "zstd") == 0)
+		return DELTA_METHOD_BSZ;
+	if (strcmp(v, "lzma") == 0)
+		return DELTA_METHOD_BSX;
+	vg_warn("update.delta_method '%s': expected zstd or lzma; using zstd", v);
+	return DELTA_METHOD_BSZ;
+}
+
 int64_t delta_from_count(void)
 {
 	int64_t k = vg_config_int("update.delta_from", DELTA_FROM_DEFAULT);
@@ -282,7 +293,10 @@ static int make_from(struct store *s, const struct release_detail *to, int64_t f
 			artifact_close(ro);
 			break;
 		}
-		rc = delta_make_buf(op, on, np, nn, NULL, &patch, &plen, NULL, err);
+		{
+			struct delta_make_opts mo = {.method = delta_method()};
+			rc = delta_make_buf(op, on, np, nn, &mo, &patch, &plen, NULL, err);
+		}
 		artifact_close(ro);
 		artifact_close(rn);
 		if (rc) {

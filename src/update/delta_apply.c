@@ -1,6 +1,7 @@
 /*
  * delta_apply.c - apply a vigil binary delta (delta_apply.h,
- * docs/delta-format.md). Needs only libzstd and liblzma: a device client copies this
+ * docs/delta-format.md). Needs only libzstd (and liblzma with
+ * -DDELTA_APPLY_LZMA): a device client copies this
  * file and delta_apply.h.
  */
 #include "delta_apply.h"
@@ -9,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef DELTA_APPLY_LZMA
 #include <lzma.h>
+#endif
 #include <zstd.h>
 
 #ifdef VIGIL_VERSION
@@ -181,6 +184,10 @@ int delta_header_decode(const uint8_t in[DELTA_HEADER_SIZE], struct delta_header
 	if (h->version != DELTA_VERSION ||
 	    (h->method != DELTA_METHOD_BSZ && h->method != DELTA_METHOD_BSX))
 		return DELTA_EVERSION;
+#ifndef DELTA_APPLY_LZMA
+	if (h->method == DELTA_METHOD_BSX)
+		return DELTA_EVERSION; /* built without the LZMA2 decoder */
+#endif
 	return DELTA_OK;
 }
 
@@ -202,8 +209,10 @@ struct ap {
 	const struct delta_io *io;
 	uint32_t method; /* DELTA_METHOD_BSZ: dctx; DELTA_METHOD_BSX: lz */
 	ZSTD_DCtx *dctx;
+#ifdef DELTA_APPLY_LZMA
 	lzma_stream lz;
 	int lz_ready;
+#endif
 	ZSTD_inBuffer in; /* the compressed bytes read, for either method */
 	uint8_t *inbuf;
 	uint8_t *dbuf; /* decompressed bytes not yet taken: dbuf[dpos..dlen) */
@@ -250,6 +259,7 @@ static int fill_in(struct ap *a)
 	return DELTA_OK;
 }
 
+#ifdef DELTA_APPLY_LZMA
 /* One call of the LZMA2 decoder over what is in a->in, into out. */
 static int lzma_step(struct ap *a, ZSTD_outBuffer *out)
 {
@@ -312,6 +322,8 @@ static int lzma_start(struct ap *a)
 	return DELTA_OK;
 }
 
+#endif
+
 /* Decompress more of the body into dbuf; *got 0 at the end of the frame. */
 static int refill(struct ap *a, size_t *got)
 {
@@ -331,6 +343,7 @@ static int refill(struct ap *a, size_t *got)
 				    "(truncated)",
 				    (unsigned long long)a->patch_off);
 		}
+#ifdef DELTA_APPLY_LZMA
 		if (a->method == DELTA_METHOD_BSX) {
 			if ((rc = lzma_step(a, &out)))
 				return rc;
@@ -341,6 +354,7 @@ static int refill(struct ap *a, size_t *got)
 			}
 			continue;
 		}
+#endif
 		r = ZSTD_decompressStream(a->dctx, &out, &a->in);
 		if (ZSTD_isError(r))
 			return fail(
@@ -493,9 +507,8 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 		*hdr = h;
 	if (rc == DELTA_EVERSION)
 		return fail(&a, rc,
-			    "byte 8: format version %u method %u, expected version %u method %u "
-			    "or %u",
-			    h.version, h.method, DELTA_VERSION, DELTA_METHOD_BSZ, DELTA_METHOD_BSX);
+			    "byte 8: format version %u method %u, expected version %u method %s",
+			    h.version, h.method, DELTA_VERSION, DELTA_APPLY_METHODS);
 	a.method = h.method;
 	if (h.old_len > SIZE_MAX || h.new_len > INT64_MAX)
 		return fail(&a, DELTA_ETOOBIG, "byte 16: lengths too large for this machine");
@@ -528,8 +541,10 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	a.in.src = a.inbuf;
 	delta_sha256_init(&sha);
 	delta_sha256_init(&a.body);
+#ifdef DELTA_APPLY_LZMA
 	if (a.method == DELTA_METHOD_BSX && (rc = lzma_start(&a)))
 		goto out;
+#endif
 
 	for (;;) {
 		uint64_t ncmd, sum_add = 0, sum_copy = 0, pos;
@@ -727,8 +742,10 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 	rc = DELTA_OK;
 out:
 	ZSTD_freeDCtx(a.dctx);
+#ifdef DELTA_APPLY_LZMA
 	if (a.lz_ready)
 		lzma_end(&a.lz);
+#endif
 	free(a.inbuf);
 	free(a.dbuf);
 	free(block);

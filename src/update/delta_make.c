@@ -397,9 +397,9 @@ static int lzma_body(struct mk *m, int which, int wlog, uint8_t **z, size_t *zn)
 
 /* Write the header, then the body in the layout that compresses smaller:
  * both are tried with zstd at a fast level (3); the smaller is compressed
- * again by the patch's method (LZMA2, or zstd at the patch's level for a
- * body above DELTA_MAKE_LZMA_MAX). The header names the compressed body's
- * SHA-256. */
+ * again by the patch's method (zstd at the patch's level, or LZMA2 when
+ * asked and the body is at most DELTA_MAKE_LZMA_MAX). The header names the
+ * compressed body's SHA-256. */
 static int write_patch(struct mk *m, struct delta_header *h, int method, int level, int wlog)
 {
 	uint8_t *z0 = NULL, *z1 = NULL, head[DELTA_HEADER_SIZE];
@@ -412,9 +412,8 @@ static int write_patch(struct mk *m, struct delta_header *h, int method, int lev
 	free(z0);
 	free(z1);
 	z0 = NULL;
-	if (!method)
-		method =
-		    m->body[pick].n > DELTA_MAKE_LZMA_MAX ? DELTA_METHOD_BSZ : DELTA_METHOD_BSX;
+	if (!method || m->body[pick].n > DELTA_MAKE_LZMA_MAX)
+		method = DELTA_METHOD_BSZ;
 	h->method = (uint32_t)method;
 	if (!rc && method == DELTA_METHOD_BSX)
 		rc = lzma_body(m, pick, wlog, &z0, &n0);

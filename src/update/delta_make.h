@@ -9,11 +9,12 @@
  * copy M new bytes, seek in old". The commands, difference bytes and new
  * bytes are written in blocks (each rebuilding at most DELTA_BLOCK_MAX
  * bytes, its commands, then its differences, then its new bytes together,
- * so like bytes sit together) into one body, compressed as one raw LZMA2
- * stream (DELTA_METHOD_BSX: 5 to 10 % smaller than zstd on executables,
- * measured in docs/delta-format.md) or, for bodies larger than
- * DELTA_MAKE_LZMA_MAX (whose LZMA2 decoding would take the device longer),
- * as one zstd frame (DELTA_METHOD_BSZ); either with a window of at most
+ * so like bytes sit together) into one body, compressed as one zstd frame
+ * (DELTA_METHOD_BSZ, the default: a device's apply needs only libzstd) or,
+ * when asked, as one raw LZMA2 stream (DELTA_METHOD_BSX: 5 to 10 % smaller
+ * on executables, measured in docs/delta-format.md; for a body larger than
+ * DELTA_MAKE_LZMA_MAX, whose LZMA2 decoding would take the device too long,
+ * zstd all the same); either with a window of at most
  * 2^DELTA_WINDOW_LOG_MAX. Memory: old and new, the suffix array (4 bytes
  * per old byte), the body and the compressor.
  */
@@ -34,7 +35,7 @@ struct vg_error;
 struct delta_make_opts {
 	int level;      /* zstd level; 0: DELTA_MAKE_LEVEL */
 	int window_log; /* zstd window log; 0: DELTA_MAKE_WINDOW_LOG */
-	int method;     /* 0: by the body's size; DELTA_METHOD_BSZ or DELTA_METHOD_BSX */
+	int method;     /* 0 or DELTA_METHOD_BSZ: zstd; DELTA_METHOD_BSX: LZMA2 */
 };
 #define DELTA_MAKE_LEVEL      19
 #define DELTA_MAKE_WINDOW_LOG 23

@@ -4,6 +4,7 @@
 # of docs/architecture.md does not allow, a cycle between rooms, an edge to a
 # higher floor in the table, a directory that is no room, a .c file without
 # core/banned.h last and a banned call are each refused, naming the place.
+# vigil-test: no-database (the PostgreSQL run skips it)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 CHECK="python3 $VIGIL_SOURCE_DIR/scripts/check-includes.py"

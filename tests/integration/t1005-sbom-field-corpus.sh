@@ -5,6 +5,7 @@
 # tests/data/field-corpus-expected.mjs, never from vigil's output.
 # Checked here: `vigil sbom validate --policy strict` and `--policy standard`
 # accept exactly the documents the table accepts under each policy.
+# vigil-test: no-database (the PostgreSQL run skips it)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 TABLE="$VIGIL_SOURCE_DIR/tests/data/field-corpus-expected.tsv"
 DOCS="$VIGIL_SHARED_DATA/sbom/field-corpus/docs"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `vigil purl parse`: canonical form, the parts as JSON, the package identity,
 # the OSV ecosystem and name, and exit codes for bad purls and bad usage.
+# vigil-test: no-database (the PostgreSQL run skips it)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 # plain output: the canonical string

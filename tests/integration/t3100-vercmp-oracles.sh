@@ -5,6 +5,7 @@
 # files (the vector pairs themselves plus deterministic cross pairs); each
 # pair is asked of the oracle and of vigil, and every disagreement is
 # printed. A missing oracle is a failure (scripts/deps.sh installs them).
+# vigil-test: no-database (the PostgreSQL run skips it)
 set -u
 : "${VIGIL:?path of the vigil binary}"
 : "${VIGIL_SHARED_DATA:?shared data folder}"

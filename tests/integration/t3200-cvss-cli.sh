@@ -2,6 +2,7 @@
 # `vigil cvss score`: plain and --json output for every CVSS version, exit
 # codes for malformed vectors and bad usage, and the CLI agreeing with NVD's
 # baseScore on the real NVD records of the shared data.
+# vigil-test: no-database (the PostgreSQL run skips it)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 # plain output: base score and severity

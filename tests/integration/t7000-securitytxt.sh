@@ -5,6 +5,7 @@
 # certificate made here (good file, untrusted certificate, wrong Content-Type,
 # missing charset, redirects to https and to http, legacy location only,
 # plain http, unreachable port).
+# vigil-test: no-database (the PostgreSQL run skips it)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 NOW=2026-06-01T00:00:00Z

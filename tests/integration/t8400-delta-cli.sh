@@ -6,6 +6,7 @@
 # a flipped byte in a patch is detected; a patch applied to the wrong old
 # file is refused before anything is written; nothing is left at -o on any
 # failure and an existing file there is untouched.
+# vigil-test: no-database (the PostgreSQL run skips it)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
 

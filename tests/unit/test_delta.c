@@ -89,7 +89,7 @@ static void roundtrip(const uint8_t *old, size_t on, const uint8_t *new_img, siz
 	char msg[256];
 	assert_int_equal(delta_make_buf(old, on, new_img, nn, &mopts, &patch, &pn, NULL, &err),
 			 VG_OK);
-	assert_int_equal(patch[12], mopts.method ? (unsigned)mopts.method : DELTA_METHOD_BSX);
+	assert_int_equal(patch[12], mopts.method ? (unsigned)mopts.method : DELTA_METHOD_BSZ);
 	assert_int_equal(apply(old, on, patch, pn, &out, msg, sizeof(msg)), DELTA_OK);
 	assert_int_equal(out.n, nn);
 	assert_true(nn == 0 || memcmp(out.p, new_img, nn) == 0);
@@ -307,10 +307,10 @@ static void test_wrong_old(void **state)
 	free(b);
 }
 
-/* The same with the zstd body (DELTA_METHOD_BSZ, made for large bodies). */
-static void test_zstd_method(void **state)
+/* The same with the LZMA2 body (DELTA_METHOD_BSX). */
+static void test_lzma_method(void **state)
 {
-	mopts.method = DELTA_METHOD_BSZ;
+	mopts.method = DELTA_METHOD_BSX;
 	test_roundtrips(state);
 	test_blocks(state);
 	test_damage(state);
@@ -324,13 +324,13 @@ static void test_lzma_limits(void **state)
 	size_t n = 20000, pn = 0;
 	uint8_t *a = wordy(n, 7), *c = malloc(n), *patch = NULL;
 	struct vg_error err = {0};
-	struct delta_make_opts o = {.method = 9};
+	struct delta_make_opts o = {.method = 9}, lz = {.method = DELTA_METHOD_BSX};
 	struct sink out;
 	char msg[256];
 	(void)state;
 	memcpy(c, a, n);
 	c[100] ^= 1;
-	assert_int_equal(delta_make_buf(a, n, c, n, NULL, &patch, &pn, NULL, &err), VG_OK);
+	assert_int_equal(delta_make_buf(a, n, c, n, &lz, &patch, &pn, NULL, &err), VG_OK);
 	assert_int_equal(patch[12], DELTA_METHOD_BSX);
 	assert_true(patch[DELTA_HEADER_SIZE] <= 2 * (DELTA_WINDOW_LOG_MAX - 12)); /* 2^24 */
 	patch[DELTA_HEADER_SIZE] = 39;                                            /* 3 GiB */
@@ -372,7 +372,7 @@ int main(void)
 	    cmocka_unit_test(test_sha256),        cmocka_unit_test(test_header),
 	    cmocka_unit_test(test_roundtrips),    cmocka_unit_test(test_blocks),
 	    cmocka_unit_test(test_damage),        cmocka_unit_test(test_wrong_old),
-	    cmocka_unit_test(test_make_refusals), cmocka_unit_test(test_zstd_method),
+	    cmocka_unit_test(test_make_refusals), cmocka_unit_test(test_lzma_method),
 	    cmocka_unit_test(test_lzma_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
