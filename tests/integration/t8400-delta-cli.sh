@@ -142,4 +142,9 @@ check_eq "a missing old file: exit 1" "$(run_cmd "$VIGIL" delta make nosuch rand
 check_eq "... nothing at -o" "$(test -e x.patch && echo there || echo none)" none
 check_eq "usage: no -o" "$(run_cmd "$VIGIL" delta make rand1 rand2)" 2
 
+# The device's copy: delta_apply.c alone, built as a device would (C11, no
+# vigil header, no define): it needs libzstd and libc, nothing else.
+check_eq "the apply unit builds alone with cc -std=c11 -Werror" "$(cc -std=c11 -O2 -Wall -Wextra -Werror -c "$VIGIL_SOURCE_DIR/src/update/delta_apply.c" -o "$T_DIR/da.o" 2>&1; echo $?)" 0
+check_eq "... and calls only zstd and libc" "$(nm -u "$T_DIR/da.o" | awk '{ print $2 }' | grep -v -E '^(ZSTD_[A-Za-z_]+|free|malloc|realloc|calloc|memcmp|memcpy|memmove|memset|vsnprintf|snprintf|strlen|__stack_chk_fail)$' | tr '\n' ' ')" ""
+
 finish
