@@ -13,7 +13,7 @@ fi
 
 PKGS="build-essential cmake pkg-config make gcc clang clang-format
 libclang-rt-14-dev
-libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
+libmicrohttpd-dev libgnutls28-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
 postgresql-15 postgresql-client-15
 libssl-dev libcurl4-openssl-dev libzstd-dev liblzma-dev libarchive-dev libxml2-dev
 libgpgme-dev gnupg libargon2-dev libinih-dev libcmocka-dev

@@ -57,9 +57,23 @@ int cmd_init(struct cli *c, int argc, char **argv)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {
-	    "listen=", "threads=", "body-limit=", "port-file=", NULL};
-	const char *usage = "[--listen HOST:PORT] [--threads N] [--body-limit BYTES] "
-			    "[--port-file FILE]";
+	    "listen=",          "public-listen=",    "threads=",       "body-limit=",
+	    "port-file=",       "public-port-file=", "tls-cert=",      "tls-key=",
+	    "public-tls-cert=", "public-tls-key=",   "trusted-proxy=", NULL};
+	const char *usage =
+	    "[--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--public-listen HOST:PORT] "
+	    "[--public-tls-cert FILE --public-tls-key FILE] [--trusted-proxy CIDR[,CIDR...]] "
+	    "[--threads N] [--body-limit BYTES] [--port-file FILE] [--public-port-file FILE]";
+	/* an option given wins over its setting (INI or environment) */
+	static const char *const settings[][2] = {
+	    {"listen", "server.listen"},
+	    {"public-listen", "server.public_listen"},
+	    {"tls-cert", "server.tls_cert"},
+	    {"tls-key", "server.tls_key"},
+	    {"public-tls-cert", "server.public_tls_cert"},
+	    {"public-tls-key", "server.public_tls_key"},
+	    {"trusted-proxy", "server.trusted_proxies"},
+	};
 	struct http_server_opts o = {0};
 	struct cli_args a;
 	struct store *s = NULL;
@@ -69,8 +83,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
 	if (a.npos)
 		return cli_usage(c, "%s", usage);
-	if (cli_opt(&a, "listen"))
-		vg_config_set("server.listen", cli_opt(&a, "listen"));
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (cli_opt(&a, settings[i][0]))
+			vg_config_set(settings[i][1], cli_opt(&a, settings[i][0]));
 	if (cli_opt(&a, "threads")) {
 		int64_t n;
 		if (cli_opt_int(c, &a, "threads", 1, 128, 4, &n))
@@ -82,7 +97,26 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	o.listen = vg_config_get("server.listen", "127.0.0.1:8080");
 	o.threads = (unsigned)vg_config_int("server.threads", 4);
 	o.body_limit = (size_t)vg_config_int("server.body_limit", 64LL * 1024 * 1024);
+	o.public_listen = vg_config_get("server.public_listen", NULL);
+	if (o.public_listen && !*o.public_listen)
+		o.public_listen = NULL;
+	if (o.public_listen && strcmp(o.public_listen, o.listen) == 0 &&
+	    strcmp(strrchr(o.listen, ':') ? strrchr(o.listen, ':') : "", ":0") != 0)
+		return cli_usage(c, "--public-listen %s is the same address as --listen", o.listen);
 	o.port_file = cli_opt(&a, "port-file");
+	o.public_port_file = cli_opt(&a, "public-port-file");
+	o.tls_cert = vg_config_get("server.tls_cert", NULL);
+	o.tls_key = vg_config_get("server.tls_key", NULL);
+	o.public_tls_cert = vg_config_get("server.public_tls_cert", NULL);
+	o.public_tls_key = vg_config_get("server.public_tls_key", NULL);
+	if (!o.tls_cert != !o.tls_key)
+		return cli_usage(c, "--tls-cert and --tls-key go together");
+	if (!o.public_tls_cert != !o.public_tls_key)
+		return cli_usage(c, "--public-tls-cert and --public-tls-key go together");
+	if (o.public_tls_cert && !o.public_listen)
+		return cli_usage(c, "--public-tls-cert needs --public-listen");
+	if (o.public_port_file && !o.public_listen)
+		return cli_usage(c, "--public-port-file needs --public-listen");
 	o.db_url = c->db_url;
 	o.routes = app_route_tables;
 	o.authenticate = auth_http_authenticate;
@@ -122,12 +156,13 @@ static json_t *routes_json(void)
 	for (int t = 0; app_route_tables[t]; t++)
 		for (const struct http_route *r = app_route_tables[t]; r->method; r++)
 			json_array_append_new(
-			    arr,
-			    json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:s}", "method", r->method,
-				      "path", r->pattern, "public", (r->roles & ROLE_PUBLIC) != 0,
-				      "roles", roles_list(r->roles), "ui",
-				      (r->flags & HTTP_UI) != 0, "hidden",
-				      (r->flags & HTTP_HIDDEN) != 0, "summary", r->summary));
+			    arr, json_pack("{s:s, s:s, s:s, s:b, s:o, s:b, s:b, s:s}", "method",
+					   r->method, "path", r->pattern, "listener",
+					   (r->flags & HTTP_PUBLIC_FACE) ? "public" : "internal",
+					   "public", (r->roles & ROLE_PUBLIC) != 0, "roles",
+					   roles_list(r->roles), "ui", (r->flags & HTTP_UI) != 0,
+					   "hidden", (r->flags & HTTP_HIDDEN) != 0, "summary",
+					   r->summary));
 	return arr;
 }
 
@@ -146,7 +181,8 @@ int cmd_routes(struct cli *c, int argc, char **argv)
 	json_array_foreach(arr, i, r)
 	{
 		char *roles = json_dumps(json_object_get(r, "roles"), JSON_COMPACT);
-		printf("%-6s %-44s %s\n", vg_json_str(r, "method"), vg_json_str(r, "path"),
+		printf("%-6s %-44s %-8s %s\n", vg_json_str(r, "method"), vg_json_str(r, "path"),
+		       vg_json_str(r, "listener"),
 		       json_is_true(json_object_get(r, "public")) ? "public" : roles);
 		free(roles);
 	}

@@ -727,7 +727,7 @@ static int home(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route app_routes[] = {
-    {"GET", "/api/v1/health", ROLE_PUBLIC, 0, health,
+    {"GET", "/api/v1/health", ROLE_PUBLIC, HTTP_PUBLIC_FACE, health,
      "Liveness (anonymous: status only; with credentials: version, database, schema, leader)",
      "system"},
     {"GET", "/api/v1/home", ROLE_ANY, 0, api_home,

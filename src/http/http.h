@@ -56,6 +56,14 @@ struct vg_error;
  * process's resident size by as much.
  */
 #define HTTP_BODY_FILE 0x08
+/*
+ * Served on the public listener too (`vigil serve --public-listen`): what
+ * the public and devices need (the CVD portal and its tracking pages,
+ * security.txt, CSAF, TUF, device check-in, the static assets those pages
+ * use). Every other route answers 404 there. Without a public listener every
+ * route is served on --listen.
+ */
+#define HTTP_PUBLIC_FACE 0x10
 
 /*
  * The largest request body a route takes, in bits 8-13 of its flags (no
@@ -85,9 +93,10 @@ struct http_req {
 	struct vg_buf body;
 	int body_fd;     /* the spooled body (a temporary file, read-only for the
 			    handler: pread from 0 to body.len), or -1 when in memory */
+	int public_face; /* reached on the public listener (--public-listen) */
 	char remote[64]; /* the client: the peer, or from X-Forwarded-For when the peer is
 			    one of server.trusted_proxies (see http/proxy.h) */
-	int secure;      /* reached over TLS: directly (a TLS listener, not built yet) or
+	int secure;      /* reached over TLS: directly (a TLS listener: --tls-cert) or
 			    through a trusted proxy that sent X-Forwarded-Proto: https;
 			    responses then carry Strict-Transport-Security */
 	struct vg_principal who;
@@ -223,7 +232,11 @@ typedef void (*http_auth_hook)(struct http_req *req);
  * value stops http_serve() with an error naming the setting.
  */
 struct http_server_opts {
-	const char *listen; /* "127.0.0.1:8080" */
+	const char *listen;             /* "127.0.0.1:8080" */
+	const char *public_listen;      /* NULL: none; else only HTTP_PUBLIC_FACE routes there */
+	const char *public_port_file;   /* write the public listener's bound port here */
+	const char *tls_cert, *tls_key; /* PEM files: --listen speaks TLS (1.2 and 1.3) */
+	const char *public_tls_cert, *public_tls_key; /* the same for --public-listen */
 	const char *db_url;
 	unsigned threads;                       /* worker threads */
 	size_t body_limit;                      /* bytes */

@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "http/proxy.h"
+#include "http/tls.h"
 #include "http/ui.h"
 #include "store/store.h"
 
@@ -398,8 +399,16 @@ static struct conn_watch *conn_watch_of(struct MHD_Connection *conn)
 
 /* ---- request context ---- */
 
+/* A listener: what on_request learns of the daemon that took the request. */
+struct listener {
+	int public_face; /* only HTTP_PUBLIC_FACE routes */
+	int tls_slot;    /* http/tls.h slot, or -1: plain HTTP */
+};
+static struct listener g_listeners[2] = {{0, -1}, {1, -1}};
+
 struct reqctx {
 	struct http_req req;
+	int tls; /* reached on a TLS listener */
 	int64_t t0;
 	const struct http_route *route;
 	int status;
@@ -664,12 +673,16 @@ static int match(const char *pattern, const char *path, struct http_req *req, in
 	return *s == '\0';
 }
 
-static const struct http_route *find_route(const char *method, const char *path, int *path_matched)
+/* The route of method and path; on the public listener (public_face) only
+ * the routes flagged HTTP_PUBLIC_FACE exist. */
+static const struct http_route *find_route(const char *method, const char *path, int public_face,
+					   int *path_matched)
 {
 	*path_matched = 0;
 	for (int t = 0; g_routes && g_routes[t]; t++)
 		for (const struct http_route *r = g_routes[t]; r->method; r++)
-			if (match(r->pattern, path, NULL, 0)) {
+			if ((!public_face || (r->flags & HTTP_PUBLIC_FACE)) &&
+			    match(r->pattern, path, NULL, 0)) {
 				*path_matched = 1;
 				if (strcmp(r->method, method) == 0 ||
 				    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
@@ -1044,11 +1057,6 @@ static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const 
  * TLS (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL) on a
  * daemon started with MHD_USE_TLS). Plain HTTP today.
  */
-static int direct_tls(struct MHD_Connection *conn)
-{
-	(void)conn;
-	return 0;
-}
 
 /* The client, whether it came over TLS, and the framing of the body. A
  * framing that a proxy in front could read differently is refused. */
@@ -1065,8 +1073,8 @@ static int read_headers(struct MHD_Connection *conn, struct reqctx *ctx, const c
 	sockaddr_text(ci ? ci->client_addr : NULL, peer, sizeof(peer));
 	http_client_address(&g_proxies, peer, f.xff, f.nxff, ctx->req.remote,
 			    sizeof(ctx->req.remote));
-	ctx->req.secure = direct_tls(conn) || (http_proxies_match(&g_proxies, peer) &&
-					       http_forwarded_https(f.xfp, f.nxfp));
+	ctx->req.secure = ctx->tls || (http_proxies_match(&g_proxies, peer) &&
+				       http_forwarded_https(f.xfp, f.nxfp));
 	ctx->has_body = f.nte || (f.ncl && strcmp(f.cl, "0") != 0);
 	if (f.bad_name)
 		*why = "a header field name with whitespace";
@@ -1158,7 +1166,7 @@ static int gate(struct MHD_Connection *conn, struct reqctx *ctx, enum MHD_Result
 	char msg[160];
 
 	ctx->gated = 1;
-	r = find_route(req->method, req->path, &matched);
+	r = find_route(req->method, req->path, req->public_face, &matched);
 	if (!r) {
 		if (matched)
 			*ret = quick_error(conn, ctx, 405, "method_not_allowed",
@@ -1345,7 +1353,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  size_t *upload_data_size, void **con_cls)
 {
 	struct reqctx *ctx = *con_cls;
-	(void)cls;
 
 	if (!ctx) {
 		const char *why = NULL;
@@ -1362,6 +1369,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		ctx->t0 = vg_mono_ms();
 		ctx->req.method = method;
 		ctx->req.path = url;
+		if (cls) { /* the listener: public or internal, TLS or not */
+			const struct listener *l = cls;
+			ctx->req.public_face = l->public_face;
+			ctx->tls = l->tls_slot >= 0;
+		}
 		ctx->req.conn = conn;
 		ctx->watch = conn_watch_of(conn);
 		vg_buf_init(&ctx->req.body, 0);
@@ -1410,11 +1422,29 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ---- lifecycle ---- */
 
 static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_reload;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	g_stop = 1;
+	if (sig == SIGHUP)
+		g_reload = 1;
+	else
+		g_stop = 1;
+}
+
+/* SIGHUP: the listeners' certificates and keys are read again; new
+ * handshakes get them, open connections keep theirs. */
+static void reload_tls(void)
+{
+	for (int i = 0; i < HTTP_TLS_SLOTS; i++) {
+		struct vg_error e = {0};
+		if (!http_tls_enabled(i))
+			continue;
+		if (http_tls_reload(i, &e))
+			vg_err("SIGHUP: %s; the listener keeps its certificate", vg_error_msg(&e));
+		else
+			vg_info("SIGHUP: TLS reloaded: %s", http_tls_describe(i));
+	}
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_error *err)
@@ -1525,20 +1555,71 @@ static void stop_services(const struct vg_service *list, size_t n)
 	}
 }
 
-int http_serve(const struct http_server_opts *o, struct vg_error *err)
+/* Listen on listen ("HOST:PORT") with its own workers for listener l. The
+ * bound port goes to port_file when given. */
+static int start_daemon(const char *listen, const struct listener *l, const char *what,
+			unsigned threads, unsigned max_conns, const char *port_file,
+			struct MHD_Daemon **out, struct vg_error *err)
 {
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
-	struct sigaction act;
 	unsigned port;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls[] = {
+	    {MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
+	int rc = parse_listen(listen, &sa, err);
+	if (rc)
+		return rc;
+	if (l->tls_slot >= 0) {
+		if (MHD_is_feature_supported(MHD_FEATURE_HTTPS_CERT_CALLBACK) != MHD_YES)
+			return vg_error_set(
+			    err, VG_EUSAGE,
+			    "%s: this libmicrohttpd has no TLS certificate callback "
+			    "(built without GnuTLS?)",
+			    listen);
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
+						 http_tls_callback(l->tls_slot)};
+		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+						 (void *)HTTP_TLS_PRIORITIES};
+	}
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, (void *)l, MHD_OPTION_ARRAY, tls,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED,
+			     on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+			     MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
+			     (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	if (!d)
+		return vg_error_set(err, VG_EIO, "cannot listen on %s: %s", listen,
+				    strerror(errno));
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : ntohs(sa.sin_port);
+	if (port_file) {
+		FILE *f = fopen(port_file, "w");
+		if (f) {
+			fprintf(f, "%u\n", port);
+			fclose(f);
+		}
+	}
+	vg_info("listening on %s://%s:%u/ (%s, %u workers)", l->tls_slot >= 0 ? "https" : "http",
+		inet_ntoa(sa.sin_addr), port, what, threads);
+	if (l->tls_slot >= 0)
+		vg_info("%s", http_tls_describe(l->tls_slot));
+	*out = d;
+	return VG_OK;
+}
+
+int http_serve(const struct http_server_opts *o, struct vg_error *err)
+{
+	struct MHD_Daemon *d = NULL, *pd = NULL;
+	struct sigaction act;
 	size_t nstarted;
 	unsigned max_conns = 0;
 	int rc;
 
-	rc = parse_listen(o->listen, &sa, err);
-	if (rc)
-		return rc;
 	rc = read_settings(o, &max_conns, err);
 	if (rc)
 		return rc;
@@ -1552,35 +1633,45 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	act.sa_handler = on_signal;
 	sigaction(SIGTERM, &act, NULL);
 	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGHUP, &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0,
-	    NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	    NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
-	    max_conns, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
-	if (!d)
-		return vg_error_set(err, VG_EIO, "cannot listen on %s: %s", o->listen,
-				    strerror(errno));
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	port = info ? info->port : ntohs(sa.sin_port);
-	if (o->port_file) {
-		FILE *f = fopen(o->port_file, "w");
-		if (f) {
-			fprintf(f, "%u\n", port);
-			fclose(f);
-		}
+	if ((o->tls_cert || o->tls_key) &&
+	    (rc = http_tls_load(0, o->tls_cert, o->tls_key, "--listen", err)))
+		return rc;
+	g_listeners[0].tls_slot = http_tls_enabled(0) ? 0 : -1;
+	if ((o->public_tls_cert || o->public_tls_key) &&
+	    (rc =
+		 http_tls_load(1, o->public_tls_cert, o->public_tls_key, "--public-listen", err))) {
+		http_tls_free_all();
+		return rc;
 	}
-	vg_info("listening on http://%s:%u/ (%u workers)", inet_ntoa(sa.sin_addr), port,
-		o->threads);
+	g_listeners[1].tls_slot = http_tls_enabled(1) ? 1 : -1;
+
+	/* the public listener first: the port file of --listen tells a test
+	 * (or a supervisor) that the server is up on every listener */
+	if (o->public_listen &&
+	    (rc = start_daemon(o->public_listen, &g_listeners[1], "public: portal, devices",
+			       o->threads, max_conns, o->public_port_file, &pd, err))) {
+		http_tls_free_all();
+		return rc;
+	}
+	rc = start_daemon(o->listen, &g_listeners[0], o->public_listen ? "internal" : "every route",
+			  o->threads, max_conns, o->port_file, &d, err);
+	if (rc) {
+		if (pd)
+			MHD_stop_daemon(pd);
+		http_tls_free_all();
+		return rc;
+	}
 	nstarted = 0;
 	for (const struct vg_service *sv = o->services; sv && sv->name; sv++) {
 		if (sv->start(o->db_url, err)) {
 			stop_services(o->services, nstarted);
 			MHD_stop_daemon(d);
+			if (pd)
+				MHD_stop_daemon(pd);
+			http_tls_free_all();
 			return err && err->code ? err->code : VG_EINTERNAL;
 		}
 		nstarted++;
@@ -1588,16 +1679,25 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	while (!g_stop) {
 		usleep(WATCH_TICK_MS * 1000);
 		watchdog_scan();
+		if (g_reload) {
+			g_reload = 0;
+			reload_tls();
+		}
 	}
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
+	if (pd)
+		MHD_quiesce_daemon(pd);
 	stop_services(o->services, nstarted);
 	for (int i = 0; i < 300 && atomic_load(&g_inflight) > 0; i++) {
 		usleep(100 * 1000);
 		watchdog_scan();
 	}
 	MHD_stop_daemon(d);
+	if (pd)
+		MHD_stop_daemon(pd);
+	http_tls_free_all();
 	pthread_mutex_lock(&g_db_lock);
 	for (int i = 0; i < g_ndbs; i++)
 		store_close(g_dbs[i]);

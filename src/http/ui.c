@@ -66,6 +66,12 @@ int ui_page_begin(struct http_req *req, struct http_resp *resp, const char *titl
 	ui_head(b, title);
 	html_raw(b, "<body>");
 	ui_skip_link(b);
+	if (req->public_face) {
+		/* the public listener serves no UI: no way in from here */
+		html_raw(b, "<header class=\"top\"><a class=\"brand\" href=\"/report\">vigil</a>"
+			    "</header>\n");
+		return html(b, "<main id=\"main\"><h1>%s</h1>\n", title);
+	}
 	html_raw(b, "<header class=\"top\"><a class=\"brand\" href=\"/ui/\">vigil</a>");
 	if (req->who.role == ROLE_NONE) {
 		/* an error page for someone not logged in: no rooms, a way in */
@@ -225,7 +231,9 @@ int ui_error_page(struct http_req *req, struct http_resp *resp, int status, cons
 	html(b, "<div class=\"card error-page\" id=\"error-page\"><p class=\"error-text\">%s</p>",
 	     text && *text ? text : dflt);
 	html(b, "<p class=\"hint\">Status %d.</p><ul class=\"next\">", status);
-	if (req->who.role == ROLE_NONE)
+	if (req->public_face)
+		html_raw(b, "<li><a href=\"/report\">Report a vulnerability</a></li>");
+	else if (req->who.role == ROLE_NONE)
 		html_raw(b, "<li><a href=\"/ui/login\">Log in</a></li>");
 	else
 		html_raw(b, "<li><a href=\"/ui/\">Go to the overview</a></li>");
@@ -632,10 +640,10 @@ int ui_form_date(const struct http_req *req, const char *name, const char *label
 	return VG_EINVAL;
 }
 
+/* "/": the web UI; on the public listener, the CVD portal. */
 static int root(struct http_req *req, struct http_resp *resp)
 {
-	(void)req;
-	return http_redirect(resp, "/ui/");
+	return http_redirect(resp, req->public_face ? "/report" : "/ui/");
 }
 
 static int static_file(struct http_req *req, struct http_resp *resp)
@@ -671,9 +679,11 @@ static int favicon(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route http_ui_routes[] = {
-    {"GET", "/", ROLE_PUBLIC, HTTP_HIDDEN, root, "Redirect to the web UI", "ui"},
-    {"GET", "/static/{file}", ROLE_PUBLIC, HTTP_HIDDEN, static_file, "Embedded web assets", "ui"},
-    {"GET", "/favicon.ico", ROLE_PUBLIC, HTTP_HIDDEN, favicon, "The site icon (SVG)", "ui"},
+    {"GET", "/", ROLE_PUBLIC, HTTP_HIDDEN | HTTP_PUBLIC_FACE, root, "Redirect to the web UI", "ui"},
+    {"GET", "/static/{file}", ROLE_PUBLIC, HTTP_HIDDEN | HTTP_PUBLIC_FACE, static_file,
+     "Embedded web assets", "ui"},
+    {"GET", "/favicon.ico", ROLE_PUBLIC, HTTP_HIDDEN | HTTP_PUBLIC_FACE, favicon,
+     "The site icon (SVG)", "ui"},
     {"GET", "/ui/resume", ROLE_ANY, HTTP_UI, resume,
      "The form kept when the session ended, offered once to be sent", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},

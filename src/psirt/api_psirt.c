@@ -417,15 +417,17 @@ static int draft_page(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route psirt_routes[] = {
-    {"POST", "/api/v1/reports", ROLE_PUBLIC, HTTP_NO_CSRF | HTTP_BODY_TEXT, report_post,
+    {"POST", "/api/v1/reports", ROLE_PUBLIC, HTTP_NO_CSRF | HTTP_BODY_TEXT | HTTP_PUBLIC_FACE,
+     report_post,
      "Report a vulnerability {title, product, version, description, impact, poc, contact, "
      "credit_consent, credit_name, encrypted (an ASCII-armoured OpenPGP message)}; returns "
      "a private tracking token",
      "psirt"},
-    {"GET", "/api/v1/reports/{token}", ROLE_PUBLIC, 0, report_get,
+    {"GET", "/api/v1/reports/{token}", ROLE_PUBLIC, HTTP_PUBLIC_FACE, report_get,
      "The reporter's view of a report by its tracking token", "psirt"},
-    {"POST", "/api/v1/reports/{token}/messages", ROLE_PUBLIC, HTTP_NO_CSRF | HTTP_BODY_TEXT,
-     report_message, "A message from the reporter {body}", "psirt"},
+    {"POST", "/api/v1/reports/{token}/messages", ROLE_PUBLIC,
+     HTTP_NO_CSRF | HTTP_BODY_TEXT | HTTP_PUBLIC_FACE, report_message,
+     "A message from the reporter {body}", "psirt"},
     {"GET", "/api/v1/cases", ROLE_READ, 0, cases_list, "PSIRT cases (state filter)", "psirt"},
     {"GET", "/api/v1/cases/{id}", ROLE_READ, 0, case_show, "One case", "psirt"},
     {"POST", "/api/v1/cases", ROLE_ADMIN | ROLE_PSIRT, 0, case_post,

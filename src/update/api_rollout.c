@@ -569,9 +569,9 @@ void device_service_stop(void)
 
 /* clang-format off */
 const struct http_route rollout_routes[] = {
-    {"POST", "/api/v1/device/checkin", ROLE_DEVICE, 0, checkin_post,
+    {"POST", "/api/v1/device/checkin", ROLE_DEVICE, HTTP_PUBLIC_FACE, checkin_post,
      "A device checks in with its installed version: none, or install (TUF target, rollout, delta)", "devices"},
-    {"POST", "/api/v1/device/status", ROLE_DEVICE, 0, status_post,
+    {"POST", "/api/v1/device/status", ROLE_DEVICE, HTTP_PUBLIC_FACE, status_post,
      "A device reports downloading, installing, installed or failed for a rollout", "devices"},
     {"GET", "/api/v1/devices", ROLE_READ, 0, devices_get,
      "Devices (product, version, channel filters)", "devices"},

@@ -140,8 +140,8 @@ static int tuf_targets_get(struct http_req *req, struct http_resp *resp)
 
 /* clang-format off */
 const struct http_route tuf_routes[] = {
-    {"GET", "/tuf/metadata/*", ROLE_PUBLIC, 0, tuf_metadata_get, "TUF metadata (timestamp.json, VERSION.ROLE.json); ETag, Range", "update"},
-    {"GET", "/tuf/targets/*", ROLE_PUBLIC, 0, tuf_targets_get, "TUF target files (PRODUCT/SHA256.NAME); ETag, Range", "update"},
+    {"GET", "/tuf/metadata/*", ROLE_PUBLIC, HTTP_PUBLIC_FACE, tuf_metadata_get, "TUF metadata (timestamp.json, VERSION.ROLE.json); ETag, Range", "update"},
+    {"GET", "/tuf/targets/*", ROLE_PUBLIC, HTTP_PUBLIC_FACE, tuf_targets_get, "TUF target files (PRODUCT/SHA256.NAME); ETag, Range", "update"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 /* clang-format on */
