@@ -199,7 +199,7 @@ int provider_put(struct store *s, const struct csaf_publication *p, struct vg_er
 	if ((rc = store_query_text(s, &old, err,
 				   "SELECT tracking_id FROM csaf_provider_documents WHERE path = ? "
 				   "AND tracking_id <> ? ORDER BY id LIMIT 1",
-				   "ss", path, p->tracking_id)) &&
+				   "tt", path, p->tracking_id)) &&
 	    rc != VG_ENOTFOUND)
 		return rc;
 	if (old) {
@@ -231,7 +231,7 @@ int provider_put(struct store *s, const struct csaf_publication *p, struct vg_er
 	    "INSERT INTO csaf_provider_keys (fingerprint, public_key, added_at) SELECT ?, "
 	    "?, ? WHERE NOT EXISTS (SELECT 1 FROM csaf_provider_keys WHERE fingerprint "
 	    "= ?)",
-	    "ssIs", st.fingerprint, pub, now, st.fingerprint);
+	    "ttit", st.fingerprint, pub, now, st.fingerprint);
 	if (rc)
 		goto out;
 	struct store_stmt *ins = NULL;
@@ -295,19 +295,19 @@ static void rfc3339(int64_t t, char *out, size_t n)
 static int served_rows(struct store *s, const char *tlp, json_t **rows, struct vg_error *err)
 {
 	return store_rows(
-	    s, rows, err, "sssiii",
+	    s, rows, err, "tttiii",
 	    "SELECT d.tracking_id, d.version, d.path, d.current_release, "
 	    "d.initial_release, d.id FROM csaf_provider_documents d WHERE d.tlp = ? AND "
 	    "d.id = (SELECT MAX(e.id) FROM csaf_provider_documents e WHERE "
 	    "e.tracking_id = d.tracking_id) ORDER BY d.current_release DESC, d.id DESC",
-	    "s", tlp);
+	    "t", tlp);
 }
 
 static int metadata(struct store *s, struct vg_buf *out, struct vg_error *err)
 {
 	char base[512], url[700], when[VG_TIME_BUFSZ];
 	json_t *keys = NULL, *last = NULL, *latest = NULL;
-	int rc = store_rows(s, &keys, err, "s",
+	int rc = store_rows(s, &keys, err, "t",
 			    "SELECT fingerprint FROM csaf_provider_keys ORDER BY added_at, "
 			    "fingerprint",
 			    NULL);
@@ -415,14 +415,14 @@ static int rolie_feed(struct store *s, const char *tlp, struct vg_buf *out, stru
 			      "version", "2.0"));
 	}
 	rfc3339(newest ? newest : vg_now(), when, sizeof(when));
-	char self[700], fid[64];
-	snprintf(self, sizeof(self), "%s/.well-known/csaf/feed-tlp-%s.json", base, tlp);
-	snprintf(fid, sizeof(fid), "csaf-feed-tlp-%s", tlp);
-	char title[64];
+	char self[700], fid[64], title[64], low[16];
+	size_t tl = strlen(tlp);
+	for (size_t k = 0; k <= tl && k < sizeof(low); k++)
+		low[k] = (char)((tlp[k] >= 'A' && tlp[k] <= 'Z') ? tlp[k] - 'A' + 'a' : tlp[k]);
+	low[sizeof(low) - 1] = '\0';
+	snprintf(self, sizeof(self), "%s/.well-known/csaf/feed-tlp-%s.json", base, low);
+	snprintf(fid, sizeof(fid), "csaf-feed-tlp-%s", low);
 	snprintf(title, sizeof(title), "CSAF feed (TLP:%s)", tlp);
-	for (char *c = title; *c; c++)
-		if (*c >= 'a' && *c <= 'z' && c > title + 15)
-			*c = (char)(*c - 'a' + 'A');
 	json_t *f =
 	    json_pack("{s:{s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:s, s:o}}", "feed", "id", fid,
 		      "title", title, "link", "rel", "self", "href", self, "category", "scheme",
@@ -505,7 +505,7 @@ int provider_render(struct store *s, const char *path, struct vg_buf *out, const
 		int rc = store_query_text(s, &key, err,
 					  "SELECT public_key FROM csaf_provider_keys WHERE "
 					  "UPPER(fingerprint) = UPPER(?)",
-					  "s", fpr);
+					  "t", fpr);
 		if (!rc && key)
 			rc = vg_buf_adds(out, key);
 		else if (!rc || rc == VG_ENOTFOUND)
