@@ -38,20 +38,32 @@
 
 /* ---- names ---- */
 
+static int is_name_char(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		c = (char)(c - 'A' + 'a');
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-';
+}
+
 int csaf_file_name(const char *tracking_id, char *out, size_t n)
 {
-	size_t len = tracking_id ? strlen(tracking_id) : 0;
+	size_t len = tracking_id ? strlen(tracking_id) : 0, o = 0;
 	if (len == 0 || len + sizeof(".json") > n)
 		return VG_EINVAL;
+	/* lower case, then every run of characters outside [+-a-z0-9] becomes
+	 * one '_' (the regular expression [^+\-a-z0-9]+ of section 5.1) */
 	for (size_t i = 0; i < len; i++) {
 		char c = tracking_id[i];
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-')) {
+			if (o && out[o - 1] == '_' && i && !is_name_char(tracking_id[i - 1]))
+				continue;
 			c = '_';
-		out[i] = c;
+		}
+		out[o++] = c;
 	}
-	memcpy(out + len, ".json", sizeof(".json"));
+	memcpy(out + o, ".json", sizeof(".json"));
 	return VG_OK;
 }
 

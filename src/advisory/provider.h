@@ -40,7 +40,8 @@ int provider_put(struct store *s, const struct csaf_publication *p,
 		 struct vg_error *err) VG_MUST_CHECK;
 
 /* The file name of a document (CSAF 2.0 section 5.1): the tracking id in
- * lower case, every character other than [+-a-z0-9] replaced by '_', then
+ * lower case, every run of characters other than [+-a-z0-9] replaced by one
+ * '_', then
  * ".json". Returns VG_EINVAL when the id is empty or the name does not fit. */
 int csaf_file_name(const char *tracking_id, char *out, size_t n) VG_MUST_CHECK;
 
