@@ -575,10 +575,6 @@ static int tree_get(struct http_req *req, struct http_resp *resp)
 	const char *ctype = NULL;
 	vg_buf_init(&b, 0);
 	int rc = provider_render(req->db, req->path, &b, &ctype, &err);
-	if (rc == VG_ENOTFOUND) {
-		vg_buf_release(&b);
-		return http_error(resp, 404, "%s", vg_error_msg(&err));
-	}
 	if (rc) {
 		vg_buf_release(&b);
 		return http_fail(resp, &err);
