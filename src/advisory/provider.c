@@ -8,10 +8,11 @@
  * <tlp>/<year>/<file>.json (+ .sha256, .sha512, .asc), the ROLIE feed
  * feed-tlp-<tlp>.json and the public keys openpgp/<FINGERPRINT>.asc.
  *
- * Only TLP:WHITE is served (requirement 4: without access control); GREEN,
- * AMBER and RED documents are kept but never served from the public tree
- * (requirement 5 asks for access control vigil's public routes do not
- * have: they are distributed by the PSIRT directly).
+ * TLP:WHITE is served to anyone (requirement 7.1.4); the folders and ROLIE
+ * feeds of GREEN, AMBER and RED are served only to a signed-in user or an API
+ * token with read access (requirement 7.1.5: access protected, under their
+ * own paths), and provider-metadata.json names them once a document carries
+ * the label.
  */
 #include "advisory/provider.h"
 #include "advisory/provider_int.h"
@@ -284,6 +285,11 @@ out:
 
 /* ---- the tree ---- */
 
+/* The TLP labels a provider files under, and their folder names. */
+static const char *const tlp_labels[] = {"WHITE", "GREEN", "AMBER", "RED"};
+static const char *const tlp_folders[] = {"white", "green", "amber", "red"};
+#define N_TLP (sizeof(tlp_labels) / sizeof(tlp_labels[0]))
+
 const char *provider_base_url(char *buf, size_t n)
 {
 	const char *b = vg_config_get("server.public_url", NULL);
@@ -361,17 +367,46 @@ static int metadata(struct store *s, struct vg_buf *out, struct vg_error *err)
 		snprintf(url, sizeof(url), "%s/.well-known/csaf/openpgp/%s.asc", base, fpr);
 		json_array_append_new(pk, json_pack("{s:s, s:s}", "fingerprint", fpr, "url", url));
 	}
-	char canon[700], dir[700], feed[700];
+	char canon[700];
 	snprintf(canon, sizeof(canon), "%s/.well-known/csaf/provider-metadata.json", base);
-	snprintf(dir, sizeof(dir), "%s/.well-known/csaf/white/", base);
-	snprintf(feed, sizeof(feed), "%s/.well-known/csaf/feed-tlp-white.json", base);
-	json_t *m = json_pack(
-	    "{s:s, s:[{s:s}, {s:{s:[{s:s, s:s, s:s}]}}], s:s, s:b, s:s, s:b, s:o, s:o, s:s}",
-	    "canonical_url", canon, "distributions", "directory_url", dir, "rolie", "feeds",
-	    "summary", "TLP:WHITE advisories", "tlp_label", "WHITE", "url", feed, "last_updated",
-	    when, "list_on_CSAF_aggregators", 1, "metadata_version", "2.0",
-	    "mirror_on_CSAF_aggregators", 1, "public_openpgp_keys", pk, "publisher", publisher,
-	    "role", "csaf_trusted_provider");
+	/* one distribution (folder and ROLIE feed) per TLP label: WHITE always,
+	 * the others once a document carries them */
+	json_t *dists = json_array();
+	for (size_t t = 0; t < N_TLP && !rc; t++) {
+		json_t *cnt = NULL;
+		if (t > 0) {
+			if ((rc = store_rows(s, &cnt, err, "i",
+					     "SELECT COUNT(*) AS n FROM csaf_provider_documents "
+					     "WHERE tlp = ?",
+					     "t", tlp_labels[t])))
+				break;
+			json_int_t n =
+			    json_integer_value(json_object_get(json_array_get(cnt, 0), "n"));
+			json_decref(cnt);
+			if (n == 0)
+				continue;
+		}
+		char dir[700], feed[700], summary[64];
+		snprintf(dir, sizeof(dir), "%s/.well-known/csaf/%s/", base, tlp_folders[t]);
+		snprintf(feed, sizeof(feed), "%s/.well-known/csaf/feed-tlp-%s.json", base,
+			 tlp_folders[t]);
+		snprintf(summary, sizeof(summary), "TLP:%s advisories", tlp_labels[t]);
+		json_array_append_new(dists,
+				      json_pack("{s:s, s:{s:[{s:s, s:s, s:s}]}}", "directory_url",
+						dir, "rolie", "feeds", "summary", summary,
+						"tlp_label", tlp_labels[t], "url", feed));
+	}
+	if (rc) {
+		json_decref(dists);
+		json_decref(pk);
+		json_decref(publisher);
+		goto out;
+	}
+	json_t *m = json_pack("{s:s, s:o, s:s, s:b, s:s, s:b, s:o, s:o, s:s}", "canonical_url",
+			      canon, "distributions", dists, "last_updated", when,
+			      "list_on_CSAF_aggregators", 1, "metadata_version", "2.0",
+			      "mirror_on_CSAF_aggregators", 1, "public_openpgp_keys", pk,
+			      "publisher", publisher, "role", "csaf_trusted_provider");
 	char *text = m ? json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(m);
 	if (!text) {
@@ -487,26 +522,35 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
+/* The label whose folder name starts rest and is followed by stop ('/' or
+ * '.'); *used is the folder name's length. NULL when none. */
+static const char *tlp_at(const char *rest, char stop, size_t *used)
+{
+	for (size_t i = 0; i < N_TLP; i++) {
+		size_t l = strlen(tlp_folders[i]);
+		if (!strncmp(rest, tlp_folders[i], l) && rest[l] == stop) {
+			*used = l;
+			return tlp_labels[i];
+		}
+	}
+	return NULL;
+}
+
 int provider_render(struct store *s, const char *path, struct vg_buf *out, const char **ctype,
 		    struct vg_error *err)
 {
 	static const char prefix[] = "/.well-known/csaf/";
+	const char *tlp;
+	size_t used = 0;
 	*ctype = "application/json";
 	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0)
 		return vg_error_set(err, VG_ENOTFOUND, "%s: not in the CSAF tree", path);
 	const char *rest = path + sizeof(prefix) - 1;
 	if (!strcmp(rest, "provider-metadata.json"))
 		return metadata(s, out, err);
-	if (!strcmp(rest, "feed-tlp-white.json"))
-		return rolie_feed(s, "WHITE", out, err);
-	if (!strcmp(rest, "white/index.txt")) {
-		*ctype = "text/plain; charset=utf-8";
-		return listing(s, "WHITE", 0, out, err);
-	}
-	if (!strcmp(rest, "white/changes.csv")) {
-		*ctype = "text/csv; charset=utf-8";
-		return listing(s, "WHITE", 1, out, err);
-	}
+	if (!strncmp(rest, "feed-tlp-", 9) && (tlp = tlp_at(rest + 9, '.', &used)) &&
+	    !strcmp(rest + 9 + used, ".json"))
+		return rolie_feed(s, tlp, out, err);
 	if (!strncmp(rest, "openpgp/", 8) && ends_with(rest, ".asc")) {
 		char fpr[80], *key = NULL;
 		size_t l = strlen(rest + 8) - 4;
@@ -526,8 +570,16 @@ int provider_render(struct store *s, const char *path, struct vg_buf *out, const
 		*ctype = "application/pgp-keys";
 		return rc;
 	}
-	if (strncmp(rest, "white/", 6) != 0)
+	if (!(tlp = tlp_at(rest, '/', &used)))
 		return vg_error_set(err, VG_ENOTFOUND, "%s: not published", path);
+	if (!strcmp(rest + used, "/index.txt")) {
+		*ctype = "text/plain; charset=utf-8";
+		return listing(s, tlp, 0, out, err);
+	}
+	if (!strcmp(rest + used, "/changes.csv")) {
+		*ctype = "text/csv; charset=utf-8";
+		return listing(s, tlp, 1, out, err);
+	}
 	/* a document or one of its companions */
 	char doc[700];
 	const char *col = "data";
@@ -544,13 +596,14 @@ int provider_render(struct store *s, const char *path, struct vg_buf *out, const
 	struct store_stmt *st = NULL;
 	char sql[300];
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s, path FROM csaf_provider_documents WHERE path = ? AND tlp = 'WHITE' "
+		 "SELECT %s, path FROM csaf_provider_documents WHERE path = ? AND tlp = ? "
 		 "ORDER BY id DESC LIMIT 1",
 		 col);
 	int rc = store_prepare(s, sql, &st, err);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, doc);
+	store_bind_text(st, 2, tlp);
 	rc = store_step(st, err);
 	if (rc == STORE_ROW) {
 		size_t n = 0;
@@ -585,11 +638,23 @@ static int tree_get(struct http_req *req, struct http_resp *resp)
 }
 
 /* clang-format off */
+#define PROTECTED(p, label)                                                                  \
+	{"GET", "/.well-known/csaf/" p, ROLE_READ, 0, tree_get,                                \
+	 "The TLP:" label " part of the CSAF provider tree (CSAF 2.0 requirement 7.1.5: access " \
+	 "protected, a session or an API token)", "advisory"}
 const struct http_route provider_routes[] = {
+    /* first match wins: the protected TLP labels before the open tree */
+    PROTECTED("green/*", "GREEN"),
+    PROTECTED("amber/*", "AMBER"),
+    PROTECTED("red/*", "RED"),
+    PROTECTED("feed-tlp-green.json", "GREEN"),
+    PROTECTED("feed-tlp-amber.json", "AMBER"),
+    PROTECTED("feed-tlp-red.json", "RED"),
     {"GET", "/.well-known/csaf/*", ROLE_PUBLIC, 0, tree_get,
      "The trusted CSAF provider (CSAF 2.0 section 7): provider-metadata.json, TLP:WHITE "
      "documents with .sha256, .sha512 and .asc, index.txt, changes.csv, the ROLIE feed, "
      "the OpenPGP keys", "advisory"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
+#undef PROTECTED
 /* clang-format on */

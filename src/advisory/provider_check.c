@@ -15,10 +15,11 @@
  *   7.1.15 ROLIE feed                   7.1.18 .sha256 / .sha512
  *   7.1.19 .asc signatures              7.1.20 the public OpenPGP keys
  *
- * 7.1.5 (access control for AMBER/RED), 7.1.10 (DNS path), 7.1.14
- * (directory listings), 7.1.16 and 7.1.17 (ROLIE service and category
- * documents) are optional for this role or not applicable to a tree that
- * serves only TLP:WHITE: not checked.
+ *   7.1.5 TLP:AMBER and TLP:RED access protected (over HTTP: an anonymous
+ *         request is refused; their content is checked from the store)
+ *
+ * 7.1.10 (DNS path), 7.1.14 (directory listings), 7.1.16 and 7.1.17 (ROLIE
+ * service and category documents) are optional for this role: not checked.
  */
 #include "advisory/csaf_check.h"
 #include "advisory/provider.h"
@@ -147,6 +148,73 @@ static int get(struct run *x, const char *req, const char *url, struct vg_buf *o
 		FAILED(x, req, url, "HTTP status %ld, expected 200", status);
 		return -1;
 	}
+	return 0;
+}
+
+/* The HTTP status of an anonymous GET of url (-1 when it cannot be
+ * fetched): how requirement 7.1.5 is seen from outside. */
+static long probe(struct run *x, const char *url)
+{
+	struct vg_buf b;
+	CURL *h = curl_easy_init();
+	long status = -1;
+	if (!h)
+		return -1;
+	vg_buf_init(&b, FETCH_MAX);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	if (x->src->cacert)
+		curl_easy_setopt(h, CURLOPT_CAINFO, x->src->cacert);
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	vg_buf_release(&b);
+	return status;
+}
+
+/* The TLP label of a distribution's folder or feed URL (".../amber/",
+ * ".../feed-tlp-amber.json"); NULL when the URL names none. */
+static const char *tlp_of(const char *url)
+{
+	static const char *const labels[] = {"WHITE", "GREEN", "AMBER", "RED"};
+	static const char *const names[] = {"white", "green", "amber", "red"};
+	const char *w = url ? strstr(url, WK) : NULL;
+	if (!w)
+		return NULL;
+	w += strlen(WK);
+	for (size_t i = 0; i < 4; i++) {
+		size_t l = strlen(names[i]);
+		if ((!strncmp(w, names[i], l) && (w[l] == '/' || w[l] == '\0')) ||
+		    (!strncmp(w, "feed-tlp-", 9) && !strncmp(w + 9, names[i], l) &&
+		     w[9 + l] == '.'))
+			return labels[i];
+	}
+	return NULL;
+}
+
+/* Requirement 7.1.5 over HTTP: TLP:AMBER and TLP:RED must not be served to
+ * anyone. Returns 1 when url is access protected (its content cannot be
+ * read without credentials: checked from the store instead), 0 when the
+ * content is to be checked. */
+static int protected_part(struct run *x, const char *url, const char *tlp)
+{
+	if (!x->src->base_url || !tlp || !strcmp(tlp, "WHITE"))
+		return 0;
+	long st = probe(x, url);
+	if (st == 401 || st == 403) {
+		WARNED(x, "7.1.5", url,
+		       "TLP:%s is access protected (HTTP %ld): its documents are checked from the "
+		       "store (provider check without --url)",
+		       tlp, st);
+		return 1;
+	}
+	if (st == 200 && strcmp(tlp, "GREEN") != 0)
+		FAILED(x, "7.1.5", url, "TLP:%s is served without access control", tlp);
 	return 0;
 }
 
@@ -327,10 +395,12 @@ static void check_directory(struct run *x, const char *dir)
 	char url[700];
 	size_t dl = strlen(dir);
 	int slash = dl && dir[dl - 1] == '/';
-	const char *tlp = strstr(dir, "/white") ? "WHITE" : NULL;
+	const char *tlp = tlp_of(dir);
+	snprintf(url, sizeof(url), "%s%sindex.txt", dir, slash ? "" : "/");
+	if (protected_part(x, url, tlp))
+		return;
 	json_t *listed = json_object();
 	vg_buf_init(&b, FETCH_MAX);
-	snprintf(url, sizeof(url), "%s%sindex.txt", dir, slash ? "" : "/");
 	if (!get(x, "7.1.12", url, &b)) {
 		char *save = NULL, *text = strndup(b.data ? b.data : "", b.len);
 		for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line;
@@ -386,6 +456,10 @@ static void check_feed(struct run *x, const json_t *feed)
 	const char *url = vg_json_str(feed, "url"), *tlp = vg_json_str(feed, "tlp_label");
 	struct vg_buf b;
 	if (!url)
+		return;
+	if (!tlp)
+		tlp = tlp_of(url);
+	if (protected_part(x, url, tlp))
 		return;
 	vg_buf_init(&b, FETCH_MAX);
 	if (get(x, "7.1.15", url, &b))

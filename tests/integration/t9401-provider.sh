@@ -74,17 +74,33 @@ check_eq "changes.csv" "$(http GET $W/white/changes.csv)" 200
 check_contains "... path and time" "$(body)" '"2022/bsi-2022-0001.json","2022-04-01T10:00:00Z"'
 check_eq "ROLIE feed" "$(http GET $W/feed-tlp-white.json)" 200
 check_eq "... six entries" "$(jq '.feed.entry | length' "$T_DIR/body")" 6
-check_eq "the served BSI document is version 2" "$(http GET $W/white/2022/bsi-2022-0001.json && jq -r .document.tracking.version "$T_DIR/body")" "2002"
-check_eq "the AMBER document is not served" "$(http GET $W/amber/2022/ex-amber-1.json)" 404
-check_eq "... nor under white" "$(http GET $W/white/2022/ex-amber-1.json)" 404
+check_eq "the BSI document is served" "$(http GET $W/white/2022/bsi-2022-0001.json)" 200
+check_eq "... as version 2" "$(jq -r .document.tracking.version "$T_DIR/body")" 2
+# 7.1.5: TLP:AMBER has its own folder and feed, access protected
+check_eq "the AMBER document needs credentials" "$(http GET $W/amber/2022/ex-amber-1.json)" 401
+check_eq "... so do the AMBER feed" "$(http GET $W/feed-tlp-amber.json)" 401
+check_eq "... and the AMBER index.txt" "$(http GET $W/amber/index.txt)" 401
+check_eq "... and it is not under white" "$(http GET $W/white/2022/ex-amber-1.json)" 404
+AUD=$("$VIGIL" token create --name t-auditor --role auditor 2>/dev/null)
+check_eq "an auditor's token reads the AMBER document" "$(http GET $W/amber/2022/ex-amber-1.json -H "Authorization: Bearer $AUD")" 200
+check_eq "... the document" "$(jq -r .document.tracking.id "$T_DIR/body")" EX-AMBER-1
+check_eq "... and the AMBER feed" "$(http GET $W/feed-tlp-amber.json -H "Authorization: Bearer $AUD")" 200
+check_eq "... which lists it" "$(jq -r '[.feed.entry[].id] | join(",")' "$T_DIR/body")" EX-AMBER-1
+check_eq "... with its .asc" "$(http GET $W/amber/2022/ex-amber-1.json.asc -H "Authorization: Bearer $AUD")" 200
+check_eq "provider-metadata names one feed per TLP label in use" "$(http GET $W/provider-metadata.json >/dev/null && jq -r '[.distributions[].rolie.feeds[] | "\(.tlp_label)=\(.url)"] | join(" ")' "$T_DIR/body")" \
+	"WHITE=$BASE$W/feed-tlp-white.json AMBER=$BASE$W/feed-tlp-amber.json"
 check_eq "an unknown file is 404" "$(http GET $W/white/2022/nothing.json)" 404
 
 # ---- vigil's own check, over HTTP and from the store ----
 check_eq "provider check over HTTP passes" "$(run_cmd "$VIGIL" advisory provider check --url "$BASE" --allow-http --json)" 0
 check_eq "... six documents" "$(jq -r '"\(.passes) \(.documents) \(.failures)"' "$T_DIR/out")" "true 6 0"
+check_eq "... the AMBER folder and feed seen access protected (7.1.5)" \
+	"$(jq -r '[.findings[] | select(.requirement=="7.1.5") | "\(.severity) \(.url)"] | join(" ")' "$T_DIR/out")" \
+	"warning $BASE$W/amber/index.txt warning $BASE$W/feed-tlp-amber.json"
 check_eq "without --allow-http, plain HTTP fails 7.1.3" "$(run_cmd "$VIGIL" advisory provider check --url "$BASE" --json)" 1
 check_eq "... named" "$(jq -r '[.findings[] | select(.severity=="failure") | .requirement] | unique | join(",")' "$T_DIR/out")" "7.1.3"
-check_eq "provider check from the store passes" "$(VIGIL_SERVER_PUBLIC_URL="$BASE" run_cmd "$VIGIL" advisory provider check)" 0
+check_eq "provider check from the store passes" "$(VIGIL_SERVER_PUBLIC_URL="$BASE" run_cmd "$VIGIL" advisory provider check --json)" 0
+check_eq "... reading the AMBER document too" "$(jq -r '"\(.passes) \(.documents) \(.failures)"' "$T_DIR/out")" "true 7 0"
 
 # ---- gpg --verify of every .asc, sha256sum / sha512sum of every hash ----
 VG="$T_DIR/verifier"
@@ -124,7 +140,7 @@ check_eq "restored: passes again" "$(run_cmd "$VIGIL" advisory provider check --
 # ---- item 5: the advisories come back through vigil's CSAF feed sync ----
 # A consumer starts at provider-metadata.json, reads the ROLIE feed it names
 # and fetches the documents; feeds.csaf_url takes those document URLs.
-feed=$(curl -s "$BASE$W/provider-metadata.json" | jq -r '.distributions[] | .rolie.feeds[]?.url')
+feed=$(curl -s "$BASE$W/provider-metadata.json" | jq -r '.distributions[] | .rolie.feeds[]? | select(.tlp_label == "WHITE") | .url')
 urls=$(curl -s "$feed" | jq -r '[.feed.entry[].content.src] | join(",")')
 check_eq "the ROLIE feed names the six documents" "$(echo "$urls" | tr ',' '\n' | grep -c json)" 6
 check_eq "feed sync imports them" "$(VIGIL_FEEDS_CSAF_URL="$urls" run_cmd "$VIGIL" feed sync --json)" 0
