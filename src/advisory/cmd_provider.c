@@ -36,7 +36,9 @@ static void print_check(const struct csaf_check_result *r, const char *file)
 {
 	static const char *const kinds[] = {"schema", "mandatory", "recommended"};
 	for (size_t i = 0; i < r->n; i++)
-		printf("%s: %s %s at %s: %s\n", file, kinds[r->issues[i].kind], r->issues[i].test,
+		printf("%s: %s%s%s at %s: %s\n", file, kinds[r->issues[i].kind],
+		       r->issues[i].kind == CSAF_CHECK_SCHEMA ? "" : " ",
+		       r->issues[i].kind == CSAF_CHECK_SCHEMA ? "" : r->issues[i].test,
 		       r->issues[i].path[0] ? r->issues[i].path : "/", r->issues[i].message);
 	printf("%s: %s (%zu schema, %zu mandatory failures; %zu recommended warnings)\n", file,
 	       csaf_check_passes(r) ? "valid CSAF 2.0" : "invalid", r->schema_failures,

@@ -14,6 +14,7 @@
  * own paths), and provider-metadata.json names them once a document carries
  * the label.
  */
+#include "advisory/csaf_check.h"
 #include "advisory/provider.h"
 #include "advisory/provider_int.h"
 #include "core/arena.h"
@@ -182,6 +183,52 @@ static int tlp_ok(const char *t)
 		     !strcmp(t, "RED"));
 }
 
+/* The bytes served are the bytes checked: the document passes the CSAF 2.0
+ * schema and every mandatory test, and says what the caller says of it
+ * (tracking id, version, TLP label). Nothing else reaches the tree. */
+static int document_agrees(const struct csaf_publication *p, struct vg_error *err)
+{
+	struct csaf_check_result r;
+	int rc = csaf_check(p->json, p->len, &r, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < r.n; i++)
+		if (r.issues[i].kind != CSAF_CHECK_RECOMMENDED) {
+			rc = vg_error_set(err, VG_EINVAL,
+					  "%s: test %s fails: %s (a document that fails the CSAF "
+					  "2.0 schema or a mandatory test is not published)",
+					  r.issues[i].path[0] ? r.issues[i].path : "/",
+					  r.issues[i].test, r.issues[i].message);
+			break;
+		}
+	csaf_check_result_free(&r);
+	if (rc)
+		return rc;
+	json_t *doc = json_loadb(p->json, p->len, 0, NULL);
+	json_t *d = json_object_get(doc, "document");
+	json_t *tr = json_object_get(d, "tracking");
+	const char *id = vg_json_str(tr, "id"), *ver = vg_json_str(tr, "version");
+	const char *label =
+	    vg_json_str(json_object_get(json_object_get(d, "distribution"), "tlp"), "label");
+	if (!id || strcmp(id, p->tracking_id) != 0)
+		rc = vg_error_set(err, VG_EINVAL,
+				  "/document/tracking/id: the document says '%s', the publication "
+				  "'%s'",
+				  id ? id : "(none)", p->tracking_id);
+	else if (!ver || strcmp(ver, p->version) != 0)
+		rc = vg_error_set(err, VG_EINVAL,
+				  "/document/tracking/version: the document says '%s', the "
+				  "publication '%s'",
+				  ver ? ver : "(none)", p->version);
+	else if (label && strcmp(label, p->tlp_label) != 0)
+		rc = vg_error_set(err, VG_EINVAL,
+				  "/document/distribution/tlp/label: the document says '%s', the "
+				  "publication '%s'",
+				  label, p->tlp_label);
+	json_decref(doc);
+	return rc;
+}
+
 int provider_put(struct store *s, const struct csaf_publication *p, struct vg_error *err)
 {
 	char path[700], name[512], sha256[VG_SHA256_HEX], sha512[129];
@@ -208,6 +255,8 @@ int provider_put(struct store *s, const struct csaf_publication *p, struct vg_er
 			       sizeof(path)) != VG_OK)
 		return vg_error_set(err, VG_EINVAL,
 				    "/document/tracking/initial_release_date: not a usable date");
+	if ((rc = document_agrees(p, err)))
+		return rc;
 	/* a document served elsewhere under the same name is another document */
 	if ((rc = store_query_text(s, &old, err,
 				   "SELECT tracking_id FROM csaf_provider_documents WHERE path = ? "

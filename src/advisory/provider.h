@@ -35,7 +35,10 @@ struct csaf_publication {
 
 /* Store one published version (call inside the caller's transaction,
  * which holds its audit record). Refuses (VG_EINVAL, naming the field) a
- * tracking id or TLP label the file name rule or section 7 cannot serve. */
+ * tracking id or TLP label the file name rule or section 7 cannot serve,
+ * and a document that fails csaf_check() (schema or a mandatory test) or
+ * whose tracking id, version or TLP label differ from p's (the JSON path
+ * and the test's number in the message). */
 int provider_put(struct store *s, const struct csaf_publication *p,
 		 struct vg_error *err) VG_MUST_CHECK;
 

@@ -116,6 +116,17 @@ static int get(struct run *x, const char *req, const char *url, struct vg_buf *o
 		}
 		return 0;
 	}
+	if (x->src->fetch) {
+		int st = x->src->fetch(x->src->fetch_arg, url, out);
+		if (st == 0)
+			return 0;
+		if (st >= 300 && st < 400)
+			FAILED(x, "7.1.6", url,
+			       "answers with a redirect (HTTP %d): serve it directly", st);
+		else
+			FAILED(x, req, url, "HTTP status %d, expected 200", st);
+		return -1;
+	}
 	CURL *h = curl_easy_init();
 	long status = 0;
 	if (!h) {
@@ -156,11 +167,18 @@ static int get(struct run *x, const char *req, const char *url, struct vg_buf *o
 static long probe(struct run *x, const char *url)
 {
 	struct vg_buf b;
-	CURL *h = curl_easy_init();
 	long status = -1;
-	if (!h)
-		return -1;
 	vg_buf_init(&b, FETCH_MAX);
+	if (x->src->fetch) {
+		int st = x->src->fetch(x->src->fetch_arg, url, &b);
+		vg_buf_release(&b);
+		return st == 0 ? 200 : st;
+	}
+	CURL *h = curl_easy_init();
+	if (!h) {
+		vg_buf_release(&b);
+		return -1;
+	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -556,7 +574,7 @@ int provider_check(const struct provider_source *src, struct provider_report *ou
 		 x.base);
 	if (strncasecmp(x.base, "https://", 8) != 0)
 		finding(&x, src->allow_http, "7.1.3", x.base, "the tree is not served over HTTPS");
-	if (gpg_start(&x))
+	if (!src->no_openpgp && gpg_start(&x))
 		FAILED(&x, "7.1.19", "", "cannot set up GnuPG to verify signatures");
 	if (get(&x, "7.1.9", out->metadata_url, &b))
 		goto done;

@@ -47,6 +47,13 @@ struct provider_source {
 	struct store *s;
 	const char *cacert; /* extra CA file for https (tests); NULL: the system's */
 	int allow_http;     /* requirement 7.1.3 (TLS) a warning instead of a failure */
+	/* The fuzz target (tests/fuzz/fuzz_provider_check.c): with base_url set,
+	 * every GET is answered by fetch instead of HTTP (0 and the body in out,
+	 * or the HTTP status it answered), and no_openpgp leaves GnuPG out
+	 * (every signature and key then fails 7.1.19 / 7.1.20). */
+	int (*fetch)(void *arg, const char *url, struct vg_buf *out);
+	void *fetch_arg;
+	int no_openpgp;
 };
 
 /* Check the tree against the requirements of a trusted provider (7.1.1 -

@@ -129,6 +129,10 @@ check_eq "... at its JSON path" "$(jq -r '[.issues[].path] | index("/document/tr
 jq '.vulnerabilities = [{"scores": [{"products": ["nope"], "cvss_v3": {"version": "3.1", "vectorString": "CVSS:3.1/AV:X", "baseScore": 1, "baseSeverity": "LOW"}}]}]' "$T" >"$T_DIR/cvss.json"
 check_eq "an unknown CVSS vector and product are refused" "$(run_cmd "$VIGIL" advisory provider validate --json "$T_DIR/cvss.json")" 1
 check_eq "... naming 6.1.1 and 6.1.8" "$(jq -r '[.issues[].test] | map(select(. == "6.1.1" or . == "6.1.8")) | unique | join(",")' "$T_DIR/out")" "6.1.1,6.1.8"
+check_eq "... the vector at its JSON path" "$(jq -r '[.issues[] | select(.test == "6.1.8") | .path] | unique | join(",")' "$T_DIR/out")" \
+	"/vulnerabilities/0/scores/0/cvss_v3/vectorString"
+check_eq "... the product at its JSON path" "$(jq -r '[.issues[] | select(.test == "6.1.1") | .path] | unique | join(",")' "$T_DIR/out")" \
+	"/vulnerabilities/0/scores/0/products/0"
 check_eq "a missing file is an error" "$(run_cmd "$VIGIL" advisory provider validate "$T_DIR/none.json")" 1
 check_contains "... naming it" "$(cat "$T_DIR/err")" "none.json"
 

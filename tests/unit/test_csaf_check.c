@@ -357,6 +357,27 @@ static void test_file_names(void **state)
 	assert_string_equal(out, "/.well-known/csaf/white/2024/rhsa-2024_1_x.json");
 }
 
+/* The issue's bad input: a date in the wrong format and an unknown CVSS
+ * vector are refused with the JSON path (the schema's date-time format,
+ * test 6.1.8), as is a product id that is not defined (6.1.1). */
+static void test_bad_input(void **state)
+{
+	(void)state;
+	json_t *d = base();
+	set(d, "document/tracking", "current_release_date", "\"02.01.2024\"");
+	refused(d, "schema", "/document/tracking/current_release_date");
+	d = base();
+	set(d, "document/tracking/revision_history/1", "date", "\"2024-01-02 10:00\"");
+	refused(d, "schema", "/document/tracking/revision_history/1/date");
+	d = base();
+	set(d, "vulnerabilities/0/scores/0/cvss_v3", "vectorString",
+	    "\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:X\"");
+	refused(d, "6.1.8", "/vulnerabilities/0/scores/0/cvss_v3/vectorString");
+	d = base();
+	set(d, "vulnerabilities/0/product_status", "fixed", "[\"NO-SUCH-PRODUCT\"]");
+	refused(d, "6.1.1", "/vulnerabilities/0/product_status/fixed/0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +385,7 @@ int main(void)
 	    cmocka_unit_test(test_scores),      cmocka_unit_test(test_tracking),
 	    cmocka_unit_test(test_document),    cmocka_unit_test(test_profiles),
 	    cmocka_unit_test(test_not_json),    cmocka_unit_test(test_file_names),
+	    cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
