@@ -230,7 +230,7 @@ int csaf_version_cmp(const struct csaf_ver *a, const struct csaf_ver *b)
 	    (c = cmp_ll(a->patch, b->patch)))
 		return c;
 	if (!a->pre_len || !b->pre_len)
-		return (a->pre_len == 0) - (b->pre_len == 0) ? ((a->pre_len == 0) ? 1 : -1) : 0;
+		return a->pre_len == b->pre_len ? 0 : (a->pre_len == 0 ? 1 : -1);
 	const char *p = a->pre, *q = b->pre, *pe = a->pre + a->pre_len, *qe = b->pre + b->pre_len;
 	while (p < pe && q < qe) {
 		const char *pd = memchr(p, '.', (size_t)(pe - p)),
