@@ -32,6 +32,7 @@
 
 #include <curl/curl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <gpgme.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -529,26 +530,36 @@ static int has(const struct vg_buf *b, const char *needle)
 	return 0;
 }
 
+/* The provider metadata schema, compiled once (like csaf_check's) and kept. */
+static pthread_mutex_t provider_schema_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vg_jsonschema *provider_schema_set;
+
 static struct vg_jsonschema *provider_schema(void)
 {
 	char dirbuf[512], path[700];
 	struct vg_jsonschema *s = NULL;
 	struct vg_error e = {0};
+	pthread_mutex_lock(&provider_schema_lock);
+	if (provider_schema_set)
+		goto out;
 	const char *dir = getenv("VIGIL_CSAF_SCHEMA_DIR");
 	if (!dir || !*dir)
 		dir = vg_jsonschema_dir("csaf", dirbuf, sizeof(dirbuf));
 	if (!dir || vg_jsonschema_new(VG_JSONSCHEMA_DRAFT2020_12, &s, &e))
-		return NULL;
+		goto out;
 	snprintf(path, sizeof(path), "%s/csaf_json_schema.json", dir);
 	if (vg_jsonschema_add_file(s, path, NULL, &e))
 		goto fail;
 	snprintf(path, sizeof(path), "%s/provider_json_schema.json", dir);
 	if (vg_jsonschema_add_file(s, path, "urn:vigil:csaf-provider", &e))
 		goto fail;
-	return s;
+	provider_schema_set = s;
+	goto out;
 fail:
 	vg_jsonschema_free(s);
-	return NULL;
+out:
+	pthread_mutex_unlock(&provider_schema_lock);
+	return provider_schema_set;
 }
 
 int provider_check(const struct provider_source *src, struct provider_report *out,
@@ -601,7 +612,6 @@ int provider_check(const struct provider_source *src, struct provider_report *ou
 			       res.errors[i].instance[0] ? res.errors[i].instance : "/",
 			       res.errors[i].message);
 		vg_jsonschema_result_release(&res);
-		vg_jsonschema_free(ps);
 	}
 	const char *role = vg_json_str(m, "role"), *canon = vg_json_str(m, "canonical_url");
 	if (!role || strcmp(role, "csaf_trusted_provider") != 0)
