@@ -6,7 +6,9 @@
 # made with the PSIRT key; the tree passes `vigil advisory provider check`
 # over HTTP and from the store, every .asc passes `gpg --verify`, every hash
 # `sha256sum -c` / `sha512sum -c`; a tampered hash and a missing signature are
-# named by requirement and URL; a document failing a mandatory test is never
+# named by requirement and URL; TLP:AMBER has its own folder and ROLIE feed
+# that answer 401 without credentials and an auditor's token (7.1.5), named
+# in provider-metadata.json; a document failing a mandatory test is never
 # published; security.txt names the provider (CSAF:); and the published
 # advisories come back through vigil's own CSAF feed sync (item 5), found
 # from the provider-metadata URL the way a consumer finds them.
