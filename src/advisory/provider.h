@@ -35,12 +35,16 @@ struct csaf_publication {
 
 /* Store one published version (call inside the caller's transaction,
  * which holds its audit record). Refuses (VG_EINVAL, naming the field) a
- * tracking id or TLP label the file name rule or section 7 cannot serve. */
+ * tracking id or TLP label the file name rule or section 7 cannot serve,
+ * and a document that fails csaf_check() (schema or a mandatory test) or
+ * whose tracking id, version or TLP label differ from p's (the JSON path
+ * and the test's number in the message). */
 int provider_put(struct store *s, const struct csaf_publication *p,
 		 struct vg_error *err) VG_MUST_CHECK;
 
 /* The file name of a document (CSAF 2.0 section 5.1): the tracking id in
- * lower case, every character other than [+-a-z0-9] replaced by '_', then
+ * lower case, every run of characters other than [+-a-z0-9] replaced by one
+ * '_', then
  * ".json". Returns VG_EINVAL when the id is empty or the name does not fit. */
 int csaf_file_name(const char *tracking_id, char *out, size_t n) VG_MUST_CHECK;
 
@@ -53,5 +57,10 @@ int csaf_document_path(const char *tlp_label, int64_t initial_release, const cha
 /* `vigil advisory provider ...` (check): the advisory noun's dispatcher
  * hands argv (argv[0] == "provider") to this. Returns the exit code. */
 int cmd_advisory_provider(int argc, char **argv);
+
+/* TEMPORARY (cmd_provider_fallback.c): `vigil advisory` knowing only
+ * `provider`, until the advisory noun's own dispatcher is merged. */
+struct cli;
+int cmd_advisory_provider_only(struct cli *c, int argc, char **argv);
 
 #endif

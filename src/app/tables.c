@@ -4,6 +4,7 @@
  * init functions and the navigation bar. Adding a room means adding its
  * entries here; no room names another room's table.
  */
+#include "advisory/provider.h"
 #include "app/app.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -72,6 +73,8 @@ const struct app_noun app_nouns[] = {
     {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
     {"rollout", cmd_rollout,
      "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
+    /* provider: TEMPORARY until advisory/cmd_advisory.c is merged (then cmd_advisory) */
+    {"advisory", cmd_advisory_provider_only, "CSAF advisories: the trusted provider"},
     {NULL, NULL, NULL},
 };
 
@@ -116,6 +119,7 @@ extern const struct http_route update_ui_routes[];
 extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
 extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
 extern const struct http_route rollout_routes[];
+extern const struct http_route provider_routes[]; /* advisory/provider.c */
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -148,6 +152,7 @@ const struct http_route *const app_route_tables[] = {
     fleet_routes,
     fleet_ui_routes,
     rollout_routes,
+    provider_routes,
     NULL,
 };
 /* clang-format on */

@@ -118,6 +118,7 @@ static int days(struct store *s, const char *key, int64_t dflt, int64_t min, int
 struct pubcfg {
 	struct list contact, encryption, policy, acknowledgments, hiring, csaf, canonical;
 	char canonical_default[VALUE_MAX], policy_default[VALUE_MAX], encryption_default[VALUE_MAX];
+	char csaf_default[VALUE_MAX]; /* the CSAF provider's metadata (issue 22) */
 	const char *languages;
 	char languages_buf[VALUE_MAX];
 	int64_t expires_days, renew_days;
@@ -169,6 +170,20 @@ static int load(struct store *s, struct pubcfg *c, struct vg_error *err)
 			 base);
 		c->policy.v[0] = c->policy_default;
 		c->policy.n = 1;
+	}
+	/* CSAF: the trusted provider's provider-metadata.json (advisory/provider.c
+	 * serves it at this path; CSAF 2.0 requirement 7.1.8) */
+	if (!c->csaf.n && strncmp(base, "https://", 8) == 0) {
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		if (n + sizeof("/.well-known/csaf/provider-metadata.json") >
+		    sizeof(c->csaf_default))
+			return vg_error_set(err, VG_EINVAL, "config server.public_url: too long");
+		snprintf(c->csaf_default, sizeof(c->csaf_default),
+			 "%.*s/.well-known/csaf/provider-metadata.json", (int)n, base);
+		c->csaf.v[0] = c->csaf_default;
+		c->csaf.n = 1;
 	}
 	if (!c->encryption.n && strncmp(base, "https://", 8) == 0) {
 		struct pgp_key_status st;
