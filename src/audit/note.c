@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/secret.h"
 #include "core/text.h"
 
 #include <errno.h>
@@ -368,8 +369,14 @@ const char *note_key_file_path(void)
 		db += 7;
 	if (db && *db && strncmp(db, "postgres", 8) != 0 && strcmp(db, ":memory:") != 0)
 		snprintf(def, sizeof(def), "%s.checkpoint.key", db);
-	else
-		snprintf(def, sizeof(def), "./var/checkpoint.key");
+	else {
+		/* next to the server's secret key (core/secret.h) */
+		const char *sk = vg_secret_key_file(), *slash = strrchr(sk, '/');
+		if (slash)
+			snprintf(def, sizeof(def), "%.*s/checkpoint.key", (int)(slash - sk), sk);
+		else
+			snprintf(def, sizeof(def), "checkpoint.key");
+	}
 	return def;
 }
 
