@@ -185,9 +185,9 @@ int merkle_prove_consistency(merkle_get_fn get, void *ctx, uint64_t size1, uint6
 }
 
 int merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t *leaf, size_t leaf_len,
-			    const uint8_t proof[][MERKLE_HASH], size_t n, const uint8_t *root,
-			    size_t root_len)
+			    const void *proofv, size_t n, const uint8_t *root, size_t root_len)
 {
+	const uint8_t *pb = proofv;
 	uint64_t fn = index, sn;
 	uint8_t r[MERKLE_HASH];
 	size_t i;
@@ -200,14 +200,14 @@ int merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t *leaf, 
 		if (sn == 0)
 			return 0;
 		if ((fn & 1) || fn == sn) {
-			merkle_node_hash(proof[i], MERKLE_HASH, r, MERKLE_HASH, r);
+			merkle_node_hash(pb + i * MERKLE_HASH, MERKLE_HASH, r, MERKLE_HASH, r);
 			if (!(fn & 1))
 				while (fn && !(fn & 1)) {
 					fn >>= 1;
 					sn >>= 1;
 				}
 		} else {
-			merkle_node_hash(r, MERKLE_HASH, proof[i], MERKLE_HASH, r);
+			merkle_node_hash(r, MERKLE_HASH, pb + i * MERKLE_HASH, MERKLE_HASH, r);
 		}
 		fn >>= 1;
 		sn >>= 1;
@@ -215,10 +215,11 @@ int merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t *leaf, 
 	return sn == 0 && memcmp(r, root, MERKLE_HASH) == 0;
 }
 
-int merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t proof[][MERKLE_HASH],
-			      size_t n, const uint8_t *root1, size_t root1_len,
-			      const uint8_t *root2, size_t root2_len)
+int merkle_verify_consistency(uint64_t size1, uint64_t size2, const void *proofv, size_t n,
+			      const uint8_t *root1, size_t root1_len, const uint8_t *root2,
+			      size_t root2_len)
 {
+	const uint8_t *pb = proofv;
 	uint8_t fr[MERKLE_HASH], sr[MERKLE_HASH];
 	const uint8_t *first;
 	uint64_t fn, sn;
@@ -235,7 +236,7 @@ int merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t proo
 		first = root1;
 		start = 0;
 	} else {
-		first = proof[0];
+		first = pb;
 		start = 1;
 	}
 	fn = size1 - 1;
@@ -250,15 +251,15 @@ int merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t proo
 		if (sn == 0)
 			return 0;
 		if ((fn & 1) || fn == sn) {
-			merkle_node_hash(proof[i], MERKLE_HASH, fr, MERKLE_HASH, fr);
-			merkle_node_hash(proof[i], MERKLE_HASH, sr, MERKLE_HASH, sr);
+			merkle_node_hash(pb + i * MERKLE_HASH, MERKLE_HASH, fr, MERKLE_HASH, fr);
+			merkle_node_hash(pb + i * MERKLE_HASH, MERKLE_HASH, sr, MERKLE_HASH, sr);
 			if (!(fn & 1))
 				while (fn && !(fn & 1)) {
 					fn >>= 1;
 					sn >>= 1;
 				}
 		} else {
-			merkle_node_hash(sr, MERKLE_HASH, proof[i], MERKLE_HASH, sr);
+			merkle_node_hash(sr, MERKLE_HASH, pb + i * MERKLE_HASH, MERKLE_HASH, sr);
 		}
 		fn >>= 1;
 		sn >>= 1;

@@ -43,16 +43,16 @@ int merkle_prove_consistency(merkle_get_fn get, void *ctx, uint64_t size1, uint6
 			     uint8_t proof[][MERKLE_HASH], size_t *n,
 			     struct vg_error *err) VG_MUST_CHECK;
 
-/* 1 when the proof shows the leaf hash at index in the tree of size with root (RFC 9162
+/* proof: n hashes of MERKLE_HASH bytes, one after the other.
+ * 1 when the proof shows the leaf hash at index in the tree of size with root (RFC 9162
  * 2.1.3.2). */
 int merkle_verify_inclusion(uint64_t index, uint64_t size, const uint8_t *leaf, size_t leaf_len,
-			    const uint8_t proof[][MERKLE_HASH], size_t n, const uint8_t *root,
-			    size_t root_len);
+			    const void *proof, size_t n, const uint8_t *root, size_t root_len);
 /* 1 when the proof shows the tree (size1, root1) is a prefix of (size2, root2) (RFC 9162
  * 2.1.4.2; size1 == 0 is refused, size1 == size2 needs an empty proof and equal roots). */
-int merkle_verify_consistency(uint64_t size1, uint64_t size2, const uint8_t proof[][MERKLE_HASH],
-			      size_t n, const uint8_t *root1, size_t root1_len,
-			      const uint8_t *root2, size_t root2_len);
+int merkle_verify_consistency(uint64_t size1, uint64_t size2, const void *proof, size_t n,
+			      const uint8_t *root1, size_t root1_len, const uint8_t *root2,
+			      size_t root2_len);
 
 /* The root of a tree built leaf by leaf, in O(log n) memory. */
 struct merkle_stream {
