@@ -26,6 +26,7 @@
 #include "triage/vex.h"
 #include "update/delta.h"
 #include "update/signer_admin.h"
+#include "evidence/export.h"
 #include "update/tuf.h"
 #include "update/release.h"
 #include "update/fleet.h"
@@ -44,6 +45,7 @@ const struct app_noun app_nouns[] = {
     {"user", cmd_user, "manage users (add, list, passwd, disable)"},
     {"token", cmd_token, "manage API tokens (create, list, revoke)"},
     {"audit", cmd_audit, "read and verify the tamper-evident audit trail"},
+    {"evidence", cmd_evidence, "export and verify signed evidence bundles"},
     {"demo", cmd_demo, "load the demo data set"},
     {"product", cmd_product, "manage products and their versions"},
     {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
