@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "triage/findings.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,13 @@ int evidence_want_object(struct evidence_export *x, const char *otype, const cha
 	struct audit_filter f = {0};
 	f.otype = otype;
 	f.oid = oid;
+	return want_filter(x, &f, err);
+}
+
+int evidence_want_action(struct evidence_export *x, const char *action, struct vg_error *err)
+{
+	struct audit_filter f = {0};
+	f.action = action;
 	return want_filter(x, &f, err);
 }
 
@@ -412,7 +420,7 @@ static int part_audit(struct evidence_export *x, struct vg_error *err)
 
 static const struct evidence_part builtin[] = {
     {"case", part_case},         {"art14", part_art14}, {"sbom", part_sbom},
-    {"findings", part_findings}, {"range", part_range},
+    {"findings", part_findings}, {"range", part_range}, {"logs", evidence_part_logs},
 };
 static struct evidence_part g_extra[MAX_PARTS];
 static size_t g_nextra;
@@ -474,6 +482,32 @@ static json_t *scope_json(const struct evidence_export *x)
 	json_object_set_new(o, "exposures", ex);
 	json_object_set_new(o, "checkpoint_size", json_integer(x->cp.size));
 	return o;
+}
+
+/* The SHA-256 of the file at path, read in pieces. */
+static int file_sha256_hex(const char *path, char hex[65], struct vg_error *err)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char buf[65536], h[32];
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int ok = md && f && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+
+	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		ok = EVP_DigestUpdate(md, buf, n) == 1;
+	ok = ok && !ferror(f) && EVP_DigestFinal_ex(md, h, NULL) == 1;
+	if (f)
+		fclose(f);
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return vg_error_set(err, VG_EIO, "%s: cannot read the bundle back", path);
+	for (n = 0; n < 32; n++) {
+		hex[2 * n] = digits[h[n] >> 4];
+		hex[2 * n + 1] = digits[h[n] & 15];
+	}
+	hex[64] = '\0';
+	return VG_OK;
 }
 
 int evidence_export(struct store *s, const struct evidence_scope *scope, const char *path,
@@ -545,27 +579,13 @@ int evidence_export(struct store *s, const struct evidence_scope *scope, const c
 		bundle_abort(x.w);
 	note_signer_release(&sg);
 	if (!rc) {
-		FILE *f = fopen(path, "rb");
-		char buf[65536];
-		size_t n;
+		/* the file's digest, for the audit record (streamed: a bundle with
+		 * logs may be large) */
+		if ((rc = file_sha256_hex(path, res->sha256, err)))
+			remove(path);
+	}
+	if (!rc) {
 		json_t *after;
-		/* the file's digest, for the audit record */
-		{
-			unsigned char *all = NULL;
-			size_t len = 0;
-			while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-				unsigned char *g = realloc(all, len + n);
-				if (!g)
-					break;
-				all = g;
-				memcpy(all + len, buf, n);
-				len += n;
-			}
-			if (f)
-				fclose(f);
-			vg_sha256_hex(all ? (const void *)all : "", len, res->sha256);
-			free(all);
-		}
 		res->checkpoint_size = x.cp.size;
 		res->records = x.nseqs;
 		after = json_pack("{s:s, s:O, s:I}", "sha256", res->sha256, "scope", sj, "records",

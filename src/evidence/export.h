@@ -15,6 +15,7 @@
  *   art14/exposure-ID.json, art14/exposure-ID/STAGE-vN.json (drafts, filing)
  *   sbom/PRODUCT/VERSION/rN-FILENAME (originals) + revisions.json
  *   findings/PRODUCT/VERSION.json (findings with their state and decisions)
+ *   logs/events-NNNN.jsonl        the log store's events (export_logs.c)
  *   audit/records.jsonl           one inclusion proof per line
  *                                 (audit_proof_to_json: record, leaf_hash, proof)
  *
@@ -78,6 +79,15 @@ int evidence_want_object(struct evidence_export *x, const char *otype, const cha
 			 struct vg_error *err) VG_MUST_CHECK;
 int evidence_want_range(struct evidence_export *x, int64_t since, int64_t until,
 			struct vg_error *err) VG_MUST_CHECK;
+/* The audit records of an action ("logs.seal"; a trailing '*' is a prefix). */
+int evidence_want_action(struct evidence_export *x, const char *action,
+			 struct vg_error *err) VG_MUST_CHECK;
+
+/* The logs part (export_logs.c): the log store's events of the scope's time
+ * range, product and version as logs/events-NNNN.jsonl, and the logs.seal
+ * records of the segments. Compiled to a part that adds nothing (and says
+ * so in scope.json) when the tree has no evidence/logs.h. */
+int evidence_part_logs(struct evidence_export *x, struct vg_error *err) VG_MUST_CHECK;
 
 struct evidence_result {
 	char sha256[65];
