@@ -104,6 +104,31 @@ check_eq "every record of the range is proved" "$(jq .records "$T_DIR/out")" "$(
 check_eq "the range's SBOM is that version's" "$(tar --zstd -tf "$W/range.tar.zst" | grep -c '^sbom/acme-gateway/1.0.0/')" 1
 check_eq "and verifies" "$(run_cmd "$VIGIL" evidence verify "$W/range.tar.zst" --key "$VKEY")" 0
 
+# logs: the log store's events of the range, product and version, in time order
+if "$VIGIL" logs stats >/dev/null 2>&1; then
+	T0=$(date -u -d '-3 hours' +%s)
+	: >"$W/events.jsonl"
+	for i in 1 2 3 4 5; do
+		echo "{\"time\": \"$(date -u -d "@$((T0 + i * 60))" +%Y-%m-%dT%H:%M:%SZ)\", \"source\": \"gateway\", \"message\": \"GET /update $i\", \"product\": \"acme-gateway\", \"version\": \"1.0.0\"}" >>"$W/events.jsonl"
+	done
+	echo "{\"time\": \"$(date -u -d "@$((T0 + 90))" +%Y-%m-%dT%H:%M:%SZ)\", \"source\": \"gateway\", \"message\": \"GET /other\", \"product\": \"acme-gateway\", \"version\": \"1.1.0\"}" >>"$W/events.jsonl"
+	echo "{\"time\": \"$(date -u -d '-3 days' +%Y-%m-%dT%H:%M:%SZ)\", \"source\": \"gateway\", \"message\": \"GET /old\", \"product\": \"acme-gateway\", \"version\": \"1.0.0\"}" >>"$W/events.jsonl"
+	check_eq "logs ingested" "$(run_cmd "$VIGIL" logs ingest "$W/events.jsonl")" 0
+	check_eq "and sealed" "$(run_cmd "$VIGIL" logs seal)" 0
+	check_eq "export of a range with logs" \
+		"$(run_cmd "$VIGIL" evidence export --since "$SINCE" --until "$UNTIL" --product acme-gateway --version 1.0.0 -o "$W/logs.tar.zst")" 0
+	rm -rf "$W/l" && mkdir -p "$W/l" && tar --zstd -xf "$W/logs.tar.zst" -C "$W/l"
+	check_eq "the range's events of that version, in time order" \
+		"$(jq -r .message "$W/l/logs/events-0001.jsonl" | tr '\n' ,)" "GET /update 1,GET /update 2,GET /update 3,GET /update 4,GET /update 5,"
+	check_eq "scope.json counts them" "$(jq .parts.logs.events "$W/l/scope.json")" 5
+	check_eq "the segments' seals are proved" \
+		"$(jq -s '[.[] | .record | fromjson | select(.action == "logs.seal")] | length' "$W/l/audit/records.jsonl")" \
+		"$("$VIGIL" audit log --json | jq '[.[] | select(.action == "logs.seal")] | length')"
+	check_eq "and verifies" "$(run_cmd "$VIGIL" evidence verify "$W/logs.tar.zst" --key "$VKEY")" 0
+else
+	check_eq "no log store in this build: the bundle says so" "$(jq -r .parts.logs.note "$W/x/scope.json")" "this build has no log store"
+fi
+
 # usage and refusals: nothing written
 check_eq "no scope" "$(run_cmd "$VIGIL" evidence export -o "$W/n.tar.zst")" 2
 check_eq "two scopes" "$(run_cmd "$VIGIL" evidence export --case "$C" --incident "$E" -o "$W/n.tar.zst")" 2
