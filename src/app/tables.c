@@ -174,6 +174,7 @@ const struct http_nav_item app_nav[] = {
 /* ---- jobs: run by the leader (src/jobs/) ---- */
 
 extern const struct vg_job auth_jobs[];
+extern const struct vg_job audit_jobs[];
 extern const struct vg_job notify_jobs[];
 extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
@@ -187,6 +188,7 @@ extern const struct vg_job vuln_jobs[];
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
     auth_jobs,
+    audit_jobs,
     notify_jobs,
     psirt_jobs,
     oncall_jobs,

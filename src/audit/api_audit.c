@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -193,3 +194,22 @@ const struct http_route audit_routes[] = {
      "Verify the audit hash chain", "audit"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
+
+/* The leader signs a checkpoint every AUDIT_CHECKPOINT_EVERY seconds, so the
+ * public one (/.well-known/vigil/checkpoint) that witnesses copy is never
+ * older than that. Nothing new since the latest: the latest stands and
+ * nothing is written (audit_checkpoint_make()). */
+static int checkpoint_job(struct store *s, struct vg_error *err)
+{
+	struct audit_checkpoint cp;
+	int rc = audit_checkpoint_make(s, &cp, err);
+	audit_checkpoint_release(&cp);
+	return rc;
+}
+
+/* clang-format off */
+const struct vg_job audit_jobs[] = {
+    {"audit.checkpoint", AUDIT_CHECKPOINT_EVERY, checkpoint_job},
+    {NULL, 0, NULL},
+};
+/* clang-format on */

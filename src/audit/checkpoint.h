@@ -33,6 +33,10 @@ struct vg_error;
 typedef int (*audit_signer_provider_fn)(const char *which, struct note_signer *out,
 					struct vg_error *err);
 void audit_set_signer_provider(audit_signer_provider_fn fn);
+/* Seconds between the checkpoints the leader signs by itself (the job
+ * audit.checkpoint, audit_jobs[] in api_audit.c). */
+#define AUDIT_CHECKPOINT_EVERY 300
+
 /* The checkpoint signer as configured. */
 int audit_signer_open(struct note_signer *out, struct vg_error *err) VG_MUST_CHECK;
 /* The origin line of our checkpoints: setting audit.origin, else the host of

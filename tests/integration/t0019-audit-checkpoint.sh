@@ -75,9 +75,24 @@ check_contains "not by a trusted key" "$(cat "$T_DIR/err")" "no signature by a t
 check_eq "the right --key" "$(run_cmd "$VIGIL" audit verify --checkpoint "$T_DIR/cp2" --key "$VKEY")" 0
 
 # the public checkpoint, for witnesses; proofs over the API
-start_server
+check_eq "the CLI: nothing new since cp2" "$(run_cmd "$VIGIL" audit checkpoint)" 0
+check_eq "is the latest checkpoint" "$(cat "$T_DIR/out")" "$(cat "$T_DIR/cp2")"
+# a record after it: the leader's job audit.checkpoint signs a new one by
+# itself (at its first tick, then every 5 minutes) for the public URL
+VIGIL_PASSWORD=pw-user-y-long "$VIGIL" user add later --role psirt >/dev/null
+VIGIL_JOBS_TICK=1 start_server
+i=0
+while [ $i -lt 100 ]; do
+	http GET /.well-known/vigil/checkpoint >/dev/null
+	[ "$(sed -n 2p "$T_DIR/body")" -gt "$N2" ] 2>/dev/null && break
+	sleep 0.2
+	i=$((i + 1))
+done
 check_eq "GET /.well-known/vigil/checkpoint without credentials" "$(http GET /.well-known/vigil/checkpoint)" 200
-check_eq "it is the latest checkpoint" "$(body)" "$(cat "$T_DIR/cp2")"
+check_eq "the job signed one of the new record" "$(sed -n 2p "$T_DIR/body")" \
+	"$("$VIGIL" audit log --json | jq '[.[] | select(.action == "user.create")] | .[-1].seq')"
+check_eq "it is the latest checkpoint" "$(body)" "$("$VIGIL" audit checkpoint)"
+check_eq "and the job's record says who signed it" "$("$VIGIL" audit log --json | jq -r '.[-1] | "\(.action) \(.actor)"')" "audit.checkpoint system"
 check_contains "as text" "$(cat "$T_DIR/headers")" "text/plain"
 check_eq "GET /.well-known/vigil/vkey" "$(http GET /.well-known/vigil/vkey)" 200
 check_eq "the verifier key" "$(body)" "$VKEY"
