@@ -81,8 +81,9 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init,   triage_init, oncall_init,
-					      fleet_init,  rollout_init, delta_init};
+	static void (*const inits[])(void) = {notify_init, art14_init,       triage_init,
+					      oncall_init, fleet_init,       rollout_init,
+					      delta_init,  update_audit_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }

@@ -49,13 +49,13 @@ const char *audit_origin(void)
 	return def;
 }
 
-static const char *key_name(void)
+const char *audit_key_name(void)
 {
 	const char *n = vg_config_get("audit.key_name", NULL);
 	return n && *n ? n : audit_origin();
 }
 
-int audit_signer_open(struct note_signer *out, struct vg_error *err)
+int audit_signer_open(struct store *s, struct note_signer *out, struct vg_error *err)
 {
 	const char *which = vg_config_get("audit.signer", "");
 
@@ -65,14 +65,14 @@ int audit_signer_open(struct note_signer *out, struct vg_error *err)
 		return vg_error_set(err, VG_ENOTFOUND,
 				    "audit.signer = %s, but no signer provider is registered",
 				    which);
-	return g_provider(which, out, err);
+	return g_provider(s, which, out, err);
 }
 
 int audit_key_init(char **vkey, struct vg_error *err)
 {
 	struct note_signer s;
 	const char *path = note_key_file_path();
-	int rc = note_key_file_create(path, key_name(), err);
+	int rc = note_key_file_create(path, audit_key_name(), err);
 
 	*vkey = NULL;
 	if (rc && rc != VG_EEXIST)
@@ -343,7 +343,7 @@ int audit_checkpoint_make(struct store *s, struct audit_checkpoint *out, struct 
 		if (rc)
 			return rc;
 	}
-	if ((rc = audit_signer_open(&sg, err)))
+	if ((rc = audit_signer_open(s, &sg, err)))
 		return rc;
 	rc = store_tx_begin(s, err);
 	if (!rc) {
@@ -493,7 +493,7 @@ int audit_verify_checkpoint(struct store *s, const char *note, size_t n,
 	memset(rep, 0, sizeof(*rep));
 	if (!nkeys) {
 		struct note_signer sg;
-		if ((rc = audit_signer_open(&sg, err)))
+		if ((rc = audit_signer_open(s, &sg, err)))
 			return rc;
 		note_signer_verifier(&sg, &own);
 		note_signer_release(&sg);

@@ -29,8 +29,9 @@
 struct store;
 struct vg_error;
 
-/* Open the signer named `which` into *out (release with note_signer_release()). */
-typedef int (*audit_signer_provider_fn)(const char *which, struct note_signer *out,
+/* Open the signer named `which` (kept in s) into *out (release with
+ * note_signer_release(), before s is closed). */
+typedef int (*audit_signer_provider_fn)(struct store *s, const char *which, struct note_signer *out,
 					struct vg_error *err);
 void audit_set_signer_provider(audit_signer_provider_fn fn);
 /* Seconds between the checkpoints the leader signs by itself (the job
@@ -38,7 +39,9 @@ void audit_set_signer_provider(audit_signer_provider_fn fn);
 #define AUDIT_CHECKPOINT_EVERY 300
 
 /* The checkpoint signer as configured. */
-int audit_signer_open(struct note_signer *out, struct vg_error *err) VG_MUST_CHECK;
+int audit_signer_open(struct store *s, struct note_signer *out, struct vg_error *err) VG_MUST_CHECK;
+/* The name of the checkpoint key: setting audit.key_name, else the origin. */
+const char *audit_key_name(void);
 /* The origin line of our checkpoints: setting audit.origin, else the host of
  * server.public_url + "/audit", else "vigil.invalid/audit". */
 const char *audit_origin(void);

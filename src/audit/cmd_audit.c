@@ -335,11 +335,15 @@ static int audit_key_cmd(struct cli *c, int argc, char **argv)
 		rc = audit_key_init(&vkey, &err);
 	} else {
 		struct note_signer sg;
-		rc = audit_signer_open(&sg, &err);
+		struct store *s = NULL;
+		if ((rc = cli_open_store(c, 0, &s)))
+			return rc;
+		rc = audit_signer_open(s, &sg, &err);
 		if (!rc) {
 			vkey = note_vkey(sg.name, sg.pub);
 			note_signer_release(&sg);
 		}
+		store_close(s);
 	}
 	if (rc)
 		return cli_error(&err);

@@ -543,7 +543,7 @@ int evidence_export(struct store *s, const struct evidence_scope *scope, const c
 	}
 	if ((rc = audit_checkpoint_make(s, &x.cp, err)))
 		return rc;
-	if ((rc = audit_signer_open(&sg, err))) {
+	if ((rc = audit_signer_open(s, &sg, err))) {
 		audit_checkpoint_release(&x.cp);
 		return rc;
 	}

@@ -148,4 +148,26 @@ check_eq "a checkpoint of another log is refused" \
 	"$(VIGIL_AUDIT_ORIGIN=other.test/audit "$VIGIL" audit verify --checkpoint "$T_DIR/cp3" >/dev/null 2>"$T_DIR/err"; echo $?)" 1
 check_contains "naming both logs" "$(cat "$T_DIR/err")" "other.test/audit"
 
+# the key from the update room's signers: audit.signer = NAME (an Ed25519
+# signer of `vigil signer`; a software one here, a token's in production)
+fresh_db
+"$VIGIL" signer keygen audit-ed --software "$T_DIR/audit-ed.pem" --algorithm ed25519 >/dev/null
+"$VIGIL" signer keygen audit-p256 --software "$T_DIR/audit-p256.pem" --algorithm p256 >/dev/null
+FKEY=$("$VIGIL" audit key show)
+SKEY=$(VIGIL_AUDIT_SIGNER=audit-ed "$VIGIL" audit key show)
+check_contains "key show: the signer's verifier key" "$SKEY" "vigil.test/audit+"
+check_eq "another key than the key file's" "$([ "$SKEY" != "$FKEY" ] && echo yes)" yes
+check_eq "a checkpoint signed by the signer" "$(VIGIL_AUDIT_SIGNER=audit-ed run_cmd "$VIGIL" audit checkpoint --json)" 0
+check_eq "its vkey is the signer's" "$(jq -r .vkey "$T_DIR/out")" "$SKEY"
+jq -j .checkpoint "$T_DIR/out" >"$T_DIR/cp4"
+check_eq "it verifies with the signer's key" "$(run_cmd "$VIGIL" audit verify --checkpoint "$T_DIR/cp4" --key "$SKEY")" 0
+check_eq "and not with the key file's" "$(run_cmd "$VIGIL" audit verify --checkpoint "$T_DIR/cp4" --key "$FKEY")" 1
+check_eq "an evidence bundle signed by the signer" \
+	"$(VIGIL_AUDIT_SIGNER=audit-ed run_cmd "$VIGIL" evidence export --since 2000-01-01T00:00:00Z --until 2100-01-01T00:00:00Z -o "$T_DIR/b.tar.zst")" 0
+check_eq "verifies with the signer's key" "$(run_cmd "$VIGIL" evidence verify "$T_DIR/b.tar.zst" --key "$SKEY")" 0
+check_eq "a P-256 signer is refused" "$(VIGIL_AUDIT_SIGNER=audit-p256 run_cmd "$VIGIL" audit checkpoint)" 1
+check_contains "saying why" "$(cat "$T_DIR/err")" "not an Ed25519 key"
+check_eq "an unknown signer is refused" "$(VIGIL_AUDIT_SIGNER=nobody run_cmd "$VIGIL" audit checkpoint)" 1
+check_contains "naming the setting" "$(cat "$T_DIR/err")" "audit.signer"
+
 finish
