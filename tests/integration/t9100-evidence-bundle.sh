@@ -106,6 +106,8 @@ check_eq "and verifies" "$(run_cmd "$VIGIL" evidence verify "$W/range.tar.zst" -
 
 # logs: the log store's events of the range, product and version, in time order
 if "$VIGIL" logs stats >/dev/null 2>&1; then
+	# sealed segments go to the artifact store: a directory (required with PostgreSQL)
+	export VIGIL_UPDATE_ARTIFACT_DIR="$T_DIR/artifacts"
 	T0=$(date -u -d '-3 hours' +%s)
 	: >"$W/events.jsonl"
 	for i in 1 2 3 4 5; do
