@@ -77,8 +77,8 @@ int note_ed25519_verify(const uint8_t pub[NOTE_ED25519_PUB], const void *msg, si
 
 /*
  * The key file (setting audit.key_file; default: next to an SQLite database
- * as DB.checkpoint.key, else checkpoint.key next to the secret key file): one signer key line, mode 0600. note_key_file_load()
- * reads it into a signer (the file's copy in memory is wiped);
+ * as DB.checkpoint.key, else checkpoint.key next to the secret key file): one signer key line, mode
+ * 0600. note_key_file_load() reads it into a signer (the file's copy in memory is wiped);
  * note_key_file_create() makes one named name when there is none (VG_EEXIST
  * when there is).
  */
