@@ -22,8 +22,14 @@ jq curl ca-certificates chromium xxd
 rpm ruby php-cli python3-packaging libmaven3-core-java openjdk-17-jre-headless
 openssl python3 time libyaml-dev wrk nginx
 libpcre2-dev json-schema-test-suite python3-jsonschema
-libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd"
+libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd
+golang-go
+golang-golang-x-mod-dev"
 
+# golang-go, golang-golang-x-mod-dev: t0020-tlog-go and the t91xx evidence
+# tests check audit checkpoints, proofs and bundle signatures with
+# golang.org/x/mod sumdb/note and sumdb/tlog (tests/tools/tlogcheck, built
+# offline); they skip when Go is missing.
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app/app.h"
+#include "audit/checkpoint.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/config.h"
@@ -44,6 +45,14 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	if (store_schema_version(s, &ver, &err)) {
 		store_close(s);
 		return cli_error(&err);
+	}
+	/* the checkpoint signing key (a key file unless audit.signer names another signer) */
+	{
+		const char *sg = vg_config_get("audit.signer", "");
+		char *vkey = NULL;
+		if ((!*sg || strcmp(sg, "key-file") == 0) && audit_key_init(&vkey, &err))
+			fprintf(stderr, "vigil: warning: %s\n", vg_error_msg(&err));
+		free(vkey);
 	}
 	if (cli_flag(&a, "json"))
 		cli_print_json(

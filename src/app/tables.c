@@ -27,6 +27,7 @@
 #include "triage/vex.h"
 #include "update/delta.h"
 #include "update/signer_admin.h"
+#include "evidence/export.h"
 #include "update/tuf.h"
 #include "update/release.h"
 #include "update/fleet.h"
@@ -45,6 +46,7 @@ const struct app_noun app_nouns[] = {
     {"user", cmd_user, "manage users (add, list, passwd, disable)"},
     {"token", cmd_token, "manage API tokens (create, list, revoke)"},
     {"audit", cmd_audit, "read and verify the tamper-evident audit trail"},
+    {"evidence", cmd_evidence, "export and verify signed evidence bundles"},
     {"demo", cmd_demo, "load the demo data set"},
     {"product", cmd_product, "manage products and their versions"},
     {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
@@ -82,8 +84,9 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init,   triage_init, oncall_init,
-					      fleet_init,  rollout_init, delta_init};
+	static void (*const inits[])(void) = {notify_init, art14_init,       triage_init,
+					      oncall_init, fleet_init,       rollout_init,
+					      delta_init,  update_audit_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -177,6 +180,7 @@ const struct http_nav_item app_nav[] = {
 /* ---- jobs: run by the leader (src/jobs/) ---- */
 
 extern const struct vg_job auth_jobs[];
+extern const struct vg_job audit_jobs[];
 extern const struct vg_job notify_jobs[];
 extern const struct vg_job psirt_jobs[];
 extern const struct vg_job oncall_jobs[];
@@ -190,6 +194,7 @@ extern const struct vg_job vuln_jobs[];
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
     auth_jobs,
+    audit_jobs,
     notify_jobs,
     psirt_jobs,
     oncall_jobs,

@@ -4,9 +4,11 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "audit/audit.h"
+#include "audit/checkpoint.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 #include <stdint.h>
@@ -86,10 +88,128 @@ static int audit_verify_route(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 200, o);
 }
 
+/* GET /.well-known/vigil/checkpoint: the latest signed checkpoint, public, for witnesses. */
+static int checkpoint_public(struct http_req *req, struct http_resp *resp)
+{
+	struct audit_checkpoint cp;
+	struct vg_error err = {0};
+	int rc;
+
+	if (audit_checkpoint_get(req->db, 0, &cp, &err))
+		return http_fail(resp, &err);
+	http_set_header(resp, "Cache-Control", "no-cache");
+	rc = http_text(resp, 200, "text/plain; charset=utf-8", cp.note, strlen(cp.note));
+	audit_checkpoint_release(&cp);
+	return rc;
+}
+
+/* GET /.well-known/vigil/vkey: the verifier key of the latest checkpoint. */
+static int vkey_public(struct http_req *req, struct http_resp *resp)
+{
+	struct audit_checkpoint cp;
+	struct vg_error err = {0};
+	char line[NOTE_NAME_MAX + 80];
+	int rc, n;
+
+	if (audit_checkpoint_get(req->db, 0, &cp, &err))
+		return http_fail(resp, &err);
+	n = snprintf(line, sizeof(line), "%s\n", cp.vkey);
+	rc = http_text(resp, 200, "text/plain; charset=utf-8", line, (size_t)n);
+	audit_checkpoint_release(&cp);
+	return rc;
+}
+
+static int checkpoint_get(struct http_req *req, struct http_resp *resp)
+{
+	struct audit_checkpoint cp;
+	struct vg_error err = {0};
+	int64_t size = 0;
+	int rc;
+
+	if ((rc = http_query_int(req, resp, "size", 1, INT64_MAX, 0, &size)))
+		return rc;
+	if (audit_checkpoint_get(req->db, size, &cp, &err))
+		return http_fail(resp, &err);
+	rc = http_json(resp, 200, audit_checkpoint_to_json(&cp));
+	audit_checkpoint_release(&cp);
+	return rc;
+}
+
+static int proof_inclusion(struct http_req *req, struct http_resp *resp)
+{
+	struct audit_proof p;
+	struct vg_error err = {0};
+	int64_t seq = 0, size = 0;
+	int rc;
+
+	if (!http_query(req, "seq"))
+		return http_error(resp, VG_EINVAL, "query parameter seq: required");
+	if ((rc = http_query_int(req, resp, "seq", 1, INT64_MAX, 0, &seq)) ||
+	    (rc = http_query_int(req, resp, "size", 1, INT64_MAX, 0, &size)))
+		return rc;
+	if (audit_prove_inclusion(req->db, seq, size, &p, &err)) {
+		audit_proof_release(&p);
+		return http_fail(resp, &err);
+	}
+	rc = http_json(resp, 200, audit_proof_to_json(&p));
+	audit_proof_release(&p);
+	return rc;
+}
+
+static int proof_consistency(struct http_req *req, struct http_resp *resp)
+{
+	struct audit_proof p;
+	struct vg_error err = {0};
+	int64_t old = 0, size = 0;
+	int rc;
+
+	if (!http_query(req, "old") || !http_query(req, "new"))
+		return http_error(resp, VG_EINVAL, "query parameters old and new: required");
+	if ((rc = http_query_int(req, resp, "old", 1, INT64_MAX, 0, &old)) ||
+	    (rc = http_query_int(req, resp, "new", 1, INT64_MAX, 0, &size)))
+		return rc;
+	if (audit_prove_consistency(req->db, old, size, &p, &err))
+		return http_fail(resp, &err);
+	rc = http_json(resp, 200, audit_proof_to_json(&p));
+	audit_proof_release(&p);
+	return rc;
+}
+
 const struct http_route audit_routes[] = {
+    {"GET", "/.well-known/vigil/checkpoint", ROLE_PUBLIC, 0, checkpoint_public,
+     "The latest signed checkpoint of the audit trail (C2SP tlog-checkpoint), for witnesses",
+     "audit"},
+    {"GET", "/.well-known/vigil/vkey", ROLE_PUBLIC, 0, vkey_public,
+     "The verifier key (signed-note name+hash+key) of the latest checkpoint", "audit"},
+    {"GET", "/api/v1/audit/checkpoint", ROLE_READ, 0, checkpoint_get,
+     "The latest signed checkpoint (or ?size=N): checkpoint, vkey, tree_size, root", "audit"},
+    {"GET", "/api/v1/audit/proof/inclusion", ROLE_READ, 0, proof_inclusion,
+     "Inclusion proof of record seq in the tree of size records (default: latest checkpoint)",
+     "audit"},
+    {"GET", "/api/v1/audit/proof/consistency", ROLE_PUBLIC, 0, proof_consistency,
+     "Consistency proof between the trees of old and new records (public, for witnesses)", "audit"},
     {"GET", "/api/v1/audit", ROLE_READ, 0, audit_list,
      "Audit records (since, until, actor, object=TYPE:ID, after, limit)", "audit"},
     {"GET", "/api/v1/audit/verify", ROLE_ADMIN | ROLE_AUDITOR, 0, audit_verify_route,
      "Verify the audit hash chain", "audit"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
+
+/* The leader signs a checkpoint every AUDIT_CHECKPOINT_EVERY seconds, so the
+ * public one (/.well-known/vigil/checkpoint) that witnesses copy is never
+ * older than that. Nothing new since the latest: the latest stands and
+ * nothing is written (audit_checkpoint_make()). */
+static int checkpoint_job(struct store *s, struct vg_error *err)
+{
+	struct audit_checkpoint cp;
+	int rc = audit_checkpoint_make(s, &cp, err);
+	audit_checkpoint_release(&cp);
+	return rc;
+}
+
+/* clang-format off */
+const struct vg_job audit_jobs[] = {
+    {"audit.checkpoint", AUDIT_CHECKPOINT_EVERY, checkpoint_job},
+    {NULL, 0, NULL},
+};
+/* clang-format on */

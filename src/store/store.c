@@ -653,17 +653,16 @@ int store_try_leader(struct store *s, const char *job, int *leader, struct vg_er
 
 /* ---- the audit chain ---- */
 
-int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *remote,
-		     const char *action, const char *object_type, const char *object_id,
-		     const char *before, const char *after, const char *prev,
-		     char out[VG_SHA256_HEX])
+char *store_audit_canonical(int64_t seq, int64_t at, const char *actor, const char *remote,
+			    const char *action, const char *object_type, const char *object_id,
+			    const char *before, const char *after, const char *prev)
 {
 	char ts[VG_TIME_BUFSZ];
 	json_t *o = json_object();
 	char *c;
 
 	if (!o)
-		return VG_ENOMEM;
+		return NULL;
 	json_object_set_new(o, "seq", json_integer(seq));
 	json_object_set_new(o, "at", json_string(vg_time_format(at, ts, sizeof(ts))));
 	vg_json_set_str(o, "actor", actor);
@@ -676,6 +675,16 @@ int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *rem
 	vg_json_set_str(o, "prev", prev);
 	c = vg_json_canonical(o);
 	json_decref(o);
+	return c;
+}
+
+int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *remote,
+		     const char *action, const char *object_type, const char *object_id,
+		     const char *before, const char *after, const char *prev,
+		     char out[VG_SHA256_HEX])
+{
+	char *c = store_audit_canonical(seq, at, actor, remote, action, object_type, object_id,
+					before, after, prev);
 	if (!c)
 		return VG_ENOMEM;
 	vg_sha256_hex(c, strlen(c), out);

@@ -102,6 +102,11 @@ int store_audit(struct store *s, const char *action, const char *object_type, co
 int store_audit_hash(int64_t seq, int64_t at, const char *actor, const char *remote,
 		     const char *action, const char *object_type, const char *object_id,
 		     const char *before, const char *after, const char *prev, char out[65]);
+/* The canonical bytes store_audit_hash() hashes (malloc'ed; NULL on OOM): also
+ * the leaf data of the audit Merkle tree (audit/checkpoint.h). */
+char *store_audit_canonical(int64_t seq, int64_t at, const char *actor, const char *remote,
+			    const char *action, const char *object_type, const char *object_id,
+			    const char *before, const char *after, const char *prev);
 #define STORE_AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Prepared statements. *out owned by the caller (store_finalize). */

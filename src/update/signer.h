@@ -73,6 +73,9 @@ int update_signer_public(struct update_signer *sg, uint8_t pub[UPDATE_PUB_MAX], 
 enum update_alg update_signer_alg(const struct update_signer *sg);
 const char *update_signer_name(const struct update_signer *sg);
 int update_signer_is_development(const struct update_signer *sg);
+/* Let the setting audit.signer name an Ed25519 signer of this table for the
+ * audit checkpoints and evidence bundles (signer_note.c; app_init_rooms()). */
+void update_audit_init(void);
 void update_signer_close(struct update_signer *sg);
 
 /* Verify a raw signature (format above) with a public key: VG_OK when it
