@@ -61,6 +61,11 @@ int scope_csv_parse(const char *data, size_t n, const char *what, json_t **rows,
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3; /* a BOM from a spreadsheet */
+	if (p == end) {
+		json_decref(out);
+		return vg_error_set(err, VG_EINVAL, "%s: line 1: no header row (the file is empty)",
+				    what);
+	}
 	while (p <= end && !rc) {
 		int quoted = 0, at_end;
 		vg_buf_reset(&cell);
