@@ -15,6 +15,7 @@
 #include "jobs/jobs.h"
 #include "notify/notify.h"
 #include "programme/programme.h"
+#include "programme/techfile.h"
 #include "psirt/art14.h"
 #include "psirt/cases.h"
 #include "reach/oncall.h"
@@ -76,6 +77,7 @@ const struct app_noun app_nouns[] = {
     {"scope", cmd_scope, "the scope map of internal systems (programme record)"},
     {"support", cmd_support, "support periods of products and the retention they imply"},
     {"readiness", cmd_readiness, "the CRA readiness score from live state, and its gaps"},
+    {"techfile", cmd_techfile, "export and verify a product's technical file (signed bundle)"},
     {NULL, NULL, NULL},
 };
 
