@@ -362,7 +362,7 @@ static int check_logs(struct store *s, int64_t now, struct readiness_check *c, s
 	(void)s;
 	(void)now;
 	(void)err;
-	FACT(c, "not available: log retention is kept by the evidence room, which this build "
+	FACT(c, "log retention is kept by the evidence room, which this build "
 		"does not have yet");
 	return set(c, READY_NA);
 }
@@ -434,7 +434,7 @@ static int check_advisories(struct store *s, int64_t now, struct readiness_check
 	(void)s;
 	(void)now;
 	(void)err;
-	FACT(c, "not available: CSAF advisories are kept by the advisory room, which this build "
+	FACT(c, "CSAF advisories are kept by the advisory room, which this build "
 		"does not have yet");
 	return set(c, READY_NA);
 }
@@ -474,7 +474,7 @@ static const struct {
      "Run an on-call drill and acknowledge it within 30 minutes.", "vigil oncall drill POLICY"},
     {"release-gate", "Published releases passed the verification gate",
      "Annex I Part I (2)(c), Part II (7)", 6, check_gate, "/ui/releases",
-     "Publish only through `vigil release publish`, which runs the gate.", NULL},
+     "Publish releases only through vigil release publish, which runs the gate.", NULL},
     {"backup-restored", "A backup restored in the last 90 days", "Art. 13(13)", 6, check_backup,
      "/ui/audit?action=backup.restored", "Restore a backup into a test system to prove it works.",
      "vigil restore"},

@@ -44,6 +44,11 @@ static const char *q(const struct http_req *req, const char *name)
 	return v && *v ? v : NULL;
 }
 
+static const char *dash(const char *v)
+{
+	return v && *v ? v : "-";
+}
+
 static void day_text(int64_t t, char out[11])
 {
 	char ts[VG_TIME_BUFSZ];
@@ -280,36 +285,33 @@ static int scope_page(struct http_req *req, struct http_resp *resp)
 	ui_flash(req, b, "scope");
 	html_raw(b, "<p class=\"page-actions\">");
 	if (writer(req))
-		html_raw(b,
-			 "<a class=\"button\" id=\"add-link\" href=\"/ui/programme/scope/new\">Add "
-			 "a system</a> ");
+		html_raw(b, "<a class=\"button secondary\" id=\"add-link\" "
+			    "href=\"/ui/programme/scope/new\">Add "
+			    "a system</a> ");
 	html_raw(b, "<a href=\"/ui/programme/record\">Programme record (printable)</a> "
 		    "<a href=\"/api/v1/scope/export?format=csv\">Export CSV</a> "
 		    "<a href=\"/api/v1/scope/export?format=json\">Export JSON</a></p>");
 	html_raw(b,
 		 "<p>Every internal system, classified as out-of-scope business IT, CRA-critical "
 		 "support infrastructure or potentially in-scope product infrastructure.</p>");
-	proposals_section(req, resp, b);
 	/* the filter bar */
-	html_raw(b, "<form class=\"filters\" method=\"get\" action=\"/ui/programme/scope\">"
-		    "<div class=\"field\"><label for=\"f-q\">Search</label>");
-	html(b, "<input id=\"f-q\" name=\"q\" value=\"%s\"></div>", v.q ? v.q : "");
-	html_raw(b,
-		 "<div class=\"field\"><label for=\"f-class\">Class</label><select id=\"f-class\" "
-		 "name=\"class\">");
+	html(b,
+	     "<form class=\"filterbar\" method=\"get\" action=\"/ui/programme/scope\">"
+	     "<label for=\"f-q\">Search</label><input id=\"f-q\" name=\"q\" value=\"%s\">"
+	     "<label for=\"f-class\">Class</label><select id=\"f-class\" name=\"class\">",
+	     v.q ? v.q : "");
 	select_opts(b, scope_class_labels, v.cls);
-	html_raw(b, "</select></div><div class=\"field\"><label for=\"f-assessment\">Assessment"
-		    "</label><select id=\"f-assessment\" name=\"assessment\">");
+	html_raw(b, "</select><label for=\"f-assessment\">Assessment</label><select "
+		    "id=\"f-assessment\" name=\"assessment\">");
 	select_opts(b, scope_assessment_labels, v.assessment);
 	html(b,
-	     "</select></div><div class=\"field\"><input type=\"checkbox\" id=\"f-overdue\" "
-	     "name=\"overdue\" value=\"1\"%s> <label for=\"f-overdue\">Review overdue</label></div>"
-	     "<div class=\"field\"><input type=\"checkbox\" id=\"f-retired\" name=\"retired\" "
-	     "value=\"1\"%s> <label for=\"f-retired\">Include retired</label></div>"
-	     "<div class=\"field\"><label for=\"f-limit\">Per page</label><select id=\"f-limit\" "
-	     "name=\"limit\"><option%s>25</option><option%s>50</option><option%s>100</option>"
-	     "</select></div><input type=\"hidden\" name=\"sort\" value=\"%s\">"
-	     "<button type=\"submit\">Show</button></form>",
+	     "</select><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s> Review "
+	     "overdue</label><label><input type=\"checkbox\" name=\"retired\" value=\"1\"%s> "
+	     "Include retired</label><label for=\"f-limit\">Per page</label><select "
+	     "id=\"f-limit\" name=\"limit\"><option%s>25</option><option%s>50</option>"
+	     "<option%s>100</option></select><input type=\"hidden\" name=\"sort\" value=\"%s\">"
+	     "<span class=\"actions\"><button type=\"submit\">Show</button> <a "
+	     "href=\"/ui/programme/scope\">Clear</a></span></form>",
 	     v.overdue ? " checked" : "", v.retired ? " checked" : "",
 	     v.f.limit == 25 ? " selected" : "", v.f.limit == 50 ? " selected" : "",
 	     v.f.limit == 100 ? " selected" : "", v.sort);
@@ -362,6 +364,7 @@ static int scope_page(struct http_req *req, struct http_resp *resp)
 	} else {
 		html_raw(b, "<p id=\"scope-empty\">No system matches.</p>");
 	}
+	proposals_section(req, resp, b);
 	scope_list_release(&l);
 	return ui_page_end(resp);
 }
@@ -401,8 +404,9 @@ static int system_page(struct http_req *req, struct http_resp *resp)
 	ui_flash(req, b, "scope");
 	day_text(x->review_at, d);
 	if (writer(req) && !x->retired_at) {
-		html_raw(b, "<p class=\"page-actions\"><a class=\"button\" id=\"edit-link\" "
-			    "href=\"/ui/programme/scope/");
+		html_raw(b,
+			 "<p class=\"page-actions\"><a class=\"button secondary\" id=\"edit-link\" "
+			 "href=\"/ui/programme/scope/");
 		html_url(b, x->name);
 		html_raw(b, "/edit\">Edit</a></p>");
 	}
@@ -414,9 +418,9 @@ static int system_page(struct http_req *req, struct http_resp *resp)
 	     "<dt>Rationale</dt><dd>%s</dd><dt>Revision</dt><dd>%lld</dd>",
 	     html_label(scope_class_labels, x->cls),
 	     html_label(scope_assessment_labels, x->assessment), x->owner, d,
-	     scope_overdue(x, vg_now()) ? " (overdue)" : "",
-	     x->products && *x->products ? x->products : "-", x->data_held, x->network_zone,
-	     x->description, x->rationale, (long long)x->revision);
+	     scope_overdue(x, vg_now()) ? " (overdue)" : "", dash(x->products), dash(x->data_held),
+	     dash(x->network_zone), dash(x->description), dash(x->rationale),
+	     (long long)x->revision);
 	if (x->proposal)
 		html(b, "<dt>Origin</dt><dd>proposed by vigil (%s), confirmed by %s</dd>",
 		     x->proposal, x->created_by);
