@@ -153,10 +153,20 @@ static int reviews_job(struct store *s, struct vg_error *err)
 	return scope_review_tick(s, vg_now(), NULL, err);
 }
 
+/* One snapshot a day: the first run of each UTC day keeps it. */
 static int snapshot_job(struct store *s, struct vg_error *err)
 {
 	struct readiness r;
-	return readiness_snapshot(s, vg_now(), &r, err);
+	char day[VG_TIME_BUFSZ];
+	int64_t n = 0, now = vg_now();
+	int rc;
+	vg_time_format(now, day, sizeof(day));
+	day[10] = '\0';
+	rc = store_query_int64(s, &n, err, "SELECT COUNT(*) FROM readiness_snapshots WHERE day = ?",
+			       "t", day);
+	if (rc || n)
+		return rc;
+	return readiness_snapshot(s, now, &r, err);
 }
 
 const struct vg_job programme_jobs[] = {
