@@ -267,7 +267,7 @@ static void input_of(const json_t *row, struct scope_input *in)
 }
 
 /* JSON rows: products may be an array of names (made a comma list). */
-static int json_rows(const char *data, size_t n, const char *what, json_t **rows,
+int scope_json_parse(const char *data, size_t n, const char *what, json_t **rows,
 		     struct vg_error *err)
 {
 	json_error_t je;
@@ -327,9 +327,19 @@ static int json_rows(const char *data, size_t n, const char *what, json_t **rows
 				vg_buf_init(&b, 0);
 				json_array_foreach(m, j, e)
 				{
-					if (json_is_string(e))
-						vg_buf_addf(&b, "%s%s", j ? ", " : "",
-							    json_string_value(e));
+					if (!json_is_string(e)) {
+						vg_buf_release(&b);
+						json_decref(row);
+						json_decref(out);
+						json_decref(doc);
+						return vg_error_set(
+						    err, VG_EINVAL,
+						    "%s: /systems/%zu/products/%zu: expected a "
+						    "product name (a string)",
+						    what, i, j);
+					}
+					vg_buf_addf(&b, "%s%s", j ? ", " : "",
+						    json_string_value(e));
 				}
 				json_object_set_new(
 				    row, k, json_stringn(b.data ? (char *)b.data : "", b.len));
@@ -363,7 +373,7 @@ int scope_import(struct store *s, enum scope_format fmt, const char *data, size_
 
 	*added = *changed = 0;
 	rc = fmt == SCOPE_CSV ? scope_csv_parse(data, n, what, &rows, &lines, cols, err)
-			      : json_rows(data, n, what, &rows, err);
+			      : scope_json_parse(data, n, what, &rows, err);
 	if (rc)
 		return rc;
 	/* every row checked before anything is written */

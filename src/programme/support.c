@@ -212,9 +212,10 @@ static int provide(struct store *s, int64_t product_id, struct sbom_support *out
 	if (!rc)
 		rc = get_by_product(s, &prod, &p, err);
 	product_release(&prod);
-	if (rc || p.from_product)
-		return rc; /* the sbom room's own rule covers its own fields */
+	if (rc || (p.from_product && !p.placed_on_market[0] && !p.support_end[0]))
+		return rc;
 	out->set = 1;
+	out->derived = p.from_product; /* the sbom room's own rule covers its own fields */
 	out->retention_end = p.retention_end;
 	out->updates_until = p.updates_until;
 	snprintf(out->placed, sizeof(out->placed), "%s", p.placed_on_market);

@@ -57,6 +57,16 @@ static void day_text(int64_t t, char out[11])
 	out[10] = '\0';
 }
 
+/* A day as <time>, or none when t is 0. */
+static int day_html(struct vg_buf *b, int64_t t, const char *none)
+{
+	char d[11];
+	if (!t)
+		return html(b, "%s", none);
+	day_text(t, d);
+	return html(b, "<time datetime=\"%s\">%s</time>", d, d);
+}
+
 /* ---- the readiness page ---- */
 
 static const struct html_label status_labels[] = {
@@ -87,7 +97,7 @@ static int readiness_page(struct http_req *req, struct http_resp *resp)
 		int64_t *sv = calloc(np, sizeof(*sv)), *mv = calloc(np, sizeof(*mv));
 		if (labels && sv && mv) {
 			struct chart_series series[2] = {{"Score", "#1d6b35", sv},
-							 {"Measurable", "#6b6b6b", mv}};
+							 {"Maximum", "#6b6b6b", mv}};
 			struct chart ch = {.id = "readiness-history",
 					   .title = "Readiness score by day",
 					   .unit = "points",
@@ -103,7 +113,13 @@ static int readiness_page(struct http_req *req, struct http_resp *resp)
 				sv[i] = p[i].score;
 				mv[i] = p[i].max;
 			}
-			chart_lines(b, &ch);
+			/* one day is no line: its score as a column until the second */
+			if (np < 2) {
+				ch.nseries = 1;
+				chart_columns(b, &ch);
+			} else {
+				chart_lines(b, &ch);
+			}
 		}
 		free(labels);
 		free(sv);
@@ -719,9 +735,9 @@ static int support_page(struct http_req *req, struct http_resp *resp)
 		html(b, "\">%s</a></th><td>%s</td><td>%s</td><td>", p.product,
 		     p.placed_on_market[0] ? p.placed_on_market : "-",
 		     p.support_end[0] ? p.support_end : "not set");
-		html_time(b, p.retention_end, "-");
+		day_html(b, p.retention_end, "-");
 		html_raw(b, "</td><td>");
-		html_time(b, p.updates_until, "-");
+		day_html(b, p.updates_until, "-");
 		html(b, "</td><td>%s</td></tr>",
 		     p.from_product ? "product fields" : "programme record");
 	}

@@ -35,7 +35,19 @@ int64_t sbom_retention_end(struct store *s, int64_t product_id, int64_t fallback
 			(long long)product_id, vg_error_msg(&err));
 		return fallback;
 	}
-	return sp.set && sp.retention_end ? sp.retention_end : fallback;
+	/* from the product's own fields: the sbom room's own rule covers them */
+	return sp.set && !sp.derived && sp.retention_end ? sp.retention_end : fallback;
+}
+
+/* A day (YYYY-MM-DD, UTC) of t, or none. */
+static int day(struct vg_buf *b, int64_t t, const char *none)
+{
+	char ts[VG_TIME_BUFSZ];
+	if (!t)
+		return html(b, "%s", none);
+	vg_time_format(t, ts, sizeof(ts));
+	ts[10] = '\0';
+	return html(b, "<time datetime=\"%s\">%s</time>", ts, ts);
 }
 
 int sbom_support_html(struct vg_buf *b, struct store *s, int64_t product_id)
@@ -57,12 +69,18 @@ int sbom_support_html(struct vg_buf *b, struct store *s, int64_t product_id)
 		     "<dl class=\"facts\"><dt>Placed on the market</dt><dd>%s</dd>"
 		     "<dt>Support ends (Art. 13(8))</dt><dd>%s</dd>"
 		     "<dt>Technical file kept until (Art. 13(13))</dt><dd>",
-		     sp.placed, sp.support_end);
-		html_time(b, sp.retention_end, "-");
+		     sp.placed[0] ? sp.placed : "-",
+		     sp.support_end[0] ? sp.support_end : "not set");
+		day(b, sp.retention_end, "-");
 		html_raw(b, "</dd><dt>Security updates available until at least (Art. "
 			    "13(9))</dt><dd>");
-		html_time(b, sp.updates_until, "-");
+		day(b, sp.updates_until, "-");
 		html_raw(b, "</dd></dl>");
+		if (sp.derived)
+			html_raw(b,
+				 "<p id=\"support-derived\">From the product's own fields; "
+				 "record it in the programme record with <code>vigil support "
+				 "set PRODUCT --placed YYYY-MM --support-end YYYY-MM</code>.</p>");
 	}
 	return html_raw(b, "</section>");
 }

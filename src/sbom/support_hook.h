@@ -18,6 +18,8 @@ struct vg_buf;
 
 struct sbom_support {
 	int set;               /* 1: the product has a support period */
+	int derived;           /* 1: its dates are the product's own fields (support_until,
+				  placed_on_market), not set in the programme record */
 	int64_t retention_end; /* the technical file is kept until (Art. 13(13)) */
 	char placed[16];       /* placed on the market: YYYY-MM or YYYY-MM-DD */
 	char support_end[16];  /* end of the support period: YYYY-MM or YYYY-MM-DD */

@@ -164,6 +164,12 @@ check_contains "record: dated" "$(body)" "Date: <strong>2026-11-02</strong>"
 check_contains "record: the signing system" "$(body)" "vigil signing infrastructure"
 http GET /ui/products/gateway -H "Authorization: Bearer $TOK" >/dev/null
 check_contains "product page: support period" "$(body)" 'id="support-period"'
-check_contains "product page: kept until" "$(body)" "2041-01-01T00:00:00Z"
+check_contains "product page: kept until" "$(body)" '<time datetime="2041-01-01">2041-01-01</time>'
+# a product with only its own dates: shown from them, saying where they come from
+"$VIGIL" product create router --support-until 2031-12 --placed-on-market 2026-03-01 >/dev/null
+http GET /ui/products/router -H "Authorization: Bearer $TOK" >/dev/null
+check_contains "product page: the product's own dates" "$(body)" "<dd>2031-12</dd>"
+check_contains "product page: their source" "$(body)" 'id="support-derived"'
+check_contains "product page: retention from them" "$(body)" '<time datetime="2036-03-01">2036-03-01</time>'
 stop_server
 finish
