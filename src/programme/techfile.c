@@ -19,6 +19,8 @@
 #include "evidence/bundle.h"
 #include "programme/programme.h"
 #include "psirt/art14.h"
+#include "psirt/cases.h"
+#include "psirt/usernotice.h"
 #include "sbom/inventory.h"
 #include "sbom/product.h"
 #include "store/store.h"
@@ -228,6 +230,82 @@ static int part_art14(struct techfile_ctx *c, struct vg_error *err)
 	return add_json(c, "article14/exposures.json", out, err);
 }
 
+/* Advisories: the product's PSIRT cases with the advisories linked to them
+ * (link kind "advisory": an identifier or the address of the published
+ * advisory), the fixed releases, and for a case with an Article 14
+ * exposure its user notification (Art. 14(8), published with the
+ * advisory). The CSAF documents themselves are the advisory room's, which
+ * this build does not have: the part says so rather than leaving it out.
+ * No reporter contact, report text or internal note is copied. */
+static int part_advisories(struct techfile_ctx *c, struct vg_error *err)
+{
+	struct psirt_case_list l;
+	json_t *cases = json_array();
+	size_t n = 0, nadv = 0, nnotice = 0;
+	int rc = case_list(c->s, NULL, &l, err);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		struct psirt_case k;
+		json_t *o, *adv, *fixes;
+		if (!l.items[i].product || strcmp(l.items[i].product, c->p->name) != 0 ||
+		    (c->version && l.items[i].product_version &&
+		     !wanted_version(c, l.items[i].product_version)))
+			continue;
+		memset(&k, 0, sizeof(k));
+		rc = case_get(c->s, l.items[i].id, &k, err);
+		if (rc)
+			break;
+		adv = json_array();
+		fixes = json_array();
+		for (size_t j = 0; j < k.nlinks; j++)
+			if (k.links[j].kind && strcmp(k.links[j].kind, "advisory") == 0) {
+				json_array_append_new(adv, json_string(k.links[j].value));
+				nadv++;
+			}
+		for (size_t j = 0; j < k.nfixes; j++)
+			json_array_append_new(
+			    fixes, json_pack("{s:s?, s:s?, s:s?, s:o}", "product",
+					     k.fixes[j].product, "version", k.fixes[j].version,
+					     "vulnerabilities", k.fixes[j].vulns, "published_at",
+					     vg_json_time(k.fixes[j].published_at)));
+		o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o}", "case",
+			      (json_int_t)k.id, "title", k.title, "state", k.state, "version",
+			      k.product_version, "severity", k.severity, "received_at",
+			      vg_json_time(k.received_at), "closed_at",
+			      k.closed_at ? vg_json_time(k.closed_at) : json_null(), "advisories",
+			      adv, "fixed_in", fixes);
+		if (k.nexposures) {
+			struct user_notice un;
+			memset(&un, 0, sizeof(un));
+			rc = user_notice_build(c->s, k.id, &un, err);
+			if (!rc) {
+				json_object_set_new(o, "user_notification",
+						    user_notice_to_json(&un));
+				nnotice++;
+			}
+			user_notice_release(&un);
+		}
+		psirt_case_release(&k);
+		if (o)
+			json_array_append_new(cases, o);
+		n++;
+	}
+	psirt_case_list_release(&l);
+	if (rc) {
+		json_decref(cases);
+		return rc;
+	}
+	snprintf(c->note, sizeof(c->note),
+		 "%zu case(s), %zu advisory link(s), %zu user notification(s); CSAF documents: not "
+		 "available in this build",
+		 n, nadv, nnotice);
+	return add_json(c, "advisories/advisories.json",
+			json_pack("{s:s, s:o, s:s}", "product", c->p->name, "cases", cases,
+				  "csaf_documents",
+				  "not available: the advisory room (CSAF provider) is not in this "
+				  "build"),
+			err);
+}
+
 static int part_update(struct techfile_ctx *c, struct vg_error *err)
 {
 	struct update_signer_list sl;
@@ -335,6 +413,10 @@ static const struct techfile_part parts[] = {
      "Actively exploited vulnerabilities and severe incidents: the early warnings, notifications "
      "and final reports with their due times and filing records",
      "Art. 14(1)-(4), 14(8)", part_art14},
+    {"advisories/advisories.json",
+     "The product's vulnerability cases with the advisories linked to them, the releases that "
+     "fixed them and the Article 14(8) user notifications",
+     "Annex I Part II (4), (8); Art. 14(8)", part_advisories},
     {"update-delivery/",
      "Update signers (PKCS#11 or development keys), trusted CI keys, releases with their "
      "artifacts and the verification gate's results",

@@ -773,10 +773,11 @@ static int record_page(struct http_req *req, struct http_resp *resp)
 	html(b,
 	     "<div class=\"record-head\" id=\"record-meta\"><p>Date: <strong>%s</strong>. Scope "
 	     "map version: <strong>%lld</strong> (the sum of the revisions of its entries; every "
-	     "change is in the audit trail). Readiness: <strong>%d of %d</strong>.</p>"
+	     "change is in the audit trail). Readiness: <strong>%d of %d</strong>. Made by vigil "
+	     "%s.</p>"
 	     "<p class=\"no-print\">Print this page (Ctrl+P) to keep it as part of the programme "
 	     "record.</p></div>",
-	     day, (long long)version, r.score, r.max);
+	     day, (long long)version, r.score, r.max, VIGIL_VERSION);
 	html_raw(b, "<h2>Scope map of internal systems</h2>");
 	for (size_t k = 0; scope_class_labels[k].code; k++) {
 		size_t n = 0;

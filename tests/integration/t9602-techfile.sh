@@ -1,7 +1,8 @@
 #!/bin/sh
 # The technical file (issue 23 item 4): `vigil techfile export` writes a
 # signed .tar.zst whose SBOMs are the originals byte for byte, with the
-# findings and the decisions on them, VEX, Article 14 records, releases,
+# findings and the decisions on them, VEX, Article 14 records, the cases
+# with their advisories, releases,
 # the scope map extract, the support period and a README naming each part's
 # article; `vigil techfile verify` checks it offline, and a changed byte, a
 # member added or removed, or another key fails it.
@@ -27,12 +28,15 @@ F=$("$VIGIL" findings list --product gw --json | jq -r '.findings[0].id')
 "$VIGIL" findings triage "$F" --state in_triage --comment 'looking at it' >/dev/null
 "$VIGIL" incident open --aware-at 2026-10-01T00:00:00Z --title 'Build server breach' --product gw >/dev/null
 "$VIGIL" release create --product gw --version 1.1 --security >/dev/null
+C=$("$VIGIL" case new --title 'Overflow in tf-b' --product gw --description 'the reporter text stays out' | awk '{print $2}')
+"$VIGIL" case link "$C" --advisory ACME-SA-2026-001 >/dev/null
+"$VIGIL" case new --title 'Other product case' --product other --description x >/dev/null
 "$VIGIL" support set gw --placed 2026-03 --support-end 2036-12 >/dev/null
 "$VIGIL" scope add 'Build farm' --owner ops --class product-infrastructure --review 2027-01-01 --products gw >/dev/null
 "$VIGIL" scope add 'Wiki' --owner it --class business-it --review 2027-01-01 >/dev/null
 
 check_eq "export" "$(run_cmd "$VIGIL" techfile export --product gw -o "$T_DIR/tf.tar.zst")" 0
-check_contains "says what it wrote" "$(cat "$T_DIR/out")" "7 parts, signed manifest"
+check_contains "says what it wrote" "$(cat "$T_DIR/out")" "8 parts, signed manifest"
 check_eq "export audited" "$("$VIGIL" audit log --json | jq -r '[.[] | select(.action=="techfile.export")][0].object_id')" gw
 check_eq "verify" "$(run_cmd "$VIGIL" techfile verify "$T_DIR/tf.tar.zst" --json)" 0
 check_eq "verify: intact" "$(jq -r .intact "$T_DIR/out")" true
@@ -49,6 +53,10 @@ check_eq "decisions from the audit trail" "$(jq -r 'any(.[].history[]; .action =
 check_eq "VEX per version" "$(ls "$T_DIR/x/vulnerability-handling/vex" | tr '\n' ' ')" "1.0.cdx.json 1.1.cdx.json "
 check_eq "VEX is CycloneDX" "$(jq -r .bomFormat "$T_DIR/x/vulnerability-handling/vex/1.0.cdx.json")" CycloneDX
 check_eq "Article 14 records" "$(jq -r '.[0].title' "$T_DIR/x/article14/exposures.json")" "Build server breach"
+check_eq "advisories: the product's case" "$(jq -r '[.cases[].title] | join(",")' "$T_DIR/x/advisories/advisories.json")" "Overflow in tf-b"
+check_eq "advisories: linked to it" "$(jq -r '.cases[0].advisories[0]' "$T_DIR/x/advisories/advisories.json")" ACME-SA-2026-001
+check_eq "advisories: no report text" "$(grep -c 'reporter text' "$T_DIR/x/advisories/advisories.json")" 0
+check_contains "advisories: CSAF says not available" "$(jq -r .csaf_documents "$T_DIR/x/advisories/advisories.json")" "not available"
 check_eq "releases" "$(jq -r '.[0].version' "$T_DIR/x/update-delivery/releases.json")" 1.1
 check_eq "scope extract: not business IT" "$(jq -r '[.systems[].name] | join(",")' "$T_DIR/x/programme/scope-map.json")" "Build farm"
 check_eq "support period" "$(jq -r .retention_end "$T_DIR/x/programme/support-period.json")" 2037-01-01T00:00:00Z
