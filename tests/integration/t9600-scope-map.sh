@@ -97,6 +97,9 @@ check_contains "JSON: the member" "$(cat "$T_DIR/err")" "/systems/1/class"
 printf '{"systems":[{"name":"A",' >"$T_DIR/bad2.json"
 check_eq "JSON: not parsable" "$(run_cmd "$VIGIL" scope import "$T_DIR/bad2.json")" 1
 check_contains "JSON: line and column" "$(cat "$T_DIR/err")" "line 1, column"
+printf '[{"name":"A","owner":"o","class":"business-it","review":"2027-01-01","products":["gateway",7]}]' >"$T_DIR/bad3.json"
+check_eq "JSON: a product that is not a name" "$(run_cmd "$VIGIL" scope import "$T_DIR/bad3.json")" 1
+check_contains "JSON: names its index" "$(cat "$T_DIR/err")" "/systems/0/products/1: expected a product name"
 check_eq "still three systems" "$("$VIGIL" scope list --json | jq length)" 3
 
 # ---- overdue reviews: shown, and sent to the notifier once ----
