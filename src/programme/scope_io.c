@@ -313,12 +313,13 @@ int scope_json_parse(const char *data, size_t n, const char *what, json_t **rows
 					known |= strcmp(info[q], k) == 0;
 				if (known)
 					continue;
+				/* k is doc's: say it before letting doc go */
+				vg_error_set(err, VG_EINVAL, "%s: /systems/%zu/%s: unknown member",
+					     what, i, k);
 				json_decref(row);
 				json_decref(out);
 				json_decref(doc);
-				return vg_error_set(err, VG_EINVAL,
-						    "%s: /systems/%zu/%s: unknown member", what, i,
-						    k);
+				return VG_EINVAL;
 			}
 			if (json_is_array(m) && strcmp(k, "products") == 0) {
 				struct vg_buf b;
@@ -347,12 +348,12 @@ int scope_json_parse(const char *data, size_t n, const char *what, json_t **rows
 			} else if (json_is_string(m)) {
 				json_object_set(row, k, m);
 			} else if (!json_is_null(m)) {
+				vg_error_set(err, VG_EINVAL,
+					     "%s: /systems/%zu/%s: expected a string", what, i, k);
 				json_decref(row);
 				json_decref(out);
 				json_decref(doc);
-				return vg_error_set(err, VG_EINVAL,
-						    "%s: /systems/%zu/%s: expected a string", what,
-						    i, k);
+				return VG_EINVAL;
 			}
 		}
 		json_array_append_new(out, row);
