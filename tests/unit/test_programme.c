@@ -1,9 +1,9 @@
 /*
  * test_programme.c - the programme room: the scope map's CSV reader (quotes,
  * line breaks in cells, the formula guard, line and column in errors),
- * support periods (the retention end of Art. 13(13) and the availability of
- * updates of 13(9)), and the backup check of the readiness score reading
- * the audit trail for backup.restored (written by `vigil restore`).
+ * the JSON reader (members named in errors), support periods (the retention end of Art. 13(13) and
+ * the availability of updates of 13(9)), and the backup check of the readiness score reading the
+ * audit trail for backup.restored (written by `vigil restore`).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -148,12 +148,50 @@ static void test_backup_check(void **state)
 	testdb_drop(url);
 }
 
+/* The JSON reader: products as an array, what an export adds dropped, and
+ * every refusal naming the member (the unknown member's name outlives the
+ * document it came from: fuzz_scope_json found it read after the free). */
+static void json_refused(const char *doc, const char *msg)
+{
+	struct vg_error err = {0};
+	json_t *rows = (json_t *)1;
+	assert_int_not_equal(scope_json_parse(doc, strlen(doc), "t.json", &rows, &err), VG_OK);
+	assert_null(rows);
+	if (!strstr(err.msg, msg))
+		fail_msg("'%s' not in '%s'", msg, err.msg);
+}
+
+static void test_json(void **state)
+{
+	static const char doc[] =
+	    "{\"format\": \"vigil-scope-map\", \"systems\": [{\"name\": \"A\", \"owner\": \"o\", "
+	    "\"products\": [\"gw\", \"cam\"], \"revision\": 3, \"overdue\": false, "
+	    "\"description\": null}]}";
+	struct vg_error err = {0};
+	json_t *rows = NULL;
+	(void)state;
+	assert_int_equal(scope_json_parse(doc, sizeof(doc) - 1, "t.json", &rows, &err), VG_OK);
+	assert_int_equal(json_array_size(rows), 1);
+	assert_string_equal(vg_json_str(json_array_get(rows, 0), "products"), "gw, cam");
+	assert_null(json_object_get(json_array_get(rows, 0), "revision"));
+	assert_null(json_object_get(json_array_get(rows, 0), "description"));
+	json_decref(rows);
+	json_refused("{\"systems\": [{\"name\": \"A\", \"colour\": \"red\"}]}",
+		     "t.json: /systems/0/colour: unknown member");
+	json_refused("[{\"name\": 5}]", "t.json: /systems/0/name: expected a string");
+	json_refused("[{\"products\": [\"gw\", 7]}]",
+		     "/systems/0/products/1: expected a product name");
+	json_refused("[1]", "/systems/0: expected an object");
+	json_refused("{\"systems\": {}}", "expected an object with");
+	json_refused("{\"systems\": [], \"systems\": []}", "t.json: line 1");
+	json_refused("[{", "t.json: line 1, column");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_csv),
-	    cmocka_unit_test(test_csv_refused),
-	    cmocka_unit_test(test_support),
+	    cmocka_unit_test(test_csv),          cmocka_unit_test(test_csv_refused),
+	    cmocka_unit_test(test_json),         cmocka_unit_test(test_support),
 	    cmocka_unit_test(test_backup_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
