@@ -84,6 +84,9 @@ check_eq "91 days later the drill is missed: -weight" "$(score)" $((GOOD - W_DRI
 check_eq "the drill fact" "$("$VIGIL" readiness --json | jq -r '.checks[] | select(.key=="oncall-drill") | .fact')" "no on-call drill in the last 90 days"
 export VIGIL_NOW=2027-03-05T10:00:00Z
 check_eq "security.txt within 30 days of expiry again: -weight" "$(score)" $((GOOD - W_DRILL - W_ST))
+export VIGIL_NOW=2027-04-10T10:00:00Z
+check_eq "security.txt expired: still -weight" "$(score)" $((GOOD - W_DRILL - W_ST))
+check_contains "the fact says expired" "$("$VIGIL" readiness --json | jq -r '.checks[] | select(.key=="securitytxt") | .fact')" "(expired)"
 export VIGIL_NOW=$NOW
 check_eq "reopen" "$(run_cmd "$VIGIL" findings triage "$F" --state in_triage)" 0
 check_eq "finding reopened past its SLA: -weight" "$(score)" $((GOOD - W_SLA))
