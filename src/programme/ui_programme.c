@@ -798,8 +798,8 @@ static int record_page(struct http_req *req, struct http_resp *resp)
 			     "zone</dt><dd>%s</dd><dt>Description</dt><dd>%s</dd><dt>Rationale</dt>"
 			     "<dd>%s</dd><dt>Revision</dt><dd>%lld</dd></dl></div>",
 			     x->name, x->owner, html_label(scope_assessment_labels, x->assessment),
-			     d, x->products && *x->products ? x->products : "-", x->data_held,
-			     x->network_zone, x->description, x->rationale, (long long)x->revision);
+			     d, dash(x->products), dash(x->data_held), dash(x->network_zone),
+			     dash(x->description), dash(x->rationale), (long long)x->revision);
 		}
 		if (!n)
 			html_raw(b, "<p>None.</p>");
