@@ -15,6 +15,8 @@
 #include "ident/purl.h"
 #include "jobs/jobs.h"
 #include "notify/notify.h"
+#include "programme/programme.h"
+#include "programme/techfile.h"
 #include "psirt/art14.h"
 #include "psirt/cases.h"
 #include "reach/oncall.h"
@@ -77,6 +79,10 @@ const struct app_noun app_nouns[] = {
      "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
     /* provider: TEMPORARY until advisory/cmd_advisory.c is merged (then cmd_advisory) */
     {"advisory", cmd_advisory_provider_only, "CSAF advisories: the trusted provider"},
+    {"scope", cmd_scope, "the scope map of internal systems (programme record)"},
+    {"support", cmd_support, "support periods of products and the retention they imply"},
+    {"readiness", cmd_readiness, "the CRA readiness score from live state, and its gaps"},
+    {"techfile", cmd_techfile, "export and verify a product's technical file (signed bundle)"},
     {NULL, NULL, NULL},
 };
 
@@ -84,9 +90,9 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init,       triage_init,
-					      oncall_init, fleet_init,       rollout_init,
-					      delta_init,  update_audit_init};
+	static void (*const inits[])(void) = {notify_init, art14_init,        triage_init,
+					      oncall_init, fleet_init,        rollout_init,
+					      delta_init,  update_audit_init, programme_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -123,6 +129,8 @@ extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
 extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
 extern const struct http_route rollout_routes[];
 extern const struct http_route provider_routes[]; /* advisory/provider.c */
+extern const struct http_route programme_routes[];
+extern const struct http_route programme_ui_routes[];
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -156,6 +164,8 @@ const struct http_route *const app_route_tables[] = {
     fleet_ui_routes,
     rollout_routes,
     provider_routes,
+    programme_routes,
+    programme_ui_routes,
     NULL,
 };
 /* clang-format on */
@@ -174,6 +184,7 @@ const struct http_nav_item app_nav[] = {
     {"tuf", "TUF", "/ui/tuf"},
     {"setup", "Setup", "/ui/setup"},
     {"evidence", "Evidence", "/ui/evidence"},
+    {"programme", "Programme", "/ui/programme"},
     {NULL, NULL, NULL},
 };
 
@@ -190,6 +201,7 @@ extern const struct vg_job delta_jobs[];
 extern const struct vg_job rollout_jobs[];
 extern const struct vg_job device_jobs_every_server[];
 extern const struct vg_job vuln_jobs[];
+extern const struct vg_job programme_jobs[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -203,6 +215,7 @@ static const struct vg_job *const leader_jobs[] = {
     delta_jobs,
     rollout_jobs,
     vuln_jobs,
+    programme_jobs,
     NULL,
 };
 /* clang-format on */

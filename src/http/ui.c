@@ -128,6 +128,11 @@ static const struct {
     {"", "error", "invalid", "The form was not accepted; check the values and try again."},
     {"", "error", "failed", "The change could not be saved; please try again later."},
     {"", "done", "saved", "Saved."},
+    /* programme: the scope map */
+    {"scope", "done", "added", "System added to the scope map."},
+    {"scope", "done", "confirmed", "Proposal confirmed: the system is in the scope map."},
+    {"scope", "done", "reviewed", "Review recorded; the next review date is set."},
+    {"scope", "done", "retired", "System retired; it stays in the programme record."},
     /* the findings queue and a finding's page */
     {"findings", "error", "transition",
      "That state change is not allowed from the finding's current state; the list offers the "

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sbom/inventory.h"
+#include "sbom/support_hook.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -658,7 +659,8 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	    "iittttttttiiiii", vid, rev, sbom_format_name(doc->format),
 	    sbom_encoding_name(doc->encoding), doc->spec_version ? doc->spec_version : "",
 	    doc->serial, sha, r->filename, store_actor(s), store_remote(s), now,
-	    retention_end(prod.support_until, prod.placed_on_market, now),
+	    sbom_retention_end(s, prod.id,
+			       retention_end(prod.support_until, prod.placed_on_market, now)),
 	    (int64_t)doc->n_components, (int64_t)doc->n_edges,
 	    (int64_t)(doc->primary == SBOM_NONE ? -1 : (int64_t)doc->primary));
 	if (!rc)
@@ -1003,7 +1005,8 @@ int sbom_delete(struct store *s, int64_t id, struct vg_error *err)
 		rc = product_get_by_id(s, r.product_id, &p, err);
 	if (rc)
 		goto fail;
-	end = retention_end(p.support_until, p.placed_on_market, r.uploaded_at);
+	end = sbom_retention_end(s, p.id,
+				 retention_end(p.support_until, p.placed_on_market, r.uploaded_at));
 	if (r.retain_until > end)
 		end = r.retain_until;
 	if (now < end) {

@@ -11,6 +11,7 @@
 #include "http/html.h"
 #include "http/multipart.h"
 #include "http/ui.h"
+#include "sbom/support_hook.h"
 #include "sbom/validate.h"
 #include "sbom/inventory.h"
 #include "sbom/product.h"
@@ -509,6 +510,7 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 	     p.placed_on_market,
 	     p.is_public ? "yes: offered on the reporting portal (/report)"
 			 : "no: not named on the reporting portal");
+	sbom_support_html(b, req->db, p.id); /* the programme record's support period */
 	html_raw(b, "<h2>Versions</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
 		    "aria-label=\"Versions\"><table id=\"versions\"><thead><tr>"
 		    "<th scope=\"col\">Version</th><th scope=\"col\">SBOM revisions</th><th "
