@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/text.h"
 #include "http/html.h"
 #include "http/ui.h"
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/banned.h"
 
@@ -57,6 +59,39 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return http_fail(resp, &err);
 	return http_json(resp, 200, device_checkin_resp_to_json(&out));
+}
+
+/* A device exchanges its one-time enrollment token for its own credential
+ * (public: the enrollment token is the credential). */
+static int enroll_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct device_cred cred;
+	const char *h = http_header(req, "Authorization"), *tok = NULL;
+	json_t *b = NULL;
+	int rc;
+
+	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+		tok = h + 7;
+	} else {
+		if (!(b = http_body_json(req, resp)))
+			return VG_EPARSE;
+		tok = vg_json_str(b, "enrollment_token");
+	}
+	if (!tok) {
+		json_decref(b);
+		return http_error_status(
+		    resp, 401, "unauthorized",
+		    "expected the enrollment token: {\"enrollment_token\": \"vge_...\"} or "
+		    "Authorization: Bearer vge_...");
+	}
+	rc = device_enrollment_exchange(req->db, tok, &cred, &err);
+	json_decref(b);
+	if (rc)
+		return http_fail(resp, &err);
+	rc = http_json(resp, 201, json_pack("{s:s, s:s}", "id", cred.id, "token", cred.token));
+	vg_wipe(&cred, sizeof(cred));
+	return rc;
 }
 
 static int status_post(struct http_req *req, struct http_resp *resp)
@@ -571,6 +606,8 @@ void device_service_stop(void)
 const struct http_route rollout_routes[] = {
     {"POST", "/api/v1/device/checkin", ROLE_DEVICE, 0, checkin_post,
      "A device checks in with its installed version: none, or install (TUF target, rollout, delta)", "devices"},
+    {"POST", "/api/v1/device/enroll", ROLE_PUBLIC, 0, enroll_post,
+     "A device exchanges its one-time enrollment token for its own credential ({\"enrollment_token\"})", "devices"},
     {"POST", "/api/v1/device/status", ROLE_DEVICE, 0, status_post,
      "A device reports downloading, installing, installed or failed for a rollout", "devices"},
     {"GET", "/api/v1/devices", ROLE_READ, 0, devices_get,

@@ -129,11 +129,13 @@ int device_checkin(struct store *s, const struct device_checkin_req *r,
 			d.has_channel = 1;
 		}
 	}
-	device_seen(r->device_id, vg_now());
 	rc = rollout_offer_for(s, d.product_id, d.has_channel ? d.channel : NULL, d.cohort,
 			       r->version, &o, &found, err);
-	if (rc || !found)
+	if (rc)
 		return rc;
+	device_seen(r->device_id, vg_now(), found ? o.rollout_id : 0, found ? o.stage : 0);
+	if (!found)
+		return VG_OK;
 	out->install = 1;
 	out->rollout_id = o.rollout_id;
 	out->release_id = o.release_id;
@@ -274,6 +276,8 @@ int device_status(struct store *s, const struct device_status_req *r, struct vg_
 			    "itittii", r->rollout_id, r->device_id, (int64_t)stage,
 			    device_status_name(r->kind), r->error_code, now, r->rollout_id);
 	}
+	if (!rc) /* a device reporting on a rollout was offered it */
+		rc = device_offer_record(s, r->rollout_id, r->device_id, stage, now, err);
 	if (!rc && r->kind == DEVICE_STATUS_INSTALLED && version[0]) {
 		int64_t vid = 0;
 		rc = version_id(s, d.product_id, version, &vid, err);

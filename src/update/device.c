@@ -75,6 +75,34 @@ static int check_tag(const char *what, const char *v, struct vg_error *err)
 	return vg_text_check(what, v, 64, 0, 1, err);
 }
 
+/* One new device with a fresh id and credential into *c (inside the
+ * caller's transaction). */
+static int insert_device(struct store *s, int64_t pid, const char *channel, const char *hardware,
+			 const char *version, int64_t vid, int64_t now, struct device_cred *c,
+			 struct vg_error *err)
+{
+	unsigned char rnd[8];
+	char hex[17], hash[VG_SHA256_HEX], tok[60];
+	int rc;
+
+	if (vg_random(rnd, sizeof(rnd)) || vg_random_token(tok, sizeof(tok), 32))
+		return vg_error_set(err, VG_EINTERNAL, "cannot make a device credential");
+	vg_hex(rnd, sizeof(rnd), hex);
+	snprintf(c->id, sizeof(c->id), "dev-%s", hex);
+	snprintf(c->token, sizeof(c->token), "%s%s", DEVICE_TOKEN_PREFIX, tok);
+	vg_wipe(tok, sizeof(tok));
+	vg_sha256_hex(c->token, strlen(c->token), hash);
+	rc = store_exec_cached(s, err,
+			       "INSERT INTO devices (id, product_id, channel, hardware, "
+			       "installed_version, version_id, last_seen, created_at, "
+			       "revoked_at, token_hash, cohort, created_by) VALUES "
+			       "(?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?)",
+			       "titttiitit", c->id, pid, channel, hardware, version, vid, now, hash,
+			       (int64_t)device_cohort(c->id), store_actor(s));
+	vg_wipe(hash, sizeof(hash));
+	return rc;
+}
+
 int device_enroll(struct store *s, const struct device_enroll_req *r, struct device_cred **out,
 		  struct vg_error *err)
 {
@@ -102,27 +130,9 @@ int device_enroll(struct store *s, const struct device_enroll_req *r, struct dev
 					  "--version '%s': not a version of product '%s'",
 					  r->version, r->product);
 	}
-	for (int64_t i = 0; !rc && i < r->count; i++) {
-		unsigned char rnd[8];
-		char hex[17], hash[VG_SHA256_HEX], tok[60];
-		if (vg_random(rnd, sizeof(rnd)) || vg_random_token(tok, sizeof(tok), 32)) {
-			rc = vg_error_set(err, VG_EINTERNAL, "cannot make a device credential");
-			break;
-		}
-		vg_hex(rnd, sizeof(rnd), hex);
-		snprintf(c[i].id, sizeof(c[i].id), "dev-%s", hex);
-		snprintf(c[i].token, sizeof(c[i].token), "%s%s", DEVICE_TOKEN_PREFIX, tok);
-		vg_wipe(tok, sizeof(tok));
-		vg_sha256_hex(c[i].token, strlen(c[i].token), hash);
-		rc = store_exec_cached(s, err,
-				       "INSERT INTO devices (id, product_id, channel, hardware, "
-				       "installed_version, version_id, last_seen, created_at, "
-				       "revoked_at, token_hash, cohort, created_by) VALUES "
-				       "(?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?)",
-				       "titttiitit", c[i].id, pid, r->channel, r->hardware,
-				       r->version, vid, now, hash, (int64_t)device_cohort(c[i].id),
-				       store_actor(s));
-	}
+	for (int64_t i = 0; !rc && i < r->count; i++)
+		rc = insert_device(s, pid, r->channel, r->hardware, r->version, vid, now, &c[i],
+				   err);
 	if (!rc) {
 		json_t *after =
 		    json_pack("{s:s, s:I, s:s?, s:s?, s:s?, s:s}", "product", r->product, "count",
@@ -139,6 +149,233 @@ int device_enroll(struct store *s, const struct device_enroll_req *r, struct dev
 	}
 	*out = c;
 	return VG_OK;
+}
+
+/* ---- enrollment tokens ---- */
+
+int device_enrollment_issue(struct store *s, const struct device_enroll_req *r, int64_t ttl,
+			    struct device_enrollment **out, struct vg_error *err)
+{
+	struct device_enrollment *c = NULL;
+	int64_t pid = 0, vid = 0, now = vg_now();
+	int rc;
+
+	*out = NULL;
+	if (r->count < 1 || r->count > DEVICE_ENROLL_MAX)
+		return vg_error_set(err, VG_EINVAL, "--count %lld: expected 1 to %d",
+				    (long long)r->count, DEVICE_ENROLL_MAX);
+	if (ttl < 60 || ttl > DEVICE_ENROLL_TTL_MAX)
+		return vg_error_set(err, VG_EINVAL,
+				    "--ttl: expected a lifetime from 1m to 30d (e.g. 24h)");
+	if ((rc = check_tag("--channel", r->channel, err)) ||
+	    (rc = check_tag("--hardware", r->hardware, err)))
+		return rc;
+	c = calloc((size_t)r->count, sizeof(*c));
+	if (!c)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = product_id_of(s, r->product, &pid, err);
+	if (!rc && r->version) {
+		rc = device_version_id(s, pid, r->version, &vid, err);
+		if (!rc && !vid)
+			rc = vg_error_set(err, VG_ENOTFOUND,
+					  "--version '%s': not a version of product '%s'",
+					  r->version, r->product);
+	}
+	for (int64_t i = 0; !rc && i < r->count; i++) {
+		char hash[VG_SHA256_HEX], tok[60];
+		if (vg_random_token(tok, sizeof(tok), 32)) {
+			rc = vg_error_set(err, VG_EINTERNAL, "cannot make an enrollment token");
+			break;
+		}
+		snprintf(c[i].token, sizeof(c[i].token), "%s%s", DEVICE_ENROLL_PREFIX, tok);
+		vg_wipe(tok, sizeof(tok));
+		c[i].expires_at = now + ttl;
+		vg_sha256_hex(c[i].token, strlen(c[i].token), hash);
+		rc = store_exec_cached(s, err,
+				       "INSERT INTO device_enrollments (token_hash, product_id, "
+				       "channel, hardware, version, created_at, created_by, "
+				       "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				       "titttiti", hash, pid, r->channel, r->hardware, r->version,
+				       now, store_actor(s), c[i].expires_at);
+		if (!rc)
+			rc = store_query_int64(s, &c[i].id, err,
+					       "SELECT id FROM device_enrollments WHERE "
+					       "token_hash = ?",
+					       "t", hash);
+	}
+	if (!rc) {
+		json_t *after = json_pack(
+		    "{s:s, s:I, s:s?, s:s?, s:s?, s:o, s:I, s:I}", "product", r->product, "count",
+		    (json_int_t)r->count, "channel", r->channel, "hardware", r->hardware, "version",
+		    r->version, "expires_at", vg_json_time(now + ttl), "first", (json_int_t)c[0].id,
+		    "last", (json_int_t)c[r->count - 1].id);
+		rc = store_audit(s, "device.enrollment_issue", "product", r->product, NULL, after,
+				 err);
+		json_decref(after);
+	}
+	rc = store_tx_end(s, rc, err);
+	if (rc) {
+		vg_wipe(c, sizeof(*c) * (size_t)r->count);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return VG_OK;
+}
+
+/* A refused exchange of a known enrollment token (replayed, expired,
+ * revoked) is audited in its own transaction: a replay is a sign the token
+ * leaked. */
+static void audit_refused(struct store *s, int64_t eid, const char *why)
+{
+	struct vg_error e2 = {0};
+	char oid[32];
+	json_t *after = json_pack("{s:s}", "refused", why);
+	snprintf(oid, sizeof(oid), "%lld", (long long)eid);
+	if (!store_tx_begin(s, &e2)) {
+		int rc =
+		    store_audit(s, "device.enroll_refused", "enrollment", oid, NULL, after, &e2);
+		(void)store_tx_end(s, rc, &e2);
+	}
+	json_decref(after);
+}
+
+int device_enrollment_exchange(struct store *s, const char *token, struct device_cred *out,
+			       struct vg_error *err)
+{
+	char hash[VG_SHA256_HEX];
+	struct store_stmt *st = NULL;
+	size_t n = token ? strlen(token) : 0;
+	int64_t eid = 0, pid = 0, expires = 0, used = 0, revoked = 0, vid = 0, now = vg_now();
+	char *channel = NULL, *hardware = NULL, *version = NULL, *winner = NULL;
+	const char *why = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n < sizeof(DEVICE_ENROLL_PREFIX) || n > 100 ||
+	    strncmp(token, DEVICE_ENROLL_PREFIX, sizeof(DEVICE_ENROLL_PREFIX) - 1) != 0)
+		return vg_error_set(err, VG_EAUTH,
+				    "enrollment_token: expected the one-time enrollment token "
+				    "(\"vge_...\") from `vigil device enroll --enrollment-token`");
+	vg_sha256_hex(token, n, hash);
+	rc = store_tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = store_prepare(s,
+			   "SELECT id, product_id, channel, hardware, version, expires_at, "
+			   "COALESCE(used_at, 0), COALESCE(revoked_at, 0) FROM device_enrollments "
+			   "WHERE token_hash = ?",
+			   &st, err);
+	if (!rc) {
+		store_bind_text(st, 1, hash);
+		rc = store_step(st, err);
+		if (rc == STORE_ROW) {
+			eid = store_col_int64(st, 0);
+			pid = store_col_int64(st, 1);
+			if (!store_col_isnull(st, 2))
+				channel = strdup(store_col_text(st, 2));
+			if (!store_col_isnull(st, 3))
+				hardware = strdup(store_col_text(st, 3));
+			if (!store_col_isnull(st, 4))
+				version = strdup(store_col_text(st, 4));
+			expires = store_col_int64(st, 5);
+			used = store_col_int64(st, 6);
+			revoked = store_col_int64(st, 7);
+			rc = VG_OK;
+		} else if (rc == STORE_DONE) {
+			rc = vg_error_set(err, VG_EAUTH, "invalid enrollment token");
+		}
+		store_finalize(st);
+	}
+	if (!rc) {
+		if (used)
+			why = "used already";
+		else if (revoked)
+			why = "revoked";
+		else if (now >= expires)
+			why = "expired";
+		if (why)
+			rc = vg_error_set(err, VG_EAUTH,
+					  "enrollment token %s: ask the operator for a new one "
+					  "(it is good for one device, once, before it expires)",
+					  why);
+	}
+	if (!rc && version) {
+		rc = device_version_id(s, pid, version, &vid, err);
+		if (!rc && !vid) /* the version was deleted since: enroll without it */
+			version = (free(version), NULL);
+	}
+	if (!rc)
+		rc = insert_device(s, pid, channel, hardware, version, vid, now, out, err);
+	/* single use, also against a second server exchanging the same token
+	 * at the same time: only the update that finds it unused wins */
+	if (!rc)
+		rc = store_exec(s, err,
+				"UPDATE device_enrollments SET used_at = ?, device_id = ? WHERE id "
+				"= ? AND used_at IS NULL AND revoked_at IS NULL",
+				"iti", now, out->id, eid);
+	if (!rc)
+		rc = store_query_text(s, &winner, err,
+				      "SELECT device_id FROM device_enrollments WHERE id = ?", "i",
+				      eid);
+	if (!rc && (!winner || strcmp(winner, out->id) != 0)) {
+		why = "used already";
+		rc = vg_error_set(err, VG_EAUTH, "enrollment token used already");
+	}
+	if (!rc) {
+		json_t *after = json_pack("{s:I, s:I, s:s?, s:s?, s:s?}", "enrollment",
+					  (json_int_t)eid, "product_id", (json_int_t)pid, "channel",
+					  channel, "hardware", hardware, "version", version);
+		rc = store_audit(s, "device.enroll_exchange", "device", out->id, NULL, after, err);
+		json_decref(after);
+	}
+	rc = store_tx_end(s, rc, err);
+	free(channel);
+	free(hardware);
+	free(version);
+	free(winner);
+	vg_wipe(hash, sizeof(hash));
+	if (rc) {
+		vg_wipe(out, sizeof(*out));
+		if (why && eid)
+			audit_refused(s, eid, why);
+		return rc;
+	}
+	return VG_OK;
+}
+
+int device_enrollment_revoke(struct store *s, int64_t id, struct vg_error *err)
+{
+	int64_t used = 0, revoked = 0;
+	char oid[32];
+	int rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_query_int64(
+		    s, &used, err,
+		    "SELECT COALESCE(used_at, 0) FROM device_enrollments WHERE id "
+		    "= ?",
+		    "i", id);
+	if (rc == VG_ENOTFOUND)
+		rc = vg_error_set(err, VG_ENOTFOUND, "enrollment token %lld not found",
+				  (long long)id);
+	if (!rc)
+		rc = store_query_int64(s, &revoked, err,
+				       "SELECT COALESCE(revoked_at, 0) FROM device_enrollments "
+				       "WHERE id = ?",
+				       "i", id);
+	if (!rc && (used || revoked))
+		rc = vg_error_set(err, VG_ESTATE, "enrollment token %lld is %s already",
+				  (long long)id, used ? "used" : "revoked");
+	if (!rc)
+		rc = store_exec(s, err, "UPDATE device_enrollments SET revoked_at = ? WHERE id = ?",
+				"ii", vg_now(), id);
+	if (!rc) {
+		snprintf(oid, sizeof(oid), "%lld", (long long)id);
+		rc = store_audit(s, "device.enrollment_revoke", "enrollment", oid, NULL, NULL, err);
+	}
+	return store_tx_end(s, rc, err);
 }
 
 #define DEV_COLS                                                                           \
@@ -374,6 +611,9 @@ int device_authenticate(struct store *s, const char *token, char id[32], struct 
 struct seen {
 	char id[32];
 	int64_t at;
+	int64_t offer_rollout; /* 0: none offered since the last flush */
+	int64_t offer_at;
+	int offer_stage;
 };
 static pthread_mutex_t seen_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct seen *seen_tab;
@@ -389,7 +629,7 @@ static size_t seen_hash(const char *id)
 	return (size_t)h;
 }
 
-static void seen_put_locked(const char *id, int64_t at)
+static void seen_put_locked(const char *id, int64_t at, int64_t rollout, int stage)
 {
 	size_t i;
 	if (seen_n * 2 >= seen_cap) {
@@ -417,12 +657,17 @@ static void seen_put_locked(const char *id, int64_t at)
 	}
 	if (at > seen_tab[i].at)
 		seen_tab[i].at = at;
+	if (rollout && seen_tab[i].offer_rollout != rollout) {
+		seen_tab[i].offer_rollout = rollout;
+		seen_tab[i].offer_stage = stage;
+		seen_tab[i].offer_at = at;
+	}
 }
 
-void device_seen(const char *id, int64_t at)
+void device_seen(const char *id, int64_t at, int64_t offered_rollout, int stage)
 {
 	pthread_mutex_lock(&seen_mu);
-	seen_put_locked(id, at);
+	seen_put_locked(id, at, offered_rollout, stage);
 	pthread_mutex_unlock(&seen_mu);
 }
 
@@ -444,11 +689,21 @@ static int64_t seen_pending(const char *id)
 	return at;
 }
 
+int device_offer_record(struct store *s, int64_t rollout_id, const char *id, int stage, int64_t at,
+			struct vg_error *err)
+{
+	return store_exec_cached(s, err,
+				 "INSERT INTO rollout_offers (rollout_id, device_id, stage, "
+				 "offered_at) VALUES (?, ?, ?, ?) ON CONFLICT (rollout_id, "
+				 "device_id) DO NOTHING",
+				 "itii", rollout_id, id, (int64_t)stage, at);
+}
+
 int device_flush_seen(struct store *s, struct vg_error *err)
 {
 	struct seen *tab;
 	size_t cap, n;
-	int64_t written = 0;
+	int64_t written = 0, offers = 0;
 	int rc;
 
 	pthread_mutex_lock(&seen_mu);
@@ -471,9 +726,15 @@ int device_flush_seen(struct store *s, struct vg_error *err)
 				       "(last_seen IS NULL OR last_seen < ?)",
 				       "iti", tab[i].at, tab[i].id, tab[i].at);
 		written++;
+		if (!rc && tab[i].offer_rollout) {
+			rc = device_offer_record(s, tab[i].offer_rollout, tab[i].id,
+						 tab[i].offer_stage, tab[i].offer_at, err);
+			offers++;
+		}
 	}
 	if (!rc) {
-		json_t *after = json_pack("{s:I}", "devices", (json_int_t)written);
+		json_t *after = json_pack("{s:I, s:I}", "devices", (json_int_t)written, "offers",
+					  (json_int_t)offers);
 		rc = store_audit(s, "device.seen", "devices", "last_seen", NULL, after, err);
 		json_decref(after);
 	}
@@ -483,7 +744,8 @@ int device_flush_seen(struct store *s, struct vg_error *err)
 		pthread_mutex_lock(&seen_mu);
 		for (size_t i = 0; i < cap; i++)
 			if (tab[i].id[0])
-				seen_put_locked(tab[i].id, tab[i].at);
+				seen_put_locked(tab[i].id, tab[i].at, tab[i].offer_rollout,
+						tab[i].offer_stage);
 		pthread_mutex_unlock(&seen_mu);
 	}
 	free(tab);

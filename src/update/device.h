@@ -86,6 +86,36 @@ struct device_enroll_req {
 int device_enroll(struct store *s, const struct device_enroll_req *r, struct device_cred **out,
 		  struct vg_error *err) VG_MUST_CHECK;
 
+/*
+ * Enrollment tokens (table device_enrollments, migration 0043): instead of
+ * credentials, `vigil device enroll --enrollment-token` issues count
+ * one-time tokens ("vge_" + 43 base64url characters, shown once, only the
+ * SHA-256 kept) good for ttl seconds. A device exchanges one at
+ * POST /api/v1/device/enroll for its own credential: a new device of the
+ * token's product (channel, hardware, version as issued). Single use (a
+ * replay is refused, also by a second server at the same moment), refused
+ * after expires_at (VIGIL_NOW) or when revoked; every issue, exchange and
+ * refused exchange of a known token is audited.
+ */
+#define DEVICE_ENROLL_PREFIX  "vge_"
+#define DEVICE_ENROLL_TTL     (24 * 3600)
+#define DEVICE_ENROLL_TTL_MAX (30 * 24 * 3600)
+struct device_enrollment {
+	int64_t id;
+	char token[64];
+	int64_t expires_at;
+};
+/* count (r->count) enrollment tokens for r->product in one audited
+ * transaction; *out is a malloc'ed array (wipe and free() it). */
+int device_enrollment_issue(struct store *s, const struct device_enroll_req *r, int64_t ttl,
+			    struct device_enrollment **out, struct vg_error *err) VG_MUST_CHECK;
+/* Exchange an enrollment token for a new device's credential: VG_EAUTH
+ * when unknown, used, expired or revoked (nothing enrolled). */
+int device_enrollment_exchange(struct store *s, const char *token, struct device_cred *out,
+			       struct vg_error *err) VG_MUST_CHECK;
+/* Revoke an unused enrollment token by id (audited). */
+int device_enrollment_revoke(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
+
 struct device_filter {
 	const char *product; /* NULL: all */
 	const char *version; /* NULL: all */
@@ -172,14 +202,21 @@ struct device_status_req {
 int device_status(struct store *s, const struct device_status_req *r,
 		  struct vg_error *err) VG_MUST_CHECK;
 
-/* Note that device id was seen at at (kept in memory, no write). */
-void device_seen(const char *id, int64_t at);
+/* Note that device id was seen at at and, when offered_rollout is not 0,
+ * that this rollout (in its stage index stage) answered it "install"
+ * (kept in memory, no write; device_flush_seen() writes both). */
+void device_seen(const char *id, int64_t at, int64_t offered_rollout, int stage);
+/* Record that rollout_id offered its release to device id (table
+ * rollout_offers; the first offer counts, later ones change nothing). */
+int device_offer_record(struct store *s, int64_t rollout_id, const char *id, int stage, int64_t at,
+			struct vg_error *err) VG_MUST_CHECK;
 /* The product_versions id of version in product_id into *id; 0 when the
  * product has no such version. */
 int device_version_id(struct store *s, int64_t product_id, const char *version, int64_t *id,
 		      struct vg_error *err) VG_MUST_CHECK;
 
-/* Write the last_seen times kept in memory (the device.flush job). */
+/* Write the last_seen times and offers kept in memory (the device.flush
+ * job, and at the server's stop). */
 int device_flush_seen(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 struct cli;

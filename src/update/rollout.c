@@ -344,8 +344,14 @@ static int load_stages(struct store *s, struct rollout_list *l, struct rollout *
 		int lo = i ? r->stages[i - 1] * 100 : 0, hi = r->stages[i] * 100;
 		if ((rc = count_band(s, r, lo, hi, &g->devices, err)))
 			return rc;
-		if (g->started_at)
-			g->offered = g->devices;
+		/* offered: the devices of the band the rollout really answered
+		 * "install" (written by the servers' flush, and by status reports) */
+		if ((rc = store_query_int64(
+			 s, &g->offered, err,
+			 "SELECT COUNT(*) FROM rollout_offers o JOIN devices d ON d.id = "
+			 "o.device_id WHERE o.rollout_id = ? AND d.cohort >= ? AND d.cohort < ?",
+			 "iii", r->id, (int64_t)lo, (int64_t)hi)))
+			return rc;
 		rc = store_prepare(
 		    s,
 		    "SELECT rd.state, COUNT(*) FROM rollout_devices rd JOIN devices d "
@@ -996,7 +1002,7 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 	    "1), "
 	    "(SELECT a.size FROM release_artifacts a WHERE a.release_id = CASE WHEN r.state = "
 	    "'rolled_back' THEN r.previous_release_id ELSE r.release_id END ORDER BY a.id LIMIT "
-	    "1), pr.version "
+	    "1), pr.version, r.stage "
 	    "FROM rollouts r JOIN releases rel ON rel.id = r.release_id JOIN rollout_stages g ON "
 	    "g.rollout_id = r.id AND g.idx = r.stage LEFT JOIN releases pr ON pr.id = "
 	    "r.previous_release_id WHERE r.state IN ('running', 'paused', 'done', 'rolled_back', "
@@ -1043,6 +1049,7 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 			 store_col_text(st, 8));
 		snprintf(x->offer.sha256, sizeof(x->offer.sha256), "%s", store_col_text(st, 9));
 		x->offer.length = (uint64_t)store_col_int64(st, 10);
+		x->offer.stage = (int)store_col_int64(st, 12);
 		n++;
 	}
 	store_finalize(st);

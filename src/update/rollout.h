@@ -52,7 +52,9 @@ struct rollout_stage {
 	int percent;
 	int64_t started_at, due_at, soaked_at, ended_at;
 	int64_t devices; /* devices of the product (and filter) in this stage's cohort band */
-	int64_t offered; /* devices of the band that checked in or reported */
+	int64_t offered; /* devices of the band the rollout answered "install" at a check-in
+			  * (written by every server's flush job at its next run) or
+			  * that reported on it */
 	int64_t downloading, installing, installed, failed;
 };
 
@@ -146,6 +148,7 @@ struct rollout_offer {
 	uint64_t length;
 	char sha256[65];
 	char full_target[512]; /* the artifact name without the product, for deltas */
+	int stage;             /* the rollout's current stage index */
 };
 /* The offer for a device: *found 0 when none. Also says whether the
  * device is in rollout_id (for status reports: *member). */
