@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "store/reader.h"
 #include "store/store.h"
@@ -237,7 +238,9 @@ static void audit_refused(struct store *s, int64_t eid, const char *why)
 	if (!store_tx_begin(s, &e2)) {
 		int rc =
 		    store_audit(s, "device.enroll_refused", "enrollment", oid, NULL, after, &e2);
-		(void)store_tx_end(s, rc, &e2);
+		if (store_tx_end(s, rc, &e2))
+			vg_warn("refused enrollment %lld not audited: %s", (long long)eid,
+				vg_error_msg(&e2));
 	}
 	json_decref(after);
 }
