@@ -15,6 +15,7 @@
 #include "update/device.h"
 #include "update/rollout.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,13 @@ static int same(int has, const char *stored, const char *given)
 	return !given || (has && strcmp(stored, given) == 0);
 }
 
+static int differs(const struct device_row *d, const struct device_checkin_req *r)
+{
+	return !same(d->has_version, d->version, r->version) ||
+	       !same(d->has_hardware, d->hardware, r->hardware) ||
+	       !same(d->has_channel, d->channel, r->channel);
+}
+
 /* Store what the device said when it differs (one audited transaction). */
 static int update_dev(struct store *s, const char *id, const struct device_row *d,
 		      const char *version, const char *hardware, const char *channel,
@@ -103,6 +111,75 @@ static int update_dev(struct store *s, const char *id, const struct device_row *
 	return store_tx_end(s, rc, err);
 }
 
+/*
+ * The deltas offered lately, in memory: every device on one version asks
+ * for the same. An entry serves for DELTA_CACHE_MS at the same rollout
+ * epoch (a delta made meanwhile is offered after that; until then the
+ * device gets the full image, which it can always install).
+ */
+#define DELTA_CACHE_N  32
+#define DELTA_CACHE_MS 2000
+struct delta_memo {
+	int64_t release_id, epoch, at_ms;
+	char target[512], from[128];
+	int has;
+	struct delta_offer dl;
+};
+static struct delta_memo delta_memo[DELTA_CACHE_N];
+static pthread_mutex_t delta_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t delta_slot(int64_t release_id, const char *target, const char *from)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)release_id;
+	for (const char *p = target; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (const char *p = from; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (size_t)(h % DELTA_CACHE_N);
+}
+
+static int delta_find(struct store *s, int64_t release_id, const char *target, const char *from,
+		      struct delta_offer *out, int *has, struct vg_error *err)
+{
+	int64_t epoch = 0, ms = vg_mono_ms();
+	size_t i = delta_slot(release_id, target, from);
+	int rc = rollout_epoch_now(s, &epoch, err), hit = 0;
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&delta_mu);
+	{
+		struct delta_memo *m = &delta_memo[i];
+		if (m->at_ms && m->epoch == epoch && ms - m->at_ms < DELTA_CACHE_MS &&
+		    m->release_id == release_id && strcmp(m->target, target) == 0 &&
+		    strcmp(m->from, from) == 0) {
+			*out = m->dl;
+			*has = m->has;
+			hit = 1;
+		}
+	}
+	pthread_mutex_unlock(&delta_mu);
+	if (hit)
+		return VG_OK;
+	rc = delta_offer_find(s, release_id, target, from, out, has, err);
+	if (rc || strlen(target) >= sizeof(delta_memo[0].target) ||
+	    strlen(from) >= sizeof(delta_memo[0].from))
+		return rc;
+	pthread_mutex_lock(&delta_mu);
+	{
+		struct delta_memo *m = &delta_memo[i];
+		m->release_id = release_id;
+		m->epoch = epoch;
+		m->at_ms = ms ? ms : 1;
+		snprintf(m->target, sizeof(m->target), "%s", target);
+		snprintf(m->from, sizeof(m->from), "%s", from);
+		m->has = *has;
+		m->dl = *out;
+	}
+	pthread_mutex_unlock(&delta_mu);
+	return VG_OK;
+}
+
 int device_checkin(struct store *s, const struct device_checkin_req *r,
 		   struct device_checkin_resp *out, struct vg_error *err)
 {
@@ -115,19 +192,33 @@ int device_checkin(struct store *s, const struct device_checkin_req *r,
 	    (r->hardware && (rc = vg_text_check("hardware", r->hardware, 64, 0, 1, err))) ||
 	    (r->channel && (rc = vg_text_check("channel", r->channel, 64, 0, 1, err))))
 		return rc;
-	/* the row the token check of this request read, else from the database */
+	/* the row the token check of this request read (from the database or
+	 * its cache), else from the database */
 	if (!device_row_take(r->device_id, &d) && (rc = read_dev(s, r->device_id, &d, err)))
 		return rc;
-	if (!same(d.has_version, d.version, r->version) ||
-	    !same(d.has_hardware, d.hardware, r->hardware) ||
-	    !same(d.has_channel, d.channel, r->channel)) {
-		rc = update_dev(s, r->device_id, &d, r->version, r->hardware, r->channel, err);
-		if (rc)
+	if (differs(&d, r)) {
+		/* the cached row may be older than the database (another server
+		 * wrote it): compare with the stored row before writing */
+		if ((rc = read_dev(s, r->device_id, &d, err)))
 			return rc;
-		if (r->channel) {
-			snprintf(d.channel, sizeof(d.channel), "%s", r->channel);
-			d.has_channel = 1;
+		if (differs(&d, r)) {
+			rc = update_dev(s, r->device_id, &d, r->version, r->hardware, r->channel,
+					err);
+			if (rc)
+				return rc;
+			snprintf(d.version, sizeof(d.version), "%s", r->version);
+			d.has_version = 1;
+			if (r->hardware) {
+				snprintf(d.hardware, sizeof(d.hardware), "%s", r->hardware);
+				d.has_hardware = 1;
+			}
+			if (r->channel) {
+				snprintf(d.channel, sizeof(d.channel), "%s", r->channel);
+				d.has_channel = 1;
+			}
 		}
+		snprintf(d.id, sizeof(d.id), "%s", r->device_id);
+		device_row_keep(&d);
 	}
 	rc = rollout_offer_for(s, d.product_id, d.has_channel ? d.channel : NULL, d.cohort,
 			       r->version, &o, &found, err);
@@ -146,7 +237,7 @@ int device_checkin(struct store *s, const struct device_checkin_req *r,
 	{
 		struct delta_offer dl;
 		int has = 0;
-		rc = delta_offer_find(s, o.release_id, o.target, r->version, &dl, &has, err);
+		rc = delta_find(s, o.release_id, o.target, r->version, &dl, &has, err);
 		if (rc)
 			return rc;
 		if (has) {
@@ -295,5 +386,8 @@ int device_status(struct store *s, const struct device_status_req *r, struct vg_
 		rc = store_audit(s, "device.status", "device", r->device_id, NULL, after, err);
 		json_decref(after);
 	}
-	return store_tx_end(s, rc, err);
+	rc = store_tx_end(s, rc, err);
+	if (!rc) /* the installed version or sequence changed: read it again */
+		device_row_forget();
+	return rc;
 }

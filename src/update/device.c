@@ -7,14 +7,17 @@
 #include "update/device.h"
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "store/reader.h"
 #include "store/store.h"
+#include "update/rollout.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -546,7 +549,186 @@ json_t *device_to_json(const struct device *d)
 
 /* ---- the token check ---- */
 
+/*
+ * Verified tokens, kept in memory: by the SHA-256 of the token (never the
+ * token), the device row the check-in needs and the rollout epoch of the
+ * read. An entry serves only while the epoch read at this request is the
+ * same (a revocation bumps it in its transaction: every server drops every
+ * entry at its next check-in); a device that changes is written back by
+ * this server (device_row_keep) or re-read by the check-in's update.
+ * Bounded: DEVICE_CACHE_WAYS-way sets, update.device_cache entries in all,
+ * a full set replaces one of its entries.
+ */
+#define DEVICE_CACHE_WAYS    8
+#define DEVICE_CACHE_STRIPES 64
+
+struct dc_row {
+	int64_t product_id;
+	int64_t status_seq;
+	int cohort;
+	unsigned char has_channel, has_hardware, has_version;
+	char s[]; /* id, channel, hardware, version, each NUL-terminated */
+};
+struct dc_slot {
+	unsigned char h[32];
+	int64_t epoch;
+	struct dc_row *row; /* NULL: empty */
+};
+static pthread_mutex_t dc_mu[DEVICE_CACHE_STRIPES];
+static pthread_once_t dc_once = PTHREAD_ONCE_INIT;
+static struct dc_slot *dc_tab;
+static size_t dc_sets; /* a power of two; 0: no cache */
+static atomic_ullong dc_hits, dc_misses;
+
+static void dc_init(void)
+{
+	int64_t n = vg_config_int("update.device_cache", DEVICE_CACHE_DEFAULT);
+	size_t sets = 1;
+	for (int i = 0; i < DEVICE_CACHE_STRIPES; i++)
+		pthread_mutex_init(&dc_mu[i], NULL);
+	if (n <= 0)
+		return;
+	while (sets * DEVICE_CACHE_WAYS < (size_t)n && sets < ((size_t)1 << 24))
+		sets <<= 1;
+	dc_tab = calloc(sets * DEVICE_CACHE_WAYS, sizeof(*dc_tab));
+	if (dc_tab)
+		dc_sets = sets;
+}
+
+static size_t dc_set(const unsigned char h[32])
+{
+	uint64_t v;
+	memcpy(&v, h, sizeof(v));
+	return (size_t)v & (dc_sets - 1);
+}
+
+static struct dc_row *dc_row_make(const struct device_row *d)
+{
+	size_t a = strlen(d->id) + 1, b = strlen(d->channel) + 1, c = strlen(d->hardware) + 1,
+	       e = strlen(d->version) + 1;
+	struct dc_row *r = malloc(sizeof(*r) + a + b + c + e);
+	if (!r)
+		return NULL;
+	r->product_id = d->product_id;
+	r->status_seq = d->status_seq;
+	r->cohort = d->cohort;
+	r->has_channel = (unsigned char)d->has_channel;
+	r->has_hardware = (unsigned char)d->has_hardware;
+	r->has_version = (unsigned char)d->has_version;
+	memcpy(r->s, d->id, a);
+	memcpy(r->s + a, d->channel, b);
+	memcpy(r->s + a + b, d->hardware, c);
+	memcpy(r->s + a + b + c, d->version, e);
+	return r;
+}
+
+static void dc_row_read(const struct dc_row *r, struct device_row *d)
+{
+	const char *p = r->s;
+	memset(d, 0, sizeof(*d));
+	d->product_id = r->product_id;
+	d->status_seq = r->status_seq;
+	d->cohort = r->cohort;
+	d->has_channel = r->has_channel;
+	d->has_hardware = r->has_hardware;
+	d->has_version = r->has_version;
+	snprintf(d->id, sizeof(d->id), "%s", p);
+	p += strlen(p) + 1;
+	snprintf(d->channel, sizeof(d->channel), "%s", p);
+	p += strlen(p) + 1;
+	snprintf(d->hardware, sizeof(d->hardware), "%s", p);
+	p += strlen(p) + 1;
+	snprintf(d->version, sizeof(d->version), "%s", p);
+}
+
+/* The row of hash at epoch into *d: 1, or 0 when not kept. */
+static int dc_get(const unsigned char h[32], int64_t epoch, struct device_row *d)
+{
+	size_t set, i;
+	int found = 0;
+	pthread_once(&dc_once, dc_init);
+	if (!dc_sets)
+		return 0;
+	set = dc_set(h);
+	pthread_mutex_lock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
+	for (i = set * DEVICE_CACHE_WAYS; i < (set + 1) * DEVICE_CACHE_WAYS; i++) {
+		struct dc_slot *x = &dc_tab[i];
+		if (x->row && x->epoch == epoch && memcmp(x->h, h, 32) == 0) {
+			dc_row_read(x->row, d);
+			found = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
+	atomic_fetch_add(found ? &dc_hits : &dc_misses, 1);
+	return found;
+}
+
+/* Keep (or replace) the row of hash read at epoch. */
+static void dc_put(const unsigned char h[32], int64_t epoch, const struct device_row *d)
+{
+	struct dc_row *r, *old = NULL;
+	struct dc_slot *slot = NULL;
+	size_t set, i;
+
+	pthread_once(&dc_once, dc_init);
+	if (!dc_sets || !(r = dc_row_make(d)))
+		return;
+	set = dc_set(h);
+	pthread_mutex_lock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
+	for (i = set * DEVICE_CACHE_WAYS; i < (set + 1) * DEVICE_CACHE_WAYS; i++) {
+		struct dc_slot *x = &dc_tab[i];
+		if (x->row && memcmp(x->h, h, 32) == 0) {
+			slot = x; /* this token's entry */
+			break;
+		}
+		if (!slot && (!x->row || x->epoch != epoch))
+			slot = x; /* empty or stale */
+	}
+	if (!slot) /* a full set: replace one, chosen by the hash */
+		slot = &dc_tab[set * DEVICE_CACHE_WAYS + (h[8] % DEVICE_CACHE_WAYS)];
+	old = slot->row;
+	memcpy(slot->h, h, 32);
+	slot->epoch = epoch;
+	slot->row = r;
+	pthread_mutex_unlock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
+	free(old);
+}
+
+/* Drop the entry of hash (when there is one). */
+static void dc_drop(const unsigned char h[32])
+{
+	struct dc_row *old = NULL;
+	size_t set, i;
+
+	pthread_once(&dc_once, dc_init);
+	if (!dc_sets)
+		return;
+	set = dc_set(h);
+	pthread_mutex_lock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
+	for (i = set * DEVICE_CACHE_WAYS; i < (set + 1) * DEVICE_CACHE_WAYS; i++)
+		if (dc_tab[i].row && memcmp(dc_tab[i].h, h, 32) == 0) {
+			old = dc_tab[i].row;
+			dc_tab[i].row = NULL;
+			break;
+		}
+	pthread_mutex_unlock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
+	free(old);
+}
+
+void device_cache_stats(uint64_t *hits, uint64_t *misses)
+{
+	*hits = atomic_load(&dc_hits);
+	*misses = atomic_load(&dc_misses);
+}
+
+/* The row of this thread's last token check, the token's hash and the
+ * epoch it was verified at (for the check-in of the same request). */
 static _Thread_local struct device_row last_row;
+static _Thread_local unsigned char last_hash[32];
+static _Thread_local int64_t last_epoch;
+static _Thread_local int last_has_hash;
+static _Thread_local char last_id[32];
 
 int device_row_take(const char *id, struct device_row *out)
 {
@@ -557,20 +739,23 @@ int device_row_take(const char *id, struct device_row *out)
 	return 1;
 }
 
-int device_authenticate(struct store *s, const char *token, char id[32], struct vg_error *err)
+void device_row_keep(const struct device_row *d)
 {
-	char hash[VG_SHA256_HEX];
-	struct store_stmt *st = NULL;
-	size_t n = token ? strlen(token) : 0;
-	int rc;
+	if (last_has_hash && strcmp(d->id, last_id) == 0)
+		dc_put(last_hash, last_epoch, d);
+}
 
-	id[0] = '\0';
-	last_row.id[0] = '\0';
-	if (n < sizeof(DEVICE_TOKEN_PREFIX) || n > 100 ||
-	    strncmp(token, DEVICE_TOKEN_PREFIX, sizeof(DEVICE_TOKEN_PREFIX) - 1) != 0)
-		return vg_error_set(err, VG_EAUTH, "invalid device token");
-	vg_sha256_hex(token, n, hash);
-	rc = store_prepare_cached(
+void device_row_forget(void)
+{
+	if (last_has_hash)
+		dc_drop(last_hash);
+}
+
+static int read_by_hash(struct store *s, const char *hex, struct device_row *d, int *revoked,
+			struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare_cached(
 	    s,
 	    "SELECT id, COALESCE(revoked_at, 0), product_id, channel, hardware, "
 	    "installed_version, cohort, status_seq FROM devices WHERE "
@@ -578,35 +763,64 @@ int device_authenticate(struct store *s, const char *token, char id[32], struct 
 	    &st, err);
 	if (rc)
 		return rc;
-	store_bind_text(st, 1, hash);
+	store_bind_text(st, 1, hex);
 	rc = store_step(st, err);
 	if (rc == STORE_ROW) {
-		if (store_col_int64(st, 1)) {
-			rc = vg_error_set(err, VG_EAUTH, "device token revoked");
-		} else {
-			struct device_row *d = &last_row;
-			memset(d, 0, sizeof(*d));
-			snprintf(id, 32, "%s", store_col_text(st, 0));
-			d->product_id = store_col_int64(st, 2);
-			if ((d->has_channel = !store_col_isnull(st, 3)))
-				snprintf(d->channel, sizeof(d->channel), "%s",
-					 store_col_text(st, 3));
-			if ((d->has_hardware = !store_col_isnull(st, 4)))
-				snprintf(d->hardware, sizeof(d->hardware), "%s",
-					 store_col_text(st, 4));
-			if ((d->has_version = !store_col_isnull(st, 5)))
-				snprintf(d->version, sizeof(d->version), "%s",
-					 store_col_text(st, 5));
-			d->cohort = (int)store_col_int64(st, 6);
-			d->status_seq = store_col_int64(st, 7);
-			snprintf(d->id, sizeof(d->id), "%s", id);
-			rc = VG_OK;
-		}
+		memset(d, 0, sizeof(*d));
+		*revoked = store_col_int64(st, 1) != 0;
+		snprintf(d->id, sizeof(d->id), "%s", store_col_text(st, 0));
+		d->product_id = store_col_int64(st, 2);
+		if ((d->has_channel = !store_col_isnull(st, 3)))
+			snprintf(d->channel, sizeof(d->channel), "%s", store_col_text(st, 3));
+		if ((d->has_hardware = !store_col_isnull(st, 4)))
+			snprintf(d->hardware, sizeof(d->hardware), "%s", store_col_text(st, 4));
+		if ((d->has_version = !store_col_isnull(st, 5)))
+			snprintf(d->version, sizeof(d->version), "%s", store_col_text(st, 5));
+		d->cohort = (int)store_col_int64(st, 6);
+		d->status_seq = store_col_int64(st, 7);
+		rc = VG_OK;
 	} else if (rc == STORE_DONE) {
 		rc = vg_error_set(err, VG_EAUTH, "invalid device token");
 	}
-	store_reset(st);
+	store_finalize(st);
 	return rc;
+}
+
+int device_authenticate(struct store *s, const char *token, char id[32], struct vg_error *err)
+{
+	unsigned char h[32];
+	char hex[VG_SHA256_HEX];
+	struct device_row d;
+	size_t n = token ? strlen(token) : 0;
+	int64_t epoch = 0;
+	int rc, revoked = 0;
+
+	id[0] = '\0';
+	last_row.id[0] = '\0';
+	last_has_hash = 0;
+	if (n < sizeof(DEVICE_TOKEN_PREFIX) || n > 100 ||
+	    strncmp(token, DEVICE_TOKEN_PREFIX, sizeof(DEVICE_TOKEN_PREFIX) - 1) != 0)
+		return vg_error_set(err, VG_EAUTH, "invalid device token");
+	vg_sha256(token, n, h);
+	/* the epoch first: a revocation committed before it is seen below */
+	if ((rc = rollout_epoch_now(s, &epoch, err)))
+		return rc;
+	if (!dc_get(h, epoch, &d)) {
+		vg_hex(h, sizeof(h), hex);
+		rc = read_by_hash(s, hex, &d, &revoked, err);
+		if (!rc && revoked)
+			rc = vg_error_set(err, VG_EAUTH, "device token revoked");
+		if (rc)
+			return rc;
+		dc_put(h, epoch, &d);
+	}
+	snprintf(id, 32, "%s", d.id);
+	last_row = d;
+	snprintf(last_id, sizeof(last_id), "%s", d.id);
+	memcpy(last_hash, h, sizeof(h));
+	last_epoch = epoch;
+	last_has_hash = 1;
+	return VG_OK;
 }
 
 /* ---- last seen, in memory ---- */

@@ -20,7 +20,10 @@
  *
  * The check-in costs no write on its hot path: last_seen is kept in memory
  * and written by the job "device.flush" on every server (and at stop); the
- * installed version is written only when it changed.
+ * installed version is written only when it changed. Nor a read beyond the
+ * rollout epoch: verified tokens are kept in memory by their SHA-256 with
+ * the device row, valid while the epoch stays (a revocation bumps it), and
+ * the rollouts are a snapshot reloaded when the epoch moves (rollout.h).
  *
  * Rules: lookups that find nothing return VG_ENOTFOUND naming what was
  * asked; every change is one audited transaction; structs own their memory
@@ -152,6 +155,14 @@ struct device_row {
 /* The row device_authenticate() read last on this thread, when it was for
  * id (then forgotten): 1, or 0 when the caller must read it. */
 int device_row_take(const char *id, struct device_row *out);
+/* The device of this thread's last token check changed (this server wrote
+ * it): keep d as its row in the verified-token cache, or forget the row. */
+void device_row_keep(const struct device_row *d);
+void device_row_forget(void);
+/* Verified tokens kept in memory (setting update.device_cache: entries,
+ * 0 turns the cache off): hits and misses since the start. */
+#define DEVICE_CACHE_DEFAULT 262144
+void device_cache_stats(uint64_t *hits, uint64_t *misses);
 
 /* ---- check-in and status (checkin.c) ---- */
 

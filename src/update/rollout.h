@@ -162,6 +162,20 @@ int rollout_has_device(struct store *s, int64_t id, int64_t product_id, const ch
 /* Forget the snapshot (tests, and after this process changed a rollout). */
 void rollout_cache_invalidate(void);
 
+/*
+ * The rollout epoch (table rollout_epoch): bumped in the transaction of
+ * every change of a rollout's state and of every device revocation, so a
+ * server that reads it sees that its in-memory copies (the rollout
+ * snapshot, the verified device tokens) are stale. Read at every check-in;
+ * a second read on the same thread within ROLLOUT_EPOCH_REUSE_US (the
+ * token check runs on the headers and again after the body of one
+ * request) reuses the first: a request is judged as of its arrival.
+ */
+#define ROLLOUT_EPOCH_REUSE_US 2000
+int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err) VG_MUST_CHECK;
+/* Make this thread's next rollout_epoch_now() read the database. */
+void rollout_epoch_forget(void);
+
 struct cli;
 int cmd_rollout(struct cli *c, int argc, char **argv);
 /* At start: gives auth the device token check (api_rollout.c). */
