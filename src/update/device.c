@@ -17,7 +17,6 @@
 #include "update/rollout.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,7 +577,6 @@ static pthread_mutex_t dc_mu[DEVICE_CACHE_STRIPES];
 static pthread_once_t dc_once = PTHREAD_ONCE_INIT;
 static struct dc_slot *dc_tab;
 static size_t dc_sets; /* a power of two; 0: no cache */
-static atomic_ullong dc_hits, dc_misses;
 
 static void dc_init(void)
 {
@@ -660,7 +658,6 @@ static int dc_get(const unsigned char h[32], int64_t epoch, struct device_row *d
 		}
 	}
 	pthread_mutex_unlock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
-	atomic_fetch_add(found ? &dc_hits : &dc_misses, 1);
 	return found;
 }
 
@@ -714,12 +711,6 @@ static void dc_drop(const unsigned char h[32])
 		}
 	pthread_mutex_unlock(&dc_mu[set % DEVICE_CACHE_STRIPES]);
 	free(old);
-}
-
-void device_cache_stats(uint64_t *hits, uint64_t *misses)
-{
-	*hits = atomic_load(&dc_hits);
-	*misses = atomic_load(&dc_misses);
 }
 
 /* The row of this thread's last token check, the token's hash and the
@@ -797,12 +788,18 @@ int device_authenticate(struct store *s, const char *token, char id[32], struct 
 
 	id[0] = '\0';
 	last_row.id[0] = '\0';
-	last_has_hash = 0;
 	if (n < sizeof(DEVICE_TOKEN_PREFIX) || n > 100 ||
-	    strncmp(token, DEVICE_TOKEN_PREFIX, sizeof(DEVICE_TOKEN_PREFIX) - 1) != 0)
+	    strncmp(token, DEVICE_TOKEN_PREFIX, sizeof(DEVICE_TOKEN_PREFIX) - 1) != 0) {
+		last_has_hash = 0;
 		return vg_error_set(err, VG_EAUTH, "invalid device token");
+	}
 	vg_sha256(token, n, h);
-	/* the epoch first: a revocation committed before it is seen below */
+	/* the epoch first: a revocation committed before it is seen below.
+	 * Read anew unless this is the same token checked again (the check on
+	 * the headers, then after the body of one request) */
+	if (!last_has_hash || memcmp(last_hash, h, sizeof(h)) != 0)
+		rollout_epoch_forget();
+	last_has_hash = 0;
 	if ((rc = rollout_epoch_now(s, &epoch, err)))
 		return rc;
 	if (!dc_get(h, epoch, &d)) {

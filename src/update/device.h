@@ -159,10 +159,9 @@ int device_row_take(const char *id, struct device_row *out);
  * it): keep d as its row in the verified-token cache, or forget the row. */
 void device_row_keep(const struct device_row *d);
 void device_row_forget(void);
-/* Verified tokens kept in memory (setting update.device_cache: entries,
- * 0 turns the cache off): hits and misses since the start. */
+/* Verified tokens kept in memory: setting update.device_cache (entries;
+ * 0 turns the cache off). */
 #define DEVICE_CACHE_DEFAULT 262144
-void device_cache_stats(uint64_t *hits, uint64_t *misses);
 
 /* ---- check-in and status (checkin.c) ---- */
 

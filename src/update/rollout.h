@@ -169,7 +169,9 @@ void rollout_cache_invalidate(void);
  * snapshot, the verified device tokens) are stale. Read at every check-in;
  * a second read on the same thread within ROLLOUT_EPOCH_REUSE_US (the
  * token check runs on the headers and again after the body of one
- * request) reuses the first: a request is judged as of its arrival.
+ * request) reuses the first: a request is judged as of its arrival. The
+ * token check of another token than the thread's last reads anew
+ * (rollout_epoch_forget()), so each request reads the epoch once.
  */
 #define ROLLOUT_EPOCH_REUSE_US 2000
 int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err) VG_MUST_CHECK;
