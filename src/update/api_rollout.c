@@ -62,7 +62,8 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 }
 
 /* A device exchanges its one-time enrollment token for its own credential
- * (public: the enrollment token is the credential). */
+ * (public: the enrollment token is the credential). 400 malformed, 401
+ * unknown, 409 used already, 410 expired or revoked. */
 static int enroll_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
@@ -71,7 +72,7 @@ static int enroll_post(struct http_req *req, struct http_resp *resp)
 	json_t *b = NULL;
 	int rc;
 
-	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+	if (h && strncasecmp(h, "Bearer " DEVICE_ENROLL_PREFIX, 11) == 0) {
 		tok = h + 7;
 	} else {
 		if (!(b = http_body_json(req, resp)))
@@ -80,13 +81,14 @@ static int enroll_post(struct http_req *req, struct http_resp *resp)
 	}
 	if (!tok) {
 		json_decref(b);
-		return http_error_status(
-		    resp, 401, "unauthorized",
-		    "expected the enrollment token: {\"enrollment_token\": \"vge_...\"} or "
-		    "Authorization: Bearer vge_...");
+		return http_error(resp, VG_EINVAL,
+				  "request body: expected {\"enrollment_token\": \"vge_...\"} (or "
+				  "Authorization: Bearer vge_...)");
 	}
 	rc = device_enrollment_exchange(req->db, tok, &cred, &err);
 	json_decref(b);
+	if (rc == VG_ESTATE)
+		return http_error_status(resp, 410, "gone", "%s", vg_error_msg(&err));
 	if (rc)
 		return http_fail(resp, &err);
 	rc = http_json(resp, 201, json_pack("{s:s, s:s}", "id", cred.id, "token", cred.token));

@@ -261,7 +261,7 @@ int device_enrollment_exchange(struct store *s, const char *token, struct device
 	memset(out, 0, sizeof(*out));
 	if (n < sizeof(DEVICE_ENROLL_PREFIX) || n > 100 ||
 	    strncmp(token, DEVICE_ENROLL_PREFIX, sizeof(DEVICE_ENROLL_PREFIX) - 1) != 0)
-		return vg_error_set(err, VG_EAUTH,
+		return vg_error_set(err, VG_EINVAL,
 				    "enrollment_token: expected the one-time enrollment token "
 				    "(\"vge_...\") from `vigil device enroll --enrollment-token`");
 	vg_sha256_hex(token, n, hash);
@@ -290,7 +290,9 @@ int device_enrollment_exchange(struct store *s, const char *token, struct device
 			revoked = store_col_int64(st, 7);
 			rc = VG_OK;
 		} else if (rc == STORE_DONE) {
-			rc = vg_error_set(err, VG_EAUTH, "invalid enrollment token");
+			rc = vg_error_set(
+			    err, VG_EAUTH,
+			    "enrollment_token: not an enrollment token of this server");
 		}
 		store_finalize(st);
 	}
@@ -302,7 +304,7 @@ int device_enrollment_exchange(struct store *s, const char *token, struct device
 		else if (now >= expires)
 			why = "expired";
 		if (why)
-			rc = vg_error_set(err, VG_EAUTH,
+			rc = vg_error_set(err, used ? VG_EEXIST : VG_ESTATE,
 					  "enrollment token %s: ask the operator for a new one "
 					  "(it is good for one device, once, before it expires)",
 					  why);
@@ -327,7 +329,7 @@ int device_enrollment_exchange(struct store *s, const char *token, struct device
 				      eid);
 	if (!rc && (!winner || strcmp(winner, out->id) != 0)) {
 		why = "used already";
-		rc = vg_error_set(err, VG_EAUTH, "enrollment token used already");
+		rc = vg_error_set(err, VG_EEXIST, "enrollment token used already");
 	}
 	if (!rc) {
 		json_t *after = json_pack("{s:I, s:I, s:s?, s:s?, s:s?}", "enrollment",

@@ -112,8 +112,9 @@ struct device_enrollment {
  * transaction; *out is a malloc'ed array (wipe and free() it). */
 int device_enrollment_issue(struct store *s, const struct device_enroll_req *r, int64_t ttl,
 			    struct device_enrollment **out, struct vg_error *err) VG_MUST_CHECK;
-/* Exchange an enrollment token for a new device's credential: VG_EAUTH
- * when unknown, used, expired or revoked (nothing enrolled). */
+/* Exchange an enrollment token for a new device's credential; nothing is
+ * enrolled when it is malformed (VG_EINVAL), unknown (VG_EAUTH), used already
+ * (VG_EEXIST), expired or revoked (VG_ESTATE). */
 int device_enrollment_exchange(struct store *s, const char *token, struct device_cred *out,
 			       struct vg_error *err) VG_MUST_CHECK;
 /* Revoke an unused enrollment token by id (audited). */

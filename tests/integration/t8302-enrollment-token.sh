@@ -6,7 +6,8 @@
 # for), which then checks in. Single use: a replay is refused with nothing
 # enrolled, and audited; a token past its lifetime (VIGIL_NOW moved) or
 # revoked is refused; bad input (no token, a device credential, an unknown
-# token, --ttl out of range) refused. Every issue and exchange is audited.
+# token, --ttl out of range) refused: 400 malformed, 401 unknown, 409 used,
+# 410 expired or revoked. Every issue and exchange is audited.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
 fresh_db
@@ -55,7 +56,7 @@ check_eq "... answered none" "$(body | jq -r .action)" none
 check_eq "the enrollment token is no device credential" "$(ci "$E2" '{"version":"1.0"}')" 401
 
 # ---- replay ----
-check_eq "replay: 401" "$(enroll "$E1")" 401
+check_eq "replay: 409" "$(enroll "$E1")" 409
 check_contains "... saying it was used" "$(body | jq -r .error.message)" "used already"
 check_eq "... nothing enrolled" "$(db_sql "SELECT COUNT(*) FROM devices")" 1
 check_eq "... the refusal audited" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action = 'device.enroll_refused'")" 1
@@ -63,15 +64,17 @@ check_eq "... the first device still works" "$(ci "$T1" '{"version":"1.0"}')" 20
 
 # ---- as a Bearer token too; bad input ----
 check_eq "exchange with Authorization: Bearer" "$(http POST /api/v1/device/enroll -H "Authorization: Bearer $E2")" 201
-check_eq "no token: 401" "$(http POST /api/v1/device/enroll -H 'Content-Type: application/json' -d '{}')" 401
-check_eq "a device credential is no enrollment token: 401" "$(enroll "$T1")" 401
+check_eq "no token: 400" "$(http POST /api/v1/device/enroll -H 'Content-Type: application/json' -d '{}')" 400
+check_eq "a device credential is no enrollment token: 400" "$(enroll "$T1")" 400
+check_eq "... nor as a Bearer token (the body is read): 400" "$(http POST /api/v1/device/enroll -H "Authorization: Bearer $T1" -H 'Content-Type: application/json' -d '{}')" 400
 check_eq "an unknown token: 401" "$(enroll vge_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA)" 401
+check_contains "... saying it is unknown" "$(body | jq -r .error.message)" "not an enrollment token"
 check_eq "not JSON: 400" "$(http POST /api/v1/device/enroll -H 'Content-Type: application/json' -d 'nope')" 400
 check_eq "still two devices" "$(db_sql "SELECT COUNT(*) FROM devices")" 2
 
 # ---- revoked ----
 check_eq "revoke an unused token" "$(run_cmd "$VIGIL" device enrollment-revoke "$I3")" 0
-check_eq "a revoked token: 401" "$(enroll "$E3")" 401
+check_eq "a revoked token: 410" "$(enroll "$E3")" 410
 check_contains "... saying so" "$(body | jq -r .error.message)" "revoked"
 check_eq "revoking a used one refused" "$(run_cmd "$VIGIL" device enrollment-revoke "$(sed -n 1p enr.txt | cut -d' ' -f1)")" 1
 ok "revoke: a bad id refused" test "$(run_cmd "$VIGIL" device enrollment-revoke abc)" -eq 2
@@ -86,7 +89,7 @@ VIGIL_NOW=$(at $((NOW + 599))) start_server
 check_eq "one second before its expiry: 201" "$(enroll "$E5")" 201
 stop_server
 VIGIL_NOW=$(at $((NOW + 600))) start_server
-check_eq "at its expiry: 401" "$(enroll "$E4")" 401
+check_eq "at its expiry: 410" "$(enroll "$E4")" 410
 check_contains "... saying it expired" "$(body | jq -r .error.message)" "expired"
 check_eq "... nothing enrolled" "$(db_sql "SELECT COUNT(*) FROM devices")" 3
 check_eq "every refusal of a known token audited" "$(db_sql "SELECT COUNT(*) FROM audit_log WHERE action = 'device.enroll_refused'")" 3
