@@ -45,16 +45,9 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
 	r.device_id = device_of(req);
-	r.version = vg_json_str(b, "version");
-	r.hardware = vg_json_str(b, "hardware");
-	r.channel = vg_json_str(b, "channel");
-	if (!r.version) {
-		json_decref(b);
-		return http_error(
-		    resp, VG_EINVAL,
-		    "request body: expected {\"version\": \"the installed version\"}");
-	}
-	rc = device_checkin(req->db, &r, &out, &err);
+	rc = device_checkin_req_from_json(b, &r, &err);
+	if (!rc)
+		rc = device_checkin(req->db, &r, &out, &err);
 	json_decref(b);
 	if (rc)
 		return http_fail(resp, &err);
@@ -100,7 +93,7 @@ static int status_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct device_status_req r = {0};
-	json_t *b, *ro, *sq;
+	json_t *b;
 	int rc;
 
 	if (!device_of(req))
@@ -109,21 +102,10 @@ static int status_post(struct http_req *req, struct http_resp *resp)
 				  "(vigil device enroll) and use its token");
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
-	ro = json_object_get(b, "rollout");
-	sq = json_object_get(b, "seq");
-	if (!json_is_integer(ro) || !json_is_integer(sq) || !vg_json_str(b, "status")) {
-		json_decref(b);
-		return http_error(resp, VG_EINVAL,
-				  "request body: expected {\"rollout\": id, \"status\": "
-				  "\"downloading|installing|installed|failed\", \"seq\": n, "
-				  "\"error\": \"code\" (failed)}");
-	}
 	r.device_id = device_of(req);
-	r.rollout_id = json_integer_value(ro);
-	r.seq = json_integer_value(sq);
-	r.kind = device_status_parse(vg_json_str(b, "status"));
-	r.error_code = vg_json_str(b, "error");
-	rc = device_status(req->db, &r, &err);
+	rc = device_status_req_from_json(b, &r, &err);
+	if (!rc)
+		rc = device_status(req->db, &r, &err);
 	json_decref(b);
 	if (rc)
 		return http_fail(resp, &err);

@@ -180,6 +180,49 @@ static int delta_find(struct store *s, int64_t release_id, const char *target, c
 	return VG_OK;
 }
 
+static int checkin_req_check(const struct device_checkin_req *r, struct vg_error *err)
+{
+	int rc;
+	if ((rc = vg_text_check("version", r->version, 127, 0, 1, err)) ||
+	    (r->hardware && (rc = vg_text_check("hardware", r->hardware, 64, 0, 1, err))) ||
+	    (r->channel && (rc = vg_text_check("channel", r->channel, 64, 0, 1, err))))
+		return rc;
+	return VG_OK;
+}
+
+/* a string member, or absent (NULL); any other type refused naming it */
+static int opt_str(const json_t *b, const char *key, const char **out, struct vg_error *err)
+{
+	const json_t *v = json_object_get(b, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return VG_OK;
+	if (!json_is_string(v))
+		return vg_error_set(err, VG_EINVAL, "%s: expected a string", key);
+	*out = json_string_value(v);
+	return VG_OK;
+}
+
+int device_checkin_req_from_json(const json_t *b, struct device_checkin_req *r,
+				 struct vg_error *err)
+{
+	int rc;
+	r->version = r->hardware = r->channel = NULL;
+	if (!json_is_object(b))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "request body: expected {\"version\": \"the installed version\"}");
+	if ((rc = opt_str(b, "version", &r->version, err)) ||
+	    (rc = opt_str(b, "hardware", &r->hardware, err)) ||
+	    (rc = opt_str(b, "channel", &r->channel, err)))
+		return rc;
+	if (!r->version)
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "request body: expected {\"version\": \"the installed version\"}");
+	return checkin_req_check(r, err);
+}
+
 int device_checkin(struct store *s, const struct device_checkin_req *r,
 		   struct device_checkin_resp *out, struct vg_error *err)
 {
@@ -188,9 +231,7 @@ int device_checkin(struct store *s, const struct device_checkin_req *r,
 	int rc, found = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = vg_text_check("version", r->version, 127, 0, 1, err)) ||
-	    (r->hardware && (rc = vg_text_check("hardware", r->hardware, 64, 0, 1, err))) ||
-	    (r->channel && (rc = vg_text_check("channel", r->channel, 64, 0, 1, err))))
+	if ((rc = checkin_req_check(r, err)))
 		return rc;
 	/* the row the token check of this request read (from the database or
 	 * its cache), else from the database */
@@ -287,13 +328,12 @@ const char *device_status_name(int kind)
 	return kind >= 1 && kind <= DEVICE_STATUS_FAILED ? status_names[kind] : "unknown";
 }
 
-int device_status(struct store *s, const struct device_status_req *r, struct vg_error *err)
+static int status_req_check(const struct device_status_req *r, struct vg_error *err)
 {
-	struct device_row d;
-	char version[128] = "";
-	int stage = 0, rc;
-	int64_t changed = 0, now = vg_now();
-
+	if (r->rollout_id < 1)
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "rollout: expected the id of the rollout that offered the update");
 	if (!r->kind)
 		return vg_error_set(
 		    err, VG_EINVAL,
@@ -304,7 +344,42 @@ int device_status(struct store *s, const struct device_status_req *r, struct vg_
 				    "higher for each report of this device");
 	if (r->kind == DEVICE_STATUS_FAILED && (!r->error_code || !*r->error_code))
 		return vg_error_set(err, VG_EINVAL, "error: a failed report needs an error code");
-	if (r->error_code && (rc = vg_text_check("error", r->error_code, 64, 0, 0, err)))
+	if (r->error_code)
+		return vg_text_check("error", r->error_code, 64, 0, 0, err);
+	return VG_OK;
+}
+
+int device_status_req_from_json(const json_t *b, struct device_status_req *r, struct vg_error *err)
+{
+	const json_t *ro = json_object_get(b, "rollout"), *sq = json_object_get(b, "seq");
+	const char *status = NULL;
+	int rc;
+
+	r->rollout_id = r->seq = 0;
+	r->kind = 0;
+	r->error_code = NULL;
+	if (!json_is_object(b) || !json_is_integer(ro) || !json_is_integer(sq) ||
+	    (rc = opt_str(b, "status", &status, err)) || !status)
+		return vg_error_set(err, VG_EINVAL,
+				    "request body: expected {\"rollout\": id, \"status\": "
+				    "\"downloading|installing|installed|failed\", \"seq\": n, "
+				    "\"error\": \"code\" (failed)}");
+	if ((rc = opt_str(b, "error", &r->error_code, err)))
+		return rc;
+	r->rollout_id = json_integer_value(ro);
+	r->seq = json_integer_value(sq);
+	r->kind = device_status_parse(status);
+	return status_req_check(r, err);
+}
+
+int device_status(struct store *s, const struct device_status_req *r, struct vg_error *err)
+{
+	struct device_row d;
+	char version[128] = "";
+	int stage = 0, rc;
+	int64_t changed = 0, now = vg_now();
+
+	if ((rc = status_req_check(r, err)))
 		return rc;
 	rc = read_dev(s, r->device_id, &d, err);
 	if (rc)

@@ -189,6 +189,11 @@ struct device_checkin_resp {
 };
 int device_checkin(struct store *s, const struct device_checkin_req *r,
 		   struct device_checkin_resp *out, struct vg_error *err) VG_MUST_CHECK;
+/* The body of POST /api/v1/device/checkin ({"version", "hardware"?,
+ * "channel"?}) into *r (strings borrowed from b; device_id left as it is),
+ * checked as device_checkin() checks it: VG_EINVAL naming the field. */
+int device_checkin_req_from_json(const json_t *b, struct device_checkin_req *r,
+				 struct vg_error *err) VG_MUST_CHECK;
 json_t *device_checkin_resp_to_json(const struct device_checkin_resp *r);
 
 enum device_status_kind {
@@ -212,6 +217,11 @@ struct device_status_req {
  * in, VG_EEXIST for a replayed sequence (nothing counted twice). */
 int device_status(struct store *s, const struct device_status_req *r,
 		  struct vg_error *err) VG_MUST_CHECK;
+/* The body of POST /api/v1/device/status ({"rollout": id, "status", "seq",
+ * "error"?}) into *r (strings borrowed from b; device_id left as it is),
+ * checked as device_status() checks it: VG_EINVAL naming the field. */
+int device_status_req_from_json(const json_t *b, struct device_status_req *r,
+				struct vg_error *err) VG_MUST_CHECK;
 
 /* Note that device id was seen at at and, when offered_rollout is not 0,
  * that this rollout (in its stage index stage) answered it "install"
