@@ -27,13 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!b)
 		return 0;
 	if (device_checkin_req_from_json(b, &c, &err) == VG_OK) {
-		if (!c.version || !*c.version || strlen(c.version) > 127 || strcmp(c.device_id, "d"))
+		if (!c.version || !*c.version || strlen(c.version) > 127 ||
+		    strcmp(c.device_id, "d"))
 			abort();
 	} else if (!vg_error_msg(&err)[0]) {
 		abort();
 	}
 	if (device_status_req_from_json(b, &st, &err) == VG_OK) {
-		if (st.rollout_id < 1 || st.seq < 1 || !device_status_parse(device_status_name(st.kind)))
+		if (st.rollout_id < 1 || st.seq < 1 ||
+		    !device_status_parse(device_status_name(st.kind)))
 			abort();
 		if (st.kind == DEVICE_STATUS_FAILED && (!st.error_code || !*st.error_code))
 			abort();
