@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/text.h"
 #include "http/html.h"
 #include "http/ui.h"
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/banned.h"
 
@@ -43,27 +45,55 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
 	r.device_id = device_of(req);
-	r.version = vg_json_str(b, "version");
-	r.hardware = vg_json_str(b, "hardware");
-	r.channel = vg_json_str(b, "channel");
-	if (!r.version) {
-		json_decref(b);
-		return http_error(
-		    resp, VG_EINVAL,
-		    "request body: expected {\"version\": \"the installed version\"}");
-	}
-	rc = device_checkin(req->db, &r, &out, &err);
+	rc = device_checkin_req_from_json(b, &r, &err);
+	if (!rc)
+		rc = device_checkin(req->db, &r, &out, &err);
 	json_decref(b);
 	if (rc)
 		return http_fail(resp, &err);
 	return http_json(resp, 200, device_checkin_resp_to_json(&out));
 }
 
+/* A device exchanges its one-time enrollment token for its own credential
+ * (public: the enrollment token is the credential). 400 malformed, 401
+ * unknown, 409 used already, 410 expired or revoked. */
+static int enroll_post(struct http_req *req, struct http_resp *resp)
+{
+	struct vg_error err = {0};
+	struct device_cred cred;
+	const char *h = http_header(req, "Authorization"), *tok = NULL;
+	json_t *b = NULL;
+	int rc;
+
+	if (h && strncasecmp(h, "Bearer " DEVICE_ENROLL_PREFIX, 11) == 0) {
+		tok = h + 7;
+	} else {
+		if (!(b = http_body_json(req, resp)))
+			return VG_EPARSE;
+		tok = vg_json_str(b, "enrollment_token");
+	}
+	if (!tok) {
+		json_decref(b);
+		return http_error(resp, VG_EINVAL,
+				  "request body: expected {\"enrollment_token\": \"vge_...\"} (or "
+				  "Authorization: Bearer vge_...)");
+	}
+	rc = device_enrollment_exchange(req->db, tok, &cred, &err);
+	json_decref(b);
+	if (rc == VG_ESTATE)
+		return http_error_status(resp, 410, "gone", "%s", vg_error_msg(&err));
+	if (rc)
+		return http_fail(resp, &err);
+	rc = http_json(resp, 201, json_pack("{s:s, s:s}", "id", cred.id, "token", cred.token));
+	vg_wipe(&cred, sizeof(cred));
+	return rc;
+}
+
 static int status_post(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct device_status_req r = {0};
-	json_t *b, *ro, *sq;
+	json_t *b;
 	int rc;
 
 	if (!device_of(req))
@@ -72,21 +102,10 @@ static int status_post(struct http_req *req, struct http_resp *resp)
 				  "(vigil device enroll) and use its token");
 	if (!(b = http_body_json(req, resp)))
 		return VG_EPARSE;
-	ro = json_object_get(b, "rollout");
-	sq = json_object_get(b, "seq");
-	if (!json_is_integer(ro) || !json_is_integer(sq) || !vg_json_str(b, "status")) {
-		json_decref(b);
-		return http_error(resp, VG_EINVAL,
-				  "request body: expected {\"rollout\": id, \"status\": "
-				  "\"downloading|installing|installed|failed\", \"seq\": n, "
-				  "\"error\": \"code\" (failed)}");
-	}
 	r.device_id = device_of(req);
-	r.rollout_id = json_integer_value(ro);
-	r.seq = json_integer_value(sq);
-	r.kind = device_status_parse(vg_json_str(b, "status"));
-	r.error_code = vg_json_str(b, "error");
-	rc = device_status(req->db, &r, &err);
+	rc = device_status_req_from_json(b, &r, &err);
+	if (!rc)
+		rc = device_status(req->db, &r, &err);
 	json_decref(b);
 	if (rc)
 		return http_fail(resp, &err);
@@ -571,6 +590,8 @@ void device_service_stop(void)
 const struct http_route rollout_routes[] = {
     {"POST", "/api/v1/device/checkin", ROLE_DEVICE, HTTP_PUBLIC_FACE, checkin_post,
      "A device checks in with its installed version: none, or install (TUF target, rollout, delta)", "devices"},
+    {"POST", "/api/v1/device/enroll", ROLE_PUBLIC, HTTP_PUBLIC_FACE, enroll_post,
+     "A device exchanges its one-time enrollment token for its own credential ({\"enrollment_token\"})", "devices"},
     {"POST", "/api/v1/device/status", ROLE_DEVICE, HTTP_PUBLIC_FACE, status_post,
      "A device reports downloading, installing, installed or failed for a rollout", "devices"},
     {"GET", "/api/v1/devices", ROLE_READ, 0, devices_get,

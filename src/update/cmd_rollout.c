@@ -20,12 +20,57 @@
 
 /* ---- device ---- */
 
+/* `vigil device enroll --enrollment-token`: one-time tokens that devices
+ * exchange for their own credential (POST /api/v1/device/enroll). */
+static int enrollment_issue_cmd(struct cli *c, const struct cli_args *a,
+				const struct device_enroll_req *r)
+{
+	struct device_enrollment *e = NULL;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t ttl = DEVICE_ENROLL_TTL;
+	int rc;
+
+	if (cli_opt(a, "ttl") && vg_duration_parse(cli_opt(a, "ttl"), &ttl, &err)) {
+		fprintf(stderr, "vigil: option --ttl: %s\n", vg_error_msg(&err));
+		return 2;
+	}
+	rc = cli_open_store(c, 0, &s);
+	if (!rc && device_enrollment_issue(s, r, ttl, &e, &err))
+		rc = cli_error(&err);
+	if (!rc) {
+		char t[32];
+		if (cli_flag(a, "json")) {
+			json_t *arr = json_array();
+			for (int64_t i = 0; i < r->count; i++)
+				json_array_append_new(
+				    arr, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)e[i].id,
+						   "enrollment_token", e[i].token, "expires_at",
+						   vg_json_time(e[i].expires_at)));
+			cli_print_json(arr);
+		} else {
+			for (int64_t i = 0; i < r->count; i++)
+				printf("%lld %s %s\n", (long long)e[i].id, e[i].token,
+				       vg_time_format(e[i].expires_at, t, sizeof(t)));
+			fprintf(stderr,
+				"vigil: %lld enrollment token(s) for %s, each good for one "
+				"device once until it expires; the tokens are shown once\n",
+				(long long)r->count, r->product);
+		}
+		vg_wipe(e, sizeof(*e) * (size_t)r->count);
+		free(e);
+	}
+	store_close(s);
+	return rc;
+}
+
 static int device_enroll_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {
-	    "product=", "count=", "channel=", "hardware=", "version=", "json", NULL};
+	static const char *const spec[] = {"product=",  "count=",   "channel=",
+					   "hardware=", "version=", "enrollment-token",
+					   "ttl=",      "json",     NULL};
 	const char *usage = "--product P [--count N] [--channel C] [--hardware H] [--version V] "
-			    "[--json]";
+			    "[--enrollment-token [--ttl 24h]] [--json]";
 	struct device_enroll_req r = {0};
 	struct device_cred *cred = NULL;
 	struct cli_args a;
@@ -42,6 +87,10 @@ static int device_enroll_cmd(struct cli *c, int argc, char **argv)
 	r.channel = cli_opt(&a, "channel");
 	r.hardware = cli_opt(&a, "hardware");
 	r.version = cli_opt(&a, "version");
+	if (cli_flag(&a, "enrollment-token"))
+		return enrollment_issue_cmd(c, &a, &r);
+	if (cli_opt(&a, "ttl"))
+		return cli_usage(c, "--ttl goes with --enrollment-token");
 	rc = cli_open_store(c, 0, &s);
 	if (!rc && device_enroll(s, &r, &cred, &err))
 		rc = cli_error(&err);
@@ -162,6 +211,31 @@ static int device_revoke_cmd(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+static int enrollment_revoke_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t id = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "ID", &a);
+	if (a.npos != 1)
+		return cli_usage(c, "ID");
+	if (vg_parse_int64(a.pos[0], "ID", 1, INT64_MAX, &id, &err)) {
+		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return 2;
+	}
+	rc = cli_open_store(c, 0, &s);
+	if (!rc && device_enrollment_revoke(s, id, &err))
+		rc = cli_error(&err);
+	if (!rc)
+		printf("enrollment token %lld revoked\n", (long long)id);
+	store_close(s);
+	return rc;
+}
+
 int cmd_device(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_verb verbs[] = {
@@ -170,6 +244,7 @@ int cmd_device(struct cli *c, int argc, char **argv)
 	    {"list", device_list_cmd, "list devices"},
 	    {"show", device_show_cmd, "one device"},
 	    {"revoke", device_revoke_cmd, "revoke a device's credential"},
+	    {"enrollment-revoke", enrollment_revoke_cmd, "revoke an unused enrollment token"},
 	    {NULL, NULL, NULL},
 	};
 	return cli_dispatch(c, "device", "Devices of products and their credentials.", verbs, argc,

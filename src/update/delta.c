@@ -77,11 +77,12 @@ int delta_offer_find(struct store *s, int64_t release_id, const char *full_targe
 	if (!full_target || !from_version)
 		return VG_OK;
 	/* the full target as the check-in names it: PRODUCT/NAME (or NAME alone) */
-	rc = store_prepare(s,
-			   "SELECT target, length, sha256, full_target, from_version, full_length "
-			   "FROM deltas WHERE to_release_id = ? AND from_version = ? AND "
-			   "(full_target = ? OR artifact = ?) ORDER BY length LIMIT 1",
-			   &st, err);
+	rc = store_prepare_cached(
+	    s,
+	    "SELECT target, length, sha256, full_target, from_version, full_length "
+	    "FROM deltas WHERE to_release_id = ? AND from_version = ? AND "
+	    "(full_target = ? OR artifact = ?) ORDER BY length LIMIT 1",
+	    &st, err);
 	if (rc)
 		return rc;
 	store_bind_int64(st, 1, release_id);

@@ -20,7 +20,10 @@
  *
  * The check-in costs no write on its hot path: last_seen is kept in memory
  * and written by the job "device.flush" on every server (and at stop); the
- * installed version is written only when it changed.
+ * installed version is written only when it changed. Nor a read beyond the
+ * rollout epoch: verified tokens are kept in memory by their SHA-256 with
+ * the device row, valid while the epoch stays (a revocation bumps it), and
+ * the rollouts are a snapshot reloaded when the epoch moves (rollout.h).
  *
  * Rules: lookups that find nothing return VG_ENOTFOUND naming what was
  * asked; every change is one audited transaction; structs own their memory
@@ -86,6 +89,37 @@ struct device_enroll_req {
 int device_enroll(struct store *s, const struct device_enroll_req *r, struct device_cred **out,
 		  struct vg_error *err) VG_MUST_CHECK;
 
+/*
+ * Enrollment tokens (table device_enrollments, migration 0043): instead of
+ * credentials, `vigil device enroll --enrollment-token` issues count
+ * one-time tokens ("vge_" + 43 base64url characters, shown once, only the
+ * SHA-256 kept) good for ttl seconds. A device exchanges one at
+ * POST /api/v1/device/enroll for its own credential: a new device of the
+ * token's product (channel, hardware, version as issued). Single use (a
+ * replay is refused, also by a second server at the same moment), refused
+ * after expires_at (VIGIL_NOW) or when revoked; every issue, exchange and
+ * refused exchange of a known token is audited.
+ */
+#define DEVICE_ENROLL_PREFIX  "vge_"
+#define DEVICE_ENROLL_TTL     (24 * 3600)
+#define DEVICE_ENROLL_TTL_MAX (30 * 24 * 3600)
+struct device_enrollment {
+	int64_t id;
+	char token[64];
+	int64_t expires_at;
+};
+/* count (r->count) enrollment tokens for r->product in one audited
+ * transaction; *out is a malloc'ed array (wipe and free() it). */
+int device_enrollment_issue(struct store *s, const struct device_enroll_req *r, int64_t ttl,
+			    struct device_enrollment **out, struct vg_error *err) VG_MUST_CHECK;
+/* Exchange an enrollment token for a new device's credential; nothing is
+ * enrolled when it is malformed (VG_EINVAL), unknown (VG_EAUTH), used already
+ * (VG_EEXIST), expired or revoked (VG_ESTATE). */
+int device_enrollment_exchange(struct store *s, const char *token, struct device_cred *out,
+			       struct vg_error *err) VG_MUST_CHECK;
+/* Revoke an unused enrollment token by id (audited). */
+int device_enrollment_revoke(struct store *s, int64_t id, struct vg_error *err) VG_MUST_CHECK;
+
 struct device_filter {
 	const char *product; /* NULL: all */
 	const char *version; /* NULL: all */
@@ -122,6 +156,13 @@ struct device_row {
 /* The row device_authenticate() read last on this thread, when it was for
  * id (then forgotten): 1, or 0 when the caller must read it. */
 int device_row_take(const char *id, struct device_row *out);
+/* The device of this thread's last token check changed (this server wrote
+ * it): keep d as its row in the verified-token cache, or forget the row. */
+void device_row_keep(const struct device_row *d);
+void device_row_forget(void);
+/* Verified tokens kept in memory: setting update.device_cache (entries;
+ * 0 turns the cache off). */
+#define DEVICE_CACHE_DEFAULT 262144
 
 /* ---- check-in and status (checkin.c) ---- */
 
@@ -148,6 +189,11 @@ struct device_checkin_resp {
 };
 int device_checkin(struct store *s, const struct device_checkin_req *r,
 		   struct device_checkin_resp *out, struct vg_error *err) VG_MUST_CHECK;
+/* The body of POST /api/v1/device/checkin ({"version", "hardware"?,
+ * "channel"?}) into *r (strings borrowed from b; device_id left as it is),
+ * checked as device_checkin() checks it: VG_EINVAL naming the field. */
+int device_checkin_req_from_json(const json_t *b, struct device_checkin_req *r,
+				 struct vg_error *err) VG_MUST_CHECK;
 json_t *device_checkin_resp_to_json(const struct device_checkin_resp *r);
 
 enum device_status_kind {
@@ -171,15 +217,27 @@ struct device_status_req {
  * in, VG_EEXIST for a replayed sequence (nothing counted twice). */
 int device_status(struct store *s, const struct device_status_req *r,
 		  struct vg_error *err) VG_MUST_CHECK;
+/* The body of POST /api/v1/device/status ({"rollout": id, "status", "seq",
+ * "error"?}) into *r (strings borrowed from b; device_id left as it is),
+ * checked as device_status() checks it: VG_EINVAL naming the field. */
+int device_status_req_from_json(const json_t *b, struct device_status_req *r,
+				struct vg_error *err) VG_MUST_CHECK;
 
-/* Note that device id was seen at at (kept in memory, no write). */
-void device_seen(const char *id, int64_t at);
+/* Note that device id was seen at at and, when offered_rollout is not 0,
+ * that this rollout (in its stage index stage) answered it "install"
+ * (kept in memory, no write; device_flush_seen() writes both). */
+void device_seen(const char *id, int64_t at, int64_t offered_rollout, int stage);
+/* Record that rollout_id offered its release to device id (table
+ * rollout_offers; the first offer counts, later ones change nothing). */
+int device_offer_record(struct store *s, int64_t rollout_id, const char *id, int stage, int64_t at,
+			struct vg_error *err) VG_MUST_CHECK;
 /* The product_versions id of version in product_id into *id; 0 when the
  * product has no such version. */
 int device_version_id(struct store *s, int64_t product_id, const char *version, int64_t *id,
 		      struct vg_error *err) VG_MUST_CHECK;
 
-/* Write the last_seen times kept in memory (the device.flush job). */
+/* Write the last_seen times and offers kept in memory (the device.flush
+ * job, and at the server's stop). */
 int device_flush_seen(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 struct cli;

@@ -18,9 +18,11 @@
 #include "update/tuf.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/banned.h"
 
@@ -344,8 +346,14 @@ static int load_stages(struct store *s, struct rollout_list *l, struct rollout *
 		int lo = i ? r->stages[i - 1] * 100 : 0, hi = r->stages[i] * 100;
 		if ((rc = count_band(s, r, lo, hi, &g->devices, err)))
 			return rc;
-		if (g->started_at)
-			g->offered = g->devices;
+		/* offered: the devices of the band the rollout really answered
+		 * "install" (written by the servers' flush, and by status reports) */
+		if ((rc = store_query_int64(
+			 s, &g->offered, err,
+			 "SELECT COUNT(*) FROM rollout_offers o JOIN devices d ON d.id = "
+			 "o.device_id WHERE o.rollout_id = ? AND d.cohort >= ? AND d.cohort < ?",
+			 "iii", r->id, (int64_t)lo, (int64_t)hi)))
+			return rc;
 		rc = store_prepare(
 		    s,
 		    "SELECT rd.state, COUNT(*) FROM rollout_devices rd JOIN devices d "
@@ -963,16 +971,55 @@ struct snapshot {
 static pthread_rwlock_t snap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_mutex_t snap_check = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot snap;
-static int64_t snap_epoch = -1;
-static int64_t snap_checked_ms;
-static int snap_valid;
+static _Atomic int64_t snap_epoch = -1;
+static atomic_int snap_valid;
 
 void rollout_cache_invalidate(void)
 {
-	pthread_mutex_lock(&snap_check);
-	snap_valid = 0;
-	snap_checked_ms = 0;
-	pthread_mutex_unlock(&snap_check);
+	atomic_store(&snap_valid, 0);
+}
+
+/* The epoch this thread read last, and when (monotonic microseconds). */
+static _Thread_local int64_t tl_epoch = -1, tl_epoch_us;
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int64_t now = mono_us();
+	int rc;
+
+	if (tl_epoch >= 0 && now - tl_epoch_us < ROLLOUT_EPOCH_REUSE_US) {
+		*epoch = tl_epoch;
+		return VG_OK;
+	}
+	rc = store_prepare_cached(s, "SELECT epoch FROM rollout_epoch WHERE id = 1", &st, err);
+	if (rc)
+		return rc;
+	rc = store_step(st, err);
+	if (rc == STORE_ROW) {
+		*epoch = store_col_int64(st, 0);
+		rc = VG_OK;
+	} else if (rc == STORE_DONE) {
+		rc = vg_error_set(err, VG_EINTERNAL, "rollout_epoch: the row is missing");
+	}
+	store_finalize(st);
+	if (!rc) {
+		tl_epoch = *epoch;
+		tl_epoch_us = now;
+	}
+	return rc;
+}
+
+void rollout_epoch_forget(void)
+{
+	tl_epoch = -1;
 }
 
 static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err)
@@ -996,7 +1043,7 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 	    "1), "
 	    "(SELECT a.size FROM release_artifacts a WHERE a.release_id = CASE WHEN r.state = "
 	    "'rolled_back' THEN r.previous_release_id ELSE r.release_id END ORDER BY a.id LIMIT "
-	    "1), pr.version "
+	    "1), pr.version, r.stage "
 	    "FROM rollouts r JOIN releases rel ON rel.id = r.release_id JOIN rollout_stages g ON "
 	    "g.rollout_id = r.id AND g.idx = r.stage LEFT JOIN releases pr ON pr.id = "
 	    "r.previous_release_id WHERE r.state IN ('running', 'paused', 'done', 'rolled_back', "
@@ -1043,6 +1090,7 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 			 store_col_text(st, 8));
 		snprintf(x->offer.sha256, sizeof(x->offer.sha256), "%s", store_col_text(st, 9));
 		x->offer.length = (uint64_t)store_col_int64(st, 10);
+		x->offer.stage = (int)store_col_int64(st, 12);
 		n++;
 	}
 	store_finalize(st);
@@ -1055,39 +1103,39 @@ static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err
 	return VG_OK;
 }
 
-/* Reload the snapshot when the epoch moved (looked at every 0.5 s at most,
- * by one thread at a time; the others read the snapshot they have). */
+/* Reload the snapshot when the epoch moved: the epoch is read at every
+ * check-in (rollout_epoch_now(): one indexed read of one row, shared with
+ * the token check of the same request), so a halt or any other change of a
+ * rollout, by this server or any other on the database, is honoured by the
+ * next check-in. One thread reloads; the others wait for it. */
 static int snap_refresh(struct store *s, struct vg_error *err)
 {
-	int64_t ms = vg_mono_ms(), epoch = 0;
-	int rc = VG_OK;
+	int64_t epoch = 0;
+	int rc = rollout_epoch_now(s, &epoch, err);
 
-	if (pthread_mutex_trylock(&snap_check) != 0) {
-		/* another thread looks; wait only when there is no snapshot yet */
-		if (snap_valid)
-			return VG_OK;
-		pthread_mutex_lock(&snap_check);
-	}
-	if (snap_valid && ms - snap_checked_ms < 500) {
-		pthread_mutex_unlock(&snap_check);
+	if (rc)
+		return rc;
+	if (atomic_load(&snap_valid) && atomic_load(&snap_epoch) >= epoch)
 		return VG_OK;
-	}
-	rc = store_query_int64(s, &epoch, err, "SELECT epoch FROM rollout_epoch WHERE id = 1", "");
-	if (!rc && (!snap_valid || epoch != snap_epoch)) {
+	pthread_mutex_lock(&snap_check);
+	if (!atomic_load(&snap_valid) || atomic_load(&snap_epoch) < epoch) {
 		struct snapshot fresh, old;
-		rc = snap_load(s, &fresh, err);
+		/* the epoch before the rows: a change committed in between
+		 * moves the epoch past this one and reloads again */
+		rollout_epoch_forget();
+		rc = rollout_epoch_now(s, &epoch, err);
+		if (!rc)
+			rc = snap_load(s, &fresh, err);
 		if (!rc) {
 			pthread_rwlock_wrlock(&snap_lock);
 			old = snap;
 			snap = fresh;
 			pthread_rwlock_unlock(&snap_lock);
 			free(old.items);
-			snap_epoch = epoch;
-			snap_valid = 1;
+			atomic_store(&snap_epoch, epoch);
+			atomic_store(&snap_valid, 1);
 		}
 	}
-	if (!rc)
-		snap_checked_ms = ms;
 	pthread_mutex_unlock(&snap_check);
 	return rc;
 }

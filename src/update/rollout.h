@@ -52,7 +52,9 @@ struct rollout_stage {
 	int percent;
 	int64_t started_at, due_at, soaked_at, ended_at;
 	int64_t devices; /* devices of the product (and filter) in this stage's cohort band */
-	int64_t offered; /* devices of the band that checked in or reported */
+	int64_t offered; /* devices of the band the rollout answered "install" at a check-in
+			  * (written by every server's flush job at its next run) or
+			  * that reported on it */
 	int64_t downloading, installing, installed, failed;
 };
 
@@ -146,6 +148,7 @@ struct rollout_offer {
 	uint64_t length;
 	char sha256[65];
 	char full_target[512]; /* the artifact name without the product, for deltas */
+	int stage;             /* the rollout's current stage index */
 };
 /* The offer for a device: *found 0 when none. Also says whether the
  * device is in rollout_id (for status reports: *member). */
@@ -158,6 +161,22 @@ int rollout_has_device(struct store *s, int64_t id, int64_t product_id, const ch
 		       int cohort, int *stage, struct vg_error *err) VG_MUST_CHECK;
 /* Forget the snapshot (tests, and after this process changed a rollout). */
 void rollout_cache_invalidate(void);
+
+/*
+ * The rollout epoch (table rollout_epoch): bumped in the transaction of
+ * every change of a rollout's state and of every device revocation, so a
+ * server that reads it sees that its in-memory copies (the rollout
+ * snapshot, the verified device tokens) are stale. Read at every check-in;
+ * a second read on the same thread within ROLLOUT_EPOCH_REUSE_US (the
+ * token check runs on the headers and again after the body of one
+ * request) reuses the first: a request is judged as of its arrival. The
+ * token check of another token than the thread's last reads anew
+ * (rollout_epoch_forget()), so each request reads the epoch once.
+ */
+#define ROLLOUT_EPOCH_REUSE_US 2000
+int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err) VG_MUST_CHECK;
+/* Make this thread's next rollout_epoch_now() read the database. */
+void rollout_epoch_forget(void);
 
 struct cli;
 int cmd_rollout(struct cli *c, int argc, char **argv);

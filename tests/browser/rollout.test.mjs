@@ -83,3 +83,37 @@ test("pause and resume, each with a reason, in the history", (t) =>
 		assert.match(await page.locator("#state").innerText(), /Running/);
 		assert.match(await page.locator("#history").innerText(), /field report is clean/);
 	}));
+
+test("halt needs a reason, stops the rollout at once and offers resume and roll back", (t) =>
+	withPage(browser, t, async ({ page }) => {
+		await login(page);
+		await page.goto(url("/ui/rollouts/1"));
+		assert.match(await page.locator("#state").innerText(), /Running/);
+		// the server refuses an empty reason even when the browser does not
+		await page.locator("#reason-halt").evaluate((e) => e.removeAttribute("required"));
+		await Promise.all([page.waitForNavigation(), page.click("#form-halt button")]);
+		assert.match(page.url(), /error=reason/);
+		assert.match(await page.locator("main").innerText(), /Give a reason/);
+		assert.match(await page.locator("#state").innerText(), /Running/);
+
+		await page.fill("#reason-halt", "boot loop reported on 1.1.0");
+		await Promise.all([page.waitForNavigation(), page.click("#form-halt button")]);
+		assert.match(page.url(), /done=saved/);
+		assert.match(await page.locator("#state").innerText(), /Halted/);
+		assert.match(await page.locator("#reason").innerText(), /boot loop reported on 1\.1\.0/);
+		// halted: nothing left to pause, advance or halt; resume or roll back, each with a reason
+		for (const a of ["pause", "advance", "halt"]) assert.equal(await page.locator(`#form-${a}`).count(), 0, a);
+		for (const a of ["resume", "rollback"]) {
+			const form = page.locator(`#form-${a}`);
+			assert.equal(await form.count(), 1, a);
+			assert.equal(await form.locator('input[name="reason"][required]').count(), 1, `${a} reason`);
+		}
+		const hist = await page.locator("#history").innerText();
+		assert.match(hist, /boot loop reported on 1\.1\.0/);
+		assert.match(hist, /carol|dave/);
+		await checkPage(page, "rollout-halted");
+		// the list shows it halted too
+		await page.goto(url("/ui/rollouts"));
+		const row = page.locator("#rollouts tbody tr").filter({ hasText: "acme-gateway" }).first();
+		assert.match(await row.innerText(), /Halted/);
+	}));
