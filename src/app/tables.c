@@ -45,6 +45,8 @@ const struct app_noun app_nouns[] = {
     {"token", cmd_token, "manage API tokens (create, list, revoke)"},
     {"audit", cmd_audit, "read and verify the tamper-evident audit trail"},
     {"demo", cmd_demo, "load the demo data set"},
+    {"backup", cmd_backup, "write a backup file: database, artifacts, audit chain head"},
+    {"restore", cmd_restore, "restore a backup file into an empty database"},
     {"product", cmd_product, "manage products and their versions"},
     {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
     {"notify", cmd_notify, "notification channels, rules and the delivery log"},
