@@ -17,6 +17,10 @@
 
 struct cli;
 
+/* `vigil --version --json`: version, schema version (the highest
+ * migration), build options and the libraries linked (a new reference). */
+json_t *app_version_json(void);
+
 /* The entry point (src/main.c): global options, then the noun table. */
 int app_main(int argc, char **argv);
 

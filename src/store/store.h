@@ -71,6 +71,9 @@ const char *store_url_safe(const struct store *s);
 int store_schema_version(struct store *s, int *out, struct vg_error *err) VG_MUST_CHECK;
 /* Apply pending migrations, each in its own transaction. */
 int store_migrate(struct store *s, struct vg_error *err) VG_MUST_CHECK;
+/* Apply pending migrations numbered up to upto only (`vigil init --to N`:
+ * the upgrade test builds a database of every earlier schema version). */
+int store_migrate_to(struct store *s, int upto, struct vg_error *err) VG_MUST_CHECK;
 
 /* Who acts on this connection (user or token name, or "system") and from
  * where; recorded in every audit record until changed. Copies both. The
