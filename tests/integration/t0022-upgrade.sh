@@ -1,0 +1,108 @@
+#!/bin/sh
+# Upgrades (issue 24 item 6): a database built at every earlier schema
+# version (one per migration file, with `vigil init --to N`), filled with data
+# written at the schema of its time, upgrades to the current version with
+# `vigil init`: the data is still there and readable by vigil, the data
+# migrations did their work (0018: the unsalted reporter hash dropped,
+# products not public), every migration is in the audit trail and
+# `vigil audit verify` passes. A database newer than the binary is refused
+# by `vigil serve` and the other commands with a sentence naming both
+# versions; `vigil --version --json` names the schema version.
+. "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+cd "$T_DIR" || exit 1
+
+T=$("$VIGIL" --version --json | jq -r .schema_version)
+check_eq "--version --json: the schema version is the highest migration file" "$T" \
+	"$(ls "$VIGIL_SOURCE_DIR"/src/store/migrations/*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n | tail -1)"
+check_contains "--version --json: build options" "$("$VIGIL" --version --json | jq -c .build)" '"type"'
+check_contains "--version names the schema version" "$("$VIGIL" --version)" "schema version $T"
+LEVELS=$(ls "$VIGIL_SOURCE_DIR"/src/store/migrations/*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n)
+NMIG=$(echo "$LEVELS" | wc -l)
+
+# fresh_db_empty: like fresh_db, without `vigil init`.
+fresh_db_empty() {
+	if [ -n "$T_PGDB" ]; then
+		psql "$VIGIL_TEST_PG" -q -c "DROP DATABASE IF EXISTS $T_PGDB WITH (FORCE)" >/dev/null 2>&1
+		T_PGDB=""
+	fi
+	rm -f "$T_DIR/vigil.db" "$T_DIR/vigil.db-wal" "$T_DIR/vigil.db-shm"
+	if [ -n "${VIGIL_TEST_PG:-}" ]; then
+		T_PGDB="vigil_t_$$_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+		psql "$VIGIL_TEST_PG" -q -c "CREATE DATABASE $T_PGDB" >/dev/null || exit 1
+		VIGIL_DB="${VIGIL_TEST_PG%/*}/$T_PGDB"
+	else
+		VIGIL_DB="$T_DIR/vigil.db"
+	fi
+	export VIGIL_DB
+}
+sqlv() {
+	if [ -n "${VIGIL_TEST_PG:-}" ]; then psql "$VIGIL_DB" -v ON_ERROR_STOP=1 -qAt -c "$1"; else sqlite3 -bail "$VIGIL_DB" "$1"; fi
+}
+
+# fill K: data written at schema version K, as the vigil of that time would
+# have stored it (only the columns that existed then).
+fill() {
+	case $1 in
+	1) sqlv "INSERT INTO users (name, role, password_hash, created_at) VALUES ('old-admin', 'admin', 'x', 1600000000);
+		INSERT INTO api_tokens (name, role, token_hash, prefix, created_at, created_by) VALUES ('old-ci', 'ci', 'h1', 'vgt_old', 1600000001, 'old-admin');
+		INSERT INTO settings (key, value) VALUES ('upgrade.marker', 'kept');" ;;
+	2) sqlv "INSERT INTO products (name, vendor, created_at) VALUES ('legacy', 'ACME', 1600000100);
+		INSERT INTO product_versions (product_id, version, created_at) SELECT id, '1.0', 1600000101 FROM products WHERE name = 'legacy';" ;;
+	3) sqlv "INSERT INTO vulnerabilities (id, summary, severity, modified, created_at, updated_at) VALUES ('CVE-2020-0001', 'old flaw', 'HIGH', 1600000200, 1600000200, 1600000200);" ;;
+	5) sqlv "INSERT INTO psirt_cases (state, title, product, source, remote_sha256, received_at, ack_due_at, updated_at) VALUES ('received', 'old report', 'legacy', 'portal', 'deadbeef', 1600000300, 1600173100, 1600000300);" ;;
+	esac
+}
+FILLS="1 2 3 5"
+
+for L in $LEVELS; do
+	[ "$L" -lt "$T" ] || continue
+	fresh_db_empty
+	for k in $FILLS; do
+		[ "$k" -le "$L" ] || continue
+		"$VIGIL" init --to "$k" >/dev/null || { check_eq "level $L: init --to $k" 1 0; continue 2; }
+		fill "$k" >/dev/null || { check_eq "level $L: data of schema $k written" 1 0; continue 2; }
+	done
+	"$VIGIL" init --to "$L" --json >out 2>err
+	if [ "$(jq -r .schema_version out)" != "$L" ]; then
+		check_eq "level $L: a database at schema version $L" "$(jq -r .schema_version out) $(cat err)" "$L"
+		continue
+	fi
+	# the old database is refused by commands until upgraded
+	check_eq "level $L: an old database refused before the upgrade" "$(run_cmd "$VIGIL" product list)" 1
+	check_contains "level $L: ... saying run vigil init" "$(cat err)" "run 'vigil init'"
+	check_eq "level $L: vigil init upgrades it" "$(run_cmd "$VIGIL" init --json)" 0
+	check_eq "level $L: ... to schema version $T" "$(jq -r .schema_version out)" "$T"
+	check_eq "level $L: every migration recorded once" "$(sqlv "SELECT COUNT(*) FROM audit_log WHERE action = 'schema.migrate'")" "$NMIG"
+	check_eq "level $L: audit verify passes" "$(run_cmd "$VIGIL" audit verify)" 0
+	check_eq "level $L: the setting kept" "$(sqlv "SELECT value FROM settings WHERE key = 'upgrade.marker'")" kept
+	check_eq "level $L: the user readable by vigil" "$("$VIGIL" user list --json | jq -r '.[] | select(.name == "old-admin") | .role')" admin
+	check_eq "level $L: the token readable by vigil" "$("$VIGIL" token list --json | jq -r '.[] | select(.name == "old-ci") | .role')" ci
+	if [ "$L" -ge 2 ]; then
+		check_eq "level $L: the product and its version readable by vigil" \
+			"$("$VIGIL" product list --json | jq -r '.[] | select(.name == "legacy") | .vendor')" ACME
+		check_eq "level $L: the product version kept" "$(sqlv "SELECT COUNT(*) FROM product_versions WHERE version = '1.0'")" 1
+	fi
+	if [ "$L" -ge 3 ]; then
+		check_eq "level $L: the vulnerability kept" "$(sqlv "SELECT summary FROM vulnerabilities WHERE id = 'CVE-2020-0001'")" "old flaw"
+	fi
+	if [ "$L" -ge 5 ]; then
+		check_eq "level $L: the case readable by vigil" "$("$VIGIL" case list --json | jq -r '.[] | select(.title == "old report") | .state')" received
+	fi
+	if [ "$L" -ge 5 ] && [ "$L" -lt 18 ]; then
+		check_eq "level $L: 0018 dropped the unsalted reporter hash" "$(sqlv "SELECT COALESCE(reporter_addr_mac, 'null') FROM psirt_cases WHERE title = 'old report'")" null
+	fi
+	if [ "$L" -ge 2 ] && [ "$L" -lt 18 ]; then
+		check_eq "level $L: 0018 left the old product unlisted" "$(sqlv "SELECT public FROM products WHERE name = 'legacy'")" 0
+	fi
+done
+
+# A database newer than this vigil: refused with a sentence, nothing started.
+fresh_db
+sqlv "INSERT INTO vigil_schema (version, applied_at) VALUES ($((T + 1)), 0)" >/dev/null
+check_eq "serve refuses a newer database" "$(run_cmd "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$T_DIR/port")" 1
+check_contains "... naming both versions" "$(cat err)" "schema version $((T + 1)), newer than this vigil ($T): upgrade vigil"
+ok "... and never listened" test ! -s "$T_DIR/port"
+check_eq "audit verify refuses it too" "$(run_cmd "$VIGIL" audit verify)" 1
+check_eq "init does not touch it" "$(run_cmd "$VIGIL" init)" 1
+check_contains "... saying so" "$(cat err)" "newer than this vigil"
+finish
