@@ -127,6 +127,7 @@ int app_main(int argc, char **argv)
 	config = take_opt(&argc, argv, "--config");
 	if (!config)
 		config = getenv("VIGIL_CONFIG");
+	vg_config_set_known(app_config_keys); /* unknown INI keys are refused */
 	if (config && vg_config_load(config, &err) != VG_OK) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 		return CLI_FAIL;

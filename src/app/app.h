@@ -12,6 +12,7 @@
 #ifndef VIGIL_APP_APP_H
 #define VIGIL_APP_APP_H
 
+#include "core/config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
 
@@ -45,6 +46,13 @@ int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
+/* Every configuration key (config_keys.c): the INI file may hold only these;
+ * `vigil config keys --markdown` prints docs/configuration.md's table. */
+extern const struct vg_config_key app_config_keys[];
+json_t *config_key_to_json(const struct vg_config_key *k);
+/* `vigil config keys`, `vigil config check FILE` (cmd_config.c). */
+int cmd_config(struct cli *c, int argc, char **argv);
+
 /* `vigil backup -o FILE`, `vigil restore FILE` (backup.c). */
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);

@@ -47,6 +47,7 @@ const struct app_noun app_nouns[] = {
     {"demo", cmd_demo, "load the demo data set"},
     {"backup", cmd_backup, "write a backup file: database, artifacts, audit chain head"},
     {"restore", cmd_restore, "restore a backup file into an empty database"},
+    {"config", cmd_config, "the configuration keys (docs/configuration.md) and checking a file"},
     {"product", cmd_product, "manage products and their versions"},
     {"sbom", cmd_sbom, "import, list, diff and export SBOMs"},
     {"notify", cmd_notify, "notification channels, rules and the delivery log"},

@@ -19,24 +19,34 @@ check_contains "--version names the schema version" "$("$VIGIL" --version)" "sch
 LEVELS=$(ls "$VIGIL_SOURCE_DIR"/src/store/migrations/*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n)
 NMIG=$(echo "$LEVELS" | wc -l)
 
-# fresh_db_empty: like fresh_db, without `vigil init`.
-fresh_db_empty() {
-	if [ -n "$T_PGDB" ]; then
-		psql "$VIGIL_TEST_PG" -q -c "DROP DATABASE IF EXISTS $T_PGDB WITH (FORCE)" >/dev/null 2>&1
-		T_PGDB=""
-	fi
-	rm -f "$T_DIR/vigil.db" "$T_DIR/vigil.db-wal" "$T_DIR/vigil.db-shm"
+# One chain database walks the levels one migration at a time, filled with
+# the data of each level as it passes; at each level a copy of it (SQLite:
+# the backup API; PostgreSQL: CREATE DATABASE ... TEMPLATE) is upgraded.
+if [ -n "${VIGIL_TEST_PG:-}" ]; then
+	CHAIN_NAME="vigil_t_$$_chain"
+	psql "$VIGIL_TEST_PG" -q -c "CREATE DATABASE $CHAIN_NAME" >/dev/null || exit 1
+	CHAIN="${VIGIL_TEST_PG%/*}/$CHAIN_NAME"
+	trap 'psql "$VIGIL_TEST_PG" -q -c "DROP DATABASE IF EXISTS $CHAIN_NAME WITH (FORCE)" >/dev/null 2>&1; t_cleanup' EXIT
+else
+	CHAIN="$T_DIR/chain.db"
+fi
+# copy_chain: point VIGIL_DB at a new copy of the chain database.
+copy_chain() {
 	if [ -n "${VIGIL_TEST_PG:-}" ]; then
-		T_PGDB="vigil_t_$$_$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
-		psql "$VIGIL_TEST_PG" -q -c "CREATE DATABASE $T_PGDB" >/dev/null || exit 1
+		[ -z "$T_PGDB" ] || psql "$VIGIL_TEST_PG" -q -c "DROP DATABASE IF EXISTS $T_PGDB WITH (FORCE)" >/dev/null 2>&1
+		T_PGDB="vigil_t_$$_copy"
+		psql "$VIGIL_TEST_PG" -q -c "CREATE DATABASE $T_PGDB TEMPLATE $CHAIN_NAME" >/dev/null || exit 1
 		VIGIL_DB="${VIGIL_TEST_PG%/*}/$T_PGDB"
 	else
+		rm -f "$T_DIR/vigil.db" "$T_DIR/vigil.db-wal" "$T_DIR/vigil.db-shm"
+		sqlite3 "$CHAIN" ".backup '$T_DIR/vigil.db'" || exit 1
 		VIGIL_DB="$T_DIR/vigil.db"
 	fi
 	export VIGIL_DB
 }
+# sqlv SQL [URL]: run SQL on VIGIL_DB (or URL), print the result
 sqlv() {
-	if [ -n "${VIGIL_TEST_PG:-}" ]; then psql "$VIGIL_DB" -v ON_ERROR_STOP=1 -qAt -c "$1"; else sqlite3 -bail "$VIGIL_DB" "$1"; fi
+	if [ -n "${VIGIL_TEST_PG:-}" ]; then psql "${2:-$VIGIL_DB}" -v ON_ERROR_STOP=1 -qAt -c "$1"; else sqlite3 -bail "${2:-$VIGIL_DB}" "$1"; fi
 }
 
 # fill K: data written at schema version K, as the vigil of that time would
@@ -45,28 +55,29 @@ fill() {
 	case $1 in
 	1) sqlv "INSERT INTO users (name, role, password_hash, created_at) VALUES ('old-admin', 'admin', 'x', 1600000000);
 		INSERT INTO api_tokens (name, role, token_hash, prefix, created_at, created_by) VALUES ('old-ci', 'ci', 'h1', 'vgt_old', 1600000001, 'old-admin');
-		INSERT INTO settings (key, value) VALUES ('upgrade.marker', 'kept');" ;;
+		INSERT INTO settings (key, value) VALUES ('upgrade.marker', 'kept');" "$CHAIN" ;;
 	2) sqlv "INSERT INTO products (name, vendor, created_at) VALUES ('legacy', 'ACME', 1600000100);
-		INSERT INTO product_versions (product_id, version, created_at) SELECT id, '1.0', 1600000101 FROM products WHERE name = 'legacy';" ;;
-	3) sqlv "INSERT INTO vulnerabilities (id, summary, severity, modified, created_at, updated_at) VALUES ('CVE-2020-0001', 'old flaw', 'HIGH', 1600000200, 1600000200, 1600000200);" ;;
-	5) sqlv "INSERT INTO psirt_cases (state, title, product, source, remote_sha256, received_at, ack_due_at, updated_at) VALUES ('received', 'old report', 'legacy', 'portal', 'deadbeef', 1600000300, 1600173100, 1600000300);" ;;
+		INSERT INTO product_versions (product_id, version, created_at) SELECT id, '1.0', 1600000101 FROM products WHERE name = 'legacy';" "$CHAIN" ;;
+	3) sqlv "INSERT INTO vulnerabilities (id, summary, severity, modified, created_at, updated_at) VALUES ('CVE-2020-0001', 'old flaw', 'HIGH', 1600000200, 1600000200, 1600000200);" "$CHAIN" ;;
+	5) sqlv "INSERT INTO psirt_cases (state, title, product, source, remote_sha256, received_at, ack_due_at, updated_at) VALUES ('received', 'old report', 'legacy', 'portal', 'deadbeef', 1600000300, 1600173100, 1600000300);" "$CHAIN" ;;
 	esac
 }
 FILLS="1 2 3 5"
 
 for L in $LEVELS; do
 	[ "$L" -lt "$T" ] || continue
-	fresh_db_empty
-	for k in $FILLS; do
-		[ "$k" -le "$L" ] || continue
-		"$VIGIL" init --to "$k" >/dev/null || { check_eq "level $L: init --to $k" 1 0; continue 2; }
-		fill "$k" >/dev/null || { check_eq "level $L: data of schema $k written" 1 0; continue 2; }
-	done
-	"$VIGIL" init --to "$L" --json >out 2>err
-	if [ "$(jq -r .schema_version out)" != "$L" ]; then
-		check_eq "level $L: a database at schema version $L" "$(jq -r .schema_version out) $(cat err)" "$L"
-		continue
+	if ! "$VIGIL" --db "$CHAIN" init --to "$L" --json >out 2>err; then
+		check_eq "level $L: the chain database reaches schema version $L ($(cat err))" 1 0
+		break
 	fi
+	case " $FILLS " in *" $L "*)
+		if ! fill "$L" >/dev/null 2>err; then
+			check_eq "level $L: data of schema $L written ($(cat err))" 1 0
+			break
+		fi ;;
+	esac
+	check_eq "level $L: a database at schema version $L" "$(jq -r .schema_version out)" "$L"
+	copy_chain
 	# the old database is refused by commands until upgraded
 	check_eq "level $L: an old database refused before the upgrade" "$(run_cmd "$VIGIL" product list)" 1
 	check_contains "level $L: ... saying run vigil init" "$(cat err)" "run 'vigil init'"
