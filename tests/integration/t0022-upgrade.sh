@@ -83,27 +83,30 @@ for L in $LEVELS; do
 	check_contains "level $L: ... saying run vigil init" "$(cat err)" "run 'vigil init'"
 	check_eq "level $L: vigil init upgrades it" "$(run_cmd "$VIGIL" init --json)" 0
 	check_eq "level $L: ... to schema version $T" "$(jq -r .schema_version out)" "$T"
-	check_eq "level $L: every migration recorded once" "$(sqlv "SELECT COUNT(*) FROM audit_log WHERE action = 'schema.migrate'")" "$NMIG"
 	check_eq "level $L: audit verify passes" "$(run_cmd "$VIGIL" audit verify)" 0
-	check_eq "level $L: the setting kept" "$(sqlv "SELECT value FROM settings WHERE key = 'upgrade.marker'")" kept
+	# the data, in one query (each connection costs on a loaded machine)
+	got=$(sqlv "SELECT (SELECT COUNT(*) FROM audit_log WHERE action = 'schema.migrate')
+		|| ' ' || (SELECT value FROM settings WHERE key = 'upgrade.marker')
+		|| ' ' || (SELECT role FROM api_tokens WHERE name = 'old-ci')
+		|| ' ' || (SELECT COUNT(*) FROM product_versions WHERE version = '1.0')
+		|| ' ' || COALESCE((SELECT summary FROM vulnerabilities WHERE id = 'CVE-2020-0001'), '-')
+		|| ' ' || COALESCE((SELECT reporter_addr_mac FROM psirt_cases WHERE title = 'old report'), 'null')
+		|| ' ' || COALESCE((SELECT CAST(public AS TEXT) FROM products WHERE name = 'legacy'), '-')")
+	want="$NMIG kept ci"
+	if [ "$L" -ge 2 ]; then want="$want 1"; else want="$want 0"; fi
+	if [ "$L" -ge 3 ]; then want="$want old flaw"; else want="$want -"; fi
+	# 0018 dropped the unsalted reporter hash of a case written before it;
+	# a product written before 0018 is not listed publicly
+	want="$want null"
+	if [ "$L" -ge 2 ]; then want="$want 0"; else want="$want -"; fi
+	check_eq "level $L: every migration recorded once, the data kept, 0018's data migration done" "$got" "$want"
 	check_eq "level $L: the user readable by vigil" "$("$VIGIL" user list --json | jq -r '.[] | select(.name == "old-admin") | .role')" admin
-	check_eq "level $L: the token readable by vigil" "$("$VIGIL" token list --json | jq -r '.[] | select(.name == "old-ci") | .role')" ci
 	if [ "$L" -ge 2 ]; then
-		check_eq "level $L: the product and its version readable by vigil" \
+		check_eq "level $L: the product readable by vigil" \
 			"$("$VIGIL" product list --json | jq -r '.[] | select(.name == "legacy") | .vendor')" ACME
-		check_eq "level $L: the product version kept" "$(sqlv "SELECT COUNT(*) FROM product_versions WHERE version = '1.0'")" 1
-	fi
-	if [ "$L" -ge 3 ]; then
-		check_eq "level $L: the vulnerability kept" "$(sqlv "SELECT summary FROM vulnerabilities WHERE id = 'CVE-2020-0001'")" "old flaw"
 	fi
 	if [ "$L" -ge 5 ]; then
 		check_eq "level $L: the case readable by vigil" "$("$VIGIL" case list --json | jq -r '.[] | select(.title == "old report") | .state')" received
-	fi
-	if [ "$L" -ge 5 ] && [ "$L" -lt 18 ]; then
-		check_eq "level $L: 0018 dropped the unsalted reporter hash" "$(sqlv "SELECT COALESCE(reporter_addr_mac, 'null') FROM psirt_cases WHERE title = 'old report'")" null
-	fi
-	if [ "$L" -ge 2 ] && [ "$L" -lt 18 ]; then
-		check_eq "level $L: 0018 left the old product unlisted" "$(sqlv "SELECT public FROM products WHERE name = 'legacy'")" 0
 	fi
 done
 
