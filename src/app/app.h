@@ -56,5 +56,10 @@ int cmd_config(struct cli *c, int argc, char **argv);
 /* `vigil backup -o FILE`, `vigil restore FILE` (backup.c). */
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);
+/* Unpack a backup file into a scratch folder (server.tmp_dir) and check it
+ * as restore does (manifest first, format and schema versions, every member
+ * named in the manifest with its size and SHA-256), then remove the folder;
+ * nothing is written to a database. The fuzz target's entry. */
+int backup_check_file(const char *file, struct vg_error *err) VG_MUST_CHECK;
 
 #endif

@@ -847,6 +847,15 @@ static void staged_release(struct staged *st)
 }
 
 /* Move (or copy, across file systems) a checked artifact into place. */
+int backup_check_file(const char *file, struct vg_error *err)
+{
+	struct staged st;
+	int rc = stage(file, &st, err);
+
+	staged_release(&st);
+	return rc;
+}
+
 static int install_artifact(const char *from, const char *dir, const char *sha,
 			    struct vg_error *err)
 {
@@ -961,10 +970,14 @@ struct restore_result {
 	size_t artifacts;
 	const char *key;
 	int64_t seq;
+	char created_at[40]; /* the backup's, from its manifest */
+	char head_hash[65];
 };
 
-static int do_restore(struct cli *c, const char *file, int new_key, struct restore_result *res,
-		      struct vg_error *err)
+/* drill: a restore drill into a scratch database; artifacts are checked
+ * (stage() hashes every member) but not installed into the live store. */
+static int do_restore(struct cli *c, const char *file, int new_key, int drill,
+		      struct restore_result *res, struct vg_error *err)
 {
 	struct staged st;
 	struct store *s = NULL;
@@ -982,6 +995,9 @@ static int do_restore(struct cli *c, const char *file, int new_key, struct resto
 	res->from_schema = (int)json_integer_value(json_object_get(st.manifest, "schema_version"));
 	res->head_seq =
 	    json_integer_value(json_object_get(json_object_get(st.manifest, "audit_head"), "seq"));
+	snprintf(res->created_at, sizeof(res->created_at), "%s", jstr(st.manifest, "created_at"));
+	snprintf(res->head_hash, sizeof(res->head_hash), "%s",
+		 jstr(json_object_get(st.manifest, "audit_head"), "hash"));
 	/* an empty database of the same backend */
 	rc = store_open_unchecked(c->db_url, &s, err);
 	if (rc)
@@ -1065,6 +1081,10 @@ static int do_restore(struct cli *c, const char *file, int new_key, struct resto
 			const char *name = jstr(mf, "name");
 			if (strncmp(name, "artifacts/", 10) != 0)
 				continue;
+			if (drill) {
+				res->artifacts++; /* checked by stage(), left in the backup */
+				continue;
+			}
 			if (!adir[0]) {
 				rc = artifact_config(s, backend_kind, adir, sizeof(adir), err);
 				if (!rc && !adir[0])
@@ -1108,29 +1128,105 @@ out:
 	return rc;
 }
 
+/* `vigil restore FILE --drill [--into URL]`: the backup restored into a
+ * scratch database (a new SQLite file under server.tmp_dir, removed after,
+ * or the empty database --into names), checked as a real restore is; the
+ * result, passed or failed, recorded as backup.drill in the database of
+ * --db, where the readiness score finds it. */
+static int restore_drill(struct cli *c, const char *file, const char *into, int new_key,
+			 struct restore_result *r, struct vg_error *err)
+{
+	struct cli d = *c;
+	struct store *s = NULL;
+	struct vg_error why = {0};
+	char dir[PATH_MAX] = "", url[PATH_MAX + 16];
+	const char *tmp = vg_config_get("server.tmp_dir", getenv("TMPDIR"));
+	int64_t started = vg_now();
+	json_t *after;
+	int rc, failed;
+
+	/* the live database first: a drill that cannot be recorded is not run */
+	if (cli_open_store(c, 0, &s))
+		return vg_error_set(err, VG_EDB,
+				    "%s: the drill is recorded in the database of --db; it must "
+				    "be a vigil database at this version",
+				    c->db_url);
+	if (into) {
+		d.db_url = into;
+	} else {
+		snprintf(dir, sizeof(dir), "%s/vigil-drill.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir)) {
+			store_close(s);
+			return vg_error_set(err, VG_EIO, "%s: %s", dir, strerror(errno));
+		}
+		snprintf(url, sizeof(url), "%s/drill.db", dir);
+		d.db_url = url;
+	}
+	failed = do_restore(&d, file, new_key, 1, r, &why);
+	if (dir[0])
+		rm_tree(dir);
+	if (failed && !into && strstr(vg_error_msg(&why), "of the same kind"))
+		vg_error_set(&why, VG_EUSAGE,
+			     "%s holds a PostgreSQL database: drill it into an empty PostgreSQL "
+			     "database named with --into URL (createdb vigil_drill)",
+			     file);
+	after = json_pack("{s:s, s:s, s:s?, s:s, s:I, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "file",
+			  file, "result", failed ? "failed" : "passed", "error",
+			  failed ? vg_error_msg(&why) : NULL, "created_at", r->created_at,
+			  "audit_head", (json_int_t)r->head_seq, "head_hash", r->head_hash,
+			  "schema_version", r->from_schema, "upgraded_to", r->schema, "records",
+			  (json_int_t)r->records, "artifacts", (json_int_t)r->artifacts, "seconds",
+			  (json_int_t)(vg_now() - started), "scratch",
+			  into ? "the database of --into" : "a temporary SQLite file");
+	rc = store_tx_begin(s, err);
+	if (!rc)
+		rc = store_audit(s, "backup.drill", "backup",
+				 r->created_at[0] ? r->created_at : file, NULL, after, err);
+	if (!rc)
+		rc = store_tx_commit(s, err);
+	else
+		store_tx_rollback(s);
+	json_decref(after);
+	store_close(s);
+	if (rc)
+		return rc;
+	if (failed) {
+		*err = why;
+		return failed;
+	}
+	return VG_OK;
+}
+
 static int cmd_restore_fn(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"new-key", "json", NULL};
-	const char *usage = "FILE [--new-key] [--json]";
+	static const char *const spec[] = {"new-key", "json", "drill", "into=", NULL};
+	const char *usage = "FILE [--new-key] [--drill [--into URL]] [--json]";
 	struct cli_args a;
 	struct restore_result r;
 	struct vg_error err = {0};
+	int drill;
 
 	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
 	if (a.npos != 1)
 		return cli_usage(c, "%s", usage);
-	if (do_restore(c, a.pos[0], cli_flag(&a, "new-key"), &r, &err))
+	drill = cli_flag(&a, "drill");
+	if (cli_opt(&a, "into") && !drill)
+		return cli_usage(c, "%s (--into goes with --drill)", usage);
+	if (drill
+		? restore_drill(c, a.pos[0], cli_opt(&a, "into"), cli_flag(&a, "new-key"), &r, &err)
+		: do_restore(c, a.pos[0], cli_flag(&a, "new-key"), 0, &r, &err))
 		return cli_error(&err);
 	if (cli_flag(&a, "json"))
 		return cli_print_json(json_pack(
-		    "{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "file", a.pos[0], "backend",
+		    "{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s, s:b}", "file", a.pos[0], "backend",
 		    r.backend, "schema_version", r.from_schema, "upgraded_to", r.schema,
 		    "audit_head", (json_int_t)r.head_seq, "records", (json_int_t)r.records,
-		    "artifacts", (json_int_t)r.artifacts, "master_key", r.key));
-	printf("restored %s: %s database at schema version %d (now %d), %zu artifacts, %s; "
-	       "audit trail intact: %lld records\n",
-	       a.pos[0], r.backend, r.from_schema, r.schema, r.artifacts, r.key,
-	       (long long)r.records);
+		    "artifacts", (json_int_t)r.artifacts, "master_key", r.key, "drill", drill));
+	printf("%s %s: %s database at schema version %d (now %d), %zu artifacts, %s; "
+	       "audit trail intact: %lld records%s\n",
+	       drill ? "restore drill passed for" : "restored", a.pos[0], r.backend, r.from_schema,
+	       r.schema, r.artifacts, r.key, (long long)r.records,
+	       drill ? "; recorded as backup.drill" : "");
 	return CLI_OK;
 }
 

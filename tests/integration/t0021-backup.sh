@@ -177,6 +177,30 @@ if [ -n "${VIGIL_TEST_PG:-}" ]; then
 	ok "... and no file written" test ! -e old.vbk
 fi
 
+# The restore drill: the backup restored into a scratch database and
+# checked, the result recorded as backup.drill in the live database (the
+# readiness score's evidence); nothing installed into the live artifact store.
+rm -rf "$T_DIR/artifacts"
+if [ -n "${VIGIL_TEST_PG:-}" ]; then
+	check_eq "a PostgreSQL drill without --into refused" "$(run_cmd "$VIGIL" --db "$SRC_DB" restore live.vbk --drill)" 1
+	check_contains "... saying what to name" "$(cat err)" "--into URL"
+	INTO="--into $(new_db r5)"
+else
+	INTO=""
+fi
+check_eq "restore --drill" "$(run_cmd "$VIGIL" --db "$SRC_DB" restore live.vbk --drill $INTO --json)" 0
+check_eq "... reports a drill reaching the head" "$(jq -r '(.drill | tostring) + " " + (.audit_head | tostring)' out)" "true $HEAD_SEQ"
+"$VIGIL" --db "$SRC_DB" audit log --json | jq '[.[] | select(.action == "backup.drill")][0]' >drill.json
+check_eq "backup.drill recorded in the live database" "$(jq -r '.after.result + " " + .after.file + " " + (.after.audit_head | tostring)' drill.json)" "passed live.vbk $HEAD_SEQ"
+check_eq "... with the records verified" "$(jq -r '.after.records > 0' drill.json)" true
+ok "... the live artifact store untouched by the drill" test ! -e "$T_DIR/artifacts"
+head -c 600 live.vbk >cut.vbk
+check_eq "a drill of a damaged file fails" "$(run_cmd "$VIGIL" --db "$SRC_DB" restore cut.vbk --drill $INTO)" 1
+check_contains "... with the reason" "$(cat err)" "truncated"
+check_eq "... and the failure is recorded too" "$("$VIGIL" --db "$SRC_DB" audit log --json | jq -r '[.[] | select(.action == "backup.drill")] | map(.after.result) | sort | join(" ")')" "failed passed"
+check_eq "--into without --drill refused" "$(run_cmd "$VIGIL" --db "$(new_db r2)" restore live.vbk --into x)" 2
+rm -f "$T_DIR/r2.db"
+
 # The source database still verifies and was not touched by the backups.
 check_eq "source audit verify" "$(run_cmd "$VIGIL" --db "$SRC_DB" audit verify)" 0
 check_eq "no backup.restored in the source" "$(sqlq "$SRC_DB" "SELECT COUNT(*) FROM audit_log WHERE action = 'backup.restored'")" 0
