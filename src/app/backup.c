@@ -1165,11 +1165,15 @@ static int restore_drill(struct cli *c, const char *file, const char *into, int 
 	failed = do_restore(&d, file, new_key, 1, r, &why);
 	if (dir[0])
 		rm_tree(dir);
-	if (failed && !into && strstr(vg_error_msg(&why), "of the same kind"))
-		vg_error_set(&why, VG_EUSAGE,
-			     "%s holds a PostgreSQL database: drill it into an empty PostgreSQL "
-			     "database named with --into URL (createdb vigil_drill)",
-			     file);
+	if (failed && !into && strstr(vg_error_msg(&why), "of the same kind")) {
+		/* not a drill that failed: one that could not start here */
+		store_close(s);
+		return vg_error_set(err, VG_EINVAL,
+				    "%s holds a PostgreSQL database: drill it into an empty "
+				    "PostgreSQL database named with --into URL (createdb "
+				    "vigil_drill)",
+				    file);
+	}
 	after = json_pack("{s:s, s:s, s:s?, s:s, s:I, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "file",
 			  file, "result", failed ? "failed" : "passed", "error",
 			  failed ? vg_error_msg(&why) : NULL, "created_at", r->created_at,

@@ -190,7 +190,7 @@ else
 fi
 check_eq "restore --drill" "$(run_cmd "$VIGIL" --db "$SRC_DB" restore live.vbk --drill $INTO --json)" 0
 check_eq "... reports a drill reaching the head" "$(jq -r '(.drill | tostring) + " " + (.audit_head | tostring)' out)" "true $HEAD_SEQ"
-"$VIGIL" --db "$SRC_DB" audit log --json | jq '[.[] | select(.action == "backup.drill")][0]' >drill.json
+"$VIGIL" --db "$SRC_DB" audit log --json | jq '[.[] | select(.action == "backup.drill")] | sort_by(.seq) | last' >drill.json
 check_eq "backup.drill recorded in the live database" "$(jq -r '.after.result + " " + .after.file + " " + (.after.audit_head | tostring)' drill.json)" "passed live.vbk $HEAD_SEQ"
 check_eq "... with the records verified" "$(jq -r '.after.records > 0' drill.json)" true
 ok "... the live artifact store untouched by the drill" test ! -e "$T_DIR/artifacts"
