@@ -89,6 +89,33 @@ static int handler(void *user, const char *section, const char *name, const char
 	return vg_config_set(key, value) == VG_OK;
 }
 
+/* Whether line lineno of path names the key's name before its '=' or ':'
+ * (ini_parse reports only the first error's line: an unknown key or a
+ * syntax error, whichever comes first). */
+static int line_is_key(const char *path, int lineno, const char *key)
+{
+	const char *name = strrchr(key, '.');
+	char line[1024];
+	FILE *fp = fopen(path, "r");
+	int n = 0, hit = 0;
+
+	if (!fp)
+		return 0;
+	name = name ? name + 1 : key;
+	while (fgets(line, sizeof(line), fp))
+		if (++n == lineno) {
+			char *p = line;
+			size_t len = strlen(name);
+			while (*p == ' ' || *p == '\t')
+				p++;
+			hit = strncmp(p, name, len) == 0 &&
+			      (p[len] == ' ' || p[len] == '\t' || p[len] == '=' || p[len] == ':');
+			break;
+		}
+	fclose(fp);
+	return hit;
+}
+
 int vg_config_load(const char *path, struct vg_error *err)
 {
 	int rc;
@@ -96,7 +123,7 @@ int vg_config_load(const char *path, struct vg_error *err)
 		return VG_OK;
 	unknown_key[0] = '\0';
 	rc = ini_parse(path, handler, NULL);
-	if (rc > 0 && unknown_key[0])
+	if (rc > 0 && unknown_key[0] && line_is_key(path, rc, unknown_key))
 		return vg_error_set(err, VG_EPARSE,
 				    "%s: line %d: unknown key '%s' (docs/configuration.md lists "
 				    "every key; `vigil config keys`)",
