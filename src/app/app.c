@@ -7,12 +7,62 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "store/store.h"
+
+#include <archive.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#include <zstd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/banned.h"
+
+#ifndef VIGIL_BUILD_TYPE
+#define VIGIL_BUILD_TYPE "unknown"
+#endif
+#ifndef VIGIL_BUILD_SANITIZE
+#define VIGIL_BUILD_SANITIZE 0
+#endif
+#ifndef VIGIL_BUILD_WERROR
+#define VIGIL_BUILD_WERROR 0
+#endif
+#ifndef VIGIL_BUILD_FUZZ
+#define VIGIL_BUILD_FUZZ 0
+#endif
+
+json_t *app_version_json(void)
+{
+	char pq[16];
+	int v = PQlibVersion();
+
+	snprintf(pq, sizeof(pq), "%d.%d", v / 10000, v % 10000);
+	return json_pack(
+	    "{s:s, s:i, s:{s:s, s:b, s:b, s:b, s:s, s:s, s:b}, s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
+	    "version", VIGIL_VERSION, "schema_version", store_schema_target(), "build", "type",
+	    VIGIL_BUILD_TYPE, "sanitizers", VIGIL_BUILD_SANITIZE, "werror", VIGIL_BUILD_WERROR,
+	    "fuzz", VIGIL_BUILD_FUZZ, "compiler",
+#ifdef __clang__
+	    "clang " __clang_version__,
+#elif defined(__GNUC__)
+	    "gcc " __VERSION__,
+#else
+	    "unknown",
+#endif
+	    "c_standard", "C11", "debug_checks",
+#ifdef NDEBUG
+	    0,
+#else
+	    1,
+#endif
+	    "libraries", "sqlite", sqlite3_libversion(), "libpq", pq, "openssl",
+	    OpenSSL_version(OPENSSL_VERSION), "zstd", ZSTD_versionString(), "libarchive",
+	    archive_version_string(), "jansson", JANSSON_VERSION);
+}
 
 static void help(FILE *out)
 {
@@ -22,7 +72,8 @@ static void help(FILE *out)
 		     "  --db URL        SQLite path or postgresql:// URL (env VIGIL_DB;\n"
 		     "                  default ./var/vigil.db)\n"
 		     "  --config FILE   INI configuration file (env VIGIL_CONFIG)\n"
-		     "  --version       print the version\n\n"
+		     "  --version       print the version (--version --json: also the schema\n"
+		     "                  version, build options and libraries)\n\n"
 		     "commands:\n");
 	for (const struct app_noun *n = app_nouns; n->name; n++)
 		fprintf(out, "  %-10s %s\n", n->name, n->summary);
@@ -76,6 +127,7 @@ int app_main(int argc, char **argv)
 	config = take_opt(&argc, argv, "--config");
 	if (!config)
 		config = getenv("VIGIL_CONFIG");
+	vg_config_set_known(app_config_keys); /* unknown INI keys are refused */
 	if (config && vg_config_load(config, &err) != VG_OK) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 		return CLI_FAIL;
@@ -95,7 +147,9 @@ int app_main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-		printf("vigil %s\n", VIGIL_VERSION);
+		if (argc > 2 && strcmp(argv[2], "--json") == 0)
+			return cli_print_json(app_version_json());
+		printf("vigil %s (schema version %d)\n", VIGIL_VERSION, store_schema_target());
 		return CLI_OK;
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -12,10 +12,15 @@
 #ifndef VIGIL_APP_APP_H
 #define VIGIL_APP_APP_H
 
+#include "core/config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
 
 struct cli;
+
+/* `vigil --version --json`: version, schema version (the highest
+ * migration), build options and the libraries linked (a new reference). */
+json_t *app_version_json(void);
 
 /* The entry point (src/main.c): global options, then the noun table. */
 int app_main(int argc, char **argv);
@@ -41,5 +46,20 @@ int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_routes(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
+/* Every configuration key (config_keys.c): the INI file may hold only these;
+ * `vigil config keys --markdown` prints docs/configuration.md's table. */
+extern const struct vg_config_key app_config_keys[];
+json_t *config_key_to_json(const struct vg_config_key *k);
+/* `vigil config keys`, `vigil config check FILE` (cmd_config.c). */
+int cmd_config(struct cli *c, int argc, char **argv);
+
+/* `vigil backup -o FILE`, `vigil restore FILE` (backup.c). */
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
+/* Unpack a backup file into a scratch folder (server.tmp_dir) and check it
+ * as restore does (manifest first, format and schema versions, every member
+ * named in the manifest with its size and SHA-256), then remove the folder;
+ * nothing is written to a database. The fuzz target's entry. */
+int backup_check_file(const char *file, struct vg_error *err) VG_MUST_CHECK;
 
 #endif

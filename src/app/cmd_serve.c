@@ -29,17 +29,29 @@ static void make_var_dir(const struct cli *c)
 
 int cmd_init(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
+	static const char *const spec[] = {"json", "to=", NULL};
 	struct cli_args a;
 	struct store *s = NULL;
 	struct vg_error err = {0};
+	int64_t to = 0;
 	int ver = 0, rc;
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--to N] [--json]", &a);
 	if (a.npos)
-		return cli_usage(c, "[--json]");
+		return cli_usage(c, "[--to N] [--json]");
+	if ((rc = cli_opt_int(c, &a, "to", 1, store_schema_target(), 0, &to)))
+		return rc;
 	make_var_dir(c);
-	rc = cli_open_store(c, 1, &s);
+	if (to) {
+		/* an earlier schema version (the upgrade test; staged upgrades) */
+		if (store_open_unchecked(c->db_url, &s, &err) ||
+		    store_migrate_to(s, (int)to, &err)) {
+			store_close(s);
+			return cli_error(&err);
+		}
+	} else {
+		rc = cli_open_store(c, 1, &s);
+	}
 	if (rc)
 		return rc;
 	if (store_schema_version(s, &ver, &err)) {

@@ -93,12 +93,17 @@ static int expand(struct store *s, const struct vg_asset *a, struct vg_buf *out)
 
 int store_migrate(struct store *s, struct vg_error *err)
 {
+	return store_migrate_to(s, store_schema_target(), err);
+}
+
+int store_migrate_to(struct store *s, int upto, struct vg_error *err)
+{
 	int rc, cur = 0;
 
 	rc = ensure_version_table(s, err);
 	if (rc)
 		return rc;
-	for (int target = 1; target <= store_schema_target(); target++) {
+	for (int target = 1; target <= store_schema_target() && target <= upto; target++) {
 		const struct vg_asset *a = NULL;
 		struct vg_buf sql = VG_BUF_INIT;
 		json_t *after;

@@ -207,6 +207,52 @@ static const char *sq_type_token(const char *tok)
 	return NULL;
 }
 
+/* The online backup API: one step copies every page inside one read
+ * transaction of the source, so the copy is the database as of one commit
+ * while the server goes on writing (WAL: readers do not block writers). */
+static int sq_snapshot(struct store *s, const char *path, int load, struct vg_error *err)
+{
+	sqlite3 *other = NULL, *from, *to;
+	sqlite3_backup *b;
+	int rc;
+
+	rc = sqlite3_open_v2(
+	    path, &other,
+	    load ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), NULL);
+	if (rc != SQLITE_OK) {
+		vg_error_set(err, VG_EIO, "%s: cannot open: %s", path,
+			     other ? sqlite3_errmsg(other) : "out of memory");
+		sqlite3_close(other);
+		return VG_EIO;
+	}
+	sqlite3_busy_timeout(other, 10000);
+	from = load ? other : s->impl;
+	to = load ? s->impl : other;
+	b = sqlite3_backup_init(to, "main", from, "main");
+	if (!b) {
+		vg_error_set(err, VG_EDB, "%s: cannot copy the database: %s", path,
+			     sqlite3_errmsg(to));
+		sqlite3_close(other);
+		return VG_EDB;
+	}
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		vg_error_set(err, VG_EDB, "%s: copying the database failed: %s", path,
+			     sqlite3_errstr(rc));
+		sqlite3_close(other);
+		return VG_EDB;
+	}
+	rc = sqlite3_close(other);
+	if (rc != SQLITE_OK)
+		return vg_error_set(err, VG_EIO, "%s: cannot close the copy", path);
+	return VG_OK;
+}
+
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .kind = STORE_SQLITE,
@@ -229,4 +275,5 @@ const struct store_ops store_sqlite_ops = {
     .lock_audit = sq_lock_audit,
     .try_leader = sq_try_leader,
     .type_token = sq_type_token,
+    .snapshot = sq_snapshot,
 };

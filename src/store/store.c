@@ -139,10 +139,10 @@ static char *redact_url(const char *url)
 	return out;
 }
 
-int store_open(const char *url, int migrate, struct store **out, struct vg_error *err)
+static int open_conn(const char *url, struct store **out, struct vg_error *err)
 {
 	struct store *s;
-	int rc, ver = 0;
+	int rc;
 
 	*out = NULL;
 	if (!url || !*url)
@@ -165,6 +165,54 @@ int store_open(const char *url, int migrate, struct store **out, struct vg_error
 		free(s);
 		return rc;
 	}
+	*out = s;
+	return VG_OK;
+}
+
+int store_open_unchecked(const char *url, struct store **out, struct vg_error *err)
+{
+	return open_conn(url, out, err);
+}
+
+int store_table_count(struct store *s, int64_t *out, struct vg_error *err)
+{
+	if (s->ops->kind == STORE_PG)
+		return store_query_int64(s, out, err,
+					 "SELECT COUNT(*) FROM information_schema.tables WHERE "
+					 "table_schema = current_schema()",
+					 NULL);
+	return store_query_int64(s, out, err,
+				 "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', "
+				 "'view')",
+				 NULL);
+}
+
+int store_snapshot(struct store *s, const char *path, struct vg_error *err)
+{
+	if (!s->ops->snapshot)
+		return vg_error_set(err, VG_EINVAL,
+				    "%s: the %s backend is copied with its own tools (pg_dump)",
+				    s->url_safe, s->ops->name);
+	return s->ops->snapshot(s, path, 0, err);
+}
+
+int store_snapshot_load(struct store *s, const char *path, struct vg_error *err)
+{
+	if (!s->ops->snapshot)
+		return vg_error_set(err, VG_EINVAL,
+				    "%s: the %s backend is loaded with its own tools (pg_restore)",
+				    s->url_safe, s->ops->name);
+	return s->ops->snapshot(s, path, 1, err);
+}
+
+int store_open(const char *url, int migrate, struct store **out, struct vg_error *err)
+{
+	struct store *s;
+	int rc, ver = 0;
+
+	rc = open_conn(url, &s, err);
+	if (rc)
+		return rc;
 	if (migrate) {
 		rc = store_migrate(s, err);
 		if (rc)
@@ -318,6 +366,28 @@ void store_tx_rollback(struct store *s)
 	s->in_tx = 0;
 	s->tx_mutated = 0;
 	s->tx_audited = 0;
+}
+
+int store_tx_begin_snapshot(struct store *s, char **snapshot, struct vg_error *err)
+{
+	int rc;
+
+	*snapshot = NULL;
+	if (s->ops->kind != STORE_PG)
+		return vg_error_set(err, VG_EINVAL, "%s: snapshots are exported by PostgreSQL only",
+				    s->url_safe);
+	if (s->in_tx)
+		return vg_error_set(err, VG_EINTERNAL, "nested transaction");
+	rc = s->ops->exec_raw(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+	if (rc)
+		return rc;
+	s->in_tx = 1;
+	s->tx_mutated = 0;
+	s->tx_audited = 0;
+	rc = store_query_text(s, snapshot, err, "SELECT pg_export_snapshot()", NULL);
+	if (rc)
+		store_tx_rollback(s);
+	return rc;
 }
 
 int store_tx_end(struct store *s, int rc, struct vg_error *err)

@@ -51,6 +51,18 @@ int store_schema_target(void);
 int store_open(const char *url, int migrate, struct store **out,
 	       struct vg_error *err) VG_MUST_CHECK;
 void store_close(struct store *s);
+/* Open a connection without looking at (or creating) the schema: for
+ * `vigil restore`, which needs a database with no table at all. */
+int store_open_unchecked(const char *url, struct store **out, struct vg_error *err) VG_MUST_CHECK;
+/* The number of tables (and views) in the database: 0 for an empty one. */
+int store_table_count(struct store *s, int64_t *out, struct vg_error *err) VG_MUST_CHECK;
+/* SQLite: a consistent copy of the whole database into a new file at path,
+ * taken with the online backup API while other connections read and write
+ * (store_snapshot), and the reverse, a file into the (empty) database of s
+ * (store_snapshot_load). VG_EINVAL on PostgreSQL, whose own tools
+ * (pg_dump, pg_restore) do this. */
+int store_snapshot(struct store *s, const char *path, struct vg_error *err) VG_MUST_CHECK;
+int store_snapshot_load(struct store *s, const char *path, struct vg_error *err) VG_MUST_CHECK;
 
 enum store_backend_kind store_kind(const struct store *s);
 /* The URL with any password replaced by "***" (safe to print). */
@@ -59,6 +71,9 @@ const char *store_url_safe(const struct store *s);
 int store_schema_version(struct store *s, int *out, struct vg_error *err) VG_MUST_CHECK;
 /* Apply pending migrations, each in its own transaction. */
 int store_migrate(struct store *s, struct vg_error *err) VG_MUST_CHECK;
+/* Apply pending migrations numbered up to upto only (`vigil init --to N`:
+ * the upgrade test builds a database of every earlier schema version). */
+int store_migrate_to(struct store *s, int upto, struct vg_error *err) VG_MUST_CHECK;
 
 /* Who acts on this connection (user or token name, or "system") and from
  * where; recorded in every audit record until changed. Copies both. The
@@ -83,6 +98,11 @@ void store_tx_rollback(struct store *s);
  * one way to close `rc = ...; return store_tx_end(s, rc, err);`. */
 int store_tx_end(struct store *s, int rc, struct vg_error *err) VG_MUST_CHECK;
 int store_in_tx(const struct store *s);
+/* PostgreSQL: begin a read-only repeatable-read transaction and export its
+ * snapshot (*snapshot malloc'ed, for pg_dump --snapshot), so what is read
+ * in it and what pg_dump copies are one state. End it with
+ * store_tx_rollback(). VG_EINVAL on SQLite. */
+int store_tx_begin_snapshot(struct store *s, char **snapshot, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Append an audit record in the current transaction: action ("user.create"),

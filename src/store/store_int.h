@@ -38,6 +38,10 @@ struct store_ops {
 	int (*try_leader)(struct store *s, const char *job, int *leader, struct vg_error *err);
 	/* Replacement for a migration token such as "@ID@" (NULL if unknown). */
 	const char *(*type_token)(const char *tok);
+	/* Copy the whole database into the new file path (load 0: an online,
+	 * consistent snapshot of s), or the file path into s (load 1). NULL
+	 * when the backend has its own tools (PostgreSQL: pg_dump). */
+	int (*snapshot)(struct store *s, const char *path, int load, struct vg_error *err);
 };
 
 /* One statement kept by store_prepare_cached(), keyed by its SQL text. */

@@ -2,7 +2,9 @@
  * fuzz_config.c - an INI configuration file through vg_config_load() and the
  * typed getters. The input is written to a temporary file for each run.
  * Checks: no crash, no leak, no undefined behaviour in vg_config_int() (size
- * suffixes k/M/G multiply), a refusal carries a message.
+ * suffixes k/M/G multiply), a refusal carries a message. Every other run
+ * has a table of known keys set, so an unknown key is refused naming its
+ * line (vg_config_set_known, as vigil itself runs).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "core/config.h"
@@ -17,6 +19,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[64];
+static const struct vg_config_key known[] = {{"server.listen", "-", "-"},
+					     {"auth.failure_window", "-", "-"},
+					     {"a.b", "-", "-"},
+					     {NULL, NULL, NULL}};
+static unsigned runs;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -47,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size && fwrite(data, 1, size, fp) != size)
 		abort();
 	fclose(fp);
+	vg_config_set_known(runs++ % 2 ? known : NULL);
 	rc = vg_config_load(path, &err);
 	/* gone before anything can crash: libFuzzer does not run atexit handlers */
 	unlink(path);

@@ -1082,6 +1082,54 @@ static void test_config_errors(void **state)
 	vg_config_free();
 }
 
+/* With a table of known keys set (as vigil runs), an unknown key is refused
+ * naming its line and key; a syntax error before it is still named as such. */
+static void test_config_known_keys(void **state)
+{
+	static const struct vg_config_key known[] = {{"server.listen", "127.0.0.1:8080", "address"},
+						     {"auth.max_failures", "5", "failures"},
+						     {NULL, NULL, NULL}};
+	static const char good[] = "[server]\nlisten = 127.0.0.1:9\n[auth]\nmax_failures = 3\n";
+	static const char typo[] = "; comment\n[server]\nlisten = x\n\n[sever]\n  listen = y\n";
+	static const char both[] = "[server]\nnot a pair\n[a]\nb = 1\n";
+	struct vg_error err;
+	char env[64];
+	const char *p;
+	(void)state;
+
+	vg_config_set_known(known);
+	assert_non_null(vg_config_find("auth.max_failures"));
+	assert_null(vg_config_find("auth.max"));
+	vg_config_env_name("server.max_conns-per", env, sizeof(env));
+	assert_string_equal(env, "VIGIL_SERVER_MAX_CONNS_PER");
+
+	p = write_tmp("known.ini", good, strlen(good));
+	vg_error_clear(&err);
+	assert_int_equal(vg_config_load(p, &err), VG_OK);
+	assert_int_equal(vg_config_int("auth.max_failures", 0), 3);
+	vg_config_free();
+
+	p = write_tmp("typo.ini", typo, strlen(typo));
+	vg_error_clear(&err);
+	assert_int_equal(vg_config_load(p, &err), VG_EPARSE);
+	assert_non_null(strstr(err.msg, p));
+	assert_non_null(strstr(err.msg, "line 6: unknown key 'sever.listen'"));
+	assert_null(vg_config_get("sever.listen", NULL));
+	vg_config_free();
+
+	p = write_tmp("both.ini", both, strlen(both));
+	vg_error_clear(&err);
+	assert_int_equal(vg_config_load(p, &err), VG_EPARSE);
+	assert_non_null(strstr(err.msg, "line 2: expected"));
+	vg_config_free();
+
+	vg_config_set_known(NULL); /* every key taken again */
+	p = write_tmp("typo2.ini", typo, strlen(typo));
+	assert_int_equal(vg_config_load(p, &err), VG_OK);
+	assert_string_equal(vg_config_get("sever.listen", NULL), "y");
+	vg_config_free();
+}
+
 /*
  * KNOWN BUG (src/core/config.c, vg_config_int): a size suffix multiplies
  * without an overflow check, so "10000000000G" (or any value whose strtoll
@@ -1187,6 +1235,7 @@ int main(void)
 	    cmocka_unit_test(test_json_helpers),
 	    cmocka_unit_test(test_config_load),
 	    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_known_keys),
 	    /* last: under UBSan this one aborts the program until the bug is fixed */
 	    cmocka_unit_test(bug_config_int_suffix_overflow),
 	};
