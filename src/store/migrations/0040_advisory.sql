@@ -5,7 +5,7 @@
 -- enough people), published, withdrawn (a published version saying so).
 -- csaf_version is the number of the last published CSAF version (0: never
 -- published); initial_release_at the first publication.
-CREATE TABLE advisories (
+CREATE TABLE csaf_advisories (
 	id @ID@,
 	case_id BIGINT NOT NULL,
 	tracking_id TEXT NOT NULL UNIQUE,
@@ -20,10 +20,10 @@ CREATE TABLE advisories (
 	created_by TEXT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
-CREATE INDEX advisories_case ON advisories (case_id);
+CREATE INDEX csaf_advisories_case ON csaf_advisories (case_id);
 
-CREATE TABLE advisory_revisions (
-	advisory_id BIGINT NOT NULL REFERENCES advisories (id),
+CREATE TABLE csaf_advisory_revisions (
+	advisory_id BIGINT NOT NULL REFERENCES csaf_advisories (id),
 	n BIGINT NOT NULL,
 	kind TEXT NOT NULL,
 	doc TEXT NOT NULL,
@@ -36,8 +36,8 @@ CREATE TABLE advisory_revisions (
 );
 
 -- Approvals of one revision; the same person approves a revision once.
-CREATE TABLE advisory_approvals (
-	advisory_id BIGINT NOT NULL REFERENCES advisories (id),
+CREATE TABLE csaf_advisory_approvals (
+	advisory_id BIGINT NOT NULL REFERENCES csaf_advisories (id),
 	revision BIGINT NOT NULL,
 	approved_by TEXT NOT NULL,
 	approved_at BIGINT NOT NULL,
