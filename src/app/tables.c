@@ -5,6 +5,7 @@
  * entries here; no room names another room's table.
  */
 #include "app/app.h"
+#include "advisory/csaf_adv.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/config.h"
@@ -72,6 +73,7 @@ const struct app_noun app_nouns[] = {
     {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
     {"rollout", cmd_rollout,
      "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
+    {"advisory", cmd_advisory, "CSAF security advisories: draft, edit, approve, publish, withdraw"},
     {NULL, NULL, NULL},
 };
 

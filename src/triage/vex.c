@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "ident/cpe.h"
 #include "sbom/product.h"
 #include "store/store.h"
 #include "triage/triage.h"
@@ -296,6 +297,42 @@ static char *csaf_cve_alias(struct store *s, const char *vid)
 	return cve;
 }
 
+/* The CPE 2.3 name of a product version (vendor, product, version escaped),
+ * written to out when it parses; "" otherwise. */
+static void csaf_cpe(const char *vendor, const char *product, const char *version, char *out,
+		     size_t n)
+{
+	struct vg_buf b = VG_BUF_INIT;
+	const char *parts[3] = {vendor && *vendor ? vendor : "*", product, version};
+	struct cpe c;
+	out[0] = '\0';
+	vg_buf_adds(&b, "cpe:2.3:a");
+	for (int i = 0; i < 3; i++) {
+		vg_buf_addc(&b, ':');
+		if (strcmp(parts[i], "*") == 0) {
+			vg_buf_addc(&b, '*');
+			continue;
+		}
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+			if (*p == ' ')
+				vg_buf_addc(&b, '_');
+			else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+				 *p == '_' || *p == '.' || *p == '-')
+				vg_buf_addc(&b, (char)*p);
+			else if (*p >= 'A' && *p <= 'Z')
+				vg_buf_addc(&b, (char)(*p - 'A' + 'a'));
+			else if (*p < 0x80)
+				vg_buf_addf(&b, "\\%c", *p);
+			else
+				vg_buf_addc(&b, (char)*p);
+		}
+	}
+	vg_buf_adds(&b, ":*:*:*:*:*:*:*");
+	if (b.data && cpe_parse(b.data, &c, NULL) == VG_OK && strlen(b.data) < n)
+		snprintf(out, n, "%s", b.data);
+	vg_buf_release(&b);
+}
+
 static int csaf_add_rows(struct store *s, const char *product, const char *version,
 			 const char *vendor, const json_t *rows, const struct vex_csaf_opts *o,
 			 json_t *doc, char *version_pid, size_t pidsz, struct vg_error *err)
@@ -319,8 +356,13 @@ static int csaf_add_rows(struct store *s, const char *product, const char *versi
 		char pname[600];
 		snprintf(vpid, sizeof(vpid), "CSAFPID-%04zu", k + 1);
 		snprintf(pname, sizeof(pname), "%s %s", product, version);
-		json_object_set_new(verb, "product",
-				    json_pack("{s:s, s:s}", "product_id", vpid, "name", pname));
+		char cpe[600];
+		json_t *prod = json_pack("{s:s, s:s}", "product_id", vpid, "name", pname);
+		csaf_cpe(vendor, product, version, cpe, sizeof(cpe));
+		if (cpe[0])
+			json_object_set_new(prod, "product_identification_helper",
+					    json_pack("{s:s}", "cpe", cpe));
+		json_object_set_new(verb, "product", prod);
 	} else {
 		snprintf(vpid, sizeof(vpid), "%s",
 			 vg_json_str(json_object_get(verb, "product"), "product_id")
@@ -396,6 +438,11 @@ static int csaf_add_rows(struct store *s, const char *product, const char *versi
 					      "default_component_of", "product_reference", cpid,
 					      "relates_to_product_reference", vpid,
 					      "full_product_name", "product_id", rpid, "name", nm));
+				json_object_set_new(
+				    json_object_get(json_array_get(rels, json_array_size(rels) - 1),
+						    "full_product_name"),
+				    "product_identification_helper",
+				    json_pack("{s:s}", "purl", purl));
 			}
 		}
 		pid = json_string(rpid);

@@ -1,5 +1,5 @@
 /*
- * advisory.h - CSAF 2.0 security advisories drafted from PSIRT cases (issue
+ * csaf_adv.h - CSAF 2.0 security advisories drafted from PSIRT cases (issue
  * 22 items 1, 2 and 4): drafting, edits, review, publication, withdrawal.
  *
  * Rules:
@@ -29,8 +29,8 @@
  *  - Withdrawal publishes a new version with a note saying why; the
  *    advisory stays published (state withdrawn).
  */
-#ifndef VIGIL_ADVISORY_ADVISORY_H
-#define VIGIL_ADVISORY_ADVISORY_H
+#ifndef VIGIL_ADVISORY_CSAF_ADV_H
+#define VIGIL_ADVISORY_CSAF_ADV_H
 
 #include "core/error.h"
 #include "core/json.h"
@@ -50,7 +50,7 @@ struct advisory_revision {
 };
 
 /*
- * An advisory. Strings are owned (release with advisory_release()). doc is
+ * An advisory. Strings are owned (release with csaf_adv_release()). doc is
  * the latest revision's document, published_doc the last published one
  * (NULL before the first publication), notice the user notice published
  * with it (NULL: none). The members after `detailed` are filled by
@@ -78,8 +78,8 @@ struct csaf_adv_list {
 	size_t n;
 };
 
-void advisory_release(struct csaf_adv *a);
-void advisory_list_release(struct csaf_adv_list *l);
+void csaf_adv_release(struct csaf_adv *a);
+void csaf_adv_list_release(struct csaf_adv_list *l);
 
 /* Draft (or, when the case has one, rebuild as a new revision) the
  * advisory of case case_id from what vigil knows. *id gets its id.
@@ -136,8 +136,8 @@ int advisory_csaf_path(const struct csaf_adv *a, char *out, size_t n);
  *  csaf_path}; with details also document, published_document, user_notice,
  *  revisions [{n, kind, summary, sha256, created_at, created_by}],
  *  approvals {needed, four_eyes, by []}, author. New references. */
-json_t *advisory_to_json(const struct csaf_adv *a);
-json_t *advisory_list_to_json(const struct csaf_adv_list *l);
+json_t *csaf_adv_to_json(const struct csaf_adv *a);
+json_t *csaf_adv_list_to_json(const struct csaf_adv_list *l);
 
 /* `vigil advisory` (listed in the program's noun table). */
 struct cli;
