@@ -118,6 +118,8 @@ extern const struct http_route update_ui_routes[];
 extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
 extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
 extern const struct http_route rollout_routes[];
+extern const struct http_route advisory_routes[];    /* advisory/ui_advisory.c */
+extern const struct http_route advisory_ui_routes[]; /* advisory/ui_advisory.c */
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -150,6 +152,8 @@ const struct http_route *const app_route_tables[] = {
     fleet_routes,
     fleet_ui_routes,
     rollout_routes,
+    advisory_routes,
+    advisory_ui_routes,
     NULL,
 };
 /* clang-format on */
@@ -161,6 +165,7 @@ const struct http_nav_item app_nav[] = {
     {"findings", "Findings", "/ui/findings"},
     {"feeds", "Feeds", "/ui/feeds"},
     {"cases", "Cases", "/ui/cases"},
+    {"advisories", "Advisories", "/ui/advisories"},
     {"releases", "Releases", "/ui/releases"},
     {"rollouts", "Rollouts", "/ui/rollouts"},
     {"fleet", "Fleet", "/ui/fleet"},
