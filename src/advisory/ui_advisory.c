@@ -184,7 +184,8 @@ static void csaf_html(struct vg_buf *b, const char *json, const char *csaf_url)
 	html(b, "<h2 id=\"doc-title\">%s</h2>",
 	     vg_json_str(d, "title") ? vg_json_str(d, "title") : "(no title)");
 	html(b,
-	     "<dl class=\"csaf-meta\"><dt>Advisory</dt><dd id=\"doc-id\">%s</dd><dt>Version</dt>"
+	     "<dl class=\"facts csaf-meta\"><dt>Advisory</dt><dd "
+	     "id=\"doc-id\">%s</dd><dt>Version</dt>"
 	     "<dd>%s (%s)</dd><dt>Publisher</dt><dd>%s</dd><dt>First published</dt><dd>%s</dd>"
 	     "<dt>Last updated</dt><dd>%s</dd><dt>Sharing</dt><dd>TLP:%s</dd>",
 	     vg_json_str(t, "id") ? vg_json_str(t, "id") : "", vg_json_str(t, "version"),
@@ -209,7 +210,7 @@ static void csaf_html(struct vg_buf *b, const char *json, const char *csaf_url)
 		html(b, "<section class=\"csaf-vuln\" id=\"vuln-%zu\"><h3>%s%s%s</h3>", i,
 		     name ? name : "Vulnerability", vg_json_str(v, "title") ? ": " : "",
 		     vg_json_str(v, "title") ? vg_json_str(v, "title") : "");
-		html_raw(b, "<dl class=\"csaf-facts\">");
+		html_raw(b, "<dl class=\"facts csaf-facts\">");
 		if (vg_json_str(cwe, "id"))
 			html(b, "<dt>Weakness</dt><dd>%s %s</dd>", vg_json_str(cwe, "id"),
 			     vg_json_str(cwe, "name") ? vg_json_str(cwe, "name") : "");
@@ -256,6 +257,8 @@ static void csaf_html(struct vg_buf *b, const char *json, const char *csaf_url)
 			     vg_json_str(x, "details"));
 			product_list(b, json_object_get(x, "product_ids"), names);
 		}
+		if (json_array_size(json_object_get(v, "references")))
+			html_raw(b, "<h4>References</h4>");
 		refs_html(b, json_object_get(v, "references"));
 		html_raw(b, "</section>");
 	}
@@ -391,15 +394,19 @@ static void action_form(struct http_req *req, struct http_resp *resp, const stru
 	ui_csrf_field(req, resp);
 }
 
+/* The editor of a. error: why the last action was refused; typed: the
+ * document as the PSIRT typed it (kept in the box); preview: show and check
+ * typed instead of the stored revision (nothing is stored). */
 static int editor(struct http_req *req, struct http_resp *resp, struct csaf_adv *a,
-		  const char *error, const char *typed)
+		  const char *error, const char *typed, int preview)
 {
 	struct vg_buf *b = &resp->body;
 	struct csaf_check_result r = {0};
 	struct vg_error err = {0};
 	char title[300], path[600] = "";
 	int may = (req->who.role & (ROLE_PSIRT | ROLE_ADMIN)) != 0;
-	if (csaf_check(a->doc, strlen(a->doc), &r, &err))
+	const char *shown = preview && typed ? typed : a->doc;
+	if (csaf_check(shown, strlen(shown), &r, &err))
 		return ui_error_page(req, resp, 500, vg_error_msg(&err));
 	(void)advisory_csaf_path(a, path, sizeof(path));
 	snprintf(title, sizeof(title), "Advisory %s", a->tracking_id);
@@ -453,9 +460,12 @@ static int editor(struct http_req *req, struct http_resp *resp, struct csaf_adv 
 		html_raw(b, "</section>");
 	}
 	check_html(b, &r);
-	html_raw(b, "<section id=\"preview\"><h2>Preview: the advisory as users will read "
-		    "it</h2>");
-	csaf_html(b, a->doc, NULL);
+	html_raw(b, "<section id=\"preview\" aria-live=\"polite\"><h2>Preview: the advisory as "
+		    "users will read it</h2>");
+	if (preview && typed)
+		html_raw(b, "<p class=\"notice\" id=\"preview-unsaved\">Preview of the document "
+			    "in the edit box below: not saved yet.</p>");
+	csaf_html(b, shown, NULL);
 	html_raw(b, "</section>");
 	if (may && strcmp(a->state, "withdrawn") != 0) {
 		html_raw(b, "<section id=\"edit\"><h2>Edit</h2>");
@@ -482,7 +492,10 @@ static int editor(struct http_req *req, struct http_resp *resp, struct csaf_adv 
 				       .value = typed ? typed : a->doc,
 				       .attrs = "rows=\"16\" spellcheck=\"false\" class=\"code\""});
 		html_raw(b,
-			 "<button type=\"submit\">Save a new revision</button></form></section>");
+			 "<div class=\"buttons\"><button type=\"submit\">Save a new "
+			 "revision</button> <button type=\"submit\" name=\"preview\" value=\"1\" "
+			 "id=\"preview-button\">Preview without saving</button></div></form>"
+			 "</section><script src=\"/static/advisory.js\" defer></script>");
 	}
 	html_raw(b, "<section id=\"revisions\"><h2>Revisions</h2>");
 	ui_table_begin(b, "Revisions");
@@ -507,7 +520,7 @@ static int advisory_page(struct http_req *req, struct http_resp *resp)
 	int rc = load(req, resp, &a);
 	if (rc || !a.id)
 		return rc;
-	rc = editor(req, resp, &a, NULL, NULL);
+	rc = editor(req, resp, &a, NULL, NULL, 0);
 	csaf_adv_release(&a);
 	return rc;
 }
@@ -544,7 +557,7 @@ static int refused(struct http_req *req, struct http_resp *resp, int64_t id,
 	int rc;
 	if (advisory_get(req->db, id, &a, &e2))
 		return ui_error_page(req, resp, vg_code_http_status(err->code), vg_error_msg(err));
-	rc = editor(req, resp, &a, vg_error_msg(err), typed);
+	rc = editor(req, resp, &a, vg_error_msg(err), typed, 0);
 	resp->status = err->code == VG_ESTATE || err->code == VG_EEXIST ? 409 : 422;
 	csaf_adv_release(&a);
 	return rc;
@@ -571,6 +584,17 @@ static int edit_post(struct http_req *req, struct http_resp *resp)
 	http_form(req, "path", path, sizeof(path));
 	http_form(req, "value", value, cap);
 	http_form(req, "document", docb, cap);
+	{
+		char pv[8];
+		http_form(req, "preview", pv, sizeof(pv));
+		if (pv[0] == '1') { /* the typed document previewed and checked, not stored */
+			rc = editor(req, resp, &a, NULL, docb[0] ? docb : a.doc, 1);
+			free(value);
+			free(docb);
+			csaf_adv_release(&a);
+			return rc;
+		}
+	}
 	{
 		const char *paths[1] = {path}, *values[1] = {value};
 		int whole = docb[0] && strcmp(docb, a.doc) != 0;
@@ -929,7 +953,7 @@ const struct http_route advisory_ui_routes[] = {
     {"GET", "/ui/advisories", ROLE_READ, HTTP_UI, list_page, "Advisories: list and draft from a case", "ui"},
     {"POST", "/ui/advisories", WRITE, HTTP_UI, draft_post, "Draft the advisory of a case", "ui"},
     {"GET", "/ui/advisories/{id}", ROLE_READ, HTTP_UI, advisory_page, "The advisory editor: preview, validation, review", "ui"},
-    {"POST", "/ui/advisories/{id}/edit", WRITE, HTTP_UI | HTTP_BODY_TEXT, edit_post, "Save an edit as a new revision", "ui"},
+    {"POST", "/ui/advisories/{id}/edit", WRITE, HTTP_UI | HTTP_BODY_TEXT, edit_post, "Save an edit as a new revision (preview=1: preview and check it, nothing stored)", "ui"},
     {"POST", "/ui/advisories/{id}/approve", WRITE, HTTP_UI, approve_post, "Approve the latest revision", "ui"},
     {"POST", "/ui/advisories/{id}/publish", WRITE, HTTP_UI, publish_post, "Publish an approved advisory", "ui"},
     {"POST", "/ui/advisories/{id}/withdraw", WRITE, HTTP_UI, withdraw_post, "Withdraw a published advisory", "ui"},
