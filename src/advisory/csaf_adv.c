@@ -1008,7 +1008,12 @@ static int path_tokens(const char *path, json_t **out, struct vg_error *err)
 				return vg_error_set(err, VG_EINVAL, "path '%s': an empty segment",
 						    path);
 			}
-			json_array_append_new(t, json_string(tok));
+			if (json_array_append_new(t, json_string(tok))) {
+				size_t seg = json_array_size(t) + 1;
+				json_decref(t);
+				return vg_error_set(err, VG_EINVAL,
+						    "path: segment %zu is not UTF-8", seg);
+			}
 			n = 0;
 			if (!*p)
 				break;
@@ -1042,7 +1047,7 @@ static int is_index(const char *s)
 
 /* Set path in doc to value (stolen). Objects on the way are made; an array
  * index may be the next one ("-" or the size) to append. */
-static int set_path(json_t *doc, const char *path, json_t *value, struct vg_error *err)
+int advisory_set_path(json_t *doc, const char *path, json_t *value, struct vg_error *err)
 {
 	json_t *toks = NULL, *cur = doc;
 	size_t i, n;
@@ -1191,7 +1196,7 @@ int advisory_edit(struct store *s, int64_t id, size_t n, const char *const *path
 					  paths[i]);
 			break;
 		}
-		rc = set_path(doc, paths[i], v, err);
+		rc = advisory_set_path(doc, paths[i], v, err);
 	}
 	if (rc) {
 		json_decref(tracking);

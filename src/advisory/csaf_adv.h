@@ -93,6 +93,17 @@ int advisory_build(struct store *s, int64_t case_id, const char *tracking_id, js
 		   struct vg_error *err) VG_MUST_CHECK;
 
 /*
+ * Set path (a JSON pointer "/document/title", "/-" appending to an array, or
+ * dotted "document.title") in doc to value (stolen, also on error); the
+ * objects and arrays on the way are made. Refuses /document/tracking
+ * (vigil's), an empty or overlong segment, a path through a value and an
+ * index past the end, naming the path. The parser of what people type after
+ * --set and in the editor's path box.
+ */
+int advisory_set_path(json_t *doc, const char *path, json_t *value,
+		      struct vg_error *err) VG_MUST_CHECK;
+
+/*
  * Edit: n settings (paths[i] a JSON pointer, "/document/title", or dotted
  * "document.title"; values[i] JSON, else taken as a string) and/or a whole
  * document (file, may be NULL; filelen bytes). One new revision, audited

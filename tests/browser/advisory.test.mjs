@@ -126,7 +126,7 @@ test("a second person approves and publishes; the public pages show it", (t) =>
 		await page.goto(url(advisory));
 		await submitIn(page, page.locator("#approve-form"), "Approve this revision");
 		assert.match(await page.locator("#flash").innerText(), /Approved/);
-		assert.equal(await page.locator("#state").innerText(), "Approved");
+		assert.equal(await page.locator("#state").innerText(), "Approved, not yet published");
 		await checkPage(page, "advisory-approved");
 		const pf = page.locator("#publish-form");
 		await pf.locator('[name="summary"]').fill("Initial version.");

@@ -20,14 +20,35 @@ if [ -d "$NODE_TESTS/node_modules/@secvisogram/csaf-validator-lib" ] && command 
 else
 	echo "# SKIP the CSAF validator checks: npm @secvisogram/csaf-validator-lib is not installed (scripts/deps.sh)"
 fi
-# validate NAME FILE: the BSI library accepts FILE (schema and mandatory
-# tests); its recommended-test warnings are listed
+# validate NAME FILE: FILE is kept to be checked by validate_all (one node
+# run for every document: the library loads slowly)
+VAL_N=0
 validate() {
-	[ "$HAVE_VALIDATOR" = 1 ] || return 0
-	(cd "$NODE_TESTS" && node tools/validate-csaf-advisory.mjs "$2") >"$T_DIR/val.json"
-	check_eq "$1: valid CSAF 2.0 (schema + mandatory tests)" "$(jq -r .valid "$T_DIR/val.json")" true
-	jq -r '.errors[] | "    error " + .test + " " + .path + ": " + .message' "$T_DIR/val.json"
-	jq -r '.warnings[] | "    # recommended " + .test + " " + .path + ": " + .message' "$T_DIR/val.json"
+	VAL_N=$((VAL_N + 1))
+	cp "$2" "$T_DIR/val-$VAL_N.json"
+	printf '%s\n' "$1" >>"$T_DIR/val-names"
+}
+# validate_all: the BSI library accepts every kept document (schema and
+# mandatory tests); its recommended-test warnings are listed
+validate_all() {
+	[ "$HAVE_VALIDATOR" = 1 ] && [ "$VAL_N" -gt 0 ] || return 0
+	i=0
+	set --
+	while [ $i -lt "$VAL_N" ]; do
+		i=$((i + 1))
+		set -- "$@" "$T_DIR/val-$i.json"
+	done
+	(cd "$NODE_TESTS" && node tools/validate-csaf-advisory.mjs "$@") >"$T_DIR/val.json"
+	if [ "$VAL_N" = 1 ]; then
+		jq '[.]' "$T_DIR/val.json" >"$T_DIR/val1.json" && mv "$T_DIR/val1.json" "$T_DIR/val.json"
+	fi
+	i=0
+	while IFS= read -r name; do
+		check_eq "$name: valid CSAF 2.0 (schema + mandatory tests)" "$(jq -r ".[$i].valid" "$T_DIR/val.json")" true
+		jq -r ".[$i].errors[] | \"    error \" + .test + \" \" + .path + \": \" + .message" "$T_DIR/val.json"
+		jq -r ".[$i].warnings[] | \"    # recommended \" + .test + \" \" + .path + \": \" + .message" "$T_DIR/val.json"
+		i=$((i + 1))
+	done <"$T_DIR/val-names"
 }
 
 cat >"$T_DIR/fw.json" <<'JSON'
@@ -212,4 +233,5 @@ check_eq "the editor needs a login" "$(http GET /ui/advisories/1)" 303
 check_eq "the editor with a token" "$(http GET /ui/advisories/1 -H "Authorization: Bearer $TOK")" 200
 check_contains "... the validation result" "$(body)" 'id="check-result"'
 check_contains "... the preview" "$(body)" 'id="csaf-doc"'
+validate_all
 finish
