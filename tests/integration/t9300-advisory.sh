@@ -219,6 +219,15 @@ check_eq "API: another token approves" "$(http POST /api/v1/advisories/2/approve
 check_eq "API: publish" "$(http POST /api/v1/advisories/2/publish -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' -d '{"summary":"First release."}')" 200
 check_eq "... version 1" "$(body | jq -r .csaf_version)" 1
 
+# the reporter's consent to be credited gives the acknowledgment
+check_eq "a report with consent to be credited" "$(http POST /api/v1/reports -H 'Content-Type: application/json' -d '{"title":"Telnet left open","product":"router","version":"4.2.0","description":"port 23 answers","contact":"rita@example.org","credit_consent":true,"credit_name":"Rita Researcher"}')" 201
+C3=$("$VIGIL" case list --json | jq -r 'map(select(.title == "Telnet left open"))[0].id')
+"$VIGIL" case link "$C3" --cve CVE-2026-8888 >/dev/null
+check_eq "API: draft of the reported case" "$(http POST /api/v1/advisories -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' -d "{\"case_id\":$C3}")" 201
+check_eq "... credits the reporter" "$(body | jq -r '.document.document.acknowledgments[0].names | join(",")')" "Rita Researcher"
+body | jq .document >"$T_DIR/d3.json"
+validate "a draft with an acknowledgment" "$T_DIR/d3.json"
+
 # the public pages
 check_eq "public list" "$(http GET /advisories)" 200
 check_contains "... names both" "$(body)" "VIGIL-SA-2026-0002"
