@@ -394,12 +394,18 @@ static void action_form(struct http_req *req, struct http_resp *resp, const stru
 	ui_csrf_field(req, resp);
 }
 
-/* The editor of a. error: why the last action was refused; typed: the
- * document as the PSIRT typed it (kept in the box); preview: show and check
- * typed instead of the stored revision (nothing is stored). */
+/* What the PSIRT typed in the edit form, kept when it comes back. */
+struct typed {
+	const char *doc, *path, *value;
+};
+
+/* The editor of a. error: why the last action was refused; t: what was typed
+ * (kept in the boxes; may be NULL); preview: show and check t->doc instead
+ * of the stored revision (nothing is stored). */
 static int editor(struct http_req *req, struct http_resp *resp, struct csaf_adv *a,
-		  const char *error, const char *typed, int preview)
+		  const char *error, const struct typed *t, int preview)
 {
+	const char *typed = t ? t->doc : NULL;
 	struct vg_buf *b = &resp->body;
 	struct csaf_check_result r = {0};
 	struct vg_error err = {0};
@@ -476,13 +482,14 @@ static int editor(struct http_req *req, struct http_resp *resp, struct csaf_adv 
 					    .hint = "For example /document/title or "
 						    "/vulnerabilities/0/notes/0/text; "
 						    "/document/tracking is vigil's",
-					    .value = NULL,
+					    .value = t && t->path && *t->path ? t->path : NULL,
 					    .attrs = "maxlength=\"500\""});
 		ui_field(b, NULL,
 			 &(struct ui_field){.name = "value",
 					    .label = "Value",
 					    .type = "textarea",
 					    .hint = "Text, or JSON (an object, array or number)",
+					    .value = t && t->value && *t->value ? t->value : NULL,
 					    .attrs = "rows=\"3\" maxlength=\"60000\""});
 		ui_field(
 		    b, NULL,
@@ -550,7 +557,7 @@ static int draft_post(struct http_req *req, struct http_resp *resp)
 
 /* A refused action: the editor again with the reason (status of the code). */
 static int refused(struct http_req *req, struct http_resp *resp, int64_t id,
-		   const struct vg_error *err, const char *typed)
+		   const struct vg_error *err, const struct typed *typed)
 {
 	struct csaf_adv a = {0};
 	struct vg_error e2 = {0};
@@ -588,7 +595,8 @@ static int edit_post(struct http_req *req, struct http_resp *resp)
 		char pv[8];
 		http_form(req, "preview", pv, sizeof(pv));
 		if (pv[0] == '1') { /* the typed document previewed and checked, not stored */
-			rc = editor(req, resp, &a, NULL, docb[0] ? docb : a.doc, 1);
+			struct typed t = {docb[0] ? docb : a.doc, path, value};
+			rc = editor(req, resp, &a, NULL, &t, 1);
 			free(value);
 			free(docb);
 			csaf_adv_release(&a);
@@ -607,9 +615,10 @@ static int edit_post(struct http_req *req, struct http_resp *resp)
 					   whole ? docb : NULL, whole ? strlen(docb) : 0, NULL,
 					   &err);
 	}
-	if (err.code)
-		rc = refused(req, resp, a.id, &err, docb[0] ? docb : NULL);
-	else
+	if (err.code) {
+		struct typed t = {docb[0] ? docb : NULL, path, value};
+		rc = refused(req, resp, a.id, &err, &t);
+	} else
 		rc = redirect_done(resp, a.id, "edit");
 	free(value);
 	free(docb);

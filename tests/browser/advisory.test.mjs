@@ -110,6 +110,9 @@ test("an advisory is drafted from a case, previewed live and edited", (t) =>
 		assert.equal(bad.status(), 422);
 		assert.match(await page.locator("#error").innerText(), /\/document\/tracking is maintained by vigil/);
 		assert.equal(await page.locator("#revisions tbody tr").count(), 2);
+		// what was typed is kept to be corrected
+		assert.equal(await page.locator('#edit-form [name="path"]').inputValue(), "/document/tracking/version");
+		assert.equal(await page.locator('#edit-form [name="value"]').inputValue(), "7");
 		expect4xx(problems, /status of 422/);
 		await checkPage(page, "advisory-editor-refused");
 
