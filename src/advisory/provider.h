@@ -58,9 +58,4 @@ int csaf_document_path(const char *tlp_label, int64_t initial_release, const cha
  * hands argv (argv[0] == "provider") to this. Returns the exit code. */
 int cmd_advisory_provider(int argc, char **argv);
 
-/* TEMPORARY (cmd_provider_fallback.c): `vigil advisory` knowing only
- * `provider`, until the advisory noun's own dispatcher is merged. */
-struct cli;
-int cmd_advisory_provider_only(struct cli *c, int argc, char **argv);
-
 #endif

@@ -6,6 +6,7 @@
  */
 #include "advisory/provider.h"
 #include "app/app.h"
+#include "advisory/csaf_adv.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/config.h"
@@ -80,12 +81,11 @@ const struct app_noun app_nouns[] = {
     {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
     {"rollout", cmd_rollout,
      "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
-    /* provider: TEMPORARY until advisory/cmd_advisory.c is merged (then cmd_advisory) */
-    {"advisory", cmd_advisory_provider_only, "CSAF advisories: the trusted provider"},
     {"scope", cmd_scope, "the scope map of internal systems (programme record)"},
     {"support", cmd_support, "support periods of products and the retention they imply"},
     {"readiness", cmd_readiness, "the CRA readiness score from live state, and its gaps"},
     {"techfile", cmd_techfile, "export and verify a product's technical file (signed bundle)"},
+    {"advisory", cmd_advisory, "CSAF security advisories: draft, edit, approve, publish, withdraw"},
     {NULL, NULL, NULL},
 };
 
@@ -134,6 +134,8 @@ extern const struct http_route rollout_routes[];
 extern const struct http_route provider_routes[]; /* advisory/provider.c */
 extern const struct http_route programme_routes[];
 extern const struct http_route programme_ui_routes[];
+extern const struct http_route advisory_routes[];    /* advisory/ui_advisory.c */
+extern const struct http_route advisory_ui_routes[]; /* advisory/ui_advisory.c */
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -169,6 +171,8 @@ const struct http_route *const app_route_tables[] = {
     provider_routes,
     programme_routes,
     programme_ui_routes,
+    advisory_routes,
+    advisory_ui_routes,
     NULL,
 };
 /* clang-format on */
@@ -180,6 +184,7 @@ const struct http_nav_item app_nav[] = {
     {"findings", "Findings", "/ui/findings"},
     {"feeds", "Feeds", "/ui/feeds"},
     {"cases", "Cases", "/ui/cases"},
+    {"advisories", "Advisories", "/ui/advisories"},
     {"releases", "Releases", "/ui/releases"},
     {"rollouts", "Rollouts", "/ui/rollouts"},
     {"fleet", "Fleet", "/ui/fleet"},

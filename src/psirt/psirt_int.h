@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "jobs/deadline.h"
+#include "psirt/review.h"
 
 struct store;
 struct store_stmt;
@@ -67,13 +68,7 @@ int psirt_people(struct store *s, char ***names, size_t *n, struct vg_error *err
 void psirt_people_free(char **names, size_t n);
 /* VG_OK when who is one of psirt_people(), else VG_EINVAL naming who. */
 int psirt_person_may_act(struct store *s, const char *who, struct vg_error *err) VG_MUST_CHECK;
-/*
- * Whether four-eyes review is in force (*on): setting art14.four_eyes is
- * "auto" (default: on when psirt_people() are two or more), "always" (also
- * "on", "1") or "off" (also "0"). In force, nobody approves a draft version
- * they built. VG_EINVAL for another value of the setting.
- */
-int psirt_four_eyes(struct store *s, int *on, struct vg_error *err) VG_MUST_CHECK;
+/* psirt_four_eyes(): psirt/review.h (the advisory room reuses it). */
 
 /* Words of in separated by commas, spaces or line breaks (at most max, each
  * under 256 bytes), as strings freed with psirt_people_free(); errors name

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "ident/cpe.h"
 #include "sbom/product.h"
 #include "store/store.h"
 #include "triage/triage.h"
@@ -176,157 +177,381 @@ static json_t *csaf_status_group(json_t *ps, const char *group)
 	return g;
 }
 
-static json_t *export_csaf(const char *product, const char *version, const char *vendor,
-			   const json_t *rows, const char *ts)
+/* The member name of o as an array, created when absent. */
+static json_t *csaf_array(json_t *o, const char *name)
 {
-	json_t *fpn = json_array(), *rels = json_array(), *vulns = json_array(), *r, *doc;
-	json_t *pids = json_object(), *cur = NULL, *flags = NULL, *threats = NULL, *rems = NULL;
-	const char *cur_id = NULL;
-	char tid[300];
-	size_t i, npid = 0;
+	json_t *a = json_object_get(o, name);
+	if (!json_is_array(a)) {
+		a = json_array();
+		json_object_set_new(o, name, a);
+	}
+	return a;
+}
+
+/* The branch of category and name in the array branches, added when absent. */
+static json_t *csaf_branch(json_t *branches, const char *category, const char *name, int *added)
+{
+	json_t *b;
+	size_t i;
+	json_array_foreach(branches, i, b)
+	{
+		if (vg_json_str(b, "category") && vg_json_str(b, "name") &&
+		    strcmp(vg_json_str(b, "category"), category) == 0 &&
+		    strcmp(vg_json_str(b, "name"), name) == 0)
+			return b;
+	}
+	b = json_pack("{s:s, s:s}", "category", category, "name", name);
+	json_array_append_new(branches, b);
+	if (added)
+		*added = 1;
+	return b;
+}
+
+/* How many product_version branches the tree has (to number the next). */
+static size_t csaf_count_versions(const json_t *branches)
+{
+	json_t *b;
+	size_t i, n = 0;
+	json_array_foreach(branches, i, b)
+	{
+		if (vg_json_str(b, "category") &&
+		    strcmp(vg_json_str(b, "category"), "product_version") == 0)
+			n++;
+		n += csaf_count_versions(json_object_get(b, "branches"));
+	}
+	return n;
+}
+
+/* The vulnerability of doc named id (cve or ids[].text), added when absent. */
+static json_t *csaf_vuln(json_t *vulns, const char *id, const char *summary, int *added)
+{
+	json_t *v;
+	size_t i;
+	*added = 0;
+	json_array_foreach(vulns, i, v)
+	{
+		const char *c = vg_json_str(v, "cve");
+		if (!c)
+			c = vg_json_str(json_array_get(json_object_get(v, "ids"), 0), "text");
+		if (c && strcmp(c, id) == 0)
+			return v;
+	}
+	v = json_object();
+	if (strncmp(id, "CVE-", 4) == 0)
+		json_object_set_new(v, "cve", json_string(id));
+	else
+		json_object_set_new(v, "ids",
+				    json_pack("[{s:s, s:s}]", "system_name",
+					      strncmp(id, "GHSA-", 5) == 0 ? "GHSA" : "OSV", "text",
+					      id));
+	json_object_set_new(v, "notes",
+			    json_pack("[{s:s, s:s, s:s}]", "category", "description", "title",
+				      "Vulnerability description", "text", summary ? summary : id));
+	json_object_set_new(v, "product_status", json_object());
+	json_array_append_new(vulns, v);
+	*added = 1;
+	return v;
+}
+
+/* Whether pid is already in the array a. */
+static int csaf_has(const json_t *a, const json_t *pid)
+{
+	json_t *x;
+	size_t i;
+	json_array_foreach(a, i, x) if (json_equal(x, pid)) return 1;
+	return 0;
+}
+
+/* The vulnerability ids a filter accepts: each id given and the vulnerability
+ * it is an alias of. */
+static int csaf_filter(struct store *s, const struct vex_csaf_opts *o, json_t *set,
+		       struct vg_error *err)
+{
+	for (size_t i = 0; i < o->nvulns; i++) {
+		json_t *rows = NULL, *r;
+		size_t j;
+		int rc;
+		json_object_set_new(set, o->vulns[i], json_true());
+		rc = store_query_json(s, &rows, err,
+				      "SELECT vuln_id FROM vuln_alias_view WHERE alias = ?", "t",
+				      o->vulns[i]);
+		if (rc)
+			return rc;
+		json_array_foreach(rows, j, r) if (vg_json_str(r, "vuln_id"))
+		    json_object_set_new(set, vg_json_str(r, "vuln_id"), json_true());
+		json_decref(rows);
+	}
+	return VG_OK;
+}
+
+/* The CVE alias of vulnerability vid (malloc'ed), or NULL. */
+static char *csaf_cve_alias(struct store *s, const char *vid)
+{
+	char *cve = NULL;
+	struct vg_error e = {0};
+	if (store_query_text(s, &cve, &e,
+			     "SELECT MIN(alias) FROM vuln_alias_view WHERE vuln_id = ? AND alias "
+			     "LIKE 'CVE-%'",
+			     "t", vid) != VG_OK)
+		return NULL;
+	return cve;
+}
+
+/* The CPE 2.3 name of a product version (vendor, product, version escaped),
+ * written to out when it parses; "" otherwise. */
+static void csaf_cpe(const char *vendor, const char *product, const char *version, char *out,
+		     size_t n)
+{
+	struct vg_buf b = VG_BUF_INIT;
+	const char *parts[3] = {vendor && *vendor ? vendor : "*", product, version};
+	struct cpe c;
+	out[0] = '\0';
+	vg_buf_adds(&b, "cpe:2.3:a");
+	for (int i = 0; i < 3; i++) {
+		vg_buf_addc(&b, ':');
+		if (strcmp(parts[i], "*") == 0) {
+			vg_buf_addc(&b, '*');
+			continue;
+		}
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+			if (*p == ' ')
+				vg_buf_addc(&b, '_');
+			else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+				 *p == '_' || *p == '.' || *p == '-')
+				vg_buf_addc(&b, (char)*p);
+			else if (*p >= 'A' && *p <= 'Z')
+				vg_buf_addc(&b, (char)(*p - 'A' + 'a'));
+			else if (*p < 0x80)
+				vg_buf_addf(&b, "\\%c", *p);
+			else
+				vg_buf_addc(&b, (char)*p);
+		}
+	}
+	vg_buf_adds(&b, ":*:*:*:*:*:*:*");
+	if (b.data && cpe_parse(b.data, &c, NULL) == VG_OK && strlen(b.data) < n)
+		snprintf(out, n, "%s", b.data);
+	vg_buf_release(&b);
+}
+
+static int csaf_add_rows(struct store *s, const char *product, const char *version,
+			 const char *vendor, const json_t *rows, const struct vex_csaf_opts *o,
+			 json_t *doc, char *version_pid, size_t pidsz, struct vg_error *err)
+{
+	json_t *pt = json_object_get(doc, "product_tree"), *r, *vendorb, *prodb, *verb;
+	json_t *fpn, *rels, *vulns, *accept = NULL;
+	size_t i, k, npid;
+	int added = 0, rc = VG_OK;
+	char vpid[32];
+
+	if (!json_is_object(pt)) {
+		pt = json_object();
+		json_object_set_new(doc, "product_tree", pt);
+	}
+	k = csaf_count_versions(json_object_get(pt, "branches"));
+	vendorb =
+	    csaf_branch(csaf_array(pt, "branches"), "vendor", vendor ? vendor : "vigil", NULL);
+	prodb = csaf_branch(csaf_array(vendorb, "branches"), "product_name", product, NULL);
+	verb = csaf_branch(csaf_array(prodb, "branches"), "product_version", version, &added);
+	if (added) {
+		char pname[600];
+		snprintf(vpid, sizeof(vpid), "CSAFPID-%04zu", k + 1);
+		snprintf(pname, sizeof(pname), "%s %s", product, version);
+		char cpe[600];
+		json_t *prod = json_pack("{s:s, s:s}", "product_id", vpid, "name", pname);
+		csaf_cpe(vendor, product, version, cpe, sizeof(cpe));
+		if (cpe[0])
+			json_object_set_new(prod, "product_identification_helper",
+					    json_pack("{s:s}", "cpe", cpe));
+		json_object_set_new(verb, "product", prod);
+	} else {
+		snprintf(vpid, sizeof(vpid), "%s",
+			 vg_json_str(json_object_get(verb, "product"), "product_id")
+			     ? vg_json_str(json_object_get(verb, "product"), "product_id")
+			     : "");
+		k = 0;
+		/* the version's number is in its product id */
+		if (strlen(vpid) > 8)
+			k = (size_t)strtoul(vpid + 8, NULL, 10) - 1;
+	}
+	if (version_pid)
+		snprintf(version_pid, pidsz, "%s", vpid);
+	fpn = csaf_array(pt, "full_product_names");
+	rels = csaf_array(pt, "relationships");
+	vulns = csaf_array(doc, "vulnerabilities");
+	npid = json_array_size(fpn);
+	if (o && o->vulns) {
+		accept = json_object();
+		if ((rc = csaf_filter(s, o, accept, err))) {
+			json_decref(accept);
+			return rc;
+		}
+	}
 	json_array_foreach(rows, i, r)
 	{
 		const char *purl = vg_json_str(r, "purl"), *st = vg_json_str(r, "state");
 		const char *vid = vg_json_str(r, "vuln_id"),
 			   *just = vg_json_str(r, "justification");
-		json_t *ps, *pid;
-		char cpid[32], rpid[40];
-		if (!(pid = json_object_get(pids, purl))) {
+		json_t *ps, *cur, *fn = NULL, *x, *pid;
+		char cpid[32], rpid[48], *cve = NULL;
+		size_t j;
+		if (accept && !json_object_get(accept, vid))
+			continue;
+		/* the component: one full product name per purl in the document */
+		json_array_foreach(fpn, j, x)
+		{
+			const char *p = vg_json_str(
+			    json_object_get(x, "product_identification_helper"), "purl");
+			if (p && strcmp(p, purl) == 0)
+				fn = x;
+		}
+		if (!fn) {
 			snprintf(cpid, sizeof(cpid), "CSAFPID-C%04zu", ++npid);
-			snprintf(rpid, sizeof(rpid), "CSAFPID-P-C%04zu", npid);
-			json_t *fn = json_pack("{s:s, s:s, s:{s:s}}", "product_id", cpid, "name",
-					       vg_json_str(r, "cname"),
-					       "product_identification_helper", "purl", purl);
-			char nm[600];
-			snprintf(nm, sizeof(nm), "%s %s as a component of %s %s",
-				 vg_json_str(r, "cname"),
-				 vg_json_str(r, "cversion") ? vg_json_str(r, "cversion") : "",
-				 product, version);
+			fn = json_pack("{s:s, s:s, s:{s:s}}", "product_id", cpid, "name",
+				       vg_json_str(r, "cname"), "product_identification_helper",
+				       "purl", purl);
 			json_array_append_new(fpn, fn);
-			json_array_append_new(
-			    rels, json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "category",
-					    "default_component_of", "product_reference", cpid,
-					    "relates_to_product_reference", "CSAFPID-0001",
-					    "full_product_name", "product_id", rpid, "name", nm));
-			json_object_set_new(pids, purl, json_string(rpid));
-			pid = json_object_get(pids, purl);
 		}
-		if (!cur_id || strcmp(cur_id, vid) != 0) {
-			cur = json_object();
-			if (strncmp(vid, "CVE-", 4) == 0)
-				json_object_set_new(cur, "cve", json_string(vid));
-			else
+		snprintf(cpid, sizeof(cpid), "%s", vg_json_str(fn, "product_id"));
+		/* the component in this version: one relationship */
+		if (k == 0)
+			snprintf(rpid, sizeof(rpid), "CSAFPID-P-%s", cpid + 8);
+		else
+			snprintf(rpid, sizeof(rpid), "CSAFPID-P%zu-%s", k + 1, cpid + 8);
+		{
+			int have = 0;
+			json_array_foreach(rels, j, x)
+			{
+				const char *id = vg_json_str(
+				    json_object_get(x, "full_product_name"), "product_id");
+				have |= id && strcmp(id, rpid) == 0;
+			}
+			if (!have) {
+				char nm[600];
+				snprintf(nm, sizeof(nm), "%s %s as a component of %s %s",
+					 vg_json_str(r, "cname"),
+					 vg_json_str(r, "cversion") ? vg_json_str(r, "cversion")
+								    : "",
+					 product, version);
+				json_array_append_new(
+				    rels,
+				    json_pack("{s:s, s:s, s:s, s:{s:s, s:s}}", "category",
+					      "default_component_of", "product_reference", cpid,
+					      "relates_to_product_reference", vpid,
+					      "full_product_name", "product_id", rpid, "name", nm));
 				json_object_set_new(
-				    cur, "ids",
-				    json_pack("[{s:s, s:s}]", "system_name",
-					      strncmp(vid, "GHSA-", 5) == 0 ? "GHSA" : "OSV",
-					      "text", vid));
-			json_object_set_new(
-			    cur, "notes",
-			    json_pack("[{s:s, s:s, s:s}]", "category", "description", "title",
-				      "Vulnerability description", "text",
-				      vg_json_str(r, "summary") ? vg_json_str(r, "summary") : vid));
-			json_object_set_new(cur, "product_status", json_object());
-			flags = threats = rems = NULL;
-			json_array_append_new(vulns, cur);
-			cur_id = vid;
+				    json_object_get(json_array_get(rels, json_array_size(rels) - 1),
+						    "full_product_name"),
+				    "product_identification_helper",
+				    json_pack("{s:s}", "purl", purl));
+			}
 		}
+		pid = json_string(rpid);
+		if (o && o->prefer_cve && strncmp(vid, "CVE-", 4) != 0)
+			cve = csaf_cve_alias(s, vid);
+		cur = csaf_vuln(vulns, cve ? cve : vid, vg_json_str(r, "summary"), &added);
+		if (added && cve)
+			json_object_set_new(
+			    cur, "ids",
+			    json_pack("[{s:s, s:s}]", "system_name",
+				      strncmp(vid, "GHSA-", 5) == 0 ? "GHSA" : "OSV", "text", vid));
+		free(cve);
 		ps = json_object_get(cur, "product_status");
 		if (strcmp(st, "not_affected") == 0 || strcmp(st, "false_positive") == 0) {
-			json_array_append(csaf_status_group(ps, "known_not_affected"), pid);
-			if (just) {
-				if (!flags) {
-					flags = json_array();
-					json_object_set_new(cur, "flags", flags);
-				}
-				json_array_append_new(flags, json_pack("{s:s, s:[O]}", "label",
-								       just, "product_ids", pid));
-			} else {
-				if (!threats) {
-					threats = json_array();
-					json_object_set_new(cur, "threats", threats);
-				}
+			json_t *g = csaf_status_group(ps, "known_not_affected");
+			if (!csaf_has(g, pid))
+				json_array_append(g, pid);
+			if (just)
 				json_array_append_new(
-				    threats,
+				    csaf_array(cur, "flags"),
+				    json_pack("{s:s, s:[O]}", "label", just, "product_ids", pid));
+			else
+				json_array_append_new(
+				    csaf_array(cur, "threats"),
 				    json_pack("{s:s, s:s, s:[O]}", "category", "impact", "details",
 					      "False positive: the component is not affected "
 					      "by this vulnerability.",
 					      "product_ids", pid));
-			}
 		} else if (strcmp(st, "affected") == 0 || strcmp(st, "in_remediation") == 0) {
 			char det[300];
-			json_array_append(csaf_status_group(ps, "known_affected"), pid);
-			if (!rems) {
-				rems = json_array();
-				json_object_set_new(cur, "remediations", rems);
-			}
+			json_t *g = csaf_status_group(ps, "known_affected");
+			if (!csaf_has(g, pid))
+				json_array_append(g, pid);
 			if (fixed_in(r))
 				snprintf(det, sizeof(det), "Update the component to %s or later.",
 					 fixed_in(r));
 			else
 				snprintf(det, sizeof(det), "No fixed version is known yet.");
 			json_array_append_new(
-			    rems, json_pack("{s:s, s:s, s:[O]}", "category",
-					    fixed_in(r) ? "vendor_fix" : "none_available",
-					    "details", det, "product_ids", pid));
+			    csaf_array(cur, "remediations"),
+			    json_pack("{s:s, s:s, s:[O]}", "category",
+				      fixed_in(r) ? "vendor_fix" : "none_available", "details", det,
+				      "product_ids", pid));
 		} else if (strcmp(st, "fixed") == 0) {
-			json_array_append(csaf_status_group(ps, "fixed"), pid);
+			json_t *g = csaf_status_group(ps, "fixed");
+			if (!csaf_has(g, pid))
+				json_array_append(g, pid);
 		} else {
-			json_array_append(csaf_status_group(ps, "under_investigation"), pid);
+			json_t *g = csaf_status_group(ps, "under_investigation");
+			if (!csaf_has(g, pid))
+				json_array_append(g, pid);
 		}
+		json_decref(pid);
 	}
-	json_decref(pids);
+	json_decref(accept);
+	if (json_array_size(fpn) == 0) {
+		json_object_del(pt, "full_product_names");
+		json_object_del(pt, "relationships");
+	}
+	if (json_array_size(vulns) == 0)
+		json_object_del(doc, "vulnerabilities");
+	return rc;
+}
+
+static json_t *export_csaf(struct store *s, const char *product, const char *version,
+			   const char *vendor, const json_t *rows, const char *ts)
+{
+	char tid[300], title[600];
+	json_t *doc;
+	struct vg_error e = {0};
 	{
 		char h[VG_SHA256_HEX], key[600];
 		snprintf(key, sizeof(key), "%s\n%s", product, version);
 		vg_sha256_hex(key, strlen(key), h);
 		snprintf(tid, sizeof(tid), "VIGIL-VEX-%.12s-%s", h, ts);
 	}
+	snprintf(title, sizeof(title), "VEX for %s %s", product, version);
 	doc = json_pack("{s:{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s, "
-			"s:[{s:s, s:s, s:s}], s:{s:s, s:{s:s}}}}, s:{s:[{s:s, s:s, s:[{s:s, s:s, "
-			"s:[{s:s, s:s, s:{s:s, s:s}}]}]}], s:o, s:o}, s:o}",
+			"s:[{s:s, s:s, s:s}], s:{s:s, s:{s:s}}}}}",
 			"document", "category", "csaf_vex", "csaf_version", "2.0", "lang", "en",
-			"title", "VEX", "publisher", "category", "vendor", "name",
+			"title", title, "publisher", "category", "vendor", "name",
 			vendor ? vendor : "vigil", "namespace", "https://vigil.invalid", "tracking",
 			"id", tid, "status", "final", "version", "1", "initial_release_date", ts,
 			"current_release_date", ts, "revision_history", "date", ts, "number", "1",
 			"summary", "Initial version.", "generator", "date", ts, "engine", "name",
-			"vigil", "product_tree", "branches", "category", "vendor", "name",
-			vendor ? vendor : "vigil", "branches", "category", "product_name", "name",
-			product, "branches", "category", "product_version", "name", version,
-			"product", "product_id", "CSAFPID-0001", "name", version,
-			"full_product_names", fpn, "relationships", rels, "vulnerabilities", vulns);
-	if (doc) {
-		char title[600], pname[600];
-		snprintf(title, sizeof(title), "VEX for %s %s", product, version);
-		json_object_set_new(json_object_get(doc, "document"), "title", json_string(title));
-		snprintf(pname, sizeof(pname), "%s %s", product, version);
-		json_object_set_new(
-		    json_object_get(
-			json_object_get(
-			    json_array_get(
-				json_object_get(
-				    json_array_get(
-					json_object_get(
-					    json_array_get(json_object_get(
-							       json_object_get(doc, "product_tree"),
-							       "branches"),
-							   0),
-					    "branches"),
-					0),
-				    "branches"),
-				0),
-			    "product"),
-			"product"),
-		    "name", json_string(pname));
-		if (json_array_size(fpn) == 0) {
-			json_object_del(json_object_get(doc, "product_tree"), "full_product_names");
-			json_object_del(json_object_get(doc, "product_tree"), "relationships");
-		}
-		if (json_array_size(vulns) == 0)
-			json_object_del(doc, "vulnerabilities");
+			"vigil");
+	if (doc && csaf_add_rows(s, product, version, vendor, rows, NULL, doc, NULL, 0, &e)) {
+		json_decref(doc);
+		doc = NULL;
 	}
 	return doc;
+}
+
+int vex_csaf_add(struct store *s, const char *product, const char *version,
+		 const struct vex_csaf_opts *o, json_t *doc, char *version_pid, size_t pidsz,
+		 struct vg_error *err)
+{
+	struct pv pv = {0, NULL};
+	json_t *rows = NULL;
+	int rc = find_version(s, product, version, &pv, err);
+	if (rc)
+		return rc;
+	rc = load_rows(s, pv.version_id, &rows, err);
+	if (!rc)
+		rc = csaf_add_rows(s, product, version, pv.vendor, rows, o, doc, version_pid, pidsz,
+				   err);
+	json_decref(rows);
+	free(pv.vendor);
+	return rc;
 }
 
 static void pct(struct vg_buf *b, const char *s)
@@ -413,7 +638,7 @@ int vex_export(struct store *s, const char *product, const char *version, int fo
 		if (format == VEX_CYCLONEDX)
 			doc = export_cyclonedx(product, version, rows, ts);
 		else if (format == VEX_CSAF)
-			doc = export_csaf(product, version, pv.vendor, rows, ts);
+			doc = export_csaf(s, product, version, pv.vendor, rows, ts);
 		else
 			doc = export_openvex(product, version, rows, ts);
 		if (!doc)

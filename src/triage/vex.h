@@ -42,6 +42,31 @@ int vex_format_from_name(const char *name);
 int vex_export(struct store *s, const char *product, const char *version, int format, json_t **out,
 	       struct vg_error *err) VG_MUST_CHECK;
 
+/*
+ * The CSAF writer of the VEX export, for other CSAF documents (the advisory
+ * room's csaf_security_advisory): adds the findings of one product version
+ * to doc, a CSAF document being built. product_tree gets the branches
+ * vendor / product_name / product_version (the version's product id,
+ * "CSAFPID-0001" for the first version added, "CSAFPID-0002" ..., is written
+ * to version_pid when not NULL), one full product name per component purl
+ * and a default_component_of relationship per component and version;
+ * vulnerabilities get one entry per vulnerability (merged across versions)
+ * with the product status of each finding (known_affected with a
+ * remediation, fixed, known_not_affected with a flag of its justification
+ * or an impact threat for a false positive, under_investigation).
+ * o may be NULL (every finding); o->vulns (ids or aliases) limits it to
+ * those vulnerabilities; o->prefer_cve names a vulnerability by its CVE
+ * alias (the original id in ids). VG_ENOTFOUND for an unknown version.
+ */
+struct vex_csaf_opts {
+	const char *const *vulns;
+	size_t nvulns;
+	int prefer_cve;
+};
+int vex_csaf_add(struct store *s, const char *product, const char *version,
+		 const struct vex_csaf_opts *o, json_t *doc, char *version_pid, size_t pidsz,
+		 struct vg_error *err) VG_MUST_CHECK;
+
 struct vex_import_stats {
 	long statements, applied, unchanged, unmatched;
 	int format;
