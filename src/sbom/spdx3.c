@@ -318,6 +318,11 @@ static int relationship(struct s3 *x, json_t *e, size_t i)
 					    "%s: /@graph/%zu/from: dangling relationship: no "
 					    "element has id \"%s\"",
 					    x->file, i, from);
+		if (x->opts->dangling) {
+			char fw[64];
+			snprintf(fw, sizeof(fw), "/@graph/%zu/from", i);
+			x->opts->dangling(x->opts->dangling_arg, fw, 0, from);
+		}
 	}
 	int is_lic =
 	    strcmp(type, "hasConcludedLicense") == 0 || strcmp(type, "hasDeclaredLicense") == 0;
@@ -338,6 +343,11 @@ static int relationship(struct s3 *x, json_t *e, size_t i)
 		    !json_object_get(x->imports, tid) && !well_known(tid)) {
 			if (x->opts && x->opts->allow_dangling) {
 				x->doc->n_dropped_edges++;
+				if (x->opts->dangling) {
+					char tw[96];
+					snprintf(tw, sizeof(tw), "/@graph/%zu/%s", i, where);
+					x->opts->dangling(x->opts->dangling_arg, tw, 0, tid);
+				}
 				continue;
 			}
 			rc = vg_error_set(x->err, VG_EPARSE,
@@ -533,7 +543,20 @@ int sbom_spdx3_from_json(json_t *root, const char *filename, const struct sbom_p
 		rc = oom(&x);
 		goto out;
 	}
-	json_t *tools = json_object_get(ci, "createdUsing"), *t;
+	json_t *by = json_object_get(ci, "createdBy"), *t;
+	json_array_foreach(by, i, t)
+	{
+		json_t *ae =
+		    json_object_get(x.byid, json_string_value(t) ? json_string_value(t) : "");
+		const char *nm = ae ? json_string_value(json_object_get(ae, "name")) : NULL;
+		if (!nm)
+			nm = json_string_value(t);
+		if (nm && !x.doc->author && !(x.doc->author = sbom_doc_strdup(x.doc, nm))) {
+			rc = oom(&x);
+			goto out;
+		}
+	}
+	json_t *tools = json_object_get(ci, "createdUsing");
 	json_array_foreach(tools, i, t)
 	{
 		json_t *te =
