@@ -207,10 +207,34 @@ static int hash_member(struct cdx *x, void *arg)
 	return VG_OK;
 }
 
+/* One hash of an external reference: a SHA-512 is kept. */
+static int extref_hash_member(struct cdx *x, void *arg)
+{
+	struct sbom_extref *e = arg;
+	const char *alg = NULL, *val = NULL;
+	struct vg_jstr k;
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "alg"))
+			rc = jstr(x, "alg", &alg);
+		else if (vg_jstr_eq(&k, "content"))
+			rc = jstr(x, "content", &val);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if (alg && val && strcmp(alg, "SHA-512") == 0)
+		e->sha512 = val;
+	return VG_OK;
+}
+
 static int extref_member(struct cdx *x, void *arg)
 {
 	struct cdx_comp *cc = arg;
-	struct sbom_extref e = {NULL, NULL, NULL};
+	struct sbom_extref e = {NULL, NULL, NULL, NULL};
 	struct vg_jstr k;
 	int r, rc;
 	while ((r = jkey(x, &k)) == 1) {
@@ -220,6 +244,8 @@ static int extref_member(struct cdx *x, void *arg)
 			rc = jstr(x, "url", &e.url);
 		else if (vg_jstr_eq(&k, "comment"))
 			rc = jstr(x, "comment", &e.comment);
+		else if (vg_jstr_eq(&k, "hashes") && vg_jscan_peek(&x->s) == VG_JT_ARRAY)
+			rc = jeach(x, "hashes", extref_hash_member, &e);
 		else
 			rc = jskip(x, NULL);
 		if (rc)

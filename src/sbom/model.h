@@ -70,6 +70,8 @@ struct sbom_extref {
 			     referenceType */
 	const char *url;
 	const char *comment; /* may be NULL */
+	const char *sha512;  /* the SHA-512 of what url names (CycloneDX
+			      * externalReferences[].hashes), NULL when none */
 };
 
 struct sbom_property {

@@ -151,11 +151,19 @@ static int extref(const struct sbom_component *c, const char *const *types)
 	return 0;
 }
 
+/* A SHA-512 of the component, or of its deployable form (a distribution
+ * reference's hash, as TR-03183-2 asks for the executable form). */
 static int sha512(const struct sbom_component *c)
 {
 	for (uint32_t i = 0; i < c->n_hashes; i++)
 		if (c->hashes[i].alg && strcmp(c->hashes[i].alg, "SHA-512") == 0 &&
 		    c->hashes[i].value && strlen(c->hashes[i].value) == 128)
+			return 1;
+	for (uint32_t i = 0; i < c->n_extrefs; i++)
+		if (c->extrefs[i].sha512 && strlen(c->extrefs[i].sha512) == 128 &&
+		    c->extrefs[i].type &&
+		    (!strcmp(c->extrefs[i].type, "distribution") ||
+		     !strcmp(c->extrefs[i].type, "distribution-intake")))
 			return 1;
 	return 0;
 }
