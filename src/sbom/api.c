@@ -198,7 +198,8 @@ static void import_json_add(json_t *o, const struct sbom_import_result *res,
 			    const struct sbom_violation_list *viol)
 {
 	json_object_set_new(o, "policy", json_string(res->policy));
-	json_object_set_new(o, "violations", sbom_violations_to_json(viol));
+	json_object_set_new(o, "violations", json_integer((json_int_t)(viol->n + viol->n_dropped)));
+	json_object_set_new(o, "violation_list", sbom_violations_to_json(viol));
 	json_object_set_new(o, "violations_dropped", json_integer((json_int_t)viol->n_dropped));
 	json_object_set_new(o, "quality",
 			    json_pack("{s:i, s:i, s:b, s:b}", "ntia", res->quality_ntia,
@@ -219,7 +220,7 @@ static int import_refused(struct http_resp *resp, const struct vg_error *err,
 		return http_fail(resp, err);
 	http_json(resp, vg_code_http_status(code),
 		  json_pack("{s:{s:s, s:s, s:s, s:o, s:I}}", "error", "code", vg_code_name(code),
-			    "message", vg_error_msg(err), "policy", res->policy, "violations",
+			    "message", vg_error_msg(err), "policy", res->policy, "violation_list",
 			    sbom_violations_to_json(viol), "violations_dropped",
 			    (json_int_t)viol->n_dropped));
 	return code;
@@ -476,7 +477,7 @@ static int validate_route(struct http_req *req, struct http_resp *resp)
 				       "request body", policy, &doc, &viol, &err);
 		report = json_pack("{s:s, s:b, s:b, s:o, s:I}", "policy", sbom_policy_name(policy),
 				   "accepted", rc == VG_OK, "valid", rc == VG_OK && !viol.n,
-				   "violations", sbom_violations_to_json(&viol),
+				   "violation_list", sbom_violations_to_json(&viol),
 				   "violations_dropped", (json_int_t)viol.n_dropped);
 		sbom_violation_list_release(&viol);
 		if (rc)

@@ -304,7 +304,7 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	if (rc && cli_flag(&a, "json") && viol.n) {
 		/* refused: every violation, each with its place */
 		json_t *o = json_pack("{s:b, s:s, s:s, s:o, s:I}", "accepted", 0, "error",
-				      vg_error_msg(&err), "policy", res.policy, "violations",
+				      vg_error_msg(&err), "policy", res.policy, "violation_list",
 				      sbom_violations_to_json(&viol), "violations_dropped",
 				      (json_int_t)viol.n_dropped);
 		sbom_violation_list_release(&viol);
@@ -329,10 +329,11 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 		    "encoding", res.encoding, "spec_version", res.spec_version, "components",
 		    (json_int_t)res.components, "dependencies", (json_int_t)res.edges, "sha256",
 		    res.sha256, "held", held[0] != '\0', "held_reason", held[0] ? held : NULL,
-		    "policy", res.policy, "violations", sbom_violations_to_json(&viol),
+		    "policy", res.policy, "violation_list", sbom_violations_to_json(&viol),
 		    "violations_dropped", (json_int_t)viol.n_dropped, "quality", "ntia",
 		    res.quality_ntia, "bsi-tr-03183-2", res.quality_bsi, "ntia_ok", res.ntia_ok,
 		    "bsi_ok", res.bsi_ok);
+		json_object_set_new(o, "violations", json_integer((json_int_t)res.violations));
 		sbom_violation_list_release(&viol);
 		return cli_print_json(o);
 	}

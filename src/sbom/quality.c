@@ -332,6 +332,10 @@ int sbom_quality_measure(const struct sbom_doc *doc, struct sbom_quality *out)
 	}
 	out->n = sbom_quality_rule_count;
 	for (size_t i = 0; i < doc->n_edges; i++) {
+		/* a dependency (depends on, contains, provides): VARIANT_OF and
+		 * the other SPDX relationships are no dependency */
+		if (doc->edges[i].kind == SBOM_EDGE_OTHER)
+			continue;
 		if (doc->edges[i].from < doc->n_components)
 			linked[doc->edges[i].from] = 1;
 		if (doc->edges[i].to < doc->n_components)

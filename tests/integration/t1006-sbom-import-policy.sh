@@ -22,7 +22,7 @@ check_eq "a new product follows the global default" "$("$VIGIL" product show p -
 check_eq "standard imports a schema violation" "$(run_cmd "$VIGIL" sbom import "$TRIVY" --product p --version 1)" 0
 check_contains "the policy is said" "$(cat "$T_DIR/out")" "policy standard: 1 violations kept"
 check_contains "the violation with its pointer" "$(cat "$T_DIR/out")" '/packages/0: expected property "downloadLocation"'
-check_eq "--json lists the violations" "$("$VIGIL" sbom import "$T_DIR/three.json" --product p --version 2 --json | jq -c '[.policy, .accepted, [.violations[] | .pointer]]')" \
+check_eq "--json lists the violations" "$("$VIGIL" sbom import "$T_DIR/three.json" --product p --version 2 --json | jq -c '[.policy, .accepted, [.violation_list[] | .pointer]]')" \
 	'["standard",true,["/components/0/hashes/0/content","/components/1/scope","/dependencies/0/dependsOn/1"]]'
 ID=$("$VIGIL" sbom list --product p --version 2 --json | jq -r '.[0].id')
 check_eq "kept with the revision" "$("$VIGIL" sbom show "$ID" --json | jq -c '[.policy, .violations, (.violation_list | length)]')" '["standard",3,3]'
@@ -34,7 +34,7 @@ check_eq "sbom list counts them" "$("$VIGIL" sbom list --product p --version 2 -
 before=$("$VIGIL" sbom list --product p --json | jq length)
 check_eq "no creationInfo refused under standard" "$(run_cmd "$VIGIL" sbom import "$NOCI" --product p --version 3)" 1
 check_contains "the file and place named" "$(cat "$T_DIR/err")" 'missing-creationinfo.json: /: expected property "creationInfo"'
-check_eq "--json on refusal: accepted false, fatal listed" "$("$VIGIL" sbom import "$NOCI" --product p --version 3 --json | jq -c '[.accepted, .policy, .violations[0].fatal]')" '[false,"standard",true]'
+check_eq "--json on refusal: accepted false, fatal listed" "$("$VIGIL" sbom import "$NOCI" --product p --version 3 --json | jq -c '[.accepted, .policy, .violation_list[0].fatal]')" '[false,"standard",true]'
 
 # strict, per product: the same documents refused with every violation listed
 check_eq "set the product's policy" "$(run_cmd "$VIGIL" product update p --sbom-policy strict)" 0
@@ -44,7 +44,7 @@ check_contains "naming the place" "$(cat "$T_DIR/err")" '/packages/0: expected p
 check_eq "strict refuses three violations" "$(run_cmd "$VIGIL" sbom import "$T_DIR/three.json" --product p --version 4)" 1
 check_contains "every violation listed (1)" "$(cat "$T_DIR/err")" "violation: $T_DIR/three.json: /components/0/hashes/0/content"
 check_contains "every violation listed (2)" "$(cat "$T_DIR/err")" "violation: $T_DIR/three.json: /components/1/scope"
-check_eq "--json lists both" "$("$VIGIL" sbom import "$T_DIR/three.json" --product p --version 4 --json | jq -c '[.accepted, .policy, (.violations | length)]')" '[false,"strict",2]'
+check_eq "--json lists both" "$("$VIGIL" sbom import "$T_DIR/three.json" --product p --version 4 --json | jq -c '[.accepted, .policy, (.violation_list | length)]')" '[false,"strict",2]'
 check_eq "nothing stored" "$("$VIGIL" sbom list --product p --json | jq length)" "$before"
 check_eq "no version created" "$("$VIGIL" product show p --json | jq '[.versions[] | select(.version=="4" or .version=="3")] | length')" 0
 check_eq "a valid document still imports" "$(run_cmd "$VIGIL" sbom import "$VIGIL_SOURCE_DIR/tests/data/sbom-quality/complete.cdx.json" --product p --version 5)" 0
@@ -73,13 +73,13 @@ check_eq "its policy" "$(body | jq -c '[.sbom_policy, .sbom_quality_profile]')" 
 check_eq "a bad policy: 400" "$(http PATCH /api/v1/products/q -H "X-Api-Key: $ADM" -d '{"sbom_policy":"lax"}')" 400
 check_contains "naming it" "$(body | jq -r .error.message)" "expected strict, standard or default"
 check_eq "ci upload refused under strict" "$(http POST "/api/v1/products/q/versions/1/sboms?filename=three.json" -H "X-Api-Key: $CI" --data-binary @"$T_DIR/three.json")" 400
-check_eq "every violation in the answer" "$(body | jq -c '[.error.policy, [.error.violations[].pointer]]')" '["strict",["/components/0/hashes/0/content","/components/1/scope"]]'
+check_eq "every violation in the answer" "$(body | jq -c '[.error.policy, [.error.violation_list[].pointer]]')" '["strict",["/components/0/hashes/0/content","/components/1/scope"]]'
 check_eq "Dependency-Track upload refused too" "$(http PUT /api/v1/bom -H "X-Api-Key: $CI" -H 'Content-Type: application/json' -d "{\"projectName\":\"q\",\"projectVersion\":\"1\",\"bom\":\"$(base64 -w0 <"$T_DIR/three.json")\"}")" 400
-check_eq "with its violations" "$(body | jq '.error.violations | length')" 2
+check_eq "with its violations" "$(body | jq '.error.violation_list | length')" 2
 check_eq "nothing stored by the API" "$(http GET /api/v1/products/q/sboms -H "X-Api-Key: $ADM" >/dev/null; body | jq '.sboms | length')" 0
 check_eq "PATCH to standard" "$(http PATCH /api/v1/products/q -H "X-Api-Key: $ADM" -d '{"sbom_policy":"standard"}')" 200
 check_eq "ci upload imported under standard" "$(http POST "/api/v1/products/q/versions/1/sboms?filename=three.json" -H "X-Api-Key: $CI" --data-binary @"$T_DIR/three.json")" 201
-check_eq "the answer lists what was kept" "$(body | jq -c '[.policy, (.violations | length), .quality.ntia_ok]')" '["standard",3,false]'
+check_eq "the answer lists what was kept" "$(body | jq -c '[.policy, (.violation_list | length), .quality.ntia_ok]')" '["standard",3,false]'
 QID=$(body | jq -r .id)
 check_eq "GET of the revision" "$(http GET "/api/v1/sboms/$QID" -H "X-Api-Key: $AUD")" 200
 check_eq "includes the violations" "$(body | jq -c '[.violations, [.violation_list[].pointer]]')" '[3,["/components/0/hashes/0/content","/components/1/scope","/dependencies/0/dependsOn/1"]]'
@@ -87,8 +87,8 @@ check_eq "and the quality checks" "$(body | jq -r '.quality_checks.checks[] | se
 check_eq "PATCH null: back to the default" "$(http PATCH /api/v1/products/q -H "X-Api-Key: $ADM" -d '{"sbom_policy":null}')" 200
 check_eq "null stored" "$(body | jq -r .sbom_policy)" null
 check_eq "validate?policy=strict refuses" "$(http POST '/api/v1/sbom/validate?policy=strict' -H "X-Api-Key: $CI" --data-binary @"$T_DIR/three.json")" 422
-check_eq "with both violations" "$(body | jq -c '[.accepted, (.violations | length)]')" '[false,2]'
+check_eq "with both violations" "$(body | jq -c '[.accepted, (.violation_list | length)]')" '[false,2]'
 check_eq "validate?policy=standard accepts" "$(http POST '/api/v1/sbom/validate?policy=standard' -H "X-Api-Key: $CI" --data-binary @"$T_DIR/three.json")" 200
-check_eq "listing three" "$(body | jq -c '[.accepted, .valid, (.violations | length)]')" '[true,false,3]'
+check_eq "listing three" "$(body | jq -c '[.accepted, .valid, (.violation_list | length)]')" '[true,false,3]'
 check_eq "audit chain intact" "$(run_cmd "$VIGIL" audit verify)" 0
 finish

@@ -26,7 +26,7 @@ while IFS="$TAB" read -r f fmt schema strict standard why; do
 		fi
 		if [ "$got" = accept ]; then
 			acc=$((acc + 1))
-			[ $pol = strict ] && [ "$(jq '.violations | length' "$T_DIR/out")" != 0 ] && kept_strict=$((kept_strict + 1))
+			[ $pol = strict ] && [ "$(jq '.violation_list | length' "$T_DIR/out")" != 0 ] && kept_strict=$((kept_strict + 1))
 		fi
 	done
 done <"$TABLE"
