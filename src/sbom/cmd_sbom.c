@@ -610,6 +610,23 @@ static int sbom_diff_cmd(struct cli *c, int argc, char **argv)
  * under standard a document whose violations are none fatal is valid with
  * its violations listed (each with its JSON pointer or line).
  */
+/* The dangling references a standard parse dropped, each with its place. */
+struct dangling_refs {
+	json_t *list;
+	size_t n;
+};
+
+static void dangling_ref(void *arg, const char *where, long line, const char *ref)
+{
+	struct dangling_refs *d = arg;
+	d->n++;
+	if (d->list && json_array_size(d->list) < 100)
+		json_array_append_new(
+		    d->list,
+		    line ? json_pack("{s:I, s:s}", "line", (json_int_t)line, "ref", ref)
+			 : json_pack("{s:s, s:s}", "pointer", where ? where : "", "ref", ref));
+}
+
 static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"json", "policy=", NULL};
@@ -647,8 +664,14 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 		vg_error_set(&err, rc, "%s", m.data ? m.data : "invalid document");
 		vg_buf_release(&m);
 	}
+	struct dangling_refs dr = {.list = json_array()};
 	if (!rc) {
-		struct sbom_parse_opts po = {.allow_dangling = policy == SBOM_POLICY_STANDARD};
+		/* relationships to elements that are no component (files, the
+		 * SPDX 3 individuals) are read, not dangling: only refs to no
+		 * element at all are */
+		struct sbom_parse_opts po = {.allow_dangling = policy == SBOM_POLICY_STANDARD,
+					     .dangling = dangling_ref,
+					     .dangling_arg = &dr};
 		rc = sbom_parse_ex(b.data, b.len, a.pos[0], &po, &doc, &err);
 	}
 	vg_buf_release(&b);
@@ -666,14 +689,15 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 			json_object_set_new(o, "components",
 					    json_integer((json_int_t)doc->n_components));
 			json_object_set_new(o, "dropped_relationships",
-					    json_integer((json_int_t)doc->n_dropped_edges));
+					    json_integer((json_int_t)dr.n));
+			json_object_set_new(o, "dangling", json_incref(dr.list));
 		}
 		cli_print_json(o);
 	} else if (rc) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 	} else {
 		printf("%s: %s %s %s (%s), %zu components\n", a.pos[0],
-		       v.valid && !doc->n_dropped_edges ? "valid" : "accepted under standard:",
+		       v.valid && !dr.n ? "valid" : "accepted under standard:",
 		       sbom_format_name(doc->format), doc->spec_version,
 		       sbom_encoding_name(doc->encoding), doc->n_components);
 		for (size_t i = 0; i < v.n_errors; i++) {
@@ -682,11 +706,24 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 				printf("  violation: %s\n", m.data);
 			vg_buf_release(&m);
 		}
-		if (doc->n_dropped_edges)
-			printf("  violation: %zu relationship(s) name no element of the document "
-			       "(dropped)\n",
-			       doc->n_dropped_edges);
+		for (size_t i = 0; i < json_array_size(dr.list); i++) {
+			json_t *d = json_array_get(dr.list, i);
+			if (json_object_get(d, "line"))
+				printf("  violation: %s: line %lld: dangling reference \"%s\" "
+				       "(dropped)\n",
+				       a.pos[0],
+				       (long long)json_integer_value(json_object_get(d, "line")),
+				       json_string_value(json_object_get(d, "ref")));
+			else
+				printf("  violation: %s: %s: dangling reference \"%s\" (dropped)\n",
+				       a.pos[0], json_string_value(json_object_get(d, "pointer")),
+				       json_string_value(json_object_get(d, "ref")));
+		}
+		if (dr.n > json_array_size(dr.list))
+			printf("  and %zu more dangling references\n",
+			       dr.n - json_array_size(dr.list));
 	}
+	json_decref(dr.list);
 	sbom_validation_release(&v);
 	json_decref(report);
 	sbom_doc_free(doc);

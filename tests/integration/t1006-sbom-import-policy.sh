@@ -90,5 +90,17 @@ check_eq "validate?policy=strict refuses" "$(http POST '/api/v1/sbom/validate?po
 check_eq "with both violations" "$(body | jq -c '[.accepted, (.violation_list | length)]')" '[false,2]'
 check_eq "validate?policy=standard accepts" "$(http POST '/api/v1/sbom/validate?policy=standard' -H "X-Api-Key: $CI" --data-binary @"$T_DIR/three.json")" 200
 check_eq "listing three" "$(body | jq -c '[.accepted, .valid, (.violation_list | length)]')" '[true,false,3]'
+
+# vigil sbom validate lists the dangling reference with its place; a
+# relationship to an element that is no component (the official SPDX 3
+# example's package contains a file) or to an SPDX 3 individual by full IRI
+# is no violation
+check_eq "validate: the dangling ref" "$("$VIGIL" sbom validate "$T_DIR/three.json" --json | jq -c '[.accepted, .dropped_relationships, .dangling]')" \
+	'[true,1,[{"pointer":"/dependencies/0/dependsOn/1","ref":"nope"}]]'
+check_eq "validate: the official SPDX 3 example" "$(run_cmd "$VIGIL" sbom validate "$VIGIL_SHARED_DATA/sbom/spdx-spec/v3.0.1/examples/jsonld/package_sbom.json")" 0
+check_contains "is valid, nothing dropped" "$(cat "$T_DIR/out")" "valid spdx 3.0.1 (json-ld), 1 components"
+check_eq "full IRIs: both packages, no dangling" "$("$VIGIL" sbom validate "$VIGIL_SOURCE_DIR/tests/fuzz/corpus/sbom_spdx3/full-iri.json" --json | jq -c '[.accepted, .components, .dropped_relationships]')" '[true,2,0]'
+"$VIGIL" product create iri --sbom-policy standard >/dev/null
+check_eq "full IRIs: imported with the dependsOn edge" "$("$VIGIL" sbom import "$VIGIL_SOURCE_DIR/tests/fuzz/corpus/sbom_spdx3/full-iri.json" --product iri --version 1 --json | jq -c '[.accepted, .components, .dependencies]')" '[true,2,1]'
 check_eq "audit chain intact" "$(run_cmd "$VIGIL" audit verify)" 0
 finish
