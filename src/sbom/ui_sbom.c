@@ -827,19 +827,19 @@ static void revision_checks(struct http_req *req, struct vg_buf *b, const struct
 		    q.score[SBOM_PROFILE_BSI], q.ok[SBOM_PROFILE_BSI] ? "met" : "not met");
 		html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
 			    "aria-label=\"Quality checks\"><table id=\"quality-checks\"><thead><tr>"
-			    "<th scope=\"col\">Check</th><th scope=\"col\">Source</th><th "
-			    "scope=\"col\">Passed</th><th scope=\"col\">Expected</th><th "
-			    "scope=\"col\">Failing (first 20)</th></tr></thead><tbody>");
+			    "<th scope=\"col\">Check</th><th scope=\"col\">Passed</th><th "
+			    "scope=\"col\">Expected</th><th scope=\"col\">Failing (first "
+			    "20)</th><th scope=\"col\">Source</th></tr></thead><tbody>");
 		for (size_t i = 0; i < q.n; i++) {
 			const struct sbom_quality_check *ck = &q.checks[i];
 			int pass = ck->total && ck->passed == ck->total;
 			html(b,
-			     "<tr class=\"%s\"><td><code>%s</code></td><td>%s%s</td><td>%s %lld of "
-			     "%lld</td><td>%s</td><td>%s</td></tr>",
-			     pass ? "pass" : "fail", ck->rule->id, ck->rule->source,
-			     ck->rule->required ? "" : " (scored, not required)",
-			     pass ? "yes," : "no,", (long long)ck->passed, (long long)ck->total,
-			     ck->rule->expect, ck->failing ? ck->failing : "");
+			     "<tr class=\"%s\"><td><code>%s</code></td><td>%s %lld of "
+			     "%lld</td><td>%s</td><td>%s</td><td>%s%s</td></tr>",
+			     pass ? "pass" : "fail", ck->rule->id, pass ? "yes," : "no,",
+			     (long long)ck->passed, (long long)ck->total, ck->rule->expect,
+			     ck->failing ? ck->failing : "", ck->rule->source,
+			     ck->rule->required ? "" : " (scored, not required)");
 		}
 		html_raw(b, "</tbody></table></div>");
 		sbom_quality_release(&q);
