@@ -14,6 +14,7 @@
 #include "sbom/inventory.h"
 #include "sbom/model.h"
 #include "sbom/product.h"
+#include "sbom/quality.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -84,6 +85,13 @@ static int product_from_body(json_t *b, struct product_info *p, struct vg_error 
 				    "request body: /public: expected true or false");
 	p->public_set = pub != NULL;
 	p->is_public = json_is_true(pub);
+	/* null sets back the default */
+	p->sbom_policy = vg_json_str(b, "sbom_policy");
+	if (!p->sbom_policy && json_is_null(json_object_get(b, "sbom_policy")))
+		p->sbom_policy = "default";
+	p->quality_profile = vg_json_str(b, "sbom_quality_profile");
+	if (!p->quality_profile && json_is_null(json_object_get(b, "sbom_quality_profile")))
+		p->quality_profile = "none";
 	return VG_OK;
 }
 
@@ -146,14 +154,20 @@ static int product_patch(struct http_req *req, struct http_resp *resp)
 	return http_json(resp, 200, o);
 }
 
-static json_t *import_json(const struct sbom_import_req *r, const struct sbom_import_result *res)
+static void import_json_add(json_t *o, const struct sbom_import_result *res,
+			    const struct sbom_violation_list *viol);
+
+static json_t *import_json(const struct sbom_import_req *r, const struct sbom_import_result *res,
+			   const struct sbom_violation_list *viol)
 {
-	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s}", "id",
-			 (json_int_t)res->sbom_id, "product", r->product, "version", r->version,
-			 "revision", (json_int_t)res->revision, "format", res->format, "encoding",
-			 res->encoding, "spec_version", res->spec_version, "components",
-			 (json_int_t)res->components, "dependencies", (json_int_t)res->edges,
-			 "sha256", res->sha256);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s}", "id",
+			      (json_int_t)res->sbom_id, "product", r->product, "version",
+			      r->version, "revision", (json_int_t)res->revision, "format",
+			      res->format, "encoding", res->encoding, "spec_version",
+			      res->spec_version, "components", (json_int_t)res->components,
+			      "dependencies", (json_int_t)res->edges, "sha256", res->sha256);
+	import_json_add(o, res, viol);
+	return o;
 }
 
 /*
@@ -178,11 +192,47 @@ static int import_answer(struct http_req *req, struct http_resp *resp, int statu
 	return http_json(resp, held ? 202 : status, o);
 }
 
+/* What every import answer carries: the policy, the violations kept, the
+ * quality measured. */
+static void import_json_add(json_t *o, const struct sbom_import_result *res,
+			    const struct sbom_violation_list *viol)
+{
+	json_object_set_new(o, "policy", json_string(res->policy));
+	json_object_set_new(o, "violations", json_integer((json_int_t)(viol->n + viol->n_dropped)));
+	json_object_set_new(o, "violation_list", sbom_violations_to_json(viol));
+	json_object_set_new(o, "violations_dropped", json_integer((json_int_t)viol->n_dropped));
+	json_object_set_new(o, "quality",
+			    json_pack("{s:i, s:i, s:b, s:b}", "ntia", res->quality_ntia,
+				      "bsi-tr-03183-2", res->quality_bsi, "ntia_ok", res->ntia_ok,
+				      "bsi_ok", res->bsi_ok));
+}
+
+/*
+ * A refused import: the error as http_fail() words it, with the policy and
+ * every violation (each with its JSON pointer or line) beside the message.
+ */
+static int import_refused(struct http_resp *resp, const struct vg_error *err,
+			  const struct sbom_import_result *res,
+			  const struct sbom_violation_list *viol)
+{
+	int code = err->code ? err->code : VG_EINTERNAL;
+	if (!viol->n)
+		return http_fail(resp, err);
+	http_json(resp, vg_code_http_status(code),
+		  json_pack("{s:{s:s, s:s, s:s, s:o, s:I}}", "error", "code", vg_code_name(code),
+			    "message", vg_error_msg(err), "policy", res->policy, "violation_list",
+			    sbom_violations_to_json(viol), "violations_dropped",
+			    (json_int_t)viol->n_dropped));
+	return code;
+}
+
 static int sbom_upload(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct sbom_import_req r = {0};
 	struct sbom_import_result res;
+	struct sbom_violation_list viol = {0};
+	int rc;
 
 	if (check_scope(req, resp, http_param(req, "p")))
 		return VG_EPERM;
@@ -191,9 +241,14 @@ static int sbom_upload(struct http_req *req, struct http_resp *resp)
 	r.data = req->body.data ? req->body.data : "";
 	r.n = req->body.len;
 	r.filename = http_query(req, "filename") ? http_query(req, "filename") : "request body";
-	if (sbom_import(req->db, &r, &res, &err))
-		return http_fail(resp, &err);
-	return import_answer(req, resp, 201, import_json(&r, &res), res.sbom_id);
+	if (sbom_import_ex(req->db, &r, &res, &viol, &err)) {
+		rc = import_refused(resp, &err, &res, &viol);
+		sbom_violation_list_release(&viol);
+		return rc;
+	}
+	rc = import_answer(req, resp, 201, import_json(&r, &res, &viol), res.sbom_id);
+	sbom_violation_list_release(&viol);
+	return rc;
 }
 
 static int sboms_list(struct http_req *req, struct http_resp *resp, const char *version)
@@ -240,8 +295,13 @@ static int sbom_get(struct http_req *req, struct http_resp *resp)
 	if (sbom_show(req->db, id, &c, &err))
 		return http_fail(resp, &err);
 	{
+		struct sbom_quality q;
 		json_t *o = sbom_contents_to_json(&c);
 		sbom_contents_release(&c);
+		if (sbom_quality_get(req->db, id, &q, &err) == VG_OK) {
+			json_object_set_new(o, "quality_checks", sbom_quality_to_json(&q));
+			sbom_quality_release(&q);
+		}
 		return http_json(resp, 200, o);
 	}
 }
@@ -394,13 +454,42 @@ static int export_route(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/*
+ * POST /api/v1/sbom/validate[?policy=strict|standard]: without policy, the
+ * official schema alone (valid or not, every error); with it, whether an
+ * import under that policy would take the document ("accepted") and the
+ * violations it would keep or refuse it for.
+ */
 static int validate_route(struct http_req *req, struct http_resp *resp)
 {
 	struct vg_error err = {0};
 	struct sbom_doc *doc = NULL;
 	json_t *report = NULL;
-	int rc = sbom_check(req->body.data ? req->body.data : "", req->body.len, "request body",
-			    &doc, &report, &err);
+	const char *pol = http_query(req, "policy");
+	int rc;
+	if (pol) {
+		enum sbom_policy policy;
+		struct sbom_violation_list viol = {0};
+		if (sbom_policy_parse(pol, &policy, &err))
+			return http_error(resp, VG_EINVAL, "query parameter policy: %s",
+					  vg_error_msg(&err));
+		rc = sbom_check_policy(req->body.data ? req->body.data : "", req->body.len,
+				       "request body", policy, &doc, &viol, &err);
+		report = json_pack("{s:s, s:b, s:b, s:o, s:I}", "policy", sbom_policy_name(policy),
+				   "accepted", rc == VG_OK, "valid", rc == VG_OK && !viol.n,
+				   "violation_list", sbom_violations_to_json(&viol),
+				   "violations_dropped", (json_int_t)viol.n_dropped);
+		sbom_violation_list_release(&viol);
+		if (rc)
+			json_object_set_new(report, "message", json_string(vg_error_msg(&err)));
+		else
+			json_object_set_new(report, "components",
+					    json_integer((json_int_t)doc->n_components));
+		sbom_doc_free(doc);
+		return http_json(resp, rc ? 422 : 200, report);
+	}
+	rc = sbom_check(req->body.data ? req->body.data : "", req->body.len, "request body", &doc,
+			&report, &err);
 	if (!report)
 		report = json_object();
 	json_object_set_new(report, "valid", json_boolean(rc == VG_OK));
@@ -423,6 +512,8 @@ static int dt_import(struct http_req *req, struct http_resp *resp, const char *n
 	struct vg_error err = {0};
 	struct sbom_import_req r = {0};
 	struct sbom_import_result res;
+	struct sbom_violation_list viol = {0};
+	json_t *o;
 	char token[37];
 
 	if (!name || !*name || !version || !*version)
@@ -453,14 +544,17 @@ static int dt_import(struct http_req *req, struct http_resp *resp, const char *n
 	r.n = n;
 	r.filename = "bom";
 	r.create_product = autocreate;
-	if (sbom_import(req->db, &r, &res, &err))
-		return http_fail(resp, &err);
+	if (sbom_import_ex(req->db, &r, &res, &viol, &err)) {
+		int rc = import_refused(resp, &err, &res, &viol);
+		sbom_violation_list_release(&viol);
+		return rc;
+	}
 	vg_uuid4(token);
-	return import_answer(req, resp, 200,
-			     json_pack("{s:s, s:I, s:I}", "token", token, "id",
-				       (json_int_t)res.sbom_id, "components",
-				       (json_int_t)res.components),
-			     res.sbom_id);
+	o = json_pack("{s:s, s:I, s:I}", "token", token, "id", (json_int_t)res.sbom_id,
+		      "components", (json_int_t)res.components);
+	import_json_add(o, &res, &viol);
+	sbom_violation_list_release(&viol);
+	return import_answer(req, resp, 200, o, res.sbom_id);
 }
 
 static int dt_put(struct http_req *req, struct http_resp *resp)
@@ -519,11 +613,15 @@ static int dt_post(struct http_req *req, struct http_resp *resp)
 const struct http_route sbom_routes[] = {
     {"GET", "/api/v1/products", READ_CI, 0, products_list, "List products", "sbom"},
     {"POST", "/api/v1/products", PRODUCT_WRITE, 0, products_create,
-     "Create a product {name, vendor, cra_class, support_until, placed_on_market, public}", "sbom"},
+     "Create a product {name, vendor, cra_class, support_until, placed_on_market, public, "
+     "sbom_policy, sbom_quality_profile}",
+     "sbom"},
     {"GET", "/api/v1/products/{p}", READ_CI, 0, product_get_route, "A product and its versions",
      "sbom"},
     {"PATCH", "/api/v1/products/{p}", ROLE_ADMIN | ROLE_PSIRT, 0, product_patch,
-     "Change a product (the fields of create but name; public: listed on /report)", "sbom"},
+     "Change a product (the fields of create but name; public: listed on /report; "
+     "sbom_policy strict|standard|null, sbom_quality_profile ntia|bsi-tr-03183-2|null)",
+     "sbom"},
     {"GET", "/api/v1/products/{p}/sboms", ROLE_READ, 0, sboms_of_product,
      "Every SBOM revision of a product", "sbom"},
     {"POST", "/api/v1/products/{p}/versions/{v}/sboms", UPLOAD, HTTP_BODY_UPLOAD, sbom_upload,
@@ -536,7 +634,8 @@ const struct http_route sbom_routes[] = {
      "Export (format=cyclonedx-1.6|cyclonedx-1.7|spdx-2.3)", "sbom"},
     {"GET", "/api/v1/products/{p}/diff", ROLE_READ, 0, diff, "Diff between two versions (from, to)",
      "sbom"},
-    {"GET", "/api/v1/sboms/{id}", ROLE_READ, 0, sbom_get, "One SBOM revision", "sbom"},
+    {"GET", "/api/v1/sboms/{id}", ROLE_READ, 0, sbom_get,
+     "One SBOM revision, with the violations kept (violation_list) and its quality checks", "sbom"},
     {"GET", "/api/v1/sboms/{id}/original", ROLE_READ, 0, sbom_get_original,
      "The original document, byte for byte", "sbom"},
     {"DELETE", "/api/v1/sboms/{id}", ROLE_ADMIN, 0, sbom_del,
@@ -544,7 +643,7 @@ const struct http_route sbom_routes[] = {
     {"POST", "/api/v1/sboms/{id}/approve", ROLE_ADMIN | ROLE_PSIRT, 0, sbom_approve_route,
      "Approve a held revision: its findings are reconciled (retracted) now", "sbom"},
     {"POST", "/api/v1/sbom/validate", READ_CI, HTTP_BODY_UPLOAD, validate_route,
-     "Validate a document without storing it", "sbom"},
+     "Validate a document without storing it (policy=strict|standard: as an import would)", "sbom"},
     {"PUT", "/api/v1/bom", UPLOAD, HTTP_BODY_UPLOAD, dt_put,
      "Dependency-Track compatible upload {projectName, projectVersion, autoCreate, bom}", "sbom"},
     {"POST", "/api/v1/bom", UPLOAD, HTTP_BODY_UPLOAD, dt_post,

@@ -12,12 +12,14 @@
 #include "sbom/inventory.h"
 #include "sbom/parse.h"
 #include "sbom/product.h"
+#include "sbom/quality.h"
 #include "sbom/validate.h"
 #include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/banned.h"
 
@@ -56,12 +58,13 @@ static int public_opt(const struct cli *c, const struct cli_args *a, struct prod
 
 static int product_create_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {
-	    "vendor=", "cra-class=", "support-until=", "placed-on-market=", "public=",
-	    "json",    NULL};
+	static const char *const spec[] = {"vendor=",           "cra-class=", "support-until=",
+					   "placed-on-market=", "public=",    "sbom-policy=",
+					   "quality-profile=",  "json",       NULL};
 	const char *usage = "NAME [--vendor V] [--cra-class default|important-1|important-2|"
 			    "critical] [--support-until YYYY-MM] [--placed-on-market YYYY-MM-DD] "
-			    "[--public yes|no] [--json]";
+			    "[--public yes|no] [--sbom-policy strict|standard|default] "
+			    "[--quality-profile none|ntia|bsi-tr-03183-2] [--json]";
 	struct cli_args a;
 	struct product_info p = {0};
 	struct store *s = NULL;
@@ -77,6 +80,8 @@ static int product_create_cmd(struct cli *c, int argc, char **argv)
 	p.cra_class = cli_opt(&a, "cra-class");
 	p.support_until = cli_opt(&a, "support-until");
 	p.placed_on_market = cli_opt(&a, "placed-on-market");
+	p.sbom_policy = cli_opt(&a, "sbom-policy");
+	p.quality_profile = cli_opt(&a, "quality-profile");
 	if ((rc = public_opt(c, &a, &p)))
 		return rc;
 	rc = cli_open_store(c, 0, &s);
@@ -97,11 +102,13 @@ static int product_create_cmd(struct cli *c, int argc, char **argv)
 
 static int product_update_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {
-	    "vendor=", "cra-class=", "support-until=", "placed-on-market=", "public=",
-	    "json",    NULL};
+	static const char *const spec[] = {"vendor=",           "cra-class=", "support-until=",
+					   "placed-on-market=", "public=",    "sbom-policy=",
+					   "quality-profile=",  "json",       NULL};
 	const char *usage = "NAME [--vendor V] [--cra-class C] [--support-until YYYY-MM] "
-			    "[--placed-on-market YYYY-MM-DD] [--public yes|no] [--json]";
+			    "[--placed-on-market YYYY-MM-DD] [--public yes|no] "
+			    "[--sbom-policy strict|standard|default] "
+			    "[--quality-profile none|ntia|bsi-tr-03183-2] [--json]";
 	struct cli_args a;
 	struct product_info p = {0};
 	struct store *s = NULL;
@@ -117,6 +124,8 @@ static int product_update_cmd(struct cli *c, int argc, char **argv)
 	p.cra_class = cli_opt(&a, "cra-class");
 	p.support_until = cli_opt(&a, "support-until");
 	p.placed_on_market = cli_opt(&a, "placed-on-market");
+	p.sbom_policy = cli_opt(&a, "sbom-policy");
+	p.quality_profile = cli_opt(&a, "quality-profile");
 	if ((rc = public_opt(c, &a, &p)))
 		return rc;
 	rc = cli_open_store(c, 0, &s);
@@ -189,18 +198,32 @@ static int product_show_cmd(struct cli *c, int argc, char **argv)
 	if (cli_flag(&a, "json"))
 		return cli_print_json(o);
 	printf("product:          %s\nvendor:           %s\nCRA class:        %s\n"
-	       "support until:    %s\nplaced on market: %s\npublic:           %s\n\n"
-	       "VERSION              REVISIONS  LAST UPLOAD\n",
+	       "support until:    %s\nplaced on market: %s\npublic:           %s\n"
+	       "SBOM policy:      %s\nquality profile:  %s\n\n"
+	       "VERSION              REVISIONS  LAST UPLOAD           QUALITY (NTIA/BSI)\n",
 	       vg_json_str(o, "name"), vg_json_str(o, "vendor") ? vg_json_str(o, "vendor") : "-",
 	       vg_json_str(o, "cra_class"),
 	       vg_json_str(o, "support_until") ? vg_json_str(o, "support_until") : "-",
 	       vg_json_str(o, "placed_on_market") ? vg_json_str(o, "placed_on_market") : "-",
-	       json_is_true(json_object_get(o, "public")) ? "yes (listed on /report)" : "no");
+	       json_is_true(json_object_get(o, "public")) ? "yes (listed on /report)" : "no",
+	       vg_json_str(o, "sbom_policy") ? vg_json_str(o, "sbom_policy")
+					     : "default (the setting sbom.policy)",
+	       vg_json_str(o, "sbom_quality_profile") ? vg_json_str(o, "sbom_quality_profile")
+						      : "none");
 	json_array_foreach(json_object_get(o, "versions"), i, v)
 	{
-		printf("%-20s %-10lld %s\n", vg_json_str(v, "version"),
+		json_t *q = json_object_get(v, "quality"),
+		       *m = json_object_get(v, "meets_quality_profile");
+		char qual[64] = "-";
+		if (json_is_object(q))
+			snprintf(qual, sizeof(qual), "%lld/%lld%s",
+				 (long long)vg_json_int(q, "ntia", 0),
+				 (long long)vg_json_int(q, "bsi", 0),
+				 json_is_false(m) ? " BELOW PROFILE" : "");
+		printf("%-20s %-10lld %-21s %s\n", vg_json_str(v, "version"),
 		       (long long)vg_json_int(v, "revisions", 0),
-		       vg_json_str(v, "last_upload_at") ? vg_json_str(v, "last_upload_at") : "-");
+		       vg_json_str(v, "last_upload_at") ? vg_json_str(v, "last_upload_at") : "-",
+		       qual);
 	}
 	json_decref(o);
 	return CLI_OK;
@@ -221,6 +244,22 @@ int cmd_product(struct cli *c, int argc, char **argv)
 
 /* ---- sbom ---- */
 
+/* "  violation: file: /pointer: what was expected" (or "line N") on f. */
+static void print_violation(FILE *f, const char *file, const struct sbom_validation_error *e)
+{
+	const char *m = e->message ? e->message : "";
+	size_t fl = strlen(file);
+	/* parser messages start with the file name already */
+	if (strncmp(m, file, fl) == 0 && m[fl] == ':')
+		fprintf(f, "  violation: %s\n", m);
+	else if (e->pointer)
+		fprintf(f, "  violation: %s: %s: %s\n", file, e->pointer, m);
+	else if (e->line)
+		fprintf(f, "  violation: %s: line %d: %s\n", file, e->line, m);
+	else
+		fprintf(f, "  violation: %s: %s\n", file, m);
+}
+
 static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"product=", "version=", "json", NULL};
@@ -231,6 +270,7 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	struct vg_error err = {0};
 	struct sbom_import_req r = {0};
 	struct sbom_import_result res;
+	struct sbom_violation_list viol = {0};
 	struct sbom_revision rev;
 	char held[512] = "";
 	int rc;
@@ -252,7 +292,7 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	r.data = b.data;
 	r.n = b.len;
 	r.filename = a.pos[0];
-	rc = sbom_import(s, &r, &res, &err);
+	rc = sbom_import_ex(s, &r, &res, &viol, &err);
 	/* held by the import or by the reconciliation it triggered */
 	if (!rc && sbom_revision_get(s, res.sbom_id, &rev, &err) == VG_OK) {
 		if (SBOM_REVISION_HELD(&rev))
@@ -261,24 +301,59 @@ static int sbom_import_cmd(struct cli *c, int argc, char **argv)
 	}
 	store_close(s);
 	vg_buf_release(&b);
-	if (rc)
-		return cli_error(&err);
-	if (cli_flag(&a, "json"))
-		return cli_print_json(json_pack(
-		    "{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:s?}", "id",
-		    (json_int_t)res.sbom_id, "product", r.product, "version", r.version, "revision",
-		    (json_int_t)res.revision, "format", res.format, "encoding", res.encoding,
-		    "spec_version", res.spec_version, "components", (json_int_t)res.components,
-		    "dependencies", (json_int_t)res.edges, "sha256", res.sha256, "held",
-		    held[0] != '\0', "held_reason", held[0] ? held : NULL));
+	if (rc && cli_flag(&a, "json") && viol.n) {
+		/* refused: every violation, each with its place */
+		json_t *o = json_pack("{s:b, s:s, s:s, s:o, s:I}", "accepted", 0, "error",
+				      vg_error_msg(&err), "policy", res.policy, "violation_list",
+				      sbom_violations_to_json(&viol), "violations_dropped",
+				      (json_int_t)viol.n_dropped);
+		sbom_violation_list_release(&viol);
+		cli_print_json(o);
+		return CLI_FAIL;
+	}
+	if (rc) {
+		rc = cli_error(&err);
+		for (size_t i = 0; viol.n > 1 && i < viol.n; i++)
+			print_violation(stderr, a.pos[0], &viol.items[i]);
+		if (viol.n_dropped)
+			fprintf(stderr, "  and %zu more violations\n", viol.n_dropped);
+		sbom_violation_list_release(&viol);
+		return rc;
+	}
+	if (cli_flag(&a, "json")) {
+		json_t *o = json_pack(
+		    "{s:b, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:s?, s:s, s:o, "
+		    "s:I, s:{s:i, s:i, s:b, s:b}}",
+		    "accepted", 1, "id", (json_int_t)res.sbom_id, "product", r.product, "version",
+		    r.version, "revision", (json_int_t)res.revision, "format", res.format,
+		    "encoding", res.encoding, "spec_version", res.spec_version, "components",
+		    (json_int_t)res.components, "dependencies", (json_int_t)res.edges, "sha256",
+		    res.sha256, "held", held[0] != '\0', "held_reason", held[0] ? held : NULL,
+		    "policy", res.policy, "violation_list", sbom_violations_to_json(&viol),
+		    "violations_dropped", (json_int_t)viol.n_dropped, "quality", "ntia",
+		    res.quality_ntia, "bsi-tr-03183-2", res.quality_bsi, "ntia_ok", res.ntia_ok,
+		    "bsi_ok", res.bsi_ok);
+		json_object_set_new(o, "violations", json_integer((json_int_t)res.violations));
+		sbom_violation_list_release(&viol);
+		return cli_print_json(o);
+	}
 	printf("imported %s as SBOM %lld: %s %s revision %lld, %s %s (%s), %lld components, "
 	       "%lld dependencies\n",
 	       a.pos[0], (long long)res.sbom_id, r.product, r.version, (long long)res.revision,
 	       res.format, res.spec_version, res.encoding, (long long)res.components,
 	       (long long)res.edges);
+	printf("policy %s: %lld violations kept with the revision\n", res.policy,
+	       (long long)res.violations);
+	for (size_t i = 0; i < viol.n; i++)
+		print_violation(stdout, a.pos[0], &viol.items[i]);
+	printf("quality: NTIA minimum elements %d/100 (%s), BSI TR-03183-2 %d/100 (%s); details: "
+	       "vigil sbom quality %lld\n",
+	       res.quality_ntia, res.ntia_ok ? "met" : "not met", res.quality_bsi,
+	       res.bsi_ok ? "met" : "not met", (long long)res.sbom_id);
 	if (held[0])
 		printf("held: %s; approve with: vigil sbom approve %lld\n", held,
 		       (long long)res.sbom_id);
+	sbom_violation_list_release(&viol);
 	return CLI_OK;
 }
 
@@ -311,6 +386,7 @@ static int sbom_list_cmd(struct cli *c, int argc, char **argv)
 	    {"SPEC", "spec_version", 6},
 	    {"COMPONENTS", "components", 10},
 	    {"HELD", "held", 5},
+	    {"VIOLATIONS", "violations", 10},
 	    {"UPLOADED", "uploaded_at", 21},
 	    {"BY", "uploaded_by", 16},
 	    {"FROM", "uploaded_from", 0},
@@ -409,6 +485,16 @@ static int sbom_show_cmd(struct cli *c, int argc, char **argv)
 	       sc.rev.format, sc.rev.spec_version, sc.rev.encoding,
 	       vg_time_format(sc.rev.uploaded_at, up, sizeof(up)), sc.rev.uploaded_by,
 	       vg_time_format(sc.rev.retain_until, keep, sizeof(keep)), sc.rev.sha256);
+	if (sc.rev.policy)
+		printf("policy %s: %lld violations kept\n", sc.rev.policy,
+		       (long long)sc.rev.violation_count);
+	for (size_t i = 0; i < sc.violations.n; i++)
+		print_violation(stdout, sc.rev.filename ? sc.rev.filename : "sbom",
+				&sc.violations.items[i]);
+	if (sc.rev.quality_ntia >= 0)
+		printf("quality: NTIA %lld/100 (%s), BSI TR-03183-2 %lld/100 (%s)\n\n",
+		       (long long)sc.rev.quality_ntia, sc.rev.ntia_ok == 1 ? "met" : "not met",
+		       (long long)sc.rev.quality_bsi, sc.rev.bsi_ok == 1 ? "met" : "not met");
 	for (size_t i = 0; i < sc.n_components; i++) {
 		const struct sbom_stored_component *comp = &sc.components[i];
 		printf("  %-40s %-20s %s\n", comp->name ? comp->name : "",
@@ -524,6 +610,23 @@ static int sbom_diff_cmd(struct cli *c, int argc, char **argv)
  * under standard a document whose violations are none fatal is valid with
  * its violations listed (each with its JSON pointer or line).
  */
+/* The dangling references a standard parse dropped, each with its place. */
+struct dangling_refs {
+	json_t *list;
+	size_t n;
+};
+
+static void dangling_ref(void *arg, const char *where, long line, const char *ref)
+{
+	struct dangling_refs *d = arg;
+	d->n++;
+	if (d->list && json_array_size(d->list) < 100)
+		json_array_append_new(
+		    d->list,
+		    line ? json_pack("{s:I, s:s}", "line", (json_int_t)line, "ref", ref)
+			 : json_pack("{s:s, s:s}", "pointer", where ? where : "", "ref", ref));
+}
+
 static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {"json", "policy=", NULL};
@@ -561,8 +664,14 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 		vg_error_set(&err, rc, "%s", m.data ? m.data : "invalid document");
 		vg_buf_release(&m);
 	}
+	struct dangling_refs dr = {.list = json_array()};
 	if (!rc) {
-		struct sbom_parse_opts po = {.allow_dangling = policy == SBOM_POLICY_STANDARD};
+		/* relationships to elements that are no component (files, the
+		 * SPDX 3 individuals) are read, not dangling: only refs to no
+		 * element at all are */
+		struct sbom_parse_opts po = {.allow_dangling = policy == SBOM_POLICY_STANDARD,
+					     .dangling = dangling_ref,
+					     .dangling_arg = &dr};
 		rc = sbom_parse_ex(b.data, b.len, a.pos[0], &po, &doc, &err);
 	}
 	vg_buf_release(&b);
@@ -580,14 +689,15 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 			json_object_set_new(o, "components",
 					    json_integer((json_int_t)doc->n_components));
 			json_object_set_new(o, "dropped_relationships",
-					    json_integer((json_int_t)doc->n_dropped_edges));
+					    json_integer((json_int_t)dr.n));
+			json_object_set_new(o, "dangling", json_incref(dr.list));
 		}
 		cli_print_json(o);
 	} else if (rc) {
 		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 	} else {
 		printf("%s: %s %s %s (%s), %zu components\n", a.pos[0],
-		       v.valid && !doc->n_dropped_edges ? "valid" : "accepted under standard:",
+		       v.valid && !dr.n ? "valid" : "accepted under standard:",
 		       sbom_format_name(doc->format), doc->spec_version,
 		       sbom_encoding_name(doc->encoding), doc->n_components);
 		for (size_t i = 0; i < v.n_errors; i++) {
@@ -596,15 +706,116 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 				printf("  violation: %s\n", m.data);
 			vg_buf_release(&m);
 		}
-		if (doc->n_dropped_edges)
-			printf("  violation: %zu relationship(s) name no element of the document "
-			       "(dropped)\n",
-			       doc->n_dropped_edges);
+		for (size_t i = 0; i < json_array_size(dr.list); i++) {
+			json_t *d = json_array_get(dr.list, i);
+			if (json_object_get(d, "line"))
+				printf("  violation: %s: line %lld: dangling reference \"%s\" "
+				       "(dropped)\n",
+				       a.pos[0],
+				       (long long)json_integer_value(json_object_get(d, "line")),
+				       json_string_value(json_object_get(d, "ref")));
+			else
+				printf("  violation: %s: %s: dangling reference \"%s\" (dropped)\n",
+				       a.pos[0], json_string_value(json_object_get(d, "pointer")),
+				       json_string_value(json_object_get(d, "ref")));
+		}
+		if (dr.n > json_array_size(dr.list))
+			printf("  and %zu more dangling references\n",
+			       dr.n - json_array_size(dr.list));
 	}
+	json_decref(dr.list);
 	sbom_validation_release(&v);
 	json_decref(report);
 	sbom_doc_free(doc);
 	return rc ? CLI_FAIL : CLI_OK;
+}
+
+static void print_quality(const char *what, const struct sbom_quality *q)
+{
+	printf("%s\n  NTIA minimum elements:  %3d/100, %s\n  BSI TR-03183-2 v2.0.0: %3d/100, "
+	       "%s\n\n",
+	       what, q->score[SBOM_PROFILE_NTIA], q->ok[SBOM_PROFILE_NTIA] ? "met" : "not met",
+	       q->score[SBOM_PROFILE_BSI], q->ok[SBOM_PROFILE_BSI] ? "met" : "not met");
+	for (size_t i = 0; i < q->n; i++) {
+		const struct sbom_quality_check *ck = &q->checks[i];
+		int pass = ck->total && ck->passed == ck->total;
+		printf("%-4s %-29s %lld/%lld  %s%s\n", pass ? "ok" : "FAIL", ck->rule->id,
+		       (long long)ck->passed, (long long)ck->total, ck->rule->source,
+		       ck->rule->required ? "" : " (scored, not required)");
+		if (!pass)
+			printf("     expected: %s%s%s\n", ck->rule->expect,
+			       ck->failing ? "; failing: " : "", ck->failing ? ck->failing : "");
+	}
+}
+
+/*
+ * vigil sbom quality ID | FILE | --product P --version V [--json]: the
+ * NTIA and BSI TR-03183-2 checks of a stored revision (as measured at its
+ * import), of the newest revision of a version, or of a file (read under
+ * the standard policy, nothing stored).
+ */
+static int sbom_quality_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"product=", "version=", "json", NULL};
+	const char *usage = "ID|FILE | --product P --version V [--json]";
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	struct sbom_quality q = {0};
+	char what[512];
+	int64_t id = 0;
+	int rc, byver;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	byver = cli_opt(&a, "product") && cli_opt(&a, "version");
+	if ((byver && a.npos) || (!byver && a.npos != 1) ||
+	    (!byver && (cli_opt(&a, "product") || cli_opt(&a, "version"))))
+		return cli_usage(c, "%s", usage);
+	if (!byver && access(a.pos[0], R_OK) == 0) {
+		struct vg_buf b = VG_BUF_INIT;
+		struct sbom_doc *doc = NULL;
+		if (vg_buf_read_file(&b, a.pos[0], SBOM_MAX_BYTES_DEFAULT, &err)) {
+			vg_buf_release(&b);
+			return cli_error(&err);
+		}
+		rc = sbom_check_policy(b.data, b.len, a.pos[0], SBOM_POLICY_STANDARD, &doc, NULL,
+				       &err);
+		vg_buf_release(&b);
+		if (rc)
+			return cli_error(&err);
+		rc = sbom_quality_measure(doc, &q);
+		sbom_doc_free(doc);
+		if (rc)
+			return cli_fail("out of memory");
+		snprintf(what, sizeof(what), "%s:", a.pos[0]);
+	} else {
+		if (!byver && (rc = parse_id(c, a.pos[0], usage, &id)))
+			return rc;
+		rc = cli_open_store(c, 0, &s);
+		if (rc)
+			return rc;
+		rc = byver
+			 ? sbom_latest(s, cli_opt(&a, "product"), cli_opt(&a, "version"), &id, &err)
+			 : VG_OK;
+		if (!rc)
+			rc = sbom_quality_get(s, id, &q, &err);
+		store_close(s);
+		if (rc)
+			return cli_error(&err);
+		snprintf(what, sizeof(what), "SBOM %lld:", (long long)id);
+	}
+	if (cli_flag(&a, "json")) {
+		json_t *o = sbom_quality_to_json(&q);
+		if (id)
+			json_object_set_new(o, "id", json_integer(id));
+		else
+			json_object_set_new(o, "file", json_string(a.pos[0]));
+		sbom_quality_release(&q);
+		return cli_print_json(o);
+	}
+	print_quality(what, &q);
+	sbom_quality_release(&q);
+	return CLI_OK;
 }
 
 static int file_write(void *arg, const char *p, size_t n)
@@ -668,6 +879,8 @@ int cmd_sbom(struct cli *c, int argc, char **argv)
 	static const struct cli_verb verbs[] = {
 	    {"import", sbom_import_cmd, "import a CycloneDX or SPDX document for a version"},
 	    {"validate", sbom_validate_cmd, "check a document without storing it"},
+	    {"quality", sbom_quality_cmd,
+	     "NTIA minimum elements and BSI TR-03183-2 checks of a revision or a file"},
 	    {"list", sbom_list_cmd, "list the revisions of a product (and version)"},
 	    {"show", sbom_show_cmd, "show one revision with its components"},
 	    {"get", sbom_get_cmd, "write the original document, byte for byte"},

@@ -60,6 +60,8 @@ struct cdx {
 	struct cdx_dep *deps;
 	size_t n_deps, cap_deps;
 	int have_format, have_version;
+	int author_rank; /* of doc->author: 1 authors, 2 manufacturer, 3 manufacture,
+			  * 4 supplier; 0 none yet */
 };
 
 static int oom(struct cdx *x)
@@ -205,10 +207,34 @@ static int hash_member(struct cdx *x, void *arg)
 	return VG_OK;
 }
 
+/* One hash of an external reference: a SHA-512 is kept. */
+static int extref_hash_member(struct cdx *x, void *arg)
+{
+	struct sbom_extref *e = arg;
+	const char *alg = NULL, *val = NULL;
+	struct vg_jstr k;
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "alg"))
+			rc = jstr(x, "alg", &alg);
+		else if (vg_jstr_eq(&k, "content"))
+			rc = jstr(x, "content", &val);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if (alg && val && strcmp(alg, "SHA-512") == 0)
+		e->sha512 = val;
+	return VG_OK;
+}
+
 static int extref_member(struct cdx *x, void *arg)
 {
 	struct cdx_comp *cc = arg;
-	struct sbom_extref e = {NULL, NULL, NULL};
+	struct sbom_extref e = {NULL, NULL, NULL, NULL};
 	struct vg_jstr k;
 	int r, rc;
 	while ((r = jkey(x, &k)) == 1) {
@@ -218,6 +244,8 @@ static int extref_member(struct cdx *x, void *arg)
 			rc = jstr(x, "url", &e.url);
 		else if (vg_jstr_eq(&k, "comment"))
 			rc = jstr(x, "comment", &e.comment);
+		else if (vg_jstr_eq(&k, "hashes") && vg_jscan_peek(&x->s) == VG_JT_ARRAY)
+			rc = jeach(x, "hashes", extref_hash_member, &e);
 		else
 			rc = jskip(x, NULL);
 		if (rc)
@@ -617,14 +645,22 @@ static int resolve_dependencies(struct cdx *x)
 			}
 		}
 		uint32_t idx = dep_lookup(x, d, &known, tmp);
-		if (!known && !(x->opts && x->opts->allow_dangling)) {
-			char where[96];
+		char where[96];
+		if (!known) {
 			if (d->kind == 0)
 				snprintf(where, sizeof(where), "/dependencies/%u/ref", d->i);
 			else
 				snprintf(where, sizeof(where), "/dependencies/%u/%s/%u", d->i,
 					 d->kind == SBOM_EDGE_PROVIDES ? "provides" : "dependsOn",
 					 d->j);
+		}
+		if (!known && x->opts && x->opts->allow_dangling && x->opts->dangling) {
+			char ref[208];
+			snprintf(ref, sizeof(ref), "%.*s", (int)(d->len > 200 ? 200 : d->len),
+				 d->raw);
+			x->opts->dangling(x->opts->dangling_arg, where, 0, ref);
+		}
+		if (!known && !(x->opts && x->opts->allow_dangling)) {
 			rc = vg_error_set(
 			    x->err, VG_EPARSE,
 			    "%s: %s: dangling dependency: no component or service has "
@@ -716,6 +752,90 @@ static int tools(struct cdx *x)
 	return VG_OK;
 }
 
+/* An organisation or person of the metadata: its name, email (or the first
+ * contact's) and first url. */
+struct cdx_party {
+	const char *name, *email, *url;
+	int rank;
+};
+
+static int contact_member(struct cdx *x, void *arg)
+{
+	struct cdx_party *p = arg;
+	struct vg_jstr k;
+	const char *e = NULL;
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "email") && !p->email)
+			rc = jstr(x, "email", &e);
+		else
+			rc = jskip(x, NULL);
+		if (rc)
+			return rc;
+		if (e && !p->email)
+			p->email = e;
+	}
+	return r < 0 ? -r : VG_OK;
+}
+
+static int party_members(struct cdx *x, void *arg)
+{
+	struct cdx_party *p = arg;
+	struct vg_jstr k;
+	char buf[600];
+	int r, rc;
+	while ((r = jkey(x, &k)) == 1) {
+		if (vg_jstr_eq(&k, "name")) {
+			rc = jstr(x, "name", &p->name);
+		} else if (vg_jstr_eq(&k, "email")) {
+			rc = jstr(x, "email", &p->email);
+		} else if (vg_jstr_eq(&k, "url") && vg_jscan_peek(&x->s) == VG_JT_STRING) {
+			rc = jstr(x, "url", &p->url);
+		} else if (vg_jstr_eq(&k, "url") && vg_jscan_peek(&x->s) == VG_JT_ARRAY) {
+			int r2;
+			if ((rc = jarray(x, "url")))
+				return rc;
+			while ((r2 = jitem(x)) == 1) {
+				if (!p->url && vg_jscan_peek(&x->s) == VG_JT_STRING)
+					rc = jstr(x, "url", &p->url);
+				else
+					rc = jskip(x, NULL);
+				if (rc)
+					return rc;
+			}
+			if (r2 < 0)
+				return -r2;
+		} else if (vg_jstr_eq(&k, "contact") && vg_jscan_peek(&x->s) == VG_JT_ARRAY) {
+			rc = jeach(x, "contact", contact_member, p);
+		} else {
+			rc = jskip(x, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	if (r < 0)
+		return -r;
+	if ((!p->name && !p->email && !p->url) || (x->author_rank && x->author_rank <= p->rank))
+		return VG_OK;
+	if (p->email)
+		snprintf(buf, sizeof(buf), "%.256s <%.256s>", p->name ? p->name : "", p->email);
+	else if (p->url)
+		snprintf(buf, sizeof(buf), "%.256s (%.256s)", p->name ? p->name : "", p->url);
+	else
+		snprintf(buf, sizeof(buf), "%.256s", p->name);
+	if (!(x->doc->author = sbom_doc_strdup(x->doc, buf[0] == ' ' ? buf + 1 : buf)))
+		return oom(x);
+	x->author_rank = p->rank;
+	return VG_OK;
+}
+
+static int author_member(struct cdx *x, void *arg)
+{
+	struct cdx_party p = {NULL, NULL, NULL, 1};
+	(void)arg;
+	return party_members(x, &p);
+}
+
 static int metadata(struct cdx *x)
 {
 	struct vg_jstr k;
@@ -728,6 +848,21 @@ static int metadata(struct cdx *x)
 			rc = jstr(x, "timestamp", &x->doc->created);
 		} else if (vg_jstr_eq(&k, "tools")) {
 			rc = tools(x);
+		} else if (vg_jstr_eq(&k, "authors") && vg_jscan_peek(&x->s) == VG_JT_ARRAY) {
+			rc = jeach(x, "authors", author_member, NULL);
+		} else if ((vg_jstr_eq(&k, "manufacturer") || vg_jstr_eq(&k, "manufacture") ||
+			    vg_jstr_eq(&k, "supplier")) &&
+			   vg_jscan_peek(&x->s) == VG_JT_OBJECT) {
+			struct cdx_party p = {NULL, NULL, NULL,
+					      vg_jstr_eq(&k, "manufacturer")  ? 2
+					      : vg_jstr_eq(&k, "manufacture") ? 3
+									      : 4};
+			size_t a = sbom_jptr_key(&x->ptr, p.rank == 2   ? "manufacturer"
+							  : p.rank == 3 ? "manufacture"
+									: "supplier");
+			if ((rc = jobject(x, NULL)) || (rc = party_members(x, &p)))
+				return rc;
+			sbom_jptr_pop(&x->ptr, a);
 		} else if (vg_jstr_eq(&k, "component")) {
 			struct cdx_parent top = {SBOM_NONE, 0};
 			size_t a = sbom_jptr_key(&x->ptr, "component");
@@ -1130,9 +1265,14 @@ static int xdep_ref(struct cdxml *x, const xmlNode *n, uint32_t *idx)
 	if (!ref)
 		return xerr(x, n, "expected attribute ref");
 	*idx = sbom_doc_find(x->doc, ref);
-	if (*idx != SBOM_NONE || sbom_doc_ref_known(x->doc, ref) ||
-	    (x->opts && x->opts->allow_dangling))
+	if (*idx != SBOM_NONE || sbom_doc_ref_known(x->doc, ref))
 		return VG_OK;
+	if (x->opts && x->opts->allow_dangling) {
+		if (x->opts->dangling)
+			x->opts->dangling(x->opts->dangling_arg, NULL, xmlGetLineNo((xmlNode *)n),
+					  ref);
+		return VG_OK;
+	}
 	return xerr(x, n, "dangling dependency: no component or service has bom-ref \"%s\"", ref);
 }
 
@@ -1177,11 +1317,49 @@ static int xtool(struct cdxml *x, const xmlNode *t, const char *vendor_el)
 	return sbom_doc_add_tool(x->doc, vendor, name, version) ? xoom(x) : VG_OK;
 }
 
+/* doc->author from metadata: authors/author, else manufacturer,
+ * manufacture, supplier (name, email or the first contact's, url). */
+static int xauthor(struct cdxml *x, const xmlNode *m)
+{
+	static const char *const from[] = {"authors", "manufacturer", "manufacture", "supplier"};
+	char buf[600];
+	int rc;
+	for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		const xmlNode *p = child(m, from[i]), *c;
+		const char *name = NULL, *email = NULL, *url = NULL;
+		if (p && i == 0)
+			p = child(p, "author");
+		if (!p)
+			continue;
+		if ((rc = xtext(x, child(p, "name"), &name)) ||
+		    (rc = xtext(x, child(p, "email"), &email)) ||
+		    (rc = xtext(x, child(p, "url"), &url)))
+			return rc;
+		if (!email && (c = child(p, "contact")) &&
+		    (rc = xtext(x, child(c, "email"), &email)))
+			return rc;
+		if (!name && !email && !url)
+			continue;
+		if (email)
+			snprintf(buf, sizeof(buf), "%.256s <%.256s>", name ? name : "", email);
+		else if (url)
+			snprintf(buf, sizeof(buf), "%.256s (%.256s)", name ? name : "", url);
+		else
+			snprintf(buf, sizeof(buf), "%.256s", name);
+		if (!(x->doc->author = sbom_doc_strdup(x->doc, buf[0] == ' ' ? buf + 1 : buf)))
+			return xoom(x);
+		return VG_OK;
+	}
+	return VG_OK;
+}
+
 static int xmetadata(struct cdxml *x, const xmlNode *m)
 {
 	const xmlNode *tools = child(m, "tools"), *c;
 	int rc;
 	if ((rc = xtext(x, child(m, "timestamp"), &x->doc->created)))
+		return rc;
+	if ((rc = xauthor(x, m)))
 		return rc;
 	for (const xmlNode *t = tools ? tools->children : NULL; t; t = t->next) {
 		if (is_el(t, "tool")) {

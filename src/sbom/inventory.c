@@ -6,10 +6,12 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/events.h"
+#include "core/config.h"
 #include "core/hash.h"
 #include "core/text.h"
 #include "sbom/model.h"
 #include "sbom/parse.h"
+#include "sbom/quality.h"
 #include "ident/purl.h"
 #include "sbom/validate.h"
 #include "store/store.h"
@@ -83,8 +85,30 @@ int product_check(const struct product_info *p, int creating, const char **field
 				    "placed on market (--placed-on-market) '%s': "
 				    "expected YYYY-MM-DD, a date",
 				    p->placed_on_market);
+	*field = "sbom_policy";
+	if (p->sbom_policy && strcmp(p->sbom_policy, "default") &&
+	    strcmp(p->sbom_policy, "strict") && strcmp(p->sbom_policy, "standard"))
+		return vg_error_set(
+		    err, VG_EINVAL,
+		    "SBOM policy (--sbom-policy) '%s': expected strict, standard or "
+		    "default (the setting sbom.policy)",
+		    p->sbom_policy);
+	*field = "quality_profile";
+	if (p->quality_profile) {
+		enum sbom_quality_profile qp;
+		if ((rc = sbom_quality_profile_parse(p->quality_profile, &qp, err))) {
+			vg_error_prefix(err, "--quality-profile");
+			return rc;
+		}
+	}
 	*field = NULL;
 	return VG_OK;
+}
+
+/* The stored value of a policy or profile choice: NULL for the default. */
+static const char *stored_choice(const char *v)
+{
+	return !v || !*v || !strcmp(v, "default") || !strcmp(v, "none") ? NULL : v;
 }
 
 static int check_product(const struct product_info *p, int creating, struct vg_error *err)
@@ -116,10 +140,12 @@ int product_create(struct store *s, const struct product_info *p, struct vg_erro
 		return rc;
 	rc = store_exec(s, err,
 			"INSERT INTO products (name, vendor, cra_class, support_until, "
-			"placed_on_market, created_at, public) VALUES (?,?,?,?,?,?,?)",
-			"tttttii", p->name, p->vendor, p->cra_class ? p->cra_class : "default",
+			"placed_on_market, created_at, public, sbom_policy, sbom_quality_profile) "
+			"VALUES (?,?,?,?,?,?,?,?,?)",
+			"tttttiitt", p->name, p->vendor, p->cra_class ? p->cra_class : "default",
 			p->support_until, p->placed_on_market, vg_now(),
-			(int64_t)(p->public_set && p->is_public));
+			(int64_t)(p->public_set && p->is_public), stored_choice(p->sbom_policy),
+			stored_choice(p->quality_profile));
 	if (rc == VG_EEXIST)
 		vg_error_set(err, rc, "product '%s' already exists", p->name);
 	if (!rc) {
@@ -161,6 +187,13 @@ int product_update(struct store *s, const struct product_info *p, struct vg_erro
 	if (!rc && p->public_set)
 		rc = store_exec(s, err, "UPDATE products SET public = ? WHERE name = ?", "it",
 				(int64_t)(p->is_public != 0), p->name);
+	if (!rc && p->sbom_policy)
+		rc = store_exec(s, err, "UPDATE products SET sbom_policy = ? WHERE name = ?", "tt",
+				stored_choice(p->sbom_policy), p->name);
+	if (!rc && p->quality_profile)
+		rc = store_exec(s, err,
+				"UPDATE products SET sbom_quality_profile = ? WHERE name = ?", "tt",
+				stored_choice(p->quality_profile), p->name);
 	if (!rc)
 		rc = product_audit_json(s, p->name, &after, err);
 	if (!rc)
@@ -237,6 +270,216 @@ int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc
 	else
 		sbom_doc_free(doc);
 	return VG_OK;
+}
+
+/* ---- policy and violations ---- */
+
+void sbom_violation_list_release(struct sbom_violation_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].pointer);
+		free(l->items[i].schema);
+		free(l->items[i].message);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Append one violation (strings copied); VG_ENOMEM. */
+static int violation_add(struct sbom_violation_list *l, const char *pointer, int line,
+			 const char *schema, const char *message, int fatal)
+{
+	struct sbom_validation_error *e;
+	if (l->n >= SBOM_VALIDATE_MAX_ERRORS) {
+		l->n_dropped++;
+		return VG_OK;
+	}
+	e = realloc(l->items, (l->n + 1) * sizeof(*l->items));
+	if (!e)
+		return VG_ENOMEM;
+	l->items = e;
+	e = &l->items[l->n];
+	memset(e, 0, sizeof(*e));
+	e->line = line;
+	e->fatal = fatal;
+	e->pointer = pointer ? strdup(pointer) : NULL;
+	e->schema = schema ? strdup(schema) : NULL;
+	e->message = strdup(message ? message : "");
+	if ((pointer && !e->pointer) || (schema && !e->schema) || !e->message) {
+		free(e->pointer);
+		free(e->schema);
+		free(e->message);
+		return VG_ENOMEM;
+	}
+	l->n++;
+	return VG_OK;
+}
+
+json_t *sbom_violations_to_json(const struct sbom_violation_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct sbom_validation_error *e = &l->items[i];
+		json_t *o = json_object();
+		if (e->pointer)
+			json_object_set_new(o, "pointer", json_string(e->pointer));
+		if (e->line)
+			json_object_set_new(o, "line", json_integer(e->line));
+		json_object_set_new(o, "schema", vg_json_text(e->schema));
+		json_object_set_new(o, "message", vg_json_text(e->message));
+		json_object_set_new(o, "fatal", json_boolean(e->fatal));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+int sbom_product_policy(struct store *s, const char *product, enum sbom_policy *out,
+			struct vg_error *err)
+{
+	struct product p = {0};
+	const char *v = NULL;
+	int rc = product ? product_get(s, product, &p, err) : VG_ENOTFOUND;
+	if (rc && rc != VG_ENOTFOUND)
+		return rc;
+	if (!rc)
+		v = p.sbom_policy;
+	if (!v)
+		v = vg_config_get("sbom.policy", "standard");
+	rc = sbom_policy_parse(v, out, err);
+	if (rc)
+		vg_error_prefix(err, p.sbom_policy ? "the product's SBOM policy"
+						   : "the setting sbom.policy");
+	product_release(&p);
+	return rc;
+}
+
+struct dangling_ctx {
+	struct sbom_violation_list *viol;
+	int oom;
+};
+
+static void on_dangling(void *arg, const char *where, long line, const char *ref)
+{
+	struct dangling_ctx *d = arg;
+	char msg[400];
+	snprintf(msg, sizeof(msg),
+		 "dangling reference: no element of the document has the id \"%.200s\" (the "
+		 "relationship is dropped)",
+		 ref ? ref : "");
+	if (violation_add(d->viol, where, (int)line, NULL, msg, 0))
+		d->oom = 1;
+}
+
+int sbom_check_policy(const char *data, size_t n, const char *filename, enum sbom_policy policy,
+		      struct sbom_doc **out, struct sbom_violation_list *viol, struct vg_error *err)
+{
+	struct sbom_violation_list own = {0};
+	struct sbom_validation v;
+	const char *name = filename ? filename : "sbom";
+	struct dangling_ctx dc;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!viol)
+		viol = &own;
+	rc = sbom_validate_policy(data, n, name, policy, &v, err);
+	/* the validation's errors become the list (moved, not copied) */
+	viol->items = v.errors;
+	viol->n = v.n_errors;
+	viol->n_dropped = v.n_dropped;
+	v.errors = NULL;
+	v.n_errors = 0;
+	sbom_validation_release(&v);
+	if (rc == VG_EPARSE && viol->n) {
+		/* the first in the message; every one is in the list */
+		struct vg_buf b = VG_BUF_INIT;
+		struct sbom_validation tmp = {.errors = viol->items, .n_errors = viol->n};
+		snprintf(tmp.filename, sizeof(tmp.filename), "%s", name);
+		size_t k = viol->n < 3 ? viol->n : 3;
+		for (size_t i = 0; i < k; i++) {
+			if (i)
+				vg_buf_adds(&b, "; ");
+			sbom_validation_error_text(&tmp, i, &b);
+		}
+		if (viol->n + viol->n_dropped > k)
+			vg_buf_addf(&b, " (%zu violations in all under policy %s)",
+				    viol->n + viol->n_dropped, sbom_policy_name(policy));
+		vg_error_set(err, rc, "%s", b.data ? b.data : "invalid document");
+		vg_buf_release(&b);
+	}
+	if (!rc) {
+		struct sbom_parse_opts po = {0};
+		struct sbom_doc *doc = NULL;
+		dc.viol = viol;
+		dc.oom = 0;
+		po.allow_dangling = policy == SBOM_POLICY_STANDARD;
+		po.dangling = on_dangling;
+		po.dangling_arg = &dc;
+		rc = sbom_parse_ex(data, n, name, &po, &doc, err);
+		if (!rc && dc.oom)
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		if (rc == VG_EPARSE && violation_add(viol, NULL, 0, NULL, vg_error_msg(err), 1))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		if (!rc && out)
+			*out = doc;
+		else
+			sbom_doc_free(doc);
+	} else if (rc != VG_ENOMEM && !viol->n &&
+		   violation_add(viol, NULL, 0, NULL, vg_error_msg(err), 1)) {
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	sbom_violation_list_release(&own);
+	return rc;
+}
+
+static int store_violations(struct store *s, int64_t sbom_id, const struct sbom_violation_list *l,
+			    struct vg_error *err)
+{
+	int rc = VG_OK;
+	for (size_t i = 0; i < l->n && !rc; i++)
+		rc = store_exec_cached(s, err,
+				       "INSERT INTO sbom_violations (sbom_id, seq, pointer, line, "
+				       "schema_place, message) VALUES (?,?,?,?,?,?)",
+				       "iititt", sbom_id, (int64_t)i, l->items[i].pointer,
+				       (int64_t)l->items[i].line, l->items[i].schema,
+				       l->items[i].message);
+	return rc;
+}
+
+int sbom_violations(struct store *s, int64_t sbom_id, struct sbom_violation_list *out,
+		    struct vg_error *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	rc = store_prepare(s,
+			   "SELECT pointer, line, schema_place, message FROM sbom_violations WHERE "
+			   "sbom_id = ? ORDER BY seq",
+			   &st, err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, sbom_id);
+	while ((rc = store_step(st, err)) == STORE_ROW) {
+		if (violation_add(out, store_col_text(st, 0), (int)store_col_int64_or(st, 1, 0),
+				  store_col_text(st, 2), store_col_text(st, 3), 0)) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	store_finalize(st);
+	if (rc == STORE_DONE) {
+		int64_t dropped = 0;
+		rc = store_query_int64(s, &dropped, err,
+				       "SELECT violations_dropped FROM sboms WHERE id = ?", "i",
+				       sbom_id);
+		out->n_dropped = (size_t)dropped;
+	}
+	if (rc)
+		sbom_violation_list_release(out);
+	return rc;
 }
 
 static void component_identity(const struct sbom_component *c, const char *canon_identity,
@@ -604,14 +847,27 @@ static int hold_on_drop(struct store *s, int64_t vid, int64_t sbom_id, int64_t n
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
 		struct vg_error *err)
 {
+	return sbom_import_ex(s, r, out, NULL, err);
+}
+
+int sbom_import_ex(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
+		   struct sbom_violation_list *viol, struct vg_error *err)
+{
 	struct sbom_doc *doc = NULL;
 	struct product prod = {0};
+	struct sbom_violation_list own = {0};
+	struct sbom_quality q = {0};
+	enum sbom_policy policy;
 	json_t *after = NULL;
 	int64_t vid, rev = 0, now = vg_now(), sbom_id = 0;
 	char sha[VG_SHA256_HEX], subject[64];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (viol)
+		memset(viol, 0, sizeof(*viol));
+	else
+		viol = &own;
 	if (!r->product || !*r->product)
 		return vg_error_set(err, VG_EINVAL, "no product given");
 	if (!r->version || !*r->version || strlen(r->version) > 200)
@@ -619,9 +875,14 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	if ((rc = vg_text_check("version", r->version, 200, 0, 1, err)) ||
 	    (rc = vg_text_check("file name", r->filename, 4096, 0, 0, err)))
 		return rc;
-	rc = sbom_check(r->data, r->n, r->filename, &doc, NULL, err);
-	if (rc)
+	if ((rc = sbom_product_policy(s, r->product, &policy, err)))
 		return rc;
+	snprintf(out->policy, sizeof(out->policy), "%s", sbom_policy_name(policy));
+	rc = sbom_check_policy(r->data, r->n, r->filename, policy, &doc, viol, err);
+	if (!rc && sbom_quality_measure(doc, &q))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
 	vg_sha256_hex(r->data, r->n, sha);
 	rc = store_tx_begin(s, err);
 	if (rc)
@@ -672,6 +933,17 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	if (!rc)
 		rc = insert_edges(s, sbom_id, doc, err);
 	if (!rc)
+		rc = store_violations(s, sbom_id, viol, err);
+	if (!rc)
+		rc = store_exec(
+		    s, err,
+		    "UPDATE sboms SET policy = ?, violation_count = ?, violations_dropped = "
+		    "? WHERE id = ?",
+		    "tiii", sbom_policy_name(policy), (int64_t)(viol->n + viol->n_dropped),
+		    (int64_t)viol->n_dropped, sbom_id);
+	if (!rc)
+		rc = sbom_quality_store(s, sbom_id, &q, err);
+	if (!rc)
 		rc = hold_on_drop(s, vid, sbom_id, now, &out->held, out->held_reason,
 				  sizeof(out->held_reason), err);
 	if (rc)
@@ -683,6 +955,14 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 		      "spec_version", doc->spec_version ? doc->spec_version : "", "sha256", sha,
 		      "components", (json_int_t)doc->n_components, "edges",
 		      (json_int_t)doc->n_edges, "filename", r->filename);
+	if (after) {
+		json_object_set_new(after, "policy", json_string(sbom_policy_name(policy)));
+		json_object_set_new(after, "violations",
+				    json_integer((json_int_t)(viol->n + viol->n_dropped)));
+		json_object_set_new(after, "quality",
+				    json_pack("{s:i, s:i}", "ntia", q.score[SBOM_PROFILE_NTIA],
+					      "bsi-tr-03183-2", q.score[SBOM_PROFILE_BSI]));
+	}
 	if (after && out->held) {
 		json_object_set_new(after, "held", json_true());
 		json_object_set_new(after, "held_reason", json_string(out->held_reason));
@@ -703,6 +983,11 @@ int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_im
 	snprintf(out->encoding, sizeof(out->encoding), "%s", sbom_encoding_name(doc->encoding));
 	snprintf(out->spec_version, sizeof(out->spec_version), "%s",
 		 doc->spec_version ? doc->spec_version : "");
+	out->violations = (int64_t)(viol->n + viol->n_dropped);
+	out->quality_ntia = q.score[SBOM_PROFILE_NTIA];
+	out->quality_bsi = q.score[SBOM_PROFILE_BSI];
+	out->ntia_ok = q.ok[SBOM_PROFILE_NTIA];
+	out->bsi_ok = q.ok[SBOM_PROFILE_BSI];
 	json_object_set_new(after, "sbom_id", json_integer(sbom_id));
 	vg_event_emit(s, "sbom.imported", after);
 	if (out->held)
@@ -714,6 +999,8 @@ out:
 	product_release(&prod);
 	json_decref(after);
 	sbom_doc_free(doc);
+	sbom_quality_release(&q);
+	sbom_violation_list_release(&own);
 	return rc;
 }
 
@@ -822,6 +1109,7 @@ void sbom_contents_release(struct sbom_contents *c)
 	if (!c)
 		return;
 	sbom_revision_release(&c->rev);
+	sbom_violation_list_release(&c->violations);
 	vg_arena_release(&c->arena);
 	memset(c, 0, sizeof(*c));
 }
@@ -943,6 +1231,8 @@ int sbom_show(struct store *s, int64_t id, struct sbom_contents *out, struct vg_
 		store_bind_int64(st, 1, id);
 		rc = load_edges(st, out, err);
 	}
+	if (!rc)
+		rc = sbom_violations(s, id, &out->violations, err);
 	if (rc)
 		sbom_contents_release(out);
 	return rc;
@@ -1386,6 +1676,9 @@ json_t *sbom_contents_to_json(const struct sbom_contents *c)
 				    (json_int_t)c->edges[i].to, "kind", c->edges[i].kind));
 	json_object_set_new(o, "component_list", comps);
 	json_object_set_new(o, "dependency_list", deps);
+	json_object_set_new(o, "violation_list", sbom_violations_to_json(&c->violations));
+	json_object_set_new(o, "violations_dropped",
+			    json_integer((json_int_t)c->violations.n_dropped));
 	return o;
 }
 

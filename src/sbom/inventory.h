@@ -29,6 +29,7 @@
 #include "core/arena.h"
 #include "core/json.h"
 #include "sbom/product.h"
+#include "sbom/validate.h"
 
 struct store;
 struct vg_error;
@@ -41,14 +42,18 @@ struct product_info {
 	const char *placed_on_market; /* YYYY-MM-DD */
 	int public_set;               /* 1: is_public is given (else unchanged; new: 0) */
 	int is_public;                /* 1: offered on the public portal's product list */
+	const char *sbom_policy;      /* strict, standard, or default (the setting
+				       * sbom.policy); NULL: unchanged (new: default) */
+	const char *quality_profile;  /* ntia, bsi-tr-03183-2, or none; NULL:
+				       * unchanged (new: none) */
 };
 
 /*
  * The checks product_create() (creating = 1) and product_update() make,
  * without storing anything: VG_OK, or VG_EINVAL with *field (may be NULL)
  * the first field in error ("name", "vendor", "cra_class",
- * "support_until", "placed_on_market"), for forms that show the error
- * beside it.
+ * "support_until", "placed_on_market", "sbom_policy", "quality_profile"), for forms that show the
+ * error beside it.
  */
 int product_check(const struct product_info *p, int creating, const char **field,
 		  struct vg_error *err) VG_MUST_CHECK;
@@ -77,9 +82,48 @@ struct sbom_import_result {
 	char format[16];
 	char encoding[16];
 	char spec_version[16];
-	int held;              /* 1 when held for dropping most components */
-	char held_reason[256]; /* why, when held */
+	int held;                      /* 1 when held for dropping most components */
+	char held_reason[256];         /* why, when held */
+	char policy[16];               /* the policy applied: strict, standard */
+	int64_t violations;            /* violations kept with the revision (standard) */
+	int quality_ntia, quality_bsi; /* scores 0-100 (sbom/quality.h) */
+	int ntia_ok, bsi_ok;           /* 1: every required rule of the profile passed */
 };
+
+/*
+ * The violations of a document's official schema or spec: kept with a
+ * revision imported under standard, or why a document was refused (then
+ * some are fatal). Each has its place (JSON pointer, or line) and what was
+ * expected. items are owned; release with sbom_violation_list_release().
+ */
+struct sbom_violation_list {
+	struct sbom_validation_error *items;
+	size_t n;
+	size_t n_dropped; /* past SBOM_VALIDATE_MAX_ERRORS: counted, not kept */
+};
+void sbom_violation_list_release(struct sbom_violation_list *l);
+/* [{"pointer" or "line", "schema", "message", "fatal"}]; new reference. */
+json_t *sbom_violations_to_json(const struct sbom_violation_list *l);
+/* The violations kept with revision sbom_id, in document order. */
+int sbom_violations(struct store *s, int64_t sbom_id, struct sbom_violation_list *out,
+		    struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * The import policy of product (its own, else the setting sbom.policy, else
+ * standard; a product that does not exist yet gets the global one).
+ * VG_EINVAL when the setting holds something else (err names it).
+ */
+int sbom_product_policy(struct store *s, const char *product, enum sbom_policy *out,
+			struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * sbom_check() under a policy: the violations (kept or refusing) into *viol
+ * (may be NULL; released by the caller whatever the result). Under standard
+ * dangling relationships are dropped and listed as violations.
+ */
+int sbom_check_policy(const char *data, size_t n, const char *filename, enum sbom_policy policy,
+		      struct sbom_doc **out, struct sbom_violation_list *viol,
+		      struct vg_error *err) VG_MUST_CHECK;
 
 struct sbom_doc;
 /*
@@ -102,6 +146,16 @@ int sbom_check(const char *data, size_t n, const char *filename, struct sbom_doc
  */
 int sbom_import(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
 		struct vg_error *err) VG_MUST_CHECK;
+/*
+ * sbom_import() under the product's policy (sbom_product_policy()): strict
+ * refuses any violation, standard stores a document whose violations are
+ * none fatal and keeps them with the revision (sbom_violations()). Every
+ * import measures the document's quality (sbom/quality.h) and stores it.
+ * *viol (may be NULL; the caller releases it whatever the result) receives
+ * the violations: those kept, or every one that refused the document.
+ */
+int sbom_import_ex(struct store *s, const struct sbom_import_req *r, struct sbom_import_result *out,
+		   struct sbom_violation_list *viol, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * Hold revision id for a person, with the reason (audited "sbom.hold",
@@ -160,6 +214,7 @@ struct sbom_stored_edge {
  */
 struct sbom_contents {
 	struct sbom_revision rev;
+	struct sbom_violation_list violations; /* sbom_show() only */
 	struct sbom_stored_component *components;
 	size_t n_components;
 	struct sbom_stored_edge *edges;
@@ -222,7 +277,8 @@ int sbom_diff(struct store *s, const char *product, const char *from, const char
 /* A component. SBOM_COMPONENT_FULL adds identity and extra (sbom show). */
 enum { SBOM_COMPONENT_FULL = 1 };
 json_t *sbom_component_to_json(const struct sbom_stored_component *c, int flags);
-/* sbom show: the revision, primary_idx, component_list, dependency_list. */
+/* sbom show: the revision, primary_idx, component_list, dependency_list,
+ * violation_list (the violations kept under standard). */
 json_t *sbom_contents_to_json(const struct sbom_contents *c);
 /* The diff: product, from, to, from_sbom, to_sbom, summary and one array per kind. */
 json_t *sbom_diff_to_json(const struct sbom_diff *d);

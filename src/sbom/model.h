@@ -70,6 +70,8 @@ struct sbom_extref {
 			     referenceType */
 	const char *url;
 	const char *comment; /* may be NULL */
+	const char *sha512;  /* the SHA-512 of what url names (CycloneDX
+			      * externalReferences[].hashes), NULL when none */
 };
 
 struct sbom_property {
@@ -122,6 +124,12 @@ struct sbom_doc {
 	const char *name;         /* SPDX document name; NULL for CycloneDX */
 	long long bom_version;    /* CycloneDX version attribute, 0 when absent */
 	const char *created;      /* metadata.timestamp / creationInfo.created, as given */
+	/* The SBOM's author (a person or organisation, not a tool), as given:
+	 * CycloneDX metadata.authors[0], else metadata.manufacturer /
+	 * manufacture / supplier, as "name <email>" or "name (url)"; SPDX 2 the
+	 * first Person: / Organization: creator without its prefix; SPDX 3
+	 * the name of the first createdBy agent. NULL when none. */
+	const char *author;
 	struct sbom_tool *tools;
 	size_t n_tools;
 	uint32_t primary;

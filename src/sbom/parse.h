@@ -44,6 +44,11 @@ struct vg_error;
 struct sbom_parse_opts {
 	size_t max_bytes;   /* 0: config "sbom.max_bytes", default SBOM_MAX_BYTES_DEFAULT */
 	int allow_dangling; /* 1: drop dangling relationships (counted) instead of refusing */
+	/* With allow_dangling, called (when set) for each dangling reference
+	 * dropped: where is the JSON pointer (NULL for XML and tag-value), line
+	 * the line (0 for JSON), ref the name that no element has. */
+	void (*dangling)(void *arg, const char *where, long line, const char *ref);
+	void *dangling_arg;
 };
 
 /*

@@ -20,6 +20,8 @@ void product_release(struct product *p)
 	free(p->cra_class);
 	free(p->support_until);
 	free(p->placed_on_market);
+	free(p->sbom_policy);
+	free(p->sbom_quality_profile);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -69,6 +71,7 @@ void sbom_revision_release(struct sbom_revision *r)
 	free(r->uploaded_from);
 	free(r->held_reason);
 	free(r->approved_by);
+	free(r->policy);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -143,7 +146,7 @@ static int query_list(struct store *s, const char *sql, const char *types, const
 #define PRODUCT_COLS                                                                          \
 	"p.id, p.name, p.vendor, p.cra_class, p.support_until, p.placed_on_market, "          \
 	"p.created_at, (SELECT COUNT(*) FROM product_versions v WHERE v.product_id = p.id), " \
-	"p.public FROM products p "
+	"p.public, p.sbom_policy, p.sbom_quality_profile FROM products p "
 
 static int fill_product(struct store_stmt *st, void *elem)
 {
@@ -158,6 +161,8 @@ static int fill_product(struct store_stmt *st, void *elem)
 	p->created_at = store_col_int64(st, 6);
 	p->version_count = store_col_int64(st, 7);
 	p->is_public = store_col_int64(st, 8) != 0;
+	p->sbom_policy = store_col_dup(st, 9, &oom);
+	p->sbom_quality_profile = store_col_dup(st, 10, &oom);
 	return oom;
 }
 
@@ -216,11 +221,14 @@ int product_list(struct store *s, struct product_list *out, struct vg_error *err
 
 /* ---- versions ---- */
 
-#define VERSION_COLS                                                                            \
-	"v.id, v.product_id, p.name, p.vendor, v.version, v.created_at, (SELECT COUNT(*) FROM " \
-	"sboms b WHERE b.version_id = v.id), (SELECT MAX(b.uploaded_at) FROM sboms b WHERE "    \
-	"b.version_id = v.id), (SELECT MAX(b.id) FROM sboms b WHERE b.version_id = v.id) FROM " \
-	"product_versions v JOIN products p ON p.id = v.product_id "
+#define VERSION_COLS                                                                             \
+	"v.id, v.product_id, p.name, p.vendor, v.version, v.created_at, (SELECT COUNT(*) FROM "  \
+	"sboms b WHERE b.version_id = v.id), (SELECT MAX(b.uploaded_at) FROM sboms b WHERE "     \
+	"b.version_id = v.id), (SELECT MAX(b.id) FROM sboms b WHERE b.version_id = v.id), "      \
+	"q.quality_ntia, q.quality_bsi, CASE p.sbom_quality_profile WHEN 'ntia' THEN q.ntia_ok " \
+	"WHEN 'bsi-tr-03183-2' THEN q.bsi_ok END FROM product_versions v JOIN products p ON "    \
+	"p.id = v.product_id LEFT JOIN sboms q ON q.id = (SELECT MAX(l.id) FROM sboms l WHERE "  \
+	"l.version_id = v.id) "
 
 static int fill_version(struct store_stmt *st, void *elem)
 {
@@ -235,6 +243,9 @@ static int fill_version(struct store_stmt *st, void *elem)
 	v->revisions = store_col_int64(st, 6);
 	v->last_upload_at = store_col_int64_or(st, 7, 0);
 	v->latest_sbom_id = store_col_int64_or(st, 8, 0);
+	v->quality_ntia = store_col_int64_or(st, 9, -1);
+	v->quality_bsi = store_col_int64_or(st, 10, -1);
+	v->meets_profile = (int)store_col_int64_or(st, 11, -1);
 	return oom;
 }
 
@@ -317,7 +328,8 @@ int product_show(struct store *s, const char *name, struct product *p,
 	"b.spec_version, b.serial, b.original_sha256, b.filename, b.uploaded_by, "                \
 	"b.uploaded_from, b.uploaded_at, b.retain_until, b.component_count, b.edge_count, "       \
 	"b.primary_idx, (SELECT MAX(l.id) FROM sboms l WHERE l.version_id = b.version_id), "      \
-	"b.held_reason, b.held_at, b.approved_at, b.approved_by FROM "                            \
+	"b.held_reason, b.held_at, b.approved_at, b.approved_by, b.policy, b.violation_count, "   \
+	"b.quality_ntia, b.quality_bsi, b.ntia_ok, b.bsi_ok FROM "                                \
 	"sboms b JOIN product_versions v ON v.id = b.version_id JOIN products p ON p.id = "       \
 	"v.product_id "
 
@@ -349,6 +361,12 @@ static int fill_revision(struct store_stmt *st, void *elem)
 	r->held_at = store_col_int64_or(st, 21, 0);
 	r->approved_at = store_col_int64_or(st, 22, 0);
 	r->approved_by = store_col_dup(st, 23, &oom);
+	r->policy = store_col_dup(st, 24, &oom);
+	r->violation_count = store_col_int64_or(st, 25, 0);
+	r->quality_ntia = store_col_int64_or(st, 26, -1);
+	r->quality_bsi = store_col_int64_or(st, 27, -1);
+	r->ntia_ok = (int)store_col_int64_or(st, 28, -1);
+	r->bsi_ok = (int)store_col_int64_or(st, 29, -1);
 	return oom;
 }
 
@@ -405,6 +423,8 @@ json_t *product_to_json(const struct product *p)
 	json_object_set_new(o, "placed_on_market", vg_json_text(p->placed_on_market));
 	json_object_set_new(o, "created_at", vg_json_time(p->created_at));
 	json_object_set_new(o, "public", json_boolean(p->is_public));
+	json_object_set_new(o, "sbom_policy", vg_json_text(p->sbom_policy));
+	json_object_set_new(o, "sbom_quality_profile", vg_json_text(p->sbom_quality_profile));
 	if (p->version_count >= 0)
 		json_object_set_new(o, "versions", json_integer(p->version_count));
 	return o;
@@ -417,6 +437,13 @@ json_t *product_version_to_json(const struct product_version *v)
 	json_object_set_new(o, "created_at", vg_json_time(v->created_at));
 	json_object_set_new(o, "revisions", json_integer(v->revisions));
 	json_object_set_new(o, "last_upload_at", vg_json_time(v->last_upload_at));
+	json_object_set_new(o, "quality",
+			    v->quality_ntia < 0
+				? json_null()
+				: json_pack("{s:I, s:I}", "ntia", (json_int_t)v->quality_ntia,
+					    "bsi", (json_int_t)v->quality_bsi));
+	json_object_set_new(o, "meets_quality_profile",
+			    v->meets_profile < 0 ? json_null() : json_boolean(v->meets_profile));
 	return o;
 }
 
@@ -459,5 +486,14 @@ json_t *sbom_revision_to_json(const struct sbom_revision *r)
 	json_object_set_new(o, "held_at", vg_json_time(r->held_at));
 	json_object_set_new(o, "approved_at", vg_json_time(r->approved_at));
 	json_object_set_new(o, "approved_by", vg_json_text(r->approved_by));
+	json_object_set_new(o, "policy", vg_json_text(r->policy));
+	json_object_set_new(o, "violations", json_integer(r->violation_count));
+	json_object_set_new(o, "quality",
+			    r->quality_ntia < 0
+				? json_null()
+				: json_pack("{s:I, s:I, s:b, s:b}", "ntia",
+					    (json_int_t)r->quality_ntia, "bsi",
+					    (json_int_t)r->quality_bsi, "ntia_ok", r->ntia_ok == 1,
+					    "bsi_ok", r->bsi_ok == 1));
 	return o;
 }

@@ -71,13 +71,15 @@ struct vg_error;
 struct product {
 	int64_t id;
 	char *name;
-	char *vendor;           /* NULL: none */
-	char *cra_class;        /* default, important-1, important-2, critical */
-	char *support_until;    /* YYYY-MM; NULL: not set */
-	char *placed_on_market; /* YYYY-MM-DD; NULL: not set */
-	int64_t created_at;     /* epoch seconds */
-	int64_t version_count;  /* number of versions; -1 when not counted */
-	int is_public;          /* 1: offered on the public portal's product list */
+	char *vendor;               /* NULL: none */
+	char *cra_class;            /* default, important-1, important-2, critical */
+	char *support_until;        /* YYYY-MM; NULL: not set */
+	char *placed_on_market;     /* YYYY-MM-DD; NULL: not set */
+	int64_t created_at;         /* epoch seconds */
+	int64_t version_count;      /* number of versions; -1 when not counted */
+	int is_public;              /* 1: offered on the public portal's product list */
+	char *sbom_policy;          /* strict, standard; NULL: the global default sbom.policy */
+	char *sbom_quality_profile; /* ntia, bsi-tr-03183-2; NULL: none (issue 14) */
 };
 
 struct product_list {
@@ -95,6 +97,11 @@ struct product_version {
 	int64_t revisions;      /* number of SBOM revisions */
 	int64_t last_upload_at; /* epoch seconds of the newest revision; 0: none */
 	int64_t latest_sbom_id; /* id of the newest revision; 0: none */
+	/* quality of the newest revision (sbom/quality.h): scores 0-100, -1 when
+	 * not measured; meets_profile 1/0 against the product's
+	 * sbom_quality_profile, -1 when there is no profile or no measure */
+	int64_t quality_ntia, quality_bsi;
+	int meets_profile;
 };
 
 struct product_version_list {
@@ -130,6 +137,13 @@ struct sbom_revision {
 	int64_t held_at;     /* 0: never held */
 	int64_t approved_at; /* 0: not approved */
 	char *approved_by;   /* NULL: not approved */
+	/* issue 14: the policy it was imported under (NULL: before policies),
+	 * its violations kept (sbom_violations()), quality scores 0-100 and
+	 * whether every check of the profile passed (-1: not measured) */
+	char *policy;
+	int64_t violation_count;
+	int64_t quality_ntia, quality_bsi;
+	int ntia_ok, bsi_ok;
 };
 /* 1 when r is held and not yet approved. */
 #define SBOM_REVISION_HELD(r) ((r)->held_reason && !(r)->approved_at)
@@ -147,6 +161,7 @@ void sbom_revision_release(struct sbom_revision *r);
 void sbom_revision_list_release(struct sbom_revision_list *l);
 
 /* The product called name (version_count is counted). VG_ENOTFOUND when none. */
+/* (The import policy of a product: sbom_product_policy() in sbom/inventory.h.) */
 int product_get(struct store *s, const char *name, struct product *out,
 		struct vg_error *err) VG_MUST_CHECK;
 /* The product with this id (version_count is counted). VG_ENOTFOUND when none. */
@@ -194,7 +209,8 @@ json_t *product_show_to_json(const struct product *p, const struct product_versi
  * spec_version, serial, filename, sha256, uploaded_by, uploaded_from,
  * uploaded_at, retain_until_at, components, dependencies, held (bool: held
  * and not approved), held_reason, held_at, approved_at, approved_by (null
- * when not set). */
+ * when not set), policy, violations (the count), quality {ntia, bsi: score,
+ * ntia_ok, bsi_ok} (null when not measured). */
 json_t *sbom_revision_to_json(const struct sbom_revision *r);
 
 /*

@@ -63,6 +63,9 @@ int sbom_lic_take(struct sbom_lic *l, struct sbom_doc *doc, const char **out);
 /* Strip "Organization: " / "Person: " / "Tool: " and a trailing " (email)". */
 const char *sbom_spdx_actor_name(struct sbom_doc *doc, const char *s);
 
+/* An SPDX 2 creator "Person: ..." / "Organization: ..." as doc->author. */
+int sbom_spdx_creator_author(struct sbom_doc *doc, const char *creator) VG_MUST_CHECK;
+
 /* SPDX primaryPackagePurpose ("OPERATING_SYSTEM") to CycloneDX type
  * ("operating-system"); NULL for NULL. Copied into doc. */
 const char *sbom_spdx_purpose_type(struct sbom_doc *doc, const char *purpose);

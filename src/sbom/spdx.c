@@ -60,9 +60,16 @@ static int rel_end(struct spdx *x, const char *id, const char *where, uint32_t *
 	if (external_ref(id))
 		return VG_OK;
 	*idx = sbom_doc_find(x->doc, id);
-	if (*idx != SBOM_NONE || sbom_doc_ref_known(x->doc, id) ||
-	    (x->opts && x->opts->allow_dangling))
+	if (*idx != SBOM_NONE || sbom_doc_ref_known(x->doc, id))
 		return VG_OK;
+	if (x->opts && x->opts->allow_dangling) {
+		if (x->opts->dangling) {
+			long line =
+			    strncmp(where, "line ", 5) == 0 ? strtol(where + 5, NULL, 10) : 0;
+			x->opts->dangling(x->opts->dangling_arg, line ? NULL : where, line, id);
+		}
+		return VG_OK;
+	}
 	return vg_error_set(x->err, VG_EPARSE,
 			    "%s: %s: dangling relationship: no package, file or snippet has "
 			    "SPDXID \"%s\"",
@@ -92,6 +99,23 @@ static int rel_apply(struct spdx *x, const char *a, const char *type, const char
 	if (sbom_doc_add_edge(x->doc, rev ? ib : ia, rev ? ia : ib, kind, type))
 		return oom(x);
 	return VG_OK;
+}
+
+/* "Person: name (email)" / "Organization: ..." into doc->author (without
+ * the prefix); other creators are left. VG_OK or VG_ENOMEM. */
+int sbom_spdx_creator_author(struct sbom_doc *doc, const char *s)
+{
+	size_t skip = strncmp(s, "Person:", 7) == 0          ? 7
+		      : strncmp(s, "Organization:", 13) == 0 ? 13
+							     : 0;
+	if (!skip)
+		return VG_OK;
+	s += skip;
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return VG_OK;
+	return (doc->author = sbom_doc_strdup(doc, s)) ? VG_OK : VG_ENOMEM;
 }
 
 static const char *license_of(const char *concluded, const char *declared)
@@ -363,6 +387,9 @@ int sbom_spdx_from_json(json_t *root, const char *filename, const struct sbom_pa
 					rc = oom(&x);
 					goto out;
 				}
+			} else if (!x.doc->author && sbom_spdx_creator_author(x.doc, s)) {
+				rc = oom(&x);
+				goto out;
 			}
 		}
 		sbom_jptr_pop(&x.ptr, at);
@@ -651,7 +678,10 @@ static int tv_tag(struct tv *t, const char *tag, char *val, size_t line)
 			dst = &doc->name;
 		else if (strcmp(tag, "Created") == 0)
 			dst = &doc->created;
-		else if (strcmp(tag, "Creator") == 0 && strncmp(val, "Tool:", 5) == 0) {
+		else if (strcmp(tag, "Creator") == 0 && strncmp(val, "Tool:", 5) != 0) {
+			return !doc->author && sbom_spdx_creator_author(doc, val) ? oom(&t->x)
+										  : VG_OK;
+		} else if (strcmp(tag, "Creator") == 0) {
 			const char *s = val + 5;
 			while (*s == ' ')
 				s++;

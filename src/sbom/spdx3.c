@@ -318,6 +318,11 @@ static int relationship(struct s3 *x, json_t *e, size_t i)
 					    "%s: /@graph/%zu/from: dangling relationship: no "
 					    "element has id \"%s\"",
 					    x->file, i, from);
+		if (x->opts->dangling) {
+			char fw[64];
+			snprintf(fw, sizeof(fw), "/@graph/%zu/from", i);
+			x->opts->dangling(x->opts->dangling_arg, fw, 0, from);
+		}
 	}
 	int is_lic =
 	    strcmp(type, "hasConcludedLicense") == 0 || strcmp(type, "hasDeclaredLicense") == 0;
@@ -338,6 +343,11 @@ static int relationship(struct s3 *x, json_t *e, size_t i)
 		    !json_object_get(x->imports, tid) && !well_known(tid)) {
 			if (x->opts && x->opts->allow_dangling) {
 				x->doc->n_dropped_edges++;
+				if (x->opts->dangling) {
+					char tw[96];
+					snprintf(tw, sizeof(tw), "/@graph/%zu/%s", i, where);
+					x->opts->dangling(x->opts->dangling_arg, tw, 0, tid);
+				}
 				continue;
 			}
 			rc = vg_error_set(x->err, VG_EPARSE,
@@ -415,6 +425,94 @@ static uint32_t root_component(struct s3 *x, json_t *e, int depth)
 	return SBOM_NONE;
 }
 
+/*
+ * JSON-LD lets a document write a type or a vocabulary value by its full IRI
+ * as well as by the compact term of the official context: "type"
+ * "https://spdx.org/rdf/3.0.1/terms/Software/Package" is software_Package
+ * (Core classes have no prefix), "relationshipType"
+ * "https://spdx.org/rdf/3.0.1/terms/Core/RelationshipType/dependsOn" is
+ * dependsOn. Rewrites every such value in place to its compact term, so the
+ * passes below see one spelling. Element references (spdxId, from, to) are
+ * left alone: the individuals among them are well_known().
+ */
+static const char *spdx_terms(const char *s)
+{
+	const char *t;
+	if (!s || strncmp(s, "https://spdx.org/rdf/3.0.", 25) != 0 || !(t = strstr(s, "/terms/")))
+		return NULL;
+	return t + 7;
+}
+
+static int compact_class(const char *rest, char *out, size_t n)
+{
+	const char *slash = strchr(rest, '/');
+	size_t plen;
+	if (!slash || strchr(slash + 1, '/') || !slash[1])
+		return 0;
+	plen = (size_t)(slash - rest);
+	if (plen == 4 && strncmp(rest, "Core", 4) == 0)
+		return snprintf(out, n, "%s", slash + 1) < (int)n;
+	if (plen + 1 + strlen(slash + 1) + 1 > n)
+		return 0;
+	for (size_t i = 0; i < plen; i++)
+		out[i] = (char)((rest[i] >= 'A' && rest[i] <= 'Z') ? rest[i] - 'A' + 'a' : rest[i]);
+	out[plen] = '_';
+	memcpy(out + plen + 1, slash + 1, strlen(slash + 1) + 1);
+	return 1;
+}
+
+static int compact_vocab(const char *rest, char *out, size_t n)
+{
+	const char *a = strchr(rest, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+	if (!b || strchr(b + 1, '/') || !b[1])
+		return 0;
+	return snprintf(out, n, "%s", b + 1) < (int)n;
+}
+
+static int compact_iris(json_t *v, int depth)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+	char buf[256];
+
+	if (depth > 64)
+		return VG_OK;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+		{
+			const char *rest =
+			    json_is_string(m) ? spdx_terms(json_string_value(m)) : NULL;
+			if (rest && compact_vocab(rest, buf, sizeof(buf))) {
+				if (json_array_set_new(v, i, json_string(buf)))
+					return VG_ENOMEM;
+			} else if (compact_iris(m, depth + 1)) {
+				return VG_ENOMEM;
+			}
+		}
+		return VG_OK;
+	}
+	if (!json_is_object(v))
+		return VG_OK;
+	json_object_foreach(v, k, m)
+	{
+		int type = !strcmp(k, "type") || !strcmp(k, "@type");
+		const char *rest;
+		if (!strcmp(k, "spdxId") || !strcmp(k, "@id") || !strcmp(k, "from") ||
+		    !strcmp(k, "to"))
+			continue;
+		rest = json_is_string(m) ? spdx_terms(json_string_value(m)) : NULL;
+		if (rest && (type ? compact_class(rest, buf, sizeof(buf))
+				  : compact_vocab(rest, buf, sizeof(buf)))) {
+			if (json_object_set_new(v, k, json_string(buf)))
+				return VG_ENOMEM;
+		} else if (!rest && compact_iris(m, depth + 1)) {
+			return VG_ENOMEM;
+		}
+	}
+	return VG_OK;
+}
+
 static int context_ok(json_t *ctx)
 {
 	json_t *v;
@@ -449,7 +547,8 @@ int sbom_spdx3_from_json(json_t *root, const char *filename, const struct sbom_p
 				    filename);
 	x.byid = json_object();
 	x.imports = json_object();
-	if (!x.byid || !x.imports || !(x.doc = sbom_doc_new(SBOM_FORMAT_SPDX, SBOM_ENC_JSONLD))) {
+	if (!x.byid || !x.imports || !(x.doc = sbom_doc_new(SBOM_FORMAT_SPDX, SBOM_ENC_JSONLD)) ||
+	    compact_iris(graph, 0)) {
 		rc = oom(&x);
 		goto out;
 	}
@@ -533,7 +632,20 @@ int sbom_spdx3_from_json(json_t *root, const char *filename, const struct sbom_p
 		rc = oom(&x);
 		goto out;
 	}
-	json_t *tools = json_object_get(ci, "createdUsing"), *t;
+	json_t *by = json_object_get(ci, "createdBy"), *t;
+	json_array_foreach(by, i, t)
+	{
+		json_t *ae =
+		    json_object_get(x.byid, json_string_value(t) ? json_string_value(t) : "");
+		const char *nm = ae ? json_string_value(json_object_get(ae, "name")) : NULL;
+		if (!nm)
+			nm = json_string_value(t);
+		if (nm && !x.doc->author && !(x.doc->author = sbom_doc_strdup(x.doc, nm))) {
+			rc = oom(&x);
+			goto out;
+		}
+	}
+	json_t *tools = json_object_get(ci, "createdUsing");
 	json_array_foreach(tools, i, t)
 	{
 		json_t *te =

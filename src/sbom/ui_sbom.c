@@ -15,6 +15,7 @@
 #include "sbom/validate.h"
 #include "sbom/inventory.h"
 #include "sbom/product.h"
+#include "sbom/quality.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -81,7 +82,7 @@ static const struct html_label component_type_labels[] = {
 
 /* What was typed, kept when the form comes back with an error. */
 struct product_form {
-	char name[256], vendor[256], cls[32], su[16], pm[16];
+	char name[256], vendor[256], cls[32], su[16], pm[16], pol[16], qp[32];
 	int is_public;
 	const char *bad_field; /* the field in error, or NULL */
 	struct vg_error err;
@@ -96,7 +97,24 @@ static void form_from_product(struct product_form *f, const struct product *p)
 	snprintf(f->su, sizeof(f->su), "%s", p->support_until ? p->support_until : "");
 	snprintf(f->pm, sizeof(f->pm), "%s", p->placed_on_market ? p->placed_on_market : "");
 	f->is_public = p->is_public;
+	snprintf(f->pol, sizeof(f->pol), "%s", p->sbom_policy ? p->sbom_policy : "default");
+	snprintf(f->qp, sizeof(f->qp), "%s",
+		 p->sbom_quality_profile ? p->sbom_quality_profile : "none");
 }
+
+/* The import policies and quality profiles a product may choose. */
+static const struct html_label policy_labels[] = {
+    {"default", "Default (the setting sbom.policy)"},
+    {"standard", "Standard: import with violations that do not change what is read, listed"},
+    {"strict", "Strict: refuse any violation of the official schema"},
+    {NULL, NULL},
+};
+static const struct html_label profile_labels[] = {
+    {"none", "None"},
+    {"ntia", "NTIA minimum elements"},
+    {"bsi-tr-03183-2", "BSI TR-03183-2 v2.0.0"},
+    {NULL, NULL},
+};
 
 /* The field's error message, when it is the field in error. */
 static void field_error(struct vg_buf *b, const struct product_form *f, const char *field)
@@ -118,6 +136,10 @@ static const char *invalid_attr(const struct product_form *f, const char *field)
 		return " aria-invalid=\"true\" aria-describedby=\"pf-cra_class-error\"";
 	if (strcmp(field, "support_until") == 0)
 		return " aria-invalid=\"true\" aria-describedby=\"pf-support_until-error\"";
+	if (strcmp(field, "sbom_policy") == 0)
+		return " aria-invalid=\"true\" aria-describedby=\"pf-sbom_policy-error\"";
+	if (strcmp(field, "quality_profile") == 0)
+		return " aria-invalid=\"true\" aria-describedby=\"pf-quality_profile-error\"";
 	return " aria-invalid=\"true\" aria-describedby=\"pf-placed_on_market-error\"";
 }
 
@@ -190,6 +212,28 @@ static void product_form_html(struct http_req *req, struct http_resp *resp,
 	     f->pm);
 	html_raw(b, invalid_attr(f, "placed_on_market"));
 	html_raw(b, "></div>");
+	html_raw(b, "<div class=\"field\"><label for=\"pf-sbom_policy\">SBOM policy</label><span "
+		    "class=\"hint\">What an upload that breaks its official schema gets. Documents "
+		    "without a creation time, creator, identity or element ids are refused "
+		    "under every policy.</span>");
+	field_error(b, f, "sbom_policy");
+	html_raw(b, "<select id=\"pf-sbom_policy\" name=\"sbom_policy\"");
+	html_raw(b, invalid_attr(f, "sbom_policy"));
+	html_raw(b, ">");
+	for (const struct html_label *l = policy_labels; l->code; l++)
+		html(b, "<option value=\"%s\"%s>%s</option>", l->code,
+		     strcmp(f->pol, l->code) == 0 ? " selected" : "", l->text);
+	html_raw(b, "</select></div><div class=\"field\"><label for=\"pf-quality_profile\">SBOM "
+		    "quality profile</label><span class=\"hint\">A version whose newest SBOM does "
+		    "not meet it is marked below the profile.</span>");
+	field_error(b, f, "quality_profile");
+	html_raw(b, "<select id=\"pf-quality_profile\" name=\"quality_profile\"");
+	html_raw(b, invalid_attr(f, "quality_profile"));
+	html_raw(b, ">");
+	for (const struct html_label *l = profile_labels; l->code; l++)
+		html(b, "<option value=\"%s\"%s>%s</option>", l->code,
+		     strcmp(f->qp, l->code) == 0 ? " selected" : "", l->text);
+	html_raw(b, "</select></div>");
 	html(b,
 	     "<div class=\"field check\"><input type=\"checkbox\" id=\"pf-public\" name=\"public\" "
 	     "value=\"yes\"%s><label for=\"pf-public\">Public: named on the vulnerability "
@@ -218,6 +262,8 @@ static void read_product_form(struct http_req *req, struct product_form *f, stru
 	(void)http_form(req, "cra_class", f->cls, sizeof(f->cls));
 	(void)http_form(req, "support_until", f->su, sizeof(f->su));
 	(void)http_form(req, "placed_on_market", f->pm, sizeof(f->pm));
+	(void)http_form(req, "sbom_policy", f->pol, sizeof(f->pol));
+	(void)http_form(req, "quality_profile", f->qp, sizeof(f->qp));
 	f->is_public =
 	    http_form(req, "public", pub, sizeof(pub)) == VG_OK && strcmp(pub, "yes") == 0;
 	p->name = editing ? http_param(req, "p") : f->name;
@@ -228,6 +274,8 @@ static void read_product_form(struct http_req *req, struct product_form *f, stru
 	p->cra_class = *f->cls ? f->cls : NULL;
 	p->support_until = *f->su ? f->su : NULL;
 	p->placed_on_market = *f->pm ? f->pm : NULL;
+	p->sbom_policy = *f->pol ? f->pol : NULL;
+	p->quality_profile = *f->qp ? f->qp : NULL;
 	p->public_set = 1;
 	p->is_public = f->is_public;
 }
@@ -278,6 +326,8 @@ static int products_render(struct http_req *req, struct http_resp *resp,
 		if (!f) {
 			memset(&empty, 0, sizeof(empty));
 			snprintf(empty.cls, sizeof(empty.cls), "default");
+			snprintf(empty.pol, sizeof(empty.pol), "default");
+			snprintf(empty.qp, sizeof(empty.qp), "none");
 			f = &empty;
 		}
 		html_raw(b, "<h2 id=\"new\">New product</h2>");
@@ -386,37 +436,54 @@ struct upload_form {
 	char filename[MP_FILENAME_MAX];
 	const char *bad_field; /* "version", "file", or NULL */
 	struct vg_error err;
-	struct sbom_validation *v; /* the refused file's errors, or NULL */
+	const struct sbom_violation_list *v; /* the refused file's violations, or NULL */
+	const char *policy;                  /* the policy that refused it */
 };
 
-/* The refused file's errors: the place (JSON pointer, and the line where
- * known: XML, tag-value) and what was expected. */
-static void validation_table(struct vg_buf *b, const struct upload_form *u)
+/* Violations of a file: the place (JSON pointer, and the line where known:
+ * XML, tag-value), what was expected, and (refused files) whether it is
+ * one no policy lets through. id: the table's id; caption: its caption. */
+static void violation_table(struct vg_buf *b, const struct sbom_violation_list *v, const char *id,
+			    const char *caption, int show_fatal)
 {
 	int lines = 0;
-	for (size_t i = 0; i < u->v->n_errors; i++)
-		lines |= u->v->errors[i].line != 0;
+	for (size_t i = 0; i < v->n; i++)
+		lines |= v->items[i].line != 0;
 	html(b,
 	     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
-	     "aria-label=\"Errors in the file\"><table class=\"validation-errors\" "
-	     "id=\"validation-errors\"><caption>Errors in %s</caption><thead><tr><th "
+	     "aria-label=\"%s\"><table class=\"validation-errors\" "
+	     "id=\"%s\"><caption>%s</caption><thead><tr><th "
 	     "scope=\"col\">Place</th>",
-	     *u->filename ? u->filename : "the file");
+	     caption, id, caption);
 	if (lines)
 		html_raw(b, "<th scope=\"col\">Line</th>");
-	html_raw(b, "<th scope=\"col\">Expected</th></tr></thead><tbody>");
-	for (size_t i = 0; i < u->v->n_errors; i++) {
-		const struct sbom_validation_error *e = &u->v->errors[i];
+	html_raw(b, "<th scope=\"col\">Expected</th>");
+	if (show_fatal)
+		html_raw(b, "<th scope=\"col\">Refused under</th>");
+	html_raw(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < v->n; i++) {
+		const struct sbom_validation_error *e = &v->items[i];
 		html(b, "<tr><td><code>%s</code></td>", e->pointer ? e->pointer : "(the document)");
 		if (lines && e->line)
 			html(b, "<td>%d</td>", e->line);
 		else if (lines)
 			html_raw(b, "<td></td>");
-		html(b, "<td>%s</td></tr>", e->message);
+		html(b, "<td>%s</td>", e->message);
+		if (show_fatal)
+			html_raw(b, e->fatal ? "<td>every policy</td>" : "<td>strict</td>");
+		html_raw(b, "</tr>");
 	}
 	html_raw(b, "</tbody></table></div>");
-	if (u->v->n_dropped)
-		html(b, "<p>and %zu more errors.</p>", u->v->n_dropped);
+	if (v->n_dropped)
+		html(b, "<p>and %zu more violations.</p>", v->n_dropped);
+}
+
+static void validation_table(struct vg_buf *b, const struct upload_form *u)
+{
+	char cap[400];
+	snprintf(cap, sizeof(cap), "Violations in %s (policy %s)",
+		 *u->filename ? u->filename : "the file", u->policy ? u->policy : "");
+	violation_table(b, u->v, "validation-errors", cap, 1);
 }
 
 static void upload_form_html(struct http_req *req, struct http_resp *resp, const char *product,
@@ -449,13 +516,15 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 			 : "></div>");
 	html_raw(b, "<div class=\"field\"><label for=\"up-file\">SBOM file</label><span "
 		    "class=\"hint\">CycloneDX (JSON or XML) or SPDX (JSON, tag-value); it is "
-		    "checked against the official schema before anything is stored.</span>");
+		    "checked against the official schema under the product's SBOM policy before "
+		    "anything is stored.</span>");
 	if (badf) {
 		html(b, "<div class=\"field-error\" id=\"up-file-error\"><p>%s%s%s</p>",
 		     *u->filename ? u->filename : "", *u->filename ? ": " : "",
-		     u->v && u->v->n_errors ? "the document does not match its schema"
-					    : vg_error_msg(&u->err));
-		if (u->v && u->v->n_errors)
+		     u->v && u->v->n > 1 ? "the document breaks its official schema or spec "
+					   "as listed below"
+					 : vg_error_msg(&u->err));
+		if (u->v && u->v->n > 1)
 			validation_table(b, u);
 		html_raw(b, "<p>Choose the corrected file again: browsers do not keep a chosen "
 			    "file.</p></div>");
@@ -464,6 +533,20 @@ static void upload_form_html(struct http_req *req, struct http_resp *resp, const
 		    "accept=\".json,.xml,.spdx,.cdx,application/json,application/xml\"");
 	html_raw(b, badf ? " aria-invalid=\"true\" aria-describedby=\"up-file-error\"" : "");
 	html_raw(b, "></div><button type=\"submit\">Upload and check</button></form>");
+}
+
+/* Quality scores of a revision as a table cell: "NTIA 86, BSI 40", with
+ * "below profile" when the product's profile is not met (meets 0). */
+static void quality_cell(struct vg_buf *b, int64_t ntia, int64_t bsi, int meets)
+{
+	if (ntia < 0) {
+		html_raw(b, "<td class=\"muted\">not measured</td>");
+		return;
+	}
+	html(b, "<td class=\"quality\">NTIA %lld, BSI %lld", (long long)ntia, (long long)bsi);
+	if (meets == 0)
+		html_raw(b, " <strong class=\"error below-profile\">below profile</strong>");
+	html_raw(b, "</td>");
 }
 
 /* The product page; u is the upload form as posted (NULL: empty). */
@@ -505,17 +588,21 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 	html(b,
 	     "<dl class=\"facts\"><dt>Vendor</dt><dd>%s</dd><dt>CRA class</dt><dd>%s</dd>"
 	     "<dt>Support until</dt><dd>%s</dd><dt>Placed on market</dt><dd>%s</dd>"
-	     "<dt>Public</dt><dd id=\"product-public\">%s</dd></dl>",
+	     "<dt>Public</dt><dd id=\"product-public\">%s</dd><dt>SBOM policy</dt><dd "
+	     "id=\"product-policy\">%s</dd><dt>Quality profile</dt><dd "
+	     "id=\"product-profile\">%s</dd></dl>",
 	     p.vendor, html_label(cra_class_labels, p.cra_class), p.support_until,
 	     p.placed_on_market,
 	     p.is_public ? "yes: offered on the reporting portal (/report)"
-			 : "no: not named on the reporting portal");
+			 : "no: not named on the reporting portal",
+	     html_label(policy_labels, p.sbom_policy ? p.sbom_policy : "default"),
+	     html_label(profile_labels, p.sbom_quality_profile ? p.sbom_quality_profile : "none"));
 	sbom_support_html(b, req->db, p.id); /* the programme record's support period */
 	html_raw(b, "<h2>Versions</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
 		    "aria-label=\"Versions\"><table id=\"versions\"><thead><tr>"
 		    "<th scope=\"col\">Version</th><th scope=\"col\">SBOM revisions</th><th "
-		    "scope=\"col\">Last upload</th><th scope=\"col\">Findings</th></tr></thead>"
-		    "<tbody>");
+		    "scope=\"col\">Last upload</th><th scope=\"col\">SBOM quality</th><th "
+		    "scope=\"col\">Findings</th></tr></thead><tbody>");
 	for (size_t i = 0; i < vers.n; i++) {
 		const struct product_version *v = &vers.items[i];
 		html_raw(b, "<tr><td><a href=\"/ui/products/");
@@ -524,14 +611,19 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 		html_url(b, v->version);
 		html(b, "\">%s</a></td><td>%lld</td><td>", v->version, (long long)v->revisions);
 		html_time(b, v->last_upload_at, "");
-		html_raw(b, "</td><td><a href=\"/ui/findings?product=");
+		html_raw(b, "</td>");
+		if (v->latest_sbom_id)
+			quality_cell(b, v->quality_ntia, v->quality_bsi, v->meets_profile);
+		else
+			html_raw(b, "<td></td>");
+		html_raw(b, "<td><a href=\"/ui/findings?product=");
 		html_url(b, pname);
 		html_raw(b, "&amp;version=");
 		html_url(b, v->version);
 		html(b, "\">findings of %s</a></td></tr>", v->version);
 	}
 	if (!vers.n)
-		html_raw(b, "<tr><td colspan=\"4\">No versions yet: upload an SBOM.</td></tr>");
+		html_raw(b, "<tr><td colspan=\"5\">No versions yet: upload an SBOM.</td></tr>");
 	html_raw(b, "</tbody></table></div>");
 	if (vers.n >= 2) {
 		html_raw(b, "<h2>Compare versions</h2><form method=\"get\" action=\"/ui/products/");
@@ -548,7 +640,9 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 		    "role=\"region\" aria-label=\"SBOM revisions\"><table id=\"revisions\">"
 		    "<thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Version</th><th "
 		    "scope=\"col\">Rev.</th><th scope=\"col\">Format</th><th "
-		    "scope=\"col\">Components</th><th scope=\"col\">Held</th><th "
+		    "scope=\"col\">Components</th><th scope=\"col\">Policy</th><th "
+		    "scope=\"col\">Violations</th><th scope=\"col\">Quality</th><th "
+		    "scope=\"col\">Held</th><th "
 		    "scope=\"col\">Uploaded (UTC)</th><th scope=\"col\">By</th><th "
 		    "scope=\"col\">Kept until</th><th scope=\"col\">Original</th></tr></thead>"
 		    "<tbody>");
@@ -558,6 +652,12 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 		     (long long)r->id, r->version, (long long)r->revision,
 		     html_label(format_labels, r->format), r->spec_version,
 		     html_label(encoding_labels, r->encoding), (long long)r->component_count);
+		html(b, "<td>%s</td><td>%lld</td>", r->policy ? r->policy : "strict",
+		     (long long)r->violation_count);
+		quality_cell(b, r->quality_ntia, r->quality_bsi,
+			     !p.sbom_quality_profile                       ? -1
+			     : strcmp(p.sbom_quality_profile, "ntia") == 0 ? r->ntia_ok
+									   : r->bsi_ok);
 		/* held for a person: the flag, with the reason on hover */
 		if (SBOM_REVISION_HELD(r))
 			html(b, "<td class=\"error held\" title=\"%s\">held</td>", r->held_reason);
@@ -577,7 +677,7 @@ static int product_render(struct http_req *req, struct http_resp *resp, const st
 		     (long long)r->id, r->filename ? r->filename : "uploaded file", r->sha256);
 	}
 	if (!sboms.n)
-		html_raw(b, "<tr><td colspan=\"10\">No SBOM uploaded yet.</td></tr>");
+		html_raw(b, "<tr><td colspan=\"13\">No SBOM uploaded yet.</td></tr>");
 	html_raw(b, "</tbody></table></div>");
 	product_release(&p);
 	product_version_list_release(&vers);
@@ -604,7 +704,7 @@ static int upload_post(struct http_req *req, struct http_resp *resp)
 	struct mp_part parts[8];
 	const struct mp_part *pt;
 	struct upload_form u;
-	struct sbom_validation v;
+	struct sbom_violation_list viol = {0};
 	struct sbom_import_req r = {0};
 	struct sbom_import_result res;
 	struct vg_error err = {0};
@@ -612,7 +712,6 @@ static int upload_post(struct http_req *req, struct http_resp *resp)
 	int n = 0, rc;
 
 	memset(&u, 0, sizeof(u));
-	memset(&v, 0, sizeof(v));
 	if (mp_parse(http_header(req, "Content-Type"), req->body.data ? req->body.data : "",
 		     req->body.len, parts, 8, &n, &err)) {
 		vg_error_prefix(&err, "the upload form");
@@ -650,26 +749,25 @@ static int upload_post(struct http_req *req, struct http_resp *resp)
 				 : "choose an SBOM file (CycloneDX or SPDX)");
 		return product_render(req, resp, &u);
 	}
-	rc = sbom_validate(pt->data, pt->n, *u.filename ? u.filename : "upload", &v, &u.err);
-	if (rc) {
-		u.bad_field = "file";
-		u.v = &v;
-		rc = product_render(req, resp, &u);
-		sbom_validation_release(&v);
-		return rc;
-	}
-	sbom_validation_release(&v);
 	r.product = http_param(req, "p");
 	r.version = u.version;
 	r.data = pt->data;
 	r.n = pt->n;
 	r.filename = *u.filename ? u.filename : "upload";
-	if (sbom_import(req->db, &r, &res, &u.err)) {
+	/* the product's policy decides: refused files show every violation */
+	if (sbom_import_ex(req->db, &r, &res, &viol, &u.err)) {
 		u.bad_field = u.err.code == VG_ENOTFOUND ? NULL : "file";
-		if (!u.bad_field)
+		if (!u.bad_field) {
+			sbom_violation_list_release(&viol);
 			return error_page(req, resp, "Upload an SBOM", &u.err);
-		return product_render(req, resp, &u);
+		}
+		u.v = &viol;
+		u.policy = res.policy;
+		rc = product_render(req, resp, &u);
+		sbom_violation_list_release(&viol);
+		return rc;
 	}
+	sbom_violation_list_release(&viol);
 	vg_buf_adds(&loc, "/ui/products/");
 	html_url(&loc, r.product);
 	vg_buf_adds(&loc, "/versions/");
@@ -695,14 +793,73 @@ static void uploaded_notice(struct http_req *req, struct vg_buf *b, const struct
 	if (r.version_id == c->rev.version_id)
 		html(b,
 		     "<div class=\"ok\" id=\"flash\" role=\"status\"><p>SBOM %lld stored: %s "
-		     "revision %lld, %s %s, %lld components. %s</p></div>",
+		     "revision %lld, %s %s, %lld components. %s %s</p></div>",
 		     (long long)r.id, r.version, (long long)r.revision,
 		     html_label(format_labels, r.format), r.spec_version,
 		     (long long)r.component_count,
+		     r.violation_count ? "Imported under the standard policy with the "
+					 "violations listed below."
+				       : "",
 		     SBOM_REVISION_HELD(&r)
 			 ? "It is held for a person: its findings wait for an approval."
 			 : "Its findings are matched against the vulnerability database now.");
 	sbom_revision_release(&r);
+}
+
+/*
+ * The newest revision's quality (every rule with its source, how many
+ * components passed, the first failing ones) and the violations kept with
+ * it under the standard policy.
+ */
+static void revision_checks(struct http_req *req, struct vg_buf *b, const struct sbom_revision *r)
+{
+	struct vg_error err = {0};
+	struct sbom_quality q;
+	struct sbom_violation_list v;
+
+	html(b, "<h2 id=\"quality\">SBOM quality (revision %lld)</h2>", (long long)r->revision);
+	if (sbom_quality_get(req->db, r->id, &q, &err)) {
+		html(b, "<p class=\"muted\">%s</p>", vg_error_msg(&err));
+	} else {
+		html(
+		    b,
+		    "<p id=\"quality-summary\">NTIA minimum elements: %d/100, <strong>%s</strong>. "
+		    "BSI TR-03183-2 v2.0.0: %d/100, <strong>%s</strong>.</p>",
+		    q.score[SBOM_PROFILE_NTIA], q.ok[SBOM_PROFILE_NTIA] ? "met" : "not met",
+		    q.score[SBOM_PROFILE_BSI], q.ok[SBOM_PROFILE_BSI] ? "met" : "not met");
+		html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+			    "aria-label=\"Quality checks\"><table id=\"quality-checks\"><thead><tr>"
+			    "<th scope=\"col\">Check</th><th scope=\"col\">Passed</th><th "
+			    "scope=\"col\">Expected</th><th scope=\"col\">Failing (first "
+			    "20)</th><th scope=\"col\">Source</th></tr></thead><tbody>");
+		for (size_t i = 0; i < q.n; i++) {
+			const struct sbom_quality_check *ck = &q.checks[i];
+			int pass = ck->total && ck->passed == ck->total;
+			html(b,
+			     "<tr class=\"%s\"><td><code>%s</code></td><td>%s %lld of "
+			     "%lld</td><td>%s</td><td>%s</td><td>%s%s</td></tr>",
+			     pass ? "pass" : "fail", ck->rule->id, pass ? "yes," : "no,",
+			     (long long)ck->passed, (long long)ck->total, ck->rule->expect,
+			     ck->failing ? ck->failing : "", ck->rule->source,
+			     ck->rule->required ? "" : " (scored, not required)");
+		}
+		html_raw(b, "</tbody></table></div>");
+		sbom_quality_release(&q);
+	}
+	html(b, "<h2 id=\"violations\">Violations kept (policy %s)</h2>",
+	     r->policy ? r->policy : "strict");
+	if (sbom_violations(req->db, r->id, &v, &err)) {
+		html(b, "<p class=\"error\">%s</p>", vg_error_msg(&err));
+		return;
+	}
+	if (!v.n)
+		html_raw(b, "<p id=\"no-violations\">None: the document matched its official "
+			    "schema.</p>");
+	else
+		violation_table(b, &v, "violation-list",
+				"Violations of the official schema or spec, kept with the revision",
+				0);
+	sbom_violation_list_release(&v);
 }
 
 static int version_page(struct http_req *req, struct http_resp *resp)
@@ -763,8 +920,11 @@ static int version_page(struct http_req *req, struct http_resp *resp)
 			    "findings</button></form>");
 	}
 	ui_flash(req, b, "version");
-	html(b, "<p id=\"component-count\">%zu components%s</p>", c.n_components,
-	     c.n_components == 1000 ? " (first 1000)" : "");
+	revision_checks(req, b, &c.rev);
+	html(b,
+	     "<h2 id=\"components-heading\">Components</h2><p id=\"component-count\">%zu "
+	     "components%s</p>",
+	     c.n_components, c.n_components == 1000 ? " (first 1000)" : "");
 	html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
 		    "aria-label=\"Components\"><table "
 		    "id=\"components\"><thead><tr><th>name</th><th>version</th>"

@@ -226,7 +226,7 @@ static int vuln_match(struct cli *c, int argc, char **argv)
 	if (!rc) {
 		/* Matching reads what it can: a dangling relationship does not hide
 		 * a component. */
-		struct sbom_parse_opts po = {0, 1};
+		struct sbom_parse_opts po = {.allow_dangling = 1};
 		rc = sbom_parse_ex(b.data ? b.data : "", b.len, a.pos[0], &po, &doc, &err);
 	}
 	t0 = vg_mono_ms();

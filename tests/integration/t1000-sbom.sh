@@ -103,7 +103,10 @@ check_eq "still there" "$(run_cmd "$VIGIL" sbom show 1)" 0
 check_eq "deletion after the end" "$(VIGIL_NOW=2036-02-01T00:00:00Z run_cmd "$VIGIL" sbom delete 1)" 0
 check_eq "gone" "$(run_cmd "$VIGIL" sbom show 1)" 1
 
-# Bad input: refused with file and place named, nothing stored.
+# Bad input: refused with file and place named, nothing stored. Under the
+# product's strict policy (issue 14): the standard policy would import the
+# schema violation and the dangling ref with them listed (t1006).
+"$VIGIL" product update bridge --sbom-policy strict >/dev/null
 before=$("$VIGIL" sbom list --product bridge --json | jq length)
 head -c 3000 "$BR/proton-bridge-v1.6.3.bom.json" >"$T_DIR/trunc.json"
 check_eq "truncated refused" "$(run_cmd "$VIGIL" sbom import "$T_DIR/trunc.json" --product bridge --version bad)" 1

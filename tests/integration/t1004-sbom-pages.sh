@@ -137,7 +137,7 @@ check_eq "no file: at the file field" "$(upload /ui/products/acme-gateway/sboms 
 check_contains "file error" "$(body)" 'id="up-file-error"'
 check_contains "version kept" "$(body)" 'name="version" required maxlength="200" value="1.0.0"'
 check_eq "an invalid file: refused" "$(upload /ui/products/acme-gateway/sboms -F version=1.0.0 -F "file=@$T_DIR/bad.json;filename=gateway-bom.json")" 200
-check_contains "names the file" "$(body)" "gateway-bom.json: the document does not match its schema"
+check_contains "names the file" "$(body)" "gateway-bom.json: the document breaks its official schema or spec as listed below"
 check_contains "the pointer of the bad type" "$(body)" "<code>/components/1/type</code>"
 check_contains "the pointer of the bad name" "$(body)" "<code>/components/2/name</code>"
 check_contains "version kept after a bad file" "$(body)" 'value="1.0.0"'

@@ -448,6 +448,38 @@ static void test_spdx3(void **state)
 			 strstr(d->components[i].licenses, "GPL-3.0-or-later") != NULL;
 	assert_true(found > 0);
 	sbom_doc_free(d);
+
+	/* Types and vocabulary values by full IRI (JSON-LD expands the compact
+	 * terms of the official context to these): the same two packages, the
+	 * dependsOn edge, the purl and the SHA-512 as with compact terms. */
+#define T3 "https://spdx.org/rdf/3.0.1/terms/"
+	d = accept_str(
+	    "{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\",\"@graph\":["
+	    "{\"type\":\"" T3 "Core/CreationInfo\",\"@id\":\"_:c\",\"specVersion\":\"3.0.1\","
+	    "\"created\":\"2026-01-01T00:00:00Z\"},"
+	    "{\"type\":\"" T3 "Software/Package\",\"spdxId\":\"urn:a\",\"name\":\"a\","
+	    "\"software_packageVersion\":\"1\",\"externalIdentifier\":[{\"type\":\"" T3
+	    "Core/ExternalIdentifier\",\"externalIdentifierType\":\"" T3
+	    "Core/ExternalIdentifierType/packageUrl\",\"identifier\":\"pkg:generic/a@1\"}],"
+	    "\"verifiedUsing\":[{\"type\":\"" T3 "Core/Hash\",\"algorithm\":\"" T3
+	    "Core/HashAlgorithm/sha512\",\"hashValue\":\"00\"}]},"
+	    "{\"type\":\"software_Package\",\"spdxId\":\"urn:b\",\"name\":\"b\"},"
+	    "{\"type\":\"" T3 "Core/Relationship\",\"spdxId\":\"urn:r\",\"from\":\"urn:a\","
+	    "\"relationshipType\":\"" T3 "Core/RelationshipType/dependsOn\",\"to\":[\"urn:b\"]},"
+	    "{\"type\":\"Relationship\",\"spdxId\":\"urn:r2\",\"from\":\"urn:b\","
+	    "\"relationshipType\":\"dependsOn\",\"to\":[\"" T3 "Core/NoneElement\"]}]}");
+#undef T3
+	assert_int_equal(d->n_components, 2);
+	assert_int_equal(d->n_edges, 1);
+	assert_int_equal(d->edges[0].kind, SBOM_EDGE_DEPENDS_ON);
+	/* b dependsOn NoneElement (none, by full IRI) is no dangling
+	 * relationship (the document is accepted), and no component edge */
+	assert_int_equal(d->n_dropped_edges, 1);
+	c = by_ref(d, "urn:a");
+	assert_string_equal(c->purl, "pkg:generic/a@1");
+	assert_int_equal(c->n_hashes, 1);
+	assert_string_equal(c->hashes[0].alg, "SHA-512");
+	sbom_doc_free(d);
 }
 
 /* ------------------------------------------------------ malformed input */

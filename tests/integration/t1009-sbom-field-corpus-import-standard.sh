@@ -1,0 +1,5 @@
+#!/bin/sh
+# Issue 14 "Done when", the standard half: t1007 with every document of the
+# field corpus imported into a product whose policy is standard.
+POLICY=standard
+. "$VIGIL_SOURCE_DIR/tests/integration/t1007-sbom-field-corpus-import.sh"
