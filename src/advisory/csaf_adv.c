@@ -34,10 +34,7 @@
 
 static const char *org_name(void)
 {
-	const char *n = vg_config_get("org.name", NULL);
-	if (!n || !*n)
-		n = vg_config_get("psirt.org_name", NULL);
-	return n && *n ? n : "vigil";
+	return provider_org_name();
 }
 
 /* The provider's base URL without a trailing slash. */

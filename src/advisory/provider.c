@@ -229,6 +229,14 @@ static int document_agrees(const struct csaf_publication *p, struct vg_error *er
 	return rc;
 }
 
+const char *provider_org_name(void)
+{
+	const char *n = vg_config_get("org.name", NULL);
+	if (!n || !*n)
+		n = vg_config_get("psirt.org_name", NULL);
+	return n && *n ? n : "vigil";
+}
+
 int provider_put(struct store *s, const struct csaf_publication *p, struct vg_error *err)
 {
 	char path[700], name[512], sha256[VG_SHA256_HEX], sha512[129];
@@ -407,7 +415,7 @@ static int metadata(struct store *s, struct vg_buf *out, struct vg_error *err)
 	free(doc);
 	if (!publisher)
 		publisher = json_pack("{s:s, s:s, s:s}", "category", "vendor", "name",
-				      vg_config_get("org.name", "vigil"), "namespace", base);
+				      provider_org_name(), "namespace", base);
 	json_t *pk = json_array(), *k;
 	size_t i;
 	json_array_foreach(keys, i, k)

@@ -58,4 +58,7 @@ int csaf_document_path(const char *tlp_label, int64_t initial_release, const cha
  * hands argv (argv[0] == "provider") to this. Returns the exit code. */
 int cmd_advisory_provider(int argc, char **argv);
 
+/* The publisher's name: org.name, else psirt.org_name, else "vigil". */
+const char *provider_org_name(void);
+
 #endif

@@ -15,10 +15,24 @@
 #include "core/banned.h"
 
 const struct vg_config_key app_config_keys[] = {
+    {"advisory.id_prefix", "VIGIL-SA",
+     "Prefix of the tracking ids of CSAF advisories (`PREFIX-YYYY-NNNN`)."},
     {"art14.four_eyes", "auto",
      "Four-eyes review of Article 14 drafts: `auto` (on when two or more enabled users have the "
      "role psirt or admin), `always` (also `on`, `1`) or `off` (also `0`). Another value is "
      "refused, naming the setting."},
+    {"audit.key_file", "(SQLite: `<database file>.checkpoint.key`; else beside `secrets.key_file`)",
+     "The Ed25519 key (signed-note signer-key line, mode 0600) that signs audit checkpoints, "
+     "evidence bundles and technical files; made by `vigil init` when missing. Every server of "
+     "one PostgreSQL needs the same file."},
+    {"audit.key_name", "(`audit.origin`)",
+     "The key's name in the verifier key and signature lines."},
+    {"audit.origin", "(host of `server.public_url` + `/audit`, else `vigil.invalid/audit`)",
+     "The first line of every checkpoint, the log's name for witnesses; set it before the first "
+     "checkpoint."},
+    {"audit.signer", "key-file",
+     "Who signs checkpoints and bundles: the key file, or the name of an Ed25519 signer of "
+     "`vigil signer` (PKCS#11)."},
     {"auth.failure_window", "86400",
      "Seconds without a failed login after which a pair's or address's count starts again."},
     {"auth.max_delay", "900", "The longest wait after failed logins, seconds."},
@@ -115,16 +129,27 @@ const struct vg_config_key app_config_keys[] = {
     {"server.file_limit", "16G", "Largest file upload (release artifacts)."},
     {"server.header_timeout", "10",
      "Seconds for a request's headers; also the idle time of a kept-alive connection."},
-    {"server.listen", "127.0.0.1:8080", "Address and port to listen on (also `--listen`)."},
+    {"server.listen", "127.0.0.1:8080", "The internal listener: every route (also `--listen`)."},
     {"server.max_conns", "512", "Open connections in all."},
     {"server.max_conns_per_addr", "32", "Open connections from one client address (0: no cap)."},
+    {"server.public_listen", "(none)",
+     "The public listener: only the routes the public and devices need (also `--public-listen`)."},
+    {"server.public_tls_cert", "(none)",
+     "PEM certificate chain of the public listener (also `--public-tls-cert`)."},
+    {"server.public_tls_key", "(none)",
+     "PEM private key of the public listener (also `--public-tls-key`)."},
     {"server.public_url", "(from the Host header)",
      "Base of absolute links (tracking links, on-call pages, security.txt)."},
     {"server.secure_cookies", "0", "1: mark cookies `Secure` always (they are anyway over TLS)."},
     {"server.threads", "4", "Worker threads, each with its own database connection."},
+    {"server.tls_cert", "(none)",
+     "PEM certificate chain: the internal listener speaks TLS 1.2/1.3 (also `--tls-cert`); "
+     "SIGHUP reloads it."},
+    {"server.tls_key", "(none)", "PEM private key of the internal listener (also `--tls-key`)."},
     {"server.tmp_dir", "($TMPDIR or /tmp)", "Where large bodies and backups are spooled."},
     {"server.trusted_proxies", "(none)",
-     "Comma-separated addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is read."},
+     "Comma-separated addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is read "
+     "(also `--trusted-proxy`)."},
     {"triage.bulk_max", "10000", "The most findings one bulk decision may change."},
     {"triage.count_cap", "10000",
      "Findings counted exactly on the queue; above it, \"more than\"."},
@@ -139,5 +164,10 @@ const struct vg_config_key app_config_keys[] = {
      "Deltas are made on publish from the last K published releases (0: none)."},
     {"update.delta_max_ratio", "0.5",
      "A delta is offered only when at most this share of the full image's length."},
+    {"update.delta_method", "zstd",
+     "Body of the deltas the server makes: `zstd` (devices need libzstd only) or `lzma` (5-10 % "
+     "smaller; devices built with `-DDELTA_APPLY_LZMA`)."},
+    {"update.device_cache", "262144",
+     "Verified device tokens each server keeps in memory (0: off)."},
     {NULL, NULL, NULL},
 };
