@@ -696,7 +696,7 @@ static int tree_get(struct http_req *req, struct http_resp *resp)
 
 /* clang-format off */
 #define PROTECTED(p, label)                                                                  \
-	{"GET", "/.well-known/csaf/" p, ROLE_READ, 0, tree_get,                                \
+	{"GET", "/.well-known/csaf/" p, ROLE_READ, HTTP_PUBLIC_FACE, tree_get,                                \
 	 "The TLP:" label " part of the CSAF provider tree (CSAF 2.0 requirement 7.1.5: access " \
 	 "protected, a session or an API token)", "advisory"}
 const struct http_route provider_routes[] = {
@@ -707,7 +707,7 @@ const struct http_route provider_routes[] = {
     PROTECTED("feed-tlp-green.json", "GREEN"),
     PROTECTED("feed-tlp-amber.json", "AMBER"),
     PROTECTED("feed-tlp-red.json", "RED"),
-    {"GET", "/.well-known/csaf/*", ROLE_PUBLIC, 0, tree_get,
+    {"GET", "/.well-known/csaf/*", ROLE_PUBLIC, HTTP_PUBLIC_FACE, tree_get,
      "The trusted CSAF provider (CSAF 2.0 section 7): provider-metadata.json, TLP:WHITE "
      "documents with .sha256, .sha512 and .asc, index.txt, changes.csv, the ROLIE feed, "
      "the OpenPGP keys", "advisory"},

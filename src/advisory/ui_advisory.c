@@ -966,8 +966,8 @@ const struct http_route advisory_ui_routes[] = {
     {"POST", "/ui/advisories/{id}/approve", WRITE, HTTP_UI, approve_post, "Approve the latest revision", "ui"},
     {"POST", "/ui/advisories/{id}/publish", WRITE, HTTP_UI, publish_post, "Publish an approved advisory", "ui"},
     {"POST", "/ui/advisories/{id}/withdraw", WRITE, HTTP_UI, withdraw_post, "Withdraw a published advisory", "ui"},
-    {"GET", "/advisories", ROLE_PUBLIC, 0, public_list, "Published security advisories (public)", "advisory"},
-    {"GET", "/advisories/{tracking}", ROLE_PUBLIC, 0, public_page, "One published advisory (public)", "advisory"},
+    {"GET", "/advisories", ROLE_PUBLIC, HTTP_PUBLIC_FACE, public_list, "Published security advisories (public)", "advisory"},
+    {"GET", "/advisories/{tracking}", ROLE_PUBLIC, HTTP_PUBLIC_FACE, public_page, "One published advisory (public)", "advisory"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 /* clang-format on */

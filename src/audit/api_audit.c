@@ -176,17 +176,17 @@ static int proof_consistency(struct http_req *req, struct http_resp *resp)
 }
 
 const struct http_route audit_routes[] = {
-    {"GET", "/.well-known/vigil/checkpoint", ROLE_PUBLIC, 0, checkpoint_public,
+    {"GET", "/.well-known/vigil/checkpoint", ROLE_PUBLIC, HTTP_PUBLIC_FACE, checkpoint_public,
      "The latest signed checkpoint of the audit trail (C2SP tlog-checkpoint), for witnesses",
      "audit"},
-    {"GET", "/.well-known/vigil/vkey", ROLE_PUBLIC, 0, vkey_public,
+    {"GET", "/.well-known/vigil/vkey", ROLE_PUBLIC, HTTP_PUBLIC_FACE, vkey_public,
      "The verifier key (signed-note name+hash+key) of the latest checkpoint", "audit"},
     {"GET", "/api/v1/audit/checkpoint", ROLE_READ, 0, checkpoint_get,
      "The latest signed checkpoint (or ?size=N): checkpoint, vkey, tree_size, root", "audit"},
     {"GET", "/api/v1/audit/proof/inclusion", ROLE_READ, 0, proof_inclusion,
      "Inclusion proof of record seq in the tree of size records (default: latest checkpoint)",
      "audit"},
-    {"GET", "/api/v1/audit/proof/consistency", ROLE_PUBLIC, 0, proof_consistency,
+    {"GET", "/api/v1/audit/proof/consistency", ROLE_PUBLIC, HTTP_PUBLIC_FACE, proof_consistency,
      "Consistency proof between the trees of old and new records (public, for witnesses)", "audit"},
     {"GET", "/api/v1/audit", ROLE_READ, 0, audit_list,
      "Audit records (since, until, actor, object=TYPE:ID, after, limit)", "audit"},
