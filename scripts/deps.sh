@@ -22,7 +22,9 @@ jq curl ca-certificates chromium xxd
 rpm ruby php-cli python3-packaging libmaven3-core-java openjdk-17-jre-headless
 openssl python3 time libyaml-dev wrk nginx
 libpcre2-dev json-schema-test-suite python3-jsonschema
-libdivsufsort-dev bsdiff xdelta3 zstd"
+libdivsufsort-dev bsdiff xdelta3 zstd
+bsdutils rsyslog"
+# bsdutils: logger (t9002 syslog tests); rsyslog: omfwd relay in t9002 (skipped without)
 
 missing=""
 for p in $PKGS; do

@@ -57,9 +57,13 @@ int cmd_init(struct cli *c, int argc, char **argv)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const char *const spec[] = {
-	    "listen=", "threads=", "body-limit=", "port-file=", NULL};
+	    "listen=",          "threads=",        "body-limit=",
+	    "port-file=",       "syslog-listen=",  "syslog-tls-listen=",
+	    "syslog-tls-cert=", "syslog-tls-key=", NULL};
 	const char *usage = "[--listen HOST:PORT] [--threads N] [--body-limit BYTES] "
-			    "[--port-file FILE]";
+			    "[--port-file FILE] [--syslog-listen ADDR:PORT] "
+			    "[--syslog-tls-listen ADDR:PORT --syslog-tls-cert FILE "
+			    "--syslog-tls-key FILE]";
 	struct http_server_opts o = {0};
 	struct cli_args a;
 	struct store *s = NULL;
@@ -79,6 +83,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	}
 	if (cli_opt(&a, "body-limit"))
 		vg_config_set("server.body_limit", cli_opt(&a, "body-limit"));
+	/* the syslog listeners of the log store (evidence/log_syslog.c) */
+	if (cli_opt(&a, "syslog-listen"))
+		vg_config_set("logs.syslog_listen", cli_opt(&a, "syslog-listen"));
+	if (cli_opt(&a, "syslog-tls-listen"))
+		vg_config_set("logs.syslog_tls_listen", cli_opt(&a, "syslog-tls-listen"));
+	if (cli_opt(&a, "syslog-tls-cert"))
+		vg_config_set("logs.syslog_tls_cert", cli_opt(&a, "syslog-tls-cert"));
+	if (cli_opt(&a, "syslog-tls-key"))
+		vg_config_set("logs.syslog_tls_key", cli_opt(&a, "syslog-tls-key"));
 	o.listen = vg_config_get("server.listen", "127.0.0.1:8080");
 	o.threads = (unsigned)vg_config_int("server.threads", 4);
 	o.body_limit = (size_t)vg_config_int("server.body_limit", 64LL * 1024 * 1024);
@@ -107,7 +120,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 
 static json_t *roles_list(int roles)
 {
-	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT, ROLE_AUDITOR, ROLE_CI, ROLE_DEVICE};
+	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT,  ROLE_AUDITOR,
+				  ROLE_CI,    ROLE_DEVICE, ROLE_INGEST};
 	json_t *arr = json_array();
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (roles & all[i])

@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "evidence/logs.h"
 #include "http/http.h"
 #include "ident/purl.h"
 #include "jobs/jobs.h"
@@ -72,6 +73,7 @@ const struct app_noun app_nouns[] = {
     {"device", cmd_device, "devices of products: enroll, list, show, revoke"},
     {"rollout", cmd_rollout,
      "phased rollouts: create, start, pause, resume, advance, halt, rollback"},
+    {"logs", cmd_logs, "the log store: ingest, query, stats, seal, verify, holds, retention"},
     {NULL, NULL, NULL},
 };
 
@@ -80,7 +82,7 @@ const struct app_noun app_nouns[] = {
 void app_init_rooms(void)
 {
 	static void (*const inits[])(void) = {notify_init, art14_init,   triage_init, oncall_init,
-					      fleet_init,  rollout_init, delta_init};
+					      fleet_init,  rollout_init, delta_init,  logs_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -116,6 +118,7 @@ extern const struct http_route update_ui_routes[];
 extern const struct http_route fleet_routes[];    /* update/ui_fleet.c */
 extern const struct http_route fleet_ui_routes[]; /* update/ui_fleet.c */
 extern const struct http_route rollout_routes[];
+extern const struct http_route logs_routes[]; /* evidence/log_api.c */
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -148,6 +151,7 @@ const struct http_route *const app_route_tables[] = {
     fleet_routes,
     fleet_ui_routes,
     rollout_routes,
+    logs_routes,
     NULL,
 };
 /* clang-format on */
@@ -181,6 +185,8 @@ extern const struct vg_job delta_jobs[];
 extern const struct vg_job rollout_jobs[];
 extern const struct vg_job device_jobs_every_server[];
 extern const struct vg_job vuln_jobs[];
+extern const struct vg_job logs_jobs[];
+extern const struct vg_job logs_jobs_every_server[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -193,6 +199,7 @@ static const struct vg_job *const leader_jobs[] = {
     delta_jobs,
     rollout_jobs,
     vuln_jobs,
+    logs_jobs,
     NULL,
 };
 /* clang-format on */
@@ -202,6 +209,7 @@ static const struct vg_job *const leader_jobs[] = {
 static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,
     device_jobs_every_server,
+    logs_jobs_every_server,
     NULL,
 };
 /* clang-format on */
@@ -219,5 +227,6 @@ static int jobs_service_start(const char *db_url, struct vg_error *err)
 const struct vg_service app_services[] = {
     {"jobs", jobs_service_start, jobs_stop},
     {"devices", device_service_start, device_service_stop},
+    {"syslog", logs_syslog_start, logs_syslog_stop},
     {NULL, NULL, NULL},
 };
