@@ -83,7 +83,7 @@ int logs_map_list(struct store *s, struct logs_map **out, size_t *n, struct vg_e
 	    "SELECT id, source, field, pattern, product, version FROM log_maps "
 	    "ORDER BY id",
 	    &st, err);
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		struct logs_map *m;
 		if (*n == cap) {
 			struct logs_map *g = realloc(*out, (cap = cap ? cap * 2 : 8) * sizeof(*g));
@@ -313,7 +313,7 @@ int logs_hold_list(struct store *s, int all, struct logs_hold **out, size_t *n,
 				 "created_by, released_at FROM log_holds WHERE released_at = 0 "
 				 "ORDER BY id",
 			   &st, err);
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		struct logs_hold *h;
 		if (*n == cap) {
 			struct logs_hold *g = realloc(*out, (cap = cap ? cap * 2 : 8) * sizeof(*g));
@@ -397,7 +397,7 @@ int logs_expire(struct store *s, int64_t *deleted, struct vg_error *err)
 			   "log_retention r ON r.source = g.source WHERE g.expired_at = 0 ORDER BY "
 			   "g.id",
 			   &st, err);
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		struct seg_row *g;
 		int64_t years = store_col_int64(st, 7);
 		if (!years)

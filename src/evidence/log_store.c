@@ -444,7 +444,7 @@ static int seal_source(struct store *s, const char *source, struct logs_seal_res
 			   &st, err);
 	if (!rc)
 		rc = store_bind_text(st, 1, source) ? vg_error_set(err, VG_EDB, "bind") : VG_OK;
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		size_t zn = 0, rn = 0;
 		const void *z = store_col_blob(st, 5, &zn);
 		char *raw = NULL;
@@ -658,7 +658,7 @@ int logs_seal(struct store *s, int force, struct logs_seal_result *out, struct v
 			   "SELECT source, SUM(raw_bytes), MIN(received_at) FROM log_blocks WHERE "
 			   "segment_id = 0 GROUP BY source ORDER BY source",
 			   &st, err);
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		if (!force && store_col_int64(st, 1) < seal_bytes &&
 		    store_col_int64(st, 2) > now - age)
 			continue;
@@ -705,7 +705,7 @@ int logs_verify(struct store *s, int64_t *checked, struct vg_error *err)
 			  "'log_segment' AND a.object_id = CAST(g.id AS TEXT) WHERE g.expired_at = "
 			  "0 ORDER BY g.id",
 			  &st, err);
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		int64_t id = store_col_int64(st, 0);
 		char source[LOGS_FIELD_MAX], sha[65], now_sha[65];
 		const char *aj = store_col_text(st, 3);
@@ -809,7 +809,7 @@ int logs_stats(struct store *s, struct logs_stats *out, struct vg_error *err)
 		    "MAX(b.max_time), COALESCE(MAX(r.years), 0) FROM log_blocks b LEFT JOIN "
 		    "log_retention r ON r.source = b.source GROUP BY b.source ORDER BY b.source",
 		    &st, err);
-	while (!rc && (rc = store_step(st, err)) == STORE_ROW) {
+	while (st && (rc = store_step(st, err)) == STORE_ROW) {
 		struct logs_source_stats *x;
 		if (out->nsources == cap) {
 			struct logs_source_stats *g =
