@@ -144,7 +144,10 @@ static void flush(void)
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	/* the event array lives in the arena too: forget it with the rest */
 	L.n = 0;
+	L.ev = NULL;
+	L.cap = 0;
 	vg_arena_reset(&L.mem);
 	L.batch_ms = 0;
 }
