@@ -559,16 +559,13 @@ int log_syslog_parse(const char *msg, size_t n, int64_t received, struct log_eve
 		ev->source = "syslog";
 		ev->message = clean(a, msg, (size_t)(c.end - c.p), 1);
 	}
-	if (!ev->product)
+	if (!ev->product || strlen(ev->product) >= LOGS_FIELD_MAX)
 		ev->product = "";
-	if (!ev->version || !ev->product[0])
+	/* a version without a product (none given, or one too long) is dropped */
+	if (!ev->version || !ev->product[0] || strlen(ev->version) >= LOGS_FIELD_MAX)
 		ev->version = "";
 	if (ev->time > 253402300799LL || ev->time < 0)
 		ev->time = received;
-	if (strlen(ev->product) >= LOGS_FIELD_MAX)
-		ev->product = "";
-	if (strlen(ev->version) >= LOGS_FIELD_MAX)
-		ev->version = "";
 	if (ev->source && strlen(ev->source) >= LOGS_FIELD_MAX)
 		ev->source = "syslog";
 	if (ev->host && strlen(ev->host) >= LOGS_FIELD_MAX)

@@ -265,8 +265,11 @@ static void *loop(void *arg)
 		size_t k = 0, base;
 		int64_t now;
 		p[k++] = (struct pollfd){L.wake[0], POLLIN, 0};
-		p[k++] = (struct pollfd){L.lfd, L.nc < L.maxc ? POLLIN : 0, 0};
-		p[k++] = (struct pollfd){L.tfd, L.nc < L.maxc ? POLLIN : 0, 0};
+		/* the listeners are always watched: a connection past the
+		 * limit is accepted and closed at once, not left waiting in
+		 * the backlog */
+		p[k++] = (struct pollfd){L.lfd, POLLIN, 0};
+		p[k++] = (struct pollfd){L.tfd, POLLIN, 0};
 		base = k;
 		for (size_t i = 0; i < L.nc; i++)
 			p[k++] =

@@ -37,6 +37,18 @@ export VIGIL_LOGS_SYSLOG_MAX_CONNS=4
 export VIGIL_LOGS_SYSLOG_FRAME_MAX=2048
 start_server --syslog-listen "127.0.0.1:$P" --syslog-tls-listen "127.0.0.1:$TP" \
 	--syslog-tls-cert "$T_DIR/cert.pem" --syslog-tls-key "$T_DIR/key.pem"
+# the listeners start just after the HTTP port is written: wait for them
+for port in "$P" "$TP"; do
+	python3 - "$port" <<'EOF'
+import socket, sys, time
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+EOF
+done
 
 logger --tcp --octet-count --server 127.0.0.1 --port "$P" --rfc5424 -t updsrv \
 	--sd-id vigil@32473 --sd-param 'product="router"' --sd-param 'version="2.1"' \

@@ -107,6 +107,29 @@ static void test_rfc5424(void **state)
 	vg_arena_release(&a);
 }
 
+/* Found by fuzz_syslog_msg: a product too long to keep was dropped but its
+ * version kept, and the store refused the event ("version given without a
+ * product"). Both go; the event is kept. */
+static void test_rfc5424_long_product(void **state)
+{
+	struct vg_arena a;
+	struct vg_error err = {0};
+	struct log_event ev;
+	char m[1024];
+	int n = snprintf(m, sizeof(m),
+			 "<34>1 2026-10-11T22:14:15Z gw1 gateway - - "
+			 "[vigil@32473 product=\"%0400d\" version=\"2.1\"] long product",
+			 7);
+	(void)state;
+	vg_arena_init(&a, 0);
+	assert_int_equal(log_syslog_parse(m, (size_t)n, 1800000000, &ev, &a, &err), VG_OK);
+	assert_string_equal(ev.product, "");
+	assert_string_equal(ev.version, "");
+	assert_string_equal(ev.message, "long product");
+	assert_int_equal(log_event_check(&ev, "t", &err), VG_OK);
+	vg_arena_release(&a);
+}
+
 static void test_rfc3164_and_garbage(void **state)
 {
 	struct vg_arena a;
@@ -225,6 +248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_framing),
 	    cmocka_unit_test(test_rfc5424),
+	    cmocka_unit_test(test_rfc5424_long_product),
 	    cmocka_unit_test(test_rfc3164_and_garbage),
 	    cmocka_unit_test(test_json_line),
 	    cmocka_unit_test(test_block_text),
