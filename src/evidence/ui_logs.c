@@ -21,7 +21,7 @@
 
 #include "core/banned.h"
 
-#define BUCKETS 24
+#define BUCKETS 12 /* columns: short labels fit under each at 640 units */
 
 struct lq {
 	const char *since_s, *until_s, *product, *version, *source, *grep;
@@ -179,16 +179,46 @@ int logs_ui_page(struct http_req *req, struct http_resp *resp)
 		struct chart_series s = {"events", "#1f5fa8", counts};
 		struct chart c = {0};
 		int64_t span = q.f.until - q.f.since + 1;
+		char t0[VG_TIME_BUFSZ], t1[VG_TIME_BUFSZ], head[64];
+		/* a label short enough to stand under its column: the hour
+		 * within one day, the day within a year, else the month; the
+		 * rest of the time goes in the axis title */
+		enum { HOUR, DAYHOUR, DAY, MONTH } fmt;
+		vg_time_format(q.f.since, t0, sizeof(t0));
+		vg_time_format(q.f.until, t1, sizeof(t1));
+		if (!strncmp(t0, t1, 10))
+			fmt = HOUR;
+		else if (span / BUCKETS < 86400)
+			fmt = DAYHOUR;
+		else if (!strncmp(t0, t1, 4))
+			fmt = DAY;
+		else
+			fmt = MONTH;
 		for (int i = 0; i < BUCKETS; i++) {
 			char t[VG_TIME_BUFSZ];
 			vg_time_format(q.f.since + span * i / BUCKETS, t, sizeof(t));
-			snprintf(labels[i], sizeof(labels[i]), "%.10s %.5s", t, t + 11);
+			if (fmt == HOUR)
+				snprintf(labels[i], sizeof(labels[i]), "%.5s", t + 11);
+			else if (fmt == DAYHOUR)
+				snprintf(labels[i], sizeof(labels[i]), "%.2s %.2sh", t + 8, t + 11);
+			else if (fmt == DAY)
+				snprintf(labels[i], sizeof(labels[i]), "%.5s", t + 5);
+			else
+				snprintf(labels[i], sizeof(labels[i]), "%.7s", t);
 			lab[i] = labels[i];
 		}
+		if (fmt == HOUR)
+			snprintf(head, sizeof(head), "from (UTC, %.10s)", t0);
+		else if (fmt == DAYHOUR)
+			snprintf(head, sizeof(head), "from (day and hour, UTC)");
+		else if (fmt == DAY)
+			snprintf(head, sizeof(head), "from (month-day, UTC, %.4s)", t0);
+		else
+			snprintf(head, sizeof(head), "from (month, UTC)");
 		c.id = "logs-histogram";
 		c.title = "Matching events over time";
 		c.unit = "events";
-		c.label_head = "from";
+		c.label_head = head;
 		c.n = BUCKETS;
 		c.labels = lab;
 		c.nseries = 1;

@@ -28,6 +28,11 @@ test("the log page: histogram, lines, paging, filters in the URL", (t) =>
 		const fig = page.locator("#logs-histogram");
 		assert.equal(await fig.count(), 1);
 		assert.match(await fig.locator("figcaption").innerText(), /Matching events over time/);
+		// one day: hours under the columns, the date once in the axis title
+		const axis = await fig.locator("svg").textContent();
+		assert.match(axis, /00:00/);
+		assert.match(axis, /from \(UTC, 2026-04-01\)/);
+		assert.doesNotMatch(axis, /2026-04-01 00:00/);
 		assert.match(await page.locator("#logs-count").innerText(), /60 matching events/);
 		const rows = page.locator("#logs-lines tbody tr");
 		assert.equal(await rows.count(), 50);
