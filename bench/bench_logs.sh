@@ -127,7 +127,7 @@ run_vigil() {
 	t2=$(now_ms)
 	"$VIGIL" logs stats --json >"$work/stats-$label.json"
 	t3=$(now_ms)
-	"$VIGIL" logs query --product router --version 2.1.0 --since 2026-01-15 --until 2026-01-15T23:59:59Z \
+	"$VIGIL" logs query --product router --version 2.1.0 --since 2026-01-02 --until 2026-01-02T23:59:59Z \
 		--limit 100000 --json >"$work/q-$label.json"
 	t4=$(now_ms)
 	ing_ms=$((t1 - t0))

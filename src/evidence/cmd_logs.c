@@ -339,6 +339,29 @@ static int logs_expire_cmd(struct cli *c, int argc, char **argv)
 	return done(s, rc, &err);
 }
 
+static int logs_audit_copy_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", NULL};
+	struct cli_args a;
+	struct store *s = NULL;
+	struct vg_error err = {0};
+	int64_t n = 0;
+	int rc;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, "[--json]", &a);
+	if (a.npos)
+		return cli_usage(c, "[--json]");
+	rc = cli_open_store(c, 0, &s);
+	if (rc)
+		return rc;
+	rc = logs_audit_copy(s, &n, &err);
+	if (!rc && cli_flag(&a, "json"))
+		cli_print_json(json_pack("{s:I}", "copied", (json_int_t)n));
+	else if (!rc)
+		printf("%" PRId64 " audit records copied\n", n);
+	return done(s, rc, &err);
+}
+
 /* ---- map ---- */
 
 static int map_add(struct cli *c, int argc, char **argv)
@@ -569,6 +592,8 @@ int cmd_logs(struct cli *c, int argc, char **argv)
 	    {"hold", logs_hold_cmd, "legal holds: add, list, release"},
 	    {"retention", logs_retention_cmd, "retention of a source in years"},
 	    {"expire", logs_expire_cmd, "delete whole segments past retention and not held"},
+	    {"audit-copy", logs_audit_copy_cmd,
+	     "copy the audit records not copied yet (sign-ins, gate decisions ...)"},
 	    {NULL, NULL, NULL},
 	};
 	return cli_dispatch(c, "logs", "the log store: ingest, query, seal, verify, retention",

@@ -185,7 +185,13 @@ static int job_expire(struct store *s, struct vg_error *err)
 	return rc;
 }
 
+static int job_audit(struct store *s, struct vg_error *err)
+{
+	return logs_audit_copy(s, NULL, err);
+}
+
 const struct vg_job logs_jobs[] = {
+    {"logs.audit", 10, job_audit},
     {"logs.seal", 60, job_seal},
     {"logs.expire", 3600, job_expire},
     {NULL, 0, NULL},

@@ -4,6 +4,7 @@
  * legal holds, expiry of whole segments, and vigil's own events (logs.h).
  */
 #define _POSIX_C_SOURCE 200809L
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/events.h"
@@ -575,5 +576,110 @@ out:
 		free(q[i].payload);
 	}
 	free(q);
+	return rc;
+}
+
+/* ---- the audit trail as vigil's own events ---- */
+
+static int set_audit_mark(struct store *s, void *arg, struct vg_error *err)
+{
+	return store_exec(s, err, "UPDATE log_audit_mark SET seq = ? WHERE id = 1", "i",
+			  *(int64_t *)arg);
+}
+
+/* product and version of an audit state (JSON text), as far as they pass
+ * the store's checks */
+static void audit_product(const char *state, struct log_event *ev, struct vg_arena *a)
+{
+	struct vg_error e = {0};
+	json_t *j = state ? json_loads(state, 0, NULL) : NULL;
+	const char *p = j ? json_string_value(json_object_get(j, "product")) : NULL;
+	const char *v = j ? json_string_value(json_object_get(j, "version")) : NULL;
+	if (p && *p && !ev->product[0] && strlen(p) < LOGS_FIELD_MAX &&
+	    !vg_text_check("product", p, LOGS_FIELD_MAX - 1, 0, 0, &e)) {
+		ev->product = vg_arena_strdup(a, p);
+		if (v && *v && strlen(v) < LOGS_FIELD_MAX &&
+		    !vg_text_check("version", v, LOGS_FIELD_MAX - 1, 0, 0, &e))
+			ev->version = vg_arena_strdup(a, v);
+		if (!ev->product)
+			ev->product = "";
+		if (!ev->version || !ev->product[0])
+			ev->version = "";
+	}
+	json_decref(j);
+}
+
+int logs_audit_copy(struct store *s, int64_t *copied, struct vg_error *err)
+{
+	int64_t mark = 0, count = 0;
+	int rc =
+	    store_query_int64(s, &mark, err, "SELECT seq FROM log_audit_mark WHERE id = 1", "");
+
+	while (!rc) {
+		struct audit_filter f = {0};
+		struct audit_entry_list l = {0};
+		struct log_event *ev;
+		struct vg_arena a;
+		size_t k = 0;
+		int64_t last;
+
+		f.after_seq = mark;
+		f.limit = 1000;
+		rc = audit_query(s, &f, &l, err);
+		if (rc || !l.n) {
+			audit_entry_list_release(&l);
+			break;
+		}
+		ev = calloc(l.n, sizeof(*ev));
+		if (!ev) {
+			audit_entry_list_release(&l);
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+		}
+		vg_arena_init(&a, 0);
+		for (size_t i = 0; i < l.n; i++) {
+			const struct audit_entry *e = &l.items[i];
+			struct vg_error ce = {0};
+			json_t *fj;
+			char *ft, *msg = NULL;
+			if (!strncmp(e->action, "logs.", 5))
+				continue;
+			ev[k].time = e->at;
+			ev[k].source = "vigil";
+			ev[k].host = "";
+			ev[k].product = ev[k].version = "";
+			audit_product(e->after_json, &ev[k], &a);
+			audit_product(e->before_json, &ev[k], &a);
+			{
+				size_t need = strlen(e->action) + strlen(e->object_type) +
+					      strlen(e->object_id) + strlen(e->actor) + 8;
+				msg = malloc(need);
+				if (msg)
+					snprintf(msg, need, "%s %s:%s by %s", e->action,
+						 e->object_type, e->object_id, e->actor);
+			}
+			ev[k].message = msg ? vg_arena_strdup(&a, msg) : NULL;
+			free(msg);
+			fj = json_pack("{s:I, s:s, s:s, s:s}", "audit_seq", (json_int_t)e->seq,
+				       "actor", e->actor, "remote", e->remote, "action", e->action);
+			ft = fj ? json_dumps(fj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+			ev[k].fields = ft ? vg_arena_strdup(&a, ft) : NULL;
+			free(ft);
+			json_decref(fj);
+			if (!ev[k].message || log_event_check(&ev[k], "audit", &ce))
+				continue; /* cannot happen for what the trail holds; not kept */
+			k++;
+		}
+		last = l.items[l.n - 1].seq;
+		audit_entry_list_release(&l);
+		rc = logs_ingest_with(s, ev, k, set_audit_mark, &last, err);
+		free(ev);
+		vg_arena_release(&a);
+		if (!rc) {
+			mark = last;
+			count += (int64_t)k;
+		}
+	}
+	if (copied)
+		*copied = count;
 	return rc;
 }

@@ -239,13 +239,26 @@ static int put_open_block(struct store *s, struct log_event *const *g, size_t n,
 
 int logs_ingest(struct store *s, const struct log_event *ev, size_t n, struct vg_error *err)
 {
+	return logs_ingest_with(s, ev, n, NULL, NULL, err);
+}
+
+int logs_ingest_with(struct store *s, const struct log_event *ev, size_t n,
+		     int (*also)(struct store *s, void *arg, struct vg_error *err), void *arg,
+		     struct vg_error *err)
+{
 	struct log_event *copy = NULL, **ord = NULL;
 	struct log_maps_cache maps = {0};
 	int64_t now = vg_now();
 	int rc = VG_OK;
 
-	if (!n)
-		return VG_OK;
+	if (!n) {
+		if (!also)
+			return VG_OK;
+		rc = store_tx_begin(s, err);
+		if (!rc)
+			rc = also(s, arg, err);
+		return store_tx_end(s, rc, err);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char what[48];
 		snprintf(what, sizeof(what), "event %zu", i + 1);
@@ -295,6 +308,8 @@ int logs_ingest(struct store *s, const struct log_event *ev, size_t n, struct vg
 		rc = put_open_block(s, ord + i, j - i, now, err);
 		i = j;
 	}
+	if (!rc && also)
+		rc = also(s, arg, err);
 	rc = store_tx_end(s, rc, err);
 	if (rc == VG_EDB && strstr(err->msg, "locked"))
 		rc = vg_error_set(err, VG_ERATE, "the log store is busy: %s", err->msg);

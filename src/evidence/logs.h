@@ -76,6 +76,11 @@ int logs_event_to_syslog(struct vg_buf *b, const struct log_event *ev);
  */
 int logs_ingest(struct store *s, const struct log_event *ev, size_t n,
 		struct vg_error *err) VG_MUST_CHECK;
+/* logs_ingest(), and also(s, arg, err) in the same transaction (both or
+ * nothing); with n == 0 only also() runs. */
+int logs_ingest_with(struct store *s, const struct log_event *ev, size_t n,
+		     int (*also)(struct store *s, void *arg, struct vg_error *err), void *arg,
+		     struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- query ---- */
 
@@ -216,6 +221,15 @@ int logs_expire(struct store *s, int64_t *deleted, struct vg_error *err) VG_MUST
  * (batched: written by logs_own_flush(), run by the job logs.flush). */
 void logs_init(void);
 int logs_own_flush(struct store *s, struct vg_error *err) VG_MUST_CHECK;
+/* Copy the audit records not copied yet (sign-ins, gate decisions, releases,
+ * every audited change) into the store under source "vigil", oldest first,
+ * 1000 a commit with the mark of the last copied record in the same commit,
+ * so that none is lost or copied twice. The log store's own records
+ * (logs.*) are passed over. Message "ACTION TYPE:ID by ACTOR"; product and
+ * version from the record's after (or before) state; fields audit_seq,
+ * actor, remote, action. Run by the leader's job logs.audit and by
+ * `vigil logs audit-copy`. *copied may be NULL. */
+int logs_audit_copy(struct store *s, int64_t *copied, struct vg_error *err) VG_MUST_CHECK;
 
 /* ---- the edges (listed by src/app/tables.c) ---- */
 

@@ -79,3 +79,11 @@ CREATE TABLE log_holds (
 	released_at BIGINT NOT NULL DEFAULT 0,
 	released_by TEXT
 );
+
+-- The last audit record copied into the log store as one of vigil's own
+-- events (logs_audit_copy(), job logs.audit): one row.
+CREATE TABLE log_audit_mark (
+	id BIGINT PRIMARY KEY,
+	seq BIGINT NOT NULL
+);
+INSERT INTO log_audit_mark (id, seq) VALUES (1, 0);
