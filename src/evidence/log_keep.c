@@ -581,10 +581,29 @@ out:
 
 /* ---- the audit trail as vigil's own events ---- */
 
+struct audit_mark {
+	int64_t from, to;
+};
+
+/* Move the mark from .from to .to; VG_ESTATE (all rolled back) when another
+ * copier moved it meanwhile, so no record is copied twice. */
 static int set_audit_mark(struct store *s, void *arg, struct vg_error *err)
 {
-	return store_exec(s, err, "UPDATE log_audit_mark SET seq = ? WHERE id = 1", "i",
-			  *(int64_t *)arg);
+	const struct audit_mark *m = arg;
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(s, "UPDATE log_audit_mark SET seq = ? WHERE id = 1 AND seq = ?", &st,
+			       err);
+	if (rc)
+		return rc;
+	store_bind_int64(st, 1, m->to);
+	store_bind_int64(st, 2, m->from);
+	rc = store_step(st, err);
+	if (rc == STORE_DONE)
+		rc = store_changes(st)
+			 ? VG_OK
+			 : vg_error_set(err, VG_ESTATE, "the audit records were copied meanwhile");
+	store_finalize(st);
+	return rc;
 }
 
 /* product and version of an audit state (JSON text), as far as they pass
@@ -621,7 +640,7 @@ int logs_audit_copy(struct store *s, int64_t *copied, struct vg_error *err)
 		struct log_event *ev;
 		struct vg_arena a;
 		size_t k = 0;
-		int64_t last;
+		struct audit_mark m;
 
 		f.after_seq = mark;
 		f.limit = 1000;
@@ -669,14 +688,18 @@ int logs_audit_copy(struct store *s, int64_t *copied, struct vg_error *err)
 				continue; /* cannot happen for what the trail holds; not kept */
 			k++;
 		}
-		last = l.items[l.n - 1].seq;
+		m.from = mark;
+		m.to = l.items[l.n - 1].seq;
 		audit_entry_list_release(&l);
-		rc = logs_ingest_with(s, ev, k, set_audit_mark, &last, err);
+		rc = logs_ingest_with(s, ev, k, set_audit_mark, &m, err);
 		free(ev);
 		vg_arena_release(&a);
 		if (!rc) {
-			mark = last;
+			mark = m.to;
 			count += (int64_t)k;
+		} else if (rc == VG_ESTATE) {
+			rc = VG_OK; /* another copier is at it: leave the rest to it */
+			break;
 		}
 	}
 	if (copied)

@@ -62,6 +62,23 @@ check_eq "no logs.* event" "$(count --grep 'logs.hold')" 0
 check_eq "a new record: copied once" "$("$VIGIL" logs audit-copy --json | jq .copied)" 1
 check_eq "and not again" "$("$VIGIL" logs audit-copy)" "0 audit records copied"
 check_eq "one more event in all" "$(count)" $((n + 1))
+# two copiers at once (the job on the leader and the command): still once
+i=0
+while [ $i -lt 30 ]; do
+	"$VIGIL" product create "p$i" >/dev/null
+	i=$((i + 1))
+done
+"$VIGIL" logs audit-copy --json >"$T_DIR/c1.json" &
+c1=$!
+"$VIGIL" logs audit-copy --json >"$T_DIR/c2.json" &
+c2=$!
+wait $c1
+r1=$?
+wait $c2
+r2=$?
+check_eq "two copiers at once: both succeed" "$r1 $r2" "0 0"
+check_eq "two copiers at once: 30 copied between them" \
+	"$(($(jq .copied "$T_DIR/c1.json") + $(jq .copied "$T_DIR/c2.json")))" 30
 # every audit record but the logs.* ones is there once
 audited=$(db_sql "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'logs.%'")
 check_eq "every audit record once" "$(count)" "$audited"
