@@ -266,3 +266,4 @@ BUILD="$BUILD" sh bench/bench_findings.sh # issue 5: triage queue at 1,000,000 f
 BUILD="$BUILD" sh bench/bench_update.sh # issue 18: TUF metadata, 1 GiB artifacts against nginx
 BUILD="$BUILD" sh bench/bench_delta.sh # issue 20: binary deltas against bsdiff, xdelta3, zstd --patch-from
 BUILD="$BUILD" sh bench/bench_checkin.sh # issue 19: device check-ins on SQLite and PostgreSQL against nginx
+BUILD="$BUILD" sh bench/bench_logs.sh # issue 21: log store bytes per event and ingest against PostgreSQL COPY

@@ -24,7 +24,9 @@ openssl python3 time libyaml-dev wrk nginx
 libpcre2-dev json-schema-test-suite python3-jsonschema
 libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd
 golang-go
-golang-golang-x-mod-dev"
+golang-golang-x-mod-dev
+bsdutils rsyslog"
+# bsdutils: logger (t9002 syslog tests); rsyslog: omfwd relay in t9002 (skipped without)
 
 # golang-go, golang-golang-x-mod-dev: t0020-tlog-go and the t91xx evidence
 # tests check audit checkpoints, proofs and bundle signatures with

@@ -77,14 +77,28 @@ int cmd_init(struct cli *c, int argc, char **argv)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {
-	    "listen=",          "public-listen=",    "threads=",       "body-limit=",
-	    "port-file=",       "public-port-file=", "tls-cert=",      "tls-key=",
-	    "public-tls-cert=", "public-tls-key=",   "trusted-proxy=", NULL};
+	static const char *const spec[] = {"listen=",
+					   "public-listen=",
+					   "threads=",
+					   "body-limit=",
+					   "port-file=",
+					   "public-port-file=",
+					   "tls-cert=",
+					   "tls-key=",
+					   "public-tls-cert=",
+					   "public-tls-key=",
+					   "trusted-proxy=",
+					   "syslog-listen=",
+					   "syslog-tls-listen=",
+					   "syslog-tls-cert=",
+					   "syslog-tls-key=",
+					   NULL};
 	const char *usage =
 	    "[--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--public-listen HOST:PORT] "
 	    "[--public-tls-cert FILE --public-tls-key FILE] [--trusted-proxy CIDR[,CIDR...]] "
-	    "[--threads N] [--body-limit BYTES] [--port-file FILE] [--public-port-file FILE]";
+	    "[--threads N] [--body-limit BYTES] [--port-file FILE] [--public-port-file FILE] "
+	    "[--syslog-listen ADDR:PORT] [--syslog-tls-listen ADDR:PORT --syslog-tls-cert FILE "
+	    "--syslog-tls-key FILE]";
 	/* an option given wins over its setting (INI or environment) */
 	static const char *const settings[][2] = {
 	    {"listen", "server.listen"},
@@ -115,6 +129,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	}
 	if (cli_opt(&a, "body-limit"))
 		vg_config_set("server.body_limit", cli_opt(&a, "body-limit"));
+	/* the syslog listeners of the log store (evidence/log_syslog.c) */
+	if (cli_opt(&a, "syslog-listen"))
+		vg_config_set("logs.syslog_listen", cli_opt(&a, "syslog-listen"));
+	if (cli_opt(&a, "syslog-tls-listen"))
+		vg_config_set("logs.syslog_tls_listen", cli_opt(&a, "syslog-tls-listen"));
+	if (cli_opt(&a, "syslog-tls-cert"))
+		vg_config_set("logs.syslog_tls_cert", cli_opt(&a, "syslog-tls-cert"));
+	if (cli_opt(&a, "syslog-tls-key"))
+		vg_config_set("logs.syslog_tls_key", cli_opt(&a, "syslog-tls-key"));
 	o.listen = vg_config_get("server.listen", "127.0.0.1:8080");
 	o.threads = (unsigned)vg_config_int("server.threads", 4);
 	o.body_limit = (size_t)vg_config_int("server.body_limit", 64LL * 1024 * 1024);
@@ -162,7 +185,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 
 static json_t *roles_list(int roles)
 {
-	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT, ROLE_AUDITOR, ROLE_CI, ROLE_DEVICE};
+	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT,  ROLE_AUDITOR,
+				  ROLE_CI,    ROLE_DEVICE, ROLE_INGEST};
 	json_t *arr = json_array();
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (roles & all[i])

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "evidence/logs.h"
 #include "http/http.h"
 #include "ident/purl.h"
 #include "jobs/jobs.h"
@@ -86,6 +87,7 @@ const struct app_noun app_nouns[] = {
     {"readiness", cmd_readiness, "the CRA readiness score from live state, and its gaps"},
     {"techfile", cmd_techfile, "export and verify a product's technical file (signed bundle)"},
     {"advisory", cmd_advisory, "CSAF security advisories: draft, edit, approve, publish, withdraw"},
+    {"logs", cmd_logs, "the log store: ingest, query, stats, seal, verify, holds, retention"},
     {NULL, NULL, NULL},
 };
 
@@ -93,9 +95,9 @@ const struct app_noun app_nouns[] = {
 
 void app_init_rooms(void)
 {
-	static void (*const inits[])(void) = {notify_init, art14_init,        triage_init,
-					      oncall_init, fleet_init,        rollout_init,
-					      delta_init,  update_audit_init, programme_init};
+	static void (*const inits[])(void) = {
+	    notify_init,  art14_init, triage_init,       oncall_init,    fleet_init,
+	    rollout_init, delta_init, update_audit_init, programme_init, logs_init};
 	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
 		inits[i]();
 }
@@ -136,6 +138,7 @@ extern const struct http_route programme_routes[];
 extern const struct http_route programme_ui_routes[];
 extern const struct http_route advisory_routes[];    /* advisory/ui_advisory.c */
 extern const struct http_route advisory_ui_routes[]; /* advisory/ui_advisory.c */
+extern const struct http_route logs_routes[];        /* evidence/log_api.c */
 
 /* clang-format off */
 const struct http_route *const app_route_tables[] = {
@@ -173,6 +176,7 @@ const struct http_route *const app_route_tables[] = {
     programme_ui_routes,
     advisory_routes,
     advisory_ui_routes,
+    logs_routes,
     NULL,
 };
 /* clang-format on */
@@ -210,6 +214,8 @@ extern const struct vg_job rollout_jobs[];
 extern const struct vg_job device_jobs_every_server[];
 extern const struct vg_job vuln_jobs[];
 extern const struct vg_job programme_jobs[];
+extern const struct vg_job logs_jobs[];
+extern const struct vg_job logs_jobs_every_server[];
 
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
@@ -224,6 +230,7 @@ static const struct vg_job *const leader_jobs[] = {
     rollout_jobs,
     vuln_jobs,
     programme_jobs,
+    logs_jobs,
     NULL,
 };
 /* clang-format on */
@@ -233,6 +240,7 @@ static const struct vg_job *const leader_jobs[] = {
 static const struct vg_job *const every_server_jobs[] = {
     triage_jobs_every_server,
     device_jobs_every_server,
+    logs_jobs_every_server,
     NULL,
 };
 /* clang-format on */
@@ -250,5 +258,6 @@ static int jobs_service_start(const char *db_url, struct vg_error *err)
 const struct vg_service app_services[] = {
     {"jobs", jobs_service_start, jobs_stop},
     {"devices", device_service_start, device_service_stop},
+    {"syslog", logs_syslog_start, logs_syslog_stop},
     {NULL, NULL, NULL},
 };

@@ -103,7 +103,7 @@ int auth_user_add(struct store *s, const char *name, const char *role, const cha
 	if (vg_role_parse(role) == ROLE_NONE)
 		return vg_error_set(
 		    err, VG_EINVAL,
-		    "unknown role '%s' (expected admin, psirt, auditor, ci or device)",
+		    "unknown role '%s' (expected admin, psirt, auditor, ci, device or ingest)",
 		    role ? role : "");
 	rc = check_password(password, err);
 	if (rc)
@@ -489,7 +489,7 @@ int auth_token_create_scoped(struct store *s, const char *name, const char *role
 	if (vg_role_parse(role) == ROLE_NONE)
 		return vg_error_set(
 		    err, VG_EINVAL,
-		    "unknown role '%s' (expected admin, psirt, auditor, ci or device)",
+		    "unknown role '%s' (expected admin, psirt, auditor, ci, device or ingest)",
 		    role ? role : "");
 	if (vg_role_parse(role) == ROLE_CI && !products)
 		return vg_error_set(err, VG_EINVAL,

@@ -13,7 +13,7 @@ static const struct {
 	int role;
 } roles[] = {
     {"admin", ROLE_ADMIN}, {"psirt", ROLE_PSIRT},   {"auditor", ROLE_AUDITOR},
-    {"ci", ROLE_CI},       {"device", ROLE_DEVICE},
+    {"ci", ROLE_CI},       {"device", ROLE_DEVICE}, {"ingest", ROLE_INGEST},
 };
 
 int vg_role_parse(const char *name)

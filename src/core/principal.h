@@ -24,6 +24,7 @@ enum vg_role {
 	ROLE_AUDITOR = 1 << 2,
 	ROLE_CI = 1 << 3,
 	ROLE_DEVICE = 1 << 4,
+	ROLE_INGEST = 1 << 5, /* a log sender: POST /api/v1/logs only (src/evidence/) */
 };
 #define ROLE_PUBLIC 0x100 /* route needs no credentials */
 /* Every role of a person or a script. Devices are not among them: a device

@@ -13,7 +13,8 @@
 
 static json_t *roles_json(int roles)
 {
-	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT, ROLE_AUDITOR, ROLE_CI, ROLE_DEVICE};
+	static const int all[] = {ROLE_ADMIN, ROLE_PSIRT,  ROLE_AUDITOR,
+				  ROLE_CI,    ROLE_DEVICE, ROLE_INGEST};
 	json_t *a = json_array();
 	if (roles & ROLE_PUBLIC) {
 		json_array_append_new(a, json_string("public"));

@@ -23,8 +23,8 @@
 
 /* Tables whose rows are bookkeeping, not audited state. Keep this list short. */
 static const char *const exempt_tables[] = {
-    "audit_log",    "vigil_schema",      "sessions",   "login_attempts",
-    "http_metrics", "notify_deliveries", "ui_pending", NULL,
+    "audit_log",         "vigil_schema", "sessions",   "login_attempts", "http_metrics",
+    "notify_deliveries", "ui_pending",   "log_blocks", "log_audit_mark", NULL,
 };
 
 static int is_exempt(const char *table)

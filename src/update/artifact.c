@@ -714,3 +714,22 @@ int artifact_name_check(const char *name, struct vg_error *err)
 	}
 	return VG_OK;
 }
+
+/* ---- removal (the log store's retention, src/evidence/) ---- */
+
+int artifact_remove(struct store *s, const char *sha, char *unlink_path, size_t n,
+		    struct vg_error *err)
+{
+	char backend[8], dir[1024];
+	int rc;
+	if (unlink_path && n)
+		unlink_path[0] = '\0';
+	rc = store_exec(s, err, "DELETE FROM artifact_chunks WHERE sha256 = ?", "t", sha);
+	if (!rc)
+		rc = store_exec(s, err, "DELETE FROM artifact_blobs WHERE sha256 = ?", "t", sha);
+	if (!rc && unlink_path && n &&
+	    artifact_config(s, backend, dir, sizeof(dir), NULL) == VG_OK && dir[0] &&
+	    blob_path(dir, sha, unlink_path, n))
+		unlink_path[0] = '\0';
+	return rc;
+}

@@ -104,6 +104,14 @@ int artifact_send_part(struct artifact_reader *r, struct http_resp *resp, int st
 		       const char *ctype, uint64_t offset, uint64_t len,
 		       struct vg_error *err) VG_MUST_CHECK;
 
+/* Forget the artifact kept under sha, in the caller's transaction: its
+ * record and database chunks are deleted; for the directory backend the
+ * path of its file is written to unlink_path (n bytes; "" when none) for
+ * the caller to unlink after the commit. Used by the log store's
+ * retention (src/evidence/); release artifacts are never removed. */
+int artifact_remove(struct store *s, const char *sha, char *unlink_path, size_t n,
+		    struct vg_error *err) VG_MUST_CHECK;
+
 /* A target name: a relative path of segments separated by '/', none empty,
  * "." or "..", no backslash, at most ARTIFACT_NAME_MAX bytes, text that
  * vg_text_check() accepts (no control or direction characters). */

@@ -68,6 +68,16 @@ sleep 0.6
 sim --fail-rate 0.2 && "$VIGIL" rollout advance 1 --reason "first stage looks fine" >/dev/null && sleep 0.6 && sim --fail-rate 0.1 ||
 	{ echo "FAIL - the simulator on the rollout page's rollout"; exit 1; }
 
+# logs.test.mjs: 60 events of product logs-demo on 2026-04-01 (7 with "denied")
+python3 -c '
+import json
+for i in range(60):
+    print(json.dumps(dict(time=1775001600 + i * 1200, source="gateway", host="gw%d" % (i % 3),
+        product="logs-demo", version="1.%d" % (i % 2),
+        message="%s /api/v2/item/%d" % ("denied" if i % 9 == 0 else "GET", i))))
+' >"$T_DIR/logs.jsonl" && "$VIGIL" logs ingest "$T_DIR/logs.jsonl" >/dev/null ||
+	{ echo "FAIL - vigil logs ingest"; exit 1; }
+
 cd "$VIGIL_SOURCE_DIR/tests" || exit 1
 VIGIL_BASE="$BASE" VIGIL_TEST_USER=carol VIGIL_TEST_PASSWORD=pw-browser-7f3a \
 	VIGIL_TEST_USER2=dave VIGIL_TEST_PASSWORD2=pw-browser-8d2b \
