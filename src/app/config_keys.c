@@ -62,6 +62,25 @@ const struct vg_config_key app_config_keys[] = {
     {"jobs.tick", "10",
      "Seconds between scheduler ticks; also how soon another server takes "
      "over as leader."},
+    {"logs.ingest_concurrency", "2",
+     "`POST /api/v1/logs` requests written at once per server; more get 503 with Retry-After."},
+    {"logs.retention_years", "10",
+     "Years a source's sealed log segments are kept after their newest event (at least 10; "
+     "shorter only per source with an audited override)."},
+    {"logs.seal_age", "1h", "Open log blocks older than this are sealed into a segment."},
+    {"logs.seal_bytes", "67108864",
+     "Open log blocks of a source holding this many raw bytes are sealed into a segment."},
+    {"logs.syslog_frame_max", "65536",
+     "Bytes of a syslog frame: a longer octet count drops the connection, a longer line is cut."},
+    {"logs.syslog_frame_timeout", "10", "Seconds a syslog frame may stay unfinished."},
+    {"logs.syslog_idle_timeout", "300", "Seconds a syslog connection may stay silent."},
+    {"logs.syslog_listen", "(none)",
+     "`ADDR:PORT` of the syslog listener over TCP (also `vigil serve --syslog-listen`)."},
+    {"logs.syslog_max_conns", "256", "Syslog connections at once; more are closed at once."},
+    {"logs.syslog_tls_cert", "(none)", "PEM certificate of the syslog TLS listener."},
+    {"logs.syslog_tls_key", "(none)", "PEM key of the syslog TLS listener."},
+    {"logs.syslog_tls_listen", "(none)",
+     "`ADDR:PORT` of the syslog listener over TLS, RFC 5425 (also `--syslog-tls-listen`)."},
     {"notify.cacert", "(system CAs)", "CA file for webhook and mail HTTPS."},
     {"notify.direct_channel", "(the first enabled e-mail channel)",
      "The e-mail channel of direct e-mails (the reporter's tracking link when "
@@ -118,6 +137,10 @@ const struct vg_config_key app_config_keys[] = {
     {"securitytxt.sign", "0", "1: publish security.txt signed (OpenPGP cleartext signature)."},
     {"securitytxt.smtp_url", "(none)", "SMTP server of the contact test e-mail."},
     {"securitytxt.timeout", "20", "Seconds per security.txt watch request."},
+    {"server.access_log", "on",
+     "`on`: every request is kept in the log store as the event `http.access` (source vigil: "
+     "method, path, status, ms, user, role, client address, listener; a check-in's product and "
+     "version); `off`: not kept."},
     {"server.body_budget", "256M",
      "Bytes of request bodies admitted and not yet handled, all requests together; at least "
      "`server.body_limit`."},

@@ -94,6 +94,10 @@ struct http_req {
 	int body_fd;     /* the spooled body (a temporary file, read-only for the
 			    handler: pread from 0 to body.len), or -1 when in memory */
 	int public_face; /* reached on the public listener (--public-listen) */
+	/* the product and version this request was about, for the access event
+	 * (http_log_context(); e.g. a device's check-in); "" when none */
+	char log_product[128];
+	char log_version[128];
 	char remote[64]; /* the client: the peer, or from X-Forwarded-For when the peer is
 			    one of server.trusted_proxies (see http/proxy.h) */
 	int secure;      /* reached over TLS: directly (a TLS listener: --tls-cert) or
@@ -246,6 +250,16 @@ struct http_server_opts {
 	const struct vg_service *services;      /* NULL-name-terminated; may be NULL */
 	const struct http_nav_item *nav;        /* NULL-key-terminated; may be NULL */
 };
+/*
+ * The access event. When a request is done the server emits the in-process
+ * event "http.access" (core/events.h; without a database connection, so no
+ * notifier rule sees it) with {method, path, status, ms, user, role,
+ * remote, listener, product, version}; the log store keeps it (source
+ * vigil). A path holding a secret ({token} in its route) is logged as its
+ * route. Setting server.access_log = off turns it off.
+ */
+void http_log_context(struct http_req *req, const char *product, const char *version);
+
 /* Run until SIGTERM/SIGINT; in-flight requests finish; returns an exit code. */
 int http_serve(const struct http_server_opts *o, struct vg_error *err) VG_MUST_CHECK;
 /* How many POST / PUT / PATCH / DELETE requests this process has handled

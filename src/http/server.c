@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/events.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
@@ -1401,6 +1402,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return dispatch(conn, ctx);
 }
 
+static int g_access_log = 1;
+
+void http_log_context(struct http_req *req, const char *product, const char *version)
+{
+	snprintf(req->log_product, sizeof(req->log_product), "%s", product ? product : "");
+	snprintf(req->log_version, sizeof(req->log_version), "%s", version ? version : "");
+}
+
+static int utf8_ok(const char *s)
+{
+	size_t n = strlen(s), i = 0, k;
+	uint32_t cp;
+	while (i < n) {
+		if (!(k = vg_utf8_decode(s + i, n - i, &cp)) || cp < 0x20)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/* The event "http.access" of a finished request (http.h). */
+static void access_event(const struct reqctx *ctx, int status, double seconds)
+{
+	const struct http_req *r = &ctx->req;
+	const char *path = r->path ? r->path : "";
+	json_t *ev;
+	if (!g_access_log || !r->method)
+		return;
+	if (ctx->route && strstr(ctx->route->pattern, "{token}"))
+		path = ctx->route->pattern; /* the secret stays out of the log */
+	ev = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "method", r->method,
+		       "path", utf8_ok(path) ? path : "(not printable UTF-8)", "status", status,
+		       "ms", (int)(seconds * 1000.0 + 0.5), "user", r->who.name, "role",
+		       vg_role_name(r->who.role), "remote", r->remote, "listener",
+		       r->public_face ? "public" : "internal", "product", r->log_product, "version",
+		       r->log_version);
+	if (ev)
+		vg_event_emit(NULL, "http.access", ev);
+	json_decref(ev);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -1412,6 +1454,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	/* the next request on this connection has header_timeout from now */
 	watch_set(conn_watch_of(conn), vg_mono_ms() + g_header_timeout_ms);
 	metrics_note(ctx->route, ctx->status ? ctx->status : 500,
+		     (double)(vg_mono_ms() - ctx->t0) / 1000.0);
+	access_event(ctx, ctx->status ? ctx->status : 500,
 		     (double)(vg_mono_ms() - ctx->t0) / 1000.0);
 	if (ctx->counted)
 		atomic_fetch_sub(&g_inflight, 1);
@@ -1525,6 +1569,14 @@ static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
 	if (setting_int("server.header_timeout", 10, 1, 3600, &v, err))
 		return err->code;
 	g_header_timeout_ms = v * 1000;
+	{
+		const char *al = vg_config_get("server.access_log", "on");
+		if (strcmp(al, "on") && strcmp(al, "off"))
+			return vg_error_set(err, VG_EUSAGE,
+					    "setting server.access_log '%s': expected on or off",
+					    al);
+		g_access_log = strcmp(al, "on") == 0;
+	}
 	if (setting_int("server.body_timeout", 60, 1, 86400, &v, err))
 		return err->code;
 	g_body_timeout_ms = v * 1000;

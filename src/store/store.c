@@ -210,6 +210,7 @@ int store_open(const char *url, int migrate, struct store **out, struct vg_error
 	struct store *s;
 	int rc, ver = 0;
 
+	*out = NULL;
 	rc = open_conn(url, &s, err);
 	if (rc)
 		return rc;

@@ -17,6 +17,7 @@
 #include "update/device.h"
 #include "update/rollout.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,39 @@
 static const char *device_of(const struct http_req *req)
 {
 	return strncmp(req->who.name, "device:", 7) == 0 ? req->who.name + 7 : NULL;
+}
+
+/* The name of product id for the access event of a check-in: kept 60 s in
+ * a small table, so the hot path reads it about once a minute. */
+static void product_name_cached(struct store *s, int64_t id, char *out, size_t n)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		int64_t id, at;
+		char name[128];
+	} cache[64];
+	size_t k = (size_t)id % 64;
+	int64_t now = vg_mono_ms();
+	struct store_stmt *st = NULL;
+	struct vg_error err = {0};
+
+	*out = '\0';
+	pthread_mutex_lock(&mu);
+	if (cache[k].id == id && now - cache[k].at < 60000)
+		snprintf(out, n, "%s", cache[k].name);
+	pthread_mutex_unlock(&mu);
+	if (*out || store_prepare_cached(s, "SELECT name FROM products WHERE id = ?", &st, &err))
+		return;
+	store_bind_int64(st, 1, id);
+	if (store_step(st, &err) == STORE_ROW) {
+		snprintf(out, n, "%s", store_col_text(st, 0));
+		pthread_mutex_lock(&mu);
+		cache[k].id = id;
+		cache[k].at = now;
+		snprintf(cache[k].name, sizeof(cache[k].name), "%s", out);
+		pthread_mutex_unlock(&mu);
+	}
+	store_reset(st);
 }
 
 static int checkin_post(struct http_req *req, struct http_resp *resp)
@@ -48,6 +82,11 @@ static int checkin_post(struct http_req *req, struct http_resp *resp)
 	rc = device_checkin_req_from_json(b, &r, &err);
 	if (!rc)
 		rc = device_checkin(req->db, &r, &out, &err);
+	if (!rc) {
+		char product[128];
+		product_name_cached(req->db, out.product_id, product, sizeof(product));
+		http_log_context(req, product, r.version);
+	}
 	json_decref(b);
 	if (rc)
 		return http_fail(resp, &err);

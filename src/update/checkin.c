@@ -261,6 +261,7 @@ int device_checkin(struct store *s, const struct device_checkin_req *r,
 		snprintf(d.id, sizeof(d.id), "%s", r->device_id);
 		device_row_keep(&d);
 	}
+	out->product_id = d.product_id;
 	rc = rollout_offer_for(s, d.product_id, d.has_channel ? d.channel : NULL, d.cohort,
 			       r->version, &o, &found, err);
 	if (rc)

@@ -174,7 +174,8 @@ struct device_checkin_req {
 };
 
 struct device_checkin_resp {
-	int install; /* 0: none */
+	int install;        /* 0: none */
+	int64_t product_id; /* the device's product (for the access event) */
 	int64_t rollout_id;
 	int64_t release_id;
 	char version[128]; /* the version offered */

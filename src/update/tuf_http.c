@@ -102,6 +102,15 @@ static int tuf_targets_get(struct http_req *req, struct http_resp *resp)
 			vg_warn("tuf: %s", vg_error_msg(&err));
 		return not_found(resp);
 	}
+	{ /* the access event names the product: targets are PRODUCT/... */
+		const char *t = rest_of(req, "/tuf/targets/"), *slash = t ? strchr(t, '/') : NULL;
+		char product[128];
+		if (slash && (size_t)(slash - t) < sizeof(product)) {
+			memcpy(product, t, (size_t)(slash - t));
+			product[slash - t] = '\0';
+			http_log_context(req, product, "");
+		}
+	}
 	size = artifact_reader_size(r);
 	snprintf(etag, sizeof(etag), "\"%s\"", sha);
 	if ((rc = http_set_header(resp, "ETag", etag)) ||

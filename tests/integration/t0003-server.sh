@@ -11,7 +11,7 @@ check_eq "health says ok" "$(body | jq -r .status)" "ok"
 check_eq "anonymous health: status only (no version, no details)" "$(body | jq -c 'keys')" '["status"]'
 check_eq "health with a token" "$(http GET /api/v1/health -H "Authorization: Bearer $TOK")" 200
 check_eq "health names the schema version" "$(body | jq -r .schema_version)" "$("$VIGIL" init --json | jq -r .schema_version)"
-check_eq "health names the version to a caller with credentials" "$(body | jq -r .version)" "$("$VIGIL" --version | sed 's/^vigil //')"
+check_eq "health names the version to a caller with credentials" "$(body | jq -r .version)" "$("$VIGIL" --version | awk '{ print $2 }')"
 check_contains "CSP header" "$(cat "$T_DIR/headers")" "Content-Security-Policy: default-src 'none'"
 check_contains "nosniff header" "$(cat "$T_DIR/headers")" "X-Content-Type-Options: nosniff"
 

@@ -42,6 +42,25 @@ while [ $i -lt 100 ] && [ "$(count --grep 'auth.login_failed user:owen')" != 1 ]
 	i=$((i + 1))
 done
 check_eq "the job copies the refused sign-in" "$(count --grep 'auth.login_failed user:owen')" 1
+# every request as the event http.access (server.access_log = on), flushed
+# by the job logs.flush; a secret in the path is logged as its route
+curl -s -o /dev/null "$BASE/report/track/secret-tracking-token-9003"
+curl -s -o /dev/null -H "Authorization: Bearer nonsense" "$BASE/api/v1/products"
+access() { # jq filter over the access events
+	"$VIGIL" logs query --source vigil --grep http.access --limit 100000 --json | jq -r "[.events[].fields] | $1"
+}
+i=0
+while [ $i -lt 300 ] && [ "$(access '[.[] | select(.path == "/report/track/{token}")] | length')" = 0 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq "the access event of a tracking page names the route" \
+	"$(access '[.[] | select(.path == "/report/track/{token}")][0] | "\(.method) \(.status) \(.listener)"')" "GET 404 internal"
+check_eq "... never the token" "$("$VIGIL" logs query --source vigil --limit 100000 --json | grep -c secret-tracking-token-9003)" 0
+check_eq "a refused API call is kept with its status" \
+	"$(access '[.[] | select(.path == "/api/v1/products" and .status == 401)] | length')" 1
+check_eq "... and the sign-in page with the user who came" \
+	"$(access '[.[] | select(.path == "/ui/login" and .method == "POST")] | map(.status) | sort | join(",")')" "303,401"
 stop_server
 unset VIGIL_JOBS_TICK
 

@@ -11,6 +11,14 @@
 # the revision history; withdrawal keeps it published; the API and the
 # public pages.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
+# the provider signs what it publishes (OpenPGP, GNUPGHOME)
+GNUPGHOME="$T_DIR/gnupg"
+export GNUPGHOME
+mkdir -m 700 "$GNUPGHOME"
+trap 'gpgconf --kill gpg-agent >/dev/null 2>&1; t_cleanup' EXIT
+gpg --batch --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key 'vigil test PSIRT <psirt@example.com>' ed25519 sign 2y >/dev/null 2>&1 ||
+	{ echo "gpg key generation failed"; exit 1; }
 fresh_db
 export VIGIL_UPDATE_ARTIFACT_STORE=db
 NODE_TESTS="$VIGIL_SOURCE_DIR/tests"
