@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/sdnotify.h"
 #include "core/text.h"
 #include "http/proxy.h"
 #include "http/tls.h"
@@ -41,6 +42,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/banned.h"
@@ -1447,6 +1449,19 @@ static void reload_tls(void)
 	}
 }
 
+/* systemd: reloading since now (MONOTONIC_USEC, as Type=notify-reload wants) */
+static void notify_reloading(void)
+{
+	struct timespec ts;
+	char state[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)ts.tv_sec * 1000000ULL +
+		     (unsigned long long)ts.tv_nsec / 1000);
+	vg_sd_notify(state);
+}
+
 static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_error *err)
 {
 	char host[64];
@@ -1676,14 +1691,19 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 		}
 		nstarted++;
 	}
+	/* every listener is up and its port file written */
+	vg_sd_notify("READY=1");
 	while (!g_stop) {
 		usleep(WATCH_TICK_MS * 1000);
 		watchdog_scan();
 		if (g_reload) {
 			g_reload = 0;
+			notify_reloading();
 			reload_tls();
+			vg_sd_notify("READY=1");
 		}
 	}
+	vg_sd_notify("STOPPING=1");
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
