@@ -56,12 +56,13 @@ fi
 # the settings: every key commented out with its default, the data's place set
 mkdir -p "$R/etc/vigil"
 "$build/vigil" config keys --json | python3 "$pkg/ini.py" >"$R/etc/vigil/vigil.ini"
-chmod 0640 "$R/etc/vigil/vigil.ini"
 
 # the unit, the user, the data folder
 install -D -m 0644 "$pkg/vigil.service" "$R/lib/systemd/system/vigil.service"
 install -D -m 0644 "$pkg/sysusers.conf" "$R/usr/lib/sysusers.d/vigil.conf"
-install -d -m 0750 "$R/var/lib/vigil"
+install -D -m 0644 "$pkg/lintian-overrides" "$R/usr/share/lintian/overrides/vigil"
+# 0755 and 0644 here; postinst makes them 0750 vigil:vigil and 0640 root:vigil
+install -d -m 0755 "$R/var/lib/vigil"
 
 # Debian's documentation files
 doc=$R/usr/share/doc/vigil
@@ -71,7 +72,7 @@ arch=$(dpkg --print-architecture)
 date=$(date -u -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$here" log -1 --format=%ct 2>/dev/null || date +%s)}")
 printf 'vigil (%s) unstable; urgency=medium\n\n  * Built from %s by scripts/deb.sh.\n\n -- vigil maintainers <vigil@vigil.invalid>  %s\n' \
 	"$version" "$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo source)" "$date" |
-	gzip -9n >"$doc/changelog.Debian.gz"
+	gzip -9n >"$doc/changelog.gz"
 
 # the control files: dependencies from the libraries the binary links
 mkdir -p "$R/DEBIAN" "$stage/src/debian"
