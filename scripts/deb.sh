@@ -59,6 +59,12 @@ mkdir -p "$R/etc/vigil"
 
 # the unit, the user, the data folder
 install -D -m 0644 "$pkg/vigil.service" "$R/lib/systemd/system/vigil.service"
+# Type=notify needs sd_notify: a binary built without libsystemd gets Type=exec
+if ! ldd "$R/usr/bin/vigil" 2>/dev/null | grep -q libsystemd; then
+	echo "deb: warning: vigil is built without libsystemd (apt-get install libsystemd-dev):" \
+		"the unit gets Type=exec instead of Type=notify" >&2
+	sed -i -e 's/^Type=notify$/Type=exec/' -e '/^NotifyAccess=/d' "$R/lib/systemd/system/vigil.service"
+fi
 install -D -m 0644 "$pkg/sysusers.conf" "$R/usr/lib/sysusers.d/vigil.conf"
 install -D -m 0644 "$pkg/lintian-overrides" "$R/usr/share/lintian/overrides/vigil"
 # 0755 and 0644 here; postinst makes them 0750 vigil:vigil and 0640 root:vigil

@@ -122,10 +122,17 @@ if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
 	esac
 	for d in "ProtectSystem=strict" "ProtectHome=yes" "PrivateTmp=yes" "NoNewPrivileges=yes" \
 		"CapabilityBoundingSet=" "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" \
-		"SystemCallFilter=@system-service" "ReadWritePaths=/var/lib/vigil" "Type=notify" \
+		"SystemCallFilter=@system-service" "ReadWritePaths=/var/lib/vigil" \
 		"ExecReload=/bin/kill -HUP \$MAINPID" "User=vigil"; do
 		ok "unit: $d" grep -qx "$d" "$T_DIR/x/lib/systemd/system/vigil.service"
 	done
+	if ldd "$VIGIL" | grep -q libsystemd; then
+		ok "unit: Type=notify (built with libsystemd)" grep -qx "Type=notify" \
+			"$T_DIR/x/lib/systemd/system/vigil.service"
+	else
+		ok "unit: Type=exec (built without libsystemd)" grep -qx "Type=exec" \
+			"$T_DIR/x/lib/systemd/system/vigil.service"
+	fi
 else
 	echo "skip: systemd-analyze has no --offline (systemd 252 or later needed)"
 fi
