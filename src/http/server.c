@@ -1438,15 +1438,20 @@ static void on_signal(int sig)
  * handshakes get them, open connections keep theirs. */
 static void reload_tls(void)
 {
+	int n = 0;
+
 	for (int i = 0; i < HTTP_TLS_SLOTS; i++) {
 		struct vg_error e = {0};
 		if (!http_tls_enabled(i))
 			continue;
+		n++;
 		if (http_tls_reload(i, &e))
 			vg_err("SIGHUP: %s; the listener keeps its certificate", vg_error_msg(&e));
 		else
 			vg_info("SIGHUP: TLS reloaded: %s", http_tls_describe(i));
 	}
+	if (!n)
+		vg_info("SIGHUP: no listener has TLS: nothing to reload");
 }
 
 /* systemd: reloading since now (MONOTONIC_USEC, as Type=notify-reload wants) */

@@ -266,6 +266,46 @@ stop_server
 check_contains "without the journal: time and level" "$(cat "$T_DIR/server.log")" "Z vigil[info]: listening on"
 check_eq "no priority prefix then" "$(grep -c '^<' "$T_DIR/server.log")" 0
 
+# The system calls the service makes, as the user vigil, checked against
+# the unit's SystemCallFilter= (where strace runs; SQLite only: the test's
+# PostgreSQL key file is root's): start, health, pages, a failed login
+# (Argon2, an audited write), SIGHUP, SIGTERM.
+if [ -n "${VIGIL_TEST_PG:-}" ]; then
+	echo "skip: the system call check runs on SQLite"
+elif ! command -v strace >/dev/null 2>&1 || ! command -v setpriv >/dev/null 2>&1; then
+	echo "skip: strace or setpriv is missing: the system calls are not checked"
+elif ! strace -f -qq -o /dev/null true 2>/dev/null; then
+	echo "skip: strace cannot trace here (ptrace refused)"
+else
+	chmod 0711 "$T_DIR" # the user vigil reaches the root in it
+	chown -R "$uid:$gid" "$R/var/lib/vigil"
+	port_file=$R/var/lib/vigil/port
+	(cd "$R/var/lib/vigil" && exec strace -f -qq -o "$T_DIR/strace" \
+		setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+		"$VIGIL" serve --listen 127.0.0.1:0 --port-file "$port_file") >"$T_DIR/traced.log" 2>&1 &
+	spid=$!
+	i=0
+	while [ ! -s "$port_file" ] && [ $i -lt 400 ] && kill -0 "$spid" 2>/dev/null; do
+		i=$((i + 1))
+		sleep 0.05
+	done
+	BASE=http://127.0.0.1:$(cat "$port_file" 2>/dev/null)
+	check_eq "as the user vigil, traced: health" "$(http GET /api/v1/health)" 200
+	check_eq "the login page" "$(http GET /ui/login)" 200
+	http POST /ui/login -d "username=nobody&password=wrong" >/dev/null
+	http GET /.well-known/security.txt >/dev/null
+	vpid=$(pgrep -P "$spid" | head -n 1) # strace's child: setpriv, then vigil
+	kill -HUP "$vpid"
+	wait_line "$T_DIR/traced.log" "SIGHUP"
+	kill -TERM "$vpid"
+	wait "$spid"
+	check_contains "it stopped cleanly" "$(cat "$T_DIR/traced.log")" "stopped"
+	check_eq "its system calls are allowed by the unit's SystemCallFilter, no W+X memory, writes only in the data folder, /tmp and /dev" \
+		"$(run_cmd python3 "$VIGIL_SOURCE_DIR/packaging/deb/syscalls.py" "$T_DIR/strace" \
+			"$T_DIR/x/lib/systemd/system/vigil.service" "$R/var/lib/vigil")" 0
+	sed 's/^/    /' "$T_DIR/out" "$T_DIR/err"
+fi
+
 # remove keeps the data and the settings; purge deletes them
 check_eq "dpkg --remove" "$(run_cmd dpkgr -r vigil)" 0
 ok "the binary is gone" test ! -e "$R/usr/bin/vigil"
