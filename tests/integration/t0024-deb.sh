@@ -11,6 +11,9 @@
 # serves /api/v1/health; its log lines carry syslog priorities when stderr
 # is the journal (JOURNAL_STREAM) and it sends READY=1, RELOADING=1/READY=1
 # on SIGHUP and STOPPING=1 to NOTIFY_SOCKET (when built with libsystemd).
+# Run as the user vigil under strace, its system calls are all allowed by
+# the unit's SystemCallFilter=, it maps no writable and executable memory
+# and writes only in /var/lib/vigil, /tmp and /dev (packaging/deb/syscalls.py).
 # `remove` keeps the data and settings, `purge` deletes them.
 # `systemd-analyze security` of the unit is printed and must be OK or
 # better. Where systemd is PID 1 (and we are root), the package is
