@@ -275,6 +275,8 @@ check_eq "no priority prefix then" "$(grep -c '^<' "$T_DIR/server.log")" 0
 # (Argon2, an audited write), SIGHUP, SIGTERM.
 if [ -n "${VIGIL_TEST_PG:-}" ]; then
 	echo "skip: the system call check runs on SQLite"
+elif [ "$("$VIGIL" --version --json | jq -r .build.sanitizers)" = true ]; then
+	echo "skip: a sanitizer build (its runtime's calls and LeakSanitizer's ptrace are not the package's)"
 elif ! command -v strace >/dev/null 2>&1 || ! command -v setpriv >/dev/null 2>&1; then
 	echo "skip: strace or setpriv is missing: the system calls are not checked"
 elif ! strace -f -qq -o /dev/null true 2>/dev/null; then
