@@ -146,6 +146,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	finish
 	exit $?
 fi
+if ! command -v systemd-sysusers >/dev/null 2>&1; then
+	echo "skip: no systemd-sysusers (apt-get install systemd): postinst cannot make the user in a root"
+	finish
+	exit $?
+fi
 R=$T_DIR/root
 mkdir -p "$R/etc" "$R/var/lib/dpkg/info" "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/triggers"
 : >"$R/var/lib/dpkg/status"
