@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 DB ?= ./var/vigil.db
 
-.PHONY: all deps build run test bench fuzz format check-format clean
+.PHONY: all deps build run test bench fuzz format check-format clean deb
 
 all: build
 
@@ -40,5 +40,11 @@ format:
 check-format:
 	sh scripts/check-format.sh
 
+# the Debian package (scripts/deb.sh): build-deb/ configured for /usr, the
+# package in DEB_OUT (default: this folder)
+DEB_OUT ?= .
+deb: deps
+	sh scripts/deb.sh --out $(DEB_OUT)
+
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-deb

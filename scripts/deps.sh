@@ -25,9 +25,15 @@ libpcre2-dev json-schema-test-suite python3-jsonschema
 libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd
 golang-go
 golang-golang-x-mod-dev
-bsdutils rsyslog"
+bsdutils rsyslog
+libsystemd-dev dpkg-dev lintian systemd strace"
 # bsdutils: logger (t9002 syslog tests); rsyslog: omfwd relay in t9002 (skipped without)
 
+# libsystemd-dev: sd_notify readiness of `vigil serve` under systemd (optional:
+# vigil builds without it). dpkg-dev (dpkg-shlibdeps), lintian: `make deb`
+# (scripts/deb.sh) and t0024-deb, which runs lintian when it is installed;
+# systemd (systemd-analyze security, systemd-sysusers --root) and strace (the
+# service's system calls against the unit's filter): t0024-deb.
 # golang-go, golang-golang-x-mod-dev: t0020-tlog-go and the t91xx evidence
 # tests check audit checkpoints, proofs and bundle signatures with
 # golang.org/x/mod sumdb/note and sumdb/tlog (tests/tools/tlogcheck, built

@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/sdnotify.h"
 #include "core/text.h"
 #include "http/proxy.h"
 #include "http/tls.h"
@@ -42,6 +43,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/banned.h"
@@ -1480,15 +1482,33 @@ static void on_signal(int sig)
  * handshakes get them, open connections keep theirs. */
 static void reload_tls(void)
 {
+	int n = 0;
+
 	for (int i = 0; i < HTTP_TLS_SLOTS; i++) {
 		struct vg_error e = {0};
 		if (!http_tls_enabled(i))
 			continue;
+		n++;
 		if (http_tls_reload(i, &e))
 			vg_err("SIGHUP: %s; the listener keeps its certificate", vg_error_msg(&e));
 		else
 			vg_info("SIGHUP: TLS reloaded: %s", http_tls_describe(i));
 	}
+	if (!n)
+		vg_info("SIGHUP: no listener has TLS: nothing to reload");
+}
+
+/* systemd: reloading since now (MONOTONIC_USEC, as Type=notify-reload wants) */
+static void notify_reloading(void)
+{
+	struct timespec ts;
+	char state[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)ts.tv_sec * 1000000ULL +
+		     (unsigned long long)ts.tv_nsec / 1000);
+	vg_sd_notify(state);
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa, struct vg_error *err)
@@ -1728,14 +1748,19 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 		}
 		nstarted++;
 	}
+	/* every listener is up and its port file written */
+	vg_sd_notify("READY=1");
 	while (!g_stop) {
 		usleep(WATCH_TICK_MS * 1000);
 		watchdog_scan();
 		if (g_reload) {
 			g_reload = 0;
+			notify_reloading();
 			reload_tls();
+			vg_sd_notify("READY=1");
 		}
 	}
+	vg_sd_notify("STOPPING=1");
 	vg_info("stopping: no new connections; waiting for %d request(s) in flight",
 		atomic_load(&g_inflight));
 	MHD_quiesce_daemon(d);
