@@ -4,7 +4,9 @@
 #   2. build with -Werror; run every test (unit, integration, browser, style) on SQLite
 #   3. start a throw-away PostgreSQL 15 and run unit + integration tests again on it
 #      (not the browser suite t0900: it tests pages, which do not depend on the backend;
-#      nor the tests labelled nodb, which open no database)
+#      nor the tests labelled nodb, which open no database, nor the
+#      conformance campaigns (field corpora, official test documents, oracles),
+#      which check agreement with outside tools and run once, on SQLite)
 #   4. ASan+UBSan build; unit + integration tests on SQLite
 #   5. fuzz smoke run of every libFuzzer target
 # ctest runs JOBS tests at once (every test takes its own ports and files).
@@ -66,12 +68,12 @@ url=$(sh scripts/pg.sh start "$work/pg") || {
 }
 echo "PostgreSQL for tests: $url"
 export VIGIL_TEST_PG="$url"
-run_ctest "postgresql" build -L "unit|integration" -LE "nodb" -E "t0900"
+run_ctest "postgresql" build -L "unit|integration" -LE "nodb|conformance" -E "t0900"
 unset VIGIL_TEST_PG
 
 build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
 LSAN_OPTIONS="suppressions=$here/tests/lsan.supp" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	run_ctest "asan+ubsan" build-asan -L "unit|integration" -E "t0900|t3100"
+	run_ctest "asan+ubsan" build-asan -L "unit|integration" -LE "conformance" -E "t0900"
 
 echo "=== fuzz smoke ==="
 if sh scripts/fuzz.sh "${VIGIL_FUZZ_SECONDS:-10}" >"$work/fuzz.log" 2>&1; then

@@ -6,6 +6,7 @@
 # Checked here: `vigil sbom validate --policy strict` and `--policy standard`
 # accept exactly the documents the table accepts under each policy.
 # vigil-test: no-database (the PostgreSQL run skips it)
+# vigil-test: conformance (agreement with outside tools or corpora: run once, on SQLite)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 TABLE="$VIGIL_SOURCE_DIR/tests/data/field-corpus-expected.tsv"
 DOCS="$VIGIL_SHARED_DATA/sbom/field-corpus/docs"

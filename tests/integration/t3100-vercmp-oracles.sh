@@ -6,6 +6,7 @@
 # pair is asked of the oracle and of vigil, and every disagreement is
 # printed. A missing oracle is a failure (scripts/deps.sh installs them).
 # vigil-test: no-database (the PostgreSQL run skips it)
+# vigil-test: conformance (agreement with outside tools or corpora: run once, on SQLite)
 set -u
 : "${VIGIL:?path of the vigil binary}"
 : "${VIGIL_SHARED_DATA:?shared data folder}"

@@ -12,6 +12,7 @@
 #     the profile name with its separators removed.
 # Also: the OASIS example advisories pass both; vigil's CWE names (6.1.11)
 # are the catalogue's; bad input is one named issue, not a crash.
+# vigil-test: conformance (agreement with outside tools or corpora: run once, on SQLite)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 D="$VIGIL_SHARED_DATA/csaf/csaf_2.0"
