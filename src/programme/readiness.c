@@ -7,10 +7,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "programme/programme.h"
+#include "advisory/csaf_adv.h"
 #include "audit/audit.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "evidence/logs.h"
 #include "psirt/art14.h"
 #include "psirt/cases.h"
 #include "reach/oncall.h"
@@ -356,15 +358,39 @@ static int check_gate(struct store *s, int64_t now, struct readiness_check *c, s
 	return set(c, !published ? READY_NA : bad ? READY_FAIL : READY_PASS);
 }
 
-/* Log retention: the evidence room's (not merged yet; wired by the lead). */
+/* Logs of outside systems (update delivery, gateways, monitoring) reach the
+ * log store, and every source is kept at least the technical-file minimum. */
 static int check_logs(struct store *s, int64_t now, struct readiness_check *c, struct vg_error *err)
 {
-	(void)s;
+	struct logs_stats st;
+	size_t outside = 0, short_kept = 0;
+	const char *short_name = "";
+	int rc = logs_stats(s, &st, err);
 	(void)now;
-	(void)err;
-	FACT(c, "log retention is kept by the evidence room, which this build "
-		"does not have yet");
-	return set(c, READY_NA);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < st.nsources; i++) {
+		if (strcmp(st.sources[i].source, "vigil") == 0)
+			continue; /* vigil's own events */
+		outside++;
+		if (st.sources[i].retention_years < LOGS_RETENTION_MIN_YEARS) {
+			short_kept++;
+			short_name = st.sources[i].source;
+		}
+	}
+	if (!outside)
+		FACT(c, "no outside system sends logs to vigil (syslog, or POST /api/v1/logs): "
+			"only vigil's own events are kept");
+	else if (short_kept)
+		FACT(c,
+		     "%zu of %zu log source(s) kept less than %d years (e.g. '%s', by an "
+		     "audited override)",
+		     short_kept, outside, LOGS_RETENTION_MIN_YEARS, short_name);
+	else
+		FACT(c, "%zu log source(s), every one kept at least %d years", outside,
+		     LOGS_RETENTION_MIN_YEARS);
+	logs_stats_release(&st);
+	return set(c, outside && !short_kept ? READY_PASS : READY_FAIL);
 }
 
 /* A backup restored in the last 90 days (`vigil restore` audits backup.restored). */
@@ -427,16 +453,45 @@ static int check_scope(struct store *s, int64_t now, struct readiness_check *c,
 	return rc;
 }
 
-/* Advisories: the advisory room's (not merged yet; wired by the lead). */
+/* Every publicly disclosed case has a published CSAF advisory (Annex I
+ * Part II (4): fixed vulnerabilities disclosed with an advisory). Cases
+ * closed since are not counted: the state does not say whether they were
+ * disclosed or rejected. */
 static int check_advisories(struct store *s, int64_t now, struct readiness_check *c,
 			    struct vg_error *err)
 {
-	(void)s;
+	struct psirt_case_list cases;
+	struct csaf_adv_list adv;
+	size_t missing = 0;
+	int64_t first_missing = 0;
+	int rc = case_list(s, "disclosed", &cases, err);
 	(void)now;
-	(void)err;
-	FACT(c, "CSAF advisories are kept by the advisory room, which this build "
-		"does not have yet");
-	return set(c, READY_NA);
+	if (rc)
+		return rc;
+	if ((rc = advisory_list(s, 1, &adv, err))) {
+		psirt_case_list_release(&cases);
+		return rc;
+	}
+	for (size_t i = 0; i < cases.n; i++) {
+		int found = 0;
+		for (size_t j = 0; j < adv.n && !found; j++)
+			found = adv.items[j].case_id == cases.items[i].id;
+		if (!found && !missing++)
+			first_missing = cases.items[i].id;
+	}
+	if (missing)
+		FACT(c,
+		     "%zu of %zu disclosed case(s) without a published CSAF advisory (e.g. case "
+		     "%lld)",
+		     missing, cases.n, (long long)first_missing);
+	else if (adv.n)
+		FACT(c, "%zu CSAF advisory(ies) published; every disclosed case has one", adv.n);
+	else
+		FACT(c, "no case has been disclosed and no advisory published yet");
+	rc = set(c, missing ? READY_FAIL : adv.n ? READY_PASS : READY_NA);
+	psirt_case_list_release(&cases);
+	csaf_adv_list_release(&adv);
+	return rc;
 }
 
 /* The checks, by the weight of their compliance impact (the weights add up
