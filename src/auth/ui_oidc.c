@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/ui.h"
@@ -226,14 +227,11 @@ int auth_oidc_check(int fetch_discovery, struct vg_error *err)
 		return VG_EINVAL;
 	if (strpbrk(cfg("oidc.role_claim", "groups"), " \t,"))
 		return vg_error_set(err, VG_EINVAL, "oidc.role_claim: one claim name expected");
-	n = vg_config_int("oidc.clock_skew", 60);
-	if (n < 0 || n > 300 || vg_config_int("oidc.clock_skew", -1) != n)
-		return vg_error_set(err, VG_EINVAL,
-				    "oidc.clock_skew '%.40s': expected 0 to 300 seconds",
-				    cfg("oidc.clock_skew", ""));
-	n = vg_config_int("oidc.timeout", 10);
-	if (n < 1 || n > 120)
-		return vg_error_set(err, VG_EINVAL, "oidc.timeout: expected 1 to 120 seconds");
+	if (vg_parse_int64_opt(cfg("oidc.clock_skew", NULL), "oidc.clock_skew (seconds)", 0, 300,
+			       60, &n, err) ||
+	    vg_parse_int64_opt(cfg("oidc.timeout", NULL), "oidc.timeout (seconds)", 1, 120, 10, &n,
+			       err))
+		return VG_EINVAL;
 	if (fetch_discovery) {
 		struct oidc_provider op;
 		if (discover(&op, err))
@@ -530,6 +528,16 @@ int oidc_callback(struct http_req *req, struct http_resp *resp)
 			 d ? ": " : "", d ? d : "");
 		vg_wipe(flow, sizeof(flow));
 		return refuse(req, resp, 401, NULL, why);
+	}
+	{
+		/* RFC 9207: a provider that names itself must be ours (mix-up) */
+		const char *riss = http_query(req, "iss");
+		if (riss && strcmp(riss, cfg("oidc.issuer", "")) != 0) {
+			vg_wipe(flow, sizeof(flow));
+			return refuse(
+			    req, resp, 400, NULL,
+			    "The iss parameter of the provider's answer is not oidc.issuer.");
+		}
 	}
 	if (!code || !*code || strlen(code) > 4096) {
 		vg_wipe(flow, sizeof(flow));
