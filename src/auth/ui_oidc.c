@@ -247,9 +247,12 @@ static void set_flow_cookie(struct http_req *req, struct http_resp *resp, const 
 			    int max_age)
 {
 	char c[400];
+	/* spent: a value no login has, expired in the past (some clients keep
+	 * an empty cookie that only has Max-Age=0) */
 	snprintf(c, sizeof(c),
-		 OIDC_COOKIE "=%s; Path=/ui/oidc; HttpOnly; SameSite=Lax%s; Max-Age=%d", value,
-		 auth_cookie_secure(req) ? "; Secure" : "", max_age);
+		 OIDC_COOKIE "=%s; Path=/ui/oidc; HttpOnly; SameSite=Lax%s; Max-Age=%d%s",
+		 max_age ? value : "spent", auth_cookie_secure(req) ? "; Secure" : "", max_age,
+		 max_age ? "" : "; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
 	http_set_header(resp, "Set-Cookie", c);
 	vg_wipe(c, sizeof(c));
 }
