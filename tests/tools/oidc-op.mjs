@@ -13,6 +13,7 @@
 //   bob    groups vigil-admins, vigil-psirt
 //   eve    groups staff (no vigil group: vigil refuses her)
 //   admin  groups vigil-admins (clashes with vigil's local admin)
+//   sso-browser (vigil-psirt), sso-stranger (staff): the browser test's
 //
 // With --forge: a provider written here that logs frank (vigil-psirt) in at
 // once and signs each ID token as POST /mode?m=MODE last asked: ok-rs256,
@@ -36,6 +37,8 @@ const users = {
   bob: ['vigil-admins', 'vigil-psirt'],
   eve: ['staff'],
   admin: ['vigil-admins'],
+  'sso-browser': ['vigil-psirt'], // tests/browser/sso.test.mjs
+  'sso-stranger': ['staff'],
 };
 
 const server = http.createServer();
