@@ -500,6 +500,27 @@ static int check_claims(json_t *c, const struct oidc_expect *x, struct oidc_clai
 	return take_groups(c, x->role_claim ? x->role_claim : "groups", out, err);
 }
 
+int oidc_claims_check(const char *data, size_t n, const struct oidc_expect *x,
+		      struct oidc_claims *out, struct vg_error *err)
+{
+	json_t *c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!x || !x->issuer || !x->client_id)
+		return vg_error_set(err, VG_EINVAL, "no expectations");
+	c = vg_json_parse(data, n, "ID token claims", err);
+	if (!c)
+		return VG_EAUTH;
+	rc = json_is_object(c)
+		 ? check_claims(c, x, out, err)
+		 : vg_error_set(err, VG_EAUTH, "ID token claims: expected a JSON object");
+	json_decref(c);
+	if (rc)
+		oidc_claims_free(out);
+	return rc;
+}
+
 int oidc_id_token_verify(const char *jwt, const char *jwks, size_t jwks_len,
 			 const struct oidc_expect *x, struct oidc_claims *out, struct vg_error *err)
 {
@@ -571,6 +592,8 @@ int oidc_id_token_verify(const char *jwt, const char *jwks, size_t jwks_len,
 		goto out;
 	}
 	rc = check_claims(claims, x, out, err);
+	if (rc)
+		oidc_claims_free(out);
 out:
 	if (rc)
 		oidc_claims_free(out);

@@ -69,6 +69,11 @@ int oidc_id_token_verify(const char *jwt, const char *jwks, size_t jwks_len,
 			 const struct oidc_expect *x, struct oidc_claims *out,
 			 struct vg_error *err) VG_MUST_CHECK;
 void oidc_claims_free(struct oidc_claims *c);
+/* The claim checks of oidc_id_token_verify() alone, on the claims set
+ * (n bytes of JSON) of a token whose signature was checked (and for the
+ * fuzzer). */
+int oidc_claims_check(const char *data, size_t n, const struct oidc_expect *x,
+		      struct oidc_claims *out, struct vg_error *err) VG_MUST_CHECK;
 
 /*
  * The role of groups under the map "group:role,group:role" (oidc.role_map;
