@@ -184,9 +184,10 @@ const struct http_route auth_ui_routes[] = {
     {"POST", "/ui/login", ROLE_PUBLIC, HTTP_UI | HTTP_NO_CSRF, login_post,
      "Log in (form: user, password, csrf)", "ui"},
     {"POST", "/ui/logout", ROLE_ANY, HTTP_UI, logout_post, "Log out", "ui"},
-    {"GET", "/ui/login/sso", ROLE_PUBLIC, HTTP_UI, oidc_login_start,
+    /* redirects of the protocol, not pages: hidden like the other redirects */
+    {"GET", "/ui/login/sso", ROLE_PUBLIC, HTTP_UI | HTTP_HIDDEN, oidc_login_start,
      "Single sign-on: to the OpenID provider (authorization code flow, PKCE S256)", "ui"},
-    {"GET", "/ui/oidc/callback", ROLE_PUBLIC, HTTP_UI, oidc_callback,
+    {"GET", "/ui/oidc/callback", ROLE_PUBLIC, HTTP_UI | HTTP_HIDDEN, oidc_callback,
      "Single sign-on: back from the OpenID provider (code, state)", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

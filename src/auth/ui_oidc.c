@@ -315,9 +315,8 @@ int oidc_login_start(struct http_req *req, struct http_resp *resp)
 	struct vg_buf u;
 	const char *ep;
 
-	if (!oidc_enabled())
-		return http_error_status(resp, 404, "not_found",
-					 "single sign-on is not configured");
+	if (!oidc_enabled()) /* single sign-on off: the password login */
+		return http_redirect(resp, "/ui/login");
 	if (discover(&op, &err))
 		return refuse_page(resp, 502, vg_error_msg(&err));
 	if (vg_random_token(state, sizeof(state), 24) ||
@@ -503,9 +502,8 @@ int oidc_callback(struct http_req *req, struct http_resp *resp)
 	long status = 0;
 	int rc, role = ROLE_NONE;
 
-	if (!oidc_enabled())
-		return http_error_status(resp, 404, "not_found",
-					 "single sign-on is not configured");
+	if (!oidc_enabled()) /* single sign-on off: the password login */
+		return http_redirect(resp, "/ui/login");
 	set_flow_cookie(req, resp, "", 0); /* used once, whatever the outcome */
 	if (cookie && strlen(cookie) < sizeof(flow))
 		snprintf(flow, sizeof(flow), "%s", cookie);
