@@ -491,7 +491,7 @@ static int check_claims(json_t *c, const struct oidc_expect *x, struct oidc_clai
 		return vg_error_set(err, VG_EAUTH, "ID token claim sub missing or too long");
 	snprintf(out->sub, sizeof(out->sub), "%s", sub);
 	user = x->user_claim ? json_string_value(json_object_get(c, x->user_claim)) : NULL;
-	if (!user)
+	if (!user || !*user)
 		user = sub;
 	if (strlen(user) >= sizeof(out->user))
 		return vg_error_set(err, VG_EAUTH, "ID token claim %.60s: longer than %zu bytes",
