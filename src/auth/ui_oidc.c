@@ -511,17 +511,21 @@ int oidc_callback(struct http_req *req, struct http_resp *resp)
 	verifier = nonce ? strchr(nonce + 1, '.') : NULL;
 	if (!nonce || !verifier || !state) {
 		vg_wipe(flow, sizeof(flow));
-		return refuse(req, resp, 400, NULL,
-			      "This sign-on was not started here, or took longer than ten minutes "
-			      "(no login state): start again.");
+		/* not a login yet (anyone may send this): logged, not audited */
+		vg_info("single sign-on callback without login state from %s", req->remote);
+		return refuse_page(
+		    resp, 400,
+		    "This sign-on was not started here, or took longer than ten minutes "
+		    "(no login state): start again.");
 	}
 	*nonce++ = '\0';
 	*verifier++ = '\0';
 	if (!vg_ct_streq(flow, state)) {
 		vg_wipe(flow, sizeof(flow));
-		return refuse(req, resp, 400, NULL,
-			      "The state parameter does not match this login (replayed or "
-			      "forged): start again.");
+		vg_info("single sign-on callback with a wrong state from %s", req->remote);
+		return refuse_page(resp, 400,
+				   "The state parameter does not match this login (replayed or "
+				   "forged): start again.");
 	}
 	if (perr) {
 		const char *d = http_query(req, "error_description");
