@@ -71,6 +71,13 @@ refused_start "an issuer that does not answer" "oidc.issuer 'http://127.0.0.1:1'
 check_contains "  ... and says it did not answer" "$(cat "$T_DIR/err")" "did not answer"
 refused_start "an issuer whose discovery names another issuer" "is not oidc.issuer" VIGIL_OIDC_ISSUER="$REAL/"
 
+# `vigil config check` checks the same settings in a file (no network)
+printf '[oidc]\nissuer = https://sso.example.com\nclient_id = vigil\nclient_secret = s\nrole_map = vigil-psirt\n' >"$T_DIR/bad.ini"
+check_eq "config check refuses a bad role map in a file" "$(env -u VIGIL_OIDC_ROLE_MAP "$VIGIL" config check "$T_DIR/bad.ini" >/dev/null 2>"$T_DIR/err"; echo $?)" 1
+check_contains "  ... naming oidc.role_map and the pair" "$(cat "$T_DIR/err")" "oidc.role_map: 'vigil-psirt' is not group:role"
+printf '[oidc]\nissuer = https://sso.example.com\nclient_id = vigil\nclient_secret = s\nrole_map = vigil-psirt:psirt\n[auth]\nlocal_login = admins\n' >"$T_DIR/good.ini"
+check_eq "config check passes good single sign-on settings" "$(env -u VIGIL_OIDC_ROLE_MAP "$VIGIL" config check "$T_DIR/good.ini" >/dev/null 2>&1; echo $?)" 0
+
 # ---- the real provider ----
 VIGIL_PASSWORD=pw-root-break-glass "$VIGIL" user add root --role admin >/dev/null
 VIGIL_PASSWORD=pw-carl-local-123 "$VIGIL" user add carl --role psirt >/dev/null
