@@ -4,6 +4,7 @@
  * `vigil config check FILE` (an INI file's keys checked before a restart).
  */
 #include "app/app.h"
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -77,6 +78,10 @@ static int config_check(struct cli *c, int argc, char **argv)
 	if (a.npos != 1)
 		return cli_usage(c, "FILE");
 	if (vg_config_load(a.pos[0], &err) != VG_OK)
+		return cli_error(&err);
+	/* the single sign-on settings as `vigil serve` checks them (without
+	 * asking the provider) */
+	if (auth_oidc_check(0, &err) != VG_OK)
 		return cli_error(&err);
 	printf("%s: every key is known\n", a.pos[0]);
 	return CLI_OK;

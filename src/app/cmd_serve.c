@@ -170,6 +170,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return cli_usage(c, "--threads must be 1 to 128");
 	if (o.body_limit < 1024)
 		return cli_usage(c, "--body-limit must be at least 1024 bytes");
+	/* single sign-on: never start half-configured (the key at fault named) */
+	if (auth_oidc_check(1, &err))
+		return cli_error(&err);
 	make_var_dir(c);
 	/* Migrations are applied at start; several servers may race safely. */
 	rc = cli_open_store(c, 1, &s);

@@ -35,6 +35,10 @@ const struct vg_config_key app_config_keys[] = {
      "`vigil signer` (PKCS#11)."},
     {"auth.failure_window", "86400",
      "Seconds without a failed login after which a pair's or address's count starts again."},
+    {"auth.local_login", "on",
+     "Password logins on the login page: `on`, `admins` (only administrators: the break-glass "
+     "accounts for when single sign-on fails) or `off` (needs `oidc.issuer`). Another value "
+     "refuses the start."},
     {"auth.max_delay", "900", "The longest wait after failed logins, seconds."},
     {"auth.max_failures", "5",
      "Failed logins of one account from one client address before that pair waits (2 s, then "
@@ -87,6 +91,28 @@ const struct vg_config_key app_config_keys[] = {
      "`psirt.mail_channel` is not set)."},
     {"notify.max_attempts", "8", "Delivery attempts of one notification before it is given up."},
     {"notify.timeout", "20", "Seconds per delivery attempt."},
+    {"oidc.cacert", "(system CAs)", "CA file for HTTPS to the OpenID provider."},
+    {"oidc.client_id", "(none)", "Single sign-on: the client id registered at the provider."},
+    {"oidc.client_secret", "(none)",
+     "Single sign-on: the client secret (sent with HTTP Basic to the token endpoint); better "
+     "given as `VIGIL_OIDC_CLIENT_SECRET` than in the file."},
+    {"oidc.clock_skew", "60",
+     "Seconds of clock difference tolerated on the ID token's `exp` and `iat` (0 to 300)."},
+    {"oidc.issuer", "(none: single sign-on off)",
+     "The OpenID provider's issuer URL (https; http only on the loopback address). Its "
+     "discovery document must answer when the server starts."},
+    {"oidc.redirect_url", "(`server.public_url` + `/ui/oidc/callback`, else from the Host header)",
+     "The redirect URI registered at the provider; the internal listener's "
+     "`/ui/oidc/callback`."},
+    {"oidc.role_claim", "groups", "The ID token claim holding the user's groups."},
+    {"oidc.role_map", "(none: required with `oidc.issuer`)",
+     "`group:role` pairs, comma-separated (e.g. `vigil-psirt:psirt,vigil-admins:admin`; roles "
+     "admin, psirt, auditor). A user gets the most privileged role of their groups; a user "
+     "with none is refused."},
+    {"oidc.scopes", "openid profile email groups", "The scopes asked of the provider."},
+    {"oidc.timeout", "10", "Seconds per request to the provider (1 to 120)."},
+    {"oidc.user_claim", "preferred_username",
+     "The ID token claim that names the vigil user (else `sub`)."},
     {"oncall.policy", "(the first policy)", "The escalation policy pages use by default."},
     {"org.logo", "(none)",
      "The organisation's logo on the public pages: a `.png`/`.svg`/`.jpg`/`.webp`/`.gif` file "

@@ -384,7 +384,7 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 	struct throttle t;
 	char kpair[80], kaddr[80];
 	struct store_stmt *st = NULL;
-	int rc, ok = 0, disabled = 0, limited = 0;
+	int rc, ok = 0, disabled = 0, limited = 0, local_off = 0;
 	char *hash = NULL, *role = NULL;
 	int64_t uid = 0;
 	json_t *after;
@@ -433,6 +433,18 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 			dummy_check(password ? password : "");
 		if (disabled)
 			why = "account disabled";
+		/* auth.local_login (auth_oidc_check() refuses other values):
+		 * off refuses every password, admins all but the break-glass
+		 * administrators' */
+		if (ok && role) {
+			const char *ll = vg_config_get("auth.local_login", "on");
+			if (ll && (strcmp(ll, "off") == 0 ||
+				   (strcmp(ll, "admins") == 0 && strcmp(role, "admin") != 0))) {
+				ok = 0;
+				why = "local passwords turned off (auth.local_login)";
+				local_off = 1;
+			}
+		}
 	}
 	rc = store_tx_begin(s, err);
 	if (rc)
@@ -456,7 +468,10 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 	if (!rc && !ok)
 		rc = limited
 			 ? vg_error_set(err, VG_ERATE, "too many failed logins; try again later")
-			 : vg_error_set(err, VG_EAUTH, "wrong user name or password");
+		     : local_off ? vg_error_set(err, VG_EAUTH,
+						"password login is turned off for this account "
+						"(auth.local_login); use single sign-on")
+				 : vg_error_set(err, VG_EAUTH, "wrong user name or password");
 out:
 	free(role);
 	if (hash) {

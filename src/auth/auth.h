@@ -181,6 +181,17 @@ int auth_cookie(char *out, size_t outsz, const char *name, const char *value, co
 /* 1 when the cookies of req get Secure: req reached vigil over TLS (directly
  * or through a trusted proxy: req->secure), or server.secure_cookies is 1. */
 int auth_cookie_secure(const struct http_req *req);
+/*
+ * Single sign-on (OpenID Connect, src/auth/oidc.h): check the oidc.* and
+ * auth.local_login settings before the server starts, naming the key at
+ * fault; with fetch_discovery, also fetch the provider's discovery document
+ * (an issuer that does not answer refuses the start). VG_OK when single
+ * sign-on is off and nothing asks for it.
+ */
+int auth_oidc_check(int fetch_discovery, struct vg_error *err) VG_MUST_CHECK;
+/* The password_hash of a user made by single sign-on: no password matches
+ * it, and single sign-on never takes over an account that has another. */
+#define AUTH_SSO_HASH "!sso"
 /* `vigil user ...` and `vigil token ...`. */
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_token(struct cli *c, int argc, char **argv);

@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "auth/auth.h"
+#include "auth/oidc.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -16,6 +17,7 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "core/banned.h"
 
@@ -57,8 +59,11 @@ static void login_page(struct http_req *req, struct http_resp *resp, const char 
 		       const char *user, const struct ui_form_errors *fe)
 {
 	struct vg_buf *b = &resp->body;
+	const char *ll = vg_config_get("auth.local_login", "on");
 	char tok[64];
 
+	if (!ll)
+		ll = "on";
 	vg_random_token(tok, sizeof(tok), 24);
 	resp->ctype = "text/html; charset=utf-8";
 	vg_buf_reset(b);
@@ -71,6 +76,20 @@ static void login_page(struct http_req *req, struct http_resp *resp, const char 
 		    b, "<p class=\"notice\" role=\"status\" id=\"pending-notice\">You were logged "
 		       "out before your form was sent. Log in, and you can send it.</p>");
 	ui_error_summary(b, fe);
+	if (oidc_enabled())
+		html_raw(b, "<p class=\"card\" id=\"sso\"><a class=\"button\" id=\"sso-login\" "
+			    "href=\"/ui/login/sso\">Sign in with SSO</a></p>");
+	if (strcmp(ll, "off") == 0) {
+		if (message)
+			html(b, "<p class=\"error\" role=\"alert\">%s</p>", message);
+		html_raw(b, "<p id=\"local-off\">Password login is turned off: sign in with "
+			    "SSO.</p></main></body></html>\n");
+		return;
+	}
+	if (oidc_enabled())
+		html(b, "<h2 id=\"local-heading\">%s</h2>",
+		     strcmp(ll, "admins") == 0 ? "Administrator password (break-glass)"
+					       : "Or log in with a password");
 	html_raw(b, "<form method=\"post\" action=\"/ui/login\" class=\"card\" id=\"login-form\">");
 	if (message)
 		html(b, "<p class=\"error\" role=\"alert\">%s</p>", message);
@@ -165,5 +184,10 @@ const struct http_route auth_ui_routes[] = {
     {"POST", "/ui/login", ROLE_PUBLIC, HTTP_UI | HTTP_NO_CSRF, login_post,
      "Log in (form: user, password, csrf)", "ui"},
     {"POST", "/ui/logout", ROLE_ANY, HTTP_UI, logout_post, "Log out", "ui"},
+    /* redirects of the protocol, not pages: hidden like the other redirects */
+    {"GET", "/ui/login/sso", ROLE_PUBLIC, HTTP_UI | HTTP_HIDDEN, oidc_login_start,
+     "Single sign-on: to the OpenID provider (authorization code flow, PKCE S256)", "ui"},
+    {"GET", "/ui/oidc/callback", ROLE_PUBLIC, HTTP_UI | HTTP_HIDDEN, oidc_callback,
+     "Single sign-on: back from the OpenID provider (code, state)", "ui"},
     {NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

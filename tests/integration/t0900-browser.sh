@@ -62,6 +62,27 @@ export VIGIL_ORG_NAME
 # every browser test posts from 127.0.0.1: the per-address report limit must not bite
 VIGIL_PSIRT_REPORT_RATE=1000
 export VIGIL_PSIRT_REPORT_RATE
+# sso.test.mjs: single sign-on through the OpenID provider of the tests
+# (tests/tools/oidc-op.mjs, the npm package oidc-provider); without the
+# package the server runs without it and sso.test.mjs skips, saying so
+if [ -d "$VIGIL_SOURCE_DIR/tests/node_modules/oidc-provider" ]; then
+	node "$VIGIL_SOURCE_DIR/tests/tools/oidc-op.mjs" --port-file "$T_DIR/op.port" >"$T_DIR/op.log" 2>&1 &
+	OP_PID=$!
+	trap 'kill "$OP_PID" 2>/dev/null; t_cleanup' EXIT
+	i=0
+	while [ ! -s "$T_DIR/op.port" ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.05; done
+	if [ -s "$T_DIR/op.port" ]; then
+		VIGIL_OIDC_ISSUER="http://127.0.0.1:$(cat "$T_DIR/op.port")"
+		VIGIL_OIDC_CLIENT_ID=vigil VIGIL_OIDC_CLIENT_SECRET=vigil-test-secret
+		VIGIL_OIDC_ROLE_MAP="vigil-psirt:psirt,vigil-admins:admin"
+		VIGIL_TEST_OIDC_ISSUER=$VIGIL_OIDC_ISSUER
+		export VIGIL_OIDC_ISSUER VIGIL_OIDC_CLIENT_ID VIGIL_OIDC_CLIENT_SECRET VIGIL_OIDC_ROLE_MAP VIGIL_TEST_OIDC_ISSUER
+	else
+		echo "# the OpenID provider did not start: sso.test.mjs skips"; cat "$T_DIR/op.log"
+	fi
+else
+	echo "# npm package oidc-provider missing (scripts/deps.sh): sso.test.mjs skips"
+fi
 start_server
 sim() { "$VIGIL_BUILD_DIR/bench_devsim" --url "$BASE" --devices "$T_DIR/devices.txt" --version 1.0.0 --state "$T_DIR/sim.state" --threads 2 "$@" >/dev/null; }
 sleep 0.6
