@@ -11,6 +11,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "programme/techfile.h"
+#include "advisory/csaf_adv.h"
+#include "advisory/provider.h"
 #include "audit/audit.h"
 #include "audit/note.h"
 #include "core/buf.h"
@@ -237,12 +239,44 @@ static int part_art14(struct techfile_ctx *c, struct vg_error *err)
  * advisory). The CSAF documents themselves are the advisory room's, which
  * this build does not have: the part says so rather than leaving it out.
  * No reporter contact, report text or internal note is copied. */
+/* The CSAF documents published for the cases in ids (the latest published
+ * version of each), as advisories/csaf/<file name>; their names into names. */
+static int add_csaf_documents(struct techfile_ctx *c, const int64_t *ids, size_t nids,
+			      json_t *names, struct vg_error *err)
+{
+	struct csaf_adv_list al;
+	int rc = advisory_list(c->s, 0, &al, err);
+	for (size_t i = 0; !rc && i < al.n; i++) {
+		struct csaf_adv a;
+		char file[256], path[300];
+		int mine = 0;
+		for (size_t j = 0; j < nids && !mine; j++)
+			mine = ids[j] == al.items[i].case_id;
+		if (!mine || al.items[i].csaf_version < 1)
+			continue;
+		memset(&a, 0, sizeof(a));
+		rc = advisory_get(c->s, al.items[i].id, &a, err);
+		if (!rc && a.published_doc && !csaf_file_name(a.tracking_id, file, sizeof(file))) {
+			snprintf(path, sizeof(path), "advisories/csaf/%s", file);
+			rc = bundle_add(c->w, path, a.published_doc, strlen(a.published_doc), err);
+			if (!rc)
+				json_array_append_new(names, json_string(path));
+		}
+		csaf_adv_release(&a);
+	}
+	csaf_adv_list_release(&al);
+	return rc;
+}
+
 static int part_advisories(struct techfile_ctx *c, struct vg_error *err)
 {
 	struct psirt_case_list l;
-	json_t *cases = json_array();
+	json_t *cases = json_array(), *docs = json_array();
 	size_t n = 0, nadv = 0, nnotice = 0;
+	int64_t *ids = NULL;
 	int rc = case_list(c->s, NULL, &l, err);
+	if (!rc && l.n && !(ids = calloc(l.n, sizeof(*ids))))
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < l.n; i++) {
 		struct psirt_case k;
 		json_t *o, *adv, *fixes;
@@ -284,25 +318,28 @@ static int part_advisories(struct techfile_ctx *c, struct vg_error *err)
 			}
 			user_notice_release(&un);
 		}
+		ids[n] = k.id;
 		psirt_case_release(&k);
 		if (o)
 			json_array_append_new(cases, o);
 		n++;
 	}
 	psirt_case_list_release(&l);
+	if (!rc)
+		rc = add_csaf_documents(c, ids, n, docs, err);
+	free(ids);
 	if (rc) {
 		json_decref(cases);
+		json_decref(docs);
 		return rc;
 	}
 	snprintf(c->note, sizeof(c->note),
-		 "%zu case(s), %zu advisory link(s), %zu user notification(s); CSAF documents: not "
-		 "available in this build",
-		 n, nadv, nnotice);
+		 "%zu case(s), %zu advisory link(s), %zu user notification(s), %zu published CSAF "
+		 "document(s)",
+		 n, nadv, nnotice, json_array_size(docs));
 	return add_json(c, "advisories/advisories.json",
-			json_pack("{s:s, s:o, s:s}", "product", c->p->name, "cases", cases,
-				  "csaf_documents",
-				  "not available: the advisory room (CSAF provider) is not in this "
-				  "build"),
+			json_pack("{s:s, s:o, s:o}", "product", c->p->name, "cases", cases,
+				  "csaf_documents", docs),
 			err);
 }
 

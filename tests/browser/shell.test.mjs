@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE, USER, ROLE, launch, login, screenshot, url, withPage } from "./harness.mjs";
 
-const ROOMS = ["Products", "Findings", "Feeds", "Cases", "Releases", "Rollouts", "Fleet", "Signers", "TUF", "Setup", "Evidence"];
+const ROOMS = ["Products", "Findings", "Feeds", "Cases", "Advisories", "Releases", "Rollouts", "Fleet", "Signers", "TUF", "Setup", "Evidence", "Programme"];
 
 let browser;
 before(async () => {

@@ -169,6 +169,9 @@ check_eq "nothing published" "$(db_sql "SELECT csaf_version FROM csaf_advisories
 check_eq "the notice is ready" "$(VIGIL_ACTOR=bob run_cmd "$VIGIL" advisory publish 1)" 0
 "$VIGIL" advisory show 1 --json >"$T_DIR/s1.json"
 check_eq "published: state, version, path" "$(jq -r '[.state, .csaf_version, .csaf_path] | join(" ")' "$T_DIR/s1.json")" "published 1 /.well-known/csaf/white/2026/vigil-sa-2026-0001.json"
+# the technical file of the product carries the published document (issue 23 item 4)
+check_eq "techfile export with the advisory" "$(run_cmd "$VIGIL" techfile export --product router -o "$T_DIR/tf.tar.zst")" 0
+check_contains "... its CSAF document inside" "$(tar --zstd -tf "$T_DIR/tf.tar.zst")" "advisories/csaf/vigil-sa-2026-0001.json"
 jq .published_document "$T_DIR/s1.json" >"$T_DIR/p1.json"
 check_eq "final version 1, one revision" "$(jq -r '.document.tracking | .status + " " + .version + " " + (.revision_history | map(.number) | join(","))' "$T_DIR/p1.json")" "final 1 1"
 check_eq "release dates" "$(jq -r '.document.tracking | .initial_release_date + " " + .current_release_date' "$T_DIR/p1.json")" "2026-11-06T10:00:00Z 2026-11-06T10:00:00Z"

@@ -51,7 +51,8 @@ check_eq "findings past SLA: a gap" "$(status findings-sla)" fail
 check_eq "security.txt expiring: a gap" "$(status securitytxt)" fail
 check_contains "the fact says why" "$("$VIGIL" readiness --json | jq -r '.checks[] | select(.key=="securitytxt") | .fact')" "expires within 30 days"
 check_eq "the missed drill: a gap" "$(status oncall-drill)" fail
-check_eq "log retention: not available" "$(status log-retention)" "not available"
+check_eq "log retention: only vigil's own events, a gap" "$(status log-retention)" fail
+check_contains "... the fact says so" "$("$VIGIL" readiness --json | jq -r '.checks[] | select(.key=="log-retention") | .fact')" "no outside system sends logs"
 check_eq "advisories: not available" "$(status advisories)" "not available"
 check_eq "no backup restored: a gap" "$(status backup-restored)" fail
 check_eq "SBOM current (no release newer)" "$(status sbom-current)" pass
