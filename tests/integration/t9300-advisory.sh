@@ -78,15 +78,21 @@ export VIGIL_NOW=2026-11-02T08:00:00Z
 "$VIGIL" product create router >/dev/null
 "$VIGIL" sbom import "$T_DIR/fw.json" --product router --version 4.2.0 >/dev/null
 "$VIGIL" sbom import "$T_DIR/fw.json" --product router --version 4.3.0 >/dev/null
+"$VIGIL" sbom import "$T_DIR/fw.json" --product router --version 4.1.0 >/dev/null
 "$VIGIL" feed import osv "$VIGIL_SHARED_DATA/vuln/osv/go-vulndb/GO-2022-1071.json" >/dev/null
 F42=$(db_sql "SELECT f.id FROM findings f JOIN product_versions v ON v.id = f.version_id WHERE v.version = '4.2.0'")
 "$VIGIL" findings triage "$F42" --state in_triage --comment look >/dev/null
 "$VIGIL" findings triage "$F42" --state affected --comment 'reachable from the API' >/dev/null
+# 4.1.0 never calls the vulnerable code: known not affected, with its VEX justification
+F41=$(db_sql "SELECT f.id FROM findings f JOIN product_versions v ON v.id = f.version_id WHERE v.version = '4.1.0'")
+"$VIGIL" findings triage "$F41" --state in_triage --comment look >/dev/null
+"$VIGIL" findings triage "$F41" --state not_affected --justification vulnerable_code_not_in_execute_path --comment 'the API is not built in 4.1.0' >/dev/null
 export VIGIL_NOW=2026-11-03T09:30:00Z
 "$VIGIL" feed import kev "$T_DIR/kev.json" >/dev/null
 
 "$VIGIL" case open --product router --version 4.2.0 --title 'Denial of service in the router API' --description 'helm-controller exploited' >/dev/null
 "$VIGIL" case link 1 --cve CVE-2022-39272 >/dev/null
+"$VIGIL" case link 1 --version 4.1.0 >/dev/null # in the advisory's scope: known not affected
 "$VIGIL" case set 1 --credit 'Erin Example' >/dev/null
 ok "case 1 exploited" "$VIGIL" case exploited 1 --aware-at 2026-11-03T09:00:00Z --evidence honeypot
 EXP=$(db_sql "SELECT id FROM art14_exposures WHERE case_id = 1")
@@ -114,13 +120,16 @@ ok "draft from the case" "$VIGIL" advisory draft 1 --json
 check_eq "category" "$(jq -r .document.category "$T_DIR/d1.json")" csaf_security_advisory
 check_eq "tracking id" "$(jq -r .document.tracking.id "$T_DIR/d1.json")" VIGIL-SA-2026-0001
 check_eq "draft: status and version" "$(jq -r '.document.tracking | .status + " " + .version' "$T_DIR/d1.json")" "draft 0"
-check_eq "product tree: vendor / product / version branches" "$(jq -r '[.product_tree.branches[0].branches[0] | .category, .name, (.branches | map(.name) | join(","))] | join(" ")' "$T_DIR/d1.json")" "product_name router 4.2.0,4.3.0"
+check_eq "product tree: vendor / product / version branches" "$(jq -r '[.product_tree.branches[0].branches[0] | .category, .name, (.branches | map(.name) | join(","))] | join(" ")' "$T_DIR/d1.json")" "product_name router 4.2.0,4.1.0,4.3.0"
 check_contains "CPE helper of the version" "$(jq -c .product_tree.branches "$T_DIR/d1.json")" '"cpe":"cpe:2.3:a:*:router:4.2.0:'
 check_contains "purl helper of the component" "$(jq -c .product_tree.full_product_names "$T_DIR/d1.json")" 'pkg:golang/github.com/fluxcd/helm-controller/api@v0.16.0'
 check_eq "one vulnerability, by CVE" "$(jq -r '[.vulnerabilities[].cve] | join(",")' "$T_DIR/d1.json")" CVE-2022-39272
 AFF=$(jq -r '.vulnerabilities[0].product_status.known_affected[0]' "$T_DIR/d1.json")
 check_eq "known affected: the component in 4.2.0 (triage decision)" "$(jq -r --arg p "$AFF" '.product_tree.relationships[] | select(.full_product_name.product_id == $p) | .full_product_name.name' "$T_DIR/d1.json")" "api v0.16.0 as a component of router 4.2.0"
 V43=$(jq -r '.product_tree.branches[0].branches[0].branches[] | select(.name == "4.3.0") | .product.product_id' "$T_DIR/d1.json")
+NAFF=$(jq -r '.vulnerabilities[0].product_status.known_not_affected[0]' "$T_DIR/d1.json")
+check_eq "known not affected: the component in 4.1.0 (triage decision)" "$(jq -r --arg p "$NAFF" '.product_tree.relationships[] | select(.full_product_name.product_id == $p) | .full_product_name.name' "$T_DIR/d1.json")" "api v0.16.0 as a component of router 4.1.0"
+check_eq "... with its VEX justification as a flag" "$(jq -r --arg p "$NAFF" '[.vulnerabilities[0].flags[] | select(.product_ids | index($p)) | .label] | join(",")' "$T_DIR/d1.json")" "vulnerable_code_not_in_execute_path"
 check_eq "fixed: router 4.3.0 (the published release)" "$(jq -r '.vulnerabilities[0].product_status.fixed | join(",")' "$T_DIR/d1.json")" "$V43"
 check_contains "remediation: the release" "$(jq -c '.vulnerabilities[0].remediations' "$T_DIR/d1.json")" 'Update to router 4.3.0 (released 2026-11-05T12:00:00Z).'
 check_contains "threat: KEV" "$(jq -c '.vulnerabilities[0].threats' "$T_DIR/d1.json")" '"category":"exploit_status"'
