@@ -59,6 +59,13 @@ export VIGIL_SECURITYTXT_CONTACT
 # the organisation shown on the public pages (public.test.mjs)
 VIGIL_ORG_NAME="Acme Devices"
 export VIGIL_ORG_NAME
+# advisory.test.mjs publishes: the CSAF provider signs with an OpenPGP key (GNUPGHOME)
+GNUPGHOME="$T_DIR/gnupg"
+export GNUPGHOME
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --pinentry-mode loopback --passphrase '' \
+	--quick-gen-key 'vigil browser tests <psirt@example.com>' ed25519 sign 2y >/dev/null 2>&1 ||
+	{ echo "FAIL - gpg key generation for the CSAF provider"; exit 1; }
 # every browser test posts from 127.0.0.1: the per-address report limit must not bite
 VIGIL_PSIRT_REPORT_RATE=1000
 export VIGIL_PSIRT_REPORT_RATE
@@ -123,6 +130,7 @@ if [ "$fail" -ne 0 ]; then
 	echo "server log:"
 	sed 's/^/    /' "$T_DIR/server.log" | tail -30
 fi
+gpgconf --kill gpg-agent >/dev/null 2>&1
 T_PASS=$pass
 T_FAIL=$fail
 finish
