@@ -371,7 +371,8 @@ static int part_audit(struct evidence_export *x, struct vg_error *err)
 	size_t len = 0, cap = 0, i, uniq = 0;
 	int rc = VG_OK;
 
-	qsort(x->seqs, x->nseqs, sizeof(*x->seqs), cmp64);
+	if (x->nseqs > 1)
+		qsort(x->seqs, x->nseqs, sizeof(*x->seqs), cmp64);
 	for (i = 0; !rc && i < x->nseqs; i++) {
 		struct audit_proof p;
 		json_t *o;

@@ -158,7 +158,8 @@ static int trim(struct qctx *q, size_t need)
 {
 	struct vg_arena fresh;
 	struct hit *nh;
-	qsort(q->h, q->n, sizeof(*q->h), hit_cmp);
+	if (q->n > 1)
+		qsort(q->h, q->n, sizeof(*q->h), hit_cmp);
 	if (q->n <= need)
 		return 0;
 	vg_arena_init_block(&fresh, 0, 1 << 16);

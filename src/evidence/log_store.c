@@ -291,7 +291,8 @@ int logs_ingest_with(struct store *s, const struct log_event *ev, size_t n,
 			log_maps_apply(&maps, &copy[i]);
 		ord[i] = &copy[i];
 	}
-	qsort(ord, n, sizeof(*ord), ev_cmp);
+	if (n > 1)
+		qsort(ord, n, sizeof(*ord), ev_cmp);
 	rc = store_tx_begin(s, err);
 	if (rc) {
 		rc = vg_error_set(err, VG_ERATE, "the log store is busy: %s", err->msg);
@@ -507,7 +508,8 @@ static int seal_source(struct store *s, const char *source, struct logs_seal_res
 		goto out;
 
 	/* events sorted by product, version and time, cut into blocks */
-	qsort(c.evs, c.n, sizeof(*c.evs), ev_cmp_val);
+	if (c.n > 1)
+		qsort(c.evs, c.n, sizeof(*c.evs), ev_cmp_val);
 	nb = calloc(c.n, sizeof(*nb));
 	texts = calloc(c.n, sizeof(*texts));
 	if (!nb || !texts) {

@@ -328,8 +328,11 @@ static void csaf_cpe(const char *vendor, const char *product, const char *versio
 		}
 	}
 	vg_buf_adds(&b, ":*:*:*:*:*:*:*");
-	if (b.data && cpe_parse(b.data, &c, NULL) == VG_OK && strlen(b.data) < n)
-		snprintf(out, n, "%s", b.data);
+	if (b.data && cpe_parse(b.data, &c, NULL) == VG_OK) {
+		if (strlen(b.data) < n)
+			snprintf(out, n, "%s", b.data);
+		cpe_release(&c);
+	}
 	vg_buf_release(&b);
 }
 

@@ -176,6 +176,14 @@ check_not_contains() {
 	esac
 }
 
+# tally FILE: show the "ok - " / "FAIL - " lines a helper program wrote
+# (one check each, as above) and add them to this test's counts.
+tally() {
+	cat "$1"
+	T_PASS=$((T_PASS + $(grep -c '^ok - ' "$1")))
+	T_FAIL=$((T_FAIL + $(grep -c '^FAIL - ' "$1")))
+}
+
 # http METHOD PATH [curl args...]: prints the status code; body in $T_DIR/body.
 http() {
 	m=$1

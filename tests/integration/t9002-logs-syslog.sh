@@ -76,7 +76,7 @@ check_eq "50 lines in one connection" "$(wait_count 50 --product router --versio
 # TLS (RFC 5425: octet counting)
 msg='<14>1 2026-05-01T10:00:00Z tlshost tlsapp - - [vigil@32473 product="router" version="3.0"] over tls'
 { printf '%d %s' "$(printf '%s' "$msg" | wc -c)" "$msg"; sleep 1; } |
-	openssl s_client -quiet -connect "127.0.0.1:$TP" >/dev/null 2>&1
+	openssl s_client -quiet -no_ign_eof -connect "127.0.0.1:$TP" >/dev/null 2>&1
 check_eq "TLS: stored" "$(wait_count 1 --product router --version 3.0)" 1
 check_eq "TLS: sender's time" "$("$VIGIL" logs query --product router --version 3.0 --json | jq -r '.events[0].time')" \
 	"2026-05-01T10:00:00Z"
