@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 DB ?= ./var/vigil.db
 
-.PHONY: all deps build run test bench fuzz format check-format clean deb
+.PHONY: all deps build run test bench fuzz fuzz-campaign reliability format check-format clean deb
 
 all: build
 
@@ -33,6 +33,18 @@ bench: deps build
 
 fuzz: deps
 	sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# the fuzz campaign (scripts/fuzz-campaign.sh): each target for FUZZ_BUDGET
+# seconds or FUZZ_RUNS executions; figures in docs/testing.md
+FUZZ_BUDGET ?= 7200
+FUZZ_RUNS ?= 10000000
+fuzz-campaign: deps
+	sh scripts/fuzz-campaign.sh --seconds $(FUZZ_BUDGET) --runs $(FUZZ_RUNS)
+
+# the reliability tests in full (scripts/reliability.sh): figures in
+# docs/reliability.md
+reliability: deps build
+	sh scripts/reliability.sh
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c')

@@ -12,7 +12,8 @@
 # and the dictionary tests/fuzz/<name>.dict when there is one.
 # Prints "fuzz <name>: ok (N runs)" or the failure with the sanitizer's
 # report, then "N passed, N failed"; exits 1 when any target failed.
-# VIGIL_FUZZ_TARGETS="json_body time" limits the run to those targets.
+# VIGIL_FUZZ_TARGETS="json_body time" limits the run to those targets;
+# VIGIL_FUZZ_BUILD_ONLY=1 builds them and stops (scripts/fuzz-campaign.sh).
 # Crashing inputs are kept in build-fuzz/artifacts/<name>/ for reproducing:
 #   build-fuzz/fuzz_<name> build-fuzz/artifacts/<name>/crash-...
 set -u
@@ -77,6 +78,19 @@ if ! cmake --build "$build" -j "$jobs" --target $targets >"$work/build.log" 2>&1
 		cmake --build "$build" -j "$jobs" --target "fuzz_$n" >"$work/build-$n.log" 2>&1 ||
 			echo "$n" >>"$work/broken"
 	done
+fi
+
+if [ -n "${VIGIL_FUZZ_BUILD_ONLY:-}" ]; then
+	# scripts/fuzz-campaign.sh: the targets built, nothing run
+	st=0
+	for n in $names; do
+		if [ ! -x "$build/fuzz_$n" ] || grep -qx "$n" "$work/broken" 2>/dev/null; then
+			echo "fuzz $n: does not build"
+			tail -30 "$work/build-$n.log" 2>/dev/null || tail -30 "$work/build.log"
+			st=1
+		fi
+	done
+	exit $st
 fi
 
 # run_one NAME: fuzz one target; writes $work/res-NAME: "ok RUNS" or

@@ -2,6 +2,8 @@
 # The web shell in a real browser: tests/browser/*.test.mjs (playwright-core
 # driving Debian's chromium) against a fresh server. Missing node, chromium
 # or playwright-core is a failure, not a skip: scripts/deps.sh installs them.
+# VIGIL_BROWSER_TESTS="browser/a11y.test.mjs ..." runs only those files;
+# VIGIL_BROWSER_SHOTS=1 keeps a PNG of every page checked (tests/browser/out/).
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 chromium=${VIGIL_CHROMIUM:-/usr/bin/chromium}
@@ -110,7 +112,7 @@ cd "$VIGIL_SOURCE_DIR/tests" || exit 1
 VIGIL_BASE="$BASE" VIGIL_TEST_USER=carol VIGIL_TEST_PASSWORD=pw-browser-7f3a \
 	VIGIL_TEST_USER2=dave VIGIL_TEST_PASSWORD2=pw-browser-8d2b \
 	VIGIL_TEST_ROLE=psirt VIGIL_CHROMIUM="$chromium" \
-	node --test --test-reporter=tap browser/ >"$T_DIR/node.out" 2>&1
+	node --test --test-reporter=tap ${VIGIL_BROWSER_TESTS:-browser/} >"$T_DIR/node.out" 2>&1
 status=$?
 cat "$T_DIR/node.out"
 pass=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$T_DIR/node.out" | tail -1)
