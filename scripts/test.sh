@@ -5,13 +5,13 @@
 #      conformance campaigns, style) on SQLite
 #   3. ASan+UBSan build; unit + integration tests on a throw-away
 #      PostgreSQL 15: the sanitized pass and the PostgreSQL pass in one (the
-#      code above the store is the same on both backends). Not run there:
-#      the browser suite t0900 (pages do not depend on the backend), the
-#      tests labelled nodb (they open no database: step 4 runs them), the
-#      conformance campaigns (agreement with outside tools, once, in step 2;
-#      their parsers have fuzz targets, which run under ASan)
-#   4. the ASan+UBSan build's unit tests (they open SQLite databases: the
-#      SQLite store under the sanitizers) and the nodb integration tests
+#      code above the store is the same on both backends; the tests labelled
+#      nodb open no database and run here once). Not run there: the browser
+#      suite t0900 (pages do not depend on the backend), the conformance
+#      campaigns (agreement with outside tools, once, in step 2; their
+#      parsers have fuzz targets, which run under ASan)
+#   4. the ASan+UBSan build's unit tests on SQLite (the SQLite store under
+#      the sanitizers)
 #   5. fuzz smoke run of every libFuzzer target (VIGIL_FUZZ_SECONDS, default 5)
 # docs/testing.md says why the passes are cut this way.
 # ctest runs JOBS tests at once (every test takes its own ports and files).
@@ -82,10 +82,10 @@ export VIGIL_TEST_PG="$url"
 export LSAN_OPTIONS="suppressions=$here/tests/lsan.supp"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-run_ctest "postgresql+asan+ubsan" build-asan -L "unit|integration" -LE "nodb|conformance" -E "t0900"
+run_ctest "postgresql+asan+ubsan" build-asan -L "unit|integration" -LE "conformance" -E "t0900"
 unset VIGIL_TEST_PG
 sh scripts/pg.sh stop "$work/pg" >/dev/null 2>&1
-run_ctest "sqlite+asan+ubsan (unit, nodb)" build-asan -L "unit|nodb"
+run_ctest "sqlite+asan+ubsan (unit)" build-asan -L "unit"
 unset LSAN_OPTIONS ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "=== fuzz smoke ==="
