@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 DB ?= ./var/vigil.db
 
-.PHONY: all deps build run test bench fuzz fuzz-campaign reliability format check-format clean deb
+.PHONY: all deps build run test bench fuzz fuzz-campaign reliability soak format check-format clean deb
 
 all: build
 
@@ -45,6 +45,12 @@ fuzz-campaign: deps
 # docs/reliability.md
 reliability: deps build
 	sh scripts/reliability.sh
+
+# the soak and the abuse scenarios (scripts/soak.sh): SOAK_SECONDS of mixed
+# load; figures in docs/reliability.md
+SOAK_SECONDS ?= 1800
+soak: deps build
+	sh scripts/soak.sh --seconds $(SOAK_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c')

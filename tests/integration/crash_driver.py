@@ -32,20 +32,12 @@ import sys
 import threading
 import time
 
+from checks import Checks
+
 vigil, tdir, token, ops, kills, seed = sys.argv[1:7]
 ops, kills, seed = int(ops), int(kills), int(seed)
 rng = random.Random(seed)
-npass = nfail = 0
-
-
-def check(ok, desc):
-    global npass, nfail
-    if ok:
-        npass += 1
-        print("ok - " + desc)
-    else:
-        nfail += 1
-        print("FAIL - " + desc)
+check = Checks()
 
 
 class Server:

@@ -17,6 +17,8 @@ import re
 import sys
 import urllib.parse
 
+from checks import Checks
+
 ROLES = ["admin", "psirt", "auditor", "ci", "device"]
 
 
@@ -59,16 +61,7 @@ def main():
         with open("%s/tok.%s" % (tokdir, r)) as f:
             tokens[r] = f.read().strip()
     c = Client(base)
-    npass = nfail = 0
-
-    def check(ok, desc):
-        nonlocal npass, nfail
-        if ok:
-            npass += 1
-            print("ok - " + desc)
-        else:
-            nfail += 1
-            print("FAIL - " + desc)
+    check = Checks()
 
     for rt in routes:
         m, p = rt["method"], rt["path"]

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""The abuse half of `make soak` (scripts/soak.sh): hostile clients against
+one `vigil serve` on 127.0.0.1, while a well-behaved client (from 127.0.0.5)
+asks /api/v1/health every 50 ms and must keep getting answers.
+
+usage: abuse.py PORT PID USER PASSWORD
+
+Scenarios (all traffic to 127.0.0.1; other source addresses of 127/8 stand
+for other clients):
+  slow-headers  200 connections sending a header line every second
+  slow-bodies   200 uploads sending one byte of the body a second
+  idle          10,000 connections opened and left idle
+  big-headers   200 requests with a 1 MiB header
+  report-flood  300 CVD reports from 127.0.0.2: 429 past the rate, counted;
+                a report from 127.0.0.3 is still accepted
+  login-flood   200 failed logins of USER from 127.0.0.2: refused and slowed;
+                USER still logs in from 127.0.0.3 (no account-wide lockout)
+Prints one line a scenario, "abuse NAME ok|FAIL key=value ...", with the
+probe's answered share and slowest answer and the server's RSS (from
+/proc/PID) before and after; exits 1 when a scenario failed.
+"""
+import http.client
+import re
+import resource
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+
+PORT, PID, USER, PASSWORD = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+HOST = "127.0.0.1"
+failed = False
+
+
+def rss_kb():
+    with open("/proc/%d/status" % PID) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def fds():
+    import os
+    return len(os.listdir("/proc/%d/fd" % PID))
+
+
+def conn(src="127.0.0.1", timeout=10):
+    s = socket.socket()
+    s.settimeout(timeout)
+    s.bind((src, 0))
+    s.connect((HOST, PORT))
+    return s
+
+
+def http_req(method, path, body=None, headers=None, src="127.0.0.1", timeout=10):
+    c = http.client.HTTPConnection(HOST, PORT, timeout=timeout, source_address=(src, 0))
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    data = r.read()
+    hdrs = r.getheaders()  # a list: Set-Cookie may come more than once
+    c.close()
+    return r.status, data, hdrs
+
+
+class Probe(threading.Thread):
+    """The well-behaved client: health every 50 ms from 127.0.0.5."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.asked = self.answered = 0
+        self.slowest = 0.0
+
+    def run(self):
+        while not self.stop.is_set():
+            t0 = time.monotonic()
+            self.asked += 1
+            try:
+                st, _, _ = http_req("GET", "/api/v1/health", src="127.0.0.5", timeout=5)
+                if st == 200:
+                    self.answered += 1
+            except OSError:
+                pass
+            self.slowest = max(self.slowest, time.monotonic() - t0)
+            time.sleep(0.05)
+
+
+def scenario(name, fn):
+    global failed
+    probe = Probe()
+    before = rss_kb()
+    fd0 = fds()
+    probe.start()
+    try:
+        ok, facts = fn()
+    except Exception as e:  # a scenario that blew up is a failure, said so
+        ok, facts = False, {"error": repr(e)[:120]}
+    probe.stop.set()
+    probe.join()
+    time.sleep(0.5)
+    share = probe.answered / probe.asked if probe.asked else 0
+    if share < 0.99:
+        ok = False
+    facts.update(probe_answered="%d/%d" % (probe.answered, probe.asked),
+                 probe_slowest_ms="%.0f" % (probe.slowest * 1000),
+                 rss_kb_before=before, rss_kb_after=rss_kb(), fds_before=fd0, fds_after=fds())
+    print("abuse %s %s %s" % (name, "ok" if ok else "FAIL",
+                              " ".join("%s=%s" % kv for kv in facts.items())), flush=True)
+    if not ok:
+        failed = True
+
+
+def cut_within(socks, seconds):
+    """How many of socks the server closed within seconds."""
+    deadline = time.monotonic() + seconds
+    closed = set()
+    while time.monotonic() < deadline and len(closed) < len(socks):
+        for i, s in enumerate(socks):
+            if i in closed:
+                continue
+            s.settimeout(0.01)
+            try:
+                if s.recv(4096) == b"":
+                    closed.add(i)
+            except socket.timeout:
+                pass
+            except OSError:
+                closed.add(i)
+        time.sleep(0.2)
+    return len(closed)
+
+
+def trickle(first, each):
+    """200 connections send first, then each once a second for up to 40 s;
+    every one must be cut off by the server."""
+    socks = []
+    for i in range(200):
+        try:
+            s = conn(src="127.0.0.%d" % (10 + i % 100))
+            s.sendall(first)
+            socks.append(s)
+        except OSError:
+            pass
+    t_end = time.monotonic() + 40
+    cut = 0
+    while time.monotonic() < t_end and cut < len(socks):
+        for s in socks:
+            try:
+                s.sendall(each)
+            except OSError:
+                pass
+        cut = cut_within(socks, 1)
+    for s in socks:
+        s.close()
+    return cut == len(socks), {"connections": len(socks), "cut": cut}
+
+
+def slow_headers():
+    return trickle(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n", b"X-Slow: 1\r\n")
+
+
+def slow_bodies():
+    return trickle(b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   b"Content-Length: 100000\r\n\r\n{", b" ")
+
+
+def idle():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
+    socks = []
+    refused = 0
+    for i in range(10000):
+        try:
+            s = conn(src="127.0.%d.%d" % (1 + i // 250, 1 + i % 250), timeout=2)
+            socks.append(s)
+        except OSError:
+            refused += 1
+    peak = rss_kb()
+    time.sleep(3)
+    st, _, _ = http_req("GET", "/api/v1/health", src="127.0.0.6")
+    for s in socks:
+        s.close()
+    return st == 200, {"opened": len(socks), "refused": refused, "rss_kb_peak": peak}
+
+
+def big_headers():
+    codes = {}
+    for i in range(200):
+        try:
+            s = conn()
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (1 << 20) + b"\r\n\r\n")
+            got = s.recv(100)
+            code = got.split(b" ")[1].decode() if got.startswith(b"HTTP/") else "closed"
+        except OSError:
+            code = "closed"
+        codes[code] = codes.get(code, 0) + 1
+        s.close()
+    ok = all(k in ("431", "413", "400", "closed") for k in codes)
+    return ok, {"answers": ",".join("%s:%d" % kv for kv in sorted(codes.items()))}
+
+
+def report_flood():
+    codes = {}
+    body = b'{"title":"flood","description":"A report of the flood scenario."}'
+    h = {"Content-Type": "application/json"}
+    for i in range(300):
+        st, _, _ = http_req("POST", "/api/v1/reports", body, h, src="127.0.0.2")
+        codes[st] = codes.get(st, 0) + 1
+    other, _, _ = http_req("POST", "/api/v1/reports", body, h, src="127.0.0.3")
+    ok = codes.get(429, 0) > 250 and other in (200, 201, 202)
+    return ok, {"answers": ",".join("%s:%d" % kv for kv in sorted(codes.items())), "other_address": other}
+
+
+def login_form(src):
+    st, data, hdrs = http_req("GET", "/ui/login", src=src)
+    csrf = re.search(rb'name="csrf" value="([^"]*)"', data).group(1).decode()
+    cookie = "; ".join(c.split(";")[0] for k, c in hdrs if k.lower() == "set-cookie")
+    return csrf, cookie
+
+
+def login(user, password, src):
+    csrf, cookie = login_form(src)
+    body = urllib.parse.urlencode({"csrf": csrf, "user": user, "password": password})
+    st, _, hdrs = http_req("POST", "/ui/login", body,
+                           {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+                           src=src)
+    return st, hdrs
+
+
+def login_flood():
+    codes = {}
+    t0 = time.monotonic()
+    for i in range(200):
+        st, _ = login(USER, "wrong-%d" % i, "127.0.0.2")
+        codes[st] = codes.get(st, 0) + 1
+        if time.monotonic() - t0 > 60:
+            break
+    st, hdrs = login(USER, PASSWORD, "127.0.0.3")
+    good = st in (302, 303) and any(k.lower() == "set-cookie" and c.startswith("vigil_session=")
+                                    for k, c in hdrs)
+    refused = sum(v for k, v in codes.items() if k != 303)
+    return good and refused == sum(codes.values()), {
+        "answers": ",".join("%s:%d" % kv for kv in sorted(codes.items())),
+        "owner_from_elsewhere": st}
+
+
+for name, fn in [("slow-headers", slow_headers), ("slow-bodies", slow_bodies), ("idle", idle),
+                 ("big-headers", big_headers), ("report-flood", report_flood),
+                 ("login-flood", login_flood)]:
+    scenario(name, fn)
+sys.exit(1 if failed else 0)
