@@ -103,14 +103,18 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 	struct option lo[CLI_MAX_OPTS + 2];
 	char shorts[CLI_MAX_OPTS * 2 + 2] = "h";
 	size_t ns = 1;
-	int n = 0, ch, idx;
+	int n = 0, ch, idx, many = 0;
 
 	memset(a, 0, sizeof(*a));
-	for (; spec && spec[n] && n < CLI_MAX_OPTS; n++) {
-		size_t len = strlen(spec[n]);
-		int has = len && spec[n][len - 1] == '=';
+	for (int k = 0; spec && spec[k] && n < CLI_MAX_OPTS; k++) {
+		size_t len = strlen(spec[k]);
+		int has = len && spec[k][len - 1] == '=';
 		char *name = a->namebuf[n];
-		snprintf(name, sizeof(a->namebuf[n]), "%.*s", (int)(has ? len - 1 : len), spec[n]);
+		if (strcmp(spec[k], CLI_MANY) == 0) { /* any number of positionals */
+			many = 1;
+			continue;
+		}
+		snprintf(name, sizeof(a->namebuf[n]), "%.*s", (int)(has ? len - 1 : len), spec[k]);
 		a->names[n] = name;
 		lo[n].name = name;
 		lo[n].has_arg = has ? required_argument : no_argument;
@@ -123,6 +127,7 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 				shorts[ns++] = ':';
 			shorts[ns] = '\0';
 		}
+		n++;
 	}
 	a->nopts = n;
 	lo[n].name = "help";
@@ -153,12 +158,12 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *const *spec, con
 			return cli_usage(c, "%s", usage);
 		}
 	}
-	for (int i = optind; i < argc; i++) {
-		if (a->npos >= CLI_MAX_POS) {
-			fprintf(stderr, "vigil: too many arguments\n");
-			return cli_usage(c, "%s", usage);
-		}
-		a->pos[a->npos++] = argv[i];
+	/* getopt_long has moved the positionals to the end of argv, in order */
+	a->pos = &argv[optind < argc ? optind : argc];
+	a->npos = argc - optind > 0 ? argc - optind : 0;
+	if (!many && a->npos > CLI_MAX_POS) {
+		fprintf(stderr, "vigil: too many arguments\n");
+		return cli_usage(c, "%s", usage);
 	}
 	if (a->help) {
 		printf("usage: %s %s\n", c->path ? c->path : "vigil", usage);

@@ -627,32 +627,32 @@ static void dangling_ref(void *arg, const char *where, long line, const char *re
 			 : json_pack("{s:s, s:s}", "pointer", where ? where : "", "ref", ref));
 }
 
-static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
+/* validate_one: check one file under policy; prints its result (text), or
+ * appends its JSON object to out (with "file" when many is set), or prints
+ * that object (one file). Returns VG_OK when the document is accepted. */
+static int validate_one(const char *path, enum sbom_policy policy, int json, int many, json_t *out)
 {
-	static const char *const spec[] = {"json", "policy=", NULL};
-	const char *usage = "FILE [--policy strict|standard] [--json]";
-	struct cli_args a;
 	struct vg_buf b = VG_BUF_INIT;
 	struct vg_error err = {0};
 	struct sbom_doc *doc = NULL;
 	struct sbom_validation v;
-	enum sbom_policy policy;
 	json_t *report = NULL;
-	const char *pol;
 	int rc;
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
-	if (a.npos != 1)
-		return cli_usage(c, "%s", usage);
-	pol = cli_opt(&a, "policy") ? cli_opt(&a, "policy")
-				    : vg_config_get("sbom.policy", "standard");
-	if (sbom_policy_parse(pol, &policy, &err))
-		return cli_error(&err);
-	if (vg_buf_read_file(&b, a.pos[0], SBOM_MAX_BYTES_DEFAULT, &err)) {
+	memset(&v, 0, sizeof(v));
+	if (vg_buf_read_file(&b, path, SBOM_MAX_BYTES_DEFAULT, &err)) {
 		vg_buf_release(&b);
-		return cli_error(&err);
+		if (json && many) /* its place in the array, saying why */
+			json_array_append_new(out, json_pack("{s:s, s:s, s:b, s:b, s:[{s:s,s:b}]}",
+							     "file", path, "policy",
+							     sbom_policy_name(policy), "valid", 0,
+							     "accepted", 0, "errors", "message",
+							     vg_error_msg(&err), "fatal", 1));
+		else
+			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		return err.code ? err.code : VG_EIO;
 	}
-	rc = sbom_validate_policy(b.data, b.len, a.pos[0], policy, &v, &err);
+	rc = sbom_validate_policy(b.data, b.len, path, policy, &v, &err);
 	report = sbom_validation_to_json(&v);
 	if (rc == VG_EPARSE && v.n_errors) { /* every violation, each with its place */
 		struct vg_buf m = VG_BUF_INIT;
@@ -672,10 +672,10 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 		struct sbom_parse_opts po = {.allow_dangling = policy == SBOM_POLICY_STANDARD,
 					     .dangling = dangling_ref,
 					     .dangling_arg = &dr};
-		rc = sbom_parse_ex(b.data, b.len, a.pos[0], &po, &doc, &err);
+		rc = sbom_parse_ex(b.data, b.len, path, &po, &doc, &err);
 	}
 	vg_buf_release(&b);
-	if (cli_flag(&a, "json")) {
+	if (json) {
 		json_t *o = report ? report : json_object();
 		report = NULL;
 		json_object_set_new(o, "policy", json_string(sbom_policy_name(policy)));
@@ -692,11 +692,19 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 					    json_integer((json_int_t)dr.n));
 			json_object_set_new(o, "dangling", json_incref(dr.list));
 		}
-		cli_print_json(o);
+		if (many) {
+			json_object_set_new(o, "file", json_string(path));
+			json_array_append_new(out, o);
+		} else {
+			cli_print_json(o);
+		}
 	} else if (rc) {
-		fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+		if (many && strncmp(vg_error_msg(&err), path, strlen(path)) != 0)
+			fprintf(stderr, "vigil: %s: %s\n", path, vg_error_msg(&err));
+		else
+			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
 	} else {
-		printf("%s: %s %s %s (%s), %zu components\n", a.pos[0],
+		printf("%s: %s %s %s (%s), %zu components\n", path,
 		       v.valid && !dr.n ? "valid" : "accepted under standard:",
 		       sbom_format_name(doc->format), doc->spec_version,
 		       sbom_encoding_name(doc->encoding), doc->n_components);
@@ -711,12 +719,12 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 			if (json_object_get(d, "line"))
 				printf("  violation: %s: line %lld: dangling reference \"%s\" "
 				       "(dropped)\n",
-				       a.pos[0],
+				       path,
 				       (long long)json_integer_value(json_object_get(d, "line")),
 				       json_string_value(json_object_get(d, "ref")));
 			else
 				printf("  violation: %s: %s: dangling reference \"%s\" (dropped)\n",
-				       a.pos[0], json_string_value(json_object_get(d, "pointer")),
+				       path, json_string_value(json_object_get(d, "pointer")),
 				       json_string_value(json_object_get(d, "ref")));
 		}
 		if (dr.n > json_array_size(dr.list))
@@ -727,7 +735,38 @@ static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
 	sbom_validation_release(&v);
 	json_decref(report);
 	sbom_doc_free(doc);
-	return rc ? CLI_FAIL : CLI_OK;
+	return rc;
+}
+
+static int sbom_validate_cmd(struct cli *c, int argc, char **argv)
+{
+	static const char *const spec[] = {"json", "policy=", CLI_MANY, NULL};
+	const char *usage = "FILE... [--policy strict|standard] [--json]";
+	struct cli_args a;
+	struct vg_error err = {0};
+	enum sbom_policy policy;
+	json_t *all = NULL;
+	const char *pol;
+	int bad = 0, json;
+
+	CLI_PARSE_OR_RETURN(c, argc, argv, spec, usage, &a);
+	if (a.npos < 1)
+		return cli_usage(c, "%s", usage);
+	pol = cli_opt(&a, "policy") ? cli_opt(&a, "policy")
+				    : vg_config_get("sbom.policy", "standard");
+	if (sbom_policy_parse(pol, &policy, &err))
+		return cli_error(&err);
+	json = cli_flag(&a, "json");
+	/* many files: one result each (a JSON array of them, each naming its
+	 * file); the exit status is 1 when any was refused */
+	if (json && a.npos > 1)
+		all = json_array();
+	for (int i = 0; i < a.npos; i++)
+		if (validate_one(a.pos[i], policy, json, a.npos > 1, all) != VG_OK)
+			bad = 1;
+	if (all)
+		cli_print_json(all);
+	return bad ? CLI_FAIL : CLI_OK;
 }
 
 static void print_quality(const char *what, const struct sbom_quality *q)

@@ -22,22 +22,84 @@
 
 #include "core/banned.h"
 
+/* --batch: one "A<TAB>B" a line on stdin, one answer a line on stdout (<, =,
+ * > or "error: why"); exit 1 when a line had an error. */
+#define VERCMP_LINE_MAX 4096
+static int vercmp_batch(const char *eco)
+{
+	char line[VERCMP_LINE_MAX + 2];
+	unsigned long lineno = 0;
+	int bad = 0;
+	while (fgets(line, sizeof(line), stdin)) {
+		struct vg_error err = {0};
+		size_t n = strlen(line);
+		char *tab;
+		int r, rc;
+		lineno++;
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		else if (n > VERCMP_LINE_MAX) {
+			int ch;
+			while ((ch = getchar()) != EOF && ch != '\n')
+				;
+			printf("error: line %lu: longer than %d bytes\n", lineno, VERCMP_LINE_MAX);
+			bad = 1;
+			continue;
+		}
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		tab = strchr(line, '\t');
+		if (!tab) {
+			printf("error: line %lu: expected two versions separated by a tab\n",
+			       lineno);
+			bad = 1;
+			continue;
+		}
+		*tab = '\0';
+		rc = version_compare(eco, line, tab + 1, &r, &err);
+		if (rc == VG_ENOTFOUND) {
+			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
+			return CLI_USAGE;
+		}
+		if (rc != VG_OK) {
+			printf("error: line %lu: %s\n", lineno, vg_error_msg(&err));
+			bad = 1;
+			continue;
+		}
+		printf("%s\n", r < 0 ? "<" : r > 0 ? ">" : "=");
+	}
+	if (fflush(stdout) != 0 || ferror(stdin)) {
+		fprintf(stderr, "vigil: vercmp --batch: read or write error\n");
+		return CLI_FAIL;
+	}
+	return bad ? CLI_FAIL : CLI_OK;
+}
+
 static int vuln_vercmp(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"json", NULL};
+	static const char *const spec[] = {"json", "batch", NULL};
 	struct cli_args a;
 	struct vg_error err = {0};
 	int r, rc;
 
-	CLI_PARSE_OR_RETURN(c, argc, argv, spec,
-			    "[--json] ECOSYSTEM A B\n\n"
-			    "Compare versions A and B in ECOSYSTEM's order and print <, = or >.\n"
-			    "ECOSYSTEM is an OSV ecosystem (npm, PyPI, Maven, Go, Debian, Ubuntu,\n"
-			    "Red Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE, Alpine, RubyGems,\n"
-			    "Packagist, NuGet, crates.io, Hex, Pub, CRAN, Hackage, Bitnami,\n"
-			    "SwiftURL, semver) or a vers type (deb, rpm, apk, alpm, golang, ...).\n"
-			    "Exit 1 when a version is not valid in that ecosystem.",
-			    &a);
+	CLI_PARSE_OR_RETURN(
+	    c, argc, argv, spec,
+	    "[--json] ECOSYSTEM A B | --batch ECOSYSTEM\n\n"
+	    "Compare versions A and B in ECOSYSTEM's order and print <, = or >.\n"
+	    "ECOSYSTEM is an OSV ecosystem (npm, PyPI, Maven, Go, Debian, Ubuntu,\n"
+	    "Red Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE, Alpine, RubyGems,\n"
+	    "Packagist, NuGet, crates.io, Hex, Pub, CRAN, Hackage, Bitnami,\n"
+	    "SwiftURL, semver) or a vers type (deb, rpm, apk, alpm, golang, ...).\n"
+	    "Exit 1 when a version is not valid in that ecosystem.\n"
+	    "--batch reads one pair a line from stdin, A and B separated by a tab,\n"
+	    "and prints one answer a line: <, =, > or \"error: line N: why\"\n"
+	    "(exit 1 when any line had an error).",
+	    &a);
+	if (cli_flag(&a, "batch")) {
+		if (a.npos != 1 || cli_flag(&a, "json"))
+			return cli_usage(c, "--batch ECOSYSTEM (pairs on stdin; no --json)");
+		return vercmp_batch(a.pos[0]);
+	}
 	if (a.npos != 3)
 		return cli_usage(c, "ECOSYSTEM A B");
 	rc = version_compare(a.pos[0], a.pos[1], a.pos[2], &r, &err);

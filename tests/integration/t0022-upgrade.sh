@@ -8,6 +8,7 @@
 # `vigil audit verify` passes. A database newer than the binary is refused
 # by `vigil serve` and the other commands with a sentence naming both
 # versions; `vigil --version --json` names the schema version.
+# vigil-test: long (minutes: ctest starts it first)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
 

@@ -4,6 +4,7 @@
 # or playwright-core is a failure, not a skip: scripts/deps.sh installs them.
 # VIGIL_BROWSER_TESTS="browser/a11y.test.mjs ..." runs only those files;
 # VIGIL_BROWSER_SHOTS=1 keeps a PNG of every page checked (tests/browser/out/).
+# vigil-test: long (minutes: ctest starts it first)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 
 chromium=${VIGIL_CHROMIUM:-/usr/bin/chromium}

@@ -10,6 +10,7 @@
 # runs under a modest address-space limit and a generous timeout: an
 # expansion or a hang fails the check (no time is measured). A real CycloneDX XML still imports in
 # UTF-8 and in UTF-16 with the right number of components.
+# vigil-test: long (minutes: ctest starts it first)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 fresh_db
 H="$T_DIR/hostile"

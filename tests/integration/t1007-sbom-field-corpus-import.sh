@@ -8,6 +8,7 @@
 # This file imports under strict; t1009 sources it with POLICY=standard
 # (each policy alone stays well inside the test timeout on PostgreSQL).
 # vigil-test: conformance (agreement with outside tools or corpora: run once, on SQLite)
+# vigil-test: long (minutes: ctest starts it first)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 POLICY=${POLICY:-strict}
 fresh_db

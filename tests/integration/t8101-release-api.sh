@@ -8,6 +8,7 @@
 # its SHA-256 or carry a signature; the Releases pages; and on PostgreSQL
 # with the database store, two `vigil serve` processes on one database:
 # an artifact uploaded through one is downloaded through the other.
+# vigil-test: long (minutes: ctest starts it first)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 # Under ASan the allocator keeps freed memory in quarantine (256 MiB by
 # default): the database store's 1 MiB chunks would read as growth. A small

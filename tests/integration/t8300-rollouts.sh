@@ -10,6 +10,7 @@
 # of each step; a device token refused by every other route. On PostgreSQL
 # also two servers on one database: a halt through one is honoured by the
 # other within a second.
+# vigil-test: long (minutes: ctest starts it first)
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 SIM="$VIGIL_BUILD_DIR/bench_devsim"
 [ -x "$SIM" ] || { echo "FAIL - $SIM not built"; exit 1; }
