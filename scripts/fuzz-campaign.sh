@@ -15,7 +15,8 @@
 #
 # Each target runs on its own campaign corpus, build-fuzz/campaign/<name>/,
 # which starts as the checked-in seeds and grows across campaigns; the
-# shared-data folders of tests/fuzz/<name>.dirs are read, never copied. An
+# shared-data folders of tests/fuzz/<name>.dirs and <name>.campaign-dirs
+# (campaigns only: the SBOM field corpus) are read, never copied. An
 # input slower than 1 s is a hang (-timeout=1), leaks and every ASan/UBSan
 # report are findings: the input is kept in build-fuzz/artifacts/<name>/;
 # fix the bug, then add the input to tests/fuzz/corpus/<name>/ as its
@@ -89,13 +90,16 @@ campaign_one() {
 		-print_final_stats=1 -artifact_prefix="$build/artifacts/$n/"
 	[ -f "tests/fuzz/$n.dict" ] && set -- "$@" -dict="tests/fuzz/$n.dict"
 	set -- "$@" "$corpus"
-	if [ -f "tests/fuzz/$n.dirs" ]; then
+	# the smoke run's shared folders, and those for campaigns only (too many
+	# documents to read within a smoke run's seconds)
+	for list in "tests/fuzz/$n.dirs" "tests/fuzz/$n.campaign-dirs"; do
+		[ -f "$list" ] || continue
 		while IFS= read -r d || [ -n "$d" ]; do
 			d=$(printf '%s' "$d" | sed 's/[[:space:]]*$//')
 			case $d in '' | '#'*) continue ;; esac
 			[ -d "$shared/$d" ] && set -- "$@" "$shared/$d"
-		done <"tests/fuzz/$n.dirs"
-	fi
+		done <"$list"
+	done
 	# a finding stops the target's run: fix it, add the input as a seed, run again
 	"$bin" "$@" >"$work/$n.log" 2>&1
 	total=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/$n.log" | tail -1)
