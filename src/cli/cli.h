@@ -62,7 +62,7 @@ int cli_print_json(json_t *v);
  * pos[] (npos). Unknown options print usage and return CLI_USAGE.
  */
 #define CLI_MAX_OPTS 24
-#define CLI_MAX_POS  16 /* positionals, unless the spec has CLI_MANY */
+#define CLI_MAX_POS  16    /* positionals, unless the spec has CLI_MANY */
 #define CLI_MANY     "..." /* in a spec: any number of positional arguments */
 struct cli_args {
 	char namebuf[CLI_MAX_OPTS][48];

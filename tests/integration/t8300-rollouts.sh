@@ -238,8 +238,12 @@ check_eq "paused" "$("$VIGIL" rollout show "$R2" --json | jq -r .state)" paused
 move_to 30000
 "$VIGIL" rollout evaluate >/dev/null
 check_eq "a paused rollout does not advance" "$("$VIGIL" rollout show "$R2" --json | jq .stage)" 0
+# the stage has soaked (30000 s): with the server up, its rollout job could
+# advance the resumed rollout before the hand does; stopped, it cannot
+stop_server
 "$VIGIL" rollout resume "$R2" --reason "monday" >/dev/null
 "$VIGIL" rollout advance "$R2" --reason "by hand" >/dev/null
+start_server
 check_eq "advanced by hand" "$("$VIGIL" rollout show "$R2" --json | jq .percent)" 50
 check_eq "halt over the API without a reason: 400" "$(http POST "/api/v1/rollouts/$R2/halt" -H "Authorization: Bearer $ADM" -H 'Content-Type: application/json' -d '{}')" 400
 check_eq "halt over the API" "$(http POST "/api/v1/rollouts/$R2/halt" -H "Authorization: Bearer $ADM" -H 'Content-Type: application/json' -d '{"reason":"bricked units"}')" 200
