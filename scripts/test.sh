@@ -13,7 +13,9 @@
 #   4. the ASan+UBSan build's unit tests on SQLite (the SQLite store under
 #      the sanitizers)
 #   5. fuzz smoke run of every libFuzzer target (VIGIL_FUZZ_SECONDS, default 5)
-# docs/testing.md says why the passes are cut this way.
+# docs/testing.md says why the passes are cut this way. The ASan+UBSan build
+# runs beside step 2 and the fuzz targets' build beside steps 3 and 4, at
+# low priority, on the cores the tests leave idle.
 # ctest runs one test more than there are cores at once (every test takes its
 # own ports and files; tests wait on servers they start, and a full run kept
 # two cores only three quarters busy at one a core). VIGIL_TEST_JOBS overrides.
@@ -65,15 +67,40 @@ run_ctest() {
 build() {
 	dir=$1
 	shift
-	cmake -S . -B "$dir" -DVIGIL_WERROR=ON "$@" >"$work/cmake.log" 2>&1 ||
-		{ cat "$work/cmake.log"; echo "configure of $dir failed"; exit 1; }
+	cmake -S . -B "$dir" -DVIGIL_WERROR=ON "$@" >"$work/cmake-$dir.log" 2>&1 ||
+		{ cat "$work/cmake-$dir.log"; echo "configure of $dir failed"; exit 1; }
 	cmake --build "$dir" -j "$JOBS" || { echo "build of $dir failed"; exit 1; }
 }
 
-build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-run_ctest "sqlite" build
+# background LOG CMD...: run CMD at low priority beside a test
+# pass (the tests leave a quarter of the cores idle waiting on their
+# servers); its output in LOG, its exit status in LOG.rc
+background() {
+	log=$1
+	shift
+	(nice -n 10 "$@" >"$log" 2>&1; echo $? >"$log.rc") &
+}
+# wait_background PID LOG WHAT: wait for it; on failure print LOG and stop
+wait_background() {
+	wait "$1"
+	if [ "$(cat "$2.rc" 2>/dev/null)" != 0 ]; then
+		cat "$2"
+		echo "$3 failed"
+		exit 1
+	fi
+}
 
-build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
+build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# the sanitized build beside the SQLite pass
+background "$work/asan-build.log" sh -c "cmake -S . -B build-asan -DVIGIL_WERROR=ON \
+	-DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON && cmake --build build-asan -j $JOBS"
+asan_build=$!
+run_ctest "sqlite" build
+wait_background "$asan_build" "$work/asan-build.log" "the ASan+UBSan build"
+# the fuzz targets' build beside the sanitized passes (fuzz.sh builds
+# again, a no-op then, and reports a target that does not build)
+background "$work/fuzz-build.log" env VIGIL_FUZZ_BUILD_ONLY=1 sh scripts/fuzz.sh
+fuzz_build=$!
 
 url=$(sh scripts/pg.sh start "$work/pg") || {
 	echo "could not start PostgreSQL"
@@ -91,6 +118,7 @@ sh scripts/pg.sh stop "$work/pg" >/dev/null 2>&1
 run_ctest "sqlite+asan+ubsan (unit)" build-asan -L "unit"
 unset LSAN_OPTIONS ASAN_OPTIONS UBSAN_OPTIONS
 
+wait "$fuzz_build"
 echo "=== fuzz smoke ==="
 if sh scripts/fuzz.sh "${VIGIL_FUZZ_SECONDS:-5}" >"$work/fuzz.log" 2>&1; then
 	fuzz_ok=1
