@@ -7,8 +7,9 @@ usage: abuse.py PORT PID USER PASSWORD
 
 Scenarios (all traffic to 127.0.0.1; other source addresses of 127/8 stand
 for other clients):
-  slow-headers  200 connections sending a header line every second
-  slow-bodies   200 uploads sending one byte of the body a second
+  slow-headers  200 connections sending a header line every second: cut off
+  slow-bodies   200 uploads sending one byte of the body a second: cut off
+                (server.body_timeout, 60 s, then server.body_min_rate)
   idle          10,000 connections opened and left idle
   big-headers   200 requests with a 1 MiB header
   report-flood  300 CVD reports from 127.0.0.2: 429 past the rate, counted;
@@ -22,6 +23,7 @@ probe's answered share and slowest answer and the server's RSS (from
 import http.client
 import re
 import resource
+import selectors
 import socket
 import sys
 import threading
@@ -113,27 +115,38 @@ def scenario(name, fn):
 
 
 def cut_within(socks, seconds):
-    """How many of socks the server closed within seconds."""
-    deadline = time.monotonic() + seconds
+    """How many of socks the server closed within seconds (epoll: there may
+    be thousands)."""
+    sel = selectors.DefaultSelector()
+    for i, s in enumerate(socks):
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, i)
     closed = set()
-    while time.monotonic() < deadline and len(closed) < len(socks):
-        for i, s in enumerate(socks):
-            if i in closed:
-                continue
-            s.settimeout(0.01)
+    deadline = time.monotonic() + seconds
+    while len(closed) < len(socks):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        for key, _ in sel.select(timeout=left):
             try:
-                if s.recv(4096) == b"":
-                    closed.add(i)
-            except socket.timeout:
-                pass
+                data = key.fileobj.recv(4096)
+            except BlockingIOError:
+                continue
             except OSError:
-                closed.add(i)
-        time.sleep(0.2)
+                data = b""
+            if data == b"":
+                closed.add(key.data)
+                sel.unregister(key.fileobj)
+    sel.close()
+    for s in socks:
+        s.setblocking(True)
     return len(closed)
 
 
 def trickle(first, each):
-    """200 connections send first, then each once a second for up to 40 s;
+    """200 connections send first, then each once a second for up to 150 s
+    (the server's header and body timeouts, server.header_timeout and
+    server.body_timeout with body_min_rate, are under that by default);
     every one must be cut off by the server."""
     socks = []
     for i in range(200):
@@ -143,7 +156,7 @@ def trickle(first, each):
             socks.append(s)
         except OSError:
             pass
-    t_end = time.monotonic() + 40
+    t_end = time.monotonic() + 150
     cut = 0
     while time.monotonic() < t_end and cut < len(socks):
         for s in socks:
@@ -171,18 +184,24 @@ def idle():
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
     socks = []
     refused = 0
+    t_end = time.monotonic() + 90  # a server that stops accepting must not stall this
     for i in range(10000):
+        if time.monotonic() > t_end:
+            break
         try:
-            s = conn(src="127.0.%d.%d" % (1 + i // 250, 1 + i % 250), timeout=2)
+            s = conn(src="127.0.%d.%d" % (1 + i // 250, 1 + i % 250), timeout=0.5)
             socks.append(s)
         except OSError:
             refused += 1
+    # how many the server kept (it closes those over its limits)
+    kept = len(socks) - cut_within(socks, 2)
     peak = rss_kb()
     time.sleep(3)
     st, _, _ = http_req("GET", "/api/v1/health", src="127.0.0.6")
     for s in socks:
         s.close()
-    return st == 200, {"opened": len(socks), "refused": refused, "rss_kb_peak": peak}
+    return st == 200, {"opened": len(socks), "kept_open": kept, "refused": refused,
+                       "rss_kb_peak": peak}
 
 
 def big_headers():
@@ -203,7 +222,7 @@ def big_headers():
 
 def report_flood():
     codes = {}
-    body = b'{"title":"flood","description":"A report of the flood scenario."}'
+    body = b'{"product":"acme-gateway","title":"flood","description":"A report of the flood scenario."}'
     h = {"Content-Type": "application/json"}
     for i in range(300):
         st, _, _ = http_req("POST", "/api/v1/reports", body, h, src="127.0.0.2")

@@ -9,7 +9,7 @@
 --   10 % GET /.well-known/security.txt
 --    5 % GET /api/v1/health
 --    8 % POST an SBOM (CycloneDX 1.6, a component of its own)
---    7 % POST /api/v1/reports               (a CVD report, public)
+--    7 % POST /api/v1/reports               (a CVD report on the demo product acme-gateway)
 -- Responses are counted by class; 429 is deliberate (a rate limit: the
 -- reports per address), every other status >= 400 is an error. done() prints one
 -- line "soak-counts ok=N deliberate=N errors=N statuses=..." for soak.sh.
@@ -58,7 +58,7 @@ function request()
 		return wrk.format("POST", "/api/v1/products/soak/versions/1." .. v .. "/sboms", h, body)
 	else
 		local body = string.format(
-			'{"title":"soak report %d-%d","description":"A report sent by the soak test, number %d."}',
+			'{"product":"acme-gateway","title":"soak report %d-%d","description":"A report sent by the soak test, number %d."}',
 			id, n, n)
 		return wrk.format("POST", "/api/v1/reports", { ["Content-Type"] = "application/json" }, body)
 	end
