@@ -134,13 +134,12 @@ if [ "$merge" = 1 ]; then
 			# fuzzer's own inputs are replaced by the minimised set
 			find "tests/fuzz/corpus/$n" -type f -name '[0-9a-f]*' |
 				grep -E '/[0-9a-f]{40}$' | xargs -r rm -f
+			# libFuzzer names merged inputs by their SHA-1: one the named
+			# seeds already hold is not copied again
+			seeds=" $(find "tests/fuzz/corpus/$n" -type f -exec sha1sum {} + | cut -c1-40 | tr '\n' ' ')"
 			for f in "$out"/*; do
 				b=${f##*/}
-				found=0
-				for s in "tests/fuzz/corpus/$n"/*; do
-					cmp -s "$f" "$s" && { found=1; break; }
-				done
-				[ "$found" = 1 ] || cp "$f" "tests/fuzz/corpus/$n/$b"
+				case $seeds in *" $b "*) ;; *) cp "$f" "tests/fuzz/corpus/$n/$b" ;; esac
 			done
 		else
 			echo "fuzz-campaign: merging $n failed (tests/fuzz/corpus/$n left as it was):"
