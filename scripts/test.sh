@@ -67,18 +67,25 @@ run_ctest() {
 build() {
 	dir=$1
 	shift
-	cmake -S . -B "$dir" -DVIGIL_WERROR=ON "$@" >"$work/cmake-$dir.log" 2>&1 ||
+	$NICE cmake -S . -B "$dir" -DVIGIL_WERROR=ON "$@" >"$work/cmake-$dir.log" 2>&1 ||
 		{ cat "$work/cmake-$dir.log"; echo "configure of $dir failed"; exit 1; }
-	cmake --build "$dir" -j "$JOBS" || { echo "build of $dir failed"; exit 1; }
+	$NICE cmake --build "$dir" -j "$JOBS" || { echo "build of $dir failed"; exit 1; }
+}
+NICE=""
+
+# the fuzz targets, built and not run (fuzz.sh builds again before its run:
+# a no-op then, and it reports a target that does not build)
+fuzz_build() {
+	VIGIL_FUZZ_BUILD_ONLY=1 $NICE sh scripts/fuzz.sh
 }
 
-# background LOG CMD...: run CMD at low priority beside a test
-# pass (the tests leave a quarter of the cores idle waiting on their
-# servers); its output in LOG, its exit status in LOG.rc
+# background LOG FUNCTION ARGS...: run the build function at low priority
+# (NICE) beside a test pass (the tests leave a quarter of the cores idle
+# waiting on their servers); its output in LOG, its exit status in LOG.rc
 background() {
 	log=$1
 	shift
-	(nice -n 10 "$@" >"$log" 2>&1; echo $? >"$log.rc") &
+	( (NICE="nice -n 10" "$@") >"$log" 2>&1; echo $? >"$log.rc") &
 }
 # wait_background PID LOG WHAT: wait for it; on failure print LOG and stop
 wait_background() {
@@ -92,15 +99,13 @@ wait_background() {
 
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # the sanitized build beside the SQLite pass
-background "$work/asan-build.log" sh -c "cmake -S . -B build-asan -DVIGIL_WERROR=ON \
-	-DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON && cmake --build build-asan -j $JOBS"
-asan_build=$!
+background "$work/asan-build.log" build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
+asan_pid=$!
 run_ctest "sqlite" build
-wait_background "$asan_build" "$work/asan-build.log" "the ASan+UBSan build"
-# the fuzz targets' build beside the sanitized passes (fuzz.sh builds
-# again, a no-op then, and reports a target that does not build)
-background "$work/fuzz-build.log" env VIGIL_FUZZ_BUILD_ONLY=1 sh scripts/fuzz.sh
-fuzz_build=$!
+wait_background "$asan_pid" "$work/asan-build.log" "the ASan+UBSan build"
+# the fuzz targets' build beside the sanitized passes
+background "$work/fuzz-build.log" fuzz_build
+fuzz_pid=$!
 
 url=$(sh scripts/pg.sh start "$work/pg") || {
 	echo "could not start PostgreSQL"
@@ -118,7 +123,7 @@ sh scripts/pg.sh stop "$work/pg" >/dev/null 2>&1
 run_ctest "sqlite+asan+ubsan (unit)" build-asan -L "unit"
 unset LSAN_OPTIONS ASAN_OPTIONS UBSAN_OPTIONS
 
-wait "$fuzz_build"
+wait "$fuzz_pid" # its failures are the fuzz run's to report
 echo "=== fuzz smoke ==="
 if sh scripts/fuzz.sh "${VIGIL_FUZZ_SECONDS:-5}" >"$work/fuzz.log" 2>&1; then
 	fuzz_ok=1

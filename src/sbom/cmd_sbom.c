@@ -636,24 +636,18 @@ static int validate_one(const char *path, enum sbom_policy policy, int json, int
 	struct vg_error err = {0};
 	struct sbom_doc *doc = NULL;
 	struct sbom_validation v;
+	struct dangling_refs dr = {.list = json_array()};
 	json_t *report = NULL;
-	int rc;
+	int rc, unread;
 
 	memset(&v, 0, sizeof(v));
-	if (vg_buf_read_file(&b, path, SBOM_MAX_BYTES_DEFAULT, &err)) {
-		vg_buf_release(&b);
-		if (json && many) /* its place in the array, saying why */
-			json_array_append_new(out, json_pack("{s:s, s:s, s:b, s:b, s:[{s:s,s:b}]}",
-							     "file", path, "policy",
-							     sbom_policy_name(policy), "valid", 0,
-							     "accepted", 0, "errors", "message",
-							     vg_error_msg(&err), "fatal", 1));
-		else
-			fprintf(stderr, "vigil: %s\n", vg_error_msg(&err));
-		return err.code ? err.code : VG_EIO;
+	unread = vg_buf_read_file(&b, path, SBOM_MAX_BYTES_DEFAULT, &err) != VG_OK;
+	if (unread) {
+		rc = err.code ? err.code : VG_EIO;
+	} else {
+		rc = sbom_validate_policy(b.data, b.len, path, policy, &v, &err);
+		report = sbom_validation_to_json(&v);
 	}
-	rc = sbom_validate_policy(b.data, b.len, path, policy, &v, &err);
-	report = sbom_validation_to_json(&v);
 	if (rc == VG_EPARSE && v.n_errors) { /* every violation, each with its place */
 		struct vg_buf m = VG_BUF_INIT;
 		for (size_t i = 0; i < v.n_errors; i++) {
@@ -664,7 +658,6 @@ static int validate_one(const char *path, enum sbom_policy policy, int json, int
 		vg_error_set(&err, rc, "%s", m.data ? m.data : "invalid document");
 		vg_buf_release(&m);
 	}
-	struct dangling_refs dr = {.list = json_array()};
 	if (!rc) {
 		/* relationships to elements that are no component (files, the
 		 * SPDX 3 individuals) are read, not dangling: only refs to no
@@ -675,7 +668,9 @@ static int validate_one(const char *path, enum sbom_policy policy, int json, int
 		rc = sbom_parse_ex(b.data, b.len, path, &po, &doc, &err);
 	}
 	vg_buf_release(&b);
-	if (json) {
+	/* a file that cannot be read: a message on stderr, as ever, unless it
+	 * has its place in the array of many */
+	if (json && (many || !unread)) {
 		json_t *o = report ? report : json_object();
 		report = NULL;
 		json_object_set_new(o, "policy", json_string(sbom_policy_name(policy)));

@@ -63,26 +63,14 @@ for f in "$H"/hostile-*.xml; do
 	printf '%s\t%s\t%s\n' "$f" "$n" "$want" >>"$T_DIR/docs.tsv"
 done
 # the four HTTP entries, every document, over keep-alive connections
-python3 - "$BASE" "$CI" "$ADM" "$T_DIR/docs.tsv" >"$T_DIR/http.out" 2>&1 <<'PY'
-import base64, http.client, json, sys, urllib.parse, uuid
-base, ci, adm, docs = sys.argv[1:5]
-u = urllib.parse.urlsplit(base)
-conn = [None]
-def req(method, path, body, headers):
-    for attempt in (0, 1):
-        if conn[0] is None:
-            conn[0] = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-        try:
-            conn[0].request(method, path, body=body, headers=headers)
-            r = conn[0].getresponse()
-            data = r.read()
-            if (r.getheader("Connection") or "").lower() == "close":
-                conn[0].close(); conn[0] = None
-            return r.status, data
-        except (OSError, http.client.HTTPException):
-            conn[0].close(); conn[0] = None
-            if attempt:
-                raise
+python3 - "$BASE" "$CI" "$ADM" "$T_DIR/docs.tsv" "$VIGIL_SOURCE_DIR/tests/integration" \
+	>"$T_DIR/http.out" 2>&1 <<'PY'
+import base64, json, sys, uuid
+base, ci, adm, docs, lib = sys.argv[1:6]
+sys.path.insert(0, lib)
+from testlib import Checks, Client
+c = Client(base, timeout=60)
+check = Checks()
 def msg(data, *path):
     try:
         v = json.loads(data)
@@ -91,21 +79,19 @@ def msg(data, *path):
         return v
     except (ValueError, KeyError, IndexError, TypeError):
         return ""
-def check(ok, desc):
-    print(("ok - " if ok else "FAIL - ") + desc)
 for line in open(docs):
     f, n, want = line.rstrip("\n").split("\t")
     name = f.rsplit("/", 1)[-1][:-4]
     raw = open(f, "rb").read()
-    st, data = req("POST", "/api/v1/products/app/versions/h%s/sboms" % n, raw, {"X-Api-Key": ci})
+    st, data = c.request("POST", "/api/v1/products/app/versions/h%s/sboms" % n, raw, {"X-Api-Key": ci})
     check(st == 400, "%s: upload route 400 (%d)" % (name, st))
     check(want in msg(data, "error", "message"), "%s: upload says why" % name)
-    st, data = req("POST", "/api/v1/sbom/validate", raw, {"X-Api-Key": ci})
+    st, data = c.request("POST", "/api/v1/sbom/validate", raw, {"X-Api-Key": ci})
     check(st == 422, "%s: validate route 422 (%d)" % (name, st))
     check(want in msg(data, "errors", 0, "message"), "%s: validate route says why" % name)
     dt = json.dumps({"projectName": "app", "projectVersion": "d" + n,
                      "bom": base64.b64encode(raw).decode()})
-    st, data = req("PUT", "/api/v1/bom", dt, {"X-Api-Key": adm, "Content-Type": "application/json"})
+    st, data = c.request("PUT", "/api/v1/bom", dt, {"X-Api-Key": adm, "Content-Type": "application/json"})
     check(st == 400, "%s: Dependency-Track PUT 400 (%d)" % (name, st))
     b = uuid.uuid4().hex
     parts = []
@@ -115,7 +101,7 @@ for line in open(docs):
     parts.append(b"--" + b.encode() + b'\r\nContent-Disposition: form-data; name="bom"; filename="' +
                  name.encode() + b'.xml"\r\nContent-Type: application/octet-stream\r\n\r\n' + raw + b"\r\n")
     body = b"".join(parts) + b"--" + b.encode() + b"--\r\n"
-    st, data = req("POST", "/api/v1/bom", body,
+    st, data = c.request("POST", "/api/v1/bom", body,
                    {"X-Api-Key": adm, "Content-Type": "multipart/form-data; boundary=" + b})
     check(st == 400, "%s: Dependency-Track multipart POST 400 (%d)" % (name, st))
     check(want in msg(data, "error", "message"), "%s: multipart says why" % name)

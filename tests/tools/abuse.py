@@ -21,6 +21,7 @@ probe's answered share and slowest answer and the server's RSS (from
 /proc/PID) before and after; exits 1 when a scenario failed.
 """
 import http.client
+import os
 import re
 import resource
 import selectors
@@ -44,7 +45,6 @@ def rss_kb():
 
 
 def fds():
-    import os
     return len(os.listdir("/proc/%d/fd" % PID))
 
 
