@@ -99,7 +99,7 @@ wait_background() {
 
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # the sanitized build beside the SQLite pass
-background "$work/asan-build.log" build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
+background "$work/asan-build.log" build build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON -DVIGIL_FAULT=ON
 asan_pid=$!
 run_ctest "sqlite" build
 wait_background "$asan_pid" "$work/asan-build.log" "the ASan+UBSan build"

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "store/store.h"
 
 #include <archive.h>
@@ -41,27 +42,28 @@ json_t *app_version_json(void)
 	int v = PQlibVersion();
 
 	snprintf(pq, sizeof(pq), "%d.%d", v / 10000, v % 10000);
-	return json_pack(
-	    "{s:s, s:i, s:{s:s, s:b, s:b, s:b, s:s, s:s, s:b}, s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
-	    "version", VIGIL_VERSION, "schema_version", store_schema_target(), "build", "type",
-	    VIGIL_BUILD_TYPE, "sanitizers", VIGIL_BUILD_SANITIZE, "werror", VIGIL_BUILD_WERROR,
-	    "fuzz", VIGIL_BUILD_FUZZ, "compiler",
+	return json_pack("{s:s, s:i, s:{s:s, s:b, s:b, s:b, s:b, s:s, s:s, s:b}, s:{s:s, s:s, s:s, "
+			 "s:s, s:s, s:s}}",
+			 "version", VIGIL_VERSION, "schema_version", store_schema_target(), "build",
+			 "type", VIGIL_BUILD_TYPE, "sanitizers", VIGIL_BUILD_SANITIZE, "werror",
+			 VIGIL_BUILD_WERROR, "fuzz", VIGIL_BUILD_FUZZ, "fault_injection",
+			 VG_FAULT_BUILD, "compiler",
 #ifdef __clang__
-	    "clang " __clang_version__,
+			 "clang " __clang_version__,
 #elif defined(__GNUC__)
-	    "gcc " __VERSION__,
+			  "gcc " __VERSION__,
 #else
-	    "unknown",
+			  "unknown",
 #endif
-	    "c_standard", "C11", "debug_checks",
+			 "c_standard", "C11", "debug_checks",
 #ifdef NDEBUG
-	    0,
+			 0,
 #else
-	    1,
+			  1,
 #endif
-	    "libraries", "sqlite", sqlite3_libversion(), "libpq", pq, "openssl",
-	    OpenSSL_version(OPENSSL_VERSION), "zstd", ZSTD_versionString(), "libarchive",
-	    archive_version_string(), "jansson", JANSSON_VERSION);
+			 "libraries", "sqlite", sqlite3_libversion(), "libpq", pq, "openssl",
+			 OpenSSL_version(OPENSSL_VERSION), "zstd", ZSTD_versionString(),
+			 "libarchive", archive_version_string(), "jansson", JANSSON_VERSION);
 }
 
 static void help(FILE *out)
@@ -123,6 +125,10 @@ int app_main(int argc, char **argv)
 	const char *db, *config;
 	int rc;
 
+#ifdef VIGIL_FAULT
+	if (vg_fault_from_env() < 0)
+		return CLI_FAIL;
+#endif
 	db = take_opt(&argc, argv, "--db");
 	config = take_opt(&argc, argv, "--config");
 	if (!config)

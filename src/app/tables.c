@@ -34,6 +34,7 @@
 #include "evidence/export.h"
 #include "update/tuf.h"
 #include "update/release.h"
+#include "store/store.h"
 #include "update/fleet.h"
 #include "update/device.h"
 #include "update/rollout.h"
@@ -217,6 +218,12 @@ extern const struct vg_job programme_jobs[];
 extern const struct vg_job logs_jobs[];
 extern const struct vg_job logs_jobs_every_server[];
 
+/* Durable events whose subscribers failed or were never called (store/outbox.c). */
+static const struct vg_job event_jobs[] = {
+    {"events.redeliver", 60, store_event_job},
+    {NULL, 0, NULL},
+};
+
 /* clang-format off */
 static const struct vg_job *const leader_jobs[] = {
     auth_jobs,
@@ -231,6 +238,7 @@ static const struct vg_job *const leader_jobs[] = {
     vuln_jobs,
     programme_jobs,
     logs_jobs,
+    event_jobs,
     NULL,
 };
 /* clang-format on */

@@ -15,6 +15,7 @@ void vg_buf_init(struct vg_buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->failed = 0;
 }
 
 void vg_buf_release(struct vg_buf *b)
@@ -23,13 +24,20 @@ void vg_buf_release(struct vg_buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->failed = 0;
 }
 
 void vg_buf_reset(struct vg_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data)
 		b->data[0] = '\0';
+}
+
+int vg_buf_failed(const struct vg_buf *b)
+{
+	return b->failed;
 }
 
 char *vg_buf_detach(struct vg_buf *b, size_t *len)
@@ -37,11 +45,12 @@ char *vg_buf_detach(struct vg_buf *b, size_t *len)
 	char *p = b->data;
 	if (len)
 		*len = b->len;
-	if (!p)
+	if (!p && !b->failed)
 		p = calloc(1, 1);
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->failed = 0;
 	return p;
 }
 
@@ -50,6 +59,8 @@ static int grow(struct vg_buf *b, size_t n)
 	size_t need, ncap;
 	char *p;
 
+	if (b->failed)
+		return b->failed;
 	if (n > SIZE_MAX - b->len - 1)
 		return VG_ETOOBIG;
 	need = b->len + n;
@@ -66,8 +77,15 @@ static int grow(struct vg_buf *b, size_t n)
 		ncap *= 2;
 	}
 	p = realloc(b->data, ncap);
-	if (!p)
+	if (!p) {
+		/* sticky (buf.h): never hand out text with a piece missing */
+		free(b->data);
+		b->data = NULL;
+		b->len = 0;
+		b->cap = 0;
+		b->failed = VG_ENOMEM;
 		return VG_ENOMEM;
+	}
 	b->data = p;
 	b->cap = ncap;
 	return VG_OK;

@@ -483,7 +483,7 @@ static struct own {
 static size_t own_n, own_cap;
 static int64_t own_dropped;
 
-static void own_event(struct store *s, const char *name, const json_t *payload, void *arg)
+static int own_event(struct store *s, const char *name, const json_t *payload, void *arg)
 {
 	char *p = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	char *nm = strdup(name);
@@ -510,11 +510,12 @@ static void own_event(struct store *s, const char *name, const json_t *payload, 
 	pthread_mutex_unlock(&own_mu);
 	free(nm);
 	free(p);
+	return VG_OK;
 }
 
 void logs_init(void)
 {
-	if (vg_event_subscribe("*", own_event, NULL))
+	if (vg_event_subscribe("*", "evidence.own_events", own_event, NULL))
 		vg_warn("logs: cannot subscribe to vigil's own events");
 }
 

@@ -1084,15 +1084,18 @@ json_t *notify_delivery_list_to_json(const struct notify_delivery_list *l)
 	return a;
 }
 
-static void on_event(struct store *s, const char *name, const json_t *payload, void *arg)
+static int on_event(struct store *s, const char *name, const json_t *payload, void *arg)
 {
 	struct vg_error err = {0};
 	int n = 0;
 	(void)arg;
 	if (!s)
-		return;
-	if (notify_enqueue(s, name, payload, &n, &err))
+		return VG_OK;
+	if (notify_enqueue(s, name, payload, &n, &err)) {
 		vg_warn("notify: cannot queue %s: %s", name, vg_error_msg(&err));
+		return err.code;
+	}
+	return VG_OK;
 }
 
 void notify_init(void)
@@ -1101,7 +1104,7 @@ void notify_init(void)
 	if (done)
 		return;
 	done = 1;
-	vg_event_subscribe("*", on_event, NULL);
+	vg_event_subscribe("*", "notify.enqueue", on_event, NULL);
 }
 
 /* ---- the delivery job (listed in src/app/tables.c) ---- */

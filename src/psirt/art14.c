@@ -170,30 +170,28 @@ static int add_obligation_undetermined(struct store *s, int64_t exposure, const 
 			  "it", exposure, stage);
 }
 
-static void emit_opened(struct store *s, int64_t id, const struct art14_open *in)
+/* "art14.opened" (the page and the notifications of a new exposure),
+ * recorded in the transaction that opens it; NULL: out of memory. */
+static json_t *opened_event(int64_t id, const struct art14_open *in, const char *title)
 {
 	char summary[512], ts[VG_TIME_BUFSZ], key[64];
-	json_t *p;
 
 	snprintf(summary, sizeof(summary), "Art. 14: %s %lld opened (%s); early warning due %s",
-		 in->kind, (long long)id, in->title,
+		 in->kind, (long long)id, title,
 		 vg_time_format(art14_due_early_warning(in->aware_at), ts, sizeof(ts)));
 	snprintf(key, sizeof(key), "art14-%lld", (long long)id);
-	p = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "summary", summary, "severity",
-		      "critical", "dedup_key", key, "exposure_id", (json_int_t)id, "kind", in->kind,
-		      "title", in->title, "aware_at", vg_json_time(in->aware_at), "at",
-		      vg_json_time(vg_now()));
-	if (p)
-		vg_event_emit(s, "art14.opened", p);
-	json_decref(p);
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "summary", summary, "severity",
+			 "critical", "dedup_key", key, "exposure_id", (json_int_t)id, "kind",
+			 in->kind, "title", title, "aware_at", vg_json_time(in->aware_at), "at",
+			 vg_json_time(vg_now()));
 }
 
 int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct vg_error *err)
 {
 	char states[256] = "";
-	json_t *after = NULL, *kase = NULL;
+	json_t *after = NULL, *kase = NULL, *opened = NULL;
 	const char *product = in->product, *version = in->product_version, *title = in->title;
-	int64_t now = vg_now(), newid = 0;
+	int64_t now = vg_now(), newid = 0, event = 0;
 	char oid[32];
 	int incident, rc;
 
@@ -282,13 +280,17 @@ int art14_open(struct store *s, const struct art14_open *in, int64_t *id, struct
 			   : vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
 	json_decref(after);
+	if (!rc) {
+		opened = opened_event(newid, in, title);
+		rc = opened ? store_event_record(s, "art14.opened", opened, &event, err)
+			    : vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	rc = store_tx_end(s, rc, err);
 	if (!rc) {
-		struct art14_open copy = *in;
-		copy.title = title;
-		emit_opened(s, newid, &copy);
+		store_event_deliver(s, event, "art14.opened", opened);
 		*id = newid;
 	}
+	json_decref(opened);
 	json_decref(kase);
 	return rc;
 }
@@ -1219,7 +1221,7 @@ static const char *member_text(const json_t *p, const char *key, char *out, size
 	return NULL;
 }
 
-static void on_exploited(struct store *s, const char *name, const json_t *p, void *arg)
+static int on_exploited(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	static const char *const vuln_keys[] = {"vuln_id", "vulnerability", "cve", "advisory", "id",
 						NULL};
@@ -1232,7 +1234,7 @@ static void on_exploited(struct store *s, const char *name, const json_t *p, voi
 	(void)name;
 	(void)arg;
 	if (!s || !json_is_object(p))
-		return;
+		return VG_OK;
 	for (int i = 0; vuln_keys[i] && !vuln; i++)
 		vuln = member_text(p, vuln_keys[i], vbuf, sizeof(vbuf));
 	finding = member_text(p, "finding_id", fbuf, sizeof(fbuf));
@@ -1240,7 +1242,7 @@ static void on_exploited(struct store *s, const char *name, const json_t *p, voi
 		finding = member_text(p, "finding", fbuf, sizeof(fbuf));
 	if (!vuln && !finding) {
 		vg_warn("art14: vuln.exploited without a vulnerability or finding id: ignored");
-		return;
+		return VG_OK;
 	}
 	/* one exposure per exploited finding (or vulnerability without a finding) */
 	if (store_query_int64(s, &have, &err,
@@ -1249,10 +1251,10 @@ static void on_exploited(struct store *s, const char *name, const json_t *p, voi
 			      "TEXT) IS NULL AND finding IS NULL AND vuln_id = ?))",
 			      "tttt", finding, finding, finding, vuln) != VG_OK) {
 		vg_warn("art14: vuln.exploited: %s", vg_error_msg(&err));
-		return;
+		return err.code;
 	}
 	if (have)
-		return;
+		return VG_OK;
 	snprintf(title, sizeof(title), "Actively exploited: %s%s%s", vuln ? vuln : "finding",
 		 finding ? " in finding " : "", finding ? finding : "");
 	snprintf(evidence, sizeof(evidence), "vuln.exploited event%s%s",
@@ -1267,14 +1269,16 @@ static void on_exploited(struct store *s, const char *name, const json_t *p, voi
 	in.product = vg_json_str(p, "product");
 	in.product_version = vg_json_str(p, "product_version") ? vg_json_str(p, "product_version")
 							       : vg_json_str(p, "version");
-	if (art14_open(s, &in, &id, &err))
+	if (art14_open(s, &in, &id, &err)) {
 		vg_warn("art14: cannot open an exposure for %s: %s", title, vg_error_msg(&err));
-	else
+		return err.code;
+	} else
 		vg_info("art14: exposure %lld opened from vuln.exploited (%s)", (long long)id,
 			title);
+	return VG_OK;
 }
 
-static void on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
+static int on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	struct release_published ev;
 	struct vg_error err = {0};
@@ -1283,23 +1287,25 @@ static void on_release_published(struct store *s, const char *name, const json_t
 	(void)name;
 	(void)arg;
 	if (!s)
-		return;
+		return VG_OK;
 	if (release_published_parse(p, &ev, &err) != VG_OK) {
 		vg_warn("art14: %s: ignored", vg_error_msg(&err));
-		return;
+		return VG_OK;
 	}
-	if (art14_release_published(s, &ev, &nexp, &ncase, &err) != VG_OK)
+	if (art14_release_published(s, &ev, &nexp, &ncase, &err) != VG_OK) {
 		vg_warn("art14: release %lld (%s %s): %s", (long long)ev.release_id, ev.product,
 			ev.version, vg_error_msg(&err));
-	else if (nexp || ncase)
+		return err.code;
+	} else if (nexp || ncase)
 		vg_info("art14: release %lld (%s %s) is a corrective measure for %lld exposure(s) "
 			"and %lld case(s)",
 			(long long)ev.release_id, ev.product, ev.version, (long long)nexp,
 			(long long)ncase);
+	return VG_OK;
 }
 
 void art14_init(void)
 {
-	vg_event_subscribe("vuln.exploited", on_exploited, NULL);
-	vg_event_subscribe(RELEASE_PUBLISHED_EVENT, on_release_published, NULL);
+	vg_event_subscribe("vuln.exploited", "psirt.art14_open", on_exploited, NULL);
+	vg_event_subscribe(RELEASE_PUBLISHED_EVENT, "psirt.art14_fix", on_release_published, NULL);
 }

@@ -1524,7 +1524,7 @@ int oncall_drill_check(struct store *s, int *due, struct vg_error *err)
 
 /* ---- events ---- */
 
-static void on_urgent(struct store *s, const char *name, const json_t *payload, void *arg)
+static int on_urgent(struct store *s, const char *name, const json_t *payload, void *arg)
 {
 	struct vg_error err = {0};
 	char summary[400], dedup[160];
@@ -1537,7 +1537,7 @@ static void on_urgent(struct store *s, const char *name, const json_t *payload, 
 	(void)arg;
 
 	if (!s)
-		return;
+		return VG_OK;
 	if (sum)
 		snprintf(summary, sizeof(summary), "%s", sum);
 	else
@@ -1549,10 +1549,12 @@ static void on_urgent(struct store *s, const char *name, const json_t *payload, 
 		snprintf(dedup, sizeof(dedup), "%s-%s", name, vuln);
 		key = dedup;
 	}
-	if (oncall_page(s, NULL, summary, "critical", name, key, 0, &id, &created, &err))
+	if (oncall_page(s, NULL, summary, "critical", name, key, 0, &id, &created, &err)) {
 		vg_warn("oncall: cannot page for %s: %s", name, vg_error_msg(&err));
-	else if (created)
+		return err.code;
+	} else if (created)
 		vg_info("oncall: page %lld opened for %s", (long long)id, name);
+	return VG_OK;
 }
 
 void oncall_init(void)
@@ -1561,7 +1563,7 @@ void oncall_init(void)
 	if (done)
 		return;
 	done = 1;
-	vg_event_subscribe("vuln.exploited", on_urgent, NULL);
-	vg_event_subscribe("art14.warning", on_urgent, NULL);
-	vg_event_subscribe("art14.breached", on_urgent, NULL);
+	vg_event_subscribe("vuln.exploited", "reach.oncall_page", on_urgent, NULL);
+	vg_event_subscribe("art14.warning", "reach.oncall_page", on_urgent, NULL);
+	vg_event_subscribe("art14.breached", "reach.oncall_page", on_urgent, NULL);
 }

@@ -692,13 +692,35 @@ static int insert_components(struct store *s, int64_t sbom_id, const struct sbom
 			const struct sbom_component *c = &doc->components[i + j];
 			struct purl p = {0};
 			char *canon = NULL, *pid = NULL;
+			const char *hj, *ej;
 
-			if (c->purl && purl_parse(c->purl, 0, &p, NULL) == VG_OK) {
-				canon = purl_to_string(&p);
-				pid = purl_identity(&p);
+			if (c->purl) {
+				int prc = purl_parse(c->purl, 0, &p, NULL);
+				if (prc == VG_OK) {
+					canon = purl_to_string(&p);
+					pid = purl_identity(&p);
+					if (!canon || !pid)
+						prc = VG_ENOMEM;
+				}
+				if (prc == VG_ENOMEM) { /* not the purl's fault */
+					purl_release(&p);
+					free(canon);
+					free(pid);
+					rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+					break;
+				}
 			}
 			purl_release(&p);
 			component_identity(c, pid, &ident);
+			hj = hashes_json(c, &hashes);
+			ej = extra_json(c, &extra);
+			if (vg_buf_failed(&ident) || vg_buf_failed(&hashes) ||
+			    vg_buf_failed(&extra)) { /* never a row with a part missing */
+				free(canon);
+				free(pid);
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
 			store_bind_int64(st, ++k, sbom_id);
 			store_bind_int64(st, ++k, (int64_t)(i + j));
 			store_bind_text(st, ++k, c->ref);
@@ -712,10 +734,15 @@ static int insert_components(struct store *s, int64_t sbom_id, const struct sbom
 			store_bind_text(st, ++k, c->supplier);
 			store_bind_text(st, ++k, c->licenses);
 			/* binding copies the text, so the buffers serve every row */
-			store_bind_text(st, ++k, hashes_json(c, &hashes));
-			store_bind_text(st, ++k, extra_json(c, &extra));
+			store_bind_text(st, ++k, hj);
+			store_bind_text(st, ++k, ej);
 			free(canon);
 			free(pid);
+		}
+		if (rc) {
+			if (st != full)
+				store_finalize(st);
+			break;
 		}
 		rc = store_step(st, err);
 		rc = rc == STORE_DONE ? VG_OK : rc;
@@ -859,7 +886,7 @@ int sbom_import_ex(struct store *s, const struct sbom_import_req *r, struct sbom
 	struct sbom_quality q = {0};
 	enum sbom_policy policy;
 	json_t *after = NULL;
-	int64_t vid, rev = 0, now = vg_now(), sbom_id = 0;
+	int64_t vid, rev = 0, now = vg_now(), sbom_id = 0, event = 0;
 	char sha[VG_SHA256_HEX], subject[64];
 	int rc;
 
@@ -971,6 +998,14 @@ int sbom_import_ex(struct store *s, const struct sbom_import_req *r, struct sbom
 	rc = store_audit(s, "sbom.import", "sbom", subject, NULL, after, err);
 	if (rc)
 		goto fail;
+	/* the findings of the revision come from this event: kept with it */
+	if (!after || json_object_set_new(after, "sbom_id", json_integer(sbom_id))) {
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = store_event_record(s, "sbom.imported", after, &event, err);
+	if (rc)
+		goto fail;
 	rc = store_tx_commit(s, err);
 	if (rc)
 		goto out;
@@ -988,8 +1023,7 @@ int sbom_import_ex(struct store *s, const struct sbom_import_req *r, struct sbom
 	out->quality_bsi = q.score[SBOM_PROFILE_BSI];
 	out->ntia_ok = q.ok[SBOM_PROFILE_NTIA];
 	out->bsi_ok = q.ok[SBOM_PROFILE_BSI];
-	json_object_set_new(after, "sbom_id", json_integer(sbom_id));
-	vg_event_emit(s, "sbom.imported", after);
+	store_event_deliver(s, event, "sbom.imported", after);
 	if (out->held)
 		vg_event_emit(s, "sbom.held", after);
 	goto out;
@@ -1057,6 +1091,7 @@ int sbom_approve(struct store *s, int64_t id, struct vg_error *err)
 	struct sbom_revision r;
 	char subject[32];
 	json_t *after = NULL;
+	int64_t event = 0;
 	int rc = store_tx_begin(s, err);
 	if (rc)
 		return rc;
@@ -1080,9 +1115,12 @@ int sbom_approve(struct store *s, int64_t id, struct vg_error *err)
 	snprintf(subject, sizeof(subject), "%lld", (long long)id);
 	if (!rc)
 		rc = store_audit(s, "sbom.approve", "sbom", subject, NULL, after, err);
+	if (!rc)
+		rc = after ? store_event_record(s, "sbom.approved", after, &event, err)
+			   : vg_error_set(err, VG_ENOMEM, "out of memory");
 	rc = store_tx_end(s, rc, err);
 	if (!rc)
-		vg_event_emit(s, "sbom.approved", after);
+		store_event_deliver(s, event, "sbom.approved", after);
 	json_decref(after);
 	sbom_revision_release(&r);
 	return rc;

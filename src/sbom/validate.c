@@ -798,6 +798,7 @@ static int validate_json(const char *data, size_t n, struct sbom_validation *v,
 	if (split) {
 		struct vg_buf skel = VG_BUF_INIT;
 		if (split_skeleton(data, n, &sp, &skel)) {
+			vg_buf_release(&skel);
 			split_release(&sp);
 			return VG_ENOMEM;
 		}

@@ -5,15 +5,187 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store/store_int.h"
 #include "core/error.h"
+#include "core/fault.h"
 
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "core/banned.h"
+
+#ifdef VIGIL_FAULT
+/*
+ * Fault builds open every database through this VFS: the default one with
+ * each write, truncation and sync counted as an I/O event of core/fault.h,
+ * so the armed one fails the way a full disk or a dying device would
+ * (SQLITE_IOERR_WRITE, _TRUNCATE, _FSYNC).
+ */
+#define FAULT_VFS "vigil-fault"
+
+struct fault_file {
+	sqlite3_file base;
+	sqlite3_file *real; /* the default VFS's file, right after this struct */
+};
+
+static sqlite3_vfs g_fault_vfs;
+static sqlite3_vfs *g_real_vfs;
+static sqlite3_io_methods g_fault_io[3]; /* by the real methods' iVersion */
+static pthread_once_t g_fault_once = PTHREAD_ONCE_INIT;
+
+#define REAL(f) (((struct fault_file *)(f))->real)
+
+static int ff_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int ff_read(sqlite3_file *f, void *b, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, off);
+}
+static int ff_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 off)
+{
+	if (vg_fault_hit(VG_FAULT_IO))
+		return SQLITE_IOERR_WRITE;
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, off);
+}
+static int ff_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	if (vg_fault_hit(VG_FAULT_IO))
+		return SQLITE_IOERR_TRUNCATE;
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+static int ff_sync(sqlite3_file *f, int flags)
+{
+	if (vg_fault_hit(VG_FAULT_IO))
+		return SQLITE_IOERR_FSYNC;
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int ff_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+static int ff_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int ff_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int ff_reserved(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int ff_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int ff_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int ff_device(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int ff_shm_map(sqlite3_file *f, int pg, int sz, int extend, void volatile **pp)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, extend, pp);
+}
+static int ff_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, flags);
+}
+static void ff_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int ff_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+static int ff_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
+{
+	return REAL(f)->pMethods->xFetch(REAL(f), off, n, pp);
+}
+static int ff_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	return REAL(f)->pMethods->xUnfetch(REAL(f), off, p);
+}
+
+static int ff_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	struct fault_file *p = (struct fault_file *)f;
+	int rc, v;
+
+	(void)vfs;
+	p->real = (sqlite3_file *)(p + 1);
+	p->real->pMethods = NULL;
+	rc = g_real_vfs->xOpen(g_real_vfs, name, p->real, flags, out);
+	if (!p->real->pMethods) {
+		p->base.pMethods = NULL;
+		return rc;
+	}
+	v = p->real->pMethods->iVersion;
+	p->base.pMethods = &g_fault_io[(v < 1 ? 1 : v > 3 ? 3 : v) - 1];
+	return rc;
+}
+
+static void fault_vfs_init(void)
+{
+	static const sqlite3_io_methods m = {
+	    .xClose = ff_close,
+	    .xRead = ff_read,
+	    .xWrite = ff_write,
+	    .xTruncate = ff_truncate,
+	    .xSync = ff_sync,
+	    .xFileSize = ff_size,
+	    .xLock = ff_lock,
+	    .xUnlock = ff_unlock,
+	    .xCheckReservedLock = ff_reserved,
+	    .xFileControl = ff_control,
+	    .xSectorSize = ff_sector,
+	    .xDeviceCharacteristics = ff_device,
+	    .xShmMap = ff_shm_map,
+	    .xShmLock = ff_shm_lock,
+	    .xShmBarrier = ff_shm_barrier,
+	    .xShmUnmap = ff_shm_unmap,
+	    .xFetch = ff_fetch,
+	    .xUnfetch = ff_unfetch,
+	};
+
+	g_real_vfs = sqlite3_vfs_find(NULL);
+	if (!g_real_vfs)
+		return;
+	for (int i = 0; i < 3; i++) {
+		g_fault_io[i] = m;
+		g_fault_io[i].iVersion = i + 1;
+	}
+	g_fault_vfs = *g_real_vfs; /* mxPathname, pAppData and the other methods */
+	g_fault_vfs.pNext = NULL;
+	g_fault_vfs.zName = FAULT_VFS;
+	g_fault_vfs.szOsFile = (int)sizeof(struct fault_file) + g_real_vfs->szOsFile;
+	g_fault_vfs.xOpen = ff_open;
+	if (sqlite3_vfs_register(&g_fault_vfs, 0) != SQLITE_OK)
+		g_real_vfs = NULL;
+}
+
+/* The VFS name to open databases with: ours when it could be registered. */
+static const char *open_vfs(void)
+{
+	pthread_once(&g_fault_once, fault_vfs_init);
+	return g_real_vfs ? FAULT_VFS : NULL;
+}
+#else
+static const char *open_vfs(void)
+{
+	return NULL;
+}
+#endif
 
 static int sq_err(struct store *s, struct vg_error *err, int rc, const char *what)
 {
@@ -45,7 +217,7 @@ static int sq_open(struct store *s, const char *url, struct vg_error *err)
 	}
 	free(dir);
 	rc = sqlite3_open_v2(
-	    url, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	    url, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, open_vfs());
 	if (rc != SQLITE_OK) {
 		vg_error_set(err, VG_EDB, "cannot open database %s: %s", url,
 			     db ? sqlite3_errmsg(db) : "out of memory");
@@ -218,7 +390,7 @@ static int sq_snapshot(struct store *s, const char *path, int load, struct vg_er
 
 	rc = sqlite3_open_v2(
 	    path, &other,
-	    load ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), NULL);
+	    load ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), open_vfs());
 	if (rc != SQLITE_OK) {
 		vg_error_set(err, VG_EIO, "%s: cannot open: %s", path,
 			     other ? sqlite3_errmsg(other) : "out of memory");

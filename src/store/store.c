@@ -8,6 +8,7 @@
 #include "core/asset.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/hash.h"
 #include "core/secret.h"
 
@@ -23,8 +24,9 @@
 
 /* Tables whose rows are bookkeeping, not audited state. Keep this list short. */
 static const char *const exempt_tables[] = {
-    "audit_log",         "vigil_schema", "sessions",   "login_attempts", "http_metrics",
-    "notify_deliveries", "ui_pending",   "log_blocks", "log_audit_mark", NULL,
+    "audit_log",      "vigil_schema",      "sessions",   "login_attempts",
+    "http_metrics",   "notify_deliveries", "ui_pending", "log_blocks",
+    "log_audit_mark", "event_outbox",      NULL,
 };
 
 static int is_exempt(const char *table)
@@ -330,6 +332,8 @@ int store_tx_begin(struct store *s, struct vg_error *err)
 	int rc;
 	if (s->in_tx)
 		return vg_error_set(err, VG_EINTERNAL, "nested transaction");
+	if (vg_fault_hit(VG_FAULT_STEP))
+		return vg_error_set(err, VG_EDB, "%s: injected fault: BEGIN failed", s->url_safe);
 	rc = s->ops->exec_raw(s, s->ops->begin_sql, err);
 	if (rc)
 		return rc;
@@ -350,7 +354,10 @@ int store_tx_commit(struct store *s, struct vg_error *err)
 				    "refused: a transaction changed audited data without an audit "
 				    "record; rolled back");
 	}
-	rc = s->ops->exec_raw(s, "COMMIT", err);
+	if (vg_fault_hit(VG_FAULT_STEP))
+		rc = vg_error_set(err, VG_EDB, "%s: injected fault: COMMIT failed", s->url_safe);
+	else
+		rc = s->ops->exec_raw(s, "COMMIT", err);
 	if (rc) {
 		store_tx_rollback(s);
 		return rc;
@@ -404,10 +411,14 @@ int store_tx_end(struct store *s, int rc, struct vg_error *err)
 
 int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err)
 {
-	struct store_stmt *st = calloc(1, sizeof(*st));
+	struct store_stmt *st;
 	int rc;
 
 	*out = NULL;
+	/* SQL built in a struct vg_buf whose append failed (buf.h: data NULL) */
+	if (!sql)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	st = calloc(1, sizeof(*st));
 	{
 		/* Transaction control goes through store_tx_*() (so the audit check
 		 * cannot be stepped around) and schema changes through migrations. */
@@ -449,12 +460,15 @@ static uint64_t sql_hash(const char *sql)
 int store_prepare_cached(struct store *s, const char *sql, struct store_stmt **out,
 			 struct vg_error *err)
 {
-	uint64_t h = sql_hash(sql);
+	uint64_t h;
 	struct store_cached *c = NULL;
 	char *copy;
 	int rc;
 
 	*out = NULL;
+	if (!sql)
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	h = sql_hash(sql);
 	for (size_t i = 0; i < s->ncache; i++) {
 		struct store_cached *e = &s->cache[i];
 		if (e->hash == h && strcmp(e->sql, sql) == 0) {
@@ -496,26 +510,38 @@ int store_prepare_cached(struct store *s, const char *sql, struct store_stmt **o
 	return VG_OK;
 }
 
+/* A bind that fails (out of memory copying the value) is remembered: most
+ * callers bind without looking at the result, and a statement run with a
+ * parameter missing would quietly match or write the wrong rows. The next
+ * store_step() fails with it instead. */
+static int bind(struct store_stmt *st, int i, int kind, const void *p, size_t n, int64_t v)
+{
+	int rc = st->s->ops->bind(st, i, kind, p, n, v);
+	if (rc && !st->bind_failed)
+		st->bind_failed = rc;
+	return rc;
+}
+
 int store_bind_text(struct store_stmt *st, int i, const char *v)
 {
 	if (!v)
-		return st->s->ops->bind(st, i, BIND_NULL, NULL, 0, 0);
-	return st->s->ops->bind(st, i, BIND_TEXT, v, strlen(v), 0);
+		return bind(st, i, BIND_NULL, NULL, 0, 0);
+	return bind(st, i, BIND_TEXT, v, strlen(v), 0);
 }
 
 int store_bind_int64(struct store_stmt *st, int i, int64_t v)
 {
-	return st->s->ops->bind(st, i, BIND_INT, NULL, 0, v);
+	return bind(st, i, BIND_INT, NULL, 0, v);
 }
 
 int store_bind_blob(struct store_stmt *st, int i, const void *p, size_t n)
 {
-	return st->s->ops->bind(st, i, BIND_BLOB, p ? p : "", n, 0);
+	return bind(st, i, BIND_BLOB, p ? p : "", n, 0);
 }
 
 int store_bind_null(struct store_stmt *st, int i)
 {
-	return st->s->ops->bind(st, i, BIND_NULL, NULL, 0, 0);
+	return bind(st, i, BIND_NULL, NULL, 0, 0);
 }
 
 int store_step(struct store_stmt *st, struct vg_error *err)
@@ -527,11 +553,21 @@ int store_step(struct store_stmt *st, struct vg_error *err)
 					    st->table);
 		st->s->tx_mutated = 1;
 	}
+	if (st->bind_failed)
+		return vg_error_set(err, st->bind_failed,
+				    "%s: a parameter of a statement on '%s' could not be bound: %s",
+				    st->s->url_safe, st->table[0] ? st->table : "(read)",
+				    vg_code_message(st->bind_failed));
+	if (vg_fault_hit(VG_FAULT_STEP))
+		return vg_error_set(err, VG_EDB,
+				    "%s: injected fault: step of a statement on '%s' failed",
+				    st->s->url_safe, st->table[0] ? st->table : "(read)");
 	return st->s->ops->step(st, err);
 }
 
 int store_reset(struct store_stmt *st)
 {
+	st->bind_failed = 0; /* the binds are cleared too */
 	return st->s->ops->reset(st);
 }
 
@@ -576,6 +612,7 @@ void store_finalize(struct store_stmt *st)
 		return;
 	if (st->cached) {
 		st->s->ops->reset(st);
+		st->bind_failed = 0;
 		st->busy = 0;
 		return;
 	}

@@ -129,7 +129,26 @@ char *store_audit_canonical(int64_t seq, int64_t at, const char *actor, const ch
 			    const char *before, const char *after, const char *prev);
 #define STORE_AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-/* Prepared statements. *out owned by the caller (store_finalize). */
+/*
+ * Durable events (core/events.h). store_event_record(): inside the
+ * transaction that causes the event, keep it with the subscribers name has
+ * now (*id; 0 when it has none, nothing kept). store_event_deliver(): after
+ * that transaction committed, call them; the event is forgotten when all
+ * succeeded, else those that failed are kept for store_event_redeliver().
+ * id 0 calls the subscribers once (vg_event_emit). store_event_redeliver():
+ * the events due at now (at most max), each subscriber still pending called
+ * again; *done counts those now complete. store_event_job() is the job
+ * "events.redeliver" (src/app/tables.c).
+ */
+int store_event_record(struct store *s, const char *name, const json_t *payload, int64_t *id,
+		       struct vg_error *err) VG_MUST_CHECK;
+void store_event_deliver(struct store *s, int64_t id, const char *name, const json_t *payload);
+int store_event_redeliver(struct store *s, int64_t now, long max, long *done,
+			  struct vg_error *err) VG_MUST_CHECK;
+int store_event_job(struct store *s, struct vg_error *err);
+
+/* Prepared statements. *out owned by the caller (store_finalize). sql NULL
+ * (text built in a struct vg_buf whose append failed) is VG_ENOMEM. */
 int store_prepare(struct store *s, const char *sql, struct store_stmt **out,
 		  struct vg_error *err) VG_MUST_CHECK;
 /*

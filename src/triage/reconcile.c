@@ -243,49 +243,73 @@ static int kev_sweep(struct store *s, json_t *exploited, struct findings_stats *
 	return rc;
 }
 
-/* "vuln.exploited" for each finding id of ids (after commit). */
-static void emit_exploited(struct store *s, json_t *ids)
+/* "vuln.exploited" for each finding id of ids: built and recorded in the
+ * reconcile's transaction (store_event_record), each appended to events as
+ * [event id, payload] for exploited_deliver() after the commit. */
+static int exploited_record(struct store *s, json_t *ids, json_t *events, struct vg_error *err)
 {
 	size_t i;
 	json_t *id;
+	int rc = VG_OK;
 	json_array_foreach(ids, i, id)
 	{
-		json_t *rows = NULL;
-		struct vg_error e = {0};
-		if (store_query_json(
-			s, &rows, &e,
-			"SELECT f.id AS finding_id, f.vuln_id, f.purl, f.severity, v.product, "
-			"v.version, (SELECT MIN(k.cve_id) FROM vuln_kev_view k JOIN "
-			"vuln_alias_view a ON "
-			"a.alias "
-			"= k.cve_id WHERE a.vuln_id = f.vuln_id) AS cve, (SELECT MIN(k.date_added) "
-			"FROM vuln_kev_view k JOIN vuln_alias_view a ON a.alias = k.cve_id WHERE "
-			"a.vuln_id = "
-			"f.vuln_id) AS kev_date_added FROM findings f JOIN sbom_version_view v ON "
-			"v.version_id = f.version_id WHERE f.id = ?",
-			"i", (int64_t)json_integer_value(id)) == VG_OK &&
-		    json_array_size(rows)) {
-			json_t *ev = json_array_get(rows, 0);
-			char sum[512], key[128];
-			const char *vid = vg_json_str(ev, "cve") ? vg_json_str(ev, "cve")
-								 : vg_json_str(ev, "vuln_id");
-			snprintf(sum, sizeof(sum), "Actively exploited: %s in %s (%s %s)",
-				 vid ? vid : "?",
-				 vg_json_str(ev, "purl") ? vg_json_str(ev, "purl") : "?",
-				 vg_json_str(ev, "product") ? vg_json_str(ev, "product") : "?",
-				 vg_json_str(ev, "version") ? vg_json_str(ev, "version") : "?");
-			snprintf(key, sizeof(key), "vuln.exploited/%lld",
-				 (long long)vg_json_int(ev, "finding_id", 0));
-			json_object_set_new(ev, "summary", json_string(sum));
-			json_object_set_new(ev, "dedup_key", json_string(key));
-			/* actively exploited is the highest urgency whatever the CVSS says */
-			json_object_set_new(ev, "cvss_severity",
-					    json_incref(json_object_get(ev, "severity")));
-			json_object_set_new(ev, "severity", json_string("critical"));
-			vg_event_emit(s, "vuln.exploited", ev);
+		json_t *rows = NULL, *ev;
+		int64_t event = 0;
+		char sum[512], key[128];
+		const char *vid;
+		rc = store_query_json(
+		    s, &rows, err,
+		    "SELECT f.id AS finding_id, f.vuln_id, f.purl, f.severity, v.product, "
+		    "v.version, (SELECT MIN(k.cve_id) FROM vuln_kev_view k JOIN "
+		    "vuln_alias_view a ON "
+		    "a.alias "
+		    "= k.cve_id WHERE a.vuln_id = f.vuln_id) AS cve, (SELECT MIN(k.date_added) "
+		    "FROM vuln_kev_view k JOIN vuln_alias_view a ON a.alias = k.cve_id WHERE "
+		    "a.vuln_id = "
+		    "f.vuln_id) AS kev_date_added FROM findings f JOIN sbom_version_view v ON "
+		    "v.version_id = f.version_id WHERE f.id = ?",
+		    "i", (int64_t)json_integer_value(id));
+		if (rc)
+			break;
+		if (!json_array_size(rows)) {
+			json_decref(rows);
+			continue;
 		}
+		ev = json_array_get(rows, 0);
+		vid = vg_json_str(ev, "cve") ? vg_json_str(ev, "cve") : vg_json_str(ev, "vuln_id");
+		snprintf(sum, sizeof(sum), "Actively exploited: %s in %s (%s %s)", vid ? vid : "?",
+			 vg_json_str(ev, "purl") ? vg_json_str(ev, "purl") : "?",
+			 vg_json_str(ev, "product") ? vg_json_str(ev, "product") : "?",
+			 vg_json_str(ev, "version") ? vg_json_str(ev, "version") : "?");
+		snprintf(key, sizeof(key), "vuln.exploited/%lld",
+			 (long long)vg_json_int(ev, "finding_id", 0));
+		/* actively exploited is the highest urgency whatever the CVSS says */
+		if (json_object_set_new(ev, "summary", json_string(sum)) ||
+		    json_object_set_new(ev, "dedup_key", json_string(key)) ||
+		    json_object_set(ev, "cvss_severity",
+				    json_object_get(ev, "severity")
+					? json_object_get(ev, "severity")
+					: json_null()) ||
+		    json_object_set_new(ev, "severity", json_string("critical")))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+		if (!rc)
+			rc = store_event_record(s, "vuln.exploited", ev, &event, err);
+		if (!rc &&
+		    json_array_append_new(events, json_pack("[I, O]", (json_int_t)event, ev)))
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		json_decref(rows);
+		if (rc)
+			break;
 	}
+	return rc;
+}
+
+static void exploited_deliver(struct store *s, json_t *events)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(events, i, e) store_event_deliver(
+	    s, json_integer_value(json_array_get(e, 0)), "vuln.exploited", json_array_get(e, 1));
 }
 
 /* "prefix (?,?,...) suffix" with n placeholders. */
@@ -402,13 +426,17 @@ int findings_reconcile_vulns(struct store *s, const char *source, const char *co
 			     struct vg_error *err)
 {
 	struct findings_stats local = {0};
-	json_t *exploited = json_array(), *after;
+	json_t *exploited = json_array(), *events = json_array(), *after;
 	int64_t now = vg_now();
 	int rc;
-	if (!exploited)
+	if (!exploited || !events) {
+		json_decref(exploited);
+		json_decref(events);
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	if ((rc = store_tx_begin(s, err))) {
 		json_decref(exploited);
+		json_decref(events);
 		return rc;
 	}
 	rc = apply_merges(s, merged, err);
@@ -428,9 +456,12 @@ int findings_reconcile_vulns(struct store *s, const char *source, const char *co
 		rc = store_audit(s, "findings.reconcile", "feed", source, NULL, after, err);
 		json_decref(after);
 	}
+	if (!rc)
+		rc = exploited_record(s, exploited, events, err);
 	rc = store_tx_end(s, rc, err);
 	if (!rc)
-		emit_exploited(s, exploited);
+		exploited_deliver(s, events);
+	json_decref(events);
 	json_decref(exploited);
 	if (!rc)
 		stats_add(st, &local);
@@ -495,14 +526,15 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 	int64_t version_id = 0, now = vg_now();
 	long matchable = 0;
 	json_t *exploited = json_array(), *desired = json_object(), *retracted = json_array(),
-	       *after;
+	       *events = json_array(), *after;
 	char subject[32], reason[512] = "";
 	int rc, approved;
 
-	if (!exploited || !desired || !retracted) {
+	if (!exploited || !desired || !retracted || !events) {
 		json_decref(exploited);
 		json_decref(desired);
 		json_decref(retracted);
+		json_decref(events);
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	}
 	/* held for a person: nothing changes until approved */
@@ -513,6 +545,7 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 		json_decref(exploited);
 		json_decref(desired);
 		json_decref(retracted);
+		json_decref(events);
 		return rc;
 	}
 	approved = rev.approved_at != 0;
@@ -525,6 +558,8 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 		store_tx_rollback(s);
 		json_decref(exploited);
 		json_decref(desired);
+		json_decref(retracted);
+		json_decref(events);
 		return VG_OK;
 	}
 	if (!rc)
@@ -548,6 +583,7 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 			json_decref(exploited);
 			json_decref(desired);
 			json_decref(retracted);
+			json_decref(events);
 			return sbom_hold(s, sbom_id, reason, err);
 		}
 	}
@@ -567,9 +603,12 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 		rc = store_audit(s, "findings.reconcile", "sbom", subject, NULL, after, err);
 		json_decref(after);
 	}
+	if (!rc)
+		rc = exploited_record(s, exploited, events, err);
 	rc = store_tx_end(s, rc, err);
 	if (!rc)
-		emit_exploited(s, exploited);
+		exploited_deliver(s, events);
+	json_decref(events);
 	json_decref(exploited);
 	json_decref(desired);
 	json_decref(retracted);
@@ -616,7 +655,7 @@ static int affected_rows(struct store *s, struct vulnerability *v, struct vg_err
 
 /* ---- events ---- */
 
-static void on_sbom_imported(struct store *s, const char *name, const json_t *payload, void *arg)
+static int on_sbom_imported(struct store *s, const char *name, const json_t *payload, void *arg)
 {
 	struct vg_error err = {0};
 	json_int_t id = json_integer_value(json_object_get(payload, "sbom_id"));
@@ -624,14 +663,17 @@ static void on_sbom_imported(struct store *s, const char *name, const json_t *pa
 	(void)arg;
 	/* "sbom.imported" of a held revision: nothing until "sbom.approved" */
 	if (id <= 0 || json_is_true(json_object_get(payload, "held")))
-		return;
-	if (findings_reconcile_sbom(s, id, NULL, &err) != VG_OK)
+		return VG_OK;
+	if (findings_reconcile_sbom(s, id, NULL, &err) != VG_OK) {
 		vg_warn("findings for SBOM %lld: %s", (long long)id, vg_error_msg(&err));
+		return err.code;
+	}
+	return VG_OK;
 }
 
 /* A committed feed batch: reconcile the findings of what it touched and
  * report the counts back to the importer (payload "counts"). */
-static void on_vuln_updated(struct store *s, const char *name, const json_t *payload, void *arg)
+static int on_vuln_updated(struct store *s, const char *name, const json_t *payload, void *arg)
 {
 	struct vg_error err = {0};
 	struct findings_stats st = {0};
@@ -644,7 +686,7 @@ static void on_vuln_updated(struct store *s, const char *name, const json_t *pay
 	(void)arg;
 	if (n && !v) {
 		vg_warn("findings after the %s import: out of memory", source ? source : "feed");
-		return;
+		return VG_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (json_is_string(json_array_get(ids, i)))
@@ -654,6 +696,8 @@ static void on_vuln_updated(struct store *s, const char *name, const json_t *pay
 		vg_warn("findings after the %s import: %s", source ? source : "feed",
 			vg_error_msg(&err));
 	free(v);
+	if (err.code)
+		return err.code;
 	if (json_is_object(counts)) {
 		json_object_set_new(
 		    counts, "findings_new",
@@ -665,13 +709,14 @@ static void on_vuln_updated(struct store *s, const char *name, const json_t *pay
 		    counts, "exploited",
 		    json_integer(vg_json_int(counts, "exploited", 0) + st.exploited));
 	}
+	return VG_OK;
 }
 
 void triage_init(void)
 {
-	vg_event_subscribe("sbom.imported", on_sbom_imported, NULL);
-	vg_event_subscribe("sbom.approved", on_sbom_imported, NULL);
-	vg_event_subscribe("vuln.updated", on_vuln_updated, NULL);
+	vg_event_subscribe("sbom.imported", "triage.reconcile_sbom", on_sbom_imported, NULL);
+	vg_event_subscribe("sbom.approved", "triage.reconcile_sbom", on_sbom_imported, NULL);
+	vg_event_subscribe("vuln.updated", "triage.reconcile_vulns", on_vuln_updated, NULL);
 	triage_release_fix_init();
 	vuln_set_affected_provider(affected_rows);
 }

@@ -203,7 +203,7 @@ int triage_release_published(struct store *s, const struct release_published *ev
 	return rc;
 }
 
-static void on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
+static int on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	struct release_published ev;
 	struct vg_error err = {0};
@@ -212,20 +212,23 @@ static void on_release_published(struct store *s, const char *name, const json_t
 	(void)name;
 	(void)arg;
 	if (!s)
-		return;
+		return VG_OK;
 	if (release_published_parse(p, &ev, &err) != VG_OK) {
 		vg_warn("findings: %s: ignored", vg_error_msg(&err));
-		return;
+		return VG_OK;
 	}
-	if (triage_release_published(s, &ev, &n, &err) != VG_OK)
+	if (triage_release_published(s, &ev, &n, &err) != VG_OK) {
 		vg_warn("findings: release %lld (%s %s): %s", (long long)ev.release_id, ev.product,
 			ev.version, vg_error_msg(&err));
-	else if (n)
+		return err.code;
+	} else if (n)
 		vg_info("findings: %lld finding(s) point to release %lld (%s %s)", (long long)n,
 			(long long)ev.release_id, ev.product, ev.version);
+	return VG_OK;
 }
 
 void triage_release_fix_init(void)
 {
-	vg_event_subscribe(RELEASE_PUBLISHED_EVENT, on_release_published, NULL);
+	vg_event_subscribe(RELEASE_PUBLISHED_EVENT, "triage.release_fix", on_release_published,
+			   NULL);
 }

@@ -117,6 +117,10 @@ static int releases_post(struct http_req *req, struct http_resp *resp)
 			vg_buf_addf(&l, "%s%s", i ? "," : "", v);
 		}
 		fixes = vg_buf_detach(&l, NULL);
+		if (!fixes) {
+			json_decref(b);
+			return http_error(resp, VG_ENOMEM, "out of memory");
+		}
 		r.fixes = fixes;
 	}
 	rc = release_create(req->db, &r, &id, &err);

@@ -141,7 +141,7 @@ int delta_queue(struct store *s, int64_t release_id, struct vg_error *err)
 	return rc;
 }
 
-static void on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
+static int on_release_published(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	struct vg_error err = {0};
 	json_t *id = json_object_get(p, "release_id");
@@ -149,16 +149,20 @@ static void on_release_published(struct store *s, const char *name, const json_t
 	(void)arg;
 	if (!s || !json_is_integer(id)) {
 		vg_warn("delta: release.published without a release_id: ignored");
-		return;
+		return VG_OK;
 	}
-	if (delta_queue(s, json_integer_value(id), &err))
+	if (delta_queue(s, json_integer_value(id), &err)) {
 		vg_warn("delta: release %lld not queued for deltas: %s",
 			(long long)json_integer_value(id), vg_error_msg(&err));
+		return err.code;
+	}
+	return VG_OK;
 }
 
 void delta_init(void)
 {
-	if (vg_event_subscribe(RELEASE_EVENT_PUBLISHED, on_release_published, NULL))
+	if (vg_event_subscribe(RELEASE_EVENT_PUBLISHED, "update.delta_queue", on_release_published,
+			       NULL))
 		vg_warn("delta: cannot subscribe to %s", RELEASE_EVENT_PUBLISHED);
 }
 

@@ -311,6 +311,9 @@ struct publish_ctx {
 	int64_t now;
 	int already; /* published by another call in the meantime */
 	const struct update_gate_report *gate;
+	const struct release *r; /* for the event's payload */
+	json_t *event_payload;   /* release.published, recorded in the transaction */
+	int64_t event;
 };
 
 /* Inside the TUF transaction: the release is marked published (once). */
@@ -351,6 +354,16 @@ static int mark_published(struct store *s, int64_t version, void *arg, struct vg
 			  vg_json_time(p->now), "gate", update_gate_report_to_json(p->gate));
 	rc = store_audit(s, "release.publish", "release", ids, NULL, after, err);
 	json_decref(after);
+	if (!rc) {
+		/* the corrective-measure clocks and the deltas come from this event */
+		struct release pub = *p->r;
+		pub.published_at = p->now;
+		json_decref(p->event_payload);
+		p->event_payload = release_published_payload(&pub);
+		rc = p->event_payload ? store_event_record(s, RELEASE_EVENT_PUBLISHED,
+							   p->event_payload, &p->event, err)
+				      : vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	return rc;
 }
 
@@ -429,9 +442,12 @@ int update_release_publish(struct store *s, int64_t release_id, struct update_pu
 	ctx.id = release_id;
 	ctx.now = vg_now();
 	ctx.gate = &out->gate;
+	ctx.r = &d.r;
 	rc = update_tuf_add_targets_then(s, d.r.product, t, d.n, mark_published, &ctx,
 					 &out->tuf_version, err);
 	free(t);
+	if (rc)
+		json_decref(ctx.event_payload);
 	if (rc && ctx.already) {
 		release_detail_release(&d);
 		return rc;
@@ -450,11 +466,8 @@ int update_release_publish(struct store *s, int64_t release_id, struct update_pu
 	out->published = 1;
 	out->published_at = ctx.now;
 	d.r.published_at = ctx.now;
-	{
-		json_t *p = release_published_payload(&d.r);
-		vg_event_emit(s, RELEASE_EVENT_PUBLISHED, p);
-		json_decref(p);
-	}
+	store_event_deliver(s, ctx.event, RELEASE_EVENT_PUBLISHED, ctx.event_payload);
+	json_decref(ctx.event_payload);
 	release_detail_release(&d);
 	return VG_OK;
 refused:

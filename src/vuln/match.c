@@ -108,9 +108,15 @@ int match_pkg_compile(const struct adv_affected *af, struct match_pkg *out, stru
 				mr->n++;
 				continue;
 			}
-			if (version_parse(s, ar->events[e].version, &me->v, NULL) != VG_OK) {
-				mr->usable = 0;
-				break;
+			{
+				struct vg_error ve = {0};
+				int vr = version_parse(s, ar->events[e].version, &me->v, &ve);
+				if (vr == VG_ENOMEM)
+					return oom(err);
+				if (vr != VG_OK) {
+					mr->usable = 0;
+					break;
+				}
 			}
 			mr->n++;
 		}
@@ -180,9 +186,7 @@ void match_vcache_init(struct match_vcache *c, const char *text)
 
 void match_vcache_release(struct match_vcache *c)
 {
-	for (int s = 0; s < VS__COUNT; s++)
-		if (c->state[s] == 1)
-			version_release(&c->v[s]);
+	/* the versions borrow c->text (vcache_get): nothing to free */
 	memset(c->state, 0, sizeof(c->state));
 }
 
@@ -190,8 +194,13 @@ static const struct version *vcache_get(struct match_vcache *c, enum version_sch
 {
 	if (!c->text || !*c->text)
 		return NULL;
-	if (!c->state[s])
-		c->state[s] = version_parse(s, c->text, &c->v[s], NULL) == VG_OK ? 1 : -1;
+	/* validated, not copied: c->text outlives the cache, and a query that
+	 * cannot fail for memory cannot miss a match for it */
+	if (!c->state[s]) {
+		c->v[s].scheme = s;
+		c->v[s].text = (char *)c->text;
+		c->state[s] = version_validate(s, c->text, NULL) == VG_OK ? 1 : -1;
+	}
 	return c->state[s] == 1 ? &c->v[s] : NULL;
 }
 

@@ -523,6 +523,12 @@ static int read_file(const char *path, osv_record_fn fn, osv_skip_fn skip, void 
 	int rc;
 	vg_buf_init(&b, ADV_MAX_RECORD * 4);
 	rc = vg_buf_read_file(&b, path, ADV_MAX_RECORD * 4, &e);
+	if (rc == VG_ENOMEM) { /* not the file's fault: the import fails, whole */
+		vg_buf_release(&b);
+		if (err)
+			*err = e;
+		return rc;
+	}
 	if (rc) {
 		vg_buf_release(&b);
 		skip_msg(skip, arg, st, vg_error_msg(&e));

@@ -401,14 +401,19 @@ static int load_adv(struct store_stmt *st, void *arg, struct vg_error *err)
 	if (!rec)
 		return VG_OK;
 	j = vg_json_parse(rec, strlen(rec), "stored advisory", &e);
-	if (!j)
-		return VG_OK; /* cannot happen: we wrote it */
+	if (!j) /* we wrote it: only memory can fail */
+		return vg_error_set(err, e.code ? e.code : VG_ENOMEM, "%s", vg_error_msg(&e));
 	advisory_init(&a);
-	if (osv_from_json(j, "stored advisory", &a, &e) == VG_OK) {
+	rc = osv_from_json(j, "stored advisory", &a, &e);
+	if (rc == VG_OK) {
 		const char *src = vg_json_str(json_object_get(j, "database_specific"), "source");
 		if (src)
 			a.source = src;
 		rc = match_index_add(r->ix, &a, vid, err);
+	} else if (rc == VG_ENOMEM) { /* the index must not miss it */
+		vg_error_set(err, rc, "%s", vg_error_msg(&e));
+	} else {
+		rc = VG_OK;
 	}
 	advisory_release(&a);
 	json_decref(j);
@@ -477,11 +482,12 @@ static int load_cpe_adv(struct store_stmt *st, void *arg, struct vg_error *err)
 	if (!rec || !vid)
 		return VG_OK;
 	j = vg_json_parse(rec, strlen(rec), "stored NVD record", &e);
-	if (!j)
-		return VG_OK; /* cannot happen: we wrote it */
+	if (!j) /* we wrote it: only memory can fail */
+		return vg_error_set(err, e.code ? e.code : VG_ENOMEM, "%s", vg_error_msg(&e));
 	if (nvd_cve_from_json(j, "stored NVD record", "", &cve, &e) != VG_OK) {
 		json_decref(j);
-		return VG_OK;
+		/* the index must not miss it for want of memory */
+		return e.code == VG_ENOMEM ? vg_error_set(err, VG_ENOMEM, "out of memory") : VG_OK;
 	}
 	json_decref(j);
 	if (r->n_cves == r->cap_cves) {
@@ -741,33 +747,42 @@ int vulndb_match_version(struct store *s, int64_t version_id, vuln_hit_fn fn, vo
 }
 
 /* The batch's event: what changed, for the rooms that keep state per
- * vulnerability; their counts come back in "counts". */
-static void emit_updated(struct store *s, const char *source, const char *what, json_t *touched,
-			 json_t *merged, struct vulndb_stats *st)
+ * vulnerability (NULL: out of memory); their counts come back in "counts".
+ * Recorded in the batch's transaction (store_event_record), delivered after
+ * its commit (updated_deliver). */
+static json_t *updated_event(const char *source, const char *what, json_t *touched, json_t *merged)
 {
-	json_t *ids = json_array(), *ev, *counts;
+	json_t *ids = json_array(), *ev;
 	const char *k;
 	json_t *v;
-	json_object_foreach(touched, k, v) json_array_append_new(ids, json_string(k));
-	ev = json_pack("{s:s, s:s, s:o, s:o, s:{}}", "source", source, "from", what ? what : "",
-		       "vuln_ids", ids ? ids : json_array(), "merged",
-		       merged ? json_incref(merged) : json_array(), "counts");
-	if (!ev) {
-		vg_warn("vuln.updated: out of memory");
-		return;
+	if (!ids)
+		return NULL;
+	json_object_foreach(touched, k, v) if (json_array_append_new(ids, json_string(k)))
+	{
+		json_decref(ids);
+		return NULL;
 	}
-	vg_event_emit(s, "vuln.updated", ev);
+	ev = json_pack("{s:s, s:s, s:o, s:o, s:{}}", "source", source, "from", what ? what : "",
+		       "vuln_ids", ids, "merged", merged ? json_incref(merged) : json_array(),
+		       "counts");
+	return ev;
+}
+
+static void updated_deliver(struct store *s, int64_t event, json_t *ev, struct vulndb_stats *st)
+{
+	json_t *counts;
+	store_event_deliver(s, event, "vuln.updated", ev);
 	counts = json_object_get(ev, "counts");
 	st->findings_new += (long)vg_json_int(counts, "findings_new", 0);
 	st->findings_retracted += (long)vg_json_int(counts, "findings_retracted", 0);
 	st->exploited += (long)vg_json_int(counts, "exploited", 0);
-	json_decref(ev);
 }
 
 static int flush(struct vulndb_import *im, struct vg_error *err)
 {
 	struct vulndb_stats before = im->batch;
-	json_t *after;
+	json_t *after, *ev = NULL;
+	int64_t event = 0;
 	int rc;
 	if (!im->in_tx)
 		return VG_OK;
@@ -778,14 +793,20 @@ static int flush(struct vulndb_import *im, struct vg_error *err)
 			  (json_int_t)json_object_size(im->touched));
 	rc = store_audit(im->s, "feed.import", "feed", im->source, NULL, after, err);
 	json_decref(after);
+	if (!rc && (json_object_size(im->touched) || json_array_size(im->merged))) {
+		ev = updated_event(im->source, im->what, im->touched, im->merged);
+		rc = ev ? store_event_record(im->s, "vuln.updated", ev, &event, err)
+			: vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	if (!rc)
 		rc = store_tx_commit(im->s, err);
 	else
 		store_tx_rollback(im->s);
 	im->in_tx = 0;
 	im->pending = 0;
-	if (!rc && (json_object_size(im->touched) || json_array_size(im->merged)))
-		emit_updated(im->s, im->source, im->what, im->touched, im->merged, &im->st);
+	if (!rc && ev)
+		updated_deliver(im->s, event, ev, &im->st);
+	json_decref(ev);
 	im->batch = im->st;
 	json_object_clear(im->touched);
 	json_array_clear(im->merged);
@@ -893,7 +914,8 @@ int vulndb_import_kev(struct store *s, const char *data, size_t n, const char *f
 		      struct vg_error *err)
 {
 	json_t *doc = vg_json_parse(data, n, file, err), *vulns, *e, *after;
-	json_t *touched = NULL, *merged = NULL;
+	json_t *touched = NULL, *merged = NULL, *ev = NULL;
+	int64_t event = 0;
 	size_t i;
 	int rc = VG_OK;
 	long added = 0, changed = 0, skipped = 0;
@@ -974,13 +996,19 @@ int vulndb_import_kev(struct store *s, const char *data, size_t n, const char *f
 		rc = store_audit(s, "feed.import", "feed", "kev", NULL, after, err);
 		json_decref(after);
 	}
+	/* the findings of newly listed CVEs are flagged by the subscribers */
+	if (!rc) {
+		ev = updated_event("kev", file, touched, merged);
+		rc = ev ? store_event_record(s, "vuln.updated", ev, &event, err)
+			: vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
 	if (!rc)
 		rc = store_tx_commit(s, err);
 	else if (store_in_tx(s))
 		store_tx_rollback(s);
-	/* the findings of newly listed CVEs are flagged by the subscribers */
 	if (!rc)
-		emit_updated(s, "kev", file, touched, merged, &local);
+		updated_deliver(s, event, ev, &local);
+	json_decref(ev);
 	if (st) {
 		st->imported += added;
 		st->updated += changed;
@@ -1062,8 +1090,16 @@ static int comp_row(struct store_stmt *st, void *arg, struct vg_error *err)
 	if (!c->pend && !(c->pend = calloc(VC_BATCH, sizeof(*c->pend))))
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
 	r = &c->pend[c->np];
-	if (!purl || match_key_from_purl(purl, &r->k, NULL) != VG_OK)
+	if (!purl)
+		return VG_OK;
+	switch (match_key_from_purl(purl, &r->k, NULL)) {
+	case VG_OK:
+		break;
+	case VG_ENOMEM: /* not the purl's fault: the index must not miss it */
+		return vg_error_set(err, VG_ENOMEM, "out of memory");
+	default:
 		return VG_OK; /* no purl ecosystem: unmatchable, never guessed */
+	}
 	if (!r->k.version[0] && ver)
 		snprintf(r->k.version, sizeof(r->k.version), "%s", ver);
 	if (!r->k.version[0])
@@ -1131,9 +1167,16 @@ static int index_cpe_components(struct store *s, int64_t sbom_id, int64_t versio
 		char key[600], *sep;
 		if (rc)
 			break;
-		if (vg_json_str(row, "purl") ||
-		    cpe_parse(vg_json_str(row, "cpe"), &c, NULL) != VG_OK)
+		if (vg_json_str(row, "purl"))
 			continue;
+		if ((rc = cpe_parse(vg_json_str(row, "cpe"), &c, NULL)) != VG_OK) {
+			if (rc != VG_ENOMEM) { /* not a CPE: not matched by CPE */
+				rc = VG_OK;
+				continue;
+			}
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+			break;
+		}
 		if (vulndb_cpe_key(&c, key, sizeof(key)) == 0 && (sep = strchr(key, '\037')) &&
 		    strcmp(key, "*\037*") != 0) {
 			*sep = '\0';
@@ -1221,14 +1264,15 @@ int vulndb_match_cpe(struct store *s, const char *cpe, const char *const *platfo
 	const char *kb[2];
 	struct cpe c;
 	char key[600], *sep;
-	int rc;
+	int rc = VG_OK;
 	json_t *row, *plat = json_array(), *cand;
 	const char *k;
 
-	if (!cpe || cpe_parse(cpe, &c, NULL) != VG_OK) {
+	if (!cpe || (rc = cpe_parse(cpe, &c, NULL)) != VG_OK) {
 		json_decref(plat);
 		json_decref(desired);
-		return VG_OK;
+		return cpe && rc == VG_ENOMEM ? vg_error_set(err, VG_ENOMEM, "out of memory")
+					      : VG_OK;
 	}
 	rc = vulndb_cpe_key(&c, key, sizeof(key));
 	cpe_release(&c);

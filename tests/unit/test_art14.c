@@ -133,7 +133,7 @@ struct fx {
 static char seen[64][96];
 static int nseen;
 
-static void collect(struct store *s, const char *name, const json_t *p, void *arg)
+static int collect(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	(void)s;
 	(void)arg;
@@ -143,6 +143,7 @@ static void collect(struct store *s, const char *name, const json_t *p, void *ar
 			 vg_json_str(p, "threshold") ? vg_json_str(p, "threshold") : "-");
 	if (strcmp(name, "art14.opened") != 0 && strncmp(name, "art14.", 6) == 0)
 		assert_string_equal(vg_json_str(p, "severity"), "critical");
+	return VG_OK;
 }
 
 static int fx_setup(void **state)
@@ -158,7 +159,7 @@ static int fx_setup(void **state)
 	}
 	store_set_actor(f->s, "alice", "test");
 	vg_event_reset();
-	vg_event_subscribe("*", collect, NULL);
+	vg_event_subscribe("*", "test.collect", collect, NULL);
 	nseen = 0;
 	*state = f;
 	return 0;

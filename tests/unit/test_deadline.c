@@ -86,13 +86,14 @@ static const struct deadline_clock clk_sla = {.name = "test.sla",
 					      .record = record,
 					      .event = event};
 
-static void collect(struct store *s, const char *name, const json_t *p, void *arg)
+static int collect(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	(void)s;
 	(void)arg;
 	if (nseen < 2048 && strncmp(name, "test.", 5) == 0)
 		snprintf(seen[nseen++], sizeof(seen[0]), "%lld %s",
 			 (long long)vg_json_int(p, "subject", 0), vg_json_str(p, "threshold"));
+	return VG_OK;
 }
 
 struct fx {
@@ -113,7 +114,7 @@ static int fx_setup(void **state)
 	}
 	store_set_actor(f->s, "system", "test");
 	vg_event_reset();
-	vg_event_subscribe("*", collect, NULL);
+	vg_event_subscribe("*", "test.collect", collect, NULL);
 	nseen = records = fail_record = skip_audit = 0;
 	*state = f;
 	return 0;

@@ -472,13 +472,14 @@ static int64_t count(struct store *s, const char *sql)
 
 static int exploited_events;
 
-static void on_exploited(struct store *s, const char *name, const json_t *p, void *arg)
+static int on_exploited(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	(void)s;
 	(void)name;
 	(void)arg;
 	assert_non_null(vg_json_str(p, "vuln_id"));
 	exploited_events++;
+	return VG_OK;
 }
 
 static void test_store_aliases_findings(void **state)
@@ -518,7 +519,7 @@ static void test_store_aliases_findings(void **state)
 	    "\"Known\"},{\"cveID\":\"nonsense\"}]}";
 
 	exploited_events = 0;
-	vg_event_subscribe("vuln.exploited", on_exploited, NULL);
+	vg_event_subscribe("vuln.exploited", "test.exploited", on_exploited, NULL);
 
 	/* SBOM first, then the advisory: the finding appears by itself. */
 	r.product = "app";

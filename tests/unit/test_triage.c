@@ -368,7 +368,7 @@ static void test_carry_over(void **state)
 }
 
 static int breaches;
-static void on_breach(struct store *s, const char *name, const json_t *p, void *arg)
+static int on_breach(struct store *s, const char *name, const json_t *p, void *arg)
 {
 	(void)s;
 	(void)arg;
@@ -376,6 +376,7 @@ static void on_breach(struct store *s, const char *name, const json_t *p, void *
 	assert_non_null(vg_json_str(p, "summary"));
 	assert_non_null(vg_json_str(p, "dedup_key"));
 	breaches++;
+	return VG_OK;
 }
 
 static void test_sla(void **state)
@@ -398,7 +399,7 @@ static void test_sla(void **state)
 	assert_true(json_is_null(json_object_get(out, "due_at"))); /* no policy: no due time */
 	json_decref(out);
 
-	vg_event_subscribe("sla.breached", on_breach, NULL);
+	vg_event_subscribe("sla.breached", "test.breach", on_breach, NULL);
 	breaches = 0;
 	setenv("VIGIL_NOW", "2026-06-04T00:00:00Z", 1); /* day 3 of 5: nothing yet */
 	assert_int_equal(sla_tick(f->s, &w, &br, &err), VG_OK);
