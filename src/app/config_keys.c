@@ -49,8 +49,8 @@ const struct vg_config_key app_config_keys[] = {
      "Password checks (argon2id, 19 MiB each) running at once in the server, whatever the "
      "number of clients."},
     {"auth.password_wait_ms", "100",
-     "Milliseconds a login waits for a free password check before it is answered 503 with "
-     "`Retry-After` (not counted as a failure)."},
+     "Milliseconds a login waits for a free password check (one login at a time waits) before "
+     "it is answered 503 with `Retry-After` (not counted as a failure)."},
     {"auth.session_ttl", "28800", "Browser session lifetime, seconds."},
     {"backup.pg_dump", "pg_dump",
      "`vigil backup` on PostgreSQL: the pg_dump program (its major version must be at least "

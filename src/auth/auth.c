@@ -37,16 +37,17 @@
  * The password checks' memory. An argon2id check holds A2_M KiB (19 MiB)
  * while it runs: at most auth.password_checks (default 2) run at once in
  * the process, whatever the number of callers and their addresses; a login
- * that finds none free within auth.password_wait_ms (default 100) is
- * answered busy (503) rather than queued. The memory is mapped for one
- * check and unmapped after it: from malloc, each worker thread's arena
- * would keep its 19 MiB resident for good (glibc raises its mmap threshold
- * after the first free of a block that size).
+ * that finds none free within auth.password_wait_ms (default 100), or finds
+ * another login already waiting, is answered busy (503) rather than queued. The memory is mapped
+ * for one check and unmapped after it: from malloc, each worker thread's arena would keep its 19
+ * MiB resident for good (glibc raises its mmap threshold after the first free of a block that
+ * size).
  */
 static pthread_mutex_t g_kdf_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_kdf_cond;
 static pthread_once_t g_kdf_once = PTHREAD_ONCE_INIT;
-static int g_kdf_busy; /* checks running */
+static int g_kdf_busy;    /* checks running */
+static int g_kdf_waiting; /* a bounded wait (a login) is waiting for one */
 
 static void kdf_init(void)
 {
@@ -57,13 +58,18 @@ static void kdf_init(void)
 	pthread_condattr_destroy(&a);
 }
 
-/* Take a slot, waiting at most wait_ms (< 0: as long as it takes): 0, or -1
- * when none came free in time. */
+/*
+ * Take a slot, waiting at most wait_ms (< 0: as long as it takes): 0, or -1
+ * when none came free in time. Of the bounded waits, one at a time: a
+ * waiting caller is a server worker thread that serves none of its other
+ * connections meanwhile, so during a flood the rest are answered at once
+ * and the threads stay free to take other clients.
+ */
 static int kdf_enter(int64_t wait_ms)
 {
 	int64_t max = vg_config_int("auth.password_checks", 2);
 	struct timespec until;
-	int rc = 0;
+	int rc = 0, waiting = 0;
 
 	if (max < 1)
 		max = 1;
@@ -79,12 +85,19 @@ static int kdf_enter(int64_t wait_ms)
 	}
 	pthread_mutex_lock(&g_kdf_lock);
 	while (g_kdf_busy >= max && rc == 0) {
-		if (wait_ms < 0)
+		if (wait_ms < 0) {
 			pthread_cond_wait(&g_kdf_cond, &g_kdf_lock);
-		else if (wait_ms == 0 ||
-			 pthread_cond_timedwait(&g_kdf_cond, &g_kdf_lock, &until) == ETIMEDOUT)
-			rc = g_kdf_busy >= max ? -1 : 0;
+		} else if (wait_ms == 0 || (!waiting && g_kdf_waiting > 0)) {
+			rc = -1;
+		} else {
+			if (!waiting)
+				g_kdf_waiting = waiting = 1;
+			if (pthread_cond_timedwait(&g_kdf_cond, &g_kdf_lock, &until) == ETIMEDOUT)
+				rc = g_kdf_busy >= max ? -1 : 0;
+		}
 	}
+	if (waiting)
+		g_kdf_waiting = 0;
 	if (rc == 0)
 		g_kdf_busy++;
 	pthread_mutex_unlock(&g_kdf_lock);
