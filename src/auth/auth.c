@@ -508,7 +508,9 @@ static int throttle_keys(const char *name, const char *remote, char kpair[80], c
 /* Count one attempt under key unless the key is in its delay (it has
  * `allowed` failures or more, the last one less than its delay ago):
  * *counted 1 when counted, 0 when refused. One statement, atomic on both
- * backends: on PostgreSQL the WHERE of DO UPDATE sees the row locked. */
+ * backends: on PostgreSQL the WHERE of DO UPDATE sees the row locked. Below
+ * `allowed` an attempt is counted whatever its time: one that read the clock
+ * a second before a parallel attempt was counted must not look delayed. */
 static int throttle_count(struct store *s, const struct throttle *t, const char *key,
 			  int64_t allowed, int *counted, struct vg_error *err)
 {
@@ -522,7 +524,7 @@ static int throttle_count(struct store *s, const struct throttle *t, const char 
 	    "window_start = CASE WHEN login_attempts.last_failure <= ? "
 	    "THEN excluded.window_start ELSE login_attempts.window_start END, "
 	    "last_failure = excluded.last_failure "
-	    "WHERE login_attempts.last_failure <= ? "
+	    "WHERE login_attempts.last_failure <= ? OR login_attempts.failures < ? "
 	    "OR excluded.last_failure >= login_attempts.last_failure + CASE "
 	    "WHEN login_attempts.failures < ? THEN 0 "
 	    "WHEN login_attempts.failures - ? >= ? THEN ? "
@@ -539,9 +541,10 @@ static int throttle_count(struct store *s, const struct throttle *t, const char 
 	store_bind_int64(st, 6, t->forget);
 	store_bind_int64(st, 7, allowed);
 	store_bind_int64(st, 8, allowed);
-	store_bind_int64(st, 9, t->capbits - 1);
-	store_bind_int64(st, 10, t->cap);
-	store_bind_int64(st, 11, allowed);
+	store_bind_int64(st, 9, allowed);
+	store_bind_int64(st, 10, t->capbits - 1);
+	store_bind_int64(st, 11, t->cap);
+	store_bind_int64(st, 12, allowed);
 	rc = store_step(st, err);
 	*counted = rc == STORE_ROW;
 	if (rc == STORE_ROW || rc == STORE_DONE)
