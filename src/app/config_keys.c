@@ -45,6 +45,12 @@ const struct vg_config_key app_config_keys[] = {
      "4, 8 ...; no account-wide lockout)."},
     {"auth.max_failures_per_address", "20",
      "Failed logins from one client address, any account, before that address waits."},
+    {"auth.password_checks", "2",
+     "Password checks (argon2id, 19 MiB each) running at once in the server, whatever the "
+     "number of clients."},
+    {"auth.password_wait_ms", "100",
+     "Milliseconds a login waits for a free password check (one login at a time waits) before "
+     "it is answered 503 with `Retry-After` (not counted as a failure)."},
     {"auth.session_ttl", "28800", "Browser session lifetime, seconds."},
     {"backup.pg_dump", "pg_dump",
      "`vigil backup` on PostgreSQL: the pg_dump program (its major version must be at least "
@@ -174,12 +180,21 @@ const struct vg_config_key app_config_keys[] = {
     {"server.body_min_rate", "64K",
      "A body gets one more second per this many bytes received (0: no rate)."},
     {"server.body_timeout", "60", "Seconds a request body may take, plus the rate allowance."},
+    {"server.conn_memory", "32K",
+     "Memory of one connection for its request line, headers and buffers (8K to 16M); "
+     "headers larger than it are refused with 431."},
     {"server.file_budget", "32G", "Bytes of file-upload bodies in flight, all together."},
     {"server.file_limit", "16G", "Largest file upload (release artifacts)."},
+    {"server.first_byte_timeout", "3",
+     "Seconds a new connection may stay without sending a byte (0: only "
+     "`server.header_timeout`)."},
     {"server.header_timeout", "10",
      "Seconds for a request's headers; also the idle time of a kept-alive connection."},
     {"server.listen", "127.0.0.1:8080", "The internal listener: every route (also `--listen`)."},
-    {"server.max_conns", "512", "Open connections in all."},
+    {"server.max_conns", "16384",
+     "Open connections of each listener; from 7/8 of it a new connection closes the one idle "
+     "the longest. Lowered to fit the open-file limit, whose soft value is raised to the hard "
+     "one at start."},
     {"server.max_conns_per_addr", "32", "Open connections from one client address (0: no cap)."},
     {"server.public_listen", "(none)",
      "The public listener: only the routes the public and devices need (also `--public-listen`)."},

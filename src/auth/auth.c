@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #define _POSIX_C_SOURCE 200809L
 #include "auth/auth.h"
 #include "core/clock.h"
@@ -11,11 +12,15 @@
 #include "store/store.h"
 
 #include <argon2.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
 #include "core/banned.h"
 
@@ -28,16 +33,167 @@
 #define A2_STR_(x) #x
 #define A2_STR(x)  A2_STR_(x)
 
-int auth_password_hash(const char *password, char *out, size_t outsz)
-{
-	unsigned char salt[A2_SALT];
-	int rc;
+/*
+ * The password checks' memory. An argon2id check holds A2_M KiB (19 MiB)
+ * while it runs: at most auth.password_checks (default 2) run at once in
+ * the process, whatever the number of callers and their addresses; a login
+ * that finds none free within auth.password_wait_ms (default 100), or finds
+ * another login already waiting, is answered busy (503) rather than queued. The memory is mapped
+ * for one check and unmapped after it: from malloc, each worker thread's arena would keep its 19
+ * MiB resident for good (glibc raises its mmap threshold after the first free of a block that
+ * size).
+ */
+static pthread_mutex_t g_kdf_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_kdf_cond;
+static pthread_once_t g_kdf_once = PTHREAD_ONCE_INIT;
+static int g_kdf_busy;    /* checks running */
+static int g_kdf_waiting; /* a bounded wait (a login) is waiting for one */
 
-	if (vg_random(salt, sizeof(salt)))
-		return VG_EINTERNAL;
-	rc = argon2id_hash_encoded(A2_T, A2_M, A2_P, password, strlen(password), salt, sizeof(salt),
-				   A2_HASH, out, outsz);
-	return rc == ARGON2_OK ? VG_OK : VG_EINTERNAL;
+static void kdf_init(void)
+{
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&g_kdf_cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
+/*
+ * Take a slot, waiting at most wait_ms (< 0: as long as it takes): 0, or -1
+ * when none came free in time. Of the bounded waits, one at a time: a
+ * waiting caller is a server worker thread that serves none of its other
+ * connections meanwhile, so during a flood the rest are answered at once
+ * and the threads stay free to take other clients.
+ */
+static int kdf_enter(int64_t wait_ms)
+{
+	int64_t max = vg_config_int("auth.password_checks", 2);
+	struct timespec until;
+	int rc = 0, waiting = 0;
+
+	if (max < 1)
+		max = 1;
+	pthread_once(&g_kdf_once, kdf_init);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	if (wait_ms > 0) {
+		until.tv_sec += (time_t)(wait_ms / 1000);
+		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
+	pthread_mutex_lock(&g_kdf_lock);
+	while (g_kdf_busy >= max && rc == 0) {
+		if (wait_ms < 0) {
+			pthread_cond_wait(&g_kdf_cond, &g_kdf_lock);
+		} else if (wait_ms == 0 || (!waiting && g_kdf_waiting > 0)) {
+			rc = -1;
+		} else {
+			if (!waiting)
+				g_kdf_waiting = waiting = 1;
+			if (pthread_cond_timedwait(&g_kdf_cond, &g_kdf_lock, &until) == ETIMEDOUT)
+				rc = g_kdf_busy >= max ? -1 : 0;
+		}
+	}
+	if (waiting)
+		g_kdf_waiting = 0;
+	if (rc == 0)
+		g_kdf_busy++;
+	pthread_mutex_unlock(&g_kdf_lock);
+	return rc;
+}
+
+static void kdf_leave(void)
+{
+	pthread_mutex_lock(&g_kdf_lock);
+	g_kdf_busy--;
+	pthread_cond_signal(&g_kdf_cond);
+	pthread_mutex_unlock(&g_kdf_lock);
+}
+
+static int kdf_map(uint8_t **mem, size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return ARGON2_MEMORY_ALLOCATION_ERROR;
+	*mem = p;
+	return ARGON2_OK;
+}
+
+static void kdf_unmap(uint8_t *mem, size_t n)
+{
+	munmap(mem, n);
+}
+
+/* Decode base64 (no padding) of s up to '$' or the end into out: its length,
+ * or 0 when it is not that or does not fit. */
+static size_t kdf_b64(const char *s, size_t n, uint8_t *out, size_t outsz)
+{
+	size_t len = 0;
+	unsigned char *raw = vg_base64_decode(s, n, &len);
+	if (!raw)
+		return 0;
+	if (len > outsz)
+		len = 0;
+	else
+		memcpy(out, raw, len);
+	free(raw);
+	return len;
+}
+
+/* argon2id of an encoded hash "$argon2id$v=19$m=M,t=T,p=P$salt$hash" with the
+ * working memory from kdf_map: ARGON2_OK, ARGON2_VERIFY_MISMATCH, or
+ * another argon2 code (ARGON2_DECODING_FAIL when it is not such a hash). */
+static int kdf_verify(const char *encoded, const char *password)
+{
+	uint8_t salt[64], want[64], got[64];
+	unsigned long v[4];
+	static const char *const keys[4] = {"$argon2id$v=", "$m=", ",t=", ",p="};
+	const char *p = encoded, *s, *h;
+	size_t saltlen, hashlen;
+	argon2_context ctx;
+
+	for (int i = 0; i < 4; i++) {
+		size_t kl = strlen(keys[i]);
+		char *end;
+		if (strncmp(p, keys[i], kl) != 0 || p[kl] < '0' || p[kl] > '9')
+			return ARGON2_DECODING_FAIL;
+		v[i] = strtoul(p + kl, &end, 10);
+		if (end - (p + kl) > 9)
+			return ARGON2_DECODING_FAIL;
+		p = end;
+	}
+	/* at most 1 GiB and 16 lanes: a stored hash, but no reason to trust it blindly */
+	if (*p != '$' || v[1] > (1UL << 20) || v[3] < 1 || v[3] > 16)
+		return ARGON2_DECODING_FAIL;
+	s = p + 1;
+	h = strchr(s, '$');
+	if (!h)
+		return ARGON2_DECODING_FAIL;
+	saltlen = kdf_b64(s, (size_t)(h - s), salt, sizeof(salt));
+	hashlen = kdf_b64(h + 1, strlen(h + 1), want, sizeof(want));
+	if (!saltlen || hashlen < 4)
+		return ARGON2_DECODING_FAIL;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = got;
+	ctx.outlen = (uint32_t)hashlen;
+	ctx.pwd = (uint8_t *)(uintptr_t)password;
+	ctx.pwdlen = (uint32_t)strlen(password);
+	ctx.salt = salt;
+	ctx.saltlen = (uint32_t)saltlen;
+	ctx.t_cost = (uint32_t)v[2];
+	ctx.m_cost = (uint32_t)v[1];
+	ctx.lanes = ctx.threads = (uint32_t)v[3];
+	ctx.version = (uint32_t)v[0];
+	ctx.allocate_cbk = kdf_map;
+	ctx.free_cbk = kdf_unmap;
+	ctx.flags = ARGON2_DEFAULT_FLAGS;
+	{
+		int rc = argon2id_verify_ctx(&ctx, (const char *)want);
+		vg_wipe(got, sizeof(got));
+		return rc;
+	}
 }
 
 /* Completed argon2id computations (a match or a mismatch: a hash that does
@@ -45,9 +201,17 @@ int auth_password_hash(const char *password, char *out, size_t outsz)
 static atomic_uint_fast64_t g_kdf_runs;
 static _Thread_local char g_kdf_last[48];
 
-int auth_password_verify(const char *encoded, const char *password)
+/* 1 when password matches encoded, 0 when not, -1 when no check slot came
+ * free within wait_ms (kdf_enter). */
+static int password_check(const char *encoded, const char *password, int64_t wait_ms)
 {
-	int rc = argon2id_verify(encoded, password, strlen(password));
+	int rc;
+	if (kdf_enter(wait_ms))
+		return -1;
+	rc = kdf_verify(encoded, password);
+	if (rc == ARGON2_DECODING_FAIL) /* another form of argon2id hash: the library's reader */
+		rc = argon2id_verify(encoded, password, strlen(password));
+	kdf_leave();
 	if (rc == ARGON2_OK || rc == ARGON2_VERIFY_MISMATCH) {
 		/* "$argon2id$v=19$m=19456,t=2,p=1$salt$hash": keep "m=...,p=1" */
 		const char *c = strstr(encoded, "$m=");
@@ -57,6 +221,78 @@ int auth_password_verify(const char *encoded, const char *password)
 			 c ? c + 1 : "");
 	}
 	return rc == ARGON2_OK;
+}
+
+int auth_password_verify(const char *encoded, const char *password)
+{
+	return password_check(encoded, password, -1);
+}
+
+/* base64 without padding (the PHC string form argon2 writes) of n bytes,
+ * appended at *o of out; -1 when it does not fit. */
+static int b64_nopad(const uint8_t *p, size_t n, char *out, size_t outsz, size_t *o)
+{
+	char *b = vg_base64_encode(p, n);
+	size_t len;
+	if (!b)
+		return -1;
+	len = strcspn(b, "=");
+	if (*o + len + 1 > outsz) {
+		free(b);
+		return -1;
+	}
+	memcpy(out + *o, b, len);
+	*o += len;
+	out[*o] = '\0';
+	free(b);
+	return 0;
+}
+
+int auth_password_hash(const char *password, char *out, size_t outsz)
+{
+	uint8_t salt[A2_SALT], hash[A2_HASH];
+	argon2_context ctx;
+	size_t o;
+	int rc, w;
+
+	if (vg_random(salt, sizeof(salt)))
+		return VG_EINTERNAL;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = hash;
+	ctx.outlen = sizeof(hash);
+	ctx.pwd = (uint8_t *)(uintptr_t)password;
+	ctx.pwdlen = (uint32_t)strlen(password);
+	ctx.salt = salt;
+	ctx.saltlen = sizeof(salt);
+	ctx.t_cost = A2_T;
+	ctx.m_cost = A2_M;
+	ctx.lanes = ctx.threads = A2_P;
+	ctx.version = ARGON2_VERSION_13;
+	ctx.allocate_cbk = kdf_map; /* the checks' memory: mapped, then given back */
+	ctx.free_cbk = kdf_unmap;
+	ctx.flags = ARGON2_DEFAULT_FLAGS;
+	(void)kdf_enter(-1);
+	rc = argon2_ctx(&ctx, Argon2_id);
+	kdf_leave();
+	if (rc != ARGON2_OK)
+		return VG_EINTERNAL;
+	w = snprintf(out, outsz, "$argon2id$v=%d$m=%d,t=%d,p=%d$", ARGON2_VERSION_13, A2_M, A2_T,
+		     A2_P);
+	o = w > 0 ? (size_t)w : 0;
+	rc = w < 0 || (size_t)w >= outsz || b64_nopad(salt, sizeof(salt), out, outsz, &o) ||
+	     o + 2 > outsz;
+	if (!rc) {
+		out[o++] = '$';
+		out[o] = '\0';
+		rc = b64_nopad(hash, sizeof(hash), out, outsz, &o);
+	}
+	vg_wipe(hash, sizeof(hash));
+	if (rc) {
+		if (outsz)
+			out[0] = '\0';
+		return VG_EINTERNAL;
+	}
+	return VG_OK;
 }
 
 uint64_t auth_kdf_runs(char *last_cost, size_t n)
@@ -272,7 +508,9 @@ static int throttle_keys(const char *name, const char *remote, char kpair[80], c
 /* Count one attempt under key unless the key is in its delay (it has
  * `allowed` failures or more, the last one less than its delay ago):
  * *counted 1 when counted, 0 when refused. One statement, atomic on both
- * backends: on PostgreSQL the WHERE of DO UPDATE sees the row locked. */
+ * backends: on PostgreSQL the WHERE of DO UPDATE sees the row locked. Below
+ * `allowed` an attempt is counted whatever its time: one that read the clock
+ * a second before a parallel attempt was counted must not look delayed. */
 static int throttle_count(struct store *s, const struct throttle *t, const char *key,
 			  int64_t allowed, int *counted, struct vg_error *err)
 {
@@ -286,7 +524,7 @@ static int throttle_count(struct store *s, const struct throttle *t, const char 
 	    "window_start = CASE WHEN login_attempts.last_failure <= ? "
 	    "THEN excluded.window_start ELSE login_attempts.window_start END, "
 	    "last_failure = excluded.last_failure "
-	    "WHERE login_attempts.last_failure <= ? "
+	    "WHERE login_attempts.last_failure <= ? OR login_attempts.failures < ? "
 	    "OR excluded.last_failure >= login_attempts.last_failure + CASE "
 	    "WHEN login_attempts.failures < ? THEN 0 "
 	    "WHEN login_attempts.failures - ? >= ? THEN ? "
@@ -303,9 +541,10 @@ static int throttle_count(struct store *s, const struct throttle *t, const char 
 	store_bind_int64(st, 6, t->forget);
 	store_bind_int64(st, 7, allowed);
 	store_bind_int64(st, 8, allowed);
-	store_bind_int64(st, 9, t->capbits - 1);
-	store_bind_int64(st, 10, t->cap);
-	store_bind_int64(st, 11, allowed);
+	store_bind_int64(st, 9, allowed);
+	store_bind_int64(st, 10, t->capbits - 1);
+	store_bind_int64(st, 11, t->cap);
+	store_bind_int64(st, 12, allowed);
 	rc = store_step(st, err);
 	*counted = rc == STORE_ROW;
 	if (rc == STORE_ROW || rc == STORE_DONE)
@@ -364,18 +603,29 @@ static void make_dummy_hash(void)
 	vg_wipe(pw, sizeof(pw));
 }
 
-static void dummy_check(const char *password)
+/* 0 (no match), or -1 when busy (password_check()). */
+static int dummy_check(const char *password, int64_t wait_ms)
 {
 	pthread_once(&g_dummy_once, make_dummy_hash);
 	if (g_dummy_hash[0])
-		(void)auth_password_verify(g_dummy_hash, password);
-	else
-		/* no random numbers: a fixed, well-formed hash of the same cost */
-		(void)auth_password_verify(
-		    "$argon2id$v=19$m=" A2_STR(A2_M) ",t=" A2_STR(A2_T) ",p=" A2_STR(
-			A2_P) "$c29tZXNhbHRzb21lc2FsdA$"
-			      "3wdzLYM1bClDKDZdBUUBoIRBXhfTZSmvTT2dVRmdDZw",
-		    password);
+		return password_check(g_dummy_hash, password, wait_ms) < 0 ? -1 : 0;
+	/* no random numbers: a fixed, well-formed hash of the same cost */
+	return password_check("$argon2id$v=19$m=" A2_STR(A2_M) ",t=" A2_STR(A2_T) ",p=" A2_STR(
+				  A2_P) "$c29tZXNhbHRzb21lc2FsdA$"
+					"3wdzLYM1bClDKDZdBUUBoIRBXhfTZSmvTT2dVRmdDZw",
+			      password, wait_ms) < 0
+		   ? -1
+		   : 0;
+}
+
+/* A busy attempt ran no check: the claim on both keys is taken back. */
+static int throttle_unclaim(struct store *s, const char *kpair, const char *kaddr,
+			    struct vg_error *err)
+{
+	return store_exec(s, err,
+			  "UPDATE login_attempts SET failures = failures - 1 WHERE key IN (?, ?) "
+			  "AND failures > 0",
+			  "tt", kpair, kaddr);
 }
 
 int auth_login(struct store *s, const char *name, const char *password, const char *remote,
@@ -384,7 +634,8 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 	struct throttle t;
 	char kpair[80], kaddr[80];
 	struct store_stmt *st = NULL;
-	int rc, ok = 0, disabled = 0, limited = 0, local_off = 0;
+	int rc, ok = 0, disabled = 0, limited = 0, local_off = 0, busy = 0;
+	int64_t wait_ms = vg_config_int("auth.password_wait_ms", 100);
 	char *hash = NULL, *role = NULL;
 	int64_t uid = 0;
 	json_t *after;
@@ -427,12 +678,19 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 		if (rc)
 			goto out;
 		/* unknown and disabled accounts cost the same as a wrong password */
+		if (wait_ms < 0)
+			wait_ms = 0;
 		if (hash && !disabled && password)
-			ok = auth_password_verify(hash, password);
+			ok = password_check(hash, password, wait_ms);
 		else
-			dummy_check(password ? password : "");
-		if (disabled)
+			ok = dummy_check(password ? password : "", wait_ms);
+		if (ok < 0) {
+			ok = 0;
+			busy = 1;
+			why = "busy: too many password checks at once";
+		} else if (disabled) {
 			why = "account disabled";
+		}
 		/* auth.local_login (auth_oidc_check() refuses other values):
 		 * off refuses every password, admins all but the break-glass
 		 * administrators' */
@@ -449,9 +707,10 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 	rc = store_tx_begin(s, err);
 	if (rc)
 		goto out;
-	if (ok) {
+	if (ok || busy) {
 		struct vg_error e = {0};
-		if (throttle_release(s, kpair, kaddr, &e))
+		if (ok ? throttle_release(s, kpair, kaddr, &e)
+		       : throttle_unclaim(s, kpair, kaddr, &e))
 			vg_warn("login attempts: cannot take back the count: %s", vg_error_msg(&e));
 	}
 	after = json_pack("{s:b, s:s}", "success", ok, "reason", ok ? "ok" : why);
@@ -466,7 +725,9 @@ int auth_login(struct store *s, const char *name, const char *password, const ch
 		snprintf(out->name, sizeof(out->name), "%s", name);
 	}
 	if (!rc && !ok)
-		rc = limited
+		rc = busy ? vg_error_set(err, VG_EBUSY,
+					 "too many logins at once; try again in a second")
+		     : limited
 			 ? vg_error_set(err, VG_ERATE, "too many failed logins; try again later")
 		     : local_off ? vg_error_set(err, VG_EAUTH,
 						"password login is turned off for this account "

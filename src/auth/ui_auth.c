@@ -147,8 +147,11 @@ static int login_post(struct http_req *req, struct http_resp *resp)
 	rc = auth_login(req->db, user, pw, req->remote, &p, &err);
 	vg_wipe(pw, sizeof(pw));
 	if (rc) {
-		resp->status = rc == VG_ERATE ? 429 : 401;
+		/* busy: every password check slot was taken (auth.password_checks) */
+		resp->status = rc == VG_ERATE ? 429 : rc == VG_EBUSY ? 503 : 401;
 		login_page(req, resp, vg_error_msg(&err), user, NULL);
+		if (rc == VG_EBUSY)
+			http_set_header(resp, "Retry-After", "1");
 		return VG_OK;
 	}
 	if (auth_session_create(req->db, &p, req->remote, sid, sizeof(sid), &err)) {

@@ -35,7 +35,8 @@
 	X(VG_EIO, "io_error", 500, "input/output error")                          \
 	X(VG_EAUDIT, "audit_missing", 500, "state change without audit record")   \
 	X(VG_ERETAIN, "retention", 409, "retention period has not ended")         \
-	X(VG_EINTERNAL, "internal", 500, "internal error")
+	X(VG_EINTERNAL, "internal", 500, "internal error")                        \
+	X(VG_EBUSY, "busy", 503, "busy; try again shortly")
 
 enum vg_code {
 #define VG_X_ENUM(e, s, h, m) e,

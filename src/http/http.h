@@ -262,6 +262,23 @@ void http_log_context(struct http_req *req, const char *product, const char *ver
 
 /* Run until SIGTERM/SIGINT; in-flight requests finish; returns an exit code. */
 int http_serve(const struct http_server_opts *o, struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * The server without a socket or a thread, for the fuzz target of the whole
+ * request (tests/fuzz/fuzz_http_request.c): http_harness_start() reads the
+ * settings and takes o's routes, authenticate hook and database as
+ * http_serve() does, but listens nowhere. http_harness_request() hands the
+ * n bytes of data to libmicrohttpd as one client connection (from
+ * 127.0.0.1) would send them, then closes the client's side for writing,
+ * and runs the server until it has answered and closed the connection; the
+ * bytes answered go to out (at most outsz, the rest read and dropped).
+ * Returns the number of bytes answered, or -1 when the connection could not
+ * be made. Every request goes through on_request, the gate, the router, the
+ * authenticate hook and the handler exactly as over a socket. One thread.
+ */
+int http_harness_start(const struct http_server_opts *o, struct vg_error *err) VG_MUST_CHECK;
+long http_harness_request(const void *data, size_t n, char *out, size_t outsz);
+void http_harness_stop(void);
 /* How many POST / PUT / PATCH / DELETE requests this process has handled
  * (counted when each handler has returned): a cache computed at generation
  * G is current for this server's own writes while the number is still G. */

@@ -11,7 +11,10 @@
  * server.header_timeout of the connection's start (or of the end of the
  * previous request), a body must keep server.body_min_rate after a grace of
  * server.body_timeout; the watchdog (the main thread) shuts down the socket
- * of a connection past its deadline and MHD then closes it.
+ * of a connection past its deadline and MHD then closes it, and of one that
+ * has sent no byte within server.first_byte_timeout. Near server.max_conns,
+ * a new connection closes the one waiting for a request the longest. A
+ * connection's memory is server.conn_memory.
  */
 #define _GNU_SOURCE
 #include "http/http.h"
@@ -31,17 +34,20 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/tcp.h> /* struct tcp_info with tcpi_bytes_received */
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,9 +86,17 @@ static struct store *thread_db(struct vg_error *err)
 /* ---- metrics ---- */
 
 /* Refusals counted for /metrics. */
-enum { REFUSED_ADDR, REFUSED_TIMEOUT, REFUSED_BUDGET, REFUSED_FRAMING, REFUSED_N };
-static const char *const refused_names[REFUSED_N] = {"per_address_limit", "timeout", "budget",
-						     "framing"};
+enum {
+	REFUSED_ADDR,
+	REFUSED_TIMEOUT,
+	REFUSED_BUDGET,
+	REFUSED_FRAMING,
+	REFUSED_SILENT,  /* sent nothing within server.first_byte_timeout */
+	REFUSED_EVICTED, /* idle, closed for a new connection near server.max_conns */
+	REFUSED_N
+};
+static const char *const refused_names[REFUSED_N] = {
+    "per_address_limit", "timeout", "budget", "framing", "silent", "idle_evicted"};
 static atomic_ullong g_refused[REFUSED_N];
 
 static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -210,6 +224,7 @@ int http_metrics_render(struct vg_buf *b)
 
 static size_t g_body_limit;
 static size_t g_body_budget;
+static size_t g_conn_memory; /* server.conn_memory: MHD's memory pool of a connection */
 static unsigned g_max_conns_per_addr;
 static int64_t g_header_timeout_ms;
 static int64_t g_body_timeout_ms;
@@ -288,19 +303,47 @@ static void budget_put(size_t n, int anon, int file)
 	pthread_mutex_unlock(&g_budget_lock);
 }
 
-/* ---- connections: per-address cap and deadlines ---- */
+/* ---- connections: limits, deadlines, the oldest idle closed first ---- */
 
+/* A listener: what on_request learns of the daemon that took the request. */
+struct listener {
+	int public_face; /* only HTTP_PUBLIC_FACE routes */
+	int tls_slot;    /* http/tls.h slot, or -1: plain HTTP */
+};
+static struct listener g_listeners[2] = {{0, -1}, {1, -1}};
+
+/*
+ * Every open connection of a listener is on its list, the one idle the
+ * longest at the tail: a connection goes to the head when it opens and when
+ * it finishes a request. When more than the high-water mark of a listener's
+ * server.max_conns are open, each new connection closes the oldest one that
+ * is waiting for a request (never one being read or handled), the way nginx
+ * reuses keep-alive connections, so that a crowd of idle connections cannot
+ * keep new clients out (MHD would stop accepting at the limit).
+ */
 struct conn_watch {
 	struct conn_watch *prev, *next;
+	int list; /* index of the listener in g_listeners and g_watch */
 	int fd;
-	int exempt; /* a trusted proxy: not held to server.max_conns_per_addr */
-	int cut;    /* shut down by us */
+	int exempt;  /* a trusted proxy: not held to server.max_conns_per_addr */
+	int cut;     /* shut down by us */
+	int heard;   /* the client has sent something (TCP_INFO), watchdog's own */
+	int counted; /* in g_addr_counts */
+	int64_t opened;
 	char addr[INET6_ADDRSTRLEN];
+	atomic_int in_request; /* a request's headers were read and it is not finished */
 	atomic_llong deadline; /* vg_mono_ms(); 0: none (a handler is running) */
 };
 
+struct watch_list {
+	struct conn_watch *head, *tail;
+	unsigned live; /* on the list and not cut */
+	unsigned high; /* past this many live, a new connection closes the oldest idle one */
+};
+
 static pthread_mutex_t g_watch_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct conn_watch *g_watch_head;
+static struct watch_list g_watch[2];
+static int64_t g_first_byte_ms; /* server.first_byte_timeout */
 
 static void sockaddr_text(const struct sockaddr *sa, char *out, size_t outsz)
 {
@@ -321,11 +364,127 @@ static void watch_set(struct conn_watch *w, int64_t deadline)
 		atomic_store(&w->deadline, (long long)deadline);
 }
 
+/* g_watch_lock held for the list functions below. */
+static void watch_unlink(struct watch_list *wl, struct conn_watch *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		wl->head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		wl->tail = w->prev;
+	w->prev = w->next = NULL;
+}
+
+static void watch_push(struct watch_list *wl, struct conn_watch *w)
+{
+	w->prev = NULL;
+	w->next = wl->head;
+	if (wl->head)
+		wl->head->prev = w;
+	else
+		wl->tail = w;
+	wl->head = w;
+}
+
+/*
+ * Open connections by client address (those held to
+ * server.max_conns_per_addr, not cut), both listeners together: a table, so
+ * that a crowd of connections costs no walk of the lists at each accept.
+ */
+#define ADDR_BUCKETS 4096
+struct addr_count {
+	struct addr_count *next;
+	unsigned n;
+	char addr[INET6_ADDRSTRLEN];
+};
+static struct addr_count *g_addr_counts[ADDR_BUCKETS];
+
+static struct addr_count **addr_slot(const char *addr)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	struct addr_count **pp;
+	for (const char *p = addr; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (pp = &g_addr_counts[h % ADDR_BUCKETS]; *pp; pp = &(*pp)->next)
+		if (strcmp((*pp)->addr, addr) == 0)
+			break;
+	return pp;
+}
+
+/* Count w under its address: the count before it, or -1 out of memory. */
+static long addr_add(struct conn_watch *w)
+{
+	struct addr_count **pp = addr_slot(w->addr);
+	if (!*pp) {
+		*pp = calloc(1, sizeof(**pp));
+		if (!*pp)
+			return -1;
+		snprintf((*pp)->addr, sizeof((*pp)->addr), "%s", w->addr);
+	}
+	w->counted = 1;
+	return (long)(*pp)->n++;
+}
+
+static void addr_drop(struct conn_watch *w)
+{
+	struct addr_count **pp, *a;
+	if (!w->counted)
+		return;
+	w->counted = 0;
+	pp = addr_slot(w->addr);
+	a = *pp;
+	if (a && --a->n == 0) {
+		*pp = a->next;
+		free(a);
+	}
+}
+
+/* Shut the connection down (MHD sees the end of the stream and closes it). */
+static void watch_cut(struct watch_list *wl, struct conn_watch *w, int reason)
+{
+	addr_drop(w);
+	w->cut = 1;
+	wl->live--;
+	if (w->fd >= 0)
+		shutdown(w->fd, SHUT_RDWR);
+	atomic_fetch_add(&g_refused[reason], 1);
+}
+
+/* Close the connection waiting for a request the longest, if any. */
+static void evict_oldest_idle(struct watch_list *wl, const struct conn_watch *keep)
+{
+	for (struct conn_watch *o = wl->tail; o; o = o->prev)
+		if (o != keep && !o->cut && o->fd >= 0 && !atomic_load(&o->in_request)) {
+			watch_cut(wl, o, REFUSED_EVICTED);
+			return;
+		}
+}
+
+/* A request of w began (1) or ended (0); an ended one makes w the newest idle. */
+static void watch_request(struct conn_watch *w, int begun)
+{
+	if (!w)
+		return;
+	atomic_store(&w->in_request, begun);
+	if (begun)
+		return;
+	pthread_mutex_lock(&g_watch_lock);
+	if (w->prev) { /* not already the head */
+		watch_unlink(&g_watch[w->list], w);
+		watch_push(&g_watch[w->list], w);
+	}
+	pthread_mutex_unlock(&g_watch_lock);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
 	struct conn_watch *w = *socket_context;
-	(void)cls;
+	const struct listener *l = cls ? cls : &g_listeners[0];
+	struct watch_list *wl;
 
 	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
 		if (!w)
@@ -333,12 +492,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		/* MHD closes the descriptor after this returns: once unlinked
 		 * here, the watchdog no longer touches it */
 		pthread_mutex_lock(&g_watch_lock);
-		if (w->prev)
-			w->prev->next = w->next;
-		else
-			g_watch_head = w->next;
-		if (w->next)
-			w->next->prev = w->prev;
+		watch_unlink(&g_watch[w->list], w);
+		if (!w->cut)
+			g_watch[w->list].live--;
+		addr_drop(w);
 		pthread_mutex_unlock(&g_watch_lock);
 		free(w);
 		*socket_context = NULL;
@@ -347,49 +504,68 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return;
+	w->list = (int)(l - g_listeners);
+	wl = &g_watch[w->list];
 	{
 		const union MHD_ConnectionInfo *ci;
-		unsigned same = 0;
+		long same = 0;
 		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		w->fd = ci ? ci->connect_fd : -1;
 		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		sockaddr_text(ci ? ci->client_addr : NULL, w->addr, sizeof(w->addr));
 		w->exempt = http_proxies_match(&g_proxies, w->addr);
-		atomic_init(&w->deadline, (long long)(vg_mono_ms() + g_header_timeout_ms));
+		w->opened = vg_mono_ms();
+		atomic_init(&w->in_request, 0);
+		atomic_init(&w->deadline, (long long)(w->opened + g_header_timeout_ms));
 		pthread_mutex_lock(&g_watch_lock);
 		if (g_max_conns_per_addr && !w->exempt)
-			for (struct conn_watch *o = g_watch_head; o; o = o->next)
-				if (!o->cut && strcmp(o->addr, w->addr) == 0)
-					same++;
-		w->next = g_watch_head;
-		if (g_watch_head)
-			g_watch_head->prev = w;
-		g_watch_head = w;
-		if (g_max_conns_per_addr && !w->exempt && same >= g_max_conns_per_addr &&
-		    w->fd >= 0) {
-			/* MHD sees the end of the stream and closes it */
-			w->cut = 1;
-			shutdown(w->fd, SHUT_RDWR);
-			atomic_fetch_add(&g_refused[REFUSED_ADDR], 1);
-		}
+			same = addr_add(w);
+		watch_push(wl, w);
+		wl->live++;
+		if (g_max_conns_per_addr && !w->exempt &&
+		    (same < 0 || same >= (long)g_max_conns_per_addr) && w->fd >= 0)
+			watch_cut(wl, w, REFUSED_ADDR);
+		else if (wl->high && wl->live > wl->high)
+			evict_oldest_idle(wl, w);
 		pthread_mutex_unlock(&g_watch_lock);
 	}
 	*socket_context = w;
 }
 
-/* Shut down every connection past its deadline (called by the main thread). */
+/* 1 when the peer of fd has sent no byte yet (TCP_INFO); 0 when it has, or
+ * when the kernel cannot say. */
+static int never_sent(int fd)
+{
+	struct tcp_info ti;
+	socklen_t n = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &n) != 0 ||
+	    n < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
+		return 0;
+	return ti.tcpi_bytes_received == 0;
+}
+
+/* Shut down every connection past its deadline, and those that sent nothing
+ * within server.first_byte_timeout (called by the main thread). */
 static void watchdog_scan(void)
 {
 	int64_t now = vg_mono_ms();
 	pthread_mutex_lock(&g_watch_lock);
-	for (struct conn_watch *w = g_watch_head; w; w = w->next) {
-		long long d = atomic_load(&w->deadline);
-		if (d && now > d && !w->cut && w->fd >= 0) {
-			w->cut = 1;
-			shutdown(w->fd, SHUT_RDWR);
-			atomic_fetch_add(&g_refused[REFUSED_TIMEOUT], 1);
+	for (int i = 0; i < 2; i++)
+		for (struct conn_watch *w = g_watch[i].head; w; w = w->next) {
+			long long d = atomic_load(&w->deadline);
+			if (w->cut || w->fd < 0)
+				continue;
+			if (d && now > d) {
+				watch_cut(&g_watch[i], w, REFUSED_TIMEOUT);
+			} else if (!w->heard && g_first_byte_ms &&
+				   now > w->opened + g_first_byte_ms) {
+				if (!atomic_load(&w->in_request) && never_sent(w->fd))
+					watch_cut(&g_watch[i], w, REFUSED_SILENT);
+				else
+					w->heard = 1;
+			}
 		}
-	}
 	pthread_mutex_unlock(&g_watch_lock);
 }
 
@@ -401,13 +577,6 @@ static struct conn_watch *conn_watch_of(struct MHD_Connection *conn)
 }
 
 /* ---- request context ---- */
-
-/* A listener: what on_request learns of the daemon that took the request. */
-struct listener {
-	int public_face; /* only HTTP_PUBLIC_FACE routes */
-	int tls_slot;    /* http/tls.h slot, or -1: plain HTTP */
-};
-static struct listener g_listeners[2] = {{0, -1}, {1, -1}};
 
 struct reqctx {
 	struct http_req req;
@@ -1379,6 +1548,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		ctx->req.conn = conn;
 		ctx->watch = conn_watch_of(conn);
+		watch_request(ctx->watch, 1);
 		vg_buf_init(&ctx->req.body, 0);
 		if (read_headers(conn, ctx, version, &why)) {
 			char msg[160];
@@ -1454,7 +1624,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!ctx)
 		return;
 	/* the next request on this connection has header_timeout from now */
-	watch_set(conn_watch_of(conn), vg_mono_ms() + g_header_timeout_ms);
+	{
+		struct conn_watch *w = conn_watch_of(conn);
+		watch_set(w, vg_mono_ms() + g_header_timeout_ms);
+		watch_request(w, 0);
+	}
 	metrics_note(ctx->route, ctx->status ? ctx->status : 500,
 		     (double)(vg_mono_ms() - ctx->t0) / 1000.0);
 	access_event(ctx, ctx->status ? ctx->status : 500,
@@ -1575,7 +1749,7 @@ static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
 				    "setting server.file_budget (%zu bytes) is smaller than "
 				    "server.file_limit (%zu bytes): no file upload could be taken",
 				    g_file_budget, g_file_limit);
-	if (setting_int("server.max_conns", 512, 4, 100000, &v, err))
+	if (setting_int("server.max_conns", 16384, 4, 1000000, &v, err))
 		return err->code;
 	*max_conns = (unsigned)v;
 	if (*max_conns < o->threads)
@@ -1589,6 +1763,12 @@ static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
 	if (setting_int("server.header_timeout", 10, 1, 3600, &v, err))
 		return err->code;
 	g_header_timeout_ms = v * 1000;
+	if (setting_int("server.first_byte_timeout", 3, 0, 3600, &v, err))
+		return err->code;
+	g_first_byte_ms = v * 1000;
+	if (setting_int("server.conn_memory", 32 * 1024, 8 * 1024, 16LL << 20, &v, err))
+		return err->code;
+	g_conn_memory = (size_t)v;
 	{
 		const char *al = vg_config_get("server.access_log", "on");
 		if (strcmp(al, "on") && strcmp(al, "off"))
@@ -1618,6 +1798,44 @@ static int read_settings(const struct http_server_opts *o, unsigned *max_conns,
 	return VG_OK;
 }
 
+/*
+ * Raise the soft limit of open files to the hard one (what nginx's
+ * worker_rlimit_nofile does; systemd gives 1024 soft and 524288 hard), then
+ * fit the connections in it: each of nlisteners listeners may hold
+ * max_conns, and the rest of the process (database connections, spooled
+ * bodies, files being sent, logs) keeps a reserve. A limit too small for
+ * server.max_conns lowers it, with a warning: MHD stops accepting for good
+ * when accept() fails for want of descriptors.
+ */
+static unsigned fit_max_conns(unsigned max_conns, unsigned nlisteners, unsigned threads)
+{
+	struct rlimit rl;
+	unsigned long long have, reserve, room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return max_conns;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = {rl.rlim_max, rl.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl.rlim_cur = rl.rlim_max;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return max_conns;
+	have = (unsigned long long)rl.rlim_cur;
+	reserve = 256 + 16ULL * threads * nlisteners;
+	if (reserve > have / 2)
+		reserve = have / 2;
+	room = (have - reserve) / nlisteners;
+	if (room < threads)
+		room = threads;
+	if (max_conns <= room)
+		return max_conns;
+	vg_warn("server.max_conns %u does not fit in the open-file limit (RLIMIT_NOFILE %llu, "
+		"%u listener(s)): taking %llu connections a listener; raise LimitNOFILE",
+		max_conns, have, nlisteners, room);
+	return (unsigned)room;
+}
+
 /* Stop the first n services of list, the last started first. */
 static void stop_services(const struct vg_service *list, size_t n)
 {
@@ -1644,6 +1862,8 @@ static int start_daemon(const char *listen, const struct listener *l, const char
 	int rc = parse_listen(listen, &sa, err);
 	if (rc)
 		return rc;
+	/* from 7/8 of the limit, a new connection closes the oldest idle one */
+	g_watch[l - g_listeners].high = max_conns - (max_conns / 8 ? max_conns / 8 : 1);
 	if (l->tls_slot >= 0) {
 		if (MHD_is_feature_supported(MHD_FEATURE_HTTPS_CERT_CALLBACK) != MHD_YES)
 			return vg_error_set(
@@ -1657,13 +1877,13 @@ static int start_daemon(const char *listen, const struct listener *l, const char
 		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
 						 (void *)HTTP_TLS_PRIORITIES};
 	}
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, (void *)l, MHD_OPTION_ARRAY, tls,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED,
-			     on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-			     MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
-			     (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, (void *)l, MHD_OPTION_ARRAY, tls,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, (void *)l, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    g_conn_memory, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
 	if (!d)
 		return vg_error_set(err, VG_EIO, "cannot listen on %s: %s", listen,
 				    strerror(errno));
@@ -1695,6 +1915,7 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	rc = read_settings(o, &max_conns, err);
 	if (rc)
 		return rc;
+	max_conns = fit_max_conns(max_conns, o->public_listen ? 2 : 1, o->threads);
 	g_db_url = o->db_url;
 	g_body_limit = o->body_limit;
 	g_routes = o->routes;
@@ -1782,4 +2003,100 @@ int http_serve(const struct http_server_opts *o, struct vg_error *err)
 	pthread_mutex_unlock(&g_db_lock);
 	vg_info("stopped");
 	return VG_OK;
+}
+
+/* ---- the server without a socket (http.h: http_harness_*) ---- */
+
+static struct MHD_Daemon *g_harness;
+
+int http_harness_start(const struct http_server_opts *o, struct vg_error *err)
+{
+	unsigned max_conns = 0;
+	int rc = read_settings(o, &max_conns, err);
+	if (rc)
+		return rc;
+	g_db_url = o->db_url;
+	g_body_limit = o->body_limit;
+	g_routes = o->routes;
+	g_nav = o->nav;
+	g_authenticate = o->authenticate;
+	g_started = vg_now();
+	g_harness = MHD_start_daemon(
+	    MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, (void *)&g_listeners[0],
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, (void *)&g_listeners[0], MHD_OPTION_CONNECTION_LIMIT, max_conns,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    g_conn_memory, MHD_OPTION_END);
+	if (!g_harness)
+		return vg_error_set(err, VG_EINTERNAL,
+				    "cannot start libmicrohttpd without a socket");
+	return VG_OK;
+}
+
+long http_harness_request(const void *data, size_t n, char *out, size_t outsz)
+{
+	struct sockaddr_in peer;
+	const char *p = data;
+	size_t sent = 0, got = 0;
+	int sv[2], shut = 0, done = 0;
+
+	if (!g_harness || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	if (fcntl(sv[1], F_SETFL, O_NONBLOCK) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	memset(&peer, 0, sizeof(peer));
+	peer.sin_family = AF_INET;
+	peer.sin_port = htons(40000);
+	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* MHD owns sv[0] from here, and closes it on failure too */
+	if (MHD_add_connection(g_harness, sv[0], (struct sockaddr *)&peer, sizeof(peer)) !=
+	    MHD_YES) {
+		close(sv[1]);
+		return -1;
+	}
+	/* a bound on the rounds: a connection MHD keeps past them is dropped */
+	for (int round = 0; round < 10000 && !done; round++) {
+		char buf[16384];
+		ssize_t r;
+		if (sent < n) {
+			ssize_t w = send(sv[1], p + sent, n - sent, MSG_NOSIGNAL);
+			if (w > 0)
+				sent += (size_t)w;
+			else if (w < 0 && errno != EAGAIN && errno != EINTR)
+				sent = n; /* the server closed: nothing more goes */
+		}
+		if (sent == n && !shut) {
+			shutdown(sv[1], SHUT_WR);
+			shut = 1;
+		}
+		MHD_run(g_harness);
+		while ((r = recv(sv[1], buf, sizeof(buf), 0)) > 0) {
+			size_t k = (size_t)r;
+			if (got < outsz)
+				memcpy(out + got, buf, k < outsz - got ? k : outsz - got);
+			got += k;
+		}
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			done = 1;
+	}
+	close(sv[1]);
+	for (int i = 0; i < 4; i++)
+		MHD_run(g_harness); /* MHD sees the close and frees the connection */
+	return (long)got;
+}
+
+void http_harness_stop(void)
+{
+	if (g_harness)
+		MHD_stop_daemon(g_harness);
+	g_harness = NULL;
+	pthread_mutex_lock(&g_db_lock);
+	for (int i = 0; i < g_ndbs; i++)
+		store_close(g_dbs[i]);
+	g_ndbs = 0;
+	tl_db = NULL;
+	pthread_mutex_unlock(&g_db_lock);
 }

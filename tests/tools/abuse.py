@@ -3,7 +3,9 @@
 one `vigil serve` on 127.0.0.1, while a well-behaved client (from 127.0.0.5)
 asks /api/v1/health every 50 ms and must keep getting answers.
 
-usage: abuse.py PORT PID USER PASSWORD
+usage: abuse.py PORT PID USER PASSWORD [SCENARIO ...]
+
+With SCENARIO names, only those run (in the order below).
 
 Scenarios (all traffic to 127.0.0.1; other source addresses of 127/8 stand
 for other clients):
@@ -16,6 +18,11 @@ for other clients):
                 a report from 127.0.0.3 is still accepted
   login-flood   200 failed logins of USER from 127.0.0.2: refused and slowed;
                 USER still logs in from 127.0.0.3 (no account-wide lockout)
+  login-spread  300 failed logins of USER from 150 addresses, 16 at once
+                (each pair and address under its failure limit, so every one
+                costs a password check): answered 401 or 503 (busy: the
+                server-wide cap on password checks, auth.password_checks),
+                the peak RSS (VmHWM) stays bounded, USER still logs in
 Prints one line a scenario, "abuse NAME ok|FAIL key=value ...", with the
 probe's answered share and slowest answer and the server's RSS (from
 /proc/PID) before and after; exits 1 when a scenario failed.
@@ -36,10 +43,10 @@ HOST = "127.0.0.1"
 failed = False
 
 
-def rss_kb():
+def rss_kb(field="VmRSS"):
     with open("/proc/%d/status" % PID) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -265,8 +272,39 @@ def login_flood():
         "owner_from_elsewhere": st}
 
 
-for name, fn in [("slow-headers", slow_headers), ("slow-bodies", slow_bodies), ("idle", idle),
-                 ("big-headers", big_headers), ("report-flood", report_flood),
-                 ("login-flood", login_flood)]:
-    scenario(name, fn)
+def login_spread():
+    from concurrent.futures import ThreadPoolExecutor
+    hwm0 = rss_kb("VmHWM")
+    rss0 = rss_kb()
+
+    def one(i):
+        try:
+            st, _ = login(USER, "spread-%d" % i, "127.0.4.%d" % (1 + i % 150))
+        except OSError:
+            st = "error"
+        return st
+    with ThreadPoolExecutor(16) as ex:
+        answers = list(ex.map(one, range(300)))
+    codes = {}
+    for st in answers:
+        codes[st] = codes.get(st, 0) + 1
+    st, hdrs = login(USER, PASSWORD, "127.0.0.3")
+    good = st in (302, 303)
+    hwm = rss_kb("VmHWM")
+    return good and all(k in (401, 429, 503) for k in codes), {
+        "answers": ",".join("%s:%d" % kv for kv in sorted(codes.items(), key=str)),
+        "owner_from_elsewhere": st, "rss_kb_start": rss0, "hwm_kb_before": hwm0,
+        "hwm_kb_after": hwm}
+
+
+SCENARIOS = [("slow-headers", slow_headers), ("slow-bodies", slow_bodies), ("idle", idle),
+             ("big-headers", big_headers), ("report-flood", report_flood),
+             ("login-flood", login_flood), ("login-spread", login_spread)]
+wanted = sys.argv[5:]
+for w in wanted:
+    if w not in dict(SCENARIOS):
+        sys.exit("abuse.py: no scenario %r (%s)" % (w, ", ".join(n for n, _ in SCENARIOS)))
+for name, fn in SCENARIOS:
+    if not wanted or name in wanted:
+        scenario(name, fn)
 sys.exit(1 if failed else 0)

@@ -7,6 +7,7 @@
  * VIGIL_NOW.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <argon2.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -245,6 +246,9 @@ static void test_password_hash(void **state)
 	assert_non_null(strstr(h1, "m=19456,t=2,p=1"));
 	assert_null(strstr(h1, "correct horse"));
 	assert_int_equal(auth_password_verify(h1, "correct horse"), 1);
+	/* the library's own reader agrees (hashes written before and after) */
+	assert_int_equal(argon2id_verify(h1, "correct horse", 13), ARGON2_OK);
+	assert_int_equal(argon2id_verify(h1, "correct horsE", 13), ARGON2_VERIFY_MISMATCH);
 	assert_int_equal(auth_password_verify(h1, "correct horsE"), 0);
 	assert_int_equal(auth_password_verify(h1, "correct horse "), 0);
 	assert_int_equal(auth_password_verify(h1, ""), 0);
@@ -252,6 +256,16 @@ static void test_password_hash(void **state)
 	assert_int_equal(auth_password_hash("correct horse", h2, sizeof(h2)), VG_OK);
 	assert_string_not_equal(h1, h2);
 	assert_int_equal(auth_password_verify(h2, "correct horse"), 1);
+	/* a hash written by the library verifies, and one of its older form */
+	{
+		char lib[160];
+		static const unsigned char salt[16] = "0123456789abcdef";
+		assert_int_equal(argon2id_hash_encoded(2, 19456, 1, "correct horse", 13, salt,
+						       sizeof(salt), 32, lib, sizeof(lib)),
+				 ARGON2_OK);
+		assert_int_equal(auth_password_verify(lib, "correct horse"), 1);
+		assert_int_equal(auth_password_verify(lib, "correct horse!"), 0);
+	}
 	/* garbage hashes never verify */
 	assert_int_equal(auth_password_verify("not a hash", "correct horse"), 0);
 	assert_int_equal(auth_password_verify("", ""), 0);
@@ -1008,6 +1022,7 @@ static void test_login_same_cost(void **state)
 
 struct racer {
 	const char *url;
+	const char *addr;
 	int rc;
 };
 
@@ -1040,6 +1055,8 @@ static void test_login_parallel(void **state)
 
 	vg_error_clear(&err);
 	assert_int_equal(auth_user_add(f->s, "max", "psirt", "max-password", &err), VG_OK);
+	/* every attempt gets its check at once (the busy answer below) */
+	assert_int_equal(vg_config_set("auth.password_checks", "8"), VG_OK);
 	for (int i = 0; i < 8; i++) {
 		r[i].url = f->url;
 		r[i].rc = -2;
@@ -1050,9 +1067,81 @@ static void test_login_parallel(void **state)
 		eauth += r[i].rc == VG_EAUTH;
 		erate += r[i].rc == VG_ERATE;
 	}
+	assert_int_equal(vg_config_set("auth.password_checks", "2"), VG_OK);
 	assert_int_equal(eauth, 5);
 	assert_int_equal(erate, 3);
 	assert_int_equal(count(f->s, "SELECT MAX(failures) FROM login_attempts", NULL, NULL), 5);
+	chain_intact(f->s);
+}
+
+static void *race_login_from(void *arg)
+{
+	struct racer *r = arg;
+	struct store *s = NULL;
+	struct vg_error err;
+	struct vg_principal p;
+
+	vg_error_clear(&err);
+	if (store_open(r->url, 0, &s, &err) != VG_OK) {
+		r->rc = -1;
+		return NULL;
+	}
+	r->rc = auth_login(s, "max2", "wrong-password", r->addr, &p, &err);
+	store_close(s);
+	return NULL;
+}
+
+/* With one password check at a time and no wait, parallel attempts from
+ * their own addresses are answered busy (VG_EBUSY) rather than queued: no
+ * check runs for them, they are audited with the reason and not counted. */
+static void test_login_busy(void **state)
+{
+	struct fx *f = *state;
+	struct vg_error err;
+	struct racer r[8];
+	pthread_t th[8];
+	char addr[8][32];
+	int eauth = 0, ebusy = 0;
+	uint64_t runs;
+
+	vg_error_clear(&err);
+	assert_int_equal(auth_user_add(f->s, "max2", "psirt", "max2-password", &err), VG_OK);
+	assert_int_equal(vg_config_set("auth.password_checks", "1"), VG_OK);
+	assert_int_equal(vg_config_set("auth.password_wait_ms", "0"), VG_OK);
+	runs = auth_kdf_runs(NULL, 0);
+	for (int i = 0; i < 8; i++) {
+		snprintf(addr[i], sizeof(addr[i]), "198.51.100.%d", i + 1);
+		r[i].url = f->url;
+		r[i].addr = addr[i];
+		r[i].rc = -2;
+		assert_int_equal(pthread_create(&th[i], NULL, race_login_from, &r[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		eauth += r[i].rc == VG_EAUTH;
+		ebusy += r[i].rc == VG_EBUSY;
+	}
+	assert_int_equal(vg_config_set("auth.password_checks", "2"), VG_OK);
+	assert_int_equal(vg_config_set("auth.password_wait_ms", "100"), VG_OK);
+	assert_int_equal(eauth + ebusy, 8);
+	assert_true(eauth >= 1);
+	/* one check per 401, none per busy answer */
+	assert_int_equal(auth_kdf_runs(NULL, 0), runs + (uint64_t)eauth);
+	/* only the checked attempts are counted, once under each key */
+	assert_int_equal(count(f->s,
+			       "SELECT COALESCE(SUM(failures), 0) FROM login_attempts WHERE key "
+			       "LIKE 'a:%'",
+			       NULL, NULL) -
+			     count(f->s,
+				   "SELECT COALESCE(SUM(failures), 0) FROM login_attempts WHERE "
+				   "key LIKE 'p:%'",
+				   NULL, NULL),
+			 0);
+	assert_int_equal(count(f->s,
+			       "SELECT COUNT(*) FROM audit_log WHERE action = "
+			       "'auth.login_failed' AND object_id = 'max2'",
+			       NULL, NULL),
+			 8);
 	chain_intact(f->s);
 }
 
@@ -1199,6 +1288,7 @@ int main(void)
 	    T(test_login_limit_config),
 	    T(test_login_same_cost),
 	    T(test_login_parallel),
+	    T(test_login_busy),
 	    cmocka_unit_test(test_cookie_secure),
 	    T(test_lists),
 	    T(test_housekeeping),
