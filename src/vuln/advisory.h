@@ -69,6 +69,10 @@ struct advisory {
 	const char *id;
 	const char *source; /* "osv", "nvd", "csaf", ... */
 	const char *file;   /* where it was read (messages, provenance) */
+	/* hex SHA-256 of the record's bytes as read (an OSV JSON file, or one
+	 * element of a JSON array), when the reader was asked for it
+	 * (osv_read_path_known); NULL otherwise. Never part of the record. */
+	const char *content_hash;
 	const char **aliases;
 	size_t n_aliases;
 	const char **related;
