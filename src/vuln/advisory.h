@@ -102,6 +102,16 @@ void advisory_release(struct advisory *a);
  */
 json_t *advisory_to_json(const struct advisory *a);
 
+/*
+ * The same form as canonical text, byte for byte what
+ * vg_json_canonical(advisory_to_json(a)) gives, written without building a
+ * tree (the stored record_json of a bulk import). malloc'ed, owned by the
+ * caller; NULL when out of memory or when a string is not valid UTF-8
+ * (callers then take the tree's way, which decides what such a string
+ * becomes).
+ */
+char *advisory_canonical_json(const struct advisory *a);
+
 /* "PyPI" from "PyPI", "Debian" from "Debian:12" into out (cut to outsz). */
 void advisory_eco_base(const char *eco, char *out, size_t outsz);
 

@@ -396,9 +396,14 @@ static int store_advisory(struct vulndb_import *im, const struct advisory *a,
 	rc = upsert_vuln(s, vid, a, sev, score >= 0 ? scorebuf : NULL, now, err);
 	if (rc)
 		goto out;
-	j = advisory_to_json(a);
-	rec = j ? vg_json_canonical(j) : NULL;
-	json_decref(j);
+	/* written straight from the model; the tree's way when that cannot be
+	 * byte for byte the same (out of memory, a string not UTF-8) */
+	rec = advisory_canonical_json(a);
+	if (!rec) {
+		j = advisory_to_json(a);
+		rec = j ? vg_json_canonical(j) : NULL;
+		json_decref(j);
+	}
 	if (!rec) {
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory");
 		goto out;

@@ -2,7 +2,8 @@
  * test_osv_match.c - OSV records (JSON, YAML, feeds) into the advisory
  * model, OSV range semantics, name and ecosystem rules of matching, and the
  * stored side: alias joining, idempotent re-import, withdrawn advisories and
- * findings. Regressions from shared/data/vuln/PITFALLS.md are named.
+ * findings; the stored form written without a tree equals the tree's.
+ * Regressions from shared/data/vuln/PITFALLS.md are named.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -126,6 +127,81 @@ static struct match_index *load(const char *rel, struct osv_read_stats *st)
 	if (osv_read_path(path, add_cb, NULL, ix, st, &err) != VG_OK)
 		fail_msg("%s", vg_error_msg(&err));
 	return ix;
+}
+
+/* ---- the stored form written without a tree (issue 15) ---- */
+
+static void same_canonical(const struct advisory *a)
+{
+	json_t *j = advisory_to_json(a);
+	char *tree = j ? vg_json_canonical(j) : NULL, *direct = advisory_canonical_json(a);
+	assert_non_null(tree);
+	assert_non_null(direct);
+	if (strcmp(tree, direct) != 0)
+		fail_msg("%s: canonical forms differ:\n tree   %s\n direct %s", a->id, tree, direct);
+	free(tree);
+	free(direct);
+	json_decref(j);
+}
+
+static int canonical_cb(void *arg, const struct advisory *a, struct vg_error *err)
+{
+	(void)err;
+	same_canonical(a);
+	(*(long *)arg)++;
+	return VG_OK;
+}
+
+/* advisory_canonical_json() is vg_json_canonical(advisory_to_json()) byte for
+ * byte: on every record of the shared OSV data, and on strings with every
+ * escape, NULL members and empty lists. */
+static void test_canonical_direct(void **state)
+{
+	char path[1024];
+	struct vg_error err = {0};
+	struct advisory a;
+	long n = 0;
+	const char *aliases[] = {"CVE-2024-1", NULL, "GHSA-x\"y"};
+	struct adv_event ev[] = {{ADV_INTRODUCED, "0"}, {ADV_FIXED, NULL}, {ADV_LIMIT, "9\t"}};
+	struct adv_range rg[] = {{ADV_RANGE_GIT, NULL, ev, 3}, {ADV_RANGE_SEMVER, "r", ev, 0}};
+	struct adv_affected af[] = {{NULL, NULL, "pkg:x/y", rg, 2, aliases, 3},
+				    {"PyPI", "a\x01b\x1f\x7f", NULL, NULL, 0, NULL, 0}};
+	struct adv_severity sv[] = {{NULL, NULL}, {"CVSS_V3", "\\/\b\f\n\r"}};
+	struct adv_reference rf[] = {{NULL, "https://x/\u00e9\u2028"}, {"WEB", NULL}};
+	(void)state;
+	snprintf(path, sizeof(path), "%s/vuln/osv", shared());
+	if (osv_read_path(path, canonical_cb, NULL, &n, NULL, &err) != VG_OK)
+		fail_msg("%s", vg_error_msg(&err));
+	assert_true(n > 10000);
+
+	advisory_init(&a);
+	a.id = "X-1";
+	a.source = "nvd";
+	a.aliases = aliases;
+	a.n_aliases = 3;
+	a.related = aliases;
+	a.n_related = 1;
+	a.summary = "\xc3\xa9t\xc3\xa9 \"quoted\"";
+	a.details = "";
+	a.modified = 1700000000;
+	a.published = 1600000000;
+	a.withdrawn = 1710000000;
+	a.severity = sv;
+	a.n_severity = 2;
+	a.affected = af;
+	a.n_affected = 2;
+	a.refs = rf;
+	a.n_refs = 2;
+	same_canonical(&a);
+	memset(&a, 0, sizeof(a));
+	a.id = "EMPTY";
+	same_canonical(&a);
+	/* not UTF-8: no direct form, the tree decides */
+	a.summary = "\xff";
+	{
+		char *d = advisory_canonical_json(&a);
+		assert_null(d);
+	}
 }
 
 /* DependencyTrack#6989: one range, two introduced/fixed pairs (YAML record). */
@@ -626,6 +702,7 @@ int main(void)
 	    cmocka_unit_test(test_ranges),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_canonical_and_replace),
+	    cmocka_unit_test(test_canonical_direct),
 	    cmocka_unit_test_setup_teardown(test_store_aliases_findings, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
