@@ -195,7 +195,8 @@ char *advisory_canonical_json(const struct advisory *a)
 	if (!rc)
 		rc = put_strs(&b, a->aliases, a->n_aliases);
 	if (!rc)
-		rc = put_kv(&b, ",\"database_specific\":{\"source\":", a->source ? a->source : "osv");
+		rc = put_kv(&b,
+			    ",\"database_specific\":{\"source\":", a->source ? a->source : "osv");
 	if (!rc)
 		rc = vg_buf_adds(&b, "}");
 	if (!rc && a->details)

@@ -14,11 +14,14 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "core/banned.h"
@@ -457,6 +460,8 @@ struct rd {
 	void *arg;
 	struct osv_read_stats *st;
 	int64_t cb_us; /* time spent in known->skipped, which is not reading */
+	char *buf;     /* read_file's, reused */
+	size_t cap;
 };
 
 static void skip_msg(struct rd *r, const char *msg)
@@ -666,29 +671,91 @@ out:
 int osv_read_buffer(const char *data, size_t n, const char *name, osv_record_fn fn,
 		    osv_skip_fn skip, void *arg, struct osv_read_stats *st, struct vg_error *err)
 {
-	struct rd r = {fn, skip, NULL, arg, st, 0};
+	struct rd r = {fn, skip, NULL, arg, st, 0, NULL, 0};
 	return read_buffer(&r, data, n, name, err);
 }
 
-static int read_file(struct rd *r, const char *path, struct vg_error *err)
+/* The bytes of path into r->buf (kept from file to file: a folder of small
+ * records allocates once), with vg_buf_read_file()'s messages. */
+static int slurp(struct rd *r, int dirfd, const char *name, const char *path, size_t *len,
+		 struct vg_error *err)
 {
-	struct vg_buf b;
+	const size_t max = ADV_MAX_RECORD * 4;
+	struct stat sb;
+	size_t n = 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC), rc = VG_OK;
+	if (fd < 0)
+		return vg_error_set(err, errno == ENOENT ? VG_ENOTFOUND : VG_EIO,
+				    "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 && (size_t)sb.st_size + 1 > r->cap &&
+	    (size_t)sb.st_size < max) {
+		char *nb = realloc(r->buf, (size_t)sb.st_size + 1);
+		if (nb) {
+			r->buf = nb;
+			r->cap = (size_t)sb.st_size + 1;
+		}
+	}
+	for (;;) {
+		ssize_t got;
+		if (n + 1 >= r->cap) { /* grew since fstat, or no size known */
+			size_t nc = r->cap ? r->cap * 2 : 65536;
+			char *nb = nc <= max + 1 ? realloc(r->buf, nc) : NULL;
+			if (!nb) {
+				rc = nc > max + 1
+					 ? vg_error_set(err, VG_ETOOBIG,
+							"%s: larger than the limit of "
+							"%zu bytes",
+							path, max)
+					 : vg_error_set(err, VG_ENOMEM, "%s: out of memory", path);
+				break;
+			}
+			r->buf = nb;
+			r->cap = nc;
+		}
+		got = read(fd, r->buf + n, r->cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = vg_error_set(err, VG_EIO, "%s: read error: %s", path, strerror(errno));
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > max) {
+			rc = vg_error_set(err, VG_ETOOBIG, "%s: larger than the limit of %zu bytes",
+					  path, max);
+			break;
+		}
+	}
+	close(fd);
+	if (!rc)
+		r->buf[n] = '\0';
+	*len = n;
+	return rc;
+}
+
+/* The file name in the folder dirfd (AT_FDCWD: name is a path); path names
+ * it in messages and records. */
+static int read_file(struct rd *r, int dirfd, const char *name, const char *path,
+		     struct vg_error *err)
+{
 	struct vg_error e = {0};
 	int64_t t0 = vg_mono_us();
-	int rc;
-	vg_buf_init(&b, ADV_MAX_RECORD * 4);
-	rc = vg_buf_read_file(&b, path, ADV_MAX_RECORD * 4, &e);
+	size_t n = 0;
+	int rc = slurp(r, dirfd, name, path, &n, &e);
 	lap(r, &t0, r->st ? &r->st->us_read : NULL);
+	if (rc == VG_ENOMEM) {
+		*err = e;
+		return rc;
+	}
 	if (rc) {
-		vg_buf_release(&b);
 		skip_msg(r, vg_error_msg(&e));
 		if (r->st)
 			r->st->files++;
 		return VG_OK;
 	}
-	rc = read_buffer(r, b.data ? b.data : "", b.len, path, err);
-	vg_buf_release(&b);
-	return rc;
+	return read_buffer(r, r->buf, n, path, err);
 }
 
 static int read_zip(struct rd *r, const char *path, struct vg_error *err)
@@ -750,12 +817,16 @@ static int read_zip(struct rd *r, const char *path, struct vg_error *err)
 static int read_dir(struct rd *r, const char *path, int depth, struct vg_error *err)
 {
 	struct dirent **ents = NULL;
-	int n, rc = VG_OK;
+	int n, rc = VG_OK, dfd;
 	int64_t t0 = vg_mono_us();
 
 	if (depth > MAX_DIR_DEPTH)
 		return VG_OK;
 	n = scandir(path, &ents, NULL, alphasort);
+	/* files are opened relative to the folder, and the entry's type saves
+	 * a stat() when the file system gives it (a folder of 4,291 records
+	 * spent a fifth of a re-import walking paths) */
+	dfd = n < 0 ? -1 : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	lap(r, &t0, r->st ? &r->st->us_read : NULL);
 	if (n < 0)
 		return vg_error_set(err, VG_EIO, "%s: cannot read the folder", path);
@@ -763,24 +834,40 @@ static int read_dir(struct rd *r, const char *path, int depth, struct vg_error *
 		const char *nm = ents[i]->d_name;
 		char full[4096];
 		struct stat sb;
+		int isdir, isreg, known_type = 0;
 		if (rc != VG_OK || nm[0] == '.') {
 			free(ents[i]);
 			continue;
 		}
 		snprintf(full, sizeof(full), "%s/%s", path, nm);
 		t0 = vg_mono_us();
-		if (stat(full, &sb) == 0) {
+#ifdef DT_REG
+		if (dfd >= 0 && (ents[i]->d_type == DT_REG || ents[i]->d_type == DT_DIR)) {
+			isdir = ents[i]->d_type == DT_DIR;
+			isreg = !isdir;
+			known_type = 1;
+		}
+#endif
+		if (!known_type) {
+			known_type = stat(full, &sb) == 0;
+			isdir = known_type && S_ISDIR(sb.st_mode);
+			isreg = known_type && S_ISREG(sb.st_mode);
+		}
+		if (known_type) {
 			lap(r, &t0, r->st ? &r->st->us_read : NULL);
-			if (S_ISDIR(sb.st_mode))
+			if (isdir)
 				rc = read_dir(r, full, depth + 1, err);
-			else if (S_ISREG(sb.st_mode) && (has_ext(nm, ".json") || is_yaml(nm)))
-				rc = read_file(r, full, err);
-			else if (S_ISREG(sb.st_mode) && has_ext(nm, ".zip"))
+			else if (isreg && (has_ext(nm, ".json") || is_yaml(nm)))
+				rc = read_file(r, dfd >= 0 ? dfd : AT_FDCWD, dfd >= 0 ? nm : full,
+					       full, err);
+			else if (isreg && has_ext(nm, ".zip"))
 				rc = read_zip(r, full, err);
 		}
 		free(ents[i]);
 	}
 	free(ents);
+	if (dfd >= 0)
+		close(dfd);
 	return rc;
 }
 
@@ -788,15 +875,19 @@ int osv_read_path_known(const char *path, osv_record_fn fn, osv_skip_fn skip,
 			const struct osv_known *known, void *arg, struct osv_read_stats *stats,
 			struct vg_error *err)
 {
-	struct rd r = {fn, skip, known, arg, stats, 0};
+	struct rd r = {fn, skip, known, arg, stats, 0, NULL, 0};
 	struct stat sb;
+	int rc;
 	if (stat(path, &sb) != 0)
 		return vg_error_set(err, VG_EIO, "%s: no such file or folder", path);
 	if (S_ISDIR(sb.st_mode))
-		return read_dir(&r, path, 0, err);
-	if (has_ext(path, ".zip"))
-		return read_zip(&r, path, err);
-	return read_file(&r, path, err);
+		rc = read_dir(&r, path, 0, err);
+	else if (has_ext(path, ".zip"))
+		rc = read_zip(&r, path, err);
+	else
+		rc = read_file(&r, AT_FDCWD, path, path, err);
+	free(r.buf);
+	return rc;
 }
 
 int osv_read_path(const char *path, osv_record_fn fn, osv_skip_fn skip, void *arg,

@@ -762,12 +762,16 @@ static int match_scope(struct recon *r, const char *advq, const char *candq, con
 	 * components: without any, nothing can match, and a feed import into
 	 * an inventory that names none of its packages spent most of its
 	 * matching time parsing records back. */
-	rc = any_row(s, candq, b, &any, err);
+	rc = any_row(s, "SELECT 1 FROM vuln_components", NULL, &any, err);
+	if (!rc && any)
+		rc = any_row(s, candq, b, &any, err);
 	if (!rc && any)
 		rc = run(s, advq, b, load_adv, r, err);
 	if (!rc && any)
 		rc = run(s, candq, b, cand_row, r, err);
 	if (!rc)
+		rc = any_row(s, "SELECT 1 FROM vuln_cpe_components", NULL, &any, err);
+	if (!rc && any)
 		rc = any_row(s, cpecandq, b, &any, err);
 	if (!rc && any)
 		rc = run(s, cpeadvq, b, load_cpe_adv, r, err);

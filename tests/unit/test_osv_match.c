@@ -138,7 +138,8 @@ static void same_canonical(const struct advisory *a)
 	assert_non_null(tree);
 	assert_non_null(direct);
 	if (strcmp(tree, direct) != 0)
-		fail_msg("%s: canonical forms differ:\n tree   %s\n direct %s", a->id, tree, direct);
+		fail_msg("%s: canonical forms differ:\n tree   %s\n direct %s", a->id, tree,
+			 direct);
 	free(tree);
 	free(direct);
 	json_decref(j);
