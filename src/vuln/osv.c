@@ -480,6 +480,20 @@ static void lap(struct rd *r, int64_t *t0, int64_t *bucket)
 	*t0 = t;
 }
 
+/* Hand a read record on, with its content hash (sha may be NULL). */
+static int hand_on(struct rd *r, struct advisory *a, const uint8_t *sha, struct vg_error *err)
+{
+	if (sha) {
+		char hex[VG_SHA256_HEX];
+		vg_hex(sha, VG_SHA256_LEN, hex);
+		if (!(a->content_hash = vg_arena_strdup(&a->arena, hex)))
+			return vg_error_set(err, VG_ENOMEM, "out of memory");
+	}
+	if (r->st)
+		r->st->records++;
+	return r->fn(r->arg, a, err);
+}
+
 /* Hand one parsed record on; sha (may be NULL) is its content hash. */
 static int one_record(struct rd *r, const json_t *rec, const char *name, const uint8_t *sha,
 		      struct vg_error *err)
@@ -503,17 +517,7 @@ static int one_record(struct rd *r, const json_t *rec, const char *name, const u
 		advisory_release(&a);
 		return VG_OK;
 	}
-	if (sha) {
-		char hex[VG_SHA256_HEX];
-		vg_hex(sha, VG_SHA256_LEN, hex);
-		if (!(a.content_hash = vg_arena_strdup(&a.arena, hex))) {
-			advisory_release(&a);
-			return vg_error_set(err, VG_ENOMEM, "out of memory");
-		}
-	}
-	if (r->st)
-		r->st->records++;
-	rc = r->fn(r->arg, &a, err);
+	rc = hand_on(r, &a, sha, err);
 	advisory_release(&a);
 	return rc;
 }
@@ -629,6 +633,24 @@ static int read_buffer(struct rd *r, const char *data, size_t n, const char *nam
 		lap(r, &t0, r->st ? &r->st->us_read : NULL);
 		if (rc || done)
 			goto out;
+	}
+	if (!is_yaml(name) && n <= ADV_MAX_RECORD * 4) {
+		/* the scanner's way first; the tree's way for what it refuses */
+		struct advisory *v = NULL;
+		size_t nv = 0;
+		int ok = osv_scan(data, n, name, &v, &nv);
+		lap(r, &t0, r->st ? &r->st->us_parse : NULL);
+		if (ok) {
+			int hashed = known ? nsha == nv : nsha == 1 && nv == 1;
+			for (size_t i = 0; rc == VG_OK && i < nv; i++) {
+				if (hashed && known && known[i])
+					rc = known_skipped(r, err);
+				else
+					rc = hand_on(r, &v[i], hashed ? sha[i] : NULL, err);
+			}
+			osv_scan_free(v, nv);
+			goto out;
+		}
 	}
 	if (is_yaml(name))
 		rc = osv_yaml_to_json(data, n, name, &doc, &e);

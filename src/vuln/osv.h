@@ -99,6 +99,18 @@ int osv_read_path_known(const char *path, osv_record_fn fn, osv_skip_fn skip,
 			const struct osv_known *known, void *arg, struct osv_read_stats *stats,
 			struct vg_error *err) VG_MUST_CHECK;
 
+/*
+ * The readers' fast way (osv_scan.c): n bytes of JSON, one record or an
+ * array of records, read with the pull scanner straight into advisories,
+ * without a tree. 1 with *out holding *nout advisories (free them with
+ * osv_scan_free()) when the document is one the tree's way (vg_json_parse,
+ * osv_from_json) reads without a complaint, the same advisories; 0 (nothing
+ * out) for anything else, which the caller then reads the tree's way to say
+ * what is wrong. file names the records (advisory.file).
+ */
+int osv_scan(const char *data, size_t n, const char *file, struct advisory **out, size_t *nout);
+void osv_scan_free(struct advisory *v, size_t n);
+
 /* Parse one file's bytes (JSON or YAML by name) and hand each record on. */
 int osv_read_buffer(const char *data, size_t n, const char *name, osv_record_fn fn,
 		    osv_skip_fn skip, void *arg, struct osv_read_stats *stats,

@@ -205,6 +205,160 @@ static void test_canonical_direct(void **state)
 	}
 }
 
+/* ---- the scanner's way equals the tree's way (issue 15) ---- */
+
+struct scan_cmp {
+	long files, scanned, records;
+};
+
+/* The records of one file both ways: the scanner gives the same stored
+ * form for each record the tree's way reads, or declines the file. */
+static void scan_file(const char *path, struct scan_cmp *sc)
+{
+	struct vg_buf b;
+	struct vg_error err = {0};
+	struct advisory *v = NULL;
+	size_t nv = 0;
+	json_t *doc;
+	vg_buf_init(&b, 64u << 20);
+	assert_int_equal(vg_buf_read_file(&b, path, 64u << 20, &err), VG_OK);
+	sc->files++;
+	doc = vg_json_parse(b.data ? b.data : "", b.len, path, &err);
+	if (!osv_scan(b.data ? b.data : "", b.len, path, &v, &nv)) {
+		json_decref(doc);
+		vg_buf_release(&b);
+		return;
+	}
+	sc->scanned++;
+	assert_non_null(doc); /* the scanner never takes what the tree refuses */
+	assert_int_equal(nv, json_is_array(doc) ? json_array_size(doc) : 1);
+	for (size_t i = 0; i < nv; i++) {
+		struct advisory a;
+		char *x, *y;
+		advisory_init(&a);
+		if (osv_from_json(json_is_array(doc) ? json_array_get(doc, i) : doc, path, &a,
+				  &err) != VG_OK)
+			fail_msg("%s: the scanner read a record the tree refuses: %s", path,
+				 vg_error_msg(&err));
+		x = advisory_canonical_json(&a);
+		y = advisory_canonical_json(&v[i]);
+		assert_non_null(x);
+		assert_non_null(y);
+		if (strcmp(x, y) != 0 || strcmp(a.file, v[i].file) != 0)
+			fail_msg("%s #%zu differs:\n tree    %s\n scanner %s", path, i, x, y);
+		free(x);
+		free(y);
+		advisory_release(&a);
+		sc->records++;
+	}
+	osv_scan_free(v, nv);
+	json_decref(doc);
+	vg_buf_release(&b);
+}
+
+static void scan_tree(const char *dir, struct scan_cmp *sc)
+{
+	char cmd[1200], line[4096];
+	FILE *f;
+	snprintf(cmd, sizeof(cmd), "find '%s' -name '*.json' | sort", dir);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		scan_file(line, sc);
+	}
+	pclose(f);
+}
+
+/* Documents the scanner must leave to the tree's way (it refuses them or
+ * names what is wrong), and ones it reads like it. */
+static void test_scan_declines(void **state)
+{
+	static const char *const declined[] = {
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"id\":\"B\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":{\"k\":1,\"k\":2}}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":99999999999999999999}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":1e999}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":\"\\ud800\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":\"\\udc00\\ud800\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":\"\\ud800x\\udc00\"}",
+	    "{\"id\":\"A\\u0000\",\"modified\":\"2024-01-01T00:00:00Z\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"summary\":\"\xff\"}",
+	    "{\"id\":\"\",\"modified\":\"2024-01-01T00:00:00Z\"}",
+	    "{\"id\":\"A\"}",
+	    "{\"id\":\"A\",\"modified\":\"yesterday\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[null]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":"
+	    "{\"name\":\"x\"}}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"SEMVER\",\"events\":[]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\",\"fixed\":\"1\"}]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"SEMVER\",\"events\":[{\"fixed\":null}]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"RANGE\",\"events\":[{\"fixed\":\"1\"}]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"severity\":[{\"type\":\"x\"}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"database_specific\":\"x\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"references\":[{\"type\":\"W\"}]"
+	    "}",
+	    "[{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\"}, 3]",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\"} x",
+	    "\"just a string\"",
+	    "",
+	};
+	static const char *const read_alike[] = {
+	    "[]",
+	    "{\"id\":\"A\",\"modified\":\"0001-01-01T00:00:00Z\",\"published\":null,\"x\":[1,-0,"
+	    "2.5e-400,true,null,{\"a\":{}}],\"database_specific\":{\"severity\":\"HIGH\"},"
+	    "\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/"
+	    "C:H/I:H/A:H\"}],\"affected\":[{\"package\":null,\"ranges\":[{\"type\":\"GIT\","
+	    "\"repo\":\"r\",\"events\":[{\"introduced\":\"0\",\"x\":1},{\"limit\":\"9\"}]}],"
+	    "\"versions\":[\"1\\t\\u00e9\"]}],\"summary\":\"\\\"q\\\" \\ud83d\\ude00\"}",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+		struct advisory *v = NULL;
+		size_t nv = 9;
+		if (osv_scan(declined[i], strlen(declined[i]), "t.json", &v, &nv))
+			fail_msg("the scanner read %s", declined[i]);
+		assert_null(v);
+		assert_int_equal(nv, 0);
+	}
+	for (size_t i = 0; i < sizeof(read_alike) / sizeof(read_alike[0]); i++) {
+		struct advisory *v = NULL;
+		size_t nv = 0;
+		if (!osv_scan(read_alike[i], strlen(read_alike[i]), "t.json", &v, &nv))
+			fail_msg("the scanner declined %s", read_alike[i]);
+		if (nv) {
+			struct advisory a;
+			char *x, *y;
+			parse_rec(read_alike[i], &a);
+			x = advisory_canonical_json(&a);
+			y = advisory_canonical_json(&v[0]);
+			assert_string_equal(x, y);
+			free(x);
+			free(y);
+			advisory_release(&a);
+		}
+		osv_scan_free(v, nv);
+	}
+}
+
+/* Every JSON file of the shared OSV data read both ways. */
+static void test_scan_shared(void **state)
+{
+	char dir[1024];
+	struct scan_cmp sc = {0};
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/vuln/osv", shared());
+	scan_tree(dir, &sc);
+	printf("scanner: %ld of %ld files read without the tree, %ld records alike\n", sc.scanned,
+	       sc.files, sc.records);
+	assert_true(sc.files > 5000);
+	assert_true(sc.scanned * 10 > sc.files * 9);
+}
+
 /* DependencyTrack#6989: one range, two introduced/fixed pairs (YAML record). */
 static void test_pysec_2019_16(void **state)
 {
@@ -704,6 +858,8 @@ int main(void)
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_canonical_and_replace),
 	    cmocka_unit_test(test_canonical_direct),
+	    cmocka_unit_test(test_scan_declines),
+	    cmocka_unit_test(test_scan_shared),
 	    cmocka_unit_test_setup_teardown(test_store_aliases_findings, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
