@@ -161,13 +161,42 @@ static int merge_vuln(struct vulndb_import *im, const char *from, const char *to
 }
 
 static int upsert_vuln(struct store *s, const char *vid, const struct advisory *a, const char *sev,
-		       const char *score, int64_t now, struct vg_error *err)
+		       const char *score, int64_t now, int is_new, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
 	char os[64] = "", osc[64] = "";
 	int64_t om = 0;
-	int found = 0, has_os = 0, has_osc = 0;
-	int rc = store_prepare_cached(
+	int found = 0, has_os = 0, has_osc = 0, rc;
+	/* none of the advisory's ids was known: the vulnerability is new, one
+	 * statement (should it exist after all, the row is read and updated) */
+	if (is_new) {
+		rc = store_prepare_cached(
+		    s,
+		    "INSERT INTO vulnerabilities (id, summary, severity, score, modified, "
+		    "published, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (id) "
+		    "DO "
+		    "NOTHING",
+		    &st, err);
+		if (rc)
+			return rc;
+		store_bind_text(st, 1, vid);
+		store_bind_text(st, 2, a->summary);
+		store_bind_text(st, 3, sev);
+		store_bind_text(st, 4, score);
+		store_bind_int64(st, 5, a->modified);
+		store_bind_int64(st, 6, a->published);
+		store_bind_int64(st, 7, now);
+		store_bind_int64(st, 8, now);
+		rc = store_step(st, err);
+		found = rc == STORE_DONE && store_changes(st) == 1;
+		store_finalize(st);
+		if (rc != STORE_DONE)
+			return rc;
+		if (found)
+			return VG_OK;
+		st = NULL;
+	}
+	rc = store_prepare_cached(
 	    s, "SELECT severity, score, modified FROM vulnerabilities WHERE id = ?", &st, err);
 	if (rc)
 		return rc;
@@ -488,7 +517,7 @@ static int store_advisory(struct vulndb_import *im, const struct advisory *a,
 	sev = advisory_severity(a, &score);
 	if (score >= 0)
 		snprintf(scorebuf, sizeof(scorebuf), "%.1f", score);
-	rc = upsert_vuln(s, vid, a, sev, score >= 0 ? scorebuf : NULL, now, err);
+	rc = upsert_vuln(s, vid, a, sev, score >= 0 ? scorebuf : NULL, now, found.n == 0, err);
 	if (rc)
 		goto out;
 	/* written straight from the model; the tree's way when that cannot be
