@@ -30,6 +30,10 @@
 #define MAX_DEPTH 64 /* below VG_JSON_MAX_DEPTH: deeper documents go the tree's way */
 #define MAX_KEYS  64 /* members of one object checked for duplicates */
 #define GIVE_UP   (-1)
+/* Arena blocks of the advisories of one document, all held until the
+ * document is read: small, so that an array of many small records takes
+ * about what they need (16 KiB each took 2 GiB for a 64 MiB array). */
+#define SCAN_BLOCK 2048
 
 struct sc {
 	struct vg_jscan s;
@@ -607,6 +611,7 @@ int osv_scan(const char *data, size_t n, const char *file, struct advisory **out
 		if (!(v = malloc(sizeof(*v))))
 			return 0;
 		advisory_init(&v[0]);
+		vg_arena_init_block(&v[0].arena, ADV_ARENA_MAX, SCAN_BLOCK);
 		k = 1;
 		ok = record(&c, file, &v[0]) == 0 && vg_jscan_end(&c.s) == 0;
 	} else if (vg_jscan_peek(&c.s) == VG_JT_ARRAY && vg_jscan_array(&c.s) == 0) {
@@ -624,6 +629,7 @@ int osv_scan(const char *data, size_t n, const char *file, struct advisory **out
 				cap = nc;
 			}
 			advisory_init(&v[k]);
+			vg_arena_init_block(&v[k].arena, ADV_ARENA_MAX, SCAN_BLOCK);
 			ok = record(&c, file, &v[k++]) == 0;
 		}
 		ok = ok && r == 0 && vg_jscan_end(&c.s) == 0;
