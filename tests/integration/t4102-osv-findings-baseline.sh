@@ -54,9 +54,14 @@ check_eq "product" "$(run_cmd "$VIGIL" product create inv)" 0
 check_eq "inventory first (version 1)" \
 	"$(run_cmd "$VIGIL" sbom import "$T_DIR/inv.json" --product inv --version 1)" 0
 check_eq "full feed import" "$(run_cmd "$VIGIL" feed import osv "$OSV" --json)" 0
+# findings_new counts findings made along the way: the implementation
+# before made one more (1,963), in one batch, that a later batch's alias merge
+# folded into another; batches of 5,000 see both advisories at once. The
+# findings themselves are compared below.
 check_eq "counts of the full import" \
-	"$(jq -c '[.imported, .updated, .unchanged, .skipped, .withdrawn, .findings_new]' "$T_DIR/out")" \
-	"[12219,10,13,416,52,1963]"
+	"$(jq -c '[.imported, .updated, .unchanged, .skipped, .withdrawn]' "$T_DIR/out")" \
+	"[12219,10,13,416,52]"
+check_eq "findings made" "$(jq '.findings_new >= 1962 and .findings_new <= 1963' "$T_DIR/out")" true
 findings 1 >"$T_DIR/v1.tsv"
 
 if [ -n "${VIGIL_T4102_WRITE:-}" ]; then
