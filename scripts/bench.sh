@@ -262,6 +262,7 @@ done <"$ROWS"
 
 [ "${VIGIL_BENCH_ONLY:-}" != sbom ] || exit 0
 BUILD="$BUILD" sh bench/bench_vuln.sh # issue 4: feeds and matching
+BUILD="$BUILD" sh bench/bench_osv.sh # issue 15: OSV import against the simplest script
 BUILD="$BUILD" sh bench/bench_findings.sh # issue 5: triage queue at 1,000,000 findings
 BUILD="$BUILD" sh bench/bench_update.sh # issue 18: TUF metadata, 1 GiB artifacts against nginx
 BUILD="$BUILD" sh bench/bench_delta.sh # issue 20: binary deltas against bsdiff, xdelta3, zstd --patch-from

@@ -20,7 +20,7 @@ libgpgme-dev gnupg libargon2-dev libinih-dev libcmocka-dev
 p11-kit libp11-kit-dev softhsm2
 jq curl ca-certificates chromium xxd
 rpm ruby php-cli python3-packaging libmaven3-core-java openjdk-17-jre-headless
-openssl python3 time libyaml-dev wrk nginx
+openssl python3 python3-yaml time libyaml-dev wrk nginx
 libpcre2-dev json-schema-test-suite python3-jsonschema
 libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd
 golang-go

@@ -169,6 +169,13 @@ int64_t vg_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t vg_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int vg_duration_parse(const char *s, int64_t *seconds, struct vg_error *err)
 {
 	char *end;

@@ -20,6 +20,8 @@ struct vg_error;
 int64_t vg_now(void);
 /* Monotonic milliseconds, for measuring durations (not affected by VIGIL_NOW). */
 int64_t vg_mono_ms(void);
+/* Monotonic microseconds, for the timing counters of bulk imports. */
+int64_t vg_mono_us(void);
 
 /*
  * Parse an RFC 3339 date-time ("2026-09-11T10:00:00Z", "...+02:00",

@@ -2,6 +2,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/clock.h"
+#include "core/text.h"
 
 #include <string.h>
 
@@ -66,6 +67,67 @@ int vg_json_append(struct vg_buf *b, const json_t *v)
 	if (json_dump_callback(v, dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
 		return VG_ENOMEM;
 	return VG_OK;
+}
+
+int vg_json_append_str(struct vg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+	size_t n = strlen(s);
+	int rc = vg_buf_add(b, "\"", 1);
+	for (size_t i = 0; !rc && i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+		size_t el = 2;
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t l = vg_utf8_decode(s + i, n - i, &cp);
+			if (!l)
+				return VG_EINVAL;
+			i += l;
+			continue;
+		}
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		esc[0] = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[1] = (char)c;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			el = 6;
+		}
+		rc = vg_buf_add(b, run, (size_t)(s + i - run));
+		if (!rc)
+			rc = vg_buf_add(b, esc, el);
+		run = s + ++i;
+	}
+	if (!rc)
+		rc = vg_buf_add(b, run, (size_t)(s + n - run));
+	if (!rc)
+		rc = vg_buf_add(b, "\"", 1);
+	return rc;
 }
 
 const char *vg_json_str(const json_t *obj, const char *key)

@@ -35,6 +35,16 @@ char *vg_json_canonical(const json_t *v);
 /* Compact encoding appended to b (keys in insertion order). */
 int vg_json_append(struct vg_buf *b, const json_t *v);
 
+/*
+ * The string s as a JSON string (quotes included) appended to b, encoded
+ * exactly as vg_json_canonical() encodes a string: \" \\ \b \f \n \r \t,
+ * the other bytes below 0x20 as \u00XX (upper-case hex), everything else
+ * as is. For writers of canonical text that build no tree. VG_OK,
+ * VG_EINVAL when s is not valid UTF-8 (the tree would refuse it too), or
+ * the buffer's VG_ENOMEM / VG_ETOOBIG.
+ */
+int vg_json_append_str(struct vg_buf *b, const char *s);
+
 /* Convenience getters: NULL / default when missing or of another type. */
 const char *vg_json_str(const json_t *obj, const char *key);
 long long vg_json_int(const json_t *obj, const char *key, long long dflt);

@@ -407,6 +407,15 @@ int store_tx_end(struct store *s, int rc, struct vg_error *err)
 	return store_tx_commit(s, err);
 }
 
+int store_cache_hint(struct store *s, int64_t kib, struct vg_error *err)
+{
+	char sql[64];
+	if (s->ops->kind != STORE_SQLITE)
+		return VG_OK;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%lld", (long long)(kib > 0 ? kib : 2000));
+	return s->ops->exec_raw(s, sql, err);
+}
+
 /* ---- statements ---- */
 
 int store_prepare(struct store *s, const char *sql, struct store_stmt **out, struct vg_error *err)

@@ -90,6 +90,16 @@ const char *store_actor(const struct store *s);
 const char *store_remote(const struct store *s);
 
 /* Transactions. begin/commit/rollback; nesting is an error. */
+/*
+ * A bulk writer's hint: keep up to kib KiB of database pages in this
+ * connection's memory (SQLite's page cache; 0 gives back SQLite's default of
+ * 2,000 KiB). A large import into tables indexed on random keys otherwise
+ * evicts, re-reads and re-writes the index pages it touched a moment ago.
+ * Nothing on PostgreSQL, whose server keeps the pages. Lasts until the next
+ * call or store_close(); call it outside a transaction.
+ */
+int store_cache_hint(struct store *s, int64_t kib, struct vg_error *err) VG_MUST_CHECK;
+
 int store_tx_begin(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 int store_tx_commit(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 void store_tx_rollback(struct store *s);

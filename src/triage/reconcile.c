@@ -127,10 +127,13 @@ static char *evidence_text(json_t *f)
  * yet are created.
  */
 static int apply_desired(struct store *s, json_t *desired, struct store_stmt *scope, int64_t now,
-			 struct findings_stats *st, json_t *retracted, struct vg_error *err)
+			 struct findings_stats *st, json_t *retracted, size_t *touched,
+			 struct vg_error *err)
 {
 	struct exlist ex = {0};
 	int rc = read_existing(scope, &ex, err);
+	if (touched) /* the findings there were, and those made below */
+		*touched = ex.n + json_object_size(desired);
 	for (size_t i = 0; !rc && i < ex.n; i++) {
 		json_t *f = json_object_get(desired, ex.v[i].key);
 		if (f) {
@@ -376,6 +379,7 @@ static int reconcile_chunk(struct store *s, const char *const *ids, size_t n, in
 	json_t *desired = json_object();
 	struct store_stmt *scope = NULL;
 	char *scopeq = NULL;
+	size_t touched = 0;
 	int rc;
 	if (!desired)
 		return vg_error_set(err, VG_ENOMEM, "out of memory");
@@ -391,9 +395,13 @@ static int reconcile_chunk(struct store *s, const char *const *ids, size_t n, in
 	if (!rc) {
 		for (size_t i = 0; i < n; i++)
 			store_bind_text(scope, (int)i + 1, ids[i]);
-		rc = apply_desired(s, desired, scope, now, st, NULL, err);
+		rc = apply_desired(s, desired, scope, now, st, NULL, &touched, err);
 	}
 	json_decref(desired);
+	/* Vulnerabilities without a finding before or after (most of a feed's
+	 * batch): the two updates below would change no row. */
+	if (!rc && !touched)
+		return VG_OK;
 	/* The vulnerability's severity may have changed with a new advisory. */
 	if (!rc)
 		rc = exec_ids(s,
@@ -571,7 +579,7 @@ int findings_reconcile_sbom(struct store *s, int64_t sbom_id, struct findings_st
 				   &scope, err);
 	if (!rc) {
 		store_bind_int64(scope, 1, version_id);
-		rc = apply_desired(s, desired, scope, now, &local, retracted, err);
+		rc = apply_desired(s, desired, scope, now, &local, retracted, NULL, err);
 	}
 	/* Retracting findings of actively exploited vulnerabilities waits for
 	 * a person: undo, and hold the revision (its index too stays as was). */

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "vuln/advisory.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "vuln/cvss.h"
@@ -104,6 +105,146 @@ json_t *advisory_to_json(const struct advisory *a)
 	json_object_set_new(o, "database_specific",
 			    json_pack("{s:s?}", "source", a->source ? a->source : "osv"));
 	return o;
+}
+
+/* ---- the canonical text without a tree ---- */
+
+/* "key": then the string, or null for NULL. */
+static int put_kv(struct vg_buf *b, const char *key, const char *v)
+{
+	int rc = vg_buf_adds(b, key);
+	if (!rc)
+		rc = v ? vg_json_append_str(b, v) : vg_buf_adds(b, "null");
+	return rc;
+}
+
+/* ["...", ...]: NULL entries are left out, as json_array_append_new()
+ * leaves out the NULL that json_string(NULL) gives. */
+static int put_strs(struct vg_buf *b, const char *const *v, size_t n)
+{
+	int rc = vg_buf_adds(b, "["), first = 1;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!v[i])
+			continue;
+		if (!first)
+			rc = vg_buf_adds(b, ",");
+		if (!rc)
+			rc = vg_json_append_str(b, v[i]);
+		first = 0;
+	}
+	return rc ? rc : vg_buf_adds(b, "]");
+}
+
+static int put_time(struct vg_buf *b, const char *key, int64_t t)
+{
+	char buf[32];
+	int rc = vg_buf_adds(b, key);
+	return rc ? rc : vg_json_append_str(b, vg_time_format(t, buf, sizeof(buf)));
+}
+
+/* Keys in the order JSON_SORT_KEYS puts them (strcmp). */
+char *advisory_canonical_json(const struct advisory *a)
+{
+	struct vg_buf b = VG_BUF_INIT;
+	int rc = vg_buf_adds(&b, "{\"affected\":[");
+	for (size_t i = 0; !rc && i < a->n_affected; i++) {
+		const struct adv_affected *af = &a->affected[i];
+		rc = vg_buf_adds(&b, i ? ",{" : "{");
+		if (!rc)
+			rc = put_kv(&b, "\"package\":{\"ecosystem\":", af->ecosystem);
+		if (!rc)
+			rc = put_kv(&b, ",\"name\":", af->name);
+		if (!rc && af->purl)
+			rc = put_kv(&b, ",\"purl\":", af->purl);
+		if (!rc)
+			rc = vg_buf_adds(&b, "},\"ranges\":[");
+		for (size_t r = 0; !rc && r < af->n_ranges; r++) {
+			const struct adv_range *rg = &af->ranges[r];
+			int first = 1;
+			rc = vg_buf_adds(&b, r ? ",{\"events\":[" : "{\"events\":[");
+			for (size_t e = 0; !rc && e < rg->n_events; e++) {
+				if (!rg->events[e].version)
+					continue; /* json_pack refuses it: left out */
+				rc = vg_buf_adds(&b, first ? "{\"" : ",{\"");
+				if (!rc)
+					rc = vg_buf_adds(&b, event_names[rg->events[e].kind]);
+				if (!rc)
+					rc = vg_buf_adds(&b, "\":");
+				if (!rc)
+					rc = vg_json_append_str(&b, rg->events[e].version);
+				if (!rc)
+					rc = vg_buf_adds(&b, "}");
+				first = 0;
+			}
+			if (!rc)
+				rc = put_kv(&b, "],\"repo\":", rg->repo);
+			if (!rc)
+				rc = put_kv(&b, ",\"type\":", range_names[rg->type]);
+			if (!rc)
+				rc = vg_buf_adds(&b, "}");
+		}
+		if (!rc)
+			rc = vg_buf_adds(&b, "],\"versions\":");
+		if (!rc)
+			rc = put_strs(&b, af->versions, af->n_versions);
+		if (!rc)
+			rc = vg_buf_adds(&b, "}");
+	}
+	if (!rc)
+		rc = vg_buf_adds(&b, "],\"aliases\":");
+	if (!rc)
+		rc = put_strs(&b, a->aliases, a->n_aliases);
+	if (!rc)
+		rc = put_kv(&b,
+			    ",\"database_specific\":{\"source\":", a->source ? a->source : "osv");
+	if (!rc)
+		rc = vg_buf_adds(&b, "}");
+	if (!rc && a->details)
+		rc = put_kv(&b, ",\"details\":", a->details);
+	if (!rc)
+		rc = put_kv(&b, ",\"id\":", a->id);
+	if (!rc)
+		rc = put_time(&b, ",\"modified\":", a->modified);
+	if (!rc && a->published)
+		rc = put_time(&b, ",\"published\":", a->published);
+	if (!rc)
+		rc = vg_buf_adds(&b, ",\"references\":[");
+	for (size_t i = 0; !rc && i < a->n_refs; i++) {
+		rc = put_kv(&b, i ? ",{\"type\":" : "{\"type\":", a->refs[i].type);
+		if (!rc)
+			rc = put_kv(&b, ",\"url\":", a->refs[i].url);
+		if (!rc)
+			rc = vg_buf_adds(&b, "}");
+	}
+	if (!rc)
+		rc = vg_buf_adds(&b, "]");
+	if (!rc && a->n_related) {
+		rc = vg_buf_adds(&b, ",\"related\":");
+		if (!rc)
+			rc = put_strs(&b, a->related, a->n_related);
+	}
+	if (!rc)
+		rc = vg_buf_adds(&b, ",\"schema_version\":\"1.6.0\",\"severity\":[");
+	for (size_t i = 0; !rc && i < a->n_severity; i++) {
+		rc = put_kv(&b, i ? ",{\"score\":" : "{\"score\":", a->severity[i].score);
+		if (!rc)
+			rc = put_kv(&b, ",\"type\":", a->severity[i].type);
+		if (!rc)
+			rc = vg_buf_adds(&b, "}");
+	}
+	if (!rc)
+		rc = vg_buf_adds(&b, "]");
+	if (!rc && a->summary)
+		rc = put_kv(&b, ",\"summary\":", a->summary);
+	if (!rc && a->withdrawn)
+		rc = put_time(&b, ",\"withdrawn\":", a->withdrawn);
+	if (!rc)
+		rc = vg_buf_adds(&b, "}");
+	if (rc) {
+		vg_buf_release(&b);
+		return NULL;
+	}
+	return vg_buf_detach(&b, NULL);
 }
 
 void advisory_eco_base(const char *eco, char *out, size_t outsz)

@@ -69,6 +69,10 @@ struct advisory {
 	const char *id;
 	const char *source; /* "osv", "nvd", "csaf", ... */
 	const char *file;   /* where it was read (messages, provenance) */
+	/* hex SHA-256 of the record's bytes as read (an OSV JSON file, or one
+	 * element of a JSON array), when the reader was asked for it
+	 * (osv_read_path_known); NULL otherwise. Never part of the record. */
+	const char *content_hash;
 	const char **aliases;
 	size_t n_aliases;
 	const char **related;
@@ -97,6 +101,16 @@ void advisory_release(struct advisory *a);
  * reads back.
  */
 json_t *advisory_to_json(const struct advisory *a);
+
+/*
+ * The same form as canonical text, byte for byte what
+ * vg_json_canonical(advisory_to_json(a)) gives, written without building a
+ * tree (the stored record_json of a bulk import). malloc'ed, owned by the
+ * caller; NULL when out of memory or when a string is not valid UTF-8
+ * (callers then take the tree's way, which decides what such a string
+ * becomes).
+ */
+char *advisory_canonical_json(const struct advisory *a);
 
 /* "PyPI" from "PyPI", "Debian" from "Debian:12" into out (cut to outsz). */
 void advisory_eco_base(const char *eco, char *out, size_t outsz);

@@ -25,6 +25,7 @@
 #include "vuln/advisory.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct vg_error;
 
@@ -61,6 +62,11 @@ struct osv_read_stats {
 	long files;   /* files (or zip entries) read */
 	long records; /* records handed to the callback */
 	long skipped; /* records or files refused */
+	long known;   /* records left unparsed: their bytes are stored already */
+	/* microseconds spent reading (folders, files, zip entries, content
+	 * hashes), parsing (JSON or YAML into a tree) and validating (the tree
+	 * into struct advisory: osv_from_json) */
+	int64_t us_read, us_parse, us_validate;
 };
 
 /*
@@ -72,6 +78,38 @@ struct osv_read_stats {
  */
 int osv_read_path(const char *path, osv_record_fn fn, osv_skip_fn skip, void *arg,
 		  struct osv_read_stats *stats, struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * Re-imports skip what they hold already: with osv_read_path_known(), the
+ * bytes of each JSON record (the whole file when it holds one record, each
+ * element's text when it holds an array) are hashed (SHA-256) before
+ * anything is parsed, and ask() is asked whether a stored record has that
+ * hash. A known record is never parsed: skipped() is told instead of fn, and
+ * it is counted in stats->known. An array whose elements are all known is not
+ * parsed at all; one with new elements is parsed as usual and only those are
+ * handed on, each with its hash in advisory.content_hash. YAML records are
+ * never hashed. ask and skipped return VG_OK or an error that stops the
+ * reading.
+ */
+struct osv_known {
+	int (*ask)(void *arg, const uint8_t sha256[32], int *known, struct vg_error *err);
+	int (*skipped)(void *arg, struct vg_error *err);
+};
+int osv_read_path_known(const char *path, osv_record_fn fn, osv_skip_fn skip,
+			const struct osv_known *known, void *arg, struct osv_read_stats *stats,
+			struct vg_error *err) VG_MUST_CHECK;
+
+/*
+ * The readers' fast way (osv_scan.c): n bytes of JSON, one record or an
+ * array of records, read with the pull scanner straight into advisories,
+ * without a tree. 1 with *out holding *nout advisories (free them with
+ * osv_scan_free()) when the document is one the tree's way (vg_json_parse,
+ * osv_from_json) reads without a complaint, the same advisories; 0 (nothing
+ * out) for anything else, which the caller then reads the tree's way to say
+ * what is wrong. file names the records (advisory.file).
+ */
+int osv_scan(const char *data, size_t n, const char *file, struct advisory **out, size_t *nout);
+void osv_scan_free(struct advisory *v, size_t n);
 
 /* Parse one file's bytes (JSON or YAML by name) and hand each record on. */
 int osv_read_buffer(const char *data, size_t n, const char *name, osv_record_fn fn,

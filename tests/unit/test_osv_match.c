@@ -2,7 +2,8 @@
  * test_osv_match.c - OSV records (JSON, YAML, feeds) into the advisory
  * model, OSV range semantics, name and ecosystem rules of matching, and the
  * stored side: alias joining, idempotent re-import, withdrawn advisories and
- * findings. Regressions from shared/data/vuln/PITFALLS.md are named.
+ * findings; the stored form written without a tree equals the tree's.
+ * Regressions from shared/data/vuln/PITFALLS.md are named.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -126,6 +127,236 @@ static struct match_index *load(const char *rel, struct osv_read_stats *st)
 	if (osv_read_path(path, add_cb, NULL, ix, st, &err) != VG_OK)
 		fail_msg("%s", vg_error_msg(&err));
 	return ix;
+}
+
+/* ---- the stored form written without a tree (issue 15) ---- */
+
+static void same_canonical(const struct advisory *a)
+{
+	json_t *j = advisory_to_json(a);
+	char *tree = j ? vg_json_canonical(j) : NULL, *direct = advisory_canonical_json(a);
+	assert_non_null(tree);
+	assert_non_null(direct);
+	if (strcmp(tree, direct) != 0)
+		fail_msg("%s: canonical forms differ:\n tree   %s\n direct %s", a->id, tree,
+			 direct);
+	free(tree);
+	free(direct);
+	json_decref(j);
+}
+
+static int canonical_cb(void *arg, const struct advisory *a, struct vg_error *err)
+{
+	(void)err;
+	same_canonical(a);
+	(*(long *)arg)++;
+	return VG_OK;
+}
+
+/* advisory_canonical_json() is vg_json_canonical(advisory_to_json()) byte for
+ * byte: on every record of the shared OSV data, and on strings with every
+ * escape, NULL members and empty lists. */
+static void test_canonical_direct(void **state)
+{
+	char path[1024];
+	struct vg_error err = {0};
+	struct advisory a;
+	long n = 0;
+	const char *aliases[] = {"CVE-2024-1", NULL, "GHSA-x\"y"};
+	struct adv_event ev[] = {{ADV_INTRODUCED, "0"}, {ADV_FIXED, NULL}, {ADV_LIMIT, "9\t"}};
+	struct adv_range rg[] = {{ADV_RANGE_GIT, NULL, ev, 3}, {ADV_RANGE_SEMVER, "r", ev, 0}};
+	struct adv_affected af[] = {{NULL, NULL, "pkg:x/y", rg, 2, aliases, 3},
+				    {"PyPI", "a\x01b\x1f\x7f", NULL, NULL, 0, NULL, 0}};
+	struct adv_severity sv[] = {{NULL, NULL}, {"CVSS_V3", "\\/\b\f\n\r"}};
+	struct adv_reference rf[] = {{NULL, "https://x/\u00e9\u2028"}, {"WEB", NULL}};
+	(void)state;
+	snprintf(path, sizeof(path), "%s/vuln/osv", shared());
+	if (osv_read_path(path, canonical_cb, NULL, &n, NULL, &err) != VG_OK)
+		fail_msg("%s", vg_error_msg(&err));
+	assert_true(n > 10000);
+
+	advisory_init(&a);
+	a.id = "X-1";
+	a.source = "nvd";
+	a.aliases = aliases;
+	a.n_aliases = 3;
+	a.related = aliases;
+	a.n_related = 1;
+	a.summary = "\xc3\xa9t\xc3\xa9 \"quoted\"";
+	a.details = "";
+	a.modified = 1700000000;
+	a.published = 1600000000;
+	a.withdrawn = 1710000000;
+	a.severity = sv;
+	a.n_severity = 2;
+	a.affected = af;
+	a.n_affected = 2;
+	a.refs = rf;
+	a.n_refs = 2;
+	same_canonical(&a);
+	memset(&a, 0, sizeof(a));
+	a.id = "EMPTY";
+	same_canonical(&a);
+	/* not UTF-8: no direct form, the tree decides */
+	a.summary = "\xff";
+	{
+		char *d = advisory_canonical_json(&a);
+		assert_null(d);
+	}
+}
+
+/* ---- the scanner's way equals the tree's way (issue 15) ---- */
+
+struct scan_cmp {
+	long files, scanned, records;
+};
+
+/* The records of one file both ways: the scanner gives the same stored
+ * form for each record the tree's way reads, or declines the file. */
+static void scan_file(const char *path, struct scan_cmp *sc)
+{
+	struct vg_buf b;
+	struct vg_error err = {0};
+	struct advisory *v = NULL;
+	size_t nv = 0;
+	json_t *doc;
+	vg_buf_init(&b, 64u << 20);
+	assert_int_equal(vg_buf_read_file(&b, path, 64u << 20, &err), VG_OK);
+	sc->files++;
+	doc = vg_json_parse(b.data ? b.data : "", b.len, path, &err);
+	if (!osv_scan(b.data ? b.data : "", b.len, path, &v, &nv)) {
+		json_decref(doc);
+		vg_buf_release(&b);
+		return;
+	}
+	sc->scanned++;
+	assert_non_null(doc); /* the scanner never takes what the tree refuses */
+	assert_int_equal(nv, json_is_array(doc) ? json_array_size(doc) : 1);
+	for (size_t i = 0; i < nv; i++) {
+		struct advisory a;
+		char *x, *y;
+		advisory_init(&a);
+		if (osv_from_json(json_is_array(doc) ? json_array_get(doc, i) : doc, path, &a,
+				  &err) != VG_OK)
+			fail_msg("%s: the scanner read a record the tree refuses: %s", path,
+				 vg_error_msg(&err));
+		x = advisory_canonical_json(&a);
+		y = advisory_canonical_json(&v[i]);
+		assert_non_null(x);
+		assert_non_null(y);
+		if (strcmp(x, y) != 0 || strcmp(a.file, v[i].file) != 0)
+			fail_msg("%s #%zu differs:\n tree    %s\n scanner %s", path, i, x, y);
+		free(x);
+		free(y);
+		advisory_release(&a);
+		sc->records++;
+	}
+	osv_scan_free(v, nv);
+	json_decref(doc);
+	vg_buf_release(&b);
+}
+
+static void scan_tree(const char *dir, struct scan_cmp *sc)
+{
+	char cmd[1200], line[4096];
+	FILE *f;
+	snprintf(cmd, sizeof(cmd), "find '%s' -name '*.json' | sort", dir);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		scan_file(line, sc);
+	}
+	pclose(f);
+}
+
+/* Documents the scanner must leave to the tree's way (it refuses them or
+ * names what is wrong), and ones it reads like it. */
+static void test_scan_declines(void **state)
+{
+	static const char *const declined[] = {
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"id\":\"B\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":{\"k\":1,\"k\":2}}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":99999999999999999999}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":1e999}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":\"\\ud800\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":\"\\udc00\\ud800\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"x\":\"\\ud800x\\udc00\"}",
+	    "{\"id\":\"A\\u0000\",\"modified\":\"2024-01-01T00:00:00Z\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"summary\":\"\xff\"}",
+	    "{\"id\":\"\",\"modified\":\"2024-01-01T00:00:00Z\"}",
+	    "{\"id\":\"A\"}",
+	    "{\"id\":\"A\",\"modified\":\"yesterday\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[null]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":"
+	    "{\"name\":\"x\"}}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"SEMVER\",\"events\":[]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\",\"fixed\":\"1\"}]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"SEMVER\",\"events\":[{\"fixed\":null}]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"ranges\":[{"
+	    "\"type\":\"RANGE\",\"events\":[{\"fixed\":\"1\"}]}]}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"severity\":[{\"type\":\"x\"}]}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"database_specific\":\"x\"}",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\",\"references\":[{\"type\":\"W\"}]"
+	    "}",
+	    "[{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\"}, 3]",
+	    "{\"id\":\"A\",\"modified\":\"2024-01-01T00:00:00Z\"} x",
+	    "\"just a string\"",
+	    "",
+	};
+	static const char *const read_alike[] = {
+	    "[]",
+	    "{\"id\":\"A\",\"modified\":\"0001-01-01T00:00:00Z\",\"published\":null,\"x\":[1,-0,"
+	    "2.5e-400,true,null,{\"a\":{}}],\"database_specific\":{\"severity\":\"HIGH\"},"
+	    "\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/"
+	    "C:H/I:H/A:H\"}],\"affected\":[{\"package\":null,\"ranges\":[{\"type\":\"GIT\","
+	    "\"repo\":\"r\",\"events\":[{\"introduced\":\"0\",\"x\":1},{\"limit\":\"9\"}]}],"
+	    "\"versions\":[\"1\\t\\u00e9\"]}],\"summary\":\"\\\"q\\\" \\ud83d\\ude00\"}",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+		struct advisory *v = NULL;
+		size_t nv = 9;
+		if (osv_scan(declined[i], strlen(declined[i]), "t.json", &v, &nv))
+			fail_msg("the scanner read %s", declined[i]);
+		assert_null(v);
+		assert_int_equal(nv, 0);
+	}
+	for (size_t i = 0; i < sizeof(read_alike) / sizeof(read_alike[0]); i++) {
+		struct advisory *v = NULL;
+		size_t nv = 0;
+		if (!osv_scan(read_alike[i], strlen(read_alike[i]), "t.json", &v, &nv))
+			fail_msg("the scanner declined %s", read_alike[i]);
+		if (nv) {
+			struct advisory a;
+			char *x, *y;
+			parse_rec(read_alike[i], &a);
+			x = advisory_canonical_json(&a);
+			y = advisory_canonical_json(&v[0]);
+			assert_string_equal(x, y);
+			free(x);
+			free(y);
+			advisory_release(&a);
+		}
+		osv_scan_free(v, nv);
+	}
+}
+
+/* Every JSON file of the shared OSV data read both ways. */
+static void test_scan_shared(void **state)
+{
+	char dir[1024];
+	struct scan_cmp sc = {0};
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/vuln/osv", shared());
+	scan_tree(dir, &sc);
+	printf("scanner: %ld of %ld files read without the tree, %ld records alike\n", sc.scanned,
+	       sc.files, sc.records);
+	assert_true(sc.files > 5000);
+	assert_true(sc.scanned * 10 > sc.files * 9);
 }
 
 /* DependencyTrack#6989: one range, two introduced/fixed pairs (YAML record). */
@@ -627,6 +858,9 @@ int main(void)
 	    cmocka_unit_test(test_ranges),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_canonical_and_replace),
+	    cmocka_unit_test(test_canonical_direct),
+	    cmocka_unit_test(test_scan_declines),
+	    cmocka_unit_test(test_scan_shared),
 	    cmocka_unit_test_setup_teardown(test_store_aliases_findings, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
