@@ -107,7 +107,8 @@ static void call_all(struct store *s, const char *name, const json_t *payload,
 	json_decref(list);
 }
 
-/* Forget event id, or keep failed for later, in a transaction of its own. */
+/* Forget event id, or keep failed for later, in a transaction of its own;
+ * attempts: the failed attempts before this one. */
 static int settle(struct store *s, int64_t id, int64_t attempts, const json_t *failed,
 		  const struct vg_error *why, struct vg_error *err)
 {
@@ -227,9 +228,9 @@ int store_event_redeliver(struct store *s, int64_t now, long max, long *done, st
 			call_all(s, d[i].name, payload, pending, failed, &why);
 			if (why.code)
 				vg_warn("event %s (%lld), attempt %lld: %s", d[i].name,
-					(long long)d[i].id, (long long)d[i].attempts + 2,
+					(long long)d[i].id, (long long)d[i].attempts + 1,
 					vg_error_msg(&why));
-			rc = settle(s, d[i].id, d[i].attempts + 1, failed, &why, err);
+			rc = settle(s, d[i].id, d[i].attempts, failed, &why, err);
 			if (!rc && !why.code)
 				(*done)++;
 		}
