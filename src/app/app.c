@@ -51,15 +51,15 @@ json_t *app_version_json(void)
 #ifdef __clang__
 			 "clang " __clang_version__,
 #elif defined(__GNUC__)
-			  "gcc " __VERSION__,
+			 "gcc " __VERSION__,
 #else
-			  "unknown",
+			 "unknown",
 #endif
 			 "c_standard", "C11", "debug_checks",
 #ifdef NDEBUG
 			 0,
 #else
-			  1,
+			 1,
 #endif
 			 "libraries", "sqlite", sqlite3_libversion(), "libpq", pq, "openssl",
 			 OpenSSL_version(OPENSSL_VERSION), "zstd", ZSTD_versionString(),

@@ -71,9 +71,9 @@ struct store {
 struct store_stmt {
 	struct store *s;
 	void *impl;
-	int mutating; /* writes to a table whose changes must be audited */
-	int cached;   /* owned by s->cache: store_finalize() hands it back */
-	int busy;     /* cached and handed out, not yet handed back */
+	int mutating;    /* writes to a table whose changes must be audited */
+	int cached;      /* owned by s->cache: store_finalize() hands it back */
+	int busy;        /* cached and handed out, not yet handed back */
 	int bind_failed; /* a bind's error code (out of memory): the step fails with it */
 	char table[64];
 };
