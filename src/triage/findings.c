@@ -348,8 +348,7 @@ static int page_vulns_prepare(struct store *s, const struct finding_list *l, con
 	for (size_t i = 0; i < l->n; i++)
 		vg_buf_adds(&sql, i ? ",?" : "?");
 	vg_buf_adds(&sql, tail);
-	rc = sql.data ? store_prepare(s, sql.data, st, err)
-		      : vg_error_set(err, VG_ENOMEM, "out of memory");
+	rc = store_prepare(s, sql.data, st, err);
 	vg_buf_release(&sql);
 	for (size_t i = 0; !rc && i < l->n; i++)
 		store_bind_text(*st, (int)i + 1, l->v[i].vuln_id);

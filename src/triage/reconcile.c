@@ -333,8 +333,7 @@ static int exec_ids(struct store *s, char *sql, const char *const *ids, size_t n
 		    struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
-	int rc =
-	    sql ? store_prepare(s, sql, &st, err) : vg_error_set(err, VG_ENOMEM, "out of memory");
+	int rc = store_prepare(s, sql, &st, err);
 	free(sql);
 	if (rc)
 		return rc;
@@ -388,8 +387,7 @@ static int reconcile_chunk(struct store *s, const char *const *ids, size_t n, in
 		scopeq = in_sql("SELECT id, version_id, purl, vuln_id, retracted_at, "
 				"evidence_json FROM findings WHERE vuln_id IN ",
 				n, "");
-		rc = scopeq ? store_prepare(s, scopeq, &scope, err)
-			    : vg_error_set(err, VG_ENOMEM, "out of memory");
+		rc = store_prepare(s, scopeq, &scope, err);
 		free(scopeq);
 	}
 	if (!rc) {

@@ -454,8 +454,7 @@ int triage_bulk_blocked(struct store *s, const int64_t *ids, size_t n_ids,
 		for (size_t i = 0; i < k; i++)
 			vg_buf_adds(&sql, i ? ",?" : "?");
 		vg_buf_adds(&sql, ") ORDER BY id");
-		rc = sql.data ? store_prepare(s, sql.data, &st, err)
-			      : vg_error_set(err, VG_ENOMEM, "out of memory");
+		rc = store_prepare(s, sql.data, &st, err);
 		vg_buf_release(&sql);
 		if (rc)
 			break;

@@ -271,8 +271,7 @@ static int insert_rows(struct store *s, const char *head, int w, const char *con
 				vg_buf_adds(&q, c ? ",?" : "?");
 			vg_buf_adds(&q, ")");
 		}
-		rc = q.data ? store_prepare_cached(s, q.data, &st, err)
-			    : vg_error_set(err, VG_ENOMEM, "out of memory");
+		rc = store_prepare_cached(s, q.data, &st, err);
 		vg_buf_release(&q);
 		if (rc)
 			break;
@@ -386,8 +385,7 @@ static int alias_vulns_in(struct store *s, const char *const *ids, size_t n, cha
 {
 	struct store_stmt *st = NULL;
 	char *sql = in_sql("SELECT alias, vuln_id FROM vuln_aliases WHERE alias IN ", n, "");
-	int rc =
-	    sql ? store_prepare(s, sql, &st, err) : vg_error_set(err, VG_ENOMEM, "out of memory");
+	int rc = store_prepare(s, sql, &st, err);
 	free(sql);
 	if (rc)
 		return rc;
@@ -1482,8 +1480,7 @@ static int comp_flush(struct compctx *c, struct vg_error *err)
 				  "eco, name, version, release, purl) VALUES ");
 		for (size_t j = 0; j < c->np; j++)
 			vg_buf_adds(&sql, j ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
-		rc = sql.data ? store_prepare(c->s, sql.data, &st, err)
-			      : vg_error_set(err, VG_ENOMEM, "out of memory");
+		rc = store_prepare(c->s, sql.data, &st, err);
 		vg_buf_release(&sql);
 		if (rc)
 			return rc;
