@@ -32,15 +32,23 @@
 
 #define CDX_MINOR_MAX 7 /* CycloneDX 1.0 .. 1.7 */
 #define CDX_BASE_URI  "http://cyclonedx.org/schema/"
-#define SPDX2_URI     "urn:vigil:schema:spdx-2.3"
+#define SPDX23_URI    "urn:vigil:schema:spdx-2.3"
+#define SPDX22_URI    "urn:vigil:schema:spdx-2.2"
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vg_jsonschema *cdx_json[CDX_MINOR_MAX + 1];
 static char cdx_json_uri[CDX_MINOR_MAX + 1][512]; /* its name: base URI + file name */
 static xmlSchemaPtr cdx_xsd[CDX_MINOR_MAX + 1];
 static char cdx_xsd_path[CDX_MINOR_MAX + 1][512];
-static struct vg_jsonschema *spdx2_json;
-static char spdx2_name[128]; /* its file name */
+/*
+ * SPDX 2.x JSON schemas: [0] is 2.2, [1] is 2.3. A 2.2 document is checked
+ * against the official 2.2 schema when it is installed (spdx-2.2-schema.json,
+ * copied by the build from spdx-spec v2.2.x when it was given one), else
+ * against the 2.3 schema, which v->schema then names.
+ */
+static struct vg_jsonschema *spdx2_json[2];
+static char spdx2_name[2][128]; /* their file names */
+static int spdx2_tried[2];      /* looked for once: absent stays absent */
 static struct vg_jsonschema *spdx3_json;
 static char spdx3_name[128];
 #define SPDX3_URI     "urn:vigil:schema:spdx-3.0.1"
@@ -56,10 +64,13 @@ void sbom_validate_cleanup(void)
 			xmlSchemaFree(cdx_xsd[i]);
 		cdx_xsd[i] = NULL;
 	}
-	vg_jsonschema_free(spdx2_json);
+	for (int i = 0; i < 2; i++) {
+		vg_jsonschema_free(spdx2_json[i]);
+		spdx2_json[i] = NULL;
+		spdx2_tried[i] = 0;
+	}
 	vg_jsonschema_free(spdx3_json);
 	spdx3_json = NULL;
-	spdx2_json = NULL;
 	pthread_mutex_unlock(&cache_lock);
 }
 
@@ -188,35 +199,47 @@ static int cdx_xsd_load(int minor, struct vg_error *err)
 	return VG_OK;
 }
 
-/* VG_OK with spdx2_json set, VG_OK with it NULL (not configured), or an error. */
-static int spdx2_set(struct vg_error *err)
+/*
+ * VG_OK with spdx2_json[minor - 2] set, VG_OK with it NULL (not installed),
+ * or an error. The 2.3 schema is required once a schema folder exists; the
+ * 2.2 one is optional.
+ */
+static int spdx2_set(int minor, struct vg_error *err)
 {
 	const char *dir = vg_config_get("sbom.spdx_schema_dir", NULL);
 	char dirbuf[512], path[512];
-	static const char *const names[] = {"spdx-schema.json", "spdx-2.3-schema.json", NULL};
+	static const char *const names23[] = {"spdx-schema.json", "spdx-2.3-schema.json", NULL};
+	static const char *const names22[] = {"spdx-2.2-schema.json", NULL};
+	const int i = minor == 2 ? 0 : 1;
 	struct vg_jsonschema *s = NULL;
 	int rc;
 
-	if (spdx2_json)
+	if (spdx2_json[i] || spdx2_tried[i])
 		return VG_OK;
 	if (!dir || !*dir) /* installed with vigil only when the build was given them */
 		dir = vg_jsonschema_dir("spdx", dirbuf, sizeof(dirbuf));
 	if (!dir)
 		return VG_OK;
-	if (!find_file(dir, names, path, sizeof(path))) {
+	if (!find_file(dir, i ? names23 : names22, path, sizeof(path))) {
+		if (!i) {
+			spdx2_tried[i] = 1;
+			return VG_OK;
+		}
 		vg_warn("SPDX 2.3 JSON schema: no spdx-schema.json in %s", dir);
 		return vg_error_set(err, VG_ENOTFOUND,
 				    "SPDX 2.3 JSON schema (spdx-schema.json) is not installed "
 				    "(sbom.spdx_schema_dir; the log names the folder searched)");
 	}
+	/* Each names its draft in "$schema" (2.2: draft 7; 2.3: 2019-09). */
 	if ((rc = vg_jsonschema_new(VG_JSONSCHEMA_DRAFT2019_09, &s, err)))
 		return rc;
-	if ((rc = add_schema_file(s, path, SPDX2_URI, "sbom.spdx_schema_dir", err))) {
+	if ((rc = add_schema_file(s, path, i ? SPDX23_URI : SPDX22_URI, "sbom.spdx_schema_dir",
+				  err))) {
 		vg_jsonschema_free(s);
 		return rc;
 	}
-	spdx2_json = s;
-	snprintf(spdx2_name, sizeof(spdx2_name), "%s", base_name(path));
+	spdx2_json[i] = s;
+	snprintf(spdx2_name[i], sizeof(spdx2_name[i]), "%s", base_name(path));
 	return VG_OK;
 }
 
@@ -870,13 +893,19 @@ whole:
 			goto out;
 		}
 		snprintf(v->spec_version, sizeof(v->spec_version), "%s", sv + 5);
+		int k = strcmp(sv, "SPDX-2.2") == 0 ? 0 : 1;
 		pthread_mutex_lock(&cache_lock);
-		rc = spdx2_set(err);
+		rc = spdx2_set(k + 2, err);
+		if (!rc && k == 0 && !spdx2_json[0]) { /* 2.2 without its own schema: 2.3's */
+			k = 1;
+			rc = spdx2_set(3, err);
+		}
 		pthread_mutex_unlock(&cache_lock);
-		if (rc || !spdx2_json)
+		if (rc || !spdx2_json[k])
 			goto out;
-		snprintf(v->schema, sizeof(v->schema), "%s", spdx2_name);
-		rc = json_validate(spdx2_json, SPDX2_URI, doc, NULL, NULL, v, err);
+		snprintf(v->schema, sizeof(v->schema), "%s", spdx2_name[k]);
+		rc = json_validate(spdx2_json[k], k ? SPDX23_URI : SPDX22_URI, doc, NULL, NULL, v,
+				   err);
 	} else if ((jv = json_object_get(doc, "@context"))) {
 		/* SPDX 3: the context names the version */
 		const char *ctx = json_string_value(jv);

@@ -28,6 +28,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <dirent.h>
@@ -409,16 +410,25 @@ static void test_spdx_invalid(void **state)
 	sbom_validation_release(&v);
 
 	/*
-	 * Not decidable by schema: SPDXJSONExample-wrongversion.spdx.json says
-	 * SPDX-2.2 but is the 2.3 example (2.3-only fields). No SPDX 2.2 JSON
-	 * schema is available, and the 2.3 schema accepts it, so it validates
-	 * as 2.2; it is listed here so the gap stays visible.
+	 * SPDXJSONExample-wrongversion.spdx.json says SPDX-2.2 but is the 2.3
+	 * example (2.3-only fields). With the official 2.2 schema installed it
+	 * is refused; without it (shared data has none) the 2.3 schema checks
+	 * it and accepts it, and the result names that schema, so the gap
+	 * stays visible.
 	 */
+	int has22 = access(VIGIL_SCHEMA_DIR "/../spdx/spdx-2.2-schema.json", F_OK) == 0;
 	assert_int_equal(
 	    validate_rel("spdx-tools-java/testResources/SPDXJSONExample-wrongversion.spdx.json", &v,
 			 &err),
-	    VG_OK);
+	    has22 ? VG_EPARSE : VG_OK);
 	assert_string_equal(v.spec_version, "2.2");
+	if (has22) {
+		assert_false(v.valid);
+		assert_string_equal(v.schema, "spdx-2.2-schema.json");
+	} else {
+		assert_true(v.valid);
+		assert_string_equal(v.schema, "spdx-schema.json");
+	}
 	sbom_validation_release(&v);
 
 	/* UTF-16 is not UTF-8: refused before any parsing, in all encodings */
@@ -431,6 +441,54 @@ static void test_spdx_invalid(void **state)
 		assert_non_null(strstr(err.msg, "UTF"));
 		sbom_validation_release(&v);
 	}
+}
+
+/*
+ * A 2.2 document goes to spdx-2.2-schema.json when the schema folder has one,
+ * a 2.3 document to spdx-schema.json: a folder whose 2.2 schema requires a
+ * property no document has shows which one ran.
+ */
+static void test_spdx22_schema_routing(void **state)
+{
+	char dir[] = "/tmp/vigil-spdx22-XXXXXX", path[512];
+	struct sbom_validation v = {0};
+	struct vg_error err = {0};
+	FILE *f;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/spdx-schema.json", dir);
+	assert_int_equal(symlink(VIGIL_SCHEMA_DIR "/../spdx/spdx-schema.json", path), 0);
+	snprintf(path, sizeof(path), "%s/spdx-2.2-schema.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"object\",\n"
+	      " \"required\": [\"onlyInThisTest\"]}\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	vg_config_set("sbom.spdx_schema_dir", dir);
+	sbom_validate_cleanup();
+
+	assert_int_equal(
+	    validate_rel("spdx-tools-java/testResources/SPDXJSONExample-v2.2.spdx.json", &v, &err),
+	    VG_EPARSE);
+	assert_false(v.valid);
+	assert_string_equal(v.schema, "spdx-2.2-schema.json");
+	assert_int_equal(v.n_errors, 1);
+	assert_string_equal(v.errors[0].message, "expected property \"onlyInThisTest\"");
+	sbom_validation_release(&v);
+	assert_int_equal(
+	    validate_rel("spdx-spec/v2.3.1/examples/SPDXJSONExample-v2.3.spdx.json", &v, &err), VG_OK);
+	assert_true(v.valid);
+	assert_string_equal(v.schema, "spdx-schema.json");
+	sbom_validation_release(&v);
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/spdx-schema.json", dir);
+	unlink(path);
+	rmdir(dir);
+	vg_config_set("sbom.spdx_schema_dir", VIGIL_SCHEMA_DIR "/../spdx");
+	sbom_validate_cleanup();
 }
 
 /* ------------------------------------------------------------- bad input */
@@ -567,6 +625,7 @@ int main(void)
 	    cmocka_unit_test(test_real_sboms),
 	    cmocka_unit_test(test_spdx_valid),
 	    cmocka_unit_test(test_spdx_invalid),
+	    cmocka_unit_test(test_spdx22_schema_routing),
 	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, setup_spdx, teardown);
