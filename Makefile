@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 DB ?= ./var/vigil.db
 
-.PHONY: all deps build run test bench fuzz fuzz-campaign reliability soak format check-format clean deb
+.PHONY: all deps build run test bench fuzz fuzz-campaign reliability soak format check-format clean deb deb-check
 
 all: build
 
@@ -63,6 +63,10 @@ check-format:
 DEB_OUT ?= .
 deb: deps
 	sh scripts/deb.sh --out $(DEB_OUT)
+
+# the package on a fresh Debian 12 booted with systemd-nspawn (scripts/deb-systemd.sh)
+deb-check: deb
+	sh scripts/deb-systemd.sh --deb "$$(ls -t $(DEB_OUT)/vigil_*.deb | head -n 1)" --cache build-deb/debroot-bookworm
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-deb

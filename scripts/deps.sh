@@ -26,7 +26,7 @@ libdivsufsort-dev nettle-dev bsdiff xdelta3 zstd
 golang-go
 golang-golang-x-mod-dev
 bsdutils rsyslog
-libsystemd-dev dpkg-dev lintian systemd strace"
+libsystemd-dev dpkg-dev lintian systemd strace debootstrap systemd-container"
 # bsdutils: logger (t9002 syslog tests); rsyslog: omfwd relay in t9002 (skipped without)
 
 # libsystemd-dev: sd_notify readiness of `vigil serve` under systemd (optional:
@@ -34,6 +34,9 @@ libsystemd-dev dpkg-dev lintian systemd strace"
 # (scripts/deb.sh) and t0024-deb, which runs lintian when it is installed;
 # systemd (systemd-analyze security, systemd-sysusers --root) and strace (the
 # service's system calls against the unit's filter): t0024-deb.
+# debootstrap, systemd-container (systemd-nspawn): t0028-deb-systemd boots a
+# fresh Debian 12 root with systemd as its PID 1 and installs the package
+# there (scripts/deb-systemd.sh).
 # golang-go, golang-golang-x-mod-dev: t0020-tlog-go and the t91xx evidence
 # tests check audit checkpoints, proofs and bundle signatures with
 # golang.org/x/mod sumdb/note and sumdb/tlog (tests/tools/tlogcheck, built

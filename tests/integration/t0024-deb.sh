@@ -67,6 +67,7 @@ check_eq "architecture" "$(dpkg-deb -f "$deb" Architecture)" "$arch"
 depends=$(dpkg-deb -f "$deb" Depends)
 check_contains "depends on the C library (dpkg-shlibdeps)" "$depends" "libc6"
 check_contains "depends on adduser" "$depends" "adduser"
+check_contains "depends on procps (ExecReload's /bin/kill)" "$depends" "procps"
 missing=""
 for p in $(printf '%s\n' "$depends" | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g'); do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

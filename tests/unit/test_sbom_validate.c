@@ -478,7 +478,8 @@ static void test_spdx22_schema_routing(void **state)
 	assert_string_equal(v.errors[0].message, "expected property \"onlyInThisTest\"");
 	sbom_validation_release(&v);
 	assert_int_equal(
-	    validate_rel("spdx-spec/v2.3.1/examples/SPDXJSONExample-v2.3.spdx.json", &v, &err), VG_OK);
+	    validate_rel("spdx-spec/v2.3.1/examples/SPDXJSONExample-v2.3.spdx.json", &v, &err),
+	    VG_OK);
 	assert_true(v.valid);
 	assert_string_equal(v.schema, "spdx-schema.json");
 	sbom_validation_release(&v);
