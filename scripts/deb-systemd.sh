@@ -90,7 +90,10 @@ trap cleanup EXIT INT TERM
 leader=""
 i=0
 while [ -z "$leader" ] && [ $i -lt 200 ] && kill -0 "$nspawn" 2>/dev/null; do
-	leader=$(ps -o pid= --ppid "$nspawn" 2>/dev/null | tr -d ' ' | head -n 1)
+	# the container's PID 1, once it is systemd (nspawn's first child
+	# execs it; until then it is nspawn's own image)
+	leader=$(ps -o pid=,comm= --ppid "$nspawn" 2>/dev/null | awk '$2 == "systemd" { print $1; exit }')
+	[ -n "$leader" ] && [ -e "/proc/$leader/ns/pid" ] || leader=""
 	i=$((i + 1))
 	sleep 0.1
 done
