@@ -120,6 +120,11 @@ if [ "$WITH_PG" = 1 ]; then
 	export VIGIL_DB=$url
 	setup pg
 	measure postgresql
+	# the same with the epoch read at most every 100 ms (update.epoch_poll_ms):
+	# a halt or revocation made elsewhere is then honoured within 100 ms
+	export VIGIL_UPDATE_EPOCH_POLL_MS=100
+	measure pg-poll100
+	unset VIGIL_UPDATE_EPOCH_POLL_MS
 fi
 
 echo "=== nginx: a static JSON of $(wc -c <"$work/answer.json") bytes (the check-in's answer) ==="
@@ -163,4 +168,5 @@ NRATE=$(jq .per_second "$work/nginx.json")
 printf '%-12s %8s requests/s   p50 %6s ms  p99 %6s ms\n' nginx "$NRATE" "$(jq .p50_ms "$work/nginx.json")" "$(jq .p99_ms "$work/nginx.json")"
 report sqlite
 [ "$WITH_PG" = 1 ] && report postgresql
+[ "$WITH_PG" = 1 ] && report pg-poll100
 exit 0

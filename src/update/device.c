@@ -498,6 +498,7 @@ int device_get(struct store *s, const char *id, struct device_list *out, struct 
 /* Bumped by a revocation so every server drops its cached tokens. */
 static int bump_epoch(struct store *s, struct vg_error *err)
 {
+	rollout_epoch_stale();
 	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
 }
 

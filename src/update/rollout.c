@@ -7,6 +7,7 @@
 #include "update/rollout.h"
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/events.h"
 #include "core/log.h"
@@ -63,6 +64,7 @@ static int lock_rollout(struct store *s, int64_t id, struct vg_error *err)
 static int bump_epoch(struct store *s, struct vg_error *err)
 {
 	rollout_cache_invalidate();
+	rollout_epoch_stale();
 	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
 }
 
@@ -979,8 +981,12 @@ void rollout_cache_invalidate(void)
 	atomic_store(&snap_valid, 0);
 }
 
-/* The epoch this thread read last, and when (monotonic microseconds). */
+/* The epoch this thread read last, and when (monotonic microseconds):
+ * update.epoch_poll_ms = 0. */
 static _Thread_local int64_t tl_epoch = -1, tl_epoch_us;
+/* The epoch this process read last, and when: update.epoch_poll_ms > 0.
+ * -1: read it anew. */
+static _Atomic int64_t g_epoch = -1, g_epoch_us;
 
 static int64_t mono_us(void)
 {
@@ -989,13 +995,32 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static int64_t poll_us(void)
+{
+	static _Atomic int64_t cached = -1;
+	int64_t v = atomic_load(&cached);
+	if (v < 0) {
+		v = vg_config_int("update.epoch_poll_ms", ROLLOUT_EPOCH_POLL_MS);
+		v = v < 0 ? 0 : (v > 1000 ? 1000 : v);
+		v *= 1000;
+		atomic_store(&cached, v);
+	}
+	return v;
+}
+
 int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
-	int64_t now = mono_us();
+	int64_t now = mono_us(), poll = poll_us(), g;
 	int rc;
 
-	if (tl_epoch >= 0 && now - tl_epoch_us < ROLLOUT_EPOCH_REUSE_US) {
+	if (poll > 0) {
+		g = atomic_load(&g_epoch);
+		if (g >= 0 && now - atomic_load(&g_epoch_us) < poll) {
+			*epoch = g;
+			return VG_OK;
+		}
+	} else if (tl_epoch >= 0 && now - tl_epoch_us < ROLLOUT_EPOCH_REUSE_US) {
 		*epoch = tl_epoch;
 		return VG_OK;
 	}
@@ -1010,7 +1035,10 @@ int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err)
 		rc = vg_error_set(err, VG_EINTERNAL, "rollout_epoch: the row is missing");
 	}
 	store_finalize(st);
-	if (!rc) {
+	if (!rc && poll > 0) {
+		atomic_store(&g_epoch_us, now);
+		atomic_store(&g_epoch, *epoch);
+	} else if (!rc) {
 		tl_epoch = *epoch;
 		tl_epoch_us = now;
 	}
@@ -1020,6 +1048,12 @@ int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err)
 void rollout_epoch_forget(void)
 {
 	tl_epoch = -1;
+}
+
+void rollout_epoch_stale(void)
+{
+	tl_epoch = -1;
+	atomic_store(&g_epoch, -1);
 }
 
 static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err)

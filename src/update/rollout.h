@@ -166,17 +166,29 @@ void rollout_cache_invalidate(void);
  * The rollout epoch (table rollout_epoch): bumped in the transaction of
  * every change of a rollout's state and of every device revocation, so a
  * server that reads it sees that its in-memory copies (the rollout
- * snapshot, the verified device tokens) are stale. Read at every check-in;
- * a second read on the same thread within ROLLOUT_EPOCH_REUSE_US (the
- * token check runs on the headers and again after the body of one
- * request) reuses the first: a request is judged as of its arrival. The
- * token check of another token than the thread's last reads anew
- * (rollout_epoch_forget()), so each request reads the epoch once.
+ * snapshot, the verified device tokens) are stale.
+ *
+ * How often it is read is update.epoch_poll_ms (ROLLOUT_EPOCH_POLL_MS, 0,
+ * by default; at most 1000):
+ *  - N > 0: at most once every N ms per process; check-ins in between use
+ *    the epoch read last. A halt, resume or revocation made by another
+ *    process (the CLI, another server) is honoured within N ms; one made by
+ *    this process marks the epoch stale (rollout_epoch_stale()), so its
+ *    next check-in reads it.
+ *  - 0: at every check-in. A second read on the same thread within
+ *    ROLLOUT_EPOCH_REUSE_US (the token check runs on the headers and again
+ *    after the body of one request) reuses the first: a request is judged
+ *    as of its arrival; the token check of another token than the thread's
+ *    last reads anew (rollout_epoch_forget()).
  */
+#define ROLLOUT_EPOCH_POLL_MS  0
 #define ROLLOUT_EPOCH_REUSE_US 2000
 int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err) VG_MUST_CHECK;
-/* Make this thread's next rollout_epoch_now() read the database. */
+/* Make this thread's next rollout_epoch_now() read the database (poll 0). */
 void rollout_epoch_forget(void);
+/* This process changed the epoch: the next rollout_epoch_now() of every
+ * thread reads the database. */
+void rollout_epoch_stale(void);
 
 struct cli;
 int cmd_rollout(struct cli *c, int argc, char **argv);

@@ -7,7 +7,9 @@
 # behind the server's back (another server) is compared with the database
 # before anything is written, so nothing is written or audited twice; a
 # status report makes the next check-in read the device again; the cache
-# can be turned off (update.device_cache=0) with the same answers.
+# can be turned off (update.device_cache=0) with the same answers. With
+# update.epoch_poll_ms = 200 (the epoch read at most every 200 ms), a
+# revocation and a halt made by the CLI are honoured within that time.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
 fresh_db
@@ -81,4 +83,24 @@ for cache in on off; do
 	check_eq "[$cache] B's very next check-in: none" "$(ci "$TB" 1.0 >/dev/null; body | jq -r .action)" none
 	stop_server
 done
+
+# ---- update.epoch_poll_ms: changes made elsewhere honoured within it ----
+unset VIGIL_UPDATE_DEVICE_CACHE
+"$VIGIL" device enroll --product fw --count 2 --version 1.0 >devs2.txt 2>/dev/null
+DE=$(sed -n 1p devs2.txt | cut -d' ' -f1)
+TE=$(sed -n 1p devs2.txt | cut -d' ' -f2)
+TF=$(sed -n 2p devs2.txt | cut -d' ' -f2)
+check_eq "[poll] resume the rollout" "$(run_cmd "$VIGIL" rollout resume "$R" --reason "poll")" 0
+export VIGIL_UPDATE_EPOCH_POLL_MS=200
+start_server
+check_eq "[poll] E is offered 1.1" "$(ci "$TE" 1.0 >/dev/null; body | jq -r .action)" install
+check_eq "[poll] revoke E by the CLI" "$(run_cmd "$VIGIL" device revoke "$DE" --reason stolen)" 0
+sleep 0.3
+check_eq "[poll] E refused within update.epoch_poll_ms" "$(ci "$TE" 1.0)" 401
+check_eq "[poll] F is offered 1.1" "$(ci "$TF" 1.0 >/dev/null; body | jq -r .action)" install
+check_eq "[poll] halt by the CLI" "$(run_cmd "$VIGIL" rollout halt "$R" --reason "poll")" 0
+sleep 0.3
+check_eq "[poll] F told none within update.epoch_poll_ms" "$(ci "$TF" 1.0 >/dev/null; body | jq -r .action)" none
+stop_server
+unset VIGIL_UPDATE_EPOCH_POLL_MS
 finish
