@@ -234,6 +234,8 @@ const struct vg_config_key app_config_keys[] = {
     {"update.device_cache", "262144",
      "Verified device tokens each server keeps in memory (0: off)."},
     {"update.epoch_poll_ms", "0",
-     "0: every check-in reads the rollout epoch, so a halt or device revocation made elsewhere is honoured at the next check-in. N (at most 1000): a server reads it at most every N ms and honours such changes within N ms, for more check-ins a second (docs/operator.md)."},
+     "0: every check-in reads the rollout epoch, so a halt or device revocation made elsewhere is "
+     "honoured at the next check-in. N (at most 1000): a server reads it at most every N ms and "
+     "honours such changes within N ms, for more check-ins a second (docs/operator.md)."},
     {NULL, NULL, NULL},
 };
