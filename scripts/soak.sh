@@ -3,13 +3,22 @@
 # the demo data) under a mixed load, then the abuse scenarios; the figures
 # go to docs/reliability.md (between its soak markers).
 #
-#   sh scripts/soak.sh [--seconds N] [--connections N] [--abuse-only [SCENARIO ...]]
+#   sh scripts/soak.sh [--seconds N] [--connections N] [--no-abuse] [--no-record]
+#                      [--abuse-only [SCENARIO ...]]
 #
 #   --seconds N      the soak's length (default 1800; the documented run is 3600)
 #   --connections N  wrk's connections (default 16, two threads)
 #   --abuse-only     no soak: only the abuse scenarios (all, or those named:
 #                    slow-headers slow-bodies idle big-headers report-flood
 #                    login-flood login-spread); only the abuse figures are written
+#   --no-abuse       the soak alone
+#   --no-record      print the figures, leave docs/reliability.md as it is
+#                    (a diagnostic run)
+#
+# VIGIL_SOAK_WRAP, when set, is put before the server's command (for
+# example "env MALLOC_ARENA_MAX=2" or "heaptrack -o FILE"). The samples
+# split RSS into anonymous memory (the heap) and file-backed memory (the
+# SQLite files mapped); the monitor's file is kept as $SOAK_MON when set.
 #
 # The load (tests/tools/soak.lua): the findings queue through the API and
 # its page, the home page, products, security.txt, health, SBOM uploads and
@@ -30,12 +39,16 @@ export PATH
 seconds=1800
 conns=16
 abuse_only=""
+no_abuse=""
+record=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) seconds=${2:-}; shift 2 ;;
 	--connections) conns=${2:-}; shift 2 ;;
 	--abuse-only) abuse_only=1; shift; break ;;
-	*) echo "usage: sh scripts/soak.sh [--seconds N] [--connections N] [--abuse-only [SCENARIO ...]]" >&2; exit 2 ;;
+	--no-abuse) no_abuse=1; shift ;;
+	--no-record) record=""; shift ;;
+	*) echo "usage: sh scripts/soak.sh [--seconds N] [--connections N] [--no-abuse] [--no-record] [--abuse-only [SCENARIO ...]]" >&2; exit 2 ;;
 	esac
 done
 for v in "$seconds" "$conns"; do
@@ -69,7 +82,8 @@ TOKEN=$("$V" token create --name soak --role admin 2>/dev/null)
 # connections); sets SPID and PORT
 start_srv() {
 	rm -f "$work/port"
-	(ulimit -n 65536 2>/dev/null; exec "$V" serve --listen 127.0.0.1:0 --port-file "$work/port") \
+	# shellcheck disable=SC2086
+	(ulimit -n 65536 2>/dev/null; exec ${VIGIL_SOAK_WRAP:-} "$V" serve --listen 127.0.0.1:0 --port-file "$work/port") \
 		>>"$work/server.log" 2>&1 &
 	SPID=$!
 	i=0
@@ -96,9 +110,10 @@ COOKIE=$(awk '$6 == "vigil_session" { print $6 "=" $7 }' "$jar")
 # RSS and open files every 5 s
 (
 	while kill -0 "$SPID" 2>/dev/null; do
-		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SPID/status" 2>/dev/null)
+		st=$(awk '/^(VmRSS|RssAnon|RssFile|RssShmem):/ { printf "%s ", $2 }' "/proc/$SPID/status" 2>/dev/null)
 		n=$(ls "/proc/$SPID/fd" 2>/dev/null | wc -l)
-		echo "$(date +%s) ${rss:-0} $n"
+		set -- $st
+		echo "$(date +%s) ${1:-0} $n ${2:-0} ${3:-0} ${4:-0}"
 		sleep 5
 	done
 ) >"$work/mon" &
@@ -108,6 +123,7 @@ SOAK_TOKEN=$TOKEN SOAK_COOKIE=$COOKIE wrk -t2 -c"$conns" -d"${seconds}s" --laten
 	-s tests/tools/soak.lua "http://127.0.0.1:$PORT" >"$work/wrk.out" 2>&1
 kill "$MPID" 2>/dev/null
 MPID=""
+[ -n "${SOAK_MON:-}" ] && cp "$work/mon" "$SOAK_MON"
 cat "$work/wrk.out"
 soak=$(python3 - "$work/wrk.out" "$work/mon" "$seconds" <<'EOF'
 import re, sys
@@ -116,21 +132,25 @@ def grab(key):
     m = re.search(r"^%s (.*)$" % key, out, re.M)
     return dict(x.split("=", 1) for x in m.group(1).split()) if m else {}
 c, l, r = grab("soak-counts"), grab("soak-latency"), grab("soak-rate")
-mon = [list(map(int, l.split())) for l in open(sys.argv[2]) if len(l.split()) == 3]
+mon = [list(map(int, l.split())) for l in open(sys.argv[2]) if len(l.split()) >= 3]
 warm = mon[len(mon) // 5:] if len(mon) >= 5 else mon
 rss0 = warm[0][1] if warm else 0
 rss_max = max(m[1] for m in warm) if warm else 0
 growth = (rss_max - rss0) / rss0 * 100 if rss0 else 0
+# anonymous (heap) and file-backed (mapped files) parts, first and last sample after warm-up
+anon = "%d-%d" % (warm[0][3], warm[-1][3]) if warm and len(warm[0]) >= 6 else "-"
+filed = "%d-%d" % (warm[0][4] + warm[0][5], warm[-1][4] + warm[-1][5]) if warm and len(warm[0]) >= 6 else "-"
 fd0 = warm[0][2] if warm else 0
 fd_max = max(m[2] for m in warm) if warm else 0
 rps = float(r.get("rps", 0))
 ok = (rps >= 500 and int(c.get("errors", 1)) == 0 and int(r.get("socket_errors", 1)) == 0
       and growth < 10 and fd_max <= fd0 + 4)
 print("%s seconds=%s requests=%s rps=%.0f errors=%s deliberate_429=%s socket_errors=%s p50_ms=%s "
-      "p99_ms=%s max_ms=%s rss_kb_after_warmup=%d rss_kb_max=%d rss_growth_pct=%.1f fds=%d-%d" % (
+      "p99_ms=%s max_ms=%s rss_kb_after_warmup=%d rss_kb_max=%d rss_growth_pct=%.1f fds=%d-%d "
+      "anon_kb=%s file_kb=%s" % (
           "ok" if ok else "FAIL", sys.argv[3], r.get("requests"), rps, c.get("errors"),
           c.get("deliberate"), r.get("socket_errors"), l.get("p50_ms"), l.get("p99_ms"),
-          l.get("max_ms"), rss0, rss_max, growth, fd0, fd_max))
+          l.get("max_ms"), rss0, rss_max, growth, fd0, fd_max, anon, filed))
 EOF
 )
 echo "soak: $soak"
@@ -138,6 +158,7 @@ case $soak in ok*) ;; *) status=1 ;; esac
 
 fi
 
+if [ -z "$no_abuse" ]; then
 # abuse: a server with the default rates
 if [ -n "$SPID" ]; then
 	kill "$SPID" 2>/dev/null
@@ -145,6 +166,9 @@ if [ -n "$SPID" ]; then
 fi
 start_srv
 python3 tests/tools/abuse.py "$PORT" "$SPID" soaker pw-soak-4e1f "$@" | tee "$work/abuse.out" || status=1
+fi
+[ -n "$record" ] || exit $status
+touch "$work/abuse.out"
 
 date=$(date -u +%Y-%m-%d)
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo source)
@@ -172,7 +196,8 @@ for line in open(abuse):
         rows.append("| %s | %s | %s |" % (p[1], p[2], p[3].strip() if len(p) > 3 else ""))
 if soak:
     text = put(text, "soak", s)
-text = put(text, "abuse", "\n".join(rows) + "\n\n(%s, commit %s)" % (date, rev))
+if len(rows) > 2:  # not with --no-abuse
+    text = put(text, "abuse", "\n".join(rows) + "\n\n(%s, commit %s)" % (date, rev))
 open(doc, "w").write(text)
 EOF
 echo "soak: figures written to docs/reliability.md"
