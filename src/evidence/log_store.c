@@ -433,7 +433,7 @@ out:
 	vg_buf_release(&sb);
 }
 
-/* Seal the open blocks of source (at most about 256 MiB of raw text at a
+/* Seal the open blocks of source (about LOGS_SEGMENT_RAW of raw text at a
  * time; the caller loops while *more). */
 static int seal_source(struct store *s, const char *source, struct logs_seal_result *res, int *more,
 		       struct vg_error *err)
@@ -465,7 +465,7 @@ static int seal_source(struct store *s, const char *source, struct logs_seal_res
 		const void *z = store_col_blob(st, 5, &zn);
 		char *raw = NULL;
 		int64_t *g;
-		if (raw_total > 256LL * 1024 * 1024) {
+		if (raw_total >= LOGS_SEGMENT_RAW) {
 			*more = 1;
 			break;
 		}
