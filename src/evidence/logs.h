@@ -38,14 +38,14 @@ struct vg_error;
 struct vg_buf;
 struct cli;
 
-#define LOGS_FIELD_MAX           256          /* bytes of source, product, version, host */
-#define LOGS_MESSAGE_MAX         (64 * 1024)  /* bytes of a message (and of a JSON line) */
-#define LOGS_BLOCK_RAW           (256 * 1024) /* raw bytes of a sealed block, at most */
+#define LOGS_FIELD_MAX   256          /* bytes of source, product, version, host */
+#define LOGS_MESSAGE_MAX (64 * 1024)  /* bytes of a message (and of a JSON line) */
+#define LOGS_BLOCK_RAW   (256 * 1024) /* raw bytes of a sealed block, at most */
 /* Raw bytes one seal takes into a segment, about (a larger backlog becomes
  * several segments, one after the other): what bounds the seal's memory,
  * about four times this at its peak. */
-#define LOGS_SEGMENT_RAW (8 * 1024 * 1024)
-#define LOGS_RETENTION_MIN_YEARS 10           /* the technical-file minimum (Art. 13(13)) */
+#define LOGS_SEGMENT_RAW         (8 * 1024 * 1024)
+#define LOGS_RETENTION_MIN_YEARS 10 /* the technical-file minimum (Art. 13(13)) */
 
 /* One event. time is the sender's (seconds since the epoch, UTC), received
  * the time vigil took it. product and version are "" when unknown; fields
