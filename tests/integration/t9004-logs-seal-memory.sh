@@ -10,6 +10,7 @@
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
 fresh_db
+export VIGIL_UPDATE_ARTIFACT_STORE=db # sealed segments in the database: the same on both backends
 python3 - <<'PY'
 import json, random
 random.seed(7)
@@ -26,6 +27,7 @@ check_eq "... all stored" "$(jq .events "$T_DIR/out")" 200000
 /usr/bin/time -f '%M' -o base.rss "$VIGIL" logs stats --json >/dev/null 2>&1
 /usr/bin/time -f '%M' -o seal.rss "$VIGIL" logs seal --json >seal.json 2>seal.err
 check_eq "the seal succeeded" "$(jq .events seal.json)" 200000
+sed 's/^/    /' seal.err
 segs=$(jq .segments seal.json)
 ok "the 25 MiB backlog became 3 or more segments (got $segs)" test "$segs" -ge 3
 check_eq "each segment at most 8 MiB raw plus one block" \
