@@ -200,17 +200,16 @@ static int cdx_xsd_load(int minor, struct vg_error *err)
 }
 
 /*
- * VG_OK with spdx2_json[minor - 2] set, VG_OK with it NULL (not installed),
- * or an error. The 2.3 schema is required once a schema folder exists; the
- * 2.2 one is optional.
+ * VG_OK with spdx2_json[i] set (i: 0 for 2.2, 1 for 2.3), VG_OK with it NULL
+ * (not installed), or an error. The 2.3 schema is required once a schema
+ * folder exists; the 2.2 one is optional.
  */
-static int spdx2_set(int minor, struct vg_error *err)
+static int spdx2_set(int i, struct vg_error *err)
 {
 	const char *dir = vg_config_get("sbom.spdx_schema_dir", NULL);
 	char dirbuf[512], path[512];
 	static const char *const names23[] = {"spdx-schema.json", "spdx-2.3-schema.json", NULL};
 	static const char *const names22[] = {"spdx-2.2-schema.json", NULL};
-	const int i = minor == 2 ? 0 : 1;
 	struct vg_jsonschema *s = NULL;
 	int rc;
 
@@ -895,10 +894,10 @@ whole:
 		snprintf(v->spec_version, sizeof(v->spec_version), "%s", sv + 5);
 		int k = strcmp(sv, "SPDX-2.2") == 0 ? 0 : 1;
 		pthread_mutex_lock(&cache_lock);
-		rc = spdx2_set(k + 2, err);
+		rc = spdx2_set(k, err);
 		if (!rc && k == 0 && !spdx2_json[0]) { /* 2.2 without its own schema: 2.3's */
 			k = 1;
-			rc = spdx2_set(3, err);
+			rc = spdx2_set(k, err);
 		}
 		pthread_mutex_unlock(&cache_lock);
 		if (rc || !spdx2_json[k])

@@ -495,13 +495,6 @@ int device_get(struct store *s, const char *id, struct device_list *out, struct 
 	return VG_OK;
 }
 
-/* Bumped by a revocation so every server drops its cached tokens. */
-static int bump_epoch(struct store *s, struct vg_error *err)
-{
-	rollout_epoch_stale();
-	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
-}
-
 int device_revoke(struct store *s, const char *id, const char *reason, struct vg_error *err)
 {
 	struct device_list d;
@@ -523,7 +516,7 @@ int device_revoke(struct store *s, const char *id, const char *reason, struct vg
 		    "WHERE id = ?",
 		    "ittt", vg_now(), store_actor(s), reason, id);
 	if (!rc)
-		rc = bump_epoch(s, err);
+		rc = rollout_epoch_bump(s, err); /* every server drops its cached tokens */
 	if (!rc) {
 		json_t *after =
 		    json_pack("{s:s, s:s?}", "product", d.items[0].product, "reason", reason);

@@ -64,8 +64,7 @@ static int lock_rollout(struct store *s, int64_t id, struct vg_error *err)
 static int bump_epoch(struct store *s, struct vg_error *err)
 {
 	rollout_cache_invalidate();
-	rollout_epoch_stale();
-	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
+	return rollout_epoch_bump(s, err);
 }
 
 int rollout_stages_parse(const char *s, int *out, int *n, struct vg_error *err)
@@ -1050,10 +1049,12 @@ void rollout_epoch_forget(void)
 	tl_epoch = -1;
 }
 
-void rollout_epoch_stale(void)
+int rollout_epoch_bump(struct store *s, struct vg_error *err)
 {
+	/* this process reads it anew at its next check-in */
 	tl_epoch = -1;
 	atomic_store(&g_epoch, -1);
+	return store_exec(s, err, "UPDATE rollout_epoch SET epoch = epoch + 1 WHERE id = 1", "");
 }
 
 static int snap_load(struct store *s, struct snapshot *out, struct vg_error *err)

@@ -173,8 +173,9 @@ void rollout_cache_invalidate(void);
  *  - N > 0: at most once every N ms per process; check-ins in between use
  *    the epoch read last. A halt, resume or revocation made by another
  *    process (the CLI, another server) is honoured within N ms; one made by
- *    this process marks the epoch stale (rollout_epoch_stale()), so its
- *    next check-in reads it.
+ *    this process marks the epoch stale (rollout_epoch_bump()), so its
+ *    next check-in reads it (a check-in racing the commit may still keep
+ *    the old value for up to N ms).
  *  - 0: at every check-in. A second read on the same thread within
  *    ROLLOUT_EPOCH_REUSE_US (the token check runs on the headers and again
  *    after the body of one request) reuses the first: a request is judged
@@ -186,9 +187,9 @@ void rollout_cache_invalidate(void);
 int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err) VG_MUST_CHECK;
 /* Make this thread's next rollout_epoch_now() read the database (poll 0). */
 void rollout_epoch_forget(void);
-/* This process changed the epoch: the next rollout_epoch_now() of every
- * thread reads the database. */
-void rollout_epoch_stale(void);
+/* Bump the epoch (in the caller's transaction): every server's in-memory
+ * copies become stale; this process reads it anew at its next check-in. */
+int rollout_epoch_bump(struct store *s, struct vg_error *err) VG_MUST_CHECK;
 
 struct cli;
 int cmd_rollout(struct cli *c, int argc, char **argv);
