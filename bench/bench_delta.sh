@@ -13,8 +13,9 @@
 #   - make peak memory (RSS) at most bsdiff's
 #   - apply under one second (CPU time) for a 50 MB image
 # vigil's delta code is measured in a process of its own (build target
-# bench_delta_tool: src/update/delta_make.c and delta_apply.c with libzstd,
-# liblzma, libdivsufsort and Nettle, as bsdiff is its own small program);
+# bench_delta_tool: src/update/delta_make.c and delta_apply.c with libzstd
+# and libdivsufsort, as bsdiff is its own small program with libbz2;
+# bench_delta_tool_lzma, with liblzma too, for --method lzma);
 # `vigil delta make`, which
 # also loads every library the vigil program links, is printed beside.
 # Environment: BUILD (build), VIGIL_BENCH_DELTA_PAIRS (the pairs: "package
@@ -25,7 +26,6 @@ cd "$here"
 
 BUILD=${BUILD:-build}
 MB=${VIGIL_BENCH_DELTA_MB:-50}
-TIME=/usr/bin/time
 PAIRS=${VIGIL_BENCH_DELTA_PAIRS:-"libssl3 libssl.so.3
 libssl3 libcrypto.so.3
 libc6 libc.so.6
@@ -34,17 +34,18 @@ zlib1g libz.so.1.*
 libxml2 libxml2.so.2.*
 libcurl4 libcurl.so.4.*"}
 
-for tool in "$TIME" bsdiff bspatch xdelta3 zstd apt-get apt-cache dpkg-deb cmp awk; do
+for tool in python3 /usr/bin/time bsdiff bspatch xdelta3 zstd apt-get apt-cache dpkg-deb cmp awk; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "bench_delta: $tool is missing (sh scripts/deps.sh installs it)" >&2; exit 1; }
 done
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
 	cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVIGIL_WERROR=ON >/dev/null
 fi
-cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target vigil bench_delta_tool >/dev/null
+cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target vigil bench_delta_tool bench_delta_tool_lzma >/dev/null
 VIGIL=$here/$BUILD/vigil
 case $BUILD in /*) VIGIL=$BUILD/vigil ;; esac
 TOOL=$(dirname "$VIGIL")/bench_delta_tool
+TOOL_LZ=$(dirname "$VIGIL")/bench_delta_tool_lzma
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench-delta.XXXXXX")
 chmod 755 "$work"
@@ -58,11 +59,40 @@ fail() {
 	done
 	exit 1
 }
-# measure CMD...: run under GNU time; prints "wall_s cpu_s peak_kib"
+# measure CMD...: prints "wall_s cpu_s peak_kib", the median wall and CPU
+# seconds (user + system) of a run and its median peak RSS. One run of a
+# small pair takes milliseconds, below GNU time's hundredths, so the command
+# runs at least three times and until its CPU time adds up to half a second
+# (at most 50 runs; medians, since a run beside a busy core can take a fifth
+# longer). The CPU time is the kernel's (wait4, microseconds) for GNU time
+# and the command it runs (GNU time's own start, under a millisecond, makes
+# the ratios of small pairs nearer 1, never better); the peak RSS is GNU
+# time's (wait4's own would count the Python process that forked it; the
+# kernel samples it, give or take 100 KiB from run to run). The output and
+# errors of the last run are in $work/out and $work/err.
+cat >"$work/measure.py" <<'EOF'
+import os, subprocess, sys, time
+out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+rss = out + ".rss"
+walls, cpus, peaks = [], [], []
+while len(cpus) < 50 and (len(cpus) < 3 or sum(cpus) < 0.5):
+    with open(out, "wb") as o, open(err, "wb") as e:
+        t = time.monotonic()
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss] + cmd, stdout=o, stderr=e)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        walls.append(time.monotonic() - t)
+    if p.returncode != 0:
+        sys.exit(1)
+    cpus.append(ru.ru_utime + ru.ru_stime)
+    peaks.append(int(open(rss).read().split()[-1]))
+med = lambda v: sorted(v)[len(v) // 2]
+print("%.3f %.4f %d" % (med(walls), med(cpus), med(peaks)))
+EOF
 measure() {
-	"$TIME" -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" ||
+	python3 "$work/measure.py" "$work/out" "$work/err" "$@" >"$work/time" ||
 		fail "command failed: $*"
-	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time"
+	cat "$work/time"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 atmost() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
@@ -78,8 +108,11 @@ fetch() {
 	i=0
 	for v in $vers; do
 		i=$((i + 1))
-		(cd "$work/$1" && apt-get download -q "$1=$v" >/dev/null 2>&1) || return 1
-		deb=$(ls -t "$work/$1"/*.deb | head -1)
+		# each version in a folder of its own (the .deb files' times are the
+		# archive's, so the newest file need not be the one just fetched)
+		mkdir -p "$work/$1/d$i"
+		(cd "$work/$1/d$i" && apt-get download -q "$1=$v" >/dev/null 2>&1) || return 1
+		deb=$(ls "$work/$1/d$i"/*.deb | head -1)
 		mkdir -p "$work/$1/x$i"
 		dpkg-deb -x "$deb" "$work/$1/x$i" || return 1
 		echo "$v" >"$work/$1/v$i"
@@ -101,8 +134,8 @@ echo "$PAIRS" | while read -r pkg glob; do
 	vg=$(measure "$TOOL" make "$old" "$new" "$p.vg")
 	cli=$(measure "$VIGIL" delta make "$old" "$new" -o "$p.cli")
 	cmp -s "$p.vg" "$p.cli" || fail "$name: vigil delta make and bench_delta_tool made different patches"
-	lz=$(measure "$TOOL" make "$old" "$new" "$p.lz" lzma)
-	measure "$TOOL" apply "$old" "$p.lz" "$p.lzout" >/dev/null
+	lz=$(measure "$TOOL_LZ" make "$old" "$new" "$p.lz" lzma)
+	measure "$TOOL_LZ" apply "$old" "$p.lz" "$p.lzout" >/dev/null
 	cmp -s "$p.lzout" "$new" || fail "$name: the LZMA2 patch does not rebuild the new file"
 	measure xdelta3 -f -e -9 -s "$old" "$new" "$p.xd3" >/dev/null
 	measure zstd -q -f --ultra -22 --long=27 --patch-from="$old" "$new" -o "$p.zst" >/dev/null

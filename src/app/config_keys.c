@@ -226,6 +226,10 @@ const struct vg_config_key app_config_keys[] = {
      "Where release artifacts are kept: `dir` (files) or `db` (the database)."},
     {"update.delta_from", "3",
      "Deltas are made on publish from the last K published releases (0: none)."},
+    {"update.delta_max_image", "268435456",
+     "No delta is made from or to an artifact larger than this many bytes (at most 2 GiB); "
+     "making one takes 6 to 9 bytes of memory per image byte. The full image is offered "
+     "instead, audited `delta.skip`."},
     {"update.delta_max_ratio", "0.5",
      "A delta is offered only when at most this share of the full image's length."},
     {"update.delta_method", "zstd",

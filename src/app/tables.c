@@ -220,8 +220,8 @@ extern const struct vg_job logs_jobs_every_server[];
 
 /* Durable events whose subscribers failed or were never called (store/outbox.c). */
 static const struct vg_job event_jobs[] = {
-    {"events.redeliver", 60, store_event_job},
-    {NULL, 0, NULL},
+    {"events.redeliver", 60, store_event_job, NULL},
+    {NULL, 0, NULL, NULL},
 };
 
 /* clang-format off */

@@ -209,7 +209,7 @@ static int checkpoint_job(struct store *s, struct vg_error *err)
 
 /* clang-format off */
 const struct vg_job audit_jobs[] = {
-    {"audit.checkpoint", AUDIT_CHECKPOINT_EVERY, checkpoint_job},
-    {NULL, 0, NULL},
+    {"audit.checkpoint", AUDIT_CHECKPOINT_EVERY, checkpoint_job, NULL},
+    {NULL, 0, NULL, NULL},
 };
 /* clang-format on */

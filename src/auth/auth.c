@@ -959,8 +959,8 @@ int auth_housekeeping(struct store *s, struct vg_error *err)
 
 /* clang-format off */
 const struct vg_job auth_jobs[] = {
-    {"housekeeping", 300, auth_housekeeping},
-    {NULL, 0, NULL},
+    {"housekeeping", 300, auth_housekeeping, NULL},
+    {NULL, 0, NULL, NULL},
 };
 /* clang-format on */
 

@@ -191,15 +191,15 @@ static int job_audit(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job logs_jobs[] = {
-    {"logs.audit", 10, job_audit},
-    {"logs.seal", 60, job_seal},
-    {"logs.expire", 3600, job_expire},
-    {NULL, 0, NULL},
+    {"logs.audit", 10, job_audit, NULL},
+    {"logs.seal", 60, job_seal, NULL},
+    {"logs.expire", 3600, job_expire, NULL},
+    {NULL, 0, NULL, NULL},
 };
 
 const struct vg_job logs_jobs_every_server[] = {
-    {"logs.flush", 5, logs_own_flush},
-    {NULL, 0, NULL},
+    {"logs.flush", 5, logs_own_flush, NULL},
+    {NULL, 0, NULL, NULL},
 };
 
 extern int logs_ui_page(struct http_req *req, struct http_resp *resp);

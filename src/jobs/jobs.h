@@ -25,6 +25,14 @@ struct vg_job {
 	const char *name;
 	int64_t every; /* seconds between runs */
 	int (*run)(struct store *s, struct vg_error *err);
+	/* NULL for a job that runs on the scheduler's thread, between the
+	 * others (quick jobs: paging, escalation and rollout evaluation run
+	 * every second or so, and must not wait). Non-NULL for a long one: the
+	 * scheduler asks pending() on its connection when the job is due, and
+	 * when it answers 1 runs the job on a thread of its own with a
+	 * connection of its own, one run at a time (the delta maker: minutes
+	 * on a large image). */
+	int (*pending)(struct store *s);
 };
 
 /* The jobs the program runs, given by its wiring (src/app/tables.c): two
@@ -39,8 +47,11 @@ struct vg_job_tables {
  * outlive the scheduler), ticking every tick seconds. */
 int jobs_start(const char *db_url, const struct vg_job_tables *t, int64_t tick,
 	       struct vg_error *err) VG_MUST_CHECK;
-/* Stop the scheduler and wait for a running job to finish. */
+/* Stop the scheduler and wait for running jobs (of its thread and of their
+ * own) to finish. */
 void jobs_stop(void);
+/* 1 once jobs_stop() was called: a long job ends at its next step. */
+int jobs_stopping(void);
 /* 1 when this process is the leader right now. */
 int jobs_is_leader(void);
 /* Run every job of both lists once now on s (for `vigil jobs run` and

@@ -1117,7 +1117,7 @@ static int deliver_job(struct store *s, struct vg_error *err)
 
 /* clang-format off */
 const struct vg_job notify_jobs[] = {
-    {"notify.deliver", 1, deliver_job},
-    {NULL, 0, NULL},
+    {"notify.deliver", 1, deliver_job, NULL},
+    {NULL, 0, NULL, NULL},
 };
 /* clang-format on */

@@ -170,7 +170,7 @@ static int snapshot_job(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job programme_jobs[] = {
-    {"scope.reviews", 3600, reviews_job},
-    {"readiness.snapshot", 3600, snapshot_job},
-    {NULL, 0, NULL},
+    {"scope.reviews", 3600, reviews_job, NULL},
+    {"readiness.snapshot", 3600, snapshot_job, NULL},
+    {NULL, 0, NULL, NULL},
 };

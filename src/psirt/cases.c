@@ -1648,8 +1648,8 @@ static int job_forget_addresses(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job psirt_jobs[] = {
-    {"art14.tick", 60, job_art14},
-    {"case.ack_tick", 60, job_ack},
-    {"case.forget_addresses", 3600, job_forget_addresses},
-    {NULL, 0, NULL},
+    {"art14.tick", 60, job_art14, NULL},
+    {"case.ack_tick", 60, job_ack, NULL},
+    {"case.forget_addresses", 3600, job_forget_addresses, NULL},
+    {NULL, 0, NULL, NULL},
 };

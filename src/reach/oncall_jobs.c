@@ -55,8 +55,8 @@ static int publish(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job oncall_jobs[] = {
-    {"securitytxt.publish", 3600, publish},
-    {"oncall.escalate", 30, escalate},
-    {"psirt.reachability", 86400, daily},
-    {NULL, 0, NULL},
+    {"securitytxt.publish", 3600, publish, NULL},
+    {"oncall.escalate", 30, escalate, NULL},
+    {"psirt.reachability", 86400, daily, NULL},
+    {NULL, 0, NULL, NULL},
 };

@@ -1368,6 +1368,6 @@ static int sla_job(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job triage_jobs[] = {
-    {"sla.tick", 60, sla_job},
-    {NULL, 0, NULL},
+    {"sla.tick", 60, sla_job, NULL},
+    {NULL, 0, NULL, NULL},
 };

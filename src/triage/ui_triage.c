@@ -1673,6 +1673,6 @@ const struct http_route triage_ui_routes[] = {
 /* The charts are a cache of each server's pages: every server redraws its
  * own, once a minute (listed in src/app/tables.c). */
 const struct vg_job triage_jobs_every_server[] = {
-    {"triage.charts", 60, triage_charts_redraw},
-    {NULL, 0, NULL},
+    {"triage.charts", 60, triage_charts_redraw, NULL},
+    {NULL, 0, NULL, NULL},
 };

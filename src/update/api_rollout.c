@@ -591,12 +591,12 @@ static int evaluate_job(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job rollout_jobs[] = {
-    {"rollout.evaluate", 1, evaluate_job},
-    {NULL, 0, NULL},
+    {"rollout.evaluate", 1, evaluate_job, NULL},
+    {NULL, 0, NULL, NULL},
 };
 const struct vg_job device_jobs_every_server[] = {
-    {"device.flush", 5, flush_job},
-    {NULL, 0, NULL},
+    {"device.flush", 5, flush_job, NULL},
+    {NULL, 0, NULL, NULL},
 };
 
 /* The last-seen times still in memory are written when the server stops. */

@@ -170,17 +170,20 @@ static json_t *delta_file_report_to_json(const struct delta_file_report *r)
 				    json_real((double)r->patch_len / (double)r->h.new_len));
 	if (j && r->made)
 		json_object_set_new(j, "stats",
-				    json_pack("{s:I,s:I,s:I}", "commands",
+				    json_pack("{s:I,s:I,s:I,s:s}", "commands",
 					      (json_int_t)r->st.commands, "diff_bytes",
 					      (json_int_t)r->st.diff_bytes, "extra_bytes",
-					      (json_int_t)r->st.extra_bytes));
+					      (json_int_t)r->st.extra_bytes, "layout",
+					      delta_layout_name(r->st.layout)));
 	return j;
 }
 
 static int delta_make_cmd(struct cli *c, int argc, char **argv)
 {
-	static const char *const spec[] = {"o=", "output=", "level=", "method=", "json", NULL};
-	const char *usage = "OLD NEW -o PATCH [--method zstd|lzma] [--level N] [--json]";
+	static const char *const spec[] = {
+	    "o=", "output=", "level=", "method=", "layout=", "json", NULL};
+	const char *usage = "OLD NEW -o PATCH [--method zstd|lzma] [--level N] "
+			    "[--layout auto|planes|runs|tokens] [--json]";
 	struct cli_args a;
 	struct mapped old = {0}, nw = {0};
 	struct outfile o = {.fd = -1};
@@ -206,6 +209,13 @@ static int delta_make_cmd(struct cli *c, int argc, char **argv)
 			opts.method = DELTA_METHOD_BSZ;
 		else
 			return cli_usage(c, "--method %s: expected zstd or lzma", m);
+	}
+	if (cli_opt(&a, "layout") && strcmp(cli_opt(&a, "layout"), "auto") != 0) {
+		int l = delta_layout_parse(cli_opt(&a, "layout"));
+		if (l < 0)
+			return cli_usage(c, "--layout %s: expected auto, planes, runs or tokens",
+					 cli_opt(&a, "layout"));
+		opts.layouts = 1u << l;
 	}
 	if (map_file(a.pos[0], &old, &err) || map_file(a.pos[1], &nw, &err) ||
 	    out_open(&o, out, &err))

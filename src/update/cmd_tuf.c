@@ -261,6 +261,6 @@ static int resign_job(struct store *s, struct vg_error *err)
 }
 
 const struct vg_job tuf_jobs[] = {
-    {"tuf.resign", 600, resign_job},
-    {NULL, 0, NULL},
+    {"tuf.resign", 600, resign_job, NULL},
+    {NULL, 0, NULL, NULL},
 };

@@ -58,6 +58,18 @@ int delta_method(void)
 	return DELTA_METHOD_BSZ;
 }
 
+int64_t delta_max_image(void)
+{
+	int64_t v = vg_config_int("update.delta_max_image", DELTA_MAX_IMAGE_DEFAULT);
+	if (v < DELTA_MAX_IMAGE_MIN || v > (int64_t)DELTA_MAKE_OLD_MAX) {
+		vg_warn("update.delta_max_image %lld: expected %lld to %lld bytes; using %lld",
+			(long long)v, (long long)DELTA_MAX_IMAGE_MIN, (long long)DELTA_MAKE_OLD_MAX,
+			(long long)DELTA_MAX_IMAGE_DEFAULT);
+		return DELTA_MAX_IMAGE_DEFAULT;
+	}
+	return v;
+}
+
 int64_t delta_from_count(void)
 {
 	int64_t k = vg_config_int("update.delta_from", DELTA_FROM_DEFAULT);
@@ -198,6 +210,7 @@ struct made_set {
 	const struct release *to;
 	struct made *m;
 	size_t n;
+	json_t *skipped; /* artifacts above update.delta_max_image, or NULL */
 };
 
 static int record_inside(struct store *s, int64_t version, void *arg, struct vg_error *err)
@@ -242,6 +255,8 @@ static int record_inside(struct store *s, int64_t version, void *arg, struct vg_
 	snprintf(ids, sizeof(ids), "%lld", (long long)ms->to->id);
 	if (!rc)
 		rc = store_audit(s, "delta.make", "release", ids, NULL, after, err);
+	if (!rc && ms->skipped)
+		rc = store_audit(s, "delta.skip", "release", ids, NULL, ms->skipped, err);
 	json_decref(after);
 	return rc;
 }
@@ -271,14 +286,21 @@ static int map_artifact(struct store *s, const char *sha, struct artifact_reader
 
 /* Make the deltas of release to (detail) from release from_id. */
 static int make_from(struct store *s, const struct release_detail *to, int64_t from_id,
-		     struct made **mv, size_t *mn, struct vg_error *err)
+		     struct made_set *ms, struct vg_error *err)
 {
 	struct release_detail from;
+	struct made **mv = &ms->m;
+	size_t *mn = &ms->n;
+	int64_t max = delta_max_image();
 	int rc = release_get(s, from_id, &from, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < to->n && !rc; i++) {
 		const struct release_artifact *na = &to->artifacts[i];
+		if (jobs_stopping()) { /* the server stops: the release stays queued */
+			rc = vg_error_set(err, VG_EBUSY, "the server is stopping");
+			break;
+		}
 		const struct release_artifact *oa = NULL;
 		struct artifact_reader *ro = NULL, *rn = NULL;
 		const uint8_t *op = NULL, *np = NULL;
@@ -292,6 +314,25 @@ static int make_from(struct store *s, const struct release_detail *to, int64_t f
 				oa = &from.artifacts[j];
 		if (!oa || strcmp(oa->sha256, na->sha256) == 0)
 			continue;
+		if (oa->size > max || na->size > max) {
+			/* the suffix array alone takes 4 bytes per old byte: the full
+			 * image is offered instead */
+			json_t *why = json_pack("{s:s,s:s,s:I,s:I,s:I}", "artifact", na->name,
+						"from_version", from.r.version, "old_length",
+						(json_int_t)oa->size, "new_length",
+						(json_int_t)na->size, "max_image", (json_int_t)max);
+			vg_warn("delta: %s %s '%s' from %s skipped: %lld and %lld bytes, above "
+				"update.delta_max_image (%lld)",
+				to->r.product, to->r.version, na->name, from.r.version,
+				(long long)oa->size, (long long)na->size, (long long)max);
+			if (!ms->skipped)
+				ms->skipped = json_array();
+			if (!why || !ms->skipped || json_array_append_new(ms->skipped, why)) {
+				rc = vg_error_set(err, VG_ENOMEM, "out of memory");
+				break;
+			}
+			continue;
+		}
 		if ((rc = map_artifact(s, oa->sha256, &ro, &op, &on, err)))
 			break;
 		if ((rc = map_artifact(s, na->sha256, &rn, &np, &nn, err))) {
@@ -393,7 +434,7 @@ int delta_make_release(struct store *s, int64_t release_id, int64_t *made, struc
 	}
 	ms.to = &to.r;
 	for (size_t i = 0; i < nfrom && !rc; i++)
-		rc = make_from(s, &to, froms[i], &ms.m, &ms.n, err);
+		rc = make_from(s, &to, froms[i], &ms, err);
 	if (!rc && ms.n) {
 		tt = calloc(ms.n, sizeof(*tt));
 		if (!tt)
@@ -419,6 +460,7 @@ int delta_make_release(struct store *s, int64_t release_id, int64_t *made, struc
 	for (size_t i = 0; i < ms.n; i++)
 		free(ms.m[i].patch);
 	free(ms.m);
+	json_decref(ms.skipped);
 	free(tt);
 	release_detail_release(&to);
 	return rc;
@@ -428,7 +470,7 @@ int delta_run_pending(struct store *s, int64_t *releases, int64_t *made, struct 
 {
 	int64_t nrel = 0, nmade = 0;
 	int rc = VG_OK;
-	for (;;) {
+	while (!jobs_stopping()) { /* a release at a time: the server may be stopping */
 		int64_t id = 0, m = 0;
 		struct vg_error why = {0};
 		rc = store_query_int64(s, &id, err,
@@ -443,6 +485,8 @@ int delta_run_pending(struct store *s, int64_t *releases, int64_t *made, struct 
 			break;
 		nrel++;
 		if (delta_make_release(s, id, &m, &why)) {
+			if (why.code == VG_EBUSY && jobs_stopping())
+				break; /* made again after the restart */
 			vg_warn("delta: release %lld: %s", (long long)id, vg_error_msg(&why));
 			if ((rc = fail_job(s, id, &why, err)))
 				break;
@@ -463,9 +507,21 @@ static int make_job(struct store *s, struct vg_error *err)
 	return delta_run_pending(s, NULL, NULL, err);
 }
 
+/* Is a release waiting for its deltas? (on the scheduler's connection) */
+static int make_pending(struct store *s)
+{
+	int64_t n = 0;
+	struct vg_error err = {0};
+	if (store_query_int64(s, &n, &err, "SELECT COUNT(*) FROM delta_jobs WHERE done_at = 0", ""))
+		return 0;
+	return n > 0;
+}
+
+/* On a thread of its own: a delta of a large image takes minutes, and the
+ * scheduler's other jobs (paging, rollout evaluation) run every second. */
 const struct vg_job delta_jobs[] = {
-    {"delta.make", 30, make_job},
-    {NULL, 0, NULL},
+    {"delta.make", 30, make_job, make_pending},
+    {NULL, 0, NULL, NULL},
 };
 
 /* ---- listing ---- */

@@ -57,6 +57,15 @@ double delta_max_ratio(void);
  * built with -DDELTA_APPLY_LZMA). */
 int delta_method(void);
 int64_t delta_from_count(void);
+/* update.delta_max_image: no delta is made from or to an artifact larger
+ * than this (bytes; the full image is offered, audited delta.skip). Making
+ * one takes about 6 bytes of memory per image byte for two versions of an
+ * image (both images, the suffix array of the old one, the bodies), up to 9
+ * for unrelated images (measured in docs/delta-format.md): the default,
+ * 256 MiB, bounds a delta at about 2.3 GiB. */
+#define DELTA_MAX_IMAGE_DEFAULT ((int64_t)256 << 20)
+#define DELTA_MAX_IMAGE_MIN     ((int64_t)1)
+int64_t delta_max_image(void);
 
 /* JSON of an answer of delta_offer_find() ({"found": false} when none). */
 json_t *delta_offer_to_json(const struct delta_offer *o, int found);

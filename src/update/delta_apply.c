@@ -181,7 +181,7 @@ int delta_header_decode(const uint8_t in[DELTA_HEADER_SIZE], struct delta_header
 	memcpy(h->old_sha256, in + 32, 32);
 	memcpy(h->new_sha256, in + 64, 32);
 	memcpy(h->body_sha256, in + 96, 32);
-	if (h->version != DELTA_VERSION ||
+	if (h->version < DELTA_VERSION_MIN || h->version > DELTA_VERSION ||
 	    (h->method != DELTA_METHOD_BSZ && h->method != DELTA_METHOD_BSX))
 		return DELTA_EVERSION;
 #ifndef DELTA_APPLY_LZMA
@@ -507,8 +507,10 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 		*hdr = h;
 	if (rc == DELTA_EVERSION)
 		return fail(&a, rc,
-			    "byte 8: format version %u method %u, expected version %u method %s",
-			    h.version, h.method, DELTA_VERSION, DELTA_APPLY_METHODS);
+			    "byte 8: format version %u method %u, expected version %u to %u "
+			    "method %s",
+			    h.version, h.method, DELTA_VERSION_MIN, DELTA_VERSION,
+			    DELTA_APPLY_METHODS);
 	a.method = h.method;
 	if (h.old_len > SIZE_MAX || h.new_len > INT64_MAX)
 		return fail(&a, DELTA_ETOOBIG, "byte 16: lengths too large for this machine");
@@ -622,16 +624,28 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 			oldpos = pos;
 		}
 		/* the differences: runs of non-zero bytes added to the old bytes,
-		 * either in planes (every gap, every length, then every byte) or
-		 * run by run (gap, length, bytes) */
+		 * in planes (every gap, every length, then every byte), run by run
+		 * (gap, length, bytes) or, from version 2, as tokens (a byte or an
+		 * escape per run's gap and length, then every byte) */
 		{
-			uint64_t npairs, at = 0, v, len;
-			int runs;
+			uint64_t npairs, at = 0, v, len = 0;
+			int layout;
 			struct runpos rp = {0};
 			if ((rc = varint(&a, &v, "a block's difference count")))
 				goto out;
-			npairs = v >> 1;
-			runs = (int)(v & 1);
+			if (h.version == 1) {
+				npairs = v >> 1;
+				layout = (int)(v & 1);
+			} else {
+				npairs = v >> 2;
+				layout = (int)(v & 3);
+			}
+			if (layout > DELTA_LAYOUT_TOKENS) {
+				rc = fail(&a, DELTA_ECORRUPT,
+					  "block %llu: difference layout %d, expected 0 to %d",
+					  (unsigned long long)nblock, layout, DELTA_LAYOUT_TOKENS);
+				goto out;
+			}
 			if (npairs > sum_add / 2 + 1) {
 				rc = fail(&a, DELTA_ECORRUPT,
 					  "block %llu: %llu differences in %llu added bytes",
@@ -639,8 +653,8 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 					  (unsigned long long)sum_add);
 				goto out;
 			}
-			if (!runs &&
-			    npairs > npairs_cap) { /* planes: the gaps kept for the lengths */
+			if (layout != DELTA_LAYOUT_RUNS &&
+			    npairs > npairs_cap) { /* the runs kept for their bytes */
 				struct pair *grown =
 				    realloc(pairs, (size_t)npairs * sizeof(*pairs));
 				if (!grown) {
@@ -651,10 +665,33 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 				npairs_cap = npairs;
 			}
 			for (uint64_t i = 0; i < npairs; i++) {
-				if ((rc = varint(&a, &v, "a difference's gap")))
-					goto out;
-				if (runs && (rc = varint(&a, &len, "a difference's length")))
-					goto out;
+				if (layout == DELTA_LAYOUT_TOKENS) {
+					uint8_t t;
+					if ((rc = take(&a, &t, 1, "a difference's token")))
+						goto out;
+					if (t < DELTA_TOKEN_ESCAPE) {
+						v = t >> 1;
+						len = (uint64_t)(t & 1) + 1;
+					} else if (t > DELTA_TOKEN_ESCAPE) {
+						rc = fail(&a, DELTA_ECORRUPT,
+							  "block %llu difference %llu: token %u, "
+							  "expected at most %u",
+							  (unsigned long long)nblock,
+							  (unsigned long long)i + 1, t,
+							  DELTA_TOKEN_ESCAPE);
+						goto out;
+					} else if ((rc = varint(&a, &v, "a difference's gap")) ||
+						   (rc = varint(&a, &len,
+								"a difference's length"))) {
+						goto out;
+					}
+				} else {
+					if ((rc = varint(&a, &v, "a difference's gap")))
+						goto out;
+					if (layout == DELTA_LAYOUT_RUNS &&
+					    (rc = varint(&a, &len, "a difference's length")))
+						goto out;
+				}
 				if ((i && v == 0) || v > sum_add) {
 					rc = fail(&a, DELTA_ECORRUPT,
 						  "block %llu difference %llu: gap %llu out of "
@@ -663,16 +700,22 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 						  (unsigned long long)i + 1, (unsigned long long)v);
 					goto out;
 				}
-				if (!runs) {
+				if (layout == DELTA_LAYOUT_PLANES) {
 					pairs[i].pos = (uint32_t)v; /* the gap, until the lengths */
 					continue;
 				}
-				if ((rc = check_run(&a, nblock, i, v, len, at, sum_add)) ||
+				if ((rc = check_run(&a, nblock, i, v, len, at, sum_add)))
+					goto out;
+				if (layout == DELTA_LAYOUT_RUNS &&
 				    (rc = add_run(&a, cmds, &rp, block, at + v, len)))
 					goto out;
+				if (layout == DELTA_LAYOUT_TOKENS) {
+					pairs[i].pos = (uint32_t)(at + v);
+					pairs[i].len = (uint32_t)len;
+				}
 				at += v + len;
 			}
-			for (uint64_t i = 0; !runs && i < npairs; i++) {
+			for (uint64_t i = 0; layout == DELTA_LAYOUT_PLANES && i < npairs; i++) {
 				if ((rc = varint(&a, &len, "a difference's length")) ||
 				    (rc = check_run(&a, nblock, i, pairs[i].pos, len, at, sum_add)))
 					goto out;
@@ -681,7 +724,7 @@ int delta_apply(const uint8_t *old, uint64_t old_len, const struct delta_io *io,
 				pairs[i].len = (uint32_t)len;
 				at += len;
 			}
-			for (uint64_t i = 0; !runs && i < npairs; i++)
+			for (uint64_t i = 0; layout != DELTA_LAYOUT_RUNS && i < npairs; i++)
 				if ((rc =
 					 add_run(&a, cmds, &rp, block, pairs[i].pos, pairs[i].len)))
 					goto out;

@@ -36,10 +36,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DELTA_MAGIC      "VGDELTA" /* 7 bytes and a NUL: 8 bytes */
-#define DELTA_VERSION    1u
-#define DELTA_METHOD_BSZ 1u /* suffix-array matches, the body one zstd frame */
-#define DELTA_METHOD_BSX 2u /* the same body as one raw LZMA2 stream (liblzma) */
+#define DELTA_MAGIC       "VGDELTA" /* 7 bytes and a NUL: 8 bytes */
+#define DELTA_VERSION     2u        /* the highest version read and written */
+#define DELTA_VERSION_MIN 1u        /* the lowest version read */
+#define DELTA_METHOD_BSZ  1u        /* suffix-array matches, the body one zstd frame */
+#define DELTA_METHOD_BSX  2u        /* the same body as one raw LZMA2 stream (liblzma) */
 #ifdef DELTA_APPLY_LZMA
 #define DELTA_APPLY_METHODS "1 (zstd) or 2 (LZMA2)"
 #else
@@ -49,6 +50,18 @@
 #define DELTA_BLOCK_MAX      (1u << 20) /* bytes of new image a block rebuilds at most */
 #define DELTA_BLOCK_CMDS     8192u      /* commands a block holds at most */
 #define DELTA_WINDOW_LOG_MAX 24         /* zstd window or LZMA2 dictionary: 16 MiB */
+
+/* How a block's differences are laid out (docs/delta-format.md): version 1
+ * knows the first two, version 2 adds the tokens. */
+enum delta_layout {
+	DELTA_LAYOUT_PLANES = 0, /* every gap, every length, every byte */
+	DELTA_LAYOUT_RUNS = 1,   /* gap, length and bytes of each run in turn */
+	DELTA_LAYOUT_TOKENS = 2, /* a token per run (gap and length), then every byte */
+};
+/* A token below DELTA_TOKEN_ESCAPE is 2 * gap + length - 1 (gap at most 126,
+ * length 1 or 2); the escape is followed by the gap and the length as
+ * varints; 255 is not used. */
+#define DELTA_TOKEN_ESCAPE 254u
 
 /* Status codes of delta_apply() (stable: the CLI prints their names). */
 enum delta_status {
@@ -80,7 +93,7 @@ void delta_sha256(const void *data, size_t len, uint8_t out[32]);
 
 /* The fixed header at the start of every patch. */
 struct delta_header {
-	uint32_t version; /* DELTA_VERSION */
+	uint32_t version; /* DELTA_VERSION_MIN to DELTA_VERSION */
 	uint32_t method;  /* DELTA_METHOD_BSZ or DELTA_METHOD_BSX */
 	uint64_t old_len, new_len;
 	uint8_t old_sha256[32], new_sha256[32];

@@ -6,16 +6,22 @@
  * qsufsort: the same matches, made in a fraction of the time and memory.
  * What differs is the output: blocks of commands, differences and new
  * bytes in one LZMA2 stream or zstd frame (delta_apply.h), which reads
- * front to back.
+ * front to back, the differences laid out as the input compresses best
+ * (docs/delta-format.md, "The algorithm, and why").
  */
 #include "update/delta_make.h"
 #include "update/delta_apply.h"
 
 #include <divsufsort.h>
+#ifndef DELTA_MAKE_NO_LZMA
 #include <lzma.h>
+#endif
+#ifndef DELTA_MAKE_NO_NETTLE
 #include <nettle/sha2.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_useBlockSplitter */
 #include <zstd.h>
 
 #include "core/banned.h"
@@ -46,19 +52,33 @@ static int mem_write(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+/* Where a command of the block reads: its add bytes are new[newpos..) minus
+ * old[oldpos..), its copy bytes follow them in new. The differences and
+ * new bytes are read from the images when the block is written, not kept. */
+struct bcmd {
+	int64_t oldpos, newpos;
+	size_t add, copy;
+};
+
 struct block {
-	uint8_t *ctrl, *diff, *extra;
+	const uint8_t *old, *nw;
+	struct bcmd *cmds;
+	uint8_t *ctrl;
 	uint8_t *gaps, *lens, *vals; /* the differences, sparse (flush_block) */
-	size_t nctrl, ndiff, nextra; /* bytes used */
+	size_t nctrl;                /* bytes used */
 	size_t ncmd;
 	size_t bytes; /* new bytes the block rebuilds */
 };
 
+#define NLAYOUTS             3                     /* enum delta_layout */
+#define DELTA_MAKE_INDEX_MIN ((uint64_t)256 << 10) /* prefix_index() */
+
 struct mk {
-	/* the body in its two layouts of the differences (planes, runs), each
-	 * compressed in one go at the end (zstd then knows its size): the
-	 * smaller is kept */
-	struct membuf body[2];
+	/* the body in each layout of the differences (planes, runs, tokens;
+	 * the first two coded as in version 1), each compressed in one go at
+	 * the end (zstd then knows its size): the smallest is kept */
+	struct membuf body[NLAYOUTS];
+	unsigned layouts; /* the layouts made: 1u << enum delta_layout */
 	int (*write)(void *ctx, const void *buf, size_t len);
 	void *ctx;
 	struct block b;
@@ -68,13 +88,20 @@ struct mk {
 
 /* SHA-256 by Nettle: several times faster than the portable code
  * delta_apply.c carries for devices (SHA-NI where the CPU has it), and
- * without libcrypto's start-up, which costs megabytes of memory. */
+ * without libcrypto's start-up, which costs megabytes of memory. Built
+ * with DELTA_MAKE_NO_NETTLE (a maker of its own, as the bench's: Nettle's
+ * pages cost 400 KiB of memory, more than a small delta's work), the
+ * portable code: 5 % more time on a library of a few MB. */
 static int sha256(const void *p, size_t n, uint8_t out[32])
 {
+#ifndef DELTA_MAKE_NO_NETTLE
 	struct sha256_ctx c;
 	sha256_init(&c);
 	sha256_update(&c, n, p);
 	sha256_digest(&c, SHA256_DIGEST_SIZE, out);
+#else
+	delta_sha256(p, n, out);
+#endif
 	return 0;
 }
 
@@ -104,87 +131,137 @@ static int body_add(struct mk *m, int which, const void *p, size_t n)
 	return VG_OK;
 }
 
-/*
- * Write the block: its commands, then its differences (the added bytes
- * minus old, mostly zeros) as runs of non-zero bytes: every run's gap from
- * the previous one, then every run's length, then their bytes. Like things
- * together compress best (measured in docs/delta-format.md).
- */
-static int flush_block(struct mk *m)
+/* The block's commands to the body of `layout`, then the count of its
+ * difference runs with the layout's code (version 1's for planes and runs,
+ * version 2's for tokens). */
+static int block_head(struct mk *m, int layout, size_t npairs)
 {
 	uint8_t head[10];
 	struct block *b = &m->b;
-	size_t ngaps = 0, nlens = 0, nvals = 0, npairs = 0, i = 0, end = 0;
+	uint64_t code = layout == DELTA_LAYOUT_TOKENS ? (uint64_t)npairs << 2 | DELTA_LAYOUT_TOKENS
+						      : (uint64_t)npairs << 1 | (uint64_t)layout;
 	int rc;
+	if ((rc = body_add(m, layout, head, put_varint(head, b->ncmd))) ||
+	    (rc = body_add(m, layout, b->ctrl, b->nctrl)))
+		return rc;
+	return body_add(m, layout, head, put_varint(head, code));
+}
+
+/* The block's new bytes (every command's copy) to the body of `layout`. */
+static int block_extra(struct mk *m, int layout)
+{
+	const struct block *b = &m->b;
+	int rc;
+	for (size_t c = 0; c < b->ncmd; c++)
+		if ((rc = body_add(m, layout, b->nw + b->cmds[c].newpos + (int64_t)b->cmds[c].add,
+				   b->cmds[c].copy)))
+			return rc;
+	return VG_OK;
+}
+
+/*
+ * Write the block: its commands, then its differences (the added bytes
+ * minus old, mostly zeros) as runs of non-zero bytes, then its new bytes,
+ * in each layout asked for. Like things together compress best (measured
+ * in docs/delta-format.md).
+ */
+static int flush_block(struct mk *m)
+{
+	struct block *b = &m->b;
+	size_t ngaps = 0, nlens = 0, nvals = 0, npairs = 0, i = 0, end = 0, start = 0;
+	int rc, inrun = 0;
 	if (!b->ncmd)
 		return VG_OK;
-	while (i < b->ndiff) {
-		size_t j = i, k;
-		while (j < b->ndiff && b->diff[j] == 0)
-			j++;
-		if (j == b->ndiff)
-			break;
-		for (k = j; k < b->ndiff && b->diff[k] != 0; k++)
-			;
-		ngaps += put_varint(b->gaps + ngaps, j - end);
-		nlens += put_varint(b->lens + nlens, k - j);
-		memcpy(b->vals + nvals, b->diff + j, k - j);
-		nvals += k - j;
+	/* the runs of non-zero differences in the block's added bytes, one
+	 * after the other (a run may go on from one command's into the next) */
+	for (size_t c = 0; c < b->ncmd; c++) {
+		const uint8_t *o = b->old + b->cmds[c].oldpos, *n = b->nw + b->cmds[c].newpos;
+		for (size_t k = 0; k < b->cmds[c].add; k++, i++) {
+			uint8_t d = (uint8_t)(n[k] - o[k]);
+			if (d && !inrun) {
+				ngaps += put_varint(b->gaps + ngaps, i - end);
+				start = i;
+				inrun = 1;
+			} else if (!d && inrun) {
+				nlens += put_varint(b->lens + nlens, i - start);
+				end = i;
+				npairs++;
+				inrun = 0;
+			}
+			if (d)
+				b->vals[nvals++] = d;
+		}
+	}
+	if (inrun) {
+		nlens += put_varint(b->lens + nlens, i - start);
 		npairs++;
-		end = i = k;
 	}
 	/* planes: every gap, every length, every byte */
-	if ((rc = body_add(m, 0, head, put_varint(head, b->ncmd))) ||
-	    (rc = body_add(m, 0, b->ctrl, b->nctrl)) ||
-	    (rc = body_add(m, 0, head, put_varint(head, (uint64_t)npairs << 1))) ||
-	    (rc = body_add(m, 0, b->gaps, ngaps)) || (rc = body_add(m, 0, b->lens, nlens)) ||
-	    (rc = body_add(m, 0, b->vals, nvals)) || (rc = body_add(m, 0, b->extra, b->nextra)))
+	if ((m->layouts & 1u << DELTA_LAYOUT_PLANES) &&
+	    ((rc = block_head(m, DELTA_LAYOUT_PLANES, npairs)) ||
+	     (rc = body_add(m, DELTA_LAYOUT_PLANES, b->gaps, ngaps)) ||
+	     (rc = body_add(m, DELTA_LAYOUT_PLANES, b->lens, nlens)) ||
+	     (rc = body_add(m, DELTA_LAYOUT_PLANES, b->vals, nvals)) ||
+	     (rc = block_extra(m, DELTA_LAYOUT_PLANES))))
 		return rc;
-	/* runs: gap, length and bytes of each run together */
-	if ((rc = body_add(m, 1, head, put_varint(head, b->ncmd))) ||
-	    (rc = body_add(m, 1, b->ctrl, b->nctrl)) ||
-	    (rc = body_add(m, 1, head, put_varint(head, (uint64_t)npairs << 1 | 1))))
-		return rc;
-	{
+	/* runs: gap, length and bytes of each run together; tokens: a byte
+	 * for each run's gap and length (or the escape and both as varints),
+	 * then every byte */
+	for (int layout = DELTA_LAYOUT_RUNS; layout <= DELTA_LAYOUT_TOKENS; layout++) {
 		size_t gi = 0, li = 0, vi = 0;
+		if (!(m->layouts & 1u << layout))
+			continue;
+		if ((rc = block_head(m, layout, npairs)))
+			return rc;
 		for (size_t p = 0; p < npairs; p++) {
-			uint64_t len = 0;
+			uint64_t gap = 0, len = 0;
 			size_t g0 = gi, l0 = li;
-			while (b->gaps[gi++] & 0x80)
-				;
+			for (int sh = 0;; sh += 7) {
+				gap |= (uint64_t)(b->gaps[gi] & 0x7f) << sh;
+				if (!(b->gaps[gi++] & 0x80))
+					break;
+			}
 			for (int sh = 0;; sh += 7) {
 				len |= (uint64_t)(b->lens[li] & 0x7f) << sh;
 				if (!(b->lens[li++] & 0x80))
 					break;
 			}
-			if ((rc = body_add(m, 1, b->gaps + g0, gi - g0)) ||
-			    (rc = body_add(m, 1, b->lens + l0, li - l0)) ||
-			    (rc = body_add(m, 1, b->vals + vi, (size_t)len)))
-				return rc;
-			vi += (size_t)len;
+			if (layout == DELTA_LAYOUT_RUNS) {
+				if ((rc = body_add(m, layout, b->gaps + g0, gi - g0)) ||
+				    (rc = body_add(m, layout, b->lens + l0, li - l0)) ||
+				    (rc = body_add(m, layout, b->vals + vi, (size_t)len)))
+					return rc;
+				vi += (size_t)len;
+			} else if (gap < DELTA_TOKEN_ESCAPE / 2 && len <= 2) {
+				uint8_t t = (uint8_t)(gap * 2 + len - 1);
+				if ((rc = body_add(m, layout, &t, 1)))
+					return rc;
+			} else {
+				uint8_t t = DELTA_TOKEN_ESCAPE;
+				if ((rc = body_add(m, layout, &t, 1)) ||
+				    (rc = body_add(m, layout, b->gaps + g0, gi - g0)) ||
+				    (rc = body_add(m, layout, b->lens + l0, li - l0)))
+					return rc;
+			}
 		}
+		if (layout == DELTA_LAYOUT_TOKENS && (rc = body_add(m, layout, b->vals, nvals)))
+			return rc;
+		if ((rc = block_extra(m, layout)))
+			return rc;
 	}
-	if ((rc = body_add(m, 1, b->extra, b->nextra)))
-		return rc;
-	b->nctrl = b->ndiff = b->nextra = b->ncmd = b->bytes = 0;
+	b->nctrl = b->ncmd = b->bytes = 0;
 	return VG_OK;
 }
 
 /* One command of a block; add + copy fit in the block. */
-static int push(struct mk *m, const uint8_t *old, int64_t oldpos, const uint8_t *new_img,
-		int64_t newpos, size_t add, size_t copy, int64_t seek)
+static int push(struct mk *m, int64_t oldpos, int64_t newpos, size_t add, size_t copy, int64_t seek)
 {
 	struct block *b = &m->b;
 	uint64_t zz = ((uint64_t)seek << 1) ^ (uint64_t)(seek >> 63);
 	b->nctrl += put_varint(b->ctrl + b->nctrl, add);
 	b->nctrl += put_varint(b->ctrl + b->nctrl, copy);
 	b->nctrl += put_varint(b->ctrl + b->nctrl, zz);
-	for (size_t i = 0; i < add; i++)
-		b->diff[b->ndiff + i] =
-		    (uint8_t)(new_img[newpos + (int64_t)i] - old[oldpos + (int64_t)i]);
-	b->ndiff += add;
-	memcpy(b->extra + b->nextra, new_img + newpos + (int64_t)add, copy);
-	b->nextra += copy;
+	b->cmds[b->ncmd] = (struct bcmd){oldpos, newpos, add, copy};
 	b->ncmd++;
 	b->bytes += add + copy;
 	m->st.commands++;
@@ -196,26 +273,26 @@ static int push(struct mk *m, const uint8_t *old, int64_t oldpos, const uint8_t 
 }
 
 /* A command of any size, split at block boundaries. */
-static int command(struct mk *m, const uint8_t *old, int64_t oldpos, const uint8_t *new_img,
-		   int64_t newpos, int64_t add, int64_t copy, int64_t seek)
+static int command(struct mk *m, int64_t oldpos, int64_t newpos, int64_t add, int64_t copy,
+		   int64_t seek)
 {
 	int rc;
 	for (;;) {
 		int64_t room = (int64_t)DELTA_BLOCK_MAX - (int64_t)m->b.bytes;
 		if (add > room) {
-			if ((rc = push(m, old, oldpos, new_img, newpos, (size_t)room, 0, 0)))
+			if ((rc = push(m, oldpos, newpos, (size_t)room, 0, 0)))
 				return rc;
 			oldpos += room, newpos += room, add -= room;
 			continue;
 		}
 		if (add + copy > room) {
 			int64_t c = room - add;
-			if ((rc = push(m, old, oldpos, new_img, newpos, (size_t)add, (size_t)c, 0)))
+			if ((rc = push(m, oldpos, newpos, (size_t)add, (size_t)c, 0)))
 				return rc;
 			oldpos += add, newpos += add + c, copy -= c, add = 0;
 			continue;
 		}
-		return push(m, old, oldpos, new_img, newpos, (size_t)add, (size_t)copy, seek);
+		return push(m, oldpos, newpos, (size_t)add, (size_t)copy, seek);
 	}
 }
 
@@ -256,8 +333,51 @@ static int64_t search(const int32_t *sa, const uint8_t *old, int64_t olen, const
 	return len;
 }
 
-static int diff_loop(struct mk *m, const int32_t *sa, const uint8_t *old, int64_t oldsize,
-		     const uint8_t *nw, int64_t newsize)
+/*
+ * The suffix array's ranges by first two bytes: the suffixes that start
+ * with bytes a, b are sa[lo[a << 8 | b] .. lo[(a << 8 | b) + 1]). A search
+ * for a pattern of two bytes or more then starts in its range, 16 fewer
+ * halvings of the array (each two cache misses on a large image): the
+ * longest match is the same, since any match of two bytes or more lies in
+ * it. Built from the sorted array in one pass. The old image's last byte,
+ * a suffix of one byte, sorts just before the suffixes that start with it,
+ * so it ends the range before theirs: harmless, as the search needs a range
+ * to hold every suffix with the pattern's two bytes, in order, and matches
+ * it no longer than 1 byte. Used for old images of DELTA_MAKE_INDEX_MIN
+ * bytes and more: its 256 KiB would be the peak of a smaller one.
+ */
+static void prefix_index(const int32_t *sa, const uint8_t *old, int64_t n, int32_t *lo)
+{
+	int64_t i = 0;
+	for (uint32_t k = 0; k <= 65536; k++) {
+		/* the first suffix whose two-byte key is k or more */
+		while (i < n) {
+			int64_t j = sa[i];
+			uint32_t key = j + 1 < n ? (uint32_t)old[j] << 8 | old[j + 1]
+						 : (uint32_t)old[j] << 8; /* sorts first */
+			if (key > k || (key == k && j + 1 < n))
+				break;
+			i++;
+		}
+		lo[k] = (int32_t)i;
+	}
+}
+
+/* The longest match of n[0..nlen) in old, through the prefix index when
+ * there is one and it has the pattern's first two bytes. */
+static int64_t search_all(const int32_t *sa, const int32_t *lo, const uint8_t *old, int64_t olen,
+			  const uint8_t *n, int64_t nlen, int64_t *pos)
+{
+	if (lo && nlen >= 2) {
+		uint32_t k = (uint32_t)n[0] << 8 | n[1];
+		if (lo[k + 1] > lo[k])
+			return search(sa, old, olen, n, nlen, lo[k], lo[k + 1] - 1, pos);
+	}
+	return search(sa, old, olen, n, nlen, 0, olen - 1, pos);
+}
+
+static int diff_loop(struct mk *m, const int32_t *sa, const int32_t *lo, const uint8_t *old,
+		     int64_t oldsize, const uint8_t *nw, int64_t newsize)
 {
 	int64_t scan = 0, len = 0, pos = 0, lastscan = 0, lastpos = 0, lastoffset = 0;
 	int rc;
@@ -266,8 +386,8 @@ static int diff_loop(struct mk *m, const int32_t *sa, const uint8_t *old, int64_
 		int64_t oldscore = 0, scsc;
 		for (scsc = scan += len; scan < newsize; scan++) {
 			if (oldsize > 0)
-				len = search(sa, old, oldsize, nw + scan, newsize - scan, 0,
-					     oldsize - 1, &pos);
+				len = search_all(sa, lo, old, oldsize, nw + scan, newsize - scan,
+						 &pos);
 			else
 				len = 0, pos = 0;
 			for (; scsc < scan + len; scsc++)
@@ -314,8 +434,7 @@ static int diff_loop(struct mk *m, const int32_t *sa, const uint8_t *old, int64_
 				lenf += lens - overlap;
 				lenb -= lens;
 			}
-			rc = command(m, old, lastpos, nw, lastscan, lenf,
-				     (scan - lenb) - (lastscan + lenf),
+			rc = command(m, lastpos, lastscan, lenf, (scan - lenb) - (lastscan + lenf),
 				     (pos - lenb) - (lastpos + lenf));
 			if (rc)
 				return rc;
@@ -327,25 +446,33 @@ static int diff_loop(struct mk *m, const int32_t *sa, const uint8_t *old, int64_
 	return VG_OK;
 }
 
-/* Body `which` compressed as one zstd frame, its size known to zstd (so
- * small bodies get small tables), at most 2^wlog of window: *z malloc'ed. */
-static int compress_body(struct mk *m, int which, int level, int wlog, uint8_t **z, size_t *zn)
+/* Body `which` compressed as one zstd frame by cctx (reset first), its
+ * size known to zstd (so small bodies get small tables), at most 2^wlog of
+ * window: *z malloc'ed. */
+static int compress_body(struct mk *m, ZSTD_CCtx *cctx, int which, int level, int wlog, uint8_t **z,
+			 size_t *zn)
 {
-	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	size_t cap = ZSTD_compressBound(m->body[which].n), r;
 	int rc = VG_OK;
 	*z = malloc(cap ? cap : 1);
-	if (!cctx || !*z) {
+	if (!*z) {
 		rc = vg_error_set(m->err, VG_ENOMEM, "out of memory compressing the patch");
 		goto out;
 	}
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)) ||
+	if (ZSTD_isError(ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, wlog)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 0))) {
 		rc = vg_error_set(m->err, VG_EINVAL, "zstd level %d window log %d refused", level,
 				  wlog);
 		goto out;
 	}
+	/* The block splitter gives the commands, differences and new bytes of
+	 * a block entropy tables of their own: 0 to 2 % smaller on every pair
+	 * of the bench. zstd turns it on by itself only for windows of 128 KiB
+	 * and more, which a body's size often is not. An experimental
+	 * parameter: a libzstd without it compresses as before. */
+	(void)ZSTD_CCtx_setParameter(cctx, ZSTD_c_useBlockSplitter, ZSTD_ps_enable);
 	r = ZSTD_compress2(cctx, *z, cap, m->body[which].p, m->body[which].n);
 	if (ZSTD_isError(r)) {
 		rc = vg_error_set(m->err, VG_EINTERNAL, "zstd: %s", ZSTD_getErrorName(r));
@@ -357,10 +484,10 @@ out:
 		free(*z);
 		*z = NULL;
 	}
-	ZSTD_freeCCtx(cctx);
 	return rc;
 }
 
+#ifndef DELTA_MAKE_NO_LZMA
 /*
  * Body `which` as one raw LZMA2 stream, after its property byte (the
  * dictionary size: the body's size rounded up, at least 4 KiB and at most
@@ -395,40 +522,78 @@ static int lzma_body(struct mk *m, int which, int wlog, uint8_t **z, size_t *zn)
 	return VG_OK;
 }
 
-/* Write the header, then the body in the layout that compresses smaller:
- * both are tried with zstd at a fast level (3); the smaller is compressed
- * again by the patch's method (zstd at the patch's level, or LZMA2 when
- * asked and the body is at most DELTA_MAKE_LZMA_MAX). The header names the
- * compressed body's SHA-256. */
+#endif
+
+/* Write the header, then the body in the layout that compresses smallest:
+ * each layout made is tried with zstd at a fast level (3: it picked what
+ * the final level would have on 6 of the bench's 7 pairs, and trying at the
+ * final level costs a third of a small image's time); the smallest is
+ * compressed again by the patch's method (zstd at the patch's level, or
+ * LZMA2 when asked and the body is at most DELTA_MAKE_LZMA_MAX). The
+ * header names the compressed body's SHA-256, and the lowest version that
+ * has the layout. */
 static int write_patch(struct mk *m, struct delta_header *h, int method, int level, int wlog)
 {
-	uint8_t *z0 = NULL, *z1 = NULL, head[DELTA_HEADER_SIZE];
-	size_t n0 = 0, n1 = 0;
-	int fast = level < 3 ? level : 3, pick, rc;
-	rc = compress_body(m, 0, fast, wlog, &z0, &n0);
-	if (!rc)
-		rc = compress_body(m, 1, fast, wlog, &z1, &n1);
-	pick = n1 < n0;
-	free(z0);
-	free(z1);
-	z0 = NULL;
+	uint8_t *z = NULL, head[DELTA_HEADER_SIZE];
+	size_t n = 0, best = SIZE_MAX;
+	int fast = level < 3 ? level : 3, pick = -1, rc = VG_OK;
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	if (!cctx)
+		return vg_error_set(m->err, VG_ENOMEM, "out of memory compressing the patch");
+	for (int layout = 0; !rc && layout < NLAYOUTS; layout++) {
+		if (!(m->layouts & 1u << layout))
+			continue;
+		if (m->layouts == 1u << layout) { /* the only one: nothing to try */
+			pick = layout;
+			break;
+		}
+		if (!(rc = compress_body(m, cctx, layout, fast, wlog, &z, &n)) && n < best)
+			best = n, pick = layout;
+		free(z);
+		z = NULL;
+	}
+	if (!rc && pick < 0)
+		rc = vg_error_set(m->err, VG_EINVAL, "no layout of the differences to make");
+	if (rc)
+		goto out;
+	m->st.layout = pick;
+	h->version = pick == DELTA_LAYOUT_TOKENS ? 2 : 1;
 	if (!method || m->body[pick].n > DELTA_MAKE_LZMA_MAX)
 		method = DELTA_METHOD_BSZ;
 	h->method = (uint32_t)method;
-	if (!rc && method == DELTA_METHOD_BSX)
-		rc = lzma_body(m, pick, wlog, &z0, &n0);
-	else if (!rc)
-		rc = compress_body(m, pick, level != fast ? level : fast, wlog, &z0, &n0);
-	if (!rc && sha256(z0, n0, h->body_sha256))
+#ifndef DELTA_MAKE_NO_LZMA
+	if (method == DELTA_METHOD_BSX)
+		rc = lzma_body(m, pick, wlog, &z, &n);
+	else
+#endif
+		rc = compress_body(m, cctx, pick, level, wlog, &z, &n);
+	if (!rc && sha256(z, n, h->body_sha256))
 		rc = vg_error_set(m->err, VG_EINTERNAL, "SHA-256 of the patch failed");
 	if (!rc) {
 		delta_header_encode(h, head);
 		rc = out_write(m, head, sizeof(head));
 	}
 	if (!rc)
-		rc = out_write(m, z0, n0);
-	free(z0);
+		rc = out_write(m, z, n);
+out:
+	free(z);
+	ZSTD_freeCCtx(cctx);
 	return rc;
+}
+
+static const char *const layout_names[NLAYOUTS] = {"planes", "runs", "tokens"};
+
+const char *delta_layout_name(int layout)
+{
+	return layout >= 0 && layout < NLAYOUTS ? layout_names[layout] : "?";
+}
+
+int delta_layout_parse(const char *s)
+{
+	for (int i = 0; s && i < NLAYOUTS; i++)
+		if (strcmp(s, layout_names[i]) == 0)
+			return i;
+	return -1;
 }
 
 int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uint64_t new_len,
@@ -439,10 +604,11 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	struct mk m = {0};
 	struct delta_header h = {DELTA_VERSION, DELTA_METHOD_BSZ, old_len, new_len, {0}, {0}, {0}};
 	uint8_t end = 0;
-	int32_t *sa = NULL;
+	int32_t *sa = NULL, *lo = NULL;
 	int level = opts && opts->level ? opts->level : DELTA_MAKE_LEVEL;
 	int wlog = opts && opts->window_log ? opts->window_log : DELTA_MAKE_WINDOW_LOG;
 	int method = opts ? opts->method : 0;
+	unsigned layouts = opts && opts->layouts ? opts->layouts : DELTA_MAKE_LAYOUTS_ALL;
 	int rc;
 
 	if (old_len > DELTA_MAKE_OLD_MAX || new_len > INT64_MAX / 2)
@@ -456,22 +622,29 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 		return vg_error_set(err, VG_EINVAL,
 				    "delta method %d: expected %u (zstd) or %u (LZMA2)", method,
 				    DELTA_METHOD_BSZ, DELTA_METHOD_BSX);
-	if (level < 1 || level > ZSTD_maxCLevel())
+#ifdef DELTA_MAKE_NO_LZMA
+	if (method == DELTA_METHOD_BSX)
+		return vg_error_set(err, VG_EINVAL,
+				    "delta method %d (LZMA2): this build has no liblzma", method);
+#endif
+	if (level < 1 || level > DELTA_MAKE_LEVEL_MAX)
 		return vg_error_set(err, VG_EINVAL, "zstd level %d: expected 1 to %d", level,
-				    ZSTD_maxCLevel());
+				    DELTA_MAKE_LEVEL_MAX);
+	if (layouts & ~DELTA_MAKE_LAYOUTS_ALL)
+		return vg_error_set(err, VG_EINVAL,
+				    "difference layouts 0x%x: expected bits of 0x%x", layouts,
+				    DELTA_MAKE_LAYOUTS_ALL);
+	m.layouts = layouts;
 	m.write = write;
 	m.ctx = ctx;
 	m.err = err;
-	m.b.ctrl = malloc(DELTA_BLOCK_CMDS * 30);
-	m.b.diff = malloc(DELTA_BLOCK_MAX);
-	m.b.extra = malloc(DELTA_BLOCK_MAX);
-	m.b.gaps = malloc((DELTA_BLOCK_MAX / 2 + 1) * 5);
-	m.b.lens = malloc((DELTA_BLOCK_MAX / 2 + 1) * 5);
-	m.b.vals = malloc(DELTA_BLOCK_MAX);
-	if (old_len)
-		sa = malloc((size_t)old_len * sizeof(*sa));
-	if (!m.b.ctrl || !m.b.diff || !m.b.extra || !m.b.gaps || !m.b.lens || !m.b.vals ||
-	    (old_len && !sa)) {
+	m.b.old = old;
+	m.b.nw = new_img;
+	/* The suffix array first, alone: sorting is the peak of memory on a
+	 * small image (the array, libdivsufsort's 256 KiB of buckets, old), so
+	 * nothing else is allocated or touched before it ends, not even
+	 * libzstd's symbols (measured in docs/delta-format.md). */
+	if (old_len && !(sa = malloc((size_t)old_len * sizeof(*sa)))) {
 		rc = vg_error_set(err, VG_ENOMEM, "out of memory for a delta of %llu bytes",
 				  (unsigned long long)old_len);
 		goto out;
@@ -480,17 +653,43 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 		rc = vg_error_set(err, VG_ENOMEM, "suffix sorting the old image failed");
 		goto out;
 	}
+	m.b.ctrl = malloc(DELTA_BLOCK_CMDS * 30);
+	m.b.cmds = malloc(DELTA_BLOCK_CMDS * sizeof(*m.b.cmds));
+	{ /* a block rebuilds at most DELTA_BLOCK_MAX bytes, and no more than new */
+		size_t bmax = new_len < DELTA_BLOCK_MAX ? (size_t)new_len + 1 : DELTA_BLOCK_MAX;
+		m.b.gaps = malloc((bmax / 2 + 1) * 5);
+		m.b.lens = malloc((bmax / 2 + 1) * 5);
+		m.b.vals = malloc(bmax);
+	}
+	if (!m.b.ctrl || !m.b.cmds || !m.b.gaps || !m.b.lens || !m.b.vals) {
+		rc = vg_error_set(err, VG_ENOMEM, "out of memory for a delta of %llu bytes",
+				  (unsigned long long)old_len);
+		goto out;
+	}
 	if (sha256(old, (size_t)old_len, h.old_sha256) ||
 	    sha256(new_img, (size_t)new_len, h.new_sha256)) {
 		rc = vg_error_set(err, VG_EINTERNAL, "SHA-256 of the images failed");
 		goto out;
 	}
-	if ((rc = diff_loop(&m, sa, old, (int64_t)old_len, new_img, (int64_t)new_len)) ||
-	    (rc = flush_block(&m)) || (rc = body_add(&m, 0, &end, 1)) ||
-	    (rc = body_add(&m, 1, &end, 1)))
+	if (old_len >= DELTA_MAKE_INDEX_MIN) {
+		if (!(lo = malloc(65537 * sizeof(*lo)))) {
+			rc = vg_error_set(err, VG_ENOMEM, "out of memory for a delta of %llu bytes",
+					  (unsigned long long)old_len);
+			goto out;
+		}
+		prefix_index(sa, old, (int64_t)old_len, lo);
+	}
+	if ((rc = diff_loop(&m, sa, lo, old, (int64_t)old_len, new_img, (int64_t)new_len)))
 		goto out;
-	free(sa);
+	free(sa); /* the last block's runs and bodies need not sit beside it */
 	sa = NULL;
+	free(lo);
+	lo = NULL;
+	if ((rc = flush_block(&m)))
+		goto out;
+	for (int layout = 0; layout < NLAYOUTS; layout++)
+		if ((layouts & 1u << layout) && (rc = body_add(&m, layout, &end, 1)))
+			goto out;
 	if ((rc = write_patch(&m, &h, method, level, wlog)))
 		goto out;
 	m.st.header = h;
@@ -499,14 +698,14 @@ int delta_make(const uint8_t *old, uint64_t old_len, const uint8_t *new_img, uin
 	rc = VG_OK;
 out:
 	free(sa);
+	free(lo);
 	free(m.b.ctrl);
-	free(m.b.diff);
-	free(m.b.extra);
+	free(m.b.cmds);
 	free(m.b.gaps);
 	free(m.b.lens);
 	free(m.b.vals);
-	free(m.body[0].p);
-	free(m.body[1].p);
+	for (int layout = 0; layout < NLAYOUTS; layout++)
+		free(m.body[layout].p);
 	return rc;
 }
 

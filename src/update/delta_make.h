@@ -9,14 +9,18 @@
  * copy M new bytes, seek in old". The commands, difference bytes and new
  * bytes are written in blocks (each rebuilding at most DELTA_BLOCK_MAX
  * bytes, its commands, then its differences, then its new bytes together,
- * so like bytes sit together) into one body, compressed as one zstd frame
+ * so like bytes sit together) into one body, the differences in each of
+ * three layouts (planes, runs, tokens: the smallest kept; a patch is
+ * version 2 only when it has tokens), compressed as one zstd frame
  * (DELTA_METHOD_BSZ, the default: a device's apply needs only libzstd) or,
  * when asked, as one raw LZMA2 stream (DELTA_METHOD_BSX: 5 to 10 % smaller
  * on executables, measured in docs/delta-format.md; for a body larger than
  * DELTA_MAKE_LZMA_MAX, whose LZMA2 decoding would take the device too long,
  * zstd all the same); either with a window of at most
- * 2^DELTA_WINDOW_LOG_MAX. Memory: old and new, the suffix array (4 bytes
- * per old byte), the body and the compressor.
+ * 2^DELTA_WINDOW_LOG_MAX. Memory: old and new (the caller's), the suffix
+ * array (4 bytes per old byte; libdivsufsort's 256 KiB of buckets while it
+ * sorts), an index of it by first two bytes (256 KiB, for old images of
+ * 256 KiB and more), the body in its three layouts and the compressor.
  */
 #ifndef VIGIL_UPDATE_DELTA_MAKE_H
 #define VIGIL_UPDATE_DELTA_MAKE_H
@@ -36,18 +40,30 @@ struct delta_make_opts {
 	int level;      /* zstd level; 0: DELTA_MAKE_LEVEL */
 	int window_log; /* zstd window log; 0: DELTA_MAKE_WINDOW_LOG */
 	int method;     /* 0 or DELTA_METHOD_BSZ: zstd; DELTA_METHOD_BSX: LZMA2 */
+	/* the layouts of the differences to try (1u << enum delta_layout), the
+	 * smallest kept; 0: all (DELTA_MAKE_LAYOUTS_ALL). A patch is version 1
+	 * unless it has the tokens, which version 2 adds. */
+	unsigned layouts;
 };
-#define DELTA_MAKE_LEVEL      19
-#define DELTA_MAKE_WINDOW_LOG 23
-#define DELTA_MAKE_LZMA_MAX   ((size_t)32 << 20) /* larger bodies go to zstd */
+#define DELTA_MAKE_LAYOUTS_ALL 7u
+#define DELTA_MAKE_LEVEL       18
+#define DELTA_MAKE_LEVEL_MAX   22 /* ZSTD_maxCLevel() of every libzstd since 1.3 */
+#define DELTA_MAKE_WINDOW_LOG  23
+#define DELTA_MAKE_LZMA_MAX    ((size_t)32 << 20) /* larger bodies go to zstd */
 
 /* What was made. */
 struct delta_make_stats {
 	uint64_t patch_len; /* bytes written, header included */
 	uint64_t commands;
 	uint64_t diff_bytes, extra_bytes; /* new bytes rebuilt from old, and given */
+	int layout;                       /* enum delta_layout of the differences */
 	struct delta_header header;       /* the patch's header */
 };
+
+/* "planes", "runs" or "tokens" (enum delta_layout); "?" for another value. */
+const char *delta_layout_name(int layout);
+/* The layout named s, or -1. */
+int delta_layout_parse(const char *s);
 
 /*
  * Make the patch that rebuilds new (new_len bytes) from old (old_len),

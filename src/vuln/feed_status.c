@@ -311,6 +311,6 @@ static int sync_job(struct store *s, struct vg_error *err)
 
 const struct vg_job vuln_jobs[] = {
     /* every tick: it only works when a sync was asked for or is due */
-    {"feeds.sync", 0, sync_job},
-    {NULL, 0, NULL},
+    {"feeds.sync", 0, sync_job, NULL},
+    {NULL, 0, NULL, NULL},
 };

@@ -7,12 +7,13 @@
  *      and a body, put behind a header that names this old image, so the
  *      fuzzer gets past the old image's check into the body's decoder (the
  *      body's SHA-256 is put in the header too): a zstd body;
- *   2: the same with an LZMA2 body (DELTA_METHOD_BSX).
+ *   2: the same with an LZMA2 body (DELTA_METHOD_BSX);
+ *   3, 4: as 1 and 2 under a version 2 header (the tokens layout).
  * Whatever it gets, delta_apply() must not read or write outside a buffer,
  * and when it says DELTA_OK the bytes written are exactly the header's
  * length with the header's SHA-256. The seeds (tests/fuzz/corpus/
  * delta_apply/) are small valid patches of both kinds made from this old
- * image by `vigil delta make`, and damaged ones.
+ * image by `vigil delta make` (every layout, both methods), and damaged ones.
  */
 #include "update/delta_apply.h"
 
@@ -82,9 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if ((data[0] == 1 || data[0] == 2) && size >= 1 + 8 + 32) {
-		struct delta_header mk = {DELTA_VERSION,
-					  data[0] == 1 ? DELTA_METHOD_BSZ : DELTA_METHOD_BSX,
+	if (data[0] >= 1 && data[0] <= 4 && size >= 1 + 8 + 32) {
+		struct delta_header mk = {data[0] <= 2 ? 1 : 2,
+					  data[0] % 2 ? DELTA_METHOD_BSZ : DELTA_METHOD_BSX,
 					  OLD_LEN,
 					  0,
 					  {0},

@@ -90,6 +90,22 @@ check_eq "--json: lengths and hashes" \
 check_eq "apply --json: the new image's hash" \
 	"$("$VIGIL" delta apply rand1 j.patch -o j.out --json | jq -r .new.sha256)" "$(sha256sum rand2 | cut -c1-64)"
 check_contains "info names the old image's hash" "$("$VIGIL" delta info j.patch)" "$(sha256sum rand1 | cut -c1-64)"
+# the layouts of the differences: each alone rebuilds; the tokens need version 2
+python3 -c "
+import sys
+b = bytearray(open('rand1', 'rb').read())
+for i in range(0, len(b), 17):
+    b[i] = (b[i] + 0x20) & 0xff
+open('shifted', 'wb').write(b)"
+for l in planes runs tokens auto; do
+	check_eq "--layout $l: version, layout" \
+		"$("$VIGIL" delta make rand1 shifted -o l.patch --layout $l --json | jq -c '[.version, .stats.layout]')" \
+		"$(case $l in planes) echo '[1,"planes"]' ;; runs) echo '[1,"runs"]' ;; *) echo '[2,"tokens"]' ;; esac)"
+	rm -f l.out
+	check_eq "--layout $l: applies" "$(run_cmd "$VIGIL" delta apply rand1 l.patch -o l.out)" 0
+	ok "--layout $l: ... byte for byte" cmp l.out shifted
+done
+check_eq "--layout rows: a usage error" "$(run_cmd "$VIGIL" delta make rand1 shifted -o l.patch --layout rows)" 2
 
 # truncated inputs: every cut of a real patch is refused, nothing left at -o
 N=$(stat -c %s "$P")

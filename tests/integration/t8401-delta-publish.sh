@@ -96,6 +96,23 @@ for STORE in dir db; do
 	check_eq "$STORE: applied to 3.0's image" "$(run_cmd "$VIGIL" delta apply fw-3.img "$P" -o rebuilt-$STORE)" 0
 	ok "$STORE: ... rebuilds 5.0's byte for byte" cmp rebuilt-$STORE fw-5.img
 	check_eq "$STORE: ... refused on 4.0's image" "$(run_cmd "$VIGIL" delta apply fw-4.img "$P" -o wrong-$STORE)" 1
+
+	# an image above update.delta_max_image gets no delta: the full image is
+	# offered, the skip audited with the lengths (the suffix array alone
+	# would take 4 bytes per old byte)
+	"$VIGIL" sbom import bom.json --product fw --version 6.0 >/dev/null
+	"$VIGIL" release create --product fw --version 6.0 >/dev/null
+	"$VIGIL" release upload fw@6.0 fw-1.img --name fw.img --signature fw-1.img.sig >/dev/null || exit 1
+	export VIGIL_NOW=2026-12-07T10:00:00Z
+	"$VIGIL" release publish fw@6.0 >/dev/null || exit 1
+	check_eq "$STORE: delta_max_image=100000: nothing made" \
+		"$(VIGIL_UPDATE_DELTA_MAX_IMAGE=100000 "$VIGIL" delta run --json 2>/dev/null | jq -c .)" '{"releases":1,"made":0}'
+	check_eq "$STORE: ... the skips audited (from 5.0 and 4.0)" \
+		"$(db_sql "SELECT after_json FROM audit_log WHERE action = 'delta.skip'" | jq -c '[.[] | [.artifact, .from_version, .new_length, .max_image]]')" \
+		'[["fw.img","5.0",400000,100000],["fw.img","4.0",400000,100000]]'
+	check_eq "$STORE: ... the full image is offered" \
+		"$("$VIGIL" delta offer fw@6.0 --target fw/fw.img --from 5.0 --json | jq -c .found)" false
+	check_eq "$STORE: ... the job is done, no error" "$(db_sql "SELECT done_at > 0, error IS NULL FROM delta_jobs WHERE release_id = (SELECT id FROM releases WHERE version = '6.0')")" "1|1"
 	ok "$STORE: audit chain intact" "$VIGIL" audit verify
 	unset VIGIL_NOW VIGIL_UPDATE_DELTA_FROM
 done

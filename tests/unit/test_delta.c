@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 struct src {
 	const uint8_t *p;
@@ -90,6 +91,8 @@ static void roundtrip(const uint8_t *old, size_t on, const uint8_t *new_img, siz
 	assert_int_equal(delta_make_buf(old, on, new_img, nn, &mopts, &patch, &pn, NULL, &err),
 			 VG_OK);
 	assert_int_equal(patch[12], mopts.method ? (unsigned)mopts.method : DELTA_METHOD_BSZ);
+	if (mopts.layouts) /* version 2 only for the tokens */
+		assert_int_equal(patch[8], mopts.layouts == 1u << DELTA_LAYOUT_TOKENS ? 2 : 1);
 	assert_int_equal(apply(old, on, patch, pn, &out, msg, sizeof(msg)), DELTA_OK);
 	assert_int_equal(out.n, nn);
 	assert_true(nn == 0 || memcmp(out.p, new_img, nn) == 0);
@@ -179,7 +182,12 @@ static void test_header(void **state)
 	assert_int_equal(g.old_sha256[0], 1);
 	assert_int_equal(g.new_sha256[0], 2);
 	assert_int_equal(g.body_sha256[0], 3);
-	b[8] = 2; /* version 2 */
+	b[8] = 1; /* version 1: planes and runs only, still read */
+	assert_int_equal(delta_header_decode(b, &g), DELTA_OK);
+	assert_int_equal(g.version, 1);
+	b[8] = 3; /* version 3: not yet */
+	assert_int_equal(delta_header_decode(b, &g), DELTA_EVERSION);
+	b[8] = 0;
 	assert_int_equal(delta_header_decode(b, &g), DELTA_EVERSION);
 	b[0] = 'X';
 	assert_int_equal(delta_header_decode(b, &g), DELTA_EFORMAT);
@@ -349,6 +357,111 @@ static void test_lzma_limits(void **state)
 	free(c);
 }
 
+/* Each layout of the differences alone: round trips, blocks and damage
+ * with zstd, round trips with LZMA2 (whose damage test_lzma_method covers);
+ * the version is 1 but for the tokens. */
+static void test_layouts(void **state)
+{
+	for (int l = DELTA_LAYOUT_PLANES; l <= DELTA_LAYOUT_TOKENS; l++) {
+		mopts.layouts = 1u << l;
+		mopts.method = 0;
+		test_roundtrips(state);
+		test_blocks(state);
+		test_damage(state);
+		mopts.method = DELTA_METHOD_BSX;
+		test_roundtrips(state);
+	}
+	mopts.method = 0;
+	mopts.layouts = 0;
+	assert_string_equal(delta_layout_name(DELTA_LAYOUT_TOKENS), "tokens");
+	assert_int_equal(delta_layout_parse("runs"), DELTA_LAYOUT_RUNS);
+	assert_int_equal(delta_layout_parse("rows"), -1);
+}
+
+/* Shifted code: a difference of one or two bytes every few bytes, what the
+ * tokens are for. Every run's gap and length fits a token but a few. */
+static void test_tokens_chosen(void **state)
+{
+	size_t n = 200000, pn = 0, pt = 0;
+	uint8_t *a = wordy(n, 8), *c = malloc(n), *patch = NULL;
+	struct vg_error err = {0};
+	struct delta_make_stats st;
+	(void)state;
+	memcpy(c, a, n);
+	for (size_t i = 0; i < n; i += 13 + (i / 13) % 50)
+		c[i] += (uint8_t)(0x20 + (i & 1));
+	for (size_t i = 1000; i < n; i += 30011) /* an escape: a long run */
+		memset(c + i, 0x77, 9);
+	mopts.layouts = 1u << DELTA_LAYOUT_TOKENS;
+	roundtrip(a, n, c, n, &pt);
+	mopts.layouts = 0;
+	roundtrip(a, n, c, n, &pn);
+	assert_true(pn <= pt);
+	assert_int_equal(delta_make_buf(a, n, c, n, NULL, &patch, &pn, &st, &err), VG_OK);
+	assert_int_equal(st.layout, DELTA_LAYOUT_TOKENS);
+	assert_int_equal(patch[8], 2);
+	free(patch);
+	free(a);
+	free(c);
+}
+
+/* A version-2 patch of one block of 10 added bytes, its differences coded
+ * as `diffs` (n bytes: the count with the layout, then what follows), the
+ * body compressed with zstd: applied to old, the status and message. */
+static int crafted(const uint8_t *old, const uint8_t *diffs, size_t n, char *msg, size_t msgsz)
+{
+	uint8_t body[64], patch[DELTA_HEADER_SIZE + 128];
+	struct delta_header h = {2, DELTA_METHOD_BSZ, 32, 10, {0}, {0}, {0}};
+	size_t bn = 0, zn;
+	struct sink out;
+	int st;
+	body[bn++] = 1; /* one command: add 10, copy 0, seek 0 */
+	body[bn++] = 10;
+	body[bn++] = 0;
+	body[bn++] = 0;
+	memcpy(body + bn, diffs, n);
+	bn += n;
+	body[bn++] = 0; /* the end */
+	zn = ZSTD_compress(patch + DELTA_HEADER_SIZE, 128, body, bn, 3);
+	assert_false(ZSTD_isError(zn));
+	delta_sha256(old, 32, h.old_sha256);
+	delta_sha256(patch + DELTA_HEADER_SIZE, zn, h.body_sha256);
+	delta_header_encode(&h, patch);
+	st = apply(old, 32, patch, DELTA_HEADER_SIZE + zn, &out, msg, msgsz);
+	free(out.p);
+	return st;
+}
+
+static void test_hostile_tokens(void **state)
+{
+	uint8_t old[32] = {0};
+	char msg[256];
+	(void)state;
+	/* one run (count 1, layout 2), token 255: not used */
+	assert_int_equal(crafted(old, (const uint8_t[]){1 << 2 | 2, 255, 9}, 3, msg, sizeof(msg)),
+			 DELTA_ECORRUPT);
+	assert_non_null(strstr(msg, "token 255"));
+	/* layout 3: none */
+	assert_int_equal(crafted(old, (const uint8_t[]){1 << 2 | 3, 0, 1, 9}, 4, msg, sizeof(msg)),
+			 DELTA_ECORRUPT);
+	assert_non_null(strstr(msg, "layout 3"));
+	/* a token whose run ends past the block's 10 added bytes: gap 9, length 2 */
+	assert_int_equal(
+	    crafted(old, (const uint8_t[]){1 << 2 | 2, 9 * 2 + 1, 1, 1}, 4, msg, sizeof(msg)),
+	    DELTA_ECORRUPT);
+	assert_non_null(strstr(msg, "past the block"));
+	/* the escape with a gap of 0 after the first run */
+	assert_int_equal(
+	    crafted(old, (const uint8_t[]){2 << 2 | 2, 0, 254, 0, 1, 5, 6}, 7, msg, sizeof(msg)),
+	    DELTA_ECORRUPT);
+	assert_non_null(strstr(msg, "gap 0"));
+	/* and a good one, for contrast: gap 3 length 2 -> the new image's SHA-256
+	 * is the header's zero, so the end is refused as new_mismatch, not corrupt */
+	assert_int_equal(
+	    crafted(old, (const uint8_t[]){1 << 2 | 2, 3 * 2 + 1, 5, 6}, 4, msg, sizeof(msg)),
+	    DELTA_ENEW);
+}
+
 static void test_make_refusals(void **state)
 {
 	struct vg_error err = {0};
@@ -364,6 +477,10 @@ static void test_make_refusals(void **state)
 	assert_int_equal(
 	    delta_make_buf(&x, DELTA_MAKE_OLD_MAX + 1, &x, 1, NULL, &patch, &pn, NULL, &err),
 	    VG_ETOOBIG);
+	o.window_log = 0;
+	o.layouts = 8;
+	assert_int_equal(delta_make_buf(&x, 1, &x, 1, &o, &patch, &pn, NULL, &err), VG_EINVAL);
+	assert_non_null(strstr(err.msg, "layouts"));
 }
 
 int main(void)
@@ -373,7 +490,8 @@ int main(void)
 	    cmocka_unit_test(test_roundtrips),    cmocka_unit_test(test_blocks),
 	    cmocka_unit_test(test_damage),        cmocka_unit_test(test_wrong_old),
 	    cmocka_unit_test(test_make_refusals), cmocka_unit_test(test_lzma_method),
-	    cmocka_unit_test(test_lzma_limits),
+	    cmocka_unit_test(test_lzma_limits),   cmocka_unit_test(test_layouts),
+	    cmocka_unit_test(test_tokens_chosen), cmocka_unit_test(test_hostile_tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
