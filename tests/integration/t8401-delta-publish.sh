@@ -112,7 +112,7 @@ for STORE in dir db; do
 		'[["fw.img","5.0",400000,100000],["fw.img","4.0",400000,100000]]'
 	check_eq "$STORE: ... the full image is offered" \
 		"$("$VIGIL" delta offer fw@6.0 --target fw/fw.img --from 5.0 --json | jq -c .found)" false
-	check_eq "$STORE: ... the job is done, no error" "$(db_sql "SELECT done_at > 0, error IS NULL FROM delta_jobs WHERE release_id = (SELECT id FROM releases WHERE version = '6.0')")" "1|1"
+	check_eq "$STORE: ... the job is done, no error" "$(db_sql "SELECT CASE WHEN done_at > 0 THEN 1 ELSE 0 END, CASE WHEN error IS NULL THEN 1 ELSE 0 END FROM delta_jobs WHERE release_id = (SELECT id FROM releases WHERE version = '6.0')")" "1|1"
 	ok "$STORE: audit chain intact" "$VIGIL" audit verify
 	unset VIGIL_NOW VIGIL_UPDATE_DELTA_FROM
 done
