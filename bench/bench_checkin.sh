@@ -8,7 +8,10 @@
 # and GETs of a static JSON of the same size as the answer from nginx in the
 # same run. Prints check-ins per second and p50/p99 latency, the ratio to
 # nginx, and the server's CPU time per check-in (user + system, from
-# /proc). Goals (reported, never failing the bench): 20,000/s, p99 < 50 ms.
+# /proc). Goals (reported, never failing the bench): 20,000/s, p99 < 50 ms,
+# in the steady state (every device has checked in once since the server
+# started: the first round, each device's row read by its token's hash,
+# is run first and its rate printed beside).
 # Environment: BUILD (build), VIGIL_BENCH_DEVICES (100000),
 # VIGIL_BENCH_CHECKINS (200000), VIGIL_BENCH_THREADS (32), VIGIL_BENCH_PG=0.
 set -eu
@@ -84,8 +87,11 @@ serve() {
 
 measure() { # NAME: check-ins against vigil; prints the simulator's JSON
 	serve
-	# warm up (statement caches, the rollout snapshot), then measure
-	"$SIM" --url "http://127.0.0.1:$VPORT" --devices "$work/devs.txt" --version 1.0 --checkin-only --requests 5000 --threads "$THREADS" >/dev/null || fail "warm-up"
+	# the first round: every device once, as after a server start (each
+	# device's first check-in reads its row by token hash from the
+	# database; later ones find it in update.device_cache); reported apart
+	"$SIM" --url "http://127.0.0.1:$VPORT" --devices "$work/devs.txt" --version 1.0 --checkin-only --requests "$N" --threads "$THREADS" >"$work/$1-first.json" || fail "first round"
+	# then the steady state of a fleet that checks in every few minutes
 	t0=$(cpu_ticks "$SERVER_PID")
 	"$SIM" --url "http://127.0.0.1:$VPORT" --devices "$work/devs.txt" --version 1.0 --checkin-only --requests "$REQ" --threads "$THREADS" >"$work/$1.json" || fail "$1: check-ins failed"
 	t1=$(cpu_ticks "$SERVER_PID")
@@ -106,8 +112,8 @@ report() { # NAME
 	ratio=$(awk -v a="$rate" -v b="$NRATE" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
 	goal="goal missed"
 	awk -v r="$rate" -v p="$p99" 'BEGIN { exit !(r >= 20000 && p < 50) }' && goal="goal met"
-	printf '%-12s %8s check-ins/s  p50 %6s ms  p99 %6s ms  %sx nginx  server CPU %s us/check-in  (20,000/s, p99 < 50 ms: %s)\n' \
-		"$1" "$rate" "$(jq .p50_ms "$j")" "$p99" "$ratio" "$(cat "$work/$1.cpu")" "$goal"
+	printf '%-12s %8s check-ins/s  p50 %6s ms  p99 %6s ms  %sx nginx  server CPU %s us/check-in  (20,000/s, p99 < 50 ms: %s)  first round after start: %s/s\n' \
+		"$1" "$rate" "$(jq .p50_ms "$j")" "$p99" "$ratio" "$(cat "$work/$1.cpu")" "$goal" "$(jq .per_second "$work/$1-first.json")"
 }
 
 echo "=== check-in: $N devices, $REQ check-ins, $THREADS connections ==="
@@ -120,10 +126,11 @@ if [ "$WITH_PG" = 1 ]; then
 	export VIGIL_DB=$url
 	setup pg
 	measure postgresql
-	# the same with the epoch read at most every 100 ms (update.epoch_poll_ms):
-	# a halt or revocation made elsewhere is then honoured within 100 ms
-	export VIGIL_UPDATE_EPOCH_POLL_MS=100
-	measure pg-poll100
+	# the same with the epoch read at every check-in (update.epoch_poll_ms=0;
+	# PostgreSQL's default reads it at most every 100 ms, so a halt or
+	# revocation made elsewhere is honoured within 100 ms)
+	export VIGIL_UPDATE_EPOCH_POLL_MS=0
+	measure pg-poll0
 	unset VIGIL_UPDATE_EPOCH_POLL_MS
 fi
 
@@ -168,5 +175,5 @@ NRATE=$(jq .per_second "$work/nginx.json")
 printf '%-12s %8s requests/s   p50 %6s ms  p99 %6s ms\n' nginx "$NRATE" "$(jq .p50_ms "$work/nginx.json")" "$(jq .p99_ms "$work/nginx.json")"
 report sqlite
 [ "$WITH_PG" = 1 ] && report postgresql
-[ "$WITH_PG" = 1 ] && report pg-poll100
+[ "$WITH_PG" = 1 ] && report pg-poll0
 exit 0

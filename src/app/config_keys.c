@@ -237,9 +237,10 @@ const struct vg_config_key app_config_keys[] = {
      "smaller; devices built with `-DDELTA_APPLY_LZMA`)."},
     {"update.device_cache", "262144",
      "Verified device tokens each server keeps in memory (0: off)."},
-    {"update.epoch_poll_ms", "0",
-     "0: every check-in reads the rollout epoch, so a halt or device revocation made elsewhere is "
-     "honoured at the next check-in. N (at most 1000): a server reads it at most every N ms and "
-     "honours such changes within N ms, for more check-ins a second (docs/operator.md)."},
+    {"update.epoch_poll_ms", "100 (PostgreSQL), 0 (SQLite)",
+     "N (at most 1000): a server reads the rollout epoch at most every N ms, so a halt or device "
+     "revocation made elsewhere (the CLI, another server) is honoured within N ms and one made "
+     "through this server at once. 0: every check-in reads it (on PostgreSQL a round trip that "
+     "halves the check-ins a second; docs/operator.md)."},
     {NULL, NULL, NULL},
 };

@@ -994,12 +994,13 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int64_t poll_us(void)
+static int64_t poll_us(const struct store *s)
 {
 	static _Atomic int64_t cached = -1;
 	int64_t v = atomic_load(&cached);
 	if (v < 0) {
-		v = vg_config_int("update.epoch_poll_ms", ROLLOUT_EPOCH_POLL_MS);
+		int64_t dflt = store_kind(s) == STORE_PG ? ROLLOUT_EPOCH_POLL_PG : 0;
+		v = vg_config_int("update.epoch_poll_ms", dflt);
 		v = v < 0 ? 0 : (v > 1000 ? 1000 : v);
 		v *= 1000;
 		atomic_store(&cached, v);
@@ -1010,7 +1011,7 @@ static int64_t poll_us(void)
 int rollout_epoch_now(struct store *s, int64_t *epoch, struct vg_error *err)
 {
 	struct store_stmt *st = NULL;
-	int64_t now = mono_us(), poll = poll_us(), g;
+	int64_t now = mono_us(), poll = poll_us(s), g;
 	int rc;
 
 	if (poll > 0) {

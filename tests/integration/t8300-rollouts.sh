@@ -15,6 +15,10 @@
 SIM="$VIGIL_BUILD_DIR/bench_devsim"
 [ -x "$SIM" ] || { echo "FAIL - $SIM not built"; exit 1; }
 cd "$T_DIR" || exit 1
+# changes made by the CLI are checked at the very next check-in: the epoch
+# read at every one (the default on SQLite; PostgreSQL's default, 100 ms,
+# is what t8304's poll section checks)
+export VIGIL_UPDATE_EPOCH_POLL_MS=0
 fresh_db
 export VIGIL_UPDATE_ARTIFACT_STORE=db
 export VIGIL_JOBS_TICK=3600 # the tests run the evaluation themselves
@@ -263,6 +267,7 @@ check_eq "last_seen written at stop or by the flush" "$(db_sql "SELECT COUNT(*) 
 
 # ---- two servers on one PostgreSQL: a halt through one is honoured by the other ----
 if [ -n "${VIGIL_TEST_PG:-}" ]; then
+	unset VIGIL_UPDATE_EPOCH_POLL_MS # PostgreSQL's default: the epoch read every 100 ms
 	R3=$("$VIGIL" rollout create fw@1.1 --stages 100 --soak 1h --json | jq .id)
 	"$VIGIL" rollout start "$R3" >/dev/null
 	start_server

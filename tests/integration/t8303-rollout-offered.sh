@@ -8,6 +8,10 @@
 # device outside the stage, and check-ins after a halt are not offers.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
+# changes made by the CLI are checked at the very next check-in: the epoch
+# read at every one (the default on SQLite; PostgreSQL's default, 100 ms,
+# is what t8304's poll section checks)
+export VIGIL_UPDATE_EPOCH_POLL_MS=0
 fresh_db
 export VIGIL_UPDATE_ARTIFACT_STORE=db
 export VIGIL_JOBS_TICK=3600 # the flush runs at the start and at the stop only

@@ -12,6 +12,10 @@
 # revocation and a halt made by the CLI are honoured within that time.
 . "$VIGIL_SOURCE_DIR/tests/integration/lib.sh"
 cd "$T_DIR" || exit 1
+# changes made by the CLI are checked at the very next check-in: the epoch
+# read at every one (the default on SQLite; PostgreSQL's default, 100 ms,
+# is what t8304's poll section checks)
+export VIGIL_UPDATE_EPOCH_POLL_MS=0
 fresh_db
 export VIGIL_UPDATE_ARTIFACT_STORE=db
 export VIGIL_JOBS_TICK=3600
