@@ -79,7 +79,9 @@ db_sql() {
 	if [ -n "${VIGIL_TEST_PG:-}" ]; then
 		psql "$VIGIL_DB" -qAt -c "$1"
 	else
-		sqlite3 "$VIGIL_DB" "$1"
+		# wait for a write the server is making (its jobs write at start)
+		# instead of failing at once with "database is locked"
+		sqlite3 -cmd ".timeout 10000" "$VIGIL_DB" "$1"
 	fi
 }
 
