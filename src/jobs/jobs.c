@@ -64,6 +64,15 @@ struct worker {
 	atomic_int *busy; /* the job's flag: 1 while this run lasts */
 };
 
+/* One long job's thread fewer (jobs_stop() waits for none). */
+static void worker_gone(void)
+{
+	pthread_mutex_lock(&g_mu);
+	g_workers--;
+	pthread_cond_broadcast(&g_workers_cv);
+	pthread_mutex_unlock(&g_mu);
+}
+
 /* A long job's run on its own thread and connection. */
 static void *work(void *arg)
 {
@@ -80,10 +89,7 @@ static void *work(void *arg)
 	}
 	atomic_store(w->busy, 0);
 	free(w);
-	pthread_mutex_lock(&g_mu);
-	g_workers--;
-	pthread_cond_broadcast(&g_workers_cv);
-	pthread_mutex_unlock(&g_mu);
+	worker_gone();
 	return NULL;
 }
 
@@ -110,10 +116,7 @@ static void start_worker(const struct vg_job *j, atomic_int *busy)
 		vg_warn("job %s: cannot start its thread", j->name);
 		atomic_store(busy, 0);
 		free(w);
-		pthread_mutex_lock(&g_mu);
-		g_workers--;
-		pthread_cond_broadcast(&g_workers_cv);
-		pthread_mutex_unlock(&g_mu);
+		worker_gone();
 	}
 	pthread_attr_destroy(&attr);
 }
